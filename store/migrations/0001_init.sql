@@ -1,0 +1,177 @@
+-- crier schema, version 1.
+-- All instants are INTEGER milliseconds since the Unix epoch (UTC).
+-- Where a person chose a wall-clock time, the IANA zone they chose it in is kept
+-- beside the instant (posts.scheduled_zone).
+
+CREATE TABLE accounts (
+    id           INTEGER PRIMARY KEY,
+    platform     TEXT    NOT NULL,           -- mastodon, bluesky, sandbox
+    handle       TEXT    NOT NULL,
+    server       TEXT    NOT NULL DEFAULT '',
+    display_name TEXT    NOT NULL DEFAULT '',
+    needs_reauth INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    UNIQUE (platform, handle, server)
+);
+
+CREATE TABLE campaigns (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT    NOT NULL UNIQUE,
+    starts_on    TEXT    NOT NULL DEFAULT '',  -- YYYY-MM-DD, a calendar date
+    ends_on      TEXT    NOT NULL DEFAULT '',
+    budget_cents INTEGER NOT NULL DEFAULT 0,
+    currency     TEXT    NOT NULL DEFAULT 'USD',
+    goal         TEXT    NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL
+);
+
+-- A post is what the user writes once; deliveries are its copies per account.
+-- state is a roll-up of the deliveries, kept by the store.
+CREATE TABLE posts (
+    id             INTEGER PRIMARY KEY,
+    body           TEXT    NOT NULL DEFAULT '',
+    state          TEXT    NOT NULL DEFAULT 'draft'
+                   CHECK (state IN ('draft', 'queued', 'sent', 'failed', 'missed')),
+    scheduled_at   INTEGER,                   -- instant; NULL for a draft with no time
+    scheduled_zone TEXT    NOT NULL DEFAULT '',
+    campaign_id    INTEGER REFERENCES campaigns (id) ON DELETE SET NULL,
+    thread_parent  INTEGER REFERENCES posts (id) ON DELETE CASCADE,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+);
+CREATE INDEX posts_state_updated ON posts (state, updated_at);
+CREATE INDEX posts_scheduled ON posts (scheduled_at) WHERE scheduled_at IS NOT NULL;
+CREATE INDEX posts_campaign ON posts (campaign_id) WHERE campaign_id IS NOT NULL;
+CREATE INDEX posts_thread_parent ON posts (thread_parent) WHERE thread_parent IS NOT NULL;
+
+-- The accounts a post goes to, with an optional text just for that account.
+CREATE TABLE post_targets (
+    post_id       INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    account_id    INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    body_override TEXT,
+    PRIMARY KEY (post_id, account_id)
+) WITHOUT ROWID;
+CREATE INDEX post_targets_account ON post_targets (account_id);
+
+CREATE TABLE post_media (
+    id       INTEGER PRIMARY KEY,
+    post_id  INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    path     TEXT    NOT NULL,
+    mime     TEXT    NOT NULL DEFAULT '',
+    alt_text TEXT    NOT NULL DEFAULT '',
+    UNIQUE (post_id, position)
+);
+
+CREATE TABLE post_labels (
+    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    label   TEXT    NOT NULL,
+    PRIMARY KEY (post_id, label)
+) WITHOUT ROWID;
+CREATE INDEX post_labels_label ON post_labels (label);
+
+-- One row per post and target account: the unit the scheduler sends.
+-- The latest metrics are kept on the row (and their history in delivery_metrics)
+-- so the KPI pane never has to find the newest snapshot among millions.
+CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY,
+    post_id         INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    account_id      INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    state           TEXT    NOT NULL DEFAULT 'queued'
+                    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'unknown', 'missed')),
+    due_at          INTEGER NOT NULL,
+    next_attempt_at INTEGER,                  -- set after a retryable failure
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT    NOT NULL DEFAULT '',
+    idempotency_key TEXT    NOT NULL UNIQUE,
+    remote_id       TEXT    NOT NULL DEFAULT '',
+    remote_url      TEXT    NOT NULL DEFAULT '',
+    sent_at         INTEGER,
+    likes           INTEGER NOT NULL DEFAULT 0,
+    reposts         INTEGER NOT NULL DEFAULT 0,
+    replies         INTEGER NOT NULL DEFAULT 0,
+    quotes          INTEGER NOT NULL DEFAULT 0,
+    engagement      INTEGER GENERATED ALWAYS AS (likes + reposts + replies + quotes) STORED,
+    metrics_at      INTEGER,
+    UNIQUE (post_id, account_id)
+);
+-- The scheduler's question: what is due next?
+CREATE INDEX deliveries_pending ON deliveries (state, due_at) WHERE state IN ('queued', 'unknown');
+-- The KPI pane: what did an account publish in a window?
+CREATE INDEX deliveries_account_sent ON deliveries (account_id, sent_at) WHERE state = 'sent';
+CREATE INDEX deliveries_sent ON deliveries (sent_at) WHERE state = 'sent';
+CREATE INDEX deliveries_remote ON deliveries (account_id, remote_id) WHERE remote_id <> '';
+
+CREATE TABLE delivery_metrics (
+    delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+    taken_at    INTEGER NOT NULL,
+    likes       INTEGER NOT NULL,
+    reposts     INTEGER NOT NULL,
+    replies     INTEGER NOT NULL,
+    quotes      INTEGER NOT NULL,
+    PRIMARY KEY (delivery_id, taken_at)
+) WITHOUT ROWID;
+
+CREATE TABLE follower_snapshots (
+    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    taken_at   INTEGER NOT NULL,
+    followers  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, taken_at)
+) WITHOUT ROWID;
+
+-- Everything people said to or about the business.
+CREATE TABLE inbox_items (
+    id               INTEGER PRIMARY KEY,
+    account_id       INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    platform         TEXT    NOT NULL,
+    remote_id        TEXT    NOT NULL,
+    kind             TEXT    NOT NULL CHECK (kind IN ('mention', 'reply', 'quote', 'dm')),
+    author_handle    TEXT    NOT NULL,
+    author_name      TEXT    NOT NULL DEFAULT '',
+    author_followers INTEGER,
+    body             TEXT    NOT NULL,
+    url              TEXT    NOT NULL DEFAULT '',
+    thread_root      TEXT    NOT NULL DEFAULT '',  -- remote id of the thread's first post
+    in_reply_to      TEXT    NOT NULL DEFAULT '',  -- remote id of the post it answers
+    received_at      INTEGER NOT NULL,             -- when it was written, per the network
+    state            TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'snoozed')),
+    snoozed_until    INTEGER,
+    is_read          INTEGER NOT NULL DEFAULT 0,
+    sentiment        REAL,                          -- -1 .. 1, NULL until scored
+    UNIQUE (account_id, remote_id)
+);
+CREATE INDEX inbox_all ON inbox_items (received_at, id);
+CREATE INDEX inbox_state ON inbox_items (state, received_at, id);
+CREATE INDEX inbox_state_kind ON inbox_items (state, kind, received_at, id);
+CREATE INDEX inbox_kind ON inbox_items (kind, received_at, id);
+CREATE INDEX inbox_account_state ON inbox_items (account_id, state, received_at, id);
+CREATE INDEX inbox_account ON inbox_items (account_id, received_at, id);
+CREATE INDEX inbox_thread ON inbox_items (account_id, thread_root) WHERE thread_root <> '';
+CREATE INDEX inbox_snoozed ON inbox_items (snoozed_until) WHERE state = 'snoozed';
+
+-- Where each account's incremental pulls left off (notifications, DMs, ...).
+CREATE TABLE sync_cursors (
+    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    stream     TEXT    NOT NULL,
+    cursor     TEXT    NOT NULL DEFAULT '',
+    synced_at  INTEGER,
+    PRIMARY KEY (account_id, stream)
+) WITHOUT ROWID;
+
+-- What the offline sandbox network was sent. Kept apart from deliveries so a
+-- test can check the receiving side on its own.
+CREATE TABLE sandbox_posts (
+    id              INTEGER PRIMARY KEY,
+    account         TEXT    NOT NULL,
+    idempotency_key TEXT    NOT NULL UNIQUE,
+    body            TEXT    NOT NULL,
+    reply_to        TEXT    NOT NULL DEFAULT '',
+    media_count     INTEGER NOT NULL DEFAULT 0,
+    received_at     INTEGER NOT NULL
+);
+
+-- Small key/value facts about this database (is it a demo, which seed, ...).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;

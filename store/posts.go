@@ -1,0 +1,385 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// SaveDraft inserts (ID 0) or updates a draft's text, targets, media, labels,
+// campaign and chosen time, returning its id. Only drafts can be saved this
+// way: a queued post must be unqueued first, so a post can't change under the
+// scheduler's feet.
+func (s *Store) SaveDraft(ctx context.Context, p Post, now time.Time) (int64, error) {
+	id := p.ID
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if id == 0 {
+			err := tx.QueryRowContext(ctx, `
+				INSERT INTO posts (body, state, scheduled_at, scheduled_zone, campaign_id, thread_parent, created_at, updated_at)
+				VALUES (?, 'draft', ?, ?, ?, ?, ?, ?) RETURNING id`,
+				p.Body, nullMS(p.ScheduledAt), p.ScheduledZone, nullID(p.CampaignID), nullID(p.ThreadParent),
+				ms(now), ms(now)).Scan(&id)
+			if err != nil {
+				return err
+			}
+		} else {
+			res, err := tx.ExecContext(ctx, `
+				UPDATE posts SET body = ?, scheduled_at = ?, scheduled_zone = ?, campaign_id = ?, updated_at = ?
+				WHERE id = ? AND state = 'draft'`,
+				p.Body, nullMS(p.ScheduledAt), p.ScheduledZone, nullID(p.CampaignID), ms(now), id)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return fmt.Errorf("post %d: %w", id, ErrNotDraft)
+			}
+		}
+		return writePostParts(ctx, tx, id, p)
+	})
+	return id, err
+}
+
+// ErrNotDraft is returned when a change needs a draft and the post is not one
+// (any more).
+var ErrNotDraft = errors.New("the post is no longer a draft")
+
+func writePostParts(ctx context.Context, tx *sql.Tx, id int64, p Post) error {
+	for _, q := range []string{
+		"DELETE FROM post_targets WHERE post_id = ?",
+		"DELETE FROM post_media WHERE post_id = ?",
+		"DELETE FROM post_labels WHERE post_id = ?",
+	} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	for _, t := range p.Targets {
+		var override any
+		if t.HasOverride {
+			override = t.BodyOverride
+		}
+		if _, err := tx.ExecContext(ctx,
+			"INSERT INTO post_targets (post_id, account_id, body_override) VALUES (?, ?, ?)",
+			id, t.AccountID, override); err != nil {
+			return fmt.Errorf("target account %d: %w", t.AccountID, err)
+		}
+	}
+	for i, m := range p.Media {
+		if _, err := tx.ExecContext(ctx,
+			"INSERT INTO post_media (post_id, position, path, mime, alt_text) VALUES (?, ?, ?, ?, ?)",
+			id, i, m.Path, m.Mime, m.AltText); err != nil {
+			return err
+		}
+	}
+	for _, l := range p.Labels {
+		if _, err := tx.ExecContext(ctx,
+			"INSERT OR IGNORE INTO post_labels (post_id, label) VALUES (?, ?)", id, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nullID(id int64) sql.NullInt64 {
+	return sql.NullInt64{Int64: id, Valid: id != 0}
+}
+
+// Post loads one post with its targets, media and labels.
+func (s *Store) Post(ctx context.Context, id int64) (Post, error) {
+	var p Post
+	var sched sql.NullInt64
+	var camp, parent sql.NullInt64
+	var created, updated int64
+	err := s.db.QueryRowContext(ctx, `
+		SELECT id, body, state, scheduled_at, scheduled_zone, campaign_id, thread_parent, created_at, updated_at
+		FROM posts WHERE id = ?`, id).
+		Scan(&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &camp, &parent, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("post %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return p, err
+	}
+	p.ScheduledAt = fromNullMS(sched)
+	p.CampaignID, p.ThreadParent = camp.Int64, parent.Int64
+	p.CreatedAt, p.UpdatedAt = fromMS(created), fromMS(updated)
+
+	rows, err := s.db.QueryContext(ctx,
+		"SELECT account_id, body_override FROM post_targets WHERE post_id = ? ORDER BY account_id", id)
+	if err != nil {
+		return p, err
+	}
+	for rows.Next() {
+		var t Target
+		var o sql.NullString
+		if err := rows.Scan(&t.AccountID, &o); err != nil {
+			rows.Close()
+			return p, err
+		}
+		t.BodyOverride, t.HasOverride = o.String, o.Valid
+		p.Targets = append(p.Targets, t)
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx,
+		"SELECT path, mime, alt_text FROM post_media WHERE post_id = ? ORDER BY position", id)
+	if err != nil {
+		return p, err
+	}
+	for rows.Next() {
+		var m Media
+		if err := rows.Scan(&m.Path, &m.Mime, &m.AltText); err != nil {
+			rows.Close()
+			return p, err
+		}
+		p.Media = append(p.Media, m)
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, "SELECT label FROM post_labels WHERE post_id = ? ORDER BY label", id)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return p, err
+		}
+		p.Labels = append(p.Labels, l)
+	}
+	return p, rows.Err()
+}
+
+// DeletePost removes a draft (or a post whose deliveries all failed or were
+// missed) for good. Sent posts and ones on their way can't be deleted here.
+func (s *Store) DeletePost(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var busy int
+		if err := tx.QueryRowContext(ctx, `
+			SELECT count(*) FROM deliveries WHERE post_id = ? AND state IN ('sending', 'sent', 'unknown')`, id).
+			Scan(&busy); err != nil {
+			return err
+		}
+		if busy > 0 {
+			return fmt.Errorf("post %d has gone out (or may have): it can't be deleted", id)
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM posts WHERE id = ?", id)
+		return err
+	})
+}
+
+// NewIdempotencyKey returns a fresh random key for a delivery.
+func NewIdempotencyKey() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// QueuePost turns a draft into a queued post due at `at` (chosen in zone),
+// creating one delivery per target account, each with its idempotency key
+// fixed now, before any attempt.
+func (s *Store) QueuePost(ctx context.Context, id int64, at time.Time, zone string, now time.Time) error {
+	if at.IsZero() {
+		return errors.New("a queued post needs a time")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE posts SET state = 'queued', scheduled_at = ?, scheduled_zone = ?, updated_at = ?
+			WHERE id = ? AND state = 'draft'`, ms(at), zone, ms(now), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("post %d: %w", id, ErrNotDraft)
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT account_id FROM post_targets WHERE post_id = ?", id)
+		if err != nil {
+			return err
+		}
+		var accounts []int64
+		for rows.Next() {
+			var a int64
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return err
+			}
+			accounts = append(accounts, a)
+		}
+		rows.Close()
+		if len(accounts) == 0 {
+			return fmt.Errorf("post %d has no target account", id)
+		}
+		for _, a := range accounts {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO deliveries (post_id, account_id, state, due_at, idempotency_key)
+				VALUES (?, ?, 'queued', ?, ?)`, id, a, ms(at), NewIdempotencyKey()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UnqueuePost turns a queued (or missed, or failed) post back into a draft
+// for editing. Deliveries that went out, or may have, stay, and then the post
+// can't be unqueued.
+func (s *Store) UnqueuePost(ctx context.Context, id int64, now time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var gone int
+		if err := tx.QueryRowContext(ctx, `
+			SELECT count(*) FROM deliveries WHERE post_id = ? AND state IN ('sending', 'sent', 'unknown')`, id).
+			Scan(&gone); err != nil {
+			return err
+		}
+		if gone > 0 {
+			return fmt.Errorf("post %d has gone out to some accounts (or may have): it can't go back to drafts", id)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM deliveries WHERE post_id = ?", id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx,
+			"UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?", ms(now), id)
+		return err
+	})
+}
+
+// ReschedulePost moves a queued or missed post to a new time. Deliveries that
+// have not gone out move with it and are queued again.
+func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone string, now time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var state string
+		if err := tx.QueryRowContext(ctx, "SELECT state FROM posts WHERE id = ?", id).Scan(&state); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("post %d: %w", id, ErrNotFound)
+			}
+			return err
+		}
+		switch PostState(state) {
+		case PostDraft:
+			_, err := tx.ExecContext(ctx,
+				"UPDATE posts SET scheduled_at = ?, scheduled_zone = ?, updated_at = ? WHERE id = ?",
+				ms(at), zone, ms(now), id)
+			return err
+		case PostSent:
+			return fmt.Errorf("post %d was already sent: it can't be moved", id)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE deliveries SET due_at = ?, state = 'queued', next_attempt_at = NULL
+			WHERE post_id = ? AND state IN ('queued', 'missed', 'failed')`, ms(at), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx,
+			"UPDATE posts SET scheduled_at = ?, scheduled_zone = ?, updated_at = ? WHERE id = ?",
+			ms(at), zone, ms(now), id); err != nil {
+			return err
+		}
+		return rollUpPost(ctx, tx, id)
+	})
+}
+
+// rollUpPost recomputes a post's state from its deliveries.
+func rollUpPost(ctx context.Context, tx *sql.Tx, postID int64) error {
+	var total, sent, failed, missed int
+	err := tx.QueryRowContext(ctx, `
+		SELECT count(*),
+		       coalesce(sum(state = 'sent'), 0),
+		       coalesce(sum(state = 'failed'), 0),
+		       coalesce(sum(state = 'missed'), 0)
+		FROM deliveries WHERE post_id = ?`, postID).Scan(&total, &sent, &failed, &missed)
+	if err != nil {
+		return err
+	}
+	if total == 0 {
+		return nil
+	}
+	state := PostQueued
+	switch {
+	case failed > 0:
+		state = PostFailed
+	case missed > 0:
+		state = PostMissed
+	case sent == total:
+		state = PostSent
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE posts SET state = ? WHERE id = ? AND state <> 'draft'", state, postID)
+	return err
+}
+
+// PostSummary is a post as lists and the calendar show it.
+type PostSummary struct {
+	ID            int64
+	Body          string
+	State         PostState
+	ScheduledAt   time.Time
+	ScheduledZone string
+	Platforms     []string // of the target accounts, sorted, without repeats
+	LastError     string   // of a failed delivery, if any
+	UpdatedAt     time.Time
+}
+
+const summaryCols = `
+	p.id, p.body, p.state, p.scheduled_at, p.scheduled_zone, p.updated_at,
+	coalesce((SELECT group_concat(DISTINCT a.platform) FROM post_targets t JOIN accounts a ON a.id = t.account_id
+	          WHERE t.post_id = p.id), ''),
+	coalesce((SELECT d.last_error FROM deliveries d WHERE d.post_id = p.id AND d.last_error <> ''
+	          ORDER BY d.id LIMIT 1), '')`
+
+func scanSummaries(rows *sql.Rows) ([]PostSummary, error) { return scanSummariesExtra(rows, 0) }
+
+// PostsBetween lists posts scheduled (or sent) in [from, to), oldest first,
+// for the calendar.
+func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+summaryCols+`
+		FROM posts p WHERE p.scheduled_at >= ? AND p.scheduled_at < ?
+		ORDER BY p.scheduled_at, p.id`, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	return scanSummaries(rows)
+}
+
+// Unsent lists drafts and posts that have not all gone out (queued, failed,
+// missed), drafts first by last change, then the rest by due time.
+func (s *Store) Unsent(ctx context.Context, limit int) ([]PostSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT * FROM (
+		SELECT `+summaryCols+`, 0 AS grp, -p.updated_at AS k FROM posts p WHERE p.state = 'draft'
+		UNION ALL
+		SELECT `+summaryCols+`, 1 AS grp, p.scheduled_at AS k FROM posts p WHERE p.state IN ('queued', 'failed', 'missed')
+	) ORDER BY grp, k LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanSummariesExtra(rows, 2) // the last two columns are sort keys
+}
+
+func scanSummariesExtra(rows *sql.Rows, extra int) ([]PostSummary, error) {
+	defer rows.Close()
+	var out []PostSummary
+	for rows.Next() {
+		var p PostSummary
+		var sched sql.NullInt64
+		var updated int64
+		var plats string
+		dst := []any{&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated, &plats, &p.LastError}
+		for i := 0; i < extra; i++ {
+			dst = append(dst, new(any))
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		p.ScheduledAt, p.UpdatedAt = fromNullMS(sched), fromMS(updated)
+		if plats != "" {
+			p.Platforms = strings.Split(plats, ",")
+			sort.Strings(p.Platforms)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,152 @@
+package store
+
+import "time"
+
+// Platform names as stored in accounts.platform.
+const (
+	PlatformMastodon = "mastodon"
+	PlatformBluesky  = "bluesky"
+	PlatformSandbox  = "sandbox"
+)
+
+// Account is a social network account crier publishes to and reads from.
+type Account struct {
+	ID          int64
+	Platform    string
+	Handle      string
+	Server      string
+	DisplayName string
+	NeedsReauth bool
+}
+
+// PostState is the roll-up state of a post over its deliveries.
+type PostState string
+
+const (
+	PostDraft  PostState = "draft"
+	PostQueued PostState = "queued"
+	PostSent   PostState = "sent"
+	PostFailed PostState = "failed"
+	PostMissed PostState = "missed"
+)
+
+// Post is what the user writes once, for one or more accounts.
+type Post struct {
+	ID            int64
+	Body          string
+	State         PostState
+	ScheduledAt   time.Time // zero for a draft with no time; UTC
+	ScheduledZone string    // IANA zone the time was chosen in
+	CampaignID    int64     // 0 for none
+	ThreadParent  int64     // 0 unless this post continues a thread
+	Targets       []Target
+	Media         []Media
+	Labels        []string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Target is an account a post goes to, with an optional text just for it.
+type Target struct {
+	AccountID    int64
+	BodyOverride string // "" means use the post's body
+	HasOverride  bool
+}
+
+// Media is an image attached to a post.
+type Media struct {
+	Path    string
+	Mime    string
+	AltText string
+}
+
+// DeliveryState is where one copy of a post is on its way to one account.
+type DeliveryState string
+
+const (
+	DeliveryQueued  DeliveryState = "queued"
+	DeliverySending DeliveryState = "sending"
+	DeliverySent    DeliveryState = "sent"
+	DeliveryFailed  DeliveryState = "failed"
+	DeliveryUnknown DeliveryState = "unknown"
+	DeliveryMissed  DeliveryState = "missed"
+)
+
+// Delivery is one post sent (or to be sent) to one account.
+type Delivery struct {
+	ID             int64
+	PostID         int64
+	AccountID      int64
+	State          DeliveryState
+	DueAt          time.Time
+	NextAttemptAt  time.Time
+	Attempts       int
+	LastError      string
+	IdempotencyKey string
+	RemoteID       string
+	RemoteURL      string
+	SentAt         time.Time
+	Metrics        Metrics
+	MetricsAt      time.Time
+}
+
+// Metrics are a post's public counters on a network.
+type Metrics struct {
+	Likes, Reposts, Replies, Quotes int
+}
+
+// Engagement is likes + reposts + replies + quotes.
+func (m Metrics) Engagement() int { return m.Likes + m.Reposts + m.Replies + m.Quotes }
+
+// InboxKind is what an inbox item is.
+type InboxKind string
+
+const (
+	KindMention InboxKind = "mention"
+	KindReply   InboxKind = "reply"
+	KindQuote   InboxKind = "quote"
+	KindDM      InboxKind = "dm"
+)
+
+// InboxState is where an inbox item is in triage.
+type InboxState string
+
+const (
+	InboxOpen    InboxState = "open"
+	InboxDone    InboxState = "done"
+	InboxSnoozed InboxState = "snoozed"
+)
+
+// InboxItem is one thing someone said to or about the business. Its text
+// fields came from strangers: strip them before drawing.
+type InboxItem struct {
+	ID              int64
+	AccountID       int64
+	Platform        string
+	RemoteID        string
+	Kind            InboxKind
+	AuthorHandle    string
+	AuthorName      string
+	AuthorFollowers int // -1 when unknown
+	Body            string
+	URL             string
+	ThreadRoot      string
+	InReplyTo       string
+	ReceivedAt      time.Time
+	State           InboxState
+	SnoozedUntil    time.Time
+	Read            bool
+	Sentiment       float64
+	HasSentiment    bool
+}
+
+// Campaign groups posts under a goal and a budget.
+type Campaign struct {
+	ID          int64
+	Name        string
+	StartsOn    string // YYYY-MM-DD
+	EndsOn      string
+	BudgetCents int64
+	Currency    string
+	Goal        string
+}

@@ -1,0 +1,645 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// env builds a fake Getenv from name/value pairs, so no test sees the real
+// environment.
+func env(pairs ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[pairs[i]] = pairs[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+// writeFile writes body to dir/name with exactly the given mode (umask
+// notwithstanding) and returns the path.
+func writeFile(t *testing.T, dir, name, body string, mode fs.FileMode) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// loadBody writes body as a private config file and loads it with --config.
+func loadBody(t *testing.T, body string, getenv func(string) string) (*Config, string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	path := writeFile(t, dir, "config.yaml", body, 0o600)
+	cfg, err := Load(LoadOptions{Flag: path, Getenv: getenv, Home: filepath.Join(dir, "home")})
+	return cfg, path, err
+}
+
+func asConfigError(t *testing.T, err error) *Error {
+	t.Helper()
+	if err == nil {
+		t.Fatal("Load succeeded, want an error")
+	}
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v (%T) is not a *config.Error", err, err)
+	}
+	return ce
+}
+
+func TestLoadFullFile(t *testing.T) {
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	path := writeFile(t, dir, "conf/crier.yaml", `
+database: ~/data/shop.db
+timezone: Europe/Berlin
+log_file: /var/tmp/crier.log
+scheduler:
+  enabled: false
+  missed_policy: SEND
+  missed_grace: 1h30m
+  sync_interval: 10s
+ui:
+  week_start: Sunday
+  snooze_presets: [30m, 2h]
+accounts:
+  - name: shop-mastodon
+    platform: Mastodon
+    handle: "@shop@example.social"
+    server: https://example.social/
+    credential: env:CRIER_MASTODON_TOKEN
+  - platform: bluesky
+    handle: shop.bsky.social
+    credential: file:secrets/bsky
+  - name: backup
+    platform: bluesky
+    handle: backup.example.com
+    server: http://localhost:2583
+    credential: inline-secret-value
+`, 0o600)
+
+	cfg, err := Load(LoadOptions{Flag: path, Getenv: env(), Home: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Timezone == nil || cfg.Timezone.String() != "Europe/Berlin" || cfg.TimezoneName != "Europe/Berlin" {
+		t.Errorf("timezone = %v / %q, want Europe/Berlin", cfg.Timezone, cfg.TimezoneName)
+	}
+	cfg.Timezone = nil
+	want := &Config{
+		File:         path,
+		Database:     filepath.Join(home, "data/shop.db"),
+		TimezoneName: "Europe/Berlin",
+		LogFile:      "/var/tmp/crier.log",
+		Scheduler:    Scheduler{Enabled: false, MissedPolicy: MissedPolicySend, MissedGrace: 90 * time.Minute, SyncInterval: 10 * time.Second},
+		UI:           UI{WeekStart: time.Sunday, SnoozePresets: []time.Duration{30 * time.Minute, 2 * time.Hour}},
+		Accounts: []Account{
+			{Name: "shop-mastodon", Platform: PlatformMastodon, Handle: "@shop@example.social", Server: "https://example.social", Credential: "env:CRIER_MASTODON_TOKEN"},
+			{Platform: PlatformBluesky, Handle: "shop.bsky.social", Server: DefaultBlueskyServer, Credential: "file:" + filepath.Join(dir, "conf/secrets/bsky")},
+			{Name: "backup", Platform: PlatformBluesky, Handle: "backup.example.com", Server: "http://localhost:2583", Credential: "inline-secret-value"},
+		},
+	}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("Load =\n%+v\nwant\n%+v", cfg, want)
+	}
+}
+
+func TestDefaultsWithoutFile(t *testing.T) {
+	home := t.TempDir()
+	tests := []struct {
+		name          string
+		getenv        func(string) string
+		database, log string
+	}{
+		{
+			name:     "home fallbacks",
+			getenv:   env(),
+			database: filepath.Join(home, ".local/share/crier/crier.db"),
+			log:      filepath.Join(home, ".local/state/crier/crier.log"),
+		},
+		{
+			name:     "XDG directories",
+			getenv:   env("XDG_DATA_HOME", "/xdg/data", "XDG_STATE_HOME", "/xdg/state", "XDG_CONFIG_HOME", filepath.Join(home, "nowhere")),
+			database: "/xdg/data/crier/crier.db",
+			log:      "/xdg/state/crier/crier.log",
+		},
+		{
+			name:     "relative XDG values are ignored",
+			getenv:   env("XDG_DATA_HOME", "data", "XDG_STATE_HOME", "state"),
+			database: filepath.Join(home, ".local/share/crier/crier.db"),
+			log:      filepath.Join(home, ".local/state/crier/crier.log"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Load(LoadOptions{Getenv: tt.getenv, Home: home})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.File != "" {
+				t.Errorf("File = %q, want none", cfg.File)
+			}
+			if cfg.Database != tt.database || cfg.LogFile != tt.log {
+				t.Errorf("paths = %q, %q; want %q, %q", cfg.Database, cfg.LogFile, tt.database, tt.log)
+			}
+			if cfg.Timezone != time.Local || cfg.TimezoneName != "Local" {
+				t.Errorf("timezone = %v %q, want Local", cfg.Timezone, cfg.TimezoneName)
+			}
+			wantSched := Scheduler{Enabled: true, MissedPolicy: "grace", MissedGrace: 15 * time.Minute, SyncInterval: time.Minute}
+			if cfg.Scheduler != wantSched {
+				t.Errorf("Scheduler = %+v, want %+v", cfg.Scheduler, wantSched)
+			}
+			wantUI := UI{WeekStart: time.Monday, SnoozePresets: []time.Duration{time.Hour, 3 * time.Hour, 24 * time.Hour, 168 * time.Hour}}
+			if !reflect.DeepEqual(cfg.UI, wantUI) {
+				t.Errorf("UI = %+v, want %+v", cfg.UI, wantUI)
+			}
+			if len(cfg.Accounts) != 0 {
+				t.Errorf("Accounts = %v, want none", cfg.Accounts)
+			}
+			if d := Defaults(tt.getenv, home); !reflect.DeepEqual(d, cfg) {
+				t.Errorf("Defaults = %+v, differs from Load without a file %+v", d, cfg)
+			}
+		})
+	}
+}
+
+func TestNoHomeAndNoXDG(t *testing.T) {
+	_, err := Load(LoadOptions{Getenv: env()})
+	ce := asConfigError(t, err)
+	if ce.Key != "database" || !strings.Contains(ce.Problem, "home directory is unknown") {
+		t.Errorf("got %v, want a database error about the unknown home", err)
+	}
+	cfg, err := Load(LoadOptions{Getenv: env("CRIER_DATABASE", "/db/crier.db", "CRIER_LOG_FILE", "/log/crier.log")})
+	if err != nil {
+		t.Fatalf("with explicit paths and no home: %v", err)
+	}
+	if cfg.Database != "/db/crier.db" || cfg.LogFile != "/log/crier.log" {
+		t.Errorf("paths = %q, %q", cfg.Database, cfg.LogFile)
+	}
+}
+
+func TestLookupOrder(t *testing.T) {
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	flagFile := writeFile(t, dir, "flag.yaml", "timezone: Asia/Tokyo\n", 0o600)
+	envFile := writeFile(t, dir, "env.yaml", "timezone: America/New_York\n", 0o600)
+	xdgFile := writeFile(t, dir, "xdg/crier/config.yaml", "timezone: Europe/Paris\n", 0o600)
+	homeFile := writeFile(t, home, ".config/crier/config.yaml", "timezone: Australia/Sydney\n", 0o600)
+	xdg := filepath.Join(dir, "xdg")
+
+	tests := []struct {
+		name, flag string
+		getenv     func(string) string
+		file, zone string
+	}{
+		{"flag beats CRIER_CONFIG and XDG", flagFile, env("CRIER_CONFIG", envFile, "XDG_CONFIG_HOME", xdg), flagFile, "Asia/Tokyo"},
+		{"CRIER_CONFIG beats XDG", "", env("CRIER_CONFIG", envFile, "XDG_CONFIG_HOME", xdg), envFile, "America/New_York"},
+		{"XDG_CONFIG_HOME", "", env("XDG_CONFIG_HOME", xdg), xdgFile, "Europe/Paris"},
+		{"~/.config when XDG_CONFIG_HOME is empty", "", env("XDG_CONFIG_HOME", ""), homeFile, "Australia/Sydney"},
+		{"~ in --config expands", "~/.config/crier/config.yaml", env("CRIER_CONFIG", envFile), homeFile, "Australia/Sydney"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Load(LoadOptions{Flag: tt.flag, Getenv: tt.getenv, Home: home})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.File != tt.file || cfg.TimezoneName != tt.zone {
+				t.Errorf("read %q (zone %s), want %q (zone %s)", cfg.File, cfg.TimezoneName, tt.file, tt.zone)
+			}
+		})
+	}
+}
+
+func TestNamedFileMissing(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.yaml")
+	tests := []struct {
+		name, flag string
+		getenv     func(string) string
+		problem    string
+	}{
+		{"--config", missing, env(), "no such file (named by --config)"},
+		{"CRIER_CONFIG", "", env("CRIER_CONFIG", missing), "no such file (named by CRIER_CONFIG)"},
+		{"a directory", dir, env(), "is a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(LoadOptions{Flag: tt.flag, Getenv: tt.getenv, Home: dir})
+			ce := asConfigError(t, err)
+			if ce.Key != "" || !strings.Contains(ce.Problem, tt.problem) {
+				t.Errorf("got %v, want problem %q", err, tt.problem)
+			}
+			if !strings.HasPrefix(err.Error(), "config "+ce.File+": ") || ce.File == "" {
+				t.Errorf("message %q does not start by naming the file", err)
+			}
+		})
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	// account builds one valid account entry with a field replaced or added.
+	account := func(extra string) string {
+		return "  - platform: mastodon\n    handle: \"@a@example.social\"\n    server: https://example.social\n    credential: env:TOKEN\n" + extra
+	}
+	tests := []struct {
+		name, body string
+		key        string
+		problem    string // the Problem must contain this
+	}{
+		{"unknown top key", "timezon: UTC\n", "timezon", `unknown key (did you mean "timezone"?)`},
+		{"unknown key, nothing near", "colour: red\n", "colour", "unknown key"},
+		{"unknown nested key", "scheduler:\n  missed_grce: 5m\n", "scheduler.missed_grce", `unknown key (did you mean "missed_grace"?)`},
+		{"key in the wrong section", "missed_policy: send\n", "missed_policy", "unknown key (it belongs under scheduler:)"},
+		{"unknown key in an account", "accounts:\n" + account("") + account("    passwrd: x\n"), "accounts[1].passwrd", `unknown key (did you mean "credential"?)`},
+		{"scheduler not a section", "scheduler: true\n", "scheduler", "want a section of indented keys, got true/false"},
+		{"accounts not a list", "accounts:\n  platform: mastodon\n", "accounts", "want a list of accounts"},
+		{"account not a section", "accounts:\n  - hello\n", "accounts[0]", "want an account"},
+		{"bool of the wrong type", "scheduler:\n  enabled: maybe\n", "scheduler.enabled", `want true or false, got "maybe"`},
+		{"text of the wrong type", "timezone: [UTC]\n", "timezone", "want text, got a list"},
+		{"database of the wrong type", "database:\n  path: x\n", "database", "want text, got a section of keys"},
+		{"bad YAML", "timezone: UTC\nscheduler:\n  enabled: [true\n", "", "not valid YAML: line"},
+		{"repeated key", "timezone: UTC\ntimezone: UTC\n", "", `"timezone" already defined at line 1`},
+		{"top level is a list", "- timezone: UTC\n", "", "at the top level, got a list"},
+		{"unknown time zone", "timezone: Europe/Berln\n", "timezone", `"Europe/Berln" is not a known time zone`},
+		{"bad duration", "scheduler:\n  missed_grace: 15x\n", "scheduler.missed_grace", `"15x" is not a duration (write it like 15m or 1h30m)`},
+		{"duration in days", "scheduler:\n  missed_grace: 1d\n", "scheduler.missed_grace", "write 24h for a day"},
+		{"duration without unit", "scheduler:\n  sync_interval: 60\n", "scheduler.sync_interval", "60 is not a duration"},
+		{"negative duration", "scheduler:\n  missed_grace: -5m\n", "scheduler.missed_grace", "must be longer than 0"},
+		{"zero duration", "scheduler:\n  missed_grace: 0s\n", "scheduler.missed_grace", "must be longer than 0"},
+		{"sync too often", "scheduler:\n  sync_interval: 9s\n", "scheduler.sync_interval", `"9s" is too often; the shortest allowed is 10s`},
+		{"missed_policy not in set", "scheduler:\n  missed_policy: later\n", "scheduler.missed_policy", `"later" is not one of grace, send, skip`},
+		{"missed_policy typo", "scheduler:\n  missed_policy: sned\n", "scheduler.missed_policy", "(did you mean send?)"},
+		{"week_start not in set", "ui:\n  week_start: tuesday\n", "ui.week_start", `"tuesday" is not one of monday, sunday`},
+		{"no snooze presets", "ui:\n  snooze_presets: []\n", "ui.snooze_presets", "want 1 to 9 durations, got 0"},
+		{"ten snooze presets", "ui:\n  snooze_presets: [1m, 2m, 3m, 4m, 5m, 6m, 7m, 8m, 9m, 10m]\n", "ui.snooze_presets", "want 1 to 9 durations, got 10"},
+		{"zero snooze preset", "ui:\n  snooze_presets: [1h, 0s]\n", "ui.snooze_presets[1]", "must be longer than 0"},
+		{"bad snooze preset", "ui:\n  snooze_presets: [1h, soon]\n", "ui.snooze_presets[1]", `"soon" is not a duration`},
+		{"snooze presets a section", "ui:\n  snooze_presets: {a: 1h}\n", "ui.snooze_presets", "want a list of durations"},
+		{"platform not in set", "accounts:\n  - platform: twitter\n    handle: x\n    credential: env:T\n", "accounts[0].platform", `"twitter" is not one of mastodon, bluesky`},
+		{"platform missing", "accounts:\n  - handle: x\n    credential: env:T\n", "accounts[0].platform", "missing"},
+		{"handle missing", "accounts:\n  - platform: bluesky\n    credential: env:T\n", "accounts[0].handle", "missing"},
+		{"mastodon without server", "accounts:\n  - platform: mastodon\n    handle: \"@a@b.c\"\n    credential: env:T\n", "accounts[0].server", "a mastodon account needs its server"},
+		{"server without scheme", "accounts:\n  - platform: bluesky\n    handle: a.b\n    server: example.social\n    credential: env:T\n", "accounts[0].server", `"example.social" is not an http(s) URL`},
+		{"server not http", "accounts:\n  - platform: bluesky\n    handle: a.b\n    server: ftp://example.social\n    credential: env:T\n", "accounts[0].server", "not an http(s) URL"},
+		{"duplicate names", "accounts:\n" + account("    name: shop\n") + account("    name: Shop\n"), "accounts[1].name", `"Shop" is already the name of accounts[0]`},
+		{"credential missing", "accounts:\n  - platform: bluesky\n    handle: a.b\n", "accounts[0].credential", "missing; write env:VAR, file:PATH or the secret itself"},
+		{"credential env: without a name", "accounts:\n  - platform: bluesky\n    handle: a.b\n    credential: \"env:\"\n", "accounts[0].credential", "env: needs a variable name"},
+		{"credential file: without a path", "accounts:\n  - platform: bluesky\n    handle: a.b\n    credential: \"file:\"\n", "accounts[0].credential", "file: needs a path"},
+		{"credential a list", "accounts:\n  - platform: bluesky\n    handle: a.b\n    credential: [a]\n", "accounts[0].credential", "want text, got a list"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, path, err := loadBody(t, tt.body, env())
+			ce := asConfigError(t, err)
+			if ce.File != path || ce.Key != tt.key || !strings.Contains(ce.Problem, tt.problem) {
+				t.Fatalf("got File=%q Key=%q Problem=%q\nwant File=%q Key=%q Problem containing %q", ce.File, ce.Key, ce.Problem, path, tt.key, tt.problem)
+			}
+			want := "config " + path + ": " + tt.key + ": " + ce.Problem
+			if tt.key == "" {
+				want = "config " + path + ": " + ce.Problem
+			}
+			if err.Error() != want {
+				t.Errorf("Error() = %q, want %q", err.Error(), want)
+			}
+		})
+	}
+}
+
+func TestErrorMessageShape(t *testing.T) {
+	_, path, err := loadBody(t, "scheduler:\n  missed_grace: 15x\n", env())
+	want := fmt.Sprintf(`config %s: scheduler.missed_grace: "15x" is not a duration (write it like 15m or 1h30m)`, path)
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+func TestInlineSecretNeedsPrivateFile(t *testing.T) {
+	const secret = "s3cr3t-token-value"
+	body := "accounts:\n  - platform: bluesky\n    handle: a.bsky.social\n    credential: " + secret + "\n"
+	for _, tt := range []struct {
+		mode fs.FileMode
+		ok   bool
+	}{{0o600, true}, {0o400, true}, {0o644, false}, {0o640, false}, {0o604, false}} {
+		t.Run(tt.mode.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			path := writeFile(t, dir, "config.yaml", body, tt.mode)
+			cfg, err := Load(LoadOptions{Flag: path, Getenv: env(), Home: dir})
+			if tt.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, _ := cfg.Accounts[0].Secret(env()); got != secret {
+					t.Errorf("Secret() = %q, want the inline value", got)
+				}
+				return
+			}
+			ce := asConfigError(t, err)
+			wantProblem := "an inline secret in a file others can read; run chmod 600 " + path + " or use env:VAR / file:PATH"
+			if ce.File != path || ce.Key != "accounts[0].credential" || ce.Problem != wantProblem {
+				t.Errorf("got %#v", ce)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("error %q reveals the secret", err)
+			}
+		})
+	}
+
+	t.Run("env and file credentials need no private file", func(t *testing.T) {
+		dir := t.TempDir()
+		path := writeFile(t, dir, "config.yaml", "accounts:\n  - platform: bluesky\n    handle: a.b\n    credential: env:X\n  - platform: bluesky\n    handle: c.d\n    credential: file:/x\n", 0o644)
+		if _, err := Load(LoadOptions{Flag: path, Getenv: env(), Home: dir}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestSecretsStayOutOfErrors(t *testing.T) {
+	// A secret typed under a misspelled key, or next to a bad value, must not
+	// be echoed back.
+	const secret = "hunter2-very-secret"
+	for _, body := range []string{
+		"accounts:\n  - platform: bluesky\n    handle: a.b\n    pasword: " + secret + "\n",
+		"accounts:\n  - platform: nope\n    handle: a.b\n    credential: " + secret + "\n",
+		"accounts:\n  - platform: bluesky\n    handle: a.b\n    credential: {k: " + secret + "}\n",
+	} {
+		_, _, err := loadBody(t, body, env())
+		if err == nil {
+			t.Fatalf("%q loaded, want an error", body)
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("error %q reveals the secret", err)
+		}
+	}
+}
+
+func TestFileCredentialPaths(t *testing.T) {
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	path := writeFile(t, dir, "etc/config.yaml", `
+accounts:
+  - {platform: bluesky, handle: a.b, credential: "file:~/bsky"}
+  - {platform: bluesky, handle: c.d, credential: "file:keys/bsky"}
+  - {platform: bluesky, handle: e.f, credential: "file:/abs/bsky"}
+`, 0o600)
+	cfg, err := Load(LoadOptions{Flag: path, Getenv: env(), Home: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"file:" + filepath.Join(home, "bsky"),
+		"file:" + filepath.Join(dir, "etc/keys/bsky"),
+		"file:/abs/bsky",
+	}
+	for i, a := range cfg.Accounts {
+		if a.Credential != want[i] {
+			t.Errorf("accounts[%d].Credential = %q, want %q", i, a.Credential, want[i])
+		}
+	}
+}
+
+func TestEnvOverrides(t *testing.T) {
+	body := "timezone: UTC\nscheduler:\n  missed_grace: 15m\n"
+	cfg, _, err := loadBody(t, body, env(
+		"CRIER_SCHEDULER_MISSED_GRACE", "45m",
+		"CRIER_TIMEZONE", "Asia/Tokyo",
+		"CRIER_SCHEDULER_ENABLED", "false",
+		"CRIER_SCHEDULER_MISSED_POLICY", "skip",
+		"CRIER_SCHEDULER_SYNC_INTERVAL", "5m",
+		"CRIER_UI_WEEK_START", "Sunday",
+		"CRIER_UI_SNOOZE_PRESETS", "2h, 4h",
+		"CRIER_DATABASE", "/tmp/other.db",
+		"CRIER_LOG_FILE", "/tmp/other.log",
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Scheduler.MissedGrace != 45*time.Minute {
+		t.Errorf("MissedGrace = %v, want 45m from the environment", cfg.Scheduler.MissedGrace)
+	}
+	if cfg.TimezoneName != "Asia/Tokyo" || cfg.Timezone.String() != "Asia/Tokyo" {
+		t.Errorf("timezone = %q, want Asia/Tokyo from the environment", cfg.TimezoneName)
+	}
+	wantSched := Scheduler{Enabled: false, MissedPolicy: "skip", MissedGrace: 45 * time.Minute, SyncInterval: 5 * time.Minute}
+	if cfg.Scheduler != wantSched {
+		t.Errorf("Scheduler = %+v, want %+v", cfg.Scheduler, wantSched)
+	}
+	if cfg.UI.WeekStart != time.Sunday || !slices.Equal(cfg.UI.SnoozePresets, []time.Duration{2 * time.Hour, 4 * time.Hour}) {
+		t.Errorf("UI = %+v", cfg.UI)
+	}
+	if cfg.Database != "/tmp/other.db" || cfg.LogFile != "/tmp/other.log" {
+		t.Errorf("paths = %q, %q", cfg.Database, cfg.LogFile)
+	}
+
+	t.Run("without a file", func(t *testing.T) {
+		home := t.TempDir()
+		cfg, err := Load(LoadOptions{Getenv: env("CRIER_TIMEZONE", "UTC", "CRIER_DATABASE", "~/x.db"), Home: home})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.File != "" || cfg.Timezone != time.UTC || cfg.Database != filepath.Join(home, "x.db") {
+			t.Errorf("got File=%q zone=%v db=%q", cfg.File, cfg.Timezone, cfg.Database)
+		}
+	})
+}
+
+func TestBadEnvOverrides(t *testing.T) {
+	tests := []struct{ variable, value, problem string }{
+		{"CRIER_SCHEDULER_MISSED_GRACE", "15x", `"15x" is not a duration`},
+		{"CRIER_SCHEDULER_SYNC_INTERVAL", "1s", "the shortest allowed is 10s"},
+		{"CRIER_TIMEZONE", "Mars/Olympus", `"Mars/Olympus" is not a known time zone`},
+		{"CRIER_SCHEDULER_ENABLED", "maybe", `want true or false, got "maybe"`},
+		{"CRIER_SCHEDULER_MISSED_POLICY", "never", `"never" is not one of grace, send, skip`},
+		{"CRIER_UI_WEEK_START", "friday", `"friday" is not one of monday, sunday`},
+		{"CRIER_UI_SNOOZE_PRESETS", "1h,nope", `item 2: "nope" is not a duration`},
+		{"CRIER_UI_SNOOZE_PRESETS", ",", "want 1 to 9 durations, got 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variable+"="+tt.value, func(t *testing.T) {
+			// The file holds a good value; the bad override must still be caught
+			// and blamed on the variable, not the file.
+			_, _, err := loadBody(t, "scheduler:\n  missed_grace: 15m\n", env(tt.variable, tt.value))
+			ce := asConfigError(t, err)
+			if ce.File != "" || ce.Key != tt.variable || !strings.Contains(ce.Problem, tt.problem) {
+				t.Errorf("got %#v, want Key %s and problem %q", ce, tt.variable, tt.problem)
+			}
+			if want := "config: " + tt.variable + ": "; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("Error() = %q, want prefix %q", err, want)
+			}
+		})
+	}
+}
+
+func TestEnvVar(t *testing.T) {
+	for key, want := range map[string]string{
+		"timezone":               "CRIER_TIMEZONE",
+		"log_file":               "CRIER_LOG_FILE",
+		"scheduler.missed_grace": "CRIER_SCHEDULER_MISSED_GRACE",
+	} {
+		if got := EnvVar(key); got != want {
+			t.Errorf("EnvVar(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+func TestSecret(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := writeFile(t, dir, "token", "  app-password\n", 0o600)
+	emptyFile := writeFile(t, dir, "empty", "\n", 0o600)
+	missing := filepath.Join(dir, "missing")
+	getenv := env("SHOP_TOKEN", "from-env", "BLANK", "")
+
+	tests := []struct {
+		name       string
+		account    Account
+		want       string
+		errHas     []string
+		errIsNoent bool
+	}{
+		{name: "env", account: Account{Name: "shop", Credential: "env:SHOP_TOKEN"}, want: "from-env"},
+		{name: "file", account: Account{Name: "shop", Credential: "file:" + tokenFile}, want: "app-password"},
+		{name: "inline", account: Account{Name: "shop", Credential: "inline"}, want: "inline"},
+		{name: "env unset", account: Account{Name: "shop", Credential: "env:NOPE"}, errHas: []string{`account "shop"`, "env:NOPE", "unset or empty"}},
+		{name: "env empty", account: Account{Handle: "a.b", Platform: "bluesky", Credential: "env:BLANK"}, errHas: []string{"account a.b on bluesky", "env:BLANK"}},
+		{name: "env without name", account: Account{Name: "shop", Credential: "env:"}, errHas: []string{`account "shop"`, "names no variable"}},
+		{name: "file missing", account: Account{Name: "shop", Credential: "file:" + missing}, errHas: []string{`account "shop"`, "file:" + missing, "cannot read it"}, errIsNoent: true},
+		{name: "file is a directory", account: Account{Name: "shop", Credential: "file:" + dir}, errHas: []string{"file:" + dir, "cannot read it"}},
+		{name: "file empty", account: Account{Name: "shop", Credential: "file:" + emptyFile}, errHas: []string{"file:" + emptyFile, "the file is empty"}},
+		{name: "no credential", account: Account{Name: "shop"}, errHas: []string{`account "shop"`, "no credential"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.account.Secret(getenv)
+			if tt.errHas == nil {
+				if err != nil || got != tt.want {
+					t.Fatalf("Secret() = %q, %v; want %q", got, err, tt.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Secret() = %q, want an error", got)
+			}
+			for _, s := range tt.errHas {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not mention %q", err, s)
+				}
+			}
+			if tt.errIsNoent && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("error %v is not fs.ErrNotExist", err)
+			}
+		})
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	tests := []struct {
+		leaf     string
+		siblings []string
+		want     string
+	}{
+		{"handel", accountKeys, ` (did you mean "handle"?)`},
+		{"token", accountKeys, ` (did you mean "credential"?)`},
+		{"id", accountKeys, ""},
+		{"week_start", topKeys, " (it belongs under ui:)"},
+		{"platform", topKeys, " (it belongs inside an entry under accounts:)"},
+		{"db", topKeys, ` (did you mean "database"?)`},
+	}
+	for _, tt := range tests {
+		if got := suggest(tt.leaf, tt.siblings); got != tt.want {
+			t.Errorf("suggest(%q) = %q, want %q", tt.leaf, got, tt.want)
+		}
+	}
+}
+
+// The example must load cleanly, name every known key, and show the
+// defaults it claims to show.
+func TestExampleConfig(t *testing.T) {
+	const example = "../config.example.yaml"
+	home := t.TempDir()
+	getenv := env("CRIER_MASTODON_TOKEN", "token-from-env")
+	cfg, err := Load(LoadOptions{Flag: example, Getenv: getenv, Home: home})
+	if err != nil {
+		t.Fatalf("config.example.yaml does not validate: %v", err)
+	}
+
+	defaults := Defaults(getenv, home)
+	if cfg.Scheduler != defaults.Scheduler || !reflect.DeepEqual(cfg.UI, defaults.UI) ||
+		cfg.Database != defaults.Database || cfg.LogFile != defaults.LogFile || cfg.TimezoneName != defaults.TimezoneName {
+		t.Errorf("the example's values differ from Defaults:\n%+v\n%+v", cfg, defaults)
+	}
+
+	platforms := map[string]Account{}
+	for _, a := range cfg.Accounts {
+		platforms[a.Platform] = a
+	}
+	if m := platforms[PlatformMastodon]; !strings.HasPrefix(m.Credential, "env:") {
+		t.Errorf("want a mastodon example with an env: credential, got %+v", m)
+	} else if s, err := m.Secret(getenv); err != nil || s != "token-from-env" {
+		t.Errorf("mastodon example Secret() = %q, %v", s, err)
+	}
+	if b := platforms[PlatformBluesky]; !strings.HasPrefix(b.Credential, "file:") {
+		t.Errorf("want a bluesky example with a file: credential, got %+v", b)
+	}
+
+	data, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range topKeys {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("config.example.yaml lacks %s", k)
+		}
+	}
+	for section, keys := range sectionKeys {
+		sec, _ := doc[section].(map[string]any)
+		for _, k := range keys {
+			if _, ok := sec[k]; !ok {
+				t.Errorf("config.example.yaml lacks %s.%s", section, k)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, a := range doc["accounts"].([]any) {
+		for k := range a.(map[string]any) {
+			seen[k] = true
+		}
+	}
+	for _, k := range accountKeys {
+		if !seen[k] {
+			t.Errorf("no account in config.example.yaml shows %s", k)
+		}
+	}
+}
+
+func TestEmptyFileAndSections(t *testing.T) {
+	for _, body := range []string{"", "# nothing yet\n", "scheduler:\nui:\naccounts:\ntimezone:\n", "accounts: []\n"} {
+		cfg, _, err := loadBody(t, body, env())
+		if err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		d := Defaults(env(), "")
+		if cfg.Scheduler != d.Scheduler || !reflect.DeepEqual(cfg.UI, d.UI) || cfg.Timezone != time.Local || len(cfg.Accounts) != 0 {
+			t.Errorf("%q did not give the defaults: %+v", body, cfg)
+		}
+	}
+}

@@ -1,0 +1,72 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Secret returns the account's token or app password: the named variable
+// for env:VAR, the file's contents (surrounding whitespace trimmed) for
+// file:PATH, or the credential itself. Errors name the account and, for
+// env: and file:, the source, but never an inline secret.
+func (a Account) Secret(getenv func(string) string) (string, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	switch c := a.Credential; {
+	case c == "":
+		return "", fmt.Errorf("account %s: no credential; set it to env:VAR, file:PATH or the secret itself", a.label())
+	case strings.HasPrefix(c, "env:"):
+		name := strings.TrimPrefix(c, "env:")
+		if name == "" {
+			return "", fmt.Errorf("account %s: credential env: names no variable", a.label())
+		}
+		secret := strings.TrimSpace(getenv(name))
+		if secret == "" {
+			return "", fmt.Errorf("account %s: credential %s: the variable is unset or empty", a.label(), c)
+		}
+		return secret, nil
+	case strings.HasPrefix(c, "file:"):
+		path := strings.TrimPrefix(c, "file:")
+		if path == "" {
+			return "", fmt.Errorf("account %s: credential file: names no file", a.label())
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("account %s: credential %s: cannot read it: %w", a.label(), c, unwrapPath(err))
+		}
+		secret := strings.TrimSpace(string(data))
+		if secret == "" {
+			return "", fmt.Errorf("account %s: credential %s: the file is empty", a.label(), c)
+		}
+		return secret, nil
+	default:
+		return c, nil
+	}
+}
+
+// label names the account in messages: its name if it has one, else its
+// handle and platform.
+func (a Account) label() string {
+	switch {
+	case a.Name != "":
+		return fmt.Sprintf("%q", a.Name)
+	case a.Handle == "":
+		return "(no name or handle)"
+	case a.Platform != "":
+		return fmt.Sprintf("%s on %s", a.Handle, a.Platform)
+	}
+	return a.Handle
+}
+
+// unwrapPath strips the path from a file error, since the message already
+// names it, while keeping the cause for errors.Is.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

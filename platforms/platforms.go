@@ -1,0 +1,156 @@
+// Package platforms is the contract between crier and the social networks.
+// Each network lives in a sub-package that implements Network (and the
+// optional interfaces where it has the feature). This package and its
+// sub-packages import nothing else of crier.
+package platforms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Limits are what a network accepts in one post, read from the server where
+// the server says them.
+type Limits struct {
+	MaxChars       int // in the network's own units (see Network.Length)
+	MaxBytes       int // 0 when the network sets no byte limit
+	CharsPerURL    int // 0 when URLs count as their own length
+	MaxImages      int
+	MaxAltText     int // 0 when unknown
+	MaxImageBytes  int64
+	SupportsDMs    bool
+	SupportsQuotes bool
+}
+
+// Image is a picture attached to a post.
+type Image struct {
+	Path    string
+	Mime    string
+	AltText string
+}
+
+// Ref points at a post on the network (for replies and threads).
+type Ref struct {
+	ID  string // the network's id (a Mastodon status id, a Bluesky at:// URI)
+	CID string // Bluesky content hash; empty elsewhere
+}
+
+// Post is one thing to publish on one account.
+type Post struct {
+	Text           string
+	Images         []Image
+	ReplyTo        *Ref // the post this answers; nil for a new post
+	ThreadRoot     *Ref // the first post of the thread, when ReplyTo is set
+	IdempotencyKey string
+	CreatedAt      time.Time // frozen before the first attempt
+}
+
+// Published is what the network made of a post.
+type Published struct {
+	Ref Ref
+	URL string
+	At  time.Time
+}
+
+// Network is one account on one social network.
+type Network interface {
+	// Platform is the network's name ("mastodon", "bluesky", "sandbox").
+	Platform() string
+	// Limits reports what the account may post.
+	Limits(ctx context.Context) (Limits, error)
+	// Length counts text as the network does against Limits.MaxChars.
+	Length(text string) int
+	// Publish sends a post. It must be safe to call again with the same
+	// IdempotencyKey after an unclear outcome: the network makes one post.
+	Publish(ctx context.Context, p Post) (Published, error)
+	// Reconcile answers whether a post with this key already landed.
+	Reconcile(ctx context.Context, p Post) (Published, bool, error)
+}
+
+// Validate checks a post against limits before anything is sent, using the
+// network's own counting.
+func Validate(n Network, l Limits, p Post) error {
+	if l.MaxChars > 0 {
+		if got := n.Length(p.Text); got > l.MaxChars {
+			return &Error{Class: Permanent, Reason: fmt.Sprintf("%d characters, the limit is %d", got, l.MaxChars)}
+		}
+	}
+	if l.MaxBytes > 0 && len(p.Text) > l.MaxBytes {
+		return &Error{Class: Permanent, Reason: fmt.Sprintf("%d bytes, the limit is %d", len(p.Text), l.MaxBytes)}
+	}
+	if l.MaxImages >= 0 && len(p.Images) > l.MaxImages {
+		return &Error{Class: Permanent, Reason: fmt.Sprintf("%d images, the limit is %d", len(p.Images), l.MaxImages)}
+	}
+	for i, im := range p.Images {
+		if l.MaxAltText > 0 && Graphemes(im.AltText) > l.MaxAltText {
+			return &Error{Class: Permanent, Reason: fmt.Sprintf("image %d: alt text is longer than %d", i+1, l.MaxAltText)}
+		}
+	}
+	return nil
+}
+
+// Class says what the scheduler may do after an error.
+type Class int
+
+const (
+	// Transient errors are safe to retry as they are.
+	Transient Class = iota
+	// RateLimited errors carry the time after which to retry.
+	RateLimited
+	// Permanent errors will fail again; the reason is the server's.
+	Permanent
+	// UnknownOutcome means the request may have landed: reconcile first.
+	UnknownOutcome
+)
+
+func (c Class) String() string {
+	switch c {
+	case Transient:
+		return "transient"
+	case RateLimited:
+		return "rate-limited"
+	case Permanent:
+		return "permanent"
+	case UnknownOutcome:
+		return "unknown outcome"
+	}
+	return fmt.Sprintf("class(%d)", int(c))
+}
+
+// Error is an error from a network, classified for the scheduler.
+type Error struct {
+	Class   Class
+	RetryAt time.Time // for RateLimited
+	Reauth  bool      // for Permanent: the user must sign in again
+	Status  int       // HTTP status, when there was one
+	Reason  string    // the server's words, or ours
+	Err     error     // the underlying error, if any
+}
+
+func (e *Error) Error() string {
+	msg := e.Reason
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
+	}
+	if e.Status != 0 {
+		msg = fmt.Sprintf("%s (HTTP %d)", msg, e.Status)
+	}
+	if e.Class == RateLimited && !e.RetryAt.IsZero() {
+		msg += "; retry after " + e.RetryAt.UTC().Format(time.RFC3339)
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ClassOf returns the class of err; errors that are not *Error are treated
+// as an unknown outcome, the safe assumption for a publish.
+func ClassOf(err error) Class {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Class
+	}
+	return UnknownOutcome
+}

@@ -1,0 +1,525 @@
+// Package calendar is the Calendar pane: a month or week grid of scheduled,
+// sent, failed and missed posts, a day's agenda, and moving posts in time
+// from the keyboard.
+package calendar
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/timeparse"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// inputLayout is how the move field shows the time it starts from.
+const inputLayout = "2006-01-02 15:04"
+
+// defaultHour is when a new post on a future day is first set to go out.
+const defaultHour = 9
+
+// queryTimeout bounds one store call made for this pane.
+const queryTimeout = 10 * time.Second
+
+type viewMode int
+
+const (
+	monthView viewMode = iota
+	weekView
+)
+
+// loadedMsg answers the load with the same seq; any other is stale.
+type loadedMsg struct {
+	seq      int
+	from, to time.Time // the days loaded, [from, to)
+	byDay    map[time.Time][]store.PostSummary
+	err      error
+}
+
+// movedMsg reports a reschedule. fromInput says the time was typed, so an
+// error goes under the field rather than to the status bar.
+type movedMsg struct {
+	id        int64
+	at        time.Time
+	fromInput bool
+	err       error
+}
+
+// Model is the Calendar pane.
+type Model struct {
+	c    *common.Common
+	keys KeyMap
+	nav  navHelp
+
+	width, height int
+	mode          viewMode
+	cursor        time.Time // a day (see dates.go)
+
+	// The posts shown, bucketed by local day. loadedFrom/To is the range they
+	// cover; wantFrom/To the range of the newest load asked for.
+	seq                  int
+	loaded               bool
+	loadedFrom, loadedTo time.Time
+	wantFrom, wantTo     time.Time
+	byDay                map[time.Time][]store.PostSummary
+
+	// The day's agenda.
+	agenda bool
+	sel    int
+	selID  int64 // keeps the selection on the same post across reloads
+	top    int   // first agenda item drawn
+
+	// The move field, open while moving is set.
+	moving   bool
+	moveID   int64
+	input    textinput.Model
+	inputErr string
+	preview  string // what the typed time reads as, "" while it reads as nothing
+	busy     bool   // a reschedule is on its way to the store
+}
+
+// New builds the pane on today's month. It does no I/O.
+func New(c *common.Common) *Model {
+	in := textinput.New()
+	in.Prompt = ""
+	in.CharLimit = 64
+	in.TextStyle = c.Styles.Text
+	in.PlaceholderStyle = c.Styles.Muted
+	in.Placeholder = "tomorrow 9am, +2h, 2026-12-03 10:30"
+	return &Model{
+		c:      c,
+		keys:   DefaultKeyMap(),
+		nav:    newNavHelp(c.Nav),
+		cursor: dayOf(c.Now(), c.Zone),
+		byDay:  map[time.Time][]store.PostSummary{},
+		input:  in,
+	}
+}
+
+// Init loads the visible range.
+func (m *Model) Init() tea.Cmd { return m.reload() }
+
+// SetSize gives the pane its area.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.input.Width = max(width-14, 10)
+	m.keepSelectionVisible()
+}
+
+// Capturing is true while the move field takes typed text.
+func (m *Model) Capturing() bool { return m.moving }
+
+// visibleRange is the days the current view shows, [from, to).
+func (m *Model) visibleRange() (from, to time.Time) {
+	if m.mode == weekView {
+		from = weekStartOf(m.cursor, m.c.Settings.WeekStart)
+		return from, addDays(from, 7)
+	}
+	first, weeks := monthGrid(m.cursor, m.c.Settings.WeekStart)
+	return first, addDays(first, 7*weeks)
+}
+
+// reload asks for the visible range again, whatever is loaded.
+func (m *Model) reload() tea.Cmd {
+	from, to := m.visibleRange()
+	m.seq++
+	m.wantFrom, m.wantTo = from, to
+	return loadRange(m.c.Store, m.seq, from, to, m.c.Zone)
+}
+
+// follow loads the visible range if the cursor left the one asked for.
+func (m *Model) follow() tea.Cmd {
+	from, to := m.visibleRange()
+	if from.Equal(m.wantFrom) && to.Equal(m.wantTo) {
+		return nil
+	}
+	return m.reload()
+}
+
+func loadRange(st *store.Store, seq int, from, to time.Time, loc *time.Location) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		posts, err := st.PostsBetween(ctx, startOf(from, loc), startOf(to, loc))
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
+		byDay := make(map[time.Time][]store.PostSummary)
+		for _, p := range posts {
+			d := dayOf(p.ScheduledAt, loc)
+			byDay[d] = append(byDay[d], p)
+		}
+		return loadedMsg{seq: seq, from: from, to: to, byDay: byDay}
+	}
+}
+
+// Update handles messages and keys.
+func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.seq != m.seq {
+			return m, nil
+		}
+		if msg.err != nil {
+			return m, common.Status("calendar: cannot load posts: "+msg.err.Error(), true)
+		}
+		m.loaded = true
+		m.loadedFrom, m.loadedTo, m.byDay = msg.from, msg.to, msg.byDay
+		m.restoreSelection()
+		return m, nil
+
+	case movedMsg:
+		return m, m.moved(msg)
+
+	case common.DataChangedMsg, common.FocusMsg:
+		return m, m.reload()
+
+	case tea.KeyMsg:
+		switch {
+		case m.moving:
+			return m, m.updateInput(msg)
+		case m.agenda:
+			return m, m.updateAgenda(msg)
+		}
+		return m, m.updateGrid(msg)
+	}
+	if m.moving {
+		// The field's cursor blinks on its own messages.
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) updateGrid(msg tea.KeyMsg) tea.Cmd {
+	nav := m.c.Nav
+	ws := m.c.Settings.WeekStart
+	switch {
+	case key.Matches(msg, nav.Left):
+		m.cursor = addDays(m.cursor, -1)
+	case key.Matches(msg, nav.Right):
+		m.cursor = addDays(m.cursor, 1)
+	case key.Matches(msg, nav.Up):
+		m.cursor = addDays(m.cursor, -7)
+	case key.Matches(msg, nav.Down):
+		m.cursor = addDays(m.cursor, 7)
+	case key.Matches(msg, nav.PageUp):
+		m.cursor = m.page(-1)
+	case key.Matches(msg, nav.PageDown):
+		m.cursor = m.page(1)
+	case key.Matches(msg, nav.Home):
+		if m.mode == weekView {
+			m.cursor = weekStartOf(m.cursor, ws)
+		} else {
+			m.cursor = firstOfMonth(m.cursor)
+		}
+	case key.Matches(msg, nav.End):
+		if m.mode == weekView {
+			m.cursor = addDays(weekStartOf(m.cursor, ws), 6)
+		} else {
+			m.cursor = addDays(addMonths(firstOfMonth(m.cursor), 1), -1)
+		}
+	case key.Matches(msg, m.keys.Today):
+		m.cursor = dayOf(m.c.Now(), m.c.Zone)
+	case key.Matches(msg, m.keys.Toggle):
+		if m.mode == monthView {
+			m.mode = weekView
+		} else {
+			m.mode = monthView
+		}
+	case key.Matches(msg, m.keys.Open):
+		m.openAgenda(0)
+		return nil
+	case key.Matches(msg, m.keys.New):
+		return m.compose()
+	default:
+		return nil
+	}
+	return m.follow()
+}
+
+// page is the cursor a month (or in week view a week) away.
+func (m *Model) page(n int) time.Time {
+	if m.mode == weekView {
+		return addDays(m.cursor, 7*n)
+	}
+	return addMonths(m.cursor, n)
+}
+
+// compose asks the root for a new post on the cursor's day: at 09:00, or on
+// today at the first whole hour from 09:00 on that is still ahead and has no
+// post yet.
+func (m *Model) compose() tea.Cmd {
+	loc := m.c.Zone
+	now := m.c.Now()
+	today := dayOf(now, loc)
+	if m.cursor.Before(today) {
+		return common.Status("That day is over: pick today or a later day for a new post", true)
+	}
+	when := at(m.cursor, defaultHour, 0, loc)
+	if m.cursor.Equal(today) {
+		if !when.After(now) {
+			local := now.In(loc)
+			when = at(today, local.Hour()+1, 0, loc)
+		}
+		busy := map[int]bool{}
+		for _, p := range m.byDay[today] {
+			busy[p.ScheduledAt.In(loc).Hour()] = true
+		}
+		for busy[when.In(loc).Hour()] && dayOf(when, loc).Equal(today) {
+			when = when.Add(time.Hour)
+		}
+	}
+	return func() tea.Msg { return common.ComposeMsg{Day: when} }
+}
+
+// dayPosts are the posts on the cursor's day, earliest first.
+func (m *Model) dayPosts() []store.PostSummary { return m.byDay[m.cursor] }
+
+func (m *Model) selected() (store.PostSummary, bool) {
+	posts := m.dayPosts()
+	if m.sel < 0 || m.sel >= len(posts) {
+		return store.PostSummary{}, false
+	}
+	return posts[m.sel], true
+}
+
+func (m *Model) openAgenda(sel int) {
+	m.agenda = true
+	m.top = 0
+	m.setSelection(sel)
+}
+
+func (m *Model) setSelection(i int) {
+	posts := m.dayPosts()
+	m.sel = max(min(i, len(posts)-1), 0)
+	m.selID = 0
+	if p, ok := m.selected(); ok {
+		m.selID = p.ID
+	}
+	m.keepSelectionVisible()
+}
+
+// restoreSelection puts the agenda's selection back on the post it was on
+// after the posts were reloaded.
+func (m *Model) restoreSelection() {
+	for i, p := range m.dayPosts() {
+		if p.ID == m.selID {
+			m.sel = i
+			m.keepSelectionVisible()
+			return
+		}
+	}
+	m.setSelection(m.sel)
+}
+
+func (m *Model) updateAgenda(msg tea.KeyMsg) tea.Cmd {
+	nav := m.c.Nav
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m.agenda = false
+	case key.Matches(msg, nav.Up):
+		m.setSelection(m.sel - 1)
+	case key.Matches(msg, nav.Down):
+		m.setSelection(m.sel + 1)
+	case key.Matches(msg, nav.Home):
+		m.setSelection(0)
+	case key.Matches(msg, nav.End):
+		m.setSelection(len(m.dayPosts()) - 1)
+	case key.Matches(msg, nav.Left):
+		m.cursor = addDays(m.cursor, -1)
+		m.openAgenda(0)
+		return m.follow()
+	case key.Matches(msg, nav.Right):
+		m.cursor = addDays(m.cursor, 1)
+		m.openAgenda(0)
+		return m.follow()
+	case key.Matches(msg, m.keys.Today):
+		m.cursor = dayOf(m.c.Now(), m.c.Zone)
+		m.openAgenda(0)
+		return m.follow()
+	case key.Matches(msg, m.keys.New):
+		return m.compose()
+	case key.Matches(msg, m.keys.Move):
+		return m.startMove()
+	case key.Matches(msg, m.keys.Earlier):
+		return m.shift(-1)
+	case key.Matches(msg, m.keys.Later):
+		return m.shift(1)
+	}
+	return nil
+}
+
+// movable says whether p can be moved, and if not, why.
+func movable(p store.PostSummary) (bool, string) {
+	if p.State == store.PostSent {
+		return false, fmt.Sprintf("Post #%d has been sent: it can't be moved", p.ID)
+	}
+	return true, ""
+}
+
+func (m *Model) startMove() tea.Cmd {
+	p, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	if ok, why := movable(p); !ok {
+		return common.Status(why, true)
+	}
+	m.moving, m.moveID, m.inputErr = true, p.ID, ""
+	m.input.SetValue(p.ScheduledAt.In(m.c.Zone).Format(inputLayout))
+	m.input.CursorEnd()
+	m.updatePreview()
+	return m.input.Focus()
+}
+
+func (m *Model) closeInput() {
+	m.moving, m.inputErr, m.preview, m.busy = false, "", "", false
+	m.input.Blur()
+	m.input.Reset()
+}
+
+func (m *Model) updateInput(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.closeInput()
+		return nil
+	case key.Matches(msg, m.keys.Confirm):
+		if m.busy {
+			return nil
+		}
+		now := m.c.Now()
+		when, err := timeparse.Parse(strings.TrimSpace(m.input.Value()), now, m.c.Zone)
+		if err != nil {
+			m.inputErr = err.Error()
+			return nil
+		}
+		if !when.After(now) {
+			m.inputErr = when.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04") + " is in the past: pick a later time"
+			return nil
+		}
+		m.inputErr = ""
+		m.busy = true
+		return m.reschedule(m.moveID, when, true)
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	m.inputErr = ""
+	m.updatePreview()
+	return cmd
+}
+
+// updatePreview reads the typed time back to the user as they type.
+func (m *Model) updatePreview() {
+	m.preview = ""
+	now := m.c.Now()
+	when, err := timeparse.Parse(strings.TrimSpace(m.input.Value()), now, m.c.Zone)
+	if err != nil {
+		return
+	}
+	m.preview = when.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04")
+	// Describe's words for a near time ("in 2h", "tomorrow 09:00") say more
+	// than the date does; for a far one they would only repeat it.
+	if d := timeparse.Describe(when, now, m.c.Zone); strings.HasPrefix(d, "in ") ||
+		strings.HasPrefix(d, "today") || strings.HasPrefix(d, "tomorrow") || strings.HasSuffix(d, " ago") {
+		m.preview += " (" + d + ")"
+	}
+}
+
+// shift moves the selected post by days, keeping its wall-clock time in the
+// display zone: the date changes, 09:30 stays 09:30 across a DST change.
+func (m *Model) shift(days int) tea.Cmd {
+	p, ok := m.selected()
+	if !ok || m.busy {
+		return nil
+	}
+	if ok, why := movable(p); !ok {
+		return common.Status(why, true)
+	}
+	loc := m.c.Zone
+	local := p.ScheduledAt.In(loc)
+	when := time.Date(local.Year(), local.Month(), local.Day()+days,
+		local.Hour(), local.Minute(), local.Second(), local.Nanosecond(), loc)
+	if !when.After(m.c.Now()) {
+		return common.Status(fmt.Sprintf("Post #%d can't move to %s: that is in the past",
+			p.ID, when.Format("Mon 2 Jan 15:04")), true)
+	}
+	m.busy = true
+	return m.reschedule(p.ID, when, false)
+}
+
+func (m *Model) reschedule(id int64, when time.Time, fromInput bool) tea.Cmd {
+	c := m.c
+	now := c.Now()
+	zone := c.Zone.String()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		err := c.Store.ReschedulePost(ctx, id, when, zone, now)
+		if err == nil {
+			c.Wake()
+		}
+		return movedMsg{id: id, at: when, fromInput: fromInput, err: err}
+	}
+}
+
+// moved follows a moved post to its new day, so the agenda stays on it.
+func (m *Model) moved(msg movedMsg) tea.Cmd {
+	m.busy = false
+	if msg.err != nil {
+		if msg.fromInput && m.moving {
+			m.inputErr = msg.err.Error()
+			return nil
+		}
+		return common.Status("Could not move the post: "+msg.err.Error(), true)
+	}
+	if m.moving && m.moveID == msg.id {
+		m.closeInput()
+	}
+	m.cursor = dayOf(msg.at, m.c.Zone)
+	m.selID = msg.id
+	m.sel = 0
+	m.top = 0
+	changed := func() tea.Msg { return common.DataChangedMsg{What: "posts"} }
+	return tea.Batch(
+		m.reload(),
+		common.Status(fmt.Sprintf("Moved post #%d to %s", msg.id,
+			msg.at.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04")), false),
+		changed,
+	)
+}
+
+// ShortHelp is the footer's list for what the pane is doing now.
+func (m *Model) ShortHelp() []key.Binding {
+	switch {
+	case m.moving:
+		return []key.Binding{m.keys.Confirm, m.keys.Cancel}
+	case m.agenda:
+		return []key.Binding{m.nav.agendaUp, m.nav.agendaDown, m.keys.Move, m.keys.Earlier, m.keys.Later, m.keys.New, m.keys.Back}
+	}
+	return []key.Binding{m.nav.move, m.keys.Open, m.keys.New, m.toggleHelp(), m.keys.Today}
+}
+
+// FullHelp is the pane's part of the ? screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	n := m.nav
+	return [][]key.Binding{
+		{n.left, n.right, n.up, n.down, n.pageUp, n.pageDown, n.first, n.last},
+		{m.keys.Today, m.toggleHelp(), m.keys.Open, m.keys.New},
+		{relabel(m.keys.Back, "back to the grid"), n.agendaUp, n.agendaDown, m.keys.Move, m.keys.Earlier, m.keys.Later},
+	}
+}
+
+func (m *Model) toggleHelp() key.Binding {
+	if m.mode == monthView {
+		return relabel(m.keys.Toggle, "week view")
+	}
+	return relabel(m.keys.Toggle, "month view")
+}

@@ -1,0 +1,749 @@
+package calendar
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+	_ "time/tzdata" // the tests need Europe/Berlin wherever they run
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
+	"github.com/crier-app/crier/tui/styles"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+var berlin = mustZone("Europe/Berlin")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// now is Thursday 22 October 2026, 10:20 in Berlin (CEST); the clocks go
+// back to CET on Sunday the 25th.
+var now = time.Date(2026, 10, 22, 10, 20, 0, 0, berlin)
+
+func berlinAt(y int, mo time.Month, d, h, min int) time.Time {
+	return time.Date(y, mo, d, h, min, 0, 0, berlin)
+}
+
+type wakeCounter struct{ n atomic.Int32 }
+
+func (w *wakeCounter) Wake() { w.n.Add(1) }
+
+type fixture struct {
+	c      *common.Common
+	st     *store.Store
+	waker  *wakeCounter
+	accMas int64
+	accBsk int64
+	accSbx int64
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f := &fixture{st: st, waker: &wakeCounter{}}
+	for _, a := range []struct {
+		id       *int64
+		platform string
+		handle   string
+	}{
+		{&f.accMas, store.PlatformMastodon, "crumbs@bakery.social"},
+		{&f.accBsk, store.PlatformBluesky, "crumbs.bsky.social"},
+		{&f.accSbx, store.PlatformSandbox, "sandbox"},
+	} {
+		id, err := st.UpsertAccount(ctx, store.Account{Platform: a.platform, Handle: a.handle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*a.id = id
+	}
+	f.c = &common.Common{
+		Styles:   styles.New(styles.DefaultTheme()),
+		Nav:      keys.DefaultNav(),
+		Store:    st,
+		Now:      func() time.Time { return now },
+		Zone:     berlin,
+		Settings: common.Settings{WeekStart: time.Monday},
+		Waker:    f.waker,
+	}
+	return f
+}
+
+// post adds a post for the accounts at when in the given state. Queued and
+// later states go through QueuePost; sent, failed and missed are then set on
+// the rows as the scheduler would leave them.
+func (f *fixture) post(t *testing.T, state store.PostState, when time.Time, body string, lastErr string, accounts ...int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	p := store.Post{Body: body, ScheduledAt: when, ScheduledZone: berlin.String()}
+	for _, a := range accounts {
+		p.Targets = append(p.Targets, store.Target{AccountID: a})
+	}
+	id, err := f.st.SaveDraft(ctx, p, now.Add(-48*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state == store.PostDraft {
+		return id
+	}
+	if err := f.st.QueuePost(ctx, id, when, berlin.String(), now.Add(-48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if state == store.PostQueued {
+		return id
+	}
+	db := f.st.DB()
+	var sentAt any
+	if state == store.PostSent {
+		sentAt = when.UnixMilli()
+	}
+	if _, err := db.ExecContext(ctx, "UPDATE deliveries SET state = ?, last_error = ?, sent_at = ? WHERE post_id = ?",
+		string(state), lastErr, sentAt, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "UPDATE posts SET state = ? WHERE id = ?", string(state), id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// seeded holds the ids of the standard set of posts.
+type seeded struct {
+	sent, failed, missed, today, draft, sat int64
+	busy                                    []int64
+}
+
+// seed fills the month around now with posts in every state.
+func (f *fixture) seed(t *testing.T) seeded {
+	var s seeded
+	m, b, x := f.accMas, f.accBsk, f.accSbx
+	s.sent = f.post(t, store.PostSent, berlinAt(2026, 10, 19, 9, 0),
+		"Monday loaves are out: rye, spelt and the seeded sourdough everyone asks about.", "", m, b)
+	s.failed = f.post(t, store.PostFailed, berlinAt(2026, 10, 20, 12, 30),
+		"Lunch menu: leek tart, tomato soup and a slice of plum cake for dessert.",
+		"HTTP 422: Validation failed: Text character limit of 500 exceeded", m)
+	s.missed = f.post(t, store.PostMissed, berlinAt(2026, 10, 21, 8, 0),
+		"Early bird special until 9: coffee and a croissant for 3.50.", "", b)
+	s.today = f.post(t, store.PostQueued, berlinAt(2026, 10, 22, 11, 0),
+		"🥐 Croissant day! 今日はクロワッサンの日 — come by after 2pm for the second batch.", "", m, b)
+	s.draft = f.post(t, store.PostDraft, berlinAt(2026, 10, 23, 11, 0),
+		"Draft: pumpkin bread \x1b[31mis back\x1b[0m next week?\x07", "", x)
+	s.sat = f.post(t, store.PostQueued, berlinAt(2026, 10, 24, 9, 30),
+		"Saturday market stall: find us by the fountain from 8 until we sell out.", "", m, b, x)
+	for i, text := range []string{
+		"Morning buns, still warm.",
+		"Coffee refill is free today.",
+		"Sandwich of the day: brie, fig and walnut on our seeded rye.",
+		"Staff pick: the hazelnut cinnamon knot.",
+		"Half-price bread after 4 so nothing goes to waste.",
+		"Tomorrow's pre-orders close at 6.",
+		"Closing soon: last call for loaves.",
+		"Thank you for a busy Tuesday!",
+	} {
+		id := f.post(t, store.PostQueued, berlinAt(2026, 10, 27, 8+i*2, 0), text, "", m)
+		s.busy = append(s.busy, id)
+	}
+	f.post(t, store.PostQueued, berlinAt(2026, 11, 2, 9, 0), "November opening hours: 7 to 18, Sundays 8 to 13.", "", m, b)
+	return s
+}
+
+// newModel builds the pane at a size and loads it.
+func newModel(t *testing.T, f *fixture, w, h int) *Model {
+	t.Helper()
+	m := New(f.c)
+	m.SetSize(w, h)
+	feed(t, m, m.Init())
+	return m
+}
+
+// run executes cmd and returns the messages it produced (batches flattened).
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, run(c)...)
+		}
+		return out
+	}
+	if msg == nil {
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+// feed runs cmd, hands the pane's own replies back to it, and returns the
+// messages meant for others (status, compose, data changed).
+func feed(t *testing.T, m *Model, cmd tea.Cmd) []tea.Msg {
+	t.Helper()
+	var out []tea.Msg
+	for _, msg := range run(cmd) {
+		switch msg.(type) {
+		case loadedMsg, movedMsg:
+			_, next := m.Update(msg)
+			out = append(out, feed(t, m, next)...)
+		default:
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "ctrl+u":
+		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// press sends keys one by one, running each command and feeding back the
+// pane's own replies; it returns the other messages.
+func press(t *testing.T, m *Model, keys ...string) []tea.Msg {
+	t.Helper()
+	var out []tea.Msg
+	for _, k := range keys {
+		_, cmd := m.Update(keyMsg(k))
+		out = append(out, feed(t, m, cmd)...)
+	}
+	return out
+}
+
+// typeText sends keys to the open move field without running the field's
+// cursor-blink commands (which wait on a timer).
+func typeText(m *Model, keys ...tea.KeyMsg) {
+	for _, k := range keys {
+		m.Update(k)
+	}
+}
+
+func day(y int, mo time.Month, d int) time.Time { return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC) }
+
+func requireCursor(t *testing.T, m *Model, want time.Time) {
+	t.Helper()
+	if !m.cursor.Equal(want) {
+		t.Fatalf("cursor on %s, want %s", m.cursor.Format("Mon 2006-01-02"), want.Format("Mon 2006-01-02"))
+	}
+}
+
+func statusOf(msgs []tea.Msg) (common.StatusMsg, bool) {
+	for _, msg := range msgs {
+		if s, ok := msg.(common.StatusMsg); ok {
+			return s, true
+		}
+	}
+	return common.StatusMsg{}, false
+}
+
+func TestNavigationAcrossMonths(t *testing.T) {
+	f := newFixture(t)
+	f.seed(t)
+	m := newModel(t, f, 80, 21)
+	requireCursor(t, m, day(2026, 10, 22))
+
+	press(t, m, "l", "right", "right", "right", "right", "right", "right", "right", "right")
+	requireCursor(t, m, day(2026, 10, 31))
+	press(t, m, "l")
+	requireCursor(t, m, day(2026, 11, 1))
+	if !strings.Contains(m.View(), "November 2026") {
+		t.Fatalf("after moving into November the grid shows:\n%s", m.View())
+	}
+	// The November grid (Mon 26 Oct .. Sun 6 Dec) was loaded.
+	if !m.loadedFrom.Equal(day(2026, 10, 26)) || !m.loadedTo.Equal(day(2026, 12, 7)) {
+		t.Fatalf("loaded %s..%s", m.loadedFrom, m.loadedTo)
+	}
+	press(t, m, "k")
+	requireCursor(t, m, day(2026, 10, 25))
+	press(t, m, "down", "j")
+	requireCursor(t, m, day(2026, 11, 8))
+	press(t, m, "h", "left")
+	requireCursor(t, m, day(2026, 11, 6))
+
+	// Months of different lengths: 31 Jan -> 28 Feb.
+	press(t, m, "G")
+	requireCursor(t, m, day(2026, 11, 30))
+	press(t, m, "pgup")
+	requireCursor(t, m, day(2026, 10, 30))
+	press(t, m, "g")
+	requireCursor(t, m, day(2026, 10, 1))
+	press(t, m, "pgdown", "pgdown", "pgdown", "G", "pgdown")
+	requireCursor(t, m, day(2027, 2, 28))
+
+	press(t, m, "t")
+	requireCursor(t, m, day(2026, 10, 22))
+	if !strings.Contains(m.View(), "October 2026") {
+		t.Fatal("t did not bring back October")
+	}
+}
+
+func TestWeekStartSunday(t *testing.T) {
+	f := newFixture(t)
+	f.c.Settings.WeekStart = time.Sunday
+	m := newModel(t, f, 80, 21)
+	if !m.loadedFrom.Equal(day(2026, 9, 27)) || !m.loadedTo.Equal(day(2026, 11, 1)) {
+		t.Fatalf("October with Sunday weeks loaded %s..%s", m.loadedFrom, m.loadedTo)
+	}
+	if lines := strings.Split(m.View(), "\n"); !strings.HasPrefix(lines[1], "Sunday") {
+		t.Fatalf("header starts %q", lines[1])
+	}
+}
+
+func TestToggleWeekView(t *testing.T) {
+	f := newFixture(t)
+	f.seed(t)
+	m := newModel(t, f, 120, 37)
+	press(t, m, "v")
+	if m.mode != weekView {
+		t.Fatal("v did not switch to the week view")
+	}
+	if !m.loadedFrom.Equal(day(2026, 10, 19)) || !m.loadedTo.Equal(day(2026, 10, 26)) {
+		t.Fatalf("week loaded %s..%s", m.loadedFrom, m.loadedTo)
+	}
+	press(t, m, "pgdown")
+	requireCursor(t, m, day(2026, 10, 29))
+	if !strings.Contains(m.View(), "26 Oct – 1 Nov 2026") {
+		t.Fatalf("week title wrong:\n%s", m.View())
+	}
+	press(t, m, "v")
+	if m.mode != monthView {
+		t.Fatal("v did not switch back")
+	}
+	requireCursor(t, m, day(2026, 10, 29))
+}
+
+func TestEnterOpensAgendaEscCloses(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	press(t, m, "left", "left", "enter")
+	if !m.agenda {
+		t.Fatal("enter did not open the agenda")
+	}
+	v := m.View()
+	for _, want := range []string{"Tuesday 20 October 2026", "failed", "Text character limit of 500 exceeded"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("agenda lacks %q:\n%s", want, v)
+		}
+	}
+	if p, _ := m.selected(); p.ID != ids.failed {
+		t.Fatalf("selected post %d, want %d", p.ID, ids.failed)
+	}
+	press(t, m, "esc")
+	if m.agenda {
+		t.Fatal("esc did not close the agenda")
+	}
+	requireCursor(t, m, day(2026, 10, 20))
+}
+
+func TestAgendaSelection(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	press(t, m, "j", "enter")
+	requireCursor(t, m, day(2026, 10, 29))
+	press(t, m, "h", "h")
+	requireCursor(t, m, day(2026, 10, 27))
+	press(t, m, "down", "down", "down", "down", "down", "down", "down", "down")
+	if p, _ := m.selected(); p.ID != ids.busy[7] {
+		t.Fatalf("selected %d, want the last post of the day %d", p.ID, ids.busy[7])
+	}
+	if m.top == 0 {
+		t.Fatal("the agenda did not scroll to its last post")
+	}
+	press(t, m, "up", "g")
+	if p, _ := m.selected(); p.ID != ids.busy[0] {
+		t.Fatalf("home selected %d", p.ID)
+	}
+}
+
+func TestNewPostDay(t *testing.T) {
+	f := newFixture(t)
+	f.seed(t)
+	m := newModel(t, f, 80, 21)
+
+	compose := func(msgs []tea.Msg) time.Time {
+		t.Helper()
+		for _, msg := range msgs {
+			if c, ok := msg.(common.ComposeMsg); ok {
+				return c.Day
+			}
+		}
+		t.Fatalf("no ComposeMsg in %v", msgs)
+		return time.Time{}
+	}
+
+	// A later day: 09:00 there, in CET after the change.
+	press(t, m, "j")
+	if got, want := compose(press(t, m, "n")), berlinAt(2026, 10, 29, 9, 0); !got.Equal(want) {
+		t.Fatalf("n on the 29th: %s, want %s", got, want)
+	}
+	// Today at 10:20: 09:00 is gone, 11:00 holds a post, so 12:00.
+	press(t, m, "t")
+	if got, want := compose(press(t, m, "n")), berlinAt(2026, 10, 22, 12, 0); !got.Equal(want) {
+		t.Fatalf("n today: %s, want %s", got, want)
+	}
+	// From the agenda too.
+	press(t, m, "l", "enter")
+	if got, want := compose(press(t, m, "n")), berlinAt(2026, 10, 23, 9, 0); !got.Equal(want) {
+		t.Fatalf("n in the agenda: %s, want %s", got, want)
+	}
+	press(t, m, "esc")
+	// A day that is over gets a reason instead.
+	msgs := press(t, m, "k", "n")
+	if s, ok := statusOf(msgs); !ok || !s.Err {
+		t.Fatalf("n on a past day: %v", msgs)
+	}
+	for _, msg := range msgs {
+		if _, ok := msg.(common.ComposeMsg); ok {
+			t.Fatal("n on a past day opened the composer")
+		}
+	}
+}
+
+// openAgendaOn moves the cursor to d (in the loaded month) and opens its
+// agenda on the post with id.
+func openAgendaOn(t *testing.T, m *Model, d time.Time, id int64) {
+	t.Helper()
+	m.cursor = d
+	feed(t, m, m.follow())
+	press(t, m, "enter")
+	for i, p := range m.dayPosts() {
+		if p.ID == id {
+			m.setSelection(i)
+			return
+		}
+	}
+	t.Fatalf("post %d is not on %s", id, d.Format("2006-01-02"))
+}
+
+func TestMoveThroughInputAcrossDST(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
+
+	if m.Capturing() {
+		t.Fatal("capturing before m")
+	}
+	typeText(m, keyMsg("m"))
+	if !m.Capturing() {
+		t.Fatal("the move field is open but the pane does not capture keys")
+	}
+	if got := m.input.Value(); got != "2026-10-24 09:30" {
+		t.Fatalf("field starts with %q", got)
+	}
+	typeText(m, keyMsg("ctrl+u"))
+	typeText(m, keyMsg("2026-10-26 09:30"))
+	out := press(t, m, "enter")
+
+	p, err := f.st.Post(context.Background(), ids.sat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 09:30 on Monday the 26th is CET (UTC+1), where the post was CEST (UTC+2).
+	if want := time.Date(2026, 10, 26, 8, 30, 0, 0, time.UTC); !p.ScheduledAt.Equal(want) {
+		t.Fatalf("stored %s, want %s", p.ScheduledAt, want)
+	}
+	if p.ScheduledZone != "Europe/Berlin" {
+		t.Fatalf("zone %q", p.ScheduledZone)
+	}
+	if f.waker.n.Load() != 1 {
+		t.Fatalf("scheduler woken %d times", f.waker.n.Load())
+	}
+	if m.Capturing() {
+		t.Fatal("the field stayed open after the move")
+	}
+	requireCursor(t, m, day(2026, 10, 26))
+	if sel, _ := m.selected(); sel.ID != ids.sat {
+		t.Fatalf("the agenda is on post %d, not the moved one", sel.ID)
+	}
+	var changed bool
+	for _, msg := range out {
+		changed = changed || msg == tea.Msg(common.DataChangedMsg{What: "posts"})
+	}
+	if s, ok := statusOf(out); !ok || s.Err || !changed {
+		t.Fatalf("after the move: %v", out)
+	}
+}
+
+func TestShiftKeepsWallClockAcrossDST(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
+
+	press(t, m, "]")
+	p, err := f.st.Post(context.Background(), ids.sat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.ScheduledAt, berlinAt(2026, 10, 25, 9, 30); !got.Equal(want) || got.Hour() != 8 {
+		t.Fatalf("after ]: %s (%s in Berlin), want 09:30 CET", got, got.In(berlin))
+	}
+	requireCursor(t, m, day(2026, 10, 25))
+	press(t, m, "[")
+	p, _ = f.st.Post(context.Background(), ids.sat)
+	if want := time.Date(2026, 10, 24, 7, 30, 0, 0, time.UTC); !p.ScheduledAt.Equal(want) {
+		t.Fatalf("after [: %s, want %s", p.ScheduledAt, want)
+	}
+
+	// The queued post today at 11:00 can't go to yesterday.
+	openAgendaOn(t, m, day(2026, 10, 22), ids.today)
+	out := press(t, m, "[")
+	if s, ok := statusOf(out); !ok || !s.Err || !strings.Contains(s.Text, "past") {
+		t.Fatalf("[ into the past: %v", out)
+	}
+	p, _ = f.st.Post(context.Background(), ids.today)
+	if !p.ScheduledAt.Equal(berlinAt(2026, 10, 22, 11, 0)) {
+		t.Fatalf("refused move changed the post to %s", p.ScheduledAt)
+	}
+}
+
+func TestBadInputKeepsText(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
+	typeText(m, keyMsg("m"), keyMsg("ctrl+u"))
+	typeText(m, keyMsg("next blursday"))
+	out := press(t, m, "enter")
+	if len(out) != 0 {
+		t.Fatalf("bad input produced %v", out)
+	}
+	if !m.Capturing() || m.input.Value() != "next blursday" {
+		t.Fatalf("field open %v with %q", m.Capturing(), m.input.Value())
+	}
+	if m.inputErr == "" || !strings.Contains(m.View(), m.inputErr[:min(len(m.inputErr), 20)]) {
+		t.Fatalf("no error under the field:\n%s", m.View())
+	}
+
+	typeText(m, keyMsg("ctrl+u"))
+	typeText(m, keyMsg("2026-10-21 09:00"))
+	press(t, m, "enter")
+	if !m.Capturing() || !strings.Contains(m.inputErr, "in the past") {
+		t.Fatalf("a past time was not refused: open %v, err %q", m.Capturing(), m.inputErr)
+	}
+	p, _ := f.st.Post(context.Background(), ids.sat)
+	if !p.ScheduledAt.Equal(berlinAt(2026, 10, 24, 9, 30)) {
+		t.Fatalf("refused input moved the post to %s", p.ScheduledAt)
+	}
+	press(t, m, "esc")
+	if m.Capturing() || !m.agenda {
+		t.Fatal("esc should close the field and stay in the agenda")
+	}
+}
+
+func TestSentPostCannotMove(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 19), ids.sent)
+	for _, k := range []string{"m", "]"} {
+		out := press(t, m, k)
+		if s, ok := statusOf(out); !ok || !strings.Contains(s.Text, "sent") {
+			t.Fatalf("%s on a sent post: %v", k, out)
+		}
+		if m.Capturing() {
+			t.Fatal("the move field opened for a sent post")
+		}
+	}
+}
+
+func TestMissedAndFailedCanMove(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	for _, c := range []struct {
+		d  time.Time
+		id int64
+	}{{day(2026, 10, 21), ids.missed}, {day(2026, 10, 20), ids.failed}} {
+		openAgendaOn(t, m, c.d, c.id)
+		typeText(m, keyMsg("m"), keyMsg("ctrl+u"))
+		typeText(m, keyMsg("tomorrow 9am"))
+		press(t, m, "enter")
+		p, err := f.st.Post(context.Background(), c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.State != store.PostQueued || !p.ScheduledAt.Equal(berlinAt(2026, 10, 23, 9, 0)) {
+			t.Fatalf("post %d is %s at %s", c.id, p.State, p.ScheduledAt)
+		}
+	}
+}
+
+func TestStaleLoadDropped(t *testing.T) {
+	f := newFixture(t)
+	f.seed(t)
+	m := New(f.c)
+	m.SetSize(80, 21)
+	first := m.Init()
+	_, second := m.Update(keyMsg("pgdown")) // November now, asked for after October
+	octMsgs, novMsgs := run(first), run(second)
+	m.Update(novMsgs[0])
+	m.Update(octMsgs[0])
+	if !m.loadedFrom.Equal(day(2026, 10, 26)) {
+		t.Fatalf("the late October reply replaced November: loaded from %s", m.loadedFrom)
+	}
+	if len(m.byDay[day(2026, 10, 22)]) != 0 {
+		t.Fatal("posts of the stale October range are shown")
+	}
+	if len(m.byDay[day(2026, 11, 2)]) != 1 {
+		t.Fatalf("November posts missing: %v", m.byDay)
+	}
+}
+
+func TestReloadOnDataChangedAndFocus(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f, 80, 21)
+	if len(m.byDay) != 0 {
+		t.Fatal("empty store shows posts")
+	}
+	f.post(t, store.PostQueued, berlinAt(2026, 10, 23, 15, 0), "Fresh from the oven", "", f.accMas)
+	_, cmd := m.Update(common.DataChangedMsg{What: "sent"})
+	feed(t, m, cmd)
+	if len(m.byDay[day(2026, 10, 23)]) != 1 {
+		t.Fatal("DataChangedMsg did not reload")
+	}
+	f.post(t, store.PostQueued, berlinAt(2026, 10, 23, 16, 0), "Second batch", "", f.accMas)
+	_, cmd = m.Update(common.FocusMsg{})
+	feed(t, m, cmd)
+	if len(m.byDay[day(2026, 10, 23)]) != 2 {
+		t.Fatal("FocusMsg did not reload")
+	}
+}
+
+func TestViewFitsEverySize(t *testing.T) {
+	f := newFixture(t)
+	f.seed(t)
+	for _, size := range [][2]int{{80, 21}, {120, 37}, {100, 30}, {200, 60}, {80, 5}, {80, 1}} {
+		m := newModel(t, f, size[0], size[1])
+		for _, keys := range [][]string{nil, {"v"}, {"v", "enter"}, {"esc", "v", "enter", "m"}} {
+			for _, k := range keys {
+				typeText(m, keyMsg(k)) // no reload needed: the range is already loaded
+			}
+			lines := strings.Split(m.View(), "\n")
+			if len(lines) != size[1] {
+				t.Fatalf("%dx%d after %v: %d lines", size[0], size[1], keys, len(lines))
+			}
+			for i, l := range lines {
+				if w := lipgloss.Width(l); w > size[0] {
+					t.Fatalf("%dx%d after %v: line %d is %d wide: %q", size[0], size[1], keys, i, w, l)
+				}
+			}
+		}
+	}
+}
+
+func TestRangeAndDaysFollowTheZone(t *testing.T) {
+	f := newFixture(t)
+	// October's grid runs from Monday 28 September to Sunday 1 November,
+	// midnight to midnight in Berlin.
+	before := f.post(t, store.PostQueued, berlinAt(2026, 9, 27, 23, 50), "just before the grid", "", f.accMas)
+	first := f.post(t, store.PostQueued, berlinAt(2026, 9, 28, 0, 10), "first minutes of the grid", "", f.accMas)
+	night := f.post(t, store.PostQueued, berlinAt(2026, 10, 25, 0, 30), "22:30 UTC the day before", "", f.accMas)
+	last := f.post(t, store.PostQueued, berlinAt(2026, 11, 1, 23, 59), "last minute of the grid", "", f.accMas)
+	after := f.post(t, store.PostQueued, berlinAt(2026, 11, 2, 0, 0), "just after the grid", "", f.accMas)
+	m := newModel(t, f, 80, 21)
+
+	on := func(d time.Time, id int64) bool {
+		for _, p := range m.byDay[d] {
+			if p.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if !on(day(2026, 9, 28), first) || !on(day(2026, 10, 25), night) || !on(day(2026, 11, 1), last) {
+		t.Fatalf("posts on the wrong days: %v", m.byDay)
+	}
+	for d, posts := range m.byDay {
+		for _, p := range posts {
+			if p.ID == before || p.ID == after {
+				t.Fatalf("post %d outside the grid was loaded (on %s)", p.ID, d)
+			}
+		}
+	}
+}
+
+func TestMonthGrid(t *testing.T) {
+	for _, c := range []struct {
+		month time.Time
+		ws    time.Weekday
+		first time.Time
+		weeks int
+	}{
+		{day(2027, 2, 10), time.Monday, day(2027, 2, 1), 4},  // February starting on a Monday
+		{day(2026, 2, 10), time.Monday, day(2026, 1, 26), 5}, // starting on a Sunday
+		{day(2026, 2, 10), time.Sunday, day(2026, 2, 1), 4},
+		{day(2026, 8, 31), time.Monday, day(2026, 7, 27), 6}, // 31 days from a Saturday
+	} {
+		first, weeks := monthGrid(c.month, c.ws)
+		if !first.Equal(c.first) || weeks != c.weeks {
+			t.Errorf("%s from %s: %s and %d weeks, want %s and %d",
+				c.month.Format("Jan 2006"), c.ws, first.Format("2006-01-02"), weeks, c.first.Format("2006-01-02"), c.weeks)
+		}
+	}
+}
+
+func TestZoneLabel(t *testing.T) {
+	f := newFixture(t)
+	m := New(f.c)
+	for _, c := range []struct {
+		from, to time.Time
+		want     string
+	}{
+		{day(2026, 11, 2), day(2026, 11, 9), "Europe/Berlin (CET)"},
+		{day(2026, 10, 19), day(2026, 10, 26), "Europe/Berlin (CEST/CET)"},
+		{day(2027, 3, 22), day(2027, 3, 29), "Europe/Berlin (CET/CEST)"},
+	} {
+		if got := m.zoneLabel(c.from, c.to); got != c.want {
+			t.Errorf("%s: %q, want %q", c.from.Format("2006-01-02"), got, c.want)
+		}
+	}
+	f.c.Zone = time.UTC
+	if got := m.zoneLabel(day(2026, 11, 2), day(2026, 11, 9)); got != "UTC" {
+		t.Errorf("UTC: %q", got)
+	}
+}

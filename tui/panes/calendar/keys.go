@@ -1,0 +1,75 @@
+package calendar
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/keys"
+)
+
+// KeyMap holds the calendar's own keys. Movement comes from the shared
+// keys.Nav so arrows and hjkl mean the same here as in every other pane.
+type KeyMap struct {
+	Today  key.Binding
+	Toggle key.Binding
+	Open   key.Binding
+	Back   key.Binding
+	New    key.Binding
+	Move   key.Binding
+	// Earlier and Later shift the selected post by a day, keeping its
+	// wall-clock time.
+	Earlier key.Binding
+	Later   key.Binding
+	Confirm key.Binding
+	Cancel  key.Binding
+}
+
+// DefaultKeyMap returns the calendar's key bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Today:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "today")),
+		Toggle:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "week/month")),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "day's posts")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new post")),
+		Move:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "move")),
+		Earlier: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "day earlier")),
+		Later:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "day later")),
+		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "move")),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// relabel returns b with the same keys and a description that says what it
+// does here ("↑/k" moves a week in the grid, a row in the agenda).
+func relabel(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// navHelp holds help-only copies of the shared movement keys, described as
+// they act in the grid and in the agenda.
+type navHelp struct {
+	move                             key.Binding // one summary entry for the short help
+	left, right, up, down            key.Binding
+	pageUp, pageDown, first, last    key.Binding
+	agendaUp, agendaDown, prev, next key.Binding
+}
+
+func newNavHelp(n keys.Nav) navHelp {
+	all := append(append(append(append([]string{}, n.Left.Keys()...), n.Down.Keys()...), n.Up.Keys()...), n.Right.Keys()...)
+	return navHelp{
+		move:       key.NewBinding(key.WithKeys(all...), key.WithHelp("←↓↑→", "move")),
+		left:       relabel(n.Left, "previous day"),
+		right:      relabel(n.Right, "next day"),
+		up:         relabel(n.Up, "previous week"),
+		down:       relabel(n.Down, "next week"),
+		pageUp:     relabel(n.PageUp, "previous month/week"),
+		pageDown:   relabel(n.PageDown, "next month/week"),
+		first:      relabel(n.Home, "first day"),
+		last:       relabel(n.End, "last day"),
+		agendaUp:   relabel(n.Up, "previous post"),
+		agendaDown: relabel(n.Down, "next post"),
+		prev:       relabel(n.Left, "previous day"),
+		next:       relabel(n.Right, "next day"),
+	}
+}

@@ -1,0 +1,71 @@
+package calendar
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// The pane areas of an 80x24 and a 120x40 terminal.
+var goldenSizes = [][2]int{{80, 21}, {120, 37}}
+
+// goldenView seeds the standard posts, applies keys and compares the view at
+// both sizes with testdata/<test>/<size>.golden.
+func goldenView(t *testing.T, keys ...string) {
+	for _, size := range goldenSizes {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			f := newFixture(t)
+			f.seed(t)
+			m := newModel(t, f, size[0], size[1])
+			for _, k := range keys {
+				if k == "m" {
+					typeText(m, keyMsg(k)) // the field's blink command waits on a timer
+					continue
+				}
+				press(t, m, k)
+			}
+			golden.RequireEqual(t, []byte(m.View()))
+		})
+	}
+}
+
+func TestGoldenMonth(t *testing.T) { goldenView(t) }
+
+// The cursor on the busy Tuesday, where posts overflow at 80x21.
+func TestGoldenMonthBusyDay(t *testing.T) { goldenView(t, "j", "h", "h") }
+
+func TestGoldenWeek(t *testing.T) { goldenView(t, "v") }
+
+func TestGoldenNextWeek(t *testing.T) { goldenView(t, "v", "pgdown") }
+
+// The agenda of Tuesday 20th: a failed post with its error.
+func TestGoldenAgendaFailed(t *testing.T) { goldenView(t, "h", "h", "enter") }
+
+// The agenda of Friday 23rd: a draft with a time, whose text carried escape
+// sequences and a bell.
+func TestGoldenAgendaDraft(t *testing.T) { goldenView(t, "l", "enter") }
+
+// The busy Tuesday, scrolled to its last post.
+func TestGoldenAgendaScrolled(t *testing.T) { goldenView(t, "j", "h", "h", "enter", "G") }
+
+// The move field open on Saturday's post, with a typed time that reads.
+func TestGoldenAgendaMove(t *testing.T) {
+	goldenView(t, "l", "l", "enter", "m")
+}
+
+// The move field after enter on text that reads as no time: the text stays
+// and the reason shows under it.
+func TestGoldenAgendaMoveError(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			f := newFixture(t)
+			f.seed(t)
+			m := newModel(t, f, size[0], size[1])
+			press(t, m, "l", "l", "enter")
+			typeText(m, keyMsg("m"), keyMsg("ctrl+u"), keyMsg("next blursday"))
+			press(t, m, "enter")
+			golden.RequireEqual(t, []byte(m.View()))
+		})
+	}
+}

@@ -115,10 +115,11 @@ func Defaults(getenv func(string) string, home string) *Config {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
+	zone, zoneName := localZone(getenv)
 	return &Config{
 		Database:     xdgPath(getenv, "XDG_DATA_HOME", home, ".local/share", "crier.db"),
-		Timezone:     time.Local,
-		TimezoneName: "Local",
+		Timezone:     zone,
+		TimezoneName: zoneName,
 		LogFile:      xdgPath(getenv, "XDG_STATE_HOME", home, ".local/state", "crier.log"),
 		Scheduler: Scheduler{
 			Enabled:      true,
@@ -308,4 +309,24 @@ func expandHome(p, home string) (string, error) {
 		return "", errors.New("cannot expand ~: the home directory is unknown")
 	}
 	return filepath.Join(home, p[1:]), nil
+}
+
+// localZone finds the IANA name of the local zone, so that times a person
+// chooses are stored with a zone name other machines understand, not "Local".
+// It reads $TZ, then the /etc/localtime link; failing both it keeps time.Local.
+func localZone(getenv func(string) string) (*time.Location, string) {
+	name := strings.TrimPrefix(getenv("TZ"), ":")
+	if name == "" {
+		if target, err := os.Readlink("/etc/localtime"); err == nil {
+			if _, after, ok := strings.Cut(target, "zoneinfo/"); ok {
+				name = after
+			}
+		}
+	}
+	if name != "" && !strings.HasPrefix(name, "/") {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc, name
+		}
+	}
+	return time.Local, "Local"
 }

@@ -158,8 +158,8 @@ func TestDefaultsWithoutFile(t *testing.T) {
 			if cfg.Database != tt.database || cfg.LogFile != tt.log {
 				t.Errorf("paths = %q, %q; want %q, %q", cfg.Database, cfg.LogFile, tt.database, tt.log)
 			}
-			if cfg.Timezone != time.Local || cfg.TimezoneName != "Local" {
-				t.Errorf("timezone = %v %q, want Local", cfg.Timezone, cfg.TimezoneName)
+			if _, name := localZone(tt.getenv); cfg.Timezone.String() != name || cfg.TimezoneName != name {
+				t.Errorf("timezone = %v %q, want the local zone %q", cfg.Timezone, cfg.TimezoneName, name)
 			}
 			wantSched := Scheduler{Enabled: true, MissedPolicy: "grace", MissedGrace: 15 * time.Minute, SyncInterval: time.Minute}
 			if cfg.Scheduler != wantSched {
@@ -638,8 +638,29 @@ func TestEmptyFileAndSections(t *testing.T) {
 			t.Fatalf("%q: %v", body, err)
 		}
 		d := Defaults(env(), "")
-		if cfg.Scheduler != d.Scheduler || !reflect.DeepEqual(cfg.UI, d.UI) || cfg.Timezone != time.Local || len(cfg.Accounts) != 0 {
+		if cfg.Scheduler != d.Scheduler || !reflect.DeepEqual(cfg.UI, d.UI) || cfg.TimezoneName != d.TimezoneName || len(cfg.Accounts) != 0 {
 			t.Errorf("%q did not give the defaults: %+v", body, cfg)
 		}
+	}
+}
+
+func TestLocalZoneHasAnIANAName(t *testing.T) {
+	loc, name := localZone(func(k string) string {
+		if k == "TZ" {
+			return ":America/New_York"
+		}
+		return ""
+	})
+	if name != "America/New_York" || loc.String() != "America/New_York" {
+		t.Fatalf("TZ=:America/New_York gave %v %q", loc, name)
+	}
+	// A TZ that names no zone falls back to the system's, never to an error.
+	if loc, name := localZone(func(k string) string {
+		if k == "TZ" {
+			return "Nowhere/Special"
+		}
+		return ""
+	}); loc == nil || name == "" {
+		t.Fatalf("bad TZ gave %v %q", loc, name)
 	}
 }

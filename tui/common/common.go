@@ -1,0 +1,116 @@
+// Package common carries what every pane needs (size, styles, keys, clock,
+// store, zone) and the interface every pane satisfies.
+package common
+
+import (
+	"log"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/keys"
+	"github.com/crier-app/crier/tui/styles"
+)
+
+// NetworkSpec is how the composer measures a post for one platform.
+type NetworkSpec struct {
+	Platform string
+	Limits   platforms.Limits
+	// Length counts text in the network's units (graphemes; Mastodon counts a
+	// URL as Limits.CharsPerURL).
+	Length func(text string) int
+	// Unit names what Length counts, for the counter ("chars", "graphemes").
+	Unit string
+}
+
+// Waker is the part of the scheduler the panes use: after queueing or moving a
+// post, wake it so its timer is reset to the new next-due time.
+type Waker interface{ Wake() }
+
+// Settings are the plain config values panes need.
+type Settings struct {
+	WeekStart     time.Weekday
+	SnoozePresets []time.Duration
+}
+
+// Common is shared by the root model and every pane. Panes read it; only the
+// root changes Width and Height.
+type Common struct {
+	Width, Height int
+
+	Styles   *styles.Styles
+	Nav      keys.Nav
+	Store    *store.Store
+	Now      func() time.Time // the clock: never call time.Now in a pane
+	Zone     *time.Location   // display zone; wall-clock input is read in it
+	Accounts []store.Account
+	Networks map[string]NetworkSpec // by platform name
+	Settings Settings
+	Waker    Waker // may be nil (scheduler disabled)
+	Log      *log.Logger
+	Demo     bool
+	Editor   string // $VISUAL or $EDITOR, "" when unset
+}
+
+// Account returns the account with id, and whether it is known.
+func (c *Common) Account(id int64) (store.Account, bool) {
+	for _, a := range c.Accounts {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return store.Account{}, false
+}
+
+// Wake wakes the scheduler if there is one.
+func (c *Common) Wake() {
+	if c.Waker != nil {
+		c.Waker.Wake()
+	}
+}
+
+// Pane is what the root model needs from each tab.
+type Pane interface {
+	help.KeyMap
+	Init() tea.Cmd
+	Update(msg tea.Msg) (Pane, tea.Cmd)
+	View() string
+	// SetSize gives the pane the space below the tab bar and above the status bar.
+	SetSize(width, height int)
+	// Capturing is true while the pane takes typed text (a composer, a
+	// filter), so the root must not treat letters and digits as global keys.
+	Capturing() bool
+}
+
+// StatusMsg asks the root to show a transient message in the status bar.
+type StatusMsg struct {
+	Text string
+	Err  bool
+}
+
+// Status returns a command that shows a transient status message.
+func Status(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
+}
+
+// DataChangedMsg is broadcast to every pane when posts, deliveries or inbox
+// items changed behind its back (the scheduler sent something, another pane
+// saved): panes reload what they show.
+type DataChangedMsg struct{ What string }
+
+// ComposeMsg asks the root to open the drafts composer, for a new post on Day
+// (zero for no day) or for editing PostID.
+type ComposeMsg struct {
+	Day    time.Time
+	PostID int64
+}
+
+// FocusMsg tells a pane it became the visible tab.
+type FocusMsg struct{}
+
+// BeforeQuitMsg is sent to every pane just before crier quits; a pane holding
+// unsaved text returns a command that saves it, and the root quits after it.
+type BeforeQuitMsg struct{}

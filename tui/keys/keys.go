@@ -1,0 +1,70 @@
+// Package keys holds crier's global key bindings and the navigation keys that
+// every pane shares, so the same key means the same thing everywhere and the
+// help screen is generated from the bindings themselves.
+package keys
+
+import "github.com/charmbracelet/bubbles/key"
+
+// Global are handled by the root model before any pane sees a key.
+type Global struct {
+	Calendar  key.Binding
+	Drafts    key.Binding
+	Inbox     key.Binding
+	KPIs      key.Binding
+	NextTab   key.Binding
+	PrevTab   key.Binding
+	Help      key.Binding
+	Quit      key.Binding
+	ForceQuit key.Binding
+}
+
+// DefaultGlobal returns the global bindings.
+func DefaultGlobal() Global {
+	return Global{
+		Calendar:  key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "calendar")),
+		Drafts:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "drafts")),
+		Inbox:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "inbox")),
+		KPIs:      key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "KPIs")),
+		NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+// ShortHelp is what the footer shows.
+func (g Global) ShortHelp() []key.Binding {
+	return []key.Binding{g.NextTab, g.Help, g.Quit}
+}
+
+// FullHelp is the global column of the ? screen.
+func (g Global) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{g.Calendar, g.Drafts, g.Inbox, g.KPIs, g.NextTab, g.PrevTab, g.Help, g.Quit, g.ForceQuit}}
+}
+
+// Nav are the movement keys shared by lists and grids: arrows and vim keys.
+type Nav struct {
+	Up       key.Binding
+	Down     key.Binding
+	Left     key.Binding
+	Right    key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Home     key.Binding
+	End      key.Binding
+}
+
+// DefaultNav returns the shared movement keys.
+func DefaultNav() Nav {
+	return Nav{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Left:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "left")),
+		Right:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "right")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup/ctrl+u", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn/ctrl+d", "page down")),
+		Home:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "first")),
+		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last")),
+	}
+}

@@ -1,0 +1,603 @@
+package drafts
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// A family emoji is seven code points joined by zero-width joiners, one
+// grapheme on screen and on Bluesky.
+const family = "👩\u200d👩\u200d👧\u200d👦"
+
+func countFor(t *testing.T, m *Model, platform string) netCount {
+	t.Helper()
+	for _, n := range m.comp.counts {
+		if n.platform == platform {
+			return n
+		}
+	}
+	t.Fatalf("no counter for %s in %+v", platform, m.comp.counts)
+	return netCount{}
+}
+
+func TestTypingUpdatesCounters(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	if !h.m.Capturing() {
+		t.Fatal("n did not open the composer")
+	}
+	h.requireInView("mastodon 0/500 · bluesky 0/300")
+
+	h.do(typed("Hi " + family))
+	if got := countFor(t, h.m, "bluesky").used; got != 4 {
+		t.Errorf("bluesky counts %q as %d, want 4 (the ZWJ sequence is one grapheme)", "Hi "+family, got)
+	}
+	if got := countFor(t, h.m, "mastodon").used; got != 4 {
+		t.Errorf("mastodon counts %q as %d, want 4", "Hi "+family, got)
+	}
+	h.requireInView("mastodon 4/500 · bluesky 4/300")
+
+	url := "https://example.com/" + strings.Repeat("sourdough-", 10)
+	h.do(typed(" " + url))
+	if got, want := countFor(t, h.m, "mastodon").used, 4+1+23; got != want {
+		t.Errorf("mastodon counts a %d-character URL making %d, want %d (a URL counts 23)", len(url), got, want)
+	}
+	if got, want := countFor(t, h.m, "bluesky").used, 4+1+len(url); got != want {
+		t.Errorf("bluesky counts %d, want %d (a URL counts as its graphemes)", got, want)
+	}
+	h.requireInView("mastodon 28/500")
+}
+
+func TestCountersFollowTargets(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed("fresh rye"))
+	h.do(alt('2')) // bluesky off, from the text field
+	if len(h.m.comp.counts) != 1 || h.m.comp.counts[0].platform != "mastodon" {
+		t.Fatalf("after alt+2 counters are %+v, want mastodon only", h.m.comp.counts)
+	}
+	h.requireInView("[ ] bluesky @rosebakery.bsky.social")
+	if got := h.m.comp.text.Value(); got != "fresh rye" {
+		t.Errorf("alt+2 typed into the text: %q", got)
+	}
+
+	// tab to the accounts, then space toggles the one under the cursor.
+	h.do(keyTab)
+	if h.m.comp.focus != fieldAccounts {
+		t.Fatalf("tab moved focus to %d, want the accounts", h.m.comp.focus)
+	}
+	if h.m.comp.accCursor != 1 {
+		t.Fatalf("account cursor %d, want it left on the account alt+2 toggled", h.m.comp.accCursor)
+	}
+	h.requireInView("▸ [ ] bluesky")
+	h.do(typed("h")) // previous account
+	h.do(keySpace)
+	h.requireInView("▸ [ ] mastodon @rosebakery")
+	h.requireInView("no account chosen")
+	h.do(typed("l")) // next account
+	h.do(keyEnter)
+	h.requireInView("[x] bluesky @rosebakery.bsky.social")
+	if got := h.m.comp.text.Value(); got != "fresh rye" {
+		t.Errorf("keys on the accounts changed the text: %q", got)
+	}
+	h.do(keyShiftTab)
+	if h.m.comp.focus != fieldText {
+		t.Fatalf("shift+tab moved focus to %d, want the text", h.m.comp.focus)
+	}
+}
+
+func TestOverLimitBlocksQueue(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed(strings.Repeat("a", 301)))
+	h.do(keyTab)
+	h.do(keyTab)
+	h.do(typed("tomorrow 9am"))
+	h.requireInView("bluesky 301/300 ✗")
+	h.requireInView("bluesky is 1 grapheme over its 300 limit")
+
+	h.do(keyCtrlS)
+	if !h.m.Capturing() {
+		t.Fatal("ctrl+s queued a post that is too long for Bluesky")
+	}
+	h.requireInView("can't queue: bluesky is 1 grapheme over its 300 limit")
+	if n := h.waker.n.Load(); n != 0 {
+		t.Errorf("scheduler woken %d times", n)
+	}
+	var queued int
+	if err := h.c.Store.DB().QueryRow("SELECT count(*) FROM posts WHERE state = 'queued'").Scan(&queued); err != nil {
+		t.Fatal(err)
+	}
+	if queued != 0 {
+		t.Fatalf("%d posts queued", queued)
+	}
+
+	// Bluesky also caps bytes: 300 family emoji are 300 graphemes but 7500 bytes.
+	h.do(keyTab) // to the text
+	h.m.comp.text.SetValue("")
+	h.do(typed(strings.Repeat(family, 300)))
+	if got := countFor(t, h.m, "bluesky"); got.used != 300 || got.bytes != 300*len(family) {
+		t.Fatalf("bluesky counter %+v, want 300 graphemes and %d bytes", got, 300*len(family))
+	}
+	h.do(keyCtrlS)
+	h.requireInView("bluesky is 4500 bytes over its 3000-byte limit")
+	if !h.m.Capturing() {
+		t.Fatal("ctrl+s queued a post over Bluesky's byte limit")
+	}
+}
+
+func TestBadTimeIsAnInlineError(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed("Pretzels at noon"))
+	h.do(keyTab)
+	h.do(keyTab)
+	h.do(typed("next blursday"))
+	if h.m.comp.atErr == nil {
+		t.Fatal("\"next blursday\" parsed")
+	}
+	h.requireInView(firstLine(h.m.comp.atErr.Error()))
+
+	h.do(keyCtrlS)
+	if !h.m.Capturing() {
+		t.Fatal("ctrl+s queued with an unreadable time")
+	}
+	h.requireInView("can't queue:")
+	if got := h.m.comp.text.Value(); got != "Pretzels at noon" {
+		t.Fatalf("text is %q after the failed queue", got)
+	}
+
+	// A time that reads but has passed is an error for queueing too.
+	h.m.comp.when.SetValue("") // clear the field as ctrl+u would
+	h.do(typed("2026-10-20 09:00"))
+	h.requireInView("in the past")
+	h.do(keyCtrlS)
+	h.requireInView("is in the past")
+	if !h.m.Capturing() {
+		t.Fatal("ctrl+s queued a post for yesterday")
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 30 {
+		s = s[:30]
+	}
+	return s
+}
+
+func TestQueueAcrossDSTChange(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed("Pumpkin loaves tomorrow"))
+	h.do(keyTab)
+	h.do(keyTab)
+	h.do(typed("tomorrow 9am"))
+	// Sunday is after the change: 09:00 is CET, UTC+1.
+	h.requireInView("tomorrow 09:00 · Sun 25 Oct 2026 09:00 CET")
+
+	h.do(keyCtrlS)
+	if h.m.Capturing() {
+		t.Fatalf("composer still open after ctrl+s; problem %q, status %+v", h.m.comp.problem, h.status)
+	}
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "queued for Sun 25 Oct 09:00 CET") {
+		t.Errorf("status %+v, want queued for Sun 25 Oct 09:00 CET", st)
+	}
+	if n := h.waker.n.Load(); n != 1 {
+		t.Errorf("scheduler woken %d times, want 1", n)
+	}
+
+	if len(h.m.items) != 1 {
+		t.Fatalf("list has %d items, want the queued post", len(h.m.items))
+	}
+	id := h.m.items[0].ID
+	p := h.post(id)
+	want := time.Date(2026, 10, 25, 8, 0, 0, 0, time.UTC)
+	if p.State != store.PostQueued || !p.ScheduledAt.Equal(want) || p.ScheduledZone != "Europe/Berlin" {
+		t.Errorf("post is %s at %s (%s), want queued at %s (Europe/Berlin)", p.State, p.ScheduledAt, p.ScheduledZone, want)
+	}
+	if p.Body != "Pumpkin loaves tomorrow" || len(p.Targets) != 2 {
+		t.Errorf("post body %q, %d targets; want the text, both accounts", p.Body, len(p.Targets))
+	}
+	due := h.dueTimes(id)
+	if len(due) != 2 {
+		t.Fatalf("%d deliveries, want 2", len(due))
+	}
+	for _, d := range due {
+		if !d.Equal(want) {
+			t.Errorf("delivery due %s, want %s", d, want)
+		}
+	}
+	if h.countPosts() != 1 {
+		t.Errorf("%d posts in the store, want 1 (autosave and queue must not each insert)", h.countPosts())
+	}
+}
+
+func TestQueueNeedsTextTargetAndTime(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(keyCtrlS)
+	h.requireInView("can't queue an empty post")
+	h.do(typed("Croissants"))
+	h.do(alt('1'))
+	h.do(alt('2'))
+	h.do(keyCtrlS)
+	h.requireInView("choose at least one account")
+	h.do(alt('1'))
+	h.do(keyCtrlS)
+	h.requireInView("can't queue without a time")
+	if !h.m.Capturing() {
+		t.Fatal("composer closed")
+	}
+}
+
+func TestAutosaveDebounce(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+
+	// Three quick edits arm one timer.
+	var ticks []tea.Msg
+	for _, s := range []string{"Sour", "dough", "!"} {
+		for _, msg := range h.collect(h.send(typed(s))) {
+			ticks = append(ticks, msg)
+		}
+	}
+	if len(ticks) != 1 {
+		t.Fatalf("three edits produced %d messages %v, want one autosave tick", len(ticks), ticks)
+	}
+	h.requireInView("unsaved")
+	if h.countPosts() != 0 {
+		t.Fatal("saved before the autosave tick")
+	}
+
+	// The tick starts one save.
+	save := h.send(ticks[0])
+	if save == nil {
+		t.Fatal("autosave tick started no save")
+	}
+	h.requireInView("saving…")
+
+	// An edit while it is in flight arms nothing and starts no second save.
+	if msgs := h.collect(h.send(typed(" Fresh"))); len(msgs) != 0 {
+		t.Fatalf("an edit during a save produced %v", msgs)
+	}
+	// A stale tick can't start a parallel save either.
+	if cmd := h.send(ticks[0]); cmd != nil {
+		t.Fatal("a repeated tick started a save while one is in flight")
+	}
+
+	// The first save inserts; as the text changed meanwhile, it is saved
+	// again as an update of the same post.
+	saved := h.collect(save)
+	if len(saved) != 1 {
+		t.Fatalf("save produced %v", saved)
+	}
+	first := saved[0].(savedMsg)
+	if first.err != nil || first.id == 0 {
+		t.Fatalf("first save: %+v", first)
+	}
+	again := h.send(first)
+	if again == nil {
+		t.Fatal("no second save after an edit during the first")
+	}
+	h.settle(again)
+	if n := h.countPosts(); n != 1 {
+		t.Fatalf("%d posts, want 1: the second save must update", n)
+	}
+	if got := h.post(first.id).Body; got != "Sourdough! Fresh" {
+		t.Fatalf("saved body %q", got)
+	}
+	h.requireInView("saved 12:00:00")
+	h.requireInView("Draft #")
+}
+
+func TestEscSavesAndCloses(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(keyEsc)
+	if h.m.Capturing() || h.countPosts() != 0 {
+		t.Fatal("esc on an empty new post should close without saving")
+	}
+
+	h.do(typed("n"))
+	h.send(typed("Rye")) // edited, autosave not yet run
+	h.do(keyEsc)
+	if h.m.Capturing() {
+		t.Fatal("esc did not close")
+	}
+	if len(h.m.items) != 1 || h.m.items[0].Body != "Rye" || h.m.items[0].State != store.PostDraft {
+		t.Fatalf("list %+v, want the draft", h.m.items)
+	}
+	if h.countPosts() != 1 {
+		t.Fatalf("%d posts", h.countPosts())
+	}
+}
+
+func TestSaveErrorKeepsText(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.send(typed("Bagels"))
+	h.c.Store.Close() // every write fails from here
+	h.do(keyEsc)
+	if !h.m.Capturing() {
+		t.Fatal("composer closed although the save failed")
+	}
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "couldn't save") {
+		t.Fatalf("status %+v, want the save error", st)
+	}
+	if got := h.m.comp.text.Value(); got != "Bagels" {
+		t.Fatalf("text %q after a failed save", got)
+	}
+	h.requireInView("unsaved")
+}
+
+func TestComposeWithDayPrefillsTime(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(common.ComposeMsg{Day: time.Date(2026, 12, 3, 0, 0, 0, 0, berlin)})
+	if !h.m.Capturing() {
+		t.Fatal("ComposeMsg did not open the composer")
+	}
+	if got := h.m.comp.when.Value(); got != "2026-12-03 09:00" {
+		t.Fatalf("time input %q", got)
+	}
+	h.requireInView("Thu 3 Dec 09:00")
+	h.requireInView("[x] mastodon @rosebakery")
+	h.requireInView("[x] bluesky @rosebakery.bsky.social")
+	h.do(typed("Stollen"))
+	h.do(keyEsc)
+	p := h.post(h.m.items[0].ID)
+	if want := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC); !p.ScheduledAt.Equal(want) {
+		t.Fatalf("draft time %s, want %s", p.ScheduledAt, want)
+	}
+}
+
+func TestComposeWithPostIDEdits(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	at := time.Date(2026, 10, 30, 7, 30, 0, 0, time.UTC)
+	id := h.draft("Cinnamon buns", at, h.c.Accounts[1])
+	h.do(common.ComposeMsg{PostID: id})
+	if !h.m.Capturing() {
+		t.Fatalf("composer not open; status %+v", h.status)
+	}
+	c := h.m.comp
+	if c.text.Value() != "Cinnamon buns" || c.when.Value() != "2026-10-30 08:30" {
+		t.Fatalf("composer has %q at %q", c.text.Value(), c.when.Value())
+	}
+	if c.selected[0] || !c.selected[1] {
+		t.Fatalf("targets %v, want bluesky only", c.selected)
+	}
+	h.do(typed(" and more"))
+	h.do(keyEsc)
+	p := h.post(id)
+	if p.Body != "Cinnamon buns and more" || !p.ScheduledAt.Equal(at) || len(p.Targets) != 1 {
+		t.Fatalf("saved %+v", p)
+	}
+	if h.countPosts() != 1 {
+		t.Fatal("editing inserted a new post")
+	}
+}
+
+func TestEditQueuedPostUnqueuesIt(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	at := time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC)
+	id := h.queued("Monday bread", at)
+	h.do(common.FocusMsg{})
+	if len(h.m.items) != 1 || h.m.items[0].State != store.PostQueued {
+		t.Fatalf("list %+v", h.m.items)
+	}
+	h.do(keyEnter)
+	if !h.m.Capturing() {
+		t.Fatalf("enter did not open the composer; status %+v", h.status)
+	}
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "back in drafts") {
+		t.Errorf("status %+v, want it to say the post is back in drafts", st)
+	}
+	if p := h.post(id); p.State != store.PostDraft {
+		t.Fatalf("post is %s, want draft", p.State)
+	}
+	if due := h.dueTimes(id); len(due) != 0 {
+		t.Fatalf("%d deliveries left", len(due))
+	}
+	if h.waker.n.Load() == 0 {
+		t.Error("the scheduler was not woken after its post was unqueued")
+	}
+
+	// Queue it again as it was.
+	h.do(keyCtrlS)
+	if h.m.Capturing() {
+		t.Fatalf("not queued again: %q", h.m.comp.problem)
+	}
+	if p := h.post(id); p.State != store.PostQueued || !p.ScheduledAt.Equal(at) {
+		t.Fatalf("post %s at %s", p.State, p.ScheduledAt)
+	}
+}
+
+func TestPartlySentPostCantBeEdited(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	id := h.queued("Half out", time.Date(2026, 10, 24, 9, 0, 0, 0, time.UTC))
+	if _, err := h.c.Store.DB().Exec(
+		"UPDATE deliveries SET state = 'sent' WHERE post_id = ? AND account_id = ?", id, h.c.Accounts[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	h.do(common.ComposeMsg{PostID: id})
+	if h.m.Capturing() {
+		t.Fatal("a partly sent post opened for editing")
+	}
+	if st := h.lastStatus(); !st.Err {
+		t.Fatalf("status %+v, want an error", st)
+	}
+	if p := h.post(id); p.State != store.PostQueued {
+		t.Fatalf("post is %s", p.State)
+	}
+}
+
+func TestDeleteAsksFirst(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.draft("Keep me", time.Time{})
+	gone := h.draft("Delete me", time.Time{})
+	h.do(common.FocusMsg{})
+	if len(h.m.items) != 2 || h.m.items[0].ID != gone {
+		t.Fatalf("list %+v: the newest draft should come first", h.m.items)
+	}
+
+	h.do(typed("d"))
+	h.requireInView("Delete draft #2 “Delete me” for good? y/n")
+	h.do(typed("n"))
+	if h.countPosts() != 2 || h.m.confirming {
+		t.Fatal("n deleted, or kept asking")
+	}
+
+	h.do(typed("d"))
+	h.do(typed("y"))
+	if h.countPosts() != 1 {
+		t.Fatalf("%d posts after y", h.countPosts())
+	}
+	if _, err := h.c.Store.Post(context.Background(), gone); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleted post still loads: %v", err)
+	}
+	if len(h.m.items) != 1 || h.m.items[0].Body != "Keep me" {
+		t.Fatalf("list after delete %+v", h.m.items)
+	}
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "deleted") {
+		t.Errorf("status %+v", st)
+	}
+}
+
+func TestListMovesAndDropsStaleLoads(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	for _, b := range []string{"one", "two", "three"} {
+		h.draft(b, time.Time{})
+	}
+	h.do(common.DataChangedMsg{})
+	if len(h.m.items) != 3 {
+		t.Fatalf("%d items", len(h.m.items))
+	}
+	h.do(keyDown)
+	h.do(typed("j"))
+	if h.m.cursor != 2 {
+		t.Fatalf("cursor %d after two downs", h.m.cursor)
+	}
+	h.do(typed("G"))
+	h.do(typed("k"))
+	if h.m.cursor != 1 {
+		t.Fatalf("cursor %d", h.m.cursor)
+	}
+
+	// A reply to an older load is dropped.
+	old := h.m.loadSeq
+	h.send(common.DataChangedMsg{})
+	h.send(loadedMsg{seq: old, items: nil})
+	if len(h.m.items) != 3 {
+		t.Fatal("a stale load replaced the list")
+	}
+}
+
+func TestEditorMissing(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed("Scones"))
+	h.do(keyCtrlE)
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "$EDITOR") {
+		t.Fatalf("status %+v, want a hint to set $EDITOR", st)
+	}
+	if h.m.comp.text.Value() != "Scones" {
+		t.Fatal("text changed")
+	}
+}
+
+func TestEditorRoundTrip(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.c.Editor = "vi"
+	h.do(typed("n"))
+	h.do(typed("Scones"))
+
+	msgs := h.collect(h.send(keyCtrlE))
+	if len(msgs) != 1 {
+		t.Fatalf("ctrl+e produced %v", msgs)
+	}
+	file := msgs[0].(editorFileMsg)
+	if file.err != nil {
+		t.Fatal(file.err)
+	}
+	b, err := os.ReadFile(file.path)
+	if err != nil || string(b) != "Scones" {
+		t.Fatalf("temp file holds %q (%v)", b, err)
+	}
+	if h.send(file) == nil {
+		t.Fatal("no editor process started")
+	}
+
+	// The editor fails: the text stays.
+	h.do(editorExitedMsg{gen: file.gen, path: file.path, err: errors.New("exit status 1")})
+	if h.m.comp.text.Value() != "Scones" || !h.lastStatus().Err {
+		t.Fatalf("after a failed editor: text %q, status %+v", h.m.comp.text.Value(), h.lastStatus())
+	}
+	if _, err := os.Stat(file.path); !os.IsNotExist(err) {
+		t.Errorf("temp file left behind: %v", err)
+	}
+
+	// The editor succeeds: its text replaces the composer's and is saved.
+	file = h.collect(h.send(keyCtrlE))[0].(editorFileMsg)
+	if err := os.WriteFile(file.path, []byte("Scones, warm\nwith jam\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.do(editorExitedMsg{gen: file.gen, path: file.path})
+	if got := h.m.comp.text.Value(); got != "Scones, warm\nwith jam" {
+		t.Fatalf("text %q after the editor", got)
+	}
+	if got := h.post(h.m.comp.base.ID).Body; got != "Scones, warm\nwith jam" {
+		t.Fatalf("saved %q", got)
+	}
+}
+
+func TestBeforeQuitSavesUnsavedText(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.send(typed("Last words"))
+	h.collect(h.send(common.BeforeQuitMsg{}))
+	if h.countPosts() != 1 {
+		t.Fatalf("%d posts after quitting with unsaved text", h.countPosts())
+	}
+}
+
+func TestComposeWhileComposingKeepsText(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed("Mine"))
+	h.do(common.ComposeMsg{Day: frozen})
+	if h.m.comp.text.Value() != "Mine" || !h.lastStatus().Err {
+		t.Fatalf("a second compose replaced the open one")
+	}
+}
+
+func TestDraftQueuedElsewhereKeepsText(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	id := h.draft("Shared", time.Time{}, h.c.Accounts...)
+	h.do(common.ComposeMsg{PostID: id})
+	// Something else queues the post while it is open here.
+	if err := h.c.Store.QueuePost(context.Background(), id, frozen.Add(time.Hour), "Europe/Berlin", frozen); err != nil {
+		t.Fatal(err)
+	}
+	h.do(typed(" edit"))
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "now draft #") {
+		t.Fatalf("status %+v, want a note that the text went to a new draft", st)
+	}
+	if h.countPosts() != 2 || h.m.comp.base.ID == id {
+		t.Fatalf("%d posts, composer on #%d", h.countPosts(), h.m.comp.base.ID)
+	}
+	if got := h.post(h.m.comp.base.ID).Body; got != "Shared edit" {
+		t.Fatalf("new draft holds %q", got)
+	}
+	if p := h.post(id); p.State != store.PostQueued || p.Body != "Shared" {
+		t.Fatalf("the queued post changed: %s %q", p.State, p.Body)
+	}
+}

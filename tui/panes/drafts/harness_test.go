@@ -1,0 +1,259 @@
+package drafts
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+	_ "time/tzdata" // Europe/Berlin on machines without a zone database
+
+	"github.com/charmbracelet/bubbles/cursor"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
+	"github.com/crier-app/crier/tui/styles"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// frozen is Saturday 24 October 2026, noon in Berlin: the night after, the
+// clocks go back from CEST (+2) to CET (+1).
+var frozen = time.Date(2026, 10, 24, 12, 0, 0, 0, berlin)
+
+type countingWaker struct{ n atomic.Int32 }
+
+func (w *countingWaker) Wake() { w.n.Add(1) }
+
+// harness drives the pane as the root would: messages in, commands run by
+// hand, their messages fed back, status messages kept for checking.
+type harness struct {
+	t      testing.TB
+	m      *Model
+	c      *common.Common
+	waker  *countingWaker
+	status []common.StatusMsg
+	edits  int // fixtures are saved a minute apart so lists sort the same every run
+}
+
+func newHarness(t testing.TB, w, h int) *harness {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var accounts []store.Account
+	for _, a := range []store.Account{
+		{Platform: store.PlatformMastodon, Handle: "rosebakery", Server: "mastodon.social"},
+		{Platform: store.PlatformBluesky, Handle: "rosebakery.bsky.social"},
+	} {
+		if a.ID, err = st.UpsertAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		accounts = append(accounts, a)
+	}
+	waker := &countingWaker{}
+	c := &common.Common{
+		Styles:   styles.New(styles.DefaultTheme()),
+		Nav:      keys.DefaultNav(),
+		Store:    st,
+		Now:      func() time.Time { return frozen },
+		Zone:     berlin,
+		Accounts: accounts,
+		Networks: testNetworks(),
+		Waker:    waker,
+	}
+	m := New(c)
+	m.cursorMode = cursor.CursorStatic // blinking cursors' commands wait; these tests run commands inline
+	m.autosave = time.Millisecond
+	m.SetSize(w, h)
+	hs := &harness{t: t, m: m, c: c, waker: waker}
+	hs.settle(m.Init())
+	return hs
+}
+
+// send gives the pane one message and returns its command without running it.
+func (h *harness) send(msg tea.Msg) tea.Cmd {
+	h.t.Helper()
+	p, cmd := h.m.Update(msg)
+	if p != h.m {
+		h.t.Fatalf("Update returned another pane")
+	}
+	return cmd
+}
+
+// collect runs a command and returns the messages it produced, batches
+// flattened. Status messages are kept aside, as the root shows them.
+func (h *harness) collect(cmd tea.Cmd) []tea.Msg {
+	h.t.Helper()
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	switch msg := msg.(type) {
+	case nil:
+		return nil
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, h.collect(c)...)
+		}
+		return out
+	case common.StatusMsg:
+		h.status = append(h.status, msg)
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+// settle runs cmd and everything that follows from it until the pane is
+// quiet, as a running program would.
+func (h *harness) settle(cmd tea.Cmd) {
+	h.t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 1000 {
+			h.t.Fatal("the pane never went quiet")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		for _, msg := range h.collect(c) {
+			if next := h.send(msg); next != nil {
+				queue = append(queue, next)
+			}
+		}
+	}
+}
+
+// do sends a message and settles what follows.
+func (h *harness) do(msg tea.Msg) { h.t.Helper(); h.settle(h.send(msg)) }
+
+func (h *harness) lastStatus() common.StatusMsg {
+	if len(h.status) == 0 {
+		return common.StatusMsg{}
+	}
+	return h.status[len(h.status)-1]
+}
+
+func (h *harness) view() string { return h.m.View() }
+
+func (h *harness) requireInView(want string) {
+	h.t.Helper()
+	if v := h.view(); !strings.Contains(v, want) {
+		h.t.Fatalf("view lacks %q:\n%s", want, v)
+	}
+}
+
+// Keys as the terminal sends them.
+func typed(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+var (
+	keyEnter    = tea.KeyMsg{Type: tea.KeyEnter}
+	keyEsc      = tea.KeyMsg{Type: tea.KeyEsc}
+	keyTab      = tea.KeyMsg{Type: tea.KeyTab}
+	keyShiftTab = tea.KeyMsg{Type: tea.KeyShiftTab}
+	keySpace    = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	keyCtrlS    = tea.KeyMsg{Type: tea.KeyCtrlS}
+	keyCtrlE    = tea.KeyMsg{Type: tea.KeyCtrlE}
+	keyDown     = tea.KeyMsg{Type: tea.KeyDown}
+)
+
+func alt(digit rune) tea.KeyMsg {
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{digit}, Alt: true}
+}
+
+// Store fixtures.
+
+func (h *harness) draft(body string, at time.Time, accounts ...store.Account) int64 {
+	h.t.Helper()
+	p := store.Post{Body: body, ScheduledAt: at}
+	if !at.IsZero() {
+		p.ScheduledZone = berlin.String()
+	}
+	for _, a := range accounts {
+		p.Targets = append(p.Targets, store.Target{AccountID: a.ID})
+	}
+	h.edits++
+	id, err := h.c.Store.SaveDraft(context.Background(), p, frozen.Add(-time.Hour+time.Duration(h.edits)*time.Minute))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return id
+}
+
+func (h *harness) queued(body string, at time.Time) int64 {
+	h.t.Helper()
+	id := h.draft(body, at, h.c.Accounts...)
+	if err := h.c.Store.QueuePost(context.Background(), id, at, berlin.String(), frozen.Add(-time.Hour)); err != nil {
+		h.t.Fatal(err)
+	}
+	return id
+}
+
+// markDeliveries puts a queued post's deliveries (and so the post) in a
+// state the scheduler would have left them in.
+func (h *harness) markDeliveries(id int64, state store.DeliveryState, postState store.PostState, lastError string) {
+	h.t.Helper()
+	db := h.c.Store.DB()
+	if _, err := db.Exec("UPDATE deliveries SET state = ?, last_error = ? WHERE post_id = ?", state, lastError, id); err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE posts SET state = ? WHERE id = ?", postState, id); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) post(id int64) store.Post {
+	h.t.Helper()
+	p, err := h.c.Store.Post(context.Background(), id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return p
+}
+
+func (h *harness) countPosts() int {
+	h.t.Helper()
+	var n int
+	if err := h.c.Store.DB().QueryRow("SELECT count(*) FROM posts").Scan(&n); err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+func (h *harness) dueTimes(id int64) []time.Time {
+	h.t.Helper()
+	rows, err := h.c.Store.DB().Query("SELECT due_at FROM deliveries WHERE post_id = ? ORDER BY account_id", id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var ms int64
+		if err := rows.Scan(&ms); err != nil {
+			h.t.Fatal(err)
+		}
+		out = append(out, time.UnixMilli(ms).UTC())
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package drafts
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/keys"
+)
+
+// maxToggleKeys is how many accounts have an alt+N toggle (alt+1 … alt+9).
+const maxToggleKeys = 9
+
+// KeyMap holds the drafts pane's own bindings. Movement comes from the shared
+// keys.Nav in Common so it matches every other pane.
+type KeyMap struct {
+	// List.
+	New    key.Binding
+	Edit   key.Binding
+	Delete key.Binding
+	Yes    key.Binding
+	No     key.Binding
+
+	// Composer.
+	NextField     key.Binding
+	PrevField     key.Binding
+	Toggle        key.Binding
+	ToggleAccount key.Binding // alt+1 … alt+9, from any field
+	Queue         key.Binding
+	Editor        key.Binding
+	Close         key.Binding
+}
+
+// DefaultKeyMap returns the drafts pane's bindings.
+func DefaultKeyMap() KeyMap {
+	toggleKeys := make([]string, maxToggleKeys)
+	for i := range toggleKeys {
+		toggleKeys[i] = "alt+" + string(rune('1'+i))
+	}
+	return KeyMap{
+		New:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new post")),
+		Edit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit")),
+		Delete: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
+		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
+
+		NextField:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		PrevField:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		Toggle:        key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space", "toggle account")),
+		ToggleAccount: key.NewBinding(key.WithKeys(toggleKeys...), key.WithHelp("alt+1…9", "toggle account N")),
+		Queue:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "queue")),
+		Editor:        key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
+		Close:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save & close")),
+	}
+}
+
+// toggleIndex returns which account (0-based) an alt+N key toggles.
+func toggleIndex(k string) (int, bool) {
+	d, ok := strings.CutPrefix(k, "alt+")
+	if !ok || len(d) != 1 || d[0] < '1' || d[0] > '9' {
+		return 0, false
+	}
+	return int(d[0] - '1'), true
+}
+
+func listShortHelp(k KeyMap, nav keys.Nav) []key.Binding {
+	return []key.Binding{k.New, k.Edit, k.Delete, nav.Up, nav.Down}
+}
+
+func listFullHelp(k KeyMap, nav keys.Nav) [][]key.Binding {
+	return [][]key.Binding{
+		{nav.Up, nav.Down, nav.PageUp, nav.PageDown, nav.Home, nav.End},
+		{k.New, k.Edit, k.Delete},
+	}
+}
+
+func confirmHelp(k KeyMap) []key.Binding { return []key.Binding{k.Yes, k.No} }
+
+func composerShortHelp(k KeyMap) []key.Binding {
+	return []key.Binding{k.Queue, k.Close, k.NextField, k.ToggleAccount, k.Editor}
+}
+
+func composerFullHelp(k KeyMap) [][]key.Binding {
+	return [][]key.Binding{
+		{k.NextField, k.PrevField, k.Toggle, k.ToggleAccount},
+		{k.Queue, k.Editor, k.Close},
+	}
+}

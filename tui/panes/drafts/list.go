@@ -1,0 +1,330 @@
+package drafts
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/styles"
+)
+
+// Column widths of the list.
+const (
+	stateWidth = 7  // "queued", "missed"
+	whenWidth  = 17 // "Sat 24 Oct 09:00" or "24 Oct 2027 09:00"
+	maxNetCol  = 20
+)
+
+func (m *Model) onLoaded(msg loadedMsg) {
+	if msg.seq != m.loadSeq {
+		return
+	}
+	if msg.err != nil {
+		m.loadErr = msg.err // keep showing what was there
+		return
+	}
+	keep := m.selectID
+	if keep == 0 && m.cursor < len(m.items) {
+		keep = m.items[m.cursor].ID
+	}
+	m.items, m.loaded, m.loadErr, m.selectID = msg.items, true, nil, 0
+	for i, it := range m.items {
+		if it.ID == keep {
+			m.cursor = i
+			break
+		}
+	}
+	m.cursor = min(m.cursor, max(len(m.items)-1, 0))
+	if m.confirming && !m.hasItem(m.confirmID) {
+		m.confirming = false
+	}
+	m.scrollToCursor()
+}
+
+func (m *Model) hasItem(id int64) bool {
+	for _, it := range m.items {
+		if it.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Model) current() (store.PostSummary, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.items) {
+		return store.PostSummary{}, false
+	}
+	return m.items[m.cursor], true
+}
+
+func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
+	if m.confirming {
+		m.confirming = false
+		if key.Matches(msg, m.keys.Yes) {
+			return deleteCmd(m.c, m.confirmID)
+		}
+		return nil // any other key keeps the post
+	}
+	nav := m.c.Nav
+	switch {
+	case key.Matches(msg, m.keys.New):
+		return m.startComposer(store.Post{}, "", "")
+	case key.Matches(msg, m.keys.Edit):
+		if it, ok := m.current(); ok {
+			return m.open(it.ID)
+		}
+	case key.Matches(msg, m.keys.Delete):
+		if it, ok := m.current(); ok {
+			m.confirming, m.confirmID = true, it.ID
+		}
+	case key.Matches(msg, nav.Up):
+		m.moveCursor(-1)
+	case key.Matches(msg, nav.Down):
+		m.moveCursor(1)
+	case key.Matches(msg, nav.PageUp):
+		m.moveCursor(-max(m.rowsHeight()/2, 1))
+	case key.Matches(msg, nav.PageDown):
+		m.moveCursor(max(m.rowsHeight()/2, 1))
+	case key.Matches(msg, nav.Home):
+		m.moveCursor(-len(m.items))
+	case key.Matches(msg, nav.End):
+		m.moveCursor(len(m.items))
+	}
+	return nil
+}
+
+func (m *Model) moveCursor(d int) {
+	if len(m.items) == 0 {
+		return
+	}
+	m.cursor = min(max(m.cursor+d, 0), len(m.items)-1)
+	m.scrollToCursor()
+}
+
+// rowsHeight is the lines left for items: the pane less its title, the
+// column header and the footer line.
+func (m *Model) rowsHeight() int { return max(m.height-3, 1) }
+
+// itemHeight is one line per post, plus one for a failed post's error.
+func itemHeight(it store.PostSummary) int {
+	if it.State == store.PostFailed && it.LastError != "" {
+		return 2
+	}
+	return 1
+}
+
+// scrollToCursor moves the window just enough to show the cursor's item.
+func (m *Model) scrollToCursor() {
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	for m.offset < m.cursor {
+		used := 0
+		for i := m.offset; i <= m.cursor; i++ {
+			used += itemHeight(m.items[i])
+		}
+		if used <= m.rowsHeight() {
+			break
+		}
+		m.offset++
+	}
+	m.offset = max(min(m.offset, len(m.items)-1), 0)
+}
+
+func (m *Model) listView() string {
+	s := m.c.Styles
+	w := m.width
+	lines := make([]string, 0, m.height)
+
+	title := s.Title.Render("Drafts & queue")
+	if sum := m.summary(); sum != "" {
+		title += "  " + s.Muted.Render(sum)
+	}
+	lines = append(lines, title)
+	switch {
+	case !m.loaded && m.loadErr == nil:
+		lines = append(lines, "", s.Muted.Render("loading…"))
+		return fit(lines, w, m.height)
+	case len(m.items) == 0 && m.loadErr == nil:
+		lines = append(lines, "", s.Muted.Render("Nothing waiting to go out. Press n to write a post."))
+		return fit(lines, w, m.height)
+	}
+
+	netW := 8
+	for _, it := range m.items[m.offset:] {
+		netW = max(netW, lipgloss.Width(strings.Join(it.Platforms, " ")))
+	}
+	netW = min(netW, maxNetCol)
+	lines = append(lines, s.Muted.Render(ansi.Truncate(
+		"  "+padRight("STATE", stateWidth)+" "+padRight("WHEN", whenWidth)+" "+padRight("NETWORKS", netW)+" POST", w, "")))
+
+	room := m.rowsHeight()
+	for i := m.offset; i < len(m.items) && room > 0; i++ {
+		it := m.items[i]
+		rows := m.itemLines(it, i == m.cursor, netW)
+		if len(rows) > room {
+			rows = rows[:room]
+		}
+		lines = append(lines, rows...)
+		room -= len(rows)
+	}
+	for ; room > 0; room-- {
+		lines = append(lines, "")
+	}
+	lines = append(lines, m.footer())
+	return fit(lines, w, m.height)
+}
+
+func (m *Model) summary() string {
+	if !m.loaded {
+		return ""
+	}
+	n := map[store.PostState]int{}
+	for _, it := range m.items {
+		n[it.State]++
+	}
+	var parts []string
+	for _, st := range []store.PostState{store.PostDraft, store.PostQueued, store.PostFailed, store.PostMissed} {
+		if n[st] == 0 {
+			continue
+		}
+		word := string(st)
+		if st == store.PostDraft && n[st] > 1 {
+			word = "drafts"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n[st], word))
+	}
+	if len(m.items) >= listLimit {
+		parts = append(parts, fmt.Sprintf("first %d shown", listLimit))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (m *Model) footer() string {
+	s := m.c.Styles
+	switch {
+	case m.confirming:
+		what := fmt.Sprintf("post #%d", m.confirmID)
+		for _, it := range m.items {
+			if it.ID == m.confirmID {
+				what = fmt.Sprintf("%s #%d “%s”", it.State, it.ID, ansi.Truncate(snippet(it.Body), 30, "…"))
+			}
+		}
+		return s.Warn.Render("Delete "+what+" for good?") + " " + s.Bold.Render("y/n")
+	case m.loadErr != nil:
+		return s.Danger.Render("couldn't load the list: " + m.loadErr.Error())
+	}
+	return ""
+}
+
+func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []string {
+	s := m.c.Styles
+	w := m.width
+	marker := "  "
+	if selected {
+		marker = "▸ "
+	}
+	nets := strings.Join(it.Platforms, " ")
+	if nets == "" {
+		nets = "no account"
+	}
+	nets = padRight(ansi.Truncate(nets, netW, "…"), netW)
+	when := padRight(m.formatWhen(it.ScheduledAt), whenWidth)
+	state := padRight(string(it.State), stateWidth)
+	lead := marker + state + " " + when + " " + nets + " "
+	text := snippet(it.Body)
+	if text == "" {
+		text = "(empty)"
+	}
+	text = ansi.Truncate(text, max(w-lipgloss.Width(lead), 0), "…")
+
+	var first string
+	if selected {
+		first = s.Selected.Render(padRight(lead+text, w))
+	} else {
+		whenStyle := s.Text
+		if it.ScheduledAt.IsZero() {
+			whenStyle = s.Muted
+		}
+		first = marker + stateStyle(s, it.State).Render(state) + " " + whenStyle.Render(when) + " " +
+			s.Muted.Render(nets) + " " + s.Text.Render(text)
+	}
+	lines := []string{ansi.Truncate(first, w, "")}
+	if itemHeight(it) == 2 {
+		errText := "  ✗ " + snippet(it.LastError)
+		lines = append(lines, s.Danger.Render(ansi.Truncate(strings.Repeat(" ", 2+stateWidth+1)+errText, w, "…")))
+	}
+	return lines
+}
+
+func stateStyle(s *styles.Styles, st store.PostState) lipgloss.Style {
+	switch st {
+	case store.PostQueued:
+		return s.StateScheduled
+	case store.PostSent:
+		return s.StateSent
+	case store.PostFailed:
+		return s.StateFailed
+	case store.PostMissed:
+		return s.StateMissed
+	}
+	return s.StateDraft
+}
+
+// formatWhen shows a post's time in the display zone, with the year only
+// when it is not this year's.
+func (m *Model) formatWhen(t time.Time) string {
+	if t.IsZero() {
+		return "no time"
+	}
+	lt := t.In(m.c.Zone)
+	if lt.Year() != m.c.Now().In(m.c.Zone).Year() {
+		return lt.Format("02 Jan 2006 15:04")
+	}
+	return lt.Format("Mon 02 Jan 15:04")
+}
+
+// snippet is a text on one line, made safe to draw.
+func snippet(s string) string {
+	return strings.Join(strings.Fields(common.Clean(s)), " ")
+}
+
+// padRight pads s with spaces to width cells.
+func padRight(s string, width int) string {
+	if gap := width - lipgloss.Width(s); gap > 0 {
+		return s + strings.Repeat(" ", gap)
+	}
+	return s
+}
+
+// spread puts left and right on one line of width w, right-aligned.
+func spread(left, right string, w int) string {
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(left, w, "…")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// fit makes a block exactly h lines of at most w cells.
+func fit(lines []string, w, h int) string {
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,106 @@
+package drafts
+
+import (
+	"fmt"
+
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// netCount is one network's live counter in the composer, in that network's
+// own units (Mastodon: characters with each URL as 23; Bluesky: graphemes, and
+// UTF-8 bytes against a separate cap).
+type netCount struct {
+	platform string
+	unit     string
+	used     int
+	max      int // 0 when no limit is known
+	bytes    int
+	maxBytes int  // 0 when the network sets no byte cap
+	ownText  bool // an account of it has its own text, not the composer's
+}
+
+// overBy says how far past a limit the text is, in words naming the network,
+// or "" when it fits.
+func (n netCount) overBy() string {
+	if n.max > 0 && n.used > n.max {
+		return fmt.Sprintf("%s is %d %s over its %d limit", n.platform, n.used-n.max, n.unitFor(n.used-n.max), n.max)
+	}
+	if n.maxBytes > 0 && n.bytes > n.maxBytes {
+		over, unit := n.bytes-n.maxBytes, "bytes"
+		if over == 1 {
+			unit = "byte"
+		}
+		return fmt.Sprintf("%s is %d %s over its %d-byte limit", n.platform, over, unit, n.maxBytes)
+	}
+	return ""
+}
+
+func (n netCount) unitFor(k int) string {
+	u := n.unit
+	if u == "" {
+		u = "chars"
+	}
+	if k == 1 && len(u) > 1 && u[len(u)-1] == 's' {
+		return u[:len(u)-1]
+	}
+	return u
+}
+
+// nearLimit is true from 90% of a limit, to warn before it is crossed.
+func (n netCount) nearLimit() bool {
+	return (n.max > 0 && n.used*10 >= n.max*9) || (n.maxBytes > 0 && n.bytes*10 >= n.maxBytes*9)
+}
+
+// measure counts the text of each selected account, once per platform (the
+// limits are per platform); where accounts of one platform carry different
+// texts, the longest counts. Platforms come in the order of accounts.
+func measure(nets map[string]common.NetworkSpec, accounts []store.Account, selected []bool, body string, overrides map[int64]store.Target) []netCount {
+	var out []netCount
+	index := map[string]int{}
+	for i, a := range accounts {
+		if i >= len(selected) || !selected[i] {
+			continue
+		}
+		text := body
+		t, own := overrides[a.ID]
+		if own = own && t.HasOverride; own {
+			text = t.BodyOverride
+		}
+		n := count(nets, a.Platform, text)
+		n.ownText = own
+		if j, ok := index[a.Platform]; ok {
+			out[j].ownText = out[j].ownText || own
+			if n.used > out[j].used {
+				out[j].used = n.used
+			}
+			if n.bytes > out[j].bytes {
+				out[j].bytes = n.bytes
+			}
+			continue
+		}
+		index[a.Platform] = len(out)
+		out = append(out, n)
+	}
+	return out
+}
+
+func count(nets map[string]common.NetworkSpec, platform, text string) netCount {
+	spec, ok := nets[platform]
+	if !ok || spec.Length == nil {
+		// A network the composer has no rules for: count graphemes, no limit.
+		return netCount{platform: platform, unit: "graphemes", used: platforms.Graphemes(text)}
+	}
+	n := netCount{
+		platform: platform,
+		unit:     spec.Unit,
+		used:     spec.Length(text),
+		max:      spec.Limits.MaxChars,
+		maxBytes: spec.Limits.MaxBytes,
+	}
+	if n.maxBytes > 0 {
+		n.bytes = len(text) // UTF-8 bytes on the wire, which is what the cap counts
+	}
+	return n
+}

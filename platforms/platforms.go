@@ -154,3 +154,89 @@ func ClassOf(err error) Class {
 	}
 	return UnknownOutcome
 }
+
+// Author is who wrote something on a network.
+type Author struct {
+	ID        string // the network's id (Mastodon account id, Bluesky DID)
+	Handle    string
+	Name      string
+	Followers int // -1 when the network didn't say
+}
+
+// RemotePost is someone's post as a network returns it.
+type RemotePost struct {
+	Ref       Ref
+	URL       string
+	Text      string // plain text (HTML already turned into text); untrusted
+	Author    Author
+	CreatedAt time.Time
+	ReplyTo   *Ref // the post it answers, if any
+	Root      *Ref // the first post of its thread, if it is a reply
+}
+
+// NotificationKind is what a notification is about.
+type NotificationKind string
+
+const (
+	NotifyMention NotificationKind = "mention"
+	NotifyReply   NotificationKind = "reply"
+	NotifyQuote   NotificationKind = "quote"
+	NotifyLike    NotificationKind = "like"
+	NotifyRepost  NotificationKind = "repost"
+	NotifyFollow  NotificationKind = "follow"
+)
+
+// Notification is one event on the account. Post is set for mentions,
+// replies and quotes; Subject is our post that was liked, reposted, replied
+// to or quoted, when the network says which.
+type Notification struct {
+	ID      string
+	Kind    NotificationKind
+	Author  Author
+	Post    *RemotePost
+	Subject *Ref
+	At      time.Time
+}
+
+// Notifier is implemented by networks that can list notifications.
+type Notifier interface {
+	// Notifications returns what happened after cursor ("" for the most
+	// recent page only), oldest first, and the cursor to pass next time.
+	Notifications(ctx context.Context, cursor string) ([]Notification, string, error)
+}
+
+// Message is one direct message.
+type Message struct {
+	ID             string
+	ConversationID string
+	Author         Author
+	Text           string // untrusted
+	At             time.Time
+	FromMe         bool
+}
+
+// DirectMessenger is implemented by networks with direct messages the
+// account may read and send.
+type DirectMessenger interface {
+	// Messages returns messages after cursor, oldest first, and the next cursor.
+	Messages(ctx context.Context, cursor string) ([]Message, string, error)
+	// SendMessage answers in a conversation. key makes a retry safe where the
+	// network allows it.
+	SendMessage(ctx context.Context, conversationID, text, key string) (Message, error)
+}
+
+// Counts are a post's public counters.
+type Counts struct {
+	Likes, Reposts, Replies, Quotes int
+}
+
+// MetricsReader is implemented by networks that report post counters and
+// follower counts.
+type MetricsReader interface {
+	// PostCounts returns the counters of our posts by Ref.ID, batching
+	// requests as the network requires. Posts the network no longer has are
+	// left out.
+	PostCounts(ctx context.Context, refs []Ref) (map[string]Counts, error)
+	// Followers is the account's follower count now.
+	Followers(ctx context.Context) (int, error)
+}

@@ -84,6 +84,7 @@ type Delivery struct {
 	LastError      string
 	IdempotencyKey string
 	RemoteID       string
+	RemoteCID      string // Bluesky's content hash; "" elsewhere
 	RemoteURL      string
 	SentAt         time.Time
 	Metrics        Metrics
@@ -149,4 +150,11 @@ type Campaign struct {
 	BudgetCents int64
 	Currency    string
 	Goal        string
+}
+
+// RemoteRef points at a post on a network: its id there and, on Bluesky, its
+// content hash (a reply needs both).
+type RemoteRef struct {
+	ID  string
+	CID string
 }

@@ -85,6 +85,7 @@ CREATE TABLE deliveries (
     last_error      TEXT    NOT NULL DEFAULT '',
     idempotency_key TEXT    NOT NULL UNIQUE,
     remote_id       TEXT    NOT NULL DEFAULT '',
+    remote_cid      TEXT    NOT NULL DEFAULT '',  -- Bluesky's content hash; replies need it
     remote_url      TEXT    NOT NULL DEFAULT '',
     sent_at         INTEGER,
     likes           INTEGER NOT NULL DEFAULT 0,
@@ -95,10 +96,16 @@ CREATE TABLE deliveries (
     metrics_at      INTEGER,
     UNIQUE (post_id, account_id)
 );
--- The scheduler's question: what is due next?
+-- The scheduler's questions: what came due while crier was closed (by due_at),
+-- what is sendable next (a retry waits for next_attempt_at), and what was in
+-- flight when it stopped?
 CREATE INDEX deliveries_pending ON deliveries (state, due_at) WHERE state IN ('queued', 'unknown');
--- The KPI pane: what did an account publish in a window?
-CREATE INDEX deliveries_account_sent ON deliveries (account_id, sent_at) WHERE state = 'sent';
+CREATE INDEX deliveries_next ON deliveries (coalesce(next_attempt_at, due_at), id) WHERE state IN ('queued', 'unknown');
+CREATE INDEX deliveries_sending ON deliveries (id) WHERE state = 'sending';
+-- The KPI pane: what did an account publish in a window, and how did it do?
+-- engagement is in the index so counting, summing and ranking a month of
+-- posts never reads the rows.
+CREATE INDEX deliveries_account_sent ON deliveries (account_id, sent_at, engagement) WHERE state = 'sent';
 CREATE INDEX deliveries_sent ON deliveries (sent_at) WHERE state = 'sent';
 CREATE INDEX deliveries_remote ON deliveries (account_id, remote_id) WHERE remote_id <> '';
 
@@ -146,6 +153,8 @@ CREATE INDEX inbox_state_kind ON inbox_items (state, kind, received_at, id);
 CREATE INDEX inbox_kind ON inbox_items (kind, received_at, id);
 CREATE INDEX inbox_account_state ON inbox_items (account_id, state, received_at, id);
 CREATE INDEX inbox_account ON inbox_items (account_id, received_at, id);
+CREATE INDEX inbox_account_kind ON inbox_items (account_id, kind, received_at, id);
+CREATE INDEX inbox_account_state_kind ON inbox_items (account_id, state, kind, received_at, id);
 CREATE INDEX inbox_thread ON inbox_items (account_id, thread_root) WHERE thread_root <> '';
 CREATE INDEX inbox_snoozed ON inbox_items (snoozed_until) WHERE state = 'snoozed';
 

@@ -1,0 +1,41 @@
+package scheduler
+
+import "time"
+
+// EventKind says what happened in the background.
+type EventKind string
+
+const (
+	EventSent      EventKind = "sent"       // a delivery went out
+	EventFailed    EventKind = "failed"     // a delivery failed for good (Err says why)
+	EventRetrying  EventKind = "retrying"   // a delivery failed and will be retried at RetryAt
+	EventMissed    EventKind = "missed"     // a delivery came due while crier was closed and was held back
+	EventSynced    EventKind = "synced"     // a sync finished; Count new inbox items
+	EventSyncError EventKind = "sync-error" // a sync failed (Err); publishing goes on
+	EventState     EventKind = "state"      // the scheduler's own state changed (see Status)
+)
+
+// Event is one thing the scheduler tells the UI. The UI reads Status for the
+// status bar and reloads its data on any event.
+type Event struct {
+	Kind       EventKind
+	At         time.Time
+	PostID     int64
+	DeliveryID int64
+	AccountID  int64
+	Count      int
+	Err        string
+	RetryAt    time.Time
+	Status     Status
+}
+
+// Status is the scheduler's state as the status bar shows it.
+type Status struct {
+	Running   bool
+	Sender    bool      // this process holds the right to send
+	Holder    string    // who sends, when it is not us
+	NextDueAt time.Time // zero when nothing is queued
+	NextPost  int64
+	LastSync  time.Time
+	LastError string
+}

@@ -1,0 +1,416 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// A delivery moves queued -> sending -> sent | failed | queued (retry) |
+// unknown. Only the process that claimed a delivery (queued or unknown ->
+// sending) writes its outcome, and every outcome is written in the same
+// transaction as the post's roll-up state.
+
+// ErrNotSending is returned when an outcome is written for a delivery that is
+// no longer in the state the writer expected: it was not claimed by this
+// process, or someone changed it since.
+var ErrNotSending = errors.New("the delivery is not being sent by this process")
+
+// DueDelivery is a delivery that may be published now, with everything the
+// network needs.
+type DueDelivery struct {
+	Delivery
+	Platform string // of the account
+	Handle   string
+	Text     string // the account's own text if set, else the post's body
+	Media    []Media
+	// ReplyTo and ThreadRoot are the remote ids, on this account, of the post
+	// this one continues and of the first post of its thread; both "" for a
+	// post that starts a thread or stands alone.
+	ReplyTo    RemoteRef
+	ThreadRoot RemoteRef
+}
+
+// nextAt is when a pending delivery may next be tried: its due time, or the
+// time a retry waits for. The expression matches the deliveries_next index.
+const nextAt = "coalesce(d.next_attempt_at, d.due_at)"
+
+// threadReady holds back a delivery that continues a thread until the post it
+// answers has gone out on the same account. A parent that was never meant for
+// that account does not hold it back: there, the child starts the thread.
+const threadReady = `(p.thread_parent IS NULL
+	OR NOT EXISTS (SELECT 1 FROM post_targets pt WHERE pt.post_id = p.thread_parent AND pt.account_id = d.account_id)
+	OR EXISTS (SELECT 1 FROM deliveries pd
+	           WHERE pd.post_id = p.thread_parent AND pd.account_id = d.account_id AND pd.state = 'sent'))`
+
+// pending repeats the WHERE clause of the deliveries_pending and
+// deliveries_next partial indexes word for word, which is what lets SQLite
+// use them.
+const pending = "d.state IN ('queued', 'unknown')"
+
+const nextDueQuery = `
+	SELECT ` + nextAt + `, d.id, d.post_id
+	FROM deliveries d INDEXED BY deliveries_next JOIN posts p ON p.id = d.post_id
+	WHERE ` + pending + ` AND ` + threadReady + `
+	ORDER BY ` + nextAt + `, d.id LIMIT 1`
+
+const dueCols = `
+	d.id, d.post_id, d.account_id, d.state, d.due_at, d.next_attempt_at, d.attempts, d.last_error,
+	d.idempotency_key, a.platform, a.handle, coalesce(t.body_override, p.body), coalesce(p.thread_parent, 0)`
+
+const dueJoins = `
+	JOIN posts p ON p.id = d.post_id
+	JOIN accounts a ON a.id = d.account_id
+	LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id`
+
+const dueQuery = `SELECT ` + dueCols + `
+	FROM deliveries d INDEXED BY deliveries_next` + dueJoins + `
+	WHERE ` + pending + ` AND ` + nextAt + ` <= ? AND ` + threadReady + `
+	ORDER BY ` + nextAt + `, d.id LIMIT ?`
+
+const unknownQuery = `SELECT ` + dueCols + `
+	FROM deliveries d INDEXED BY deliveries_pending` + dueJoins + `
+	WHERE ` + pending + ` AND d.state = 'unknown'
+	ORDER BY d.due_at, d.id`
+
+const claimQuery = `
+	UPDATE deliveries AS d SET state = 'sending', attempts = attempts + 1
+	WHERE d.id = ? AND ` + pending + ` AND ` + nextAt + ` <= ?`
+
+const missedQuery = `
+	UPDATE deliveries AS d SET state = 'missed', next_attempt_at = NULL
+	WHERE ` + pending + ` AND d.state = 'queued' AND d.due_at < ?
+	RETURNING id, post_id`
+
+const resetSendingQuery = `UPDATE deliveries SET state = 'unknown' WHERE state = 'sending'`
+
+const reconcileNowQuery = `
+	UPDATE deliveries AS d SET next_attempt_at = NULL
+	WHERE ` + pending + ` AND d.state = 'unknown' AND d.next_attempt_at IS NOT NULL`
+
+// NextDue reports the earliest time a pending delivery becomes sendable (its
+// due time, or the time its retry waits for) and which delivery that is. ok is
+// false when nothing is pending. Deliveries waiting for their thread parent
+// are left out until the parent has gone out.
+func (s *Store) NextDue(ctx context.Context) (at time.Time, deliveryID, postID int64, ok bool, err error) {
+	var atMS int64
+	err = s.db.QueryRowContext(ctx, nextDueQuery).Scan(&atMS, &deliveryID, &postID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, 0, 0, false, nil
+	}
+	if err != nil {
+		return time.Time{}, 0, 0, false, err
+	}
+	return fromMS(atMS), deliveryID, postID, true, nil
+}
+
+// DueDeliveries lists up to limit pending deliveries sendable at now, the
+// longest waiting first. Unknown ones are among them: they must be
+// reconciled with the network before anything is sent again.
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]DueDelivery, error) {
+	return s.loadDue(ctx, dueQuery, ms(now), limit)
+}
+
+// UnknownDeliveries lists every delivery whose outcome is unknown, oldest
+// first, for the reconcile at startup.
+func (s *Store) UnknownDeliveries(ctx context.Context) ([]DueDelivery, error) {
+	return s.loadDue(ctx, unknownQuery)
+}
+
+func (s *Store) loadDue(ctx context.Context, query string, args ...any) ([]DueDelivery, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []DueDelivery
+	var parents []int64 // thread parent of out[i]
+	for rows.Next() {
+		var d DueDelivery
+		var due int64
+		var next sql.NullInt64
+		var parent int64
+		if err := rows.Scan(&d.ID, &d.PostID, &d.AccountID, &d.State, &due, &next, &d.Attempts, &d.LastError,
+			&d.IdempotencyKey, &d.Platform, &d.Handle, &d.Text, &parent); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.DueAt, d.NextAttemptAt = fromMS(due), fromNullMS(next)
+		out = append(out, d)
+		parents = append(parents, parent)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	if err := s.attachMedia(ctx, out); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if parents[i] == 0 {
+			continue
+		}
+		if out[i].ReplyTo, out[i].ThreadRoot, err = s.threadRefs(ctx, parents[i], out[i].AccountID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// attachMedia loads the images of every delivery in one query.
+func (s *Store) attachMedia(ctx context.Context, ds []DueDelivery) error {
+	byPost := make(map[int64][]int, len(ds))
+	args := make([]any, 0, len(ds))
+	for i, d := range ds {
+		if _, seen := byPost[d.PostID]; !seen {
+			args = append(args, d.PostID)
+		}
+		byPost[d.PostID] = append(byPost[d.PostID], i)
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT post_id, path, mime, alt_text FROM post_media
+		WHERE post_id IN (?`+strings.Repeat(", ?", len(args)-1)+`) ORDER BY post_id, position`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var post int64
+		var m Media
+		if err := rows.Scan(&post, &m.Path, &m.Mime, &m.AltText); err != nil {
+			return err
+		}
+		for _, i := range byPost[post] {
+			ds[i].Media = append(ds[i].Media, m)
+		}
+	}
+	return rows.Err()
+}
+
+// maxThreadDepth bounds the walk up a thread, so a cycle written by hand into
+// the database can't hang the scheduler.
+const maxThreadDepth = 1000
+
+// threadRefs finds, on one account, the remote id of the post a thread child
+// answers and of the first post of the run of sent posts above it. Both are
+// "" when the parent did not go out on that account.
+func (s *Store) threadRefs(ctx context.Context, parent, account int64) (replyTo, root RemoteRef, err error) {
+	for depth := 0; parent != 0 && depth < maxThreadDepth; depth++ {
+		var remote RemoteRef
+		var up sql.NullInt64
+		err := s.db.QueryRowContext(ctx, `
+			SELECT p.thread_parent, d.remote_id, d.remote_cid FROM posts p
+			JOIN deliveries d ON d.post_id = p.id AND d.account_id = ? AND d.state = 'sent'
+			WHERE p.id = ?`, account, parent).Scan(&up, &remote.ID, &remote.CID)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+		if err != nil {
+			return RemoteRef{}, RemoteRef{}, err
+		}
+		if depth == 0 {
+			replyTo = remote
+		}
+		root = remote
+		parent = up.Int64
+	}
+	return replyTo, root, nil
+}
+
+// ClaimDelivery moves a pending delivery that is sendable at now to sending
+// and counts the attempt, in its own transaction, before anything goes to the
+// network. It reports false when the delivery is not (or no longer) pending
+// and due: another process claimed it, or the user moved or withdrew it. Of
+// two processes claiming the same delivery exactly one gets true.
+func (s *Store) ClaimDelivery(ctx context.Context, id int64, now time.Time) (bool, error) {
+	var claimed bool
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, claimQuery, id, ms(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
+		return err
+	})
+	return claimed, err
+}
+
+// finish writes the outcome of an attempt to a delivery in one of the states
+// in from, and rolls its post up, in one transaction.
+func (s *Store) finish(ctx context.Context, id int64, from, set string, args ...any) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var postID int64
+		err := tx.QueryRowContext(ctx,
+			"UPDATE deliveries SET "+set+" WHERE id = ? AND state IN ("+from+") RETURNING post_id",
+			append(args, id)...).Scan(&postID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("delivery %d: %w", id, ErrNotSending)
+		}
+		if err != nil {
+			return err
+		}
+		return rollUpPost(ctx, tx, postID)
+	})
+}
+
+// MarkSent records that a delivery went out. A successful publish is the
+// truth, so it is recorded even when the row was meanwhile set back to
+// unknown or queued.
+func (s *Store) MarkSent(ctx context.Context, id int64, remote RemoteRef, remoteURL string, at time.Time) error {
+	return s.finish(ctx, id, "'sending', 'unknown', 'queued'",
+		"state = 'sent', remote_id = ?, remote_cid = ?, remote_url = ?, sent_at = ?, next_attempt_at = NULL, last_error = ''",
+		remote.ID, remote.CID, remoteURL, ms(at))
+}
+
+// MarkRetry puts a delivery that did not go out back in the queue, to be
+// tried again at retryAt (a zero retryAt means at its due time).
+func (s *Store) MarkRetry(ctx context.Context, id int64, errText string, retryAt time.Time) error {
+	return s.finish(ctx, id, "'sending'",
+		"state = 'queued', next_attempt_at = ?, last_error = ?", nullMS(retryAt), errText)
+}
+
+// MarkFailed records that a delivery failed for good, with the reason.
+func (s *Store) MarkFailed(ctx context.Context, id int64, errText string) error {
+	return s.finish(ctx, id, "'sending'",
+		"state = 'failed', next_attempt_at = NULL, last_error = ?", errText)
+}
+
+// MarkUnknown records that a delivery may or may not have gone out. It stays
+// pending and comes due again at reconcileAt, when the network is asked
+// before anything is sent again.
+func (s *Store) MarkUnknown(ctx context.Context, id int64, errText string, reconcileAt time.Time) error {
+	return s.finish(ctx, id, "'sending'",
+		"state = 'unknown', next_attempt_at = ?, last_error = ?", nullMS(reconcileAt), errText)
+}
+
+// ResetInFlight is run once when the scheduler starts: deliveries left in
+// sending by a crash become unknown, and every unknown delivery is made due at
+// once so it is reconciled before the queue moves on. It returns how many
+// were left in sending.
+//
+// Until processes take a lease to send, a second crier starting while another
+// is sending would reset that one's in-flight rows too; the idempotency key
+// and the reconcile are what keep that from posting twice.
+func (s *Store) ResetInFlight(ctx context.Context) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, resetSendingQuery)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, reconcileNowQuery)
+		return err
+	})
+	return int(n), err
+}
+
+// MarkMissedBefore marks queued deliveries due before cutoff as missed (they
+// came due while crier was not running) and returns their ids.
+func (s *Store) MarkMissedBefore(ctx context.Context, cutoff time.Time) ([]int64, error) {
+	var ids []int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		ids = ids[:0]
+		rows, err := tx.QueryContext(ctx, missedQuery, ms(cutoff))
+		if err != nil {
+			return err
+		}
+		posts := map[int64]bool{}
+		for rows.Next() {
+			var id, post int64
+			if err := rows.Scan(&id, &post); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+			posts[post] = true
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for post := range posts {
+			if err := rollUpPost(ctx, tx, post); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids, nil
+}
+
+// SendMissedNow queues a post's missed deliveries again, due at now.
+func (s *Store) SendMissedNow(ctx context.Context, postID int64, now time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE deliveries SET state = 'queued', due_at = ?, next_attempt_at = NULL
+			WHERE post_id = ? AND state = 'missed'`, ms(now), postID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("post %d has no missed delivery to send", postID)
+		}
+		return rollUpPost(ctx, tx, postID)
+	})
+}
+
+const deliveryCols = `
+	id, post_id, account_id, state, due_at, next_attempt_at, attempts, last_error, idempotency_key,
+	remote_id, remote_cid, remote_url, sent_at, likes, reposts, replies, quotes, metrics_at`
+
+func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
+	var d Delivery
+	var due int64
+	var next, sent, metrics sql.NullInt64
+	err := row.Scan(&d.ID, &d.PostID, &d.AccountID, &d.State, &due, &next, &d.Attempts, &d.LastError,
+		&d.IdempotencyKey, &d.RemoteID, &d.RemoteCID, &d.RemoteURL, &sent,
+		&d.Metrics.Likes, &d.Metrics.Reposts, &d.Metrics.Replies, &d.Metrics.Quotes, &metrics)
+	d.DueAt, d.NextAttemptAt, d.SentAt, d.MetricsAt = fromMS(due), fromNullMS(next), fromNullMS(sent), fromNullMS(metrics)
+	return d, err
+}
+
+// Delivery loads one delivery by id.
+func (s *Store) Delivery(ctx context.Context, id int64) (Delivery, error) {
+	d, err := scanDelivery(s.db.QueryRowContext(ctx, "SELECT "+deliveryCols+" FROM deliveries WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("delivery %d: %w", id, ErrNotFound)
+	}
+	return d, err
+}
+
+// PostDeliveries lists a post's deliveries, one per target account, by account.
+func (s *Store) PostDeliveries(ctx context.Context, postID int64) ([]Delivery, error) {
+	rows, err := s.db.QueryContext(ctx,
+		"SELECT "+deliveryCols+" FROM deliveries WHERE post_id = ? ORDER BY account_id", postID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

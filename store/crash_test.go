@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -71,11 +72,11 @@ func TestKillLosesNoSavedDraft(t *testing.T) {
 
 	for round := 0; round < 3; round++ {
 		var cmds []*exec.Cmd
-		var outs []*strings.Builder
+		var outs []*lockedBuffer
 		for i := 0; i < 2; i++ {
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = append(os.Environ(), "CRIER_STORE_CHILD_DB="+path)
-			out := &strings.Builder{}
+			out := &lockedBuffer{}
 			cmd.Stdout = out
 			cmd.Stderr = os.Stderr
 			if err := cmd.Start(); err != nil {
@@ -83,7 +84,13 @@ func TestKillLosesNoSavedDraft(t *testing.T) {
 			}
 			cmds, outs = append(cmds, cmd), append(outs, out)
 		}
-		time.Sleep(time.Duration(300+round*150) * time.Millisecond)
+		// Kill in the middle of writing: once both writers are under way,
+		// after a further pause that differs each round.
+		deadline := time.Now().Add(30 * time.Second)
+		for (outs[0].lines() < 5 || outs[1].lines() < 5) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(round*70) * time.Millisecond)
 		for _, c := range cmds {
 			c.Process.Signal(syscall.SIGKILL)
 		}
@@ -120,3 +127,23 @@ func TestKillLosesNoSavedDraft(t *testing.T) {
 		t.Logf("round %d: %d drafts saved by two writers, all present after SIGKILL", round, saved)
 	}
 }
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedBuffer) lines() int { return strings.Count(l.String(), "\n") }

@@ -1,0 +1,42 @@
+package kpis
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/keys"
+)
+
+// KeyMap holds the pane's own keys. Scrolling uses the shared keys.Nav.
+type KeyMap struct {
+	Reload key.Binding
+}
+
+// DefaultKeyMap returns the KPI pane's key bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Reload: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+	}
+}
+
+// navHelp holds help-only copies of the shared movement keys, described as
+// they act here.
+type navHelp struct {
+	scroll                                  key.Binding // one entry for the short help
+	up, down, pageUp, pageDown, first, last key.Binding
+}
+
+func newNavHelp(n keys.Nav) navHelp {
+	relabel := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
+	return navHelp{
+		scroll:   key.NewBinding(key.WithKeys(append(n.Up.Keys(), n.Down.Keys()...)...), key.WithHelp("↑↓", "scroll")),
+		up:       relabel(n.Up, "scroll up"),
+		down:     relabel(n.Down, "scroll down"),
+		pageUp:   relabel(n.PageUp, "page up"),
+		pageDown: relabel(n.PageDown, "page down"),
+		first:    relabel(n.Home, "top"),
+		last:     relabel(n.End, "bottom"),
+	}
+}

@@ -1,0 +1,139 @@
+// Package kpis is the KPIs pane: followers and their growth, what was
+// published in the last 30 days and how it did, open inbox items, per
+// account and in total, with 30-day sparklines and the five best posts.
+package kpis
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// queryTimeout bounds one report; it takes milliseconds on a large database.
+const queryTimeout = 10 * time.Second
+
+// loadedMsg answers the load with the same seq; any other is stale.
+type loadedMsg struct {
+	seq    int
+	report store.KPIReport
+	err    error
+}
+
+// Model is the KPIs pane.
+type Model struct {
+	c    *common.Common
+	keys KeyMap
+	nav  navHelp
+
+	width, height int
+
+	seq    int
+	loaded bool
+	report store.KPIReport
+	err    error // of the last load, shown while nothing was loaded yet
+
+	// lines is the drawn content below the pinned header, rebuilt when the
+	// report or the size changes; offset is the first one shown.
+	lines  []string
+	offset int
+}
+
+// New builds the pane. It does no I/O: the report loads through Init.
+func New(c *common.Common) *Model {
+	return &Model{c: c, keys: DefaultKeyMap(), nav: newNavHelp(c.Nav)}
+}
+
+// Init loads the report.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// SetSize gives the pane its area and lays the report out again.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.layout()
+}
+
+// Capturing is always false: the pane takes no typed text.
+func (m *Model) Capturing() bool { return false }
+
+// load asks for a fresh report; answers to earlier loads will be dropped.
+func (m *Model) load() tea.Cmd {
+	m.seq++
+	seq, st, now, zone := m.seq, m.c.Store, m.c.Now(), m.c.Zone
+	if st == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		r, err := st.KPIs(ctx, now, zone)
+		return loadedMsg{seq: seq, report: r, err: err}
+	}
+}
+
+// Update handles messages and keys.
+func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.seq != m.seq {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.err = msg.err
+			m.layout()
+			return m, common.Status("KPIs: cannot load the figures: "+msg.err.Error(), true)
+		}
+		m.report, m.loaded, m.err = msg.report, true, nil
+		m.layout()
+		return m, nil
+
+	case common.DataChangedMsg, common.FocusMsg:
+		return m, m.load()
+
+	case tea.KeyMsg:
+		nav := m.c.Nav
+		page := max(m.bodyHeight()-1, 1)
+		switch {
+		case key.Matches(msg, m.keys.Reload):
+			return m, m.load()
+		case key.Matches(msg, nav.Up):
+			m.scrollTo(m.offset - 1)
+		case key.Matches(msg, nav.Down):
+			m.scrollTo(m.offset + 1)
+		case key.Matches(msg, nav.PageUp):
+			m.scrollTo(m.offset - page)
+		case key.Matches(msg, nav.PageDown):
+			m.scrollTo(m.offset + page)
+		case key.Matches(msg, nav.Home):
+			m.scrollTo(0)
+		case key.Matches(msg, nav.End):
+			m.scrollTo(len(m.lines))
+		}
+	}
+	return m, nil
+}
+
+// bodyHeight is the room below the pinned header line.
+func (m *Model) bodyHeight() int { return max(m.height-1, 0) }
+
+// scrollTo moves the first shown line to off, kept within the content.
+func (m *Model) scrollTo(off int) {
+	m.offset = max(0, min(off, len(m.lines)-m.bodyHeight()))
+}
+
+// ShortHelp is the footer's view of the pane's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Reload, m.nav.scroll}
+}
+
+// FullHelp is the ? screen's view of the pane's keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{m.keys.Reload},
+		{m.nav.up, m.nav.down, m.nav.pageUp, m.nav.pageDown, m.nav.first, m.nav.last},
+	}
+}

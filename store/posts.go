@@ -334,15 +334,109 @@ const summaryCols = `
 func scanSummaries(rows *sql.Rows) ([]PostSummary, error) { return scanSummariesExtra(rows, 0) }
 
 // PostsBetween lists posts scheduled (or sent) in [from, to), oldest first,
-// for the calendar.
+// for the calendar. A busy month holds thousands of posts, so the networks
+// and errors are read in two range queries beside the posts rather than
+// once per post.
 func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSummary, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+summaryCols+`
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `
+		SELECT p.id, p.body, p.state, p.scheduled_at, p.scheduled_zone, p.updated_at
 		FROM posts p WHERE p.scheduled_at >= ? AND p.scheduled_at < ?
 		ORDER BY p.scheduled_at, p.id`, ms(from), ms(to))
 	if err != nil {
 		return nil, err
 	}
-	return scanSummaries(rows)
+	var out []PostSummary
+	index := map[int64]int{}
+	for rows.Next() {
+		var p PostSummary
+		var sched sql.NullInt64
+		var updated int64
+		if err := rows.Scan(&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.ScheduledAt, p.UpdatedAt = fromNullMS(sched), fromMS(updated)
+		index[p.ID] = len(out)
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+
+	platformOf := map[int64]string{}
+	rows, err = tx.QueryContext(ctx, "SELECT id, platform FROM accounts")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var platform string
+		if err := rows.Scan(&id, &platform); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		platformOf[id] = platform
+	}
+	rows.Close()
+
+	rows, err = tx.QueryContext(ctx, `
+		SELECT t.post_id, t.account_id FROM posts p JOIN post_targets t ON t.post_id = p.id
+		WHERE p.scheduled_at >= ? AND p.scheduled_at < ?`, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var post, account int64
+		if err := rows.Scan(&post, &account); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := index[post]; ok {
+			out[i].Platforms = addPlatform(out[i].Platforms, platformOf[account])
+		}
+	}
+	rows.Close()
+
+	rows, err = tx.QueryContext(ctx, `
+		SELECT d.post_id, d.last_error FROM posts p JOIN deliveries d ON d.post_id = p.id
+		WHERE p.scheduled_at >= ? AND p.scheduled_at < ? AND p.state IN ('failed', 'missed', 'queued')
+		  AND d.last_error <> '' ORDER BY d.id`, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var post int64
+		var msg string
+		if err := rows.Scan(&post, &msg); err != nil {
+			return nil, err
+		}
+		if i, ok := index[post]; ok && out[i].LastError == "" {
+			out[i].LastError = msg
+		}
+	}
+	return out, rows.Err()
+}
+
+// addPlatform adds p to a sorted set of platform names.
+func addPlatform(set []string, p string) []string {
+	if p == "" {
+		return set
+	}
+	i := sort.SearchStrings(set, p)
+	if i < len(set) && set[i] == p {
+		return set
+	}
+	set = append(set, "")
+	copy(set[i+1:], set[i:])
+	set[i] = p
+	return set
 }
 
 // Unsent lists drafts and posts that have not all gone out (queued, failed,

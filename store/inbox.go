@@ -1,0 +1,450 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The inbox is read newest first, a page at a time, by keyset: a page starts
+// after (or before) the (received_at, id) of a row already shown. Nothing uses
+// OFFSET, so the last page of 500k items costs what the first one does. Every
+// filter combination has an index whose columns are the filter's equalities
+// followed by (received_at, id); see the inbox_* indexes in 0001_init.sql.
+
+// InboxFilter narrows the inbox. A zero field means "any".
+type InboxFilter struct {
+	State     InboxState // "" = every state
+	Kind      InboxKind  // "" = every kind
+	AccountID int64      // 0 = every account
+}
+
+// InboxKey is where an item sits in the newest-first order.
+type InboxKey struct {
+	ReceivedAt time.Time
+	ID         int64
+}
+
+// Key returns the item's place in the inbox order.
+func (it InboxItem) Key() InboxKey { return InboxKey{ReceivedAt: it.ReceivedAt, ID: it.ID} }
+
+// where returns the filter's conditions (in the order of the index columns) and
+// their arguments, or "1" when the filter is empty.
+func (f InboxFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.AccountID != 0 {
+		conds = append(conds, "account_id = ?")
+		args = append(args, f.AccountID)
+	}
+	if f.State != "" {
+		conds = append(conds, "state = ?")
+		args = append(args, string(f.State))
+	}
+	if f.Kind != "" {
+		conds = append(conds, "kind = ?")
+		args = append(args, string(f.Kind))
+	}
+	if len(conds) == 0 {
+		return "1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+const inboxCols = `id, account_id, platform, remote_id, kind, author_handle, author_name, author_followers,
+	body, url, thread_root, in_reply_to, received_at, state, snoozed_until, is_read, sentiment`
+
+// queryer is what both *sql.DB and *sql.Tx offer, so a query can run alone or
+// inside a consistent read.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func scanInboxItems(rows *sql.Rows) ([]InboxItem, error) {
+	defer rows.Close()
+	var out []InboxItem
+	for rows.Next() {
+		var it InboxItem
+		var followers, snoozed sql.NullInt64
+		var received int64
+		var sentiment sql.NullFloat64
+		if err := rows.Scan(&it.ID, &it.AccountID, &it.Platform, &it.RemoteID, &it.Kind, &it.AuthorHandle,
+			&it.AuthorName, &followers, &it.Body, &it.URL, &it.ThreadRoot, &it.InReplyTo, &received,
+			&it.State, &snoozed, &it.Read, &sentiment); err != nil {
+			return nil, err
+		}
+		it.AuthorFollowers = -1
+		if followers.Valid {
+			it.AuthorFollowers = int(followers.Int64)
+		}
+		it.ReceivedAt = fromMS(received)
+		it.SnoozedUntil = fromNullMS(snoozed)
+		it.Sentiment, it.HasSentiment = sentiment.Float64, sentiment.Valid
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// InboxCount is how many items match f.
+func (s *Store) InboxCount(ctx context.Context, f InboxFilter) (int, error) {
+	return inboxCount(ctx, s.db, f)
+}
+
+func inboxCount(ctx context.Context, q queryer, f InboxFilter) (int, error) {
+	query, args := inboxCountSQL(f, nil)
+	var n int
+	err := q.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
+}
+
+// inboxCountSQL counts the items matching f, only those before the key
+// (newer) when one is given.
+func inboxCountSQL(f InboxFilter, before *InboxKey) (string, []any) {
+	w, args := f.where()
+	if before != nil {
+		w += " AND (received_at, id) > (?, ?)"
+		args = append(args, ms(before.ReceivedAt), before.ID)
+	}
+	return "SELECT count(*) FROM inbox_items WHERE " + w, args
+}
+
+// InboxPage returns up to limit items matching f, newest first. With after set
+// it returns the items that follow that key (older ones); with before set, the
+// items that precede it (newer ones), still newest first. With neither it
+// returns the first page; with both, the items between them.
+func (s *Store) InboxPage(ctx context.Context, f InboxFilter, after, before *InboxKey, limit int) ([]InboxItem, error) {
+	return inboxPage(ctx, s.db, f, after, before, limit)
+}
+
+func inboxPage(ctx context.Context, q queryer, f InboxFilter, after, before *InboxKey, limit int) ([]InboxItem, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	query, args, upwards := inboxPageSQL(f, after, before, limit)
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	items, err := scanInboxItems(rows)
+	if upwards {
+		slices.Reverse(items)
+	}
+	return items, err
+}
+
+// inboxPageSQL builds InboxPage's query. upwards reports that it reads in
+// ascending order, so its rows must be turned round.
+func inboxPageSQL(f InboxFilter, after, before *InboxKey, limit int) (query string, args []any, upwards bool) {
+	w, args := f.where()
+	if after != nil {
+		w += " AND (received_at, id) < (?, ?)"
+		args = append(args, ms(after.ReceivedAt), after.ID)
+	}
+	if before != nil {
+		w += " AND (received_at, id) > (?, ?)"
+		args = append(args, ms(before.ReceivedAt), before.ID)
+	}
+	// Only `before` alone reads upwards: the rows nearest the key are the
+	// oldest of the newer ones, so they are fetched ascending.
+	upwards = before != nil && after == nil
+	order := "DESC"
+	if upwards {
+		order = "ASC"
+	}
+	query = "SELECT " + inboxCols + " FROM inbox_items WHERE " + w +
+		" ORDER BY received_at " + order + ", id " + order + " LIMIT ?"
+	return query, append(args, limit), upwards
+}
+
+// InboxLast returns the oldest limit items matching f, newest first: the end
+// of the list, reached without counting through it.
+func (s *Store) InboxLast(ctx context.Context, f InboxFilter, limit int) ([]InboxItem, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	query, args := inboxLastSQL(f, limit)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	items, err := scanInboxItems(rows)
+	slices.Reverse(items)
+	return items, err
+}
+
+func inboxLastSQL(f InboxFilter, limit int) (string, []any) {
+	w, args := f.where()
+	return "SELECT " + inboxCols + " FROM inbox_items WHERE " + w +
+		" ORDER BY received_at ASC, id ASC LIMIT ?", append(args, limit)
+}
+
+// InboxWindow is a run of items from the filtered list: Items[0] is at index
+// Start of Total, newest first.
+type InboxWindow struct {
+	Total int
+	Start int
+	Items []InboxItem
+	// Index is where the key InboxAround was given sits: the index of its
+	// item, or of the item that now follows where it was.
+	Index int
+}
+
+// InboxAround reads, in one consistent snapshot, the count of items matching f
+// and a window around the key at: up to newer items before it and up to older
+// items from it on (the item at the key itself first, when it still matches).
+// A nil key reads the first older items. It is how a list reloads without
+// losing its place: when the item at the key has left the filter, the window's
+// row at the key's old index is the item that followed it.
+//
+// Finding the index counts the items before the key, so it costs in
+// proportion to how deep the key is; paging (InboxPage) does not.
+func (s *Store) InboxAround(ctx context.Context, f InboxFilter, at *InboxKey, newer, older int) (InboxWindow, error) {
+	var win InboxWindow
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return win, err
+	}
+	defer tx.Rollback()
+	if win.Total, err = inboxCount(ctx, tx, f); err != nil {
+		return win, err
+	}
+	if at == nil {
+		win.Items, err = inboxPage(ctx, tx, f, nil, nil, older)
+		return win, err
+	}
+	query, args := inboxCountSQL(f, at)
+	var rank int
+	if err := tx.QueryRowContext(ctx, query, args...).Scan(&rank); err != nil {
+		return win, err
+	}
+	above, err := inboxPage(ctx, tx, f, nil, at, newer)
+	if err != nil {
+		return win, err
+	}
+	// Ids are integers, so "after (t, id+1)" is "from (t, id) on".
+	from := InboxKey{ReceivedAt: at.ReceivedAt, ID: at.ID + 1}
+	below, err := inboxPage(ctx, tx, f, &from, nil, older)
+	if err != nil {
+		return win, err
+	}
+	win.Index = rank
+	win.Start = rank - len(above)
+	win.Items = append(above, below...)
+	return win, nil
+}
+
+// ErrBadInboxState is returned for a state change crier does not know.
+var ErrBadInboxState = errors.New("unknown inbox state")
+
+// SetInboxState moves items to state. Snoozing needs the time the items come
+// back (see WakeSnoozed); any other state forgets it.
+func (s *Store) SetInboxState(ctx context.Context, ids []int64, state InboxState, snoozedUntil time.Time) error {
+	switch state {
+	case InboxOpen, InboxDone:
+		snoozedUntil = time.Time{}
+	case InboxSnoozed:
+		if snoozedUntil.IsZero() {
+			return errors.New("snoozing needs a time to come back")
+		}
+	default:
+		return fmt.Errorf("%w: %q", ErrBadInboxState, state)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, setInboxStateSQL)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		changed := 0
+		for _, id := range ids {
+			res, err := stmt.ExecContext(ctx, string(state), nullMS(snoozedUntil), id)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			changed += int(n)
+		}
+		if changed == 0 {
+			return fmt.Errorf("inbox items %v: %w", ids, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+const (
+	setInboxStateSQL = "UPDATE inbox_items SET state = ?, snoozed_until = ? WHERE id = ?"
+	markInboxReadSQL = "UPDATE inbox_items SET is_read = 1 WHERE id = ? AND is_read = 0"
+)
+
+// MarkInboxRead records that the user has seen an item.
+func (s *Store) MarkInboxRead(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, markInboxReadSQL, id)
+	return err
+}
+
+// Without statistics SQLite would pick inbox_state (state = ?) and read
+// every snoozed item; the partial index holds only those, ordered by time.
+const wakeSnoozedSQL = `
+	UPDATE inbox_items INDEXED BY inbox_snoozed SET state = 'open', snoozed_until = NULL, is_read = 0
+	WHERE state = 'snoozed' AND snoozed_until <= ?`
+
+// WakeSnoozed reopens the snoozed items whose time has come, returning how
+// many. They come back unread: a snooze is a reminder.
+func (s *Store) WakeSnoozed(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, wakeSnoozedSQL, ms(now))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// AddInboxItems stores items pulled from a network, skipping ones already
+// stored (same account and remote id), and returns how many were new. State,
+// read mark and snooze of the new rows start as given (open, unread by default).
+func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, error) {
+	added := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `
+			INSERT INTO inbox_items (account_id, platform, remote_id, kind, author_handle, author_name,
+				author_followers, body, url, thread_root, in_reply_to, received_at, state, snoozed_until,
+				is_read, sentiment)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (account_id, remote_id) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, it := range items {
+			state := it.State
+			if state == "" {
+				state = InboxOpen
+			}
+			var followers, sentiment any
+			if it.AuthorFollowers >= 0 {
+				followers = it.AuthorFollowers
+			}
+			if it.HasSentiment {
+				sentiment = it.Sentiment
+			}
+			res, err := stmt.ExecContext(ctx, it.AccountID, it.Platform, it.RemoteID, string(it.Kind),
+				it.AuthorHandle, it.AuthorName, followers, it.Body, it.URL, it.ThreadRoot, it.InReplyTo,
+				ms(it.ReceivedAt), string(state), nullMS(it.SnoozedUntil), it.Read, sentiment)
+			if err != nil {
+				return fmt.Errorf("inbox item %s: %w", it.RemoteID, err)
+			}
+			n, _ := res.RowsAffected()
+			added += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return added, nil
+}
+
+// ThreadEntry is one message in the conversation around an inbox item: one
+// of our own posts or another inbox item.
+type ThreadEntry struct {
+	Ours         bool   // our post (a delivery); otherwise an inbox item
+	PostID       int64  // ours: the post
+	ItemID       int64  // theirs: the inbox item
+	AuthorHandle string // theirs: who wrote it; ours: the account's handle
+	AuthorName   string
+	Body         string
+	URL          string
+	At           time.Time
+}
+
+// MaxThreadEntries caps how many earlier inbox items InboxThread returns.
+const MaxThreadEntries = 20
+
+const (
+	// The literal `remote_id <> ''` and `thread_root <> ''` let SQLite use
+	// the partial indexes deliveries_remote and inbox_thread. inbox_thread is
+	// named because the planner would otherwise walk inbox_account through
+	// every older item of the account.
+	threadOursSQL = `
+		SELECT d.post_id, d.remote_url, coalesce(d.sent_at, d.due_at), coalesce(t.body_override, p.body),
+		       coalesce(a.handle, ''), coalesce(a.display_name, '')
+		FROM deliveries d
+		JOIN posts p ON p.id = d.post_id
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
+		LEFT JOIN accounts a ON a.id = d.account_id
+		WHERE d.account_id = ? AND d.remote_id IN (?, ?) AND d.remote_id <> ''`
+	threadTheirsSQL = "SELECT " + inboxCols + ` FROM inbox_items INDEXED BY inbox_thread
+		WHERE account_id = ? AND thread_root = ? AND thread_root <> '' AND (received_at, id) < (?, ?)
+		ORDER BY received_at DESC, id DESC LIMIT ?`
+	inboxByRemoteSQL = "SELECT " + inboxCols + " FROM inbox_items WHERE account_id = ? AND remote_id = ?"
+)
+
+// InboxThread returns what an item answers, oldest first: our own post it
+// replies to (or the one that started its thread) and the items that came
+// before it in the same thread on the same account, at most
+// MaxThreadEntries of them (the latest).
+func (s *Store) InboxThread(ctx context.Context, item InboxItem) ([]ThreadEntry, error) {
+	if item.InReplyTo == "" && item.ThreadRoot == "" {
+		return nil, nil
+	}
+	var out []ThreadEntry
+	rows, err := s.db.QueryContext(ctx, threadOursSQL, item.AccountID, item.InReplyTo, item.ThreadRoot)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		e := ThreadEntry{Ours: true}
+		var at int64
+		if err := rows.Scan(&e.PostID, &e.URL, &at, &e.Body, &e.AuthorHandle, &e.AuthorName); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	var theirs []InboxItem
+	if item.ThreadRoot != "" {
+		rows, err := s.db.QueryContext(ctx, threadTheirsSQL,
+			item.AccountID, item.ThreadRoot, ms(item.ReceivedAt), item.ID, MaxThreadEntries)
+		if err != nil {
+			return nil, err
+		}
+		if theirs, err = scanInboxItems(rows); err != nil {
+			return nil, err
+		}
+	}
+	// The message it answers may be someone else's that is in the inbox but
+	// carries no thread root (or another one).
+	if item.InReplyTo != "" && !slices.ContainsFunc(theirs, func(it InboxItem) bool { return it.RemoteID == item.InReplyTo }) {
+		rows, err := s.db.QueryContext(ctx, inboxByRemoteSQL, item.AccountID, item.InReplyTo)
+		if err != nil {
+			return nil, err
+		}
+		parent, err := scanInboxItems(rows)
+		if err != nil {
+			return nil, err
+		}
+		theirs = append(theirs, parent...)
+	}
+	for _, it := range theirs {
+		out = append(out, ThreadEntry{
+			ItemID: it.ID, AuthorHandle: it.AuthorHandle, AuthorName: it.AuthorName,
+			Body: it.Body, URL: it.URL, At: it.ReceivedAt,
+		})
+	}
+	slices.SortStableFunc(out, func(a, b ThreadEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}

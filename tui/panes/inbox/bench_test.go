@@ -1,0 +1,148 @@
+package inbox
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/store"
+)
+
+// BenchmarkInboxKeypress measures what one keypress costs in the inbox pane
+// at 120x37 with the "all states" filter: Update, the page fetch when the key
+// asks for one (the store query run as its command and the answer fed back
+// through Update), and View. "down" and "pagedown" walk the list from the
+// top (prefetches included, amortised over the keys that need none); "end"
+// alternates G and g, so every key replaces the window with the last or the
+// first page, and forgets the drawn rows so each screen is drawn afresh. The list holds 1k items, or the 500k of the large demo
+// database (built once by demo.EnsureLarge and reused by later runs). The
+// cost should not grow with the list.
+func BenchmarkInboxKeypress(b *testing.B) {
+	ctx := context.Background()
+	path := filepath.Join(os.TempDir(), "crier-bench-large.db")
+	large, err := demo.EnsureLarge(ctx, path, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { large.Close() })
+	// The 1k list is the newest 1k items of the large one, so both lists are
+	// made of the same kind of text and only their length differs.
+	small := openStore(b)
+	if err := copyNewest(ctx, large, small, 1000); err != nil {
+		b.Fatal(err)
+	}
+	for _, size := range []struct {
+		name string
+		st   *store.Store
+	}{{"1k", small}, {"500k", large}} {
+		b.Run(size.name, func(b *testing.B) {
+			st := size.st
+			for _, bench := range []struct {
+				name string
+				keys []string
+			}{
+				{"down", []string{"j"}},
+				{"pagedown", []string{"pgdown"}},
+				{"end", []string{"G", "g"}},
+			} {
+				b.Run(bench.name, func(b *testing.B) {
+					m := benchModel(b, st)
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if m.list.Cursor() == m.list.Total()-1 && bench.name != "end" {
+							b.StopTimer()
+							press(m, "g")
+							b.StartTimer()
+						}
+						if bench.name == "end" {
+							clear(m.rowCache)
+						}
+						press(m, bench.keys[i%len(bench.keys)])
+						_ = m.View()
+					}
+				})
+			}
+		})
+	}
+}
+
+// copyNewest copies the accounts and the newest n inbox items of one store
+// into another, with the demo's clock.
+func copyNewest(ctx context.Context, from, to *store.Store, n int) error {
+	accounts, err := from.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	newID := map[int64]int64{}
+	for _, a := range accounts {
+		if newID[a.ID], err = to.UpsertAccount(ctx, a); err != nil {
+			return err
+		}
+	}
+	items, err := from.InboxPage(ctx, store.InboxFilter{}, nil, nil, n)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].AccountID = newID[items[i].AccountID]
+	}
+	if _, err := to.AddInboxItems(ctx, items); err != nil {
+		return err
+	}
+	seededAt, err := from.Meta(ctx, demo.MetaNow)
+	if err != nil {
+		return err
+	}
+	return to.SetMeta(ctx, demo.MetaNow, seededAt)
+}
+
+// benchModel is a pane over every item in st, loaded, with timers off (they
+// would only fire once the keys stop).
+func benchModel(b *testing.B, st *store.Store) *Model {
+	b.Helper()
+	c := newCommon(b, st)
+	if n, err := demo.SeededNow(context.Background(), st); err == nil && !n.IsZero() {
+		c.Now = func() time.Time { return n }
+	}
+	m := New(c)
+	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	m.filter.State = ""
+	m.SetSize(120, 37)
+	runAll(m, m.Init())
+	if m.list.Total() == 0 {
+		b.Fatal("no items loaded")
+	}
+	b.Logf("%d items", m.list.Total())
+	return m
+}
+
+// press sends a key and runs the commands it returns (page fetches) to the end.
+func press(m *Model, k string) {
+	_, cmd := m.Update(keyMsg(k))
+	runAll(m, cmd)
+}
+
+func runAll(m *Model, cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}

@@ -1,0 +1,689 @@
+package inbox
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dustin/go-humanize"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/styles"
+)
+
+// wideMin is the pane width from which the preview sits beside the list
+// rather than under it.
+const wideMin = 110
+
+type layout struct {
+	wide               bool
+	listW, listH       int
+	previewW, previewH int
+}
+
+// layout splits the pane below its header line between the list and the
+// preview (and, when stacked, a rule between them).
+func (m *Model) layout() layout {
+	body := max(m.height-1, 0)
+	if m.width >= wideMin {
+		listW := m.width * 3 / 5
+		return layout{wide: true, listW: listW, listH: body, previewW: m.width - listW - 1, previewH: body}
+	}
+	listH := max(body*9/20, min(3, body))
+	return layout{listW: m.width, listH: listH, previewW: m.width, previewH: max(body-listH-1, 0)}
+}
+
+// View draws the header, the list and the preview in exactly the pane's area.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	s := m.c.Styles
+	l := m.layout()
+	list := fit(m.listView(l.listW, l.listH), l.listW, l.listH)
+	var preview []string
+	if m.snoozing {
+		preview = fit(m.chooserView(l.previewW, l.previewH), l.previewW, l.previewH)
+	} else {
+		preview = fit(m.previewView(l.previewW), l.previewW, l.previewH)
+	}
+	out := make([]string, 0, m.height)
+	out = append(out, fit(m.header(m.width), m.width, 1)...)
+	if l.wide {
+		sep := s.HelpSep.Render("│")
+		for i := range list {
+			out = append(out, list[i]+sep+preview[i])
+		}
+	} else {
+		out = append(out, list...)
+		if l.previewH > 0 || l.listH < m.height-1 {
+			out = append(out, s.HelpSep.Render(strings.Repeat("─", m.width)))
+		}
+		out = append(out, preview...)
+	}
+	return strings.Join(out[:min(len(out), m.height)], "\n")
+}
+
+// header names the active filters and the count: "Open · all kinds · all
+// accounts — 37 items", with the cursor's place on the right.
+func (m *Model) header(w int) string {
+	s := m.c.Styles
+	dot := s.Muted.Render(" · ")
+	left := s.Bold.Render(stateLabel(m.filter.State)) + dot + s.Text.Render(kindLabel(m.filter.Kind)) +
+		dot + s.Text.Render(m.accountLabel(m.filter.AccountID)) + s.Muted.Render(" — ")
+	var right string
+	switch {
+	case !m.loaded && m.loadErr == nil:
+		left += s.Muted.Render("loading…")
+	case !m.loaded:
+		left += s.Danger.Render("not loaded")
+	default:
+		n := m.list.Total()
+		left += s.Muted.Render(humanize.Comma(int64(n)) + plural(n, " item", " items"))
+		if n > 0 {
+			right = s.Muted.Render(fmt.Sprintf("%s of %s", humanize.Comma(int64(m.list.Cursor()+1)), humanize.Comma(int64(n))))
+		}
+	}
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 2 {
+		return ansi.Truncate(left, w, "…")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) listView(w, h int) string {
+	s := m.c.Styles
+	switch {
+	case !m.loaded && m.loadErr != nil:
+		return s.Danger.Render("The inbox could not be loaded:") + "\n" + s.Muted.Render(common.Clean(m.loadErr.Error()))
+	case !m.loaded:
+		return s.Muted.Render("Loading…")
+	case m.list.Total() == 0:
+		msg := "Nothing here."
+		if m.filter.State == store.InboxOpen {
+			msg = "Nothing open: all caught up."
+		}
+		return s.Muted.Render(msg) + "\n" + s.Muted.Render("f/t/a change the state, kind and account filters.")
+	}
+	return m.list.View()
+}
+
+// columns are the list's column widths at a row width.
+type columns struct {
+	kind, network, account, author, age, snippet int
+}
+
+func (m *Model) columns(w int) columns {
+	c := columns{kind: 7, network: 5, author: 14, age: 4}
+	if m.filter.AccountID == 0 && m.sharedNetwork() {
+		for _, a := range m.c.Accounts {
+			c.account = max(c.account, ansi.StringWidth(shortHandle(a)))
+		}
+		c.account = min(c.account, 15)
+	}
+	if w < 70 {
+		c.author = 10
+	}
+	used := func() int {
+		n := 3 + c.kind + 1 + c.network + 1 + c.author + 1 + 1 + c.age
+		if c.account > 0 {
+			n += c.account + 1
+		}
+		return n
+	}
+	if w-used() < 12 {
+		c.account = 0
+	}
+	c.snippet = max(w-used(), 0)
+	return c
+}
+
+// sharedNetwork reports whether two accounts are on the same network: only
+// then does a row need the account beside the network to say where it came
+// from.
+func (m *Model) sharedNetwork() bool {
+	seen := map[string]bool{}
+	for _, a := range m.c.Accounts {
+		if seen[a.Platform] {
+			return true
+		}
+		seen[a.Platform] = true
+	}
+	return false
+}
+
+// renderRow draws one list row: cursor and unread (or done ✓, snoozed z)
+// marks, kind, network,
+// account (when the network alone does not tell), author, a one-line snippet
+// and the age. The cursor row is reverse video, and marked with "›" too so
+// it shows without colours (NO_COLOR) as well.
+func (m *Model) renderRow(it store.InboxItem, selected bool, w int) string {
+	age := relAge(m.c.Now().Sub(it.ReceivedAt))
+	k := rowKey{id: it.ID, selected: selected, read: it.Read, state: it.State, age: age, width: w,
+		accounts: m.filter.AccountID == 0}
+	if row, ok := m.rowCache[k]; ok {
+		return row
+	}
+	row := m.drawRow(it, selected, w, age)
+	if len(m.rowCache) >= maxCachedRows {
+		clear(m.rowCache)
+	}
+	m.rowCache[k] = row
+	return row
+}
+
+// rowKey is everything a drawn row depends on besides the item's text, which
+// does not change.
+type rowKey struct {
+	id       int64
+	selected bool
+	read     bool
+	state    store.InboxState
+	age      string
+	width    int
+	accounts bool // the account column may show
+}
+
+// maxCachedRows bounds the drawn-row cache: a few screens' worth.
+const maxCachedRows = 512
+
+func (m *Model) drawRow(it store.InboxItem, selected bool, w int, age string) string {
+	if m.paint == nil {
+		m.paint = newRowPaint(m.c.Styles)
+	}
+	p := m.paint
+	col := m.columns(w)
+	mark := " "
+	switch {
+	case it.State == store.InboxDone:
+		mark = "✓"
+	case it.State == store.InboxSnoozed:
+		mark = "z"
+	case !it.Read:
+		mark = "●"
+	}
+	kind := pad(kindName(it.Kind), col.kind)
+	network := pad(ansi.Truncate(shortNetwork(common.Clean(it.Platform)), col.network, ""), col.network)
+	account := ""
+	if col.account > 0 {
+		account = pad(ansi.Truncate(m.accountHandle(it.AccountID), col.account, "…"), col.account) + " "
+	}
+	author := pad(ansi.Truncate(authorShort(it), col.author, "…"), col.author)
+	snippet := pad(oneLine(common.Clean(it.Body), col.snippet), col.snippet)
+	age = padLeft(age, col.age)
+
+	if selected {
+		row := "›" + mark + " " + kind + " " + network + " " + account + author + " " + snippet + " " + age
+		return p.selected.on(pad(row, w))
+	}
+	kindPaint := p.accent
+	if it.Kind == store.KindDM {
+		kindPaint = p.warn
+	}
+	authorPaint := p.text
+	if !it.Read {
+		authorPaint = p.bold
+	}
+	return " " + p.accent.on(mark) + " " + kindPaint.on(kind) + " " + p.muted.on(network+" "+account) +
+		authorPaint.on(author) + " " + p.text.on(snippet) + " " + p.muted.on(age)
+}
+
+// span is the escape sequences that turn a style on and off around one line
+// of text, taken once from the style: lipgloss's Render measures, aligns and
+// borders its text on every call, which eight cells a row, a screenful of
+// rows a frame, makes the biggest cost of a keypress.
+type span struct{ start, end string }
+
+func spanOf(st lipgloss.Style) span {
+	const probe = "x"
+	r := st.Render(probe)
+	i := strings.Index(r, probe)
+	if i < 0 {
+		return span{}
+	}
+	return span{start: r[:i], end: r[i+len(probe):]}
+}
+
+// on styles one line of text with no line breaks.
+func (s span) on(text string) string {
+	if s.start == "" && s.end == "" {
+		return text
+	}
+	return s.start + text + s.end
+}
+
+// rowPaint holds the spans of the styles list rows use. They carry no
+// padding, margins or borders, so a span is what Render would produce.
+type rowPaint struct {
+	accent, warn, muted, text, bold, selected span
+}
+
+func newRowPaint(s *styles.Styles) *rowPaint {
+	return &rowPaint{
+		accent: spanOf(s.Accent), warn: spanOf(s.Warn), muted: spanOf(s.Muted),
+		text: spanOf(s.Text), bold: spanOf(s.Bold), selected: spanOf(s.Selected),
+	}
+}
+
+// renderPlaceholder draws a row whose page has not arrived yet.
+func (m *Model) renderPlaceholder(selected bool, w int) string {
+	if selected {
+		return m.c.Styles.Selected.Render(pad("›  …", w))
+	}
+	return m.c.Styles.Muted.Render("   …")
+}
+
+// previewView shows the cursor item in full and the conversation around it.
+func (m *Model) previewView(w int) string {
+	s := m.c.Styles
+	if w <= 0 || !m.loaded || m.list.Total() == 0 {
+		return ""
+	}
+	it, ok := m.list.Selected()
+	if !ok {
+		return s.Muted.Render("Loading…")
+	}
+	var lines []string
+	add := func(style lipgloss.Style, text string) {
+		for _, l := range wrap(text, w) {
+			lines = append(lines, style.Render(l))
+		}
+	}
+
+	handle := common.Clean(it.AuthorHandle)
+	who := s.Bold.Render(ansi.Truncate(common.Clean(it.AuthorName), w, "…"))
+	if it.AuthorName == "" {
+		who = s.Bold.Render(ansi.Truncate(at(handle), w, "…"))
+	} else {
+		who += " " + s.Muted.Render(at(handle))
+	}
+	if it.AuthorFollowers >= 0 {
+		who += s.Muted.Render(" · " + humanize.Comma(int64(it.AuthorFollowers)) + plural(it.AuthorFollowers, " follower", " followers"))
+	}
+	lines = append(lines, ansi.Truncate(who, w, "…"))
+
+	where := kindSentence(it.Kind) + " on " + networkName(common.Clean(it.Platform))
+	if a, ok := m.c.Account(it.AccountID); ok {
+		where += " · " + at(common.Clean(a.Handle))
+	}
+	add(s.Muted, where)
+	when := m.formatTime(it.ReceivedAt) + " · " + relAgeLong(m.c.Now().Sub(it.ReceivedAt))
+	var state string
+	stateStyle := s.Info
+	switch it.State {
+	case store.InboxSnoozed:
+		state, stateStyle = "snoozed until "+m.formatTime(it.SnoozedUntil), s.Warn
+	case store.InboxDone:
+		state, stateStyle = "done", s.Ok
+	default:
+		state = "open"
+		if !it.Read {
+			state += ", unread"
+		}
+	}
+	if lipgloss.Width(when+" · "+state) <= w {
+		lines = append(lines, s.Muted.Render(when+" · ")+stateStyle.Render(state))
+	} else {
+		add(s.Muted, when)
+		add(stateStyle, state)
+	}
+	if it.URL != "" {
+		// Shown whole so it can be copied; crier never opens it.
+		for _, l := range strings.Split(ansi.Hardwrap(common.Clean(it.URL), w, true), "\n") {
+			lines = append(lines, s.Muted.Render(l))
+		}
+	}
+	lines = append(lines, "")
+	add(s.Text, common.Clean(it.Body))
+
+	if it.InReplyTo != "" || it.ThreadRoot != "" {
+		lines = append(lines, "", s.HelpSep.Render(ansi.Truncate("── Conversation, oldest first ──", w, "")))
+		switch {
+		case m.threadFor != it.ID:
+			lines = append(lines, s.Muted.Render("loading…"))
+		case m.threadErr != nil:
+			add(s.Danger, "could not load it: "+common.Clean(m.threadErr.Error()))
+		case len(m.thread) == 0:
+			add(s.Muted, "The messages it answers are not in crier.")
+		}
+		if m.threadFor == it.ID {
+			for _, e := range m.thread {
+				lines = append(lines, m.threadEntry(e, w)...)
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// threadEntry draws one earlier message: who and when, then up to four lines
+// of it, indented.
+func (m *Model) threadEntry(e store.ThreadEntry, w int) []string {
+	s := m.c.Styles
+	var head string
+	if e.Ours {
+		head = s.Accent.Render("Your post") + s.Muted.Render(" "+at(common.Clean(e.AuthorHandle)))
+	} else if e.AuthorName != "" {
+		head = s.Bold.Render(common.Clean(e.AuthorName)) + s.Muted.Render(" "+at(common.Clean(e.AuthorHandle)))
+	} else {
+		head = s.Bold.Render(at(common.Clean(e.AuthorHandle)))
+	}
+	head += s.Muted.Render(" · " + m.formatTime(e.At))
+	out := []string{ansi.Truncate(head, w, "…")}
+	const maxLines = 4
+	body := wrap(common.Clean(e.Body), max(w-2, 1))
+	if len(body) > maxLines {
+		body = append(body[:maxLines-1], "…")
+	}
+	style := s.Text
+	if e.Ours {
+		style = s.Muted
+	}
+	for _, l := range body {
+		out = append(out, "  "+style.Render(l))
+	}
+	return out
+}
+
+// chooserView is the snooze preset chooser, in a box at most h lines high:
+// without its blank lines, then in two columns, when the presets would not
+// fit otherwise.
+func (m *Model) chooserView(w, h int) string {
+	s := m.c.Styles
+	now := m.c.Now()
+	var entries []string
+	for i, d := range m.presets() {
+		entries = append(entries, s.HelpKey.Render(fmt.Sprintf("%d", i+1))+"  "+
+			pad(durationLabel(d), 9)+s.Muted.Render(m.formatTime(now.Add(d))))
+	}
+	const border = 2
+	spacious := len(entries)+4+border <= h
+	if !spacious && len(entries)+2+border > h {
+		half := (len(entries) + 1) / 2
+		colW := 0
+		for _, e := range entries[:half] {
+			colW = max(colW, lipgloss.Width(e))
+		}
+		paired := make([]string, half)
+		for i := range paired {
+			paired[i] = pad(entries[i], colW)
+			if j := i + half; j < len(entries) {
+				paired[i] += "   " + entries[j]
+			}
+		}
+		entries = paired
+	}
+	lines := []string{s.Title.Render("Snooze until…")}
+	if spacious {
+		lines = append(lines, "")
+	}
+	lines = append(lines, entries...)
+	if spacious {
+		lines = append(lines, "")
+	}
+	lines = append(lines, s.HelpKey.Render("esc")+s.Muted.Render(" cancel"))
+	inner := 0
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, max(w-border, 1), "…")
+		inner = max(inner, lipgloss.Width(lines[i]))
+	}
+	for i, l := range lines {
+		lines[i] = pad(l, inner)
+	}
+	return s.BoxFocused.Render(strings.Join(lines, "\n"))
+}
+
+// formatTime shows an instant in the display zone, with the year only when
+// it is not this year's.
+func (m *Model) formatTime(t time.Time) string {
+	t = t.In(m.c.Zone)
+	if t.Year() != m.c.Now().In(m.c.Zone).Year() {
+		return t.Format("Mon 2 Jan 2006, 15:04")
+	}
+	return t.Format("Mon 2 Jan, 15:04")
+}
+
+func (m *Model) accountHandle(id int64) string {
+	if a, ok := m.c.Account(id); ok {
+		return shortHandle(a)
+	}
+	return "?"
+}
+
+// shortHandle is an account's handle without what its network column
+// already says: "@bakery@toot.community" is "bakery" beside "masto",
+// "bakery.bsky.social" is "bakery" beside "bsky".
+func shortHandle(a store.Account) string {
+	h := strings.TrimPrefix(common.Clean(a.Handle), "@")
+	switch a.Platform {
+	case store.PlatformMastodon:
+		h, _, _ = strings.Cut(h, "@")
+	case store.PlatformBluesky:
+		h = strings.TrimSuffix(h, ".bsky.social")
+	}
+	return h
+}
+
+func (m *Model) accountLabel(id int64) string {
+	if id == 0 {
+		return "all accounts"
+	}
+	if a, ok := m.c.Account(id); ok {
+		return at(common.Clean(a.Handle)) + " (" + networkName(common.Clean(a.Platform)) + ")"
+	}
+	return fmt.Sprintf("account %d", id)
+}
+
+func stateLabel(s store.InboxState) string {
+	switch s {
+	case store.InboxOpen:
+		return "Open"
+	case store.InboxSnoozed:
+		return "Snoozed"
+	case store.InboxDone:
+		return "Done"
+	}
+	return "All states"
+}
+
+func kindLabel(k store.InboxKind) string {
+	switch k {
+	case store.KindMention:
+		return "mentions"
+	case store.KindReply:
+		return "replies"
+	case store.KindQuote:
+		return "quotes"
+	case store.KindDM:
+		return "DMs"
+	}
+	return "all kinds"
+}
+
+func kindName(k store.InboxKind) string {
+	if k == store.KindDM {
+		return "DM"
+	}
+	return string(k)
+}
+
+func kindSentence(k store.InboxKind) string {
+	switch k {
+	case store.KindMention:
+		return "Mention"
+	case store.KindReply:
+		return "Reply"
+	case store.KindQuote:
+		return "Quote"
+	case store.KindDM:
+		return "Direct message"
+	}
+	return string(k)
+}
+
+func networkName(p string) string {
+	switch p {
+	case store.PlatformMastodon:
+		return "Mastodon"
+	case store.PlatformBluesky:
+		return "Bluesky"
+	case store.PlatformSandbox:
+		return "Sandbox"
+	}
+	return p
+}
+
+func shortNetwork(p string) string {
+	switch p {
+	case store.PlatformMastodon:
+		return "masto"
+	case store.PlatformBluesky:
+		return "bsky"
+	case store.PlatformSandbox:
+		return "sbox"
+	}
+	return p
+}
+
+func authorShort(it store.InboxItem) string {
+	if it.AuthorName != "" {
+		return common.Clean(it.AuthorName)
+	}
+	return at(common.Clean(it.AuthorHandle))
+}
+
+// relAge is a compact age for the list: now, 5m, 3h, 2d, 3w, 4mo, 2y.
+func relAge(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d < day:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d < 7*day:
+		return fmt.Sprintf("%dd", d/day)
+	case d < 30*day:
+		return fmt.Sprintf("%dw", d/(7*day))
+	case d < 365*day:
+		return fmt.Sprintf("%dmo", d/(30*day))
+	}
+	return fmt.Sprintf("%dy", d/(365*day))
+}
+
+// relAgeLong is the preview's age: "just now", "3h ago".
+func relAgeLong(d time.Duration) string {
+	if d < time.Minute {
+		return "just now"
+	}
+	return relAge(d) + " ago"
+}
+
+func durationLabel(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d%(7*day) == 0:
+		n := int(d / (7 * day))
+		return fmt.Sprintf("%d%s", n, plural(n, " week", " weeks"))
+	case d%day == 0:
+		n := int(d / day)
+		return fmt.Sprintf("%d%s", n, plural(n, " day", " days"))
+	case d%time.Hour == 0:
+		n := int(d / time.Hour)
+		return fmt.Sprintf("%d%s", n, plural(n, " hour", " hours"))
+	case d%time.Minute == 0:
+		n := int(d / time.Minute)
+		return fmt.Sprintf("%d min", n)
+	}
+	return d.String()
+}
+
+// at writes a handle the way people read it, with one leading "@" (Mastodon
+// handles may be stored with theirs).
+func at(handle string) string {
+	if strings.HasPrefix(handle, "@") {
+		return handle
+	}
+	return "@" + handle
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// oneLine squeezes text onto one line of at most w cells: runs of white
+// space (newlines included) become one space. It reads only as much of s as
+// could be shown.
+func oneLine(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	limit := 2*w + 8 // runes; enough to fill w cells even with zero-width marks
+	n := 0
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+			n++
+		}
+		b.WriteRune(r)
+		if n++; n >= limit {
+			break
+		}
+	}
+	return ansi.Truncate(b.String(), w, "…")
+}
+
+// wrap breaks text into lines of at most w cells, keeping its own line breaks.
+func wrap(text string, w int) []string {
+	text = strings.ReplaceAll(text, "\t", "    ")
+	if w <= 0 {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(text, w, ""), "\n")
+}
+
+func pad(s string, w int) string {
+	if gap := w - ansi.StringWidth(s); gap > 0 {
+		return s + strings.Repeat(" ", gap)
+	}
+	return s
+}
+
+func padLeft(s string, w int) string {
+	if gap := w - ansi.StringWidth(s); gap > 0 {
+		return strings.Repeat(" ", gap) + s
+	}
+	return s
+}
+
+// fit makes a block exactly h lines of exactly w cells.
+func fit(block string, w, h int) []string {
+	out := make([]string, 0, h)
+	if block != "" {
+		for _, l := range strings.Split(block, "\n") {
+			if len(out) == h {
+				break
+			}
+			out = append(out, pad(ansi.Truncate(l, w, ""), w))
+		}
+	}
+	blank := strings.Repeat(" ", max(w, 0))
+	for len(out) < h {
+		out = append(out, blank)
+	}
+	return out
+}

@@ -1,0 +1,423 @@
+// Package mastodon is crier's client for one Mastodon account: publishing
+// with the server's Idempotency-Key so a retry never posts twice, media
+// upload with asynchronous processing, notifications, direct conversations
+// and post counters, plus the OAuth helpers used to sign in. It speaks the
+// client REST API over net/http and imports nothing of crier but platforms.
+package mastodon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/crier-app/crier/platforms"
+)
+
+// Platform is the network's name in crier.
+const Platform = "mastodon"
+
+// maxResponseBytes bounds what is read of one answer; Mastodon's largest
+// (a page of 80 notifications with their statuses) is well under this.
+const maxResponseBytes = 32 << 20
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithHTTPClient replaces the HTTP client (one with a one minute timeout by
+// default).
+func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+
+// WithClock sets the clock (time.Now by default). Reconcile uses it to judge
+// whether the server still remembers an idempotency key.
+func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = now } }
+
+// WithUserAgent sets the User-Agent header sent with every request.
+func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
+
+// WithMediaPolling sets how media still being processed is waited for: the
+// first pause, the longest pause (pauses double up to it) and the total
+// time after which Publish gives up with a Transient error. The defaults
+// are 500ms, 5s and 2 minutes.
+func WithMediaPolling(first, longest, total time.Duration) Option {
+	return func(c *Client) {
+		c.pollFirst, c.pollMax, c.pollTotal = first, longest, total
+	}
+}
+
+// Client is one Mastodon account. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL // the server's root, such as https://mastodon.social
+	token     string
+	http      *http.Client
+	now       func() time.Time
+	userAgent string
+
+	pollFirst, pollMax, pollTotal time.Duration
+
+	mu            sync.Mutex
+	limits        *platforms.Limits
+	accountID     string
+	legacyLookups bool // the server has no GET /api/v1/statuses?id[] (before 4.3)
+	rlRemaining   int
+	rlReset       time.Time
+	convs         map[string]convInfo // by conversation id, from Messages
+}
+
+// convInfo is what SendMessage needs to answer in a conversation.
+type convInfo struct {
+	lastStatusID string
+	accts        []string // the other participants
+}
+
+var (
+	_ platforms.Network         = (*Client)(nil)
+	_ platforms.Notifier        = (*Client)(nil)
+	_ platforms.DirectMessenger = (*Client)(nil)
+	_ platforms.MetricsReader   = (*Client)(nil)
+)
+
+// New returns a client for the account whose access token is token on
+// server ("mastodon.social" or "https://mastodon.social"; a scheme other
+// than https must be given explicitly).
+func New(server, token string, opts ...Option) *Client {
+	c := &Client{
+		base:        serverURL(server),
+		token:       token,
+		http:        &http.Client{Timeout: time.Minute},
+		now:         time.Now,
+		userAgent:   "crier",
+		pollFirst:   500 * time.Millisecond,
+		pollMax:     5 * time.Second,
+		pollTotal:   2 * time.Minute,
+		rlRemaining: -1,
+		convs:       map[string]convInfo{},
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// serverURL turns what a user typed into the server's root URL.
+func serverURL(server string) *url.URL {
+	s := strings.TrimSpace(server)
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		// Keep going with something that fails clearly on first use.
+		return &url.URL{Scheme: "https", Host: "invalid.invalid"}
+	}
+	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimRight(u.Path, "/")}
+}
+
+// Platform implements platforms.Network.
+func (c *Client) Platform() string { return Platform }
+
+// RateLimit returns what the server last said of the account's budget:
+// calls left and when the window resets. remaining is -1 before any answer
+// carried X-RateLimit-Remaining.
+func (c *Client) RateLimit() (remaining int, reset time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rlRemaining, c.rlReset
+}
+
+// call is one request to the server.
+type call struct {
+	method string
+	path   string     // from the server root, such as /api/v1/statuses
+	rawURL string     // a full URL instead of path (a Link header's)
+	query  url.Values // sent in the URL
+	form   url.Values // sent as application/x-www-form-urlencoded
+	body   []byte     // sent as is, with contentType (multipart uploads)
+	ctype  string
+	key    string // Idempotency-Key
+	noAuth bool
+	// mayLand marks a request whose effect stays once the server has it (a
+	// new status): when its answer is lost, the outcome is unknown.
+	mayLand bool
+}
+
+// reply is a server's answer.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends cl and returns the answer when its status is below 400. Errors
+// are *platforms.Error, classified for the scheduler.
+func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
+	target, err := c.target(cl)
+	if err != nil {
+		return nil, &platforms.Error{Class: platforms.Permanent, Reason: "bad request URL", Err: err}
+	}
+	var body io.Reader
+	switch {
+	case cl.form != nil:
+		body = strings.NewReader(cl.form.Encode())
+	case cl.body != nil:
+		body = bytes.NewReader(cl.body)
+	}
+
+	// The transport tells us when the whole request went out. Before that
+	// the server cannot have acted on it; after it, a lost answer leaves
+	// the outcome unknown.
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			wrote.Store(true)
+		}
+	}}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), cl.method, target, body)
+	if err != nil {
+		return nil, &platforms.Error{Class: platforms.Permanent, Reason: "bad request", Err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	if !cl.noAuth && c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	switch {
+	case cl.form != nil:
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	case cl.body != nil:
+		req.Header.Set("Content-Type", cl.ctype)
+	}
+	// Go's transport may resend a request carrying this header by itself
+	// when a kept-alive connection turns out dead; the key makes that safe.
+	if cl.key != "" {
+		req.Header.Set("Idempotency-Key", cl.key)
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.networkError(ctx, cl, wrote.Load(), err)
+	}
+	defer resp.Body.Close()
+	c.noteRateLimit(resp.Header)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		// The server answered, so it had the whole request.
+		return nil, c.networkError(ctx, cl, true, err)
+	}
+	if resp.StatusCode >= 400 || resp.StatusCode < 200 {
+		return nil, c.httpError(cl, resp, data)
+	}
+	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// target is the URL cl goes to. A Link header's URL must stay on the
+// server: the bearer token goes with it.
+func (c *Client) target(cl call) (string, error) {
+	if cl.rawURL != "" {
+		u, err := url.Parse(cl.rawURL)
+		if err != nil {
+			return "", err
+		}
+		if !strings.EqualFold(u.Host, c.base.Host) || u.Scheme != c.base.Scheme {
+			return "", fmt.Errorf("link %q leaves the server %s", cl.rawURL, c.base.Host)
+		}
+		return u.String(), nil
+	}
+	u := *c.base
+	u.Path = c.base.Path + cl.path
+	if len(cl.query) > 0 {
+		u.RawQuery = cl.query.Encode()
+	}
+	return u.String(), nil
+}
+
+// networkError classifies a failure to get an answer.
+func (c *Client) networkError(ctx context.Context, cl call, wrote bool, err error) error {
+	e := &platforms.Error{Class: platforms.Transient, Err: err}
+	switch {
+	case wrote && cl.mayLand:
+		e.Class = platforms.UnknownOutcome
+		e.Reason = "no answer after the request was sent: " + err.Error()
+	case !wrote && ctx.Err() != nil:
+		e.Reason = "cancelled before the request was sent: " + err.Error()
+	case !wrote:
+		e.Reason = "could not send the request: " + err.Error()
+	default:
+		e.Reason = "no answer: " + err.Error()
+	}
+	return e
+}
+
+// apiError is the body of a Mastodon (or OAuth) error answer.
+type apiError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// serverReason is the server's own words for a failure, when it gave any.
+func serverReason(status int, body []byte) string {
+	var ae apiError
+	if json.Unmarshal(body, &ae) == nil {
+		switch {
+		case ae.Description != "" && ae.Error != "":
+			return ae.Error + ": " + ae.Description
+		case ae.Error != "":
+			return ae.Error
+		}
+	}
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	return "HTTP " + strconv.Itoa(status)
+}
+
+// httpError classifies an answer of 400 or more.
+func (c *Client) httpError(cl call, resp *http.Response, body []byte) error {
+	st := resp.StatusCode
+	e := &platforms.Error{Status: st, Reason: serverReason(st, body)}
+	switch {
+	case st == http.StatusUnauthorized, st == http.StatusForbidden:
+		// 401: the token was revoked or is wrong; 403: it lacks a scope or
+		// the account is suspended. Either way the user must sign in again.
+		e.Class, e.Reauth = platforms.Permanent, true
+	case st == http.StatusTooManyRequests:
+		e.Class = platforms.RateLimited
+		e.RetryAt = c.retryAt(resp.Header)
+	case st == http.StatusRequestTimeout || st >= 500:
+		if cl.mayLand {
+			e.Class = platforms.UnknownOutcome
+		} else {
+			e.Class = platforms.Transient
+		}
+	default: // 400, 404, 410, 422 ...: the same request fails the same way
+		e.Class = platforms.Permanent
+	}
+	return e
+}
+
+// retryAt reads when a rate-limited call may be retried. Mastodon sends
+// X-RateLimit-Reset as an ISO 8601 time and no Retry-After; a proxy in
+// front of it may send Retry-After instead.
+func (c *Client) retryAt(h http.Header) time.Time {
+	if t, ok := parseResetTime(h.Get("X-RateLimit-Reset")); ok {
+		return t
+	}
+	if ra := h.Get("Retry-After"); ra != "" {
+		if secs, err := strconv.Atoi(ra); err == nil && secs >= 0 {
+			return c.now().Add(time.Duration(secs) * time.Second)
+		}
+		if t, err := http.ParseTime(ra); err == nil {
+			return t
+		}
+	}
+	// Mastodon's windows are five minutes long.
+	return c.now().Add(5 * time.Minute)
+}
+
+func parseResetTime(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// noteRateLimit keeps the budget the server reports on every answer.
+func (c *Client) noteRateLimit(h http.Header) {
+	rem, remErr := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
+	reset, resetOK := parseResetTime(h.Get("X-RateLimit-Reset"))
+	if remErr != nil && !resetOK {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if remErr == nil {
+		c.rlRemaining = rem
+	}
+	if resetOK {
+		c.rlReset = reset
+	}
+}
+
+// getJSON GETs path and decodes the answer into out.
+func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out any) (*reply, error) {
+	r, err := c.do(ctx, call{method: http.MethodGet, path: path, query: query})
+	if err != nil {
+		return nil, err
+	}
+	return r, decode(r, out)
+}
+
+// decode reads a JSON answer into out.
+func decode(r *reply, out any) error {
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(r.body, out); err != nil {
+		return &platforms.Error{Class: platforms.Transient, Status: r.status,
+			Reason: "unreadable answer from the server", Err: err}
+	}
+	return nil
+}
+
+// decodeLanded reads the answer to a request that took effect: if it cannot
+// be read, the effect is there but unknown to us.
+func decodeLanded(r *reply, out any) error {
+	if err := decode(r, out); err != nil {
+		var pe *platforms.Error
+		if errors.As(err, &pe) {
+			pe.Class = platforms.UnknownOutcome
+		}
+		return err
+	}
+	return nil
+}
+
+// ownAccount returns the signed-in account, remembering its id.
+func (c *Client) ownAccount(ctx context.Context) (account, error) {
+	var a account
+	if _, err := c.getJSON(ctx, "/api/v1/accounts/verify_credentials", nil, &a); err != nil {
+		return account{}, err
+	}
+	c.mu.Lock()
+	c.accountID = a.ID
+	c.mu.Unlock()
+	return a, nil
+}
+
+// ownID returns the signed-in account's id, asking the server once.
+func (c *Client) ownID(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	id := c.accountID
+	c.mu.Unlock()
+	if id != "" {
+		return id, nil
+	}
+	a, err := c.ownAccount(ctx)
+	return a.ID, err
+}
+
+// idLess orders Mastodon ids: decimal snowflakes on Mastodon, fixed-width
+// ULIDs on some compatible servers; either way shorter is older and equal
+// lengths compare as text.
+func idLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}

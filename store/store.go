@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
 	"errors"
@@ -82,6 +83,21 @@ func SchemaVersion() int {
 	return len(ms)
 }
 
+// SchemaFingerprint identifies the exact schema this build creates (a hash of
+// its migrations), for caches such as the benchmark database that must be
+// rebuilt whenever the schema text changes, even within one version.
+func SchemaFingerprint() string {
+	ms, err := loadMigrations()
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	for _, m := range ms {
+		h.Write([]byte(m.sql))
+	}
+	return fmt.Sprintf("%d-%x", len(ms), h.Sum(nil)[:8])
+}
+
 // Open opens (creating if needed) the database at path and brings its schema up
 // to date in a single transaction. A database from a newer crier is refused
 // untouched.
@@ -100,7 +116,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	// SQLite reads a "file:" name as a URI: escape what would end or bend
+	// the path (a test's temp dir can contain "#").
+	dsn := "file:" + uriPath.Replace(path) + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database %s: %w", path, err)
@@ -151,6 +169,8 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	return tx.Commit()
 }
+
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }

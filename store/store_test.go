@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -304,5 +305,20 @@ func TestPaneQueriesUseIndexes(t *testing.T) {
 		if strings.Contains(plan, "SCAN p") && !strings.Contains(plan, "USING") {
 			t.Errorf("%s scans posts without an index:\n%s", name, plan)
 		}
+	}
+}
+
+func TestOpenPathWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "a#b?c%d")
+	path := filepath.Join(dir, "crier.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetMeta(ctx, "k", "v")
+	st.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not where it was asked to be: %v", err)
 	}
 }

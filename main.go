@@ -1,0 +1,424 @@
+// Command crier runs a small business's social media from the terminal:
+// calendar, drafts, inbox and KPIs over a local SQLite file, with an embedded
+// scheduler that sends queued posts while it runs.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/crier-app/crier/config"
+	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/bluesky"
+	"github.com/crier-app/crier/platforms/mastodon"
+	"github.com/crier-app/crier/platforms/sandbox"
+	"github.com/crier-app/crier/scheduler"
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
+	"github.com/crier-app/crier/tui/styles"
+)
+
+const usage = `crier: run a small business's social media from the terminal.
+
+Usage:
+  crier [--config FILE] [--debug]          open the app on your accounts
+  crier demo [--seed N] [--large] [--keep] open the app on a throwaway demo database
+  crier run [--config FILE] [--debug]      send queued posts without the app (headless)
+  crier version
+
+Config is read from --config FILE, else $CRIER_CONFIG, else
+$XDG_CONFIG_HOME/crier/config.yaml (~/.config/crier/config.yaml). See
+config.example.yaml for every key.
+`
+
+// exitUsage is the status for bad flags, a bad config or an unusable database.
+const exitUsage = 2
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+func run(args []string, stderr io.Writer) int {
+	cmd := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("crier "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	configPath := fs.String("config", "", "config file")
+	debug := fs.Bool("debug", false, "log more to the log file")
+	seed := fs.Int64("seed", 0, "demo: seed for the sample data (0 picks one)")
+	large := fs.Bool("large", false, "demo: the large benchmark database (100k posts, 500k inbox items)")
+	keep := fs.Bool("keep", false, "demo: keep the demo database and print where it is")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "crier: unexpected argument %q\n\n%s", fs.Arg(0), usage)
+		return exitUsage
+	}
+	if cmd != "demo" && (*seed != 0 || *large || *keep) {
+		fmt.Fprintf(stderr, "crier: --seed, --large and --keep only apply to crier demo\n")
+		return exitUsage
+	}
+
+	home, _ := os.UserHomeDir()
+	switch cmd {
+	case "":
+		cfg, err := config.Load(config.LoadOptions{Flag: *configPath, Getenv: os.Getenv, Home: home})
+		if err != nil {
+			return fail(stderr, err)
+		}
+		return runApp(cfg, appOptions{debug: *debug}, stderr)
+	case "demo":
+		cfg := config.Defaults(os.Getenv, home)
+		return runDemo(cfg, demoOptions{seed: *seed, large: *large, keep: *keep, debug: *debug}, stderr)
+	case "run":
+		cfg, err := config.Load(config.LoadOptions{Flag: *configPath, Getenv: os.Getenv, Home: home})
+		if err != nil {
+			return fail(stderr, err)
+		}
+		return runHeadless(cfg, *debug, stderr)
+	case "version":
+		fmt.Fprintf(stderr, "crier (schema %d)\n", store.SchemaVersion())
+		return 0
+	case "help":
+		fmt.Fprint(stderr, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "crier: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+// fail prints an error as one paragraph and returns the usage status.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "crier: %v\n", err)
+	return exitUsage
+}
+
+type appOptions struct {
+	debug bool
+	demo  bool
+	st    *store.Store // already open (the demo); nil to open cfg.Database
+}
+
+type demoOptions struct {
+	seed  int64
+	large bool
+	keep  bool
+	debug bool
+}
+
+func runDemo(cfg *config.Config, o demoOptions, stderr io.Writer) int {
+	ctx := context.Background()
+	var (
+		st  *store.Store
+		err error
+	)
+	if o.large {
+		path := filepath.Join(cacheDir(), "crier", "demo-large.db")
+		fmt.Fprintf(stderr, "crier: opening the large demo database %s (built once; this can take a minute)\n", path)
+		st, err = demo.EnsureLarge(ctx, path, 1)
+		if err != nil {
+			return fail(stderr, err)
+		}
+	} else {
+		dir, err := os.MkdirTemp("", "crier-demo-")
+		if err != nil {
+			return fail(stderr, fmt.Errorf("cannot make a folder for the demo database: %w", err))
+		}
+		if o.keep {
+			fmt.Fprintf(stderr, "crier: the demo database is kept at %s\n", filepath.Join(dir, "crier.db"))
+		} else {
+			defer os.RemoveAll(dir)
+		}
+		st, err = store.Open(ctx, filepath.Join(dir, "crier.db"))
+		if err != nil {
+			return fail(stderr, err)
+		}
+		seed := o.seed
+		if seed == 0 {
+			seed = time.Now().UnixNano() % 1_000_000
+		}
+		if err := demo.Seed(ctx, st, demo.Options{Seed: seed, Now: time.Now(), Zone: cfg.Timezone}); err != nil {
+			st.Close()
+			return fail(stderr, fmt.Errorf("seeding the demo: %w", err))
+		}
+	}
+	cfg.LogFile = filepath.Join(os.TempDir(), "crier-demo.log")
+	return runApp(cfg, appOptions{debug: o.debug, demo: true, st: st}, stderr)
+}
+
+func cacheDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return d
+	}
+	return os.TempDir()
+}
+
+// openLog opens the log file; the TUI owns the terminal, so logs go there.
+func openLog(cfg *config.Config, debug bool) (*log.Logger, func()) {
+	if err := os.MkdirAll(filepath.Dir(cfg.LogFile), 0o700); err == nil {
+		if f, err := os.OpenFile(cfg.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
+			flags := log.LstdFlags
+			if debug {
+				flags |= log.Lmicroseconds | log.Lshortfile
+			}
+			return log.New(f, "", flags), func() { f.Close() }
+		}
+	}
+	return log.New(io.Discard, "", 0), func() {}
+}
+
+// networkSpecs are how the composer counts for each platform, before any
+// server has told us its own limits.
+func networkSpecs() map[string]common.NetworkSpec {
+	return map[string]common.NetworkSpec{
+		store.PlatformMastodon: {
+			Platform: store.PlatformMastodon,
+			Limits: platforms.Limits{MaxChars: mastodon.DefaultMaxChars, CharsPerURL: mastodon.DefaultURLChars,
+				MaxImages: 4, MaxAltText: 1500},
+			Length: func(t string) int { return mastodon.Length(t, "", mastodon.DefaultURLChars) },
+			Unit:   "chars",
+		},
+		store.PlatformBluesky: {
+			Platform: store.PlatformBluesky,
+			Limits: platforms.Limits{MaxChars: bluesky.MaxGraphemes, MaxBytes: bluesky.MaxBytes,
+				MaxImages: 4, MaxAltText: 2000, MaxImageBytes: 2_000_000},
+			Length: func(t string) int { g, _ := bluesky.Length(t); return g },
+			Unit:   "graphemes",
+		},
+		store.PlatformSandbox: {
+			Platform: store.PlatformSandbox,
+			Limits:   platforms.Limits{MaxChars: 500, MaxImages: 4},
+			Length:   platforms.Graphemes,
+			Unit:     "graphemes",
+		},
+	}
+}
+
+// setup opens what both the app and headless mode need.
+func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store, []store.Account, map[int64]platforms.Network, error) {
+	st := o.st
+	if st == nil {
+		var err error
+		st, err = store.Open(ctx, cfg.Database)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for _, a := range cfg.Accounts {
+			if _, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server, DisplayName: a.Name}); err != nil {
+				st.Close()
+				return nil, nil, nil, fmt.Errorf("database %s: recording account %s: %w", cfg.Database, a.Handle, err)
+			}
+		}
+	}
+	accounts, err := st.Accounts(ctx)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, fmt.Errorf("database %s: %w", st.Path(), err)
+	}
+	nets := map[int64]platforms.Network{}
+	if o.demo {
+		// The demo's accounts look like Mastodon and Bluesky but publish to
+		// the local sandbox, which records what it was sent in the database.
+		for _, a := range accounts {
+			nets[a.ID] = sandbox.New(a.Handle, st)
+		}
+		return st, accounts, nets, nil
+	}
+	for _, ca := range cfg.Accounts {
+		id := accountID(accounts, ca)
+		if id == 0 {
+			continue
+		}
+		n, err := network(ca)
+		if err != nil {
+			st.Close()
+			return nil, nil, nil, err
+		}
+		if n != nil {
+			nets[id] = n
+		}
+	}
+	return st, accounts, nets, nil
+}
+
+func accountID(accounts []store.Account, ca config.Account) int64 {
+	for _, a := range accounts {
+		if a.Platform == ca.Platform && a.Handle == ca.Handle && a.Server == ca.Server {
+			return a.ID
+		}
+	}
+	return 0
+}
+
+// network builds the client for a configured account. Accounts on a network
+// crier has no client for yet get none: their deliveries fail with a message
+// that says so, rather than waiting forever.
+func network(ca config.Account) (platforms.Network, error) {
+	switch ca.Platform {
+	case store.PlatformMastodon:
+		token, err := ca.Secret(os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		return mastodon.New(ca.Server, token), nil
+	}
+	return nil, nil
+}
+
+func newScheduler(cfg *config.Config, st *store.Store, nets map[int64]platforms.Network, logger *log.Logger, events chan<- scheduler.Event) *scheduler.Scheduler {
+	return scheduler.New(scheduler.Options{
+		Store:        st,
+		Networks:     nets,
+		Now:          time.Now,
+		Events:       events,
+		Log:          logger,
+		MissedPolicy: cfg.Scheduler.MissedPolicy,
+		MissedGrace:  cfg.Scheduler.MissedGrace,
+		MaxBackoff:   30 * time.Minute,
+	})
+}
+
+func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
+	theme := styles.DefaultTheme()
+	if os.Getenv("NO_COLOR") != "" {
+		// No colour, but keep bold, underline and reverse video: lipgloss
+		// would drop those too under NO_COLOR, and the cursor with them.
+		theme = styles.NoColorTheme()
+		lipgloss.SetColorProfile(termenv.ANSI)
+	}
+	logger, closeLog := openLog(cfg, o.debug)
+	defer closeLog()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, accounts, nets, err := setup(ctx, cfg, o)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer st.Close()
+
+	c := &common.Common{
+		Styles:   styles.New(theme),
+		Store:    st,
+		Now:      time.Now,
+		Zone:     cfg.Timezone,
+		Accounts: accounts,
+		Networks: networkSpecs(),
+		Settings: common.Settings{WeekStart: cfg.UI.WeekStart, SnoozePresets: cfg.UI.SnoozePresets},
+		Log:      logger,
+		Demo:     o.demo,
+		Editor:   editor(),
+	}
+	c.Nav = keys.DefaultNav()
+
+	var sched *scheduler.Scheduler
+	events := make(chan scheduler.Event, 64)
+	if cfg.Scheduler.Enabled {
+		sched = newScheduler(cfg, st, nets, logger, events)
+		c.Waker = sched
+	}
+	var view tui.SchedulerView
+	if sched != nil {
+		view = sched
+	}
+	model := tui.New(c, view)
+	p := tea.NewProgram(model, tea.WithAltScreen())
+
+	done := make(chan struct{})
+	if sched != nil {
+		go func() {
+			defer close(done)
+			if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				logger.Printf("scheduler stopped: %v", err)
+			}
+		}()
+		go forward(ctx, events, p, logger)
+	} else {
+		close(done)
+	}
+
+	_, runErr := p.Run()
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		logger.Printf("scheduler did not stop within 5s")
+	}
+	if runErr != nil {
+		fmt.Fprintf(stderr, "crier: %v\n", runErr)
+		return 1
+	}
+	return 0
+}
+
+// forward passes scheduler events to the program until ctx ends. It is the
+// only goroutine that talks to the program from the background.
+func forward(ctx context.Context, events <-chan scheduler.Event, p *tea.Program, logger *log.Logger) {
+	defer func() {
+		if r := recover(); r != nil {
+			logger.Printf("event forwarder: %v", r)
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-events:
+			p.Send(tui.SchedulerMsg{Event: e})
+		}
+	}
+}
+
+func runHeadless(cfg *config.Config, debug bool, stderr io.Writer) int {
+	flags := log.LstdFlags
+	if debug {
+		flags |= log.Lmicroseconds
+	}
+	logger := log.New(stderr, "crier: ", flags)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, accounts, nets, err := setup(ctx, cfg, appOptions{})
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer st.Close()
+	logger.Printf("database %s, %d account(s); sending queued posts until interrupted", st.Path(), len(accounts))
+	sched := newScheduler(cfg, st, nets, logger, nil)
+	if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		logger.Printf("scheduler stopped: %v", err)
+		return 1
+	}
+	logger.Printf("stopped")
+	return 0
+}
+
+func editor() string {
+	if e := os.Getenv("VISUAL"); e != "" {
+		return e
+	}
+	return os.Getenv("EDITOR")
+}

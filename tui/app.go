@@ -1,0 +1,424 @@
+// Package tui is crier's terminal interface: a root model with four panes
+// (calendar, drafts, inbox, KPIs), a status bar and a help screen.
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/crier-app/crier/scheduler"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
+	"github.com/crier-app/crier/tui/panes/calendar"
+	"github.com/crier-app/crier/tui/panes/drafts"
+	"github.com/crier-app/crier/tui/panes/inbox"
+	"github.com/crier-app/crier/tui/panes/kpis"
+)
+
+// MinWidth and MinHeight are the smallest terminal crier draws in.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// chrome is the rows the root draws around a pane: tab bar, help line, status bar.
+const chrome = 3
+
+// statusTTL is how long a transient status message stays.
+const statusTTL = 5 * time.Second
+
+// SchedulerMsg carries one scheduler event into the program. main forwards
+// the scheduler's channel with program.Send.
+type SchedulerMsg struct{ Event scheduler.Event }
+
+// SchedulerView is what the root reads from the scheduler (nil when it is off).
+type SchedulerView interface {
+	Status() scheduler.Status
+}
+
+type tab struct {
+	name string
+	pane common.Pane
+}
+
+// Model is the root model.
+type Model struct {
+	c        *common.Common
+	keys     keys.Global
+	tabs     []tab
+	active   int
+	showHelp bool
+	help     help.Model
+
+	sched       SchedulerView
+	schedStatus scheduler.Status
+
+	statusText string
+	statusErr  bool
+	statusSeq  int
+	now        time.Time // refreshed every second for countdowns
+}
+
+type clearStatusMsg struct{ seq int }
+type tickMsg time.Time
+
+// New builds the root model. It does no I/O: panes load through Init.
+func New(c *common.Common, sched SchedulerView) *Model {
+	h := help.New()
+	h.Styles.ShortKey = c.Styles.HelpKey
+	h.Styles.ShortDesc = c.Styles.HelpDesc
+	h.Styles.ShortSeparator = c.Styles.HelpSep
+	h.Styles.FullKey = c.Styles.HelpKey
+	h.Styles.FullDesc = c.Styles.HelpDesc
+	h.Styles.FullSeparator = c.Styles.HelpSep
+	h.Styles.Ellipsis = c.Styles.HelpSep
+	m := &Model{
+		c:    c,
+		keys: keys.DefaultGlobal(),
+		tabs: []tab{
+			{"Calendar", calendar.New(c)},
+			{"Drafts", drafts.New(c)},
+			{"Inbox", inbox.New(c)},
+			{"KPIs", kpis.New(c)},
+		},
+		help:  h,
+		sched: sched,
+		now:   c.Now(),
+	}
+	if sched != nil {
+		m.schedStatus = sched.Status()
+	}
+	return m
+}
+
+// Init starts every pane's first load and the status clock.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tick()}
+	for _, t := range m.tabs {
+		cmds = append(cmds, t.pane.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+func tick() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// Update handles global keys and routing; panes get the rest.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.Width, m.c.Height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		ph := max(msg.Height-chrome, 0)
+		for _, t := range m.tabs {
+			t.pane.SetSize(msg.Width, ph)
+		}
+		return m, nil
+
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+
+	case tickMsg:
+		m.now = m.c.Now()
+		return m, tick()
+
+	case common.StatusMsg:
+		return m, m.setStatus(msg.Text, msg.Err)
+
+	case clearStatusMsg:
+		if msg.seq == m.statusSeq {
+			m.statusText, m.statusErr = "", false
+		}
+		return m, nil
+
+	case SchedulerMsg:
+		return m, m.schedulerEvent(msg.Event)
+
+	case common.ComposeMsg:
+		m.active = 1
+		return m, m.updatePane(1, msg)
+	}
+	return m, m.broadcast(msg)
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m, m.quit()
+	}
+	if m.showHelp {
+		// Any key closes the help screen; q still quits.
+		m.showHelp = false
+		if key.Matches(msg, m.keys.Quit) {
+			return m, m.quit()
+		}
+		return m, nil
+	}
+	pane := m.tabs[m.active].pane
+	if !pane.Capturing() {
+		switch {
+		case key.Matches(msg, m.keys.Quit):
+			return m, m.quit()
+		case key.Matches(msg, m.keys.Help):
+			m.showHelp = true
+			return m, nil
+		case key.Matches(msg, m.keys.Calendar):
+			return m, m.focus(0)
+		case key.Matches(msg, m.keys.Drafts):
+			return m, m.focus(1)
+		case key.Matches(msg, m.keys.Inbox):
+			return m, m.focus(2)
+		case key.Matches(msg, m.keys.KPIs):
+			return m, m.focus(3)
+		case key.Matches(msg, m.keys.NextTab):
+			return m, m.focus((m.active + 1) % len(m.tabs))
+		case key.Matches(msg, m.keys.PrevTab):
+			return m, m.focus((m.active + len(m.tabs) - 1) % len(m.tabs))
+		}
+	}
+	return m, m.updatePane(m.active, msg)
+}
+
+// quit gives every pane a chance to save what it holds, then quits.
+func (m *Model) quit() tea.Cmd {
+	var saves []tea.Cmd
+	for i := range m.tabs {
+		if cmd := m.updatePane(i, common.BeforeQuitMsg{}); cmd != nil {
+			saves = append(saves, cmd)
+		}
+	}
+	if len(saves) == 0 {
+		return tea.Quit
+	}
+	return tea.Sequence(tea.Sequence(saves...), tea.Quit)
+}
+
+func (m *Model) focus(i int) tea.Cmd {
+	if i == m.active {
+		return nil
+	}
+	m.active = i
+	return m.updatePane(i, common.FocusMsg{})
+}
+
+func (m *Model) updatePane(i int, msg tea.Msg) tea.Cmd {
+	p, cmd := m.tabs[i].pane.Update(msg)
+	m.tabs[i].pane = p
+	return cmd
+}
+
+// broadcast sends a message to every pane: each ignores the ones that are
+// not its own, and data-changed notices reach them all.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.tabs))
+	for i := range m.tabs {
+		cmds = append(cmds, m.updatePane(i, msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
+	m.statusSeq++
+	m.statusText, m.statusErr = text, isErr
+	seq := m.statusSeq
+	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
+}
+
+func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
+	m.schedStatus = e.Status
+	var cmds []tea.Cmd
+	switch e.Kind {
+	case scheduler.EventSent:
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("sent post #%d%s", e.PostID, m.accountSuffix(e.AccountID)), false))
+	case scheduler.EventFailed:
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("post #%d failed%s: %s", e.PostID, m.accountSuffix(e.AccountID), e.Err), true))
+	case scheduler.EventRetrying:
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("post #%d will be retried at %s: %s",
+			e.PostID, e.RetryAt.In(m.c.Zone).Format("15:04:05"), e.Err), true))
+	case scheduler.EventMissed:
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("%d post(s) came due while crier was closed: see the calendar", max(e.Count, 1)), true))
+	case scheduler.EventSynced:
+		if e.Count > 0 {
+			cmds = append(cmds, m.setStatus(fmt.Sprintf("%d new inbox item(s)", e.Count), false))
+		}
+	case scheduler.EventSyncError:
+		cmds = append(cmds, m.setStatus("sync: "+e.Err, true))
+	case scheduler.EventState:
+		return nil
+	}
+	cmds = append(cmds, m.broadcast(common.DataChangedMsg{What: string(e.Kind)}))
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) accountSuffix(id int64) string {
+	if a, ok := m.c.Account(id); ok {
+		return " to " + common.Clean(a.Handle)
+	}
+	return ""
+}
+
+// View draws the whole screen.
+func (m *Model) View() string {
+	w, h := m.c.Width, m.c.Height
+	if w == 0 || h == 0 {
+		return ""
+	}
+	if w < MinWidth || h < MinHeight {
+		return m.tooSmall(w, h)
+	}
+	s := m.c.Styles
+	var body string
+	if m.showHelp {
+		body = m.helpView(w, h-chrome)
+	} else {
+		body = m.tabs[m.active].pane.View()
+	}
+	body = fitBlock(body, w, h-chrome)
+	helpLine := ansi.Truncate(m.shortHelp(), w, "…")
+	return lipgloss.JoinVertical(lipgloss.Left,
+		m.tabBar(w),
+		body,
+		s.StatusBar.Render(helpLine),
+		m.statusBar(w),
+	)
+}
+
+func (m *Model) tooSmall(w, h int) string {
+	msg := fmt.Sprintf("The terminal is too small: %dx%d.\ncrier needs at least %dx%d.\n\nEnlarge the window, or press q to quit.",
+		w, h, MinWidth, MinHeight)
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "")
+	}
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
+}
+
+func (m *Model) tabBar(w int) string {
+	s := m.c.Styles
+	parts := make([]string, 0, len(m.tabs)+2)
+	for i, t := range m.tabs {
+		label := fmt.Sprintf("%d %s", i+1, t.name)
+		if i == m.active && !m.showHelp {
+			parts = append(parts, s.TabActive.Render(label))
+		} else {
+			parts = append(parts, s.TabInactive.Render(label))
+		}
+	}
+	left := s.Title.Render("crier") + "  " + strings.Join(parts, "")
+	right := ""
+	if m.c.Demo {
+		right = s.DemoBadge.Render("DEMO: sample data, posts go to a local sandbox")
+	}
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		right = ""
+		gap = max(w-lipgloss.Width(left), 0)
+	}
+	return ansi.Truncate(left+strings.Repeat(" ", gap)+right, w, "")
+}
+
+func (m *Model) shortHelp() string {
+	pane := m.tabs[m.active].pane
+	bindings := pane.ShortHelp()
+	if !pane.Capturing() {
+		bindings = append(bindings, m.keys.ShortHelp()...)
+	} else {
+		bindings = append(bindings, m.keys.ForceQuit)
+	}
+	return m.help.ShortHelpView(bindings)
+}
+
+func (m *Model) helpView(w, h int) string {
+	s := m.c.Styles
+	pane := m.tabs[m.active].pane
+	groups := append(pane.FullHelp(), m.keys.FullHelp()...)
+	title := s.Title.Render("Keys: "+m.tabs[m.active].name) + s.Muted.Render("   (any key closes this)")
+	return title + "\n\n" + m.help.FullHelpView(groups)
+}
+
+// statusBar shows the scheduler, the next due post and its countdown, the
+// last sync and any transient message.
+func (m *Model) statusBar(w int) string {
+	s := m.c.Styles
+	st := m.schedStatus
+	var parts []string
+	switch {
+	case m.sched == nil:
+		parts = append(parts, s.Warn.Render("scheduler off"))
+	case !st.Running:
+		parts = append(parts, s.Muted.Render("scheduler starting"))
+	case !st.Sender && st.Holder != "":
+		parts = append(parts, s.Warn.Render("sending paused: "+common.Clean(st.Holder)+" sends"))
+	default:
+		parts = append(parts, s.StatusOk.Render("● scheduler on"))
+	}
+	if !st.NextDueAt.IsZero() {
+		d := st.NextDueAt.Sub(m.now)
+		when := st.NextDueAt.In(m.c.Zone).Format("Mon 15:04")
+		if d > 0 {
+			parts = append(parts, fmt.Sprintf("next #%d %s (in %s)", st.NextPost, when, countdown(d)))
+		} else {
+			parts = append(parts, fmt.Sprintf("next #%d due now", st.NextPost))
+		}
+	} else if m.sched != nil {
+		parts = append(parts, s.Muted.Render("nothing queued"))
+	}
+	if !st.LastSync.IsZero() {
+		parts = append(parts, "synced "+st.LastSync.In(m.c.Zone).Format("15:04"))
+	}
+	left := strings.Join(parts, s.HelpSep.Render(" · "))
+	if m.statusText != "" {
+		style := s.StatusOk
+		if m.statusErr {
+			style = s.StatusError
+		}
+		left += s.HelpSep.Render(" │ ") + style.Render(common.Clean(m.statusText))
+	} else if st.LastError != "" {
+		left += s.HelpSep.Render(" │ ") + s.StatusError.Render(common.Clean(st.LastError))
+	}
+	zone := s.Muted.Render(m.c.Zone.String())
+	gap := w - lipgloss.Width(left) - lipgloss.Width(zone)
+	if gap < 1 {
+		return ansi.Truncate(left, w, "…")
+	}
+	return left + strings.Repeat(" ", gap) + zone
+}
+
+// countdown formats a duration for the status bar: 2d 3h, 1h 05m, 4m 09s.
+func countdown(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd %dh", d/(24*time.Hour), (d%(24*time.Hour))/time.Hour)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh %02dm", d/time.Hour, (d%time.Hour)/time.Minute)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm %02ds", d/time.Minute, (d%time.Minute)/time.Second)
+	}
+	return fmt.Sprintf("%ds", d/time.Second)
+}
+
+// fitBlock pads or cuts a block to exactly h lines of at most w cells, so a
+// pane that draws too much can never push the status bar off screen.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,301 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/scheduler"
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
+	"github.com/crier-app/crier/tui/styles"
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+// frozen is the demo's clock in these tests: a Friday morning in Berlin.
+var frozen = time.Date(2026, 11, 27, 9, 30, 0, 0, berlin())
+
+func berlin() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// seededStore returns a store holding the demo data for frozen, seed 1.
+func seededStore(t testing.TB) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := demo.Seed(ctx, st, demo.Options{Seed: 1, Now: frozen, Zone: frozen.Location()}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func testCommon(t testing.TB, st *store.Store, now func() time.Time) *common.Common {
+	t.Helper()
+	accounts, err := st.Accounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &common.Common{
+		Styles:   styles.New(styles.DefaultTheme()),
+		Nav:      keys.DefaultNav(),
+		Store:    st,
+		Now:      now,
+		Zone:     frozen.Location(),
+		Accounts: accounts,
+		Networks: map[string]common.NetworkSpec{
+			store.PlatformMastodon: {Platform: store.PlatformMastodon, Limits: platforms.Limits{MaxChars: 500}, Length: platforms.Graphemes, Unit: "chars"},
+			store.PlatformBluesky:  {Platform: store.PlatformBluesky, Limits: platforms.Limits{MaxChars: 300, MaxBytes: 3000}, Length: platforms.Graphemes, Unit: "graphemes"},
+		},
+		Settings: common.Settings{WeekStart: time.Monday, SnoozePresets: []time.Duration{time.Hour, 24 * time.Hour}},
+		Demo:     true,
+	}
+}
+
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func newModel(t testing.TB, w, h int) *Model {
+	m := New(testCommon(t, seededStore(t), func() time.Time { return frozen }), nil)
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+func TestTabKeys(t *testing.T) {
+	m := newModel(t, 120, 40)
+	steps := []struct {
+		key  string
+		want int
+	}{
+		{"2", 1}, {"3", 2}, {"4", 3}, {"1", 0},
+		{"tab", 1}, {"tab", 2}, {"tab", 3}, {"tab", 0},
+		{"shift+tab", 3}, {"shift+tab", 2},
+	}
+	for _, s := range steps {
+		m.Update(press(s.key))
+		if m.active != s.want {
+			t.Fatalf("after %q active pane = %d, want %d", s.key, m.active, s.want)
+		}
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	m := newModel(t, 120, 40)
+	if _, cmd := m.Update(press("q")); !isQuit(cmd) {
+		t.Fatal("q did not quit")
+	}
+	if _, cmd := m.Update(press("ctrl+c")); !isQuit(cmd) {
+		t.Fatal("ctrl+c did not quit")
+	}
+}
+
+// While a pane takes typed text, digits, q and tab are its own; ctrl+c still
+// quits, after the pane saved what it holds.
+func TestCapturingPaneKeepsItsKeys(t *testing.T) {
+	m := newModel(t, 120, 40)
+	m.Update(common.ComposeMsg{Day: frozen.AddDate(0, 0, 1)})
+	if m.active != 1 || !m.tabs[1].pane.Capturing() {
+		t.Fatalf("ComposeMsg: active %d, capturing %v; want the drafts composer", m.active, m.tabs[1].pane.Capturing())
+	}
+	for _, k := range []string{"1", "q", "?"} {
+		_, cmd := m.Update(press(k))
+		if m.active != 1 || m.showHelp || isQuit(cmd) {
+			t.Fatalf("%q was taken by the root while composing", k)
+		}
+	}
+	_, cmd := m.Update(press("ctrl+c"))
+	if cmd == nil {
+		t.Fatal("ctrl+c while composing did nothing")
+	}
+	// The quit runs the composer's save first, then quits: a sequence.
+	if isQuit(cmd) {
+		t.Fatal("ctrl+c quit without letting the composer save its text")
+	}
+}
+
+func TestHelpScreenComesFromTheKeyMaps(t *testing.T) {
+	m := newModel(t, 120, 40)
+	m.Update(press("3"))
+	m.Update(press("?"))
+	v := m.View()
+	for _, want := range []string{"Keys: Inbox", "next pane", "quit"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("help screen lacks %q:\n%s", want, v)
+		}
+	}
+	for _, b := range m.tabs[2].pane.ShortHelp() {
+		if !strings.Contains(v, b.Help().Desc) {
+			t.Errorf("help screen lacks the inbox binding %q", b.Help().Desc)
+		}
+	}
+	m.Update(press("j"))
+	if m.showHelp {
+		t.Fatal("a key did not close the help screen")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	m := newModel(t, 79, 24)
+	if v := m.View(); !strings.Contains(v, "too small") || !strings.Contains(v, "80x24") {
+		t.Fatalf("79x24 view:\n%s", v)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 23})
+	if v := m.View(); !strings.Contains(v, "too small") {
+		t.Fatalf("80x23 view:\n%s", v)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := m.View(); strings.Contains(v, "too small") {
+		t.Fatalf("80x24 is enough, got:\n%s", v)
+	}
+}
+
+func TestStatusMessageClearsItself(t *testing.T) {
+	m := newModel(t, 120, 40)
+	_, cmd := m.Update(common.StatusMsg{Text: "could not save", Err: true})
+	if !strings.Contains(m.View(), "could not save") {
+		t.Fatal("status message not shown")
+	}
+	if cmd == nil {
+		t.Fatal("no timer to clear the message")
+	}
+	m.Update(clearStatusMsg{seq: m.statusSeq - 1}) // an older message's timer
+	if !strings.Contains(m.View(), "could not save") {
+		t.Fatal("an older timer cleared a newer message")
+	}
+	m.Update(clearStatusMsg{seq: m.statusSeq})
+	if strings.Contains(m.View(), "could not save") {
+		t.Fatal("status message did not clear")
+	}
+}
+
+func TestSchedulerEventsReachTheStatusBar(t *testing.T) {
+	m := newModel(t, 120, 40)
+	next := frozen.Add(90 * time.Minute)
+	m.sched = staticStatus{}
+	m.Update(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, PostID: 7, AccountID: 1,
+		Status: scheduler.Status{Running: true, Sender: true, NextDueAt: next, NextPost: 9}}})
+	v := m.View()
+	for _, want := range []string{"sent post #7", "next #9", "in 1h 30m", "scheduler on"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("status bar lacks %q:\n%s", want, lastLine(v))
+		}
+	}
+	m.Update(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState,
+		Status: scheduler.Status{Running: true, Sender: false, Holder: "crier on host-b (pid 12)"}}})
+	if v := m.View(); !strings.Contains(lastLine(v), "host-b") {
+		t.Errorf("status bar does not say who sends:\n%s", lastLine(v))
+	}
+}
+
+type staticStatus struct{}
+
+func (staticStatus) Status() scheduler.Status { return scheduler.Status{} }
+
+func lastLine(s string) string {
+	lines := strings.Split(s, "\n")
+	return lines[len(lines)-1]
+}
+
+// Every pane, at both reference sizes, fills exactly the screen.
+func TestViewFitsTheScreen(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		m := newModel(t, size[0], size[1])
+		for i := range m.tabs {
+			m.Update(press(string(rune('1' + i))))
+			v := m.View()
+			lines := strings.Split(v, "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%dx%d pane %d: %d lines", size[0], size[1], i+1, len(lines))
+			}
+			for n, l := range lines {
+				if w := lipgloss.Width(l); w > size[0] {
+					t.Errorf("%dx%d pane %d line %d is %d wide", size[0], size[1], i+1, n, w)
+				}
+			}
+		}
+	}
+}
+
+// TestGoldenScreens runs the whole program (teatest) on the demo data with a
+// frozen clock and snapshots each pane's full screen at 80x24 and 120x40.
+func TestGoldenScreens(t *testing.T) {
+	markers := []string{"scheduled", "Drafts & queue", "Open ·", "KPIs ·"}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for i, marker := range markers {
+			name := []string{"calendar", "drafts", "inbox", "kpis"}[i]
+			t.Run(name+"-"+itoa(size[0])+"x"+itoa(size[1]), func(t *testing.T) {
+				m := New(testCommon(t, seededStore(t), func() time.Time { return frozen }), nil)
+				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
+				if i > 0 {
+					tm.Send(press(string(rune('1' + i))))
+				}
+				teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(marker)) },
+					teatest.WithDuration(10*time.Second))
+				// Let the remaining loads land before the snapshot.
+				time.Sleep(300 * time.Millisecond)
+				tm.Send(press("ctrl+c"))
+				final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+				golden.RequireEqual(t, []byte(final.View()))
+			})
+		}
+	}
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}

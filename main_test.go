@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Bad configs and unusable databases stop crier before the TUI with one
+// paragraph naming what is wrong, and exit status 2.
+func TestStartupErrorsExitTwo(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	notDB := write("not.db", strings.Repeat("plain text, not SQLite\n", 200))
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{"bad zone", []string{"--config", write("a.yaml", "timezone: Mars/Olympus\n")},
+			nil, []string{"a.yaml", "timezone", "Mars/Olympus"}},
+		{"unknown key", []string{"--config", write("b.yaml", "databse: x\n")},
+			nil, []string{"b.yaml", "databse", `did you mean "database"`}},
+		{"missing file", []string{"--config", filepath.Join(dir, "nope.yaml")},
+			nil, []string{"nope.yaml", "no such file"}},
+		{"not a database", []string{"--config", write("c.yaml", "database: "+notDB+"\n")},
+			nil, []string{notDB, "not a database"}},
+		{"database folder cannot be made", []string{"--config", write("d.yaml", "database: /proc/crier-nope/x.db\n")},
+			nil, []string{"/proc/crier-nope/x.db"}},
+		{"headless with a bad config", []string{"run", "--config", write("e.yaml", "scheduler:\n  missed_grace: 15x\n")},
+			nil, []string{"e.yaml", "scheduler.missed_grace", "15x"}},
+		{"unknown command", []string{"frobnicate"}, nil, []string{`unknown command "frobnicate"`}},
+		{"demo flag outside the demo", []string{"--seed", "3"}, nil, []string{"only apply to crier demo"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("XDG_CONFIG_HOME", dir)
+			t.Setenv("XDG_STATE_HOME", dir)
+			var stderr bytes.Buffer
+			if code := run(tc.args, &stderr); code != 2 {
+				t.Fatalf("exit status %d, want 2; stderr:\n%s", code, stderr.String())
+			}
+			msg := stderr.String()
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message lacks %q:\n%s", w, msg)
+				}
+			}
+			if strings.Contains(msg, "goroutine") || strings.Contains(msg, "panic") {
+				t.Errorf("a stack trace reached the user:\n%s", msg)
+			}
+		})
+	}
+}

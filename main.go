@@ -41,6 +41,7 @@ Usage:
   crier [--config FILE] [--debug]          open the app on your accounts
   crier demo [--seed N] [--large] [--keep] open the app on a throwaway demo database
   crier run [--config FILE] [--debug]      send queued posts without the app (headless)
+  crier login mastodon SERVER              sign in to a Mastodon account (OAuth with PKCE)
   crier version
 
 Config is read from --config FILE, else $CRIER_CONFIG, else
@@ -59,6 +60,9 @@ func run(args []string, stderr io.Writer) int {
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd == "login" {
+		return runLogin(args, os.Stdin, os.Stdout, stderr)
 	}
 	fs := flag.NewFlagSet("crier "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -81,3 +81,13 @@ func (c *Client) Followers(ctx context.Context) (int, error) {
 	}
 	return *a.FollowersCount, nil
 }
+
+// Whoami returns the signed-in account, for confirming a new token works and
+// for naming the account in config.
+func (c *Client) Whoami(ctx context.Context) (platforms.Author, error) {
+	a, err := c.ownAccount(ctx)
+	if err != nil {
+		return platforms.Author{}, err
+	}
+	return a.author(), nil
+}

@@ -23,7 +23,9 @@ func TestLoginMastodon(t *testing.T) {
 	pr, pw := io.Pipe()
 	var out strings.Builder
 	done := make(chan error, 1)
-	go func() { done <- loginMastodon(context.Background(), srv.URL, loginIO{in: pr, out: syncWriter{&out, pw, srv}, configDir: dir}) }()
+	go func() {
+		done <- loginMastodon(context.Background(), srv.URL, loginIO{in: pr, out: syncWriter{&out, pw, srv}, configDir: dir})
+	}()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

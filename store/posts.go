@@ -286,13 +286,14 @@ func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone
 
 // rollUpPost recomputes a post's state from its deliveries.
 func rollUpPost(ctx context.Context, tx *sql.Tx, postID int64) error {
-	var total, sent, failed, missed int
+	var total, sent, failed, missed, dropped int
 	err := tx.QueryRowContext(ctx, `
 		SELECT count(*),
 		       coalesce(sum(state = 'sent'), 0),
 		       coalesce(sum(state = 'failed'), 0),
-		       coalesce(sum(state = 'missed'), 0)
-		FROM deliveries WHERE post_id = ?`, postID).Scan(&total, &sent, &failed, &missed)
+		       coalesce(sum(state = 'missed'), 0),
+		       coalesce(sum(state = 'dropped'), 0)
+		FROM deliveries WHERE post_id = ?`, postID).Scan(&total, &sent, &failed, &missed, &dropped)
 	if err != nil {
 		return err
 	}
@@ -305,7 +306,7 @@ func rollUpPost(ctx context.Context, tx *sql.Tx, postID int64) error {
 		state = PostFailed
 	case missed > 0:
 		state = PostMissed
-	case sent == total:
+	case sent > 0 && sent+dropped == total: // the user dropped the rest
 		state = PostSent
 	}
 	_, err = tx.ExecContext(ctx, "UPDATE posts SET state = ? WHERE id = ? AND state <> 'draft'", state, postID)
@@ -476,4 +477,12 @@ func scanSummariesExtra(rows *sql.Rows, extra int) ([]PostSummary, error) {
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// CountMissed counts posts held back because they came due while crier was
+// closed, for the status bar.
+func (s *Store) CountMissed(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM posts WHERE state = 'missed'").Scan(&n)
+	return n, err
 }

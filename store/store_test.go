@@ -300,9 +300,10 @@ func TestPaneQueriesUseIndexes(t *testing.T) {
 		"PostsBetween": "SELECT id FROM posts p WHERE p.scheduled_at >= 1 AND p.scheduled_at < 2 ORDER BY p.scheduled_at, p.id",
 		"Unsent":       "SELECT id FROM posts p WHERE p.state IN ('queued', 'failed', 'missed')",
 		"Drafts":       "SELECT id FROM posts p WHERE p.state = 'draft'",
+		"CountMissed":  "SELECT count(*) FROM posts WHERE state = 'missed'",
 	} {
 		plan := explain(t, st, q)
-		if strings.Contains(plan, "SCAN p") && !strings.Contains(plan, "USING") {
+		if (strings.Contains(plan, "SCAN p") || strings.Contains(plan, "SCAN posts")) && !strings.Contains(plan, "USING") {
 			t.Errorf("%s scans posts without an index:\n%s", name, plan)
 		}
 	}
@@ -320,5 +321,30 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 	st.Close()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the database is not where it was asked to be: %v", err)
+	}
+}
+
+func TestCountMissed(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	m := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	for i, due := range []time.Time{now.Add(-2 * time.Hour), now.Add(-3 * time.Hour), now.Add(time.Hour)} {
+		id, err := st.SaveDraft(ctx, Post{Body: "post " + itoa(i), Targets: []Target{{AccountID: m}}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.QueuePost(ctx, id, due, "UTC", now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := st.CountMissed(ctx); err != nil || n != 0 {
+		t.Fatalf("before: %d, %v", n, err)
+	}
+	if _, err := st.MarkMissedBefore(ctx, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.CountMissed(ctx); err != nil || n != 2 {
+		t.Fatalf("after: %d missed, %v; want 2", n, err)
 	}
 }

@@ -3,6 +3,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -64,6 +65,16 @@ type Model struct {
 	statusErr  bool
 	statusSeq  int
 	now        time.Time // refreshed every second for countdowns
+
+	missed    int // posts held back as missed, until the user decides
+	missedSeq int
+}
+
+// missedMsg answers a count of missed posts; an older answer is dropped.
+type missedMsg struct {
+	seq int
+	n   int
+	err error
 }
 
 type clearStatusMsg struct{ seq int }
@@ -100,7 +111,7 @@ func New(c *common.Common, sched SchedulerView) *Model {
 
 // Init starts every pane's first load and the status clock.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tick()}
+	cmds := []tea.Cmd{tick(), m.countMissed()}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.pane.Init())
 	}
@@ -132,6 +143,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case common.StatusMsg:
 		return m, m.setStatus(msg.Text, msg.Err)
+
+	case missedMsg:
+		if msg.seq == m.missedSeq && msg.err == nil {
+			m.missed = msg.n
+		}
+		return m, nil
+
+	case common.DataChangedMsg:
+		return m, tea.Batch(m.countMissed(), m.broadcast(msg))
 
 	case clearStatusMsg:
 		if msg.seq == m.statusSeq {
@@ -253,8 +273,23 @@ func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 	case scheduler.EventState:
 		return nil
 	}
-	cmds = append(cmds, m.broadcast(common.DataChangedMsg{What: string(e.Kind)}))
+	cmds = append(cmds, m.countMissed(), m.broadcast(common.DataChangedMsg{What: string(e.Kind)}))
 	return tea.Batch(cmds...)
+}
+
+// countMissed asks the store how many posts wait for the user's decision.
+func (m *Model) countMissed() tea.Cmd {
+	m.missedSeq++
+	seq, st := m.missedSeq, m.c.Store
+	if st == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		n, err := st.CountMissed(ctx)
+		return missedMsg{seq: seq, n: n, err: err}
+	}
 }
 
 func (m *Model) accountSuffix(id int64) string {
@@ -372,6 +407,9 @@ func (m *Model) statusBar(w int) string {
 	}
 	if !st.LastSync.IsZero() {
 		parts = append(parts, "synced "+st.LastSync.In(m.c.Zone).Format("15:04"))
+	}
+	if m.missed > 0 {
+		parts = append(parts, s.StateMissed.Render(fmt.Sprintf("%d missed: decide in the calendar", m.missed)))
 	}
 	left := strings.Join(parts, s.HelpSep.Render(" · "))
 	if m.statusText != "" {

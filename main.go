@@ -257,7 +257,7 @@ func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store,
 		if id == 0 {
 			continue
 		}
-		n, err := network(ca)
+		n, err := network(ca, filepath.Join(filepath.Dir(st.Path()), "sessions"))
 		if err != nil {
 			st.Close()
 			return nil, nil, nil, err
@@ -278,19 +278,27 @@ func accountID(accounts []store.Account, ca config.Account) int64 {
 	return 0
 }
 
-// network builds the client for a configured account. Accounts on a network
-// crier has no client for yet get none: their deliveries fail with a message
-// that says so, rather than waiting forever.
-func network(ca config.Account) (platforms.Network, error) {
+// network builds the client for a configured account. A Bluesky session
+// (whose refresh token rotates) is kept in sessionDir, beside the database,
+// readable only by the user.
+func network(ca config.Account, sessionDir string) (platforms.Network, error) {
+	secret, err := ca.Secret(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
 	switch ca.Platform {
 	case store.PlatformMastodon:
-		token, err := ca.Secret(os.Getenv)
-		if err != nil {
-			return nil, err
+		return mastodon.New(ca.Server, secret), nil
+	case store.PlatformBluesky:
+		if err := os.MkdirAll(sessionDir, 0o700); err != nil {
+			return nil, fmt.Errorf("account %s: cannot make the folder for its session: %w", ca.Handle, err)
 		}
-		return mastodon.New(ca.Server, token), nil
+		session := filepath.Join(sessionDir, "bluesky-"+strings.TrimPrefix(ca.Handle, "@")+".json")
+		return bluesky.New(ca.Server, ca.Handle,
+			bluesky.WithAppPassword(secret),
+			bluesky.WithSessionStore(bluesky.FileSessionStore(session))), nil
 	}
-	return nil, nil
+	return nil, fmt.Errorf("account %s: crier has no client for %q", ca.Handle, ca.Platform)
 }
 
 func newScheduler(cfg *config.Config, st *store.Store, nets map[int64]platforms.Network, logger *log.Logger, events chan<- scheduler.Event) *scheduler.Scheduler {

@@ -202,6 +202,8 @@ type Notification struct {
 type Notifier interface {
 	// Notifications returns what happened after cursor ("" for the most
 	// recent page only), oldest first, and the cursor to pass next time.
+	// Where a network can deliver late arrivals from before the cursor, it
+	// may return some notifications again: callers drop repeats by ID.
 	Notifications(ctx context.Context, cursor string) ([]Notification, string, error)
 }
 

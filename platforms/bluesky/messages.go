@@ -1,0 +1,218 @@
+package bluesky
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/crier-app/crier/platforms"
+)
+
+// maxConvoPages bounds how far back one catch-up reads, in pages of 100.
+const maxConvoPages = 10
+
+type convoView struct {
+	ID          string          `json:"id"`
+	Members     []profileView   `json:"members"`
+	LastMessage json.RawMessage `json:"lastMessage"`
+}
+
+type messageView struct {
+	Type   string `json:"$type"`
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Sender struct {
+		DID string `json:"did"`
+	} `json:"sender"`
+	SentAt string `json:"sentAt"`
+}
+
+// noDMAccess is what crier says when the chat service refuses the session.
+const noDMAccess = "this app password has no access to direct messages: create one with 'Allow access to your direct messages' checked"
+
+// chatCall runs a chat.bsky.* call through the PDS's chat proxy and turns
+// the ways a session can be barred from chat into one clear permanent error.
+func (c *Client) chatCall(ctx context.Context, x xrpcCall) error {
+	x.proxy = c.chatProxy
+	x.auth = authAccess
+	err := c.call(ctx, x)
+	if err == nil {
+		return nil
+	}
+	var pe *platforms.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	name := errorName(err)
+	var msg string
+	if xe := (*remoteError)(nil); errors.As(pe.Err, &xe) {
+		msg = strings.ToLower(xe.message)
+	}
+	switch {
+	case pe.Status == http.StatusBadRequest && name == "InvalidToken" && strings.Contains(msg, "bad token method"),
+		pe.Status == http.StatusForbidden,
+		pe.Reauth && strings.Contains(msg, "scope"):
+		return &platforms.Error{Class: platforms.Permanent, Status: pe.Status, Reason: noDMAccess, Err: err}
+	case strings.Contains(msg, "could not resolve proxy did"),
+		// The PDS answers 500 when it cannot resolve the chat service's DID
+		// (as on a dev network, which has none); a chat service that fails
+		// comes back as 502 UpstreamFailure instead.
+		pe.Status == http.StatusInternalServerError && name == "InternalServerError",
+		strings.Contains(msg, "no service configured"),
+		name == "MethodNotImplemented", pe.Status == http.StatusNotImplemented:
+		return &platforms.Error{Class: platforms.Permanent, Status: pe.Status,
+			Reason: "direct messages are not available from this server: its chat service (" + c.chatProxy + ") cannot be reached", Err: err}
+	}
+	return err
+}
+
+// Messages implements platforms.DirectMessenger. The cursor is the sentAt
+// of the newest message seen; an empty cursor reads the latest page of each
+// conversation.
+func (c *Client) Messages(ctx context.Context, cursor string) ([]platforms.Message, string, error) {
+	var since time.Time
+	if cursor != "" {
+		t, err := time.Parse(time.RFC3339Nano, cursor)
+		if err != nil {
+			return nil, cursor, errorf("message cursor %q is not a time", cursor)
+		}
+		since = t
+	}
+	sess, err := c.session(ctx)
+	if err != nil {
+		return nil, cursor, err
+	}
+	var convos []convoView
+	apiCursor := ""
+	for page := 0; page < maxConvoPages; page++ {
+		q := url.Values{"limit": {"100"}}
+		if apiCursor != "" {
+			q.Set("cursor", apiCursor)
+		}
+		var res struct {
+			Cursor string      `json:"cursor"`
+			Convos []convoView `json:"convos"`
+		}
+		if err := c.chatCall(ctx, xrpcCall{nsid: "chat.bsky.convo.listConvos", query: q, out: &res}); err != nil {
+			return nil, cursor, err
+		}
+		convos = append(convos, res.Convos...)
+		if res.Cursor == "" || len(res.Convos) == 0 {
+			break
+		}
+		apiCursor = res.Cursor
+	}
+	var out []platforms.Message
+	newest, newestAt := cursor, since
+	for _, cv := range convos {
+		var last messageView
+		if json.Unmarshal(cv.LastMessage, &last) == nil && last.SentAt != "" && !since.IsZero() {
+			if t, err := time.Parse(time.RFC3339Nano, last.SentAt); err == nil && !t.After(since) {
+				continue // nothing new here
+			}
+		}
+		members := map[string]profileView{}
+		for _, m := range cv.Members {
+			members[m.DID] = m
+		}
+		msgs, err := c.convoMessages(ctx, cv.ID, since)
+		if err != nil {
+			return nil, cursor, err
+		}
+		for _, m := range msgs {
+			at, _ := time.Parse(time.RFC3339Nano, m.SentAt)
+			if at.After(newestAt) {
+				newest, newestAt = m.SentAt, at
+			}
+			author := members[m.Sender.DID].author()
+			author.ID = m.Sender.DID
+			out = append(out, platforms.Message{
+				ID:             m.ID,
+				ConversationID: cv.ID,
+				Author:         author,
+				Text:           m.Text,
+				At:             at,
+				FromMe:         m.Sender.DID == sess.DID,
+			})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, newest, nil
+}
+
+// convoMessages reads a conversation newest first back to since (the
+// latest page only when since is zero), leaving out deleted messages.
+func (c *Client) convoMessages(ctx context.Context, convoID string, since time.Time) ([]messageView, error) {
+	var out []messageView
+	apiCursor := ""
+	for page := 0; page < maxConvoPages; page++ {
+		q := url.Values{"convoId": {convoID}, "limit": {"100"}}
+		if apiCursor != "" {
+			q.Set("cursor", apiCursor)
+		}
+		var res struct {
+			Cursor   string        `json:"cursor"`
+			Messages []messageView `json:"messages"`
+		}
+		if err := c.chatCall(ctx, xrpcCall{nsid: "chat.bsky.convo.getMessages", query: q, out: &res}); err != nil {
+			return nil, err
+		}
+		reachedOld := false
+		for _, m := range res.Messages {
+			if m.Type != "" && m.Type != "chat.bsky.convo.defs#messageView" {
+				continue
+			}
+			at, err := time.Parse(time.RFC3339Nano, m.SentAt)
+			if err != nil {
+				continue
+			}
+			if !since.IsZero() && !at.After(since) {
+				reachedOld = true
+				continue
+			}
+			out = append(out, m)
+		}
+		if since.IsZero() || reachedOld || res.Cursor == "" || len(res.Messages) == 0 {
+			break
+		}
+		apiCursor = res.Cursor
+	}
+	return out, nil
+}
+
+// SendMessage implements platforms.DirectMessenger. Bluesky's chat has no
+// idempotency key, so key is not used: after an unclear outcome, read the
+// conversation before sending again.
+func (c *Client) SendMessage(ctx context.Context, conversationID, text, key string) (platforms.Message, error) {
+	sess, err := c.session(ctx)
+	if err != nil {
+		return platforms.Message{}, err
+	}
+	var m messageView
+	err = c.chatCall(ctx, xrpcCall{
+		nsid:      "chat.bsky.convo.sendMessage",
+		procedure: true,
+		input: map[string]any{
+			"convoId": conversationID,
+			"message": map[string]string{"text": validText(text)},
+		},
+		out: &m,
+	})
+	if err != nil {
+		return platforms.Message{}, err
+	}
+	at, _ := time.Parse(time.RFC3339Nano, m.SentAt)
+	return platforms.Message{
+		ID:             m.ID,
+		ConversationID: conversationID,
+		Author:         platforms.Author{ID: sess.DID, Handle: sess.Handle, Followers: -1},
+		Text:           m.Text,
+		At:             at,
+		FromMe:         true,
+	}, nil
+}

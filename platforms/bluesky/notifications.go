@@ -1,0 +1,244 @@
+package bluesky
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/crier-app/crier/platforms"
+)
+
+// notificationReasons are the notifications crier reads.
+var notificationReasons = map[string]platforms.NotificationKind{
+	"like":    platforms.NotifyLike,
+	"repost":  platforms.NotifyRepost,
+	"follow":  platforms.NotifyFollow,
+	"mention": platforms.NotifyMention,
+	"reply":   platforms.NotifyReply,
+	"quote":   platforms.NotifyQuote,
+}
+
+// maxNotificationPages bounds one catch-up (100 notifications a page).
+const maxNotificationPages = 20
+
+type profileView struct {
+	DID            string `json:"did"`
+	Handle         string `json:"handle"`
+	DisplayName    string `json:"displayName"`
+	FollowersCount *int   `json:"followersCount"`
+}
+
+func (p profileView) author() platforms.Author {
+	a := platforms.Author{ID: p.DID, Handle: p.Handle, Name: p.DisplayName, Followers: -1}
+	if p.FollowersCount != nil {
+		a.Followers = *p.FollowersCount
+	}
+	return a
+}
+
+type notificationView struct {
+	URI           string          `json:"uri"`
+	CID           string          `json:"cid"`
+	Author        profileView     `json:"author"`
+	Reason        string          `json:"reason"`
+	ReasonSubject string          `json:"reasonSubject"`
+	Record        json.RawMessage `json:"record"`
+	IndexedAt     string          `json:"indexedAt"`
+}
+
+// anyRecord holds the fields crier reads from the records notifications
+// carry: posts (text, reply, embed), likes and reposts (subject).
+type anyRecord struct {
+	Text      string          `json:"text"`
+	CreatedAt string          `json:"createdAt"`
+	Reply     *replyRef       `json:"reply"`
+	Subject   json.RawMessage `json:"subject"`
+	Embed     *struct {
+		Type   string          `json:"$type"`
+		Record json.RawMessage `json:"record"`
+	} `json:"embed"`
+}
+
+// notificationOverlap is how far before the newest notification seen each
+// fetch reads again. The AppView does not index notifications strictly in
+// the order of their timestamps (a reply indexed a moment after a newer
+// mention can carry the older time), so reading only what is newer than the
+// newest seen would skip such a late arrival for good.
+const notificationOverlap = 2 * time.Minute
+
+// Notifications implements platforms.Notifier. Bluesky pages newest first
+// with a cursor of its own, so crier's cursor is the indexedAt of the newest
+// notification seen followed by the ids of those seen within
+// notificationOverlap of it: the next fetch reads back that far and returns
+// only what it has not returned before. A cursor that is only a time (no ids)
+// means "strictly after it". An empty cursor reads the most recent page only.
+func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.Notification, string, error) {
+	var since time.Time
+	seen := map[string]bool{}
+	if cursor != "" {
+		fields := strings.Fields(cursor)
+		t, err := time.Parse(time.RFC3339Nano, fields[0])
+		if err != nil {
+			return nil, cursor, errorf("notification cursor %q is not a time", cursor)
+		}
+		since = t
+		if len(fields) > 1 {
+			since = t.Add(-notificationOverlap)
+			for _, id := range fields[1:] {
+				seen[id] = true
+			}
+		}
+	}
+	type stamped struct {
+		id string
+		at time.Time
+	}
+	var out []platforms.Notification
+	var window []stamped // everything read that may fall in the next overlap
+	newest := time.Time{}
+	if cursor != "" {
+		newest, _ = time.Parse(time.RFC3339Nano, strings.Fields(cursor)[0])
+		for id := range seen {
+			window = append(window, stamped{id, newest})
+		}
+	}
+	apiCursor := ""
+	for page := 0; page < maxNotificationPages; page++ {
+		q := url.Values{"limit": {"100"}}
+		for _, reason := range []string{"like", "repost", "follow", "mention", "reply", "quote"} {
+			q.Add("reasons", reason)
+		}
+		if apiCursor != "" {
+			q.Set("cursor", apiCursor)
+		}
+		var res struct {
+			Cursor        string             `json:"cursor"`
+			Notifications []notificationView `json:"notifications"`
+		}
+		err := c.call(ctx, xrpcCall{
+			nsid:  "app.bsky.notification.listNotifications",
+			query: q,
+			auth:  authAccess,
+			proxy: c.appViewProxy,
+			out:   &res,
+		})
+		if err != nil {
+			return nil, cursor, err
+		}
+		reachedOld := false
+		for _, n := range res.Notifications {
+			at, err := time.Parse(time.RFC3339Nano, n.IndexedAt)
+			if err != nil {
+				continue
+			}
+			if !since.IsZero() && !at.After(since) {
+				reachedOld = true
+				continue
+			}
+			if seen[n.URI] {
+				continue
+			}
+			seen[n.URI] = true
+			window = append(window, stamped{n.URI, at})
+			if at.After(newest) {
+				newest = at
+			}
+			if note, ok := mapNotification(n, at); ok {
+				out = append(out, note)
+			}
+		}
+		if cursor == "" || reachedOld || res.Cursor == "" || len(res.Notifications) == 0 {
+			break
+		}
+		apiCursor = res.Cursor
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	if newest.IsZero() {
+		return out, cursor, nil
+	}
+	next := []string{newest.UTC().Format(time.RFC3339Nano)}
+	for _, w := range window {
+		if !w.at.Before(newest.Add(-notificationOverlap)) {
+			next = append(next, w.id)
+		}
+	}
+	sort.Strings(next[1:])
+	return out, strings.Join(next, " "), nil
+}
+
+// mapNotification turns one listNotifications entry into crier's terms.
+func mapNotification(n notificationView, at time.Time) (platforms.Notification, bool) {
+	kind, ok := notificationReasons[n.Reason]
+	if !ok {
+		return platforms.Notification{}, false
+	}
+	note := platforms.Notification{ID: n.URI, Kind: kind, Author: n.Author.author(), At: at}
+	var rec anyRecord
+	_ = json.Unmarshal(n.Record, &rec)
+	switch kind {
+	case platforms.NotifyMention, platforms.NotifyReply, platforms.NotifyQuote:
+		rp := &platforms.RemotePost{
+			Ref:    platforms.Ref{ID: n.URI, CID: n.CID},
+			URL:    postURL(n.Author.Handle, n.URI, rkeyOf(n.URI)),
+			Text:   rec.Text,
+			Author: note.Author,
+		}
+		if t, err := time.Parse(time.RFC3339Nano, rec.CreatedAt); err == nil {
+			rp.CreatedAt = t
+		} else {
+			rp.CreatedAt = at
+		}
+		if rec.Reply != nil {
+			rp.ReplyTo = &platforms.Ref{ID: rec.Reply.Parent.URI, CID: rec.Reply.Parent.CID}
+			rp.Root = &platforms.Ref{ID: rec.Reply.Root.URI, CID: rec.Reply.Root.CID}
+		}
+		note.Post = rp
+		switch {
+		case kind == platforms.NotifyReply && rp.ReplyTo != nil:
+			note.Subject = rp.ReplyTo
+		case kind == platforms.NotifyQuote:
+			note.Subject = quotedRef(rec)
+			if note.Subject == nil && n.ReasonSubject != "" {
+				note.Subject = &platforms.Ref{ID: n.ReasonSubject}
+			}
+		}
+	case platforms.NotifyLike, platforms.NotifyRepost:
+		var s strongRef
+		if json.Unmarshal(rec.Subject, &s) == nil && s.URI != "" {
+			note.Subject = &platforms.Ref{ID: s.URI, CID: s.CID}
+		} else if n.ReasonSubject != "" {
+			note.Subject = &platforms.Ref{ID: n.ReasonSubject}
+		}
+	}
+	return note, true
+}
+
+// quotedRef finds the quoted post in an app.bsky.embed.record or
+// app.bsky.embed.recordWithMedia embed.
+func quotedRef(rec anyRecord) *platforms.Ref {
+	if rec.Embed == nil || len(rec.Embed.Record) == 0 {
+		return nil
+	}
+	var direct strongRef
+	if json.Unmarshal(rec.Embed.Record, &direct) == nil && direct.URI != "" {
+		return &platforms.Ref{ID: direct.URI, CID: direct.CID}
+	}
+	var nested struct {
+		Record strongRef `json:"record"`
+	}
+	if json.Unmarshal(rec.Embed.Record, &nested) == nil && nested.Record.URI != "" {
+		return &platforms.Ref{ID: nested.Record.URI, CID: nested.Record.CID}
+	}
+	return nil
+}
+
+// rkeyOf is the last path segment of an at:// URI.
+func rkeyOf(uri string) string {
+	if i := strings.LastIndexByte(uri, '/'); i >= 0 {
+		return uri[i+1:]
+	}
+	return uri
+}

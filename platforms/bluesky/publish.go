@@ -1,0 +1,335 @@
+package bluesky
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // aspect ratios of attached images
+	_ "image/jpeg"
+	_ "image/png"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/crier-app/crier/platforms"
+)
+
+const (
+	// MaxImages is the most images one post embeds (app.bsky.embed.images).
+	MaxImages = 4
+	// MaxBlobBytes is the largest image the PDS takes for a post.
+	MaxBlobBytes = 2_000_000
+	// PostCollection is the collection posts are written to.
+	PostCollection = "app.bsky.feed.post"
+)
+
+// Limits implements platforms.Network. Bluesky's limits are in its lexicon,
+// not per server, so nothing is asked.
+func (c *Client) Limits(context.Context) (platforms.Limits, error) {
+	return platforms.Limits{
+		MaxChars:       MaxGraphemes,
+		MaxBytes:       MaxBytes,
+		MaxImages:      MaxImages,
+		MaxImageBytes:  MaxBlobBytes,
+		SupportsDMs:    true,
+		SupportsQuotes: true,
+	}, nil
+}
+
+// Length implements platforms.Network: grapheme clusters.
+func (c *Client) Length(text string) int {
+	g, _ := Length(text)
+	return g
+}
+
+// check refuses, before anything is sent, what the server would refuse.
+func (c *Client) check(p platforms.Post) error {
+	l, _ := c.Limits(context.Background())
+	if err := platforms.Validate(c, l, p); err != nil {
+		return err
+	}
+	if p.IdempotencyKey == "" {
+		return errorf("the post has no idempotency key")
+	}
+	if p.CreatedAt.IsZero() {
+		return errorf("the post has no creation time")
+	}
+	if _, ok := RecordKey(p.IdempotencyKey, p.CreatedAt); !ok {
+		return errorf("creation time %s is outside what a record key can hold", p.CreatedAt.Format(time.RFC3339))
+	}
+	for i, im := range p.Images {
+		if strings.TrimSpace(im.AltText) == "" {
+			return errorf("image %d has no alt text; Bluesky requires it", i+1)
+		}
+		fi, err := os.Stat(im.Path)
+		if err != nil {
+			return &platforms.Error{Class: platforms.Permanent, Reason: fmt.Sprintf("image %d: %v", i+1, err), Err: err}
+		}
+		if fi.Size() > MaxBlobBytes {
+			return errorf("image %d is %d bytes; Bluesky takes at most %d bytes (2 MB) per image", i+1, fi.Size(), MaxBlobBytes)
+		}
+	}
+	for _, r := range []*platforms.Ref{p.ReplyTo, p.ThreadRoot} {
+		if r != nil && (r.ID == "" || r.CID == "") {
+			return errorf("a reply needs the uri and cid of the post it answers")
+		}
+	}
+	return nil
+}
+
+// postRecord is app.bsky.feed.post.
+type postRecord struct {
+	Type      string       `json:"$type"`
+	Text      string       `json:"text"`
+	Facets    []facetJSON  `json:"facets,omitempty"`
+	Reply     *replyRef    `json:"reply,omitempty"`
+	Embed     *imagesEmbed `json:"embed,omitempty"`
+	Langs     []string     `json:"langs,omitempty"`
+	CreatedAt string       `json:"createdAt"`
+}
+
+type strongRef struct {
+	URI string `json:"uri"`
+	CID string `json:"cid"`
+}
+
+type replyRef struct {
+	Root   strongRef `json:"root"`
+	Parent strongRef `json:"parent"`
+}
+
+type imagesEmbed struct {
+	Type   string       `json:"$type"`
+	Images []embedImage `json:"images"`
+}
+
+type embedImage struct {
+	Image       json.RawMessage `json:"image"`
+	Alt         string          `json:"alt"`
+	AspectRatio *aspectRatio    `json:"aspectRatio,omitempty"`
+}
+
+type aspectRatio struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+// createdAtString is the record's createdAt: RFC 3339, UTC, milliseconds.
+func createdAtString(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// validText returns text as the server will receive it: encoding/json sends
+// each invalid byte as U+FFFD, and facet offsets must count those.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return string([]rune(s))
+}
+
+// Publish implements platforms.Network. The record key is derived from the
+// post's idempotency key and creation time, and the record from the post
+// alone, so a retry writes the same record under the same key with
+// putRecord: one post, however many attempts.
+func (c *Client) Publish(ctx context.Context, p platforms.Post) (platforms.Published, error) {
+	if err := c.check(p); err != nil {
+		return platforms.Published{}, err
+	}
+	sess, err := c.session(ctx)
+	if err != nil {
+		return platforms.Published{}, err
+	}
+	rkey, _ := RecordKey(p.IdempotencyKey, p.CreatedAt)
+	rec, err := c.buildRecord(ctx, p)
+	if err != nil {
+		return platforms.Published{}, err
+	}
+	ref, err := c.putRecord(ctx, sess.DID, rkey, rec)
+	if err != nil {
+		return platforms.Published{}, err
+	}
+	return c.published(ref, rkey, p.CreatedAt), nil
+}
+
+func (c *Client) published(ref platforms.Ref, rkey string, at time.Time) platforms.Published {
+	c.mu.Lock()
+	handle := ""
+	if c.sess != nil {
+		handle = c.sess.Handle
+	}
+	c.mu.Unlock()
+	return platforms.Published{Ref: ref, URL: postURL(handle, ref.ID, rkey), At: at}
+}
+
+// postURL is the post's page on bsky.app.
+func postURL(handle, uri, rkey string) string {
+	who := handle
+	if who == "" || who == "handle.invalid" {
+		who = strings.TrimPrefix(uri, "at://")
+		if i := strings.IndexByte(who, '/'); i >= 0 {
+			who = who[:i]
+		}
+	}
+	return "https://bsky.app/profile/" + who + "/post/" + rkey
+}
+
+// buildRecord makes the post record: facets resolved, images uploaded.
+func (c *Client) buildRecord(ctx context.Context, p platforms.Post) (*postRecord, error) {
+	text := validText(p.Text)
+	facets, err := c.richFacets(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	rec := &postRecord{
+		Type:      PostCollection,
+		Text:      text,
+		Facets:    facets,
+		Langs:     c.langs,
+		CreatedAt: createdAtString(p.CreatedAt),
+	}
+	if p.ReplyTo != nil {
+		parent := strongRef{URI: p.ReplyTo.ID, CID: p.ReplyTo.CID}
+		root := parent
+		if p.ThreadRoot != nil {
+			root = strongRef{URI: p.ThreadRoot.ID, CID: p.ThreadRoot.CID}
+		}
+		rec.Reply = &replyRef{Root: root, Parent: parent}
+	}
+	if len(p.Images) > 0 {
+		embed := &imagesEmbed{Type: "app.bsky.embed.images"}
+		for i, im := range p.Images {
+			data, err := os.ReadFile(im.Path)
+			if err != nil {
+				return nil, &platforms.Error{Class: platforms.Permanent, Reason: fmt.Sprintf("image %d: %v", i+1, err), Err: err}
+			}
+			if len(data) > MaxBlobBytes {
+				return nil, errorf("image %d is %d bytes; Bluesky takes at most %d bytes (2 MB) per image", i+1, len(data), MaxBlobBytes)
+			}
+			mime := im.Mime
+			if mime == "" {
+				mime = http.DetectContentType(data)
+			}
+			blob, err := c.uploadBlob(ctx, data, mime)
+			if err != nil {
+				return nil, err
+			}
+			ei := embedImage{Image: blob, Alt: im.AltText}
+			if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width > 0 && cfg.Height > 0 {
+				ei.AspectRatio = &aspectRatio{Width: cfg.Width, Height: cfg.Height}
+			}
+			embed.Images = append(embed.Images, ei)
+		}
+		rec.Embed = embed
+	}
+	return rec, nil
+}
+
+// uploadBlob stores data on the PDS and returns the blob reference to embed.
+// The same bytes give the same reference, so a retry builds the same record.
+func (c *Client) uploadBlob(ctx context.Context, data []byte, mime string) (json.RawMessage, error) {
+	var out struct {
+		Blob json.RawMessage `json:"blob"`
+	}
+	err := c.call(ctx, xrpcCall{
+		nsid:        "com.atproto.repo.uploadBlob",
+		procedure:   true,
+		raw:         data,
+		contentType: mime,
+		auth:        authAccess,
+		out:         &out,
+	})
+	if err != nil {
+		// Nothing refers to an orphan blob, and the PDS drops it: retrying
+		// is safe whatever happened.
+		var pe *platforms.Error
+		if errors.As(err, &pe) && pe.Class == platforms.UnknownOutcome {
+			cp := *pe
+			cp.Class = platforms.Transient
+			return nil, &cp
+		}
+		return nil, err
+	}
+	if len(out.Blob) == 0 {
+		return nil, &platforms.Error{Class: platforms.Transient, Reason: "uploadBlob answered without a blob"}
+	}
+	return out.Blob, nil
+}
+
+// putRecord writes rec at rkey in the account's post collection.
+func (c *Client) putRecord(ctx context.Context, did, rkey string, rec any) (platforms.Ref, error) {
+	var out struct {
+		URI string `json:"uri"`
+		CID string `json:"cid"`
+	}
+	err := c.call(ctx, xrpcCall{
+		nsid:      "com.atproto.repo.putRecord",
+		procedure: true,
+		input: map[string]any{
+			"repo":       did,
+			"collection": PostCollection,
+			"rkey":       rkey,
+			"record":     rec,
+		},
+		auth: authAccess,
+		out:  &out,
+	})
+	if err != nil {
+		return platforms.Ref{}, err
+	}
+	return platforms.Ref{ID: out.URI, CID: out.CID}, nil
+}
+
+// Reconcile implements platforms.Network: it looks for the record under the
+// post's derived key.
+func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Published, bool, error) {
+	rkey, ok := RecordKey(p.IdempotencyKey, p.CreatedAt)
+	if !ok || p.IdempotencyKey == "" {
+		return platforms.Published{}, false, nil
+	}
+	sess, err := c.session(ctx)
+	if err != nil {
+		return platforms.Published{}, false, err
+	}
+	var out struct {
+		URI   string `json:"uri"`
+		CID   string `json:"cid"`
+		Value struct {
+			Text      string `json:"text"`
+			CreatedAt string `json:"createdAt"`
+		} `json:"value"`
+	}
+	err = c.call(ctx, xrpcCall{
+		nsid: "com.atproto.repo.getRecord",
+		query: url.Values{
+			"repo":       {sess.DID},
+			"collection": {PostCollection},
+			"rkey":       {rkey},
+		},
+		auth: authAccess,
+		out:  &out,
+	})
+	if notFound(err) {
+		return platforms.Published{}, false, nil
+	}
+	if err != nil {
+		return platforms.Published{}, false, err
+	}
+	if out.Value.CreatedAt != createdAtString(p.CreatedAt) || out.Value.Text != validText(p.Text) {
+		// Another post derived the same key: never report it as this one.
+		return platforms.Published{}, false, errorf("record key %s already holds a different post (%s)", rkey, out.URI)
+	}
+	return c.published(platforms.Ref{ID: out.URI, CID: out.CID}, rkey, p.CreatedAt), true, nil
+}
+
+// notFound reports whether err says the record does not exist.
+func notFound(err error) bool {
+	var pe *platforms.Error
+	return errorName(err) == "RecordNotFound" || errors.As(err, &pe) && pe.Status == http.StatusNotFound
+}

@@ -13,6 +13,10 @@ const (
 	EventSynced    EventKind = "synced"     // a sync finished; Count new inbox items
 	EventSyncError EventKind = "sync-error" // a sync failed (Err); publishing goes on
 	EventState     EventKind = "state"      // the scheduler's own state changed (see Status)
+	// EventNeedsReauth: the network refused an account's credentials (Err
+	// says how). Its posts wait, unsent and unfailed, until the user signs
+	// in again and the account's flag is cleared.
+	EventNeedsReauth EventKind = "needs-reauth"
 )
 
 // Event is one thing the scheduler tells the UI. The UI reads Status for the

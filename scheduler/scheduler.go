@@ -1,7 +1,12 @@
 // Package scheduler is crier's background work: it publishes queued posts
-// when they come due. It is plain Go, driven by a store and a set of
-// networks, and talks to whoever watches it (the TUI) only through Events and
-// Status.
+// when they come due, and syncs the inbox, post metrics and follower counts.
+// It is plain Go, driven by a store and a set of networks, and talks to
+// whoever watches it (the TUI) only through Events and Status.
+//
+// Any number of crier processes may open one database; only the one holding
+// the sender lease (a row in the database it keeps renewing) publishes and
+// syncs on its own. The others wait, say who sends, and take over when the
+// holder stops renewing.
 //
 // A delivery goes out in three steps: it is claimed in the database (so no
 // other crier sends it), published, and its outcome written. When the outcome
@@ -38,6 +43,8 @@ const (
 	DefaultMinBackoff  = 30 * time.Second
 	DefaultMaxBackoff  = 30 * time.Minute
 	DefaultMaxSleep    = time.Minute
+	DefaultLeaseTTL    = 30 * time.Second
+	DefaultSyncEvery   = time.Minute
 )
 
 const (
@@ -79,16 +86,43 @@ type Options struct {
 	// waits about twice as long, up to MaxBackoff, with random jitter.
 	MinBackoff time.Duration
 	MaxBackoff time.Duration
+
+	// LeaseTTL is how long the sender lease lasts without a heartbeat
+	// (DefaultLeaseTTL). The holder renews it every third of that; the
+	// others try to take it every half; when the holder dies, another
+	// crier takes over within LeaseTTL and a half.
+	LeaseTTL time.Duration
+	// Holder identifies this process in the lease (store.NewLeaseHolder()
+	// by default).
+	Holder store.LeaseHolder
+	// SyncInterval is how often the inbox, metrics and follower counts are
+	// pulled while this process sends (DefaultSyncEvery). SyncNow pulls at
+	// once.
+	SyncInterval time.Duration
 }
 
 // Scheduler publishes due posts. Create it with New and start it with Run.
 type Scheduler struct {
-	o       Options
-	st      *store.Store
-	log     *log.Logger
-	wake    chan struct{}
-	running atomic.Bool
-	out     outbox
+	o        Options
+	st       *store.Store
+	log      *log.Logger
+	wake     chan struct{}
+	syncNow  chan struct{}
+	syncKick chan struct{}
+	running  atomic.Bool
+	out      outbox
+	hold     store.LeaseHold
+
+	// tenure is the current time holding the sender lease, nil while
+	// another process sends. Only the publishing goroutine sets it.
+	tenure *tenure
+	// acquiredAt is when the lease was last taken afresh: a lease taken
+	// again with the same acquired_at was never anyone else's meanwhile,
+	// so there is nothing to recover.
+	acquiredAt time.Time
+	// abandon makes Run end like a killed process, leaving the lease to
+	// expire (tests of a takeover).
+	abandon bool
 
 	mu     sync.Mutex
 	status Status
@@ -128,12 +162,24 @@ func New(o Options) *Scheduler {
 		o.MaxBackoff = DefaultMaxBackoff
 	}
 	o.MaxBackoff = max(o.MaxBackoff, o.MinBackoff)
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = DefaultLeaseTTL
+	}
+	if o.Holder.ID == "" {
+		o.Holder = store.NewLeaseHolder()
+	}
+	if o.SyncInterval <= 0 {
+		o.SyncInterval = DefaultSyncEvery
+	}
 	return &Scheduler{
-		o:    o,
-		st:   o.Store,
-		log:  o.Log,
-		wake: make(chan struct{}, 1),
-		out:  outbox{ready: make(chan struct{}, 1)},
+		o:        o,
+		st:       o.Store,
+		log:      o.Log,
+		wake:     make(chan struct{}, 1),
+		syncNow:  make(chan struct{}, 1),
+		syncKick: make(chan struct{}, 1),
+		out:      outbox{ready: make(chan struct{}, 1)},
+		hold:     store.LeaseHold{Name: store.SenderLease, HolderID: o.Holder.ID},
 	}
 }
 
@@ -153,10 +199,13 @@ func (s *Scheduler) Status() Status {
 	return s.status
 }
 
-// Run publishes due posts until ctx ends. At start it settles deliveries a
-// previous run left unfinished, then applies the missed policy. An outcome
-// being written when ctx ends is still written. Run returns nil when ctx
-// ends, and an error only when it cannot start.
+// Run publishes due posts and syncs until ctx ends, while it holds the
+// sender lease; until it does, it tries to take it every half LeaseTTL.
+// Each time it takes the lease from no one or from a holder that died, it
+// first settles the deliveries left unfinished, then applies the missed
+// policy. An outcome being written when ctx ends is still written, and the
+// lease is released. Run returns nil when ctx ends, and an error only when
+// it cannot start.
 func (s *Scheduler) Run(ctx context.Context) error {
 	if s.st == nil {
 		return errors.New("scheduler: no store")
@@ -184,11 +233,33 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		<-forwarded
 	}()
 
-	// Until processes take a lease to send, the one running is the sender.
-	s.setStatus(func(st *Status) { st.Running, st.Sender = true, true })
-	for !s.startup(ctx) {
-		if !s.sleep(ctx, s.backoff(s.storeFailures)) {
-			return nil
+	s.setStatus(func(st *Status) { st.Running = true })
+	synced := make(chan struct{})
+	go func() {
+		defer close(synced)
+		s.syncLoop(ctx)
+	}()
+	defer func() { <-synced }()
+
+	for ctx.Err() == nil {
+		t := s.acquire(ctx)
+		if t == nil {
+			break
+		}
+		s.publish(t)
+		s.endTenure(ctx)
+	}
+	return nil
+}
+
+// publish sends due posts for as long as tenure t lasts.
+func (s *Scheduler) publish(t *tenure) {
+	ctx := t.ctx
+	if t.fresh {
+		for !s.startup(ctx) {
+			if !s.sleep(ctx, s.backoff(s.storeFailures)) {
+				return
+			}
 		}
 	}
 	for ctx.Err() == nil {
@@ -210,7 +281,6 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		}
 		s.sleep(ctx, wait)
 	}
-	return nil
 }
 
 // sleep waits for d (forever when d < 0), a Wake or the end of ctx, and
@@ -236,9 +306,11 @@ func (s *Scheduler) sleep(ctx context.Context, d time.Duration) bool {
 // nothing is sent before the missed policy has been applied.
 func (s *Scheduler) startup(ctx context.Context) bool {
 	start := s.o.Now()
-	n, err := s.st.ResetInFlight(ctx)
+	n, err := s.st.ResetInFlight(ctx, s.hold, start)
 	if err != nil {
-		s.storeError("resetting deliveries left in flight", err)
+		if !s.leaseError(ctx, err) {
+			s.storeError("resetting deliveries left in flight", err)
+		}
 		return false
 	}
 	if n > 0 {
@@ -319,9 +391,9 @@ func (s *Scheduler) refreshNext(ctx context.Context) (time.Time, bool) {
 // due time, for the missed policy to judge. It reports whether it claimed
 // the delivery.
 func (s *Scheduler) deliver(ctx context.Context, d store.DueDelivery, atStartup bool) bool {
-	claimed, err := s.st.ClaimDelivery(ctx, d.ID, s.o.Now())
+	claimed, err := s.claim(ctx, d.ID)
 	if err != nil {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && !s.leaseError(ctx, err) {
 			s.storeError(fmt.Sprintf("claiming delivery %d", d.ID), err)
 		}
 		return false
@@ -337,7 +409,7 @@ func (s *Scheduler) deliver(ctx context.Context, d store.DueDelivery, atStartup 
 		if d.State == store.DeliveryUnknown {
 			reason += "; it may have gone out before crier stopped"
 		}
-		s.fail(ctx, d, reason, false)
+		s.fail(ctx, d, reason)
 		return true
 	}
 	post := platformPost(d)
@@ -421,14 +493,19 @@ func (s *Scheduler) settleError(ctx context.Context, d store.DueDelivery, attemp
 	errors.As(err, &pe)
 	switch platforms.ClassOf(err) {
 	case platforms.Permanent:
-		s.fail(ctx, d, reason, pe != nil && pe.Reauth)
+		if pe != nil && pe.Reauth {
+			s.waitForReauth(ctx, d, reason, stillUnknown)
+			return
+		}
+		s.fail(ctx, d, reason)
 		return
 	case platforms.UnknownOutcome:
 		reason = "may have gone out, will check: " + reason
 		stillUnknown = true
 	}
 	retryAt := s.retryAt(attempt)
-	if pe != nil && pe.Class == platforms.RateLimited && pe.RetryAt.After(s.o.Now()) {
+	rateLimited := pe != nil && pe.Class == platforms.RateLimited && pe.RetryAt.After(s.o.Now())
+	if rateLimited {
 		retryAt = roundUpMS(pe.RetryAt)
 	}
 	ok := s.write(ctx, d, "scheduling a retry", func(ctx context.Context) error {
@@ -440,6 +517,18 @@ func (s *Scheduler) settleError(ctx context.Context, d store.DueDelivery, attemp
 	if !ok {
 		return
 	}
+	if rateLimited {
+		// The limit is the account's, not the post's: the rest of its queue
+		// waits too instead of hitting the same wall one post at a time.
+		var n int
+		if s.write(ctx, d, "pacing the account's queue", func(ctx context.Context) (err error) {
+			n, err = s.st.PaceAccount(ctx, d.AccountID, retryAt)
+			return err
+		}) && n > 0 {
+			s.log.Printf("scheduler: %s is rate-limited: %d more deliveries wait until %s",
+				d.Handle, n, retryAt.Format(time.RFC3339))
+		}
+	}
 	s.log.Printf("scheduler: delivery %d of post %d to %s: attempt %d: %s; next try at %s",
 		d.ID, d.PostID, d.Handle, attempt, reason, retryAt.Format(time.RFC3339))
 	s.setStatus(func(st *Status) { st.LastError = reason })
@@ -447,15 +536,31 @@ func (s *Scheduler) settleError(ctx context.Context, d store.DueDelivery, attemp
 		Err: reason, RetryAt: retryAt})
 }
 
-func (s *Scheduler) fail(ctx context.Context, d store.DueDelivery, reason string, reauth bool) {
-	if !s.write(ctx, d, "recording a failure", func(ctx context.Context) error {
-		if err := s.st.MarkFailed(ctx, d.ID, reason); err != nil {
+// waitForReauth handles a refusal of the account's credentials: the account
+// is flagged, and the delivery goes back to the queue (at its due time, or
+// still unknown when it was), where it and the rest of the account's queue
+// wait until the user signs in again and the flag is cleared.
+func (s *Scheduler) waitForReauth(ctx context.Context, d store.DueDelivery, reason string, stillUnknown bool) {
+	reason = fmt.Sprintf("sign in to %s again: %s", d.Handle, reason)
+	if !s.write(ctx, d, "flagging the account for signing in again", func(ctx context.Context) error {
+		if err := s.st.SetNeedsReauth(ctx, d.AccountID, true); err != nil {
 			return err
 		}
-		if reauth {
-			return s.st.SetNeedsReauth(ctx, d.AccountID, true)
+		if stillUnknown {
+			return s.st.MarkUnknown(ctx, d.ID, reason, time.Time{})
 		}
-		return nil
+		return s.st.MarkRetry(ctx, d.ID, reason, time.Time{})
+	}) {
+		return
+	}
+	s.log.Printf("scheduler: %s refused its credentials; its posts wait until it is signed in again: %s", d.Handle, reason)
+	s.setStatus(func(st *Status) { st.LastError = reason })
+	s.emit(Event{Kind: EventNeedsReauth, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, Err: reason})
+}
+
+func (s *Scheduler) fail(ctx context.Context, d store.DueDelivery, reason string) {
+	if !s.write(ctx, d, "recording a failure", func(ctx context.Context) error {
+		return s.st.MarkFailed(ctx, d.ID, reason)
 	}) {
 		return
 	}

@@ -136,6 +136,20 @@ func (h *harness) waitEvent(kind EventKind, delivery int64, unwanted ...EventKin
 	}
 }
 
+// waitStatus waits until the scheduler's status satisfies ok.
+func (h *harness) waitStatus(what string, ok func(Status) bool) {
+	h.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !ok(h.sched.Status()) {
+		select {
+		case <-h.events:
+		case <-time.After(time.Millisecond):
+		case <-deadline:
+			h.t.Fatalf("status %+v, want %s", h.sched.Status(), what)
+		}
+	}
+}
+
 func (h *harness) delivery(id int64) store.Delivery {
 	h.t.Helper()
 	d, err := h.st.Delivery(context.Background(), id)
@@ -333,15 +347,38 @@ func TestPermanentErrorFailsWithTheServersReason(t *testing.T) {
 		t.Fatalf("post = %s, want failed", s)
 	}
 
+	// A revoked token is not the post's fault: the account is flagged and
+	// its posts wait, neither failed nor retried, until it signs in again.
+	_, d3 := h.queue(store.Post{Body: "three"}, t0.Add(2*time.Second))
 	h.clock.waitTimer(t, t0.Add(time.Second))
 	h.clock.Set(t0.Add(time.Second))
-	h.waitEvent(EventFailed, d2.ID, EventSent, EventRetrying)
+	e = h.waitEvent(EventNeedsReauth, d2.ID, EventSent, EventRetrying, EventFailed)
+	if !strings.Contains(e.Err, "sign in to bakery again: The access token was revoked (HTTP 401)") {
+		t.Fatalf("reauth event = %+v", e)
+	}
 	a, err := h.st.Account(context.Background(), h.acct)
 	if err != nil || !a.NeedsReauth {
 		t.Fatalf("account after a revoked token = %+v, %v, want needs reauth", a, err)
 	}
-	if len(h.received()) != 0 {
-		t.Fatal("a refused post was recorded")
+	if got := h.delivery(d2.ID); got.State != store.DeliveryQueued || !got.NextAttemptAt.IsZero() {
+		t.Fatalf("delivery of the account needing reauth = %+v, want queued at its due time", got)
+	}
+	// Nothing of the account is due: the scheduler sleeps until woken.
+	h.waitStatus("nothing next while the account needs reauth", func(st Status) bool { return st.NextDueAt.IsZero() })
+	h.clock.Set(t0.Add(time.Hour))
+	if len(h.received()) != 0 || h.delivery(d3.ID).State != store.DeliveryQueued {
+		t.Fatal("a post of an account needing reauth went out")
+	}
+
+	// The user signs in again; the UI clears the flag and wakes the scheduler.
+	if err := h.st.SetNeedsReauth(context.Background(), h.acct, false); err != nil {
+		t.Fatal(err)
+	}
+	h.sched.Wake()
+	h.waitEvent(EventSent, d2.ID, EventFailed, EventNeedsReauth)
+	h.waitEvent(EventSent, d3.ID, EventFailed, EventNeedsReauth)
+	if got := h.received(); len(got) != 2 {
+		t.Fatalf("received %+v, want the two waiting posts", got)
 	}
 }
 

@@ -13,7 +13,9 @@ import (
 // A delivery moves queued -> sending -> sent | failed | queued (retry) |
 // unknown. Only the process that claimed a delivery (queued or unknown ->
 // sending) writes its outcome, and every outcome is written in the same
-// transaction as the post's roll-up state.
+// transaction as the post's roll-up state. A queued delivery that came due
+// while crier was closed may be held back as missed; the user then sends it
+// (queued again) or drops it (dropped, final).
 
 // ErrNotSending is returned when an outcome is written for a delivery that is
 // no longer in the state the writer expected: it was not claimed by this
@@ -47,6 +49,11 @@ const threadReady = `(p.thread_parent IS NULL
 	OR EXISTS (SELECT 1 FROM deliveries pd
 	           WHERE pd.post_id = p.thread_parent AND pd.account_id = d.account_id AND pd.state = 'sent'))`
 
+// accountReady holds back the deliveries of an account whose credentials the
+// network refused: they wait for the user to sign in again rather than fail
+// one by one.
+const accountReady = "a.needs_reauth = 0"
+
 // pending repeats the WHERE clause of the deliveries_pending and
 // deliveries_next partial indexes word for word, which is what lets SQLite
 // use them.
@@ -54,8 +61,9 @@ const pending = "d.state IN ('queued', 'unknown')"
 
 const nextDueQuery = `
 	SELECT ` + nextAt + `, d.id, d.post_id
-	FROM deliveries d INDEXED BY deliveries_next JOIN posts p ON p.id = d.post_id
-	WHERE ` + pending + ` AND ` + threadReady + `
+	FROM deliveries d INDEXED BY deliveries_next
+	JOIN posts p ON p.id = d.post_id JOIN accounts a ON a.id = d.account_id
+	WHERE ` + pending + ` AND ` + accountReady + ` AND ` + threadReady + `
 	ORDER BY ` + nextAt + `, d.id LIMIT 1`
 
 const dueCols = `
@@ -69,7 +77,7 @@ const dueJoins = `
 
 const dueQuery = `SELECT ` + dueCols + `
 	FROM deliveries d INDEXED BY deliveries_next` + dueJoins + `
-	WHERE ` + pending + ` AND ` + nextAt + ` <= ? AND ` + threadReady + `
+	WHERE ` + pending + ` AND ` + nextAt + ` <= ? AND ` + accountReady + ` AND ` + threadReady + `
 	ORDER BY ` + nextAt + `, d.id LIMIT ?`
 
 const unknownQuery = `SELECT ` + dueCols + `
@@ -79,7 +87,14 @@ const unknownQuery = `SELECT ` + dueCols + `
 
 const claimQuery = `
 	UPDATE deliveries AS d SET state = 'sending', attempts = attempts + 1
-	WHERE d.id = ? AND ` + pending + ` AND ` + nextAt + ` <= ?`
+	WHERE d.id = ? AND ` + pending + ` AND ` + nextAt + ` <= ?
+	  AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = d.account_id AND NOT ` + accountReady + `)`
+
+// paceQuery holds an account's pending deliveries back until a time. The
+// account_id and nextAt terms match the deliveries_account_next index.
+const paceQuery = `
+	UPDATE deliveries AS d SET next_attempt_at = ?
+	WHERE d.account_id = ? AND ` + pending + ` AND ` + nextAt + ` < ?`
 
 const missedQuery = `
 	UPDATE deliveries AS d SET state = 'missed', next_attempt_at = NULL
@@ -95,7 +110,8 @@ const reconcileNowQuery = `
 // NextDue reports the earliest time a pending delivery becomes sendable (its
 // due time, or the time its retry waits for) and which delivery that is. ok is
 // false when nothing is pending. Deliveries waiting for their thread parent
-// are left out until the parent has gone out.
+// are left out until the parent has gone out, and those of an account that
+// needs signing in again until it is signed in.
 func (s *Store) NextDue(ctx context.Context) (at time.Time, deliveryID, postID int64, ok bool, err error) {
 	var atMS int64
 	err = s.db.QueryRowContext(ctx, nextDueQuery).Scan(&atMS, &deliveryID, &postID)
@@ -228,11 +244,31 @@ func (s *Store) threadRefs(ctx context.Context, parent, account int64) (replyTo,
 // ClaimDelivery moves a pending delivery that is sendable at now to sending
 // and counts the attempt, in its own transaction, before anything goes to the
 // network. It reports false when the delivery is not (or no longer) pending
-// and due: another process claimed it, or the user moved or withdrew it. Of
-// two processes claiming the same delivery exactly one gets true.
+// and due: another process claimed it, the user moved or withdrew it, or its
+// account needs signing in again. Of two processes claiming the same
+// delivery exactly one gets true.
+//
+// The scheduler claims with ClaimDeliveryLeased; this form, which checks no
+// lease, is for tests and tools that stand in for one.
 func (s *Store) ClaimDelivery(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return s.claim(ctx, id, now, nil)
+}
+
+// ClaimDeliveryLeased is ClaimDelivery for the holder of a lease: it fails
+// with ErrLeaseLost, claiming nothing, unless hold's holder holds the lease
+// unexpired at now, checked in the claim's own transaction.
+func (s *Store) ClaimDeliveryLeased(ctx context.Context, id int64, now time.Time, hold LeaseHold) (bool, error) {
+	return s.claim(ctx, id, now, &hold)
+}
+
+func (s *Store) claim(ctx context.Context, id int64, now time.Time, hold *LeaseHold) (bool, error) {
 	var claimed bool
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if hold != nil {
+			if err := checkHold(ctx, tx, *hold, now); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, claimQuery, id, ms(now))
 		if err != nil {
 			return err
@@ -292,17 +328,19 @@ func (s *Store) MarkUnknown(ctx context.Context, id int64, errText string, recon
 		"state = 'unknown', next_attempt_at = ?, last_error = ?", nullMS(reconcileAt), errText)
 }
 
-// ResetInFlight is run once when the scheduler starts: deliveries left in
-// sending by a crash become unknown, and every unknown delivery is made due at
-// once so it is reconciled before the queue moves on. It returns how many
-// were left in sending.
-//
-// Until processes take a lease to send, a second crier starting while another
-// is sending would reset that one's in-flight rows too; the idempotency key
-// and the reconcile are what keep that from posting twice.
-func (s *Store) ResetInFlight(ctx context.Context) (int, error) {
+// ResetInFlight is run by a process that has just taken the lease hold
+// names, before it sends anything: deliveries left in sending by a holder that
+// died become unknown, and every unknown delivery is made due at once so it is
+// reconciled before the queue moves on. It returns how many were left in
+// sending. It fails with ErrLeaseLost unless hold's holder holds the lease
+// at now: a row in sending is only abandoned when nobody else may still be
+// sending it.
+func (s *Store) ResetInFlight(ctx context.Context, hold LeaseHold, now time.Time) (int, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkHold(ctx, tx, hold, now); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, resetSendingQuery)
 		if err != nil {
 			return err
@@ -354,6 +392,51 @@ func (s *Store) MarkMissedBefore(ctx context.Context, cutoff time.Time) ([]int64
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids, nil
+}
+
+// PaceAccount holds every pending delivery of an account back until until
+// (a rate limit's reset time), leaving later ones as they are, and returns
+// how many it moved. Their due times stay, so the calendar still shows when
+// they were meant to go out.
+func (s *Store) PaceAccount(ctx context.Context, accountID int64, until time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, paceQuery, ms(until), accountID, ms(until))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// DropMissed is the user's choice not to send a post's missed deliveries:
+// they become dropped, for good. When part of the post went out, it then
+// reads as sent; when none of it did, it goes back to the drafts, unchanged,
+// to be queued again or deleted.
+func (s *Store) DropMissed(ctx context.Context, postID int64, now time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			"UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL WHERE post_id = ? AND state = 'missed'", postID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("post %d has no missed delivery to drop", postID)
+		}
+		var live int
+		if err := tx.QueryRowContext(ctx,
+			"SELECT count(*) FROM deliveries WHERE post_id = ? AND state <> 'dropped'", postID).Scan(&live); err != nil {
+			return err
+		}
+		if live > 0 {
+			return rollUpPost(ctx, tx, postID)
+		}
+		// Nothing of it went out or is on its way: a draft has no
+		// deliveries, so queueing it again starts afresh.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM deliveries WHERE post_id = ?", postID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?", ms(now), postID)
+		return err
+	})
 }
 
 // SendMissedNow queues a post's missed deliveries again, due at now.

@@ -371,7 +371,23 @@ func TestResetInFlightAndUnknownDeliveries(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n, err := st.ResetInFlight(ctx)
+	// Only the holder of the sender lease may abandon rows in sending.
+	dead := LeaseHolder{ID: "dead", Host: "h", PID: 1}
+	if _, _, err := st.AcquireLease(ctx, SenderLease, dead, schedT0.Add(-time.Hour), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	me := LeaseHolder{ID: "me", Host: "h", PID: 2}
+	hold := LeaseHold{Name: SenderLease, HolderID: me.ID}
+	if _, err := st.ResetInFlight(ctx, hold, schedT0); !errors.Is(err, ErrLeaseLost) {
+		t.Fatalf("ResetInFlight without the lease = %v, want ErrLeaseLost", err)
+	}
+	if d, _ := st.Delivery(ctx, ds1[0].ID); d.State != DeliverySending {
+		t.Fatalf("ResetInFlight without the lease changed a row to %s", d.State)
+	}
+	if got, _, err := st.AcquireLease(ctx, SenderLease, me, schedT0, time.Minute); !got || err != nil {
+		t.Fatal(got, err)
+	}
+	n, err := st.ResetInFlight(ctx, hold, schedT0)
 	if err != nil || n != 1 {
 		t.Fatalf("ResetInFlight = %d, %v, want 1", n, err)
 	}
@@ -390,7 +406,7 @@ func TestResetInFlightAndUnknownDeliveries(t *testing.T) {
 	if d, _ := st.Delivery(ctx, ds3[0].ID); d.State != DeliveryQueued {
 		t.Fatalf("a queued delivery became %s", d.State)
 	}
-	if n, _ := st.ResetInFlight(ctx); n != 0 {
+	if n, _ := st.ResetInFlight(ctx, hold, schedT0); n != 0 {
 		t.Fatalf("second ResetInFlight = %d, want 0", n)
 	}
 }
@@ -458,6 +474,9 @@ func TestDeliveryQueriesUseIndexes(t *testing.T) {
 		{"MarkMissedBefore", missedQuery, "deliveries_pending (state=? AND due_at<?)"},
 		{"ResetInFlight sending", resetSendingQuery, "deliveries_sending"},
 		{"ResetInFlight unknown", reconcileNowQuery, "deliveries_pending (state=?)"},
+		{"PaceAccount", paceQuery, "deliveries_account_next (account_id=? AND <expr><?)"},
+		{"DeliveriesForMetrics", metricsDueQuery, "deliveries_account_sent (account_id=? AND sent_at>?)"},
+		{"LastFollowersAt", lastFollowersQuery, "PRIMARY KEY"},
 	} {
 		args := make([]any, strings.Count(c.query, "?"))
 		for i := range args {
@@ -551,5 +570,130 @@ func BenchmarkDueDeliveries(b *testing.B) {
 		if err != nil || len(ds) != 16 {
 			b.Fatal(len(ds), err)
 		}
+	}
+}
+
+func TestDropMissed(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	m := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
+	b := mustAccount(t, st, PlatformBluesky, "shop.bsky.social")
+	// One post went out on Mastodon before crier stopped; its Bluesky copy
+	// and a second post were missed.
+	half, halfDs := queueTestPost(t, st, Post{Body: "half sent", Targets: targets(m, b)}, schedT0.Add(-2*time.Hour))
+	whole, wholeDs := queueTestPost(t, st, Post{Body: "all missed", Targets: targets(m, b)}, schedT0.Add(-2*time.Hour))
+	mustClaim(t, st, halfDs[0].ID, schedT0.Add(-2*time.Hour))
+	if err := st.MarkSent(ctx, halfDs[0].ID, RemoteRef{ID: "1"}, "https://example.social/1", schedT0.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.MarkMissedBefore(ctx, schedT0.Add(-15*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if s := postState(t, st, half); s != PostMissed {
+		t.Fatalf("half-sent post = %s, want missed", s)
+	}
+
+	now := schedT0.Add(time.Minute)
+	if err := st.DropMissed(ctx, half, now); err != nil {
+		t.Fatal(err)
+	}
+	if s := postState(t, st, half); s != PostSent {
+		t.Fatalf("half-sent post after dropping the rest = %s, want sent (not missed)", s)
+	}
+	if d, _ := st.Delivery(ctx, halfDs[1].ID); d.State != DeliveryDropped {
+		t.Fatalf("dropped delivery = %s", d.State)
+	}
+	if d, _ := st.Delivery(ctx, halfDs[0].ID); d.State != DeliverySent {
+		t.Fatalf("the sent delivery became %s", d.State)
+	}
+	// Dropped is final: not due, not missed again, not sent now.
+	if ds, _ := st.DueDeliveries(ctx, now.Add(time.Hour), 10); len(ds) != 0 {
+		t.Fatalf("due after a drop: %v", dueIDs(ds))
+	}
+	if err := st.SendMissedNow(ctx, half, now); err == nil {
+		t.Fatal("send-now of a dropped delivery: no error")
+	}
+	if err := st.DropMissed(ctx, half, now); err == nil {
+		t.Fatal("dropping twice: no error")
+	}
+
+	// None of it went out: the post goes back to the drafts and can be
+	// queued again.
+	if err := st.DropMissed(ctx, whole, now); err != nil {
+		t.Fatal(err)
+	}
+	if s := postState(t, st, whole); s != PostDraft {
+		t.Fatalf("all-missed post after a drop = %s, want draft", s)
+	}
+	if ds, _ := st.PostDeliveries(ctx, whole); len(ds) != 0 {
+		t.Fatalf("a draft kept deliveries: %+v", ds)
+	}
+	if _, err := st.Delivery(ctx, wholeDs[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("old delivery = %v", err)
+	}
+	if err := st.QueuePost(ctx, whole, now.Add(time.Hour), "UTC", now); err != nil {
+		t.Fatalf("queueing the dropped post again: %v", err)
+	}
+}
+
+func TestPaceAccountHoldsItsQueueBack(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	m := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
+	b := mustAccount(t, st, PlatformBluesky, "shop.bsky.social")
+	_, d1 := queueTestPost(t, st, Post{Body: "now", Targets: targets(m, b)}, schedT0)
+	_, d2 := queueTestPost(t, st, Post{Body: "in a minute", Targets: targets(m)}, schedT0.Add(time.Minute))
+	_, d3 := queueTestPost(t, st, Post{Body: "tomorrow", Targets: targets(m)}, schedT0.Add(24*time.Hour))
+
+	until := schedT0.Add(5 * time.Minute)
+	n, err := st.PaceAccount(ctx, m, until)
+	if err != nil || n != 2 {
+		t.Fatalf("PaceAccount = %d, %v, want the two due before %v", n, err, until)
+	}
+	for _, c := range []struct {
+		id   int64
+		next time.Time
+	}{{d1[0].ID, until}, {d2[0].ID, until}, {d3[0].ID, time.Time{}}, {d1[1].ID, time.Time{}}} {
+		d, _ := st.Delivery(ctx, c.id)
+		if !d.NextAttemptAt.Equal(c.next) || d.State != DeliveryQueued {
+			t.Errorf("delivery %d: next attempt %v, want %v", c.id, d.NextAttemptAt, c.next)
+		}
+	}
+	// The other account's copy is not held back.
+	if ds, _ := st.DueDeliveries(ctx, schedT0.Add(2*time.Minute), 10); dueIDs(ds) != fmt.Sprint(d1[1].ID) {
+		t.Fatalf("due during the pause = %s, want only the other account's", dueIDs(ds))
+	}
+	if ds, _ := st.DueDeliveries(ctx, until, 10); len(ds) != 3 {
+		t.Fatalf("due at the reset = %s", dueIDs(ds))
+	}
+}
+
+func TestAccountNeedingReauthWaits(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	m := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
+	b := mustAccount(t, st, PlatformBluesky, "shop.bsky.social")
+	_, ds := queueTestPost(t, st, Post{Body: "x", Targets: targets(m, b)}, schedT0)
+	if err := st.SetNeedsReauth(ctx, m, true); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := st.DueDeliveries(ctx, schedT0, 10); dueIDs(due) != fmt.Sprint(ds[1].ID) {
+		t.Fatalf("due = %s, want only the signed-in account's", dueIDs(due))
+	}
+	if _, id, _, ok, _ := st.NextDue(ctx); !ok || id != ds[1].ID {
+		t.Fatalf("next due = %d", id)
+	}
+	mustClaim(t, st, ds[1].ID, schedT0)
+	if err := st.MarkSent(ctx, ds[1].ID, RemoteRef{ID: "r"}, "", schedT0); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, ok, _ := st.NextDue(ctx); ok {
+		t.Fatal("a delivery of an account needing reauth is next due")
+	}
+	if err := st.SetNeedsReauth(ctx, m, false); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := st.DueDeliveries(ctx, schedT0, 10); dueIDs(due) != fmt.Sprint(ds[0].ID) {
+		t.Fatalf("due after signing in = %s", dueIDs(due))
 	}
 }

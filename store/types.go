@@ -70,6 +70,7 @@ const (
 	DeliveryFailed  DeliveryState = "failed"
 	DeliveryUnknown DeliveryState = "unknown"
 	DeliveryMissed  DeliveryState = "missed"
+	DeliveryDropped DeliveryState = "dropped" // missed, and the user chose not to send it
 )
 
 // Delivery is one post sent (or to be sent) to one account.

@@ -78,7 +78,7 @@ CREATE TABLE deliveries (
     post_id         INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
     account_id      INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     state           TEXT    NOT NULL DEFAULT 'queued'
-                    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'unknown', 'missed')),
+                    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'unknown', 'missed', 'dropped')),
     due_at          INTEGER NOT NULL,
     next_attempt_at INTEGER,                  -- set after a retryable failure
     attempts        INTEGER NOT NULL DEFAULT 0,
@@ -102,6 +102,9 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_pending ON deliveries (state, due_at) WHERE state IN ('queued', 'unknown');
 CREATE INDEX deliveries_next ON deliveries (coalesce(next_attempt_at, due_at), id) WHERE state IN ('queued', 'unknown');
 CREATE INDEX deliveries_sending ON deliveries (id) WHERE state = 'sending';
+-- After a rate limit, the rest of that account's queue waits until the retry time.
+CREATE INDEX deliveries_account_next ON deliveries (account_id, coalesce(next_attempt_at, due_at))
+    WHERE state IN ('queued', 'unknown');
 -- The KPI pane: what did an account publish in a window, and how did it do?
 -- engagement is in the index so counting, summing and ranking a month of
 -- posts never reads the rows.
@@ -165,6 +168,19 @@ CREATE TABLE sync_cursors (
     cursor     TEXT    NOT NULL DEFAULT '',
     synced_at  INTEGER,
     PRIMARY KEY (account_id, stream)
+) WITHOUT ROWID;
+
+-- Who may do a job only one crier process may do at a time ("sender": publish
+-- and sync). A holder renews expires_at while it lives; once it has passed,
+-- another process may take the lease over.
+CREATE TABLE leases (
+    name         TEXT    PRIMARY KEY,
+    holder       TEXT    NOT NULL,  -- a random id per running process
+    host         TEXT    NOT NULL DEFAULT '',
+    pid          INTEGER NOT NULL DEFAULT 0,
+    acquired_at  INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
 ) WITHOUT ROWID;
 
 -- What the offline sandbox network was sent. Kept apart from deliveries so a

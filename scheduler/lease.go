@@ -1,0 +1,219 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/crier-app/crier/store"
+)
+
+// tenure is one stretch of holding the sender lease. Its context ends when
+// Run's does or the lease is (or may be) lost, which stops sending at once:
+// calls in flight are cancelled and nothing more is claimed.
+type tenure struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	// fresh: the lease was taken from no one or from another holder, so
+	// what was left in flight must be settled before sending.
+	fresh bool
+	beat  chan struct{} // closed when the heartbeat has stopped
+
+	mu      sync.Mutex
+	expires time.Time // as last written by this process
+	reason  string    // why the tenure ended, when it was lost
+}
+
+func (t *tenure) setExpires(at time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.expires = at
+}
+
+func (t *tenure) expiresAt() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.expires
+}
+
+// lose ends the tenure because the lease is gone, or may be.
+func (t *tenure) lose(reason string) {
+	t.mu.Lock()
+	if t.reason == "" {
+		t.reason = reason
+	}
+	t.mu.Unlock()
+	t.cancel()
+}
+
+func (t *tenure) lostReason() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.reason
+}
+
+// acquire takes the sender lease, trying every half LeaseTTL while another
+// process holds it, and starts the heartbeat. It returns nil when ctx ends
+// first.
+func (s *Scheduler) acquire(ctx context.Context) *tenure {
+	ttl := s.o.LeaseTTL
+	for ctx.Err() == nil {
+		now := s.o.Now()
+		got, info, err := s.st.AcquireLease(ctx, store.SenderLease, s.o.Holder, now, ttl)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.log.Printf("scheduler: database: taking the sender lease: %v", err)
+			s.setStatus(func(st *Status) {
+				st.Sender, st.LastError = false, "database: taking the sender lease: "+err.Error()
+			})
+		case got:
+			t := &tenure{fresh: !info.AcquiredAt.Equal(s.acquiredAt), beat: make(chan struct{}), expires: info.ExpiresAt}
+			t.ctx, t.cancel = context.WithCancel(ctx)
+			s.acquiredAt = info.AcquiredAt
+			s.tenure = t
+			go func() {
+				defer close(t.beat)
+				s.heartbeat(t)
+			}()
+			if t.fresh {
+				s.log.Printf("scheduler: this crier (%s) sends", s.o.Holder)
+			}
+			s.setStatus(func(st *Status) { st.Sender, st.Holder = true, "" })
+			s.kickSync()
+			return t
+		case s.holderGone(info):
+			// Its process died on this machine (killed, crashed): no
+			// need to wait for its lease to run out.
+			s.log.Printf("scheduler: %s is gone; taking over its lease", info.LeaseHolder)
+			if took, _, err := s.st.TakeOverLease(ctx, store.SenderLease, s.o.Holder, info.ID, now, ttl); err == nil && took {
+				continue
+			}
+			s.setStatus(func(st *Status) { st.Sender, st.Holder = false, info.String() })
+		default:
+			holder := info.String()
+			s.setStatus(func(st *Status) { st.Sender, st.Holder = false, holder })
+			// What is next is still worth showing, though someone else sends it.
+			s.refreshNext(ctx)
+		}
+		s.sleep(ctx, ttl/2)
+	}
+	return nil
+}
+
+// endTenure stops the heartbeat after a tenure's context ended. When Run is
+// ending, the lease is released so another crier can take over at once;
+// when the lease was lost, the status says so.
+func (s *Scheduler) endTenure(ctx context.Context) {
+	t := s.tenure
+	s.tenure = nil
+	t.cancel()
+	<-t.beat
+	if ctx.Err() != nil {
+		if s.abandon {
+			return
+		}
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+		defer cancel()
+		if err := s.st.ReleaseLease(wctx, s.hold); err != nil {
+			s.log.Printf("scheduler: database: releasing the sender lease (it expires by itself): %v", err)
+		}
+		return
+	}
+	reason := t.lostReason()
+	s.log.Printf("scheduler: stopped sending: %s", reason)
+	s.setStatus(func(st *Status) { st.Sender, st.LastError = false, "stopped sending: "+reason })
+}
+
+// heartbeat renews the lease every third of LeaseTTL until the tenure ends.
+// When renewing fails it tries more often, and gives the tenure up before
+// the lease could expire: past that, another crier may take over.
+func (s *Scheduler) heartbeat(t *tenure) {
+	ttl := s.o.LeaseTTL
+	next := s.o.Now().Add(ttl / 3)
+	// The next beat is timed from this one, not from when its write
+	// returned, so a slow database doesn't stretch the gaps.
+	for s.pause(t.ctx, max(0, next.Sub(s.o.Now()))) {
+		now := s.o.Now()
+		info, err := s.st.RenewLease(t.ctx, s.hold, now, ttl)
+		next = now.Add(ttl / 3)
+		switch {
+		case err == nil:
+			t.setExpires(info.ExpiresAt)
+		case t.ctx.Err() != nil:
+			return
+		case errors.Is(err, store.ErrLeaseLost):
+			t.lose(s.holderNow(t.ctx) + " took over the lease")
+			return
+		default:
+			s.log.Printf("scheduler: database: renewing the sender lease: %v", err)
+			if !now.Add(ttl / 6).Before(t.expiresAt()) {
+				t.lose("could not renew the sender lease: " + err.Error())
+				return
+			}
+			next = now.Add(ttl / 10)
+		}
+	}
+}
+
+// holderGone reports whether the lease's holder ran on this machine and
+// its process no longer exists. A pid reused since by another process reads
+// as alive, which only means waiting for the lease to expire.
+func (s *Scheduler) holderGone(info store.LeaseInfo) bool {
+	return info.Host == s.o.Holder.Host && info.PID > 0 && info.PID != s.o.Holder.PID && !processAlive(info.PID)
+}
+
+// holderNow names whoever holds the lease now, for messages.
+func (s *Scheduler) holderNow(ctx context.Context) string {
+	info, ok, err := s.st.Lease(context.WithoutCancel(ctx), store.SenderLease)
+	if err != nil || !ok {
+		return "another crier"
+	}
+	return info.String()
+}
+
+// claim claims a delivery under the lease. The lease may read as expired
+// though nobody took it (the computer was suspended, the heartbeat is
+// late): then it is renewed and the claim tried once more.
+func (s *Scheduler) claim(ctx context.Context, id int64) (bool, error) {
+	claimed, err := s.st.ClaimDeliveryLeased(ctx, id, s.o.Now(), s.hold)
+	if !errors.Is(err, store.ErrLeaseLost) {
+		return claimed, err
+	}
+	info, rerr := s.st.RenewLease(ctx, s.hold, s.o.Now(), s.o.LeaseTTL)
+	if rerr != nil {
+		return false, err
+	}
+	if t := s.tenure; t != nil {
+		t.setExpires(info.ExpiresAt)
+	}
+	return s.st.ClaimDeliveryLeased(ctx, id, s.o.Now(), s.hold)
+}
+
+// leaseError ends the tenure when err says the lease is lost, and reports
+// whether it did.
+func (s *Scheduler) leaseError(ctx context.Context, err error) bool {
+	if !errors.Is(err, store.ErrLeaseLost) {
+		return false
+	}
+	if t := s.tenure; t != nil {
+		t.lose(s.holderNow(ctx) + " took over the lease")
+	}
+	return true
+}
+
+// pause waits for d or the end of ctx, and reports whether ctx is still
+// live. Unlike sleep it leaves Wake calls to the publishing loop.
+func (s *Scheduler) pause(ctx context.Context, d time.Duration) bool {
+	fire, stop := s.o.NewTimer(d)
+	defer stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-fire:
+		return true
+	}
+}

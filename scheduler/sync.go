@@ -1,0 +1,417 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/store"
+)
+
+const (
+	// maxSyncBackoff caps the wait after an account's sync failed again
+	// and again.
+	maxSyncBackoff = 30 * time.Minute
+	// followersEvery is how often an account's follower count is recorded.
+	followersEvery = 6 * time.Hour
+	// metricsBatch bounds the posts whose counters one sync reads per
+	// account; the youngest go first and the rest wait for the next sync.
+	metricsBatch = 200
+)
+
+// accountSync is what the sync loop remembers about one account.
+type accountSync struct {
+	failures   int
+	retryAt    time.Time // no interval sync before this, after errors
+	noMessages bool      // the network refused direct messages for good
+	followers  time.Time // when the follower count was last recorded
+	loaded     bool      // followers was read from the store
+}
+
+// SyncNow asks for a sync of every account at once, whether or not this
+// process holds the sender lease and whatever backoff an account is in. It
+// never blocks; a request made while one is pending is merged with it.
+func (s *Scheduler) SyncNow() {
+	select {
+	case s.syncNow <- struct{}{}:
+	default:
+	}
+}
+
+// syncable reports whether any network can be synced at all.
+func (s *Scheduler) syncable() bool {
+	for _, n := range s.o.Networks {
+		if canSync(n) {
+			return true
+		}
+	}
+	return false
+}
+
+func canSync(n platforms.Network) bool {
+	_, notifier := n.(platforms.Notifier)
+	_, messenger := n.(platforms.DirectMessenger)
+	_, metrics := n.(platforms.MetricsReader)
+	return notifier || messenger || metrics
+}
+
+// kickSync starts an interval sync now (when this process has just become
+// the sender). It never blocks.
+func (s *Scheduler) kickSync() {
+	select {
+	case s.syncKick <- struct{}{}:
+	default:
+	}
+}
+
+// syncLoop syncs every SyncInterval while this process holds the sender
+// lease (so several open criers don't each pull the same data), as soon as
+// it takes the lease, and at once on SyncNow. It runs beside the publishing
+// loop and never holds it up.
+func (s *Scheduler) syncLoop(ctx context.Context) {
+	state := map[int64]*accountSync{}
+	periodic := s.syncable()
+	next := s.o.Now().Add(s.o.SyncInterval)
+	for {
+		var fire <-chan time.Time
+		stop := func() bool { return false }
+		if periodic {
+			fire, stop = s.o.NewTimer(min(max(0, next.Sub(s.o.Now())), s.o.MaxSleep))
+		}
+		onDemand := false
+		select {
+		case <-ctx.Done():
+			stop()
+			return
+		case <-s.syncNow:
+			stop()
+			onDemand = true
+		case <-s.syncKick:
+			stop()
+			if !periodic {
+				continue
+			}
+		case <-fire:
+			if s.o.Now().Before(next) {
+				continue // woke early to check the clock
+			}
+		}
+		if onDemand || s.Status().Sender {
+			s.syncRound(ctx, state, onDemand)
+		}
+		next = s.o.Now().Add(s.o.SyncInterval)
+	}
+}
+
+// syncRound syncs each account that has something to sync, isn't waiting
+// for a sign-in and (unless asked on demand) isn't backing off.
+func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync, onDemand bool) {
+	accounts, err := s.st.Accounts(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.syncError(0, fmt.Sprintf("database: reading accounts: %v", err), time.Time{})
+		}
+		return
+	}
+	added, synced := 0, 0
+	for _, a := range accounts {
+		net := s.o.Networks[a.ID]
+		if net == nil || !canSync(net) || a.NeedsReauth {
+			continue
+		}
+		as := state[a.ID]
+		if as == nil {
+			as = &accountSync{}
+			state[a.ID] = as
+		}
+		if !onDemand && s.o.Now().Before(as.retryAt) {
+			continue
+		}
+		n, err := s.syncAccount(ctx, a, net, as)
+		if ctx.Err() != nil {
+			return
+		}
+		added += n // what was stored before an error stays stored
+		if err != nil {
+			s.syncFailed(ctx, a, as, err)
+			continue
+		}
+		as.failures, as.retryAt = 0, time.Time{}
+		synced++
+	}
+	if synced == 0 {
+		return
+	}
+	now := s.o.Now()
+	s.setStatus(func(st *Status) { st.LastSync = now })
+	s.emit(Event{Kind: EventSynced, Count: added})
+}
+
+// syncFailed backs an account off after a failed sync: exponentially from
+// SyncInterval up to maxSyncBackoff, or until a rate limit lifts. An account
+// whose credentials were refused is flagged and left alone until the user
+// signs in again.
+func (s *Scheduler) syncFailed(ctx context.Context, a store.Account, as *accountSync, err error) {
+	as.failures++
+	wait := s.o.SyncInterval
+	for i := 1; i < as.failures && wait < maxSyncBackoff; i++ {
+		wait *= 2
+	}
+	wait = min(wait, maxSyncBackoff)
+	var pe *platforms.Error
+	errors.As(err, &pe)
+	if pe != nil && pe.Class == platforms.RateLimited && pe.RetryAt.Sub(s.o.Now()) > wait {
+		wait = pe.RetryAt.Sub(s.o.Now())
+	}
+	as.retryAt = s.o.Now().Add(wait)
+	msg := fmt.Sprintf("%s: %v", a.Handle, err)
+	if pe != nil && pe.Class == platforms.Permanent && pe.Reauth {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+		defer cancel()
+		if ferr := s.st.SetNeedsReauth(wctx, a.ID, true); ferr != nil {
+			msg += fmt.Sprintf(" (and the account could not be flagged: %v)", ferr)
+		}
+		msg += "; sign in again"
+		s.log.Printf("scheduler: sync %s", msg)
+		s.emit(Event{Kind: EventNeedsReauth, AccountID: a.ID, Err: msg})
+		return
+	}
+	s.log.Printf("scheduler: sync %s; next try at %s", msg, as.retryAt.Format(time.RFC3339))
+	s.syncError(a.ID, msg, as.retryAt)
+}
+
+func (s *Scheduler) syncError(account int64, msg string, retryAt time.Time) {
+	s.emit(Event{Kind: EventSyncError, AccountID: account, Err: msg, RetryAt: retryAt})
+}
+
+// syncAccount pulls what is new for one account and returns how many new
+// inbox items it stored.
+func (s *Scheduler) syncAccount(ctx context.Context, a store.Account, net platforms.Network, as *accountSync) (int, error) {
+	added := 0
+	// Direct messages first: a direct message that mentions the account
+	// comes as a notification too, and the first kind stored stays.
+	if m, ok := net.(platforms.DirectMessenger); ok && !as.noMessages {
+		got, err := s.syncMessages(ctx, a, m)
+		added += got
+		switch {
+		case err != nil && platforms.ClassOf(err) == platforms.Permanent:
+			// The network or the account has no direct messages for us
+			// (a missing scope, DMs switched off): say so once, in the
+			// log, and stop asking until crier restarts.
+			as.noMessages = true
+			s.log.Printf("scheduler: sync %s: direct messages are not available for this account, not asking again: %v",
+				a.Handle, err)
+		case err != nil:
+			return added, fmt.Errorf("direct messages: %w", err)
+		}
+	}
+	if n, ok := net.(platforms.Notifier); ok {
+		got, err := s.syncNotifications(ctx, a, n)
+		added += got
+		if err != nil {
+			return added, fmt.Errorf("notifications: %w", err)
+		}
+	}
+	if r, ok := net.(platforms.MetricsReader); ok {
+		if err := s.syncMetrics(ctx, a, r); err != nil {
+			return added, fmt.Errorf("post metrics: %w", err)
+		}
+		if err := s.syncFollowers(ctx, a, r, as); err != nil {
+			return added, fmt.Errorf("followers: %w", err)
+		}
+	}
+	return added, nil
+}
+
+func (s *Scheduler) syncNotifications(ctx context.Context, a store.Account, n platforms.Notifier) (int, error) {
+	cursor, err := s.st.SyncCursor(ctx, a.ID, store.StreamNotifications)
+	if err != nil {
+		return 0, dbError(err)
+	}
+	var ns []platforms.Notification
+	var next string
+	if err := s.call(ctx, "reading notifications", func(ctx context.Context) (err error) {
+		ns, next, err = n.Notifications(ctx, cursor)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	var items []store.InboxItem
+	for _, x := range ns {
+		if it, ok := inboxItem(a, x); ok {
+			items = append(items, it)
+		}
+	}
+	return s.storePull(ctx, a.ID, store.StreamNotifications, items, cursor, next)
+}
+
+func (s *Scheduler) syncMessages(ctx context.Context, a store.Account, m platforms.DirectMessenger) (int, error) {
+	cursor, err := s.st.SyncCursor(ctx, a.ID, store.StreamMessages)
+	if err != nil {
+		return 0, dbError(err)
+	}
+	var ms []platforms.Message
+	var next string
+	if err := s.call(ctx, "reading direct messages", func(ctx context.Context) (err error) {
+		ms, next, err = m.Messages(ctx, cursor)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	var items []store.InboxItem
+	for _, msg := range ms {
+		if msg.FromMe {
+			continue
+		}
+		items = append(items, store.InboxItem{
+			AccountID:       a.ID,
+			Platform:        a.Platform,
+			RemoteID:        msg.ID,
+			Kind:            store.KindDM,
+			AuthorHandle:    msg.Author.Handle,
+			AuthorName:      msg.Author.Name,
+			AuthorFollowers: msg.Author.Followers,
+			Body:            msg.Text,
+			ThreadRoot:      msg.ConversationID,
+			ReceivedAt:      msg.At,
+		})
+	}
+	return s.storePull(ctx, a.ID, store.StreamMessages, items, cursor, next)
+}
+
+// storePull stores what a pull brought, then moves the cursor past it.
+func (s *Scheduler) storePull(ctx context.Context, account int64, stream string, items []store.InboxItem, cursor, next string) (int, error) {
+	added := 0
+	if len(items) > 0 {
+		var err error
+		if added, err = s.st.AddInboxItems(ctx, items); err != nil {
+			return 0, dbError(err)
+		}
+	}
+	if next != cursor {
+		if err := s.st.SetSyncCursor(ctx, account, stream, next, s.o.Now()); err != nil {
+			return added, dbError(err)
+		}
+	}
+	return added, nil
+}
+
+// inboxItem turns a notification someone wrote (a mention, a reply, a
+// quote) into an inbox item; likes, reposts and follows are not.
+func inboxItem(a store.Account, n platforms.Notification) (store.InboxItem, bool) {
+	var kind store.InboxKind
+	switch n.Kind {
+	case platforms.NotifyMention:
+		kind = store.KindMention
+	case platforms.NotifyReply:
+		kind = store.KindReply
+	case platforms.NotifyQuote:
+		kind = store.KindQuote
+	default:
+		return store.InboxItem{}, false
+	}
+	p := n.Post
+	if p == nil || p.Ref.ID == "" {
+		return store.InboxItem{}, false
+	}
+	author := p.Author
+	if author.Handle == "" {
+		author = n.Author
+	}
+	it := store.InboxItem{
+		AccountID:       a.ID,
+		Platform:        a.Platform,
+		RemoteID:        p.Ref.ID,
+		Kind:            kind,
+		AuthorHandle:    author.Handle,
+		AuthorName:      author.Name,
+		AuthorFollowers: author.Followers,
+		Body:            p.Text,
+		URL:             p.URL,
+		ReceivedAt:      p.CreatedAt,
+	}
+	if it.ReceivedAt.IsZero() {
+		it.ReceivedAt = n.At
+	}
+	if p.ReplyTo != nil {
+		it.InReplyTo = p.ReplyTo.ID
+	}
+	// A quote answers our post without replying to it.
+	if kind == store.KindQuote && it.InReplyTo == "" && n.Subject != nil {
+		it.InReplyTo = n.Subject.ID
+	}
+	switch {
+	case p.Root != nil && p.Root.ID != "":
+		it.ThreadRoot = p.Root.ID
+	default:
+		// Mastodon names only the parent: the conversation is keyed by it.
+		it.ThreadRoot = it.InReplyTo
+	}
+	return it, true
+}
+
+// syncMetrics reads the counters of the account's posts that are due a
+// reading and stores them.
+func (s *Scheduler) syncMetrics(ctx context.Context, a store.Account, r platforms.MetricsReader) error {
+	now := s.o.Now()
+	targets, err := s.st.DeliveriesForMetrics(ctx, a.ID, now, metricsBatch)
+	if err != nil {
+		return dbError(err)
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	refs := make([]platforms.Ref, len(targets))
+	for i, t := range targets {
+		refs[i] = platforms.Ref{ID: t.Remote.ID, CID: t.Remote.CID}
+	}
+	var counts map[string]platforms.Counts
+	if err := s.call(ctx, "reading post metrics", func(ctx context.Context) (err error) {
+		counts, err = r.PostCounts(ctx, refs)
+		return err
+	}); err != nil {
+		return err
+	}
+	byDelivery := make(map[int64]store.Metrics, len(counts))
+	for _, t := range targets {
+		if c, ok := counts[t.Remote.ID]; ok {
+			byDelivery[t.DeliveryID] = store.Metrics{Likes: c.Likes, Reposts: c.Reposts, Replies: c.Replies, Quotes: c.Quotes}
+		}
+	}
+	if err := s.st.RecordMetrics(ctx, now, byDelivery); err != nil {
+		return dbError(err)
+	}
+	return nil
+}
+
+// syncFollowers records the follower count when the last one is older than
+// followersEvery.
+func (s *Scheduler) syncFollowers(ctx context.Context, a store.Account, r platforms.MetricsReader, as *accountSync) error {
+	if !as.loaded {
+		last, err := s.st.LastFollowersAt(ctx, a.ID)
+		if err != nil {
+			return dbError(err)
+		}
+		as.followers, as.loaded = last, true
+	}
+	now := s.o.Now()
+	if !as.followers.IsZero() && now.Sub(as.followers) < followersEvery {
+		return nil
+	}
+	var n int
+	if err := s.call(ctx, "reading the follower count", func(ctx context.Context) (err error) {
+		n, err = r.Followers(ctx)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := s.st.RecordFollowers(ctx, a.ID, now, n); err != nil {
+		return dbError(err)
+	}
+	as.followers = now
+	return nil
+}
+
+func dbError(err error) error { return fmt.Errorf("database: %w", err) }

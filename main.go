@@ -310,6 +310,7 @@ func newScheduler(cfg *config.Config, st *store.Store, nets map[int64]platforms.
 		Log:          logger,
 		MissedPolicy: cfg.Scheduler.MissedPolicy,
 		MissedGrace:  cfg.Scheduler.MissedGrace,
+		SyncInterval: cfg.Scheduler.SyncInterval,
 		MaxBackoff:   30 * time.Minute,
 	})
 }

@@ -42,6 +42,8 @@ type SchedulerMsg struct{ Event scheduler.Event }
 // SchedulerView is what the root reads from the scheduler (nil when it is off).
 type SchedulerView interface {
 	Status() scheduler.Status
+	// SyncNow asks for an inbox and metrics sync at once; it never blocks.
+	SyncNow()
 }
 
 type tab struct {
@@ -201,6 +203,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.focus((m.active + 1) % len(m.tabs))
 		case key.Matches(msg, m.keys.PrevTab):
 			return m, m.focus((m.active + len(m.tabs) - 1) % len(m.tabs))
+		case key.Matches(msg, m.keys.SyncNow):
+			if m.sched == nil {
+				return m, m.setStatus("the scheduler is off (scheduler.enabled in the config): nothing syncs", true)
+			}
+			m.sched.SyncNow()
+			return m, m.setStatus("syncing…", false)
 		}
 	}
 	return m, m.updatePane(m.active, msg)
@@ -270,6 +278,8 @@ func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 		}
 	case scheduler.EventSyncError:
 		cmds = append(cmds, m.setStatus("sync: "+e.Err, true))
+	case scheduler.EventNeedsReauth:
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("sign in again%s: %s (its posts wait)", m.accountSuffix(e.AccountID), e.Err), true))
 	case scheduler.EventState:
 		return nil
 	}

@@ -91,6 +91,8 @@ func press(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyEsc}
 	case "enter":
 		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "ctrl+r":
+		return tea.KeyMsg{Type: tea.KeyCtrlR}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
@@ -235,9 +237,28 @@ func TestSchedulerEventsReachTheStatusBar(t *testing.T) {
 	}
 }
 
-type staticStatus struct{}
+type staticStatus struct{ syncs *int }
 
 func (staticStatus) Status() scheduler.Status { return scheduler.Status{} }
+func (s staticStatus) SyncNow() {
+	if s.syncs != nil {
+		*s.syncs++
+	}
+}
+
+func TestSyncNowKey(t *testing.T) {
+	m := newModel(t, 120, 40)
+	m.Update(press("ctrl+r"))
+	if !strings.Contains(m.View(), "scheduler is off") {
+		t.Fatal("ctrl+r without a scheduler did not say why nothing syncs")
+	}
+	var n int
+	m.sched = staticStatus{syncs: &n}
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
+	if n != 1 || !strings.Contains(m.View(), "syncing") {
+		t.Fatalf("ctrl+r: %d syncs asked for", n)
+	}
+}
 
 func lastLine(s string) string {
 	lines := strings.Split(s, "\n")

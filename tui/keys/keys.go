@@ -16,6 +16,7 @@ type Global struct {
 	Help      key.Binding
 	Quit      key.Binding
 	ForceQuit key.Binding
+	SyncNow   key.Binding
 }
 
 // DefaultGlobal returns the global bindings.
@@ -30,6 +31,7 @@ func DefaultGlobal() Global {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		SyncNow:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "sync now")),
 	}
 }
 
@@ -40,7 +42,7 @@ func (g Global) ShortHelp() []key.Binding {
 
 // FullHelp is the global column of the ? screen.
 func (g Global) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{g.Calendar, g.Drafts, g.Inbox, g.KPIs, g.NextTab, g.PrevTab, g.Help, g.Quit, g.ForceQuit}}
+	return [][]key.Binding{{g.Calendar, g.Drafts, g.Inbox, g.KPIs, g.NextTab, g.PrevTab, g.SyncNow, g.Help, g.Quit, g.ForceQuit}}
 }
 
 // Nav are the movement keys shared by lists and grids: arrows and vim keys.

@@ -177,6 +177,9 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	case movedMsg:
 		return m, m.moved(msg)
 
+	case decidedMsg:
+		return m, m.decided(msg)
+
 	case common.DataChangedMsg, common.FocusMsg:
 		return m, m.reload()
 
@@ -353,8 +356,58 @@ func (m *Model) updateAgenda(msg tea.KeyMsg) tea.Cmd {
 		return m.shift(-1)
 	case key.Matches(msg, m.keys.Later):
 		return m.shift(1)
+	case key.Matches(msg, m.keys.SendNow):
+		return m.decideMissed(true)
+	case key.Matches(msg, m.keys.Drop):
+		return m.decideMissed(false)
 	}
 	return nil
+}
+
+// decidedMsg reports what the user decided about a missed post.
+type decidedMsg struct {
+	id   int64
+	send bool
+	err  error
+}
+
+// decideMissed sends the selected missed post now, or drops it.
+func (m *Model) decideMissed(send bool) tea.Cmd {
+	p, ok := m.selected()
+	if !ok || m.busy {
+		return nil
+	}
+	if p.State != store.PostMissed {
+		return common.Status(fmt.Sprintf("Post #%d is not missed: s and x decide about posts held back while crier was closed", p.ID), true)
+	}
+	m.busy = true
+	c, id, now := m.c, p.ID, m.c.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		var err error
+		if send {
+			if err = c.Store.SendMissedNow(ctx, id, now); err == nil {
+				c.Wake()
+			}
+		} else {
+			err = c.Store.DropMissed(ctx, id, now)
+		}
+		return decidedMsg{id: id, send: send, err: err}
+	}
+}
+
+func (m *Model) decided(msg decidedMsg) tea.Cmd {
+	m.busy = false
+	if msg.err != nil {
+		return common.Status(fmt.Sprintf("Post #%d: %v", msg.id, msg.err), true)
+	}
+	text := fmt.Sprintf("Post #%d is sending now", msg.id)
+	if !msg.send {
+		text = fmt.Sprintf("Dropped post #%d: it will not go out (enter it in Drafts to use it again)", msg.id)
+	}
+	changed := func() tea.Msg { return common.DataChangedMsg{What: "posts"} }
+	return tea.Batch(m.reload(), common.Status(text, false), changed)
 }
 
 // movable says whether p can be moved, and if not, why.
@@ -502,6 +555,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.moving:
 		return []key.Binding{m.keys.Confirm, m.keys.Cancel}
 	case m.agenda:
+		if p, ok := m.selected(); ok && p.State == store.PostMissed {
+			return []key.Binding{m.keys.SendNow, m.keys.Move, m.keys.Drop, m.nav.agendaUp, m.nav.agendaDown, m.keys.Back}
+		}
 		return []key.Binding{m.nav.agendaUp, m.nav.agendaDown, m.keys.Move, m.keys.Earlier, m.keys.Later, m.keys.New, m.keys.Back}
 	}
 	return []key.Binding{m.nav.move, m.keys.Open, m.keys.New, m.toggleHelp(), m.keys.Today}
@@ -514,6 +570,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{n.left, n.right, n.up, n.down, n.pageUp, n.pageDown, n.first, n.last},
 		{m.keys.Today, m.toggleHelp(), m.keys.Open, m.keys.New},
 		{relabel(m.keys.Back, "back to the grid"), n.agendaUp, n.agendaDown, m.keys.Move, m.keys.Earlier, m.keys.Later},
+		{m.keys.SendNow, m.keys.Drop},
 	}
 }
 

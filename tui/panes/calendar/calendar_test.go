@@ -205,7 +205,7 @@ func feed(t *testing.T, m *Model, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
 	for _, msg := range run(cmd) {
 		switch msg.(type) {
-		case loadedMsg, movedMsg:
+		case loadedMsg, movedMsg, decidedMsg:
 			_, next := m.Update(msg)
 			out = append(out, feed(t, m, next)...)
 		default:
@@ -745,5 +745,50 @@ func TestZoneLabel(t *testing.T) {
 	f.c.Zone = time.UTC
 	if got := m.zoneLabel(day(2026, 11, 2), day(2026, 11, 9)); got != "UTC" {
 		t.Errorf("UTC: %q", got)
+	}
+}
+
+// A missed post is sent now with s, or dropped with x; other posts refuse both.
+func TestDecideMissed(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+
+	openAgendaOn(t, m, day(2026, 10, 19), ids.sent)
+	if s, ok := statusOf(press(t, m, "s")); !ok || !strings.Contains(s.Text, "not missed") {
+		t.Fatal("s on a sent post did not refuse")
+	}
+
+	openAgendaOn(t, m, day(2026, 10, 21), ids.missed)
+	wakes := f.waker.n.Load()
+	press(t, m, "s")
+	var state string
+	var due int64
+	f.st.DB().QueryRowContext(ctx, "SELECT state, due_at FROM deliveries WHERE post_id = ?", ids.missed).Scan(&state, &due)
+	if state != "queued" || due != now.UnixMilli() || f.waker.n.Load() != wakes+1 {
+		t.Fatalf("after s: delivery %s due %v, %d wakes", state, time.UnixMilli(due), f.waker.n.Load()-wakes)
+	}
+
+	// Mark it missed again and drop it.
+	for _, q := range []string{"UPDATE deliveries SET state = 'missed' WHERE post_id = ?", "UPDATE posts SET state = 'missed' WHERE id = ?"} {
+		if _, err := f.st.DB().ExecContext(ctx, q, ids.missed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	feed(t, m, m.reload())
+	openAgendaOn(t, m, day(2026, 10, 21), ids.missed)
+	out := press(t, m, "x")
+	if s, ok := statusOf(out); !ok || !strings.Contains(s.Text, "Dropped") {
+		t.Fatalf("x said %q (%v)", s.Text, out)
+	}
+	// Nothing of it went out, so dropping sends it back to the drafts.
+	var left int
+	f.st.DB().QueryRowContext(ctx, "SELECT count(*) FROM deliveries WHERE post_id = ?", ids.missed).Scan(&left)
+	if p, err := f.st.Post(ctx, ids.missed); err != nil || p.State != store.PostDraft || left != 0 {
+		t.Fatalf("after x: post %s, %d deliveries left, %v; want a draft with none", p.State, left, err)
+	}
+	if n, _ := f.st.CountMissed(ctx); n != 0 {
+		t.Fatalf("%d posts still count as missed", n)
 	}
 }

@@ -21,6 +21,10 @@ type KeyMap struct {
 	Later   key.Binding
 	Confirm key.Binding
 	Cancel  key.Binding
+	// SendNow and Drop decide about a missed post: it came due while crier
+	// was closed and was held back.
+	SendNow key.Binding
+	Drop    key.Binding
 }
 
 // DefaultKeyMap returns the calendar's key bindings.
@@ -36,6 +40,8 @@ func DefaultKeyMap() KeyMap {
 		Later:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "day later")),
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "move")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		SendNow: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send missed now")),
+		Drop:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "drop missed")),
 	}
 }
 

@@ -10,13 +10,18 @@ package main
 // sent twice, nothing queued dropped.
 //
 // What is particular to a network is kept to one function that starts it
-// (startMastodon): it returns the accounts to write into the config and a
-// way to list what each account holds on the server. A variant for another
-// network is that function and a three-line test calling crashTest.
+// (startMastodon, startBluesky): it returns the accounts to write into the
+// config and a way to list what each account holds on the server. A variant
+// for another network is that function and a three-line test calling
+// crashTest.
 //
 // Run them with
 //
 //	go test -run 'TestCrashKill|TestHeadlessStopsCleanly' -v .
+//
+// TestCrashKillBluesky runs the reference Bluesky servers
+// (platforms/bluesky/testnet) and is skipped, like the other testnet tests,
+// when Node 22 or PostgreSQL is missing; see that package for setting up.
 //
 // CRIER_CRASH_SEED=n replays a run's choice of kill moments (the timing of
 // the machine still varies); each run logs the seed it used.
@@ -44,6 +49,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/platforms/bluesky"
+	"github.com/crier-app/crier/platforms/bluesky/testnet"
 	"github.com/crier-app/crier/platforms/mastodon/mastotest"
 	"github.com/crier-app/crier/store"
 )
@@ -83,6 +90,19 @@ func TestCrashKillMastodon(t *testing.T) {
 	}
 	rng := seededRand(t)
 	crashTest(t, startMastodon(t, rng), rng)
+}
+
+// TestCrashKillBluesky is TestCrashKillMastodon against a Bluesky network of
+// the reference servers: two accounts on one PDS, signed in with app
+// passwords. Besides the posts it checks that restarts reuse the session
+// crier saved instead of signing in again, which a real PDS allows only 30
+// times in five minutes.
+func TestCrashKillBluesky(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds crier, runs a Bluesky network and kills crier again and again")
+	}
+	rng := seededRand(t)
+	crashTest(t, startBluesky(t, rng), rng)
 }
 
 // TestHeadlessStopsCleanly checks that SIGTERM stops crier run promptly with
@@ -165,14 +185,15 @@ func crashTest(t *testing.T, net testNetwork, rng *rand.Rand) {
 
 	// A kill counts as landing while sending when the run had claimed a
 	// delivery (claiming counts an attempt) and work was still
-	// outstanding. Kills before a run got going are made too, but not
-	// counted.
+	// outstanding; it caught a delivery in flight when that run's claim
+	// was still in sending (a network may ask for MinInFlight of those).
+	// Kills before a run got going are made too, but not counted.
 	began := time.Now()
 	var kills, whileSending, midSend, landedUnrecorded, onSend int
-	for whileSending < minKillsWhileSending {
+	for whileSending < minKillsWhileSending || midSend < net.MinInFlight {
 		if time.Since(began) > killPhaseLimit {
-			t.Fatalf("after %s and %d kills only %d landed while crier was sending; deliveries: %v; %s",
-				killPhaseLimit, kills, whileSending, h.states(), h.lease())
+			t.Fatalf("after %s and %d kills only %d landed while crier was sending, %d with a delivery in flight; deliveries: %v; %s",
+				killPhaseLimit, kills, whileSending, midSend, h.states(), h.lease())
 		}
 		waitForSend := rng.IntN(3) == 0
 		delay := 20*time.Millisecond + time.Duration(rng.Int64N(int64(280*time.Millisecond)))
@@ -210,8 +231,9 @@ func crashTest(t *testing.T, net testNetwork, rng *rand.Rand) {
 		working := sum(h.attempts()) > sum(before)
 		h.logf("kill %d: %v; caught in flight: %d", kills, states, len(caught))
 		if pending(states) == 0 {
-			t.Fatalf("every delivery was sent after %d kills, only %d of them while crier was sending; "+
-				"the test needs %d: slow the test network or queue more posts", kills, whileSending, minKillsWhileSending)
+			t.Fatalf("every delivery was sent after %d kills, %d of them while crier was sending and %d with a delivery in flight; "+
+				"the test needs %d and %d: slow the test network or queue more posts",
+				kills, whileSending, midSend, minKillsWhileSending, net.MinInFlight)
 		}
 		if !working {
 			continue
@@ -240,6 +262,9 @@ func crashTest(t *testing.T, net testNetwork, rng *rand.Rand) {
 	h.checkDelivered(want)
 	t.Logf("%d deliveries, %d publish requests to the servers (repeats were answered by their idempotency key)",
 		len(want), net.Publishes())
+	if net.Finish != nil {
+		net.Finish(t)
+	}
 }
 
 // ---- the networks ----
@@ -260,6 +285,16 @@ type testNetwork struct {
 	Landed func() map[string][]remotePost
 	// Publishes counts the publish requests the server received.
 	Publishes func() int
+	// MinInFlight is how many kills must also catch a delivery in flight
+	// (claimed, its outcome not yet recorded), where the network's pace
+	// allows that many before everything is sent.
+	MinInFlight int
+	// Dir, when set, is the folder the harness keeps crier's database,
+	// config and sessions in; else it makes one.
+	Dir string
+	// Finish, when set, checks what is particular to the network once
+	// everything was delivered.
+	Finish func(t *testing.T)
 }
 
 // startMastodon starts two Mastodon test servers, one account each, behind
@@ -274,7 +309,7 @@ func startMastodon(t *testing.T, rng *rand.Rand) testNetwork {
 		net.Accounts = append(net.Accounts, testAccount{
 			Platform: "mastodon",
 			Handle:   "@crier@" + name + ".example",
-			Server:   slowProxy(t, srv.URL, rng.Uint64()),
+			Server:   slowProxy(t, srv.URL, rng.Uint64(), nil),
 			TokenVar: "CRASHTEST_TOKEN_" + strings.ToUpper(name),
 			Token:    srv.Token(),
 		})
@@ -299,11 +334,117 @@ func startMastodon(t *testing.T, rng *rand.Rand) testNetwork {
 	return net
 }
 
+// startBluesky starts a network of the reference Bluesky servers with two
+// accounts on its PDS. Each account reaches the PDS through a proxy of its
+// own (the pace of slowProxy), which counts the account's publish requests
+// and sign-ins.
+func startBluesky(t *testing.T, rng *rand.Rand) testNetwork {
+	bsky := testnet.Start(t)
+	net := testNetwork{Dir: t.TempDir(), MinInFlight: minKillsWhileSending}
+	type account struct {
+		did, session string
+		// Forwarded requests: putRecord, createSession, refreshSession,
+		// and createSession while a saved session was there to use.
+		publishes, signIns, refreshes, needless int
+	}
+	var mu sync.Mutex
+	var accounts []*account
+	for _, name := range []string{"bakery", "cafe"} {
+		acct := bsky.CreateAccount(t, bsky.UniqueHandle(name))
+		// The session file as main.go names it, beside the database.
+		session := filepath.Join(net.Dir, "sessions", "bluesky-"+acct.Handle+".json")
+		a := &account{did: acct.DID, session: session}
+		accounts = append(accounts, a)
+		seen := func(r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch strings.TrimPrefix(r.URL.Path, "/xrpc/") {
+			case "com.atproto.repo.putRecord":
+				a.publishes++
+			case "com.atproto.server.refreshSession":
+				a.refreshes++
+			case "com.atproto.server.createSession":
+				a.signIns++
+				// crier signs in only when it has no session: runs
+				// before one was saved, or a kill between the answer
+				// and the save. One saved must be used or refreshed.
+				if _, err := os.Stat(session); err == nil {
+					a.needless++
+				}
+			}
+		}
+		net.Accounts = append(net.Accounts, testAccount{
+			Platform: "bluesky",
+			Handle:   acct.Handle,
+			Server:   slowProxy(t, bsky.PDS, rng.Uint64(), seen),
+			TokenVar: "CRASHTEST_BSKY_PASSWORD_" + strings.ToUpper(name),
+			Token:    acct.AppPassword,
+		})
+	}
+	net.Landed = func() map[string][]remotePost {
+		out := map[string][]remotePost{}
+		for i, a := range accounts {
+			out[net.Accounts[i].Handle] = listPosts(t, bsky, a.did)
+		}
+		return out
+	}
+	net.Publishes = func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, a := range accounts {
+			n += a.publishes
+		}
+		return n
+	}
+	net.Finish = func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		for i, a := range accounts {
+			h := net.Accounts[i].Handle
+			t.Logf("%s: %d sign-ins, %d session refreshes", h, a.signIns, a.refreshes)
+			if _, err := os.Stat(a.session); err != nil {
+				t.Errorf("%s: crier kept no session: %v", h, err)
+			}
+			if a.needless > 0 {
+				t.Errorf("%s: crier signed in %d times although it had a session saved", h, a.needless)
+			}
+		}
+	}
+	return net
+}
+
+// listPosts lists the posts in did's repository on the PDS, page by page.
+func listPosts(t *testing.T, bsky *testnet.Network, did string) []remotePost {
+	var out []remotePost
+	params := url.Values{"repo": {did}, "collection": {bluesky.PostCollection}, "limit": {"100"}}
+	for {
+		var page struct {
+			Cursor  string `json:"cursor"`
+			Records []struct {
+				URI   string `json:"uri"`
+				Value struct {
+					Text string `json:"text"`
+				} `json:"value"`
+			} `json:"records"`
+		}
+		bsky.Get(t, "", "com.atproto.repo.listRecords", params, &page)
+		for _, r := range page.Records {
+			out = append(out, remotePost{ID: r.URI, Text: r.Value.Text})
+		}
+		if page.Cursor == "" || len(page.Records) == 0 {
+			return out
+		}
+		params.Set("cursor", page.Cursor)
+	}
+}
+
 // slowProxy serves target through a proxy on 127.0.0.1 that holds each
 // request, and then each answer, for a random 5–20 ms, as a real network
 // would, so that kills land while a request is on its way, while the server
-// acts on it, and after it acted but before crier heard back.
-func slowProxy(t *testing.T, target string, seed uint64) string {
+// acts on it, and after it acted but before crier heard back. seen, when
+// not nil, is told of each request as it goes on to target.
+func slowProxy(t *testing.T, target string, seed uint64, seen func(*http.Request)) string {
 	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
@@ -341,9 +482,13 @@ func slowProxy(t *testing.T, target string, seed uint64) string {
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if pause(r.Context()) {
-			proxy.ServeHTTP(w, r)
+		if !pause(r.Context()) {
+			return
 		}
+		if seen != nil {
+			seen(r)
+		}
+		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	self = srv.URL
@@ -383,7 +528,10 @@ type wantDelivery struct {
 }
 
 func newHarness(t *testing.T, bin string, net testNetwork) *harness {
-	dir := t.TempDir()
+	dir := net.Dir
+	if dir == "" {
+		dir = t.TempDir()
+	}
 	h := &harness{t: t, bin: bin, net: net, dbPath: filepath.Join(dir, "crier.db")}
 	h.config = writeConfig(t, dir, h.dbPath, net.Accounts)
 	h.env = childEnv(net.Accounts)

@@ -165,7 +165,12 @@ func runDemo(cfg *config.Config, o demoOptions, stderr io.Writer) int {
 		if seed == 0 {
 			seed = time.Now().UnixNano() % 1_000_000
 		}
-		if err := demo.Seed(ctx, st, demo.Options{Seed: seed, Now: time.Now(), Zone: cfg.Timezone}); err != nil {
+		now := time.Now()
+		if err := demo.Seed(ctx, st, demo.Options{Seed: seed, Now: now, Zone: cfg.Timezone}); err != nil {
+			st.Close()
+			return fail(stderr, fmt.Errorf("seeding the demo: %w", err))
+		}
+		if _, err := demo.QueueLive(ctx, st, now, cfg.Timezone); err != nil {
 			st.Close()
 			return fail(stderr, fmt.Errorf("seeding the demo: %w", err))
 		}

@@ -676,3 +676,29 @@ func BenchmarkSeedLarge(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+func TestQueueLive(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, loc)
+	if err := Seed(ctx, st, Options{Seed: 5, Now: now, Zone: loc}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := QueueLive(ctx, st, now, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Post(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, _ := st.Accounts(ctx)
+	if p.State != store.PostQueued || !p.ScheduledAt.Equal(now.Add(LiveDelay)) || len(p.Targets) != len(accounts) {
+		t.Fatalf("live post: %s at %v to %d accounts", p.State, p.ScheduledAt, len(p.Targets))
+	}
+}

@@ -379,6 +379,11 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 		close(done)
 	}
 
+	if !o.demo {
+		// The demo's accounts publish to the sandbox, whose limits are not
+		// the networks' they stand for: keep the platforms' own there.
+		go fetchLimits(ctx, nets, p, logger)
+	}
 	_, runErr := p.Run()
 	cancel()
 	select {
@@ -408,6 +413,27 @@ func forward(ctx context.Context, events <-chan scheduler.Event, p *tea.Program,
 		case e := <-events:
 			p.Send(tui.SchedulerMsg{Event: e})
 		}
+	}
+}
+
+// fetchLimits asks each account's server what it accepts and hands the
+// answers to the program, so the composer counts against the real limit (a
+// Mastodon server's is often not 500). Failures only leave the defaults.
+func fetchLimits(ctx context.Context, nets map[int64]platforms.Network, p *tea.Program, logger *log.Logger) {
+	defer func() {
+		if r := recover(); r != nil {
+			logger.Printf("reading server limits: %v", r)
+		}
+	}()
+	for id, n := range nets {
+		lctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		l, err := n.Limits(lctx)
+		cancel()
+		if err != nil {
+			logger.Printf("account %d: reading its server's limits: %v (the composer uses the platform's defaults)", id, err)
+			continue
+		}
+		p.Send(tui.LimitsMsg{AccountID: id, Limits: l})
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/scheduler"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/keys"
@@ -38,6 +39,13 @@ const statusTTL = 5 * time.Second
 // SchedulerMsg carries one scheduler event into the program. main forwards
 // the scheduler's channel with program.Send.
 type SchedulerMsg struct{ Event scheduler.Event }
+
+// LimitsMsg carries what an account's server said it accepts. main asks each
+// network once at start, in the background, and sends the answers in.
+type LimitsMsg struct {
+	AccountID int64
+	Limits    platforms.Limits
+}
 
 // SchedulerView is what the root reads from the scheduler (nil when it is off).
 type SchedulerView interface {
@@ -163,6 +171,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case SchedulerMsg:
 		return m, m.schedulerEvent(msg.Event)
+
+	case LimitsMsg:
+		if m.c.Limits == nil {
+			m.c.Limits = map[int64]platforms.Limits{}
+		}
+		m.c.Limits[msg.AccountID] = msg.Limits
+		return m, nil
 
 	case common.ComposeMsg:
 		m.active = 1

@@ -320,3 +320,12 @@ func itoa(n int) string {
 	}
 	return string(b)
 }
+
+func TestLimitsReachTheComposer(t *testing.T) {
+	m := newModel(t, 120, 40)
+	acct := m.c.Accounts[0]
+	m.Update(LimitsMsg{AccountID: acct.ID, Limits: platforms.Limits{MaxChars: 1000}})
+	if got := m.c.Limits[acct.ID].MaxChars; got != 1000 {
+		t.Fatalf("limits for account %d = %d, want 1000", acct.ID, got)
+	}
+}

@@ -48,6 +48,11 @@ type Common struct {
 	Zone     *time.Location   // display zone; wall-clock input is read in it
 	Accounts []store.Account
 	Networks map[string]NetworkSpec // by platform name
+	// Limits are what each account's server said it accepts (by account id),
+	// filled in as the servers answer; the composer holds an account to its
+	// server's limits rather than the platform's defaults. Only the root
+	// writes it, in Update.
+	Limits map[int64]platforms.Limits
 	Settings Settings
 	Waker    Waker // may be nil (scheduler disabled)
 	Log      *log.Logger

@@ -142,7 +142,7 @@ func newComposer(c *common.Common, km KeyMap, gen int, p store.Post, when, whenP
 
 // refresh recomputes the counters and the parsed time.
 func (m *composer) refresh() {
-	m.counts = measure(m.c.Networks, m.c.Accounts, m.selected, m.text.Value(), m.loadedTargets)
+	m.counts = measure(m.c.Networks, m.c.Limits, m.c.Accounts, m.selected, m.text.Value(), m.loadedTargets)
 	m.parseWhen()
 }
 

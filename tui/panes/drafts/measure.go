@@ -56,7 +56,9 @@ func (n netCount) nearLimit() bool {
 // measure counts the text of each selected account, once per platform (the
 // limits are per platform); where accounts of one platform carry different
 // texts, the longest counts. Platforms come in the order of accounts.
-func measure(nets map[string]common.NetworkSpec, accounts []store.Account, selected []bool, body string, overrides map[int64]store.Target) []netCount {
+// An account whose server reported its own limits (limits, by account id) is
+// held to those; where two accounts of one platform differ, the stricter wins.
+func measure(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limits, accounts []store.Account, selected []bool, body string, overrides map[int64]store.Target) []netCount {
 	var out []netCount
 	index := map[string]int{}
 	for i, a := range accounts {
@@ -70,8 +72,18 @@ func measure(nets map[string]common.NetworkSpec, accounts []store.Account, selec
 		}
 		n := count(nets, a.Platform, text)
 		n.ownText = own
+		if l, ok := limits[a.ID]; ok {
+			if l.MaxChars > 0 {
+				n.max = l.MaxChars
+			}
+			if l.MaxBytes > 0 {
+				n.maxBytes, n.bytes = l.MaxBytes, len(text)
+			}
+		}
 		if j, ok := index[a.Platform]; ok {
 			out[j].ownText = out[j].ownText || own
+			out[j].max = stricter(out[j].max, n.max)
+			out[j].maxBytes = stricter(out[j].maxBytes, n.maxBytes)
 			if n.used > out[j].used {
 				out[j].used = n.used
 			}
@@ -84,6 +96,17 @@ func measure(nets map[string]common.NetworkSpec, accounts []store.Account, selec
 		out = append(out, n)
 	}
 	return out
+}
+
+// stricter is the smaller of two limits, where 0 means none.
+func stricter(a, b int) int {
+	switch {
+	case a == 0:
+		return b
+	case b == 0 || a < b:
+		return a
+	}
+	return b
 }
 
 func count(nets map[string]common.NetworkSpec, platform, text string) netCount {

@@ -1,8 +1,10 @@
 package drafts
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 )
 
@@ -17,7 +19,7 @@ func TestMeasure(t *testing.T) {
 		2: {AccountID: 2, BodyOverride: "short", HasOverride: true},
 		3: {AccountID: 3, BodyOverride: "a much longer text for the second mastodon account", HasOverride: true},
 	}
-	got := measure(testNetworks(), accounts, []bool{true, true, true, true}, "body", overrides)
+	got := measure(testNetworks(), nil, accounts, []bool{true, true, true, true}, "body", overrides)
 	want := []netCount{
 		// The longer of the two mastodon texts counts; one has its own text.
 		{platform: "mastodon", unit: "chars", used: 50, max: 500, ownText: true},
@@ -35,7 +37,7 @@ func TestMeasure(t *testing.T) {
 	}
 
 	// Unselected accounts are not counted.
-	if got := measure(testNetworks(), accounts, []bool{false, true, false, false}, "body", nil); len(got) != 1 || got[0].used != 4 {
+	if got := measure(testNetworks(), nil, accounts, []bool{false, true, false, false}, "body", nil); len(got) != 1 || got[0].used != 4 {
 		t.Errorf("bluesky only: %+v", got)
 	}
 }
@@ -53,5 +55,27 @@ func TestOverByWording(t *testing.T) {
 		if got := c.n.overBy(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.n, got, c.want)
 		}
+	}
+}
+
+// An account's server limit replaces the platform's default; the stricter of
+// two accounts on one platform wins.
+func TestMeasureUsesServerLimits(t *testing.T) {
+	accounts := []store.Account{
+		{ID: 1, Platform: store.PlatformMastodon, Handle: "@a@big.example"},
+		{ID: 2, Platform: store.PlatformMastodon, Handle: "@b@huge.example"},
+	}
+	body := strings.Repeat("x", 600)
+	limits := map[int64]platforms.Limits{1: {MaxChars: 1000}, 2: {MaxChars: 5000}}
+	got := measure(testNetworks(), limits, accounts, []bool{true, false}, body, nil)
+	if len(got) != 1 || got[0].max != 1000 || got[0].overBy() != "" {
+		t.Fatalf("one account on a 1000-char server: %+v", got)
+	}
+	got = measure(testNetworks(), limits, accounts, []bool{true, true}, strings.Repeat("x", 1200), nil)
+	if len(got) != 1 || got[0].max != 1000 || got[0].overBy() == "" {
+		t.Fatalf("two servers, 1000 and 5000: %+v", got)
+	}
+	if got := measure(testNetworks(), nil, accounts, []bool{true, false}, body, nil); got[0].overBy() == "" {
+		t.Fatalf("without the server's word, 600 chars must be over the default 500: %+v", got)
 	}
 }

@@ -52,7 +52,7 @@ type Common struct {
 	// filled in as the servers answer; the composer holds an account to its
 	// server's limits rather than the platform's defaults. Only the root
 	// writes it, in Update.
-	Limits map[int64]platforms.Limits
+	Limits   map[int64]platforms.Limits
 	Settings Settings
 	Waker    Waker // may be nil (scheduler disabled)
 	Log      *log.Logger

@@ -242,3 +242,37 @@ type MetricsReader interface {
 	// Followers is the account's follower count now.
 	Followers(ctx context.Context) (int, error)
 }
+
+// Reactor is implemented by networks where the account can like and repost
+// other people's posts. Every method is idempotent: liking a post already
+// liked leaves one like, and undoing what is not there succeeds, so a
+// retry after any failure is safe.
+type Reactor interface {
+	// Like likes (favourites) the post.
+	Like(ctx context.Context, ref Ref) error
+	// Unlike takes the account's like back.
+	Unlike(ctx context.Context, ref Ref) error
+	// Repost reposts (boosts) the post.
+	Repost(ctx context.Context, ref Ref) error
+	// Unrepost takes the account's repost back.
+	Unrepost(ctx context.Context, ref Ref) error
+}
+
+// Searcher is implemented by networks that can search public posts, for
+// social listening.
+type Searcher interface {
+	// Search returns public posts matching query ("#tag" for one hashtag,
+	// otherwise words) that are newer than cursor ("" for the most recent
+	// page only), oldest first, and the cursor to pass next time. A cursor
+	// belongs to its query. As with Notifications, posts may come back
+	// again: callers drop repeats by Ref.ID.
+	Search(ctx context.Context, query, cursor string) ([]RemotePost, string, error)
+}
+
+// ReplyPrefixer is implemented by networks where a reply should begin with
+// text of its own, such as Mastodon's mention of the author (without it
+// the author is not notified). A composer starts a reply with it, so the
+// user sees it and the length counter counts it.
+type ReplyPrefixer interface {
+	ReplyPrefix(to Author) string
+}

@@ -17,9 +17,9 @@ import (
 
 const (
 	// Scopes are what crier asks for: reading the profile (follower count),
-	// posting with media, and reading notifications, statuses and
-	// conversations.
-	Scopes = "profile write:statuses write:media read:notifications read:statuses"
+	// posting with media, boosting (write:statuses) and favouriting,
+	// reading notifications, statuses and conversations, and searching.
+	Scopes = "profile write:statuses write:media write:favourites read:notifications read:statuses read:search"
 	// RedirectOOB asks the server to show the authorization code to the
 	// user instead of redirecting, for a terminal app.
 	RedirectOOB = "urn:ietf:wg:oauth:2.0:oob"

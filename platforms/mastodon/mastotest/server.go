@@ -3,7 +3,8 @@
 // the calls crier makes: instance configuration, statuses (with
 // Idempotency-Key and server-side length validation), media with
 // asynchronous processing, notifications and conversations with Link
-// paging, account statuses, verify_credentials, app registration and OAuth
+// paging, favourites and boosts, hashtag timelines and status search,
+// account statuses, verify_credentials, app registration and OAuth
 // with PKCE, bearer-token auth and rate limits. Faults can be injected per
 // request, and helpers act as other users (mentions, favourites, follows,
 // direct messages).
@@ -55,6 +56,9 @@ type Config struct {
 	// StatusesIndexMax is how many ids GET /api/v1/statuses honours; the
 	// rest are ignored.
 	StatusesIndexMax int
+	// NoFullTextSearch makes GET /api/v2/search find no statuses, as on a
+	// server without Elasticsearch.
+	NoFullTextSearch bool
 
 	// Now is the server's clock.
 	Now func() time.Time
@@ -106,6 +110,8 @@ type Status struct {
 	InReplyToID string
 	MediaIDs    []string
 	CreatedAt   time.Time
+	Favourites  int
+	Reblogs     int
 }
 
 // Media is a snapshot of an uploaded attachment.
@@ -161,6 +167,8 @@ type status struct {
 	conv                                     string
 	createdAt                                time.Time
 	favs, reblogs, replies, quotes           int
+	favouritedBy                             map[string]bool   // through the API
+	rebloggedBy                              map[string]string // account id -> the boost's id
 }
 
 type idemEntry struct {
@@ -397,7 +405,8 @@ func (s *Server) Status(id string) (Status, bool) {
 
 func (st *status) snapshot() Status {
 	return Status{ID: st.id, AccountID: st.accountID, Text: st.text, Visibility: st.visibility,
-		InReplyToID: st.inReplyTo, MediaIDs: slices.Clone(st.mediaIDs), CreatedAt: st.createdAt}
+		InReplyToID: st.inReplyTo, MediaIDs: slices.Clone(st.mediaIDs), CreatedAt: st.createdAt,
+		Favourites: st.favs, Reblogs: st.reblogs}
 }
 
 // ConversationOf is the id of the server's own account's conversation
@@ -679,6 +688,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, who string) {
 		s.postStatus(w, r, who)
 	case r.Method == http.MethodGet && p == "/api/v1/statuses":
 		s.getStatuses(w, r)
+	case r.Method == http.MethodPost && strings.HasPrefix(p, "/api/v1/statuses/"):
+		s.postStatusAction(w, strings.TrimPrefix(p, "/api/v1/statuses/"), who)
+	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/v1/timelines/tag/"):
+		s.getTagTimeline(w, r, strings.TrimPrefix(p, "/api/v1/timelines/tag/"))
+	case r.Method == http.MethodGet && p == "/api/v2/search":
+		s.getSearch(w, r)
 	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/v1/statuses/"):
 		s.getStatus(w, strings.TrimPrefix(p, "/api/v1/statuses/"))
 	case r.Method == http.MethodPost && p == "/api/v2/media":

@@ -1,0 +1,162 @@
+package bluesky
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/crier-app/crier/platforms"
+)
+
+const (
+	// searchOverlap is how far before the newest post seen each search
+	// reads again: the search index takes posts in a little after they are
+	// made, and orders them by when they were made.
+	searchOverlap = 5 * time.Minute
+	// maxSearchPages bounds one catch-up, in pages of 100.
+	maxSearchPages = 10
+)
+
+// postView is the part of app.bsky.feed.defs#postView crier reads.
+type postView struct {
+	URI       string          `json:"uri"`
+	CID       string          `json:"cid"`
+	Author    profileView     `json:"author"`
+	Record    json.RawMessage `json:"record"`
+	IndexedAt string          `json:"indexedAt"`
+}
+
+// remotePost converts p; at is the time it sorts by.
+func (p postView) remotePost() (platforms.RemotePost, time.Time, bool) {
+	indexed, err := time.Parse(time.RFC3339Nano, p.IndexedAt)
+	if err != nil || p.URI == "" {
+		return platforms.RemotePost{}, time.Time{}, false
+	}
+	var rec anyRecord
+	_ = json.Unmarshal(p.Record, &rec)
+	rp := platforms.RemotePost{
+		Ref:       platforms.Ref{ID: p.URI, CID: p.CID},
+		URL:       postURL(p.Author.Handle, p.URI, rkeyOf(p.URI)),
+		Text:      rec.Text,
+		Author:    p.Author.author(),
+		CreatedAt: indexed,
+	}
+	// The AppView sorts by the earlier of createdAt and indexedAt, so a
+	// post dated in the future cannot jump the queue.
+	at := indexed
+	if t, err := time.Parse(time.RFC3339Nano, rec.CreatedAt); err == nil {
+		rp.CreatedAt = t
+		if t.Before(at) {
+			at = t
+		}
+	}
+	if rec.Reply != nil {
+		rp.ReplyTo = &platforms.Ref{ID: rec.Reply.Parent.URI, CID: rec.Reply.Parent.CID}
+		rp.Root = &platforms.Ref{ID: rec.Reply.Root.URI, CID: rec.Reply.Root.CID}
+	}
+	return rp, at, true
+}
+
+// Search implements platforms.Searcher with app.bsky.feed.searchPosts,
+// newest first (sort=latest). The query goes as it is: Bluesky's search
+// takes words, "#tag", "from:handle" and the like itself.
+//
+// The cursor is, as for Notifications, the time of the newest post seen
+// followed by the URIs of the posts seen within searchOverlap of it; the
+// next search reads back that far and returns only what it has not
+// returned. An empty cursor reads the most recent page only. One call reads
+// at most maxSearchPages pages; anything older than that in a burst is
+// skipped.
+func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.RemotePost, string, error) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return nil, cursor, errorf("an empty search")
+	}
+	var since, newest time.Time
+	seen := map[string]bool{}
+	if cursor != "" {
+		fields := strings.Fields(cursor)
+		t, err := time.Parse(time.RFC3339Nano, fields[0])
+		if err != nil {
+			return nil, cursor, errorf("search cursor %q is not a time", cursor)
+		}
+		newest, since = t, t.Add(-searchOverlap)
+		for _, id := range fields[1:] {
+			seen[id] = true
+		}
+	}
+	type stamped struct {
+		post platforms.RemotePost
+		at   time.Time
+	}
+	var found []stamped
+	window := map[string]time.Time{}
+	for id := range seen {
+		window[id] = newest
+	}
+	apiCursor := ""
+	for page := 0; page < maxSearchPages; page++ {
+		q := url.Values{"q": {query}, "sort": {"latest"}, "limit": {"100"}}
+		if apiCursor != "" {
+			q.Set("cursor", apiCursor)
+		}
+		var res struct {
+			Cursor string     `json:"cursor"`
+			Posts  []postView `json:"posts"`
+		}
+		err := c.call(ctx, xrpcCall{
+			nsid:  "app.bsky.feed.searchPosts",
+			query: q,
+			auth:  authAccess,
+			proxy: c.appViewProxy,
+			out:   &res,
+		})
+		if err != nil {
+			return nil, cursor, err
+		}
+		reachedOld := false
+		for _, pv := range res.Posts {
+			rp, at, ok := pv.remotePost()
+			if !ok {
+				continue
+			}
+			if !since.IsZero() && at.Before(since) {
+				reachedOld = true
+				continue
+			}
+			if seen[rp.Ref.ID] {
+				continue
+			}
+			seen[rp.Ref.ID] = true
+			window[rp.Ref.ID] = at
+			if at.After(newest) {
+				newest = at
+			}
+			found = append(found, stamped{rp, at})
+		}
+		if cursor == "" || reachedOld || res.Cursor == "" || len(res.Posts) == 0 {
+			break
+		}
+		apiCursor = res.Cursor
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].at.Before(found[j].at) })
+	out := make([]platforms.RemotePost, len(found))
+	for i, f := range found {
+		out[i] = f.post
+	}
+	if newest.IsZero() {
+		return out, cursor, nil
+	}
+	next := []string{newest.UTC().Format(time.RFC3339Nano)}
+	var ids []string
+	for id, at := range window {
+		if !at.Before(newest.Add(-searchOverlap)) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return out, strings.Join(append(next, ids...), " "), nil
+}

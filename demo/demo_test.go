@@ -393,9 +393,13 @@ func checkInbox(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 	for f := range numFlavours {
 		within(t, f.String()+" items", g.inboxStats.flavours[f], 5, 300)
 	}
-	if n := count(t, db, "SELECT count(*) FROM inbox_items WHERE received_at >= ? OR sentiment IS NOT NULL", now); n != 0 {
-		t.Errorf("%d items from the future or already scored", n)
+	if n := count(t, db, "SELECT count(*) FROM inbox_items WHERE received_at >= ? OR sentiment IS NULL", now); n != 0 {
+		t.Errorf("%d items from the future or not scored", n)
 	}
+	// The generator's complaints read as complaints to VADER, and its
+	// questions as questions.
+	within(t, "negative items", count(t, db, "SELECT count(*) FROM inbox_items WHERE attention = 0"), 5, 300)
+	within(t, "questions", count(t, db, "SELECT count(*) FROM inbox_items WHERE question"), 5, 300)
 	// Denser lately.
 	recent := count(t, db, "SELECT count(*) FROM inbox_items WHERE received_at >= ?", week)
 	older := count(t, db, "SELECT count(*) FROM inbox_items WHERE received_at < ? AND received_at >= ?",

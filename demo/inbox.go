@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crier-app/crier/sentiment"
 	"github.com/crier-app/crier/store"
 )
 
@@ -236,8 +237,9 @@ func (g *gen) writeInbox(w *bulk) inboxStats {
 		}
 
 		state, snoozed, read := g.triage(t)
+		// Scored as AddInboxItems scores what a sync brings in.
 		w.add(a.id, a.platform, remoteID, string(kind), who.handle, who.name, who.followers, body, url,
-			root, inReplyTo, ms, string(state), snoozed, read)
+			root, inReplyTo, ms, string(state), snoozed, read, sentiment.Score(body), sentiment.IsQuestion(body))
 		st.kinds[kind]++
 		st.flavours[fl]++
 		st.states[state]++

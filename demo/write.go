@@ -215,7 +215,8 @@ func (g *gen) writeInboxTable(ctx context.Context, tx *sql.Tx) (err error) {
 	}
 	w, err := newBulk(ctx, tx, "inbox_items",
 		"account_id", "platform", "remote_id", "kind", "author_handle", "author_name", "author_followers",
-		"body", "url", "thread_root", "in_reply_to", "received_at", "state", "snoozed_until", "is_read")
+		"body", "url", "thread_root", "in_reply_to", "received_at", "state", "snoozed_until", "is_read",
+		"sentiment", "question")
 	if err != nil {
 		return err
 	}

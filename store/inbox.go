@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/crier-app/crier/sentiment"
 )
 
 // The inbox is read newest first, a page at a time, by keyset: a page starts
@@ -15,22 +17,117 @@ import (
 // OFFSET, so the last page of 500k items costs what the first one does. Every
 // filter combination has an index whose columns are the filter's equalities
 // followed by (received_at, id); see the inbox_* indexes in 0001_init.sql.
+//
+// The needs-attention view (InboxFilter.Attention) reads open items in
+// another order, (attention, attention_at, id) ascending, from the partial
+// inbox_attention* indexes, and pages the same way.
 
 // InboxFilter narrows the inbox. A zero field means "any".
 type InboxFilter struct {
 	State     InboxState // "" = every state
 	Kind      InboxKind  // "" = every kind
 	AccountID int64      // 0 = every account
+	// Attention asks for the needs-attention view: open items (State is
+	// ignored), complaints first, then questions, then the rest, each
+	// group oldest first with the author's reach counting as waiting time.
+	Attention bool
 }
 
-// InboxKey is where an item sits in the newest-first order.
+// InboxKey is where an item sits in the newest-first order (ReceivedAt, ID)
+// and in the needs-attention order (Attention, AttentionAt, ID).
 type InboxKey struct {
-	ReceivedAt time.Time
-	ID         int64
+	ReceivedAt  time.Time
+	ID          int64
+	Attention   int
+	AttentionAt time.Time
 }
 
-// Key returns the item's place in the inbox order.
-func (it InboxItem) Key() InboxKey { return InboxKey{ReceivedAt: it.ReceivedAt, ID: it.ID} }
+// Key returns the item's place in the inbox orders.
+func (it InboxItem) Key() InboxKey {
+	return InboxKey{ReceivedAt: it.ReceivedAt, ID: it.ID, Attention: it.Attention, AttentionAt: it.AttentionAt}
+}
+
+// inboxOrder is how a filter's list is sorted: by cols, descending or
+// ascending, ids breaking ties.
+type inboxOrder struct {
+	cols string // the row value compared with a key, "(received_at, id)"
+	desc bool
+}
+
+// table is what the filter's queries read from. Without statistics SQLite
+// takes "state = 'open'" for a rare value and would read every open item
+// through inbox_state and sort them; the needs-attention view names its
+// index, which holds only open items, already in order.
+func (f InboxFilter) table() string {
+	switch {
+	case !f.Attention:
+		return "inbox_items"
+	case f.Kind != "":
+		return "inbox_items INDEXED BY inbox_attention_kind"
+	}
+	return "inbox_items INDEXED BY inbox_attention"
+}
+
+func (f InboxFilter) order() inboxOrder {
+	if f.Attention {
+		return inboxOrder{cols: "(attention, attention_at, id)"}
+	}
+	return inboxOrder{cols: "(received_at, id)", desc: true}
+}
+
+// args are a key's values in the order of cols.
+func (o inboxOrder) args(k InboxKey) []any {
+	if !o.desc {
+		return []any{k.Attention, ms(k.AttentionAt), k.ID}
+	}
+	return []any{ms(k.ReceivedAt), k.ID}
+}
+
+// after is the condition "the row comes after k in the list"; before, "the
+// row comes before k".
+func (o inboxOrder) after(k InboxKey) (string, []any) {
+	if o.desc {
+		return " AND " + o.cols + " < " + o.params(), o.args(k)
+	}
+	return " AND " + o.cols + " > " + o.params(), o.args(k)
+}
+
+func (o inboxOrder) before(k InboxKey) (string, []any) {
+	if o.desc {
+		return " AND " + o.cols + " > " + o.params(), o.args(k)
+	}
+	return " AND " + o.cols + " < " + o.params(), o.args(k)
+}
+
+func (o inboxOrder) params() string {
+	if o.desc {
+		return "(?, ?)"
+	}
+	return "(?, ?, ?)"
+}
+
+// orderBy sorts in list order, or against it when reversed.
+func (o inboxOrder) orderBy(reversed bool) string {
+	dir := " ASC"
+	if o.desc != reversed {
+		dir = " DESC"
+	}
+	if o.desc {
+		return " ORDER BY received_at" + dir + ", id" + dir
+	}
+	return " ORDER BY attention" + dir + ", attention_at" + dir + ", id" + dir
+}
+
+// justBefore is a key that sorts immediately before k, so that "after it"
+// means "from k on". Ids are integers, and unique.
+func (o inboxOrder) justBefore(k InboxKey) InboxKey {
+	if o.desc {
+		k.ID++
+	} else {
+		k.ID--
+	}
+	return k
+}
 
 // where returns the filter's conditions (in the order of the index columns) and
 // their arguments, or "1" when the filter is empty.
@@ -41,7 +138,12 @@ func (f InboxFilter) where() (string, []any) {
 		conds = append(conds, "account_id = ?")
 		args = append(args, f.AccountID)
 	}
-	if f.State != "" {
+	switch {
+	case f.Attention:
+		// A literal, not a parameter, so SQLite may use the partial
+		// inbox_attention* indexes.
+		conds = append(conds, "state = 'open'")
+	case f.State != "":
 		conds = append(conds, "state = ?")
 		args = append(args, string(f.State))
 	}
@@ -56,7 +158,8 @@ func (f InboxFilter) where() (string, []any) {
 }
 
 const inboxCols = `id, account_id, platform, remote_id, kind, author_handle, author_name, author_followers,
-	body, url, thread_root, in_reply_to, received_at, state, snoozed_until, is_read, sentiment`
+	body, url, thread_root, in_reply_to, received_at, state, snoozed_until, is_read, sentiment,
+	question, attention, attention_at`
 
 // queryer is what both *sql.DB and *sql.Tx offer, so a query can run alone or
 // inside a consistent read.
@@ -71,11 +174,11 @@ func scanInboxItems(rows *sql.Rows) ([]InboxItem, error) {
 	for rows.Next() {
 		var it InboxItem
 		var followers, snoozed sql.NullInt64
-		var received int64
+		var received, attentionAt int64
 		var sentiment sql.NullFloat64
 		if err := rows.Scan(&it.ID, &it.AccountID, &it.Platform, &it.RemoteID, &it.Kind, &it.AuthorHandle,
 			&it.AuthorName, &followers, &it.Body, &it.URL, &it.ThreadRoot, &it.InReplyTo, &received,
-			&it.State, &snoozed, &it.Read, &sentiment); err != nil {
+			&it.State, &snoozed, &it.Read, &sentiment, &it.Question, &it.Attention, &attentionAt); err != nil {
 			return nil, err
 		}
 		it.AuthorFollowers = -1
@@ -83,6 +186,7 @@ func scanInboxItems(rows *sql.Rows) ([]InboxItem, error) {
 			it.AuthorFollowers = int(followers.Int64)
 		}
 		it.ReceivedAt = fromMS(received)
+		it.AttentionAt = fromMS(attentionAt)
 		it.SnoozedUntil = fromNullMS(snoozed)
 		it.Sentiment, it.HasSentiment = sentiment.Float64, sentiment.Valid
 		out = append(out, it)
@@ -107,13 +211,15 @@ func inboxCount(ctx context.Context, q queryer, f InboxFilter) (int, error) {
 func inboxCountSQL(f InboxFilter, before *InboxKey) (string, []any) {
 	w, args := f.where()
 	if before != nil {
-		w += " AND (received_at, id) > (?, ?)"
-		args = append(args, ms(before.ReceivedAt), before.ID)
+		cond, a := f.order().before(*before)
+		w += cond
+		args = append(args, a...)
 	}
-	return "SELECT count(*) FROM inbox_items WHERE " + w, args
+	return "SELECT count(*) FROM " + f.table() + " WHERE " + w, args
 }
 
-// InboxPage returns up to limit items matching f, newest first. With after set
+// InboxPage returns up to limit items matching f, newest first (or in
+// attention order, for f.Attention). With after set
 // it returns the items that follow that key (older ones); with before set, the
 // items that precede it (newer ones), still newest first. With neither it
 // returns the first page; with both, the items between them.
@@ -141,28 +247,27 @@ func inboxPage(ctx context.Context, q queryer, f InboxFilter, after, before *Inb
 // ascending order, so its rows must be turned round.
 func inboxPageSQL(f InboxFilter, after, before *InboxKey, limit int) (query string, args []any, upwards bool) {
 	w, args := f.where()
+	o := f.order()
 	if after != nil {
-		w += " AND (received_at, id) < (?, ?)"
-		args = append(args, ms(after.ReceivedAt), after.ID)
+		cond, a := o.after(*after)
+		w += cond
+		args = append(args, a...)
 	}
 	if before != nil {
-		w += " AND (received_at, id) > (?, ?)"
-		args = append(args, ms(before.ReceivedAt), before.ID)
+		cond, a := o.before(*before)
+		w += cond
+		args = append(args, a...)
 	}
 	// Only `before` alone reads upwards: the rows nearest the key are the
-	// oldest of the newer ones, so they are fetched ascending.
+	// last of the earlier ones, so they are fetched against list order.
 	upwards = before != nil && after == nil
-	order := "DESC"
-	if upwards {
-		order = "ASC"
-	}
-	query = "SELECT " + inboxCols + " FROM inbox_items WHERE " + w +
-		" ORDER BY received_at " + order + ", id " + order + " LIMIT ?"
+	query = "SELECT " + inboxCols + " FROM " + f.table() + " WHERE " + w + o.orderBy(upwards) + " LIMIT ?"
 	return query, append(args, limit), upwards
 }
 
-// InboxLast returns the oldest limit items matching f, newest first: the end
-// of the list, reached without counting through it.
+// InboxLast returns the last limit items of f's list (the oldest, in the
+// newest-first order), in list order: the end of the list, reached without
+// counting through it.
 func (s *Store) InboxLast(ctx context.Context, f InboxFilter, limit int) ([]InboxItem, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -179,8 +284,8 @@ func (s *Store) InboxLast(ctx context.Context, f InboxFilter, limit int) ([]Inbo
 
 func inboxLastSQL(f InboxFilter, limit int) (string, []any) {
 	w, args := f.where()
-	return "SELECT " + inboxCols + " FROM inbox_items WHERE " + w +
-		" ORDER BY received_at ASC, id ASC LIMIT ?", append(args, limit)
+	return "SELECT " + inboxCols + " FROM " + f.table() + " WHERE " + w + f.order().orderBy(true) + " LIMIT ?",
+		append(args, limit)
 }
 
 // InboxWindow is a run of items from the filtered list: Items[0] is at index
@@ -226,8 +331,7 @@ func (s *Store) InboxAround(ctx context.Context, f InboxFilter, at *InboxKey, ne
 	if err != nil {
 		return win, err
 	}
-	// Ids are integers, so "after (t, id+1)" is "from (t, id) on".
-	from := InboxKey{ReceivedAt: at.ReceivedAt, ID: at.ID + 1}
+	from := f.order().justBefore(*at)
 	below, err := inboxPage(ctx, tx, f, &from, nil, older)
 	if err != nil {
 		return win, err
@@ -310,14 +414,16 @@ func (s *Store) WakeSnoozed(ctx context.Context, now time.Time) (int, error) {
 // AddInboxItems stores items pulled from a network, skipping ones already
 // stored (same account and remote id), and returns how many were new. State,
 // read mark and snooze of the new rows start as given (open, unread by default).
+// Each item is scored (sentiment.Score) unless it carries a score, and
+// checked for a question, which places it in the needs-attention order.
 func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, error) {
 	added := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `
 			INSERT INTO inbox_items (account_id, platform, remote_id, kind, author_handle, author_name,
 				author_followers, body, url, thread_root, in_reply_to, received_at, state, snoozed_until,
-				is_read, sentiment)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				is_read, sentiment, question)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (account_id, remote_id) DO NOTHING`)
 		if err != nil {
 			return err
@@ -328,16 +434,18 @@ func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, erro
 			if state == "" {
 				state = InboxOpen
 			}
-			var followers, sentiment any
+			var followers any
 			if it.AuthorFollowers >= 0 {
 				followers = it.AuthorFollowers
 			}
-			if it.HasSentiment {
-				sentiment = it.Sentiment
+			score := it.Sentiment
+			if !it.HasSentiment {
+				score = sentiment.Score(it.Body)
 			}
 			res, err := stmt.ExecContext(ctx, it.AccountID, it.Platform, it.RemoteID, string(it.Kind),
 				it.AuthorHandle, it.AuthorName, followers, it.Body, it.URL, it.ThreadRoot, it.InReplyTo,
-				ms(it.ReceivedAt), string(state), nullMS(it.SnoozedUntil), it.Read, sentiment)
+				ms(it.ReceivedAt), string(state), nullMS(it.SnoozedUntil), it.Read, score,
+				sentiment.IsQuestion(it.Body))
 			if err != nil {
 				return fmt.Errorf("inbox item %s: %w", it.RemoteID, err)
 			}

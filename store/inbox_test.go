@@ -172,17 +172,20 @@ func TestInboxPageRoundTripsFields(t *testing.T) {
 		t.Fatalf("InboxPage = %v, %v", got, err)
 	}
 	in.ID = got[0].ID
+	// Derived by the database: praise without a question, from an author
+	// with over a thousand followers (four hours' head start).
+	in.Attention, in.AttentionAt = 2, inboxT0.Add(-4*time.Hour)
 	if got[0] != in {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got[0], in)
 	}
-	// Unknown followers and no sentiment come back as such.
+	// Unknown followers come back as such; an item given no score is scored.
 	in2 := InboxItem{AccountID: acc, Platform: PlatformMastodon, RemoteID: "110", Kind: KindDM,
 		AuthorHandle: "bo", Body: "hi", ReceivedAt: inboxT0.Add(time.Minute), AuthorFollowers: -1}
 	if _, err := st.AddInboxItems(ctx, []InboxItem{in2}); err != nil {
 		t.Fatal(err)
 	}
 	got, err = st.InboxPage(ctx, InboxFilter{Kind: KindDM}, nil, nil, 10)
-	if err != nil || len(got) != 1 || got[0].AuthorFollowers != -1 || got[0].HasSentiment || got[0].State != InboxOpen {
+	if err != nil || len(got) != 1 || got[0].AuthorFollowers != -1 || !got[0].HasSentiment || got[0].State != InboxOpen {
 		t.Fatalf("sparse item = %+v, %v", got, err)
 	}
 }

@@ -140,6 +140,12 @@ type InboxItem struct {
 	Read            bool
 	Sentiment       float64
 	HasSentiment    bool
+	Question        bool // the text asks something
+	// Its place in the needs-attention order (0 complaint, 1 question, 2 the
+	// rest; then AttentionAt, oldest first). The database derives both from
+	// the fields above; they are read, never written.
+	Attention   int
+	AttentionAt time.Time
 }
 
 // Campaign groups posts under a goal and a budget.

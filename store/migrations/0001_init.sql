@@ -147,7 +147,19 @@ CREATE TABLE inbox_items (
     state            TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'snoozed')),
     snoozed_until    INTEGER,
     is_read          INTEGER NOT NULL DEFAULT 0,
-    sentiment        REAL,                          -- -1 .. 1, NULL until scored
+    sentiment        REAL,                          -- -1 .. 1 (VADER compound), NULL until scored
+    question         INTEGER NOT NULL DEFAULT 0,    -- the text asks something (sentiment.IsQuestion)
+    -- The needs-attention order of open items: complaints (VADER's negative
+    -- cut-off) first, then questions, then the rest; within each, whoever has
+    -- waited longest, an author's reach counting as extra waiting time. Both
+    -- are fixed when the row is written, so the order needs no clock.
+    attention        INTEGER GENERATED ALWAYS AS (
+                         CASE WHEN sentiment <= -0.05 THEN 0 WHEN question THEN 1 ELSE 2 END) STORED,
+    attention_at     INTEGER GENERATED ALWAYS AS (received_at - CASE
+                         WHEN author_followers >= 100000 THEN 86400000  -- a day ahead
+                         WHEN author_followers >= 10000 THEN 43200000   -- 12 hours
+                         WHEN author_followers >= 1000 THEN 14400000    -- 4 hours
+                         ELSE 0 END) STORED,
     UNIQUE (account_id, remote_id)
 );
 CREATE INDEX inbox_all ON inbox_items (received_at, id);
@@ -160,6 +172,11 @@ CREATE INDEX inbox_account_kind ON inbox_items (account_id, kind, received_at, i
 CREATE INDEX inbox_account_state_kind ON inbox_items (account_id, state, kind, received_at, id);
 CREATE INDEX inbox_thread ON inbox_items (account_id, thread_root) WHERE thread_root <> '';
 CREATE INDEX inbox_snoozed ON inbox_items (snoozed_until) WHERE state = 'snoozed';
+-- The needs-attention view: open items only, in attention order, with and
+-- without the kind filter. An account filter reads one of these and skips
+-- the other accounts' rows: only open items are in them.
+CREATE INDEX inbox_attention ON inbox_items (attention, attention_at, id) WHERE state = 'open';
+CREATE INDEX inbox_attention_kind ON inbox_items (kind, attention, attention_at, id) WHERE state = 'open';
 
 -- Where each account's incremental pulls left off (notifications, DMs, ...).
 CREATE TABLE sync_cursors (

@@ -1,7 +1,8 @@
 // Package inbox is the Inbox pane: mentions, replies, quotes and DMs for every
 // account, newest first, filtered by state, kind and account, with a preview
 // of the message and the conversation it belongs to, and triage keys (done,
-// snooze, reopen).
+// snooze, reopen). The needs-attention view (!) lists the open items
+// complaints first, then questions, each oldest first.
 //
 // The list is virtual (tui/components/vlist): the pane holds a few hundred
 // items of however many there are, fetched a page at a time by keyset, so a
@@ -182,7 +183,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End},
 		{m.keys.Done, m.keys.Snooze, m.keys.Reopen, m.keys.Preset, m.keys.Cancel},
-		{m.keys.State, m.keys.Kind, m.keys.Account},
+		{m.keys.State, m.keys.Kind, m.keys.Account, m.keys.Attention},
 	}
 }
 
@@ -272,9 +273,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, m.keys.State):
 		m.filter.State = cycle(stateCycle, m.filter.State, 1)
+		m.filter.Attention = false
 		return m.load(loadSpec{holdKeys: true})
 	case key.Matches(msg, m.keys.StateBack):
 		m.filter.State = cycle(stateCycle, m.filter.State, -1)
+		m.filter.Attention = false
+		return m.load(loadSpec{holdKeys: true})
+	case key.Matches(msg, m.keys.Attention):
+		// The view holds open items only; leaving it shows them newest first.
+		m.filter.Attention = !m.filter.Attention
+		m.filter.State = store.InboxOpen
 		return m.load(loadSpec{holdKeys: true})
 	case key.Matches(msg, m.keys.Kind):
 		m.filter.Kind = cycle(kindCycle, m.filter.Kind, 1)

@@ -763,6 +763,7 @@ func TestRowSpansDrawAsRenderWould(t *testing.T) {
 	}{
 		"accent": {s.Accent, p.accent}, "warn": {s.Warn, p.warn}, "muted": {s.Muted, p.muted},
 		"text": {s.Text, p.text}, "bold": {s.Bold, p.bold}, "selected": {s.Selected, p.selected},
+		"danger": {s.Danger, p.danger}, "ok": {s.Ok, p.ok},
 	} {
 		for _, text := range []string{"reply  ", "Ana López", "漢字 🍞 x"} {
 			if got, want := pair.span.on(text), pair.style.Render(text); got != want {

@@ -18,6 +18,7 @@ type KeyMap struct {
 	KindBack    key.Binding
 	Account     key.Binding // cycle the account filter
 	AccountBack key.Binding
+	Attention   key.Binding // the needs-attention view on and off
 
 	// In the snooze chooser.
 	Preset key.Binding // 1 … 9
@@ -40,6 +41,7 @@ func DefaultKeyMap() KeyMap {
 		KindBack:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "kind filter, back")),
 		Account:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a/A", "account filter")),
 		AccountBack: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "account filter, back")),
+		Attention:   key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "needs attention")),
 		Preset:      key.NewBinding(key.WithKeys(digits...), key.WithHelp("1…9", "snooze for")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}

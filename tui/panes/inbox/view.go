@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -10,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
 
+	"github.com/crier-app/crier/sentiment"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/styles"
@@ -73,7 +75,11 @@ func (m *Model) View() string {
 func (m *Model) header(w int) string {
 	s := m.c.Styles
 	dot := s.Muted.Render(" · ")
-	left := s.Bold.Render(stateLabel(m.filter.State)) + dot + s.Text.Render(kindLabel(m.filter.Kind)) +
+	label := stateLabel(m.filter.State)
+	if m.filter.Attention {
+		label = "Needs attention"
+	}
+	left := s.Bold.Render(label) + dot + s.Text.Render(kindLabel(m.filter.Kind)) +
 		dot + s.Text.Render(m.accountLabel(m.filter.AccountID)) + s.Muted.Render(" — ")
 	var right string
 	switch {
@@ -129,7 +135,7 @@ func (m *Model) columns(w int) columns {
 		c.author = 10
 	}
 	used := func() int {
-		n := 3 + c.kind + 1 + c.network + 1 + c.author + 1 + 1 + c.age
+		n := 4 + c.kind + 1 + c.network + 1 + c.author + 1 + 1 + c.age
 		if c.account > 0 {
 			n += c.account + 1
 		}
@@ -156,8 +162,8 @@ func (m *Model) sharedNetwork() bool {
 	return false
 }
 
-// renderRow draws one list row: cursor and unread (or done ✓, snoozed z)
-// marks, kind, network,
+// renderRow draws one list row: cursor, unread (or done ✓, snoozed z) and
+// tone (− negative, · neutral, + positive) marks, kind, network,
 // account (when the network alone does not tell), author, a one-line snippet
 // and the age. The cursor row is reverse video, and marked with "›" too so
 // it shows without colours (NO_COLOR) as well.
@@ -206,6 +212,13 @@ func (m *Model) drawRow(it store.InboxItem, selected bool, w int, age string) st
 	case !it.Read:
 		mark = "●"
 	}
+	tone, tonePaint := toneMark(it), p.muted
+	switch tone {
+	case "−":
+		tonePaint = p.danger
+	case "+":
+		tonePaint = p.ok
+	}
 	kind := pad(kindName(it.Kind), col.kind)
 	network := pad(ansi.Truncate(shortNetwork(common.Clean(it.Platform)), col.network, ""), col.network)
 	account := ""
@@ -217,7 +230,7 @@ func (m *Model) drawRow(it store.InboxItem, selected bool, w int, age string) st
 	age = padLeft(age, col.age)
 
 	if selected {
-		row := "›" + mark + " " + kind + " " + network + " " + account + author + " " + snippet + " " + age
+		row := "›" + mark + tone + " " + kind + " " + network + " " + account + author + " " + snippet + " " + age
 		return p.selected.on(pad(row, w))
 	}
 	kindPaint := p.accent
@@ -228,7 +241,7 @@ func (m *Model) drawRow(it store.InboxItem, selected bool, w int, age string) st
 	if !it.Read {
 		authorPaint = p.bold
 	}
-	return " " + p.accent.on(mark) + " " + kindPaint.on(kind) + " " + p.muted.on(network+" "+account) +
+	return " " + p.accent.on(mark) + tonePaint.on(tone) + " " + kindPaint.on(kind) + " " + p.muted.on(network+" "+account) +
 		authorPaint.on(author) + " " + p.text.on(snippet) + " " + p.muted.on(age)
 }
 
@@ -259,14 +272,31 @@ func (s span) on(text string) string {
 // rowPaint holds the spans of the styles list rows use. They carry no
 // padding, margins or borders, so a span is what Render would produce.
 type rowPaint struct {
-	accent, warn, muted, text, bold, selected span
+	accent, warn, muted, text, bold, selected, danger, ok span
 }
 
 func newRowPaint(s *styles.Styles) *rowPaint {
 	return &rowPaint{
 		accent: spanOf(s.Accent), warn: spanOf(s.Warn), muted: spanOf(s.Muted),
 		text: spanOf(s.Text), bold: spanOf(s.Bold), selected: spanOf(s.Selected),
+		danger: spanOf(s.Danger), ok: spanOf(s.Ok),
 	}
+}
+
+// toneMark is an item's sentiment in one cell: "−" negative, "·" neutral,
+// "+" positive, blank when it was never scored. A mark, not only a colour,
+// so it reads without colours too.
+func toneMark(it store.InboxItem) string {
+	if !it.HasSentiment {
+		return " "
+	}
+	switch sentiment.ToneOf(it.Sentiment) {
+	case sentiment.Negative:
+		return "−"
+	case sentiment.Positive:
+		return "+"
+	}
+	return "·"
 }
 
 // renderPlaceholder draws a row whose page has not arrived yet.
@@ -331,6 +361,9 @@ func (m *Model) previewView(w int) string {
 		add(s.Muted, when)
 		add(stateStyle, state)
 	}
+	if tone := m.toneLine(it); tone != "" {
+		lines = append(lines, ansi.Truncate(tone, w, "…"))
+	}
 	if it.URL != "" {
 		// Shown whole so it can be copied; crier never opens it.
 		for _, l := range strings.Split(ansi.Hardwrap(common.Clean(it.URL), w, true), "\n") {
@@ -357,6 +390,32 @@ func (m *Model) previewView(w int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// toneLine says how the item reads: "Tone: negative (−0.62) · asks a
+// question". Empty for an item never scored that asks nothing.
+func (m *Model) toneLine(it store.InboxItem) string {
+	s := m.c.Styles
+	var parts []string
+	if it.HasSentiment {
+		t := sentiment.ToneOf(it.Sentiment)
+		style := s.Muted
+		switch t {
+		case sentiment.Negative:
+			style = s.Danger
+		case sentiment.Positive:
+			style = s.Ok
+		}
+		score := "0.00"
+		if fmt.Sprintf("%.2f", math.Abs(it.Sentiment)) != score {
+			score = strings.Replace(fmt.Sprintf("%+.2f", it.Sentiment), "-", "−", 1)
+		}
+		parts = append(parts, s.Muted.Render("Tone: ")+style.Render(t.String()+" ("+score+")"))
+	}
+	if it.Question {
+		parts = append(parts, s.Info.Render("asks a question"))
+	}
+	return strings.Join(parts, s.Muted.Render(" · "))
 }
 
 // threadEntry draws one earlier message: who and when, then up to four lines

@@ -1,0 +1,315 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crier-app/crier/sentiment"
+)
+
+func TestAddInboxItemsScoresEachItem(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	acc, err := st.UpsertAccount(ctx, Account{Platform: PlatformBluesky, Handle: "bakery.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := func(id, body string) InboxItem {
+		return InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: id, Kind: KindMention,
+			AuthorHandle: "x.example.com", AuthorFollowers: -1, Body: body, ReceivedAt: inboxT0}
+	}
+	given := item("given", "fine")
+	given.Sentiment, given.HasSentiment = -0.5, true
+	if _, err := st.AddInboxItems(ctx, []InboxItem{
+		item("complaint", "Cold coffee and a rude cashier. Terrible."),
+		item("praise", "Best croissant I've ever had 😍"),
+		item("question", "Are you open on Easter Monday?"),
+		item("link", "our menu https://example.com/menu?day=mon"),
+		given,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.InboxPage(ctx, InboxFilter{}, nil, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]InboxItem{}
+	for _, it := range got {
+		if !it.HasSentiment {
+			t.Errorf("%s: not scored", it.RemoteID)
+		}
+		byID[it.RemoteID] = it
+	}
+	if s := byID["complaint"].Sentiment; s > sentiment.NegativeAt {
+		t.Errorf("complaint scored %.3f, want negative", s)
+	}
+	if s := byID["praise"].Sentiment; s < sentiment.PositiveAt {
+		t.Errorf("praise scored %.3f, want positive", s)
+	}
+	if s := byID["given"].Sentiment; s != -0.5 {
+		t.Errorf("a given score was replaced: %.3f", s)
+	}
+	for id, want := range map[string]bool{"question": true, "link": false, "praise": false} {
+		if byID[id].Question != want {
+			t.Errorf("%s: question = %v, want %v", id, byID[id].Question, want)
+		}
+	}
+	for id, want := range map[string]int{"complaint": 0, "given": 0, "question": 1, "praise": 2, "link": 2} {
+		if byID[id].Attention != want {
+			t.Errorf("%s: attention %d, want %d", id, byID[id].Attention, want)
+		}
+	}
+}
+
+func TestNeedsAttentionOrder(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	acc, err := st.UpsertAccount(ctx, Account{Platform: PlatformMastodon, Handle: "bakery", Server: "example.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(h int) time.Time { return inboxT0.Add(time.Duration(h) * time.Hour) }
+	item := func(id string, received time.Time, followers int, body string) InboxItem {
+		return InboxItem{AccountID: acc, Platform: PlatformMastodon, RemoteID: id, Kind: KindReply,
+			AuthorHandle: id, AuthorFollowers: followers, Body: body, ReceivedAt: received}
+	}
+	done := item("done-complaint", at(0), 10, "This is awful, I want a refund")
+	done.State = InboxDone
+	snoozed := item("snoozed-complaint", at(0), 10, "Awful, just awful")
+	snoozed.State, snoozed.SnoozedUntil = InboxSnoozed, at(100)
+	items := []InboxItem{
+		item("old-chatter", at(0), 10, "Saw your van on Main Street today"),
+		item("new-complaint", at(50), 10, "The bread was stale and mouldy. Disappointed."),
+		item("old-complaint", at(10), -1, "Worst birthday cake ever, ruined the party"),
+		item("question", at(40), 10, "Do you deliver to Northside?"),
+		item("angry-question", at(45), 10, "Why was my order wrong AGAIN?! Terrible."),
+		item("new-chatter", at(30), 10, "Happy Friday everyone"),
+		// Twenty minutes newer than new-chatter, but 15,000 followers are
+		// worth twelve hours of waiting.
+		item("big-account", at(30).Add(20*time.Minute), 15000, "Happy Friday from the radio station"),
+		// Five hours newer: the four hours' head start of 1,000 followers
+		// does not make up for it.
+		item("mid-account", at(35), 1000, "Happy Friday"),
+		item("link", at(5), 10, "nice https://example.com/?page=2"),
+		done, snoozed,
+	}
+	if _, err := st.AddInboxItems(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	f := InboxFilter{Attention: true, State: InboxDone} // State is ignored
+	n, err := st.InboxCount(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.InboxPage(ctx, f, nil, nil, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, it := range got {
+		order = append(order, it.RemoteID)
+	}
+	want := []string{
+		"old-complaint", "angry-question", "new-complaint", // complaints, longest waiting first
+		"question",                                                         // then questions
+		"old-chatter", "link", "big-account", "new-chatter", "mid-account", // then the rest
+	}
+	if !slices.Equal(order, want) {
+		t.Fatalf("needs attention:\n got %v\nwant %v", order, want)
+	}
+	if n != len(want) {
+		t.Errorf("count = %d, want %d", n, len(want))
+	}
+	// Closing an item takes it out; reopening brings it back in its place.
+	if err := st.SetInboxState(ctx, []int64{got[0].ID}, InboxDone, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := st.InboxPage(ctx, f, nil, nil, 1); len(page) != 1 || page[0].RemoteID != "angry-question" {
+		t.Fatalf("after closing the first: %+v", page)
+	}
+	if err := st.SetInboxState(ctx, []int64{got[0].ID}, InboxOpen, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := st.InboxPage(ctx, f, nil, nil, 1); len(page) != 1 || page[0].RemoteID != "old-complaint" {
+		t.Fatalf("after reopening it: %+v", page)
+	}
+}
+
+// seedVariedInbox stores n items of every tone, with and without questions
+// and known followers, over two accounts, all kinds and all states.
+func seedVariedInbox(t *testing.T, st *Store, n int) (acc1 int64, items []InboxItem) {
+	t.Helper()
+	ctx := context.Background()
+	acc1, err := st.UpsertAccount(ctx, Account{Platform: PlatformMastodon, Handle: "bakery", Server: "example.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc2, err := st.UpsertAccount(ctx, Account{Platform: PlatformBluesky, Handle: "bakery.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := []string{"Terrible service, so rude", "Lovely buns!", "Open on Sunday?", "saw you at the market",
+		"Why is it always sold out?! Annoying", "https://example.com/?x=1"}
+	followers := []int{-1, 5, 1200, 20000, 300000, 999}
+	kinds := []InboxKind{KindMention, KindReply, KindQuote, KindDM}
+	states := []InboxState{InboxOpen, InboxOpen, InboxDone, InboxSnoozed, InboxOpen, InboxOpen, InboxOpen}
+	for i := range n {
+		it := InboxItem{
+			AccountID: acc1, Platform: PlatformMastodon, RemoteID: fmt.Sprintf("v%d", i),
+			Kind: kinds[i%len(kinds)], AuthorHandle: "someone", AuthorFollowers: followers[i%len(followers)],
+			Body: bodies[(i/2)%len(bodies)], ReceivedAt: inboxT0.Add(time.Duration(i/2) * time.Hour),
+			State: states[i%len(states)],
+		}
+		if i%3 == 0 {
+			it.AccountID, it.Platform = acc2, PlatformBluesky
+		}
+		if it.State == InboxSnoozed {
+			it.SnoozedUntil = inboxT0.Add(1000 * time.Hour)
+		}
+		items = append(items, it)
+	}
+	if _, err := st.AddInboxItems(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	items, err = st.InboxPage(ctx, InboxFilter{}, nil, nil, n+1)
+	if err != nil || len(items) != n {
+		t.Fatalf("read back %d items, %v", len(items), err)
+	}
+	return acc1, items
+}
+
+// expectAttention is the needs-attention view worked out in Go from the
+// items' text and followers, independently of the generated columns.
+func expectAttention(all []InboxItem, f InboxFilter) []InboxItem {
+	rank := func(it InboxItem) int {
+		switch {
+		case sentiment.Score(it.Body) <= sentiment.NegativeAt:
+			return 0
+		case sentiment.IsQuestion(it.Body):
+			return 1
+		}
+		return 2
+	}
+	waited := func(it InboxItem) time.Time {
+		switch n := it.AuthorFollowers; {
+		case n >= 100000:
+			return it.ReceivedAt.Add(-24 * time.Hour)
+		case n >= 10000:
+			return it.ReceivedAt.Add(-12 * time.Hour)
+		case n >= 1000:
+			return it.ReceivedAt.Add(-4 * time.Hour)
+		}
+		return it.ReceivedAt
+	}
+	var out []InboxItem
+	for _, it := range all {
+		if it.State == InboxOpen && (f.Kind == "" || it.Kind == f.Kind) && (f.AccountID == 0 || it.AccountID == f.AccountID) {
+			out = append(out, it)
+		}
+	}
+	slices.SortFunc(out, func(a, b InboxItem) int {
+		if c := rank(a) - rank(b); c != 0 {
+			return c
+		}
+		if c := waited(a).Compare(waited(b)); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	return out
+}
+
+func attentionFilters(acc int64) []InboxFilter {
+	var out []InboxFilter
+	for _, a := range []int64{0, acc} {
+		for _, k := range []InboxKind{"", KindDM} {
+			out = append(out, InboxFilter{Attention: true, Kind: k, AccountID: a})
+		}
+	}
+	return out
+}
+
+func TestNeedsAttentionPagesEveryFilterBothWays(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	acc1, all := seedVariedInbox(t, st, 97)
+	for _, f := range attentionFilters(acc1) {
+		t.Run(fmt.Sprintf("%+v", f), func(t *testing.T) {
+			want := expectAttention(all, f)
+			if len(want) < 8 {
+				t.Fatalf("only %d items to page through", len(want))
+			}
+			n, err := st.InboxCount(ctx, f)
+			if err != nil || n != len(want) {
+				t.Fatalf("InboxCount = %d, %v; want %d", n, err, len(want))
+			}
+			var got []InboxItem
+			page, err := st.InboxPage(ctx, f, nil, nil, 3)
+			for ; err == nil && len(page) > 0; page, err = st.InboxPage(ctx, f, &[]InboxKey{page[len(page)-1].Key()}[0], nil, 3) {
+				got = append(got, page...)
+			}
+			if err != nil || !slices.Equal(ids(got), ids(want)) {
+				t.Fatalf("forwards (%v):\n got %v\nwant %v", err, ids(got), ids(want))
+			}
+			got = nil
+			page, err = st.InboxLast(ctx, f, 3)
+			for ; err == nil && len(page) > 0; page, err = st.InboxPage(ctx, f, nil, &[]InboxKey{page[0].Key()}[0], 3) {
+				got = append(slices.Clone(page), got...)
+			}
+			if err != nil || !slices.Equal(ids(got), ids(want)) {
+				t.Fatalf("backwards (%v):\n got %v\nwant %v", err, ids(got), ids(want))
+			}
+			first, last := want[1].Key(), want[4].Key()
+			between, err := st.InboxPage(ctx, f, &first, &last, 10)
+			if err != nil || !slices.Equal(ids(between), ids(want[2:4])) {
+				t.Fatalf("between = %v, %v; want %v", ids(between), err, ids(want[2:4]))
+			}
+			// Reloading around an item keeps its place.
+			key := want[5].Key()
+			win, err := st.InboxAround(ctx, f, &key, 2, 3)
+			if err != nil || win.Total != len(want) || win.Index != 5 || win.Start != 3 ||
+				!slices.Equal(ids(win.Items), ids(want[3:8])) {
+				t.Fatalf("InboxAround = %+v, %v; want index 5, items %v", win, err, ids(want[3:8]))
+			}
+		})
+	}
+}
+
+func TestNeedsAttentionQueriesUseItsIndexes(t *testing.T) {
+	st := openTest(t)
+	key := &InboxKey{ReceivedAt: inboxT0, ID: 7, Attention: 1, AttentionAt: inboxT0}
+	later := &InboxKey{ReceivedAt: inboxT0, ID: 9, Attention: 2, AttentionAt: inboxT0}
+	for _, f := range attentionFilters(1) {
+		idx := "inbox_attention"
+		if f.Kind != "" {
+			idx = "inbox_attention_kind"
+		}
+		check := func(what, q string, args []any) {
+			t.Helper()
+			plan := explain(t, st, q, args...)
+			name := fmt.Sprintf("%+v %s", f, what)
+			planUsesIndexes(t, name, plan, false)
+			if !regexp.MustCompile(`INDEX ` + idx + `\b`).MatchString(plan) {
+				t.Errorf("%s: want %s, plan:\n%s", name, idx, plan)
+			}
+		}
+		q, args := inboxCountSQL(f, nil)
+		check("count", q, args)
+		q, args = inboxCountSQL(f, key)
+		check("rank", q, args)
+		q, args, _ = inboxPageSQL(f, nil, nil, 50)
+		check("first page", q, args)
+		q, args, _ = inboxPageSQL(f, key, nil, 50)
+		check("page after", q, args)
+		q, args, _ = inboxPageSQL(f, nil, key, 50)
+		check("page before", q, args)
+		q, args, _ = inboxPageSQL(f, key, later, 50)
+		check("page between", q, args)
+		q, args = inboxLastSQL(f, 50)
+		check("last page", q, args)
+	}
+}

@@ -400,7 +400,32 @@ func (m *Model) helpView(w, h int) string {
 	pane := m.tabs[m.active].pane
 	groups := append(pane.FullHelp(), m.keys.FullHelp()...)
 	title := s.Title.Render("Keys: "+m.tabs[m.active].name) + s.Muted.Render("   (any key closes this)")
-	return title + "\n\n" + m.help.FullHelpView(groups)
+	// Lay the columns out side by side and start a new row of columns when
+	// the next would not fit, so no key is cut off on a narrow terminal.
+	full := m.help
+	full.Width = 0
+	var rows []string
+	var row []string
+	used := 0
+	const gap = 4
+	for _, g := range groups {
+		col := full.FullHelpView([][]key.Binding{g})
+		cw := lipgloss.Width(col)
+		if len(row) > 0 && used+gap+cw > w {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, used = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, strings.Repeat(" ", gap))
+			used += gap
+		}
+		row = append(row, col)
+		used += cw
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return title + "\n\n" + strings.Join(rows, "\n\n")
 }
 
 // statusBar shows the scheduler, the next due post and its countdown, the

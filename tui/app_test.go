@@ -329,3 +329,26 @@ func TestLimitsReachTheComposer(t *testing.T) {
 		t.Fatalf("limits for account %d = %d, want 1000", acct.ID, got)
 	}
 }
+
+// On the smallest terminal the help screen shows every key of the pane and
+// of the root, wrapping its columns rather than cutting them off.
+func TestHelpScreenFitsEveryKeyAt80(t *testing.T) {
+	m := newModel(t, 80, 24)
+	for i := range m.tabs {
+		m.Update(press(string(rune('1' + i))))
+		m.Update(press("?"))
+		v := m.View()
+		descs := []string{}
+		for _, g := range append(m.tabs[i].pane.FullHelp(), m.keys.FullHelp()...) {
+			for _, b := range g {
+				descs = append(descs, b.Help().Desc)
+			}
+		}
+		for _, d := range descs {
+			if !strings.Contains(v, d) {
+				t.Errorf("pane %d help at 80x24 lacks %q", i+1, d)
+			}
+		}
+		m.Update(press("esc"))
+	}
+}

@@ -98,10 +98,14 @@ func (s *Scheduler) syncLoop(ctx context.Context) {
 				continue // woke early to check the clock
 			}
 		}
+		// The next round is an interval after this one began, not after it
+		// ended: a slow round (or a clock that moved meanwhile) must not push
+		// every later round back.
+		began := s.o.Now()
 		if onDemand || s.Status().Sender {
 			s.syncRound(ctx, state, onDemand)
 		}
-		next = s.o.Now().Add(s.o.SyncInterval)
+		next = began.Add(s.o.SyncInterval)
 	}
 }
 

@@ -76,35 +76,11 @@ const notificationOverlap = 2 * time.Minute
 // only what it has not returned before. A cursor that is only a time (no ids)
 // means "strictly after it". An empty cursor reads the most recent page only.
 func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.Notification, string, error) {
-	var since time.Time
-	seen := map[string]bool{}
-	if cursor != "" {
-		fields := strings.Fields(cursor)
-		t, err := time.Parse(time.RFC3339Nano, fields[0])
-		if err != nil {
-			return nil, cursor, errorf("notification cursor %q is not a time", cursor)
-		}
-		since = t
-		if len(fields) > 1 {
-			since = t.Add(-notificationOverlap)
-			for _, id := range fields[1:] {
-				seen[id] = true
-			}
-		}
-	}
-	type stamped struct {
-		id string
-		at time.Time
+	pos, ok := parseOverlapCursor(cursor, notificationOverlap)
+	if !ok {
+		return nil, cursor, errorf("notification cursor %q is not a time", cursor)
 	}
 	var out []platforms.Notification
-	var window []stamped // everything read that may fall in the next overlap
-	newest := time.Time{}
-	if cursor != "" {
-		newest, _ = time.Parse(time.RFC3339Nano, strings.Fields(cursor)[0])
-		for id := range seen {
-			window = append(window, stamped{id, newest})
-		}
-	}
 	apiCursor := ""
 	for page := 0; page < maxNotificationPages; page++ {
 		q := url.Values{"limit": {"100"}}
@@ -134,39 +110,22 @@ func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.
 			if err != nil {
 				continue
 			}
-			if !since.IsZero() && !at.After(since) {
-				reachedOld = true
+			news, old := pos.admit(n.URI, at)
+			reachedOld = reachedOld || old
+			if !news {
 				continue
-			}
-			if seen[n.URI] {
-				continue
-			}
-			seen[n.URI] = true
-			window = append(window, stamped{n.URI, at})
-			if at.After(newest) {
-				newest = at
 			}
 			if note, ok := mapNotification(n, at); ok {
 				out = append(out, note)
 			}
 		}
-		if cursor == "" || reachedOld || res.Cursor == "" || len(res.Notifications) == 0 {
+		if pos.empty() || reachedOld || res.Cursor == "" || len(res.Notifications) == 0 {
 			break
 		}
 		apiCursor = res.Cursor
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-	if newest.IsZero() {
-		return out, cursor, nil
-	}
-	next := []string{newest.UTC().Format(time.RFC3339Nano)}
-	for _, w := range window {
-		if !w.at.Before(newest.Add(-notificationOverlap)) {
-			next = append(next, w.id)
-		}
-	}
-	sort.Strings(next[1:])
-	return out, strings.Join(next, " "), nil
+	return out, pos.String(), nil
 }
 
 // mapNotification turns one listNotifications entry into crier's terms.

@@ -75,28 +75,15 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 	if query == "" {
 		return nil, cursor, errorf("an empty search")
 	}
-	var since, newest time.Time
-	seen := map[string]bool{}
-	if cursor != "" {
-		fields := strings.Fields(cursor)
-		t, err := time.Parse(time.RFC3339Nano, fields[0])
-		if err != nil {
-			return nil, cursor, errorf("search cursor %q is not a time", cursor)
-		}
-		newest, since = t, t.Add(-searchOverlap)
-		for _, id := range fields[1:] {
-			seen[id] = true
-		}
+	pos, ok := parseOverlapCursor(cursor, searchOverlap)
+	if !ok {
+		return nil, cursor, errorf("search cursor %q is not a time", cursor)
 	}
 	type stamped struct {
 		post platforms.RemotePost
 		at   time.Time
 	}
 	var found []stamped
-	window := map[string]time.Time{}
-	for id := range seen {
-		window[id] = newest
-	}
 	apiCursor := ""
 	for page := 0; page < maxSearchPages; page++ {
 		q := url.Values{"q": {query}, "sort": {"latest"}, "limit": {"100"}}
@@ -123,21 +110,13 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 			if !ok {
 				continue
 			}
-			if !since.IsZero() && at.Before(since) {
-				reachedOld = true
-				continue
+			news, old := pos.admit(rp.Ref.ID, at)
+			reachedOld = reachedOld || old
+			if news {
+				found = append(found, stamped{rp, at})
 			}
-			if seen[rp.Ref.ID] {
-				continue
-			}
-			seen[rp.Ref.ID] = true
-			window[rp.Ref.ID] = at
-			if at.After(newest) {
-				newest = at
-			}
-			found = append(found, stamped{rp, at})
 		}
-		if cursor == "" || reachedOld || res.Cursor == "" || len(res.Posts) == 0 {
+		if pos.empty() || reachedOld || res.Cursor == "" || len(res.Posts) == 0 {
 			break
 		}
 		apiCursor = res.Cursor
@@ -147,16 +126,5 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 	for i, f := range found {
 		out[i] = f.post
 	}
-	if newest.IsZero() {
-		return out, cursor, nil
-	}
-	next := []string{newest.UTC().Format(time.RFC3339Nano)}
-	var ids []string
-	for id, at := range window {
-		if !at.Before(newest.Add(-searchOverlap)) {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	return out, strings.Join(append(next, ids...), " "), nil
+	return out, pos.String(), nil
 }

@@ -1,0 +1,78 @@
+package bluesky
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// overlapCursor is crier's position in a listing the AppView returns newest
+// first but does not fill strictly in time order (notifications, search
+// results): an item can show up a moment after a newer one, carrying the
+// older time. As text it is the time of the newest item seen followed by the
+// ids of the items seen within the overlap before it; the next read goes back
+// that far and admits only what it has not admitted before. A cursor that is
+// only a time means "strictly after it"; an empty one, "the latest page".
+type overlapCursor struct {
+	text    string
+	overlap time.Duration
+	since   time.Time // items at or before it are old (zero: none are)
+	strict  bool      // since is exclusive of items at exactly that time
+	newest  time.Time
+	seen    map[string]time.Time // id → time, for the next window
+}
+
+func parseOverlapCursor(text string, overlap time.Duration) (*overlapCursor, bool) {
+	c := &overlapCursor{text: text, overlap: overlap, seen: map[string]time.Time{}}
+	if text == "" {
+		return c, true
+	}
+	fields := strings.Fields(text)
+	t, err := time.Parse(time.RFC3339Nano, fields[0])
+	if err != nil {
+		return nil, false
+	}
+	c.newest, c.since, c.strict = t, t, true
+	if len(fields) > 1 {
+		c.since, c.strict = t.Add(-overlap), false
+		for _, id := range fields[1:] {
+			c.seen[id] = t
+		}
+	}
+	return c, true
+}
+
+// empty is true for a cursor that reads the latest page only.
+func (c *overlapCursor) empty() bool { return c.text == "" }
+
+// admit reports whether the item is news, and whether it is older than the
+// window (the signal to stop paging back).
+func (c *overlapCursor) admit(id string, at time.Time) (news, old bool) {
+	if !c.since.IsZero() && (at.Before(c.since) || (c.strict && at.Equal(c.since))) {
+		return false, true
+	}
+	if _, ok := c.seen[id]; ok {
+		return false, false
+	}
+	c.seen[id] = at
+	if at.After(c.newest) {
+		c.newest = at
+	}
+	return true, false
+}
+
+// String is the cursor to store for the next read.
+func (c *overlapCursor) String() string {
+	if c.newest.IsZero() {
+		return c.text
+	}
+	edge := c.newest.Add(-c.overlap)
+	var ids []string
+	for id, at := range c.seen {
+		if !at.Before(edge) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return strings.Join(append([]string{c.newest.UTC().Format(time.RFC3339Nano)}, ids...), " ")
+}

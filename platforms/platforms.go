@@ -43,6 +43,11 @@ type Post struct {
 	Images         []Image
 	ReplyTo        *Ref // the post this answers; nil for a new post
 	ThreadRoot     *Ref // the first post of the thread, when ReplyTo is set
+	// Conversation, when set, makes the post a direct message in that
+	// conversation (a Mastodon conversation id, a Bluesky chat convo id),
+	// answering ReplyTo where the network threads messages. Only networks
+	// that implement DirectMessenger accept it.
+	Conversation   string
 	IdempotencyKey string
 	CreatedAt      time.Time // frozen before the first attempt
 }

@@ -482,6 +482,7 @@ func platformPost(d store.DueDelivery) platforms.Post {
 		p.ReplyTo = &platforms.Ref{ID: d.ReplyTo.ID, CID: d.ReplyTo.CID}
 		p.ThreadRoot = &platforms.Ref{ID: d.ThreadRoot.ID, CID: d.ThreadRoot.CID}
 	}
+	p.Conversation = d.Conversation
 	return p
 }
 

@@ -328,6 +328,7 @@ func inboxItem(a store.Account, n platforms.Notification) (store.InboxItem, bool
 		AccountID:       a.ID,
 		Platform:        a.Platform,
 		RemoteID:        p.Ref.ID,
+		RemoteCID:       p.Ref.CID,
 		Kind:            kind,
 		AuthorHandle:    author.Handle,
 		AuthorName:      author.Name,
@@ -348,7 +349,7 @@ func inboxItem(a store.Account, n platforms.Notification) (store.InboxItem, bool
 	}
 	switch {
 	case p.Root != nil && p.Root.ID != "":
-		it.ThreadRoot = p.Root.ID
+		it.ThreadRoot, it.RootCID = p.Root.ID, p.Root.CID
 	default:
 		// Mastodon names only the parent: the conversation is keyed by it.
 		it.ThreadRoot = it.InReplyTo

@@ -35,6 +35,11 @@ type DueDelivery struct {
 	// post that starts a thread or stands alone.
 	ReplyTo    RemoteRef
 	ThreadRoot RemoteRef
+	// ReplyItem is the inbox item a reply answers (0 for other posts);
+	// Conversation is set when that item is a direct message: the answer
+	// goes to the conversation as a direct message.
+	ReplyItem    int64
+	Conversation string
 }
 
 // nextAt is when a pending delivery may next be tried: its due time, or the
@@ -68,7 +73,8 @@ const nextDueQuery = `
 
 const dueCols = `
 	d.id, d.post_id, d.account_id, d.state, d.due_at, d.next_attempt_at, d.attempts, d.last_error,
-	d.idempotency_key, a.platform, a.handle, coalesce(t.body_override, p.body), coalesce(p.thread_parent, 0)`
+	d.idempotency_key, a.platform, a.handle, coalesce(t.body_override, p.body), coalesce(p.thread_parent, 0),
+	coalesce(p.reply_to_item, 0)`
 
 const dueJoins = `
 	JOIN posts p ON p.id = d.post_id
@@ -96,9 +102,12 @@ const paceQuery = `
 	UPDATE deliveries AS d SET next_attempt_at = ?
 	WHERE d.account_id = ? AND ` + pending + ` AND ` + nextAt + ` < ?`
 
+// A reply is never held back as missed: the person is waiting for it, and
+// it is as true late as on time.
 const missedQuery = `
 	UPDATE deliveries AS d SET state = 'missed', next_attempt_at = NULL
 	WHERE ` + pending + ` AND d.state = 'queued' AND d.due_at < ?
+	  AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = d.post_id AND p.reply_to_item IS NOT NULL)
 	RETURNING id, post_id`
 
 const resetSendingQuery = `UPDATE deliveries SET state = 'unknown' WHERE state = 'sending'`
@@ -143,20 +152,21 @@ func (s *Store) loadDue(ctx context.Context, query string, args ...any) ([]DueDe
 		return nil, err
 	}
 	var out []DueDelivery
-	var parents []int64 // thread parent of out[i]
+	var parents, items []int64 // thread parent and replied item of out[i]
 	for rows.Next() {
 		var d DueDelivery
 		var due int64
 		var next sql.NullInt64
-		var parent int64
+		var parent, item int64
 		if err := rows.Scan(&d.ID, &d.PostID, &d.AccountID, &d.State, &due, &next, &d.Attempts, &d.LastError,
-			&d.IdempotencyKey, &d.Platform, &d.Handle, &d.Text, &parent); err != nil {
+			&d.IdempotencyKey, &d.Platform, &d.Handle, &d.Text, &parent, &item); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		d.DueAt, d.NextAttemptAt = fromMS(due), fromNullMS(next)
 		out = append(out, d)
 		parents = append(parents, parent)
+		items = append(items, item)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err
@@ -171,6 +181,12 @@ func (s *Store) loadDue(ctx context.Context, query string, args ...any) ([]DueDe
 		return nil, err
 	}
 	for i := range out {
+		if items[i] != 0 {
+			if err := s.replyRefs(ctx, &out[i], items[i]); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if parents[i] == 0 {
 			continue
 		}

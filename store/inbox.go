@@ -159,7 +159,7 @@ func (f InboxFilter) where() (string, []any) {
 
 const inboxCols = `id, account_id, platform, remote_id, kind, author_handle, author_name, author_followers,
 	body, url, thread_root, in_reply_to, received_at, state, snoozed_until, is_read, sentiment,
-	question, attention, attention_at`
+	question, attention, attention_at, remote_cid, root_cid, term, liked, reposted, labels, replied_at`
 
 // queryer is what both *sql.DB and *sql.Tx offer, so a query can run alone or
 // inside a consistent read.
@@ -173,14 +173,18 @@ func scanInboxItems(rows *sql.Rows) ([]InboxItem, error) {
 	var out []InboxItem
 	for rows.Next() {
 		var it InboxItem
-		var followers, snoozed sql.NullInt64
+		var followers, snoozed, replied sql.NullInt64
 		var received, attentionAt int64
 		var sentiment sql.NullFloat64
+		var labels string
 		if err := rows.Scan(&it.ID, &it.AccountID, &it.Platform, &it.RemoteID, &it.Kind, &it.AuthorHandle,
 			&it.AuthorName, &followers, &it.Body, &it.URL, &it.ThreadRoot, &it.InReplyTo, &received,
-			&it.State, &snoozed, &it.Read, &sentiment, &it.Question, &it.Attention, &attentionAt); err != nil {
+			&it.State, &snoozed, &it.Read, &sentiment, &it.Question, &it.Attention, &attentionAt,
+			&it.RemoteCID, &it.RootCID, &it.Term, &it.Liked, &it.Reposted, &labels, &replied); err != nil {
 			return nil, err
 		}
+		it.Labels = splitLabels(labels)
+		it.RepliedAt = fromNullMS(replied)
 		it.AuthorFollowers = -1
 		if followers.Valid {
 			it.AuthorFollowers = int(followers.Int64)
@@ -422,8 +426,8 @@ func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, erro
 		stmt, err := tx.PrepareContext(ctx, `
 			INSERT INTO inbox_items (account_id, platform, remote_id, kind, author_handle, author_name,
 				author_followers, body, url, thread_root, in_reply_to, received_at, state, snoozed_until,
-				is_read, sentiment, question)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				is_read, sentiment, question, remote_cid, root_cid, term, liked, reposted, labels, replied_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (account_id, remote_id) DO NOTHING`)
 		if err != nil {
 			return err
@@ -445,7 +449,8 @@ func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, erro
 			res, err := stmt.ExecContext(ctx, it.AccountID, it.Platform, it.RemoteID, string(it.Kind),
 				it.AuthorHandle, it.AuthorName, followers, it.Body, it.URL, it.ThreadRoot, it.InReplyTo,
 				ms(it.ReceivedAt), string(state), nullMS(it.SnoozedUntil), it.Read, score,
-				sentiment.IsQuestion(it.Body))
+				sentiment.IsQuestion(it.Body), it.RemoteCID, it.RootCID, it.Term, it.Liked, it.Reposted,
+				joinLabels(it.Labels), nullMS(it.RepliedAt))
 			if err != nil {
 				return fmt.Errorf("inbox item %s: %w", it.RemoteID, err)
 			}

@@ -309,8 +309,30 @@ func rollUpPost(ctx context.Context, tx *sql.Tx, postID int64) error {
 	case sent > 0 && sent+dropped == total: // the user dropped the rest
 		state = PostSent
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE posts SET state = ? WHERE id = ? AND state <> 'draft'", state, postID)
-	return err
+	if _, err = tx.ExecContext(ctx, "UPDATE posts SET state = ? WHERE id = ? AND state <> 'draft'", state, postID); err != nil {
+		return err
+	}
+	return rollUpReply(ctx, tx, postID, state)
+}
+
+// rollUpReply carries a reply's outcome to the item it answers: the first
+// reply that goes out sets the item's replied_at (for the first-response
+// KPI), and a reply that failed for good opens the item again, so the
+// failure is seen in the list rather than buried among the done.
+func rollUpReply(ctx context.Context, tx *sql.Tx, postID int64, state PostState) error {
+	switch state {
+	case PostSent:
+		_, err := tx.ExecContext(ctx, `
+			UPDATE inbox_items SET replied_at = (SELECT min(sent_at) FROM deliveries WHERE post_id = ?1 AND state = 'sent')
+			WHERE id = (SELECT reply_to_item FROM posts WHERE id = ?1) AND replied_at IS NULL`, postID)
+		return err
+	case PostFailed:
+		_, err := tx.ExecContext(ctx, `
+			UPDATE inbox_items SET state = 'open', snoozed_until = NULL
+			WHERE id = (SELECT reply_to_item FROM posts WHERE id = ?)`, postID)
+		return err
+	}
+	return nil
 }
 
 // PostSummary is a post as lists and the calendar show it.
@@ -335,7 +357,7 @@ const summaryCols = `
 func scanSummaries(rows *sql.Rows) ([]PostSummary, error) { return scanSummariesExtra(rows, 0) }
 
 // PostsBetween lists posts scheduled (or sent) in [from, to), oldest first,
-// for the calendar. A busy month holds thousands of posts, so the networks
+// for the calendar; replies to the inbox are not in it. A busy month holds thousands of posts, so the networks
 // and errors are read in two range queries beside the posts rather than
 // once per post.
 func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSummary, error) {
@@ -346,7 +368,7 @@ func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSum
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `
 		SELECT p.id, p.body, p.state, p.scheduled_at, p.scheduled_zone, p.updated_at
-		FROM posts p WHERE p.scheduled_at >= ? AND p.scheduled_at < ?
+		FROM posts p WHERE p.scheduled_at >= ? AND p.scheduled_at < ? AND p.reply_to_item IS NULL
 		ORDER BY p.scheduled_at, p.id`, ms(from), ms(to))
 	if err != nil {
 		return nil, err
@@ -441,12 +463,14 @@ func addPlatform(set []string, p string) []string {
 }
 
 // Unsent lists drafts and posts that have not all gone out (queued, failed,
-// missed), drafts first by last change, then the rest by due time.
+// missed), drafts first by last change, then the rest by due time. Replies
+// to the inbox are shown with their items, not here.
 func (s *Store) Unsent(ctx context.Context, limit int) ([]PostSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT * FROM (
 		SELECT `+summaryCols+`, 0 AS grp, -p.updated_at AS k FROM posts p WHERE p.state = 'draft'
 		UNION ALL
 		SELECT `+summaryCols+`, 1 AS grp, p.scheduled_at AS k FROM posts p WHERE p.state IN ('queued', 'failed', 'missed')
+		  AND p.reply_to_item IS NULL
 	) ORDER BY grp, k LIMIT ?`, limit)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ type Post struct {
 	ScheduledZone string    // IANA zone the time was chosen in
 	CampaignID    int64     // 0 for none
 	ThreadParent  int64     // 0 unless this post continues a thread
+	ReplyToItem   int64     // the inbox item this post answers; 0 for a post of its own
 	Targets       []Target
 	Media         []Media
 	Labels        []string
@@ -108,6 +109,9 @@ const (
 	KindReply   InboxKind = "reply"
 	KindQuote   InboxKind = "quote"
 	KindDM      InboxKind = "dm"
+	// KindListening is a public post social listening found: said about
+	// the business (a keyword, a hashtag), not to it.
+	KindListening InboxKind = "listening"
 )
 
 // InboxState is where an inbox item is in triage.
@@ -126,13 +130,16 @@ type InboxItem struct {
 	AccountID       int64
 	Platform        string
 	RemoteID        string
+	RemoteCID       string // Bluesky's content hash; "" elsewhere
 	Kind            InboxKind
+	Term            string // KindListening: the keyword or hashtag that found it
 	AuthorHandle    string
 	AuthorName      string
 	AuthorFollowers int // -1 when unknown
 	Body            string
 	URL             string
-	ThreadRoot      string
+	ThreadRoot      string // the thread's first post; a DM's conversation
+	RootCID         string // Bluesky's content hash of ThreadRoot
 	InReplyTo       string
 	ReceivedAt      time.Time
 	State           InboxState
@@ -141,6 +148,10 @@ type InboxItem struct {
 	Sentiment       float64
 	HasSentiment    bool
 	Question        bool // the text asks something
+	Liked           bool // the account liked (favourited) it
+	Reposted        bool // the account reposted (boosted) it
+	Labels          []string
+	RepliedAt       time.Time // when our first reply went out; zero if none has
 	// Its place in the needs-attention order (0 complaint, 1 question, 2 the
 	// rest; then AttentionAt, oldest first). The database derives both from
 	// the fields above; they are read, never written.

@@ -476,6 +476,11 @@ type ThreadEntry struct {
 	Body         string
 	URL          string
 	At           time.Time
+	// Ours and a reply written in crier's inbox: where it is on its way,
+	// and why it failed, if it did.
+	Reply     bool
+	State     DeliveryState
+	LastError string
 }
 
 // MaxThreadEntries caps how many earlier inbox items InboxThread returns.
@@ -500,11 +505,49 @@ const (
 	inboxByRemoteSQL = "SELECT " + inboxCols + " FROM inbox_items WHERE account_id = ? AND remote_id = ?"
 )
 
-// InboxThread returns what an item answers, oldest first: our own post it
-// replies to (or the one that started its thread) and the items that came
-// before it in the same thread on the same account, at most
-// MaxThreadEntries of them (the latest).
+// InboxThread returns the conversation around an item, oldest first: our
+// own post it replies to (or the one that started its thread), the items
+// that came before it in the same thread on the same account, at most
+// MaxThreadEntries of them (the latest), and our replies to the item and
+// to those, sent or on their way.
 func (s *Store) InboxThread(ctx context.Context, item InboxItem) ([]ThreadEntry, error) {
+	out, err := s.inboxThread(ctx, item)
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{item.ID}
+	for _, e := range out {
+		if e.ItemID != 0 {
+			ids = append(ids, e.ItemID)
+		}
+	}
+	replies, err := s.InboxReplies(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(replies) == 0 {
+		return out, nil
+	}
+	accounts := map[int64]Account{}
+	for _, r := range replies {
+		if slices.ContainsFunc(out, func(e ThreadEntry) bool { return e.Ours && e.PostID == r.PostID }) {
+			continue // already there, as the post a later item answers
+		}
+		a, ok := accounts[r.AccountID]
+		if !ok {
+			if a, err = s.Account(ctx, r.AccountID); err != nil && !errors.Is(err, ErrNotFound) {
+				return nil, err
+			}
+			accounts[r.AccountID] = a
+		}
+		out = append(out, ThreadEntry{Ours: true, Reply: true, PostID: r.PostID, AuthorHandle: a.Handle,
+			AuthorName: a.DisplayName, Body: r.Body, URL: r.URL, At: r.At, State: r.State, LastError: r.LastError})
+	}
+	slices.SortStableFunc(out, func(a, b ThreadEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+func (s *Store) inboxThread(ctx context.Context, item InboxItem) ([]ThreadEntry, error) {
 	if item.InReplyTo == "" && item.ThreadRoot == "" {
 		return nil, nil
 	}

@@ -357,7 +357,7 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 	events := make(chan scheduler.Event, 64)
 	if cfg.Scheduler.Enabled {
 		sched = newScheduler(cfg, st, nets, logger, events)
-		c.Waker = sched
+		c.Waker, c.Reactor = sched, sched
 	}
 	var view tui.SchedulerView
 	if sched != nil {

@@ -3,6 +3,7 @@
 package common
 
 import (
+	"context"
 	"log"
 	"time"
 
@@ -30,6 +31,12 @@ type NetworkSpec struct {
 // post, wake it so its timer is reset to the new next-due time.
 type Waker interface{ Wake() }
 
+// Reactor likes and reposts (or takes back) someone's post from one of the
+// accounts, on the network, at once. The scheduler is one.
+type Reactor interface {
+	React(ctx context.Context, accountID int64, ref platforms.Ref, r store.Reaction, on bool) error
+}
+
 // Settings are the plain config values panes need.
 type Settings struct {
 	WeekStart     time.Weekday
@@ -54,7 +61,8 @@ type Common struct {
 	// writes it, in Update.
 	Limits   map[int64]platforms.Limits
 	Settings Settings
-	Waker    Waker // may be nil (scheduler disabled)
+	Waker    Waker   // may be nil (scheduler disabled)
+	Reactor  Reactor // may be nil (scheduler disabled)
 	Log      *log.Logger
 	Demo     bool
 	Editor   string // $VISUAL or $EDITOR, "" when unset

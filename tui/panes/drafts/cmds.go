@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,21 +47,6 @@ type (
 		gen int
 		id  int64
 		err error
-	}
-	editorFileMsg struct {
-		gen  int
-		path string
-		err  error
-	}
-	editorExitedMsg struct {
-		gen  int
-		path string
-		err  error
-	}
-	editorTextMsg struct {
-		gen  int
-		text string
-		err  error
 	}
 )
 
@@ -174,40 +157,4 @@ func queueCmd(c *common.Common, sv *draftSaver, gen int, p store.Post, at time.T
 
 func autosaveAfter(d time.Duration, gen, seq int) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return autosaveMsg{gen: gen, seq: seq} })
-}
-
-// writeTempCmd puts the post's text in a private temp file for $EDITOR.
-func writeTempCmd(gen int, text string) tea.Cmd {
-	return func() tea.Msg {
-		f, err := os.CreateTemp("", "crier-post-*.txt")
-		if err != nil {
-			return editorFileMsg{gen: gen, err: err}
-		}
-		_, err = f.WriteString(text)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(f.Name())
-			return editorFileMsg{gen: gen, err: err}
-		}
-		return editorFileMsg{gen: gen, path: f.Name()}
-	}
-}
-
-// readTempCmd reads back what the editor left and removes the file. When the
-// editor failed the file is not read: the composer keeps the text it had.
-func readTempCmd(gen int, path string, runErr error) tea.Cmd {
-	return func() tea.Msg {
-		defer os.Remove(path)
-		if runErr != nil {
-			return editorTextMsg{gen: gen, err: runErr}
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return editorTextMsg{gen: gen, err: err}
-		}
-		// Editors end files with a newline the post never had.
-		return editorTextMsg{gen: gen, text: strings.TrimRight(string(b), "\r\n")}
-	}
 }

@@ -2,7 +2,6 @@ package drafts
 
 import (
 	"fmt"
-	"os/exec"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/extedit"
 )
 
 // autosaveDelay is the longest typed text waits before it is saved: a crash
@@ -447,32 +447,27 @@ func (m *composer) close() tea.Cmd {
 
 func (m *composer) openEditor() tea.Cmd {
 	if strings.TrimSpace(m.c.Editor) == "" {
-		return common.Status("no editor set: set $EDITOR (or $VISUAL) to write posts in your editor", true)
+		return common.Status(extedit.NoEditor, true)
 	}
-	return writeTempCmd(m.gen, m.text.Value())
+	return extedit.Start(m.gen, "crier-post-*.txt", m.text.Value())
 }
 
-func (m *composer) onEditorFile(msg editorFileMsg) tea.Cmd {
-	if msg.err != nil {
-		return common.Status("couldn't prepare a file for the editor: "+msg.err.Error(), true)
+func (m *composer) onEditorFile(msg extedit.FileMsg) tea.Cmd {
+	if msg.Err != nil {
+		return common.Status("couldn't prepare a file for the editor: "+msg.Err.Error(), true)
 	}
-	args := strings.Fields(m.c.Editor)
-	cmd := exec.Command(args[0], append(args[1:], msg.path)...)
-	gen, path := m.gen, msg.path
-	return tea.ExecProcess(cmd, func(err error) tea.Msg {
-		return editorExitedMsg{gen: gen, path: path, err: err}
-	})
+	return extedit.Run(m.c.Editor, msg)
 }
 
-func (m *composer) onEditorText(msg editorTextMsg) tea.Cmd {
-	if msg.err != nil {
-		return common.Status("the editor failed ("+msg.err.Error()+"); your text is unchanged", true)
+func (m *composer) onEditorText(msg extedit.TextMsg) tea.Cmd {
+	if msg.Err != nil {
+		return common.Status("the editor failed ("+msg.Err.Error()+"); your text is unchanged", true)
 	}
 	focus := m.setFocus(fieldText)
-	if msg.text == m.text.Value() {
+	if msg.Text == m.text.Value() {
 		return focus
 	}
-	m.text.SetValue(msg.text)
+	m.text.SetValue(msg.Text)
 	m.problem = ""
 	m.dirty = true
 	m.refresh()

@@ -14,6 +14,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/extedit"
 )
 
 // Model is the Drafts pane. It shows the list, or the composer while one is
@@ -128,16 +129,16 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			return m, m.afterComposer(m.comp.onQueued(msg))
 		}
 		return m, nil
-	case editorFileMsg:
-		if m.ownsComposer(msg.gen) {
+	case extedit.FileMsg:
+		if gen, ok := msg.Tag.(int); ok && m.ownsComposer(gen) {
 			return m, m.comp.onEditorFile(msg)
 		}
 		return m, nil
-	case editorExitedMsg:
+	case extedit.ExitedMsg:
 		// The file is removed even if the composer has gone.
-		return m, readTempCmd(msg.gen, msg.path, msg.err)
-	case editorTextMsg:
-		if m.ownsComposer(msg.gen) {
+		return m, extedit.ReadBack(msg)
+	case extedit.TextMsg:
+		if gen, ok := msg.Tag.(int); ok && m.ownsComposer(gen) {
 			return m, m.comp.onEditorText(msg)
 		}
 		return m, nil

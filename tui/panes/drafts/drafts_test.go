@@ -12,6 +12,7 @@ import (
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/extedit"
 )
 
 // A family emoji is seven code points joined by zero-width joiners, one
@@ -524,11 +525,11 @@ func TestEditorRoundTrip(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("ctrl+e produced %v", msgs)
 	}
-	file := msgs[0].(editorFileMsg)
-	if file.err != nil {
-		t.Fatal(file.err)
+	file := msgs[0].(extedit.FileMsg)
+	if file.Err != nil {
+		t.Fatal(file.Err)
 	}
-	b, err := os.ReadFile(file.path)
+	b, err := os.ReadFile(file.Path)
 	if err != nil || string(b) != "Scones" {
 		t.Fatalf("temp file holds %q (%v)", b, err)
 	}
@@ -537,20 +538,20 @@ func TestEditorRoundTrip(t *testing.T) {
 	}
 
 	// The editor fails: the text stays.
-	h.do(editorExitedMsg{gen: file.gen, path: file.path, err: errors.New("exit status 1")})
+	h.do(extedit.ExitedMsg{Tag: file.Tag, Path: file.Path, Err: errors.New("exit status 1")})
 	if h.m.comp.text.Value() != "Scones" || !h.lastStatus().Err {
 		t.Fatalf("after a failed editor: text %q, status %+v", h.m.comp.text.Value(), h.lastStatus())
 	}
-	if _, err := os.Stat(file.path); !os.IsNotExist(err) {
+	if _, err := os.Stat(file.Path); !os.IsNotExist(err) {
 		t.Errorf("temp file left behind: %v", err)
 	}
 
 	// The editor succeeds: its text replaces the composer's and is saved.
-	file = h.collect(h.send(keyCtrlE))[0].(editorFileMsg)
-	if err := os.WriteFile(file.path, []byte("Scones, warm\nwith jam\n"), 0o600); err != nil {
+	file = h.collect(h.send(keyCtrlE))[0].(extedit.FileMsg)
+	if err := os.WriteFile(file.Path, []byte("Scones, warm\nwith jam\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h.do(editorExitedMsg{gen: file.gen, path: file.path})
+	h.do(extedit.ExitedMsg{Tag: file.Tag, Path: file.Path})
 	if got := h.m.comp.text.Value(); got != "Scones, warm\nwith jam" {
 		t.Fatalf("text %q after the editor", got)
 	}

@@ -208,8 +208,9 @@ func networkSpecs() map[string]common.NetworkSpec {
 			Platform: store.PlatformMastodon,
 			Limits: platforms.Limits{MaxChars: mastodon.DefaultMaxChars, CharsPerURL: mastodon.DefaultURLChars,
 				MaxImages: 4, MaxAltText: 1500},
-			Length: func(t string) int { return mastodon.Length(t, "", mastodon.DefaultURLChars) },
-			Unit:   "chars",
+			Length:      func(t string) int { return mastodon.Length(t, "", mastodon.DefaultURLChars) },
+			Unit:        "chars",
+			ReplyPrefix: mastodon.ReplyPrefix,
 		},
 		store.PlatformBluesky: {
 			Platform: store.PlatformBluesky,

@@ -468,6 +468,7 @@ func addPlatform(set []string, p string) []string {
 func (s *Store) Unsent(ctx context.Context, limit int) ([]PostSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT * FROM (
 		SELECT `+summaryCols+`, 0 AS grp, -p.updated_at AS k FROM posts p WHERE p.state = 'draft'
+		  AND p.reply_to_item IS NULL
 		UNION ALL
 		SELECT `+summaryCols+`, 1 AS grp, p.scheduled_at AS k FROM posts p WHERE p.state IN ('queued', 'failed', 'missed')
 		  AND p.reply_to_item IS NULL

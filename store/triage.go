@@ -185,10 +185,11 @@ func (s *Store) QueueReply(ctx context.Context, itemID int64, body string, now t
 		if it.Kind == KindDM && it.ThreadRoot == "" {
 			return fmt.Errorf("inbox item %d: %w", itemID, ErrNoConversation)
 		}
-		// Replies that failed for good are superseded: nothing of them
-		// went out, and their text is what the user has just edited.
+		// The draft of this reply, and replies that failed for good, are
+		// superseded: nothing of them went out, and their text is what the
+		// user has just finished.
 		if _, err := tx.ExecContext(ctx,
-			"DELETE FROM posts WHERE reply_to_item = ? AND state = 'failed'", itemID); err != nil {
+			"DELETE FROM posts WHERE reply_to_item = ? AND state IN ('draft', 'failed')", itemID); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `
@@ -211,6 +212,55 @@ func (s *Store) QueueReply(ctx context.Context, itemID int64, body string, now t
 		return err
 	})
 	return postID, err
+}
+
+// SaveReplyDraft keeps the text of a reply not yet sent, one per item, so
+// closing the composer (or crier) loses nothing; an empty text removes it.
+func (s *Store) SaveReplyDraft(ctx context.Context, itemID int64, body string, now time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if strings.TrimSpace(body) == "" {
+			_, err := tx.ExecContext(ctx, "DELETE FROM posts WHERE reply_to_item = ? AND state = 'draft'", itemID)
+			return err
+		}
+		res, err := tx.ExecContext(ctx,
+			"UPDATE posts SET body = ?, updated_at = ? WHERE reply_to_item = ? AND state = 'draft'", body, ms(now), itemID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		var account int64
+		if err := tx.QueryRowContext(ctx, "SELECT account_id FROM inbox_items WHERE id = ?", itemID).Scan(&account); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("inbox item %d: %w", itemID, ErrNotFound)
+			}
+			return err
+		}
+		var postID int64
+		if err := tx.QueryRowContext(ctx, `
+			INSERT INTO posts (body, state, reply_to_item, created_at, updated_at)
+			VALUES (?, 'draft', ?, ?, ?) RETURNING id`, body, itemID, ms(now), ms(now)).Scan(&postID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO post_targets (post_id, account_id) VALUES (?, ?)", postID, account)
+		return err
+	})
+}
+
+// ReplyDraft returns the text to start a reply to the item with: its saved
+// draft, or else the text of its latest reply that failed, for a retry; ""
+// when there is neither.
+func (s *Store) ReplyDraft(ctx context.Context, itemID int64) (string, error) {
+	var body string
+	err := s.db.QueryRowContext(ctx, `
+		SELECT body FROM posts INDEXED BY posts_reply_to_item
+		WHERE reply_to_item = ? AND state IN ('draft', 'failed')
+		ORDER BY state = 'draft' DESC, updated_at DESC, id DESC LIMIT 1`, itemID).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return body, err
 }
 
 // Reply is one of our replies to an inbox item, as the thread shows it.
@@ -240,7 +290,7 @@ const repliesSQL = `
 	FROM posts p INDEXED BY posts_reply_to_item
 	JOIN deliveries d ON d.post_id = p.id
 	LEFT JOIN post_targets t ON t.post_id = p.id AND t.account_id = d.account_id
-	WHERE p.reply_to_item IN (%s) AND p.reply_to_item IS NOT NULL
+	WHERE p.reply_to_item IN (%s) AND p.reply_to_item IS NOT NULL AND p.state <> 'draft'
 	ORDER BY coalesce(d.sent_at, p.created_at), p.id`
 
 // InboxReplies returns our replies to the given items, oldest first.

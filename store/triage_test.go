@@ -294,3 +294,45 @@ func TestLabelsReactionsAndRestore(t *testing.T) {
 		t.Errorf("InboxItems keeps the order asked for and skips missing ids: %+v", got)
 	}
 }
+
+func TestReplyDrafts(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	acc := mustAccount(t, st, PlatformBluesky, "bakery.example.com")
+	it := addItem(t, st, InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: "at://x/1", Kind: KindMention})
+	if got, err := st.ReplyDraft(ctx, it.ID); err != nil || got != "" {
+		t.Fatalf("no draft yet: %q %v", got, err)
+	}
+	for _, body := range []string{"Thanks so", "Thanks so much!"} {
+		if err := st.SaveReplyDraft(ctx, it.ID, body, inboxT0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := st.ReplyDraft(ctx, it.ID); got != "Thanks so much!" {
+		t.Fatalf("draft %q", got)
+	}
+	// A reply draft is neither in the drafts list nor in the thread.
+	if unsent, _ := st.Unsent(ctx, 10); len(unsent) != 0 {
+		t.Errorf("drafts list shows a reply draft: %+v", unsent)
+	}
+	if thread, _ := st.InboxThread(ctx, it); len(thread) != 0 {
+		t.Errorf("thread shows a reply draft: %+v", thread)
+	}
+	if err := st.SaveReplyDraft(ctx, it.ID, "  ", inboxT0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.ReplyDraft(ctx, it.ID); got != "" {
+		t.Fatalf("an emptied draft is still there: %q", got)
+	}
+	// Sending replaces the draft.
+	st.SaveReplyDraft(ctx, it.ID, "draft text", inboxT0)
+	if _, err := st.QueueReply(ctx, it.ID, "final text", inboxT0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.ReplyDraft(ctx, it.ID); got != "" {
+		t.Fatalf("the draft outlived the reply: %q", got)
+	}
+	if err := st.SaveReplyDraft(ctx, 4242, "x", inboxT0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("draft for a missing item: %v", err)
+	}
+}

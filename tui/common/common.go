@@ -25,6 +25,9 @@ type NetworkSpec struct {
 	Length func(text string) int
 	// Unit names what Length counts, for the counter ("chars", "graphemes").
 	Unit string
+	// ReplyPrefix is the text a reply to someone starts with on this
+	// network (Mastodon's mention of the author); nil where there is none.
+	ReplyPrefix func(to platforms.Author) string
 }
 
 // Waker is the part of the scheduler the panes use: after queueing or moving a

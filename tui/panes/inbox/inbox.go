@@ -11,14 +11,18 @@ package inbox
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/extedit"
 	"github.com/crier-app/crier/tui/components/vlist"
 )
 
@@ -43,7 +47,7 @@ var defaultSnoozePresets = []time.Duration{time.Hour, 3 * time.Hour, 24 * time.H
 // The filter values f/F, t/T cycle through.
 var (
 	stateCycle = []store.InboxState{store.InboxOpen, store.InboxSnoozed, store.InboxDone, ""}
-	kindCycle  = []store.InboxKind{"", store.KindMention, store.KindReply, store.KindQuote, store.KindDM}
+	kindCycle  = []store.InboxKind{"", store.KindMention, store.KindReply, store.KindQuote, store.KindDM, store.KindListening}
 )
 
 type list = vlist.Model[store.InboxItem, store.InboxKey]
@@ -60,6 +64,8 @@ type loadedMsg struct {
 	// From an action saved before this load.
 	note   string // what to say when it worked
 	actErr error  // it failed: nothing was reloaded
+	undo   *undoRecord
+	react  *reactJob
 }
 
 // pageMsg answers a page request from the list; the list drops stale ones.
@@ -85,14 +91,6 @@ type threadMsg struct {
 type markedReadMsg struct {
 	id  int64
 	err error
-}
-
-// action is a triage change to save before the next load.
-type action struct {
-	ids   []int64
-	state store.InboxState
-	until time.Time
-	note  string
 }
 
 // Model is the Inbox pane.
@@ -129,9 +127,26 @@ type Model struct {
 	threadErr   error
 	threadStale bool
 
-	// The snooze chooser, open while snoozing is set.
-	snoozing bool
-	snoozeID int64
+	// The snooze chooser, open while snoozing is set; typing a time
+	// while typingTime is.
+	snoozing   bool
+	snoozeIDs  []int64
+	typingTime bool
+	timeInput  textinput.Model
+	timeErr    string
+
+	// The label prompt, open while labeling is set.
+	labeling   bool
+	labelInput textinput.Model
+
+	// The reply composer, while one is open; replyGen tells its answers
+	// from an earlier composer's.
+	reply    *reply
+	replyGen int
+
+	// Items marked for a bulk action, by id; what z can take back.
+	marked map[int64]store.InboxItem
+	undos  []undoRecord
 
 	// after delivers msg after d. It is tea.Tick; tests make it immediate.
 	after func(d time.Duration, msg tea.Msg) tea.Cmd
@@ -144,12 +159,24 @@ func New(c *common.Common) *Model {
 		keys:     DefaultKeyMap(),
 		filter:   store.InboxFilter{State: store.InboxOpen},
 		rowCache: map[rowKey]string{},
+		marked:   map[int64]store.InboxItem{},
 		after: func(d time.Duration, msg tea.Msg) tea.Cmd {
 			return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 		},
 	}
 	m.list = vlist.New(store.InboxItem.Key, m.renderRow, vlist.Options{PageSize: pageSize})
 	m.list.SetPlaceholder(m.renderPlaceholder)
+	m.timeInput = textinput.New()
+	m.timeInput.Placeholder = "tomorrow 9:00, fri 14:30, +2h"
+	m.timeInput.Prompt = ""
+	m.labelInput = textinput.New()
+	m.labelInput.Placeholder = "wholesale, complaint, follow-up…"
+	m.labelInput.Prompt = ""
+	m.labelInput.CharLimit = store.MaxLabelLen
+	// A steady cursor: a blinking one redraws the screen twice a second,
+	// which over SSH is most of what crier sends.
+	m.timeInput.Cursor.SetMode(cursor.CursorStatic)
+	m.labelInput.Cursor.SetMode(cursor.CursorStatic)
 	return m
 }
 
@@ -158,32 +185,48 @@ func (m *Model) Init() tea.Cmd {
 	return m.load(loadSpec{wake: true, holdKeys: true})
 }
 
-// Capturing is true while the snooze chooser is open: its digits are not
-// tab switches.
-func (m *Model) Capturing() bool { return m.snoozing }
+// Capturing is true while a chooser, a prompt or the reply composer is
+// open: their letters and digits are not global keys.
+func (m *Model) Capturing() bool { return m.snoozing || m.labeling || m.reply != nil }
 
 // SetSize gives the pane its area.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	l := m.layout()
 	m.deferred = append(m.deferred, m.list.SetSize(l.listW, l.listH)...)
+	if m.reply != nil {
+		m.reply.setSize(width, max(height-1, 0))
+	}
+	m.timeInput.Width = max(min(width, 40)-4, 10)
+	m.labelInput.Width = max(min(width, 40)-4, 10)
 }
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.snoozing {
-		return []key.Binding{m.keys.Preset, m.keys.Cancel}
+	k := m.keys
+	switch {
+	case m.reply != nil:
+		return []key.Binding{k.Send, k.Templates, k.Editor, k.CloseReply}
+	case m.snoozing && m.typingTime:
+		return []key.Binding{k.Confirm, k.Cancel}
+	case m.snoozing:
+		return []key.Binding{k.Preset, k.TypeTime, k.Cancel}
+	case m.labeling:
+		return []key.Binding{k.Confirm, k.Cancel}
+	case len(m.marked) > 0:
+		return []key.Binding{k.Select, k.Done, k.Snooze, k.Like, k.Label, k.Clear}
 	}
-	return []key.Binding{m.keys.Done, m.keys.Snooze, m.keys.Reopen, m.keys.State, m.keys.Kind, m.keys.Account}
+	return []key.Binding{k.Reply, k.Done, k.Snooze, k.Like, k.Undo, k.State, k.Kind}
 }
 
 // FullHelp is the ? screen.
 func (m *Model) FullHelp() [][]key.Binding {
-	n := m.c.Nav
+	n, k := m.c.Nav, m.keys
 	return [][]key.Binding{
 		{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End},
-		{m.keys.Done, m.keys.Snooze, m.keys.Reopen, m.keys.Preset, m.keys.Cancel},
-		{m.keys.State, m.keys.Kind, m.keys.Account, m.keys.Attention},
+		{k.Reply, k.Done, k.Snooze, k.Reopen, k.Undo, k.Like, k.Repost, k.Label, k.Open},
+		{k.Select, k.Clear, k.State, k.Kind, k.Account, k.Attention},
+		{k.Send, k.Templates, k.Editor, k.CloseReply, k.Preset, k.TypeTime},
 	}
 }
 
@@ -235,6 +278,56 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		if msg.err != nil {
 			cmds = append(cmds, common.Status("inbox: could not mark as read: "+msg.err.Error(), true))
 		}
+
+	case replyDraftMsg:
+		if m.reply != nil && m.reply.gen == msg.gen {
+			cmds = append(cmds, m.reply.onDraft(msg))
+		}
+
+	case repliedMsg:
+		cmds = append(cmds, m.onReplied(msg))
+
+	case draftKeptMsg:
+		if msg.err != nil {
+			cmds = append(cmds, common.Status("the reply's text could not be kept: "+msg.err.Error(), true))
+		}
+
+	case extedit.FileMsg:
+		if tag, ok := msg.Tag.(editorTag); ok && m.reply != nil && m.reply.gen == tag.gen {
+			if msg.Err != nil {
+				cmds = append(cmds, common.Status("couldn't prepare a file for the editor: "+msg.Err.Error(), true))
+			} else {
+				cmds = append(cmds, extedit.Run(m.c.Editor, msg))
+			}
+		}
+
+	case extedit.ExitedMsg:
+		if _, ok := msg.Tag.(editorTag); ok {
+			cmds = append(cmds, extedit.ReadBack(msg)) // removes the file even if the composer has gone
+		}
+
+	case extedit.TextMsg:
+		if tag, ok := msg.Tag.(editorTag); ok && m.reply != nil && m.reply.gen == tag.gen {
+			cmds = append(cmds, m.reply.onEditorText(msg))
+		}
+
+	case reactedMsg:
+		cmds = append(cmds, m.onReacted(msg))
+
+	case openedMsg:
+		switch {
+		case msg.err != nil:
+			cmds = append(cmds, common.Status("couldn't open the link ("+msg.err.Error()+"): "+msg.url, true))
+		case msg.shown:
+			cmds = append(cmds, common.Status("link (no browser here): "+msg.url, false))
+		default:
+			cmds = append(cmds, common.Status("opened "+msg.url, false))
+		}
+
+	case common.BeforeQuitMsg:
+		if m.reply != nil {
+			cmds = append(cmds, m.reply.keepDraft())
+		}
 	}
 	cmds = append(cmds, m.cursorMoved())
 	return m, tea.Batch(cmds...)
@@ -256,21 +349,46 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.snoozing {
+	switch {
+	case m.reply != nil:
+		return m.replyKey(msg)
+	case m.snoozing:
 		return m.chooseSnooze(msg)
+	case m.labeling:
+		return m.labelKey(msg)
 	}
 	if ok, reqs := m.list.HandleKey(m.c.Nav, msg); ok {
 		return m.fetch(reqs)
 	}
 	switch {
 	case key.Matches(msg, m.keys.Done):
-		return m.act(store.InboxDone, 0)
+		return m.stateAction(m.targets(), store.InboxDone, time.Time{})
 	case key.Matches(msg, m.keys.Reopen):
-		return m.act(store.InboxOpen, 0)
+		return m.stateAction(m.targets(), store.InboxOpen, time.Time{})
 	case key.Matches(msg, m.keys.Snooze):
-		if it, ok := m.list.Selected(); ok {
-			m.snoozing, m.snoozeID = true, it.ID
+		if items := m.targets(); len(items) > 0 {
+			m.snoozing, m.snoozeIDs = true, ids(items)
 		}
+	case key.Matches(msg, m.keys.Reply):
+		return m.openReply()
+	case key.Matches(msg, m.keys.Like):
+		return m.react(store.ReactLike)
+	case key.Matches(msg, m.keys.Repost):
+		return m.react(store.ReactRepost)
+	case key.Matches(msg, m.keys.Label):
+		if len(m.targets()) > 0 {
+			m.labeling = true
+			m.labelInput.SetValue("")
+			return m.labelInput.Focus()
+		}
+	case key.Matches(msg, m.keys.Select):
+		return m.toggleMark()
+	case key.Matches(msg, m.keys.Clear):
+		clear(m.marked)
+	case key.Matches(msg, m.keys.Undo):
+		return m.undo()
+	case key.Matches(msg, m.keys.Open):
+		return m.openLink()
 	case key.Matches(msg, m.keys.State):
 		m.filter.State = cycle(stateCycle, m.filter.State, 1)
 		m.filter.Attention = false
@@ -301,49 +419,132 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) chooseSnooze(msg tea.KeyMsg) tea.Cmd {
+	if m.typingTime {
+		switch {
+		case key.Matches(msg, m.keys.Cancel):
+			m.typingTime, m.timeErr = false, ""
+			m.timeInput.Blur()
+			return nil
+		case key.Matches(msg, m.keys.Confirm):
+			now := m.c.Now()
+			until, err := timeparse.Parse(m.timeInput.Value(), now, m.c.Zone)
+			switch {
+			case err != nil:
+				m.timeErr = err.Error()
+				return nil
+			case !until.After(now):
+				m.timeErr = "that time has passed: " + m.formatTime(until)
+				return nil
+			}
+			return m.snooze(until)
+		}
+		var cmd tea.Cmd
+		m.timeInput, cmd = m.timeInput.Update(msg)
+		m.timeErr = ""
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, m.keys.Cancel):
 		m.snoozing = false
+	case key.Matches(msg, m.keys.TypeTime):
+		m.typingTime, m.timeErr = true, ""
+		m.timeInput.SetValue("")
+		return m.timeInput.Focus()
 	case key.Matches(msg, m.keys.Preset):
 		i, ok := presetIndex(msg.String())
 		presets := m.presets()
 		if !ok || i >= len(presets) {
 			return nil
 		}
-		m.snoozing = false
-		return m.act(store.InboxSnoozed, presets[i])
+		return m.snooze(m.c.Now().Add(presets[i]))
 	}
 	return nil
 }
 
-// act saves a state change for the cursor item, then reloads around it: if it
-// left the filtered view, the cursor lands on the item that followed it.
-func (m *Model) act(state store.InboxState, snoozeFor time.Duration) tea.Cmd {
+// snooze closes the chooser and snoozes what it was opened for.
+func (m *Model) snooze(until time.Time) tea.Cmd {
+	m.snoozing, m.typingTime, m.timeErr = false, false, ""
+	m.timeInput.Blur()
+	items := m.targets()
+	if !slices.Equal(ids(items), m.snoozeIDs) {
+		// A reload while the chooser was open took the item away.
+		m.snoozeIDs = nil
+		return common.Status("the items changed meanwhile: not snoozed", true)
+	}
+	m.snoozeIDs = nil
+	return m.stateAction(items, store.InboxSnoozed, until)
+}
+
+func (m *Model) labelKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.labeling = false
+		m.labelInput.Blur()
+		return nil
+	case key.Matches(msg, m.keys.Confirm):
+		m.labeling = false
+		m.labelInput.Blur()
+		return m.label(m.labelInput.Value())
+	}
+	var cmd tea.Cmd
+	m.labelInput, cmd = m.labelInput.Update(msg)
+	return cmd
+}
+
+// openReply opens the reply composer on the cursor item.
+func (m *Model) openReply() tea.Cmd {
 	it, ok := m.list.Selected()
 	if !ok {
 		return nil
 	}
-	if state == store.InboxSnoozed && it.ID != m.snoozeID {
-		// A reload while the chooser was open took the item away.
-		m.snoozeID = 0
-		return common.Status("the item changed meanwhile: not snoozed", true)
+	m.replyGen++
+	r, cmd := newReply(m.c, m.keys, m.replyGen, it)
+	m.reply = r
+	r.setSize(m.width, max(m.height-1, 0))
+	// The conversation shown above the box is the preview's; make sure
+	// it is this item's.
+	if m.threadFor != it.ID || m.threadStale {
+		return tea.Batch(cmd, m.loadThread(it))
 	}
-	m.snoozeID = 0
-	if it.State == state && state != store.InboxSnoozed {
-		return common.Status(fmt.Sprintf("already %s", state), false)
+	return cmd
+}
+
+func (m *Model) replyKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.CloseReply) && !m.reply.sending:
+		cmd := m.reply.keepDraft()
+		m.reply = nil
+		if cmd != nil {
+			return tea.Batch(cmd, common.Status("reply not sent: its text is kept (r to go on)", false))
+		}
+		return nil
+	case key.Matches(msg, m.keys.Templates):
+		return common.Status("saved replies are not set up yet", true)
 	}
-	a := &action{ids: []int64{it.ID}, state: state}
-	switch state {
-	case store.InboxDone:
-		a.note = "done"
-	case store.InboxOpen:
-		a.note = "reopened"
-	case store.InboxSnoozed:
-		a.until = m.c.Now().Add(snoozeFor)
-		a.note = "snoozed until " + m.formatTime(a.until)
+	return m.reply.handleKey(msg)
+}
+
+// onReplied closes the composer when the reply is queued (the item is now
+// done and the list moves on) and keeps it open with the reason when not.
+func (m *Model) onReplied(msg repliedMsg) tea.Cmd {
+	if m.reply == nil || m.reply.gen != msg.gen {
+		if msg.err != nil {
+			return common.Status("a reply was not sent: "+msg.err.Error(), true)
+		}
+		return nil
 	}
-	key := it.Key()
-	return m.load(loadSpec{at: &key, act: a, holdKeys: true})
+	if !m.reply.onReplied(msg) {
+		return nil
+	}
+	m.reply = nil
+	m.c.Wake()
+	m.pushUndo(&undoRecord{before: []store.InboxItem{msg.before}, note: "reply's done mark"})
+	k := msg.before.Key()
+	return tea.Batch(
+		common.Status("reply queued: it goes out now; the item is done (z reopens it)", false),
+		m.load(loadSpec{at: &k, holdKeys: true}),
+		func() tea.Msg { return common.DataChangedMsg{What: "reply"} },
+	)
 }
 
 func (m *Model) accountCycle() []int64 {
@@ -411,11 +612,26 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 		defer cancel()
 		msg := loadedMsg{seq: seq}
 		if a := spec.act; a != nil {
-			if err := st.SetInboxState(ctx, a.ids, a.state, a.until); err != nil {
+			var before []store.InboxItem
+			if a.undoable {
+				var err error
+				if before, err = st.InboxItems(ctx, a.ids); err != nil {
+					msg.actErr = err
+					return msg
+				}
+			}
+			note, err := a.apply(ctx, st)
+			if err != nil {
 				msg.actErr = err
 				return msg
 			}
-			msg.note = a.note
+			msg.note, msg.react = note, a.react
+			if a.undoable {
+				msg.undo = &undoRecord{before: before, note: note}
+				if a.react != nil {
+					msg.undo.reaction = a.react.r
+				}
+			}
 		}
 		if spec.wake {
 			if _, err := st.WakeSnoozed(ctx, now); err != nil {
@@ -453,7 +669,15 @@ func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if msg.note != "" {
-		cmds = append(cmds, common.Status(msg.note, false))
+		note := msg.note
+		if msg.undo != nil {
+			note += " · z undoes"
+		}
+		cmds = append(cmds, common.Status(note, false))
+	}
+	m.pushUndo(msg.undo)
+	if msg.react != nil && len(msg.react.items) > 0 {
+		cmds = append(cmds, m.sendReactions(*msg.react))
 	}
 	if !newest {
 		return tea.Batch(cmds...)
@@ -529,16 +753,22 @@ func (m *Model) settled() tea.Cmd {
 		return nil
 	}
 	cmds := []tea.Cmd{m.after(readDelay, readMsg{seq: m.settleSeq})}
-	if (m.threadFor != it.ID || m.threadStale) && (it.InReplyTo != "" || it.ThreadRoot != "") {
-		st := m.c.Store
-		cmds = append(cmds, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-			defer cancel()
-			entries, err := st.InboxThread(ctx, it)
-			return threadMsg{itemID: it.ID, entries: entries, err: err}
-		})
+	if m.threadFor != it.ID || m.threadStale {
+		cmds = append(cmds, m.loadThread(it))
 	}
 	return tea.Batch(cmds...)
+}
+
+// loadThread reads the conversation around it: what it answers and our
+// replies to it.
+func (m *Model) loadThread(it store.InboxItem) tea.Cmd {
+	st := m.c.Store
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		entries, err := st.InboxThread(ctx, it)
+		return threadMsg{itemID: it.ID, entries: entries, err: err}
+	}
 }
 
 // markRead marks the cursor item read, at once on screen and then in the store.

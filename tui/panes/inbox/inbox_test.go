@@ -228,6 +228,8 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyHome}
 	case "down":
 		return tea.KeyMsg{Type: tea.KeyDown}
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
@@ -350,13 +352,17 @@ func TestFiltersCycleAndCount(t *testing.T) {
 		t.Fatalf("after t: %q", got)
 	}
 	h.keys("T", "T")
-	if got := h.header(); !strings.HasPrefix(got, "Open · DMs · all accounts — 1 item") {
+	if got := h.header(); !strings.HasPrefix(got, "Open · listening · all accounts — 0 items") {
 		t.Fatalf("after T T: %q", got)
+	}
+	h.keys("T")
+	if got := h.header(); !strings.HasPrefix(got, "Open · DMs · all accounts — 1 item") {
+		t.Fatalf("after T T T: %q", got)
 	}
 	if it := h.selected(); it.RemoteID != "m-3" {
 		t.Fatalf("the DM filter shows %s", it.RemoteID)
 	}
-	h.keys("t", "a")
+	h.keys("t", "t", "a")
 	if got := h.header(); !strings.HasPrefix(got, "Open · all kinds · @ryeandshine (Mastodon) — 4 items") {
 		t.Fatalf("after a: %q", got)
 	}
@@ -382,7 +388,7 @@ func TestDoneMovesToTheNextItemAndPersists(t *testing.T) {
 	if it := h.selected(); it.RemoteID != "m-5" || h.m.list.Cursor() != 1 {
 		t.Fatalf("cursor on %s at %d, want m-5 at 1", it.RemoteID, h.m.list.Cursor())
 	}
-	if s := h.lastStatus(); s.Text != "done" || s.Err {
+	if s := h.lastStatus(); s.Text != "done · z undoes" || s.Err {
 		t.Fatalf("status = %+v", s)
 	}
 	if !strings.Contains(h.header(), "5 items") {
@@ -434,7 +440,7 @@ func TestSnoozeChooser(t *testing.T) {
 	if it := h.selected(); it.RemoteID != "b-2" {
 		t.Fatalf("cursor on %s, want b-2", it.RemoteID)
 	}
-	if s := h.lastStatus(); s.Text != "snoozed until Wed 5 Mar, 16:00" {
+	if s := h.lastStatus(); s.Text != "snoozed until Wed 5 Mar, 16:00 · z undoes" {
 		t.Fatalf("status %+v", s)
 	}
 }
@@ -456,7 +462,7 @@ func TestReopen(t *testing.T) {
 		t.Fatalf("snoozed list after reopening: %d items", h.m.list.Total())
 	}
 	h.keys("u")
-	if s := h.lastStatus(); s.Text != "reopened" {
+	if s := h.lastStatus(); s.Text != "reopened · z undoes" {
 		t.Fatalf("u on an empty list changed the status to %+v", s)
 	}
 }

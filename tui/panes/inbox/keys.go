@@ -19,10 +19,24 @@ type KeyMap struct {
 	Account     key.Binding // cycle the account filter
 	AccountBack key.Binding
 	Attention   key.Binding // the needs-attention view on and off
+	Reply       key.Binding
+	Like        key.Binding
+	Repost      key.Binding
+	Open        key.Binding // the item's link in the browser
+	Label       key.Binding
+	Select      key.Binding // mark for a bulk action
+	Undo        key.Binding
 
 	// In the snooze chooser.
-	Preset key.Binding // 1 … 9
-	Cancel key.Binding
+	Preset     key.Binding // 1 … 9
+	TypeTime   key.Binding
+	Cancel     key.Binding
+	Confirm    key.Binding
+	Clear      key.Binding // drop the selection
+	Templates  key.Binding // in the reply composer: saved replies
+	Send       key.Binding
+	Editor     key.Binding
+	CloseReply key.Binding
 }
 
 // DefaultKeyMap returns the inbox pane's bindings.
@@ -42,8 +56,24 @@ func DefaultKeyMap() KeyMap {
 		Account:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a/A", "account filter")),
 		AccountBack: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "account filter, back")),
 		Attention:   key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "needs attention")),
-		Preset:      key.NewBinding(key.WithKeys(digits...), key.WithHelp("1…9", "snooze for")),
-		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		// Likes and reposts are public: a capital letter guards them
+		// from a stray key.
+		Reply:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
+		Like:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "like")),
+		Repost:     key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "boost/repost")),
+		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open link")),
+		Label:      key.NewBinding(key.WithKeys("#"), key.WithHelp("#", "label")),
+		Select:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
+		Undo:       key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "undo")),
+		Preset:     key.NewBinding(key.WithKeys(digits...), key.WithHelp("1…9", "snooze for")),
+		TypeTime:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "type a time")),
+		Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Confirm:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Clear:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear selection")),
+		Templates:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "saved replies")),
+		Send:       key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
+		Editor:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
+		CloseReply: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close (text kept)")),
 	}
 }
 

@@ -45,12 +45,22 @@ func (m *Model) View() string {
 		return ""
 	}
 	s := m.c.Styles
+	if m.reply != nil {
+		out := fit(m.header(m.width), m.width, 1)
+		if m.height > 1 {
+			out = append(out, m.reply.view(m.thread, m.threadFor, m.threadEntry))
+		}
+		return strings.Join(out, "\n")
+	}
 	l := m.layout()
 	list := fit(m.listView(l.listW, l.listH), l.listW, l.listH)
 	var preview []string
-	if m.snoozing {
+	switch {
+	case m.snoozing:
 		preview = fit(m.chooserView(l.previewW, l.previewH), l.previewW, l.previewH)
-	} else {
+	case m.labeling:
+		preview = fit(m.labelView(l.previewW, l.previewH), l.previewW, l.previewH)
+	default:
 		preview = fit(m.previewView(l.previewW), l.previewW, l.previewH)
 	}
 	out := make([]string, 0, m.height)
@@ -90,6 +100,9 @@ func (m *Model) header(w int) string {
 	default:
 		n := m.list.Total()
 		left += s.Muted.Render(humanize.Comma(int64(n)) + plural(n, " item", " items"))
+		if len(m.marked) > 0 {
+			left += dot + s.Warn.Render(fmt.Sprintf("%d selected", len(m.marked)))
+		}
 		if n > 0 {
 			right = s.Muted.Render(fmt.Sprintf("%s of %s", humanize.Comma(int64(m.list.Cursor()+1)), humanize.Comma(int64(n))))
 		}
@@ -135,7 +148,7 @@ func (m *Model) columns(w int) columns {
 		c.author = 10
 	}
 	used := func() int {
-		n := 4 + c.kind + 1 + c.network + 1 + c.author + 1 + 1 + c.age
+		n := 5 + c.kind + 1 + c.network + 1 + c.author + 1 + 1 + c.age
 		if c.account > 0 {
 			n += c.account + 1
 		}
@@ -162,19 +175,21 @@ func (m *Model) sharedNetwork() bool {
 	return false
 }
 
-// renderRow draws one list row: cursor, unread (or done ✓, snoozed z) and
-// tone (− negative, · neutral, + positive) marks, kind, network,
+// renderRow draws one list row: cursor (or * for a selected item), unread
+// (or done ✓, snoozed z), tone (− negative, · neutral, + positive) and what
+// we did (↩ replied, ♥ liked, ⇄ reposted) marks, kind, network,
 // account (when the network alone does not tell), author, a one-line snippet
 // and the age. The cursor row is reverse video, and marked with "›" too so
 // it shows without colours (NO_COLOR) as well.
 func (m *Model) renderRow(it store.InboxItem, selected bool, w int) string {
 	age := relAge(m.c.Now().Sub(it.ReceivedAt))
+	_, marked := m.marked[it.ID]
 	k := rowKey{id: it.ID, selected: selected, read: it.Read, state: it.State, age: age, width: w,
-		accounts: m.filter.AccountID == 0}
+		accounts: m.filter.AccountID == 0, marked: marked, flag: flagMark(it)}
 	if row, ok := m.rowCache[k]; ok {
 		return row
 	}
-	row := m.drawRow(it, selected, w, age)
+	row := m.drawRow(it, selected, marked, w, age)
 	if len(m.rowCache) >= maxCachedRows {
 		clear(m.rowCache)
 	}
@@ -192,12 +207,28 @@ type rowKey struct {
 	age      string
 	width    int
 	accounts bool // the account column may show
+	marked   bool // in the bulk selection
+	flag     string
 }
 
 // maxCachedRows bounds the drawn-row cache: a few screens' worth.
 const maxCachedRows = 512
 
-func (m *Model) drawRow(it store.InboxItem, selected bool, w int, age string) string {
+// flagMark is what the account has done about an item, in one cell: "↩"
+// replied, "♥" liked, "⇄" reposted, in that order of weight.
+func flagMark(it store.InboxItem) string {
+	switch {
+	case !it.RepliedAt.IsZero():
+		return "↩"
+	case it.Liked:
+		return "♥"
+	case it.Reposted:
+		return "⇄"
+	}
+	return " "
+}
+
+func (m *Model) drawRow(it store.InboxItem, selected, marked bool, w int, age string) string {
 	if m.paint == nil {
 		m.paint = newRowPaint(m.c.Styles)
 	}
@@ -229,19 +260,31 @@ func (m *Model) drawRow(it store.InboxItem, selected bool, w int, age string) st
 	snippet := pad(oneLine(common.Clean(it.Body), col.snippet), col.snippet)
 	age = padLeft(age, col.age)
 
+	flag := flagMark(it)
 	if selected {
-		row := "›" + mark + tone + " " + kind + " " + network + " " + account + author + " " + snippet + " " + age
+		cur := "›"
+		if marked {
+			cur = "»"
+		}
+		row := cur + mark + tone + flag + " " + kind + " " + network + " " + account + author + " " + snippet + " " + age
 		return p.selected.on(pad(row, w))
 	}
+	lead := " "
+	if marked {
+		lead = p.warn.on("*")
+	}
 	kindPaint := p.accent
-	if it.Kind == store.KindDM {
+	switch it.Kind {
+	case store.KindDM:
 		kindPaint = p.warn
+	case store.KindListening:
+		kindPaint = p.muted
 	}
 	authorPaint := p.text
 	if !it.Read {
 		authorPaint = p.bold
 	}
-	return " " + p.accent.on(mark) + tonePaint.on(tone) + " " + kindPaint.on(kind) + " " + p.muted.on(network+" "+account) +
+	return lead + p.accent.on(mark) + tonePaint.on(tone) + p.ok.on(flag) + " " + kindPaint.on(kind) + " " + p.muted.on(network+" "+account) +
 		authorPaint.on(author) + " " + p.text.on(snippet) + " " + p.muted.on(age)
 }
 
@@ -364,6 +407,12 @@ func (m *Model) previewView(w int) string {
 	if tone := m.toneLine(it); tone != "" {
 		lines = append(lines, ansi.Truncate(tone, w, "…"))
 	}
+	if did := m.didLine(it); did != "" {
+		lines = append(lines, ansi.Truncate(did, w, "…"))
+	}
+	if len(it.Labels) > 0 {
+		lines = append(lines, ansi.Truncate(s.Muted.Render("Labels: ")+s.Info.Render(common.Clean(strings.Join(it.Labels, ", "))), w, "…"))
+	}
 	if it.URL != "" {
 		// Shown whole so it can be copied; crier never opens it.
 		for _, l := range strings.Split(ansi.Hardwrap(common.Clean(it.URL), w, true), "\n") {
@@ -373,14 +422,14 @@ func (m *Model) previewView(w int) string {
 	lines = append(lines, "")
 	add(s.Text, common.Clean(it.Body))
 
-	if it.InReplyTo != "" || it.ThreadRoot != "" {
+	if it.InReplyTo != "" || it.ThreadRoot != "" || (m.threadFor == it.ID && len(m.thread) > 0) {
 		lines = append(lines, "", s.HelpSep.Render(ansi.Truncate("── Conversation, oldest first ──", w, "")))
 		switch {
 		case m.threadFor != it.ID:
 			lines = append(lines, s.Muted.Render("loading…"))
 		case m.threadErr != nil:
 			add(s.Danger, "could not load it: "+common.Clean(m.threadErr.Error()))
-		case len(m.thread) == 0:
+		case len(m.thread) == 0 && it.Kind != store.KindDM:
 			add(s.Muted, "The messages it answers are not in crier.")
 		}
 		if m.threadFor == it.ID {
@@ -418,12 +467,42 @@ func (m *Model) toneLine(it store.InboxItem) string {
 	return strings.Join(parts, s.Muted.Render(" · "))
 }
 
+// didLine says what the account has done about the item: "Replied 2h after
+// · liked · reposted", and for what listening found, the term.
+func (m *Model) didLine(it store.InboxItem) string {
+	s := m.c.Styles
+	var parts []string
+	if it.Kind == store.KindListening && it.Term != "" {
+		parts = append(parts, s.Muted.Render("Found by listening for ")+s.Info.Render(common.Clean(it.Term)))
+	}
+	if !it.RepliedAt.IsZero() {
+		parts = append(parts, s.Ok.Render("replied "+strings.TrimSuffix(relAgeLong(it.RepliedAt.Sub(it.ReceivedAt)), " ago")+" after"))
+	}
+	if it.Liked {
+		parts = append(parts, s.Ok.Render("♥ liked"))
+	}
+	if it.Reposted {
+		parts = append(parts, s.Ok.Render("⇄ reposted"))
+	}
+	return strings.Join(parts, s.Muted.Render(" · "))
+}
+
 // threadEntry draws one earlier message: who and when, then up to four lines
 // of it, indented.
 func (m *Model) threadEntry(e store.ThreadEntry, w int) []string {
 	s := m.c.Styles
 	var head string
-	if e.Ours {
+	if e.Reply {
+		head = s.Accent.Render("Your reply") + s.Muted.Render(" "+at(common.Clean(e.AuthorHandle)))
+		switch e.State {
+		case store.DeliverySent:
+			head += s.Ok.Render(" · sent")
+		case store.DeliveryFailed:
+			head += s.Danger.Render(" · failed")
+		default:
+			head += s.Warn.Render(" · sending…")
+		}
+	} else if e.Ours {
 		head = s.Accent.Render("Your post") + s.Muted.Render(" "+at(common.Clean(e.AuthorHandle)))
 	} else if e.AuthorName != "" {
 		head = s.Bold.Render(common.Clean(e.AuthorName)) + s.Muted.Render(" "+at(common.Clean(e.AuthorHandle)))
@@ -443,6 +522,11 @@ func (m *Model) threadEntry(e store.ThreadEntry, w int) []string {
 	}
 	for _, l := range body {
 		out = append(out, "  "+style.Render(l))
+	}
+	if e.Reply && e.State == store.DeliveryFailed {
+		for _, l := range wrap(common.Clean(e.LastError)+" — r to edit and send again", max(w-2, 1)) {
+			out = append(out, "  "+s.Danger.Render(l))
+		}
 	}
 	return out
 }
@@ -483,7 +567,43 @@ func (m *Model) chooserView(w, h int) string {
 	if spacious {
 		lines = append(lines, "")
 	}
-	lines = append(lines, s.HelpKey.Render("esc")+s.Muted.Render(" cancel"))
+	if m.typingTime {
+		lines = append(lines, s.Muted.Render("Until: ")+m.timeInput.View())
+		if m.timeErr != "" {
+			lines = append(lines, s.Danger.Render(common.Clean(m.timeErr)))
+		}
+		lines = append(lines, s.HelpKey.Render("enter")+s.Muted.Render(" snooze · ")+s.HelpKey.Render("esc")+s.Muted.Render(" back"))
+	} else {
+		lines = append(lines, s.HelpKey.Render("t")+s.Muted.Render(" type a time · ")+s.HelpKey.Render("esc")+s.Muted.Render(" cancel"))
+	}
+	inner := 0
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, max(w-border, 1), "…")
+		inner = max(inner, lipgloss.Width(lines[i]))
+	}
+	for i, l := range lines {
+		lines[i] = pad(l, inner)
+	}
+	return s.BoxFocused.Render(strings.Join(lines, "\n"))
+}
+
+// labelView is the label prompt: the labels the target already carries and
+// a line to type one; enter puts it on (or, when every target has it, takes
+// it off).
+func (m *Model) labelView(w, h int) string {
+	s := m.c.Styles
+	items := m.targets()
+	title := "Label"
+	if len(items) > 1 {
+		title = fmt.Sprintf("Label %d items", len(items))
+	}
+	lines := []string{s.Title.Render(title)}
+	if len(items) == 1 && len(items[0].Labels) > 0 {
+		lines = append(lines, s.Muted.Render("has: ")+s.Info.Render(common.Clean(strings.Join(items[0].Labels, ", "))))
+	}
+	lines = append(lines, s.Muted.Render("> ")+m.labelInput.View(),
+		s.HelpKey.Render("enter")+s.Muted.Render(" add (or take off) · ")+s.HelpKey.Render("esc")+s.Muted.Render(" cancel"))
+	const border = 2
 	inner := 0
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, max(w-border, 1), "…")
@@ -558,13 +678,18 @@ func kindLabel(k store.InboxKind) string {
 		return "quotes"
 	case store.KindDM:
 		return "DMs"
+	case store.KindListening:
+		return "listening"
 	}
 	return "all kinds"
 }
 
 func kindName(k store.InboxKind) string {
-	if k == store.KindDM {
+	switch k {
+	case store.KindDM:
 		return "DM"
+	case store.KindListening:
+		return "heard"
 	}
 	return string(k)
 }
@@ -578,7 +703,9 @@ func kindSentence(k store.InboxKind) string {
 	case store.KindQuote:
 		return "Quote"
 	case store.KindDM:
-		return "Direct message"
+		return "Direct message (private)"
+	case store.KindListening:
+		return "Public post about you"
 	}
 	return string(k)
 }

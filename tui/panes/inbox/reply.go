@@ -1,0 +1,344 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/extedit"
+)
+
+// The reply composer takes the whole pane: the conversation above (what the
+// item answers, the item itself, our replies so far), the text box, the
+// target network's live counter and why the reply can't go (yet).
+
+// replyDraftMsg brings the text a reply starts with: its saved draft or the
+// text of a reply that failed.
+type replyDraftMsg struct {
+	gen  int
+	text string
+	err  error
+}
+
+// repliedMsg answers a send: the reply is queued (and the item done), or why not.
+type repliedMsg struct {
+	gen    int
+	itemID int64
+	before store.InboxItem // the item as it was, for undo
+	err    error
+}
+
+// draftKeptMsg answers the save of an unsent reply's text.
+type draftKeptMsg struct {
+	err error
+}
+
+type reply struct {
+	c    *common.Common
+	keys KeyMap
+	gen  int
+	item store.InboxItem
+	text textarea.Model
+	// start is the text the composer opened with; closing with it
+	// unchanged keeps no draft.
+	start   string
+	loading bool         // the draft is on its way; keys wait for it
+	held    []tea.KeyMsg // keys typed meanwhile
+	sending bool
+	problem string
+
+	width, height int
+}
+
+func newReply(c *common.Common, km KeyMap, gen int, it store.InboxItem) (*reply, tea.Cmd) {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.Prompt = ""
+	ta.CharLimit = 0
+	ta.Placeholder = "Write your reply…"
+	ta.Cursor.SetMode(cursor.CursorStatic) // see New
+	ta.Focus()
+	r := &reply{c: c, keys: km, gen: gen, item: it, text: ta, loading: true}
+	st := c.Store
+	return r, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		text, err := st.ReplyDraft(ctx, it.ID)
+		return replyDraftMsg{gen: gen, text: text, err: err}
+	}
+}
+
+// spec is how the item's network counts a reply and what it allows: the
+// account's own server's limits where it has said them.
+func (r *reply) spec() (common.NetworkSpec, platforms.Limits) {
+	spec := r.c.Networks[r.item.Platform]
+	limits := spec.Limits
+	if l, ok := r.c.Limits[r.item.AccountID]; ok && l.MaxChars > 0 {
+		limits = l
+	}
+	return spec, limits
+}
+
+// prefix is what a new reply starts with on the item's network.
+func (r *reply) prefix() string {
+	spec, _ := r.spec()
+	if spec.ReplyPrefix == nil {
+		return ""
+	}
+	return spec.ReplyPrefix(platforms.Author{Handle: r.item.AuthorHandle, Name: r.item.AuthorName})
+}
+
+func (r *reply) onDraft(msg replyDraftMsg) tea.Cmd {
+	r.loading = false
+	var cmds []tea.Cmd
+	text := msg.text
+	if msg.err != nil {
+		cmds = append(cmds, common.Status("couldn't read the saved reply: "+msg.err.Error(), true))
+	}
+	if text == "" {
+		text = r.prefix()
+	}
+	r.start = text
+	r.text.SetValue(text)
+	r.text.CursorEnd()
+	held := r.held
+	r.held = nil
+	for _, k := range held {
+		cmds = append(cmds, r.handleKey(k))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (r *reply) setSize(w, h int) {
+	r.width, r.height = w, h
+	r.text.SetWidth(max(w-2, 10))
+	r.text.SetHeight(r.boxHeight())
+}
+
+// boxHeight is the text box's height: a third of the pane, 3 to 8 lines.
+func (r *reply) boxHeight() int {
+	return min(max(r.height/3, 3), 8)
+}
+
+// handleKey is the composer's keys; it reports what to do with the pane.
+func (r *reply) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if r.loading {
+		if len(r.held) < maxHeldKeys {
+			r.held = append(r.held, msg)
+		}
+		return nil
+	}
+	if r.sending {
+		return nil // the text is on its way; it is kept if the send fails
+	}
+	switch {
+	case key.Matches(msg, r.keys.Send):
+		return r.send()
+	case key.Matches(msg, r.keys.Editor):
+		if strings.TrimSpace(r.c.Editor) == "" {
+			return common.Status(extedit.NoEditor, true)
+		}
+		return extedit.Start(r.tag(), "crier-reply-*.txt", r.text.Value())
+	}
+	var cmd tea.Cmd
+	r.text, cmd = r.text.Update(msg)
+	r.problem = ""
+	return cmd
+}
+
+// editorTag marks the editor messages of one composer.
+type editorTag struct{ gen int }
+
+func (r *reply) tag() editorTag { return editorTag{gen: r.gen} }
+
+func (r *reply) onEditorText(msg extedit.TextMsg) tea.Cmd {
+	if msg.Err != nil {
+		return common.Status("the editor failed ("+msg.Err.Error()+"); your reply is unchanged", true)
+	}
+	r.text.SetValue(msg.Text)
+	r.text.CursorEnd()
+	r.problem = ""
+	return nil
+}
+
+// over says how a reply breaks the network's limits, or "".
+func (r *reply) over() string {
+	spec, limits := r.spec()
+	text := r.text.Value()
+	if spec.Length != nil && limits.MaxChars > 0 {
+		if n := spec.Length(text); n > limits.MaxChars {
+			return fmt.Sprintf("%d %s over %s's limit of %d", n-limits.MaxChars, spec.Unit, networkName(r.item.Platform), limits.MaxChars)
+		}
+	}
+	if limits.MaxBytes > 0 && len(text) > limits.MaxBytes {
+		return fmt.Sprintf("%d bytes over %s's limit of %d", len(text)-limits.MaxBytes, networkName(r.item.Platform), limits.MaxBytes)
+	}
+	return ""
+}
+
+func (r *reply) send() tea.Cmd {
+	text := r.text.Value()
+	switch {
+	case strings.TrimSpace(text) == "" || strings.TrimSpace(text) == strings.TrimSpace(r.prefix()):
+		r.problem = "the reply is empty"
+		return nil
+	case r.over() != "":
+		r.problem = "too long: " + r.over()
+		return nil
+	}
+	r.sending = true
+	st, gen, it, now := r.c.Store, r.gen, r.item, r.c.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		before := it
+		if got, err := st.InboxItems(ctx, []int64{it.ID}); err == nil && len(got) == 1 {
+			before = got[0]
+		}
+		_, err := st.QueueReply(ctx, it.ID, text, now)
+		return repliedMsg{gen: gen, itemID: it.ID, before: before, err: err}
+	}
+}
+
+// onReplied settles a send; it reports whether the composer is done.
+func (r *reply) onReplied(msg repliedMsg) bool {
+	r.sending = false
+	if msg.err != nil {
+		r.problem = "not sent: " + msg.err.Error()
+		return false
+	}
+	return true
+}
+
+// keepDraft saves the text when it is worth keeping (the user typed
+// something) and returns the command, or nil.
+func (r *reply) keepDraft() tea.Cmd {
+	if r.loading || r.sending {
+		return nil
+	}
+	text := r.text.Value()
+	if text == r.start {
+		return nil
+	}
+	if strings.TrimSpace(text) == strings.TrimSpace(r.prefix()) {
+		text = "" // only the mention: nothing written
+	}
+	st, id, now := r.c.Store, r.item.ID, r.c.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		return draftKeptMsg{err: st.SaveReplyDraft(ctx, id, text, now)}
+	}
+}
+
+// ---- drawing ----
+
+// view draws the composer in w x h: the conversation takes what the box,
+// counter and help leave.
+func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(store.ThreadEntry, int) []string) string {
+	s := r.c.Styles
+	w := r.width
+	it := r.item
+	title := s.Title.Render("Reply") + s.Muted.Render(" to "+at(common.Clean(it.AuthorHandle))+" on "+networkName(common.Clean(it.Platform)))
+	if a, ok := r.c.Account(it.AccountID); ok {
+		title += s.Muted.Render(" · from " + at(common.Clean(a.Handle)))
+	}
+	if it.Kind == store.KindDM {
+		title += s.Warn.Render(" · private (direct message)")
+	}
+	top := []string{ansi.Truncate(title, w, "…")}
+
+	// The conversation, newest at the bottom, right above the box.
+	var convo []string
+	if threadFor == it.ID {
+		for _, e := range thread {
+			convo = append(convo, draw(e, w)...)
+		}
+	}
+	convo = append(convo, draw(store.ThreadEntry{
+		ItemID: it.ID, AuthorHandle: it.AuthorHandle, AuthorName: it.AuthorName, Body: it.Body, At: it.ReceivedAt,
+	}, w)...)
+
+	box := s.BoxFocused
+	if r.sending {
+		box = s.Box
+	}
+	inner := strings.Split(r.text.View(), "\n")
+	for i, l := range inner {
+		inner[i] = ansi.Truncate(l, max(w-2, 0), "")
+	}
+	boxed := strings.Split(box.Width(max(w-2, 0)).Render(strings.Join(inner, "\n")), "\n")
+	bottom := append(boxed, r.counterLine(), r.issueLine(), r.helpLine())
+
+	room := r.height - len(top) - len(bottom)
+	if room < len(convo) {
+		convo = convo[len(convo)-max(room, 0):]
+	}
+	lines := append(top, convo...)
+	for len(lines) < r.height-len(bottom) {
+		lines = append(lines, "")
+	}
+	lines = append(lines, bottom...)
+	return strings.Join(fit(strings.Join(lines, "\n"), w, r.height), "\n")
+}
+
+func (r *reply) counterLine() string {
+	s := r.c.Styles
+	spec, limits := r.spec()
+	if spec.Length == nil {
+		return s.Muted.Render(networkName(r.item.Platform))
+	}
+	text := r.text.Value()
+	n := spec.Length(text)
+	txt := networkName(r.item.Platform) + " " + fmt.Sprintf("%d", n)
+	if limits.MaxChars > 0 {
+		txt += fmt.Sprintf("/%d", limits.MaxChars)
+	}
+	txt += " " + spec.Unit
+	if limits.MaxBytes > 0 && len(text)*10 >= limits.MaxBytes*9 {
+		txt += fmt.Sprintf(" (%d/%d bytes)", len(text), limits.MaxBytes)
+	}
+	switch {
+	case r.over() != "":
+		return s.Danger.Render(txt + " ✗")
+	case limits.MaxChars > 0 && n*10 >= limits.MaxChars*9:
+		return s.Warn.Render(txt)
+	}
+	return s.Muted.Render(txt)
+}
+
+func (r *reply) issueLine() string {
+	s := r.c.Styles
+	switch {
+	case r.loading:
+		return s.Muted.Render("loading…")
+	case r.sending:
+		return s.Muted.Render("queueing…")
+	case r.problem != "":
+		return s.Danger.Render(ansi.Truncate(common.Clean(r.problem), r.width, "…"))
+	}
+	return ""
+}
+
+func (r *reply) helpLine() string {
+	s := r.c.Styles
+	var parts []string
+	for _, b := range []key.Binding{r.keys.Send, r.keys.Templates, r.keys.Editor, r.keys.CloseReply} {
+		parts = append(parts, s.HelpKey.Render(b.Help().Key)+" "+s.Muted.Render(b.Help().Desc))
+	}
+	line := strings.Join(parts, s.Muted.Render(" · "))
+	if lipgloss.Width(line) > r.width {
+		return ansi.Truncate(line, r.width, "…")
+	}
+	return line
+}

@@ -1,0 +1,468 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/extedit"
+)
+
+// fakeReactor records reactions and refuses them while fail is set.
+type fakeReactor struct {
+	mu    sync.Mutex
+	calls []string
+	fail  error
+}
+
+func (f *fakeReactor) React(_ context.Context, account int64, ref platforms.Ref, r store.Reaction, on bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf("%d %s %s %v", account, ref.ID, r, on))
+	return f.fail
+}
+
+type countingWaker struct{ n int }
+
+func (w *countingWaker) Wake() { w.n++ }
+
+// replyCommon is newCommon with the networks' counting and reply prefixes,
+// a reactor and a waker.
+func replyCommon(t testing.TB, st *store.Store) (*common.Common, *fakeReactor, *countingWaker) {
+	c := newCommon(t, st)
+	c.Networks = map[string]common.NetworkSpec{
+		store.PlatformMastodon: {Platform: store.PlatformMastodon, Limits: platforms.Limits{MaxChars: 60},
+			Length: platforms.Graphemes, Unit: "chars",
+			ReplyPrefix: func(a platforms.Author) string { return "@" + a.Handle + " " }},
+		store.PlatformBluesky: {Platform: store.PlatformBluesky, Limits: platforms.Limits{MaxChars: 300, MaxBytes: 3000},
+			Length: platforms.Graphemes, Unit: "graphemes"},
+	}
+	rx, w := &fakeReactor{}, &countingWaker{}
+	c.Reactor, c.Waker = rx, w
+	return c, rx, w
+}
+
+func ctrl(k string) tea.KeyMsg {
+	switch k {
+	case "s":
+		return tea.KeyMsg{Type: tea.KeyCtrlS}
+	case "e":
+		return tea.KeyMsg{Type: tea.KeyCtrlE}
+	case "t":
+		return tea.KeyMsg{Type: tea.KeyCtrlT}
+	}
+	panic(k)
+}
+
+var (
+	enter = tea.KeyMsg{Type: tea.KeyEnter}
+	space = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+)
+
+// replies lists what is queued to answer item id: body and delivery state.
+func replies(t testing.TB, st *store.Store, id int64) []store.Reply {
+	t.Helper()
+	rs, err := st.InboxReplies(context.Background(), []int64{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func TestReplyQueuesAnswersAndUndoReopens(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, waker := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	if h.selected().RemoteID != "m-1" {
+		t.Fatal("not on m-1")
+	}
+	h.keys("r")
+	if h.m.reply == nil || !h.m.Capturing() {
+		t.Fatal("r did not open the reply composer")
+	}
+	if got := h.m.reply.text.Value(); got != "@ana@toot.example " {
+		t.Fatalf("a Mastodon reply starts with %q, want the author's mention", got)
+	}
+	view := h.m.View()
+	for _, want := range []string{"Reply to @ana@toot.example on Mastodon", "Fresh rye loaves", "gluten-free option",
+		"Mastodon 18/60 chars", "ctrl+s send"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("composer lacks %q:\n%s", want, view)
+		}
+	}
+	// Letters are text here, not triage keys or tab switches.
+	h.keys("Yes! Rye-free loaves on Saturdays.")
+	if got := h.m.reply.text.Value(); got != "@ana@toot.example Yes! Rye-free loaves on Saturdays." {
+		t.Fatalf("typed %q", got)
+	}
+	if storedItem(t, st, ids["m-1"]).State != store.InboxOpen {
+		t.Fatal("typing changed the item")
+	}
+	h.send(ctrl("s"))
+	if h.m.reply != nil {
+		t.Fatalf("the composer stayed open: %q", h.m.reply.problem)
+	}
+	rs := replies(t, st, ids["m-1"])
+	if len(rs) != 1 || rs[0].Body != "@ana@toot.example Yes! Rye-free loaves on Saturdays." || rs[0].State != store.DeliveryQueued {
+		t.Fatalf("queued replies: %+v", rs)
+	}
+	if storedItem(t, st, ids["m-1"]).State != store.InboxDone {
+		t.Fatal("the answered item is not done")
+	}
+	if waker.n == 0 {
+		t.Error("the scheduler was not woken to send the reply")
+	}
+	if !strings.HasPrefix(h.lastStatus().Text, "reply queued") {
+		t.Errorf("status %+v", h.lastStatus())
+	}
+	if h.selected().RemoteID != "b-2" {
+		t.Fatalf("after replying the cursor is on %s, want the next item", h.selected().RemoteID)
+	}
+	// z takes the done mark back; the reply still goes out.
+	h.keys("z")
+	if got := storedItem(t, st, ids["m-1"]); got.State != store.InboxOpen {
+		t.Fatalf("after z: %s", got.State)
+	}
+	if h.selected().RemoteID != "m-1" {
+		t.Fatalf("after z the cursor is on %s", h.selected().RemoteID)
+	}
+	if len(replies(t, st, ids["m-1"])) != 1 {
+		t.Fatal("undo touched the reply")
+	}
+	// The preview shows the reply in the conversation.
+	h.m.SetSize(120, 37)
+	if !strings.Contains(h.m.View(), "Your reply") || !strings.Contains(h.m.View(), "sending…") {
+		t.Fatalf("the reply is not in the conversation:\n%s", h.m.View())
+	}
+}
+
+func TestReplyRefusesEmptyAndTooLongAndKeepsDrafts(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.keys("r")
+	h.send(ctrl("s"))
+	if h.m.reply == nil || h.m.reply.problem != "the reply is empty" {
+		t.Fatalf("an empty reply: %+v", h.m.reply)
+	}
+	h.keys(strings.Repeat("ab", 30))
+	if !strings.Contains(h.m.View(), "✗") {
+		t.Fatal("the counter does not flag a reply over the limit")
+	}
+	h.send(ctrl("s"))
+	if h.m.reply == nil || !strings.HasPrefix(h.m.reply.problem, "too long: 18 chars over Mastodon's limit of 60") {
+		t.Fatalf("too long: %+v", h.m.reply)
+	}
+	if len(replies(t, st, ids["m-1"])) != 0 {
+		t.Fatal("a refused reply was queued")
+	}
+	// esc closes and keeps the text; r brings it back.
+	h.keys("esc")
+	if h.m.reply != nil || h.m.Capturing() {
+		t.Fatal("esc did not close the composer")
+	}
+	if got, _ := st.ReplyDraft(context.Background(), ids["m-1"]); !strings.HasSuffix(got, "abab") {
+		t.Fatalf("draft kept: %q", got)
+	}
+	h.keys("r")
+	if got := h.m.reply.text.Value(); got != "@ana@toot.example "+strings.Repeat("ab", 30) {
+		t.Fatalf("reopened with %q", got)
+	}
+	// Quitting crier while it is open keeps it too.
+	h.keys("!")
+	h.send(common.BeforeQuitMsg{})
+	if got, _ := st.ReplyDraft(context.Background(), ids["m-1"]); !strings.HasSuffix(got, "ab!") {
+		t.Fatalf("draft kept at quit: %q", got)
+	}
+}
+
+func TestReplyThatCannotBeQueuedKeepsItsText(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.keys("r", "See you then")
+	// The item goes away behind crier's back.
+	if _, err := st.DB().Exec("DELETE FROM inbox_items WHERE id = ?", ids["m-1"]); err != nil {
+		t.Fatal(err)
+	}
+	h.send(ctrl("s"))
+	if h.m.reply == nil || !strings.Contains(h.m.reply.problem, "not sent") {
+		t.Fatalf("composer after a failed send: %+v", h.m.reply)
+	}
+	if got := h.m.reply.text.Value(); got != "@ana@toot.example See you then" {
+		t.Fatalf("text after a failed send: %q", got)
+	}
+}
+
+func TestFailedReplyIsShownAndOfferedForRetry(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	ctx := context.Background()
+	post, err := st.QueueReply(ctx, ids["b-2"], "Thank you Bo!", now.Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := st.PostDeliveries(ctx, post)
+	st.ClaimDelivery(ctx, ds[0].ID, now)
+	if err := st.MarkFailed(ctx, ds[0].ID, "Invalid reply: the post was deleted"); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 120, 37)
+	h.keys("j")
+	if h.selected().RemoteID != "b-2" || h.selected().State != store.InboxOpen {
+		t.Fatalf("the failed reply's item is not back in the open list: %+v", h.selected())
+	}
+	view := h.m.View()
+	for _, want := range []string{"Your reply", "failed", "the post was deleted", "send again"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("preview lacks %q:\n%s", want, view)
+		}
+	}
+	h.keys("r")
+	if got := h.m.reply.text.Value(); got != "Thank you Bo!" {
+		t.Fatalf("retry starts with %q", got)
+	}
+}
+
+func TestEditorWritesTheReply(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	c.Editor = "vi"
+	h := newHarness(t, c, 80, 21)
+	h.keys("r")
+	msgs := collect(h.update(ctrl("e")))
+	if len(msgs) != 1 {
+		t.Fatalf("ctrl+e gave %v", msgs)
+	}
+	file := msgs[0].(extedit.FileMsg)
+	b, err := os.ReadFile(file.Path)
+	if err != nil || string(b) != "@ana@toot.example " {
+		t.Fatalf("the editor's file holds %q (%v)", b, err)
+	}
+	if err := os.WriteFile(file.Path, []byte("@ana@toot.example Written\nin vi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.send(extedit.ExitedMsg{Tag: file.Tag, Path: file.Path})
+	if got := h.m.reply.text.Value(); got != "@ana@toot.example Written\nin vi" {
+		t.Fatalf("text after the editor: %q", got)
+	}
+	if _, err := os.Stat(file.Path); !os.IsNotExist(err) {
+		t.Error("the editor's file was left behind")
+	}
+}
+
+func TestLikeRepostAndUndo(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, rx, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.keys("L")
+	if !storedItem(t, st, ids["m-1"]).Liked {
+		t.Fatal("L did not save the like")
+	}
+	if len(rx.calls) != 1 || !strings.HasSuffix(rx.calls[0], "m-1 like true") {
+		t.Fatalf("network calls: %v", rx.calls)
+	}
+	h.keys("B")
+	if !storedItem(t, st, ids["m-1"]).Reposted || !strings.HasSuffix(rx.calls[1], "m-1 repost true") {
+		t.Fatalf("B: %v", rx.calls)
+	}
+	// z takes the repost back, on the network too; then the like.
+	h.keys("z")
+	if got := storedItem(t, st, ids["m-1"]); got.Reposted || !got.Liked {
+		t.Fatalf("after one z: %+v", got)
+	}
+	if !strings.HasSuffix(rx.calls[2], "m-1 repost false") {
+		t.Fatalf("undo sent %v", rx.calls)
+	}
+	h.keys("z")
+	if got := storedItem(t, st, ids["m-1"]); got.Liked || !strings.HasSuffix(rx.calls[3], "m-1 like false") {
+		t.Fatalf("after two z: %+v, %v", got, rx.calls)
+	}
+	h.keys("z")
+	if h.lastStatus().Text != "nothing to undo" {
+		t.Fatalf("status %+v", h.lastStatus())
+	}
+
+	// A refusal unmarks the item again and says why.
+	rx.fail = errors.New("rate limited")
+	h.keys("L")
+	if storedItem(t, st, ids["m-1"]).Liked {
+		t.Fatal("a refused like stayed marked")
+	}
+	if s := h.lastStatus(); !s.Err || !strings.Contains(s.Text, "like failed: rate limited") {
+		t.Fatalf("status %+v", s)
+	}
+
+	// Direct messages can't be liked.
+	h.keys("j", "j", "j")
+	if h.selected().Kind != store.KindDM {
+		t.Fatal("not on the DM")
+	}
+	n := len(rx.calls)
+	h.keys("L")
+	if len(rx.calls) != n || !h.lastStatus().Err {
+		t.Fatalf("liking a DM: %v %+v", rx.calls, h.lastStatus())
+	}
+}
+
+func TestBulkSelectionAndUndo(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.send(space)
+	h.send(space)
+	if len(h.m.marked) != 2 || !strings.Contains(h.header(), "2 selected") {
+		t.Fatalf("after two spaces: %d marked, header %q", len(h.m.marked), h.header())
+	}
+	if h.selected().RemoteID != "m-5" {
+		t.Fatalf("space moves down: on %s", h.selected().RemoteID)
+	}
+	h.keys("e")
+	for _, r := range []string{"m-1", "b-2"} {
+		if storedItem(t, st, ids[r]).State != store.InboxDone {
+			t.Fatalf("%s is not done", r)
+		}
+	}
+	if storedItem(t, st, ids["m-5"]).State != store.InboxOpen {
+		t.Fatal("the cursor item was done too")
+	}
+	if len(h.m.marked) != 0 || h.lastStatus().Text != "done (2 items) · z undoes" {
+		t.Fatalf("after the bulk action: %d marked, status %+v", len(h.m.marked), h.lastStatus())
+	}
+	h.keys("z")
+	for _, r := range []string{"m-1", "b-2"} {
+		if storedItem(t, st, ids[r]).State != store.InboxOpen {
+			t.Fatalf("%s not reopened by z", r)
+		}
+	}
+	// esc drops a selection.
+	h.send(space)
+	h.keys("esc")
+	if len(h.m.marked) != 0 {
+		t.Fatal("esc kept the selection")
+	}
+}
+
+func TestLabelsToggle(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 120, 37)
+	h.keys("#")
+	if !h.m.Capturing() || !strings.Contains(h.m.View(), "Label") {
+		t.Fatal("# did not open the label prompt")
+	}
+	h.keys("Gluten-free")
+	h.send(enter)
+	if got := storedItem(t, st, ids["m-1"]).Labels; len(got) != 1 || got[0] != "gluten-free" {
+		t.Fatalf("labels %q", got)
+	}
+	if !strings.Contains(h.m.View(), "Labels: gluten-free") {
+		t.Fatal("the preview does not show the label")
+	}
+	h.keys("#", "two words")
+	h.send(enter)
+	if s := h.lastStatus(); !s.Err || !strings.Contains(s.Text, "one word") {
+		t.Fatalf("status %+v", s)
+	}
+	h.keys("#", "gluten-free")
+	h.send(enter)
+	if got := storedItem(t, st, ids["m-1"]).Labels; len(got) != 0 {
+		t.Fatalf("label not taken off: %q", got)
+	}
+	h.keys("z")
+	if got := storedItem(t, st, ids["m-1"]).Labels; len(got) != 1 {
+		t.Fatalf("z did not put the label back: %q", got)
+	}
+}
+
+func TestSnoozeUntilATypedTime(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.keys("s", "t", "yesterday")
+	h.send(enter)
+	if !h.m.snoozing || h.m.timeErr == "" {
+		t.Fatalf("a past time was taken: snoozing %v, err %q", h.m.snoozing, h.m.timeErr)
+	}
+	if !strings.Contains(h.m.View(), h.m.timeErr[:20]) {
+		t.Fatalf("the error is not shown:\n%s", h.m.View())
+	}
+	h.m.timeInput.SetValue("")
+	h.keys("tomorrow 9:00")
+	h.send(enter)
+	got := storedItem(t, st, ids["m-1"])
+	want := time.Date(2025, 3, 5, 9, 0, 0, 0, zone)
+	if got.State != store.InboxSnoozed || !got.SnoozedUntil.Equal(want) {
+		t.Fatalf("snoozed %s until %s, want %s", got.State, got.SnoozedUntil, want)
+	}
+}
+
+func TestOpenLinkShowsItWithoutABrowser(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	t.Setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+	h := newHarness(t, c, 80, 21)
+	h.keys("o")
+	if s := h.lastStatus(); s.Text != "link (no browser here): https://toot.example/@ana/111" {
+		t.Fatalf("status %+v", s)
+	}
+	h.keys("j", "o")
+	if s := h.lastStatus(); s.Text != "this item has no link" {
+		t.Fatalf("status %+v", s)
+	}
+}
+
+func TestTriageGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 21}, {120, 37}} {
+		name := fmt.Sprintf("%dx%d", size[0], size[1])
+		setup := func(t *testing.T) *harness {
+			st := openStore(t)
+			seedSmall(t, st)
+			c, _, _ := replyCommon(t, st)
+			return newHarness(t, c, size[0], size[1])
+		}
+		t.Run("reply_"+name, func(t *testing.T) {
+			h := setup(t)
+			h.keys("r", "Yes, on Saturdays!")
+			golden.RequireEqual(t, []byte(h.m.View()))
+		})
+		t.Run("selection_"+name, func(t *testing.T) {
+			h := setup(t)
+			h.keys("L")
+			h.send(space)
+			h.send(space)
+			golden.RequireEqual(t, []byte(h.m.View()))
+		})
+		t.Run("label_"+name, func(t *testing.T) {
+			h := setup(t)
+			h.keys("#", "wholesale")
+			golden.RequireEqual(t, []byte(h.m.View()))
+		})
+		t.Run("snooze_typed_"+name, func(t *testing.T) {
+			h := setup(t)
+			h.keys("s", "t", "fri 14:")
+			golden.RequireEqual(t, []byte(h.m.View()))
+		})
+	}
+}

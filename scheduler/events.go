@@ -27,6 +27,7 @@ type Event struct {
 	PostID     int64
 	DeliveryID int64
 	AccountID  int64
+	ReplyItem  int64 // the inbox item the post answers, for a reply; else 0
 	Count      int
 	Err        string
 	RetryAt    time.Time

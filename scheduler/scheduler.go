@@ -533,7 +533,7 @@ func (s *Scheduler) settleError(ctx context.Context, d store.DueDelivery, attemp
 	s.log.Printf("scheduler: delivery %d of post %d to %s: attempt %d: %s; next try at %s",
 		d.ID, d.PostID, d.Handle, attempt, reason, retryAt.Format(time.RFC3339))
 	s.setStatus(func(st *Status) { st.LastError = reason })
-	s.emit(Event{Kind: EventRetrying, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID,
+	s.emit(Event{Kind: EventRetrying, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem,
 		Err: reason, RetryAt: retryAt})
 }
 
@@ -556,7 +556,7 @@ func (s *Scheduler) waitForReauth(ctx context.Context, d store.DueDelivery, reas
 	}
 	s.log.Printf("scheduler: %s refused its credentials; its posts wait until it is signed in again: %s", d.Handle, reason)
 	s.setStatus(func(st *Status) { st.LastError = reason })
-	s.emit(Event{Kind: EventNeedsReauth, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, Err: reason})
+	s.emit(Event{Kind: EventNeedsReauth, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason})
 }
 
 func (s *Scheduler) fail(ctx context.Context, d store.DueDelivery, reason string) {
@@ -567,7 +567,7 @@ func (s *Scheduler) fail(ctx context.Context, d store.DueDelivery, reason string
 	}
 	s.log.Printf("scheduler: delivery %d of post %d to %s failed: %s", d.ID, d.PostID, d.Handle, reason)
 	s.setStatus(func(st *Status) { st.LastError = reason })
-	s.emit(Event{Kind: EventFailed, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, Err: reason})
+	s.emit(Event{Kind: EventFailed, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason})
 }
 
 func (s *Scheduler) sent(ctx context.Context, d store.DueDelivery, pub platforms.Published) {
@@ -582,7 +582,7 @@ func (s *Scheduler) sent(ctx context.Context, d store.DueDelivery, pub platforms
 	}
 	s.log.Printf("scheduler: delivery %d of post %d sent to %s: %s", d.ID, d.PostID, d.Handle, pub.URL)
 	s.setStatus(func(st *Status) { st.LastError = "" })
-	s.emit(Event{Kind: EventSent, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID})
+	s.emit(Event{Kind: EventSent, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem})
 }
 
 // write runs an outcome write on a context that outlives ctx by up to

@@ -277,25 +277,32 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 	m.schedStatus = e.Status
 	var cmds []tea.Cmd
-	switch e.Kind {
-	case scheduler.EventSent:
+	switch k := e.Kind; {
+	case k == scheduler.EventSent && e.ReplyItem != 0:
+		cmds = append(cmds, m.setStatus("reply sent"+m.accountSuffix(e.AccountID), false))
+	case k == scheduler.EventSent:
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("sent post #%d%s", e.PostID, m.accountSuffix(e.AccountID)), false))
-	case scheduler.EventFailed:
+	case k == scheduler.EventFailed && e.ReplyItem != 0:
+		cmds = append(cmds, m.setStatus("a reply failed (its item is open again, with the reason): "+e.Err, true))
+	case k == scheduler.EventFailed:
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("post #%d failed%s: %s", e.PostID, m.accountSuffix(e.AccountID), e.Err), true))
-	case scheduler.EventRetrying:
+	case k == scheduler.EventRetrying && e.ReplyItem != 0:
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("a reply will be retried at %s: %s",
+			e.RetryAt.In(m.c.Zone).Format("15:04:05"), e.Err), true))
+	case k == scheduler.EventRetrying:
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("post #%d will be retried at %s: %s",
 			e.PostID, e.RetryAt.In(m.c.Zone).Format("15:04:05"), e.Err), true))
-	case scheduler.EventMissed:
+	case k == scheduler.EventMissed:
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("%d post(s) came due while crier was closed: see the calendar", max(e.Count, 1)), true))
-	case scheduler.EventSynced:
+	case k == scheduler.EventSynced:
 		if e.Count > 0 {
 			cmds = append(cmds, m.setStatus(fmt.Sprintf("%d new inbox item(s)", e.Count), false))
 		}
-	case scheduler.EventSyncError:
+	case k == scheduler.EventSyncError:
 		cmds = append(cmds, m.setStatus("sync: "+e.Err, true))
-	case scheduler.EventNeedsReauth:
+	case k == scheduler.EventNeedsReauth:
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("sign in again%s: %s (its posts wait)", m.accountSuffix(e.AccountID), e.Err), true))
-	case scheduler.EventState:
+	case k == scheduler.EventState:
 		return nil
 	}
 	cmds = append(cmds, m.countMissed(), m.broadcast(common.DataChangedMsg{What: string(e.Kind)}))

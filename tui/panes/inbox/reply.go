@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/platforms"
@@ -278,17 +277,19 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 		inner[i] = ansi.Truncate(l, max(w-2, 0), "")
 	}
 	boxed := strings.Split(box.Width(max(w-2, 0)).Render(strings.Join(inner, "\n")), "\n")
-	bottom := append(boxed, r.counterLine(), r.issueLine(), r.helpLine())
+	bottom := append(boxed, r.counterLine(), r.issueLine())
 
-	room := r.height - len(top) - len(bottom)
+	// The conversation sits right above the box, its latest message
+	// nearest; what does not fit scrolls off the top.
+	room := max(r.height-len(top)-len(bottom), 0)
 	if room < len(convo) {
-		convo = convo[len(convo)-max(room, 0):]
+		convo = convo[len(convo)-room:]
 	}
-	lines := append(top, convo...)
-	for len(lines) < r.height-len(bottom) {
+	lines := top
+	for len(lines)+len(convo) < r.height-len(bottom) {
 		lines = append(lines, "")
 	}
-	lines = append(lines, bottom...)
+	lines = append(append(lines, convo...), bottom...)
 	return strings.Join(fit(strings.Join(lines, "\n"), w, r.height), "\n")
 }
 
@@ -328,17 +329,4 @@ func (r *reply) issueLine() string {
 		return s.Danger.Render(ansi.Truncate(common.Clean(r.problem), r.width, "…"))
 	}
 	return ""
-}
-
-func (r *reply) helpLine() string {
-	s := r.c.Styles
-	var parts []string
-	for _, b := range []key.Binding{r.keys.Send, r.keys.Templates, r.keys.Editor, r.keys.CloseReply} {
-		parts = append(parts, s.HelpKey.Render(b.Help().Key)+" "+s.Muted.Render(b.Help().Desc))
-	}
-	line := strings.Join(parts, s.Muted.Render(" · "))
-	if lipgloss.Width(line) > r.width {
-		return ansi.Truncate(line, r.width, "…")
-	}
-	return line
 }

@@ -145,8 +145,9 @@ type Model struct {
 	replyGen int
 
 	// Items marked for a bulk action, by id; what z can take back.
-	marked map[int64]store.InboxItem
-	undos  []undoRecord
+	marked  map[int64]store.InboxItem
+	undos   []undoRecord
+	undoSeq int
 
 	// after delivers msg after d. It is tea.Tick; tests make it immediate.
 	after func(d time.Duration, msg tea.Msg) tea.Cmd
@@ -675,9 +676,11 @@ func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
 		}
 		cmds = append(cmds, common.Status(note, false))
 	}
-	m.pushUndo(msg.undo)
+	seq := m.pushUndo(msg.undo)
 	if msg.react != nil && len(msg.react.items) > 0 {
-		cmds = append(cmds, m.sendReactions(*msg.react))
+		job := *msg.react
+		job.undoSeq = seq
+		cmds = append(cmds, m.sendReactions(job))
 	}
 	if !newest {
 		return tea.Batch(cmds...)

@@ -46,11 +46,15 @@ type reactJob struct {
 	items []store.InboxItem
 	r     store.Reaction
 	on    bool
+	// undoSeq is the undo record of the action, if it has one: what the
+	// network refused did not happen, so there is nothing to take back.
+	undoSeq int
 }
 
 // undoRecord is what z puts back: the items as they were before an action,
 // and for a reaction, which one it was.
 type undoRecord struct {
+	seq      int
 	before   []store.InboxItem
 	note     string
 	reaction store.Reaction // "" unless the action was a like or repost
@@ -59,9 +63,10 @@ type undoRecord struct {
 // reactedMsg answers a reactJob: how many the networks took, and the first
 // refusal.
 type reactedMsg struct {
-	job    reactJob
-	failed int
-	err    error
+	job     reactJob
+	failed  int
+	refused []int64
+	err     error
 }
 
 // openedMsg answers an attempt to open a link.
@@ -197,7 +202,7 @@ func (m *Model) sendReactions(job reactJob) tea.Cmd {
 				}
 			}
 		}
-		msg.failed = len(refused)
+		msg.failed, msg.refused = len(refused), refused
 		if len(refused) > 0 {
 			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 			defer cancel()
@@ -216,6 +221,7 @@ func (m *Model) onReacted(msg reactedMsg) tea.Cmd {
 	if msg.failed == 0 {
 		return nil
 	}
+	m.forgetUndo(msg.job.undoSeq, msg.refused)
 	what := "like"
 	if msg.job.r == store.ReactRepost {
 		what = "repost"
@@ -303,14 +309,38 @@ func (m *Model) undo() tea.Cmd {
 	return m.load(spec)
 }
 
-// pushUndo records an action that was saved.
-func (m *Model) pushUndo(rec *undoRecord) {
+// pushUndo records an action that was saved, and returns its seq.
+func (m *Model) pushUndo(rec *undoRecord) int {
 	if rec == nil || len(rec.before) == 0 {
-		return
+		return 0
 	}
+	m.undoSeq++
+	rec.seq = m.undoSeq
 	m.undos = append(m.undos, *rec)
 	if len(m.undos) > maxUndo {
 		m.undos = slices.Delete(m.undos, 0, len(m.undos)-maxUndo)
+	}
+	return rec.seq
+}
+
+// forgetUndo takes items the network refused out of the undo record seq
+// (and drops the record when none is left): what did not happen can't be
+// taken back.
+func (m *Model) forgetUndo(seq int, refused []int64) {
+	if seq == 0 {
+		return
+	}
+	for i := range m.undos {
+		if m.undos[i].seq != seq {
+			continue
+		}
+		m.undos[i].before = slices.DeleteFunc(m.undos[i].before, func(it store.InboxItem) bool {
+			return slices.Contains(refused, it.ID)
+		})
+		if len(m.undos[i].before) == 0 {
+			m.undos = slices.Delete(m.undos, i, i+1)
+		}
+		return
 	}
 }
 

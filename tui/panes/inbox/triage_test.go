@@ -309,6 +309,11 @@ func TestLikeRepostAndUndo(t *testing.T) {
 	if s := h.lastStatus(); !s.Err || !strings.Contains(s.Text, "like failed: rate limited") {
 		t.Fatalf("status %+v", s)
 	}
+	// What the network refused did not happen: z has nothing to take back.
+	h.keys("z")
+	if got := storedItem(t, st, ids["m-1"]); got.Liked || h.lastStatus().Text != "nothing to undo" {
+		t.Fatalf("z after a refused like: liked %v, status %+v", got.Liked, h.lastStatus())
+	}
 
 	// Direct messages can't be liked.
 	h.keys("j", "j", "j")

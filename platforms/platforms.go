@@ -39,10 +39,10 @@ type Ref struct {
 
 // Post is one thing to publish on one account.
 type Post struct {
-	Text           string
-	Images         []Image
-	ReplyTo        *Ref // the post this answers; nil for a new post
-	ThreadRoot     *Ref // the first post of the thread, when ReplyTo is set
+	Text       string
+	Images     []Image
+	ReplyTo    *Ref // the post this answers; nil for a new post
+	ThreadRoot *Ref // the first post of the thread, when ReplyTo is set
 	// Conversation, when set, makes the post a direct message in that
 	// conversation (a Mastodon conversation id, a Bluesky chat convo id),
 	// answering ReplyTo where the network threads messages. Only networks

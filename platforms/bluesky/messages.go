@@ -13,8 +13,15 @@ import (
 	"github.com/crier-app/crier/platforms"
 )
 
-// maxConvoPages bounds how far back one catch-up reads, in pages of 100.
-const maxConvoPages = 10
+const (
+	// maxConvoPages bounds how far back one catch-up reads, in pages of 100.
+	maxConvoPages = 10
+
+	// MaxMessageGraphemes and MaxMessageBytes bound a chat message's text
+	// (chat.bsky.convo.defs#messageInput); they are wider than a post's.
+	MaxMessageGraphemes = 1000
+	MaxMessageBytes     = 10000
+)
 
 type convoView struct {
 	ID          string          `json:"id"`
@@ -61,7 +68,8 @@ func (c *Client) chatCall(ctx context.Context, x xrpcCall) error {
 	case strings.Contains(msg, "could not resolve proxy did"),
 		// The PDS answers 500 when it cannot resolve the chat service's DID
 		// (as on a dev network, which has none); a chat service that fails
-		// comes back as 502 UpstreamFailure instead.
+		// comes back as 502 UpstreamFailure instead, so a bare 500 means
+		// the request never left the PDS: nothing was sent.
 		pe.Status == http.StatusInternalServerError && name == "InternalServerError",
 		strings.Contains(msg, "no service configured"),
 		name == "MethodNotImplemented", pe.Status == http.StatusNotImplemented:
@@ -187,22 +195,14 @@ func (c *Client) convoMessages(ctx context.Context, convoID string, since time.T
 
 // SendMessage implements platforms.DirectMessenger. Bluesky's chat has no
 // idempotency key, so key is not used: after an unclear outcome, read the
-// conversation before sending again.
+// conversation before sending again (Reconcile does, for a post with
+// Conversation set).
 func (c *Client) SendMessage(ctx context.Context, conversationID, text, key string) (platforms.Message, error) {
 	sess, err := c.session(ctx)
 	if err != nil {
 		return platforms.Message{}, err
 	}
-	var m messageView
-	err = c.chatCall(ctx, xrpcCall{
-		nsid:      "chat.bsky.convo.sendMessage",
-		procedure: true,
-		input: map[string]any{
-			"convoId": conversationID,
-			"message": map[string]string{"text": validText(text)},
-		},
-		out: &m,
-	})
+	m, err := c.sendChat(ctx, conversationID, text)
 	if err != nil {
 		return platforms.Message{}, err
 	}
@@ -215,4 +215,83 @@ func (c *Client) SendMessage(ctx context.Context, conversationID, text, key stri
 		At:             at,
 		FromMe:         true,
 	}, nil
+}
+
+// sendChat sends text as a message in conversation convoID
+// (chat.bsky.convo.sendMessage) and returns the message the service made.
+func (c *Client) sendChat(ctx context.Context, convoID, text string) (messageView, error) {
+	var m messageView
+	err := c.chatCall(ctx, xrpcCall{
+		nsid:      "chat.bsky.convo.sendMessage",
+		procedure: true,
+		input: map[string]any{
+			"convoId": convoID,
+			"message": map[string]string{"text": validText(text)},
+		},
+		out: &m,
+	})
+	return m, err
+}
+
+// publishMessage is Publish for a post with Conversation set: a chat
+// message, which carries text only and answers no message in particular
+// (chat threads are flat), so p.ReplyTo is not sent. It sends once: with no
+// idempotency key in Bluesky's chat, a retry after an unclear outcome must
+// go through Reconcile first, as the scheduler's always does.
+func (c *Client) publishMessage(ctx context.Context, p platforms.Post) (platforms.Published, error) {
+	text := validText(p.Text)
+	switch g, b := Length(text); {
+	case len(p.Images) > 0:
+		return platforms.Published{}, errorf("Bluesky direct messages carry no images")
+	case strings.TrimSpace(text) == "":
+		return platforms.Published{}, errorf("a direct message needs text")
+	case g > MaxMessageGraphemes:
+		return platforms.Published{}, errorf("%d characters, a Bluesky direct message takes at most %d", g, MaxMessageGraphemes)
+	case b > MaxMessageBytes:
+		return platforms.Published{}, errorf("%d bytes, a Bluesky direct message takes at most %d", b, MaxMessageBytes)
+	}
+	m, err := c.sendChat(ctx, p.Conversation, text)
+	if err != nil {
+		return platforms.Published{}, err
+	}
+	return messagePublished(m), nil
+}
+
+// reconcileMessage is Reconcile for a post with Conversation set. Without a
+// key to look it up by, it reads the conversation back to a minute before
+// p.CreatedAt (for clock skew) for a message from the account with the
+// same text, and takes the oldest such message as the post. Two messages
+// with the same text sent to the same conversation within that minute
+// cannot be told apart.
+func (c *Client) reconcileMessage(ctx context.Context, p platforms.Post) (platforms.Published, bool, error) {
+	sess, err := c.session(ctx)
+	if err != nil {
+		return platforms.Published{}, false, err
+	}
+	var since time.Time
+	if !p.CreatedAt.IsZero() {
+		since = p.CreatedAt.Add(-time.Minute)
+	}
+	msgs, err := c.convoMessages(ctx, p.Conversation, since)
+	if err != nil {
+		return platforms.Published{}, false, err
+	}
+	want := strings.TrimSpace(validText(p.Text))
+	var found *messageView
+	for i := range msgs { // newest first
+		if m := &msgs[i]; m.Sender.DID == sess.DID && strings.TrimSpace(m.Text) == want {
+			found = m
+		}
+	}
+	if found == nil {
+		return platforms.Published{}, false, nil
+	}
+	return messagePublished(*found), true, nil
+}
+
+// messagePublished is what Publish reports for a chat message: its id, and
+// no web address (chat messages have none).
+func messagePublished(m messageView) platforms.Published {
+	at, _ := time.Parse(time.RFC3339Nano, m.SentAt)
+	return platforms.Published{Ref: platforms.Ref{ID: m.ID}, At: at}
 }

@@ -138,7 +138,14 @@ func validText(s string) string {
 // post's idempotency key and creation time, and the record from the post
 // alone, so a retry writes the same record under the same key with
 // putRecord: one post, however many attempts.
+//
+// A post with Conversation set is a chat message instead (see
+// publishMessage), which has no such key: Reconcile finds it by reading
+// the conversation.
 func (c *Client) Publish(ctx context.Context, p platforms.Post) (platforms.Published, error) {
+	if p.Conversation != "" {
+		return c.publishMessage(ctx, p)
+	}
 	if err := c.check(p); err != nil {
 		return platforms.Published{}, err
 	}
@@ -287,8 +294,12 @@ func (c *Client) putRecord(ctx context.Context, did, rkey string, rec any) (plat
 }
 
 // Reconcile implements platforms.Network: it looks for the record under the
-// post's derived key.
+// post's derived key, or for a chat message in p.Conversation (see
+// reconcileMessage).
 func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Published, bool, error) {
+	if p.Conversation != "" {
+		return c.reconcileMessage(ctx, p)
+	}
 	rkey, ok := RecordKey(p.IdempotencyKey, p.CreatedAt)
 	if !ok || p.IdempotencyKey == "" {
 		return platforms.Published{}, false, nil

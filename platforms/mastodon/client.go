@@ -74,7 +74,7 @@ type Client struct {
 	convs         map[string]convInfo // by conversation id, from Messages
 }
 
-// convInfo is what SendMessage needs to answer in a conversation.
+// convInfo is what a direct status needs to answer in a conversation.
 type convInfo struct {
 	lastStatusID string
 	accts        []string // the other participants

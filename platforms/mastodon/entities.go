@@ -47,6 +47,14 @@ type status struct {
 	Quote              *quote    `json:"quote"`
 }
 
+// inReplyTo is the id of the status s answers, or "".
+func (s *status) inReplyTo() string {
+	if s.InReplyToID == nil {
+		return ""
+	}
+	return *s.InReplyToID
+}
+
 // quote is a Status's quote: a Quote ({state, quoted_status}) or a
 // ShallowQuote ({state, quoted_status_id}).
 type quote struct {

@@ -254,8 +254,8 @@ func (c *Client) rememberConversation(cv conversation) {
 	c.convs[cv.ID] = info
 }
 
-// conversation returns what SendMessage needs of conversation id, reading
-// the list of conversations when Messages has not seen it.
+// conversationInfo returns what answering in conversation id needs,
+// reading the list of conversations when Messages has not seen it.
 func (c *Client) conversationInfo(ctx context.Context, id string) (convInfo, error) {
 	c.mu.Lock()
 	info, ok := c.convs[id]
@@ -294,13 +294,39 @@ func (c *Client) conversationInfo(ctx context.Context, id string) (convInfo, err
 }
 
 // SendMessage implements platforms.DirectMessenger: a direct status
-// answering the conversation's last status and mentioning the other
-// participants (Mastodon delivers a direct status to whom it mentions).
-// key is sent as the Idempotency-Key when given.
+// answering the conversation's last status, made as Publish makes one for a
+// post with Conversation set. key is sent as the Idempotency-Key when given.
 func (c *Client) SendMessage(ctx context.Context, conversationID, text, key string) (platforms.Message, error) {
-	info, err := c.conversationInfo(ctx, conversationID)
+	form, err := c.directForm(ctx, conversationID, text, "")
 	if err != nil {
 		return platforms.Message{}, err
+	}
+	st, err := c.postStatus(ctx, form, key)
+	if err != nil {
+		return platforms.Message{}, err
+	}
+	c.noteLastStatus(conversationID, st.ID)
+	return platforms.Message{
+		ID:             st.ID,
+		ConversationID: conversationID,
+		Author:         st.Account.author(),
+		Text:           text,
+		At:             st.CreatedAt,
+		FromMe:         true,
+	}, nil
+}
+
+// directForm is a direct status in conversation id answering replyTo (the
+// conversation's last status when ""). Mastodon delivers a direct status
+// only to the accounts it mentions, so the text is prefixed with a mention
+// of each participant it does not mention already.
+func (c *Client) directForm(ctx context.Context, conversationID, text, replyTo string) (url.Values, error) {
+	info, err := c.conversationInfo(ctx, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	if replyTo == "" {
+		replyTo = info.lastStatusID
 	}
 	body := text
 	var prefix []string
@@ -312,33 +338,18 @@ func (c *Client) SendMessage(ctx context.Context, conversationID, text, key stri
 	if len(prefix) > 0 {
 		body = strings.Join(prefix, " ") + " " + text
 	}
-	form := url.Values{
-		"status":         {body},
-		"visibility":     {"direct"},
-		"in_reply_to_id": {info.lastStatusID},
-	}
-	r, err := c.do(ctx, call{method: http.MethodPost, path: "/api/v1/statuses", form: form, key: key, mayLand: true})
-	if err != nil {
-		return platforms.Message{}, err
-	}
-	var st status
-	if err := decodeLanded(r, &st); err != nil {
-		return platforms.Message{}, err
-	}
+	return url.Values{"status": {body}, "visibility": {"direct"}, "in_reply_to_id": {replyTo}}, nil
+}
+
+// noteLastStatus records that statusID, just sent, is now the last status
+// of conversation id.
+func (c *Client) noteLastStatus(conversationID, statusID string) {
 	c.mu.Lock()
-	if cur, ok := c.convs[conversationID]; ok && idLess(cur.lastStatusID, st.ID) {
-		cur.lastStatusID = st.ID
+	defer c.mu.Unlock()
+	if cur, ok := c.convs[conversationID]; ok && idLess(cur.lastStatusID, statusID) {
+		cur.lastStatusID = statusID
 		c.convs[conversationID] = cur
 	}
-	c.mu.Unlock()
-	return platforms.Message{
-		ID:             st.ID,
-		ConversationID: conversationID,
-		Author:         st.Account.author(),
-		Text:           text,
-		At:             st.CreatedAt,
-		FromMe:         true,
-	}, nil
 }
 
 // mentions reports whether text already mentions acct ("user" or

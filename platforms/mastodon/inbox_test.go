@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/mastodon"
 	"github.com/crier-app/crier/platforms/mastodon/mastotest"
 )
 
@@ -226,4 +228,132 @@ func TestSendMessageFindsTheConversation(t *testing.T) {
 
 	_, err = c.SendMessage(ctx, "999", "to nobody", "")
 	wantClass(t, err, platforms.Permanent)
+}
+
+// dmFrom has from write to the server's own account and returns the message
+// as the client c reads it.
+func dmFrom(t *testing.T, srv *mastotest.Server, c *mastodon.Client, from mastotest.Account, text string) platforms.Message {
+	t.Helper()
+	id := srv.Post(from.ID, text, "direct", "")
+	msgs, _, err := c.Messages(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.ID == id {
+			return m
+		}
+	}
+	t.Fatalf("Messages = %+v, want %s among them", msgs, id)
+	return platforms.Message{}
+}
+
+func TestPublishAnswersADirectMessage(t *testing.T) {
+	srv, c := newPair(t, mastotest.Config{})
+	ctx := context.Background()
+	alice := srv.AddAccount("alice")
+	dm := dmFrom(t, srv, c, alice, "@crier is the rye vegan?")
+
+	p := newPost("Yes, it is.", "dm-reply")
+	p.Conversation, p.ReplyTo = dm.ConversationID, &platforms.Ref{ID: dm.ID}
+	pub, err := c.Publish(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := srv.Status(pub.Ref.ID)
+	if st.Visibility != "direct" || st.InReplyToID != dm.ID || st.Text != "@alice Yes, it is." {
+		t.Errorf("server has %+v", st)
+	}
+	if got := srv.ConversationOf(pub.Ref.ID); got != dm.ConversationID {
+		t.Errorf("the answer is in conversation %q, want %q", got, dm.ConversationID)
+	}
+
+	// Alice finds it in her conversation with us.
+	asAlice := mastodon.New(srv.URL, srv.TokenFor(alice.ID))
+	theirs, _, err := asAlice.Messages(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(theirs) != 1 || theirs[0].ID != pub.Ref.ID || theirs[0].FromMe || theirs[0].Author.Handle != "crier" ||
+		theirs[0].ConversationID != dm.ConversationID {
+		t.Errorf("Alice's messages = %+v", theirs)
+	}
+
+	again, err := c.Publish(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Ref.ID != pub.Ref.ID || len(srv.Statuses(srv.Me().ID)) != 1 {
+		t.Errorf("a repeat with the same key made %s; statuses %+v", again.Ref.ID, srv.Statuses(srv.Me().ID))
+	}
+
+	// A public reply with the very text sent must not pass for the direct one.
+	decoy := newPost("@alice Yes, it is.", "decoy")
+	decoy.ReplyTo = &platforms.Ref{ID: dm.ID}
+	if _, err := c.Publish(ctx, decoy); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Count("POST", "/api/v1/statuses")
+	later := mastodon.New(srv.URL, srv.Token(), mastodon.WithClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
+	found, ok, err := later.Reconcile(ctx, p)
+	if err != nil || !ok || found.Ref.ID != pub.Ref.ID {
+		t.Fatalf("Reconcile after the key expired = %+v, %v, %v; want %s", found, ok, err, pub.Ref.ID)
+	}
+	if after := srv.Count("POST", "/api/v1/statuses"); after != before {
+		t.Errorf("Reconcile posted (%d -> %d POSTs)", before, after)
+	}
+}
+
+func TestReconcileADirectMessageToARemoteAccount(t *testing.T) {
+	srv, c := newPair(t, mastotest.Config{})
+	ctx := context.Background()
+	bob := srv.AddAccount("bob@far.example")
+	dm := dmFrom(t, srv, c, bob, "@crier any sourdough left?")
+
+	p := newPost("Two loaves.\n\nCome by before 5: https://shop.example/opening-hours-and-directions", "lost-dm")
+	p.Conversation, p.ReplyTo = dm.ConversationID, &platforms.Ref{ID: dm.ID}
+	srv.Inject("POST", "/api/v1/statuses", mastotest.Fault{Status: 503, Land: true})
+	_, err := c.Publish(ctx, p)
+	wantClass(t, err, platforms.UnknownOutcome)
+	landed := srv.Statuses(srv.Me().ID)
+	if len(landed) != 1 || !strings.HasPrefix(landed[0].Text, "@bob@far.example Two loaves.") {
+		t.Fatalf("statuses %+v, want the one that landed, mentioning bob", landed)
+	}
+
+	pub, ok, err := c.Reconcile(ctx, p)
+	if err != nil || !ok || pub.Ref.ID != landed[0].ID {
+		t.Fatalf("Reconcile within the hour = %+v, %v, %v", pub, ok, err)
+	}
+
+	// A client that never listed the conversations, after the key expired:
+	// the server renders the mention without its domain.
+	later := mastodon.New(srv.URL, srv.Token(), mastodon.WithClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
+	pub, ok, err = later.Reconcile(ctx, p)
+	if err != nil || !ok || pub.Ref.ID != landed[0].ID {
+		t.Fatalf("Reconcile after the hour = %+v, %v, %v; want %s", pub, ok, err, landed[0].ID)
+	}
+	never := newPost("This answer never landed", "never-dm")
+	never.Conversation, never.ReplyTo = dm.ConversationID, &platforms.Ref{ID: dm.ID}
+	if _, ok, err := later.Reconcile(ctx, never); err != nil || ok {
+		t.Errorf("Reconcile of a direct message that never landed = %v, %v; want not found", ok, err)
+	}
+	if n := len(srv.Statuses(srv.Me().ID)); n != 1 {
+		t.Errorf("%d statuses, want still 1", n)
+	}
+}
+
+func TestPublishDirectMessageTooLongWithTheMentions(t *testing.T) {
+	srv, c := newPair(t, mastotest.Config{MaxChars: 20})
+	ctx := context.Background()
+	alice := srv.AddAccount("alice")
+	dm := dmFrom(t, srv, c, alice, "@crier open?")
+	p := newPost(strings.Repeat("y", 20), "long-dm")
+	p.Conversation, p.ReplyTo = dm.ConversationID, &platforms.Ref{ID: dm.ID}
+	_, err := c.Publish(ctx, p)
+	if pe := wantClass(t, err, platforms.Permanent); !strings.Contains(pe.Reason, "mentions") {
+		t.Errorf("reason %q does not say the mentions made it too long", pe.Reason)
+	}
+	if n := srv.Count("POST", "/api/v1/statuses"); n != 0 {
+		t.Errorf("%d statuses sent, want none", n)
+	}
 }

@@ -93,8 +93,13 @@ func (c *Client) Length(text string) int {
 
 // Publish implements platforms.Network: it checks the post against the
 // server's limits, uploads the images (waiting for their processing), then
-// creates a public status carrying p.IdempotencyKey, which the server
-// remembers for an hour and answers a repeat with the first status.
+// creates a status carrying p.IdempotencyKey, which the server remembers
+// for an hour and answers a repeat with the first status.
+//
+// The status is public, or with p.Conversation set a direct status in that
+// conversation (see directForm): it answers p.ReplyTo (the conversation's
+// last status when nil) and begins with mentions of the participants the
+// text does not mention, whom Mastodon delivers it to.
 //
 // Images are uploaded again on every attempt; attachments left over from a
 // failed attempt are never posted and the server removes them.
@@ -119,11 +124,15 @@ func (c *Client) Publish(ctx context.Context, p platforms.Post) (platforms.Publi
 		}
 	}
 
-	form := url.Values{}
-	form.Set("status", p.Text)
-	form.Set("visibility", "public")
-	if p.ReplyTo != nil && p.ReplyTo.ID != "" {
-		form.Set("in_reply_to_id", p.ReplyTo.ID)
+	form, err := c.statusForm(ctx, p)
+	if err != nil {
+		return platforms.Published{}, err
+	}
+	if body := form.Get("status"); body != p.Text && l.MaxChars > 0 {
+		if n := c.Length(body); n > l.MaxChars {
+			return platforms.Published{}, &platforms.Error{Class: platforms.Permanent,
+				Reason: fmt.Sprintf("with the mentions of the conversation's participants, %d characters; the limit is %d", n, l.MaxChars)}
+		}
 	}
 	for i, im := range p.Images {
 		id, err := c.uploadImage(ctx, im, l)
@@ -133,16 +142,46 @@ func (c *Client) Publish(ctx context.Context, p platforms.Post) (platforms.Publi
 		form.Add("media_ids[]", id)
 	}
 
-	var st status
-	r, err := c.do(ctx, call{method: http.MethodPost, path: "/api/v1/statuses", form: form,
-		key: p.IdempotencyKey, mayLand: true})
+	st, err := c.postStatus(ctx, form, p.IdempotencyKey)
 	if err != nil {
 		return platforms.Published{}, err
 	}
-	if err := decodeLanded(r, &st); err != nil {
-		return platforms.Published{}, err
+	if p.Conversation != "" {
+		c.noteLastStatus(p.Conversation, st.ID)
 	}
-	return published(&st), nil
+	return published(st), nil
+}
+
+// statusForm is the status p becomes, without its media: public, or direct
+// in p.Conversation. The same post always gives the same form, so Reconcile
+// can compare what the server holds with what was sent.
+func (c *Client) statusForm(ctx context.Context, p platforms.Post) (url.Values, error) {
+	replyTo := ""
+	if p.ReplyTo != nil {
+		replyTo = p.ReplyTo.ID
+	}
+	if p.Conversation != "" {
+		return c.directForm(ctx, p.Conversation, p.Text, replyTo)
+	}
+	form := url.Values{"status": {p.Text}, "visibility": {"public"}}
+	if replyTo != "" {
+		form.Set("in_reply_to_id", replyTo)
+	}
+	return form, nil
+}
+
+// postStatus creates a status from form. key, when given, is sent as the
+// Idempotency-Key.
+func (c *Client) postStatus(ctx context.Context, form url.Values, key string) (*status, error) {
+	r, err := c.do(ctx, call{method: http.MethodPost, path: "/api/v1/statuses", form: form, key: key, mayLand: true})
+	if err != nil {
+		return nil, err
+	}
+	var st status
+	if err := decodeLanded(r, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
 }
 
 func published(st *status) platforms.Published {
@@ -250,11 +289,17 @@ func (c *Client) waitForMedia(ctx context.Context, id string) error {
 //     took: the server's hour starts when it created the status, which is
 //     after p.CreatedAt.
 //   - Later, the key may be forgotten and a repeat would post twice, so
-//     Reconcile only looks: it reads the account's own recent statuses for
+//     Reconcile only looks: it reads the account's own recent statuses
+//     (direct ones included: the server shows its author every status) for
 //     one created after p.CreatedAt (less a minute for clock skew) with the
-//     same text and the same reply target. Text is compared after turning
+//     same text, the same reply target and, for a direct message, direct
+//     visibility. The text is the one Publish sends, mentions of the
+//     conversation's participants included. It is compared after turning
 //     the server's HTML back into text and ignoring whitespace and the
-//     @domain of mentions, which the server's rendering drops.
+//     @domain of mentions, which the server's rendering drops. A direct
+//     message sent without p.ReplyTo answered whatever was then the
+//     conversation's last status, which cannot be known now: its reply
+//     target is not compared.
 func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Published, bool, error) {
 	if !p.CreatedAt.IsZero() && c.now().Sub(p.CreatedAt) < resendWindow {
 		pub, err := c.Publish(ctx, p)
@@ -275,8 +320,14 @@ func (c *Client) findOwnStatus(ctx context.Context, p platforms.Post) (platforms
 	if err != nil {
 		return platforms.Published{}, false, err
 	}
+	sent, err := c.statusForm(ctx, p)
+	if err != nil {
+		return platforms.Published{}, false, err
+	}
 	since := p.CreatedAt.Add(-time.Minute)
-	want := comparableText(p.Text)
+	want := comparableText(sent.Get("status"))
+	direct := p.Conversation != ""
+	wantReply, checkReply := sent.Get("in_reply_to_id"), !direct || p.ReplyTo != nil
 	q := url.Values{"limit": {"40"}, "exclude_reblogs": {"true"}}
 	for page := 0; page < reconcilePages; page++ {
 		var sts []status
@@ -288,7 +339,8 @@ func (c *Client) findOwnStatus(ctx context.Context, p platforms.Post) (platforms
 			if st.CreatedAt.Before(since) {
 				return platforms.Published{}, false, nil // newest first: the rest is older
 			}
-			if !sameReplyTarget(st, p.ReplyTo) || comparableText(htmlToText(st.Content)) != want {
+			if (st.Visibility == "direct") != direct || (checkReply && st.inReplyTo() != wantReply) ||
+				comparableText(htmlToText(st.Content)) != want {
 				continue
 			}
 			return published(st), true, nil
@@ -299,18 +351,6 @@ func (c *Client) findOwnStatus(ctx context.Context, p platforms.Post) (platforms
 		q.Set("max_id", sts[len(sts)-1].ID)
 	}
 	return platforms.Published{}, false, nil
-}
-
-func sameReplyTarget(st *status, to *platforms.Ref) bool {
-	got := ""
-	if st.InReplyToID != nil {
-		got = *st.InReplyToID
-	}
-	want := ""
-	if to != nil {
-		want = to.ID
-	}
-	return got == want
 }
 
 // mentionDomain matches the @domain of a mention @user@domain.

@@ -1,7 +1,8 @@
 // Package sandbox is an offline network for the demo and for tests. It
 // publishes nothing: what it is sent is handed to a Recorder (crier's store
 // keeps it in its sandbox_posts table), so the receiving side can be checked
-// on its own. Faults can be injected to rehearse what real networks do.
+// on its own. Likes and reposts are kept in memory. Faults can be injected
+// to rehearse what real networks do.
 package sandbox
 
 import (
@@ -48,23 +49,35 @@ func WithFaults(faults ...Fault) Option {
 	return func(n *Network) { n.faults = append(n.faults, faults...) }
 }
 
+// WithReactionFaults makes the next Like, Unlike, Repost and Unrepost calls
+// fail, one fault per call, in order. Landed applies the reaction first.
+func WithReactionFaults(faults ...Fault) Option {
+	return func(n *Network) { n.reactionFaults = append(n.reactionFaults, faults...) }
+}
+
 // Network is one sandbox account. It is safe for concurrent use.
 type Network struct {
 	account string
 	rec     Recorder
 	now     func() time.Time
 
-	mu         sync.Mutex
-	faults     []Fault
-	publishes  int
-	reconciles int
+	mu             sync.Mutex
+	faults         []Fault
+	reactionFaults []Fault
+	publishes      int
+	reconciles     int
+	liked          map[string]bool // by Ref.ID
+	reposted       map[string]bool
 }
 
-var _ platforms.Network = (*Network)(nil)
+var (
+	_ platforms.Network = (*Network)(nil)
+	_ platforms.Reactor = (*Network)(nil)
+)
 
 // New returns the sandbox account named account, recording into rec.
 func New(account string, rec Recorder, opts ...Option) *Network {
-	n := &Network{account: account, rec: rec, now: time.Now}
+	n := &Network{account: account, rec: rec, now: time.Now, liked: map[string]bool{}, reposted: map[string]bool{}}
 	for _, o := range opts {
 		o(n)
 	}
@@ -76,6 +89,14 @@ func (n *Network) Inject(faults ...Fault) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.faults = append(n.faults, faults...)
+}
+
+// InjectReactions queues faults for the next reaction calls (Like, Unlike,
+// Repost, Unrepost), after any already queued.
+func (n *Network) InjectReactions(faults ...Fault) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.reactionFaults = append(n.reactionFaults, faults...)
 }
 
 // Publishes counts the calls to Publish so far, failed ones included.
@@ -102,7 +123,8 @@ func (n *Network) Limits(context.Context) (platforms.Limits, error) { return Lim
 func (n *Network) Length(text string) int { return platforms.Graphemes(text) }
 
 // Publish checks the post against Limits and records it. The same
-// idempotency key always yields the same post.
+// idempotency key always yields the same post. A post with Conversation set
+// is recorded as a direct message: its reply_to is DirectTarget's.
 func (n *Network) Publish(ctx context.Context, p platforms.Post) (platforms.Published, error) {
 	n.mu.Lock()
 	n.publishes++
@@ -128,6 +150,9 @@ func (n *Network) Publish(ctx context.Context, p platforms.Post) (platforms.Publ
 	var replyTo string
 	if p.ReplyTo != nil {
 		replyTo = p.ReplyTo.ID
+	}
+	if p.Conversation != "" {
+		replyTo = DirectTarget(p.Conversation, replyTo)
 	}
 	at := n.now().UTC().Truncate(time.Millisecond)
 	id, err := n.rec.RecordSandboxPost(ctx, n.account, p.IdempotencyKey, p.Text, replyTo, len(p.Images), at)
@@ -165,4 +190,92 @@ func (n *Network) published(id int64, at time.Time) platforms.Published {
 		URL: fmt.Sprintf("sandbox://%s/%d", url.PathEscape(n.account), id),
 		At:  at,
 	}
+}
+
+// DirectTarget is what the sandbox records as the reply_to of a direct
+// message in conversation answering messageID: "dm:CONVERSATION", followed
+// by "/MESSAGE" when it answers one.
+func DirectTarget(conversation, messageID string) string {
+	if messageID == "" {
+		return "dm:" + conversation
+	}
+	return "dm:" + conversation + "/" + messageID
+}
+
+// Like implements platforms.Reactor: the account likes the post, once
+// however often it is asked.
+func (n *Network) Like(ctx context.Context, ref platforms.Ref) error {
+	return n.react(ctx, n.liked, ref, true)
+}
+
+// Unlike implements platforms.Reactor; unliking what is not liked succeeds.
+func (n *Network) Unlike(ctx context.Context, ref platforms.Ref) error {
+	return n.react(ctx, n.liked, ref, false)
+}
+
+// Repost implements platforms.Reactor as Like does.
+func (n *Network) Repost(ctx context.Context, ref platforms.Ref) error {
+	return n.react(ctx, n.reposted, ref, true)
+}
+
+// Unrepost implements platforms.Reactor as Unlike does.
+func (n *Network) Unrepost(ctx context.Context, ref platforms.Ref) error {
+	return n.react(ctx, n.reposted, ref, false)
+}
+
+// react sets or clears ref in set, taking the next reaction fault as
+// Publish takes its faults.
+func (n *Network) react(ctx context.Context, set map[string]bool, ref platforms.Ref, on bool) error {
+	if err := ctx.Err(); err != nil {
+		return &platforms.Error{Class: platforms.Transient, Reason: "cancelled before sending", Err: err}
+	}
+	if ref.ID == "" {
+		return &platforms.Error{Class: platforms.Permanent, Reason: "no post to react to"}
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var fault *Fault
+	if len(n.reactionFaults) > 0 {
+		fault, n.reactionFaults = &n.reactionFaults[0], n.reactionFaults[1:]
+	}
+	if fault != nil && !fault.Landed {
+		return fault.Err
+	}
+	if on {
+		set[ref.ID] = true
+	} else {
+		delete(set, ref.ID)
+	}
+	if fault != nil {
+		return fault.Err
+	}
+	return nil
+}
+
+// Liked reports whether the account likes the post with id.
+func (n *Network) Liked(id string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.liked[id]
+}
+
+// Reposted reports whether the account has reposted the post with id.
+func (n *Network) Reposted(id string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.reposted[id]
+}
+
+// Likes is how many posts the account likes now.
+func (n *Network) Likes() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.liked)
+}
+
+// Reposts is how many posts the account has reposted now.
+func (n *Network) Reposts() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.reposted)
 }

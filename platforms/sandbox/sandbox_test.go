@@ -191,3 +191,85 @@ func TestRecorderFailures(t *testing.T) {
 		t.Fatalf("publish on a cancelled context = %v, %d records", err, rec.count())
 	}
 }
+
+func TestPublishDirectMessage(t *testing.T) {
+	ctx := context.Background()
+	rec := &memRecorder{}
+	n := New("test", rec, WithClock(clock))
+	dm := platforms.Post{Text: "Yes, it is vegan.", IdempotencyKey: "dm", Conversation: "conv-5",
+		ReplyTo: &platforms.Ref{ID: "msg-9"}, ThreadRoot: &platforms.Ref{ID: "conv-5"}}
+	pub, err := n.Publish(ctx, dm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.posts[0].replyTo; got != "dm:conv-5/msg-9" || got != DirectTarget("conv-5", "msg-9") {
+		t.Errorf("recorded as answering %q, want dm:conv-5/msg-9", got)
+	}
+	if again, err := n.Publish(ctx, dm); err != nil || again.Ref != pub.Ref || rec.count() != 1 {
+		t.Errorf("repeat = %+v, %v with %d records", again, err, rec.count())
+	}
+	if _, err := n.Publish(ctx, platforms.Post{Text: "hello", IdempotencyKey: "dm2", Conversation: "conv-6"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.posts[1].replyTo; got != "dm:conv-6" {
+		t.Errorf("a message answering no one recorded as %q, want dm:conv-6", got)
+	}
+}
+
+func TestReactionsAreIdempotent(t *testing.T) {
+	ctx := context.Background()
+	n := New("test", &memRecorder{})
+	a, b := platforms.Ref{ID: "post-a"}, platforms.Ref{ID: "post-b"}
+	for i := 0; i < 2; i++ {
+		if err := n.Like(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := n.Repost(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if !n.Liked("post-a") || n.Liked("post-b") || n.Likes() != 1 || !n.Reposted("post-b") || n.Reposts() != 1 {
+		t.Fatalf("after liking a twice and reposting b: likes %d, reposts %d", n.Likes(), n.Reposts())
+	}
+	for i := 0; i < 2; i++ {
+		if err := n.Unlike(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := n.Unrepost(ctx, a); err != nil { // never reposted: still fine
+			t.Fatal(err)
+		}
+	}
+	if n.Liked("post-a") || n.Likes() != 0 || n.Reposts() != 1 {
+		t.Errorf("after unliking: likes %d, reposts %d", n.Likes(), n.Reposts())
+	}
+	if err := n.Like(ctx, platforms.Ref{}); platforms.ClassOf(err) != platforms.Permanent {
+		t.Errorf("like of nothing = %v, want permanent", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := n.Like(cancelled, b); platforms.ClassOf(err) != platforms.Transient || n.Liked("post-b") {
+		t.Errorf("like on a cancelled context = %v", err)
+	}
+}
+
+func TestReactionFaults(t *testing.T) {
+	ctx := context.Background()
+	busy := &platforms.Error{Class: platforms.Transient, Status: 503, Reason: "busy"}
+	lost := &platforms.Error{Class: platforms.Transient, Reason: "connection reset"}
+	n := New("test", &memRecorder{}, WithReactionFaults(Fault{Err: busy}))
+	n.InjectReactions(Fault{Err: lost, Landed: true})
+	ref := platforms.Ref{ID: "post"}
+	if err := n.Like(ctx, ref); !errors.Is(err, busy) || n.Liked("post") {
+		t.Fatalf("first like = %v, liked %v; want the fault and no like", err, n.Liked("post"))
+	}
+	if err := n.Like(ctx, ref); !errors.Is(err, lost) || !n.Liked("post") {
+		t.Fatalf("second like = %v, liked %v; want the fault and the like made", err, n.Liked("post"))
+	}
+	if err := n.Like(ctx, ref); err != nil || n.Likes() != 1 {
+		t.Fatalf("retry = %v with %d likes, want one", err, n.Likes())
+	}
+	// Reaction faults leave Publish alone.
+	if _, err := n.Publish(ctx, platforms.Post{Text: "x", IdempotencyKey: "k"}); err != nil {
+		t.Fatal(err)
+	}
+}

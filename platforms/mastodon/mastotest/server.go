@@ -7,7 +7,7 @@
 // account statuses, verify_credentials, app registration and OAuth
 // with PKCE, bearer-token auth and rate limits. Faults can be injected per
 // request, and helpers act as other users (mentions, favourites, follows,
-// direct messages).
+// direct messages), or give a test a token to act as one through the API.
 package mastotest
 
 import (
@@ -187,11 +187,14 @@ type notif struct {
 	at                           time.Time
 }
 
+// conv is a thread of direct statuses. Every member lists it among their
+// conversations under the same id (a real server gives each member an id
+// of their own), with the other members as its accounts.
 type conv struct {
-	id           string
-	participants []string // account ids other than the owner
-	lastStatus   string
-	unread       bool
+	id         string
+	members    []string // the ids of the author and the mentioned of its first status
+	lastStatus string
+	unread     map[string]bool // by member: a status from someone else is unread
 }
 
 type app struct {
@@ -307,6 +310,22 @@ func (s *Server) addAccount(user, domain, name string) *account {
 	return a
 }
 
+// TokenFor returns a new bearer token for accountID, a local account made
+// with AddAccount, so a test can act as that user through the API (with a
+// second client, say). Notifications are kept for the server's own account
+// only: other accounts have none.
+func (s *Server) TokenFor(accountID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[accountID]
+	if !ok || a.domain != "" {
+		panic("mastotest: no local account " + accountID)
+	}
+	tok := "token-" + randomString(8)
+	s.tokens[tok] = a.id
+	return tok
+}
+
 // SetFollowers sets the server's own account's follower count.
 func (s *Server) SetFollowers(n int) {
 	s.mu.Lock()
@@ -409,8 +428,8 @@ func (st *status) snapshot() Status {
 		Favourites: st.favs, Reblogs: st.reblogs}
 }
 
-// ConversationOf is the id of the server's own account's conversation
-// holding direct status statusID, or "".
+// ConversationOf is the id of the conversation holding direct status
+// statusID, or "".
 func (s *Server) ConversationOf(statusID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -880,29 +899,27 @@ func (s *Server) createStatus(who, text, spoiler, vis, inReplyTo, quoteOf string
 	return st, nil
 }
 
-// joinConversation files a direct status under the server's own account's
-// conversations when it is a participant.
+// joinConversation files a direct status under its parent's conversation,
+// or starts one whose members are its author and the accounts it mentions.
 func (s *Server) joinConversation(st, parent *status, mentioned []string) {
-	participants := append([]string{st.accountID}, mentioned...)
-	if !slices.Contains(participants, s.me) {
-		return
-	}
 	var cv *conv
 	if parent != nil && parent.conv != "" {
 		cv = s.convs[parent.conv]
 	}
 	if cv == nil {
-		cv = &conv{id: s.newID()}
-		for _, p := range participants {
-			if p != s.me && !slices.Contains(cv.participants, p) {
-				cv.participants = append(cv.participants, p)
+		cv = &conv{id: s.newID(), unread: map[string]bool{}}
+		for _, p := range append([]string{st.accountID}, mentioned...) {
+			if !slices.Contains(cv.members, p) {
+				cv.members = append(cv.members, p)
 			}
 		}
 		s.convs[cv.id] = cv
 	}
 	st.conv = cv.id
 	cv.lastStatus = st.id
-	cv.unread = st.accountID != s.me
+	for _, m := range cv.members {
+		cv.unread[m] = m != st.accountID
+	}
 }
 
 // mentionedAccounts returns the ids of known accounts mentioned in text.
@@ -965,12 +982,24 @@ func (s *Server) getAccountStatuses(w http.ResponseWriter, r *http.Request, acco
 	}
 	var items []pageItem
 	for _, st := range s.sortedStatuses() {
-		if st.accountID == accountID && st.visibility != "direct" &&
-			(st.visibility == "public" || st.visibility == "unlisted" || who == accountID) {
+		if st.accountID == accountID && s.listedTo(st, who) {
 			items = append(items, pageItem{key: st.id, v: s.renderStatus(st)})
 		}
 	}
 	s.writePage(w, r, items, 20, 40)
+}
+
+// listedTo reports whether an account's statuses list st to who, as
+// Mastodon's AccountStatusesFilter does: its author sees every status,
+// direct ones included; others see public and unlisted statuses and those
+// that mention them. (Followers also see private statuses there; mastotest
+// does not keep who follows whom.)
+func (s *Server) listedTo(st *status, who string) bool {
+	switch {
+	case st.accountID == who, st.visibility == "public", st.visibility == "unlisted":
+		return true
+	}
+	return slices.Contains(s.mentionedAccounts(st.text), who)
 }
 
 // sortedStatuses returns all statuses, oldest first.
@@ -1074,21 +1103,24 @@ func (s *Server) getConversations(w http.ResponseWriter, r *http.Request, who st
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var items []pageItem
-	if who == s.me {
-		for _, cv := range s.convs {
-			accts := []any{}
-			for _, p := range cv.participants {
-				accts = append(accts, s.renderAccount(s.accounts[p]))
-			}
-			items = append(items, pageItem{key: cv.lastStatus, v: map[string]any{
-				"id":          cv.id,
-				"unread":      cv.unread,
-				"accounts":    accts,
-				"last_status": s.renderStatus(s.statuses[cv.lastStatus]),
-			}})
+	for _, cv := range s.convs {
+		if !slices.Contains(cv.members, who) {
+			continue
 		}
-		slices.SortFunc(items, func(a, b pageItem) int { return compareIDs(a.key, b.key) })
+		accts := []any{}
+		for _, m := range cv.members {
+			if m != who {
+				accts = append(accts, s.renderAccount(s.accounts[m]))
+			}
+		}
+		items = append(items, pageItem{key: cv.lastStatus, v: map[string]any{
+			"id":          cv.id,
+			"unread":      cv.unread[who],
+			"accounts":    accts,
+			"last_status": s.renderStatus(s.statuses[cv.lastStatus]),
+		}})
 	}
+	slices.SortFunc(items, func(a, b pageItem) int { return compareIDs(a.key, b.key) })
 	s.writePage(w, r, items, 20, 40)
 }
 

@@ -111,3 +111,95 @@ func TestUnauthorized(t *testing.T) {
 		t.Errorf("no token: %d, want 401", resp.StatusCode)
 	}
 }
+
+// TestAccountStatusesShowTheAuthorEverything follows Mastodon's
+// AccountStatusesFilter: the author sees all their statuses, direct ones
+// included; others see public ones and those mentioning them.
+func TestAccountStatusesShowTheAuthorEverything(t *testing.T) {
+	srv := mastotest.New(mastotest.Config{})
+	defer srv.Close()
+	me, alice, bob := srv.Me(), srv.AddAccount("alice"), srv.AddAccount("bob")
+	public := srv.Post(me.ID, "fresh bread", "public", "")
+	private := srv.Post(me.ID, "for followers", "private", "")
+	direct := srv.Post(me.ID, "@alice your order is ready", "direct", "")
+
+	list := func(token string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/accounts/"+me.ID+"/statuses", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var sts []struct{ ID string }
+		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&sts) != nil {
+			t.Fatalf("GET account statuses: %d", resp.StatusCode)
+		}
+		var ids []string
+		for _, st := range sts {
+			ids = append(ids, st.ID)
+		}
+		return strings.Join(ids, ",")
+	}
+	for _, tc := range []struct{ who, token, want string }{
+		{"the author", srv.Token(), direct + "," + private + "," + public},
+		{"the mentioned", srv.TokenFor(alice.ID), direct + "," + public},
+		{"someone else", srv.TokenFor(bob.ID), public},
+	} {
+		if got := list(tc.token); got != tc.want {
+			t.Errorf("%s sees %s, want %s", tc.who, got, tc.want)
+		}
+	}
+}
+
+// TestConversationsForEveryMember checks that each member of a direct
+// thread lists it, with the others as its accounts.
+func TestConversationsForEveryMember(t *testing.T) {
+	srv := mastotest.New(mastotest.Config{})
+	defer srv.Close()
+	alice := srv.AddAccount("alice")
+	first := srv.Post(alice.ID, "@crier hello", "direct", "")
+	answer := srv.Post(srv.Me().ID, "@alice hi!", "direct", first)
+	conv := srv.ConversationOf(first)
+	if conv == "" || srv.ConversationOf(answer) != conv {
+		t.Fatalf("conversations %q and %q, want one", conv, srv.ConversationOf(answer))
+	}
+	type view struct {
+		ID         string
+		Unread     bool
+		Accounts   []struct{ Acct string }
+		LastStatus struct{ ID string } `json:"last_status"`
+	}
+	read := func(token string) []view {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/conversations", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var vs []view
+		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&vs) != nil {
+			t.Fatalf("GET conversations: %d", resp.StatusCode)
+		}
+		return vs
+	}
+	for _, tc := range []struct {
+		who, token, other string
+		unread            bool
+	}{
+		{"crier", srv.Token(), "alice", false},
+		{"alice", srv.TokenFor(alice.ID), "crier", true},
+	} {
+		vs := read(tc.token)
+		if len(vs) != 1 || vs[0].ID != conv || vs[0].LastStatus.ID != answer || vs[0].Unread != tc.unread ||
+			len(vs[0].Accounts) != 1 || vs[0].Accounts[0].Acct != tc.other {
+			t.Errorf("%s's conversations = %+v", tc.who, vs)
+		}
+	}
+	if vs := read(srv.TokenFor(srv.AddAccount("bob").ID)); len(vs) != 0 {
+		t.Errorf("bob, no member, sees %+v", vs)
+	}
+}

@@ -343,16 +343,18 @@ func inboxItem(a store.Account, n platforms.Notification) (store.InboxItem, bool
 	if p.ReplyTo != nil {
 		it.InReplyTo = p.ReplyTo.ID
 	}
-	// A quote answers our post without replying to it.
-	if kind == store.KindQuote && it.InReplyTo == "" && n.Subject != nil {
-		it.InReplyTo = n.Subject.ID
-	}
 	switch {
 	case p.Root != nil && p.Root.ID != "":
 		it.ThreadRoot, it.RootCID = p.Root.ID, p.Root.CID
 	default:
 		// Mastodon names only the parent: the conversation is keyed by it.
 		it.ThreadRoot = it.InReplyTo
+	}
+	// A quote answers our post without replying to it: the conversation
+	// shows our post above it, but the quote starts a thread of its own,
+	// which is where an answer to it goes.
+	if kind == store.KindQuote && it.InReplyTo == "" && n.Subject != nil {
+		it.InReplyTo = n.Subject.ID
 	}
 	return it, true
 }

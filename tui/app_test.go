@@ -18,6 +18,7 @@ import (
 
 	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/bluesky/testnet"
 	"github.com/crier-app/crier/scheduler"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
@@ -28,7 +29,9 @@ import (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
+	code := m.Run()
+	testnet.StopShared() // the reply flows' Bluesky network, if they started it
+	os.Exit(code)
 }
 
 // frozen is the demo's clock in these tests: a Friday morning in Berlin.

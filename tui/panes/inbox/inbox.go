@@ -23,6 +23,7 @@ import (
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit"
+	"github.com/crier-app/crier/tui/components/savedreplies"
 	"github.com/crier-app/crier/tui/components/vlist"
 )
 
@@ -206,6 +207,8 @@ func (m *Model) SetSize(width, height int) {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch {
+	case m.reply != nil && m.reply.picker.Active():
+		return m.reply.picker.ShortHelp()
 	case m.reply != nil:
 		return []key.Binding{k.Send, k.Templates, k.Editor, k.CloseReply}
 	case m.snoozing && m.typingTime:
@@ -238,9 +241,20 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		cmds = append(cmds, m.fetch(m.deferred))
 		m.deferred = nil
 	}
+	if _, isKey := msg.(tea.KeyMsg); !isKey && m.reply != nil && m.reply.picker.Active() {
+		// The picker's own answers (templates loaded, saved, deleted).
+		var cmd tea.Cmd
+		m.reply.picker, cmd = m.reply.picker.Update(msg)
+		cmds = append(cmds, cmd)
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		cmds = append(cmds, m.handleKey(msg))
+
+	case savedreplies.PickedMsg:
+		if m.reply != nil {
+			m.reply.onPicked(msg)
+		}
 
 	case common.FocusMsg:
 		cmds = append(cmds, m.load(m.keepPlace(true)))
@@ -512,15 +526,15 @@ func (m *Model) openReply() tea.Cmd {
 
 func (m *Model) replyKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
-	case key.Matches(msg, m.keys.CloseReply) && !m.reply.sending:
+	case key.Matches(msg, m.keys.CloseReply) && !m.reply.sending && !m.reply.picker.Active():
 		cmd := m.reply.keepDraft()
 		m.reply = nil
 		if cmd != nil {
 			return tea.Batch(cmd, common.Status("reply not sent: its text is kept (r to go on)", false))
 		}
 		return nil
-	case key.Matches(msg, m.keys.Templates):
-		return common.Status("saved replies are not set up yet", true)
+	case m.reply.picker.Active():
+		// Its own esc closes it, not the composer.
 	}
 	return m.reply.handleKey(msg)
 }
@@ -534,16 +548,24 @@ func (m *Model) onReplied(msg repliedMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if !m.reply.onReplied(msg) {
-		return nil
+	done, held := m.reply.onReplied(msg)
+	if !done {
+		cmds := make([]tea.Cmd, 0, len(held))
+		for _, k := range held {
+			cmds = append(cmds, m.reply.handleKey(k))
+		}
+		return tea.Batch(cmds...)
 	}
 	m.reply = nil
 	m.c.Wake()
 	m.pushUndo(&undoRecord{before: []store.InboxItem{msg.before}, note: "reply's done mark"})
 	k := msg.before.Key()
+	load := m.load(loadSpec{at: &k, holdKeys: true})
+	// Keys typed after ctrl+s were meant for the list the reload brings.
+	m.held = append(m.held, held...)
 	return tea.Batch(
 		common.Status("reply queued: it goes out now; the item is done (z reopens it)", false),
-		m.load(loadSpec{at: &k, holdKeys: true}),
+		load,
 		func() tea.Msg { return common.DataChangedMsg{What: "reply"} },
 	)
 }

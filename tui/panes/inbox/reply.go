@@ -15,6 +15,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit"
+	"github.com/crier-app/crier/tui/components/savedreplies"
 )
 
 // The reply composer takes the whole pane: the conversation above (what the
@@ -55,6 +56,9 @@ type reply struct {
 	held    []tea.KeyMsg // keys typed meanwhile
 	sending bool
 	problem string
+	// picker chooses a saved reply (ctrl+t); it sits over the
+	// conversation while open.
+	picker *savedreplies.Model
 
 	width, height int
 }
@@ -67,7 +71,7 @@ func newReply(c *common.Common, km KeyMap, gen int, it store.InboxItem) (*reply,
 	ta.Placeholder = "Write your reply…"
 	ta.Cursor.SetMode(cursor.CursorStatic) // see New
 	ta.Focus()
-	r := &reply{c: c, keys: km, gen: gen, item: it, text: ta, loading: true}
+	r := &reply{c: c, keys: km, gen: gen, item: it, text: ta, loading: true, picker: savedreplies.New(c)}
 	st := c.Store
 	return r, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
@@ -122,25 +126,59 @@ func (r *reply) setSize(w, h int) {
 	r.width, r.height = w, h
 	r.text.SetWidth(max(w-2, 10))
 	r.text.SetHeight(r.boxHeight())
+	r.picker.SetSize(w, r.pickerHeight())
 }
 
-// boxHeight is the text box's height: a third of the pane, 3 to 8 lines.
+// pickerHeight is the room above the box, title line aside.
+func (r *reply) pickerHeight() int {
+	return max(r.height-1-(r.boxHeight()+2)-2, 3)
+}
+
+// openPicker shows the saved replies, filled for this item's author.
+func (r *reply) openPicker() tea.Cmd {
+	me, _ := r.c.Account(r.item.AccountID)
+	cmd := r.picker.Open(savedreplies.VarsFor(r.item, me))
+	r.setSize(r.width, r.height)
+	return cmd
+}
+
+// onPicked puts a chosen saved reply where the cursor is.
+func (r *reply) onPicked(msg savedreplies.PickedMsg) {
+	r.text.InsertString(msg.Text)
+	r.problem = ""
+	r.setSize(r.width, r.height)
+}
+
+// boxHeight is the text box's height: a third of the pane, 3 to 8 lines,
+// and 2 while the saved replies are open above it, which need the room.
 func (r *reply) boxHeight() int {
+	if r.picker != nil && r.picker.Active() {
+		return 2
+	}
 	return min(max(r.height/3, 3), 8)
 }
 
 // handleKey is the composer's keys; it reports what to do with the pane.
 func (r *reply) handleKey(msg tea.KeyMsg) tea.Cmd {
-	if r.loading {
+	if r.loading || r.sending {
+		// Keys wait for the draft to arrive, or for the send to settle:
+		// then they go to the list (sent) or back to the text (not).
 		if len(r.held) < maxHeldKeys {
 			r.held = append(r.held, msg)
 		}
 		return nil
 	}
-	if r.sending {
-		return nil // the text is on its way; it is kept if the send fails
+	if r.picker.Active() {
+		var cmd tea.Cmd
+		r.picker, cmd = r.picker.Update(msg)
+		if !r.picker.Active() {
+			r.setSize(r.width, r.height) // the box gets its room back
+		}
+		return cmd
 	}
 	switch {
+	case key.Matches(msg, r.keys.Templates):
+		return r.openPicker()
 	case key.Matches(msg, r.keys.Send):
 		return r.send()
 	case key.Matches(msg, r.keys.Editor):
@@ -209,14 +247,16 @@ func (r *reply) send() tea.Cmd {
 	}
 }
 
-// onReplied settles a send; it reports whether the composer is done.
-func (r *reply) onReplied(msg repliedMsg) bool {
+// onReplied settles a send; it reports whether the composer is done, and
+// hands back the keys typed while it was on its way.
+func (r *reply) onReplied(msg repliedMsg) (done bool, held []tea.KeyMsg) {
 	r.sending = false
+	held, r.held = r.held, nil
 	if msg.err != nil {
 		r.problem = "not sent: " + msg.err.Error()
-		return false
+		return false, held
 	}
-	return true
+	return true, held
 }
 
 // keepDraft saves the text when it is worth keeping (the user typed
@@ -282,6 +322,9 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 	// The conversation sits right above the box, its latest message
 	// nearest; what does not fit scrolls off the top.
 	room := max(r.height-len(top)-len(bottom), 0)
+	if r.picker.Active() {
+		convo = strings.Split(r.picker.View(), "\n")
+	}
 	if room < len(convo) {
 		convo = convo[len(convo)-room:]
 	}

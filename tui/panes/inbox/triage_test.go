@@ -464,10 +464,83 @@ func TestTriageGolden(t *testing.T) {
 			h.keys("#", "wholesale")
 			golden.RequireEqual(t, []byte(h.m.View()))
 		})
+		t.Run("saved_replies_"+name, func(t *testing.T) {
+			h := setup(t)
+			if _, err := h.m.c.Store.CreateSavedReply(context.Background(), "Thanks", "Thank you {first_name}!", now); err != nil {
+				t.Fatal(err)
+			}
+			h.keys("r")
+			h.send(ctrl("t"))
+			golden.RequireEqual(t, []byte(h.m.View()))
+		})
 		t.Run("snooze_typed_"+name, func(t *testing.T) {
 			h := setup(t)
 			h.keys("s", "t", "fri 14:")
 			golden.RequireEqual(t, []byte(h.m.View()))
 		})
+	}
+}
+
+func TestSavedReplyFillsTheComposer(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	ctx := context.Background()
+	if _, err := st.CreateSavedReply(ctx, "Thanks", "Thank you {first_name}! See you at the counter 🍞", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateSavedReply(ctx, "Hours", "We're open 7-18, {name}.", now); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.keys("r")
+	h.send(ctrl("t"))
+	if !h.m.reply.picker.Active() || !strings.Contains(h.m.View(), "Hours") {
+		t.Fatalf("ctrl+t did not show the saved replies:\n%s", h.m.View())
+	}
+	h.keys("thank")
+	h.send(enter)
+	if h.m.reply == nil || h.m.reply.picker.Active() {
+		t.Fatal("picking closed the composer, or not the picker")
+	}
+	want := "@ana@toot.example Thank you Ana! See you at the counter 🍞"
+	if got := h.m.reply.text.Value(); got != want {
+		t.Fatalf("text %q, want %q", got, want)
+	}
+	// esc in the picker closes the picker only.
+	h.send(ctrl("t"))
+	h.keys("esc")
+	if h.m.reply == nil || h.m.reply.picker.Active() {
+		t.Fatal("esc in the picker closed the composer")
+	}
+	h.send(ctrl("s"))
+	if rs := replies(t, st, ids["m-1"]); len(rs) != 1 || rs[0].Body != want {
+		t.Fatalf("sent %+v", rs)
+	}
+	saved, _ := st.SavedReplies(ctx)
+	if saved[0].Name != "Thanks" || saved[0].Uses != 1 {
+		t.Errorf("use not counted: %+v", saved)
+	}
+}
+
+func TestKeysTypedWhileAReplyIsSavedWaitForTheList(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.keys("r", "Yes, on Saturdays")
+	// ctrl+s and then e before the save has answered: e is for the next
+	// item of the reloaded list, not text and not lost.
+	send := h.update(ctrl("s"))
+	h.send(keyMsg("e"))
+	h.run(send)
+	if got := storedItem(t, st, ids["m-1"]); got.State != store.InboxDone {
+		t.Fatalf("m-1 is %s", got.State)
+	}
+	if rs := replies(t, st, ids["m-1"]); len(rs) != 1 || rs[0].Body != "@ana@toot.example Yes, on Saturdays" {
+		t.Fatalf("reply %+v", rs)
+	}
+	if got := storedItem(t, st, ids["b-2"]); got.State != store.InboxDone {
+		t.Fatalf("the e typed during the send did not reach the next item: b-2 is %s", got.State)
 	}
 }

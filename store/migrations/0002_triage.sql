@@ -79,14 +79,21 @@ CREATE INDEX inbox_listening ON inbox_items (term, received_at, sentiment) WHERE
 -- scheduler sends it like any post (exactly once), answering the item.
 ALTER TABLE posts ADD COLUMN reply_to_item INTEGER REFERENCES inbox_items (id) ON DELETE CASCADE;
 CREATE INDEX posts_reply_to_item ON posts (reply_to_item) WHERE reply_to_item IS NOT NULL;
+-- A reply's delivery is marked as one, so the published-post KPIs can leave
+-- replies out as they count everything else, from an index alone.
+ALTER TABLE deliveries ADD COLUMN reply INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX deliveries_account_published ON deliveries (account_id, sent_at, engagement)
+    WHERE state = 'sent' AND reply = 0;
 
 -- Saved replies: templates with placeholders, picked while replying.
 CREATE TABLE saved_replies (
     id           INTEGER PRIMARY KEY,
-    name         TEXT    NOT NULL UNIQUE,
+    name         TEXT    NOT NULL UNIQUE COLLATE NOCASE,  -- "Thanks" and "thanks" would be one reply to the eye
     body         TEXT    NOT NULL,
     uses         INTEGER NOT NULL DEFAULT 0,
     last_used_at INTEGER,
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );
+-- The picker's order: the most used first, then by name.
+CREATE INDEX saved_replies_order ON saved_replies (uses DESC, name);

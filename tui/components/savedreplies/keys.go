@@ -1,0 +1,74 @@
+package savedreplies
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap are the picker's keys. Letters, digits and space type into the
+// filter, so movement and actions sit on arrows and ctrl keys rather than
+// the shared vim-style c.Nav.
+type KeyMap struct {
+	// The list.
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Pick     key.Binding
+	New      key.Binding
+	Edit     key.Binding
+	Delete   key.Binding
+	Close    key.Binding
+
+	// Asked before deleting.
+	ConfirmDelete key.Binding
+	KeepIt        key.Binding
+
+	// The form that writes a template.
+	Save      key.Binding
+	NextField key.Binding
+	PrevField key.Binding
+	Cancel    key.Binding
+}
+
+// DefaultKeyMap returns the picker's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "ctrl+k"), key.WithHelp("↑/ctrl+k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "ctrl+j"), key.WithHelp("↓/ctrl+j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Pick:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use it")),
+		New:      key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "new")),
+		Edit:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit")),
+		Delete:   key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "delete")),
+		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+
+		ConfirmDelete: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "delete it")),
+		KeepIt:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
+
+		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		NextField: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		PrevField: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// ShortHelp is the footer for what the picker shows now.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch m.mode {
+	case modeForm:
+		return []key.Binding{k.Save, k.NextField, k.Cancel}
+	case modeConfirm:
+		return []key.Binding{k.ConfirmDelete, k.KeepIt}
+	}
+	return []key.Binding{k.Pick, k.New, k.Edit, k.Delete, k.Close}
+}
+
+// FullHelp is every key of the picker, for the ? screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Pick, k.Close},
+		{k.New, k.Edit, k.Delete, k.ConfirmDelete, k.KeepIt},
+		{k.Save, k.NextField, k.PrevField, k.Cancel},
+	}
+}

@@ -307,7 +307,15 @@ func network(ca config.Account, sessionDir string) (platforms.Network, error) {
 	return nil, fmt.Errorf("account %s: crier has no client for %q", ca.Handle, ca.Platform)
 }
 
-func newScheduler(cfg *config.Config, st *store.Store, nets map[int64]platforms.Network, logger *log.Logger, events chan<- scheduler.Event) *scheduler.Scheduler {
+func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account, nets map[int64]platforms.Network, logger *log.Logger, events chan<- scheduler.Event) *scheduler.Scheduler {
+	// Listening terms by account id; the demo's accounts are not in the
+	// config, and their sandbox cannot search anyway.
+	listen := map[int64][]string{}
+	for _, ca := range cfg.Accounts {
+		if id := accountID(accounts, ca); id != 0 && len(ca.Listen) > 0 {
+			listen[id] = ca.Listen
+		}
+	}
 	return scheduler.New(scheduler.Options{
 		Store:        st,
 		Networks:     nets,
@@ -318,6 +326,7 @@ func newScheduler(cfg *config.Config, st *store.Store, nets map[int64]platforms.
 		MissedGrace:  cfg.Scheduler.MissedGrace,
 		SyncInterval: cfg.Scheduler.SyncInterval,
 		MaxBackoff:   30 * time.Minute,
+		Listen:       listen,
 	})
 }
 
@@ -357,7 +366,7 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 	var sched *scheduler.Scheduler
 	events := make(chan scheduler.Event, 64)
 	if cfg.Scheduler.Enabled {
-		sched = newScheduler(cfg, st, nets, logger, events)
+		sched = newScheduler(cfg, st, accounts, nets, logger, events)
 		c.Waker, c.Reactor = sched, sched
 	}
 	var view tui.SchedulerView
@@ -452,7 +461,7 @@ func runHeadless(cfg *config.Config, debug bool, stderr io.Writer) int {
 	}
 	defer st.Close()
 	logger.Printf("database %s, %d account(s); sending queued posts until interrupted", st.Path(), len(accounts))
-	sched := newScheduler(cfg, st, nets, logger, nil)
+	sched := newScheduler(cfg, st, accounts, nets, logger, nil)
 	if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		logger.Printf("scheduler stopped: %v", err)
 		return 1

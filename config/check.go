@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/viper"
 )
@@ -22,7 +24,7 @@ var (
 		"scheduler": {"enabled", "missed_policy", "missed_grace", "sync_interval"},
 		"ui":        {"week_start", "snooze_presets"},
 	}
-	accountKeys = []string{"name", "platform", "handle", "server", "credential"}
+	accountKeys = []string{"name", "platform", "handle", "server", "credential", "listen"}
 
 	envKeys = []string{
 		"database", "timezone", "log_file",
@@ -49,6 +51,13 @@ var keyAliases = []struct{ alias, key string }{
 }
 
 const maxSnoozePresets = 9
+
+// Limits on an account's listening terms. Each term is a search request on
+// every sync, so the count is kept to what a rate limit comfortably allows.
+const (
+	MaxListenTerms   = 20
+	MaxListenTermLen = 100 // characters; longer ones are sentences, not search terms
+)
 
 // checkKeys walks the decoded file and reports the first unknown key or
 // section of the wrong shape, in a stable order.
@@ -359,7 +368,57 @@ func (l *loader) accounts(val any) ([]Account, error) {
 			return nil, &Error{File: l.file, Key: key("credential"), Problem: problem}
 		}
 		a.Credential = cred
+
+		if a.Listen, err = l.listen(fmt.Sprintf("accounts[%d].listen", i), m["listen"]); err != nil {
+			return nil, err
+		}
 		out = append(out, a)
+	}
+	return out, nil
+}
+
+// listen checks an account's listening terms: a list of keywords and
+// hashtags, none empty, too long or there twice (ignoring case and runs of
+// spaces, as the networks' searches do).
+func (l *loader) listen(key string, val any) ([]string, error) {
+	if val == nil {
+		return nil, nil
+	}
+	items, ok := val.([]any)
+	if !ok {
+		return nil, &Error{File: l.file, Key: key, Problem: `want a list of keywords and hashtags like ["#sourdough", "rye and shine"], got ` + kind(val)}
+	}
+	if len(items) > MaxListenTerms {
+		return nil, &Error{File: l.file, Key: key, Problem: fmt.Sprintf("at most %d terms per account (each is a search on every sync), got %d", MaxListenTerms, len(items))}
+	}
+	var out []string
+	seen := map[string]int{}
+	for i, item := range items {
+		itemKey := fmt.Sprintf("%s[%d]", key, i)
+		s, problem := text(item)
+		if problem != "" {
+			return nil, &Error{File: l.file, Key: itemKey, Problem: problem}
+		}
+		term := strings.Join(strings.Fields(s), " ")
+		switch {
+		case item == nil:
+			// `- #sourdough` unquoted is a comment to YAML, leaving nothing.
+			return nil, &Error{File: l.file, Key: itemKey, Problem: `empty; write a hashtag in quotes, like "#sourdough" (unquoted, YAML reads # as the start of a comment)`}
+		case term == "":
+			return nil, &Error{File: l.file, Key: itemKey, Problem: "empty; write a keyword or a hashtag"}
+		case term == "#":
+			return nil, &Error{File: l.file, Key: itemKey, Problem: `a hashtag needs a name after the #, like "#sourdough"`}
+		case utf8.RuneCountInString(term) > MaxListenTermLen:
+			return nil, &Error{File: l.file, Key: itemKey, Problem: fmt.Sprintf("longer than %d characters; a search term is a few words", MaxListenTermLen)}
+		case strings.ContainsFunc(term, unicode.IsControl):
+			return nil, &Error{File: l.file, Key: itemKey, Problem: "contains a control character"}
+		}
+		folded := strings.ToLower(term)
+		if j, dup := seen[folded]; dup {
+			return nil, &Error{File: l.file, Key: itemKey, Problem: fmt.Sprintf("%q is already %s[%d]", term, key, j)}
+		}
+		seen[folded] = i
+		out = append(out, term)
 	}
 	return out, nil
 }

@@ -81,6 +81,10 @@ type Account struct {
 	Handle     string
 	Server     string
 	Credential string // env:VAR, file:PATH or the secret itself
+	// Listen are the keywords and hashtags ("#sourdough") social listening
+	// searches for on every sync, inner spaces collapsed, unique ignoring
+	// case; nil for none.
+	Listen []string
 }
 
 // Error reports one bad setting. File is "" when the value came from an

@@ -303,6 +303,15 @@ func TestBadFiles(t *testing.T) {
 		{"credential env: without a name", "accounts:\n  - platform: bluesky\n    handle: a.b\n    credential: \"env:\"\n", "accounts[0].credential", "env: needs a variable name"},
 		{"credential file: without a path", "accounts:\n  - platform: bluesky\n    handle: a.b\n    credential: \"file:\"\n", "accounts[0].credential", "file: needs a path"},
 		{"credential a list", "accounts:\n  - platform: bluesky\n    handle: a.b\n    credential: [a]\n", "accounts[0].credential", "want text, got a list"},
+		{"listen not a list", "accounts:\n" + account("    listen: sourdough\n"), "accounts[0].listen", "want a list of keywords and hashtags"},
+		{"listen term a section", "accounts:\n" + account("    listen: [{a: b}]\n"), "accounts[0].listen[0]", "want text, got a section of keys"},
+		{"listen hashtag unquoted", "accounts:\n" + account("    listen:\n      - rye\n      - #sourdough\n"), "accounts[0].listen[1]", `write a hashtag in quotes, like "#sourdough"`},
+		{"listen term blank", "accounts:\n" + account("    listen: [rye, \"  \"]\n"), "accounts[0].listen[1]", "empty; write a keyword or a hashtag"},
+		{"listen bare hash", "accounts:\n" + account("    listen: [\"#\"]\n"), "accounts[0].listen[0]", "a hashtag needs a name"},
+		{"listen term too long", "accounts:\n" + account("    listen: [\""+strings.Repeat("é", MaxListenTermLen+1)+"\"]\n"), "accounts[0].listen[0]", "longer than 100 characters"},
+		{"listen term with a newline", "accounts:\n" + account("    listen: [\"rye\\u0007bread\"]\n"), "accounts[0].listen[0]", "control character"},
+		{"listen duplicate", "accounts:\n" + account("    listen: [\"#Sourdough\", rye  and shine, \"#sourdough\"]\n"), "accounts[0].listen[2]", `"#sourdough" is already accounts[0].listen[0]`},
+		{"listen too many", "accounts:\n" + account("    listen: ["+listenTerms(MaxListenTerms+1)+"]\n"), "accounts[0].listen", "at most 20 terms per account"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,6 +328,46 @@ func TestBadFiles(t *testing.T) {
 				t.Errorf("Error() = %q, want %q", err.Error(), want)
 			}
 		})
+	}
+}
+
+// listenTerms writes n distinct terms as a YAML flow list's contents.
+func listenTerms(n int) string {
+	terms := make([]string, n)
+	for i := range terms {
+		terms[i] = fmt.Sprintf("term%d", i)
+	}
+	return strings.Join(terms, ", ")
+}
+
+// TestListenTerms checks what an account's listen list becomes: spaces
+// collapsed, case and order kept, numbers read as text, the full 20 allowed.
+func TestListenTerms(t *testing.T) {
+	cfg, _, err := loadBody(t, `
+accounts:
+  - platform: bluesky
+    handle: shop.bsky.social
+    credential: env:T
+    listen: ["#Sourdough", "  rye   and shine ", 1984, "Café Ünter"]
+  - platform: bluesky
+    handle: other.bsky.social
+    credential: env:T
+    listen: [`+listenTerms(MaxListenTerms)+`]
+  - platform: bluesky
+    handle: quiet.bsky.social
+    credential: env:T
+`, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Accounts[0].Listen, []string{"#Sourdough", "rye and shine", "1984", "Café Ünter"}; !slices.Equal(got, want) {
+		t.Errorf("listen = %q, want %q", got, want)
+	}
+	if n := len(cfg.Accounts[1].Listen); n != MaxListenTerms {
+		t.Errorf("%d terms kept, want %d", n, MaxListenTerms)
+	}
+	if cfg.Accounts[2].Listen != nil {
+		t.Errorf("an account without listen: got %q", cfg.Accounts[2].Listen)
 	}
 }
 

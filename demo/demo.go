@@ -104,6 +104,12 @@ func seed(ctx context.Context, st *store.Store, o Options) (*gen, error) {
 	if err := g.writeUpcoming(ctx, st); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	if err := g.writeListening(ctx, st.DB()); err != nil {
+		return nil, fmt.Errorf("demo: listening: %w", err)
+	}
+	if err := g.writeSavedReplies(ctx, st); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	meta := [][2]string{
 		{MetaDemo, "1"},
 		{MetaSeed, strconv.FormatInt(o.Seed, 10)},

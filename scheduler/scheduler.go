@@ -99,6 +99,10 @@ type Options struct {
 	// pulled while this process sends (DefaultSyncEvery). SyncNow pulls at
 	// once.
 	SyncInterval time.Duration
+	// Listen are the keywords and hashtags social listening searches for
+	// on every sync, by account id. They are ignored for an account whose
+	// network cannot search (is not a platforms.Searcher).
+	Listen map[int64][]string
 }
 
 // Scheduler publishes due posts. Create it with New and start it with Run.

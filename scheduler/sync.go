@@ -24,10 +24,11 @@ const (
 // accountSync is what the sync loop remembers about one account.
 type accountSync struct {
 	failures   int
-	retryAt    time.Time // no interval sync before this, after errors
-	noMessages bool      // the network refused direct messages for good
-	followers  time.Time // when the follower count was last recorded
-	loaded     bool      // followers was read from the store
+	retryAt    time.Time    // no interval sync before this, after errors
+	noMessages bool         // the network refused direct messages for good
+	followers  time.Time    // when the follower count was last recorded
+	loaded     bool         // followers was read from the store
+	listen     *listenState // social listening's terms (listen.go)
 }
 
 // SyncNow asks for a sync of every account at once, whether or not this
@@ -217,6 +218,11 @@ func (s *Scheduler) syncAccount(ctx context.Context, a store.Account, net platfo
 		if err != nil {
 			return added, fmt.Errorf("notifications: %w", err)
 		}
+	}
+	got, err := s.syncListening(ctx, a, net, as)
+	added += got
+	if err != nil {
+		return added, fmt.Errorf("listening: %w", err)
 	}
 	if r, ok := net.(platforms.MetricsReader); ok {
 		if err := s.syncMetrics(ctx, a, r); err != nil {

@@ -47,9 +47,9 @@ type KPIFigures struct {
 	Change30d    int
 	Has30d       bool
 
-	Posts      int // deliveries sent in [Since, Now]
+	Posts      int // deliveries sent in [Since, Now], replies to the inbox left out
 	Engagement int // likes+reposts+replies+quotes on them, at their latest counts
-	OpenInbox  int // inbox items in the open state, whenever they arrived
+	OpenInbox  int // inbox items in the open state, whenever they arrived, listening's left out
 
 	// FollowersByDay is the follower count at the end of each of the
 	// report's Days (at Now for today), the last known count carried
@@ -99,27 +99,34 @@ const (
 	// Sent deliveries and their engagement per account in each [from, to)
 	// range of a JSON array of pairs, as a JSON array [posts, engagement]. A
 	// scalar subquery per range aggregates straight off the index; a GROUP BY
-	// over a join would sort every row first (several times slower).
+	// over a join would sort every row first (several times slower). Our
+	// replies to the inbox are posts too, but not what "published" means
+	// here: deliveries_account_published holds the rest.
 	kpiPublishedSQL = `
 		SELECT a.id, r.key,
-		       (SELECT json_array(count(*), coalesce(sum(d.engagement), 0)) FROM deliveries d
-		        WHERE d.account_id = a.id AND d.state = 'sent'
+		       (SELECT json_array(count(*), coalesce(sum(d.engagement), 0))
+		        FROM deliveries d INDEXED BY deliveries_account_published
+		        WHERE d.account_id = a.id AND d.state = 'sent' AND d.reply = 0
 		          AND d.sent_at >= r.value ->> 0 AND d.sent_at < r.value ->> 1)
 		FROM accounts a CROSS JOIN json_each(?) r`
 
+	// What listening found waits for nobody (see InboxKPIs).
 	kpiOpenInboxSQL = `
-		SELECT a.id, (SELECT count(*) FROM inbox_items i WHERE i.account_id = a.id AND i.state = 'open')
+		SELECT a.id, (SELECT count(*) FROM inbox_items i
+		              WHERE i.account_id = a.id AND i.state = 'open' AND i.kind <> 'listening')
 		FROM accounts a`
 
-	// The ranking runs on each account's part of deliveries_account_sent,
-	// which holds engagement, so only the winners' rows are read. CROSS JOIN
-	// keeps accounts as the outer loop: SQLite would otherwise pick
-	// deliveries_sent and read every row of the window.
+	// The ranking runs on each account's part of
+	// deliveries_account_published, which holds engagement, so only the
+	// winners' rows are read. CROSS JOIN keeps accounts as the outer loop:
+	// SQLite would otherwise pick deliveries_sent and read every row of the
+	// window. Replies are left out, as in kpiPublishedSQL.
 	kpiTopSQL = `
 		SELECT d.id, d.post_id, d.account_id, a.platform, a.handle, d.sent_at,
 		       d.likes, d.reposts, d.replies, d.quotes, coalesce(t.body_override, p.body)
 		FROM (SELECT s.id FROM accounts sa
-		      CROSS JOIN deliveries s ON s.account_id = sa.id AND s.state = 'sent' AND s.sent_at >= ? AND s.sent_at < ?
+		      CROSS JOIN deliveries s INDEXED BY deliveries_account_published
+		            ON s.account_id = sa.id AND s.state = 'sent' AND s.reply = 0 AND s.sent_at >= ? AND s.sent_at < ?
 		      ORDER BY s.engagement DESC, s.sent_at DESC, s.id DESC LIMIT ?) best
 		JOIN deliveries d ON d.id = best.id
 		JOIN posts p ON p.id = d.post_id

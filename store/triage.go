@@ -203,8 +203,8 @@ func (s *Store) QueueReply(ctx context.Context, itemID int64, body string, now t
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO deliveries (post_id, account_id, state, due_at, idempotency_key)
-			VALUES (?, ?, 'queued', ?, ?)`, postID, it.AccountID, ms(now), NewIdempotencyKey()); err != nil {
+			INSERT INTO deliveries (post_id, account_id, state, due_at, idempotency_key, reply)
+			VALUES (?, ?, 'queued', ?, ?, 1)`, postID, it.AccountID, ms(now), NewIdempotencyKey()); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx,

@@ -1,6 +1,7 @@
 // Package kpis is the KPIs pane: followers and their growth, what was
 // published in the last 30 days and how it did, open inbox items, per
-// account and in total, with 30-day sparklines and the five best posts.
+// account and in total, with 30-day sparklines; how fast the inbox is
+// answered; what social listening heard, per term; and the five best posts.
 package kpis
 
 import (
@@ -19,9 +20,11 @@ const queryTimeout = 10 * time.Second
 
 // loadedMsg answers the load with the same seq; any other is stale.
 type loadedMsg struct {
-	seq    int
-	report store.KPIReport
-	err    error
+	seq       int
+	report    store.KPIReport
+	inbox     store.InboxKPIs
+	listening store.ListeningTrend
+	err       error
 }
 
 // Model is the KPIs pane.
@@ -32,10 +35,12 @@ type Model struct {
 
 	width, height int
 
-	seq    int
-	loaded bool
-	report store.KPIReport
-	err    error // of the last load, shown while nothing was loaded yet
+	seq       int
+	loaded    bool
+	report    store.KPIReport
+	inbox     store.InboxKPIs
+	listening store.ListeningTrend // over the report's Days
+	err       error                // of the last load, shown while nothing was loaded yet
 
 	// lines is the drawn content below the pinned header, rebuilt when the
 	// report or the size changes; offset is the first one shown.
@@ -70,8 +75,15 @@ func (m *Model) load() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		r, err := st.KPIs(ctx, now, zone)
-		return loadedMsg{seq: seq, report: r, err: err}
+		msg := loadedMsg{seq: seq}
+		if msg.report, msg.err = st.KPIs(ctx, now, zone); msg.err != nil {
+			return msg
+		}
+		if msg.inbox, msg.err = st.InboxKPIs(ctx, now); msg.err != nil {
+			return msg
+		}
+		msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone)
+		return msg
 	}
 }
 
@@ -87,7 +99,7 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			m.layout()
 			return m, common.Status("KPIs: cannot load the figures: "+msg.err.Error(), true)
 		}
-		m.report, m.loaded, m.err = msg.report, true, nil
+		m.report, m.inbox, m.listening, m.loaded, m.err = msg.report, msg.inbox, msg.listening, true, nil
 		m.layout()
 		return m, nil
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,40 @@ func newFixture(t *testing.T) *fixture {
 		})
 	}
 	items[3].State = store.InboxDone
+	// Answered: yesterday's question after 50 minutes, two more this month
+	// (2h and 5h 30m), one before the window.
+	for i, a := range []struct {
+		daysAgo int
+		wait    time.Duration
+	}{{1, 50 * time.Minute}, {9, 2 * time.Hour}, {20, 5*time.Hour + 30*time.Minute}, {40, time.Hour}} {
+		items = append(items, store.InboxItem{
+			AccountID: f.bluesky, Platform: "x", RemoteID: fmt.Sprint("answered", i), Kind: store.KindReply,
+			AuthorHandle: "regular", Body: "Do you still have rye?", ReceivedAt: day(a.daysAgo, 9),
+			State: store.InboxDone, RepliedAt: day(a.daysAgo, 9).Add(a.wait), AuthorFollowers: -1,
+		})
+	}
+	// What listening found: a busy hashtag, the bakery's name, and a term
+	// with nothing in the window. The term came from the config, but it is
+	// cleaned before drawing all the same.
+	heard := func(term string, daysAgo, hour int, body string) store.InboxItem {
+		return store.InboxItem{
+			AccountID: f.mastodon, Platform: "x", RemoteID: fmt.Sprint(term, daysAgo, hour), Kind: store.KindListening,
+			Term: term, AuthorHandle: "someone", Body: body, ReceivedAt: day(daysAgo, hour), AuthorFollowers: -1,
+		}
+	}
+	for d := 0; d < 30; d++ {
+		for h := range d % 4 {
+			items = append(items, heard("#sourdough", d, 9+h, "Lovely crumb on today's #sourdough"))
+		}
+	}
+	items = append(items,
+		heard("#sourdough", 3, 20, "My #sourdough is a disaster, awful"),
+		heard("crumbs bakery", 2, 10, "crumbs bakery was rude and slow today, terrible"),
+		heard("crumbs bakery", 2, 11, "Sold out again at crumbs bakery. Annoying."),
+		heard("crumbs bakery", 12, 10, "Best buns in town at crumbs bakery!"),
+		heard("#old\x1b]0;pwned\x07term", 45, 10, "Long ago"),
+		heard("#rye\x1b]0;pwned\x07", 5, 10, "Rye is back"),
+	)
 	if _, err := st.AddInboxItems(ctx, items); err != nil {
 		t.Fatal(err)
 	}
@@ -201,14 +236,85 @@ func TestNewDoesNoIO(t *testing.T) {
 
 func TestLoadShowsReport(t *testing.T) {
 	f := newFixture(t)
-	m := newModel(t, f, 80, 21)
+	// Everything fits at this size.
+	m := newModel(t, f, 120, 37)
 	if got := m.report.Total.Followers; got != 1262+307 { // Bluesky's count of 22:00 today is not in yet
 		t.Errorf("total followers = %d", got)
 	}
 	view := m.View()
-	for _, want := range []string{"as of 10:20", "30 days to Thu 2 Apr", "1,569", "Sourdough"} {
+	for _, want := range []string{"as of 10:20", "30 days to Thu 2 Apr", "1,569", "Sourdough",
+		"Median first reply (30 days)", "#sourdough", "crumbs bakery"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+}
+
+// TestInboxAndListeningFigures checks what the inbox and listening blocks
+// are given and how they say it: open items apart from what listening
+// found, medians in minutes, terms busiest first, only those with posts in
+// the window, and a dash where there is nothing to measure.
+func TestInboxAndListeningFigures(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f, 120, 37)
+	k := m.inbox
+	if k.Open != 3 || k.Week.Answered != 1 || k.Week.MedianFirstResponse != 50*time.Minute ||
+		k.Month.Answered != 3 || k.Month.MedianFirstResponse != 2*time.Hour {
+		t.Errorf("inbox figures = %+v", k)
+	}
+	var terms []string
+	for _, term := range m.listening.Terms {
+		terms = append(terms, fmt.Sprintf("%s:%d", term.Term, term.Total.Count))
+	}
+	if got := strings.Join(terms, " "); got != "#sourdough:44 crumbs bakery:3 #rye\x1b]0;pwned\x07:1" {
+		t.Errorf("terms = %q", got)
+	}
+	if len(m.listening.Days) != len(m.report.Days) || !m.listening.Days[0].Equal(m.report.Days[0]) {
+		t.Errorf("listening covers %v, the report %v", m.listening.Days, m.report.Days)
+	}
+	view := m.View()
+	for _, want := range []string{
+		`Open items +3 `, `Answered \(30 days\) +3 `, `Median first reply \(7 days\) +50m `,
+		`Median first reply \(30 days\) +2h 00m\n`,
+		`#sourdough +[▁-█]{30} +44 +\+0\.55 +2%\n`, `crumbs bakery +[▁-█]{30} +3 +-0\.15 +67%\n`, `#rye +[▁-█]{30} +1 `,
+	} {
+		if !regexp.MustCompile(want).MatchString(view) {
+			t.Errorf("view lacks %s:\n%s", want, view)
+		}
+	}
+
+	// A store with no answers and nothing heard.
+	empty := newModel(t, &fixture{c: emptyCommon(t, f)}, 120, 37)
+	view = empty.View()
+	for _, want := range []string{`Median first reply \(7 days\) +—\n`, `Median first reply \(30 days\) +—\n`,
+		`Answered \(7 days\) +0\n`, "Nothing found in the last 30 days."} {
+		if !regexp.MustCompile(want).MatchString(view) {
+			t.Errorf("empty store: view lacks %s:\n%s", want, view)
+		}
+	}
+}
+
+// emptyCommon is f's Common over a fresh store.
+func emptyCommon(t *testing.T, f *fixture) *common.Common {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c := *f.c
+	c.Store, c.Accounts = st, nil
+	return &c
+}
+
+func TestFormatWait(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "<1m", 59 * time.Second: "<1m", time.Minute: "1m", 59 * time.Minute: "59m",
+		time.Hour: "1h 00m", 3*time.Hour + 5*time.Minute + 59*time.Second: "3h 05m",
+		26 * time.Hour: "1d 2h", 9 * 24 * time.Hour: "9d 0h",
+	} {
+		if got := formatWait(d); got != want {
+			t.Errorf("formatWait(%v) = %q, want %q", d, got, want)
 		}
 	}
 }
@@ -279,7 +385,7 @@ func TestLoadErrorGoesToStatusAndKeepsTheReport(t *testing.T) {
 	if !ok || !sm.Err || !strings.Contains(sm.Text, "KPIs") {
 		t.Errorf("status = %+v", sm)
 	}
-	if !strings.Contains(m.View(), "Sourdough") {
+	if !strings.Contains(m.View(), "1,569") {
 		t.Error("the last report was lost on an error")
 	}
 

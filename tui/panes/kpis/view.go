@@ -79,6 +79,8 @@ func (m *Model) layout() {
 		m.lines = append(m.lines, "")
 		m.lines = append(m.lines, m.sections()...)
 		m.lines = append(m.lines, "")
+		m.lines = append(m.lines, m.inboxAndListening()...)
+		m.lines = append(m.lines, "")
 		m.lines = append(m.lines, m.topPosts()...)
 	}
 	for i, l := range m.lines {
@@ -89,18 +91,24 @@ func (m *Model) layout() {
 
 func (m *Model) roomy() bool { return m.width >= roomyMinWidth && m.height >= roomyMinHeight }
 
+// grid is how n sections share the width: how many to a row, and how wide
+// each is.
+func (m *Model) grid(n int) (perRow, colW int) {
+	minCol := compactColumn
+	if m.roomy() {
+		minCol = roomyColumn
+	}
+	perRow = max(1, min(n, (m.width+columnGap)/(minCol+columnGap)))
+	return perRow, (m.width - columnGap*(perRow-1)) / perRow
+}
+
 // sections draws the total and each account side by side, as many to a row
 // as fit.
 func (m *Model) sections() []string {
 	r := m.report
 	roomy := m.roomy()
-	minCol := compactColumn
-	if roomy {
-		minCol = roomyColumn
-	}
 	n := 1 + len(r.Accounts)
-	perRow := max(1, min(n, (m.width+columnGap)/(minCol+columnGap)))
-	colW := (m.width - columnGap*(perRow-1)) / perRow
+	perRow, colW := m.grid(n)
 
 	s := m.c.Styles
 	blocks := [][]string{m.section(s.Title.Render("All accounts"), r.Total, colW, roomy)}

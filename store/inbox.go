@@ -24,9 +24,11 @@ import (
 
 // InboxFilter narrows the inbox. A zero field means "any".
 type InboxFilter struct {
-	State     InboxState // "" = every state
-	Kind      InboxKind  // "" = every kind
-	AccountID int64      // 0 = every account
+	State InboxState // "" = every state
+	// Kind "" is every kind said to the business: what listening found
+	// (KindListening) is only in its own view.
+	Kind      InboxKind
+	AccountID int64 // 0 = every account
 	// Attention asks for the needs-attention view: open items (State is
 	// ignored), complaints first, then questions, then the rest, each
 	// group oldest first with the author's reach counting as waiting time.
@@ -147,9 +149,17 @@ func (f InboxFilter) where() (string, []any) {
 		conds = append(conds, "state = ?")
 		args = append(args, string(f.State))
 	}
-	if f.Kind != "" {
+	switch {
+	case f.Kind != "":
 		conds = append(conds, "kind = ?")
 		args = append(args, string(f.Kind))
+	case f.Attention:
+		// What listening found comes last in that order (attention 3):
+		// leaving it out is a range on the index's first column.
+		conds = append(conds, "attention < 3")
+	default:
+		// Every kind said to the business; listening has its own view.
+		conds = append(conds, "heard = 0")
 	}
 	if len(conds) == 0 {
 		return "1", nil
@@ -426,8 +436,8 @@ func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, erro
 		stmt, err := tx.PrepareContext(ctx, `
 			INSERT INTO inbox_items (account_id, platform, remote_id, kind, author_handle, author_name,
 				author_followers, body, url, thread_root, in_reply_to, received_at, state, snoozed_until,
-				is_read, sentiment, question, remote_cid, root_cid, term, liked, reposted, labels, replied_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				is_read, sentiment, question, remote_cid, root_cid, term, liked, reposted, labels, replied_at, heard)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (account_id, remote_id) DO NOTHING`)
 		if err != nil {
 			return err
@@ -450,7 +460,7 @@ func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, erro
 				it.AuthorHandle, it.AuthorName, followers, it.Body, it.URL, it.ThreadRoot, it.InReplyTo,
 				ms(it.ReceivedAt), string(state), nullMS(it.SnoozedUntil), it.Read, score,
 				sentiment.IsQuestion(it.Body), it.RemoteCID, it.RootCID, it.Term, it.Liked, it.Reposted,
-				joinLabels(it.Labels), nullMS(it.RepliedAt))
+				joinLabels(it.Labels), nullMS(it.RepliedAt), it.Kind == KindListening)
 			if err != nil {
 				return fmt.Errorf("inbox item %s: %w", it.RemoteID, err)
 			}

@@ -113,7 +113,7 @@ const (
 	// What listening found waits for nobody (see InboxKPIs).
 	kpiOpenInboxSQL = `
 		SELECT a.id, (SELECT count(*) FROM inbox_items i
-		              WHERE i.account_id = a.id AND i.state = 'open' AND i.kind <> 'listening')
+		              WHERE i.account_id = a.id AND i.state = 'open' AND i.heard = 0)
 		FROM accounts a`
 
 	// The ranking runs on each account's part of

@@ -43,7 +43,7 @@ const (
 	// Open items but not what listening found; the count is read from
 	// inbox_state_kind alone.
 	inboxOpenSQL = `
-		SELECT count(*) FROM inbox_items WHERE state = 'open' AND kind <> 'listening'`
+		SELECT count(*) FROM inbox_items WHERE state = 'open' AND heard = 0`
 
 	// The items first answered in (from, to], and the median of how long
 	// each waited, both off inbox_replied: the range gives the rows, and the

@@ -311,7 +311,7 @@ func TestListeningTrendOrder(t *testing.T) {
 func TestListeningQueriesUseIndexes(t *testing.T) {
 	st := openTest(t)
 	want := map[string][]string{
-		"open items": {"SEARCH inbox_items USING COVERING INDEX inbox_state_kind (state=?)"},
+		"open items": {"SEARCH inbox_items USING COVERING INDEX inbox_state (state=? AND heard=?)"},
 		"response": {
 			"SEARCH inbox_items USING COVERING INDEX inbox_replied (replied_at>? AND replied_at<?)",
 		},

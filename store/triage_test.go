@@ -336,3 +336,46 @@ func TestReplyDrafts(t *testing.T) {
 		t.Errorf("draft for a missing item: %v", err)
 	}
 }
+
+func TestListeningHasItsOwnView(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	acc := mustAccount(t, st, PlatformBluesky, "bakery.example.com")
+	mention := addItem(t, st, InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: "m", Kind: KindMention,
+		Body: "this is awful", ReceivedAt: inboxT0})
+	heard := InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: "h", Kind: KindListening, Term: "#rye",
+		AuthorHandle: "x", Body: "the worst rye I ever had", ReceivedAt: inboxT0.Add(time.Minute)}
+	if _, err := st.AddInboxItems(ctx, []InboxItem{heard}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []InboxFilter{
+		{}, {State: InboxOpen}, {AccountID: acc}, {AccountID: acc, State: InboxOpen},
+		{Attention: true}, {Attention: true, AccountID: acc},
+	} {
+		page, err := st.InboxPage(ctx, f, nil, nil, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.InboxCount(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) != 1 || page[0].ID != mention.ID || n != 1 {
+			t.Errorf("%+v: %d counted, page %+v; want only the mention", f, n, page)
+		}
+	}
+	for _, f := range []InboxFilter{{Kind: KindListening}, {Kind: KindListening, State: InboxOpen}, {Kind: KindListening, Attention: true}} {
+		page, err := st.InboxPage(ctx, f, nil, nil, 10)
+		if err != nil || len(page) != 1 || page[0].Term != "#rye" || page[0].Kind != KindListening {
+			t.Errorf("%+v: %+v %v", f, page, err)
+		}
+	}
+	// Whoever writes the row, heard follows the kind.
+	if _, err := st.DB().Exec(`INSERT INTO inbox_items (account_id, platform, remote_id, kind, author_handle, body, received_at)
+		VALUES (?, 'bluesky', 'raw', 'listening', 'y', 'raw row', 1)`, acc); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.InboxCount(ctx, InboxFilter{}); n != 1 {
+		t.Errorf("a listening row written by hand shows in the inbox: %d", n)
+	}
+}

@@ -31,6 +31,13 @@ CREATE TABLE inbox_items_v2 (
     reposted         INTEGER NOT NULL DEFAULT 0,    -- the account reposted (boosted) it
     labels           TEXT    NOT NULL DEFAULT '',   -- the user's labels, sorted, space-separated
     replied_at       INTEGER,                       -- when our first reply to it went out
+    -- What listening found is said about the business, not to it: the inbox
+    -- lists it apart (its own filter), so every view that is not about one
+    -- kind reads heard = 0, the second key of its index. A plain column
+    -- kept by the trigger below: SQLite reads a generated one from the
+    -- table even when an index holds it, and the counts must come from
+    -- indexes alone.
+    heard            INTEGER NOT NULL DEFAULT 0,
     -- The needs-attention order of open items: complaints (VADER's negative
     -- cut-off) first, then questions, then the rest, then what listening
     -- found (said about the business, not to it); within each, whoever has
@@ -58,12 +65,19 @@ FROM inbox_items;
 DROP TABLE inbox_items;
 ALTER TABLE inbox_items_v2 RENAME TO inbox_items;
 
-CREATE INDEX inbox_all ON inbox_items (received_at, id);
-CREATE INDEX inbox_state ON inbox_items (state, received_at, id);
+-- heard follows kind, whoever writes the row (a kind never changes).
+CREATE TRIGGER inbox_heard AFTER INSERT ON inbox_items
+WHEN NEW.heard <> (NEW.kind = 'listening')
+BEGIN
+    UPDATE inbox_items SET heard = (NEW.kind = 'listening') WHERE id = NEW.id;
+END;
+
+CREATE INDEX inbox_all ON inbox_items (heard, received_at, id);
+CREATE INDEX inbox_state ON inbox_items (state, heard, received_at, id);
 CREATE INDEX inbox_state_kind ON inbox_items (state, kind, received_at, id);
 CREATE INDEX inbox_kind ON inbox_items (kind, received_at, id);
-CREATE INDEX inbox_account_state ON inbox_items (account_id, state, received_at, id);
-CREATE INDEX inbox_account ON inbox_items (account_id, received_at, id);
+CREATE INDEX inbox_account_state ON inbox_items (account_id, state, heard, received_at, id);
+CREATE INDEX inbox_account ON inbox_items (account_id, heard, received_at, id);
 CREATE INDEX inbox_account_kind ON inbox_items (account_id, kind, received_at, id);
 CREATE INDEX inbox_account_state_kind ON inbox_items (account_id, state, kind, received_at, id);
 CREATE INDEX inbox_thread ON inbox_items (account_id, thread_root) WHERE thread_root <> '';

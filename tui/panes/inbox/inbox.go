@@ -563,8 +563,12 @@ func (m *Model) onReplied(msg repliedMsg) tea.Cmd {
 	load := m.load(loadSpec{at: &k, holdKeys: true})
 	// Keys typed after ctrl+s were meant for the list the reload brings.
 	m.held = append(m.held, held...)
+	note := "reply queued: it goes out now; the item is done (z reopens it)"
+	if m.c.Waker == nil {
+		note = "reply queued: the scheduler is off here, so it goes out when one runs (crier run); the item is done"
+	}
 	return tea.Batch(
-		common.Status("reply queued: it goes out now; the item is done (z reopens it)", false),
+		common.Status(note, false),
 		load,
 		func() tea.Msg { return common.DataChangedMsg{What: "reply"} },
 	)

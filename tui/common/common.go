@@ -71,6 +71,19 @@ type Common struct {
 	Editor   string // $VISUAL or $EDITOR, "" when unset
 }
 
+// NetworkName is a platform's name as people write it ("Mastodon").
+func NetworkName(platform string) string {
+	switch platform {
+	case store.PlatformMastodon:
+		return "Mastodon"
+	case store.PlatformBluesky:
+		return "Bluesky"
+	case store.PlatformSandbox:
+		return "Sandbox"
+	}
+	return platform
+}
+
 // Account returns the account with id, and whether it is known.
 func (c *Common) Account(id int64) (store.Account, bool) {
 	for _, a := range c.Accounts {

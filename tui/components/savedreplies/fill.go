@@ -25,23 +25,11 @@ var placeholders = []string{"name", "first_name", "handle", "me", "network"}
 
 // VarsFor are the values for answering item from account me.
 func VarsFor(item store.InboxItem, me store.Account) Vars {
-	v := Vars{Name: item.AuthorName, Handle: item.AuthorHandle, Network: networkName(item.Platform), Me: me.DisplayName}
+	v := Vars{Name: item.AuthorName, Handle: item.AuthorHandle, Network: common.NetworkName(item.Platform), Me: me.DisplayName}
 	if strings.TrimSpace(v.Me) == "" && me.Handle != "" {
 		v.Me = "@" + strings.TrimPrefix(me.Handle, "@")
 	}
 	return v
-}
-
-func networkName(platform string) string {
-	switch platform {
-	case store.PlatformMastodon:
-		return "Mastodon"
-	case store.PlatformBluesky:
-		return "Bluesky"
-	case store.PlatformSandbox:
-		return "Sandbox"
-	}
-	return platform
 }
 
 // PlaceholderError says what is wrong with a template, and where.

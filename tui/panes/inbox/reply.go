@@ -214,11 +214,11 @@ func (r *reply) over() string {
 	text := r.text.Value()
 	if spec.Length != nil && limits.MaxChars > 0 {
 		if n := spec.Length(text); n > limits.MaxChars {
-			return fmt.Sprintf("%d %s over %s's limit of %d", n-limits.MaxChars, spec.Unit, networkName(r.item.Platform), limits.MaxChars)
+			return fmt.Sprintf("%d %s over %s's limit of %d", n-limits.MaxChars, spec.Unit, common.NetworkName(r.item.Platform), limits.MaxChars)
 		}
 	}
 	if limits.MaxBytes > 0 && len(text) > limits.MaxBytes {
-		return fmt.Sprintf("%d bytes over %s's limit of %d", len(text)-limits.MaxBytes, networkName(r.item.Platform), limits.MaxBytes)
+		return fmt.Sprintf("%d bytes over %s's limit of %d", len(text)-limits.MaxBytes, common.NetworkName(r.item.Platform), limits.MaxBytes)
 	}
 	return ""
 }
@@ -288,7 +288,7 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 	s := r.c.Styles
 	w := r.width
 	it := r.item
-	title := s.Title.Render("Reply") + s.Muted.Render(" to "+at(common.Clean(it.AuthorHandle))+" on "+networkName(common.Clean(it.Platform)))
+	title := s.Title.Render("Reply") + s.Muted.Render(" to "+at(common.Clean(it.AuthorHandle))+" on "+common.NetworkName(common.Clean(it.Platform)))
 	if a, ok := r.c.Account(it.AccountID); ok {
 		title += s.Muted.Render(" · from " + at(common.Clean(a.Handle)))
 	}
@@ -340,11 +340,11 @@ func (r *reply) counterLine() string {
 	s := r.c.Styles
 	spec, limits := r.spec()
 	if spec.Length == nil {
-		return s.Muted.Render(networkName(r.item.Platform))
+		return s.Muted.Render(common.NetworkName(r.item.Platform))
 	}
 	text := r.text.Value()
 	n := spec.Length(text)
-	txt := networkName(r.item.Platform) + " " + fmt.Sprintf("%d", n)
+	txt := common.NetworkName(r.item.Platform) + " " + fmt.Sprintf("%d", n)
 	if limits.MaxChars > 0 {
 		txt += fmt.Sprintf("/%d", limits.MaxChars)
 	}

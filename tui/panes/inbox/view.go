@@ -379,7 +379,7 @@ func (m *Model) previewView(w int) string {
 	}
 	lines = append(lines, ansi.Truncate(who, w, "…"))
 
-	where := kindSentence(it.Kind) + " on " + networkName(common.Clean(it.Platform))
+	where := kindSentence(it.Kind) + " on " + common.NetworkName(common.Clean(it.Platform))
 	if a, ok := m.c.Account(it.AccountID); ok {
 		where += " · " + at(common.Clean(a.Handle))
 	}
@@ -651,7 +651,7 @@ func (m *Model) accountLabel(id int64) string {
 		return "all accounts"
 	}
 	if a, ok := m.c.Account(id); ok {
-		return at(common.Clean(a.Handle)) + " (" + networkName(common.Clean(a.Platform)) + ")"
+		return at(common.Clean(a.Handle)) + " (" + common.NetworkName(common.Clean(a.Platform)) + ")"
 	}
 	return fmt.Sprintf("account %d", id)
 }
@@ -708,18 +708,6 @@ func kindSentence(k store.InboxKind) string {
 		return "Public post about you"
 	}
 	return string(k)
-}
-
-func networkName(p string) string {
-	switch p {
-	case store.PlatformMastodon:
-		return "Mastodon"
-	case store.PlatformBluesky:
-		return "Bluesky"
-	case store.PlatformSandbox:
-		return "Sandbox"
-	}
-	return p
 }
 
 func shortNetwork(p string) string {

@@ -11,7 +11,6 @@ package inbox
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -20,7 +19,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/store"
-	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit"
 	"github.com/crier-app/crier/tui/components/savedreplies"
@@ -431,147 +429,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.load(loadSpec{holdKeys: true})
 	}
 	return nil
-}
-
-func (m *Model) chooseSnooze(msg tea.KeyMsg) tea.Cmd {
-	if m.typingTime {
-		switch {
-		case key.Matches(msg, m.keys.Cancel):
-			m.typingTime, m.timeErr = false, ""
-			m.timeInput.Blur()
-			return nil
-		case key.Matches(msg, m.keys.Confirm):
-			now := m.c.Now()
-			until, err := timeparse.Parse(m.timeInput.Value(), now, m.c.Zone)
-			switch {
-			case err != nil:
-				m.timeErr = err.Error()
-				return nil
-			case !until.After(now):
-				m.timeErr = "that time has passed: " + m.formatTime(until)
-				return nil
-			}
-			return m.snooze(until)
-		}
-		var cmd tea.Cmd
-		m.timeInput, cmd = m.timeInput.Update(msg)
-		m.timeErr = ""
-		return cmd
-	}
-	switch {
-	case key.Matches(msg, m.keys.Cancel):
-		m.snoozing = false
-	case key.Matches(msg, m.keys.TypeTime):
-		m.typingTime, m.timeErr = true, ""
-		m.timeInput.SetValue("")
-		return m.timeInput.Focus()
-	case key.Matches(msg, m.keys.Preset):
-		i, ok := presetIndex(msg.String())
-		presets := m.presets()
-		if !ok || i >= len(presets) {
-			return nil
-		}
-		return m.snooze(m.c.Now().Add(presets[i]))
-	}
-	return nil
-}
-
-// snooze closes the chooser and snoozes what it was opened for.
-func (m *Model) snooze(until time.Time) tea.Cmd {
-	m.snoozing, m.typingTime, m.timeErr = false, false, ""
-	m.timeInput.Blur()
-	items := m.targets()
-	if !slices.Equal(ids(items), m.snoozeIDs) {
-		// A reload while the chooser was open took the item away.
-		m.snoozeIDs = nil
-		return common.Status("the items changed meanwhile: not snoozed", true)
-	}
-	m.snoozeIDs = nil
-	return m.stateAction(items, store.InboxSnoozed, until)
-}
-
-func (m *Model) labelKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Cancel):
-		m.labeling = false
-		m.labelInput.Blur()
-		return nil
-	case key.Matches(msg, m.keys.Confirm):
-		m.labeling = false
-		m.labelInput.Blur()
-		return m.label(m.labelInput.Value())
-	}
-	var cmd tea.Cmd
-	m.labelInput, cmd = m.labelInput.Update(msg)
-	return cmd
-}
-
-// openReply opens the reply composer on the cursor item.
-func (m *Model) openReply() tea.Cmd {
-	it, ok := m.list.Selected()
-	if !ok {
-		return nil
-	}
-	m.replyGen++
-	r, cmd := newReply(m.c, m.keys, m.replyGen, it)
-	m.reply = r
-	r.setSize(m.width, max(m.height-1, 0))
-	// The conversation shown above the box is the preview's; make sure
-	// it is this item's.
-	if m.threadFor != it.ID || m.threadStale {
-		return tea.Batch(cmd, m.loadThread(it))
-	}
-	return cmd
-}
-
-func (m *Model) replyKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.CloseReply) && !m.reply.sending && !m.reply.picker.Active():
-		cmd := m.reply.keepDraft()
-		m.reply = nil
-		if cmd != nil {
-			return tea.Batch(cmd, common.Status("reply not sent: its text is kept (r to go on)", false))
-		}
-		return nil
-	case m.reply.picker.Active():
-		// Its own esc closes it, not the composer.
-	}
-	return m.reply.handleKey(msg)
-}
-
-// onReplied closes the composer when the reply is queued (the item is now
-// done and the list moves on) and keeps it open with the reason when not.
-func (m *Model) onReplied(msg repliedMsg) tea.Cmd {
-	if m.reply == nil || m.reply.gen != msg.gen {
-		if msg.err != nil {
-			return common.Status("a reply was not sent: "+msg.err.Error(), true)
-		}
-		return nil
-	}
-	done, held := m.reply.onReplied(msg)
-	if !done {
-		cmds := make([]tea.Cmd, 0, len(held))
-		for _, k := range held {
-			cmds = append(cmds, m.reply.handleKey(k))
-		}
-		return tea.Batch(cmds...)
-	}
-	m.reply = nil
-	m.c.Wake()
-	m.pushUndo(&undoRecord{before: []store.InboxItem{msg.before}, note: "reply's done mark"})
-	k := msg.before.Key()
-	load := m.load(loadSpec{at: &k, holdKeys: true})
-	// Keys typed after ctrl+s were meant for the list the reload brings.
-	m.held = append(m.held, held...)
-	note := "reply queued: it goes out now; the item is done (z reopens it)"
-	if m.c.Waker == nil {
-		note = "reply queued: the scheduler is off here, so it goes out when one runs (crier run); the item is done"
-	}
-	return tea.Batch(
-		common.Status(note, false),
-		load,
-		func() tea.Msg { return common.DataChangedMsg{What: "reply"} },
-	)
 }
 
 func (m *Model) accountCycle() []int64 {

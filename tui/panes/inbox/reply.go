@@ -373,3 +373,71 @@ func (r *reply) issueLine() string {
 	}
 	return ""
 }
+
+// openReply opens the reply composer on the cursor item.
+func (m *Model) openReply() tea.Cmd {
+	it, ok := m.list.Selected()
+	if !ok {
+		return nil
+	}
+	m.replyGen++
+	r, cmd := newReply(m.c, m.keys, m.replyGen, it)
+	m.reply = r
+	r.setSize(m.width, max(m.height-1, 0))
+	// The conversation shown above the box is the preview's; make sure
+	// it is this item's.
+	if m.threadFor != it.ID || m.threadStale {
+		return tea.Batch(cmd, m.loadThread(it))
+	}
+	return cmd
+}
+
+func (m *Model) replyKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.CloseReply) && !m.reply.sending && !m.reply.picker.Active():
+		cmd := m.reply.keepDraft()
+		m.reply = nil
+		if cmd != nil {
+			return tea.Batch(cmd, common.Status("reply not sent: its text is kept (r to go on)", false))
+		}
+		return nil
+	case m.reply.picker.Active():
+		// Its own esc closes it, not the composer.
+	}
+	return m.reply.handleKey(msg)
+}
+
+// onReplied closes the composer when the reply is queued (the item is now
+// done and the list moves on) and keeps it open with the reason when not.
+func (m *Model) onReplied(msg repliedMsg) tea.Cmd {
+	if m.reply == nil || m.reply.gen != msg.gen {
+		if msg.err != nil {
+			return common.Status("a reply was not sent: "+msg.err.Error(), true)
+		}
+		return nil
+	}
+	done, held := m.reply.onReplied(msg)
+	if !done {
+		cmds := make([]tea.Cmd, 0, len(held))
+		for _, k := range held {
+			cmds = append(cmds, m.reply.handleKey(k))
+		}
+		return tea.Batch(cmds...)
+	}
+	m.reply = nil
+	m.c.Wake()
+	m.pushUndo(&undoRecord{before: []store.InboxItem{msg.before}, note: "reply's done mark"})
+	k := msg.before.Key()
+	load := m.load(loadSpec{at: &k, holdKeys: true})
+	// Keys typed after ctrl+s were meant for the list the reload brings.
+	m.held = append(m.held, held...)
+	note := "reply queued: it goes out now; the item is done (z reopens it)"
+	if m.c.Waker == nil {
+		note = "reply queued: the scheduler is off here, so it goes out when one runs (crier run); the item is done"
+	}
+	return tea.Batch(
+		common.Status(note, false),
+		load,
+		func() tea.Msg { return common.DataChangedMsg{What: "reply"} },
+	)
+}

@@ -11,10 +11,12 @@ import (
 	"sort"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
 )
 
@@ -407,4 +409,77 @@ func browserOpener() string {
 		return ""
 	}
 	return name
+}
+
+func (m *Model) chooseSnooze(msg tea.KeyMsg) tea.Cmd {
+	if m.typingTime {
+		switch {
+		case key.Matches(msg, m.keys.Cancel):
+			m.typingTime, m.timeErr = false, ""
+			m.timeInput.Blur()
+			return nil
+		case key.Matches(msg, m.keys.Confirm):
+			now := m.c.Now()
+			until, err := timeparse.Parse(m.timeInput.Value(), now, m.c.Zone)
+			switch {
+			case err != nil:
+				m.timeErr = err.Error()
+				return nil
+			case !until.After(now):
+				m.timeErr = "that time has passed: " + m.formatTime(until)
+				return nil
+			}
+			return m.snooze(until)
+		}
+		var cmd tea.Cmd
+		m.timeInput, cmd = m.timeInput.Update(msg)
+		m.timeErr = ""
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.snoozing = false
+	case key.Matches(msg, m.keys.TypeTime):
+		m.typingTime, m.timeErr = true, ""
+		m.timeInput.SetValue("")
+		return m.timeInput.Focus()
+	case key.Matches(msg, m.keys.Preset):
+		i, ok := presetIndex(msg.String())
+		presets := m.presets()
+		if !ok || i >= len(presets) {
+			return nil
+		}
+		return m.snooze(m.c.Now().Add(presets[i]))
+	}
+	return nil
+}
+
+// snooze closes the chooser and snoozes what it was opened for.
+func (m *Model) snooze(until time.Time) tea.Cmd {
+	m.snoozing, m.typingTime, m.timeErr = false, false, ""
+	m.timeInput.Blur()
+	items := m.targets()
+	if !slices.Equal(ids(items), m.snoozeIDs) {
+		// A reload while the chooser was open took the item away.
+		m.snoozeIDs = nil
+		return common.Status("the items changed meanwhile: not snoozed", true)
+	}
+	m.snoozeIDs = nil
+	return m.stateAction(items, store.InboxSnoozed, until)
+}
+
+func (m *Model) labelKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.labeling = false
+		m.labelInput.Blur()
+		return nil
+	case key.Matches(msg, m.keys.Confirm):
+		m.labeling = false
+		m.labelInput.Blur()
+		return m.label(m.labelInput.Value())
+	}
+	var cmd tea.Cmd
+	m.labelInput, cmd = m.labelInput.Update(msg)
+	return cmd
 }

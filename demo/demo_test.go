@@ -188,7 +188,9 @@ func checkPosts(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 		t.Fatalf("accounts = %+v, want one Mastodon and one Bluesky", accounts)
 	}
 
-	within(t, "sent posts", count(t, db, "SELECT count(*) FROM posts WHERE state = 'sent'"), 90, 180)
+	// The bakery's own posts; its replies to the inbox are checked in
+	// answers_test.go.
+	within(t, "sent posts", count(t, db, "SELECT count(*) FROM posts WHERE state = 'sent' AND reply_to_item IS NULL"), 90, 180)
 	within(t, "drafts", count(t, db, "SELECT count(*) FROM posts WHERE state = 'draft'"), 3, 5)
 	within(t, "failed posts", count(t, db, "SELECT count(*) FROM posts WHERE state = 'failed'"), 1, 1)
 	within(t, "queued posts in the next 7 days", count(t, db,
@@ -217,7 +219,7 @@ func checkPosts(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 	}
 
 	// Every post of the history went out at a daytime hour in the bakery's zone.
-	rows, err := db.Query("SELECT scheduled_at, scheduled_zone FROM posts WHERE state = 'sent'")
+	rows, err := db.Query("SELECT scheduled_at, scheduled_zone FROM posts WHERE state = 'sent' AND reply_to_item IS NULL")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +237,7 @@ func checkPosts(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 	}
 	rows.Close()
 
-	// Sent posts fit their networks.
+	// Sent posts, and replies, fit their networks.
 	rows, err = db.Query(`SELECT a.platform, coalesce(t.body_override, p.body) FROM deliveries d
 		JOIN posts p ON p.id = d.post_id JOIN accounts a ON a.id = d.account_id
 		JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id WHERE d.state = 'sent'`)
@@ -263,7 +265,7 @@ func checkDeliveries(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 	db := st.DB()
 
 	rows, err := db.Query(`SELECT a.platform, d.remote_id, d.remote_url, d.sent_at FROM deliveries d
-		JOIN accounts a ON a.id = d.account_id WHERE d.state = 'sent'`)
+		JOIN accounts a ON a.id = d.account_id WHERE d.state = 'sent' AND d.reply = 0`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,9 +359,9 @@ func checkMetrics(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 	// Bluesky's audience is the bigger one here.
 	var masto, bsky float64
 	db.QueryRow(`SELECT avg(d.likes) FROM deliveries d JOIN accounts a ON a.id = d.account_id
-		WHERE a.platform = 'mastodon' AND d.state = 'sent'`).Scan(&masto)
+		WHERE a.platform = 'mastodon' AND d.state = 'sent' AND d.reply = 0`).Scan(&masto)
 	db.QueryRow(`SELECT avg(d.likes) FROM deliveries d JOIN accounts a ON a.id = d.account_id
-		WHERE a.platform = 'bluesky' AND d.state = 'sent'`).Scan(&bsky)
+		WHERE a.platform = 'bluesky' AND d.state = 'sent' AND d.reply = 0`).Scan(&bsky)
 	if bsky <= masto {
 		t.Errorf("average likes: Bluesky %.1f, Mastodon %.1f: want Bluesky ahead", bsky, masto)
 	}
@@ -492,7 +494,7 @@ func TestSeedAcrossZones(t *testing.T) {
 	now := time.Date(2025, 3, 12, 0, 20, 0, 0, ny)
 	st, _ := seeded(t, Options{Seed: 11, Now: now, Zone: ny})
 	db := st.DB()
-	for _, s := range queryStrings(t, db, "SELECT scheduled_at FROM posts WHERE state IN ('sent', 'queued')") {
+	for _, s := range queryStrings(t, db, "SELECT scheduled_at FROM posts WHERE state IN ('sent', 'queued') AND reply_to_item IS NULL") {
 		var at int64
 		fmt.Sscan(s, &at)
 		if h := time.UnixMilli(at).In(ny).Hour(); h < 7 || h > 19 {
@@ -515,14 +517,15 @@ func TestSeedLargeScaledDown(t *testing.T) {
 	st, g := seeded(t, Options{Seed: 5, Now: testNow, Zone: time.UTC, Large: true, Scale: scale})
 	db := st.DB()
 	within(t, "accounts", count(t, db, "SELECT count(*) FROM accounts"), 4, 4)
-	within(t, "sent posts", count(t, db, "SELECT count(*) FROM posts WHERE state = 'sent'"), 1000, 1000)
+	within(t, "sent posts", count(t, db, "SELECT count(*) FROM posts WHERE state = 'sent' AND reply_to_item IS NULL"), 1000, 1000)
 	within(t, "inbox items", count(t, db, "SELECT count(*) FROM inbox_items WHERE kind <> 'listening'"), 5000, 5000)
 	within(t, "metric snapshots", count(t, db, "SELECT count(*) FROM delivery_metrics"), 9000, 12000)
 	within(t, "open inbox items", g.inboxStats.states[store.InboxOpen], 10, 150)
 	within(t, "snoozed inbox items", g.inboxStats.states[store.InboxSnoozed], 1, 30)
 	within(t, "campaigns", count(t, db, "SELECT count(*) FROM campaigns"), 10, 20)
 	within(t, "posts on the café's accounts", count(t, db, `SELECT count(DISTINCT t.post_id) FROM post_targets t
-		JOIN accounts a ON a.id = t.account_id WHERE a.display_name LIKE '%Café'`), 150, 350)
+		JOIN accounts a ON a.id = t.account_id JOIN posts p ON p.id = t.post_id
+		WHERE a.display_name LIKE '%Café' AND p.reply_to_item IS NULL`), 150, 350)
 	// The indexes dropped for the build are all back.
 	const indexes = "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name)"
 	if got, want := queryStrings(t, db, indexes), queryStrings(t, openStore(t).DB(), indexes); !slices.Equal(got, want) {

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"math"
@@ -8,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crier-app/crier/sentiment"
 	"github.com/crier-app/crier/store"
 )
 
@@ -130,40 +130,11 @@ var listenTerms = map[string][]listenTerm{
 // about accordingly, about 70k posts found.
 const listeningLargeRate = 30
 
-// writeListening adds what listening found and the first-reply times, in
-// one transaction on one connection, which the large build gives a big
-// page cache for the while (as writeHistory does): the rows land all over
-// the inbox's indexes.
+// writeListening adds what listening found and the replies, in one
+// transaction (set up for bulk writing in the large build, as writeHistory
+// is), then builds the inbox indexes the large build went without.
 func (g *gen) writeListening(ctx context.Context, db *sql.DB) error {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if g.sz.name == "large" {
-		for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144"} {
-			if _, err := conn.ExecContext(ctx, p); err != nil {
-				return err
-			}
-		}
-		defer func() {
-			for _, p := range []string{"PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -2000"} {
-				conn.ExecContext(context.WithoutCancel(ctx), p)
-			}
-		}()
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := g.writeHeard(ctx, tx); err != nil {
-		return err
-	}
-	if err := g.writeReplies(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return inBulkTx(ctx, db, g.sz.name == "large", g.writeHeard, g.writeReplies, g.restoreInboxIndexes)
 }
 
 // writeHeard draws each term's posts day by day: a few a day at most,
@@ -171,8 +142,9 @@ func (g *gen) writeListening(ctx context.Context, db *sql.DB) error {
 // local paper wrote about the bakery and everyone talked about it.
 func (g *gen) writeHeard(ctx context.Context, tx *sql.Tx) error {
 	w, err := newBulk(ctx, tx, "inbox_items",
-		"account_id", "platform", "remote_id", "kind", "term", "author_handle", "author_name", "author_followers",
-		"body", "url", "received_at", "state", "is_read", "sentiment", "question")
+		"id", "account_id", "platform", "remote_id", "kind", "term", "author_handle", "author_name", "author_followers",
+		"body", "url", "received_at", "state", "is_read", "sentiment", "question",
+		"heard") // set here, it spares the inbox_heard trigger an UPDATE per row
 	if err != nil {
 		return err
 	}
@@ -234,9 +206,15 @@ func (g *gen) writeHeard(ctx context.Context, tx *sql.Tx) error {
 						remoteID, url = bskyPostURI(who.did, rkey), bskyPostURL(who.handle, rkey)
 					}
 					state, read := g.heardTriage(t)
-					w.add(a.id, a.platform, remoteID, string(store.KindListening), lt.term, who.handle, who.name,
-						who.followers, body, url, t.UnixMilli(), string(state), read,
-						sentiment.Score(body), sentiment.IsQuestion(body))
+					tn := g.toneOf(body)
+					g.inboxID++
+					w.add(g.inboxID, a.id, a.platform, remoteID, string(store.KindListening), lt.term, who.handle,
+						who.name, who.followers, tn.text, url, t.UnixMilli(), string(state), read, tn.score, tn.asks, true)
+					if state == store.InboxDone {
+						g.done = append(g.done, answerable{id: g.inboxID, account: a.id, kind: store.KindListening,
+							term: lt.term, received: t, asks: tn.asks, score: tn.score, handle: who.handle,
+							name: who.name, body: tn.text})
+					}
 				}
 			}
 		}
@@ -328,45 +306,37 @@ func replyOdds(kind store.InboxKind, term string, fl flavour) float64 {
 // answerable is a done item the reply pass may answer.
 type answerable struct {
 	id       int64
+	account  int64
 	kind     store.InboxKind
 	term     string
 	received time.Time
 	asks     bool
 	score    float64
+	handle   string
+	name     string
+	body     string
 }
 
-// writeReplies gives a share of the done items the time the bakery's first
-// reply went out (replied_at), as the reply composer and the scheduler
-// would have set it. The replies themselves are not written: the history's
-// posts are the bakery's own, and its tests count them as such.
+// writeReplies answers a share of the done items, oldest first: the time
+// the bakery's first reply went out (replied_at), as the scheduler sets it,
+// and the reply itself (writeAnswers).
 func (g *gen) writeReplies(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT id, kind, term, received_at, question, coalesce(sentiment, 0)
-		FROM inbox_items WHERE state = 'done' ORDER BY received_at, id`)
-	if err != nil {
-		return err
-	}
-	var items []answerable
-	for rows.Next() {
-		var it answerable
-		var received int64
-		if err := rows.Scan(&it.id, &it.kind, &it.term, &received, &it.asks, &it.score); err != nil {
-			rows.Close()
-			return err
+	items := g.done
+	g.done = nil
+	slices.SortFunc(items, func(a, b answerable) int {
+		if c := a.received.Compare(b.received); c != 0 {
+			return c
 		}
-		it.received = time.UnixMilli(received).UTC()
-		items = append(items, it)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+		return cmp.Compare(a.id, b.id)
+	})
 	replied, err := tx.PrepareContext(ctx, "UPDATE inbox_items SET replied_at = ? WHERE id = ?")
 	if err != nil {
 		return err
 	}
 	defer replied.Close()
-	for _, it := range items {
+	var answers []answer
+	for i := range items {
+		it := &items[i]
 		if !chance(g.r, replyOdds(it.kind, it.term, flavourOf(it.asks, it.score))) {
 			continue
 		}
@@ -377,8 +347,9 @@ func (g *gen) writeReplies(ctx context.Context, tx *sql.Tx) error {
 		if _, err := replied.ExecContext(ctx, at.UnixMilli(), it.id); err != nil {
 			return err
 		}
+		answers = append(answers, answer{item: it, sent: at})
 	}
-	return nil
+	return g.writeAnswers(ctx, tx, answers)
 }
 
 // flavourOf reads back what an item was from its scores: VADER's negative

@@ -118,7 +118,7 @@ func TestSeedListeningAndReplies(t *testing.T) {
 }
 
 // TestSeedListeningLarge checks that the large build's listening covers
-// the café's terms too and keeps every index.
+// the café's terms too, and that its answered items have their replies.
 func TestSeedListeningLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a scaled-down large data set")
@@ -128,5 +128,13 @@ func TestSeedListeningLarge(t *testing.T) {
 	// 1% of about 50k posts found over three years, each term's share.
 	within(t, "posts listening found", count(t, db, "SELECT count(*) FROM inbox_items WHERE kind = 'listening'"), 250, 900)
 	within(t, "terms", count(t, db, "SELECT count(DISTINCT term) FROM inbox_items WHERE kind = 'listening'"), 5, 5)
-	within(t, "answered items", count(t, db, "SELECT count(*) FROM inbox_items WHERE replied_at IS NOT NULL"), 1500, 3500)
+	answered := count(t, db, "SELECT count(*) FROM inbox_items WHERE replied_at IS NOT NULL")
+	within(t, "answered items", answered, 1500, 3500)
+	// Each with its reply, on all four accounts.
+	if n := count(t, db, `SELECT count(*) FROM inbox_items i JOIN posts p ON p.reply_to_item = i.id
+		JOIN deliveries d ON d.post_id = p.id AND d.account_id = i.account_id
+		WHERE p.state = 'sent' AND d.state = 'sent' AND d.reply = 1 AND d.sent_at = i.replied_at`); n != answered {
+		t.Errorf("%d sent replies for %d answered items", n, answered)
+	}
+	within(t, "accounts that replied", count(t, db, "SELECT count(DISTINCT account_id) FROM deliveries WHERE reply = 1"), 4, 4)
 }

@@ -13,10 +13,15 @@ import (
 )
 
 // gen holds the generator and what it has planned so far. Every random draw
-// goes through r, in a fixed order, so a seed always gives the same data.
+// goes through r, in a fixed order, so a seed always gives the same data;
+// the bakery's replies to its inbox draw from say instead (af fills their
+// templates), a stream of their own, so that their texts can change without
+// reshuffling the rest of the demo.
 type gen struct {
 	r    *rand.Rand
 	f    *filler
+	say  *rand.Rand
+	af   *filler
 	now  time.Time
 	zone *time.Location
 	sz   size
@@ -29,6 +34,13 @@ type gen struct {
 
 	lastWeek   int // inbox items from the last week so far
 	inboxStats inboxStats
+	inboxID    int64           // the last inbox item's id
+	tones      map[string]tone // what each inbox text has been scored
+	done       []answerable    // the inbox items left done, for the reply pass
+	topicOf    map[string]int  // what each text answered is about: topicIndex
+	// inboxIndexes create the inbox's indexes, which the large build drops
+	// while it writes the inbox and answers it.
+	inboxIndexes []string
 }
 
 type account struct {

@@ -14,6 +14,7 @@ import (
 type filler struct {
 	r      *rand.Rand
 	us     string    // the bakery's handle as a mention on this network
+	to     addressee // whom a reply is for
 	when   time.Time // local time of the post being written
 	picked map[string]string
 }
@@ -45,6 +46,16 @@ func (f *filler) slot(name string) string {
 	switch name {
 	case "us":
 		return f.us
+	case "first", "first_name", "name":
+		// The first name stands in for {name} too: the display names
+		// people choose ("Carmen | nurse") read badly in a sentence.
+		return f.to.first
+	case "handle":
+		return f.to.handle
+	case "me":
+		return f.to.me
+	case "network":
+		return f.to.network
 	case "n":
 		return strconv.Itoa(3 + r.IntN(10))
 	case "today":

@@ -12,11 +12,19 @@ import (
 )
 
 // writeHistory writes the planned past and the generated inbox in one
-// transaction on one connection. The large build also relaxes durability on
-// that connection while it runs: a crash loses the build, never a user's
-// data, because the large build goes to a file of its own (EnsureLarge) or
-// to a fresh store.
+// transaction.
 func (g *gen) writeHistory(ctx context.Context, db *sql.DB, large bool) error {
+	return inBulkTx(ctx, db, large,
+		g.writeAccounts, g.writeCampaigns, g.writePosts, g.writeDeliveries, g.writeFollowers, g.writeInboxTable)
+}
+
+// inBulkTx runs steps in one transaction on a connection of its own. For
+// the large build it also sets that connection up for bulk writing while
+// they run: durability relaxed (a crash loses the build, never a user's
+// data, because the large build goes to a file of its own, EnsureLarge's,
+// or to a fresh store), a big page cache, and the statement journals of
+// the multi-row inserts kept in memory rather than written to a file.
+func inBulkTx(ctx context.Context, db *sql.DB, large bool, steps ...func(context.Context, *sql.Tx) error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -26,7 +34,7 @@ func (g *gen) writeHistory(ctx context.Context, db *sql.DB, large bool) error {
 		for _, p := range []string{
 			"PRAGMA synchronous = OFF",
 			"PRAGMA cache_size = -262144", // 256 MiB
-			"PRAGMA temp_store = MEMORY",  // statement journals of the multi-row inserts
+			"PRAGMA temp_store = MEMORY",
 		} {
 			if _, err := conn.ExecContext(ctx, p); err != nil {
 				return err
@@ -44,10 +52,6 @@ func (g *gen) writeHistory(ctx context.Context, db *sql.DB, large bool) error {
 		return err
 	}
 	defer tx.Rollback()
-
-	steps := []func(context.Context, *sql.Tx) error{
-		g.writeAccounts, g.writeCampaigns, g.writePosts, g.writeDeliveries, g.writeFollowers, g.writeInboxTable,
-	}
 	for _, step := range steps {
 		if err := step(ctx, tx); err != nil {
 			return err
@@ -201,34 +205,43 @@ func (g *gen) writeFollowers(ctx context.Context, tx *sql.Tx) error {
 	return w.close()
 }
 
-func (g *gen) writeInboxTable(ctx context.Context, tx *sql.Tx) (err error) {
+// writeInboxTable writes the generated inbox. The large build drops the
+// table's secondary indexes first and builds them again once the reply pass
+// is done (restoreInboxIndexes): sorting once at the end beats updating a
+// dozen b-trees on every insert, and on every answered item.
+func (g *gen) writeInboxTable(ctx context.Context, tx *sql.Tx) error {
 	if g.sz.name == "large" {
-		restore, err := withoutIndexes(ctx, tx, "inbox_items")
+		defs, err := dropIndexes(ctx, tx, "inbox_items")
 		if err != nil {
 			return err
 		}
-		defer func() {
-			if err == nil {
-				err = restore()
-			}
-		}()
+		g.inboxIndexes = defs
 	}
 	w, err := newBulk(ctx, tx, "inbox_items",
-		"account_id", "platform", "remote_id", "kind", "author_handle", "author_name", "author_followers",
+		"id", "account_id", "platform", "remote_id", "kind", "author_handle", "author_name", "author_followers",
 		"body", "url", "thread_root", "in_reply_to", "received_at", "state", "snoozed_until", "is_read",
 		"sentiment", "question")
 	if err != nil {
 		return err
 	}
 	g.inboxStats = g.writeInbox(w)
-	err = w.close()
-	return err
+	return w.close()
 }
 
-// withoutIndexes drops a table's secondary indexes (inside the caller's
-// transaction) and returns the function that builds them again: sorting
-// once at the end beats updating eight b-trees on every insert.
-func withoutIndexes(ctx context.Context, tx *sql.Tx, table string) (restore func() error, err error) {
+// restoreInboxIndexes builds the indexes writeInboxTable dropped.
+func (g *gen) restoreInboxIndexes(ctx context.Context, tx *sql.Tx) error {
+	for _, def := range g.inboxIndexes {
+		if _, err := tx.ExecContext(ctx, def); err != nil {
+			return err
+		}
+	}
+	g.inboxIndexes = nil
+	return nil
+}
+
+// dropIndexes drops a table's secondary indexes (inside the caller's
+// transaction) and returns the statements that create them.
+func dropIndexes(ctx context.Context, tx *sql.Tx, table string) ([]string, error) {
 	rows, err := tx.QueryContext(ctx,
 		"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name", table)
 	if err != nil {
@@ -252,14 +265,7 @@ func withoutIndexes(ctx context.Context, tx *sql.Tx, table string) (restore func
 			return nil, err
 		}
 	}
-	return func() error {
-		for _, def := range defs {
-			if _, err := tx.ExecContext(ctx, def); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, nil
+	return defs, nil
 }
 
 func nullID(id int64) any {

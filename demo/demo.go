@@ -45,8 +45,14 @@ const (
 	MetaNow      = "demo_now"      // Options.Now, ms since the epoch
 	MetaZone     = "demo_zone"     // Options.Zone's name
 	MetaSchema   = "demo_schema"   // store.SchemaFingerprint() at build time
+	MetaData     = "demo_data"     // dataVersion at build time
 	MetaComplete = "demo_complete" // "1", written last
 )
+
+// dataVersion names what the generator writes; it changes when the same
+// seed comes to give different data (2: the replies to the inbox), so that
+// a large demo cached by an older crier is built again.
+const dataVersion = "2"
 
 // ErrNotEmpty is returned by Seed for a store that already has content.
 var ErrNotEmpty = errors.New("the store already has posts or history: the demo needs a fresh one")
@@ -120,6 +126,7 @@ func seed(ctx context.Context, st *store.Store, o Options) (*gen, error) {
 		{MetaNow, strconv.FormatInt(o.Now.UnixMilli(), 10)},
 		{MetaZone, o.Zone.String()},
 		{MetaSchema, store.SchemaFingerprint()},
+		{MetaData, dataVersion},
 		{MetaComplete, "1"}, // last: a build that stopped before here is not a demo
 	}
 	if err := g.finish(ctx, st.DB(), meta); err != nil {

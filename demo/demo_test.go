@@ -632,6 +632,23 @@ func TestEnsureLarge(t *testing.T) {
 	}
 	st.Close()
 
+	// So is one an older crier built, whose generator wrote other data.
+	st, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetMeta(ctx, MetaData, "1")
+	st.SetMeta(ctx, "marker", "old data")
+	st.Close()
+	st, err = ensureLarge(ctx, path, 10, scale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := st.Meta(ctx, "marker"); v != "" {
+		t.Errorf("a file of an older data version was reused")
+	}
+	st.Close()
+
 	// The folder is made if need be (a first run's cache folder).
 	st, err = ensureLarge(ctx, filepath.Join(t.TempDir(), "cache", "crier", "large.db"), 9, scale)
 	if err != nil {

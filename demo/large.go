@@ -13,11 +13,11 @@ import (
 )
 
 // EnsureLarge returns the large demo database at path, building it first
-// unless the file there is a complete large demo of this schema version and
-// seed. The build goes to path+".tmp" and is renamed into place when done, so
-// an interrupted build never leaves a file that passes for complete. Several
-// processes (go test runs packages in parallel) may call it at once: one
-// builds while the others wait for it.
+// unless the file there is a complete large demo of this schema, this
+// generator (dataVersion) and seed. The build goes to path+".tmp" and is
+// renamed into place when done, so an interrupted build never leaves a file
+// that passes for complete. Several processes (go test runs packages in
+// parallel) may call it at once: one builds while the others wait for it.
 //
 // The data ends at the time of the build (see SeededNow), in UTC.
 func EnsureLarge(ctx context.Context, path string, seed int64) (*store.Store, error) {
@@ -75,7 +75,7 @@ func ensureLarge(ctx context.Context, path string, seed int64, scale float64) (*
 }
 
 // openComplete opens path if it holds a complete large demo built from seed
-// at scale by this schema version.
+// at scale by this schema and dataVersion.
 func openComplete(ctx context.Context, path string, seed int64, scale float64) (*store.Store, bool) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, false
@@ -98,8 +98,9 @@ func isComplete(ctx context.Context, st *store.Store, seed int64, scale float64)
 		MetaSeed:     strconv.FormatInt(seed, 10),
 		MetaScale:    strconv.FormatFloat(scale, 'g', -1, 64),
 		MetaSchema:   store.SchemaFingerprint(),
+		MetaData:     dataVersion,
 	}
-	for _, k := range []string{MetaComplete, MetaSize, MetaSeed, MetaScale, MetaSchema} {
+	for _, k := range []string{MetaComplete, MetaSize, MetaSeed, MetaScale, MetaSchema, MetaData} {
 		if v, err := st.Meta(ctx, k); err != nil || v != want[k] {
 			return false
 		}

@@ -19,7 +19,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go)
+	"modernc.org/sqlite" // the "sqlite" driver (pure Go)
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -112,7 +113,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
@@ -133,6 +133,24 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// ApplicationID is the mark crier writes into the header of its databases
+// (SQLite's PRAGMA application_id): "CRIE" in ASCII.
+const ApplicationID = 0x43524945
+
+// ErrForeign is returned by Open for a SQLite file that belongs to another
+// program: it is left untouched.
+var ErrForeign = errors.New("is another program's SQLite database, not crier's")
+
+// ErrBusy is wrapped by errors that came from another program holding the
+// database's write lock for longer than crier waits for a statement: a
+// passing condition, worth waiting out.
+var ErrBusy = errors.New("the database is locked by another program")
+
+// crierTables are tables every crier database has had since version 1: a
+// file without application_id that has them was written by a crier from
+// before the mark.
+var crierTables = []string{"accounts", "posts", "deliveries", "leases", "meta"}
+
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := loadMigrations()
 	if err != nil {
@@ -140,34 +158,102 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("cannot read it: %w", err)
+		return describeOpenError(err)
 	}
 	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
+	// Look before taking the write lock: a database that is up to date
+	// needs none, so another program writing to it does not stop crier
+	// from starting.
+	have, err := checkOwner(ctx, conn, len(ms))
 	if err != nil {
-		return fmt.Errorf("cannot read it: %w", err)
+		return err
 	}
-	defer tx.Rollback()
-	var have int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
-		return fmt.Errorf("cannot read it (is it a SQLite database?): %w", err)
+	// WAL is kept in the file, so this is set once, and only on a file
+	// known to be crier's: switching journal mode rewrites the header.
+	var mode string
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return describeOpenError(err)
 	}
-	if have > len(ms) {
-		return fmt.Errorf("%w (schema version %d; this crier knows up to %d): upgrade crier, it was left unchanged",
-			ErrNewerSchema, have, len(ms))
+	if mode != "wal" {
+		if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+			return describeOpenError(err)
+		}
 	}
 	if have == len(ms) {
 		return nil
 	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return describeOpenError(err)
+	}
+	defer tx.Rollback()
+	// Again inside the write lock: another crier may have migrated it
+	// meanwhile.
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return describeOpenError(err)
+	}
+	if have >= len(ms) {
+		return nil
+	}
 	for _, m := range ms[have:] {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if IsBusy(err) {
+				return describeOpenError(err)
+			}
 			return fmt.Errorf("migration %s failed, nothing was changed: %w", m.name, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms))); err != nil {
-		return err
+		return describeOpenError(err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return describeOpenError(err)
+	}
+	return nil
+}
+
+// checkOwner reads whose file this is and its schema version, refusing a
+// file of another program's or of a newer crier's.
+func checkOwner(ctx context.Context, conn *sql.Conn, known int) (version int, err error) {
+	var appID, objects int
+	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return 0, describeOpenError(err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return 0, describeOpenError(err)
+	}
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+		return 0, describeOpenError(err)
+	}
+	switch {
+	case appID == ApplicationID:
+	case appID != 0:
+		return 0, fmt.Errorf("%w (its application id is %#x): crier left it unchanged; point crier at a file of its own (the database setting)",
+			ErrForeign, uint32(appID))
+	case objects == 0 && version == 0:
+		// A new, empty file: crier's to fill.
+	default:
+		// Unmarked: crier's own from before the mark, or someone else's.
+		var found int
+		args := make([]any, len(crierTables))
+		for i, t := range crierTables {
+			args[i] = t
+		}
+		q := "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN (?" +
+			strings.Repeat(", ?", len(crierTables)-1) + ")"
+		if err := conn.QueryRowContext(ctx, q, args...).Scan(&found); err != nil {
+			return 0, describeOpenError(err)
+		}
+		if version == 0 || found != len(crierTables) {
+			return 0, fmt.Errorf("%w (it holds %d tables and views of its own): crier left it unchanged; point crier at a file of its own (the database setting)",
+				ErrForeign, objects)
+		}
+	}
+	if version > known {
+		return 0, fmt.Errorf("%w (schema version %d; this crier knows up to %d): upgrade crier, it was left unchanged",
+			ErrNewerSchema, version, known)
+	}
+	return version, nil
 }
 
 var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
@@ -231,4 +317,50 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// sqliteCode is the primary result code of an error from SQLite, 0 for
+// other errors.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+// IsBusy reports whether err came from another connection holding the lock
+// crier needed, past the busy timeout: a condition that passes.
+func IsBusy(err error) bool {
+	if errors.Is(err, ErrBusy) {
+		return true
+	}
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return true
+	}
+	return false
+}
+
+// describeOpenError says in a person's words what stopped crier from
+// opening or updating a database, keeping SQLite's own text at the end.
+func describeOpenError(err error) error {
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return fmt.Errorf("%w (%v)", ErrBusy, err)
+	case sqlite3.SQLITE_READONLY:
+		return fmt.Errorf("crier cannot write to it: the file, or the folder it is in, is read-only for this user; "+
+			"make both writable (crier keeps a journal beside the file) (%v)", err)
+	case sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("it is not a database: the file is not SQLite; point crier at a file of its own (the database setting) (%v)", err)
+	case sqlite3.SQLITE_CANTOPEN:
+		return fmt.Errorf("crier cannot open the file: check that it and its folder exist and this user may read and write them (%v)", err)
+	case sqlite3.SQLITE_CORRUPT:
+		return fmt.Errorf("the file is damaged: restore it from a backup (%v)", err)
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("the disk is full: free some space (%v)", err)
+	case sqlite3.SQLITE_IOERR:
+		return fmt.Errorf("the disk would not read or write it (%v)", err)
+	}
+	return fmt.Errorf("cannot read it: %w", err)
 }

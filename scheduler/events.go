@@ -31,7 +31,12 @@ type Event struct {
 	Count      int
 	Err        string
 	RetryAt    time.Time
-	Status     Status
+	// DueAt and SentAt are set on EventSent: when the delivery was due and
+	// when the network accepted it, so a post that went out late can say
+	// by how much.
+	DueAt  time.Time
+	SentAt time.Time
+	Status Status
 }
 
 // Status is the scheduler's state as the status bar shows it.
@@ -43,4 +48,10 @@ type Status struct {
 	NextPost  int64
 	LastSync  time.Time
 	LastError string
+	// WaitingOn names the accounts (their handles, comma-separated) whose
+	// server has kept a write waiting for longer than a few seconds; ""
+	// when none is. Their own posts wait; other accounts' go out on time.
+	// WaitingSince is when the longest of those waits began.
+	WaitingOn    string
+	WaitingSince time.Time
 }

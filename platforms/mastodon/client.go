@@ -165,6 +165,33 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	if err != nil {
 		return nil, &platforms.Error{Class: platforms.Permanent, Reason: "bad request URL", Err: err}
 	}
+	resp, wrote, err := c.send(ctx, cl, target)
+	if err != nil && cl.mayLand && !wrote && ctx.Err() == nil {
+		// Nothing of the request went out (typically a kept-alive
+		// connection the server had closed): the server cannot have acted
+		// on it, so crier sends it once more at once, on a new connection.
+		resp, wrote, err = c.send(ctx, cl, target)
+	}
+	if err != nil {
+		return nil, c.networkError(ctx, cl, wrote, err)
+	}
+	defer resp.Body.Close()
+	c.noteRateLimit(resp.Header)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		// The server answered, so it had the whole request.
+		return nil, c.networkError(ctx, cl, true, err)
+	}
+	if resp.StatusCode >= 400 || resp.StatusCode < 200 {
+		return nil, c.httpError(cl, resp, data)
+	}
+	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// send makes one HTTP exchange for cl. wrote reports whether the whole
+// request went out: before that the server cannot have acted on it; after
+// it, a lost answer leaves the outcome unknown.
+func (c *Client) send(ctx context.Context, cl call, target string) (resp *http.Response, wrote bool, err error) {
 	var body io.Reader
 	switch {
 	case cl.form != nil:
@@ -172,19 +199,15 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	case cl.body != nil:
 		body = bytes.NewReader(cl.body)
 	}
-
-	// The transport tells us when the whole request went out. Before that
-	// the server cannot have acted on it; after it, a lost answer leaves
-	// the outcome unknown.
-	var wrote atomic.Bool
+	var written atomic.Bool
 	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
 		if info.Err == nil {
-			wrote.Store(true)
+			written.Store(true)
 		}
 	}}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), cl.method, target, body)
 	if err != nil {
-		return nil, &platforms.Error{Class: platforms.Permanent, Reason: "bad request", Err: err}
+		return nil, false, err
 	}
 	req.Header.Set("Accept", "application/json")
 	if c.userAgent != "" {
@@ -199,27 +222,20 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	case cl.body != nil:
 		req.Header.Set("Content-Type", cl.ctype)
 	}
-	// Go's transport may resend a request carrying this header by itself
-	// when a kept-alive connection turns out dead; the key makes that safe.
 	if cl.key != "" {
 		req.Header.Set("Idempotency-Key", cl.key)
 	}
-
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, c.networkError(ctx, cl, wrote.Load(), err)
+	if cl.mayLand {
+		// Go's transport sends a request again by itself when a kept-alive
+		// connection breaks before the answer, if the request counts as
+		// safe to replay: an Idempotency-Key header and a body it can
+		// rewind (GetBody) make it so. Not every server honours the key
+		// (GoToSocial makes a second status), so crier decides every
+		// re-send itself: without GetBody the transport cannot replay.
+		req.GetBody = nil
 	}
-	defer resp.Body.Close()
-	c.noteRateLimit(resp.Header)
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-	if err != nil {
-		// The server answered, so it had the whole request.
-		return nil, c.networkError(ctx, cl, true, err)
-	}
-	if resp.StatusCode >= 400 || resp.StatusCode < 200 {
-		return nil, c.httpError(cl, resp, data)
-	}
-	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	resp, err = c.http.Do(req)
+	return resp, written.Load(), err
 }
 
 // target is the URL cl goes to. A Link header's URL must stay on the

@@ -27,6 +27,12 @@ import (
 // Platform is the network's name in crier.
 const Platform = "mastodon"
 
+// defaultSettle is Reconcile's settle time. A status POST that reached
+// GoToSocial is visible among the account's statuses as soon as it is
+// answered (measured in platforms/mastodon's live tests); the settle time
+// covers a request still on its way when crier died, through proxies.
+const defaultSettle = 5 * time.Second
+
 // maxResponseBytes bounds what is read of one answer; Mastodon's largest
 // (a page of 80 notifications with their statuses) is well under this.
 const maxResponseBytes = 32 << 20
@@ -38,9 +44,15 @@ type Option func(*Client)
 // default).
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
 
-// WithClock sets the clock (time.Now by default). Reconcile uses it to judge
-// whether the server still remembers an idempotency key.
+// WithClock sets the clock (time.Now by default): rate-limit resets and
+// the server's clock difference, by which Reconcile dates its search, are
+// read against it.
 func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = now } }
+
+// WithReconcileSettle sets how long after the last attempt of a post
+// Reconcile waits before it concludes the post did not land (5 s by
+// default); see Reconcile.
+func WithReconcileSettle(d time.Duration) Option { return func(c *Client) { c.settle = d } }
 
 // WithUserAgent sets the User-Agent header sent with every request.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
@@ -65,10 +77,19 @@ type Client struct {
 
 	pollFirst, pollMax, pollTotal time.Duration
 
+	// Reconcile's settle time: see Reconcile. born is when the client was
+	// made, lastSend when each idempotency key last went to the server.
+	settle   time.Duration
+	born     time.Time
+	lastSend map[string]time.Time
+
 	mu            sync.Mutex
 	limits        *platforms.Limits
 	accountID     string
-	legacyLookups bool // the server has no GET /api/v1/statuses?id[] (before 4.3)
+	legacyLookups bool          // the server has no GET /api/v1/statuses?id[] (before 4.3)
+	noSource      bool          // the server has no GET /api/v1/statuses/:id/source
+	noHistory     bool          // nor /history
+	skew          time.Duration // this clock minus the server's, from its Date header
 	rlRemaining   int
 	rlReset       time.Time
 	convs         map[string]convInfo // by conversation id, from Messages
@@ -102,6 +123,9 @@ func New(server, token string, opts ...Option) *Client {
 		pollTotal:   2 * time.Minute,
 		rlRemaining: -1,
 		convs:       map[string]convInfo{},
+		settle:      defaultSettle,
+		born:        time.Now(),
+		lastSend:    map[string]time.Time{},
 	}
 	for _, o := range opts {
 		o(c)
@@ -172,11 +196,15 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 		// on it, so crier sends it once more at once, on a new connection.
 		resp, wrote, err = c.send(ctx, cl, target)
 	}
+	if cl.mayLand && cl.key != "" && (wrote || err == nil) {
+		c.noteSent(cl.key)
+	}
 	if err != nil {
 		return nil, c.networkError(ctx, cl, wrote, err)
 	}
 	defer resp.Body.Close()
 	c.noteRateLimit(resp.Header)
+	c.noteClock(resp.Header)
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
 		// The server answered, so it had the whole request.
@@ -368,6 +396,32 @@ func (c *Client) noteRateLimit(h http.Header) {
 	if resetOK {
 		c.rlReset = reset
 	}
+}
+
+// maxSkew bounds the clock difference believed from a Date header.
+const maxSkew = 24 * time.Hour
+
+// noteClock keeps how far this clock is from the server's, from the Date
+// header of its answer (one-second steps).
+func (c *Client) noteClock(h http.Header) {
+	d, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return
+	}
+	skew := c.now().Sub(d)
+	if skew > maxSkew || skew < -maxSkew {
+		return
+	}
+	c.mu.Lock()
+	c.skew = skew
+	c.mu.Unlock()
+}
+
+// serverTime is t, a time on this clock, on the server's.
+func (c *Client) serverTime(t time.Time) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return t.Add(-c.skew)
 }
 
 // getJSON GETs path and decodes the answer into out.

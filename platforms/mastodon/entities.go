@@ -45,6 +45,16 @@ type status struct {
 	FavouritesCount    int       `json:"favourites_count"`
 	QuotesCount        int       `json:"quotes_count"` // 4.5 and later; absent is 0
 	Quote              *quote    `json:"quote"`
+	// Text is the status's source text; GoToSocial sends it to the author.
+	Text     string            `json:"text"`
+	EditedAt *time.Time        `json:"edited_at"`
+	Media    []mediaAttachment `json:"media_attachments"`
+}
+
+// statusEdit is a StatusEdit: one version of an edited status.
+type statusEdit struct {
+	Content   string    `json:"content"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // inReplyTo is the id of the status s answers, or "".
@@ -112,8 +122,9 @@ func (s *status) remotePost() *platforms.RemotePost {
 // mediaAttachment is a MediaAttachment (or a ProcessingMediaAttachment,
 // whose url is null).
 type mediaAttachment struct {
-	ID  string  `json:"id"`
-	URL *string `json:"url"`
+	ID          string  `json:"id"`
+	URL         *string `json:"url"`
+	Description *string `json:"description"`
 }
 
 // notification is a Notification.

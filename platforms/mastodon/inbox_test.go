@@ -294,7 +294,8 @@ func TestPublishAnswersADirectMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := srv.Count("POST", "/api/v1/statuses")
-	later := mastodon.New(srv.URL, srv.Token(), mastodon.WithClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
+	later := mastodon.New(srv.URL, srv.Token(), mastodon.WithReconcileSettle(0),
+		mastodon.WithClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
 	found, ok, err := later.Reconcile(ctx, p)
 	if err != nil || !ok || found.Ref.ID != pub.Ref.ID {
 		t.Fatalf("Reconcile after the key expired = %+v, %v, %v; want %s", found, ok, err, pub.Ref.ID)
@@ -327,7 +328,8 @@ func TestReconcileADirectMessageToARemoteAccount(t *testing.T) {
 
 	// A client that never listed the conversations, after the key expired:
 	// the server renders the mention without its domain.
-	later := mastodon.New(srv.URL, srv.Token(), mastodon.WithClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
+	later := mastodon.New(srv.URL, srv.Token(), mastodon.WithReconcileSettle(0),
+		mastodon.WithClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
 	pub, ok, err = later.Reconcile(ctx, p)
 	if err != nil || !ok || pub.Ref.ID != landed[0].ID {
 		t.Fatalf("Reconcile after the hour = %+v, %v, %v; want %s", pub, ok, err, landed[0].ID)

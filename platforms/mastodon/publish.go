@@ -27,11 +27,6 @@ const (
 	defaultDescriptionLimit = 1500
 	// quotesAPIVersion is the api_versions.mastodon that brought quotes (4.5).
 	quotesAPIVersion = 7
-
-	// idempotencyWindow is how long the server keeps an Idempotency-Key;
-	// resendWindow leaves a margin for clocks and slow requests.
-	idempotencyWindow = time.Hour
-	resendWindow      = idempotencyWindow - 5*time.Minute
 )
 
 // Limits implements platforms.Network. The answer is read once from
@@ -274,45 +269,113 @@ func (c *Client) waitForMedia(ctx context.Context, id string) error {
 	}
 }
 
-// Reconcile implements platforms.Network.
+// Reconcile implements platforms.Network: it settles an unknown outcome by
+// looking, never by sending. It finds the post among the account's own
+// recent statuses (direct ones included: the server shows its author every
+// status) and reports it landed; when it is not there it reports so, and
+// the scheduler sends it again with the same Idempotency-Key. Looking comes
+// first on every server: not every Mastodon-API server honours the key
+// (GoToSocial makes a second status), and Mastodon forgets it after an hour.
 //
-// Mastodon cannot look a status up by its Idempotency-Key. What it does
-// offer is that a status created with a key is returned again, and nothing
-// new made, when the same key comes back within an hour. So:
+// A status is the post when it was created after p.CreatedAt (on the
+// server's clock, read from its Date header, less a minute) and has the
+// same visibility, reply target and media (their count and alt texts) and
+// the same text. The text is the one Publish sends, with the mentions of a
+// direct conversation's participants. It is compared after whitespace runs
+// are made one space and mentions lose their @domain, in this order:
 //
-//   - While the first attempt (p.CreatedAt) is less than 55 minutes old,
-//     Reconcile sends the identical request again with the same key. If the
-//     earlier attempt landed, the server answers with that status; if it
-//     did not, this creates it now. Either way exactly one status exists
-//     afterwards and Reconcile reports it as landed. The five minutes short
-//     of the hour allow for clock skew and for the time the first request
-//     took: the server's hour starts when it created the status, which is
-//     after p.CreatedAt.
-//   - Later, the key may be forgotten and a repeat would post twice, so
-//     Reconcile only looks: it reads the account's own recent statuses
-//     (direct ones included: the server shows its author every status) for
-//     one created after p.CreatedAt (less a minute for clock skew) with the
-//     same text, the same reply target and, for a direct message, direct
-//     visibility. The text is the one Publish sends, mentions of the
-//     conversation's participants included. It is compared after turning
-//     the server's HTML back into text and ignoring whitespace and the
-//     @domain of mentions, which the server's rendering drops. A direct
-//     message sent without p.ReplyTo answered whatever was then the
-//     conversation's last status, which cannot be known now: its reply
-//     target is not compared.
+//   - the source text, where the server sends it with the status
+//     (GoToSocial does, to its author);
+//   - the status's HTML turned back into text;
+//   - when visibility, reply and media match but neither text does, the
+//     source from GET /api/v1/statuses/:id/source (a server that renders
+//     Markdown, or HTML this package reads differently), and for an edited
+//     status the first version in its history: an edit after the post
+//     went out must not make crier post it again.
+//
+// A direct message sent without p.ReplyTo answered whatever was then the
+// conversation's last status, which cannot be known now: its reply target
+// is not compared.
+//
+// What can make the search miss, and what is done about it:
+//
+//   - The earlier request may still be on its way or in the server's hands
+//     (crier was killed mid-request, or a proxy holds it). Before saying
+//     "not there", Reconcile waits until the last attempt of this key is at
+//     least the settle time (5 s) old and looks once more. An attempt made
+//     by an earlier crier process is older than this client, so a client
+//     that has lived the settle time never waits.
+//   - More statuses since the first attempt than it reads (400): it gives
+//     up with a Permanent error that asks the person to look, rather than
+//     risk posting twice.
+//   - A status the user deleted before Reconcile ran is not found, and
+//     the post goes out again. Nothing on the account tells a deleted
+//     status from one never made.
 func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Published, bool, error) {
-	if !p.CreatedAt.IsZero() && c.now().Sub(p.CreatedAt) < resendWindow {
-		pub, err := c.Publish(ctx, p)
-		if err != nil {
-			return platforms.Published{}, false, err
-		}
-		return pub, true, nil
+	pub, found, err := c.findOwnStatus(ctx, p)
+	if err != nil || found {
+		return pub, found, err
+	}
+	wait := c.settleLeft(p.IdempotencyKey)
+	if wait <= 0 {
+		return platforms.Published{}, false, nil
+	}
+	t := time.NewTimer(wait)
+	select {
+	case <-ctx.Done():
+		t.Stop()
+		return platforms.Published{}, false, &platforms.Error{Class: platforms.UnknownOutcome,
+			Reason: "stopped while waiting to look again whether the post went out", Err: ctx.Err()}
+	case <-t.C:
 	}
 	return c.findOwnStatus(ctx, p)
 }
 
-// reconcilePages bounds how far back findOwnStatus reads (40 a page).
-const reconcilePages = 5
+// settleLeft is how much longer Reconcile must wait before it may conclude
+// that the last attempt with key did not land: that attempt (in this
+// process), or else this client's creation, must be c.settle in the past.
+func (c *Client) settleLeft(key string) time.Duration {
+	c.mu.Lock()
+	last := c.born
+	if t, ok := c.lastSend[key]; ok && t.After(last) {
+		last = t
+	}
+	c.mu.Unlock()
+	return c.settle - time.Since(last)
+}
+
+// noteSent records that a request with key may have reached the server.
+func (c *Client) noteSent(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	for k, t := range c.lastSend {
+		if now.Sub(t) > time.Hour {
+			delete(c.lastSend, k)
+		}
+	}
+	c.lastSend[key] = now
+}
+
+const (
+	// reconcilePages bounds how far back findOwnStatus reads, 40 a page.
+	reconcilePages = 10
+	// reconcileLookups bounds the extra reads (source, history) for
+	// statuses that match a post in all but the text.
+	reconcileLookups = 10
+	// clockMargin widens the search beyond the first attempt, for a Date
+	// header's one-second steps and the time the request took.
+	clockMargin = time.Minute
+)
+
+// sentStatus is what the server should hold for a post.
+type sentStatus struct {
+	text       string // comparableText of the status text sent
+	visibility string
+	replyTo    string
+	checkReply bool
+	alts       []string // comparableText of each image's alt text
+}
 
 // findOwnStatus looks for p among the account's own statuses.
 func (c *Client) findOwnStatus(ctx context.Context, p platforms.Post) (platforms.Published, bool, error) {
@@ -324,10 +387,17 @@ func (c *Client) findOwnStatus(ctx context.Context, p platforms.Post) (platforms
 	if err != nil {
 		return platforms.Published{}, false, err
 	}
-	since := p.CreatedAt.Add(-time.Minute)
-	want := comparableText(sent.Get("status"))
-	direct := p.Conversation != ""
-	wantReply, checkReply := sent.Get("in_reply_to_id"), !direct || p.ReplyTo != nil
+	want := sentStatus{
+		text:       comparableText(sent.Get("status")),
+		visibility: sent.Get("visibility"),
+		replyTo:    sent.Get("in_reply_to_id"),
+		checkReply: p.Conversation == "" || p.ReplyTo != nil,
+	}
+	for _, im := range p.Images {
+		want.alts = append(want.alts, comparableText(im.AltText))
+	}
+	since := c.serverTime(p.CreatedAt).Add(-clockMargin)
+	lookups := 0
 	q := url.Values{"limit": {"40"}, "exclude_reblogs": {"true"}}
 	for page := 0; page < reconcilePages; page++ {
 		var sts []status
@@ -339,18 +409,115 @@ func (c *Client) findOwnStatus(ctx context.Context, p platforms.Post) (platforms
 			if st.CreatedAt.Before(since) {
 				return platforms.Published{}, false, nil // newest first: the rest is older
 			}
-			if (st.Visibility == "direct") != direct || (checkReply && st.inReplyTo() != wantReply) ||
-				comparableText(htmlToText(st.Content)) != want {
+			if !want.sameShape(st) {
 				continue
 			}
-			return published(st), true, nil
+			if want.sameText(st) {
+				return published(st), true, nil
+			}
+			if lookups < reconcileLookups {
+				lookups++
+				ok, err := c.sameSource(ctx, st, want.text)
+				if err != nil {
+					return platforms.Published{}, false, err
+				}
+				if ok {
+					return published(st), true, nil
+				}
+			}
 		}
 		if len(sts) == 0 {
-			break
+			return platforms.Published{}, false, nil
 		}
 		q.Set("max_id", sts[len(sts)-1].ID)
 	}
-	return platforms.Published{}, false, nil
+	return platforms.Published{}, false, &platforms.Error{Class: platforms.Permanent,
+		Reason: fmt.Sprintf("crier cannot tell whether this post already went out: the account has more than %d posts since it was first tried; "+
+			"look for it on the account, then send it again or drop it", reconcilePages*40)}
+}
+
+// sameShape compares what the server keeps as it was sent: visibility,
+// reply target, and the images with their alt texts.
+func (w sentStatus) sameShape(st *status) bool {
+	if st.Visibility != w.visibility || (w.checkReply && st.inReplyTo() != w.replyTo) || len(st.Media) != len(w.alts) {
+		return false
+	}
+	for i, m := range st.Media {
+		desc := ""
+		if m.Description != nil {
+			desc = *m.Description
+		}
+		if comparableText(desc) != w.alts[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameText compares the status's own text, as the server gives it.
+func (w sentStatus) sameText(st *status) bool {
+	if st.Text != "" && comparableText(st.Text) == w.text {
+		return true
+	}
+	return comparableText(htmlToText(st.Content)) == w.text
+}
+
+// sameSource reads the source of st, and for an edited status its first
+// version, and compares it with text. A server without these endpoints
+// (404, 405, 501) is remembered and not asked again.
+func (c *Client) sameSource(ctx context.Context, st *status, text string) (bool, error) {
+	c.mu.Lock()
+	noSource, noHistory := c.noSource, c.noHistory
+	c.mu.Unlock()
+	base := "/api/v1/statuses/" + url.PathEscape(st.ID)
+	if st.EditedAt != nil && !noHistory {
+		var versions []statusEdit
+		_, err := c.getJSON(ctx, base+"/history", nil, &versions)
+		switch {
+		case unsupported(err):
+			c.mu.Lock()
+			c.noHistory = true
+			c.mu.Unlock()
+		case err != nil:
+			return false, err
+		case len(versions) > 0:
+			first := versions[0]
+			for _, v := range versions[1:] {
+				if v.CreatedAt.Before(first.CreatedAt) {
+					first = v
+				}
+			}
+			if comparableText(htmlToText(first.Content)) == text {
+				return true, nil
+			}
+		}
+		return false, nil // the source is the edited text
+	}
+	if noSource {
+		return false, nil
+	}
+	var src struct {
+		Text string `json:"text"`
+	}
+	_, err := c.getJSON(ctx, base+"/source", nil, &src)
+	switch {
+	case unsupported(err):
+		c.mu.Lock()
+		c.noSource = true
+		c.mu.Unlock()
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return src.Text != "" && comparableText(src.Text) == text, nil
+}
+
+// unsupported reports whether err is a server's way of saying it has no
+// such call: 404, 405 or 501.
+func unsupported(err error) bool {
+	pe := asError(err)
+	return pe != nil && (pe.Status == http.StatusNotFound || pe.Status == http.StatusMethodNotAllowed ||
+		pe.Status == http.StatusNotImplemented)
 }
 
 // mentionDomain matches the @domain of a mention @user@domain.

@@ -61,6 +61,11 @@ func (s *Server) renderStatus(st *status) map[string]any {
 		"card":                   nil,
 		"poll":                   nil,
 	}
+	if !st.editedAt.IsZero() {
+		v["edited_at"] = st.editedAt.UTC().Format(time.RFC3339Nano)
+	} else {
+		v["edited_at"] = nil
+	}
 	if st.inReplyTo != "" {
 		v["in_reply_to_id"] = st.inReplyTo
 		v["in_reply_to_account_id"] = st.inReplyToAccount
@@ -196,8 +201,19 @@ func (s *Server) formatLine(line string) string {
 		last = sp.end
 	}
 	b.WriteString(html.EscapeString(line[last:]))
+	if s.cfg.Markdown {
+		return markdownEmphasis.ReplaceAllStringFunc(b.String(), func(m string) string {
+			if strings.HasPrefix(m, "**") {
+				return "<strong>" + m[2:len(m)-2] + "</strong>"
+			}
+			return "<em>" + m[1:len(m)-1] + "</em>"
+		})
+	}
 	return b.String()
 }
+
+// markdownEmphasis is **bold** or *emphasis* (Config.Markdown).
+var markdownEmphasis = regexp.MustCompile(`\*\*[^*]+\*\*|\*[^*\s][^*]*\*`)
 
 // linkHTML shortens a link the way Mastodon displays it: the scheme (and
 // "www.") hidden, at most 30 characters shown with an ellipsis, the rest

@@ -60,7 +60,18 @@ type Config struct {
 	// server without Elasticsearch.
 	NoFullTextSearch bool
 
-	// Now is the server's clock.
+	// IgnoreIdempotencyKey makes a repeated status POST with the same key
+	// create a second status, as GoToSocial v0.17.3 does.
+	IgnoreIdempotencyKey bool
+	// StatusesIndexStatus, when set, is the status GET /api/v1/statuses
+	// answers with instead of the statuses (GoToSocial v0.17.3: 405).
+	StatusesIndexStatus int
+	// Markdown renders **bold** and *emphasis* in status HTML, as
+	// GoToSocial does for an account whose posts are Markdown: the HTML no
+	// longer reads back as the text that was sent.
+	Markdown bool
+
+	// Now is the server's clock; the Date header of every answer reads it.
 	Now func() time.Time
 }
 
@@ -169,6 +180,14 @@ type status struct {
 	favs, reblogs, replies, quotes           int
 	favouritedBy                             map[string]bool   // through the API
 	rebloggedBy                              map[string]string // account id -> the boost's id
+	editedAt                                 time.Time         // zero when never edited
+	versions                                 []version         // earlier texts, oldest first
+}
+
+// version is a status's text before an edit.
+type version struct {
+	text string
+	at   time.Time
 }
 
 type idemEntry struct {
@@ -464,6 +483,27 @@ func (s *Server) Post(accountID, text, visibility, inReplyTo string) string {
 	return st.id
 }
 
+// Edit changes the text of status id, as its author would in their app: it
+// is marked edited and its earlier text is kept in its history.
+func (s *Server) Edit(id, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.mustStatus(id)
+	if len(st.versions) == 0 {
+		st.versions = append(st.versions, version{text: st.text, at: st.createdAt})
+	}
+	st.text, st.editedAt = text, s.cfg.Now()
+	st.versions = append(st.versions, version{text: text, at: st.editedAt})
+}
+
+// Delete removes status id, as its author would.
+func (s *Server) Delete(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mustStatus(id)
+	delete(s.statuses, id)
+}
+
 // Favourite has accountID favourite statusID.
 func (s *Server) Favourite(accountID, statusID string) {
 	s.mu.Lock()
@@ -580,6 +620,7 @@ type ctxKey struct{}
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
+	w.Header().Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
 	s.mu.Unlock()
 
 	public := r.URL.Path == "/api/v2/instance" || r.URL.Path == "/api/v1/instance" ||
@@ -713,6 +754,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, who string) {
 		s.getTagTimeline(w, r, strings.TrimPrefix(p, "/api/v1/timelines/tag/"))
 	case r.Method == http.MethodGet && p == "/api/v2/search":
 		s.getSearch(w, r)
+	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/v1/statuses/") && strings.HasSuffix(p, "/source"):
+		s.getStatusSource(w, strings.TrimSuffix(strings.TrimPrefix(p, "/api/v1/statuses/"), "/source"), who)
+	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/v1/statuses/") && strings.HasSuffix(p, "/history"):
+		s.getStatusHistory(w, strings.TrimSuffix(strings.TrimPrefix(p, "/api/v1/statuses/"), "/history"))
 	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/v1/statuses/"):
 		s.getStatus(w, strings.TrimPrefix(p, "/api/v1/statuses/"))
 	case r.Method == http.MethodPost && p == "/api/v2/media":
@@ -813,7 +858,7 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request, who string) 
 	defer s.mu.Unlock()
 	key := r.Header.Get("Idempotency-Key")
 	idemKey := who + "\x00" + key
-	if key != "" {
+	if key != "" && !s.cfg.IgnoreIdempotencyKey {
 		if e, ok := s.idem[idemKey]; ok && s.cfg.Now().Sub(e.at) < time.Hour {
 			if st, ok := s.statuses[e.statusID]; ok {
 				writeJSON(w, http.StatusOK, s.renderStatus(st))
@@ -949,6 +994,10 @@ func (s *Server) getStatuses(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Record not found")
 		return
 	}
+	if s.cfg.StatusesIndexStatus != 0 {
+		writeError(w, s.cfg.StatusesIndexStatus, http.StatusText(s.cfg.StatusesIndexStatus))
+		return
+	}
 	ids := r.URL.Query()["id[]"]
 	if len(ids) > s.cfg.StatusesIndexMax {
 		ids = ids[:s.cfg.StatusesIndexMax]
@@ -971,6 +1020,44 @@ func (s *Server) getStatus(w http.ResponseWriter, id string) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.renderStatus(st))
+}
+
+// getStatusSource answers GET /api/v1/statuses/:id/source: the text as
+// its author wrote it (only to its author).
+func (s *Server) getStatusSource(w http.ResponseWriter, id, who string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.statuses[id]
+	if !ok || st.accountID != who {
+		writeError(w, http.StatusNotFound, "Record not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": st.id, "text": st.text, "spoiler_text": st.spoiler})
+}
+
+// getStatusHistory answers GET /api/v1/statuses/:id/history: every version
+// of the status, oldest first (only the current one if never edited).
+func (s *Server) getStatusHistory(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.statuses[id]
+	if !ok {
+		writeError(w, http.StatusNotFound, "Record not found")
+		return
+	}
+	versions := st.versions
+	if len(versions) == 0 {
+		versions = []version{{text: st.text, at: st.createdAt}}
+	}
+	out := []any{}
+	for _, v := range versions {
+		out = append(out, map[string]any{
+			"content": s.formatContent(v.text), "spoiler_text": st.spoiler, "sensitive": false,
+			"created_at": v.at.UTC().Format(time.RFC3339Nano), "account": s.renderAccount(s.accounts[st.accountID]),
+			"media_attachments": s.renderAttachments(st.mediaIDs), "emojis": []any{},
+		})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) getAccountStatuses(w http.ResponseWriter, r *http.Request, accountID, who string) {

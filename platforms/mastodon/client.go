@@ -274,10 +274,16 @@ func (c *Client) target(cl call) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if !strings.EqualFold(u.Host, c.base.Host) || u.Scheme != c.base.Scheme {
+		if !c.onServer(u) {
 			return "", fmt.Errorf("link %q leaves the server %s", cl.rawURL, c.base.Host)
 		}
-		return u.String(), nil
+		// The request goes to the server as configured: a server that
+		// names itself without its port (GoToSocial with host "localhost"
+		// on another port) or with http behind a TLS proxy still gets it
+		// where crier reaches it.
+		v := *c.base
+		v.Path, v.RawPath, v.RawQuery = u.Path, u.RawPath, u.RawQuery
+		return v.String(), nil
 	}
 	u := *c.base
 	u.Path = c.base.Path + cl.path
@@ -285,6 +291,19 @@ func (c *Client) target(cl call) (string, error) {
 		u.RawQuery = cl.query.Encode()
 	}
 	return u.String(), nil
+}
+
+// onServer reports whether u, a link the server sent, names the server
+// itself: its host name, with its port or none, over its scheme or plain
+// http where crier uses https.
+func (c *Client) onServer(u *url.URL) bool {
+	if !strings.EqualFold(u.Hostname(), c.base.Hostname()) {
+		return false
+	}
+	if u.Port() != "" && u.Port() != c.base.Port() {
+		return false
+	}
+	return u.Scheme == c.base.Scheme || (u.Scheme == "http" && c.base.Scheme == "https")
 }
 
 // networkError classifies a failure to get an answer.

@@ -6,3 +6,9 @@ var (
 	ParseLinks     = parseLinks
 	ComparableText = comparableText
 )
+
+// LinkTarget is where a client for base sends a request for a Link
+// header's link.
+func LinkTarget(base, link string) (string, error) {
+	return New(base, "").target(call{method: "GET", rawURL: link})
+}

@@ -56,27 +56,21 @@ func TestParseLinks(t *testing.T) {
 }
 
 // TestLinksStayOnTheServer: a paging link is followed on the server crier
-// was set up with, also when the server names itself without its port (as
-// GoToSocial does with host "localhost"), and never elsewhere.
+// was set up with, whatever host the server names in it: GoToSocial with
+// host "localhost" leaves out its port, a proxy in front of a server is not
+// named at all, and the bearer token must never go to another host.
 func TestLinksStayOnTheServer(t *testing.T) {
 	for _, tc := range []struct {
 		base, link, want string
 	}{
 		{"http://localhost:8080", "http://localhost/api/v1/notifications?min_id=5", "http://localhost:8080/api/v1/notifications?min_id=5"},
 		{"http://localhost:8080", "http://localhost:8080/api/v1/notifications?min_id=5", "http://localhost:8080/api/v1/notifications?min_id=5"},
+		{"http://127.0.0.1:9999", "http://localhost/api/v1/notifications?min_id=5", "http://127.0.0.1:9999/api/v1/notifications?min_id=5"},
 		{"https://social.example", "http://social.example/api/v1/conversations?max_id=9", "https://social.example/api/v1/conversations?max_id=9"},
-		{"https://Social.Example", "https://social.example/api/v1/conversations?max_id=9", "https://Social.Example/api/v1/conversations?max_id=9"},
-		{"http://localhost:8080", "http://localhost:9090/api/v1/notifications", ""},
-		{"https://social.example", "https://evil.example/api/v1/notifications", ""},
-		{"http://social.example", "https://social.example/api/v1/notifications", ""},
+		{"https://social.example", "https://evil.example/api/v1/notifications?max_id=1", "https://social.example/api/v1/notifications?max_id=1"},
+		{"https://social.example", "/api/v1/notifications?max_id=1", "https://social.example/api/v1/notifications?max_id=1"},
 	} {
 		got, err := mastodon.LinkTarget(tc.base, tc.link)
-		if tc.want == "" {
-			if err == nil {
-				t.Errorf("%s from %s: followed to %s, want refused", tc.link, tc.base, got)
-			}
-			continue
-		}
 		if err != nil || got != tc.want {
 			t.Errorf("%s from %s: %q, %v; want %q", tc.link, tc.base, got, err, tc.want)
 		}

@@ -8,8 +8,10 @@ package mastodon
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
@@ -290,19 +292,22 @@ func (c *Client) target(cl call) (string, error) {
 	return u.String(), nil
 }
 
-// networkError classifies a failure to get an answer.
+// networkError classifies a failure to get an answer, in a person's words
+// (platforms.DescribeNetworkError); Go's own error stays in Err, for the
+// log.
 func (c *Client) networkError(ctx context.Context, cl call, wrote bool, err error) error {
-	e := &platforms.Error{Class: platforms.Transient, Err: err}
+	what := platforms.DescribeNetworkError(c.base.Host, err)
+	e := &platforms.Error{Class: platforms.Transient, Reason: what, Err: fmt.Errorf("%s %s: %w", cl.method, cl.path, err)}
+	var certErr *tls.CertificateVerificationError
 	switch {
+	case errors.As(err, &certErr):
+		// Asking again will not help until the server's certificate is fixed.
+		e.Class = platforms.Permanent
 	case wrote && cl.mayLand:
 		e.Class = platforms.UnknownOutcome
-		e.Reason = "no answer after the request was sent: " + err.Error()
+		e.Reason = "no answer after the request was sent: " + what
 	case !wrote && ctx.Err() != nil:
-		e.Reason = "cancelled before the request was sent: " + err.Error()
-	case !wrote:
-		e.Reason = "could not send the request: " + err.Error()
-	default:
-		e.Reason = "no answer: " + err.Error()
+		e.Reason = "stopped before the request was sent"
 	}
 	return e
 }

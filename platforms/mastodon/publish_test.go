@@ -416,7 +416,14 @@ func TestRefusedConnectionIsTransient(t *testing.T) {
 		t.Skip("the closed server's port still accepts connections")
 	}
 	_, err := c.Publish(ctx, newPost("nobody home", "kr"))
-	wantClass(t, err, platforms.Transient)
+	pe := wantClass(t, err, platforms.Transient)
+	// In a person's words; Go's error is kept for the log.
+	if !strings.Contains(pe.Reason, "nothing answers at "+strings.TrimPrefix(srv.URL, "http://")) || strings.Contains(pe.Reason, "dial tcp") {
+		t.Errorf("reason %q, want it to say nothing answers there, without Go's words", pe.Reason)
+	}
+	if !strings.Contains(platforms.Detail(err), "connection refused") {
+		t.Errorf("detail %q, want Go's error", platforms.Detail(err))
+	}
 }
 
 func TestReconcileLooksAndNeverSends(t *testing.T) {

@@ -22,6 +22,14 @@ type Limits struct {
 	MaxImageBytes  int64
 	SupportsDMs    bool
 	SupportsQuotes bool
+	// Length, when set, counts text as this account's server does against
+	// MaxChars: servers of one network may count differently (Mastodon
+	// counts a link as CharsPerURL, GoToSocial as written). Nil means the
+	// network's usual counting.
+	Length func(text string) int
+	// Approximate is set when crier does not know how the server counts:
+	// Length is a best guess, and a text near the limit may be refused.
+	Approximate bool
 }
 
 // Image is a picture attached to a post.

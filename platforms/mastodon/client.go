@@ -86,6 +86,7 @@ type Client struct {
 
 	mu            sync.Mutex
 	limits        *platforms.Limits
+	counting      Counting // how the server counts, once limits are read
 	accountID     string
 	legacyLookups bool          // the server has no GET /api/v1/statuses?id[] (before 4.3)
 	noSource      bool          // the server has no GET /api/v1/statuses/:id/source
@@ -124,6 +125,7 @@ func New(server, token string, opts ...Option) *Client {
 		pollTotal:   2 * time.Minute,
 		rlRemaining: -1,
 		convs:       map[string]convInfo{},
+		counting:    MastodonCounting,
 		settle:      defaultSettle,
 		born:        time.Now(),
 		lastSend:    map[string]time.Time{},

@@ -31,8 +31,9 @@ const (
 
 // Limits implements platforms.Network. The answer is read once from
 // GET /api/v2/instance (GET /api/v1/instance on servers before 4.0) and
-// kept for the client's life: servers raise max_characters, and the
-// characters a URL counts for feed Length.
+// kept for the client's life: servers raise max_characters, and count
+// differently (see Counting): Limits.Length counts as this server does,
+// and Limits.Approximate says when that is a guess.
 func (c *Client) Limits(ctx context.Context) (platforms.Limits, error) {
 	c.mu.Lock()
 	if c.limits != nil {
@@ -52,6 +53,7 @@ func (c *Client) Limits(ctx context.Context) (platforms.Limits, error) {
 		return platforms.Limits{}, err
 	}
 	st, media := in.Configuration.Statuses, in.Configuration.MediaAttachments
+	counting := CountingFor(in.Version, in.SourceURL, st.CharactersReservedPerURL)
 	l := platforms.Limits{
 		MaxChars:       orDefault(st.MaxCharacters, DefaultMaxChars),
 		CharsPerURL:    orDefault(st.CharactersReservedPerURL, DefaultURLChars),
@@ -60,9 +62,14 @@ func (c *Client) Limits(ctx context.Context) (platforms.Limits, error) {
 		MaxImageBytes:  media.ImageSizeLimit,
 		SupportsDMs:    true,
 		SupportsQuotes: in.APIVersions.Mastodon >= quotesAPIVersion,
+		Length:         counting.Length,
+		Approximate:    !counting.Exact,
+	}
+	if counting.Rules == RulesGoToSocial {
+		l.CharsPerURL = 0 // links count as written there
 	}
 	c.mu.Lock()
-	c.limits = &l
+	c.limits, c.counting = &l, counting
 	c.mu.Unlock()
 	return l, nil
 }
@@ -74,16 +81,13 @@ func orDefault(v, def int) int {
 	return def
 }
 
-// Length implements platforms.Network, counting URLs as the server says
-// once Limits has asked it (DefaultURLChars before).
+// Length implements platforms.Network, counting as the server does once
+// Limits has asked it (as a stock Mastodon server before).
 func (c *Client) Length(text string) int {
 	c.mu.Lock()
-	urlChars := 0
-	if c.limits != nil {
-		urlChars = c.limits.CharsPerURL
-	}
+	counting := c.counting
 	c.mu.Unlock()
-	return Length(text, "", urlChars)
+	return counting.Length(text)
 }
 
 // Publish implements platforms.Network: it checks the post against the

@@ -132,6 +132,23 @@ type Server struct {
 // Required).
 func Start(t testing.TB) *Server {
 	t.Helper()
+	paths := find(t)
+	s, err := start(paths, t.TempDir(), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.Stop()
+		if t.Failed() {
+			t.Logf("GoToSocial's log (last lines):\n%s", s.LogTail(40))
+		}
+	})
+	return s
+}
+
+// find locates the server or skips (fails) t.
+func find(t testing.TB) Paths {
+	t.Helper()
 	paths, err := Find()
 	if err != nil {
 		if Required() {
@@ -139,15 +156,57 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skip(err.Error())
 	}
-	s, err := start(t, paths)
-	if err != nil {
-		t.Fatal(err)
+	return paths
+}
+
+var shared struct {
+	sync.Mutex
+	s   *Server
+	dir string
+	err error
+}
+
+// Shared returns one server for every test of the package that calls it,
+// started by the first; the package's TestMain stops it with StopShared.
+// Tests on it make accounts of their own.
+func Shared(t testing.TB) *Server {
+	t.Helper()
+	paths := find(t)
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.s == nil && shared.err == nil {
+		shared.dir, shared.err = os.MkdirTemp("", "crier-gotosocial-")
+		if shared.err == nil {
+			shared.s, shared.err = start(paths, shared.dir, t.Logf)
+		}
 	}
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	s := shared.s
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("GoToSocial's log (last lines):\n%s", s.LogTail(40))
+		}
+	})
 	return s
 }
 
-func start(t testing.TB, paths Paths) (*Server, error) {
-	dir := t.TempDir()
+// StopShared stops the server Shared started, if any, and removes its
+// files.
+func StopShared() {
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.s != nil {
+		shared.s.Stop()
+	}
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	shared.s, shared.dir, shared.err = nil, "", nil
+}
+
+func start(paths Paths, dir string, logf func(string, ...any)) (*Server, error) {
 	var lastErr error
 	// A port found free can be taken by someone else before the server
 	// binds it: try a few.
@@ -164,7 +223,7 @@ func start(t testing.TB, paths Paths) (*Server, error) {
 		if err := s.writeConfig(); err != nil {
 			return nil, err
 		}
-		if lastErr = s.run(t); lastErr == nil {
+		if lastErr = s.run(logf); lastErr == nil {
 			return s, nil
 		}
 	}
@@ -206,36 +265,29 @@ func (s *Server) writeConfig() error {
 }
 
 // run starts the process and waits until it answers.
-func (s *Server) run(t testing.TB) error {
-	logf, err := os.Create(s.log)
+func (s *Server) run(logf func(string, ...any)) error {
+	logFile, err := os.Create(s.log)
 	if err != nil {
 		return err
 	}
 	cmd := exec.Command(s.paths.Binary, "--config-path", s.config, "server", "start")
 	cmd.Dir = s.dir
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Env = os.Environ()
 	if s.paths.WASMCache != "" {
 		cmd.Env = append(cmd.Env, "GTS_WAZERO_COMPILATION_CACHE="+s.paths.WASMCache)
 	}
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
-		logf.Close()
+		logFile.Close()
 		return fmt.Errorf("starting %s: %w", s.paths.Binary, err)
 	}
 	s.cmd = cmd
 	go func() {
 		cmd.Wait()
-		logf.Close()
+		logFile.Close()
 		close(s.exited)
 	}()
-	t.Cleanup(func() {
-		s.stop()
-		if t.Failed() {
-			t.Logf("GoToSocial's log (last lines):\n%s", s.LogTail(40))
-		}
-	})
-
 	deadline := time.Now().Add(startLimit)
 	for {
 		select {
@@ -247,20 +299,20 @@ func (s *Server) run(t testing.TB) error {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				t.Logf("GoToSocial %s answering on %s after %s", Version, s.URL, time.Since(began).Round(time.Millisecond))
+				logf("GoToSocial %s answering on %s after %s", Version, s.URL, time.Since(began).Round(time.Millisecond))
 				return nil
 			}
 		}
 		if time.Now().After(deadline) {
-			s.stop()
+			s.Stop()
 			return fmt.Errorf("GoToSocial did not answer on %s within %s:\n%s", s.URL, startLimit, s.LogTail(20))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
-// stop ends the server: SIGTERM, then SIGKILL if it takes too long.
-func (s *Server) stop() {
+// Stop ends the server: SIGTERM, then SIGKILL if it takes too long.
+func (s *Server) Stop() {
 	if s.cmd == nil || s.cmd.Process == nil {
 		return
 	}

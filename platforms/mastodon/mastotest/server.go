@@ -60,6 +60,13 @@ type Config struct {
 	// server without Elasticsearch.
 	NoFullTextSearch bool
 
+	// Software is what the server says it runs: "" is Mastodon 4.5;
+	// "gotosocial" answers the instance as GoToSocial v0.17.3 does and
+	// counts a status as it does (code points, links as written, refused
+	// with 400 and the count); any other name is an unknown server
+	// (version "2.7.2 (compatible; NAME)", no source_url) that counts as
+	// Mastodon does.
+	Software string
 	// IgnoreIdempotencyKey makes a repeated status POST with the same key
 	// create a second status, as GoToSocial v0.17.3 does.
 	IgnoreIdempotencyKey bool
@@ -73,6 +80,19 @@ type Config struct {
 
 	// Now is the server's clock; the Date header of every answer reads it.
 	Now func() time.Time
+}
+
+// GoToSocial is a server that behaves as GoToSocial v0.17.3 does where
+// crier has seen it differ from Mastodon: its instance answer and counting
+// (Software), 5000 characters and 25 per URL reported, six attachments,
+// the Idempotency-Key ignored, the batch status read answered 405.
+var GoToSocial = Config{
+	Software:             "gotosocial",
+	MaxChars:             5000,
+	URLChars:             25,
+	MaxMedia:             6,
+	IgnoreIdempotencyKey: true,
+	StatusesIndexStatus:  http.StatusMethodNotAllowed,
 }
 
 // Default is a server with a raised character limit (1000), so a client
@@ -826,10 +846,19 @@ func (s *Server) getInstance(w http.ResponseWriter, version int) {
 		})
 		return
 	}
+	software, source := "4.5.0", "https://github.com/mastodon/mastodon"
+	switch cfg.Software {
+	case "":
+	case "gotosocial":
+		software, source = "0.17.3", "https://github.com/superseriousbusiness/gotosocial"
+	default:
+		software, source = "2.7.2 (compatible; "+cfg.Software+")", ""
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"domain":  "mastotest.example",
-		"title":   "mastotest",
-		"version": "4.5.0",
+		"domain":     "mastotest.example",
+		"title":      "mastotest",
+		"version":    software,
+		"source_url": source,
 		"configuration": map[string]any{
 			"statuses": map[string]any{
 				"max_characters":              cfg.MaxChars,
@@ -901,7 +930,12 @@ func (s *Server) createStatus(who, text, spoiler, vis, inReplyTo, quoteOf string
 	if strings.TrimSpace(text) == "" && len(mediaIDs) == 0 {
 		return nil, &httpErr{http.StatusUnprocessableEntity, "Validation failed: Text can't be blank"}
 	}
-	if n := mastodon.Length(text, spoiler, s.cfg.URLChars); n > s.cfg.MaxChars {
+	if s.cfg.Software == "gotosocial" {
+		if n := utf8.RuneCountInString(text) + utf8.RuneCountInString(spoiler); n > s.cfg.MaxChars {
+			return nil, &httpErr{http.StatusBadRequest, fmt.Sprintf(
+				"Bad Request: status too long, %d characters provided (including content warning) but limit is %d", n, s.cfg.MaxChars)}
+		}
+	} else if n := mastodon.Length(text, spoiler, s.cfg.URLChars); n > s.cfg.MaxChars {
 		return nil, &httpErr{http.StatusUnprocessableEntity,
 			fmt.Sprintf("Validation failed: Text character limit of %d exceeded", s.cfg.MaxChars)}
 	}

@@ -556,6 +556,9 @@ func (m *composer) countersLine() string {
 	parts := make([]string, len(m.counts))
 	for i, n := range m.counts {
 		txt := n.platform + " "
+		if n.approx {
+			txt += "~" // crier does not know how this server counts
+		}
 		if n.max > 0 {
 			txt += fmt.Sprintf("%d/%d", n.used, n.max)
 		} else {

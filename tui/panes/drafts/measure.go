@@ -19,13 +19,18 @@ type netCount struct {
 	bytes    int
 	maxBytes int  // 0 when the network sets no byte cap
 	ownText  bool // an account of it has its own text, not the composer's
+	approx   bool // a server's counting rules are unknown: used is a guess
 }
 
 // overBy says how far past a limit the text is, in words naming the network,
 // or "" when it fits.
 func (n netCount) overBy() string {
 	if n.max > 0 && n.used > n.max {
-		return fmt.Sprintf("%s is %d %s over its %d limit", n.platform, n.used-n.max, n.unitFor(n.used-n.max), n.max)
+		about := ""
+		if n.approx {
+			about = "about "
+		}
+		return fmt.Sprintf("%s is %s%d %s over its %d limit", n.platform, about, n.used-n.max, n.unitFor(n.used-n.max), n.max)
 	}
 	if n.maxBytes > 0 && n.bytes > n.maxBytes {
 		over, unit := n.bytes-n.maxBytes, "bytes"
@@ -73,6 +78,10 @@ func measure(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limi
 		n := count(nets, a.Platform, text)
 		n.ownText = own
 		if l, ok := limits[a.ID]; ok {
+			if l.Length != nil {
+				n.used = l.Length(text) // the server's own counting
+			}
+			n.approx = l.Approximate
 			if l.MaxChars > 0 {
 				n.max = l.MaxChars
 			}
@@ -82,6 +91,7 @@ func measure(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limi
 		}
 		if j, ok := index[a.Platform]; ok {
 			out[j].ownText = out[j].ownText || own
+			out[j].approx = out[j].approx || n.approx
 			out[j].max = stricter(out[j].max, n.max)
 			out[j].maxBytes = stricter(out[j].maxBytes, n.maxBytes)
 			if n.used > out[j].used {

@@ -88,6 +88,9 @@ func (r *reply) spec() (common.NetworkSpec, platforms.Limits) {
 	limits := spec.Limits
 	if l, ok := r.c.Limits[r.item.AccountID]; ok && l.MaxChars > 0 {
 		limits = l
+		if l.Length != nil {
+			spec.Length = l.Length // the server's own counting
+		}
 	}
 	return spec, limits
 }
@@ -345,6 +348,9 @@ func (r *reply) counterLine() string {
 	text := r.text.Value()
 	n := spec.Length(text)
 	txt := common.NetworkName(r.item.Platform) + " " + fmt.Sprintf("%d", n)
+	if limits.Approximate {
+		txt = common.NetworkName(r.item.Platform) + " ~" + fmt.Sprintf("%d", n)
+	}
 	if limits.MaxChars > 0 {
 		txt += fmt.Sprintf("/%d", limits.MaxChars)
 	}

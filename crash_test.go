@@ -57,7 +57,7 @@ import (
 
 const (
 	// crashPosts are queued due now across two accounts; half go to both.
-	crashPosts = 50
+	crashPosts = 160
 	// minKillsWhileSending is how many SIGKILLs must land while crier is
 	// sending: after it claimed a delivery, with deliveries outstanding.
 	minKillsWhileSending = 20

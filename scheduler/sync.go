@@ -24,11 +24,33 @@ const (
 // accountSync is what the sync loop remembers about one account.
 type accountSync struct {
 	failures   int
-	retryAt    time.Time    // no interval sync before this, after errors
-	noMessages bool         // the network refused direct messages for good
-	followers  time.Time    // when the follower count was last recorded
-	loaded     bool         // followers was read from the store
-	listen     *listenState // social listening's terms (listen.go)
+	retryAt    time.Time            // no interval sync before this, after errors
+	parts      map[string]*partSync // the parts that failed on their own
+	noMessages bool                 // the network refused direct messages for good
+	noMetrics  bool                 // the network cannot give post counters
+	followers  time.Time            // when the follower count was last recorded
+	loaded     bool                 // followers was read from the store
+	listen     *listenState         // social listening's terms (listen.go)
+}
+
+// partSync is one part of an account's sync (notifications, post
+// metrics, ...) after it failed by itself: it backs off on its own while
+// the account's other parts keep their interval.
+type partSync struct {
+	failures int
+	retryAt  time.Time
+}
+
+func (as *accountSync) part(name string) *partSync {
+	if as.parts == nil {
+		as.parts = map[string]*partSync{}
+	}
+	ps := as.parts[name]
+	if ps == nil {
+		ps = &partSync{}
+		as.parts[name] = ps
+	}
+	return ps
 }
 
 // SyncNow asks for a sync of every account at once, whether or not this
@@ -134,7 +156,7 @@ func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync,
 		if !onDemand && s.o.Now().Before(as.retryAt) {
 			continue
 		}
-		n, err := s.syncAccount(ctx, a, net, as)
+		n, partFailed, err := s.syncAccount(ctx, a, net, as, onDemand)
 		if ctx.Err() != nil {
 			return
 		}
@@ -144,7 +166,9 @@ func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync,
 			continue
 		}
 		as.failures, as.retryAt = 0, time.Time{}
-		synced++
+		if !partFailed {
+			synced++
+		}
 	}
 	if synced == 0 {
 		return
@@ -160,11 +184,7 @@ func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync,
 // signs in again.
 func (s *Scheduler) syncFailed(ctx context.Context, a store.Account, as *accountSync, err error) {
 	as.failures++
-	wait := s.o.SyncInterval
-	for i := 1; i < as.failures && wait < maxSyncBackoff; i++ {
-		wait *= 2
-	}
-	wait = min(wait, maxSyncBackoff)
+	wait := s.syncBackoff(as.failures)
 	var pe *platforms.Error
 	errors.As(err, &pe)
 	if pe != nil && pe.Class == platforms.RateLimited && pe.RetryAt.Sub(s.o.Now()) > wait {
@@ -187,52 +207,121 @@ func (s *Scheduler) syncFailed(ctx context.Context, a store.Account, as *account
 	s.syncError(a.ID, msg, as.retryAt)
 }
 
+// syncBackoff is the wait after failures failed syncs in a row: from
+// SyncInterval, doubling, up to maxSyncBackoff.
+func (s *Scheduler) syncBackoff(failures int) time.Duration {
+	wait := s.o.SyncInterval
+	for i := 1; i < failures && wait < maxSyncBackoff; i++ {
+		wait *= 2
+	}
+	return min(wait, maxSyncBackoff)
+}
+
+// partFailed backs off one part of an account's sync after it failed by
+// itself; the other parts go on at their interval.
+func (s *Scheduler) partFailed(a store.Account, ps *partSync, err error) {
+	ps.failures++
+	ps.retryAt = s.o.Now().Add(s.syncBackoff(ps.failures))
+	msg := fmt.Sprintf("%s: %v", a.Handle, err)
+	s.log.Printf("scheduler: sync %s; this part next at %s (the rest of the account's sync goes on)", msg, ps.retryAt.Format(time.RFC3339))
+	s.syncError(a.ID, msg, ps.retryAt)
+}
+
+// accountWide reports whether a sync error concerns the whole account
+// rather than the part that met it: credentials refused, a rate limit (the
+// budget is the account's), the database.
+func accountWide(err error) bool {
+	var pe *platforms.Error
+	if errors.As(err, &pe) {
+		return pe.Class == platforms.RateLimited || (pe.Class == platforms.Permanent && pe.Reauth)
+	}
+	var se *storeError
+	return errors.As(err, &se)
+}
+
 func (s *Scheduler) syncError(account int64, msg string, retryAt time.Time) {
 	s.emit(Event{Kind: EventSyncError, AccountID: account, Err: msg, RetryAt: retryAt})
 }
 
 // syncAccount pulls what is new for one account and returns how many new
-// inbox items it stored.
-func (s *Scheduler) syncAccount(ctx context.Context, a store.Account, net platforms.Network, as *accountSync) (int, error) {
-	added := 0
+// inbox items it stored. Each part (direct messages, notifications,
+// listening, post metrics, followers) runs unless it is backing off after a
+// failure of its own (onDemand runs them all). A part's failure backs off
+// that part alone, and partFailed reports that one did; an error that
+// concerns the whole account (see accountWide) ends the sync and is
+// returned, for the caller to back the account off.
+func (s *Scheduler) syncAccount(ctx context.Context, a store.Account, net platforms.Network, as *accountSync, onDemand bool) (added int, partFailed bool, err error) {
+	part := func(name string, fn func() (int, error)) error {
+		ps := as.part(name)
+		if !onDemand && s.o.Now().Before(ps.retryAt) {
+			return nil
+		}
+		n, err := fn()
+		added += n
+		if err == nil {
+			ps.failures, ps.retryAt = 0, time.Time{}
+			return nil
+		}
+		err = fmt.Errorf("%s: %w", name, err)
+		if ctx.Err() != nil || accountWide(err) {
+			return err
+		}
+		partFailed = true
+		s.partFailed(a, ps, err)
+		return nil
+	}
 	// Direct messages first: a direct message that mentions the account
 	// comes as a notification too, and the first kind stored stays.
 	if m, ok := net.(platforms.DirectMessenger); ok && !as.noMessages {
-		got, err := s.syncMessages(ctx, a, m)
-		added += got
-		switch {
-		case err != nil && platforms.ClassOf(err) == platforms.Permanent:
-			// The network or the account has no direct messages for us
-			// (a missing scope, DMs switched off): say so once, in the
-			// log, and stop asking until crier restarts.
-			as.noMessages = true
-			s.log.Printf("scheduler: sync %s: direct messages are not available for this account, not asking again: %v",
-				a.Handle, err)
-		case err != nil:
-			return added, fmt.Errorf("direct messages: %w", err)
+		if err := part("direct messages", func() (int, error) {
+			got, err := s.syncMessages(ctx, a, m)
+			if err != nil && platforms.ClassOf(err) == platforms.Permanent {
+				// The network or the account has no direct messages for us
+				// (a missing scope, DMs switched off): say so once, in the
+				// log, and stop asking until crier restarts.
+				as.noMessages = true
+				s.log.Printf("scheduler: sync %s: direct messages are not available for this account, not asking again: %v",
+					a.Handle, err)
+				return got, nil
+			}
+			return got, err
+		}); err != nil {
+			return added, partFailed, err
 		}
 	}
 	if n, ok := net.(platforms.Notifier); ok {
-		got, err := s.syncNotifications(ctx, a, n)
-		added += got
-		if err != nil {
-			return added, fmt.Errorf("notifications: %w", err)
+		if err := part("notifications", func() (int, error) { return s.syncNotifications(ctx, a, n) }); err != nil {
+			return added, partFailed, err
 		}
 	}
-	got, err := s.syncListening(ctx, a, net, as)
-	added += got
-	if err != nil {
-		return added, fmt.Errorf("listening: %w", err)
+	if err := part("listening", func() (int, error) { return s.syncListening(ctx, a, net, as) }); err != nil {
+		return added, partFailed, err
 	}
 	if r, ok := net.(platforms.MetricsReader); ok {
-		if err := s.syncMetrics(ctx, a, r); err != nil {
-			return added, fmt.Errorf("post metrics: %w", err)
+		if !as.noMetrics {
+			if err := part("post metrics", func() (int, error) {
+				err := s.syncMetrics(ctx, a, r)
+				var pe *platforms.Error
+				if errors.As(err, &pe) && pe.Class == platforms.Permanent && !pe.Reauth {
+					// The server cannot give post counters (it refuses the
+					// calls for them): say so once and stop asking until
+					// crier restarts; the rest of the sync is unaffected.
+					as.noMetrics = true
+					msg := fmt.Sprintf("%s: post metrics are not available from this server, not asking again: %v", a.Handle, err)
+					s.log.Printf("scheduler: sync %s", msg)
+					s.syncError(a.ID, msg, time.Time{})
+					return 0, nil
+				}
+				return 0, err
+			}); err != nil {
+				return added, partFailed, err
+			}
 		}
-		if err := s.syncFollowers(ctx, a, r, as); err != nil {
-			return added, fmt.Errorf("followers: %w", err)
+		if err := part("followers", func() (int, error) { return 0, s.syncFollowers(ctx, a, r, as) }); err != nil {
+			return added, partFailed, err
 		}
 	}
-	return added, nil
+	return added, partFailed, nil
 }
 
 func (s *Scheduler) syncNotifications(ctx context.Context, a store.Account, n platforms.Notifier) (int, error) {
@@ -427,4 +516,11 @@ func (s *Scheduler) syncFollowers(ctx context.Context, a store.Account, r platfo
 	return nil
 }
 
-func dbError(err error) error { return fmt.Errorf("database: %w", err) }
+// storeError is a sync's failure to read or write the database: the
+// account's whole sync waits, not one part.
+type storeError struct{ err error }
+
+func (e *storeError) Error() string { return "database: " + e.err.Error() }
+func (e *storeError) Unwrap() error { return e.err }
+
+func dbError(err error) error { return &storeError{err} }

@@ -12,9 +12,11 @@ import (
 const statusBatch = 20
 
 // PostCounts implements platforms.MetricsReader with GET /api/v1/statuses
-// (id[], 4.3 and later), 20 ids a request. A server that answers 404 there
-// predates it; from then on each status is read on its own. Statuses the
-// server no longer has are left out.
+// (id[], Mastodon 4.3 and later), 20 ids a request. A server without it
+// (404 before Mastodon 4.3, 405 on GoToSocial, 501) is remembered, and
+// from then on each status is read on its own. Statuses the server no
+// longer has are left out. A server that cannot give a single status
+// either (405, 501) gets a Permanent error that says so.
 func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[string]platforms.Counts, error) {
 	out := make(map[string]platforms.Counts, len(refs))
 	var ids []string
@@ -39,7 +41,7 @@ func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[stri
 				}
 				continue
 			}
-			if pe := asError(err); pe == nil || pe.Status != http.StatusNotFound {
+			if !unsupported(err) {
 				return nil, err
 			}
 			c.mu.Lock()
@@ -49,10 +51,14 @@ func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[stri
 		for _, id := range batch {
 			var st status
 			_, err := c.getJSON(ctx, "/api/v1/statuses/"+url.PathEscape(id), nil, &st)
-			if pe := asError(err); pe != nil && (pe.Status == http.StatusNotFound || pe.Status == http.StatusGone) {
-				continue
-			}
-			if err != nil {
+			pe := asError(err)
+			switch {
+			case pe != nil && (pe.Status == http.StatusNotFound || pe.Status == http.StatusGone):
+				continue // deleted
+			case pe != nil && (pe.Status == http.StatusMethodNotAllowed || pe.Status == http.StatusNotImplemented):
+				return nil, &platforms.Error{Class: platforms.Permanent, Status: pe.Status,
+					Reason: "the server does not give post counters (it refuses to read a status)", Err: err}
+			case err != nil:
 				return nil, err
 			}
 			out[st.ID] = counts(&st)

@@ -3,6 +3,8 @@ package mastodon_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/crier-app/crier/platforms"
@@ -68,7 +70,30 @@ func TestPostCountsBatches(t *testing.T) {
 }
 
 func TestPostCountsOnAnOlderServer(t *testing.T) {
-	srv, c := newPair(t, mastotest.Config{NoStatusesIndex: true})
+	for name, cfg := range map[string]mastotest.Config{
+		"mastodon before 4.3 (404)": {NoStatusesIndex: true},
+		"gotosocial (405)":          mastotest.GoToSocial,
+		"501":                       {StatusesIndexStatus: http.StatusNotImplemented},
+	} {
+		t.Run(name, func(t *testing.T) { testPostCountsOneByOne(t, cfg) })
+	}
+}
+
+// TestPostCountsNotAvailable: a server that will not read a status at all
+// says so for good, in words.
+func TestPostCountsNotAvailable(t *testing.T) {
+	srv, c := newPair(t, mastotest.GoToSocial)
+	refs, _ := countsFixture(t, srv, c, 2)
+	srv.Inject("GET", "/api/v1/statuses/"+refs[0].ID, mastotest.Fault{Status: http.StatusMethodNotAllowed})
+	_, err := c.PostCounts(context.Background(), refs)
+	pe := wantClass(t, err, platforms.Permanent)
+	if !strings.Contains(pe.Reason, "does not give post counters") {
+		t.Errorf("reason %q", pe.Reason)
+	}
+}
+
+func testPostCountsOneByOne(t *testing.T, cfg mastotest.Config) {
+	srv, c := newPair(t, cfg)
 	refs, want := countsFixture(t, srv, c, 5)
 	refs = append(refs, platforms.Ref{ID: "1"})
 	got, err := c.PostCounts(context.Background(), refs)

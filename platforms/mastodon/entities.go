@@ -146,6 +146,8 @@ type conversation struct {
 // instance is the part of an Instance (v2, or v1 on older servers) that
 // says what a status may hold.
 type instance struct {
+	Domain        string `json:"domain"` // v2: the account domain
+	URI           string `json:"uri"`    // v1: the same
 	Version       string `json:"version"`
 	SourceURL     string `json:"source_url"` // v2 only
 	Configuration struct {

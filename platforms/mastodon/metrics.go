@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/crier-app/crier/platforms"
 )
@@ -96,4 +97,36 @@ func (c *Client) Whoami(ctx context.Context) (platforms.Author, error) {
 		return platforms.Author{}, err
 	}
 	return a.author(), nil
+}
+
+// AccountHandle is the signed-in account as others write it:
+// @user@domain, where domain is the server's account domain from its
+// instance answer (a server may live at one address and name its accounts
+// after another; GoToSocial in tests listens on localhost:PORT with
+// accounts @user@localhost).
+func (c *Client) AccountHandle(ctx context.Context) (string, error) {
+	a, err := c.ownAccount(ctx)
+	if err != nil {
+		return "", err
+	}
+	if strings.Contains(a.Acct, "@") {
+		return "@" + a.Acct, nil
+	}
+	var in instance
+	_, err = c.getJSON(ctx, "/api/v2/instance", nil, &in)
+	if pe := asError(err); pe != nil && pe.Status == http.StatusNotFound {
+		in = instance{}
+		_, err = c.getJSON(ctx, "/api/v1/instance", nil, &in)
+	}
+	if err != nil {
+		return "", err
+	}
+	domain := in.Domain
+	if domain == "" {
+		domain = in.URI // v1
+	}
+	if domain == "" {
+		domain = c.base.Hostname()
+	}
+	return "@" + a.Acct + "@" + domain, nil
 }

@@ -12,13 +12,10 @@
 // app, open the authorize page, sign in, approve, exchange the code), as a
 // person's browser would go through them.
 //
-// Found while writing these tests, where GoToSocial v0.17.3 differs from
-// Mastodon (see mastotest for the list kept next to the fake):
-//   - its account is @user@localhost although it listens on another port,
-//     and the paging Link headers it sends name http://localhost/ without
-//     the port;
-//   - it ignores Idempotency-Key and PKCE (code_challenge is dropped from
-//     the authorize request and code_verifier from the token request).
+// Where GoToSocial differs from Mastodon is listed in mastotest's package
+// documentation, next to the fake that unit tests use. Particular to this
+// setup: the accounts are @user@localhost although the server listens on
+// another port, and its paging links name http://localhost/ without it.
 package gtstest
 
 import (

@@ -8,6 +8,31 @@
 // with PKCE, bearer-token auth and rate limits. Faults can be injected per
 // request, and helpers act as other users (mentions, favourites, follows,
 // direct messages), or give a test a token to act as one through the API.
+//
+// mastotest is for fast unit tests. The same client is also tested against
+// a real Mastodon-API server, GoToSocial v0.17.3 (platforms/mastodon's
+// live tests, with gtstest). Where that server behaves otherwise than this
+// one (and than the documentation it follows), as seen there:
+//
+//   - Idempotency-Key is ignored: the same POST twice makes two statuses
+//     (Config.IgnoreIdempotencyKey).
+//   - GET /api/v1/statuses?id[] answers 405; single reads work
+//     (Config.StatusesIndexStatus).
+//   - The length of a status is its code points as written, links and
+//     mentions' domains included, though the instance reports
+//     characters_reserved_per_url 25; an overlong status is refused with
+//     400 and the count ("status too long, 5035 characters provided"), not
+//     422 (Config.Software "gotosocial"; GoToSocial sets all of these).
+//   - The instance answers version "0.17.3" and its source_url, 5000
+//     characters, 6 attachments, and no media description_limit.
+//   - A status carries its source "text" for its author.
+//   - Ids are 26-character ULIDs, not numbers.
+//   - Paging Link headers name the configured host without its port.
+//   - New accounts are locked: a follow is a request until approved
+//     (Follow here simply adds a follower).
+//   - PKCE is ignored: code_challenge and code_verifier are dropped.
+//   - A search for words finds no statuses (no full-text search); the
+//     hashtag timeline works (Config.NoFullTextSearch).
 package mastotest
 
 import (

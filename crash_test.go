@@ -589,38 +589,7 @@ func childEnv(accounts []testAccount) []string {
 // at due; to(i) picks post i's accounts by index. It returns a delivery per
 // post and account.
 func (h *harness) queue(n int, due time.Time, to func(i int) []int) []wantDelivery {
-	t := h.t
-	ctx := context.Background()
-	st := h.openStore()
-	defer st.Close()
-	ids := make([]int64, len(h.net.Accounts))
-	for i, a := range h.net.Accounts {
-		id, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = id
-	}
-	var want []wantDelivery
-	for i := range n {
-		text := fmt.Sprintf("Post %d of %d: fresh loaves at 8, sourdough at 10 🥖", i+1, n)
-		var targets []store.Target
-		for _, a := range to(i) {
-			targets = append(targets, store.Target{AccountID: ids[a]})
-		}
-		now := time.Now()
-		id, err := st.SaveDraft(ctx, store.Post{Body: text, Targets: targets}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.QueuePost(ctx, id, due, "UTC", now); err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range to(i) {
-			want = append(want, wantDelivery{postID: id, accountID: ids[a], handle: h.net.Accounts[a].Handle, text: text})
-		}
-	}
-	return want
+	return h.queueAt("Crash test", n, func(int) time.Time { return due }, to)
 }
 
 func (h *harness) openStore() *store.Store {

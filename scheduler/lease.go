@@ -160,8 +160,11 @@ func (s *Scheduler) heartbeat(t *tenure) {
 			return
 		default:
 			s.log.Printf("scheduler: database: renewing the sender lease: %v", err)
-			if !now.Add(ttl / 6).Before(t.expiresAt()) {
-				t.lose("could not renew the sender lease: " + err.Error())
+			// Judged after the failed write, which may have waited out the
+			// busy timeout: a lease that may lapse before the next try is
+			// given up while it is still ours.
+			if after := s.o.Now(); !after.Add(ttl / 6).Before(t.expiresAt()) {
+				t.lose("could not renew the sender lease: " + describeStoreError(err))
 				return
 			}
 			next = now.Add(ttl / 10)

@@ -80,6 +80,8 @@ func TestSlowServerHoldsOnlyItsAccount(t *testing.T) {
 		fast = append(fast, d)
 	}
 	h.start()
+	// The slow server has the post before the clock moves on.
+	waitFor(t, "the slow server to get its post", func() bool { return len(slow.published()) == 1 })
 	for i, d := range fast {
 		at := t0.Add(time.Duration(i) * 2 * time.Second)
 		if i > 0 {
@@ -91,7 +93,8 @@ func TestSlowServerHoldsOnlyItsAccount(t *testing.T) {
 			t.Fatalf("fast post %d: sent at %v, due %v; want both %v", i, e.SentAt, e.DueAt, at)
 		}
 	}
-	// Past waitingAfter, the slow account shows as waiting on its server.
+	// The clock is past waitingAfter: the slow account shows as waiting on
+	// its server.
 	h.waitStatus("waiting on the slow server", func(st Status) bool {
 		return st.WaitingOn == "slow" && st.WaitingSince.Equal(t0)
 	})

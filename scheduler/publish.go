@@ -370,9 +370,9 @@ func (s *Scheduler) callFor(ctx context.Context, handle, what string, limit time
 	began := s.o.Now()
 	done := make(chan struct{})
 	watched := make(chan struct{})
+	fire, stop := s.o.NewTimer(waitingAfter)
 	go func() {
 		defer close(watched)
-		fire, stop := s.o.NewTimer(waitingAfter)
 		defer stop()
 		select {
 		case <-done:

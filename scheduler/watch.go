@@ -22,11 +22,13 @@ func (s *Scheduler) watch(ctx context.Context) {
 		}
 	}()
 	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
 		}
 		if w == nil {
 			var err error
@@ -38,6 +40,8 @@ func (s *Scheduler) watch(ctx context.Context) {
 				failing = true
 				continue
 			}
+			// Whatever changed before the watch began was not seen: look.
+			s.Wake()
 		}
 		changed, err := w.Changed(ctx)
 		if err != nil {

@@ -1,5 +1,7 @@
 package mastodon
 
+import "time"
+
 // Internals under test from package mastodon_test.
 var (
 	HTMLToText     = htmlToText
@@ -12,3 +14,7 @@ var (
 func LinkTarget(base, link string) (string, error) {
 	return New(base, "").target(call{method: "GET", rawURL: link})
 }
+
+// SettleLeft is how long Reconcile of key would wait, were its search to
+// begin now.
+func SettleLeft(c *Client, key string) time.Duration { return c.settleLeft(key, time.Now()) }

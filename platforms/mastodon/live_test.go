@@ -15,7 +15,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -290,9 +292,10 @@ func TestLiveReconcileAfterEachFault(t *testing.T) {
 		{faultproxy.Action{Fault: faultproxy.RateLimit, Hold: 30 * time.Second}, false, platforms.RateLimited},
 	} {
 		t.Run(tc.act.Fault.String(), func(t *testing.T) {
-			faulted := true
+			var faulted atomic.Bool
+			faulted.Store(true)
 			proxy := faultproxy.New(gts.URL, faultproxy.Options{Decide: func(r faultproxy.Request) faultproxy.Action {
-				if r.Method == http.MethodPost && r.Path == "/api/v1/statuses" && faulted {
+				if r.Method == http.MethodPost && r.Path == "/api/v1/statuses" && faulted.Load() {
 					return tc.act
 				}
 				return faultproxy.Action{}
@@ -314,7 +317,7 @@ func TestLiveReconcileAfterEachFault(t *testing.T) {
 				t.Fatalf("after the fault the server holds %d statuses, want landed = %v", n, tc.landed)
 			}
 
-			faulted = false
+			faulted.Store(false)
 			began := time.Now()
 			pub, found, err := c.Reconcile(context.Background(), p)
 			if err != nil {
@@ -587,5 +590,64 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 			t.Fatalf("no %s after 10 s", what)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestLiveStatusVisibleOnceAnswered measures what Reconcile's settle time
+// is for: how long the server takes to make a status (the window in which
+// a request that reached it is not yet among the account's statuses), and
+// whether a status is listed as soon as the server has answered. Three
+// accounts post at once, some with an image.
+func TestLiveStatusVisibleOnceAnswered(t *testing.T) {
+	gts, us := liveUsers(t, "busy", "busier", "busiest")
+	const perAccount = 15
+	type result struct {
+		took    time.Duration
+		visible bool
+	}
+	results := make(chan result, len(us)*perAccount)
+	errs := make(chan error, len(us))
+	img := realPNG(t, "loaf.png")
+	for _, u := range us {
+		go func(u *liveUser) {
+			for i := range perAccount {
+				p := platforms.Post{Text: fmt.Sprintf("busy morning %d", i), IdempotencyKey: liveKey(t, fmt.Sprint(u.Username, i)), CreatedAt: time.Now()}
+				if i%3 == 0 {
+					p.Images = []platforms.Image{{Path: img, AltText: "a loaf"}}
+				}
+				began := time.Now()
+				pub, err := u.c.Publish(context.Background(), p)
+				took := time.Since(began)
+				if err != nil {
+					errs <- err
+					return
+				}
+				status, body, err := gts.Call(u.token, http.MethodGet, "/api/v1/accounts/"+u.id+"/statuses?limit=5", nil)
+				results <- result{took: took, visible: err == nil && status == http.StatusOK && strings.Contains(string(body), pub.Ref.ID)}
+			}
+			errs <- nil
+		}(u)
+	}
+	for range us {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(results)
+	var took []time.Duration
+	visible := 0
+	for r := range results {
+		took = append(took, r.took)
+		if r.visible {
+			visible++
+		}
+	}
+	slices.Sort(took)
+	t.Logf("GoToSocial made %d statuses (a third with an image, uploads included), three accounts at once: median %s, p99 %s, max %s; "+
+		"listed among the account's statuses as soon as answered: %d of %d",
+		len(took), took[len(took)/2].Round(time.Millisecond), took[len(took)*99/100].Round(time.Millisecond),
+		took[len(took)-1].Round(time.Millisecond), visible, len(took))
+	if visible != len(took) {
+		t.Errorf("%d statuses were not listed right after the server answered", len(took)-visible)
 	}
 }

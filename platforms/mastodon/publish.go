@@ -306,9 +306,7 @@ func (c *Client) waitForMedia(ctx context.Context, id string) error {
 //   - The earlier request may still be on its way or in the server's hands
 //     (crier was killed mid-request, or a proxy holds it). Before saying
 //     "not there", Reconcile waits until the last attempt of this key is at
-//     least the settle time (5 s) old and looks once more. An attempt made
-//     by an earlier crier process is older than this client, so a client
-//     that has lived the settle time never waits.
+//     least the settle time (5 s) old and looks once more (see settleLeft).
 //   - More statuses since the first attempt than it reads (400): it gives
 //     up with a Permanent error that asks the person to look, rather than
 //     risk posting twice.
@@ -316,11 +314,12 @@ func (c *Client) waitForMedia(ctx context.Context, id string) error {
 //     the post goes out again. Nothing on the account tells a deleted
 //     status from one never made.
 func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Published, bool, error) {
+	began := time.Now()
 	pub, found, err := c.findOwnStatus(ctx, p)
 	if err != nil || found {
 		return pub, found, err
 	}
-	wait := c.settleLeft(p.IdempotencyKey)
+	wait := c.settleLeft(p.IdempotencyKey, began)
 	if wait <= 0 {
 		return platforms.Published{}, false, nil
 	}
@@ -335,30 +334,50 @@ func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Pub
 	return c.findOwnStatus(ctx, p)
 }
 
-// settleLeft is how much longer Reconcile must wait before it may conclude
-// that the last attempt with key did not land: that attempt (in this
-// process), or else this client's creation, must be c.settle in the past.
-func (c *Client) settleLeft(key string) time.Duration {
+// settleLeft is how much longer Reconcile, which began its search at
+// began, must wait before it may conclude that the last attempt with key
+// did not land: until that attempt is c.settle old. An attempt this client
+// made is dated; one it did not make was made by another crier process, at
+// a time this one cannot know (it may have been killed a moment ago while
+// this one waited to take over), so the search itself is dated instead.
+// Attempts this client made that never went out (refused connections and
+// the like) need no wait.
+func (c *Client) settleLeft(key string, began time.Time) time.Duration {
 	c.mu.Lock()
-	last := c.born
-	if t, ok := c.lastSend[key]; ok && t.After(last) {
-		last = t
+	defer c.mu.Unlock()
+	a, ok := c.attempts[key]
+	switch {
+	case !ok:
+		return c.settle - time.Since(began)
+	case a.sent.IsZero():
+		return 0
 	}
-	c.mu.Unlock()
-	return c.settle - time.Since(last)
+	return c.settle - time.Since(a.sent)
 }
 
-// noteSent records that a request with key may have reached the server.
-func (c *Client) noteSent(key string) {
+// attempt is what this client knows of its own attempts with one key.
+type attempt struct {
+	at   time.Time // the last attempt
+	sent time.Time // the last attempt that may have reached the server
+}
+
+// noteAttempt records an attempt with key, and whether it may have reached
+// the server.
+func (c *Client) noteAttempt(key string, wrote bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	for k, t := range c.lastSend {
-		if now.Sub(t) > time.Hour {
-			delete(c.lastSend, k)
+	for k, a := range c.attempts {
+		if now.Sub(a.at) > time.Hour {
+			delete(c.attempts, k)
 		}
 	}
-	c.lastSend[key] = now
+	a := c.attempts[key]
+	a.at = now
+	if wrote {
+		a.sent = now
+	}
+	c.attempts[key] = a
 }
 
 const (

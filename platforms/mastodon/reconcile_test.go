@@ -3,6 +3,8 @@ package mastodon_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"testing"
 	"time"
 
@@ -70,37 +72,63 @@ func TestReconcileWaitsForAnAttemptStillOnItsWay(t *testing.T) {
 	}
 }
 
-// TestReconcileSettleCountsFromTheLastAttempt: in the process that made the
-// attempt, the wait counts from that attempt, not from the start.
+// TestReconcileSettleCountsFromTheLastAttempt: the wait counts from the
+// last attempt that may have reached the server when this client made it;
+// an attempt it never made (another crier's, killed a moment ago) is waited
+// for in full; one that never went out is not waited for.
 func TestReconcileSettleCountsFromTheLastAttempt(t *testing.T) {
 	srv := mastotest.New(mastotest.Config{})
 	t.Cleanup(srv.Close)
 	settle := 400 * time.Millisecond
 	c := mastodon.New(srv.URL, srv.Token(), mastodon.WithReconcileSettle(settle))
-	time.Sleep(settle) // the client has lived the settle time
-	p := newPost("never lands", "k")
-	q := newPost("another post", "q")
-
-	// No attempt of q in this process: no wait.
-	began := time.Now()
-	if _, ok, err := c.Reconcile(context.Background(), q); err != nil || ok {
-		t.Fatalf("Reconcile = %v, %v", ok, err)
-	}
-	if took := time.Since(began); took >= settle {
-		t.Errorf("Reconcile of a key never sent by this client waited %s", took)
+	ctx := context.Background()
+	took := func(p platforms.Post) time.Duration {
+		t.Helper()
+		began := time.Now()
+		if _, ok, err := c.Reconcile(ctx, p); err != nil || ok {
+			t.Fatalf("Reconcile = %v, %v", ok, err)
+		}
+		return time.Since(began)
 	}
 
+	// Another process's attempt, at a time unknown: the full wait.
+	if d := took(newPost("someone else's", "other")); d < settle {
+		t.Errorf("Reconcile of a key this client never sent waited %s, want %s", d, settle)
+	}
+
+	// This client's attempt that reached the server: from that attempt.
+	p := newPost("sent a moment ago", "sent")
 	srv.Inject("POST", "/api/v1/statuses", mastotest.Fault{Status: 500})
-	if _, err := c.Publish(context.Background(), p); err == nil {
+	if _, err := c.Publish(ctx, p); err == nil {
 		t.Fatal("Publish succeeded through a 500")
 	}
-	began = time.Now()
-	if _, ok, err := c.Reconcile(context.Background(), p); err != nil || ok {
-		t.Fatalf("Reconcile = %v, %v", ok, err)
+	if d := took(p); d < settle/2 {
+		t.Errorf("Reconcile right after an attempt waited %s, want about %s", d, settle)
 	}
-	if took := time.Since(began); took < settle/2 {
-		t.Errorf("Reconcile right after an attempt waited only %s, want about %s", took, settle)
+	time.Sleep(settle)
+	if d := took(p); d >= settle {
+		t.Errorf("Reconcile long after the attempt waited %s", d)
 	}
+
+	// An attempt that never left: no wait.
+	q := newPost("never left", "unsent")
+	unsent := mastodon.New(srv.URL, srv.Token(), mastodon.WithReconcileSettle(settle),
+		mastodon.WithHTTPClient(&http.Client{Transport: neverSendsPosts{}}))
+	_, err := unsent.Publish(ctx, q)
+	wantClass(t, err, platforms.Transient)
+	if left := mastodon.SettleLeft(unsent, q.IdempotencyKey); left > 0 {
+		t.Errorf("after an attempt that never went out, %s left to wait", left)
+	}
+}
+
+// neverSendsPosts fails every status POST before a byte of it is written.
+type neverSendsPosts struct{}
+
+func (neverSendsPosts) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && r.URL.Path == "/api/v1/statuses" {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // TestReconcileStopsWaitingWhenCancelled: a crier told to stop while

@@ -449,15 +449,11 @@ func (m *composer) openEditor() tea.Cmd {
 	if strings.TrimSpace(m.c.Editor) == "" {
 		return common.Status(extedit.NoEditor, true)
 	}
-	return extedit.Start(m.gen, "crier-post-*.txt", m.text.Value())
+	return extedit.Edit(m.c.Editor, editorTag{gen: m.gen}, "crier-post-*.txt", m.text.Value())
 }
 
-func (m *composer) onEditorFile(msg extedit.FileMsg) tea.Cmd {
-	if msg.Err != nil {
-		return common.Status("couldn't prepare a file for the editor: "+msg.Err.Error(), true)
-	}
-	return extedit.Run(m.c.Editor, msg)
-}
+// editorTag marks the editor round trips of one composer.
+type editorTag struct{ gen int }
 
 func (m *composer) onEditorText(msg extedit.TextMsg) tea.Cmd {
 	if msg.Err != nil {

@@ -129,16 +129,10 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			return m, m.afterComposer(m.comp.onQueued(msg))
 		}
 		return m, nil
-	case extedit.FileMsg:
-		if gen, ok := msg.Tag.(int); ok && m.ownsComposer(gen) {
-			return m, m.comp.onEditorFile(msg)
-		}
-		return m, nil
-	case extedit.ExitedMsg:
-		// The file is removed even if the composer has gone.
-		return m, extedit.ReadBack(msg)
 	case extedit.TextMsg:
-		if gen, ok := msg.Tag.(int); ok && m.ownsComposer(gen) {
+		// Only the composer that started the round trip takes its text:
+		// the reply composer's answers reach this pane too.
+		if tag, ok := msg.Tag.(editorTag); ok && m.ownsComposer(tag.gen) {
 			return m, m.comp.onEditorText(msg)
 		}
 		return m, nil

@@ -3,7 +3,6 @@ package drafts
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit"
+	"github.com/crier-app/crier/tui/components/extedit/extedittest"
 )
 
 // A family emoji is seven code points joined by zero-width joiners, one
@@ -517,46 +517,51 @@ func TestEditorMissing(t *testing.T) {
 
 func TestEditorRoundTrip(t *testing.T) {
 	h := newHarness(t, 80, 21)
-	h.c.Editor = "vi"
 	h.do(typed("n"))
 	h.do(typed("Scones"))
 
-	msgs := h.collect(h.send(keyCtrlE))
-	if len(msgs) != 1 {
-		t.Fatalf("ctrl+e produced %v", msgs)
+	// The editor fails: the text stays, and the status says so.
+	editor, seen := extedittest.Editor(t, "never", true)
+	h.c.Editor = editor
+	h.do(extedittest.Run(t, h.send(keyCtrlE)))
+	if got := extedittest.Seen(t, seen); got != "Scones" {
+		t.Fatalf("the editor was handed %q", got)
 	}
-	file := msgs[0].(extedit.FileMsg)
-	if file.Err != nil {
-		t.Fatal(file.Err)
-	}
-	b, err := os.ReadFile(file.Path)
-	if err != nil || string(b) != "Scones" {
-		t.Fatalf("temp file holds %q (%v)", b, err)
-	}
-	if h.send(file) == nil {
-		t.Fatal("no editor process started")
-	}
-
-	// The editor fails: the text stays.
-	h.do(extedit.ExitedMsg{Tag: file.Tag, Path: file.Path, Err: errors.New("exit status 1")})
 	if h.m.comp.text.Value() != "Scones" || !h.lastStatus().Err {
 		t.Fatalf("after a failed editor: text %q, status %+v", h.m.comp.text.Value(), h.lastStatus())
 	}
-	if _, err := os.Stat(file.Path); !os.IsNotExist(err) {
-		t.Errorf("temp file left behind: %v", err)
-	}
 
 	// The editor succeeds: its text replaces the composer's and is saved.
-	file = h.collect(h.send(keyCtrlE))[0].(extedit.FileMsg)
-	if err := os.WriteFile(file.Path, []byte("Scones, warm\nwith jam\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.do(extedit.ExitedMsg{Tag: file.Tag, Path: file.Path})
+	h.c.Editor, _ = extedittest.Editor(t, "Scones, warm\nwith jam", false)
+	h.status = nil
+	h.do(extedittest.Run(t, h.send(keyCtrlE)))
 	if got := h.m.comp.text.Value(); got != "Scones, warm\nwith jam" {
 		t.Fatalf("text %q after the editor", got)
 	}
 	if got := h.post(h.m.comp.base.ID).Body; got != "Scones, warm\nwith jam" {
 		t.Fatalf("saved %q", got)
+	}
+	if st := h.lastStatus(); st.Err {
+		t.Fatalf("status %+v after a round trip that worked", st)
+	}
+}
+
+// TestOtherEditorsTextIsNotTaken: the root gives every pane every editor
+// answer; the composer takes only its own.
+func TestOtherEditorsTextIsNotTaken(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed("Scones"))
+	gen := h.m.comp.gen
+	for _, tag := range []any{gen, struct{ gen int }{gen}, editorTag{gen: gen + 1}} {
+		h.do(extedit.TextMsg{Tag: tag, Text: "a reply, not this post"})
+		h.do(extedit.TextMsg{Tag: tag, Err: errors.New("open /tmp/crier-reply-1.txt: no such file or directory")})
+	}
+	if got := h.m.comp.text.Value(); got != "Scones" {
+		t.Fatalf("the composer took another editor's text: %q", got)
+	}
+	if len(h.status) != 0 {
+		t.Fatalf("the composer reported another editor's outcome: %+v", h.status)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/prefilled"
 )
 
 // inputLayout is how the move field shows the time it starts from.
@@ -78,7 +79,7 @@ type Model struct {
 	// The move field, open while moving is set.
 	moving   bool
 	moveID   int64
-	input    textinput.Model
+	input    prefilled.Input
 	inputErr string
 	preview  string // what the typed time reads as, "" while it reads as nothing
 	busy     bool   // a reschedule is on its way to the store
@@ -98,7 +99,7 @@ func New(c *common.Common) *Model {
 		nav:    newNavHelp(c.Nav),
 		cursor: dayOf(c.Now(), c.Zone),
 		byDay:  map[time.Time][]store.PostSummary{},
-		input:  in,
+		input:  prefilled.New(in, c.Styles.Selected),
 	}
 }
 
@@ -194,9 +195,7 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	}
 	if m.moving {
 		// The field's cursor blinks on its own messages.
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		return m, cmd
+		return m, m.input.Update(msg)
 	}
 	return m, nil
 }
@@ -427,8 +426,8 @@ func (m *Model) startMove() tea.Cmd {
 		return common.Status(why, true)
 	}
 	m.moving, m.moveID, m.inputErr = true, p.ID, ""
-	m.input.SetValue(p.ScheduledAt.In(m.c.Zone).Format(inputLayout))
-	m.input.CursorEnd()
+	// Selected, so typing "+2h" or "fri 9am" replaces the post's time.
+	m.input.Prefill(p.ScheduledAt.In(m.c.Zone).Format(inputLayout))
 	m.updatePreview()
 	return m.input.Focus()
 }
@@ -462,8 +461,7 @@ func (m *Model) updateInput(msg tea.KeyMsg) tea.Cmd {
 		m.busy = true
 		return m.reschedule(m.moveID, when, true)
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
+	cmd := m.input.Update(msg)
 	m.inputErr = ""
 	m.updatePreview()
 	return cmd

@@ -792,3 +792,26 @@ func TestDecideMissed(t *testing.T) {
 		t.Fatalf("%d posts still count as missed", n)
 	}
 }
+
+// TestMoveFieldTypingReplacesTheTime: the move field starts with the post's
+// time selected; typing replaces it, so "+2h" moves the post two hours from
+// now.
+func TestMoveFieldTypingReplacesTheTime(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
+	typeText(m, keyMsg("m"))
+	typeText(m, keyMsg("+2h"))
+	if got := m.input.Value(); got != "+2h" {
+		t.Fatalf("field holds %q, want +2h alone", got)
+	}
+	press(t, m, "enter")
+	p, err := f.st.Post(context.Background(), ids.sat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := now.Add(2 * time.Hour); !p.ScheduledAt.Equal(want) {
+		t.Fatalf("moved to %s, want %s", p.ScheduledAt, want)
+	}
+}

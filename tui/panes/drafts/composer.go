@@ -17,6 +17,7 @@ import (
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit"
+	"github.com/crier-app/crier/tui/components/prefilled"
 )
 
 // autosaveDelay is the longest typed text waits before it is saved: a crash
@@ -64,7 +65,7 @@ type composer struct {
 	saver         *draftSaver
 
 	text        textarea.Model
-	when        textinput.Model
+	when        prefilled.Input
 	whenPrefill string // the time input as opened; unchanged means keep the stored instant
 	selected    []bool // parallel to c.Accounts
 	focus       field
@@ -118,6 +119,7 @@ func newComposer(c *common.Common, km KeyMap, gen int, p store.Post, when, whenP
 	ti.PromptStyle, ti.TextStyle, ti.PlaceholderStyle = s.Text, s.Text, s.Muted
 	ti.Cursor.SetMode(mode)
 	ti.SetValue(when)
+	ti.CursorEnd()
 
 	m := &composer{
 		c: c, keys: km, gen: gen, delay: delay,
@@ -125,7 +127,7 @@ func newComposer(c *common.Common, km KeyMap, gen int, p store.Post, when, whenP
 		loadedTargets: map[int64]store.Target{},
 		saver:         &draftSaver{id: p.ID},
 		text:          ta,
-		when:          ti,
+		when:          prefilled.New(ti, s.Selected),
 		whenPrefill:   whenPrefill,
 		selected:      make([]bool, len(c.Accounts)),
 	}
@@ -163,6 +165,9 @@ func (m *composer) setFocus(f field) tea.Cmd {
 	case fieldText:
 		return m.text.Focus()
 	case fieldTime:
+		// Coming to the time selects it, so a typed "+2h" replaces a
+		// suggested time rather than being added to its end.
+		m.when.Select()
 		return m.when.Focus()
 	}
 	return nil
@@ -252,8 +257,7 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case fieldTime:
 		before := m.when.Value()
-		var cmd tea.Cmd
-		m.when, cmd = m.when.Update(msg)
+		cmd := m.when.Update(msg)
 		if m.when.Value() != before {
 			return tea.Batch(cmd, m.edited())
 		}
@@ -266,8 +270,7 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 // inputs.
 func (m *composer) forward(msg tea.Msg) tea.Cmd {
 	before := m.when.Value()
-	var cmd tea.Cmd
-	m.when, cmd = m.when.Update(msg)
+	cmd := m.when.Update(msg)
 	if m.when.Value() != before {
 		cmd = tea.Batch(cmd, m.edited())
 	}

@@ -607,3 +607,35 @@ func TestDraftQueuedElsewhereKeepsText(t *testing.T) {
 		t.Fatalf("the queued post changed: %s %q", p.State, p.Body)
 	}
 }
+
+// TestTypedTimeReplacesThePrefilledOne: the time the calendar suggests is
+// selected when the field gets focus, so "+2h" replaces it rather than
+// being added to its end; a key that moves keeps it to edit.
+func TestTypedTimeReplacesThePrefilledOne(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(common.ComposeMsg{Day: time.Date(2026, 10, 26, 0, 0, 0, 0, berlin)})
+	h.do(typed("Pretzels"))
+	h.do(keyTab)
+	h.do(keyTab)
+	h.do(typed("+2h"))
+	if got := h.m.comp.when.Value(); got != "+2h" {
+		t.Fatalf("time field %q, want the typed +2h alone", got)
+	}
+	if want := frozen.Add(2 * time.Hour); h.m.comp.atErr != nil || !h.m.comp.at.Equal(want) {
+		t.Fatalf("time reads as %s (%v), want %s", h.m.comp.at, h.m.comp.atErr, want)
+	}
+	h.do(keyCtrlS)
+	if h.m.Capturing() {
+		t.Fatalf("not queued: %q", h.m.comp.problem)
+	}
+
+	// Back in the field, a movement key keeps the value for editing.
+	h.do(common.ComposeMsg{Day: time.Date(2026, 10, 26, 0, 0, 0, 0, berlin)})
+	h.do(keyShiftTab)
+	h.do(tea.KeyMsg{Type: tea.KeyLeft})
+	h.do(tea.KeyMsg{Type: tea.KeyBackspace})
+	h.do(typed("5"))
+	if got := h.m.comp.when.Value(); got != "2026-10-26 09:50" {
+		t.Fatalf("editing the suggested time gave %q", got)
+	}
+}

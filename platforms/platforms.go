@@ -24,7 +24,7 @@ type Limits struct {
 	// ImageTypes are the image MIME types the network takes, comma-separated
 	// ("image/jpeg,image/png"); "" when it did not say. (A string, so Limits
 	// stays comparable.)
-	ImageTypes string
+	ImageTypes     string
 	SupportsDMs    bool
 	SupportsQuotes bool
 }

@@ -165,6 +165,15 @@ func attachPartsByID(ctx context.Context, q queryer, out []PostSummary) error {
 	return nil
 }
 
+// PostCopies lists one post's copies, by account id.
+func (s *Store) PostCopies(ctx context.Context, id int64) ([]Copy, error) {
+	out := []PostSummary{{ID: id}}
+	if err := attachParts(ctx, s.db, out, map[int64]int{id: 0}, "p.id = ?", id); err != nil {
+		return nil, err
+	}
+	return out[0].Copies, nil
+}
+
 // postDelivery is what changing a post's copies needs of one delivery.
 type postDelivery struct {
 	id, account    int64

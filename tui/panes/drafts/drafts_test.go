@@ -123,6 +123,7 @@ func TestOverLimitBlocksQueue(t *testing.T) {
 	}
 
 	// Bluesky also caps bytes: 300 family emoji are 300 graphemes but 7500 bytes.
+	h.do(keyTab) // to the photos
 	h.do(keyTab) // to the text
 	h.m.comp.text.SetValue("")
 	h.do(typed(strings.Repeat(family, 300)))
@@ -387,57 +388,181 @@ func TestComposeWithPostIDEdits(t *testing.T) {
 	}
 }
 
-func TestEditQueuedPostUnqueuesIt(t *testing.T) {
+// TestOpeningAQueuedPostKeepsItQueued: looking at a queued post and leaving
+// changes nothing; editing it keeps it queued with the new text; only u
+// takes it back to drafts, and says so.
+func TestOpeningAQueuedPostKeepsItQueued(t *testing.T) {
 	h := newHarness(t, 80, 21)
 	at := time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC)
 	id := h.queued("Monday bread", at)
 	h.do(common.FocusMsg{})
-	if len(h.m.items) != 1 || h.m.items[0].State != store.PostQueued {
-		t.Fatalf("list %+v", h.m.items)
-	}
+	before := h.deliveries(id)
+
 	h.do(keyEnter)
 	if !h.m.Capturing() {
 		t.Fatalf("enter did not open the composer; status %+v", h.status)
 	}
+	h.requireInView("Queued post #")
+	h.requireInView("goes out Mon 26 Oct 09:00")
+	h.do(keyEsc)
+	if h.m.Capturing() {
+		t.Fatal("esc did not close the composer")
+	}
+	if p := h.post(id); p.State != store.PostQueued || p.Body != "Monday bread" {
+		t.Fatalf("after opening and leaving: %s %q", p.State, p.Body)
+	}
+	if got := h.deliveries(id); !equalDeliveries(got, before) {
+		t.Fatalf("opening and leaving changed its deliveries:\n%+v\n%+v", before, got)
+	}
+	if n := h.waker.n.Load(); n != 0 {
+		t.Errorf("the scheduler was woken %d times by a look", n)
+	}
+
+	// Editing keeps it queued: the new text goes out at its time.
+	h.do(keyEnter)
+	h.do(typed(", still warm"))
+	h.do(keyEsc)
+	if p := h.post(id); p.State != store.PostQueued || p.Body != "Monday bread, still warm" || !p.ScheduledAt.Equal(at) {
+		t.Fatalf("after editing: %s %q at %s", p.State, p.Body, p.ScheduledAt)
+	}
+	if got := h.deliveries(id); !equalDeliveries(got, before) {
+		t.Fatalf("editing the text changed its deliveries:\n%+v\n%+v", before, got)
+	}
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "still queued for Mon 26 Oct 09:00") {
+		t.Errorf("status %+v, want it to say the post is still queued", st)
+	}
+
+	// u takes it back to drafts, and says so.
+	h.do(typed("u"))
+	if p := h.post(id); p.State != store.PostDraft {
+		t.Fatalf("u left the post %s", p.State)
+	}
 	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "back in drafts") {
 		t.Errorf("status %+v, want it to say the post is back in drafts", st)
-	}
-	if p := h.post(id); p.State != store.PostDraft {
-		t.Fatalf("post is %s, want draft", p.State)
-	}
-	if due := h.dueTimes(id); len(due) != 0 {
-		t.Fatalf("%d deliveries left", len(due))
 	}
 	if h.waker.n.Load() == 0 {
 		t.Error("the scheduler was not woken after its post was unqueued")
 	}
+}
 
-	// Queue it again as it was.
+// TestHalfSentPostFixesTheFailedCopyAlone: a post whose Mastodon copy went
+// out and whose Bluesky copy was refused shows both, with the reason; its
+// Bluesky text is fixed on its own and sent again, and the Mastodon copy is
+// never touched.
+func TestHalfSentPostFixesTheFailedCopyAlone(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	at := time.Date(2026, 10, 24, 9, 0, 0, 0, time.UTC)
+	id := h.queued("Half out: our rye is back", at)
+	db := h.c.Store.DB()
+	mas, bsk := h.c.Accounts[0].ID, h.c.Accounts[1].ID
+	sentAt := at.Add(7 * time.Minute)
+	if _, err := db.Exec("UPDATE deliveries SET state = 'sent', sent_at = ?, remote_url = 'https://mastodon.social/@rosebakery/1' WHERE post_id = ? AND account_id = ?",
+		sentAt.UnixMilli(), id, mas); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE deliveries SET state = 'failed', attempts = 1, last_error = 'Invalid app.bsky.feed.post record (HTTP 400)' WHERE post_id = ? AND account_id = ?",
+		id, bsk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE posts SET state = 'failed' WHERE id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+	h.do(common.FocusMsg{})
+	sent := h.delivery(id, mas)
+
+	// The list and its preview show each copy.
+	h.requireInView("✓mastodon ✗bluesky")
+	h.requireInView("✓ Mastodon sent 11:07, 7 min late")
+	h.requireInView("✗ Bluesky refused it: Invalid app.bsky.feed.post record (HTTP 400)")
+
+	h.do(keyEnter)
+	if !h.m.Capturing() {
+		t.Fatalf("a half-sent post did not open; status %+v", h.status)
+	}
+	h.requireInView("✗ Bluesky refused it: Invalid app.bsky.feed.post record")
+	// Mastodon went out with the text for all: the box holds Bluesky's.
+	if h.m.comp.version != bsk {
+		t.Fatalf("the composer opened on version %d, want Bluesky's", h.m.comp.version)
+	}
+	h.do(typed(" 🍞"))
+	h.do(keyShiftTab) // the photos
+	h.do(keyShiftTab) // the time
+	h.do(typed("+1h"))
 	h.do(keyCtrlS)
 	if h.m.Capturing() {
 		t.Fatalf("not queued again: %q", h.m.comp.problem)
 	}
-	if p := h.post(id); p.State != store.PostQueued || !p.ScheduledAt.Equal(at) {
-		t.Fatalf("post %s at %s", p.State, p.ScheduledAt)
+	p := h.post(id)
+	if p.Body != "Half out: our rye is back" || p.State != store.PostQueued {
+		t.Fatalf("post after the fix: %s %q", p.State, p.Body)
+	}
+	if p.Targets[1].BodyOverride != "Half out: our rye is back 🍞" || !p.Targets[1].HasOverride {
+		t.Fatalf("Bluesky's text %+v", p.Targets[1])
+	}
+	if got := h.delivery(id, mas); got != sent {
+		t.Fatalf("the Mastodon copy changed:\n%+v\n%+v", sent, got)
+	}
+	retried := h.delivery(id, bsk)
+	if retried.State != store.DeliveryQueued || !retried.DueAt.Equal(frozen.Add(time.Hour)) || retried.LastError != "" {
+		t.Fatalf("the Bluesky copy: %+v", retried)
+	}
+
+	// The text that went out can't change, in the box or by taking the
+	// account off.
+	h.do(common.ComposeMsg{PostID: id})
+	h.do(typed("x"))
+	h.do(keyEsc)
+	if got := h.post(id); got.Body != p.Body || got.Targets[1].BodyOverride != "Half out: our rye is back 🍞x" {
+		t.Fatalf("after typing: body %q, Bluesky %q", got.Body, got.Targets[1].BodyOverride)
+	}
+	h.do(common.ComposeMsg{PostID: id})
+	h.do(tea.KeyMsg{Type: tea.KeyCtrlO}) // back to the text for all
+	h.do(typed("edit"))
+	h.requireInView("Mastodon went out with the text for all networks")
+	h.do(alt('1'))
+	h.requireInView("Mastodon has this post already")
+	h.do(keyEsc)
+	if got := h.post(id); got.Body != p.Body || len(got.Targets) != 2 {
+		t.Fatalf("the sent copy's text or account changed: %+v", got)
 	}
 }
 
-func TestPartlySentPostCantBeEdited(t *testing.T) {
+// TestSendAndDropTheFailedCopyFromTheList: s sends a post's failed copy
+// now, x drops it; the copy that went out stays as it went.
+func TestSendAndDropTheFailedCopyFromTheList(t *testing.T) {
 	h := newHarness(t, 80, 21)
-	id := h.queued("Half out", time.Date(2026, 10, 24, 9, 0, 0, 0, time.UTC))
-	if _, err := h.c.Store.DB().Exec(
-		"UPDATE deliveries SET state = 'sent' WHERE post_id = ? AND account_id = ?", id, h.c.Accounts[0].ID); err != nil {
-		t.Fatal(err)
+	at := time.Date(2026, 10, 24, 9, 0, 0, 0, time.UTC)
+	id := h.queued("Rye", at)
+	mas, bsk := h.c.Accounts[0].ID, h.c.Accounts[1].ID
+	h.markCopy(id, mas, store.DeliverySent, "")
+	h.markCopy(id, bsk, store.DeliveryFailed, "Bad request (HTTP 400)")
+	h.setPostState(id, store.PostFailed)
+	h.do(common.FocusMsg{})
+	sent := h.delivery(id, mas)
+
+	h.do(typed("s"))
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "sending the Bluesky copy now") {
+		t.Fatalf("status %+v", st)
 	}
-	h.do(common.ComposeMsg{PostID: id})
-	if h.m.Capturing() {
-		t.Fatal("a partly sent post opened for editing")
+	if d := h.delivery(id, bsk); d.State != store.DeliveryQueued || !d.DueAt.Equal(frozen) {
+		t.Fatalf("Bluesky copy after s: %+v", d)
 	}
-	if st := h.lastStatus(); !st.Err {
-		t.Fatalf("status %+v, want an error", st)
+	if h.waker.n.Load() == 0 {
+		t.Error("the scheduler was not woken")
 	}
-	if p := h.post(id); p.State != store.PostQueued {
-		t.Fatalf("post is %s", p.State)
+
+	h.markCopy(id, bsk, store.DeliveryFailed, "Bad request (HTTP 400)")
+	h.setPostState(id, store.PostFailed)
+	h.do(common.FocusMsg{})
+	h.do(typed("x"))
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "the Bluesky copy won't go out") {
+		t.Fatalf("status %+v", st)
+	}
+	if p := h.post(id); p.State != store.PostSent {
+		t.Fatalf("post %s after dropping its failed copy", p.State)
+	}
+	if got := h.delivery(id, mas); got != sent {
+		t.Fatal("the sent copy changed")
 	}
 }
 
@@ -518,6 +643,7 @@ func TestEditorMissing(t *testing.T) {
 func TestEditorRoundTrip(t *testing.T) {
 	h := newHarness(t, 80, 21)
 	h.do(typed("n"))
+	h.do(alt('2')) // Mastodon only: the file is the text alone
 	h.do(typed("Scones"))
 
 	// The editor fails: the text stays, and the status says so.
@@ -631,7 +757,8 @@ func TestTypedTimeReplacesThePrefilledOne(t *testing.T) {
 
 	// Back in the field, a movement key keeps the value for editing.
 	h.do(common.ComposeMsg{Day: time.Date(2026, 10, 26, 0, 0, 0, 0, berlin)})
-	h.do(keyShiftTab)
+	h.do(keyShiftTab) // the photos
+	h.do(keyShiftTab) // the time
 	h.do(tea.KeyMsg{Type: tea.KeyLeft})
 	h.do(tea.KeyMsg{Type: tea.KeyBackspace})
 	h.do(typed("5"))

@@ -510,7 +510,7 @@ func (m *composer) what() string {
 // post's copies that did not go out are queued again at the time.
 func (m *composer) queue() tea.Cmd {
 	now := m.c.Now()
-	m.parseWhen()
+	m.refresh() // the servers' limits may have come in since the last edit
 	if strings.TrimSpace(m.when.Value()) == "now" && m.atErr == nil {
 		m.at = now // "now" stays now however long the key took
 	}

@@ -100,7 +100,13 @@ func (m *composer) copyLines() []string {
 	var out []string
 	for _, c := range copies {
 		text := postcopy.Status(c, m.base.ScheduledAt, m.accountName(c.AccountID), m.c.Zone)
-		out = append(out, postcopy.Style(s, c.State).Render(ansi.Truncate(text, m.width, "…")))
+		lines := 1
+		if c.State == store.DeliveryFailed {
+			lines = 2 // the server's reason, in view
+		}
+		for _, l := range wrapLines(text, m.width, lines) {
+			out = append(out, postcopy.Style(s, c.State).Render(l))
+		}
 	}
 	return out
 }
@@ -132,14 +138,18 @@ func (m *composer) versionLines() []string {
 		name := "All networks"
 		if v != allNetworks {
 			name = m.accountName(v)
+			var notes []string
 			switch _, own := m.own[v]; {
 			case v == m.version && m.text.Value() != m.main && strings.TrimSpace(m.text.Value()) != "":
-				name += " (own text)"
+				notes = append(notes, "own text")
 			case v != m.version && own:
-				name += " (own text)"
+				notes = append(notes, "own text")
 			}
 			if _, gone := m.gone(v); gone {
-				name += " (sent)"
+				notes = append(notes, "sent")
+			}
+			if len(notes) > 0 {
+				name += " (" + strings.Join(notes, ", ") + ")"
 			}
 		}
 		if v == m.version {
@@ -408,6 +418,8 @@ func (m *composer) whenLines() []string {
 	switch {
 	case strings.TrimSpace(m.when.Value()) == "":
 		echo = s.Muted.Render("no time yet: it stays a draft until it has one")
+	case strings.TrimSpace(m.when.Value()) == "now" && m.atErr == nil:
+		echo = s.Info.Render("now") + s.Muted.Render(" · as soon as you press ctrl+s")
 	case m.atErr != nil:
 		echo = s.InputError.Render(m.atErr.Error())
 	case m.at.Before(now) && m.unsent():
@@ -429,4 +441,18 @@ func (m *composer) label(name string, f field) string {
 		return s.Accent.Render(padRight("▸ "+name, labelWidth))
 	}
 	return s.InputLabel.Render(padRight("  "+name, labelWidth))
+}
+
+// wrapLines wraps text to w cells and keeps at most n lines, the last
+// ending in "…" when text was left out.
+func wrapLines(text string, w, n int) []string {
+	if w <= 0 || n <= 0 {
+		return nil
+	}
+	lines := strings.Split(ansi.Wrap(text, w, ""), "\n")
+	if len(lines) > n {
+		rest := strings.Join(lines[n-1:], " ")
+		lines = append(lines[:n-1], ansi.Truncate(rest, w, "…"))
+	}
+	return lines
 }

@@ -91,6 +91,11 @@ func (m *Model) listShortHelp() []key.Binding {
 		return []key.Binding{k.New, nav.Up, nav.Down}
 	}
 	if n, _ := postcopy.Fixable(it.Copies, nameIn(it.Copies)); n > 0 {
+		for _, c := range it.Copies {
+			if c.Gone() {
+				return []key.Binding{k.SendNow, k.Drop, relabel(k.Edit, "fix"), k.New, nav.Up, nav.Down}
+			}
+		}
 		return []key.Binding{k.SendNow, k.Drop, relabel(k.Edit, "fix"), k.New, k.Unqueue, k.Delete}
 	}
 	if it.State == store.PostQueued {
@@ -172,17 +177,17 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		if m.ownsComposer(msg.gen) {
 			m.comp.onCompleted(msg)
 		}
-		return m, nil
+		return m, m.afterComposer(nil)
 	case photoReadMsg:
 		if m.ownsComposer(msg.gen) {
-			return m, m.comp.onPhotoRead(msg)
+			return m, m.afterComposer(m.comp.onPhotoRead(msg))
 		}
 		return m, nil
 	case extedit.TextMsg:
 		// Only the composer that started the round trip takes its text:
 		// the reply composer's answers reach this pane too.
 		if tag, ok := msg.Tag.(editorTag); ok && m.ownsComposer(tag.gen) {
-			return m, m.comp.onEditorText(msg)
+			return m, m.afterComposer(m.comp.onEditorText(msg))
 		}
 		return m, nil
 
@@ -253,7 +258,13 @@ func (m *Model) startComposer(o opened, when, whenPrefill string) tea.Cmd {
 // what happened to the post.
 func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 	comp := m.comp
-	if comp == nil || comp.done == stillOpen {
+	if comp == nil {
+		return cmd
+	}
+	if comp.done == stillOpen {
+		// Lines above and below the text come and go (a prompt, a
+		// focused field's hint, a version line): the box takes the rest.
+		comp.resize()
 		return cmd
 	}
 	m.comp = nil

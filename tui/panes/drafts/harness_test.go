@@ -310,3 +310,5 @@ func (h *harness) setPostState(id int64, state store.PostState) {
 		h.t.Fatal(err)
 	}
 }
+
+func t0ctx() context.Context { return context.Background() }

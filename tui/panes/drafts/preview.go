@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -66,19 +67,33 @@ func (m *Model) previewLines(h int) []string {
 	var top []string
 	top = append(top, s.Muted.Render(cut(strings.Join(head, " · "))))
 	if it.State != store.PostDraft {
-		for _, l := range postcopy.Lines(it.Copies, it.ScheduledAt, m.c.Zone, func(c store.Copy) bool { return !c.Gone() }) {
-			top = append(top, postcopy.Style(s, l.State).Render(cut(l.Text())))
-		}
+		// In account order; copies in the same place share a line.
+		lines := postcopy.Lines(it.Copies, it.ScheduledAt, m.c.Zone, func(c store.Copy) bool { return c.State != store.DeliverySent })
+		done := map[int]bool{}
 		for _, c := range it.Copies {
-			if c.State != store.DeliverySent {
+			if c.State == store.DeliverySent {
+				line := postcopy.Status(c, it.ScheduledAt, postcopy.Name(c, it.Copies), m.c.Zone) +
+					" · " + postcopy.Counters(c.Metrics)
+				top = append(top, postcopy.Style(s, c.State).Render(cut(line)))
+				if c.RemoteURL != "" {
+					top = append(top, s.Muted.Render(cut("  "+snippet(c.RemoteURL))))
+				}
 				continue
 			}
-			line := postcopy.Status(c, it.ScheduledAt, postcopy.Name(c, it.Copies), m.c.Zone) +
-				" · " + postcopy.Counters(c.Metrics)
-			if c.RemoteURL != "" {
-				line += " · " + snippet(c.RemoteURL)
+			name := postcopy.Name(c, it.Copies)
+			for i, l := range lines {
+				if done[i] || l.State != c.State || !slices.Contains(l.Names, name) {
+					continue
+				}
+				done[i] = true
+				n := 1
+				if l.State == store.DeliveryFailed {
+					n = 2 // the server's reason, in view
+				}
+				for _, t := range wrapLines(l.Text(), w, n) {
+					top = append(top, postcopy.Style(s, l.State).Render(t))
+				}
 			}
-			top = append(top, postcopy.Style(s, c.State).Render(cut(line)))
 		}
 	}
 

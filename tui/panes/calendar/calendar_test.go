@@ -926,3 +926,32 @@ func deliveryOf(t *testing.T, f *fixture, post, account int64) store.Delivery {
 	t.Fatalf("no delivery of post %d to account %d", post, account)
 	return store.Delivery{}
 }
+
+// TestMissedPostSentLateShowsWhenItWent: a missed post sent hours after its
+// time shows, in the agenda, when it actually went out and how late; the
+// grid marks it sent.
+func TestMissedPostSentLateShowsWhenItWent(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	ids := f.seed(t)
+	// Sent "now" (s), 3 hours and 12 minutes after its 08:00.
+	sentAt := berlinAt(2026, 10, 21, 11, 12)
+	if err := f.st.SendMissedNow(ctx, ids.missed, sentAt.Add(-2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.DB().ExecContext(ctx, "UPDATE deliveries SET state = 'sent', sent_at = ?, likes = 5 WHERE post_id = ?",
+		sentAt.UnixMilli(), ids.missed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.DB().ExecContext(ctx, "UPDATE posts SET state = 'sent' WHERE id = ?", ids.missed); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, f, 80, 21)
+	if v := m.View(); !strings.Contains(v, "08:00 ✓B") {
+		t.Fatalf("the grid does not mark it sent:\n%s", v)
+	}
+	openAgendaOn(t, m, day(2026, 10, 21), ids.missed)
+	if v := m.View(); !strings.Contains(v, "✓ Bluesky sent 11:12, 3 h 12 min late · 5 likes · 0 reposts · 0 replies") {
+		t.Fatalf("the agenda does not say when it went out:\n%s", v)
+	}
+}

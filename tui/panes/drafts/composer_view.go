@@ -112,7 +112,14 @@ func (m *composer) copyLines() []string {
 }
 
 func (m *composer) dueText(t time.Time) string {
-	return t.In(m.c.Zone).Format("Mon 2 Jan 15:04") + " (" + timeparse.Describe(t, m.c.Now(), m.c.Zone) + ")"
+	text := t.In(m.c.Zone).Format("Mon 2 Jan 15:04")
+	// Describe's words for a near time ("in 2h", "tomorrow 09:00") say
+	// more than the date; for a far one they would only repeat it.
+	if d := timeparse.Describe(t, m.c.Now(), m.c.Zone); strings.HasPrefix(d, "in ") ||
+		strings.HasPrefix(d, "today") || strings.HasPrefix(d, "tomorrow") {
+		text += " (" + d + ")"
+	}
+	return text
 }
 
 func joinAnd(names []string) string {

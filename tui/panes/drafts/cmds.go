@@ -49,6 +49,7 @@ type (
 		at       time.Time
 		forked   bool // the post went out, or stopped being a draft: the text went to a new one
 		nowDraft bool // the post went back to drafts elsewhere and was saved as one
+		copied   bool // edits that can't go out were kept as a new draft
 		err      error
 	}
 	queuedMsg struct {

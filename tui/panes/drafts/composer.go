@@ -1,7 +1,7 @@
 package drafts
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -109,6 +109,8 @@ type composer struct {
 	queueing    bool
 	queueAt     time.Time
 	problem     string // why the last ctrl+s did not queue
+	held        string // why the edits of a post on its way are not saved into it
+	copied      bool   // they were kept as a new draft instead
 	done        outcome
 
 	width, height int
@@ -234,11 +236,12 @@ func (m *composer) limitsFor(a store.Account) platforms.Limits {
 	return l
 }
 
-// photoTargets are the chosen accounts, as the photo checks name them.
+// photoTargets are the chosen accounts the photos have yet to go to, as
+// the photo checks name them.
 func (m *composer) photoTargets() []photos.Target {
 	var out []photos.Target
 	for i, a := range m.c.Accounts {
-		if m.selected[i] {
+		if _, gone := m.gone(a.ID); m.selected[i] && !gone {
 			out = append(out, photos.Target{Platform: a.Platform, Name: m.accountName(a.ID), Limits: m.limitsFor(a)})
 		}
 	}
@@ -463,10 +466,64 @@ func (m *composer) onAutosave(msg autosaveMsg) tea.Cmd {
 }
 
 func (m *composer) startSave() tea.Cmd {
+	if why := m.heldBack(); why != "" {
+		m.held = why
+		if m.closing {
+			return m.saveAsCopy()
+		}
+		return nil // kept, unsaved, until it can go out
+	}
+	m.held = ""
 	p := m.snapshot()
 	m.dirty = false
 	m.saving = true
 	return saveCmd(m.c.Store, m.saver, m.gen, p, m.c.Now())
+}
+
+// heldBack says why the edits of a post on its way are not saved into it:
+// it would go out as it can't (too long, a photo a network won't take, no
+// text). It keeps going out as it was last saved; "" when the edits can go.
+func (m *composer) heldBack() string {
+	if !m.unsent() {
+		return ""
+	}
+	m.keepVersion()
+	if over := m.overLimit(); over != "" {
+		return "too long: " + over
+	}
+	for _, p := range m.problems {
+		if p.Blocks {
+			return p.Text
+		}
+	}
+	chosen := false
+	for i, a := range m.c.Accounts {
+		if !m.selected[i] {
+			continue
+		}
+		chosen = true
+		if strings.TrimSpace(m.textOf(a.ID)) == "" {
+			return m.accountName(a.ID) + " would get an empty post"
+		}
+	}
+	if !chosen {
+		return "no account is chosen"
+	}
+	return ""
+}
+
+// saveAsCopy keeps edits that can't go out (see heldBack) as a new draft
+// when the composer closes, and leaves the post on its way as it was.
+func (m *composer) saveAsCopy() tea.Cmd {
+	p := m.snapshot()
+	p.ID, p.State = 0, store.PostDraft
+	m.dirty = false
+	m.saving = true
+	st, gen, now := m.c.Store, m.gen, m.c.Now()
+	return func() tea.Msg {
+		id, err := st.SaveDraft(context.Background(), p, now)
+		return savedMsg{gen: gen, id: id, at: now, copied: true, err: err}
+	}
 }
 
 func (m *composer) onSaved(msg savedMsg) tea.Cmd {
@@ -475,6 +532,11 @@ func (m *composer) onSaved(msg savedMsg) tea.Cmd {
 		m.dirty, m.saveFailed = true, true
 		m.closing, m.queueing = false, false
 		return common.Status("couldn't save "+m.what()+": "+msg.err.Error()+"; your text is still here", true)
+	}
+	if msg.copied {
+		m.done, m.copied = closedSaved, true
+		return common.Status(fmt.Sprintf("post #%d goes on as it was; your changes can't go out as they are (%s), so they are draft #%d",
+			m.base.ID, m.held, msg.id), true)
 	}
 	m.base.ID, m.savedAt, m.saveFailed, m.savedAny = msg.id, msg.at, false, true
 	var status tea.Cmd
@@ -719,11 +781,8 @@ func (m *composer) quitSave() tea.Cmd {
 	if m.base.ID == 0 && !m.saving && strings.TrimSpace(m.mainText()) == "" && len(m.photos) == 0 {
 		return nil
 	}
+	if m.heldBack() != "" {
+		return m.saveAsCopy()
+	}
 	return saveCmd(m.c.Store, m.saver, m.gen, m.snapshot(), m.c.Now())
-}
-
-// errIsEditConflict reports whether a save failed because the post is
-// being sent, or is about to be: the text stays for the next try.
-func errIsEditConflict(err error) bool {
-	return errors.Is(err, store.ErrDueNow) || errors.Is(err, store.ErrSendingNow)
 }

@@ -182,6 +182,8 @@ func (m *composer) saveState() string {
 		return s.Muted.Render("saving…")
 	case m.saveFailed:
 		return s.Danger.Render("unsaved: the last save failed")
+	case m.held != "" && m.dirty:
+		return s.Warn.Render("unsaved: it can't go out like this")
 	case m.dirty:
 		return s.Warn.Render("unsaved")
 	case !m.savedAt.IsZero():

@@ -282,7 +282,7 @@ func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 		return tea.Batch(cmd, common.Status(text, false), dataChanged)
 	case closedSaved:
 		switch {
-		case !comp.savedAny:
+		case !comp.savedAny, comp.copied:
 		case comp.saver.isUnsent():
 			return tea.Batch(cmd, common.Status(fmt.Sprintf("post #%d saved; still %s", comp.base.ID,
 				stillText(comp.base, m.c.Zone, now)), false), dataChanged)

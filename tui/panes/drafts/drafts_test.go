@@ -766,3 +766,64 @@ func TestTypedTimeReplacesThePrefilledOne(t *testing.T) {
 		t.Fatalf("editing the suggested time gave %q", got)
 	}
 }
+
+// TestEditsOfAPostThatGoesOutAreKept: a queued post due within moments
+// can't change (a scheduler may be sending it as it stands); the typed text
+// stays, and once the post has gone out it is kept as a new draft.
+func TestEditsOfAPostThatGoesOutAreKept(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	id := h.queued("Pretzels at noon", frozen.Add(10*time.Second))
+	h.do(common.ComposeMsg{PostID: id})
+	h.do(typed(", still warm"))
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "due to go out now") {
+		t.Fatalf("status %+v, want a refusal that says the post is due", st)
+	}
+	if p := h.post(id); p.Body != "Pretzels at noon" {
+		t.Fatalf("the post changed as it went out: %q", p.Body)
+	}
+	if got := h.m.comp.text.Value(); got != "Pretzels at noon, still warm" {
+		t.Fatalf("the typed text is gone: %q", got)
+	}
+	// It goes out; the next save keeps the text as a new draft.
+	h.markCopy(id, h.c.Accounts[0].ID, store.DeliverySent, "")
+	h.markCopy(id, h.c.Accounts[1].ID, store.DeliverySent, "")
+	h.setPostState(id, store.PostSent)
+	h.do(typed("!"))
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "now draft #") {
+		t.Fatalf("status %+v, want the text kept as a new draft", st)
+	}
+	if got := h.post(h.m.comp.base.ID); got.ID == id || got.Body != "Pretzels at noon, still warm!" || got.State != store.PostDraft {
+		t.Fatalf("the new draft: %+v", got)
+	}
+	if p := h.post(id); p.Body != "Pretzels at noon" || p.State != store.PostSent {
+		t.Fatalf("the sent post changed: %+v", p)
+	}
+}
+
+// TestQueuedPostIsNotSavedIntoSomethingThatCantGoOut: edits that would make
+// a queued post fail (too long for a network) are not saved into it; it
+// goes on as it was, and on esc the edits are kept as a new draft.
+func TestQueuedPostIsNotSavedIntoSomethingThatCantGoOut(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	id := h.queued("Rye", time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC))
+	h.do(common.ComposeMsg{PostID: id})
+	h.do(typed(strings.Repeat(" and spelt", 40)))
+	h.requireInView("unsaved: it can't go out like this")
+	if p := h.post(id); p.Body != "Rye" {
+		t.Fatalf("an edit too long for Bluesky went into the queue: %d bytes", len(p.Body))
+	}
+	h.do(keyEsc)
+	if h.m.Capturing() {
+		t.Fatal("esc did not close")
+	}
+	st := h.lastStatus()
+	if !st.Err || !strings.Contains(st.Text, "goes on as it was") || !strings.Contains(st.Text, "bluesky is") {
+		t.Fatalf("status %+v", st)
+	}
+	if p := h.post(id); p.Body != "Rye" || p.State != store.PostQueued {
+		t.Fatalf("the queued post changed: %s %q", p.State, p.Body)
+	}
+	if h.countPosts() != 2 {
+		t.Fatalf("%d posts: the edits were not kept", h.countPosts())
+	}
+}

@@ -229,7 +229,11 @@ func (m *Model) hint(p store.PostSummary) string {
 	n, which := postcopy.Fixable(p.Copies, func(c store.Copy) string { return postcopy.Name(c, p.Copies) })
 	switch {
 	case n > 0:
-		return fmt.Sprintf("s sends %s now · x drops it · m moves · enter edits", which)
+		them := "it"
+		if n > 1 {
+			them = "them"
+		}
+		return fmt.Sprintf("s sends %s now · x drops %s · m moves · enter edits", which, them)
 	case p.State == store.PostQueued:
 		return "enter edits it (it stays queued) · m moves it · [ ] a day earlier or later"
 	case p.State == store.PostDraft:

@@ -57,7 +57,7 @@ import (
 
 const (
 	// crashPosts are queued due now across two accounts; half go to both.
-	crashPosts = 50
+	crashPosts = 160
 	// minKillsWhileSending is how many SIGKILLs must land while crier is
 	// sending: after it claimed a delivery, with deliveries outstanding.
 	minKillsWhileSending = 20
@@ -79,6 +79,8 @@ var (
 	// readyLine is crier run's startup line, logged once the database is
 	// open and the networks are set up.
 	readyLine = regexp.MustCompile(`sending queued posts until interrupted`)
+	// leadLine is logged when a crier takes the sender lease.
+	leadLine = regexp.MustCompile(`this crier \(.*\) sends`)
 )
 
 // TestCrashKillMastodon kills crier run at least 20 times while it sends 50
@@ -861,6 +863,8 @@ type crierRun struct {
 	cmd    *exec.Cmd
 	ready  chan struct{} // closed at the startup line
 	sent   chan struct{} // a value for each logged send, dropped when full
+	leads  chan struct{} // closed when it first logs that it took the lease
+	ledAt  time.Time     // when it did, once leads is closed
 	exited chan struct{} // closed once it exited and its stderr is read
 	err    error         // from Wait, once exited is closed
 }
@@ -892,7 +896,8 @@ func (h *harness) start(why string) *crierRun {
 		h.t.Fatal(err)
 	}
 	w.Close()
-	c := &crierRun{cmd: cmd, ready: make(chan struct{}), sent: make(chan struct{}, 1), exited: make(chan struct{})}
+	c := &crierRun{cmd: cmd, ready: make(chan struct{}), sent: make(chan struct{}, 1), leads: make(chan struct{}),
+		exited: make(chan struct{})}
 	h.t.Cleanup(func() { // a test that failed mid-run leaves no crier behind
 		select {
 		case <-c.exited:
@@ -903,10 +908,15 @@ func (h *harness) start(why string) *crierRun {
 	})
 	go func() {
 		sc := bufio.NewScanner(r)
-		ready := false
+		ready, led := false, false
 		for sc.Scan() {
 			line := sc.Text()
 			fmt.Fprintln(h.log, line)
+			if !led && leadLine.MatchString(line) {
+				led = true
+				c.ledAt = time.Now()
+				close(c.leads)
+			}
 			if !ready && readyLine.MatchString(line) {
 				ready = true
 				close(c.ready)

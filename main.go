@@ -280,6 +280,29 @@ func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store,
 	return st, accounts, nets, nil
 }
 
+// setupWaiting is setup that waits out a database another program holds
+// locked (a backup, a sqlite3 shell, a migration in another crier): that
+// passes, and a service that exited on it would only be restarted into the
+// same lock. say announces the wait once. It gives up only when ctx ends.
+func setupWaiting(ctx context.Context, cfg *config.Config, o appOptions, say func(string)) (*store.Store, []store.Account, map[int64]platforms.Network, error) {
+	announced := false
+	for {
+		st, accounts, nets, err := setup(ctx, cfg, o)
+		if err == nil || !store.IsBusy(err) || ctx.Err() != nil {
+			return st, accounts, nets, err
+		}
+		if !announced {
+			say(fmt.Sprintf("the database %s is locked by another program; waiting for it to be free (crier carries on by itself)", cfg.Database))
+			announced = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
 func accountID(accounts []store.Account, ca config.Account) int64 {
 	for _, a := range accounts {
 		if a.Platform == ca.Platform && a.Handle == ca.Handle && a.Server == ca.Server {
@@ -348,7 +371,20 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, accounts, nets, err := setup(ctx, cfg, o)
+	// Before the TUI owns the terminal, Ctrl-C gives up a wait for a
+	// locked database.
+	setupCtx, stopSetup := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	st, accounts, nets, err := setupWaiting(setupCtx, cfg, o, func(msg string) {
+		fmt.Fprintf(stderr, "crier: %s; Ctrl-C gives up\n", msg)
+	})
+	interrupted := setupCtx.Err() != nil
+	stopSetup()
+	if interrupted {
+		if err == nil {
+			st.Close()
+		}
+		return 0
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -460,7 +496,11 @@ func runHeadless(cfg *config.Config, debug bool, stderr io.Writer) int {
 	logger := log.New(stderr, "crier: ", flags)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, accounts, nets, err := setup(ctx, cfg, appOptions{})
+	st, accounts, nets, err := setupWaiting(ctx, cfg, appOptions{}, func(msg string) { logger.Print(msg) })
+	if ctx.Err() != nil {
+		logger.Printf("stopped before the database could be opened")
+		return 0
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}

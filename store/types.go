@@ -88,7 +88,10 @@ type Delivery struct {
 	RemoteID       string
 	RemoteCID      string // Bluesky's content hash; "" elsewhere
 	RemoteURL      string
+	// SentAt is when the network accepted the post (zero until then);
+	// FirstAttemptAt is when it was first tried (zero until then).
 	SentAt         time.Time
+	FirstAttemptAt time.Time
 	Metrics        Metrics
 	MetricsAt      time.Time
 }

@@ -29,9 +29,7 @@ import (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	lipgloss.SetColorProfile(termenv.Ascii)
-	code := m.Run()
-	testnet.StopShared() // the reply flows' Bluesky network, if they started it
-	os.Exit(code)
+	os.Exit(testnet.Main(m)) // stops the reply flows' Bluesky network, if they started it
 }
 
 // frozen is the demo's clock in these tests: a Friday morning in Berlin.

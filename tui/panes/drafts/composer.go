@@ -202,8 +202,13 @@ func (m *composer) refresh() {
 	for id, t := range m.own {
 		overrides[id] = store.Target{AccountID: id, BodyOverride: t, HasOverride: true}
 	}
-	if m.version != allNetworks {
-		overrides[m.version] = store.Target{AccountID: m.version, BodyOverride: m.text.Value(), HasOverride: true}
+	if v := m.text.Value(); m.version != allNetworks {
+		// As keepVersion will keep it: the same text, or none, is no text
+		// of the account's own.
+		delete(overrides, m.version)
+		if v != m.main && strings.TrimSpace(v) != "" {
+			overrides[m.version] = store.Target{AccountID: m.version, BodyOverride: v, HasOverride: true}
+		}
 	}
 	m.counts = measure(m.c.Networks, m.c.Limits, m.c.Accounts, m.selected, m.mainText(), overrides)
 	m.problems = photos.Check(m.photos, m.photoTargets())

@@ -118,3 +118,19 @@ func TestParseEditorFile(t *testing.T) {
 		t.Fatalf("parsed %+v", r)
 	}
 }
+
+// TestVersionCounterSaysOwnOnlyWhenItDiffers: an account's version that
+// still holds the text for all is no text of its own, in the counter too.
+func TestVersionCounterSaysOwnOnlyWhenItDiffers(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed("Rye"))
+	h.do(keyCtrlO) // Mastodon's version: a copy of the text for all
+	if n := countFor(t, h.m, "mastodon"); n.ownText {
+		t.Fatalf("counter %+v says own text for the same text", n)
+	}
+	h.do(typed("!"))
+	if n := countFor(t, h.m, "mastodon"); !n.ownText || n.used != 4 {
+		t.Fatalf("counter %+v after Mastodon's text changed", n)
+	}
+}

@@ -313,6 +313,9 @@ const maxCandidates = 200
 // start as the name typed does, as the input would read with each.
 func completeCmd(gen, seq int, typed string) tea.Cmd {
 	return func() tea.Msg {
+		if typed == "~" {
+			return completedMsg{gen: gen, seq: seq, input: typed, candidates: []string{"~/"}}
+		}
 		dirTyped, name := dirPart(typed), typed[len(dirPart(typed)):]
 		dir := dirTyped
 		if dir == "" {

@@ -67,10 +67,10 @@ func DefaultKeyMap() KeyMap {
 		Editor:        key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
 		Close:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save & close")),
 
-		Attach:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "attach a photo")),
-		AltText:  key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "alt text")),
-		Remove:   key.NewBinding(key.WithKeys("x", "delete", "backspace"), key.WithHelp("x", "remove photo")),
-		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete the path")),
+		Attach:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "attach a photo (Photos)")),
+		AltText:  key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "alt text (Photos)")),
+		Remove:   key.NewBinding(key.WithKeys("x", "delete", "backspace"), key.WithHelp("x", "remove photo (Photos)")),
+		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete a photo's path")),
 		PromptOK: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach / keep")),
 	}
 }

@@ -206,3 +206,17 @@ func TestAttachRefusesWhatIsNoPhoto(t *testing.T) {
 	}
 	h.do(tea.KeyMsg{Type: tea.KeyEsc})
 }
+
+func TestCompleteTilde(t *testing.T) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		t.Skip("no home folder")
+	}
+	msg := completeCmd(1, 1, "~")().(completedMsg)
+	if len(msg.candidates) != 1 || msg.candidates[0] != "~/" {
+		t.Fatalf("~ completes to %v", msg.candidates)
+	}
+	if p, err := expandPath("~/x.png"); err != nil || p != filepath.Join(home, "x.png") {
+		t.Fatalf("~/x.png reads as %q, %v", p, err)
+	}
+}

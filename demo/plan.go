@@ -1,9 +1,9 @@
 package demo
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +25,8 @@ type gen struct {
 	now  time.Time
 	zone *time.Location
 	sz   size
+
+	photoDir string // where the demo's photos are (see photos.go)
 
 	start     time.Time // local midnight on the first day of the history
 	accounts  []*account
@@ -377,10 +379,12 @@ var photoAlts = []string{
 }
 
 func (g *gen) photo() *store.Media {
+	g.r.IntN(9000) // once a file number; drawn still, so a seed gives the data it always gave
+	alt := pick(g.r, photoAlts)
 	return &store.Media{
-		Path:    fmt.Sprintf("~/Pictures/bakery/IMG_%04d.jpg", 1000+g.r.IntN(9000)),
-		Mime:    "image/jpeg",
-		AltText: g.f.fill(pick(g.r, photoAlts)),
+		Path:    filepath.Join(g.photoDir, demoPhotos()[slices.Index(photoAlts, alt)].name),
+		Mime:    "image/png",
+		AltText: g.f.fill(alt),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -313,7 +314,8 @@ func (g *gen) writeUpcoming(ctx context.Context, st *store.Store) error {
 			Labels: []string{"sale"}, Targets: []store.Target{
 				{AccountID: m.id},
 				{AccountID: b.id, BodyOverride: draftPlannedBluesky, HasOverride: true},
-			}}, 5 * time.Hour},
+			}, Media: []store.Media{{Path: filepath.Join(g.photoDir, "loyalty-card.png"), Mime: "image/png",
+				AltText: "A red loyalty card on the counter, ten coffee cups printed on it, three stamped"}}}, 5 * time.Hour},
 	}
 	for _, d := range drafts {
 		if _, err := st.SaveDraft(ctx, d.p, g.now.Add(-d.ago).Truncate(time.Millisecond)); err != nil {

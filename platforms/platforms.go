@@ -20,6 +20,11 @@ type Limits struct {
 	MaxImages      int
 	MaxAltText     int // 0 when unknown
 	MaxImageBytes  int64
+	MaxImagePixels int64 // width times height; 0 when the network sets no limit
+	// ImageTypes are the image MIME types the network takes, comma-separated
+	// ("image/jpeg,image/png"); "" when it did not say. (A string, so Limits
+	// stays comparable.)
+	ImageTypes     string
 	SupportsDMs    bool
 	SupportsQuotes bool
 	// Length, when set, counts text as this account's server does against

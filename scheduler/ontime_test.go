@@ -140,10 +140,14 @@ func TestPostQueuedByAnotherProcessWakesTheSender(t *testing.T) {
 func TestOrphanedSendingIsReconciledWhileRunning(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t)
+	// No watch for other processes' commits: the test's own writes below
+	// would wake the scheduler while the fake clock jumps.
+	h.opts.WatchEvery = -1
 	_, d := h.queue(store.Post{Body: "landed, unrecorded"}, t0.Add(time.Second))
 	h.queue(store.Post{Body: "later"}, t0.Add(time.Hour))
 	h.start()
 	h.clock.waitTimer(t, t0.Add(time.Second))
+	h.clock.waitTimer(t, t0.Add(sweepEvery))
 	// As if a send went out and its outcome write failed: claimed, landed,
 	// never recorded.
 	if ok, err := h.st.ClaimDelivery(ctx, d.ID, t0.Add(time.Second)); !ok || err != nil {

@@ -305,20 +305,6 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			cmds = append(cmds, common.Status("the reply's text could not be kept: "+msg.err.Error(), true))
 		}
 
-	case extedit.FileMsg:
-		if tag, ok := msg.Tag.(editorTag); ok && m.reply != nil && m.reply.gen == tag.gen {
-			if msg.Err != nil {
-				cmds = append(cmds, common.Status("couldn't prepare a file for the editor: "+msg.Err.Error(), true))
-			} else {
-				cmds = append(cmds, extedit.Run(m.c.Editor, msg))
-			}
-		}
-
-	case extedit.ExitedMsg:
-		if _, ok := msg.Tag.(editorTag); ok {
-			cmds = append(cmds, extedit.ReadBack(msg)) // removes the file even if the composer has gone
-		}
-
 	case extedit.TextMsg:
 		if tag, ok := msg.Tag.(editorTag); ok && m.reply != nil && m.reply.gen == tag.gen {
 			cmds = append(cmds, m.reply.onEditorText(msg))

@@ -188,7 +188,7 @@ func (r *reply) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if strings.TrimSpace(r.c.Editor) == "" {
 			return common.Status(extedit.NoEditor, true)
 		}
-		return extedit.Start(r.tag(), "crier-reply-*.txt", r.text.Value())
+		return extedit.Edit(r.c.Editor, r.tag(), "crier-reply-*.txt", r.text.Value())
 	}
 	var cmd tea.Cmd
 	r.text, cmd = r.text.Update(msg)

@@ -1,8 +1,11 @@
-// Package mastodon is crier's client for one Mastodon account: publishing
-// with the server's Idempotency-Key so a retry never posts twice, media
-// upload with asynchronous processing, notifications, direct conversations
-// and post counters, plus the OAuth helpers used to sign in. It speaks the
-// client REST API over net/http and imports nothing of crier but platforms.
+// Package mastodon is crier's client for one account on a server of the
+// Mastodon client API (Mastodon, GoToSocial, ...): publishing that is never
+// repeated without crier deciding it (the transport replays nothing;
+// Reconcile looks for a post before it is sent again), media upload with
+// asynchronous processing, notifications, direct conversations and post
+// counters, counting a status's length by the server's own rules, plus the
+// OAuth helpers used to sign in. It speaks the client REST API over
+// net/http and imports nothing of crier but platforms.
 package mastodon
 
 import (

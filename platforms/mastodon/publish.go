@@ -106,8 +106,10 @@ func (c *Client) Length(text string) int {
 
 // Publish implements platforms.Network: it checks the post against the
 // server's limits, uploads the images (waiting for their processing), then
-// creates a status carrying p.IdempotencyKey, which the server remembers
-// for an hour and answers a repeat with the first status.
+// creates a status carrying p.IdempotencyKey. Mastodon remembers the key for
+// an hour and answers a repeat with the first status; other servers
+// (GoToSocial) ignore it, so after an unclear outcome the scheduler asks
+// Reconcile before it calls Publish again.
 //
 // The status is public, or with p.Conversation set a direct status in that
 // conversation (see directForm): it answers p.ReplyTo (the conversation's

@@ -67,6 +67,7 @@ type Model struct {
 	active   int
 	showHelp bool
 	help     help.Model
+	quitting bool // quit was asked for: keys after it are not handled
 
 	sched       SchedulerView
 	schedStatus scheduler.Status
@@ -145,6 +146,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m, m.handleBurst(msg)
+		}
 		return m.handleKey(msg)
 
 	case tickMsg:
@@ -186,7 +190,49 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.broadcast(msg)
 }
 
+// handleBurst takes keys that arrived together one by one. Key repeat, fast
+// typing and a laggy SSH link hand the program several runes in one message
+// ("jj", "34"), which no binding matches; each is handled here as if it had
+// come alone, in order, by the root and then the pane, so "34" switches twice,
+// "ll" moves two days, and "nhello" opens the composer and types "hello" into
+// it. Once a text field has the keyboard the rest is text: it goes to the
+// field whole, in one message, as a paste does (msg.Paste never comes here).
+func (m *Model) handleBurst(msg tea.KeyMsg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(msg.Runes))
+	for i, r := range msg.Runes {
+		if m.quitting {
+			break
+		}
+		if m.typingText() {
+			_, cmd := m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:], Alt: msg.Alt})
+			cmds = append(cmds, cmd)
+			break
+		}
+		_, cmd := m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+// typingText reports whether the focused pane has a text field taking keys.
+func (m *Model) typingText() bool {
+	if m.showHelp {
+		return false
+	}
+	pane := m.tabs[m.active].pane
+	tf, ok := pane.(common.TextFocus)
+	return ok && pane.Capturing() && tf.TypingText()
+}
+
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.quitting {
+		// The panes are saving what they hold; nothing more is typed, and
+		// a second ctrl+c does not wait for them.
+		if key.Matches(msg, m.keys.ForceQuit) {
+			return m, tea.Quit
+		}
+		return m, nil
+	}
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m, m.quit()
 	}
@@ -231,6 +277,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // quit gives every pane a chance to save what it holds, then quits.
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	var saves []tea.Cmd
 	for i := range m.tabs {
 		if cmd := m.updatePane(i, common.BeforeQuitMsg{}); cmd != nil {

@@ -114,6 +114,14 @@ type Pane interface {
 	Capturing() bool
 }
 
+// TextFocus is implemented by a pane that can say when a text field (not a
+// list or a picker inside it) has the keyboard. Runes that arrive together
+// then go to the field in one message, as typed; otherwise the root hands
+// them to the pane one at a time, as keys.
+type TextFocus interface {
+	TypingText() bool
+}
+
 // StatusMsg asks the root to show a transient message in the status bar.
 type StatusMsg struct {
 	Text string

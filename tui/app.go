@@ -167,6 +167,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.DataChangedMsg:
 		return m, tea.Batch(m.countMissed(), m.broadcast(msg))
 
+	case postStatusMsg:
+		if msg.seq == m.statusSeq {
+			m.statusText = msg.text
+		}
+		return m, nil
+
 	case clearStatusMsg:
 		if msg.seq == m.statusSeq {
 			m.statusText, m.statusErr = "", false
@@ -321,39 +327,101 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
 }
 
+// lateAfter is how late a post may go out before its "sent" message says so:
+// the scheduler sends within a second of the due time, so more than a few
+// seconds means something held it up.
+const lateAfter = 5 * time.Second
+
 func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 	m.schedStatus = e.Status
 	var cmds []tea.Cmd
+	to, on := m.accountSuffix(e.AccountID), ""
+	if name := m.accountName(e.AccountID); name != "" {
+		on = " on " + name
+	}
 	switch k := e.Kind; {
 	case k == scheduler.EventSent && e.ReplyItem != 0:
-		cmds = append(cmds, m.setStatus("reply sent"+m.accountSuffix(e.AccountID), false))
+		cmds = append(cmds, m.setStatus("reply sent"+late(e)+to, false))
 	case k == scheduler.EventSent:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("sent post #%d%s", e.PostID, m.accountSuffix(e.AccountID)), false))
+		cmds = append(cmds, m.postStatus(e.PostID, false, func(post string) string {
+			return "sent" + late(e) + to + ": " + post
+		}))
 	case k == scheduler.EventFailed && e.ReplyItem != 0:
 		cmds = append(cmds, m.setStatus("a reply failed (its item is open again, with the reason): "+e.Err, true))
 	case k == scheduler.EventFailed:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("post #%d failed%s: %s", e.PostID, m.accountSuffix(e.AccountID), e.Err), true))
+		cmds = append(cmds, m.postStatus(e.PostID, true, func(post string) string {
+			return post + " failed" + on + ": " + e.Err
+		}))
 	case k == scheduler.EventRetrying && e.ReplyItem != 0:
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("a reply will be retried at %s: %s",
 			e.RetryAt.In(m.c.Zone).Format("15:04:05"), e.Err), true))
 	case k == scheduler.EventRetrying:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("post #%d will be retried at %s: %s",
-			e.PostID, e.RetryAt.In(m.c.Zone).Format("15:04:05"), e.Err), true))
+		at := e.RetryAt.In(m.c.Zone).Format("15:04:05")
+		cmds = append(cmds, m.postStatus(e.PostID, true, func(post string) string {
+			return post + to + " will be retried at " + at + ": " + e.Err
+		}))
 	case k == scheduler.EventMissed:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("%d post(s) came due while crier was closed: see the calendar", max(e.Count, 1)), true))
+		n := max(e.Count, 1)
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("%d %s came due while crier was closed: decide in the calendar",
+			n, pick(n == 1, "post", "posts")), true))
 	case k == scheduler.EventSynced:
 		if e.Count > 0 {
-			cmds = append(cmds, m.setStatus(fmt.Sprintf("%d new inbox item(s)", e.Count), false))
+			cmds = append(cmds, m.setStatus(fmt.Sprintf("%d new inbox %s", e.Count, pick(e.Count == 1, "item", "items")), false))
 		}
 	case k == scheduler.EventSyncError:
 		cmds = append(cmds, m.setStatus("sync: "+e.Err, true))
 	case k == scheduler.EventNeedsReauth:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("sign in again%s: %s (its posts wait)", m.accountSuffix(e.AccountID), e.Err), true))
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("sign in again%s: %s (its posts wait)", to, e.Err), true))
 	case k == scheduler.EventState:
 		return nil
 	}
 	cmds = append(cmds, m.countMissed(), m.broadcast(common.DataChangedMsg{What: string(e.Kind)}))
 	return tea.Batch(cmds...)
+}
+
+// late says how late a sent post went out, when it was more than lateAfter.
+func late(e scheduler.Event) string {
+	if e.DueAt.IsZero() || e.SentAt.IsZero() {
+		return ""
+	}
+	if d := e.SentAt.Sub(e.DueAt); d > lateAfter {
+		return " " + countdown(d) + " late"
+	}
+	return ""
+}
+
+// postSnippetWidth is how much of a post's text a status message quotes.
+const postSnippetWidth = 28
+
+// postStatusMsg replaces the status message numbered seq with text, which
+// now quotes the post, unless a newer message has taken its place.
+type postStatusMsg struct {
+	seq  int
+	text string
+}
+
+// postStatus shows a message about a post at once, calling it "a post", and
+// asks the store for the post's first words to name it by: people know their
+// posts by what they say, not by a number.
+func (m *Model) postStatus(id int64, isErr bool, text func(post string) string) tea.Cmd {
+	clear := m.setStatus(text("a post"), isErr)
+	seq, st := m.statusSeq, m.c.Store
+	if st == nil || id == 0 {
+		return clear
+	}
+	return tea.Batch(clear, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		p, err := st.Post(ctx, id)
+		if err != nil {
+			return nil
+		}
+		body := strings.Join(strings.Fields(common.Clean(p.Body)), " ")
+		if body == "" {
+			return nil
+		}
+		return postStatusMsg{seq: seq, text: text("“" + common.Shorten(body, postSnippetWidth) + "”")}
+	})
 }
 
 // countMissed asks the store how many posts wait for the user's decision.
@@ -371,11 +439,28 @@ func (m *Model) countMissed() tea.Cmd {
 	}
 }
 
+// accountSuffix is " to " and the account, as accountName says it; "" for
+// an unknown account.
 func (m *Model) accountSuffix(id int64) string {
-	if a, ok := m.c.Account(id); ok {
-		return " to " + common.Clean(a.Handle)
+	if name := m.accountName(id); name != "" {
+		return " to " + name
 	}
 	return ""
+}
+
+// accountName names an account in few words: its network ("Mastodon") when
+// it is the only account there, else its handle.
+func (m *Model) accountName(id int64) string {
+	a, ok := m.c.Account(id)
+	if !ok {
+		return ""
+	}
+	for _, o := range m.c.Accounts {
+		if o.ID != id && o.Platform == a.Platform {
+			return common.Clean(a.Handle)
+		}
+	}
+	return common.NetworkName(common.Clean(a.Platform))
 }
 
 // View draws the whole screen.
@@ -426,16 +511,28 @@ func (m *Model) tabBar(w int) string {
 		}
 	}
 	left := s.Title.Render("crier") + "  " + strings.Join(parts, "")
-	right := ""
-	if m.c.Demo {
-		right = s.DemoBadge.Render("DEMO: sample data, posts go to a local sandbox")
+	if !m.c.Demo {
+		return common.Truncate(left, w, "")
 	}
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		right = ""
-		gap = max(w-lipgloss.Width(left), 0)
+	// The demo says so at every width: the longest badge that fits, and the
+	// tabs give way to it before it goes.
+	var right string
+	for _, badge := range demoBadges {
+		right = s.DemoBadge.Render(badge)
+		if common.Width(left)+1+common.Width(right) <= w {
+			break
+		}
 	}
-	return ansi.Truncate(left+strings.Repeat(" ", gap)+right, w, "")
+	left = common.Truncate(left, max(w-1-common.Width(right), 0), "")
+	return left + strings.Repeat(" ", max(w-common.Width(left)-common.Width(right), 0)) + right
+}
+
+// demoBadges are the demo's marks in the tab bar, longest first.
+var demoBadges = []string{
+	"DEMO: sample data, posts go to a local sandbox",
+	"DEMO: sample data, local sandbox",
+	"DEMO: sample data",
+	"DEMO",
 }
 
 func (m *Model) shortHelp() string {
@@ -482,55 +579,127 @@ func (m *Model) helpView(w, h int) string {
 	return title + "\n\n" + strings.Join(rows, "\n\n")
 }
 
-// statusBar shows the scheduler, the next due post and its countdown, the
-// last sync and any transient message.
+// statusBar shows the scheduler's state, an account waiting on its server,
+// missed posts, the next due post with its countdown, the last sync and the
+// zone, and after them the newest transient message. The message wins the
+// room: the other parts shorten, then go, lowest first, and the message is
+// shortened at a word only when even the least of them leaves too little.
 func (m *Model) statusBar(w int) string {
+	s := m.c.Styles
+	sep := s.HelpSep.Render(" · ")
+	msg, msgStyle := m.statusText, s.StatusOk
+	if m.statusErr {
+		msgStyle = s.StatusError
+	}
+	if msg == "" && m.schedStatus.LastError != "" {
+		msg, msgStyle = m.schedStatus.LastError, s.StatusError
+	}
+	msg = strings.Join(strings.Fields(common.Clean(msg)), " ")
+	bar := s.HelpSep.Render(" │ ")
+	zone := s.Muted.Render(m.c.Zone.String())
+
+	level, left := 0, ""
+	for ; level < statusLevels; level++ {
+		left = strings.Join(m.statusParts(level), sep)
+		need := common.Width(left)
+		if msg != "" {
+			need += common.Width(bar) + common.Width(msg)
+		}
+		if level == 0 {
+			need += 1 + common.Width(zone) // only the fullest level has the zone
+		}
+		if need <= w || level == statusLevels-1 {
+			break
+		}
+	}
+	if msg != "" {
+		left += bar + msgStyle.Render(common.Shorten(msg, max(w-common.Width(left)-common.Width(bar), 1)))
+	}
+	if gap := w - common.Width(left) - common.Width(zone); level == 0 && gap >= 1 {
+		return left + strings.Repeat(" ", gap) + zone
+	}
+	return common.Truncate(left, w, "…")
+}
+
+// statusLevels is how many levels of detail statusParts has.
+const statusLevels = 8
+
+// statusParts are the standing parts of the status bar at a level of detail.
+// Level 0 says everything (and leaves room for the zone); each level after
+// it gives up one more detail, the least needed first: the zone, the next
+// post's day and time, the last sync, the missed posts' hint, the waiting
+// accounts' names and time, the scheduler's words, the next post.
+func (m *Model) statusParts(level int) []string {
 	s := m.c.Styles
 	st := m.schedStatus
 	var parts []string
+	stateShort := level >= 6
 	switch {
 	case m.sched == nil:
-		parts = append(parts, s.Warn.Render("scheduler off"))
+		parts = append(parts, s.Warn.Render(pick(stateShort, "off", "scheduler off")))
 	case !st.Running:
-		parts = append(parts, s.Muted.Render("scheduler starting"))
+		parts = append(parts, s.Muted.Render(pick(stateShort, "starting", "scheduler starting")))
 	case !st.Sender && st.Holder != "":
-		parts = append(parts, s.Warn.Render("sending paused: "+common.Clean(st.Holder)+" sends"))
+		parts = append(parts, s.Warn.Render(pick(stateShort, "paused", "sending paused: "+common.Clean(st.Holder)+" sends")))
 	default:
-		parts = append(parts, s.StatusOk.Render("● scheduler on"))
+		parts = append(parts, s.StatusOk.Render(pick(stateShort, "● on", "● scheduler on")))
+	}
+	if st.WaitingOn != "" {
+		parts = append(parts, s.Warn.Render(m.waiting(level >= 5)))
+	}
+	if m.missed > 0 {
+		parts = append(parts, s.StateMissed.Render(fmt.Sprintf("%d missed", m.missed)+pick(level >= 4, "", ": decide in the calendar")))
+	}
+	if level >= 7 {
+		return parts
 	}
 	if !st.NextDueAt.IsZero() {
 		d := st.NextDueAt.Sub(m.now)
-		when := st.NextDueAt.In(m.c.Zone).Format("Mon 15:04")
-		if d > 0 {
-			parts = append(parts, fmt.Sprintf("next #%d %s (in %s)", st.NextPost, when, countdown(d)))
-		} else {
-			parts = append(parts, fmt.Sprintf("next #%d due now", st.NextPost))
+		switch {
+		case d <= 0:
+			parts = append(parts, "next post due now")
+		case level >= 2:
+			parts = append(parts, "next in "+countdown(d))
+		default:
+			parts = append(parts, fmt.Sprintf("next post %s (in %s)", st.NextDueAt.In(m.c.Zone).Format("Mon 15:04"), countdown(d)))
 		}
-	} else if m.sched != nil {
+	} else if m.sched != nil && level < 3 {
 		parts = append(parts, s.Muted.Render("nothing queued"))
 	}
-	if !st.LastSync.IsZero() {
+	if !st.LastSync.IsZero() && level < 3 {
 		parts = append(parts, "synced "+st.LastSync.In(m.c.Zone).Format("15:04"))
 	}
-	if m.missed > 0 {
-		parts = append(parts, s.StateMissed.Render(fmt.Sprintf("%d missed: decide in the calendar", m.missed)))
+	return parts
+}
+
+// waiting names the accounts whose server is keeping a write waiting, and
+// for how long.
+func (m *Model) waiting(short bool) string {
+	handles := strings.Split(common.Clean(m.schedStatus.WaitingOn), ",")
+	for i := range handles {
+		handles[i] = strings.TrimSpace(handles[i])
 	}
-	left := strings.Join(parts, s.HelpSep.Render(" · "))
-	if m.statusText != "" {
-		style := s.StatusOk
-		if m.statusErr {
-			style = s.StatusError
+	since := ""
+	if t := m.schedStatus.WaitingSince; !t.IsZero() && m.now.After(t) {
+		since = " for " + countdown(m.now.Sub(t))
+	}
+	if short {
+		if len(handles) == 1 {
+			return "waiting on " + handles[0]
 		}
-		left += s.HelpSep.Render(" │ ") + style.Render(common.Clean(m.statusText))
-	} else if st.LastError != "" {
-		left += s.HelpSep.Render(" │ ") + s.StatusError.Render(common.Clean(st.LastError))
+		return fmt.Sprintf("waiting on %d servers", len(handles))
 	}
-	zone := s.Muted.Render(m.c.Zone.String())
-	gap := w - lipgloss.Width(left) - lipgloss.Width(zone)
-	if gap < 1 {
-		return ansi.Truncate(left, w, "…")
+	if len(handles) == 1 {
+		return "waiting on the server of " + handles[0] + since
 	}
-	return left + strings.Repeat(" ", gap) + zone
+	return "waiting on the servers of " + strings.Join(handles, ", ") + since
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
 }
 
 // countdown formats a duration for the status bar: 2d 3h, 1h 05m, 4m 09s.

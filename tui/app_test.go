@@ -228,7 +228,7 @@ func TestSchedulerEventsReachTheStatusBar(t *testing.T) {
 	m.Update(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, PostID: 7, AccountID: 1,
 		Status: scheduler.Status{Running: true, Sender: true, NextDueAt: next, NextPost: 9}}})
 	v := m.View()
-	for _, want := range []string{"sent post #7", "next #9", "in 1h 30m", "scheduler on"} {
+	for _, want := range []string{"sent to", "next post", "in 1h 30m", "scheduler on"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("status bar lacks %q:\n%s", want, lastLine(v))
 		}

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/scheduler"
@@ -480,7 +479,7 @@ func (m *Model) View() string {
 		body = m.tabs[m.active].pane.View()
 	}
 	body = fitBlock(body, w, h-chrome)
-	helpLine := ansi.Truncate(m.shortHelp(), w, "…")
+	helpLine := common.Truncate(m.shortHelp(), w, "…")
 	return lipgloss.JoinVertical(lipgloss.Left,
 		m.tabBar(w),
 		body,
@@ -494,7 +493,7 @@ func (m *Model) tooSmall(w, h int) string {
 		w, h, MinWidth, MinHeight)
 	lines := strings.Split(msg, "\n")
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, w, "")
+		lines[i] = common.Truncate(l, w, "")
 	}
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
 }
@@ -561,7 +560,7 @@ func (m *Model) helpView(w, h int) string {
 	const gap = 4
 	for _, g := range groups {
 		col := full.FullHelpView([][]key.Binding{g})
-		cw := lipgloss.Width(col)
+		cw := common.Width(col)
 		if len(row) > 0 && used+gap+cw > w {
 			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 			row, used = nil, 0
@@ -724,8 +723,8 @@ func fitBlock(s string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
+		if common.Width(l) > w {
+			lines[i] = common.Truncate(l, w, "")
 		}
 	}
 	for len(lines) < h {

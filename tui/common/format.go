@@ -11,8 +11,18 @@ import (
 // uses: lipgloss pads, joins and places with the same one, and text reaches it
 // through Clean, which rewrites the emoji sequences terminals disagree about
 // (see Display), so what is measured is what tmux and the terminal draw.
-// Escape sequences (styles) take no cells.
-func Width(s string) int { return ansi.StringWidth(s) }
+// Escape sequences (styles) take no cells; a block of several lines is as
+// wide as its widest line.
+func Width(s string) int {
+	if !strings.Contains(s, "\n") {
+		return ansi.StringWidth(s)
+	}
+	w := 0
+	for _, l := range strings.Split(s, "\n") {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
+}
 
 // Truncate cuts s to at most w cells, ending with tail when it had to cut;
 // styles are kept and grapheme clusters never split.

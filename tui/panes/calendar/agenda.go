@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
@@ -78,12 +77,12 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	state := lk.glyph + " " + fmt.Sprintf("%-9s", lk.word)
 	id := fmt.Sprintf("#%d", p.ID)
 	lead := marker + when + "  "
-	netW := w - lipgloss.Width(lead) - lipgloss.Width(state) - 2 - lipgloss.Width(id) - 1
+	netW := w - common.Width(lead) - common.Width(state) - 2 - common.Width(id) - 1
 	nets := ""
 	if netW > 0 {
-		nets = ansi.Truncate(networkNames(p.Platforms), netW, "…")
+		nets = common.Truncate(networkNames(p.Platforms), netW, "…")
 	}
-	gap := max(w-lipgloss.Width(lead)-lipgloss.Width(state)-2-lipgloss.Width(nets)-lipgloss.Width(id), 1)
+	gap := max(w-common.Width(lead)-common.Width(state)-2-common.Width(nets)-common.Width(id), 1)
 
 	var head string
 	if selected {
@@ -91,7 +90,7 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	} else {
 		head = st.Text.Render(lead) + lk.style.Render(state) + "  " + st.Muted.Render(nets) +
 			strings.Repeat(" ", gap) + st.Muted.Render(id)
-		head = ansi.Truncate(head, w, "")
+		head = common.Truncate(head, w, "")
 	}
 	out := []string{head}
 
@@ -103,11 +102,11 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	if text == "" {
 		out = append(out, st.Muted.Render(agendaIndent+"(no text)"))
 	}
-	for _, l := range wrapText(text, w-lipgloss.Width(agendaIndent), n) {
+	for _, l := range wrapText(text, w-common.Width(agendaIndent), n) {
 		out = append(out, agendaIndent+st.Text.Render(l))
 	}
 	if note, style := m.note(p); note != "" {
-		out = append(out, style.Render(ansi.Truncate(agendaIndent+note, w, "…")))
+		out = append(out, style.Render(common.Truncate(agendaIndent+note, w, "…")))
 	}
 	return out
 }
@@ -201,7 +200,7 @@ func (m *Model) agendaLines() []string {
 	}
 	lines := []string{
 		m.titleLine(m.title(title), m.zoneLabel(day, addDays(day, 1))),
-		st.Muted.Render(ansi.Truncate(sum, m.width, "…")),
+		st.Muted.Render(common.Truncate(sum, m.width, "…")),
 		"",
 	}
 	lines = append(lines, list...)
@@ -214,7 +213,7 @@ func (m *Model) agendaLines() []string {
 
 func (m *Model) inputLine() string {
 	label := m.c.Styles.InputLabel.Render(fmt.Sprintf("Move #%d to: ", m.moveID))
-	return ansi.Truncate(label+m.input.View(), m.width, "")
+	return common.Truncate(label+m.input.View(), m.width, "")
 }
 
 // inputMessage is the two lines under the move field: the error, or what

@@ -10,8 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
@@ -519,7 +517,7 @@ func (m *composer) view() string {
 	}
 	inner := strings.Split(m.text.View(), "\n")
 	for i, l := range inner {
-		inner[i] = ansi.Truncate(l, max(w-2, 0), "")
+		inner[i] = common.Truncate(common.DisplayField(l), max(w-2, 0), "")
 	}
 	lines = append(lines, strings.Split(box.Width(max(w-2, 0)).Render(strings.Join(inner, "\n")), "\n")...)
 
@@ -626,7 +624,7 @@ func (m *composer) accountLines() []string {
 		if a.NeedsReauth {
 			item += s.Warn.Render(" (sign in again)")
 		}
-		if curItems > 0 && lipgloss.Width(cur)+lipgloss.Width(sep)+lipgloss.Width(item) > m.width {
+		if curItems > 0 && common.Width(cur)+common.Width(sep)+common.Width(item) > m.width {
 			lines = append(lines, cur)
 			cur, curItems = indent+item, 1
 			continue
@@ -657,7 +655,7 @@ func (m *composer) whenLines() []string {
 		echo = s.Info.Render(timeparse.Describe(m.at, now, m.c.Zone)) +
 			s.Muted.Render(" · "+m.at.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04 MST"))
 	}
-	return []string{input, indent + ansi.Truncate(echo, max(m.width-labelWidth, 0), "…")}
+	return []string{input, indent + common.Truncate(echo, max(m.width-labelWidth, 0), "…")}
 }
 
 // label is a field's name in the left column, marked while it has focus.

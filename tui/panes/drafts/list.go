@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
@@ -159,10 +158,10 @@ func (m *Model) listView() string {
 
 	netW := 8
 	for _, it := range m.items[m.offset:] {
-		netW = max(netW, lipgloss.Width(strings.Join(it.Platforms, " ")))
+		netW = max(netW, common.Width(strings.Join(it.Platforms, " ")))
 	}
 	netW = min(netW, maxNetCol)
-	lines = append(lines, s.Muted.Render(ansi.Truncate(
+	lines = append(lines, s.Muted.Render(common.Truncate(
 		"  "+padRight("STATE", stateWidth)+" "+padRight("WHEN", whenWidth)+" "+padRight("NETWORKS", netW)+" POST", w, "")))
 
 	room := m.rowsHeight()
@@ -214,7 +213,7 @@ func (m *Model) footer() string {
 		what := fmt.Sprintf("post #%d", m.confirmID)
 		for _, it := range m.items {
 			if it.ID == m.confirmID {
-				what = fmt.Sprintf("%s #%d “%s”", it.State, it.ID, ansi.Truncate(snippet(it.Body), 30, "…"))
+				what = fmt.Sprintf("%s #%d “%s”", it.State, it.ID, common.Truncate(snippet(it.Body), 30, "…"))
 			}
 		}
 		return s.Warn.Render("Delete "+what+" for good?") + " " + s.Bold.Render("y/n")
@@ -235,7 +234,7 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	if nets == "" {
 		nets = "no account"
 	}
-	nets = padRight(ansi.Truncate(nets, netW, "…"), netW)
+	nets = padRight(common.Truncate(nets, netW, "…"), netW)
 	when := padRight(m.formatWhen(it.ScheduledAt), whenWidth)
 	state := padRight(string(it.State), stateWidth)
 	lead := marker + state + " " + when + " " + nets + " "
@@ -243,7 +242,7 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	if text == "" {
 		text = "(empty)"
 	}
-	text = ansi.Truncate(text, max(w-lipgloss.Width(lead), 0), "…")
+	text = common.Truncate(text, max(w-common.Width(lead), 0), "…")
 
 	var first string
 	if selected {
@@ -256,10 +255,10 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 		first = marker + stateStyle(s, it.State).Render(state) + " " + whenStyle.Render(when) + " " +
 			s.Muted.Render(nets) + " " + s.Text.Render(text)
 	}
-	lines := []string{ansi.Truncate(first, w, "")}
+	lines := []string{common.Truncate(first, w, "")}
 	if itemHeight(it) == 2 {
 		errText := "  ✗ " + snippet(it.LastError)
-		lines = append(lines, s.Danger.Render(ansi.Truncate(strings.Repeat(" ", 2+stateWidth+1)+errText, w, "…")))
+		lines = append(lines, s.Danger.Render(common.Truncate(strings.Repeat(" ", 2+stateWidth+1)+errText, w, "…")))
 	}
 	return lines
 }
@@ -298,7 +297,7 @@ func snippet(s string) string {
 
 // padRight pads s with spaces to width cells.
 func padRight(s string, width int) string {
-	if gap := width - lipgloss.Width(s); gap > 0 {
+	if gap := width - common.Width(s); gap > 0 {
 		return s + strings.Repeat(" ", gap)
 	}
 	return s
@@ -306,9 +305,9 @@ func padRight(s string, width int) string {
 
 // spread puts left and right on one line of width w, right-aligned.
 func spread(left, right string, w int) string {
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	gap := w - common.Width(left) - common.Width(right)
 	if gap < 1 {
-		return ansi.Truncate(left, w, "…")
+		return common.Truncate(left, w, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -319,8 +318,8 @@ func fit(lines []string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
+		if common.Width(l) > w {
+			lines[i] = common.Truncate(l, w, "")
 		}
 	}
 	for len(lines) < h {

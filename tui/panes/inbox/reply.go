@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
@@ -295,7 +294,7 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 	if it.Kind == store.KindDM {
 		title += s.Warn.Render(" · private (direct message)")
 	}
-	top := []string{ansi.Truncate(title, w, "…")}
+	top := []string{common.Truncate(title, w, "…")}
 
 	// The conversation, newest at the bottom, right above the box.
 	var convo []string
@@ -314,7 +313,7 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 	}
 	inner := strings.Split(r.text.View(), "\n")
 	for i, l := range inner {
-		inner[i] = ansi.Truncate(l, max(w-2, 0), "")
+		inner[i] = common.Truncate(common.DisplayField(l), max(w-2, 0), "")
 	}
 	boxed := strings.Split(box.Width(max(w-2, 0)).Render(strings.Join(inner, "\n")), "\n")
 	bottom := append(boxed, r.counterLine(), r.issueLine())
@@ -369,7 +368,7 @@ func (r *reply) issueLine() string {
 	case r.sending:
 		return s.Muted.Render("queueing…")
 	case r.problem != "":
-		return s.Danger.Render(ansi.Truncate(common.Clean(r.problem), r.width, "…"))
+		return s.Danger.Render(common.Truncate(common.Clean(r.problem), r.width, "…"))
 	}
 	return ""
 }

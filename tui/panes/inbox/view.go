@@ -107,9 +107,9 @@ func (m *Model) header(w int) string {
 			right = s.Muted.Render(fmt.Sprintf("%s of %s", humanize.Comma(int64(m.list.Cursor()+1)), humanize.Comma(int64(n))))
 		}
 	}
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	gap := w - common.Width(left) - common.Width(right)
 	if gap < 2 {
-		return ansi.Truncate(left, w, "…")
+		return common.Truncate(left, w, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -140,7 +140,7 @@ func (m *Model) columns(w int) columns {
 	c := columns{kind: 7, network: 5, author: 14, age: 4}
 	if m.filter.AccountID == 0 && m.sharedNetwork() {
 		for _, a := range m.c.Accounts {
-			c.account = max(c.account, ansi.StringWidth(shortHandle(a)))
+			c.account = max(c.account, common.Width(shortHandle(a)))
 		}
 		c.account = min(c.account, 15)
 	}
@@ -251,12 +251,12 @@ func (m *Model) drawRow(it store.InboxItem, selected, marked bool, w int, age st
 		tonePaint = p.ok
 	}
 	kind := pad(kindName(it.Kind), col.kind)
-	network := pad(ansi.Truncate(shortNetwork(common.Clean(it.Platform)), col.network, ""), col.network)
+	network := pad(common.Truncate(shortNetwork(common.Clean(it.Platform)), col.network, ""), col.network)
 	account := ""
 	if col.account > 0 {
-		account = pad(ansi.Truncate(m.accountHandle(it.AccountID), col.account, "…"), col.account) + " "
+		account = pad(common.Truncate(m.accountHandle(it.AccountID), col.account, "…"), col.account) + " "
 	}
-	author := pad(ansi.Truncate(authorShort(it), col.author, "…"), col.author)
+	author := pad(common.Truncate(authorShort(it), col.author, "…"), col.author)
 	snippet := pad(oneLine(common.Clean(it.Body), col.snippet), col.snippet)
 	age = padLeft(age, col.age)
 
@@ -368,16 +368,16 @@ func (m *Model) previewView(w int) string {
 	}
 
 	handle := common.Clean(it.AuthorHandle)
-	who := s.Bold.Render(ansi.Truncate(common.Clean(it.AuthorName), w, "…"))
+	who := s.Bold.Render(common.Truncate(common.Clean(it.AuthorName), w, "…"))
 	if it.AuthorName == "" {
-		who = s.Bold.Render(ansi.Truncate(at(handle), w, "…"))
+		who = s.Bold.Render(common.Truncate(at(handle), w, "…"))
 	} else {
 		who += " " + s.Muted.Render(at(handle))
 	}
 	if it.AuthorFollowers >= 0 {
 		who += s.Muted.Render(" · " + humanize.Comma(int64(it.AuthorFollowers)) + plural(it.AuthorFollowers, " follower", " followers"))
 	}
-	lines = append(lines, ansi.Truncate(who, w, "…"))
+	lines = append(lines, common.Truncate(who, w, "…"))
 
 	where := kindSentence(it.Kind) + " on " + common.NetworkName(common.Clean(it.Platform))
 	if a, ok := m.c.Account(it.AccountID); ok {
@@ -398,20 +398,20 @@ func (m *Model) previewView(w int) string {
 			state += ", unread"
 		}
 	}
-	if lipgloss.Width(when+" · "+state) <= w {
+	if common.Width(when+" · "+state) <= w {
 		lines = append(lines, s.Muted.Render(when+" · ")+stateStyle.Render(state))
 	} else {
 		add(s.Muted, when)
 		add(stateStyle, state)
 	}
 	if tone := m.toneLine(it); tone != "" {
-		lines = append(lines, ansi.Truncate(tone, w, "…"))
+		lines = append(lines, common.Truncate(tone, w, "…"))
 	}
 	if did := m.didLine(it); did != "" {
-		lines = append(lines, ansi.Truncate(did, w, "…"))
+		lines = append(lines, common.Truncate(did, w, "…"))
 	}
 	if len(it.Labels) > 0 {
-		lines = append(lines, ansi.Truncate(s.Muted.Render("Labels: ")+s.Info.Render(common.Clean(strings.Join(it.Labels, ", "))), w, "…"))
+		lines = append(lines, common.Truncate(s.Muted.Render("Labels: ")+s.Info.Render(common.Clean(strings.Join(it.Labels, ", "))), w, "…"))
 	}
 	if it.URL != "" {
 		// Shown whole so it can be copied; crier never opens it.
@@ -423,7 +423,7 @@ func (m *Model) previewView(w int) string {
 	add(s.Text, common.Clean(it.Body))
 
 	if it.InReplyTo != "" || it.ThreadRoot != "" || (m.threadFor == it.ID && len(m.thread) > 0) {
-		lines = append(lines, "", s.HelpSep.Render(ansi.Truncate("── Conversation, oldest first ──", w, "")))
+		lines = append(lines, "", s.HelpSep.Render(common.Truncate("── Conversation, oldest first ──", w, "")))
 		switch {
 		case m.threadFor != it.ID:
 			lines = append(lines, s.Muted.Render("loading…"))
@@ -510,7 +510,7 @@ func (m *Model) threadEntry(e store.ThreadEntry, w int) []string {
 		head = s.Bold.Render(at(common.Clean(e.AuthorHandle)))
 	}
 	head += s.Muted.Render(" · " + m.formatTime(e.At))
-	out := []string{ansi.Truncate(head, w, "…")}
+	out := []string{common.Truncate(head, w, "…")}
 	const maxLines = 4
 	body := wrap(common.Clean(e.Body), max(w-2, 1))
 	if len(body) > maxLines {
@@ -548,7 +548,7 @@ func (m *Model) chooserView(w, h int) string {
 		half := (len(entries) + 1) / 2
 		colW := 0
 		for _, e := range entries[:half] {
-			colW = max(colW, lipgloss.Width(e))
+			colW = max(colW, common.Width(e))
 		}
 		paired := make([]string, half)
 		for i := range paired {
@@ -578,8 +578,8 @@ func (m *Model) chooserView(w, h int) string {
 	}
 	inner := 0
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, max(w-border, 1), "…")
-		inner = max(inner, lipgloss.Width(lines[i]))
+		lines[i] = common.Truncate(l, max(w-border, 1), "…")
+		inner = max(inner, common.Width(lines[i]))
 	}
 	for i, l := range lines {
 		lines[i] = pad(l, inner)
@@ -606,8 +606,8 @@ func (m *Model) labelView(w, h int) string {
 	const border = 2
 	inner := 0
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, max(w-border, 1), "…")
-		inner = max(inner, lipgloss.Width(lines[i]))
+		lines[i] = common.Truncate(l, max(w-border, 1), "…")
+		inner = max(inner, common.Width(lines[i]))
 	}
 	for i, l := range lines {
 		lines[i] = pad(l, inner)
@@ -818,7 +818,7 @@ func oneLine(s string, w int) string {
 			break
 		}
 	}
-	return ansi.Truncate(b.String(), w, "…")
+	return common.Truncate(b.String(), w, "…")
 }
 
 // wrap breaks text into lines of at most w cells, keeping its own line breaks.
@@ -831,14 +831,14 @@ func wrap(text string, w int) []string {
 }
 
 func pad(s string, w int) string {
-	if gap := w - ansi.StringWidth(s); gap > 0 {
+	if gap := w - common.Width(s); gap > 0 {
 		return s + strings.Repeat(" ", gap)
 	}
 	return s
 }
 
 func padLeft(s string, w int) string {
-	if gap := w - ansi.StringWidth(s); gap > 0 {
+	if gap := w - common.Width(s); gap > 0 {
 		return strings.Repeat(" ", gap) + s
 	}
 	return s
@@ -852,7 +852,7 @@ func fit(block string, w, h int) []string {
 			if len(out) == h {
 				break
 			}
-			out = append(out, pad(ansi.Truncate(l, w, ""), w))
+			out = append(out, pad(common.Truncate(l, w, ""), w))
 		}
 	}
 	blank := strings.Repeat(" ", max(w, 0))

@@ -67,6 +67,9 @@ type Model struct {
 	showHelp bool
 	help     help.Model
 	quitting bool // quit was asked for: keys after it are not handled
+	// helpOffset is the first line of the help screen shown, when it is
+	// taller than the terminal.
+	helpOffset int
 
 	sched       SchedulerView
 	schedStatus scheduler.Status
@@ -138,7 +141,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.c.Width, m.c.Height = msg.Width, msg.Height
 		m.help.Width = msg.Width
-		ph := max(msg.Height-chrome, 0)
+		ph := max(msg.Height-chrome-m.bannerHeight(), 0)
 		for _, t := range m.tabs {
 			t.pane.SetSize(msg.Width, ph)
 		}
@@ -242,7 +245,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.quit()
 	}
 	if m.showHelp {
-		// Any key closes the help screen; q still quits.
+		// The arrows scroll a help screen taller than the terminal; any
+		// other key closes it, and q still quits.
+		if m.scrollHelp(msg) {
+			return m, nil
+		}
 		m.showHelp = false
 		if key.Matches(msg, m.keys.Quit) {
 			return m, m.quit()
@@ -255,7 +262,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Quit):
 			return m, m.quit()
 		case key.Matches(msg, m.keys.Help):
-			m.showHelp = true
+			m.showHelp, m.helpOffset = true, 0
 			return m, nil
 		case key.Matches(msg, m.keys.Calendar):
 			return m, m.focus(0)
@@ -474,11 +481,14 @@ func (m *Model) View() string {
 	s := m.c.Styles
 	var body string
 	if m.showHelp {
-		body = m.helpView(w, h-chrome)
+		body = m.helpView(w, h-chrome-m.bannerHeight())
 	} else {
 		body = m.tabs[m.active].pane.View()
 	}
-	body = fitBlock(body, w, h-chrome)
+	body = fitBlock(body, w, h-chrome-m.bannerHeight())
+	if b := m.banner(w); len(b) > 0 {
+		body = strings.Join(b, "\n") + "\n" + body
+	}
 	helpLine := common.Truncate(m.shortHelp(), w, "…")
 	return lipgloss.JoinVertical(lipgloss.Left,
 		m.tabBar(w),
@@ -487,6 +497,21 @@ func (m *Model) View() string {
 		m.statusBar(w),
 	)
 }
+
+// banner is the notice above every pane while there are no accounts: which
+// command adds one, and which file holds them.
+func (m *Model) banner(w int) []string {
+	if m.c.Demo || len(m.c.Accounts) > 0 || w <= 0 {
+		return nil
+	}
+	lines := common.Wrap(m.c.NoAccounts(), w)
+	for i, l := range lines {
+		lines[i] = m.c.Styles.Warn.Render(l)
+	}
+	return lines
+}
+
+func (m *Model) bannerHeight() int { return len(m.banner(m.c.Width)) }
 
 func (m *Model) tooSmall(w, h int) string {
 	msg := fmt.Sprintf("The terminal is too small: %dx%d.\ncrier needs at least %dx%d.\n\nEnlarge the window, or press q to quit.",
@@ -547,35 +572,170 @@ func (m *Model) shortHelp() string {
 
 func (m *Model) helpView(w, h int) string {
 	s := m.c.Styles
+	lines := m.helpLines(w)
+	more := len(lines) > h-1
+	hint := "   (any key closes this)"
+	if more {
+		hint = "   (↑↓ scroll · any other key closes this)"
+	}
+	title := common.Truncate(s.Title.Render("Keys: "+m.tabs[m.active].name)+s.Muted.Render(hint), w, "…")
+	room := max(h-1, 0)
+	m.helpOffset = min(m.helpOffset, max(len(lines)-room, 0))
+	lines = lines[m.helpOffset:]
+	if len(lines) > room {
+		lines = lines[:room]
+	}
+	return title + "\n" + strings.Join(lines, "\n")
+}
+
+// scrollHelp moves the help screen for a movement key, when it is taller
+// than the terminal, and says whether it did.
+func (m *Model) scrollHelp(msg tea.KeyMsg) bool {
+	room := max(m.c.Height-chrome-m.bannerHeight()-1, 1)
+	total := len(m.helpLines(m.c.Width))
+	if total <= room {
+		return false
+	}
+	nav := m.c.Nav
+	switch {
+	case key.Matches(msg, nav.Down):
+		m.helpOffset++
+	case key.Matches(msg, nav.Up):
+		m.helpOffset--
+	case key.Matches(msg, nav.PageDown):
+		m.helpOffset += room - 1
+	case key.Matches(msg, nav.PageUp):
+		m.helpOffset -= room - 1
+	case key.Matches(msg, nav.Home):
+		m.helpOffset = 0
+	case key.Matches(msg, nav.End):
+		m.helpOffset = total - room
+	default:
+		return false
+	}
+	m.helpOffset = min(max(m.helpOffset, 0), total-room)
+	return true
+}
+
+// helpLines is the whole help screen below its title: the pane's keys under
+// a heading for each place they apply, what its marks mean, and the keys
+// that work everywhere, in as many columns as the width holds.
+func (m *Model) helpLines(w int) []string {
+	s := m.c.Styles
 	pane := m.tabs[m.active].pane
-	groups := append(pane.FullHelp(), m.keys.FullHelp()...)
-	title := s.Title.Render("Keys: "+m.tabs[m.active].name) + s.Muted.Render("   (any key closes this)")
-	// Lay the columns out side by side and start a new row of columns when
-	// the next would not fit, so no key is cut off on a narrow terminal.
-	full := m.help
-	full.Width = 0
-	var rows []string
-	var row []string
-	used := 0
-	const gap = 4
-	for _, g := range groups {
-		col := full.FullHelpView([][]key.Binding{g})
-		cw := common.Width(col)
-		if len(row) > 0 && used+gap+cw > w {
-			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-			row, used = nil, 0
+	var sections []common.HelpSection
+	var marks []common.Mark
+	if hp, ok := pane.(common.HelpPage); ok {
+		sections, marks = hp.HelpSections(), hp.Marks()
+	} else {
+		for _, g := range pane.FullHelp() {
+			sections = append(sections, common.HelpSection{Keys: g})
 		}
-		if len(row) > 0 {
-			row = append(row, strings.Repeat(" ", gap))
-			used += gap
+	}
+	var blocks [][]string
+	for _, sec := range sections {
+		blocks = append(blocks, m.helpBlock(sec.Title, sec.Keys))
+	}
+	if len(marks) > 0 {
+		symW := 0
+		for _, mk := range marks {
+			symW = max(symW, common.Width(mk.Symbol))
 		}
-		row = append(row, col)
-		used += cw
+		block := []string{s.Bold.Render("Marks")}
+		for _, mk := range marks {
+			block = append(block, s.HelpKey.Render(common.Pad(mk.Symbol, symW))+" "+s.HelpDesc.Render(mk.Meaning))
+		}
+		blocks = append(blocks, block)
 	}
-	if len(row) > 0 {
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	global := append([]key.Binding(nil), m.keys.FullHelp()[0]...)
+	for i, b := range global {
+		if b.Help().Key == m.keys.ForceQuit.Help().Key {
+			b.SetHelp(b.Help().Key, b.Help().Desc+", even while typing")
+			global[i] = b
+		}
 	}
-	return title + "\n\n" + strings.Join(rows, "\n\n")
+	blocks = append(blocks, m.helpBlock("Everywhere, except while typing", global))
+	return columns(blocks, w, 3)
+}
+
+// helpBlock is one heading and its keys, the keys in a column of their own.
+func (m *Model) helpBlock(title string, bindings []key.Binding) []string {
+	s := m.c.Styles
+	keyW := 0
+	for _, b := range bindings {
+		if b.Enabled() {
+			keyW = max(keyW, common.Width(b.Help().Key))
+		}
+	}
+	var block []string
+	if title != "" {
+		block = append(block, s.Bold.Render(title))
+	}
+	for _, b := range bindings {
+		if b.Enabled() {
+			block = append(block, s.HelpKey.Render(common.Pad(b.Help().Key, keyW))+" "+s.HelpDesc.Render(b.Help().Desc))
+		}
+	}
+	return block
+}
+
+// columns lays blocks out in as many columns as fit in w, in order, top to
+// bottom and then left to right, with their heights as even as whole blocks
+// allow; a blank line separates blocks in a column.
+func columns(blocks [][]string, w, gap int) []string {
+	if len(blocks) == 0 {
+		return nil
+	}
+	total := 0
+	for _, b := range blocks {
+		total += len(b) + 1
+	}
+	for n := len(blocks); n >= 1; n-- {
+		target := (total + n - 1) / n
+		cols := make([][]string, 1, n)
+		for _, b := range blocks {
+			c := &cols[len(cols)-1]
+			if len(*c) > 0 && len(*c)+1+len(b) > target && len(cols) < n {
+				cols = append(cols, nil)
+				c = &cols[len(cols)-1]
+			}
+			if len(*c) > 0 {
+				*c = append(*c, "")
+			}
+			*c = append(*c, b...)
+		}
+		widths, sum := make([]int, len(cols)), gap*(len(cols)-1)
+		for i, c := range cols {
+			for _, l := range c {
+				widths[i] = max(widths[i], common.Width(l))
+			}
+			sum += widths[i]
+		}
+		if sum > w && n > 1 {
+			continue
+		}
+		height := 0
+		for _, c := range cols {
+			height = max(height, len(c))
+		}
+		out := make([]string, height)
+		for row := range out {
+			var line strings.Builder
+			for i, c := range cols {
+				cell := ""
+				if row < len(c) {
+					cell = c[row]
+				}
+				if i < len(cols)-1 {
+					cell = common.Pad(cell, widths[i]) + strings.Repeat(" ", gap)
+				}
+				line.WriteString(cell)
+			}
+			out[row] = strings.TrimRight(line.String(), " ")
+		}
+		return out
+	}
+	return nil
 }
 
 // statusBar shows the scheduler's state, an account waiting on its server,

@@ -68,3 +68,12 @@ func startsWithSpace(s string) bool {
 	}
 	return false
 }
+
+// Wrap breaks plain text into lines of at most w cells, at spaces where it
+// can.
+func Wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}

@@ -1,4 +1,39 @@
 package calendar
 
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/common"
+)
+
 // TypingText is true while a new time is typed for a post.
 func (m *Model) TypingText() bool { return m.moving }
+
+// HelpSections are the calendar's keys under the place each applies: the
+// grid, the day's agenda, and typing a new time.
+func (m *Model) HelpSections() []common.HelpSection {
+	n, k := m.nav, m.keys
+	return []common.HelpSection{
+		{Title: "Month and week grid", Keys: []key.Binding{n.left, n.right, n.up, n.down, n.pageUp, n.pageDown, n.first, n.last,
+			k.Today, relabel(k.Toggle, "week/month view"), k.Open, relabel(k.New, "new post on the day")}},
+		{Title: "A day's posts (enter)", Keys: []key.Binding{n.agendaUp, n.agendaDown, n.prev, n.next,
+			relabel(k.Move, "move to a typed time"), k.Earlier, k.Later, relabel(k.New, "new post on the day"),
+			k.SendNow, k.Drop, relabel(k.Back, "back to the grid")}},
+		{Title: "Typing a new time (m)", Keys: []key.Binding{k.Confirm, k.Cancel}},
+	}
+}
+
+// Marks are what the grid and the agenda draw.
+func (m *Model) Marks() []common.Mark {
+	marks := make([]common.Mark, 0, len(legendStates)+len(networks)+2)
+	for _, s := range legendStates {
+		lk := m.look(s)
+		marks = append(marks, common.Mark{Symbol: lk.glyph, Meaning: lk.word})
+	}
+	for _, n := range networks {
+		marks = append(marks, common.Mark{Symbol: n.letter, Meaning: "goes to " + n.name})
+	}
+	return append(marks,
+		common.Mark{Symbol: cursorMark, Meaning: "the cursor's day or post"},
+		common.Mark{Symbol: "+3 more", Meaning: "more posts than the cell holds"})
+}

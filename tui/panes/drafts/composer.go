@@ -597,10 +597,15 @@ func (m *composer) issueLine() string {
 func (m *composer) accountLines() []string {
 	s := m.c.Styles
 	first := m.label("To", fieldAccounts)
-	if len(m.c.Accounts) == 0 {
-		return []string{first + s.Muted.Render("no accounts: add one to the config file")}
-	}
 	indent := strings.Repeat(" ", labelWidth)
+	if len(m.c.Accounts) == 0 {
+		lines := common.Wrap(m.c.NoAccounts(), max(m.width-labelWidth, 10))
+		for i, l := range lines {
+			lines[i] = indent + s.Muted.Render(l)
+		}
+		lines[0] = first + strings.TrimPrefix(lines[0], indent)
+		return lines
+	}
 	const sep = "   "
 	var lines []string
 	cur, curItems := first, 0

@@ -114,7 +114,10 @@ func (m *Model) sections() []string {
 		blocks = append(blocks, m.section(title, a.KPIFigures, colW, roomy))
 	}
 	if len(r.Accounts) == 0 {
-		blocks[0] = append(blocks[0], "", s.Muted.Render("No accounts yet: add one to the config."))
+		blocks[0] = append(blocks[0], "")
+		for _, l := range common.Wrap(m.c.NoAccounts(), colW) {
+			blocks[0] = append(blocks[0], s.Muted.Render(l))
+		}
 	}
 
 	var out []string

@@ -20,6 +20,9 @@ type loginIO struct {
 	in        io.Reader
 	out       io.Writer
 	configDir string // where the token file goes
+	// signedIn, when set, takes the new account instead of the printed
+	// lines to paste: crier init writes it into the config itself.
+	signedIn func(handle, server, tokenPath string)
 }
 
 // loginMastodon registers crier with a Mastodon server, has the user approve
@@ -68,6 +71,11 @@ func loginMastodon(ctx context.Context, server string, lio loginIO) error {
 	handle := "@" + me.Handle
 	if !strings.Contains(me.Handle, "@") {
 		handle += "@" + u.Host
+	}
+	if lio.signedIn != nil {
+		fmt.Fprintf(lio.out, "\n  Signed in as %s. The token is in %s (readable only by you).\n", handle, path)
+		lio.signedIn(handle, server, path)
+		return nil
 	}
 	fmt.Fprintf(lio.out, `
 Signed in as %s. The token is in %s (readable only by you).

@@ -23,7 +23,7 @@ func emptyModel(t *testing.T, w, h int) *Model {
 	t.Cleanup(func() { st.Close() })
 	c := testCommon(t, st, func() time.Time { return frozen })
 	c.Demo = false
-	c.ConfigFile = "~/.config/crier/config.yaml"
+	c.ConfigFile, c.ConfigMissing = "~/.config/crier/config.yaml", true
 	m := New(c, nil)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	feed(m, runQuick(m.Init()))
@@ -59,5 +59,23 @@ func TestNoAccountsEveryPaneSaysWhatToDo(t *testing.T) {
 				golden.RequireEqual(t, []byte(v))
 			})
 		}
+	}
+}
+
+// With a config file that lists no accounts, the panes name the file and the
+// command that signs in to Mastodon; crier init, which would not change the
+// file, is not offered.
+func TestNoAccountsInAnExistingConfig(t *testing.T) {
+	m := emptyModel(t, 80, 24)
+	m.c.ConfigMissing = false
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	v := m.View()
+	for _, want := range []string{"~/.config/crier/config.yaml", "crier login mastodon"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the screen does not say %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "crier init") {
+		t.Errorf("crier init is offered for a file it would not change:\n%s", v)
 	}
 }

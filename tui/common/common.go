@@ -71,8 +71,10 @@ type Common struct {
 	Demo     bool
 	Editor   string // $VISUAL or $EDITOR, "" when unset
 	// ConfigFile is the config file crier read, or where it looks for one
-	// (and crier init writes it), as a person would type it (~/...).
-	ConfigFile string
+	// (and crier init writes it), as a person would type it (~/...);
+	// ConfigMissing is true when there is no such file yet.
+	ConfigFile    string
+	ConfigMissing bool
 }
 
 // NoAccounts says, when there are no accounts, how to add one: the command
@@ -82,7 +84,10 @@ func (c *Common) NoAccounts() string {
 	if file == "" {
 		file = "the config file"
 	}
-	return "No accounts yet: run crier init to add one, or add them to " + file + " (config.example.yaml shows how)."
+	if c.ConfigMissing {
+		return "No accounts yet: run crier init to write " + file + " with them (config.example.yaml shows every key)."
+	}
+	return "No accounts yet: add them to " + file + " (config.example.yaml shows how; crier login mastodon SERVER signs in to Mastodon)."
 }
 
 // NetworkName is a platform's name as people write it ("Mastodon").

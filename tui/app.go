@@ -517,10 +517,15 @@ func (m *Model) tooSmall(w, h int) string {
 	msg := fmt.Sprintf("The terminal is too small: %dx%d.\ncrier needs at least %dx%d.\n\nEnlarge the window, or press q to quit.",
 		w, h, MinWidth, MinHeight)
 	lines := strings.Split(msg, "\n")
-	for i, l := range lines {
-		lines[i] = common.Truncate(l, w, "")
+	if m.c.Demo {
+		// The demo says so even here.
+		lines = append([]string{m.c.Styles.DemoBadge.Render("DEMO"), ""}, lines...)
 	}
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
+	var wrapped []string
+	for _, l := range lines {
+		wrapped = append(wrapped, common.Wrap(l, w)...)
+	}
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(wrapped, "\n"))
 }
 
 func (m *Model) tabBar(w int) string {
@@ -580,8 +585,7 @@ func (m *Model) helpView(w, h int) string {
 	}
 	title := common.Truncate(s.Title.Render("Keys: "+m.tabs[m.active].name)+s.Muted.Render(hint), w, "…")
 	room := max(h-1, 0)
-	m.helpOffset = min(m.helpOffset, max(len(lines)-room, 0))
-	lines = lines[m.helpOffset:]
+	lines = lines[min(m.helpOffset, max(len(lines)-room, 0)):]
 	if len(lines) > room {
 		lines = lines[:room]
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -11,17 +12,76 @@ import (
 func loadedModel(t testing.TB, w, h int) *Model {
 	t.Helper()
 	m := newModel(t, w, h)
-	feed(m, runQuick(m.Init()))
+	settle(m, m.Init())
 	return m
 }
 
-func keyMsgs(keys ...string) []tea.Msg {
-	out := make([]tea.Msg, len(keys))
-	for i, k := range keys {
-		out[i] = press(k)
+// settle runs cmd and delivers what it answers to m, and so on for the
+// commands those answers return, as the program would, until nothing quick
+// is left running: a command still running settleWait after it started (a
+// tick, a cursor blink, a debounce) is a timer and is left out. A batch's
+// commands run at once; answers are delivered as they come.
+func settle(m *Model, cmd tea.Cmd) {
+	type answer struct {
+		id  int
+		msg tea.Msg
 	}
-	return out
+	answers := make(chan answer, 64)
+	running := map[int]time.Time{}
+	next := 0
+	start := func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		id := next
+		next++
+		running[id] = time.Now()
+		go func() { answers <- answer{id, c()} }()
+	}
+	start(cmd)
+	for len(running) > 0 {
+		oldest := time.Now()
+		for _, t := range running {
+			if t.Before(oldest) {
+				oldest = t
+			}
+		}
+		select {
+		case a := <-answers:
+			if _, ok := running[a.id]; !ok {
+				continue // a timer that was given up on
+			}
+			delete(running, a.id)
+			switch msg := a.msg.(type) {
+			case nil:
+			case tea.BatchMsg:
+				for _, c := range msg {
+					start(c)
+				}
+			default:
+				_, c := m.Update(msg)
+				start(c)
+			}
+		case <-time.After(time.Until(oldest.Add(settleWait))):
+			for id, t := range running {
+				if time.Since(t) >= settleWait {
+					delete(running, id)
+				}
+			}
+		}
+	}
 }
+
+// send delivers msg to m and settles what it started.
+func send(m *Model, msg tea.Msg) {
+	_, cmd := m.Update(msg)
+	settle(m, cmd)
+}
+
+// settleWait is how long a command may run before settle takes it for a
+// timer: far longer than a database read takes under -race on a busy
+// machine, shorter than the quickest timer (the cursor's blink, 530 ms).
+const settleWait = 250 * time.Millisecond
 
 // burst is runes that reached the program in one key message, as key repeat,
 // fast typing and a laggy SSH link deliver them.
@@ -57,17 +117,18 @@ func TestKeysThatArriveTogether(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			together := loadedModel(t, tc.w, tc.h)
 			apart := loadedModel(t, tc.w, tc.h)
 			for _, m := range []*Model{together, apart} {
 				for _, k := range tc.prep {
-					feed(m, press(k))
+					send(m, press(k))
 				}
 			}
 			before := together.View()
-			feed(together, burst(tc.burst))
+			send(together, burst(tc.burst))
 			for _, r := range tc.burst {
-				feed(apart, press(string(r)))
+				send(apart, press(string(r)))
 			}
 			got, want := together.View(), apart.View()
 			if got != want {
@@ -90,16 +151,16 @@ func TestKeysThatArriveTogether(t *testing.T) {
 // digits, q and ? included; in a list it does nothing at all.
 func TestPasteStaysWhole(t *testing.T) {
 	m := loadedModel(t, 120, 40)
-	feed(m, press("2"))
-	feed(m, press("n"))
-	feed(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q1 ?jj"), Paste: true})
+	send(m, press("2"))
+	send(m, press("n"))
+	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q1 ?jj"), Paste: true})
 	if v := m.View(); !strings.Contains(v, "q1 ?jj") || m.active != 1 || m.quitting || m.showHelp {
 		t.Fatalf("paste into the composer: active %d, quitting %v, help %v:\n%s", m.active, m.quitting, m.showHelp, v)
 	}
 
 	m = loadedModel(t, 120, 40)
 	before := m.View()
-	feed(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("4q"), Paste: true})
+	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("4q"), Paste: true})
 	if m.active != 0 || m.quitting || m.View() != before {
 		t.Fatalf("a paste into the calendar acted as keys: active %d, quitting %v", m.active, m.quitting)
 	}

@@ -99,13 +99,14 @@ func TestGoldenEmojiRows(t *testing.T) {
 		for _, sc := range screens {
 			name := fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1])
 			t.Run(name, func(t *testing.T) {
+				t.Parallel()
 				c := testCommon(t, emojiStore(t), func() time.Time { return frozen })
 				c.Demo = false
 				m := New(c, nil)
 				m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-				feed(m, runQuick(m.Init()))
+				settle(m, m.Init())
 				for _, k := range sc.keys {
-					feed(m, press(k))
+					send(m, press(k))
 				}
 				v := m.View()
 				if !strings.Contains(v, sc.want) {

@@ -26,7 +26,7 @@ func emptyModel(t *testing.T, w, h int) *Model {
 	c.ConfigFile, c.ConfigMissing = "~/.config/crier/config.yaml", true
 	m := New(c, nil)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	feed(m, runQuick(m.Init()))
+	settle(m, m.Init())
 	return m
 }
 
@@ -43,9 +43,10 @@ func TestNoAccountsEveryPaneSaysWhatToDo(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, sc := range screens {
 			t.Run(sc.name+"-"+itoa(size[0])+"x"+itoa(size[1]), func(t *testing.T) {
+				t.Parallel()
 				m := emptyModel(t, size[0], size[1])
 				for _, k := range sc.keys {
-					feed(m, press(k))
+					send(m, press(k))
 				}
 				v := m.View()
 				for _, want := range []string{"crier init", "~/.config/crier/config.yaml"} {

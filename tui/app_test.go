@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,9 @@ func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	code := m.Run()
 	testnet.StopShared() // the reply flows' Bluesky network, if they started it
+	if seeded.dir != "" {
+		os.RemoveAll(seeded.dir)
+	}
 	os.Exit(code)
 }
 
@@ -45,18 +49,49 @@ func berlin() *time.Location {
 	return loc
 }
 
+// seeded is the demo database for frozen, seed 1, made once per test
+// binary; each test opens a copy of its file.
+var seeded struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
 // seededStore returns a store holding the demo data for frozen, seed 1.
 func seededStore(t testing.TB) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
+	seeded.once.Do(func() {
+		seeded.dir, seeded.err = os.MkdirTemp("", "crier-tui-demo-")
+		if seeded.err != nil {
+			return
+		}
+		st, err := store.Open(ctx, filepath.Join(seeded.dir, "crier.db"))
+		if err != nil {
+			seeded.err = err
+			return
+		}
+		seeded.err = demo.Seed(ctx, st, demo.Options{Seed: 1, Now: frozen, Zone: frozen.Location()})
+		if err := st.Close(); seeded.err == nil {
+			seeded.err = err
+		}
+	})
+	if seeded.err != nil {
+		t.Fatal(seeded.err)
+	}
+	data, err := os.ReadFile(filepath.Join(seeded.dir, "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "crier.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := demo.Seed(ctx, st, demo.Options{Seed: 1, Now: frozen, Zone: frozen.Location()}); err != nil {
-		t.Fatal(err)
-	}
 	return st
 }
 

@@ -3,7 +3,6 @@ package tui
 import (
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -15,73 +14,6 @@ func loadedModel(t testing.TB, w, h int) *Model {
 	settle(m, m.Init())
 	return m
 }
-
-// settle runs cmd and delivers what it answers to m, and so on for the
-// commands those answers return, as the program would, until nothing quick
-// is left running: a command still running settleWait after it started (a
-// tick, a cursor blink, a debounce) is a timer and is left out. A batch's
-// commands run at once; answers are delivered as they come.
-func settle(m *Model, cmd tea.Cmd) {
-	type answer struct {
-		id  int
-		msg tea.Msg
-	}
-	answers := make(chan answer, 64)
-	running := map[int]time.Time{}
-	next := 0
-	start := func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		id := next
-		next++
-		running[id] = time.Now()
-		go func() { answers <- answer{id, c()} }()
-	}
-	start(cmd)
-	for len(running) > 0 {
-		oldest := time.Now()
-		for _, t := range running {
-			if t.Before(oldest) {
-				oldest = t
-			}
-		}
-		select {
-		case a := <-answers:
-			if _, ok := running[a.id]; !ok {
-				continue // a timer that was given up on
-			}
-			delete(running, a.id)
-			switch msg := a.msg.(type) {
-			case nil:
-			case tea.BatchMsg:
-				for _, c := range msg {
-					start(c)
-				}
-			default:
-				_, c := m.Update(msg)
-				start(c)
-			}
-		case <-time.After(time.Until(oldest.Add(settleWait))):
-			for id, t := range running {
-				if time.Since(t) >= settleWait {
-					delete(running, id)
-				}
-			}
-		}
-	}
-}
-
-// send delivers msg to m and settles what it started.
-func send(m *Model, msg tea.Msg) {
-	_, cmd := m.Update(msg)
-	settle(m, cmd)
-}
-
-// settleWait is how long a command may run before settle takes it for a
-// timer: far longer than a database read takes under -race on a busy
-// machine, shorter than the quickest timer (the cursor's blink, 530 ms).
-const settleWait = 250 * time.Millisecond
 
 // burst is runes that reached the program in one key message, as key repeat,
 // fast typing and a laggy SSH link deliver them.

@@ -116,6 +116,14 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 
 	// Service: rude, ignored, nobody answers.
 	add(cueList(cueComplaint, 2, `
+		rock solid | solid as | like cardboard | tastes like nothing | taste of nothing | schmeckt nach nichts | sabe a nada | sabe a carton
+		fell apart | falls apart | falling apart | zerbrosel* | zerfallt | zerfallen | se deshace | se deshacia | se rompe | se rompia
+		no organisation | zero organisation | disorganised | disorganized | badly organised | schlecht organisiert | desorganizad*
+		not accepted | wasnt accepted | werent accepted | refused | nicht angenommen | no me aceptaron | no aceptan | rechazad*
+		without notice | without warning | no warning | ohne vorwarnung | ohne ankundigung | sin avisar | sin previo aviso
+		cant do anything | couldnt do anything | nothing they can do | kann nichts machen | konnen nichts machen | no pueden hacer nada
+		seriously | ernsthaft | en serio | im ernst | was soll das | echt jetzt | come on | malas maneras | bad manners | left without
+		silly | stupid | absurd* | nonsense | pointless | lacherlich | albern | unsinn* | ridicul* | una tonteria | restock
 		wrong | shambles | chaos | a mess | tasted off | smelled off | smells off | went off | turned | only one person | understaffed
 		funktioniert ~ nicht | chaotisch | nur eine person | solo hay una persona | un desastre | un caos | durisim* | sequisim* | friisim*
 		ever answered | ever answer | ever reply | ever replied | twice the size | double the size | doppelt so gross | el doble de grande
@@ -172,7 +180,8 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		sold out | all gone | gone again | nothing left | none left | run out | ran out | closed | locked | shut | no longer | not anymore
 		expensive | pricey | steep | price* | too much | bit much | shame | sad to | not great | not the same | not what i | downhill
 		too loud | so loud | noisy | dirty | filthy | sticky | smelly | no seats | cramped | freezing | nobody | no one | fix the | fix your | charged me
-		would be nice if | it would help if | actually had | anymore | any more | come on | seriously | en serio | im ernst | echt jetzt
+		would be nice if | it would help if | actually had | anymore | any more | badly | poorly | rushed | hektisch | gehetzt | con prisas
+		didnt even | dont even | not even | nicht mal | nicht einmal | ni siquiera
 		been ill | was ill | were ill | ill all | ill after | sick | paid | we paid | half an hour | an hour | halbe stunde | eine stunde | media hora | una hora | angestanden | anstehen
 		clearly wasnt | clearly not
 		schlecht* | trocken* | hart | harte | harten | hartes | steinhart* | zah | zahe | zahen | zaher | gummiartig* | matschig* | teigig* | klitschig*
@@ -181,7 +190,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		wahre schon wenn | ware schon wenn | preise
 		malo | mala | rancio | seco | seca | secos | secas | duro | dura | duros | duras | gomos* | chiclos* | blando | pastos* | aceitos* | grasient*
 		soso | sosa | insipid* | amarg* | tibi* | frio | fria | frios | frias | aplastad* | roto | rota | del dia anterior | mas pequen* | diminut*
-		tarde | retraso | esperamos | espere | agotad* | no quedaba | cerrado | cerrada | lastima | una pena | demasiado | sucio | sucia | ruido
+		llego tarde | muy tarde | demasiado tarde | retraso | esperamos | espere | agotad* | no quedaba | cerrado | cerrada | lastima | una pena | demasiado | sucio | sucia | ruido
 		ya no | estaria bien que | nadie | caro | cara | caros | caras | precio*`))
 
 	// Cues that come with a negation of their own ("doesn't match them
@@ -209,14 +218,15 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		delicios* | rico | rica | ricos | ricas | riquisim* | buenisim* | gracias | el mejor | la mejor | los mejores | las mejores | increible
 		me encanta | me encantan | encanto | encantaron | maravill* | espectacular | genial | geniales | de muerte | exquisit* | recomiendo
 		imprescindible | de diez | perfect* | fantastic* | en ningun sitio ~ mejor | ningun sitio ~ mejor | encantad* | muchisimas gracias
-		missing out | gem | cheers | at last | fabulous | dreaming about | still dreaming | reason i | such a fun | learned loads | cant recommend ~ enough | cannot recommend ~ enough`))
+		missing out | gem | cheers | at last | fabulous | delightful | kindest | a pleasure | un placer | atent* | wins every | dreaming about | still dreaming | reason i | such a fun | learned loads | cant recommend ~ enough | cannot recommend ~ enough`))
 	add(cueList(cuePraise, 1, `
 		great | good | nice | kind | happy | fresh | super | mega | friendly | helpful | impressed | fair | gut | nett | freundlich | lieb | fair | normal
 		bueno | buena | bonito | bonita | fresco | fresca | amable | simpatic* | justo | normal`))
 	// Laughter and delight mark chatter, whatever else is said.
 	lex.laughter = wordSet(`haha hahaha lol lmao rofl jaja jajaja jeje xd hihi`)
 	// Negations that are only manners: "no worries", "oh no".
-	lex.idleNots = newCueSet(cueList(cueOther, 0, `oh no | no worries | dont worry | no problem | not a problem | no pasa nada | sin problema | kein problem | keine sorge | macht nichts`))
+	lex.idleNots = newCueSet(cueList(cueOther, 0, `oh no | no worries | dont worry | no problem | not a problem | no pasa nada | sin problema | kein problem | keine sorge | macht nichts
+		didnt mean to | pretend i didnt | no queria | wollte nicht`))
 
 	again := cueList(cueAgain, 0, `
 		again | every time | everytime | third time | second time | twice this | once again | yet again | each time | in a row | week running

@@ -29,9 +29,15 @@ const (
 	Question  Class = "question"
 	Praise    Class = "praise"
 	Other     Class = "other"
+	// Concern is a message with no complaint said outright, but something
+	// that did not happen or is not so ("half of them had the wrong
+	// fillings, people couldn't eat"): maybe a complaint. Classify reads
+	// it; a person labelling messages would choose one of the other four.
+	Concern Class = "concern"
 )
 
-// Classes lists every class, most urgent first.
+// Classes lists the classes a person labels a message with, most urgent
+// first.
 var Classes = []Class{Complaint, Question, Praise, Other}
 
 // Channel is how a message reached the business.
@@ -160,11 +166,10 @@ func Read(text string, ch Channel) Reading {
 		// Nothing else heard, but something did not happen or is not
 		// so ("half of them had the wrong fillings, people couldn't
 		// eat", "it still wasn't started"): in a message to the
-		// business that is the shape of a complaint, and a person
-		// should look first.
-		r.Complaint++
+		// business that is often a complaint, and as often not ("I'm
+		// going to pretend I didn't see this").
 		r.Cues = append(r.Cues, "a not")
-		r.Class = Complaint
+		r.Class = Concern
 	}
 	return r
 }

@@ -92,7 +92,7 @@ func seed(ctx context.Context, st *store.Store, o Options) (*gen, error) {
 	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x63726965722d6465))   // "crier-de"
 	say := rand.New(rand.NewPCG(uint64(o.Seed), 0x63726965722d7265)) // "crier-re"
 	g := &gen{r: r, f: newFiller(r), say: say, af: newFiller(say), now: o.Now, zone: o.Zone, sz: sz,
-		tones: map[string]tone{}, topicOf: map[string]int{}, keysAt: map[int64]int64{}, deleteOne: true}
+		tones: map[string]tone{}, topicOf: map[string]int{}, keysAt: map[int64]int64{}}
 	if sz.name == "normal" {
 		g.sz.posts += r.IntN(30)
 		g.sz.inbox += r.IntN(60)

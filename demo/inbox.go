@@ -240,17 +240,10 @@ func (g *gen) writeInbox(w *bulk) inboxStats {
 		state, snoozed, read := g.triage(t)
 		tn := g.toneOf(body, kind)
 		labels := g.labelsFor(tn.text, kind, fl)
-		var deleted any
-		if g.deleteOne && state == store.InboxOpen && kind == store.KindReply && a.platform == store.PlatformBluesky &&
-			fl == complaint && g.now.Sub(t) < 36*time.Hour {
-			// Someone thought better of it: the reply is gone from the
-			// network, and a sync has marked it.
-			deleted, g.deleteOne = g.now.Add(-20*time.Minute).UnixMilli(), false
-		}
 		g.inboxID++
 		w.add(g.inboxID, a.id, a.platform, remoteID, string(kind), who.handle, who.name, who.followers, tn.text, url,
 			root, inReplyTo, ms, string(state), snoozed, read, tn.score, tn.asks, tn.class, g.searchKey(ms),
-			store.JoinLabels(labels), store.LabelKeys(labels), deleted)
+			store.JoinLabels(labels), store.LabelKeys(labels))
 		if state == store.InboxDone {
 			g.done = append(g.done, answerable{id: g.inboxID, account: a.id, kind: kind, received: t,
 				asks: tn.asks, score: tn.score, handle: who.handle, name: who.name, body: tn.text})

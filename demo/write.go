@@ -225,12 +225,20 @@ func (g *gen) writeInboxTable(ctx context.Context, tx *sql.Tx) error {
 	w, err := newBulk(ctx, tx, "inbox_items",
 		"id", "account_id", "platform", "remote_id", "kind", "author_handle", "author_name", "author_followers",
 		"body", "url", "thread_root", "in_reply_to", "received_at", "state", "snoozed_until", "is_read",
-		"sentiment", "question", "class", "search_key", "labels", "label_keys", "deleted_at")
+		"sentiment", "question", "class", "search_key", "labels", "label_keys")
 	if err != nil {
 		return err
 	}
 	g.inboxStats = g.writeInbox(w)
-	return w.close()
+	if err := w.close(); err != nil {
+		return err
+	}
+	// Someone thought better of the latest open complaint: it is gone
+	// from the network, and a sync has marked it.
+	_, err = tx.ExecContext(ctx, `UPDATE inbox_items SET deleted_at = min(received_at + 1200000, ?), checked_at = ?
+		WHERE id = (SELECT id FROM inbox_items WHERE state = 'open' AND class = 'complaint' AND kind IN ('reply', 'mention', 'quote')
+		            ORDER BY received_at DESC LIMIT 1)`, g.now.Add(-5*time.Minute).UnixMilli(), g.now.Add(-5*time.Minute).UnixMilli())
+	return err
 }
 
 // restoreInboxIndexes builds the indexes writeInboxTable dropped, and the

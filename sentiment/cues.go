@@ -218,7 +218,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		delicios* | rico | rica | ricos | ricas | riquisim* | buenisim* | gracias | el mejor | la mejor | los mejores | las mejores | increible
 		me encanta | me encantan | encanto | encantaron | maravill* | espectacular | genial | geniales | de muerte | exquisit* | recomiendo
 		imprescindible | de diez | perfect* | fantastic* | en ningun sitio ~ mejor | ningun sitio ~ mejor | encantad* | muchisimas gracias
-		missing out | gem | cheers | at last | fabulous | delightful | kindest | a pleasure | un placer | atent* | wins every | dreaming about | still dreaming | reason i | such a fun | learned loads | cant recommend ~ enough | cannot recommend ~ enough`))
+		shout out | shoutout | kudos | props to | hats off | never change | dont ever change | missing out | gem | cheers | at last | fabulous | delightful | kindest | a pleasure | un placer | atent* | wins every | dreaming about | still dreaming | reason i | such a fun | learned loads | cant recommend ~ enough | cannot recommend ~ enough`))
 	add(cueList(cuePraise, 1, `
 		great | good | nice | kind | happy | fresh | super | mega | friendly | helpful | impressed | fair | gut | nett | freundlich | lieb | fair | normal
 		bueno | buena | bonito | bonita | fresco | fresca | amable | simpatic* | justo | normal`))

@@ -220,7 +220,7 @@ func (m *message) structure(r *Reading, praiseAt map[int]bool) {
 			neg = neg || lex.negators[t] || t == "always" || t == "immer"
 		}
 		switch {
-		case len(clause) > 1 && !question && m.again() && (lex.negators[clause[0]] || lex.negators[clause[1]]):
+		case len(clause) > 1 && !question && againIn(clause) && (lex.negators[clause[0]] || lex.negators[clause[1]]):
 			// "No oat milk AGAIN."
 			r.Complaint += 1.5
 			r.Cues = append(r.Cues, "no … again")
@@ -267,9 +267,17 @@ func (m *message) structure(r *Reading, praiseAt map[int]bool) {
 	}
 }
 
-// again reports whether the message says it happened before (known once
-// Read has matched the cues).
-func (m *message) again() bool { return m.hasAgain }
+// againIn reports whether a clause says it happened before: "no oat milk
+// AGAIN", "wieder kein Dinkelbrot", not "every time. Never change."
+func againIn(clause []string) bool {
+	for _, t := range clause {
+		switch t {
+		case "again", "wieder", "vez", "nuevo", "running", "row":
+			return true
+		}
+	}
+	return false
+}
 
 func (m *message) praiseIn(at map[int]bool, from, to int) bool {
 	for i := from; i < to; i++ {

@@ -185,6 +185,9 @@ func TestClassifyReadsWhatAMessageIs(t *testing.T) {
 		{"Mi pedido llegó incompleto y nadie contesta.", Direct, Complaint},
 		{"¿Tenéis opciones sin gluten?", Reply, Question},
 		{"¡El mejor pan del barrio!", Reply, Praise},
+		// "again" and a "never" in different sentences are no "never again".
+		{"Shout out to Jonas for remembering my order every time. Never change.", Mention, Praise},
+		{"no oat milk AGAIN. third week running", Reply, Complaint},
 		// Listening overhears: nothing in it is asked of the business.
 		{"Does anyone know a good bakery near Hermannplatz?", Overheard, Other},
 	} {

@@ -16,9 +16,9 @@ import (
 )
 
 // The needs-attention view judged on labelled messages (sentiment/testdata,
-// and any set named in CRIER_TRIAGE_SET): many inboxes of 40 open items are
-// drawn from a set, each stored as one account's, and the view read back
-// as the pane reads it. For each inbox:
+// and any set named in CRIER_TRIAGE_SET): each message is read by the store,
+// many inboxes of 40 open items are drawn from a set and put in the view's
+// order (see rankSet). For each inbox:
 //
 //   - precision of the top 10: the share of the first ten that are
 //     complaints or questions, what the business must act on;
@@ -31,7 +31,7 @@ import (
 // are means over the inboxes; the README quotes them.
 
 const (
-	rankInboxes  = 100
+	rankInboxes  = 400
 	rankInboxLen = 40
 )
 
@@ -74,62 +74,67 @@ func TestNeedsAttentionRanking(t *testing.T) {
 	}
 }
 
-// rankSet stores rankInboxes inboxes drawn from set, each as one account's
-// open items, and scores the needs-attention view of each, and the order
-// VADER's cut-off and a question mark alone would give.
+// rankSet reads every message of set through the store once (as
+// AddInboxItems reads what a sync brings: its class, and so its place in
+// the needs-attention order), then draws rankInboxes inboxes from it and
+// orders each as the view does: by that place, then by the waiting time
+// the view computes (received, less reach and privacy), oldest first. That
+// this is the view's order is TestNeedsAttentionPagesEveryFilterBothWays'
+// business; reading each message once keeps the test quick under -race.
+// It scores each inbox, and the order VADER's cut-off and a question mark
+// alone would give.
 func rankSet(t *testing.T, set []labelled) (got, vader rankScore) {
 	t.Helper()
 	st := openTest(t)
 	ctx := context.Background()
+	acc := mustAccount(t, st, PlatformBluesky, "bakery.example.com")
+	items := make([]InboxItem, len(set))
+	for i, m := range set {
+		items[i] = InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: fmt.Sprint("m", i), Kind: m.kind,
+			AuthorHandle: fmt.Sprint("m", i, ".example.com"), AuthorFollowers: -1, Body: m.text, ReceivedAt: inboxT0}
+	}
+	if _, err := st.AddInboxItems(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	read, err := st.InboxPage(ctx, InboxFilter{Attention: true, AccountID: acc}, nil, nil, len(set)+1)
+	if err != nil || len(read) != len(set) {
+		t.Fatalf("needs attention = %d items, %v; want %d", len(read), err, len(set))
+	}
+	stored := map[string]InboxItem{}
+	for _, it := range read {
+		stored[it.RemoteID] = it
+	}
+
 	r := rand.New(rand.NewPCG(7, uint64(len(set))))
-	byClass := map[sentiment.Class][]labelled{}
-	for _, m := range set {
-		byClass[m.class] = append(byClass[m.class], m)
+	byClass := map[sentiment.Class][]int{}
+	for i, m := range set {
+		byClass[m.class] = append(byClass[m.class], i)
 	}
 	classes := []sentiment.Class{sentiment.Complaint, sentiment.Question, sentiment.Praise, sentiment.Other}
-	n := 0
-	for inbox := range rankInboxes {
-		acc := mustAccount(t, st, PlatformBluesky, fmt.Sprintf("inbox%d.example.com", inbox))
-		drawn := map[string]bool{}
-		var items []InboxItem
+	for range rankInboxes {
+		var inbox []InboxItem
 		labels := map[string]sentiment.Class{}
-		for len(items) < rankInboxLen {
-			c := pickClass(r, classes)
-			pool := byClass[c]
+		for n := 0; len(inbox) < rankInboxLen; n++ {
+			pool := byClass[pickClass(r, classes)]
 			if len(pool) == 0 {
 				continue
 			}
-			m := pool[r.IntN(len(pool))]
-			if drawn[m.text] && len(drawn) < len(set) {
-				continue
-			}
-			drawn[m.text] = true
-			n++
-			id := fmt.Sprint("m", n)
-			followers := int(r.ExpFloat64() * 150)
+			i := pool[r.IntN(len(pool))]
+			it := stored[fmt.Sprint("m", i)]
+			it.RemoteID = fmt.Sprint("m", i, "#", n) // the same message may come twice, from two people
+			it.AuthorFollowers = int(r.ExpFloat64() * 150)
 			if r.IntN(20) == 0 {
-				followers = 2000 + r.IntN(30000)
+				it.AuthorFollowers = 2000 + r.IntN(30000)
 			}
-			items = append(items, InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: id, Kind: m.kind,
-				AuthorHandle: id + ".example.com", AuthorFollowers: followers, Body: m.text,
-				ReceivedAt: inboxT0.Add(-time.Duration(r.IntN(48*60)) * time.Minute)})
-			labels[id] = m.class
+			it.ReceivedAt = inboxT0.Add(-time.Duration(r.IntN(48*60)) * time.Minute)
+			it.ID = int64(n)
+			inbox = append(inbox, it)
+			labels[it.RemoteID] = set[i].class
 		}
-		if _, err := st.AddInboxItems(ctx, items); err != nil {
-			t.Fatal(err)
-		}
-		view, err := st.InboxPage(ctx, InboxFilter{Attention: true, AccountID: acc}, nil, nil, rankInboxLen)
-		if err != nil || len(view) != rankInboxLen {
-			t.Fatalf("needs attention = %d items, %v", len(view), err)
-		}
-		order := make([]string, len(view))
-		for i, it := range view {
-			order[i] = it.RemoteID
-		}
-		s := scoreOrder(order, labels)
+		s := scoreOrder(viewOrder(inbox), labels)
 		got.precision10 += s.precision10
 		got.recall20 += s.recall20
-		s = scoreOrder(vaderOrder(view), labels)
+		s = scoreOrder(vaderOrder(inbox), labels)
 		vader.precision10 += s.precision10
 		vader.recall20 += s.recall20
 	}
@@ -138,6 +143,40 @@ func rankSet(t *testing.T, set []labelled) (got, vader rankScore) {
 	vader.precision10 /= rankInboxes
 	vader.recall20 /= rankInboxes
 	return got, vader
+}
+
+// viewOrder orders open items as the needs-attention view does.
+func viewOrder(items []InboxItem) []string {
+	items = slices.Clone(items)
+	waited := func(it InboxItem) time.Time {
+		at := it.ReceivedAt
+		switch n := it.AuthorFollowers; {
+		case n >= 100000:
+			at = at.Add(-24 * time.Hour)
+		case n >= 10000:
+			at = at.Add(-12 * time.Hour)
+		case n >= 1000:
+			at = at.Add(-4 * time.Hour)
+		}
+		if it.Kind == KindDM {
+			at = at.Add(-6 * time.Hour)
+		}
+		return at
+	}
+	slices.SortStableFunc(items, func(a, b InboxItem) int {
+		if a.Attention != b.Attention {
+			return a.Attention - b.Attention
+		}
+		if c := waited(a).Compare(waited(b)); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.RemoteID
+	}
+	return out
 }
 
 func pickClass(r *rand.Rand, classes []sentiment.Class) sentiment.Class {

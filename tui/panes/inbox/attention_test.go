@@ -116,7 +116,7 @@ func TestRowsAndPreviewShowTheTone(t *testing.T) {
 			t.Errorf("row %d = %q, want it to start %q", i, lines[1+i], want)
 		}
 	}
-	if !strings.Contains(view, "Tone: negative (−0.") || !strings.Contains(view, "asks a question") {
+	if !strings.Contains(view, "Tone: negative (−0.") || !strings.Contains(view, "reads as a complaint") {
 		t.Fatalf("preview lacks the tone:\n%s", view)
 	}
 	if got := toneMark(store.InboxItem{}); got != " " {

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -255,7 +256,13 @@ func (r *reply) send() tea.Cmd {
 func (r *reply) onReplied(msg repliedMsg) (done bool, held []tea.KeyMsg) {
 	r.sending = false
 	held, r.held = r.held, nil
-	if msg.err != nil {
+	switch {
+	case errors.Is(msg.err, store.ErrDeletedByAuthor):
+		// A sync found it gone while the reply was being written.
+		r.item.DeletedAt = r.c.Now()
+		r.problem = deletedProblem(r.item)
+		return false, held
+	case msg.err != nil:
 		r.problem = "not sent: " + msg.err.Error()
 		return false, held
 	}

@@ -262,3 +262,24 @@ func TestSearchGolden(t *testing.T) {
 		})
 	}
 }
+
+// A reply written while a sync finds its item deleted is refused by the
+// store when sent, and the composer says why, in words.
+func TestReplyToAnItemDeletedMeanwhile(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 120, 37)
+	h.keys("r", "Yes, we do!")
+	if _, err := st.MarkInboxChecked(context.Background(), nil, []int64{ids["m-1"]}, now); err != nil {
+		t.Fatal(err)
+	}
+	h.send(ctrl("s"))
+	view := h.m.View()
+	if h.m.reply == nil || !strings.Contains(view, "can't send: its author deleted it") || strings.Contains(view, "inbox item") {
+		t.Fatalf("after ctrl+s:\n%s", view)
+	}
+	if rs := replies(t, st, ids["m-1"]); len(rs) != 0 {
+		t.Fatalf("a reply was queued: %+v", rs)
+	}
+}

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -226,6 +227,9 @@ func (r *reply) over() string {
 func (r *reply) send() tea.Cmd {
 	text := r.text.Value()
 	switch {
+	case !r.item.DeletedAt.IsZero():
+		r.problem = deletedProblem(r.item)
+		return nil
 	case strings.TrimSpace(text) == "" || strings.TrimSpace(text) == strings.TrimSpace(r.prefix()):
 		r.problem = "the reply is empty"
 		return nil
@@ -252,7 +256,13 @@ func (r *reply) send() tea.Cmd {
 func (r *reply) onReplied(msg repliedMsg) (done bool, held []tea.KeyMsg) {
 	r.sending = false
 	held, r.held = r.held, nil
-	if msg.err != nil {
+	switch {
+	case errors.Is(msg.err, store.ErrDeletedByAuthor):
+		// A sync found it gone while the reply was being written.
+		r.item.DeletedAt = r.c.Now()
+		r.problem = deletedProblem(r.item)
+		return false, held
+	case msg.err != nil:
 		r.problem = "not sent: " + msg.err.Error()
 		return false, held
 	}
@@ -370,8 +380,17 @@ func (r *reply) issueLine() string {
 		return s.Muted.Render("queueing…")
 	case r.problem != "":
 		return s.Danger.Render(ansi.Truncate(common.Clean(r.problem), r.width, "…"))
+	case !r.item.DeletedAt.IsZero():
+		// Said before anything is typed: the reply can't go.
+		return s.Danger.Render(ansi.Truncate(deletedProblem(r.item), r.width, "…"))
 	}
 	return ""
+}
+
+// deletedProblem is why a reply to an item its author deleted can't go:
+// short enough for 80 columns.
+func deletedProblem(store.InboxItem) string {
+	return "can't send: its author deleted it; nothing to reply to (esc keeps the text)"
 }
 
 // openReply opens the reply composer on the cursor item.

@@ -57,7 +57,7 @@ import (
 
 const (
 	// crashPosts are queued due now across two accounts; half go to both.
-	crashPosts = 50
+	crashPosts = 160
 	// minKillsWhileSending is how many SIGKILLs must land while crier is
 	// sending: after it claimed a delivery, with deliveries outstanding.
 	minKillsWhileSending = 20
@@ -79,6 +79,8 @@ var (
 	// readyLine is crier run's startup line, logged once the database is
 	// open and the networks are set up.
 	readyLine = regexp.MustCompile(`sending queued posts until interrupted`)
+	// leadLine is logged when a crier takes the sender lease.
+	leadLine = regexp.MustCompile(`this crier \(.*\) sends`)
 )
 
 // TestCrashKillMastodon kills crier run at least 20 times while it sends 50
@@ -587,38 +589,7 @@ func childEnv(accounts []testAccount) []string {
 // at due; to(i) picks post i's accounts by index. It returns a delivery per
 // post and account.
 func (h *harness) queue(n int, due time.Time, to func(i int) []int) []wantDelivery {
-	t := h.t
-	ctx := context.Background()
-	st := h.openStore()
-	defer st.Close()
-	ids := make([]int64, len(h.net.Accounts))
-	for i, a := range h.net.Accounts {
-		id, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = id
-	}
-	var want []wantDelivery
-	for i := range n {
-		text := fmt.Sprintf("Post %d of %d: fresh loaves at 8, sourdough at 10 🥖", i+1, n)
-		var targets []store.Target
-		for _, a := range to(i) {
-			targets = append(targets, store.Target{AccountID: ids[a]})
-		}
-		now := time.Now()
-		id, err := st.SaveDraft(ctx, store.Post{Body: text, Targets: targets}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.QueuePost(ctx, id, due, "UTC", now); err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range to(i) {
-			want = append(want, wantDelivery{postID: id, accountID: ids[a], handle: h.net.Accounts[a].Handle, text: text})
-		}
-	}
-	return want
+	return h.queueAt("Crash test", n, func(int) time.Time { return due }, to)
 }
 
 func (h *harness) openStore() *store.Store {
@@ -861,6 +832,8 @@ type crierRun struct {
 	cmd    *exec.Cmd
 	ready  chan struct{} // closed at the startup line
 	sent   chan struct{} // a value for each logged send, dropped when full
+	leads  chan struct{} // closed when it first logs that it took the lease
+	ledAt  time.Time     // when it did, once leads is closed
 	exited chan struct{} // closed once it exited and its stderr is read
 	err    error         // from Wait, once exited is closed
 }
@@ -892,7 +865,8 @@ func (h *harness) start(why string) *crierRun {
 		h.t.Fatal(err)
 	}
 	w.Close()
-	c := &crierRun{cmd: cmd, ready: make(chan struct{}), sent: make(chan struct{}, 1), exited: make(chan struct{})}
+	c := &crierRun{cmd: cmd, ready: make(chan struct{}), sent: make(chan struct{}, 1), leads: make(chan struct{}),
+		exited: make(chan struct{})}
 	h.t.Cleanup(func() { // a test that failed mid-run leaves no crier behind
 		select {
 		case <-c.exited:
@@ -903,10 +877,15 @@ func (h *harness) start(why string) *crierRun {
 	})
 	go func() {
 		sc := bufio.NewScanner(r)
-		ready := false
+		ready, led := false, false
 		for sc.Scan() {
 			line := sc.Text()
 			fmt.Fprintln(h.log, line)
+			if !led && leadLine.MatchString(line) {
+				led = true
+				c.ledAt = time.Now()
+				close(c.leads)
+			}
 			if !ready && readyLine.MatchString(line) {
 				ready = true
 				close(c.ready)

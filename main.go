@@ -202,8 +202,12 @@ func networkSpecs() map[string]common.NetworkSpec {
 	return map[string]common.NetworkSpec{
 		store.PlatformMastodon: {
 			Platform: store.PlatformMastodon,
+			// A stock server's media limits (MediaAttachment::IMAGE_LIMIT,
+			// IMAGE_MIME_TYPES, Attachmentable::MAX_MATRIX_LIMIT) until the
+			// server says its own.
 			Limits: platforms.Limits{MaxChars: mastodon.DefaultMaxChars, CharsPerURL: mastodon.DefaultURLChars,
-				MaxImages: 4, MaxAltText: 1500},
+				MaxImages: 4, MaxAltText: 1500, MaxImageBytes: 16 << 20, MaxImagePixels: 7680 * 4320,
+				ImageTypes: "image/jpeg,image/png,image/gif,image/heic,image/heif,image/webp,image/avif"},
 			Length:      func(t string) int { return mastodon.Length(t, "", mastodon.DefaultURLChars) },
 			Unit:        "chars",
 			ReplyPrefix: mastodon.ReplyPrefix,
@@ -211,7 +215,8 @@ func networkSpecs() map[string]common.NetworkSpec {
 		store.PlatformBluesky: {
 			Platform: store.PlatformBluesky,
 			Limits: platforms.Limits{MaxChars: bluesky.MaxGraphemes, MaxBytes: bluesky.MaxBytes,
-				MaxImages: 4, MaxAltText: 2000, MaxImageBytes: 2_000_000},
+				MaxImages: bluesky.MaxImages, MaxAltText: bluesky.MaxAltText, MaxImageBytes: bluesky.MaxBlobBytes,
+				ImageTypes: bluesky.ImageTypes},
 			Length: func(t string) int { g, _ := bluesky.Length(t); return g },
 			Unit:   "graphemes",
 		},
@@ -269,6 +274,29 @@ func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store,
 		}
 	}
 	return st, accounts, nets, nil
+}
+
+// setupWaiting is setup that waits out a database another program holds
+// locked (a backup, a sqlite3 shell, a migration in another crier): that
+// passes, and a service that exited on it would only be restarted into the
+// same lock. say announces the wait once. It gives up only when ctx ends.
+func setupWaiting(ctx context.Context, cfg *config.Config, o appOptions, say func(string)) (*store.Store, []store.Account, map[int64]platforms.Network, error) {
+	announced := false
+	for {
+		st, accounts, nets, err := setup(ctx, cfg, o)
+		if err == nil || !store.IsBusy(err) || ctx.Err() != nil {
+			return st, accounts, nets, err
+		}
+		if !announced {
+			say(fmt.Sprintf("the database %s is locked by another program; waiting for it to be free (crier carries on by itself)", cfg.Database))
+			announced = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 func accountID(accounts []store.Account, ca config.Account) int64 {
@@ -339,7 +367,20 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, accounts, nets, err := setup(ctx, cfg, o)
+	// Before the TUI owns the terminal, Ctrl-C gives up a wait for a
+	// locked database.
+	setupCtx, stopSetup := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	st, accounts, nets, err := setupWaiting(setupCtx, cfg, o, func(msg string) {
+		fmt.Fprintf(stderr, "crier: %s; Ctrl-C gives up\n", msg)
+	})
+	interrupted := setupCtx.Err() != nil
+	stopSetup()
+	if interrupted {
+		if err == nil {
+			st.Close()
+		}
+		return 0
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -453,7 +494,11 @@ func runHeadless(cfg *config.Config, debug bool, stderr io.Writer) int {
 	logger := log.New(stderr, "crier: ", flags)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, accounts, nets, err := setup(ctx, cfg, appOptions{})
+	st, accounts, nets, err := setupWaiting(ctx, cfg, appOptions{}, func(msg string) { logger.Print(msg) })
+	if ctx.Err() != nil {
+		logger.Printf("stopped before the database could be opened")
+		return 0
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}

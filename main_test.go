@@ -6,7 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/crier-app/crier/platforms/bluesky/testnet"
 )
+
+// TestMain says in one line when the tests against the real Bluesky network
+// (the crash and on-time tests) skipped.
+func TestMain(m *testing.M) {
+	os.Exit(testnet.Main(m))
+}
 
 // Bad configs and unusable databases stop crier before the TUI with one
 // paragraph naming what is wrong, and exit status 2.

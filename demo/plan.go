@@ -1,9 +1,9 @@
 package demo
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +26,8 @@ type gen struct {
 	zone *time.Location
 	sz   size
 
+	photoDir string // where the demo's photos are (see photos.go)
+
 	start     time.Time // local midnight on the first day of the history
 	accounts  []*account
 	campaigns []*campaign
@@ -35,9 +37,14 @@ type gen struct {
 	lastWeek   int // inbox items from the last week so far
 	inboxStats inboxStats
 	inboxID    int64           // the last inbox item's id
-	tones      map[string]tone // what each inbox text has been scored
-	done       []answerable    // the inbox items left done, for the reply pass
-	topicOf    map[string]int  // what each text answered is about: topicIndex
+	tones      map[string]tone // how each inbox text of each kind has been read
+	keysAt     map[int64]int64 // search keys given out, by millisecond
+	// searchTriggers are the statements that create the search index's
+	// triggers, dropped during the large build (see writeInboxTable).
+	searchTriggers []string
+	deleteOne      bool           // one recent complaint is still to be deleted by its author
+	done           []answerable   // the inbox items left done, for the reply pass
+	topicOf        map[string]int // what each text answered is about: topicIndex
 	// inboxIndexes create the inbox's indexes, which the large build drops
 	// while it writes the inbox and answers it.
 	inboxIndexes []string
@@ -377,10 +384,12 @@ var photoAlts = []string{
 }
 
 func (g *gen) photo() *store.Media {
+	g.r.IntN(9000) // once a file number; drawn still, so a seed gives the data it always gave
+	alt := pick(g.r, photoAlts)
 	return &store.Media{
-		Path:    fmt.Sprintf("~/Pictures/bakery/IMG_%04d.jpg", 1000+g.r.IntN(9000)),
-		Mime:    "image/jpeg",
-		AltText: g.f.fill(pick(g.r, photoAlts)),
+		Path:    filepath.Join(g.photoDir, demoPhotos()[slices.Index(photoAlts, alt)].name),
+		Mime:    "image/png",
+		AltText: g.f.fill(alt),
 	}
 }
 

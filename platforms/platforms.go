@@ -20,6 +20,11 @@ type Limits struct {
 	MaxImages      int
 	MaxAltText     int // 0 when unknown
 	MaxImageBytes  int64
+	MaxImagePixels int64 // width times height; 0 when the network sets no limit
+	// ImageTypes are the image MIME types the network takes, comma-separated
+	// ("image/jpeg,image/png"); "" when it did not say. (A string, so Limits
+	// stays comparable.)
+	ImageTypes     string
 	SupportsDMs    bool
 	SupportsQuotes bool
 }
@@ -246,6 +251,19 @@ type MetricsReader interface {
 	PostCounts(ctx context.Context, refs []Ref) (map[string]Counts, error)
 	// Followers is the account's follower count now.
 	Followers(ctx context.Context) (int, error)
+}
+
+// PostChecker is implemented by networks that can tell whether posts (and
+// messages) someone sent the account still exist, so an inbox item whose
+// author deleted it can be marked.
+type PostChecker interface {
+	// Gone returns the ids of those refs the network says no longer exist:
+	// deleted by their authors. Refs it cannot ask about (a Bluesky chat
+	// message) are in neither answer. An error means nothing is known.
+	Gone(ctx context.Context, refs []Ref) ([]string, error)
+	// ChecksPerSync is how many refs one sync should ask about: what the
+	// network answers in a few requests, well within its rate limits.
+	ChecksPerSync() int
 }
 
 // Reactor is implemented by networks where the account can like and repost

@@ -53,63 +53,73 @@ func (t *tenure) lostReason() string {
 	return t.reason
 }
 
-// acquire takes the sender lease, trying every half LeaseTTL while another
-// process holds it, and starts the heartbeat. It returns nil when ctx ends
-// first.
+// acquire takes the sender lease and starts the heartbeat. While another
+// process holds it, it waits: until the lease expires, until a data change
+// says the holder may have released it, and, when the holder runs on this
+// machine, checking every holderCheckEvery that its process still exists.
+// It returns nil when ctx ends first.
 func (s *Scheduler) acquire(ctx context.Context) *tenure {
 	ttl := s.o.LeaseTTL
 	for ctx.Err() == nil {
 		now := s.o.Now()
-		got, info, err := s.st.AcquireLease(ctx, store.SenderLease, s.o.Holder, now, ttl)
-		switch {
-		case err != nil:
-			if ctx.Err() != nil {
-				return nil
-			}
-			s.log.Printf("scheduler: database: taking the sender lease: %v", err)
-			s.setStatus(func(st *Status) {
-				st.Sender, st.LastError = false, "database: taking the sender lease: "+err.Error()
-			})
-		case got:
-			t := &tenure{fresh: !info.AcquiredAt.Equal(s.acquiredAt), beat: make(chan struct{}), expires: info.ExpiresAt}
-			t.ctx, t.cancel = context.WithCancel(ctx)
-			s.acquiredAt = info.AcquiredAt
-			s.tenure = t
-			go func() {
-				defer close(t.beat)
-				s.heartbeat(t)
-			}()
-			if t.fresh {
-				s.log.Printf("scheduler: this crier (%s) sends", s.o.Holder)
-			}
-			s.setStatus(func(st *Status) { st.Sender, st.Holder = true, "" })
-			s.kickSync()
-			return t
-		case s.holderGone(info):
+		info, held, err := s.st.Lease(ctx, store.SenderLease)
+		if err == nil && held && info.ID != s.o.Holder.ID && info.ExpiresAt.After(now) && s.holderGone(info) {
 			// Its process died on this machine (killed, crashed): no
 			// need to wait for its lease to run out.
 			s.log.Printf("scheduler: %s is gone; taking over its lease", info.LeaseHolder)
-			if took, _, err := s.st.TakeOverLease(ctx, store.SenderLease, s.o.Holder, info.ID, now, ttl); err == nil && took {
-				continue
+			_, info, err = s.st.TakeOverLease(ctx, store.SenderLease, s.o.Holder, info.ID, now, ttl)
+		}
+		if err == nil && (!held || info.ID == s.o.Holder.ID || !info.ExpiresAt.After(now)) {
+			var got bool
+			got, info, err = s.st.AcquireLease(ctx, store.SenderLease, s.o.Holder, now, ttl)
+			if err == nil && got {
+				return s.startTenure(info)
 			}
-			s.setStatus(func(st *Status) { st.Sender, st.Holder = false, info.String() })
-		default:
+		}
+		wait := ttl / 2
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			msg := "database: taking the sender lease: " + describeStoreError(err)
+			s.log.Printf("scheduler: database: taking the sender lease: %v", err)
+			s.setStatus(func(st *Status) { st.Sender, st.LastError = false, msg })
+		} else {
 			holder := info.String()
 			s.setStatus(func(st *Status) { st.Sender, st.Holder = false, holder })
 			// What is next is still worth showing, though someone else sends it.
 			s.refreshNext(ctx)
+			wait = min(wait, max(0, info.ExpiresAt.Sub(s.o.Now()))+time.Millisecond)
+			if info.Host == s.o.Holder.Host {
+				wait = min(wait, holderCheckEvery)
+			}
 		}
-		s.sleep(ctx, ttl/2)
+		s.sleep(ctx, wait)
 	}
 	return nil
+}
+
+// startTenure begins a tenure under the lease described by info.
+func (s *Scheduler) startTenure(info store.LeaseInfo) *tenure {
+	t := &tenure{fresh: !info.AcquiredAt.Equal(s.acquiredAt), beat: make(chan struct{}), expires: info.ExpiresAt}
+	t.ctx, t.cancel = context.WithCancel(s.runCtx)
+	s.acquiredAt = info.AcquiredAt
+	go func() {
+		defer close(t.beat)
+		s.heartbeat(t)
+	}()
+	if t.fresh {
+		s.log.Printf("scheduler: this crier (%s) sends", s.o.Holder)
+	}
+	s.setStatus(func(st *Status) { st.Sender, st.Holder = true, "" })
+	s.kickSync()
+	return t
 }
 
 // endTenure stops the heartbeat after a tenure's context ended. When Run is
 // ending, the lease is released so another crier can take over at once;
 // when the lease was lost, the status says so.
-func (s *Scheduler) endTenure(ctx context.Context) {
-	t := s.tenure
-	s.tenure = nil
+func (s *Scheduler) endTenure(ctx context.Context, t *tenure) {
 	t.cancel()
 	<-t.beat
 	if ctx.Err() != nil {
@@ -150,8 +160,11 @@ func (s *Scheduler) heartbeat(t *tenure) {
 			return
 		default:
 			s.log.Printf("scheduler: database: renewing the sender lease: %v", err)
-			if !now.Add(ttl / 6).Before(t.expiresAt()) {
-				t.lose("could not renew the sender lease: " + err.Error())
+			// Judged after the failed write, which may have waited out the
+			// busy timeout: a lease that may lapse before the next try is
+			// given up while it is still ours.
+			if after := s.o.Now(); !after.Add(ttl / 6).Before(t.expiresAt()) {
+				t.lose("could not renew the sender lease: " + describeStoreError(err))
 				return
 			}
 			next = now.Add(ttl / 10)
@@ -175,33 +188,13 @@ func (s *Scheduler) holderNow(ctx context.Context) string {
 	return info.String()
 }
 
-// claim claims a delivery under the lease. The lease may read as expired
-// though nobody took it (the computer was suspended, the heartbeat is
-// late): then it is renewed and the claim tried once more.
-func (s *Scheduler) claim(ctx context.Context, id int64) (bool, error) {
-	claimed, err := s.st.ClaimDeliveryLeased(ctx, id, s.o.Now(), s.hold)
-	if !errors.Is(err, store.ErrLeaseLost) {
-		return claimed, err
-	}
-	info, rerr := s.st.RenewLease(ctx, s.hold, s.o.Now(), s.o.LeaseTTL)
-	if rerr != nil {
-		return false, err
-	}
-	if t := s.tenure; t != nil {
-		t.setExpires(info.ExpiresAt)
-	}
-	return s.st.ClaimDeliveryLeased(ctx, id, s.o.Now(), s.hold)
-}
-
 // leaseError ends the tenure when err says the lease is lost, and reports
 // whether it did.
-func (s *Scheduler) leaseError(ctx context.Context, err error) bool {
+func (s *Scheduler) leaseError(t *tenure, err error) bool {
 	if !errors.Is(err, store.ErrLeaseLost) {
 		return false
 	}
-	if t := s.tenure; t != nil {
-		t.lose(s.holderNow(ctx) + " took over the lease")
-	}
+	t.lose(s.holderNow(t.ctx) + " took over the lease")
 	return true
 }
 

@@ -351,3 +351,30 @@ func TestDeadHolderOnThisMachineIsTakenOverAtOnce(t *testing.T) {
 		t.Fatal("took a lease from another machine's live holder")
 	}
 }
+
+// A killed process its parent has not reaped yet (a zombie) is gone: it
+// sends nothing more, so its lease need not be waited out.
+func TestZombieHolderIsGone(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	pid := cmd.Process.Pid
+	if !processAlive(pid) {
+		t.Fatal("a running process reads as gone")
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for processAlive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatal("a killed, unreaped process still reads as alive")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Wait()
+}

@@ -21,7 +21,6 @@ import (
 	"io"
 	"log"
 	"math/rand/v2"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,18 +42,43 @@ const (
 	DefaultMinBackoff  = 30 * time.Second
 	DefaultMaxBackoff  = 30 * time.Minute
 	DefaultMaxSleep    = time.Minute
-	DefaultLeaseTTL    = 30 * time.Second
+	DefaultLeaseTTL    = 10 * time.Second
 	DefaultSyncEvery   = time.Minute
+	DefaultWatchEvery  = 100 * time.Millisecond
 )
 
 const (
-	// batchSize is how many due deliveries are read at a time.
+	// batchSize is how many due deliveries of one account are read at a
+	// time.
 	batchSize = 16
-	// callTimeout bounds one call to a network.
+	// callTimeout bounds one call to a network other than a post write.
 	callTimeout = 2 * time.Minute
-	// writeTimeout bounds writing an outcome, which goes on after Run's
-	// context has ended so a finished publish is never forgotten.
+	// publishTimeout bounds writing one post: ample for a post on a slow
+	// link, short enough that a server holding its answer is asked again
+	// (through reconcile) within a minute. Each image adds imageTimeout
+	// for its upload. reconcileTimeout bounds asking whether a post landed.
+	publishTimeout   = 30 * time.Second
+	imageTimeout     = 30 * time.Second
+	reconcileTimeout = 30 * time.Second
+	// waitingAfter is how long a post write may take before its account
+	// shows as waiting on its server.
+	waitingAfter = 5 * time.Second
+	// sendMargin: a sender whose lease expires within this (its heartbeat
+	// could not run: the process was stopped, the computer suspended) sends
+	// nothing more until it has renewed it.
+	sendMargin = 2 * time.Second
+	// sweepEvery is how often the sender looks for deliveries left in
+	// sending that nobody is sending, to reconcile them.
+	sweepEvery = 5 * time.Second
+	// holderCheckEvery is how often a waiting crier checks that a lease
+	// holder on this machine is still alive.
+	holderCheckEvery = 250 * time.Millisecond
+	// writeTimeout bounds one try at writing an outcome; a failed write is
+	// tried again until it lands or crier stops, and the last try goes on
+	// after Run's context has ended so a finished publish is not forgotten.
 	writeTimeout = 10 * time.Second
+	// maxWriteRetry caps the wait between tries at writing an outcome.
+	maxWriteRetry = 2 * time.Second
 )
 
 // Options configure a Scheduler. Store is required; the rest have defaults.
@@ -88,9 +112,10 @@ type Options struct {
 	MaxBackoff time.Duration
 
 	// LeaseTTL is how long the sender lease lasts without a heartbeat
-	// (DefaultLeaseTTL). The holder renews it every third of that; the
-	// others try to take it every half; when the holder dies, another
-	// crier takes over within LeaseTTL and a half.
+	// (DefaultLeaseTTL). The holder renews it every third of that. The
+	// others take it as soon as it expires, at once when the holder
+	// releases it, and within holderCheckEvery when the holder was a
+	// process on this machine that no longer exists.
 	LeaseTTL time.Duration
 	// Holder identifies this process in the lease (store.NewLeaseHolder()
 	// by default).
@@ -103,6 +128,12 @@ type Options struct {
 	// on every sync, by account id. They are ignored for an account whose
 	// network cannot search (is not a platforms.Searcher).
 	Listen map[int64][]string
+	// WatchEvery is how often the database is checked for commits by
+	// other processes (a post queued by the app while crier run sends, a
+	// lease released), which wake the scheduler (DefaultWatchEvery; a
+	// negative value turns it off). A check costs no disk read when
+	// nothing changed.
+	WatchEvery time.Duration
 }
 
 // Scheduler publishes due posts. Create it with New and start it with Run.
@@ -116,10 +147,16 @@ type Scheduler struct {
 	running  atomic.Bool
 	out      outbox
 	hold     store.LeaseHold
+	// runCtx is Run's context: outcome writes are tried again for as long
+	// as it lasts, whatever happens to the lease meanwhile.
+	runCtx context.Context
 
-	// tenure is the current time holding the sender lease, nil while
-	// another process sends. Only the publishing goroutine sets it.
-	tenure *tenure
+	// flight holds the deliveries this process has claimed (or is about to)
+	// and not yet settled; waits the accounts whose server keeps a write
+	// waiting.
+	flight flight
+	waits  waits
+
 	// acquiredAt is when the lease was last taken afresh: a lease taken
 	// again with the same acquired_at was never anyone else's meanwhile,
 	// so there is nothing to recover.
@@ -130,10 +167,7 @@ type Scheduler struct {
 
 	mu     sync.Mutex
 	status Status
-
-	// storeFailures counts store errors in a row, to back off from a
-	// database that keeps failing instead of spinning on it.
-	storeFailures int
+	nextMu sync.Mutex // serialises refreshNext
 }
 
 // New returns a scheduler; nothing runs until Run.
@@ -175,6 +209,9 @@ func New(o Options) *Scheduler {
 	if o.SyncInterval <= 0 {
 		o.SyncInterval = DefaultSyncEvery
 	}
+	if o.WatchEvery == 0 {
+		o.WatchEvery = DefaultWatchEvery
+	}
 	return &Scheduler{
 		o:        o,
 		st:       o.Store,
@@ -184,11 +221,14 @@ func New(o Options) *Scheduler {
 		syncKick: make(chan struct{}, 1),
 		out:      outbox{ready: make(chan struct{}, 1)},
 		hold:     store.LeaseHold{Name: store.SenderLease, HolderID: o.Holder.ID},
+		flight:   flight{ids: map[int64]bool{}},
+		waits:    waits{since: map[string]time.Time{}},
 	}
 }
 
 // Wake tells the scheduler the queue changed (a post was queued, moved or
 // withdrawn), so it looks again for the next due time. It never blocks.
+// Changes committed by other processes wake it by themselves.
 func (s *Scheduler) Wake() {
 	select {
 	case s.wake <- struct{}{}:
@@ -205,9 +245,11 @@ func (s *Scheduler) Status() Status {
 
 // Run publishes due posts and syncs until ctx ends, while it holds the
 // sender lease; until it does, it tries to take it every half LeaseTTL.
+// While it holds the lease, each account's posts go out from a goroutine
+// of their own, in order, so a slow server delays only its own account.
 // Each time it takes the lease from no one or from a holder that died, it
 // first settles the deliveries left unfinished, then applies the missed
-// policy. An outcome being written when ctx ends is still written, and the
+// policy, account by account. An outcome being written when ctx ends is still written, and the
 // lease is released. Run returns nil when ctx ends, and an error only when
 // it cannot start.
 func (s *Scheduler) Run(ctx context.Context) error {
@@ -224,6 +266,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		return errors.New("scheduler: already running")
 	}
 	defer s.running.Store(false)
+	s.runCtx = ctx
 
 	stopForward := make(chan struct{})
 	forwarded := make(chan struct{})
@@ -244,6 +287,14 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		s.syncLoop(ctx)
 	}()
 	defer func() { <-synced }()
+	if s.o.WatchEvery > 0 {
+		watched := make(chan struct{})
+		go func() {
+			defer close(watched)
+			s.watch(ctx)
+		}()
+		defer func() { <-watched }()
+	}
 
 	for ctx.Err() == nil {
 		t := s.acquire(ctx)
@@ -251,40 +302,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			break
 		}
 		s.publish(t)
-		s.endTenure(ctx)
+		s.endTenure(ctx, t)
 	}
 	return nil
-}
-
-// publish sends due posts for as long as tenure t lasts.
-func (s *Scheduler) publish(t *tenure) {
-	ctx := t.ctx
-	if t.fresh {
-		for !s.startup(ctx) {
-			if !s.sleep(ctx, s.backoff(s.storeFailures)) {
-				return
-			}
-		}
-	}
-	for ctx.Err() == nil {
-		failures := s.storeFailures
-		s.sendDue(ctx)
-		if ctx.Err() != nil {
-			break
-		}
-		next, due := s.refreshNext(ctx)
-		wait := time.Duration(-1) // until woken
-		switch {
-		case s.storeFailures > failures:
-			wait = s.backoff(s.storeFailures)
-		case due:
-			s.storeFailures = 0
-			wait = min(max(0, next.Sub(s.o.Now())), s.o.MaxSleep)
-		default:
-			s.storeFailures = 0
-		}
-		s.sleep(ctx, wait)
-	}
 }
 
 // sleep waits for d (forever when d < 0), a Wake or the end of ctx, and
@@ -305,309 +325,20 @@ func (s *Scheduler) sleep(ctx context.Context, d time.Duration) bool {
 	return true
 }
 
-// startup settles what a previous run left behind, then applies the missed
-// policy. It reports false when the store failed, and is then run again:
-// nothing is sent before the missed policy has been applied.
-func (s *Scheduler) startup(ctx context.Context) bool {
-	start := s.o.Now()
-	n, err := s.st.ResetInFlight(ctx, s.hold, start)
-	if err != nil {
-		if !s.leaseError(ctx, err) {
-			s.storeError("resetting deliveries left in flight", err)
-		}
-		return false
-	}
-	if n > 0 {
-		s.log.Printf("scheduler: %d deliveries were being sent when crier stopped; asking the networks", n)
-	}
-	unknown, err := s.st.UnknownDeliveries(ctx)
-	if err != nil {
-		s.storeError("reading deliveries to reconcile", err)
-		return false
-	}
-	for _, d := range unknown {
-		if ctx.Err() != nil {
-			return false
-		}
-		s.deliver(ctx, d, true)
-	}
-
-	var cutoff time.Time
-	switch s.o.MissedPolicy {
-	case PolicySend:
-		return true
-	case PolicySkip:
-		cutoff = start
-	default:
-		cutoff = start.Add(-s.o.MissedGrace)
-	}
-	missed, err := s.st.MarkMissedBefore(ctx, cutoff)
-	if err != nil {
-		s.storeError("marking missed posts", err)
-		return false
-	}
-	if len(missed) > 0 {
-		s.log.Printf("scheduler: %d deliveries came due before %s while crier was not running: held back as missed",
-			len(missed), cutoff.Format(time.RFC3339))
-		s.emit(Event{Kind: EventMissed, Count: len(missed)})
-	}
-	return true
-}
-
-// sendDue publishes everything due now, a batch at a time, until a batch
-// comes back short or nothing in it could be claimed.
-func (s *Scheduler) sendDue(ctx context.Context) {
-	for ctx.Err() == nil {
-		due, err := s.st.DueDeliveries(ctx, s.o.Now(), batchSize)
-		if err != nil {
-			s.storeError("reading the queue", err)
-			return
-		}
-		claimed := 0
-		for _, d := range due {
-			if ctx.Err() != nil {
-				return
-			}
-			if s.deliver(ctx, d, false) {
-				claimed++
-			}
-		}
-		if len(due) < batchSize || claimed == 0 {
-			return
-		}
-	}
-}
-
 // refreshNext looks up the next due time and publishes it in Status.
-func (s *Scheduler) refreshNext(ctx context.Context) (time.Time, bool) {
-	at, _, post, ok, err := s.st.NextDue(ctx)
+// Workers call it as they go, so it is serialised: a slow answer must not
+// overwrite a newer one.
+func (s *Scheduler) refreshNext(ctx context.Context) {
+	s.nextMu.Lock()
+	defer s.nextMu.Unlock()
+	at, _, post, _, err := s.st.NextDue(ctx)
 	if err != nil {
-		s.storeError("reading the next due time", err)
-		return time.Time{}, false
+		if ctx.Err() == nil {
+			s.storeError("reading the next due time", err)
+		}
+		return
 	}
 	s.setStatus(func(st *Status) { st.NextDueAt, st.NextPost = at, post })
-	return at, ok
-}
-
-// deliver claims one delivery and settles it: reconciles it if an earlier
-// attempt may have landed, else publishes it, and writes the outcome. At
-// startup a delivery the network does not know goes back to the queue at its
-// due time, for the missed policy to judge. It reports whether it claimed
-// the delivery.
-func (s *Scheduler) deliver(ctx context.Context, d store.DueDelivery, atStartup bool) bool {
-	claimed, err := s.claim(ctx, d.ID)
-	if err != nil {
-		if ctx.Err() == nil && !s.leaseError(ctx, err) {
-			s.storeError(fmt.Sprintf("claiming delivery %d", d.ID), err)
-		}
-		return false
-	}
-	if !claimed {
-		return false // another crier has it, or it was moved or withdrawn meanwhile
-	}
-	attempt := d.Attempts + 1
-	net := s.o.Networks[d.AccountID]
-	if net == nil {
-		reason := fmt.Sprintf("no network is set up for account %s (%s): add it to the config, or take the account off the post",
-			d.Handle, d.Platform)
-		if d.State == store.DeliveryUnknown {
-			reason += "; it may have gone out before crier stopped"
-		}
-		s.fail(ctx, d, reason)
-		return true
-	}
-	post := platformPost(d)
-
-	// An earlier attempt may have landed: an unknown outcome for sure, and
-	// a transient error classified too hopefully, or sent by another crier
-	// whose answer was lost. Ask before sending again.
-	if d.State == store.DeliveryUnknown || d.Attempts > 0 {
-		var pub platforms.Published
-		var found bool
-		err := s.call(ctx, "reconciling", func(ctx context.Context) (err error) {
-			pub, found, err = net.Reconcile(ctx, post)
-			return err
-		})
-		switch {
-		case err != nil:
-			s.settleError(ctx, d, attempt, err, d.State == store.DeliveryUnknown)
-			return true
-		case found:
-			s.sent(ctx, d, pub)
-			return true
-		case atStartup:
-			s.write(ctx, d, "queueing again", func(ctx context.Context) error {
-				return s.st.MarkRetry(ctx, d.ID, d.LastError, time.Time{})
-			})
-			return true
-		}
-	}
-
-	var pub platforms.Published
-	err = s.call(ctx, "publishing", func(ctx context.Context) (err error) {
-		pub, err = net.Publish(ctx, post)
-		return err
-	})
-	if err != nil {
-		s.settleError(ctx, d, attempt, err, false)
-		return true
-	}
-	s.sent(ctx, d, pub)
-	return true
-}
-
-// call runs one network call with a time limit. A panic in the network's
-// code becomes an error of unknown outcome instead of taking crier down.
-func (s *Scheduler) call(ctx context.Context, what string, fn func(context.Context) error) (err error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			s.log.Printf("scheduler: panic while %s: %v\n%s", what, r, debug.Stack())
-			err = fmt.Errorf("crier's network code crashed while %s: %v", what, r)
-		}
-	}()
-	return fn(ctx)
-}
-
-// platformPost is what the network is asked to publish for d.
-func platformPost(d store.DueDelivery) platforms.Post {
-	p := platforms.Post{
-		Text:           d.Text,
-		IdempotencyKey: d.IdempotencyKey,
-		// The due time is fixed before the first attempt and the same on
-		// every retry, so a retried post is the same post.
-		CreatedAt: d.DueAt,
-	}
-	for _, m := range d.Media {
-		p.Images = append(p.Images, platforms.Image{Path: m.Path, Mime: m.Mime, AltText: m.AltText})
-	}
-	if d.ReplyTo.ID != "" {
-		p.ReplyTo = &platforms.Ref{ID: d.ReplyTo.ID, CID: d.ReplyTo.CID}
-		p.ThreadRoot = &platforms.Ref{ID: d.ThreadRoot.ID, CID: d.ThreadRoot.CID}
-	}
-	p.Conversation = d.Conversation
-	return p
-}
-
-// settleError writes the outcome of a failed call. stillUnknown keeps a
-// delivery whose outcome was already unknown in that state.
-func (s *Scheduler) settleError(ctx context.Context, d store.DueDelivery, attempt int, err error, stillUnknown bool) {
-	reason := err.Error()
-	var pe *platforms.Error
-	errors.As(err, &pe)
-	switch platforms.ClassOf(err) {
-	case platforms.Permanent:
-		if pe != nil && pe.Reauth {
-			s.waitForReauth(ctx, d, reason, stillUnknown)
-			return
-		}
-		s.fail(ctx, d, reason)
-		return
-	case platforms.UnknownOutcome:
-		reason = "may have gone out, will check: " + reason
-		stillUnknown = true
-	}
-	retryAt := s.retryAt(attempt)
-	rateLimited := pe != nil && pe.Class == platforms.RateLimited && pe.RetryAt.After(s.o.Now())
-	if rateLimited {
-		retryAt = roundUpMS(pe.RetryAt)
-	}
-	ok := s.write(ctx, d, "scheduling a retry", func(ctx context.Context) error {
-		if stillUnknown {
-			return s.st.MarkUnknown(ctx, d.ID, reason, retryAt)
-		}
-		return s.st.MarkRetry(ctx, d.ID, reason, retryAt)
-	})
-	if !ok {
-		return
-	}
-	if rateLimited {
-		// The limit is the account's, not the post's: the rest of its queue
-		// waits too instead of hitting the same wall one post at a time.
-		var n int
-		if s.write(ctx, d, "pacing the account's queue", func(ctx context.Context) (err error) {
-			n, err = s.st.PaceAccount(ctx, d.AccountID, retryAt)
-			return err
-		}) && n > 0 {
-			s.log.Printf("scheduler: %s is rate-limited: %d more deliveries wait until %s",
-				d.Handle, n, retryAt.Format(time.RFC3339))
-		}
-	}
-	s.log.Printf("scheduler: delivery %d of post %d to %s: attempt %d: %s; next try at %s",
-		d.ID, d.PostID, d.Handle, attempt, reason, retryAt.Format(time.RFC3339))
-	s.setStatus(func(st *Status) { st.LastError = reason })
-	s.emit(Event{Kind: EventRetrying, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem,
-		Err: reason, RetryAt: retryAt})
-}
-
-// waitForReauth handles a refusal of the account's credentials: the account
-// is flagged, and the delivery goes back to the queue (at its due time, or
-// still unknown when it was), where it and the rest of the account's queue
-// wait until the user signs in again and the flag is cleared.
-func (s *Scheduler) waitForReauth(ctx context.Context, d store.DueDelivery, reason string, stillUnknown bool) {
-	reason = fmt.Sprintf("sign in to %s again: %s", d.Handle, reason)
-	if !s.write(ctx, d, "flagging the account for signing in again", func(ctx context.Context) error {
-		if err := s.st.SetNeedsReauth(ctx, d.AccountID, true); err != nil {
-			return err
-		}
-		if stillUnknown {
-			return s.st.MarkUnknown(ctx, d.ID, reason, time.Time{})
-		}
-		return s.st.MarkRetry(ctx, d.ID, reason, time.Time{})
-	}) {
-		return
-	}
-	s.log.Printf("scheduler: %s refused its credentials; its posts wait until it is signed in again: %s", d.Handle, reason)
-	s.setStatus(func(st *Status) { st.LastError = reason })
-	s.emit(Event{Kind: EventNeedsReauth, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason})
-}
-
-func (s *Scheduler) fail(ctx context.Context, d store.DueDelivery, reason string) {
-	if !s.write(ctx, d, "recording a failure", func(ctx context.Context) error {
-		return s.st.MarkFailed(ctx, d.ID, reason)
-	}) {
-		return
-	}
-	s.log.Printf("scheduler: delivery %d of post %d to %s failed: %s", d.ID, d.PostID, d.Handle, reason)
-	s.setStatus(func(st *Status) { st.LastError = reason })
-	s.emit(Event{Kind: EventFailed, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason})
-}
-
-func (s *Scheduler) sent(ctx context.Context, d store.DueDelivery, pub platforms.Published) {
-	at := pub.At
-	if at.IsZero() {
-		at = s.o.Now()
-	}
-	if !s.write(ctx, d, "recording a sent post", func(ctx context.Context) error {
-		return s.st.MarkSent(ctx, d.ID, store.RemoteRef{ID: pub.Ref.ID, CID: pub.Ref.CID}, pub.URL, at)
-	}) {
-		return
-	}
-	s.log.Printf("scheduler: delivery %d of post %d sent to %s: %s", d.ID, d.PostID, d.Handle, pub.URL)
-	s.setStatus(func(st *Status) { st.LastError = "" })
-	s.emit(Event{Kind: EventSent, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem})
-}
-
-// write runs an outcome write on a context that outlives ctx by up to
-// writeTimeout: what the network did must be recorded even when crier is
-// quitting. A failed write leaves the delivery in sending, which the next
-// start reconciles.
-func (s *Scheduler) write(ctx context.Context, d store.DueDelivery, what string, fn func(context.Context) error) bool {
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
-	defer cancel()
-	if err := fn(wctx); err != nil {
-		s.storeError(fmt.Sprintf("%s for delivery %d of post %d", what, d.ID, d.PostID), err)
-		return false
-	}
-	return true
-}
-
-func (s *Scheduler) storeError(what string, err error) {
-	s.storeFailures++
-	msg := fmt.Sprintf("database: %s: %v", what, err)
-	s.log.Printf("scheduler: %s", msg)
-	s.setStatus(func(st *Status) { st.LastError = msg })
 }
 
 // backoff is the wait before retry number attempt (1 for the first): it

@@ -73,7 +73,7 @@ const nextDueQuery = `
 
 const dueCols = `
 	d.id, d.post_id, d.account_id, d.state, d.due_at, d.next_attempt_at, d.attempts, d.last_error,
-	d.idempotency_key, a.platform, a.handle, coalesce(t.body_override, p.body), coalesce(p.thread_parent, 0),
+	d.idempotency_key, d.first_attempt_at, a.platform, a.handle, coalesce(t.body_override, p.body), coalesce(p.thread_parent, 0),
 	coalesce(p.reply_to_item, 0)`
 
 const dueJoins = `
@@ -91,9 +91,29 @@ const unknownQuery = `SELECT ` + dueCols + `
 	WHERE ` + pending + ` AND d.state = 'unknown'
 	ORDER BY d.due_at, d.id`
 
+// The same questions for one account, which each account's sender asks on
+// its own: the deliveries_account_next index serves them.
+const accountDueQuery = `SELECT ` + dueCols + `
+	FROM deliveries d INDEXED BY deliveries_account_next` + dueJoins + `
+	WHERE d.account_id = ? AND ` + pending + ` AND ` + nextAt + ` <= ? AND ` + accountReady + ` AND ` + threadReady + `
+	ORDER BY ` + nextAt + `, d.id LIMIT ?`
+
+const accountNextDueQuery = `
+	SELECT ` + nextAt + `, d.id, d.post_id
+	FROM deliveries d INDEXED BY deliveries_account_next
+	JOIN posts p ON p.id = d.post_id JOIN accounts a ON a.id = d.account_id
+	WHERE d.account_id = ? AND ` + pending + ` AND ` + accountReady + ` AND ` + threadReady + `
+	ORDER BY ` + nextAt + `, d.id LIMIT 1`
+
+const accountUnknownQuery = `SELECT ` + dueCols + `
+	FROM deliveries d INDEXED BY deliveries_account_next` + dueJoins + `
+	WHERE d.account_id = ? AND ` + pending + ` AND d.state = 'unknown'
+	ORDER BY d.due_at, d.id`
+
 const claimQuery = `
-	UPDATE deliveries AS d SET state = 'sending', attempts = attempts + 1
-	WHERE d.id = ? AND ` + pending + ` AND ` + nextAt + ` <= ?
+	UPDATE deliveries AS d SET state = 'sending', attempts = attempts + 1,
+		first_attempt_at = coalesce(first_attempt_at, ?2)
+	WHERE d.id = ?1 AND ` + pending + ` AND ` + nextAt + ` <= ?2
 	  AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = d.account_id AND NOT ` + accountReady + `)`
 
 // paceQuery holds an account's pending deliveries back until a time. The
@@ -106,7 +126,7 @@ const paceQuery = `
 // it is as true late as on time.
 const missedQuery = `
 	UPDATE deliveries AS d SET state = 'missed', next_attempt_at = NULL
-	WHERE ` + pending + ` AND d.state = 'queued' AND d.due_at < ?
+	WHERE ` + pending + ` AND d.state = 'queued' AND d.due_at < ?1 AND (?2 = 0 OR d.account_id = ?2)
 	  AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = d.post_id AND p.reply_to_item IS NOT NULL)
 	RETURNING id, post_id`
 
@@ -133,6 +153,29 @@ func (s *Store) NextDue(ctx context.Context) (at time.Time, deliveryID, postID i
 	return fromMS(atMS), deliveryID, postID, true, nil
 }
 
+// NextDueFor is NextDue for one account's deliveries.
+func (s *Store) NextDueFor(ctx context.Context, accountID int64) (at time.Time, deliveryID, postID int64, ok bool, err error) {
+	var atMS int64
+	err = s.db.QueryRowContext(ctx, accountNextDueQuery, accountID).Scan(&atMS, &deliveryID, &postID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, 0, 0, false, nil
+	}
+	if err != nil {
+		return time.Time{}, 0, 0, false, err
+	}
+	return fromMS(atMS), deliveryID, postID, true, nil
+}
+
+// DueDeliveriesFor is DueDeliveries for one account's deliveries.
+func (s *Store) DueDeliveriesFor(ctx context.Context, accountID int64, now time.Time, limit int) ([]DueDelivery, error) {
+	return s.loadDue(ctx, accountDueQuery, accountID, ms(now), limit)
+}
+
+// UnknownDeliveriesFor is UnknownDeliveries for one account's deliveries.
+func (s *Store) UnknownDeliveriesFor(ctx context.Context, accountID int64) ([]DueDelivery, error) {
+	return s.loadDue(ctx, accountUnknownQuery, accountID)
+}
+
 // DueDeliveries lists up to limit pending deliveries sendable at now, the
 // longest waiting first. Unknown ones are among them: they must be
 // reconciled with the network before anything is sent again.
@@ -156,14 +199,14 @@ func (s *Store) loadDue(ctx context.Context, query string, args ...any) ([]DueDe
 	for rows.Next() {
 		var d DueDelivery
 		var due int64
-		var next sql.NullInt64
+		var next, first sql.NullInt64
 		var parent, item int64
 		if err := rows.Scan(&d.ID, &d.PostID, &d.AccountID, &d.State, &due, &next, &d.Attempts, &d.LastError,
-			&d.IdempotencyKey, &d.Platform, &d.Handle, &d.Text, &parent, &item); err != nil {
+			&d.IdempotencyKey, &first, &d.Platform, &d.Handle, &d.Text, &parent, &item); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		d.DueAt, d.NextAttemptAt = fromMS(due), fromNullMS(next)
+		d.DueAt, d.NextAttemptAt, d.FirstAttemptAt = fromMS(due), fromNullMS(next), fromNullMS(first)
 		out = append(out, d)
 		parents = append(parents, parent)
 		items = append(items, item)
@@ -258,7 +301,8 @@ func (s *Store) threadRefs(ctx context.Context, parent, account int64) (replyTo,
 }
 
 // ClaimDelivery moves a pending delivery that is sendable at now to sending
-// and counts the attempt, in its own transaction, before anything goes to the
+// and counts the attempt (the first attempt's time, now, is kept), in its
+// own transaction, before anything goes to the
 // network. It reports false when the delivery is not (or no longer) pending
 // and due: another process claimed it, the user moved or withdrew it, or its
 // account needs signing in again. Of two processes claiming the same
@@ -370,13 +414,49 @@ func (s *Store) ResetInFlight(ctx context.Context, hold LeaseHold, now time.Time
 	return int(n), err
 }
 
+// ResetOrphans is run by the lease's holder while it sends: deliveries in
+// sending that it is not sending (their outcome could not be written, or a
+// process that lost the lease left them) become unknown and due at once, so
+// they are reconciled with the network instead of waiting for a restart.
+// inFlight lists the deliveries the holder has claimed and not settled. It
+// fails with ErrLeaseLost unless hold's holder holds the lease at now.
+func (s *Store) ResetOrphans(ctx context.Context, hold LeaseHold, now time.Time, inFlight []int64) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkHold(ctx, tx, hold, now); err != nil {
+			return err
+		}
+		q := "UPDATE deliveries SET state = 'unknown', next_attempt_at = NULL WHERE state = 'sending'"
+		args := make([]any, len(inFlight))
+		for i, id := range inFlight {
+			args[i] = id
+		}
+		if len(inFlight) > 0 {
+			q += " AND id NOT IN (?" + strings.Repeat(", ?", len(inFlight)-1) + ")"
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
 // MarkMissedBefore marks queued deliveries due before cutoff as missed (they
 // came due while crier was not running) and returns their ids.
 func (s *Store) MarkMissedBefore(ctx context.Context, cutoff time.Time) ([]int64, error) {
+	return s.MarkMissedBeforeFor(ctx, 0, cutoff)
+}
+
+// MarkMissedBeforeFor is MarkMissedBefore for one account's deliveries (all
+// accounts' when accountID is 0).
+func (s *Store) MarkMissedBeforeFor(ctx context.Context, accountID int64, cutoff time.Time) ([]int64, error) {
 	var ids []int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		ids = ids[:0]
-		rows, err := tx.QueryContext(ctx, missedQuery, ms(cutoff))
+		rows, err := tx.QueryContext(ctx, missedQuery, ms(cutoff), accountID)
 		if err != nil {
 			return err
 		}
@@ -473,16 +553,17 @@ func (s *Store) SendMissedNow(ctx context.Context, postID int64, now time.Time) 
 
 const deliveryCols = `
 	id, post_id, account_id, state, due_at, next_attempt_at, attempts, last_error, idempotency_key,
-	remote_id, remote_cid, remote_url, sent_at, likes, reposts, replies, quotes, metrics_at`
+	remote_id, remote_cid, remote_url, sent_at, likes, reposts, replies, quotes, metrics_at, first_attempt_at`
 
 func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	var d Delivery
 	var due int64
-	var next, sent, metrics sql.NullInt64
+	var next, sent, metrics, first sql.NullInt64
 	err := row.Scan(&d.ID, &d.PostID, &d.AccountID, &d.State, &due, &next, &d.Attempts, &d.LastError,
 		&d.IdempotencyKey, &d.RemoteID, &d.RemoteCID, &d.RemoteURL, &sent,
-		&d.Metrics.Likes, &d.Metrics.Reposts, &d.Metrics.Replies, &d.Metrics.Quotes, &metrics)
+		&d.Metrics.Likes, &d.Metrics.Reposts, &d.Metrics.Replies, &d.Metrics.Quotes, &metrics, &first)
 	d.DueAt, d.NextAttemptAt, d.SentAt, d.MetricsAt = fromMS(due), fromNullMS(next), fromNullMS(sent), fromNullMS(metrics)
+	d.FirstAttemptAt = fromNullMS(first)
 	return d, err
 }
 

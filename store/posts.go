@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -91,12 +90,17 @@ func nullID(id int64) sql.NullInt64 {
 }
 
 // Post loads one post with its targets, media and labels.
-func (s *Store) Post(ctx context.Context, id int64) (Post, error) {
+func (s *Store) Post(ctx context.Context, id int64) (Post, error) { return loadPost(ctx, s.db, id) }
+
+// postTx is Post inside a transaction.
+func postTx(ctx context.Context, tx *sql.Tx, id int64) (Post, error) { return loadPost(ctx, tx, id) }
+
+func loadPost(ctx context.Context, q queryer, id int64) (Post, error) {
 	var p Post
 	var sched sql.NullInt64
 	var camp, parent sql.NullInt64
 	var created, updated int64
-	err := s.db.QueryRowContext(ctx, `
+	err := q.QueryRowContext(ctx, `
 		SELECT id, body, state, scheduled_at, scheduled_zone, campaign_id, thread_parent, created_at, updated_at
 		FROM posts WHERE id = ?`, id).
 		Scan(&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &camp, &parent, &created, &updated)
@@ -110,7 +114,7 @@ func (s *Store) Post(ctx context.Context, id int64) (Post, error) {
 	p.CampaignID, p.ThreadParent = camp.Int64, parent.Int64
 	p.CreatedAt, p.UpdatedAt = fromMS(created), fromMS(updated)
 
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := q.QueryContext(ctx,
 		"SELECT account_id, body_override FROM post_targets WHERE post_id = ? ORDER BY account_id", id)
 	if err != nil {
 		return p, err
@@ -126,7 +130,7 @@ func (s *Store) Post(ctx context.Context, id int64) (Post, error) {
 		p.Targets = append(p.Targets, t)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx,
+	rows, err = q.QueryContext(ctx,
 		"SELECT path, mime, alt_text FROM post_media WHERE post_id = ? ORDER BY position", id)
 	if err != nil {
 		return p, err
@@ -140,7 +144,7 @@ func (s *Store) Post(ctx context.Context, id int64) (Post, error) {
 		p.Media = append(p.Media, m)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, "SELECT label FROM post_labels WHERE post_id = ? ORDER BY label", id)
+	rows, err = q.QueryContext(ctx, "SELECT label FROM post_labels WHERE post_id = ? ORDER BY label", id)
 	if err != nil {
 		return p, err
 	}
@@ -250,8 +254,10 @@ func (s *Store) UnqueuePost(ctx context.Context, id int64, now time.Time) error 
 	})
 }
 
-// ReschedulePost moves a queued or missed post to a new time. Deliveries that
-// have not gone out move with it and are queued again.
+// ReschedulePost moves a queued, failed or missed post to a new time.
+// Copies that have not gone out move with it and are queued again, a failed
+// or missed one as a new post to its network (see refreshUnsent); a copy
+// that went out stays as it went.
 func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone string, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var state string
@@ -269,6 +275,9 @@ func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone
 			return err
 		case PostSent:
 			return fmt.Errorf("post %d was already sent: it can't be moved", id)
+		}
+		if _, err := refreshUnsent(ctx, tx, id); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE deliveries SET due_at = ?, state = 'queued', next_attempt_at = NULL
@@ -343,23 +352,22 @@ type PostSummary struct {
 	ScheduledAt   time.Time
 	ScheduledZone string
 	Platforms     []string // of the target accounts, sorted, without repeats
-	LastError     string   // of a failed delivery, if any
+	LastError     string   // of a copy that has not gone out, if any
 	UpdatedAt     time.Time
+	// Copies are the post's copies, one per account, by account id; Media
+	// its images in order.
+	Copies []Copy
+	Media  []Media
 }
 
-const summaryCols = `
-	p.id, p.body, p.state, p.scheduled_at, p.scheduled_zone, p.updated_at,
-	coalesce((SELECT group_concat(DISTINCT a.platform) FROM post_targets t JOIN accounts a ON a.id = t.account_id
-	          WHERE t.post_id = p.id), ''),
-	coalesce((SELECT d.last_error FROM deliveries d WHERE d.post_id = p.id AND d.last_error <> ''
-	          ORDER BY d.id LIMIT 1), '')`
-
-func scanSummaries(rows *sql.Rows) ([]PostSummary, error) { return scanSummariesExtra(rows, 0) }
+// summaryCols are a summary's own columns; its copies and images (and the
+// platforms and error drawn from them) are read beside it by attachParts.
+const summaryCols = `p.id, p.body, p.state, p.scheduled_at, p.scheduled_zone, p.updated_at`
 
 // PostsBetween lists posts scheduled (or sent) in [from, to), oldest first,
-// for the calendar; replies to the inbox are not in it. A busy month holds thousands of posts, so the networks
-// and errors are read in two range queries beside the posts rather than
-// once per post.
+// with their copies and images, for the calendar; replies to the inbox are
+// not in it. A busy month holds thousands of posts, so the copies and images
+// are read in two range queries beside the posts rather than once per post.
 func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSummary, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -392,59 +400,10 @@ func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSum
 		return out, err
 	}
 
-	platformOf := map[int64]string{}
-	rows, err = tx.QueryContext(ctx, "SELECT id, platform FROM accounts")
-	if err != nil {
+	if err := attachParts(ctx, tx, out, index, "p.scheduled_at >= ? AND p.scheduled_at < ?", ms(from), ms(to)); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id int64
-		var platform string
-		if err := rows.Scan(&id, &platform); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		platformOf[id] = platform
-	}
-	rows.Close()
-
-	rows, err = tx.QueryContext(ctx, `
-		SELECT t.post_id, t.account_id FROM posts p JOIN post_targets t ON t.post_id = p.id
-		WHERE p.scheduled_at >= ? AND p.scheduled_at < ?`, ms(from), ms(to))
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var post, account int64
-		if err := rows.Scan(&post, &account); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if i, ok := index[post]; ok {
-			out[i].Platforms = addPlatform(out[i].Platforms, platformOf[account])
-		}
-	}
-	rows.Close()
-
-	rows, err = tx.QueryContext(ctx, `
-		SELECT d.post_id, d.last_error FROM posts p JOIN deliveries d ON d.post_id = p.id
-		WHERE p.scheduled_at >= ? AND p.scheduled_at < ? AND p.state IN ('failed', 'missed', 'queued')
-		  AND d.last_error <> '' ORDER BY d.id`, ms(from), ms(to))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var post int64
-		var msg string
-		if err := rows.Scan(&post, &msg); err != nil {
-			return nil, err
-		}
-		if i, ok := index[post]; ok && out[i].LastError == "" {
-			out[i].LastError = msg
-		}
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // addPlatform adds p to a sorted set of platform names.
@@ -463,7 +422,8 @@ func addPlatform(set []string, p string) []string {
 }
 
 // Unsent lists drafts and posts that have not all gone out (queued, failed,
-// missed), drafts first by last change, then the rest by due time. Replies
+// missed), with their copies and images, drafts first by last change, then
+// the rest by due time. Replies
 // to the inbox are shown with their items, not here.
 func (s *Store) Unsent(ctx context.Context, limit int) ([]PostSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT * FROM (
@@ -476,7 +436,11 @@ func (s *Store) Unsent(ctx context.Context, limit int) ([]PostSummary, error) {
 	if err != nil {
 		return nil, err
 	}
-	return scanSummariesExtra(rows, 2) // the last two columns are sort keys
+	out, err := scanSummariesExtra(rows, 2) // the last two columns are sort keys
+	if err != nil {
+		return nil, err
+	}
+	return out, attachPartsByID(ctx, s.db, out)
 }
 
 func scanSummariesExtra(rows *sql.Rows, extra int) ([]PostSummary, error) {
@@ -486,8 +450,7 @@ func scanSummariesExtra(rows *sql.Rows, extra int) ([]PostSummary, error) {
 		var p PostSummary
 		var sched sql.NullInt64
 		var updated int64
-		var plats string
-		dst := []any{&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated, &plats, &p.LastError}
+		dst := []any{&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated}
 		for i := 0; i < extra; i++ {
 			dst = append(dst, new(any))
 		}
@@ -495,10 +458,6 @@ func scanSummariesExtra(rows *sql.Rows, extra int) ([]PostSummary, error) {
 			return nil, err
 		}
 		p.ScheduledAt, p.UpdatedAt = fromNullMS(sched), fromMS(updated)
-		if plats != "" {
-			p.Platforms = strings.Split(plats, ",")
-			sort.Strings(p.Platforms)
-		}
 		out = append(out, p)
 	}
 	return out, rows.Err()

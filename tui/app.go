@@ -16,6 +16,7 @@ import (
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/scheduler"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/keys"
 	"github.com/crier-app/crier/tui/panes/calendar"
 	"github.com/crier-app/crier/tui/panes/drafts"
@@ -333,11 +334,6 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
 }
 
-// lateAfter is how late a post may go out before its "sent" message says so:
-// the scheduler sends within a second of the due time, so more than a few
-// seconds means something held it up.
-const lateAfter = 5 * time.Second
-
 func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 	m.schedStatus = e.Status
 	var cmds []tea.Cmd
@@ -385,13 +381,14 @@ func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// late says how late a sent post went out, when it was more than lateAfter.
+// late says how late a sent post went out, in the words the agenda and the
+// drafts list use (" 7 min late"), when it was later than postcopy.LateAfter.
 func late(e scheduler.Event) string {
 	if e.DueAt.IsZero() || e.SentAt.IsZero() {
 		return ""
 	}
-	if d := e.SentAt.Sub(e.DueAt); d > lateAfter {
-		return " " + countdown(d) + " late"
+	if l := postcopy.Lateness(e.SentAt.Sub(e.DueAt)); l != "" {
+		return " " + l
 	}
 	return ""
 }

@@ -30,8 +30,7 @@ import (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	lipgloss.SetColorProfile(termenv.Ascii)
-	code := m.Run()
-	testnet.StopShared() // the reply flows' Bluesky network, if they started it
+	code := testnet.Main(m) // stops the reply flows' Bluesky network, if they started it
 	if seeded.dir != "" {
 		os.RemoveAll(seeded.dir)
 	}
@@ -411,7 +410,14 @@ func TestHelpShowsEveryKey(t *testing.T) {
 			if size[0] == 120 && scrolled {
 				t.Errorf("pane %d help does not fit 120x40", i+1)
 			}
-			for _, g := range append(m.tabs[i].pane.FullHelp(), m.keys.FullHelp()...) {
+			groups := m.keys.FullHelp()
+			for _, sec := range m.tabs[i].pane.(common.HelpPage).HelpSections() {
+				groups = append(groups, sec.Keys)
+				if !strings.Contains(text, sec.Title) {
+					t.Errorf("pane %d help at %dx%d lacks the heading %q", i+1, size[0], size[1], sec.Title)
+				}
+			}
+			for _, g := range groups {
 				for _, b := range g {
 					if !strings.Contains(text, b.Help().Desc) || !strings.Contains(text, b.Help().Key) {
 						t.Errorf("pane %d help at %dx%d lacks %q %q", i+1, size[0], size[1], b.Help().Key, b.Help().Desc)

@@ -176,7 +176,7 @@ func TestSentLateSaysSo(t *testing.T) {
 			DueAt: frozen.Add(-late), SentAt: frozen, Status: running("")}})
 		return checkBar(t, m, 80)
 	}
-	if bar := sent(4*time.Minute + 10*time.Second); !strings.Contains(bar, "sent 4m 10s late") {
+	if bar := sent(4*time.Minute + 10*time.Second); !strings.Contains(bar, "sent 4 min late") {
 		t.Errorf("a post 4m 10s late:\n%s", bar)
 	}
 	if bar := sent(2 * time.Second); strings.Contains(bar, "late") || !strings.Contains(bar, "sent to") {
@@ -184,7 +184,7 @@ func TestSentLateSaysSo(t *testing.T) {
 	}
 	send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, ReplyItem: 3, AccountID: acct.ID,
 		DueAt: frozen.Add(-time.Minute), SentAt: frozen, Status: running("")}})
-	if bar := checkBar(t, m, 80); !strings.Contains(bar, "reply sent") || !strings.Contains(bar, "1m 00s late") {
+	if bar := checkBar(t, m, 80); !strings.Contains(bar, "reply sent") || !strings.Contains(bar, "1 min late") {
 		t.Errorf("a reply a minute late:\n%s", bar)
 	}
 }

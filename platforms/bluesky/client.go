@@ -277,7 +277,7 @@ func (c *Client) send(ctx context.Context, x xrpcCall, access string) error {
 		wroteMu.Lock()
 		w := wrote
 		wroteMu.Unlock()
-		return networkError(x, err, w)
+		return networkError(x, hostOf(c.service), err, w)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
@@ -306,20 +306,29 @@ func (c *Client) send(ctx context.Context, x xrpcCall, access string) error {
 
 // networkError classifies a failure to get any answer. A query is always
 // safe to repeat; a procedure whose request went out may have landed.
-func networkError(x xrpcCall, err error, wrote bool) error {
-	reason := x.nsid + ": " + err.Error()
+func networkError(x xrpcCall, host string, err error, wrote bool) error {
+	what := platforms.DescribeNetworkError(host, err)
 	if !x.procedure {
-		return &platforms.Error{Class: platforms.Transient, Reason: reason, Err: err}
+		return &platforms.Error{Class: platforms.Transient, Reason: what, Err: fmt.Errorf("%s: %w", x.nsid, err)}
 	}
 	var certErr *tls.CertificateVerificationError
 	if errors.As(err, &certErr) {
-		return &platforms.Error{Class: platforms.Permanent, Reason: reason, Err: err}
+		return &platforms.Error{Class: platforms.Permanent, Reason: what, Err: fmt.Errorf("%s: %w", x.nsid, err)}
 	}
 	if !wrote {
 		// Refused connections, DNS failures and the like: nothing was sent.
-		return &platforms.Error{Class: platforms.Transient, Reason: reason, Err: err}
+		return &platforms.Error{Class: platforms.Transient, Reason: what, Err: fmt.Errorf("%s: %w", x.nsid, err)}
 	}
-	return &platforms.Error{Class: platforms.UnknownOutcome, Reason: reason, Err: err}
+	return &platforms.Error{Class: platforms.UnknownOutcome, Reason: "no answer after the request was sent: " + what,
+		Err: fmt.Errorf("%s: %w", x.nsid, err)}
+}
+
+// hostOf is the host (and port) of a service URL, for messages.
+func hostOf(service string) string {
+	if u, err := url.Parse(service); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return service
 }
 
 // statusError classifies an HTTP error answer.

@@ -10,7 +10,5 @@ import (
 // TestMain shares one reference network among the live tests (it takes a
 // few seconds and 400 MB to start).
 func TestMain(m *testing.M) {
-	code := m.Run()
-	testnet.StopShared()
-	os.Exit(code)
+	os.Exit(testnet.Main(m))
 }

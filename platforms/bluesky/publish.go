@@ -25,6 +25,13 @@ const (
 	MaxImages = 4
 	// MaxBlobBytes is the largest image the PDS takes for a post.
 	MaxBlobBytes = 2_000_000
+	// MaxAltText is the longest alt text, in graphemes, the Bluesky app lets
+	// a person write (the lexicon sets no limit; bluesky-social/social-app
+	// src/lib/constants.ts MAX_ALT_TEXT).
+	MaxAltText = 2000
+	// ImageTypes are the image types crier sends as post images: the
+	// lexicon accepts image/*, and these are the ones the app view shows.
+	ImageTypes = "image/jpeg,image/png,image/gif,image/webp"
 	// PostCollection is the collection posts are written to.
 	PostCollection = "app.bsky.feed.post"
 )
@@ -37,6 +44,8 @@ func (c *Client) Limits(context.Context) (platforms.Limits, error) {
 		MaxBytes:       MaxBytes,
 		MaxImages:      MaxImages,
 		MaxImageBytes:  MaxBlobBytes,
+		MaxAltText:     MaxAltText,
+		ImageTypes:     ImageTypes,
 		SupportsDMs:    true,
 		SupportsQuotes: true,
 	}, nil

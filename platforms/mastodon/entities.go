@@ -142,8 +142,10 @@ type instance struct {
 			CharactersReservedPerURL int `json:"characters_reserved_per_url"`
 		} `json:"statuses"`
 		MediaAttachments struct {
-			ImageSizeLimit   int64 `json:"image_size_limit"`
-			DescriptionLimit int   `json:"description_limit"` // 4.4 and later
+			SupportedMimeTypes []string `json:"supported_mime_types"`
+			ImageSizeLimit     int64    `json:"image_size_limit"`
+			ImageMatrixLimit   int64    `json:"image_matrix_limit"` // pixels
+			DescriptionLimit   int      `json:"description_limit"`  // 4.4 and later
 		} `json:"media_attachments"`
 	} `json:"configuration"`
 	APIVersions struct {

@@ -63,6 +63,8 @@ func (c *Client) Limits(ctx context.Context) (platforms.Limits, error) {
 		MaxImages:      orDefault(st.MaxMediaAttachments, defaultMaxMedia),
 		MaxAltText:     orDefault(media.DescriptionLimit, defaultDescriptionLimit),
 		MaxImageBytes:  media.ImageSizeLimit,
+		MaxImagePixels: media.ImageMatrixLimit,
+		ImageTypes:     imageTypes(media.SupportedMimeTypes),
 		SupportsDMs:    true,
 		SupportsQuotes: in.APIVersions.Mastodon >= quotesAPIVersion,
 	}
@@ -70,6 +72,18 @@ func (c *Client) Limits(ctx context.Context) (platforms.Limits, error) {
 	c.limits = &l
 	c.mu.Unlock()
 	return l, nil
+}
+
+// imageTypes keeps the image types of a server's supported_mime_types
+// (which lists video and audio too).
+func imageTypes(mimes []string) string {
+	var out []string
+	for _, m := range mimes {
+		if strings.HasPrefix(m, "image/") {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, ",")
 }
 
 func orDefault(v, def int) int {

@@ -56,7 +56,8 @@ func TestLimitsComeFromTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := platforms.Limits{MaxChars: 1000, CharsPerURL: 30, MaxImages: 6, MaxAltText: 900,
-		MaxImageBytes: 1 << 20, SupportsDMs: true, SupportsQuotes: true}
+		MaxImageBytes: 1 << 20, MaxImagePixels: 33177600, ImageTypes: "image/jpeg,image/png,image/gif,image/webp",
+		SupportsDMs: true, SupportsQuotes: true}
 	if l != want {
 		t.Errorf("Limits = %+v, want %+v", l, want)
 	}

@@ -56,6 +56,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -175,7 +176,56 @@ func fail(t testing.TB, err error) {
 		t.Fatal(msg + " (CRIER_REQUIRE_TESTNET=1, so this fails instead of skipping)")
 		return
 	}
+	skipped.Add(1)
 	t.Skip(msg)
+}
+
+// skipped counts the tests of this binary skipped for want of a network.
+var skipped atomic.Int64
+
+// packageDir names the package under test by its folder in the module
+// (go test runs a test binary in its package's folder), as ./platforms/bluesky.
+func packageDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return filepath.Base(os.Args[0])
+	}
+	for root := wd; ; {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			if rel, err := filepath.Rel(root, wd); err == nil {
+				return path.Join(".", filepath.ToSlash(rel)) // "." for the root
+			}
+			break
+		}
+		up := filepath.Dir(root)
+		if up == root {
+			break
+		}
+		root = up
+	}
+	return wd
+}
+
+// Main runs a test binary's tests, stops the shared network, and returns
+// the exit code. When tests skipped for want of the network it says so in
+// one line where the person who ran `go test ./...` sees it: go test shows a
+// passing package's output only with -v, so an "ok" would hide that part of
+// the suite did not run. The line goes to the terminal (/dev/tty) when there
+// is one, else to stderr. Use it as os.Exit(testnet.Main(m)) in TestMain.
+func Main(m *testing.M) int {
+	code := m.Run()
+	StopShared()
+	if n := skipped.Load(); n > 0 {
+		line := fmt.Sprintf("crier: %s: %d test(s) against the real Bluesky network skipped (not installed here); %s\n",
+			packageDir(), n, Setup)
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			fmt.Fprint(tty, line)
+			tty.Close()
+		} else {
+			fmt.Fprint(os.Stderr, line)
+		}
+	}
+	return code
 }
 
 // config is what launch needs, found from the environment or by looking in the

@@ -17,9 +17,7 @@ import (
 
 // One network for the whole binary, stopped after the last test.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	StopShared()
-	os.Exit(code)
+	os.Exit(Main(m))
 }
 
 // TestNetworkIsReal drives the reference servers the way crier will: a post

@@ -1,37 +1,28 @@
 // Package extedit writes a text in the user's own editor ($VISUAL or
 // $EDITOR): the text goes to a private temp file, the editor runs on it with
-// the terminal handed over, and what it leaves comes back. Each step is a
-// command, and each message carries the owner's tag so a composer that has
-// gone (or been replaced) can tell the answer is not its own.
+// the terminal handed over, and what it leaves comes back.
 //
-// The owner calls Start; passes a FileMsg to Run; passes an ExitedMsg to
-// ReadBack (always, so the file is removed even when the owner has gone);
-// and takes the TextMsg: on an error its text is unchanged.
+// The whole round trip is one command that ends in one TextMsg, carrying the
+// tag of whoever started it. Nothing in between is a message, so no other
+// pane can see it, read the file or remove it: the root broadcasts messages
+// it does not know to every pane, and a round trip in parts was answered by
+// every pane that knew the parts.
 package extedit
 
 import (
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// FileMsg says the temp file is ready (or could not be made).
-type FileMsg struct {
-	Tag  any
-	Path string
-	Err  error
-}
-
-// ExitedMsg says the editor has exited.
-type ExitedMsg struct {
-	Tag  any
-	Path string
-	Err  error
-}
-
-// TextMsg carries what the editor left, or why there is nothing.
+// TextMsg carries what the editor left, or why there is nothing. Tag is the
+// value given to Edit; an owner takes only the messages with its own tag and
+// keeps its text unchanged when Err is set.
 type TextMsg struct {
 	Tag  any
 	Text string
@@ -41,57 +32,90 @@ type TextMsg struct {
 // NoEditor is the status shown when neither variable is set.
 const NoEditor = "no editor set: set $EDITOR (or $VISUAL) to write in your editor"
 
-// Start writes text to a private temp file for the editor; pattern names it
-// ("crier-reply-*.txt") so the editor can tell what it holds.
-func Start(tag any, pattern, text string) tea.Cmd {
+// ErrNoEditor is TextMsg.Err when the editor command line is empty.
+var ErrNoEditor = errors.New(NoEditor)
+
+// Edit writes text to a private temp file named after pattern (so the
+// editor can tell what it holds: "crier-reply-*.txt"), hands the terminal
+// to editor (a command line: "code -w") on it, and answers with one TextMsg
+// for tag holding what the editor left. The file is removed whatever
+// happens.
+func Edit(editor string, tag any, pattern, text string) tea.Cmd {
 	return func() tea.Msg {
-		f, err := os.CreateTemp("", pattern)
+		args := strings.Fields(editor)
+		if len(args) == 0 {
+			return TextMsg{Tag: tag, Err: ErrNoEditor}
+		}
+		path, err := writeTemp(pattern, text)
 		if err != nil {
-			return FileMsg{Tag: tag, Err: err}
+			return TextMsg{Tag: tag, Err: err}
 		}
-		_, err = f.WriteString(text)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(f.Name())
-			return FileMsg{Tag: tag, Err: err}
-		}
-		return FileMsg{Tag: tag, Path: f.Name()}
+		s := &session{cmd: exec.Command(args[0], append(args[1:], path)...), path: path}
+		// The program runs s with the terminal released and then calls
+		// back; the message the callback returns is the only one.
+		return tea.Exec(s, func(err error) tea.Msg {
+			text, rerr := s.finish(err)
+			return TextMsg{Tag: tag, Text: text, Err: rerr}
+		})()
 	}
 }
 
-// Run hands the terminal to editor (a command line: "code -w") on the file.
-func Run(editor string, msg FileMsg) tea.Cmd {
-	args := strings.Fields(editor)
-	if len(args) == 0 {
-		os.Remove(msg.Path)
-		return func() tea.Msg { return TextMsg{Tag: msg.Tag, Err: errNoEditor{}} }
+func writeTemp(pattern, text string) (string, error) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return "", err
 	}
-	cmd := exec.Command(args[0], append(args[1:], msg.Path)...)
-	tag, path := msg.Tag, msg.Path
-	return tea.ExecProcess(cmd, func(err error) tea.Msg {
-		return ExitedMsg{Tag: tag, Path: path, Err: err}
-	})
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }
 
-type errNoEditor struct{}
+// session is one editor run. Run reads the file back as soon as the editor
+// exits, while the program still waits for it, so the file is gone before
+// any message is sent.
+type session struct {
+	cmd  *exec.Cmd
+	path string
 
-func (errNoEditor) Error() string { return NoEditor }
+	once sync.Once
+	text string
+	err  error
+}
 
-// ReadBack reads what the editor left and removes the file. When the editor
-// failed the file is not read: the owner keeps the text it had.
-func ReadBack(msg ExitedMsg) tea.Cmd {
-	return func() tea.Msg {
-		defer os.Remove(msg.Path)
-		if msg.Err != nil {
-			return TextMsg{Tag: msg.Tag, Err: msg.Err}
+func (s *session) Run() error {
+	err := s.cmd.Run()
+	s.finish(err)
+	return err
+}
+
+func (s *session) SetStdin(r io.Reader)  { s.cmd.Stdin = r }
+func (s *session) SetStdout(w io.Writer) { s.cmd.Stdout = w }
+func (s *session) SetStderr(w io.Writer) { s.cmd.Stderr = w }
+
+// finish reads what the editor left (unless it failed, when the owner
+// keeps the text it had) and removes the file, once. The program calls back
+// without running the session when it could not release the terminal: the
+// file is removed then too.
+func (s *session) finish(runErr error) (string, error) {
+	s.once.Do(func() {
+		defer os.Remove(s.path)
+		if runErr != nil {
+			s.err = runErr
+			return
 		}
-		b, err := os.ReadFile(msg.Path)
+		b, err := os.ReadFile(s.path)
 		if err != nil {
-			return TextMsg{Tag: msg.Tag, Err: err}
+			s.err = err
+			return
 		}
 		// Editors end files with a newline the text never had.
-		return TextMsg{Tag: msg.Tag, Text: strings.TrimRight(string(b), "\r\n")}
-	}
+		s.text = strings.TrimRight(string(b), "\r\n")
+	})
+	return s.text, s.err
 }

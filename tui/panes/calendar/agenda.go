@@ -2,12 +2,13 @@ package calendar
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
-
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/photos"
+	"github.com/crier-app/crier/tui/components/postcopy"
 )
 
 // Lines of a post's text the agenda shows: more for the selected post.
@@ -64,7 +65,9 @@ func (m *Model) keepSelectionVisible() {
 }
 
 // itemLines draws one post of the agenda: a heading with time, state,
-// networks and id, its text, and a line on what went wrong, if anything did.
+// networks and id; its text, and each account's own text; where each copy
+// is (sent when and how late, with its counters and link; refused why);
+// and for the selected post its photos and what can be done about it.
 func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	st := m.c.Styles
 	w := m.width
@@ -76,11 +79,14 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	when := p.ScheduledAt.In(m.c.Zone).Format("15:04")
 	state := lk.glyph + " " + fmt.Sprintf("%-9s", lk.word)
 	id := fmt.Sprintf("#%d", p.ID)
+	if n := len(p.Media); n > 0 && !selected {
+		id = plural(n, "photo", "photos") + "  " + id
+	}
 	lead := marker + when + "  "
 	netW := w - common.Width(lead) - common.Width(state) - 2 - common.Width(id) - 1
 	nets := ""
 	if netW > 0 {
-		nets = common.Truncate(networkNames(p.Platforms), netW, "…")
+		nets = common.Truncate(m.networksOf(p), netW, "…")
 	}
 	gap := max(w-common.Width(lead)-common.Width(state)-2-common.Width(nets)-common.Width(id), 1)
 
@@ -93,47 +99,144 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 		head = common.Truncate(head, w, "")
 	}
 	out := []string{head}
+	cut := func(t string) string { return common.Truncate(agendaIndent+t, w, "…") }
+	textW := w - common.Width(agendaIndent)
 
 	n := agendaTextLines
 	if selected {
 		n = agendaTextLinesAt
 	}
-	text := oneLine(p.Body)
-	if text == "" {
-		out = append(out, st.Muted.Render(agendaIndent+"(no text)"))
+	own := 0
+	for _, c := range p.Copies {
+		if c.OwnText {
+			own++
+		}
 	}
-	for _, l := range wrapText(text, w-common.Width(agendaIndent), n) {
-		out = append(out, agendaIndent+st.Text.Render(l))
+	if own < len(p.Copies) || len(p.Copies) == 0 {
+		text := oneLine(p.Body)
+		if text == "" {
+			out = append(out, st.Muted.Render(agendaIndent+"(no text)"))
+		} else if own > 0 {
+			var names []string
+			for _, c := range p.Copies {
+				if !c.OwnText {
+					names = append(names, postcopy.Name(c, p.Copies))
+				}
+			}
+			text = "For " + strings.Join(names, ", ") + ": " + text
+		}
+		for _, l := range wrapText(text, textW, n) {
+			out = append(out, agendaIndent+st.Text.Render(l))
+		}
 	}
-	if note, style := m.note(p); note != "" {
-		out = append(out, style.Render(common.Truncate(agendaIndent+note, w, "…")))
+	ownLines := 1
+	if selected {
+		ownLines = 3
+	}
+	for _, c := range p.Copies {
+		if !c.OwnText {
+			continue
+		}
+		for _, l := range wrapText(postcopy.Name(c, p.Copies)+"'s own text: "+oneLine(c.Text), textW, ownLines) {
+			out = append(out, agendaIndent+st.Text.Render(l))
+		}
+	}
+
+	if p.State == store.PostDraft {
+		out = append(out, st.Muted.Render(cut(glyphDraft+" a draft: it won't go out until it is queued")))
+	}
+	mixed := postcopy.Mixed(p.Copies)
+	for _, l := range postcopy.Lines(p.Copies, p.ScheduledAt, m.c.Zone, func(c store.Copy) bool {
+		// Copies that wait together need no line: the heading says it.
+		return c.State != "" && c.State != store.DeliverySent &&
+			(mixed || c.State != store.DeliveryQueued || c.LastError != "")
+	}) {
+		reasonLines := 1
+		if selected && l.State == store.DeliveryFailed {
+			reasonLines = 3 // the server's reason, whole
+		}
+		for _, t := range wrapText(l.Text(), textW, reasonLines) {
+			out = append(out, postcopy.Style(st, l.State).Render(agendaIndent+t))
+		}
+	}
+	for _, c := range p.Copies {
+		if c.State != store.DeliverySent {
+			continue
+		}
+		line := postcopy.Status(c, p.ScheduledAt, postcopy.Name(c, p.Copies), m.c.Zone) +
+			" · " + postcopy.Counters(c.Metrics)
+		out = append(out, st.StateSent.Render(cut(line)))
+		if c.RemoteURL != "" && selected {
+			out = append(out, st.Muted.Render(cut("  "+oneLine(c.RemoteURL))))
+		}
+	}
+	if selected {
+		shown := m.photoInfo[p.ID]
+		for i, md := range p.Media {
+			ph := photos.Photo{Media: md, Info: photos.Info{Path: md.Path}}
+			if i < len(shown) && shown[i].Path == md.Path {
+				ph = shown[i]
+			}
+			out = append(out, st.Text.Render(cut(fmt.Sprintf("Photo %d: %s", i+1, photoText(ph)))))
+		}
+		if hint := m.hint(p); hint != "" {
+			out = append(out, st.Muted.Render(cut(hint)))
+		}
 	}
 	return out
 }
 
-// note says what went wrong with a post, or what it still needs.
-func (m *Model) note(p store.PostSummary) (string, lipgloss.Style) {
-	st := m.c.Styles
-	reason := oneLine(p.LastError)
-	switch p.State {
-	case store.PostFailed:
-		if reason == "" {
-			reason = "no reason was recorded"
-		}
-		return glyphFailed + " failed: " + reason, st.Danger
-	case store.PostMissed:
-		if reason != "" {
-			return glyphMissed + " missed: " + reason, st.Warn
-		}
-		return glyphMissed + " missed: it came due while crier was not running; m picks a new time", st.Warn
-	case store.PostQueued:
-		if reason != "" {
-			return "↻ will retry: " + reason, st.Warn
-		}
-	case store.PostDraft:
-		return glyphDraft + " a draft: it won't go out until it is queued", st.Muted
+// networksOf names a post's networks; where its copies are not all in one
+// state, each name carries its copy's mark ("✓Mastodon ✗Bluesky").
+func (m *Model) networksOf(p store.PostSummary) string {
+	if !postcopy.Mixed(p.Copies) {
+		return networkNames(p.Platforms)
 	}
-	return "", st.Muted
+	var names []string
+	for _, c := range p.Copies {
+		names = append(names, postcopy.Glyph(c.State)+postcopy.Name(c, p.Copies))
+	}
+	return strings.Join(names, " ")
+}
+
+// photoText is a photo on one line: name, size, dimensions and alt text.
+func photoText(ph photos.Photo) string {
+	alt := "no alt text"
+	if a := strings.TrimSpace(ph.AltText); a != "" {
+		alt = "alt “" + oneLine(a) + "”"
+	}
+	switch {
+	case ph.Err != nil:
+		return common.Clean(filepath.Base(ph.Path)) + " · can't be read · " + alt
+	case ph.Info.Size == 0:
+		return common.Clean(filepath.Base(ph.Path)) + " · " + alt
+	}
+	return common.Clean(ph.Info.Summary()) + " · " + alt
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// hint says what the keys do for the selected post.
+func (m *Model) hint(p store.PostSummary) string {
+	n, which := postcopy.Fixable(p.Copies, func(c store.Copy) string { return postcopy.Name(c, p.Copies) })
+	switch {
+	case n > 0:
+		them := "it"
+		if n > 1 {
+			them = "them"
+		}
+		return fmt.Sprintf("s sends %s now · x drops %s · m moves · enter edits", which, them)
+	case p.State == store.PostQueued:
+		return "enter edits it (it stays queued) · m moves it · [ ] a day earlier or later"
+	case p.State == store.PostDraft:
+		return "enter edits it"
+	}
+	return ""
 }
 
 // summary counts the day's posts by state.

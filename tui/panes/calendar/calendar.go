@@ -16,6 +16,9 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/photos"
+	"github.com/crier-app/crier/tui/components/postcopy"
+	"github.com/crier-app/crier/tui/components/prefilled"
 )
 
 // inputLayout is how the move field shows the time it starts from.
@@ -78,10 +81,18 @@ type Model struct {
 	// The move field, open while moving is set.
 	moving   bool
 	moveID   int64
-	input    textinput.Model
+	input    prefilled.Input
 	inputErr string
 	preview  string // what the typed time reads as, "" while it reads as nothing
 	busy     bool   // a reschedule is on its way to the store
+
+	// What was read of the photo files of the agenda's posts, by post.
+	photoInfo map[int64][]photos.Photo
+}
+
+// dayPhotosMsg brings what was read of the photo files of a day's posts.
+type dayPhotosMsg struct {
+	photos map[int64][]photos.Photo
 }
 
 // New builds the pane on today's month. It does no I/O.
@@ -98,7 +109,9 @@ func New(c *common.Common) *Model {
 		nav:    newNavHelp(c.Nav),
 		cursor: dayOf(c.Now(), c.Zone),
 		byDay:  map[time.Time][]store.PostSummary{},
-		input:  in,
+		input:  prefilled.New(in, c.Styles.Selected),
+
+		photoInfo: map[int64][]photos.Photo{},
 	}
 }
 
@@ -171,7 +184,16 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		}
 		m.loaded = true
 		m.loadedFrom, m.loadedTo, m.byDay = msg.from, msg.to, msg.byDay
+		m.photoInfo = map[int64][]photos.Photo{}
 		m.restoreSelection()
+		return m, m.readDayPhotos()
+
+	case dayPhotosMsg:
+		for id, ph := range msg.photos {
+			if _, asked := m.photoInfo[id]; asked {
+				m.photoInfo[id] = ph
+			}
+		}
 		return m, nil
 
 	case movedMsg:
@@ -194,9 +216,7 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	}
 	if m.moving {
 		// The field's cursor blinks on its own messages.
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		return m, cmd
+		return m, m.input.Update(msg)
 	}
 	return m, nil
 }
@@ -239,7 +259,7 @@ func (m *Model) updateGrid(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, m.keys.Open):
 		m.openAgenda(0)
-		return nil
+		return m.readDayPhotos()
 	case key.Matches(msg, m.keys.New):
 		return m.compose()
 	default:
@@ -339,15 +359,17 @@ func (m *Model) updateAgenda(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, nav.Left):
 		m.cursor = addDays(m.cursor, -1)
 		m.openAgenda(0)
-		return m.follow()
+		return tea.Batch(m.follow(), m.readDayPhotos())
 	case key.Matches(msg, nav.Right):
 		m.cursor = addDays(m.cursor, 1)
 		m.openAgenda(0)
-		return m.follow()
+		return tea.Batch(m.follow(), m.readDayPhotos())
 	case key.Matches(msg, m.keys.Today):
 		m.cursor = dayOf(m.c.Now(), m.c.Zone)
 		m.openAgenda(0)
-		return m.follow()
+		return tea.Batch(m.follow(), m.readDayPhotos())
+	case key.Matches(msg, m.keys.Edit):
+		return m.edit()
 	case key.Matches(msg, m.keys.New):
 		return m.compose()
 	case key.Matches(msg, m.keys.Move):
@@ -364,21 +386,26 @@ func (m *Model) updateAgenda(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// decidedMsg reports what the user decided about a missed post.
+// decidedMsg reports what the user decided about a post's failed or missed
+// copies.
 type decidedMsg struct {
-	id   int64
-	send bool
-	err  error
+	id    int64
+	send  bool
+	which string // "the Mastodon copy"
+	draft bool   // nothing of it went out: it is a draft again
+	err   error
 }
 
-// decideMissed sends the selected missed post now, or drops it.
+// decideMissed sends the selected post's failed and missed copies now, or
+// drops them; a copy that went out is never touched.
 func (m *Model) decideMissed(send bool) tea.Cmd {
 	p, ok := m.selected()
 	if !ok || m.busy {
 		return nil
 	}
-	if p.State != store.PostMissed {
-		return common.Status(fmt.Sprintf("Post #%d is not missed: s and x decide about posts held back while crier was closed", p.ID), true)
+	n, which := postcopy.Fixable(p.Copies, func(c store.Copy) string { return postcopy.Name(c, p.Copies) })
+	if n == 0 {
+		return common.Status(fmt.Sprintf("Post #%d has nothing failed or missed: s and x decide about copies a network refused or crier held back", p.ID), true)
 	}
 	m.busy = true
 	c, id, now := m.c, p.ID, m.c.Now()
@@ -386,14 +413,17 @@ func (m *Model) decideMissed(send bool) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
 		var err error
+		draft := false
 		if send {
-			if err = c.Store.SendMissedNow(ctx, id, now); err == nil {
+			if err = c.Store.RetryUnsent(ctx, id, now); err == nil {
 				c.Wake()
 			}
-		} else {
-			err = c.Store.DropMissed(ctx, id, now)
+		} else if err = c.Store.DropUnsent(ctx, id, now); err == nil {
+			if post, perr := c.Store.Post(ctx, id); perr == nil {
+				draft = post.State == store.PostDraft
+			}
 		}
-		return decidedMsg{id: id, send: send, err: err}
+		return decidedMsg{id: id, send: send, which: which, draft: draft, err: err}
 	}
 }
 
@@ -402,12 +432,59 @@ func (m *Model) decided(msg decidedMsg) tea.Cmd {
 	if msg.err != nil {
 		return common.Status(fmt.Sprintf("Post #%d: %v", msg.id, msg.err), true)
 	}
-	text := fmt.Sprintf("Post #%d is sending now", msg.id)
-	if !msg.send {
-		text = fmt.Sprintf("Dropped post #%d: it will not go out (enter it in Drafts to use it again)", msg.id)
+	var text string
+	switch {
+	case msg.send:
+		text = fmt.Sprintf("Post #%d: sending %s now", msg.id, msg.which)
+	case msg.draft:
+		text = fmt.Sprintf("Post #%d: %s won't go out; nothing of it did, so it is a draft again (in Drafts)", msg.id, msg.which)
+	default:
+		text = fmt.Sprintf("Post #%d: %s won't go out", msg.id, msg.which)
 	}
 	changed := func() tea.Msg { return common.DataChangedMsg{What: "posts"} }
 	return tea.Batch(m.reload(), common.Status(text, false), changed)
+}
+
+// edit opens the selected post in the composer.
+func (m *Model) edit() tea.Cmd {
+	p, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	if p.State == store.PostSent {
+		return common.Status(fmt.Sprintf("Post #%d went out: it can't be edited", p.ID), true)
+	}
+	id := p.ID
+	return func() tea.Msg { return common.ComposeMsg{PostID: id} }
+}
+
+// readDayPhotos reads the photo files of the agenda's posts that have not
+// been read since the last load.
+func (m *Model) readDayPhotos() tea.Cmd {
+	if !m.agenda {
+		return nil
+	}
+	want := map[int64][]store.Media{}
+	for _, p := range m.dayPosts() {
+		if _, asked := m.photoInfo[p.ID]; len(p.Media) > 0 && !asked {
+			want[p.ID] = p.Media
+			m.photoInfo[p.ID] = nil
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		out := map[int64][]photos.Photo{}
+		for id, media := range want {
+			for _, md := range media {
+				ph := photos.Photo{Media: md}
+				ph.Info, ph.Err = photos.Inspect(md.Path)
+				out[id] = append(out[id], ph)
+			}
+		}
+		return dayPhotosMsg{photos: out}
+	}
 }
 
 // movable says whether p can be moved, and if not, why.
@@ -427,8 +504,8 @@ func (m *Model) startMove() tea.Cmd {
 		return common.Status(why, true)
 	}
 	m.moving, m.moveID, m.inputErr = true, p.ID, ""
-	m.input.SetValue(p.ScheduledAt.In(m.c.Zone).Format(inputLayout))
-	m.input.CursorEnd()
+	// Selected, so typing "+2h" or "fri 9am" replaces the post's time.
+	m.input.Prefill(p.ScheduledAt.In(m.c.Zone).Format(inputLayout))
 	m.updatePreview()
 	return m.input.Focus()
 }
@@ -462,8 +539,7 @@ func (m *Model) updateInput(msg tea.KeyMsg) tea.Cmd {
 		m.busy = true
 		return m.reschedule(m.moveID, when, true)
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
+	cmd := m.input.Update(msg)
 	m.inputErr = ""
 	m.updatePreview()
 	return cmd
@@ -555,8 +631,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.moving:
 		return []key.Binding{m.keys.Confirm, m.keys.Cancel}
 	case m.agenda:
-		if p, ok := m.selected(); ok && p.State == store.PostMissed {
-			return []key.Binding{m.keys.SendNow, m.keys.Move, m.keys.Drop, m.nav.agendaUp, m.nav.agendaDown, m.keys.Back}
+		p, ok := m.selected()
+		if ok {
+			if n, _ := postcopy.Fixable(p.Copies, func(c store.Copy) string { return c.Platform }); n > 0 {
+				return []key.Binding{m.keys.SendNow, m.keys.Move, m.keys.Drop, relabel(m.keys.Edit, "fix"), m.nav.agendaUp, m.nav.agendaDown, m.keys.Back}
+			}
+		}
+		if ok && p.State != store.PostSent {
+			return []key.Binding{m.nav.agendaUp, m.nav.agendaDown, m.keys.Edit, m.keys.Move, m.keys.Earlier, m.keys.Later, m.keys.New, m.keys.Back}
 		}
 		return []key.Binding{m.nav.agendaUp, m.nav.agendaDown, m.keys.Move, m.keys.Earlier, m.keys.Later, m.keys.New, m.keys.Back}
 	}
@@ -569,7 +651,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{n.left, n.right, n.up, n.down, n.pageUp, n.pageDown, n.first, n.last},
 		{m.keys.Today, m.toggleHelp(), m.keys.Open, m.keys.New},
-		{relabel(m.keys.Back, "back to the grid"), n.agendaUp, n.agendaDown, m.keys.Move, m.keys.Earlier, m.keys.Later},
+		{relabel(m.keys.Back, "back to the grid"), n.agendaUp, n.agendaDown, m.keys.Edit, m.keys.Move, m.keys.Earlier, m.keys.Later},
 		{m.keys.SendNow, m.keys.Drop},
 	}
 }

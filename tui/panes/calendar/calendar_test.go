@@ -1,7 +1,10 @@
 package calendar
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,6 +173,50 @@ func (f *fixture) seed(t *testing.T) seeded {
 	return s
 }
 
+// halfSent adds a post on Tuesday 20th at 10:00 whose Mastodon copy went
+// out 7 minutes late (with counters and a link) and whose Bluesky copy, with
+// a text of its own, the server refused; it carries a photo.
+func (f *fixture) halfSent(t *testing.T) int64 {
+	t.Helper()
+	ctx := context.Background()
+	at := berlinAt(2026, 10, 20, 10, 0)
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "plum-cake.png")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id, err := f.st.SaveDraft(ctx, store.Post{Body: "Plum cake season: the first trays are out of the oven at 10, with cream if you ask nicely.",
+		ScheduledAt: at, ScheduledZone: berlin.String(),
+		Targets: []store.Target{{AccountID: f.accMas}, {AccountID: f.accBsk, BodyOverride: "Plum cake season 🍰 first trays at 10!", HasOverride: true}},
+		Media:   []store.Media{{Path: path, Mime: "image/png", AltText: "Three plum cakes cooling on a rack"}}}, now.Add(-72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.QueuePost(ctx, id, at, berlin.String(), now.Add(-72*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	db := f.st.DB()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{"UPDATE deliveries SET state = 'sent', sent_at = ?, remote_url = 'https://bakery.social/@crumbs/113', likes = 12, reposts = 3, replies = 2, metrics_at = ? WHERE post_id = ? AND account_id = ?",
+			[]any{at.Add(7 * time.Minute).UnixMilli(), now.UnixMilli(), id, f.accMas}},
+		{"UPDATE deliveries SET state = 'failed', last_error = 'Invalid app.bsky.feed.post record: Record/embed/images/0/image should be a blob ref (HTTP 400)' WHERE post_id = ? AND account_id = ?",
+			[]any{id, f.accBsk}},
+		{"UPDATE posts SET state = 'failed' WHERE id = ?", []any{id}},
+	} {
+		if _, err := db.ExecContext(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
 // newModel builds the pane at a size and loads it.
 func newModel(t *testing.T, f *fixture, w, h int) *Model {
 	t.Helper()
@@ -205,7 +252,7 @@ func feed(t *testing.T, m *Model, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
 	for _, msg := range run(cmd) {
 		switch msg.(type) {
-		case loadedMsg, movedMsg, decidedMsg:
+		case loadedMsg, movedMsg, decidedMsg, dayPhotosMsg:
 			_, next := m.Update(msg)
 			out = append(out, feed(t, m, next)...)
 		default:
@@ -362,7 +409,7 @@ func TestEnterOpensAgendaEscCloses(t *testing.T) {
 		t.Fatal("enter did not open the agenda")
 	}
 	v := m.View()
-	for _, want := range []string{"Tuesday 20 October 2026", "failed", "Text character limit of 500 exceeded"} {
+	for _, want := range []string{"Tuesday 20 October 2026", "failed", "✗ Mastodon refused it: HTTP 422: Validation failed"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("agenda lacks %q:\n%s", want, v)
 		}
@@ -756,7 +803,7 @@ func TestDecideMissed(t *testing.T) {
 	m := newModel(t, f, 80, 21)
 
 	openAgendaOn(t, m, day(2026, 10, 19), ids.sent)
-	if s, ok := statusOf(press(t, m, "s")); !ok || !strings.Contains(s.Text, "not missed") {
+	if s, ok := statusOf(press(t, m, "s")); !ok || !strings.Contains(s.Text, "nothing failed or missed") {
 		t.Fatal("s on a sent post did not refuse")
 	}
 
@@ -779,7 +826,7 @@ func TestDecideMissed(t *testing.T) {
 	feed(t, m, m.reload())
 	openAgendaOn(t, m, day(2026, 10, 21), ids.missed)
 	out := press(t, m, "x")
-	if s, ok := statusOf(out); !ok || !strings.Contains(s.Text, "Dropped") {
+	if s, ok := statusOf(out); !ok || !strings.Contains(s.Text, "the Bluesky copy won't go out") || !strings.Contains(s.Text, "draft again") {
 		t.Fatalf("x said %q (%v)", s.Text, out)
 	}
 	// Nothing of it went out, so dropping sends it back to the drafts.
@@ -790,5 +837,121 @@ func TestDecideMissed(t *testing.T) {
 	}
 	if n, _ := f.st.CountMissed(ctx); n != 0 {
 		t.Fatalf("%d posts still count as missed", n)
+	}
+}
+
+// TestMoveFieldTypingReplacesTheTime: the move field starts with the post's
+// time selected; typing replaces it, so "+2h" moves the post two hours from
+// now.
+func TestMoveFieldTypingReplacesTheTime(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
+	typeText(m, keyMsg("m"))
+	typeText(m, keyMsg("+2h"))
+	if got := m.input.Value(); got != "+2h" {
+		t.Fatalf("field holds %q, want +2h alone", got)
+	}
+	press(t, m, "enter")
+	p, err := f.st.Post(context.Background(), ids.sat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := now.Add(2 * time.Hour); !p.ScheduledAt.Equal(want) {
+		t.Fatalf("moved to %s, want %s", p.ScheduledAt, want)
+	}
+}
+
+// TestAgendaFixesTheFailedCopyAlone: on a half-sent post, enter opens it in
+// the composer, s sends the refused copy now and x drops it; the copy that
+// went out is never touched.
+func TestAgendaFixesTheFailedCopyAlone(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.seed(t)
+	id := f.halfSent(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 20), id)
+	sentBefore := deliveryOf(t, f, id, f.accMas)
+
+	out := press(t, m, "enter")
+	if len(out) != 1 || out[0] != tea.Msg(common.ComposeMsg{PostID: id}) {
+		t.Fatalf("enter gave %v, want the composer on post %d", out, id)
+	}
+
+	out = press(t, m, "s")
+	if s, ok := statusOf(out); !ok || s.Err || !strings.Contains(s.Text, "sending the Bluesky copy now") {
+		t.Fatalf("s said %+v", s)
+	}
+	if d := deliveryOf(t, f, id, f.accBsk); d.State != store.DeliveryQueued || !d.DueAt.Equal(now) {
+		t.Fatalf("the Bluesky copy after s: %+v", d)
+	}
+	if deliveryOf(t, f, id, f.accMas) != sentBefore {
+		t.Fatal("s touched the copy that went out")
+	}
+
+	if _, err := f.st.DB().ExecContext(ctx, "UPDATE deliveries SET state = 'failed' WHERE post_id = ? AND account_id = ?", id, f.accBsk); err != nil {
+		t.Fatal(err)
+	}
+	feed(t, m, m.reload())
+	openAgendaOn(t, m, day(2026, 10, 20), id)
+	out = press(t, m, "x")
+	if s, ok := statusOf(out); !ok || s.Err || !strings.Contains(s.Text, "the Bluesky copy won't go out") {
+		t.Fatalf("x said %+v", s)
+	}
+	if p, _ := f.st.Post(ctx, id); p.State != store.PostSent {
+		t.Fatalf("post %s after dropping its failed copy, want sent", p.State)
+	}
+	if deliveryOf(t, f, id, f.accMas) != sentBefore {
+		t.Fatal("x touched the copy that went out")
+	}
+	// A sent post is not opened for editing.
+	if s, ok := statusOf(press(t, m, "enter")); !ok || !s.Err || !strings.Contains(s.Text, "went out") {
+		t.Fatalf("enter on a sent post said %+v", s)
+	}
+}
+
+func deliveryOf(t *testing.T, f *fixture, post, account int64) store.Delivery {
+	t.Helper()
+	ds, err := f.st.PostDeliveries(context.Background(), post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.AccountID == account {
+			return d
+		}
+	}
+	t.Fatalf("no delivery of post %d to account %d", post, account)
+	return store.Delivery{}
+}
+
+// TestMissedPostSentLateShowsWhenItWent: a missed post sent hours after its
+// time shows, in the agenda, when it actually went out and how late; the
+// grid marks it sent.
+func TestMissedPostSentLateShowsWhenItWent(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	ids := f.seed(t)
+	// Sent "now" (s), 3 hours and 12 minutes after its 08:00.
+	sentAt := berlinAt(2026, 10, 21, 11, 12)
+	if err := f.st.SendMissedNow(ctx, ids.missed, sentAt.Add(-2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.DB().ExecContext(ctx, "UPDATE deliveries SET state = 'sent', sent_at = ?, likes = 5 WHERE post_id = ?",
+		sentAt.UnixMilli(), ids.missed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.DB().ExecContext(ctx, "UPDATE posts SET state = 'sent' WHERE id = ?", ids.missed); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, f, 80, 21)
+	if v := m.View(); !strings.Contains(v, "08:00 ✓B") {
+		t.Fatalf("the grid does not mark it sent:\n%s", v)
+	}
+	openAgendaOn(t, m, day(2026, 10, 21), ids.missed)
+	if v := m.View(); !strings.Contains(v, "✓ Bluesky sent 11:12, 3 h 12 min late · 5 likes · 0 reposts · 0 replies") {
+		t.Fatalf("the agenda does not say when it went out:\n%s", v)
 	}
 }

@@ -21,10 +21,12 @@ type KeyMap struct {
 	Later   key.Binding
 	Confirm key.Binding
 	Cancel  key.Binding
-	// SendNow and Drop decide about a missed post: it came due while crier
-	// was closed and was held back.
+	// SendNow and Drop decide about a post's failed or missed copies: a
+	// network refused them, or they came due while crier was closed.
 	SendNow key.Binding
 	Drop    key.Binding
+	// Edit opens the selected post in the composer.
+	Edit key.Binding
 }
 
 // DefaultKeyMap returns the calendar's key bindings.
@@ -40,8 +42,9 @@ func DefaultKeyMap() KeyMap {
 		Later:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "day later")),
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "move")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		SendNow: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send missed now")),
-		Drop:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "drop missed")),
+		SendNow: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send failed/missed now")),
+		Drop:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "drop failed/missed")),
+		Edit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit")),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/postcopy"
 )
 
 // TypingText is true while a new time is typed for a post.
@@ -17,7 +18,7 @@ func (m *Model) HelpSections() []common.HelpSection {
 		{Title: "Month and week grid", Keys: []key.Binding{n.left, n.right, n.up, n.down, n.pageUp, n.pageDown, n.first, n.last,
 			k.Today, relabel(k.Toggle, "week/month view"), k.Open, relabel(k.New, "new post on the day")}},
 		{Title: "A day's posts (enter)", Keys: []key.Binding{n.agendaUp, n.agendaDown, n.prev, n.next,
-			relabel(k.Move, "move to a typed time"), k.Earlier, k.Later, relabel(k.New, "new post on the day"),
+			k.Edit, relabel(k.Move, "move to a typed time"), k.Earlier, k.Later, relabel(k.New, "new post on the day"),
 			k.SendNow, k.Drop, relabel(k.Back, "back to the grid")}},
 		{Title: "Typing a new time (m)", Keys: []key.Binding{k.Confirm, k.Cancel}},
 	}
@@ -25,7 +26,7 @@ func (m *Model) HelpSections() []common.HelpSection {
 
 // Marks are what the grid and the agenda draw.
 func (m *Model) Marks() []common.Mark {
-	marks := make([]common.Mark, 0, len(legendStates)+len(networks)+2)
+	marks := make([]common.Mark, 0, len(legendStates)+len(networks)+5)
 	for _, s := range legendStates {
 		lk := m.look(s)
 		marks = append(marks, common.Mark{Symbol: lk.glyph, Meaning: lk.word})
@@ -34,6 +35,9 @@ func (m *Model) Marks() []common.Mark {
 		marks = append(marks, common.Mark{Symbol: n.letter, Meaning: "goes to " + n.name})
 	}
 	return append(marks,
+		common.Mark{Symbol: postcopy.GlyphFailed + "B" + postcopy.GlyphSent + "M", Meaning: "copies in different states: each letter after its own"},
+		common.Mark{Symbol: postcopy.GlyphDropped, Meaning: "a copy dropped: it won't go out"},
+		common.Mark{Symbol: postcopy.GlyphSending, Meaning: "a copy being sent now"},
 		common.Mark{Symbol: cursorMark, Meaning: "the cursor's day or post"},
 		common.Mark{Symbol: "+3 more", Meaning: "more posts than the cell holds"})
 }

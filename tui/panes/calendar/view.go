@@ -12,16 +12,17 @@ import (
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/postcopy"
 )
 
 // Each state has a glyph as well as a colour, so it reads without colour
 // (NO_COLOR, a monochrome terminal). All are narrow in every locale.
 const (
-	glyphScheduled = "◷"
-	glyphSent      = "✓"
-	glyphFailed    = "✗"
-	glyphMissed    = "!"
-	glyphDraft     = "◦"
+	glyphScheduled = postcopy.GlyphQueued
+	glyphSent      = postcopy.GlyphSent
+	glyphFailed    = postcopy.GlyphFailed
+	glyphMissed    = postcopy.GlyphMissed
+	glyphDraft     = postcopy.GlyphDraft
 )
 
 type stateLook struct {
@@ -75,6 +76,32 @@ func networkLetters(platforms []string) string {
 		if !knownPlatform(p) {
 			if r := []rune(common.Clean(p)); len(r) > 0 {
 				b.WriteString(strings.ToUpper(string(r[0])))
+			}
+		}
+	}
+	return b.String()
+}
+
+// marks are a post's state and networks in the grid: one glyph before the
+// letters while its copies are all in one state ("◷MB"), else each letter
+// after its own copy's glyph ("✓B✗M": out on Bluesky, refused on
+// Mastodon).
+func marks(glyph string, p store.PostSummary) string {
+	if !postcopy.Mixed(p.Copies) {
+		return glyph + networkLetters(p.Platforms)
+	}
+	var b strings.Builder
+	for _, n := range networks {
+		for _, c := range p.Copies {
+			if c.Platform == n.platform {
+				b.WriteString(postcopy.Glyph(c.State) + n.letter)
+			}
+		}
+	}
+	for _, c := range p.Copies {
+		if !knownPlatform(c.Platform) {
+			if r := []rune(common.Clean(c.Platform)); len(r) > 0 {
+				b.WriteString(postcopy.Glyph(c.State) + strings.ToUpper(string(r[0])))
 			}
 		}
 	}
@@ -261,7 +288,7 @@ func (m *Model) legend() string {
 // the start of its text where the cell has room.
 func (m *Model) postLine(p store.PostSummary, w int, withText bool) string {
 	lk := m.look(p.State)
-	s := p.ScheduledAt.In(m.c.Zone).Format("15:04") + " " + lk.glyph + networkLetters(p.Platforms)
+	s := p.ScheduledAt.In(m.c.Zone).Format("15:04") + " " + marks(lk.glyph, p)
 	if rem := w - common.Width(s) - 1; withText && rem >= 4 {
 		s += " " + common.Truncate(oneLine(p.Body), rem, "…")
 	}

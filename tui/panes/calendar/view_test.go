@@ -12,11 +12,17 @@ var goldenSizes = [][2]int{{80, 21}, {120, 37}}
 
 // goldenView seeds the standard posts, applies keys and compares the view at
 // both sizes with testdata/<test>/<size>.golden.
-func goldenView(t *testing.T, keys ...string) {
+func goldenView(t *testing.T, keys ...string) { goldenViewWith(t, nil, keys...) }
+
+// goldenViewWith is goldenView with more posts added by extra.
+func goldenViewWith(t *testing.T, extra func(t *testing.T, f *fixture), keys ...string) {
 	for _, size := range goldenSizes {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			f := newFixture(t)
 			f.seed(t)
+			if extra != nil {
+				extra(t, f)
+			}
 			m := newModel(t, f, size[0], size[1])
 			for _, k := range keys {
 				if k == "m" {
@@ -69,3 +75,19 @@ func TestGoldenAgendaMoveError(t *testing.T) {
 		})
 	}
 }
+
+// The month with a half-sent post on Tuesday 20th: out on Mastodon, refused
+// on Bluesky, each with its own mark.
+func TestGoldenHalfSentMonth(t *testing.T) {
+	goldenViewWith(t, func(t *testing.T, f *fixture) { f.halfSent(t) })
+}
+
+// Tuesday 20th's agenda on the half-sent post: the Mastodon copy sent 7
+// minutes late with its counters and link, the Bluesky copy's own text and
+// the server's reason, its photo.
+func TestGoldenHalfSentAgenda(t *testing.T) {
+	goldenViewWith(t, func(t *testing.T, f *fixture) { f.halfSent(t) }, "h", "h", "enter")
+}
+
+// Monday 19th's agenda: a sent post with its counters, one copy late.
+func TestGoldenSentAgenda(t *testing.T) { goldenView(t, "h", "h", "h", "enter") }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/photos"
 )
 
 // listLimit caps how many unsent posts the list loads. Unsent posts are the
@@ -26,10 +27,16 @@ type (
 		err   error
 	}
 	openedMsg struct {
-		seq      int
-		post     store.Post
-		unqueued bool
-		err      error
+		seq  int
+		open opened
+		err  error
+	}
+	// actedMsg reports a list action on a post (back to drafts, send its
+	// failed copies now, drop them).
+	actedMsg struct {
+		id   int64
+		text string
+		err  error
 	}
 	deletedMsg struct {
 		id  int64
@@ -37,11 +44,13 @@ type (
 	}
 	autosaveMsg struct{ gen, seq int }
 	savedMsg    struct {
-		gen    int
-		id     int64
-		at     time.Time
-		forked bool // the post had stopped being a draft; the text went to a new one
-		err    error
+		gen      int
+		id       int64
+		at       time.Time
+		forked   bool // the post went out, or stopped being a draft: the text went to a new one
+		nowDraft bool // the post went back to drafts elsewhere and was saved as one
+		copied   bool // edits that can't go out were kept as a new draft
+		err      error
 	}
 	queuedMsg struct {
 		gen int
@@ -59,10 +68,10 @@ func loadCmd(st *store.Store, seq int) tea.Cmd {
 	}
 }
 
-// openCmd loads a post for editing. A queued, failed or missed post is first
-// turned back into a draft, so the scheduler can't send it while it changes;
-// one that went out (even to some accounts only) can't be edited.
-func openCmd(c *common.Common, seq int, id int64, now time.Time) tea.Cmd {
+// openCmd loads a post for editing, with its copies and photos. Opening
+// changes nothing: a queued post stays queued while it is edited, and one
+// that went out everywhere can't be edited.
+func openCmd(c *common.Common, seq int, id int64) tea.Cmd {
 	st := c.Store
 	return func() tea.Msg {
 		ctx := context.Background()
@@ -70,18 +79,61 @@ func openCmd(c *common.Common, seq int, id int64, now time.Time) tea.Cmd {
 		if err != nil {
 			return openedMsg{seq: seq, err: err}
 		}
-		switch p.State {
-		case store.PostDraft:
-			return openedMsg{seq: seq, post: p}
-		case store.PostSent:
-			return openedMsg{seq: seq, err: fmt.Errorf("post #%d was sent: it can't be edited", id)}
+		if p.State == store.PostSent {
+			return openedMsg{seq: seq, err: fmt.Errorf("post #%d went out: it can't be edited", id)}
 		}
-		if err := st.UnqueuePost(ctx, id, now); err != nil {
-			return openedMsg{seq: seq, err: err}
+		o := opened{post: p, photos: inspectAll(p.Media)}
+		if p.State != store.PostDraft {
+			if o.copies, err = st.PostCopies(ctx, id); err != nil {
+				return openedMsg{seq: seq, err: err}
+			}
 		}
-		c.Wake() // its deliveries are gone: the scheduler's next due time may have changed
-		p, err = st.Post(ctx, id)
-		return openedMsg{seq: seq, post: p, unqueued: true, err: err}
+		return openedMsg{seq: seq, open: o}
+	}
+}
+
+// inspectAll reads each image's file.
+func inspectAll(media []store.Media) []photos.Photo {
+	out := make([]photos.Photo, len(media))
+	for i, m := range media {
+		out[i].Media = m
+		out[i].Info, out[i].Err = photos.Inspect(m.Path)
+	}
+	return out
+}
+
+// unqueueCmd takes a queued, failed or missed post back to the drafts: its
+// copies are withdrawn, so it won't go out until it is queued again.
+func unqueueCmd(c *common.Common, id int64, now time.Time) tea.Cmd {
+	st := c.Store
+	return func() tea.Msg {
+		err := st.UnqueuePost(context.Background(), id, now)
+		if err == nil {
+			c.Wake()
+		}
+		return actedMsg{id: id, err: err,
+			text: fmt.Sprintf("post #%d is back in drafts: it won't go out until you queue it again", id)}
+	}
+}
+
+// retryCmd sends a post's failed and missed copies now.
+func retryCmd(c *common.Common, id int64, which string, now time.Time) tea.Cmd {
+	st := c.Store
+	return func() tea.Msg {
+		err := st.RetryUnsent(context.Background(), id, now)
+		if err == nil {
+			c.Wake()
+		}
+		return actedMsg{id: id, err: err, text: fmt.Sprintf("post #%d: sending %s now", id, which)}
+	}
+}
+
+// dropCmd drops a post's failed and missed copies.
+func dropCmd(c *common.Common, id int64, which string, now time.Time) tea.Cmd {
+	st := c.Store
+	return func() tea.Msg {
+		err := st.DropUnsent(context.Background(), id, now)
+		return actedMsg{id: id, err: err, text: fmt.Sprintf("post #%d: %s won't go out", id, which)}
 	}
 }
 
@@ -100,17 +152,52 @@ func deleteCmd(c *common.Common, id int64) tea.Cmd {
 // insert got. The composer keeps a single save in flight; the saver makes
 // that hold even for the save run on quit, which may overlap one: two saves
 // of a new post can never both insert it.
+//
+// A draft is saved as a draft. A queued, failed or missed post (unsent) is
+// saved where it is; if it went out, or back to drafts, elsewhere, the
+// text is kept all the same.
 type draftSaver struct {
-	mu sync.Mutex
-	id int64
+	mu     sync.Mutex
+	id     int64
+	unsent bool
 }
 
-func (s *draftSaver) saveLocked(ctx context.Context, st *store.Store, p store.Post, now time.Time) (id int64, forked bool, err error) {
+func (s *draftSaver) isUnsent() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unsent
+}
+
+// saveResult says where a save put the text.
+type saveResult struct {
+	id       int64
+	forked   bool
+	nowDraft bool
+}
+
+func (s *draftSaver) saveLocked(ctx context.Context, st *store.Store, p store.Post, now time.Time) (saveResult, error) {
 	p.ID = s.id
-	id, err = st.SaveDraft(ctx, p, now)
+	if s.unsent {
+		err := st.SaveUnsent(ctx, p, now)
+		if !errors.Is(err, store.ErrNotUnsent) {
+			return saveResult{id: s.id}, err
+		}
+		// It went out, or back to drafts, behind the composer's back.
+		s.unsent = false
+		r, err := s.saveDraftLocked(ctx, st, p, now)
+		r.nowDraft = !r.forked
+		return r, err
+	}
+	return s.saveDraftLocked(ctx, st, p, now)
+}
+
+func (s *draftSaver) saveDraftLocked(ctx context.Context, st *store.Store, p store.Post, now time.Time) (saveResult, error) {
+	p.ID = s.id
+	id, err := st.SaveDraft(ctx, p, now)
+	forked := false
 	if p.ID != 0 && errors.Is(err, store.ErrNotDraft) {
-		// It was queued or deleted behind the composer's back: keep the
-		// text as a new draft rather than lose it.
+		// It was queued, sent or deleted behind the composer's back: keep
+		// the text as a new draft rather than lose it.
 		p.ID = 0
 		id, err = st.SaveDraft(ctx, p, now)
 		forked = err == nil
@@ -118,29 +205,36 @@ func (s *draftSaver) saveLocked(ctx context.Context, st *store.Store, p store.Po
 	if err == nil {
 		s.id = id
 	}
-	return id, forked, err
+	return saveResult{id: s.id, forked: forked}, err
 }
 
-func (s *draftSaver) save(ctx context.Context, st *store.Store, p store.Post, now time.Time) (int64, bool, error) {
+func (s *draftSaver) save(ctx context.Context, st *store.Store, p store.Post, now time.Time) (saveResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.saveLocked(ctx, st, p, now)
 }
 
+// queue saves the post and sends it on its way at at: a draft is queued; a
+// post on its way is moved to at, its failed and missed copies queued
+// again with the others.
 func (s *draftSaver) queue(ctx context.Context, st *store.Store, p store.Post, at time.Time, zone string, now time.Time) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, _, err := s.saveLocked(ctx, st, p, now)
+	wasUnsent := s.unsent
+	r, err := s.saveLocked(ctx, st, p, now)
 	if err != nil {
 		return s.id, err
 	}
-	return id, st.QueuePost(ctx, id, at, zone, now)
+	if wasUnsent && s.unsent {
+		return r.id, st.ReschedulePost(ctx, r.id, at, zone, now)
+	}
+	return r.id, st.QueuePost(ctx, r.id, at, zone, now)
 }
 
 func saveCmd(st *store.Store, sv *draftSaver, gen int, p store.Post, now time.Time) tea.Cmd {
 	return func() tea.Msg {
-		id, forked, err := sv.save(context.Background(), st, p, now)
-		return savedMsg{gen: gen, id: id, at: now, forked: forked, err: err}
+		r, err := sv.save(context.Background(), st, p, now)
+		return savedMsg{gen: gen, id: r.id, at: now, forked: r.forked, nowDraft: r.nowDraft, err: err}
 	}
 }
 

@@ -1,6 +1,7 @@
 package drafts
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -11,10 +12,13 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit"
+	"github.com/crier-app/crier/tui/components/photos"
+	"github.com/crier-app/crier/tui/components/prefilled"
 )
 
 // autosaveDelay is the longest typed text waits before it is saved: a crash
@@ -32,6 +36,7 @@ const (
 	fieldText field = iota
 	fieldAccounts
 	fieldTime
+	fieldPhotos
 	fieldCount
 )
 
@@ -45,33 +50,51 @@ const (
 	closedQueued
 )
 
-// labelWidth is the column the account toggles and the time input start at:
-// a focus marker and the field's name.
-const labelWidth = 8
+// labelWidth is the column the account toggles, the photos and the time
+// input start at: a focus marker and the field's name.
+const labelWidth = 9
 
-// composer writes one post: its text, the accounts it goes to and its time.
-// It saves itself (one save in flight at a time) and queues on ctrl+s.
+// composer writes one post: its text (and any account's own text), the
+// accounts it goes to, its photos and its time. It saves itself (one save
+// in flight at a time) and queues on ctrl+s.
+//
+// A post that is queued, failed or missed is edited where it is: it stays
+// queued (the new text goes out at its time), and a copy that went out
+// stays as it went: its account, its text and the photos can't change.
 type composer struct {
 	c     *common.Common
 	keys  KeyMap
 	gen   int
 	delay time.Duration
 
-	base          store.Post             // the post as loaded; keeps media, labels, campaign
-	loadedTargets map[int64]store.Target // the targets as loaded, with any per-account text
-	saver         *draftSaver
+	base   store.Post           // the post as loaded; keeps labels and campaign
+	copies map[int64]store.Copy // by account, for a post that is not a draft
+	saver  *draftSaver
 
 	text        textarea.Model
-	when        textinput.Model
+	when        prefilled.Input
 	whenPrefill string // the time input as opened; unchanged means keep the stored instant
 	selected    []bool // parallel to c.Accounts
 	focus       field
 	accCursor   int
 
+	// The versions of the text: the box holds one (version), the others
+	// are kept here.
+	version     int64
+	main        string           // the text for all networks, while the box holds an account's
+	own         map[int64]string // accounts with a text of their own
+	lockedTried bool             // a key tried to change a version that can't change
+
+	// Photos, in order, and the one the cursor is on.
+	photos      []photos.Photo
+	photoCursor int
+	prompt      *prompt // attaching a photo or writing its alt text
+
 	// Derived from the fields on every edit.
-	counts []netCount
-	at     time.Time
-	atErr  error
+	counts   []netCount
+	problems []photos.Problem
+	at       time.Time
+	atErr    error
 
 	// Saving. dirty means edits not yet handed to a save; while a save is in
 	// flight new edits set it again and the next save starts when it lands.
@@ -86,13 +109,24 @@ type composer struct {
 	queueing    bool
 	queueAt     time.Time
 	problem     string // why the last ctrl+s did not queue
+	held        string // why the edits of a post on its way are not saved into it
+	copied      bool   // they were kept as a new draft instead
 	done        outcome
 
 	width, height int
 }
 
-func newComposer(c *common.Common, km KeyMap, gen int, p store.Post, when, whenPrefill string, mode cursor.Mode, delay time.Duration) (*composer, tea.Cmd) {
+// opened is a post as the composer opens it: the post, its copies (for one
+// that is not a draft) and its photos as read from disk.
+type opened struct {
+	post   store.Post
+	copies []store.Copy
+	photos []photos.Photo
+}
+
+func newComposer(c *common.Common, km KeyMap, gen int, o opened, when, whenPrefill string, mode cursor.Mode, delay time.Duration) (*composer, tea.Cmd) {
 	s := c.Styles
+	p := o.post
 	ta := textarea.New()
 	ta.Prompt = ""
 	ta.ShowLineNumbers = false
@@ -116,32 +150,107 @@ func newComposer(c *common.Common, km KeyMap, gen int, p store.Post, when, whenP
 	ti.PromptStyle, ti.TextStyle, ti.PlaceholderStyle = s.Text, s.Text, s.Muted
 	ti.Cursor.SetMode(mode)
 	ti.SetValue(when)
+	ti.CursorEnd()
 
 	m := &composer{
 		c: c, keys: km, gen: gen, delay: delay,
-		base:          p,
-		loadedTargets: map[int64]store.Target{},
-		saver:         &draftSaver{id: p.ID},
-		text:          ta,
-		when:          ti,
-		whenPrefill:   whenPrefill,
-		selected:      make([]bool, len(c.Accounts)),
+		base:        p,
+		copies:      map[int64]store.Copy{},
+		saver:       &draftSaver{id: p.ID, unsent: p.ID != 0 && p.State != store.PostDraft},
+		text:        ta,
+		when:        prefilled.New(ti, s.Selected),
+		whenPrefill: whenPrefill,
+		selected:    make([]bool, len(c.Accounts)),
+		main:        p.Body,
+		own:         map[int64]string{},
+		photos:      o.photos,
 	}
+	targeted := map[int64]bool{}
 	for _, t := range p.Targets {
-		m.loadedTargets[t.AccountID] = t
+		targeted[t.AccountID] = true
+		if t.HasOverride {
+			m.own[t.AccountID] = t.BodyOverride
+		}
+	}
+	for _, cp := range o.copies {
+		m.copies[cp.AccountID] = cp
 	}
 	for i, a := range c.Accounts {
-		_, targeted := m.loadedTargets[a.ID]
-		m.selected[i] = p.ID == 0 || targeted // a new post goes everywhere
+		m.selected[i] = p.ID == 0 || targeted[a.ID] // a new post goes everywhere
 	}
 	m.refresh()
+	// A post whose text for all went out somewhere opens on the first copy
+	// that can still change, so the fix can start at once.
+	if m.versionLocked(allNetworks) != "" {
+		for _, v := range m.versions()[1:] {
+			if m.versionLocked(v) == "" {
+				m.showVersion(v)
+				break
+			}
+		}
+	}
 	return m, m.setFocus(fieldText)
 }
 
-// refresh recomputes the counters and the parsed time.
+// unsent reports whether the post is queued, failed or missed rather than a
+// draft: it is saved where it is.
+func (m *composer) unsent() bool { return m.saver.isUnsent() }
+
+// refresh recomputes the counters, the photo problems and the parsed time.
 func (m *composer) refresh() {
-	m.counts = measure(m.c.Networks, m.c.Limits, m.c.Accounts, m.selected, m.text.Value(), m.loadedTargets)
+	overrides := map[int64]store.Target{}
+	for id, t := range m.own {
+		overrides[id] = store.Target{AccountID: id, BodyOverride: t, HasOverride: true}
+	}
+	if v := m.text.Value(); m.version != allNetworks {
+		// As keepVersion will keep it: the same text, or none, is no text
+		// of the account's own.
+		delete(overrides, m.version)
+		if v != m.main && strings.TrimSpace(v) != "" {
+			overrides[m.version] = store.Target{AccountID: m.version, BodyOverride: v, HasOverride: true}
+		}
+	}
+	m.counts = measure(m.c.Networks, m.c.Limits, m.c.Accounts, m.selected, m.mainText(), overrides)
+	m.problems = photos.Check(m.photos, m.photoTargets())
 	m.parseWhen()
+}
+
+// limitsFor is what an account's network takes: what its server said, where
+// it said it, else the platform's own.
+func (m *composer) limitsFor(a store.Account) platforms.Limits {
+	l := m.c.Networks[a.Platform].Limits
+	srv, ok := m.c.Limits[a.ID]
+	if !ok {
+		return l
+	}
+	if srv.MaxImages > 0 {
+		l.MaxImages = srv.MaxImages
+	}
+	if srv.MaxImageBytes > 0 {
+		l.MaxImageBytes = srv.MaxImageBytes
+	}
+	if srv.MaxImagePixels > 0 {
+		l.MaxImagePixels = srv.MaxImagePixels
+	}
+	if srv.MaxAltText > 0 {
+		l.MaxAltText = srv.MaxAltText
+	}
+	if srv.ImageTypes != "" {
+		l.ImageTypes = srv.ImageTypes
+	}
+	return l
+}
+
+// photoTargets are the chosen accounts the photos have yet to go to, as
+// the photo checks name them.
+func (m *composer) photoTargets() []photos.Target {
+	var out []photos.Target
+	for i, a := range m.c.Accounts {
+		if _, gone := m.gone(a.ID); m.selected[i] && !gone {
+			out = append(out, photos.Target{Platform: a.Platform, Name: m.accountName(a.ID), Limits: m.limitsFor(a)})
+		}
+	}
+	return out
 }
 
 func (m *composer) parseWhen() {
@@ -161,6 +270,9 @@ func (m *composer) setFocus(f field) tea.Cmd {
 	case fieldText:
 		return m.text.Focus()
 	case fieldTime:
+		// Coming to the time selects it, so a typed "+2h" replaces a
+		// suggested time rather than being added to its end.
+		m.when.Select()
 		return m.when.Focus()
 	}
 	return nil
@@ -171,35 +283,44 @@ func (m *composer) setSize(w, h int) {
 	inner := max(w-2, 1)
 	m.text.SetWidth(inner)
 	m.when.Width = max(w-labelWidth-1, 1)
+	if m.prompt != nil {
+		m.prompt.input.Width = max(w-labelWidth-1, 1)
+	}
 	m.text.SetHeight(max(h-m.chromeHeight(), 1))
-}
-
-// chromeHeight is every line the composer draws besides the text itself:
-// title, the box's two borders, counters, the issue line, the account
-// toggles, the time input and its echo.
-func (m *composer) chromeHeight() int {
-	return 1 + 2 + 1 + 1 + len(m.accountLines()) + 2
 }
 
 // snapshot is the post as it should be saved now. Its time becomes the one
 // later snapshots keep while the time input can't be read.
 func (m *composer) snapshot() store.Post {
+	m.keepVersion()
 	p := m.base
-	p.Body = m.text.Value()
+	p.Body = m.main
 	p.Targets = nil
 	for i, a := range m.c.Accounts {
 		if !m.selected[i] {
 			continue
 		}
-		t, ok := m.loadedTargets[a.ID]
-		if !ok {
-			t = store.Target{AccountID: a.ID}
+		t := store.Target{AccountID: a.ID}
+		if own, ok := m.own[a.ID]; ok {
+			t.BodyOverride, t.HasOverride = own, true
 		}
 		p.Targets = append(p.Targets, t)
 	}
+	p.Media = nil
+	for _, ph := range m.photos {
+		p.Media = append(p.Media, ph.Media)
+	}
 	if m.when.Value() != m.whenPrefill {
+		blank := strings.TrimSpace(m.when.Value()) == ""
 		switch {
-		case strings.TrimSpace(m.when.Value()) == "":
+		case m.unsent():
+			// A post on its way keeps its time until a new one reads as a
+			// time still ahead: it can't be left without one, nor sent at
+			// once by a slip of the keyboard.
+			if !blank && m.atErr == nil && m.at.After(m.c.Now()) {
+				p.ScheduledAt, p.ScheduledZone = m.at.UTC(), m.c.Zone.String()
+			}
+		case blank:
 			p.ScheduledAt, p.ScheduledZone = time.Time{}, ""
 		case m.atErr == nil:
 			p.ScheduledAt, p.ScheduledZone = m.at.UTC(), m.c.Zone.String()
@@ -214,6 +335,9 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if m.queueing || m.closing {
 		return nil // the composer closes as soon as the write in flight lands
 	}
+	if m.prompt != nil {
+		return m.promptKey(msg)
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Queue):
@@ -222,6 +346,10 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.close()
 	case key.Matches(msg, k.Editor):
 		return m.openEditor()
+	case key.Matches(msg, k.Version):
+		m.nextVersion()
+		m.refresh()
+		return m.setFocus(fieldText)
 	case key.Matches(msg, k.NextField):
 		return m.setFocus((m.focus + 1) % fieldCount)
 	case key.Matches(msg, k.PrevField):
@@ -248,10 +376,11 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.accCursor = max(len(m.c.Accounts)-1, 0)
 		}
 		return nil
+	case fieldPhotos:
+		return m.photosKey(msg)
 	case fieldTime:
 		before := m.when.Value()
-		var cmd tea.Cmd
-		m.when, cmd = m.when.Update(msg)
+		cmd := m.when.Update(msg)
 		if m.when.Value() != before {
 			return tea.Batch(cmd, m.edited())
 		}
@@ -263,9 +392,13 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 // forward passes everything that is not a key (cursor blinks, pastes) to the
 // inputs.
 func (m *composer) forward(msg tea.Msg) tea.Cmd {
+	if m.prompt != nil {
+		var cmd tea.Cmd
+		m.prompt.input, cmd = m.prompt.input.Update(msg)
+		return cmd
+	}
 	before := m.when.Value()
-	var cmd tea.Cmd
-	m.when, cmd = m.when.Update(msg)
+	cmd := m.when.Update(msg)
 	if m.when.Value() != before {
 		cmd = tea.Batch(cmd, m.edited())
 	}
@@ -276,18 +409,33 @@ func (m *composer) forwardToText(msg tea.Msg) tea.Cmd {
 	before := m.text.Value()
 	var cmd tea.Cmd
 	m.text, cmd = m.text.Update(msg)
-	if m.text.Value() != before {
-		return tea.Batch(cmd, m.edited())
+	if m.text.Value() == before {
+		return cmd
 	}
-	return cmd
+	if m.versionLocked(m.version) != "" {
+		// The box still moves and scrolls; it does not change.
+		m.text.SetValue(before)
+		m.lockedTried = true
+		return cmd
+	}
+	return tea.Batch(cmd, m.edited())
 }
 
 func (m *composer) toggle(i int) tea.Cmd {
 	if i < 0 || i >= len(m.selected) {
 		return nil
 	}
-	m.selected[i] = !m.selected[i]
 	m.accCursor = i
+	a := m.c.Accounts[i]
+	if _, ok := m.gone(a.ID); ok && m.selected[i] {
+		m.problem = m.accountName(a.ID) + " has this post already: it stays one of its accounts"
+		return nil
+	}
+	m.keepVersion()
+	m.selected[i] = !m.selected[i]
+	if !m.selected[i] && m.version == a.ID {
+		m.showVersion(allNetworks)
+	}
 	return m.edited()
 }
 
@@ -296,6 +444,7 @@ func (m *composer) toggle(i int) tea.Cmd {
 // ride along, so steady typing still saves every couple of seconds.
 func (m *composer) edited() tea.Cmd {
 	m.problem = ""
+	m.lockedTried = false
 	m.dirty = true
 	m.refresh()
 	return m.armAutosave()
@@ -322,10 +471,64 @@ func (m *composer) onAutosave(msg autosaveMsg) tea.Cmd {
 }
 
 func (m *composer) startSave() tea.Cmd {
+	if why := m.heldBack(); why != "" {
+		m.held = why
+		if m.closing {
+			return m.saveAsCopy()
+		}
+		return nil // kept, unsaved, until it can go out
+	}
+	m.held = ""
 	p := m.snapshot()
 	m.dirty = false
 	m.saving = true
 	return saveCmd(m.c.Store, m.saver, m.gen, p, m.c.Now())
+}
+
+// heldBack says why the edits of a post on its way are not saved into it:
+// it would go out as it can't (too long, a photo a network won't take, no
+// text). It keeps going out as it was last saved; "" when the edits can go.
+func (m *composer) heldBack() string {
+	if !m.unsent() {
+		return ""
+	}
+	m.keepVersion()
+	if over := m.overLimit(); over != "" {
+		return "too long: " + over
+	}
+	for _, p := range m.problems {
+		if p.Blocks {
+			return p.Text
+		}
+	}
+	chosen := false
+	for i, a := range m.c.Accounts {
+		if !m.selected[i] {
+			continue
+		}
+		chosen = true
+		if strings.TrimSpace(m.textOf(a.ID)) == "" {
+			return m.accountName(a.ID) + " would get an empty post"
+		}
+	}
+	if !chosen {
+		return "no account is chosen"
+	}
+	return ""
+}
+
+// saveAsCopy keeps edits that can't go out (see heldBack) as a new draft
+// when the composer closes, and leaves the post on its way as it was.
+func (m *composer) saveAsCopy() tea.Cmd {
+	p := m.snapshot()
+	p.ID, p.State = 0, store.PostDraft
+	m.dirty = false
+	m.saving = true
+	st, gen, now := m.c.Store, m.gen, m.c.Now()
+	return func() tea.Msg {
+		id, err := st.SaveDraft(context.Background(), p, now)
+		return savedMsg{gen: gen, id: id, at: now, copied: true, err: err}
+	}
 }
 
 func (m *composer) onSaved(msg savedMsg) tea.Cmd {
@@ -333,12 +536,22 @@ func (m *composer) onSaved(msg savedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.dirty, m.saveFailed = true, true
 		m.closing, m.queueing = false, false
-		return common.Status("couldn't save the draft ("+msg.err.Error()+"); your text is still here", true)
+		return common.Status("couldn't save "+m.what()+": "+msg.err.Error()+"; your text is still here", true)
+	}
+	if msg.copied {
+		m.done, m.copied = closedSaved, true
+		return common.Status(fmt.Sprintf("post #%d goes on as it was; your changes can't go out as they are (%s), so they are draft #%d",
+			m.base.ID, m.held, msg.id), true)
 	}
 	m.base.ID, m.savedAt, m.saveFailed, m.savedAny = msg.id, msg.at, false, true
 	var status tea.Cmd
-	if msg.forked {
-		status = common.Status(fmt.Sprintf("the post stopped being a draft elsewhere: your text is now draft #%d", msg.id), true)
+	switch {
+	case msg.forked:
+		m.base.State, m.copies = store.PostDraft, map[int64]store.Copy{}
+		status = common.Status(fmt.Sprintf("the post changed elsewhere (it went out, or stopped being a draft): your text is now draft #%d", msg.id), true)
+	case msg.nowDraft:
+		m.base.State, m.copies = store.PostDraft, map[int64]store.Copy{}
+		status = common.Status(fmt.Sprintf("post #%d went back to drafts elsewhere: your changes are saved in it", msg.id), true)
 	}
 	switch {
 	case m.queueing:
@@ -351,10 +564,23 @@ func (m *composer) onSaved(msg savedMsg) tea.Cmd {
 	return status
 }
 
-// queue checks the post can go out, then saves and queues it.
+// what names the post in messages.
+func (m *composer) what() string {
+	if m.unsent() {
+		return fmt.Sprintf("post #%d", m.base.ID)
+	}
+	return "the draft"
+}
+
+// queue checks the post can go out, then saves and queues it: a draft is
+// queued; a queued post is saved with its new time; a failed or missed
+// post's copies that did not go out are queued again at the time.
 func (m *composer) queue() tea.Cmd {
 	now := m.c.Now()
-	m.parseWhen()
+	m.refresh() // the servers' limits may have come in since the last edit
+	if strings.TrimSpace(m.when.Value()) == "now" && m.atErr == nil {
+		m.at = now // "now" stays now however long the key took
+	}
 	if problem := m.validate(now); problem != "" {
 		m.problem = problem
 		return nil
@@ -368,8 +594,13 @@ func (m *composer) queue() tea.Cmd {
 }
 
 func (m *composer) validate(now time.Time) string {
-	if strings.TrimSpace(m.text.Value()) == "" {
-		return "can't queue an empty post: write something first"
+	m.keepVersion()
+	if strings.TrimSpace(m.main) == "" {
+		for i, a := range m.c.Accounts {
+			if _, own := m.own[a.ID]; m.selected[i] && !own {
+				return "can't queue an empty post: write something first"
+			}
+		}
 	}
 	anyTarget := false
 	for _, on := range m.selected {
@@ -381,12 +612,17 @@ func (m *composer) validate(now time.Time) string {
 	if over := m.overLimit(); over != "" {
 		return "can't queue: " + over
 	}
+	for _, p := range m.problems {
+		if p.Blocks {
+			return "can't queue: " + p.Text
+		}
+	}
 	switch {
 	case strings.TrimSpace(m.when.Value()) == "":
 		return "can't queue without a time: type one after When, e.g. tomorrow 9am"
 	case m.atErr != nil:
 		return "can't queue: " + m.atErr.Error()
-	case !m.at.After(now):
+	case m.at.Before(now):
 		return "can't queue: " + m.at.In(m.c.Zone).Format("Mon 2 Jan 15:04 MST") + " is in the past"
 	}
 	return ""
@@ -405,6 +641,9 @@ func (m *composer) overLimit() string {
 
 func (m *composer) startQueue() tea.Cmd {
 	p := m.snapshot()
+	if m.unsent() {
+		p.ScheduledAt, p.ScheduledZone = m.queueAt.UTC(), m.c.Zone.String()
+	}
 	m.dirty = false
 	m.saving = true
 	return queueCmd(m.c, m.saver, m.gen, p, m.queueAt, m.c.Now())
@@ -428,7 +667,7 @@ func (m *composer) onQueued(msg queuedMsg) tea.Cmd {
 // close saves what is unsaved and ends the composer once that save lands. A
 // new post that was never given any text is dropped.
 func (m *composer) close() tea.Cmd {
-	if m.base.ID == 0 && !m.saving && strings.TrimSpace(m.text.Value()) == "" {
+	if m.base.ID == 0 && !m.saving && strings.TrimSpace(m.mainText()) == "" && len(m.photos) == 0 {
 		m.done = closedDiscarded
 		return nil
 	}
@@ -443,18 +682,14 @@ func (m *composer) close() tea.Cmd {
 	return m.startSave()
 }
 
+// editorTag marks the editor round trips of one composer.
+type editorTag struct{ gen int }
+
 func (m *composer) openEditor() tea.Cmd {
 	if strings.TrimSpace(m.c.Editor) == "" {
 		return common.Status(extedit.NoEditor, true)
 	}
-	return extedit.Start(m.gen, "crier-post-*.txt", m.text.Value())
-}
-
-func (m *composer) onEditorFile(msg extedit.FileMsg) tea.Cmd {
-	if msg.Err != nil {
-		return common.Status("couldn't prepare a file for the editor: "+msg.Err.Error(), true)
-	}
-	return extedit.Run(m.c.Editor, msg)
+	return extedit.Edit(m.c.Editor, editorTag{gen: m.gen}, "crier-post-*.txt", m.editorFile())
 }
 
 func (m *composer) onEditorText(msg extedit.TextMsg) tea.Cmd {
@@ -462,17 +697,73 @@ func (m *composer) onEditorText(msg extedit.TextMsg) tea.Cmd {
 		return common.Status("the editor failed ("+msg.Err.Error()+"); your text is unchanged", true)
 	}
 	focus := m.setFocus(fieldText)
-	if msg.Text == m.text.Value() {
-		return focus
+	m.keepVersion()
+	r := parseEditorFile(msg.Text, m.c.Accounts)
+	if len(r.unknown) > 0 {
+		// Keep everything the editor wrote, where it can be seen, rather
+		// than guess which account a block was for.
+		m.showVersion(allNetworks)
+		m.text.SetValue(msg.Text)
+		m.edited()
+		return tea.Batch(focus, m.saveNow(), common.Status(fmt.Sprintf(
+			"the editor's file names %s, which is not one of your accounts: everything it held is in the text for all networks",
+			strings.Join(r.unknown, ", ")), true))
 	}
-	m.text.SetValue(msg.Text)
+	var refused []string
+	changed := false
+	if r.main != m.main {
+		if why := m.versionLocked(allNetworks); why != "" {
+			refused = append(refused, "the text for all networks")
+		} else {
+			m.main, changed = r.main, true
+		}
+	}
+	for i, a := range m.c.Accounts {
+		if !m.selected[i] || !r.seen[a.ID] {
+			continue
+		}
+		old, hadOwn := m.own[a.ID]
+		now, hasOwn := r.own[a.ID]
+		if hasOwn && now == m.main {
+			hasOwn = false
+		}
+		if old == now && hadOwn == hasOwn {
+			continue
+		}
+		if _, gone := m.gone(a.ID); gone {
+			refused = append(refused, m.accountName(a.ID)+"'s text")
+			continue
+		}
+		if hasOwn {
+			m.own[a.ID] = now
+		} else {
+			delete(m.own, a.ID)
+		}
+		changed = true
+	}
+	v := m.version
+	m.version = allNetworks // the box is reloaded from what is kept
+	m.text.SetValue(m.main)
+	m.showVersion(v)
+	var status tea.Cmd
+	if len(refused) > 0 {
+		status = common.Status("not kept from the editor, as it went out: "+strings.Join(refused, ", "), true)
+	}
+	if !changed {
+		return tea.Batch(focus, status)
+	}
 	m.problem = ""
 	m.dirty = true
 	m.refresh()
+	return tea.Batch(focus, status, m.saveNow())
+}
+
+// saveNow saves at once, or after the save in flight.
+func (m *composer) saveNow() tea.Cmd {
 	if m.saving {
-		return focus // saved again when the save in flight lands
+		return nil // saved again when the save in flight lands
 	}
-	return tea.Batch(focus, m.startSave())
+	return m.startSave()
 }
 
 // quitSave is the command run before crier quits: it writes whatever the
@@ -492,182 +783,11 @@ func (m *composer) quitSave() tea.Cmd {
 	if !m.dirty && !m.saving {
 		return nil
 	}
-	if m.base.ID == 0 && !m.saving && strings.TrimSpace(m.text.Value()) == "" {
+	if m.base.ID == 0 && !m.saving && strings.TrimSpace(m.mainText()) == "" && len(m.photos) == 0 {
 		return nil
 	}
+	if m.heldBack() != "" {
+		return m.saveAsCopy()
+	}
 	return saveCmd(m.c.Store, m.saver, m.gen, m.snapshot(), m.c.Now())
-}
-
-// ---- drawing ----
-
-func (m *composer) view() string {
-	s := m.c.Styles
-	w := m.width
-	lines := make([]string, 0, m.height)
-
-	title := "New post"
-	if m.base.ID != 0 {
-		title = fmt.Sprintf("Draft #%d", m.base.ID)
-	}
-	lines = append(lines, spread(s.Title.Render(title), m.saveState(), w))
-
-	box := s.Box
-	if m.focus == fieldText {
-		box = s.BoxFocused
-	}
-	inner := strings.Split(m.text.View(), "\n")
-	for i, l := range inner {
-		inner[i] = common.Truncate(common.DisplayField(l), max(w-2, 0), "")
-	}
-	lines = append(lines, strings.Split(box.Width(max(w-2, 0)).Render(strings.Join(inner, "\n")), "\n")...)
-
-	lines = append(lines, m.countersLine(), m.issueLine())
-	lines = append(lines, m.accountLines()...)
-	lines = append(lines, m.whenLines()...)
-	return fit(lines, w, m.height)
-}
-
-func (m *composer) saveState() string {
-	s := m.c.Styles
-	switch {
-	case m.queueing:
-		return s.Muted.Render("queueing…")
-	case m.saving:
-		return s.Muted.Render("saving…")
-	case m.saveFailed:
-		return s.Danger.Render("unsaved: the last save failed")
-	case m.dirty:
-		return s.Warn.Render("unsaved")
-	case !m.savedAt.IsZero():
-		return s.Muted.Render("saved " + m.savedAt.In(m.c.Zone).Format("15:04:05"))
-	case m.base.ID != 0:
-		return s.Muted.Render("no changes")
-	}
-	return ""
-}
-
-func (m *composer) countersLine() string {
-	s := m.c.Styles
-	if len(m.counts) == 0 {
-		return s.Muted.Render("no account chosen")
-	}
-	parts := make([]string, len(m.counts))
-	for i, n := range m.counts {
-		txt := n.platform + " "
-		if n.max > 0 {
-			txt += fmt.Sprintf("%d/%d", n.used, n.max)
-		} else {
-			txt += fmt.Sprintf("%d %s", n.used, n.unitFor(n.used))
-		}
-		if n.maxBytes > 0 && n.bytes*10 >= n.maxBytes*9 {
-			txt += fmt.Sprintf(" (%d/%d bytes)", n.bytes, n.maxBytes)
-		}
-		if n.ownText {
-			// The post carries a separate text for this network, which
-			// the composer keeps as it is; say so, or the count puzzles.
-			txt += " (own text)"
-		}
-		switch {
-		case n.overBy() != "":
-			parts[i] = s.Danger.Render(txt + " ✗")
-		case n.nearLimit():
-			parts[i] = s.Warn.Render(txt)
-		default:
-			parts[i] = s.Muted.Render(txt)
-		}
-	}
-	return strings.Join(parts, s.Muted.Render(" · "))
-}
-
-// issueLine says why the post can't be queued: the last ctrl+s's reason, or
-// live, a text that is over a network's limit.
-func (m *composer) issueLine() string {
-	s := m.c.Styles
-	if m.problem != "" {
-		return s.Danger.Render(m.problem)
-	}
-	if over := m.overLimit(); over != "" {
-		return s.Danger.Render("too long: " + over)
-	}
-	return ""
-}
-
-// accountLines lays the account toggles out left to right, wrapping under
-// the label.
-func (m *composer) accountLines() []string {
-	s := m.c.Styles
-	first := m.label("To", fieldAccounts)
-	indent := strings.Repeat(" ", labelWidth)
-	if len(m.c.Accounts) == 0 {
-		lines := common.Wrap(m.c.NoAccounts(), max(m.width-labelWidth, 10))
-		for i, l := range lines {
-			lines[i] = indent + s.Muted.Render(l)
-		}
-		lines[0] = first + strings.TrimPrefix(lines[0], indent)
-		return lines
-	}
-	const sep = "   "
-	var lines []string
-	cur, curItems := first, 0
-	for i, a := range m.c.Accounts {
-		box := "[ ]"
-		if m.selected[i] {
-			box = "[x]"
-		}
-		toggle := fmt.Sprintf("%s %s @%s", box, a.Platform, strings.TrimPrefix(common.Clean(a.Handle), "@"))
-		var item string
-		switch {
-		case m.focus == fieldAccounts && i == m.accCursor:
-			// The marker stands in for the number so the cursor shows
-			// even without colour.
-			item = s.Accent.Render("▸") + " " + s.Selected.Render(toggle)
-		case m.selected[i]:
-			item = s.Muted.Render(fmt.Sprint(i+1)) + " " + s.Text.Render(toggle)
-		default:
-			item = s.Muted.Render(fmt.Sprint(i+1)) + " " + s.Muted.Render(toggle)
-		}
-		if a.NeedsReauth {
-			item += s.Warn.Render(" (sign in again)")
-		}
-		if curItems > 0 && common.Width(cur)+common.Width(sep)+common.Width(item) > m.width {
-			lines = append(lines, cur)
-			cur, curItems = indent+item, 1
-			continue
-		}
-		if curItems > 0 {
-			cur += sep
-		}
-		cur += item
-		curItems++
-	}
-	return append(lines, cur)
-}
-
-func (m *composer) whenLines() []string {
-	s := m.c.Styles
-	indent := strings.Repeat(" ", labelWidth)
-	input := m.label("When", fieldTime) + m.when.View()
-	var echo string
-	now := m.c.Now()
-	switch {
-	case strings.TrimSpace(m.when.Value()) == "":
-		echo = s.Muted.Render("no time yet: it stays a draft until it has one")
-	case m.atErr != nil:
-		echo = s.InputError.Render(m.atErr.Error())
-	case !m.at.After(now):
-		echo = s.Danger.Render("in the past: " + m.at.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04 MST"))
-	default:
-		echo = s.Info.Render(timeparse.Describe(m.at, now, m.c.Zone)) +
-			s.Muted.Render(" · "+m.at.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04 MST"))
-	}
-	return []string{input, indent + common.Truncate(echo, max(m.width-labelWidth, 0), "…")}
-}
-
-// label is a field's name in the left column, marked while it has focus.
-func (m *composer) label(name string, f field) string {
-	s := m.c.Styles
-	if m.focus == f {
-		return s.Accent.Render(padRight("▸ "+name, labelWidth))
-	}
-	return s.InputLabel.Render(padRight("  "+name, labelWidth))
 }

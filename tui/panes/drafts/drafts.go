@@ -15,6 +15,8 @@ import (
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit"
+	"github.com/crier-app/crier/tui/components/photos"
+	"github.com/crier-app/crier/tui/components/postcopy"
 )
 
 // Model is the Drafts pane. It shows the list, or the composer while one is
@@ -36,6 +38,8 @@ type Model struct {
 	confirming bool  // asking whether to delete confirmID
 	confirmID  int64
 	openSeq    int
+	photoInfo  map[int64][]photos.Photo // the files of posts the preview showed, by post
+	busy       bool                     // a list action is on its way to the store
 
 	// The composer, nil while the list shows.
 	comp    *composer
@@ -49,7 +53,8 @@ type Model struct {
 
 // New builds the pane. It does no I/O: the list loads through Init.
 func New(c *common.Common) *Model {
-	return &Model{c: c, keys: DefaultKeyMap(), cursorMode: cursor.CursorBlink, autosave: autosaveDelay}
+	return &Model{c: c, keys: DefaultKeyMap(), cursorMode: cursor.CursorBlink, autosave: autosaveDelay,
+		photoInfo: map[int64][]photos.Photo{}}
 }
 
 // Init loads the list.
@@ -75,7 +80,35 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.confirming:
 		return confirmHelp(m.keys)
 	}
-	return listShortHelp(m.keys, m.c.Nav)
+	return m.listShortHelp()
+}
+
+// listShortHelp puts first what can be done with the post under the cursor.
+func (m *Model) listShortHelp() []key.Binding {
+	k, nav := m.keys, m.c.Nav
+	it, ok := m.current()
+	if !ok {
+		return []key.Binding{k.New, nav.Up, nav.Down}
+	}
+	if n, _ := postcopy.Fixable(it.Copies, nameIn(it.Copies)); n > 0 {
+		for _, c := range it.Copies {
+			if c.Gone() {
+				return []key.Binding{k.SendNow, k.Drop, relabel(k.Edit, "fix"), k.New, nav.Up, nav.Down}
+			}
+		}
+		return []key.Binding{k.SendNow, k.Drop, relabel(k.Edit, "fix"), k.New, k.Unqueue, k.Delete}
+	}
+	if it.State == store.PostQueued {
+		return []key.Binding{relabel(k.Edit, "edit (stays queued)"), k.Unqueue, k.New, k.Delete, nav.Up, nav.Down}
+	}
+	return []key.Binding{k.New, k.Edit, k.Delete, nav.Up, nav.Down}
+}
+
+// relabel returns b with the same keys and a description that says what it
+// does here.
+func relabel(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
 }
 
 // FullHelp is the ? screen's keys for the current mode.
@@ -95,7 +128,11 @@ func (m *Model) reload() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		m.onLoaded(msg)
+		return m, m.onLoaded(msg)
+	case previewPhotosMsg:
+		if _, asked := m.photoInfo[msg.id]; asked {
+			m.photoInfo[msg.id] = msg.photos
+		}
 		return m, nil
 	case openedMsg:
 		return m, m.onOpened(msg)
@@ -104,6 +141,13 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			return m, common.Status("couldn't delete post #"+fmt.Sprint(msg.id)+": "+msg.err.Error(), true)
 		}
 		return m, tea.Batch(common.Status(fmt.Sprintf("deleted post #%d", msg.id), false), dataChanged)
+	case actedMsg:
+		m.busy = false
+		if msg.err != nil {
+			return m, common.Status(fmt.Sprintf("post #%d: %v", msg.id, msg.err), true)
+		}
+		m.selectID = msg.id
+		return m, tea.Batch(common.Status(msg.text, false), dataChanged)
 	case common.DataChangedMsg, common.FocusMsg:
 		return m, m.reload()
 	case common.ComposeMsg:
@@ -129,17 +173,21 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			return m, m.afterComposer(m.comp.onQueued(msg))
 		}
 		return m, nil
-	case extedit.FileMsg:
-		if gen, ok := msg.Tag.(int); ok && m.ownsComposer(gen) {
-			return m, m.comp.onEditorFile(msg)
+	case completedMsg:
+		if m.ownsComposer(msg.gen) {
+			m.comp.onCompleted(msg)
+		}
+		return m, m.afterComposer(nil)
+	case photoReadMsg:
+		if m.ownsComposer(msg.gen) {
+			return m, m.afterComposer(m.comp.onPhotoRead(msg))
 		}
 		return m, nil
-	case extedit.ExitedMsg:
-		// The file is removed even if the composer has gone.
-		return m, extedit.ReadBack(msg)
 	case extedit.TextMsg:
-		if gen, ok := msg.Tag.(int); ok && m.ownsComposer(gen) {
-			return m, m.comp.onEditorText(msg)
+		// Only the composer that started the round trip takes its text:
+		// the reply composer's answers reach this pane too.
+		if tag, ok := msg.Tag.(editorTag); ok && m.ownsComposer(tag.gen) {
+			return m, m.afterComposer(m.comp.onEditorText(msg))
 		}
 		return m, nil
 
@@ -172,12 +220,12 @@ func (m *Model) compose(msg common.ComposeMsg) tea.Cmd {
 		// they can change.
 		when = msg.Day.Format("2006-01-02") + " 09:00"
 	}
-	return m.startComposer(store.Post{}, when, "")
+	return m.startComposer(opened{}, when, "")
 }
 
 func (m *Model) open(id int64) tea.Cmd {
 	m.openSeq++
-	return openCmd(m.c, m.openSeq, id, m.c.Now())
+	return openCmd(m.c, m.openSeq, id)
 }
 
 func (m *Model) onOpened(msg openedMsg) tea.Cmd {
@@ -187,26 +235,20 @@ func (m *Model) onOpened(msg openedMsg) tea.Cmd {
 	if msg.err != nil {
 		return common.Status(msg.err.Error(), true)
 	}
-	var cmds []tea.Cmd
-	if msg.unqueued {
-		cmds = append(cmds, dataChanged, common.Status(fmt.Sprintf(
-			"post #%d is back in drafts while you edit it: ctrl+s queues it again", msg.post.ID), false))
-	}
 	if m.comp != nil {
-		// A composer opened while this post loaded; it stays a draft.
-		return tea.Batch(append(cmds, common.Status("finish the post you are writing first (esc saves it)", true))...)
+		return common.Status("finish the post you are writing first (esc saves it)", true)
 	}
 	when := ""
-	if !msg.post.ScheduledAt.IsZero() {
-		when = msg.post.ScheduledAt.In(m.c.Zone).Format(inputLayout)
+	if p := msg.open.post; !p.ScheduledAt.IsZero() {
+		when = p.ScheduledAt.In(m.c.Zone).Format(inputLayout)
 	}
-	return tea.Batch(append(cmds, m.startComposer(msg.post, when, when))...)
+	return m.startComposer(msg.open, when, when)
 }
 
-func (m *Model) startComposer(p store.Post, when, whenPrefill string) tea.Cmd {
+func (m *Model) startComposer(o opened, when, whenPrefill string) tea.Cmd {
 	m.compGen++
 	m.confirming = false
-	comp, cmd := newComposer(m.c, m.keys, m.compGen, p, when, whenPrefill, m.cursorMode, m.autosave)
+	comp, cmd := newComposer(m.c, m.keys, m.compGen, o, when, whenPrefill, m.cursorMode, m.autosave)
 	comp.setSize(m.width, m.height)
 	m.comp = comp
 	return cmd
@@ -216,20 +258,35 @@ func (m *Model) startComposer(p store.Post, when, whenPrefill string) tea.Cmd {
 // what happened to the post.
 func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 	comp := m.comp
-	if comp == nil || comp.done == stillOpen {
+	if comp == nil {
+		return cmd
+	}
+	if comp.done == stillOpen {
+		// Lines above and below the text come and go (a prompt, a
+		// focused field's hint, a version line): the box takes the rest.
+		comp.resize()
 		return cmd
 	}
 	m.comp = nil
 	m.selectID = comp.base.ID
+	now := m.c.Now()
 	switch comp.done {
 	case closedQueued:
 		at := comp.queueAt
-		now := m.c.Now()
 		text := fmt.Sprintf("queued for %s (%s)",
 			at.In(m.c.Zone).Format("Mon 2 Jan 15:04 MST"), timeparse.Describe(at, now, m.c.Zone))
+		if comp.saver.isUnsent() {
+			text = fmt.Sprintf("post #%d saved: it goes out %s (%s)", comp.base.ID,
+				at.In(m.c.Zone).Format("Mon 2 Jan 15:04 MST"), timeparse.Describe(at, now, m.c.Zone))
+		}
 		return tea.Batch(cmd, common.Status(text, false), dataChanged)
 	case closedSaved:
-		if comp.savedAny {
+		switch {
+		case !comp.savedAny, comp.copied:
+		case comp.saver.isUnsent():
+			return tea.Batch(cmd, common.Status(fmt.Sprintf("post #%d saved; still %s", comp.base.ID,
+				stillText(comp.base, m.c.Zone, now)), false), dataChanged)
+		default:
 			return tea.Batch(cmd, common.Status(fmt.Sprintf("draft #%d saved", comp.base.ID), false), dataChanged)
 		}
 	}
@@ -242,4 +299,13 @@ func (m *Model) View() string {
 		return m.comp.view()
 	}
 	return m.listView()
+}
+
+// stillText says where a saved post on its way still is.
+func stillText(p store.Post, zone *time.Location, now time.Time) string {
+	if p.State == store.PostQueued {
+		return fmt.Sprintf("queued for %s (%s)", p.ScheduledAt.In(zone).Format("Mon 2 Jan 15:04 MST"),
+			timeparse.Describe(p.ScheduledAt, now, zone))
+	}
+	return string(p.State) + ": s in the list sends what did not go out, x drops it"
 }

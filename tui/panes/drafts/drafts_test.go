@@ -3,7 +3,6 @@ package drafts
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit"
+	"github.com/crier-app/crier/tui/components/extedit/extedittest"
 )
 
 // A family emoji is seven code points joined by zero-width joiners, one
@@ -123,6 +123,7 @@ func TestOverLimitBlocksQueue(t *testing.T) {
 	}
 
 	// Bluesky also caps bytes: 300 family emoji are 300 graphemes but 7500 bytes.
+	h.do(keyTab) // to the photos
 	h.do(keyTab) // to the text
 	h.m.comp.text.SetValue("")
 	h.do(typed(strings.Repeat(family, 300)))
@@ -387,57 +388,181 @@ func TestComposeWithPostIDEdits(t *testing.T) {
 	}
 }
 
-func TestEditQueuedPostUnqueuesIt(t *testing.T) {
+// TestOpeningAQueuedPostKeepsItQueued: looking at a queued post and leaving
+// changes nothing; editing it keeps it queued with the new text; only u
+// takes it back to drafts, and says so.
+func TestOpeningAQueuedPostKeepsItQueued(t *testing.T) {
 	h := newHarness(t, 80, 21)
 	at := time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC)
 	id := h.queued("Monday bread", at)
 	h.do(common.FocusMsg{})
-	if len(h.m.items) != 1 || h.m.items[0].State != store.PostQueued {
-		t.Fatalf("list %+v", h.m.items)
-	}
+	before := h.deliveries(id)
+
 	h.do(keyEnter)
 	if !h.m.Capturing() {
 		t.Fatalf("enter did not open the composer; status %+v", h.status)
 	}
+	h.requireInView("Queued post #")
+	h.requireInView("goes out Mon 26 Oct 09:00")
+	h.do(keyEsc)
+	if h.m.Capturing() {
+		t.Fatal("esc did not close the composer")
+	}
+	if p := h.post(id); p.State != store.PostQueued || p.Body != "Monday bread" {
+		t.Fatalf("after opening and leaving: %s %q", p.State, p.Body)
+	}
+	if got := h.deliveries(id); !equalDeliveries(got, before) {
+		t.Fatalf("opening and leaving changed its deliveries:\n%+v\n%+v", before, got)
+	}
+	if n := h.waker.n.Load(); n != 0 {
+		t.Errorf("the scheduler was woken %d times by a look", n)
+	}
+
+	// Editing keeps it queued: the new text goes out at its time.
+	h.do(keyEnter)
+	h.do(typed(", still warm"))
+	h.do(keyEsc)
+	if p := h.post(id); p.State != store.PostQueued || p.Body != "Monday bread, still warm" || !p.ScheduledAt.Equal(at) {
+		t.Fatalf("after editing: %s %q at %s", p.State, p.Body, p.ScheduledAt)
+	}
+	if got := h.deliveries(id); !equalDeliveries(got, before) {
+		t.Fatalf("editing the text changed its deliveries:\n%+v\n%+v", before, got)
+	}
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "still queued for Mon 26 Oct 09:00") {
+		t.Errorf("status %+v, want it to say the post is still queued", st)
+	}
+
+	// u takes it back to drafts, and says so.
+	h.do(typed("u"))
+	if p := h.post(id); p.State != store.PostDraft {
+		t.Fatalf("u left the post %s", p.State)
+	}
 	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "back in drafts") {
 		t.Errorf("status %+v, want it to say the post is back in drafts", st)
-	}
-	if p := h.post(id); p.State != store.PostDraft {
-		t.Fatalf("post is %s, want draft", p.State)
-	}
-	if due := h.dueTimes(id); len(due) != 0 {
-		t.Fatalf("%d deliveries left", len(due))
 	}
 	if h.waker.n.Load() == 0 {
 		t.Error("the scheduler was not woken after its post was unqueued")
 	}
+}
 
-	// Queue it again as it was.
+// TestHalfSentPostFixesTheFailedCopyAlone: a post whose Mastodon copy went
+// out and whose Bluesky copy was refused shows both, with the reason; its
+// Bluesky text is fixed on its own and sent again, and the Mastodon copy is
+// never touched.
+func TestHalfSentPostFixesTheFailedCopyAlone(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	at := time.Date(2026, 10, 24, 9, 0, 0, 0, time.UTC)
+	id := h.queued("Half out: our rye is back", at)
+	db := h.c.Store.DB()
+	mas, bsk := h.c.Accounts[0].ID, h.c.Accounts[1].ID
+	sentAt := at.Add(7 * time.Minute)
+	if _, err := db.Exec("UPDATE deliveries SET state = 'sent', sent_at = ?, remote_url = 'https://mastodon.social/@rosebakery/1' WHERE post_id = ? AND account_id = ?",
+		sentAt.UnixMilli(), id, mas); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE deliveries SET state = 'failed', attempts = 1, last_error = 'Invalid app.bsky.feed.post record (HTTP 400)' WHERE post_id = ? AND account_id = ?",
+		id, bsk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE posts SET state = 'failed' WHERE id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+	h.do(common.FocusMsg{})
+	sent := h.delivery(id, mas)
+
+	// The list and its preview show each copy.
+	h.requireInView("✓mastodon ✗bluesky")
+	h.requireInView("✓ Mastodon sent 11:07, 7 min late")
+	h.requireInView("✗ Bluesky refused it: Invalid app.bsky.feed.post record (HTTP 400)")
+
+	h.do(keyEnter)
+	if !h.m.Capturing() {
+		t.Fatalf("a half-sent post did not open; status %+v", h.status)
+	}
+	h.requireInView("✗ Bluesky refused it: Invalid app.bsky.feed.post record")
+	// Mastodon went out with the text for all: the box holds Bluesky's.
+	if h.m.comp.version != bsk {
+		t.Fatalf("the composer opened on version %d, want Bluesky's", h.m.comp.version)
+	}
+	h.do(typed(" 🍞"))
+	h.do(keyShiftTab) // the photos
+	h.do(keyShiftTab) // the time
+	h.do(typed("+1h"))
 	h.do(keyCtrlS)
 	if h.m.Capturing() {
 		t.Fatalf("not queued again: %q", h.m.comp.problem)
 	}
-	if p := h.post(id); p.State != store.PostQueued || !p.ScheduledAt.Equal(at) {
-		t.Fatalf("post %s at %s", p.State, p.ScheduledAt)
+	p := h.post(id)
+	if p.Body != "Half out: our rye is back" || p.State != store.PostQueued {
+		t.Fatalf("post after the fix: %s %q", p.State, p.Body)
+	}
+	if p.Targets[1].BodyOverride != "Half out: our rye is back 🍞" || !p.Targets[1].HasOverride {
+		t.Fatalf("Bluesky's text %+v", p.Targets[1])
+	}
+	if got := h.delivery(id, mas); got != sent {
+		t.Fatalf("the Mastodon copy changed:\n%+v\n%+v", sent, got)
+	}
+	retried := h.delivery(id, bsk)
+	if retried.State != store.DeliveryQueued || !retried.DueAt.Equal(frozen.Add(time.Hour)) || retried.LastError != "" {
+		t.Fatalf("the Bluesky copy: %+v", retried)
+	}
+
+	// The text that went out can't change, in the box or by taking the
+	// account off.
+	h.do(common.ComposeMsg{PostID: id})
+	h.do(typed("x"))
+	h.do(keyEsc)
+	if got := h.post(id); got.Body != p.Body || got.Targets[1].BodyOverride != "Half out: our rye is back 🍞x" {
+		t.Fatalf("after typing: body %q, Bluesky %q", got.Body, got.Targets[1].BodyOverride)
+	}
+	h.do(common.ComposeMsg{PostID: id})
+	h.do(tea.KeyMsg{Type: tea.KeyCtrlO}) // back to the text for all
+	h.do(typed("edit"))
+	h.requireInView("Mastodon went out with the text for all networks")
+	h.do(alt('1'))
+	h.requireInView("Mastodon has this post already")
+	h.do(keyEsc)
+	if got := h.post(id); got.Body != p.Body || len(got.Targets) != 2 {
+		t.Fatalf("the sent copy's text or account changed: %+v", got)
 	}
 }
 
-func TestPartlySentPostCantBeEdited(t *testing.T) {
+// TestSendAndDropTheFailedCopyFromTheList: s sends a post's failed copy
+// now, x drops it; the copy that went out stays as it went.
+func TestSendAndDropTheFailedCopyFromTheList(t *testing.T) {
 	h := newHarness(t, 80, 21)
-	id := h.queued("Half out", time.Date(2026, 10, 24, 9, 0, 0, 0, time.UTC))
-	if _, err := h.c.Store.DB().Exec(
-		"UPDATE deliveries SET state = 'sent' WHERE post_id = ? AND account_id = ?", id, h.c.Accounts[0].ID); err != nil {
-		t.Fatal(err)
+	at := time.Date(2026, 10, 24, 9, 0, 0, 0, time.UTC)
+	id := h.queued("Rye", at)
+	mas, bsk := h.c.Accounts[0].ID, h.c.Accounts[1].ID
+	h.markCopy(id, mas, store.DeliverySent, "")
+	h.markCopy(id, bsk, store.DeliveryFailed, "Bad request (HTTP 400)")
+	h.setPostState(id, store.PostFailed)
+	h.do(common.FocusMsg{})
+	sent := h.delivery(id, mas)
+
+	h.do(typed("s"))
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "sending the Bluesky copy now") {
+		t.Fatalf("status %+v", st)
 	}
-	h.do(common.ComposeMsg{PostID: id})
-	if h.m.Capturing() {
-		t.Fatal("a partly sent post opened for editing")
+	if d := h.delivery(id, bsk); d.State != store.DeliveryQueued || !d.DueAt.Equal(frozen) {
+		t.Fatalf("Bluesky copy after s: %+v", d)
 	}
-	if st := h.lastStatus(); !st.Err {
-		t.Fatalf("status %+v, want an error", st)
+	if h.waker.n.Load() == 0 {
+		t.Error("the scheduler was not woken")
 	}
-	if p := h.post(id); p.State != store.PostQueued {
-		t.Fatalf("post is %s", p.State)
+
+	h.markCopy(id, bsk, store.DeliveryFailed, "Bad request (HTTP 400)")
+	h.setPostState(id, store.PostFailed)
+	h.do(common.FocusMsg{})
+	h.do(typed("x"))
+	if st := h.lastStatus(); st.Err || !strings.Contains(st.Text, "the Bluesky copy won't go out") {
+		t.Fatalf("status %+v", st)
+	}
+	if p := h.post(id); p.State != store.PostSent {
+		t.Fatalf("post %s after dropping its failed copy", p.State)
+	}
+	if got := h.delivery(id, mas); got != sent {
+		t.Fatal("the sent copy changed")
 	}
 }
 
@@ -517,46 +642,52 @@ func TestEditorMissing(t *testing.T) {
 
 func TestEditorRoundTrip(t *testing.T) {
 	h := newHarness(t, 80, 21)
-	h.c.Editor = "vi"
 	h.do(typed("n"))
+	h.do(alt('2')) // Mastodon only: the file is the text alone
 	h.do(typed("Scones"))
 
-	msgs := h.collect(h.send(keyCtrlE))
-	if len(msgs) != 1 {
-		t.Fatalf("ctrl+e produced %v", msgs)
+	// The editor fails: the text stays, and the status says so.
+	editor, seen := extedittest.Editor(t, "never", true)
+	h.c.Editor = editor
+	h.do(extedittest.Run(t, h.send(keyCtrlE)))
+	if got := extedittest.Seen(t, seen); got != "Scones" {
+		t.Fatalf("the editor was handed %q", got)
 	}
-	file := msgs[0].(extedit.FileMsg)
-	if file.Err != nil {
-		t.Fatal(file.Err)
-	}
-	b, err := os.ReadFile(file.Path)
-	if err != nil || string(b) != "Scones" {
-		t.Fatalf("temp file holds %q (%v)", b, err)
-	}
-	if h.send(file) == nil {
-		t.Fatal("no editor process started")
-	}
-
-	// The editor fails: the text stays.
-	h.do(extedit.ExitedMsg{Tag: file.Tag, Path: file.Path, Err: errors.New("exit status 1")})
 	if h.m.comp.text.Value() != "Scones" || !h.lastStatus().Err {
 		t.Fatalf("after a failed editor: text %q, status %+v", h.m.comp.text.Value(), h.lastStatus())
 	}
-	if _, err := os.Stat(file.Path); !os.IsNotExist(err) {
-		t.Errorf("temp file left behind: %v", err)
-	}
 
 	// The editor succeeds: its text replaces the composer's and is saved.
-	file = h.collect(h.send(keyCtrlE))[0].(extedit.FileMsg)
-	if err := os.WriteFile(file.Path, []byte("Scones, warm\nwith jam\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.do(extedit.ExitedMsg{Tag: file.Tag, Path: file.Path})
+	h.c.Editor, _ = extedittest.Editor(t, "Scones, warm\nwith jam", false)
+	h.status = nil
+	h.do(extedittest.Run(t, h.send(keyCtrlE)))
 	if got := h.m.comp.text.Value(); got != "Scones, warm\nwith jam" {
 		t.Fatalf("text %q after the editor", got)
 	}
 	if got := h.post(h.m.comp.base.ID).Body; got != "Scones, warm\nwith jam" {
 		t.Fatalf("saved %q", got)
+	}
+	if st := h.lastStatus(); st.Err {
+		t.Fatalf("status %+v after a round trip that worked", st)
+	}
+}
+
+// TestOtherEditorsTextIsNotTaken: the root gives every pane every editor
+// answer; the composer takes only its own.
+func TestOtherEditorsTextIsNotTaken(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(typed("n"))
+	h.do(typed("Scones"))
+	gen := h.m.comp.gen
+	for _, tag := range []any{gen, struct{ gen int }{gen}, editorTag{gen: gen + 1}} {
+		h.do(extedit.TextMsg{Tag: tag, Text: "a reply, not this post"})
+		h.do(extedit.TextMsg{Tag: tag, Err: errors.New("open /tmp/crier-reply-1.txt: no such file or directory")})
+	}
+	if got := h.m.comp.text.Value(); got != "Scones" {
+		t.Fatalf("the composer took another editor's text: %q", got)
+	}
+	if len(h.status) != 0 {
+		t.Fatalf("the composer reported another editor's outcome: %+v", h.status)
 	}
 }
 
@@ -600,5 +731,99 @@ func TestDraftQueuedElsewhereKeepsText(t *testing.T) {
 	}
 	if p := h.post(id); p.State != store.PostQueued || p.Body != "Shared" {
 		t.Fatalf("the queued post changed: %s %q", p.State, p.Body)
+	}
+}
+
+// TestTypedTimeReplacesThePrefilledOne: the time the calendar suggests is
+// selected when the field gets focus, so "+2h" replaces it rather than
+// being added to its end; a key that moves keeps it to edit.
+func TestTypedTimeReplacesThePrefilledOne(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.do(common.ComposeMsg{Day: time.Date(2026, 10, 26, 0, 0, 0, 0, berlin)})
+	h.do(typed("Pretzels"))
+	h.do(keyTab)
+	h.do(keyTab)
+	h.do(typed("+2h"))
+	if got := h.m.comp.when.Value(); got != "+2h" {
+		t.Fatalf("time field %q, want the typed +2h alone", got)
+	}
+	if want := frozen.Add(2 * time.Hour); h.m.comp.atErr != nil || !h.m.comp.at.Equal(want) {
+		t.Fatalf("time reads as %s (%v), want %s", h.m.comp.at, h.m.comp.atErr, want)
+	}
+	h.do(keyCtrlS)
+	if h.m.Capturing() {
+		t.Fatalf("not queued: %q", h.m.comp.problem)
+	}
+
+	// Back in the field, a movement key keeps the value for editing.
+	h.do(common.ComposeMsg{Day: time.Date(2026, 10, 26, 0, 0, 0, 0, berlin)})
+	h.do(keyShiftTab) // the photos
+	h.do(keyShiftTab) // the time
+	h.do(tea.KeyMsg{Type: tea.KeyLeft})
+	h.do(tea.KeyMsg{Type: tea.KeyBackspace})
+	h.do(typed("5"))
+	if got := h.m.comp.when.Value(); got != "2026-10-26 09:50" {
+		t.Fatalf("editing the suggested time gave %q", got)
+	}
+}
+
+// TestEditsOfAPostThatGoesOutAreKept: a queued post due within moments
+// can't change (a scheduler may be sending it as it stands); the typed text
+// stays, and once the post has gone out it is kept as a new draft.
+func TestEditsOfAPostThatGoesOutAreKept(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	id := h.queued("Pretzels at noon", frozen.Add(10*time.Second))
+	h.do(common.ComposeMsg{PostID: id})
+	h.do(typed(", still warm"))
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "due to go out now") {
+		t.Fatalf("status %+v, want a refusal that says the post is due", st)
+	}
+	if p := h.post(id); p.Body != "Pretzels at noon" {
+		t.Fatalf("the post changed as it went out: %q", p.Body)
+	}
+	if got := h.m.comp.text.Value(); got != "Pretzels at noon, still warm" {
+		t.Fatalf("the typed text is gone: %q", got)
+	}
+	// It goes out; the next save keeps the text as a new draft.
+	h.markCopy(id, h.c.Accounts[0].ID, store.DeliverySent, "")
+	h.markCopy(id, h.c.Accounts[1].ID, store.DeliverySent, "")
+	h.setPostState(id, store.PostSent)
+	h.do(typed("!"))
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "now draft #") {
+		t.Fatalf("status %+v, want the text kept as a new draft", st)
+	}
+	if got := h.post(h.m.comp.base.ID); got.ID == id || got.Body != "Pretzels at noon, still warm!" || got.State != store.PostDraft {
+		t.Fatalf("the new draft: %+v", got)
+	}
+	if p := h.post(id); p.Body != "Pretzels at noon" || p.State != store.PostSent {
+		t.Fatalf("the sent post changed: %+v", p)
+	}
+}
+
+// TestQueuedPostIsNotSavedIntoSomethingThatCantGoOut: edits that would make
+// a queued post fail (too long for a network) are not saved into it; it
+// goes on as it was, and on esc the edits are kept as a new draft.
+func TestQueuedPostIsNotSavedIntoSomethingThatCantGoOut(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	id := h.queued("Rye", time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC))
+	h.do(common.ComposeMsg{PostID: id})
+	h.do(typed(strings.Repeat(" and spelt", 40)))
+	h.requireInView("unsaved: it can't go out like this")
+	if p := h.post(id); p.Body != "Rye" {
+		t.Fatalf("an edit too long for Bluesky went into the queue: %d bytes", len(p.Body))
+	}
+	h.do(keyEsc)
+	if h.m.Capturing() {
+		t.Fatal("esc did not close")
+	}
+	st := h.lastStatus()
+	if !st.Err || !strings.Contains(st.Text, "goes on as it was") || !strings.Contains(st.Text, "bluesky is") {
+		t.Fatalf("status %+v", st)
+	}
+	if p := h.post(id); p.Body != "Rye" || p.State != store.PostQueued {
+		t.Fatalf("the queued post changed: %s %q", p.State, p.Body)
+	}
+	if h.countPosts() != 2 {
+		t.Fatalf("%d posts: the edits were not kept", h.countPosts())
 	}
 }

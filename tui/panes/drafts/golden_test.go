@@ -109,3 +109,65 @@ func TestComposerProblemsGolden(t *testing.T) {
 		})
 	}
 }
+
+// halfSent adds a post whose Mastodon copy went out 7 minutes late and
+// whose Bluesky copy, with a text of its own, the server refused; it
+// carries a photo with alt text.
+func (h *harness) halfSent() int64 {
+	h.t.Helper()
+	photo := writePNG(h.t, h.t.TempDir(), "plum-cake.png", 800, 600, 0)
+	at := time.Date(2026, 10, 24, 8, 0, 0, 0, time.UTC)
+	p := store.Post{Body: "Plum cake season: the first trays are out of the oven at 10, with cream if you ask nicely.",
+		ScheduledAt: at, ScheduledZone: berlin.String(),
+		Targets: []store.Target{{AccountID: h.c.Accounts[0].ID},
+			{AccountID: h.c.Accounts[1].ID, BodyOverride: "Plum cake season 🍰 first trays at 10!", HasOverride: true}},
+		Media: []store.Media{{Path: photo, Mime: "image/png", AltText: "Three plum cakes cooling on a rack"}}}
+	h.edits++
+	id, err := h.c.Store.SaveDraft(t0ctx(), p, frozen.Add(-2*time.Hour))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.c.Store.QueuePost(t0ctx(), id, at, berlin.String(), frozen.Add(-2*time.Hour)); err != nil {
+		h.t.Fatal(err)
+	}
+	h.markCopy(id, h.c.Accounts[0].ID, store.DeliverySent, "")
+	h.markCopy(id, h.c.Accounts[1].ID, store.DeliveryFailed,
+		"Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes (HTTP 400)")
+	h.setPostState(id, store.PostFailed)
+	return id
+}
+
+// The list on a half-sent post: each copy's state in the row, and the
+// preview with both texts, the reason, the late copy and the photo.
+func TestListHalfSentGolden(t *testing.T) {
+	for _, sz := range paneSizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			h := newHarness(t, sz.w, sz.h)
+			h.seedList()
+			h.halfSent()
+			h.do(common.DataChangedMsg{})
+			for i := 0; i < 3; i++ {
+				h.do(keyDown)
+			}
+			v := h.view()
+			requireFits(t, v, sz.w, sz.h)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}
+
+// The composer on a half-sent post: where each copy is, with the server's
+// reason; the box on the text Bluesky will send; the photo.
+func TestComposerHalfSentGolden(t *testing.T) {
+	for _, sz := range paneSizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			h := newHarness(t, sz.w, sz.h)
+			id := h.halfSent()
+			h.do(common.ComposeMsg{PostID: id})
+			h.toPhotos()
+			v := h.view()
+			requireFits(t, v, sz.w, sz.h)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}

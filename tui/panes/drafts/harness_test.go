@@ -257,3 +257,58 @@ func (h *harness) dueTimes(id int64) []time.Time {
 	}
 	return out
 }
+
+func (h *harness) deliveries(id int64) []store.Delivery {
+	h.t.Helper()
+	ds, err := h.c.Store.PostDeliveries(context.Background(), id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return ds
+}
+
+func (h *harness) delivery(id, account int64) store.Delivery {
+	h.t.Helper()
+	for _, d := range h.deliveries(id) {
+		if d.AccountID == account {
+			return d
+		}
+	}
+	h.t.Fatalf("post %d has no delivery for account %d", id, account)
+	return store.Delivery{}
+}
+
+func equalDeliveries(a, b []store.Delivery) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// markCopy puts one account's copy of a post in a state, as the scheduler
+// would leave it (a sent copy went out 7 minutes late).
+func (h *harness) markCopy(id, account int64, state store.DeliveryState, lastError string) {
+	h.t.Helper()
+	var sentAt any
+	if state == store.DeliverySent {
+		sentAt = h.post(id).ScheduledAt.Add(7 * time.Minute).UnixMilli()
+	}
+	if _, err := h.c.Store.DB().Exec("UPDATE deliveries SET state = ?, last_error = ?, sent_at = ? WHERE post_id = ? AND account_id = ?",
+		state, lastError, sentAt, id, account); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) setPostState(id int64, state store.PostState) {
+	h.t.Helper()
+	if _, err := h.c.Store.DB().Exec("UPDATE posts SET state = ? WHERE id = ?", state, id); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func t0ctx() context.Context { return context.Background() }

@@ -15,20 +15,31 @@ const maxToggleKeys = 9
 // keys.Nav in Common so it matches every other pane.
 type KeyMap struct {
 	// List.
-	New    key.Binding
-	Edit   key.Binding
-	Delete key.Binding
-	Yes    key.Binding
-	No     key.Binding
+	New     key.Binding
+	Edit    key.Binding
+	Delete  key.Binding
+	Unqueue key.Binding // a queued, failed or missed post back to drafts
+	SendNow key.Binding // its failed and missed copies, now
+	Drop    key.Binding // its failed and missed copies, for good
+	Yes     key.Binding
+	No      key.Binding
 
 	// Composer.
 	NextField     key.Binding
 	PrevField     key.Binding
 	Toggle        key.Binding
 	ToggleAccount key.Binding // alt+1 … alt+9, from any field
+	Version       key.Binding // the text for all, or one account's own
 	Queue         key.Binding
 	Editor        key.Binding
 	Close         key.Binding
+
+	// The Photos field and its prompts.
+	Attach   key.Binding
+	AltText  key.Binding
+	Remove   key.Binding
+	Complete key.Binding
+	PromptOK key.Binding
 }
 
 // DefaultKeyMap returns the drafts pane's bindings.
@@ -38,19 +49,29 @@ func DefaultKeyMap() KeyMap {
 		toggleKeys[i] = "alt+" + string(rune('1'+i))
 	}
 	return KeyMap{
-		New:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new post")),
-		Edit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit")),
-		Delete: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
-		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
-		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
+		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new post")),
+		Edit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit")),
+		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Unqueue: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "back to drafts")),
+		SendNow: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send failed/missed now")),
+		Drop:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "drop failed/missed")),
+		Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
+		No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
 
 		NextField:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
 		PrevField:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
 		Toggle:        key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space", "toggle account")),
 		ToggleAccount: key.NewBinding(key.WithKeys(toggleKeys...), key.WithHelp("alt+1…9", "toggle account N")),
+		Version:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "next network's text")),
 		Queue:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "queue")),
 		Editor:        key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
 		Close:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save & close")),
+
+		Attach:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "attach a photo (Photos)")),
+		AltText:  key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "alt text (Photos)")),
+		Remove:   key.NewBinding(key.WithKeys("x", "delete", "backspace"), key.WithHelp("x", "remove photo (Photos)")),
+		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete a photo's path")),
+		PromptOK: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach / keep")),
 	}
 }
 
@@ -63,26 +84,23 @@ func toggleIndex(k string) (int, bool) {
 	return int(d[0] - '1'), true
 }
 
-func listShortHelp(k KeyMap, nav keys.Nav) []key.Binding {
-	return []key.Binding{k.New, k.Edit, k.Delete, nav.Up, nav.Down}
-}
-
 func listFullHelp(k KeyMap, nav keys.Nav) [][]key.Binding {
 	return [][]key.Binding{
 		{nav.Up, nav.Down, nav.PageUp, nav.PageDown, nav.Home, nav.End},
-		{k.New, k.Edit, k.Delete},
+		{k.New, k.Edit, k.Delete, k.Unqueue, k.SendNow, k.Drop},
 	}
 }
 
 func confirmHelp(k KeyMap) []key.Binding { return []key.Binding{k.Yes, k.No} }
 
 func composerShortHelp(k KeyMap) []key.Binding {
-	return []key.Binding{k.Queue, k.Close, k.NextField, k.ToggleAccount, k.Editor}
+	return []key.Binding{k.Queue, k.Close, k.NextField, k.Version, k.ToggleAccount, k.Editor}
 }
 
 func composerFullHelp(k KeyMap) [][]key.Binding {
 	return [][]key.Binding{
-		{k.NextField, k.PrevField, k.Toggle, k.ToggleAccount},
+		{k.NextField, k.PrevField, k.Toggle, k.ToggleAccount, k.Version},
 		{k.Queue, k.Editor, k.Close},
+		{k.Attach, k.AltText, k.Remove, k.Complete},
 	}
 }

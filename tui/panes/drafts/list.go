@@ -11,6 +11,8 @@ import (
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/photos"
+	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/styles"
 )
 
@@ -19,21 +21,24 @@ const (
 	stateWidth = 7  // "queued", "missed"
 	whenWidth  = 17 // "Sat 24 Oct 09:00" or "24 Oct 2027 09:00"
 	maxNetCol  = 20
+	// subIndent is where a row's lines about its copies start: under WHEN.
+	subIndent = 2 + stateWidth + 1
 )
 
-func (m *Model) onLoaded(msg loadedMsg) {
+func (m *Model) onLoaded(msg loadedMsg) tea.Cmd {
 	if msg.seq != m.loadSeq {
-		return
+		return nil
 	}
 	if msg.err != nil {
 		m.loadErr = msg.err // keep showing what was there
-		return
+		return nil
 	}
 	keep := m.selectID
 	if keep == 0 && m.cursor < len(m.items) {
 		keep = m.items[m.cursor].ID
 	}
 	m.items, m.loaded, m.loadErr, m.selectID = msg.items, true, nil, 0
+	m.photoInfo = map[int64][]photos.Photo{}
 	for i, it := range m.items {
 		if it.ID == keep {
 			m.cursor = i
@@ -45,6 +50,7 @@ func (m *Model) onLoaded(msg loadedMsg) {
 		m.confirming = false
 	}
 	m.scrollToCursor()
+	return m.readPreviewPhotos()
 }
 
 func (m *Model) hasItem(id int64) bool {
@@ -74,7 +80,7 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	nav := m.c.Nav
 	switch {
 	case key.Matches(msg, m.keys.New):
-		return m.startComposer(store.Post{}, "", "")
+		return m.startComposer(opened{}, "", "")
 	case key.Matches(msg, m.keys.Edit):
 		if it, ok := m.current(); ok {
 			return m.open(it.ID)
@@ -83,41 +89,90 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		if it, ok := m.current(); ok {
 			m.confirming, m.confirmID = true, it.ID
 		}
+	case key.Matches(msg, m.keys.Unqueue):
+		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
+			if it.State == store.PostDraft {
+				return common.Status(fmt.Sprintf("post #%d is a draft already", it.ID), true), false
+			}
+			return unqueueCmd(m.c, it.ID, m.c.Now()), true
+		})
+	case key.Matches(msg, m.keys.SendNow):
+		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
+			n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
+			if n == 0 {
+				return common.Status(fmt.Sprintf("post #%d has nothing failed or missed to send: s sends a copy the network refused or crier missed", it.ID), true), false
+			}
+			return retryCmd(m.c, it.ID, which, m.c.Now()), true
+		})
+	case key.Matches(msg, m.keys.Drop):
+		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
+			n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
+			if n == 0 {
+				return common.Status(fmt.Sprintf("post #%d has nothing failed or missed to drop: d deletes a post", it.ID), true), false
+			}
+			return dropCmd(m.c, it.ID, which, m.c.Now()), true
+		})
 	case key.Matches(msg, nav.Up):
-		m.moveCursor(-1)
+		return m.moveCursor(-1)
 	case key.Matches(msg, nav.Down):
-		m.moveCursor(1)
+		return m.moveCursor(1)
 	case key.Matches(msg, nav.PageUp):
-		m.moveCursor(-max(m.rowsHeight()/2, 1))
+		return m.moveCursor(-max(m.rowsHeight()/2, 1))
 	case key.Matches(msg, nav.PageDown):
-		m.moveCursor(max(m.rowsHeight()/2, 1))
+		return m.moveCursor(max(m.rowsHeight()/2, 1))
 	case key.Matches(msg, nav.Home):
-		m.moveCursor(-len(m.items))
+		return m.moveCursor(-len(m.items))
 	case key.Matches(msg, nav.End):
-		m.moveCursor(len(m.items))
+		return m.moveCursor(len(m.items))
 	}
 	return nil
 }
 
-func (m *Model) moveCursor(d int) {
+// act runs a list action on the post under the cursor, one at a time. do
+// returns the command, and whether it is the action (not a refusal).
+func (m *Model) act(do func(store.PostSummary) (tea.Cmd, bool)) tea.Cmd {
+	it, ok := m.current()
+	if !ok || m.busy {
+		return nil
+	}
+	cmd, acting := do(it)
+	m.busy = acting
+	return cmd
+}
+
+func nameIn(copies []store.Copy) func(store.Copy) string {
+	return func(c store.Copy) string { return postcopy.Name(c, copies) }
+}
+
+func (m *Model) moveCursor(d int) tea.Cmd {
 	if len(m.items) == 0 {
-		return
+		return nil
 	}
 	m.cursor = min(max(m.cursor+d, 0), len(m.items)-1)
 	m.scrollToCursor()
+	return m.readPreviewPhotos()
 }
+
+// previewHeight is the lines under the list for the post under the cursor.
+func (m *Model) previewHeight() int { return max(6, m.height*2/5) }
 
 // rowsHeight is the lines left for items: the pane less its title, the
-// column header and the footer line.
-func (m *Model) rowsHeight() int { return max(m.height-3, 1) }
+// column header, the rule (or footer) and the preview.
+func (m *Model) rowsHeight() int { return max(m.height-3-m.previewHeight(), 1) }
 
-// itemHeight is one line per post, plus one for a failed post's error.
-func itemHeight(it store.PostSummary) int {
-	if it.State == store.PostFailed && it.LastError != "" {
-		return 2
+// subLines are what a row says under itself about its copies: when they
+// went out (and how late), why one was refused, why one waits to retry.
+func (m *Model) subLines(it store.PostSummary) []postcopy.Line {
+	if it.State == store.PostDraft {
+		return nil
 	}
-	return 1
+	return postcopy.Lines(it.Copies, it.ScheduledAt, m.c.Zone, func(c store.Copy) bool {
+		return c.State == store.DeliverySent || c.State == store.DeliveryFailed ||
+			(c.State == store.DeliveryQueued && c.LastError != "")
+	})
 }
+
+func (m *Model) itemHeight(it store.PostSummary) int { return 1 + len(m.subLines(it)) }
 
 // scrollToCursor moves the window just enough to show the cursor's item.
 func (m *Model) scrollToCursor() {
@@ -127,7 +182,7 @@ func (m *Model) scrollToCursor() {
 	for m.offset < m.cursor {
 		used := 0
 		for i := m.offset; i <= m.cursor; i++ {
-			used += itemHeight(m.items[i])
+			used += m.itemHeight(m.items[i])
 		}
 		if used <= m.rowsHeight() {
 			break
@@ -157,8 +212,8 @@ func (m *Model) listView() string {
 	}
 
 	netW := 8
-	for _, it := range m.items[m.offset:] {
-		netW = max(netW, common.Width(strings.Join(it.Platforms, " ")))
+	for _, it := range m.items[m.offset:min(len(m.items), m.offset+m.rowsHeight())] {
+		netW = max(netW, common.Width(networksText(it)))
 	}
 	netW = min(netW, maxNetCol)
 	lines = append(lines, s.Muted.Render(common.Truncate(
@@ -166,8 +221,7 @@ func (m *Model) listView() string {
 
 	room := m.rowsHeight()
 	for i := m.offset; i < len(m.items) && room > 0; i++ {
-		it := m.items[i]
-		rows := m.itemLines(it, i == m.cursor, netW)
+		rows := m.itemLines(m.items[i], i == m.cursor, netW)
 		if len(rows) > room {
 			rows = rows[:room]
 		}
@@ -177,7 +231,12 @@ func (m *Model) listView() string {
 	for ; room > 0; room-- {
 		lines = append(lines, "")
 	}
-	lines = append(lines, m.footer())
+	if f := m.footer(); f != "" {
+		lines = append(lines, common.Truncate(f, w, "…"))
+	} else {
+		lines = append(lines, s.Muted.Render(strings.Repeat("─", w)))
+	}
+	lines = append(lines, m.previewLines(m.previewHeight())...)
 	return fit(lines, w, m.height)
 }
 
@@ -223,6 +282,29 @@ func (m *Model) footer() string {
 	return ""
 }
 
+// networksText is a post's networks for the NETWORKS column; where its
+// copies are not all in one state, each carries its own mark.
+func networksText(it store.PostSummary) string {
+	if len(it.Copies) == 0 {
+		return "no account"
+	}
+	mixed := postcopy.Mixed(it.Copies)
+	var parts []string
+	seen := map[string]bool{}
+	for _, c := range it.Copies {
+		p := common.Clean(c.Platform)
+		if mixed {
+			parts = append(parts, postcopy.Glyph(c.State)+p)
+			continue
+		}
+		if !seen[p] {
+			parts = append(parts, p)
+			seen[p] = true
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []string {
 	s := m.c.Styles
 	w := m.width
@@ -230,17 +312,16 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	if selected {
 		marker = "▸ "
 	}
-	nets := strings.Join(it.Platforms, " ")
-	if nets == "" {
-		nets = "no account"
-	}
-	nets = padRight(common.Truncate(nets, netW, "…"), netW)
+	nets := padRight(common.Truncate(networksText(it), netW, "…"), netW)
 	when := padRight(m.formatWhen(it.ScheduledAt), whenWidth)
 	state := padRight(string(it.State), stateWidth)
 	lead := marker + state + " " + when + " " + nets + " "
 	text := snippet(it.Body)
 	if text == "" {
 		text = "(empty)"
+	}
+	if n := len(it.Media); n > 0 {
+		text = "[" + plural(n, "photo", "photos") + "] " + text
 	}
 	text = common.Truncate(text, max(w-common.Width(lead), 0), "…")
 
@@ -256,11 +337,24 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 			s.Muted.Render(nets) + " " + s.Text.Render(text)
 	}
 	lines := []string{common.Truncate(first, w, "")}
-	if itemHeight(it) == 2 {
-		errText := "  ✗ " + snippet(it.LastError)
-		lines = append(lines, s.Danger.Render(common.Truncate(strings.Repeat(" ", 2+stateWidth+1)+errText, w, "…")))
+	for _, sub := range m.subLines(it) {
+		style := s.Muted
+		switch sub.State {
+		case store.DeliveryFailed:
+			style = s.Danger
+		case store.DeliveryQueued:
+			style = s.Warn
+		}
+		lines = append(lines, style.Render(common.Truncate(strings.Repeat(" ", subIndent)+sub.Text(), w, "…")))
 	}
 	return lines
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func stateStyle(s *styles.Styles, st store.PostState) lipgloss.Style {

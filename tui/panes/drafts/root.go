@@ -4,22 +4,32 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/postcopy"
 )
 
-// TypingText is true while the composer's text or time field has the
-// keyboard (not its account list), so the root hands it runes that arrived
-// together as one piece of text.
-func (m *Model) TypingText() bool { return m.comp != nil && m.comp.focus != fieldAccounts }
+// TypingText is true while a text field has the composer's keyboard: the
+// text, the time, or a photo's path or alt text (not the accounts or the
+// photos list), so the root hands it runes that arrived together as one
+// piece of text.
+func (m *Model) TypingText() bool {
+	if m.comp == nil {
+		return false
+	}
+	return m.comp.prompt != nil || m.comp.focus == fieldText || m.comp.focus == fieldTime
+}
 
-// HelpSections are the drafts pane's keys under the place each applies: the
-// list, the question before deleting, and the composer.
+// HelpSections are the drafts pane's keys under the place each applies.
 func (m *Model) HelpSections() []common.HelpSection {
 	n, k := m.c.Nav, m.keys
 	return []common.HelpSection{
-		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End, k.New, k.Edit, k.Delete}},
+		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End,
+			k.New, relabel(k.Edit, "edit (a queued post stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop}},
 		{Title: "Deleting (d asks first)", Keys: []key.Binding{k.Yes, k.No}},
-		{Title: "Writing a post (n, enter)", Keys: []key.Binding{k.NextField, k.PrevField,
-			relabel(k.Toggle, "toggle the account (in the accounts)"), k.ToggleAccount, k.Queue, k.Editor, k.Close}},
+		{Title: "Writing a post (n, enter)", Keys: []key.Binding{k.NextField, k.PrevField, k.Version,
+			k.ToggleAccount, k.Queue, k.Editor, k.Close}},
+		{Title: "In the To field", Keys: []key.Binding{relabel(k.Toggle, "toggle the account")}},
+		{Title: "In the Photos field", Keys: []key.Binding{k.Attach, k.AltText, k.Remove}},
+		{Title: "Typing a photo's path or alt text", Keys: []key.Binding{k.Complete, k.PromptOK}},
 	}
 }
 
@@ -29,15 +39,13 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "▸", Meaning: "the cursor"},
 		{Symbol: "draft", Meaning: "not queued: it won't go out"},
 		{Symbol: "queued", Meaning: "goes out at its time"},
-		{Symbol: "failed", Meaning: "a network refused it"},
+		{Symbol: "failed", Meaning: "a network refused a copy"},
 		{Symbol: "missed", Meaning: "came due while crier was closed"},
-		{Symbol: "✗", Meaning: "the network's reason for a failure"},
+		{Symbol: postcopy.GlyphQueued, Meaning: "a network's copy waits for its time"},
+		{Symbol: postcopy.GlyphSending, Meaning: "being sent now"},
+		{Symbol: postcopy.GlyphSent, Meaning: "sent"},
+		{Symbol: postcopy.GlyphFailed, Meaning: "refused, with the network's reason"},
+		{Symbol: postcopy.GlyphMissed, Meaning: "missed: s sends, x drops"},
+		{Symbol: postcopy.GlyphDropped, Meaning: "dropped: it won't go out"},
 	}
-}
-
-// relabel returns b with the same keys and a description that says what it
-// does here.
-func relabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
 }

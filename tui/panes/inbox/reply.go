@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -184,7 +185,7 @@ func (r *reply) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if strings.TrimSpace(r.c.Editor) == "" {
 			return common.Status(extedit.NoEditor, true)
 		}
-		return extedit.Start(r.tag(), "crier-reply-*.txt", r.text.Value())
+		return extedit.Edit(r.c.Editor, r.tag(), "crier-reply-*.txt", r.text.Value())
 	}
 	var cmd tea.Cmd
 	r.text, cmd = r.text.Update(msg)
@@ -225,6 +226,9 @@ func (r *reply) over() string {
 func (r *reply) send() tea.Cmd {
 	text := r.text.Value()
 	switch {
+	case !r.item.DeletedAt.IsZero():
+		r.problem = deletedProblem(r.item)
+		return nil
 	case strings.TrimSpace(text) == "" || strings.TrimSpace(text) == strings.TrimSpace(r.prefix()):
 		r.problem = "the reply is empty"
 		return nil
@@ -251,7 +255,13 @@ func (r *reply) send() tea.Cmd {
 func (r *reply) onReplied(msg repliedMsg) (done bool, held []tea.KeyMsg) {
 	r.sending = false
 	held, r.held = r.held, nil
-	if msg.err != nil {
+	switch {
+	case errors.Is(msg.err, store.ErrDeletedByAuthor):
+		// A sync found it gone while the reply was being written.
+		r.item.DeletedAt = r.c.Now()
+		r.problem = deletedProblem(r.item)
+		return false, held
+	case msg.err != nil:
 		r.problem = "not sent: " + msg.err.Error()
 		return false, held
 	}
@@ -369,8 +379,17 @@ func (r *reply) issueLine() string {
 		return s.Muted.Render("queueing…")
 	case r.problem != "":
 		return s.Danger.Render(common.Truncate(common.Clean(r.problem), r.width, "…"))
+	case !r.item.DeletedAt.IsZero():
+		// Said before anything is typed: the reply can't go.
+		return s.Danger.Render(common.Truncate(deletedProblem(r.item), r.width, "…"))
 	}
 	return ""
+}
+
+// deletedProblem is why a reply to an item its author deleted can't go:
+// short enough for 80 columns.
+func deletedProblem(store.InboxItem) string {
+	return "can't send: its author deleted it; nothing to reply to (esc keeps the text)"
 }
 
 // openReply opens the reply composer on the cursor item.

@@ -8,10 +8,10 @@ import (
 )
 
 // TypingText is true while a text field has the keyboard: the reply (not
-// its saved-reply picker), a label, or a typed snooze time. The snooze
+// its saved-reply picker), a label, the search, or a typed snooze time. The snooze
 // presets take their digits one by one, as keys.
 func (m *Model) TypingText() bool {
-	return m.labeling || (m.snoozing && m.typingTime) || (m.reply != nil && (m.reply.picker == nil || !m.reply.picker.Active()))
+	return m.labeling || m.searching || (m.snoozing && m.typingTime) || (m.reply != nil && (m.reply.picker == nil || !m.reply.picker.Active()))
 }
 
 // HelpSections are the inbox's keys under the place each applies.
@@ -22,8 +22,9 @@ func (m *Model) HelpSections() []common.HelpSection {
 		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End}},
 		{Title: "The item (or the selection)", Keys: []key.Binding{k.Reply, k.Done, k.Snooze, k.Reopen, k.Undo,
 			k.Like, k.Repost, k.Label, k.Open}},
-		{Title: "Selecting for a bulk action", Keys: []key.Binding{k.Select, k.Clear}},
-		{Title: "Filters", Keys: []key.Binding{k.State, k.Kind, k.Account, k.Attention}},
+		{Title: "Selecting for a bulk action", Keys: []key.Binding{k.Select, relabel(k.Clear, "clear the selection")}},
+		{Title: "Filters and search", Keys: []key.Binding{k.State, k.Kind, k.Account, k.LabelFilter, k.Attention, k.Search, relabel(k.ClearSearch, "clear search and label")}},
+		{Title: "Typing a search (/)", Keys: []key.Binding{k.KeepSearch, k.DropSearch}},
 		{Title: "Snoozing (s)", Keys: []key.Binding{k.Preset, k.TypeTime, relabel(k.Confirm, "snooze until the typed time"), k.Cancel}},
 		{Title: "Labelling (#)", Keys: []key.Binding{relabel(k.Confirm, "add the label"), k.Cancel}},
 		{Title: "Replying (r)", Keys: []key.Binding{k.Send, k.Templates, k.Editor, k.CloseReply}},
@@ -46,6 +47,8 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "↩", Meaning: "you replied"},
 		{Symbol: "♥", Meaning: "you liked it"},
 		{Symbol: "⇄", Meaning: "you boosted/reposted it"},
+		{Symbol: "[label]", Meaning: "its labels, before the text (#)"},
+		{Symbol: "deleted", Meaning: "its author deleted it: no reply goes to it"},
 	}
 }
 

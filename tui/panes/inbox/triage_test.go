@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +15,7 @@ import (
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
-	"github.com/crier-app/crier/tui/components/extedit"
+	"github.com/crier-app/crier/tui/components/extedit/extedittest"
 )
 
 // fakeReactor records reactions and refuses them while fail is set.
@@ -243,27 +242,16 @@ func TestEditorWritesTheReply(t *testing.T) {
 	st := openStore(t)
 	seedSmall(t, st)
 	c, _, _ := replyCommon(t, st)
-	c.Editor = "vi"
+	editor, seen := extedittest.Editor(t, "@ana@toot.example Written\nin vi", false)
+	c.Editor = editor
 	h := newHarness(t, c, 80, 21)
 	h.keys("r")
-	msgs := collect(h.update(ctrl("e")))
-	if len(msgs) != 1 {
-		t.Fatalf("ctrl+e gave %v", msgs)
+	h.send(extedittest.Run(t, h.update(ctrl("e"))))
+	if got := extedittest.Seen(t, seen); got != "@ana@toot.example " {
+		t.Fatalf("the editor's file held %q", got)
 	}
-	file := msgs[0].(extedit.FileMsg)
-	b, err := os.ReadFile(file.Path)
-	if err != nil || string(b) != "@ana@toot.example " {
-		t.Fatalf("the editor's file holds %q (%v)", b, err)
-	}
-	if err := os.WriteFile(file.Path, []byte("@ana@toot.example Written\nin vi\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h.send(extedit.ExitedMsg{Tag: file.Tag, Path: file.Path})
 	if got := h.m.reply.text.Value(); got != "@ana@toot.example Written\nin vi" {
 		t.Fatalf("text after the editor: %q", got)
-	}
-	if _, err := os.Stat(file.Path); !os.IsNotExist(err) {
-		t.Error("the editor's file was left behind")
 	}
 }
 

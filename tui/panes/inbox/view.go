@@ -90,7 +90,18 @@ func (m *Model) header(w int) string {
 		label = "Needs attention"
 	}
 	left := s.Bold.Render(label) + dot + s.Text.Render(kindLabel(m.filter.Kind)) +
-		dot + s.Text.Render(m.accountLabel(m.filter.AccountID)) + s.Muted.Render(" — ")
+		dot + s.Text.Render(m.accountLabel(m.filter.AccountID))
+	switch {
+	case m.searching:
+		// The line being typed leads; the filters it searches within follow.
+		left = s.Accent.Render("/ ") + m.searchInput.View() + dot + left
+	case m.filter.Search != "":
+		left += dot + s.Info.Render("“"+common.Clean(m.filter.Search)+"”")
+	}
+	if m.filter.Label != "" {
+		left += dot + s.Info.Render("label "+common.Clean(m.filter.Label))
+	}
+	left += s.Muted.Render(" — ")
 	var right string
 	switch {
 	case !m.loaded && m.loadErr == nil:
@@ -121,6 +132,12 @@ func (m *Model) listView(w, h int) string {
 		return s.Danger.Render("The inbox could not be loaded:") + "\n" + s.Muted.Render(common.Clean(m.loadErr.Error()))
 	case !m.loaded:
 		return s.Muted.Render("Loading…")
+	case m.list.Total() == 0 && (m.filter.Search != "" || m.filter.Label != ""):
+		msg := "Nothing found."
+		if m.filter.Search != "" {
+			msg = "Nothing found for “" + common.Clean(m.filter.Search) + "”."
+		}
+		return s.Muted.Render(msg) + "\n" + s.Muted.Render("esc clears the search and label; f/t/a change the state, kind and account.")
 	case m.list.Total() == 0:
 		msg := "Nothing here."
 		if m.filter.State == store.InboxOpen {
@@ -185,7 +202,8 @@ func (m *Model) renderRow(it store.InboxItem, selected bool, w int) string {
 	age := relAge(m.c.Now().Sub(it.ReceivedAt))
 	_, marked := m.marked[it.ID]
 	k := rowKey{id: it.ID, selected: selected, read: it.Read, state: it.State, age: age, width: w,
-		accounts: m.filter.AccountID == 0, marked: marked, flag: flagMark(it)}
+		accounts: m.filter.AccountID == 0, marked: marked, flag: flagMark(it),
+		labels: strings.Join(it.Labels, " "), deleted: !it.DeletedAt.IsZero()}
 	if row, ok := m.rowCache[k]; ok {
 		return row
 	}
@@ -209,6 +227,8 @@ type rowKey struct {
 	accounts bool // the account column may show
 	marked   bool // in the bulk selection
 	flag     string
+	labels   string
+	deleted  bool
 }
 
 // maxCachedRows bounds the drawn-row cache: a few screens' worth.
@@ -251,13 +271,23 @@ func (m *Model) drawRow(it store.InboxItem, selected, marked bool, w int, age st
 		tonePaint = p.ok
 	}
 	kind := pad(kindName(it.Kind), col.kind)
+	deleted := !it.DeletedAt.IsZero()
+	if deleted {
+		kind = pad("deleted", col.kind) // its author took it back: say so where the eye is
+	}
 	network := pad(common.Truncate(shortNetwork(common.Clean(it.Platform)), col.network, ""), col.network)
 	account := ""
 	if col.account > 0 {
 		account = pad(common.Truncate(m.accountHandle(it.AccountID), col.account, "…"), col.account) + " "
 	}
 	author := pad(common.Truncate(authorShort(it), col.author, "…"), col.author)
-	snippet := pad(oneLine(common.Clean(it.Body), col.snippet), col.snippet)
+	// Labels lead the snippet, so a labelled item shows it in the list.
+	tags := ""
+	if len(it.Labels) > 0 {
+		tags = common.Truncate("["+common.Clean(strings.Join(it.Labels, " "))+"]", max(col.snippet/2, 1), "…]") + " "
+	}
+	body := oneLine(common.Clean(it.Body), max(col.snippet-common.Width(tags), 0))
+	snippet := pad(tags+body, col.snippet)
 	age = padLeft(age, col.age)
 
 	flag := flagMark(it)
@@ -273,19 +303,25 @@ func (m *Model) drawRow(it store.InboxItem, selected, marked bool, w int, age st
 	if marked {
 		lead = p.warn.on("*")
 	}
-	kindPaint := p.accent
-	switch it.Kind {
-	case store.KindDM:
+	kindPaint, bodyPaint := p.accent, p.text
+	switch {
+	case deleted:
+		kindPaint, bodyPaint = p.danger, p.muted
+	case it.Kind == store.KindDM:
 		kindPaint = p.warn
-	case store.KindListening:
+	case it.Kind == store.KindListening:
 		kindPaint = p.muted
 	}
 	authorPaint := p.text
 	if !it.Read {
 		authorPaint = p.bold
 	}
+	text := bodyPaint.on(snippet)
+	if tags != "" {
+		text = p.info.on(tags) + bodyPaint.on(strings.TrimPrefix(snippet, tags))
+	}
 	return lead + p.accent.on(mark) + tonePaint.on(tone) + p.ok.on(flag) + " " + kindPaint.on(kind) + " " + p.muted.on(network+" "+account) +
-		authorPaint.on(author) + " " + p.text.on(snippet) + " " + p.muted.on(age)
+		authorPaint.on(author) + " " + text + " " + p.muted.on(age)
 }
 
 // span is the escape sequences that turn a style on and off around one line
@@ -315,14 +351,14 @@ func (s span) on(text string) string {
 // rowPaint holds the spans of the styles list rows use. They carry no
 // padding, margins or borders, so a span is what Render would produce.
 type rowPaint struct {
-	accent, warn, muted, text, bold, selected, danger, ok span
+	accent, warn, muted, text, bold, selected, danger, ok, info span
 }
 
 func newRowPaint(s *styles.Styles) *rowPaint {
 	return &rowPaint{
 		accent: spanOf(s.Accent), warn: spanOf(s.Warn), muted: spanOf(s.Muted),
 		text: spanOf(s.Text), bold: spanOf(s.Bold), selected: spanOf(s.Selected),
-		danger: spanOf(s.Danger), ok: spanOf(s.Ok),
+		danger: spanOf(s.Danger), ok: spanOf(s.Ok), info: spanOf(s.Info),
 	}
 }
 
@@ -404,6 +440,10 @@ func (m *Model) previewView(w int) string {
 		add(s.Muted, when)
 		add(stateStyle, state)
 	}
+	if !it.DeletedAt.IsZero() {
+		add(s.Danger, "Deleted by its author: the network no longer has it (seen "+m.formatTime(it.DeletedAt)+
+			"). There is nothing to reply to; e closes it.")
+	}
 	if tone := m.toneLine(it); tone != "" {
 		lines = append(lines, common.Truncate(tone, w, "…"))
 	}
@@ -441,8 +481,8 @@ func (m *Model) previewView(w int) string {
 	return strings.Join(lines, "\n")
 }
 
-// toneLine says how the item reads: "Tone: negative (−0.62) · asks a
-// question". Empty for an item never scored that asks nothing.
+// toneLine says how the item reads: "Tone: negative (−0.62) · reads as a
+// complaint". Empty for an item never scored that is nothing in particular.
 func (m *Model) toneLine(it store.InboxItem) string {
 	s := m.c.Styles
 	var parts []string
@@ -461,8 +501,15 @@ func (m *Model) toneLine(it store.InboxItem) string {
 		}
 		parts = append(parts, s.Muted.Render("Tone: ")+style.Render(t.String()+" ("+score+")"))
 	}
-	if it.Question {
-		parts = append(parts, s.Info.Render("asks a question"))
+	switch it.Class {
+	case store.ClassComplaint:
+		parts = append(parts, s.Danger.Render("reads as a complaint"))
+	case store.ClassQuestion:
+		parts = append(parts, s.Info.Render("reads as a question"))
+	case store.ClassConcern:
+		parts = append(parts, s.Warn.Render("maybe a complaint"))
+	case store.ClassPraise:
+		parts = append(parts, s.Ok.Render("reads as praise"))
 	}
 	return strings.Join(parts, s.Muted.Render(" · "))
 }

@@ -1,0 +1,660 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/store"
+)
+
+// worker sends one account's posts, one at a time and in order (a thread's
+// posts must go out parent first), so that a server that keeps a write
+// waiting holds up only its own account.
+type worker struct {
+	account store.Account
+	wake    chan struct{}
+}
+
+func (w *worker) poke() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// publish sends due posts for as long as tenure t lasts: it settles what
+// was left in flight, starts a worker per account, and wakes them when the
+// queue changes. It returns once every worker has stopped.
+func (s *Scheduler) publish(t *tenure) {
+	ctx := t.ctx
+	start := s.o.Now()
+	for failures := 1; ; failures++ {
+		err := s.recover(t)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if !s.leaseError(t, err) {
+			s.storeError("settling deliveries left in flight", err)
+		}
+		if !s.sleep(ctx, s.backoff(failures)) {
+			return
+		}
+	}
+	var cutoff time.Time // PolicySend: nothing is held back
+	switch s.o.MissedPolicy {
+	case PolicySkip:
+		cutoff = start
+	case PolicyGrace:
+		cutoff = start.Add(-s.o.MissedGrace)
+	}
+
+	workers := map[int64]*worker{}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	sweepAt := start.Add(sweepEvery)
+	for ctx.Err() == nil {
+		accounts, err := s.st.Accounts(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.storeError("reading accounts", err)
+		}
+		for _, a := range accounts {
+			if workers[a.ID] != nil {
+				continue
+			}
+			w := &worker{account: a, wake: make(chan struct{}, 1)}
+			workers[a.ID] = w
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.work(t, w, t.fresh, cutoff)
+			}()
+		}
+		s.refreshNext(ctx)
+		if now := s.o.Now(); !now.Before(sweepAt) {
+			if n, err := s.sweep(t); err != nil {
+				if ctx.Err() == nil && !s.leaseError(t, err) {
+					s.storeError("looking for deliveries left in flight", err)
+				}
+			} else if n > 0 {
+				s.log.Printf("scheduler: %d deliveries were left in sending with nobody sending them; asking the networks", n)
+			}
+			sweepAt = now.Add(sweepEvery)
+		}
+		if !s.sleep(ctx, min(max(0, sweepAt.Sub(s.o.Now())), s.o.MaxSleep)) {
+			break
+		}
+		for _, w := range workers {
+			w.poke()
+		}
+	}
+}
+
+// recover makes what a previous holder left in sending unknown (when the
+// lease was taken afresh) or what this process left there without sending
+// it, so it is reconciled before anything else goes out.
+func (s *Scheduler) recover(t *tenure) error {
+	if !t.fresh {
+		n, err := s.sweep(t)
+		if err == nil && n > 0 {
+			s.log.Printf("scheduler: %d deliveries were left in sending; asking the networks", n)
+		}
+		return err
+	}
+	var n int
+	err := s.underLease(t, func(now time.Time) (err error) {
+		n, err = s.st.ResetInFlight(t.ctx, s.hold, now)
+		return err
+	})
+	if err == nil && n > 0 {
+		s.log.Printf("scheduler: %d deliveries were being sent when the last sender stopped; asking the networks", n)
+	}
+	return err
+}
+
+// sweep resets deliveries in sending that this process is not sending.
+// flight stays locked while it runs, so a delivery being claimed meanwhile
+// is either listed as in flight or not yet claimed.
+func (s *Scheduler) sweep(t *tenure) (int, error) {
+	s.flight.mu.Lock()
+	defer s.flight.mu.Unlock()
+	ids := make([]int64, 0, len(s.flight.ids))
+	for id := range s.flight.ids {
+		ids = append(ids, id)
+	}
+	var n int
+	err := s.underLease(t, func(now time.Time) (err error) {
+		n, err = s.st.ResetOrphans(t.ctx, s.hold, now, ids)
+		return err
+	})
+	return n, err
+}
+
+// work runs an account's worker until the tenure ends: at a fresh start it
+// first settles the account's unknown deliveries and applies the missed
+// policy to it, then it sends what comes due, sleeping in between until the
+// next due time or a wake-up.
+func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
+	ctx := t.ctx
+	for failures := 1; startup && !s.startupAccount(t, w.account, cutoff); failures++ {
+		if !sleepOn(ctx, s.o.NewTimer, w.wake, s.backoff(failures)) {
+			return
+		}
+	}
+	failures := 0
+	for ctx.Err() == nil {
+		due, err := s.st.DueDeliveriesFor(ctx, w.account.ID, s.o.Now(), batchSize)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			s.storeError("reading the queue of "+w.account.Handle, err)
+			sleepOn(ctx, s.o.NewTimer, w.wake, s.backoff(failures))
+			continue
+		}
+		claimed := 0
+		for _, d := range due {
+			if ctx.Err() != nil {
+				return
+			}
+			if s.deliver(t, d, false) {
+				claimed++
+			}
+		}
+		if len(due) == batchSize && claimed > 0 {
+			continue
+		}
+		if claimed > 0 {
+			s.refreshNext(ctx)
+		}
+		wait := time.Duration(-1) // until woken
+		next, _, _, ok, err := s.st.NextDueFor(ctx, w.account.ID)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			s.storeError("reading the queue of "+w.account.Handle, err)
+			wait = s.backoff(failures)
+		case len(due) > 0 && claimed == 0:
+			// Due but not claimable (changed under us): look again soon
+			// rather than spin on it.
+			wait = time.Second
+		case ok:
+			failures = 0
+			wait = min(max(0, next.Sub(s.o.Now())), s.o.MaxSleep)
+		default:
+			failures = 0
+		}
+		sleepOn(ctx, s.o.NewTimer, w.wake, wait)
+	}
+}
+
+// sleepOn waits for d (forever when d < 0), a poke on wake or the end of
+// ctx, and reports whether ctx is still live.
+func sleepOn(ctx context.Context, newTimer func(time.Duration) (<-chan time.Time, func() bool), wake <-chan struct{}, d time.Duration) bool {
+	var fire <-chan time.Time
+	if d >= 0 {
+		var stop func() bool
+		fire, stop = newTimer(d)
+		defer stop()
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-wake:
+	case <-fire:
+	}
+	return true
+}
+
+// startupAccount settles an account's deliveries whose outcome is unknown,
+// then holds back, per the missed policy, those that came due too long
+// before (cutoff; zero for none). It reports false when the store failed,
+// and is then run again: nothing of the account's is sent before.
+func (s *Scheduler) startupAccount(t *tenure, a store.Account, cutoff time.Time) bool {
+	ctx := t.ctx
+	unknown, err := s.st.UnknownDeliveriesFor(ctx, a.ID)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.storeError("reading deliveries to reconcile", err)
+		}
+		return false
+	}
+	for _, d := range unknown {
+		if ctx.Err() != nil {
+			return false
+		}
+		s.deliver(t, d, true)
+	}
+	if cutoff.IsZero() {
+		return true
+	}
+	missed, err := s.st.MarkMissedBeforeFor(ctx, a.ID, cutoff)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.storeError("marking missed posts", err)
+		}
+		return false
+	}
+	if len(missed) > 0 {
+		s.log.Printf("scheduler: %d deliveries to %s came due before %s while crier was not running: held back as missed",
+			len(missed), a.Handle, cutoff.Format(time.RFC3339))
+		s.emit(Event{Kind: EventMissed, AccountID: a.ID, Count: len(missed)})
+	}
+	return true
+}
+
+// deliver claims one delivery and settles it: reconciles it if an earlier
+// attempt may have landed, else publishes it, and writes the outcome. At
+// startup a delivery the network does not know goes back to the queue at its
+// due time, for the missed policy to judge. It reports whether it claimed
+// the delivery.
+func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool {
+	ctx := t.ctx
+	// In flight from before the claim until the outcome is written, so a
+	// sweep never takes it for abandoned.
+	s.flight.add(d.ID)
+	defer s.flight.remove(d.ID)
+	claimAt := s.o.Now().Truncate(time.Millisecond)
+	claimed, err := s.claim(t, d.ID, claimAt)
+	if err != nil {
+		if ctx.Err() == nil && !s.leaseError(t, err) {
+			s.storeError(fmt.Sprintf("claiming delivery %d", d.ID), err)
+		}
+		return false
+	}
+	if !claimed {
+		return false // another crier has it, or it was moved or withdrawn meanwhile
+	}
+	if d.FirstAttemptAt.IsZero() {
+		d.FirstAttemptAt = claimAt // as the claim stored it
+	}
+	attempt := d.Attempts + 1
+	net := s.o.Networks[d.AccountID]
+	if net == nil {
+		reason := fmt.Sprintf("no network is set up for account %s (%s): add it to the config, or take the account off the post",
+			d.Handle, d.Platform)
+		if d.State == store.DeliveryUnknown {
+			reason += "; it may have gone out before crier stopped"
+		}
+		s.fail(d, reason)
+		return true
+	}
+	post := platformPost(d)
+
+	// An earlier attempt may have landed: an unknown outcome for sure, and
+	// a transient error classified too hopefully, or sent by another crier
+	// whose answer was lost. Ask before sending again.
+	if d.State == store.DeliveryUnknown || d.Attempts > 0 {
+		var pub platforms.Published
+		var found bool
+		err := s.callFor(ctx, d.Handle, "reconciling", reconcileTimeout, func(ctx context.Context) (err error) {
+			pub, found, err = net.Reconcile(ctx, post)
+			return err
+		})
+		switch {
+		case err != nil:
+			s.settleError(d, attempt, err, d.State == store.DeliveryUnknown)
+			return true
+		case found:
+			s.sent(d, pub, true)
+			return true
+		case atStartup:
+			s.write(d, "queueing again", func(ctx context.Context) error {
+				return s.st.MarkRetry(ctx, d.ID, d.LastError, time.Time{})
+			})
+			return true
+		}
+	}
+
+	// The last look before anything goes out: a process stopped long
+	// enough (SIGSTOP, a suspended laptop) for its lease to lapse may have
+	// been replaced, and its replacement may be sending this very post.
+	if !t.expiresAt().After(s.o.Now().Add(sendMargin)) {
+		s.log.Printf("scheduler: delivery %d of post %d: the sender lease is about to lapse; not sending until it is renewed",
+			d.ID, d.PostID)
+		s.write(d, "putting it back in the queue", func(ctx context.Context) error {
+			return s.st.MarkRetry(ctx, d.ID, d.LastError, time.Time{})
+		})
+		return true
+	}
+
+	var pub platforms.Published
+	err = s.callFor(ctx, d.Handle, "publishing", publishTimeout+time.Duration(len(post.Images))*imageTimeout,
+		func(ctx context.Context) (err error) {
+			pub, err = net.Publish(ctx, post)
+			return err
+		})
+	if err != nil {
+		s.settleError(d, attempt, err, false)
+		return true
+	}
+	s.sent(d, pub, false)
+	return true
+}
+
+// call runs one network call with a time limit. A panic in the network's
+// code becomes an error of unknown outcome instead of taking crier down.
+func (s *Scheduler) call(ctx context.Context, what string, fn func(context.Context) error) error {
+	return s.callTimeout(ctx, what, callTimeout, fn)
+}
+
+func (s *Scheduler) callTimeout(ctx context.Context, what string, limit time.Duration, fn func(context.Context) error) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Printf("scheduler: panic while %s: %v\n%s", what, r, debug.Stack())
+			err = fmt.Errorf("crier's network code crashed while %s: %v", what, r)
+		}
+	}()
+	return fn(ctx)
+}
+
+// callFor is call for a post write of account handle: a call that takes
+// longer than waitingAfter shows the account as waiting on its server
+// until it returns.
+func (s *Scheduler) callFor(ctx context.Context, handle, what string, limit time.Duration, fn func(context.Context) error) error {
+	began := s.o.Now()
+	done := make(chan struct{})
+	watched := make(chan struct{})
+	fire, stop := s.o.NewTimer(waitingAfter)
+	go func() {
+		defer close(watched)
+		defer stop()
+		select {
+		case <-done:
+			return
+		case <-fire:
+		}
+		s.setWaiting(handle, began, true)
+		<-done
+		s.setWaiting(handle, began, false)
+	}()
+	defer func() {
+		close(done)
+		<-watched
+	}()
+	return s.callTimeout(ctx, what, limit, fn)
+}
+
+// setWaiting marks or unmarks an account as waiting on its server since
+// began, and publishes the set in Status.
+func (s *Scheduler) setWaiting(handle string, began time.Time, on bool) {
+	s.waits.mu.Lock()
+	if on {
+		s.waits.since[handle] = began
+	} else {
+		delete(s.waits.since, handle)
+	}
+	names := make([]string, 0, len(s.waits.since))
+	var since time.Time
+	for h, at := range s.waits.since {
+		names = append(names, h)
+		if since.IsZero() || at.Before(since) {
+			since = at
+		}
+	}
+	s.waits.mu.Unlock()
+	sort.Strings(names)
+	s.setStatus(func(st *Status) { st.WaitingOn, st.WaitingSince = strings.Join(names, ", "), since })
+}
+
+// waits are the accounts whose server keeps a write waiting, by handle.
+type waits struct {
+	mu    sync.Mutex
+	since map[string]time.Time
+}
+
+// flight is the set of deliveries this process has claimed, or is about to
+// claim, and not yet settled.
+type flight struct {
+	mu  sync.Mutex
+	ids map[int64]bool
+}
+
+func (f *flight) add(id int64) {
+	f.mu.Lock()
+	f.ids[id] = true
+	f.mu.Unlock()
+}
+
+func (f *flight) remove(id int64) {
+	f.mu.Lock()
+	delete(f.ids, id)
+	f.mu.Unlock()
+}
+
+// platformPost is what the network is asked to publish for d.
+func platformPost(d store.DueDelivery) platforms.Post {
+	p := platforms.Post{
+		Text:           d.Text,
+		IdempotencyKey: d.IdempotencyKey,
+		// The time of the first attempt, the same on every retry, so a
+		// retried post is the same post, and a late one is dated when it
+		// went out rather than when it was due.
+		CreatedAt: d.FirstAttemptAt,
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = d.DueAt
+	}
+	for _, m := range d.Media {
+		p.Images = append(p.Images, platforms.Image{Path: m.Path, Mime: m.Mime, AltText: m.AltText})
+	}
+	if d.ReplyTo.ID != "" {
+		p.ReplyTo = &platforms.Ref{ID: d.ReplyTo.ID, CID: d.ReplyTo.CID}
+		p.ThreadRoot = &platforms.Ref{ID: d.ThreadRoot.ID, CID: d.ThreadRoot.CID}
+	}
+	p.Conversation = d.Conversation
+	return p
+}
+
+// settleError writes the outcome of a failed call. stillUnknown keeps a
+// delivery whose outcome was already unknown in that state.
+func (s *Scheduler) settleError(d store.DueDelivery, attempt int, err error, stillUnknown bool) {
+	reason := err.Error()
+	var pe *platforms.Error
+	errors.As(err, &pe)
+	switch platforms.ClassOf(err) {
+	case platforms.Permanent:
+		if pe != nil && pe.Reauth {
+			s.waitForReauth(d, reason, stillUnknown)
+			return
+		}
+		s.fail(d, reason)
+		return
+	case platforms.UnknownOutcome:
+		stillUnknown = true
+	}
+	retryAt := s.retryAt(attempt)
+	rateLimited := pe != nil && pe.Class == platforms.RateLimited && pe.RetryAt.After(s.o.Now())
+	if rateLimited {
+		retryAt = roundUpMS(pe.RetryAt)
+	}
+	if stillUnknown {
+		reason += "; it may have gone out: crier will check with the network before trying again"
+	} else {
+		reason += "; crier will try again"
+	}
+	ok := s.write(d, "scheduling a retry", func(ctx context.Context) error {
+		if stillUnknown {
+			return s.st.MarkUnknown(ctx, d.ID, reason, retryAt)
+		}
+		return s.st.MarkRetry(ctx, d.ID, reason, retryAt)
+	})
+	if !ok {
+		return
+	}
+	if rateLimited {
+		// The limit is the account's, not the post's: the rest of its queue
+		// waits too instead of hitting the same wall one post at a time.
+		var n int
+		if s.write(d, "pacing the account's queue", func(ctx context.Context) (err error) {
+			n, err = s.st.PaceAccount(ctx, d.AccountID, retryAt)
+			return err
+		}) && n > 0 {
+			s.log.Printf("scheduler: %s is rate-limited: %d more deliveries wait until %s",
+				d.Handle, n, retryAt.Format(time.RFC3339))
+		}
+	}
+	s.log.Printf("scheduler: delivery %d of post %d to %s: attempt %d: %s; next try at %s (%s)",
+		d.ID, d.PostID, d.Handle, attempt, reason, retryAt.Format(time.RFC3339), platforms.Detail(err))
+	s.setStatus(func(st *Status) { st.LastError = reason })
+	s.emit(Event{Kind: EventRetrying, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem,
+		Err: reason, RetryAt: retryAt})
+}
+
+// waitForReauth handles a refusal of the account's credentials: the account
+// is flagged, and the delivery goes back to the queue (at its due time, or
+// still unknown when it was), where it and the rest of the account's queue
+// wait until the user signs in again and the flag is cleared.
+func (s *Scheduler) waitForReauth(d store.DueDelivery, reason string, stillUnknown bool) {
+	reason = fmt.Sprintf("sign in to %s again: %s", d.Handle, reason)
+	if !s.write(d, "flagging the account for signing in again", func(ctx context.Context) error {
+		if err := s.st.SetNeedsReauth(ctx, d.AccountID, true); err != nil {
+			return err
+		}
+		if stillUnknown {
+			return s.st.MarkUnknown(ctx, d.ID, reason, time.Time{})
+		}
+		return s.st.MarkRetry(ctx, d.ID, reason, time.Time{})
+	}) {
+		return
+	}
+	s.log.Printf("scheduler: %s refused its credentials; its posts wait until it is signed in again: %s", d.Handle, reason)
+	s.setStatus(func(st *Status) { st.LastError = reason })
+	s.emit(Event{Kind: EventNeedsReauth, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason})
+}
+
+func (s *Scheduler) fail(d store.DueDelivery, reason string) {
+	if !s.write(d, "recording a failure", func(ctx context.Context) error {
+		return s.st.MarkFailed(ctx, d.ID, reason)
+	}) {
+		return
+	}
+	s.log.Printf("scheduler: delivery %d of post %d to %s failed: %s", d.ID, d.PostID, d.Handle, reason)
+	s.setStatus(func(st *Status) { st.LastError = reason })
+	s.emit(Event{Kind: EventFailed, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason})
+}
+
+// sent records that d went out. A publish went out when its answer came;
+// a post found by reconcile went out when the network says it was made.
+func (s *Scheduler) sent(d store.DueDelivery, pub platforms.Published, found bool) {
+	at := s.o.Now()
+	if found && !pub.At.IsZero() && pub.At.Before(at) {
+		at = pub.At
+	}
+	at = at.Truncate(time.Millisecond)
+	if !s.write(d, "recording a sent post", func(ctx context.Context) error {
+		return s.st.MarkSent(ctx, d.ID, store.RemoteRef{ID: pub.Ref.ID, CID: pub.Ref.CID}, pub.URL, at)
+	}) {
+		return
+	}
+	late := ""
+	if l := at.Sub(d.DueAt); l >= time.Second {
+		late = fmt.Sprintf(", %s after its time", l.Round(100*time.Millisecond))
+	}
+	s.log.Printf("scheduler: delivery %d of post %d sent to %s: %s%s", d.ID, d.PostID, d.Handle, pub.URL, late)
+	s.setStatus(func(st *Status) { st.LastError = "" })
+	s.emit(Event{Kind: EventSent, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem,
+		DueAt: d.DueAt, SentAt: at})
+}
+
+// write writes an outcome, trying again until it lands: what the network
+// did must be recorded, and a database locked by another program for a
+// while must not leave the delivery in sending. It gives up when the
+// delivery is no longer this process's to settle, and after one last try
+// once Run's context has ended (the next start reconciles what is left).
+func (s *Scheduler) write(d store.DueDelivery, what string, fn func(context.Context) error) bool {
+	ctx := s.runCtx
+	wait := 50 * time.Millisecond
+	for tries := 1; ; tries++ {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+		err := fn(wctx)
+		cancel()
+		switch {
+		case err == nil:
+			if tries > 1 {
+				s.log.Printf("scheduler: %s for delivery %d of post %d: written after %d tries", what, d.ID, d.PostID, tries)
+			}
+			return true
+		case errors.Is(err, store.ErrNotSending):
+			// Settled meanwhile by another crier (it took over and
+			// reconciled it): nothing left to write.
+			s.log.Printf("scheduler: %s for delivery %d of post %d: it was settled meanwhile: %v", what, d.ID, d.PostID, err)
+			return false
+		}
+		if tries == 1 || tries%20 == 0 {
+			s.storeError(fmt.Sprintf("%s for delivery %d of post %d (trying again)", what, d.ID, d.PostID), err)
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		if !sleepOn(ctx, realTimer, nil, wait) {
+			// One last try, on the way out.
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+			defer cancel()
+			return fn(wctx) == nil
+		}
+		wait = min(2*wait, maxWriteRetry)
+	}
+}
+
+func (s *Scheduler) storeError(what string, err error) {
+	msg := "database: " + what + ": " + describeStoreError(err)
+	s.log.Printf("scheduler: database: %s: %v", what, err)
+	s.setStatus(func(st *Status) { st.LastError = msg })
+}
+
+// describeStoreError says what a database error means for a person.
+func describeStoreError(err error) string {
+	if store.IsBusy(err) {
+		return "another program is holding the database's write lock; crier keeps trying"
+	}
+	return err.Error()
+}
+
+// realTimer is a timer on the wall clock, for waits that are about other
+// programs (a lock held), not about when posts are due.
+func realTimer(d time.Duration) (<-chan time.Time, func() bool) {
+	t := time.NewTimer(d)
+	return t.C, t.Stop
+}
+
+// underLease runs a write that needs the sender lease. The lease may read
+// as expired though nobody took it (the computer was suspended, the
+// heartbeat is late): then it is renewed and the write tried once more.
+func (s *Scheduler) underLease(t *tenure, fn func(now time.Time) error) error {
+	err := fn(s.o.Now())
+	if !errors.Is(err, store.ErrLeaseLost) {
+		return err
+	}
+	info, rerr := s.st.RenewLease(t.ctx, s.hold, s.o.Now(), s.o.LeaseTTL)
+	if rerr != nil {
+		return err
+	}
+	t.setExpires(info.ExpiresAt)
+	return fn(s.o.Now())
+}
+
+// claim claims a delivery under the lease, at now.
+func (s *Scheduler) claim(t *tenure, id int64, now time.Time) (bool, error) {
+	var claimed bool
+	err := s.underLease(t, func(time.Time) (err error) {
+		claimed, err = s.st.ClaimDeliveryLeased(t.ctx, id, now, s.hold)
+		return err
+	})
+	return claimed, err
+}

@@ -1,0 +1,254 @@
+// Package postcopy draws a post's copies, one per account, the same way
+// everywhere a post appears (the drafts list and its preview, the composer,
+// the calendar's agenda and grid): each copy's state, when it went out and
+// how late, why it was refused, its counters and its link.
+package postcopy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/styles"
+)
+
+// Glyphs of a copy's state. Each reads without colour, and each is narrow
+// in every locale.
+const (
+	GlyphQueued  = "◷"
+	GlyphSent    = "✓"
+	GlyphFailed  = "✗"
+	GlyphMissed  = "!"
+	GlyphDraft   = "◦"
+	GlyphDropped = "-"
+	GlyphSending = "↑"
+)
+
+// Glyph is a copy state's mark; "" (no copy yet) is a draft's.
+func Glyph(s store.DeliveryState) string {
+	switch s {
+	case store.DeliveryQueued:
+		return GlyphQueued
+	case store.DeliverySending, store.DeliveryUnknown:
+		return GlyphSending
+	case store.DeliverySent:
+		return GlyphSent
+	case store.DeliveryFailed:
+		return GlyphFailed
+	case store.DeliveryMissed:
+		return GlyphMissed
+	case store.DeliveryDropped:
+		return GlyphDropped
+	}
+	return GlyphDraft
+}
+
+// Style is how a copy state is coloured.
+func Style(st *styles.Styles, s store.DeliveryState) lipgloss.Style {
+	switch s {
+	case store.DeliveryQueued, store.DeliverySending, store.DeliveryUnknown:
+		return st.StateScheduled
+	case store.DeliverySent:
+		return st.StateSent
+	case store.DeliveryFailed:
+		return st.StateFailed
+	case store.DeliveryMissed:
+		return st.StateMissed
+	}
+	return st.StateDraft
+}
+
+// LateAfter is how late a copy must go out before it is called late: the
+// scheduler sends within a second of the time and a network may take a
+// few more to answer.
+const LateAfter = 10 * time.Second
+
+// Lateness says how late d is ("7 min late"), or "" within LateAfter.
+func Lateness(d time.Duration) string {
+	if d <= LateAfter {
+		return ""
+	}
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s late", d/time.Second)
+	case d < time.Hour:
+		return fmt.Sprintf("%d min late", d/time.Minute)
+	case d < 24*time.Hour:
+		h, m := d/time.Hour, (d%time.Hour)/time.Minute
+		if m == 0 {
+			return fmt.Sprintf("%d h late", h)
+		}
+		return fmt.Sprintf("%d h %d min late", h, m)
+	}
+	days := d / (24 * time.Hour)
+	if days == 1 {
+		return "1 day late"
+	}
+	return fmt.Sprintf("%d days late", days)
+}
+
+// SentAt is when a copy went out, and how late: "sent 09:07, 7 min late".
+// The date is given when it is not the day the post was meant for.
+func SentAt(c store.Copy, scheduled time.Time, zone *time.Location) string {
+	at := c.SentAt.In(zone)
+	layout := "15:04"
+	if scheduled.IsZero() || !sameDay(at, scheduled.In(zone)) {
+		layout = "Mon 2 Jan 15:04"
+	}
+	text := "sent " + at.Format(layout)
+	if late := Lateness(c.Late(scheduled)); late != "" {
+		text += ", " + late
+	}
+	return text
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// Counters are a sent copy's public counters in words.
+func Counters(m store.Metrics) string {
+	parts := []string{plural(m.Likes, "like"), plural(m.Reposts, "repost"), plural(m.Replies, "reply")}
+	if m.Quotes > 0 {
+		parts = append(parts, plural(m.Quotes, "quote"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if strings.HasSuffix(word, "y") {
+		return fmt.Sprintf("%d %sies", n, word[:len(word)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Status is one copy in a line: its mark, its account's name and where it
+// is ("✓ Bluesky sent 09:07, 7 min late", "✗ Mastodon refused it: …").
+func Status(c store.Copy, scheduled time.Time, name string, zone *time.Location) string {
+	return Glyph(c.State) + " " + name + " " + Where(c, scheduled, zone)
+}
+
+// Line is a status line for one or more copies that are in the same place.
+type Line struct {
+	State store.DeliveryState
+	Names []string
+	Where string
+}
+
+// Text is the line in words: "✗ Mastodon and Bluesky refused it: …".
+func (l Line) Text() string {
+	names := l.Names[0]
+	if n := len(l.Names); n > 1 {
+		names = strings.Join(l.Names[:n-1], ", ") + " and " + l.Names[n-1]
+	}
+	return Glyph(l.State) + " " + names + " " + l.Where
+}
+
+// Lines gives each copy that keep selects a status line, copies in the
+// same place sharing one.
+func Lines(copies []store.Copy, scheduled time.Time, zone *time.Location, keep func(store.Copy) bool) []Line {
+	var out []Line
+	for _, c := range copies {
+		if !keep(c) {
+			continue
+		}
+		where, name := Where(c, scheduled, zone), Name(c, copies)
+		merged := false
+		for i := range out {
+			if out[i].State == c.State && out[i].Where == where {
+				out[i].Names = append(out[i].Names, name)
+				merged = true
+			}
+		}
+		if !merged {
+			out = append(out, Line{State: c.State, Names: []string{name}, Where: where})
+		}
+	}
+	return out
+}
+
+// Where says where a copy is, after its name: "sent 09:07, 7 min late",
+// "refused it: …".
+func Where(c store.Copy, scheduled time.Time, zone *time.Location) string {
+	reason := common.Clean(strings.Join(strings.Fields(c.LastError), " "))
+	switch c.State {
+	case store.DeliverySent:
+		return SentAt(c, scheduled, zone)
+	case store.DeliveryFailed:
+		if reason == "" {
+			reason = "no reason was recorded"
+		}
+		return "refused it: " + reason
+	case store.DeliveryMissed:
+		return "missed: it came due while crier was not running"
+	case store.DeliveryDropped:
+		return "dropped: it won't go out"
+	case store.DeliverySending:
+		return "being sent now"
+	case store.DeliveryUnknown:
+		return "may have gone out: crier checks with the network before anything else"
+	case store.DeliveryQueued:
+		due := c.DueAt
+		if due.IsZero() {
+			due = scheduled
+		}
+		text := "due " + due.In(zone).Format("Mon 2 Jan 15:04")
+		if reason != "" {
+			text += " · will retry: " + reason
+		}
+		return text
+	}
+	return "draft"
+}
+
+// Mixed reports whether a post's copies are not all in one state, so each
+// needs its own mark.
+func Mixed(copies []store.Copy) bool {
+	for _, c := range copies[min(1, len(copies)):] {
+		if c.State != copies[0].State {
+			return true
+		}
+	}
+	return false
+}
+
+// Fixable lists the names of the copies that failed or were missed (they
+// can be sent now, moved or dropped), and says which they are in words: "the
+// Mastodon copy", "2 copies".
+func Fixable(copies []store.Copy, name func(store.Copy) string) (n int, which string) {
+	var names []string
+	for _, c := range copies {
+		if c.Fixable() {
+			names = append(names, name(c))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return 0, ""
+	case 1:
+		return 1, "the " + names[0] + " copy"
+	}
+	return len(names), fmt.Sprintf("the %s copies", strings.Join(names, " and "))
+}
+
+// Name is an account as lists name a copy: its network, and its handle
+// where another of accounts is on the same network.
+func Name(c store.Copy, copies []store.Copy) string {
+	name := common.NetworkName(c.Platform)
+	for _, o := range copies {
+		if o.AccountID != c.AccountID && o.Platform == c.Platform {
+			return name + " @" + strings.TrimPrefix(common.Clean(c.Handle), "@")
+		}
+	}
+	return name
+}

@@ -241,3 +241,27 @@ func TestGoldenStatusBar(t *testing.T) {
 		})
 	}
 }
+
+// The panes' own messages name posts by their words too: deleting a draft,
+// taking a queued post back, moving one in the agenda.
+func TestPaneMessagesHaveNoInternalIDs(t *testing.T) {
+	steps := []struct {
+		name string
+		keys []string
+		want string
+	}{
+		{"delete a draft", []string{"2", "d", "y"}, "deleted “"},
+		{"a queued post back to drafts", []string{"2", "G", "u"}, "is back in drafts"},
+		{"move a post a day later", []string{"1", "l", "enter", "]"}, "Moved “"},
+	}
+	for _, s := range steps {
+		m := loadedModel(t, 120, 40)
+		for _, k := range s.keys {
+			send(m, press(k))
+		}
+		bar := checkBar(t, m, 120)
+		if !strings.Contains(bar, s.want) || internalID.MatchString(bar) {
+			t.Errorf("%s: the status bar says:\n%s", s.name, bar)
+		}
+	}
+}

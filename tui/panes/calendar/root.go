@@ -41,3 +41,25 @@ func (m *Model) Marks() []common.Mark {
 		common.Mark{Symbol: cursorMark, Meaning: "the cursor's day or post"},
 		common.Mark{Symbol: "+3 more", Meaning: "more posts than the cell holds"})
 }
+
+// postName names a post in a status message by its first words, as the
+// person knows it ("“Bread of the day…”"): the status bar never names a post
+// by its number.
+func postName(body string) string {
+	if s := oneLine(body); s != "" {
+		return "“" + common.Shorten(s, 24) + "”"
+	}
+	return "The post with no text"
+}
+
+// nameOf names the post with id among those loaded, or says "The post".
+func (m *Model) nameOf(id int64) string {
+	for _, posts := range m.byDay {
+		for _, p := range posts {
+			if p.ID == id {
+				return postName(p.Body)
+			}
+		}
+	}
+	return "The post"
+}

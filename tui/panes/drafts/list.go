@@ -92,25 +92,25 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Unqueue):
 		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
 			if it.State == store.PostDraft {
-				return common.Status(fmt.Sprintf("post #%d is a draft already", it.ID), true), false
+				return common.Status(postName(it.Body)+" is a draft already", true), false
 			}
-			return unqueueCmd(m.c, it.ID, m.c.Now()), true
+			return unqueueCmd(m.c, it.ID, postName(it.Body), m.c.Now()), true
 		})
 	case key.Matches(msg, m.keys.SendNow):
 		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
 			n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
 			if n == 0 {
-				return common.Status(fmt.Sprintf("post #%d has nothing failed or missed to send: s sends a copy the network refused or crier missed", it.ID), true), false
+				return common.Status(postName(it.Body)+" has nothing failed or missed to send: s sends a copy the network refused or crier missed", true), false
 			}
-			return retryCmd(m.c, it.ID, which, m.c.Now()), true
+			return retryCmd(m.c, it.ID, postName(it.Body), which, m.c.Now()), true
 		})
 	case key.Matches(msg, m.keys.Drop):
 		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
 			n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
 			if n == 0 {
-				return common.Status(fmt.Sprintf("post #%d has nothing failed or missed to drop: d deletes a post", it.ID), true), false
+				return common.Status(postName(it.Body)+" has nothing failed or missed to drop: d deletes a post", true), false
 			}
-			return dropCmd(m.c, it.ID, which, m.c.Now()), true
+			return dropCmd(m.c, it.ID, postName(it.Body), which, m.c.Now()), true
 		})
 	case key.Matches(msg, nav.Up):
 		return m.moveCursor(-1)

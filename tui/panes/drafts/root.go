@@ -49,3 +49,23 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: postcopy.GlyphDropped, Meaning: "dropped: it won't go out"},
 	}
 }
+
+// postName names a post in a status message by its first words, as the
+// person knows it ("“Bread of the day…”"): the status bar never names a post
+// by its number.
+func postName(body string) string {
+	if s := snippet(body); s != "" {
+		return "“" + common.Shorten(s, 24) + "”"
+	}
+	return "the post with no text"
+}
+
+// nameOf names the post with id in the list, or says "the post".
+func (m *Model) nameOf(id int64) string {
+	for _, it := range m.items {
+		if it.ID == id {
+			return postName(it.Body)
+		}
+	}
+	return "the post"
+}

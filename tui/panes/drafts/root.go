@@ -23,7 +23,7 @@ func (m *Model) HelpSections() []common.HelpSection {
 	n, k := m.c.Nav, m.keys
 	return []common.HelpSection{
 		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End,
-			k.New, relabel(k.Edit, "edit (a queued post stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop}},
+			k.New, relabel(k.Edit, "edit (stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop}},
 		{Title: "Deleting (d asks first)", Keys: []key.Binding{k.Yes, k.No}},
 		{Title: "Writing a post (n, enter)", Keys: []key.Binding{k.NextField, k.PrevField, k.Version,
 			k.ToggleAccount, k.Queue, k.Editor, k.Close}},
@@ -41,10 +41,10 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "queued", Meaning: "goes out at its time"},
 		{Symbol: "failed", Meaning: "a network refused a copy"},
 		{Symbol: "missed", Meaning: "came due while crier was closed"},
-		{Symbol: postcopy.GlyphQueued, Meaning: "a network's copy waits for its time"},
+		{Symbol: postcopy.GlyphQueued, Meaning: "a copy waits for its time"},
 		{Symbol: postcopy.GlyphSending, Meaning: "being sent now"},
 		{Symbol: postcopy.GlyphSent, Meaning: "sent"},
-		{Symbol: postcopy.GlyphFailed, Meaning: "refused, with the network's reason"},
+		{Symbol: postcopy.GlyphFailed, Meaning: "refused (the reason follows)"},
 		{Symbol: postcopy.GlyphMissed, Meaning: "missed: s sends, x drops"},
 		{Symbol: postcopy.GlyphDropped, Meaning: "dropped: it won't go out"},
 	}

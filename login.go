@@ -28,6 +28,9 @@ type loginIO struct {
 	out       io.Writer
 	configDir string        // where the token file goes
 	timeout   time.Duration // per exchange with the server; loginStepTimeout when 0
+	// signedIn, when set, takes the new account instead of the printed
+	// lines to paste: crier init writes it into the config itself.
+	signedIn func(handle, server, tokenPath string)
 }
 
 // loginError is a failed login in the user's words, what they can do, and
@@ -121,6 +124,11 @@ func loginMastodon(ctx context.Context, server string, lio loginIO) error {
 	if err := mastodon.SaveToken(path, token); err != nil {
 		return &loginError{msg: fmt.Sprintf("crier could not save the token in %s; check that you may write there, then run crier login again.", path),
 			detail: err.Error()}
+	}
+	if lio.signedIn != nil {
+		fmt.Fprintf(lio.out, "\n  Signed in as %s. The token is in %s (readable only by you).\n", handle, path)
+		lio.signedIn(handle, server, path)
+		return nil
 	}
 	fmt.Fprintf(lio.out, `
 Signed in as %s. The token is in %s (readable only by you).

@@ -42,7 +42,9 @@ Usage:
   crier demo [--seed N] [--large] [--keep] open the app on a throwaway demo database
   crier run [--config FILE] [--debug]      send queued posts without the app (headless)
   crier login mastodon SERVER              sign in to a Mastodon account (OAuth with PKCE)
-  crier version
+  crier init [--config FILE]               write a config file and add your accounts, asking
+  crier version, crier --version           which crier this is
+  crier help, crier --help                 this text
 
 Config is read from --config FILE, else $CRIER_CONFIG, else
 $XDG_CONFIG_HOME/crier/config.yaml (~/.config/crier/config.yaml). See
@@ -53,7 +55,7 @@ config.example.yaml for every key.
 const exitUsage = 2
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stderr))
+	os.Exit(cli(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 func run(args []string, stderr io.Writer) int {
@@ -104,12 +106,6 @@ func run(args []string, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		return runHeadless(cfg, *debug, stderr)
-	case "version":
-		fmt.Fprintf(stderr, "crier (schema %d)\n", store.SchemaVersion())
-		return 0
-	case "help":
-		fmt.Fprint(stderr, usage)
-		return 0
 	}
 	fmt.Fprintf(stderr, "crier: unknown command %q\n\n%s", cmd, usage)
 	return exitUsage
@@ -403,6 +399,8 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 		Editor:   editor(),
 	}
 	c.Nav = keys.DefaultNav()
+	home, _ := os.UserHomeDir()
+	c.ConfigFile, c.ConfigMissing = configForApp(cfg, os.Getenv, home)
 
 	var sched *scheduler.Scheduler
 	events := make(chan scheduler.Event, 64)

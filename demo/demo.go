@@ -51,9 +51,10 @@ const (
 
 // dataVersion names what the generator writes; it changes when the same
 // seed comes to give different data (2: the replies to the inbox; 3: photos
-// that exist, drawn beside the database), so that
-// a large demo cached by an older crier is built again.
-const dataVersion = "3"
+// that exist, drawn beside the database; 4: what each inbox item is, labels,
+// one deleted reply), so that a large demo cached by an older crier is built
+// again.
+const dataVersion = "4"
 
 // ErrNotEmpty is returned by Seed for a store that already has content.
 var ErrNotEmpty = errors.New("the store already has posts or history: the demo needs a fresh one")
@@ -92,7 +93,7 @@ func seed(ctx context.Context, st *store.Store, o Options) (*gen, error) {
 	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x63726965722d6465))   // "crier-de"
 	say := rand.New(rand.NewPCG(uint64(o.Seed), 0x63726965722d7265)) // "crier-re"
 	g := &gen{r: r, f: newFiller(r), say: say, af: newFiller(say), now: o.Now, zone: o.Zone, sz: sz,
-		tones: map[string]tone{}, topicOf: map[string]int{}, photoDir: photoDir(st.Path())}
+		tones: map[string]tone{}, topicOf: map[string]int{}, keysAt: map[int64]int64{}, photoDir: photoDir(st.Path())}
 	if err := writePhotos(g.photoDir); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

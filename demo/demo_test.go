@@ -404,8 +404,22 @@ func checkInbox(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 	}
 	// The generator's complaints read as complaints to VADER, and its
 	// questions as questions.
-	within(t, "negative items", count(t, db, "SELECT count(*) FROM inbox_items WHERE attention = 0"), 5, 300)
+	within(t, "complaints", count(t, db, "SELECT count(*) FROM inbox_items WHERE attention = 0"), 5, 300)
 	within(t, "questions", count(t, db, "SELECT count(*) FROM inbox_items WHERE question"), 5, 300)
+	// Read as the store reads what a sync brings, labelled now and then,
+	// and one recent open complaint deleted by its author, all findable.
+	if n := count(t, db, "SELECT count(*) FROM inbox_items WHERE class IS NULL OR search_key IS NULL"); n != 0 {
+		t.Errorf("%d items not read or keyed", n)
+	}
+	within(t, "open complaints", count(t, db, "SELECT count(*) FROM inbox_items WHERE class = 'complaint' AND state = 'open' AND kind <> 'listening'"), 2, 60)
+	within(t, "labelled items", count(t, db, "SELECT count(*) FROM inbox_items WHERE labels <> ''"), 3, 60)
+	within(t, "deleted items", count(t, db, "SELECT count(*) FROM inbox_items WHERE deleted_at IS NOT NULL AND state = 'open'"), 1, 1)
+	if n, err := st.InboxCount(context.Background(), store.InboxFilter{Search: "bread"}); err != nil || n == 0 {
+		t.Errorf("a search finds %d, %v", n, err)
+	}
+	if n, m := count(t, db, "SELECT count(*) FROM inbox_items"), count(t, db, "SELECT count(*) FROM inbox_search"); n != m {
+		t.Errorf("%d items, %d in the search index", n, m)
+	}
 	// Denser lately.
 	recent := count(t, db, "SELECT count(*) FROM inbox_items WHERE received_at >= ?", week)
 	older := count(t, db, "SELECT count(*) FROM inbox_items WHERE received_at < ? AND received_at >= ?",
@@ -533,6 +547,17 @@ func TestSeedLargeScaledDown(t *testing.T) {
 	const indexes = "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name)"
 	if got, want := queryStrings(t, db, indexes), queryStrings(t, openStore(t).DB(), indexes); !slices.Equal(got, want) {
 		t.Errorf("indexes after the build:\n%v\nwant\n%v", got, want)
+	}
+	// So are the search index's triggers, and every item is in the index.
+	const triggers = "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name)"
+	if got, want := queryStrings(t, db, triggers), queryStrings(t, openStore(t).DB(), triggers); !slices.Equal(got, want) {
+		t.Errorf("triggers after the build:\n%v\nwant\n%v", got, want)
+	}
+	if n, m := count(t, db, "SELECT count(*) FROM inbox_items"), count(t, db, "SELECT count(*) FROM inbox_search"); n != m {
+		t.Errorf("%d items, %d in the search index", n, m)
+	}
+	if n, err := st.InboxCount(context.Background(), store.InboxFilter{Search: "sourdough", State: store.InboxDone}); err != nil || n == 0 {
+		t.Errorf("a search finds %d, %v", n, err)
 	}
 	if n := count(t, db, `SELECT count(*) FROM deliveries d JOIN delivery_metrics m ON m.delivery_id = d.id
 		AND m.taken_at = (SELECT max(taken_at) FROM delivery_metrics WHERE delivery_id = d.id)

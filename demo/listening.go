@@ -144,7 +144,8 @@ func (g *gen) writeHeard(ctx context.Context, tx *sql.Tx) error {
 	w, err := newBulk(ctx, tx, "inbox_items",
 		"id", "account_id", "platform", "remote_id", "kind", "term", "author_handle", "author_name", "author_followers",
 		"body", "url", "received_at", "state", "is_read", "sentiment", "question",
-		"heard") // set here, it spares the inbox_heard trigger an UPDATE per row
+		"heard", // set here, it spares the inbox_heard trigger an UPDATE per row
+		"class", "search_key")
 	if err != nil {
 		return err
 	}
@@ -206,10 +207,11 @@ func (g *gen) writeHeard(ctx context.Context, tx *sql.Tx) error {
 						remoteID, url = bskyPostURI(who.did, rkey), bskyPostURL(who.handle, rkey)
 					}
 					state, read := g.heardTriage(t)
-					tn := g.toneOf(body)
+					tn := g.toneOf(body, store.KindListening)
 					g.inboxID++
 					w.add(g.inboxID, a.id, a.platform, remoteID, string(store.KindListening), lt.term, who.handle,
-						who.name, who.followers, tn.text, url, t.UnixMilli(), string(state), read, tn.score, tn.asks, true)
+						who.name, who.followers, tn.text, url, t.UnixMilli(), string(state), read, tn.score, tn.asks, true,
+						tn.class, g.searchKey(t.UnixMilli()))
 					if state == store.InboxDone {
 						g.done = append(g.done, answerable{id: g.inboxID, account: a.id, kind: store.KindListening,
 							term: lt.term, received: t, asks: tn.asks, score: tn.score, handle: who.handle,

@@ -37,9 +37,14 @@ type gen struct {
 	lastWeek   int // inbox items from the last week so far
 	inboxStats inboxStats
 	inboxID    int64           // the last inbox item's id
-	tones      map[string]tone // what each inbox text has been scored
-	done       []answerable    // the inbox items left done, for the reply pass
-	topicOf    map[string]int  // what each text answered is about: topicIndex
+	tones      map[string]tone // how each inbox text of each kind has been read
+	keysAt     map[int64]int64 // search keys given out, by millisecond
+	// searchTriggers are the statements that create the search index's
+	// triggers, dropped during the large build (see writeInboxTable).
+	searchTriggers []string
+	deleteOne      bool           // one recent complaint is still to be deleted by its author
+	done           []answerable   // the inbox items left done, for the reply pass
+	topicOf        map[string]int // what each text answered is about: topicIndex
 	// inboxIndexes create the inbox's indexes, which the large build drops
 	// while it writes the inbox and answers it.
 	inboxIndexes []string

@@ -217,19 +217,33 @@ func (g *gen) writeInboxTable(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		g.inboxIndexes = defs
+		// The search index too: filled once at the end, it is built in a
+		// fraction of the time its triggers take row by row.
+		if g.searchTriggers, err = dropSearchTriggers(ctx, tx); err != nil {
+			return err
+		}
 	}
 	w, err := newBulk(ctx, tx, "inbox_items",
 		"id", "account_id", "platform", "remote_id", "kind", "author_handle", "author_name", "author_followers",
 		"body", "url", "thread_root", "in_reply_to", "received_at", "state", "snoozed_until", "is_read",
-		"sentiment", "question")
+		"sentiment", "question", "class", "search_key", "labels", "label_keys")
 	if err != nil {
 		return err
 	}
 	g.inboxStats = g.writeInbox(w)
-	return w.close()
+	if err := w.close(); err != nil {
+		return err
+	}
+	// Someone thought better of the latest open complaint: it is gone
+	// from the network, and a sync has marked it.
+	_, err = tx.ExecContext(ctx, `UPDATE inbox_items SET deleted_at = min(received_at + 1200000, ?), checked_at = ?
+		WHERE id = (SELECT id FROM inbox_items WHERE state = 'open' AND class = 'complaint' AND kind IN ('reply', 'mention', 'quote')
+		            ORDER BY received_at DESC LIMIT 1)`, g.now.Add(-5*time.Minute).UnixMilli(), g.now.Add(-5*time.Minute).UnixMilli())
+	return err
 }
 
-// restoreInboxIndexes builds the indexes writeInboxTable dropped.
+// restoreInboxIndexes builds the indexes writeInboxTable dropped, and the
+// search index with its triggers.
 func (g *gen) restoreInboxIndexes(ctx context.Context, tx *sql.Tx) error {
 	for _, def := range g.inboxIndexes {
 		if _, err := tx.ExecContext(ctx, def); err != nil {
@@ -237,7 +251,52 @@ func (g *gen) restoreInboxIndexes(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	g.inboxIndexes = nil
+	if len(g.searchTriggers) == 0 {
+		return nil
+	}
+	for _, q := range append([]string{fillSearchSQL, "INSERT INTO inbox_search (inbox_search) VALUES ('optimize')"}, g.searchTriggers...) {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	g.searchTriggers = nil
 	return nil
+}
+
+// fillSearchSQL indexes every item for search, as the triggers of
+// migration 4 would have one by one.
+const fillSearchSQL = `INSERT INTO inbox_search (rowid, text, who, facets)
+	SELECT search_key, body, author_handle || ' ' || author_name,
+	       's' || state || ' k' || kind || ' a' || account_id || ' ' || label_keys
+	FROM inbox_items`
+
+// dropSearchTriggers drops the triggers that keep the search index (inside
+// the caller's transaction) and returns the statements that create them.
+func dropSearchTriggers(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	rows, err := tx.QueryContext(ctx,
+		"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'inbox_search_%' ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	var names, defs []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, "DROP TRIGGER "+n); err != nil {
+			return nil, err
+		}
+	}
+	return defs, nil
 }
 
 // dropIndexes drops a table's secondary indexes (inside the caller's

@@ -261,6 +261,19 @@ type MetricsReader interface {
 	Followers(ctx context.Context) (int, error)
 }
 
+// PostChecker is implemented by networks that can tell whether posts (and
+// messages) someone sent the account still exist, so an inbox item whose
+// author deleted it can be marked.
+type PostChecker interface {
+	// Gone returns the ids of those refs the network says no longer exist:
+	// deleted by their authors. Refs it cannot ask about (a Bluesky chat
+	// message) are in neither answer. An error means nothing is known.
+	Gone(ctx context.Context, refs []Ref) ([]string, error)
+	// ChecksPerSync is how many refs one sync should ask about: what the
+	// network answers in a few requests, well within its rate limits.
+	ChecksPerSync() int
+}
+
 // Reactor is implemented by networks where the account can like and repost
 // other people's posts. Every method is idempotent: liking a post already
 // liked leaves one like, and undoing what is not there succeeds, so a

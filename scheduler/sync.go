@@ -14,8 +14,10 @@ const (
 	// maxSyncBackoff caps the wait after an account's sync failed again
 	// and again.
 	maxSyncBackoff = 30 * time.Minute
-	// followersEvery is how often an account's follower count is recorded.
-	followersEvery = 6 * time.Hour
+	// followersGrain is how far apart the follower history keeps its
+	// counts. The count itself is read on every sync, so the figure a
+	// person looks at is never older than one (store.RecordFollowersNow).
+	followersGrain = 6 * time.Hour
 	// metricsBatch bounds the posts whose counters one sync reads per
 	// account; the youngest go first and the rest wait for the next sync.
 	metricsBatch = 200
@@ -28,8 +30,6 @@ type accountSync struct {
 	parts      map[string]*partSync // the parts that failed on their own
 	noMessages bool                 // the network refused direct messages for good
 	noMetrics  bool                 // the network cannot give post counters
-	followers  time.Time            // when the follower count was last recorded
-	loaded     bool                 // followers was read from the store
 	listen     *listenState         // social listening's terms (listen.go)
 }
 
@@ -317,7 +317,12 @@ func (s *Scheduler) syncAccount(ctx context.Context, a store.Account, net platfo
 				return added, partFailed, err
 			}
 		}
-		if err := part("followers", func() (int, error) { return 0, s.syncFollowers(ctx, a, r, as) }); err != nil {
+		if err := part("followers", func() (int, error) { return 0, s.syncFollowers(ctx, a, r) }); err != nil {
+			return added, partFailed, err
+		}
+	}
+	if c, ok := net.(platforms.PostChecker); ok {
+		if err := part("checking open items", func() (int, error) { return 0, s.recheckInbox(ctx, a, c) }); err != nil {
 			return added, partFailed, err
 		}
 	}
@@ -488,20 +493,10 @@ func (s *Scheduler) syncMetrics(ctx context.Context, a store.Account, r platform
 	return nil
 }
 
-// syncFollowers records the follower count when the last one is older than
-// followersEvery.
-func (s *Scheduler) syncFollowers(ctx context.Context, a store.Account, r platforms.MetricsReader, as *accountSync) error {
-	if !as.loaded {
-		last, err := s.st.LastFollowersAt(ctx, a.ID)
-		if err != nil {
-			return dbError(err)
-		}
-		as.followers, as.loaded = last, true
-	}
-	now := s.o.Now()
-	if !as.followers.IsZero() && now.Sub(as.followers) < followersEvery {
-		return nil
-	}
+// syncFollowers reads the follower count on every sync (one small call)
+// and records it as the current figure, keeping the history at
+// followersGrain.
+func (s *Scheduler) syncFollowers(ctx context.Context, a store.Account, r platforms.MetricsReader) error {
 	var n int
 	if err := s.call(ctx, "reading the follower count", func(ctx context.Context) (err error) {
 		n, err = r.Followers(ctx)
@@ -509,10 +504,53 @@ func (s *Scheduler) syncFollowers(ctx context.Context, a store.Account, r platfo
 	}); err != nil {
 		return err
 	}
-	if err := s.st.RecordFollowers(ctx, a.ID, now, n); err != nil {
+	if err := s.st.RecordFollowersNow(ctx, a.ID, s.o.Now(), n, followersGrain); err != nil {
 		return dbError(err)
 	}
-	as.followers = now
+	return nil
+}
+
+// recheckInbox asks the network whether the account's open items still
+// exist, as many as it answers cheaply per sync (the longest unasked
+// first, so every open item comes round), and marks those whose authors
+// deleted them.
+func (s *Scheduler) recheckInbox(ctx context.Context, a store.Account, c platforms.PostChecker) error {
+	items, err := s.st.InboxToRecheck(ctx, a.ID, c.ChecksPerSync())
+	if err != nil {
+		return dbError(err)
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	refs := make([]platforms.Ref, len(items))
+	for i, it := range items {
+		refs[i] = platforms.Ref{ID: it.RemoteID, CID: it.RemoteCID}
+	}
+	var gone []string
+	if err := s.call(ctx, "checking open items", func(ctx context.Context) (err error) {
+		gone, err = c.Gone(ctx, refs)
+		return err
+	}); err != nil {
+		return err
+	}
+	byRemote := make(map[string]int64, len(items))
+	checked := make([]int64, len(items))
+	for i, it := range items {
+		byRemote[it.RemoteID], checked[i] = it.ID, it.ID
+	}
+	var goneIDs []int64
+	for _, id := range gone {
+		if itemID, ok := byRemote[id]; ok {
+			goneIDs = append(goneIDs, itemID)
+		}
+	}
+	n, err := s.st.MarkInboxChecked(ctx, checked, goneIDs, s.o.Now())
+	if err != nil {
+		return dbError(err)
+	}
+	if n > 0 {
+		s.log.Printf("scheduler: sync %s: %d open item(s) deleted by their authors", a.Handle, n)
+	}
 	return nil
 }
 

@@ -21,6 +21,11 @@ import (
 // The needs-attention view (InboxFilter.Attention) reads open items in
 // another order, (attention, attention_at, id) ascending, from the partial
 // inbox_attention* indexes, and pages the same way.
+//
+// A search, or a label filter, reads the FTS5 index inbox_search instead
+// (see migration 4): newest first by search_key, its rowid, with the
+// filter's state, kind and account matched in the index too, so neither a
+// page nor the count reads an item that is not in the list.
 
 // InboxFilter narrows the inbox. A zero field means "any".
 type InboxFilter struct {
@@ -30,30 +35,44 @@ type InboxFilter struct {
 	Kind      InboxKind
 	AccountID int64 // 0 = every account
 	// Attention asks for the needs-attention view: open items (State is
-	// ignored), complaints first, then questions, then the rest, each
-	// group oldest first with the author's reach counting as waiting time.
+	// ignored) their authors have not deleted, complaints first, then
+	// questions, then concerns, then praise, then the rest, each group
+	// oldest first with
+	// the author's reach and a private message counting as waiting time.
 	Attention bool
+	// Search keeps the items whose text or author has every word typed
+	// (each also as the start of a longer word); Label those that carry
+	// the label. Either lists newest first, Attention aside.
+	Search string
+	Label  string
 }
 
-// InboxKey is where an item sits in the newest-first order (ReceivedAt, ID)
-// and in the needs-attention order (Attention, AttentionAt, ID).
+// searching reports whether the filter reads the search index.
+func (f InboxFilter) searching() bool { return strings.TrimSpace(f.Search) != "" || f.Label != "" }
+
+// InboxKey is where an item sits in the newest-first order (ReceivedAt, ID),
+// in the needs-attention order (Attention, AttentionAt, ID) and in search
+// results (SearchKey).
 type InboxKey struct {
 	ReceivedAt  time.Time
 	ID          int64
 	Attention   int
 	AttentionAt time.Time
+	SearchKey   int64
 }
 
 // Key returns the item's place in the inbox orders.
 func (it InboxItem) Key() InboxKey {
-	return InboxKey{ReceivedAt: it.ReceivedAt, ID: it.ID, Attention: it.Attention, AttentionAt: it.AttentionAt}
+	return InboxKey{ReceivedAt: it.ReceivedAt, ID: it.ID, Attention: it.Attention, AttentionAt: it.AttentionAt,
+		SearchKey: it.SearchKey}
 }
 
 // inboxOrder is how a filter's list is sorted: by cols, descending or
 // ascending, ids breaking ties.
 type inboxOrder struct {
-	cols string // the row value compared with a key, "(received_at, id)"
-	desc bool
+	cols   string // the row value compared with a key, "(received_at, id)"
+	desc   bool
+	search bool // by search_key alone, the index's rowid
 }
 
 // table is what the filter's queries read from. Without statistics SQLite
@@ -62,6 +81,9 @@ type inboxOrder struct {
 // index, which holds only open items, already in order.
 func (f InboxFilter) table() string {
 	switch {
+	case f.searching():
+		// The index first, then each match's row by its key.
+		return "inbox_search CROSS JOIN inbox_items INDEXED BY inbox_search_key ON inbox_items.search_key = inbox_search.rowid"
 	case !f.Attention:
 		return "inbox_items"
 	case f.Kind != "":
@@ -71,6 +93,9 @@ func (f InboxFilter) table() string {
 }
 
 func (f InboxFilter) order() inboxOrder {
+	if f.searching() {
+		return inboxOrder{cols: "inbox_search.rowid", desc: true, search: true}
+	}
 	if f.Attention {
 		return inboxOrder{cols: "(attention, attention_at, id)"}
 	}
@@ -79,6 +104,9 @@ func (f InboxFilter) order() inboxOrder {
 
 // args are a key's values in the order of cols.
 func (o inboxOrder) args(k InboxKey) []any {
+	if o.search {
+		return []any{k.SearchKey}
+	}
 	if !o.desc {
 		return []any{k.Attention, ms(k.AttentionAt), k.ID}
 	}
@@ -102,6 +130,9 @@ func (o inboxOrder) before(k InboxKey) (string, []any) {
 }
 
 func (o inboxOrder) params() string {
+	if o.search {
+		return "?"
+	}
 	if o.desc {
 		return "(?, ?)"
 	}
@@ -114,6 +145,9 @@ func (o inboxOrder) orderBy(reversed bool) string {
 	if o.desc != reversed {
 		dir = " DESC"
 	}
+	if o.search {
+		return " ORDER BY inbox_search.rowid" + dir
+	}
 	if o.desc {
 		return " ORDER BY received_at" + dir + ", id" + dir
 	}
@@ -123,6 +157,10 @@ func (o inboxOrder) orderBy(reversed bool) string {
 // justBefore is a key that sorts immediately before k, so that "after it"
 // means "from k on". Ids are integers, and unique.
 func (o inboxOrder) justBefore(k InboxKey) InboxKey {
+	if o.search {
+		k.SearchKey++
+		return k
+	}
 	if o.desc {
 		k.ID++
 	} else {
@@ -134,6 +172,9 @@ func (o inboxOrder) justBefore(k InboxKey) InboxKey {
 // where returns the filter's conditions (in the order of the index columns) and
 // their arguments, or "1" when the filter is empty.
 func (f InboxFilter) where() (string, []any) {
+	if f.searching() {
+		return "inbox_search MATCH ?", []any{f.match()}
+	}
 	var conds []string
 	var args []any
 	if f.AccountID != 0 {
@@ -142,9 +183,9 @@ func (f InboxFilter) where() (string, []any) {
 	}
 	switch {
 	case f.Attention:
-		// A literal, not a parameter, so SQLite may use the partial
+		// Literals, not parameters, so SQLite may use the partial
 		// inbox_attention* indexes.
-		conds = append(conds, "state = 'open'")
+		conds = append(conds, "state = 'open' AND deleted_at IS NULL")
 	case f.State != "":
 		conds = append(conds, "state = ?")
 		args = append(args, string(f.State))
@@ -154,9 +195,9 @@ func (f InboxFilter) where() (string, []any) {
 		conds = append(conds, "kind = ?")
 		args = append(args, string(f.Kind))
 	case f.Attention:
-		// What listening found comes last in that order (attention 3):
+		// What listening found comes last in that order (attention 5):
 		// leaving it out is a range on the index's first column.
-		conds = append(conds, "attention < 3")
+		conds = append(conds, "attention < 5")
 	default:
 		// Every kind said to the business; listening has its own view.
 		conds = append(conds, "heard = 0")
@@ -167,9 +208,10 @@ func (f InboxFilter) where() (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-const inboxCols = `id, account_id, platform, remote_id, kind, author_handle, author_name, author_followers,
+const inboxCols = `inbox_items.id, account_id, platform, remote_id, kind, author_handle, author_name, author_followers,
 	body, url, thread_root, in_reply_to, received_at, state, snoozed_until, is_read, sentiment,
-	question, attention, attention_at, remote_cid, root_cid, term, liked, reposted, labels, replied_at`
+	question, attention, attention_at, remote_cid, root_cid, term, liked, reposted, labels, replied_at,
+	class, deleted_at, search_key`
 
 // queryer is what both *sql.DB and *sql.Tx offer, so a query can run alone or
 // inside a consistent read.
@@ -183,16 +225,20 @@ func scanInboxItems(rows *sql.Rows) ([]InboxItem, error) {
 	var out []InboxItem
 	for rows.Next() {
 		var it InboxItem
-		var followers, snoozed, replied sql.NullInt64
+		var followers, snoozed, replied, deleted, searchKey sql.NullInt64
 		var received, attentionAt int64
 		var sentiment sql.NullFloat64
-		var labels string
+		var labels, class string
 		if err := rows.Scan(&it.ID, &it.AccountID, &it.Platform, &it.RemoteID, &it.Kind, &it.AuthorHandle,
 			&it.AuthorName, &followers, &it.Body, &it.URL, &it.ThreadRoot, &it.InReplyTo, &received,
 			&it.State, &snoozed, &it.Read, &sentiment, &it.Question, &it.Attention, &attentionAt,
-			&it.RemoteCID, &it.RootCID, &it.Term, &it.Liked, &it.Reposted, &labels, &replied); err != nil {
+			&it.RemoteCID, &it.RootCID, &it.Term, &it.Liked, &it.Reposted, &labels, &replied,
+			&class, &deleted, &searchKey); err != nil {
 			return nil, err
 		}
+		it.Class = InboxClass(class)
+		it.DeletedAt = fromNullMS(deleted)
+		it.SearchKey = searchKey.Int64
 		it.Labels = splitLabels(labels)
 		it.RepliedAt = fromNullMS(replied)
 		it.AuthorFollowers = -1
@@ -229,7 +275,11 @@ func inboxCountSQL(f InboxFilter, before *InboxKey) (string, []any) {
 		w += cond
 		args = append(args, a...)
 	}
-	return "SELECT count(*) FROM " + f.table() + " WHERE " + w, args
+	table := f.table()
+	if f.searching() {
+		table = "inbox_search" // the count needs no row but the index's
+	}
+	return "SELECT count(*) FROM " + table + " WHERE " + w, args
 }
 
 // InboxPage returns up to limit items matching f, newest first (or in
@@ -428,16 +478,18 @@ func (s *Store) WakeSnoozed(ctx context.Context, now time.Time) (int, error) {
 // AddInboxItems stores items pulled from a network, skipping ones already
 // stored (same account and remote id), and returns how many were new. State,
 // read mark and snooze of the new rows start as given (open, unread by default).
-// Each item is scored (sentiment.Score) unless it carries a score, and
-// checked for a question, which places it in the needs-attention order.
+// Each item is scored (sentiment.Score) unless it carries a score, checked
+// for a question mark, and read for what it is (sentiment.Classify), which
+// places it in the needs-attention order.
 func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, error) {
 	added := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `
 			INSERT INTO inbox_items (account_id, platform, remote_id, kind, author_handle, author_name,
 				author_followers, body, url, thread_root, in_reply_to, received_at, state, snoozed_until,
-				is_read, sentiment, question, remote_cid, root_cid, term, liked, reposted, labels, replied_at, heard)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				is_read, sentiment, question, remote_cid, root_cid, term, liked, reposted, labels, replied_at, heard,
+				class, label_keys)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (account_id, remote_id) DO NOTHING`)
 		if err != nil {
 			return err
@@ -460,7 +512,8 @@ func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, erro
 				it.AuthorHandle, it.AuthorName, followers, it.Body, it.URL, it.ThreadRoot, it.InReplyTo,
 				ms(it.ReceivedAt), string(state), nullMS(it.SnoozedUntil), it.Read, score,
 				sentiment.IsQuestion(it.Body), it.RemoteCID, it.RootCID, it.Term, it.Liked, it.Reposted,
-				joinLabels(it.Labels), nullMS(it.RepliedAt), it.Kind == KindListening)
+				joinLabels(it.Labels), nullMS(it.RepliedAt), it.Kind == KindListening,
+				string(classify(it.Kind, it.Body)), labelKeys(splitLabels(joinLabels(it.Labels))))
 			if err != nil {
 				return fmt.Errorf("inbox item %s: %w", it.RemoteID, err)
 			}

@@ -58,10 +58,65 @@ func TestAddInboxItemsScoresEachItem(t *testing.T) {
 			t.Errorf("%s: question = %v, want %v", id, byID[id].Question, want)
 		}
 	}
-	for id, want := range map[string]int{"complaint": 0, "given": 0, "question": 1, "praise": 2, "link": 2} {
+	// What a message is places it, not its score alone: "fine" given a
+	// score of -0.5 is no complaint.
+	for id, want := range map[string]InboxClass{"complaint": ClassComplaint, "question": ClassQuestion,
+		"praise": ClassPraise, "link": ClassOther, "given": ClassOther} {
+		if byID[id].Class != want {
+			t.Errorf("%s: class %q, want %q", id, byID[id].Class, want)
+		}
+	}
+	for id, want := range map[string]int{"complaint": 0, "question": 1, "praise": 3, "link": 4, "given": 4} {
 		if byID[id].Attention != want {
 			t.Errorf("%s: attention %d, want %d", id, byID[id].Attention, want)
 		}
+	}
+}
+
+// The inbox: a private complaint with no strong word in it was 33rd
+// of 38, a question whose "died" VADER reads as grief was first.
+func TestNeedsAttentionPutsWhatAMessageIsFirst(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	acc, err := st.UpsertAccount(ctx, Account{Platform: PlatformBluesky, Handle: "bakery.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(h int) time.Time { return inboxT0.Add(time.Duration(h) * time.Hour) }
+	item := func(id string, kind InboxKind, received time.Time, body string) InboxItem {
+		return InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: id, Kind: kind,
+			AuthorHandle: id + ".example.com", AuthorFollowers: 50, Body: body, ReceivedAt: received}
+	}
+	if _, err := st.AddInboxItems(ctx, []InboxItem{
+		item("starter", KindReply, at(0), "Do you sell your starter? Mine just died 😬"),
+		item("killer", KindReply, at(1), "Killer cinnamon buns. Dangerous."),
+		item("chatter", KindReply, at(2), "Ha, the queue this morning!"),
+		item("order", KindDM, at(20), "Didn't want to say this publicly, but my order yesterday was wrong and nobody answered the phone."),
+		item("public-question", KindReply, at(3), "Are you open on Sunday?"),
+		// A private question six hours newer than a public one has waited
+		// as long: someone wrote to the business alone.
+		item("dm-question", KindDM, at(9), "Hi! Can I order a cake for Saturday?"),
+		item("german", KindReply, at(21), "Die Brötchen waren heute total hart und alt. Schade."),
+		item("spanish", KindMention, at(22), "Mi pedido llegó incompleto y nadie contesta al teléfono."),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.InboxPage(ctx, InboxFilter{Attention: true}, nil, nil, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, it := range got {
+		order = append(order, it.RemoteID)
+	}
+	want := []string{
+		"order", "german", "spanish", // complaints, in three languages, oldest first
+		"starter", "public-question", "dm-question", // questions, "died" and all
+		"killer",  // praise, in slang
+		"chatter", // the rest
+	}
+	if !slices.Equal(order, want) {
+		t.Fatalf("needs attention:\n got %v\nwant %v", order, want)
 	}
 }
 
@@ -87,14 +142,14 @@ func TestNeedsAttentionOrder(t *testing.T) {
 		item("old-complaint", at(10), -1, "Worst birthday cake ever, ruined the party"),
 		item("question", at(40), 10, "Do you deliver to Northside?"),
 		item("angry-question", at(45), 10, "Why was my order wrong AGAIN?! Terrible."),
-		item("new-chatter", at(30), 10, "Happy Friday everyone"),
-		// Twenty minutes newer than new-chatter, but 15,000 followers are
+		item("new-praise", at(30), 10, "Lovely loaf today, thank you"),
+		// Twenty minutes newer than new-praise, but 15,000 followers are
 		// worth twelve hours of waiting.
-		item("big-account", at(30).Add(20*time.Minute), 15000, "Happy Friday from the radio station"),
+		item("big-account", at(30).Add(20*time.Minute), 15000, "Best bread in town, says the radio station"),
 		// Five hours newer: the four hours' head start of 1,000 followers
 		// does not make up for it.
-		item("mid-account", at(35), 1000, "Happy Friday"),
-		item("link", at(5), 10, "nice https://example.com/?page=2"),
+		item("mid-account", at(35), 1000, "Delicious croissants"),
+		item("link", at(5), 10, "our menu https://example.com/?page=2"),
 		done, snoozed,
 	}
 	if _, err := st.AddInboxItems(ctx, items); err != nil {
@@ -115,8 +170,9 @@ func TestNeedsAttentionOrder(t *testing.T) {
 	}
 	want := []string{
 		"old-complaint", "angry-question", "new-complaint", // complaints, longest waiting first
-		"question",                                                         // then questions
-		"old-chatter", "link", "big-account", "new-chatter", "mid-account", // then the rest
+		"question",                                 // then questions
+		"big-account", "new-praise", "mid-account", // then praise
+		"old-chatter", "link", // then the rest
 	}
 	if !slices.Equal(order, want) {
 		t.Fatalf("needs attention:\n got %v\nwant %v", order, want)
@@ -183,31 +239,30 @@ func seedVariedInbox(t *testing.T, st *Store, n int) (acc1 int64, items []InboxI
 }
 
 // expectAttention is the needs-attention view worked out in Go from the
-// items' text and followers, independently of the generated columns.
+// items' text, kind and followers, independently of the generated columns.
 func expectAttention(all []InboxItem, f InboxFilter) []InboxItem {
 	rank := func(it InboxItem) int {
-		switch {
-		case sentiment.Score(it.Body) <= sentiment.NegativeAt:
-			return 0
-		case sentiment.IsQuestion(it.Body):
-			return 1
-		}
-		return 2
+		return slices.Index([]sentiment.Class{sentiment.Complaint, sentiment.Question, sentiment.Concern, sentiment.Praise, sentiment.Other},
+			sentiment.Classify(it.Body, channelOf(it.Kind)))
 	}
 	waited := func(it InboxItem) time.Time {
+		at := it.ReceivedAt
 		switch n := it.AuthorFollowers; {
 		case n >= 100000:
-			return it.ReceivedAt.Add(-24 * time.Hour)
+			at = at.Add(-24 * time.Hour)
 		case n >= 10000:
-			return it.ReceivedAt.Add(-12 * time.Hour)
+			at = at.Add(-12 * time.Hour)
 		case n >= 1000:
-			return it.ReceivedAt.Add(-4 * time.Hour)
+			at = at.Add(-4 * time.Hour)
 		}
-		return it.ReceivedAt
+		if it.Kind == KindDM {
+			at = at.Add(-6 * time.Hour)
+		}
+		return at
 	}
 	var out []InboxItem
 	for _, it := range all {
-		if it.State == InboxOpen && (f.Kind == "" || it.Kind == f.Kind) && (f.AccountID == 0 || it.AccountID == f.AccountID) {
+		if it.State == InboxOpen && it.DeletedAt.IsZero() && (f.Kind == "" || it.Kind == f.Kind) && (f.AccountID == 0 || it.AccountID == f.AccountID) {
 			out = append(out, it)
 		}
 	}

@@ -173,9 +173,13 @@ func TestInboxPageRoundTripsFields(t *testing.T) {
 		t.Fatalf("InboxPage = %v, %v", got, err)
 	}
 	in.ID = got[0].ID
-	// Derived by the database: praise without a question, from an author
-	// with over a thousand followers (four hours' head start).
-	in.Attention, in.AttentionAt = 2, inboxT0.Add(-4*time.Hour)
+	// Read when stored: praise. Derived by the database: praise comes
+	// fourth, and an author with over a thousand followers has four hours'
+	// head start; the search key is the time in milliseconds, shifted to
+	// leave room for items received in the same millisecond.
+	in.Class = ClassPraise
+	in.Attention, in.AttentionAt = 3, inboxT0.Add(-4*time.Hour)
+	in.SearchKey = inboxT0.UnixMilli() << 20
 	if !reflect.DeepEqual(got[0], in) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got[0], in)
 	}

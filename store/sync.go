@@ -166,3 +166,47 @@ func (s *Store) LastFollowersAt(ctx context.Context, accountID int64) (time.Time
 	}
 	return fromNullMS(at), nil
 }
+
+// RecordFollowersNow stores an account's follower count read at `at`, the
+// figure the KPIs show, while keeping the history at a coarser grain: the
+// newest snapshot moves forward to each new reading until it is grain
+// newer than the one before it, and only then does a reading start a new
+// snapshot. So the latest count is always the last one read, and the
+// history holds about one count per grain.
+func (s *Store) RecordFollowersNow(ctx context.Context, accountID int64, at time.Time, followers int, grain time.Duration) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var last, before sql.NullInt64
+		rows, err := tx.QueryContext(ctx,
+			"SELECT taken_at FROM follower_snapshots WHERE account_id = ? ORDER BY taken_at DESC LIMIT 2", accountID)
+		if err != nil {
+			return err
+		}
+		for i := 0; rows.Next(); i++ {
+			var v int64
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return err
+			}
+			if i == 0 {
+				last = sql.NullInt64{Int64: v, Valid: true}
+			} else {
+				before = sql.NullInt64{Int64: v, Valid: true}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if last.Valid && before.Valid && last.Int64 < ms(at) && ms(at)-before.Int64 < grain.Milliseconds() {
+			_, err := tx.ExecContext(ctx,
+				"UPDATE follower_snapshots SET taken_at = ?, followers = ? WHERE account_id = ? AND taken_at = ?",
+				ms(at), followers, accountID, last.Int64)
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO follower_snapshots (account_id, taken_at, followers) VALUES (?, ?, ?)
+			ON CONFLICT (account_id, taken_at) DO UPDATE SET followers = excluded.followers`,
+			accountID, ms(at), followers)
+		return err
+	})
+}

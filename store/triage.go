@@ -65,7 +65,8 @@ func (s *Store) ToggleInboxLabel(ctx context.Context, ids []int64, label string)
 			if added {
 				labels = append(labels, label)
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE inbox_items SET labels = ? WHERE id = ?", joinLabels(labels), it.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, "UPDATE inbox_items SET labels = ?, label_keys = ? WHERE id = ?",
+				joinLabels(labels), labelKeys(splitLabels(joinLabels(labels))), it.ID); err != nil {
 				return err
 			}
 		}
@@ -149,9 +150,10 @@ func (s *Store) RestoreInboxTriage(ctx context.Context, items []InboxItem) error
 			default:
 				return fmt.Errorf("inbox item %d: %w: %q", it.ID, ErrBadInboxState, it.State)
 			}
+			labels := joinLabels(it.Labels)
 			if _, err := tx.ExecContext(ctx,
-				"UPDATE inbox_items SET state = ?, snoozed_until = ?, labels = ?, is_read = ? WHERE id = ?",
-				string(it.State), nullMS(it.SnoozedUntil), joinLabels(it.Labels), it.Read, it.ID); err != nil {
+				"UPDATE inbox_items SET state = ?, snoozed_until = ?, labels = ?, label_keys = ?, is_read = ? WHERE id = ?",
+				string(it.State), nullMS(it.SnoozedUntil), labels, labelKeys(splitLabels(labels)), it.Read, it.ID); err != nil {
 				return err
 			}
 		}
@@ -162,6 +164,10 @@ func (s *Store) RestoreInboxTriage(ctx context.Context, items []InboxItem) error
 // ErrNoConversation is returned for an answer to a direct message that
 // has no conversation to answer in.
 var ErrNoConversation = errors.New("the direct message has no conversation to answer in")
+
+// ErrDeletedByAuthor is returned for a reply to an item its author has
+// deleted: there is nothing left on the network to answer.
+var ErrDeletedByAuthor = errors.New("its author deleted it, so there is nothing to reply to")
 
 // QueueReply saves body as a reply to inbox item itemID and queues it to go
 // out at once from the account the item came to, in one transaction: the
@@ -184,6 +190,9 @@ func (s *Store) QueueReply(ctx context.Context, itemID int64, body string, now t
 		it := items[0]
 		if it.Kind == KindDM && it.ThreadRoot == "" {
 			return fmt.Errorf("inbox item %d: %w", itemID, ErrNoConversation)
+		}
+		if !it.DeletedAt.IsZero() {
+			return fmt.Errorf("inbox item %d: %w", itemID, ErrDeletedByAuthor)
 		}
 		// The draft of this reply, and replies that failed for good, are
 		// superseded: nothing of them went out, and their text is what the

@@ -155,12 +155,31 @@ type InboxItem struct {
 	Reposted        bool // the account reposted (boosted) it
 	Labels          []string
 	RepliedAt       time.Time // when our first reply went out; zero if none has
-	// Its place in the needs-attention order (0 complaint, 1 question, 2 the
-	// rest; then AttentionAt, oldest first). The database derives both from
-	// the fields above; they are read, never written.
+	// Class is what the message is, read when it was stored.
+	Class InboxClass
+	// DeletedAt is when a sync found that its author had deleted it; zero
+	// while it exists.
+	DeletedAt time.Time
+	// Its place in the needs-attention order (0 complaint, 1 question, 2
+	// concern, 3 praise, 4 the rest, 5 what listening found; then
+	// AttentionAt, oldest
+	// first) and in search results (SearchKey). The database derives them
+	// from the fields above; they are read, never written.
 	Attention   int
 	AttentionAt time.Time
+	SearchKey   int64
 }
+
+// InboxClass is what an inbox message is (sentiment.Classify).
+type InboxClass string
+
+const (
+	ClassComplaint InboxClass = "complaint"
+	ClassQuestion  InboxClass = "question"
+	ClassConcern   InboxClass = "concern" // maybe a complaint: something did not happen or is not so
+	ClassPraise    InboxClass = "praise"
+	ClassOther     InboxClass = "other"
+)
 
 // Campaign groups posts under a goal and a budget.
 type Campaign struct {

@@ -12,11 +12,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/scheduler"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/keys"
 	"github.com/crier-app/crier/tui/panes/calendar"
 	"github.com/crier-app/crier/tui/panes/drafts"
@@ -67,6 +67,10 @@ type Model struct {
 	active   int
 	showHelp bool
 	help     help.Model
+	quitting bool // quit was asked for: keys after it are not handled
+	// helpOffset is the first line of the help screen shown, when it is
+	// taller than the terminal.
+	helpOffset int
 
 	sched       SchedulerView
 	schedStatus scheduler.Status
@@ -138,13 +142,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.c.Width, m.c.Height = msg.Width, msg.Height
 		m.help.Width = msg.Width
-		ph := max(msg.Height-chrome, 0)
+		ph := max(msg.Height-chrome-m.bannerHeight(), 0)
 		for _, t := range m.tabs {
 			t.pane.SetSize(msg.Width, ph)
 		}
 		return m, nil
 
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m, m.handleBurst(msg)
+		}
 		return m.handleKey(msg)
 
 	case tickMsg:
@@ -162,6 +169,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case common.DataChangedMsg:
 		return m, tea.Batch(m.countMissed(), m.broadcast(msg))
+
+	case postStatusMsg:
+		if msg.seq == m.statusSeq {
+			m.statusText = msg.text
+		}
+		return m, nil
 
 	case clearStatusMsg:
 		if msg.seq == m.statusSeq {
@@ -186,12 +199,58 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.broadcast(msg)
 }
 
+// handleBurst takes keys that arrived together one by one. Key repeat, fast
+// typing and a laggy SSH link hand the program several runes in one message
+// ("jj", "34"), which no binding matches; each is handled here as if it had
+// come alone, in order, by the root and then the pane, so "34" switches twice,
+// "ll" moves two days, and "nhello" opens the composer and types "hello" into
+// it. Once a text field has the keyboard the rest is text: it goes to the
+// field whole, in one message, as a paste does (msg.Paste never comes here).
+func (m *Model) handleBurst(msg tea.KeyMsg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(msg.Runes))
+	for i, r := range msg.Runes {
+		if m.quitting {
+			break
+		}
+		if m.typingText() {
+			_, cmd := m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:], Alt: msg.Alt})
+			cmds = append(cmds, cmd)
+			break
+		}
+		_, cmd := m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+// typingText reports whether the focused pane has a text field taking keys.
+func (m *Model) typingText() bool {
+	if m.showHelp {
+		return false
+	}
+	pane := m.tabs[m.active].pane
+	tf, ok := pane.(common.TextFocus)
+	return ok && pane.Capturing() && tf.TypingText()
+}
+
 func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.quitting {
+		// The panes are saving what they hold; nothing more is typed, and
+		// a second ctrl+c does not wait for them.
+		if key.Matches(msg, m.keys.ForceQuit) {
+			return m, tea.Quit
+		}
+		return m, nil
+	}
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m, m.quit()
 	}
 	if m.showHelp {
-		// Any key closes the help screen; q still quits.
+		// The arrows scroll a help screen taller than the terminal; any
+		// other key closes it, and q still quits.
+		if m.scrollHelp(msg) {
+			return m, nil
+		}
 		m.showHelp = false
 		if key.Matches(msg, m.keys.Quit) {
 			return m, m.quit()
@@ -204,7 +263,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Quit):
 			return m, m.quit()
 		case key.Matches(msg, m.keys.Help):
-			m.showHelp = true
+			m.showHelp, m.helpOffset = true, 0
 			return m, nil
 		case key.Matches(msg, m.keys.Calendar):
 			return m, m.focus(0)
@@ -231,6 +290,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // quit gives every pane a chance to save what it holds, then quits.
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	var saves []tea.Cmd
 	for i := range m.tabs {
 		if cmd := m.updatePane(i, common.BeforeQuitMsg{}); cmd != nil {
@@ -277,36 +337,94 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 	m.schedStatus = e.Status
 	var cmds []tea.Cmd
+	to, on := m.accountSuffix(e.AccountID), ""
+	if name := m.accountName(e.AccountID); name != "" {
+		on = " on " + name
+	}
 	switch k := e.Kind; {
 	case k == scheduler.EventSent && e.ReplyItem != 0:
-		cmds = append(cmds, m.setStatus("reply sent"+m.accountSuffix(e.AccountID), false))
+		cmds = append(cmds, m.setStatus("reply sent"+late(e)+to, false))
 	case k == scheduler.EventSent:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("sent post #%d%s", e.PostID, m.accountSuffix(e.AccountID)), false))
+		cmds = append(cmds, m.postStatus(e.PostID, false, func(post string) string {
+			return "sent" + late(e) + to + ": " + post
+		}))
 	case k == scheduler.EventFailed && e.ReplyItem != 0:
 		cmds = append(cmds, m.setStatus("a reply failed (its item is open again, with the reason): "+e.Err, true))
 	case k == scheduler.EventFailed:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("post #%d failed%s: %s", e.PostID, m.accountSuffix(e.AccountID), e.Err), true))
+		cmds = append(cmds, m.postStatus(e.PostID, true, func(post string) string {
+			return post + " failed" + on + ": " + e.Err
+		}))
 	case k == scheduler.EventRetrying && e.ReplyItem != 0:
 		cmds = append(cmds, m.setStatus(fmt.Sprintf("a reply will be retried at %s: %s",
 			e.RetryAt.In(m.c.Zone).Format("15:04:05"), e.Err), true))
 	case k == scheduler.EventRetrying:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("post #%d will be retried at %s: %s",
-			e.PostID, e.RetryAt.In(m.c.Zone).Format("15:04:05"), e.Err), true))
+		at := e.RetryAt.In(m.c.Zone).Format("15:04:05")
+		cmds = append(cmds, m.postStatus(e.PostID, true, func(post string) string {
+			return post + to + " will be retried at " + at + ": " + e.Err
+		}))
 	case k == scheduler.EventMissed:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("%d post(s) came due while crier was closed: see the calendar", max(e.Count, 1)), true))
+		n := max(e.Count, 1)
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("%d %s came due while crier was closed: decide in the calendar",
+			n, pick(n == 1, "post", "posts")), true))
 	case k == scheduler.EventSynced:
 		if e.Count > 0 {
-			cmds = append(cmds, m.setStatus(fmt.Sprintf("%d new inbox item(s)", e.Count), false))
+			cmds = append(cmds, m.setStatus(fmt.Sprintf("%d new inbox %s", e.Count, pick(e.Count == 1, "item", "items")), false))
 		}
 	case k == scheduler.EventSyncError:
 		cmds = append(cmds, m.setStatus("sync: "+e.Err, true))
 	case k == scheduler.EventNeedsReauth:
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("sign in again%s: %s (its posts wait)", m.accountSuffix(e.AccountID), e.Err), true))
+		cmds = append(cmds, m.setStatus(fmt.Sprintf("sign in again%s: %s (its posts wait)", to, e.Err), true))
 	case k == scheduler.EventState:
 		return nil
 	}
 	cmds = append(cmds, m.countMissed(), m.broadcast(common.DataChangedMsg{What: string(e.Kind)}))
 	return tea.Batch(cmds...)
+}
+
+// late says how late a sent post went out, in the words the agenda and the
+// drafts list use (" 7 min late"), when it was later than postcopy.LateAfter.
+func late(e scheduler.Event) string {
+	if e.DueAt.IsZero() || e.SentAt.IsZero() {
+		return ""
+	}
+	if l := postcopy.Lateness(e.SentAt.Sub(e.DueAt)); l != "" {
+		return " " + l
+	}
+	return ""
+}
+
+// postSnippetWidth is how much of a post's text a status message quotes.
+const postSnippetWidth = 28
+
+// postStatusMsg replaces the status message numbered seq with text, which
+// now quotes the post, unless a newer message has taken its place.
+type postStatusMsg struct {
+	seq  int
+	text string
+}
+
+// postStatus shows a message about a post at once, calling it "a post", and
+// asks the store for the post's first words to name it by: people know their
+// posts by what they say, not by a number.
+func (m *Model) postStatus(id int64, isErr bool, text func(post string) string) tea.Cmd {
+	clear := m.setStatus(text("a post"), isErr)
+	seq, st := m.statusSeq, m.c.Store
+	if st == nil || id == 0 {
+		return clear
+	}
+	return tea.Batch(clear, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		p, err := st.Post(ctx, id)
+		if err != nil {
+			return nil
+		}
+		body := strings.Join(strings.Fields(common.Clean(p.Body)), " ")
+		if body == "" {
+			return nil
+		}
+		return postStatusMsg{seq: seq, text: text("“" + common.Shorten(body, postSnippetWidth) + "”")}
+	})
 }
 
 // countMissed asks the store how many posts wait for the user's decision.
@@ -324,11 +442,28 @@ func (m *Model) countMissed() tea.Cmd {
 	}
 }
 
+// accountSuffix is " to " and the account, as accountName says it; "" for
+// an unknown account.
 func (m *Model) accountSuffix(id int64) string {
-	if a, ok := m.c.Account(id); ok {
-		return " to " + common.Clean(a.Handle)
+	if name := m.accountName(id); name != "" {
+		return " to " + name
 	}
 	return ""
+}
+
+// accountName names an account in few words: its network ("Mastodon") when
+// it is the only account there, else its handle.
+func (m *Model) accountName(id int64) string {
+	a, ok := m.c.Account(id)
+	if !ok {
+		return ""
+	}
+	for _, o := range m.c.Accounts {
+		if o.ID != id && o.Platform == a.Platform {
+			return common.Clean(a.Handle)
+		}
+	}
+	return common.NetworkName(common.Clean(a.Platform))
 }
 
 // View draws the whole screen.
@@ -343,12 +478,15 @@ func (m *Model) View() string {
 	s := m.c.Styles
 	var body string
 	if m.showHelp {
-		body = m.helpView(w, h-chrome)
+		body = m.helpView(w, h-chrome-m.bannerHeight())
 	} else {
 		body = m.tabs[m.active].pane.View()
 	}
-	body = fitBlock(body, w, h-chrome)
-	helpLine := ansi.Truncate(m.shortHelp(), w, "…")
+	body = fitBlock(body, w, h-chrome-m.bannerHeight())
+	if b := m.banner(w); len(b) > 0 {
+		body = strings.Join(b, "\n") + "\n" + body
+	}
+	helpLine := common.Truncate(m.shortHelp(), w, "…")
 	return lipgloss.JoinVertical(lipgloss.Left,
 		m.tabBar(w),
 		body,
@@ -357,14 +495,34 @@ func (m *Model) View() string {
 	)
 }
 
+// banner is the notice above every pane while there are no accounts: which
+// command adds one, and which file holds them.
+func (m *Model) banner(w int) []string {
+	if m.c.Demo || len(m.c.Accounts) > 0 || w <= 0 {
+		return nil
+	}
+	lines := common.Wrap(m.c.NoAccounts(), w)
+	for i, l := range lines {
+		lines[i] = m.c.Styles.Warn.Render(l)
+	}
+	return lines
+}
+
+func (m *Model) bannerHeight() int { return len(m.banner(m.c.Width)) }
+
 func (m *Model) tooSmall(w, h int) string {
 	msg := fmt.Sprintf("The terminal is too small: %dx%d.\ncrier needs at least %dx%d.\n\nEnlarge the window, or press q to quit.",
 		w, h, MinWidth, MinHeight)
 	lines := strings.Split(msg, "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, w, "")
+	if m.c.Demo {
+		// The demo says so even here.
+		lines = append([]string{m.c.Styles.DemoBadge.Render("DEMO"), ""}, lines...)
 	}
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
+	var wrapped []string
+	for _, l := range lines {
+		wrapped = append(wrapped, common.Wrap(l, w)...)
+	}
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(wrapped, "\n"))
 }
 
 func (m *Model) tabBar(w int) string {
@@ -379,16 +537,28 @@ func (m *Model) tabBar(w int) string {
 		}
 	}
 	left := s.Title.Render("crier") + "  " + strings.Join(parts, "")
-	right := ""
-	if m.c.Demo {
-		right = s.DemoBadge.Render("DEMO: sample data, posts go to a local sandbox")
+	if !m.c.Demo {
+		return common.Truncate(left, w, "")
 	}
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		right = ""
-		gap = max(w-lipgloss.Width(left), 0)
+	// The demo says so at every width: the longest badge that fits, and the
+	// tabs give way to it before it goes.
+	var right string
+	for _, badge := range demoBadges {
+		right = s.DemoBadge.Render(badge)
+		if common.Width(left)+1+common.Width(right) <= w {
+			break
+		}
 	}
-	return ansi.Truncate(left+strings.Repeat(" ", gap)+right, w, "")
+	left = common.Truncate(left, max(w-1-common.Width(right), 0), "")
+	return left + strings.Repeat(" ", max(w-common.Width(left)-common.Width(right), 0)) + right
+}
+
+// demoBadges are the demo's marks in the tab bar, longest first.
+var demoBadges = []string{
+	"DEMO: sample data, posts go to a local sandbox",
+	"DEMO: sample data, local sandbox",
+	"DEMO: sample data",
+	"DEMO",
 }
 
 func (m *Model) shortHelp() string {
@@ -404,86 +574,292 @@ func (m *Model) shortHelp() string {
 
 func (m *Model) helpView(w, h int) string {
 	s := m.c.Styles
-	pane := m.tabs[m.active].pane
-	groups := append(pane.FullHelp(), m.keys.FullHelp()...)
-	title := s.Title.Render("Keys: "+m.tabs[m.active].name) + s.Muted.Render("   (any key closes this)")
-	// Lay the columns out side by side and start a new row of columns when
-	// the next would not fit, so no key is cut off on a narrow terminal.
-	full := m.help
-	full.Width = 0
-	var rows []string
-	var row []string
-	used := 0
-	const gap = 4
-	for _, g := range groups {
-		col := full.FullHelpView([][]key.Binding{g})
-		cw := lipgloss.Width(col)
-		if len(row) > 0 && used+gap+cw > w {
-			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-			row, used = nil, 0
-		}
-		if len(row) > 0 {
-			row = append(row, strings.Repeat(" ", gap))
-			used += gap
-		}
-		row = append(row, col)
-		used += cw
+	lines := m.helpLines(w)
+	more := len(lines) > h-1
+	hint := "   (any key closes this)"
+	if more {
+		hint = "   (↑↓ scroll · any other key closes this)"
 	}
-	if len(row) > 0 {
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	title := common.Truncate(s.Title.Render("Keys: "+m.tabs[m.active].name)+s.Muted.Render(hint), w, "…")
+	room := max(h-1, 0)
+	lines = lines[min(m.helpOffset, max(len(lines)-room, 0)):]
+	if len(lines) > room {
+		lines = lines[:room]
 	}
-	return title + "\n\n" + strings.Join(rows, "\n\n")
+	return title + "\n" + strings.Join(lines, "\n")
 }
 
-// statusBar shows the scheduler, the next due post and its countdown, the
-// last sync and any transient message.
+// scrollHelp moves the help screen for a movement key, when it is taller
+// than the terminal, and says whether it did.
+func (m *Model) scrollHelp(msg tea.KeyMsg) bool {
+	room := max(m.c.Height-chrome-m.bannerHeight()-1, 1)
+	total := len(m.helpLines(m.c.Width))
+	if total <= room {
+		return false
+	}
+	nav := m.c.Nav
+	switch {
+	case key.Matches(msg, nav.Down):
+		m.helpOffset++
+	case key.Matches(msg, nav.Up):
+		m.helpOffset--
+	case key.Matches(msg, nav.PageDown):
+		m.helpOffset += room - 1
+	case key.Matches(msg, nav.PageUp):
+		m.helpOffset -= room - 1
+	case key.Matches(msg, nav.Home):
+		m.helpOffset = 0
+	case key.Matches(msg, nav.End):
+		m.helpOffset = total - room
+	default:
+		return false
+	}
+	m.helpOffset = min(max(m.helpOffset, 0), total-room)
+	return true
+}
+
+// helpLines is the whole help screen below its title: the pane's keys under
+// a heading for each place they apply, what its marks mean, and the keys
+// that work everywhere, in as many columns as the width holds.
+func (m *Model) helpLines(w int) []string {
+	s := m.c.Styles
+	pane := m.tabs[m.active].pane
+	var sections []common.HelpSection
+	var marks []common.Mark
+	if hp, ok := pane.(common.HelpPage); ok {
+		sections, marks = hp.HelpSections(), hp.Marks()
+	} else {
+		for _, g := range pane.FullHelp() {
+			sections = append(sections, common.HelpSection{Keys: g})
+		}
+	}
+	var blocks [][]string
+	for _, sec := range sections {
+		blocks = append(blocks, m.helpBlock(sec.Title, sec.Keys))
+	}
+	if len(marks) > 0 {
+		symW := 0
+		for _, mk := range marks {
+			symW = max(symW, common.Width(mk.Symbol))
+		}
+		block := []string{s.Bold.Render("Marks")}
+		for _, mk := range marks {
+			block = append(block, s.HelpKey.Render(common.Pad(mk.Symbol, symW))+" "+s.HelpDesc.Render(mk.Meaning))
+		}
+		blocks = append(blocks, block)
+	}
+	global := append([]key.Binding(nil), m.keys.FullHelp()[0]...)
+	for i, b := range global {
+		if b.Help().Key == m.keys.ForceQuit.Help().Key {
+			b.SetHelp(b.Help().Key, b.Help().Desc+", even while typing")
+			global[i] = b
+		}
+	}
+	blocks = append(blocks, m.helpBlock("Everywhere, except while typing", global))
+	return columns(blocks, w, 3)
+}
+
+// helpBlock is one heading and its keys, the keys in a column of their own.
+func (m *Model) helpBlock(title string, bindings []key.Binding) []string {
+	s := m.c.Styles
+	keyW := 0
+	for _, b := range bindings {
+		if b.Enabled() {
+			keyW = max(keyW, common.Width(b.Help().Key))
+		}
+	}
+	var block []string
+	if title != "" {
+		block = append(block, s.Bold.Render(title))
+	}
+	for _, b := range bindings {
+		if b.Enabled() {
+			block = append(block, s.HelpKey.Render(common.Pad(b.Help().Key, keyW))+" "+s.HelpDesc.Render(b.Help().Desc))
+		}
+	}
+	return block
+}
+
+// columns lays blocks out in as many columns as fit in w, in order, top to
+// bottom and then left to right, with their heights as even as whole blocks
+// allow; a blank line separates blocks in a column.
+func columns(blocks [][]string, w, gap int) []string {
+	if len(blocks) == 0 {
+		return nil
+	}
+	total := 0
+	for _, b := range blocks {
+		total += len(b) + 1
+	}
+	for n := len(blocks); n >= 1; n-- {
+		target := (total + n - 1) / n
+		cols := make([][]string, 1, n)
+		for _, b := range blocks {
+			c := &cols[len(cols)-1]
+			if len(*c) > 0 && len(*c)+1+len(b) > target && len(cols) < n {
+				cols = append(cols, nil)
+				c = &cols[len(cols)-1]
+			}
+			if len(*c) > 0 {
+				*c = append(*c, "")
+			}
+			*c = append(*c, b...)
+		}
+		widths, sum := make([]int, len(cols)), gap*(len(cols)-1)
+		for i, c := range cols {
+			for _, l := range c {
+				widths[i] = max(widths[i], common.Width(l))
+			}
+			sum += widths[i]
+		}
+		if sum > w && n > 1 {
+			continue
+		}
+		height := 0
+		for _, c := range cols {
+			height = max(height, len(c))
+		}
+		out := make([]string, height)
+		for row := range out {
+			var line strings.Builder
+			for i, c := range cols {
+				cell := ""
+				if row < len(c) {
+					cell = c[row]
+				}
+				if i < len(cols)-1 {
+					cell = common.Pad(cell, widths[i]) + strings.Repeat(" ", gap)
+				}
+				line.WriteString(cell)
+			}
+			out[row] = strings.TrimRight(line.String(), " ")
+		}
+		return out
+	}
+	return nil
+}
+
+// statusBar shows the scheduler's state, an account waiting on its server,
+// missed posts, the next due post with its countdown, the last sync and the
+// zone, and after them the newest transient message. The message wins the
+// room: the other parts shorten, then go, lowest first, and the message is
+// shortened at a word only when even the least of them leaves too little.
 func (m *Model) statusBar(w int) string {
+	s := m.c.Styles
+	sep := s.HelpSep.Render(" · ")
+	msg, msgStyle := m.statusText, s.StatusOk
+	if m.statusErr {
+		msgStyle = s.StatusError
+	}
+	if msg == "" && m.schedStatus.LastError != "" {
+		msg, msgStyle = m.schedStatus.LastError, s.StatusError
+	}
+	msg = strings.Join(strings.Fields(common.Clean(msg)), " ")
+	bar := s.HelpSep.Render(" │ ")
+	zone := s.Muted.Render(m.c.Zone.String())
+
+	level, left := 0, ""
+	for ; level < statusLevels; level++ {
+		left = strings.Join(m.statusParts(level), sep)
+		need := common.Width(left)
+		if msg != "" {
+			need += common.Width(bar) + common.Width(msg)
+		}
+		if level == 0 {
+			need += 1 + common.Width(zone) // only the fullest level has the zone
+		}
+		if need <= w || level == statusLevels-1 {
+			break
+		}
+	}
+	if msg != "" {
+		left += bar + msgStyle.Render(common.Shorten(msg, max(w-common.Width(left)-common.Width(bar), 1)))
+	}
+	if gap := w - common.Width(left) - common.Width(zone); level == 0 && gap >= 1 {
+		return left + strings.Repeat(" ", gap) + zone
+	}
+	return common.Truncate(left, w, "…")
+}
+
+// statusLevels is how many levels of detail statusParts has.
+const statusLevels = 8
+
+// statusParts are the standing parts of the status bar at a level of detail.
+// Level 0 says everything (and leaves room for the zone); each level after
+// it gives up one more detail, the least needed first: the zone, the next
+// post's day and time, the last sync, the missed posts' hint, the waiting
+// accounts' names and time, the scheduler's words, the next post.
+func (m *Model) statusParts(level int) []string {
 	s := m.c.Styles
 	st := m.schedStatus
 	var parts []string
+	stateShort := level >= 6
 	switch {
 	case m.sched == nil:
-		parts = append(parts, s.Warn.Render("scheduler off"))
+		parts = append(parts, s.Warn.Render(pick(stateShort, "off", "scheduler off")))
 	case !st.Running:
-		parts = append(parts, s.Muted.Render("scheduler starting"))
+		parts = append(parts, s.Muted.Render(pick(stateShort, "starting", "scheduler starting")))
 	case !st.Sender && st.Holder != "":
-		parts = append(parts, s.Warn.Render("sending paused: "+common.Clean(st.Holder)+" sends"))
+		parts = append(parts, s.Warn.Render(pick(stateShort, "paused", "sending paused: "+common.Clean(st.Holder)+" sends")))
 	default:
-		parts = append(parts, s.StatusOk.Render("● scheduler on"))
+		parts = append(parts, s.StatusOk.Render(pick(stateShort, "● on", "● scheduler on")))
+	}
+	if st.WaitingOn != "" {
+		parts = append(parts, s.Warn.Render(m.waiting(level >= 5)))
+	}
+	if m.missed > 0 {
+		parts = append(parts, s.StateMissed.Render(fmt.Sprintf("%d missed", m.missed)+pick(level >= 4, "", ": decide in the calendar")))
+	}
+	if level >= 7 {
+		return parts
 	}
 	if !st.NextDueAt.IsZero() {
 		d := st.NextDueAt.Sub(m.now)
-		when := st.NextDueAt.In(m.c.Zone).Format("Mon 15:04")
-		if d > 0 {
-			parts = append(parts, fmt.Sprintf("next #%d %s (in %s)", st.NextPost, when, countdown(d)))
-		} else {
-			parts = append(parts, fmt.Sprintf("next #%d due now", st.NextPost))
+		switch {
+		case d <= 0:
+			parts = append(parts, "next post due now")
+		case level >= 2:
+			parts = append(parts, "next in "+countdown(d))
+		default:
+			parts = append(parts, fmt.Sprintf("next post %s (in %s)", st.NextDueAt.In(m.c.Zone).Format("Mon 15:04"), countdown(d)))
 		}
-	} else if m.sched != nil {
+	} else if m.sched != nil && level < 3 {
 		parts = append(parts, s.Muted.Render("nothing queued"))
 	}
-	if !st.LastSync.IsZero() {
+	if !st.LastSync.IsZero() && level < 3 {
 		parts = append(parts, "synced "+st.LastSync.In(m.c.Zone).Format("15:04"))
 	}
-	if m.missed > 0 {
-		parts = append(parts, s.StateMissed.Render(fmt.Sprintf("%d missed: decide in the calendar", m.missed)))
+	return parts
+}
+
+// waiting names the accounts whose server is keeping a write waiting, and
+// for how long.
+func (m *Model) waiting(short bool) string {
+	handles := strings.Split(common.Clean(m.schedStatus.WaitingOn), ",")
+	for i := range handles {
+		handles[i] = strings.TrimSpace(handles[i])
 	}
-	left := strings.Join(parts, s.HelpSep.Render(" · "))
-	if m.statusText != "" {
-		style := s.StatusOk
-		if m.statusErr {
-			style = s.StatusError
+	since := ""
+	if t := m.schedStatus.WaitingSince; !t.IsZero() && m.now.After(t) {
+		since = " for " + countdown(m.now.Sub(t))
+	}
+	if short {
+		if len(handles) == 1 {
+			return "waiting on " + handles[0]
 		}
-		left += s.HelpSep.Render(" │ ") + style.Render(common.Clean(m.statusText))
-	} else if st.LastError != "" {
-		left += s.HelpSep.Render(" │ ") + s.StatusError.Render(common.Clean(st.LastError))
+		return fmt.Sprintf("waiting on %d servers", len(handles))
 	}
-	zone := s.Muted.Render(m.c.Zone.String())
-	gap := w - lipgloss.Width(left) - lipgloss.Width(zone)
-	if gap < 1 {
-		return ansi.Truncate(left, w, "…")
+	if len(handles) == 1 {
+		return "waiting on the server of " + handles[0] + since
 	}
-	return left + strings.Repeat(" ", gap) + zone
+	return "waiting on the servers of " + strings.Join(handles, ", ") + since
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
 }
 
 // countdown formats a duration for the status bar: 2d 3h, 1h 05m, 4m 09s.
@@ -508,8 +884,8 @@ func fitBlock(s string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
+		if common.Width(l) > w {
+			lines[i] = common.Truncate(l, w, "")
 		}
 	}
 	for len(lines) < h {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,7 +30,11 @@ import (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(testnet.Main(m)) // stops the reply flows' Bluesky network, if they started it
+	code := testnet.Main(m) // stops the reply flows' Bluesky network, if they started it
+	if seeded.dir != "" {
+		os.RemoveAll(seeded.dir)
+	}
+	os.Exit(code)
 }
 
 // frozen is the demo's clock in these tests: a Friday morning in Berlin.
@@ -43,18 +48,49 @@ func berlin() *time.Location {
 	return loc
 }
 
+// seeded is the demo database for frozen, seed 1, made once per test
+// binary; each test opens a copy of its file.
+var seeded struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
 // seededStore returns a store holding the demo data for frozen, seed 1.
 func seededStore(t testing.TB) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
+	seeded.once.Do(func() {
+		seeded.dir, seeded.err = os.MkdirTemp("", "crier-tui-demo-")
+		if seeded.err != nil {
+			return
+		}
+		st, err := store.Open(ctx, filepath.Join(seeded.dir, "crier.db"))
+		if err != nil {
+			seeded.err = err
+			return
+		}
+		seeded.err = demo.Seed(ctx, st, demo.Options{Seed: 1, Now: frozen, Zone: frozen.Location()})
+		if err := st.Close(); seeded.err == nil {
+			seeded.err = err
+		}
+	})
+	if seeded.err != nil {
+		t.Fatal(seeded.err)
+	}
+	data, err := os.ReadFile(filepath.Join(seeded.dir, "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "crier.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := demo.Seed(ctx, st, demo.Options{Seed: 1, Now: frozen, Zone: frozen.Location()}); err != nil {
-		t.Fatal(err)
-	}
 	return st
 }
 
@@ -226,7 +262,7 @@ func TestSchedulerEventsReachTheStatusBar(t *testing.T) {
 	m.Update(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, PostID: 7, AccountID: 1,
 		Status: scheduler.Status{Running: true, Sender: true, NextDueAt: next, NextPost: 9}}})
 	v := m.View()
-	for _, want := range []string{"sent post #7", "next #9", "in 1h 30m", "scheduler on"} {
+	for _, want := range []string{"sent to", "next post", "in 1h 30m", "scheduler on"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("status bar lacks %q:\n%s", want, lastLine(v))
 		}
@@ -331,25 +367,137 @@ func TestLimitsReachTheComposer(t *testing.T) {
 	}
 }
 
-// On the smallest terminal the help screen shows every key of the pane and
-// of the root, wrapping its columns rather than cutting them off.
-func TestHelpScreenFitsEveryKeyAt80(t *testing.T) {
-	m := newModel(t, 80, 24)
-	for i := range m.tabs {
-		m.Update(press(string(rune('1' + i))))
-		m.Update(press("?"))
+// helpText is the whole help screen of pane i, scrolled through from top
+// to bottom with j, and whether it needed scrolling.
+func helpText(t *testing.T, m *Model, i int) (string, bool) {
+	t.Helper()
+	m.Update(press(string(rune('1' + i))))
+	m.Update(press("?"))
+	if !m.showHelp {
+		t.Fatalf("pane %d: ? did not open the help", i+1)
+	}
+	var b strings.Builder
+	scrolled := false
+	for n := 0; m.showHelp && n < 100; n++ {
 		v := m.View()
-		descs := []string{}
-		for _, g := range append(m.tabs[i].pane.FullHelp(), m.keys.FullHelp()...) {
+		for k, l := range strings.Split(v, "\n") {
+			if w := common.Width(l); w > m.c.Width {
+				t.Fatalf("pane %d help line %d is %d wide at %d", i+1, k, w, m.c.Width)
+			}
+		}
+		b.WriteString(v)
+		before := m.helpOffset
+		m.Update(press("j"))
+		if m.showHelp && m.helpOffset == before {
+			break
+		}
+		scrolled = scrolled || m.showHelp
+	}
+	m.Update(press("esc"))
+	if m.showHelp {
+		t.Fatalf("pane %d: esc did not close the help", i+1)
+	}
+	return b.String(), scrolled
+}
+
+// The help screen shows every key of the pane and of the root at both
+// reference sizes, scrolling at 80x24 where it must, and at 120x40 it fits.
+func TestHelpShowsEveryKey(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		m := newModel(t, size[0], size[1])
+		for i := range m.tabs {
+			text, scrolled := helpText(t, m, i)
+			if size[0] == 120 && scrolled {
+				t.Errorf("pane %d help does not fit 120x40", i+1)
+			}
+			groups := m.keys.FullHelp()
+			for _, sec := range m.tabs[i].pane.(common.HelpPage).HelpSections() {
+				groups = append(groups, sec.Keys)
+				if !strings.Contains(text, sec.Title) {
+					t.Errorf("pane %d help at %dx%d lacks the heading %q", i+1, size[0], size[1], sec.Title)
+				}
+			}
+			for _, g := range groups {
+				for _, b := range g {
+					if !strings.Contains(text, b.Help().Desc) || !strings.Contains(text, b.Help().Key) {
+						t.Errorf("pane %d help at %dx%d lacks %q %q", i+1, size[0], size[1], b.Help().Key, b.Help().Desc)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The help groups each pane's keys under the place they apply; within one
+// heading no key means two things, and every key the pane's own FullHelp
+// lists is under some heading.
+func TestHelpHeadingsNeverListAKeyTwice(t *testing.T) {
+	m := newModel(t, 120, 40)
+	for i, tab := range m.tabs {
+		page, ok := tab.pane.(common.HelpPage)
+		if !ok {
+			t.Fatalf("pane %d has no headed help", i+1)
+		}
+		sections := append(page.HelpSections(), common.HelpSection{Title: "Everywhere", Keys: m.keys.FullHelp()[0]})
+		listed := map[string]bool{}
+		for _, sec := range sections {
+			if sec.Title == "" {
+				t.Errorf("pane %d has a section without a heading", i+1)
+			}
+			means := map[string]string{}
+			for _, b := range sec.Keys {
+				for _, k := range b.Keys() {
+					listed[k] = true
+					if was, dup := means[k]; dup && was != b.Help().Desc {
+						t.Errorf("pane %d, %q: %q means both %q and %q", i+1, sec.Title, k, was, b.Help().Desc)
+					}
+					means[k] = b.Help().Desc
+				}
+			}
+		}
+		for _, g := range tab.pane.FullHelp() {
 			for _, b := range g {
-				descs = append(descs, b.Help().Desc)
+				for _, k := range b.Keys() {
+					if !listed[k] {
+						t.Errorf("pane %d: %q (%s) is under no heading", i+1, k, b.Help().Desc)
+					}
+				}
 			}
 		}
-		for _, d := range descs {
-			if !strings.Contains(v, d) {
-				t.Errorf("pane %d help at 80x24 lacks %q", i+1, d)
+	}
+}
+
+// Every mark a pane draws is explained on its help screen.
+func TestHelpExplainsEveryMark(t *testing.T) {
+	want := map[int][]string{
+		0: {"◷", "✓", "✗", "!", "◦", "M ", "B ", "▸", "+3 more"},
+		1: {"▸", "draft", "queued", "failed", "missed", "✗"},
+		2: {"●", "−", "·", "+", "♥", "↩", "⇄", "z", "*", "✓", "›", "»"},
+		3: {"▁", "↑↓ more", "n/a", "no data"},
+	}
+	m := newModel(t, 120, 40)
+	for i := range m.tabs {
+		text, _ := helpText(t, m, i)
+		marks := text[strings.Index(text, "Marks"):]
+		for _, sym := range want[i] {
+			if !strings.Contains(marks, sym) {
+				t.Errorf("pane %d help does not explain %q:\n%s", i+1, sym, text)
 			}
 		}
-		m.Update(press("esc"))
+	}
+}
+
+// TestGoldenHelp snapshots each pane's help screen (its first page) at both
+// reference sizes.
+func TestGoldenHelp(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for i, name := range []string{"calendar", "drafts", "inbox", "kpis"} {
+			t.Run(name+"-"+itoa(size[0])+"x"+itoa(size[1]), func(t *testing.T) {
+				m := newModel(t, size[0], size[1])
+				m.Update(press(string(rune('1' + i))))
+				m.Update(press("?"))
+				golden.RequireEqual(t, []byte(m.View()))
+			})
+		}
 	}
 }

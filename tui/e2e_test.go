@@ -121,7 +121,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	// The drafts pane says it is queued and the scheduler says it sent it;
 	// the two can land in one frame, where the later one wins, so wait for
 	// either and check the sending itself in the sandbox below.
-	waitForAny("sent post #", "queued for")
+	waitForAny(": “Pretzels at noon", "queued for")
 	// One delivery per account; the second may land a moment after the first.
 	got := 0
 	for deadline := time.Now().Add(10 * time.Second); got < len(c.Accounts) && time.Now().Before(deadline); {

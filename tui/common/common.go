@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/platforms"
@@ -69,6 +70,24 @@ type Common struct {
 	Log      *log.Logger
 	Demo     bool
 	Editor   string // $VISUAL or $EDITOR, "" when unset
+	// ConfigFile is the config file crier read, or where it looks for one
+	// (and crier init writes it), as a person would type it (~/...);
+	// ConfigMissing is true when there is no such file yet.
+	ConfigFile    string
+	ConfigMissing bool
+}
+
+// NoAccounts says, when there are no accounts, how to add one: the command
+// and the file.
+func (c *Common) NoAccounts() string {
+	file := c.ConfigFile
+	if file == "" {
+		file = "the config file"
+	}
+	if c.ConfigMissing {
+		return "No accounts yet: run crier init to write " + file + " with them (config.example.yaml shows every key)."
+	}
+	return "No accounts yet: add them to " + file + " (config.example.yaml shows how; crier login mastodon SERVER signs in to Mastodon)."
 }
 
 // NetworkName is a platform's name as people write it ("Mastodon").
@@ -112,6 +131,36 @@ type Pane interface {
 	// Capturing is true while the pane takes typed text (a composer, a
 	// filter), so the root must not treat letters and digits as global keys.
 	Capturing() bool
+}
+
+// TextFocus is implemented by a pane that can say when a text field (not a
+// list or a picker inside it) has the keyboard. Runes that arrive together
+// then go to the field in one message, as typed; otherwise the root hands
+// them to the pane one at a time, as keys.
+type TextFocus interface {
+	TypingText() bool
+}
+
+// HelpSection is one heading of the ? screen: where some keys apply ("In
+// the list", "While replying") and those keys, so a key that means different
+// things in different places is listed under each place once.
+type HelpSection struct {
+	Title string
+	Keys  []key.Binding
+}
+
+// Mark is a symbol a pane draws and what it means, for the ? screen.
+type Mark struct {
+	Symbol  string
+	Meaning string
+}
+
+// HelpPage is implemented by a pane whose ? screen groups its keys by mode
+// and explains the marks it draws. A pane without it is shown by its
+// FullHelp columns.
+type HelpPage interface {
+	HelpSections() []HelpSection
+	Marks() []Mark
 }
 
 // StatusMsg asks the root to show a transient message in the status bar.

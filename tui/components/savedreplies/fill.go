@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 )
@@ -200,9 +201,10 @@ func (v Vars) values() map[string]string {
 }
 
 // oneLine makes s safe to put in a reply and draw: no control characters,
-// no line breaks, no space around it.
+// no line breaks, no space around it. The emoji stay as written (Sanitize,
+// not Clean, whose rewriting is for drawing only): the reply is sent.
 func oneLine(s string) string {
-	s = common.Clean(s)
+	s = platforms.Sanitize(s)
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return ' '

@@ -22,7 +22,6 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
@@ -178,8 +177,8 @@ func (m *Model) close() {
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	iw := m.innerWidth()
-	m.filter.Width = max(iw-lipgloss.Width(m.filter.Prompt)-1, 1)
-	m.form.name.Width = max(iw-lipgloss.Width(nameLabel)-1, 1)
+	m.filter.Width = max(iw-common.Width(m.filter.Prompt)-1, 1)
+	m.form.name.Width = max(iw-common.Width(nameLabel)-1, 1)
 	m.form.body.SetWidth(max(iw, 1))
 	m.form.body.SetHeight(m.formLayout().body)
 	m.scrollToCursor()

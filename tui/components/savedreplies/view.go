@@ -107,7 +107,7 @@ func (m *Model) listLines() []string {
 			if ok {
 				head += "· " + m.usage(r) + " "
 			}
-			lines = append(lines, s.Muted.Render(head+strings.Repeat("─", max(iw-lipgloss.Width(head), 0))))
+			lines = append(lines, s.Muted.Render(head+strings.Repeat("─", max(iw-common.Width(head), 0))))
 			if ok {
 				lines = append(lines, m.previewLines(r.Body, l.previewW, l.previewH, "can't be used here: ")...)
 			} else {
@@ -160,7 +160,7 @@ func (m *Model) rowLines(width, rows int, withBody bool) []string {
 	visible := m.shown[m.offset:end]
 	nameCol := 0
 	for _, v := range visible {
-		nameCol = max(nameCol, lipgloss.Width(common.Clean(v.reply.Name)))
+		nameCol = max(nameCol, common.Width(common.Clean(v.reply.Name)))
 	}
 	nameCol = min(nameCol, max((width-2)/3, 12))
 
@@ -172,14 +172,14 @@ func (m *Model) rowLines(width, rows int, withBody bool) []string {
 		if v.reply.Uses > 0 {
 			uses = fmt.Sprintf("%d×", v.reply.Uses)
 		}
-		avail := max(width-2-lipgloss.Width(uses)-1, 1)
+		avail := max(width-2-common.Width(uses)-1, 1)
 		nameW := avail
 		snippet := ""
 		if withBody {
 			nameW = min(nameCol, avail)
-			snippet = ansi.Truncate(firstLine(v.reply.Body), max(avail-nameW-2, 0), "…")
+			snippet = common.Truncate(firstLine(v.reply.Body), max(avail-nameW-2, 0), "…")
 		}
-		plainName := ansi.Truncate(name, nameW, "…")
+		plainName := common.Truncate(name, nameW, "…")
 		if selected {
 			row := "› " + pad(plainName, nameW)
 			if snippet != "" {
@@ -258,7 +258,7 @@ func (m *Model) wrapped(text string, style lipgloss.Style, width, height int) []
 	lines := strings.Split(ansi.Wrap(text, width, ""), "\n")
 	if len(lines) > height {
 		lines = lines[:height]
-		lines[height-1] = ansi.Truncate(lines[height-1], max(width-1, 0), "") + "…"
+		lines[height-1] = common.Truncate(lines[height-1], max(width-1, 0), "") + "…"
 	}
 	for i, l := range lines {
 		lines[i] = style.Render(l)
@@ -363,19 +363,19 @@ func (m *Model) formLines() []string {
 // spread puts left and right at the two ends of a line of width w, cutting
 // left when both don't fit.
 func spread(left, right string, w int) string {
-	rw := lipgloss.Width(right)
+	rw := common.Width(right)
 	if rw > 0 {
 		rw++
 	}
-	left = ansi.Truncate(left, max(w-rw, 0), "…")
-	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 0)
+	left = common.Truncate(left, max(w-rw, 0), "…")
+	gap := max(w-common.Width(left)-common.Width(right), 0)
 	return left + strings.Repeat(" ", gap) + right
 }
 
 // pad cuts or fills s to exactly w columns.
 func pad(s string, w int) string {
-	s = ansi.Truncate(s, w, "…")
-	return s + strings.Repeat(" ", max(w-lipgloss.Width(s), 0))
+	s = common.Truncate(s, w, "…")
+	return s + strings.Repeat(" ", max(w-common.Width(s), 0))
 }
 
 // fit makes lines exactly w columns wide and h lines tall.

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
+	"github.com/crier-app/crier/tui/common"
 )
 
 // blocks are the eight bar heights, lowest first.
@@ -51,7 +51,7 @@ func Render(values []float64, o Options) string {
 			format = formatNumber
 		}
 		left, right = format(lo)+" ", " "+format(hi)
-		bars = o.Width - ansi.StringWidth(left) - ansi.StringWidth(right)
+		bars = o.Width - common.Width(left) - common.Width(right)
 		if bars < MinBars {
 			left, right, bars = "", "", o.Width
 		}

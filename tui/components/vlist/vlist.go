@@ -14,8 +14,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
+	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/keys"
 )
 
@@ -425,7 +425,7 @@ func (m *Model[T, K]) View() string {
 		if strings.IndexByte(s, '\n') >= 0 {
 			s, _, _ = strings.Cut(s, "\n")
 		}
-		b.WriteString(ansi.Truncate(s, m.width, ""))
+		b.WriteString(common.Truncate(s, m.width, ""))
 	}
 	return b.String()
 }

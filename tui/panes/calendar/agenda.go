@@ -5,9 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/photos"
@@ -86,12 +83,12 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 		id = plural(n, "photo", "photos") + "  " + id
 	}
 	lead := marker + when + "  "
-	netW := w - lipgloss.Width(lead) - lipgloss.Width(state) - 2 - lipgloss.Width(id) - 1
+	netW := w - common.Width(lead) - common.Width(state) - 2 - common.Width(id) - 1
 	nets := ""
 	if netW > 0 {
-		nets = ansi.Truncate(m.networksOf(p), netW, "…")
+		nets = common.Truncate(m.networksOf(p), netW, "…")
 	}
-	gap := max(w-lipgloss.Width(lead)-lipgloss.Width(state)-2-lipgloss.Width(nets)-lipgloss.Width(id), 1)
+	gap := max(w-common.Width(lead)-common.Width(state)-2-common.Width(nets)-common.Width(id), 1)
 
 	var head string
 	if selected {
@@ -99,11 +96,11 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	} else {
 		head = st.Text.Render(lead) + lk.style.Render(state) + "  " + st.Muted.Render(nets) +
 			strings.Repeat(" ", gap) + st.Muted.Render(id)
-		head = ansi.Truncate(head, w, "")
+		head = common.Truncate(head, w, "")
 	}
 	out := []string{head}
-	cut := func(t string) string { return ansi.Truncate(agendaIndent+t, w, "…") }
-	textW := w - lipgloss.Width(agendaIndent)
+	cut := func(t string) string { return common.Truncate(agendaIndent+t, w, "…") }
+	textW := w - common.Width(agendaIndent)
 
 	n := agendaTextLines
 	if selected {
@@ -306,7 +303,7 @@ func (m *Model) agendaLines() []string {
 	}
 	lines := []string{
 		m.titleLine(m.title(title), m.zoneLabel(day, addDays(day, 1))),
-		st.Muted.Render(ansi.Truncate(sum, m.width, "…")),
+		st.Muted.Render(common.Truncate(sum, m.width, "…")),
 		"",
 	}
 	lines = append(lines, list...)
@@ -319,7 +316,7 @@ func (m *Model) agendaLines() []string {
 
 func (m *Model) inputLine() string {
 	label := m.c.Styles.InputLabel.Render(fmt.Sprintf("Move #%d to: ", m.moveID))
-	return ansi.Truncate(label+m.input.View(), m.width, "")
+	return common.Truncate(label+m.input.View(), m.width, "")
 }
 
 // inputMessage is the two lines under the move field: the error, or what

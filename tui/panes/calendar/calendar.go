@@ -405,7 +405,7 @@ func (m *Model) decideMissed(send bool) tea.Cmd {
 	}
 	n, which := postcopy.Fixable(p.Copies, func(c store.Copy) string { return postcopy.Name(c, p.Copies) })
 	if n == 0 {
-		return common.Status(fmt.Sprintf("Post #%d has nothing failed or missed: s and x decide about copies a network refused or crier held back", p.ID), true)
+		return common.Status(postName(p.Body)+" has nothing failed or missed: s and x decide about copies a network refused or crier held back", true)
 	}
 	m.busy = true
 	c, id, now := m.c, p.ID, m.c.Now()
@@ -430,16 +430,16 @@ func (m *Model) decideMissed(send bool) tea.Cmd {
 func (m *Model) decided(msg decidedMsg) tea.Cmd {
 	m.busy = false
 	if msg.err != nil {
-		return common.Status(fmt.Sprintf("Post #%d: %v", msg.id, msg.err), true)
+		return common.Status(fmt.Sprintf("%s: %v", m.nameOf(msg.id), msg.err), true)
 	}
 	var text string
 	switch {
 	case msg.send:
-		text = fmt.Sprintf("Post #%d: sending %s now", msg.id, msg.which)
+		text = fmt.Sprintf("%s: sending %s now", m.nameOf(msg.id), msg.which)
 	case msg.draft:
-		text = fmt.Sprintf("Post #%d: %s won't go out; nothing of it did, so it is a draft again (in Drafts)", msg.id, msg.which)
+		text = fmt.Sprintf("%s: %s won't go out; nothing of it did, so it is a draft again (in Drafts)", m.nameOf(msg.id), msg.which)
 	default:
-		text = fmt.Sprintf("Post #%d: %s won't go out", msg.id, msg.which)
+		text = fmt.Sprintf("%s: %s won't go out", m.nameOf(msg.id), msg.which)
 	}
 	changed := func() tea.Msg { return common.DataChangedMsg{What: "posts"} }
 	return tea.Batch(m.reload(), common.Status(text, false), changed)
@@ -452,7 +452,7 @@ func (m *Model) edit() tea.Cmd {
 		return nil
 	}
 	if p.State == store.PostSent {
-		return common.Status(fmt.Sprintf("Post #%d went out: it can't be edited", p.ID), true)
+		return common.Status(postName(p.Body)+" went out: it can't be edited", true)
 	}
 	id := p.ID
 	return func() tea.Msg { return common.ComposeMsg{PostID: id} }
@@ -490,7 +490,7 @@ func (m *Model) readDayPhotos() tea.Cmd {
 // movable says whether p can be moved, and if not, why.
 func movable(p store.PostSummary) (bool, string) {
 	if p.State == store.PostSent {
-		return false, fmt.Sprintf("Post #%d has been sent: it can't be moved", p.ID)
+		return false, postName(p.Body) + " has been sent: it can't be moved"
 	}
 	return true, ""
 }
@@ -577,8 +577,8 @@ func (m *Model) shift(days int) tea.Cmd {
 	when := time.Date(local.Year(), local.Month(), local.Day()+days,
 		local.Hour(), local.Minute(), local.Second(), local.Nanosecond(), loc)
 	if !when.After(m.c.Now()) {
-		return common.Status(fmt.Sprintf("Post #%d can't move to %s: that is in the past",
-			p.ID, when.Format("Mon 2 Jan 15:04")), true)
+		return common.Status(fmt.Sprintf("%s can't move to %s: that is in the past",
+			postName(p.Body), when.Format("Mon 2 Jan 15:04")), true)
 	}
 	m.busy = true
 	return m.reschedule(p.ID, when, false)
@@ -619,7 +619,7 @@ func (m *Model) moved(msg movedMsg) tea.Cmd {
 	changed := func() tea.Msg { return common.DataChangedMsg{What: "posts"} }
 	return tea.Batch(
 		m.reload(),
-		common.Status(fmt.Sprintf("Moved post #%d to %s", msg.id,
+		common.Status(fmt.Sprintf("Moved %s to %s", m.nameOf(msg.id),
 			msg.at.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04")), false),
 		changed,
 	)

@@ -136,10 +136,10 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > w {
-		s = ansi.Truncate(s, w, "…")
+	if common.Width(s) > w {
+		s = common.Truncate(s, w, "…")
 	}
-	return s + strings.Repeat(" ", w-lipgloss.Width(s))
+	return s + strings.Repeat(" ", w-common.Width(s))
 }
 
 // wrapText wraps text to w cells and keeps at most n lines, ending the last
@@ -156,7 +156,7 @@ func wrapText(text string, w, n int) []string {
 		// The last line takes as much of the rest as fits, cut mid-word.
 		rest := strings.Join(lines[n-1:], " ")
 		lines = lines[:n]
-		lines[n-1] = ansi.Truncate(rest, w, "…")
+		lines[n-1] = common.Truncate(rest, w, "…")
 	}
 	return lines
 }
@@ -186,9 +186,9 @@ func (m *Model) View() string {
 
 // titleLine puts left and right (both already styled) at the two ends.
 func (m *Model) titleLine(left, right string) string {
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	gap := m.width - common.Width(left) - common.Width(right)
 	if gap < 2 {
-		return ansi.Truncate(left, m.width, "…")
+		return common.Truncate(left, m.width, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -249,7 +249,7 @@ func (m *Model) rule(cols []int) string {
 func (m *Model) weekdayHeader(cols []int, first time.Time) string {
 	long := true
 	for i, w := range cols {
-		if lipgloss.Width(addDays(first, i).Weekday().String()) > w {
+		if common.Width(addDays(first, i).Weekday().String()) > w {
 			long = false
 		}
 	}
@@ -277,11 +277,11 @@ func (m *Model) legend() string {
 	}
 	for _, gap := range []string{"  ", " "} {
 		line := strings.Join(states, gap) + st.Muted.Render(" │ ") + strings.Join(nets, gap)
-		if lipgloss.Width(line) <= m.width {
+		if common.Width(line) <= m.width {
 			return line
 		}
 	}
-	return ansi.Truncate(strings.Join(states, " ")+st.Muted.Render(" │ ")+strings.Join(nets, " "), m.width, "…")
+	return common.Truncate(strings.Join(states, " ")+st.Muted.Render(" │ ")+strings.Join(nets, " "), m.width, "…")
 }
 
 // postLine is a post in a grid cell: time, state glyph, network letters, and
@@ -289,8 +289,8 @@ func (m *Model) legend() string {
 func (m *Model) postLine(p store.PostSummary, w int, withText bool) string {
 	lk := m.look(p.State)
 	s := p.ScheduledAt.In(m.c.Zone).Format("15:04") + " " + marks(lk.glyph, p)
-	if rem := w - lipgloss.Width(s) - 1; withText && rem >= 4 {
-		s += " " + ansi.Truncate(oneLine(p.Body), rem, "…")
+	if rem := w - common.Width(s) - 1; withText && rem >= 4 {
+		s += " " + common.Truncate(oneLine(p.Body), rem, "…")
 	}
 	return lk.style.Render(fit(s, w))
 }
@@ -398,7 +398,7 @@ func (m *Model) monthCell(day time.Time, w, rows int) []string {
 	}
 	if day.Equal(today) {
 		label += " today"
-		if lipgloss.Width(label) > w {
+		if common.Width(label) > w {
 			label = strconv.Itoa(day.Day()) + " today"
 		}
 	}

@@ -80,7 +80,7 @@ func openCmd(c *common.Common, seq int, id int64) tea.Cmd {
 			return openedMsg{seq: seq, err: err}
 		}
 		if p.State == store.PostSent {
-			return openedMsg{seq: seq, err: fmt.Errorf("post #%d went out: it can't be edited", id)}
+			return openedMsg{seq: seq, err: fmt.Errorf("%s went out: it can't be edited", postName(p.Body))}
 		}
 		o := opened{post: p, photos: inspectAll(p.Media)}
 		if p.State != store.PostDraft {
@@ -104,7 +104,7 @@ func inspectAll(media []store.Media) []photos.Photo {
 
 // unqueueCmd takes a queued, failed or missed post back to the drafts: its
 // copies are withdrawn, so it won't go out until it is queued again.
-func unqueueCmd(c *common.Common, id int64, now time.Time) tea.Cmd {
+func unqueueCmd(c *common.Common, id int64, name string, now time.Time) tea.Cmd {
 	st := c.Store
 	return func() tea.Msg {
 		err := st.UnqueuePost(context.Background(), id, now)
@@ -112,28 +112,28 @@ func unqueueCmd(c *common.Common, id int64, now time.Time) tea.Cmd {
 			c.Wake()
 		}
 		return actedMsg{id: id, err: err,
-			text: fmt.Sprintf("post #%d is back in drafts: it won't go out until you queue it again", id)}
+			text: name + " is back in drafts: it won't go out until you queue it again"}
 	}
 }
 
 // retryCmd sends a post's failed and missed copies now.
-func retryCmd(c *common.Common, id int64, which string, now time.Time) tea.Cmd {
+func retryCmd(c *common.Common, id int64, name, which string, now time.Time) tea.Cmd {
 	st := c.Store
 	return func() tea.Msg {
 		err := st.RetryUnsent(context.Background(), id, now)
 		if err == nil {
 			c.Wake()
 		}
-		return actedMsg{id: id, err: err, text: fmt.Sprintf("post #%d: sending %s now", id, which)}
+		return actedMsg{id: id, err: err, text: fmt.Sprintf("%s: sending %s now", name, which)}
 	}
 }
 
 // dropCmd drops a post's failed and missed copies.
-func dropCmd(c *common.Common, id int64, which string, now time.Time) tea.Cmd {
+func dropCmd(c *common.Common, id int64, name, which string, now time.Time) tea.Cmd {
 	st := c.Store
 	return func() tea.Msg {
 		err := st.DropUnsent(context.Background(), id, now)
-		return actedMsg{id: id, err: err, text: fmt.Sprintf("post #%d: %s won't go out", id, which)}
+		return actedMsg{id: id, err: err, text: fmt.Sprintf("%s: %s won't go out", name, which)}
 	}
 }
 

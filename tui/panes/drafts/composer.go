@@ -540,18 +540,18 @@ func (m *composer) onSaved(msg savedMsg) tea.Cmd {
 	}
 	if msg.copied {
 		m.done, m.copied = closedSaved, true
-		return common.Status(fmt.Sprintf("post #%d goes on as it was; your changes can't go out as they are (%s), so they are draft #%d",
-			m.base.ID, m.held, msg.id), true)
+		return common.Status(fmt.Sprintf("the post goes on as it was; your changes can't go out as they are (%s), so they are a new draft",
+			m.held), true)
 	}
 	m.base.ID, m.savedAt, m.saveFailed, m.savedAny = msg.id, msg.at, false, true
 	var status tea.Cmd
 	switch {
 	case msg.forked:
 		m.base.State, m.copies = store.PostDraft, map[int64]store.Copy{}
-		status = common.Status(fmt.Sprintf("the post changed elsewhere (it went out, or stopped being a draft): your text is now draft #%d", msg.id), true)
+		status = common.Status("the post changed elsewhere (it went out, or stopped being a draft): your text is now a new draft", true)
 	case msg.nowDraft:
 		m.base.State, m.copies = store.PostDraft, map[int64]store.Copy{}
-		status = common.Status(fmt.Sprintf("post #%d went back to drafts elsewhere: your changes are saved in it", msg.id), true)
+		status = common.Status("the post went back to drafts elsewhere: your changes are saved in it", true)
 	}
 	switch {
 	case m.queueing:
@@ -567,7 +567,7 @@ func (m *composer) onSaved(msg savedMsg) tea.Cmd {
 // what names the post in messages.
 func (m *composer) what() string {
 	if m.unsent() {
-		return fmt.Sprintf("post #%d", m.base.ID)
+		return postName(m.mainText())
 	}
 	return "the draft"
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
@@ -39,7 +38,7 @@ func (m *composer) view() string {
 	}
 	inner := strings.Split(m.text.View(), "\n")
 	for i, l := range inner {
-		inner[i] = ansi.Truncate(l, max(w-2, 0), "")
+		inner[i] = common.Truncate(common.DisplayField(l), max(w-2, 0), "")
 	}
 	lines = append(lines, strings.Split(box.Width(max(w-2, 0)).Render(strings.Join(inner, "\n")), "\n")...)
 
@@ -95,7 +94,7 @@ func (m *composer) copyLines() []string {
 		}
 		line := postcopy.GlyphQueued + " goes out " + m.dueText(m.base.ScheduledAt) + " on " + joinAnd(names) +
 			" · your changes go with it; u in the list takes it back to drafts"
-		return []string{s.StateScheduled.Render(ansi.Truncate(line, m.width, "…"))}
+		return []string{s.StateScheduled.Render(common.Truncate(line, m.width, "…"))}
 	}
 	var out []string
 	for _, c := range copies {
@@ -167,8 +166,8 @@ func (m *composer) versionLines() []string {
 	}
 	line := s.InputLabel.Render("Text for ") + strings.Join(parts, s.Muted.Render(" ·")) +
 		s.Muted.Render("   ctrl+o next")
-	if lipgloss.Width(line) > m.width {
-		line = ansi.Truncate(line, m.width, "…")
+	if common.Width(line) > m.width {
+		line = common.Truncate(line, m.width, "…")
 	}
 	return []string{line}
 }
@@ -262,10 +261,15 @@ func (m *composer) issueLine() string {
 func (m *composer) accountLines() []string {
 	s := m.c.Styles
 	first := m.label("To", fieldAccounts)
-	if len(m.c.Accounts) == 0 {
-		return []string{first + s.Muted.Render("no accounts: add one to the config file")}
-	}
 	indent := strings.Repeat(" ", labelWidth)
+	if len(m.c.Accounts) == 0 {
+		lines := common.Wrap(m.c.NoAccounts(), max(m.width-labelWidth, 10))
+		for i, l := range lines {
+			lines[i] = indent + s.Muted.Render(l)
+		}
+		lines[0] = first + strings.TrimPrefix(lines[0], indent)
+		return lines
+	}
 	const sep = "   "
 	var lines []string
 	cur, curItems := first, 0
@@ -289,7 +293,7 @@ func (m *composer) accountLines() []string {
 		if a.NeedsReauth {
 			item += s.Warn.Render(" (sign in again)")
 		}
-		if curItems > 0 && lipgloss.Width(cur)+lipgloss.Width(sep)+lipgloss.Width(item) > m.width {
+		if curItems > 0 && common.Width(cur)+common.Width(sep)+common.Width(item) > m.width {
 			lines = append(lines, cur)
 			cur, curItems = indent+item, 1
 			continue
@@ -314,14 +318,14 @@ func (m *composer) photoLines() []string {
 		if p.kind == promptAlt {
 			name = fmt.Sprintf("Alt %d", p.photo+1)
 		}
-		lines := []string{ansi.Truncate(s.Accent.Render(padRight("▸ "+name, labelWidth))+p.input.View(), w, "")}
+		lines := []string{common.Truncate(s.Accent.Render(padRight("▸ "+name, labelWidth))+p.input.View(), w, "")}
 		if p.kind == promptAttach && len(p.candidates) > 0 {
 			var names []string
 			for _, c := range p.candidates {
 				n := c[len(dirPart(strings.TrimSuffix(c, "/"))):]
 				names = append(names, common.Clean(n))
 			}
-			lines = append(lines, indent+s.Info.Render(ansi.Truncate(strings.Join(names, "  "), max(w-labelWidth, 0), "…")))
+			lines = append(lines, indent+s.Info.Render(common.Truncate(strings.Join(names, "  "), max(w-labelWidth, 0), "…")))
 		}
 		var hint string
 		style := s.Muted
@@ -335,7 +339,7 @@ func (m *composer) photoLines() []string {
 		default:
 			hint = m.altCounts(p.input.Value()) + " · enter keeps it · esc cancels"
 		}
-		return append(lines, indent+style.Render(ansi.Truncate(common.Clean(hint), max(w-labelWidth, 0), "…")))
+		return append(lines, indent+style.Render(common.Truncate(common.Clean(hint), max(w-labelWidth, 0), "…")))
 	}
 
 	label := m.label("Photos", fieldPhotos)
@@ -361,17 +365,17 @@ func (m *composer) photoLines() []string {
 			style = s.Warn
 		}
 		if focused && i == m.photoCursor {
-			lines = append(lines, lead+s.Accent.Render("▸")+s.Selected.Render(ansi.Truncate(item, max(w-labelWidth-1, 0), "…")))
+			lines = append(lines, lead+s.Accent.Render("▸")+s.Selected.Render(common.Truncate(item, max(w-labelWidth-1, 0), "…")))
 			continue
 		}
-		lines = append(lines, lead+" "+style.Render(ansi.Truncate(item, max(w-labelWidth-1, 0), "…")))
+		lines = append(lines, lead+" "+style.Render(common.Truncate(item, max(w-labelWidth-1, 0), "…")))
 	}
 	if focused {
 		hint := "a attach · enter alt text · x remove"
 		if why := m.mediaLocked(); why != "" {
 			hint = why
 		}
-		lines = append(lines, indent+s.Muted.Render(ansi.Truncate(hint, max(w-labelWidth, 0), "…")))
+		lines = append(lines, indent+s.Muted.Render(common.Truncate(hint, max(w-labelWidth, 0), "…")))
 	}
 	return lines
 }
@@ -443,7 +447,7 @@ func (m *composer) whenLines() []string {
 		echo = s.Info.Render(timeparse.Describe(m.at, now, m.c.Zone)) +
 			s.Muted.Render(" · "+m.at.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04 MST"))
 	}
-	return []string{input, indent + ansi.Truncate(echo, max(m.width-labelWidth, 0), "…")}
+	return []string{input, indent + common.Truncate(echo, max(m.width-labelWidth, 0), "…")}
 }
 
 // label is a field's name in the left column, marked while it has focus.
@@ -464,7 +468,7 @@ func wrapLines(text string, w, n int) []string {
 	lines := strings.Split(ansi.Wrap(text, w, ""), "\n")
 	if len(lines) > n {
 		rest := strings.Join(lines[n-1:], " ")
-		lines = append(lines[:n-1], ansi.Truncate(rest, w, "…"))
+		lines = append(lines[:n-1], common.Truncate(rest, w, "…"))
 	}
 	return lines
 }

@@ -138,13 +138,13 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		return m, m.onOpened(msg)
 	case deletedMsg:
 		if msg.err != nil {
-			return m, common.Status("couldn't delete post #"+fmt.Sprint(msg.id)+": "+msg.err.Error(), true)
+			return m, common.Status("couldn't delete "+m.nameOf(msg.id)+": "+msg.err.Error(), true)
 		}
-		return m, tea.Batch(common.Status(fmt.Sprintf("deleted post #%d", msg.id), false), dataChanged)
+		return m, tea.Batch(common.Status("deleted "+m.nameOf(msg.id), false), dataChanged)
 	case actedMsg:
 		m.busy = false
 		if msg.err != nil {
-			return m, common.Status(fmt.Sprintf("post #%d: %v", msg.id, msg.err), true)
+			return m, common.Status(fmt.Sprintf("%s: %v", m.nameOf(msg.id), msg.err), true)
 		}
 		m.selectID = msg.id
 		return m, tea.Batch(common.Status(msg.text, false), dataChanged)
@@ -276,7 +276,7 @@ func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 		text := fmt.Sprintf("queued for %s (%s)",
 			at.In(m.c.Zone).Format("Mon 2 Jan 15:04 MST"), timeparse.Describe(at, now, m.c.Zone))
 		if comp.saver.isUnsent() {
-			text = fmt.Sprintf("post #%d saved: it goes out %s (%s)", comp.base.ID,
+			text = fmt.Sprintf("%s saved: it goes out %s (%s)", postName(comp.mainText()),
 				at.In(m.c.Zone).Format("Mon 2 Jan 15:04 MST"), timeparse.Describe(at, now, m.c.Zone))
 		}
 		return tea.Batch(cmd, common.Status(text, false), dataChanged)
@@ -284,10 +284,10 @@ func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 		switch {
 		case !comp.savedAny, comp.copied:
 		case comp.saver.isUnsent():
-			return tea.Batch(cmd, common.Status(fmt.Sprintf("post #%d saved; still %s", comp.base.ID,
+			return tea.Batch(cmd, common.Status(fmt.Sprintf("%s saved; still %s", postName(comp.mainText()),
 				stillText(comp.base, m.c.Zone, now)), false), dataChanged)
 		default:
-			return tea.Batch(cmd, common.Status(fmt.Sprintf("draft #%d saved", comp.base.ID), false), dataChanged)
+			return tea.Batch(cmd, common.Status("draft "+postName(comp.mainText())+" saved", false), dataChanged)
 		}
 	}
 	return cmd

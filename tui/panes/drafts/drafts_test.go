@@ -720,7 +720,7 @@ func TestDraftQueuedElsewhereKeepsText(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.do(typed(" edit"))
-	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "now draft #") {
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "now a new draft") {
 		t.Fatalf("status %+v, want a note that the text went to a new draft", st)
 	}
 	if h.countPosts() != 2 || h.m.comp.base.ID == id {
@@ -789,7 +789,7 @@ func TestEditsOfAPostThatGoesOutAreKept(t *testing.T) {
 	h.markCopy(id, h.c.Accounts[1].ID, store.DeliverySent, "")
 	h.setPostState(id, store.PostSent)
 	h.do(typed("!"))
-	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "now draft #") {
+	if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "now a new draft") {
 		t.Fatalf("status %+v, want the text kept as a new draft", st)
 	}
 	if got := h.post(h.m.comp.base.ID); got.ID == id || got.Body != "Pretzels at noon, still warm!" || got.State != store.PostDraft {

@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
@@ -93,25 +92,25 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Unqueue):
 		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
 			if it.State == store.PostDraft {
-				return common.Status(fmt.Sprintf("post #%d is a draft already", it.ID), true), false
+				return common.Status(postName(it.Body)+" is a draft already", true), false
 			}
-			return unqueueCmd(m.c, it.ID, m.c.Now()), true
+			return unqueueCmd(m.c, it.ID, postName(it.Body), m.c.Now()), true
 		})
 	case key.Matches(msg, m.keys.SendNow):
 		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
 			n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
 			if n == 0 {
-				return common.Status(fmt.Sprintf("post #%d has nothing failed or missed to send: s sends a copy the network refused or crier missed", it.ID), true), false
+				return common.Status(postName(it.Body)+" has nothing failed or missed to send: s sends a copy the network refused or crier missed", true), false
 			}
-			return retryCmd(m.c, it.ID, which, m.c.Now()), true
+			return retryCmd(m.c, it.ID, postName(it.Body), which, m.c.Now()), true
 		})
 	case key.Matches(msg, m.keys.Drop):
 		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
 			n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
 			if n == 0 {
-				return common.Status(fmt.Sprintf("post #%d has nothing failed or missed to drop: d deletes a post", it.ID), true), false
+				return common.Status(postName(it.Body)+" has nothing failed or missed to drop: d deletes a post", true), false
 			}
-			return dropCmd(m.c, it.ID, which, m.c.Now()), true
+			return dropCmd(m.c, it.ID, postName(it.Body), which, m.c.Now()), true
 		})
 	case key.Matches(msg, nav.Up):
 		return m.moveCursor(-1)
@@ -214,10 +213,10 @@ func (m *Model) listView() string {
 
 	netW := 8
 	for _, it := range m.items[m.offset:min(len(m.items), m.offset+m.rowsHeight())] {
-		netW = max(netW, lipgloss.Width(networksText(it)))
+		netW = max(netW, common.Width(networksText(it)))
 	}
 	netW = min(netW, maxNetCol)
-	lines = append(lines, s.Muted.Render(ansi.Truncate(
+	lines = append(lines, s.Muted.Render(common.Truncate(
 		"  "+padRight("STATE", stateWidth)+" "+padRight("WHEN", whenWidth)+" "+padRight("NETWORKS", netW)+" POST", w, "")))
 
 	room := m.rowsHeight()
@@ -233,7 +232,7 @@ func (m *Model) listView() string {
 		lines = append(lines, "")
 	}
 	if f := m.footer(); f != "" {
-		lines = append(lines, ansi.Truncate(f, w, "…"))
+		lines = append(lines, common.Truncate(f, w, "…"))
 	} else {
 		lines = append(lines, s.Muted.Render(strings.Repeat("─", w)))
 	}
@@ -273,7 +272,7 @@ func (m *Model) footer() string {
 		what := fmt.Sprintf("post #%d", m.confirmID)
 		for _, it := range m.items {
 			if it.ID == m.confirmID {
-				what = fmt.Sprintf("%s #%d “%s”", it.State, it.ID, ansi.Truncate(snippet(it.Body), 30, "…"))
+				what = fmt.Sprintf("%s #%d “%s”", it.State, it.ID, common.Truncate(snippet(it.Body), 30, "…"))
 			}
 		}
 		return s.Warn.Render("Delete "+what+" for good?") + " " + s.Bold.Render("y/n")
@@ -313,7 +312,7 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	if selected {
 		marker = "▸ "
 	}
-	nets := padRight(ansi.Truncate(networksText(it), netW, "…"), netW)
+	nets := padRight(common.Truncate(networksText(it), netW, "…"), netW)
 	when := padRight(m.formatWhen(it.ScheduledAt), whenWidth)
 	state := padRight(string(it.State), stateWidth)
 	lead := marker + state + " " + when + " " + nets + " "
@@ -324,7 +323,7 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	if n := len(it.Media); n > 0 {
 		text = "[" + plural(n, "photo", "photos") + "] " + text
 	}
-	text = ansi.Truncate(text, max(w-lipgloss.Width(lead), 0), "…")
+	text = common.Truncate(text, max(w-common.Width(lead), 0), "…")
 
 	var first string
 	if selected {
@@ -337,7 +336,7 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 		first = marker + stateStyle(s, it.State).Render(state) + " " + whenStyle.Render(when) + " " +
 			s.Muted.Render(nets) + " " + s.Text.Render(text)
 	}
-	lines := []string{ansi.Truncate(first, w, "")}
+	lines := []string{common.Truncate(first, w, "")}
 	for _, sub := range m.subLines(it) {
 		style := s.Muted
 		switch sub.State {
@@ -346,7 +345,7 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 		case store.DeliveryQueued:
 			style = s.Warn
 		}
-		lines = append(lines, style.Render(ansi.Truncate(strings.Repeat(" ", subIndent)+sub.Text(), w, "…")))
+		lines = append(lines, style.Render(common.Truncate(strings.Repeat(" ", subIndent)+sub.Text(), w, "…")))
 	}
 	return lines
 }
@@ -392,7 +391,7 @@ func snippet(s string) string {
 
 // padRight pads s with spaces to width cells.
 func padRight(s string, width int) string {
-	if gap := width - lipgloss.Width(s); gap > 0 {
+	if gap := width - common.Width(s); gap > 0 {
 		return s + strings.Repeat(" ", gap)
 	}
 	return s
@@ -400,9 +399,9 @@ func padRight(s string, width int) string {
 
 // spread puts left and right on one line of width w, right-aligned.
 func spread(left, right string, w int) string {
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	gap := w - common.Width(left) - common.Width(right)
 	if gap < 1 {
-		return ansi.Truncate(left, w, "…")
+		return common.Truncate(left, w, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -413,8 +412,8 @@ func fit(lines []string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
+		if common.Width(l) > w {
+			lines[i] = common.Truncate(l, w, "")
 		}
 	}
 	for len(lines) < h {

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/photos"
 	"github.com/crier-app/crier/tui/components/postcopy"
 )
@@ -45,7 +46,7 @@ func (m *Model) previewLines(h int) []string {
 	}
 	s := m.c.Styles
 	w := m.width
-	cut := func(t string) string { return ansi.Truncate(t, w, "…") }
+	cut := func(t string) string { return common.Truncate(t, w, "…") }
 
 	head := []string{fmt.Sprintf("#%d", it.ID), string(it.State)}
 	if !it.ScheduledAt.IsZero() {
@@ -138,7 +139,7 @@ func (m *Model) previewLines(h int) []string {
 		wrapped := strings.Split(ansi.Wrap(label+body, w, ""), "\n")
 		if len(wrapped) > lines {
 			rest := strings.Join(wrapped[lines-1:], " ")
-			wrapped = append(wrapped[:lines-1], ansi.Truncate(rest, w, "…"))
+			wrapped = append(wrapped[:lines-1], common.Truncate(rest, w, "…"))
 		}
 		for i, l := range wrapped {
 			if i == 0 {

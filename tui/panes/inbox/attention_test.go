@@ -65,11 +65,12 @@ func TestNeedsAttentionView(t *testing.T) {
 	if got := h.header(); !strings.HasPrefix(got, "Needs attention · all kinds · all accounts — 8 items") {
 		t.Fatalf("header = %q", got)
 	}
-	// Complaints, then questions, then the rest, each longest waiting
-	// first, reach counting as waiting: Local News (24,000 followers, 4h
-	// ago) before Ivy (5m); Ana (1,234, 12m ago) before Carla (unknown, 3h
-	// ago). Nothing open is left out.
-	want := "b-21 m-20 m-1 m-3 m-8 b-4 m-5 b-2"
+	// Complaints, then questions, then praise, then the rest, each
+	// longest waiting first, reach and privacy counting as waiting: Local
+	// News (24,000 followers, 4h ago) before Ivy (5m); Carla's direct
+	// message (3h ago, and private) before Ana's reply (1,234 followers,
+	// 12m ago). Nothing open is left out.
+	want := "b-21 m-20 m-3 m-1 m-8 m-5 b-2 b-4"
 	if got := strings.Join(h.order(), " "); got != want {
 		t.Fatalf("needs attention: %s, want %s", got, want)
 	}
@@ -110,12 +111,12 @@ func TestRowsAndPreviewShowTheTone(t *testing.T) {
 	view := h.m.View()
 	lines := strings.Split(view, "\n")
 	// Ivy's complaint was read while the cursor rested on it, newest first.
-	for i, want := range []string{"› −", "  −", " ●+", "  ·"} {
+	for i, want := range []string{"› −", "  −", "  ·", " ●+"} {
 		if !strings.HasPrefix(lines[1+i], want) {
 			t.Errorf("row %d = %q, want it to start %q", i, lines[1+i], want)
 		}
 	}
-	if !strings.Contains(view, "Tone: negative (−0.") || !strings.Contains(view, "asks a question") {
+	if !strings.Contains(view, "Tone: negative (−0.") || !strings.Contains(view, "reads as a complaint") {
 		t.Fatalf("preview lacks the tone:\n%s", view)
 	}
 	if got := toneMark(store.InboxItem{}); got != " " {

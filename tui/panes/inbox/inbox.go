@@ -65,6 +65,9 @@ type loadedMsg struct {
 	actErr error  // it failed: nothing was reloaded
 	undo   *undoRecord
 	react  *reactJob
+	// The labels in use, for the label filter.
+	labels    []string
+	labelsErr error
 }
 
 // pageMsg answers a page request from the list; the list drops stale ones.
@@ -138,6 +141,14 @@ type Model struct {
 	labeling   bool
 	labelInput textinput.Model
 
+	// The search line, open while searching is set (search.go); searchSeq
+	// tells the pause after the last key typed from earlier ones.
+	searching   bool
+	searchInput textinput.Model
+	searchSeq   int
+	// labels are the labels in use, most used first, for v/V.
+	labels []string
+
 	// The reply composer, while one is open; replyGen tells its answers
 	// from an earlier composer's.
 	reply    *reply
@@ -173,6 +184,11 @@ func New(c *common.Common) *Model {
 	m.labelInput.Placeholder = "wholesale, complaint, follow-up…"
 	m.labelInput.Prompt = ""
 	m.labelInput.CharLimit = store.MaxLabelLen
+	m.searchInput = textinput.New()
+	m.searchInput.Placeholder = "words or a name"
+	m.searchInput.Prompt = ""
+	m.searchInput.CharLimit = 200
+	m.searchInput.Cursor.SetMode(cursor.CursorStatic)
 	// A steady cursor: a blinking one redraws the screen twice a second,
 	// which over SSH is most of what crier sends.
 	m.timeInput.Cursor.SetMode(cursor.CursorStatic)
@@ -182,12 +198,12 @@ func New(c *common.Common) *Model {
 
 // Init wakes snoozed items that are due and loads the first page.
 func (m *Model) Init() tea.Cmd {
-	return m.load(loadSpec{wake: true, holdKeys: true})
+	return m.load(loadSpec{wake: true, holdKeys: true, labels: true})
 }
 
 // Capturing is true while a chooser, a prompt or the reply composer is
 // open: their letters and digits are not global keys.
-func (m *Model) Capturing() bool { return m.snoozing || m.labeling || m.reply != nil }
+func (m *Model) Capturing() bool { return m.snoozing || m.labeling || m.searching || m.reply != nil }
 
 // SetSize gives the pane its area.
 func (m *Model) SetSize(width, height int) {
@@ -199,6 +215,7 @@ func (m *Model) SetSize(width, height int) {
 	}
 	m.timeInput.Width = max(min(width, 40)-4, 10)
 	m.labelInput.Width = max(min(width, 40)-4, 10)
+	m.fitSearchInput()
 }
 
 // ShortHelp is the footer.
@@ -215,10 +232,15 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Preset, k.TypeTime, k.Cancel}
 	case m.labeling:
 		return []key.Binding{k.Confirm, k.Cancel}
+	case m.searching:
+		return []key.Binding{k.KeepSearch, k.DropSearch}
 	case len(m.marked) > 0:
 		return []key.Binding{k.Select, k.Done, k.Snooze, k.Like, k.Label, k.Clear}
 	}
-	return []key.Binding{k.Reply, k.Done, k.Snooze, k.Like, k.Undo, k.State, k.Kind}
+	if m.filter.Search != "" || m.filter.Label != "" {
+		return []key.Binding{k.Search, k.Reply, k.Done, k.Snooze, k.ClearSearch, k.LabelFilter}
+	}
+	return []key.Binding{k.Reply, k.Done, k.Snooze, k.Like, k.Undo, k.Search, k.State, k.Kind}
 }
 
 // FullHelp is the ? screen.
@@ -227,7 +249,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End},
 		{k.Reply, k.Done, k.Snooze, k.Reopen, k.Undo, k.Like, k.Repost, k.Label, k.Open},
-		{k.Select, k.Clear, k.State, k.Kind, k.Account, k.Attention},
+		{k.Select, k.Clear, k.State, k.Kind, k.Account, k.Attention, k.Search, k.LabelFilter},
 		{k.Send, k.Templates, k.Editor, k.CloseReply, k.Preset, k.TypeTime},
 	}
 }
@@ -262,6 +284,9 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 
 	case loadedMsg:
 		cmds = append(cmds, m.loadedMsg(msg))
+
+	case searchTypedMsg:
+		cmds = append(cmds, m.onSearchTyped(msg))
 
 	case pageMsg:
 		if msg.err != nil {
@@ -333,15 +358,6 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-		// Keys typed faster than the terminal is read arrive together
-		// ("jjj" from a held j): take them one by one.
-		cmds := make([]tea.Cmd, 0, len(msg.Runes))
-		for _, r := range msg.Runes {
-			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
-		}
-		return tea.Batch(cmds...)
-	}
 	if m.holdSeq != 0 {
 		if len(m.held) < maxHeldKeys {
 			m.held = append(m.held, msg)
@@ -351,6 +367,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case m.reply != nil:
 		return m.replyKey(msg)
+	case m.searching:
+		return m.searchKey(msg)
 	case m.snoozing:
 		return m.chooseSnooze(msg)
 	case m.labeling:
@@ -382,8 +400,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, m.keys.Select):
 		return m.toggleMark()
-	case key.Matches(msg, m.keys.Clear):
+	case key.Matches(msg, m.keys.Clear) && len(m.marked) > 0:
 		clear(m.marked)
+	case key.Matches(msg, m.keys.ClearSearch):
+		return m.clearSearch()
+	case key.Matches(msg, m.keys.Search):
+		return m.openSearch()
+	case key.Matches(msg, m.keys.LabelFilter):
+		return m.cycleLabel(1)
+	case key.Matches(msg, m.keys.LabelBack):
+		return m.cycleLabel(-1)
 	case key.Matches(msg, m.keys.Undo):
 		return m.undo()
 	case key.Matches(msg, m.keys.Open):
@@ -397,9 +423,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.filter.Attention = false
 		return m.load(loadSpec{holdKeys: true})
 	case key.Matches(msg, m.keys.Attention):
-		// The view holds open items only; leaving it shows them newest first.
+		// The view holds open items only; leaving it shows them newest
+		// first. It has an order of its own, which a search would not.
 		m.filter.Attention = !m.filter.Attention
 		m.filter.State = store.InboxOpen
+		if m.filter.Attention {
+			m.filter.Search, m.filter.Label = "", ""
+		}
 		return m.load(loadSpec{holdKeys: true})
 	case key.Matches(msg, m.keys.Kind):
 		m.filter.Kind = cycle(kindCycle, m.filter.Kind, 1)
@@ -451,15 +481,17 @@ type loadSpec struct {
 	fromEnd bool            // the cursor is at the end: read the last page
 	wake    bool            // wake due snoozed items first
 	act     *action         // save this first
+	labels  bool            // read the labels in use too (for v/V)
 	// holdKeys makes keys wait for the answer: after a filter change or an
 	// action the list on screen is about to be replaced, and a key meant for
 	// the new one (e e e to clear three items) must not act on the old.
 	holdKeys bool
 }
 
-// keepPlace is the load that keeps the cursor where it is.
+// keepPlace is the load that keeps the cursor where it is. It is how the
+// pane catches up with changes made elsewhere, labels included.
 func (m *Model) keepPlace(wake bool) loadSpec {
-	spec := loadSpec{wake: wake}
+	spec := loadSpec{wake: wake, labels: true}
 	if it, ok := m.list.Selected(); ok {
 		k := it.Key()
 		spec.at = &k
@@ -497,7 +529,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 			}
 			msg.note, msg.react = note, a.react
 			if a.undoable {
-				msg.undo = &undoRecord{before: before, note: note}
+				msg.undo = &undoRecord{before: before, note: note, labels: a.labels}
 				if a.react != nil {
 					msg.undo.reaction = a.react.r
 				}
@@ -507,6 +539,16 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 			if _, err := st.WakeSnoozed(ctx, now); err != nil {
 				msg.err = err
 				return msg
+			}
+		}
+		if spec.labels || spec.act != nil && spec.act.labels {
+			msg.labels, msg.labelsErr = []string{}, nil
+			if counts, err := st.InboxLabels(ctx); err == nil {
+				for _, c := range counts {
+					msg.labels = append(msg.labels, c.Label)
+				}
+			} else {
+				msg.labelsErr = err
 			}
 		}
 		if spec.fromEnd {
@@ -559,6 +601,9 @@ func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
 		return tea.Batch(append(cmds, common.Status("inbox: "+msg.err.Error(), true))...)
 	}
 	m.loaded, m.loadErr = true, nil
+	if msg.labels != nil && msg.labelsErr == nil {
+		m.labels = msg.labels
+	}
 	reqs := m.list.SetWindow(msg.win.Total, msg.win.Start, msg.win.Items, msg.cursor)
 	// The item on show may have changed, or its conversation grown: settle
 	// again (which reloads the conversation).

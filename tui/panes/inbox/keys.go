@@ -26,6 +26,12 @@ type KeyMap struct {
 	Label       key.Binding
 	Select      key.Binding // mark for a bulk action
 	Undo        key.Binding
+	Search      key.Binding // the search line
+	LabelFilter key.Binding // cycle the label filter
+	LabelBack   key.Binding
+	ClearSearch key.Binding // drop the search and the label filter
+	KeepSearch  key.Binding // in the search line
+	DropSearch  key.Binding
 
 	// In the snooze chooser.
 	Preset     key.Binding // 1 … 9
@@ -58,22 +64,28 @@ func DefaultKeyMap() KeyMap {
 		Attention:   key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "needs attention")),
 		// Likes and reposts are public: a capital letter guards them
 		// from a stray key.
-		Reply:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
-		Like:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "like")),
-		Repost:     key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "boost/repost")),
-		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open link")),
-		Label:      key.NewBinding(key.WithKeys("#"), key.WithHelp("#", "label")),
-		Select:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
-		Undo:       key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "undo")),
-		Preset:     key.NewBinding(key.WithKeys(digits...), key.WithHelp("1…9", "snooze for")),
-		TypeTime:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "type a time")),
-		Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Confirm:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
-		Clear:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear selection")),
-		Templates:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "saved replies")),
-		Send:       key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
-		Editor:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
-		CloseReply: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close (text kept)")),
+		Reply:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
+		Like:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "like")),
+		Repost:      key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "boost/repost")),
+		Open:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open link")),
+		Label:       key.NewBinding(key.WithKeys("#"), key.WithHelp("#", "label")),
+		Select:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
+		Undo:        key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "undo")),
+		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		LabelFilter: key.NewBinding(key.WithKeys("v"), key.WithHelp("v/V", "label filter")),
+		LabelBack:   key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "label filter, back")),
+		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search and label")),
+		KeepSearch:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "to the list")),
+		DropSearch:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear the search")),
+		Preset:      key.NewBinding(key.WithKeys(digits...), key.WithHelp("1…9", "snooze for")),
+		TypeTime:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "type a time")),
+		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Confirm:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Clear:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear selection/search")),
+		Templates:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "saved replies")),
+		Send:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
+		Editor:      key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
+		CloseReply:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close (text kept)")),
 	}
 }
 

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,7 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
@@ -229,6 +229,9 @@ func (r *reply) over() string {
 func (r *reply) send() tea.Cmd {
 	text := r.text.Value()
 	switch {
+	case !r.item.DeletedAt.IsZero():
+		r.problem = deletedProblem(r.item)
+		return nil
 	case strings.TrimSpace(text) == "" || strings.TrimSpace(text) == strings.TrimSpace(r.prefix()):
 		r.problem = "the reply is empty"
 		return nil
@@ -255,7 +258,13 @@ func (r *reply) send() tea.Cmd {
 func (r *reply) onReplied(msg repliedMsg) (done bool, held []tea.KeyMsg) {
 	r.sending = false
 	held, r.held = r.held, nil
-	if msg.err != nil {
+	switch {
+	case errors.Is(msg.err, store.ErrDeletedByAuthor):
+		// A sync found it gone while the reply was being written.
+		r.item.DeletedAt = r.c.Now()
+		r.problem = deletedProblem(r.item)
+		return false, held
+	case msg.err != nil:
 		r.problem = "not sent: " + msg.err.Error()
 		return false, held
 	}
@@ -298,7 +307,7 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 	if it.Kind == store.KindDM {
 		title += s.Warn.Render(" · private (direct message)")
 	}
-	top := []string{ansi.Truncate(title, w, "…")}
+	top := []string{common.Truncate(title, w, "…")}
 
 	// The conversation, newest at the bottom, right above the box.
 	var convo []string
@@ -317,7 +326,7 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 	}
 	inner := strings.Split(r.text.View(), "\n")
 	for i, l := range inner {
-		inner[i] = ansi.Truncate(l, max(w-2, 0), "")
+		inner[i] = common.Truncate(common.DisplayField(l), max(w-2, 0), "")
 	}
 	boxed := strings.Split(box.Width(max(w-2, 0)).Render(strings.Join(inner, "\n")), "\n")
 	bottom := append(boxed, r.counterLine(), r.issueLine())
@@ -375,9 +384,18 @@ func (r *reply) issueLine() string {
 	case r.sending:
 		return s.Muted.Render("queueing…")
 	case r.problem != "":
-		return s.Danger.Render(ansi.Truncate(common.Clean(r.problem), r.width, "…"))
+		return s.Danger.Render(common.Truncate(common.Clean(r.problem), r.width, "…"))
+	case !r.item.DeletedAt.IsZero():
+		// Said before anything is typed: the reply can't go.
+		return s.Danger.Render(common.Truncate(deletedProblem(r.item), r.width, "…"))
 	}
 	return ""
+}
+
+// deletedProblem is why a reply to an item its author deleted can't go:
+// short enough for 80 columns.
+func deletedProblem(store.InboxItem) string {
+	return "can't send: its author deleted it; nothing to reply to (esc keeps the text)"
 }
 
 // openReply opens the reply composer on the cursor item.

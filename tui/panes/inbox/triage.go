@@ -41,6 +41,8 @@ type action struct {
 	react *reactJob
 	// undoOf names the action this one takes back, for the status line.
 	undoOf string
+	// labels: the action may change which labels are in use.
+	labels bool
 }
 
 // reactJob is a reaction to send to the networks: one per item.
@@ -60,6 +62,7 @@ type undoRecord struct {
 	before   []store.InboxItem
 	note     string
 	reaction store.Reaction // "" unless the action was a like or repost
+	labels   bool           // the action changed labels
 }
 
 // reactedMsg answers a reactJob: how many the networks took, and the first
@@ -250,7 +253,7 @@ func (m *Model) label(name string) tea.Cmd {
 	}
 	list := ids(items)
 	n := howMany(len(items))
-	return m.run(&action{ids: list, undoable: true,
+	return m.run(&action{ids: list, undoable: true, labels: true,
 		apply: func(ctx context.Context, st *store.Store) (string, error) {
 			added, err := st.ToggleInboxLabel(ctx, list, label)
 			if added {
@@ -267,7 +270,7 @@ func (m *Model) undo() tea.Cmd {
 	}
 	rec := m.undos[len(m.undos)-1]
 	m.undos = m.undos[:len(m.undos)-1]
-	a := &action{ids: ids(rec.before), undoOf: rec.note}
+	a := &action{ids: ids(rec.before), undoOf: rec.note, labels: rec.labels}
 	if rec.reaction != "" {
 		// The reaction goes back on the network too: items whose mark
 		// changed get the opposite reaction.

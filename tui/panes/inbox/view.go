@@ -90,7 +90,18 @@ func (m *Model) header(w int) string {
 		label = "Needs attention"
 	}
 	left := s.Bold.Render(label) + dot + s.Text.Render(kindLabel(m.filter.Kind)) +
-		dot + s.Text.Render(m.accountLabel(m.filter.AccountID)) + s.Muted.Render(" — ")
+		dot + s.Text.Render(m.accountLabel(m.filter.AccountID))
+	switch {
+	case m.searching:
+		// The line being typed leads; the filters it searches within follow.
+		left = s.Accent.Render("/ ") + m.searchInput.View() + dot + left
+	case m.filter.Search != "":
+		left += dot + s.Info.Render("“"+common.Clean(m.filter.Search)+"”")
+	}
+	if m.filter.Label != "" {
+		left += dot + s.Info.Render("label "+common.Clean(m.filter.Label))
+	}
+	left += s.Muted.Render(" — ")
 	var right string
 	switch {
 	case !m.loaded && m.loadErr == nil:
@@ -107,9 +118,9 @@ func (m *Model) header(w int) string {
 			right = s.Muted.Render(fmt.Sprintf("%s of %s", humanize.Comma(int64(m.list.Cursor()+1)), humanize.Comma(int64(n))))
 		}
 	}
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	gap := w - common.Width(left) - common.Width(right)
 	if gap < 2 {
-		return ansi.Truncate(left, w, "…")
+		return common.Truncate(left, w, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -121,6 +132,12 @@ func (m *Model) listView(w, h int) string {
 		return s.Danger.Render("The inbox could not be loaded:") + "\n" + s.Muted.Render(common.Clean(m.loadErr.Error()))
 	case !m.loaded:
 		return s.Muted.Render("Loading…")
+	case m.list.Total() == 0 && (m.filter.Search != "" || m.filter.Label != ""):
+		msg := "Nothing found."
+		if m.filter.Search != "" {
+			msg = "Nothing found for “" + common.Clean(m.filter.Search) + "”."
+		}
+		return s.Muted.Render(msg) + "\n" + s.Muted.Render("esc clears the search and label; f/t/a change the state, kind and account.")
 	case m.list.Total() == 0:
 		msg := "Nothing here."
 		if m.filter.State == store.InboxOpen {
@@ -140,7 +157,7 @@ func (m *Model) columns(w int) columns {
 	c := columns{kind: 7, network: 5, author: 14, age: 4}
 	if m.filter.AccountID == 0 && m.sharedNetwork() {
 		for _, a := range m.c.Accounts {
-			c.account = max(c.account, ansi.StringWidth(shortHandle(a)))
+			c.account = max(c.account, common.Width(shortHandle(a)))
 		}
 		c.account = min(c.account, 15)
 	}
@@ -185,7 +202,8 @@ func (m *Model) renderRow(it store.InboxItem, selected bool, w int) string {
 	age := relAge(m.c.Now().Sub(it.ReceivedAt))
 	_, marked := m.marked[it.ID]
 	k := rowKey{id: it.ID, selected: selected, read: it.Read, state: it.State, age: age, width: w,
-		accounts: m.filter.AccountID == 0, marked: marked, flag: flagMark(it)}
+		accounts: m.filter.AccountID == 0, marked: marked, flag: flagMark(it),
+		labels: strings.Join(it.Labels, " "), deleted: !it.DeletedAt.IsZero()}
 	if row, ok := m.rowCache[k]; ok {
 		return row
 	}
@@ -209,6 +227,8 @@ type rowKey struct {
 	accounts bool // the account column may show
 	marked   bool // in the bulk selection
 	flag     string
+	labels   string
+	deleted  bool
 }
 
 // maxCachedRows bounds the drawn-row cache: a few screens' worth.
@@ -251,13 +271,23 @@ func (m *Model) drawRow(it store.InboxItem, selected, marked bool, w int, age st
 		tonePaint = p.ok
 	}
 	kind := pad(kindName(it.Kind), col.kind)
-	network := pad(ansi.Truncate(shortNetwork(common.Clean(it.Platform)), col.network, ""), col.network)
+	deleted := !it.DeletedAt.IsZero()
+	if deleted {
+		kind = pad("deleted", col.kind) // its author took it back: say so where the eye is
+	}
+	network := pad(common.Truncate(shortNetwork(common.Clean(it.Platform)), col.network, ""), col.network)
 	account := ""
 	if col.account > 0 {
-		account = pad(ansi.Truncate(m.accountHandle(it.AccountID), col.account, "…"), col.account) + " "
+		account = pad(common.Truncate(m.accountHandle(it.AccountID), col.account, "…"), col.account) + " "
 	}
-	author := pad(ansi.Truncate(authorShort(it), col.author, "…"), col.author)
-	snippet := pad(oneLine(common.Clean(it.Body), col.snippet), col.snippet)
+	author := pad(common.Truncate(authorShort(it), col.author, "…"), col.author)
+	// Labels lead the snippet, so a labelled item shows it in the list.
+	tags := ""
+	if len(it.Labels) > 0 {
+		tags = common.Truncate("["+common.Clean(strings.Join(it.Labels, " "))+"]", max(col.snippet/2, 1), "…]") + " "
+	}
+	body := oneLine(common.Clean(it.Body), max(col.snippet-common.Width(tags), 0))
+	snippet := pad(tags+body, col.snippet)
 	age = padLeft(age, col.age)
 
 	flag := flagMark(it)
@@ -273,19 +303,25 @@ func (m *Model) drawRow(it store.InboxItem, selected, marked bool, w int, age st
 	if marked {
 		lead = p.warn.on("*")
 	}
-	kindPaint := p.accent
-	switch it.Kind {
-	case store.KindDM:
+	kindPaint, bodyPaint := p.accent, p.text
+	switch {
+	case deleted:
+		kindPaint, bodyPaint = p.danger, p.muted
+	case it.Kind == store.KindDM:
 		kindPaint = p.warn
-	case store.KindListening:
+	case it.Kind == store.KindListening:
 		kindPaint = p.muted
 	}
 	authorPaint := p.text
 	if !it.Read {
 		authorPaint = p.bold
 	}
+	text := bodyPaint.on(snippet)
+	if tags != "" {
+		text = p.info.on(tags) + bodyPaint.on(strings.TrimPrefix(snippet, tags))
+	}
 	return lead + p.accent.on(mark) + tonePaint.on(tone) + p.ok.on(flag) + " " + kindPaint.on(kind) + " " + p.muted.on(network+" "+account) +
-		authorPaint.on(author) + " " + p.text.on(snippet) + " " + p.muted.on(age)
+		authorPaint.on(author) + " " + text + " " + p.muted.on(age)
 }
 
 // span is the escape sequences that turn a style on and off around one line
@@ -315,14 +351,14 @@ func (s span) on(text string) string {
 // rowPaint holds the spans of the styles list rows use. They carry no
 // padding, margins or borders, so a span is what Render would produce.
 type rowPaint struct {
-	accent, warn, muted, text, bold, selected, danger, ok span
+	accent, warn, muted, text, bold, selected, danger, ok, info span
 }
 
 func newRowPaint(s *styles.Styles) *rowPaint {
 	return &rowPaint{
 		accent: spanOf(s.Accent), warn: spanOf(s.Warn), muted: spanOf(s.Muted),
 		text: spanOf(s.Text), bold: spanOf(s.Bold), selected: spanOf(s.Selected),
-		danger: spanOf(s.Danger), ok: spanOf(s.Ok),
+		danger: spanOf(s.Danger), ok: spanOf(s.Ok), info: spanOf(s.Info),
 	}
 }
 
@@ -368,16 +404,16 @@ func (m *Model) previewView(w int) string {
 	}
 
 	handle := common.Clean(it.AuthorHandle)
-	who := s.Bold.Render(ansi.Truncate(common.Clean(it.AuthorName), w, "…"))
+	who := s.Bold.Render(common.Truncate(common.Clean(it.AuthorName), w, "…"))
 	if it.AuthorName == "" {
-		who = s.Bold.Render(ansi.Truncate(at(handle), w, "…"))
+		who = s.Bold.Render(common.Truncate(at(handle), w, "…"))
 	} else {
 		who += " " + s.Muted.Render(at(handle))
 	}
 	if it.AuthorFollowers >= 0 {
 		who += s.Muted.Render(" · " + humanize.Comma(int64(it.AuthorFollowers)) + plural(it.AuthorFollowers, " follower", " followers"))
 	}
-	lines = append(lines, ansi.Truncate(who, w, "…"))
+	lines = append(lines, common.Truncate(who, w, "…"))
 
 	where := kindSentence(it.Kind) + " on " + common.NetworkName(common.Clean(it.Platform))
 	if a, ok := m.c.Account(it.AccountID); ok {
@@ -398,20 +434,24 @@ func (m *Model) previewView(w int) string {
 			state += ", unread"
 		}
 	}
-	if lipgloss.Width(when+" · "+state) <= w {
+	if common.Width(when+" · "+state) <= w {
 		lines = append(lines, s.Muted.Render(when+" · ")+stateStyle.Render(state))
 	} else {
 		add(s.Muted, when)
 		add(stateStyle, state)
 	}
+	if !it.DeletedAt.IsZero() {
+		add(s.Danger, "Deleted by its author: the network no longer has it (seen "+m.formatTime(it.DeletedAt)+
+			"). There is nothing to reply to; e closes it.")
+	}
 	if tone := m.toneLine(it); tone != "" {
-		lines = append(lines, ansi.Truncate(tone, w, "…"))
+		lines = append(lines, common.Truncate(tone, w, "…"))
 	}
 	if did := m.didLine(it); did != "" {
-		lines = append(lines, ansi.Truncate(did, w, "…"))
+		lines = append(lines, common.Truncate(did, w, "…"))
 	}
 	if len(it.Labels) > 0 {
-		lines = append(lines, ansi.Truncate(s.Muted.Render("Labels: ")+s.Info.Render(common.Clean(strings.Join(it.Labels, ", "))), w, "…"))
+		lines = append(lines, common.Truncate(s.Muted.Render("Labels: ")+s.Info.Render(common.Clean(strings.Join(it.Labels, ", "))), w, "…"))
 	}
 	if it.URL != "" {
 		// Shown whole so it can be copied; crier never opens it.
@@ -423,7 +463,7 @@ func (m *Model) previewView(w int) string {
 	add(s.Text, common.Clean(it.Body))
 
 	if it.InReplyTo != "" || it.ThreadRoot != "" || (m.threadFor == it.ID && len(m.thread) > 0) {
-		lines = append(lines, "", s.HelpSep.Render(ansi.Truncate("── Conversation, oldest first ──", w, "")))
+		lines = append(lines, "", s.HelpSep.Render(common.Truncate("── Conversation, oldest first ──", w, "")))
 		switch {
 		case m.threadFor != it.ID:
 			lines = append(lines, s.Muted.Render("loading…"))
@@ -441,8 +481,8 @@ func (m *Model) previewView(w int) string {
 	return strings.Join(lines, "\n")
 }
 
-// toneLine says how the item reads: "Tone: negative (−0.62) · asks a
-// question". Empty for an item never scored that asks nothing.
+// toneLine says how the item reads: "Tone: negative (−0.62) · reads as a
+// complaint". Empty for an item never scored that is nothing in particular.
 func (m *Model) toneLine(it store.InboxItem) string {
 	s := m.c.Styles
 	var parts []string
@@ -461,8 +501,15 @@ func (m *Model) toneLine(it store.InboxItem) string {
 		}
 		parts = append(parts, s.Muted.Render("Tone: ")+style.Render(t.String()+" ("+score+")"))
 	}
-	if it.Question {
-		parts = append(parts, s.Info.Render("asks a question"))
+	switch it.Class {
+	case store.ClassComplaint:
+		parts = append(parts, s.Danger.Render("reads as a complaint"))
+	case store.ClassQuestion:
+		parts = append(parts, s.Info.Render("reads as a question"))
+	case store.ClassConcern:
+		parts = append(parts, s.Warn.Render("maybe a complaint"))
+	case store.ClassPraise:
+		parts = append(parts, s.Ok.Render("reads as praise"))
 	}
 	return strings.Join(parts, s.Muted.Render(" · "))
 }
@@ -510,7 +557,7 @@ func (m *Model) threadEntry(e store.ThreadEntry, w int) []string {
 		head = s.Bold.Render(at(common.Clean(e.AuthorHandle)))
 	}
 	head += s.Muted.Render(" · " + m.formatTime(e.At))
-	out := []string{ansi.Truncate(head, w, "…")}
+	out := []string{common.Truncate(head, w, "…")}
 	const maxLines = 4
 	body := wrap(common.Clean(e.Body), max(w-2, 1))
 	if len(body) > maxLines {
@@ -548,7 +595,7 @@ func (m *Model) chooserView(w, h int) string {
 		half := (len(entries) + 1) / 2
 		colW := 0
 		for _, e := range entries[:half] {
-			colW = max(colW, lipgloss.Width(e))
+			colW = max(colW, common.Width(e))
 		}
 		paired := make([]string, half)
 		for i := range paired {
@@ -578,8 +625,8 @@ func (m *Model) chooserView(w, h int) string {
 	}
 	inner := 0
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, max(w-border, 1), "…")
-		inner = max(inner, lipgloss.Width(lines[i]))
+		lines[i] = common.Truncate(l, max(w-border, 1), "…")
+		inner = max(inner, common.Width(lines[i]))
 	}
 	for i, l := range lines {
 		lines[i] = pad(l, inner)
@@ -606,8 +653,8 @@ func (m *Model) labelView(w, h int) string {
 	const border = 2
 	inner := 0
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, max(w-border, 1), "…")
-		inner = max(inner, lipgloss.Width(lines[i]))
+		lines[i] = common.Truncate(l, max(w-border, 1), "…")
+		inner = max(inner, common.Width(lines[i]))
 	}
 	for i, l := range lines {
 		lines[i] = pad(l, inner)
@@ -818,7 +865,7 @@ func oneLine(s string, w int) string {
 			break
 		}
 	}
-	return ansi.Truncate(b.String(), w, "…")
+	return common.Truncate(b.String(), w, "…")
 }
 
 // wrap breaks text into lines of at most w cells, keeping its own line breaks.
@@ -831,14 +878,14 @@ func wrap(text string, w int) []string {
 }
 
 func pad(s string, w int) string {
-	if gap := w - ansi.StringWidth(s); gap > 0 {
+	if gap := w - common.Width(s); gap > 0 {
 		return s + strings.Repeat(" ", gap)
 	}
 	return s
 }
 
 func padLeft(s string, w int) string {
-	if gap := w - ansi.StringWidth(s); gap > 0 {
+	if gap := w - common.Width(s); gap > 0 {
 		return strings.Repeat(" ", gap) + s
 	}
 	return s
@@ -852,7 +899,7 @@ func fit(block string, w, h int) []string {
 			if len(out) == h {
 				break
 			}
-			out = append(out, pad(ansi.Truncate(l, w, ""), w))
+			out = append(out, pad(common.Truncate(l, w, ""), w))
 		}
 	}
 	blank := strings.Repeat(" ", max(w, 0))

@@ -6,9 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/sparkline"
@@ -41,12 +38,12 @@ func (m *Model) inboxAndListening() []string {
 	for i := range out {
 		left, right := "", ""
 		if i < len(inbox) {
-			left = ansi.Truncate(inbox[i], colW, "…")
+			left = common.Truncate(inbox[i], colW, "…")
 		}
 		if i < len(listening) {
 			right = listening[i]
 		}
-		out[i] = strings.TrimRight(left+strings.Repeat(" ", max(colW-lipgloss.Width(left), 0))+gap+right, " ")
+		out[i] = strings.TrimRight(left+strings.Repeat(" ", max(colW-common.Width(left), 0))+gap+right, " ")
 	}
 	return out
 }
@@ -90,11 +87,11 @@ func (m *Model) listeningBlock(w int) []string {
 	if !m.roomy() {
 		title = s.Title.Render("Listening") + s.Muted.Render(" · 30 days")
 	}
-	out := []string{ansi.Truncate(title, w, "…")}
+	out := []string{common.Truncate(title, w, "…")}
 	if len(tr.Terms) == 0 {
 		return append(out,
-			s.Muted.Render(ansi.Truncate("Nothing found in the last 30 days.", w, "…")),
-			s.Muted.Render(ansi.Truncate("Terms are set per account, as listen: in the config.", w, "…")))
+			s.Muted.Render(common.Truncate("Nothing found in the last 30 days.", w, "…")),
+			s.Muted.Render(common.Truncate("Terms are set per account, as listen: in the config.", w, "…")))
 	}
 
 	postsW, toneW, negW := 5, 5, 4
@@ -105,7 +102,7 @@ func (m *Model) listeningBlock(w int) []string {
 	}
 	termW := 4
 	for _, t := range tr.Terms {
-		termW = max(termW, lipgloss.Width(common.Clean(t.Term)))
+		termW = max(termW, common.Width(common.Clean(t.Term)))
 	}
 	termW = min(termW, maxTermWidth, max(w/3, 4))
 	fixed := termW + postsW + toneW + negW + 4 // a space before each column after the first
@@ -114,8 +111,8 @@ func (m *Model) listeningBlock(w int) []string {
 		sparkW = 0 // no room for a useful sparkline: the figures alone
 	}
 	cell := func(text string, width int, right bool) string {
-		text = ansi.Truncate(text, width, "…")
-		pad := strings.Repeat(" ", max(width-lipgloss.Width(text), 0))
+		text = common.Truncate(text, width, "…")
+		pad := strings.Repeat(" ", max(width-common.Width(text), 0))
 		if right {
 			return pad + text
 		}

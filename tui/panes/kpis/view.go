@@ -5,9 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/sparkline"
@@ -56,7 +53,7 @@ func (m *Model) header() string {
 		hint = "↓ more"
 	}
 	if hint == "" {
-		return ansi.Truncate(left, m.width, "…")
+		return common.Truncate(left, m.width, "…")
 	}
 	return spread(left, s.Muted.Render(hint), m.width)
 }
@@ -71,7 +68,7 @@ func (m *Model) layout() {
 	switch {
 	case !m.loaded && m.err != nil:
 		m.lines = append(m.lines,
-			s.Danger.Render(ansi.Truncate("Cannot load the figures: "+common.Clean(m.err.Error()), m.width, "…")),
+			s.Danger.Render(common.Truncate("Cannot load the figures: "+common.Clean(m.err.Error()), m.width, "…")),
 			s.Muted.Render("Press r to try again."))
 	case !m.loaded:
 		m.lines = append(m.lines, s.Muted.Render("Loading…"))
@@ -84,7 +81,7 @@ func (m *Model) layout() {
 		m.lines = append(m.lines, m.topPosts()...)
 	}
 	for i, l := range m.lines {
-		m.lines[i] = ansi.Truncate(l, m.width, "…")
+		m.lines[i] = common.Truncate(l, m.width, "…")
 	}
 	m.scrollTo(m.offset)
 }
@@ -117,7 +114,10 @@ func (m *Model) sections() []string {
 		blocks = append(blocks, m.section(title, a.KPIFigures, colW, roomy))
 	}
 	if len(r.Accounts) == 0 {
-		blocks[0] = append(blocks[0], "", s.Muted.Render("No accounts yet: add one to the config."))
+		blocks[0] = append(blocks[0], "")
+		for _, l := range common.Wrap(m.c.NoAccounts(), colW) {
+			blocks[0] = append(blocks[0], s.Muted.Render(l))
+		}
 	}
 
 	var out []string
@@ -146,11 +146,11 @@ func sideBySide(blocks [][]string, colW int) []string {
 			}
 			cell := ""
 			if i < len(b) {
-				cell = ansi.Truncate(b[i], colW, "…")
+				cell = common.Truncate(b[i], colW, "…")
 			}
 			line.WriteString(cell)
 			if j < len(blocks)-1 {
-				line.WriteString(strings.Repeat(" ", max(colW-lipgloss.Width(cell), 0)))
+				line.WriteString(strings.Repeat(" ", max(colW-common.Width(cell), 0)))
 			}
 		}
 		out[i] = strings.TrimRight(line.String(), " ")
@@ -264,16 +264,16 @@ func (m *Model) topPosts() []string {
 			thousands(p.Engagement()),
 			thousands(p.Metrics.Likes), thousands(p.Metrics.Reposts),
 			thousands(p.Metrics.Replies), thousands(p.Metrics.Quotes),
-			ansi.Truncate(network, 28, "…"),
+			common.Truncate(network, 28, "…"),
 			p.SentAt.In(m.c.Zone).Format(dateLayout),
 			strings.Join(strings.Fields(common.Clean(p.Text)), " "),
 		}
 	}
 	widths := make([]int, len(heads))
 	for c, h := range heads {
-		widths[c] = lipgloss.Width(h)
+		widths[c] = common.Width(h)
 		for _, r := range rows {
-			widths[c] = max(widths[c], lipgloss.Width(r[c]))
+			widths[c] = max(widths[c], common.Width(r[c]))
 		}
 	}
 	gap := 2
@@ -292,8 +292,8 @@ func (m *Model) topPosts() []string {
 	line := func(cells []string, style func(col int) func(...string) string) string {
 		var b strings.Builder
 		for c, cell := range cells {
-			cell = ansi.Truncate(cell, widths[c], "…")
-			pad := strings.Repeat(" ", max(widths[c]-lipgloss.Width(cell), 0))
+			cell = common.Truncate(cell, widths[c], "…")
+			pad := strings.Repeat(" ", max(widths[c]-common.Width(cell), 0))
 			switch {
 			case c == post:
 				b.WriteString(style(c)(cell))
@@ -326,12 +326,12 @@ func (m *Model) topPosts() []string {
 // spread puts left and right at the two ends of w cells, cutting left when
 // both don't fit.
 func spread(left, right string, w int) string {
-	room := w - lipgloss.Width(right) - 1
+	room := w - common.Width(right) - 1
 	if room < 1 {
-		return ansi.Truncate(right, w, "…")
+		return common.Truncate(right, w, "…")
 	}
-	left = ansi.Truncate(left, room, "…")
-	return left + strings.Repeat(" ", w-lipgloss.Width(left)-lipgloss.Width(right)) + right
+	left = common.Truncate(left, room, "…")
+	return left + strings.Repeat(" ", w-common.Width(left)-common.Width(right)) + right
 }
 
 // thousands writes n with thousands separators: 12,345.

@@ -1,0 +1,809 @@
+package sentiment
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// VADER alone reads a business inbox badly: "Do you sell your starter? Mine
+// just died" is its most negative message and "my order was wrong and
+// nobody answered the phone" a neutral one. Classify reads what a message
+// is instead: a complaint (something went wrong, or displeases), a question
+// to the business (information, or something it should do), praise, or the
+// rest. It weighs cues a person would hear, in English, German and Spanish:
+// the product gone wrong (burnt, stale, mould), the order (wrong, missing,
+// never arrived), the service (rude, nobody answered), waiting, refunds and
+// charges, prices, things sold out or shut; negation ("not fresh", "no
+// complaints"); a "but" before the point; food slang that VADER takes
+// literally ("killer buns", "to die for"); who a question is for (you, or
+// anyone); and how the message came: a direct message is meant for the
+// business by definition. VADER's score is one cue among them.
+
+// Class is what a message is, for triage.
+type Class string
+
+const (
+	Complaint Class = "complaint"
+	Question  Class = "question"
+	Praise    Class = "praise"
+	Other     Class = "other"
+	// Concern is a message with no complaint said outright, but something
+	// that did not happen or is not so ("half of them had the wrong
+	// fillings, people couldn't eat"): maybe a complaint. Classify reads
+	// it; a person labelling messages would choose one of the other four.
+	Concern Class = "concern"
+)
+
+// Classes lists the classes a person labels a message with, most urgent
+// first.
+var Classes = []Class{Complaint, Question, Praise, Other}
+
+// Channel is how a message reached the business.
+type Channel int
+
+const (
+	// Reply is an answer to one of the business's posts.
+	Reply Channel = iota
+	// Mention names the business in a post of its own.
+	Mention
+	// Quote shares one of the business's posts with a comment, for the
+	// quoter's own followers.
+	Quote
+	// Direct is a private message to the business.
+	Direct
+	// Overheard is a public post found by social listening: about the
+	// business, not to it.
+	Overheard
+)
+
+// Reading is what Classify heard in a message.
+type Reading struct {
+	Class Class
+	// Complaint and Praise are the weight of the cues found for each.
+	Complaint, Praise float64
+	// Asks is true when the message asks the business something.
+	Asks bool
+	// Cues names what was heard, for a person reading why ("wrong order",
+	// "refund").
+	Cues []string
+	// VADER is VADER's compound score of the text without food slang.
+	VADER float64
+}
+
+// Classify reads what text is, as it came by ch.
+func Classify(text string, ch Channel) Class { return Read(text, ch).Class }
+
+// Read is Classify with the reasons.
+func Read(text string, ch Channel) Reading {
+	m := newMessage(text)
+	var r Reading
+	lex := lexicon()
+	matched := make([]bool, len(m.toks))
+	praiseAt := map[int]bool{} // where praise was heard, for sarcasm
+	// Longer phrases first: "nobody answered" is one cue, not "nobody" and
+	// a stray "answered".
+	lex.cues.each(m.toks, matched, func(c cue, spans []span) {
+		for _, sp := range spans {
+			// A cue that carries its own negation ("no hay ningún pedido",
+			// "nunca recogí porque no estaba hecha") is not turned by one
+			// before it.
+			negated := m.negatedAt(sp.from) && !lex.negators[c.words[0]] && !lex.negationBound[strings.Join(c.words, "_")]
+			switch {
+			case c.kind == cueComplaint && negated:
+				// "not bad", "no complaints", "never had a bad loaf".
+				r.Praise += 1.5
+				r.Cues = append(r.Cues, "not "+c.name)
+			case c.kind == cueComplaint:
+				w := c.weight
+				if m.afterContrast(sp.from) {
+					w++ // "lovely bread, but that's getting steep"
+				}
+				r.Complaint += w
+				r.Cues = append(r.Cues, c.name)
+			case c.kind == cuePraise && negated:
+				// "not fresh", "nicht schön", "no es aceptable".
+				r.Complaint += 1.5
+				r.Cues = append(r.Cues, "not "+c.name)
+			case c.kind == cuePraise && m.inQuestion(sp.from):
+				// "is it good?", "worth the trip?": hoped for, not said.
+			case c.kind == cuePraise:
+				r.Praise += c.weight
+				praiseAt[sp.from] = true
+			case c.kind == cueAgain:
+				r.Cues = append(r.Cues, c.name)
+				m.hasAgain = true
+			case c.kind == cueForgot && !m.bySelf(sp.from):
+				r.Complaint += c.weight
+				r.Cues = append(r.Cues, c.name)
+			}
+			for i := sp.from; i < sp.to; i++ {
+				matched[i] = true
+			}
+		}
+	})
+	cued := r.Complaint > 0
+	r.Asks = m.asks(ch)
+	m.structure(&r, praiseAt)
+	again := false
+	for _, c := range r.Cues {
+		again = again || lex.again[c]
+	}
+	if r.Complaint > 0 {
+		if again {
+			r.Complaint += 0.5 // "third time", "schon wieder", "otra vez"
+		}
+		if m.price {
+			r.Complaint += 0.5 // a sum named beside a complaint is usually its point
+		}
+		if m.shouts() {
+			r.Complaint += 0.5 // "no oat milk AGAIN"
+		}
+	}
+	if m.loveEmoji() {
+		r.Praise += 1.5
+	}
+	if m.crossEmoji() {
+		r.Complaint++
+		cued = true
+	}
+	// VADER reads English, on the text without the slang it takes
+	// literally. Its gloom alone does not make a complaint, nor does it
+	// make a question one: it cannot tell whose trouble it is ("my
+	// starter died", "my hands are not great anymore").
+	if m.lang() == "en" {
+		r.VADER = m.vader()
+		switch {
+		case r.VADER <= -0.3 && !r.Asks && (cued || r.VADER <= -0.6 && m.words() >= 6):
+			r.Complaint++
+		case r.VADER >= 0.5:
+			r.Praise++
+		}
+	}
+	r.Class = decide(r)
+	if r.Class == Other && ch != Overheard && m.unexplainedNot() {
+		// Nothing else heard, but something did not happen or is not
+		// so ("half of them had the wrong fillings, people couldn't
+		// eat", "it still wasn't started"): in a message to the
+		// business that is often a complaint, and as often not ("I'm
+		// going to pretend I didn't see this").
+		r.Cues = append(r.Cues, "a not")
+		r.Class = Concern
+	}
+	return r
+}
+
+// unexplainedNot reports a negation in a statement, in a message without
+// laughter or delight.
+func (m *message) unexplainedNot() bool {
+	lex := lexicon()
+	if m.loveEmoji() || strings.ContainsAny(m.raw, "😂🤣😄😃😁😊🙂😅😉😆") {
+		return false
+	}
+	for _, t := range m.toks {
+		if lex.laughter[t] {
+			return false
+		}
+	}
+	idle := make([]bool, len(m.toks))
+	lex.idleNots.each(m.toks, idle, func(_ cue, spans []span) {
+		for _, sp := range spans {
+			for i := sp.from; i < sp.to; i++ {
+				idle[i] = true
+			}
+		}
+	})
+	for i, t := range m.toks {
+		if lex.negators[t] && !idle[i] && !m.inQuestion(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// structure weighs how the message is put, beyond its words: a "why" with a
+// "not" in it is a reproach; a "great," before a complaint is sarcasm; a
+// "but" before a "not" turns the point; "you didn't" accuses; a number of
+// minutes is a wait.
+func (m *message) structure(r *Reading, praiseAt map[int]bool) {
+	lex := lexicon()
+	start := 0
+	for i := 0; i <= len(m.toks); i++ {
+		if i < len(m.toks) && !boundary(m.toks[i]) {
+			continue
+		}
+		clause := m.toks[start:i]
+		question := i < len(m.toks) && m.toks[i] == "?"
+		neg := false
+		for _, t := range clause {
+			neg = neg || lex.negators[t] || t == "always" || t == "immer"
+		}
+		switch {
+		case len(clause) > 1 && !question && againIn(clause) && (lex.negators[clause[0]] || lex.negators[clause[1]]):
+			// "No oat milk AGAIN."
+			r.Complaint += 1.5
+			r.Cues = append(r.Cues, "no … again")
+		case len(clause) > 0 && lex.why[clause[0]] && neg:
+			// "Why do you never reply?", "Warum beantwortet ihr keine E-Mails?"
+			r.Complaint += 2
+			r.Cues = append(r.Cues, "why … not")
+		case len(clause) > 1 && clause[0] == "por" && clause[1] == "que" && neg:
+			r.Complaint += 2
+			r.Cues = append(r.Cues, "por qué … no")
+		case len(clause) > 1 && lex.contrast[clause[0]] && !question && !m.praiseIn(praiseAt, start, i) &&
+			(neg || m.praiseIn(praiseAt, 0, start)):
+			// "Nice photo but the real thing looked nothing like it",
+			// "looks great in photos but mine was hollow".
+			// "Nice photo but the real thing looked nothing like it."
+			r.Complaint++
+			r.Cues = append(r.Cues, "but … not")
+		case !question:
+			for j := 0; j+1 < len(clause); j++ {
+				if lex.you[clause[j]] && (lex.negators[clause[j+1]] || j+2 < len(clause) && lex.negators[clause[j+2]]) {
+					// "You didn't.", "ihr habt nicht"
+					r.Complaint++
+					r.Cues = append(r.Cues, "you … not")
+					break
+				}
+			}
+		}
+		start = i + 1
+	}
+	// Sarcasm: praise that stands alone at the start of a complaint.
+	if r.Complaint >= 1 && len(m.toks) > 1 && lex.interjections[m.toks[0]] && boundary(m.toks[1]) && praiseAt[0] {
+		r.Praise -= 2
+		r.Complaint++
+		r.Cues = append(r.Cues, "sarcasm")
+	}
+	if perItemRE.MatchString(m.raw) {
+		// "£5 for a croissant", "6 euros por una barra": a price held up.
+		r.Complaint += 1.5
+		r.Cues = append(r.Cues, "a price for one")
+	}
+	if durationRE.MatchString(m.raw) && !IsQuestion(m.raw) {
+		r.Complaint++
+		r.Cues = append(r.Cues, "a wait")
+	}
+}
+
+// againIn reports whether a clause says it happened before: "no oat milk
+// AGAIN", "wieder kein Dinkelbrot", not "every time. Never change."
+func againIn(clause []string) bool {
+	for _, t := range clause {
+		switch t {
+		case "again", "wieder", "vez", "nuevo", "running", "row":
+			return true
+		}
+	}
+	return false
+}
+
+func (m *message) praiseIn(at map[int]bool, from, to int) bool {
+	for i := from; i < to; i++ {
+		if at[i] {
+			return true
+		}
+	}
+	return false
+}
+
+var perItemRE = regexp.MustCompile(`(?i)(?:[€$£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b))\s+(?:for|per|für|por|para)\s+(?:a|an|one|ein|eine|einen|un|una|1)\b`)
+
+var durationRE = regexp.MustCompile(`(?i)\b\d+\s?(?:min|mins|minutes|minute|hours|hrs|minuten|stunden|minutos|horas)\b`)
+
+// shouts reports whether a word of three or more letters is in capitals.
+func (m *message) shouts() bool {
+	for _, w := range strings.Fields(m.raw) {
+		letters, upper := 0, 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				}
+			}
+		}
+		if letters >= 3 && upper == letters {
+			return true
+		}
+	}
+	return false
+}
+
+// crossEmoji reports an emoji of annoyance or disappointment.
+func (m *message) crossEmoji() bool {
+	return strings.ContainsAny(m.raw, "😑🙄😤😠😡👎😒🤬😞😕😔💩😩😫")
+}
+
+// lang guesses the message's language from its little words: "en", "de",
+// "es", or "" when it cannot tell.
+func (m *message) lang() string {
+	lex := lexicon()
+	en, de, es := 0, 0, 0
+	for _, t := range m.toks {
+		if lex.english[t] {
+			en++
+		}
+		if lex.german[t] {
+			de++
+		}
+		if lex.spanish[t] {
+			es++
+		}
+	}
+	switch {
+	case en > de && en > es:
+		return "en"
+	case de > en && de > es:
+		return "de"
+	case es > en && es > de:
+		return "es"
+	case en > 0 && en == de && en > es || en > 0 && en == es && en > de:
+		return ""
+	case en == 0 && de == 0 && es == 0 && m.ascii():
+		return "en" // too short to tell; most of the inbox is English
+	}
+	return ""
+}
+
+func (m *message) ascii() bool {
+	for _, r := range m.raw {
+		if r >= 0x80 && unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func decide(r Reading) Class {
+	switch {
+	case r.Complaint >= 2:
+		return Complaint
+	case r.Complaint >= 1 && !r.Asks && r.Complaint > r.Praise:
+		return Complaint
+	case r.Asks:
+		return Question
+	// A smiley or a "nice" alone is chatter; praise says more.
+	case r.Praise >= 1.5 && r.Praise > r.Complaint:
+		return Praise
+	}
+	return Other
+}
+
+// loveEmoji reports whether the message carries an emoji of love or
+// delight, which VADER reads as little or nothing (🔥 as a fire).
+func (m *message) loveEmoji() bool {
+	return strings.ContainsAny(m.raw, "❤♥😍🤤🔥💯🥰😋👌🙌💛💕💖🤩")
+}
+
+// ---- the message ----
+
+type message struct {
+	raw      string
+	toks     []string // folded words; "|" where a clause ends, "?" where a question does
+	price    bool     // names a sum of money
+	mentions bool     // names someone's handle
+	hasAgain bool     // says it happened before ("again", "schon wieder")
+}
+
+var (
+	linkRE    = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`)
+	handleRE  = regexp.MustCompile(`@[\p{L}\p{N}_.\-]+(?:@[\p{L}\p{N}_.\-]+)?`)
+	priceRE   = regexp.MustCompile(`(?i)(?:[€$£]\s?\d)|(?:\d(?:[.,]\d+)?\s?(?:€|eur\b|euro|dollars?\b|pounds?\b))`)
+	clauseEnd = ".,;:!?¡¿()[]\"“”«»–—…\n"
+)
+
+func newMessage(text string) *message {
+	m := &message{raw: text}
+	text = linkRE.ReplaceAllString(text, " ")
+	m.mentions = handleRE.MatchString(text)
+	text = handleRE.ReplaceAllString(text, " ")
+	m.price = priceRE.MatchString(text)
+	m.toks = tokenize(text)
+	return m
+}
+
+// tokenize folds text (lower case, no accents, no apostrophes) and splits
+// it into words, with "|" where a clause ends. Emoji are dropped: VADER
+// reads them on its own.
+func tokenize(text string) []string {
+	var toks []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			toks = append(toks, b.String())
+			b.Reset()
+		}
+	}
+	clause := func(mark string) {
+		flush()
+		switch {
+		case len(toks) == 0:
+		case !boundary(toks[len(toks)-1]):
+			toks = append(toks, mark)
+		case mark == "?":
+			toks[len(toks)-1] = mark // "…!?" ends a question
+		}
+	}
+	for _, r := range text {
+		switch {
+		case r == '\'' || r == '’' || r == '`':
+			// "didn't" is one word, "didnt"
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteString(fold(r))
+		case r == '?' || r == '？' || r == '؟':
+			clause("?")
+		case strings.ContainsRune(clauseEnd, r):
+			clause("|")
+		default:
+			flush()
+		}
+	}
+	flush()
+	// "but" starts a clause of its own too.
+	out := toks[:0:0]
+	for _, t := range toks {
+		if lexicon().contrast[t] && len(out) > 0 && !boundary(out[len(out)-1]) {
+			out = append(out, "|")
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// fold is a letter in lower case without its accent: ä, á and à are a; ß is ss.
+func fold(r rune) string {
+	r = unicode.ToLower(r)
+	switch r {
+	case 'ä', 'á', 'à', 'â', 'ã', 'å':
+		return "a"
+	case 'ö', 'ó', 'ò', 'ô', 'õ':
+		return "o"
+	case 'ü', 'ú', 'ù', 'û':
+		return "u"
+	case 'é', 'è', 'ê', 'ë':
+		return "e"
+	case 'í', 'ì', 'î', 'ï':
+		return "i"
+	case 'ñ':
+		return "n"
+	case 'ç':
+		return "c"
+	case 'ß':
+		return "ss"
+	}
+	return string(r)
+}
+
+// boundary reports whether a token ends a clause: "|", or "?" after a
+// question.
+func boundary(t string) bool { return t == "|" || t == "?" }
+
+// inQuestion reports whether toks[i] is in a clause that ends in a question
+// mark: "worth the trip?" praises nothing.
+func (m *message) inQuestion(i int) bool {
+	for ; i < len(m.toks); i++ {
+		if boundary(m.toks[i]) {
+			return m.toks[i] == "?"
+		}
+	}
+	return false
+}
+
+func foldWord(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		if r == '\'' || r == '’' {
+			continue
+		}
+		b.WriteString(fold(r))
+	}
+	return b.String()
+}
+
+// negatedAt reports whether a negation stands within three words before
+// toks[i], in the same clause.
+func (m *message) negatedAt(i int) bool {
+	lex := lexicon()
+	for j := i - 1; j >= 0 && j >= i-3; j-- {
+		if boundary(m.toks[j]) {
+			return false
+		}
+		if lex.negators[m.toks[j]] {
+			return true
+		}
+	}
+	return false
+}
+
+// afterContrast reports whether toks[i] is in a clause that a "but" opened.
+func (m *message) afterContrast(i int) bool {
+	lex := lexicon()
+	for j := i - 1; j >= 0; j-- {
+		if lex.contrast[m.toks[j]] {
+			return j > 1 // a "but" that opens the message contrasts nothing
+		}
+		if boundary(m.toks[j]) {
+			return false
+		}
+	}
+	return false
+}
+
+// vader scores the message without the food slang VADER takes literally.
+func (m *message) vader() float64 {
+	lex := lexicon()
+	words := strings.Fields(linkRE.ReplaceAllString(m.raw, " "))
+	kept := words[:0:0]
+	for _, w := range words {
+		if lex.slang[foldWord(strings.Trim(strings.ToLower(w), clauseEnd+"'’"))] {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	return Score(strings.Join(kept, " "))
+}
+
+// asks reports whether the message asks the business something: a question
+// or a request, meant for the business (every direct message is; in public,
+// one that says "you" or asks about what a business does, not one put to
+// "anyone" about nothing the business does).
+func (m *message) asks(ch Channel) bool {
+	if ch == Overheard {
+		return false
+	}
+	lex := lexicon()
+	form := IsQuestion(m.raw)
+	request := m.any(lex.requests)
+	if !form {
+		// A question without its mark: "do you deliver to Kreuzberg",
+		// typed fast on a phone. Only at the start of a clause, and not
+		// "what a loaf".
+		for i, t := range m.toks {
+			start := i == 0 || boundary(m.toks[i-1]) || lex.greetings[m.toks[i-1]]
+			next := ""
+			if i+1 < len(m.toks) {
+				next = m.toks[i+1]
+			}
+			wh := lex.interrogatives[t] && next != "a" && next != "an" // not "what a loaf"
+			aux := lex.auxiliaries[t] && lex.asked[next]               // "do you", not "would be nice"
+			if start && (wh || aux) {
+				form = true
+				break
+			}
+		}
+	}
+	if !form && !request {
+		return false
+	}
+	if ch == Direct || request {
+		return true
+	}
+	you, others := false, m.any(lex.askOthers)
+	pos := 0 // in its clause
+	for _, t := range m.toks {
+		if boundary(t) {
+			pos = 0
+			continue
+		}
+		you = you || lex.you[t]
+		// "anyone", "has anyone", "does anybody": who is asked. Later in
+		// the clause it is who the question is about ("ok for someone
+		// with an allergy?").
+		others = others || (lex.others[t] && pos < 2)
+		pos++
+	}
+	topic := m.any(lex.topics)
+	switch {
+	case you:
+		return true
+	case others && !(topic && m.any(lex.askAbout)):
+		return false // "has anyone tried these?", "who else is going?"
+	case ch == Quote:
+		// A quote's questions are for the quoter's followers, unless they
+		// name the business: "do they ship?", "@bakery is this vegan?"
+		return m.mentions || m.any(lex.askAbout) || m.theyAsk()
+	case topic:
+		return true
+	}
+	// A reply or mention that asks, of nothing in particular: "same time
+	// next week?", "is it Saturday yet?" are chatter, but "where is the
+	// new shop going to be?" is not: long enough to be a real question.
+	return m.words() >= 5
+}
+
+// theyAsk reports a question about "them", in a quote the business.
+func (m *message) theyAsk() bool {
+	for _, t := range m.toks {
+		switch t {
+		case "they", "them", "their", "theyd", "theyre", "sie", "ellos":
+			return true
+		}
+	}
+	return false
+}
+
+// any reports whether one of cs is in the message.
+func (m *message) any(cs *cueSet) bool {
+	found := false
+	cs.each(m.toks, nil, func(cue, []span) { found = true })
+	return found
+}
+
+// bySelf reports whether the nearest subject before toks[i], in its
+// clause, is the writer: "I forgot", "ich habe ihn vergessen".
+func (m *message) bySelf(i int) bool {
+	lex := lexicon()
+	for j := i - 1; j >= 0 && !boundary(m.toks[j]); j-- {
+		if lex.subjects[m.toks[j]] {
+			return m.toks[j] == "i" || m.toks[j] == "ich" || m.toks[j] == "yo"
+		}
+	}
+	return false
+}
+
+func (m *message) words() int {
+	n := 0
+	for _, t := range m.toks {
+		if !boundary(t) {
+			n++
+		}
+	}
+	return n
+}
+
+// ---- cues ----
+
+type cueKind int
+
+const (
+	cueComplaint cueKind = iota
+	cuePraise
+	cueAgain
+	cueForgot // a complaint unless the writer forgot
+	cueOther  // topics, requests: matched by asks
+)
+
+// cue is a phrase: words to match in order, each exact or, ending in "*",
+// a prefix; "~" lets up to three words stand between its neighbours.
+type cue struct {
+	name   string
+	words  []string
+	weight float64
+	kind   cueKind
+}
+
+type span struct{ from, to int }
+
+// find returns the spans where the cue matches, never over words already
+// matched by another cue, nor across a clause.
+func (c cue) find(toks []string, taken []bool) []span {
+	var out []span
+	for i := range toks {
+		if end, ok := c.matchAt(toks, taken, i, 0); ok {
+			out = append(out, span{i, end})
+		}
+	}
+	return out
+}
+
+// cueSet is a list of cues in the order they are tried, indexed by their
+// first word so a message is checked against the few that can match.
+type cueSet struct {
+	cues      []cue
+	first     map[string][]int // by a first word that is a whole word
+	patterned []int            // first word is a pattern ("refund*")
+}
+
+func newCueSet(cs []cue) *cueSet {
+	sortCues(cs)
+	set := &cueSet{cues: cs, first: map[string][]int{}}
+	for i, c := range cs {
+		if w := c.words[0]; strings.Contains(w, "*") {
+			set.patterned = append(set.patterned, i)
+		} else {
+			set.first[w] = append(set.first[w], i)
+		}
+	}
+	return set
+}
+
+// each calls fn, in the set's order, with each cue found in toks and where,
+// never over words taken (nil: none) by an earlier one, which fn may take.
+func (set *cueSet) each(toks []string, taken []bool, fn func(c cue, spans []span)) {
+	if taken == nil {
+		taken = make([]bool, len(toks))
+	}
+	var cands []int
+	seen := map[int]bool{}
+	for _, t := range toks {
+		for _, i := range set.first[t] {
+			if !seen[i] {
+				seen[i] = true
+				cands = append(cands, i)
+			}
+		}
+		for _, i := range set.patterned {
+			if !seen[i] && wordMatch(set.cues[i].words[0], t) {
+				seen[i] = true
+				cands = append(cands, i)
+			}
+		}
+	}
+	slices.Sort(cands)
+	for _, i := range cands {
+		if spans := set.cues[i].find(toks, taken); len(spans) > 0 {
+			fn(set.cues[i], spans)
+		}
+	}
+}
+
+func (c cue) matchAt(toks []string, taken []bool, i, w int) (int, bool) {
+	if w == len(c.words) {
+		return i, true
+	}
+	pat := c.words[w]
+	if pat == "~" {
+		for gap := 0; gap <= 3 && i+gap <= len(toks); gap++ {
+			if gap > 0 && boundary(toks[i+gap-1]) {
+				break
+			}
+			if end, ok := c.matchAt(toks, taken, i+gap, w+1); ok {
+				return end, true
+			}
+		}
+		return 0, false
+	}
+	if i >= len(toks) || taken[i] || boundary(toks[i]) || !wordMatch(pat, toks[i]) {
+		return 0, false
+	}
+	return c.matchAt(toks, taken, i+1, w+1)
+}
+
+func wordMatch(pat, tok string) bool {
+	if p, ok := strings.CutPrefix(pat, "*"); ok {
+		// "*brot": a German compound's last part is what it is.
+		return strings.HasSuffix(tok, p) || wordMatch(p, tok)
+	}
+	if p, ok := strings.CutSuffix(pat, "*"); ok {
+		return strings.HasPrefix(tok, p)
+	}
+	return pat == tok
+}
+
+// cueList parses phrases separated by "|" or new lines.
+func cueList(kind cueKind, weight float64, text string) []cue {
+	var out []cue
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == '|' || r == '\n' }) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		var words []string
+		for _, w := range strings.Fields(line) {
+			if w != "~" {
+				w = foldWord(strings.ToLower(w))
+			}
+			words = append(words, w)
+		}
+		out = append(out, cue{name: strings.ReplaceAll(line, " ~", " …"), words: words, weight: weight, kind: kind})
+	}
+	return out
+}
+
+func wordSet(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Fields(text) {
+		out[foldWord(strings.ToLower(w))] = true
+	}
+	return out
+}
+
+func sortCues(cs []cue) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && len(cs[j].words) > len(cs[j-1].words); j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package drafts
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/postcopy"
+)
+
+// TypingText is true while a text field has the composer's keyboard: the
+// text, the time, or a photo's path or alt text (not the accounts or the
+// photos list), so the root hands it runes that arrived together as one
+// piece of text.
+func (m *Model) TypingText() bool {
+	if m.comp == nil {
+		return false
+	}
+	return m.comp.prompt != nil || m.comp.focus == fieldText || m.comp.focus == fieldTime
+}
+
+// HelpSections are the drafts pane's keys under the place each applies.
+func (m *Model) HelpSections() []common.HelpSection {
+	n, k := m.c.Nav, m.keys
+	return []common.HelpSection{
+		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End,
+			k.New, relabel(k.Edit, "edit (stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop}},
+		{Title: "Deleting (d asks first)", Keys: []key.Binding{k.Yes, k.No}},
+		{Title: "Writing a post (n, enter)", Keys: []key.Binding{k.NextField, k.PrevField, k.Version,
+			k.ToggleAccount, k.Queue, k.Editor, k.Close}},
+		{Title: "In the To field", Keys: []key.Binding{relabel(k.Toggle, "toggle the account")}},
+		{Title: "In the Photos field", Keys: []key.Binding{k.Attach, k.AltText, k.Remove}},
+		{Title: "Typing a photo's path or alt text", Keys: []key.Binding{k.Complete, k.PromptOK}},
+	}
+}
+
+// Marks are what the list draws.
+func (m *Model) Marks() []common.Mark {
+	return []common.Mark{
+		{Symbol: "▸", Meaning: "the cursor"},
+		{Symbol: "draft", Meaning: "not queued: it won't go out"},
+		{Symbol: "queued", Meaning: "goes out at its time"},
+		{Symbol: "failed", Meaning: "a network refused a copy"},
+		{Symbol: "missed", Meaning: "came due while crier was closed"},
+		{Symbol: postcopy.GlyphQueued, Meaning: "a copy waits for its time"},
+		{Symbol: postcopy.GlyphSending, Meaning: "being sent now"},
+		{Symbol: postcopy.GlyphSent, Meaning: "sent"},
+		{Symbol: postcopy.GlyphFailed, Meaning: "refused (the reason follows)"},
+		{Symbol: postcopy.GlyphMissed, Meaning: "missed: s sends, x drops"},
+		{Symbol: postcopy.GlyphDropped, Meaning: "dropped: it won't go out"},
+	}
+}
+
+// postName names a post in a status message by its first words, as the
+// person knows it ("“Bread of the day…”"): the status bar never names a post
+// by its number.
+func postName(body string) string {
+	if s := snippet(body); s != "" {
+		return "“" + common.Shorten(s, 24) + "”"
+	}
+	return "the post with no text"
+}
+
+// nameOf names the post with id in the list, or says "the post".
+func (m *Model) nameOf(id int64) string {
+	for _, it := range m.items {
+		if it.ID == id {
+			return postName(it.Body)
+		}
+	}
+	return "the post"
+}

@@ -1,0 +1,26 @@
+package kpis
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/common"
+)
+
+// HelpSections are the KPI pane's keys.
+func (m *Model) HelpSections() []common.HelpSection {
+	n := m.nav
+	return []common.HelpSection{
+		{Title: "The figures", Keys: []key.Binding{n.up, n.down, n.pageUp, n.pageDown, n.first, n.last, m.keys.Reload}},
+	}
+}
+
+// Marks are what the figures draw besides numbers.
+func (m *Model) Marks() []common.Mark {
+	return []common.Mark{
+		{Symbol: "▁▃▅█", Meaning: "a bar a day, from the lowest to the highest"},
+		{Symbol: "↑↓ more", Meaning: "more above or below: scroll"},
+		{Symbol: "+12 / −3", Meaning: "followers gained or lost over 7 / 30 days"},
+		{Symbol: "n/a", Meaning: "not enough history for the change yet"},
+		{Symbol: "no data", Meaning: "no follower count read yet (ctrl+r syncs)"},
+	}
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/crier-app/crier/store"
+)
+
+// cli is crier's front door: help, the version and crier init print to
+// stdout and are answered here; every other command goes to run.
+func cli(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+	}
+	if len(args) > 0 {
+		switch args[0] {
+		case "help":
+			fmt.Fprint(stdout, usage)
+			return 0
+		case "version", "--version", "-version":
+			info, _ := debug.ReadBuildInfo()
+			fmt.Fprintln(stdout, versionLine(info, store.SchemaVersion()))
+			return 0
+		case "init":
+			return runInit(args[1:], stdin, stdout, stderr)
+		}
+	}
+	return run(args, stderr)
+}
+
+// versionLine says which crier this is: the module version it was built at
+// (go install …@v1.2.0, or the version go build reads from git), the commit
+// and its time when the build recorded them, the database schema it writes
+// and the Go it was built with.
+func versionLine(info *debug.BuildInfo, schema int) string {
+	var b strings.Builder
+	b.WriteString("crier ")
+	if info == nil {
+		b.WriteString("(no build information)")
+		fmt.Fprintf(&b, " · database schema %d", schema)
+		return b.String()
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "(development build)"
+	}
+	b.WriteString(v)
+	var rev, at string
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		b.WriteString(", commit " + rev)
+		if t, err := time.Parse(time.RFC3339, at); err == nil {
+			b.WriteString(" of " + t.UTC().Format("2006-01-02 15:04 UTC"))
+		}
+		if modified {
+			b.WriteString(", with uncommitted changes")
+		}
+	}
+	fmt.Fprintf(&b, " · database schema %d", schema)
+	if info.GoVersion != "" {
+		b.WriteString(" · " + info.GoVersion)
+	}
+	return b.String()
+}

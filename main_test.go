@@ -8,12 +8,16 @@ import (
 	"testing"
 
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
+	"github.com/crier-app/crier/platforms/mastodon/gtstest"
 )
 
 // TestMain says in one line when the tests against the real Bluesky network
-// (the crash and on-time tests) skipped.
+// (the crash and on-time tests) or GoToSocial (its crash suite, login)
+// skipped.
 func TestMain(m *testing.M) {
-	os.Exit(testnet.Main(m))
+	code := testnet.Main(m)
+	gtstest.Report()
+	os.Exit(code)
 }
 
 // Bad configs and unusable databases stop crier before the TUI with one

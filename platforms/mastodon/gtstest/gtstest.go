@@ -33,11 +33,13 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -151,9 +153,32 @@ func find(t testing.TB) Paths {
 		if Required() {
 			t.Fatalf("CRIER_REQUIRE_GOTOSOCIAL=1: %v", err)
 		}
+		skipped.Add(1)
 		t.Skip(err.Error())
 	}
 	return paths
+}
+
+// skipped counts the tests of this binary skipped for want of the server.
+var skipped atomic.Int64
+
+// Report says in one line, when tests of this binary skipped for want of
+// the server, how many and how to install it: go test shows a passing
+// package's output only with -v, so an "ok" alone would hide that part of
+// the suite did not run. The line goes to the terminal (/dev/tty) when
+// there is one, else to stderr. Call it from TestMain after m.Run.
+func Report() {
+	n := skipped.Load()
+	if n == 0 {
+		return
+	}
+	line := fmt.Sprintf("crier: %s: %d test(s) against a real GoToSocial skipped (not installed here); %s\n", testedPackage(), n, Install)
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		fmt.Fprint(tty, line)
+		tty.Close()
+	} else {
+		fmt.Fprint(os.Stderr, line)
+	}
 }
 
 var shared struct {
@@ -395,6 +420,27 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// testedPackage is the package under test as ./path from the module root
+// (go test runs a test binary in its package's folder).
+func testedPackage() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "?"
+	}
+	for root := wd; ; root = filepath.Dir(root) {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			if rel, err := filepath.Rel(root, wd); err == nil {
+				return path.Join(".", filepath.ToSlash(rel)) // "." for the root
+			}
+			break
+		}
+		if filepath.Dir(root) == root {
+			break
+		}
+	}
+	return wd
 }
 
 // OOB is the redirect URI for which the server shows the code on a page.

@@ -91,7 +91,7 @@ func (a *flowApp) composePhotoPost(photo, ownFor string) {
 	a.waitFor("cooling")
 	a.forget()
 	a.send("ctrl+s")
-	a.waitFor("queued for", "sent post #")
+	a.waitFor("queued for", "sent to ")
 }
 
 // sentPost waits until every copy of the only post has gone out and

@@ -78,9 +78,9 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	}
 	when := p.ScheduledAt.In(m.c.Zone).Format("15:04")
 	state := lk.glyph + " " + fmt.Sprintf("%-9s", lk.word)
-	id := fmt.Sprintf("#%d", p.ID)
+	id := "" // room for the photo count
 	if n := len(p.Media); n > 0 && !selected {
-		id = plural(n, "photo", "photos") + "  " + id
+		id = plural(n, "photo", "photos")
 	}
 	lead := marker + when + "  "
 	netW := w - common.Width(lead) - common.Width(state) - 2 - common.Width(id) - 1
@@ -315,7 +315,7 @@ func (m *Model) agendaLines() []string {
 }
 
 func (m *Model) inputLine() string {
-	label := m.c.Styles.InputLabel.Render(fmt.Sprintf("Move #%d to: ", m.moveID))
+	label := m.c.Styles.InputLabel.Render("Move it to: ")
 	return common.Truncate(label+m.input.View(), m.width, "")
 }
 

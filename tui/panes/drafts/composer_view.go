@@ -55,9 +55,9 @@ func (m *composer) title() string {
 	case m.base.ID == 0:
 		return "New post"
 	case !m.unsent():
-		return fmt.Sprintf("Draft #%d", m.base.ID)
+		return "Draft"
 	}
-	return fmt.Sprintf("%s post #%d", capitalize(string(m.base.State)), m.base.ID)
+	return capitalize(string(m.base.State)) + " post"
 }
 
 func capitalize(s string) string {

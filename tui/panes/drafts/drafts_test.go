@@ -299,7 +299,7 @@ func TestAutosaveDebounce(t *testing.T) {
 		t.Fatalf("saved body %q", got)
 	}
 	h.requireInView("saved 12:00:00")
-	h.requireInView("Draft #")
+	h.requireInView("Draft")
 }
 
 func TestEscSavesAndCloses(t *testing.T) {
@@ -402,7 +402,7 @@ func TestOpeningAQueuedPostKeepsItQueued(t *testing.T) {
 	if !h.m.Capturing() {
 		t.Fatalf("enter did not open the composer; status %+v", h.status)
 	}
-	h.requireInView("Queued post #")
+	h.requireInView("Queued post")
 	h.requireInView("goes out Mon 26 Oct 09:00")
 	h.do(keyEsc)
 	if h.m.Capturing() {
@@ -576,7 +576,7 @@ func TestDeleteAsksFirst(t *testing.T) {
 	}
 
 	h.do(typed("d"))
-	h.requireInView("Delete draft #2 “Delete me” for good? y/n")
+	h.requireInView("Delete the draft post “Delete me” for good? y/n")
 	h.do(typed("n"))
 	if h.countPosts() != 2 || h.m.confirming {
 		t.Fatal("n deleted, or kept asking")

@@ -269,10 +269,10 @@ func (m *Model) footer() string {
 	s := m.c.Styles
 	switch {
 	case m.confirming:
-		what := fmt.Sprintf("post #%d", m.confirmID)
+		what := "this post"
 		for _, it := range m.items {
 			if it.ID == m.confirmID {
-				what = fmt.Sprintf("%s #%d “%s”", it.State, it.ID, common.Truncate(snippet(it.Body), 30, "…"))
+				what = fmt.Sprintf("the %s post “%s”", it.State, common.Truncate(snippet(it.Body), 30, "…"))
 			}
 		}
 		return s.Warn.Render("Delete "+what+" for good?") + " " + s.Bold.Render("y/n")

@@ -48,7 +48,7 @@ func (m *Model) previewLines(h int) []string {
 	w := m.width
 	cut := func(t string) string { return common.Truncate(t, w, "…") }
 
-	head := []string{fmt.Sprintf("#%d", it.ID), string(it.State)}
+	head := []string{string(it.State)}
 	if !it.ScheduledAt.IsZero() {
 		head = append(head, it.ScheduledAt.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04"))
 	}

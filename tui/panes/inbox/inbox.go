@@ -343,7 +343,7 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		case msg.err != nil:
 			cmds = append(cmds, common.Status("couldn't open the link ("+msg.err.Error()+"): "+msg.url, true))
 		case msg.shown:
-			cmds = append(cmds, common.Status("link (no browser here): "+msg.url, false))
+			cmds = append(cmds, common.Status("no browser here: "+msg.url, false))
 		default:
 			cmds = append(cmds, common.Status("opened "+msg.url, false))
 		}

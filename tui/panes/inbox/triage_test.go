@@ -417,7 +417,7 @@ func TestOpenLinkShowsItWithoutABrowser(t *testing.T) {
 	t.Setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
 	h := newHarness(t, c, 80, 21)
 	h.keys("o")
-	if s := h.lastStatus(); s.Text != "link (no browser here): https://toot.example/@ana/111" {
+	if s := h.lastStatus(); s.Text != "no browser here: https://toot.example/@ana/111" {
 		t.Fatalf("status %+v", s)
 	}
 	h.keys("j", "o")

@@ -47,6 +47,7 @@ func TestGoToSocial(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs GoToSocial and crier for minutes")
 	}
+	t.Parallel()
 	gts := gtstest.Start(t)
 	rng := seededRand(t)
 	bin := buildCrier(t)

@@ -90,6 +90,7 @@ func TestCrashKillMastodon(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds crier and kills it again and again")
 	}
+	t.Parallel()
 	rng := seededRand(t)
 	crashTest(t, startMastodon(t, rng), rng)
 }
@@ -103,6 +104,7 @@ func TestCrashKillBluesky(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds crier, runs a Bluesky network and kills crier again and again")
 	}
+	t.Parallel()
 	rng := seededRand(t)
 	crashTest(t, startBluesky(t, rng), rng)
 }
@@ -113,6 +115,7 @@ func TestHeadlessStopsCleanly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs crier")
 	}
+	t.Parallel()
 	rng := seededRand(t)
 	bin := buildCrier(t)
 
@@ -967,5 +970,18 @@ func seededRand(t *testing.T) *rand.Rand {
 		seed = v
 	}
 	t.Logf("seed %d (set CRIER_CRASH_SEED=%d to replay the choices)", seed, seed)
-	return rand.New(rand.NewPCG(seed, 0))
+	return rand.New(&lockedSource{src: rand.NewPCG(seed, 0)})
+}
+
+// lockedSource lets the parallel subtests of one test draw from its one
+// seeded source.
+type lockedSource struct {
+	mu  sync.Mutex
+	src rand.Source
+}
+
+func (l *lockedSource) Uint64() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.src.Uint64()
 }

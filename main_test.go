@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,15 @@ import (
 // (the crash and on-time tests) or GoToSocial (its crash suite, login)
 // skipped.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	// The end-to-end tests (crash, on-time, GoToSocial) spend their time
+	// waiting on servers and on crier, not on this machine's cores: let
+	// more of them overlap than there are cores, unless -parallel says.
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		flag.Set("test.parallel", "8")
+	}
 	code := testnet.Main(m)
 	gtstest.Report()
 	os.Exit(code)

@@ -46,6 +46,7 @@ func TestOnTime(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Bluesky network and crier for minutes")
 	}
+	t.Parallel()
 	bsky := testnet.Start(t)
 	rng := seededRand(t)
 	bin := buildCrier(t)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -56,22 +57,23 @@ func LoadLabelled(path string) ([]Labelled, error) {
 	return out, sc.Err()
 }
 
-// triageSets are the labelled sets the tests read: the development set the
-// cues were written against, the held-out set written after them, and any
-// set named in CRIER_TRIAGE_SET (a path, or several separated by the list
-// separator), for a reviewer's own.
+// triageSets are the labelled sets the tests read: every
+// testdata/triage_*.tsv (the development sets the cues were written
+// against, triage_dev*.tsv, and the held-out set written after them), and
+// any set named in CRIER_TRIAGE_SET (a path, or several separated by the
+// list separator), for a reviewer's own.
 func triageSets(t *testing.T) map[string][]Labelled {
 	t.Helper()
-	paths := []string{"testdata/triage_dev.tsv", "testdata/triage_dev2.tsv", "testdata/triage_dev3.tsv", "testdata/triage_dev4.tsv", "testdata/triage_dev5.tsv", "testdata/triage_heldout.tsv"}
+	paths, err := filepath.Glob("testdata/triage_*.tsv")
+	if err != nil || !slices.Contains(paths, "testdata/triage_dev.tsv") || !slices.Contains(paths, "testdata/triage_heldout.tsv") {
+		t.Fatalf("labelled sets: found %v (%v), want testdata/triage_dev.tsv and triage_heldout.tsv among them", paths, err)
+	}
 	if extra := os.Getenv("CRIER_TRIAGE_SET"); extra != "" {
 		paths = append(paths, strings.Split(extra, string(os.PathListSeparator))...)
 	}
 	out := map[string][]Labelled{}
 	for _, p := range paths {
 		set, err := LoadLabelled(p)
-		if os.IsNotExist(err) && !strings.HasPrefix(p, "testdata/triage_dev") {
-			continue
-		}
 		if err != nil {
 			t.Fatal(err)
 		}

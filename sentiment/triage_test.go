@@ -192,6 +192,26 @@ func TestClassifyReadsWhatAMessageIs(t *testing.T) {
 		{"no oat milk AGAIN. third week running", Reply, Complaint},
 		// Listening overhears: nothing in it is asked of the business.
 		{"Does anyone know a good bakery near Hermannplatz?", Overheard, Other},
+		// What was expected against what came, in three languages; an
+		// order with nothing gone wrong, or a change asked for, is none.
+		{"Encargué una tarta de chocolate y me dieron una de fresa", Reply, Complaint},
+		{"Habe 12 Brötchen bezahlt, in der Tüte waren 10.", Reply, Complaint},
+		{"Bought a loaf on Saturday, by Sunday it was rock hard", Reply, Complaint},
+		{"Ordered 3 dozen for the 14th, see you then!", Reply, Other},
+		{"I ordered 2 loaves for Friday, can I pick them up at 5 instead of 3?", Direct, Question},
+		{"Ordered a cake for my mum's 80th and she couldn't stop smiling", Reply, Praise},
+		// Questions that reproach, and praise of the past.
+		{"Is it normal that the sourdough is gummy inside?", Reply, Complaint},
+		{"Was ist mit den Croissants passiert? Die waren mal so gut.", Reply, Complaint},
+		{"I used to be a pastry chef, this brings back memories", Reply, Other},
+		// A fault that keeps coming back; a dog that keeps staring is none.
+		{"The card reader keeps declining my card", Reply, Complaint},
+		{"Haha my dog keeps staring at the bread", Reply, Other},
+		// A price with praise is praise; a closing "thanks" is not.
+		{"Paid €6 for a loaf and honestly worth every cent", Reply, Praise},
+		{"€3.90 for one cinnamon bun now. I'll make my own, thanks", Reply, Complaint},
+		// A tag asks nothing.
+		{"Quedamos a las 11 en la panadería, ¿vale?", Mention, Other},
 	} {
 		if got := Read(c.text, c.ch); got.Class != c.want {
 			t.Errorf("Classify(%q) = %s (complaint %.1f, praise %.1f, asks %v, cues %v), want %s",

@@ -75,6 +75,9 @@ type lexiconT struct {
 	tags map[string]bool
 	// "Or is it just me?": a doubt put as a question, which asks nothing.
 	hedges *cueSet
+	// What makes a question about trouble hypothetical: "a refund if I
+	// can't come?"
+	hypothetical map[string]bool
 	// Thanks, which at the end of a complaint are manners, not praise.
 	thanks map[string]bool
 }
@@ -256,6 +259,8 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		miss the old | loved the old | the old recipe | old version | alte rezept | die alte rezeptur | la receta antigua | la receta de antes
 		meh | mediocre | underwhelming | nothing special | mittelmassig | nichts besonderes | nada especial | regulero | normalito
 		please stop | please fix | please check your | hort auf | dejad de | aprended a
+		expected more | expected better | hatte mehr erwartet | mehr erwartet | esperaba mas | esperaba algo mejor | not how you treat | treat ~ customers
+		so behandelt man | asi no se trata | unverschamt* | nicht in ordnung | no es normal | un timo | estafa | betrug | abgezockt | vaya tela
 		dont get the hype | overhyped | overrated | uberbewertet | sobrevalorad* | antes ~ mejor | fruher ~ besser | waren mal besser | war mal besser
 		not a fan of | kein fan | no soy fan | not what they were | not what it was | not what it used to be | not like it used to be
 		nicht mehr wie fruher | nicht mehr das was | came without | arrived without | came with no | arrived with no | kam ohne | kamen ohne | kam ~ ohne ~ an
@@ -267,7 +272,8 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		your ~ charged | your ~ told | your ~ refused | charged my card | charged my | charging me | charg* me for
 		used to be | used to have | used to get | war fruher | waren fruher | antes era | antes eran | antes tenia
 		more like a | more like an | closer to a | eher wie | mas bien un | mas bien una | parecia un | parecia una
-		barely | kaum noch | apenas
+		barely | kaum noch | apenas | for that price | at that price | for the price | fur den preis | por ese precio | a ese precio
+		disaster | katastroph* | catastrof*
 		second person | another person | more staff | extra staff | mehr personal | zweite person | mas personal | otra persona
 		weeks now | days now | a month now | weeks later | days later
 		no ~ at all | none at all | gar kein* | uberhaupt kein* | uberhaupt nicht | nada de nada | para nada | for nothing | fur nix | fur nichts
@@ -371,11 +377,12 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 	hedges := `or is it just me | or just me | is it just me | oder bilde ich mir das ein | bilde ich mir das ein | oder tausche ich mich | o soy yo | o me lo parece | o es cosa mia`
 	lex.hedges = newCueSet(cueList(cueOther, 0, hedges))
 	add(cueList(cueComplaint, 1, hedges))
+	lex.hypothetical = wordSet(`if policy whether falls wenn ob si politica`)
 	lex.thanks = map[string]bool{"thanks": true, "thank you": true, "thank": true, "danke": true, "dank": true, "gracias": true, "cheers": true, "muchisimas gracias": true}
 	lex.tags = wordSet(`right eh ok okay yes no yeah oder ne gell ja nicht wahr vale verdad no si`)
 
 	again := cueList(cueAgain, 0, `
-		again | every time | everytime | third time | second time | twice this | once again | yet again | each time | in a row | week running
+		again | every time | everytime | third time | second time | last ~ times | twice this | once again | yet again | each time | in a row | week running
 		wieder | jedes mal | schon wieder | zum dritten | zum zweiten | zweite mal | dritte mal | otra vez | de nuevo | cada vez | siempre igual`)
 	lex.again = map[string]bool{}
 	for _, c := range again {

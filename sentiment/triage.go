@@ -100,6 +100,9 @@ func Read(text string, ch Channel) Reading {
 				// "not bad", "no complaints", "never had a bad loaf".
 				r.Praise += 1.5
 				r.Cues = append(r.Cues, "not "+c.name)
+			case c.kind == cueComplaint && m.hypothetical(sp.from):
+				// "Can I get a refund if I can't make it?": asked
+				// about, not told.
 			case c.kind == cueComplaint && strings.HasPrefix(c.name, "used to") && m.bySelf(sp.from):
 				// "I used to be a pastry chef": the writer's past.
 			case c.kind == cueComplaint && lex.negationBound[c.name] && m.selfNegated(sp.from):
@@ -429,6 +432,24 @@ func (m *message) inThePast(i int) bool {
 		switch {
 		case t == "used" && next == "to" && !m.bySelf(j), t == "fruher", t == "antes",
 			(t == "war" || t == "waren") && next == "mal", (t == "was" || t == "were") && next == "once":
+			return true
+		}
+	}
+	return false
+}
+
+// hypothetical reports whether toks[i] is in a question that supposes:
+// "… a refund if I can't make it?", "what's your policy on late orders?"
+func (m *message) hypothetical(i int) bool {
+	if !m.inQuestion(i) {
+		return false
+	}
+	from := i
+	for from > 0 && !boundary(m.toks[from-1]) {
+		from--
+	}
+	for j := from; j < len(m.toks) && !boundary(m.toks[j]); j++ {
+		if lexicon().hypothetical[m.toks[j]] {
 			return true
 		}
 	}

@@ -251,8 +251,15 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		warte ~ noch | warten ~ noch | immer noch ~ warte* | sigo esperando | seguimos esperando | sigo sin | seguimos sin
 		lasst ~~ nach | lasst ~~ zu wunschen | deja ~ que desear
 		charg* ~ twice | cobr* ~ dos veces | cobr* ~ de mas | cobr* ~ doble | doppelt ~ abgebucht | zweimal ~ abgebucht | no me devolv* | nie erstattet
-		please train | train your | stop charging | bitte schult | schult ~ personal | dejad de cobrar | formad a`))
+		please train | train your | stop charging | bitte schult | schult ~ personal | dejad de cobrar | formad a
+		went green | turned green | gone green | grun geworden | se puso verde | se ha puesto verde | eingebacken | baked into it
+		ill all night | sick all night | up all night with | die ganze nacht ~ krank | toda la noche ~ mal
+		served ~ before me | people after me | skipped me | nach mir ~ bedient | ubersehen | ubergangen | atendieron antes | se colaron
+		no puede ser | das kann nicht sein | cant be right | otra vez sin | de nuevo sin | wieder ohne | schon wieder ohne`))
 	add(cueList(cueComplaint, 1.5, `
+		photo attached | see photo | pic attached | picture attached | attached a photo | see attached | foto anbei | bild anbei | siehe foto
+		adjunto ~ foto | te adjunto | os adjunto | adjunto el | adjunto la | sat on | been dropped | run over | uncomfortable | unbequem | incomod*
+		couldnt wait to leave | wanted to leave | left straight away | wollte nur noch weg | happig | saftige preise | pretty sure | ziemlich sicher
 		for ~ didnt want | for ~ didnt order | for ~ didnt ask for | didnt order | didnt ask for | never ordered | nicht bestellt | nie bestellt | no pedi | no habia pedido | no lo pedi
 		couldnt finish | couldnt eat | couldnt have any | konnte ~ nicht essen | konnten ~ nicht essen | no pude comer | no pudimos comer | no se podia comer
 		and now you say | now you say | now you tell | und jetzt sagt ihr | y ahora decis | y ahora me decis
@@ -272,6 +279,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		your ~ charged | your ~ told | your ~ refused | charged my card | charged my | charging me | charg* me for
 		used to be | used to have | used to get | war fruher | waren fruher | antes era | antes eran | antes tenia
 		more like a | more like an | closer to a | eher wie | mas bien un | mas bien una | parecia un | parecia una
+		in the middle | in der mitte | innen drin | por dentro | war zu | hatte zu | ist zu | estaba cerrad* | papier | paper | papel
 		barely | kaum noch | apenas | for that price | at that price | for the price | fur den preis | por ese precio | a ese precio
 		disaster | katastroph* | catastrof*
 		second person | another person | more staff | extra staff | mehr personal | zweite person | mas personal | otra persona
@@ -288,6 +296,8 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 	// secos" are nuts, not dry ones.
 	add(cueList(cueOther, 0, `would love | id love | wed love | would have loved | wurde gern* | hatte gern* | me encantaria | me gustaria
 		frutos secos | dried fruit | trockenobst | kaum zu glauben | rock and roll
+		in the middle of | mitten in | en medio de | en mitad de | plastic bag* | paper bag* | plastic cup* | paper cup* | plastic free | plastikfrei
+		plastiktut* | papiertut* | bolsa* de papel | bolsa* de plastico | glass jar* | glass bottle* | or plastic | or paper | oder plastik | o plastico
 		weak spot | soft spot | weakness for | schwache fur | debilidad por | barely wait | kaum erwarten
 		wrong account | wrong chat | wrong person | wrong thread | wrong dm | wrong conversation | wrong window | wrong group
 		falscher chat | falschen chat | falsche person | chat equivocado | persona equivocada | cuenta equivocada`))
@@ -323,6 +333,8 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		outdone | outdid | next level | another level | otro nivel | andere liga | eigene liga | what a treat | won me over | should be illegal | crime against
 		uberzeugt | me conquisto | me convencio | me ha convencido | sin palabras | speechless | sprachlos | que pasada | menuda pasada | no me canso
 		nicht genug bekommen | kann nicht genug | nichts geht uber | nada como | saved my | rettet mir | retten mir | rettet meinen | me salva | me salvo
+		out of this world | de otro planeta | nicht von dieser welt | changed my mind | dont miss | nicht verpassen | no os lo perdais | no te lo pierdas
+		richtig gut | echt gut | sehr gut | muy bueno | muy buena | deserves | verdient | se merece | worth getting | worth going | worth waking
 		get the hype | worth the hype | lives up to the hype | lived up to the hype
 		keeps getting better | keep getting better | wird immer besser | cada vez mejor | converted me | keep up the
 		couldnt stop | konnte nicht aufhoren | no podia parar | even better | better than ever | noch besser | besser denn je | aun mejor | mejor que nunca
@@ -350,9 +362,11 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		gesagt | hiess es | versprochen | bestatigt | bestatigung | steht ~ drauf | laut etikett | laut website | laut eurer
 		pedi | pedimos | mi pedido | el pedido | nuestro pedido | encargue | encargamos | mi encargo | el encargo | compre | compramos | recogi
 		recogimos | pague | pagamos | pagado | reserve | reservamos | me dijeron | nos dijeron | me dijisteis | dijisteis | confirmaron | confirmacion
-		prometieron | prometisteis | la etiqueta | pone que`))
+		prometieron | prometisteis | la etiqueta | pone que | advertise* | pictured | in the picture | in the photo | on the photo | in your post
+		auf dem foto | im angebot | en la foto | online stand | stand online | laut google | google says | it said | kauft | kaufe`))
 	lex.deviate = wordSet(`only half instead different without nur halb halbe halben stattdessen statt anders ohne solo mitad vez lugar sin distinto distinta`)
-	lex.outcome = wordSet(`got received gave given came arrived delivered bekommen bekam erhalten geliefert kam kamen gab
+	lex.outcome = wordSet(`got received gave given came arrived delivered mine bekommen bekam bekommt kriegt erhalten geliefert kam kamen gab meiner meine
+		mio mia
 		dieron dio entregaron llego llegaron vino venia venian recibi recibimos trajeron`)
 	lex.segments = wordSet(`and but then when und aber dann als y pero luego cuando`)
 	lex.costs = wordSet(`cost costs costing price prices priced charge charged charging cents cent euro euros eur

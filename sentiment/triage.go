@@ -342,6 +342,14 @@ func (m *message) structure(r *Reading, praiseAt map[int]bool) {
 		r.Complaint += 2
 		r.Cues = append(r.Cues, "what happened?")
 	}
+	// Sarcasm: praise that stands alone at the end, after what came: "Wer
+	// hier Vollkorn kauft, bekommt helles Mischbrot. Toll."
+	if n := len(m.toks); n > 3 && boundary(m.toks[n-1]) && lex.interjections[m.toks[n-2]] && boundary(m.toks[n-3]) &&
+		praiseAt[n-2] && !m.praiseIn(praiseAt, 0, n-2) && m.any(lex.expect) && m.outcomeIn(0, n-2) {
+		r.Praise -= 2
+		r.Complaint += 1.5
+		r.Cues = append(r.Cues, "sarcasm")
+	}
 	// Sarcasm: praise that stands alone at the start of a complaint.
 	if r.Complaint >= 1 && len(m.toks) > 1 && lex.interjections[m.toks[0]] && boundary(m.toks[1]) && praiseAt[0] {
 		r.Praise -= 2
@@ -450,6 +458,16 @@ func (m *message) hypothetical(i int) bool {
 	}
 	for j := from; j < len(m.toks) && !boundary(m.toks[j]); j++ {
 		if lexicon().hypothetical[m.toks[j]] {
+			return true
+		}
+	}
+	return false
+}
+
+// outcomeIn reports a word of what came ("got", "bekommt") in toks[from:to].
+func (m *message) outcomeIn(from, to int) bool {
+	for _, t := range m.toks[from:to] {
+		if lexicon().outcome[t] {
 			return true
 		}
 	}
@@ -674,7 +692,7 @@ func (m *message) praiseIn(at map[int]bool, from, to int) bool {
 	return false
 }
 
-var perItemRE = regexp.MustCompile(`(?i)(?:[€$£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b))\s+(?:for|per|für|por|para)\s+(?:a|an|one|ein|eine|einen|un|una|1)\b`)
+var perItemRE = regexp.MustCompile(`(?i)(?:[€$£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b)|\b\d+[.,]\d\d)\s+(?:for|per|für|por|para)\s+(?:a|an|one|ein|eine|einen|un|una|1)\b`)
 
 var durationRE = regexp.MustCompile(`(?i)\b\d+\s?(?:min|mins|minutes|minute|hours|hrs|minuten|stunden|minutos|horas)\b`)
 
@@ -699,7 +717,8 @@ func (m *message) shouts() bool {
 
 // crossEmoji reports an emoji of annoyance or disappointment.
 func (m *message) crossEmoji() bool {
-	return strings.ContainsAny(m.raw, "😑🙄😤😠😡👎😒🤬😞😕😔💩😩😫")
+	// Not 😩 or 😫: over food they are as often craving as despair.
+	return strings.ContainsAny(m.raw, "😑🙄😤😠😡👎😒🤬😞😕😔💩")
 }
 
 // lang guesses the message's language from its little words: "en", "de",

@@ -210,6 +210,11 @@ func TestClassifyReadsWhatAMessageIs(t *testing.T) {
 		// A price with praise is praise; a closing "thanks" is not.
 		{"Paid €6 for a loaf and honestly worth every cent", Reply, Praise},
 		{"€3.90 for one cinnamon bun now. I'll make my own, thanks", Reply, Complaint},
+		// A price with no currency sign; sarcasm at the end, after what
+		// came; bags are no foreign body.
+		{"2,90 für ein Franzbrötchen finde ich schon viel", Reply, Complaint},
+		{"Kauft man hier Roggenbrot, bekommt man Weizen. Super.", Reply, Complaint},
+		{"Do you use paper bags or plastic?", Reply, Question},
 		// A tag asks nothing.
 		{"Quedamos a las 11 en la panadería, ¿vale?", Mention, Other},
 	} {

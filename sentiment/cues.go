@@ -37,6 +37,49 @@ type lexiconT struct {
 	negationBound map[string]bool
 	laughter      map[string]bool
 	idleNots      *cueSet
+
+	// What was expected: an order placed, a sum paid, a promise or a
+	// label read ("I ordered", "was told", "pedí", "laut Etikett"); and
+	// what says the outcome was not so, later in the message: a
+	// deviation ("only", "instead", "half", a "not") or just an outcome
+	// ("got", "bekommen", "me dieron").
+	expect   *cueSet
+	deviate  map[string]bool
+	outcome  map[string]bool
+	segments map[string]bool // words that start a new part of a clause: "and", "but", "then"
+	// A cost and a comparative in one clause: "costs 80 cents more",
+	// "kostet einen Euro mehr".
+	costs, more map[string]bool
+	// A change over time and a comparative: "got smaller", "kleiner
+	// geworden", "se han vuelto más caros".
+	change, worse map[string]bool
+	// Questions that reproach when something is wrong: "is there a
+	// reason", "how come", "what happened?".
+	whyPhrases, happened *cueSet
+	// Ways of saying something good that mean the opposite beside a
+	// complaint: "love how", "thanks for nothing".
+	sarcasm *cueSet
+	// Claims a business makes, which a customer puts in quotation marks
+	// to doubt: "fresh", "vegan", "broken".
+	claims map[string]bool
+	// Words of complaint that food talk uses as praise beside delight:
+	// "ok the pistachio croissant is ridiculous 😭".
+	praiseSlang map[string]bool
+	// Words before a mild cue that make it a complaint: "so salty",
+	// "echt trocken", "muy seco".
+	intensifiers map[string]bool
+	// Travel before a number of minutes: a distance, not a wait.
+	travel map[string]bool
+	// A question that is only a tag ("right?", "¿vale?", "oder?") asks
+	// nothing.
+	tags map[string]bool
+	// "Or is it just me?": a doubt put as a question, which asks nothing.
+	hedges *cueSet
+	// What makes a question about trouble hypothetical: "a refund if I
+	// can't come?"
+	hypothetical map[string]bool
+	// Thanks, which at the end of a complaint are manners, not praise.
+	thanks map[string]bool
 }
 
 var lexicon = sync.OnceValue(func() *lexiconT {
@@ -44,7 +87,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		negators: wordSet(`not no never nothing none nor hardly isnt wasnt arent werent dont doesnt didnt cant cannot couldnt wont wouldnt havent hasnt
 			nicht kein keine keinen keiner keinem keines nie niemals nichts
 			nunca ni tampoco nada ningun ninguna`),
-		contrast: wordSet(`but though however although except aber jedoch allerdings pero aunque sino`),
+		contrast: wordSet(`but though however although except aber jedoch allerdings obwohl pero aunque sino`),
 		// Words VADER reads literally that a food post means as praise,
 		// or that say nothing about the business ("my starter died").
 		slang: wordSet(`killer killing kill killed dangerous dangerously sinful sinfully insane insanely wicked crazy evil
@@ -63,7 +106,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		auxiliaries: wordSet(`do does did are is can could would will
 			habt gibt kann kannst konnt konntet seid ist sind hat verkauft liefert macht bietet`),
 		asked: wordSet(`you u i we they it he she there this that these those the a an any anyone
-			ihr du sie wir man es der die das ein eine es jemand`),
+			ihr du sie wir man es der die das ein eine es jemand da`),
 		why:           wordSet(`why warum wieso weshalb`),
 		english:       wordSet(`the and is are was were you your i my it this that to of a an for with have has not at on but so very just`),
 		german:        wordSet(`der die das und ist sind ich ihr euch nicht ein eine mit von zu fur auf den dem bei war waren sehr auch noch`),
@@ -193,6 +236,72 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		llego tarde | muy tarde | demasiado tarde | retraso | esperamos | espere | agotad* | no quedaba | cerrado | cerrada | lastima | una pena | demasiado | sucio | sucia | ruido
 		ya no | estaria bien que | nadie | caro | cara | caros | caras | precio*`))
 
+	// How a complaint is put when its words are plain: what was asked for
+	// and not done, tried again and again, done without a word, a change
+	// for the worse, someone told what to do.
+	add(cueList(cueComplaint, 2, `
+		where is my order | wheres my order | where is our order | different amount | wrong amount | anderer betrag | falscher betrag | otro importe | importe distinto | wo bleibt ~ bestellung | wo ist ~ bestellung | donde esta ~ pedido
+		tried ~ times | called ~ times | rang ~ times | phoned ~ times | emailed ~ times | messaged ~ times | asked ~ twice | asked ~ times | times now
+		mehrmals angerufen | mehrfach angerufen | mehrmals nachgefragt | mehrfach nachgefragt | zweimal nachgefragt | schon ~ mal angerufen
+		varias veces | he llamado ~ veces | llame ~ veces | escrito ~ veces
+		without telling | without asking | without letting | without a word | ohne ~ bescheid | ohne ~ zu sagen | ohne ~ zu fragen | sin decir | sin preguntar | sin avisarme
+		could have been serious | could have been dangerous | could have been worse | hatte ~ gefahrlich | podria haber sido
+		still frozen | frozen inside | frozen in the middle | noch gefroren | innen ~ gefroren | congelad* por dentro | todavia congelad*
+		downgrade | step backwards | a step back | a step down | ruckschritt | verschlechterung | un paso atras | un retroceso
+		warte ~ noch | warten ~ noch | immer noch ~ warte* | sigo esperando | seguimos esperando | sigo sin | seguimos sin
+		lasst ~~ nach | lasst ~~ zu wunschen | deja ~ que desear
+		charg* ~ twice | cobr* ~ dos veces | cobr* ~ de mas | cobr* ~ doble | doppelt ~ abgebucht | zweimal ~ abgebucht | no me devolv* | nie erstattet
+		please train | train your | stop charging | bitte schult | schult ~ personal | dejad de cobrar | formad a
+		went green | turned green | gone green | grun geworden | se puso verde | se ha puesto verde | eingebacken | baked into it
+		ill all night | sick all night | up all night with | die ganze nacht ~ krank | toda la noche ~ mal
+		served ~ before me | people after me | skipped me | nach mir ~ bedient | ubersehen | ubergangen | atendieron antes | se colaron
+		no puede ser | das kann nicht sein | cant be right | otra vez sin | de nuevo sin | wieder ohne | schon wieder ohne`))
+	add(cueList(cueComplaint, 1.5, `
+		photo attached | see photo | pic attached | picture attached | attached a photo | see attached | foto anbei | bild anbei | siehe foto
+		adjunto ~ foto | te adjunto | os adjunto | adjunto el | adjunto la | sat on | been dropped | run over | uncomfortable | unbequem | incomod*
+		couldnt wait to leave | wanted to leave | left straight away | wollte nur noch weg | happig | saftige preise | pretty sure | ziemlich sicher
+		for ~ didnt want | for ~ didnt order | for ~ didnt ask for | didnt order | didnt ask for | never ordered | nicht bestellt | nie bestellt | no pedi | no habia pedido | no lo pedi
+		couldnt finish | couldnt eat | couldnt have any | konnte ~ nicht essen | konnten ~ nicht essen | no pude comer | no pudimos comer | no se podia comer
+		and now you say | now you say | now you tell | und jetzt sagt ihr | y ahora decis | y ahora me decis
+		miss the old | loved the old | the old recipe | old version | alte rezept | die alte rezeptur | la receta antigua | la receta de antes
+		meh | mediocre | underwhelming | nothing special | mittelmassig | nichts besonderes | nada especial | regulero | normalito
+		please stop | please fix | please check your | hort auf | dejad de | aprended a
+		expected more | expected better | hatte mehr erwartet | mehr erwartet | esperaba mas | esperaba algo mejor | not how you treat | treat ~ customers
+		so behandelt man | asi no se trata | unverschamt* | nicht in ordnung | no es normal | un timo | estafa | betrug | abgezockt | vaya tela
+		dont get the hype | overhyped | overrated | uberbewertet | sobrevalorad* | antes ~ mejor | fruher ~ besser | waren mal besser | war mal besser
+		not a fan of | kein fan | no soy fan | not what they were | not what it was | not what it used to be | not like it used to be
+		nicht mehr wie fruher | nicht mehr das was | came without | arrived without | came with no | arrived with no | kam ohne | kamen ohne | kam ~ ohne ~ an
+		llego sin | llegaron sin | vino sin | venia sin`))
+	add(cueList(cueComplaint, 1, `
+		where is it | wheres it | where is my | wheres my | wo bleibt | wo ist mein* | donde esta mi | donde esta el
+		you ~ cancelled | you ~ canceled | you took | you ~ charged | you ~ sold | you ~ moved | you ~ lost | you ~ closed | you ~ raised | you ~ removed
+		you ~ stopped | you ~ messed | ihr habt ~ storniert | ihr habt ~ abgesagt | ihr habt ~ berechnet | cancelasteis | me cobrasteis | me vendisteis | quitasteis
+		your ~ charged | your ~ told | your ~ refused | charged my card | charged my | charging me | charg* me for
+		used to be | used to have | used to get | war fruher | waren fruher | antes era | antes eran | antes tenia
+		more like a | more like an | closer to a | eher wie | mas bien un | mas bien una | parecia un | parecia una
+		in the middle | in der mitte | innen drin | por dentro | war zu | hatte zu | ist zu | estaba cerrad* | papier | paper | papel
+		barely | kaum noch | apenas | for that price | at that price | for the price | fur den preis | por ese precio | a ese precio
+		disaster | katastroph* | catastrof*
+		second person | another person | more staff | extra staff | mehr personal | zweite person | mas personal | otra persona
+		weeks now | days now | a month now | weeks later | days later
+		no ~ at all | none at all | gar kein* | uberhaupt kein* | uberhaupt nicht | nada de nada | para nada | for nothing | fur nix | fur nichts
+		watery | wassrig | aguad* | weak | watered down | schwach | dunn | flojo | floja | salty | salzig | salado | salada | leak* | undicht | gotea* | are gone | is gone | sind weg | ist weg | han desaparecido | desaparecio | desaparecieron
+		only found out | found out when | erst ~ erfahren | me entere cuando | nos enteramos cuando | pick up the phone | answer the phone | ans telefon | coger el telefono | contestar el telefono
+		could ~ actually | can ~ actually | would ~ actually | will ~ actually | endlich mal | right first | richtig hinbekommen
+		would be great if | would be good if | it would be nice | wouldnt hurt | ware gut wenn | ware toll wenn | seria genial que | seria bueno que`))
+	add(cueList(cueComplaint, 0.5, `
+		you really need | you need to | you should | you guys need | ihr solltet | ihr musst | ihr musstet | deberiais | teneis que
+		hmm | hmmm | hm | honestly | ehrlich gesagt | la verdad`))
+	// Phrases that hold a cue's word and mean something else: "frutos
+	// secos" are nuts, not dry ones.
+	add(cueList(cueOther, 0, `would love | id love | wed love | would have loved | wurde gern* | hatte gern* | me encantaria | me gustaria
+		frutos secos | dried fruit | trockenobst | kaum zu glauben | rock and roll
+		in the middle of | mitten in | en medio de | en mitad de | plastic bag* | paper bag* | plastic cup* | paper cup* | plastic free | plastikfrei
+		plastiktut* | papiertut* | bolsa* de papel | bolsa* de plastico | glass jar* | glass bottle* | or plastic | or paper | oder plastik | o plastico
+		weak spot | soft spot | weakness for | schwache fur | debilidad por | barely wait | kaum erwarten
+		wrong account | wrong chat | wrong person | wrong thread | wrong dm | wrong conversation | wrong window | wrong group
+		falscher chat | falschen chat | falsche person | chat equivocado | persona equivocada | cuenta equivocada`))
+
 	// Cues that come with a negation of their own ("doesn't match them
 	// anymore"): one before them does not turn them round.
 	lex.negationBound = wordSet(`anymore any_more at_all`)
@@ -219,6 +328,20 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		me encanta | me encantan | encanto | encantaron | maravill* | espectacular | genial | geniales | de muerte | exquisit* | recomiendo
 		imprescindible | de diez | perfect* | fantastic* | en ningun sitio ~ mejor | ningun sitio ~ mejor | encantad* | muchisimas gracias
 		shout out | shoutout | kudos | props to | hats off | never change | dont ever change | missing out | gem | cheers | at last | fabulous | delightful | kindest | a pleasure | un placer | atent* | wins every | dreaming about | still dreaming | reason i | such a fun | learned loads | cant recommend ~ enough | cannot recommend ~ enough`))
+	add(cueList(cuePraise, 2, `
+		not even mad | no regrets | regret nothing | zero regrets | would do it again | do it again | doing it wrong | how good | so glad
+		outdone | outdid | next level | another level | otro nivel | andere liga | eigene liga | what a treat | won me over | should be illegal | crime against
+		uberzeugt | me conquisto | me convencio | me ha convencido | sin palabras | speechless | sprachlos | que pasada | menuda pasada | no me canso
+		nicht genug bekommen | kann nicht genug | nichts geht uber | nada como | saved my | rettet mir | retten mir | rettet meinen | me salva | me salvo
+		out of this world | de otro planeta | nicht von dieser welt | changed my mind | dont miss | nicht verpassen | no os lo perdais | no te lo pierdas
+		richtig gut | echt gut | sehr gut | muy bueno | muy buena | deserves | verdient | se merece | worth getting | worth going | worth waking
+		get the hype | worth the hype | lives up to the hype | lived up to the hype
+		keeps getting better | keep getting better | wird immer besser | cada vez mejor | converted me | keep up the
+		couldnt stop | konnte nicht aufhoren | no podia parar | even better | better than ever | noch besser | besser denn je | aun mejor | mejor que nunca
+		un exito | que bueno | que buena | que rico | que rica | que pinta | que maravilla | que delicia | wie lecker
+		gone in minutes | gone in seconds | compliments | komplimente | cumplidos | was a hit | were a hit | big hit | voller erfolg | todo un exito`))
+	add(cueList(cuePraise, 1.5, `nicht uberall | not everywhere | no en todas partes | no en cualquier sitio | asked where | preguntaron de donde | gefragt woher`))
+	add(cueList(cuePraise, 1, `glad | a treat | froh | me alegro | thanks to | gracias a`))
 	add(cueList(cuePraise, 1, `
 		great | good | nice | kind | happy | fresh | super | mega | friendly | helpful | impressed | fair | gut | nett | freundlich | lieb | fair | normal
 		bueno | buena | bonito | bonita | fresco | fresca | amable | simpatic* | justo | normal`))
@@ -226,10 +349,54 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 	lex.laughter = wordSet(`haha hahaha lol lmao rofl jaja jajaja jeje xd hihi`)
 	// Negations that are only manners: "no worries", "oh no".
 	lex.idleNots = newCueSet(cueList(cueOther, 0, `oh no | no worries | dont worry | no problem | not a problem | no pasa nada | sin problema | kein problem | keine sorge | macht nichts
-		didnt mean to | pretend i didnt | no queria | wollte nicht`))
+		didnt mean to | pretend i didnt | no queria | wollte nicht
+		cant believe | cannot believe | kaum zu glauben | no me lo creo | never been | noch nie | nunca he | dont be late | dont forget | no te olvides
+		didnt know | wusste nicht | no sabia | not gonna lie | not going to lie | cant wait | kann es kaum | kanns kaum | no puedo esperar | no veo la hora
+		sorry not sorry | not ~ until | nicht ~ bis | no ~ hasta | not sure | nicht sicher | no se si | no idea | keine ahnung | ni idea | no doubt | kein zweifel | sin duda | why not | warum nicht | por que no`))
+
+	lex.expect = newCueSet(cueList(cueOther, 0, `
+		ordered | preordered | for pickup | for collection | zur abholung | para recoger | my order | our order | the order | placed an order | bought | picked up | collected | paid | booked | reserved
+		was told | were told | told me | told us | you said | they said | she said | he said | promised | confirmed | confirmation | receipt
+		asked for | asked whether | asked if | label says | it says | website says | site says | app says | menu says | sign says | post says
+		bestellt | bestellte | bestellten | bestellung | vorbestellung | vorbestellt | gekauft | abgeholt | bezahlt | gezahlt | gebucht | reserviert
+		gesagt | hiess es | versprochen | bestatigt | bestatigung | steht ~ drauf | laut etikett | laut website | laut eurer
+		pedi | pedimos | mi pedido | el pedido | nuestro pedido | encargue | encargamos | mi encargo | el encargo | compre | compramos | recogi
+		recogimos | pague | pagamos | pagado | reserve | reservamos | me dijeron | nos dijeron | me dijisteis | dijisteis | confirmaron | confirmacion
+		prometieron | prometisteis | la etiqueta | pone que | advertise* | pictured | in the picture | in the photo | on the photo | in your post
+		auf dem foto | im angebot | en la foto | online stand | stand online | laut google | google says | it said | kauft | kaufe`))
+	lex.deviate = wordSet(`only half instead different without nur halb halbe halben stattdessen statt anders ohne solo mitad vez lugar sin distinto distinta`)
+	lex.outcome = wordSet(`got received gave given came arrived delivered mine bekommen bekam bekommt kriegt erhalten geliefert kam kamen gab meiner meine
+		mio mia
+		dieron dio entregaron llego llegaron vino venia venian recibi recibimos trajeron`)
+	lex.segments = wordSet(`and but then when und aber dann als y pero luego cuando`)
+	lex.costs = wordSet(`cost costs costing price prices priced charge charged charging cents cent euro euros eur
+		kostet kosten kostete preis preise cuesta cuestan costaba precio precios cobrais cobran centimos`)
+	lex.more = wordSet(`more extra mehr mas`)
+	lex.change = wordSet(`got gotten getting become becoming became geworden werden wird wurde wurden vuelto cada`)
+	lex.worse = wordSet(`smaller worse pricier less fewer thinner shorter slower kleiner teurer schlechter weniger dunner langsamer
+		peor peores menos pequeno pequenos pequena pequenas caro caros`)
+	lex.whyPhrases = newCueSet(cueList(cueOther, 0, `how come | is there a reason | any reason | gibt es einen grund | wie kann es sein | como es que
+		is it normal | is that normal | is this normal | ist das normal | ist es normal | es normal que | es normal`))
+	lex.happened = newCueSet(cueList(cueOther, 0, `what happened | whats happened | what happend | was ist passiert | was ist ~ passiert | was ist los | was war los
+		que paso | que ha pasado | que le ha pasado | que les ha pasado`))
+	lex.sarcasm = newCueSet(cueList(cueOther, 0, `love how | love that | love it when | gotta love | got to love | love getting | love being | love paying | love waiting
+		thanks for nothing | danke fur nix | danke fur nichts | gracias por nada | wie schon dass | me encanta como | me encanta que`))
+	lex.claims = wordSet(`fresh freshly homemade handmade home made vegan vegetarian gluten organic artisan artisanal local natural healthy sugar broken later soon
+		frisch frische frischen frisches hausgemacht handgemacht bio regional glutenfrei gleich bald
+		fresco fresca frescos frescas casero casera artesano artesana artesanal ecologico natural sano enseguida pronto`)
+	lex.praiseSlang = map[string]bool{"ridicul*": true, "insane": true, "criminal": true}
+	lex.intensifiers = wordSet(`so too really very super way echt total sehr voll muy tan bastante demasiado`)
+	lex.travel = wordSet(`drove drive driving walked walk walking cycled cycle biked bike ride rode travelled traveled train trip away
+		gefahren gelaufen fahrt fahre radeln conduje caminando andando camino`)
+	hedges := `or is it just me | or just me | is it just me | oder bilde ich mir das ein | bilde ich mir das ein | oder tausche ich mich | o soy yo | o me lo parece | o es cosa mia`
+	lex.hedges = newCueSet(cueList(cueOther, 0, hedges))
+	add(cueList(cueComplaint, 1, hedges))
+	lex.hypothetical = wordSet(`if policy whether falls wenn ob si politica`)
+	lex.thanks = map[string]bool{"thanks": true, "thank you": true, "thank": true, "danke": true, "dank": true, "gracias": true, "cheers": true, "muchisimas gracias": true}
+	lex.tags = wordSet(`right eh ok okay yes no yeah oder ne gell ja nicht wahr vale verdad no si`)
 
 	again := cueList(cueAgain, 0, `
-		again | every time | everytime | third time | second time | twice this | once again | yet again | each time | in a row | week running
+		again | every time | everytime | third time | second time | last ~ times | twice this | once again | yet again | each time | in a row | week running
 		wieder | jedes mal | schon wieder | zum dritten | zum zweiten | zweite mal | dritte mal | otra vez | de nuevo | cada vez | siempre igual`)
 	lex.again = map[string]bool{}
 	for _, c := range again {
@@ -256,7 +423,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		glutenfrei | allergi* | laktosefrei | karte | zahlen | *torte | gutschein* | rezept* | anstellgut | sauerteig | einfrieren | zuruckleg*
 		*brot | *brotchen | *kuchen | laden | barrierefrei | rollstuhl | geburtstag | hochzeit | abo | sorten | brezel*
 		abris | abren | abierto | horario | cierran | precio* | cuesta | cuanto | encarg* | pedido* | envio* | domicilio | recoger | reserv*
-		taller* | curso* | vegano | gluten | alergi* | lactosa | huevo | tarjeta | efectivo | pagar | tarta* | vale | receta | masa madre | pan
+		lleva | llevan | drin | enthalt* | frutos secos | taller* | curso* | vegano | gluten | alergi* | lactosa | huevo | tarjeta | efectivo | pagar | tarta* | vale | receta | masa madre | pan
 		harina | mesa | empresa* | tienda | silla de ruedas | cumpleanos | boda`))
 
 	lex.cues = newCueSet(all)

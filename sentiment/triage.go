@@ -19,7 +19,11 @@ import (
 // complaints"); a "but" before the point; food slang that VADER takes
 // literally ("killer buns", "to die for"); who a question is for (you, or
 // anyone); and how the message came: a direct message is meant for the
-// business by definition. VADER's score is one cue among them.
+// business by definition. Complaints are more often put than said, so how
+// a message is put is heard too: what was expected against what came
+// ("ordered X, got Y"), a cost or a size that changed, a question that
+// reproaches, tries that got nowhere, praise of the past, a claim in
+// quotation marks, sarcasm. VADER's score is one cue among them.
 
 // Class is what a message is, for triage.
 type Class string
@@ -82,6 +86,7 @@ func Read(text string, ch Channel) Reading {
 	lex := lexicon()
 	matched := make([]bool, len(m.toks))
 	praiseAt := map[int]bool{} // where praise was heard, for sarcasm
+	signOff := 0.0             // praise heard in a closing "thanks"
 	// Longer phrases first: "nobody answered" is one cue, not "nobody" and
 	// a stray "answered".
 	lex.cues.each(m.toks, matched, func(c cue, spans []span) {
@@ -95,22 +100,46 @@ func Read(text string, ch Channel) Reading {
 				// "not bad", "no complaints", "never had a bad loaf".
 				r.Praise += 1.5
 				r.Cues = append(r.Cues, "not "+c.name)
+			case c.kind == cueComplaint && m.hypothetical(sp.from):
+				// "Can I get a refund if I can't make it?": asked
+				// about, not told.
+			case c.kind == cueComplaint && strings.HasPrefix(c.name, "used to") && m.bySelf(sp.from):
+				// "I used to be a pastry chef": the writer's past.
+			case c.kind == cueComplaint && lex.negationBound[c.name] && m.selfNegated(sp.from):
+				// "I can't make it anymore": the writer can't.
+			case c.kind == cueComplaint && lex.praiseSlang[c.name] && m.delight():
+				// "ok the pistachio croissant is ridiculous 😭😭"
+				r.Praise += 2
+				praiseAt[sp.from] = true
 			case c.kind == cueComplaint:
 				w := c.weight
 				if m.afterContrast(sp.from) {
 					w++ // "lovely bread, but that's getting steep"
 				}
+				if w < 2 && sp.from > 0 && lex.intensifiers[m.toks[sp.from-1]] {
+					w++ // "so salty", "echt trocken", "muy seco"
+				}
 				r.Complaint += w
 				r.Cues = append(r.Cues, c.name)
+			case c.kind == cuePraise && m.quoted[sp.from]:
+				// "the "fresh" croissants": the business's word, doubted.
 			case c.kind == cuePraise && negated:
 				// "not fresh", "nicht schön", "no es aceptable".
 				r.Complaint += 1.5
 				r.Cues = append(r.Cues, "not "+c.name)
 			case c.kind == cuePraise && m.inQuestion(sp.from):
 				// "is it good?", "worth the trip?": hoped for, not said.
+			case c.kind == cuePraise && m.inThePast(sp.from):
+				// "they used to be so good", "die waren mal so gut":
+				// praise of what is gone.
+				r.Complaint += 1.5
+				r.Cues = append(r.Cues, "used to be "+c.name)
 			case c.kind == cuePraise:
 				r.Praise += c.weight
 				praiseAt[sp.from] = true
+				if lex.thanks[c.name] && m.signsOff(sp) {
+					signOff += c.weight
+				}
 			case c.kind == cueAgain:
 				r.Cues = append(r.Cues, c.name)
 				m.hasAgain = true
@@ -123,9 +152,17 @@ func Read(text string, ch Channel) Reading {
 			}
 		}
 	})
+	if r.Complaint >= 1.5 || perItemRE.MatchString(m.raw) {
+		// "… I'll bake my own, thanks", "… Danke.": manners, or worse,
+		// after a complaint; no praise.
+		r.Praise -= signOff
+	}
 	cued := r.Complaint > 0
 	r.Asks = m.asks(ch)
 	m.structure(&r, praiseAt)
+	m.quotedClaims(&r)
+	m.sarcastic(&r)
+	m.expected(&r, matched)
 	again := false
 	for _, c := range r.Cues {
 		again = again || lex.again[c]
@@ -186,14 +223,7 @@ func (m *message) unexplainedNot() bool {
 			return false
 		}
 	}
-	idle := make([]bool, len(m.toks))
-	lex.idleNots.each(m.toks, idle, func(_ cue, spans []span) {
-		for _, sp := range spans {
-			for i := sp.from; i < sp.to; i++ {
-				idle[i] = true
-			}
-		}
-	})
+	idle := m.idleNots()
 	for i, t := range m.toks {
 		if lex.negators[t] && !idle[i] && !m.inQuestion(i) {
 			return true
@@ -202,22 +232,69 @@ func (m *message) unexplainedNot() bool {
 	return false
 }
 
+// idleNots marks the negations that are only manners or chatter: "no
+// worries", "can't wait", "not sure".
+func (m *message) idleNots() []bool {
+	idle := make([]bool, len(m.toks))
+	lexicon().idleNots.each(m.toks, idle, func(_ cue, spans []span) {
+		for _, sp := range spans {
+			for i := sp.from; i < sp.to; i++ {
+				idle[i] = true
+			}
+		}
+	})
+	return idle
+}
+
 // structure weighs how the message is put, beyond its words: a "why" with a
 // "not" in it is a reproach; a "great," before a complaint is sarcasm; a
 // "but" before a "not" turns the point; "you didn't" accuses; a number of
 // minutes is a wait.
 func (m *message) structure(r *Reading, praiseAt map[int]bool) {
 	lex := lexicon()
+	cued := r.Complaint > 0
+	whyAt := map[int]bool{} // where "how come", "is there a reason" start
+	lex.whyPhrases.each(m.toks, nil, func(_ cue, spans []span) {
+		for _, sp := range spans {
+			whyAt[sp.from] = true
+		}
+	})
 	start := 0
+	noClauses := 0 // clauses that start with a "no": "No email, no call."
 	for i := 0; i <= len(m.toks); i++ {
 		if i < len(m.toks) && !boundary(m.toks[i]) {
 			continue
 		}
 		clause := m.toks[start:i]
 		question := i < len(m.toks) && m.toks[i] == "?"
-		neg := false
+		neg, cost, more, change, worse := false, false, false, false, false
 		for _, t := range clause {
 			neg = neg || lex.negators[t] || t == "always" || t == "immer"
+			cost = cost || lex.costs[t]
+			more = more || lex.more[t]
+			change = change || lex.change[t]
+			worse = worse || lex.worse[t]
+		}
+		why := len(clause) > 0 && lex.why[clause[0]] || whyAt[start] ||
+			len(clause) > 2 && lex.greetings[clause[0]] && lex.why[clause[1]] ||
+			len(clause) > 1 && clause[0] == "por" && clause[1] == "que"
+		if len(clause) > 1 && (clause[0] == "no" || clause[0] == "kein" || clause[0] == "keine" || clause[0] == "ni" || clause[0] == "sin") && !question {
+			noClauses++
+		}
+		switch {
+		case cost && more && (!question || why):
+			// "cost 80 cents more than last month", "kostet einen Euro mehr"
+			r.Complaint += 2
+			r.Cues = append(r.Cues, "costs more")
+		case change && worse && (!question || why):
+			// "got smaller", "kleiner geworden", "se han vuelto más caros"
+			r.Complaint += 2
+			r.Cues = append(r.Cues, "got worse")
+		case why && question && !neg && (cued || worse || more):
+			// "Why does the coffee taste so bitter lately?", "is there a
+			// reason the door was locked at 5:20?"
+			r.Complaint += 1.5
+			r.Cues = append(r.Cues, "why …?")
 		}
 		switch {
 		case len(clause) > 1 && !question && againIn(clause) && (lex.negators[clause[0]] || lex.negators[clause[1]]):
@@ -232,7 +309,7 @@ func (m *message) structure(r *Reading, praiseAt map[int]bool) {
 			r.Complaint += 2
 			r.Cues = append(r.Cues, "por qué … no")
 		case len(clause) > 1 && lex.contrast[clause[0]] && !question && !m.praiseIn(praiseAt, start, i) &&
-			(neg || m.praiseIn(praiseAt, 0, start)):
+			(neg && !m.selfNegationIn(start, i) || m.praiseIn(praiseAt, 0, start)):
 			// "Nice photo but the real thing looked nothing like it",
 			// "looks great in photos but mine was hollow".
 			// "Nice photo but the real thing looked nothing like it."
@@ -250,21 +327,348 @@ func (m *message) structure(r *Reading, praiseAt map[int]bool) {
 		}
 		start = i + 1
 	}
+	if noClauses >= 2 {
+		// "No email, no call.", "Ni una disculpa, ni un descuento."
+		r.Complaint += 1.5
+		r.Cues = append(r.Cues, "no …, no …")
+	}
+	if r.Praise < 1.5 && m.keepsDoing() {
+		// "the app keeps logging me out"
+		r.Complaint++
+		r.Cues = append(r.Cues, "keeps …ing")
+	}
+	if m.any(lex.happened) && (cued || m.statedNot()) {
+		// "There was no bread at all. What happened?"
+		r.Complaint += 2
+		r.Cues = append(r.Cues, "what happened?")
+	}
+	// Sarcasm: praise that stands alone at the end, after what came: "Wer
+	// hier Vollkorn kauft, bekommt helles Mischbrot. Toll."
+	if n := len(m.toks); n > 3 && boundary(m.toks[n-1]) && lex.interjections[m.toks[n-2]] && boundary(m.toks[n-3]) &&
+		praiseAt[n-2] && !m.praiseIn(praiseAt, 0, n-2) && m.any(lex.expect) && m.outcomeIn(0, n-2) {
+		r.Praise -= 2
+		r.Complaint += 1.5
+		r.Cues = append(r.Cues, "sarcasm")
+	}
 	// Sarcasm: praise that stands alone at the start of a complaint.
 	if r.Complaint >= 1 && len(m.toks) > 1 && lex.interjections[m.toks[0]] && boundary(m.toks[1]) && praiseAt[0] {
 		r.Praise -= 2
 		r.Complaint++
 		r.Cues = append(r.Cues, "sarcasm")
 	}
-	if perItemRE.MatchString(m.raw) {
+	if perItemRE.MatchString(m.raw) && r.Praise < 2 {
 		// "£5 for a croissant", "6 euros por una barra": a price held up.
 		r.Complaint += 1.5
 		r.Cues = append(r.Cues, "a price for one")
 	}
-	if durationRE.MatchString(m.raw) && !IsQuestion(m.raw) {
+	if m.waited() && !IsQuestion(m.raw) {
 		r.Complaint++
 		r.Cues = append(r.Cues, "a wait")
 	}
+}
+
+// waited reports a number of minutes or hours that is a wait, not a
+// journey ("I drove 40 minutes for this").
+func (m *message) waited() bool {
+	lex := lexicon()
+	for _, loc := range durationRE.FindAllStringIndex(m.raw, -1) {
+		before := tokenize(m.raw[:loc[0]])
+		travel := false
+		for j := len(before) - 1; j >= 0 && j >= len(before)-3; j-- {
+			travel = travel || lex.travel[before[j]]
+		}
+		after := tokenize(m.raw[loc[1]:])
+		if len(after) > 0 && (after[0] == "away" || after[0] == "from" || after[0] == "entfernt" || after[0] == "weg") {
+			travel = true
+		}
+		if !travel {
+			return true
+		}
+	}
+	return false
+}
+
+// keepsDoing reports "keeps logging me out", "kept getting": a fault that
+// comes back.
+func (m *message) keepsDoing() bool {
+	if m.loveEmoji() || m.laughs() {
+		return false // "haha my dog keeps staring at the bread"
+	}
+	for i, t := range m.toks {
+		if t != "keeps" && t != "keep" && t != "kept" {
+			continue
+		}
+		for j := i + 1; j < len(m.toks) && j <= i+2 && !boundary(m.toks[j]); j++ {
+			if w := m.toks[j]; len(w) > 4 && strings.HasSuffix(w, "ing") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// signsOff reports whether sp is a short last clause after others: "…,
+// thanks", "… Vielen Dank!", "… Gracias."
+func (m *message) signsOff(sp span) bool {
+	for i := sp.to; i < len(m.toks); i++ {
+		if !boundary(m.toks[i]) {
+			return false
+		}
+	}
+	from := sp.from
+	for from > 0 && !boundary(m.toks[from-1]) {
+		from--
+	}
+	return from > 0 && sp.to-from <= 3
+}
+
+// inThePast reports whether toks[i] is in a clause about how things were:
+// "used to", "waren mal", "früher", "antes", "was once".
+func (m *message) inThePast(i int) bool {
+	from, to := i, i
+	for from > 0 && !boundary(m.toks[from-1]) {
+		from--
+	}
+	for to < len(m.toks) && !boundary(m.toks[to]) {
+		to++
+	}
+	for j := from; j < to; j++ {
+		t, next := m.toks[j], ""
+		if j+1 < to {
+			next = m.toks[j+1]
+		}
+		switch {
+		case t == "used" && next == "to" && !m.bySelf(j), t == "fruher", t == "antes",
+			(t == "war" || t == "waren") && next == "mal", (t == "was" || t == "were") && next == "once":
+			return true
+		}
+	}
+	return false
+}
+
+// hypothetical reports whether toks[i] is in a question that supposes:
+// "… a refund if I can't make it?", "what's your policy on late orders?"
+func (m *message) hypothetical(i int) bool {
+	if !m.inQuestion(i) {
+		return false
+	}
+	from := i
+	for from > 0 && !boundary(m.toks[from-1]) {
+		from--
+	}
+	for j := from; j < len(m.toks) && !boundary(m.toks[j]); j++ {
+		if lexicon().hypothetical[m.toks[j]] {
+			return true
+		}
+	}
+	return false
+}
+
+// outcomeIn reports a word of what came ("got", "bekommt") in toks[from:to].
+func (m *message) outcomeIn(from, to int) bool {
+	for _, t := range m.toks[from:to] {
+		if lexicon().outcome[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// laughs reports laughter in words: "haha", "lol", "jaja".
+func (m *message) laughs() bool {
+	for _, t := range m.toks {
+		if lexicon().laughter[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// selfNegated reports whether the clause of toks[i] says the writer did not
+// or cannot ("I can't make it", "ich kann nicht", "no puedo"): the writer's
+// own trouble, not the business's.
+func (m *message) selfNegated(i int) bool {
+	from, to := i, i
+	for from > 0 && !boundary(m.toks[from-1]) {
+		from--
+	}
+	for to < len(m.toks) && !boundary(m.toks[to]) {
+		to++
+	}
+	return m.selfNegationIn(from, to)
+}
+
+func (m *message) selfNegationIn(from, to int) bool {
+	lex := lexicon()
+	for j := from; j < to; j++ {
+		switch m.toks[j] {
+		case "i", "we", "ich", "wir":
+			for k := j + 1; k < to && k <= j+3; k++ {
+				if lex.negators[m.toks[k]] {
+					return true
+				}
+			}
+		case "puedo", "podemos", "pude", "pudimos", "puedes", "kann", "konnen", "kannst":
+			if j > from && lex.negators[m.toks[j-1]] || j+1 < to && lex.negators[m.toks[j+1]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// statedNot reports a negation in a statement that is not only manners.
+func (m *message) statedNot() bool {
+	lex := lexicon()
+	idle := m.idleNots()
+	for i, t := range m.toks {
+		if lex.negators[t] && !idle[i] && !m.inQuestion(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedClaims hears a claim of the business's put in quotation marks, to
+// doubt it: the "fresh" croissants, the "vegan" brownie, the card machine
+// that is "broken" for a month.
+func (m *message) quotedClaims(r *Reading) {
+	lex := lexicon()
+	words := map[int]int{}
+	claim := map[int]bool{}
+	for i, q := range m.quote {
+		if q == 0 || boundary(m.toks[i]) {
+			continue
+		}
+		words[q]++
+		claim[q] = claim[q] || lex.claims[m.toks[i]]
+	}
+	for q, n := range words {
+		if n <= 5 && claim[q] {
+			r.Complaint += 2
+			r.Cues = append(r.Cues, "a “claim”")
+			return
+		}
+	}
+}
+
+// sarcastic hears praise that says the opposite: "Love how this post says
+// fresh every morning when…", "thanks for nothing", 🙃 beside a complaint.
+func (m *message) sarcastic(r *Reading) {
+	if r.Complaint < 1 || !(m.any(lexicon().sarcasm) || strings.Contains(m.raw, "🙃")) {
+		return
+	}
+	r.Praise = max(0, r.Praise-2)
+	r.Complaint++
+	r.Cues = append(r.Cues, "sarcasm")
+}
+
+// expected hears what was asked for and what came: "Ordered the sourdough,
+// got a seeded rye", "pedí dos tartas y solo me entregaron una", "was told
+// 10 min. It was 35." An expectation (an order, a payment, a promise, a
+// label) and after it, in a later part of the message, a deviation ("only",
+// "instead", "half", a "not") weighs as a complaint; an outcome alone
+// ("got", "bekommen"), or numbers that differ from the expectation's, less.
+// Not in a message that praises.
+func (m *message) expected(r *Reading, matched []bool) {
+	lex := lexicon()
+	if r.Praise >= 2 {
+		return
+	}
+	e, eEnd := -1, -1
+	lex.expect.each(m.toks, nil, func(_ cue, spans []span) {
+		for _, sp := range spans {
+			if !m.inQuestion(sp.from) && (e < 0 || sp.from < e) {
+				e, eEnd = sp.from, sp.to
+			}
+		}
+	})
+	if e < 0 {
+		return
+	}
+	idle := m.idleNots()
+	// The expectation's part of the message runs to the next clause or
+	// "and", "but", "then".
+	begin, end := e, eEnd
+	for begin > 0 && !boundary(m.toks[begin-1]) && !lex.segments[m.toks[begin-1]] {
+		begin--
+	}
+	for end < len(m.toks) && !boundary(m.toks[end]) && !lex.segments[m.toks[end]] {
+		end++
+	}
+	expectedNums := map[string]bool{}
+	for i := begin; i < end; i++ {
+		if isNumber(m.toks[i]) {
+			expectedNums[m.toks[i]] = true
+		}
+	}
+	deviates, comes, differs := false, false, false
+	// Within the expectation's own part, what follows an outcome counts:
+	// "el pedido de ayer venía sin los cruasanes".
+	for i := eEnd; i < end; i++ {
+		if lex.outcome[m.toks[i]] {
+			comes = true
+		} else if comes && lex.deviate[m.toks[i]] {
+			deviates = true
+		}
+	}
+	for i := end; i < len(m.toks); i++ {
+		t := m.toks[i]
+		if boundary(t) || m.inQuestion(i) {
+			continue
+		}
+		switch {
+		case lex.deviate[t]:
+			deviates = true
+		case lex.negators[t] && !idle[i] && !m.negatesCue(i, matched) && !m.selfNegated(i):
+			deviates = true
+		case lex.outcome[t]:
+			comes = true
+		case isNumber(t) && len(expectedNums) > 0 && !expectedNums[t]:
+			differs = true
+		}
+	}
+	switch {
+	case deviates:
+		w := 2.0
+		if r.Asks {
+			w = 1.5 // "I ordered a cake for Saturday, could I come at 5 instead?"
+		}
+		r.Complaint += w
+		r.Cues = append(r.Cues, "expected … not")
+	case comes || differs:
+		r.Complaint++
+		r.Cues = append(r.Cues, "expected … got")
+	}
+}
+
+// negatesCue reports whether the negation at toks[i] turns a cue after it
+// in its clause ("no complaints"): its own reading, not a deviation.
+func (m *message) negatesCue(i int, matched []bool) bool {
+	for j := i + 1; j < len(m.toks) && j <= i+3 && !boundary(m.toks[j]); j++ {
+		if matched[j] {
+			return true
+		}
+	}
+	return false
+}
+
+func isNumber(t string) bool {
+	if t == "" {
+		return false
+	}
+	for _, r := range t {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// delight reports an emoji of delight, or of being overcome: beside food
+// slang ("ridiculous 😭") it is praise.
+func (m *message) delight() bool {
+	return m.loveEmoji() || strings.ContainsAny(m.raw, "😭🥹🤤")
 }
 
 // againIn reports whether a clause says it happened before: "no oat milk
@@ -288,7 +692,7 @@ func (m *message) praiseIn(at map[int]bool, from, to int) bool {
 	return false
 }
 
-var perItemRE = regexp.MustCompile(`(?i)(?:[€$£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b))\s+(?:for|per|für|por|para)\s+(?:a|an|one|ein|eine|einen|un|una|1)\b`)
+var perItemRE = regexp.MustCompile(`(?i)(?:[€$£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b)|\b\d+[.,]\d\d)\s+(?:for|per|für|por|para)\s+(?:a|an|one|ein|eine|einen|un|una|1)\b`)
 
 var durationRE = regexp.MustCompile(`(?i)\b\d+\s?(?:min|mins|minutes|minute|hours|hrs|minuten|stunden|minutos|horas)\b`)
 
@@ -313,7 +717,8 @@ func (m *message) shouts() bool {
 
 // crossEmoji reports an emoji of annoyance or disappointment.
 func (m *message) crossEmoji() bool {
-	return strings.ContainsAny(m.raw, "😑🙄😤😠😡👎😒🤬😞😕😔💩😩😫")
+	// Not 😩 or 😫: over food they are as often craving as despair.
+	return strings.ContainsAny(m.raw, "😑🙄😤😠😡👎😒🤬😞😕😔💩")
 }
 
 // lang guesses the message's language from its little words: "en", "de",
@@ -358,7 +763,7 @@ func (m *message) ascii() bool {
 
 func decide(r Reading) Class {
 	switch {
-	case r.Complaint >= 2:
+	case r.Complaint >= 2 && r.Complaint+1 > r.Praise:
 		return Complaint
 	case r.Complaint >= 1 && !r.Asks && r.Complaint > r.Praise:
 		return Complaint
@@ -374,7 +779,7 @@ func decide(r Reading) Class {
 // loveEmoji reports whether the message carries an emoji of love or
 // delight, which VADER reads as little or nothing (🔥 as a fire).
 func (m *message) loveEmoji() bool {
-	return strings.ContainsAny(m.raw, "❤♥😍🤤🔥💯🥰😋👌🙌💛💕💖🤩")
+	return strings.ContainsAny(m.raw, "❤♥😍🤤🔥💯🥰😋👌🙌💛💕💖🤩🥹")
 }
 
 // ---- the message ----
@@ -385,6 +790,10 @@ type message struct {
 	price    bool     // names a sum of money
 	mentions bool     // names someone's handle
 	hasAgain bool     // says it happened before ("again", "schon wieder")
+	// quote numbers each word by the quotation it stands in (1, 2, …),
+	// 0 outside quotation marks.
+	quote  []int
+	quoted []bool
 }
 
 var (
@@ -400,7 +809,11 @@ func newMessage(text string) *message {
 	m.mentions = handleRE.MatchString(text)
 	text = handleRE.ReplaceAllString(text, " ")
 	m.price = priceRE.MatchString(text)
-	m.toks = tokenize(text)
+	m.toks, m.quote = tokenizeQuotes(text)
+	m.quoted = make([]bool, len(m.toks))
+	for i, q := range m.quote {
+		m.quoted[i] = q > 0
+	}
 	return m
 }
 
@@ -408,11 +821,25 @@ func newMessage(text string) *message {
 // it into words, with "|" where a clause ends. Emoji are dropped: VADER
 // reads them on its own.
 func tokenize(text string) []string {
+	toks, _ := tokenizeQuotes(text)
+	return toks
+}
+
+// tokenizeQuotes is tokenize, and for each word the number of the
+// quotation it stands in ("…", “…”, „…“, «…»), 0 outside one.
+func tokenizeQuotes(text string) ([]string, []int) {
 	var toks []string
+	var quote []int
 	var b strings.Builder
+	inQuote, quotes := false, 0
 	flush := func() {
 		if b.Len() > 0 {
 			toks = append(toks, b.String())
+			q := 0
+			if inQuote {
+				q = quotes
+			}
+			quote = append(quote, q)
 			b.Reset()
 		}
 	}
@@ -422,11 +849,22 @@ func tokenize(text string) []string {
 		case len(toks) == 0:
 		case !boundary(toks[len(toks)-1]):
 			toks = append(toks, mark)
+			quote = append(quote, 0)
 		case mark == "?":
 			toks[len(toks)-1] = mark // "…!?" ends a question
 		}
 	}
 	for _, r := range text {
+		switch r {
+		case '"', '“', '”', '„', '«', '»':
+			clause("|")
+			open := r == '„' || r == '«' || (r == '"' || r == '“') && !inQuote
+			if open {
+				quotes++
+			}
+			inQuote = open
+			continue
+		}
 		switch {
 		case r == '\'' || r == '’' || r == '`':
 			// "didn't" is one word, "didnt"
@@ -442,14 +880,16 @@ func tokenize(text string) []string {
 	}
 	flush()
 	// "but" starts a clause of its own too.
-	out := toks[:0:0]
-	for _, t := range toks {
+	out, outQuote := toks[:0:0], quote[:0:0]
+	for i, t := range toks {
 		if lexicon().contrast[t] && len(out) > 0 && !boundary(out[len(out)-1]) {
 			out = append(out, "|")
+			outQuote = append(outQuote, 0)
 		}
 		out = append(out, t)
+		outQuote = append(outQuote, quote[i])
 	}
-	return out
+	return out, outQuote
 }
 
 // fold is a letter in lower case without its accent: ä, á and à are a; ß is ss.
@@ -554,7 +994,7 @@ func (m *message) asks(ch Channel) bool {
 		return false
 	}
 	lex := lexicon()
-	form := IsQuestion(m.raw)
+	form := m.questionForm()
 	request := m.any(lex.requests)
 	if !form {
 		// A question without its mark: "do you deliver to Kreuzberg",
@@ -611,6 +1051,42 @@ func (m *message) asks(ch Channel) bool {
 	// next week?", "is it Saturday yet?" are chatter, but "where is the
 	// new shop going to be?" is not: long enough to be a real question.
 	return m.words() >= 5
+}
+
+// questionForm reports a question mark that ends a real question: not
+// only a tag ("…, ¿vale?", "right?") or a doubt ("or is it just me?").
+func (m *message) questionForm() bool {
+	if !IsQuestion(m.raw) {
+		return false
+	}
+	lex := lexicon()
+	hedge := make([]bool, len(m.toks))
+	lex.hedges.each(m.toks, hedge, func(_ cue, spans []span) {
+		for _, sp := range spans {
+			for i := sp.from; i < sp.to; i++ {
+				hedge[i] = true
+			}
+		}
+	})
+	marks, start := 0, 0
+	for i, t := range m.toks {
+		if !boundary(t) {
+			continue
+		}
+		if t == "?" {
+			marks++
+			if i == start {
+				return true
+			}
+			for j := start; j < i; j++ {
+				if !lex.tags[m.toks[j]] && !hedge[j] {
+					return true
+				}
+			}
+		}
+		start = i + 1
+	}
+	return marks == 0
 }
 
 // theyAsk reports a question about "them", in a quote the business.
@@ -744,8 +1220,12 @@ func (c cue) matchAt(toks []string, taken []bool, i, w int) (int, bool) {
 		return i, true
 	}
 	pat := c.words[w]
-	if pat == "~" {
-		for gap := 0; gap <= 3 && i+gap <= len(toks); gap++ {
+	if pat == "~" || pat == "~~" {
+		most := 3
+		if pat == "~~" {
+			most = 6 // a German verb's particle at the end of its clause: "lässt … nach"
+		}
+		for gap := 0; gap <= most && i+gap <= len(toks); gap++ {
 			if gap > 0 && boundary(toks[i+gap-1]) {
 				break
 			}
@@ -782,12 +1262,13 @@ func cueList(kind cueKind, weight float64, text string) []cue {
 		}
 		var words []string
 		for _, w := range strings.Fields(line) {
-			if w != "~" {
+			if w != "~" && w != "~~" {
 				w = foldWord(strings.ToLower(w))
 			}
 			words = append(words, w)
 		}
-		out = append(out, cue{name: strings.ReplaceAll(line, " ~", " …"), words: words, weight: weight, kind: kind})
+		name := strings.ReplaceAll(strings.ReplaceAll(line, " ~~", " …"), " ~", " …")
+		out = append(out, cue{name: name, words: words, weight: weight, kind: kind})
 	}
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 // berlin and testNow put the 90 days of history across the switch to summer
@@ -38,12 +39,7 @@ func mustZone(name string) *time.Location {
 
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return storetest.Open(t)
 }
 
 func seeded(t *testing.T, o Options) (*store.Store, *gen) {

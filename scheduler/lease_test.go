@@ -6,7 +6,6 @@ import (
 	"log"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 const testTTL = 30 * time.Second
@@ -96,7 +96,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 func sharedQueue(t *testing.T, n int) (path string, acct int64, ds []store.Delivery) {
 	t.Helper()
 	ctx := context.Background()
-	path = filepath.Join(t.TempDir(), "crier.db")
+	path = storetest.Path(t)
 	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

@@ -6,18 +6,51 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
+// openTest opens a fresh database for t: a copy of one migrated per test
+// binary, as storetest does (which this package's own tests cannot import).
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
+	template.once.Do(func() {
+		dir, err := os.MkdirTemp("", "crier-store-test-")
+		if err != nil {
+			template.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "template.db")
+		st, err := Open(context.Background(), path)
+		if err != nil {
+			template.err = err
+			return
+		}
+		if template.err = st.Close(); template.err == nil {
+			template.data, template.err = os.ReadFile(path)
+		}
+	})
+	if template.err != nil {
+		t.Fatalf("making the template database: %v", template.err)
+	}
+	path := filepath.Join(t.TempDir(), "crier.db")
+	if err := os.WriteFile(path, template.data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+var template struct {
+	once sync.Once
+	data []byte
+	err  error
 }
 
 func TestOpenMigratesFromEmpty(t *testing.T) {

@@ -82,7 +82,7 @@ func (c *Client) react(ctx context.Context, collection string, ref platforms.Ref
 			"record": map[string]any{
 				"$type":     collection,
 				"subject":   strongRef{URI: ref.ID, CID: ref.CID},
-				"createdAt": createdAtString(time.Now()),
+				"createdAt": createdAtString(c.now()),
 			},
 			"swapRecord": nil,
 		},

@@ -1,10 +1,49 @@
 package bluesky
 
 import (
+	"context"
+	"encoding/json"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/httpx"
 )
+
+// listPages walks an XRPC listing (httpx.Pages): x's query, 100 items a
+// page, through send (Client.call, or chatCall for chat.bsky.*). Each page
+// answers {"cursor": ..., list: [...]}; take sees each page's items and says
+// whether to read on.
+func listPages[T any](ctx context.Context, send func(context.Context, xrpcCall) error, x xrpcCall, list string,
+	maxPages int, take func([]T) bool) error {
+	fetch := func(cursor string) ([]T, string, error) {
+		q := url.Values{"limit": {"100"}}
+		for k, v := range x.query {
+			q[k] = v
+		}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		var res map[string]json.RawMessage
+		page := x
+		page.query, page.out = q, &res
+		if err := send(ctx, page); err != nil {
+			return nil, "", err
+		}
+		var items []T
+		var next string
+		if raw, ok := res[list]; ok {
+			if err := json.Unmarshal(raw, &items); err != nil {
+				return nil, "", &platforms.Error{Class: platforms.Transient, Reason: "unreadable answer to " + x.nsid, Err: err}
+			}
+		}
+		_ = json.Unmarshal(res["cursor"], &next)
+		return items, next, nil
+	}
+	return httpx.Pages(maxPages, fetch, take)
+}
 
 // overlapCursor is crier's position in a listing the AppView returns newest
 // first but does not fill strictly in time order (notifications, search

@@ -81,31 +81,11 @@ func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.
 		return nil, cursor, errorf("notification cursor %q is not a time", cursor)
 	}
 	var out []platforms.Notification
-	apiCursor := ""
-	for page := 0; page < maxNotificationPages; page++ {
-		q := url.Values{"limit": {"100"}}
-		for _, reason := range []string{"like", "repost", "follow", "mention", "reply", "quote"} {
-			q.Add("reasons", reason)
-		}
-		if apiCursor != "" {
-			q.Set("cursor", apiCursor)
-		}
-		var res struct {
-			Cursor        string             `json:"cursor"`
-			Notifications []notificationView `json:"notifications"`
-		}
-		err := c.call(ctx, xrpcCall{
-			nsid:  "app.bsky.notification.listNotifications",
-			query: q,
-			auth:  authAccess,
-			proxy: c.appViewProxy,
-			out:   &res,
-		})
-		if err != nil {
-			return nil, cursor, err
-		}
+	q := url.Values{"reasons": {"like", "repost", "follow", "mention", "reply", "quote"}}
+	x := xrpcCall{nsid: "app.bsky.notification.listNotifications", query: q, auth: authAccess, proxy: c.appViewProxy}
+	err := listPages(ctx, c.call, x, "notifications", maxNotificationPages, func(page []notificationView) bool {
 		reachedOld := false
-		for _, n := range res.Notifications {
+		for _, n := range page {
 			at, err := time.Parse(time.RFC3339Nano, n.IndexedAt)
 			if err != nil {
 				continue
@@ -119,10 +99,10 @@ func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.
 				out = append(out, note)
 			}
 		}
-		if pos.empty() || reachedOld || res.Cursor == "" || len(res.Notifications) == 0 {
-			break
-		}
-		apiCursor = res.Cursor
+		return !pos.empty() && !reachedOld
+	})
+	if err != nil {
+		return nil, cursor, err
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, pos.String(), nil

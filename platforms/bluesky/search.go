@@ -84,28 +84,11 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 		at   time.Time
 	}
 	var found []stamped
-	apiCursor := ""
-	for page := 0; page < maxSearchPages; page++ {
-		q := url.Values{"q": {query}, "sort": {"latest"}, "limit": {"100"}}
-		if apiCursor != "" {
-			q.Set("cursor", apiCursor)
-		}
-		var res struct {
-			Cursor string     `json:"cursor"`
-			Posts  []postView `json:"posts"`
-		}
-		err := c.call(ctx, xrpcCall{
-			nsid:  "app.bsky.feed.searchPosts",
-			query: q,
-			auth:  authAccess,
-			proxy: c.appViewProxy,
-			out:   &res,
-		})
-		if err != nil {
-			return nil, cursor, err
-		}
+	x := xrpcCall{nsid: "app.bsky.feed.searchPosts", query: url.Values{"q": {query}, "sort": {"latest"}},
+		auth: authAccess, proxy: c.appViewProxy}
+	err := listPages(ctx, c.call, x, "posts", maxSearchPages, func(page []postView) bool {
 		reachedOld := false
-		for _, pv := range res.Posts {
+		for _, pv := range page {
 			rp, at, ok := pv.remotePost()
 			if !ok {
 				continue
@@ -116,10 +99,10 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 				found = append(found, stamped{rp, at})
 			}
 		}
-		if pos.empty() || reachedOld || res.Cursor == "" || len(res.Posts) == 0 {
-			break
-		}
-		apiCursor = res.Cursor
+		return !pos.empty() && !reachedOld
+	})
+	if err != nil {
+		return nil, cursor, err
 	}
 	sort.SliceStable(found, func(i, j int) bool { return found[i].at.Before(found[j].at) })
 	out := make([]platforms.RemotePost, len(found))

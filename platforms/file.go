@@ -1,12 +1,8 @@
-//go:build !windows
-
 package platforms
 
 import (
 	"os"
 	"path/filepath"
-
-	"github.com/google/renameio/v2"
 )
 
 // WritePrivate replaces the file at path with data, readable and writable
@@ -21,15 +17,7 @@ func WritePrivate(path string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	f, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(0o600))
-	if err != nil {
-		return err
-	}
-	defer f.Cleanup()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.CloseAtomicallyReplace(); err != nil {
+	if err := replaceFile(dir, path, data); err != nil {
 		return err
 	}
 	// Not every system can sync a folder; the file itself is safe already.

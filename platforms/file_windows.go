@@ -1,20 +1,12 @@
 package platforms
 
-import (
-	"os"
-	"path/filepath"
-)
+import "os"
 
-// WritePrivate replaces the file at path with data, readable and writable
-// by its owner only, making its folder if need be. renameio, which writes
-// it atomically elsewhere, does not support Windows; here a temporary file
-// beside it is renamed over it, which Windows does in one step.
-func WritePrivate(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+// replaceFile writes data to a temporary file in dir and renames it over
+// path, which Windows does in one step. (renameio, used elsewhere, does
+// not support Windows.)
+func replaceFile(dir, path string, data []byte) error {
+	f, err := os.CreateTemp(dir, ".crier-*")
 	if err != nil {
 		return err
 	}

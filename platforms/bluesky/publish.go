@@ -196,6 +196,14 @@ func postURL(handle, uri, rkey string) string {
 	return "https://bsky.app/profile/" + who + "/post/" + rkey
 }
 
+// rkeyOf is the last path segment of an at:// URI.
+func rkeyOf(uri string) string {
+	if i := strings.LastIndexByte(uri, '/'); i >= 0 {
+		return uri[i+1:]
+	}
+	return uri
+}
+
 // buildRecord makes the post record: facets resolved, images uploaded.
 func (c *Client) buildRecord(ctx context.Context, p platforms.Post) (*postRecord, error) {
 	text := validText(p.Text)

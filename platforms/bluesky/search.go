@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -79,35 +78,19 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 	if !ok {
 		return nil, cursor, errorf("search cursor %q is not a time", cursor)
 	}
-	type stamped struct {
-		post platforms.RemotePost
-		at   time.Time
-	}
-	var found []stamped
 	x := xrpcCall{nsid: "app.bsky.feed.searchPosts", query: url.Values{"q": {query}, "sort": {"latest"}},
 		auth: authAccess, proxy: c.appViewProxy}
-	err := listPages(ctx, c.call, x, "posts", maxSearchPages, func(page []postView) bool {
-		reachedOld := false
-		for _, pv := range page {
-			rp, at, ok := pv.remotePost()
-			if !ok {
-				continue
-			}
-			news, old := pos.admit(rp.Ref.ID, at)
-			reachedOld = reachedOld || old
-			if news {
-				found = append(found, stamped{rp, at})
-			}
-		}
-		return !pos.empty() && !reachedOld
-	})
+	out, err := readOverlap(ctx, c, x, "posts", maxSearchPages, pos,
+		func(pv postView) (string, time.Time, bool) {
+			_, at, ok := pv.remotePost()
+			return pv.URI, at, ok
+		},
+		func(pv postView, _ time.Time) (platforms.RemotePost, bool) {
+			rp, _, ok := pv.remotePost()
+			return rp, ok
+		})
 	if err != nil {
 		return nil, cursor, err
-	}
-	sort.SliceStable(found, func(i, j int) bool { return found[i].at.Before(found[j].at) })
-	out := make([]platforms.RemotePost, len(found))
-	for i, f := range found {
-		out[i] = f.post
 	}
 	return out, pos.String(), nil
 }

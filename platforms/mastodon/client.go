@@ -10,6 +10,7 @@ package mastodon
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -447,12 +448,27 @@ func (c *Client) ownID(ctx context.Context) (string, error) {
 	return a.ID, err
 }
 
-// idLess orders Mastodon ids: decimal snowflakes on Mastodon, fixed-width
-// ULIDs on some compatible servers; either way shorter is older and equal
-// lengths compare as text.
-func idLess(a, b string) bool {
+// CompareIDs orders Mastodon ids, oldest first: decimal snowflakes on
+// Mastodon, fixed-width ULIDs on some compatible servers; either way
+// shorter is older and equal lengths compare as text.
+func CompareIDs(a, b string) int {
 	if len(a) != len(b) {
-		return len(a) < len(b)
+		return cmp.Compare(len(a), len(b))
 	}
-	return a < b
+	return strings.Compare(a, b)
+}
+
+func idLess(a, b string) bool { return CompareIDs(a, b) < 0 }
+
+// uniqueIDs are the ids of refs, each once, in their order.
+func uniqueIDs(refs []platforms.Ref) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, r := range refs {
+		if r.ID != "" && !seen[r.ID] {
+			seen[r.ID] = true
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
 }

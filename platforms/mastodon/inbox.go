@@ -60,7 +60,7 @@ func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.
 			out = append(out, pn)
 		}
 	}
-	slices.SortFunc(out, func(a, b platforms.Notification) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b platforms.Notification) int { return CompareIDs(a.ID, b.ID) })
 	if newest == "" {
 		newest = cursor
 	}
@@ -188,16 +188,6 @@ func newestID[T any](items []T, id func(T) string) string {
 	return newest
 }
 
-func compareIDs(a, b string) int {
-	switch {
-	case idLess(a, b):
-		return -1
-	case idLess(b, a):
-		return 1
-	}
-	return 0
-}
-
 // Messages implements platforms.DirectMessenger. Each conversation with a
 // new last status since cursor yields that status; earlier messages in the
 // same conversation that arrived between two calls are not fetched. The
@@ -236,7 +226,7 @@ func (c *Client) Messages(ctx context.Context, cursor string) ([]platforms.Messa
 			FromMe:         st.Account.ID == ownID,
 		})
 	}
-	slices.SortFunc(out, func(a, b platforms.Message) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b platforms.Message) int { return CompareIDs(a.ID, b.ID) })
 	if newest == "" {
 		newest = cursor
 	}

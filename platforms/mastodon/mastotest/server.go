@@ -1154,7 +1154,7 @@ func (s *Server) sortedStatuses() []*status {
 	for _, st := range s.statuses {
 		out = append(out, st)
 	}
-	slices.SortFunc(out, func(a, b *status) int { return compareIDs(a.id, b.id) })
+	slices.SortFunc(out, func(a, b *status) int { return mastodon.CompareIDs(a.id, b.id) })
 	return out
 }
 
@@ -1266,7 +1266,7 @@ func (s *Server) getConversations(w http.ResponseWriter, r *http.Request, who st
 			"last_status": s.renderStatus(s.statuses[cv.lastStatus]),
 		}})
 	}
-	slices.SortFunc(items, func(a, b pageItem) int { return compareIDs(a.key, b.key) })
+	slices.SortFunc(items, func(a, b pageItem) int { return mastodon.CompareIDs(a.key, b.key) })
 	s.writePage(w, r, items, 20, 40)
 }
 
@@ -1323,22 +1323,7 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, items []pageI
 	writeJSON(w, http.StatusOK, out)
 }
 
-func idLess(a, b string) bool {
-	if len(a) != len(b) {
-		return len(a) < len(b)
-	}
-	return a < b
-}
-
-func compareIDs(a, b string) int {
-	switch {
-	case idLess(a, b):
-		return -1
-	case idLess(b, a):
-		return 1
-	}
-	return 0
-}
+func idLess(a, b string) bool { return mastodon.CompareIDs(a, b) < 0 }
 
 // ---- apps and OAuth ----
 

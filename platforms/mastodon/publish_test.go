@@ -64,7 +64,10 @@ func TestLimitsComeFromTheServer(t *testing.T) {
 	if l.Length == nil || l.Length(text) != 4+30 || l.Approximate {
 		t.Errorf("Limits count %q with %v (approximate %v), want 34, exactly", text, l.Length != nil, l.Approximate)
 	}
-	if l.Length = nil; !reflect.DeepEqual(l, want) {
+	if l.AltTextLength == nil || l.AltTextLength("👩‍👩‍👧") != 5 {
+		t.Errorf("Limits count alt text by %v, want code points", l.AltTextLength != nil)
+	}
+	if l.Length, l.AltTextLength = nil, nil; !reflect.DeepEqual(l, want) {
 		t.Errorf("Limits = %+v, want %+v", l, want)
 	}
 	if got := c.Length(text); got != 4+30 {

@@ -282,31 +282,25 @@ type window struct {
 	count int
 }
 
+// orDefault sets *v to def where it is zero.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
 // New starts a server with cfg; zero fields of cfg take Default's values.
 // The account the default token belongs to is "crier" with 42 followers.
 func New(cfg Config) *Server {
 	def := Default
-	if cfg.MaxChars == 0 {
-		cfg.MaxChars = def.MaxChars
-	}
-	if cfg.URLChars == 0 {
-		cfg.URLChars = def.URLChars
-	}
-	if cfg.MaxMedia == 0 {
-		cfg.MaxMedia = def.MaxMedia
-	}
-	if cfg.DescriptionLimit == 0 {
-		cfg.DescriptionLimit = def.DescriptionLimit
-	}
-	if cfg.ImageSizeLimit == 0 {
-		cfg.ImageSizeLimit = def.ImageSizeLimit
-	}
-	if cfg.APIVersion == 0 {
-		cfg.APIVersion = def.APIVersion
-	}
-	if cfg.StatusesIndexMax == 0 {
-		cfg.StatusesIndexMax = def.StatusesIndexMax
-	}
+	orDefault(&cfg.MaxChars, def.MaxChars)
+	orDefault(&cfg.URLChars, def.URLChars)
+	orDefault(&cfg.MaxMedia, def.MaxMedia)
+	orDefault(&cfg.DescriptionLimit, def.DescriptionLimit)
+	orDefault(&cfg.ImageSizeLimit, def.ImageSizeLimit)
+	orDefault(&cfg.APIVersion, def.APIVersion)
+	orDefault(&cfg.StatusesIndexMax, def.StatusesIndexMax)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

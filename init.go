@@ -419,32 +419,7 @@ func (l lineReader) Read(p []byte) (int, error) {
 
 // writePrivate writes data to path, readable only by the user, replacing
 // any file there at once (a crash leaves the old file or the new one).
-func writePrivate(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+func writePrivate(path string, data []byte) error { return platforms.WritePrivate(path, data) }
 
 // writeInitConfig writes the commented config crier init makes, failing if the
 // file has appeared meanwhile.

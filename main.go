@@ -197,36 +197,9 @@ func openLog(cfg *config.Config, debug bool) (*log.Logger, func()) {
 }
 
 // networkSpecs are how the composer counts for each platform, before any
-// server has told us its own limits.
+// server has told us its own limits: each network's own Spec, by platform.
 func networkSpecs() map[string]common.NetworkSpec {
-	return map[string]common.NetworkSpec{
-		store.PlatformMastodon: {
-			Platform: store.PlatformMastodon,
-			// A stock server's media limits (MediaAttachment::IMAGE_LIMIT,
-			// IMAGE_MIME_TYPES, Attachmentable::MAX_MATRIX_LIMIT) until the
-			// server says its own.
-			Limits: platforms.Limits{MaxChars: mastodon.DefaultMaxChars, CharsPerURL: mastodon.DefaultURLChars,
-				MaxImages: 4, MaxAltText: 1500, MaxImageBytes: 16 << 20, MaxImagePixels: 7680 * 4320,
-				ImageTypes: "image/jpeg,image/png,image/gif,image/heic,image/heif,image/webp,image/avif"},
-			Length:      func(t string) int { return mastodon.Length(t, "", mastodon.DefaultURLChars) },
-			Unit:        "chars",
-			ReplyPrefix: mastodon.ReplyPrefix,
-		},
-		store.PlatformBluesky: {
-			Platform: store.PlatformBluesky,
-			Limits: platforms.Limits{MaxChars: bluesky.MaxGraphemes, MaxBytes: bluesky.MaxBytes,
-				MaxImages: bluesky.MaxImages, MaxAltText: bluesky.MaxAltText, MaxImageBytes: bluesky.MaxBlobBytes,
-				ImageTypes: bluesky.ImageTypes},
-			Length: func(t string) int { g, _ := bluesky.Length(t); return g },
-			Unit:   "graphemes",
-		},
-		store.PlatformSandbox: {
-			Platform: store.PlatformSandbox,
-			Limits:   platforms.Limits{MaxChars: 500, MaxImages: 4},
-			Length:   platforms.Graphemes,
-			Unit:     "graphemes",
-		},
-	}
+	return common.Specs(mastodon.Spec(), bluesky.Spec(), sandbox.Spec())
 }
 
 // setup opens what both the app and headless mode need.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,8 +23,7 @@ type Limits struct {
 	MaxImageBytes  int64
 	MaxImagePixels int64 // width times height; 0 when the network sets no limit
 	// ImageTypes are the image MIME types the network takes, comma-separated
-	// ("image/jpeg,image/png"); "" when it did not say. (A string, so Limits
-	// stays comparable.)
+	// ("image/jpeg,image/png"); "" when it did not say.
 	ImageTypes     string
 	SupportsDMs    bool
 	SupportsQuotes bool
@@ -35,6 +35,91 @@ type Limits struct {
 	// Approximate is set when crier does not know how the server counts:
 	// Length is a best guess, and a text near the limit may be refused.
 	Approximate bool
+	// AltTextLength counts alt text against MaxAltText as the network does
+	// (Mastodon counts code points); nil means grapheme clusters.
+	AltTextLength func(alt string) int
+	// AltTextRequired: an image without alt text is refused (by the
+	// network, or by crier's client for it as the network's app does).
+	AltTextRequired bool
+}
+
+// Count is text's length against MaxChars: by Length where it is set,
+// else in grapheme clusters.
+func (l Limits) Count(text string) int {
+	if l.Length != nil {
+		return l.Length(text)
+	}
+	return Graphemes(text)
+}
+
+// AltLength is alt's length against MaxAltText.
+func (l Limits) AltLength(alt string) int {
+	if l.AltTextLength != nil {
+		return l.AltTextLength(alt)
+	}
+	return Graphemes(alt)
+}
+
+// Spec is what crier knows of a network before any account's server has
+// said its own values: how a post is counted and in what units, what it may
+// carry, and how a reply begins. Each network's package exports its own
+// (mastodon.Spec, bluesky.Spec, sandbox.Spec), and nobody else keeps a copy
+// of its numbers; a network with rules of its own says them here, in its
+// Limits, rather than in special cases elsewhere.
+type Spec struct {
+	// Platform is the network's name, as Network.Platform says it.
+	Platform string
+	// Unit names what Limits.Length counts, for a counter: "chars",
+	// "graphemes".
+	Unit string
+	// Limits are the network's usual limits, with its usual counting in
+	// Limits.Length (never nil in a network's Spec).
+	Limits Limits
+	// ReplyPrefix is the text a reply to someone starts with on this
+	// network (Mastodon's mention of the author, without which the author
+	// is not notified); nil where there is none.
+	ReplyPrefix func(to Author) string
+}
+
+// With is what an account of the network may post once its server has
+// answered Network.Limits with server: the server's values where it gave
+// them, the network's usual ones where it did not (a zero number, an empty
+// list, a nil counter). The server's counting comes with its CharsPerURL,
+// since that is how it counts links; its Approximate and Supports flags
+// are its own. An image needs alt text where either says so.
+func (s Spec) With(server Limits) Limits {
+	l := s.Limits
+	pick := func(srv, def int) int {
+		if srv > 0 {
+			return srv
+		}
+		return def
+	}
+	pick64 := func(srv, def int64) int64 {
+		if srv > 0 {
+			return srv
+		}
+		return def
+	}
+	l.MaxChars = pick(server.MaxChars, l.MaxChars)
+	l.MaxBytes = pick(server.MaxBytes, l.MaxBytes)
+	l.MaxImages = pick(server.MaxImages, l.MaxImages)
+	l.MaxAltText = pick(server.MaxAltText, l.MaxAltText)
+	l.MaxImageBytes = pick64(server.MaxImageBytes, l.MaxImageBytes)
+	l.MaxImagePixels = pick64(server.MaxImagePixels, l.MaxImagePixels)
+	if server.ImageTypes != "" {
+		l.ImageTypes = server.ImageTypes
+	}
+	if server.Length != nil {
+		l.Length, l.CharsPerURL = server.Length, server.CharsPerURL
+	}
+	if server.AltTextLength != nil {
+		l.AltTextLength = server.AltTextLength
+	}
+	l.AltTextRequired = l.AltTextRequired || server.AltTextRequired
+	l.Approximate = server.Approximate
+	l.SupportsDMs, l.SupportsQuotes = server.SupportsDMs, server.SupportsQuotes
+	return l
 }
 
 // Image is a picture attached to a post.
@@ -76,9 +161,13 @@ type Published struct {
 type Network interface {
 	// Platform is the network's name ("mastodon", "bluesky", "sandbox").
 	Platform() string
-	// Limits reports what the account may post.
+	// Limits reports what the account may post, as its server says where
+	// it says it (see Spec.With for filling in what it does not), with
+	// Length set where the server counts in a way of its own.
 	Limits(ctx context.Context) (Limits, error)
-	// Length counts text as the network does against Limits.MaxChars.
+	// Length counts text as the account's server does against
+	// Limits.MaxChars (as the network usually does until Limits has
+	// asked it).
 	Length(text string) int
 	// Publish sends a post. It must be safe to call again with the same
 	// IdempotencyKey after an unclear outcome: the network makes one post.
@@ -87,11 +176,16 @@ type Network interface {
 	Reconcile(ctx context.Context, p Post) (Published, bool, error)
 }
 
-// Validate checks a post against limits before anything is sent, using the
-// network's own counting.
+// Validate checks a post against limits before anything is sent, counting
+// as the limits say (Limits.Length, else the network's Length) and alt text
+// as they say (Limits.AltLength).
 func Validate(n Network, l Limits, p Post) error {
 	if l.MaxChars > 0 {
-		if got := n.Length(p.Text); got > l.MaxChars {
+		count := n.Length
+		if l.Length != nil {
+			count = l.Length
+		}
+		if got := count(p.Text); got > l.MaxChars {
 			return &Error{Class: Permanent, Reason: fmt.Sprintf("%d characters, the limit is %d", got, l.MaxChars)}
 		}
 	}
@@ -102,8 +196,11 @@ func Validate(n Network, l Limits, p Post) error {
 		return &Error{Class: Permanent, Reason: fmt.Sprintf("%d images, the limit is %d", len(p.Images), l.MaxImages)}
 	}
 	for i, im := range p.Images {
-		if l.MaxAltText > 0 && Graphemes(im.AltText) > l.MaxAltText {
-			return &Error{Class: Permanent, Reason: fmt.Sprintf("image %d: alt text is longer than %d", i+1, l.MaxAltText)}
+		if l.AltTextRequired && strings.TrimSpace(im.AltText) == "" {
+			return &Error{Class: Permanent, Reason: fmt.Sprintf("image %d has no alt text, which this network requires", i+1)}
+		}
+		if got := l.AltLength(im.AltText); l.MaxAltText > 0 && got > l.MaxAltText {
+			return &Error{Class: Permanent, Reason: fmt.Sprintf("image %d: alt text is %d characters, the limit is %d", i+1, got, l.MaxAltText)}
 		}
 	}
 	return nil

@@ -19,7 +19,9 @@ import (
 
 	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/bluesky"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
+	"github.com/crier-app/crier/platforms/mastodon"
 	"github.com/crier-app/crier/scheduler"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
@@ -107,10 +109,7 @@ func testCommon(t testing.TB, st *store.Store, now func() time.Time) *common.Com
 		Now:      now,
 		Zone:     frozen.Location(),
 		Accounts: accounts,
-		Networks: map[string]common.NetworkSpec{
-			store.PlatformMastodon: {Platform: store.PlatformMastodon, Limits: platforms.Limits{MaxChars: 500}, Length: platforms.Graphemes, Unit: "chars"},
-			store.PlatformBluesky:  {Platform: store.PlatformBluesky, Limits: platforms.Limits{MaxChars: 300, MaxBytes: 3000}, Length: platforms.Graphemes, Unit: "graphemes"},
-		},
+		Networks: common.Specs(mastodon.Spec(), bluesky.Spec()),
 		Settings: common.Settings{WeekStart: time.Monday, SnoozePresets: []time.Duration{time.Hour, 24 * time.Hour}},
 		Demo:     true,
 	}

@@ -26,7 +26,6 @@ import (
 	"github.com/crier-app/crier/platforms/mastodon"
 	"github.com/crier-app/crier/platforms/mastodon/mastotest"
 	"github.com/crier-app/crier/store"
-	"github.com/crier-app/crier/tui/common"
 )
 
 // flowPhoto writes a small PNG and returns its path and size.
@@ -147,7 +146,7 @@ func TestPhotoPostFlowMastodon(t *testing.T) {
 	t.Cleanup(srv.Close)
 	me := srv.Me()
 	st, id := newFlowStore(t, store.Account{Platform: store.PlatformMastodon, Handle: me.Acct, Server: srv.URL})
-	app := startFlowApp(t, st, map[int64]platforms.Network{id: mastodon.New(srv.URL, srv.Token())}, photoSpecs)
+	app := startFlowApp(t, st, map[int64]platforms.Network{id: mastodon.New(srv.URL, srv.Token())}, nil)
 	app.composePhotoPost(photo, "")
 	checkMastodonCopy(t, srv, app.sentPost()[id], size)
 }
@@ -171,7 +170,7 @@ func TestPhotoPostFlowBlueskyAndMastodon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := startFlowApp(t, st, map[int64]platforms.Network{mid: mastodon.New(srv.URL, srv.Token()), bid: biz}, photoSpecs)
+	app := startFlowApp(t, st, map[int64]platforms.Network{mid: mastodon.New(srv.URL, srv.Token()), bid: biz}, nil)
 	app.composePhotoPost(photo, "Bluesky")
 	sent := app.sentPost()
 	checkMastodonCopy(t, srv, sent[mid], size)
@@ -207,16 +206,4 @@ func TestPhotoPostFlowBlueskyAndMastodon(t *testing.T) {
 		p.Embed.Images[0].AspectRatio.Width != 64 || p.Embed.Images[0].AspectRatio.Height != 48 {
 		t.Errorf("Bluesky embed %+v", p.Embed)
 	}
-}
-
-// photoSpecs gives the test networks the image limits main gives them.
-func photoSpecs(c *common.Common) {
-	m := c.Networks[store.PlatformMastodon]
-	m.Limits.MaxImages, m.Limits.MaxAltText, m.Limits.MaxImageBytes = 4, 1500, 16<<20
-	m.Limits.ImageTypes = "image/jpeg,image/png,image/gif,image/heic,image/heif,image/webp,image/avif"
-	c.Networks[store.PlatformMastodon] = m
-	b := c.Networks[store.PlatformBluesky]
-	b.Limits.MaxImages, b.Limits.MaxAltText, b.Limits.MaxImageBytes = 4, 2000, 2_000_000
-	b.Limits.ImageTypes = "image/jpeg,image/png,image/gif,image/webp"
-	c.Networks[store.PlatformBluesky] = b
 }

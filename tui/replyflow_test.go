@@ -567,13 +567,9 @@ func TestReplyFlowMastodon(t *testing.T) {
 	dm := srv.Post(cust.ID, "@"+me.Acct+" can I order twenty for a party?", "direct", "")
 
 	st, bizID := newFlowStore(t, store.Account{Platform: store.PlatformMastodon, Handle: me.Acct, Server: srv.URL})
-	app := startFlowApp(t, st, map[int64]platforms.Network{bizID: biz}, func(c *common.Common) {
-		// The composer starts a Mastodon reply with the author's mention,
-		// as main's network specs say.
-		spec := c.Networks[store.PlatformMastodon]
-		spec.ReplyPrefix = mastodon.ReplyPrefix
-		c.Networks[store.PlatformMastodon] = spec
-	})
+	// The composer starts a Mastodon reply with the author's mention, as
+	// Mastodon's spec says.
+	app := startFlowApp(t, st, map[int64]platforms.Network{bizID: biz}, nil)
 	items := app.syncUntil(map[store.InboxKind]string{
 		store.KindMention: mention, store.KindReply: reply, store.KindQuote: quote, store.KindDM: dm,
 	})

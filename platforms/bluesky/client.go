@@ -7,24 +7,25 @@ package bluesky
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/httpx"
 )
 
 // Platform is the network's name in crier.
 const Platform = "bluesky"
+
+// maxResponseBytes bounds what is read of one answer.
+const maxResponseBytes = 16 << 20
 
 // ChatProxy is the service the PDS forwards chat.bsky.* calls to.
 const ChatProxy = "did:web:api.bsky.chat#bsky_chat"
@@ -61,6 +62,10 @@ func WithAppViewProxy(service string) Option { return func(c *Client) { c.appVie
 // WithChatProxy overrides ChatProxy, the service chat.bsky.* calls go to.
 func WithChatProxy(service string) Option { return func(c *Client) { c.chatProxy = service } }
 
+// WithClock sets the clock (time.Now by default): when a rate limit lifts
+// and the time written on likes and reposts are read from it.
+func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = now } }
+
 // WithLangs sets the languages (BCP-47, at most 3) written on every post.
 func WithLangs(langs ...string) Option { return func(c *Client) { c.langs = langs } }
 
@@ -74,6 +79,7 @@ type Client struct {
 	appViewProxy string
 	chatProxy    string
 	langs        []string
+	now          func() time.Time
 
 	// authMu serialises sign-ins and refreshes: a refresh token may be used
 	// once, so two goroutines must never both spend it.
@@ -96,6 +102,7 @@ func New(service, identifier string, opts ...Option) *Client {
 		identifier: identifier,
 		http:       &http.Client{Timeout: time.Minute},
 		chatProxy:  ChatProxy,
+		now:        time.Now,
 	}
 	for _, o := range opts {
 		o(c)
@@ -248,14 +255,7 @@ func (c *Client) send(ctx context.Context, x xrpcCall, access string) error {
 			body, ctype = bytes.NewReader(b), "application/json"
 		}
 	}
-	var wrote bool
-	var wroteMu sync.Mutex
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) {
-		wroteMu.Lock()
-		wrote = true
-		wroteMu.Unlock()
-	}}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), method, u, body)
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return &platforms.Error{Class: platforms.Permanent, Reason: "building the request for " + x.nsid, Err: err}
 	}
@@ -272,25 +272,17 @@ func (c *Client) send(ctx context.Context, x xrpcCall, access string) error {
 	case authRefresh:
 		req.Header.Set("Authorization", "Bearer "+x.token)
 	}
-	resp, err := c.http.Do(req)
+	resp, wrote, err := httpx.Send(c.http, req, x.procedure)
 	if err != nil {
-		wroteMu.Lock()
-		w := wrote
-		wroteMu.Unlock()
-		return networkError(x, hostOf(c.service), err, w)
+		return httpx.NetworkError(ctx, c.failure(x), wrote, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	data, err := httpx.ReadAnswer(ctx, c.failure(x), resp, maxResponseBytes)
 	if err != nil {
-		if resp.StatusCode < 300 && !x.procedure {
-			return &platforms.Error{Class: platforms.Transient, Status: resp.StatusCode, Reason: "reading the answer to " + x.nsid, Err: err}
-		}
-		if resp.StatusCode < 300 {
-			return &platforms.Error{Class: platforms.UnknownOutcome, Status: resp.StatusCode, Reason: "reading the answer to " + x.nsid, Err: err}
-		}
+		return err
 	}
-	if resp.StatusCode >= 300 {
-		return statusError(x, resp, data)
+	if httpx.IsError(resp.StatusCode) {
+		return c.statusError(x, resp, data)
 	}
 	if x.out != nil {
 		if err := json.Unmarshal(data, x.out); err != nil {
@@ -304,23 +296,10 @@ func (c *Client) send(ctx context.Context, x xrpcCall, access string) error {
 	return nil
 }
 
-// networkError classifies a failure to get any answer. A query is always
+// failure describes x for classifying its failure: a query is always
 // safe to repeat; a procedure whose request went out may have landed.
-func networkError(x xrpcCall, host string, err error, wrote bool) error {
-	what := platforms.DescribeNetworkError(host, err)
-	if !x.procedure {
-		return &platforms.Error{Class: platforms.Transient, Reason: what, Err: fmt.Errorf("%s: %w", x.nsid, err)}
-	}
-	var certErr *tls.CertificateVerificationError
-	if errors.As(err, &certErr) {
-		return &platforms.Error{Class: platforms.Permanent, Reason: what, Err: fmt.Errorf("%s: %w", x.nsid, err)}
-	}
-	if !wrote {
-		// Refused connections, DNS failures and the like: nothing was sent.
-		return &platforms.Error{Class: platforms.Transient, Reason: what, Err: fmt.Errorf("%s: %w", x.nsid, err)}
-	}
-	return &platforms.Error{Class: platforms.UnknownOutcome, Reason: "no answer after the request was sent: " + what,
-		Err: fmt.Errorf("%s: %w", x.nsid, err)}
+func (c *Client) failure(x xrpcCall) httpx.Failure {
+	return httpx.Failure{Host: hostOf(c.service), Op: x.nsid, MayLand: x.procedure}
 }
 
 // hostOf is the host (and port) of a service URL, for messages.
@@ -331,11 +310,12 @@ func hostOf(service string) string {
 	return service
 }
 
-// statusError classifies an HTTP error answer.
-func statusError(x xrpcCall, resp *http.Response, data []byte) error {
+// statusError classifies a failed answer (httpx.StatusError), keeping the
+// server's XRPC error for inspection. A 429 that does not say when the
+// limit lifts leaves the scheduler's own backoff to decide.
+func (c *Client) statusError(x xrpcCall, resp *http.Response, data []byte) error {
 	var xe xrpcError
 	_ = json.Unmarshal(data, &xe)
-	re := &remoteError{status: resp.StatusCode, name: xe.Error, message: xe.Message}
 	reason := xe.Message
 	if reason == "" {
 		reason = xe.Error
@@ -346,24 +326,8 @@ func statusError(x xrpcCall, resp *http.Response, data []byte) error {
 			reason = http.StatusText(resp.StatusCode)
 		}
 	}
-	reason = x.nsid + ": " + reason
-	pe := &platforms.Error{Status: resp.StatusCode, Reason: reason, Err: re}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		pe.Class = platforms.RateLimited
-		pe.RetryAt = retryAt(resp.Header)
-	case resp.StatusCode == http.StatusUnauthorized:
-		pe.Class = platforms.Permanent
-		pe.Reauth = true
-	case resp.StatusCode >= 500:
-		if x.procedure {
-			pe.Class = platforms.UnknownOutcome
-		} else {
-			pe.Class = platforms.Transient
-		}
-	default:
-		pe.Class = platforms.Permanent
-	}
+	pe := httpx.StatusError(c.failure(x), resp.StatusCode, resp.Header, x.nsid+": "+reason, c.now(), 0)
+	pe.Err = &remoteError{status: resp.StatusCode, name: xe.Error, message: xe.Message}
 	return pe
 }
 
@@ -375,25 +339,6 @@ func jsonish(s string) bool {
 		}
 	}
 	return !strings.HasPrefix(s, "<")
-}
-
-// retryAt reads when a rate limit lifts: RateLimit-Reset is Unix seconds;
-// Retry-After (seconds) is the fallback.
-func retryAt(h http.Header) time.Time {
-	if v := h.Get("RateLimit-Reset"); v != "" {
-		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n > 0 {
-			return time.Unix(n, 0).UTC()
-		}
-	}
-	if v := h.Get("Retry-After"); v != "" {
-		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
-			return time.Now().Add(time.Duration(n) * time.Second).UTC()
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
 }
 
 // errorf makes a permanent error of our own.

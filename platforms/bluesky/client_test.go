@@ -106,6 +106,39 @@ func TestErrorClasses(t *testing.T) {
 	}
 }
 
+// TestRetryAfterReadsTheClientsClock: a rate limit that says "in 30
+// seconds" is 30 seconds on the client's clock, not the wall clock's.
+func TestRetryAfterReadsTheClientsClock(t *testing.T) {
+	clock := time.Date(2031, 5, 1, 12, 0, 0, 0, time.UTC)
+	f := newFakePDS(t)
+	f.handle("app.bsky.actor.getProfile", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		writeXRPCError(w, 429, "RateLimitExceeded", "Rate Limit Exceeded")
+	})
+	c := f.client(WithClock(func() time.Time { return clock }))
+	_, err := c.Followers(context.Background())
+	if pe := asError(t, err); pe.Class != platforms.RateLimited || !pe.RetryAt.Equal(clock.Add(30*time.Second)) {
+		t.Fatalf("%v: class %v, RetryAt %v; want rate-limited until %v", err, pe.Class, pe.RetryAt, clock.Add(30*time.Second))
+	}
+}
+
+// TestTimeoutAnswersAreRetried: a 408 is the server giving up on the
+// request, never a refusal of the post: a read is retried, a write is
+// reconciled first (it was permanent here before the one classifier).
+func TestTimeoutAnswersAreRetried(t *testing.T) {
+	f := newFakePDS(t)
+	timeout := func(w http.ResponseWriter, r *http.Request) { writeXRPCError(w, 408, "", "Request Timeout") }
+	f.handle("app.bsky.actor.getProfile", timeout)
+	f.handle("com.atproto.repo.putRecord", timeout)
+	c := f.client()
+	if _, err := c.Followers(context.Background()); asError(t, err).Class != platforms.Transient {
+		t.Errorf("read: %v, want transient", err)
+	}
+	if _, err := c.Publish(context.Background(), testPost("hello")); asError(t, err).Class != platforms.UnknownOutcome {
+		t.Errorf("write: %v, want unknown outcome", err)
+	}
+}
+
 func TestConnectionRefusedIsTransient(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

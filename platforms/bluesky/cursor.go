@@ -1,10 +1,90 @@
 package bluesky
 
 import (
+	"context"
+	"encoding/json"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/httpx"
 )
+
+// listPages walks an XRPC listing (httpx.Pages): x's query, 100 items a
+// page, through send (Client.call, or chatCall for chat.bsky.*). Each page
+// answers {"cursor": ..., list: [...]}; take sees each page's items and says
+// whether to read on.
+func listPages[T any](ctx context.Context, send func(context.Context, xrpcCall) error, x xrpcCall, list string,
+	maxPages int, take func([]T) bool) error {
+	fetch := func(cursor string) ([]T, string, error) {
+		q := url.Values{"limit": {"100"}}
+		for k, v := range x.query {
+			q[k] = v
+		}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		var res map[string]json.RawMessage
+		page := x
+		page.query, page.out = q, &res
+		if err := send(ctx, page); err != nil {
+			return nil, "", err
+		}
+		var items []T
+		var next string
+		if raw, ok := res[list]; ok {
+			if err := json.Unmarshal(raw, &items); err != nil {
+				return nil, "", &platforms.Error{Class: platforms.Transient, Reason: "unreadable answer to " + x.nsid, Err: err}
+			}
+		}
+		_ = json.Unmarshal(res["cursor"], &next)
+		return items, next, nil
+	}
+	return httpx.Pages(maxPages, fetch, take)
+}
+
+// readOverlap reads listing x (listPages, maxPages at most) newest first
+// back to pos (an overlapCursor), converting what is news, oldest first.
+// stamp reads an item's id and the time it sorts by (false to skip it);
+// conv turns an admitted item into what the caller returns (false to
+// leave it out).
+func readOverlap[T, R any](ctx context.Context, c *Client, x xrpcCall, list string, maxPages int, pos *overlapCursor,
+	stamp func(T) (string, time.Time, bool), conv func(T, time.Time) (R, bool)) ([]R, error) {
+	type stamped struct {
+		r  R
+		at time.Time
+	}
+	var found []stamped
+	err := listPages(ctx, c.call, x, list, maxPages, func(page []T) bool {
+		reachedOld := false
+		for _, it := range page {
+			id, at, ok := stamp(it)
+			if !ok {
+				continue
+			}
+			news, old := pos.admit(id, at)
+			reachedOld = reachedOld || old
+			if !news {
+				continue
+			}
+			if r, ok := conv(it, at); ok {
+				found = append(found, stamped{r, at})
+			}
+		}
+		return !pos.empty() && !reachedOld
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].at.Before(found[j].at) })
+	out := make([]R, len(found))
+	for i, f := range found {
+		out[i] = f.r
+	}
+	return out, nil
+}
 
 // overlapCursor is crier's position in a listing the AppView returns newest
 // first but does not fill strictly in time order (notifications, search

@@ -96,24 +96,10 @@ func (c *Client) Messages(ctx context.Context, cursor string) ([]platforms.Messa
 		return nil, cursor, err
 	}
 	var convos []convoView
-	apiCursor := ""
-	for page := 0; page < maxConvoPages; page++ {
-		q := url.Values{"limit": {"100"}}
-		if apiCursor != "" {
-			q.Set("cursor", apiCursor)
-		}
-		var res struct {
-			Cursor string      `json:"cursor"`
-			Convos []convoView `json:"convos"`
-		}
-		if err := c.chatCall(ctx, xrpcCall{nsid: "chat.bsky.convo.listConvos", query: q, out: &res}); err != nil {
-			return nil, cursor, err
-		}
-		convos = append(convos, res.Convos...)
-		if res.Cursor == "" || len(res.Convos) == 0 {
-			break
-		}
-		apiCursor = res.Cursor
+	err = listPages(ctx, c.chatCall, xrpcCall{nsid: "chat.bsky.convo.listConvos"}, "convos", maxConvoPages,
+		func(page []convoView) bool { convos = append(convos, page...); return true })
+	if err != nil {
+		return nil, cursor, err
 	}
 	var out []platforms.Message
 	newest, newestAt := cursor, since
@@ -157,21 +143,10 @@ func (c *Client) Messages(ctx context.Context, cursor string) ([]platforms.Messa
 // latest page only when since is zero), leaving out deleted messages.
 func (c *Client) convoMessages(ctx context.Context, convoID string, since time.Time) ([]messageView, error) {
 	var out []messageView
-	apiCursor := ""
-	for page := 0; page < maxConvoPages; page++ {
-		q := url.Values{"convoId": {convoID}, "limit": {"100"}}
-		if apiCursor != "" {
-			q.Set("cursor", apiCursor)
-		}
-		var res struct {
-			Cursor   string        `json:"cursor"`
-			Messages []messageView `json:"messages"`
-		}
-		if err := c.chatCall(ctx, xrpcCall{nsid: "chat.bsky.convo.getMessages", query: q, out: &res}); err != nil {
-			return nil, err
-		}
+	x := xrpcCall{nsid: "chat.bsky.convo.getMessages", query: url.Values{"convoId": {convoID}}}
+	err := listPages(ctx, c.chatCall, x, "messages", maxConvoPages, func(page []messageView) bool {
 		reachedOld := false
-		for _, m := range res.Messages {
+		for _, m := range page {
 			if m.Type != "" && m.Type != "chat.bsky.convo.defs#messageView" {
 				continue
 			}
@@ -185,10 +160,10 @@ func (c *Client) convoMessages(ctx context.Context, convoID string, since time.T
 			}
 			out = append(out, m)
 		}
-		if since.IsZero() || reachedOld || res.Cursor == "" || len(res.Messages) == 0 {
-			break
-		}
-		apiCursor = res.Cursor
+		return !since.IsZero() && !reachedOld
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

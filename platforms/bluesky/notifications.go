@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/crier-app/crier/platforms"
@@ -80,51 +78,16 @@ func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.
 	if !ok {
 		return nil, cursor, errorf("notification cursor %q is not a time", cursor)
 	}
-	var out []platforms.Notification
-	apiCursor := ""
-	for page := 0; page < maxNotificationPages; page++ {
-		q := url.Values{"limit": {"100"}}
-		for _, reason := range []string{"like", "repost", "follow", "mention", "reply", "quote"} {
-			q.Add("reasons", reason)
-		}
-		if apiCursor != "" {
-			q.Set("cursor", apiCursor)
-		}
-		var res struct {
-			Cursor        string             `json:"cursor"`
-			Notifications []notificationView `json:"notifications"`
-		}
-		err := c.call(ctx, xrpcCall{
-			nsid:  "app.bsky.notification.listNotifications",
-			query: q,
-			auth:  authAccess,
-			proxy: c.appViewProxy,
-			out:   &res,
-		})
-		if err != nil {
-			return nil, cursor, err
-		}
-		reachedOld := false
-		for _, n := range res.Notifications {
+	q := url.Values{"reasons": {"like", "repost", "follow", "mention", "reply", "quote"}}
+	x := xrpcCall{nsid: "app.bsky.notification.listNotifications", query: q, auth: authAccess, proxy: c.appViewProxy}
+	out, err := readOverlap(ctx, c, x, "notifications", maxNotificationPages, pos,
+		func(n notificationView) (string, time.Time, bool) {
 			at, err := time.Parse(time.RFC3339Nano, n.IndexedAt)
-			if err != nil {
-				continue
-			}
-			news, old := pos.admit(n.URI, at)
-			reachedOld = reachedOld || old
-			if !news {
-				continue
-			}
-			if note, ok := mapNotification(n, at); ok {
-				out = append(out, note)
-			}
-		}
-		if pos.empty() || reachedOld || res.Cursor == "" || len(res.Notifications) == 0 {
-			break
-		}
-		apiCursor = res.Cursor
+			return n.URI, at, err == nil
+		}, mapNotification)
+	if err != nil {
+		return nil, cursor, err
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, pos.String(), nil
 }
 
@@ -192,12 +155,4 @@ func quotedRef(rec anyRecord) *platforms.Ref {
 		return &platforms.Ref{ID: nested.Record.URI, CID: nested.Record.CID}
 	}
 	return nil
-}
-
-// rkeyOf is the last path segment of an at:// URI.
-func rkeyOf(uri string) string {
-	if i := strings.LastIndexByte(uri, '/'); i >= 0 {
-		return uri[i+1:]
-	}
-	return uri
 }

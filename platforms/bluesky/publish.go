@@ -36,20 +36,31 @@ const (
 	PostCollection = "app.bsky.feed.post"
 )
 
-// Limits implements platforms.Network. Bluesky's limits are in its lexicon,
-// not per server, so nothing is asked.
-func (c *Client) Limits(context.Context) (platforms.Limits, error) {
-	return platforms.Limits{
-		MaxChars:       MaxGraphemes,
-		MaxBytes:       MaxBytes,
-		MaxImages:      MaxImages,
-		MaxImageBytes:  MaxBlobBytes,
-		MaxAltText:     MaxAltText,
-		ImageTypes:     ImageTypes,
-		SupportsDMs:    true,
-		SupportsQuotes: true,
-	}, nil
+// Spec is Bluesky's: its limits are in its lexicon, not per server. A post
+// is counted in grapheme clusters and, separately, UTF-8 bytes; an image
+// needs alt text, as the Bluesky app asks for it.
+func Spec() platforms.Spec {
+	return platforms.Spec{
+		Platform: Platform,
+		Unit:     "graphemes",
+		Limits: platforms.Limits{
+			MaxChars:        MaxGraphemes,
+			MaxBytes:        MaxBytes,
+			MaxImages:       MaxImages,
+			MaxImageBytes:   MaxBlobBytes,
+			MaxAltText:      MaxAltText,
+			ImageTypes:      ImageTypes,
+			SupportsDMs:     true,
+			SupportsQuotes:  true,
+			Length:          platforms.Graphemes,
+			AltTextRequired: true,
+		},
+	}
 }
+
+// Limits implements platforms.Network: the Spec's, since nothing is per
+// server.
+func (c *Client) Limits(context.Context) (platforms.Limits, error) { return Spec().Limits, nil }
 
 // Length implements platforms.Network: grapheme clusters.
 func (c *Client) Length(text string) int {
@@ -73,9 +84,6 @@ func (c *Client) check(p platforms.Post) error {
 		return errorf("creation time %s is outside what a record key can hold", p.CreatedAt.Format(time.RFC3339))
 	}
 	for i, im := range p.Images {
-		if strings.TrimSpace(im.AltText) == "" {
-			return errorf("image %d has no alt text; Bluesky requires it", i+1)
-		}
 		fi, err := os.Stat(im.Path)
 		if err != nil {
 			return &platforms.Error{Class: platforms.Permanent, Reason: fmt.Sprintf("image %d: %v", i+1, err), Err: err}
@@ -194,6 +202,14 @@ func postURL(handle, uri, rkey string) string {
 		}
 	}
 	return "https://bsky.app/profile/" + who + "/post/" + rkey
+}
+
+// rkeyOf is the last path segment of an at:// URI.
+func rkeyOf(uri string) string {
+	if i := strings.LastIndexByte(uri, '/'); i >= 0 {
+		return uri[i+1:]
+	}
+	return uri
 }
 
 // buildRecord makes the post record: facets resolved, images uploaded.

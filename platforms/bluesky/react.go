@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"maps"
 	"time"
 
 	"github.com/crier-app/crier/platforms"
@@ -68,25 +69,13 @@ func (c *Client) react(ctx context.Context, collection string, ref platforms.Ref
 	if ref.ID == "" || ref.CID == "" {
 		return errorf("%s needs the uri and cid of the post", collection)
 	}
-	sess, err := c.session(ctx)
-	if err != nil {
-		return err
-	}
-	err = c.call(ctx, xrpcCall{
-		nsid:      "com.atproto.repo.putRecord",
-		procedure: true,
-		input: map[string]any{
-			"repo":       sess.DID,
-			"collection": collection,
-			"rkey":       SubjectKey(collection, ref.ID),
-			"record": map[string]any{
-				"$type":     collection,
-				"subject":   strongRef{URI: ref.ID, CID: ref.CID},
-				"createdAt": createdAtString(time.Now()),
-			},
-			"swapRecord": nil,
+	err := c.subjectRecord(ctx, "com.atproto.repo.putRecord", collection, ref, map[string]any{
+		"record": map[string]any{
+			"$type":     collection,
+			"subject":   strongRef{URI: ref.ID, CID: ref.CID},
+			"createdAt": createdAtString(c.now()),
 		},
-		auth: authAccess,
+		"swapRecord": nil,
 	})
 	if errorName(err) == "InvalidSwap" {
 		return nil // liked (or reposted) already
@@ -100,21 +89,20 @@ func (c *Client) unreact(ctx context.Context, collection string, ref platforms.R
 	if ref.ID == "" {
 		return errorf("%s: no post given", collection)
 	}
+	return retryable(c.subjectRecord(ctx, "com.atproto.repo.deleteRecord", collection, ref, nil))
+}
+
+// subjectRecord calls nsid (putRecord, deleteRecord) on the account's
+// record of collection about ref, whose key SubjectKey derives; more adds
+// to the call's input.
+func (c *Client) subjectRecord(ctx context.Context, nsid, collection string, ref platforms.Ref, more map[string]any) error {
 	sess, err := c.session(ctx)
 	if err != nil {
 		return err
 	}
-	err = c.call(ctx, xrpcCall{
-		nsid:      "com.atproto.repo.deleteRecord",
-		procedure: true,
-		input: map[string]any{
-			"repo":       sess.DID,
-			"collection": collection,
-			"rkey":       SubjectKey(collection, ref.ID),
-		},
-		auth: authAccess,
-	})
-	return retryable(err)
+	input := map[string]any{"repo": sess.DID, "collection": collection, "rkey": SubjectKey(collection, ref.ID)}
+	maps.Copy(input, more)
+	return c.call(ctx, xrpcCall{nsid: nsid, procedure: true, input: input, auth: authAccess})
 }
 
 // retryable turns an unknown outcome into a transient error, for writes

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -79,52 +78,19 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 	if !ok {
 		return nil, cursor, errorf("search cursor %q is not a time", cursor)
 	}
-	type stamped struct {
-		post platforms.RemotePost
-		at   time.Time
-	}
-	var found []stamped
-	apiCursor := ""
-	for page := 0; page < maxSearchPages; page++ {
-		q := url.Values{"q": {query}, "sort": {"latest"}, "limit": {"100"}}
-		if apiCursor != "" {
-			q.Set("cursor", apiCursor)
-		}
-		var res struct {
-			Cursor string     `json:"cursor"`
-			Posts  []postView `json:"posts"`
-		}
-		err := c.call(ctx, xrpcCall{
-			nsid:  "app.bsky.feed.searchPosts",
-			query: q,
-			auth:  authAccess,
-			proxy: c.appViewProxy,
-			out:   &res,
+	x := xrpcCall{nsid: "app.bsky.feed.searchPosts", query: url.Values{"q": {query}, "sort": {"latest"}},
+		auth: authAccess, proxy: c.appViewProxy}
+	out, err := readOverlap(ctx, c, x, "posts", maxSearchPages, pos,
+		func(pv postView) (string, time.Time, bool) {
+			_, at, ok := pv.remotePost()
+			return pv.URI, at, ok
+		},
+		func(pv postView, _ time.Time) (platforms.RemotePost, bool) {
+			rp, _, ok := pv.remotePost()
+			return rp, ok
 		})
-		if err != nil {
-			return nil, cursor, err
-		}
-		reachedOld := false
-		for _, pv := range res.Posts {
-			rp, at, ok := pv.remotePost()
-			if !ok {
-				continue
-			}
-			news, old := pos.admit(rp.Ref.ID, at)
-			reachedOld = reachedOld || old
-			if news {
-				found = append(found, stamped{rp, at})
-			}
-		}
-		if pos.empty() || reachedOld || res.Cursor == "" || len(res.Posts) == 0 {
-			break
-		}
-		apiCursor = res.Cursor
-	}
-	sort.SliceStable(found, func(i, j int) bool { return found[i].at.Before(found[j].at) })
-	out := make([]platforms.RemotePost, len(found))
-	for i, f := range found {
-		out[i] = f.post
+	if err != nil {
+		return nil, cursor, err
 	}
 	return out, pos.String(), nil
 }

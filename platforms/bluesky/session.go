@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/crier-app/crier/platforms"
 )
@@ -54,46 +53,14 @@ func (f *fileStore) LoadSession() (*Session, error) {
 	return &s, nil
 }
 
-// SaveSession implements SessionStore: a temporary file in the same
-// directory, written, synced and renamed over the old one, then the
-// directory synced so the rename itself survives a crash.
+// SaveSession implements SessionStore with platforms.WritePrivate: a crash
+// leaves the old session or s.
 func (f *fileStore) SaveSession(s Session) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(f.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
+	return platforms.WritePrivate(f.path, b)
 }
 
 // sessionOutput is what createSession and refreshSession answer.

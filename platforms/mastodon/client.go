@@ -10,22 +10,20 @@ package mastodon
 
 import (
 	"bytes"
+	"cmp"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/httpx"
 )
 
 // Platform is the network's name in crier.
@@ -187,7 +185,7 @@ type reply struct {
 	body   []byte
 }
 
-// do sends cl and returns the answer when its status is below 400. Errors
+// do sends cl and returns the answer when its status is 2xx. Errors
 // are *platforms.Error, classified for the scheduler.
 func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	target, err := c.target(cl)
@@ -205,25 +203,23 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 		c.noteAttempt(cl.key, wrote || err == nil)
 	}
 	if err != nil {
-		return nil, c.networkError(ctx, cl, wrote, err)
+		return nil, httpx.NetworkError(ctx, c.failure(cl), wrote, err)
 	}
 	defer resp.Body.Close()
 	c.noteRateLimit(resp.Header)
 	c.noteClock(resp.Header)
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	data, err := httpx.ReadAnswer(ctx, c.failure(cl), resp, maxResponseBytes)
 	if err != nil {
-		// The server answered, so it had the whole request.
-		return nil, c.networkError(ctx, cl, true, err)
+		return nil, err
 	}
-	if resp.StatusCode >= 400 || resp.StatusCode < 200 {
+	if httpx.IsError(resp.StatusCode) {
 		return nil, c.httpError(cl, resp, data)
 	}
 	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }
 
-// send makes one HTTP exchange for cl. wrote reports whether the whole
-// request went out: before that the server cannot have acted on it; after
-// it, a lost answer leaves the outcome unknown.
+// send makes one HTTP exchange for cl (see httpx.Send): a request that
+// may land is never replayed by the transport.
 func (c *Client) send(ctx context.Context, cl call, target string) (resp *http.Response, wrote bool, err error) {
 	var body io.Reader
 	switch {
@@ -232,13 +228,7 @@ func (c *Client) send(ctx context.Context, cl call, target string) (resp *http.R
 	case cl.body != nil:
 		body = bytes.NewReader(cl.body)
 	}
-	var written atomic.Bool
-	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
-		if info.Err == nil {
-			written.Store(true)
-		}
-	}}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), cl.method, target, body)
+	req, err := http.NewRequestWithContext(ctx, cl.method, target, body)
 	if err != nil {
 		return nil, false, err
 	}
@@ -258,17 +248,7 @@ func (c *Client) send(ctx context.Context, cl call, target string) (resp *http.R
 	if cl.key != "" {
 		req.Header.Set("Idempotency-Key", cl.key)
 	}
-	if cl.mayLand {
-		// Go's transport sends a request again by itself when a kept-alive
-		// connection breaks before the answer, if the request counts as
-		// safe to replay: an Idempotency-Key header and a body it can
-		// rewind (GetBody) make it so. Not every server honours the key
-		// (GoToSocial makes a second status), so crier decides every
-		// re-send itself: without GetBody the transport cannot replay.
-		req.GetBody = nil
-	}
-	resp, err = c.http.Do(req)
-	return resp, written.Load(), err
+	return httpx.Send(c.http, req, cl.mayLand)
 }
 
 // target is the URL cl goes to.
@@ -296,24 +276,9 @@ func (c *Client) target(cl call) (string, error) {
 	return u.String(), nil
 }
 
-// networkError classifies a failure to get an answer, in a person's words
-// (platforms.DescribeNetworkError); Go's own error stays in Err, for the
-// log.
-func (c *Client) networkError(ctx context.Context, cl call, wrote bool, err error) error {
-	what := platforms.DescribeNetworkError(c.base.Host, err)
-	e := &platforms.Error{Class: platforms.Transient, Reason: what, Err: fmt.Errorf("%s %s: %w", cl.method, cl.path, err)}
-	var certErr *tls.CertificateVerificationError
-	switch {
-	case errors.As(err, &certErr):
-		// Asking again will not help until the server's certificate is fixed.
-		e.Class = platforms.Permanent
-	case wrote && cl.mayLand:
-		e.Class = platforms.UnknownOutcome
-		e.Reason = "no answer after the request was sent: " + what
-	case !wrote && ctx.Err() != nil:
-		e.Reason = "stopped before the request was sent"
-	}
-	return e
+// failure describes cl for classifying its failure.
+func (c *Client) failure(cl call) httpx.Failure {
+	return httpx.Failure{Host: c.base.Host, Op: cl.method + " " + cl.path, MayLand: cl.mayLand}
 }
 
 // apiError is the body of a Mastodon (or OAuth) error answer.
@@ -339,47 +304,36 @@ func serverReason(status int, body []byte) string {
 	return "HTTP " + strconv.Itoa(status)
 }
 
-// httpError classifies an answer of 400 or more.
+// rateWindow is how long a Mastodon rate-limit window lasts: when a 429
+// says nothing of when it lifts, crier waits that long.
+const rateWindow = 5 * time.Minute
+
+// httpError classifies a failed answer (httpx.StatusError). Mastodon
+// answers 403 both to one action it refuses ("This action is not
+// allowed": a reblog of a private post) and to a token that may do nothing
+// (it lacks a scope, or the login is disabled, unconfirmed or awaiting
+// approval); only the second needs the user to sign in again.
 func (c *Client) httpError(cl call, resp *http.Response, body []byte) error {
-	st := resp.StatusCode
-	e := &platforms.Error{Status: st, Reason: serverReason(st, body)}
-	switch {
-	case st == http.StatusUnauthorized, st == http.StatusForbidden:
-		// 401: the token was revoked or is wrong; 403: it lacks a scope or
-		// the account is suspended. Either way the user must sign in again.
-		e.Class, e.Reauth = platforms.Permanent, true
-	case st == http.StatusTooManyRequests:
-		e.Class = platforms.RateLimited
-		e.RetryAt = c.retryAt(resp.Header)
-	case st == http.StatusRequestTimeout || st >= 500:
-		if cl.mayLand {
-			e.Class = platforms.UnknownOutcome
-		} else {
-			e.Class = platforms.Transient
-		}
-	default: // 400, 404, 410, 422 ...: the same request fails the same way
-		e.Class = platforms.Permanent
+	reason := serverReason(resp.StatusCode, body)
+	e := httpx.StatusError(c.failure(cl), resp.StatusCode, resp.Header, reason, c.now(), rateWindow)
+	if resp.StatusCode == http.StatusForbidden && loginRefused(reason) {
+		e.Reauth = true
 	}
 	return e
 }
 
-// retryAt reads when a rate-limited call may be retried. Mastodon sends
-// X-RateLimit-Reset as an ISO 8601 time and no Retry-After; a proxy in
-// front of it may send Retry-After instead.
-func (c *Client) retryAt(h http.Header) time.Time {
-	if t, ok := parseResetTime(h.Get("X-RateLimit-Reset")); ok {
-		return t
-	}
-	if ra := h.Get("Retry-After"); ra != "" {
-		if secs, err := strconv.Atoi(ra); err == nil && secs >= 0 {
-			return c.now().Add(time.Duration(secs) * time.Second)
-		}
-		if t, err := http.ParseTime(ra); err == nil {
-			return t
+// loginRefused reports whether a 403's words are about the token or the
+// login rather than the action: "This action is outside the authorized
+// scopes", "Your login is currently disabled" (Mastodon); "account is
+// disabled" or "suspended" (GoToSocial).
+func loginRefused(reason string) bool {
+	r := strings.ToLower(reason)
+	for _, w := range []string{"scope", "your login", "disabled", "suspended", "not yet approved", "not confirmed"} {
+		if strings.Contains(r, w) {
+			return true
 		}
 	}
-	// Mastodon's windows are five minutes long.
-	return c.now().Add(5 * time.Minute)
+	return false
 }
 
 func parseResetTime(s string) (time.Time, bool) {
@@ -494,12 +448,27 @@ func (c *Client) ownID(ctx context.Context) (string, error) {
 	return a.ID, err
 }
 
-// idLess orders Mastodon ids: decimal snowflakes on Mastodon, fixed-width
-// ULIDs on some compatible servers; either way shorter is older and equal
-// lengths compare as text.
-func idLess(a, b string) bool {
+// CompareIDs orders Mastodon ids, oldest first: decimal snowflakes on
+// Mastodon, fixed-width ULIDs on some compatible servers; either way
+// shorter is older and equal lengths compare as text.
+func CompareIDs(a, b string) int {
 	if len(a) != len(b) {
-		return len(a) < len(b)
+		return cmp.Compare(len(a), len(b))
 	}
-	return a < b
+	return strings.Compare(a, b)
+}
+
+func idLess(a, b string) bool { return CompareIDs(a, b) < 0 }
+
+// uniqueIDs are the ids of refs, each once, in their order.
+func uniqueIDs(refs []platforms.Ref) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, r := range refs {
+		if r.ID != "" && !seen[r.ID] {
+			seen[r.ID] = true
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
 }

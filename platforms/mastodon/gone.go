@@ -25,14 +25,7 @@ func (c *Client) ChecksPerSync() int {
 // read (4.3 and later) leaves out what it cannot show, deleted or not, so
 // it only narrows down which statuses to ask about one by one.
 func (c *Client) Gone(ctx context.Context, refs []platforms.Ref) ([]string, error) {
-	var ids []string
-	seen := map[string]bool{}
-	for _, r := range refs {
-		if r.ID != "" && !seen[r.ID] {
-			seen[r.ID] = true
-			ids = append(ids, r.ID)
-		}
-	}
+	ids := uniqueIDs(refs)
 	var gone []string
 	for start := 0; start < len(ids); start += statusBatch {
 		batch := ids[start:min(start+statusBatch, len(ids))]

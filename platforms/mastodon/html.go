@@ -1,8 +1,9 @@
 package mastodon
 
 import (
-	"html"
 	"strings"
+
+	"golang.org/x/net/html"
 )
 
 // htmlToText turns the HTML of a status (Mastodon's sanitised subset: p,
@@ -13,7 +14,8 @@ import (
 //   - list items start a line with "- ";
 //   - the text of every element is kept, including the "invisible" spans
 //     Mastodon uses to shorten links, so a link reads in full;
-//   - script, style and comments are dropped with their content;
+//   - script, style, title, iframe and comments are dropped with their
+//     content; textarea, xmp and plaintext read as the text they hold;
 //   - runs of whitespace collapse to one space, except inside <pre>;
 //   - character references are decoded.
 //
@@ -21,33 +23,25 @@ import (
 func htmlToText(s string) string {
 	var b textBuilder
 	pre := 0
-	for i := 0; i < len(s); {
-		if s[i] != '<' {
-			j := strings.IndexByte(s[i:], '<')
-			if j < 0 {
-				j = len(s) - i
-			}
-			b.text(html.UnescapeString(s[i:i+j]), pre > 0)
-			i += j
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			// The end, or a tag cut off by it: a browser drops such a tag,
+			// but a status that ends in "<a href=" meant it as text.
+			b.text(string(z.Raw()), pre > 0)
+			return b.String()
+		case html.TextToken:
+			b.text(string(z.Text()), pre > 0)
+			continue
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+		default: // comments and doctypes
 			continue
 		}
-		if strings.HasPrefix(s[i:], "<!--") {
-			end := strings.Index(s[i+4:], "-->")
-			if end < 0 {
-				break
-			}
-			i += 4 + end + 3
-			continue
-		}
-		name, closing, end, ok := readTag(s, i)
-		if !ok {
-			// A "<" that starts no tag is text, as a browser reads it.
-			b.text("<", pre > 0)
-			i++
-			continue
-		}
-		i = end
-		switch name {
+		name, _ := z.TagName()
+		closing := tt == html.EndTagToken
+		switch string(name) {
 		case "br":
 			b.newline()
 		case "p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol":
@@ -56,7 +50,7 @@ func htmlToText(s string) string {
 			b.paragraph()
 			if closing {
 				pre = max(pre-1, 0)
-			} else {
+			} else if tt == html.StartTagToken {
 				pre++
 			}
 		case "li":
@@ -64,75 +58,31 @@ func htmlToText(s string) string {
 				b.newline()
 				b.raw("- ")
 			}
-		case "script", "style":
-			if !closing {
-				i = skipRawText(s, i, name)
+		case "script", "style", "title", "iframe", "noembed", "noframes":
+			// Never shown as text: drop them with their content, which the
+			// tokenizer hands over raw.
+			if tt == html.StartTagToken {
+				skipRaw(z)
+			}
+		case "noscript":
+			// Shown where scripts do not run, as here: read it as markup.
+			if tt == html.StartTagToken {
+				z.NextIsNotRawText()
 			}
 		}
 	}
-	return b.String()
 }
 
-// readTag reads the tag that starts at s[i] == '<' and returns its lower-case
-// name, whether it is a closing tag, and the index just past its '>'. It
-// reports false when what follows '<' is not a tag.
-func readTag(s string, i int) (name string, closing bool, end int, ok bool) {
-	j := i + 1
-	if j < len(s) && s[j] == '/' {
-		closing = true
-		j++
-	}
-	if j < len(s) && s[j] == '!' { // <!DOCTYPE ...> and the like
-		k := strings.IndexByte(s[j:], '>')
-		if k < 0 {
-			return "", false, 0, false
-		}
-		return "!", closing, j + k + 1, true
-	}
-	start := j
-	for j < len(s) && isTagNameByte(s[j]) {
-		j++
-	}
-	if j == start || !isASCIILetter(s[start]) {
-		return "", false, 0, false
-	}
-	name = strings.ToLower(s[start:j])
-	// Attributes: skip to the '>' that is not inside a quoted value.
-	var quote byte
-	for ; j < len(s); j++ {
-		c := s[j]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return name, closing, j + 1, true
+// skipRaw reads past the raw text of the element just opened, up to and
+// including its end tag.
+func skipRaw(z *html.Tokenizer) {
+	for {
+		switch z.Next() {
+		case html.ErrorToken, html.EndTagToken:
+			return
 		}
 	}
-	return "", false, 0, false
 }
-
-// skipRawText returns the index just past </name>, or the end of s.
-func skipRawText(s string, i int, name string) int {
-	lower := strings.ToLower(s[i:])
-	k := strings.Index(lower, "</"+name)
-	if k < 0 {
-		return len(s)
-	}
-	if gt := strings.IndexByte(s[i+k:], '>'); gt >= 0 {
-		return i + k + gt + 1
-	}
-	return len(s)
-}
-
-func isTagNameByte(c byte) bool {
-	return isASCIILetter(c) || (c >= '0' && c <= '9') || c == '-'
-}
-
-func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
 // textBuilder collects text, collapsing whitespace and keeping track of
 // pending line breaks so that block boundaries never pile up blank lines.

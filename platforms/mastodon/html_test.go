@@ -3,6 +3,7 @@ package mastodon_test
 import (
 	"testing"
 
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/mastodon"
 )
 
@@ -32,10 +33,36 @@ func TestHTMLToText(t *testing.T) {
 		{"unterminated tag", "<p>x <a href=", "x <a href="},
 		{"nbsp kept", "<p>a&nbsp;b</p>", "a\u00a0b"},
 		{"empty", "", ""},
+		{"title and iframe dropped", "<title>t</title><p>a<iframe src=x><p>fallback</p></iframe>b</p>", "ab"},
+		{"noscript read as markup", "<p>a</p><noscript><p>b &amp; c</p></noscript>", "a\n\nb & c"},
+		{"textarea is its text", "<p>a <textarea><b>x</b> &amp;</textarea></p>", "a <b>x</b> &"},
+		{"uppercase script", "<p>x<SCRIPT>y</SCRIPT>z</p>", "xz"},
+		{"unclosed script drops the rest", "<p>x<script>alert(1)", "x"},
+		{"escape sequences are left for the sanitiser", "<p>a\x1b[31mred&#27;</p>", "a\x1b[31mred\x1b"},
+		{"NUL is left for the sanitiser", "<p>a\x00b</p>", "a\x00b"},
 	}
 	for _, tt := range tests {
 		if got := mastodon.HTMLToText(tt.in); got != tt.want {
 			t.Errorf("%s: HTMLToText(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestHTMLToTextThenSanitize: what a server sends reaches the screen
+// without a control character, however it hides one (raw, as a character
+// reference, inside a tag's text).
+func TestHTMLToTextThenSanitize(t *testing.T) {
+	for _, in := range []string{
+		"<p>a\x1b]8;;http://evil\x07link\x1b]8;;\x07</p>",
+		"<p>&#27;[2J&#x9b;1m&#7;</p>",
+		"<pre>\x1b[31m</pre><textarea>\x1bP</textarea>",
+		"<p>x<span title=\"\x1b[0m\">y</span>\x00</p>",
+	} {
+		got := platforms.Sanitize(mastodon.HTMLToText(in))
+		for _, r := range got {
+			if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f) {
+				t.Errorf("Sanitize(HTMLToText(%q)) = %q: control character %U", in, got, r)
+			}
 		}
 	}
 }

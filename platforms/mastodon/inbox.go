@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/httpx"
 )
 
 const (
@@ -59,7 +60,7 @@ func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.
 			out = append(out, pn)
 		}
 	}
-	slices.SortFunc(out, func(a, b platforms.Notification) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b platforms.Notification) int { return CompareIDs(a.ID, b.ID) })
 	if newest == "" {
 		newest = cursor
 	}
@@ -128,29 +129,40 @@ func walkNewer[T any](ctx context.Context, c *Client, path string, q url.Values,
 		q.Set("min_id", cursor)
 	}
 	newest := ""
-	cl := call{method: http.MethodGet, path: path, query: q}
-	for page := 0; page < maxPages; page++ {
-		r, err := c.do(ctx, cl)
-		if err != nil {
-			return "", err
-		}
-		var items []T
-		if err := decode(r, &items); err != nil {
-			return "", err
-		}
+	err := linkPages(ctx, c, path, q, "prev", func(items []T) bool {
 		if id := add(items); id != "" && (newest == "" || idLess(newest, id)) {
 			newest = id
 		}
-		if cursor == "" || len(items) == 0 {
-			break
-		}
-		prev, ok := c.nextLink(r, "prev")
-		if !ok {
-			break
-		}
-		cl = call{method: http.MethodGet, rawURL: prev}
+		return cursor != ""
+	})
+	if err != nil {
+		return "", err
 	}
 	return newest, nil
+}
+
+// linkPages walks a list the Mastodon way (httpx.Pages): path with q
+// first, then the Link header's rel page of each answer ("next" for older
+// items, "prev" for newer), at most maxPages pages; take sees each page's
+// items and says whether to read on.
+func linkPages[T any](ctx context.Context, c *Client, path string, q url.Values, rel string, take func([]T) bool) error {
+	fetch := func(link string) ([]T, string, error) {
+		cl := call{method: http.MethodGet, path: path, query: q}
+		if link != "" {
+			cl = call{method: http.MethodGet, rawURL: link}
+		}
+		r, err := c.do(ctx, cl)
+		if err != nil {
+			return nil, "", err
+		}
+		var items []T
+		if err := decode(r, &items); err != nil {
+			return nil, "", err
+		}
+		next, _ := c.nextLink(r, rel)
+		return items, next, nil
+	}
+	return httpx.Pages(maxPages, fetch, take)
 }
 
 // nextLink returns the Link header's target for rel, made absolute.
@@ -174,16 +186,6 @@ func newestID[T any](items []T, id func(T) string) string {
 		}
 	}
 	return newest
-}
-
-func compareIDs(a, b string) int {
-	switch {
-	case idLess(a, b):
-		return -1
-	case idLess(b, a):
-		return 1
-	}
-	return 0
 }
 
 // Messages implements platforms.DirectMessenger. Each conversation with a
@@ -224,7 +226,7 @@ func (c *Client) Messages(ctx context.Context, cursor string) ([]platforms.Messa
 			FromMe:         st.Account.ID == ownID,
 		})
 	}
-	slices.SortFunc(out, func(a, b platforms.Message) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b platforms.Message) int { return CompareIDs(a.ID, b.ID) })
 	if newest == "" {
 		newest = cursor
 	}
@@ -263,31 +265,23 @@ func (c *Client) conversationInfo(ctx context.Context, id string) (convInfo, err
 	if ok {
 		return info, nil
 	}
-	cl := call{method: http.MethodGet, path: "/api/v1/conversations",
-		query: url.Values{"limit": {fmt.Sprint(conversationPage)}}}
-	for page := 0; page < maxPages; page++ {
-		r, err := c.do(ctx, cl)
-		if err != nil {
-			return convInfo{}, err
-		}
-		var convs []conversation
-		if err := decode(r, &convs); err != nil {
-			return convInfo{}, err
-		}
+	found := false
+	q := url.Values{"limit": {fmt.Sprint(conversationPage)}}
+	err := linkPages(ctx, c, "/api/v1/conversations", q, "next", func(convs []conversation) bool {
 		for _, cv := range convs {
 			c.rememberConversation(cv)
-			if cv.ID == id && cv.LastStatus != nil {
-				c.mu.Lock()
-				info = c.convs[id]
-				c.mu.Unlock()
-				return info, nil
-			}
+			found = found || (cv.ID == id && cv.LastStatus != nil)
 		}
-		next, ok := c.nextLink(r, "next")
-		if len(convs) == 0 || !ok {
-			break
-		}
-		cl = call{method: http.MethodGet, rawURL: next}
+		return !found
+	})
+	if err != nil {
+		return convInfo{}, err
+	}
+	if found {
+		c.mu.Lock()
+		info = c.convs[id]
+		c.mu.Unlock()
+		return info, nil
 	}
 	return convInfo{}, &platforms.Error{Class: platforms.Permanent, Status: http.StatusNotFound,
 		Reason: "no conversation " + id}

@@ -20,14 +20,7 @@ const statusBatch = 20
 // either (405, 501) gets a Permanent error that says so.
 func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[string]platforms.Counts, error) {
 	out := make(map[string]platforms.Counts, len(refs))
-	var ids []string
-	seen := map[string]bool{}
-	for _, r := range refs {
-		if r.ID != "" && !seen[r.ID] {
-			seen[r.ID] = true
-			ids = append(ids, r.ID)
-		}
-	}
+	ids := uniqueIDs(refs)
 	for start := 0; start < len(ids); start += statusBatch {
 		batch := ids[start:min(start+statusBatch, len(ids))]
 		c.mu.Lock()

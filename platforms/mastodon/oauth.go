@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/crier-app/crier/platforms"
@@ -106,49 +105,14 @@ func ExchangeCode(ctx context.Context, server, clientID, secret, code, verifier 
 	return tok.AccessToken, nil
 }
 
-// SaveToken writes token to path, readable by the owner only (0600). It
-// writes a temporary file in the same directory and renames it over path,
-// so a crash leaves either the old token or the new one, never half.
-func SaveToken(path, token string) (err error) {
+// SaveToken writes token to path, readable by the owner only (0600), with
+// platforms.WritePrivate: a crash leaves either the old token or the new
+// one, never half.
+func SaveToken(path, token string) error {
 	if token == "" {
 		return errors.New("mastodon: refusing to save an empty token")
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err = f.WriteString(token + "\n"); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// Make the rename itself durable; not every system can sync a directory.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
+	return platforms.WritePrivate(path, []byte(token+"\n"))
 }
 
 // LoadToken reads a token written by SaveToken.

@@ -19,15 +19,8 @@ import (
 	"github.com/crier-app/crier/platforms"
 )
 
-const (
-	// defaultMaxMedia is a stock server's max_media_attachments.
-	defaultMaxMedia = 4
-	// defaultDescriptionLimit is the alt-text limit servers before 4.4
-	// apply without saying so (MediaAttachment::MAX_DESCRIPTION_LENGTH).
-	defaultDescriptionLimit = 1500
-	// quotesAPIVersion is the api_versions.mastodon that brought quotes (4.5).
-	quotesAPIVersion = 7
-)
+// quotesAPIVersion is the api_versions.mastodon that brought quotes (4.5).
+const quotesAPIVersion = 7
 
 // Limits implements platforms.Network. The answer is read once from
 // GET /api/v2/instance (GET /api/v1/instance on servers before 4.0) and
@@ -66,6 +59,7 @@ func (c *Client) Limits(ctx context.Context) (platforms.Limits, error) {
 		SupportsQuotes: in.APIVersions.Mastodon >= quotesAPIVersion,
 		Length:         counting.Length,
 		Approximate:    !counting.Exact,
+		AltTextLength:  utf8.RuneCountInString,
 	}
 	if counting.Rules == RulesGoToSocial {
 		l.CharsPerURL = 0 // links count as written there
@@ -129,14 +123,6 @@ func (c *Client) Publish(ctx context.Context, p platforms.Post) (platforms.Publi
 	}
 	if err := platforms.Validate(c, l, p); err != nil {
 		return platforms.Published{}, err
-	}
-	for i, im := range p.Images {
-		// Mastodon measures alt text in code points, which can exceed the
-		// grapheme count Validate used.
-		if n := utf8.RuneCountInString(im.AltText); l.MaxAltText > 0 && n > l.MaxAltText {
-			return platforms.Published{}, &platforms.Error{Class: platforms.Permanent,
-				Reason: fmt.Sprintf("image %d: alt text is %d characters, the limit is %d", i+1, n, l.MaxAltText)}
-		}
 	}
 
 	form, err := c.statusForm(ctx, p)

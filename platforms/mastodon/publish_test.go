@@ -64,7 +64,10 @@ func TestLimitsComeFromTheServer(t *testing.T) {
 	if l.Length == nil || l.Length(text) != 4+30 || l.Approximate {
 		t.Errorf("Limits count %q with %v (approximate %v), want 34, exactly", text, l.Length != nil, l.Approximate)
 	}
-	if l.Length = nil; !reflect.DeepEqual(l, want) {
+	if l.AltTextLength == nil || l.AltTextLength("👩‍👩‍👧") != 5 {
+		t.Errorf("Limits count alt text by %v, want code points", l.AltTextLength != nil)
+	}
+	if l.Length, l.AltTextLength = nil, nil; !reflect.DeepEqual(l, want) {
 		t.Errorf("Limits = %+v, want %+v", l, want)
 	}
 	if got := c.Length(text); got != 4+30 {
@@ -290,14 +293,37 @@ func TestInvalidTokenNeedsReauth(t *testing.T) {
 	}
 }
 
+// TestForbiddenNeedsReauth: a 403 about the token or the login asks the
+// user to sign in again; one about the action does not.
 func TestForbiddenNeedsReauth(t *testing.T) {
-	srv, c := newPair(t, mastotest.Config{})
-	srv.Inject("GET", "/api/v1/accounts/verify_credentials", mastotest.Fault{Status: 403,
-		Body: `{"error":"This action is outside the authorized scopes"}`})
-	_, err := c.Followers(context.Background())
-	if pe := wantClass(t, err, platforms.Permanent); !pe.Reauth {
-		t.Errorf("403 without Reauth: %+v", pe)
+	for _, tc := range []struct {
+		body   string
+		reauth bool
+	}{
+		{`{"error":"This action is outside the authorized scopes"}`, true},
+		{`{"error":"Your login is currently disabled"}`, true},
+		{`{"error":"Your login is missing a confirmed e-mail address"}`, true},
+		{`{"error":"This action is not allowed"}`, false},
+	} {
+		srv, c := newPair(t, mastotest.Config{})
+		srv.Inject("GET", "/api/v1/accounts/verify_credentials", mastotest.Fault{Status: 403, Body: tc.body})
+		_, err := c.Followers(context.Background())
+		if pe := wantClass(t, err, platforms.Permanent); pe.Reauth != tc.reauth {
+			t.Errorf("403 %s: Reauth %v, want %v", tc.body, pe.Reauth, tc.reauth)
+		}
 	}
+}
+
+// TestRequestTimeoutIsRetried: a 408 is the server giving up on the
+// request: a read is transient, a status POST an unknown outcome.
+func TestRequestTimeoutIsRetried(t *testing.T) {
+	srv, c := newPair(t, mastotest.Config{})
+	srv.Inject("GET", "/api/v1/accounts/verify_credentials", mastotest.Fault{Status: 408})
+	_, err := c.Followers(context.Background())
+	wantClass(t, err, platforms.Transient)
+	srv.Inject("POST", "/api/v1/statuses", mastotest.Fault{Status: 408})
+	_, err = c.Publish(context.Background(), newPost("hi", "k408"))
+	wantClass(t, err, platforms.UnknownOutcome)
 }
 
 func TestServerErrorOnGetIsTransient(t *testing.T) {

@@ -46,14 +46,11 @@ func (c *Client) statusAction(ctx context.Context, ref platforms.Ref, action str
 	if ref.ID == "" {
 		return &platforms.Error{Class: platforms.Permanent, Reason: action + ": no status given"}
 	}
+	// A 403 here is "This action is not allowed" (the status may not be
+	// boosted: private, or its author blocks us), not a reason to sign in
+	// again; httpError tells it from a token without the scope.
 	_, err := c.do(ctx, call{method: http.MethodPost,
 		path: "/api/v1/statuses/" + url.PathEscape(ref.ID) + "/" + action})
-	if pe := asError(err); pe != nil && pe.Status == http.StatusForbidden && !strings.Contains(strings.ToLower(pe.Reason), "scope") {
-		// "This action is not allowed": the status may not be boosted
-		// (private, or its author blocks us). The token is fine; a token
-		// without the scope is refused with a message naming scopes.
-		pe.Reauth = false
-	}
 	return err
 }
 

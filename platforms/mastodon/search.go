@@ -46,7 +46,7 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 	if err != nil {
 		return nil, cursor, err
 	}
-	slices.SortFunc(sts, func(a, b status) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(sts, func(a, b status) int { return CompareIDs(a.ID, b.ID) })
 	out := make([]platforms.RemotePost, 0, len(sts))
 	next := cursor
 	for i := range sts {

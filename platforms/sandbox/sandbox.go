@@ -18,9 +18,16 @@ import (
 // Platform is the sandbox's platform name.
 const Platform = "sandbox"
 
-// Limits are what the sandbox accepts in one post: Mastodon's default text
-// length, four images and Mastodon's limit on alt text.
-var Limits = platforms.Limits{MaxChars: 500, MaxImages: 4, MaxAltText: 1500}
+// Spec is the sandbox's: Mastodon's default text length, counted in
+// grapheme clusters, four images and Mastodon's limit on alt text.
+func Spec() platforms.Spec {
+	return platforms.Spec{
+		Platform: Platform,
+		Unit:     "graphemes",
+		Limits: platforms.Limits{MaxChars: 500, MaxImages: 4, MaxAltText: 1500,
+			Length: platforms.Graphemes},
+	}
+}
 
 // Recorder receives what the sandbox publishes. Recording must be idempotent
 // on the key: a repeat returns the first post's id and writes nothing.
@@ -117,12 +124,12 @@ func (n *Network) Reconciles() int {
 func (n *Network) Platform() string { return Platform }
 
 // Limits implements platforms.Network.
-func (n *Network) Limits(context.Context) (platforms.Limits, error) { return Limits, nil }
+func (n *Network) Limits(context.Context) (platforms.Limits, error) { return Spec().Limits, nil }
 
 // Length counts grapheme clusters, as the networks do.
 func (n *Network) Length(text string) int { return platforms.Graphemes(text) }
 
-// Publish checks the post against Limits and records it. The same
+// Publish checks the post against the Spec's limits and records it. The same
 // idempotency key always yields the same post. A post with Conversation set
 // is recorded as a direct message: its reply_to is DirectTarget's.
 func (n *Network) Publish(ctx context.Context, p platforms.Post) (platforms.Published, error) {
@@ -138,7 +145,7 @@ func (n *Network) Publish(ctx context.Context, p platforms.Post) (platforms.Publ
 	if err := ctx.Err(); err != nil {
 		return platforms.Published{}, &platforms.Error{Class: platforms.Transient, Reason: "cancelled before sending", Err: err}
 	}
-	if err := platforms.Validate(n, Limits, p); err != nil {
+	if err := platforms.Validate(n, Spec().Limits, p); err != nil {
 		return platforms.Published{}, err
 	}
 	if p.IdempotencyKey == "" {

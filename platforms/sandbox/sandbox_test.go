@@ -114,7 +114,7 @@ func TestPublishChecksLimits(t *testing.T) {
 		{"four images", platforms.Post{Text: "x", Images: []platforms.Image{image, image, image, image}}, ""},
 		{"five images", platforms.Post{Text: "x", Images: []platforms.Image{image, image, image, image, image}}, "5 images, the limit is 4"},
 		{"alt text of 1500", platforms.Post{Text: "x", Images: []platforms.Image{{AltText: strings.Repeat("é", 1500)}}}, ""},
-		{"alt text of 1501", platforms.Post{Text: "x", Images: []platforms.Image{{AltText: strings.Repeat("é", 1501)}}}, "alt text is longer than 1500"},
+		{"alt text of 1501", platforms.Post{Text: "x", Images: []platforms.Image{{AltText: strings.Repeat("é", 1501)}}}, "alt text is 1501 characters, the limit is 1500"},
 		{"no idempotency key", platforms.Post{Text: "x"}, "no idempotency key"},
 	} {
 		before := rec.count()

@@ -17,18 +17,18 @@ import (
 	"github.com/crier-app/crier/tui/styles"
 )
 
-// NetworkSpec is how the composer measures a post for one platform.
-type NetworkSpec struct {
-	Platform string
-	Limits   platforms.Limits
-	// Length counts text in the network's units (graphemes; Mastodon counts a
-	// URL as Limits.CharsPerURL).
-	Length func(text string) int
-	// Unit names what Length counts, for the counter ("chars", "graphemes").
-	Unit string
-	// ReplyPrefix is the text a reply to someone starts with on this
-	// network (Mastodon's mention of the author); nil where there is none.
-	ReplyPrefix func(to platforms.Author) string
+// NetworkSpec is how the composer measures a post for one platform: the
+// network's own platforms.Spec (mastodon.Spec, bluesky.Spec, ...), which
+// an account's server's limits complete with Spec.With.
+type NetworkSpec = platforms.Spec
+
+// Specs are the composer's NetworkSpecs: each spec by its platform.
+func Specs(specs ...platforms.Spec) map[string]NetworkSpec {
+	out := make(map[string]NetworkSpec, len(specs))
+	for _, s := range specs {
+		out[s.Platform] = s
+	}
+	return out
 }
 
 // Waker is the part of the scheduler the panes use: after queueing or moving a

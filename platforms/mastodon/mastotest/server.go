@@ -282,31 +282,25 @@ type window struct {
 	count int
 }
 
+// orDefault sets *v to def where it is zero.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
 // New starts a server with cfg; zero fields of cfg take Default's values.
 // The account the default token belongs to is "crier" with 42 followers.
 func New(cfg Config) *Server {
 	def := Default
-	if cfg.MaxChars == 0 {
-		cfg.MaxChars = def.MaxChars
-	}
-	if cfg.URLChars == 0 {
-		cfg.URLChars = def.URLChars
-	}
-	if cfg.MaxMedia == 0 {
-		cfg.MaxMedia = def.MaxMedia
-	}
-	if cfg.DescriptionLimit == 0 {
-		cfg.DescriptionLimit = def.DescriptionLimit
-	}
-	if cfg.ImageSizeLimit == 0 {
-		cfg.ImageSizeLimit = def.ImageSizeLimit
-	}
-	if cfg.APIVersion == 0 {
-		cfg.APIVersion = def.APIVersion
-	}
-	if cfg.StatusesIndexMax == 0 {
-		cfg.StatusesIndexMax = def.StatusesIndexMax
-	}
+	orDefault(&cfg.MaxChars, def.MaxChars)
+	orDefault(&cfg.URLChars, def.URLChars)
+	orDefault(&cfg.MaxMedia, def.MaxMedia)
+	orDefault(&cfg.DescriptionLimit, def.DescriptionLimit)
+	orDefault(&cfg.ImageSizeLimit, def.ImageSizeLimit)
+	orDefault(&cfg.APIVersion, def.APIVersion)
+	orDefault(&cfg.StatusesIndexMax, def.StatusesIndexMax)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -1154,7 +1148,7 @@ func (s *Server) sortedStatuses() []*status {
 	for _, st := range s.statuses {
 		out = append(out, st)
 	}
-	slices.SortFunc(out, func(a, b *status) int { return compareIDs(a.id, b.id) })
+	slices.SortFunc(out, func(a, b *status) int { return mastodon.CompareIDs(a.id, b.id) })
 	return out
 }
 
@@ -1266,7 +1260,7 @@ func (s *Server) getConversations(w http.ResponseWriter, r *http.Request, who st
 			"last_status": s.renderStatus(s.statuses[cv.lastStatus]),
 		}})
 	}
-	slices.SortFunc(items, func(a, b pageItem) int { return compareIDs(a.key, b.key) })
+	slices.SortFunc(items, func(a, b pageItem) int { return mastodon.CompareIDs(a.key, b.key) })
 	s.writePage(w, r, items, 20, 40)
 }
 
@@ -1323,22 +1317,7 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, items []pageI
 	writeJSON(w, http.StatusOK, out)
 }
 
-func idLess(a, b string) bool {
-	if len(a) != len(b) {
-		return len(a) < len(b)
-	}
-	return a < b
-}
-
-func compareIDs(a, b string) int {
-	switch {
-	case idLess(a, b):
-		return -1
-	case idLess(b, a):
-		return 1
-	}
-	return 0
-}
+func idLess(a, b string) bool { return mastodon.CompareIDs(a, b) < 0 }
 
 // ---- apps and OAuth ----
 

@@ -17,7 +17,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
 
@@ -176,19 +175,6 @@ type Photo struct {
 	Err  error
 }
 
-// AltLength counts alt text as a network does: Mastodon counts code
-// points, the others graphemes.
-func AltLength(platform, alt string) int {
-	if platform == store.PlatformMastodon {
-		return utf8.RuneCountInString(alt)
-	}
-	return platforms.Graphemes(alt)
-}
-
-// altRequired: crier's Bluesky client refuses an image without alt text,
-// as the Bluesky app does.
-func altRequired(platform string) bool { return platform == store.PlatformBluesky }
-
 // Check lists what is wrong with images for targets, in the order a person
 // would fix it: each image's own problems, then each network's.
 func Check(images []Photo, targets []Target) []Problem {
@@ -207,7 +193,7 @@ func Check(images []Photo, targets []Target) []Problem {
 		if strings.TrimSpace(im.AltText) == "" {
 			var needs []string
 			for _, t := range targets {
-				if altRequired(t.Platform) {
+				if t.Limits.AltTextRequired {
 					needs = append(needs, t.Name)
 				}
 			}
@@ -234,7 +220,7 @@ func Check(images []Photo, targets []Target) []Problem {
 					Text: fmt.Sprintf("%s is %s pixels; %s takes up to %.1f megapixels", label, im.Info.Dimensions(), t.Name,
 						float64(l.MaxImagePixels)/1e6)})
 			}
-			if got := AltLength(t.Platform, im.AltText); l.MaxAltText > 0 && got > l.MaxAltText {
+			if got := l.AltLength(im.AltText); l.MaxAltText > 0 && got > l.MaxAltText {
 				out = append(out, Problem{Image: n, Blocks: true,
 					Text: fmt.Sprintf("%s: alt text is %d characters, %d over %s's %d", label, got, got-l.MaxAltText, t.Name, l.MaxAltText)})
 			}

@@ -12,7 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crier-app/crier/platforms"
+	bsky "github.com/crier-app/crier/platforms/bluesky"
+	masto "github.com/crier-app/crier/platforms/mastodon"
 	"github.com/crier-app/crier/store"
 )
 
@@ -97,12 +98,10 @@ func TestInspect(t *testing.T) {
 	}
 }
 
+// The networks' own image limits, as their packages say them.
 var (
-	bluesky = Target{Platform: store.PlatformBluesky, Name: "Bluesky", Limits: platforms.Limits{
-		MaxImages: 4, MaxImageBytes: 2_000_000, MaxAltText: 2000, ImageTypes: "image/jpeg,image/png,image/gif,image/webp"}}
-	mastodon = Target{Platform: store.PlatformMastodon, Name: "Mastodon", Limits: platforms.Limits{
-		MaxImages: 4, MaxImageBytes: 16 << 20, MaxAltText: 1500, MaxImagePixels: 33177600,
-		ImageTypes: "image/jpeg,image/png,image/gif,image/heic,image/heif,image/webp,image/avif"}}
+	bluesky  = Target{Platform: store.PlatformBluesky, Name: "Bluesky", Limits: bsky.Spec().Limits}
+	mastodon = Target{Platform: store.PlatformMastodon, Name: "Mastodon", Limits: masto.Spec().Limits}
 )
 
 func photo(name, mime string, size int64, w, h int, alt string) Photo {

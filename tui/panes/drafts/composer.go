@@ -218,27 +218,11 @@ func (m *composer) refresh() {
 // limitsFor is what an account's network takes: what its server said, where
 // it said it, else the platform's own.
 func (m *composer) limitsFor(a store.Account) platforms.Limits {
-	l := m.c.Networks[a.Platform].Limits
-	srv, ok := m.c.Limits[a.ID]
-	if !ok {
-		return l
+	spec := m.c.Networks[a.Platform]
+	if srv, ok := m.c.Limits[a.ID]; ok {
+		return spec.With(srv)
 	}
-	if srv.MaxImages > 0 {
-		l.MaxImages = srv.MaxImages
-	}
-	if srv.MaxImageBytes > 0 {
-		l.MaxImageBytes = srv.MaxImageBytes
-	}
-	if srv.MaxImagePixels > 0 {
-		l.MaxImagePixels = srv.MaxImagePixels
-	}
-	if srv.MaxAltText > 0 {
-		l.MaxAltText = srv.MaxAltText
-	}
-	if srv.ImageTypes != "" {
-		l.ImageTypes = srv.ImageTypes
-	}
-	return l
+	return spec.Limits
 }
 
 // photoTargets are the chosen accounts the photos have yet to go to, as

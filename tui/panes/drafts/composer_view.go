@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
@@ -412,7 +413,7 @@ func (m *composer) altCounts(alt string) string {
 			continue
 		}
 		seen[t.Name] = true
-		n := photos.AltLength(t.Platform, alt)
+		n := t.Limits.AltLength(alt)
 		if t.Limits.MaxAltText > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d/%d", t.Name, n, t.Limits.MaxAltText))
 		} else {
@@ -420,7 +421,7 @@ func (m *composer) altCounts(alt string) string {
 		}
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("%d characters", photos.AltLength("", alt))
+		return fmt.Sprintf("%d characters", platforms.Graphemes(alt))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -75,20 +75,8 @@ func measure(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limi
 		if own = own && t.HasOverride; own {
 			text = t.BodyOverride
 		}
-		n := count(nets, a.Platform, text)
+		n := count(nets, limits, a, text)
 		n.ownText = own
-		if l, ok := limits[a.ID]; ok {
-			if l.Length != nil {
-				n.used = l.Length(text) // the server's own counting
-			}
-			n.approx = l.Approximate
-			if l.MaxChars > 0 {
-				n.max = l.MaxChars
-			}
-			if l.MaxBytes > 0 {
-				n.maxBytes, n.bytes = l.MaxBytes, len(text)
-			}
-		}
 		if j, ok := index[a.Platform]; ok {
 			out[j].ownText = out[j].ownText || own
 			out[j].approx = out[j].approx || n.approx
@@ -119,18 +107,26 @@ func stricter(a, b int) int {
 	return b
 }
 
-func count(nets map[string]common.NetworkSpec, platform, text string) netCount {
-	spec, ok := nets[platform]
-	if !ok || spec.Length == nil {
-		// A network the composer has no rules for: count graphemes, no limit.
-		return netCount{platform: platform, unit: "graphemes", used: platforms.Graphemes(text)}
+// count measures text for account a: by its network's spec, completed by
+// what its server said (limits, by account id), its counting included.
+func count(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limits, a store.Account, text string) netCount {
+	spec, ok := nets[a.Platform]
+	if !ok {
+		// A network the composer has no rules for: count graphemes, no
+		// limit, unless its server said one.
+		spec = common.NetworkSpec{Platform: a.Platform, Unit: "graphemes"}
+	}
+	l := spec.Limits
+	if srv, ok := limits[a.ID]; ok {
+		l = spec.With(srv)
 	}
 	n := netCount{
-		platform: platform,
+		platform: a.Platform,
 		unit:     spec.Unit,
-		used:     spec.Length(text),
-		max:      spec.Limits.MaxChars,
-		maxBytes: spec.Limits.MaxBytes,
+		used:     l.Count(text),
+		max:      l.MaxChars,
+		maxBytes: l.MaxBytes,
+		approx:   l.Approximate,
 	}
 	if n.maxBytes > 0 {
 		n.bytes = len(text) // UTF-8 bytes on the wire, which is what the cap counts

@@ -33,19 +33,9 @@ func writePNG(t testing.TB, dir, name string, w, h, size int) string {
 	return path
 }
 
-// photoNetworks are the test networks with each one's image limits.
-func photoNetworks() map[string]common.NetworkSpec {
-	nets := testNetworks()
-	m := nets["mastodon"]
-	m.Limits.MaxImages, m.Limits.MaxAltText, m.Limits.MaxImageBytes = 4, 1500, 16<<20
-	m.Limits.ImageTypes = "image/jpeg,image/png,image/gif,image/heic,image/heif,image/webp,image/avif"
-	nets["mastodon"] = m
-	b := nets["bluesky"]
-	b.Limits.MaxImages, b.Limits.MaxAltText, b.Limits.MaxImageBytes = 4, 2000, 2_000_000
-	b.Limits.ImageTypes = "image/jpeg,image/png,image/gif,image/webp"
-	nets["bluesky"] = b
-	return nets
-}
+// photoNetworks are the test networks, whose specs carry each one's image
+// limits.
+func photoNetworks() map[string]common.NetworkSpec { return testNetworks() }
 
 func (h *harness) toPhotos() {
 	h.t.Helper()

@@ -85,14 +85,10 @@ func newReply(c *common.Common, km KeyMap, gen int, it store.InboxItem) (*reply,
 // account's own server's limits where it has said them.
 func (r *reply) spec() (common.NetworkSpec, platforms.Limits) {
 	spec := r.c.Networks[r.item.Platform]
-	limits := spec.Limits
-	if l, ok := r.c.Limits[r.item.AccountID]; ok && l.MaxChars > 0 {
-		limits = l
-		if l.Length != nil {
-			spec.Length = l.Length // the server's own counting
-		}
+	if l, ok := r.c.Limits[r.item.AccountID]; ok {
+		return spec, spec.With(l)
 	}
-	return spec, limits
+	return spec, spec.Limits
 }
 
 // prefix is what a new reply starts with on the item's network.
@@ -215,8 +211,8 @@ func (r *reply) onEditorText(msg extedit.TextMsg) tea.Cmd {
 func (r *reply) over() string {
 	spec, limits := r.spec()
 	text := r.text.Value()
-	if spec.Length != nil && limits.MaxChars > 0 {
-		if n := spec.Length(text); n > limits.MaxChars {
+	if limits.Length != nil && limits.MaxChars > 0 {
+		if n := limits.Length(text); n > limits.MaxChars {
 			return fmt.Sprintf("%d %s over %s's limit of %d", n-limits.MaxChars, spec.Unit, common.NetworkName(r.item.Platform), limits.MaxChars)
 		}
 	}
@@ -351,11 +347,11 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 func (r *reply) counterLine() string {
 	s := r.c.Styles
 	spec, limits := r.spec()
-	if spec.Length == nil {
+	if limits.Length == nil {
 		return s.Muted.Render(common.NetworkName(r.item.Platform))
 	}
 	text := r.text.Value()
-	n := spec.Length(text)
+	n := limits.Length(text)
 	txt := common.NetworkName(r.item.Platform) + " " + fmt.Sprintf("%d", n)
 	if limits.Approximate {
 		txt = common.NetworkName(r.item.Platform) + " ~" + fmt.Sprintf("%d", n)

@@ -13,6 +13,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/bluesky"
+	"github.com/crier-app/crier/platforms/mastodon"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit/extedittest"
@@ -40,13 +42,12 @@ func (w *countingWaker) Wake() { w.n++ }
 // a reactor and a waker.
 func replyCommon(t testing.TB, st *store.Store) (*common.Common, *fakeReactor, *countingWaker) {
 	c := newCommon(t, st)
-	c.Networks = map[string]common.NetworkSpec{
-		store.PlatformMastodon: {Platform: store.PlatformMastodon, Limits: platforms.Limits{MaxChars: 60},
-			Length: platforms.Graphemes, Unit: "chars",
-			ReplyPrefix: func(a platforms.Author) string { return "@" + a.Handle + " " }},
-		store.PlatformBluesky: {Platform: store.PlatformBluesky, Limits: platforms.Limits{MaxChars: 300, MaxBytes: 3000},
-			Length: platforms.Graphemes, Unit: "graphemes"},
-	}
+	// The networks' own specs, Mastodon's limit lowered to make "over"
+	// easy to reach.
+	c.Networks = common.Specs(mastodon.Spec(), bluesky.Spec())
+	masto := c.Networks[store.PlatformMastodon]
+	masto.Limits.MaxChars = 60
+	c.Networks[store.PlatformMastodon] = masto
 	rx, w := &fakeReactor{}, &countingWaker{}
 	c.Reactor, c.Waker = rx, w
 	return c, rx, w
@@ -96,7 +97,7 @@ func TestReplyQueuesAnswersAndUndoReopens(t *testing.T) {
 	}
 	view := h.m.View()
 	for _, want := range []string{"Reply to @ana@toot.example on Mastodon", "Fresh rye loaves", "gluten-free option",
-		"Mastodon 18/60 chars"} {
+		"Mastodon 4/60 chars"} {
 		if !strings.Contains(view, want) {
 			t.Fatalf("composer lacks %q:\n%s", want, view)
 		}
@@ -162,7 +163,7 @@ func TestReplyRefusesEmptyAndTooLongAndKeepsDrafts(t *testing.T) {
 		t.Fatal("the counter does not flag a reply over the limit")
 	}
 	h.send(ctrl("s"))
-	if h.m.reply == nil || !strings.HasPrefix(h.m.reply.problem, "too long: 18 chars over Mastodon's limit of 60") {
+	if h.m.reply == nil || !strings.HasPrefix(h.m.reply.problem, "too long: 5 chars over Mastodon's limit of 60") {
 		t.Fatalf("too long: %+v", h.m.reply)
 	}
 	if len(replies(t, st, ids["m-1"])) != 0 {

@@ -38,7 +38,7 @@
 //	CRIER_BSKY_NODE             Node 22 binary (else the cached one, else node on PATH if 22+)
 //	CRIER_BSKY_PG_URL           postgres:// URL (else the install's default)
 //	CRIER_BSKY_TESTNET_DIR      folder holding start.mjs and node_modules (else ./node beside this file)
-//	CRIER_BSKY_TESTNET_TIMEOUT  how long to wait for the network (Go duration, default 60s)
+//	CRIER_BSKY_TESTNET_TIMEOUT  how long to wait for the network (Go duration, default 3m: several networks may boot at once on a busy machine)
 //	CRIER_BSKY_TESTNET_VERBOSE=1  copy the servers' stderr to the test's stderr
 //	CRIER_BSKY_TESTNET_LOG=1      turn on the servers' own logging (with VERBOSE to see it)
 //	CRIER_REQUIRE_TESTNET=1       fail instead of skip when the network cannot run
@@ -74,7 +74,7 @@ const Setup = `run scripts/bsky-testnet install and then eval "$(scripts/bsky-te
 const DefaultPGURL = "postgres://crier_testnet:crier-testnet-local@127.0.0.1:55432/crier_testnet"
 
 const (
-	defaultStartTimeout = 60 * time.Second
+	defaultStartTimeout = 3 * time.Minute
 	// start.mjs gives the servers 10 s to close and 5 s to drop its schemas.
 	stopGrace = 20 * time.Second
 	logKeep   = 64 << 10

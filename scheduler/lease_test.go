@@ -224,7 +224,11 @@ type blockingNet struct {
 
 func (n *blockingNet) Publish(ctx context.Context, p platforms.Post) (platforms.Published, error) {
 	n.once.Do(func() { close(n.entered) })
-	<-n.release
+	select {
+	case <-n.release:
+	case <-ctx.Done(): // a failed test cancels; it must not hang on the send
+		return platforms.Published{}, &platforms.Error{Class: platforms.UnknownOutcome, Reason: "cancelled", Err: ctx.Err()}
+	}
 	return n.Network.Publish(ctx, p)
 }
 
@@ -255,6 +259,13 @@ func TestNoRecoveryUnderALiveSender(t *testing.T) {
 	// The send takes a minute, during which a's heartbeat keeps its lease.
 	for now := t0; now.Before(t0.Add(time.Minute)); now = now.Add(5 * time.Second) {
 		clock.Set(now)
+		// a's heartbeat keeps up with the clock before it moves on: the
+		// fake clock must not outrun a goroutine a loaded machine is slow
+		// to run.
+		waitFor(t, "a's heartbeat", func() bool {
+			info, _, err := st.Lease(context.Background(), store.SenderLease)
+			return err == nil && info.ExpiresAt.After(now.Add(testTTL/2))
+		})
 		time.Sleep(2 * time.Millisecond)
 		if b.sched.Status().Sender {
 			t.Fatal("b took the lease of a live sender")

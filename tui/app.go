@@ -92,7 +92,7 @@ type missedMsg struct {
 }
 
 type clearStatusMsg struct{ seq int }
-type tickMsg time.Time
+type tickMsg struct{}
 
 // New builds the root model. It does no I/O: panes load through Init.
 func New(c *common.Common, sched SchedulerView) *Model {
@@ -125,16 +125,15 @@ func New(c *common.Common, sched SchedulerView) *Model {
 
 // Init starts every pane's first load and the status clock.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tick(), m.countMissed()}
+	cmds := []tea.Cmd{m.tick(), m.countMissed()}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.pane.Init())
 	}
 	return tea.Batch(cmds...)
 }
 
-func tick() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
-}
+// tick refreshes the countdowns in the status bar every second.
+func (m *Model) tick() tea.Cmd { return m.c.After(time.Second, tickMsg{}) }
 
 // Update handles global keys and routing; panes get the rest.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -156,7 +155,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case tickMsg:
 		m.now = m.c.Now()
-		return m, tick()
+		return m, m.tick()
 
 	case common.StatusMsg:
 		return m, m.setStatus(msg.Text, msg.Err)
@@ -331,7 +330,7 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 	m.statusSeq++
 	m.statusText, m.statusErr = text, isErr
 	seq := m.statusSeq
-	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
+	return m.c.After(statusTTL, clearStatusMsg{seq: seq})
 }
 
 func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
@@ -522,7 +521,7 @@ func (m *Model) tooSmall(w, h int) string {
 	for _, l := range lines {
 		wrapped = append(wrapped, common.Wrap(l, w)...)
 	}
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(wrapped, "\n"))
+	return m.c.Styles.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(wrapped, "\n"))
 }
 
 func (m *Model) tabBar(w int) string {

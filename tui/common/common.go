@@ -7,6 +7,7 @@ import (
 	"log"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -75,6 +76,16 @@ type Common struct {
 	// ConfigMissing is true when there is no such file yet.
 	ConfigFile    string
 	ConfigMissing bool
+
+	// Tick is the clock's timer (tea.Tick when nil): a pane waits through
+	// After, never through tea.Tick, so a test's clock decides when a wait
+	// is over.
+	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	// CursorMode is how the cursors of the fields that blink (the
+	// composer's, the calendar's move prompt) are drawn: cursor.CursorBlink,
+	// the zero value, in the program. A blink is a timer of the text field's
+	// own, outside the clock: tests keep cursors still.
+	CursorMode cursor.Mode
 }
 
 // NoAccounts says, when there are no accounts, how to add one: the command
@@ -111,6 +122,15 @@ func (c *Common) Account(id int64) (store.Account, bool) {
 		}
 	}
 	return store.Account{}, false
+}
+
+// After is a command that answers msg once d has passed on the clock.
+func (c *Common) After(d time.Duration, msg tea.Msg) tea.Cmd {
+	tick := c.Tick
+	if tick == nil {
+		tick = tea.Tick
+	}
+	return tick(d, func(time.Time) tea.Msg { return msg })
 }
 
 // Wake wakes the scheduler if there is one.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/store"
@@ -97,12 +96,8 @@ type dayPhotosMsg struct {
 
 // New builds the pane on today's month. It does no I/O.
 func New(c *common.Common) *Model {
-	in := textinput.New()
-	in.Prompt = ""
+	in := c.TextInput("tomorrow 9am, +2h, 2026-12-03 10:30")
 	in.CharLimit = 64
-	in.TextStyle = c.Styles.Text
-	in.PlaceholderStyle = c.Styles.Muted
-	in.Placeholder = "tomorrow 9am, +2h, 2026-12-03 10:30"
 	return &Model{
 		c:      c,
 		keys:   DefaultKeyMap(),

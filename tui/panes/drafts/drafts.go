@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -44,17 +43,11 @@ type Model struct {
 	// The composer, nil while the list shows.
 	comp    *composer
 	compGen int
-
-	// cursorMode and autosave are fields so tests can use a still cursor
-	// (its blink commands wait) and drive autosave by hand.
-	cursorMode cursor.Mode
-	autosave   time.Duration
 }
 
 // New builds the pane. It does no I/O: the list loads through Init.
 func New(c *common.Common) *Model {
-	return &Model{c: c, keys: DefaultKeyMap(), cursorMode: cursor.CursorBlink, autosave: autosaveDelay,
-		photoInfo: map[int64][]photos.Photo{}}
+	return &Model{c: c, keys: DefaultKeyMap(), photoInfo: map[int64][]photos.Photo{}}
 }
 
 // Init loads the list.
@@ -248,7 +241,7 @@ func (m *Model) onOpened(msg openedMsg) tea.Cmd {
 func (m *Model) startComposer(o opened, when, whenPrefill string) tea.Cmd {
 	m.compGen++
 	m.confirming = false
-	comp, cmd := newComposer(m.c, m.keys, m.compGen, o, when, whenPrefill, m.cursorMode, m.autosave)
+	comp, cmd := newComposer(m.c, m.keys, m.compGen, o, when, whenPrefill)
 	comp.setSize(m.width, m.height)
 	m.comp = comp
 	return cmd

@@ -158,9 +158,6 @@ type Model struct {
 	marked  map[int64]store.InboxItem
 	undos   []undoRecord
 	undoSeq int
-
-	// after delivers msg after d. It is tea.Tick; tests make it immediate.
-	after func(d time.Duration, msg tea.Msg) tea.Cmd
 }
 
 // New returns the Inbox pane. It does no I/O: Init loads.
@@ -171,22 +168,13 @@ func New(c *common.Common) *Model {
 		filter:   store.InboxFilter{State: store.InboxOpen},
 		rowCache: map[rowKey]string{},
 		marked:   map[int64]store.InboxItem{},
-		after: func(d time.Duration, msg tea.Msg) tea.Cmd {
-			return tea.Tick(d, func(time.Time) tea.Msg { return msg })
-		},
 	}
 	m.list = vlist.New(store.InboxItem.Key, m.renderRow, vlist.Options{PageSize: pageSize})
 	m.list.SetPlaceholder(m.renderPlaceholder)
-	m.timeInput = textinput.New()
-	m.timeInput.Placeholder = "tomorrow 9:00, fri 14:30, +2h"
-	m.timeInput.Prompt = ""
-	m.labelInput = textinput.New()
-	m.labelInput.Placeholder = "wholesale, complaint, follow-up…"
-	m.labelInput.Prompt = ""
+	m.timeInput = c.TextInput("tomorrow 9:00, fri 14:30, +2h")
+	m.labelInput = c.TextInput("wholesale, complaint, follow-up…")
 	m.labelInput.CharLimit = store.MaxLabelLen
-	m.searchInput = textinput.New()
-	m.searchInput.Placeholder = "words or a name"
-	m.searchInput.Prompt = ""
+	m.searchInput = c.TextInput("words or a name")
 	m.searchInput.CharLimit = 200
 	m.searchInput.Cursor.SetMode(cursor.CursorStatic)
 	// A steady cursor: a blinking one redraws the screen twice a second,
@@ -659,7 +647,7 @@ func (m *Model) cursorMoved() tea.Cmd {
 	if id == 0 {
 		return nil
 	}
-	return m.after(settleDelay, settledMsg{seq: m.settleSeq})
+	return m.c.After(settleDelay, settledMsg{seq: m.settleSeq})
 }
 
 // settled loads the thread of the item the cursor rests on and starts the
@@ -669,7 +657,7 @@ func (m *Model) settled() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	cmds := []tea.Cmd{m.after(readDelay, readMsg{seq: m.settleSeq})}
+	cmds := []tea.Cmd{m.c.After(readDelay, readMsg{seq: m.settleSeq})}
 	if m.threadFor != it.ID || m.threadStale {
 		cmds = append(cmds, m.loadThread(it))
 	}

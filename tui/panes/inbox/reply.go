@@ -64,11 +64,7 @@ type reply struct {
 }
 
 func newReply(c *common.Common, km KeyMap, gen int, it store.InboxItem) (*reply, tea.Cmd) {
-	ta := textarea.New()
-	ta.ShowLineNumbers = false
-	ta.Prompt = ""
-	ta.CharLimit = 0
-	ta.Placeholder = "Write your reply…"
+	ta := c.TextArea("Write your reply…")
 	ta.Cursor.SetMode(cursor.CursorStatic) // see New
 	ta.Focus()
 	r := &reply{c: c, keys: km, gen: gen, item: it, text: ta, loading: true, picker: savedreplies.New(c)}

@@ -16,6 +16,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit/extedittest"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // fakeReactor records reactions and refuses them while fail is set.
@@ -520,7 +521,7 @@ func TestKeysTypedWhileAReplyIsSavedWaitForTheList(t *testing.T) {
 	// ctrl+s and then e before the save has answered: e is for the next
 	// item of the reloaded list, not text and not lost.
 	send := h.update(ctrl("s"))
-	h.send(keyMsg("e"))
+	h.send(tuitest.Key("e"))
 	h.run(send)
 	if got := storedItem(t, st, ids["m-1"]); got.State != store.InboxDone {
 		t.Fatalf("m-1 is %s", got.State)

@@ -101,19 +101,6 @@ func (c *Common) NoAccounts() string {
 	return "No accounts yet: add them to " + file + " (config.example.yaml shows how; crier login mastodon SERVER signs in to Mastodon)."
 }
 
-// NetworkName is a platform's name as people write it ("Mastodon").
-func NetworkName(platform string) string {
-	switch platform {
-	case store.PlatformMastodon:
-		return "Mastodon"
-	case store.PlatformBluesky:
-		return "Bluesky"
-	case store.PlatformSandbox:
-		return "Sandbox"
-	}
-	return platform
-}
-
 // Account returns the account with id, and whether it is known.
 func (c *Common) Account(id int64) (store.Account, bool) {
 	for _, a := range c.Accounts {
@@ -146,8 +133,10 @@ type Pane interface {
 	Init() tea.Cmd
 	Update(msg tea.Msg) (Pane, tea.Cmd)
 	View() string
-	// SetSize gives the pane the space below the tab bar and above the status bar.
-	SetSize(width, height int)
+	// SetSize gives the pane the space below the tab bar and above the
+	// status bar, and returns what the new size needs done (the rows a
+	// taller list now shows, fetched), or nil.
+	SetSize(width, height int) tea.Cmd
 	// Capturing is true while the pane takes typed text (a composer, a
 	// filter), so the root must not treat letters and digits as global keys.
 	Capturing() bool

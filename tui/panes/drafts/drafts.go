@@ -16,6 +16,7 @@ import (
 	"github.com/crier-app/crier/tui/components/extedit"
 	"github.com/crier-app/crier/tui/components/photos"
 	"github.com/crier-app/crier/tui/components/postcopy"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // Model is the Drafts pane. It shows the list, or the composer while one is
@@ -54,12 +55,13 @@ func New(c *common.Common) *Model {
 func (m *Model) Init() tea.Cmd { return m.reload() }
 
 // SetSize gives the pane its area.
-func (m *Model) SetSize(w, h int) {
+func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	if m.comp != nil {
 		m.comp.setSize(w, h)
 	}
 	m.scrollToCursor()
+	return nil
 }
 
 // Capturing is true while the composer is open: it takes every key.
@@ -86,22 +88,15 @@ func (m *Model) listShortHelp() []key.Binding {
 	if n, _ := postcopy.Fixable(it.Copies, nameIn(it.Copies)); n > 0 {
 		for _, c := range it.Copies {
 			if c.Gone() {
-				return []key.Binding{k.SendNow, k.Drop, relabel(k.Edit, "fix"), k.New, nav.Up, nav.Down}
+				return []key.Binding{k.SendNow, k.Drop, keys.Relabel(k.Edit, "fix"), k.New, nav.Up, nav.Down}
 			}
 		}
-		return []key.Binding{k.SendNow, k.Drop, relabel(k.Edit, "fix"), k.New, k.Unqueue, k.Delete}
+		return []key.Binding{k.SendNow, k.Drop, keys.Relabel(k.Edit, "fix"), k.New, k.Unqueue, k.Delete}
 	}
 	if it.State == store.PostQueued {
-		return []key.Binding{relabel(k.Edit, "edit (stays queued)"), k.Unqueue, k.New, k.Delete, nav.Up, nav.Down}
+		return []key.Binding{keys.Relabel(k.Edit, "edit (stays queued)"), k.Unqueue, k.New, k.Delete, nav.Up, nav.Down}
 	}
 	return []key.Binding{k.New, k.Edit, k.Delete, nav.Up, nav.Down}
-}
-
-// relabel returns b with the same keys and a description that says what it
-// does here.
-func relabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
 }
 
 // FullHelp is the ? screen's keys for the current mode.

@@ -107,8 +107,6 @@ type Model struct {
 	loadSeq int
 	loaded  bool  // a load has arrived
 	loadErr error // the newest load failed
-	// Page requests made while the pane could not return a command (SetSize).
-	deferred []pageRequest
 	// Keys that arrived while a load with holdKeys (seq holdSeq) was on its
 	// way; they are handled when it (or a later load) is applied.
 	holdSeq int
@@ -193,17 +191,19 @@ func (m *Model) Init() tea.Cmd {
 // open: their letters and digits are not global keys.
 func (m *Model) Capturing() bool { return m.snoozing || m.labeling || m.searching || m.reply != nil }
 
-// SetSize gives the pane its area.
-func (m *Model) SetSize(width, height int) {
+// SetSize gives the pane its area, and fetches the rows a taller list now
+// shows.
+func (m *Model) SetSize(width, height int) tea.Cmd {
 	m.width, m.height = width, height
 	l := m.layout()
-	m.deferred = append(m.deferred, m.list.SetSize(l.listW, l.listH)...)
+	fetch := m.fetch(m.list.SetSize(l.listW, l.listH))
 	if m.reply != nil {
 		m.reply.setSize(width, max(height-1, 0))
 	}
 	m.timeInput.Width = max(min(width, 40)-4, 10)
 	m.labelInput.Width = max(min(width, 40)-4, 10)
 	m.fitSearchInput()
+	return fetch
 }
 
 // ShortHelp is the footer.
@@ -245,10 +245,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 // Update handles messages for the pane.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	var cmds []tea.Cmd
-	if len(m.deferred) > 0 {
-		cmds = append(cmds, m.fetch(m.deferred))
-		m.deferred = nil
-	}
 	if _, isKey := msg.(tea.KeyMsg); !isKey && m.reply != nil && m.reply.picker.Active() {
 		// The picker's own answers (templates loaded, saved, deleted).
 		var cmd tea.Cmd

@@ -892,3 +892,24 @@ func TestKeysTypedBeforeAReloadWaitForIt(t *testing.T) {
 		t.Fatal("keys are still held after the failed action")
 	}
 }
+
+// A taller pane shows more rows, and the rows it now needs come with the
+// resize itself: its command fetches them, no key has to follow.
+func TestGrowingThePaneFetchesTheRowsItShows(t *testing.T) {
+	st := openStore(t)
+	seedMany(t, st, 500)
+	h := newHarness(t, newCommon(t, st), 80, 12)
+	for range 45 {
+		h.keys("j")
+	}
+	start, rows := h.m.list.Window()
+	held := start + len(rows)
+	cmd := h.m.SetSize(80, 60)
+	if cmd == nil {
+		t.Fatalf("growing from 12 to 60 rows with %d rows held (cursor at %d) fetched nothing", held, h.m.list.Cursor())
+	}
+	h.run(cmd)
+	if start, rows := h.m.list.Window(); start+len(rows) <= held {
+		t.Fatalf("after the resize's command the list holds rows up to %d, as before", start+len(rows))
+	}
+}

@@ -341,7 +341,7 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 		lines = append(lines, "")
 	}
 	lines = append(append(lines, convo...), bottom...)
-	return strings.Join(fit(strings.Join(lines, "\n"), w, r.height), "\n")
+	return strings.Join(common.Box(strings.Join(lines, "\n"), w, r.height), "\n")
 }
 
 func (r *reply) counterLine() string {

@@ -142,7 +142,7 @@ func TestReplyQueuesAnswersAndUndoReopens(t *testing.T) {
 		t.Fatal("undo touched the reply")
 	}
 	// The preview shows the reply in the conversation.
-	h.m.SetSize(120, 37)
+	h.run(h.m.SetSize(120, 37))
 	if !strings.Contains(h.m.View(), "Your reply") || !strings.Contains(h.m.View(), "sending…") {
 		t.Fatalf("the reply is not in the conversation:\n%s", h.m.View())
 	}

@@ -183,8 +183,8 @@ func (a *App) Output() []byte {
 	return a.out
 }
 
-// Quit ends the program as ctrl+c would not (no saving): it stops it and
-// returns the model as it ended.
+// Quit stops the program from outside (tea.Quit, not a key: the panes
+// save nothing) and returns the model as it ended.
 func (a *App) Quit() tea.Model {
 	a.t.Helper()
 	if err := a.tm.Quit(); err != nil {

@@ -19,7 +19,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/crier-app/crier/config"
 	"github.com/crier-app/crier/demo"
@@ -328,13 +327,10 @@ func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account,
 }
 
 func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
-	theme := styles.DefaultTheme()
-	if os.Getenv("NO_COLOR") != "" {
-		// No colour, but keep bold, underline and reverse video: lipgloss
-		// would drop those too under NO_COLOR, and the cursor with them.
-		theme = styles.NoColorTheme()
-		lipgloss.SetColorProfile(termenv.ANSI)
-	}
+	// The styles are made on the terminal's own renderer, as an SSH
+	// session's will be on its own. NO_COLOR takes the colour away but
+	// keeps bold, underline and reverse video (the cursor shows).
+	look := styles.For(lipgloss.NewRenderer(os.Stdout), os.Getenv("NO_COLOR") != "")
 	logger, closeLog := openLog(cfg, o.debug)
 	defer closeLog()
 
@@ -360,7 +356,7 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 	defer st.Close()
 
 	c := &common.Common{
-		Styles:   styles.New(theme),
+		Styles:   look,
 		Store:    st,
 		Now:      time.Now,
 		Zone:     cfg.Timezone,

@@ -37,11 +37,15 @@ func (f *fakeClock) notify() {
 	f.changed = make(chan struct{})
 }
 
-func (f *fakeClock) NewTimer(d time.Duration) (<-chan time.Time, func() bool) {
+// Timer is a timer for a deadline, as Options.Timer: it fires when the
+// clock is set to at or later (at once if it already reads that), so a
+// timer for a due time is for that time however the clock moved while the
+// scheduler set it.
+func (f *fakeClock) Timer(at time.Time) (<-chan time.Time, func() bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	t := &fakeTimer{at: f.now.Add(d), c: make(chan time.Time, 1)}
-	if d <= 0 {
+	t := &fakeTimer{at: at, c: make(chan time.Time, 1)}
+	if !at.After(f.now) {
 		t.c <- f.now
 		return t.c, func() bool { return false }
 	}

@@ -76,7 +76,7 @@ func (s *Scheduler) acquire(ctx context.Context) *tenure {
 				return s.startTenure(info)
 			}
 		}
-		wait := ttl / 2
+		wake := now.Add(ttl / 2)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -89,12 +89,14 @@ func (s *Scheduler) acquire(ctx context.Context) *tenure {
 			s.setStatus(func(st *Status) { st.Sender, st.Holder = false, holder })
 			// What is next is still worth showing, though someone else sends it.
 			s.refreshNext(ctx)
-			wait = min(wait, max(0, info.ExpiresAt.Sub(s.o.Now()))+time.Millisecond)
-			if info.Host == s.o.Holder.Host {
-				wait = min(wait, holderCheckEvery)
+			if expired := info.ExpiresAt.Add(time.Millisecond); expired.Before(wake) {
+				wake = expired
+			}
+			if check := now.Add(holderCheckEvery); info.Host == s.o.Holder.Host && check.Before(wake) {
+				wake = check
 			}
 		}
-		s.sleep(ctx, wait)
+		sleep(ctx, s.wake, s.at(wake))
 	}
 	return nil
 }
@@ -146,7 +148,7 @@ func (s *Scheduler) heartbeat(t *tenure) {
 	next := s.o.Now().Add(ttl / 3)
 	// The next beat is timed from this one, not from when its write
 	// returned, so a slow database doesn't stretch the gaps.
-	for s.pause(t.ctx, max(0, next.Sub(s.o.Now()))) {
+	for sleep(t.ctx, nil, s.at(next)) {
 		now := s.o.Now()
 		info, err := s.st.RenewLease(t.ctx, s.hold, now, ttl)
 		next = now.Add(ttl / 3)
@@ -196,17 +198,4 @@ func (s *Scheduler) leaseError(t *tenure, err error) bool {
 	}
 	t.lose(s.holderNow(t.ctx) + " took over the lease")
 	return true
-}
-
-// pause waits for d or the end of ctx, and reports whether ctx is still
-// live. Unlike sleep it leaves Wake calls to the publishing loop.
-func (s *Scheduler) pause(ctx context.Context, d time.Duration) bool {
-	fire, stop := s.o.NewTimer(d)
-	defer stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-fire:
-		return true
-	}
 }

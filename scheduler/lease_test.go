@@ -43,7 +43,7 @@ func startPeer(t *testing.T, path string, clock *fakeClock, acct int64, name str
 		Store:      st,
 		Networks:   map[int64]platforms.Network{acct: p.net},
 		Now:        clock.Now,
-		NewTimer:   clock.NewTimer,
+		Timer:      clock.Timer,
 		Events:     p.events,
 		MinBackoff: time.Minute,
 		MaxSleep:   time.Hour,
@@ -245,7 +245,7 @@ func TestNoRecoveryUnderALiveSender(t *testing.T) {
 	slow := &blockingNet{Network: sandbox.New(sandboxAccount, st, sandbox.WithClock(clock.Now)),
 		entered: make(chan struct{}), release: make(chan struct{})}
 	a := New(Options{Store: st, Networks: map[int64]platforms.Network{acct: slow}, Now: clock.Now,
-		NewTimer: clock.NewTimer, LeaseTTL: testTTL, Holder: store.LeaseHolder{ID: "a", Host: "a-host", PID: 1}})
+		Timer: clock.Timer, LeaseTTL: testTTL, Holder: store.LeaseHolder{ID: "a", Host: "a-host", PID: 1}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()

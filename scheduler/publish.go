@@ -46,7 +46,7 @@ func (s *Scheduler) publish(t *tenure) {
 		if !s.leaseError(t, err) {
 			s.storeError("settling deliveries left in flight", err)
 		}
-		if !s.sleep(ctx, s.backoff(failures)) {
+		if !sleep(ctx, s.wake, s.after(s.backoff(failures))) {
 			return
 		}
 	}
@@ -87,10 +87,13 @@ func (s *Scheduler) publish(t *tenure) {
 				}
 			} else if n > 0 {
 				s.log.Printf("scheduler: %d deliveries were left in sending with nobody sending them; asking the networks", n)
+				for _, w := range workers {
+					w.poke() // now, not at the next wake-up
+				}
 			}
 			sweepAt = now.Add(sweepEvery)
 		}
-		if !s.sleep(ctx, min(max(0, sweepAt.Sub(s.o.Now())), s.o.MaxSleep)) {
+		if !sleep(ctx, s.wake, s.until(sweepAt)) {
 			break
 		}
 		for _, w := range workers {
@@ -146,7 +149,7 @@ func (s *Scheduler) sweep(t *tenure) (int, error) {
 func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 	ctx := t.ctx
 	for failures := 1; startup && !s.startupAccount(t, w.account, cutoff); failures++ {
-		if !sleepOn(ctx, s.o.NewTimer, w.wake, s.backoff(failures)) {
+		if !sleep(ctx, w.wake, s.after(s.backoff(failures))) {
 			return
 		}
 	}
@@ -159,7 +162,7 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 			}
 			failures++
 			s.storeError("reading the queue of "+w.account.Handle, err)
-			sleepOn(ctx, s.o.NewTimer, w.wake, s.backoff(failures))
+			sleep(ctx, w.wake, s.after(s.backoff(failures)))
 			continue
 		}
 		claimed := 0
@@ -177,7 +180,7 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 		if claimed > 0 {
 			s.refreshNext(ctx)
 		}
-		wait := time.Duration(-1) // until woken
+		wait := never // until woken
 		next, _, _, ok, err := s.st.NextDueFor(ctx, w.account.ID)
 		switch {
 		case err != nil:
@@ -186,37 +189,19 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 			}
 			failures++
 			s.storeError("reading the queue of "+w.account.Handle, err)
-			wait = s.backoff(failures)
+			wait = s.after(s.backoff(failures))
 		case len(due) > 0 && claimed == 0:
 			// Due but not claimable (changed under us): look again soon
 			// rather than spin on it.
-			wait = time.Second
+			wait = s.after(time.Second)
 		case ok:
 			failures = 0
-			wait = min(max(0, next.Sub(s.o.Now())), s.o.MaxSleep)
+			wait = s.until(next)
 		default:
 			failures = 0
 		}
-		sleepOn(ctx, s.o.NewTimer, w.wake, wait)
+		sleep(ctx, w.wake, wait)
 	}
-}
-
-// sleepOn waits for d (forever when d < 0), a poke on wake or the end of
-// ctx, and reports whether ctx is still live.
-func sleepOn(ctx context.Context, newTimer func(time.Duration) (<-chan time.Time, func() bool), wake <-chan struct{}, d time.Duration) bool {
-	var fire <-chan time.Time
-	if d >= 0 {
-		var stop func() bool
-		fire, stop = newTimer(d)
-		defer stop()
-	}
-	select {
-	case <-ctx.Done():
-		return false
-	case <-wake:
-	case <-fire:
-	}
-	return true
 }
 
 // startupAccount settles an account's deliveries whose outcome is unknown,
@@ -370,14 +355,14 @@ func (s *Scheduler) callFor(ctx context.Context, handle, what string, limit time
 	began := s.o.Now()
 	done := make(chan struct{})
 	watched := make(chan struct{})
-	fire, stop := s.o.NewTimer(waitingAfter)
+	slow := s.after(waitingAfter)
 	go func() {
 		defer close(watched)
-		defer stop()
+		defer slow.stop()
 		select {
 		case <-done:
 			return
-		case <-fire:
+		case <-slow.c:
 		}
 		s.setWaiting(handle, began, true)
 		<-done
@@ -602,7 +587,7 @@ func (s *Scheduler) write(d store.DueDelivery, what string, fn func(context.Cont
 		if ctx.Err() != nil {
 			return false
 		}
-		if !sleepOn(ctx, realTimer, nil, wait) {
+		if !sleep(ctx, nil, wallAfter(wait)) {
 			// One last try, on the way out.
 			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 			defer cancel()
@@ -624,13 +609,6 @@ func describeStoreError(err error) string {
 		return "another program is holding the database's write lock; crier keeps trying"
 	}
 	return err.Error()
-}
-
-// realTimer is a timer on the wall clock, for waits that are about other
-// programs (a lock held), not about when posts are due.
-func realTimer(d time.Duration) (<-chan time.Time, func() bool) {
-	t := time.NewTimer(d)
-	return t.C, t.Stop
 }
 
 // underLease runs a write that needs the sender lease. The lease may read

@@ -89,9 +89,10 @@ type Options struct {
 	Networks map[int64]platforms.Network
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
-	// NewTimer starts a one-shot timer: c receives once d has passed, stop
-	// releases it. Tests pass a fake clock's; time.NewTimer by default.
-	NewTimer func(d time.Duration) (c <-chan time.Time, stop func() bool)
+	// Timer starts a one-shot timer: c receives once the clock (Now) reads
+	// at or later, stop releases it. Tests pass a fake clock's; by default
+	// it is a time.Timer for the time from Now until at.
+	Timer func(at time.Time) (c <-chan time.Time, stop func() bool)
 	// Events receives what happens. It may be nil. The scheduler never
 	// blocks on it: when the reader falls behind, the oldest events are
 	// dropped, never the newest, so the reader always ends on the latest
@@ -175,11 +176,8 @@ func New(o Options) *Scheduler {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.NewTimer == nil {
-		o.NewTimer = func(d time.Duration) (<-chan time.Time, func() bool) {
-			t := time.NewTimer(d)
-			return t.C, t.Stop
-		}
+	if o.Timer == nil {
+		o.Timer = wallTimer(o.Now)
 	}
 	if o.Log == nil {
 		o.Log = log.New(io.Discard, "", 0)
@@ -305,24 +303,6 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		s.endTenure(ctx, t)
 	}
 	return nil
-}
-
-// sleep waits for d (forever when d < 0), a Wake or the end of ctx, and
-// reports whether ctx is still live.
-func (s *Scheduler) sleep(ctx context.Context, d time.Duration) bool {
-	var fire <-chan time.Time
-	if d >= 0 {
-		var stop func() bool
-		fire, stop = s.o.NewTimer(d)
-		defer stop()
-	}
-	select {
-	case <-ctx.Done():
-		return false
-	case <-s.wake:
-	case <-fire:
-	}
-	return true
 }
 
 // refreshNext looks up the next due time and publishes it in Status.

@@ -98,11 +98,11 @@ func (s *Scheduler) syncLoop(ctx context.Context) {
 	periodic := s.syncable()
 	next := s.o.Now().Add(s.o.SyncInterval)
 	for {
-		var fire <-chan time.Time
-		stop := func() bool { return false }
+		tm := never
 		if periodic {
-			fire, stop = s.o.NewTimer(min(max(0, next.Sub(s.o.Now())), s.o.MaxSleep))
+			tm = s.until(next)
 		}
+		fire, stop := tm.c, tm.stop
 		onDemand := false
 		select {
 		case <-ctx.Done():

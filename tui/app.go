@@ -92,7 +92,7 @@ type missedMsg struct {
 }
 
 type clearStatusMsg struct{ seq int }
-type tickMsg time.Time
+type tickMsg struct{}
 
 // New builds the root model. It does no I/O: panes load through Init.
 func New(c *common.Common, sched SchedulerView) *Model {
@@ -125,16 +125,15 @@ func New(c *common.Common, sched SchedulerView) *Model {
 
 // Init starts every pane's first load and the status clock.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tick(), m.countMissed()}
+	cmds := []tea.Cmd{m.tick(), m.countMissed()}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.pane.Init())
 	}
 	return tea.Batch(cmds...)
 }
 
-func tick() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
-}
+// tick refreshes the countdowns in the status bar every second.
+func (m *Model) tick() tea.Cmd { return m.c.After(time.Second, tickMsg{}) }
 
 // Update handles global keys and routing; panes get the rest.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -143,10 +142,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.Width, m.c.Height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		ph := max(msg.Height-chrome-m.bannerHeight(), 0)
+		cmds := make([]tea.Cmd, 0, len(m.tabs))
 		for _, t := range m.tabs {
-			t.pane.SetSize(msg.Width, ph)
+			cmds = append(cmds, t.pane.SetSize(msg.Width, ph))
 		}
-		return m, nil
+		return m, tea.Batch(cmds...)
 
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
@@ -156,7 +156,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case tickMsg:
 		m.now = m.c.Now()
-		return m, tick()
+		return m, m.tick()
 
 	case common.StatusMsg:
 		return m, m.setStatus(msg.Text, msg.Err)
@@ -331,7 +331,7 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 	m.statusSeq++
 	m.statusText, m.statusErr = text, isErr
 	seq := m.statusSeq
-	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
+	return m.c.After(statusTTL, clearStatusMsg{seq: seq})
 }
 
 func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
@@ -364,11 +364,10 @@ func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 		}))
 	case k == scheduler.EventMissed:
 		n := max(e.Count, 1)
-		cmds = append(cmds, m.setStatus(fmt.Sprintf("%d %s came due while crier was closed: decide in the calendar",
-			n, pick(n == 1, "post", "posts")), true))
+		cmds = append(cmds, m.setStatus(common.Count(n, "post", "posts")+" came due while crier was closed: decide in the calendar", true))
 	case k == scheduler.EventSynced:
 		if e.Count > 0 {
-			cmds = append(cmds, m.setStatus(fmt.Sprintf("%d new inbox %s", e.Count, pick(e.Count == 1, "item", "items")), false))
+			cmds = append(cmds, m.setStatus(common.Count(e.Count, "new inbox item", "new inbox items"), false))
 		}
 	case k == scheduler.EventSyncError:
 		cmds = append(cmds, m.setStatus("sync: "+e.Err, true))
@@ -419,11 +418,11 @@ func (m *Model) postStatus(id int64, isErr bool, text func(post string) string) 
 		if err != nil {
 			return nil
 		}
-		body := strings.Join(strings.Fields(common.Clean(p.Body)), " ")
-		if body == "" {
+		name := common.PostName(p.Body, postSnippetWidth, "")
+		if name == "" {
 			return nil
 		}
-		return postStatusMsg{seq: seq, text: text("“" + common.Shorten(body, postSnippetWidth) + "”")}
+		return postStatusMsg{seq: seq, text: text(name)}
 	})
 }
 
@@ -482,7 +481,7 @@ func (m *Model) View() string {
 	} else {
 		body = m.tabs[m.active].pane.View()
 	}
-	body = fitBlock(body, w, h-chrome-m.bannerHeight())
+	body = common.Block(body, w, h-chrome-m.bannerHeight())
 	if b := m.banner(w); len(b) > 0 {
 		body = strings.Join(b, "\n") + "\n" + body
 	}
@@ -522,7 +521,7 @@ func (m *Model) tooSmall(w, h int) string {
 	for _, l := range lines {
 		wrapped = append(wrapped, common.Wrap(l, w)...)
 	}
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(wrapped, "\n"))
+	return m.c.Styles.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(wrapped, "\n"))
 }
 
 func (m *Model) tabBar(w int) string {
@@ -754,7 +753,7 @@ func (m *Model) statusBar(w int) string {
 	if msg == "" && m.schedStatus.LastError != "" {
 		msg, msgStyle = m.schedStatus.LastError, s.StatusError
 	}
-	msg = strings.Join(strings.Fields(common.Clean(msg)), " ")
+	msg = common.OneLine(common.Clean(msg))
 	bar := s.HelpSep.Render(" │ ")
 	zone := s.Muted.Render(m.c.Zone.String())
 
@@ -874,22 +873,4 @@ func countdown(d time.Duration) string {
 		return fmt.Sprintf("%dm %02ds", d/time.Minute, (d%time.Minute)/time.Second)
 	}
 	return fmt.Sprintf("%ds", d/time.Second)
-}
-
-// fitBlock pads or cuts a block to exactly h lines of at most w cells, so a
-// pane that draws too much can never push the status bar off screen.
-func fitBlock(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if common.Width(l) > w {
-			lines[i] = common.Truncate(l, w, "")
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
 }

@@ -1,142 +1,30 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
-	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/platforms"
-	"github.com/crier-app/crier/platforms/bluesky"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
-	"github.com/crier-app/crier/platforms/mastodon"
 	"github.com/crier-app/crier/scheduler"
-	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
-	"github.com/crier-app/crier/tui/keys"
-	"github.com/crier-app/crier/tui/styles"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	lipgloss.SetColorProfile(termenv.Ascii)
 	code := testnet.Main(m) // stops the reply flows' Bluesky network, if they started it
 	if seeded.dir != "" {
 		os.RemoveAll(seeded.dir)
 	}
 	os.Exit(code)
-}
-
-// frozen is the demo's clock in these tests: a Friday morning in Berlin.
-var frozen = time.Date(2026, 11, 27, 9, 30, 0, 0, berlin())
-
-func berlin() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
-
-// seeded is the demo database for frozen, seed 1, made once per test
-// binary; each test opens a copy of its file.
-var seeded struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// seededStore returns a store holding the demo data for frozen, seed 1.
-func seededStore(t testing.TB) *store.Store {
-	t.Helper()
-	ctx := context.Background()
-	seeded.once.Do(func() {
-		seeded.dir, seeded.err = os.MkdirTemp("", "crier-tui-demo-")
-		if seeded.err != nil {
-			return
-		}
-		st, err := store.Open(ctx, filepath.Join(seeded.dir, "crier.db"))
-		if err != nil {
-			seeded.err = err
-			return
-		}
-		seeded.err = demo.Seed(ctx, st, demo.Options{Seed: 1, Now: frozen, Zone: frozen.Location()})
-		if err := st.Close(); seeded.err == nil {
-			seeded.err = err
-		}
-	})
-	if seeded.err != nil {
-		t.Fatal(seeded.err)
-	}
-	data, err := os.ReadFile(filepath.Join(seeded.dir, "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "crier.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
-func testCommon(t testing.TB, st *store.Store, now func() time.Time) *common.Common {
-	t.Helper()
-	accounts, err := st.Accounts(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &common.Common{
-		Styles:   styles.New(styles.DefaultTheme()),
-		Nav:      keys.DefaultNav(),
-		Store:    st,
-		Now:      now,
-		Zone:     frozen.Location(),
-		Accounts: accounts,
-		Networks: common.Specs(mastodon.Spec(), bluesky.Spec()),
-		Settings: common.Settings{WeekStart: time.Monday, SnoozePresets: []time.Duration{time.Hour, 24 * time.Hour}},
-		Demo:     true,
-	}
-}
-
-func press(s string) tea.KeyMsg {
-	switch s {
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyMsg{Type: tea.KeyShiftTab}
-	case "ctrl+c":
-		return tea.KeyMsg{Type: tea.KeyCtrlC}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "ctrl+r":
-		return tea.KeyMsg{Type: tea.KeyCtrlR}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
-
-func newModel(t testing.TB, w, h int) *Model {
-	m := New(testCommon(t, seededStore(t), func() time.Time { return frozen }), nil)
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	return m
 }
 
 func isQuit(cmd tea.Cmd) bool {
@@ -322,25 +210,26 @@ func TestViewFitsTheScreen(t *testing.T) {
 }
 
 // TestGoldenScreens runs the whole program (teatest) on the demo data with a
-// frozen clock and snapshots each pane's full screen at 80x24 and 120x40.
+// frozen clock and snapshots each pane's full screen at 80x24 and 120x40,
+// once everything the pane started loading has landed.
 func TestGoldenScreens(t *testing.T) {
 	markers := []string{"scheduled", "Drafts & queue", "Open ·", "KPIs ·"}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for i, marker := range markers {
 			name := []string{"calendar", "drafts", "inbox", "kpis"}[i]
 			t.Run(name+"-"+itoa(size[0])+"x"+itoa(size[1]), func(t *testing.T) {
-				m := New(testCommon(t, seededStore(t), func() time.Time { return frozen }), nil)
-				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
+				clock := tuitest.NewClock(frozen)
+				app := tuitest.Start(t, clock, New(testCommon(t, seededStore(t), clock), nil), size[0], size[1])
 				if i > 0 {
-					tm.Send(press(string(rune('1' + i))))
+					app.Press(string(rune('1' + i))) // and wait until every load it started has landed
 				}
-				teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(marker)) },
-					teatest.WithDuration(10*time.Second))
-				// Let the remaining loads land before the snapshot.
-				time.Sleep(300 * time.Millisecond)
-				tm.Send(press("ctrl+c"))
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
-				golden.RequireEqual(t, []byte(final.View()))
+				// The screen as a person first reads it: a moment after, when
+				// the inbox's cursor has rested long enough to load the
+				// conversation, and not yet long enough to mark the item read.
+				app.Advance(300 * time.Millisecond)
+				app.WaitView(marker)
+				app.Send(press("ctrl+c"))
+				golden.RequireEqual(t, []byte(app.Final().(*Model).View()))
 			})
 		}
 	}
@@ -368,7 +257,7 @@ func TestLimitsReachTheComposer(t *testing.T) {
 
 // helpText is the whole help screen of pane i, scrolled through from top
 // to bottom with j, and whether it needed scrolling.
-func helpText(t *testing.T, m *Model, i int) (string, bool) {
+func helpText(t *testing.T, m *rig, i int) (string, bool) {
 	t.Helper()
 	m.Update(press(string(rune('1' + i))))
 	m.Update(press("?"))

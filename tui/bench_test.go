@@ -12,6 +12,7 @@ import (
 
 	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // largeDB is the benchmark database: 100k posts, 500k inbox items and 1M
@@ -40,8 +41,10 @@ func BenchmarkStartupFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := New(testCommon(b, st, time.Now), nil)
-		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		clock := tuitest.NewClock(time.Now())
+		c := testCommon(b, st, clock)
+		c.Now = time.Now
+		m := drive(b, clock, New(c, nil), 120, 40)
 		msgs := make([]tea.Msg, len(m.tabs))
 		var wg sync.WaitGroup
 		for i, t := range m.tabs {
@@ -54,44 +57,14 @@ func BenchmarkStartupFirstFrame(b *testing.B) {
 			}(i, t.pane.Init())
 		}
 		wg.Wait()
+		// The answers, and what they start (a page, a conversation), as
+		// the program would run them; waits stay on the clock.
 		for _, msg := range msgs {
-			feed(m, msg)
+			m.settle(func() tea.Msg { return msg })
 		}
 		if v := m.View(); len(v) == 0 {
 			b.Fatal("empty frame")
 		}
 		st.Close()
-	}
-}
-
-// feed delivers a message and, synchronously, what its commands return,
-// except timers (anything that takes longer than a moment is left out).
-func feed(m *Model, msg tea.Msg) {
-	if msg == nil {
-		return
-	}
-	if batch, ok := msg.(tea.BatchMsg); ok {
-		for _, c := range batch {
-			if c != nil {
-				feed(m, runQuick(c))
-			}
-		}
-		return
-	}
-	_, cmd := m.Update(msg)
-	if cmd != nil {
-		feed(m, runQuick(cmd))
-	}
-}
-
-// runQuick runs a command, giving up on it (a tick, a debounce) after 50 ms.
-func runQuick(cmd tea.Cmd) tea.Msg {
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	select {
-	case msg := <-ch:
-		return msg
-	case <-time.After(50 * time.Millisecond):
-		return nil
 	}
 }

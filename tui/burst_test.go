@@ -5,19 +5,12 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/crier-app/crier/tui/tuitest"
 )
-
-// loadedModel is the demo at w x h with every pane's first load done.
-func loadedModel(t testing.TB, w, h int) *Model {
-	t.Helper()
-	m := newModel(t, w, h)
-	settle(m, m.Init())
-	return m
-}
 
 // burst is runes that reached the program in one key message, as key repeat,
 // fast typing and a laggy SSH link deliver them.
-func burst(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+func burst(s string) tea.KeyMsg { return tuitest.Key(s) }
 
 // Keys that arrive together do what they do one by one, in every pane and in
 // the root: the screen after a burst is the screen after the same keys typed
@@ -52,15 +45,15 @@ func TestKeysThatArriveTogether(t *testing.T) {
 			t.Parallel()
 			together := loadedModel(t, tc.w, tc.h)
 			apart := loadedModel(t, tc.w, tc.h)
-			for _, m := range []*Model{together, apart} {
+			for _, m := range []*rig{together, apart} {
 				for _, k := range tc.prep {
-					send(m, press(k))
+					m.send(press(k))
 				}
 			}
 			before := together.View()
-			send(together, burst(tc.burst))
+			together.send(burst(tc.burst))
 			for _, r := range tc.burst {
-				send(apart, press(string(r)))
+				apart.send(press(string(r)))
 			}
 			got, want := together.View(), apart.View()
 			if got != want {
@@ -83,16 +76,16 @@ func TestKeysThatArriveTogether(t *testing.T) {
 // digits, q and ? included; in a list it does nothing at all.
 func TestPasteStaysWhole(t *testing.T) {
 	m := loadedModel(t, 120, 40)
-	send(m, press("2"))
-	send(m, press("n"))
-	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q1 ?jj"), Paste: true})
+	m.send(press("2"))
+	m.send(press("n"))
+	m.send(tuitest.Paste("q1 ?jj"))
 	if v := m.View(); !strings.Contains(v, "q1 ?jj") || m.active != 1 || m.quitting || m.showHelp {
 		t.Fatalf("paste into the composer: active %d, quitting %v, help %v:\n%s", m.active, m.quitting, m.showHelp, v)
 	}
 
 	m = loadedModel(t, 120, 40)
 	before := m.View()
-	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("4q"), Paste: true})
+	m.send(tuitest.Paste("4q"))
 	if m.active != 0 || m.quitting || m.View() != before {
 		t.Fatalf("a paste into the calendar acted as keys: active %d, quitting %v", m.active, m.quitting)
 	}

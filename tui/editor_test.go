@@ -1,15 +1,12 @@
 package tui
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // fakeEditor writes a shell script that stands in for $EDITOR: it replaces
@@ -36,43 +33,25 @@ func fakeEditor(t *testing.T, text string) string {
 // reported for a round trip that worked.
 func TestReplyEditorRoundTrip(t *testing.T) {
 	const edited = "Thanks Kenji! Card and cash both work."
-	c := testCommon(t, seededStore(t), func() time.Time { return frozen })
+	clock := tuitest.NewClock(frozen)
+	c := testCommon(t, seededStore(t), clock)
 	c.Editor = fakeEditor(t, edited)
-	m := New(c, nil)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	app := tuitest.Start(t, clock, New(c, nil), 120, 40)
 
-	out := tm.Output()
-	var seen []byte
-	waitFor := func(what string) {
-		t.Helper()
-		buf := make([]byte, 64<<10)
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-			n, _ := out.Read(buf)
-			seen = append(seen, buf[:n]...)
-			if bytes.Contains(seen, []byte(what)) {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-		final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-		t.Fatalf("waited 10s for %q; the screen is:\n%s", what, final.View())
-	}
-
-	waitFor("◷ scheduled")
-	tm.Send(press("3"))
-	waitFor("Open · all kinds")
-	tm.Send(press("r"))
-	waitFor("ctrl+s")
-	seen = seen[:0]
-	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlE})
-	waitFor("Card and cash both work")
+	app.WaitView("◷ scheduled")
+	app.Press("3")
+	app.WaitView("Open · all kinds")
+	app.Press("r")
+	app.WaitView("ctrl+s")
+	// The program runs the editor itself and hands what it wrote back in.
+	app.Press("ctrl+e")
+	app.WaitView("Card and cash both work")
 	// Every message the round trip produced has been handled once the
 	// program answers a key typed after it.
-	tm.Type("!")
-	waitFor("both work.!")
-	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	app.Type("!")
+	app.WaitView("both work.!")
+	app.Send(press("ctrl+c"))
+	final := app.Final().(*Model)
 	if final.statusErr || strings.Contains(final.statusText, "editor") {
 		t.Errorf("status after a round trip that worked: %q (error %v)", final.statusText, final.statusErr)
 	}

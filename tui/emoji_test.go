@@ -3,16 +3,15 @@ package tui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // emojiTexts are what people write that terminals draw at different widths:
@@ -34,11 +33,7 @@ var emojiTexts = []struct{ author, body string }{
 func emojiStore(t testing.TB) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := tuitest.Store(t)
 	masto, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@shop@example.social", Server: "https://example.social"})
 	if err != nil {
 		t.Fatal(err)
@@ -100,13 +95,13 @@ func TestGoldenEmojiRows(t *testing.T) {
 			name := fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1])
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				c := testCommon(t, emojiStore(t), func() time.Time { return frozen })
+				clock := tuitest.NewClock(frozen)
+				c := testCommon(t, emojiStore(t), clock)
 				c.Demo = false
-				m := New(c, nil)
-				m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-				settle(m, m.Init())
+				m := drive(t, clock, New(c, nil), size[0], size[1])
+				m.settle(m.Init())
 				for _, k := range sc.keys {
-					send(m, press(k))
+					m.send(press(k))
 				}
 				v := m.View()
 				if !strings.Contains(v, sc.want) {

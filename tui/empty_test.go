@@ -1,32 +1,24 @@
 package tui
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // emptyModel is crier's first start: no accounts, an empty database.
-func emptyModel(t *testing.T, w, h int) *Model {
+func emptyModel(t *testing.T, w, h int) *rig {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	c := testCommon(t, st, func() time.Time { return frozen })
+	clock := tuitest.NewClock(frozen)
+	c := testCommon(t, tuitest.Store(t), clock)
 	c.Demo = false
 	c.ConfigFile, c.ConfigMissing = "~/.config/crier/config.yaml", true
-	m := New(c, nil)
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	settle(m, m.Init())
+	m := drive(t, clock, New(c, nil), w, h)
+	m.settle(m.Init())
 	return m
 }
 
@@ -46,7 +38,7 @@ func TestNoAccountsEveryPaneSaysWhatToDo(t *testing.T) {
 				t.Parallel()
 				m := emptyModel(t, size[0], size[1])
 				for _, k := range sc.keys {
-					send(m, press(k))
+					m.send(press(k))
 				}
 				v := m.View()
 				for _, want := range []string{"crier init", "~/.config/crier/config.yaml"} {

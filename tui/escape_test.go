@@ -3,15 +3,12 @@ package tui
 import (
 	"bytes"
 	"context"
-	"io"
-	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
-
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // hostile holds what a stranger's text may carry to take over a terminal:
@@ -45,11 +42,7 @@ func hostileText(s string) string {
 // them do.
 func TestHostileItemReachesTheTerminalAsText(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := tuitest.Store(t)
 	now := time.Now()
 	acc, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "bakery", Server: "example.social"})
 	if err != nil {
@@ -86,44 +79,30 @@ func TestHostileItemReachesTheTerminalAsText(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c := testCommon(t, st, time.Now)
-	m := New(c, nil)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
-	var screen []byte
-	out := tm.Output()
-	waitFor := func(what string) {
-		t.Helper()
-		buf := make([]byte, 32<<10)
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-			n, _ := out.Read(buf)
-			screen = append(screen, buf[:n]...)
-			if bytes.Contains(screen, []byte(what)) {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		t.Fatalf("waited for %q; the terminal got:\n%q", what, screen)
-	}
-	send := func(keys ...string) {
-		for _, k := range keys {
-			tm.Send(press(k))
-			time.Sleep(30 * time.Millisecond)
-		}
-	}
-	send("3")
-	waitFor("Conversation, oldest first") // the newer item, with the older one above it
-	waitFor("refused")                    // the failed reply's reason
-	send("j")
-	waitFor("https://evil.example/p")
-	send("k", "r")
-	waitFor("Reply to")
-	tm.Type(" and you")
-	waitFor("and you")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
-	send("q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	rest, _ := io.ReadAll(out)
-	screen = append(screen, rest...)
+	clock := tuitest.NewClock(now.In(tuitest.Berlin))
+	c := testCommon(t, st, clock)
+	c.Now = time.Now
+	app := tuitest.Start(t, clock, New(c, nil), 120, 40)
+	// Every screen the program draws is kept: the renderer skips frames
+	// that a newer one replaced before it drew, and none may escape.
+	app.Record()
+	app.Press("3")
+	app.Advance(time.Second)                   // the cursor rests on the item: its conversation loads
+	app.WaitView("Conversation, oldest first") // the newer item, with the older one above it
+	app.WaitView("refused")                    // the failed reply's reason
+	app.Press("j")
+	app.Advance(time.Second)
+	app.WaitView("https://evil.example/p")
+	app.Press("k")
+	app.Advance(time.Second)
+	app.Press("r")
+	app.WaitView("Reply to")
+	app.Type(" and you")
+	app.WaitView("and you")
+	app.Press("esc", "q")
+	app.Final()
+	// What the terminal got, and every screen drawn for it.
+	screen := append(app.Output(), []byte(strings.Join(app.Frames(), "\n"))...)
 
 	for _, h := range hostile {
 		if bytes.Contains(screen, []byte(h)) {

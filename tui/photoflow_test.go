@@ -19,8 +19,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 	"github.com/crier-app/crier/platforms/mastodon"
@@ -57,38 +55,34 @@ const (
 // time "now", the photo with its alt text; and queues it.
 func (a *flowApp) composePhotoPost(photo, ownFor string) {
 	a.t.Helper()
-	a.forget()
 	a.send("2")
 	a.waitFor("Drafts & queue")
 	a.send("n")
 	a.waitFor("New post")
-	a.tm.Type(flowText)
+	a.app.Type(flowText)
 	a.waitFor("out at 10")
 	if ownFor != "" {
 		for range 3 {
-			a.forget()
-			a.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlO})
+			a.send("ctrl+o")
 			if a.waitFor("▸All networks", "▸Mastodon", "▸Bluesky") == "▸"+ownFor {
 				break
 			}
 		}
-		a.tm.Type(flowOwnExtra)
+		a.app.Type(flowOwnExtra)
 		a.waitFor("come early")
 	}
 	a.send("tab", "tab")
-	a.tm.Type("now")
-	a.forget()
+	a.app.Type("now")
 	a.send("tab", "a")
 	a.waitFor("Attach")
-	a.tm.Type(photo)
+	a.app.Type(photo)
 	a.send("enter")
 	a.waitFor("1 plum-cake.png")
 	a.send("enter")
 	a.waitFor("Alt 1")
-	a.tm.Type(flowAlt)
+	a.app.Type(flowAlt)
 	a.send("enter")
 	a.waitFor("cooling")
-	a.forget()
 	a.send("ctrl+s")
 	a.waitFor("queued for", "sent to ")
 }

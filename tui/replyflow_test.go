@@ -21,10 +21,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/teatest"
-
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
@@ -33,6 +29,7 @@ import (
 	"github.com/crier-app/crier/scheduler"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // flowTimeout bounds every wait in these tests: for the screen, the
@@ -46,21 +43,14 @@ type flowApp struct {
 	t     *testing.T
 	st    *store.Store
 	sched *scheduler.Scheduler
-	tm    *teatest.TestModel
-	out   io.Reader
-	seen  []byte // drawn since the last forget
+	app   *tuitest.App
 }
 
 // newFlowStore opens an empty store with one account, the business.
 func newFlowStore(t *testing.T, a store.Account) (*store.Store, int64) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	id, err := st.UpsertAccount(ctx, a)
+	st := tuitest.Store(t)
+	id, err := st.UpsertAccount(context.Background(), a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +62,9 @@ func newFlowStore(t *testing.T, a store.Account) (*store.Store, int64) {
 // forwarded into the program. It all stops when the test ends.
 func startFlowApp(t *testing.T, st *store.Store, nets map[int64]platforms.Network, tweak func(*common.Common)) *flowApp {
 	t.Helper()
-	c := testCommon(t, st, time.Now)
+	clock := tuitest.NewClock(time.Now().In(tuitest.Berlin))
+	c := testCommon(t, st, clock)
+	c.Now = time.Now // the scheduler sends on the wall clock: so does the app
 	c.Demo = false
 	if tweak != nil {
 		tweak(c)
@@ -84,7 +76,7 @@ func startFlowApp(t *testing.T, st *store.Store, nets map[int64]platforms.Networ
 		MinBackoff: 500 * time.Millisecond, MaxBackoff: 2 * time.Second,
 	})
 	c.Waker, c.Reactor = sched, sched
-	tm := teatest.NewTestModel(t, New(c, sched), teatest.WithInitialTermSize(120, 40))
+	app := tuitest.Start(t, clock, New(c, sched), 120, 40)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	forwarded, ran := make(chan struct{}), make(chan struct{})
@@ -95,7 +87,7 @@ func startFlowApp(t *testing.T, st *store.Store, nets map[int64]platforms.Networ
 			case <-ctx.Done():
 				return
 			case e := <-events:
-				tm.Send(SchedulerMsg{Event: e})
+				app.Send(SchedulerMsg{Event: e})
 			}
 		}
 	}()
@@ -104,56 +96,31 @@ func startFlowApp(t *testing.T, st *store.Store, nets map[int64]platforms.Networ
 		sched.Run(ctx)
 	}()
 	t.Cleanup(func() {
-		tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+		app.Quit()
 		cancel()
 		<-ran
 		<-forwarded
 	})
-	return &flowApp{t: t, st: st, sched: sched, tm: tm, out: tm.Output()}
+	return &flowApp{t: t, st: st, sched: sched, app: app}
 }
 
-// forget drops what was drawn so far: the next wait sees only what is
-// drawn after it. (The renderer redraws only the lines that change.)
-func (a *flowApp) forget() { a.seen = a.seen[:0] }
-
-// waitFor waits until one of what has been drawn since the last forget,
-// and returns it; after flowTimeout it fails the test with the screen.
+// waitFor waits until the screen shows one of what, and returns it; after
+// tuitest.Patience it fails the test with the screen.
 func (a *flowApp) waitFor(what ...string) string {
 	a.t.Helper()
-	buf := make([]byte, 64<<10)
-	for deadline := time.Now().Add(flowTimeout); time.Now().Before(deadline); {
-		n, _ := a.out.Read(buf)
-		a.seen = append(a.seen, buf[:n]...)
-		for _, w := range what {
-			if bytes.Contains(a.seen, []byte(w)) {
-				return w
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	a.fail("waited %s for one of %q", flowTimeout, what)
-	return ""
+	return a.app.WaitView(what...)
 }
 
 // fail stops the program and fails the test with its last screen.
 func (a *flowApp) fail(format string, args ...any) {
 	a.t.Helper()
-	a.tm.Send(press("ctrl+c"))
-	final := a.tm.FinalModel(a.t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	a.t.Fatalf(format+"; the screen is:\n%s", append(args, ansi.Strip(final.View()))...)
+	a.app.Fatalf(format, args...)
 }
 
-// send presses keys one after another, as a quick typist would.
+// send presses keys one after another, each handled before the next.
 func (a *flowApp) send(keys ...string) {
-	for _, k := range keys {
-		if k == "ctrl+s" {
-			a.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
-		} else {
-			a.tm.Send(press(k))
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	a.t.Helper()
+	a.app.Press(keys...)
 }
 
 // within polls f every 200ms until it holds or flowTimeout has passed; then
@@ -182,7 +149,6 @@ func within(t *testing.T, what string, f func() (bool, string)) bool {
 func (a *flowApp) syncUntil(want map[store.InboxKind]string) map[store.InboxKind]store.InboxItem {
 	a.t.Helper()
 	ctx := context.Background()
-	a.forget()
 	a.send("ctrl+r")
 	// The sync may finish within the frame that would have said so.
 	a.waitFor("syncing…", "new inbox item")
@@ -235,7 +201,6 @@ type reaction struct{ key, row string }
 // scheduler sent, by kind; a reply that failed is reported and left out.
 func (a *flowApp) answerAll(items map[store.InboxKind]store.InboxItem, answers []answer) map[store.InboxKind]store.Delivery {
 	a.t.Helper()
-	a.forget()
 	a.send("3")
 	a.waitFor("Open · all kinds")
 	order := []store.InboxKind{store.KindMention, store.KindReply, store.KindQuote, store.KindDM}
@@ -246,23 +211,19 @@ func (a *flowApp) answerAll(items map[store.InboxKind]store.InboxItem, answers [
 		if next <= at {
 			a.t.Fatalf("answers out of the kind filter's order at %s", ans.kind)
 		}
-		a.forget()
 		for ; at < next; at++ {
 			a.send("t")
 		}
 		header := "Open · " + ans.filter + " · all accounts — "
 		a.waitFor(header + "1 item")
 		for _, r := range ans.before {
-			a.forget()
 			a.send(r.key)
 			a.waitFor(r.row)
 		}
-		a.forget()
 		a.send("r")
 		a.waitFor(ans.title)
-		a.tm.Type(ans.text)
+		a.app.Type(ans.text)
 		a.waitFor(ans.shown)
-		a.forget()
 		a.send("ctrl+s")
 		// Queued, the item is done and leaves the list, unless the
 		// scheduler failed it at once and it is back. (A "reply sent" in

@@ -22,18 +22,18 @@ func running(waitingOn string) scheduler.Status {
 }
 
 // statusModel is the demo (one missed post) at w x h with the scheduler on.
-func statusModel(t *testing.T, w, h int, st scheduler.Status) *Model {
+func statusModel(t *testing.T, w, h int, st scheduler.Status) *rig {
 	t.Helper()
 	m := loadedModel(t, w, h)
 	m.sched = staticStatus{}
-	send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState, Status: st}})
+	m.send(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState, Status: st}})
 	if m.missed != 1 {
 		t.Fatalf("the demo has %d missed posts, want 1", m.missed)
 	}
 	return m
 }
 
-func checkBar(t *testing.T, m *Model, w int) string {
+func checkBar(t *testing.T, m *rig, w int) string {
 	t.Helper()
 	bar := lastLine(m.View())
 	if got := common.Width(bar); got > w {
@@ -48,7 +48,7 @@ func TestNewestMessageWins(t *testing.T) {
 	for _, w := range []int{80, 92, 100, 120} {
 		m := statusModel(t, w, 24, running("@ryeandshine.bsky.social"))
 		for _, text := range []string{"done: 1 item", "opened https://bsky.app/profile/kenjigarcia.com/post/3n3b", "reply sent to @ryeandshine.bsky.social"} {
-			send(m, common.StatusMsg{Text: text})
+			m.send(common.StatusMsg{Text: text})
 			bar := checkBar(t, m, w)
 			if !strings.Contains(bar, shortest(text, bar)) {
 				t.Errorf("at %d columns the status bar does not show %q:\n%s", w, text, bar)
@@ -57,7 +57,7 @@ func TestNewestMessageWins(t *testing.T) {
 				t.Errorf("at %d columns the missed post or the waiting account went:\n%s", w, bar)
 			}
 		}
-		send(m, common.StatusMsg{Text: "newer"})
+		m.send(common.StatusMsg{Text: "newer"})
 		if bar := checkBar(t, m, w); strings.Contains(bar, "reply sent") || !strings.Contains(bar, "newer") {
 			t.Errorf("at %d columns a newer message did not replace the older:\n%s", w, bar)
 		}
@@ -86,7 +86,7 @@ func TestLongMessageShortenedAtAWord(t *testing.T) {
 	}
 	for _, w := range []int{80, 100} {
 		m := statusModel(t, w, 24, running(""))
-		send(m, common.StatusMsg{Text: text, Err: true})
+		m.send(common.StatusMsg{Text: text, Err: true})
 		bar := strings.TrimRight(checkBar(t, m, w), " ")
 		if !strings.HasSuffix(bar, "…") {
 			t.Fatalf("at %d columns the long message is not shortened with …:\n%s", w, bar)
@@ -139,7 +139,7 @@ func TestStatusBarHasNoInternalIDs(t *testing.T) {
 	}
 	for _, e := range events {
 		e.Status = running("")
-		send(m, SchedulerMsg{Event: e})
+		m.send(SchedulerMsg{Event: e})
 		bar := checkBar(t, m, 120)
 		if internalID.MatchString(bar) {
 			t.Errorf("%s: the status bar shows an id:\n%s", e.Kind, bar)
@@ -151,7 +151,7 @@ func TestStatusBarHasNoInternalIDs(t *testing.T) {
 }
 
 // anyPost returns a post of the demo and its first words.
-func anyPost(t *testing.T, m *Model) (int64, string) {
+func anyPost(t *testing.T, m *rig) (int64, string) {
 	t.Helper()
 	ctx := context.Background()
 	posts, err := m.c.Store.PostsBetween(ctx, frozen.AddDate(0, 0, -3), frozen.AddDate(0, 0, 3))
@@ -172,7 +172,7 @@ func TestSentLateSaysSo(t *testing.T) {
 	id, _ := anyPost(t, m)
 	acct := m.c.Accounts[0]
 	sent := func(late time.Duration) string {
-		send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, PostID: id, AccountID: acct.ID,
+		m.send(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, PostID: id, AccountID: acct.ID,
 			DueAt: frozen.Add(-late), SentAt: frozen, Status: running("")}})
 		return checkBar(t, m, 80)
 	}
@@ -182,7 +182,7 @@ func TestSentLateSaysSo(t *testing.T) {
 	if bar := sent(2 * time.Second); strings.Contains(bar, "late") || !strings.Contains(bar, "sent to") {
 		t.Errorf("a post 2s after its time:\n%s", bar)
 	}
-	send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, ReplyItem: 3, AccountID: acct.ID,
+	m.send(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, ReplyItem: 3, AccountID: acct.ID,
 		DueAt: frozen.Add(-time.Minute), SentAt: frozen, Status: running("")}})
 	if bar := checkBar(t, m, 80); !strings.Contains(bar, "reply sent") || !strings.Contains(bar, "1 min late") {
 		t.Errorf("a reply a minute late:\n%s", bar)
@@ -196,16 +196,16 @@ func TestWaitingAccountShown(t *testing.T) {
 	if bar := checkBar(t, m, 120); !strings.Contains(bar, "waiting on the server of @ryeandshine@mastodon.example for 2m 00s") {
 		t.Errorf("120 columns:\n%s", bar)
 	}
-	send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState, Status: running("@a.example, @b.example")}})
+	m.send(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState, Status: running("@a.example, @b.example")}})
 	if bar := checkBar(t, m, 120); !strings.Contains(bar, "servers of @a.example, @b.example") {
 		t.Errorf("two accounts:\n%s", bar)
 	}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	send(m, common.StatusMsg{Text: "a message long enough to push the standing parts of the status bar to their shortest words"})
+	m.send(common.StatusMsg{Text: "a message long enough to push the standing parts of the status bar to their shortest words"})
 	if bar := checkBar(t, m, 80); !strings.Contains(bar, "waiting on 2 servers") {
 		t.Errorf("80 columns with a message:\n%s", bar)
 	}
-	send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState, Status: running("")}})
+	m.send(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState, Status: running("")}})
 	if bar := checkBar(t, m, 80); strings.Contains(bar, "waiting") {
 		t.Errorf("the wait ended but the bar still says:\n%s", bar)
 	}
@@ -225,15 +225,15 @@ func TestGoldenStatusBar(t *testing.T) {
 				b.WriteString("── " + what + "\n" + v[0] + "\n" + v[len(v)-1] + "\n")
 			}
 			snap("standing parts only")
-			send(m, common.StatusMsg{Text: "done: 1 item"})
+			m.send(common.StatusMsg{Text: "done: 1 item"})
 			snap("a short message")
-			send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, PostID: id, AccountID: acct,
+			m.send(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventSent, PostID: id, AccountID: acct,
 				DueAt: frozen.Add(-4*time.Minute - 10*time.Second), SentAt: frozen, Status: running("")}})
 			snap("a post sent late")
-			send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventFailed, PostID: id, AccountID: acct,
+			m.send(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventFailed, PostID: id, AccountID: acct,
 				Err: "Validation failed: Text character limit of 500 exceeded (HTTP 422)", Status: running("")}})
 			snap("a post failed")
-			send(m, SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState, Status: running("@ryeandshine@mastodon.example")}})
+			m.send(SchedulerMsg{Event: scheduler.Event{Kind: scheduler.EventState, Status: running("@ryeandshine@mastodon.example")}})
 			snap("an account waiting on its server, with the failure still shown")
 			m.Update(clearStatusMsg{seq: m.statusSeq})
 			snap("an account waiting on its server")
@@ -257,7 +257,7 @@ func TestPaneMessagesHaveNoInternalIDs(t *testing.T) {
 	for _, s := range steps {
 		m := loadedModel(t, 120, 40)
 		for _, k := range s.keys {
-			send(m, press(k))
+			m.send(press(k))
 		}
 		bar := checkBar(t, m, 120)
 		if !strings.Contains(bar, s.want) || internalID.MatchString(bar) {

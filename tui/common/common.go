@@ -7,6 +7,7 @@ import (
 	"log"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -75,6 +76,16 @@ type Common struct {
 	// ConfigMissing is true when there is no such file yet.
 	ConfigFile    string
 	ConfigMissing bool
+
+	// Tick is the clock's timer (tea.Tick when nil): a pane waits through
+	// After, never through tea.Tick, so a test's clock decides when a wait
+	// is over.
+	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	// CursorMode is how the cursors of the fields that blink (the
+	// composer's, the calendar's move prompt) are drawn: cursor.CursorBlink,
+	// the zero value, in the program. A blink is a timer of the text field's
+	// own, outside the clock: tests keep cursors still.
+	CursorMode cursor.Mode
 }
 
 // NoAccounts says, when there are no accounts, how to add one: the command
@@ -90,19 +101,6 @@ func (c *Common) NoAccounts() string {
 	return "No accounts yet: add them to " + file + " (config.example.yaml shows how; crier login mastodon SERVER signs in to Mastodon)."
 }
 
-// NetworkName is a platform's name as people write it ("Mastodon").
-func NetworkName(platform string) string {
-	switch platform {
-	case store.PlatformMastodon:
-		return "Mastodon"
-	case store.PlatformBluesky:
-		return "Bluesky"
-	case store.PlatformSandbox:
-		return "Sandbox"
-	}
-	return platform
-}
-
 // Account returns the account with id, and whether it is known.
 func (c *Common) Account(id int64) (store.Account, bool) {
 	for _, a := range c.Accounts {
@@ -111,6 +109,15 @@ func (c *Common) Account(id int64) (store.Account, bool) {
 		}
 	}
 	return store.Account{}, false
+}
+
+// After is a command that answers msg once d has passed on the clock.
+func (c *Common) After(d time.Duration, msg tea.Msg) tea.Cmd {
+	tick := c.Tick
+	if tick == nil {
+		tick = tea.Tick
+	}
+	return tick(d, func(time.Time) tea.Msg { return msg })
 }
 
 // Wake wakes the scheduler if there is one.
@@ -126,8 +133,10 @@ type Pane interface {
 	Init() tea.Cmd
 	Update(msg tea.Msg) (Pane, tea.Cmd)
 	View() string
-	// SetSize gives the pane the space below the tab bar and above the status bar.
-	SetSize(width, height int)
+	// SetSize gives the pane the space below the tab bar and above the
+	// status bar, and returns what the new size needs done (the rows a
+	// taller list now shows, fetched), or nil.
+	SetSize(width, height int) tea.Cmd
 	// Capturing is true while the pane takes typed text (a composer, a
 	// filter), so the root must not treat letters and digits as global keys.
 	Capturing() bool

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -93,6 +94,10 @@ func TestWidthIsWhatTmuxDraws(t *testing.T) {
 	if err := os.WriteFile(in, []byte(strings.Join(shown, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// done is a pipe: the script's last word unblocks the test's read.
+	if err := syscall.Mkfifo(done, 0o600); err != nil {
+		t.Skipf("no named pipe here: %v", err)
+	}
 	// The script prints a sample, asks the terminal (tmux) for the cursor
 	// position and waits for the answer, so each reading is of a finished
 	// line.
@@ -104,7 +109,7 @@ while IFS= read -r s <&3; do
   IFS='[;' read -rs -d R -p $'\e[6n' _ row col
   echo "$((col-1))" >> %q
 done 3< %q
-touch %q
+echo done > %q
 sleep 30
 `, out, in, done)
 	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
@@ -117,13 +122,19 @@ sleep 30
 		t.Skipf("tmux would not start: %v %s", err, b)
 	}
 	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if _, err := os.Stat(done); err == nil {
-			break
+	finished := make(chan error, 1)
+	go func() {
+		_, err := os.ReadFile(done) // blocks until the script has written
+		finished <- err
+	}()
+	select {
+	case err := <-finished:
+		if err != nil {
+			t.Fatal(err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("tmux did not answer for 30 s")
-		}
+	case <-time.After(30 * time.Second): // a guard on a stuck tmux, not a pace
+		os.WriteFile(done, nil, 0o600) // let the reader go
+		t.Fatal("tmux did not answer for 30 s")
 	}
 	f, err := os.Open(out)
 	if err != nil {
@@ -131,7 +142,8 @@ sleep 30
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	for i := 0; sc.Scan(); i++ {
+	i := 0
+	for ; sc.Scan(); i++ {
 		drawn, err := strconv.Atoi(sc.Text())
 		if err != nil || i >= len(shown) {
 			t.Fatalf("reading %d: %q", i, sc.Text())
@@ -139,5 +151,8 @@ sleep 30
 		if w := Width(shown[i]); w != drawn {
 			t.Errorf("%q (shown as %q, %U): Width %d, tmux draws %d cells", widthSamples[i], shown[i], []rune(shown[i]), w, drawn)
 		}
+	}
+	if i != len(shown) {
+		t.Fatalf("tmux measured %d of %d samples", i, len(shown))
 	}
 }

@@ -70,3 +70,11 @@ func DefaultNav() Nav {
 		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last")),
 	}
 }
+
+// Relabel is b with the same keys and a description that says what it does
+// where it is listed ("↑/k" moves a week in the calendar's grid, a post in
+// its agenda).
+func Relabel(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}

@@ -1,8 +1,13 @@
 // Package styles turns a semantic theme into the lipgloss styles every pane
-// uses. Styles are built once; panes never make styles while drawing.
+// uses. Styles are built once per program, on the renderer of the terminal
+// it draws to (each SSH session has its own); panes never make styles while
+// drawing.
 package styles
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
 
 // Theme names colours by what they mean, not what they look like.
 type Theme struct {
@@ -47,6 +52,10 @@ func NoColorTheme() Theme {
 // Styles are the finished styles, shared by every pane through Common.
 type Styles struct {
 	Theme Theme
+	// Renderer is the program's: its terminal's colour profile and
+	// background. Every style here is made on it; whatever else draws
+	// (lipgloss.Place, a text field's cursor) draws through it too.
+	Renderer *lipgloss.Renderer
 
 	App         lipgloss.Style
 	TabActive   lipgloss.Style
@@ -83,10 +92,23 @@ type Styles struct {
 	StateDraft     lipgloss.Style
 }
 
-// New builds the styles from a theme.
-func New(t Theme) *Styles {
-	s := &Styles{Theme: t}
-	base := lipgloss.NewStyle()
+// For builds the styles of a program that draws through r: the default
+// theme, or with noColor (the NO_COLOR convention) no colour at all, while
+// bold, underline and reverse video still mark the tab, the cursor and
+// errors. For that, r is set to plain ANSI: its own detection would take
+// the attributes away with the colours.
+func For(r *lipgloss.Renderer, noColor bool) *Styles {
+	if !noColor {
+		return New(r, DefaultTheme())
+	}
+	r.SetColorProfile(termenv.ANSI)
+	return New(r, NoColorTheme())
+}
+
+// New builds the styles from a theme, on the renderer r.
+func New(r *lipgloss.Renderer, t Theme) *Styles {
+	s := &Styles{Theme: t, Renderer: r}
+	base := r.NewStyle()
 	s.App = base
 	s.TabActive = base.Bold(true).Foreground(t.Accent).Underline(true).Padding(0, 1)
 	s.TabInactive = base.Foreground(t.Muted).Padding(0, 1)

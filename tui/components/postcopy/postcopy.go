@@ -62,6 +62,20 @@ func Style(st *styles.Styles, s store.DeliveryState) lipgloss.Style {
 	return st.StateDraft
 }
 
+// PostGlyph and PostStyle draw a post's state as its copies' are: a post
+// is in the state its copies share; a draft has none.
+func PostGlyph(s store.PostState) string { return Glyph(copiesIn(s)) }
+
+// PostStyle is how a post state is coloured (see PostGlyph).
+func PostStyle(st *styles.Styles, s store.PostState) lipgloss.Style { return Style(st, copiesIn(s)) }
+
+func copiesIn(s store.PostState) store.DeliveryState {
+	if s == store.PostDraft {
+		return ""
+	}
+	return store.DeliveryState(s)
+}
+
 // LateAfter is how late a copy must go out before it is called late: the
 // scheduler sends within a second of the time and a network may take a
 // few more to answer.
@@ -115,21 +129,11 @@ func sameDay(a, b time.Time) bool {
 
 // Counters are a sent copy's public counters in words.
 func Counters(m store.Metrics) string {
-	parts := []string{plural(m.Likes, "like"), plural(m.Reposts, "repost"), plural(m.Replies, "reply")}
+	parts := []string{common.Count(m.Likes, "like", "likes"), common.Count(m.Reposts, "repost", "reposts"), common.Count(m.Replies, "reply", "replies")}
 	if m.Quotes > 0 {
-		parts = append(parts, plural(m.Quotes, "quote"))
+		parts = append(parts, common.Count(m.Quotes, "quote", "quotes"))
 	}
 	return strings.Join(parts, " · ")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	if strings.HasSuffix(word, "y") {
-		return fmt.Sprintf("%d %sies", n, word[:len(word)-1])
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // Status is one copy in a line: its mark, its account's name and where it
@@ -180,7 +184,7 @@ func Lines(copies []store.Copy, scheduled time.Time, zone *time.Location, keep f
 // Where says where a copy is, after its name: "sent 09:07, 7 min late",
 // "refused it: …".
 func Where(c store.Copy, scheduled time.Time, zone *time.Location) string {
-	reason := common.Clean(strings.Join(strings.Fields(c.LastError), " "))
+	reason := common.Clean(common.OneLine(c.LastError))
 	switch c.State {
 	case store.DeliverySent:
 		return SentAt(c, scheduled, zone)

@@ -203,16 +203,7 @@ func (v Vars) values() map[string]string {
 // oneLine makes s safe to put in a reply and draw: no control characters,
 // no line breaks, no space around it. The emoji stay as written (Sanitize,
 // not Clean, whose rewriting is for drawing only): the reply is sent.
-func oneLine(s string) string {
-	s = platforms.Sanitize(s)
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
+func oneLine(s string) string { return common.OneLine(platforms.Sanitize(s)) }
 
 // firstWord is the first word of a name that has a letter in it ("🥐 Ana
 // López" gives "Ana"), or its first word when none has.

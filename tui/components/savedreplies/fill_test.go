@@ -9,6 +9,7 @@ import (
 	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 var ana = Vars{Name: "Ana López", Handle: "ana@toot.example", Me: "Rye & Shine", Network: "Mastodon"}
@@ -130,7 +131,7 @@ func TestVarsFor(t *testing.T) {
 // The demo's templates are written by hand: each must pass Check and, filled
 // in for someone with a long name, still fit a Bluesky reply.
 func TestDemoTemplates(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	ctx := context.Background()
 	if err := demo.Seed(ctx, st, demo.Options{Seed: 7, Now: now}); err != nil {
 		t.Fatal(err)

@@ -107,35 +107,19 @@ type form struct {
 
 // New returns a closed picker. It does no I/O.
 func New(c *common.Common) *Model {
-	s := c.Styles
 	m := &Model{c: c, keys: DefaultKeyMap()}
 
-	m.filter = textinput.New()
+	m.filter = c.TextInput("type to narrow by name or text")
 	m.filter.Prompt = "Filter: "
-	m.filter.Placeholder = "type to narrow by name or text"
-	m.filter.PromptStyle = s.InputLabel
-	m.filter.TextStyle = s.Text
-	m.filter.PlaceholderStyle = s.Muted
+	m.filter.PromptStyle = c.Styles.InputLabel
 	m.filter.Cursor.SetMode(cursor.CursorStatic)
 
-	m.form.name = textinput.New()
-	m.form.name.Prompt = ""
-	m.form.name.Placeholder = "a short name to find it by"
+	m.form.name = c.TextInput("a short name to find it by")
 	m.form.name.CharLimit = store.MaxSavedReplyName
-	m.form.name.TextStyle = s.Text
-	m.form.name.PlaceholderStyle = s.Muted
 	m.form.name.Cursor.SetMode(cursor.CursorStatic)
 
-	m.form.body = textarea.New()
-	m.form.body.ShowLineNumbers = false
-	m.form.body.Prompt = ""
-	m.form.body.CharLimit = 0
-	m.form.body.Placeholder = "Thanks {first_name}! …"
-	areaStyle := textarea.Style{Base: s.Text, CursorLine: s.Text, Text: s.Text, Placeholder: s.Muted,
-		Prompt: s.Muted, EndOfBuffer: s.Muted, LineNumber: s.Muted, CursorLineNumber: s.Muted}
-	m.form.body.FocusedStyle, m.form.body.BlurredStyle = areaStyle, areaStyle
+	m.form.body = c.TextArea("Thanks {first_name}! …")
 	m.form.body.Cursor.SetMode(cursor.CursorStatic)
-	m.form.body.Blur() // applies the style
 	return m
 }
 

@@ -3,8 +3,6 @@ package savedreplies
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,40 +11,52 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/muesli/termenv"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
-	"github.com/crier-app/crier/tui/keys"
-	"github.com/crier-app/crier/tui/styles"
+	"github.com/crier-app/crier/tui/tuitest"
 )
-
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
 
 // now is the frozen clock of every test.
 var now = time.Date(2025, 3, 4, 15, 0, 0, 0, time.UTC)
 
-func openStore(t testing.TB) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+// picker is the picker driven on its own, as its owner (the reply
+// composer) would: its own answers go back to it, what it says to its
+// owner (a picked template, a status) is returned.
+type picker struct {
+	*Model
+	run *tuitest.Runner
 }
 
-func newCommon(st *store.Store) *common.Common {
-	return &common.Common{
-		Styles: styles.New(styles.DefaultTheme()),
-		Nav:    keys.DefaultNav(),
-		Store:  st,
-		Now:    func() time.Time { return now },
-		Zone:   time.FixedZone("CET", 3600),
+func newPicker(t testing.TB, st *store.Store) *picker {
+	t.Helper()
+	clock := tuitest.NewClock(now)
+	c := tuitest.Common(t, st, clock)
+	c.Zone = time.FixedZone("CET", 3600)
+	m := New(c)
+	p := &picker{Model: m, run: tuitest.NewRunner(t, clock, func(msg tea.Msg) tea.Cmd {
+		_, cmd := m.Update(msg)
+		return cmd
+	})}
+	p.run.Deliver = tuitest.OwnMessages(m)
+	return p
+}
+
+// drive runs cmd and what follows; it returns what is for the owner.
+func (p *picker) drive(cmd tea.Cmd) []tea.Msg { return p.run.Run(cmd) }
+
+// press sends keys: a name in brackets ("<ctrl+n>") is one key
+// (tuitest.Key), anything else is typed.
+func (p *picker) press(keys ...string) []tea.Msg {
+	var out []tea.Msg
+	for _, k := range keys {
+		if name, ok := strings.CutPrefix(k, "<"); ok && strings.HasSuffix(name, ">") {
+			out = append(out, p.run.Press(strings.TrimSuffix(name, ">"))...)
+		} else {
+			out = append(out, p.run.Type(k)...)
+		}
 	}
+	return out
 }
 
 // bakery are the templates most tests start with: name, body, uses.
@@ -82,11 +92,11 @@ func seed(t testing.TB, st *store.Store) map[string]int64 {
 }
 
 // open returns a picker opened for Ana and loaded.
-func open(t testing.TB, st *store.Store, w, h int) *Model {
+func open(t testing.TB, st *store.Store, w, h int) *picker {
 	t.Helper()
-	m := New(newCommon(st))
+	m := newPicker(t, st)
 	m.SetSize(w, h)
-	if out := drive(m, m.Open(ana)); len(out) != 0 {
+	if out := m.drive(m.Open(ana)); len(out) != 0 {
 		t.Fatalf("opening said %v", out)
 	}
 	if m.loading || m.loadErr != nil {
@@ -95,60 +105,7 @@ func open(t testing.TB, st *store.Store, w, h int) *Model {
 	return m
 }
 
-// drive runs cmd and every command that follows from it, feeding the
-// picker's own messages back to it; it returns the messages meant for its
-// owner.
-func drive(m *Model, cmd tea.Cmd) []tea.Msg {
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case loadedMsg, savedMsg, deletedMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		default:
-			out = append(out, msg)
-		}
-	}
-	return out
-}
-
-// press sends keys: a name in brackets ("<ctrl+n>") is one special key,
-// anything else is typed.
-func press(m *Model, keys ...string) []tea.Msg {
-	special := map[string]tea.KeyType{
-		"<enter>": tea.KeyEnter, "<esc>": tea.KeyEsc, "<up>": tea.KeyUp, "<down>": tea.KeyDown,
-		"<tab>": tea.KeyTab, "<backspace>": tea.KeyBackspace, "<pgdown>": tea.KeyPgDown,
-		"<ctrl+n>": tea.KeyCtrlN, "<ctrl+e>": tea.KeyCtrlE, "<ctrl+d>": tea.KeyCtrlD, "<ctrl+s>": tea.KeyCtrlS,
-		"<ctrl+j>": tea.KeyCtrlJ, "<ctrl+k>": tea.KeyCtrlK,
-	}
-	var out []tea.Msg
-	for _, k := range keys {
-		var msgs []tea.KeyMsg
-		if t, ok := special[k]; ok {
-			msgs = []tea.KeyMsg{{Type: t}}
-		} else {
-			for _, r := range k {
-				msgs = append(msgs, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
-			}
-		}
-		for _, msg := range msgs {
-			_, cmd := m.Update(msg)
-			out = append(out, drive(m, cmd)...)
-		}
-	}
-	return out
-}
-
-func shownNames(m *Model) []string {
+func shownNames(m *picker) []string {
 	var names []string
 	for _, s := range m.shown {
 		names = append(names, s.reply.Name)
@@ -171,7 +128,7 @@ func savedReply(t *testing.T, st *store.Store, id int64) (store.SavedReply, bool
 }
 
 func TestOpenShowsMostUsedFirst(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	seed(t, st)
 	m := open(t, st, 80, 21)
 	if !m.Active() {
@@ -186,35 +143,35 @@ func TestOpenShowsMostUsedFirst(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	seed(t, st)
 	m := open(t, st, 80, 21)
 
-	press(m, "hours")
+	m.press("hours")
 	if got := shownNames(m); len(got) == 0 || got[0] != "Opening hours" {
 		t.Fatalf("hours: %v, want Opening hours first", got)
 	}
 	// Fuzzy: letters in order, not next to each other, any case.
-	press(m, "<backspace>", "<backspace>", "<backspace>", "<backspace>", "<backspace>", "OPHR")
+	m.press("<backspace>", "<backspace>", "<backspace>", "<backspace>", "<backspace>", "OPHR")
 	if got := shownNames(m); !slices.Equal(got, []string{"Opening hours"}) {
 		t.Errorf("OPHR: %v, want only Opening hours", got)
 	}
 	// Words match the text as well as the name, each on its own.
 	for range 4 {
-		press(m, "<backspace>")
+		m.press("<backspace>")
 	}
-	press(m, "sesame wheat")
+	m.press("sesame wheat")
 	if got := shownNames(m); !slices.Equal(got, []string{"Allergens"}) {
 		t.Errorf("sesame wheat: %v, want Allergens (by its text)", got)
 	}
 	for range len("sesame wheat") {
-		press(m, "<backspace>")
+		m.press("<backspace>")
 	}
-	press(m, "zzqx")
+	m.press("zzqx")
 	if len(m.shown) != 0 {
 		t.Errorf("zzqx: %v, want nothing", shownNames(m))
 	}
-	if out := press(m, "<enter>"); len(out) != 0 || !m.Active() || m.problem != "nothing matches the filter" {
+	if out := m.press("<enter>"); len(out) != 0 || !m.Active() || m.problem != "nothing matches the filter" {
 		t.Errorf("enter with nothing shown: %v, active %v, problem %q", out, m.Active(), m.problem)
 	}
 	if v := m.View(); !strings.Contains(v, `Nothing matches "zzqx"`) || !strings.Contains(v, "0 of 5") {
@@ -242,15 +199,15 @@ func TestFilterRanksNamesFirst(t *testing.T) {
 }
 
 func TestPick(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	ids := seed(t, st)
 	m := open(t, st, 80, 21)
 
-	press(m, "<down>", "<ctrl+k>", "<ctrl+j>")
+	m.press("<down>", "<ctrl+k>", "<ctrl+j>")
 	if r, _ := m.current(); r.Name != "Opening hours" {
 		t.Fatalf("cursor on %q after down, up, down", r.Name)
 	}
-	out := press(m, "<enter>")
+	out := m.press("<enter>")
 	want := PickedMsg{ID: ids["Opening hours"], Text: "Hi Ana! We're open Tue–Sat 7:00–18:00 and Sun 8:00–13:00."}
 	if len(out) != 1 || out[0] != want {
 		t.Fatalf("enter said %#v, want %#v", out, want)
@@ -263,18 +220,18 @@ func TestPick(t *testing.T) {
 		t.Errorf("after the pick: uses %d, last used %v; want 6 at %v", r.Uses, r.LastUsedAt, now)
 	}
 	// Closed, it ignores keys.
-	if out := press(m, "<enter>"); len(out) != 0 {
+	if out := m.press("<enter>"); len(out) != 0 {
 		t.Errorf("a closed picker said %v", out)
 	}
 }
 
 func TestPickRefusesWhatCannotBeFilled(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	ids := seed(t, st)
 	m := open(t, st, 80, 21)
 
-	press(m, "broken")
-	if out := press(m, "<enter>"); len(out) != 0 || !m.Active() {
+	m.press("broken")
+	if out := m.press("<enter>"); len(out) != 0 || !m.Active() {
 		t.Fatalf("picking a broken template: %v, active %v", out, m.Active())
 	}
 	if want := `"Broken" can't be used here: {nmae} at line 1, column 7 is not a placeholder`; !strings.Contains(m.problem, want) {
@@ -289,19 +246,19 @@ func TestPickRefusesWhatCannotBeFilled(t *testing.T) {
 
 	// {me} has no value when the composer doesn't know the account.
 	m.Open(Vars{Name: "Ana", Handle: "ana"})
-	drive(m, m.load())
-	press(m, "sorry", "<enter>")
+	m.drive(m.load())
+	m.press("sorry", "<enter>")
 	if !m.Active() || !strings.Contains(m.problem, "{me} at line 1, column 73 has no value for this reply") {
 		t.Errorf("picking Sorry without {me}: active %v, problem %q", m.Active(), m.problem)
 	}
 }
 
 func TestEscCloses(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	seed(t, st)
 	m := open(t, st, 80, 21)
-	press(m, "tha")
-	out := press(m, "<esc>")
+	m.press("tha")
+	out := m.press("<esc>")
 	if len(out) != 1 || out[0] != (ClosedMsg{}) || m.Active() {
 		t.Fatalf("esc said %v, active %v", out, m.Active())
 	}
@@ -309,20 +266,20 @@ func TestEscCloses(t *testing.T) {
 		t.Error("a closed picker draws something")
 	}
 	// Opening again starts with no filter.
-	drive(m, m.Open(ana))
+	m.drive(m.Open(ana))
 	if m.filter.Value() != "" || len(m.shown) != len(bakery) {
 		t.Errorf("reopened with filter %q and %d shown", m.filter.Value(), len(m.shown))
 	}
 }
 
 func TestLateLoadIsDropped(t *testing.T) {
-	st := openStore(t)
-	m := New(newCommon(st))
+	st := tuitest.Store(t)
+	m := newPicker(t, st)
 	m.SetSize(80, 21)
 	first := m.Open(ana)
 	stale := first() // read while the store is empty
 	seed(t, st)
-	drive(m, m.Open(ana))
+	m.drive(m.Open(ana))
 	m.Update(stale)
 	if len(m.all) != len(bakery) {
 		t.Errorf("an answer to the first Open replaced the second's: %d templates", len(m.all))
@@ -330,17 +287,17 @@ func TestLateLoadIsDropped(t *testing.T) {
 }
 
 func TestCreate(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	seed(t, st)
 	m := open(t, st, 80, 21)
 
 	// What was typed to look for one names the new one.
-	press(m, "parking", "<ctrl+n>")
+	m.press("parking", "<ctrl+n>")
 	if m.mode != modeForm || m.form.name.Value() != "parking" || !m.form.onBody {
 		t.Fatalf("ctrl+n: mode %v, name %q, on body %v", m.mode, m.form.name.Value(), m.form.onBody)
 	}
-	press(m, "Hi {fisrt_name}, park behind the shop.")
-	if out := press(m, "<ctrl+s>"); len(out) != 0 {
+	m.press("Hi {fisrt_name}, park behind the shop.")
+	if out := m.press("<ctrl+s>"); len(out) != 0 {
 		t.Fatalf("saving a bad template said %v", out)
 	}
 	if want := "not saved: {fisrt_name} at line 1, column 4 is not a placeholder"; !strings.HasPrefix(m.form.problem, want) {
@@ -357,12 +314,12 @@ func TestCreate(t *testing.T) {
 	}
 
 	// Edit the name too: tab to it, back to the body.
-	press(m, "<tab>", " (bike)", "<tab>")
+	m.press("<tab>", " (bike)", "<tab>")
 	for range len("fisrt_name}, park behind the shop.") {
-		press(m, "<backspace>")
+		m.press("<backspace>")
 	}
-	press(m, "first_name}, park behind the shop.")
-	out := press(m, "<ctrl+s>")
+	m.press("first_name}, park behind the shop.")
+	out := m.press("<ctrl+s>")
 	if len(out) != 1 || out[0] != (common.StatusMsg{Text: `saved the reply "parking (bike)"`}) {
 		t.Errorf("saving said %v", out)
 	}
@@ -379,14 +336,14 @@ func TestCreate(t *testing.T) {
 }
 
 func TestSaveRefusedByTheStoreKeepsText(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	seed(t, st)
 	m := open(t, st, 80, 21)
-	press(m, "<ctrl+n>")
+	m.press("<ctrl+n>")
 	if m.form.onBody {
 		t.Fatal("a new template without a name should start on the name")
 	}
-	press(m, "thanks", "<enter>", "Cheers {first_name}!", "<ctrl+s>")
+	m.press("thanks", "<enter>", "Cheers {first_name}!", "<ctrl+s>")
 	if want := `not saved: a saved reply named "Thanks" exists`; m.form.problem != want {
 		t.Errorf("problem %q, want %q", m.form.problem, want)
 	}
@@ -394,41 +351,41 @@ func TestSaveRefusedByTheStoreKeepsText(t *testing.T) {
 		t.Errorf("after the refusal: name %q, body %q, saving %v", m.form.name.Value(), m.form.body.Value(), m.form.saving)
 	}
 	// Typing clears the problem; an empty text is the store's to refuse.
-	press(m, "<tab>", "s")
+	m.press("<tab>", "s")
 	if m.form.problem != "" {
 		t.Errorf("problem %q kept after typing", m.form.problem)
 	}
-	press(m, "<tab>")
+	m.press("<tab>")
 	for range len("Cheers {first_name}!") {
-		press(m, "<backspace>")
+		m.press("<backspace>")
 	}
-	press(m, "<ctrl+s>")
+	m.press("<ctrl+s>")
 	if want := `not saved: saved reply "thankss" has no text`; m.form.problem != want {
 		t.Errorf("problem %q, want %q", m.form.problem, want)
 	}
 	// esc drops the form; the next one starts empty.
-	press(m, "<esc>")
+	m.press("<esc>")
 	if m.mode != modeList || !m.Active() {
 		t.Fatalf("esc in the form: mode %v, active %v", m.mode, m.Active())
 	}
-	press(m, "<ctrl+n>")
+	m.press("<ctrl+n>")
 	if m.form.name.Value() != "" || m.form.body.Value() != "" || m.form.problem != "" {
 		t.Errorf("a new form kept %q %q %q", m.form.name.Value(), m.form.body.Value(), m.form.problem)
 	}
 }
 
 func TestEdit(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	ids := seed(t, st)
 	m := open(t, st, 80, 21)
-	press(m, "<down>", "<ctrl+e>")
+	m.press("<down>", "<ctrl+e>")
 	if m.mode != modeForm || m.form.id != ids["Opening hours"] || m.form.name.Value() != "Opening hours" {
 		t.Fatalf("ctrl+e: mode %v, id %d, name %q", m.mode, m.form.id, m.form.name.Value())
 	}
 	if !strings.Contains(m.View(), `Edit "Opening hours"`) {
 		t.Errorf("no edit title:\n%s", m.View())
 	}
-	press(m, " Closed Mondays.", "<ctrl+s>")
+	m.press(" Closed Mondays.", "<ctrl+s>")
 	r, _ := savedReply(t, st, ids["Opening hours"])
 	if want := bakery[1].body + " Closed Mondays."; r.Body != want || r.Uses != 5 || !r.UpdatedAt.Equal(now) {
 		t.Errorf("stored %+v, want body %q, uses kept", r, want)
@@ -438,37 +395,37 @@ func TestEdit(t *testing.T) {
 	}
 
 	// A template deleted behind the form's back is saved as a new one.
-	press(m, "<ctrl+e>")
+	m.press("<ctrl+e>")
 	if err := st.DeleteSavedReply(context.Background(), r.ID); err != nil {
 		t.Fatal(err)
 	}
-	press(m, "<ctrl+s>")
+	m.press("<ctrl+s>")
 	if !strings.Contains(m.form.problem, "deleted meanwhile") || m.form.id != 0 {
 		t.Fatalf("problem %q, id %d", m.form.problem, m.form.id)
 	}
-	press(m, "<ctrl+s>")
+	m.press("<ctrl+s>")
 	if cur, _ := m.current(); m.mode != modeList || cur.Name != "Opening hours" || cur.ID == r.ID {
 		t.Errorf("saved again as new: mode %v, cursor on %+v", m.mode, cur)
 	}
 }
 
 func TestDelete(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	ids := seed(t, st)
 	m := open(t, st, 80, 21)
-	press(m, "<down>", "<ctrl+d>")
+	m.press("<down>", "<ctrl+d>")
 	if m.mode != modeConfirm || !strings.Contains(m.View(), `Delete "Opening hours"? y deletes it`) {
 		t.Fatalf("ctrl+d: mode %v\n%s", m.mode, m.View())
 	}
-	press(m, "n")
+	m.press("n")
 	if m.mode != modeList || len(m.shown) != len(bakery) {
 		t.Fatalf("n: mode %v, %d shown", m.mode, len(m.shown))
 	}
 	if m.filter.Value() != "" {
 		t.Errorf("the answer to the question was typed into the filter: %q", m.filter.Value())
 	}
-	press(m, "<ctrl+d>")
-	out := press(m, "y")
+	m.press("<ctrl+d>")
+	out := m.press("y")
 	if len(out) != 1 || out[0] != (common.StatusMsg{Text: `deleted the saved reply "Opening hours"`}) {
 		t.Errorf("y said %v", out)
 	}
@@ -484,7 +441,7 @@ func TestDelete(t *testing.T) {
 }
 
 func TestPaging(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	for i := range 40 {
 		if _, err := st.CreateSavedReply(context.Background(), fmt.Sprintf("Reply %02d", i), "Hi {name}", now); err != nil {
 			t.Fatal(err)
@@ -492,7 +449,7 @@ func TestPaging(t *testing.T) {
 	}
 	m := open(t, st, 80, 21)
 	rows := m.listLayout().rows
-	press(m, "<pgdown>", "<pgdown>")
+	m.press("<pgdown>", "<pgdown>")
 	if m.cursor != 2*rows {
 		t.Errorf("cursor %d after two pages of %d", m.cursor, rows)
 	}
@@ -504,12 +461,12 @@ func TestPaging(t *testing.T) {
 }
 
 func TestNetworkTextIsCleaned(t *testing.T) {
-	st := openStore(t)
+	st := tuitest.Store(t)
 	seed(t, st)
-	m := New(newCommon(st))
+	m := newPicker(t, st)
 	m.SetSize(120, 37)
 	evil := Vars{Name: "Mallory\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07", Handle: "mal\x1b[2Jlory", Me: "Rye & Shine", Network: "Mastodon"}
-	drive(m, m.Open(evil))
+	m.drive(m.Open(evil))
 	v := m.View()
 	if strings.ContainsRune(v, '\x1b') || strings.ContainsRune(v, '\x07') {
 		t.Errorf("escape sequences reached the view: %q", v)
@@ -517,7 +474,7 @@ func TestNetworkTextIsCleaned(t *testing.T) {
 	if !strings.Contains(v, "Thank you so much, Mallory!") {
 		t.Errorf("the preview should show the cleaned name:\n%s", v)
 	}
-	out := press(m, "<enter>")
+	out := m.press("<enter>")
 	if len(out) != 1 || out[0].(PickedMsg).Text != "Thank you so much, Mallory! 🥐 See you at the counter." {
 		t.Errorf("picked %#v", out)
 	}
@@ -541,46 +498,46 @@ func TestGolden(t *testing.T) {
 	sizes := [][2]int{{80, 21}, {120, 37}}
 	states := []struct {
 		name  string
-		setup func(t *testing.T, st *store.Store) *Model
+		setup func(t *testing.T, st *store.Store) *picker
 	}{
-		{"list", func(t *testing.T, st *store.Store) *Model {
+		{"list", func(t *testing.T, st *store.Store) *picker {
 			seed(t, st)
 			m := open(t, st, 80, 21)
-			press(m, "<down>")
+			m.press("<down>")
 			return m
 		}},
-		{"filtered", func(t *testing.T, st *store.Store) *Model {
+		{"filtered", func(t *testing.T, st *store.Store) *picker {
 			seed(t, st)
 			m := open(t, st, 80, 21)
-			press(m, "open")
+			m.press("open")
 			return m
 		}},
-		{"empty", func(t *testing.T, st *store.Store) *Model {
+		{"empty", func(t *testing.T, st *store.Store) *picker {
 			return open(t, st, 80, 21)
 		}},
-		{"confirm_delete", func(t *testing.T, st *store.Store) *Model {
+		{"confirm_delete", func(t *testing.T, st *store.Store) *picker {
 			seed(t, st)
 			m := open(t, st, 80, 21)
-			press(m, "<down>", "<down>", "<ctrl+d>")
+			m.press("<down>", "<down>", "<ctrl+d>")
 			return m
 		}},
-		{"form_refused", func(t *testing.T, st *store.Store) *Model {
+		{"form_refused", func(t *testing.T, st *store.Store) *picker {
 			seed(t, st)
 			m := open(t, st, 80, 21)
-			press(m, "<ctrl+n>", "Parking", "<tab>", "Hi {first_name}! There's parking behind the shop,\nenter from {street}.", "<ctrl+s>")
+			m.press("<ctrl+n>", "Parking", "<tab>", "Hi {first_name}! There's parking behind the shop,\nenter from {street}.", "<ctrl+s>")
 			return m
 		}},
-		{"form_edit", func(t *testing.T, st *store.Store) *Model {
+		{"form_edit", func(t *testing.T, st *store.Store) *picker {
 			seed(t, st)
 			m := open(t, st, 80, 21)
-			press(m, "<down>", "<down>", "<down>", "<down>", "<ctrl+e>")
+			m.press("<down>", "<down>", "<down>", "<down>", "<ctrl+e>")
 			return m
 		}},
 	}
 	for _, s := range states {
 		for _, size := range sizes {
 			t.Run(fmt.Sprintf("%s_%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
-				m := s.setup(t, openStore(t))
+				m := s.setup(t, tuitest.Store(t))
 				m.SetSize(size[0], size[1])
 				v := m.View()
 				checkSize(t, v, size[0], size[1])

@@ -64,7 +64,7 @@ func (m *Model) View() string {
 	} else {
 		lines = m.listLines()
 	}
-	return m.c.Styles.BoxFocused.Render(fit(lines, m.innerWidth(), m.innerHeight()))
+	return m.c.Styles.BoxFocused.Render(strings.Join(common.Box(strings.Join(lines, "\n"), m.innerWidth(), m.innerHeight()), "\n"))
 }
 
 func (m *Model) listLines() []string {
@@ -77,7 +77,7 @@ func (m *Model) listLines() []string {
 		count = fmt.Sprintf("%d of %d", len(m.shown), len(m.all))
 	}
 	lines := []string{
-		spread(s.Title.Render("Saved replies")+s.Muted.Render(" · "+m.who()), s.Muted.Render(count), iw),
+		common.Spread(s.Title.Render("Saved replies")+s.Muted.Render(" · "+m.who()), s.Muted.Render(count), iw),
 		m.filter.View(),
 		s.Muted.Render(strings.Repeat("─", iw)),
 	}
@@ -94,7 +94,7 @@ func (m *Model) listLines() []string {
 		}
 		sep := s.Muted.Render(" │ ")
 		for i := range l.rows {
-			row := pad(cell(list, i), l.listW) + sep + cell(preview, i)
+			row := common.Fit(cell(list, i), l.listW) + sep + cell(preview, i)
 			lines = append(lines, row)
 		}
 	} else {
@@ -181,22 +181,22 @@ func (m *Model) rowLines(width, rows int, withBody bool) []string {
 		}
 		plainName := common.Truncate(name, nameW, "…")
 		if selected {
-			row := "› " + pad(plainName, nameW)
+			row := "› " + common.Fit(plainName, nameW)
 			if snippet != "" {
 				row += "  " + snippet
 			}
-			out = append(out, s.Selected.Render(spread(row, uses, width)))
+			out = append(out, s.Selected.Render(common.Spread(row, uses, width)))
 			continue
 		}
 		drawn := plainName
 		if plainName == v.reply.Name && len(v.hits) > 0 {
 			drawn = m.highlight(name, v.hits)
 		}
-		row := "  " + pad(drawn, nameW)
+		row := "  " + common.Fit(drawn, nameW)
 		if snippet != "" {
 			row += "  " + s.Muted.Render(snippet)
 		}
-		out = append(out, spread(row, s.Muted.Render(uses), width))
+		out = append(out, common.Spread(row, s.Muted.Render(uses), width))
 	}
 	return out
 }
@@ -358,37 +358,4 @@ func (m *Model) formLines() []string {
 		lines = append(lines, "")
 	}
 	return append(lines[:max(m.innerHeight()-1, 0)], bottom)
-}
-
-// spread puts left and right at the two ends of a line of width w, cutting
-// left when both don't fit.
-func spread(left, right string, w int) string {
-	rw := common.Width(right)
-	if rw > 0 {
-		rw++
-	}
-	left = common.Truncate(left, max(w-rw, 0), "…")
-	gap := max(w-common.Width(left)-common.Width(right), 0)
-	return left + strings.Repeat(" ", gap) + right
-}
-
-// pad cuts or fills s to exactly w columns.
-func pad(s string, w int) string {
-	s = common.Truncate(s, w, "…")
-	return s + strings.Repeat(" ", max(w-common.Width(s), 0))
-}
-
-// fit makes lines exactly w columns wide and h lines tall.
-func fit(lines []string, w, h int) string {
-	all := strings.Split(strings.Join(lines, "\n"), "\n")
-	if len(all) > h {
-		all = all[:h]
-	}
-	for len(all) < h {
-		all = append(all, "")
-	}
-	for i, l := range all {
-		all[i] = pad(l, w)
-	}
-	return strings.Join(all, "\n")
 }

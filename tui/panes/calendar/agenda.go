@@ -80,7 +80,7 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	state := lk.glyph + " " + fmt.Sprintf("%-9s", lk.word)
 	id := "" // room for the photo count
 	if n := len(p.Media); n > 0 && !selected {
-		id = plural(n, "photo", "photos")
+		id = common.Count(n, "photo", "photos")
 	}
 	lead := marker + when + "  "
 	netW := w - common.Width(lead) - common.Width(state) - 2 - common.Width(id) - 1
@@ -92,7 +92,7 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 
 	var head string
 	if selected {
-		head = st.Selected.Render(fit(lead+state+"  "+nets+strings.Repeat(" ", gap)+id, w))
+		head = st.Selected.Render(common.Fit(lead+state+"  "+nets+strings.Repeat(" ", gap)+id, w))
 	} else {
 		head = st.Text.Render(lead) + lk.style.Render(state) + "  " + st.Muted.Render(nets) +
 			strings.Repeat(" ", gap) + st.Muted.Render(id)
@@ -113,7 +113,7 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 		}
 	}
 	if own < len(p.Copies) || len(p.Copies) == 0 {
-		text := oneLine(p.Body)
+		text := common.OneLine(common.Clean(p.Body))
 		if text == "" {
 			out = append(out, st.Muted.Render(agendaIndent+"(no text)"))
 		} else if own > 0 {
@@ -125,7 +125,7 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 			}
 			text = "For " + strings.Join(names, ", ") + ": " + text
 		}
-		for _, l := range wrapText(text, textW, n) {
+		for _, l := range common.WrapAtMost(text, textW, n) {
 			out = append(out, agendaIndent+st.Text.Render(l))
 		}
 	}
@@ -137,13 +137,13 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 		if !c.OwnText {
 			continue
 		}
-		for _, l := range wrapText(postcopy.Name(c, p.Copies)+"'s own text: "+oneLine(c.Text), textW, ownLines) {
+		for _, l := range common.WrapAtMost(postcopy.Name(c, p.Copies)+"'s own text: "+common.OneLine(common.Clean(c.Text)), textW, ownLines) {
 			out = append(out, agendaIndent+st.Text.Render(l))
 		}
 	}
 
 	if p.State == store.PostDraft {
-		out = append(out, st.Muted.Render(cut(glyphDraft+" a draft: it won't go out until it is queued")))
+		out = append(out, st.Muted.Render(cut(postcopy.GlyphDraft+" a draft: it won't go out until it is queued")))
 	}
 	mixed := postcopy.Mixed(p.Copies)
 	for _, l := range postcopy.Lines(p.Copies, p.ScheduledAt, m.c.Zone, func(c store.Copy) bool {
@@ -155,7 +155,7 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 		if selected && l.State == store.DeliveryFailed {
 			reasonLines = 3 // the server's reason, whole
 		}
-		for _, t := range wrapText(l.Text(), textW, reasonLines) {
+		for _, t := range common.WrapAtMost(l.Text(), textW, reasonLines) {
 			out = append(out, postcopy.Style(st, l.State).Render(agendaIndent+t))
 		}
 	}
@@ -167,7 +167,7 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 			" · " + postcopy.Counters(c.Metrics)
 		out = append(out, st.StateSent.Render(cut(line)))
 		if c.RemoteURL != "" && selected {
-			out = append(out, st.Muted.Render(cut("  "+oneLine(c.RemoteURL))))
+			out = append(out, st.Muted.Render(cut("  "+common.OneLine(common.Clean(c.RemoteURL)))))
 		}
 	}
 	if selected {
@@ -203,7 +203,7 @@ func (m *Model) networksOf(p store.PostSummary) string {
 func photoText(ph photos.Photo) string {
 	alt := "no alt text"
 	if a := strings.TrimSpace(ph.AltText); a != "" {
-		alt = "alt “" + oneLine(a) + "”"
+		alt = "alt “" + common.OneLine(common.Clean(a)) + "”"
 	}
 	switch {
 	case ph.Err != nil:
@@ -212,13 +212,6 @@ func photoText(ph photos.Photo) string {
 		return common.Clean(filepath.Base(ph.Path)) + " · " + alt
 	}
 	return common.Clean(ph.Info.Summary()) + " · " + alt
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // hint says what the keys do for the selected post.
@@ -327,7 +320,7 @@ func (m *Model) inputMessage() []string {
 	style := st.Muted
 	switch {
 	case m.inputErr != "":
-		s, style = glyphFailed+" "+common.Clean(m.inputErr), st.InputError
+		s, style = postcopy.GlyphFailed+" "+common.Clean(m.inputErr), st.InputError
 	case m.busy:
 		s = "moving…"
 	case m.preview != "":
@@ -335,7 +328,7 @@ func (m *Model) inputMessage() []string {
 	default:
 		s = "e.g. tomorrow 9am, +2h, 2026-12-03 10:30 · enter moves, esc cancels"
 	}
-	lines := wrapText(s, m.width, 2)
+	lines := common.WrapAtMost(s, m.width, 2)
 	for i, l := range lines {
 		lines[i] = style.Render(l)
 	}

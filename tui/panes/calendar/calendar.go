@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/store"
@@ -19,6 +18,7 @@ import (
 	"github.com/crier-app/crier/tui/components/photos"
 	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/components/prefilled"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // inputLayout is how the move field shows the time it starts from.
@@ -97,12 +97,8 @@ type dayPhotosMsg struct {
 
 // New builds the pane on today's month. It does no I/O.
 func New(c *common.Common) *Model {
-	in := textinput.New()
-	in.Prompt = ""
+	in := c.TextInput("tomorrow 9am, +2h, 2026-12-03 10:30")
 	in.CharLimit = 64
-	in.TextStyle = c.Styles.Text
-	in.PlaceholderStyle = c.Styles.Muted
-	in.Placeholder = "tomorrow 9am, +2h, 2026-12-03 10:30"
 	return &Model{
 		c:      c,
 		keys:   DefaultKeyMap(),
@@ -119,10 +115,11 @@ func New(c *common.Common) *Model {
 func (m *Model) Init() tea.Cmd { return m.reload() }
 
 // SetSize gives the pane its area.
-func (m *Model) SetSize(width, height int) {
+func (m *Model) SetSize(width, height int) tea.Cmd {
 	m.width, m.height = width, height
 	m.input.Width = max(width-14, 10)
 	m.keepSelectionVisible()
+	return nil
 }
 
 // Capturing is true while the move field takes typed text.
@@ -634,7 +631,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		p, ok := m.selected()
 		if ok {
 			if n, _ := postcopy.Fixable(p.Copies, func(c store.Copy) string { return c.Platform }); n > 0 {
-				return []key.Binding{m.keys.SendNow, m.keys.Move, m.keys.Drop, relabel(m.keys.Edit, "fix"), m.nav.agendaUp, m.nav.agendaDown, m.keys.Back}
+				return []key.Binding{m.keys.SendNow, m.keys.Move, m.keys.Drop, keys.Relabel(m.keys.Edit, "fix"), m.nav.agendaUp, m.nav.agendaDown, m.keys.Back}
 			}
 		}
 		if ok && p.State != store.PostSent {
@@ -651,14 +648,14 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{n.left, n.right, n.up, n.down, n.pageUp, n.pageDown, n.first, n.last},
 		{m.keys.Today, m.toggleHelp(), m.keys.Open, m.keys.New},
-		{relabel(m.keys.Back, "back to the grid"), n.agendaUp, n.agendaDown, m.keys.Edit, m.keys.Move, m.keys.Earlier, m.keys.Later},
+		{keys.Relabel(m.keys.Back, "back to the grid"), n.agendaUp, n.agendaDown, m.keys.Edit, m.keys.Move, m.keys.Earlier, m.keys.Later},
 		{m.keys.SendNow, m.keys.Drop},
 	}
 }
 
 func (m *Model) toggleHelp() key.Binding {
 	if m.mode == monthView {
-		return relabel(m.keys.Toggle, "week view")
+		return keys.Relabel(m.keys.Toggle, "week view")
 	}
-	return relabel(m.keys.Toggle, "month view")
+	return keys.Relabel(m.keys.Toggle, "month view")
 }

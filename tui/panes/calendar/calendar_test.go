@@ -15,28 +15,13 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
-	"github.com/crier-app/crier/tui/keys"
-	"github.com/crier-app/crier/tui/styles"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
-
-var berlin = mustZone("Europe/Berlin")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var berlin = tuitest.Berlin
 
 // now is Thursday 22 October 2026, 10:20 in Berlin (CEST); the clocks go
 // back to CET on Sunday the 25th.
@@ -52,6 +37,7 @@ func (w *wakeCounter) Wake() { w.n.Add(1) }
 
 type fixture struct {
 	c      *common.Common
+	clock  *tuitest.Clock
 	st     *store.Store
 	waker  *wakeCounter
 	accMas int64
@@ -62,12 +48,8 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	f := &fixture{st: st, waker: &wakeCounter{}}
+	st := tuitest.Store(t)
+	f := &fixture{st: st, waker: &wakeCounter{}, clock: tuitest.NewClock(now)}
 	for _, a := range []struct {
 		id       *int64
 		platform string
@@ -83,15 +65,9 @@ func newFixture(t testing.TB) *fixture {
 		}
 		*a.id = id
 	}
-	f.c = &common.Common{
-		Styles:   styles.New(styles.DefaultTheme()),
-		Nav:      keys.DefaultNav(),
-		Store:    st,
-		Now:      func() time.Time { return now },
-		Zone:     berlin,
-		Settings: common.Settings{WeekStart: time.Monday},
-		Waker:    f.waker,
-	}
+	f.c = tuitest.Common(t, st, f.clock)
+	f.c.Accounts = nil // the pane reads the store, not the account list
+	f.c.Waker = f.waker
 	return f
 }
 
@@ -217,90 +193,38 @@ func (f *fixture) halfSent(t *testing.T) int64 {
 	return id
 }
 
+// pane is the calendar driven as the root would: its own answers go back
+// to it; what it says to others (a status, the composer, data changed) is
+// returned.
+type pane struct {
+	*Model
+	run *tuitest.Runner
+}
+
 // newModel builds the pane at a size and loads it.
-func newModel(t *testing.T, f *fixture, w, h int) *Model {
+func newModel(t *testing.T, f *fixture, w, h int) *pane {
 	t.Helper()
 	m := New(f.c)
+	p := &pane{Model: m, run: tuitest.NewRunner(t, f.clock, func(msg tea.Msg) tea.Cmd {
+		_, cmd := m.Update(msg)
+		return cmd
+	})}
+	p.run.Deliver = tuitest.OwnMessages(m)
 	m.SetSize(w, h)
-	feed(t, m, m.Init())
-	return m
+	p.feed(m.Init())
+	return p
 }
 
-// run executes cmd and returns the messages it produced (batches flattened).
-func run(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, run(c)...)
-		}
-		return out
-	}
-	if msg == nil {
-		return nil
-	}
-	return []tea.Msg{msg}
-}
+// feed runs cmd and what follows, and returns the messages for others.
+func (p *pane) feed(cmd tea.Cmd) []tea.Msg { return p.run.Run(cmd) }
 
-// feed runs cmd, hands the pane's own replies back to it, and returns the
-// messages meant for others (status, compose, data changed).
-func feed(t *testing.T, m *Model, cmd tea.Cmd) []tea.Msg {
-	t.Helper()
-	var out []tea.Msg
-	for _, msg := range run(cmd) {
-		switch msg.(type) {
-		case loadedMsg, movedMsg, decidedMsg, dayPhotosMsg:
-			_, next := m.Update(msg)
-			out = append(out, feed(t, m, next)...)
-		default:
-			out = append(out, msg)
-		}
-	}
-	return out
-}
-
-func keyMsg(k string) tea.KeyMsg {
-	switch k {
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
-	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "pgup":
-		return tea.KeyMsg{Type: tea.KeyPgUp}
-	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
-	case "ctrl+u":
-		return tea.KeyMsg{Type: tea.KeyCtrlU}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-}
-
-// press sends keys one by one, running each command and feeding back the
-// pane's own replies; it returns the other messages.
-func press(t *testing.T, m *Model, keys ...string) []tea.Msg {
-	t.Helper()
-	var out []tea.Msg
-	for _, k := range keys {
-		_, cmd := m.Update(keyMsg(k))
-		out = append(out, feed(t, m, cmd)...)
-	}
-	return out
-}
+// press sends keys (tuitest.Key) one by one, each run to the end, and
+// returns the messages for others.
+func (p *pane) press(keys ...string) []tea.Msg { return p.run.Press(keys...) }
 
 // typeText sends keys to the open move field without running the field's
 // cursor-blink commands (which wait on a timer).
-func typeText(m *Model, keys ...tea.KeyMsg) {
+func typeText(m *pane, keys ...tea.KeyMsg) {
 	for _, k := range keys {
 		m.Update(k)
 	}
@@ -308,7 +232,7 @@ func typeText(m *Model, keys ...tea.KeyMsg) {
 
 func day(y int, mo time.Month, d int) time.Time { return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC) }
 
-func requireCursor(t *testing.T, m *Model, want time.Time) {
+func requireCursor(t *testing.T, m *pane, want time.Time) {
 	t.Helper()
 	if !m.cursor.Equal(want) {
 		t.Fatalf("cursor on %s, want %s", m.cursor.Format("Mon 2006-01-02"), want.Format("Mon 2006-01-02"))
@@ -330,9 +254,9 @@ func TestNavigationAcrossMonths(t *testing.T) {
 	m := newModel(t, f, 80, 21)
 	requireCursor(t, m, day(2026, 10, 22))
 
-	press(t, m, "l", "right", "right", "right", "right", "right", "right", "right", "right")
+	m.press("l", "right", "right", "right", "right", "right", "right", "right", "right")
 	requireCursor(t, m, day(2026, 10, 31))
-	press(t, m, "l")
+	m.press("l")
 	requireCursor(t, m, day(2026, 11, 1))
 	if !strings.Contains(m.View(), "November 2026") {
 		t.Fatalf("after moving into November the grid shows:\n%s", m.View())
@@ -341,24 +265,24 @@ func TestNavigationAcrossMonths(t *testing.T) {
 	if !m.loadedFrom.Equal(day(2026, 10, 26)) || !m.loadedTo.Equal(day(2026, 12, 7)) {
 		t.Fatalf("loaded %s..%s", m.loadedFrom, m.loadedTo)
 	}
-	press(t, m, "k")
+	m.press("k")
 	requireCursor(t, m, day(2026, 10, 25))
-	press(t, m, "down", "j")
+	m.press("down", "j")
 	requireCursor(t, m, day(2026, 11, 8))
-	press(t, m, "h", "left")
+	m.press("h", "left")
 	requireCursor(t, m, day(2026, 11, 6))
 
 	// Months of different lengths: 31 Jan -> 28 Feb.
-	press(t, m, "G")
+	m.press("G")
 	requireCursor(t, m, day(2026, 11, 30))
-	press(t, m, "pgup")
+	m.press("pgup")
 	requireCursor(t, m, day(2026, 10, 30))
-	press(t, m, "g")
+	m.press("g")
 	requireCursor(t, m, day(2026, 10, 1))
-	press(t, m, "pgdown", "pgdown", "pgdown", "G", "pgdown")
+	m.press("pgdown", "pgdown", "pgdown", "G", "pgdown")
 	requireCursor(t, m, day(2027, 2, 28))
 
-	press(t, m, "t")
+	m.press("t")
 	requireCursor(t, m, day(2026, 10, 22))
 	if !strings.Contains(m.View(), "October 2026") {
 		t.Fatal("t did not bring back October")
@@ -381,19 +305,19 @@ func TestToggleWeekView(t *testing.T) {
 	f := newFixture(t)
 	f.seed(t)
 	m := newModel(t, f, 120, 37)
-	press(t, m, "v")
+	m.press("v")
 	if m.mode != weekView {
 		t.Fatal("v did not switch to the week view")
 	}
 	if !m.loadedFrom.Equal(day(2026, 10, 19)) || !m.loadedTo.Equal(day(2026, 10, 26)) {
 		t.Fatalf("week loaded %s..%s", m.loadedFrom, m.loadedTo)
 	}
-	press(t, m, "pgdown")
+	m.press("pgdown")
 	requireCursor(t, m, day(2026, 10, 29))
 	if !strings.Contains(m.View(), "26 Oct – 1 Nov 2026") {
 		t.Fatalf("week title wrong:\n%s", m.View())
 	}
-	press(t, m, "v")
+	m.press("v")
 	if m.mode != monthView {
 		t.Fatal("v did not switch back")
 	}
@@ -404,7 +328,7 @@ func TestEnterOpensAgendaEscCloses(t *testing.T) {
 	f := newFixture(t)
 	ids := f.seed(t)
 	m := newModel(t, f, 80, 21)
-	press(t, m, "left", "left", "enter")
+	m.press("left", "left", "enter")
 	if !m.agenda {
 		t.Fatal("enter did not open the agenda")
 	}
@@ -417,7 +341,7 @@ func TestEnterOpensAgendaEscCloses(t *testing.T) {
 	if p, _ := m.selected(); p.ID != ids.failed {
 		t.Fatalf("selected post %d, want %d", p.ID, ids.failed)
 	}
-	press(t, m, "esc")
+	m.press("esc")
 	if m.agenda {
 		t.Fatal("esc did not close the agenda")
 	}
@@ -428,18 +352,18 @@ func TestAgendaSelection(t *testing.T) {
 	f := newFixture(t)
 	ids := f.seed(t)
 	m := newModel(t, f, 80, 21)
-	press(t, m, "j", "enter")
+	m.press("j", "enter")
 	requireCursor(t, m, day(2026, 10, 29))
-	press(t, m, "h", "h")
+	m.press("h", "h")
 	requireCursor(t, m, day(2026, 10, 27))
-	press(t, m, "down", "down", "down", "down", "down", "down", "down", "down")
+	m.press("down", "down", "down", "down", "down", "down", "down", "down")
 	if p, _ := m.selected(); p.ID != ids.busy[7] {
 		t.Fatalf("selected %d, want the last post of the day %d", p.ID, ids.busy[7])
 	}
 	if m.top == 0 {
 		t.Fatal("the agenda did not scroll to its last post")
 	}
-	press(t, m, "up", "g")
+	m.press("up", "g")
 	if p, _ := m.selected(); p.ID != ids.busy[0] {
 		t.Fatalf("home selected %d", p.ID)
 	}
@@ -462,23 +386,23 @@ func TestNewPostDay(t *testing.T) {
 	}
 
 	// A later day: 09:00 there, in CET after the change.
-	press(t, m, "j")
-	if got, want := compose(press(t, m, "n")), berlinAt(2026, 10, 29, 9, 0); !got.Equal(want) {
+	m.press("j")
+	if got, want := compose(m.press("n")), berlinAt(2026, 10, 29, 9, 0); !got.Equal(want) {
 		t.Fatalf("n on the 29th: %s, want %s", got, want)
 	}
 	// Today at 10:20: 09:00 is gone, 11:00 holds a post, so 12:00.
-	press(t, m, "t")
-	if got, want := compose(press(t, m, "n")), berlinAt(2026, 10, 22, 12, 0); !got.Equal(want) {
+	m.press("t")
+	if got, want := compose(m.press("n")), berlinAt(2026, 10, 22, 12, 0); !got.Equal(want) {
 		t.Fatalf("n today: %s, want %s", got, want)
 	}
 	// From the agenda too.
-	press(t, m, "l", "enter")
-	if got, want := compose(press(t, m, "n")), berlinAt(2026, 10, 23, 9, 0); !got.Equal(want) {
+	m.press("l", "enter")
+	if got, want := compose(m.press("n")), berlinAt(2026, 10, 23, 9, 0); !got.Equal(want) {
 		t.Fatalf("n in the agenda: %s, want %s", got, want)
 	}
-	press(t, m, "esc")
+	m.press("esc")
 	// A day that is over gets a reason instead.
-	msgs := press(t, m, "k", "n")
+	msgs := m.press("k", "n")
 	if s, ok := statusOf(msgs); !ok || !s.Err {
 		t.Fatalf("n on a past day: %v", msgs)
 	}
@@ -491,11 +415,11 @@ func TestNewPostDay(t *testing.T) {
 
 // openAgendaOn moves the cursor to d (in the loaded month) and opens its
 // agenda on the post with id.
-func openAgendaOn(t *testing.T, m *Model, d time.Time, id int64) {
+func openAgendaOn(t *testing.T, m *pane, d time.Time, id int64) {
 	t.Helper()
 	m.cursor = d
-	feed(t, m, m.follow())
-	press(t, m, "enter")
+	m.feed(m.follow())
+	m.press("enter")
 	for i, p := range m.dayPosts() {
 		if p.ID == id {
 			m.setSelection(i)
@@ -514,16 +438,16 @@ func TestMoveThroughInputAcrossDST(t *testing.T) {
 	if m.Capturing() {
 		t.Fatal("capturing before m")
 	}
-	typeText(m, keyMsg("m"))
+	typeText(m, tuitest.Key("m"))
 	if !m.Capturing() {
 		t.Fatal("the move field is open but the pane does not capture keys")
 	}
 	if got := m.input.Value(); got != "2026-10-24 09:30" {
 		t.Fatalf("field starts with %q", got)
 	}
-	typeText(m, keyMsg("ctrl+u"))
-	typeText(m, keyMsg("2026-10-26 09:30"))
-	out := press(t, m, "enter")
+	typeText(m, tuitest.Key("ctrl+u"))
+	typeText(m, tuitest.Key("2026-10-26 09:30"))
+	out := m.press("enter")
 
 	p, err := f.st.Post(context.Background(), ids.sat)
 	if err != nil {
@@ -561,7 +485,7 @@ func TestShiftKeepsWallClockAcrossDST(t *testing.T) {
 	m := newModel(t, f, 80, 21)
 	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
 
-	press(t, m, "]")
+	m.press("]")
 	p, err := f.st.Post(context.Background(), ids.sat)
 	if err != nil {
 		t.Fatal(err)
@@ -570,7 +494,7 @@ func TestShiftKeepsWallClockAcrossDST(t *testing.T) {
 		t.Fatalf("after ]: %s (%s in Berlin), want 09:30 CET", got, got.In(berlin))
 	}
 	requireCursor(t, m, day(2026, 10, 25))
-	press(t, m, "[")
+	m.press("[")
 	p, _ = f.st.Post(context.Background(), ids.sat)
 	if want := time.Date(2026, 10, 24, 7, 30, 0, 0, time.UTC); !p.ScheduledAt.Equal(want) {
 		t.Fatalf("after [: %s, want %s", p.ScheduledAt, want)
@@ -578,7 +502,7 @@ func TestShiftKeepsWallClockAcrossDST(t *testing.T) {
 
 	// The queued post today at 11:00 can't go to yesterday.
 	openAgendaOn(t, m, day(2026, 10, 22), ids.today)
-	out := press(t, m, "[")
+	out := m.press("[")
 	if s, ok := statusOf(out); !ok || !s.Err || !strings.Contains(s.Text, "past") {
 		t.Fatalf("[ into the past: %v", out)
 	}
@@ -593,9 +517,9 @@ func TestBadInputKeepsText(t *testing.T) {
 	ids := f.seed(t)
 	m := newModel(t, f, 80, 21)
 	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
-	typeText(m, keyMsg("m"), keyMsg("ctrl+u"))
-	typeText(m, keyMsg("next blursday"))
-	out := press(t, m, "enter")
+	typeText(m, tuitest.Key("m"), tuitest.Key("ctrl+u"))
+	typeText(m, tuitest.Key("next blursday"))
+	out := m.press("enter")
 	if len(out) != 0 {
 		t.Fatalf("bad input produced %v", out)
 	}
@@ -606,9 +530,9 @@ func TestBadInputKeepsText(t *testing.T) {
 		t.Fatalf("no error under the field:\n%s", m.View())
 	}
 
-	typeText(m, keyMsg("ctrl+u"))
-	typeText(m, keyMsg("2026-10-21 09:00"))
-	press(t, m, "enter")
+	typeText(m, tuitest.Key("ctrl+u"))
+	typeText(m, tuitest.Key("2026-10-21 09:00"))
+	m.press("enter")
 	if !m.Capturing() || !strings.Contains(m.inputErr, "in the past") {
 		t.Fatalf("a past time was not refused: open %v, err %q", m.Capturing(), m.inputErr)
 	}
@@ -616,7 +540,7 @@ func TestBadInputKeepsText(t *testing.T) {
 	if !p.ScheduledAt.Equal(berlinAt(2026, 10, 24, 9, 30)) {
 		t.Fatalf("refused input moved the post to %s", p.ScheduledAt)
 	}
-	press(t, m, "esc")
+	m.press("esc")
 	if m.Capturing() || !m.agenda {
 		t.Fatal("esc should close the field and stay in the agenda")
 	}
@@ -628,7 +552,7 @@ func TestSentPostCannotMove(t *testing.T) {
 	m := newModel(t, f, 80, 21)
 	openAgendaOn(t, m, day(2026, 10, 19), ids.sent)
 	for _, k := range []string{"m", "]"} {
-		out := press(t, m, k)
+		out := m.press(k)
 		if s, ok := statusOf(out); !ok || !strings.Contains(s.Text, "sent") {
 			t.Fatalf("%s on a sent post: %v", k, out)
 		}
@@ -647,9 +571,9 @@ func TestMissedAndFailedCanMove(t *testing.T) {
 		id int64
 	}{{day(2026, 10, 21), ids.missed}, {day(2026, 10, 20), ids.failed}} {
 		openAgendaOn(t, m, c.d, c.id)
-		typeText(m, keyMsg("m"), keyMsg("ctrl+u"))
-		typeText(m, keyMsg("tomorrow 9am"))
-		press(t, m, "enter")
+		typeText(m, tuitest.Key("m"), tuitest.Key("ctrl+u"))
+		typeText(m, tuitest.Key("tomorrow 9am"))
+		m.press("enter")
 		p, err := f.st.Post(context.Background(), c.id)
 		if err != nil {
 			t.Fatal(err)
@@ -666,8 +590,8 @@ func TestStaleLoadDropped(t *testing.T) {
 	m := New(f.c)
 	m.SetSize(80, 21)
 	first := m.Init()
-	_, second := m.Update(keyMsg("pgdown")) // November now, asked for after October
-	octMsgs, novMsgs := run(first), run(second)
+	_, second := m.Update(tuitest.Key("pgdown")) // November now, asked for after October
+	octMsgs, novMsgs := tuitest.Answers(first), tuitest.Answers(second)
 	m.Update(novMsgs[0])
 	m.Update(octMsgs[0])
 	if !m.loadedFrom.Equal(day(2026, 10, 26)) {
@@ -689,13 +613,13 @@ func TestReloadOnDataChangedAndFocus(t *testing.T) {
 	}
 	f.post(t, store.PostQueued, berlinAt(2026, 10, 23, 15, 0), "Fresh from the oven", "", f.accMas)
 	_, cmd := m.Update(common.DataChangedMsg{What: "sent"})
-	feed(t, m, cmd)
+	m.feed(cmd)
 	if len(m.byDay[day(2026, 10, 23)]) != 1 {
 		t.Fatal("DataChangedMsg did not reload")
 	}
 	f.post(t, store.PostQueued, berlinAt(2026, 10, 23, 16, 0), "Second batch", "", f.accMas)
 	_, cmd = m.Update(common.FocusMsg{})
-	feed(t, m, cmd)
+	m.feed(cmd)
 	if len(m.byDay[day(2026, 10, 23)]) != 2 {
 		t.Fatal("FocusMsg did not reload")
 	}
@@ -708,7 +632,7 @@ func TestViewFitsEverySize(t *testing.T) {
 		m := newModel(t, f, size[0], size[1])
 		for _, keys := range [][]string{nil, {"v"}, {"v", "enter"}, {"esc", "v", "enter", "m"}} {
 			for _, k := range keys {
-				typeText(m, keyMsg(k)) // no reload needed: the range is already loaded
+				typeText(m, tuitest.Key(k)) // no reload needed: the range is already loaded
 			}
 			lines := strings.Split(m.View(), "\n")
 			if len(lines) != size[1] {
@@ -803,13 +727,13 @@ func TestDecideMissed(t *testing.T) {
 	m := newModel(t, f, 80, 21)
 
 	openAgendaOn(t, m, day(2026, 10, 19), ids.sent)
-	if s, ok := statusOf(press(t, m, "s")); !ok || !strings.Contains(s.Text, "nothing failed or missed") {
+	if s, ok := statusOf(m.press("s")); !ok || !strings.Contains(s.Text, "nothing failed or missed") {
 		t.Fatal("s on a sent post did not refuse")
 	}
 
 	openAgendaOn(t, m, day(2026, 10, 21), ids.missed)
 	wakes := f.waker.n.Load()
-	press(t, m, "s")
+	m.press("s")
 	var state string
 	var due int64
 	f.st.DB().QueryRowContext(ctx, "SELECT state, due_at FROM deliveries WHERE post_id = ?", ids.missed).Scan(&state, &due)
@@ -823,9 +747,9 @@ func TestDecideMissed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	feed(t, m, m.reload())
+	m.feed(m.reload())
 	openAgendaOn(t, m, day(2026, 10, 21), ids.missed)
-	out := press(t, m, "x")
+	out := m.press("x")
 	if s, ok := statusOf(out); !ok || !strings.Contains(s.Text, "the Bluesky copy won't go out") || !strings.Contains(s.Text, "draft again") {
 		t.Fatalf("x said %q (%v)", s.Text, out)
 	}
@@ -848,12 +772,12 @@ func TestMoveFieldTypingReplacesTheTime(t *testing.T) {
 	ids := f.seed(t)
 	m := newModel(t, f, 80, 21)
 	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
-	typeText(m, keyMsg("m"))
-	typeText(m, keyMsg("+2h"))
+	typeText(m, tuitest.Key("m"))
+	typeText(m, tuitest.Key("+2h"))
 	if got := m.input.Value(); got != "+2h" {
 		t.Fatalf("field holds %q, want +2h alone", got)
 	}
-	press(t, m, "enter")
+	m.press("enter")
 	p, err := f.st.Post(context.Background(), ids.sat)
 	if err != nil {
 		t.Fatal(err)
@@ -875,12 +799,12 @@ func TestAgendaFixesTheFailedCopyAlone(t *testing.T) {
 	openAgendaOn(t, m, day(2026, 10, 20), id)
 	sentBefore := deliveryOf(t, f, id, f.accMas)
 
-	out := press(t, m, "enter")
+	out := m.press("enter")
 	if len(out) != 1 || out[0] != tea.Msg(common.ComposeMsg{PostID: id}) {
 		t.Fatalf("enter gave %v, want the composer on post %d", out, id)
 	}
 
-	out = press(t, m, "s")
+	out = m.press("s")
 	if s, ok := statusOf(out); !ok || s.Err || !strings.Contains(s.Text, "sending the Bluesky copy now") {
 		t.Fatalf("s said %+v", s)
 	}
@@ -894,9 +818,9 @@ func TestAgendaFixesTheFailedCopyAlone(t *testing.T) {
 	if _, err := f.st.DB().ExecContext(ctx, "UPDATE deliveries SET state = 'failed' WHERE post_id = ? AND account_id = ?", id, f.accBsk); err != nil {
 		t.Fatal(err)
 	}
-	feed(t, m, m.reload())
+	m.feed(m.reload())
 	openAgendaOn(t, m, day(2026, 10, 20), id)
-	out = press(t, m, "x")
+	out = m.press("x")
 	if s, ok := statusOf(out); !ok || s.Err || !strings.Contains(s.Text, "the Bluesky copy won't go out") {
 		t.Fatalf("x said %+v", s)
 	}
@@ -907,7 +831,7 @@ func TestAgendaFixesTheFailedCopyAlone(t *testing.T) {
 		t.Fatal("x touched the copy that went out")
 	}
 	// A sent post is not opened for editing.
-	if s, ok := statusOf(press(t, m, "enter")); !ok || !s.Err || !strings.Contains(s.Text, "went out") {
+	if s, ok := statusOf(m.press("enter")); !ok || !s.Err || !strings.Contains(s.Text, "went out") {
 		t.Fatalf("enter on a sent post said %+v", s)
 	}
 }

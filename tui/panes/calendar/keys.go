@@ -48,13 +48,6 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// relabel returns b with the same keys and a description that says what it
-// does here ("↑/k" moves a week in the grid, a row in the agenda).
-func relabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
-}
-
 // navHelp holds help-only copies of the shared movement keys, described as
 // they act in the grid and in the agenda.
 type navHelp struct {
@@ -68,17 +61,17 @@ func newNavHelp(n keys.Nav) navHelp {
 	all := append(append(append(append([]string{}, n.Left.Keys()...), n.Down.Keys()...), n.Up.Keys()...), n.Right.Keys()...)
 	return navHelp{
 		move:       key.NewBinding(key.WithKeys(all...), key.WithHelp("←↓↑→", "move")),
-		left:       relabel(n.Left, "previous day"),
-		right:      relabel(n.Right, "next day"),
-		up:         relabel(n.Up, "previous week"),
-		down:       relabel(n.Down, "next week"),
-		pageUp:     relabel(n.PageUp, "previous month/week"),
-		pageDown:   relabel(n.PageDown, "next month/week"),
-		first:      relabel(n.Home, "first day"),
-		last:       relabel(n.End, "last day"),
-		agendaUp:   relabel(n.Up, "previous post"),
-		agendaDown: relabel(n.Down, "next post"),
-		prev:       relabel(n.Left, "previous day"),
-		next:       relabel(n.Right, "next day"),
+		left:       keys.Relabel(n.Left, "previous day"),
+		right:      keys.Relabel(n.Right, "next day"),
+		up:         keys.Relabel(n.Up, "previous week"),
+		down:       keys.Relabel(n.Down, "next week"),
+		pageUp:     keys.Relabel(n.PageUp, "previous month/week"),
+		pageDown:   keys.Relabel(n.PageDown, "next month/week"),
+		first:      keys.Relabel(n.Home, "first day"),
+		last:       keys.Relabel(n.End, "last day"),
+		agendaUp:   keys.Relabel(n.Up, "previous post"),
+		agendaDown: keys.Relabel(n.Down, "next post"),
+		prev:       keys.Relabel(n.Left, "previous day"),
+		next:       keys.Relabel(n.Right, "next day"),
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/postcopy"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // TypingText is true while a new time is typed for a post.
@@ -16,23 +17,23 @@ func (m *Model) HelpSections() []common.HelpSection {
 	n, k := m.nav, m.keys
 	return []common.HelpSection{
 		{Title: "Month and week grid", Keys: []key.Binding{n.left, n.right, n.up, n.down, n.pageUp, n.pageDown, n.first, n.last,
-			k.Today, relabel(k.Toggle, "week/month view"), k.Open, relabel(k.New, "new post on the day")}},
+			k.Today, keys.Relabel(k.Toggle, "week/month view"), k.Open, keys.Relabel(k.New, "new post on the day")}},
 		{Title: "A day's posts (enter)", Keys: []key.Binding{n.agendaUp, n.agendaDown, n.prev, n.next,
-			k.Edit, relabel(k.Move, "move to a typed time"), k.Earlier, k.Later, relabel(k.New, "new post on the day"),
-			k.SendNow, k.Drop, relabel(k.Back, "back to the grid")}},
+			k.Edit, keys.Relabel(k.Move, "move to a typed time"), k.Earlier, k.Later, keys.Relabel(k.New, "new post on the day"),
+			k.SendNow, k.Drop, keys.Relabel(k.Back, "back to the grid")}},
 		{Title: "Typing a new time (m)", Keys: []key.Binding{k.Confirm, k.Cancel}},
 	}
 }
 
 // Marks are what the grid and the agenda draw.
 func (m *Model) Marks() []common.Mark {
-	marks := make([]common.Mark, 0, len(legendStates)+len(networks)+5)
+	marks := make([]common.Mark, 0, len(legendStates)+len(common.NetworkLabels)+5)
 	for _, s := range legendStates {
 		lk := m.look(s)
 		marks = append(marks, common.Mark{Symbol: lk.glyph, Meaning: lk.word})
 	}
-	for _, n := range networks {
-		marks = append(marks, common.Mark{Symbol: n.letter, Meaning: "goes to " + n.name})
+	for _, n := range common.NetworkLabels {
+		marks = append(marks, common.Mark{Symbol: n.Letter, Meaning: "goes to " + n.Name})
 	}
 	return append(marks,
 		common.Mark{Symbol: postcopy.GlyphFailed + "B" + postcopy.GlyphSent + "M", Meaning: "copies in different states: each letter after its own"},
@@ -42,15 +43,9 @@ func (m *Model) Marks() []common.Mark {
 		common.Mark{Symbol: "+3 more", Meaning: "more posts than the cell holds"})
 }
 
-// postName names a post in a status message by its first words, as the
-// person knows it ("“Bread of the day…”"): the status bar never names a post
-// by its number.
-func postName(body string) string {
-	if s := oneLine(body); s != "" {
-		return "“" + common.Shorten(s, 24) + "”"
-	}
-	return "The post with no text"
-}
+// postName names a post at the start of a status message
+// (common.PostName).
+func postName(body string) string { return common.PostName(body, 24, "The post with no text") }
 
 // nameOf names the post with id among those loaded, or says "The post".
 func (m *Model) nameOf(id int64) string {

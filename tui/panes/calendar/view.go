@@ -2,27 +2,15 @@ package calendar
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/postcopy"
-)
-
-// Each state has a glyph as well as a colour, so it reads without colour
-// (NO_COLOR, a monochrome terminal). All are narrow in every locale.
-const (
-	glyphScheduled = postcopy.GlyphQueued
-	glyphSent      = postcopy.GlyphSent
-	glyphFailed    = postcopy.GlyphFailed
-	glyphMissed    = postcopy.GlyphMissed
-	glyphDraft     = postcopy.GlyphDraft
 )
 
 type stateLook struct {
@@ -31,53 +19,43 @@ type stateLook struct {
 }
 
 func (m *Model) look(s store.PostState) stateLook {
-	st := m.c.Styles
-	switch s {
-	case store.PostQueued:
-		return stateLook{glyphScheduled, "scheduled", st.StateScheduled}
-	case store.PostSent:
-		return stateLook{glyphSent, "sent", st.StateSent}
-	case store.PostFailed:
-		return stateLook{glyphFailed, "failed", st.StateFailed}
-	case store.PostMissed:
-		return stateLook{glyphMissed, "missed", st.StateMissed}
+	word := string(s)
+	if s == store.PostQueued {
+		word = "scheduled"
 	}
-	return stateLook{glyphDraft, "draft", st.StateDraft}
+	return stateLook{postcopy.PostGlyph(s), word, postcopy.PostStyle(m.c.Styles, s)}
 }
 
 // legendStates is the order states are listed in, on screen and in counts.
 var legendStates = []store.PostState{store.PostQueued, store.PostSent, store.PostFailed, store.PostMissed, store.PostDraft}
 
-// networks are the platforms crier knows, with the letter the grid uses.
-var networks = []struct{ platform, letter, name string }{
-	{store.PlatformMastodon, "M", "Mastodon"},
-	{store.PlatformBluesky, "B", "Bluesky"},
-	{store.PlatformSandbox, "S", "sandbox"},
-}
-
-func knownPlatform(p string) bool {
-	for _, n := range networks {
-		if n.platform == p {
-			return true
+// byNetwork orders items by their platform, the networks crier knows
+// first in their order (M B S), then the others as they come.
+func byNetwork[T any](items []T, platform func(T) string) []T {
+	out := make([]T, 0, len(items))
+	for _, n := range common.NetworkLabels {
+		for _, it := range items {
+			if platform(it) == n.Platform {
+				out = append(out, it)
+			}
 		}
 	}
-	return false
+	for _, it := range items {
+		if _, known := common.LabelOf(platform(it)); !known {
+			out = append(out, it)
+		}
+	}
+	return out
 }
+
+func itself(p string) string { return p }
 
 // networkLetters abbreviates a post's platforms, always in the order M B S.
 func networkLetters(platforms []string) string {
 	var b strings.Builder
-	for _, n := range networks {
-		if slices.Contains(platforms, n.platform) {
-			b.WriteString(n.letter)
-		}
-	}
-	for _, p := range platforms {
-		if !knownPlatform(p) {
-			if r := []rune(common.Clean(p)); len(r) > 0 {
-				b.WriteString(strings.ToUpper(string(r[0])))
-			}
-		}
+	for _, p := range byNetwork(platforms, itself) {
+		l, _ := common.LabelOf(p)
+		b.WriteString(l.Letter)
 	}
 	return b.String()
 }
@@ -91,74 +69,23 @@ func marks(glyph string, p store.PostSummary) string {
 		return glyph + networkLetters(p.Platforms)
 	}
 	var b strings.Builder
-	for _, n := range networks {
-		for _, c := range p.Copies {
-			if c.Platform == n.platform {
-				b.WriteString(postcopy.Glyph(c.State) + n.letter)
-			}
-		}
-	}
-	for _, c := range p.Copies {
-		if !knownPlatform(c.Platform) {
-			if r := []rune(common.Clean(c.Platform)); len(r) > 0 {
-				b.WriteString(postcopy.Glyph(c.State) + strings.ToUpper(string(r[0])))
-			}
-		}
+	for _, c := range byNetwork(p.Copies, func(c store.Copy) string { return c.Platform }) {
+		l, _ := common.LabelOf(c.Platform)
+		b.WriteString(postcopy.Glyph(c.State) + l.Letter)
 	}
 	return b.String()
 }
 
+// networkNames names a post's platforms, in the order M B S.
 func networkNames(platforms []string) string {
 	var names []string
-	for _, n := range networks {
-		if slices.Contains(platforms, n.platform) {
-			names = append(names, n.name)
-		}
-	}
-	for _, p := range platforms {
-		if !knownPlatform(p) {
-			names = append(names, common.Clean(p))
-		}
+	for _, p := range byNetwork(platforms, itself) {
+		names = append(names, common.NetworkName(p))
 	}
 	if len(names) == 0 {
 		return "no account"
 	}
 	return strings.Join(names, ", ")
-}
-
-// oneLine is a post's text made safe and folded onto one line.
-func oneLine(body string) string {
-	return strings.Join(strings.Fields(common.Clean(body)), " ")
-}
-
-// fit cuts s to w cells (with an ellipsis) and pads it to exactly w.
-func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if common.Width(s) > w {
-		s = common.Truncate(s, w, "…")
-	}
-	return s + strings.Repeat(" ", w-common.Width(s))
-}
-
-// wrapText wraps text to w cells and keeps at most n lines, ending the last
-// with an ellipsis when text was left out.
-func wrapText(text string, w, n int) []string {
-	if w <= 0 || n <= 0 || text == "" {
-		return nil
-	}
-	lines := strings.Split(ansi.Wrap(text, w, ""), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
-	}
-	if len(lines) > n {
-		// The last line takes as much of the rest as fits, cut mid-word.
-		rest := strings.Join(lines[n-1:], " ")
-		lines = lines[:n]
-		lines[n-1] = common.Truncate(rest, w, "…")
-	}
-	return lines
 }
 
 // View draws the pane in exactly its height.
@@ -259,7 +186,7 @@ func (m *Model) weekdayHeader(cols []int, first time.Time) string {
 		if !long {
 			name = name[:3]
 		}
-		cells[i] = m.c.Styles.Bold.Render(fit(name, w))
+		cells[i] = m.c.Styles.Bold.Render(common.Fit(name, w))
 	}
 	return m.joinRow(cells)
 }
@@ -272,8 +199,8 @@ func (m *Model) legend() string {
 		lk := m.look(s)
 		states = append(states, lk.style.Render(lk.glyph)+" "+st.Muted.Render(lk.word))
 	}
-	for _, n := range networks {
-		nets = append(nets, st.Muted.Render(n.letter+" "+n.name))
+	for _, n := range common.NetworkLabels {
+		nets = append(nets, st.Muted.Render(n.Letter+" "+n.Name))
 	}
 	for _, gap := range []string{"  ", " "} {
 		line := strings.Join(states, gap) + st.Muted.Render(" │ ") + strings.Join(nets, gap)
@@ -290,13 +217,13 @@ func (m *Model) postLine(p store.PostSummary, w int, withText bool) string {
 	lk := m.look(p.State)
 	s := p.ScheduledAt.In(m.c.Zone).Format("15:04") + " " + marks(lk.glyph, p)
 	if rem := w - common.Width(s) - 1; withText && rem >= 4 {
-		s += " " + common.Truncate(oneLine(p.Body), rem, "…")
+		s += " " + common.Truncate(common.OneLine(common.Clean(p.Body)), rem, "…")
 	}
-	return lk.style.Render(fit(s, w))
+	return lk.style.Render(common.Fit(s, w))
 }
 
 func (m *Model) more(n, w int) string {
-	return m.c.Styles.Muted.Render(fit(fmt.Sprintf("+%d more", n), w))
+	return m.c.Styles.Muted.Render(common.Fit(fmt.Sprintf("+%d more", n), w))
 }
 
 // cursorMark starts the cursor day's label: reverse video alone vanishes
@@ -403,7 +330,7 @@ func (m *Model) monthCell(day time.Time, w, rows int) []string {
 		}
 	}
 	out := make([]string, 0, rows)
-	out = append(out, m.dayStyle(day, day.Month() != m.cursor.Month()).Render(fit(m.dayLabel(day, label), w)))
+	out = append(out, m.dayStyle(day, day.Month() != m.cursor.Month()).Render(common.Fit(m.dayLabel(day, label), w)))
 	out = append(out, m.postLines(m.byDay[day], w, rows-1, 0, false)...)
 	for len(out) < rows {
 		out = append(out, strings.Repeat(" ", w))
@@ -428,13 +355,13 @@ func (m *Model) postLines(posts []store.PostSummary, w, n, extra int, spaced boo
 			out = append(out, strings.Repeat(" ", w))
 		}
 		out = append(out, m.postLine(p, w, extra == 0))
-		for _, l := range wrapText(oneLine(p.Body), w, extra) {
-			out = append(out, m.c.Styles.Text.Render(fit(l, w)))
+		for _, l := range common.WrapAtMost(common.OneLine(common.Clean(p.Body)), w, extra) {
+			out = append(out, m.c.Styles.Text.Render(common.Fit(l, w)))
 		}
 	}
 	if shown < len(posts) {
 		if shown == 0 {
-			out = append(out, m.c.Styles.Muted.Render(fit(fmt.Sprintf("%d posts", len(posts)), w)))
+			out = append(out, m.c.Styles.Muted.Render(common.Fit(fmt.Sprintf("%d posts", len(posts)), w)))
 		} else {
 			out = append(out, m.more(len(posts)-shown, w))
 		}
@@ -465,7 +392,7 @@ func (m *Model) weekLines() []string {
 		if day.Equal(today) {
 			label = "Today " + strconv.Itoa(day.Day())
 		}
-		heads[i] = m.dayStyle(day, false).Render(fit(m.dayLabel(day, label), w))
+		heads[i] = m.dayStyle(day, false).Render(common.Fit(m.dayLabel(day, label), w))
 	}
 	lines := []string{
 		m.titleLine(m.title(weekTitle(from)), m.zoneLabel(from, addDays(from, 7))),

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // The pane areas of an 80x24 and a 120x40 terminal.
@@ -26,10 +27,10 @@ func goldenViewWith(t *testing.T, extra func(t *testing.T, f *fixture), keys ...
 			m := newModel(t, f, size[0], size[1])
 			for _, k := range keys {
 				if k == "m" {
-					typeText(m, keyMsg(k)) // the field's blink command waits on a timer
+					typeText(m, tuitest.Key(k)) // the field's blink command waits on a timer
 					continue
 				}
-				press(t, m, k)
+				m.press(k)
 			}
 			golden.RequireEqual(t, []byte(m.View()))
 		})
@@ -68,9 +69,9 @@ func TestGoldenAgendaMoveError(t *testing.T) {
 			f := newFixture(t)
 			f.seed(t)
 			m := newModel(t, f, size[0], size[1])
-			press(t, m, "l", "l", "enter")
-			typeText(m, keyMsg("m"), keyMsg("ctrl+u"), keyMsg("next blursday"))
-			press(t, m, "enter")
+			m.press("l", "l", "enter")
+			typeText(m, tuitest.Key("m"), tuitest.Key("ctrl+u"), tuitest.Key("next blursday"))
+			m.press("enter")
 			golden.RequireEqual(t, []byte(m.View()))
 		})
 	}

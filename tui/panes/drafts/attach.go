@@ -67,12 +67,7 @@ func (m *composer) mediaLocked() string {
 }
 
 func (m *composer) newPrompt(kind promptKind, value, placeholder string) *prompt {
-	s := m.c.Styles
-	in := textinput.New()
-	in.Prompt = ""
-	in.Placeholder = placeholder
-	in.PromptStyle, in.TextStyle, in.PlaceholderStyle = s.Text, s.Text, s.Muted
-	in.Cursor.SetMode(m.text.Cursor.Mode())
+	in := m.c.TextInput(placeholder)
 	in.Width = max(m.width-labelWidth-1, 1)
 	in.SetValue(value)
 	in.CursorEnd()

@@ -248,7 +248,3 @@ func queueCmd(c *common.Common, sv *draftSaver, gen int, p store.Post, at time.T
 		return queuedMsg{gen: gen, id: id, err: err}
 	}
 }
-
-func autosaveAfter(d time.Duration, gen, seq int) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return autosaveMsg{gen: gen, seq: seq} })
-}

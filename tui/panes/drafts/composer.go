@@ -6,10 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/platforms"
@@ -62,10 +60,9 @@ const labelWidth = 9
 // queued (the new text goes out at its time), and a copy that went out
 // stays as it went: its account, its text and the photos can't change.
 type composer struct {
-	c     *common.Common
-	keys  KeyMap
-	gen   int
-	delay time.Duration
+	c    *common.Common
+	keys KeyMap
+	gen  int
 
 	base   store.Post           // the post as loaded; keeps labels and campaign
 	copies map[int64]store.Copy // by account, for a post that is not a draft
@@ -124,36 +121,22 @@ type opened struct {
 	photos []photos.Photo
 }
 
-func newComposer(c *common.Common, km KeyMap, gen int, o opened, when, whenPrefill string, mode cursor.Mode, delay time.Duration) (*composer, tea.Cmd) {
+func newComposer(c *common.Common, km KeyMap, gen int, o opened, when, whenPrefill string) (*composer, tea.Cmd) {
 	s := c.Styles
 	p := o.post
-	ta := textarea.New()
-	ta.Prompt = ""
-	ta.ShowLineNumbers = false
-	ta.CharLimit = 0
+	ta := c.TextArea("Write your post…")
 	ta.MaxHeight = 0
-	ta.Placeholder = "Write your post…"
 	// ctrl+e opens $EDITOR here; end still goes to the end of the line.
 	ta.KeyMap.LineEnd = key.NewBinding(key.WithKeys("end"))
-	taStyle := textarea.Style{
-		Base: s.Text, CursorLine: s.Text, CursorLineNumber: s.Muted, EndOfBuffer: s.Muted,
-		LineNumber: s.Muted, Placeholder: s.Muted, Prompt: s.Muted, Text: s.Text,
-	}
-	ta.FocusedStyle, ta.BlurredStyle = taStyle, taStyle
-	ta.Cursor.SetMode(mode)
 	ta.SetValue(p.Body)
 
-	ti := textinput.New()
-	ti.Prompt = ""
-	ti.Placeholder = "e.g. tomorrow 9am, fri 14:30, 2026-12-03 09:00"
+	ti := c.TextInput("e.g. tomorrow 9am, fri 14:30, 2026-12-03 09:00")
 	ti.KeyMap.LineEnd = key.NewBinding(key.WithKeys("end"))
-	ti.PromptStyle, ti.TextStyle, ti.PlaceholderStyle = s.Text, s.Text, s.Muted
-	ti.Cursor.SetMode(mode)
 	ti.SetValue(when)
 	ti.CursorEnd()
 
 	m := &composer{
-		c: c, keys: km, gen: gen, delay: delay,
+		c: c, keys: km, gen: gen,
 		base:        p,
 		copies:      map[int64]store.Copy{},
 		saver:       &draftSaver{id: p.ID, unsent: p.ID != 0 && p.State != store.PostDraft},
@@ -440,7 +423,7 @@ func (m *composer) armAutosave() tea.Cmd {
 	}
 	m.tickPending = true
 	m.tickSeq++
-	return autosaveAfter(m.delay, m.gen, m.tickSeq)
+	return m.c.After(autosaveDelay, autosaveMsg{gen: m.gen, seq: m.tickSeq})
 }
 
 func (m *composer) onAutosave(msg autosaveMsg) tea.Cmd {

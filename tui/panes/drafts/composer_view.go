@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
@@ -29,7 +27,7 @@ func (m *composer) view() string {
 	s := m.c.Styles
 	w := m.width
 	lines := make([]string, 0, m.height)
-	lines = append(lines, spread(s.Title.Render(m.title()), m.saveState(), w))
+	lines = append(lines, common.Spread(s.Title.Render(m.title()), m.saveState(), w))
 	lines = append(lines, m.copyLines()...)
 	lines = append(lines, m.versionLines()...)
 
@@ -47,7 +45,7 @@ func (m *composer) view() string {
 	lines = append(lines, m.accountLines()...)
 	lines = append(lines, m.whenLines()...)
 	lines = append(lines, m.photoLines()...)
-	return fit(lines, w, m.height)
+	return common.Block(strings.Join(lines, "\n"), w, m.height)
 }
 
 // title names the post and where it is.
@@ -104,7 +102,7 @@ func (m *composer) copyLines() []string {
 		if c.State == store.DeliveryFailed {
 			lines = 2 // the server's reason, in view
 		}
-		for _, l := range wrapLines(text, m.width, lines) {
+		for _, l := range common.WrapAtMost(text, m.width, lines) {
 			out = append(out, postcopy.Style(s, c.State).Render(l))
 		}
 	}
@@ -319,7 +317,7 @@ func (m *composer) photoLines() []string {
 		if p.kind == promptAlt {
 			name = fmt.Sprintf("Alt %d", p.photo+1)
 		}
-		lines := []string{common.Truncate(s.Accent.Render(padRight("▸ "+name, labelWidth))+p.input.View(), w, "")}
+		lines := []string{common.Truncate(s.Accent.Render(common.Pad("▸ "+name, labelWidth))+p.input.View(), w, "")}
 		if p.kind == promptAttach && len(p.candidates) > 0 {
 			var names []string
 			for _, c := range p.candidates {
@@ -399,7 +397,7 @@ func photoText(ph photos.Photo) string {
 	}
 	alt := "no alt text"
 	if a := strings.TrimSpace(ph.AltText); a != "" {
-		alt = "alt “" + snippet(a) + "”"
+		alt = "alt “" + common.OneLine(common.Clean(a)) + "”"
 	}
 	return common.Clean(ph.Info.Summary()) + " · " + alt
 }
@@ -455,21 +453,7 @@ func (m *composer) whenLines() []string {
 func (m *composer) label(name string, f field) string {
 	s := m.c.Styles
 	if m.focus == f && m.prompt == nil {
-		return s.Accent.Render(padRight("▸ "+name, labelWidth))
+		return s.Accent.Render(common.Pad("▸ "+name, labelWidth))
 	}
-	return s.InputLabel.Render(padRight("  "+name, labelWidth))
-}
-
-// wrapLines wraps text to w cells and keeps at most n lines, the last
-// ending in "…" when text was left out.
-func wrapLines(text string, w, n int) []string {
-	if w <= 0 || n <= 0 {
-		return nil
-	}
-	lines := strings.Split(ansi.Wrap(text, w, ""), "\n")
-	if len(lines) > n {
-		rest := strings.Join(lines[n-1:], " ")
-		lines = append(lines[:n-1], common.Truncate(rest, w, "…"))
-	}
-	return lines
+	return s.InputLabel.Render(common.Pad("  "+name, labelWidth))
 }

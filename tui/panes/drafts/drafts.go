@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/crier-app/crier/tui/components/extedit"
 	"github.com/crier-app/crier/tui/components/photos"
 	"github.com/crier-app/crier/tui/components/postcopy"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // Model is the Drafts pane. It shows the list, or the composer while one is
@@ -44,29 +44,24 @@ type Model struct {
 	// The composer, nil while the list shows.
 	comp    *composer
 	compGen int
-
-	// cursorMode and autosave are fields so tests can use a still cursor
-	// (its blink commands wait) and drive autosave by hand.
-	cursorMode cursor.Mode
-	autosave   time.Duration
 }
 
 // New builds the pane. It does no I/O: the list loads through Init.
 func New(c *common.Common) *Model {
-	return &Model{c: c, keys: DefaultKeyMap(), cursorMode: cursor.CursorBlink, autosave: autosaveDelay,
-		photoInfo: map[int64][]photos.Photo{}}
+	return &Model{c: c, keys: DefaultKeyMap(), photoInfo: map[int64][]photos.Photo{}}
 }
 
 // Init loads the list.
 func (m *Model) Init() tea.Cmd { return m.reload() }
 
 // SetSize gives the pane its area.
-func (m *Model) SetSize(w, h int) {
+func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	if m.comp != nil {
 		m.comp.setSize(w, h)
 	}
 	m.scrollToCursor()
+	return nil
 }
 
 // Capturing is true while the composer is open: it takes every key.
@@ -93,22 +88,15 @@ func (m *Model) listShortHelp() []key.Binding {
 	if n, _ := postcopy.Fixable(it.Copies, nameIn(it.Copies)); n > 0 {
 		for _, c := range it.Copies {
 			if c.Gone() {
-				return []key.Binding{k.SendNow, k.Drop, relabel(k.Edit, "fix"), k.New, nav.Up, nav.Down}
+				return []key.Binding{k.SendNow, k.Drop, keys.Relabel(k.Edit, "fix"), k.New, nav.Up, nav.Down}
 			}
 		}
-		return []key.Binding{k.SendNow, k.Drop, relabel(k.Edit, "fix"), k.New, k.Unqueue, k.Delete}
+		return []key.Binding{k.SendNow, k.Drop, keys.Relabel(k.Edit, "fix"), k.New, k.Unqueue, k.Delete}
 	}
 	if it.State == store.PostQueued {
-		return []key.Binding{relabel(k.Edit, "edit (stays queued)"), k.Unqueue, k.New, k.Delete, nav.Up, nav.Down}
+		return []key.Binding{keys.Relabel(k.Edit, "edit (stays queued)"), k.Unqueue, k.New, k.Delete, nav.Up, nav.Down}
 	}
 	return []key.Binding{k.New, k.Edit, k.Delete, nav.Up, nav.Down}
-}
-
-// relabel returns b with the same keys and a description that says what it
-// does here.
-func relabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
 }
 
 // FullHelp is the ? screen's keys for the current mode.
@@ -248,7 +236,7 @@ func (m *Model) onOpened(msg openedMsg) tea.Cmd {
 func (m *Model) startComposer(o opened, when, whenPrefill string) tea.Cmd {
 	m.compGen++
 	m.confirming = false
-	comp, cmd := newComposer(m.c, m.keys, m.compGen, o, when, whenPrefill, m.cursorMode, m.autosave)
+	comp, cmd := newComposer(m.c, m.keys, m.compGen, o, when, whenPrefill)
 	comp.setSize(m.width, m.height)
 	m.comp = comp
 	return cmd

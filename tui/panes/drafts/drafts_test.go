@@ -247,12 +247,12 @@ func TestAutosaveDebounce(t *testing.T) {
 	h.do(typed("n"))
 
 	// Three quick edits arm one timer.
-	var ticks []tea.Msg
 	for _, s := range []string{"Sour", "dough", "!"} {
-		for _, msg := range h.collect(h.send(typed(s))) {
-			ticks = append(ticks, msg)
+		if msgs := h.collect(h.send(typed(s))); len(msgs) != 0 {
+			t.Fatalf("an edit produced %v", msgs)
 		}
 	}
+	ticks := h.clock.TakeWaits()
 	if len(ticks) != 1 {
 		t.Fatalf("three edits produced %d messages %v, want one autosave tick", len(ticks), ticks)
 	}
@@ -262,18 +262,18 @@ func TestAutosaveDebounce(t *testing.T) {
 	}
 
 	// The tick starts one save.
-	save := h.send(ticks[0])
+	save := h.send(ticks[0].Msg)
 	if save == nil {
 		t.Fatal("autosave tick started no save")
 	}
 	h.requireInView("saving…")
 
 	// An edit while it is in flight arms nothing and starts no second save.
-	if msgs := h.collect(h.send(typed(" Fresh"))); len(msgs) != 0 {
-		t.Fatalf("an edit during a save produced %v", msgs)
+	if msgs := h.collect(h.send(typed(" Fresh"))); len(msgs) != 0 || h.clock.Waiting() != 0 {
+		t.Fatalf("an edit during a save produced %v and %d waits", msgs, h.clock.Waiting())
 	}
 	// A stale tick can't start a parallel save either.
-	if cmd := h.send(ticks[0]); cmd != nil {
+	if cmd := h.send(ticks[0].Msg); cmd != nil {
 		t.Fatal("a repeated tick started a save while one is in flight")
 	}
 

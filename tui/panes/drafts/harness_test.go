@@ -2,37 +2,20 @@ package drafts
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Berlin on machines without a zone database
 
-	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
-	"github.com/crier-app/crier/tui/keys"
-	"github.com/crier-app/crier/tui/styles"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var berlin = tuitest.Berlin
 
 // frozen is Saturday 24 October 2026, noon in Berlin: the night after, the
 // clocks go back from CEST (+2) to CET (+1).
@@ -42,12 +25,14 @@ type countingWaker struct{ n atomic.Int32 }
 
 func (w *countingWaker) Wake() { w.n.Add(1) }
 
-// harness drives the pane as the root would: messages in, commands run by
-// hand, their messages fed back, status messages kept for checking.
+// harness drives the pane as the root would (tuitest.Runner): messages in,
+// commands run, their messages fed back, status messages kept for checking.
 type harness struct {
 	t      testing.TB
 	m      *Model
 	c      *common.Common
+	clock  *tuitest.Clock
+	run    *tuitest.Runner
 	waker  *countingWaker
 	status []common.StatusMsg
 	edits  int // fixtures are saved a minute apart so lists sort the same every run
@@ -56,37 +41,24 @@ type harness struct {
 func newHarness(t testing.TB, w, h int) *harness {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	var accounts []store.Account
+	st := tuitest.Store(t)
 	for _, a := range []store.Account{
 		{Platform: store.PlatformMastodon, Handle: "rosebakery", Server: "mastodon.social"},
 		{Platform: store.PlatformBluesky, Handle: "rosebakery.bsky.social"},
 	} {
-		if a.ID, err = st.UpsertAccount(ctx, a); err != nil {
+		if _, err := st.UpsertAccount(ctx, a); err != nil {
 			t.Fatal(err)
 		}
-		accounts = append(accounts, a)
 	}
+	clock := tuitest.NewClock(frozen)
+	c := tuitest.Common(t, st, clock)
+	c.Networks = testNetworks()
 	waker := &countingWaker{}
-	c := &common.Common{
-		Styles:   styles.New(styles.DefaultTheme()),
-		Nav:      keys.DefaultNav(),
-		Store:    st,
-		Now:      func() time.Time { return frozen },
-		Zone:     berlin,
-		Accounts: accounts,
-		Networks: testNetworks(),
-		Waker:    waker,
-	}
+	c.Waker = waker
 	m := New(c)
-	m.cursorMode = cursor.CursorStatic // blinking cursors' commands wait; these tests run commands inline
-	m.autosave = time.Millisecond
 	m.SetSize(w, h)
-	hs := &harness{t: t, m: m, c: c, waker: waker}
+	hs := &harness{t: t, m: m, c: c, clock: clock, waker: waker}
+	hs.run = tuitest.NewRunner(t, clock, hs.send)
 	hs.settle(m.Init())
 	return hs
 }
@@ -101,47 +73,32 @@ func (h *harness) send(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// collect runs a command and returns the messages it produced, batches
-// flattened. Status messages are kept aside, as the root shows them.
+// keep keeps the status messages among msgs, as the root shows them.
+func (h *harness) keep(msgs []tea.Msg) []tea.Msg {
+	var rest []tea.Msg
+	for _, msg := range msgs {
+		if s, ok := msg.(common.StatusMsg); ok {
+			h.status = append(h.status, s)
+		} else {
+			rest = append(rest, msg)
+		}
+	}
+	return rest
+}
+
+// collect runs a command and returns the messages it produced, not
+// delivered; status messages are kept aside, waits parked on the clock.
 func (h *harness) collect(cmd tea.Cmd) []tea.Msg {
 	h.t.Helper()
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	switch msg := msg.(type) {
-	case nil:
-		return nil
-	case tea.BatchMsg:
-		var out []tea.Msg
-		for _, c := range msg {
-			out = append(out, h.collect(c)...)
-		}
-		return out
-	case common.StatusMsg:
-		h.status = append(h.status, msg)
-		return nil
-	}
-	return []tea.Msg{msg}
+	return h.keep(tuitest.Answers(cmd))
 }
 
 // settle runs cmd and everything that follows from it until the pane is
-// quiet, as a running program would.
+// quiet, its waits (the autosave) ended as they would be.
 func (h *harness) settle(cmd tea.Cmd) {
 	h.t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 1000 {
-			h.t.Fatal("the pane never went quiet")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		for _, msg := range h.collect(c) {
-			if next := h.send(msg); next != nil {
-				queue = append(queue, next)
-			}
-		}
-	}
+	h.keep(h.run.Run(cmd))
+	h.keep(h.run.FastForward())
 }
 
 // do sends a message and settles what follows.
@@ -163,23 +120,21 @@ func (h *harness) requireInView(want string) {
 	}
 }
 
-// Keys as the terminal sends them.
+// Keys as the terminal sends them (tuitest.Key).
 func typed(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
 
 var (
-	keyEnter    = tea.KeyMsg{Type: tea.KeyEnter}
-	keyEsc      = tea.KeyMsg{Type: tea.KeyEsc}
-	keyTab      = tea.KeyMsg{Type: tea.KeyTab}
-	keyShiftTab = tea.KeyMsg{Type: tea.KeyShiftTab}
-	keySpace    = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
-	keyCtrlS    = tea.KeyMsg{Type: tea.KeyCtrlS}
-	keyCtrlE    = tea.KeyMsg{Type: tea.KeyCtrlE}
-	keyDown     = tea.KeyMsg{Type: tea.KeyDown}
+	keyEnter    = tuitest.Key("enter")
+	keyEsc      = tuitest.Key("esc")
+	keyTab      = tuitest.Key("tab")
+	keyShiftTab = tuitest.Key("shift+tab")
+	keySpace    = tuitest.Key("space")
+	keyCtrlS    = tuitest.Key("ctrl+s")
+	keyCtrlE    = tuitest.Key("ctrl+e")
+	keyDown     = tuitest.Key("down")
 )
 
-func alt(digit rune) tea.KeyMsg {
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{digit}, Alt: true}
-}
+func alt(digit rune) tea.KeyMsg { return tuitest.Key("alt+" + string(digit)) }
 
 // Store fixtures.
 

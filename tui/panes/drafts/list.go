@@ -7,13 +7,11 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/photos"
 	"github.com/crier-app/crier/tui/components/postcopy"
-	"github.com/crier-app/crier/tui/styles"
 )
 
 // Column widths of the list.
@@ -205,10 +203,10 @@ func (m *Model) listView() string {
 	switch {
 	case !m.loaded && m.loadErr == nil:
 		lines = append(lines, "", s.Muted.Render("loading…"))
-		return fit(lines, w, m.height)
+		return common.Block(strings.Join(lines, "\n"), w, m.height)
 	case len(m.items) == 0 && m.loadErr == nil:
 		lines = append(lines, "", s.Muted.Render("Nothing waiting to go out. Press n to write a post."))
-		return fit(lines, w, m.height)
+		return common.Block(strings.Join(lines, "\n"), w, m.height)
 	}
 
 	netW := 8
@@ -217,7 +215,7 @@ func (m *Model) listView() string {
 	}
 	netW = min(netW, maxNetCol)
 	lines = append(lines, s.Muted.Render(common.Truncate(
-		"  "+padRight("STATE", stateWidth)+" "+padRight("WHEN", whenWidth)+" "+padRight("NETWORKS", netW)+" POST", w, "")))
+		"  "+common.Pad("STATE", stateWidth)+" "+common.Pad("WHEN", whenWidth)+" "+common.Pad("NETWORKS", netW)+" POST", w, "")))
 
 	room := m.rowsHeight()
 	for i := m.offset; i < len(m.items) && room > 0; i++ {
@@ -237,7 +235,7 @@ func (m *Model) listView() string {
 		lines = append(lines, s.Muted.Render(strings.Repeat("─", w)))
 	}
 	lines = append(lines, m.previewLines(m.previewHeight())...)
-	return fit(lines, w, m.height)
+	return common.Block(strings.Join(lines, "\n"), w, m.height)
 }
 
 func (m *Model) summary() string {
@@ -272,7 +270,7 @@ func (m *Model) footer() string {
 		what := "this post"
 		for _, it := range m.items {
 			if it.ID == m.confirmID {
-				what = fmt.Sprintf("the %s post “%s”", it.State, common.Truncate(snippet(it.Body), 30, "…"))
+				what = fmt.Sprintf("the %s post “%s”", it.State, common.Truncate(common.OneLine(common.Clean(it.Body)), 30, "…"))
 			}
 		}
 		return s.Warn.Render("Delete "+what+" for good?") + " " + s.Bold.Render("y/n")
@@ -312,28 +310,28 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	if selected {
 		marker = "▸ "
 	}
-	nets := padRight(common.Truncate(networksText(it), netW, "…"), netW)
-	when := padRight(m.formatWhen(it.ScheduledAt), whenWidth)
-	state := padRight(string(it.State), stateWidth)
+	nets := common.Pad(common.Truncate(networksText(it), netW, "…"), netW)
+	when := common.Pad(m.formatWhen(it.ScheduledAt), whenWidth)
+	state := common.Pad(string(it.State), stateWidth)
 	lead := marker + state + " " + when + " " + nets + " "
-	text := snippet(it.Body)
+	text := common.OneLine(common.Clean(it.Body))
 	if text == "" {
 		text = "(empty)"
 	}
 	if n := len(it.Media); n > 0 {
-		text = "[" + plural(n, "photo", "photos") + "] " + text
+		text = "[" + common.Count(n, "photo", "photos") + "] " + text
 	}
 	text = common.Truncate(text, max(w-common.Width(lead), 0), "…")
 
 	var first string
 	if selected {
-		first = s.Selected.Render(padRight(lead+text, w))
+		first = s.Selected.Render(common.Pad(lead+text, w))
 	} else {
 		whenStyle := s.Text
 		if it.ScheduledAt.IsZero() {
 			whenStyle = s.Muted
 		}
-		first = marker + stateStyle(s, it.State).Render(state) + " " + whenStyle.Render(when) + " " +
+		first = marker + postcopy.PostStyle(s, it.State).Render(state) + " " + whenStyle.Render(when) + " " +
 			s.Muted.Render(nets) + " " + s.Text.Render(text)
 	}
 	lines := []string{common.Truncate(first, w, "")}
@@ -350,27 +348,6 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	return lines
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-func stateStyle(s *styles.Styles, st store.PostState) lipgloss.Style {
-	switch st {
-	case store.PostQueued:
-		return s.StateScheduled
-	case store.PostSent:
-		return s.StateSent
-	case store.PostFailed:
-		return s.StateFailed
-	case store.PostMissed:
-		return s.StateMissed
-	}
-	return s.StateDraft
-}
-
 // formatWhen shows a post's time in the display zone, with the year only
 // when it is not this year's.
 func (m *Model) formatWhen(t time.Time) string {
@@ -382,42 +359,4 @@ func (m *Model) formatWhen(t time.Time) string {
 		return lt.Format("02 Jan 2006 15:04")
 	}
 	return lt.Format("Mon 02 Jan 15:04")
-}
-
-// snippet is a text on one line, made safe to draw.
-func snippet(s string) string {
-	return strings.Join(strings.Fields(common.Clean(s)), " ")
-}
-
-// padRight pads s with spaces to width cells.
-func padRight(s string, width int) string {
-	if gap := width - common.Width(s); gap > 0 {
-		return s + strings.Repeat(" ", gap)
-	}
-	return s
-}
-
-// spread puts left and right on one line of width w, right-aligned.
-func spread(left, right string, w int) string {
-	gap := w - common.Width(left) - common.Width(right)
-	if gap < 1 {
-		return common.Truncate(left, w, "…")
-	}
-	return left + strings.Repeat(" ", gap) + right
-}
-
-// fit makes a block exactly h lines of at most w cells.
-func fit(lines []string, w, h int) string {
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if common.Width(l) > w {
-			lines[i] = common.Truncate(l, w, "")
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
 }

@@ -63,7 +63,7 @@ func (m *Model) previewLines(h int) []string {
 		head = append(head, strings.Join(names, ", "))
 	}
 	if n := len(it.Media); n > 0 {
-		head = append(head, plural(n, "photo", "photos"))
+		head = append(head, common.Count(n, "photo", "photos"))
 	}
 	var top []string
 	top = append(top, s.Muted.Render(cut(strings.Join(head, " · "))))
@@ -77,7 +77,7 @@ func (m *Model) previewLines(h int) []string {
 					" · " + postcopy.Counters(c.Metrics)
 				top = append(top, postcopy.Style(s, c.State).Render(cut(line)))
 				if c.RemoteURL != "" {
-					top = append(top, s.Muted.Render(cut("  "+snippet(c.RemoteURL))))
+					top = append(top, s.Muted.Render(cut("  "+common.OneLine(common.Clean(c.RemoteURL)))))
 				}
 				continue
 			}
@@ -91,7 +91,7 @@ func (m *Model) previewLines(h int) []string {
 				if l.State == store.DeliveryFailed {
 					n = 2 // the server's reason, in view
 				}
-				for _, t := range wrapLines(l.Text(), w, n) {
+				for _, t := range common.WrapAtMost(l.Text(), w, n) {
 					top = append(top, postcopy.Style(s, l.State).Render(t))
 				}
 			}
@@ -132,7 +132,7 @@ func (m *Model) previewLines(h int) []string {
 		if lines <= 0 {
 			return
 		}
-		body = snippet(body)
+		body = common.OneLine(common.Clean(body))
 		if body == "" {
 			body = "(empty)"
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/postcopy"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // TypingText is true while a text field has the composer's keyboard: the
@@ -23,11 +24,11 @@ func (m *Model) HelpSections() []common.HelpSection {
 	n, k := m.c.Nav, m.keys
 	return []common.HelpSection{
 		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End,
-			k.New, relabel(k.Edit, "edit (stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop}},
+			k.New, keys.Relabel(k.Edit, "edit (stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop}},
 		{Title: "Deleting (d asks first)", Keys: []key.Binding{k.Yes, k.No}},
 		{Title: "Writing a post (n, enter)", Keys: []key.Binding{k.NextField, k.PrevField, k.Version,
 			k.ToggleAccount, k.Queue, k.Editor, k.Close}},
-		{Title: "In the To field", Keys: []key.Binding{relabel(k.Toggle, "toggle the account")}},
+		{Title: "In the To field", Keys: []key.Binding{keys.Relabel(k.Toggle, "toggle the account")}},
 		{Title: "In the Photos field", Keys: []key.Binding{k.Attach, k.AltText, k.Remove}},
 		{Title: "Typing a photo's path or alt text", Keys: []key.Binding{k.Complete, k.PromptOK}},
 	}
@@ -50,15 +51,8 @@ func (m *Model) Marks() []common.Mark {
 	}
 }
 
-// postName names a post in a status message by its first words, as the
-// person knows it ("“Bread of the day…”"): the status bar never names a post
-// by its number.
-func postName(body string) string {
-	if s := snippet(body); s != "" {
-		return "“" + common.Shorten(s, 24) + "”"
-	}
-	return "the post with no text"
-}
+// postName names a post in a status message (common.PostName).
+func postName(body string) string { return common.PostName(body, 24, "the post with no text") }
 
 // nameOf names the post with id in the list, or says "the post".
 func (m *Model) nameOf(id int64) string {

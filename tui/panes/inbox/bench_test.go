@@ -11,6 +11,7 @@ import (
 
 	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // BenchmarkInboxKeypress measures what one keypress costs in the inbox pane
@@ -110,8 +111,8 @@ func benchModel(b *testing.B, st *store.Store) *Model {
 	if n, err := demo.SeededNow(context.Background(), st); err == nil && !n.IsZero() {
 		c.Now = func() time.Time { return n }
 	}
+	c.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil } // timers off
 	m := New(c)
-	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
 	m.filter.State = ""
 	m.SetSize(120, 37)
 	runAll(m, m.Init())
@@ -124,7 +125,7 @@ func benchModel(b *testing.B, st *store.Store) *Model {
 
 // press sends a key and runs the commands it returns (page fetches) to the end.
 func press(m *Model, k string) {
-	_, cmd := m.Update(keyMsg(k))
+	_, cmd := m.Update(tuitest.Key(k))
 	runAll(m, cmd)
 }
 
@@ -205,7 +206,7 @@ func benchKey(k string) tea.KeyMsg {
 	if k == "enter" {
 		return tea.KeyMsg{Type: tea.KeyEnter}
 	}
-	return keyMsg(k)
+	return tuitest.Key(k)
 }
 
 func pressMsg(m *Model, k tea.KeyMsg) {

@@ -107,8 +107,6 @@ type Model struct {
 	loadSeq int
 	loaded  bool  // a load has arrived
 	loadErr error // the newest load failed
-	// Page requests made while the pane could not return a command (SetSize).
-	deferred []pageRequest
 	// Keys that arrived while a load with holdKeys (seq holdSeq) was on its
 	// way; they are handled when it (or a later load) is applied.
 	holdSeq int
@@ -158,9 +156,6 @@ type Model struct {
 	marked  map[int64]store.InboxItem
 	undos   []undoRecord
 	undoSeq int
-
-	// after delivers msg after d. It is tea.Tick; tests make it immediate.
-	after func(d time.Duration, msg tea.Msg) tea.Cmd
 }
 
 // New returns the Inbox pane. It does no I/O: Init loads.
@@ -171,22 +166,13 @@ func New(c *common.Common) *Model {
 		filter:   store.InboxFilter{State: store.InboxOpen},
 		rowCache: map[rowKey]string{},
 		marked:   map[int64]store.InboxItem{},
-		after: func(d time.Duration, msg tea.Msg) tea.Cmd {
-			return tea.Tick(d, func(time.Time) tea.Msg { return msg })
-		},
 	}
 	m.list = vlist.New(store.InboxItem.Key, m.renderRow, vlist.Options{PageSize: pageSize})
 	m.list.SetPlaceholder(m.renderPlaceholder)
-	m.timeInput = textinput.New()
-	m.timeInput.Placeholder = "tomorrow 9:00, fri 14:30, +2h"
-	m.timeInput.Prompt = ""
-	m.labelInput = textinput.New()
-	m.labelInput.Placeholder = "wholesale, complaint, follow-up…"
-	m.labelInput.Prompt = ""
+	m.timeInput = c.TextInput("tomorrow 9:00, fri 14:30, +2h")
+	m.labelInput = c.TextInput("wholesale, complaint, follow-up…")
 	m.labelInput.CharLimit = store.MaxLabelLen
-	m.searchInput = textinput.New()
-	m.searchInput.Placeholder = "words or a name"
-	m.searchInput.Prompt = ""
+	m.searchInput = c.TextInput("words or a name")
 	m.searchInput.CharLimit = 200
 	m.searchInput.Cursor.SetMode(cursor.CursorStatic)
 	// A steady cursor: a blinking one redraws the screen twice a second,
@@ -205,17 +191,19 @@ func (m *Model) Init() tea.Cmd {
 // open: their letters and digits are not global keys.
 func (m *Model) Capturing() bool { return m.snoozing || m.labeling || m.searching || m.reply != nil }
 
-// SetSize gives the pane its area.
-func (m *Model) SetSize(width, height int) {
+// SetSize gives the pane its area, and fetches the rows a taller list now
+// shows.
+func (m *Model) SetSize(width, height int) tea.Cmd {
 	m.width, m.height = width, height
 	l := m.layout()
-	m.deferred = append(m.deferred, m.list.SetSize(l.listW, l.listH)...)
+	fetch := m.fetch(m.list.SetSize(l.listW, l.listH))
 	if m.reply != nil {
 		m.reply.setSize(width, max(height-1, 0))
 	}
 	m.timeInput.Width = max(min(width, 40)-4, 10)
 	m.labelInput.Width = max(min(width, 40)-4, 10)
 	m.fitSearchInput()
+	return fetch
 }
 
 // ShortHelp is the footer.
@@ -257,10 +245,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 // Update handles messages for the pane.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	var cmds []tea.Cmd
-	if len(m.deferred) > 0 {
-		cmds = append(cmds, m.fetch(m.deferred))
-		m.deferred = nil
-	}
 	if _, isKey := msg.(tea.KeyMsg); !isKey && m.reply != nil && m.reply.picker.Active() {
 		// The picker's own answers (templates loaded, saved, deleted).
 		var cmd tea.Cmd
@@ -659,7 +643,7 @@ func (m *Model) cursorMoved() tea.Cmd {
 	if id == 0 {
 		return nil
 	}
-	return m.after(settleDelay, settledMsg{seq: m.settleSeq})
+	return m.c.After(settleDelay, settledMsg{seq: m.settleSeq})
 }
 
 // settled loads the thread of the item the cursor rests on and starts the
@@ -669,7 +653,7 @@ func (m *Model) settled() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	cmds := []tea.Cmd{m.after(readDelay, readMsg{seq: m.settleSeq})}
+	cmds := []tea.Cmd{m.c.After(readDelay, readMsg{seq: m.settleSeq})}
 	if m.threadFor != it.ID || m.threadStale {
 		cmds = append(cmds, m.loadThread(it))
 	}

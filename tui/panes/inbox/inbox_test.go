@@ -3,8 +3,6 @@ package inbox
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,14 +15,8 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/vlist"
-	"github.com/crier-app/crier/tui/keys"
-	"github.com/crier-app/crier/tui/styles"
+	"github.com/crier-app/crier/tui/tuitest"
 )
-
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
 
 // now is the frozen clock of every test.
 var now = time.Date(2025, 3, 4, 15, 0, 0, 0, time.UTC)
@@ -32,31 +24,16 @@ var now = time.Date(2025, 3, 4, 15, 0, 0, 0, time.UTC)
 // zone is the display zone: fixed, so the tests need no tz database.
 var zone = time.FixedZone("CET", 3600)
 
-func openStore(t testing.TB) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+func openStore(t testing.TB) *store.Store { return tuitest.Store(t) }
 
+// newCommon is the kit's Common on a clock of its own frozen at now,
+// drawing in zone.
 func newCommon(t testing.TB, st *store.Store) *common.Common {
 	t.Helper()
-	accounts, err := st.Accounts(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &common.Common{
-		Styles:   styles.New(styles.DefaultTheme()),
-		Nav:      keys.DefaultNav(),
-		Store:    st,
-		Now:      func() time.Time { return now },
-		Zone:     zone,
-		Accounts: accounts,
-		Settings: common.Settings{SnoozePresets: []time.Duration{time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}},
-	}
+	c := tuitest.Common(t, st, tuitest.NewClock(now))
+	c.Zone = zone
+	c.Settings.SnoozePresets = []time.Duration{time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}
+	return c
 }
 
 func addAccounts(t testing.TB, st *store.Store) (masto, bsky int64) {
@@ -156,47 +133,64 @@ func seedMany(t testing.TB, st *store.Store, n int) {
 	}
 }
 
-// harness drives the pane the way the Bubble Tea runtime would, running
-// commands synchronously and feeding their messages back.
+// harness drives the pane the way the program would (tuitest.Runner):
+// commands run, their messages fed back, status messages kept for
+// checking. After each step the pane's waits (the debounces, the read
+// timer) end at once, as if the person paused; a held harness leaves them
+// on the clock for the test to take (waits).
 type harness struct {
 	t      testing.TB
 	m      *Model
+	r      *tuitest.Runner
+	hold   bool
 	status []common.StatusMsg
 }
 
 func newHarness(t testing.TB, c *common.Common, w, h int) *harness {
 	t.Helper()
+	return startHarness(t, c, w, h, false)
+}
+
+// newHeldHarness is a harness whose waits stay on the clock.
+func newHeldHarness(t testing.TB, c *common.Common, w, h int) *harness {
+	t.Helper()
+	return startHarness(t, c, w, h, true)
+}
+
+func startHarness(t testing.TB, c *common.Common, w, h int, hold bool) *harness {
+	t.Helper()
 	m := New(c)
-	// Timers fire at once: the debounce itself is tested on its own.
-	m.after = func(_ time.Duration, msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 	m.SetSize(w, h)
-	hs := &harness{t: t, m: m}
+	hs := &harness{t: t, m: m, hold: hold}
+	hs.r = tuitest.NewRunner(t, nil, hs.update)
 	hs.run(m.Init())
 	return hs
 }
 
+// run runs cmd and what follows from it until the pane is quiet.
 func (h *harness) run(cmd tea.Cmd) {
 	h.t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10000 {
-			h.t.Fatal("commands never settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case common.StatusMsg:
-			h.status = append(h.status, msg)
-		default:
-			queue = append(queue, h.update(msg))
+	h.keep(h.r.Run(cmd))
+	if !h.hold {
+		h.keep(h.r.FastForward())
+	}
+}
+
+// keep keeps the status messages the pane sent the root.
+func (h *harness) keep(msgs []tea.Msg) {
+	for _, msg := range msgs {
+		if s, ok := msg.(common.StatusMsg); ok {
+			h.status = append(h.status, s)
 		}
 	}
+}
+
+// waits takes the waits off the clock (a held harness's).
+func (h *harness) waits() []tuitest.Wait {
+	if c := h.r.Clock(); c != nil {
+		return c.TakeWaits()
+	}
+	return nil
 }
 
 func (h *harness) update(msg tea.Msg) tea.Cmd {
@@ -210,30 +204,8 @@ func (h *harness) send(msg tea.Msg) { h.t.Helper(); h.run(h.update(msg)) }
 func (h *harness) keys(ks ...string) {
 	h.t.Helper()
 	for _, k := range ks {
-		h.send(keyMsg(k))
+		h.send(tuitest.Key(k))
 	}
-}
-
-func keyMsg(k string) tea.KeyMsg {
-	switch k {
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyMsg{Type: tea.KeyPgUp}
-	case "end":
-		return tea.KeyMsg{Type: tea.KeyEnd}
-	case "home":
-		return tea.KeyMsg{Type: tea.KeyHome}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case " ":
-		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
 func (h *harness) selected() store.InboxItem {
@@ -518,15 +490,11 @@ func TestFocusWakesSnoozedItems(t *testing.T) {
 func TestStaleRepliesAreDropped(t *testing.T) {
 	st := openStore(t)
 	seedMany(t, st, 500)
-	c := newCommon(t, st)
-	m := New(c)
-	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
-	m.SetSize(80, 21)
-	h := &harness{t: t, m: m}
-	h.run(m.Init())
+	h := newHeldHarness(t, newCommon(t, st), 80, 21)
+	m := h.m
 
 	// G asks for the last page; hold the answer back.
-	_, endCmd := m.Update(keyMsg("G"))
+	_, endCmd := m.Update(tuitest.Key("G"))
 	if _, ok := m.list.Selected(); ok {
 		t.Fatal("the last item is there before its page came")
 	}
@@ -566,7 +534,7 @@ func TestStaleRepliesAreDropped(t *testing.T) {
 	h.keys("F")
 	var pageCmd tea.Cmd
 	for i := 0; i < 200 && pageCmd == nil; i++ {
-		_, cmd := m.Update(keyMsg("j"))
+		_, cmd := m.Update(tuitest.Key("j"))
 		for _, msg := range collect(cmd) {
 			if pm, ok := msg.(pageMsg); ok && pm.req.Dir == vlist.After {
 				pageCmd = func() tea.Msg { return pm }
@@ -608,28 +576,29 @@ func collect(cmd tea.Cmd) []tea.Msg {
 func TestMarkReadWaitsForTheCursorToRest(t *testing.T) {
 	st := openStore(t)
 	ids := seedSmall(t, st)
-	c := newCommon(t, st)
-	m := New(c)
+	h := newHeldHarness(t, newCommon(t, st), 80, 21)
 	var timers []tea.Msg
-	m.after = func(_ time.Duration, msg tea.Msg) tea.Cmd {
-		timers = append(timers, msg)
-		return nil
+	take := func() {
+		for _, w := range h.waits() {
+			timers = append(timers, w.Msg)
+		}
 	}
-	m.SetSize(80, 21)
-	h := &harness{t: t, m: m}
-	h.run(m.Init())
+	take()
 	// Scroll past m-1 and b-2 to m-5; only m-5's timer is current.
 	h.keys("j", "j")
+	take()
 	if len(timers) != 3 {
 		t.Fatalf("%d settle timers, want 3", len(timers))
 	}
 	for _, msg := range timers[:2] {
 		h.send(msg)
 	}
+	take()
 	if len(timers) != 3 {
 		t.Fatal("a stale settle timer started the read timer")
 	}
 	h.send(timers[2])
+	take()
 	read, ok := timers[len(timers)-1].(readMsg)
 	if !ok {
 		t.Fatalf("settling started %T, want the read timer", timers[len(timers)-1])
@@ -677,9 +646,9 @@ func TestNetworkTextCannotEscape(t *testing.T) {
 	}
 	// With colours on, the pane's own styling uses escapes, but none of the
 	// item's get through.
-	lipgloss.SetColorProfile(termenv.ANSI256)
-	defer lipgloss.SetColorProfile(termenv.Ascii)
-	view := newHarness(t, newCommon(t, st), 120, 37).m.View()
+	c := newCommon(t, st)
+	c.Styles = tuitest.StylesFor(termenv.ANSI256)
+	view := newHarness(t, c, 120, 37).m.View()
 	for _, seq := range []string{"\x1b]52", "\x1b[2J", "\x07"} {
 		if strings.Contains(view, seq) {
 			t.Fatalf("%q reached the screen", seq)
@@ -755,9 +724,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestRowSpansDrawAsRenderWould(t *testing.T) {
-	lipgloss.SetColorProfile(termenv.ANSI256)
-	defer lipgloss.SetColorProfile(termenv.Ascii)
-	s := styles.New(styles.DefaultTheme())
+	s := tuitest.StylesFor(termenv.ANSI256)
 	p := newRowPaint(s)
 	for name, pair := range map[string]struct {
 		style lipgloss.Style
@@ -840,15 +807,11 @@ func TestPreviewShowsTheConversationAndRefreshesIt(t *testing.T) {
 func TestPageErrorsShowAndCanBeRetried(t *testing.T) {
 	st := openStore(t)
 	seedMany(t, st, 400)
-	c := newCommon(t, st)
-	m := New(c)
-	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
-	m.SetSize(80, 21)
-	h := &harness{t: t, m: m}
-	h.run(m.Init())
+	h := newHeldHarness(t, newCommon(t, st), 80, 21)
+	m := h.m
 	var failed pageMsg
 	for i := 0; i < 200 && failed.req.Seq == 0; i++ {
-		_, cmd := m.Update(keyMsg("j"))
+		_, cmd := m.Update(tuitest.Key("j"))
 		for _, msg := range collect(cmd) {
 			if pm, ok := msg.(pageMsg); ok {
 				failed = pm
@@ -887,9 +850,9 @@ func TestKeysTypedBeforeAReloadWaitForIt(t *testing.T) {
 	h := newHarness(t, newCommon(t, st), 80, 21)
 	// e e e typed faster than the store answers: three items done, not one
 	// item three times.
-	first := h.update(keyMsg("e"))
+	first := h.update(tuitest.Key("e"))
 	for _, k := range []string{"e", "e"} {
-		if cmd := h.update(keyMsg(k)); cmd != nil {
+		if cmd := h.update(tuitest.Key(k)); cmd != nil {
 			for _, msg := range collect(cmd) {
 				if _, ok := msg.(loadedMsg); ok {
 					t.Fatal("a key acted while the previous action was on its way")
@@ -907,8 +870,8 @@ func TestKeysTypedBeforeAReloadWaitForIt(t *testing.T) {
 		t.Fatalf("after e e e: on %s of %d", it.RemoteID, h.m.list.Total())
 	}
 	// A filter change then G: G goes to the end of the new list.
-	cmd := h.update(keyMsg("F"))
-	h.update(keyMsg("G"))
+	cmd := h.update(tuitest.Key("F"))
+	h.update(tuitest.Key("G"))
 	h.run(cmd)
 	if h.m.list.Cursor() != h.m.list.Total()-1 || h.m.list.Total() != 8 {
 		t.Fatalf("F G: cursor %d of %d", h.m.list.Cursor(), h.m.list.Total())
@@ -918,8 +881,8 @@ func TestKeysTypedBeforeAReloadWaitForIt(t *testing.T) {
 	if _, err := st.DB().Exec("DELETE FROM inbox_items WHERE id = ?", h.selected().ID); err != nil {
 		t.Fatal(err)
 	}
-	cmd = h.update(keyMsg("u")) // m-1 is done: reopen it
-	h.update(keyMsg("j"))
+	cmd = h.update(tuitest.Key("u")) // m-1 is done: reopen it
+	h.update(tuitest.Key("j"))
 	h.run(cmd)
 	if s := h.lastStatus(); !s.Err || h.m.list.Cursor() != 0 {
 		t.Fatalf("after a failed u and j: status %+v, cursor %d", s, h.m.list.Cursor())
@@ -927,5 +890,26 @@ func TestKeysTypedBeforeAReloadWaitForIt(t *testing.T) {
 	h.keys("j")
 	if h.m.list.Cursor() != 1 {
 		t.Fatal("keys are still held after the failed action")
+	}
+}
+
+// A taller pane shows more rows, and the rows it now needs come with the
+// resize itself: its command fetches them, no key has to follow.
+func TestGrowingThePaneFetchesTheRowsItShows(t *testing.T) {
+	st := openStore(t)
+	seedMany(t, st, 500)
+	h := newHarness(t, newCommon(t, st), 80, 12)
+	for range 45 {
+		h.keys("j")
+	}
+	start, rows := h.m.list.Window()
+	held := start + len(rows)
+	cmd := h.m.SetSize(80, 60)
+	if cmd == nil {
+		t.Fatalf("growing from 12 to 60 rows with %d rows held (cursor at %d) fetched nothing", held, h.m.list.Cursor())
+	}
+	h.run(cmd)
+	if start, rows := h.m.list.Window(); start+len(rows) <= held {
+		t.Fatalf("after the resize's command the list holds rows up to %d, as before", start+len(rows))
 	}
 }

@@ -64,11 +64,7 @@ type reply struct {
 }
 
 func newReply(c *common.Common, km KeyMap, gen int, it store.InboxItem) (*reply, tea.Cmd) {
-	ta := textarea.New()
-	ta.ShowLineNumbers = false
-	ta.Prompt = ""
-	ta.CharLimit = 0
-	ta.Placeholder = "Write your reply…"
+	ta := c.TextArea("Write your reply…")
 	ta.Cursor.SetMode(cursor.CursorStatic) // see New
 	ta.Focus()
 	r := &reply{c: c, keys: km, gen: gen, item: it, text: ta, loading: true, picker: savedreplies.New(c)}
@@ -341,7 +337,7 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 		lines = append(lines, "")
 	}
 	lines = append(append(lines, convo...), bottom...)
-	return strings.Join(fit(strings.Join(lines, "\n"), w, r.height), "\n")
+	return strings.Join(common.Box(strings.Join(lines, "\n"), w, r.height), "\n")
 }
 
 func (r *reply) counterLine() string {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/savedreplies"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // TypingText is true while a text field has the keyboard: the reply (not
@@ -22,14 +23,14 @@ func (m *Model) HelpSections() []common.HelpSection {
 		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End}},
 		{Title: "The item (or the selection)", Keys: []key.Binding{k.Reply, k.Done, k.Snooze, k.Reopen, k.Undo,
 			k.Like, k.Repost, k.Label, k.Open}},
-		{Title: "Selecting for a bulk action", Keys: []key.Binding{k.Select, relabel(k.Clear, "clear the selection")}},
-		{Title: "Filters and search", Keys: []key.Binding{k.State, k.Kind, k.Account, k.LabelFilter, k.Attention, k.Search, relabel(k.ClearSearch, "clear search and label")}},
+		{Title: "Selecting for a bulk action", Keys: []key.Binding{k.Select, keys.Relabel(k.Clear, "clear the selection")}},
+		{Title: "Filters and search", Keys: []key.Binding{k.State, k.Kind, k.Account, k.LabelFilter, k.Attention, k.Search, keys.Relabel(k.ClearSearch, "clear search and label")}},
 		{Title: "Typing a search (/)", Keys: []key.Binding{k.KeepSearch, k.DropSearch}},
-		{Title: "Snoozing (s)", Keys: []key.Binding{k.Preset, k.TypeTime, relabel(k.Confirm, "snooze until the typed time"), k.Cancel}},
-		{Title: "Labelling (#)", Keys: []key.Binding{relabel(k.Confirm, "add the label"), k.Cancel}},
+		{Title: "Snoozing (s)", Keys: []key.Binding{k.Preset, k.TypeTime, keys.Relabel(k.Confirm, "snooze until the typed time"), k.Cancel}},
+		{Title: "Labelling (#)", Keys: []key.Binding{keys.Relabel(k.Confirm, "add the label"), k.Cancel}},
 		{Title: "Replying (r)", Keys: []key.Binding{k.Send, k.Templates, k.Editor, k.CloseReply}},
 		{Title: "Saved replies (ctrl+t while replying)", Keys: []key.Binding{p.Up, p.Down,
-			relabel(p.Pick, "insert it"), p.New, relabel(p.Edit, "edit it"), relabel(p.Delete, "delete it (asks)"), p.Close}},
+			keys.Relabel(p.Pick, "insert it"), p.New, keys.Relabel(p.Edit, "edit it"), keys.Relabel(p.Delete, "delete it (asks)"), p.Close}},
 	}
 }
 
@@ -50,11 +51,4 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "[label]", Meaning: "its labels, before the text (#)"},
 		{Symbol: "deleted", Meaning: "its author deleted it: no reply goes to it"},
 	}
-}
-
-// relabel returns b with the same keys and a description that says what it
-// does here.
-func relabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
 }

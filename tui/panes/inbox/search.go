@@ -70,7 +70,7 @@ func (m *Model) searchKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	m.searchSeq++
-	return tea.Batch(cmd, m.after(searchDelay, searchTypedMsg{seq: m.searchSeq}))
+	return tea.Batch(cmd, m.c.After(searchDelay, searchTypedMsg{seq: m.searchSeq}))
 }
 
 // applySearch makes text the search, when it is not already.

@@ -91,19 +91,20 @@ func TestSearchFindsTextAndAuthorsAsYouType(t *testing.T) {
 func TestSearchWaitsForAPauseInTyping(t *testing.T) {
 	st := openStore(t)
 	seedSmall(t, st)
-	h := newHarness(t, newCommon(t, st), 120, 37)
+	h := newHeldHarness(t, newCommon(t, st), 120, 37)
+	h.waits() // the first item's
+	h.keys("/", "r", "y", "e")
 	var fired []searchTypedMsg
-	h.m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
-		if m, ok := msg.(searchTypedMsg); ok {
-			if d != searchDelay {
+	for _, w := range h.waits() {
+		if m, ok := w.Msg.(searchTypedMsg); ok {
+			if d := w.At.Sub(now); d != searchDelay {
 				t.Errorf("waits %s, want %s", d, searchDelay)
 			}
 			fired = append(fired, m)
-			return nil
+		} else {
+			h.send(w.Msg)
 		}
-		return func() tea.Msg { return msg }
 	}
-	h.keys("/", "r", "y", "e")
 	if len(fired) != 3 || h.m.filter.Search != "" {
 		t.Fatalf("%d timers, search %q", len(fired), h.m.filter.Search)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/extedit/extedittest"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
 // fakeReactor records reactions and refuses them while fail is set.
@@ -142,7 +143,7 @@ func TestReplyQueuesAnswersAndUndoReopens(t *testing.T) {
 		t.Fatal("undo touched the reply")
 	}
 	// The preview shows the reply in the conversation.
-	h.m.SetSize(120, 37)
+	h.run(h.m.SetSize(120, 37))
 	if !strings.Contains(h.m.View(), "Your reply") || !strings.Contains(h.m.View(), "sending…") {
 		t.Fatalf("the reply is not in the conversation:\n%s", h.m.View())
 	}
@@ -521,7 +522,7 @@ func TestKeysTypedWhileAReplyIsSavedWaitForTheList(t *testing.T) {
 	// ctrl+s and then e before the save has answered: e is for the next
 	// item of the reloaded list, not text and not lost.
 	send := h.update(ctrl("s"))
-	h.send(keyMsg("e"))
+	h.send(tuitest.Key("e"))
 	h.run(send)
 	if got := storedItem(t, st, ids["m-1"]); got.State != store.InboxDone {
 		t.Fatalf("m-1 is %s", got.State)

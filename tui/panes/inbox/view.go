@@ -5,7 +5,6 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -46,25 +45,25 @@ func (m *Model) View() string {
 	}
 	s := m.c.Styles
 	if m.reply != nil {
-		out := fit(m.header(m.width), m.width, 1)
+		out := common.Box(m.header(m.width), m.width, 1)
 		if m.height > 1 {
 			out = append(out, m.reply.view(m.thread, m.threadFor, m.threadEntry))
 		}
 		return strings.Join(out, "\n")
 	}
 	l := m.layout()
-	list := fit(m.listView(l.listW, l.listH), l.listW, l.listH)
+	list := common.Box(m.listView(l.listW, l.listH), l.listW, l.listH)
 	var preview []string
 	switch {
 	case m.snoozing:
-		preview = fit(m.chooserView(l.previewW, l.previewH), l.previewW, l.previewH)
+		preview = common.Box(m.chooserView(l.previewW, l.previewH), l.previewW, l.previewH)
 	case m.labeling:
-		preview = fit(m.labelView(l.previewW, l.previewH), l.previewW, l.previewH)
+		preview = common.Box(m.labelView(l.previewW, l.previewH), l.previewW, l.previewH)
 	default:
-		preview = fit(m.previewView(l.previewW), l.previewW, l.previewH)
+		preview = common.Box(m.previewView(l.previewW), l.previewW, l.previewH)
 	}
 	out := make([]string, 0, m.height)
-	out = append(out, fit(m.header(m.width), m.width, 1)...)
+	out = append(out, common.Box(m.header(m.width), m.width, 1)...)
 	if l.wide {
 		sep := s.HelpSep.Render("│")
 		for i := range list {
@@ -89,7 +88,7 @@ func (m *Model) header(w int) string {
 	if m.filter.Attention {
 		label = "Needs attention"
 	}
-	left := s.Bold.Render(label) + dot + s.Text.Render(kindLabel(m.filter.Kind)) +
+	left := s.Bold.Render(label) + dot + s.Text.Render(kindOf(m.filter.Kind).filter) +
 		dot + s.Text.Render(m.accountLabel(m.filter.AccountID))
 	switch {
 	case m.searching:
@@ -110,7 +109,7 @@ func (m *Model) header(w int) string {
 		left += s.Danger.Render("not loaded")
 	default:
 		n := m.list.Total()
-		left += s.Muted.Render(humanize.Comma(int64(n)) + plural(n, " item", " items"))
+		left += s.Muted.Render(humanize.Comma(int64(n)) + common.Plural(n, " item", " items"))
 		if len(m.marked) > 0 {
 			left += dot + s.Warn.Render(fmt.Sprintf("%d selected", len(m.marked)))
 		}
@@ -270,25 +269,25 @@ func (m *Model) drawRow(it store.InboxItem, selected, marked bool, w int, age st
 	case "+":
 		tonePaint = p.ok
 	}
-	kind := pad(kindName(it.Kind), col.kind)
+	kind := common.Pad(kindOf(it.Kind).column, col.kind)
 	deleted := !it.DeletedAt.IsZero()
 	if deleted {
-		kind = pad("deleted", col.kind) // its author took it back: say so where the eye is
+		kind = common.Pad("deleted", col.kind) // its author took it back: say so where the eye is
 	}
-	network := pad(common.Truncate(shortNetwork(common.Clean(it.Platform)), col.network, ""), col.network)
+	network := common.Pad(common.Truncate(networkShort(it.Platform), col.network, ""), col.network)
 	account := ""
 	if col.account > 0 {
-		account = pad(common.Truncate(m.accountHandle(it.AccountID), col.account, "…"), col.account) + " "
+		account = common.Pad(common.Truncate(m.accountHandle(it.AccountID), col.account, "…"), col.account) + " "
 	}
-	author := pad(common.Truncate(authorShort(it), col.author, "…"), col.author)
+	author := common.Pad(common.Truncate(authorShort(it), col.author, "…"), col.author)
 	// Labels lead the snippet, so a labelled item shows it in the list.
 	tags := ""
 	if len(it.Labels) > 0 {
 		tags = common.Truncate("["+common.Clean(strings.Join(it.Labels, " "))+"]", max(col.snippet/2, 1), "…]") + " "
 	}
-	body := oneLine(common.Clean(it.Body), max(col.snippet-common.Width(tags), 0))
-	snippet := pad(tags+body, col.snippet)
-	age = padLeft(age, col.age)
+	body := common.OneLineIn(common.Clean(it.Body), max(col.snippet-common.Width(tags), 0))
+	snippet := common.Pad(tags+body, col.snippet)
+	age = common.PadLeft(age, col.age)
 
 	flag := flagMark(it)
 	if selected {
@@ -297,7 +296,7 @@ func (m *Model) drawRow(it store.InboxItem, selected, marked bool, w int, age st
 			cur = "»"
 		}
 		row := cur + mark + tone + flag + " " + kind + " " + network + " " + account + author + " " + snippet + " " + age
-		return p.selected.on(pad(row, w))
+		return p.selected.on(common.Pad(row, w))
 	}
 	lead := " "
 	if marked {
@@ -381,7 +380,7 @@ func toneMark(it store.InboxItem) string {
 // renderPlaceholder draws a row whose page has not arrived yet.
 func (m *Model) renderPlaceholder(selected bool, w int) string {
 	if selected {
-		return m.c.Styles.Selected.Render(pad("›  …", w))
+		return m.c.Styles.Selected.Render(common.Pad("›  …", w))
 	}
 	return m.c.Styles.Muted.Render("   …")
 }
@@ -398,7 +397,7 @@ func (m *Model) previewView(w int) string {
 	}
 	var lines []string
 	add := func(style lipgloss.Style, text string) {
-		for _, l := range wrap(text, w) {
+		for _, l := range common.Wrap(text, w) {
 			lines = append(lines, style.Render(l))
 		}
 	}
@@ -411,11 +410,11 @@ func (m *Model) previewView(w int) string {
 		who += " " + s.Muted.Render(at(handle))
 	}
 	if it.AuthorFollowers >= 0 {
-		who += s.Muted.Render(" · " + humanize.Comma(int64(it.AuthorFollowers)) + plural(it.AuthorFollowers, " follower", " followers"))
+		who += s.Muted.Render(" · " + humanize.Comma(int64(it.AuthorFollowers)) + common.Plural(it.AuthorFollowers, " follower", " followers"))
 	}
 	lines = append(lines, common.Truncate(who, w, "…"))
 
-	where := kindSentence(it.Kind) + " on " + common.NetworkName(common.Clean(it.Platform))
+	where := kindOf(it.Kind).sentence + " on " + common.NetworkName(common.Clean(it.Platform))
 	if a, ok := m.c.Account(it.AccountID); ok {
 		where += " · " + at(common.Clean(a.Handle))
 	}
@@ -559,7 +558,7 @@ func (m *Model) threadEntry(e store.ThreadEntry, w int) []string {
 	head += s.Muted.Render(" · " + m.formatTime(e.At))
 	out := []string{common.Truncate(head, w, "…")}
 	const maxLines = 4
-	body := wrap(common.Clean(e.Body), max(w-2, 1))
+	body := common.Wrap(common.Clean(e.Body), max(w-2, 1))
 	if len(body) > maxLines {
 		body = append(body[:maxLines-1], "…")
 	}
@@ -571,7 +570,7 @@ func (m *Model) threadEntry(e store.ThreadEntry, w int) []string {
 		out = append(out, "  "+style.Render(l))
 	}
 	if e.Reply && e.State == store.DeliveryFailed {
-		for _, l := range wrap(common.Clean(e.LastError)+" — r to edit and send again", max(w-2, 1)) {
+		for _, l := range common.Wrap(common.Clean(e.LastError)+" — r to edit and send again", max(w-2, 1)) {
 			out = append(out, "  "+s.Danger.Render(l))
 		}
 	}
@@ -587,7 +586,7 @@ func (m *Model) chooserView(w, h int) string {
 	var entries []string
 	for i, d := range m.presets() {
 		entries = append(entries, s.HelpKey.Render(fmt.Sprintf("%d", i+1))+"  "+
-			pad(durationLabel(d), 9)+s.Muted.Render(m.formatTime(now.Add(d))))
+			common.Pad(durationLabel(d), 9)+s.Muted.Render(m.formatTime(now.Add(d))))
 	}
 	const border = 2
 	spacious := len(entries)+4+border <= h
@@ -599,7 +598,7 @@ func (m *Model) chooserView(w, h int) string {
 		}
 		paired := make([]string, half)
 		for i := range paired {
-			paired[i] = pad(entries[i], colW)
+			paired[i] = common.Pad(entries[i], colW)
 			if j := i + half; j < len(entries) {
 				paired[i] += "   " + entries[j]
 			}
@@ -623,15 +622,7 @@ func (m *Model) chooserView(w, h int) string {
 	} else {
 		lines = append(lines, s.HelpKey.Render("t")+s.Muted.Render(" type a time · ")+s.HelpKey.Render("esc")+s.Muted.Render(" cancel"))
 	}
-	inner := 0
-	for i, l := range lines {
-		lines[i] = common.Truncate(l, max(w-border, 1), "…")
-		inner = max(inner, common.Width(lines[i]))
-	}
-	for i, l := range lines {
-		lines[i] = pad(l, inner)
-	}
-	return s.BoxFocused.Render(strings.Join(lines, "\n"))
+	return common.Panel(s.BoxFocused, lines, w)
 }
 
 // labelView is the label prompt: the labels the target already carries and
@@ -650,16 +641,7 @@ func (m *Model) labelView(w, h int) string {
 	}
 	lines = append(lines, s.Muted.Render("> ")+m.labelInput.View(),
 		s.HelpKey.Render("enter")+s.Muted.Render(" add (or take off) · ")+s.HelpKey.Render("esc")+s.Muted.Render(" cancel"))
-	const border = 2
-	inner := 0
-	for i, l := range lines {
-		lines[i] = common.Truncate(l, max(w-border, 1), "…")
-		inner = max(inner, common.Width(lines[i]))
-	}
-	for i, l := range lines {
-		lines[i] = pad(l, inner)
-	}
-	return s.BoxFocused.Render(strings.Join(lines, "\n"))
+	return common.Panel(s.BoxFocused, lines, w)
 }
 
 // formatTime shows an instant in the display zone, with the year only when
@@ -703,6 +685,33 @@ func (m *Model) accountLabel(id int64) string {
 	return fmt.Sprintf("account %d", id)
 }
 
+// kindWords are how an inbox item's kind is said: in the kind filter of
+// the header, in the list's kind column, and as the preview's sentence.
+type kindWords struct{ filter, column, sentence string }
+
+var kinds = map[store.InboxKind]kindWords{
+	"":                  {filter: "all kinds"},
+	store.KindMention:   {"mentions", "mention", "Mention"},
+	store.KindReply:     {"replies", "reply", "Reply"},
+	store.KindQuote:     {"quotes", "quote", "Quote"},
+	store.KindDM:        {"DMs", "DM", "Direct message (private)"},
+	store.KindListening: {"listening", "heard", "Public post about you"},
+}
+
+// kindOf is how k is said; a kind crier does not know is said as it is.
+func kindOf(k store.InboxKind) kindWords {
+	if w, ok := kinds[k]; ok {
+		return w
+	}
+	return kindWords{filter: "all kinds", column: string(k), sentence: string(k)}
+}
+
+// networkShort is a platform's name in the list's narrow network column.
+func networkShort(platform string) string {
+	l, _ := common.LabelOf(platform)
+	return l.Short
+}
+
 func stateLabel(s store.InboxState) string {
 	switch s {
 	case store.InboxOpen:
@@ -713,60 +722,6 @@ func stateLabel(s store.InboxState) string {
 		return "Done"
 	}
 	return "All states"
-}
-
-func kindLabel(k store.InboxKind) string {
-	switch k {
-	case store.KindMention:
-		return "mentions"
-	case store.KindReply:
-		return "replies"
-	case store.KindQuote:
-		return "quotes"
-	case store.KindDM:
-		return "DMs"
-	case store.KindListening:
-		return "listening"
-	}
-	return "all kinds"
-}
-
-func kindName(k store.InboxKind) string {
-	switch k {
-	case store.KindDM:
-		return "DM"
-	case store.KindListening:
-		return "heard"
-	}
-	return string(k)
-}
-
-func kindSentence(k store.InboxKind) string {
-	switch k {
-	case store.KindMention:
-		return "Mention"
-	case store.KindReply:
-		return "Reply"
-	case store.KindQuote:
-		return "Quote"
-	case store.KindDM:
-		return "Direct message (private)"
-	case store.KindListening:
-		return "Public post about you"
-	}
-	return string(k)
-}
-
-func shortNetwork(p string) string {
-	switch p {
-	case store.PlatformMastodon:
-		return "masto"
-	case store.PlatformBluesky:
-		return "bsky"
-	case store.PlatformSandbox:
-		return "sbox"
-	}
-	return p
 }
 
 func authorShort(it store.InboxItem) string {
@@ -809,13 +764,13 @@ func durationLabel(d time.Duration) string {
 	switch {
 	case d%(7*day) == 0:
 		n := int(d / (7 * day))
-		return fmt.Sprintf("%d%s", n, plural(n, " week", " weeks"))
+		return fmt.Sprintf("%d%s", n, common.Plural(n, " week", " weeks"))
 	case d%day == 0:
 		n := int(d / day)
-		return fmt.Sprintf("%d%s", n, plural(n, " day", " days"))
+		return fmt.Sprintf("%d%s", n, common.Plural(n, " day", " days"))
 	case d%time.Hour == 0:
 		n := int(d / time.Hour)
-		return fmt.Sprintf("%d%s", n, plural(n, " hour", " hours"))
+		return fmt.Sprintf("%d%s", n, common.Plural(n, " hour", " hours"))
 	case d%time.Minute == 0:
 		n := int(d / time.Minute)
 		return fmt.Sprintf("%d min", n)
@@ -830,81 +785,4 @@ func at(handle string) string {
 		return handle
 	}
 	return "@" + handle
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// oneLine squeezes text onto one line of at most w cells: runs of white
-// space (newlines included) become one space. It reads only as much of s as
-// could be shown.
-func oneLine(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	var b strings.Builder
-	limit := 2*w + 8 // runes; enough to fill w cells even with zero-width marks
-	n := 0
-	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-			n++
-		}
-		b.WriteRune(r)
-		if n++; n >= limit {
-			break
-		}
-	}
-	return common.Truncate(b.String(), w, "…")
-}
-
-// wrap breaks text into lines of at most w cells, keeping its own line breaks.
-func wrap(text string, w int) []string {
-	text = strings.ReplaceAll(text, "\t", "    ")
-	if w <= 0 {
-		return nil
-	}
-	return strings.Split(ansi.Wrap(text, w, ""), "\n")
-}
-
-func pad(s string, w int) string {
-	if gap := w - common.Width(s); gap > 0 {
-		return s + strings.Repeat(" ", gap)
-	}
-	return s
-}
-
-func padLeft(s string, w int) string {
-	if gap := w - common.Width(s); gap > 0 {
-		return strings.Repeat(" ", gap) + s
-	}
-	return s
-}
-
-// fit makes a block exactly h lines of exactly w cells.
-func fit(block string, w, h int) []string {
-	out := make([]string, 0, h)
-	if block != "" {
-		for _, l := range strings.Split(block, "\n") {
-			if len(out) == h {
-				break
-			}
-			out = append(out, pad(common.Truncate(l, w, ""), w))
-		}
-	}
-	blank := strings.Repeat(" ", max(w, 0))
-	for len(out) < h {
-		out = append(out, blank)
-	}
-	return out
 }

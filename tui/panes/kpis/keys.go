@@ -26,17 +26,13 @@ type navHelp struct {
 }
 
 func newNavHelp(n keys.Nav) navHelp {
-	relabel := func(b key.Binding, desc string) key.Binding {
-		b.SetHelp(b.Help().Key, desc)
-		return b
-	}
 	return navHelp{
 		scroll:   key.NewBinding(key.WithKeys(append(n.Up.Keys(), n.Down.Keys()...)...), key.WithHelp("↑↓", "scroll")),
-		up:       relabel(n.Up, "scroll up"),
-		down:     relabel(n.Down, "scroll down"),
-		pageUp:   relabel(n.PageUp, "page up"),
-		pageDown: relabel(n.PageDown, "page down"),
-		first:    relabel(n.Home, "top"),
-		last:     relabel(n.End, "bottom"),
+		up:       keys.Relabel(n.Up, "scroll up"),
+		down:     keys.Relabel(n.Down, "scroll down"),
+		pageUp:   keys.Relabel(n.PageUp, "page up"),
+		pageDown: keys.Relabel(n.PageDown, "page down"),
+		first:    keys.Relabel(n.Home, "top"),
+		last:     keys.Relabel(n.End, "bottom"),
 	}
 }

@@ -57,9 +57,10 @@ func New(c *common.Common) *Model {
 func (m *Model) Init() tea.Cmd { return m.load() }
 
 // SetSize gives the pane its area and lays the report out again.
-func (m *Model) SetSize(width, height int) {
+func (m *Model) SetSize(width, height int) tea.Cmd {
 	m.width, m.height = width, height
 	m.layout()
+	return nil
 }
 
 // Capturing is always false: the pane takes no typed text.

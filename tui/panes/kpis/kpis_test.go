@@ -3,8 +3,6 @@ package kpis
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,26 +11,13 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
-	"github.com/crier-app/crier/tui/keys"
-	"github.com/crier-app/crier/tui/styles"
+	"github.com/crier-app/crier/tui/tuitest"
 )
 
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var berlin = tuitest.Berlin
 
 // now is Thursday 2 April 2026, 10:20 in Berlin (CEST). The clocks went
 // forward on Sunday 29 March, inside the 30 days shown.
@@ -51,12 +36,9 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := tuitest.Store(t)
 	f := &fixture{st: st}
+	var err error
 	if f.mastodon, err = st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@crumbs@bakery.social"}); err != nil {
 		t.Fatal(err)
 	}
@@ -64,19 +46,8 @@ func newFixture(t *testing.T) *fixture {
 	if f.bluesky, err = st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "crumbs\x1b[31m.bsky.social"}); err != nil {
 		t.Fatal(err)
 	}
-	accounts, err := st.Accounts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.c = &common.Common{
-		Width: 80, Height: 24,
-		Styles:   styles.New(styles.DefaultTheme()),
-		Nav:      keys.DefaultNav(),
-		Store:    st,
-		Now:      func() time.Time { return now },
-		Zone:     berlin,
-		Accounts: accounts,
-	}
+	f.c = tuitest.Common(t, st, tuitest.NewClock(now))
+	f.c.Width, f.c.Height = 80, 24
 
 	day := func(daysAgo, hour int) time.Time {
 		return time.Date(2026, 4, 2-daysAgo, hour, 0, 0, 0, berlin)
@@ -209,18 +180,9 @@ func feed(t *testing.T, m *Model, cmd tea.Cmd) tea.Cmd {
 	return next
 }
 
+// press gives the pane a key (tuitest.Key) and returns its command, not run.
 func press(m *Model, k string) tea.Cmd {
-	var msg tea.KeyMsg
-	switch k {
-	case "up", "down", "end", "home", "pgdown", "pgup":
-		msg = tea.KeyMsg{Type: map[string]tea.KeyType{
-			"up": tea.KeyUp, "down": tea.KeyDown, "end": tea.KeyEnd, "home": tea.KeyHome,
-			"pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
-		}[k]}
-	default:
-		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-	}
-	_, cmd := m.Update(msg)
+	_, cmd := m.Update(tuitest.Key(k))
 	return cmd
 }
 
@@ -297,13 +259,8 @@ func TestInboxAndListeningFigures(t *testing.T) {
 // emptyCommon is f's Common over a fresh store.
 func emptyCommon(t *testing.T, f *fixture) *common.Common {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	c := *f.c
-	c.Store, c.Accounts = st, nil
+	c.Store, c.Accounts = tuitest.Store(t), nil
 	return &c
 }
 

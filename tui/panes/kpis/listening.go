@@ -53,7 +53,7 @@ func (m *Model) inboxAndListening() []string {
 func (m *Model) inboxBlock(w int) []string {
 	s := m.c.Styles
 	k := m.inbox
-	row := func(label, value string) string { return spread(s.Muted.Render(label), value, w) }
+	row := func(label, value string) string { return common.Spread(s.Muted.Render(label), value, w) }
 	num := func(n int) string { return s.Text.Render(thousands(n)) }
 	median := func(f store.ResponseFigures) string {
 		if f.Answered == 0 {

@@ -55,7 +55,7 @@ func (m *Model) header() string {
 	if hint == "" {
 		return common.Truncate(left, m.width, "…")
 	}
-	return spread(left, s.Muted.Render(hint), m.width)
+	return common.Spread(left, s.Muted.Render(hint), m.width)
 }
 
 // layout draws the whole report into m.lines for the current size.
@@ -161,7 +161,7 @@ func sideBySide(blocks [][]string, colW int) []string {
 // section draws one account's (or the total's) figures in w cells.
 func (m *Model) section(title string, f store.KPIFigures, w int, roomy bool) []string {
 	s := m.c.Styles
-	row := func(label, value string) string { return spread(s.Muted.Render(label), value, w) }
+	row := func(label, value string) string { return common.Spread(s.Muted.Render(label), value, w) }
 	num := func(n int) string { return s.Text.Render(thousands(n)) }
 
 	followers := s.Muted.Render("no data")
@@ -266,7 +266,7 @@ func (m *Model) topPosts() []string {
 			thousands(p.Metrics.Replies), thousands(p.Metrics.Quotes),
 			common.Truncate(network, 28, "…"),
 			p.SentAt.In(m.c.Zone).Format(dateLayout),
-			strings.Join(strings.Fields(common.Clean(p.Text)), " "),
+			common.OneLine(common.Clean(p.Text)),
 		}
 	}
 	widths := make([]int, len(heads))
@@ -321,17 +321,6 @@ func (m *Model) topPosts() []string {
 		}))
 	}
 	return out
-}
-
-// spread puts left and right at the two ends of w cells, cutting left when
-// both don't fit.
-func spread(left, right string, w int) string {
-	room := w - common.Width(right) - 1
-	if room < 1 {
-		return common.Truncate(right, w, "…")
-	}
-	left = common.Truncate(left, room, "…")
-	return left + strings.Repeat(" ", w-common.Width(left)-common.Width(right)) + right
 }
 
 // thousands writes n with thousands separators: 12,345.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -12,43 +13,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/spf13/viper"
 )
-
-// The known keys. checkKeys rejects anything else; envKeys are the scalar
-// keys a CRIER_* variable may override (accounts, being a list, cannot be).
-var (
-	topKeys     = []string{"database", "timezone", "log_file", "scheduler", "ui", "accounts"}
-	sectionKeys = map[string][]string{
-		"scheduler": {"enabled", "missed_policy", "missed_grace", "sync_interval"},
-		"ui":        {"week_start", "snooze_presets"},
-	}
-	accountKeys = []string{"name", "platform", "handle", "server", "credential", "listen"}
-
-	envKeys = []string{
-		"database", "timezone", "log_file",
-		"scheduler.enabled", "scheduler.missed_policy", "scheduler.missed_grace", "scheduler.sync_interval",
-		"ui.week_start", "ui.snooze_presets",
-	}
-)
-
-// Words people reach for instead of the key crier uses, checked in order.
-var keyAliases = []struct{ alias, key string }{
-	{"password", "credential"},
-	{"app_password", "credential"},
-	{"token", "credential"},
-	{"access_token", "credential"},
-	{"secret", "credential"},
-	{"username", "handle"},
-	{"instance", "server"},
-	{"url", "server"},
-	{"network", "platform"},
-	{"tz", "timezone"},
-	{"time_zone", "timezone"},
-	{"db", "database"},
-	{"logfile", "log_file"},
-}
 
 const maxSnoozePresets = 9
 
@@ -59,126 +24,46 @@ const (
 	MaxListenTermLen = 100 // characters; longer ones are sentences, not search terms
 )
 
-// checkKeys walks the decoded file and reports the first unknown key or
-// section of the wrong shape, in a stable order.
-func checkKeys(file string, raw map[string]any) error {
-	for _, k := range sortedKeys(raw) {
-		if !slices.Contains(topKeys, k) {
-			return unknownKey(file, k, k, topKeys)
-		}
-		val := raw[k]
-		switch k {
-		case "scheduler", "ui":
-			if val == nil {
-				continue
-			}
-			sec, ok := val.(map[string]any)
-			if !ok {
-				return &Error{File: file, Key: k, Problem: "want a section of indented keys, got " + kind(val)}
-			}
-			for _, sub := range sortedKeys(sec) {
-				if !slices.Contains(sectionKeys[k], sub) {
-					return unknownKey(file, k+"."+sub, sub, sectionKeys[k])
-				}
-			}
-		case "accounts":
-			if val == nil {
-				continue
-			}
-			list, ok := val.([]any)
-			if !ok {
-				return &Error{File: file, Key: k, Problem: "want a list of accounts, each starting with -, got " + kind(val)}
-			}
-			for i, item := range list {
-				key := fmt.Sprintf("accounts[%d]", i)
-				acct, ok := item.(map[string]any)
-				if !ok {
-					return &Error{File: file, Key: key, Problem: "want an account with keys such as platform: and handle:, got " + kind(item)}
-				}
-				for _, sub := range sortedKeys(acct) {
-					if !slices.Contains(accountKeys, sub) {
-						return unknownKey(file, key+"."+sub, sub, accountKeys)
-					}
-				}
-			}
-		}
-	}
-	return nil
-}
-
-func unknownKey(file, path, leaf string, siblings []string) *Error {
-	return &Error{File: file, Key: path, Problem: "unknown key" + suggest(leaf, siblings)}
-}
-
-// suggest offers the nearest sibling key, then a known synonym, then the
-// section where a stray key belongs.
-func suggest(leaf string, siblings []string) string {
-	best, bestDist := "", 3
-	for _, s := range siblings {
-		if d := editDistance(leaf, s); d < bestDist && nearMiss(leaf, s, d) {
-			best, bestDist = s, d
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf(" (did you mean %q?)", best)
-	}
-	for _, a := range keyAliases {
-		// Short aliases like "db" are a near miss for too many words.
-		slack := 2
-		if len(a.alias) <= 4 {
-			slack = 0
-		}
-		if slices.Contains(siblings, a.key) && editDistance(leaf, a.alias) <= slack {
-			return fmt.Sprintf(" (did you mean %q?)", a.key)
-		}
-	}
-	for section, keys := range sectionKeys {
-		if slices.Contains(keys, leaf) {
-			return fmt.Sprintf(" (it belongs under %s:)", section)
-		}
-	}
-	if slices.Contains(accountKeys, leaf) {
-		return " (it belongs inside an entry under accounts:)"
-	}
-	return ""
-}
-
-// nearMiss reports whether two words at edit distance d are plausibly a typo
-// of each other: at most 2 edits, and fewer edits than either has letters,
-// so "db" is not taken for "ui".
-func nearMiss(a, b string, d int) bool {
-	return d <= 2 && d < len([]rune(a)) && d < len([]rune(b))
-}
-
-// editDistance is the Levenshtein distance between two keys.
-func editDistance(a, b string) int {
-	ar, br := []rune(a), []rune(b)
-	prev := make([]int, len(br)+1)
-	cur := make([]int, len(br)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ar); i++ {
-		cur[0] = i
-		for j := 1; j <= len(br); j++ {
-			cost := 1
-			if ar[i-1] == br[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(br)]
-}
-
-// loader turns the merged viper values into a Config, attributing each
-// problem to the file key or to the CRIER_* variable that supplied it.
+// loader checks the decoded Config, attributing each problem to the file
+// key or to the CRIER_* variable that supplied it.
 type loader struct {
 	file     string
 	fileMode fs.FileMode
 	home     string
 	env      map[string]string // key → variable that overrode it
+	// noted are the values that could not be decoded, by key, in the order
+	// found; check reports the first it comes to.
+	noted []notedProblem
+}
+
+type notedProblem struct{ key, problem string }
+
+func (l *loader) note(key, problem string) {
+	l.noted = append(l.noted, notedProblem{key, problem})
+}
+
+// bad reports the problem noted for a key, if any: a value of the wrong
+// type, or one a converter refused.
+func (l *loader) bad(key string) error {
+	for _, n := range l.noted {
+		if n.key == key {
+			return l.failKey(n.key, n.problem)
+		}
+	}
+	return nil
+}
+
+// indexed splits a key of a list item, "ui.snooze_presets[1]", into the
+// list's key and the item's index.
+var indexed = regexp.MustCompile(`^(.*)\[(\d+)\]$`)
+
+// failKey is fail or failItem, as the key says.
+func (l *loader) failKey(key, problem string) *Error {
+	if m := indexed.FindStringSubmatch(key); m != nil {
+		i, _ := strconv.Atoi(m[2])
+		return l.failItem(m[1], i, problem)
+	}
+	return l.fail(key, problem)
 }
 
 func (l *loader) fail(key, problem string) *Error {
@@ -195,232 +80,188 @@ func (l *loader) failItem(key string, i int, problem string) *Error {
 	return &Error{File: l.file, Key: fmt.Sprintf("%s[%d]", key, i), Problem: problem}
 }
 
-func (l *loader) fill(cfg *Config, v *viper.Viper) error {
+// check is the one pass over the decoded values: what the types alone do
+// not say (ranges, choices, required keys, uniqueness), and the paths and
+// zone that depend on where crier runs. It also puts values in the form the
+// rest of crier expects (lower case, absolute paths, a loaded zone).
+func (l *loader) check(cfg *Config) error {
 	for _, p := range []struct {
 		key string
 		dst *string
 	}{{"database", &cfg.Database}, {"log_file", &cfg.LogFile}} {
-		if s, err := l.text(p.key, v.Get(p.key)); err != nil {
+		if err := l.bad(p.key); err != nil {
 			return err
-		} else if s != "" {
-			path, err := expandHome(s, l.home)
-			if err != nil {
-				return l.fail(p.key, err.Error())
-			}
-			*p.dst = path
 		}
-		if *p.dst == "" {
+		path, err := expandHome(*p.dst, l.home)
+		if err != nil {
+			return l.fail(p.key, err.Error())
+		}
+		if path == "" {
 			return l.fail(p.key, "no default location, because the home directory is unknown; set a path")
 		}
+		*p.dst = path
 	}
 
-	if name, err := l.text("timezone", v.Get("timezone")); err != nil {
+	// TimezoneName differs from the default zone's name only when the file
+	// or the environment set it.
+	if err := l.bad("timezone"); err != nil {
 		return err
-	} else if name != "" {
+	}
+	if name := cfg.TimezoneName; name != cfg.Timezone.String() {
 		loc, err := time.LoadLocation(name)
 		if err != nil {
 			return l.fail("timezone", fmt.Sprintf("%q is not a known time zone (write an IANA name like Europe/Berlin or America/New_York, or UTC)", name))
 		}
-		cfg.Timezone, cfg.TimezoneName = loc, name
+		cfg.Timezone = loc
 	}
 
-	if val := v.Get("scheduler.enabled"); val != nil {
-		b, ok := parseBool(val)
-		if !ok {
-			return l.fail("scheduler.enabled", "want true or false, got "+show(val))
-		}
-		cfg.Scheduler.Enabled = b
-	}
-	if policy, err := l.choice("scheduler.missed_policy", v.Get("scheduler.missed_policy"),
-		MissedPolicyGrace, MissedPolicySend, MissedPolicySkip); err != nil {
+	s := &cfg.Scheduler
+	if err := l.bad("scheduler.enabled"); err != nil {
 		return err
-	} else if policy != "" {
-		cfg.Scheduler.MissedPolicy = policy
 	}
-	if val := v.Get("scheduler.missed_grace"); val != nil {
-		d, problem := parseDuration(val)
-		if problem == "" && d <= 0 {
-			problem = "must be longer than 0 (use missed_policy: skip to never send late posts)"
-		}
-		if problem != "" {
-			return l.fail("scheduler.missed_grace", problem)
-		}
-		cfg.Scheduler.MissedGrace = d
+	if err := l.bad("scheduler.missed_policy"); err != nil {
+		return err
 	}
-	if val := v.Get("scheduler.sync_interval"); val != nil {
-		d, problem := parseDuration(val)
-		if problem == "" && d < 10*time.Second {
-			problem = fmt.Sprintf("%s is too often; the shortest allowed is 10s", show(val))
-		}
-		if problem != "" {
-			return l.fail("scheduler.sync_interval", problem)
-		}
-		cfg.Scheduler.SyncInterval = d
+	s.MissedPolicy = strings.ToLower(s.MissedPolicy)
+	if policies := []string{MissedPolicyGrace, MissedPolicySend, MissedPolicySkip}; !slices.Contains(policies, s.MissedPolicy) {
+		return l.fail("scheduler.missed_policy", notOneOf(s.MissedPolicy, policies...))
+	}
+	if err := l.bad("scheduler.missed_grace"); err != nil {
+		return err
+	}
+	if s.MissedGrace <= 0 {
+		return l.fail("scheduler.missed_grace", "must be longer than 0 (use missed_policy: skip to never send late posts)")
+	}
+	if err := l.bad("scheduler.sync_interval"); err != nil {
+		return err
+	}
+	if s.SyncInterval < 10*time.Second {
+		return l.fail("scheduler.sync_interval", fmt.Sprintf("%q is too often; the shortest allowed is 10s", s.SyncInterval.String()))
 	}
 
-	if day, err := l.choice("ui.week_start", v.Get("ui.week_start"), "monday", "sunday"); err != nil {
+	if err := l.bad("ui.week_start"); err != nil {
 		return err
-	} else if day == "sunday" {
-		cfg.UI.WeekStart = time.Sunday
-	} else if day == "monday" {
-		cfg.UI.WeekStart = time.Monday
 	}
-	if val := v.Get("ui.snooze_presets"); val != nil {
-		presets, err := l.snoozePresets(val)
-		if err != nil {
+	const snooze = "ui.snooze_presets"
+	if err := l.bad(snooze); err != nil {
+		return err
+	}
+	if n := len(cfg.UI.SnoozePresets); n == 0 || n > maxSnoozePresets {
+		return l.fail(snooze, fmt.Sprintf("want 1 to %d durations, got %d", maxSnoozePresets, n))
+	}
+	for i, d := range cfg.UI.SnoozePresets {
+		if err := l.bad(fmt.Sprintf("%s[%d]", snooze, i)); err != nil {
 			return err
 		}
-		cfg.UI.SnoozePresets = presets
+		if d <= 0 {
+			return l.failItem(snooze, i, "must be longer than 0")
+		}
 	}
 
-	accounts, err := l.accounts(v.Get("accounts"))
-	if err != nil {
-		return err
+	if len(cfg.Accounts) == 0 {
+		cfg.Accounts = nil // none, however the file said so
 	}
-	cfg.Accounts = accounts
+	named := map[string]int{}
+	for i := range cfg.Accounts {
+		if err := l.account(i, &cfg.Accounts[i], named); err != nil {
+			return err
+		}
+	}
+	if len(l.noted) > 0 { // a key this pass does not know: never, but never silently
+		return l.failKey(l.noted[0].key, l.noted[0].problem)
+	}
 	return nil
 }
 
-func (l *loader) snoozePresets(val any) ([]time.Duration, error) {
-	const key = "ui.snooze_presets"
-	var items []any
-	switch x := val.(type) {
-	case []any:
-		items = x
-	case string: // from CRIER_UI_SNOOZE_PRESETS: "1h,3h 24h"
-		for _, f := range strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ' ' }) {
-			items = append(items, f)
+// account checks accounts[i]; named holds the names of the ones before it,
+// folded to lower case.
+func (l *loader) account(i int, a *Account, named map[string]int) error {
+	key := func(field string) string { return fmt.Sprintf("accounts[%d].%s", i, field) }
+	for _, field := range []string{"name", "platform", "handle", "server", "credential"} {
+		if err := l.bad(key(field)); err != nil {
+			return err
 		}
+	}
+
+	if a.Name != "" {
+		folded := strings.ToLower(a.Name)
+		if j, dup := named[folded]; dup {
+			return l.fail(key("name"), fmt.Sprintf("%q is already the name of accounts[%d]; names must be unique", a.Name, j))
+		}
+		named[folded] = i
+	}
+
+	a.Platform = strings.ToLower(a.Platform)
+	switch a.Platform {
+	case PlatformMastodon, PlatformBluesky:
+	case "":
+		return l.fail(key("platform"), "missing; write mastodon or bluesky")
 	default:
-		return nil, l.fail(key, "want a list of durations like [1h, 3h, 24h], got "+kind(val))
+		return l.fail(key("platform"), notOneOf(a.Platform, PlatformMastodon, PlatformBluesky))
 	}
-	if len(items) == 0 || len(items) > maxSnoozePresets {
-		return nil, l.fail(key, fmt.Sprintf("want 1 to %d durations, got %d", maxSnoozePresets, len(items)))
+
+	if a.Handle == "" {
+		return l.fail(key("handle"), "missing; write the account's handle, like @shop@example.social or shop.bsky.social")
 	}
-	out := make([]time.Duration, len(items))
-	for i, item := range items {
-		d, problem := parseDuration(item)
-		if problem == "" && d <= 0 {
-			problem = "must be longer than 0"
+
+	if a.Server == "" {
+		if a.Platform == PlatformMastodon {
+			return l.fail(key("server"), "missing; a mastodon account needs its server, like https://mastodon.social")
 		}
-		if problem != "" {
-			return nil, l.failItem(key, i, problem)
-		}
-		out[i] = d
+		a.Server = DefaultBlueskyServer
 	}
-	return out, nil
+	u, err := url.Parse(a.Server)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return l.fail(key("server"), fmt.Sprintf("%q is not an http(s) URL (write it like https://example.social)", a.Server))
+	}
+	a.Server = strings.TrimRight(a.Server, "/")
+
+	cred, problem := l.credential(a.Credential)
+	if problem != "" {
+		return l.fail(key("credential"), problem)
+	}
+	a.Credential = cred
+
+	return l.listen(key("listen"), a)
 }
 
-func (l *loader) accounts(val any) ([]Account, error) {
-	list, _ := val.([]any) // shape already checked by checkKeys
-	var out []Account
-	named := map[string]int{}
-	for i, item := range list {
-		m, _ := item.(map[string]any)
-		key := func(field string) string { return fmt.Sprintf("accounts[%d].%s", i, field) }
-		var a Account
-		for _, f := range []struct {
-			field string
-			dst   *string
-		}{{"name", &a.Name}, {"platform", &a.Platform}, {"handle", &a.Handle}, {"server", &a.Server}, {"credential", &a.Credential}} {
-			s, problem := text(m[f.field])
-			if problem != "" {
-				return nil, &Error{File: l.file, Key: key(f.field), Problem: problem}
-			}
-			*f.dst = s
-		}
-
-		if a.Name != "" {
-			folded := strings.ToLower(a.Name)
-			if j, dup := named[folded]; dup {
-				return nil, &Error{File: l.file, Key: key("name"), Problem: fmt.Sprintf("%q is already the name of accounts[%d]; names must be unique", a.Name, j)}
-			}
-			named[folded] = i
-		}
-
-		a.Platform = strings.ToLower(a.Platform)
-		switch a.Platform {
-		case PlatformMastodon, PlatformBluesky:
-		case "":
-			return nil, &Error{File: l.file, Key: key("platform"), Problem: "missing; write mastodon or bluesky"}
-		default:
-			return nil, &Error{File: l.file, Key: key("platform"), Problem: fmt.Sprintf("%q is not one of mastodon, bluesky%s", a.Platform, nearest(a.Platform, PlatformMastodon, PlatformBluesky))}
-		}
-
-		if a.Handle == "" {
-			return nil, &Error{File: l.file, Key: key("handle"), Problem: "missing; write the account's handle, like @shop@example.social or shop.bsky.social"}
-		}
-
-		if a.Server == "" {
-			if a.Platform == PlatformMastodon {
-				return nil, &Error{File: l.file, Key: key("server"), Problem: "missing; a mastodon account needs its server, like https://mastodon.social"}
-			}
-			a.Server = DefaultBlueskyServer
-		}
-		u, err := url.Parse(a.Server)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, &Error{File: l.file, Key: key("server"), Problem: fmt.Sprintf("%q is not an http(s) URL (write it like https://example.social)", a.Server)}
-		}
-		a.Server = strings.TrimRight(a.Server, "/")
-
-		cred, problem := l.credential(a.Credential)
-		if problem != "" {
-			return nil, &Error{File: l.file, Key: key("credential"), Problem: problem}
-		}
-		a.Credential = cred
-
-		if a.Listen, err = l.listen(fmt.Sprintf("accounts[%d].listen", i), m["listen"]); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
+// listen checks an account's listening terms: keywords and hashtags, none
+// empty, too long or there twice (ignoring case and runs of spaces, as the
+// networks' searches do).
+func (l *loader) listen(key string, a *Account) error {
+	if len(a.Listen) == 0 {
+		a.Listen = nil // none, however the file said so
 	}
-	return out, nil
-}
-
-// listen checks an account's listening terms: a list of keywords and
-// hashtags, none empty, too long or there twice (ignoring case and runs of
-// spaces, as the networks' searches do).
-func (l *loader) listen(key string, val any) ([]string, error) {
-	if val == nil {
-		return nil, nil
+	if err := l.bad(key); err != nil {
+		return err
 	}
-	items, ok := val.([]any)
-	if !ok {
-		return nil, &Error{File: l.file, Key: key, Problem: `want a list of keywords and hashtags like ["#sourdough", "rye and shine"], got ` + kind(val)}
+	if len(a.Listen) > MaxListenTerms {
+		return l.fail(key, fmt.Sprintf("at most %d terms per account (each is a search on every sync), got %d", MaxListenTerms, len(a.Listen)))
 	}
-	if len(items) > MaxListenTerms {
-		return nil, &Error{File: l.file, Key: key, Problem: fmt.Sprintf("at most %d terms per account (each is a search on every sync), got %d", MaxListenTerms, len(items))}
-	}
-	var out []string
 	seen := map[string]int{}
-	for i, item := range items {
-		itemKey := fmt.Sprintf("%s[%d]", key, i)
-		s, problem := text(item)
-		if problem != "" {
-			return nil, &Error{File: l.file, Key: itemKey, Problem: problem}
+	for i, term := range a.Listen {
+		if err := l.bad(fmt.Sprintf("%s[%d]", key, i)); err != nil {
+			return err
 		}
-		term := strings.Join(strings.Fields(s), " ")
+		term = strings.Join(strings.Fields(term), " ")
 		switch {
-		case item == nil:
-			// `- #sourdough` unquoted is a comment to YAML, leaving nothing.
-			return nil, &Error{File: l.file, Key: itemKey, Problem: `empty; write a hashtag in quotes, like "#sourdough" (unquoted, YAML reads # as the start of a comment)`}
 		case term == "":
-			return nil, &Error{File: l.file, Key: itemKey, Problem: "empty; write a keyword or a hashtag"}
+			return l.failItem(key, i, "empty; write a keyword or a hashtag")
 		case term == "#":
-			return nil, &Error{File: l.file, Key: itemKey, Problem: `a hashtag needs a name after the #, like "#sourdough"`}
+			return l.failItem(key, i, `a hashtag needs a name after the #, like "#sourdough"`)
 		case utf8.RuneCountInString(term) > MaxListenTermLen:
-			return nil, &Error{File: l.file, Key: itemKey, Problem: fmt.Sprintf("longer than %d characters; a search term is a few words", MaxListenTermLen)}
+			return l.failItem(key, i, fmt.Sprintf("longer than %d characters; a search term is a few words", MaxListenTermLen))
 		case strings.ContainsFunc(term, unicode.IsControl):
-			return nil, &Error{File: l.file, Key: itemKey, Problem: "contains a control character"}
+			return l.failItem(key, i, "contains a control character")
 		}
 		folded := strings.ToLower(term)
 		if j, dup := seen[folded]; dup {
-			return nil, &Error{File: l.file, Key: itemKey, Problem: fmt.Sprintf("%q is already %s[%d]", term, key, j)}
+			return l.failItem(key, i, fmt.Sprintf("%q is already %s[%d]", term, key, j))
 		}
 		seen[folded] = i
-		out = append(out, term)
+		a.Listen[i] = term
 	}
-	return out, nil
+	return nil
 }
 
 // credential checks a credential's form without resolving it; the secret
@@ -459,84 +300,16 @@ func (l *loader) credential(c string) (string, string) {
 	}
 }
 
-// text reads a value as trimmed text. Scalars such as numbers are accepted
-// as written; lists and sections are not. An empty string is "not set".
-func (l *loader) text(key string, val any) (string, error) {
-	s, problem := text(val)
-	if problem != "" {
-		return "", l.fail(key, problem)
-	}
-	return s, nil
-}
-
-// choice reads a case-insensitive value that must be one of allowed;
-// "" means not set.
-func (l *loader) choice(key string, val any, allowed ...string) (string, error) {
-	s, err := l.text(key, val)
-	if err != nil || s == "" {
-		return "", err
-	}
-	s = strings.ToLower(s)
-	if !slices.Contains(allowed, s) {
-		return "", l.fail(key, fmt.Sprintf("%q is not one of %s%s", s, strings.Join(allowed, ", "), nearest(s, allowed...)))
-	}
-	return s, nil
-}
-
-func text(val any) (string, string) {
-	switch x := val.(type) {
-	case nil:
-		return "", ""
-	case string:
-		return strings.TrimSpace(x), ""
-	case bool, int, int64, uint64, float64:
-		return fmt.Sprint(x), ""
-	}
-	return "", "want text, got " + kind(val)
-}
-
-func parseBool(val any) (bool, bool) {
-	switch x := val.(type) {
-	case bool:
-		return x, true
-	case string:
-		switch strings.ToLower(strings.TrimSpace(x)) {
-		case "true", "yes", "on", "1":
-			return true, true
-		case "false", "no", "off", "0":
-			return false, true
-		}
-	}
-	return false, false
-}
-
-// parseDuration accepts Go duration text (15m, 1h30m). Bare numbers are
-// refused: 15 could mean seconds or minutes.
-func parseDuration(val any) (time.Duration, string) {
-	const hint = " is not a duration (write it like 15m or 1h30m)"
-	s, ok := val.(string)
-	if !ok {
-		return 0, show(val) + hint
-	}
-	d, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil {
-		problem := show(val) + hint
-		if strings.ContainsAny(s, "dw") {
-			problem += "; there are no day or week units, write 24h for a day"
-		}
-		return 0, problem
-	}
-	return d, ""
-}
-
-// nearest suggests the closest allowed value for a likely typo.
-func nearest(got string, allowed ...string) string {
+// notOneOf says that got is not an allowed value, suggesting the closest
+// one for a likely typo.
+func notOneOf(got string, allowed ...string) string {
+	problem := fmt.Sprintf("%q is not one of %s", got, strings.Join(allowed, ", "))
 	for _, a := range allowed {
 		if nearMiss(got, a, editDistance(got, a)) {
-			return fmt.Sprintf(" (did you mean %s?)", a)
+			return problem + fmt.Sprintf(" (did you mean %s?)", a)
 		}
 	}
-	return ""
+	return problem
 }
 
 // show renders a non-secret value for an error message.
@@ -568,13 +341,4 @@ func kind(val any) string {
 		return "a section of keys"
 	}
 	return fmt.Sprintf("%T", val)
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

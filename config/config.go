@@ -3,11 +3,16 @@
 // is reported with its file and key instead of surfacing later as odd
 // behaviour. Panes receive the plain *Config; nothing outside main and this
 // package sees viper.
+//
+// The mapstructure tags on Config and the types inside it are the whole
+// list of keys: viper reads the file and decodes it into them (decode.go),
+// unknown keys and their "did you mean" come from the same tags (keys.go),
+// and one pass checks the decoded values (check.go).
 package config
 
 import (
+	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,45 +51,48 @@ type LoadOptions struct {
 	Home   string              // the user's home directory
 }
 
-// Config is the checked configuration handed to the rest of crier.
+// Config is the checked configuration handed to the rest of crier. The
+// mapstructure tags name the keys of the file; a field tagged "-" is not
+// one.
 type Config struct {
-	File         string         // the file that was read, "" if none
-	Database     string         // path of the SQLite database
-	Timezone     *time.Location // never nil after Load or Defaults
-	TimezoneName string         // as written, or "Local"
-	LogFile      string
-	Scheduler    Scheduler
-	UI           UI
-	Accounts     []Account
+	File     string         `mapstructure:"-"`        // the file that was read, "" if none
+	Database string         `mapstructure:"database"` // path of the SQLite database
+	Timezone *time.Location `mapstructure:"-"`        // never nil after Load or Defaults; loaded from TimezoneName
+	// TimezoneName is the timezone: key as written, or "Local".
+	TimezoneName string    `mapstructure:"timezone"`
+	LogFile      string    `mapstructure:"log_file"`
+	Scheduler    Scheduler `mapstructure:"scheduler"`
+	UI           UI        `mapstructure:"ui"`
+	Accounts     []Account `mapstructure:"accounts"`
 }
 
 // Scheduler holds the settings of the embedded scheduler.
 type Scheduler struct {
-	Enabled      bool
-	MissedPolicy string // one of the MissedPolicy* constants
-	MissedGrace  time.Duration
-	SyncInterval time.Duration
+	Enabled      bool          `mapstructure:"enabled"`
+	MissedPolicy string        `mapstructure:"missed_policy"` // one of the MissedPolicy* constants
+	MissedGrace  time.Duration `mapstructure:"missed_grace"`
+	SyncInterval time.Duration `mapstructure:"sync_interval"`
 }
 
 // UI holds display preferences.
 type UI struct {
-	WeekStart     time.Weekday // time.Monday or time.Sunday
-	SnoozePresets []time.Duration
+	WeekStart     time.Weekday    `mapstructure:"week_start"` // time.Monday or time.Sunday
+	SnoozePresets []time.Duration `mapstructure:"snooze_presets"`
 }
 
 // Account is one social network account. After Load, Platform is lower case,
 // Server is an http(s) URL without a trailing slash, and a file: Credential
 // holds an absolute path.
 type Account struct {
-	Name       string // optional label, unique among accounts when set
-	Platform   string // one of the Platform* constants
-	Handle     string
-	Server     string
-	Credential string // env:VAR, file:PATH or the secret itself
+	Name       string `mapstructure:"name"`     // optional label, unique among accounts when set
+	Platform   string `mapstructure:"platform"` // one of the Platform* constants
+	Handle     string `mapstructure:"handle"`
+	Server     string `mapstructure:"server"`
+	Credential string `mapstructure:"credential"` // env:VAR, file:PATH or the secret itself
 	// Listen are the keywords and hashtags ("#sourdough") social listening
 	// searches for on every sync, inner spaces collapsed, unique ignoring
 	// case; nil for none.
-	Listen []string
+	Listen []string `mapstructure:"listen"`
 }
 
 // Error reports one bad setting. File is "" when the value came from an
@@ -138,6 +146,12 @@ func Defaults(getenv func(string) string, home string) *Config {
 	}
 }
 
+// keyPath joins the levels of a key inside viper. It is not the dot, so that
+// a key written with dots in the file (`ui.week_start: sunday` at the top)
+// is the unknown key it looks like rather than a second spelling of ui:'s
+// week_start, and no YAML key is likely to hold it.
+const keyPath = "\x00"
+
 // Load finds the config file (opts.Flag, then $CRIER_CONFIG, then the XDG
 // default), applies CRIER_* overrides and validates the result. Any problem
 // is returned as a *Error.
@@ -147,52 +161,55 @@ func Load(opts LoadOptions) (*Config, error) {
 		getenv = os.Getenv
 	}
 	cfg := Defaults(getenv, opts.Home)
+	l := &loader{home: opts.Home, env: map[string]string{}}
 
 	path, namedBy, err := locate(opts.Flag, getenv, opts.Home)
 	if err != nil {
 		return nil, err
 	}
-	var raw map[string]any
-	var mode fs.FileMode
+	v := viper.NewWithOptions(viper.KeyDelimiter(keyPath))
+	v.SetConfigType("yaml") // whatever the file is called
 	if path != "" {
-		data, m, found, err := readFile(path, namedBy)
+		data, mode, found, err := readFile(path, namedBy)
 		if err != nil {
 			return nil, err
 		}
 		if found {
-			cfg.File = path
-			mode = m
-			if raw, err = parseYAML(path, data); err != nil {
-				return nil, err
+			cfg.File, l.file, l.fileMode = path, path, mode
+			if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+				return nil, parseError(path, data, err)
 			}
 		}
 	}
 
-	// Unknown keys and misshapen sections are caught on the file alone,
-	// before viper merges anything over it.
-	if err := checkKeys(cfg.File, raw); err != nil {
-		return nil, err
-	}
-
-	v := viper.New()
-	if raw != nil {
-		if err := v.MergeConfigMap(raw); err != nil {
-			return nil, &Error{File: cfg.File, Problem: err.Error()}
-		}
-	}
 	// Environment overrides go through opts.Getenv rather than viper's
 	// AutomaticEnv, which would read os.Getenv behind the caller's back and
 	// leave no way to say which variable held a bad value.
-	l := &loader{file: cfg.File, fileMode: mode, home: opts.Home, env: map[string]string{}}
+	overrides := map[string]string{}
 	for _, key := range envKeys {
-		name := EnvVar(key)
-		if val := getenv(name); val != "" {
-			v.Set(key, val)
-			l.env[key] = name
+		if val := getenv(EnvVar(key)); val != "" {
+			overrides[key], l.env[key] = val, EnvVar(key)
 		}
 	}
 
-	if err := l.fill(cfg, v); err != nil {
+	// Unknown keys and misshapen sections are caught on the file alone,
+	// before the environment is layered over it.
+	err = checkKeys(cfg.File, v.AllSettings(), func(key, problem string) {
+		if list := indexed.FindStringSubmatch(key); list == nil || overrides[list[1]] == "" {
+			l.note(key, problem) // unless a variable replaces the whole list
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for key, val := range overrides {
+		v.Set(strings.ReplaceAll(key, ".", keyPath), val)
+	}
+
+	if err := v.Unmarshal(cfg, decoding); err != nil {
+		l.noteDecodeErrors(err)
+	}
+	if err := l.check(cfg); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -247,49 +264,24 @@ func readFile(path, namedBy string) (data []byte, mode fs.FileMode, found bool, 
 	return data, info.Mode().Perm(), true, nil
 }
 
-// parseYAML decodes the file into plain maps with lower-case keys, matching
-// viper's case-insensitive lookups.
-func parseYAML(path string, data []byte) (map[string]any, error) {
+// parseError reports a file viper could not read as YAML, in YAML's words
+// but without its Go-isms, or, for a document that is YAML but not a set of
+// keys, what it is instead.
+func parseError(path string, data []byte, err error) *Error {
+	var pe viper.ConfigParseError
+	if errors.As(err, &pe) {
+		err = pe.Unwrap()
+	}
 	var doc any
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.TrimPrefix(msg, "unmarshal errors:")
-		msg = strings.Join(strings.Fields(msg), " ")
-		return nil, &Error{File: path, Problem: "not valid YAML: " + msg}
-	}
-	if doc == nil {
-		return nil, nil
-	}
-	top, ok := normalize(doc).(map[string]any)
-	if !ok {
-		return nil, &Error{File: path, Problem: "want keys such as timezone: and accounts: at the top level, got " + kind(doc)}
-	}
-	return top, nil
-}
-
-// normalize turns every YAML mapping into map[string]any with lower-case keys.
-func normalize(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, val := range x {
-			out[strings.ToLower(k)] = normalize(val)
+	if yaml.Unmarshal(data, &doc) == nil {
+		if _, ok := doc.(map[string]any); !ok {
+			return &Error{File: path, Problem: "want keys such as timezone: and accounts: at the top level, got " + kind(doc)}
 		}
-		return out
-	case map[any]any:
-		out := make(map[string]any, len(x))
-		for k, val := range x {
-			out[strings.ToLower(fmt.Sprint(k))] = normalize(val)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, val := range x {
-			out[i] = normalize(val)
-		}
-		return out
 	}
-	return v
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:")
+	msg = strings.Join(strings.Fields(msg), " ")
+	return &Error{File: path, Problem: "not valid YAML: " + msg}
 }
 
 // xdgPath returns $VAR/crier/name, or home/fallback/crier/name when the

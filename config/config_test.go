@@ -268,6 +268,11 @@ func TestBadFiles(t *testing.T) {
 		{"unknown nested key", "scheduler:\n  missed_grce: 5m\n", "scheduler.missed_grce", `unknown key (did you mean "missed_grace"?)`},
 		{"key in the wrong section", "missed_policy: send\n", "missed_policy", "unknown key (it belongs under scheduler:)"},
 		{"unknown key in an account", "accounts:\n" + account("") + account("    passwrd: x\n"), "accounts[1].passwrd", `unknown key (did you mean "credential"?)`},
+		{"dotted key", "scheduler.enabled: false\n", "scheduler.enabled", "unknown key"},
+		{"bool given as a number", "scheduler:\n  enabled: 1\n", "scheduler.enabled", "want true or false, got 1"},
+		{"snooze preset empty", "ui:\n  snooze_presets:\n    - 1h\n    -\n", "ui.snooze_presets[1]", "nothing is not a duration"},
+		{"snooze presets text", "ui:\n  snooze_presets: 1h, 0s\n", "ui.snooze_presets[1]", "must be longer than 0"},
+		{"week_start a number", "ui:\n  week_start: 1\n", "ui.week_start", `"1" is not one of monday, sunday`},
 		{"scheduler not a section", "scheduler: true\n", "scheduler", "want a section of indented keys, got true/false"},
 		{"accounts not a list", "accounts:\n  platform: mastodon\n", "accounts", "want a list of accounts"},
 		{"account not a section", "accounts:\n  - hello\n", "accounts[0]", "want an account"},
@@ -535,6 +540,68 @@ func TestBadEnvOverrides(t *testing.T) {
 	}
 }
 
+// With several problems, the first reported is the first in the order of
+// the keys (as the example lists them), whether the decoder or the checks
+// found it, and whether it came from the file or a variable.
+func TestFirstProblemInKeyOrder(t *testing.T) {
+	tests := []struct {
+		name, body string
+		getenv     func(string) string
+		file       bool
+		key        string
+	}{
+		{"a range before a type", "scheduler:\n  sync_interval: 1s\nui:\n  week_start: friday\n", env(), true, "scheduler.sync_interval"},
+		{"a type before a range", "scheduler:\n  missed_grace: soon\n  sync_interval: 1s\n", env(), true, "scheduler.missed_grace"},
+		{"a variable before the file", "ui:\n  week_start: friday\n", env("CRIER_SCHEDULER_MISSED_GRACE", "0s"), false, "CRIER_SCHEDULER_MISSED_GRACE"},
+		{"the file before a variable", "timezone: Mars/Base\n", env("CRIER_SCHEDULER_MISSED_GRACE", "soon"), true, "timezone"},
+		{"an account's fields in order", "accounts:\n  - platform: [x]\n    handle: a\n    credential: [y]\n", env(), true, "accounts[0].platform"},
+		{"a list's items in order", "ui:\n  snooze_presets: [0s, soon]\n", env(), true, "ui.snooze_presets[0]"},
+		{"an empty item in its turn", "scheduler:\n  missed_grace: 0s\nui:\n  snooze_presets: [1h, ~]\n", env(), true, "scheduler.missed_grace"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, path, err := loadBody(t, tt.body, tt.getenv)
+			ce := asConfigError(t, err)
+			if want := map[bool]string{true: path, false: ""}[tt.file]; ce.Key != tt.key || ce.File != want {
+				t.Errorf("got %v, want the problem with %s first", err, tt.key)
+			}
+		})
+	}
+}
+
+// A variable replaces the file's value whole: what was wrong with the file's
+// list does not matter any more.
+func TestEnvReplacesAList(t *testing.T) {
+	cfg, _, err := loadBody(t, "ui:\n  snooze_presets:\n    - 1h\n    -\n", env("CRIER_UI_SNOOZE_PRESETS", "2h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.UI.SnoozePresets, []time.Duration{2 * time.Hour}) {
+		t.Errorf("SnoozePresets = %v, want the variable's [2h]", cfg.UI.SnoozePresets)
+	}
+}
+
+// Decoding never touches the zone Defaults chose (time.Local among them):
+// the file's zone is loaded afresh.
+func TestZoneFromFileLeavesLocalAlone(t *testing.T) {
+	before := time.Local.String()
+	for _, zone := range []string{"Asia/Tokyo", "UTC", "Local"} {
+		cfg, _, err := loadBody(t, "timezone: "+zone+"\n", env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.TimezoneName != zone || cfg.Timezone.String() != zone {
+			t.Errorf("timezone: %s gave %v / %q", zone, cfg.Timezone, cfg.TimezoneName)
+		}
+	}
+	if cfg, _, _ := loadBody(t, "timezone: UTC\n", env()); cfg.Timezone != time.UTC {
+		t.Errorf("timezone: UTC gave %p, not time.UTC", cfg.Timezone)
+	}
+	if time.Local.String() != before {
+		t.Errorf("time.Local is now %v, was %s", time.Local, before)
+	}
+}
+
 func TestEnvVar(t *testing.T) {
 	for key, want := range map[string]string{
 		"timezone":               "CRIER_TIMEZONE",
@@ -597,6 +664,9 @@ func TestSecret(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
+	topKeys := fileKeys.keys()
+	accounts, _ := fileKeys.field("accounts")
+	accountKeys := accounts.sub.keys()
 	tests := []struct {
 		leaf     string
 		siblings []string
@@ -654,40 +724,74 @@ func TestExampleConfig(t *testing.T) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range topKeys {
-		if _, ok := doc[k]; !ok {
-			t.Errorf("config.example.yaml lacks %s", k)
-		}
+	for _, key := range missingKeys(doc, fileKeys, "") {
+		t.Errorf("config.example.yaml does not show %s", key)
 	}
-	for section, keys := range sectionKeys {
-		sec, _ := doc[section].(map[string]any)
-		for _, k := range keys {
-			if _, ok := sec[k]; !ok {
-				t.Errorf("config.example.yaml lacks %s.%s", section, k)
+}
+
+// missingKeys lists the keys of s that m does not show; a list of entries
+// shows a key when one of its entries does.
+func missingKeys(m map[string]any, s section, path string) []string {
+	var missing []string
+	for _, f := range s {
+		val, ok := m[f.key]
+		switch {
+		case !ok:
+			missing = append(missing, path+f.key)
+		case f.list:
+			entries, _ := val.([]any)
+			for _, sub := range f.sub {
+				shown := false
+				for _, e := range entries {
+					entry, _ := e.(map[string]any)
+					if _, ok := entry[sub.key]; ok {
+						shown = true
+					}
+				}
+				if !shown {
+					missing = append(missing, path+f.key+"[]."+sub.key)
+				}
 			}
+		case f.sub != nil:
+			sec, _ := val.(map[string]any)
+			missing = append(missing, missingKeys(sec, f.sub, path+f.key+".")...)
 		}
 	}
-	seen := map[string]bool{}
-	for _, a := range doc["accounts"].([]any) {
-		for k := range a.(map[string]any) {
-			seen[k] = true
-		}
+	return missing
+}
+
+// The keys are the struct's mapstructure tags; these are the ones the
+// README and config.example.yaml document, and the variables that override
+// them.
+func TestKeysComeFromTheStruct(t *testing.T) {
+	if got, want := fileKeys.keys(), []string{"database", "timezone", "log_file", "scheduler", "ui", "accounts"}; !slices.Equal(got, want) {
+		t.Errorf("top-level keys = %q, want %q", got, want)
 	}
-	for _, k := range accountKeys {
-		if !seen[k] {
-			t.Errorf("no account in config.example.yaml shows %s", k)
-		}
+	accounts, _ := fileKeys.field("accounts")
+	if got, want := accounts.sub.keys(), []string{"name", "platform", "handle", "server", "credential", "listen"}; !accounts.list || !slices.Equal(got, want) {
+		t.Errorf("account keys = %q (list %v), want %q in a list", got, accounts.list, want)
+	}
+	wantEnv := []string{
+		"database", "timezone", "log_file",
+		"scheduler.enabled", "scheduler.missed_policy", "scheduler.missed_grace", "scheduler.sync_interval",
+		"ui.week_start", "ui.snooze_presets",
+	}
+	if !slices.Equal(envKeys, wantEnv) {
+		t.Errorf("envKeys = %q, want %q", envKeys, wantEnv)
 	}
 }
 
 func TestEmptyFileAndSections(t *testing.T) {
-	for _, body := range []string{"", "# nothing yet\n", "scheduler:\nui:\naccounts:\ntimezone:\n", "accounts: []\n"} {
+	for _, body := range []string{"", "# nothing yet\n", "scheduler:\nui:\naccounts:\ntimezone:\n", "accounts: []\n",
+		"scheduler: {}\nui: {}\n",
+		// Empty text is "not set": the default stays.
+		"database: \"\"\ntimezone: \" \"\nscheduler:\n  missed_policy: \"\"\nui:\n  week_start: \"\"\n"} {
 		cfg, _, err := loadBody(t, body, env())
 		if err != nil {
 			t.Fatalf("%q: %v", body, err)
 		}
 		d := Defaults(env(), "")
-		if cfg.Scheduler != d.Scheduler || !reflect.DeepEqual(cfg.UI, d.UI) || cfg.TimezoneName != d.TimezoneName || len(cfg.Accounts) != 0 {
+		if cfg.Scheduler != d.Scheduler || !reflect.DeepEqual(cfg.UI, d.UI) || cfg.TimezoneName != d.TimezoneName || cfg.Accounts != nil {
 			t.Errorf("%q did not give the defaults: %+v", body, cfg)
 		}
 	}

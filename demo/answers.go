@@ -379,7 +379,7 @@ func (g *gen) answerText(it *answerable, a *account) string {
 			tmpl += " — {staff}" // signed, unless the saved reply was
 		}
 	}
-	to := addressee{first: firstName(it.name), handle: "@" + strings.TrimPrefix(it.handle, "@"),
+	to := addressee{first: firstName(it.who.name), handle: "@" + strings.TrimPrefix(it.who.handle, "@"),
 		me: a.displayName, network: "Bluesky"}
 	if a.platform == store.PlatformMastodon {
 		to.network = "Mastodon"

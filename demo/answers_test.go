@@ -228,19 +228,19 @@ func TestAnswerFitsWhatWasSaid(t *testing.T) {
 func TestAnswerText(t *testing.T) {
 	g, accounts := newAnswerGen(t)
 	masto, bsky := accounts[0], accounts[1]
-	it := &answerable{kind: store.KindReply, handle: "@ana_b@mastodon.social", name: "Ana | she/her",
+	it := &answerable{kind: store.KindReply, who: &author{handle: "@ana_b@mastodon.social", name: "Ana | she/her"},
 		body: "@ryeandshine Is there somewhere to lock a bike near the shop?", asks: true}
 	if got := g.answerText(it, masto); !strings.HasPrefix(got, "@ana_b@mastodon.social There are racks") {
 		t.Errorf("Mastodon reply = %q, want the mention and then the answer", got)
 	}
-	it = &answerable{kind: store.KindReply, handle: "ana.bsky.social", name: "Ana | she/her",
+	it = &answerable{kind: store.KindReply, who: &author{handle: "ana.bsky.social", name: "Ana | she/her"},
 		body: "Is there somewhere to lock a bike near the shop?", asks: true}
 	if got := g.answerText(it, bsky); !strings.HasPrefix(got, "There are racks") {
 		t.Errorf("Bluesky reply = %q, want the answer alone", got)
 	}
 	// A direct message is signed once, by a baker or by the saved reply.
 	for range 50 {
-		it = &answerable{kind: store.KindDM, handle: "ana.bsky.social", name: "Ana | she/her",
+		it = &answerable{kind: store.KindDM, who: &author{handle: "ana.bsky.social", name: "Ana | she/her"},
 			body: "Didn't want to say this publicly, but my croissant was stale.", score: -0.4}
 		got := g.answerText(it, bsky)
 		if strings.Count(got, " — ") > 1 || strings.Contains(got, "|") || strings.ContainsAny(got, "{}") {

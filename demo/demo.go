@@ -13,7 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/crier-app/crier/store"
@@ -56,6 +58,41 @@ const (
 // again.
 const dataVersion = "4"
 
+// largeBuildMemory is the soft limit on Go's memory while a large demo is
+// built; SQLite's page cache and sorter come on top (see inBulkTx).
+const largeBuildMemory = 160 << 20
+
+// building counts the large builds under way and keeps the memory limit
+// that was set before the first.
+var building struct {
+	sync.Mutex
+	n     int
+	saved int64
+}
+
+// limitMemory lowers Go's soft memory limit to largeBuildMemory until the
+// last large build under way calls the function it returns. The plan of
+// the large build holds about 90 MB, and left to itself the collector lets
+// the heap grow to twice what is live before it looks: the limit keeps
+// crier demo --large within a small server's memory, for a little more
+// time collecting. A lower limit of the user's (GOMEMLIMIT) stays.
+func limitMemory() (restore func()) {
+	building.Lock()
+	defer building.Unlock()
+	if building.n == 0 {
+		building.saved = debug.SetMemoryLimit(-1)
+		debug.SetMemoryLimit(min(largeBuildMemory, building.saved))
+	}
+	building.n++
+	return func() {
+		building.Lock()
+		defer building.Unlock()
+		if building.n--; building.n == 0 {
+			debug.SetMemoryLimit(building.saved)
+		}
+	}
+}
+
 // ErrNotEmpty is returned by Seed for a store that already has content.
 var ErrNotEmpty = errors.New("the store already has posts or history: the demo needs a fresh one")
 
@@ -89,6 +126,9 @@ func seed(ctx context.Context, st *store.Store, o Options) (*gen, error) {
 	}
 	if err := checkEmpty(ctx, st.DB()); err != nil {
 		return nil, err
+	}
+	if o.Large {
+		defer limitMemory()()
 	}
 	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x63726965722d6465))   // "crier-de"
 	say := rand.New(rand.NewPCG(uint64(o.Seed), 0x63726965722d7265)) // "crier-re"

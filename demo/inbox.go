@@ -190,7 +190,7 @@ func (g *gen) writeInbox(w *bulk) inboxStats {
 		kind := kindNames[weighted(g.r, inboxKinds[a.platform])]
 		fl := flavour(weighted(g.r, flavourWeights))
 
-		var parent *delivery
+		var parent *ours
 		if kind == store.KindReply || kind == store.KindQuote {
 			parent = g.recentPost(a, t)
 			if parent == nil {
@@ -245,25 +245,32 @@ func (g *gen) writeInbox(w *bulk) inboxStats {
 			root, inReplyTo, ms, string(state), snoozed, read, tn.score, tn.asks, tn.class, g.searchKey(ms),
 			store.JoinLabels(labels), store.LabelKeys(labels))
 		if state == store.InboxDone {
-			g.done = append(g.done, answerable{id: g.inboxID, account: a.id, kind: kind, received: t,
-				asks: tn.asks, score: tn.score, handle: who.handle, name: who.name, body: tn.text})
+			g.done = append(g.done, answerable{id: g.inboxID, account: a.id, kind: kind, received: ms,
+				asks: tn.asks, score: tn.score, who: who, body: tn.text})
 		}
 		st.kinds[kind]++
 		st.flavours[fl]++
 		st.states[state]++
+	}
+	for _, a := range g.accounts {
+		a.recent = nil // no one answers them any more
 	}
 	return st
 }
 
 // recentPost picks one of the account's posts from before t that people
 // are still talking about: recent ones and popular ones first.
-func (g *gen) recentPost(a *account, t time.Time) *delivery {
+func (g *gen) recentPost(a *account, t time.Time) *ours {
 	limit := t.Add(-2 * time.Minute)
-	n := sort.Search(len(a.sent), func(i int) bool { return !a.sent[i].sentAt.Before(limit) })
-	if n == 0 || t.Sub(a.sent[n-1].sentAt) > 7*24*time.Hour {
+	// a.recent is in the order of the posts, which is not quite the order
+	// they went out in (two posts due the same minute leave seconds apart,
+	// either way round): the search must go over the whole list, as it
+	// always has, for a seed to give the data it always gave.
+	n := sort.Search(len(a.recent), func(i int) bool { return !a.recent[i].sentAt.Before(limit) })
+	if n == 0 || t.Sub(a.recent[n-1].sentAt) > 7*24*time.Hour {
 		return nil
 	}
-	cands := a.sent[max(0, n-6):n]
+	cands := a.recent[max(0, n-6):n]
 	w := make([]float64, len(cands))
 	for i, d := range cands {
 		w[i] = (1 + d.reach) * math.Exp(-t.Sub(d.sentAt).Hours()/18)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -213,9 +214,8 @@ func (g *gen) writeHeard(ctx context.Context, tx *sql.Tx) error {
 						who.name, who.followers, tn.text, url, t.UnixMilli(), string(state), read, tn.score, tn.asks, true,
 						tn.class, g.searchKey(t.UnixMilli()))
 					if state == store.InboxDone {
-						g.done = append(g.done, answerable{id: g.inboxID, account: a.id, kind: store.KindListening,
-							term: lt.term, received: t, asks: tn.asks, score: tn.score, handle: who.handle,
-							name: who.name, body: tn.text})
+						g.doneHeard = append(g.doneHeard, answerable{id: g.inboxID, account: a.id, kind: store.KindListening,
+							term: lt.term, received: t.UnixMilli(), asks: tn.asks, score: tn.score, who: who, body: tn.text})
 					}
 				}
 			}
@@ -305,44 +305,66 @@ func replyOdds(kind store.InboxKind, term string, fl flavour) float64 {
 	return 0.15
 }
 
-// answerable is a done item the reply pass may answer.
+// answerable is a done item the reply pass may answer. The large build
+// keeps half a million of them, so it holds what they say and who said it
+// by reference.
 type answerable struct {
 	id       int64
 	account  int64
 	kind     store.InboxKind
 	term     string
-	received time.Time
+	received int64 // ms since the epoch
 	asks     bool
 	score    float64
-	handle   string
-	name     string
+	who      *author
 	body     string
+}
+
+func byReceived(a, b answerable) int {
+	if c := cmp.Compare(a.received, b.received); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
+// oldestFirst yields the items of two lists, each sorted by byReceived,
+// in that order.
+func oldestFirst(a, b []answerable) iter.Seq[*answerable] {
+	return func(yield func(*answerable) bool) {
+		for len(a) > 0 || len(b) > 0 {
+			var it *answerable
+			if len(b) == 0 || len(a) > 0 && byReceived(a[0], b[0]) < 0 {
+				it, a = &a[0], a[1:]
+			} else {
+				it, b = &b[0], b[1:]
+			}
+			if !yield(it) {
+				return
+			}
+		}
+	}
 }
 
 // writeReplies answers a share of the done items, oldest first: the time
 // the bakery's first reply went out (replied_at), as the scheduler sets it,
 // and the reply itself (writeAnswers).
 func (g *gen) writeReplies(ctx context.Context, tx *sql.Tx) error {
-	items := g.done
-	g.done = nil
-	slices.SortFunc(items, func(a, b answerable) int {
-		if c := a.received.Compare(b.received); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
+	g.tones = nil // every text is scored and written
+	inbox, heard := g.done, g.doneHeard
+	g.done, g.doneHeard = nil, nil
+	slices.SortFunc(inbox, byReceived) // written in that order already
+	slices.SortFunc(heard, byReceived)
 	replied, err := tx.PrepareContext(ctx, "UPDATE inbox_items SET replied_at = ? WHERE id = ?")
 	if err != nil {
 		return err
 	}
 	defer replied.Close()
 	var answers []answer
-	for i := range items {
-		it := &items[i]
+	for it := range oldestFirst(inbox, heard) {
 		if !chance(g.r, replyOdds(it.kind, it.term, flavourOf(it.asks, it.score))) {
 			continue
 		}
-		at, ok := g.replyTime(it.received)
+		at, ok := g.replyTime(time.UnixMilli(it.received))
 		if !ok {
 			continue
 		}

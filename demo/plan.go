@@ -42,9 +42,12 @@ type gen struct {
 	// searchTriggers are the statements that create the search index's
 	// triggers, dropped during the large build (see writeInboxTable).
 	searchTriggers []string
-	deleteOne      bool           // one recent complaint is still to be deleted by its author
-	done           []answerable   // the inbox items left done, for the reply pass
-	topicOf        map[string]int // what each text answered is about: topicIndex
+	deleteOne      bool // one recent complaint is still to be deleted by its author
+	// The items left done, for the reply pass: what was said to the bakery
+	// and what listening heard, each in a list of its own, so that neither
+	// outgrows the room made for it.
+	done, doneHeard []answerable
+	topicOf         map[string]int // what each text answered is about: topicIndex
 	// inboxIndexes create the inbox's indexes, which the large build drops
 	// while it writes the inbox and answers it.
 	inboxIndexes []string
@@ -55,7 +58,18 @@ type account struct {
 	id    int64
 	did   string      // Bluesky only
 	daily []float64   // followers at local midnight of each day of the history
-	sent  []*delivery // sent deliveries in time order, for replies to find
+	sent  []*delivery // sent deliveries in time order, while the posts are planned
+	// recent are the sent deliveries, in the same order, as the inbox sees
+	// them once the posts are written.
+	recent []*ours
+}
+
+// ours is one of the bakery's sent posts as people answer it.
+type ours struct {
+	sentAt   time.Time
+	reach    float64
+	remoteID string
+	replies  []inboxRef // the latest replies under it, for second-level ones
 }
 
 type campaign struct {
@@ -101,8 +115,6 @@ type delivery struct {
 	tau    time.Duration
 	share  [3]float64 // reposts, replies, quotes
 	jitter uint64     // spreads the snapshot times
-
-	replies []inboxRef // the latest replies under it, for second-level ones
 }
 
 type inboxRef struct{ id, user string }

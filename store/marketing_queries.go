@@ -21,7 +21,7 @@ type MarketingFilter struct {
 	// Campaign is a campaign's id, 0 for the rows in no campaign, or
 	// AllCampaigns.
 	Campaign int64
-	From, To Day   // inclusive
+	From, To Day    // inclusive
 	Source   string // "" for every source
 }
 
@@ -814,7 +814,7 @@ type PostNumbers struct {
 	AccountID  int64
 	Platform   string
 	Handle     string
-	Text       string // what went to this account
+	Text       string        // what went to this account
 	State      DeliveryState // "" for a copy not queued yet (a draft)
 	SentAt     time.Time
 	At         time.Time // when it went out, is due, or (a draft) was last changed

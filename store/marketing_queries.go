@@ -373,7 +373,33 @@ func (s *Store) CampaignsTotals(ctx context.Context) (map[int64]MarketingTotals,
 	return out, rows.Err()
 }
 
+// CampaignsSourceClicks adds up every campaign's link clicks from some
+// sources (the social networks, for clicks per follower), by campaign id.
+func (s *Store) CampaignsSourceClicks(ctx context.Context, sources []string) (map[int64]Num, error) {
+	j, err := json.Marshal(sources)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, campaignsSourceClicksSQL, string(j))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]Num{}
+	for rows.Next() {
+		var id int64
+		var n Num
+		if err := rows.Scan(&id, (*nullNum)(&n)); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 const (
+	campaignsSourceClicksSQL = `SELECT campaign_id, sum(clicks) FROM marketing_days
+		WHERE campaign_id > 0 AND source IN (SELECT value FROM json_each(?)) GROUP BY campaign_id`
 	campaignsTotalsSQL = "SELECT campaign_id, " + totalsColumns + " FROM marketing_days WHERE campaign_id > 0 GROUP BY campaign_id"
 	campaignsMoneySQL  = "SELECT campaign_id, " + moneyColumns + " FROM marketing_day_money WHERE campaign_id > 0 GROUP BY campaign_id, currency"
 )

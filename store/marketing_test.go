@@ -684,6 +684,7 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 	qa, aa := traceSQL(all)
 	checks = append(checks,
 		check{campaignsTotalsSQL, nil, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id>?)"}},
+		check{campaignsSourceClicksSQL, []any{`["mastodon"]`}, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id>?)"}},
 		check{campaignsMoneySQL, nil, []string{"SEARCH marketing_day_money USING PRIMARY KEY (campaign_id>?)"}},
 		check{campaignContentsSQL, []any{1}, []string{"SEARCH marketing_contents USING PRIMARY KEY (campaign_id=?)"}},
 		check{postContentsSQL, []any{1}, []string{"SEARCH marketing_contents USING INDEX marketing_contents_post (post_id=?)"}},

@@ -32,9 +32,9 @@ func TestFiguresByHand(t *testing.T) {
 		want float64
 		text string
 	}{
-		{"CTR", f.CTR, 40.0 / 1000, "4.0%"},                  // clicks where impressions are known / impressions
+		{"CTR", f.CTR, 40.0 / 1000, "4.0%"},                        // clicks where impressions are known / impressions
 		{"clicks per follower", f.ClicksPerFollower, 0.02, "2.0%"}, // 10 Mastodon clicks / 500 followers
-		{"conversion rate", f.ConversionRate, 3.0 / 45, "6.7%"},   // 3 conversions / 45 sessions
+		{"conversion rate", f.ConversionRate, 3.0 / 45, "6.7%"},    // 3 conversions / 45 sessions
 		{"CPC", f.CPC, 25.0 / 40, "€0.63"},                         // €25 / 40 clicks = €0.625
 		{"CPA", f.CPA, 25.0 / 3, "€8.33"},                          // €25 / 3 conversions
 		{"ROAS", f.ROAS, 75.0 / 25, "3.00×"},                       // €75 / €25

@@ -1126,3 +1126,69 @@ func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, l
 
 // repliesByDaySQL reads the items said to the business in a span of time.
 const repliesByDaySQL = `SELECT received_at, replied_at FROM inbox_items WHERE heard = 0 AND received_at >= ? AND received_at < ?`
+
+// ResolveCampaignNames says which crier campaign each external campaign
+// name maps to now (0: none), as an import would map it.
+func (s *Store) ResolveCampaignNames(ctx context.Context, names []string) (map[string]int64, error) {
+	r, err := loadCampaignResolver(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(names))
+	for _, n := range names {
+		out[n] = r.resolve(n)
+	}
+	return out, nil
+}
+
+// MarketingLayout is a column mapping remembered for a file layout (its
+// normalised header).
+type MarketingLayout struct {
+	Header    string
+	Name      string
+	Mapping   string // JSON, the importer's
+	UpdatedAt time.Time
+}
+
+const layoutSQL = "SELECT header, name, mapping, updated_at FROM marketing_layouts WHERE header = ?"
+
+// Layout loads the mapping remembered for a header.
+func (s *Store) Layout(ctx context.Context, header string) (MarketingLayout, bool, error) {
+	var l MarketingLayout
+	var updated int64
+	err := s.db.QueryRowContext(ctx, layoutSQL, header).Scan(&l.Header, &l.Name, &l.Mapping, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, false, nil
+	}
+	l.UpdatedAt = fromMS(updated)
+	return l, err == nil, err
+}
+
+// SaveLayout remembers a mapping for a header.
+func (s *Store) SaveLayout(ctx context.Context, l MarketingLayout, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO marketing_layouts (header, name, mapping, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (header) DO UPDATE SET name = excluded.name, mapping = excluded.mapping, updated_at = excluded.updated_at`,
+		l.Header, l.Name, l.Mapping, ms(now))
+	return err
+}
+
+// Layouts lists the remembered mappings by name.
+func (s *Store) Layouts(ctx context.Context) ([]MarketingLayout, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT header, name, mapping, updated_at FROM marketing_layouts ORDER BY name, header")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MarketingLayout
+	for rows.Next() {
+		var l MarketingLayout
+		var updated int64
+		if err := rows.Scan(&l.Header, &l.Name, &l.Mapping, &updated); err != nil {
+			return nil, err
+		}
+		l.UpdatedAt = fromMS(updated)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

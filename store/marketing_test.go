@@ -735,7 +735,7 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{marketingDaysDeleteSQL, marketingMoneyDeleteSQL, marketingDaysSQL, marketingMoneySQL,
-		marketingContentsFoldSQL} {
+		marketingMoneyMixedSQL, marketingContentsFoldSQL} {
 		var args []any
 		if q == marketingContentsFoldSQL {
 			args = []any{1}
@@ -746,8 +746,14 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 			t.Errorf("recompute plan:\n%s\nquery: %s", plan, q)
 		}
 	}
-	if plan := explainConn(t, conn, marketingDaysSQL); strings.Count(plan, "TEMP B-TREE") > 1 {
-		t.Errorf("the per-class sums sort the rows:\n%s", plan)
+	// The per-class sums read the rows in key order: only their (few)
+	// results are sorted.
+	for _, q := range []string{marketingDaysSQL, marketingMoneySQL} {
+		plan := explainConn(t, conn, q)
+		first := plan[strings.Index(plan, "SEARCH m"):]
+		if i := strings.Index(first, "\n"); strings.Contains(first[i+1:min(len(first), i+30)], "TEMP B-TREE") {
+			t.Errorf("the per-class sums sort the rows:\n%s", plan)
+		}
 	}
 }
 

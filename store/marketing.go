@@ -527,7 +527,7 @@ func NormalizeSource(s string) string {
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
 	s = strings.TrimPrefix(s, "www.")
 	s = strings.TrimSuffix(s, "/")
-	if s == "(not set)" || s == "(direct)" || s == "(none)" {
+	if s == "(not set)" || s == "(direct)" || s == "(none)" || s == "direct / none" {
 		return ""
 	}
 	if v, ok := sourceAliases[s]; ok {

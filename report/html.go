@@ -54,7 +54,7 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .75rem; }
 `
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"lower": strings.ToLower,
+	"lower":      strings.ToLower,
 	"stateClass": func(s string) string { return "state-" + strings.ReplaceAll(s, " ", "-") },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">

@@ -105,10 +105,17 @@ type LinkFigures struct {
 type CampaignDetail struct {
 	CampaignRow
 	Networks []NetworkFigures
-	Days     []DayFigures // from its first day (or first row) to its last (or today), every day
-	Links    []LinkFigures
-	Posts    []store.PostNumbers
+	Days     []DayFigures  // from its first day (or first row) to its last (or today), every day
+	Links    []LinkFigures // the LinksShown that brought the most link clicks
+	// LinkCount is how many contents the campaign has in all
+	// (store.CampaignContents pages through them).
+	LinkCount int
+	Posts     []store.PostNumbers
 }
+
+// LinksShown is how many of a campaign's links its detail loads: those
+// with the most link clicks.
+const LinksShown = 50
 
 // Campaign loads one campaign's detail as on today.
 func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, now time.Time, loc *time.Location) (CampaignDetail, error) {
@@ -189,8 +196,11 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 				Revenue: day.Revenue}
 		}
 	}
-	contents, err := st.CampaignContents(ctx, id)
+	contents, err := st.CampaignContents(ctx, id, LinksShown, 0)
 	if err != nil {
+		return d, fmt.Errorf("figures per link: %w", err)
+	}
+	if d.LinkCount, err = st.CountCampaignContents(ctx, id); err != nil {
 		return d, fmt.Errorf("figures per link: %w", err)
 	}
 	links, err := st.CampaignLinks(ctx, id)
@@ -208,8 +218,12 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 		lf.CTR, lf.ConversionRate = contentRatios(ct)
 		d.Links = append(d.Links, lf)
 	}
-	// Links that went out and brought nothing in yet are listed too.
+	// Links that went out and brought nothing in yet are listed too, when
+	// the list has them all.
 	for _, l := range links {
+		if d.LinkCount > LinksShown {
+			break
+		}
 		k := [2]string{l.Source, l.Content}
 		if ls, ok := byContent[k]; ok {
 			lf := LinkFigures{ContentTotals: store.ContentTotals{Source: l.Source, Content: l.Content, PostID: l.PostID}, Links: ls}

@@ -410,8 +410,12 @@ func loadSeries(ctx context.Context, st *store.Store, g store.Goal, first, last 
 		}
 		return out, nil
 	}
+	// An absolute goal of a campaign counts the campaign's rows. A
+	// relative goal compares the whole business before and during it (a
+	// campaign has no rows of its own before it starts): did conversions
+	// rise 15% while it ran?
 	f := store.MarketingFilter{Campaign: g.CampaignID, From: first, To: last}
-	if g.CampaignID == 0 {
+	if g.CampaignID == 0 || g.Relative {
 		f.Campaign = store.AllCampaigns
 	}
 	if s != nil {

@@ -193,7 +193,7 @@ func TestEvaluateFromTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.Current.V != 30 || s.Baseline.V != 60 || !near(s.Target.V, 69) || s.State != GoalOnTrack || !s.HasRows ||
-		s.Rows.Campaign != camp || s.Rows.From != d0 || s.Rows.To != d0.Add(9) {
+		s.Rows.Campaign != store.AllCampaigns || s.Rows.From != d0 || s.Rows.To != d0.Add(9) {
 		t.Errorf("relative conversions: %+v", s)
 	}
 	rev := store.Goal{CampaignID: camp, Metric: store.GoalRevenue, Target: 100000, Currency: "EUR", StartsOn: d0, Deadline: d0.Add(29)}

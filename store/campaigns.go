@@ -263,7 +263,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c Campaign, now time.Time) (
 
 func checkCampaignUnique(ctx context.Context, tx *sql.Tx, c Campaign) error {
 	var other string
-	err := tx.QueryRowContext(ctx, "SELECT name FROM campaigns WHERE slug = ? AND id <> ?", c.Slug, c.ID).Scan(&other)
+	err := tx.QueryRowContext(ctx, "SELECT name FROM campaigns WHERE slug = ? AND slug <> '' AND id <> ?", c.Slug, c.ID).Scan(&other)
 	if err == nil {
 		return &CampaignError{"slug", fmt.Sprintf("%q is %q's slug already (%v): choose another", c.Slug, other, ErrSlugTaken)}
 	}
@@ -352,7 +352,7 @@ func (s *Store) CampaignBySlug(ctx context.Context, slug string) (Campaign, erro
 }
 
 const (
-	campaignBySlugSQL = "SELECT " + campaignColumns + " FROM campaigns WHERE slug = ?"
+	campaignBySlugSQL = "SELECT " + campaignColumns + " FROM campaigns WHERE slug = ? AND slug <> ''"
 	// The Campaigns list: the latest to start first, undated ones last.
 	campaignsSQL = "SELECT " + campaignColumns + " FROM campaigns ORDER BY starts_on DESC, id DESC"
 )
@@ -436,7 +436,10 @@ func (m GoalMetric) valid() bool {
 
 // Goal is a metric, a target and a deadline. An absolute goal's Target is
 // in the metric's Unit; a relative goal's is the change over the baseline
-// period in basis points (+15% is 1500, -10% is -1000).
+// period in basis points (+15% is 1500, -10% is -1000). An absolute goal
+// of a campaign counts the campaign's rows; a relative one compares the
+// whole business in the baseline period and while the goal runs (the
+// campaign has no rows of its own before it starts).
 type Goal struct {
 	ID            int64
 	CampaignID    int64 // 0: stands alone, counting every campaign and none

@@ -149,25 +149,31 @@ type MarketingImport struct {
 	names   *campaignResolver
 	dirty   map[groupKey]struct{}
 	lastKey groupKey
-	// contents sums the lines per campaign, source, content and currency
-	// as they come, so Commit can add them to marketing_contents without
-	// reading the rows back. It is dropped (foldInSQL) where that would not
-	// be exact or would hold too much: see Commit.
-	contents   map[contentKey]*contentSums
-	foldInSQL  bool
-	currencies struct{ empty, some bool }
-	res        ImportResult
-	finished   bool
-	err        error
+	// contents sums the lines per campaign, source and content (and their
+	// money per currency) as they come, so Commit can add them to
+	// marketing_contents without reading the rows back. It is dropped
+	// (foldInSQL) where that would not be exact or would hold too much:
+	// see foldContents.
+	contents  map[contentKey]*contentSums
+	money     map[moneyKey]*[2]int64
+	foldInSQL bool
+	res       ImportResult
+	finished  bool
+	err       error
 }
 
 type contentKey struct {
-	campaign                  int64
-	source, content, currency string
+	campaign        int64
+	source, content string
+}
+
+type moneyKey struct {
+	contentKey
+	currency string
 }
 
 type contentSums struct {
-	impressions, clicksWithImpressions, clicks, sessions, conversions, revenue, spend int64
+	impressions, clicksWithImpressions, clicks, sessions, conversions int64
 }
 
 // maxFoldKeys is how many contents an import sums in memory before it
@@ -216,7 +222,7 @@ func (s *Store) BeginImport(ctx context.Context, b ImportBatch, now time.Time) (
 		return nil, err
 	}
 	m := &MarketingImport{ctx: ctx, conn: conn, tx: tx, batch: b, dirty: map[groupKey]struct{}{},
-		contents: map[contentKey]*contentSums{}}
+		contents: map[contentKey]*contentSums{}, money: map[moneyKey]*[2]int64{}}
 	fail := func(err error) (*MarketingImport, error) {
 		m.Rollback()
 		return nil, err
@@ -311,17 +317,12 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 		m.dirty[k] = struct{}{}
 		m.lastKey = k
 	}
-	if r.Currency == "" {
-		m.currencies.empty = true
-	} else {
-		m.currencies.some = true
-	}
 	if !m.foldInSQL {
-		ck := contentKey{camp, r.Source, r.Content, r.Currency}
+		ck := contentKey{camp, r.Source, r.Content}
 		c := m.contents[ck]
 		if c == nil {
 			if len(m.contents) == maxFoldKeys {
-				m.foldInSQL, m.contents = true, nil
+				m.foldInSQL, m.contents, m.money = true, nil, nil
 			} else {
 				c = &contentSums{}
 				m.contents[ck] = c
@@ -335,8 +336,16 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 			c.clicks += r.Clicks.V
 			c.sessions += r.Sessions.V
 			c.conversions += r.Conversions.V
-			c.revenue += r.Revenue.V
-			c.spend += r.Spend.V
+			if r.Currency != "" && (r.Revenue.V != 0 || r.Spend.V != 0) {
+				mk := moneyKey{ck, r.Currency}
+				mm := m.money[mk]
+				if mm == nil {
+					mm = &[2]int64{}
+					m.money[mk] = mm
+				}
+				mm[0] += r.Revenue.V
+				mm[1] += r.Spend.V
+			}
 		}
 	}
 	m.args = append(m.args, camp, int64(r.Day), r.Source, r.Content, r.Campaign, r.Line, r.Currency,
@@ -416,43 +425,58 @@ func (m *MarketingImport) Commit() (ImportResult, error) {
 	return ImportResult{}, err
 }
 
-// foldContents adds the rows this import wrote to marketing_contents. The
-// sums made in Add are exact when every line was written (none kept for a
-// newer export) and every line has a currency or none has (one that has
-// none, added to one that has, takes the other's): then each line counts
-// once, under its own key. Otherwise SQLite adds up the rows of this batch.
-// A row of another import that one of these replaced was taken out by the
+// foldContents adds the rows this import wrote to marketing_contents and
+// marketing_content_money. The sums made in Add are exact when every line
+// was written (none kept for a newer export): each line then counts once,
+// in the row it went into (lines added up into one row count with their
+// sum). Otherwise SQLite adds up the rows of this batch. A row of another
+// import that one of these replaced was taken out by the
 // marketing_contents_replace trigger.
 func (m *MarketingImport) foldContents() error {
-	if m.foldInSQL || m.res.Kept > 0 || m.currencies.empty && m.currencies.some {
-		_, err := m.tx.ExecContext(m.ctx, marketingContentsFoldSQL, m.batchID)
-		return err
+	if m.foldInSQL || m.res.Kept > 0 {
+		for _, q := range []string{marketingContentsFoldSQL, marketingMoneyFoldSQL} {
+			if _, err := m.tx.ExecContext(m.ctx, q, m.batchID); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	const per = 200
-	args := make([]any, 0, per*12)
+	args := make([]any, 0, per*9)
 	n := 0
-	flush := func() error {
+	flush := func(head string, cols int, tail string) error {
 		if n == 0 {
 			return nil
 		}
-		q := `INSERT INTO marketing_contents (campaign_id, source, content, currency, post_id, impressions,
-			clicks_with_impressions, clicks, sessions, conversions, revenue, spend) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") +
-			contentsAddClause
-		_, err := m.tx.ExecContext(m.ctx, q, args...)
+		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + "), "
+		_, err := m.tx.ExecContext(m.ctx, head+strings.TrimSuffix(strings.Repeat(row, n), ", ")+tail, args...)
 		args, n = args[:0], 0
 		return err
 	}
+	const contentsHead = `INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions,
+		clicks_with_impressions, clicks, sessions, conversions) VALUES `
 	for k, c := range m.contents {
-		args = append(args, k.campaign, k.source, k.content, k.currency, PostOfContent(k.content), c.impressions,
-			c.clicksWithImpressions, c.clicks, c.sessions, c.conversions, c.revenue, c.spend)
+		args = append(args, k.campaign, k.source, k.content, PostOfContent(k.content), c.impressions,
+			c.clicksWithImpressions, c.clicks, c.sessions, c.conversions)
 		if n++; n == per {
-			if err := flush(); err != nil {
+			if err := flush(contentsHead, 9, contentsAddClause); err != nil {
 				return err
 			}
 		}
 	}
-	return flush()
+	if err := flush(contentsHead, 9, contentsAddClause); err != nil {
+		return err
+	}
+	const moneyHead = `INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend) VALUES `
+	for k, mm := range m.money {
+		args = append(args, k.campaign, k.source, k.content, k.currency, mm[0], mm[1])
+		if n++; n == per {
+			if err := flush(moneyHead, 6, contentMoneyAddClause); err != nil {
+				return err
+			}
+		}
+	}
+	return flush(moneyHead, 6, contentMoneyAddClause)
 }
 
 const contentsAddClause = `
@@ -461,9 +485,10 @@ const contentsAddClause = `
 		clicks_with_impressions = clicks_with_impressions + excluded.clicks_with_impressions,
 		clicks = clicks + excluded.clicks,
 		sessions = sessions + excluded.sessions,
-		conversions = conversions + excluded.conversions,
-		revenue = revenue + excluded.revenue,
-		spend = spend + excluded.spend`
+		conversions = conversions + excluded.conversions`
+
+const contentMoneyAddClause = `
+	ON CONFLICT DO UPDATE SET revenue = revenue + excluded.revenue, spend = spend + excluded.spend`
 
 // checkCurrencies finds a key this import gave in two currencies.
 func (m *MarketingImport) checkCurrencies() error {
@@ -571,7 +596,9 @@ func loadCampaignResolver(ctx context.Context, q queryer) (*campaignResolver, er
 			rows.Close()
 			return nil, err
 		}
-		r.slugs[slug] = id
+		if slug != "" {
+			r.slugs[slug] = id
+		}
 		r.names[strings.ToLower(name)] = id
 	}
 	rows.Close()
@@ -673,21 +700,30 @@ func fillDirty(ctx context.Context, tx *sql.Tx, groups map[groupKey]struct{}) er
 	return flush()
 }
 
-// marketingContentsFoldSQL adds the rows an import wrote (its batch's rows,
-// found through the groups it touched) into marketing_contents.
+// marketingContentsFoldSQL and marketingMoneyFoldSQL add the rows an
+// import wrote (its batch's rows, found through the groups it touched) into
+// marketing_contents and marketing_content_money.
 const marketingContentsFoldSQL = `
-	INSERT INTO marketing_contents (campaign_id, source, content, currency, post_id, impressions,
-		clicks_with_impressions, clicks, sessions, conversions, revenue, spend)
-	SELECT m.campaign_id, m.source, m.content, m.currency,
+	INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions, clicks_with_impressions,
+		clicks, sessions, conversions)
+	SELECT m.campaign_id, m.source, m.content,
 	       CASE WHEN m.content GLOB 'post-[1-9]*' THEN CAST(substr(m.content, 6) AS INTEGER) ELSE 0 END,
 	       coalesce(sum(m.impressions), 0),
 	       coalesce(sum(CASE WHEN m.impressions IS NOT NULL THEN m.clicks END), 0),
-	       coalesce(sum(m.clicks), 0), coalesce(sum(m.sessions), 0), coalesce(sum(m.conversions), 0),
-	       coalesce(sum(m.revenue), 0), coalesce(sum(m.spend), 0)
+	       coalesce(sum(m.clicks), 0), coalesce(sum(m.sessions), 0), coalesce(sum(m.conversions), 0)
 	FROM temp.marketing_dirty d
 	CROSS JOIN marketing_rows m ON m.campaign_id = d.campaign_id AND m.day = d.day AND m.source = d.source
 	WHERE m.batch_id = ?
-	GROUP BY m.campaign_id, m.source, m.content, m.currency` + contentsAddClause
+	GROUP BY m.campaign_id, m.source, m.content` + contentsAddClause
+
+const marketingMoneyFoldSQL = `
+	INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend)
+	SELECT m.campaign_id, m.source, m.content, m.currency, coalesce(sum(m.revenue), 0), coalesce(sum(m.spend), 0)
+	FROM temp.marketing_dirty d
+	CROSS JOIN marketing_rows m ON m.campaign_id = d.campaign_id AND m.day = d.day AND m.source = d.source
+	WHERE m.batch_id = ? AND m.currency <> '' AND (m.revenue IS NOT NULL OR m.spend IS NOT NULL)
+	GROUP BY m.campaign_id, m.source, m.content, m.currency
+	HAVING sum(m.revenue) <> 0 OR sum(m.spend) <> 0` + contentMoneyAddClause
 
 // recomputeDirty recomputes the groups listed in temp.marketing_dirty.
 func recomputeDirty(ctx context.Context, tx *sql.Tx) error {
@@ -851,7 +887,9 @@ func RebuildMarketingSumsTx(ctx context.Context, tx *sql.Tx) error {
 		"DELETE FROM marketing_days",
 		"DELETE FROM marketing_day_money",
 		"DELETE FROM marketing_contents",
+		"DELETE FROM marketing_content_money",
 		marketingContentsRebuildSQL,
+		marketingContentMoneyRebuildSQL,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
@@ -861,17 +899,21 @@ func RebuildMarketingSumsTx(ctx context.Context, tx *sql.Tx) error {
 }
 
 const marketingContentsRebuildSQL = `
-	INSERT INTO marketing_contents (campaign_id, source, content, currency, post_id, impressions,
-		clicks_with_impressions, clicks, sessions, conversions, revenue, spend)
-	SELECT campaign_id, source, content, currency,
+	INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions, clicks_with_impressions,
+		clicks, sessions, conversions)
+	SELECT campaign_id, source, content,
 	       CASE WHEN content GLOB 'post-[1-9]*' THEN CAST(substr(content, 6) AS INTEGER) ELSE 0 END,
-	       coalesce(sum(impressions), 0),
-	       coalesce(sum(CASE WHEN impressions IS NOT NULL THEN clicks END), 0),
-	       coalesce(sum(clicks), 0), coalesce(sum(sessions), 0), coalesce(sum(conversions), 0),
-	       coalesce(sum(revenue), 0), coalesce(sum(spend), 0)
-	FROM marketing_rows GROUP BY campaign_id, source, content, currency
-	HAVING sum(impressions) <> 0 OR sum(clicks) <> 0 OR sum(sessions) <> 0 OR sum(conversions) <> 0
-	    OR sum(revenue) <> 0 OR sum(spend) <> 0`
+	       coalesce(sum(impressions), 0), coalesce(sum(CASE WHEN impressions IS NOT NULL THEN clicks END), 0),
+	       coalesce(sum(clicks), 0), coalesce(sum(sessions), 0), coalesce(sum(conversions), 0)
+	FROM marketing_rows GROUP BY campaign_id, source, content
+	HAVING sum(impressions) <> 0 OR sum(clicks) <> 0 OR sum(sessions) <> 0 OR sum(conversions) <> 0`
+
+const marketingContentMoneyRebuildSQL = `
+	INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend)
+	SELECT campaign_id, source, content, currency, coalesce(sum(revenue), 0), coalesce(sum(spend), 0)
+	FROM marketing_rows WHERE currency <> ''
+	GROUP BY campaign_id, source, content, currency
+	HAVING sum(revenue) <> 0 OR sum(spend) <> 0`
 
 // MapCampaignName maps an external campaign name to a crier campaign (0
 // removes the mapping) and moves the rows imported under that name.

@@ -421,12 +421,22 @@ type ContentTotals struct {
 }
 
 const (
-	contentColumns = `source, content, currency, post_id, impressions, clicks_with_impressions,
-		clicks, sessions, conversions, revenue, spend`
-	// A campaign's contents, by source and content.
-	campaignContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents WHERE campaign_id = ? ORDER BY source, content"
+	contentColumns = `c.source, c.content, c.post_id, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
+		c.conversions, coalesce(m.currency, ''), coalesce(m.revenue, 0), coalesce(m.spend, 0)`
+	contentMoneyJoin = ` LEFT JOIN marketing_content_money m
+		ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
+	// A campaign's contents that brought in the most clicks, a page at a
+	// time (its money joined, a line per currency).
+	campaignContentsSQL = `SELECT ` + contentColumns + ` FROM (SELECT * FROM marketing_contents
+		WHERE campaign_id = ? ORDER BY clicks DESC, source, content LIMIT ? OFFSET ?) c` + contentMoneyJoin +
+		` ORDER BY c.clicks DESC, c.source, c.content`
+	campaignContentsCountSQL = `SELECT count(*) FROM marketing_contents WHERE campaign_id = ?`
 	// The contents that name a post.
-	postContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents WHERE post_id = ?"
+	postContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
+		" WHERE c.post_id = ? ORDER BY c.source, c.content"
+	// The contents that name a set of posts (a JSON array of ids).
+	postsContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
+		" WHERE c.post_id IN (SELECT value FROM json_each(?)) ORDER BY c.post_id, c.source, c.content"
 )
 
 func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
@@ -436,8 +446,8 @@ func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
 		var c ContentTotals
 		var cur string
 		var rev, spend int64
-		if err := rows.Scan(&c.Source, &c.Content, &cur, &c.PostID, &c.Impressions, &c.ClicksWithImpressions,
-			&c.Clicks, &c.Sessions, &c.Conversions, &rev, &spend); err != nil {
+		if err := rows.Scan(&c.Source, &c.Content, &c.PostID, &c.Impressions, &c.ClicksWithImpressions,
+			&c.Clicks, &c.Sessions, &c.Conversions, &cur, &rev, &spend); err != nil {
 			return nil, err
 		}
 		if cur != "" {
@@ -448,8 +458,10 @@ func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
 				c.Spend = c.Spend.Add(money.Amount{Currency: cur, Minor: spend})
 			}
 		}
-		if n := len(out); n > 0 && out[n-1].Source == c.Source && out[n-1].Content == c.Content {
-			out[n-1] = out[n-1].add(c)
+		// The same content on the line before: another currency of its money.
+		if n := len(out); n > 0 && out[n-1].Source == c.Source && out[n-1].Content == c.Content && out[n-1].PostID == c.PostID {
+			out[n-1].Revenue = out[n-1].Revenue.AddAll(c.Revenue)
+			out[n-1].Spend = out[n-1].Spend.AddAll(c.Spend)
 			continue
 		}
 		out = append(out, c)
@@ -469,13 +481,21 @@ func (c ContentTotals) add(d ContentTotals) ContentTotals {
 }
 
 // CampaignContents lists a campaign's contents (its posts' links, their
-// variants, its ads) with what the sources reported for each.
-func (s *Store) CampaignContents(ctx context.Context, campaignID int64) ([]ContentTotals, error) {
-	rows, err := s.db.QueryContext(ctx, campaignContentsSQL, campaignID)
+// variants, its ads) with what the sources reported for each, those that
+// brought the most link clicks first, limit at a time from offset.
+func (s *Store) CampaignContents(ctx context.Context, campaignID int64, limit, offset int) ([]ContentTotals, error) {
+	rows, err := s.db.QueryContext(ctx, campaignContentsSQL, campaignID, limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	return scanContents(rows)
+}
+
+// CountCampaignContents is how many contents a campaign has.
+func (s *Store) CountCampaignContents(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, campaignContentsCountSQL, campaignID).Scan(&n)
+	return n, err
 }
 
 // PostContents lists what the sources reported for a post's links, per
@@ -874,8 +894,6 @@ const (
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
 		WHERE d.state = 'sent' AND d.sent_at >= ? AND d.sent_at < ? AND d.reply = 0
 		ORDER BY d.sent_at, d.id`
-	// The contents that name a set of posts (a JSON array of ids).
-	postsContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents WHERE post_id IN (SELECT value FROM json_each(?))"
 )
 
 // CampaignPosts lists a campaign's posts, one entry per copy (account),

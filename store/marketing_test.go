@@ -150,7 +150,8 @@ func checkSumsMatchRebuild(t *testing.T, st *Store) {
 		for _, q := range []string{
 			"SELECT * FROM marketing_days ORDER BY campaign_id, day, source",
 			"SELECT * FROM marketing_day_money ORDER BY campaign_id, day, source, currency",
-			"SELECT * FROM marketing_contents ORDER BY campaign_id, source, content, currency",
+			"SELECT * FROM marketing_contents ORDER BY campaign_id, source, content",
+			"SELECT * FROM marketing_content_money ORDER BY campaign_id, source, content, currency",
 		} {
 			rows, err := st.db.QueryContext(ctx, q)
 			if err != nil {
@@ -263,7 +264,7 @@ func TestImportAddsLinesOfOneKey(t *testing.T) {
 	if tot2.Impressions != Known(900) || tot2.Clicks != Known(9) {
 		t.Errorf("after re-import %+v", tot2)
 	}
-	cs, err := st.CampaignContents(ctx, id)
+	cs, err := st.CampaignContents(ctx, id, 50, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -686,8 +687,11 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		check{campaignsTotalsSQL, nil, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id>?)"}},
 		check{campaignsSourceClicksSQL, []any{`["mastodon"]`}, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id>?)"}},
 		check{campaignsMoneySQL, nil, []string{"SEARCH marketing_day_money USING PRIMARY KEY (campaign_id>?)"}},
-		check{campaignContentsSQL, []any{1}, []string{"SEARCH marketing_contents USING PRIMARY KEY (campaign_id=?)"}},
-		check{postContentsSQL, []any{1}, []string{"SEARCH marketing_contents USING INDEX marketing_contents_post (post_id=?)"}},
+		check{campaignContentsSQL, []any{1, 10, 0}, []string{"SEARCH marketing_contents USING INDEX marketing_contents_top (campaign_id=?)",
+			"SEARCH m USING PRIMARY KEY (campaign_id=? AND source=? AND content=?)"}},
+		check{campaignContentsCountSQL, []any{1}, []string{"(campaign_id=?)"}},
+		check{postContentsSQL, []any{1}, []string{"SEARCH c USING INDEX marketing_contents_post (post_id=?)",
+			"SEARCH m USING PRIMARY KEY (campaign_id=? AND source=? AND content=?)"}},
 		check{postsContentsSQL, []any{"[1]"}, []string{"marketing_contents_post (post_id=?)"}},
 		check{q1, append(a1, 10, 0), []string{"SEARCH m USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)",
 			"SEARCH d USING PRIMARY KEY (campaign_id=? AND day=? AND source=?)", "SEARCH i USING INTEGER PRIMARY KEY"}},
@@ -735,9 +739,9 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{marketingDaysDeleteSQL, marketingMoneyDeleteSQL, marketingDaysSQL, marketingMoneySQL,
-		marketingMoneyMixedSQL, marketingContentsFoldSQL} {
+		marketingMoneyMixedSQL, marketingContentsFoldSQL, marketingMoneyFoldSQL} {
 		var args []any
-		if q == marketingContentsFoldSQL {
+		if q == marketingContentsFoldSQL || q == marketingMoneyFoldSQL {
 			args = []any{1}
 		}
 		plan := explainConn(t, conn, q, args...)

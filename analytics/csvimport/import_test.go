@@ -108,11 +108,11 @@ func TestPlausibleExport(t *testing.T) {
 		t.Errorf("campaign totals %+v", tot)
 	}
 	// The two Mastodon referrers of post-12 are one row.
-	cs, _ := st.CampaignContents(ctx, camp)
+	cs, _ := st.CampaignContents(ctx, camp, 50, 0)
 	want := []struct {
 		src, content string
 		clicks       int64
-	}{{"bluesky", "post-12-a2", 7}, {"mastodon", "post-12", 12}, {"mastodon", "post-15", 12}}
+	}{{"mastodon", "post-12", 12}, {"mastodon", "post-15", 12}, {"bluesky", "post-12-a2", 7}} // most clicks first
 	if len(cs) != len(want) {
 		t.Fatalf("contents %+v", cs)
 	}

@@ -19,7 +19,8 @@ UPDATE campaigns SET slug = crier_slug(name), updated_at = created_at;
 UPDATE campaigns SET slug = 'campaign-' || id WHERE slug = '';
 UPDATE campaigns SET slug = slug || '-' || id
 WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.slug = campaigns.slug AND c.id < campaigns.id);
-CREATE UNIQUE INDEX campaigns_slug ON campaigns (slug);
+-- A campaign written by a bulk writer (the demo) may have none yet ('').
+CREATE UNIQUE INDEX campaigns_slug ON campaigns (slug) WHERE slug <> '';
 -- The Campaigns list: newest first.
 CREATE INDEX campaigns_starts ON campaigns (starts_on, id);
 
@@ -166,10 +167,10 @@ CREATE TABLE marketing_day_money (
 CREATE INDEX marketing_day_money_day ON marketing_day_money (day, campaign_id);
 
 -- Per campaign, source and content (a post's link, an ad): every row's
--- metrics added up over all days, every class counted (a content with
--- nothing left in it goes). post_id is the
--- crier post utm_content names ("post-12", or "post-12-a3" for account 3's
--- own text; CAST reads the leading number), 0 for none.
+-- counts added up over all days, every class counted (a content with
+-- nothing left in it goes), and its money per currency apart. post_id is
+-- the crier post utm_content names ("post-12", or "post-12-a3" for account
+-- 3's own text; CAST reads the leading number), 0 for none.
 --
 -- An import adds the rows it wrote when it commits, in one pass (a trigger
 -- on every insert would cost more than the insert); the triggers below
@@ -180,18 +181,27 @@ CREATE TABLE marketing_contents (
     campaign_id             INTEGER NOT NULL,
     source                  TEXT    NOT NULL,
     content                 TEXT    NOT NULL,
-    currency                TEXT    NOT NULL,
     post_id                 INTEGER NOT NULL,
     impressions             INTEGER NOT NULL DEFAULT 0,
     clicks_with_impressions INTEGER NOT NULL DEFAULT 0,
     clicks                  INTEGER NOT NULL DEFAULT 0,
     sessions                INTEGER NOT NULL DEFAULT 0,
     conversions             INTEGER NOT NULL DEFAULT 0,
-    revenue                 INTEGER NOT NULL DEFAULT 0,
-    spend                   INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (campaign_id, source, content, currency)
+    PRIMARY KEY (campaign_id, source, content)
 ) WITHOUT ROWID;
 CREATE INDEX marketing_contents_post ON marketing_contents (post_id);
+-- A campaign's links that brought in the most, read a page at a time.
+CREATE INDEX marketing_contents_top ON marketing_contents (campaign_id, clicks DESC, source, content);
+
+CREATE TABLE marketing_content_money (
+    campaign_id INTEGER NOT NULL,
+    source      TEXT    NOT NULL,
+    content     TEXT    NOT NULL,
+    currency    TEXT    NOT NULL,
+    revenue     INTEGER NOT NULL DEFAULT 0,
+    spend       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, source, content, currency)
+) WITHOUT ROWID;
 
 CREATE TRIGGER marketing_contents_drop AFTER DELETE ON marketing_rows
 BEGIN
@@ -201,14 +211,17 @@ BEGIN
             - CASE WHEN OLD.impressions IS NOT NULL THEN coalesce(OLD.clicks, 0) ELSE 0 END,
         clicks = clicks - coalesce(OLD.clicks, 0),
         sessions = sessions - coalesce(OLD.sessions, 0),
-        conversions = conversions - coalesce(OLD.conversions, 0),
-        revenue = revenue - coalesce(OLD.revenue, 0),
-        spend = spend - coalesce(OLD.spend, 0)
-    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content
-      AND currency = OLD.currency;
+        conversions = conversions - coalesce(OLD.conversions, 0)
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content;
     DELETE FROM marketing_contents
     WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content
-      AND currency = OLD.currency AND impressions = 0 AND clicks = 0 AND sessions = 0 AND conversions = 0
+      AND impressions = 0 AND clicks = 0 AND sessions = 0 AND conversions = 0;
+    UPDATE marketing_content_money SET
+        revenue = revenue - coalesce(OLD.revenue, 0),
+        spend = spend - coalesce(OLD.spend, 0)
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content AND currency = OLD.currency;
+    DELETE FROM marketing_content_money
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content AND currency = OLD.currency
       AND revenue = 0 AND spend = 0;
 END;
 
@@ -224,14 +237,17 @@ BEGIN
             - CASE WHEN OLD.impressions IS NOT NULL THEN coalesce(OLD.clicks, 0) ELSE 0 END,
         clicks = clicks - coalesce(OLD.clicks, 0),
         sessions = sessions - coalesce(OLD.sessions, 0),
-        conversions = conversions - coalesce(OLD.conversions, 0),
-        revenue = revenue - coalesce(OLD.revenue, 0),
-        spend = spend - coalesce(OLD.spend, 0)
-    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content
-      AND currency = OLD.currency;
+        conversions = conversions - coalesce(OLD.conversions, 0)
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content;
     DELETE FROM marketing_contents
     WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content
-      AND currency = OLD.currency AND impressions = 0 AND clicks = 0 AND sessions = 0 AND conversions = 0
+      AND impressions = 0 AND clicks = 0 AND sessions = 0 AND conversions = 0;
+    UPDATE marketing_content_money SET
+        revenue = revenue - coalesce(OLD.revenue, 0),
+        spend = spend - coalesce(OLD.spend, 0)
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content AND currency = OLD.currency;
+    DELETE FROM marketing_content_money
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content AND currency = OLD.currency
       AND revenue = 0 AND spend = 0;
 END;
 
@@ -245,30 +261,33 @@ BEGIN
             - CASE WHEN OLD.impressions IS NOT NULL THEN coalesce(OLD.clicks, 0) ELSE 0 END,
         clicks = clicks - coalesce(OLD.clicks, 0),
         sessions = sessions - coalesce(OLD.sessions, 0),
-        conversions = conversions - coalesce(OLD.conversions, 0),
-        revenue = revenue - coalesce(OLD.revenue, 0),
-        spend = spend - coalesce(OLD.spend, 0)
-    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content
-      AND currency = OLD.currency;
+        conversions = conversions - coalesce(OLD.conversions, 0)
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content;
     DELETE FROM marketing_contents
     WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content
-      AND currency = OLD.currency AND impressions = 0 AND clicks = 0 AND sessions = 0 AND conversions = 0
+      AND impressions = 0 AND clicks = 0 AND sessions = 0 AND conversions = 0;
+    UPDATE marketing_content_money SET
+        revenue = revenue - coalesce(OLD.revenue, 0),
+        spend = spend - coalesce(OLD.spend, 0)
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content AND currency = OLD.currency;
+    DELETE FROM marketing_content_money
+    WHERE campaign_id = OLD.campaign_id AND source = OLD.source AND content = OLD.content AND currency = OLD.currency
       AND revenue = 0 AND spend = 0;
-    INSERT INTO marketing_contents (campaign_id, source, content, currency, post_id, impressions,
-        clicks_with_impressions, clicks, sessions, conversions, revenue, spend)
-    VALUES (NEW.campaign_id, NEW.source, NEW.content, NEW.currency, CASE WHEN NEW.content GLOB 'post-[1-9]*' THEN CAST(substr(NEW.content, 6) AS INTEGER) ELSE 0 END,
-        coalesce(NEW.impressions, 0),
-        CASE WHEN NEW.impressions IS NOT NULL THEN coalesce(NEW.clicks, 0) ELSE 0 END,
-        coalesce(NEW.clicks, 0), coalesce(NEW.sessions, 0), coalesce(NEW.conversions, 0),
-        coalesce(NEW.revenue, 0), coalesce(NEW.spend, 0))
+    INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions, clicks_with_impressions,
+        clicks, sessions, conversions)
+    VALUES (NEW.campaign_id, NEW.source, NEW.content, CASE WHEN NEW.content GLOB 'post-[1-9]*' THEN CAST(substr(NEW.content, 6) AS INTEGER) ELSE 0 END,
+        coalesce(NEW.impressions, 0), CASE WHEN NEW.impressions IS NOT NULL THEN coalesce(NEW.clicks, 0) ELSE 0 END,
+        coalesce(NEW.clicks, 0), coalesce(NEW.sessions, 0), coalesce(NEW.conversions, 0))
     ON CONFLICT DO UPDATE SET
         impressions = impressions + excluded.impressions,
         clicks_with_impressions = clicks_with_impressions + excluded.clicks_with_impressions,
         clicks = clicks + excluded.clicks,
         sessions = sessions + excluded.sessions,
-        conversions = conversions + excluded.conversions,
-        revenue = revenue + excluded.revenue,
-        spend = spend + excluded.spend;
+        conversions = conversions + excluded.conversions;
+    INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend)
+    SELECT NEW.campaign_id, NEW.source, NEW.content, NEW.currency, coalesce(NEW.revenue, 0), coalesce(NEW.spend, 0)
+    WHERE NEW.currency <> '' AND (coalesce(NEW.revenue, 0) <> 0 OR coalesce(NEW.spend, 0) <> 0)
+    ON CONFLICT DO UPDATE SET revenue = revenue + excluded.revenue, spend = spend + excluded.spend;
 END;
 
 -- Column mappings the user made for a layout no preset knows, found again

@@ -405,8 +405,10 @@ func loadSeries(ctx context.Context, st *store.Store, g store.Goal, first, last 
 		if err != nil {
 			return out, err
 		}
+		// Of the items answered, the share answered in time (items that
+		// need no answer, praise and the like, do not count against it).
 		for i, d := range days {
-			out.num[i], out.den[i], out.known[i] = float64(d.InTime), float64(d.Items), d.Items > 0
+			out.num[i], out.den[i], out.known[i] = float64(d.InTime), float64(d.Answered), d.Answered > 0
 		}
 		return out, nil
 	}

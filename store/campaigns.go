@@ -381,7 +381,7 @@ type GoalMetric string
 const (
 	GoalFollowers         GoalMetric = "followers"           // all accounts' followers at the end of each day
 	GoalEngagementPerPost GoalMetric = "engagement_per_post" // likes+reposts+replies+quotes per published post
-	GoalRepliesWithin     GoalMetric = "replies_within"      // share of inbox items answered within WithinMinutes
+	GoalRepliesWithin     GoalMetric = "replies_within"      // share of answered inbox items whose first reply went out within WithinMinutes
 	GoalLinkClicks        GoalMetric = "link_clicks"
 	GoalConversions       GoalMetric = "conversions"
 	GoalRevenue           GoalMetric = "revenue"

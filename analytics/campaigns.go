@@ -110,8 +110,14 @@ type CampaignDetail struct {
 	// LinkCount is how many contents the campaign has in all
 	// (store.CampaignContents pages through them).
 	LinkCount int
+	// Posts are the PostsShown newest posts, a line per copy; PostCount
+	// how many it has (store.CampaignPosts pages through them).
 	Posts     []store.PostNumbers
+	PostCount int
 }
+
+// PostsShown is how many of a campaign's posts its detail loads.
+const PostsShown = 50
 
 // LinksShown is how many of a campaign's links its detail loads: those
 // with the most link clicks.
@@ -232,7 +238,10 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 			delete(byContent, k)
 		}
 	}
-	if d.Posts, err = st.CampaignPosts(ctx, id); err != nil {
+	if d.Posts, err = st.CampaignPosts(ctx, id, PostsShown, 0); err != nil {
+		return d, fmt.Errorf("posts: %w", err)
+	}
+	if d.PostCount, err = st.CountCampaignPosts(ctx, id); err != nil {
 		return d, fmt.Errorf("posts: %w", err)
 	}
 	return d, nil

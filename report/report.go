@@ -160,14 +160,8 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 			}
 			r.Figures = analytics.Compute(t, r.Figures.SocialClicks, r.Figures.Followers)
 		}
-		for _, p := range d.Posts {
-			if p.State != store.DeliverySent {
-				continue
-			}
-			if day := store.DayOf(p.SentAt.In(o.Zone)); day < r.From || day > r.To {
-				continue
-			}
-			r.Posts = append(r.Posts, p)
+		if r.Posts, err = st.CampaignSentPosts(ctx, c.ID, r.From.Midnight(o.Zone), r.To.Add(1).Midnight(o.Zone)); err != nil {
+			return nil, err
 		}
 	} else {
 		if o.From == 0 || o.To == 0 || o.To < o.From {

@@ -456,6 +456,9 @@ func (m *MarketingImport) foldContents() error {
 	const contentsHead = `INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions,
 		clicks_with_impressions, clicks, sessions, conversions) VALUES `
 	for k, c := range m.contents {
+		if c.impressions == 0 && c.clicks == 0 && c.sessions == 0 && c.conversions == 0 {
+			continue // money only (spend typed in): no content row, as a rebuild gives
+		}
 		args = append(args, k.campaign, k.source, k.content, PostOfContent(k.content), c.impressions,
 			c.clicksWithImpressions, c.clicks, c.sessions, c.conversions)
 		if n++; n == per {
@@ -714,7 +717,9 @@ const marketingContentsFoldSQL = `
 	FROM temp.marketing_dirty d
 	CROSS JOIN marketing_rows m ON m.campaign_id = d.campaign_id AND m.day = d.day AND m.source = d.source
 	WHERE m.batch_id = ?
-	GROUP BY m.campaign_id, m.source, m.content` + contentsAddClause
+	GROUP BY m.campaign_id, m.source, m.content
+	HAVING sum(m.impressions) <> 0 OR sum(m.clicks) <> 0 OR sum(m.sessions) <> 0 OR sum(m.conversions) <> 0` +
+	contentsAddClause
 
 const marketingMoneyFoldSQL = `
 	INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend)

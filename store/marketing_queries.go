@@ -878,14 +878,26 @@ const postNumbersColumns = `p.id, coalesce(p.campaign_id, 0), a.id, a.platform, 
 	coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at)`
 
 const (
-	// A campaign's posts, every copy (target account), drafts and queued
-	// ones too, by time.
-	campaignPostsSQL = `SELECT ` + postNumbersColumns + ` FROM posts p
+	// A page of a campaign's posts, newest first (by their time, or when a
+	// draft without one was last changed), every copy (target account),
+	// drafts and queued ones too.
+	campaignPostsSQL = `SELECT ` + postNumbersColumns + ` FROM (SELECT id FROM posts INDEXED BY posts_campaign_time
+			WHERE campaign_id = ? AND reply_to_item IS NULL
+			ORDER BY coalesce(scheduled_at, updated_at) DESC, id DESC LIMIT ? OFFSET ?) page
+		JOIN posts p ON p.id = page.id
 		JOIN post_targets t ON t.post_id = p.id
 		JOIN accounts a ON a.id = t.account_id
 		LEFT JOIN deliveries d ON d.post_id = p.id AND d.account_id = t.account_id
-		WHERE p.campaign_id = ? AND p.reply_to_item IS NULL
-		ORDER BY coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at), p.id, a.id`
+		ORDER BY coalesce(p.scheduled_at, p.updated_at) DESC, p.id DESC, a.id`
+	campaignPostCountSQL = `SELECT count(*) FROM posts WHERE campaign_id = ? AND reply_to_item IS NULL`
+	// A campaign's copies sent in a span of time: a campaign report's posts.
+	campaignSentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM posts p INDEXED BY posts_campaign_time
+		JOIN deliveries d ON d.post_id = p.id
+		JOIN accounts a ON a.id = d.account_id
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
+		WHERE p.campaign_id = ? AND coalesce(p.scheduled_at, p.updated_at) >= ? AND coalesce(p.scheduled_at, p.updated_at) < ?
+		  AND d.state = 'sent' AND d.reply = 0
+		ORDER BY d.sent_at, d.id`
 	// The copies sent in a span of time, replies to the inbox left out: a
 	// report's posts.
 	sentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM deliveries d INDEXED BY deliveries_sent
@@ -896,10 +908,23 @@ const (
 		ORDER BY d.sent_at, d.id`
 )
 
-// CampaignPosts lists a campaign's posts, one entry per copy (account),
-// with their numbers.
-func (s *Store) CampaignPosts(ctx context.Context, campaignID int64) ([]PostNumbers, error) {
-	return s.postNumbers(ctx, campaignPostsSQL, campaignID)
+// CampaignPosts lists a page of a campaign's posts, newest first, one
+// entry per copy (account), with their numbers: limit posts from offset.
+func (s *Store) CampaignPosts(ctx context.Context, campaignID int64, limit, offset int) ([]PostNumbers, error) {
+	return s.postNumbers(ctx, campaignPostsSQL, campaignID, limit, offset)
+}
+
+// CountCampaignPosts is how many posts a campaign has.
+func (s *Store) CountCampaignPosts(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, campaignPostCountSQL, campaignID).Scan(&n)
+	return n, err
+}
+
+// CampaignSentPosts lists the copies of a campaign's posts sent in [from,
+// to) (by the posts' times), oldest first, with their numbers.
+func (s *Store) CampaignSentPosts(ctx context.Context, campaignID int64, from, to time.Time) ([]PostNumbers, error) {
+	return s.postNumbers(ctx, campaignSentPostsSQL, campaignID, ms(from), ms(to))
 }
 
 // SentPosts lists the copies sent in [from, to) (replies to the inbox left

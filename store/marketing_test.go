@@ -599,7 +599,8 @@ func TestMigrationGivesSlugs(t *testing.T) {
 		"ALTER TABLE campaigns DROP COLUMN updated_at",
 		"DROP TABLE goals", "DROP TABLE tagged_links", "DROP TABLE marketing_imports", "DROP TABLE marketing_rows",
 		"DROP TABLE marketing_days", "DROP TABLE marketing_day_money", "DROP TABLE marketing_contents",
-		"DROP TABLE marketing_layouts", "DROP TABLE marketing_campaign_names",
+		"DROP TABLE marketing_layouts", "DROP TABLE marketing_campaign_names", "DROP TABLE marketing_content_money",
+		"DROP INDEX posts_campaign_time",
 		"INSERT INTO campaigns (name, created_at) VALUES ('Spring Sale!', 1), ('spring sale', 2), ('???', 3)",
 		"PRAGMA user_version = 4",
 	} {
@@ -648,7 +649,7 @@ func TestTaggedLinksAndPosts(t *testing.T) {
 	importRows(t, st, ImportBatch{Feed: "plausible", Class: ClassAnalytics, Preset: "plausible", Origin: "api", ExportedAt: mkNow},
 		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "mastodon", Content: PostContent(pid, m, false),
 			Sessions: Known(12), Clicks: Known(12), Conversions: Known(1000), Revenue: Known(900), Currency: "EUR"})
-	posts, err := st.CampaignPosts(ctx, spring)
+	posts, err := st.CampaignPosts(ctx, spring, 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -703,8 +704,10 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		check{feedImportsOverSQL, []any{"a", 1, 2}, []string{"SEARCH marketing_imports USING INDEX marketing_imports_feed (feed=?)"}},
 		check{campaignLinksSQL, []any{1}, []string{"SEARCH tagged_links USING INDEX tagged_links_campaign (campaign_id=?)"}},
 		check{postTaggedLinksSQL, []any{1}, []string{"SEARCH tagged_links USING PRIMARY KEY (post_id=?)"}},
-		check{campaignPostsSQL, []any{1}, []string{"SEARCH p USING INDEX posts_campaign (campaign_id=?)",
+		check{campaignPostsSQL, []any{1, 10, 0}, []string{"SEARCH posts USING INDEX posts_campaign_time (campaign_id=?)",
 			"SEARCH t USING PRIMARY KEY (post_id=?)", "SEARCH d USING INDEX sqlite_autoindex_deliveries_2 (post_id=? AND account_id=?)"}},
+		check{campaignPostCountSQL, []any{1}, []string{"(campaign_id=?)"}},
+		check{campaignSentPostsSQL, []any{1, 2, 3}, []string{"SEARCH p USING INDEX posts_campaign_time (campaign_id=? AND <expr>>? AND <expr><?)"}},
 		check{sentPostsSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_sent (sent_at>? AND sent_at<?)"}},
 		check{publishedSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_account_published (account_id=? AND sent_at>? AND sent_at<?)"}},
 		check{campaignPublishedSQL, []any{1, 2, 3}, []string{"posts_campaign (campaign_id=?)"}},

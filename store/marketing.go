@@ -564,6 +564,19 @@ func NormalizeSource(s string) string {
 	return s
 }
 
+// socialSources are the sources (as NormalizeSource writes them) that are
+// social networks.
+var socialSources = map[string]bool{
+	"mastodon": true, "bluesky": true, "facebook": true, "instagram": true, "x": true, "threads": true, "linkedin": true,
+	"reddit": true, "youtube": true, "tiktok": true, "pinterest": true, "tumblr": true, "meta": true, "sandbox": true,
+	"pixelfed": true, "lemmy": true, "misskey": true, "snapchat": true, "whatsapp": true, "telegram": true, "discord": true,
+}
+
+// IsSocialSource reports whether a source is a social network (Plausible
+// and GA4 name untagged visits by the site they came from: "Mastodon",
+// "Facebook", "Google", "DuckDuckGo"...).
+func IsSocialSource(source string) bool { return socialSources[NormalizeSource(source)] }
+
 var sourceAliases = map[string]string{
 	"fb": "facebook", "facebook.com": "facebook", "m.facebook.com": "facebook", "l.facebook.com": "facebook",
 	"lm.facebook.com": "facebook",

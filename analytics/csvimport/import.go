@@ -94,9 +94,11 @@ type Preview struct {
 	HeaderLine int
 	Header     []string
 	Columns    []ColumnUse
-	Skipped    []Skipped // title, comment and totals lines
-	Decimal    rune      // '.' or ','
-	DateOrder  DateOrder
+	Skipped    []Skipped // title, comment and totals lines, and visits not from social (the first maxSkipped)
+	// SkippedMore counts the lines skipped past the first maxSkipped.
+	SkippedMore int
+	Decimal     rune // '.' or ','
+	DateOrder   DateOrder
 
 	Lines       int // data lines
 	First, Last store.Day
@@ -126,6 +128,9 @@ type CampaignMatch struct {
 	CampaignID int64
 	Lines      int
 }
+
+// maxSkipped is how many skipped lines a preview lists one by one.
+const maxSkipped = 200
 
 // maxSample is how many lines a preview shows as they would be stored.
 const maxSample = 20
@@ -455,7 +460,11 @@ func (p *Preview) scan(fn func(store.MarketingRow) error, withHash bool) error {
 		}
 		if skip != "" {
 			if withHash {
-				p.Skipped = append(p.Skipped, Skipped{Line: line, Text: strings.Join(rec, string(p.Delimiter)), Why: skip})
+				if len(p.Skipped) < maxSkipped {
+					p.Skipped = append(p.Skipped, Skipped{Line: line, Text: strings.Join(rec, string(p.Delimiter)), Why: skip})
+				} else {
+					p.SkippedMore++
+				}
 			}
 			continue
 		}

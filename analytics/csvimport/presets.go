@@ -19,6 +19,8 @@ const (
 	// date, source, referrer, utm_source, utm_medium, utm_campaign,
 	// utm_content, utm_term, pageviews, visitors, visits, visit_duration,
 	// bounces. Visits are the sessions, and the link clicks that arrived.
+	// Untagged visits from search engines and other sites are not what
+	// social brought in: they are skipped, as the API pull skips them.
 	PresetPlausible Preset = "plausible"
 	// PresetGA4 is a GA4 exploration exported as CSV, by date and session
 	// campaign / source / manual ad content, with sessions, key events
@@ -117,6 +119,7 @@ type layout struct {
 	columnCurrency     map[Field]string // Meta's "Amount spent (EUR)"
 	fixedCurrency      string           // a mapping's
 	totalsFirstCell    bool             // Google Ads: "Total: ..." lines
+	socialOnly         bool             // Plausible: untagged visits count only from social networks
 	dateOrder          DateOrder
 	mapping            *Mapping
 }
@@ -190,7 +193,7 @@ func resolvePreset(p Preset, header []string) *layout {
 	}
 	switch p {
 	case PresetPlausible:
-		l.feed, l.class, l.clicksFromSessions = "plausible", store.ClassAnalytics, true
+		l.feed, l.class, l.clicksFromSessions, l.socialOnly = "plausible", store.ClassAnalytics, true, true
 		if !set(FieldDate, "date") || !set(FieldCampaign, "utm_campaign") || !set(FieldSessions, "visits") {
 			return nil
 		}

@@ -145,6 +145,9 @@ func (c *converter) row(rec []string, line int) (store.MarketingRow, string, *Li
 	if r.Source == "" {
 		r.Source = l.fixedSource
 	}
+	if l.socialOnly && r.Campaign == "" && r.Content == "" && c.text(rec, FieldSource) == "" && !store.IsSocialSource(r.Source) {
+		return r, "not from social: untagged, from " + r.Source, nil
+	}
 	// Counts.
 	var err *LineError
 	if r.Impressions, err = c.count(rec, line, FieldImpressions); err != nil {

@@ -43,7 +43,9 @@ var (
 // Pull asks the site's visits, and its goal completions and revenue, per
 // day and UTM campaign, source and content (the visit's source where
 // utm_source is not set) from first to last, and stores them as one
-// import: sessions (a visit is also a link click that arrived),
+// import. Visits that carry no UTM tag and did not come from a social
+// network (search engines, other sites, typed addresses) are not what
+// social brought in: they are left out. What is stored is sessions (a visit is also a link click that arrived),
 // conversions (completions) and revenue in the currency Plausible gives.
 // Everything is asked before anything is written: a refused request (401,
 // 429) leaves the store as it was. The scheduler's sync calls it; now is
@@ -76,6 +78,9 @@ func Pull(ctx context.Context, st *store.Store, c *Client, site Site, first, las
 			k.source = vals[4]
 		}
 		k.source = store.NormalizeSource(k.source)
+		if k.campaign == "" && vals[2] == "" && k.content == "" && !store.IsSocialSource(k.source) {
+			return nil, nil // untagged, and not from a social network
+		}
 		if rows[k] == nil {
 			rows[k] = &row{}
 		}
@@ -95,7 +100,7 @@ func Pull(ctx context.Context, st *store.Store, c *Client, site Site, first, las
 		if err != nil {
 			return store.ImportResult{}, err
 		}
-		if ok {
+		if ok && x != nil {
 			x.visits += n
 		}
 	}
@@ -111,6 +116,9 @@ func Pull(ctx context.Context, st *store.Store, c *Client, site Site, first, las
 		x, err := at(r, len(visitDimensions))
 		if err != nil {
 			return store.ImportResult{}, err
+		}
+		if x == nil {
+			continue
 		}
 		n, ok, err := r.Int(0)
 		if err != nil {

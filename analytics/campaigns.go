@@ -209,12 +209,30 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 	if d.LinkCount, err = st.CountCampaignContents(ctx, id); err != nil {
 		return d, fmt.Errorf("figures per link: %w", err)
 	}
-	links, err := st.CampaignLinks(ctx, id)
+	// The tagged links of the contents shown; and, while the list has every
+	// content, the links that went out and brought nothing in yet.
+	shown := make([]string, len(contents))
+	for i, ct := range contents {
+		shown[i] = ct.Content
+	}
+	links, err := st.ContentLinks(ctx, id, shown)
 	if err != nil {
 		return d, fmt.Errorf("tagged links: %w", err)
 	}
+	if d.LinkCount < LinksShown {
+		all, err := st.CampaignLinks(ctx, id, LinksShown)
+		if err != nil {
+			return d, fmt.Errorf("tagged links: %w", err)
+		}
+		links = append(links, all...)
+	}
 	byContent := map[[2]string][]store.TaggedLink{}
+	seen := map[store.TaggedLink]bool{}
 	for _, l := range links {
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
 		k := [2]string{l.Source, l.Content}
 		byContent[k] = append(byContent[k], l)
 	}
@@ -224,14 +242,9 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 		lf.CTR, lf.ConversionRate = contentRatios(ct)
 		d.Links = append(d.Links, lf)
 	}
-	// Links that went out and brought nothing in yet are listed too, when
-	// the list has them all.
 	for _, l := range links {
-		if d.LinkCount > LinksShown {
-			break
-		}
 		k := [2]string{l.Source, l.Content}
-		if ls, ok := byContent[k]; ok {
+		if ls, ok := byContent[k]; ok && len(d.Links) < LinksShown {
 			lf := LinkFigures{ContentTotals: store.ContentTotals{Source: l.Source, Content: l.Content, PostID: l.PostID}, Links: ls}
 			lf.CTR, lf.ConversionRate = contentRatios(lf.ContentTotals)
 			d.Links = append(d.Links, lf)

@@ -430,7 +430,7 @@ const (
 	campaignContentsSQL = `SELECT ` + contentColumns + ` FROM (SELECT * FROM marketing_contents
 		WHERE campaign_id = ? ORDER BY clicks DESC, source, content LIMIT ? OFFSET ?) c` + contentMoneyJoin +
 		` ORDER BY c.clicks DESC, c.source, c.content`
-	campaignContentsCountSQL = `SELECT count(*) FROM marketing_contents WHERE campaign_id = ?`
+	campaignContentsCountSQL = `SELECT count(*) FROM marketing_contents INDEXED BY marketing_contents_top WHERE campaign_id = ?`
 	// The contents that name a post.
 	postContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
 		" WHERE c.post_id = ? ORDER BY c.source, c.content"
@@ -814,8 +814,11 @@ func (s *Store) RecordTaggedLinks(ctx context.Context, links []TaggedLink, now t
 }
 
 const (
-	tagColumns         = `post_id, account_id, url, tagged, coalesce(campaign_id, 0), source, content, created_at`
-	campaignLinksSQL   = "SELECT " + tagColumns + " FROM tagged_links WHERE campaign_id = ? ORDER BY content, post_id, account_id, url"
+	tagColumns       = `post_id, account_id, url, tagged, coalesce(campaign_id, 0), source, content, created_at`
+	campaignLinksSQL = "SELECT " + tagColumns + " FROM tagged_links WHERE campaign_id = ? ORDER BY content, post_id, account_id, url LIMIT ?"
+	// The tagged links of some of a campaign's contents (a JSON array).
+	contentLinksSQL = "SELECT " + tagColumns + ` FROM tagged_links
+		WHERE campaign_id = ? AND content IN (SELECT value FROM json_each(?)) ORDER BY content, post_id, account_id, url`
 	postTaggedLinksSQL = "SELECT " + tagColumns + " FROM tagged_links WHERE post_id = ? ORDER BY account_id, url"
 )
 
@@ -834,9 +837,24 @@ func scanLinks(rows *sql.Rows) ([]TaggedLink, error) {
 	return out, rows.Err()
 }
 
-// CampaignLinks lists the links tagged in a campaign's posts.
-func (s *Store) CampaignLinks(ctx context.Context, campaignID int64) ([]TaggedLink, error) {
-	rows, err := s.db.QueryContext(ctx, campaignLinksSQL, campaignID)
+// CampaignLinks lists the links tagged in a campaign's posts, at most
+// limit.
+func (s *Store) CampaignLinks(ctx context.Context, campaignID int64, limit int) ([]TaggedLink, error) {
+	rows, err := s.db.QueryContext(ctx, campaignLinksSQL, campaignID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanLinks(rows)
+}
+
+// ContentLinks lists the links tagged in a campaign's posts with some
+// utm_content values.
+func (s *Store) ContentLinks(ctx context.Context, campaignID int64, contents []string) ([]TaggedLink, error) {
+	j, err := json.Marshal(contents)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, contentLinksSQL, campaignID, string(j))
 	if err != nil {
 		return nil, err
 	}
@@ -882,20 +900,22 @@ const (
 	// draft without one was last changed), every copy (target account),
 	// drafts and queued ones too.
 	campaignPostsSQL = `SELECT ` + postNumbersColumns + ` FROM (SELECT id FROM posts INDEXED BY posts_campaign_time
-			WHERE campaign_id = ? AND reply_to_item IS NULL
+			WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL
 			ORDER BY coalesce(scheduled_at, updated_at) DESC, id DESC LIMIT ? OFFSET ?) page
 		JOIN posts p ON p.id = page.id
 		JOIN post_targets t ON t.post_id = p.id
 		JOIN accounts a ON a.id = t.account_id
 		LEFT JOIN deliveries d ON d.post_id = p.id AND d.account_id = t.account_id
 		ORDER BY coalesce(p.scheduled_at, p.updated_at) DESC, p.id DESC, a.id`
-	campaignPostCountSQL = `SELECT count(*) FROM posts WHERE campaign_id = ? AND reply_to_item IS NULL`
+	campaignPostCountSQL = `SELECT count(*) FROM posts INDEXED BY posts_campaign_time
+		WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL`
 	// A campaign's copies sent in a span of time: a campaign report's posts.
 	campaignSentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM posts p INDEXED BY posts_campaign_time
 		JOIN deliveries d ON d.post_id = p.id
 		JOIN accounts a ON a.id = d.account_id
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
-		WHERE p.campaign_id = ? AND coalesce(p.scheduled_at, p.updated_at) >= ? AND coalesce(p.scheduled_at, p.updated_at) < ?
+		WHERE p.campaign_id = ? AND p.campaign_id IS NOT NULL AND p.reply_to_item IS NULL
+		  AND coalesce(p.scheduled_at, p.updated_at) >= ? AND coalesce(p.scheduled_at, p.updated_at) < ?
 		  AND d.state = 'sent' AND d.reply = 0
 		ORDER BY d.sent_at, d.id`
 	// The copies sent in a span of time, replies to the inbox left out: a

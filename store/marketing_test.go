@@ -642,7 +642,7 @@ func TestTaggedLinksAndPosts(t *testing.T) {
 	if err := st.RecordTaggedLinks(ctx, []TaggedLink{link, link}, mkNow); err != nil {
 		t.Fatal(err)
 	}
-	links, err := st.CampaignLinks(ctx, spring)
+	links, err := st.CampaignLinks(ctx, spring, 10)
 	if err != nil || len(links) != 1 || links[0].Tagged != link.Tagged {
 		t.Fatalf("links %+v %v", links, err)
 	}
@@ -690,7 +690,7 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		check{campaignsMoneySQL, nil, []string{"SEARCH marketing_day_money USING PRIMARY KEY (campaign_id>?)"}},
 		check{campaignContentsSQL, []any{1, 10, 0}, []string{"SEARCH marketing_contents USING INDEX marketing_contents_top (campaign_id=?)",
 			"SEARCH m USING PRIMARY KEY (campaign_id=? AND source=? AND content=?)"}},
-		check{campaignContentsCountSQL, []any{1}, []string{"(campaign_id=?)"}},
+		check{campaignContentsCountSQL, []any{1}, []string{"SEARCH marketing_contents USING COVERING INDEX marketing_contents_top (campaign_id=?)"}},
 		check{postContentsSQL, []any{1}, []string{"SEARCH c USING INDEX marketing_contents_post (post_id=?)",
 			"SEARCH m USING PRIMARY KEY (campaign_id=? AND source=? AND content=?)"}},
 		check{postsContentsSQL, []any{"[1]"}, []string{"marketing_contents_post (post_id=?)"}},
@@ -702,11 +702,12 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		check{marketingImportsSQL, []any{10}, []string{"SCAN marketing_imports"}}, // newest first by id: the table's own order
 		check{importsOfFileSQL, []any{"a", "b"}, []string{"SEARCH marketing_imports USING INDEX marketing_imports_feed (feed=?)"}},
 		check{feedImportsOverSQL, []any{"a", 1, 2}, []string{"SEARCH marketing_imports USING INDEX marketing_imports_feed (feed=?)"}},
-		check{campaignLinksSQL, []any{1}, []string{"SEARCH tagged_links USING INDEX tagged_links_campaign (campaign_id=?)"}},
+		check{campaignLinksSQL, []any{1, 10}, []string{"SEARCH tagged_links USING INDEX tagged_links_campaign (campaign_id=?)"}},
+		check{contentLinksSQL, []any{1, `["a"]`}, []string{"SEARCH tagged_links USING INDEX tagged_links_campaign (campaign_id=? AND content=?)"}},
 		check{postTaggedLinksSQL, []any{1}, []string{"SEARCH tagged_links USING PRIMARY KEY (post_id=?)"}},
-		check{campaignPostsSQL, []any{1, 10, 0}, []string{"SEARCH posts USING INDEX posts_campaign_time (campaign_id=?)",
+		check{campaignPostsSQL, []any{1, 10, 0}, []string{"SEARCH posts USING COVERING INDEX posts_campaign_time (campaign_id=?)",
 			"SEARCH t USING PRIMARY KEY (post_id=?)", "SEARCH d USING INDEX sqlite_autoindex_deliveries_2 (post_id=? AND account_id=?)"}},
-		check{campaignPostCountSQL, []any{1}, []string{"(campaign_id=?)"}},
+		check{campaignPostCountSQL, []any{1}, []string{"SEARCH posts USING COVERING INDEX posts_campaign_time (campaign_id=?)"}},
 		check{campaignSentPostsSQL, []any{1, 2, 3}, []string{"SEARCH p USING INDEX posts_campaign_time (campaign_id=? AND <expr>>? AND <expr><?)"}},
 		check{sentPostsSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_sent (sent_at>? AND sent_at<?)"}},
 		check{publishedSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_account_published (account_id=? AND sent_at>? AND sent_at<?)"}},

@@ -23,8 +23,11 @@ WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.slug = campaigns.slug AND c.id <
 CREATE UNIQUE INDEX campaigns_slug ON campaigns (slug) WHERE slug <> '';
 -- The Campaigns list: newest first.
 CREATE INDEX campaigns_starts ON campaigns (starts_on, id);
--- A campaign's posts, newest first, a page at a time.
-CREATE INDEX posts_campaign_time ON posts (campaign_id, coalesce(scheduled_at, updated_at), id) WHERE campaign_id IS NOT NULL;
+-- A campaign's posts (replies to the inbox are in none), newest first, a
+-- page at a time; counted from the index alone (reply_to_item, always
+-- NULL in it, is there for that).
+CREATE INDEX posts_campaign_time ON posts (campaign_id, coalesce(scheduled_at, updated_at), id, reply_to_item)
+    WHERE campaign_id IS NOT NULL AND reply_to_item IS NULL;
 
 -- A goal: a metric, a target and a deadline, absolute ("1,000 followers by
 -- 30 June") or relative to a baseline period ("conversions +15% over the

@@ -54,9 +54,9 @@ const (
 // dataVersion names what the generator writes; it changes when the same
 // seed comes to give different data (2: the replies to the inbox; 3: photos
 // that exist, drawn beside the database; 4: what each inbox item is, labels,
-// one deleted reply), so that a large demo cached by an older crier is built
-// again.
-const dataVersion = "4"
+// one deleted reply; 5: campaigns' marketing, marketing.go), so that a
+// large demo cached by an older crier is built again.
+const dataVersion = "5"
 
 // largeBuildMemory is the soft limit on Go's memory while a large demo is
 // built; SQLite's page cache and sorter come on top (see inBulkTx).
@@ -161,6 +161,9 @@ func seed(ctx context.Context, st *store.Store, o Options) (*gen, error) {
 		return nil, fmt.Errorf("demo: listening: %w", err)
 	}
 	if err := g.writeSavedReplies(ctx, st); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if err := g.writeMarketing(ctx, st, o.Seed); err != nil { // marketing.go
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	meta := [][2]string{

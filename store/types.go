@@ -185,11 +185,15 @@ const (
 type Campaign struct {
 	ID          int64
 	Name        string
-	StartsOn    string // YYYY-MM-DD
-	EndsOn      string
-	BudgetCents int64
+	Slug        string // what utm_campaign carries (Slugify)
+	StartsOn    string // YYYY-MM-DD, "" for none
+	EndsOn      string // the last day, inclusive
+	BudgetCents int64  // minor units of Currency
 	Currency    string
-	Goal        string
+	Goal        string // what the campaign is for, in the user's words (goals are Goal rows)
+	Audience    string // who it is for and what they care about
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // RemoteRef points at a post on a network: its id there and, on Bluesky, its

@@ -1,0 +1,316 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crier-app/crier/money"
+	"github.com/crier-app/crier/store"
+)
+
+// CampaignRow is one line of the Campaigns list.
+type CampaignRow struct {
+	Campaign store.Campaign
+	State    store.CampaignState
+	Figures  Figures
+	Budget   Ratio // spend against the budget
+	Goals    []GoalStatus
+	// Rows selects the marketing rows behind Figures (store.MarketingRows).
+	Rows store.MarketingFilter
+}
+
+// periodEnd is the instant a campaign's figures are read at: the end of
+// its last day, or now when it is still running or has no end.
+func periodEnd(c store.Campaign, today store.Day, loc *time.Location, now time.Time) time.Time {
+	if end, ok := c.End(); ok && end < today {
+		return end.Add(1).Midnight(loc).Add(-time.Millisecond)
+	}
+	return now
+}
+
+// Campaigns loads the Campaigns list: every campaign with its figures,
+// budget use and goals, as on today (days in loc; now is the instant
+// follower counts are read at for campaigns still running).
+func Campaigns(ctx context.Context, st *store.Store, today store.Day, now time.Time, loc *time.Location) ([]CampaignRow, error) {
+	cs, err := st.Campaigns(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("campaigns: %w", err)
+	}
+	totals, err := st.CampaignsTotals(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("campaign figures: %w", err)
+	}
+	social, err := st.CampaignsSourceClicks(ctx, SocialNetworks)
+	if err != nil {
+		return nil, fmt.Errorf("campaign clicks from social networks: %w", err)
+	}
+	at := make([]time.Time, len(cs))
+	for i, c := range cs {
+		at[i] = periodEnd(c, today, loc, now)
+	}
+	followers, err := st.FollowersAt(ctx, "", at)
+	if err != nil {
+		return nil, fmt.Errorf("followers: %w", err)
+	}
+	goals, err := st.Goals(ctx, today)
+	if err != nil {
+		return nil, fmt.Errorf("goals: %w", err)
+	}
+	byCampaign := map[int64][]store.Goal{}
+	for _, g := range goals {
+		if g.CampaignID != 0 {
+			byCampaign[g.CampaignID] = append(byCampaign[g.CampaignID], g)
+		}
+	}
+	out := make([]CampaignRow, len(cs))
+	for i, c := range cs {
+		t := totals[c.ID]
+		f := Compute(t, social[c.ID], followers[i])
+		out[i] = CampaignRow{Campaign: c, State: c.State(today), Figures: f, Budget: BudgetUse(t.Spend, c.Budget()),
+			Rows: store.MarketingFilter{Campaign: c.ID}.EveryDay()}
+		if out[i].Goals, err = EvaluateAll(ctx, st, byCampaign[c.ID], today, loc); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// NetworkFigures are a campaign's figures on one source (network).
+type NetworkFigures struct {
+	Source  string
+	Figures Figures
+	Rows    store.MarketingFilter
+}
+
+// DayFigures are one day of a campaign's daily chart.
+type DayFigures struct {
+	Day         store.Day
+	Clicks      int64
+	Conversions int64 // thousandths
+	Spend       money.Sums
+	Revenue     money.Sums
+}
+
+// LinkFigures are a content's (a post's link or its variant, an ad)
+// numbers, with the link as it went out when crier tagged it.
+type LinkFigures struct {
+	store.ContentTotals
+	Links          []store.TaggedLink // the tagged links with this utm_content
+	CTR            Ratio
+	ConversionRate Ratio // conversions per session, else per click
+}
+
+// CampaignDetail is everything the campaign's detail view shows.
+type CampaignDetail struct {
+	CampaignRow
+	Networks []NetworkFigures
+	Days     []DayFigures  // from its first day (or first row) to its last (or today), every day
+	Links    []LinkFigures // the LinksShown that brought the most link clicks
+	// LinkCount is how many contents the campaign has in all
+	// (store.CampaignContents pages through them).
+	LinkCount int
+	// Posts are the PostsShown newest posts, a line per copy; PostCount
+	// how many it has (store.CampaignPosts pages through them).
+	Posts     []store.PostNumbers
+	PostCount int
+}
+
+// PostsShown is how many of a campaign's posts its detail loads.
+const PostsShown = 50
+
+// LinksShown is how many of a campaign's links its detail loads: those
+// with the most link clicks.
+const LinksShown = 50
+
+// Campaign loads one campaign's detail as on today.
+func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, now time.Time, loc *time.Location) (CampaignDetail, error) {
+	var d CampaignDetail
+	c, err := st.Campaign(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	all := store.MarketingFilter{Campaign: id}.EveryDay()
+	t, err := st.MarketingTotals(ctx, all)
+	if err != nil {
+		return d, fmt.Errorf("campaign figures: %w", err)
+	}
+	bySource, err := st.MarketingBySource(ctx, all)
+	if err != nil {
+		return d, fmt.Errorf("figures per network: %w", err)
+	}
+	end := periodEnd(c, today, loc, now)
+	followersBy := map[string]store.Num{}
+	var social, followers store.Num
+	for _, p := range SocialNetworks {
+		fs, err := st.FollowersAt(ctx, p, []time.Time{end})
+		if err != nil {
+			return d, fmt.Errorf("followers: %w", err)
+		}
+		followersBy[p] = fs[0]
+		followers = followers.Add(fs[0])
+	}
+	for _, s := range bySource {
+		if _, ok := followersBy[s.Source]; ok {
+			social = social.Add(s.Clicks)
+		}
+	}
+	d.CampaignRow = CampaignRow{Campaign: c, State: c.State(today), Figures: Compute(t, social, followers),
+		Budget: BudgetUse(t.Spend, c.Budget()), Rows: all}
+	for _, s := range bySource {
+		var sc, fl store.Num
+		if f, ok := followersBy[s.Source]; ok {
+			sc, fl = s.Clicks, f
+		}
+		rows := all
+		rows.Source = s.Source
+		d.Networks = append(d.Networks, NetworkFigures{Source: s.Source, Figures: Compute(s.MarketingTotals, sc, fl), Rows: rows})
+	}
+	goals, err := st.CampaignGoals(ctx, id)
+	if err != nil {
+		return d, fmt.Errorf("goals: %w", err)
+	}
+	if d.Goals, err = EvaluateAll(ctx, st, goals, today, loc); err != nil {
+		return d, err
+	}
+	// The daily chart: the campaign's days, widened to its rows.
+	first, firstOK := c.Start()
+	last, lastOK := c.End()
+	if t.Groups > 0 {
+		if !firstOK || t.First < first {
+			first, firstOK = t.First, true
+		}
+		if !lastOK || t.Last > last {
+			last, lastOK = t.Last, true
+		}
+	}
+	if lastOK && last > today && (t.Groups == 0 || t.Last <= today) {
+		last = max(today, first)
+	}
+	if firstOK && lastOK && last >= first {
+		days, err := st.MarketingByDay(ctx, store.MarketingFilter{Campaign: id, From: first, To: last})
+		if err != nil {
+			return d, fmt.Errorf("figures per day: %w", err)
+		}
+		d.Days = make([]DayFigures, int(last-first)+1)
+		for i := range d.Days {
+			d.Days[i].Day = first.Add(i)
+		}
+		for _, day := range days {
+			i := int(day.Day - first)
+			d.Days[i] = DayFigures{Day: day.Day, Clicks: day.Clicks.V, Conversions: day.Conversions.V, Spend: day.Spend,
+				Revenue: day.Revenue}
+		}
+	}
+	contents, err := st.CampaignContents(ctx, id, LinksShown, 0)
+	if err != nil {
+		return d, fmt.Errorf("figures per link: %w", err)
+	}
+	if d.LinkCount, err = st.CountCampaignContents(ctx, id); err != nil {
+		return d, fmt.Errorf("figures per link: %w", err)
+	}
+	// The tagged links of the contents shown; and, while the list has every
+	// content, the links that went out and brought nothing in yet.
+	shown := make([]string, len(contents))
+	for i, ct := range contents {
+		shown[i] = ct.Content
+	}
+	links, err := st.ContentLinks(ctx, id, shown)
+	if err != nil {
+		return d, fmt.Errorf("tagged links: %w", err)
+	}
+	if d.LinkCount < LinksShown {
+		all, err := st.CampaignLinks(ctx, id, LinksShown)
+		if err != nil {
+			return d, fmt.Errorf("tagged links: %w", err)
+		}
+		links = append(links, all...)
+	}
+	byContent := map[[2]string][]store.TaggedLink{}
+	seen := map[store.TaggedLink]bool{}
+	for _, l := range links {
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
+		k := [2]string{l.Source, l.Content}
+		byContent[k] = append(byContent[k], l)
+	}
+	for _, ct := range contents {
+		lf := LinkFigures{ContentTotals: ct, Links: byContent[[2]string{ct.Source, ct.Content}]}
+		delete(byContent, [2]string{ct.Source, ct.Content})
+		lf.CTR, lf.ConversionRate = contentRatios(ct)
+		d.Links = append(d.Links, lf)
+	}
+	for _, l := range links {
+		k := [2]string{l.Source, l.Content}
+		if ls, ok := byContent[k]; ok && len(d.Links) < LinksShown {
+			lf := LinkFigures{ContentTotals: store.ContentTotals{Source: l.Source, Content: l.Content, PostID: l.PostID}, Links: ls}
+			lf.CTR, lf.ConversionRate = contentRatios(lf.ContentTotals)
+			d.Links = append(d.Links, lf)
+			delete(byContent, k)
+		}
+	}
+	if d.Posts, err = st.CampaignPosts(ctx, id, PostsShown, 0); err != nil {
+		return d, fmt.Errorf("posts: %w", err)
+	}
+	if d.PostCount, err = st.CountCampaignPosts(ctx, id); err != nil {
+		return d, fmt.Errorf("posts: %w", err)
+	}
+	return d, nil
+}
+
+func contentRatios(c store.ContentTotals) (ctr, cr Ratio) {
+	if c.Impressions > 0 {
+		ctr = Ratio{Value: float64(c.ClicksWithImpressions) / float64(c.Impressions), OK: true}
+	} else {
+		ctr = na("no impressions reported for this link")
+	}
+	switch {
+	case c.Sessions > 0:
+		cr = Ratio{Value: float64(c.Conversions) / 1000 / float64(c.Sessions), OK: true}
+	case c.Clicks > 0:
+		cr = Ratio{Value: float64(c.Conversions) / 1000 / float64(c.Clicks), OK: true}
+	default:
+		cr = na("no sessions or clicks")
+	}
+	return ctr, cr
+}
+
+// Period loads the figures of every row in a span of days (all campaigns
+// and none), per network too: the KPIs pane's marketing figures and a
+// date-range report's.
+func Period(ctx context.Context, st *store.Store, first, last store.Day, loc *time.Location) (Figures, []NetworkFigures, error) {
+	f := store.MarketingFilter{Campaign: store.AllCampaigns, From: first, To: last}
+	t, err := st.MarketingTotals(ctx, f)
+	if err != nil {
+		return Figures{}, nil, err
+	}
+	bySource, err := st.MarketingBySource(ctx, f)
+	if err != nil {
+		return Figures{}, nil, err
+	}
+	end := last.Add(1).Midnight(loc).Add(-time.Millisecond)
+	followersBy := map[string]store.Num{}
+	var social, followers store.Num
+	for _, p := range SocialNetworks {
+		fs, err := st.FollowersAt(ctx, p, []time.Time{end})
+		if err != nil {
+			return Figures{}, nil, err
+		}
+		followersBy[p] = fs[0]
+		followers = followers.Add(fs[0])
+	}
+	var nets []NetworkFigures
+	for _, s := range bySource {
+		var sc, fl store.Num
+		if fw, ok := followersBy[s.Source]; ok {
+			sc, fl = s.Clicks, fw
+			social = social.Add(s.Clicks)
+		}
+		rows := f
+		rows.Source = s.Source
+		nets = append(nets, NetworkFigures{Source: s.Source, Figures: Compute(s.MarketingTotals, sc, fl), Rows: rows})
+	}
+	return Compute(t, social, followers), nets, nil
+}

@@ -1,0 +1,556 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/crier-app/crier/money"
+	"github.com/crier-app/crier/store"
+)
+
+// GoalState is where a goal stands.
+type GoalState string
+
+const (
+	GoalNotStarted GoalState = "not started" // its first day is still to come
+	GoalNoData     GoalState = "no data"     // nothing reported yet to measure it by
+	GoalReached    GoalState = "reached"
+	GoalOnTrack    GoalState = "on track" // the trend reaches the target by the deadline
+	GoalBehind     GoalState = "behind"   // the trend reaches it later, or never
+	GoalMissed     GoalState = "missed"   // the deadline passed short of the target
+)
+
+// TrendDays is how many of the latest days the projection takes its rate
+// from.
+const TrendDays = 28
+
+// Value is a metric's value in its natural unit: a count, conversions,
+// major units of Currency, or a fraction (0.015 is 1.5%; a ROAS of 3.2 is
+// 3.2).
+type Value struct {
+	V        float64
+	OK       bool
+	Currency string
+}
+
+// GoalStatus is a goal evaluated on a day.
+type GoalStatus struct {
+	Goal  store.Goal
+	Today store.Day
+	// Current is the value so far: the sum since the goal started (link
+	// clicks, conversions, revenue), the ratio of those sums, or the latest
+	// level (followers).
+	Current Value
+	// Baseline is a relative goal's baseline period's value (for sums,
+	// scaled to the goal's length); for followers, the count at the start.
+	Baseline Value
+	Target   Value   // what Current must reach (a relative goal's: baseline × (1 + change))
+	Progress float64 // how far along: 0 at the start (or baseline), 1 at the target
+	// Projected is the value the trend gives at the deadline: each sum
+	// grows at its rate over the latest TrendDays days (followers: the
+	// least-squares line through them).
+	Projected Value
+	State     GoalState
+	// ReachOn is the day the trend reaches the target (the day it did, for
+	// a reached sum); 0 when it never does.
+	ReachOn store.Day
+	Why     string // what is missing or left out (another currency's amounts)
+	// Rows is the filter of the marketing rows the figures add up (for
+	// followers, engagement and replies: not set).
+	Rows    store.MarketingFilter
+	HasRows bool
+}
+
+// kind is how a metric accumulates.
+type kind int
+
+const (
+	additive kind = iota // a sum over the goal's days
+	ratio                // a sum over a sum
+	level                // a reading at a time (followers)
+)
+
+func kindOf(m store.GoalMetric) kind {
+	switch m {
+	case store.GoalLinkClicks, store.GoalConversions, store.GoalRevenue:
+		return additive
+	case store.GoalFollowers:
+		return level
+	}
+	return ratio
+}
+
+// series is a metric's numerator and denominator per day (the
+// denominator is 1 a day for sums; levels keep the reading in num).
+type series struct {
+	first store.Day
+	num   []float64
+	den   []float64
+	known []bool // a source reported something that day
+}
+
+func (s series) sum(from, to int) (num, den float64, known bool) {
+	for i := max(from, 0); i <= to && i < len(s.num); i++ {
+		num += s.num[i]
+		den += s.den[i]
+		known = known || s.known[i]
+	}
+	return num, den, known
+}
+
+// unitValue converts a stored target (store.Unit) to a Value.
+func unitValue(g store.Goal, v int64) float64 {
+	switch g.Metric.Unit() {
+	case store.UnitMilli:
+		return float64(v) / 1000
+	case store.UnitMinor:
+		f := float64(v)
+		for range money.Decimals(g.Currency) {
+			f /= 10
+		}
+		return f
+	case store.UnitBasisPoints:
+		return float64(v) / 10000
+	}
+	return float64(v)
+}
+
+// Evaluate measures a goal on today, with days as calendar days in loc.
+func Evaluate(ctx context.Context, st *store.Store, g store.Goal, today store.Day, loc *time.Location) (GoalStatus, error) {
+	s := GoalStatus{Goal: g, Today: today}
+	if today < g.StartsOn {
+		s.State = GoalNotStarted
+	}
+	end := min(today, g.Deadline) // the last day measured
+	cur, err := loadSeries(ctx, st, g, g.StartsOn, max(end, g.StartsOn), loc, &s)
+	if err != nil {
+		return s, err
+	}
+	var base series
+	if g.Relative || kindOf(g.Metric) == level {
+		from, to := g.BaselineFrom, g.BaselineTo
+		if !g.Relative { // a level's start: the day before the goal
+			from, to = g.StartsOn.Add(-1), g.StartsOn.Add(-1)
+		}
+		if base, err = loadSeries(ctx, st, g, from, to, loc, nil); err != nil {
+			return s, err
+		}
+	}
+	evaluate(&s, cur, base)
+	return s, nil
+}
+
+// evaluate fills in a status from the goal's series: the days from its
+// start to today (or its deadline) and, for relative goals and levels, the
+// baseline period.
+func evaluate(s *GoalStatus, cur, base series) {
+	g := s.Goal
+	k := kindOf(g.Metric)
+	lower := g.Metric.LowerIsBetter()
+	if s.State == GoalNotStarted {
+		s.Target = absoluteTarget(g, Value{})
+		if g.Relative {
+			s.Target = Value{}
+		}
+		return
+	}
+	end := min(s.Today, g.Deadline)
+	n := int(end-g.StartsOn) + 1
+	// Current
+	switch k {
+	case additive:
+		num, _, known := cur.sum(0, n-1)
+		s.Current = Value{V: num, OK: known, Currency: g.Currency}
+	case ratio:
+		num, den, known := cur.sum(0, n-1)
+		s.Current = ratioValue(num, den, known, g.Currency)
+	case level:
+		for i := n - 1; i >= 0; i-- {
+			if cur.known[i] {
+				s.Current = Value{V: cur.num[i], OK: true}
+				break
+			}
+		}
+	}
+	// Baseline and target
+	if g.Relative || k == level {
+		switch k {
+		case additive:
+			num, _, known := base.sum(0, len(base.num)-1)
+			days := float64(g.Deadline-g.StartsOn+1) / float64(len(base.num))
+			s.Baseline = Value{V: num * days, OK: known, Currency: g.Currency}
+		case ratio:
+			num, den, known := base.sum(0, len(base.num)-1)
+			s.Baseline = ratioValue(num, den, known, g.Currency)
+		case level:
+			for i := len(base.num) - 1; i >= 0; i-- {
+				if base.known[i] {
+					s.Baseline = Value{V: base.num[i], OK: true}
+					break
+				}
+			}
+		}
+	}
+	s.Target = absoluteTarget(g, s.Baseline)
+	if !s.Current.OK {
+		s.State = GoalNoData
+		if s.Why == "" {
+			s.Why = "nothing reported yet for " + metricWords(g.Metric)
+		}
+		return
+	}
+	if !s.Target.OK {
+		s.State = GoalNoData
+		if s.Why == "" {
+			s.Why = "no baseline: nothing reported for " + metricWords(g.Metric) + " from " + g.BaselineFrom.String() +
+				" to " + g.BaselineTo.String()
+		}
+		return
+	}
+	meets := func(v float64) bool {
+		if lower {
+			return v <= s.Target.V
+		}
+		return v >= s.Target.V
+	}
+	// Progress
+	switch {
+	case k == additive:
+		s.Progress = safeDiv(s.Current.V, s.Target.V)
+	case k == level || g.Relative:
+		start := s.Baseline.V
+		if !s.Baseline.OK {
+			start = 0
+		}
+		s.Progress = safeDiv(s.Current.V-start, s.Target.V-start)
+	case lower:
+		s.Progress = safeDiv(s.Target.V, s.Current.V)
+	default:
+		s.Progress = safeDiv(s.Current.V, s.Target.V)
+	}
+	s.Progress = max(s.Progress, 0)
+
+	// Projection from the latest TrendDays days.
+	remaining := float64(g.Deadline - end)
+	w0 := max(0, n-TrendDays)
+	wdays := float64(n - w0)
+	switch k {
+	case additive:
+		num, _, _ := cur.sum(w0, n-1)
+		rate := num / wdays
+		s.Projected = Value{V: s.Current.V + rate*remaining, OK: true, Currency: g.Currency}
+		if meets(s.Current.V) {
+			cum := 0.0
+			for i := 0; i < n; i++ {
+				if cum += cur.num[i]; meets(cum) {
+					s.ReachOn = g.StartsOn.Add(i)
+					break
+				}
+			}
+		} else if rate > 0 {
+			s.ReachOn = end.Add(int(math.Ceil((s.Target.V - s.Current.V) / rate)))
+		}
+	case level:
+		slope, ok := trend(cur, w0, n-1)
+		if ok {
+			s.Projected = Value{V: s.Current.V + slope*remaining, OK: true}
+			if meets(s.Current.V) {
+				s.ReachOn = end
+			} else if gap := s.Target.V - s.Current.V; slope != 0 && gap/slope > 0 {
+				s.ReachOn = end.Add(int(math.Ceil(gap / slope)))
+			}
+		} else {
+			s.Projected = s.Current
+		}
+	case ratio:
+		N, D, _ := cur.sum(0, n-1)
+		a, b, _ := cur.sum(w0, n-1)
+		a, b = a/wdays, b/wdays
+		if D+b*remaining > 0 {
+			s.Projected = Value{V: (N + a*remaining) / (D + b*remaining), OK: true, Currency: g.Currency}
+		}
+		// Where (N + a t) / (D + b t) meets T: (N - T D) + (a - T b) t
+		// crosses 0.
+		T := s.Target.V
+		c0, c1 := N-T*D, a-T*b
+		switch {
+		case meets(s.Current.V):
+			s.ReachOn = end
+		case !lower && c1 > 0, lower && c1 < 0:
+			s.ReachOn = end.Add(int(math.Ceil(-c0 / c1)))
+		}
+	}
+	// State
+	switch {
+	case s.Today > g.Deadline && meets(s.Current.V):
+		s.State = GoalReached
+	case s.Today > g.Deadline:
+		s.State = GoalMissed
+	case meets(s.Current.V):
+		s.State = GoalReached
+	case s.Projected.OK && meets(s.Projected.V):
+		s.State = GoalOnTrack
+	default:
+		s.State = GoalBehind
+	}
+}
+
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		if a >= 0 {
+			return 1
+		}
+		return 0
+	}
+	return a / b
+}
+
+func ratioValue(num, den float64, known bool, cur string) Value {
+	if !known || den == 0 {
+		return Value{Currency: cur}
+	}
+	return Value{V: num / den, OK: true, Currency: cur}
+}
+
+// absoluteTarget is what the goal's value must reach: its target, or for a
+// relative goal the baseline changed by the target.
+func absoluteTarget(g store.Goal, baseline Value) Value {
+	if !g.Relative {
+		return Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency}
+	}
+	if !baseline.OK {
+		return Value{Currency: g.Currency}
+	}
+	return Value{V: baseline.V * (1 + float64(g.Target)/10000), OK: true, Currency: g.Currency}
+}
+
+// trend is the least-squares slope per day of a level series' known
+// readings from i0 to i1.
+func trend(s series, i0, i1 int) (float64, bool) {
+	var n, sx, sy, sxx, sxy float64
+	for i := i0; i <= i1 && i < len(s.num); i++ {
+		if !s.known[i] {
+			continue
+		}
+		x, y := float64(i), s.num[i]
+		n++
+		sx += x
+		sy += y
+		sxx += x * x
+		sxy += x * y
+	}
+	if n < 2 || n*sxx-sx*sx == 0 {
+		return 0, false
+	}
+	return (n*sxy - sx*sy) / (n*sxx - sx*sx), true
+}
+
+func metricWords(m store.GoalMetric) string {
+	switch m {
+	case store.GoalEngagementPerPost:
+		return "engagement per post"
+	case store.GoalRepliesWithin:
+		return "replies"
+	case store.GoalLinkClicks:
+		return "link clicks"
+	case store.GoalConversionRate:
+		return "the conversion rate"
+	case store.GoalCTR:
+		return "CTR (impressions)"
+	case store.GoalCPA:
+		return "cost per acquisition"
+	case store.GoalROAS:
+		return "ROAS"
+	case store.GoalROI:
+		return "ROI"
+	}
+	return string(m)
+}
+
+// loadSeries reads a goal's metric per day from first to last. For
+// marketing metrics it also notes in s (when given) the rows it adds up
+// and the money left out for being in another currency.
+func loadSeries(ctx context.Context, st *store.Store, g store.Goal, first, last store.Day, loc *time.Location,
+	s *GoalStatus) (series, error) {
+	n := int(last-first) + 1
+	out := series{first: first, num: make([]float64, n), den: make([]float64, n), known: make([]bool, n)}
+	switch g.Metric {
+	case store.GoalFollowers:
+		at := make([]time.Time, n)
+		for i := range at {
+			at[i] = first.Add(i + 1).Midnight(loc).Add(-time.Millisecond)
+		}
+		fs, err := st.FollowersAt(ctx, "", at)
+		if err != nil {
+			return out, err
+		}
+		for i, f := range fs {
+			out.num[i], out.den[i], out.known[i] = float64(f.V), 1, f.OK
+		}
+		return out, nil
+	case store.GoalEngagementPerPost:
+		days, err := st.PublishedByDay(ctx, g.CampaignID, first, last, loc)
+		if err != nil {
+			return out, err
+		}
+		for i, d := range days {
+			out.num[i], out.den[i], out.known[i] = float64(d.Engagement), float64(d.Posts), d.Posts > 0
+		}
+		return out, nil
+	case store.GoalRepliesWithin:
+		days, err := st.RepliesByDay(ctx, time.Duration(g.WithinMinutes)*time.Minute, first, last, loc)
+		if err != nil {
+			return out, err
+		}
+		// Of the items answered, the share answered in time (items that
+		// need no answer, praise and the like, do not count against it).
+		for i, d := range days {
+			out.num[i], out.den[i], out.known[i] = float64(d.InTime), float64(d.Answered), d.Answered > 0
+		}
+		return out, nil
+	}
+	// An absolute goal of a campaign counts the campaign's rows. A
+	// relative goal compares the whole business before and during it (a
+	// campaign has no rows of its own before it starts): did conversions
+	// rise 15% while it ran?
+	f := store.MarketingFilter{Campaign: g.CampaignID, From: first, To: last}
+	if g.CampaignID == 0 || g.Relative {
+		f.Campaign = store.AllCampaigns
+	}
+	if s != nil {
+		s.Rows, s.HasRows = f, true
+	}
+	days, err := st.MarketingByDay(ctx, f)
+	if err != nil {
+		return out, err
+	}
+	// A goal counted in money takes its own currency's amounts; ROAS and
+	// ROI goals without one take the only currency there is.
+	cur := g.Currency
+	if cur == "" && (g.Metric == store.GoalROAS || g.Metric == store.GoalROI) {
+		var all money.Sums
+		for _, d := range days {
+			all = all.AddAll(d.Revenue).AddAll(d.Spend)
+		}
+		switch len(all) {
+		case 1:
+			cur = all[0].Currency
+		case 0:
+		default:
+			if s != nil {
+				s.Why = "revenue and spend are in " + strings.Join(all.Currencies(), " and ") +
+					": give the goal a currency (crier does not convert)"
+			}
+			return out, nil
+		}
+	}
+	var leftOut money.Sums
+	amount := func(sums money.Sums) float64 {
+		for _, a := range sums {
+			if a.Currency != cur {
+				leftOut = leftOut.Add(a)
+			}
+		}
+		return sums.In(cur).Float()
+	}
+	for _, d := range days {
+		i := int(d.Day - first)
+		if i < 0 || i >= n {
+			continue
+		}
+		t := d.MarketingTotals
+		var num, den float64
+		var known bool
+		switch g.Metric {
+		case store.GoalLinkClicks:
+			num, den, known = float64(t.Clicks.V), 1, t.Clicks.OK
+		case store.GoalConversions:
+			num, den, known = float64(t.Conversions.V)/1000, 1, t.Conversions.OK
+		case store.GoalRevenue:
+			num, den, known = amount(t.Revenue), 1, len(t.Revenue) > 0
+		case store.GoalConversionRate:
+			// Sessions where known; a day with only an ad platform's
+			// clicks divides by those.
+			if t.Sessions.OK && t.Sessions.V > 0 {
+				num, den = float64(t.ConversionsWithSessions.V)/1000, float64(t.Sessions.V)
+			} else {
+				num, den = float64(t.ConversionsWithClicks.V)/1000, float64(t.Clicks.V)
+			}
+			known = t.Conversions.OK && den > 0
+		case store.GoalCTR:
+			num, den, known = float64(t.ClicksWithImpressions.V), float64(t.Impressions.V), t.Impressions.OK
+		case store.GoalCPA:
+			num, den, known = amount(t.Spend), float64(t.Conversions.V)/1000, len(t.Spend) > 0 || t.Conversions.OK
+		case store.GoalROAS:
+			num, den, known = amount(t.Revenue), amount(t.Spend), len(t.Spend) > 0
+		case store.GoalROI:
+			rev, spend := amount(t.Revenue), amount(t.Spend)
+			num, den, known = rev-spend, spend, len(t.Spend) > 0
+		}
+		out.num[i], out.den[i], out.known[i] = num, den, known
+	}
+	if s != nil && len(leftOut) > 0 {
+		s.Why = fmt.Sprintf("leaves out %s: the goal is counted in %s", leftOut, cur)
+	}
+	if s != nil && cur != "" {
+		s.Goal.Currency = cur
+	}
+	return out, nil
+}
+
+// EvaluateAll measures goals on today.
+func EvaluateAll(ctx context.Context, st *store.Store, goals []store.Goal, today store.Day, loc *time.Location) ([]GoalStatus, error) {
+	out := make([]GoalStatus, 0, len(goals))
+	for _, g := range goals {
+		s, err := Evaluate(ctx, st, g, today, loc)
+		if err != nil {
+			return nil, fmt.Errorf("goal %d (%s): %w", g.ID, g.Metric, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Describe says a goal in words: "conversions +15% over 2026-02-01 –
+// 2026-04-30 by 2026-07-31", "1,000 followers by 2026-06-30".
+func Describe(g store.Goal) string {
+	var what string
+	if g.Relative {
+		what = fmt.Sprintf("%s %+.1f%% over %s – %s", metricWords(g.Metric), float64(g.Target)/100,
+			g.BaselineFrom, g.BaselineTo)
+		what = strings.Replace(what, ".0%", "%", 1)
+	} else {
+		what = FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency}) + " " + metricWords(g.Metric)
+		if g.Metric.LowerIsBetter() {
+			what = metricWords(g.Metric) + " at most " + FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency})
+		} else if kindOf(g.Metric) == ratio {
+			what = metricWords(g.Metric) + " of " + FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency})
+		}
+	}
+	if g.Metric == store.GoalRepliesWithin {
+		what += fmt.Sprintf(" answered within %s", (time.Duration(g.WithinMinutes) * time.Minute).String())
+	}
+	return what + " by " + g.Deadline.String()
+}
+
+// FormatValue writes a metric's value for people: "1,234", "12.5", "€45.00",
+// "2.5%", "3.20×"; "n/a" when not known.
+func FormatValue(m store.GoalMetric, v Value) string {
+	if !v.OK {
+		return "n/a"
+	}
+	switch m {
+	case store.GoalFollowers, store.GoalLinkClicks:
+		return Count(store.Known(int64(math.Round(v.V))))
+	case store.GoalConversions, store.GoalEngagementPerPost:
+		return MilliString(int64(math.Round(v.V * 1000)))
+	case store.GoalRevenue, store.GoalCPA:
+		return Ratio{Value: v.V, OK: true, Currency: v.Currency}.Money()
+	case store.GoalROAS:
+		return Ratio{Value: v.V, OK: true}.Times()
+	}
+	return Ratio{Value: v.V, OK: true}.Percent()
+}

@@ -1,0 +1,68 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/crier-app/crier/money"
+)
+
+// CSVHeader are the columns of the posts CSV: one line per copy of a post
+// sent to one account, as Buffer's posts report lists them, with what its
+// links brought in.
+var CSVHeader = []string{"Date", "Time", "Network", "Account", "Post", "Post URL", "Campaign", "Likes", "Reposts",
+	"Replies", "Quotes", "Engagement", "Link clicks", "Sessions", "Conversions", "Revenue", "Currency"}
+
+// spreadsheetSafe keeps a cell a spreadsheet would read as a formula
+// (=, +, -, @ first) as text.
+func spreadsheetSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteCSV writes the posts and their numbers. Dates and times are in the
+// report's zone; numbers are plain (a point before decimals, no thousands
+// marks).
+func (r *Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	for _, p := range r.Posts {
+		at := p.SentAt.In(r.Zone)
+		rev, cur := "", ""
+		switch a, one := p.Links.Revenue.Single(); {
+		case one:
+			rev, cur = a.Plain(), a.Currency
+		case len(p.Links.Revenue) > 1:
+			parts := make([]string, len(p.Links.Revenue))
+			for i, x := range p.Links.Revenue {
+				parts[i] = x.Plain() + " " + x.Currency
+			}
+			rev = strings.Join(parts, " + ")
+		}
+		if err := cw.Write([]string{
+			at.Format("2006-01-02"), at.Format("15:04"), networkName(p.Platform), spreadsheetSafe(p.Handle),
+			spreadsheetSafe(p.Text), p.URL, r.CampaignSlugs[p.CampaignID],
+			strconv.Itoa(p.Metrics.Likes), strconv.Itoa(p.Metrics.Reposts), strconv.Itoa(p.Metrics.Replies),
+			strconv.Itoa(p.Metrics.Quotes), strconv.Itoa(p.Metrics.Engagement()),
+			strconv.FormatInt(p.Links.Clicks, 10), strconv.FormatInt(p.Links.Sessions, 10),
+			plainMilli(p.Links.Conversions), rev, cur,
+		}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// plainMilli writes thousandths as a plain decimal ("2.5", "12").
+func plainMilli(v int64) string {
+	s := money.FormatMinor(v, 3, false)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}

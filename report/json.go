@@ -1,0 +1,292 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/crier-app/crier/analytics"
+	"github.com/crier-app/crier/money"
+	"github.com/crier-app/crier/store"
+)
+
+// The JSON report. Every field is snake_case; a figure no source reported,
+// or one that cannot be computed, is null (never 0), and the figure's
+// "not_available" entry says why. Money is a list of amounts, one per
+// currency, never added across currencies. Conversions may have
+// fractions (ad platforms report parts of one).
+
+// JSONReport is the whole file.
+type JSONReport struct {
+	Title       string        `json:"title"`
+	GeneratedAt time.Time     `json:"generated_at"` // RFC 3339
+	TimeZone    string        `json:"time_zone"`    // the zone of every date and day
+	From        string        `json:"from"`         // first day, YYYY-MM-DD
+	To          string        `json:"to"`           // last day, included
+	Campaign    *JSONCampaign `json:"campaign"`     // null for a report over a span of days
+	Figures     JSONFigures   `json:"figures"`
+	Networks    []JSONNetwork `json:"networks"` // figures per source (network)
+	Days        []JSONDay     `json:"days"`     // every day of the span
+	Goals       []JSONGoal    `json:"goals"`
+	Links       []JSONLink    `json:"links"` // a campaign's contents (links, variants, ads); empty for a span
+	Posts       []JSONPost    `json:"posts"` // every copy sent in the span, oldest first
+	Social      JSONSocial    `json:"social"`
+}
+
+// JSONCampaign is the campaign a report is about.
+type JSONCampaign struct {
+	ID       int64       `json:"id"`
+	Name     string      `json:"name"`
+	Slug     string      `json:"slug"` // its utm_campaign
+	StartsOn string      `json:"starts_on,omitempty"`
+	EndsOn   string      `json:"ends_on,omitempty"`
+	State    string      `json:"state"` // planned, running or ended
+	Budget   *JSONAmount `json:"budget"`
+	Spent    *float64    `json:"budget_spent"` // share of the budget spent, in its currency
+	Goal     string      `json:"goal,omitempty"`
+	Audience string      `json:"audience,omitempty"`
+}
+
+// JSONAmount is money in one currency.
+type JSONAmount struct {
+	Currency string `json:"currency"` // ISO 4217
+	Amount   string `json:"amount"`   // decimal, a point before the decimals: "1234.56"
+	Minor    int64  `json:"minor"`    // in minor units (cents): 123456
+}
+
+// JSONFigures are the figures of a campaign, a network or a span.
+type JSONFigures struct {
+	Impressions       *int64            `json:"impressions"`
+	LinkClicks        *int64            `json:"link_clicks"`
+	Sessions          *int64            `json:"sessions"`
+	Conversions       *float64          `json:"conversions"`
+	Revenue           []JSONAmount      `json:"revenue"`
+	Spend             []JSONAmount      `json:"spend"`
+	CTR               *float64          `json:"ctr"`                 // link clicks / impressions, where impressions are known
+	ClicksPerFollower *float64          `json:"clicks_per_follower"` // clicks from Mastodon and Bluesky / their followers
+	ConversionRate    *float64          `json:"conversion_rate"`
+	ConversionBasis   string            `json:"conversion_basis,omitempty"` // "sessions" or "clicks": what the rate divides by
+	CPC               *JSONAmount       `json:"cpc"`                        // spend per link click
+	CPA               *JSONAmount       `json:"cpa"`                        // spend per conversion
+	ROAS              *float64          `json:"roas"`                       // revenue / spend
+	ROI               *float64          `json:"roi"`                        // (revenue - spend) / spend
+	NotAvailable      map[string]string `json:"not_available,omitempty"`    // figure → why it is null
+}
+
+// JSONNetwork is one source's figures.
+type JSONNetwork struct {
+	Source  string      `json:"source"`
+	Figures JSONFigures `json:"figures"`
+}
+
+// JSONDay is one day of the chart.
+type JSONDay struct {
+	Date        string       `json:"date"`
+	LinkClicks  int64        `json:"link_clicks"`
+	Conversions float64      `json:"conversions"`
+	Revenue     []JSONAmount `json:"revenue"`
+	Spend       []JSONAmount `json:"spend"`
+}
+
+// JSONGoal is a goal as measured when the report was made.
+type JSONGoal struct {
+	ID          int64    `json:"id"`
+	Metric      string   `json:"metric"`
+	Kind        string   `json:"kind"` // absolute or relative
+	Description string   `json:"description"`
+	StartsOn    string   `json:"starts_on"`
+	Deadline    string   `json:"deadline"`
+	State       string   `json:"state"` // not started, no data, reached, on track, behind, missed
+	Current     *float64 `json:"current"`
+	Baseline    *float64 `json:"baseline"`
+	Target      *float64 `json:"target"`
+	Progress    float64  `json:"progress"` // 0 at the start (or baseline), 1 at the target
+	Projected   *float64 `json:"projected"`
+	ReachOn     *string  `json:"reach_on"`           // the day the trend reaches the target; null when it does not
+	Currency    string   `json:"currency,omitempty"` // money metrics: the values' currency
+	Note        string   `json:"note,omitempty"`
+}
+
+// JSONLink is one content of a campaign: what each source reported for it.
+type JSONLink struct {
+	Source      string       `json:"source"`
+	Content     string       `json:"content"` // utm_content, or the ad's name
+	PostID      *int64       `json:"post_id"`
+	URLs        []string     `json:"urls"` // the tagged links that went out with it
+	Impressions *int64       `json:"impressions"`
+	LinkClicks  int64        `json:"link_clicks"`
+	Sessions    int64        `json:"sessions"`
+	Conversions float64      `json:"conversions"`
+	Revenue     []JSONAmount `json:"revenue"`
+	Spend       []JSONAmount `json:"spend"`
+}
+
+// JSONPost is one copy of a post sent to one account.
+type JSONPost struct {
+	PostID      int64        `json:"post_id"`
+	Network     string       `json:"network"`
+	Account     string       `json:"account"`
+	SentAt      time.Time    `json:"sent_at"`
+	Text        string       `json:"text"`
+	URL         string       `json:"url"`
+	Campaign    string       `json:"campaign,omitempty"` // its slug
+	Likes       int          `json:"likes"`
+	Reposts     int          `json:"reposts"`
+	Replies     int          `json:"replies"`
+	Quotes      int          `json:"quotes"`
+	Engagement  int          `json:"engagement"`
+	LinkClicks  int64        `json:"link_clicks"` // what its links brought in on this network
+	Sessions    int64        `json:"sessions"`
+	Conversions float64      `json:"conversions"`
+	Revenue     []JSONAmount `json:"revenue"`
+}
+
+// JSONSocial is the accounts' side of the span.
+type JSONSocial struct {
+	PostsSent      int    `json:"posts_sent"`
+	Engagement     int    `json:"engagement"`
+	FollowersStart *int64 `json:"followers_start"`
+	FollowersEnd   *int64 `json:"followers_end"`
+}
+
+func amounts(s money.Sums) []JSONAmount {
+	out := make([]JSONAmount, 0, len(s))
+	for _, a := range s {
+		out = append(out, JSONAmount{Currency: a.Currency, Amount: a.Plain(), Minor: a.Minor})
+	}
+	return out
+}
+
+func num(n store.Num) *int64 {
+	if !n.OK {
+		return nil
+	}
+	v := n.V
+	return &v
+}
+
+func milli(n store.Num) *float64 {
+	if !n.OK {
+		return nil
+	}
+	v := float64(n.V) / 1000
+	return &v
+}
+
+func ratio(r analytics.Ratio, name string, na map[string]string) *float64 {
+	if !r.OK {
+		na[name] = r.Why
+		return nil
+	}
+	v := r.Value
+	return &v
+}
+
+func moneyRatio(r analytics.Ratio, name string, na map[string]string) *JSONAmount {
+	if !r.OK {
+		na[name] = r.Why
+		return nil
+	}
+	minor := r.Value
+	for range money.Decimals(r.Currency) {
+		minor *= 10
+	}
+	a := money.Amount{Currency: r.Currency, Minor: int64(minor + 0.5)}
+	return &JSONAmount{Currency: a.Currency, Amount: a.Plain(), Minor: a.Minor}
+}
+
+func jsonFigures(f analytics.Figures) JSONFigures {
+	na := map[string]string{}
+	j := JSONFigures{
+		Impressions: num(f.Impressions), LinkClicks: num(f.LinkClicks), Sessions: num(f.Sessions),
+		Conversions: milli(f.Conversions), Revenue: amounts(f.Revenue), Spend: amounts(f.Spend),
+		CTR: ratio(f.CTR, "ctr", na), ClicksPerFollower: ratio(f.ClicksPerFollower, "clicks_per_follower", na),
+		ConversionRate: ratio(f.ConversionRate, "conversion_rate", na), ConversionBasis: f.ConversionBasis,
+		CPC: moneyRatio(f.CPC, "cpc", na), CPA: moneyRatio(f.CPA, "cpa", na),
+		ROAS: ratio(f.ROAS, "roas", na), ROI: ratio(f.ROI, "roi", na),
+	}
+	if len(na) > 0 {
+		j.NotAvailable = na
+	}
+	return j
+}
+
+func value(v analytics.Value) *float64 {
+	if !v.OK {
+		return nil
+	}
+	x := v.V
+	return &x
+}
+
+// JSON is the report as its JSON document.
+func (r *Report) JSON() JSONReport {
+	j := JSONReport{Title: r.Title, GeneratedAt: r.Generated.In(r.Zone), TimeZone: r.Zone.String(), From: r.From.String(),
+		To: r.To.String(), Figures: jsonFigures(r.Figures), Networks: []JSONNetwork{}, Days: []JSONDay{}, Goals: []JSONGoal{},
+		Links: []JSONLink{}, Posts: []JSONPost{},
+		Social: JSONSocial{PostsSent: len(r.Posts), Engagement: r.Engagement, FollowersStart: num(r.FollowersStart),
+			FollowersEnd: num(r.FollowersEnd)}}
+	if c := r.Campaign; c != nil {
+		jc := &JSONCampaign{ID: c.ID, Name: c.Name, Slug: c.Slug, StartsOn: c.StartsOn, EndsOn: c.EndsOn, State: string(r.State),
+			Goal: c.Goal, Audience: c.Audience}
+		if c.BudgetCents > 0 {
+			b := c.Budget()
+			jc.Budget = &JSONAmount{Currency: b.Currency, Amount: b.Plain(), Minor: b.Minor}
+			jc.Spent = ratio(r.Budget, "budget_spent", map[string]string{})
+		}
+		j.Campaign = jc
+	}
+	for _, n := range r.Networks {
+		j.Networks = append(j.Networks, JSONNetwork{Source: n.Source, Figures: jsonFigures(n.Figures)})
+	}
+	for _, d := range r.Days {
+		j.Days = append(j.Days, JSONDay{Date: d.Day.String(), LinkClicks: d.Clicks, Conversions: float64(d.Conversions) / 1000,
+			Revenue: amounts(d.Revenue), Spend: amounts(d.Spend)})
+	}
+	for _, g := range r.Goals {
+		kind := "absolute"
+		if g.Goal.Relative {
+			kind = "relative"
+		}
+		jg := JSONGoal{ID: g.Goal.ID, Metric: string(g.Goal.Metric), Kind: kind, Description: analytics.Describe(g.Goal),
+			StartsOn: g.Goal.StartsOn.String(), Deadline: g.Goal.Deadline.String(), State: string(g.State),
+			Current: value(g.Current), Baseline: value(g.Baseline), Target: value(g.Target), Progress: g.Progress,
+			Projected: value(g.Projected), Currency: g.Current.Currency, Note: g.Why}
+		if g.ReachOn != 0 {
+			s := g.ReachOn.String()
+			jg.ReachOn = &s
+		}
+		j.Goals = append(j.Goals, jg)
+	}
+	for _, l := range r.Links {
+		jl := JSONLink{Source: l.Source, Content: l.Content, URLs: []string{}, LinkClicks: l.Clicks, Sessions: l.Sessions,
+			Conversions: float64(l.Conversions) / 1000, Revenue: amounts(l.Revenue), Spend: amounts(l.Spend)}
+		if l.PostID != 0 {
+			id := l.PostID
+			jl.PostID = &id
+		}
+		if l.Impressions > 0 {
+			v := l.Impressions
+			jl.Impressions = &v
+		}
+		for _, t := range l.Links {
+			jl.URLs = append(jl.URLs, t.Tagged)
+		}
+		j.Links = append(j.Links, jl)
+	}
+	for _, p := range r.Posts {
+		j.Posts = append(j.Posts, JSONPost{PostID: p.PostID, Network: p.Platform, Account: p.Handle, SentAt: p.SentAt.In(r.Zone),
+			Text: p.Text, URL: p.URL, Campaign: r.CampaignSlugs[p.CampaignID], Likes: p.Metrics.Likes,
+			Reposts: p.Metrics.Reposts, Replies: p.Metrics.Replies, Quotes: p.Metrics.Quotes,
+			Engagement: p.Metrics.Engagement(), LinkClicks: p.Links.Clicks, Sessions: p.Links.Sessions,
+			Conversions: float64(p.Links.Conversions) / 1000, Revenue: amounts(p.Links.Revenue)})
+	}
+	return j
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r.JSON())
+}

@@ -1,0 +1,307 @@
+// Package report writes what social media brought in over a campaign or a
+// span of days: Markdown for pasting, a CSV of the posts and their numbers
+// (as Buffer's posts report), JSON with documented snake_case fields, and
+// HTML as one self-contained file (inline SVG charts, no scripts, nothing
+// fetched) that opens offline and prints cleanly. Build reads the store
+// once; the writers only format. `crier report` and the `x` key call them.
+package report
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/crier-app/crier/analytics"
+	"github.com/crier-app/crier/money"
+	"github.com/crier-app/crier/store"
+)
+
+// Format is a report's file format.
+type Format string
+
+const (
+	Markdown Format = "md"
+	CSV      Format = "csv"
+	HTML     Format = "html"
+	JSON     Format = "json"
+)
+
+// Formats are the formats, as `--format` takes them.
+var Formats = []Format{Markdown, CSV, HTML, JSON}
+
+// ParseFormat reads a format name ("md", "markdown", "csv", "html", "json").
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimPrefix(s, ".")) {
+	case "md", "markdown":
+		return Markdown, nil
+	case "csv":
+		return CSV, nil
+	case "html", "htm":
+		return HTML, nil
+	case "json":
+		return JSON, nil
+	}
+	return "", fmt.Errorf("%q is not a report format: md, csv, html or json", s)
+}
+
+// Options say what a report covers.
+type Options struct {
+	// Campaign is the campaign's id (0 for a span of days over everything).
+	Campaign int64
+	// From and To are the first and last day (in Zone). For a campaign they
+	// default to its dates; for a span they are needed.
+	From, To store.Day
+	Zone     *time.Location
+	Now      time.Time // when the report is made: goals are measured on its day
+	// TopPosts is how many posts the Markdown and HTML list (the CSV and
+	// JSON list all); 0 is 20.
+	TopPosts int
+}
+
+// Report is everything a report says, read from the store.
+type Report struct {
+	Title     string
+	Generated time.Time
+	Zone      *time.Location
+	From, To  store.Day
+
+	Campaign *store.Campaign // nil for a span of days
+	State    store.CampaignState
+	Budget   analytics.Ratio
+
+	Figures  analytics.Figures
+	Networks []analytics.NetworkFigures
+	Days     []analytics.DayFigures
+	Goals    []analytics.GoalStatus
+	Links    []analytics.LinkFigures // a campaign's
+
+	// Posts are the copies sent in the span (a campaign's: all of them that
+	// went out), oldest first.
+	Posts      []store.PostNumbers
+	Engagement int
+	// Followers at the start and end of the span, all accounts.
+	FollowersStart, FollowersEnd store.Num
+
+	// CampaignSlugs names the campaigns posts belong to.
+	CampaignSlugs map[int64]string
+
+	topPosts int
+}
+
+// Build reads a report from the store.
+func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
+	if o.Zone == nil {
+		o.Zone = time.UTC
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.TopPosts == 0 {
+		o.TopPosts = 20
+	}
+	today := store.DayOf(o.Now.In(o.Zone))
+	r := &Report{Generated: o.Now, Zone: o.Zone, topPosts: o.TopPosts, CampaignSlugs: map[int64]string{}}
+	cs, err := st.Campaigns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		r.CampaignSlugs[c.ID] = c.Slug
+	}
+	if o.Campaign != 0 {
+		d, err := analytics.Campaign(ctx, st, o.Campaign, today, o.Now, o.Zone)
+		if err != nil {
+			return nil, err
+		}
+		c := d.Campaign
+		r.Campaign, r.State, r.Budget = &c, d.State, d.Budget
+		r.Figures, r.Networks, r.Goals, r.Links = d.Figures, d.Networks, d.Goals, d.Links
+		r.From, r.To = o.From, o.To
+		if r.From == 0 {
+			if s, ok := c.Start(); ok {
+				r.From = s
+			} else if len(d.Days) > 0 {
+				r.From = d.Days[0].Day
+			}
+		}
+		if r.To == 0 {
+			if e, ok := c.End(); ok {
+				r.To = e
+			} else if len(d.Days) > 0 {
+				r.To = d.Days[len(d.Days)-1].Day
+			}
+		}
+		if o.To == 0 && r.To > today {
+			r.To = max(today, r.From) // a running campaign: up to today
+		}
+		if r.From == 0 || r.To == 0 {
+			r.From, r.To = today, today
+		}
+		r.Title = c.Name
+		// Every day of the span, in order, those without rows as zeros.
+		r.Days = make([]analytics.DayFigures, int(r.To-r.From)+1)
+		for i := range r.Days {
+			r.Days[i].Day = r.From.Add(i)
+		}
+		for _, day := range d.Days {
+			if day.Day >= r.From && day.Day <= r.To {
+				r.Days[day.Day-r.From] = day
+			}
+		}
+		if o.From != 0 || o.To != 0 {
+			// A part of the campaign: its figures over those days.
+			f := store.MarketingFilter{Campaign: c.ID, From: r.From, To: r.To}
+			t, err := st.MarketingTotals(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			r.Figures = analytics.Compute(t, r.Figures.SocialClicks, r.Figures.Followers)
+		}
+		if r.Posts, err = st.CampaignSentPosts(ctx, c.ID, r.From.Midnight(o.Zone), r.To.Add(1).Midnight(o.Zone)); err != nil {
+			return nil, err
+		}
+	} else {
+		if o.From == 0 || o.To == 0 || o.To < o.From {
+			return nil, fmt.Errorf("report: give the first and last day (from %s to %s)", o.From, o.To)
+		}
+		r.From, r.To = o.From, o.To
+		r.Title = "Social media " + r.From.String() + " to " + r.To.String()
+		if r.Figures, r.Networks, err = analytics.Period(ctx, st, r.From, r.To, o.Zone); err != nil {
+			return nil, err
+		}
+		days, err := st.MarketingByDay(ctx, store.MarketingFilter{Campaign: store.AllCampaigns, From: r.From, To: r.To})
+		if err != nil {
+			return nil, err
+		}
+		r.Days = make([]analytics.DayFigures, int(r.To-r.From)+1)
+		for i := range r.Days {
+			r.Days[i].Day = r.From.Add(i)
+		}
+		for _, d := range days {
+			r.Days[d.Day-r.From] = analytics.DayFigures{Day: d.Day, Clicks: d.Clicks.V, Conversions: d.Conversions.V,
+				Spend: d.Spend, Revenue: d.Revenue}
+		}
+		goals, err := st.Goals(ctx, r.From)
+		if err != nil {
+			return nil, err
+		}
+		var within []store.Goal
+		for _, g := range goals {
+			if g.StartsOn <= r.To && g.Deadline >= r.From {
+				within = append(within, g)
+			}
+		}
+		on := min(today, r.To)
+		if r.Goals, err = analytics.EvaluateAll(ctx, st, within, on, o.Zone); err != nil {
+			return nil, err
+		}
+		if r.Posts, err = st.SentPosts(ctx, r.From.Midnight(o.Zone), r.To.Add(1).Midnight(o.Zone)); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range r.Posts {
+		r.Engagement += p.Metrics.Engagement()
+	}
+	fs, err := st.FollowersAt(ctx, "", []time.Time{r.From.Midnight(o.Zone), minTime(r.To.Add(1).Midnight(o.Zone), o.Now)})
+	if err != nil {
+		return nil, err
+	}
+	r.FollowersStart, r.FollowersEnd = fs[0], fs[1]
+	return r, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// Write writes the report in a format.
+func (r *Report) Write(w io.Writer, f Format) error {
+	switch f {
+	case Markdown:
+		return r.WriteMarkdown(w)
+	case CSV:
+		return r.WriteCSV(w)
+	case HTML:
+		return r.WriteHTML(w)
+	case JSON:
+		return r.WriteJSON(w)
+	}
+	return fmt.Errorf("report: no format %q", f)
+}
+
+// TopPosts are the posts with the most engagement (link clicks break ties),
+// at most the report's TopPosts.
+func (r *Report) TopPosts() []store.PostNumbers {
+	top := append([]store.PostNumbers(nil), r.Posts...)
+	sort.SliceStable(top, func(i, j int) bool {
+		a, b := top[i], top[j]
+		if a.Metrics.Engagement() != b.Metrics.Engagement() {
+			return a.Metrics.Engagement() > b.Metrics.Engagement()
+		}
+		return a.Links.Clicks > b.Links.Clicks
+	})
+	return top[:min(len(top), r.topPosts)]
+}
+
+// Period writes the report's span of days for people.
+func (r *Report) Period() string {
+	if r.From == r.To {
+		return r.From.Date().Format("Mon 2 Jan 2006")
+	}
+	return r.From.Date().Format("2 Jan 2006") + " – " + r.To.Date().Format("2 Jan 2006")
+}
+
+// mainCurrency is the currency most of the money is in (for charts).
+func (r *Report) mainCurrency() string {
+	all := r.Figures.Spend.AddAll(r.Figures.Revenue)
+	best, amount := "", int64(-1)
+	for _, a := range all {
+		if a.Minor > amount {
+			best, amount = a.Currency, a.Minor
+		}
+	}
+	if best == "" && r.Campaign != nil {
+		best = r.Campaign.Currency
+	}
+	return best
+}
+
+// firstLine is a post's text on one line, cut at n runes.
+func firstLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	rs := []rune(s)
+	if len(rs) > n {
+		return strings.TrimSpace(string(rs[:n-1])) + "…"
+	}
+	return s
+}
+
+// networkName writes a source the way people say it.
+func networkName(s string) string {
+	switch s {
+	case "":
+		return "(no source)"
+	case store.PlatformMastodon:
+		return "Mastodon"
+	case store.PlatformBluesky:
+		return "Bluesky"
+	case "facebook":
+		return "Facebook"
+	case "instagram":
+		return "Instagram"
+	case "google":
+		return "Google"
+	case "meta":
+		return "Meta (Facebook, Instagram)"
+	}
+	return s
+}
+
+// moneyText writes sums ("€12.00 + $3.00"), "—" for none.
+func moneyText(s money.Sums) string { return analytics.Sums(s) }

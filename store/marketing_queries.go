@@ -1,0 +1,1257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/crier-app/crier/money"
+)
+
+// AllCampaigns, in a MarketingFilter, reads every row: each campaign's and
+// those in none.
+const AllCampaigns int64 = -1
+
+// MarketingFilter selects campaign, day and source groups.
+type MarketingFilter struct {
+	// Campaign is a campaign's id, 0 for the rows in no campaign, or
+	// AllCampaigns.
+	Campaign int64
+	From, To Day    // inclusive
+	Source   string // "" for every source
+}
+
+// EveryDay spans every day a row can have.
+func (f MarketingFilter) EveryDay() MarketingFilter {
+	f.From, f.To = DateDay(1900, 1, 1), DateDay(2999, 12, 31)
+	return f
+}
+
+// MarketingTotals are the figures of a set of groups, each metric from the
+// class that counts (MarketingPrecedence). A metric no row reported is not
+// OK. The With* sums are the parts of a ratio that have both sides: clicks
+// where impressions are known, conversions where sessions (clicks) are
+// known, clicks (spend) where spend (clicks) is known.
+type MarketingTotals struct {
+	Impressions             Num
+	Clicks                  Num
+	Sessions                Num
+	Conversions             Num // thousandths
+	ClicksWithImpressions   Num
+	ConversionsWithSessions Num
+	ConversionsWithClicks   Num
+	PaidClicks              Num
+	Revenue                 money.Sums
+	Spend                   money.Sums
+	SpendOnClicks           money.Sums
+	Groups                  int // campaign, day and source groups added up
+	First, Last             Day // the first and last day with a group (0 without)
+}
+
+// Add sums two totals.
+func (t MarketingTotals) Add(u MarketingTotals) MarketingTotals {
+	t.Impressions = t.Impressions.Add(u.Impressions)
+	t.Clicks = t.Clicks.Add(u.Clicks)
+	t.Sessions = t.Sessions.Add(u.Sessions)
+	t.Conversions = t.Conversions.Add(u.Conversions)
+	t.ClicksWithImpressions = t.ClicksWithImpressions.Add(u.ClicksWithImpressions)
+	t.ConversionsWithSessions = t.ConversionsWithSessions.Add(u.ConversionsWithSessions)
+	t.ConversionsWithClicks = t.ConversionsWithClicks.Add(u.ConversionsWithClicks)
+	t.PaidClicks = t.PaidClicks.Add(u.PaidClicks)
+	t.Revenue = t.Revenue.AddAll(u.Revenue)
+	t.Spend = t.Spend.AddAll(u.Spend)
+	t.SpendOnClicks = t.SpendOnClicks.AddAll(u.SpendOnClicks)
+	if u.Groups > 0 {
+		if t.Groups == 0 || u.First < t.First {
+			t.First = u.First
+		}
+		if u.Last > t.Last {
+			t.Last = u.Last
+		}
+	}
+	t.Groups += u.Groups
+	return t
+}
+
+const totalsColumns = `sum(impressions), sum(clicks), sum(sessions), sum(conversions), sum(clicks_with_impressions),
+	sum(conversions_with_sessions), sum(conversions_with_clicks), sum(paid_clicks), count(*), min(day), max(day)`
+
+const moneyColumns = `currency, sum(revenue), sum(spend), sum(spend_on_clicks)`
+
+// marketingWhere is the WHERE clause of a filter over marketing_days or
+// marketing_day_money, and its arguments.
+func marketingWhere(f MarketingFilter) (string, []any) {
+	var w string
+	var args []any
+	switch f.Campaign {
+	case AllCampaigns:
+		w = "day BETWEEN ? AND ?"
+		args = []any{int64(f.From), int64(f.To)}
+	default:
+		w = "campaign_id = ? AND day BETWEEN ? AND ?"
+		args = []any{f.Campaign, int64(f.From), int64(f.To)}
+	}
+	if f.Source != "" {
+		w += " AND source = ?"
+		args = append(args, NormalizeSource(f.Source))
+	}
+	return w, args
+}
+
+// totalsQueries are the statements that read totals, by how they group,
+// for the query plan test: the counts and the money.
+func totalsQueries(group string, f MarketingFilter) (counts, money string, args []any) {
+	w, args := marketingWhere(f)
+	sel, by := "", ""
+	if group != "" {
+		sel, by = group+", ", " GROUP BY "+group
+	}
+	counts = "SELECT " + sel + totalsColumns + " FROM marketing_days WHERE " + w + by
+	mby := " GROUP BY currency"
+	if group != "" {
+		mby = " GROUP BY " + group + ", currency"
+	}
+	money = "SELECT " + sel + moneyColumns + " FROM marketing_day_money WHERE " + w + mby
+	return counts, money, args
+}
+
+func scanTotals(dst []any, t *MarketingTotals) []any {
+	return append(dst, (*nullNum)(&t.Impressions), (*nullNum)(&t.Clicks), (*nullNum)(&t.Sessions), (*nullNum)(&t.Conversions),
+		(*nullNum)(&t.ClicksWithImpressions), (*nullNum)(&t.ConversionsWithSessions), (*nullNum)(&t.ConversionsWithClicks),
+		(*nullNum)(&t.PaidClicks), &t.Groups, (*scanDay)(&t.First), (*scanDay)(&t.Last))
+}
+
+// nullNum scans a nullable integer into a Num.
+type nullNum Num
+
+func (n *nullNum) Scan(v any) error {
+	var x sql.NullInt64
+	if err := x.Scan(v); err != nil {
+		return err
+	}
+	*n = nullNum(numOf(x))
+	return nil
+}
+
+type scanDay Day
+
+func (d *scanDay) Scan(v any) error {
+	var x sql.NullInt64
+	if err := x.Scan(v); err != nil {
+		return err
+	}
+	*d = scanDay(x.Int64)
+	return nil
+}
+
+func addMoney(t *MarketingTotals, cur string, rev, spend, onClicks sql.NullInt64) {
+	if rev.Valid {
+		t.Revenue = t.Revenue.Add(money.Amount{Currency: cur, Minor: rev.Int64})
+	}
+	if spend.Valid {
+		t.Spend = t.Spend.Add(money.Amount{Currency: cur, Minor: spend.Int64})
+	}
+	if onClicks.Valid {
+		t.SpendOnClicks = t.SpendOnClicks.Add(money.Amount{Currency: cur, Minor: onClicks.Int64})
+	}
+}
+
+// groupedTotals reads totals grouped by one column (or none) in one read
+// transaction, calling at(key) for the totals of each key.
+func (s *Store) groupedTotals(ctx context.Context, group string, f MarketingFilter, key func(any) (any, error),
+	at func(k any) *MarketingTotals) error {
+	counts, moneyQ, args := totalsQueries(group, f)
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, counts, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var t MarketingTotals
+		var k any
+		var dst []any
+		if group != "" {
+			var kv any
+			dst = append(dst, &kv)
+			dst = scanTotals(dst, &t)
+			if err := rows.Scan(dst...); err != nil {
+				rows.Close()
+				return err
+			}
+			if k, err = key(kv); err != nil {
+				rows.Close()
+				return err
+			}
+		} else {
+			if err := rows.Scan(scanTotals(nil, &t)...); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if t.Groups == 0 {
+			continue
+		}
+		p := at(k)
+		rev, spend, onClicks := p.Revenue, p.Spend, p.SpendOnClicks
+		*p = t
+		p.Revenue, p.Spend, p.SpendOnClicks = rev, spend, onClicks
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, moneyQ, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cur string
+		var rev, spend, onClicks sql.NullInt64
+		var k any
+		if group != "" {
+			var kv any
+			if err := rows.Scan(&kv, &cur, &rev, &spend, &onClicks); err != nil {
+				return err
+			}
+			if k, err = key(kv); err != nil {
+				return err
+			}
+		} else if err := rows.Scan(&cur, &rev, &spend, &onClicks); err != nil {
+			return err
+		}
+		addMoney(at(k), cur, rev, spend, onClicks)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// MarketingTotals adds up the groups a filter selects.
+func (s *Store) MarketingTotals(ctx context.Context, f MarketingFilter) (MarketingTotals, error) {
+	var t MarketingTotals
+	err := s.groupedTotals(ctx, "", f, nil, func(any) *MarketingTotals { return &t })
+	return t, err
+}
+
+// DayTotals are one day's figures.
+type DayTotals struct {
+	Day Day
+	MarketingTotals
+}
+
+// MarketingByDay adds up a filter's groups per day, in day order; days
+// without rows are left out.
+func (s *Store) MarketingByDay(ctx context.Context, f MarketingFilter) ([]DayTotals, error) {
+	byDay := map[Day]*MarketingTotals{}
+	var order []Day
+	err := s.groupedTotals(ctx, "day", f, func(v any) (any, error) { return Day(v.(int64)), nil },
+		func(k any) *MarketingTotals {
+			d := k.(Day)
+			if byDay[d] == nil {
+				byDay[d] = &MarketingTotals{}
+				order = append(order, d)
+			}
+			return byDay[d]
+		})
+	if err != nil {
+		return nil, err
+	}
+	sortDays(order)
+	out := make([]DayTotals, len(order))
+	for i, d := range order {
+		out[i] = DayTotals{Day: d, MarketingTotals: *byDay[d]}
+	}
+	return out, nil
+}
+
+func sortDays(ds []Day) {
+	for i := 1; i < len(ds); i++ {
+		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
+			ds[j], ds[j-1] = ds[j-1], ds[j]
+		}
+	}
+}
+
+// SourceTotals are one source's (network's) figures.
+type SourceTotals struct {
+	Source string
+	MarketingTotals
+}
+
+// MarketingBySource adds up a filter's groups per source, in the order of
+// their names.
+func (s *Store) MarketingBySource(ctx context.Context, f MarketingFilter) ([]SourceTotals, error) {
+	by := map[string]*MarketingTotals{}
+	var order []string
+	err := s.groupedTotals(ctx, "source", f, func(v any) (any, error) {
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case []byte:
+			return string(x), nil
+		}
+		return nil, fmt.Errorf("source %v", v)
+	}, func(k any) *MarketingTotals {
+		src := k.(string)
+		if by[src] == nil {
+			by[src] = &MarketingTotals{}
+			order = append(order, src)
+		}
+		return by[src]
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SourceTotals, 0, len(order))
+	for _, src := range sortedStrings(order) {
+		out = append(out, SourceTotals{Source: src, MarketingTotals: *by[src]})
+	}
+	return out, nil
+}
+
+func sortedStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
+
+// CampaignsTotals adds up every campaign's groups over all their days: the
+// Campaigns list's figures, by campaign id.
+func (s *Store) CampaignsTotals(ctx context.Context) (map[int64]MarketingTotals, error) {
+	out := map[int64]MarketingTotals{}
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, campaignsTotalsSQL)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var t MarketingTotals
+		if err := rows.Scan(scanTotals([]any{&id}, &t)...); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[id] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, campaignsMoneySQL)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var cur string
+		var rev, spend, onClicks sql.NullInt64
+		if err := rows.Scan(&id, &cur, &rev, &spend, &onClicks); err != nil {
+			return nil, err
+		}
+		t := out[id]
+		addMoney(&t, cur, rev, spend, onClicks)
+		out[id] = t
+	}
+	return out, rows.Err()
+}
+
+// CampaignsSourceClicks adds up every campaign's link clicks from some
+// sources (the social networks, for clicks per follower), by campaign id.
+func (s *Store) CampaignsSourceClicks(ctx context.Context, sources []string) (map[int64]Num, error) {
+	j, err := json.Marshal(sources)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, campaignsSourceClicksSQL, string(j))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]Num{}
+	for rows.Next() {
+		var id int64
+		var n Num
+		if err := rows.Scan(&id, (*nullNum)(&n)); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+const (
+	campaignsSourceClicksSQL = `SELECT campaign_id, sum(clicks) FROM marketing_days
+		WHERE campaign_id > 0 AND source IN (SELECT value FROM json_each(?)) GROUP BY campaign_id`
+	campaignsTotalsSQL = "SELECT campaign_id, " + totalsColumns + " FROM marketing_days WHERE campaign_id > 0 GROUP BY campaign_id"
+	campaignsMoneySQL  = "SELECT campaign_id, " + moneyColumns + " FROM marketing_day_money WHERE campaign_id > 0 GROUP BY campaign_id, currency"
+)
+
+// ContentTotals are a content's (a post's link, its variant, an ad) rows
+// added up over all days, every class counted: what each source said about
+// that content.
+type ContentTotals struct {
+	Source                string
+	Content               string
+	PostID                int64 // the post utm_content names; 0 for none
+	Impressions           int64 // 0 where none were reported (organic posts)
+	ClicksWithImpressions int64
+	Clicks                int64
+	Sessions              int64
+	Conversions           int64 // thousandths
+	Revenue               money.Sums
+	Spend                 money.Sums
+}
+
+const (
+	contentColumns = `c.source, c.content, c.post_id, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
+		c.conversions, coalesce(m.currency, ''), coalesce(m.revenue, 0), coalesce(m.spend, 0)`
+	contentMoneyJoin = ` LEFT JOIN marketing_content_money m
+		ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
+	// A campaign's contents that brought in the most clicks, a page at a
+	// time (its money joined, a line per currency).
+	campaignContentsSQL = `SELECT ` + contentColumns + ` FROM (SELECT * FROM marketing_contents
+		WHERE campaign_id = ? ORDER BY clicks DESC, source, content LIMIT ? OFFSET ?) c` + contentMoneyJoin +
+		` ORDER BY c.clicks DESC, c.source, c.content`
+	campaignContentsCountSQL = `SELECT count(*) FROM marketing_contents INDEXED BY marketing_contents_top WHERE campaign_id = ?`
+	// The contents that name a post.
+	postContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
+		" WHERE c.post_id = ? ORDER BY c.source, c.content"
+	// The contents that name a set of posts (a JSON array of ids).
+	postsContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
+		" WHERE c.post_id IN (SELECT value FROM json_each(?)) ORDER BY c.post_id, c.source, c.content"
+)
+
+func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
+	defer rows.Close()
+	var out []ContentTotals
+	for rows.Next() {
+		var c ContentTotals
+		var cur string
+		var rev, spend int64
+		if err := rows.Scan(&c.Source, &c.Content, &c.PostID, &c.Impressions, &c.ClicksWithImpressions,
+			&c.Clicks, &c.Sessions, &c.Conversions, &cur, &rev, &spend); err != nil {
+			return nil, err
+		}
+		if cur != "" {
+			if rev != 0 {
+				c.Revenue = c.Revenue.Add(money.Amount{Currency: cur, Minor: rev})
+			}
+			if spend != 0 {
+				c.Spend = c.Spend.Add(money.Amount{Currency: cur, Minor: spend})
+			}
+		}
+		// The same content on the line before: another currency of its money.
+		if n := len(out); n > 0 && out[n-1].Source == c.Source && out[n-1].Content == c.Content && out[n-1].PostID == c.PostID {
+			out[n-1].Revenue = out[n-1].Revenue.AddAll(c.Revenue)
+			out[n-1].Spend = out[n-1].Spend.AddAll(c.Spend)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (c ContentTotals) add(d ContentTotals) ContentTotals {
+	c.Impressions += d.Impressions
+	c.ClicksWithImpressions += d.ClicksWithImpressions
+	c.Clicks += d.Clicks
+	c.Sessions += d.Sessions
+	c.Conversions += d.Conversions
+	c.Revenue = c.Revenue.AddAll(d.Revenue)
+	c.Spend = c.Spend.AddAll(d.Spend)
+	return c
+}
+
+// CampaignContents lists a campaign's contents (its posts' links, their
+// variants, its ads) with what the sources reported for each, those that
+// brought the most link clicks first, limit at a time from offset.
+func (s *Store) CampaignContents(ctx context.Context, campaignID int64, limit, offset int) ([]ContentTotals, error) {
+	rows, err := s.db.QueryContext(ctx, campaignContentsSQL, campaignID, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	return scanContents(rows)
+}
+
+// CountCampaignContents is how many contents a campaign has.
+func (s *Store) CountCampaignContents(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, campaignContentsCountSQL, campaignID).Scan(&n)
+	return n, err
+}
+
+// PostContents lists what the sources reported for a post's links, per
+// source and content.
+func (s *Store) PostContents(ctx context.Context, postID int64) ([]ContentTotals, error) {
+	rows, err := s.db.QueryContext(ctx, postContentsSQL, postID)
+	if err != nil {
+		return nil, err
+	}
+	return scanContents(rows)
+}
+
+// TraceRow is one stored row with where it came from and which of its
+// metrics a figure counts (the others lost to a source that counts first,
+// MarketingPrecedence).
+type TraceRow struct {
+	MarketingRow
+	CampaignID int64
+	Feed       string
+	Class      MarketingClass
+	BatchID    int64
+	Origin     string
+	ExportedAt time.Time
+	Counted    Counted
+}
+
+// Counted says which of a row's metrics its group's figures count.
+type Counted struct {
+	Impressions, Clicks, Sessions, Conversions, Revenue, Spend bool
+}
+
+const traceColumns = `m.campaign_id, m.day, m.source, m.content, m.ext_campaign, m.currency, m.impressions, m.clicks,
+	m.sessions, m.conversions, m.revenue, m.spend, m.line, m.feed, m.class, m.batch_id, coalesce(i.origin, ''),
+	m.exported_at, d.impressions_from, d.clicks_from, d.sessions_from, d.conversions_from, d.revenue_from, d.spend_from`
+
+// traceSQL lists the rows behind a filter's figures, a page at a time.
+func traceSQL(f MarketingFilter) (string, []any) {
+	var w string
+	var args []any
+	if f.Campaign == AllCampaigns {
+		w = "m.campaign_id IN (SELECT id FROM campaigns UNION ALL SELECT 0) AND m.day BETWEEN ? AND ?"
+		args = []any{int64(f.From), int64(f.To)}
+	} else {
+		w = "m.campaign_id = ? AND m.day BETWEEN ? AND ?"
+		args = []any{f.Campaign, int64(f.From), int64(f.To)}
+	}
+	if f.Source != "" {
+		w += " AND m.source = ?"
+		args = append(args, NormalizeSource(f.Source))
+	}
+	return `SELECT ` + traceColumns + ` FROM marketing_rows m
+		LEFT JOIN marketing_days d ON d.campaign_id = m.campaign_id AND d.day = m.day AND d.source = m.source
+		LEFT JOIN marketing_imports i ON i.id = m.batch_id
+		WHERE ` + w + ` ORDER BY m.campaign_id, m.day, m.source, m.content, m.feed, m.ext_campaign LIMIT ? OFFSET ?`, args
+}
+
+// MarketingRows lists the stored rows a filter's figures add up, with
+// what each counts for: the trace behind a figure. offset pages on.
+func (s *Store) MarketingRows(ctx context.Context, f MarketingFilter, limit, offset int) ([]TraceRow, error) {
+	q, args := traceSQL(f)
+	rows, err := s.db.QueryContext(ctx, q, append(args, limit, offset)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanTrace(rows)
+}
+
+func scanTrace(rows *sql.Rows) ([]TraceRow, error) {
+	defer rows.Close()
+	var out []TraceRow
+	for rows.Next() {
+		var r TraceRow
+		var day, exported int64
+		var impr, clicks, sess, conv, rev, spend sql.NullInt64
+		var picks [6]sql.NullInt64
+		if err := rows.Scan(&r.CampaignID, &day, &r.Source, &r.Content, &r.Campaign, &r.Currency, &impr, &clicks, &sess,
+			&conv, &rev, &spend, &r.Line, &r.Feed, &r.Class, &r.BatchID, &r.Origin, &exported,
+			&picks[0], &picks[1], &picks[2], &picks[3], &picks[4], &picks[5]); err != nil {
+			return nil, err
+		}
+		r.Day, r.ExportedAt = Day(day), fromMS(exported)
+		r.Impressions, r.Clicks, r.Sessions = numOf(impr), numOf(clicks), numOf(sess)
+		r.Conversions, r.Revenue, r.Spend = numOf(conv), numOf(rev), numOf(spend)
+		counts := func(n Num, pick sql.NullInt64) bool {
+			return n.OK && (r.Class == ClassManual || pick.Valid && MarketingClass(pick.Int64) == r.Class)
+		}
+		r.Counted = Counted{
+			Impressions: counts(r.Impressions, picks[0]), Clicks: counts(r.Clicks, picks[1]),
+			Sessions: counts(r.Sessions, picks[2]), Conversions: counts(r.Conversions, picks[3]),
+			Revenue: counts(r.Revenue, picks[4]), Spend: counts(r.Spend, picks[5]),
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ManualEntry is a figure typed in the app: spend on a flyer, a boosted
+// post, sales at a market stall. It is always added to the figures.
+type ManualEntry struct {
+	Day         Day
+	CampaignID  int64  // 0: none
+	Source      string // where it happened: "flyer", "mastodon" (a boosted post), "market"
+	Label       string // what it was ("Spring flyers, 500 copies"); entries are one per day, campaign, source and label
+	Currency    string
+	Clicks      Num
+	Conversions Num // thousandths
+	Revenue     Num
+	Spend       Num
+}
+
+// AddManualEntry stores a typed-in entry; one with the same day, campaign,
+// source and label replaces it.
+func (s *Store) AddManualEntry(ctx context.Context, e ManualEntry, now time.Time) (ImportResult, error) {
+	e.Label = strings.TrimSpace(e.Label)
+	if e.Label == "" {
+		return ImportResult{}, errors.New("manual entry: say what it was (a label such as \"spring flyers\")")
+	}
+	if NormalizeSource(e.Source) == "" {
+		return ImportResult{}, errors.New("manual entry: say where it happened (a source such as flyer or mastodon)")
+	}
+	if (e.Revenue.OK || e.Spend.OK) && !money.ValidCode(e.Currency) {
+		return ImportResult{}, fmt.Errorf("manual entry: %q is not a currency code such as EUR", e.Currency)
+	}
+	if !e.Clicks.OK && !e.Conversions.OK && !e.Revenue.OK && !e.Spend.OK {
+		return ImportResult{}, errors.New("manual entry: give at least one figure (clicks, conversions, revenue or spend)")
+	}
+	name := ""
+	if e.CampaignID != 0 {
+		c, err := s.Campaign(ctx, e.CampaignID)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		name = c.Slug
+	}
+	imp, err := s.BeginImport(ctx, ImportBatch{Feed: "manual", Class: ClassManual, Preset: "manual",
+		Origin: "typed in: " + e.Label, ExportedAt: now}, now)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if err := imp.Add(MarketingRow{Day: e.Day, Campaign: name, Source: e.Source, Content: e.Label, Currency: e.Currency,
+		Clicks: e.Clicks, Conversions: e.Conversions, Revenue: e.Revenue, Spend: e.Spend}); err != nil {
+		imp.Rollback()
+		return ImportResult{}, err
+	}
+	return imp.Commit()
+}
+
+// DeleteManualEntry removes a typed-in entry, found by its day, campaign,
+// source and label.
+func (s *Store) DeleteManualEntry(ctx context.Context, e ManualEntry) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM marketing_rows
+			WHERE campaign_id = ? AND day = ? AND source = ? AND content = ? AND feed = 'manual'`,
+			e.CampaignID, int64(e.Day), NormalizeSource(e.Source), strings.TrimSpace(e.Label))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("manual entry %s %s %q: %w", e.Day, e.Source, e.Label, ErrNotFound)
+		}
+		return recomputeGroups(ctx, tx, map[groupKey]struct{}{{e.CampaignID, e.Day, NormalizeSource(e.Source)}: {}})
+	})
+}
+
+// manualEntriesSQL lists typed-in rows by day.
+const manualEntriesSQL = `SELECT ` + traceColumns + ` FROM marketing_rows m
+	LEFT JOIN marketing_days d ON d.campaign_id = m.campaign_id AND d.day = m.day AND d.source = m.source
+	LEFT JOIN marketing_imports i ON i.id = m.batch_id
+	WHERE m.class = 4 AND m.day BETWEEN ? AND ? ORDER BY m.day, m.campaign_id, m.source, m.content`
+
+// ManualEntries lists the typed-in entries of a span of days.
+func (s *Store) ManualEntries(ctx context.Context, from, to Day) ([]TraceRow, error) {
+	rows, err := s.db.QueryContext(ctx, manualEntriesSQL, int64(from), int64(to))
+	if err != nil {
+		return nil, err
+	}
+	return scanTrace(rows)
+}
+
+// ImportInfo is one stored import.
+type ImportInfo struct {
+	ID          int64
+	Feed        string
+	Class       MarketingClass
+	Preset      string
+	Origin      string
+	SHA256      string
+	ExportedAt  time.Time
+	ImportedAt  time.Time
+	First, Last Day
+	Lines       int
+	Written     int
+	Kept        int
+}
+
+const importColumns = `id, feed, class, preset, origin, sha256, exported_at, imported_at, coalesce(first_day, 0),
+	coalesce(last_day, 0), lines, rows_written, rows_kept`
+
+const (
+	// The imports, newest first (the typed-in entries are listed apart).
+	marketingImportsSQL = "SELECT " + importColumns + " FROM marketing_imports WHERE feed <> 'manual' ORDER BY id DESC LIMIT ?"
+	// A feed's imports of a file with these exact contents.
+	importsOfFileSQL = "SELECT " + importColumns + " FROM marketing_imports WHERE feed = ? AND sha256 = ? ORDER BY imported_at DESC"
+	// A feed's imports that cover a day of a span, newest export first.
+	feedImportsOverSQL = "SELECT " + importColumns + ` FROM marketing_imports
+		WHERE feed = ? AND first_day <= ? AND last_day >= ? ORDER BY exported_at DESC`
+)
+
+func scanImports(rows *sql.Rows) ([]ImportInfo, error) {
+	defer rows.Close()
+	var out []ImportInfo
+	for rows.Next() {
+		var i ImportInfo
+		var exported, imported, first, last int64
+		if err := rows.Scan(&i.ID, &i.Feed, &i.Class, &i.Preset, &i.Origin, &i.SHA256, &exported, &imported, &first, &last,
+			&i.Lines, &i.Written, &i.Kept); err != nil {
+			return nil, err
+		}
+		i.ExportedAt, i.ImportedAt, i.First, i.Last = fromMS(exported), fromMS(imported), Day(first), Day(last)
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// MarketingImports lists the latest imports, newest first.
+func (s *Store) MarketingImports(ctx context.Context, limit int) ([]ImportInfo, error) {
+	rows, err := s.db.QueryContext(ctx, marketingImportsSQL, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanImports(rows)
+}
+
+// ImportsOfFile lists a feed's imports of a file with these exact contents
+// (its SHA-256), newest first: a preview says it was imported before.
+func (s *Store) ImportsOfFile(ctx context.Context, feed, sha256 string) ([]ImportInfo, error) {
+	rows, err := s.db.QueryContext(ctx, importsOfFileSQL, feed, sha256)
+	if err != nil {
+		return nil, err
+	}
+	return scanImports(rows)
+}
+
+// FeedImportsOver lists a feed's imports that cover any day from first to
+// last, the newest export first: what an import of those days meets.
+func (s *Store) FeedImportsOver(ctx context.Context, feed string, first, last Day) ([]ImportInfo, error) {
+	rows, err := s.db.QueryContext(ctx, feedImportsOverSQL, feed, int64(last), int64(first))
+	if err != nil {
+		return nil, err
+	}
+	return scanImports(rows)
+}
+
+// CampaignName is an external campaign name an import has seen.
+type CampaignName struct {
+	Name       string
+	CampaignID int64 // the crier campaign it maps to (0: none)
+	Mapped     bool  // the user mapped it (else it maps by slug or name, or not at all)
+	SeenAt     time.Time
+}
+
+// CampaignNames lists every external campaign name imports have seen,
+// with the campaign each maps to.
+func (s *Store) CampaignNames(ctx context.Context) ([]CampaignName, error) {
+	r, err := loadCampaignResolver(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT name, campaign_id IS NOT NULL, seen_at FROM marketing_campaign_names ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CampaignName
+	for rows.Next() {
+		var n CampaignName
+		var seen int64
+		if err := rows.Scan(&n.Name, &n.Mapped, &seen); err != nil {
+			return nil, err
+		}
+		n.SeenAt, n.CampaignID = fromMS(seen), r.resolve(n.Name)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// TaggedLink is a link crier tagged in one account's copy of a post.
+type TaggedLink struct {
+	PostID     int64
+	AccountID  int64
+	URL        string // as written
+	Tagged     string // as sent
+	CampaignID int64
+	Source     string
+	Content    string
+	CreatedAt  time.Time
+}
+
+// RecordTaggedLinks keeps the links a post's copies carry (the scheduler
+// calls it when it sends them, the composer may when it shows them); a
+// link already recorded for that copy is updated.
+func (s *Store) RecordTaggedLinks(ctx context.Context, links []TaggedLink, now time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, l := range links {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO tagged_links (post_id, account_id, url, tagged, campaign_id, source, content, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (post_id, account_id, url) DO UPDATE SET tagged = excluded.tagged,
+					campaign_id = excluded.campaign_id, source = excluded.source, content = excluded.content`,
+				l.PostID, l.AccountID, l.URL, l.Tagged, nullID(l.CampaignID), l.Source, l.Content, ms(now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+const (
+	tagColumns       = `post_id, account_id, url, tagged, coalesce(campaign_id, 0), source, content, created_at`
+	campaignLinksSQL = "SELECT " + tagColumns + " FROM tagged_links WHERE campaign_id = ? ORDER BY content, post_id, account_id, url LIMIT ?"
+	// The tagged links of some of a campaign's contents (a JSON array).
+	contentLinksSQL = "SELECT " + tagColumns + ` FROM tagged_links
+		WHERE campaign_id = ? AND content IN (SELECT value FROM json_each(?)) ORDER BY content, post_id, account_id, url`
+	postTaggedLinksSQL = "SELECT " + tagColumns + " FROM tagged_links WHERE post_id = ? ORDER BY account_id, url"
+)
+
+func scanLinks(rows *sql.Rows) ([]TaggedLink, error) {
+	defer rows.Close()
+	var out []TaggedLink
+	for rows.Next() {
+		var l TaggedLink
+		var created int64
+		if err := rows.Scan(&l.PostID, &l.AccountID, &l.URL, &l.Tagged, &l.CampaignID, &l.Source, &l.Content, &created); err != nil {
+			return nil, err
+		}
+		l.CreatedAt = fromMS(created)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// CampaignLinks lists the links tagged in a campaign's posts, at most
+// limit.
+func (s *Store) CampaignLinks(ctx context.Context, campaignID int64, limit int) ([]TaggedLink, error) {
+	rows, err := s.db.QueryContext(ctx, campaignLinksSQL, campaignID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanLinks(rows)
+}
+
+// ContentLinks lists the links tagged in a campaign's posts with some
+// utm_content values.
+func (s *Store) ContentLinks(ctx context.Context, campaignID int64, contents []string) ([]TaggedLink, error) {
+	j, err := json.Marshal(contents)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, contentLinksSQL, campaignID, string(j))
+	if err != nil {
+		return nil, err
+	}
+	return scanLinks(rows)
+}
+
+// PostTaggedLinks lists the links tagged in a post's copies.
+func (s *Store) PostTaggedLinks(ctx context.Context, postID int64) ([]TaggedLink, error) {
+	rows, err := s.db.QueryContext(ctx, postTaggedLinksSQL, postID)
+	if err != nil {
+		return nil, err
+	}
+	return scanLinks(rows)
+}
+
+// PostNumbers is one copy of a post (a delivery) with its engagement and
+// what the sources reported for its links.
+type PostNumbers struct {
+	PostID     int64
+	CampaignID int64
+	AccountID  int64
+	Platform   string
+	Handle     string
+	Text       string        // what went to this account
+	State      DeliveryState // "" for a copy not queued yet (a draft)
+	SentAt     time.Time
+	At         time.Time // when it went out, is due, or (a draft) was last changed
+	URL        string
+	Metrics    Metrics
+	// Links are the contents (utm_content) of this post on this account's
+	// source, added up: link clicks, sessions, conversions and revenue
+	// the post brought in there.
+	Links ContentTotals
+}
+
+const postNumbersColumns = `p.id, coalesce(p.campaign_id, 0), a.id, a.platform, a.handle,
+	coalesce(t.body_override, p.body), coalesce(d.state, ''), coalesce(d.sent_at, 0), coalesce(d.remote_url, ''),
+	coalesce(d.likes, 0), coalesce(d.reposts, 0), coalesce(d.replies, 0), coalesce(d.quotes, 0),
+	coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at)`
+
+const (
+	// A page of a campaign's posts, newest first (by their time, or when a
+	// draft without one was last changed), every copy (target account),
+	// drafts and queued ones too.
+	campaignPostsSQL = `SELECT ` + postNumbersColumns + ` FROM (SELECT id FROM posts INDEXED BY posts_campaign_time
+			WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL
+			ORDER BY coalesce(scheduled_at, updated_at) DESC, id DESC LIMIT ? OFFSET ?) page
+		JOIN posts p ON p.id = page.id
+		JOIN post_targets t ON t.post_id = p.id
+		JOIN accounts a ON a.id = t.account_id
+		LEFT JOIN deliveries d ON d.post_id = p.id AND d.account_id = t.account_id
+		ORDER BY coalesce(p.scheduled_at, p.updated_at) DESC, p.id DESC, a.id`
+	campaignPostCountSQL = `SELECT count(*) FROM posts INDEXED BY posts_campaign_time
+		WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL`
+	// A campaign's copies sent in a span of time: a campaign report's posts.
+	campaignSentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM posts p INDEXED BY posts_campaign_time
+		JOIN deliveries d ON d.post_id = p.id
+		JOIN accounts a ON a.id = d.account_id
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
+		WHERE p.campaign_id = ? AND p.campaign_id IS NOT NULL AND p.reply_to_item IS NULL
+		  AND coalesce(p.scheduled_at, p.updated_at) >= ? AND coalesce(p.scheduled_at, p.updated_at) < ?
+		  AND d.state = 'sent' AND d.reply = 0
+		ORDER BY d.sent_at, d.id`
+	// The copies sent in a span of time, replies to the inbox left out: a
+	// report's posts.
+	sentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM deliveries d INDEXED BY deliveries_sent
+		JOIN posts p ON p.id = d.post_id
+		JOIN accounts a ON a.id = d.account_id
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
+		WHERE d.state = 'sent' AND d.sent_at >= ? AND d.sent_at < ? AND d.reply = 0
+		ORDER BY d.sent_at, d.id`
+)
+
+// CampaignPosts lists a page of a campaign's posts, newest first, one
+// entry per copy (account), with their numbers: limit posts from offset.
+func (s *Store) CampaignPosts(ctx context.Context, campaignID int64, limit, offset int) ([]PostNumbers, error) {
+	return s.postNumbers(ctx, campaignPostsSQL, campaignID, limit, offset)
+}
+
+// CountCampaignPosts is how many posts a campaign has.
+func (s *Store) CountCampaignPosts(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, campaignPostCountSQL, campaignID).Scan(&n)
+	return n, err
+}
+
+// CampaignSentPosts lists the copies of a campaign's posts sent in [from,
+// to) (by the posts' times), oldest first, with their numbers.
+func (s *Store) CampaignSentPosts(ctx context.Context, campaignID int64, from, to time.Time) ([]PostNumbers, error) {
+	return s.postNumbers(ctx, campaignSentPostsSQL, campaignID, ms(from), ms(to))
+}
+
+// SentPosts lists the copies sent in [from, to) (replies to the inbox left
+// out), with their numbers: a report's posts.
+func (s *Store) SentPosts(ctx context.Context, from, to time.Time) ([]PostNumbers, error) {
+	return s.postNumbers(ctx, sentPostsSQL, ms(from), ms(to))
+}
+
+func (s *Store) postNumbers(ctx context.Context, q string, args ...any) ([]PostNumbers, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []PostNumbers
+	var ids []int64
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var p PostNumbers
+		var state string
+		var sent, at int64
+		if err := rows.Scan(&p.PostID, &p.CampaignID, &p.AccountID, &p.Platform, &p.Handle, &p.Text, &state, &sent, &p.URL,
+			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.State, p.At = DeliveryState(state), fromMS(at)
+		if sent != 0 {
+			p.SentAt = fromMS(sent)
+		}
+		out = append(out, p)
+		if !seen[p.PostID] {
+			seen[p.PostID] = true
+			ids = append(ids, p.PostID)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Each copy's link numbers: its post's contents on its network.
+	type key struct {
+		post   int64
+		source string
+	}
+	links := map[key]ContentTotals{}
+	const chunk = 5000
+	for i := 0; i < len(ids); i += chunk {
+		j, err := json.Marshal(ids[i:min(i+chunk, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		rows, err := tx.QueryContext(ctx, postsContentsSQL, string(j))
+		if err != nil {
+			return nil, err
+		}
+		cs, err := scanContents(rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			k := key{c.PostID, c.Source}
+			if have, ok := links[k]; ok {
+				c = have.add(c)
+				c.Content = PostContent(c.PostID, 0, false)
+			}
+			links[k] = c
+		}
+	}
+	for i := range out {
+		if c, ok := links[key{out[i].PostID, NormalizeSource(out[i].Platform)}]; ok {
+			out[i].Links = c
+		}
+	}
+	return out, tx.Commit()
+}
+
+// FollowersAt is the number of followers of the accounts on a platform
+// ("" for all) at each instant: each account's latest count at or before
+// it, added up. An instant before any count reads 0 and not OK.
+func (s *Store) FollowersAt(ctx context.Context, platform string, at []time.Time) ([]Num, error) {
+	instants := make([]int64, len(at))
+	for i, t := range at {
+		instants[i] = ms(t)
+	}
+	j, err := json.Marshal(instants)
+	if err != nil {
+		return nil, err
+	}
+	plat := map[int64]string{}
+	rows, err := s.db.QueryContext(ctx, kpiAccountsSQL)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var a Account
+		if err := rows.Scan(&a.ID, &a.Platform, &a.Handle, &a.Server, &a.DisplayName, &a.NeedsReauth); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		plat[a.ID] = a.Platform
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Num, len(at))
+	rows, err = s.db.QueryContext(ctx, kpiFollowersAtSQL, string(j))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var k int
+		var v sql.NullInt64
+		if err := rows.Scan(&id, &k, &v); err != nil {
+			return nil, err
+		}
+		if platform != "" && plat[id] != platform || k >= len(out) || !v.Valid {
+			continue
+		}
+		out[k] = out[k].Add(Known(v.Int64))
+	}
+	return out, rows.Err()
+}
+
+// DayPublished is what was published on a day: posts (copies) and the
+// engagement they have had since.
+type DayPublished struct {
+	Day        Day
+	Posts      int
+	Engagement int
+}
+
+// PublishedByDay counts the copies published on each day from first to
+// last in loc (replies to the inbox left out), of one campaign's posts or
+// (campaignID 0) of all.
+func (s *Store) PublishedByDay(ctx context.Context, campaignID int64, first, last Day, loc *time.Location) ([]DayPublished, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	n := int(last-first) + 1
+	if n <= 0 {
+		return nil, nil
+	}
+	out := make([]DayPublished, n)
+	for i := range out {
+		out[i].Day = first.Add(i)
+	}
+	from, to := first.Midnight(loc), last.Add(1).Midnight(loc)
+	var rows *sql.Rows
+	var err error
+	if campaignID == 0 {
+		rows, err = s.db.QueryContext(ctx, publishedSQL, ms(from), ms(to))
+	} else {
+		rows, err = s.db.QueryContext(ctx, campaignPublishedSQL, campaignID, ms(from), ms(to))
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sent int64
+		var eng int
+		if err := rows.Scan(&sent, &eng); err != nil {
+			return nil, err
+		}
+		i := int(DayOf(fromMS(sent).In(loc)) - first)
+		if i >= 0 && i < n {
+			out[i].Posts++
+			out[i].Engagement += eng
+		}
+	}
+	return out, rows.Err()
+}
+
+const (
+	// Published copies and their engagement, every account, by time.
+	publishedSQL = `SELECT d.sent_at, d.engagement FROM accounts a
+		CROSS JOIN deliveries d INDEXED BY deliveries_account_published
+		ON d.account_id = a.id AND d.state = 'sent' AND d.reply = 0 AND d.sent_at >= ? AND d.sent_at < ?`
+	// A campaign's published copies.
+	campaignPublishedSQL = `SELECT d.sent_at, d.engagement FROM posts p
+		JOIN deliveries d ON d.post_id = p.id
+		WHERE p.campaign_id = ? AND d.state = 'sent' AND d.reply = 0 AND d.sent_at >= ? AND d.sent_at < ?`
+)
+
+// DayReplies is how many inbox items that arrived on a day (listening's
+// left out) were answered, and how many within a time.
+type DayReplies struct {
+	Day      Day
+	Items    int
+	Answered int
+	InTime   int
+}
+
+// RepliesByDay counts, for each day from first to last in loc, the inbox
+// items that arrived (listening's left out), those answered, and those
+// answered within the given time.
+func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, last Day, loc *time.Location) ([]DayReplies, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	n := int(last-first) + 1
+	if n <= 0 {
+		return nil, nil
+	}
+	out := make([]DayReplies, n)
+	for i := range out {
+		out[i].Day = first.Add(i)
+	}
+	rows, err := s.db.QueryContext(ctx, repliesByDaySQL, ms(first.Midnight(loc)), ms(last.Add(1).Midnight(loc)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var recv int64
+		var replied sql.NullInt64
+		if err := rows.Scan(&recv, &replied); err != nil {
+			return nil, err
+		}
+		i := int(DayOf(fromMS(recv).In(loc)) - first)
+		if i < 0 || i >= n {
+			continue
+		}
+		out[i].Items++
+		if replied.Valid {
+			out[i].Answered++
+			if time.Duration(replied.Int64-recv)*time.Millisecond <= within {
+				out[i].InTime++
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// repliesByDaySQL reads the items said to the business in a span of time.
+const repliesByDaySQL = `SELECT received_at, replied_at FROM inbox_items WHERE heard = 0 AND received_at >= ? AND received_at < ?`
+
+// ResolveCampaignNames says which crier campaign each external campaign
+// name maps to now (0: none), as an import would map it.
+func (s *Store) ResolveCampaignNames(ctx context.Context, names []string) (map[string]int64, error) {
+	r, err := loadCampaignResolver(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(names))
+	for _, n := range names {
+		out[n] = r.resolve(n)
+	}
+	return out, nil
+}
+
+// MarketingLayout is a column mapping remembered for a file layout (its
+// normalised header).
+type MarketingLayout struct {
+	Header    string
+	Name      string
+	Mapping   string // JSON, the importer's
+	UpdatedAt time.Time
+}
+
+const layoutSQL = "SELECT header, name, mapping, updated_at FROM marketing_layouts WHERE header = ?"
+
+// Layout loads the mapping remembered for a header.
+func (s *Store) Layout(ctx context.Context, header string) (MarketingLayout, bool, error) {
+	var l MarketingLayout
+	var updated int64
+	err := s.db.QueryRowContext(ctx, layoutSQL, header).Scan(&l.Header, &l.Name, &l.Mapping, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, false, nil
+	}
+	l.UpdatedAt = fromMS(updated)
+	return l, err == nil, err
+}
+
+// SaveLayout remembers a mapping for a header.
+func (s *Store) SaveLayout(ctx context.Context, l MarketingLayout, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO marketing_layouts (header, name, mapping, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (header) DO UPDATE SET name = excluded.name, mapping = excluded.mapping, updated_at = excluded.updated_at`,
+		l.Header, l.Name, l.Mapping, ms(now))
+	return err
+}
+
+// Layouts lists the remembered mappings by name.
+func (s *Store) Layouts(ctx context.Context) ([]MarketingLayout, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT header, name, mapping, updated_at FROM marketing_layouts ORDER BY name, header")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MarketingLayout
+	for rows.Next() {
+		var l MarketingLayout
+		var updated int64
+		if err := rows.Scan(&l.Header, &l.Name, &l.Mapping, &updated); err != nil {
+			return nil, err
+		}
+		l.UpdatedAt = fromMS(updated)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,785 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crier-app/crier/money"
+)
+
+var mkNow = time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
+
+func mustCampaign(t *testing.T, st *Store, c Campaign) int64 {
+	t.Helper()
+	id, err := st.CreateCampaign(context.Background(), c, mkNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// importRows writes rows as one import and fails the test on error.
+func importRows(t *testing.T, st *Store, b ImportBatch, rows ...MarketingRow) ImportResult {
+	t.Helper()
+	res, err := tryImport(st, b, rows...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func tryImport(st *Store, b ImportBatch, rows ...MarketingRow) (ImportResult, error) {
+	ctx := context.Background()
+	imp, err := st.BeginImport(ctx, b, mkNow)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	for _, r := range rows {
+		if err := imp.Add(r); err != nil {
+			imp.Rollback()
+			return ImportResult{}, err
+		}
+	}
+	return imp.Commit()
+}
+
+func eur(minor int64) money.Sums { return money.Sums{{Currency: "EUR", Minor: minor}} }
+
+var (
+	day1 = DateDay(2026, 5, 1)
+	day2 = DateDay(2026, 5, 2)
+)
+
+// spring is a campaign with web analytics and ad platform rows on one
+// day, two networks: on facebook both report clicks, conversions and
+// revenue, and the precedence rules pick.
+func springFixture(t *testing.T) (*Store, int64) {
+	st := openTest(t)
+	id := mustCampaign(t, st, Campaign{Name: "Spring Sale", StartsOn: "2026-05-01", EndsOn: "2026-05-31",
+		BudgetCents: 50000, Currency: "EUR"})
+	analytics := ImportBatch{Feed: "plausible", Class: ClassAnalytics, Preset: "plausible", Origin: "api",
+		ExportedAt: mkNow.Add(-time.Hour)}
+	importRows(t, st, analytics,
+		MarketingRow{Day: day1, Campaign: "spring-sale", Source: "mastodon", Content: "post-1", Currency: "EUR",
+			Clicks: Known(10), Sessions: Known(10), Conversions: Known(2000), Revenue: Known(4500), Line: 2},
+		MarketingRow{Day: day1, Campaign: "spring-sale", Source: "Facebook", Content: "post-2", Currency: "EUR",
+			Clicks: Known(35), Sessions: Known(35), Conversions: Known(1000), Revenue: Known(3000), Line: 3},
+	)
+	ads := ImportBatch{Feed: "meta_ads", Class: ClassAds, Preset: "meta", Origin: "ads.csv", ExportedAt: mkNow.Add(-time.Hour)}
+	importRows(t, st, ads,
+		MarketingRow{Day: day1, Campaign: "Spring Sale", Source: "fb", Content: "Spring carousel", Currency: "EUR",
+			Impressions: Known(1000), Clicks: Known(40), Conversions: Known(3000), Spend: Known(2500), Line: 2},
+	)
+	return st, id
+}
+
+func TestMarketingPrecedence(t *testing.T) {
+	st, id := springFixture(t)
+	ctx := context.Background()
+	got, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: id}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := MarketingTotals{
+		Impressions: Known(1000),
+		Clicks:      Known(10 + 40), // facebook: the ad platform's 40, not web analytics' 35
+		Sessions:    Known(45),
+		Conversions: Known(3000), // facebook: web analytics' 1, not the ads' 3 results
+		// Parts of ratios: clicks where impressions are known (facebook),
+		// conversions where sessions/clicks are known (both), clicks
+		// where spend is known (facebook).
+		ClicksWithImpressions:   Known(40),
+		ConversionsWithSessions: Known(3000),
+		ConversionsWithClicks:   Known(3000),
+		PaidClicks:              Known(40),
+		Revenue:                 eur(7500),
+		Spend:                   eur(2500),
+		SpendOnClicks:           eur(2500),
+		Groups:                  2, First: day1, Last: day1,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("totals\n got %+v\nwant %+v", got, want)
+	}
+	bySource, err := st.MarketingBySource(ctx, MarketingFilter{Campaign: id}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bySource) != 2 || bySource[0].Source != "facebook" || bySource[1].Source != "mastodon" ||
+		bySource[0].Clicks != Known(40) || bySource[1].Impressions.OK {
+		t.Errorf("by source %+v", bySource)
+	}
+	// The trace says which row's clicks count.
+	rows, err := st.MarketingRows(ctx, MarketingFilter{Campaign: id, Source: "facebook"}.EveryDay(), 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("trace rows %+v", rows)
+	}
+	for _, r := range rows {
+		switch r.Class {
+		case ClassAnalytics:
+			if r.Counted.Clicks || !r.Counted.Sessions || !r.Counted.Conversions || !r.Counted.Revenue {
+				t.Errorf("analytics row counted %+v", r.Counted)
+			}
+		case ClassAds:
+			if !r.Counted.Clicks || !r.Counted.Impressions || r.Counted.Conversions || !r.Counted.Spend {
+				t.Errorf("ads row counted %+v", r.Counted)
+			}
+			if r.Origin != "ads.csv" || r.Line != 2 || r.Campaign != "Spring Sale" {
+				t.Errorf("ads row origin %+v", r)
+			}
+		}
+	}
+	checkSumsMatchRebuild(t, st)
+}
+
+// checkSumsMatchRebuild compares what imports, triggers and moves left in
+// the sum tables with a rebuild from the rows.
+func checkSumsMatchRebuild(t *testing.T, st *Store) {
+	t.Helper()
+	ctx := context.Background()
+	dump := func() string {
+		var b strings.Builder
+		for _, q := range []string{
+			"SELECT * FROM marketing_days ORDER BY campaign_id, day, source",
+			"SELECT * FROM marketing_day_money ORDER BY campaign_id, day, source, currency",
+			"SELECT * FROM marketing_contents ORDER BY campaign_id, source, content",
+			"SELECT * FROM marketing_content_money ORDER BY campaign_id, source, content, currency",
+		} {
+			rows, err := st.db.QueryContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintln(&b, vals...)
+			}
+			rows.Close()
+			b.WriteString("--\n")
+		}
+		return b.String()
+	}
+	before := dump()
+	if err := st.RebuildMarketingSums(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(); before != after {
+		t.Errorf("sums kept along the way differ from a rebuild:\nkept:\n%s\nrebuilt:\n%s", before, after)
+	}
+}
+
+func TestImportIsIdempotentAndNewerReplaces(t *testing.T) {
+	st, id := springFixture(t)
+	ctx := context.Background()
+	ads := func(at time.Time, clicks int64) ImportBatch {
+		return ImportBatch{Feed: "meta_ads", Class: ClassAds, Preset: "meta", Origin: "ads.csv", ExportedAt: at}
+	}
+	row := func(clicks, spend int64) MarketingRow {
+		return MarketingRow{Day: day1, Campaign: "Spring Sale", Source: "facebook", Content: "Spring carousel",
+			Currency: "EUR", Impressions: Known(1000), Clicks: Known(clicks), Conversions: Known(3000), Spend: Known(spend), Line: 2}
+	}
+	total := func() MarketingTotals {
+		t.Helper()
+		tot, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: id}.EveryDay())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tot
+	}
+	before := total()
+	// The same export again: the same rows, nothing counted twice.
+	res := importRows(t, st, ads(mkNow.Add(-time.Hour), 40), row(40, 2500))
+	if res.Written != 1 || res.Kept != 0 {
+		t.Errorf("re-import result %+v", res)
+	}
+	if got := total(); !reflect.DeepEqual(got, before) {
+		t.Errorf("re-import changed the totals:\n%+v\n%+v", got, before)
+	}
+	// A newer export of the same day (the platform's numbers settled):
+	// its values replace the older's.
+	importRows(t, st, ads(mkNow, 52), row(52, 2700))
+	got := total()
+	if got.Clicks != Known(62) || !reflect.DeepEqual(got.Spend, eur(2700)) {
+		t.Errorf("after the newer export: clicks %v spend %v", got.Clicks, got.Spend)
+	}
+	// The older export imported after it changes nothing.
+	res = importRows(t, st, ads(mkNow.Add(-2*time.Hour), 40), row(40, 2500))
+	if res.Written != 0 || res.Kept != 1 {
+		t.Errorf("older export result %+v", res)
+	}
+	if again := total(); !reflect.DeepEqual(again, got) {
+		t.Errorf("an older export changed the totals")
+	}
+	checkSumsMatchRebuild(t, st)
+}
+
+func TestImportAddsLinesOfOneKey(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	id := mustCampaign(t, st, Campaign{Name: "Bread Club"})
+	b := ImportBatch{Feed: "meta_ads", Class: ClassAds, Preset: "meta", Origin: "by-ad-set.csv", ExportedAt: mkNow}
+	// Two ad sets of one ad on one day: crier keeps the ad, not the set.
+	res := importRows(t, st, b,
+		MarketingRow{Day: day1, Campaign: "bread-club", Source: "instagram", Content: "Loaf video", Currency: "EUR",
+			Impressions: Known(500), Clicks: Known(5), Spend: Known(700), Line: 2},
+		MarketingRow{Day: day1, Campaign: "bread-club", Source: "instagram", Content: "Loaf video", Currency: "EUR",
+			Impressions: Known(300), Clicks: Known(4), Spend: Known(450), Line: 3},
+		MarketingRow{Day: day2, Campaign: "bread-club", Source: "instagram", Content: "Loaf video", Currency: "EUR",
+			Impressions: Known(100), Line: 4},
+	)
+	if res.Written != 3 || res.Lines != 3 || res.First != day1 || res.Last != day2 || res.Campaigns["bread-club"] != id {
+		t.Errorf("result %+v", res)
+	}
+	tot, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: id}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot.Impressions != Known(900) || tot.Clicks != Known(9) || !reflect.DeepEqual(tot.Spend, eur(1150)) ||
+		tot.ClicksWithImpressions != Known(9) {
+		t.Errorf("totals %+v", tot)
+	}
+	// Re-importing the same file gives the same sums, not doubled ones.
+	importRows(t, st, b,
+		MarketingRow{Day: day1, Campaign: "bread-club", Source: "instagram", Content: "Loaf video", Currency: "EUR",
+			Impressions: Known(500), Clicks: Known(5), Spend: Known(700), Line: 2},
+		MarketingRow{Day: day1, Campaign: "bread-club", Source: "instagram", Content: "Loaf video", Currency: "EUR",
+			Impressions: Known(300), Clicks: Known(4), Spend: Known(450), Line: 3},
+	)
+	tot2, _ := st.MarketingTotals(ctx, MarketingFilter{Campaign: id}.EveryDay())
+	if tot2.Impressions != Known(900) || tot2.Clicks != Known(9) {
+		t.Errorf("after re-import %+v", tot2)
+	}
+	cs, err := st.CampaignContents(ctx, id, 50, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Impressions != 900 || cs[0].Clicks != 9 || cs[0].ClicksWithImpressions != 9 ||
+		!reflect.DeepEqual(cs[0].Spend, eur(1150)) {
+		t.Errorf("contents %+v", cs)
+	}
+	checkSumsMatchRebuild(t, st)
+}
+
+func rowCount(t *testing.T, st *Store) (rows, batches int) {
+	t.Helper()
+	if err := st.db.QueryRow("SELECT (SELECT count(*) FROM marketing_rows), (SELECT count(*) FROM marketing_imports)").
+		Scan(&rows, &batches); err != nil {
+		t.Fatal(err)
+	}
+	return rows, batches
+}
+
+func TestImportRefusesTwoCurrenciesForOneKey(t *testing.T) {
+	st, _ := springFixture(t)
+	rows0, batches0 := rowCount(t, st)
+	_, err := tryImport(st, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "plain", Origin: "sheet.csv"},
+		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "flyer", Content: "a", Currency: "EUR", Spend: Known(100), Line: 2},
+		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "flyer", Content: "b", Currency: "USD", Spend: Known(100), Line: 3},
+		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "flyer", Content: "a", Currency: "USD", Spend: Known(100), Line: 4},
+	)
+	var mixed *MixedCurrencyError
+	if !errors.As(err, &mixed) || mixed.Line != 2 || !reflect.DeepEqual(mixed.Currencies, []string{"EUR", "USD"}) {
+		t.Fatalf("err = %v", err)
+	}
+	if r, b := rowCount(t, st); r != rows0 || b != batches0 {
+		t.Errorf("a refused import left rows %d->%d, batches %d->%d", rows0, r, batches0, b)
+	}
+	// Two currencies on different keys are fine, and never added together.
+	importRows(t, st, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "plain", Origin: "sheet.csv"},
+		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "flyer", Content: "a", Currency: "EUR", Spend: Known(100), Line: 2},
+		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "flyer", Content: "b", Currency: "USD", Spend: Known(250), Line: 3},
+	)
+	tot, err := st.MarketingTotals(context.Background(), MarketingFilter{Campaign: AllCampaigns, Source: "flyer"}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (money.Sums{{Currency: "EUR", Minor: 100}, {Currency: "USD", Minor: 250}}); !reflect.DeepEqual(tot.Spend, want) {
+		t.Errorf("spend %v, want %v", tot.Spend, want)
+	}
+}
+
+func TestImportRollbackLeavesNothing(t *testing.T) {
+	st, _ := springFixture(t)
+	ctx := context.Background()
+	rows0, batches0 := rowCount(t, st)
+	imp, err := st.BeginImport(ctx, ImportBatch{Feed: "ga4", Class: ClassAnalytics, Preset: "ga4", Origin: "x.csv"}, mkNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 { // more than one statement's worth
+		if err := imp.Add(MarketingRow{Day: day1.Add(i), Campaign: "spring-sale", Source: "bluesky",
+			Content: "post-9", Sessions: Known(1), Line: i + 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imp.Rollback()
+	if r, b := rowCount(t, st); r != rows0 || b != batches0 {
+		t.Errorf("rolled back import left rows %d->%d, batches %d->%d", rows0, r, batches0, b)
+	}
+	// The connection went back to the pool usable.
+	if _, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: AllCampaigns}.EveryDay()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCampaignNamesMapAndMove(t *testing.T) {
+	st, spring := springFixture(t)
+	ctx := context.Background()
+	importRows(t, st, ImportBatch{Feed: "google_ads", Class: ClassAds, Preset: "google_ads", Origin: "g.csv", ExportedAt: mkNow},
+		MarketingRow{Day: day1, Campaign: "SPRING_Search_DE", Source: "google", Content: "", Currency: "EUR",
+			Impressions: Known(2000), Clicks: Known(30), Spend: Known(1800), Line: 4},
+		MarketingRow{Day: day1, Campaign: "Summer Fair", Source: "google", Currency: "EUR",
+			Impressions: Known(100), Clicks: Known(1), Spend: Known(90), Line: 5},
+	)
+	names, err := st.CampaignNames(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]CampaignName{}
+	for _, n := range names {
+		byName[n.Name] = n
+	}
+	if byName["SPRING_Search_DE"].CampaignID != 0 || byName["Spring Sale"].CampaignID != spring ||
+		byName["spring-sale"].CampaignID != spring || byName["Summer Fair"].CampaignID != 0 {
+		t.Fatalf("names %+v", byName)
+	}
+	none, _ := st.MarketingTotals(ctx, MarketingFilter{Campaign: 0}.EveryDay())
+	if none.Clicks != Known(31) {
+		t.Errorf("rows in no campaign: %+v", none)
+	}
+	if err := st.MapCampaignName(ctx, "SPRING_Search_DE", spring, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	tot, _ := st.MarketingTotals(ctx, MarketingFilter{Campaign: spring}.EveryDay())
+	if tot.Clicks != Known(80) || !reflect.DeepEqual(tot.Spend, eur(4300)) {
+		t.Errorf("after mapping: clicks %v spend %v", tot.Clicks, tot.Spend)
+	}
+	// A campaign created later takes the rows of the names that give its slug.
+	fair := mustCampaign(t, st, Campaign{Name: "Summer fair"})
+	fairTot, _ := st.MarketingTotals(ctx, MarketingFilter{Campaign: fair}.EveryDay())
+	if fairTot.Clicks != Known(1) {
+		t.Errorf("summer fair %+v", fairTot)
+	}
+	checkSumsMatchRebuild(t, st)
+	// Unmapping puts the rows back in no campaign; deleting a campaign
+	// leaves its rows in none.
+	if err := st.MapCampaignName(ctx, "SPRING_Search_DE", 0, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteCampaign(ctx, fair); err != nil {
+		t.Fatal(err)
+	}
+	none, _ = st.MarketingTotals(ctx, MarketingFilter{Campaign: 0}.EveryDay())
+	if none.Clicks != Known(31) {
+		t.Errorf("after unmapping and deleting: %+v", none)
+	}
+	checkSumsMatchRebuild(t, st)
+}
+
+func TestSlugChangeKeepsOldLinksCounting(t *testing.T) {
+	st, spring := springFixture(t)
+	ctx := context.Background()
+	c, err := st.Campaign(ctx, spring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Slug = "spring-2026"
+	if err := st.UpdateCampaign(ctx, c, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	// A later Plausible pull still sees the old slug on old links.
+	importRows(t, st, ImportBatch{Feed: "plausible", Class: ClassAnalytics, Preset: "plausible", Origin: "api", ExportedAt: mkNow},
+		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "bluesky", Content: "post-3", Sessions: Known(7), Clicks: Known(7)})
+	tot, _ := st.MarketingTotals(ctx, MarketingFilter{Campaign: spring, Source: "bluesky"}.EveryDay())
+	if tot.Sessions != Known(7) {
+		t.Errorf("old slug's rows: %+v", tot)
+	}
+}
+
+func TestManualEntries(t *testing.T) {
+	st, spring := springFixture(t)
+	ctx := context.Background()
+	e := ManualEntry{Day: day1, CampaignID: spring, Source: "Flyer", Label: "500 flyers", Currency: "EUR", Spend: Known(6000)}
+	if _, err := st.AddManualEntry(ctx, e, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	// Typed in twice (an edit): one entry.
+	e.Spend = Known(6500)
+	if _, err := st.AddManualEntry(ctx, e, mkNow.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	// A boosted post on facebook adds to the ad platform's spend there.
+	boost := ManualEntry{Day: day1, CampaignID: spring, Source: "facebook", Label: "boost", Currency: "EUR", Spend: Known(1000)}
+	if _, err := st.AddManualEntry(ctx, boost, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	tot, _ := st.MarketingTotals(ctx, MarketingFilter{Campaign: spring}.EveryDay())
+	if !reflect.DeepEqual(tot.Spend, eur(2500+6500+1000)) {
+		t.Errorf("spend %v", tot.Spend)
+	}
+	list, err := st.ManualEntries(ctx, day1, day1)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("manual entries %+v %v", list, err)
+	}
+	if err := st.DeleteManualEntry(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	tot, _ = st.MarketingTotals(ctx, MarketingFilter{Campaign: spring}.EveryDay())
+	if !reflect.DeepEqual(tot.Spend, eur(3500)) {
+		t.Errorf("spend after delete %v", tot.Spend)
+	}
+	for _, bad := range []ManualEntry{
+		{Day: day1, Source: "flyer", Spend: Known(1), Currency: "EUR"},
+		{Day: day1, Source: "", Label: "x", Spend: Known(1), Currency: "EUR"},
+		{Day: day1, Source: "flyer", Label: "x", Spend: Known(1), Currency: "euro"},
+		{Day: day1, Source: "flyer", Label: "x"},
+	} {
+		if _, err := st.AddManualEntry(ctx, bad, mkNow); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+	checkSumsMatchRebuild(t, st)
+}
+
+func TestCampaignsAndGoals(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	id := mustCampaign(t, st, Campaign{Name: "  Café Crème Week (Mai 2026) ", StartsOn: "2026-05-04", EndsOn: "2026-05-10",
+		BudgetCents: 12000, Audience: "office workers nearby; they care about speed"})
+	c, err := st.Campaign(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Slug != "cafe-creme-week-mai-2026" || c.Name != "Café Crème Week (Mai 2026)" || c.Currency != "EUR" {
+		t.Errorf("campaign %+v", c)
+	}
+	for day, want := range map[Day]CampaignState{
+		DateDay(2026, 5, 3): CampaignPlanned, DateDay(2026, 5, 4): CampaignRunning,
+		DateDay(2026, 5, 10): CampaignRunning, DateDay(2026, 5, 11): CampaignEnded,
+	} {
+		if got := c.State(day); got != want {
+			t.Errorf("%s: %s, want %s", day, got, want)
+		}
+	}
+	for _, bad := range []struct {
+		c     Campaign
+		field string
+	}{
+		{Campaign{Name: ""}, "name"},
+		{Campaign{Name: "x", Slug: "Not A Slug"}, "slug"},
+		{Campaign{Name: "!!!"}, "slug"},
+		{Campaign{Name: "x", StartsOn: "5/4/2026"}, "starts_on"},
+		{Campaign{Name: "x", StartsOn: "2026-05-04", EndsOn: "2026-05-01"}, "ends_on"},
+		{Campaign{Name: "x", Currency: "eur"}, "currency"},
+		{Campaign{Name: "x", BudgetCents: -1}, "budget"},
+		{Campaign{Name: "Other", Slug: "cafe-creme-week-mai-2026"}, "slug"},
+		{Campaign{Name: "Café Crème Week (Mai 2026)", Slug: "other"}, "name"},
+	} {
+		_, err := st.CreateCampaign(ctx, bad.c, mkNow)
+		var ce *CampaignError
+		if !errors.As(err, &ce) || ce.Field != bad.field {
+			t.Errorf("%+v: err %v, want a %s error", bad.c, err, bad.field)
+		}
+	}
+	if got, err := st.CampaignBySlug(ctx, "cafe-creme-week-mai-2026"); err != nil || got.ID != id {
+		t.Errorf("by slug %+v %v", got, err)
+	}
+	if _, err := st.CampaignBySlug(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing slug: %v", err)
+	}
+
+	goals := []Goal{
+		{CampaignID: id, Metric: GoalConversions, Relative: true, Target: 1500, StartsOn: DateDay(2026, 5, 4),
+			Deadline: DateDay(2026, 5, 10), BaselineFrom: DateDay(2026, 4, 27), BaselineTo: DateDay(2026, 5, 3)},
+		{Metric: GoalFollowers, Target: 1000, StartsOn: DateDay(2026, 1, 1), Deadline: DateDay(2026, 6, 30)},
+		{Metric: GoalCPA, Target: 500, Currency: "EUR", StartsOn: DateDay(2026, 1, 1), Deadline: DateDay(2026, 3, 31)},
+	}
+	for i := range goals {
+		if goals[i].ID, err = st.AddGoal(ctx, goals[i], mkNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// On 5 May: the campaign's goal and the followers goal are open (the
+	// soonest deadline first), the CPA goal is past.
+	all, err := st.Goals(ctx, DateDay(2026, 5, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 || all[0].ID != goals[0].ID || all[1].ID != goals[1].ID || all[2].ID != goals[2].ID {
+		t.Errorf("goal order %+v", all)
+	}
+	if !all[0].Relative || all[0].BaselineTo != DateDay(2026, 5, 3) || all[2].Currency != "EUR" {
+		t.Errorf("goals read back %+v", all)
+	}
+	cg, _ := st.CampaignGoals(ctx, id)
+	if len(cg) != 1 {
+		t.Errorf("campaign goals %+v", cg)
+	}
+	for _, bad := range []Goal{
+		{Metric: "likes", Target: 1, StartsOn: 1, Deadline: 2},
+		{Metric: GoalRevenue, Target: 1, StartsOn: 1, Deadline: 2},
+		{Metric: GoalRepliesWithin, Target: 9000, StartsOn: 1, Deadline: 2},
+		{Metric: GoalClicksOrPanic(), Target: 1, StartsOn: 5, Deadline: 2},
+		{Metric: GoalConversions, Relative: true, Target: 1500, StartsOn: 10, Deadline: 20, BaselineFrom: 5, BaselineTo: 10},
+	} {
+		if _, err := st.AddGoal(ctx, bad, mkNow); err == nil {
+			t.Errorf("goal %+v accepted", bad)
+		}
+	}
+	// Deleting the campaign deletes its goals, not the others.
+	if err := st.DeleteCampaign(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	all, _ = st.Goals(ctx, DateDay(2026, 5, 20))
+	if len(all) != 2 {
+		t.Errorf("goals after deleting the campaign: %d", len(all))
+	}
+}
+
+// GoalClicksOrPanic is the link-clicks metric (a helper so the table
+// above reads as data).
+func GoalClicksOrPanic() GoalMetric { return GoalLinkClicks }
+
+func TestSlugify(t *testing.T) {
+	for in, want := range map[string]string{
+		"Spring Sale":                 "spring-sale",
+		"Sourdough School (May 2026)": "sourdough-school-may-2026",
+		"Straße & Brötchen":           "strasse-brotchen",
+		"  --Hello--World--  ":        "hello-world",
+		"日本語":                         "",
+		"Q3/2026: 10% off!":           "q3-2026-10-off",
+	} {
+		if got := Slugify(in); got != want {
+			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]int64{"post-12": 12, "post-12-a3": 12, "post-0": 0, "post-": 0, "post-12x": 0, "ad": 0} {
+		if got := PostOfContent(in); got != want {
+			t.Errorf("PostOfContent(%q) = %d, want %d", in, got, want)
+		}
+	}
+	if PostContent(12, 3, true) != "post-12-a3" || PostContent(12, 3, false) != "post-12" {
+		t.Error("PostContent")
+	}
+}
+
+// TestMigrationGivesSlugs opens a version-4 database holding campaigns and
+// checks that migration 5 gives each a unique slug.
+func TestMigrationGivesSlugs(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/old.db"
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db, err := openRaw(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Take it back to version 4's campaigns table.
+	for _, q := range []string{
+		"DROP INDEX campaigns_slug", "DROP INDEX campaigns_starts",
+		"ALTER TABLE campaigns DROP COLUMN slug", "ALTER TABLE campaigns DROP COLUMN audience",
+		"ALTER TABLE campaigns DROP COLUMN updated_at",
+		"DROP TABLE goals", "DROP TABLE tagged_links", "DROP TABLE marketing_imports", "DROP TABLE marketing_rows",
+		"DROP TABLE marketing_days", "DROP TABLE marketing_day_money", "DROP TABLE marketing_contents",
+		"DROP TABLE marketing_layouts", "DROP TABLE marketing_campaign_names", "DROP TABLE marketing_content_money",
+		"DROP INDEX posts_campaign_time",
+		"INSERT INTO campaigns (name, created_at) VALUES ('Spring Sale!', 1), ('spring sale', 2), ('???', 3)",
+		"PRAGMA user_version = 4",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	st, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs, err := st.Campaigns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slugs := map[string]string{}
+	for _, c := range cs {
+		slugs[c.Name] = c.Slug
+	}
+	want := map[string]string{"Spring Sale!": "spring-sale", "spring sale": "spring-sale-2", "???": "campaign-3"}
+	if !reflect.DeepEqual(slugs, want) {
+		t.Errorf("slugs %v, want %v", slugs, want)
+	}
+}
+
+func TestTaggedLinksAndPosts(t *testing.T) {
+	st, spring := springFixture(t)
+	ctx := context.Background()
+	m := mustAccount(t, st, PlatformMastodon, "@bakery@example.social")
+	pid, err := st.SaveDraft(ctx, Post{Body: "Spring loaves https://bakery.example/spring", CampaignID: spring,
+		Targets: []Target{{AccountID: m}}}, mkNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := TaggedLink{PostID: pid, AccountID: m, URL: "https://bakery.example/spring", CampaignID: spring,
+		Tagged: "https://bakery.example/spring?utm_source=mastodon", Source: "mastodon", Content: PostContent(pid, m, false)}
+	if err := st.RecordTaggedLinks(ctx, []TaggedLink{link, link}, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	links, err := st.CampaignLinks(ctx, spring, 10)
+	if err != nil || len(links) != 1 || links[0].Tagged != link.Tagged {
+		t.Fatalf("links %+v %v", links, err)
+	}
+	importRows(t, st, ImportBatch{Feed: "plausible", Class: ClassAnalytics, Preset: "plausible", Origin: "api", ExportedAt: mkNow},
+		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "mastodon", Content: PostContent(pid, m, false),
+			Sessions: Known(12), Clicks: Known(12), Conversions: Known(1000), Revenue: Known(900), Currency: "EUR"})
+	posts, err := st.CampaignPosts(ctx, spring, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fixture's Plausible rows named post-1 on mastodon already (10
+	// visits, 2 conversions, €45): this draft is post 1.
+	if len(posts) != 1 || posts[0].PostID != pid || posts[0].Links.Clicks != 22 || posts[0].Links.Conversions != 3000 ||
+		!reflect.DeepEqual(posts[0].Links.Revenue, eur(5400)) || posts[0].State != "" {
+		t.Errorf("campaign posts %+v", posts)
+	}
+}
+
+// TestMarketingQueriesUseIndexes checks every marketing query's plan.
+func TestMarketingQueriesUseIndexes(t *testing.T) {
+	st := openTest(t)
+	one := MarketingFilter{Campaign: 3, From: 1, To: 9}
+	all := MarketingFilter{Campaign: AllCampaigns, From: 1, To: 9, Source: "x"}
+	type check struct {
+		q    string
+		args []any
+		want []string
+	}
+	var checks []check
+	for _, g := range []string{"", "day", "source"} {
+		c, m, args := totalsQueries(g, one)
+		checks = append(checks,
+			check{c, args, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)"}},
+			check{m, args, []string{"SEARCH marketing_day_money USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)"}})
+		c, m, args = totalsQueries(g, all)
+		checks = append(checks,
+			check{c, args, []string{"SEARCH marketing_days USING INDEX marketing_days_day (day>? AND day<?)"}},
+			check{m, args, []string{"SEARCH marketing_day_money USING INDEX marketing_day_money_day (day>? AND day<?)"}})
+	}
+	q1, a1 := traceSQL(one)
+	qa, aa := traceSQL(all)
+	checks = append(checks,
+		check{campaignsTotalsSQL, nil, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id>?)"}},
+		check{campaignsSourceClicksSQL, []any{`["mastodon"]`}, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id>?)"}},
+		check{campaignsMoneySQL, nil, []string{"SEARCH marketing_day_money USING PRIMARY KEY (campaign_id>?)"}},
+		check{campaignContentsSQL, []any{1, 10, 0}, []string{"SEARCH marketing_contents USING INDEX marketing_contents_top (campaign_id=?)",
+			"SEARCH m USING PRIMARY KEY (campaign_id=? AND source=? AND content=?)"}},
+		check{campaignContentsCountSQL, []any{1}, []string{"SEARCH marketing_contents USING COVERING INDEX marketing_contents_top (campaign_id=?)"}},
+		check{postContentsSQL, []any{1}, []string{"SEARCH c USING INDEX marketing_contents_post (post_id=?)",
+			"SEARCH m USING PRIMARY KEY (campaign_id=? AND source=? AND content=?)"}},
+		check{postsContentsSQL, []any{"[1]"}, []string{"marketing_contents_post (post_id=?)"}},
+		check{q1, append(a1, 10, 0), []string{"SEARCH m USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)",
+			"SEARCH d USING PRIMARY KEY (campaign_id=? AND day=? AND source=?)", "SEARCH i USING INTEGER PRIMARY KEY"}},
+		check{qa, append(aa, 10, 0), []string{"SEARCH m USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)"}},
+		check{manualEntriesSQL, []any{1, 2}, []string{"SEARCH m USING INDEX marketing_rows_manual (day>? AND day<?)"}},
+		check{marketingMixedSQL, []any{1}, []string{"SEARCH marketing_rows USING INDEX marketing_rows_mixed (batch_id=?)"}},
+		check{marketingImportsSQL, []any{10}, []string{"SCAN marketing_imports"}}, // newest first by id: the table's own order
+		check{importsOfFileSQL, []any{"a", "b"}, []string{"SEARCH marketing_imports USING INDEX marketing_imports_feed (feed=?)"}},
+		check{feedImportsOverSQL, []any{"a", 1, 2}, []string{"SEARCH marketing_imports USING INDEX marketing_imports_feed (feed=?)"}},
+		check{campaignLinksSQL, []any{1, 10}, []string{"SEARCH tagged_links USING INDEX tagged_links_campaign (campaign_id=?)"}},
+		check{contentLinksSQL, []any{1, `["a"]`}, []string{"SEARCH tagged_links USING INDEX tagged_links_campaign (campaign_id=? AND content=?)"}},
+		check{postTaggedLinksSQL, []any{1}, []string{"SEARCH tagged_links USING PRIMARY KEY (post_id=?)"}},
+		check{campaignPostsSQL, []any{1, 10, 0}, []string{"SEARCH posts USING COVERING INDEX posts_campaign_time (campaign_id=?)",
+			"SEARCH t USING PRIMARY KEY (post_id=?)", "SEARCH d USING INDEX sqlite_autoindex_deliveries_2 (post_id=? AND account_id=?)"}},
+		check{campaignPostCountSQL, []any{1}, []string{"SEARCH posts USING COVERING INDEX posts_campaign_time (campaign_id=?)"}},
+		check{campaignSentPostsSQL, []any{1, 2, 3}, []string{"SEARCH p USING INDEX posts_campaign_time (campaign_id=? AND <expr>>? AND <expr><?)"}},
+		check{sentPostsSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_sent (sent_at>? AND sent_at<?)"}},
+		check{publishedSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_account_published (account_id=? AND sent_at>? AND sent_at<?)"}},
+		check{campaignPublishedSQL, []any{1, 2, 3}, []string{"posts_campaign (campaign_id=?)"}},
+		check{repliesByDaySQL, []any{1, 2}, []string{"SEARCH inbox_items USING INDEX inbox_all (heard=? AND received_at>? AND received_at<?)"}},
+		check{campaignBySlugSQL, []any{"x"}, []string{"SEARCH campaigns USING INDEX campaigns_slug (slug=?)"}},
+		check{campaignsSQL, nil, []string{"SCAN campaigns USING INDEX campaigns_starts"}},
+		check{campaignGoalsSQL, []any{1}, []string{"SEARCH goals USING INDEX goals_campaign (campaign_id=?)"}},
+		check{goalsOpenSQL, []any{1}, []string{"SEARCH goals USING INDEX goals_deadline (deadline>?)"}},
+		check{goalsPastSQL, []any{1}, []string{"SEARCH goals USING INDEX goals_deadline (deadline<?)"}},
+	)
+	for _, c := range checks {
+		plan := explain(t, st, c.q, c.args...)
+		for _, w := range c.want {
+			if !strings.Contains(plan, w) {
+				t.Errorf("plan lacks %q:\n%s\nquery: %s", w, plan, c.q)
+			}
+		}
+		if strings.Contains(plan, "SCAN marketing_rows") || strings.Contains(plan, "SCAN m\n") {
+			t.Errorf("a full scan of the rows:\n%s\nquery: %s", plan, c.q)
+		}
+	}
+	// The statements that recompute sums read the groups they were given
+	// through the rows' key, in order, and never scan the rows.
+	conn, err := st.db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `CREATE TEMP TABLE marketing_dirty (
+		campaign_id INTEGER NOT NULL, day INTEGER NOT NULL, source TEXT NOT NULL,
+		PRIMARY KEY (campaign_id, day, source)) WITHOUT ROWID`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{marketingDaysDeleteSQL, marketingMoneyDeleteSQL, marketingDaysSQL, marketingMoneySQL,
+		marketingMoneyMixedSQL, marketingContentsFoldSQL, marketingMoneyFoldSQL} {
+		var args []any
+		if q == marketingContentsFoldSQL || q == marketingMoneyFoldSQL {
+			args = []any{1}
+		}
+		plan := explainConn(t, conn, q, args...)
+		if !strings.Contains(plan, "(campaign_id=? AND day=? AND source=?)") && !strings.Contains(plan, "(day=? AND campaign_id=? AND source=?)") ||
+			strings.Contains(plan, "SCAN m\n") || strings.Contains(plan, "SCAN marketing_rows") {
+			t.Errorf("recompute plan:\n%s\nquery: %s", plan, q)
+		}
+	}
+	// The per-class sums read the rows in key order: only their (few)
+	// results are sorted.
+	for _, q := range []string{marketingDaysSQL, marketingMoneySQL} {
+		plan := explainConn(t, conn, q)
+		first := plan[strings.Index(plan, "SEARCH m"):]
+		if i := strings.Index(first, "\n"); strings.Contains(first[i+1:min(len(first), i+30)], "TEMP B-TREE") {
+			t.Errorf("the per-class sums sort the rows:\n%s", plan)
+		}
+	}
+}
+
+func explainConn(t *testing.T, conn *sql.Conn, q string, args ...any) string {
+	t.Helper()
+	rows, err := conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", q, err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,1 @@
+-- placeholder: issue 13's migration replaces this file

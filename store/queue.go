@@ -34,18 +34,23 @@ func (s QueueSlot) On(day time.Time, loc *time.Location) time.Time {
 	return WallClock(y, m, d, s.Minute/60, s.Minute%60, loc)
 }
 
-// WallClock is the instant a clock in loc shows h:mi on the date. A time
-// the clocks skip (02:30 the night they jump from 02:00 to 03:00) is read
-// on the clock as it was before the jump, so it comes out as the time as
-// long after the jump (03:30); time.Date leaves the choice open. A time
-// that happens twice (the night they fall back) is the first of the two.
+// WallClock is the instant a clock in loc shows h:mi on the date; time.Date
+// leaves two cases open, and this settles them. A time the clocks skip
+// (02:30 the night they jump from 02:00 to 03:00) is read on the clock as
+// it was before the jump, so it comes out as long after the jump (03:30).
+// A time that happens twice (the night they fall back) is the first of the
+// two.
 func WallClock(y int, m time.Month, d, h, mi int, loc *time.Location) time.Time {
 	t := time.Date(y, m, d, h, mi, 0, 0, loc)
-	if t.Hour() == h && t.Minute() == mi {
-		return t
-	}
 	_, before := t.Add(-12 * time.Hour).Zone()
-	return time.Date(y, m, d, h, mi, 0, 0, time.UTC).Add(-time.Duration(before) * time.Second).In(loc)
+	alt := time.Date(y, m, d, h, mi, 0, 0, time.UTC).Add(-time.Duration(before) * time.Second).In(loc)
+	switch {
+	case t.Hour() != h || t.Minute() != mi: // skipped
+		return alt
+	case alt.Hour() == h && alt.Minute() == mi && alt.Before(t): // twice
+		return alt
+	}
+	return t
 }
 
 // QueueSchedule is an account's weekly posting schedule.

@@ -220,4 +220,3 @@ func TestABTestFlow(t *testing.T) {
 		t.Errorf("state %s after ending", test.State)
 	}
 }
-

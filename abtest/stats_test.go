@@ -183,7 +183,7 @@ func TestVerdicts(t *testing.T) {
 		},
 		"three variants": {
 			arms: []Arm{{Label: "A", Trials: 5000, Successes: 100}, {Label: "B", Trials: 5000, Successes: 160}, {Label: "C", Trials: 5000, Successes: 110}},
-			o: clicks, winner: true, leader: "B", summary: "B is best",
+			o:    clicks, winner: true, leader: "B", summary: "B is best",
 		},
 	} {
 		v, err := Compare(c.arms, c.o)

@@ -204,5 +204,7 @@ CREATE TABLE competitor_posts (
 -- A competitor's posts in a window, with their engagement, from the index alone.
 CREATE INDEX competitor_posts_time ON competitor_posts (competitor_id, posted_at, engagement);
 
--- Top fans: who wrote to the business most in a window, read from an index.
+-- Top fans: who wrote to the business most in a window, read from an
+-- index, then each one's latest name.
 CREATE INDEX inbox_fans ON inbox_items (received_at, author_handle, kind) WHERE heard = 0;
+CREATE INDEX inbox_author ON inbox_items (author_handle, received_at) WHERE heard = 0;

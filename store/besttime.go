@@ -21,7 +21,8 @@ type HourRange struct {
 // a follower count by then: WithFollowers of them), or the inbox items that
 // arrived in it.
 type HourOfWeek struct {
-	Hour          int // 0..167, Monday 00:00 first
+	AccountID     int64 // the range's account (or competitor)
+	Hour          int   // 0..167, Monday 00:00 first
 	Posts         int
 	Engagement    int64
 	PerFollower   float64 // sum over posts of engagement / followers at the time
@@ -35,7 +36,7 @@ const (
 	// alone, each with the newest follower count of its account at the
 	// range's start (or, before the first count, the first one).
 	publishedByHourSQL = `
-		SELECT ((d.sent_at + r.off) / 3600000 + 72) % 168 AS how, count(*), sum(d.engagement),
+		SELECT r.account, ((d.sent_at + r.off) / 3600000 + 72) % 168 AS how, count(*), sum(d.engagement),
 		       sum(d.engagement * 1.0 / r.followers), count(r.followers)
 		FROM (SELECT value ->> 0 AS account, value ->> 1 AS lo, value ->> 2 AS hi, value ->> 3 AS off,
 		             coalesce((SELECT f.followers FROM follower_snapshots f
@@ -48,17 +49,17 @@ const (
 		CROSS JOIN deliveries d INDEXED BY deliveries_account_published
 		WHERE d.account_id = r.account AND d.state = 'sent' AND d.reply = 0
 		  AND d.sent_at >= r.lo AND d.sent_at < r.hi
-		GROUP BY how`
+		GROUP BY r.account, how`
 
 	// Inbox items (what listening found left out) of each range by local
 	// hour of the week, read from inbox_account alone.
 	inboxByHourSQL = `
-		SELECT ((i.received_at + r.value ->> 3) / 3600000 + 72) % 168 AS how, count(*)
+		SELECT r.value ->> 0 AS account, ((i.received_at + r.value ->> 3) / 3600000 + 72) % 168 AS how, count(*)
 		FROM json_each(?) r
 		CROSS JOIN inbox_items i INDEXED BY inbox_account
 		WHERE i.account_id = r.value ->> 0 AND i.heard = 0
 		  AND i.received_at >= r.value ->> 1 AND i.received_at < r.value ->> 2
-		GROUP BY how`
+		GROUP BY account, how`
 )
 
 // bestTimeQueries are the statements above, for the query plan test.
@@ -76,8 +77,8 @@ func rangesJSON(rs []HourRange) (string, error) {
 	return string(b), err
 }
 
-// PublishedByHourOfWeek sums the published posts of the ranges by local
-// hour of the week (only hours with posts are returned).
+// PublishedByHourOfWeek sums the published posts of the ranges by account
+// and local hour of the week (only hours with posts are returned).
 func (s *Store) PublishedByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
 	arg, err := rangesJSON(rs)
 	if err != nil {
@@ -92,7 +93,7 @@ func (s *Store) PublishedByHourOfWeek(ctx context.Context, rs []HourRange) ([]Ho
 	for rows.Next() {
 		var h HourOfWeek
 		var per sql.NullFloat64
-		if err := rows.Scan(&h.Hour, &h.Posts, &h.Engagement, &per, &h.WithFollowers); err != nil {
+		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement, &per, &h.WithFollowers); err != nil {
 			return nil, err
 		}
 		h.PerFollower = per.Float64
@@ -101,8 +102,8 @@ func (s *Store) PublishedByHourOfWeek(ctx context.Context, rs []HourRange) ([]Ho
 	return out, rows.Err()
 }
 
-// InboxByHourOfWeek counts the inbox items of the ranges by local hour of
-// the week (only hours with items are returned).
+// InboxByHourOfWeek counts the inbox items of the ranges by account and
+// local hour of the week (only hours with items are returned).
 func (s *Store) InboxByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
 	arg, err := rangesJSON(rs)
 	if err != nil {
@@ -116,7 +117,7 @@ func (s *Store) InboxByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOf
 	var out []HourOfWeek
 	for rows.Next() {
 		var h HourOfWeek
-		if err := rows.Scan(&h.Hour, &h.Items); err != nil {
+		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Items); err != nil {
 			return nil, err
 		}
 		out = append(out, h)

@@ -72,11 +72,11 @@ const (
 	// A competitor's posts of each range by local hour of the week (see
 	// PublishedByHourOfWeek): when they post.
 	competitorHoursSQL = `
-		SELECT ((cp.posted_at + r.value ->> 3) / 3600000 + 72) % 168 AS how, count(*), sum(cp.engagement)
+		SELECT r.value ->> 0 AS competitor, ((cp.posted_at + r.value ->> 3) / 3600000 + 72) % 168 AS how, count(*), sum(cp.engagement)
 		FROM json_each(?) r
 		CROSS JOIN competitor_posts cp INDEXED BY competitor_posts_time
 		WHERE cp.competitor_id = r.value ->> 0 AND cp.posted_at >= r.value ->> 1 AND cp.posted_at < r.value ->> 2
-		GROUP BY how`
+		GROUP BY competitor, how`
 
 	// The business's own accounts, as the competitors: follower counts at
 	// instants, and published posts per window.
@@ -370,7 +370,7 @@ func (s *Store) CompetitorPostsByHourOfWeek(ctx context.Context, rs []HourRange)
 	var out []HourOfWeek
 	for rows.Next() {
 		var h HourOfWeek
-		if err := rows.Scan(&h.Hour, &h.Posts, &h.Engagement); err != nil {
+		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement); err != nil {
 			return nil, err
 		}
 		out = append(out, h)

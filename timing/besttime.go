@@ -105,10 +105,11 @@ func BestTimes(ctx context.Context, st *store.Store, o BestTimeOptions) (Heatmap
 	}
 	h := Heatmap{Zone: o.Loc.String(), To: o.Now, MinPosts: o.MinPosts}
 	h.From = o.Now.In(o.Loc).AddDate(0, 0, -7*o.Weeks)
-	posts, err := st.PublishedByHourOfWeek(ctx, DayRanges(accounts, h.From, o.Now, o.Loc))
+	perAccount, err := st.PublishedByHourOfWeek(ctx, DayRanges(accounts, h.From, o.Now, o.Loc))
 	if err != nil {
 		return h, fmt.Errorf("best times: %w", err)
 	}
+	posts := sumByHour(perAccount)
 	inbox, err := st.InboxByHourOfWeek(ctx, DayRanges(accounts, o.Now.In(o.Loc).AddDate(0, 0, -7*o.AudienceWeeks), o.Now, o.Loc))
 	if err != nil {
 		return h, fmt.Errorf("best times: audience: %w", err)
@@ -139,13 +140,34 @@ func BestTimes(ctx context.Context, st *store.Store, o BestTimeOptions) (Heatmap
 			h.Overall = sumEng / float64(h.Posts)
 		}
 	}
-	for _, it := range inbox {
+	for _, it := range sumByHour(inbox) {
 		wd, hour := weekdayHour(it.Hour)
 		h.Cells[wd][hour].Audience = it.Items
 		h.Audience += it.Items
 	}
 	h.Top = h.bestWindows(2, 3)
 	return h, nil
+}
+
+// sumByHour adds up the accounts' hours.
+func sumByHour(hs []store.HourOfWeek) []store.HourOfWeek {
+	var by [168]store.HourOfWeek
+	for _, h := range hs {
+		b := &by[h.Hour]
+		b.Hour = h.Hour
+		b.Posts += h.Posts
+		b.Engagement += h.Engagement
+		b.PerFollower += h.PerFollower
+		b.WithFollowers += h.WithFollowers
+		b.Items += h.Items
+	}
+	var out []store.HourOfWeek
+	for _, b := range by {
+		if b.Posts > 0 || b.Items > 0 {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // weekdayHour turns an hour of the week (Monday 00:00 = 0) into Go's

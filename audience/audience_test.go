@@ -196,7 +196,7 @@ func TestTopFansAndNewFollowers(t *testing.T) {
 	add("@anna@example.social", "Anna B.", store.KindMention, 2, time.Hour) // her latest name
 	add("@ben@example.social", "Ben", store.KindDM, 3, 48*time.Hour)
 	add("@cara@example.social", "Cara", store.KindReply, 9, 200*24*time.Hour) // too long ago
-	add("@listener@example.social", "L", store.KindListening, 20, time.Hour)   // said about us, not to us
+	add("@listener@example.social", "L", store.KindListening, 20, time.Hour)  // said about us, not to us
 	if _, err := st.AddInboxItems(ctx, items); err != nil {
 		t.Fatal(err)
 	}

@@ -334,3 +334,35 @@ func TestFeedFillsTheQueue(t *testing.T) {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+func TestFeedConfigErrors(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	acct, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@bakery@example.social"})
+	for _, c := range []struct {
+		cfg  store.FeedConfig
+		want string
+	}{
+		{store.FeedConfig{Name: "blog", URL: "ftp://example.com/feed", Accounts: []int64{acct}}, "must start with http"},
+		{store.FeedConfig{Name: "blog", URL: "https://example.com/feed"}, "name the accounts"},
+		{store.FeedConfig{Name: "blog", URL: "https://example.com/feed", Accounts: []int64{acct + 7}}, "does not have"},
+		{store.FeedConfig{URL: "https://example.com/feed", Accounts: []int64{acct}}, "needs a name"},
+	} {
+		if _, err := st.UpsertFeed(ctx, c.cfg, now); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.cfg, err, c.want)
+		}
+	}
+	// The same name again keeps its id and what was learnt, and follows a new URL afresh.
+	id, err := st.UpsertFeed(ctx, store.FeedConfig{Name: "blog", URL: "https://example.com/a", Accounts: []int64{acct}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.RecordFeedFetch(ctx, id, store.FeedFetch{ETag: `"x"`}, now)
+	again, _ := st.UpsertFeed(ctx, store.FeedConfig{Name: "blog", URL: "https://example.com/a", Accounts: []int64{acct}, FillQueue: true}, now)
+	moved, _ := st.UpsertFeed(ctx, store.FeedConfig{Name: "blog", URL: "https://example.com/b", Accounts: []int64{acct}}, now)
+	fs := mustFeeds(t, st)
+	if again != id || moved != id || len(fs) != 1 || fs[0].ETag != "" || fs[0].URL != "https://example.com/b" || fs[0].OKAt.IsZero() {
+		t.Errorf("feed after upserts: %+v", fs)
+	}
+}

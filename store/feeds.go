@@ -106,6 +106,15 @@ func (s *Store) UpsertFeed(ctx context.Context, c FeedConfig, now time.Time) (in
 	if len(c.Accounts) == 0 {
 		return 0, fmt.Errorf("feed %q: name the accounts its drafts are for", c.Name)
 	}
+	for _, a := range c.Accounts {
+		var one int
+		if err := s.db.QueryRowContext(ctx, "SELECT 1 FROM accounts WHERE id = ?", a).Scan(&one); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return 0, fmt.Errorf("feed %q: its drafts are for account %d, which crier does not have", c.Name, a)
+			}
+			return 0, err
+		}
+	}
 	var id int64
 	err := s.db.QueryRowContext(ctx, `
 		INSERT INTO feeds (name, url, fill_queue, accounts, campaign_id, created_at) VALUES (?, ?, ?, ?, ?, ?)

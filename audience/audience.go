@@ -318,12 +318,12 @@ func Compare(ctx context.Context, st *store.Store, o CompareOptions) (Comparison
 		if len(ids) == 0 {
 			continue
 		}
-		ranges := timing.DayRanges(ids, c.From, o.Now.Add(time.Millisecond), o.Loc)
+		ranges := timing.ZoneRanges(ids, c.From, o.Now.Add(time.Millisecond), o.Loc)
 		var hours []store.HourOfWeek
 		if comp {
 			hours, err = st.CompetitorPostsByHourOfWeek(ctx, ranges)
 		} else {
-			hours, err = st.PublishedByHourOfWeek(ctx, ranges)
+			hours, err = st.PostingHours(ctx, ranges)
 		}
 		if err != nil {
 			return c, err

@@ -36,17 +36,18 @@ const (
 	// alone, each with the newest follower count of its account at the
 	// range's start (or, before the first count, the first one).
 	publishedByHourSQL = `
+		WITH r AS MATERIALIZED (
+			SELECT value ->> 0 AS account, value ->> 1 AS lo, value ->> 2 AS hi, value ->> 3 AS off,
+			       coalesce((SELECT f.followers FROM follower_snapshots f
+			                 WHERE f.account_id = value ->> 0 AND f.taken_at <= value ->> 1
+			                 ORDER BY f.taken_at DESC LIMIT 1),
+			                (SELECT f.followers FROM follower_snapshots f
+			                 WHERE f.account_id = value ->> 0 AND f.taken_at > value ->> 1
+			                 ORDER BY f.taken_at LIMIT 1)) AS followers
+			FROM json_each(?))
 		SELECT r.account, ((d.sent_at + r.off) / 3600000 + 72) % 168 AS how, count(*), sum(d.engagement),
 		       sum(d.engagement * 1.0 / r.followers), count(r.followers)
-		FROM (SELECT value ->> 0 AS account, value ->> 1 AS lo, value ->> 2 AS hi, value ->> 3 AS off,
-		             coalesce((SELECT f.followers FROM follower_snapshots f
-		                       WHERE f.account_id = value ->> 0 AND f.taken_at <= value ->> 1
-		                       ORDER BY f.taken_at DESC LIMIT 1),
-		                      (SELECT f.followers FROM follower_snapshots f
-		                       WHERE f.account_id = value ->> 0 AND f.taken_at > value ->> 1
-		                       ORDER BY f.taken_at LIMIT 1)) AS followers
-		      FROM json_each(?)) r
-		CROSS JOIN deliveries d INDEXED BY deliveries_account_published
+		FROM r CROSS JOIN deliveries d INDEXED BY deliveries_account_published
 		WHERE d.account_id = r.account AND d.state = 'sent' AND d.reply = 0
 		  AND d.sent_at >= r.lo AND d.sent_at < r.hi
 		GROUP BY r.account, how`
@@ -54,18 +55,54 @@ const (
 	// Inbox items (what listening found left out) of each range by local
 	// hour of the week, read from inbox_account alone.
 	inboxByHourSQL = `
-		SELECT r.value ->> 0 AS account, ((i.received_at + r.value ->> 3) / 3600000 + 72) % 168 AS how, count(*)
-		FROM json_each(?) r
-		CROSS JOIN inbox_items i INDEXED BY inbox_account
-		WHERE i.account_id = r.value ->> 0 AND i.heard = 0
-		  AND i.received_at >= r.value ->> 1 AND i.received_at < r.value ->> 2
-		GROUP BY account, how`
+		WITH r AS MATERIALIZED (
+			SELECT value ->> 0 AS account, value ->> 1 AS lo, value ->> 2 AS hi, value ->> 3 AS off FROM json_each(?))
+		SELECT r.account, ((i.received_at + r.off) / 3600000 + 72) % 168 AS how, count(*)
+		FROM r CROSS JOIN inbox_items i INDEXED BY inbox_account
+		WHERE i.account_id = r.account AND i.heard = 0 AND i.received_at >= r.lo AND i.received_at < r.hi
+		GROUP BY r.account, how`
 )
+
+// When an account posts: its published posts by local hour of the week,
+// without the follower counts of publishedByHourSQL.
+const postingHoursSQL = `
+		WITH r AS MATERIALIZED (
+			SELECT value ->> 0 AS account, value ->> 1 AS lo, value ->> 2 AS hi, value ->> 3 AS off FROM json_each(?))
+		SELECT r.account, ((d.sent_at + r.off) / 3600000 + 72) % 168 AS how, count(*), sum(d.engagement)
+		FROM r CROSS JOIN deliveries d INDEXED BY deliveries_account_published
+		WHERE d.account_id = r.account AND d.state = 'sent' AND d.reply = 0 AND d.sent_at >= r.lo AND d.sent_at < r.hi
+		GROUP BY r.account, how`
 
 // bestTimeQueries are the statements above, for the query plan test.
 var bestTimeQueries = map[string]string{
 	"published by hour": publishedByHourSQL,
 	"inbox by hour":     inboxByHourSQL,
+	"posting hours":     postingHoursSQL,
+}
+
+// PostingHours counts the published posts of the ranges by account and
+// local hour of the week, with their engagement (PerFollower and
+// WithFollowers stay zero): when an account posts. The ranges need only
+// split where the clocks change.
+func (s *Store) PostingHours(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
+	arg, err := rangesJSON(rs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, postingHoursSQL, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HourOfWeek
+	for rows.Next() {
+		var h HourOfWeek
+		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 func rangesJSON(rs []HourRange) (string, error) {

@@ -92,13 +92,17 @@ const (
 		        WHERE d.account_id = a.id AND d.state = 'sent' AND d.reply = 0
 		          AND d.sent_at >= r.value ->> 0 AND d.sent_at < r.value ->> 1)
 		FROM accounts a CROSS JOIN json_each(?) r`
+	// The ranking reads the window's part of deliveries_account_published
+	// (which holds engagement) and joins only the winners' rows.
 	ownTopSQL = `
 		SELECT d.id, d.post_id, coalesce(t.body_override, p.body), d.remote_url, d.sent_at, d.likes, d.reposts, d.replies, d.quotes
-		FROM deliveries d INDEXED BY deliveries_account_published
+		FROM (SELECT s.id FROM deliveries s INDEXED BY deliveries_account_published
+		      WHERE s.account_id = ? AND s.state = 'sent' AND s.reply = 0 AND s.sent_at >= ? AND s.sent_at < ?
+		      ORDER BY s.engagement DESC, s.sent_at DESC LIMIT ?) best
+		JOIN deliveries d ON d.id = best.id
 		JOIN posts p ON p.id = d.post_id
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
-		WHERE d.account_id = ? AND d.state = 'sent' AND d.reply = 0 AND d.sent_at >= ? AND d.sent_at < ?
-		ORDER BY d.engagement DESC, d.sent_at DESC LIMIT ?`
+		ORDER BY d.engagement DESC, d.sent_at DESC`
 
 	// Who wrote to the business most in a window (what listening found
 	// left out), from inbox_fans alone; their names come after.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -15,9 +16,11 @@ type BestTimeOptions struct {
 	Accounts []int64 // nil: every account
 	Now      time.Time
 	Loc      *time.Location // the person's zone: weekdays and hours are read in it
-	// Weeks of posts to read (0 means 26: half a year of habits, both
-	// sides of a daylight-saving change); AudienceWeeks of inbox items
-	// (0 means 8: the audience of late).
+	// Weeks of posts to read; 0 means as many as hold about TargetPosts
+	// posts at the pace of the last four weeks, between 8 and 52: the most
+	// recent habits that are enough to say something. AudienceWeeks of
+	// inbox items likewise: 0 means about TargetItems items, between 2 and
+	// 8 weeks.
 	Weeks, AudienceWeeks int
 	// MinPosts is how many posts a cell needs before it says anything
 	// (0 means 3); fewer, and it is marked as too few.
@@ -84,12 +87,6 @@ func BestTimes(ctx context.Context, st *store.Store, o BestTimeOptions) (Heatmap
 	if o.Loc == nil {
 		return Heatmap{}, errors.New("best times: no time zone given")
 	}
-	if o.Weeks <= 0 {
-		o.Weeks = 26
-	}
-	if o.AudienceWeeks <= 0 {
-		o.AudienceWeeks = 8
-	}
 	if o.MinPosts <= 0 {
 		o.MinPosts = 3
 	}
@@ -101,6 +98,18 @@ func BestTimes(ctx context.Context, st *store.Store, o BestTimeOptions) (Heatmap
 		}
 		for _, a := range as {
 			accounts = append(accounts, a.ID)
+		}
+	}
+	if o.Weeks <= 0 || o.AudienceWeeks <= 0 {
+		weeks, audience, err := windowFor(ctx, st, accounts, o.Now)
+		if err != nil {
+			return Heatmap{}, fmt.Errorf("best times: %w", err)
+		}
+		if o.Weeks <= 0 {
+			o.Weeks = weeks
+		}
+		if o.AudienceWeeks <= 0 {
+			o.AudienceWeeks = audience
 		}
 	}
 	h := Heatmap{Zone: o.Loc.String(), To: o.Now, MinPosts: o.MinPosts}
@@ -147,6 +156,47 @@ func BestTimes(ctx context.Context, st *store.Store, o BestTimeOptions) (Heatmap
 	}
 	h.Top = h.bestWindows(2, 3)
 	return h, nil
+}
+
+// How much history the heatmap aims to read (see BestTimeOptions.Weeks).
+const (
+	TargetPosts = 1000
+	TargetItems = 3000
+)
+
+// windowFor picks the weeks of posts and of inbox items to read from the
+// pace of the last four weeks' posts and the last week's items.
+func windowFor(ctx context.Context, st *store.Store, accounts []int64, now time.Time) (posts, items int, err error) {
+	mine := map[int64]bool{}
+	for _, a := range accounts {
+		mine[a] = true
+	}
+	ps, err := st.PostsInWindows(ctx, false, [][2]time.Time{{now.AddDate(0, 0, -28), now}})
+	if err != nil {
+		return 0, 0, err
+	}
+	is, err := st.InboxInWindows(ctx, [][2]time.Time{{now.AddDate(0, 0, -7), now}})
+	if err != nil {
+		return 0, 0, err
+	}
+	var perWeek, itemsWeek float64
+	for id, w := range ps {
+		if mine[id] {
+			perWeek += float64(w[0].Posts) / 4
+		}
+	}
+	for id, n := range is {
+		if mine[id] {
+			itemsWeek += float64(n[0])
+		}
+	}
+	weeks := func(target, pace float64, lo, hi int) int {
+		if pace <= 0 {
+			return hi
+		}
+		return max(lo, min(hi, int(math.Ceil(target/pace))))
+	}
+	return weeks(TargetPosts, perWeek, 8, 52), weeks(TargetItems, itemsWeek, 2, 8), nil
 }
 
 // sumByHour adds up the accounts' hours.
@@ -303,6 +353,38 @@ func DayRanges(accounts []int64, from, to time.Time, loc *time.Location) []store
 		for _, d := range days {
 			d.AccountID = a
 			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// ZoneRanges splits [from, to) into one range per account and stretch of
+// one UTC offset in loc: fewer than DayRanges, for sums that need no
+// per-day figure.
+func ZoneRanges(accounts []int64, from, to time.Time, loc *time.Location) []store.HourRange {
+	var parts []store.HourRange
+	for start := from; start.Before(to); {
+		_, off := start.In(loc).Zone()
+		end := to
+		// The next change within [start, to), found by days then bisected.
+		for d := start; d.Before(to); d = d.Add(24 * time.Hour) {
+			next := d.Add(24 * time.Hour)
+			if next.After(to) {
+				next = to
+			}
+			if _, o := next.Add(-time.Millisecond).In(loc).Zone(); o != off {
+				end = changeBetween(d.In(loc), next.In(loc))
+				break
+			}
+		}
+		parts = append(parts, store.HourRange{From: start, To: end, Offset: time.Duration(off) * time.Second})
+		start = end
+	}
+	out := make([]store.HourRange, 0, len(parts)*len(accounts))
+	for _, a := range accounts {
+		for _, p := range parts {
+			p.AccountID = a
+			out = append(out, p)
 		}
 	}
 	return out

@@ -220,3 +220,39 @@ func TestABTestFlow(t *testing.T) {
 		t.Errorf("state %s after ending", test.State)
 	}
 }
+
+// TestAdsTest: a paid test imported from an ads export (per ad set) gets
+// the same verdict, on its impressions, clicks and conversions.
+func TestAdsTest(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	id, err := st.CreateABTest(ctx, store.ABTest{Name: "Stollen ads", Pattern: "days", Zone: "Europe/Berlin", Source: "ads",
+		Variants: []store.ABVariant{{Label: "A", Body: "ad set 1"}, {Label: "B", Body: "ad set 2"}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.StartABTest(ctx, id, now); err == nil || !strings.Contains(err.Error(), "imported from ads") {
+		t.Errorf("starting an ads test: %v", err)
+	}
+	test, _ := st.ABTest(ctx, id)
+	st.RecordABResults(ctx, test.Variants[0].ID, 20000, 180, 12, 5000, now)
+	st.RecordABResults(ctx, test.Variants[1].ID, 21000, 260, 15, 5200, now)
+	if err := st.RecordABResults(ctx, test.Variants[1].ID, -1, 0, 0, 0, now); err == nil {
+		t.Error("negative impressions taken")
+	}
+	r, err := Evaluate(ctx, st, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Clicks == nil || r.Clicks.Units.TrialUnit != "impressions" || r.Clicks.Arms[0].Trials != 20000 || !r.Clicks.Winner ||
+		r.Clicks.Arms[r.Clicks.Leader].Label != "B" {
+		t.Errorf("clicks: %+v", r.Clicks)
+	}
+	if r.Conversions == nil || r.Conversions.Winner || !strings.HasPrefix(r.Conversions.Summary, "no winner yet: about") {
+		t.Errorf("conversions: %s", r.Conversions.Summary)
+	}
+	if !strings.HasPrefix(r.Engagement.Summary, "not enough data yet") {
+		t.Errorf("engagement of an ads test: %s", r.Engagement.Summary)
+	}
+}

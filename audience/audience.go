@@ -174,8 +174,9 @@ type Side struct {
 	Weekly []store.WindowStats
 	// Best are the most engaging posts of the window.
 	Best []SidePost
-	// Hours counts the posts by weekday and hour (when they post); Busiest
-	// names the two-hour window they post in most ("Tue 12:00-14:00").
+	// Hours counts the posts of the window's last HabitWeeks weeks by
+	// weekday and hour (when they post lately); Busiest names the two-hour
+	// window they post in most ("Tue 12:00-14:00").
 	Hours   [7][24]int
 	Busiest string
 	// LastError says why a competitor's latest read failed; SyncedAt is
@@ -191,6 +192,9 @@ type SidePost struct {
 	At      time.Time
 	Metrics store.Metrics
 }
+
+// HabitWeeks is how many recent weeks say when an account posts.
+const HabitWeeks = 4
 
 // Comparison puts the business's accounts and the competitors side by
 // side over the same weeks.
@@ -318,7 +322,11 @@ func Compare(ctx context.Context, st *store.Store, o CompareOptions) (Comparison
 		if len(ids) == 0 {
 			continue
 		}
-		ranges := timing.ZoneRanges(ids, c.From, o.Now.Add(time.Millisecond), o.Loc)
+		habits := c.From
+		if h := today.AddDate(0, 0, -7*HabitWeeks+1); h.After(habits) {
+			habits = h
+		}
+		ranges := timing.ZoneRanges(ids, habits, o.Now.Add(time.Millisecond), o.Loc)
 		var hours []store.HourOfWeek
 		if comp {
 			hours, err = st.CompetitorPostsByHourOfWeek(ctx, ranges)

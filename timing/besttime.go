@@ -17,9 +17,9 @@ type BestTimeOptions struct {
 	Now      time.Time
 	Loc      *time.Location // the person's zone: weekdays and hours are read in it
 	// Weeks of posts to read; 0 means as many as hold about TargetPosts
-	// posts at the pace of the last four weeks, between 8 and 52: the most
+	// posts at the pace of the last four weeks, between 4 and 52: the most
 	// recent habits that are enough to say something. AudienceWeeks of
-	// inbox items likewise: 0 means about TargetItems items, between 2 and
+	// inbox items likewise: 0 means about TargetItems items, between 1 and
 	// 8 weeks.
 	Weeks, AudienceWeeks int
 	// MinPosts is how many posts a cell needs before it says anything
@@ -196,7 +196,7 @@ func windowFor(ctx context.Context, st *store.Store, accounts []int64, now time.
 		}
 		return max(lo, min(hi, int(math.Ceil(target/pace))))
 	}
-	return weeks(TargetPosts, perWeek, 8, 52), weeks(TargetItems, itemsWeek, 2, 8), nil
+	return weeks(TargetPosts, perWeek, 4, 52), weeks(TargetItems, itemsWeek, 1, 8), nil
 }
 
 // sumByHour adds up the accounts' hours.

@@ -166,6 +166,9 @@ func seed(ctx context.Context, st *store.Store, o Options) (*gen, error) {
 	if err := g.writeMarketing(ctx, st, o.Seed); err != nil { // marketing.go
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	if err := g.writeTiming(ctx, st); err != nil { // timing.go: queue, recurring, feed, A/B test, competitors
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	meta := [][2]string{
 		{MetaDemo, "1"},
 		{MetaSeed, strconv.FormatInt(o.Seed, 10)},

@@ -1,0 +1,114 @@
+package periods
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crier-app/crier/store"
+)
+
+func TestComparePeriods(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip(err)
+	}
+	now := time.Date(2026, 3, 20, 15, 0, 0, 0, loc) // 7 days: 13-20 March, and 6-13 March across the change on the 8th
+	a, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@bakery@example.social"})
+	b, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "bakery.example.com"})
+	st.RecordFollowers(ctx, a, time.Date(2026, 3, 1, 3, 0, 0, 0, loc), 500)
+	st.RecordFollowers(ctx, a, time.Date(2026, 3, 10, 3, 0, 0, 0, loc), 520)
+	st.RecordFollowers(ctx, a, time.Date(2026, 3, 19, 3, 0, 0, 0, loc), 560)
+	var lastDelivery int64
+	send := func(acct int64, at time.Time, likes int) {
+		id, _ := st.SaveDraft(ctx, store.Post{Body: "p", Targets: []store.Target{{AccountID: acct}}}, at.Add(-time.Hour))
+		if err := st.QueuePost(ctx, id, at, "America/New_York", at.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := st.PostDeliveries(ctx, id)
+		st.ClaimDelivery(ctx, ds[0].ID, at)
+		st.MarkSent(ctx, ds[0].ID, store.RemoteRef{ID: fmt.Sprint(id)}, "", at)
+		for h := 1; h <= 3; h++ {
+			st.RecordMetrics(ctx, at.Add(time.Duration(h)*time.Hour), map[int64]store.Metrics{ds[0].ID: {Likes: likes * h / 3}})
+		}
+		lastDelivery = ds[0].ID
+	}
+	// Before: two posts on a (at 500 and 520 followers), one on b (no followers known).
+	send(a, time.Date(2026, 3, 7, 9, 0, 0, 0, loc), 10)
+	send(a, time.Date(2026, 3, 11, 9, 0, 0, 0, loc), 26)
+	send(b, time.Date(2026, 3, 12, 9, 0, 0, 0, loc), 4)
+	// Now: three posts on a (at 520, 520, 560).
+	send(a, time.Date(2026, 3, 14, 9, 0, 0, 0, loc), 52)
+	send(a, time.Date(2026, 3, 16, 9, 0, 0, 0, loc), 26)
+	send(a, time.Date(2026, 3, 20, 9, 0, 0, 0, loc), 56)
+	st.AddInboxItems(ctx, []store.InboxItem{
+		{AccountID: a, Platform: "mastodon", RemoteID: "1", Kind: store.KindMention, AuthorHandle: "x", Body: "hi", ReceivedAt: now.Add(-time.Hour)},
+		{AccountID: b, Platform: "bluesky", RemoteID: "2", Kind: store.KindReply, AuthorHandle: "y", Body: "hi", ReceivedAt: now.AddDate(0, 0, -10)},
+	})
+
+	r, err := ComparePeriods(ctx, st, now, 7, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa := r.Accounts[0]
+	if pa.Current.Posts != 3 || pa.Current.Engagement != 134 || pa.Prev.Posts != 2 || pa.Prev.Engagement != 36 {
+		t.Errorf("a: %+v / %+v", pa.Current, pa.Prev)
+	}
+	// Rates: now (52/520 + 26/520 + 56/560)/3; before (10/500 + 26/520)/2.
+	wantNow := (52.0/520 + 26.0/520 + 56.0/560) / 3
+	wantBefore := (10.0/500 + 26.0/520) / 2
+	if !near(pa.Current.EngagementRate, wantNow) || !near(pa.Prev.EngagementRate, wantBefore) {
+		t.Errorf("a's rates %.5f / %.5f, want %.5f / %.5f", pa.Current.EngagementRate, pa.Prev.EngagementRate, wantNow, wantBefore)
+	}
+	if pa.Current.Followers != 560 || pa.Current.FollowersGained != 40 || pa.Prev.Followers != 520 || pa.Prev.FollowersGained != 20 {
+		t.Errorf("a's followers %+v / %+v", pa.Current, pa.Prev)
+	}
+	pb := r.Accounts[1]
+	if pb.Prev.Posts != 1 || pb.Prev.RatedPosts != 0 || pb.Current.HasFollowers || pb.Prev.InboxItems != 1 {
+		t.Errorf("b: %+v / %+v", pb.Current, pb.Prev)
+	}
+	tot := r.Total
+	if tot.Current.Posts != 3 || tot.Prev.Posts != 3 || tot.Current.InboxItems != 1 || !near(tot.Prev.EngagementRate, wantBefore) {
+		t.Errorf("total %+v / %+v", tot.Current, tot.Prev)
+	}
+	var words []string
+	for _, c := range tot.Changes() {
+		words = append(words, c.Name+" "+c.String())
+	}
+	if s := strings.Join(words, ", "); s != "posts = 0%, engagement ▲ 235%, engagement per post ▲ 235%, engagement rate ▲ 138%, inbox = 0%, followers ▲ 8%, new followers ▲ 100%" {
+		t.Errorf("changes: %s", s)
+	}
+
+	tl, err := PostNumbers(ctx, st, lastDelivery)
+	if err != nil || len(tl.Readings) != 3 || tl.Hours[0] != 1 || tl.Readings[2].Likes != 56 {
+		t.Errorf("timeline %+v, %v", tl, err)
+	}
+	rates, err := st.PostRates(ctx, 0, now.AddDate(0, 0, -30), now.Add(time.Millisecond), 10)
+	if err != nil || len(rates) != 6 || rates[0].DeliveryID != lastDelivery || !near(rates[0].Rate(), 0.1) || rates[3].Followers != -1 {
+		t.Errorf("post rates %+v, %v", rates, err)
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+func TestChangeWords(t *testing.T) {
+	for _, c := range []struct {
+		now, before float64
+		want        string
+	}{
+		{12, 10, "▲ 20%"}, {8, 10, "▼ 20%"}, {5, 0, "▲ 5"}, {0, 0, "="}, {-3, 0, "▼ 3"}, {10, 10, "= 0%"},
+	} {
+		if got := Compare(c.now, c.before).String(); got != c.want {
+			t.Errorf("%v against %v: %q, want %q", c.now, c.before, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+)
+
+// MetricsSnapshot is one reading of a post's counters.
+type MetricsSnapshot struct {
+	At time.Time
+	Metrics
+}
+
+// PostRate is one published copy with its engagement rate: its counters
+// over its account's followers when it went out.
+type PostRate struct {
+	DeliveryID int64
+	PostID     int64
+	AccountID  int64
+	Text       string
+	SentAt     time.Time
+	Metrics    Metrics
+	Followers  int // -1 when no count was known by then
+}
+
+// Rate is engagement per follower (0 when the followers are unknown).
+func (p PostRate) Rate() float64 {
+	if p.Followers <= 0 {
+		return 0
+	}
+	return float64(p.Metrics.Engagement()) / float64(p.Followers)
+}
+
+const (
+	// A copy's counters over time, oldest first (its primary key).
+	metricsHistorySQL = `SELECT taken_at, likes, reposts, replies, quotes FROM delivery_metrics
+		WHERE delivery_id = ? ORDER BY taken_at`
+
+	// Published copies of a window, newest first, each with its account's
+	// follower count when it went out; all accounts read deliveries_sent,
+	// one account deliveries_account_published.
+	postRatesSQL = `SELECT d.id, d.post_id, d.account_id, coalesce(t.body_override, p.body), d.sent_at,
+		       d.likes, d.reposts, d.replies, d.quotes,
+		       coalesce((SELECT f.followers FROM follower_snapshots f
+		                 WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
+		                 ORDER BY f.taken_at DESC LIMIT 1), -1)
+		FROM deliveries d INDEXED BY deliveries_sent
+		JOIN posts p ON p.id = d.post_id
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
+		WHERE d.state = 'sent' AND d.sent_at >= ? AND d.sent_at < ? AND d.reply = 0
+		ORDER BY d.sent_at DESC LIMIT ?`
+	accountPostRatesSQL = `SELECT d.id, d.post_id, d.account_id, coalesce(t.body_override, p.body), d.sent_at,
+		       d.likes, d.reposts, d.replies, d.quotes,
+		       coalesce((SELECT f.followers FROM follower_snapshots f
+		                 WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
+		                 ORDER BY f.taken_at DESC LIMIT 1), -1)
+		FROM deliveries d INDEXED BY deliveries_account_published
+		JOIN posts p ON p.id = d.post_id
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
+		WHERE d.account_id = ? AND d.state = 'sent' AND d.reply = 0 AND d.sent_at >= ? AND d.sent_at < ?
+		ORDER BY d.sent_at DESC LIMIT ?`
+
+	// Inbox items received per account in each [from, to) of a JSON array
+	// (what listening found left out), from inbox_account alone.
+	inboxInWindowsSQL = `
+		SELECT a.id, r.key,
+		       (SELECT count(*) FROM inbox_items i INDEXED BY inbox_account
+		        WHERE i.account_id = a.id AND i.heard = 0 AND i.received_at >= r.value ->> 0 AND i.received_at < r.value ->> 1)
+		FROM accounts a CROSS JOIN json_each(?) r`
+)
+
+// analyticsQueries are the statements above, for the query plan test.
+var analyticsQueries = map[string]string{
+	"metrics history":    metricsHistorySQL,
+	"post rates":         postRatesSQL,
+	"account post rates": accountPostRatesSQL,
+	"inbox in windows":   inboxInWindowsSQL,
+}
+
+// MetricsHistory lists the readings of a copy's counters, oldest first:
+// a sent post's numbers over time.
+func (s *Store) MetricsHistory(ctx context.Context, deliveryID int64) ([]MetricsSnapshot, error) {
+	rows, err := s.db.QueryContext(ctx, metricsHistorySQL, deliveryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MetricsSnapshot
+	for rows.Next() {
+		var m MetricsSnapshot
+		var at int64
+		if err := rows.Scan(&at, &m.Likes, &m.Reposts, &m.Replies, &m.Quotes); err != nil {
+			return nil, err
+		}
+		m.At = fromMS(at)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// PostRates lists the copies published in [from, to), newest first, at
+// most limit, with their engagement rates: of one account, or all
+// (accountID 0). Page on by passing the last SentAt as the next `to`.
+func (s *Store) PostRates(ctx context.Context, accountID int64, from, to time.Time, limit int) ([]PostRate, error) {
+	var rows *sql.Rows
+	var err error
+	if accountID == 0 {
+		rows, err = s.db.QueryContext(ctx, postRatesSQL, ms(from), ms(to), limit)
+	} else {
+		rows, err = s.db.QueryContext(ctx, accountPostRatesSQL, accountID, ms(from), ms(to), limit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PostRate
+	for rows.Next() {
+		var p PostRate
+		var at int64
+		if err := rows.Scan(&p.DeliveryID, &p.PostID, &p.AccountID, &p.Text, &at,
+			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes, &p.Followers); err != nil {
+			return nil, err
+		}
+		p.SentAt = fromMS(at)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// InboxInWindows counts the inbox items each account received in each
+// window (what listening found left out), by account id.
+func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map[int64][]int, error) {
+	arr := make([][2]int64, len(windows))
+	for i, w := range windows {
+		arr[i] = [2]int64{ms(w[0]), ms(w[1])}
+	}
+	b, err := json.Marshal(arr)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, inboxInWindowsSQL, string(b))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]int{}
+	for rows.Next() {
+		var id int64
+		var k, n int
+		if err := rows.Scan(&id, &k, &n); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = make([]int, len(windows))
+		}
+		if k < len(windows) {
+			out[id][k] = n
+		}
+	}
+	return out, rows.Err()
+}

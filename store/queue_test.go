@@ -1,0 +1,409 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func mustZone(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Skipf("no tz database: %v", err)
+	}
+	return loc
+}
+
+func mustSlots(t testing.TB, text string) []QueueSlot {
+	t.Helper()
+	s, err := ParseQueueSlots(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestParseQueueSlots(t *testing.T) {
+	got := mustSlots(t, "Mon-Fri 08:00 12:30, sat 07:30; Fri-Mon 20:00")
+	var names []string
+	for _, s := range got {
+		names = append(names, s.String())
+	}
+	want := "Sun 20:00 Mon 08:00 Mon 12:30 Mon 20:00 Tue 08:00 Tue 12:30 Wed 08:00 Wed 12:30 Thu 08:00 Thu 12:30 " +
+		"Fri 08:00 Fri 12:30 Fri 20:00 Sat 07:30 Sat 20:00"
+	if strings.Join(names, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(names, " "), want)
+	}
+	for _, bad := range []string{"Mon", "Funday 08:00", "Mon 25:00", "Mon 8am"} {
+		if _, err := ParseQueueSlots(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		} else if !strings.Contains(err.Error(), "queue slots") {
+			t.Errorf("%q: error does not say where: %v", bad, err)
+		}
+	}
+}
+
+// TestSlotsAcrossDST checks that slots keep their wall-clock time on both
+// sides of each daylight-saving change, in Berlin and New York, and that a
+// slot in the hour the clocks skip goes out once, an hour later, and one in
+// the hour that happens twice goes out once.
+func TestSlotsAcrossDST(t *testing.T) {
+	for _, c := range []struct {
+		zone           string
+		spring, autumn time.Time // a day before each change, local midnight
+	}{
+		{"Europe/Berlin", time.Date(2026, 3, 28, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 24, 0, 0, 0, 0, time.UTC)},
+		{"America/New_York", time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)},
+	} {
+		loc := mustZone(t, c.zone)
+		sch := QueueSchedule{Zone: c.zone, loc: loc, Slots: mustSlots(t, "Mon-Sun 02:30 08:00")}
+		for _, day := range []time.Time{c.spring, c.autumn} {
+			from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+			got := sch.SlotsBetween(from, from.AddDate(0, 0, 3))
+			var local []string
+			for _, at := range got {
+				local = append(local, at.In(loc).Format("Mon 15:04 MST"))
+			}
+			if len(got) != 6 {
+				t.Fatalf("%s from %s: %d slots in 3 days, want 6: %v", c.zone, day.Format(time.DateOnly), len(got), local)
+			}
+			for i, at := range got {
+				l := at.In(loc)
+				want := []int{2*60 + 30, 8 * 60}[i%2]
+				if m := l.Hour()*60 + l.Minute(); m != want {
+					// Only the skipped 02:30 may move, to 03:30.
+					if !(want == 150 && m == 210 && i/2 == 1 && day == c.spring) {
+						t.Errorf("%s: slot %d at %s, want %02d:%02d", c.zone, i, l.Format(time.DateTime+" MST"), want/60, want%60)
+					}
+				}
+			}
+			// 08:00 is 24h apart except across the change, where it is 23h or 25h.
+			gaps := []time.Duration{got[3].Sub(got[1]), got[5].Sub(got[3])}
+			wantGap := 23 * time.Hour
+			if day == c.autumn {
+				wantGap = 25 * time.Hour
+			}
+			if gaps[0] != wantGap || gaps[1] != 24*time.Hour {
+				t.Errorf("%s from %s: 08:00 to 08:00 %v then %v, want %v then 24h: %v", c.zone, day.Format(time.DateOnly), gaps[0], gaps[1], wantGap, local)
+			}
+		}
+	}
+}
+
+func queueFixture(t *testing.T) (*Store, int64, int64, *time.Location, time.Time) {
+	t.Helper()
+	st := openTest(t)
+	loc := mustZone(t, "Europe/Berlin")
+	a := mustAccount(t, st, PlatformMastodon, "@bakery@example.social")
+	b := mustAccount(t, st, PlatformBluesky, "bakery.example.com")
+	ctx := context.Background()
+	if err := st.SetQueueSchedule(ctx, a, "Europe/Berlin", mustSlots(t, "Mon-Fri 08:00 12:30, Sat 07:30")); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetQueueSchedule(ctx, b, "Europe/Berlin", mustSlots(t, "Mon-Sat 09:00")); err != nil {
+		t.Fatal(err)
+	}
+	// Thursday 26 March 2026, 10:00 CET; the clocks go forward on Sunday.
+	return st, a, b, loc, time.Date(2026, 3, 26, 10, 0, 0, 0, loc)
+}
+
+func draft(t *testing.T, st *Store, body string, now time.Time, accounts ...int64) int64 {
+	t.Helper()
+	p := Post{Body: body}
+	for _, a := range accounts {
+		p.Targets = append(p.Targets, Target{AccountID: a})
+	}
+	id, err := st.SaveDraft(context.Background(), p, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func localTimes(loc *time.Location, ts ...time.Time) string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.In(loc).Format("Mon 02 15:04"))
+	}
+	return strings.Join(out, ", ")
+}
+
+func TestAddToQueueFillsFreeSlots(t *testing.T) {
+	st, a, b, loc, now := queueFixture(t)
+	ctx := context.Background()
+	schA, err := st.QueueSchedule(ctx, a)
+	if err != nil || schA.Zone != "Europe/Berlin" || len(schA.Slots) != 11 || schA.Paused() {
+		t.Fatalf("schedule %+v, %v", schA, err)
+	}
+
+	// A post queued by hand at Thursday 12:30 takes that slot.
+	manual := draft(t, st, "by hand", now, a)
+	if err := st.QueuePost(ctx, manual, time.Date(2026, 3, 26, 12, 30, 0, 0, loc), "Europe/Berlin", now); err != nil {
+		t.Fatal(err)
+	}
+	var got []time.Time
+	for i := range 4 {
+		id := draft(t, st, "queued "+itoa(i), now, a, b)
+		at, err := st.AddToQueue(ctx, id, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, at[a], at[b])
+		p, err := st.Post(ctx, id)
+		if err != nil || p.State != PostQueued || !p.ScheduledAt.Equal(earlier(at[a], at[b])) {
+			t.Errorf("post %d: %s at %v (%v); copies at %v", id, p.State, p.ScheduledAt, err, at)
+		}
+	}
+	// Mastodon: Fri 08:00, Fri 12:30, Sat 07:30, Mon 08:00 (CEST from Sunday);
+	// Bluesky: Fri 09:00, Sat 09:00, Mon 09:00, Tue 09:00.
+	want := "Fri 27 08:00, Fri 27 09:00, Fri 27 12:30, Sat 28 09:00, Sat 28 07:30, Mon 30 09:00, Mon 30 08:00, Tue 31 09:00"
+	if s := localTimes(loc, got...); s != want {
+		t.Errorf("slots\n got %s\nwant %s", s, want)
+	}
+	q, err := st.Queue(ctx, a, now, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 4 || q[0].Text != "queued 0" || q[3].Text != "queued 3" {
+		t.Errorf("queue of a: %+v", q)
+	}
+
+	// A freed slot is filled first.
+	if err := st.UnqueuePost(ctx, q[1].PostID, now); err != nil {
+		t.Fatal(err)
+	}
+	next, err := st.NextFreeSlot(ctx, a, now)
+	if err != nil || localTimes(loc, next) != "Fri 27 12:30" {
+		t.Errorf("next free after unqueueing: %s, %v", localTimes(loc, next), err)
+	}
+
+	// No schedule, no queue.
+	c := mustAccount(t, st, PlatformSandbox, "sandbox")
+	id := draft(t, st, "nowhere", now, a, c)
+	if _, err := st.AddToQueue(ctx, id, now); !errors.Is(err, ErrNoSlots) {
+		t.Errorf("account without slots: %v", err)
+	}
+	if p, _ := st.Post(ctx, id); p.State != PostDraft {
+		t.Errorf("a refused post became %s", p.State)
+	}
+	if ds, _ := st.PostDeliveries(ctx, id); len(ds) != 0 {
+		t.Errorf("a refused post has %d copies", len(ds))
+	}
+}
+
+func TestNextFreeSlotSkipsTakenWeeks(t *testing.T) {
+	st, a, _, loc, now := queueFixture(t)
+	ctx := context.Background()
+	// Take every slot of the next five weeks by hand.
+	sch, _ := st.QueueSchedule(ctx, a)
+	slots := sch.SlotsBetween(now.Add(dueGuard), now.AddDate(0, 0, 35))
+	for i, at := range slots {
+		id := draft(t, st, "taken "+itoa(i), now, a)
+		if err := st.QueuePost(ctx, id, at.Add(20*time.Second), "Europe/Berlin", now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next, err := st.NextFreeSlot(ctx, a, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sch.SlotsBetween(slots[len(slots)-1].Add(time.Second), now.AddDate(0, 0, 60))[0]
+	if !next.Equal(want) {
+		t.Errorf("next free %s, want %s", localTimes(loc, next), localTimes(loc, want))
+	}
+	if err := st.SetQueueSchedule(ctx, a, "Europe/Berlin", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.NextFreeSlot(ctx, a, now); !errors.Is(err, ErrNoSlots) {
+		t.Errorf("no slots: %v", err)
+	}
+	if err := st.SetQueueSchedule(ctx, a, "Mars/Olympus", nil); err == nil || !strings.Contains(err.Error(), "Mars/Olympus") {
+		t.Errorf("unknown zone: %v", err)
+	}
+}
+
+func TestReorderAndShuffleQueue(t *testing.T) {
+	st, a, _, loc, now := queueFixture(t)
+	ctx := context.Background()
+	var ids []int64
+	for i := range 5 {
+		id := draft(t, st, "post "+itoa(i), now, a)
+		if _, err := st.AddToQueue(ctx, id, now); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	order := func() (texts []string, times []time.Time) {
+		q, err := st.Queue(ctx, a, now, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range q {
+			texts, times = append(texts, e.Text), append(times, e.DueAt)
+		}
+		return texts, times
+	}
+	before, slots := order()
+	q, _ := st.Queue(ctx, a, now, 10)
+	if err := st.MoveInQueue(ctx, a, q[3].DeliveryID, 0, now); err != nil {
+		t.Fatal(err)
+	}
+	after, times := order()
+	if want := []string{"post 3", "post 0", "post 1", "post 2", "post 4"}; !reflect.DeepEqual(after, want) {
+		t.Errorf("after moving the 4th first: %v (was %v)", after, before)
+	}
+	if !reflect.DeepEqual(times, slots) {
+		t.Errorf("the slots changed: %s, were %s", localTimes(loc, times...), localTimes(loc, slots...))
+	}
+	p, _ := st.Post(ctx, ids[3])
+	if !p.ScheduledAt.Equal(slots[0]) {
+		t.Errorf("moved post's own time %s, want %s", localTimes(loc, p.ScheduledAt), localTimes(loc, slots[0]))
+	}
+
+	if err := st.ShuffleQueue(ctx, a, rand.New(rand.NewPCG(1, 2)), now); err != nil {
+		t.Fatal(err)
+	}
+	shuffled, times := order()
+	if !reflect.DeepEqual(times, slots) {
+		t.Errorf("shuffling changed the slots: %s", localTimes(loc, times...))
+	}
+	if reflect.DeepEqual(shuffled, after) {
+		t.Errorf("shuffle kept the order %v", shuffled)
+	}
+	seen := map[string]bool{}
+	for _, s := range shuffled {
+		seen[s] = true
+	}
+	if len(seen) != 5 {
+		t.Errorf("shuffle lost or doubled posts: %v", shuffled)
+	}
+
+	// A copy due within the guard can't move, and is not counted.
+	soon := slots[0].Add(-10 * time.Second)
+	if err := st.MoveInQueue(ctx, a, q[0].DeliveryID, 4, soon); err == nil {
+		t.Error("moved a copy that was about to go out")
+	}
+}
+
+func TestPauseAndResumeQueue(t *testing.T) {
+	st, a, b, loc, now := queueFixture(t)
+	ctx := context.Background()
+	var ids []int64
+	for i := range 3 {
+		id := draft(t, st, "post "+itoa(i), now, a)
+		if _, err := st.AddToQueue(ctx, id, now); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := st.PauseQueue(ctx, a, now); err != nil {
+		t.Fatal(err)
+	}
+	// Added while paused: held too.
+	late := draft(t, st, "added while paused", now, a, b)
+	if _, err := st.AddToQueue(ctx, late, now); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing of a's is due, even a week later; b's copy is.
+	weekLater := now.AddDate(0, 0, 7)
+	due, err := st.DueDeliveries(ctx, weekLater, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 1 || due[0].AccountID != b {
+		t.Errorf("due while a is paused: %+v", due)
+	}
+	q, _ := st.Queue(ctx, a, now, 10)
+	if len(q) != 4 || !q[0].Held || !q[3].Held {
+		t.Errorf("queue while paused: %+v", q)
+	}
+
+	// The queue was Thu 12:30, Fri 08:00, Fri 12:30 and (added while
+	// paused) Sat 07:30. Crier was closed until Friday noon: the first two
+	// were marked missed when it started.
+	friday := time.Date(2026, 3, 27, 12, 0, 0, 0, loc)
+	if _, err := st.MarkMissedBefore(ctx, friday); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids[:2] {
+		if p, _ := st.Post(ctx, id); p.State != PostMissed {
+			t.Fatalf("post %d is %s, want missed", id, p.State)
+		}
+	}
+	moved, err := st.ResumeQueue(ctx, a, friday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ = st.Queue(ctx, a, friday, 10)
+	var texts []string
+	var times []time.Time
+	for _, e := range q {
+		texts, times = append(texts, e.Text), append(times, e.DueAt)
+		if e.Held || e.State != DeliveryQueued {
+			t.Errorf("after resuming: %+v", e)
+		}
+	}
+	// The two whose time passed move, in their order, to the next free
+	// slots (Mon 08:00 and 12:30, CEST by then); the others keep theirs.
+	if moved != 2 {
+		t.Errorf("moved %d, want 2", moved)
+	}
+	if s := localTimes(loc, times...); s != "Fri 27 12:30, Sat 28 07:30, Mon 30 08:00, Mon 30 12:30" {
+		t.Errorf("times after resuming: %s", s)
+	}
+	if want := []string{"post 2", "added while paused", "post 0", "post 1"}; !reflect.DeepEqual(texts, want) {
+		t.Errorf("order after resuming: %v, want %v", texts, want)
+	}
+	for _, id := range ids[:2] {
+		if p, _ := st.Post(ctx, id); p.State != PostQueued {
+			t.Errorf("missed post %d is %s after resuming, want queued", id, p.State)
+		}
+	}
+	// Resumed: a's copies go out at their times.
+	due, err = st.DueDeliveries(ctx, time.Date(2026, 3, 27, 12, 30, 0, 0, loc), 100)
+	if err != nil || len(due) != 1 || due[0].PostID != ids[2] {
+		t.Errorf("due at Fri 12:30 after resuming: %+v, %v", due, err)
+	}
+}
+
+// TestQueueQueriesUseIndexes checks the queue's statements against their
+// plans.
+func TestQueueQueriesUseIndexes(t *testing.T) {
+	st := openTest(t)
+	want := map[string]string{
+		"schedule":        "SEARCH queue_settings USING INTEGER PRIMARY KEY (rowid=?)",
+		"slots":           "SEARCH queue_slots USING PRIMARY KEY (account_id=?)",
+		"first free slot": "SEARCH d USING COVERING INDEX deliveries_account_due (account_id=? AND due_at>? AND due_at<?)",
+		"queue entries":   "SEARCH d USING INDEX deliveries_account_due (account_id=? AND due_at>?)",
+	}
+	args := map[string][]any{
+		"schedule":        {1},
+		"slots":           {1},
+		"first free slot": {1, "[1, 2]"},
+		"queue entries":   {1, 0, 10},
+	}
+	if len(want) != len(queueQueries) {
+		t.Fatalf("%d queue queries, %d checked", len(queueQueries), len(want))
+	}
+	for name, q := range queueQueries {
+		plan := explain(t, st, q, args[name]...)
+		if !strings.Contains(plan, want[name]) {
+			t.Errorf("%s: plan lacks %q:\n%s", name, want[name], plan)
+		}
+		if name == "queue entries" && strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("%s sorts:\n%s", name, plan)
+		}
+	}
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}

@@ -111,7 +111,8 @@ func TestMarketingLarge(t *testing.T) {
 		m.scaled(largeConversionRows), m.scaled(largeConversionRows))
 	within(t, "spend rows", count(t, db, "SELECT count(*) FROM marketing_rows WHERE feed = 'meta_ads' AND spend > 0"),
 		m.scaled(largeSpendRows), m.scaled(largeSpendRows))
-	within(t, "posts in no campaign", count(t, db, "SELECT count(*) FROM posts WHERE campaign_id IS NULL AND reply_to_item IS NULL AND state = 'sent'"), 0, 0)
+	within(t, "posts in no campaign", count(t, db, "SELECT count(*) FROM posts WHERE campaign_id IS NULL AND reply_to_item IS NULL AND state = 'sent'"+
+		" AND id NOT IN (SELECT post_id FROM ab_plan WHERE post_id IS NOT NULL)"), 0, 0) // the A/B test's posts are timing.go's
 	// The sums kept along the way are what a rebuild gives.
 	var before, after float64
 	db.QueryRow("SELECT total(clicks) + total(conversions) FROM marketing_days").Scan(&before)

@@ -601,6 +601,12 @@ func TestMigrationGivesSlugs(t *testing.T) {
 		"DROP TABLE marketing_days", "DROP TABLE marketing_day_money", "DROP TABLE marketing_contents",
 		"DROP TABLE marketing_layouts", "DROP TABLE marketing_campaign_names", "DROP TABLE marketing_content_money",
 		"DROP INDEX posts_campaign_time",
+		// and before version 6's (timing), which is made again after it
+		"DROP TABLE queue_slots", "DROP TABLE queue_settings", "DROP TABLE queue_entries", "DROP INDEX deliveries_account_due",
+		"DROP TABLE recurrence_posts", "DROP TABLE recurrences", "DROP TABLE evergreen_shares", "DROP TABLE evergreen",
+		"DROP TABLE feed_entries", "DROP TABLE feeds", "DROP TABLE ab_test_accounts", "DROP TABLE ab_plan",
+		"DROP TABLE ab_variants", "DROP TABLE ab_tests", "DROP TABLE competitor_posts", "DROP TABLE competitor_snapshots",
+		"DROP TABLE competitors", "DROP INDEX inbox_fans", "DROP INDEX inbox_author",
 		"INSERT INTO campaigns (name, created_at) VALUES ('Spring Sale!', 1), ('spring sale', 2), ('???', 3)",
 		"PRAGMA user_version = 4",
 	} {

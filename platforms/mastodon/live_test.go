@@ -683,3 +683,44 @@ func TestLiveStatusVisibleOnceAnswered(t *testing.T) {
 		t.Errorf("%d statuses were not listed right after the server answered", len(took)-visible)
 	}
 }
+
+// TestLiveGoneAfterTheAuthorDeletes: a reply and a direct message their
+// author deleted on GoToSocial are reported gone (the server answers 404
+// to each; it has no batch read), and what still exists is not.
+func TestLiveGoneAfterTheAuthorDeletes(t *testing.T) {
+	gts, us := liveUsers(t, "shop", "regular")
+	shop, regular := us[0], us[1]
+	ctx := context.Background()
+	ours, err := shop.c.Publish(ctx, platforms.Post{Text: "Pretzels today", IdempotencyKey: liveKey(t, "p"), CreatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept, deleted, dm gtstest.Status
+	gts.API(t, regular.token, http.MethodPost, "/api/v1/statuses", url.Values{
+		"status": {"@" + shop.Acct + " lovely"}, "in_reply_to_id": {ours.Ref.ID}, "visibility": {"public"}}, &kept)
+	gts.API(t, regular.token, http.MethodPost, "/api/v1/statuses", url.Values{
+		"status": {"@" + shop.Acct + " my order was wrong"}, "in_reply_to_id": {ours.Ref.ID}, "visibility": {"public"}}, &deleted)
+	gts.API(t, regular.token, http.MethodPost, "/api/v1/statuses", url.Values{
+		"status": {"@" + shop.Acct + " call me back?"}, "visibility": {"direct"}}, &dm)
+	refs := []platforms.Ref{{ID: kept.ID}, {ID: deleted.ID}, {ID: dm.ID}}
+	if gone, err := shop.c.Gone(ctx, refs); err != nil || len(gone) != 0 {
+		t.Fatalf("before any delete: gone %v, %v", gone, err)
+	}
+	for _, id := range []string{deleted.ID, dm.ID} {
+		gts.API(t, regular.token, http.MethodDelete, "/api/v1/statuses/"+id, nil, nil)
+	}
+	var gone []string
+	waitFor(t, "both deletions seen", func() bool {
+		gone, err = shop.c.Gone(ctx, refs)
+		return err == nil && len(gone) == 2
+	})
+	slices.Sort(gone)
+	want := []string{deleted.ID, dm.ID}
+	slices.Sort(want)
+	if !slices.Equal(gone, want) {
+		t.Fatalf("gone %v, want %v (kept %s)", gone, want, kept.ID)
+	}
+	if n := shop.c.ChecksPerSync(); n != 10 {
+		t.Errorf("checks per sync on a server without the batch read = %d, want 10", n)
+	}
+}

@@ -13,39 +13,15 @@ import (
 	"sort"
 	"time"
 
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timing"
 )
 
-// Profile is a public account's counts as its network shows them.
-type Profile struct {
-	DisplayName string
-	Followers   int
-	Following   int
-	Posts       int
-}
-
-// PublicPost is one public post of an account, with its counters.
-type PublicPost struct {
-	RemoteID string
-	URL      string
-	Text     string
-	PostedAt time.Time
-	Metrics  store.Metrics
-}
-
-// Reader reads public accounts of one network, signed in or not: a
-// Bluesky profile and author feed (app.bsky.actor.getProfile,
-// app.bsky.feed.getAuthorFeed), a Mastodon account and its statuses
-// (accounts/lookup, accounts/:id/statuses). The platform packages
-// implement it.
-type Reader interface {
-	Profile(ctx context.Context, handle string) (Profile, error)
-	// AuthorFeed returns a page of the account's own posts (not its
-	// reposts), newest first, and the cursor of the next page ("" at the
-	// end).
-	AuthorFeed(ctx context.Context, handle, cursor string, limit int) (posts []PublicPost, next string, err error)
-}
+// Reader reads public accounts of one network (a Bluesky profile and
+// author feed, a Mastodon account and its statuses); the platform
+// packages implement it.
+type Reader = platforms.PublicReader
 
 // SyncOptions bound a read of the competitors.
 type SyncOptions struct {
@@ -104,7 +80,7 @@ func Sync(ctx context.Context, st *store.Store, readers map[string]Reader, o Syn
 type errStore struct{ error }
 
 func syncOne(ctx context.Context, st *store.Store, rd Reader, c store.Competitor, o SyncOptions, now time.Time) (int, error) {
-	p, err := rd.Profile(ctx, c.Handle)
+	p, err := rd.PublicProfile(ctx, c.Handle)
 	if err != nil {
 		return 0, fmt.Errorf("competitor %s on %s: %w", c.Handle, c.Platform, err)
 	}
@@ -118,11 +94,11 @@ pages:
 			return 0, fmt.Errorf("competitor %s on %s: posts: %w", c.Handle, c.Platform, err)
 		}
 		for _, pp := range page {
-			if pp.PostedAt.Before(since) {
+			if pp.CreatedAt.Before(since) {
 				break pages
 			}
-			posts = append(posts, store.CompetitorPost{CompetitorID: c.ID, RemoteID: pp.RemoteID, URL: pp.URL,
-				Text: pp.Text, PostedAt: pp.PostedAt, Metrics: pp.Metrics})
+			posts = append(posts, store.CompetitorPost{CompetitorID: c.ID, RemoteID: pp.Ref.ID, URL: pp.URL,
+				Text: pp.Text, PostedAt: pp.CreatedAt, Metrics: store.Metrics(pp.Counts)})
 		}
 		if next == "" || len(page) == 0 || next == cursor {
 			break

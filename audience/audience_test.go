@@ -9,26 +9,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 )
 
 // fakeReader serves made-up public accounts, a page of two posts at a
 // time; it stands in for a network in these unit tests only.
 type fakeReader struct {
-	profiles map[string]Profile
-	posts    map[string][]PublicPost // newest first
+	profiles map[string]platforms.PublicProfile
+	posts    map[string][]platforms.PublicPost // newest first
 	calls    int
 }
 
-func (f *fakeReader) Profile(ctx context.Context, handle string) (Profile, error) {
+func (f *fakeReader) PublicProfile(ctx context.Context, handle string) (platforms.PublicProfile, error) {
 	p, ok := f.profiles[handle]
 	if !ok {
-		return Profile{}, errors.New("profile not found")
+		return platforms.PublicProfile{}, errors.New("profile not found")
 	}
 	return p, nil
 }
 
-func (f *fakeReader) AuthorFeed(ctx context.Context, handle, cursor string, limit int) ([]PublicPost, string, error) {
+func (f *fakeReader) AuthorFeed(ctx context.Context, handle, cursor string, limit int) ([]platforms.PublicPost, string, error) {
 	f.calls++
 	all := f.posts[handle]
 	start := 0
@@ -80,17 +81,17 @@ func TestSyncAndCompare(t *testing.T) {
 
 	// Crumb & Co post on Tuesdays at 12:15 and Saturdays at 08:10, one
 	// a week each, over five weeks; and once long ago.
-	rd := &fakeReader{profiles: map[string]Profile{"crumbandco.bsky.social": {DisplayName: "Crumb & Co", Followers: 2400, Following: 90, Posts: 812}},
-		posts: map[string][]PublicPost{}}
-	var posts []PublicPost
+	rd := &fakeReader{profiles: map[string]platforms.PublicProfile{"crumbandco.bsky.social": {DisplayName: "Crumb & Co", Followers: 2400, Following: 90, Posts: 812}},
+		posts: map[string][]platforms.PublicPost{}}
+	var posts []platforms.PublicPost
 	for w := range 5 {
 		sat := time.Date(2026, 11, 21-7*w, 8, 10, 0, 0, loc)
 		tue := time.Date(2026, 11, 24-7*w, 12, 15, 0, 0, loc)
 		posts = append(posts,
-			PublicPost{RemoteID: fmt.Sprint("tue", w), Text: "lunch special", PostedAt: tue, Metrics: store.Metrics{Likes: 10 + w}},
-			PublicPost{RemoteID: fmt.Sprint("sat", w), Text: fmt.Sprint("saturday bake ", w), URL: "https://bsky.app/x", PostedAt: sat, Metrics: store.Metrics{Likes: 40, Reposts: w}})
+			pub(fmt.Sprint("tue", w), "lunch special", "", tue, platforms.Counts{Likes: 10 + w}),
+			pub(fmt.Sprint("sat", w), fmt.Sprint("saturday bake ", w), "https://bsky.app/x", sat, platforms.Counts{Likes: 40, Reposts: w}))
 	}
-	posts = append(posts, PublicPost{RemoteID: "old", PostedAt: now.AddDate(-1, 0, 0)})
+	posts = append(posts, pub("old", "", "", now.AddDate(-1, 0, 0), platforms.Counts{}))
 	rd.posts["crumbandco.bsky.social"] = posts
 
 	res, err := Sync(ctx, st, map[string]Reader{store.PlatformBluesky: rd}, SyncOptions{Since: 60 * 24 * time.Hour}, now)
@@ -120,8 +121,8 @@ func TestSyncAndCompare(t *testing.T) {
 		}
 	}
 	// Read again a week later, with more likes: the counters move, no post doubles.
-	posts[1].Metrics.Likes = 90
-	rd.profiles["crumbandco.bsky.social"] = Profile{Followers: 2450}
+	posts[1].Counts.Likes = 90
+	rd.profiles["crumbandco.bsky.social"] = platforms.PublicProfile{Followers: 2450}
 	if _, err := Sync(ctx, st, map[string]Reader{store.PlatformBluesky: rd}, SyncOptions{Since: 60 * 24 * time.Hour}, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -234,4 +235,8 @@ func TestTopFansAndNewFollowers(t *testing.T) {
 	if s := strings.Join(got, ", "); s != "27 false 0, 28 true 10, 29 true 2, 30 true 6" {
 		t.Errorf("gains %s", s)
 	}
+}
+
+func pub(id, text, link string, at time.Time, c platforms.Counts) platforms.PublicPost {
+	return platforms.PublicPost{RemotePost: platforms.RemotePost{Ref: platforms.Ref{ID: id}, Text: text, URL: link, CreatedAt: at}, Counts: c}
 }

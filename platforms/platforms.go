@@ -347,6 +347,30 @@ type Counts struct {
 	Likes, Reposts, Replies, Quotes int
 }
 
+// PublicProfile is a public account's counts as its network shows them.
+type PublicProfile struct {
+	DisplayName                 string
+	Followers, Following, Posts int
+}
+
+// PublicPost is one of a public account's own posts (not a repost), with
+// its counters.
+type PublicPost struct {
+	RemotePost
+	Counts Counts
+}
+
+// PublicReader is implemented by networks that can read any public
+// account: what the business's competitors post and how it does.
+type PublicReader interface {
+	// PublicProfile reads the account's counts; handle as the network
+	// writes it (alice.bsky.social, user@server or user on this server).
+	PublicProfile(ctx context.Context, handle string) (PublicProfile, error)
+	// AuthorFeed returns a page of the account's own posts, newest first,
+	// and the cursor of the next page ("" at the end).
+	AuthorFeed(ctx context.Context, handle, cursor string, limit int) ([]PublicPost, string, error)
+}
+
 // MetricsReader is implemented by networks that report post counters and
 // follower counts.
 type MetricsReader interface {

@@ -27,6 +27,8 @@ type profileView struct {
 	Handle         string `json:"handle"`
 	DisplayName    string `json:"displayName"`
 	FollowersCount *int   `json:"followersCount"`
+	FollowsCount   *int   `json:"followsCount"`
+	PostsCount     *int   `json:"postsCount"`
 }
 
 func (p profileView) author() platforms.Author {

@@ -26,6 +26,11 @@ type postView struct {
 	Author    profileView     `json:"author"`
 	Record    json.RawMessage `json:"record"`
 	IndexedAt string          `json:"indexedAt"`
+	// The counters, where the AppView gives them (feeds and getPosts).
+	LikeCount   int `json:"likeCount"`
+	RepostCount int `json:"repostCount"`
+	ReplyCount  int `json:"replyCount"`
+	QuoteCount  int `json:"quoteCount"`
 }
 
 // remotePost converts p; at is the time it sorts by.

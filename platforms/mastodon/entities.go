@@ -18,6 +18,8 @@ type account struct {
 	DisplayName    string `json:"display_name"`
 	URL            string `json:"url"`
 	FollowersCount *int   `json:"followers_count"`
+	FollowingCount *int   `json:"following_count"`
+	StatusesCount  *int   `json:"statuses_count"`
 }
 
 func (a account) author() platforms.Author {

@@ -222,6 +222,12 @@ func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store,
 		st.Close()
 		return nil, nil, nil, fmt.Errorf("database %s: %w", st.Path(), err)
 	}
+	if o.st == nil && !o.demo {
+		if err := recordPlanning(ctx, st, cfg, accounts, time.Now()); err != nil {
+			st.Close()
+			return nil, nil, nil, err
+		}
+	}
 	nets := map[int64]platforms.Network{}
 	if o.demo {
 		// The demo's accounts look like Mastodon and Bluesky but publish to
@@ -323,6 +329,7 @@ func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account,
 		SyncInterval: cfg.Scheduler.SyncInterval,
 		MaxBackoff:   30 * time.Minute,
 		Listen:       listen,
+		Planning:     planning(st),
 	})
 }
 

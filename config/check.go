@@ -167,6 +167,12 @@ func (l *loader) check(cfg *Config) error {
 			return err
 		}
 	}
+	if err := l.feeds(cfg); err != nil {
+		return err
+	}
+	if err := l.competitors(cfg); err != nil {
+		return err
+	}
 	if len(l.noted) > 0 { // a key this pass does not know: never, but never silently
 		return l.failKey(l.noted[0].key, l.noted[0].problem)
 	}
@@ -260,6 +266,95 @@ func (l *loader) listen(key string, a *Account) error {
 		}
 		seen[folded] = i
 		a.Listen[i] = term
+	}
+	return nil
+}
+
+// feeds checks the feeds: a unique name, an http(s) URL, and accounts
+// that are in the config (by name or handle, folded to the account's name
+// or handle as written there).
+func (l *loader) feeds(cfg *Config) error {
+	if len(cfg.Feeds) == 0 {
+		cfg.Feeds = nil
+	}
+	names := map[string]int{}
+	for i := range cfg.Feeds {
+		f := &cfg.Feeds[i]
+		key := func(field string) string { return fmt.Sprintf("feeds[%d].%s", i, field) }
+		for _, field := range []string{"name", "url", "accounts", "campaign", "fill_queue"} {
+			if err := l.bad(key(field)); err != nil {
+				return err
+			}
+		}
+		f.Name = strings.TrimSpace(f.Name)
+		if f.Name == "" {
+			return l.fail(key("name"), "missing; give the feed a short name, like blog")
+		}
+		if j, dup := names[strings.ToLower(f.Name)]; dup {
+			return l.fail(key("name"), fmt.Sprintf("%q is already the name of feeds[%d]; names must be unique", f.Name, j))
+		}
+		names[strings.ToLower(f.Name)] = i
+		u, err := url.Parse(strings.TrimSpace(f.URL))
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return l.fail(key("url"), fmt.Sprintf("%q is not an http(s) URL (write the feed's address, like https://example.com/feed.xml)", f.URL))
+		}
+		f.URL = u.String()
+		for j, ref := range f.Accounts {
+			a := cfg.AccountNamed(ref)
+			if a == nil {
+				return l.failItem(key("accounts"), j, fmt.Sprintf("%q is not the name or handle of an account in accounts", ref))
+			}
+		}
+		f.Campaign = strings.TrimSpace(f.Campaign)
+	}
+	return nil
+}
+
+// competitors checks the watched accounts: a platform crier reads and a
+// handle, each account once.
+func (l *loader) competitors(cfg *Config) error {
+	if len(cfg.Competitors) == 0 {
+		cfg.Competitors = nil
+	}
+	seen := map[string]int{}
+	for i := range cfg.Competitors {
+		c := &cfg.Competitors[i]
+		key := func(field string) string { return fmt.Sprintf("competitors[%d].%s", i, field) }
+		for _, field := range []string{"platform", "handle"} {
+			if err := l.bad(key(field)); err != nil {
+				return err
+			}
+		}
+		c.Platform = strings.ToLower(strings.TrimSpace(c.Platform))
+		switch c.Platform {
+		case PlatformMastodon, PlatformBluesky:
+		case "":
+			return l.fail(key("platform"), "missing; write mastodon or bluesky")
+		default:
+			return l.fail(key("platform"), notOneOf(c.Platform, PlatformMastodon, PlatformBluesky))
+		}
+		c.Handle = strings.TrimPrefix(strings.TrimSpace(c.Handle), "@")
+		if c.Handle == "" || strings.ContainsAny(c.Handle, " /") {
+			return l.fail(key("handle"), fmt.Sprintf("%q is not a handle; write it like crumbandco.bsky.social or baker@mastodon.social", c.Handle))
+		}
+		id := c.Platform + " " + strings.ToLower(c.Handle)
+		if j, dup := seen[id]; dup {
+			return l.fail(key("handle"), fmt.Sprintf("%s is already competitors[%d]", c.Handle, j))
+		}
+		seen[id] = i
+	}
+	return nil
+}
+
+// AccountNamed returns the account whose name or handle is ref (ignoring
+// case and a leading @), or nil.
+func (c *Config) AccountNamed(ref string) *Account {
+	ref = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(ref), "@"))
+	for i := range c.Accounts {
+		a := &c.Accounts[i]
+		if ref != "" && (strings.ToLower(a.Name) == ref || strings.ToLower(strings.TrimPrefix(a.Handle, "@")) == ref) {
+			return a
+		}
 	}
 	return nil
 }

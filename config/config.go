@@ -64,6 +64,31 @@ type Config struct {
 	Scheduler    Scheduler `mapstructure:"scheduler"`
 	UI           UI        `mapstructure:"ui"`
 	Accounts     []Account `mapstructure:"accounts"`
+	// Feeds are RSS or Atom feeds whose new entries become drafts.
+	Feeds []Feed `mapstructure:"feeds"`
+	// Competitors are public accounts watched side by side with the
+	// business's own.
+	Competitors []Competitor `mapstructure:"competitors"`
+}
+
+// Feed is an RSS or Atom feed whose new entries become drafts for some of
+// the accounts (all of them when Accounts is empty).
+type Feed struct {
+	Name string `mapstructure:"name"` // unique; how crier names it
+	URL  string `mapstructure:"url"`
+	// Accounts are the accounts its drafts are for, each by its name or
+	// its handle.
+	Accounts []string `mapstructure:"accounts"`
+	Campaign string   `mapstructure:"campaign"` // a campaign's slug, "" for none
+	// FillQueue queues each new entry into the next free queue slots;
+	// without it nothing of a feed goes out unless the person queues it.
+	FillQueue bool `mapstructure:"fill_queue"`
+}
+
+// Competitor is a public account on Bluesky or Mastodon to watch.
+type Competitor struct {
+	Platform string `mapstructure:"platform"`
+	Handle   string `mapstructure:"handle"`
 }
 
 // Scheduler holds the settings of the embedded scheduler.

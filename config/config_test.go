@@ -317,6 +317,14 @@ func TestBadFiles(t *testing.T) {
 		{"listen term with a newline", "accounts:\n" + account("    listen: [\"rye\\u0007bread\"]\n"), "accounts[0].listen[0]", "control character"},
 		{"listen duplicate", "accounts:\n" + account("    listen: [\"#Sourdough\", rye  and shine, \"#sourdough\"]\n"), "accounts[0].listen[2]", `"#sourdough" is already accounts[0].listen[0]`},
 		{"listen too many", "accounts:\n" + account("    listen: ["+listenTerms(MaxListenTerms+1)+"]\n"), "accounts[0].listen", "at most 20 terms per account"},
+		{"feed without a name", "feeds:\n  - url: https://example.com/feed.xml\n", "feeds[0].name", "missing; give the feed a short name"},
+		{"feed url not http", "feeds:\n  - name: blog\n    url: ftp://example.com/feed\n", "feeds[0].url", `"ftp://example.com/feed" is not an http(s) URL`},
+		{"feed names twice", "feeds:\n  - name: Blog\n    url: https://a.example/f\n  - name: blog\n    url: https://b.example/f\n", "feeds[1].name", `"blog" is already the name of feeds[0]`},
+		{"feed for an unknown account", "accounts:\n" + account("    name: shop\n") + "feeds:\n  - name: blog\n    url: https://a.example/f\n    accounts: [shop, shopp]\n", "feeds[0].accounts[1]", `"shopp" is not the name or handle of an account`},
+		{"feed key misspelt", "feeds:\n  - name: blog\n    url: https://a.example/f\n    fill_queu: true\n", "feeds[0].fill_queu", `did you mean "fill_queue"?`},
+		{"competitor platform", "competitors:\n  - platform: blusky\n    handle: a.bsky.social\n", "competitors[0].platform", "(did you mean bluesky?)"},
+		{"competitor without a handle", "competitors:\n  - platform: bluesky\n", "competitors[0].handle", "is not a handle"},
+		{"competitor twice", "competitors:\n  - platform: bluesky\n    handle: A.bsky.social\n  - platform: bluesky\n    handle: \"@a.bsky.social\"\n", "competitors[1].handle", "already competitors[0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -764,7 +772,7 @@ func missingKeys(m map[string]any, s section, path string) []string {
 // README and config.example.yaml document, and the variables that override
 // them.
 func TestKeysComeFromTheStruct(t *testing.T) {
-	if got, want := fileKeys.keys(), []string{"database", "timezone", "log_file", "scheduler", "ui", "accounts"}; !slices.Equal(got, want) {
+	if got, want := fileKeys.keys(), []string{"database", "timezone", "log_file", "scheduler", "ui", "accounts", "feeds", "competitors"}; !slices.Equal(got, want) {
 		t.Errorf("top-level keys = %q, want %q", got, want)
 	}
 	accounts, _ := fileKeys.field("accounts")

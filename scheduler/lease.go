@@ -115,6 +115,7 @@ func (s *Scheduler) startTenure(info store.LeaseInfo) *tenure {
 	}
 	s.setStatus(func(st *Status) { st.Sender, st.Holder = true, "" })
 	s.kickSync()
+	s.kickPlan()
 	return t
 }
 

@@ -135,6 +135,9 @@ type Options struct {
 	// negative value turns it off). A check costs no disk read when
 	// nothing changed.
 	WatchEvery time.Duration
+	// Planning is what the sender makes ahead (recurring posts, evergreen
+	// shares) and reads besides the inboxes (feeds, competitors).
+	Planning Planning
 }
 
 // Scheduler publishes due posts. Create it with New and start it with Run.
@@ -145,6 +148,7 @@ type Scheduler struct {
 	wake     chan struct{}
 	syncNow  chan struct{}
 	syncKick chan struct{}
+	planKick chan struct{}
 	running  atomic.Bool
 	out      outbox
 	hold     store.LeaseHold
@@ -217,6 +221,7 @@ func New(o Options) *Scheduler {
 		wake:     make(chan struct{}, 1),
 		syncNow:  make(chan struct{}, 1),
 		syncKick: make(chan struct{}, 1),
+		planKick: make(chan struct{}, 1),
 		out:      outbox{ready: make(chan struct{}, 1)},
 		hold:     store.LeaseHold{Name: store.SenderLease, HolderID: o.Holder.ID},
 		flight:   flight{ids: map[int64]bool{}},
@@ -285,6 +290,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		s.syncLoop(ctx)
 	}()
 	defer func() { <-synced }()
+	planned := make(chan struct{})
+	go func() {
+		defer close(planned)
+		s.planLoop(ctx)
+	}()
+	defer func() { <-planned }()
 	if s.o.WatchEvery > 0 {
 		watched := make(chan struct{})
 		go func() {

@@ -1,5 +1,5 @@
-// Package tui is crier's terminal interface: a root model with four panes
-// (calendar, drafts, inbox, KPIs), a status bar and a help screen.
+// Package tui is crier's terminal interface: a root model with five panes
+// (calendar, drafts, inbox, KPIs, campaigns), a status bar and a help screen.
 package tui
 
 import (
@@ -19,6 +19,7 @@ import (
 	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/keys"
 	"github.com/crier-app/crier/tui/panes/calendar"
+	"github.com/crier-app/crier/tui/panes/campaigns"
 	"github.com/crier-app/crier/tui/panes/drafts"
 	"github.com/crier-app/crier/tui/panes/inbox"
 	"github.com/crier-app/crier/tui/panes/kpis"
@@ -112,6 +113,7 @@ func New(c *common.Common, sched SchedulerView) *Model {
 			{"Drafts", drafts.New(c)},
 			{"Inbox", inbox.New(c)},
 			{"KPIs", kpis.New(c)},
+			{"Campaigns", campaigns.New(c)},
 		},
 		help:  h,
 		sched: sched,
@@ -273,6 +275,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.focus(2)
 		case key.Matches(msg, m.keys.KPIs):
 			return m, m.focus(3)
+		case key.Matches(msg, m.keys.Campaigns):
+			return m, m.focus(4)
 		case key.Matches(msg, m.keys.NextTab):
 			return m, m.focus((m.active + 1) % len(m.tabs))
 		case key.Matches(msg, m.keys.PrevTab):

@@ -1,0 +1,108 @@
+package campaigns
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/form"
+	"github.com/crier-app/crier/tui/keys"
+)
+
+// KeyMap holds the pane's own keys. Movement uses the shared keys.Nav.
+type KeyMap struct {
+	Open     key.Binding // list: the campaign's detail
+	Back     key.Binding
+	New      key.Binding // list: a new campaign
+	Edit     key.Binding // list and detail: edit the campaign
+	AddGoal  key.Binding
+	EditGoal key.Binding // detail: the goal chosen with ←/→
+	Entry    key.Binding // a typed-in figure (spend on a flyer)
+	Import   key.Binding
+	Export   key.Binding
+	Posts    key.Binding // detail: the campaign's posts, paged
+	Rows     key.Binding // detail: the rows its figures add up
+	Source   key.Binding // rows: the next network's rows
+	Reload   key.Binding
+
+	// In an import preview.
+	Cancel  key.Binding
+	Confirm key.Binding
+	Map     key.Binding // the mapping step: the next field for the column
+	MapBack key.Binding
+}
+
+// DefaultKeyMap returns the Campaigns pane's bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the campaign")),
+		Back:     key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+		New:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new campaign")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the campaign")),
+		AddGoal:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add a goal")),
+		EditGoal: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "edit the chosen goal (←/→ chooses)")),
+		Entry:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "type in a figure (spend on a flyer…)")),
+		Import:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import a CSV file")),
+		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
+		Posts:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "the campaign's posts")),
+		Rows:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace: the rows the figures add up")),
+		Source:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "next network's rows")),
+		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+
+		Cancel:  key.NewBinding(key.WithKeys("esc", "n"), key.WithHelp("esc/n", "leave it, importing nothing")),
+		Confirm: key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "import it")),
+		Map:     key.NewBinding(key.WithKeys("right", "l", " "), key.WithHelp("→/space", "next field for the column")),
+		MapBack: key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous field for the column")),
+	}
+}
+
+// navHelp are help-only copies of the shared movement keys, described as
+// they act here.
+type navHelp struct {
+	move, up, down, pageUp, pageDown, first, last, left, right key.Binding
+}
+
+func newNavHelp(n keys.Nav) navHelp {
+	return navHelp{
+		move:     key.NewBinding(key.WithKeys(append(n.Up.Keys(), n.Down.Keys()...)...), key.WithHelp("↑↓", "move")),
+		up:       keys.Relabel(n.Up, "up"),
+		down:     keys.Relabel(n.Down, "down"),
+		pageUp:   keys.Relabel(n.PageUp, "page up"),
+		pageDown: keys.Relabel(n.PageDown, "page down"),
+		first:    keys.Relabel(n.Home, "first"),
+		last:     keys.Relabel(n.End, "last"),
+		left:     keys.Relabel(n.Left, "previous goal"),
+		right:    keys.Relabel(n.Right, "next goal"),
+	}
+}
+
+// HelpSections are the pane's keys by where they apply.
+func (m *Model) HelpSections() []common.HelpSection {
+	k, n := m.keys, m.nav
+	return []common.HelpSection{
+		{Title: "The list", Keys: []key.Binding{n.up, n.down, n.first, n.last, k.Open, k.New, k.Edit, k.AddGoal, k.Entry,
+			k.Import, k.Export, k.Reload}},
+		{Title: "A campaign", Keys: []key.Binding{n.up, n.down, n.pageUp, n.pageDown, n.left, n.right, k.Edit, k.AddGoal,
+			k.EditGoal, k.Posts, k.Rows, k.Entry, k.Import, k.Export, k.Back}},
+		{Title: "Its posts and rows", Keys: []key.Binding{n.up, n.down, n.pageUp, n.pageDown, n.first, n.last, k.Source, k.Back}},
+		{Title: "A form", Keys: form.DefaultKeyMap().Bindings()},
+		{Title: "An import", Keys: []key.Binding{k.Confirm, k.MapBack, k.Map, k.Cancel}},
+	}
+}
+
+// Marks explain the states, and define the figures as the README does.
+func (m *Model) Marks() []common.Mark {
+	return []common.Mark{
+		{Symbol: "planned", Meaning: "before its first day; running until its last; ended after"},
+		{Symbol: "n/a", Meaning: "the figure cannot be had; the detail says why"},
+		{Symbol: "CTR", Meaning: "link clicks ÷ impressions, only where impressions are known (organic posts: n/a)"},
+		{Symbol: "clk/fol", Meaning: "link clicks from Mastodon and Bluesky ÷ their followers"},
+		{Symbol: "conv rate", Meaning: "conversions ÷ sessions (web analytics), else ÷ link clicks"},
+		{Symbol: "CPC", Meaning: "spend ÷ link clicks, where both are reported"},
+		{Symbol: "CPA", Meaning: "spend ÷ conversions"},
+		{Symbol: "ROAS", Meaning: "revenue ÷ spend"},
+		{Symbol: "ROI", Meaning: "(revenue − spend) ÷ spend"},
+		{Symbol: "budget", Meaning: "spend ÷ budget, in the budget's currency"},
+		{Symbol: "goal", Meaning: "reached · on track (trend meets it by the deadline) · behind · missed"},
+		{Symbol: "✓ / ·", Meaning: "in a trace: the row counted / another source's row counted instead"},
+	}
+}

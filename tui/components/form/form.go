@@ -112,6 +112,17 @@ func (f *Model) Set(name, value string) {
 	}
 }
 
+// Label is the label of the field called name (name itself when there is
+// none), for errors that say which field they are about.
+func (f *Model) Label(name string) string {
+	for _, fl := range f.fields {
+		if fl.Name == name {
+			return fl.Label
+		}
+	}
+	return name
+}
+
 // Saving marks the form as waiting for its save's answer.
 func (f *Model) Saving() { f.saving, f.err, f.errAt = true, "", "" }
 

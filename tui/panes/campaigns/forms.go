@@ -49,8 +49,8 @@ func (m *Model) openCampaignForm(c *store.Campaign) tea.Cmd {
 		budget = v.Budget().Plain()
 	}
 	f := form.New(m.c, formCampaign, title,
-		m.field("name", "name", v.Name, "Spring sale", "what you call it"),
-		m.field("slug", "slug", v.Slug, "made from the name", "what links carry as utm_campaign: lower-case letters, digits and -; empty makes it from the name. Changing it keeps the old one counting."),
+		m.field("name", "name", v.Name, "(a name, such as Spring sale)", "what you call it"),
+		m.field("slug", "slug", v.Slug, "(empty: made from the name)", "what links carry as utm_campaign: lower-case letters, digits and -; empty makes it from the name. Changing it keeps the old one counting."),
 		m.field("starts_on", "first day", v.StartsOn, "YYYY-MM-DD", "empty: no first day"),
 		m.field("ends_on", "last day", v.EndsOn, "YYYY-MM-DD", "empty: no last day (always on)"),
 		m.field("budget", "budget", budget, "1000.00", "a plain amount (1500 or 1500.50); empty for none"),
@@ -122,9 +122,9 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 		var fe *reportfile.FieldError
 		switch {
 		case errors.As(msg.err, &ce):
-			m.form.Fail(ce.Field, ce.Error())
+			m.form.Fail(ce.Field, m.form.Label(ce.Field)+": "+ce.Msg)
 		case errors.As(msg.err, &ge):
-			m.form.Fail(ge.Field, ge.Error())
+			m.form.Fail(ge.Field, m.form.Label(ge.Field)+": "+ge.Msg)
 		case errors.As(msg.err, &fe):
 			m.form.Fail(fe.Field, fe.Msg)
 		default:
@@ -301,10 +301,10 @@ func (m *Model) openGoalForm(g *store.Goal, c *store.Campaign) tea.Cmd {
 		m.field("target", "target", target, "+15% or 1000", "+15% (or -10%): a change over the baseline period; or a value to reach: 1000, 2.5%, 3.2 (ROAS), 450.00 (money)"),
 		m.field("starts", "starts", v.StartsOn.String(), "YYYY-MM-DD", "the first day counted"),
 		m.field("deadline", "deadline", v.Deadline.String(), "YYYY-MM-DD", "the day it should be reached by"),
-		m.field("baseline", "baseline", baseline, "as long as the goal, just before it", "for a change: the period compared with, FROM – TO (YYYY-MM-DD – YYYY-MM-DD); empty: as many days as the goal, just before it"),
-		m.field("campaign", "campaign", slug, "none: the whole business", "the campaign's slug; empty for a goal of the whole business"),
-		m.field("currency", "currency", v.Currency, "EUR", "for revenue, cost per acquisition, ROAS and ROI"),
-		m.field("within", "within (min)", within, "60", "for replies within: how soon an answer must go out, in minutes"),
+		m.field("baseline", "baseline", baseline, "(empty: as long as the goal, just before it)", "for a change: the period compared with, FROM – TO (YYYY-MM-DD – YYYY-MM-DD); empty: as many days as the goal, just before it"),
+		m.field("campaign", "campaign", slug, "(empty: the whole business)", "the campaign's slug; empty for a goal of the whole business"),
+		m.field("currency", "currency", v.Currency, "(money metrics)", "for revenue, cost per acquisition, ROAS and ROI"),
+		m.field("within", "within (min)", within, "(replies within only)", "for replies within: how soon an answer must go out, in minutes"),
 		m.field("note", "note", v.Note, "", "anything to remember about it"),
 	)
 	if g != nil {
@@ -412,7 +412,7 @@ func (m *Model) openEntryForm(c *store.Campaign) tea.Cmd {
 	}
 	f := form.New(m.c, formEntry, "Type in a figure",
 		m.field("day", "day", m.today().String(), "YYYY-MM-DD", "the day it happened"),
-		m.field("campaign", "campaign", slug, "none", "the campaign's slug; empty for none"),
+		m.field("campaign", "campaign", slug, "(empty: none)", "the campaign's slug; empty for none"),
 		m.field("source", "where", "", "flyer", "where it happened: flyer, market, mastodon (a boosted post)…"),
 		m.field("label", "what", "", "Spring flyers, 500 copies", "what it was; the same day, campaign, place and words replace an earlier entry"),
 		m.field("currency", "currency", cur, "EUR", "the money's currency code"),

@@ -555,7 +555,7 @@ func linkLine(l analytics.LinkFigures, w int) string {
 }
 
 func (m *Model) postLine(p store.PostNumbers, w int) string {
-	when := p.At.In(m.c.Zone).Format("Mon 2 Jan 15:04")
+	when := p.At.In(m.c.Zone).Format("Mon _2 Jan 15:04")
 	nums := fmt.Sprintf("♥%d ↻%d ↩%d · %d clicks · %s conv", p.Metrics.Likes, p.Metrics.Reposts, p.Metrics.Replies,
 		p.Links.Clicks, analytics.MilliString(p.Links.Conversions))
 	left := when + "  " + common.Pad(common.Truncate(common.NetworkName(p.Platform), 9, "…"), 9) + "  "

@@ -53,9 +53,9 @@ func (m *Model) openCampaignForm(c *store.Campaign) tea.Cmd {
 		m.field("slug", "slug", v.Slug, "(empty: made from the name)", "what links carry as utm_campaign: lower-case letters, digits and -; empty makes it from the name. Changing it keeps the old one counting."),
 		m.field("starts_on", "first day", v.StartsOn, "YYYY-MM-DD", "empty: no first day"),
 		m.field("ends_on", "last day", v.EndsOn, "YYYY-MM-DD", "empty: no last day (always on)"),
-		m.field("budget", "budget", budget, "1000.00", "a plain amount (1500 or 1500.50); empty for none"),
+		m.field("budget", "budget", budget, "(empty: none)", "a plain amount (1500 or 1500.50); empty for none"),
 		m.field("currency", "currency", v.Currency, "EUR", "the budget's currency code: EUR, USD, GBP…"),
-		m.field("audience", "audience", v.Audience, "who it is for, what they care about", "who it is for and what they care about"),
+		m.field("audience", "audience", v.Audience, "(who it is for, what they care about)", "who it is for and what they care about"),
 	)
 	if c != nil {
 		f.ID = c.ID
@@ -298,7 +298,7 @@ func (m *Model) openGoalForm(g *store.Goal, c *store.Campaign) tea.Cmd {
 	}
 	f := form.New(m.c, formGoal, title,
 		m.field("metric", "metric", strings.ReplaceAll(string(v.Metric), "_", " "), "conversions", "one of "+metricList()),
-		m.field("target", "target", target, "+15% or 1000", "+15% (or -10%): a change over the baseline period; or a value to reach: 1000, 2.5%, 3.2 (ROAS), 450.00 (money)"),
+		m.field("target", "target", target, "(+15% or 1000)", "+15% (or -10%): a change over the baseline period; or a value to reach: 1000, 2.5%, 3.2 (ROAS), 450.00 (money)"),
 		m.field("starts", "starts", v.StartsOn.String(), "YYYY-MM-DD", "the first day counted"),
 		m.field("deadline", "deadline", v.Deadline.String(), "YYYY-MM-DD", "the day it should be reached by"),
 		m.field("baseline", "baseline", baseline, "(empty: as long as the goal, just before it)", "for a change: the period compared with, FROM – TO (YYYY-MM-DD – YYYY-MM-DD); empty: as many days as the goal, just before it"),
@@ -413,10 +413,10 @@ func (m *Model) openEntryForm(c *store.Campaign) tea.Cmd {
 	f := form.New(m.c, formEntry, "Type in a figure",
 		m.field("day", "day", m.today().String(), "YYYY-MM-DD", "the day it happened"),
 		m.field("campaign", "campaign", slug, "(empty: none)", "the campaign's slug; empty for none"),
-		m.field("source", "where", "", "flyer", "where it happened: flyer, market, mastodon (a boosted post)…"),
-		m.field("label", "what", "", "Spring flyers, 500 copies", "what it was; the same day, campaign, place and words replace an earlier entry"),
+		m.field("source", "where", "", "(such as flyer)", "where it happened: flyer, market, mastodon (a boosted post)…"),
+		m.field("label", "what", "", "(such as Spring flyers, 500 copies)", "what it was; the same day, campaign, place and words replace an earlier entry"),
 		m.field("currency", "currency", cur, "EUR", "the money's currency code"),
-		m.field("spend", "spend", "", "45.00", "what it cost"),
+		m.field("spend", "spend", "", "(such as 45.00)", "what it cost"),
 		m.field("clicks", "clicks", "", "", "link clicks it brought, if known"),
 		m.field("conversions", "conversions", "", "", "conversions it brought (sales, sign-ups), if known"),
 		m.field("revenue", "revenue", "", "", "revenue it brought, if known"),

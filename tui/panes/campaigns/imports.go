@@ -43,7 +43,7 @@ type importedMsg struct {
 func (m *Model) openImportForm() tea.Cmd {
 	path := m.imp.path
 	f := form.New(m.c, formImport, "Import a CSV file",
-		m.field("path", "file", path, "~/Downloads/export.csv", "an export of Plausible, GA4, Meta Ads Manager, Google Ads, crier's plain layout (date, campaign, source, content, clicks, conversions, revenue, spend), or any other: you map its columns"),
+		m.field("path", "file", path, "(such as ~/Downloads/export.csv)", "an export of Plausible, GA4, Meta Ads Manager, Google Ads, crier's plain layout (date, campaign, source, content, clicks, conversions, revenue, spend), or any other: you map its columns"),
 		m.field("currency", "currency", m.imp.opts.Currency, "(empty: as the file says)", "the money's currency where the file does not say (GA4's revenue, a sheet without a currency column)"),
 		m.field("dates", "dates", string(m.imp.opts.DateOrder), "(empty: as the file shows)", "for dates such as 03/04/2026 when nothing in the file tells: dmy (3 April) or mdy (March 4)"),
 	)

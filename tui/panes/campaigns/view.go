@@ -84,7 +84,11 @@ func (m *Model) listView() string {
 		}
 	}
 	head := title + s.Muted.Render(" · "+common.Count(n, "campaign", "campaigns")+" · as of "+m.c.Now().In(m.c.Zone).Format("Mon 2 Jan 15:04"))
-	lines := []string{common.Spread(head, s.Muted.Render("enter opens · n new · i import · x export"), w)}
+	hint := "enter opens · n new · i import · x export"
+	if w < wide {
+		hint = "enter opens · ? keys"
+	}
+	lines := []string{common.Spread(head, s.Muted.Render(hint), w)}
 	lines = append(lines, s.Muted.Render(common.Truncate(m.listHead(), w, "")))
 	rows := m.listRows()
 	for i := m.offset; i < len(m.items) && i < m.offset+rows; i++ {
@@ -591,9 +595,9 @@ func (m *Model) pagedView(title, head, list string) string {
 
 func (m *Model) traceWhich() string {
 	if m.traceSource < 0 || m.detail == nil || m.traceSource >= len(m.detail.Networks) {
-		return fmt.Sprintf("every network · %d rows", m.trace.Total())
+		return "every network · " + common.Count(m.trace.Total(), "row", "rows")
 	}
-	return fmt.Sprintf("%s · %d rows", common.NetworkName(m.detail.Networks[m.traceSource].Source), m.trace.Total())
+	return common.NetworkName(m.detail.Networks[m.traceSource].Source) + " · " + common.Count(m.trace.Total(), "row", "rows")
 }
 
 func (m *Model) traceHead() string {

@@ -617,9 +617,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	case modeTrace:
 		return []key.Binding{m.nav.move, k.Source, k.Back}
 	case modeDetail:
-		return []key.Binding{k.Edit, k.AddGoal, k.Posts, k.Rows, k.Import, k.Export, k.Back}
+		return []key.Binding{k.Edit, k.AddGoal, k.Posts, k.Rows, k.Export, k.Back}
 	}
-	return []key.Binding{k.Open, k.New, k.AddGoal, k.Import, k.Export}
+	return []key.Binding{k.Open, k.New, k.Import, k.Export}
 }
 
 // FullHelp is every key, for a help screen without sections.

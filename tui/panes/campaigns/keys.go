@@ -34,17 +34,17 @@ type KeyMap struct {
 // DefaultKeyMap returns the Campaigns pane's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the campaign")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Back:     key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
 		New:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new campaign")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the campaign")),
 		AddGoal:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add a goal")),
-		EditGoal: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "edit the chosen goal (←/→ chooses)")),
-		Entry:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "type in a figure (spend on a flyer…)")),
-		Import:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import a CSV file")),
+		EditGoal: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "edit the chosen goal")),
+		Entry:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "type in spend, sales…")),
+		Import:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import a CSV")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
-		Posts:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "the campaign's posts")),
-		Rows:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace: the rows the figures add up")),
+		Posts:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "its posts")),
+		Rows:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "rows behind the figures")),
 		Source:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "next network's rows")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 
@@ -81,9 +81,8 @@ func (m *Model) HelpSections() []common.HelpSection {
 	return []common.HelpSection{
 		{Title: "The list", Keys: []key.Binding{n.up, n.down, n.first, n.last, k.Open, k.New, k.Edit, k.AddGoal, k.Entry,
 			k.Import, k.Export, k.Reload}},
-		{Title: "A campaign", Keys: []key.Binding{n.up, n.down, n.pageUp, n.pageDown, n.left, n.right, k.Edit, k.AddGoal,
-			k.EditGoal, k.Posts, k.Rows, k.Entry, k.Import, k.Export, k.Back}},
-		{Title: "Its posts and rows", Keys: []key.Binding{n.up, n.down, n.pageUp, n.pageDown, n.first, n.last, k.Source, k.Back}},
+		{Title: "A campaign", Keys: []key.Binding{n.pageUp, n.pageDown, n.left, n.right, k.EditGoal, k.Posts, k.Rows, k.Back}},
+		{Title: "Its posts and rows", Keys: []key.Binding{k.Source, k.Back}},
 		{Title: "A form", Keys: form.DefaultKeyMap().Bindings()},
 		{Title: "An import", Keys: []key.Binding{k.Confirm, k.MapBack, k.Map, k.Cancel}},
 	}
@@ -92,17 +91,18 @@ func (m *Model) HelpSections() []common.HelpSection {
 // Marks explain the states, and define the figures as the README does.
 func (m *Model) Marks() []common.Mark {
 	return []common.Mark{
-		{Symbol: "planned", Meaning: "before its first day; running until its last; ended after"},
-		{Symbol: "n/a", Meaning: "the figure cannot be had; the detail says why"},
-		{Symbol: "CTR", Meaning: "link clicks ÷ impressions, only where impressions are known (organic posts: n/a)"},
-		{Symbol: "clk/fol", Meaning: "link clicks from Mastodon and Bluesky ÷ their followers"},
-		{Symbol: "conv rate", Meaning: "conversions ÷ sessions (web analytics), else ÷ link clicks"},
-		{Symbol: "CPC", Meaning: "spend ÷ link clicks, where both are reported"},
+		{Symbol: "CTR", Meaning: "link clicks ÷ impressions, where known"},
+		{Symbol: "clk/fol", Meaning: "social link clicks ÷ their followers"},
+		{Symbol: "conv rate", Meaning: "conversions ÷ sessions, else ÷ clicks"},
+		{Symbol: "CPC", Meaning: "spend ÷ link clicks, where both known"},
 		{Symbol: "CPA", Meaning: "spend ÷ conversions"},
 		{Symbol: "ROAS", Meaning: "revenue ÷ spend"},
 		{Symbol: "ROI", Meaning: "(revenue − spend) ÷ spend"},
-		{Symbol: "budget", Meaning: "spend ÷ budget, in the budget's currency"},
-		{Symbol: "goal", Meaning: "reached · on track (trend meets it by the deadline) · behind · missed"},
-		{Symbol: "✓ / ·", Meaning: "in a trace: the row counted / another source's row counted instead"},
+		{Symbol: "budget", Meaning: "spend ÷ budget, in its currency"},
+		{Symbol: "n/a", Meaning: "cannot be had: the detail says why"},
+		{Symbol: "—", Meaning: "no source reported it (never 0)"},
+		{Symbol: "on track", Meaning: "the trend meets the goal in time"},
+		{Symbol: "behind", Meaning: "the trend meets it late, or never"},
+		{Symbol: "✓ / ·", Meaning: "a row counts / another source's does"},
 	}
 }

@@ -151,7 +151,7 @@ func (m *Model) listLine(it item, w int) string {
 		common.Pad(shortDates(r.Campaign), c.dates),
 		common.Pad(m.stateText(r.State), c.state),
 		common.Pad(m.goalsShort(r.Goals), c.goal),
-		common.Pad(common.Truncate(budgetText(*r), c.budget, "…"), c.budget),
+		common.Pad(m.overBudget(*r, common.Truncate(budgetText(*r), c.budget, "…")), c.budget),
 	}
 	if c.figures > 0 {
 		f := r.Figures
@@ -212,6 +212,14 @@ func budgetText(r analytics.CampaignRow) string {
 	}
 	spent := r.Figures.Spend.In(b.Currency)
 	return fmt.Sprintf("%s / %s", spent, b)
+}
+
+// overBudget draws the spend in Warn when it is past the budget.
+func (m *Model) overBudget(r analytics.CampaignRow, text string) string {
+	if b := r.Campaign.Budget(); b.Minor > 0 && r.Figures.Spend.In(b.Currency).Minor > b.Minor {
+		return m.c.Styles.Warn.Render(text)
+	}
+	return text
 }
 
 // goalsShort is a campaign's goals in a few cells: the first one's
@@ -281,6 +289,7 @@ func (m *Model) figureLines(f analytics.Figures, budget analytics.Ratio, w int) 
 	ratios := []string{
 		"CTR " + f.CTR.Percent(),
 		"conv rate " + f.ConversionRate.Percent() + basis(f.ConversionBasis),
+		"clk/fol " + f.ClicksPerFollower.Plain(3),
 		"CPC " + f.CPC.Money(),
 		"CPA " + f.CPA.Money(),
 		"ROAS " + f.ROAS.Times(),

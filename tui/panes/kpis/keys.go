@@ -16,7 +16,7 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Reload: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-		Export: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report to a file")),
+		Export: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
 	}
 }
 

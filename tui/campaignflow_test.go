@@ -120,7 +120,7 @@ func TestCampaignFlow(t *testing.T) {
 	app.Press("tab", "ctrl+e", "ctrl+u")
 	app.Type(out)
 	app.Press("ctrl+s")
-	waitAll(app, "wrote the report to " + out)
+	waitAll(app, "wrote the report to "+out)
 	f, err := os.Open(out)
 	if err != nil {
 		t.Fatal(err)

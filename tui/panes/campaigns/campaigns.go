@@ -69,8 +69,8 @@ type (
 		err    error
 	}
 	traceMsg struct {
-		req  vlist.Request[int]
-		rows []traceRow
+		req  vlist.Request[store.TraceKey]
+		rows []store.TraceRow
 		err  error
 	}
 	savedMsg struct {
@@ -87,16 +87,11 @@ type (
 	}
 )
 
-// postRow and traceRow carry their index in the whole list: the store
-// pages them by offset.
+// postRow carries its index in the whole list: the store pages a
+// campaign's posts by offset. The trace pages by key.
 type postRow struct {
 	i int
 	store.PostNumbers
-}
-
-type traceRow struct {
-	i int
-	store.TraceRow
 }
 
 // Model is the Campaigns pane.
@@ -126,7 +121,7 @@ type Model struct {
 	goalSel   int
 
 	posts       *vlist.Model[postRow, int]
-	trace       *vlist.Model[traceRow, int]
+	trace       *vlist.Model[store.TraceRow, store.TraceKey]
 	traceFilter store.MarketingFilter
 	traceSource int // -1: every network; else the index in detail.Networks
 	traceSeq    int
@@ -141,7 +136,7 @@ type Model struct {
 func New(c *common.Common) *Model {
 	m := &Model{c: c, keys: DefaultKeyMap(), nav: newNavHelp(c.Nav), stack: []mode{modeList}, traceSource: -1}
 	m.posts = vlist.New(func(r postRow) int { return r.i }, m.renderPost, vlist.Options{PageSize: 100})
-	m.trace = vlist.New(func(r traceRow) int { return r.i }, m.renderTrace, vlist.Options{PageSize: 100})
+	m.trace = vlist.New(store.TraceRow.Key, m.renderTrace, vlist.Options{PageSize: 100})
 	return m
 }
 
@@ -252,23 +247,30 @@ func (m *Model) postReqs(reqs []vlist.Request[int]) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// traceReqs runs the trace list's page requests.
-func (m *Model) traceReqs(reqs []vlist.Request[int]) tea.Cmd {
+// traceReqs runs the trace list's page requests: by key, so a page deep
+// in a million rows costs what the first does.
+func (m *Model) traceReqs(reqs []vlist.Request[store.TraceKey]) tea.Cmd {
 	st, f := m.c.Store, m.traceFilter
 	if st == nil || len(reqs) == 0 {
 		return nil
 	}
-	total := m.trace.Total()
 	cmds := make([]tea.Cmd, 0, len(reqs))
 	for _, req := range reqs {
-		offset, limit := pageOf(req, total)
 		cmds = append(cmds, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 			defer cancel()
-			rs, err := st.MarketingRows(ctx, f, limit, offset)
-			rows := make([]traceRow, len(rs))
-			for i, r := range rs {
-				rows[i] = traceRow{i: offset + i, TraceRow: r}
+			var rows []store.TraceRow
+			var err error
+			anchor := req.Anchor
+			switch req.Dir {
+			case vlist.First:
+				rows, err = st.TraceAfter(ctx, f, nil, req.Limit)
+			case vlist.After:
+				rows, err = st.TraceAfter(ctx, f, &anchor, req.Limit)
+			case vlist.Before:
+				rows, err = st.TraceBefore(ctx, f, &anchor, req.Limit)
+			case vlist.Last:
+				rows, err = st.TraceBefore(ctx, f, nil, req.Limit)
 			}
 			return traceMsg{req: req, rows: rows, err: err}
 		})

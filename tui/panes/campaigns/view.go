@@ -613,8 +613,7 @@ func (m *Model) traceHead() string {
 	return "day         network     content       from           ✓ counted  · another source counts instead"
 }
 
-func (m *Model) renderTrace(r traceRow, selected bool, w int) string {
-	t := r.TraceRow
+func (m *Model) renderTrace(t store.TraceRow, selected bool, w int) string {
 	mark := func(label string, n store.Num, counted bool, f func(int64) string) string {
 		if !n.OK {
 			return ""

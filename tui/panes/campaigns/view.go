@@ -443,7 +443,8 @@ func (m *Model) layoutDetail() {
 	for _, r := range []struct {
 		name string
 		r    analytics.Ratio
-	}{{"CTR", d.Figures.CTR}, {"conv rate", d.Figures.ConversionRate}, {"CPA", d.Figures.CPA}, {"ROI", d.Figures.ROI}} {
+	}{{"CTR", d.Figures.CTR}, {"conv rate", d.Figures.ConversionRate}, {"clk/fol", d.Figures.ClicksPerFollower},
+		{"CPC", d.Figures.CPC}, {"CPA", d.Figures.CPA}, {"ROAS", d.Figures.ROAS}, {"ROI", d.Figures.ROI}} {
 		add(s.Muted.Render(common.Truncate("  "+r.name+": "+ratioParts(r.r), w, "…")))
 	}
 	add("")
@@ -544,12 +545,20 @@ func spendCurrency(d *analytics.CampaignDetail) string {
 }
 
 func netHead(w int) string {
+	if w < wide {
+		return fmt.Sprintf("%-10s %7s %7s %11s %6s %9s %7s", "network", "clicks", "conv.", "spend", "CTR", "conv rate", "ROI")
+	}
 	return common.Truncate(fmt.Sprintf("%-12s %9s %9s %9s %8s %11s %11s %6s %9s %7s", "network", "impr.", "clicks", "sessions",
 		"conv.", "revenue", "spend", "CTR", "conv rate", "ROI"), w-2, "")
 }
 
 func netLine(n analytics.NetworkFigures, w int) string {
 	f := n.Figures
+	if w < wide {
+		return common.Truncate(fmt.Sprintf("%-10s %7s %7s %11s %6s %9s %7s", common.Truncate(common.NetworkName(n.Source), 10, "…"),
+			analytics.Count(f.LinkClicks), analytics.Milli(f.Conversions), analytics.Sums(f.Spend), f.CTR.Percent(),
+			f.ConversionRate.Percent(), f.ROI.Percent()), w-2, "…")
+	}
 	return common.Truncate(fmt.Sprintf("%-12s %9s %9s %9s %8s %11s %11s %6s %9s %7s", common.Truncate(common.NetworkName(n.Source), 12, "…"),
 		analytics.Count(f.Impressions), analytics.Count(f.LinkClicks), analytics.Count(f.Sessions), analytics.Milli(f.Conversions),
 		analytics.Sums(f.Revenue), analytics.Sums(f.Spend), f.CTR.Percent(), f.ConversionRate.Percent(), f.ROI.Percent()), w-2, "…")
@@ -560,7 +569,7 @@ func linkLine(l analytics.LinkFigures, w int) string {
 	if len(l.Links) > 0 {
 		link = l.Links[0].Tagged
 	}
-	cw := max(14, (w-70)/2)
+	cw := max(12, (w-70)/2)
 	head := fmt.Sprintf("%-10s %s %7s clicks %6s conv  CTR %5s  conv %5s  ", common.Truncate(common.NetworkName(l.Source), 10, "…"),
 		common.Pad(common.Truncate(common.Clean(l.Content), cw, "…"), cw), analytics.Count(store.Known(l.Clicks)), analytics.MilliString(l.Conversions),
 		l.CTR.Percent(), l.ConversionRate.Percent())
@@ -571,6 +580,7 @@ func (m *Model) postLine(p store.PostNumbers, w int) string {
 	when := p.At.In(m.c.Zone).Format("Mon _2 Jan 15:04")
 	nums := fmt.Sprintf("♥%d ↻%d ↩%d · %d clicks · %s conv", p.Metrics.Likes, p.Metrics.Reposts, p.Metrics.Replies,
 		p.Links.Clicks, analytics.MilliString(p.Links.Conversions))
+	nums = common.PadLeft(nums, 34)
 	left := when + "  " + common.Pad(common.Truncate(common.NetworkName(p.Platform), 9, "…"), 9) + "  "
 	text := common.OneLine(common.Clean(p.Text))
 	room := w - common.Width(left) - common.Width(nums) - 2

@@ -613,7 +613,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case modePreview:
 		return []key.Binding{k.Confirm, k.Cancel}
 	case modeMapping:
-		return []key.Binding{m.nav.move, k.Map, k.Confirm, k.Cancel}
+		return []key.Binding{m.nav.move, k.Map, k.MapRead, k.Cancel}
 	case modePosts:
 		return []key.Binding{m.nav.move, k.Back}
 	case modeTrace:

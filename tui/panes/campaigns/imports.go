@@ -215,7 +215,7 @@ func (m *Model) mappingKey(msg tea.KeyMsg) tea.Cmd {
 		m.imp.fields[m.imp.row] = cycleField(m.imp.fields[m.imp.row], 1)
 	case key.Matches(msg, m.keys.MapBack):
 		m.imp.fields[m.imp.row] = cycleField(m.imp.fields[m.imp.row], -1)
-	case msg.Type == tea.KeyEnter:
+	case key.Matches(msg, m.keys.MapRead):
 		if m.imp.busy != "" {
 			return nil
 		}

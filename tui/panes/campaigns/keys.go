@@ -28,6 +28,7 @@ type KeyMap struct {
 	Cancel  key.Binding
 	Confirm key.Binding
 	Map     key.Binding // the mapping step: the next field for the column
+	MapRead key.Binding // the mapping step: read the file with the mapping
 	MapBack key.Binding
 }
 
@@ -45,12 +46,13 @@ func DefaultKeyMap() KeyMap {
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
 		Posts:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "its posts")),
 		Rows:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "rows behind the figures")),
-		Source:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "next network's rows")),
+		Source:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "rows: the next network's")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 
 		Cancel:  key.NewBinding(key.WithKeys("esc", "n"), key.WithHelp("esc/n", "leave it, importing nothing")),
 		Confirm: key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "import it")),
 		Map:     key.NewBinding(key.WithKeys("right", "l", " "), key.WithHelp("→/space", "next field for the column")),
+		MapRead: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read the file with this mapping")),
 		MapBack: key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous field for the column")),
 	}
 }
@@ -81,10 +83,10 @@ func (m *Model) HelpSections() []common.HelpSection {
 	return []common.HelpSection{
 		{Title: "The list", Keys: []key.Binding{n.up, n.down, n.first, n.last, k.Open, k.New, k.Edit, k.AddGoal, k.Entry,
 			k.Import, k.Export, k.Reload}},
-		{Title: "A campaign", Keys: []key.Binding{n.pageUp, n.pageDown, n.left, n.right, k.EditGoal, k.Posts, k.Rows, k.Back}},
-		{Title: "Its posts and rows", Keys: []key.Binding{k.Source, k.Back}},
+		{Title: "A campaign", Keys: []key.Binding{n.pageUp, n.pageDown, n.left, n.right, k.EditGoal, k.Posts, k.Rows, k.Source, k.Back}},
 		{Title: "A form", Keys: form.DefaultKeyMap().Bindings()},
-		{Title: "An import", Keys: []key.Binding{k.Confirm, k.MapBack, k.Map, k.Cancel}},
+		{Title: "An import's preview", Keys: []key.Binding{k.Confirm, k.Cancel}},
+		{Title: "Mapping its columns", Keys: []key.Binding{k.MapBack, k.Map, k.MapRead}},
 	}
 }
 
@@ -100,9 +102,7 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "ROI", Meaning: "(revenue − spend) ÷ spend"},
 		{Symbol: "budget", Meaning: "spend ÷ budget, in its currency"},
 		{Symbol: "n/a", Meaning: "cannot be had: the detail says why"},
-		{Symbol: "—", Meaning: "no source reported it (never 0)"},
 		{Symbol: "on track", Meaning: "the trend meets the goal in time"},
-		{Symbol: "behind", Meaning: "the trend meets it late, or never"},
 		{Symbol: "✓ / ·", Meaning: "a row counts / another source's does"},
 	}
 }

@@ -620,7 +620,25 @@ func (m *Model) traceWhich() string {
 }
 
 func (m *Model) traceHead() string {
+	if m.width < wide {
+		return "day         network    from       ✓ counted · another source counts instead"
+	}
 	return "day         network     content       from           ✓ counted  · another source counts instead"
+}
+
+// shortClass names a source's kind in a few cells.
+func shortClass(c store.MarketingClass) string {
+	switch c {
+	case store.ClassAnalytics:
+		return "analytics"
+	case store.ClassAds:
+		return "ads"
+	case store.ClassSheet:
+		return "sheet"
+	case store.ClassManual:
+		return "typed in"
+	}
+	return c.String()
 }
 
 func (m *Model) renderTrace(t store.TraceRow, selected bool, w int) string {
@@ -653,8 +671,14 @@ func (m *Model) renderTrace(t store.TraceRow, selected bool, w int) string {
 	if t.Line > 0 {
 		origin += fmt.Sprintf(":%d", t.Line)
 	}
-	line := fmt.Sprintf("%s  %-10s  %-12s  %-13s  %s  %s", t.Day, common.Truncate(common.NetworkName(t.Source), 10, "…"),
-		common.Truncate(common.Clean(t.Content), 12, "…"), t.Class, strings.Join(nums, " "), origin)
+	var line string
+	if w < wide {
+		line = fmt.Sprintf("%s  %-9s  %-9s  %s  %s", t.Day, common.Truncate(common.NetworkName(t.Source), 9, "…"),
+			shortClass(t.Class), strings.Join(nums, " "), origin)
+	} else {
+		line = fmt.Sprintf("%s  %-10s  %-12s  %-13s  %s  %s", t.Day, common.Truncate(common.NetworkName(t.Source), 10, "…"),
+			common.Truncate(common.Clean(t.Content), 12, "…"), t.Class, strings.Join(nums, " "), origin)
+	}
 	line = common.Truncate(line, w, "…")
 	if selected {
 		return m.c.Styles.Selected.Render(common.Pad(line, w))

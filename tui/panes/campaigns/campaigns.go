@@ -87,11 +87,12 @@ type (
 	}
 )
 
-// postRow carries its index in the whole list: the store pages a
+// postRow is a post of the paged list with its copies (a line per
+// post), carrying its index in the whole list: the store pages a
 // campaign's posts by offset. The trace pages by key.
 type postRow struct {
-	i int
-	store.PostNumbers
+	i      int
+	copies []store.PostNumbers
 }
 
 // Model is the Campaigns pane.
@@ -237,9 +238,14 @@ func (m *Model) postReqs(reqs []vlist.Request[int]) tea.Cmd {
 			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 			defer cancel()
 			ps, err := st.CampaignPosts(ctx, id, limit, offset)
-			rows := make([]postRow, len(ps))
-			for i, p := range ps {
-				rows[i] = postRow{i: offset + i, PostNumbers: p}
+			// A page is limit posts, each with its copies in a row.
+			var rows []postRow
+			for _, p := range ps {
+				if n := len(rows); n > 0 && rows[n-1].copies[0].PostID == p.PostID {
+					rows[n-1].copies = append(rows[n-1].copies, p)
+					continue
+				}
+				rows = append(rows, postRow{i: offset + len(rows), copies: []store.PostNumbers{p}})
 			}
 			return postsMsg{req: req, rows: rows, err: err}
 		})

@@ -2,10 +2,12 @@ package campaigns
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/store"
@@ -78,10 +80,12 @@ func TestDetailShowsGoalsFiguresAndTheirRows(t *testing.T) {
 	}
 	// p pages through the posts, a line per account.
 	h.press("p")
-	h.requireInView("Posts of Spring Sale", "Spring loaves are here", "Last week of the sale")
-	if got := strings.Count(h.view(), "Spring loaves are here"); got != 2 {
-		t.Errorf("a line per account: %d lines of the post", got)
+	h.requireInView("Posts of Spring Sale", "Spring loaves are here", "Last week of the sale", "M B")
+	if got := strings.Count(h.view(), "Spring loaves are here"); got != 1 {
+		t.Errorf("a line per post: %d lines of the post", got)
 	}
+	// Its copies' numbers added up: Mastodon's link brought 8 clicks.
+	h.requireInView("8 clicks · 1 conv")
 	h.press("esc", "esc")
 	if h.m.top() != modeList {
 		t.Fatalf("esc twice: mode %v", h.m.top())
@@ -376,4 +380,80 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	}
 	h.settle(cmd)
 	h.requireInView("Spring Sale")
+}
+
+// The posts page from the store a post at a time, however many there are:
+// the end is the oldest, the start the newest, every post once.
+func TestPostsPageThroughMany(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	ctx := context.Background()
+	for i := 0; i < 250; i++ {
+		if _, err := h.st.SaveDraft(ctx, store.Post{Body: fmt.Sprintf("Summer post %03d", i), CampaignID: h.summer,
+			Targets: []store.Target{{AccountID: h.mastodon}, {AccountID: h.bluesky}}}, now.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.press("r", "g", "enter", "p") // Summer Fest is first: the latest to start
+	h.requireInView("Posts of Summer Fest", "Summer post 249")
+	if got := h.m.posts.Total(); got != 250 {
+		t.Fatalf("%d posts in the list, want 250", got)
+	}
+	h.press("G")
+	h.requireInView("Summer post 000")
+	seen := map[int]bool{}
+	h.press("g")
+	for i := 0; i < 260; i++ {
+		r, ok := h.m.posts.Selected()
+		if !ok {
+			t.Fatalf("row %d not loaded", h.m.posts.Cursor())
+		}
+		var n int
+		fmt.Sscanf(r.copies[0].Text, "Summer post %d", &n)
+		if seen[n] || len(r.copies) != 2 {
+			t.Fatalf("post %d seen twice, or with %d copies", n, len(r.copies))
+		}
+		seen[n] = true
+		if h.m.posts.Cursor() == h.m.posts.Total()-1 {
+			break
+		}
+		h.press("j")
+	}
+	if len(seen) != 250 {
+		t.Errorf("walked %d posts, want 250", len(seen))
+	}
+}
+
+// o edits the goal chosen with ←/→; enter on a goal of the business (in
+// no campaign) in the list edits it too.
+func TestEditGoals(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	ctx := context.Background()
+	h.press("j", "enter", "o")
+	h.requireInView("Edit goal: conversions +15% over 2025-12-31 – 2026-02-28 by 2026-04-30", "2025-12-31 – 2026-02-28")
+	h.focusField("target")
+	h.clearField()
+	h.typeText("+20%")
+	h.press("ctrl+s")
+	gs, err := h.st.CampaignGoals(ctx, h.spring)
+	if err != nil || len(gs) != 1 {
+		t.Fatalf("%v %+v", err, gs)
+	}
+	if g := gs[0]; g.Target != 2000 || !g.Relative || g.BaselineFrom != day("2025-12-31") || g.BaselineTo != day("2026-02-28") {
+		t.Errorf("edited goal %+v", g)
+	}
+	h.requireInView("conversions +20% over")
+
+	h.press("esc", "G")
+	h.requireInView("A goal of the business (no campaign)")
+	h.press("enter")
+	h.requireInView("Edit goal: 1,600 followers by 2026-06-30")
+	h.focusField("deadline")
+	h.clearField()
+	h.typeText("2026-02-01")
+	h.press("ctrl+s")
+	h.requireInView("deadline: 2026-02-01 is before the goal starts (2026-03-01)")
+	h.clearField()
+	h.typeText("2026-07-31")
+	h.press("ctrl+s")
+	h.requireInView("goal: 1,600 followers by 2026-07-31")
 }

@@ -590,8 +590,26 @@ func (m *Model) postLine(p store.PostNumbers, w int) string {
 	return left + common.Pad(common.Truncate(text, room, "…"), room) + "  " + nums
 }
 
+// renderPost draws a post of the paged list: its networks, and its copies'
+// numbers added up.
 func (m *Model) renderPost(r postRow, selected bool, w int) string {
-	line := m.postLine(r.PostNumbers, w)
+	sum := r.copies[0]
+	if len(r.copies) > 1 {
+		var letters []string
+		for _, c := range r.copies {
+			l, _ := common.LabelOf(c.Platform)
+			letters = append(letters, l.Letter)
+		}
+		sum.Platform = strings.Join(letters, " ")
+		for _, c := range r.copies[1:] {
+			sum.Metrics.Likes += c.Metrics.Likes
+			sum.Metrics.Reposts += c.Metrics.Reposts
+			sum.Metrics.Replies += c.Metrics.Replies
+			sum.Links.Clicks += c.Links.Clicks
+			sum.Links.Conversions += c.Links.Conversions
+		}
+	}
+	line := m.postLine(sum, w)
 	if selected {
 		return m.c.Styles.Selected.Render(common.Pad(line, w))
 	}
@@ -599,7 +617,7 @@ func (m *Model) renderPost(r postRow, selected bool, w int) string {
 }
 
 func (m *Model) postsHead() string {
-	return "when             network    post · likes, reposts, replies · what its links brought"
+	return common.Pad("when", 18) + common.Pad("networks", 11) + "post · its copies' likes, reposts, replies · what its links brought"
 }
 
 // pagedView is a title, a head line and a paged list.

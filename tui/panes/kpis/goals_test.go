@@ -25,7 +25,7 @@ func TestActiveGoalsFirst(t *testing.T) {
 	}
 	for _, g := range []store.Goal{
 		{Metric: store.GoalFollowers, Target: 1700, StartsOn: d("2026-03-20"), Deadline: d("2026-04-30")},
-		{Metric: store.GoalLinkClicks, Target: 500, StartsOn: d("2026-01-01"), Deadline: d("2026-03-31")}, // ended
+		{Metric: store.GoalLinkClicks, Target: 500, StartsOn: d("2026-01-01"), Deadline: d("2026-03-31")},    // ended
 		{Metric: store.GoalConversions, Target: 10000, StartsOn: d("2026-05-01"), Deadline: d("2026-05-31")}, // not started
 	} {
 		if _, err := f.st.AddGoal(ctx, g, now); err != nil {

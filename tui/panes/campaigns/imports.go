@@ -344,7 +344,11 @@ func (m *Model) previewView() string {
 			if i >= 5 {
 				break
 			}
-			add(s.Muted.Render(common.Truncate(fmt.Sprintf("  line %d: %s — %s", sk.Line, sk.Why, common.OneLine(common.Clean(sk.Text))), w, "…")))
+			line := fmt.Sprintf("  line %d: %s", sk.Line, sk.Why)
+			if text := common.OneLine(common.Clean(sk.Text)); text != "" {
+				line += " — " + text
+			}
+			add(s.Muted.Render(common.Truncate(line, w, "…")))
 		}
 	}
 	if len(p.Sample) > 0 {

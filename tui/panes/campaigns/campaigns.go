@@ -129,6 +129,7 @@ type Model struct {
 
 	form    *form.Model
 	saveSeq int
+	editing store.Campaign // the campaign the form edits, as loaded
 
 	imp importState
 }

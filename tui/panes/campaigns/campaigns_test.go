@@ -457,3 +457,40 @@ func TestEditGoals(t *testing.T) {
 	h.press("ctrl+s")
 	h.requireInView("goal: 1,600 followers by 2026-07-31")
 }
+
+// Editing a campaign keeps what the form does not show, and a baseline
+// typed with hyphens reads as well as with a dash.
+func TestEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	ctx := context.Background()
+	c, _ := h.st.Campaign(ctx, h.winter)
+	c.Goal = "old notes: 40 loaves a week"
+	must(t, h.st.UpdateCampaign(ctx, c, now))
+	// Open Spring Sale's detail first, so the detail holds another one.
+	h.press("j", "enter", "esc", "j", "e")
+	h.requireInView("Edit Winter Bakes")
+	h.focusField("audience")
+	h.typeText("Office lunches")
+	h.press("ctrl+s")
+	c, _ = h.st.Campaign(ctx, h.winter)
+	if c.Goal != "old notes: 40 loaves a week" || c.Audience != "Office lunches" || c.BudgetCents != 20000 {
+		t.Errorf("edited %+v", c)
+	}
+	h.press("esc", "a")
+	h.focusField("baseline")
+	h.typeText("2025-12-01 - 2025-12-31")
+	h.press("ctrl+s")
+	gs, _ := h.st.CampaignGoals(ctx, h.winter)
+	if len(gs) != 1 || gs[0].BaselineFrom != day("2025-12-01") || gs[0].BaselineTo != day("2025-12-31") {
+		t.Fatalf("goals %+v\n%s", gs, h.view())
+	}
+	// An absolute target with a baseline says which to change.
+	h.press("a")
+	h.focusField("target")
+	h.clearField()
+	h.typeText("40")
+	h.focusField("baseline")
+	h.typeText("2026-01-01 – 2026-01-31")
+	h.press("ctrl+s")
+	h.requireInView("only a change (+15%) is measured against a baseline", "2026-01-01 – 2026-01-31")
+}

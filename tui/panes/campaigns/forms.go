@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -60,12 +61,15 @@ func (m *Model) openCampaignForm(c *store.Campaign) tea.Cmd {
 	if c != nil {
 		f.ID = c.ID
 	}
+	m.editing = v
 	return m.openForm(f)
 }
 
 func (m *Model) saveCampaign(f *form.Model) tea.Cmd {
-	c := store.Campaign{ID: f.ID, Name: f.Value("name"), Slug: f.Value("slug"), StartsOn: f.Value("starts_on"),
-		EndsOn: f.Value("ends_on"), Currency: strings.ToUpper(f.Value("currency")), Audience: f.Value("audience")}
+	// What the form does not show (the old free-text goal) stays as it was.
+	c := m.editing
+	c.ID, c.Name, c.Slug, c.StartsOn, c.EndsOn = f.ID, f.Value("name"), f.Value("slug"), f.Value("starts_on"), f.Value("ends_on")
+	c.Currency, c.Audience, c.BudgetCents = strings.ToUpper(f.Value("currency")), f.Value("audience"), 0
 	if c.Currency == "" {
 		c.Currency = "EUR"
 	}
@@ -80,9 +84,6 @@ func (m *Model) saveCampaign(f *form.Model) tea.Cmd {
 			return nil
 		}
 		c.BudgetCents = v
-	}
-	if old := m.selectedCampaign(); f.ID != 0 && old != nil && old.ID == f.ID {
-		c.Goal = old.Goal
 	}
 	return m.save(f, func(ctx context.Context, st *store.Store) (string, int64, error) {
 		if c.ID == 0 {
@@ -155,6 +156,9 @@ func entryField(err error) string {
 	}
 	return ""
 }
+
+// dayPattern finds the days of a period typed FROM – TO.
+var dayPattern = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
 
 // metricNames are the metrics as a person types them.
 var metricNames = map[string]store.GoalMetric{
@@ -360,25 +364,26 @@ func (m *Model) saveGoal(f *form.Model) tea.Cmd {
 		f.Fail(field, "target: "+err.Error())
 		return nil
 	}
-	if g.Relative {
-		if b := f.Value("baseline"); b == "" {
-			if g.Deadline >= g.StartsOn {
-				g.BaselineFrom, g.BaselineTo = store.DefaultBaseline(g.StartsOn, g.Deadline)
-			}
-		} else {
-			from, to, ok := strings.Cut(strings.NewReplacer("–", " ", "—", " ", " to ", " ").Replace(b), " ")
-			fields := strings.Fields(from + " " + to)
-			if !ok || len(fields) != 2 {
-				f.Fail("baseline", fmt.Sprintf("baseline: %q is not a period written FROM – TO (2026-01-01 – 2026-03-31)", b))
-				return nil
-			}
-			if g.BaselineFrom, err = store.ParseDay(fields[0]); err == nil {
-				g.BaselineTo, err = store.ParseDay(fields[1])
-			}
-			if err != nil {
-				f.Fail("baseline", "baseline: "+err.Error())
-				return nil
-			}
+	switch b := f.Value("baseline"); {
+	case !g.Relative && b != "":
+		f.Fail("baseline", "baseline: only a change (+15%) is measured against a baseline: empty it, or give the target as a change")
+		return nil
+	case g.Relative && b == "":
+		if g.Deadline >= g.StartsOn {
+			g.BaselineFrom, g.BaselineTo = store.DefaultBaseline(g.StartsOn, g.Deadline)
+		}
+	case g.Relative:
+		days := dayPattern.FindAllString(b, -1)
+		if len(days) != 2 {
+			f.Fail("baseline", fmt.Sprintf("baseline: %q is not a period written FROM – TO (2026-01-01 – 2026-03-31)", b))
+			return nil
+		}
+		if g.BaselineFrom, err = store.ParseDay(days[0]); err == nil {
+			g.BaselineTo, err = store.ParseDay(days[1])
+		}
+		if err != nil {
+			f.Fail("baseline", "baseline: "+err.Error())
+			return nil
 		}
 	}
 	if w := f.Value("within"); w != "" {

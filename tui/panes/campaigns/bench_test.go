@@ -105,3 +105,34 @@ func benchRun(m *Model, cmd tea.Cmd) {
 		}
 	}
 }
+
+// BenchmarkCampaignsLoad measures the pane's loads on the large demo
+// database, each from the command to its answer through Update: the list
+// (every campaign's figures, budget use and goals, and the goals in no
+// campaign), and the always-on campaign's detail.
+func BenchmarkCampaignsLoad(b *testing.B) {
+	ctx := context.Background()
+	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	m := benchModel(b, st)
+	id := m.items[m.cursor].campaign.Campaign.ID
+	b.Run("list", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			benchRun(m, m.load())
+		}
+	})
+	b.Run("detail", func(b *testing.B) {
+		m.detailID = id
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			benchRun(m, m.loadDetail(id))
+		}
+		if m.detail == nil {
+			b.Fatal("no detail")
+		}
+	})
+}

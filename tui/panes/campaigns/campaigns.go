@@ -35,6 +35,7 @@ const (
 	modeForm    // a campaign, goal, typed-in figure, import or export form
 	modePreview // what an import would do
 	modeMapping // which column holds which field, for a layout no preset knows
+	modeConfirm // delete a goal? y or n
 )
 
 // item is a line of the list: a campaign, or a goal that stands alone.
@@ -130,6 +131,7 @@ type Model struct {
 	form    *form.Model
 	saveSeq int
 	editing store.Campaign // the campaign the form edits, as loaded
+	doomed  store.Goal     // the goal modeConfirm asks about
 
 	imp importState
 }
@@ -360,6 +362,11 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	case importedMsg:
 		return m, m.importAnswer(msg)
 
+	case deletedMsg:
+		m.goalSel = max(m.goalSel-1, 0)
+		return m, tea.Batch(common.Status("deleted the goal: "+msg.what, false),
+			func() tea.Msg { return common.DataChangedMsg{What: "marketing"} })
+
 	case common.DataChangedMsg, common.FocusMsg:
 		cmds := []tea.Cmd{m.load()}
 		if m.detailID != 0 && m.top() != modeList {
@@ -406,6 +413,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.previewKey(msg)
 	case modeMapping:
 		return m.mappingKey(msg)
+	case modeConfirm:
+		return m.confirmKey(msg)
 	case modePosts:
 		if key.Matches(msg, m.keys.Back) {
 			m.pop()
@@ -456,6 +465,10 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openEntryForm(m.selectedCampaign())
 	case key.Matches(msg, m.keys.AddGoal):
 		return m.openGoalForm(nil, m.selectedCampaign())
+	case key.Matches(msg, m.keys.DelGoal):
+		if m.cursor < len(m.items) && m.items[m.cursor].goal != nil {
+			return m.askDelete(m.items[m.cursor].goal.Goal)
+		}
 	case key.Matches(msg, m.keys.Edit), key.Matches(msg, m.keys.Open):
 		if m.cursor >= len(m.items) {
 			return nil
@@ -541,6 +554,10 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 			g := m.detail.Goals[m.goalSel].Goal
 			return m.openGoalForm(&g, &c)
 		}
+	case key.Matches(msg, m.keys.DelGoal):
+		if m.goalSel < len(m.detail.Goals) {
+			return m.askDelete(m.detail.Goals[m.goalSel].Goal)
+		}
 	case key.Matches(msg, m.keys.Entry):
 		return m.openEntryForm(&c)
 	case key.Matches(msg, m.keys.Import):
@@ -557,6 +574,39 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	return nil
 }
+
+// askDelete asks whether to delete goal g.
+func (m *Model) askDelete(g store.Goal) tea.Cmd {
+	m.doomed = g
+	m.push(modeConfirm)
+	return nil
+}
+
+func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.No):
+		m.pop()
+	case key.Matches(msg, m.keys.Yes):
+		m.pop()
+		g, st := m.doomed, m.c.Store
+		if st == nil {
+			return nil
+		}
+		return func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+			defer cancel()
+			if err := st.DeleteGoal(ctx, g.ID); err != nil {
+				return common.StatusMsg{Text: "cannot delete the goal: " + err.Error(), Err: true}
+			}
+			return deletedMsg{what: analytics.Describe(g)}
+		}
+	}
+	return nil
+}
+
+// deletedMsg says a goal is gone: the status says which, and every pane
+// reloads.
+type deletedMsg struct{ what string }
 
 // nextTraceSource shows the next network's rows (then every network's).
 func (m *Model) nextTraceSource() tea.Cmd {
@@ -619,6 +669,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{fk.NextField, fk.Save, fk.Cancel}
 	case modePreview:
 		return []key.Binding{k.Confirm, k.Cancel}
+	case modeConfirm:
+		return []key.Binding{k.Yes, k.No}
 	case modeMapping:
 		return []key.Binding{m.nav.move, k.Map, k.MapRead, k.Cancel}
 	case modePosts:

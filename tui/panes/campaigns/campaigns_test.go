@@ -494,3 +494,28 @@ func TestEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 	h.press("ctrl+s")
 	h.requireInView("only a change (+15%) is measured against a baseline", "2026-01-01 – 2026-01-31")
 }
+
+// d asks before it deletes a goal; n keeps it.
+func TestDeleteGoalAsks(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	ctx := context.Background()
+	h.press("j", "enter", "d")
+	h.requireInView("Delete this goal?", "conversions +15% over")
+	h.press("n")
+	if gs, _ := h.st.CampaignGoals(ctx, h.spring); len(gs) != 1 {
+		t.Fatalf("n deleted it: %+v", gs)
+	}
+	h.press("d", "y")
+	if gs, _ := h.st.CampaignGoals(ctx, h.spring); len(gs) != 0 {
+		t.Fatalf("y did not delete it: %+v", gs)
+	}
+	h.requireInView("none yet: press a")
+	if s := h.lastStatus(); !strings.Contains(s.Text, "deleted the goal: conversions +15%") {
+		t.Errorf("status %+v", s)
+	}
+	// A goal of the business, from the list.
+	h.press("esc", "G", "d", "y")
+	if gs, _ := h.st.Goals(ctx, day("2026-04-02")); len(gs) != 0 {
+		t.Errorf("goals left %+v", gs)
+	}
+}

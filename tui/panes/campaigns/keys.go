@@ -16,6 +16,9 @@ type KeyMap struct {
 	Edit     key.Binding // list and detail: edit the campaign
 	AddGoal  key.Binding
 	EditGoal key.Binding // detail: the goal chosen with ←/→
+	DelGoal  key.Binding // detail: delete the chosen goal (asks); list: the goal under the cursor
+	Yes      key.Binding
+	No       key.Binding
 	Entry    key.Binding // a typed-in figure (spend on a flyer)
 	Import   key.Binding
 	Export   key.Binding
@@ -41,6 +44,9 @@ func DefaultKeyMap() KeyMap {
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the campaign")),
 		AddGoal:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add a goal")),
 		EditGoal: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "edit the chosen goal")),
+		DelGoal:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete the goal (asks)")),
+		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete it")),
+		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no, keep it")),
 		Entry:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "type in spend, sales…")),
 		Import:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import a CSV")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
@@ -81,9 +87,9 @@ func newNavHelp(n keys.Nav) navHelp {
 func (m *Model) HelpSections() []common.HelpSection {
 	k, n := m.keys, m.nav
 	return []common.HelpSection{
-		{Title: "The list", Keys: []key.Binding{n.up, n.down, n.first, n.last, k.Open, k.New, k.Edit, k.AddGoal, k.Entry,
+		{Title: "The list", Keys: []key.Binding{n.up, n.down, n.first, n.last, k.Open, k.New, k.Edit, k.AddGoal, k.DelGoal, k.Entry,
 			k.Import, k.Export, k.Reload}},
-		{Title: "A campaign", Keys: []key.Binding{n.pageUp, n.pageDown, n.left, n.right, k.EditGoal, k.Posts, k.Rows, k.Source, k.Back}},
+		{Title: "A campaign", Keys: []key.Binding{n.pageUp, n.pageDown, n.left, n.right, k.EditGoal, k.DelGoal, k.Posts, k.Rows, k.Source, k.Back}},
 		{Title: "A form", Keys: form.DefaultKeyMap().Bindings()},
 		{Title: "An import's preview", Keys: []key.Binding{k.Confirm, k.Cancel}},
 		{Title: "Mapping its columns", Keys: []key.Binding{k.MapBack, k.Map, k.MapRead}},

@@ -33,6 +33,11 @@ func (m *Model) View() string {
 		return m.previewView()
 	case modeMapping:
 		return m.mappingView()
+	case modeConfirm:
+		s := m.c.Styles
+		lines := []string{s.Title.Render("Delete this goal?"), "", common.Clean(analytics.Describe(m.doomed)), "",
+			s.Accent.Render("y deletes it") + s.Muted.Render(" · n or esc keeps it")}
+		return m.fit(lines)
 	case modePosts:
 		return m.pagedView("Posts of "+m.detailName(), m.postsHead(), m.posts.View())
 	case modeTrace:
@@ -418,7 +423,7 @@ func (m *Model) layoutDetail() {
 		}
 	}
 	add("")
-	add(s.Bold.Render("Goals") + s.Muted.Render(" · a adds · ←/→ chooses · o edits"))
+	add(s.Bold.Render("Goals") + s.Muted.Render(" · a adds · ←/→ chooses · o edits · d deletes"))
 	if len(d.Goals) == 0 {
 		add(s.Muted.Render("  none yet: press a to set one (conversions +15% over the 28 days before…)"))
 	}

@@ -353,6 +353,7 @@ type PostSummary struct {
 	ScheduledZone string
 	Platforms     []string // of the target accounts, sorted, without repeats
 	LastError     string   // of a copy that has not gone out, if any
+	CampaignID    int64    // 0 for none
 	UpdatedAt     time.Time
 	// Copies are the post's copies, one per account, by account id; Media
 	// its images in order.
@@ -362,7 +363,7 @@ type PostSummary struct {
 
 // summaryCols are a summary's own columns; its copies and images (and the
 // platforms and error drawn from them) are read beside it by attachParts.
-const summaryCols = `p.id, p.body, p.state, p.scheduled_at, p.scheduled_zone, p.updated_at`
+const summaryCols = `p.id, p.body, p.state, p.scheduled_at, p.scheduled_zone, p.updated_at, coalesce(p.campaign_id, 0)`
 
 // PostsBetween lists posts scheduled (or sent) in [from, to), oldest first,
 // with their copies and images, for the calendar; replies to the inbox are
@@ -375,7 +376,7 @@ func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSum
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `
-		SELECT p.id, p.body, p.state, p.scheduled_at, p.scheduled_zone, p.updated_at
+		SELECT `+summaryCols+`
 		FROM posts p WHERE p.scheduled_at >= ? AND p.scheduled_at < ? AND p.reply_to_item IS NULL
 		ORDER BY p.scheduled_at, p.id`, ms(from), ms(to))
 	if err != nil {
@@ -387,7 +388,7 @@ func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSum
 		var p PostSummary
 		var sched sql.NullInt64
 		var updated int64
-		if err := rows.Scan(&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated); err != nil {
+		if err := rows.Scan(&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated, &p.CampaignID); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -450,7 +451,7 @@ func scanSummariesExtra(rows *sql.Rows, extra int) ([]PostSummary, error) {
 		var p PostSummary
 		var sched sql.NullInt64
 		var updated int64
-		dst := []any{&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated}
+		dst := []any{&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated, &p.CampaignID}
 		for i := 0; i < extra; i++ {
 			dst = append(dst, new(any))
 		}

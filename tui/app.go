@@ -1,5 +1,5 @@
-// Package tui is crier's terminal interface: a root model with four panes
-// (calendar, drafts, inbox, KPIs), a status bar and a help screen.
+// Package tui is crier's terminal interface: a root model with five panes
+// (calendar, drafts, inbox, KPIs, campaigns), a status bar and a help screen.
 package tui
 
 import (
@@ -19,6 +19,7 @@ import (
 	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/keys"
 	"github.com/crier-app/crier/tui/panes/calendar"
+	"github.com/crier-app/crier/tui/panes/campaigns"
 	"github.com/crier-app/crier/tui/panes/drafts"
 	"github.com/crier-app/crier/tui/panes/inbox"
 	"github.com/crier-app/crier/tui/panes/kpis"
@@ -82,6 +83,16 @@ type Model struct {
 
 	missed    int // posts held back as missed, until the user decides
 	missedSeq int
+
+	campaignsSeq int
+}
+
+// campaignNamesMsg answers a load of the campaigns' names; an older answer
+// is dropped.
+type campaignNamesMsg struct {
+	seq   int
+	names map[int64]string
+	err   error
 }
 
 // missedMsg answers a count of missed posts; an older answer is dropped.
@@ -112,6 +123,7 @@ func New(c *common.Common, sched SchedulerView) *Model {
 			{"Drafts", drafts.New(c)},
 			{"Inbox", inbox.New(c)},
 			{"KPIs", kpis.New(c)},
+			{"Campaigns", campaigns.New(c)},
 		},
 		help:  h,
 		sched: sched,
@@ -125,7 +137,7 @@ func New(c *common.Common, sched SchedulerView) *Model {
 
 // Init starts every pane's first load and the status clock.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.tick(), m.countMissed()}
+	cmds := []tea.Cmd{m.tick(), m.countMissed(), m.loadCampaignNames()}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.pane.Init())
 	}
@@ -168,7 +180,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case common.DataChangedMsg:
-		return m, tea.Batch(m.countMissed(), m.broadcast(msg))
+		return m, tea.Batch(m.countMissed(), m.loadCampaignNames(), m.broadcast(msg))
+
+	case campaignNamesMsg:
+		if msg.seq == m.campaignsSeq && msg.err == nil {
+			m.c.Campaigns = msg.names
+		}
+		return m, nil
 
 	case postStatusMsg:
 		if msg.seq == m.statusSeq {
@@ -273,6 +291,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.focus(2)
 		case key.Matches(msg, m.keys.KPIs):
 			return m, m.focus(3)
+		case key.Matches(msg, m.keys.Campaigns):
+			return m, m.focus(4)
 		case key.Matches(msg, m.keys.NextTab):
 			return m, m.focus((m.active + 1) % len(m.tabs))
 		case key.Matches(msg, m.keys.PrevTab):
@@ -438,6 +458,26 @@ func (m *Model) countMissed() tea.Cmd {
 		defer cancel()
 		n, err := st.CountMissed(ctx)
 		return missedMsg{seq: seq, n: n, err: err}
+	}
+}
+
+// loadCampaignNames asks the store for the campaigns' names, which the
+// calendar and the drafts mark posts with.
+func (m *Model) loadCampaignNames() tea.Cmd {
+	m.campaignsSeq++
+	seq, st := m.campaignsSeq, m.c.Store
+	if st == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		cs, err := st.Campaigns(ctx)
+		names := make(map[int64]string, len(cs))
+		for _, c := range cs {
+			names[c.ID] = c.Name
+		}
+		return campaignNamesMsg{seq: seq, names: names, err: err}
 	}
 }
 

@@ -41,9 +41,9 @@ func TestTabKeys(t *testing.T) {
 		key  string
 		want int
 	}{
-		{"2", 1}, {"3", 2}, {"4", 3}, {"1", 0},
-		{"tab", 1}, {"tab", 2}, {"tab", 3}, {"tab", 0},
-		{"shift+tab", 3}, {"shift+tab", 2},
+		{"2", 1}, {"3", 2}, {"4", 3}, {"5", 4}, {"1", 0},
+		{"tab", 1}, {"tab", 2}, {"tab", 3}, {"tab", 4}, {"tab", 0},
+		{"shift+tab", 4}, {"shift+tab", 3},
 	}
 	for _, s := range steps {
 		m.Update(press(s.key))
@@ -213,10 +213,10 @@ func TestViewFitsTheScreen(t *testing.T) {
 // frozen clock and snapshots each pane's full screen at 80x24 and 120x40,
 // once everything the pane started loading has landed.
 func TestGoldenScreens(t *testing.T) {
-	markers := []string{"scheduled", "Drafts & queue", "Open ·", "KPIs ·"}
+	markers := []string{"scheduled", "Drafts & queue", "Open ·", "KPIs ·", "Campaigns ·"}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for i, marker := range markers {
-			name := []string{"calendar", "drafts", "inbox", "kpis"}[i]
+			name := []string{"calendar", "drafts", "inbox", "kpis", "campaigns"}[i]
 			t.Run(name+"-"+itoa(size[0])+"x"+itoa(size[1]), func(t *testing.T) {
 				clock := tuitest.NewClock(frozen)
 				app := tuitest.Start(t, clock, New(testCommon(t, seededStore(t), clock), nil), size[0], size[1])
@@ -379,7 +379,7 @@ func TestHelpExplainsEveryMark(t *testing.T) {
 // reference sizes.
 func TestGoldenHelp(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		for i, name := range []string{"calendar", "drafts", "inbox", "kpis"} {
+		for i, name := range []string{"calendar", "drafts", "inbox", "kpis", "campaigns"} {
 			t.Run(name+"-"+itoa(size[0])+"x"+itoa(size[1]), func(t *testing.T) {
 				m := newModel(t, size[0], size[1])
 				m.Update(press(string(rune('1' + i))))

@@ -68,7 +68,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	// Every pane, through its number and through tab.
 	app.WaitView("◷ scheduled")
 	for _, step := range []struct{ key, want string }{
-		{"2", "Drafts & queue"}, {"3", "Open · all kinds"}, {"4", "Top posts"}, {"tab", "Monday"},
+		{"2", "Drafts & queue"}, {"3", "Open · all kinds"}, {"4", "Top posts"}, {"5", "campaigns · as of"}, {"tab", "Monday"},
 	} {
 		app.Press(step.key)
 		app.WaitView(step.want)

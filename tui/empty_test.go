@@ -29,7 +29,7 @@ func TestNoAccountsEveryPaneSaysWhatToDo(t *testing.T) {
 		name string
 		keys []string
 	}{
-		{"calendar", nil}, {"drafts", []string{"2"}}, {"inbox", []string{"3"}}, {"kpis", []string{"4"}},
+		{"calendar", nil}, {"drafts", []string{"2"}}, {"inbox", []string{"3"}}, {"kpis", []string{"4"}}, {"campaigns", []string{"5"}},
 		{"composer", []string{"2", "n"}}, {"help", []string{"?"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {

@@ -66,11 +66,15 @@ type Common struct {
 	// writes it, in Update.
 	Limits   map[int64]platforms.Limits
 	Settings Settings
-	Waker    Waker   // may be nil (scheduler disabled)
-	Reactor  Reactor // may be nil (scheduler disabled)
-	Log      *log.Logger
-	Demo     bool
-	Editor   string // $VISUAL or $EDITOR, "" when unset
+	// Campaigns are the campaigns' names by id, for the mark a post in one
+	// carries in the calendar and the drafts. Only the root writes it, in
+	// Update, when it (re)loads them.
+	Campaigns map[int64]string
+	Waker     Waker   // may be nil (scheduler disabled)
+	Reactor   Reactor // may be nil (scheduler disabled)
+	Log       *log.Logger
+	Demo      bool
+	Editor    string // $VISUAL or $EDITOR, "" when unset
 	// ConfigFile is the config file crier read, or where it looks for one
 	// (and crier init writes it), as a person would type it (~/...);
 	// ConfigMissing is true when there is no such file yet.
@@ -99,6 +103,17 @@ func (c *Common) NoAccounts() string {
 		return "No accounts yet: run crier init to write " + file + " with them (config.example.yaml shows every key)."
 	}
 	return "No accounts yet: add them to " + file + " (config.example.yaml shows how; crier login mastodon SERVER signs in to Mastodon)."
+}
+
+// CampaignMark is the mark of a post in campaign id, its name cut to w
+// cells after a "◆" ("◆ Spring Sale"); "" for no campaign, or one not
+// loaded yet.
+func (c *Common) CampaignMark(id int64, w int) string {
+	name, ok := c.Campaigns[id]
+	if id == 0 || !ok || w < 4 {
+		return ""
+	}
+	return Truncate("◆ "+Clean(name), w, "…")
 }
 
 // Account returns the account with id, and whether it is known.

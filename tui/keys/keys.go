@@ -11,6 +11,7 @@ type Global struct {
 	Drafts    key.Binding
 	Inbox     key.Binding
 	KPIs      key.Binding
+	Campaigns key.Binding
 	NextTab   key.Binding
 	PrevTab   key.Binding
 	Help      key.Binding
@@ -26,6 +27,7 @@ func DefaultGlobal() Global {
 		Drafts:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "drafts")),
 		Inbox:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "inbox")),
 		KPIs:      key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "KPIs")),
+		Campaigns: key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "campaigns")),
 		NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -42,7 +44,7 @@ func (g Global) ShortHelp() []key.Binding {
 
 // FullHelp is the global column of the ? screen.
 func (g Global) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{g.Calendar, g.Drafts, g.Inbox, g.KPIs, g.NextTab, g.PrevTab, g.SyncNow, g.Help, g.Quit, g.ForceQuit}}
+	return [][]key.Binding{{g.Calendar, g.Drafts, g.Inbox, g.KPIs, g.Campaigns, g.NextTab, g.PrevTab, g.SyncNow, g.Help, g.Quit, g.ForceQuit}}
 }
 
 // Nav are the movement keys shared by lists and grids: arrows and vim keys.

@@ -78,9 +78,12 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	}
 	when := p.ScheduledAt.In(m.c.Zone).Format("15:04")
 	state := lk.glyph + " " + fmt.Sprintf("%-9s", lk.word)
-	id := "" // room for the photo count
+	id := "" // room for the campaign and the photo count
 	if n := len(p.Media); n > 0 && !selected {
 		id = common.Count(n, "photo", "photos")
+	}
+	if camp := m.c.CampaignMark(p.CampaignID, min(24, w/4)); camp != "" {
+		id = strings.TrimSpace(camp + "  " + id)
 	}
 	lead := marker + when + "  "
 	netW := w - common.Width(lead) - common.Width(state) - 2 - common.Width(id) - 1

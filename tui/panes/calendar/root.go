@@ -38,6 +38,7 @@ func (m *Model) Marks() []common.Mark {
 	return append(marks,
 		common.Mark{Symbol: postcopy.GlyphFailed + "B" + postcopy.GlyphSent + "M", Meaning: "copies in different states: each letter after its own"},
 		common.Mark{Symbol: postcopy.GlyphDropped, Meaning: "a copy dropped: it won't go out"},
+		common.Mark{Symbol: "◆ name", Meaning: "in the day's list: the post's campaign"},
 		common.Mark{Symbol: postcopy.GlyphSending, Meaning: "a copy being sent now"},
 		common.Mark{Symbol: cursorMark, Meaning: "the cursor's day or post"},
 		common.Mark{Symbol: "+3 more", Meaning: "more posts than the cell holds"})

@@ -303,6 +303,9 @@ func networksText(it store.PostSummary) string {
 	return strings.Join(parts, " ")
 }
 
+// campaignWidth is the most a post's campaign mark takes in its row.
+const campaignWidth = 20
+
 func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []string {
 	s := m.c.Styles
 	w := m.width
@@ -321,18 +324,23 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	if n := len(it.Media); n > 0 {
 		text = "[" + common.Count(n, "photo", "photos") + "] " + text
 	}
-	text = common.Truncate(text, max(w-common.Width(lead), 0), "…")
+	// The campaign, where the row leaves room for it beside the text.
+	camp := m.c.CampaignMark(it.CampaignID, min(campaignWidth, (w-common.Width(lead))/3))
+	if camp != "" {
+		camp += " "
+	}
+	text = common.Truncate(text, max(w-common.Width(lead)-common.Width(camp), 0), "…")
 
 	var first string
 	if selected {
-		first = s.Selected.Render(common.Pad(lead+text, w))
+		first = s.Selected.Render(common.Pad(lead+camp+text, w))
 	} else {
 		whenStyle := s.Text
 		if it.ScheduledAt.IsZero() {
 			whenStyle = s.Muted
 		}
 		first = marker + postcopy.PostStyle(s, it.State).Render(state) + " " + whenStyle.Render(when) + " " +
-			s.Muted.Render(nets) + " " + s.Text.Render(text)
+			s.Muted.Render(nets) + " " + s.Accent.Render(camp) + s.Text.Render(text)
 	}
 	lines := []string{common.Truncate(first, w, "")}
 	for _, sub := range m.subLines(it) {

@@ -48,6 +48,7 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: postcopy.GlyphFailed, Meaning: "refused (the reason follows)"},
 		{Symbol: postcopy.GlyphMissed, Meaning: "missed: s sends, x drops"},
 		{Symbol: postcopy.GlyphDropped, Meaning: "dropped: it won't go out"},
+		{Symbol: "◆ name", Meaning: "the post's campaign"},
 	}
 }
 

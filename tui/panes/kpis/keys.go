@@ -9,12 +9,14 @@ import (
 // KeyMap holds the pane's own keys. Scrolling uses the shared keys.Nav.
 type KeyMap struct {
 	Reload key.Binding
+	Export key.Binding
 }
 
 // DefaultKeyMap returns the KPI pane's key bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Reload: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Export: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
 	}
 }
 

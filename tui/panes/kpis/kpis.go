@@ -1,4 +1,4 @@
-// Package kpis is the KPIs pane: followers and their growth, what was
+// Package kpis is the KPIs pane: the active goals first, then followers and their growth, what was
 // published in the last 30 days and how it did, open inbox items, per
 // account and in total, with 30-day sparklines; how fast the inbox is
 // answered; what social listening heard, per term; and the five best posts.
@@ -11,8 +11,10 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/form"
 )
 
 // queryTimeout bounds one report; it takes milliseconds on a large database.
@@ -24,6 +26,7 @@ type loadedMsg struct {
 	report    store.KPIReport
 	inbox     store.InboxKPIs
 	listening store.ListeningTrend
+	goals     []analytics.GoalStatus
 	err       error
 }
 
@@ -39,13 +42,18 @@ type Model struct {
 	loaded    bool
 	report    store.KPIReport
 	inbox     store.InboxKPIs
-	listening store.ListeningTrend // over the report's Days
-	err       error                // of the last load, shown while nothing was loaded yet
+	listening store.ListeningTrend   // over the report's Days
+	goals     []analytics.GoalStatus // the active ones, shown first
+	err       error                  // of the last load, shown while nothing was loaded yet
 
 	// lines is the drawn content below the pinned header, rebuilt when the
 	// report or the size changes; offset is the first one shown.
 	lines  []string
 	offset int
+
+	// form asks where to write a report (x); nil when closed.
+	form      *form.Model
+	exportSeq int
 }
 
 // New builds the pane. It does no I/O: the report loads through Init.
@@ -63,8 +71,11 @@ func (m *Model) SetSize(width, height int) tea.Cmd {
 	return nil
 }
 
-// Capturing is always false: the pane takes no typed text.
-func (m *Model) Capturing() bool { return false }
+// Capturing is true while the export form takes typed text.
+func (m *Model) Capturing() bool { return m.form != nil }
+
+// TypingText is true while the export form has the keyboard.
+func (m *Model) TypingText() bool { return m.form != nil }
 
 // load asks for a fresh report; answers to earlier loads will be dropped.
 func (m *Model) load() tea.Cmd {
@@ -83,7 +94,10 @@ func (m *Model) load() tea.Cmd {
 		if msg.inbox, msg.err = st.InboxKPIs(ctx, now); msg.err != nil {
 			return msg
 		}
-		msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone)
+		if msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone); msg.err != nil {
+			return msg
+		}
+		msg.goals, msg.err = loadGoals(ctx, st, store.DayOf(now.In(zone)), zone)
 		return msg
 	}
 }
@@ -100,19 +114,27 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			m.layout()
 			return m, common.Status("KPIs: cannot load the figures: "+msg.err.Error(), true)
 		}
-		m.report, m.inbox, m.listening, m.loaded, m.err = msg.report, msg.inbox, msg.listening, true, nil
+		m.report, m.inbox, m.listening, m.goals, m.loaded, m.err = msg.report, msg.inbox, msg.listening, msg.goals, true, nil
 		m.layout()
 		return m, nil
 
 	case common.DataChangedMsg, common.FocusMsg:
 		return m, m.load()
 
+	case exportedMsg:
+		return m, m.exported(msg)
+
 	case tea.KeyMsg:
+		if m.form != nil {
+			return m, m.formKey(msg)
+		}
 		nav := m.c.Nav
 		page := max(m.bodyHeight()-1, 1)
 		switch {
 		case key.Matches(msg, m.keys.Reload):
 			return m, m.load()
+		case key.Matches(msg, m.keys.Export):
+			return m, m.openExport()
 		case key.Matches(msg, nav.Up):
 			m.scrollTo(m.offset - 1)
 		case key.Matches(msg, nav.Down):
@@ -140,13 +162,17 @@ func (m *Model) scrollTo(off int) {
 
 // ShortHelp is the footer's view of the pane's keys.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Reload, m.nav.scroll}
+	if m.form != nil {
+		k := m.form.Keys()
+		return []key.Binding{k.NextField, k.Save, k.Cancel}
+	}
+	return []key.Binding{m.keys.Reload, m.keys.Export, m.nav.scroll}
 }
 
 // FullHelp is the ? screen's view of the pane's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.Reload},
+		{m.keys.Reload, m.keys.Export},
 		{m.nav.up, m.nav.down, m.nav.pageUp, m.nav.pageDown, m.nav.first, m.nav.last},
 	}
 }

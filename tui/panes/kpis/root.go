@@ -4,13 +4,15 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/form"
 )
 
 // HelpSections are the KPI pane's keys.
 func (m *Model) HelpSections() []common.HelpSection {
 	n := m.nav
 	return []common.HelpSection{
-		{Title: "The figures", Keys: []key.Binding{n.up, n.down, n.pageUp, n.pageDown, n.first, n.last, m.keys.Reload}},
+		{Title: "The figures", Keys: []key.Binding{n.up, n.down, n.pageUp, n.pageDown, n.first, n.last, m.keys.Reload, m.keys.Export}},
+		{Title: "Exporting", Keys: form.DefaultKeyMap().Bindings()},
 	}
 }
 

@@ -25,6 +25,9 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	if m.form != nil {
+		return m.form.View(m.width, m.height)
+	}
 	out := make([]string, 0, m.height)
 	out = append(out, m.header())
 	end := min(m.offset+m.bodyHeight(), len(m.lines))
@@ -74,6 +77,10 @@ func (m *Model) layout() {
 		m.lines = append(m.lines, s.Muted.Render("Loading…"))
 	default:
 		m.lines = append(m.lines, "")
+		if g := m.goalLines(); len(g) > 0 {
+			m.lines = append(m.lines, g...)
+			m.lines = append(m.lines, "")
+		}
 		m.lines = append(m.lines, m.sections()...)
 		m.lines = append(m.lines, "")
 		m.lines = append(m.lines, m.inboxAndListening()...)

@@ -1,0 +1,114 @@
+package campaigns
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/form"
+	"github.com/crier-app/crier/tui/keys"
+)
+
+// KeyMap holds the pane's own keys. Movement uses the shared keys.Nav.
+type KeyMap struct {
+	Open     key.Binding // list: the campaign's detail
+	Back     key.Binding
+	New      key.Binding // list: a new campaign
+	Edit     key.Binding // list and detail: edit the campaign
+	AddGoal  key.Binding
+	EditGoal key.Binding // detail: the goal chosen with ←/→
+	DelGoal  key.Binding // detail: delete the chosen goal (asks); list: the goal under the cursor
+	Yes      key.Binding
+	No       key.Binding
+	Entry    key.Binding // a typed-in figure (spend on a flyer)
+	Import   key.Binding
+	Export   key.Binding
+	Posts    key.Binding // detail: the campaign's posts, paged
+	Rows     key.Binding // detail: the rows its figures add up
+	Source   key.Binding // rows: the next network's rows
+	Reload   key.Binding
+
+	// In an import preview.
+	Cancel  key.Binding
+	Confirm key.Binding
+	Map     key.Binding // the mapping step: the next field for the column
+	MapRead key.Binding // the mapping step: read the file with the mapping
+	MapBack key.Binding
+}
+
+// DefaultKeyMap returns the Campaigns pane's bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:     key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+		New:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new campaign")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the campaign")),
+		AddGoal:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add a goal")),
+		EditGoal: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "edit the chosen goal")),
+		DelGoal:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete the goal (asks)")),
+		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete it")),
+		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no, keep it")),
+		Entry:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "type in spend, sales…")),
+		Import:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import a CSV")),
+		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
+		Posts:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "its posts")),
+		Rows:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "rows behind the figures")),
+		Source:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "rows: the next network's")),
+		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+
+		Cancel:  key.NewBinding(key.WithKeys("esc", "n"), key.WithHelp("esc/n", "leave it, importing nothing")),
+		Confirm: key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "import it")),
+		Map:     key.NewBinding(key.WithKeys("right", "l", " "), key.WithHelp("→/space", "next field for the column")),
+		MapRead: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read the file with this mapping")),
+		MapBack: key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous field for the column")),
+	}
+}
+
+// navHelp are help-only copies of the shared movement keys, described as
+// they act here.
+type navHelp struct {
+	move, up, down, pageUp, pageDown, first, last, left, right key.Binding
+}
+
+func newNavHelp(n keys.Nav) navHelp {
+	return navHelp{
+		move:     key.NewBinding(key.WithKeys(append(n.Up.Keys(), n.Down.Keys()...)...), key.WithHelp("↑↓", "move")),
+		up:       keys.Relabel(n.Up, "up"),
+		down:     keys.Relabel(n.Down, "down"),
+		pageUp:   keys.Relabel(n.PageUp, "page up"),
+		pageDown: keys.Relabel(n.PageDown, "page down"),
+		first:    keys.Relabel(n.Home, "first"),
+		last:     keys.Relabel(n.End, "last"),
+		left:     keys.Relabel(n.Left, "previous goal"),
+		right:    keys.Relabel(n.Right, "next goal"),
+	}
+}
+
+// HelpSections are the pane's keys by where they apply.
+func (m *Model) HelpSections() []common.HelpSection {
+	k, n := m.keys, m.nav
+	return []common.HelpSection{
+		{Title: "The list", Keys: []key.Binding{n.up, n.down, n.first, n.last, k.Open, k.New, k.Edit, k.AddGoal, k.DelGoal, k.Entry,
+			k.Import, k.Export, k.Reload}},
+		{Title: "A campaign", Keys: []key.Binding{n.pageUp, n.pageDown, n.left, n.right, k.EditGoal, k.DelGoal, k.Posts, k.Rows, k.Source, k.Back}},
+		{Title: "A form", Keys: form.DefaultKeyMap().Bindings()},
+		{Title: "An import's preview", Keys: []key.Binding{k.Confirm, k.Cancel}},
+		{Title: "Mapping its columns", Keys: []key.Binding{k.MapBack, k.Map, k.MapRead}},
+	}
+}
+
+// Marks explain the states, and define the figures as the README does.
+func (m *Model) Marks() []common.Mark {
+	return []common.Mark{
+		{Symbol: "CTR", Meaning: "link clicks ÷ impressions, where known"},
+		{Symbol: "clk/fol", Meaning: "social link clicks ÷ their followers"},
+		{Symbol: "conv rate", Meaning: "conversions ÷ sessions, else ÷ clicks"},
+		{Symbol: "CPC", Meaning: "spend ÷ link clicks, where both known"},
+		{Symbol: "CPA", Meaning: "spend ÷ conversions"},
+		{Symbol: "ROAS", Meaning: "revenue ÷ spend"},
+		{Symbol: "ROI", Meaning: "(revenue − spend) ÷ spend"},
+		{Symbol: "budget", Meaning: "spend ÷ budget, in its currency"},
+		{Symbol: "n/a", Meaning: "cannot be had: the detail says why"},
+		{Symbol: "on track", Meaning: "the trend meets the goal in time"},
+		{Symbol: "✓ / ·", Meaning: "a row counts / another source's does"},
+	}
+}

@@ -1,0 +1,106 @@
+package kpis
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// The running goals come first, a line each; those ended or yet to start
+// are left to the Campaigns pane.
+func TestActiveGoalsFirst(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	d := func(s string) store.Day {
+		day, err := store.ParseDay(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return day
+	}
+	for _, g := range []store.Goal{
+		{Metric: store.GoalFollowers, Target: 1700, StartsOn: d("2026-03-20"), Deadline: d("2026-04-30")},
+		{Metric: store.GoalLinkClicks, Target: 500, StartsOn: d("2026-01-01"), Deadline: d("2026-03-31")},    // ended
+		{Metric: store.GoalConversions, Target: 10000, StartsOn: d("2026-05-01"), Deadline: d("2026-05-31")}, // not started
+	} {
+		if _, err := f.st.AddGoal(ctx, g, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newModel(t, f, 120, 37)
+	v := m.View()
+	goals, all := strings.Index(v, "Goals · the active ones"), strings.Index(v, "All accounts")
+	if goals < 0 || all < 0 || goals > all {
+		t.Fatalf("the goals are not first:\n%s", v)
+	}
+	if !strings.Contains(v, "1,700 followers by 2026-04-30") || !strings.Contains(v, "now ") {
+		t.Errorf("the followers goal is missing:\n%s", v)
+	}
+	if strings.Contains(v, "link clicks by 2026-03-31") || strings.Contains(v, "conversions by 2026-05-31") {
+		t.Errorf("a goal that is not running is listed:\n%s", v)
+	}
+}
+
+// x writes a report of a span of days to a file and says where; a bad
+// day keeps the form open with what was typed.
+func TestExportFromKPIs(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f, 120, 37)
+	dir := t.TempDir()
+	press(m, "x")
+	if !m.Capturing() || !strings.Contains(m.View(), "Export a report of the last 30 days") {
+		t.Fatalf("x did not open the export form:\n%s", m.View())
+	}
+	press(m, "tab")
+	press(m, "ctrl+e")
+	press(m, "ctrl+u")
+	for _, r := range filepath.Join(dir, "month.json") {
+		press(m, string(r))
+	}
+	press(m, "tab")
+	press(m, "ctrl+e")
+	press(m, "ctrl+u")
+	for _, r := range "2026-13-01" {
+		press(m, string(r))
+	}
+	press(m, "ctrl+s")
+	if v := m.View(); !strings.Contains(v, "from: \"2026-13-01\" is not a date") || !strings.Contains(v, "month.json") {
+		t.Fatalf("a bad day:\n%s", v)
+	}
+	press(m, "ctrl+e")
+	press(m, "ctrl+u")
+	for _, r := range "2026-03-04" {
+		press(m, string(r))
+	}
+	// The form's first three fields: format (html), file, from.
+	press(m, "shift+tab")
+	press(m, "shift+tab")
+	press(m, "ctrl+e")
+	press(m, "ctrl+u")
+	for _, r := range "json" {
+		press(m, string(r))
+	}
+	cmd := press(m, "ctrl+s")
+	if cmd == nil {
+		t.Fatalf("nothing written:\n%s", m.View())
+	}
+	_, status := m.Update(cmd())
+	if m.form != nil {
+		t.Fatalf("the form stayed open:\n%s", m.View())
+	}
+	if msg, ok := status().(common.StatusMsg); !ok || msg.Err || msg.Text != "wrote the report to "+filepath.Join(dir, "month.json") {
+		t.Errorf("status %+v", msg)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "month.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"from": "2026-03-04"`) {
+		t.Errorf("the report:\n%.400s", b)
+	}
+}

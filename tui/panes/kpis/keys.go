@@ -9,12 +9,18 @@ import (
 // KeyMap holds the pane's own keys. Scrolling uses the shared keys.Nav.
 type KeyMap struct {
 	Reload key.Binding
+	// Picking a top post and opening its numbers over time.
+	NextPost, PrevPost, Open, Close key.Binding
 }
 
 // DefaultKeyMap returns the KPI pane's key bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Reload: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		NextPost: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next top post")),
+		PrevPost: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous top post")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "its numbers over time")),
+		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the figures")),
 	}
 }
 

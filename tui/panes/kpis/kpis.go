@@ -24,6 +24,7 @@ type loadedMsg struct {
 	report    store.KPIReport
 	inbox     store.InboxKPIs
 	listening store.ListeningTrend
+	more      insights
 	err       error
 }
 
@@ -40,17 +41,24 @@ type Model struct {
 	report    store.KPIReport
 	inbox     store.InboxKPIs
 	listening store.ListeningTrend // over the report's Days
-	err       error                // of the last load, shown while nothing was loaded yet
+	more      insights
+	err       error // of the last load, shown while nothing was loaded yet
+
+	// pick is the top post marked for its numbers over time (-1 none);
+	// post is that view while it is open.
+	pick int
+	post *postView
 
 	// lines is the drawn content below the pinned header, rebuilt when the
 	// report or the size changes; offset is the first one shown.
-	lines  []string
-	offset int
+	lines   []string
+	offset  int
+	topLine int // the first top post's line
 }
 
 // New builds the pane. It does no I/O: the report loads through Init.
 func New(c *common.Common) *Model {
-	return &Model{c: c, keys: DefaultKeyMap(), nav: newNavHelp(c.Nav)}
+	return &Model{c: c, keys: DefaultKeyMap(), nav: newNavHelp(c.Nav), pick: -1}
 }
 
 // Init loads the report.
@@ -83,7 +91,10 @@ func (m *Model) load() tea.Cmd {
 		if msg.inbox, msg.err = st.InboxKPIs(ctx, now); msg.err != nil {
 			return msg
 		}
-		msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone)
+		if msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone); msg.err != nil {
+			return msg
+		}
+		msg.more, msg.err = loadInsights(ctx, st, now, zone)
 		return msg
 	}
 }
@@ -100,19 +111,31 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			m.layout()
 			return m, common.Status("KPIs: cannot load the figures: "+msg.err.Error(), true)
 		}
-		m.report, m.inbox, m.listening, m.loaded, m.err = msg.report, msg.inbox, msg.listening, true, nil
+		m.report, m.inbox, m.listening, m.more, m.loaded, m.err = msg.report, msg.inbox, msg.listening, msg.more, true, nil
+		m.pick = min(m.pick, len(m.report.Top)-1)
 		m.layout()
 		return m, nil
 
 	case common.DataChangedMsg, common.FocusMsg:
 		return m, m.load()
 
+	case postNumbersMsg:
+		m.onPostNumbers(msg)
+		return m, nil
+
 	case tea.KeyMsg:
+		if m.post != nil {
+			return m, m.postKey(msg)
+		}
 		nav := m.c.Nav
 		page := max(m.bodyHeight()-1, 1)
 		switch {
 		case key.Matches(msg, m.keys.Reload):
 			return m, m.load()
+		case key.Matches(msg, m.keys.NextPost, m.keys.PrevPost):
+			m.movePick(key.Matches(msg, m.keys.NextPost))
+		case key.Matches(msg, m.keys.Open):
+			return m, m.openPost()
 		case key.Matches(msg, nav.Up):
 			m.scrollTo(m.offset - 1)
 		case key.Matches(msg, nav.Down):
@@ -140,13 +163,16 @@ func (m *Model) scrollTo(off int) {
 
 // ShortHelp is the footer's view of the pane's keys.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Reload, m.nav.scroll}
+	if m.post != nil {
+		return []key.Binding{m.keys.Close}
+	}
+	return []key.Binding{m.keys.Reload, m.nav.scroll, m.keys.NextPost, m.keys.Open}
 }
 
 // FullHelp is the ? screen's view of the pane's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.Reload},
+		{m.keys.Reload, m.keys.NextPost, m.keys.PrevPost, m.keys.Open, m.keys.Close},
 		{m.nav.up, m.nav.down, m.nav.pageUp, m.nav.pageDown, m.nav.first, m.nav.last},
 	}
 }

@@ -25,6 +25,9 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	if m.post != nil {
+		return m.postViewText()
+	}
 	out := make([]string, 0, m.height)
 	out = append(out, m.header())
 	end := min(m.offset+m.bodyHeight(), len(m.lines))
@@ -78,7 +81,10 @@ func (m *Model) layout() {
 		m.lines = append(m.lines, "")
 		m.lines = append(m.lines, m.inboxAndListening()...)
 		m.lines = append(m.lines, "")
+		m.topLine = len(m.lines) + 2 // below the title and the column heads
 		m.lines = append(m.lines, m.topPosts()...)
+		m.lines = append(m.lines, "")
+		m.lines = append(m.lines, m.insightLines()...)
 	}
 	for i, l := range m.lines {
 		m.lines[i] = common.Truncate(l, m.width, "…")
@@ -217,7 +223,11 @@ func (m *Model) section(title string, f store.KPIFigures, w int, roomy bool) []s
 	if roomy {
 		out = append(out, s.Muted.Render("Posts published by day"), counts(f.PostsByDay))
 	}
-	return append(out, s.Muted.Render(engagementLabel), counts(f.EngagementByDay))
+	out = append(out, s.Muted.Render(engagementLabel), counts(f.EngagementByDay))
+	if days := m.report.Days; len(days) > 0 {
+		out = append(out, m.dateAxis(days[0], days[len(days)-1], w))
+	}
+	return out
 }
 
 // change draws a follower change, green when up and red when down.
@@ -238,7 +248,7 @@ func (m *Model) change(n int, ok bool) string {
 func (m *Model) topPosts() []string {
 	s := m.c.Styles
 	roomy := m.roomy()
-	out := []string{s.Bold.Render("Top posts of the last 30 days, by engagement")}
+	out := []string{s.Bold.Render("Top posts of the last 30 days, by engagement") + s.Muted.Render(" · [ ] pick one, enter: its numbers over time")}
 	if len(m.report.Top) == 0 {
 		return append(out, s.Muted.Render("Nothing was published in the last 30 days."))
 	}
@@ -259,8 +269,12 @@ func (m *Model) topPosts() []string {
 		if m.width >= wideTable {
 			network += " " + common.Clean(p.Handle)
 		}
+		rank := strconv.Itoa(i + 1)
+		if i == m.pick {
+			rank = "›" + rank
+		}
 		rows[i] = []string{
-			strconv.Itoa(i + 1),
+			rank,
 			thousands(p.Engagement()),
 			thousands(p.Metrics.Likes), thousands(p.Metrics.Reposts),
 			thousands(p.Metrics.Replies), thousands(p.Metrics.Quotes),

@@ -306,7 +306,9 @@ func (m *Model) compareLines() []string {
 			who = "yours"
 		}
 		b := []string{s.Title.Render(side.Platform) + " " + s.Text.Render(common.Clean(side.Handle)) + s.Muted.Render(" "+who)}
-		row := func(label, value string) string { return common.Spread(s.Muted.Render(label), s.Text.Render(value), colW) }
+		row := func(label, value string) string {
+			return common.Spread(s.Muted.Render(label), s.Text.Render(value), colW)
+		}
 		followers, series := "no data", make([]float64, len(side.Followers))
 		for i, f := range side.Followers {
 			series[i] = math.NaN()

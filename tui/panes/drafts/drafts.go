@@ -105,7 +105,7 @@ func (m *Model) listShortHelp() []key.Binding {
 	if it.State == store.PostQueued {
 		return []key.Binding{keys.Relabel(k.Edit, "edit (stays queued)"), k.Unqueue, k.New, k.Delete, nav.Up, nav.Down}
 	}
-	return []key.Binding{k.New, k.Edit, k.Delete, nav.Up, nav.Down}
+	return []key.Binding{k.New, k.Edit, k.Planner, k.Delete, nav.Up, nav.Down}
 }
 
 // FullHelp is the ? screen's keys for the current mode.

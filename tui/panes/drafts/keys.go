@@ -62,8 +62,8 @@ func DefaultKeyMap() KeyMap {
 		SendNow: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send failed/missed now")),
 		Drop:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "drop failed/missed")),
 
-		Planner:    key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue, A/B tests, repeats")),
-		AddToQueue: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add to queue (next free slot)")),
+		Planner:    key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue, A/B tests")),
+		AddToQueue: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add to the queue")),
 		ABTest:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "A/B test this draft")),
 		Repeat:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "repeat this post")),
 		Yes:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
@@ -75,7 +75,7 @@ func DefaultKeyMap() KeyMap {
 		ToggleAccount: key.NewBinding(key.WithKeys(toggleKeys...), key.WithHelp("alt+1…9", "toggle account N")),
 		Version:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "next network's text")),
 		Queue:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "queue")),
-		QueueNext:     key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "add to queue (next free slot)")),
+		QueueNext:     key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "add to the queue")),
 		Editor:        key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
 		Close:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save & close")),
 

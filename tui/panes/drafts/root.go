@@ -26,7 +26,7 @@ func (m *Model) TypingText() bool {
 // HelpSections are the drafts pane's keys under the place each applies.
 func (m *Model) HelpSections() []common.HelpSection {
 	n, k := m.c.Nav, m.keys
-	return append([]common.HelpSection{
+	sections := []common.HelpSection{
 		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End,
 			k.New, keys.Relabel(k.Edit, "edit (stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop,
 			k.AddToQueue, k.Planner, k.ABTest, k.Repeat}},
@@ -36,7 +36,9 @@ func (m *Model) HelpSections() []common.HelpSection {
 		{Title: "In the To field", Keys: []key.Binding{keys.Relabel(k.Toggle, "toggle the account")}},
 		{Title: "In the Photos field", Keys: []key.Binding{k.Attach, k.AltText, k.Remove}},
 		{Title: "Typing a photo's path or alt text", Keys: []key.Binding{k.Complete, k.PromptOK}},
-	}, planner.HelpSections(planner.DefaultKeyMap())...)
+	}
+	// The planner's keys come next to the list's, where it opens.
+	return append(sections[:1], append(planner.HelpSections(planner.DefaultKeyMap()), sections[1:]...)...)
 }
 
 // Marks are what the list draws.

@@ -17,9 +17,9 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-		NextPost: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next top post")),
+		NextPost: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "pick a top post")),
 		PrevPost: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous top post")),
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "its numbers over time")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "post numbers")),
 		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the figures")),
 	}
 }

@@ -21,7 +21,7 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "▁▃▅█", Meaning: "a bar a day, from the lowest to the highest"},
 		{Symbol: "↑↓ more", Meaning: "more above or below: scroll"},
 		{Symbol: "+12 / −3", Meaning: "followers gained or lost over 7 / 30 days"},
-		{Symbol: "▲ 12% / ▼ 3 / =", Meaning: "up, down or level against the previous 30 days"},
+		{Symbol: "▲ 12% ▼ 0.4 pts =", Meaning: "up, down or level against the 30 days before (rates in points)"},
 		{Symbol: "░▒▓█", Meaning: "best times: engagement from low to high"},
 		{Symbol: "·", Meaning: "best times: too few posts in that hour to say"},
 		{Symbol: "›", Meaning: "the top post enter opens"},

@@ -167,23 +167,14 @@ func reportLines(m *Model, r abtest.Report) []string {
 		}
 	}
 	out := []string{s.Bold.Render(common.Clean(x.Name)) + s.Muted.Render(" · "+pattern+" · to "+strings.Join(accts, ", "))}
-	rounds := 0
-	for _, p := range r.Plan {
-		rounds = max(rounds, p.Round+1)
-	}
-	out = append(out, s.Muted.Render(fmt.Sprintf("Plan, %s (the order turns each round so no variant always has the better day):", common.Count(rounds, "round", "rounds"))))
-	for _, l := range strings.Split(strings.TrimSpace(abtest.DescribePlan(r.Plan, m.c.Zone)), "\n") {
-		if l != "" {
-			out = append(out, s.Text.Render("  "+l))
-		}
-	}
-	bestOf := "P(BEST)"
+	on := "engagement"
 	arms := r.Engagement.Arms
 	if r.Clicks != nil {
-		bestOf, arms = "P(BEST, CLICKS)", r.Clicks.Arms
+		on, arms = "clicks", r.Clicks.Arms
 	}
-	out = append(out, "", s.Muted.Render(fmt.Sprintf("  %-3s %-26s %5s %5s %8s %9s %7s %6s %6s  %s", "", "VARIANT", "POSTS",
-		"SENT", "ENGAGED", "REACHED", "RATE", "CLICKS", "CONV", bestOf)))
+	textW := max(8, min(26, m.width-70))
+	out = append(out, s.Muted.Render(fmt.Sprintf("  %-3s %-*s %5s %5s %8s %9s %7s %6s %6s  %s", "", textW, "VARIANT", "POSTS",
+		"SENT", "ENGAGED", "REACHED", "RATE", "CLICKS", "CONV", "P(BEST)")))
 	for i, v := range r.Results {
 		rate := "—"
 		if v.FollowerViews > 0 {
@@ -193,11 +184,14 @@ func reportLines(m *Model, r abtest.Report) []string {
 		if i < len(arms) {
 			best = probability(arms[i].ProbBest)
 		}
-		out = append(out, s.Text.Render(fmt.Sprintf("  %-3s %-26s %5d %5d %8d %9d %7s %6d %6d  %s", v.Label,
-			common.Truncate(common.OneLine(common.Clean(v.Body)), 26, "…"), v.Planned, v.Sent,
+		out = append(out, s.Text.Render(fmt.Sprintf("  %-3s %s %5d %5d %8d %9d %7s %6d %6d  %s", v.Label,
+			common.Pad(common.Truncate(common.OneLine(common.Clean(v.Body)), textW, "…"), textW), v.Planned, v.Sent,
 			v.Engagement, v.FollowerViews, rate, v.Clicks, v.Conversions, best)))
 	}
-	out = append(out, s.Muted.Render("  posts planned, copies sent (one per account), engagements, followers reached, clicks and conversions counted"))
+	for _, l := range common.Wrap("posts planned, copies sent (one per account), engagements, followers reached, clicks and "+
+		"conversions; P(BEST): how probable it is that the variant is best, on "+on, m.width-2) {
+		out = append(out, s.Muted.Render("  "+l))
+	}
 	out = append(out, "")
 	verdict := func(name string, v *abtest.Verdict) {
 		style := s.Warn
@@ -216,6 +210,17 @@ func reportLines(m *Model, r abtest.Report) []string {
 	if r.Conversions != nil {
 		verdict("Conversions per click", r.Conversions)
 	}
+	out = append(out, "")
+	rounds := 0
+	for _, p := range r.Plan {
+		rounds = max(rounds, p.Round+1)
+	}
+	out = append(out, s.Muted.Render(fmt.Sprintf("Plan, %s (the order turns each round so no variant always has the better day):", common.Count(rounds, "round", "rounds"))))
+	for _, l := range strings.Split(strings.TrimSpace(abtest.DescribePlan(r.Plan, m.c.Zone)), "\n") {
+		if l != "" {
+			out = append(out, s.Text.Render("  "+l))
+		}
+	}
 	switch x.State {
 	case store.ABPlanned:
 		out = append(out, "", s.Muted.Render("Planned, not started: s queues its posts as planned."))
@@ -232,6 +237,8 @@ func probability(p float64) string {
 		return ">99.9%"
 	case p < 0.001:
 		return "<0.1%"
+	case p > 0.99 || p < 0.01:
+		return fmt.Sprintf("%.1f%%", 100*p)
 	}
 	return fmt.Sprintf("%.0f%%", 100*p)
 }
@@ -249,6 +256,7 @@ type abForm struct {
 	focus    int
 	err      string
 	busy     bool
+	width    int // of the planner, for the fields
 
 	// Once planned: the stored test and its plan, for review.
 	testID int64
@@ -265,11 +273,12 @@ type plannedMsg struct {
 
 // NewTest opens the A/B test form for a draft.
 func (m *Model) NewTest(p store.PostSummary) {
-	f := &abForm{post: p, name: m.c.TextInput("name"), pattern: m.c.TextInput("days or weeks"), rounds: m.c.TextInput("3")}
+	f := &abForm{post: p, name: m.c.TextInput("name"), pattern: m.c.TextInput("days or weeks"), rounds: m.c.TextInput("3"),
+		width: m.width}
 	for _, c := range p.Copies {
 		f.accounts = append(f.accounts, c.AccountID)
 	}
-	f.name.SetValue(common.PostName(p.Body, 30, "A/B test"))
+	f.name.SetValue(common.Shorten(common.OneLine(p.Body), 30))
 	a := m.c.TextInput("the text of variant A")
 	a.SetValue(p.Body)
 	f.variants = []textinput.Model{a, m.c.TextInput("the text of variant B")}
@@ -290,6 +299,7 @@ func (f *abForm) fields() []*textinput.Model {
 
 func (f *abForm) focusField() {
 	for i, in := range f.fields() {
+		in.Width = max(f.width-20, 10)
 		if i == f.focus {
 			in.Focus()
 			in.CursorEnd()

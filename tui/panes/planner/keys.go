@@ -32,7 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Shuffle:   key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "shuffle")),
 		Pause:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
 		EditSlots: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit weekly slots")),
-		Suggest:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "suggest slots from best times")),
+		Suggest:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "suggest slots")),
 
 		Start:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start the test")),
 		End:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "end / stop")),

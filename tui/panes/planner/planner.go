@@ -223,11 +223,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 // HelpSections are the planner's keys under the place each applies.
 func HelpSections(k KeyMap) []common.HelpSection {
 	return []common.HelpSection{
-		{Title: "Queue, A/B tests, repeating posts (Q in the drafts list)", Keys: []key.Binding{k.NextTab, k.PrevTab, k.Close}},
-		{Title: "The queue", Keys: []key.Binding{k.Account, k.MoveUp, k.MoveDown, k.Shuffle, k.Pause, k.EditSlots, k.Suggest}},
-		{Title: "A/B tests", Keys: []key.Binding{k.Start, k.End}},
-		{Title: "Repeating posts", Keys: []key.Binding{k.EditOne, k.EditSeries, k.Reschedule, k.End}},
-		{Title: "In a form", Keys: []key.Binding{k.NextField, k.PrevField, k.AddVariant, k.Save, k.Cancel}},
+		{Title: "The queue (Q in the list)", Keys: []key.Binding{k.Account, k.MoveUp, k.MoveDown, k.Shuffle, k.Pause,
+			k.EditSlots, k.Suggest, k.NextTab, k.PrevTab, k.Close}},
+		{Title: "A/B tests, repeating posts", Keys: []key.Binding{k.Start, k.End, k.EditOne, k.EditSeries, k.Reschedule,
+			k.AddVariant}},
 	}
 }
 

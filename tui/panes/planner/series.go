@@ -193,6 +193,7 @@ type repeatForm struct {
 // Repeat opens the repeat form for a draft.
 func (m *Model) Repeat(p store.PostSummary) {
 	f := &repeatForm{post: p, input: m.c.TextInput("weekly on Saturday at 07:30 until 2027-03-01")}
+	f.input.Width = max(m.width-4, 10)
 	f.input.Focus()
 	m.push(f)
 }
@@ -272,6 +273,7 @@ type lineDialog struct {
 
 func newLineDialog(m *Model, title, hint, value string, done func(string) tea.Cmd) *lineDialog {
 	d := &lineDialog{title: title, hint: hint, input: m.c.TextInput(hint), done: done}
+	d.input.Width = max(m.width-4, 10)
 	d.input.SetValue(value)
 	d.input.CursorEnd()
 	d.input.Focus()

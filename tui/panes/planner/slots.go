@@ -44,6 +44,7 @@ func newSlotEditor(m *Model, a store.Account, sched store.QueueSchedule, sugg []
 		}
 		e.input.SetValue(FormatSlots(sortSlots(slots)))
 	}
+	e.input.Width = max(m.width-4, 10)
 	e.input.CursorEnd()
 	e.input.Focus()
 	return e

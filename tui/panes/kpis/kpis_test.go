@@ -33,7 +33,7 @@ type fixture struct {
 // newFixture opens a store seeded with a small bakery's month: a Mastodon
 // account counted for the whole window, a Bluesky one that started counting
 // its followers ten days ago, eight sent posts and a few inbox items.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := tuitest.Store(t)
@@ -126,7 +126,7 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) followers(t *testing.T, acct int64, at time.Time, n int) {
+func (f *fixture) followers(t testing.TB, acct int64, at time.Time, n int) {
 	t.Helper()
 	if _, err := f.st.DB().Exec("INSERT INTO follower_snapshots (account_id, taken_at, followers) VALUES (?, ?, ?)",
 		acct, at.UnixMilli(), n); err != nil {
@@ -135,7 +135,7 @@ func (f *fixture) followers(t *testing.T, acct int64, at time.Time, n int) {
 }
 
 // sent publishes a post to one account at `at` with the given counters.
-func (f *fixture) sent(t *testing.T, acct int64, at time.Time, body string, m store.Metrics) {
+func (f *fixture) sent(t testing.TB, acct int64, at time.Time, body string, m store.Metrics) {
 	t.Helper()
 	ctx := context.Background()
 	id, err := f.st.SaveDraft(ctx, store.Post{Body: body, Targets: []store.Target{{AccountID: acct}}}, at)

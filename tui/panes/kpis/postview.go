@@ -54,9 +54,24 @@ func (m *Model) movePick(next bool) {
 	default:
 		m.pick = (m.pick - 1 + n) % n
 	}
-	m.layout()
+	m.redrawTopPosts()
 	if line := m.topLine + m.pick; line < m.offset || line >= m.offset+m.bodyHeight() {
 		m.scrollTo(line - m.bodyHeight()/2)
+	}
+}
+
+// redrawTopPosts draws the top posts again in place (the marked one
+// changed), leaving the rest of the laid-out report as it is: a keypress
+// does not lay out the heatmap and the comparison again.
+func (m *Model) redrawTopPosts() {
+	if !m.loaded {
+		return
+	}
+	start := m.topLine - 2 // the title and the column heads
+	for i, l := range m.topPosts() {
+		if start+i >= 0 && start+i < len(m.lines) {
+			m.lines[start+i] = common.Truncate(l, m.width, "…")
+		}
 	}
 }
 

@@ -194,22 +194,23 @@ func (m *Model) heatmapLines() []string {
 	if m.width >= 4+24*3 {
 		cellW = 3
 	}
-	var hi float64
-	maxAudience := 0
+	// Shades by rank (quarters of the cells with enough posts), so one
+	// outstanding hour does not leave every other one at the lowest shade.
+	var rates []float64
 	for wd := range h.Cells {
 		for _, c := range h.Cells[wd] {
 			if c.Enough {
-				hi = math.Max(hi, c.Rate)
+				rates = append(rates, c.Rate)
 			}
-			maxAudience = max(maxAudience, c.Audience)
 		}
 	}
+	sort.Float64s(rates)
 	axis := strings.Repeat(" ", 4)
 	for hr := 0; hr < 24; hr += 3 {
 		axis += common.Pad(fmt.Sprintf("%02d", hr), 3*cellW)
 	}
 	out = append(out, s.Muted.Render(strings.TrimRight(axis, " ")))
-	audience := s.Muted.Render("    ")
+	audience := s.Muted.Render("msg ")
 	audienceByHour := make([]int, 24)
 	for d := range 7 {
 		wd := time.Weekday((int(m.c.Settings.WeekStart) + d) % 7)
@@ -223,7 +224,7 @@ func (m *Model) heatmapLines() []string {
 			case !c.Enough:
 				mark = fewMark
 			default:
-				mark = shades[level(c.Rate, hi, len(shades))]
+				mark = shades[rankLevel(c.Rate, rates, len(shades))]
 			}
 			b.WriteString(s.Accent.Render(strings.Repeat(mark, cellW-1)) + " ")
 		}
@@ -243,9 +244,9 @@ func (m *Model) heatmapLines() []string {
 			}
 			b.WriteString(s.Info.Render(strings.Repeat(mark, cellW-1)) + " ")
 		}
-		out = append(out, strings.TrimRight(b.String(), " ")+s.Muted.Render(" ← when your audience writes"))
+		out = append(out, strings.TrimRight(b.String(), " "))
 	}
-	out = append(out, s.Muted.Render(fmt.Sprintf("░▒▓█ low to high · %s fewer than %d posts · blank none", fewMark, h.MinPosts)))
+	out = append(out, s.Muted.Render(fmt.Sprintf("░▒▓█ low to high (quarters) · %s under %d posts · msg: messages to you", fewMark, h.MinPosts)))
 	if len(h.Top) == 0 {
 		out = append(out, s.Muted.Render("No slot stands out yet: post at a few more times to compare them."))
 	} else {
@@ -259,6 +260,16 @@ func (m *Model) heatmapLines() []string {
 		out = append(out, common.Wrap(s.Text.Render("Your audience writes most: ")+strings.Join(busy, " · "), m.width)...)
 	}
 	return out
+}
+
+// rankLevel is which of n equal parts of sorted v falls in (ties go to
+// the highest part they reach).
+func rankLevel(v float64, sorted []float64, n int) int {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := sort.Search(len(sorted), func(i int) bool { return sorted[i] > v }) - 1
+	return max(0, min(n-1, i*n/len(sorted)))
 }
 
 // level puts v on a scale of n steps up to hi.
@@ -330,7 +341,7 @@ func (m *Model) compareLines() []string {
 		if busiest == "" {
 			busiest = "—"
 		}
-		b = append(b, row("Posts most", busiest))
+		b = append(b, row("Most at", busiest))
 		if followers != "no data" {
 			b = append(b, s.Accent.Render(sparkline.Render(series, sparkline.Options{Width: colW, Labels: true, Format: thousandsF})),
 				m.dateAxis(c.Days[0], c.Days[len(c.Days)-1], colW))
@@ -383,8 +394,8 @@ func (m *Model) audienceLines() []string {
 	var gains []string
 	gains = append(gains, s.Bold.Render(fmt.Sprintf("New followers by day, last %d days", insightDays)))
 	perRow, colW := m.grid(2)
-	if perRow < 2 {
-		colW = m.width
+	if perRow < 2 || m.width < roomyMinWidth {
+		perRow, colW = 1, m.width
 	}
 	shown := false
 	for _, a := range m.report.Accounts {

@@ -68,12 +68,12 @@ func TestPostNumbersOverTime(t *testing.T) {
 	}
 	feed(t, m, press(m, "enter"))
 	view := ansi.Strip(m.View())
-	for _, want := range []string{"Post numbers over time", "Cardamom buns are here!", "2d 0h", "6h", "1h", "173", "Engagement rate: "} {
+	for _, want := range []string{"Post numbers over time", "Cardamom buns are here!", "2d", "6h", "1h", "173", "Engagement rate: "} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the post's view lacks %q:\n%s", want, view)
 		}
 	}
-	if strings.Index(view, "2d 0h  Sun") > strings.Index(view, "6h     Fri") {
+	if strings.Index(view, "2d     Sun") > strings.Index(view, "6h     Fri") {
 		t.Errorf("readings not newest first:\n%s", view)
 	}
 	golden.RequireEqual(t, []byte(view))
@@ -99,5 +99,19 @@ func TestChangeWords(t *testing.T) {
 		if got := changeWords(c.name, periods.Compare(c.now, c.before)); got != c.want {
 			t.Errorf("%s %v vs %v: %q, want %q", c.name, c.now, c.before, got, c.want)
 		}
+	}
+}
+
+// TestRankLevel shades cells by their rank among the cells with enough
+// posts: quarters, whatever the spread of the values.
+func TestRankLevel(t *testing.T) {
+	sorted := []float64{0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.5}
+	for v, want := range map[float64]int{0.01: 0, 0.02: 0, 0.03: 0, 0.04: 1, 0.05: 1, 0.06: 2, 0.07: 2, 0.08: 3, 0.5: 3} {
+		if got := rankLevel(v, sorted, 4); got != want {
+			t.Errorf("rankLevel(%v) = %d, want %d", v, got, want)
+		}
+	}
+	if got := rankLevel(0.2, nil, 4); got != 0 {
+		t.Errorf("no cells: %d", got)
 	}
 }

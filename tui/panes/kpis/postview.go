@@ -220,6 +220,9 @@ func age(hours float64) string {
 	case hours < 48:
 		return strconv.Itoa(int(hours)) + "h"
 	}
-	d := int(hours) / 24
-	return fmt.Sprintf("%dd %dh", d, int(hours)-24*d)
+	d, h := int(hours)/24, int(hours)%24
+	if h == 0 {
+		return strconv.Itoa(d) + "d"
+	}
+	return fmt.Sprintf("%dd %dh", d, h)
 }

@@ -34,11 +34,15 @@ type insights struct {
 	compare audience.Comparison
 	fans    []store.Fan
 	gains   map[int64][]audience.DayGain
+	// topRates are the top posts' engagement rates (engagement over the
+	// account's followers when each went out), by delivery; a post with no
+	// follower count then has none.
+	topRates map[int64]float64
 }
 
 // loadInsights reads them; it runs inside the pane's load command.
-func loadInsights(ctx context.Context, st *store.Store, now time.Time, zone *time.Location) (insights, error) {
-	var in insights
+func loadInsights(ctx context.Context, st *store.Store, now time.Time, zone *time.Location, top []store.TopPost) (insights, error) {
+	in := insights{topRates: map[int64]float64{}}
 	var err error
 	if in.periods, err = periods.ComparePeriods(ctx, st, now, insightDays, zone); err != nil {
 		return in, fmt.Errorf("the previous period: %w", err)
@@ -54,6 +58,15 @@ func loadInsights(ctx context.Context, st *store.Store, now time.Time, zone *tim
 	}
 	if in.gains, err = audience.NewFollowers(ctx, st, now, zone, insightDays); err != nil {
 		return in, err
+	}
+	for _, p := range top {
+		rs, err := st.PostRates(ctx, p.AccountID, p.SentAt, p.SentAt.Add(time.Millisecond), 1)
+		if err != nil {
+			return in, fmt.Errorf("top posts' rates: %w", err)
+		}
+		if len(rs) == 1 && rs[0].DeliveryID == p.DeliveryID && rs[0].Followers > 0 {
+			in.topRates[p.DeliveryID] = rs[0].Rate()
+		}
 	}
 	return in, nil
 }

@@ -94,7 +94,7 @@ func (m *Model) load() tea.Cmd {
 		if msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone); msg.err != nil {
 			return msg
 		}
-		msg.more, msg.err = loadInsights(ctx, st, now, zone)
+		msg.more, msg.err = loadInsights(ctx, st, now, zone, msg.report.Top)
 		return msg
 	}
 }

@@ -25,6 +25,7 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "░▒▓█", Meaning: "best times: engagement from low to high"},
 		{Symbol: "·", Meaning: "best times: too few posts in that hour to say"},
 		{Symbol: "›", Meaning: "the top post enter opens"},
+		{Symbol: "Rate —", Meaning: "no follower count when the post went out"},
 		{Symbol: "n/a", Meaning: "not enough history for the change yet"},
 		{Symbol: "no data", Meaning: "no follower count read yet (ctrl+r syncs)"},
 	}

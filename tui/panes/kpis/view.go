@@ -253,16 +253,16 @@ func (m *Model) topPosts() []string {
 		return append(out, s.Muted.Render("Nothing was published in the last 30 days."))
 	}
 
-	heads := []string{"#", "Eng", "Lk", "Rp", "Re", "Qt", "Network", "Sent", "Post"}
+	heads := []string{"#", "Eng", "Rate", "Lk", "Rp", "Re", "Qt", "Network", "Sent", "Post"}
 	dateLayout := "2 Jan"
 	if roomy {
-		heads = []string{"#", "Engagement", "Likes", "Reposts", "Replies", "Quotes", "Network", "Sent", "Post"}
+		heads = []string{"#", "Engagement", "Rate", "Likes", "Reposts", "Replies", "Quotes", "Network", "Sent", "Post"}
 		dateLayout = "Mon 2 Jan 15:04"
 	}
 	if m.width >= wideTable {
-		heads[6] = "Account"
+		heads[7] = "Account"
 	}
-	const post = 8 // the last column takes what is left
+	const post = 9 // the last column takes what is left
 	rows := make([][]string, len(m.report.Top))
 	for i, p := range m.report.Top {
 		network := p.Platform
@@ -273,9 +273,14 @@ func (m *Model) topPosts() []string {
 		if i == m.pick {
 			rank = "›" + rank
 		}
+		rate := "—" // no follower count when it went out
+		if r, ok := m.more.topRates[p.DeliveryID]; ok {
+			rate = rateText(r)
+		}
 		rows[i] = []string{
 			rank,
 			thousands(p.Engagement()),
+			rate,
 			thousands(p.Metrics.Likes), thousands(p.Metrics.Reposts),
 			thousands(p.Metrics.Replies), thousands(p.Metrics.Quotes),
 			common.Truncate(network, 28, "…"),
@@ -311,7 +316,7 @@ func (m *Model) topPosts() []string {
 			switch {
 			case c == post:
 				b.WriteString(style(c)(cell))
-			case c < 6: // rank and counts line up on the right
+			case c < 7: // rank and counts line up on the right
 				b.WriteString(pad + style(c)(cell))
 			default:
 				b.WriteString(style(c)(cell) + pad)
@@ -328,7 +333,7 @@ func (m *Model) topPosts() []string {
 			switch c {
 			case 1:
 				return s.Bold.Render
-			case 0, 7:
+			case 0, 8:
 				return s.Muted.Render
 			}
 			return s.Text.Render

@@ -211,3 +211,73 @@ func (p PlainRule) FirstAfter(now time.Time, loc *time.Location) (time.Time, boo
 	}
 	return time.Time{}, false, nil
 }
+
+// DescribeRule says an RRULE in words, at the time of day of start in
+// loc: "every Saturday at 07:30 until Mon 1 Mar 2027". Parts it does not
+// know are left in RRULE form after the words.
+func DescribeRule(rule string, start time.Time, loc *time.Location) string {
+	parts := map[string]string{}
+	var rest []string
+	for _, p := range strings.Split(strings.TrimPrefix(strings.TrimSpace(rule), "RRULE:"), ";") {
+		k, v, ok := strings.Cut(p, "=")
+		switch k = strings.ToUpper(k); {
+		case !ok:
+		case k == "FREQ" || k == "INTERVAL" || k == "BYDAY" || k == "BYMONTHDAY" || k == "UNTIL" || k == "COUNT":
+			parts[k] = v
+		default:
+			rest = append(rest, p)
+		}
+	}
+	names := map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
+		"FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
+	unit := map[string]string{"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}[strings.ToUpper(parts["FREQ"])]
+	if unit == "" {
+		return rule
+	}
+	every := "every " + unit
+	if n, err := strconv.Atoi(parts["INTERVAL"]); err == nil && n > 1 {
+		every = fmt.Sprintf("every %d %ss", n, unit)
+	}
+	var days []string
+	for _, d := range strings.Split(parts["BYDAY"], ",") {
+		if name := names[strings.ToUpper(d)]; name != "" {
+			days = append(days, name)
+		} else if d != "" {
+			rest = append(rest, "BYDAY="+parts["BYDAY"])
+			days = nil
+			break
+		}
+	}
+	words := every
+	switch {
+	case len(days) > 0 && every == "every week":
+		words = "every " + joinAnd(days)
+	case len(days) > 0:
+		words += " on " + joinAnd(days)
+	}
+	if md := parts["BYMONTHDAY"]; md != "" {
+		words += " on day " + md
+	}
+	words += " at " + start.In(loc).Format("15:04")
+	if u := parts["UNTIL"]; u != "" {
+		if t, err := time.Parse("20060102T150405Z", u); err == nil {
+			words += " until " + t.In(loc).Format("Mon 2 Jan 2006")
+		} else {
+			rest = append(rest, "UNTIL="+u)
+		}
+	}
+	if c := parts["COUNT"]; c != "" {
+		words += ", " + c + " times"
+	}
+	if len(rest) > 0 {
+		words += " (" + strings.Join(rest, ";") + ")"
+	}
+	return words
+}
+
+func joinAnd(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}

@@ -81,3 +81,21 @@ func TestFirstAfterKeepsWallClock(t *testing.T) {
 		t.Errorf("a rule that ended has a first occurrence: %v %v", ok, err)
 	}
 }
+
+func TestDescribeRule(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	start := time.Date(2027, 3, 27, 7, 30, 0, 0, berlin)
+	for rule, want := range map[string]string{
+		"FREQ=WEEKLY;BYDAY=SA;UNTIL=20270301T225959Z": "every Saturday at 07:30 until Mon 1 Mar 2027",
+		"FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=6":          "every Monday, Wednesday and Friday at 07:30, 6 times",
+		"FREQ=WEEKLY;INTERVAL=2;BYDAY=SU":             "every 2 weeks on Sunday at 07:30",
+		"FREQ=DAILY":                                  "every day at 07:30",
+		"FREQ=MONTHLY;BYMONTHDAY=1":                   "every month on day 1 at 07:30",
+		"FREQ=YEARLY;BYMONTH=12":                      "every year at 07:30 (BYMONTH=12)",
+		"FREQ=MONTHLY;BYDAY=1SA":                      "every month at 07:30 (BYDAY=1SA)",
+	} {
+		if got := DescribeRule(rule, start, berlin); got != want {
+			t.Errorf("%s: %q, want %q", rule, got, want)
+		}
+	}
+}

@@ -117,7 +117,7 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 						return acted("cannot change the rule", err)
 					}
 					_, err := timing.MaterializeSeries(ctx, st, it.r.ID, now)
-					return acted("the series repeats "+p.RRule+" from "+first.In(m.c.Zone).Format("Mon 2 Jan 15:04"), err)
+					return acted("the series now repeats "+timing.DescribeRule(p.RRule, first, m.c.Zone), err)
 				}
 			}))
 	case key.Matches(k, m.keys.End):
@@ -141,7 +141,11 @@ func (t *seriesTab) view(m *Model) []string {
 	}
 	out := []string{""}
 	for i, it := range t.items {
-		head := common.PostName(it.r.Template.Body, 40, "(no text)") + "  " + it.r.Rule
+		loc, err := time.LoadLocation(it.r.Zone)
+		if err != nil {
+			loc = m.c.Zone
+		}
+		head := common.PostName(it.r.Template.Body, 40, "(no text)") + "  " + timing.DescribeRule(it.r.Rule, it.r.StartsAt, loc)
 		if i == t.cursor {
 			out = append(out, s.Selected.Render(common.Pad("▸ "+common.Truncate(head, m.width-2, "…"), m.width)))
 		} else {
@@ -228,7 +232,8 @@ func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
 			}
 			_, err = timing.NewSeries(ctx, st, timing.Series{Rule: p.RRule, Start: first, Zone: zone, Template: post}, now)
 			return acted(fmt.Sprintf("%s repeats %s, first %s; the draft stays as it is",
-				common.PostName(post.Body, 24, "the post"), p.RRule, first.In(m.c.Zone).Format("Mon 2 Jan 15:04")), err)
+				common.PostName(post.Body, 24, "the post"), timing.DescribeRule(p.RRule, first, m.c.Zone),
+				first.In(m.c.Zone).Format("Mon 2 Jan 15:04")), err)
 		}, m.reload())
 	}
 	f.err = ""
@@ -248,7 +253,8 @@ func (f *repeatForm) view(m *Model) []string {
 		if err != nil {
 			out = append(out, s.Muted.Render(common.Clean(err.Error())))
 		} else {
-			out = append(out, s.Muted.Render("RRULE: ")+s.Text.Render(p.RRule))
+			out = append(out, s.Muted.Render("Reads as: ")+s.Text.Render(timing.DescribeRule(p.RRule, first, m.c.Zone)),
+				s.Muted.Render("RRULE: ")+s.Text.Render(p.RRule))
 			if rule, err := timing.ParseRule(p.RRule, first, m.c.Zone); err == nil {
 				var next []string
 				for _, t := range rule.Between(first.Add(-time.Second), first.AddDate(2, 0, 0), nextShown) {

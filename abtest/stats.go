@@ -240,6 +240,9 @@ func percent(p float64) string {
 		return ">99.9%"
 	case p < 0.001:
 		return "<0.1%"
+	case p > 0.99 || p < 0.01:
+		// Rounded to whole percent these would read as certain: 100%, 0%.
+		return fmt.Sprintf("%.1f%%", 100*p)
 	}
 	return fmt.Sprintf("%.0f%%", 100*p)
 }

@@ -238,3 +238,14 @@ func itoa(n int64) string {
 	}
 	return string(b)
 }
+
+// TestPercentNeverReadsAsCertain checks that a probability just short of
+// one (or just above zero) is not rounded to 100% (or 0%).
+func TestPercentNeverReadsAsCertain(t *testing.T) {
+	for p, want := range map[float64]string{0.9995: ">99.9%", 0.9991: ">99.9%", 0.999: "99.9%", 0.996: "99.6%",
+		0.97: "97%", 0.5: "50%", 0.004: "0.4%", 0.0004: "<0.1%"} {
+		if got := percent(p); got != want {
+			t.Errorf("percent(%v) = %q, want %q", p, got, want)
+		}
+	}
+}

@@ -309,6 +309,8 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Queue):
 		return m.queue()
+	case key.Matches(msg, k.QueueNext):
+		return m.addToQueue()
 	case key.Matches(msg, k.Close):
 		return m.close()
 	case key.Matches(msg, k.Editor):

@@ -17,6 +17,7 @@ import (
 	"github.com/crier-app/crier/tui/components/photos"
 	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/keys"
+	"github.com/crier-app/crier/tui/panes/planner"
 )
 
 // Model is the Drafts pane. It shows the list, or the composer while one is
@@ -44,6 +45,9 @@ type Model struct {
 	// The composer, nil while the list shows.
 	comp    *composer
 	compGen int
+
+	// The planner (queue, A/B tests, repeating posts), nil while closed.
+	plan *planner.Model
 }
 
 // New builds the pane. It does no I/O: the list loads through Init.
@@ -60,18 +64,23 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 	if m.comp != nil {
 		m.comp.setSize(w, h)
 	}
+	if m.plan != nil {
+		m.plan.SetSize(w, h)
+	}
 	m.scrollToCursor()
 	return nil
 }
 
 // Capturing is true while the composer is open: it takes every key.
-func (m *Model) Capturing() bool { return m.comp != nil }
+func (m *Model) Capturing() bool { return m.comp != nil || m.plan != nil && m.plan.Capturing() }
 
 // ShortHelp is the footer's keys for the current mode.
 func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.comp != nil:
 		return composerShortHelp(m.keys)
+	case m.plan != nil:
+		return m.plan.ShortHelp()
 	case m.confirming:
 		return confirmHelp(m.keys)
 	}
@@ -96,13 +105,16 @@ func (m *Model) listShortHelp() []key.Binding {
 	if it.State == store.PostQueued {
 		return []key.Binding{keys.Relabel(k.Edit, "edit (stays queued)"), k.Unqueue, k.New, k.Delete, nav.Up, nav.Down}
 	}
-	return []key.Binding{k.New, k.Edit, k.Delete, nav.Up, nav.Down}
+	return []key.Binding{k.New, k.Edit, k.Planner, k.Delete, nav.Up, nav.Down}
 }
 
 // FullHelp is the ? screen's keys for the current mode.
 func (m *Model) FullHelp() [][]key.Binding {
 	if m.comp != nil {
 		return composerFullHelp(m.keys)
+	}
+	if m.plan != nil {
+		return m.plan.FullHelp()
 	}
 	return listFullHelp(m.keys, m.c.Nav)
 }
@@ -114,6 +126,9 @@ func (m *Model) reload() tea.Cmd {
 
 // Update handles the pane's messages.
 func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
+	if cmd, ok := m.planUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case loadedMsg:
 		return m, m.onLoaded(msg)
@@ -161,6 +176,11 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			return m, m.afterComposer(m.comp.onQueued(msg))
 		}
 		return m, nil
+	case addedMsg:
+		if m.ownsComposer(msg.gen) {
+			return m, m.afterComposer(m.comp.onAdded(msg))
+		}
+		return m, dataChanged
 	case completedMsg:
 		if m.ownsComposer(msg.gen) {
 			m.comp.onCompleted(msg)
@@ -285,6 +305,9 @@ func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 func (m *Model) View() string {
 	if m.comp != nil {
 		return m.comp.view()
+	}
+	if m.plan != nil {
+		return m.plan.View()
 	}
 	return m.listView()
 }

@@ -21,8 +21,13 @@ type KeyMap struct {
 	Unqueue key.Binding // a queued, failed or missed post back to drafts
 	SendNow key.Binding // its failed and missed copies, now
 	Drop    key.Binding // its failed and missed copies, for good
-	Yes     key.Binding
-	No      key.Binding
+	// The queue and what plans posts (plan.go).
+	Planner    key.Binding
+	AddToQueue key.Binding // the draft into the next free slots (list and composer)
+	ABTest     key.Binding
+	Repeat     key.Binding
+	Yes        key.Binding
+	No         key.Binding
 
 	// Composer.
 	NextField     key.Binding
@@ -31,6 +36,7 @@ type KeyMap struct {
 	ToggleAccount key.Binding // alt+1 … alt+9, from any field
 	Version       key.Binding // the text for all, or one account's own
 	Queue         key.Binding
+	QueueNext     key.Binding // into the next free slots of the queue
 	Editor        key.Binding
 	Close         key.Binding
 
@@ -55,8 +61,13 @@ func DefaultKeyMap() KeyMap {
 		Unqueue: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "back to drafts")),
 		SendNow: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send failed/missed now")),
 		Drop:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "drop failed/missed")),
-		Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
-		No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
+
+		Planner:    key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "queue, A/B tests")),
+		AddToQueue: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add to the queue")),
+		ABTest:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "A/B test this draft")),
+		Repeat:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "repeat this post")),
+		Yes:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
+		No:         key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
 
 		NextField:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
 		PrevField:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
@@ -64,6 +75,7 @@ func DefaultKeyMap() KeyMap {
 		ToggleAccount: key.NewBinding(key.WithKeys(toggleKeys...), key.WithHelp("alt+1…9", "toggle account N")),
 		Version:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "next network's text")),
 		Queue:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "queue")),
+		QueueNext:     key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "add to the queue")),
 		Editor:        key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
 		Close:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "save & close")),
 
@@ -88,6 +100,7 @@ func listFullHelp(k KeyMap, nav keys.Nav) [][]key.Binding {
 	return [][]key.Binding{
 		{nav.Up, nav.Down, nav.PageUp, nav.PageDown, nav.Home, nav.End},
 		{k.New, k.Edit, k.Delete, k.Unqueue, k.SendNow, k.Drop},
+		{k.AddToQueue, k.Planner, k.ABTest, k.Repeat},
 	}
 }
 
@@ -100,7 +113,7 @@ func composerShortHelp(k KeyMap) []key.Binding {
 func composerFullHelp(k KeyMap) [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextField, k.PrevField, k.Toggle, k.ToggleAccount, k.Version},
-		{k.Queue, k.Editor, k.Close},
+		{k.Queue, k.QueueNext, k.Editor, k.Close},
 		{k.Attach, k.AltText, k.Remove, k.Complete},
 	}
 }

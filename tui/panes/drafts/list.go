@@ -75,6 +75,9 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil // any other key keeps the post
 	}
+	if cmd, ok := m.planKey(msg); ok {
+		return cmd
+	}
 	nav := m.c.Nav
 	switch {
 	case key.Matches(msg, m.keys.New):

@@ -6,6 +6,7 @@ import (
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/keys"
+	"github.com/crier-app/crier/tui/panes/planner"
 )
 
 // TypingText is true while a text field has the composer's keyboard: the
@@ -13,6 +14,9 @@ import (
 // photos list), so the root hands it runes that arrived together as one
 // piece of text.
 func (m *Model) TypingText() bool {
+	if m.comp == nil && m.plan != nil {
+		return m.plan.TypingText()
+	}
 	if m.comp == nil {
 		return false
 	}
@@ -22,16 +26,19 @@ func (m *Model) TypingText() bool {
 // HelpSections are the drafts pane's keys under the place each applies.
 func (m *Model) HelpSections() []common.HelpSection {
 	n, k := m.c.Nav, m.keys
-	return []common.HelpSection{
+	sections := []common.HelpSection{
 		{Title: "The list", Keys: []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End,
-			k.New, keys.Relabel(k.Edit, "edit (stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop}},
+			k.New, keys.Relabel(k.Edit, "edit (stays queued)"), k.Delete, k.Unqueue, k.SendNow, k.Drop,
+			k.AddToQueue, k.Planner, k.ABTest, k.Repeat}},
 		{Title: "Deleting (d asks first)", Keys: []key.Binding{k.Yes, k.No}},
 		{Title: "Writing a post (n, enter)", Keys: []key.Binding{k.NextField, k.PrevField, k.Version,
-			k.ToggleAccount, k.Queue, k.Editor, k.Close}},
+			k.ToggleAccount, k.Queue, k.QueueNext, k.Editor, k.Close}},
 		{Title: "In the To field", Keys: []key.Binding{keys.Relabel(k.Toggle, "toggle the account")}},
 		{Title: "In the Photos field", Keys: []key.Binding{k.Attach, k.AltText, k.Remove}},
 		{Title: "Typing a photo's path or alt text", Keys: []key.Binding{k.Complete, k.PromptOK}},
 	}
+	// The planner's keys come next to the list's, where it opens.
+	return append(sections[:1], append(planner.HelpSections(planner.DefaultKeyMap()), sections[1:]...)...)
 }
 
 // Marks are what the list draws.

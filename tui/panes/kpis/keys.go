@@ -10,13 +10,19 @@ import (
 type KeyMap struct {
 	Reload key.Binding
 	Export key.Binding
+	// Picking a top post and opening its numbers over time.
+	NextPost, PrevPost, Open, Close key.Binding
 }
 
 // DefaultKeyMap returns the KPI pane's key bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Reload: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-		Export: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
+		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
+		NextPost: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "pick a top post")),
+		PrevPost: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous top post")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "post numbers")),
+		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the figures")),
 	}
 }
 

@@ -27,6 +27,7 @@ type loadedMsg struct {
 	inbox     store.InboxKPIs
 	listening store.ListeningTrend
 	goals     []analytics.GoalStatus
+	more      insights
 	err       error
 }
 
@@ -44,12 +45,19 @@ type Model struct {
 	inbox     store.InboxKPIs
 	listening store.ListeningTrend   // over the report's Days
 	goals     []analytics.GoalStatus // the active ones, shown first
-	err       error                  // of the last load, shown while nothing was loaded yet
+	more      insights
+	err       error // of the last load, shown while nothing was loaded yet
+
+	// pick is the top post marked for its numbers over time (-1 none);
+	// post is that view while it is open.
+	pick int
+	post *postView
 
 	// lines is the drawn content below the pinned header, rebuilt when the
 	// report or the size changes; offset is the first one shown.
-	lines  []string
-	offset int
+	lines   []string
+	offset  int
+	topLine int // the first top post's line
 
 	// form asks where to write a report (x); nil when closed.
 	form      *form.Model
@@ -58,7 +66,7 @@ type Model struct {
 
 // New builds the pane. It does no I/O: the report loads through Init.
 func New(c *common.Common) *Model {
-	return &Model{c: c, keys: DefaultKeyMap(), nav: newNavHelp(c.Nav)}
+	return &Model{c: c, keys: DefaultKeyMap(), nav: newNavHelp(c.Nav), pick: -1}
 }
 
 // Init loads the report.
@@ -97,7 +105,10 @@ func (m *Model) load() tea.Cmd {
 		if msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone); msg.err != nil {
 			return msg
 		}
-		msg.goals, msg.err = loadGoals(ctx, st, store.DayOf(now.In(zone)), zone)
+		if msg.goals, msg.err = loadGoals(ctx, st, store.DayOf(now.In(zone)), zone); msg.err != nil {
+			return msg
+		}
+		msg.more, msg.err = loadInsights(ctx, st, now, zone, msg.report.Top)
 		return msg
 	}
 }
@@ -114,7 +125,8 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			m.layout()
 			return m, common.Status("KPIs: cannot load the figures: "+msg.err.Error(), true)
 		}
-		m.report, m.inbox, m.listening, m.goals, m.loaded, m.err = msg.report, msg.inbox, msg.listening, msg.goals, true, nil
+		m.report, m.inbox, m.listening, m.goals, m.more, m.loaded, m.err = msg.report, msg.inbox, msg.listening, msg.goals, msg.more, true, nil
+		m.pick = min(m.pick, len(m.report.Top)-1)
 		m.layout()
 		return m, nil
 
@@ -124,9 +136,16 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	case exportedMsg:
 		return m, m.exported(msg)
 
+	case postNumbersMsg:
+		m.onPostNumbers(msg)
+		return m, nil
+
 	case tea.KeyMsg:
 		if m.form != nil {
 			return m, m.formKey(msg)
+		}
+		if m.post != nil {
+			return m, m.postKey(msg)
 		}
 		nav := m.c.Nav
 		page := max(m.bodyHeight()-1, 1)
@@ -135,6 +154,10 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			return m, m.load()
 		case key.Matches(msg, m.keys.Export):
 			return m, m.openExport()
+		case key.Matches(msg, m.keys.NextPost, m.keys.PrevPost):
+			m.movePick(key.Matches(msg, m.keys.NextPost))
+		case key.Matches(msg, m.keys.Open):
+			return m, m.openPost()
 		case key.Matches(msg, nav.Up):
 			m.scrollTo(m.offset - 1)
 		case key.Matches(msg, nav.Down):
@@ -166,13 +189,16 @@ func (m *Model) ShortHelp() []key.Binding {
 		k := m.form.Keys()
 		return []key.Binding{k.NextField, k.Save, k.Cancel}
 	}
-	return []key.Binding{m.keys.Reload, m.keys.Export, m.nav.scroll}
+	if m.post != nil {
+		return []key.Binding{m.keys.Close}
+	}
+	return []key.Binding{m.keys.Reload, m.keys.Export, m.nav.scroll, m.keys.NextPost, m.keys.Open}
 }
 
 // FullHelp is the ? screen's view of the pane's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.Reload, m.keys.Export},
+		{m.keys.Reload, m.keys.Export, m.keys.NextPost, m.keys.PrevPost, m.keys.Open, m.keys.Close},
 		{m.nav.up, m.nav.down, m.nav.pageUp, m.nav.pageDown, m.nav.first, m.nav.last},
 	}
 }

@@ -28,6 +28,9 @@ func (m *Model) View() string {
 	if m.form != nil {
 		return m.form.View(m.width, m.height)
 	}
+	if m.post != nil {
+		return m.postViewText()
+	}
 	out := make([]string, 0, m.height)
 	out = append(out, m.header())
 	end := min(m.offset+m.bodyHeight(), len(m.lines))
@@ -85,7 +88,10 @@ func (m *Model) layout() {
 		m.lines = append(m.lines, "")
 		m.lines = append(m.lines, m.inboxAndListening()...)
 		m.lines = append(m.lines, "")
+		m.topLine = len(m.lines) + 2 // below the title and the column heads
 		m.lines = append(m.lines, m.topPosts()...)
+		m.lines = append(m.lines, "")
+		m.lines = append(m.lines, m.insightLines()...)
 	}
 	for i, l := range m.lines {
 		m.lines[i] = common.Truncate(l, m.width, "…")
@@ -224,7 +230,11 @@ func (m *Model) section(title string, f store.KPIFigures, w int, roomy bool) []s
 	if roomy {
 		out = append(out, s.Muted.Render("Posts published by day"), counts(f.PostsByDay))
 	}
-	return append(out, s.Muted.Render(engagementLabel), counts(f.EngagementByDay))
+	out = append(out, s.Muted.Render(engagementLabel), counts(f.EngagementByDay))
+	if days := m.report.Days; len(days) > 0 {
+		out = append(out, m.dateAxis(days[0], days[len(days)-1], w))
+	}
+	return out
 }
 
 // change draws a follower change, green when up and red when down.
@@ -245,30 +255,39 @@ func (m *Model) change(n int, ok bool) string {
 func (m *Model) topPosts() []string {
 	s := m.c.Styles
 	roomy := m.roomy()
-	out := []string{s.Bold.Render("Top posts of the last 30 days, by engagement")}
+	out := []string{s.Bold.Render("Top posts of the last 30 days, by engagement") + s.Muted.Render(" · [ ] pick one, enter: its numbers over time")}
 	if len(m.report.Top) == 0 {
 		return append(out, s.Muted.Render("Nothing was published in the last 30 days."))
 	}
 
-	heads := []string{"#", "Eng", "Lk", "Rp", "Re", "Qt", "Network", "Sent", "Post"}
+	heads := []string{"#", "Eng", "Rate", "Lk", "Rp", "Re", "Qt", "Network", "Sent", "Post"}
 	dateLayout := "2 Jan"
 	if roomy {
-		heads = []string{"#", "Engagement", "Likes", "Reposts", "Replies", "Quotes", "Network", "Sent", "Post"}
+		heads = []string{"#", "Engagement", "Rate", "Likes", "Reposts", "Replies", "Quotes", "Network", "Sent", "Post"}
 		dateLayout = "Mon 2 Jan 15:04"
 	}
 	if m.width >= wideTable {
-		heads[6] = "Account"
+		heads[7] = "Account"
 	}
-	const post = 8 // the last column takes what is left
+	const post = 9 // the last column takes what is left
 	rows := make([][]string, len(m.report.Top))
 	for i, p := range m.report.Top {
 		network := p.Platform
 		if m.width >= wideTable {
 			network += " " + common.Clean(p.Handle)
 		}
+		rank := strconv.Itoa(i + 1)
+		if i == m.pick {
+			rank = "›" + rank
+		}
+		rate := "—" // no follower count when it went out
+		if r, ok := m.more.topRates[p.DeliveryID]; ok {
+			rate = rateText(r)
+		}
 		rows[i] = []string{
-			strconv.Itoa(i + 1),
+			rank,
 			thousands(p.Engagement()),
+			rate,
 			thousands(p.Metrics.Likes), thousands(p.Metrics.Reposts),
 			thousands(p.Metrics.Replies), thousands(p.Metrics.Quotes),
 			common.Truncate(network, 28, "…"),
@@ -304,7 +323,7 @@ func (m *Model) topPosts() []string {
 			switch {
 			case c == post:
 				b.WriteString(style(c)(cell))
-			case c < 6: // rank and counts line up on the right
+			case c < 7: // rank and counts line up on the right
 				b.WriteString(pad + style(c)(cell))
 			default:
 				b.WriteString(style(c)(cell) + pad)
@@ -321,7 +340,7 @@ func (m *Model) topPosts() []string {
 			switch c {
 			case 1:
 				return s.Bold.Render
-			case 0, 7:
+			case 0, 8:
 				return s.Muted.Render
 			}
 			return s.Text.Render

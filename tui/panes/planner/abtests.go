@@ -1,0 +1,474 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/abtest"
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// testsShown is how many of the newest tests the tab reads.
+const testsShown = 20
+
+// testsTab lists the A/B tests, the one under the cursor in full: its plan,
+// each variant's numbers and the verdict.
+type testsTab struct {
+	seq     int
+	loaded  bool
+	err     error
+	reports []abtest.Report
+	cursor  int
+	// selectID puts the cursor on this test after the next load.
+	selectID int64
+}
+
+type testsLoadedMsg struct {
+	seq     int
+	reports []abtest.Report
+	err     error
+}
+
+func (t *testsTab) load(m *Model) tea.Cmd {
+	t.seq++
+	seq, st := t.seq, m.c.Store
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		tests, err := st.ABTests(ctx)
+		if err != nil {
+			return testsLoadedMsg{seq: seq, err: err}
+		}
+		msg := testsLoadedMsg{seq: seq}
+		for _, x := range tests[:min(len(tests), testsShown)] {
+			r, err := abtest.Evaluate(ctx, st, x.ID)
+			if err != nil {
+				return testsLoadedMsg{seq: seq, err: fmt.Errorf("A/B test %q: %w", x.Name, err)}
+			}
+			msg.reports = append(msg.reports, r)
+		}
+		return msg
+	}
+}
+
+func (t *testsTab) onLoaded(msg testsLoadedMsg) {
+	if msg.seq != t.seq {
+		return
+	}
+	t.loaded, t.err = true, msg.err
+	if msg.err != nil {
+		return
+	}
+	t.reports = msg.reports
+	for i, r := range t.reports {
+		if r.Test.ID == t.selectID {
+			t.cursor = i
+		}
+	}
+	t.selectID = 0
+	t.cursor = max(0, min(t.cursor, len(t.reports)-1))
+}
+
+func (t *testsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
+	nav := m.c.Nav
+	switch {
+	case key.Matches(k, nav.Up):
+		t.cursor = max(t.cursor-1, 0)
+	case key.Matches(k, nav.Down):
+		t.cursor = max(0, min(t.cursor+1, len(t.reports)-1))
+	case key.Matches(k, m.keys.Start):
+		if t.cursor >= len(t.reports) {
+			return nil
+		}
+		return startTestCmd(m, t.reports[t.cursor].Test)
+	case key.Matches(k, m.keys.End):
+		if t.cursor >= len(t.reports) {
+			return nil
+		}
+		x := t.reports[t.cursor].Test
+		if x.State == store.ABEnded {
+			return common.Status(fmt.Sprintf("A/B test %q has ended already", x.Name), true)
+		}
+		st, now := m.c.Store, m.c.Now()
+		return func() tea.Msg {
+			n, err := st.EndABTest(context.Background(), x.ID, now)
+			return acted(fmt.Sprintf("ended A/B test %q; %s not sent yet taken back", x.Name, common.Count(n, "post", "posts")), err)
+		}
+	}
+	return nil
+}
+
+func startTestCmd(m *Model, x store.ABTest) tea.Cmd {
+	if x.State != store.ABPlanned {
+		return common.Status(fmt.Sprintf("A/B test %q is %s already", x.Name, x.State), true)
+	}
+	st, now := m.c.Store, m.c.Now()
+	return func() tea.Msg {
+		err := st.StartABTest(context.Background(), x.ID, now)
+		return acted(fmt.Sprintf("started A/B test %q: its posts are queued as planned", x.Name), err)
+	}
+}
+
+func (t *testsTab) view(m *Model) []string {
+	s := m.c.Styles
+	switch {
+	case !t.loaded && t.err == nil:
+		return []string{"", s.Muted.Render("loading…")}
+	case t.err != nil:
+		return []string{"", s.Danger.Render("Cannot read the A/B tests: " + common.Clean(t.err.Error()))}
+	case len(t.reports) == 0:
+		return []string{"", s.Muted.Render("No A/B tests yet. In the drafts list, b starts one from the draft under the cursor.")}
+	}
+	out := []string{""}
+	listRows := min(len(t.reports), 4)
+	start := max(0, min(t.cursor-listRows+1, len(t.reports)-listRows))
+	for i := start; i < start+listRows; i++ {
+		r := t.reports[i]
+		line := common.Pad(common.Truncate(r.Test.Name, 28, "…"), 28) + " " + common.Pad(r.Test.State, 8) + " " + headline(r)
+		if i == t.cursor {
+			out = append(out, s.Selected.Render(common.Pad("▸ "+common.Truncate(line, m.width-2, "…"), m.width)))
+		} else {
+			out = append(out, "  "+s.Text.Render(line))
+		}
+	}
+	out = append(out, "")
+	return append(out, reportLines(m, t.reports[t.cursor])...)
+}
+
+// headline is a test's verdict in one line: on clicks when there are any,
+// else on engagement.
+func headline(r abtest.Report) string {
+	if r.Clicks != nil {
+		return "clicks: " + r.Clicks.Summary
+	}
+	return "engagement: " + r.Engagement.Summary
+}
+
+// reportLines draw one test: how it is planned, the plan, each variant's
+// numbers and the verdicts.
+func reportLines(m *Model, r abtest.Report) []string {
+	s := m.c.Styles
+	x := r.Test
+	pattern := "matched slots on alternating days"
+	if x.Pattern == "weeks" {
+		pattern = "matched slots in alternating weeks"
+	}
+	var accts []string
+	for _, id := range x.Accounts {
+		if a, ok := m.accountByID(id); ok {
+			accts = append(accts, accountName(a))
+		}
+	}
+	out := []string{s.Bold.Render(common.Clean(x.Name)) + s.Muted.Render(" · "+pattern+" · to "+strings.Join(accts, ", "))}
+	on := "engagement"
+	arms := r.Engagement.Arms
+	if r.Clicks != nil {
+		on, arms = "clicks", r.Clicks.Arms
+	}
+	textW := max(8, min(26, m.width-70))
+	out = append(out, s.Muted.Render(fmt.Sprintf("  %-3s %-*s %5s %5s %8s %9s %7s %6s %6s  %s", "", textW, "VARIANT", "POSTS",
+		"SENT", "ENGAGED", "REACHED", "RATE", "CLICKS", "CONV", "P(BEST)")))
+	for i, v := range r.Results {
+		rate := "—"
+		if v.FollowerViews > 0 {
+			rate = strconv.FormatFloat(100*float64(v.Engagement)/float64(v.FollowerViews), 'f', 2, 64) + "%"
+		}
+		best := "—"
+		if i < len(arms) {
+			best = probability(arms[i].ProbBest)
+		}
+		out = append(out, s.Text.Render(fmt.Sprintf("  %-3s %s %5d %5d %8d %9d %7s %6d %6d  %s", v.Label,
+			common.Pad(common.Truncate(common.OneLine(common.Clean(v.Body)), textW, "…"), textW), v.Planned, v.Sent,
+			v.Engagement, v.FollowerViews, rate, v.Clicks, v.Conversions, best)))
+	}
+	for _, l := range common.Wrap("posts planned, copies sent (one per account), engagements, followers reached, clicks and "+
+		"conversions; P(BEST): how probable it is that the variant is best, on "+on, m.width-2) {
+		out = append(out, s.Muted.Render("  "+l))
+	}
+	out = append(out, "")
+	verdict := func(name string, v *abtest.Verdict) {
+		style := s.Warn
+		if v.Winner {
+			style = s.Ok
+		}
+		lines := common.Wrap(name+": "+v.Summary, m.width-2)
+		for _, l := range lines {
+			out = append(out, "  "+style.Render(l))
+		}
+	}
+	verdict("Engagement per follower reached", &r.Engagement)
+	if r.Clicks != nil {
+		verdict("Clicks", r.Clicks)
+	}
+	if r.Conversions != nil {
+		verdict("Conversions per click", r.Conversions)
+	}
+	out = append(out, "")
+	rounds := 0
+	for _, p := range r.Plan {
+		rounds = max(rounds, p.Round+1)
+	}
+	out = append(out, s.Muted.Render(fmt.Sprintf("Plan, %s (the order turns each round so no variant always has the better day):", common.Count(rounds, "round", "rounds"))))
+	for _, l := range strings.Split(strings.TrimSpace(abtest.DescribePlan(r.Plan, m.c.Zone)), "\n") {
+		if l != "" {
+			out = append(out, s.Text.Render("  "+l))
+		}
+	}
+	switch x.State {
+	case store.ABPlanned:
+		out = append(out, "", s.Muted.Render("Planned, not started: s queues its posts as planned."))
+	case store.ABRunning:
+		out = append(out, "", s.Muted.Render("Running since "+m.when(x.StartedAt)+": x ends it (posts not sent yet are taken back)."))
+	}
+	return out
+}
+
+// probability writes a probability as a percentage, never a flat 0 or 100.
+func probability(p float64) string {
+	switch {
+	case p > 0.999:
+		return ">99.9%"
+	case p < 0.001:
+		return "<0.1%"
+	case p > 0.99 || p < 0.01:
+		return fmt.Sprintf("%.1f%%", 100*p)
+	}
+	return fmt.Sprintf("%.0f%%", 100*p)
+}
+
+// abForm makes an A/B test from a draft: a name, two or more variants of
+// the text, how they alternate and how many rounds. enter plans it and
+// shows the plan; s then starts it.
+type abForm struct {
+	post     store.PostSummary
+	accounts []int64
+	name     textinput.Model
+	variants []textinput.Model
+	pattern  textinput.Model
+	rounds   textinput.Model
+	focus    int
+	err      string
+	busy     bool
+	width    int // of the planner, for the fields
+
+	// Once planned: the stored test and its plan, for review.
+	testID int64
+	test   store.ABTest
+	plan   []store.ABPlanSlot
+}
+
+// plannedMsg answers the form's "plan it".
+type plannedMsg struct {
+	test store.ABTest
+	plan []store.ABPlanSlot
+	err  error
+}
+
+// NewTest opens the A/B test form for a draft.
+func (m *Model) NewTest(p store.PostSummary) {
+	f := &abForm{post: p, name: m.c.TextInput("name"), pattern: m.c.TextInput("days or weeks"), rounds: m.c.TextInput("3"),
+		width: m.width}
+	for _, c := range p.Copies {
+		f.accounts = append(f.accounts, c.AccountID)
+	}
+	f.name.SetValue(common.Shorten(common.OneLine(p.Body), 30))
+	a := m.c.TextInput("the text of variant A")
+	a.SetValue(p.Body)
+	f.variants = []textinput.Model{a, m.c.TextInput("the text of variant B")}
+	f.pattern.SetValue("days")
+	f.rounds.SetValue("3")
+	f.focus = 2 // variant B: the one to write
+	f.focusField()
+	m.push(f)
+}
+
+func (f *abForm) fields() []*textinput.Model {
+	out := []*textinput.Model{&f.name}
+	for i := range f.variants {
+		out = append(out, &f.variants[i])
+	}
+	return append(out, &f.pattern, &f.rounds)
+}
+
+func (f *abForm) focusField() {
+	for i, in := range f.fields() {
+		in.Width = max(f.width-20, 10)
+		if i == f.focus {
+			in.Focus()
+			in.CursorEnd()
+		} else {
+			in.Blur()
+		}
+	}
+}
+
+func (f *abForm) typing() bool { return f.testID == 0 }
+
+func (f *abForm) help(k KeyMap) []key.Binding {
+	if f.testID != 0 {
+		return []key.Binding{k.Start, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep it planned"))}
+	}
+	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan it")), k.NextField, k.AddVariant, k.Cancel}
+}
+
+func (f *abForm) update(m *Model, msg tea.Msg) tea.Cmd {
+	if pm, ok := msg.(plannedMsg); ok {
+		f.busy = false
+		if pm.err != nil {
+			f.err = pm.err.Error()
+			return nil
+		}
+		f.testID, f.test, f.plan = pm.test.ID, pm.test, pm.plan
+		return dataChanged
+	}
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		in := f.fields()[f.focus]
+		var cmd tea.Cmd
+		*in, cmd = in.Update(msg)
+		return cmd
+	}
+	if f.testID != 0 { // reviewing the plan
+		switch {
+		case key.Matches(k, m.keys.Start):
+			m.pop()
+			m.tab, m.tests.selectID = TabTests, f.testID
+			return tea.Batch(startTestCmd(m, f.test), m.reload())
+		case key.Matches(k, m.keys.Cancel):
+			m.pop()
+			m.tab, m.tests.selectID = TabTests, f.testID
+			return tea.Batch(common.Status(fmt.Sprintf("A/B test %q is planned; s in the A/B tests view starts it", f.test.Name), false), m.reload())
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Cancel):
+		m.pop()
+		return nil
+	case key.Matches(k, m.keys.NextField):
+		f.focus = (f.focus + 1) % len(f.fields())
+		f.focusField()
+		return nil
+	case key.Matches(k, m.keys.PrevField):
+		f.focus = (f.focus + len(f.fields()) - 1) % len(f.fields())
+		f.focusField()
+		return nil
+	case key.Matches(k, m.keys.AddVariant):
+		if len(f.variants) < 26 {
+			f.variants = append(f.variants, m.c.TextInput(fmt.Sprintf("the text of variant %c", 'A'+len(f.variants))))
+			f.focus = len(f.variants)
+			f.focusField()
+		}
+		return nil
+	case key.Matches(k, m.keys.Save):
+		if f.busy {
+			return nil
+		}
+		return f.planCmd(m)
+	}
+	f.err = ""
+	in := f.fields()[f.focus]
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	return cmd
+}
+
+// planCmd checks the form, then stores the test and its plan.
+func (f *abForm) planCmd(m *Model) tea.Cmd {
+	pattern := strings.ToLower(strings.TrimSpace(f.pattern.Value()))
+	rounds, err := strconv.Atoi(strings.TrimSpace(f.rounds.Value()))
+	switch {
+	case pattern != "days" && pattern != "weeks":
+		f.err = fmt.Sprintf("Alternate by: write days or weeks, not %q", pattern)
+		return nil
+	case err != nil || rounds < 1 || rounds > 52:
+		f.err = fmt.Sprintf("Rounds: write a number from 1 to 52, not %q", f.rounds.Value())
+		return nil
+	case len(f.accounts) == 0:
+		f.err = "The draft goes to no account: choose one in the composer first."
+		return nil
+	}
+	t := store.ABTest{Name: strings.TrimSpace(f.name.Value()), Pattern: pattern, Zone: m.c.Zone.String(), Source: "posts", Accounts: f.accounts}
+	for _, v := range f.variants {
+		if body := strings.TrimSpace(v.Value()); body != "" {
+			t.Variants = append(t.Variants, store.ABVariant{Body: body})
+		}
+	}
+	if len(t.Variants) < 2 {
+		f.err = "Write at least two variants of the text."
+		return nil
+	}
+	f.busy = true
+	st, now, first := m.c.Store, m.c.Now(), f.accounts[0]
+	label := "the first account"
+	if a, ok := m.accountByID(first); ok {
+		label = accountName(a)
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		sched, err := st.QueueSchedule(ctx, first)
+		if err != nil {
+			return plannedMsg{err: err}
+		}
+		if len(sched.Slots) == 0 {
+			return plannedMsg{err: fmt.Errorf("an A/B test posts in %s's weekly slots, and it has none: set them in the queue view (Q, then e)", label)}
+		}
+		id, err := st.CreateABTest(ctx, t, now)
+		if err != nil {
+			return plannedMsg{err: err}
+		}
+		plan, err := abtest.PlanTest(ctx, st, id, sched.Slots, now, rounds)
+		if err != nil {
+			// The test stays planned without a plan; it is named in the error.
+			return plannedMsg{err: err}
+		}
+		stored, err := st.ABTest(ctx, id)
+		return plannedMsg{test: stored, plan: plan, err: err}
+	}
+}
+
+func (f *abForm) view(m *Model) []string {
+	s := m.c.Styles
+	if f.testID != 0 {
+		out := []string{s.Title.Render("A/B test planned: ") + s.Text.Render(common.Clean(f.test.Name)), "",
+			s.Muted.Render("Each round posts every variant once, at the same time of day, on days (or weeks) next to each other:")}
+		for _, l := range strings.Split(strings.TrimSpace(abtest.DescribePlan(f.plan, m.c.Zone)), "\n") {
+			out = append(out, s.Text.Render("  "+l))
+		}
+		for _, v := range f.test.Variants {
+			out = append(out, s.Muted.Render("  "+v.Label+": ")+s.Text.Render(common.OneLine(common.Clean(v.Body)))+
+				s.Muted.Render(" (links tagged utm_content="+v.UTMContent+")"))
+		}
+		return append(out, "", s.Bold.Render("s starts it (its posts are queued as above) · esc keeps it planned"))
+	}
+	label := func(i int, name string) string {
+		if i == f.focus {
+			return s.Accent.Render("› " + common.Pad(name, 14))
+		}
+		return s.Muted.Render("  " + common.Pad(name, 14))
+	}
+	out := []string{s.Title.Render("New A/B test") + s.Muted.Render(" from "+common.PostName(f.post.Body, 30, "the draft")), ""}
+	out = append(out, label(0, "Name")+f.name.View())
+	for i := range f.variants {
+		out = append(out, label(1+i, fmt.Sprintf("Variant %c", 'A'+i))+f.variants[i].View())
+	}
+	n := len(f.variants)
+	out = append(out, label(1+n, "Alternate by")+f.pattern.View()+s.Muted.Render("  (days or weeks)"),
+		label(2+n, "Rounds")+f.rounds.View(), "",
+		s.Muted.Render("It posts in the weekly slots of the first account. enter plans it and shows the plan before anything is queued."))
+	if f.busy {
+		out = append(out, s.Muted.Render("planning…"))
+	}
+	if f.err != "" {
+		out = append(out, "", s.Danger.Render(common.Clean(f.err)))
+	}
+	return out
+}

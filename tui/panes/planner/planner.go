@@ -1,0 +1,249 @@
+// Package planner is what decides when posts go out, opened over the
+// Drafts pane: each account's queue and its weekly slots, the A/B tests
+// and the repeating posts (series). The drafts list opens it (Q), starts an
+// A/B test from a draft (b) and makes a draft repeat (r).
+package planner
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// queryTimeout bounds one store call of the planner.
+const queryTimeout = 10 * time.Second
+
+// Tabs of the planner.
+const (
+	TabQueue = iota
+	TabTests
+	TabSeries
+	tabCount
+)
+
+var tabNames = [tabCount]string{"Queue", "A/B tests", "Repeating posts"}
+
+// dialog is a form open over a tab: it takes every key while open.
+type dialog interface {
+	update(m *Model, msg tea.Msg) tea.Cmd
+	view(m *Model) []string
+	help(k KeyMap) []key.Binding
+	// typing is true while a text field has the keyboard.
+	typing() bool
+}
+
+// Model is the planner.
+type Model struct {
+	c    *common.Common
+	keys KeyMap
+
+	width, height int
+	tab           int
+	dialogs       []dialog // a stack: the last one has the keys
+	closed        bool
+
+	queue  queueTab
+	tests  testsTab
+	series seriesTab
+}
+
+// New builds the planner on a tab. It does no I/O: Init loads.
+func New(c *common.Common, tab int) *Model {
+	m := &Model{c: c, keys: DefaultKeyMap(), tab: tab}
+	return m
+}
+
+// Init loads what the tab shows.
+func (m *Model) Init() tea.Cmd { return m.reload() }
+
+// SetSize gives the planner its area.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Closed is true once the person closed the planner.
+func (m *Model) Closed() bool { return m.closed }
+
+// Capturing is true while a form is open: it takes every key.
+func (m *Model) Capturing() bool { return len(m.dialogs) > 0 }
+
+// TypingText is true while a form's text field has the keyboard.
+func (m *Model) TypingText() bool {
+	return len(m.dialogs) > 0 && m.dialogs[len(m.dialogs)-1].typing()
+}
+
+func (m *Model) push(d dialog) { m.dialogs = append(m.dialogs, d) }
+func (m *Model) pop() {
+	if len(m.dialogs) > 0 {
+		m.dialogs = m.dialogs[:len(m.dialogs)-1]
+	}
+}
+
+// reload reads what the current tab shows.
+func (m *Model) reload() tea.Cmd {
+	if m.c.Store == nil {
+		return nil
+	}
+	switch m.tab {
+	case TabTests:
+		return m.tests.load(m)
+	case TabSeries:
+		return m.series.load(m)
+	}
+	return m.queue.load(m)
+}
+
+// Owns reports whether msg is the planner's own (an answer to its
+// commands), which the host hands it even while it is closed.
+func Owns(msg tea.Msg) bool {
+	switch msg.(type) {
+	case queueLoadedMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg:
+		return true
+	}
+	return false
+}
+
+// actedMsg reports an action: a status line, and whether posts changed.
+type actedMsg struct {
+	text string
+	err  error
+}
+
+func acted(text string, err error) tea.Msg { return actedMsg{text: text, err: err} }
+
+func dataChanged() tea.Msg { return common.DataChangedMsg{What: "posts"} }
+
+// Update handles a message.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case actedMsg:
+		if msg.err != nil {
+			return common.Status(msg.text+": "+msg.err.Error(), true)
+		}
+		return tea.Batch(common.Status(msg.text, false), dataChanged)
+	case common.DataChangedMsg, common.FocusMsg:
+		return m.reload()
+	case queueLoadedMsg:
+		m.queue.onLoaded(m, msg)
+		return nil
+	case suggestedMsg:
+		return m.onSuggested(msg)
+	case testsLoadedMsg:
+		m.tests.onLoaded(msg)
+		return nil
+	case seriesLoadedMsg:
+		m.series.onLoaded(msg)
+		return nil
+	}
+	if len(m.dialogs) > 0 {
+		return m.dialogs[len(m.dialogs)-1].update(m, msg)
+	}
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Close):
+		m.closed = true
+		return nil
+	case key.Matches(k, m.keys.NextTab):
+		m.tab = (m.tab + 1) % tabCount
+		return m.reload()
+	case key.Matches(k, m.keys.PrevTab):
+		m.tab = (m.tab + tabCount - 1) % tabCount
+		return m.reload()
+	}
+	switch m.tab {
+	case TabTests:
+		return m.tests.key(m, k)
+	case TabSeries:
+		return m.series.key(m, k)
+	}
+	return m.queue.key(m, k)
+}
+
+// View draws the tab, or the open form.
+func (m *Model) View() string {
+	s := m.c.Styles
+	var lines []string
+	if len(m.dialogs) > 0 {
+		lines = m.dialogs[len(m.dialogs)-1].view(m)
+	} else {
+		var tabs []string
+		for i, n := range tabNames {
+			if i == m.tab {
+				tabs = append(tabs, s.Selected.Render(" "+n+" "))
+			} else {
+				tabs = append(tabs, s.Muted.Render(" "+n+" "))
+			}
+		}
+		lines = append(lines, common.Spread(strings.Join(tabs, ""), s.Muted.Render("[ ] views · esc back to drafts"), m.width))
+		switch m.tab {
+		case TabTests:
+			lines = append(lines, m.tests.view(m)...)
+		case TabSeries:
+			lines = append(lines, m.series.view(m)...)
+		default:
+			lines = append(lines, m.queue.view(m)...)
+		}
+	}
+	for i, l := range lines {
+		lines[i] = common.Truncate(l, m.width, "…")
+	}
+	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
+}
+
+// ShortHelp is the footer's keys for what is open.
+func (m *Model) ShortHelp() []key.Binding {
+	if len(m.dialogs) > 0 {
+		return m.dialogs[len(m.dialogs)-1].help(m.keys)
+	}
+	k := m.keys
+	switch m.tab {
+	case TabTests:
+		return []key.Binding{k.Start, k.End, k.NextTab, k.Close}
+	case TabSeries:
+		return []key.Binding{k.EditOne, k.EditSeries, k.Reschedule, k.End, k.NextTab, k.Close}
+	}
+	return []key.Binding{k.MoveUp, k.MoveDown, k.Shuffle, k.Pause, k.EditSlots, k.Suggest, k.Account, k.NextTab, k.Close}
+}
+
+// FullHelp is the ? screen's keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	var out [][]key.Binding
+	for _, s := range HelpSections(m.keys) {
+		out = append(out, s.Keys)
+	}
+	return out
+}
+
+// HelpSections are the planner's keys under the place each applies.
+func HelpSections(k KeyMap) []common.HelpSection {
+	return []common.HelpSection{
+		{Title: "The queue (Q in the list)", Keys: []key.Binding{k.Account, k.MoveUp, k.MoveDown, k.Shuffle, k.Pause,
+			k.EditSlots, k.Suggest, k.NextTab, k.PrevTab, k.Close}},
+		{Title: "A/B tests, repeating posts", Keys: []key.Binding{k.Start, k.End, k.EditOne, k.EditSeries, k.Reschedule,
+			k.AddVariant}},
+	}
+}
+
+// accountName names an account as the panes do: "mastodon @crumbs".
+func accountName(a store.Account) string {
+	return a.Platform + " " + common.Clean(a.Handle)
+}
+
+// accountByID finds an account among those known.
+func (m *Model) accountByID(id int64) (store.Account, bool) {
+	for _, a := range m.c.Accounts {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return store.Account{}, false
+}
+
+// when writes an instant as the planner shows it.
+func (m *Model) when(t time.Time) string { return t.In(m.c.Zone).Format("Mon 2 Jan 15:04") }

@@ -1,0 +1,213 @@
+package planner
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/tuitest"
+)
+
+var now = time.Date(2027, 3, 24, 9, 0, 0, 0, tuitest.Berlin) // a Wednesday, days before the clocks go forward
+
+type harness struct {
+	st  *store.Store
+	c   *common.Common
+	m   *Model
+	run *tuitest.Runner
+	acc int64
+}
+
+func newHarness(t *testing.T, tab int) *harness {
+	t.Helper()
+	st := tuitest.Store(t)
+	acc, err := st.UpsertAccount(context.Background(), store.Account{Platform: "mastodon", Handle: "@shop@example.social", Server: "https://example.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := tuitest.NewClock(now)
+	h := &harness{st: st, c: tuitest.Common(t, st, clock), acc: acc}
+	h.m = New(h.c, tab)
+	h.m.SetSize(100, 30)
+	h.run = tuitest.NewRunner(t, clock, h.m.Update)
+	h.run.Deliver = func(msg tea.Msg) bool {
+		_, changed := msg.(common.DataChangedMsg)
+		return Owns(msg) || changed
+	}
+	h.run.Run(h.m.Init())
+	return h
+}
+
+func (h *harness) view() string { return ansi.Strip(h.m.View()) }
+
+// statuses are the status lines put aside since n.
+func statuses(aside []tea.Msg) []string {
+	var out []string
+	for _, m := range aside {
+		if s, ok := m.(common.StatusMsg); ok {
+			out = append(out, s.Text)
+		}
+	}
+	return out
+}
+
+func TestFormatSlotsReadsBack(t *testing.T) {
+	for _, text := range []string{
+		"Mon-Fri 08:00 12:30, Sat 07:30",
+		"Tue-Sat 08:00 12:30 17:15, Sun 07:30",
+		"Mon 09:00, Wed 09:00, Fri 09:00",
+		"Sun 10:00",
+		"",
+	} {
+		slots, err := store.ParseQueueSlots(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := store.ParseQueueSlots(FormatSlots(slots))
+		if err != nil {
+			t.Fatalf("%q written as %q does not read: %v", text, FormatSlots(slots), err)
+		}
+		if len(back) != len(slots) {
+			t.Fatalf("%q written as %q reads %v", text, FormatSlots(slots), back)
+		}
+		for i := range back {
+			if back[i] != slots[i] {
+				t.Errorf("%q written as %q reads %v", text, FormatSlots(slots), back)
+			}
+		}
+	}
+	slots, _ := store.ParseQueueSlots("Mon-Fri 08:00 12:30, Sat 07:30")
+	if got := FormatSlots(slots); got != "Mon-Fri 08:00 12:30, Sat 07:30" {
+		t.Errorf("FormatSlots = %q", got)
+	}
+}
+
+// The slot editor saves what is typed; a slot that does not read is
+// named and the typed text stays.
+func TestSlotEditorKeepsTextOnError(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	if !strings.Contains(h.view(), "No weekly slots yet") {
+		t.Fatalf("an account without slots:\n%s", h.view())
+	}
+	h.run.Press("e")
+	if !h.m.Capturing() || !h.m.TypingText() {
+		t.Fatal("the editor does not take the keys")
+	}
+	h.run.Type("Mon-Fri 08:00, Sat 7.30")
+	h.run.Press("enter")
+	v := h.view()
+	if !strings.Contains(v, `"7.30" is not a time of day`) || !strings.Contains(v, "Mon-Fri 08:00, Sat 7.30") {
+		t.Fatalf("a bad slot:\n%s", v)
+	}
+	for range len(" 7.30") {
+		h.run.Press("backspace")
+	}
+	aside := h.run.Type(" 07:30")
+	aside = append(aside, h.run.Press("enter")...)
+	if h.m.Capturing() {
+		t.Fatalf("the editor stayed open:\n%s", h.view())
+	}
+	if got := statuses(aside); len(got) == 0 || !strings.Contains(got[len(got)-1], "posts at Mon-Fri 08:00, Sat 07:30") {
+		t.Errorf("status: %v", got)
+	}
+	sch, err := h.st.QueueSchedule(context.Background(), h.acc)
+	if err != nil || len(sch.Slots) != 6 || sch.Zone != "Europe/Berlin" {
+		t.Fatalf("stored: %+v %v", sch, err)
+	}
+	// The view reloads on the change and names the next free slots, on
+	// the wall clock across the change to summer time on the 28th.
+	h.run.Send(common.DataChangedMsg{})
+	v = h.view()
+	for _, want := range []string{"Weekly slots (Europe/Berlin): Mon-Fri 08:00, Sat 07:30", "Next free: Thu 25 Mar 08:00 · Fri 26 Mar 08:00 · Sat 27 Mar 07:30"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("queue view lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+// A stale load (the person moved to the other account meanwhile) is
+// dropped.
+func TestStaleQueueLoadIsDropped(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	old := h.m.queue.load(h.m)
+	if err := h.st.SetQueueSchedule(context.Background(), h.acc, "Europe/Berlin", []store.QueueSlot{{Weekday: time.Monday, Minute: 600}}); err != nil {
+		t.Fatal(err)
+	}
+	fresh := h.m.queue.load(h.m)
+	h.m.Update(fresh())
+	h.m.Update(old())
+	if !strings.Contains(h.view(), "Mon 10:00") {
+		t.Errorf("the stale answer replaced the fresh one:\n%s", h.view())
+	}
+}
+
+// Pause holds the queue, and p again lets it run.
+func TestPauseAndResume(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	ctx := context.Background()
+	if err := h.st.SetQueueSchedule(ctx, h.acc, "Europe/Berlin", []store.QueueSlot{{Weekday: time.Thursday, Minute: 600}}); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("p")
+	h.run.Send(common.DataChangedMsg{})
+	if !strings.Contains(h.view(), "PAUSED since") {
+		t.Fatalf("after p:\n%s", h.view())
+	}
+	if sch, _ := h.st.QueueSchedule(ctx, h.acc); !sch.Paused() {
+		t.Fatal("the store's queue runs")
+	}
+	h.run.Press("p")
+	h.run.Send(common.DataChangedMsg{})
+	if strings.Contains(h.view(), "PAUSED") {
+		t.Fatalf("after p again:\n%s", h.view())
+	}
+}
+
+// The repeat form reads a rule in words and shows the posts it makes;
+// a rule it cannot read is named and the text stays.
+func TestRepeatFormPreviewsAndKeepsText(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	id, err := h.st.SaveDraft(context.Background(), store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.m.Repeat(store.PostSummary{ID: id, Body: "Saturday special", State: store.PostDraft})
+	h.run.Type("weekly on Saturday at 07:30")
+	v := h.view()
+	for _, want := range []string{"RRULE: FREQ=WEEKLY;BYDAY=SA", "Sat 27 Mar 07:30 · Sat 3 Apr 07:30"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("preview lacks %q:\n%s", want, v)
+		}
+	}
+	h.run.Type(" soon")
+	h.run.Press("enter")
+	if v := h.view(); !strings.Contains(v, `"soon" is not understood`) || !strings.Contains(v, "at 07:30 soon") {
+		t.Fatalf("a bad rule:\n%s", v)
+	}
+	for range len(" soon") {
+		h.run.Press("backspace")
+	}
+	h.run.Press("enter")
+	rs, err := h.st.Recurrences(context.Background(), true)
+	if err != nil || len(rs) != 1 || rs[0].Rule != "FREQ=WEEKLY;BYDAY=SA" {
+		t.Fatalf("series: %+v %v", rs, err)
+	}
+	if l := rs[0].StartsAt.In(tuitest.Berlin); l.Weekday() != time.Saturday || l.Hour() != 7 || l.Minute() != 30 {
+		t.Errorf("starts %v", l)
+	}
+	if v := h.view(); !strings.Contains(v, "next: Sat 27 Mar 07:30 · Sat 3 Apr 07:30") {
+		t.Errorf("series view:\n%s", v)
+	}
+	// x stops it; its coming posts are taken back.
+	h.run.Press("x")
+	if rs, _ := h.st.Recurrences(context.Background(), true); len(rs) != 0 {
+		t.Errorf("still running: %+v", rs)
+	}
+}

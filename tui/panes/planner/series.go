@@ -1,0 +1,314 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/timing"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// nextShown is how many coming posts of a series are listed.
+const nextShown = 4
+
+// seriesTab lists the repeating posts with their coming occurrences.
+type seriesTab struct {
+	seq    int
+	loaded bool
+	err    error
+	items  []seriesItem
+	cursor int
+}
+
+type seriesItem struct {
+	r    store.Recurrence
+	next []store.Occurrence
+}
+
+type seriesLoadedMsg struct {
+	seq   int
+	items []seriesItem
+	err   error
+}
+
+func (t *seriesTab) load(m *Model) tea.Cmd {
+	t.seq++
+	seq, st, now := t.seq, m.c.Store, m.c.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		rs, err := st.Recurrences(ctx, true)
+		if err != nil {
+			return seriesLoadedMsg{seq: seq, err: err}
+		}
+		msg := seriesLoadedMsg{seq: seq}
+		for _, r := range rs {
+			next, err := st.Occurrences(ctx, r.ID, now, nextShown)
+			if err != nil {
+				return seriesLoadedMsg{seq: seq, err: err}
+			}
+			msg.items = append(msg.items, seriesItem{r: r, next: next})
+		}
+		return msg
+	}
+}
+
+func (t *seriesTab) onLoaded(msg seriesLoadedMsg) {
+	if msg.seq != t.seq {
+		return
+	}
+	t.loaded, t.err = true, msg.err
+	if msg.err == nil {
+		t.items = msg.items
+	}
+	t.cursor = max(0, min(t.cursor, len(t.items)-1))
+}
+
+func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
+	nav := m.c.Nav
+	if t.cursor >= len(t.items) {
+		return nil
+	}
+	it := t.items[t.cursor]
+	st, now := m.c.Store, m.c.Now()
+	switch {
+	case key.Matches(k, nav.Up):
+		t.cursor = max(t.cursor-1, 0)
+	case key.Matches(k, nav.Down):
+		t.cursor = min(t.cursor+1, len(t.items)-1)
+	case key.Matches(k, m.keys.EditOne):
+		for _, o := range it.next {
+			if o.PostID != 0 {
+				m.closed = true // the composer opens in the drafts pane
+				id := o.PostID
+				return func() tea.Msg { return common.ComposeMsg{PostID: id} }
+			}
+		}
+		return common.Status("the series has no coming post to edit yet", true)
+	case key.Matches(k, m.keys.EditSeries):
+		m.push(newLineDialog(m, "Text of every coming post of the series", "posts edited alone keep their own text",
+			it.r.Template.Body, func(text string) tea.Cmd {
+				tpl := it.r.Template
+				tpl.Body = text
+				return func() tea.Msg {
+					n, err := st.UpdateRecurrence(context.Background(), it.r.ID, tpl, now)
+					return acted(fmt.Sprintf("the series now posts %s; %s rewritten", common.PostName(text, 24, "no text"),
+						common.Count(n, "coming post", "coming posts")), err)
+				}
+			}))
+	case key.Matches(k, m.keys.Reschedule):
+		m.push(newLineDialog(m, "New rule for the series", `such as "weekly on Saturday at 07:30 until 2027-03-01" or an RRULE`,
+			"", func(text string) tea.Cmd {
+				p, first, err := readRule(text, now, m.c.Zone)
+				if err != nil {
+					return common.Status(err.Error(), true)
+				}
+				zone := m.c.Zone.String()
+				return func() tea.Msg {
+					ctx := context.Background()
+					if _, err := st.RescheduleRecurrence(ctx, it.r.ID, p.RRule, first, zone, now); err != nil {
+						return acted("cannot change the rule", err)
+					}
+					_, err := timing.MaterializeSeries(ctx, st, it.r.ID, now)
+					return acted("the series now repeats "+timing.DescribeRule(p.RRule, first, m.c.Zone), err)
+				}
+			}))
+	case key.Matches(k, m.keys.End):
+		return func() tea.Msg {
+			n, err := st.EndRecurrence(context.Background(), it.r.ID, now)
+			return acted(fmt.Sprintf("stopped the series; %s taken back (those edited alone stay)", common.Count(n, "coming post", "coming posts")), err)
+		}
+	}
+	return nil
+}
+
+func (t *seriesTab) view(m *Model) []string {
+	s := m.c.Styles
+	switch {
+	case !t.loaded && t.err == nil:
+		return []string{"", s.Muted.Render("loading…")}
+	case t.err != nil:
+		return []string{"", s.Danger.Render("Cannot read the repeating posts: " + common.Clean(t.err.Error()))}
+	case len(t.items) == 0:
+		return []string{"", s.Muted.Render("No repeating posts. In the drafts list, r makes the draft under the cursor repeat.")}
+	}
+	out := []string{""}
+	for i, it := range t.items {
+		loc, err := time.LoadLocation(it.r.Zone)
+		if err != nil {
+			loc = m.c.Zone
+		}
+		head := common.PostName(it.r.Template.Body, 40, "(no text)") + "  " + timing.DescribeRule(it.r.Rule, it.r.StartsAt, loc)
+		if i == t.cursor {
+			out = append(out, s.Selected.Render(common.Pad("▸ "+common.Truncate(head, m.width-2, "…"), m.width)))
+		} else {
+			out = append(out, "  "+s.Text.Render(head))
+		}
+		var next []string
+		for _, o := range it.next {
+			w := m.when(o.OccursAt)
+			switch {
+			case o.PostID == 0:
+				w += " (deleted)"
+			case o.EditedAlone:
+				w += " (edited alone)"
+			}
+			next = append(next, w)
+		}
+		if len(next) == 0 {
+			next = append(next, "none made yet")
+		}
+		out = append(out, s.Muted.Render("    next: "+strings.Join(next, " · ")))
+	}
+	return out
+}
+
+// readRule reads a typed rule and finds its first occurrence after now.
+func readRule(text string, now time.Time, loc *time.Location) (timing.PlainRule, time.Time, error) {
+	p, err := timing.ParsePlainRule(text, loc)
+	if err != nil {
+		return p, time.Time{}, err
+	}
+	first, ok, err := p.FirstAfter(now, loc)
+	if err != nil {
+		return p, first, err
+	}
+	if !ok {
+		return p, first, fmt.Errorf("repeat rule %q has no occurrence in the next 400 days", text)
+	}
+	return p, first, nil
+}
+
+// repeatForm makes a draft repeat on a rule typed in words or as an RRULE.
+// It shows the rule it read and the next posts as it is typed.
+type repeatForm struct {
+	post  store.PostSummary
+	input textinput.Model
+	err   string
+}
+
+// Repeat opens the repeat form for a draft.
+func (m *Model) Repeat(p store.PostSummary) {
+	f := &repeatForm{post: p, input: m.c.TextInput("weekly on Saturday at 07:30 until 2027-03-01")}
+	f.input.Width = max(m.width-4, 10)
+	f.input.Focus()
+	m.push(f)
+}
+
+func (f *repeatForm) typing() bool { return true }
+
+func (f *repeatForm) help(k KeyMap) []key.Binding {
+	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "make it repeat")), k.Cancel}
+}
+
+func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyMsg)
+	if ok && key.Matches(k, m.keys.Cancel) {
+		m.pop()
+		return nil
+	}
+	if ok && k.Type == tea.KeyEnter {
+		p, first, err := readRule(f.input.Value(), m.c.Now(), m.c.Zone)
+		if err != nil {
+			f.err = err.Error() // the typed rule stays
+			return nil
+		}
+		m.pop()
+		m.tab = TabSeries
+		st, now, id, zone := m.c.Store, m.c.Now(), f.post.ID, m.c.Zone.String()
+		return tea.Batch(func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+			defer cancel()
+			post, err := st.Post(ctx, id)
+			if err != nil {
+				return acted("cannot read the draft", err)
+			}
+			_, err = timing.NewSeries(ctx, st, timing.Series{Rule: p.RRule, Start: first, Zone: zone, Template: post}, now)
+			return acted(fmt.Sprintf("%s repeats %s, first %s; the draft stays as it is",
+				common.PostName(post.Body, 24, "the post"), timing.DescribeRule(p.RRule, first, m.c.Zone),
+				first.In(m.c.Zone).Format("Mon 2 Jan 15:04")), err)
+		}, m.reload())
+	}
+	f.err = ""
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	return cmd
+}
+
+func (f *repeatForm) view(m *Model) []string {
+	s := m.c.Styles
+	out := []string{s.Title.Render("Repeat ") + s.Text.Render(common.PostName(f.post.Body, 40, "the draft")), "",
+		s.Muted.Render(`In words ("weekly on Saturday at 07:30 until 2027-03-01", "every Mon and Thu at 12:00 for 8 times",`),
+		s.Muted.Render(`"monthly on the 1st at 09:00") or an RRULE ("FREQ=WEEKLY;BYDAY=SA at 07:30"). Times in ` + m.c.Zone.String() + "."),
+		"", "> " + f.input.View(), ""}
+	if strings.TrimSpace(f.input.Value()) != "" {
+		p, first, err := readRule(f.input.Value(), m.c.Now(), m.c.Zone)
+		if err != nil {
+			out = append(out, s.Muted.Render(common.Clean(err.Error())))
+		} else {
+			out = append(out, s.Muted.Render("Reads as: ")+s.Text.Render(timing.DescribeRule(p.RRule, first, m.c.Zone)),
+				s.Muted.Render("RRULE: ")+s.Text.Render(p.RRule))
+			if rule, err := timing.ParseRule(p.RRule, first, m.c.Zone); err == nil {
+				var next []string
+				for _, t := range rule.Between(first.Add(-time.Second), first.AddDate(2, 0, 0), nextShown) {
+					next = append(next, m.when(t))
+				}
+				out = append(out, s.Muted.Render("Posts: ")+s.Text.Render(strings.Join(next, " · ")+" …"))
+			}
+		}
+	}
+	if f.err != "" {
+		out = append(out, "", s.Danger.Render(common.Clean(f.err)))
+	}
+	return out
+}
+
+// lineDialog asks for one line of text and hands it on.
+type lineDialog struct {
+	title, hint string
+	input       textinput.Model
+	done        func(string) tea.Cmd
+}
+
+func newLineDialog(m *Model, title, hint, value string, done func(string) tea.Cmd) *lineDialog {
+	d := &lineDialog{title: title, hint: hint, input: m.c.TextInput(hint), done: done}
+	d.input.Width = max(m.width-4, 10)
+	d.input.SetValue(value)
+	d.input.CursorEnd()
+	d.input.Focus()
+	return d
+}
+
+func (d *lineDialog) typing() bool { return true }
+
+func (d *lineDialog) help(k KeyMap) []key.Binding {
+	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")), k.Cancel}
+}
+
+func (d *lineDialog) update(m *Model, msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, m.keys.Cancel):
+			m.pop()
+			return nil
+		case k.Type == tea.KeyEnter:
+			m.pop()
+			return d.done(d.input.Value())
+		}
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	return cmd
+}
+
+func (d *lineDialog) view(m *Model) []string {
+	s := m.c.Styles
+	return []string{s.Title.Render(d.title), s.Muted.Render(d.hint), "", "> " + d.input.View()}
+}

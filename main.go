@@ -364,9 +364,9 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 		Networks: networkSpecs(),
 		Settings: common.Settings{WeekStart: cfg.UI.WeekStart, SnoozePresets: cfg.UI.SnoozePresets,
 			MarketingDomains: cfg.Marketing.Domains},
-		Log:      logger,
-		Demo:     o.demo,
-		Editor:   editor(),
+		Log:    logger,
+		Demo:   o.demo,
+		Editor: editor(),
 	}
 	c.Nav = keys.DefaultNav()
 	home, _ := os.UserHomeDir()

@@ -91,7 +91,7 @@ var wants = map[reflect.Type]string{
 	reflect.TypeFor[Account]():         "an account with keys such as platform: and handle:",
 	reflect.TypeFor[[]time.Duration](): "a list of durations like [1h, 3h, 24h]",
 	// The only plain list of text is an account's listen:.
-	reflect.TypeFor[[]string](): `a list of keywords and hashtags like ["#sourdough", "rye and shine"]`,
+	reflect.TypeFor[[]string]():   `a list of keywords and hashtags like ["#sourdough", "rye and shine"]`,
 	reflect.TypeFor[DomainList](): "a list of domains like [example.com, shop.example.com]",
 	reflect.TypeFor[GoalList]():   `a list of Plausible goal names like ["Purchase", "Signup"]`,
 }

@@ -171,6 +171,7 @@ func runDemo(cfg *config.Config, o demoOptions, stderr io.Writer) int {
 		}
 	}
 	cfg.LogFile = filepath.Join(os.TempDir(), "crier-demo.log")
+	cfg.Marketing.Domains = []string{demo.SiteDomain} // the demo bakery's links are tagged
 	return runApp(cfg, appOptions{debug: o.debug, demo: true, st: st}, stderr)
 }
 
@@ -208,6 +209,10 @@ func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store,
 		var err error
 		st, err = store.Open(ctx, cfg.Database)
 		if err != nil {
+			return nil, nil, nil, err
+		}
+		if err := checkPlausible(cfg); err != nil {
+			st.Close()
 			return nil, nil, nil, err
 		}
 		for _, a := range cfg.Accounts {
@@ -323,6 +328,8 @@ func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account,
 		SyncInterval: cfg.Scheduler.SyncInterval,
 		MaxBackoff:   30 * time.Minute,
 		Listen:       listen,
+		Tagger:       marketingTagger(cfg, logger),
+		Plausible:    plausibleSync(cfg, logger),
 	})
 }
 

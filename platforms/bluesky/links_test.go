@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/crier-app/crier/platforms"
 )
 
 // The cases follow the Bluesky app's toShortUrl: host, then the path with
@@ -79,6 +81,12 @@ func TestPostLengthCountsTheShortForm(t *testing.T) {
 	}
 	if got := Spec().Limits.Count(text); got != g {
 		t.Errorf("Spec counts %d, want %d", got, g)
+	}
+	if got := Spec().Limits.ByteCount(text); got != b {
+		t.Errorf("Spec counts %d bytes, want %d", got, b)
+	}
+	if got := Spec().With(platforms.Limits{}).ByteCount(text); got != b {
+		t.Errorf("Spec.With counts %d bytes, want %d", got, b)
 	}
 	if got := (&Client{}).Length(text); got != g {
 		t.Errorf("Client.Length = %d, want %d", got, g)

@@ -53,6 +53,7 @@ func Spec() platforms.Spec {
 			SupportsDMs:     true,
 			SupportsQuotes:  true,
 			Length:          postGraphemes,
+			Bytes:           postBytes,
 			AltTextRequired: true,
 		},
 	}
@@ -69,6 +70,11 @@ func (c *Client) Length(text string) int { return postGraphemes(text) }
 func postGraphemes(text string) int {
 	g, _ := PostLength(text)
 	return g
+}
+
+func postBytes(text string) int {
+	_, b := PostLength(text)
+	return b
 }
 
 // check refuses, before anything is sent, what the server would refuse:

@@ -148,7 +148,13 @@ func (m *composer) pickCampaign(step int) tea.Cmd {
 		return nil
 	}
 	m.base.CampaignID = id
-	return m.edited()
+	cmd := m.edited()
+	if m.base.ID == 0 && !m.saving && !m.queueing {
+		// utm_content names the post: save it now, so its links show
+		// with its id rather than after the autosave's delay.
+		cmd = tea.Batch(cmd, m.startSave())
+	}
+	return cmd
 }
 
 func (m *composer) campaignKey(msg tea.KeyMsg) tea.Cmd {

@@ -371,7 +371,11 @@ func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Pub
 	if err != nil {
 		return platforms.Published{}, false, err
 	}
-	if shown, _ := Display(validText(p.Text)); out.Value.CreatedAt != createdAtString(p.CreatedAt) || out.Value.Text != shown {
+	// The text as it shows; or as written, as a crier before link
+	// shortening wrote its records (a delivery left in flight across an
+	// upgrade).
+	shown, _ := Display(validText(p.Text))
+	if out.Value.CreatedAt != createdAtString(p.CreatedAt) || out.Value.Text != shown && out.Value.Text != validText(p.Text) {
 		// Another post derived the same key: never report it as this one.
 		return platforms.Published{}, false, errorf("record key %s already holds a different post (%s)", rkey, out.URI)
 	}

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/crier-app/crier/analytics"
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/tuitest"
 )
@@ -142,5 +144,25 @@ func TestComposerCampaignGolden(t *testing.T) {
 			requireFits(t, v, sz.w, sz.h)
 			golden.RequireEqual(t, []byte(v))
 		})
+	}
+}
+
+// A server that counts links as written (GoToSocial) counts the tagged
+// link whole: the counter is of the text that goes out.
+func TestCounterOfAServerCountingLinksAsWritten(t *testing.T) {
+	h, _ := campaignHarness(t, 160, 30)
+	mast := h.c.Accounts[0]
+	h.c.Limits = map[int64]platforms.Limits{mast.ID: {MaxChars: 5000, Length: utf8.RuneCountInString}}
+	h.do(typed("n"))
+	h.do(typed("Order: " + orderLink))
+	before := countFor(t, h.m, "mastodon").used
+	h.do(keyShiftTab)
+	h.do(keyRight)
+	final := h.m.comp.finalText(mast, h.m.comp.mainText(), false)
+	if !strings.Contains(final, "utm_campaign=pumpkin-season") {
+		t.Fatalf("final text %q", final)
+	}
+	if got := countFor(t, h.m, "mastodon").used; got != utf8.RuneCountInString(final) || got <= before {
+		t.Errorf("mastodon counts %d (before the campaign %d), want the final text's %d", got, before, utf8.RuneCountInString(final))
 	}
 }

@@ -37,6 +37,7 @@ type PlausibleSync struct {
 // marketingSync is what the sync loop remembers of the Plausible pulls.
 type marketingSync struct {
 	next     time.Time // no interval pull before this
+	limited  time.Time // no pull at all before this, on demand either: Plausible's rate limit
 	failures int
 }
 
@@ -50,7 +51,7 @@ func (s *Scheduler) syncMarketing(ctx context.Context, ms *marketingSync, onDema
 		return
 	}
 	now := s.o.Now()
-	if !onDemand && now.Before(ms.next) {
+	if !onDemand && now.Before(ms.next) || now.Before(ms.limited) {
 		return
 	}
 	every := p.Every
@@ -78,8 +79,9 @@ func (s *Scheduler) syncMarketing(ctx context.Context, ms *marketingSync, onDema
 		}
 		wait = min(wait, maxPlausibleBackoff)
 		var rl *plausible.RateLimitError
-		if errors.As(err, &rl) && rl.RetryAfter > wait {
-			wait = rl.RetryAfter
+		if errors.As(err, &rl) {
+			ms.limited = now.Add(rl.RetryAfter)
+			wait = max(wait, rl.RetryAfter)
 		}
 		ms.next = now.Add(wait)
 		msg := fmt.Sprintf("Plausible %s: %v", p.Site.ID, err)

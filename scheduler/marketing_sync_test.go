@@ -127,3 +127,36 @@ func TestPlausibleFailureIsReportedAndRetried(t *testing.T) {
 	h.clock.Set(t0.Add(time.Hour))
 	h.waitSessions(camp, 7)
 }
+
+// Past Plausible's rate limit, not even a sync asked for (ctrl+r) asks
+// again before the limit lifts; once it has, an asked-for sync does.
+func TestPlausibleRateLimitHoldsOnDemandToo(t *testing.T) {
+	h, srv, camp := plausibleHarness(t)
+	srv.Limit = 1 // the visits are answered, the goals refused with 429
+	s := New(h.opts)
+	ms := &marketingSync{}
+	ctx := context.Background()
+	s.syncMarketing(ctx, ms, false)
+	// An hour's share of one request an hour: the limit lifts in an hour.
+	if ms.failures != 1 || !ms.limited.Equal(t0.Add(time.Hour)) || !ms.next.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("after a 429: %+v, want the pulls held until %s", ms, t0.Add(time.Hour))
+	}
+	asked := srv.Requests()
+	s.syncMarketing(ctx, ms, true)
+	if n := srv.Requests(); n != asked {
+		t.Fatalf("%d requests on demand inside the rate limit, want still %d", n, asked)
+	}
+	var rows int
+	h.st.DB().QueryRow("SELECT count(*) FROM marketing_rows").Scan(&rows)
+	if rows != 0 {
+		t.Fatalf("a refused pull wrote %d rows", rows)
+	}
+
+	srv.Limit = 100
+	h.clock.Set(ms.limited)
+	s.syncMarketing(ctx, ms, true)
+	if srv.Requests() == asked {
+		t.Fatal("no request on demand once the limit lifted")
+	}
+	h.waitSessions(camp, 7)
+}

@@ -171,6 +171,7 @@ func runDemo(cfg *config.Config, o demoOptions, stderr io.Writer) int {
 		}
 	}
 	cfg.LogFile = filepath.Join(os.TempDir(), "crier-demo.log")
+	cfg.Marketing.Domains = []string{demo.SiteDomain} // the demo bakery's links are tagged
 	return runApp(cfg, appOptions{debug: o.debug, demo: true, st: st}, stderr)
 }
 
@@ -208,6 +209,10 @@ func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store,
 		var err error
 		st, err = store.Open(ctx, cfg.Database)
 		if err != nil {
+			return nil, nil, nil, err
+		}
+		if err := checkPlausible(cfg); err != nil {
+			st.Close()
 			return nil, nil, nil, err
 		}
 		for _, a := range cfg.Accounts {
@@ -330,6 +335,8 @@ func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account,
 		MaxBackoff:   30 * time.Minute,
 		Listen:       listen,
 		Planning:     planning(st),
+		Tagger:       marketingTagger(cfg, logger),
+		Plausible:    plausibleSync(cfg, logger),
 	})
 }
 
@@ -369,10 +376,11 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 		Zone:     cfg.Timezone,
 		Accounts: accounts,
 		Networks: networkSpecs(),
-		Settings: common.Settings{WeekStart: cfg.UI.WeekStart, SnoozePresets: cfg.UI.SnoozePresets},
-		Log:      logger,
-		Demo:     o.demo,
-		Editor:   editor(),
+		Settings: common.Settings{WeekStart: cfg.UI.WeekStart, SnoozePresets: cfg.UI.SnoozePresets,
+			MarketingDomains: cfg.Marketing.Domains},
+		Log:    logger,
+		Demo:   o.demo,
+		Editor: editor(),
 	}
 	c.Nav = keys.DefaultNav()
 	home, _ := os.UserHomeDir()

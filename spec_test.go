@@ -46,14 +46,15 @@ func TestEveryNetworkHasItsSpec(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, text := range []string{"", "Fresh rye 👩‍👩‍👧 क्ष", "https://shop.example/menu"} {
-			if l.Count(text) != spec.Limits.Count(text) || l.AltLength(text) != spec.Limits.AltLength(text) {
+			if l.Count(text) != spec.Limits.Count(text) || l.AltLength(text) != spec.Limits.AltLength(text) ||
+				l.ByteCount(text) != spec.Limits.ByteCount(text) {
 				t.Errorf("%s counts %q as %d (alt %d), its spec as %d (alt %d)", platform, text,
 					l.Count(text), l.AltLength(text), spec.Limits.Count(text), spec.Limits.AltLength(text))
 			}
 		}
-		l.Length, l.AltTextLength = nil, nil
+		l.Length, l.AltTextLength, l.Bytes = nil, nil, nil
 		want := spec.Limits
-		want.Length, want.AltTextLength = nil, nil
+		want.Length, want.AltTextLength, want.Bytes = nil, nil, nil
 		if !reflect.DeepEqual(l, want) {
 			t.Errorf("%s: the client's limits %+v, its spec's %+v", platform, l, want)
 		}

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/crier-app/crier/analytics/utm"
 )
 
 const maxSnoozePresets = 9
@@ -156,6 +158,10 @@ func (l *loader) check(cfg *Config) error {
 		if d <= 0 {
 			return l.failItem(snooze, i, "must be longer than 0")
 		}
+	}
+
+	if err := l.marketing(&cfg.Marketing); err != nil {
+		return err
 	}
 
 	if len(cfg.Accounts) == 0 {
@@ -356,6 +362,91 @@ func (c *Config) AccountNamed(ref string) *Account {
 			return a
 		}
 	}
+	return nil
+}
+
+// Bounds of marketing.plausible.
+const (
+	MinPlausibleInterval = 5 * time.Minute // each pull is a few requests of 600 an hour
+	MaxPlausibleDays     = 92
+)
+
+// marketing checks the business's domains and its Plausible site.
+func (l *loader) marketing(m *Marketing) error {
+	const domains = "marketing.domains"
+	if err := l.bad(domains); err != nil {
+		return err
+	}
+	if len(m.Domains) == 0 {
+		m.Domains = nil
+	}
+	seen := map[string]int{}
+	for i, d := range m.Domains {
+		if err := l.bad(fmt.Sprintf("%s[%d]", domains, i)); err != nil {
+			return err
+		}
+		d = strings.TrimSpace(d)
+		tagger, err := utm.NewTagger([]string{d})
+		if u, perr := url.Parse(d); err == nil && strings.Contains(d, "://") && (perr != nil || strings.Trim(u.Path, "/") != "" || u.RawQuery != "") {
+			err = fmt.Errorf("%q is not a domain such as example.com", d)
+		}
+		if err != nil {
+			return l.failItem(domains, i, err.Error()+", without a path")
+		}
+		host := tagger.Domains()[0]
+		if j, dup := seen[host]; dup {
+			return l.failItem(domains, i, fmt.Sprintf("%q is already %s[%d]", d, domains, j))
+		}
+		seen[host] = i
+		m.Domains[i] = d
+	}
+
+	p := &m.Plausible
+	for _, k := range []string{"site_id", "base_url", "api_key", "goals", "interval", "days"} {
+		if err := l.bad("marketing.plausible." + k); err != nil {
+			return err
+		}
+	}
+	if len(p.Goals) == 0 {
+		p.Goals = nil
+	}
+	for i, g := range p.Goals {
+		if err := l.bad(fmt.Sprintf("marketing.plausible.goals[%d]", i)); err != nil {
+			return err
+		}
+		if p.Goals[i] = strings.TrimSpace(g); p.Goals[i] == "" {
+			return l.failItem("marketing.plausible.goals", i, "empty; write a goal's name as Plausible shows it")
+		}
+	}
+	u, err := url.Parse(p.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return l.fail("marketing.plausible.base_url", fmt.Sprintf("%q is not an http(s) URL (write it like %s)", p.BaseURL, DefaultPlausibleURL))
+	}
+	p.BaseURL = strings.TrimRight(p.BaseURL, "/")
+	if p.Interval < MinPlausibleInterval {
+		return l.fail("marketing.plausible.interval", fmt.Sprintf("%q is too often; the shortest allowed is %s (Plausible allows 600 requests an hour)",
+			p.Interval.String(), "5m"))
+	}
+	if p.Days < 1 || p.Days > MaxPlausibleDays {
+		return l.fail("marketing.plausible.days", fmt.Sprintf("%d is out of range; write 1 to %d", p.Days, MaxPlausibleDays))
+	}
+	if p.SiteID == "" {
+		if p.APIKey != "" {
+			return l.fail("marketing.plausible.site_id", "missing; api_key is set, so write the site's domain as Plausible knows it, like example.com")
+		}
+		return nil
+	}
+	if strings.Contains(p.SiteID, "://") || strings.ContainsAny(p.SiteID, " /") {
+		return l.fail("marketing.plausible.site_id", fmt.Sprintf("%q is not a site id; write the site's domain as Plausible knows it, like example.com", p.SiteID))
+	}
+	key, problem := l.credential(p.APIKey)
+	if problem != "" {
+		if p.APIKey == "" {
+			problem = "missing; Plausible needs a Stats API key: write env:VAR, file:PATH or the key itself"
+		}
+		return l.fail("marketing.plausible.api_key", problem)
+	}
+	p.APIKey = key
 	return nil
 }
 

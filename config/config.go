@@ -63,6 +63,7 @@ type Config struct {
 	LogFile      string    `mapstructure:"log_file"`
 	Scheduler    Scheduler `mapstructure:"scheduler"`
 	UI           UI        `mapstructure:"ui"`
+	Marketing    Marketing `mapstructure:"marketing"`
 	Accounts     []Account `mapstructure:"accounts"`
 	// Feeds are RSS or Atom feeds whose new entries become drafts.
 	Feeds []Feed `mapstructure:"feeds"`
@@ -90,6 +91,42 @@ type Competitor struct {
 	Platform string `mapstructure:"platform"`
 	Handle   string `mapstructure:"handle"`
 }
+
+// Marketing holds what crier needs to know of the business's own site: its
+// domains, whose links a campaign's posts tag, and where its web analytics
+// are read.
+type Marketing struct {
+	// Domains are the business's own domains ("ryeandshine.bakery"; each
+	// covers its subdomains), trimmed, unique ignoring case; nil for none.
+	Domains   DomainList `mapstructure:"domains"`
+	Plausible Plausible  `mapstructure:"plausible"`
+}
+
+// DomainList is marketing.domains: a list of domains.
+type DomainList []string
+
+// GoalList is marketing.plausible.goals: Plausible goal names.
+type GoalList []string
+
+// Plausible is the Plausible Analytics site the scheduler's sync reads
+// visits, conversions and revenue from (Stats API v2). It is off while
+// SiteID is "".
+type Plausible struct {
+	SiteID  string `mapstructure:"site_id"`  // the site's domain as Plausible knows it
+	BaseURL string `mapstructure:"base_url"` // Plausible's address, without a trailing slash
+	// APIKey is the Stats API key: env:VAR, file:PATH or the key itself
+	// (read with Plausible.Secret).
+	APIKey   string        `mapstructure:"api_key"`
+	Goals    GoalList      `mapstructure:"goals"`    // goals counted as conversions; nil for all
+	Interval time.Duration `mapstructure:"interval"` // how often it is pulled
+	Days     int           `mapstructure:"days"`     // how many days, today included, each pull reads
+}
+
+// Enabled reports whether a Plausible site is configured.
+func (p Plausible) Enabled() bool { return p.SiteID != "" }
+
+// DefaultPlausibleURL is Plausible's own service.
+const DefaultPlausibleURL = "https://plausible.io"
 
 // Scheduler holds the settings of the embedded scheduler.
 type Scheduler struct {
@@ -168,6 +205,7 @@ func Defaults(getenv func(string) string, home string) *Config {
 			WeekStart:     time.Monday,
 			SnoozePresets: []time.Duration{time.Hour, 3 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour},
 		},
+		Marketing: Marketing{Plausible: Plausible{BaseURL: DefaultPlausibleURL, Interval: time.Hour, Days: 7}},
 	}
 }
 

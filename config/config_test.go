@@ -109,6 +109,7 @@ accounts:
 		LogFile:      "/var/tmp/crier.log",
 		Scheduler:    Scheduler{Enabled: false, MissedPolicy: MissedPolicySend, MissedGrace: 90 * time.Minute, SyncInterval: 10 * time.Second},
 		UI:           UI{WeekStart: time.Sunday, SnoozePresets: []time.Duration{30 * time.Minute, 2 * time.Hour}},
+		Marketing:    Defaults(env(), home).Marketing,
 		Accounts: []Account{
 			{Name: "shop-mastodon", Platform: PlatformMastodon, Handle: "@shop@example.social", Server: "https://example.social", Credential: "env:CRIER_MASTODON_TOKEN"},
 			{Platform: PlatformBluesky, Handle: "shop.bsky.social", Server: DefaultBlueskyServer, Credential: "file:" + filepath.Join(dir, "conf/secrets/bsky")},
@@ -316,6 +317,22 @@ func TestBadFiles(t *testing.T) {
 		{"listen term too long", "accounts:\n" + account("    listen: [\""+strings.Repeat("é", MaxListenTermLen+1)+"\"]\n"), "accounts[0].listen[0]", "longer than 100 characters"},
 		{"listen term with a newline", "accounts:\n" + account("    listen: [\"rye\\u0007bread\"]\n"), "accounts[0].listen[0]", "control character"},
 		{"listen duplicate", "accounts:\n" + account("    listen: [\"#Sourdough\", rye  and shine, \"#sourdough\"]\n"), "accounts[0].listen[2]", `"#sourdough" is already accounts[0].listen[0]`},
+		{"domains not a list", "marketing:\n  domains: {a: b}\n", "marketing.domains", "want a list of domains"},
+		{"domain a link with a path", "marketing:\n  domains: [\"https://example.com/shop\"]\n", "marketing.domains[0]", `"https://example.com/shop" is not a domain`},
+		{"domain without a dot", "marketing:\n  domains: [example.com, localhost]\n", "marketing.domains[1]", `"localhost" is not a domain such as example.com`},
+		{"domain twice", "marketing:\n  domains: [example.com, WWW.Example.com]\n", "marketing.domains[1]", `"WWW.Example.com" is already marketing.domains[0]`},
+		{"domain item empty", "marketing:\n  domains:\n    - example.com\n    -\n", "marketing.domains[1]", "empty; write a name"},
+		{"domains misspelt", "marketing:\n  domain: [example.com]\n", "marketing.domain", `unknown key (did you mean "domains"?)`},
+		{"plausible key misspelt", "marketing:\n  plausible:\n    site: example.com\n", "marketing.plausible.site", "unknown key"},
+		{"plausible without a key", "marketing:\n  plausible:\n    site_id: example.com\n", "marketing.plausible.api_key", "missing; Plausible needs a Stats API key"},
+		{"plausible key without a site", "marketing:\n  plausible:\n    api_key: env:PLAUSIBLE\n", "marketing.plausible.site_id", "missing; api_key is set"},
+		{"plausible site a link", "marketing:\n  plausible:\n    site_id: https://example.com\n    api_key: env:P\n", "marketing.plausible.site_id", "is not a site id"},
+		{"plausible url not http", "marketing:\n  plausible:\n    base_url: plausible.example.com\n", "marketing.plausible.base_url", "is not an http(s) URL"},
+		{"plausible too often", "marketing:\n  plausible:\n    interval: 1m\n", "marketing.plausible.interval", `"1m0s" is too often; the shortest allowed is 5m`},
+		{"plausible days out of range", "marketing:\n  plausible:\n    days: 0\n", "marketing.plausible.days", "0 is out of range; write 1 to 92"},
+		{"plausible days not a number", "marketing:\n  plausible:\n    days: week\n", "marketing.plausible.days", `want a whole number, got "week"`},
+		{"plausible env key empty", "marketing:\n  plausible:\n    site_id: example.com\n    api_key: \"env:\"\n", "marketing.plausible.api_key", "env: needs a variable name"},
+		{"plausible goal blank", "marketing:\n  plausible:\n    goals: [Purchase, \" \"]\n", "marketing.plausible.goals[1]", "empty; write a goal's name"},
 		{"listen too many", "accounts:\n" + account("    listen: ["+listenTerms(MaxListenTerms+1)+"]\n"), "accounts[0].listen", "at most 20 terms per account"},
 		{"feed without a name", "feeds:\n  - url: https://example.com/feed.xml\n", "feeds[0].name", "missing; give the feed a short name"},
 		{"feed url not http", "feeds:\n  - name: blog\n    url: ftp://example.com/feed\n", "feeds[0].url", `"ftp://example.com/feed" is not an http(s) URL`},
@@ -706,7 +723,7 @@ func TestExampleConfig(t *testing.T) {
 	}
 
 	defaults := Defaults(getenv, home)
-	if cfg.Scheduler != defaults.Scheduler || !reflect.DeepEqual(cfg.UI, defaults.UI) ||
+	if cfg.Scheduler != defaults.Scheduler || !reflect.DeepEqual(cfg.UI, defaults.UI) || !reflect.DeepEqual(cfg.Marketing, defaults.Marketing) ||
 		cfg.Database != defaults.Database || cfg.LogFile != defaults.LogFile || cfg.TimezoneName != defaults.TimezoneName {
 		t.Errorf("the example's values differ from Defaults:\n%+v\n%+v", cfg, defaults)
 	}
@@ -772,7 +789,7 @@ func missingKeys(m map[string]any, s section, path string) []string {
 // README and config.example.yaml document, and the variables that override
 // them.
 func TestKeysComeFromTheStruct(t *testing.T) {
-	if got, want := fileKeys.keys(), []string{"database", "timezone", "log_file", "scheduler", "ui", "accounts", "feeds", "competitors"}; !slices.Equal(got, want) {
+	if got, want := fileKeys.keys(), []string{"database", "timezone", "log_file", "scheduler", "ui", "marketing", "accounts", "feeds", "competitors"}; !slices.Equal(got, want) {
 		t.Errorf("top-level keys = %q, want %q", got, want)
 	}
 	accounts, _ := fileKeys.field("accounts")
@@ -783,6 +800,8 @@ func TestKeysComeFromTheStruct(t *testing.T) {
 		"database", "timezone", "log_file",
 		"scheduler.enabled", "scheduler.missed_policy", "scheduler.missed_grace", "scheduler.sync_interval",
 		"ui.week_start", "ui.snooze_presets",
+		"marketing.domains", "marketing.plausible.site_id", "marketing.plausible.base_url", "marketing.plausible.api_key",
+		"marketing.plausible.goals", "marketing.plausible.interval", "marketing.plausible.days",
 	}
 	if !slices.Equal(envKeys, wantEnv) {
 		t.Errorf("envKeys = %q, want %q", envKeys, wantEnv)
@@ -823,5 +842,70 @@ func TestLocalZoneHasAnIANAName(t *testing.T) {
 		return ""
 	}); loc == nil || name == "" {
 		t.Fatalf("bad TZ gave %v %q", loc, name)
+	}
+}
+
+// TestMarketing checks what marketing: becomes: domains as written (a link
+// or a bare name), the Plausible site with its key resolved like an
+// account's credential, its defaults, and variables that override it.
+func TestMarketing(t *testing.T) {
+	cfg, _, err := loadBody(t, `
+marketing:
+  domains: [ryeandshine.bakery, "https://shop.example.com/"]
+  plausible:
+    site_id: ryeandshine.bakery
+    base_url: https://stats.example.com/
+    api_key: env:PLAUSIBLE_KEY
+    goals: [Purchase, "Workshop booked"]
+    interval: 30m
+    days: 14
+`, env("PLAUSIBLE_KEY", " k3y "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Marketing{
+		Domains: DomainList{"ryeandshine.bakery", "https://shop.example.com/"},
+		Plausible: Plausible{SiteID: "ryeandshine.bakery", BaseURL: "https://stats.example.com", APIKey: "env:PLAUSIBLE_KEY",
+			Goals: GoalList{"Purchase", "Workshop booked"}, Interval: 30 * time.Minute, Days: 14},
+	}
+	if !reflect.DeepEqual(cfg.Marketing, want) {
+		t.Errorf("marketing = %+v, want %+v", cfg.Marketing, want)
+	}
+	if key, err := cfg.Marketing.Plausible.Secret(env("PLAUSIBLE_KEY", " k3y ")); err != nil || key != "k3y" {
+		t.Errorf("Secret() = %q, %v; want k3y", key, err)
+	}
+	if _, err := cfg.Marketing.Plausible.Secret(env()); err == nil || !strings.Contains(err.Error(), "marketing.plausible: api_key env:PLAUSIBLE_KEY: the variable is unset") {
+		t.Errorf("Secret() without the variable: %v", err)
+	}
+
+	// Off by default, with the defaults filled in.
+	cfg, _, err = loadBody(t, "marketing:\n  domains: []\n", env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cfg.Marketing.Plausible; p.Enabled() || p.BaseURL != DefaultPlausibleURL || p.Interval != time.Hour || p.Days != 7 || cfg.Marketing.Domains != nil {
+		t.Errorf("defaults: %+v", cfg.Marketing)
+	}
+
+	// Variables, a list as text.
+	cfg, _, err = loadBody(t, "", env("CRIER_MARKETING_DOMAINS", "a.example, b.example", "CRIER_MARKETING_PLAUSIBLE_SITE_ID", "a.example",
+		"CRIER_MARKETING_PLAUSIBLE_API_KEY", "env:K", "CRIER_MARKETING_PLAUSIBLE_DAYS", "3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := cfg.Marketing; !slices.Equal(m.Domains, []string{"a.example", "b.example"}) || m.Plausible.SiteID != "a.example" || m.Plausible.Days != 3 {
+		t.Errorf("from variables: %+v", m)
+	}
+	_, _, err = loadBody(t, "", env("CRIER_MARKETING_DOMAINS", "a.example,nodot"))
+	if ce := asConfigError(t, err); ce.Key != "CRIER_MARKETING_DOMAINS" || !strings.Contains(ce.Problem, `item 2: "nodot" is not a domain`) {
+		t.Errorf("bad domain from a variable: %v", err)
+	}
+
+	// An inline key needs a private file, as an account's does.
+	dir := t.TempDir()
+	path := writeFile(t, dir, "config.yaml", "marketing:\n  plausible:\n    site_id: a.example\n    api_key: s3cret\n", 0o644)
+	_, err = Load(LoadOptions{Flag: path, Getenv: env(), Home: dir})
+	if ce := asConfigError(t, err); ce.Key != "marketing.plausible.api_key" || !strings.Contains(ce.Problem, "chmod 600") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("inline key in a shared file: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ var converters = map[reflect.Type]func(any) (any, error){
 	reflect.TypeFor[time.Weekday]():    toWeekStart,
 	reflect.TypeFor[[]time.Duration](): toDurations,
 	reflect.TypeFor[[]string]():        toList[[]string],
+	reflect.TypeFor[DomainList]():      toTextList[DomainList],
+	reflect.TypeFor[GoalList]():        toTextList[GoalList],
+	reflect.TypeFor[int]():             toInt,
 }
 
 func convert(_, to reflect.Type, data any) (any, error) {
@@ -117,6 +121,42 @@ func toDurations(val any) (any, error) {
 		return items, nil
 	}
 	return toList[[]time.Duration](val)
+}
+
+// toTextList accepts a list, or the text of one split at commas (as a
+// CRIER_* variable gives it: "example.com,shop.example.com").
+func toTextList[T any](val any) (any, error) {
+	if s, ok := val.(string); ok {
+		items := []any{}
+		for _, f := range strings.Split(s, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				items = append(items, f)
+			}
+		}
+		return items, nil
+	}
+	return toList[T](val)
+}
+
+// toInt accepts a whole number, or its text.
+func toInt(val any) (any, error) {
+	switch x := val.(type) {
+	case int:
+		return x, nil
+	case int64:
+		return int(x), nil
+	case uint64:
+		return int(x), nil
+	case float64:
+		if x == float64(int(x)) {
+			return int(x), nil
+		}
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(x)); err == nil {
+			return n, nil
+		}
+	}
+	return nil, errors.New("want a whole number, got " + show(val))
 }
 
 // toList accepts only a list, whose items are converted one by one.

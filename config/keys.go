@@ -90,8 +90,10 @@ var wants = map[reflect.Type]string{
 	reflect.TypeFor[[]Account]():       "a list of accounts, each starting with -",
 	reflect.TypeFor[Account]():         "an account with keys such as platform: and handle:",
 	reflect.TypeFor[[]time.Duration](): "a list of durations like [1h, 3h, 24h]",
-	// The only list of text is an account's listen:.
-	reflect.TypeFor[[]string](): `a list of keywords and hashtags like ["#sourdough", "rye and shine"]`,
+	// The only plain list of text is an account's listen:.
+	reflect.TypeFor[[]string]():   `a list of keywords and hashtags like ["#sourdough", "rye and shine"]`,
+	reflect.TypeFor[DomainList](): "a list of domains like [example.com, shop.example.com]",
+	reflect.TypeFor[GoalList]():   `a list of Plausible goal names like ["Purchase", "Signup"]`,
 }
 
 func want(t reflect.Type, got any) string {
@@ -155,7 +157,11 @@ func checkSection(file, path string, m map[string]any, s section, note func(key,
 			list, _ := val.([]any)
 			for i, item := range list {
 				if item == nil {
-					note(fmt.Sprintf("%s[%d]", key, i), emptyItem(f.typ.Elem()))
+					problem := emptyItem(f.typ.Elem())
+					if f.typ != reflect.TypeFor[[]string]() && f.typ.Elem().Kind() == reflect.String {
+						problem = "empty; write a name, or take the line out"
+					}
+					note(fmt.Sprintf("%s[%d]", key, i), problem)
 				}
 			}
 		}

@@ -12,34 +12,46 @@ import (
 // file:PATH, or the credential itself. Errors name the account and, for
 // env: and file:, the source, but never an inline secret.
 func (a Account) Secret(getenv func(string) string) (string, error) {
+	return secret("account "+a.label(), "credential", a.Credential, getenv)
+}
+
+// Secret returns Plausible's Stats API key, read as an account's
+// credential is (env:VAR, file:PATH or the key itself). Errors name the
+// setting, never an inline key.
+func (p Plausible) Secret(getenv func(string) string) (string, error) {
+	return secret("marketing.plausible", "api_key", p.APIKey, getenv)
+}
+
+// secret resolves a credential c of the setting key of who.
+func secret(who, key, c string, getenv func(string) string) (string, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	switch c := a.Credential; {
+	switch {
 	case c == "":
-		return "", fmt.Errorf("account %s: no credential; set it to env:VAR, file:PATH or the secret itself", a.label())
+		return "", fmt.Errorf("%s: no %s; set it to env:VAR, file:PATH or the secret itself", who, key)
 	case strings.HasPrefix(c, "env:"):
 		name := strings.TrimPrefix(c, "env:")
 		if name == "" {
-			return "", fmt.Errorf("account %s: credential env: names no variable", a.label())
+			return "", fmt.Errorf("%s: %s env: names no variable", who, key)
 		}
 		secret := strings.TrimSpace(getenv(name))
 		if secret == "" {
-			return "", fmt.Errorf("account %s: credential %s: the variable is unset or empty", a.label(), c)
+			return "", fmt.Errorf("%s: %s %s: the variable is unset or empty", who, key, c)
 		}
 		return secret, nil
 	case strings.HasPrefix(c, "file:"):
 		path := strings.TrimPrefix(c, "file:")
 		if path == "" {
-			return "", fmt.Errorf("account %s: credential file: names no file", a.label())
+			return "", fmt.Errorf("%s: %s file: names no file", who, key)
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return "", fmt.Errorf("account %s: credential %s: cannot read it: %w", a.label(), c, unwrapPath(err))
+			return "", fmt.Errorf("%s: %s %s: cannot read it: %w", who, key, c, unwrapPath(err))
 		}
 		secret := strings.TrimSpace(string(data))
 		if secret == "" {
-			return "", fmt.Errorf("account %s: credential %s: the file is empty", a.label(), c)
+			return "", fmt.Errorf("%s: %s %s: the file is empty", who, key, c)
 		}
 		return secret, nil
 	default:

@@ -33,10 +33,14 @@ const (
 	largeVisitRows      = 1_000_000
 	largeConversionRows = 100_000
 	largeSpendRows      = 10_000
-	siteDomain          = "ryeandshine.bakery"
+	siteDomain          = SiteDomain
 	siteID              = siteDomain
 	alwaysOnName        = "Everyday at Rye & Shine"
 )
+
+// SiteDomain is the demo bakery's own site: the demo's campaign posts link
+// to it, and crier demo tags those links (marketing.domains).
+const SiteDomain = "ryeandshine.bakery"
 
 // campaignMarketing is how each kind of campaign sells.
 type campaignMarketing struct {

@@ -32,6 +32,10 @@ type Limits struct {
 	// counts a link as CharsPerURL, GoToSocial as written). Nil means the
 	// network's usual counting.
 	Length func(text string) int
+	// Bytes, when set, counts text against MaxBytes as the network does
+	// (Bluesky counts the post as it shows, its links shortened); nil
+	// means its UTF-8 bytes as written.
+	Bytes func(text string) int
 	// Approximate is set when crier does not know how the server counts:
 	// Length is a best guess, and a text near the limit may be refused.
 	Approximate bool
@@ -50,6 +54,15 @@ func (l Limits) Count(text string) int {
 		return l.Length(text)
 	}
 	return Graphemes(text)
+}
+
+// ByteCount is text's size against MaxBytes: by Bytes where it is set,
+// else its UTF-8 bytes.
+func (l Limits) ByteCount(text string) int {
+	if l.Bytes != nil {
+		return l.Bytes(text)
+	}
+	return len(text)
 }
 
 // AltLength is alt's length against MaxAltText.
@@ -115,6 +128,9 @@ func (s Spec) With(server Limits) Limits {
 	}
 	if server.AltTextLength != nil {
 		l.AltTextLength = server.AltTextLength
+	}
+	if server.Bytes != nil {
+		l.Bytes = server.Bytes
 	}
 	l.AltTextRequired = l.AltTextRequired || server.AltTextRequired
 	l.Approximate = server.Approximate
@@ -189,8 +205,8 @@ func Validate(n Network, l Limits, p Post) error {
 			return &Error{Class: Permanent, Reason: fmt.Sprintf("%d characters, the limit is %d", got, l.MaxChars)}
 		}
 	}
-	if l.MaxBytes > 0 && len(p.Text) > l.MaxBytes {
-		return &Error{Class: Permanent, Reason: fmt.Sprintf("%d bytes, the limit is %d", len(p.Text), l.MaxBytes)}
+	if got := l.ByteCount(p.Text); l.MaxBytes > 0 && got > l.MaxBytes {
+		return &Error{Class: Permanent, Reason: fmt.Sprintf("%d bytes, the limit is %d", got, l.MaxBytes)}
 	}
 	if l.MaxImages >= 0 && len(p.Images) > l.MaxImages {
 		return &Error{Class: Permanent, Reason: fmt.Sprintf("%d images, the limit is %d", len(p.Images), l.MaxImages)}

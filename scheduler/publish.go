@@ -277,6 +277,14 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool
 		s.fail(d, reason)
 		return true
 	}
+	text, err := s.finalText(ctx, d)
+	if err != nil {
+		s.settleError(d, attempt, &platforms.Error{Class: platforms.Transient,
+			Reason: "database: reading the post's campaign and tagged links: " + describeStoreError(err), Err: err},
+			d.State == store.DeliveryUnknown)
+		return true
+	}
+	d.Text = text
 	post := platformPost(d)
 
 	// An earlier attempt may have landed: an unknown outcome for sure, and

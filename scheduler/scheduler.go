@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/crier-app/crier/analytics/utm"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 )
@@ -129,6 +130,12 @@ type Options struct {
 	// on every sync, by account id. They are ignored for an account whose
 	// network cannot search (is not a platforms.Searcher).
 	Listen map[int64][]string
+	// Tagger tags the links to the business's own domains in a campaign's
+	// posts as they are sent (analytics.FinalText); nil tags none.
+	Tagger *utm.Tagger
+	// Plausible, when set, is read on the sync every Plausible.Interval
+	// (marketing_sync.go).
+	Plausible *PlausibleSync
 	// WatchEvery is how often the database is checked for commits by
 	// other processes (a post queued by the app while crier run sends, a
 	// lease released), which wake the scheduler (DefaultWatchEvery; a

@@ -95,7 +95,8 @@ func (s *Scheduler) kickSync() {
 // loop and never holds it up.
 func (s *Scheduler) syncLoop(ctx context.Context) {
 	state := map[int64]*accountSync{}
-	periodic := s.syncable()
+	marketing := &marketingSync{}
+	periodic := s.syncable() || s.o.Plausible != nil
 	next := s.o.Now().Add(s.o.SyncInterval)
 	for {
 		tm := never
@@ -127,6 +128,7 @@ func (s *Scheduler) syncLoop(ctx context.Context) {
 		began := s.o.Now()
 		if onDemand || s.Status().Sender {
 			s.syncRound(ctx, state, onDemand)
+			s.syncMarketing(ctx, marketing, onDemand)
 		}
 		next = began.Add(s.o.SyncInterval)
 	}

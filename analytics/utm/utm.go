@@ -174,6 +174,14 @@ type Link struct {
 // space, without the punctuation that ends a sentence after it (and a
 // closing bracket that has no opening one in the link).
 func (t *Tagger) TagText(text string, tags Tags) (string, []Link) {
+	return t.TagTextKeeping(text, tags, nil)
+}
+
+// TagTextKeeping is TagText for a copy that may have been tried before: a
+// link in earlier (as written → as it went out) goes out as it did then,
+// whatever the tags or the domains say now, so a retry sends the very text
+// of the first attempt. A link not in earlier is tagged as TagText does.
+func (t *Tagger) TagTextKeeping(text string, tags Tags, earlier map[string]string) (string, []Link) {
 	var b strings.Builder
 	var links []Link
 	rest := text
@@ -189,6 +197,9 @@ func (t *Tagger) TagText(text string, tags Tags) (string, []Link) {
 		final, changed, err := t.Tag(orig, tags)
 		if err != nil {
 			final, changed = orig, false
+		}
+		if was, ok := earlier[orig]; ok {
+			final, changed = was, was != orig
 		}
 		start := b.Len()
 		b.WriteString(final)

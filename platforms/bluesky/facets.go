@@ -251,13 +251,14 @@ type facetFeature struct {
 	Tag  string `json:"tag,omitempty"`
 }
 
-// richFacets detects the facets of text and resolves its mentions to DIDs.
-// A handle that does not resolve stays plain text; a failure to ask is an
-// error, since the post must not be frozen without a mention it should have.
-func (c *Client) richFacets(ctx context.Context, text string) ([]facetJSON, error) {
+// richFacets makes the record's facets of those found in a post (Display's)
+// and resolves its mentions to DIDs. A handle that does not resolve stays
+// plain text; a failure to ask is an error, since the post must not be
+// frozen without a mention it should have.
+func (c *Client) richFacets(ctx context.Context, facets []Facet) ([]facetJSON, error) {
 	var out []facetJSON
 	dids := map[string]string{}
-	for _, f := range DetectFacets(text) {
+	for _, f := range facets {
 		fj := facetJSON{Index: byteSlice{f.Start, f.End}}
 		switch f.Kind {
 		case FacetLink:

@@ -131,11 +131,29 @@ func TestLivePublishAndFacets(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := getRecord(t, alice, pub.Ref.ID)
-	if rec["text"] != text {
-		t.Errorf("stored text %q", rec["text"])
+	// The link shows as the Bluesky app writes it, without its scheme.
+	shown := strings.Replace(text, "https://example.com", "example.com", 1)
+	if rec["text"] != shown {
+		t.Errorf("stored text %q, want %q", rec["text"], shown)
 	}
+	got := storedFacets(rec)
+	want := []string{
+		"@" + bob.handle + " mention=" + bob.did,
+		"example.com/a_(b)?c=1 link=https://example.com/a_(b)?c=1",
+		"#crier tag=crier",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("stored facets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// storedFacets lists a stored record's facets as "covered text kind=value",
+// the covered text read by the facet's byte offsets into the stored text.
+func storedFacets(rec map[string]any) []string {
+	text, _ := rec["text"].(string)
+	facets, _ := rec["facets"].([]any)
 	var got []string
-	for _, f := range rec["facets"].([]any) {
+	for _, f := range facets {
 		fm := f.(map[string]any)
 		idx := fm["index"].(map[string]any)
 		start, end := int(idx["byteStart"].(float64)), int(idx["byteEnd"].(float64))
@@ -148,13 +166,66 @@ func TestLivePublishAndFacets(t *testing.T) {
 		}
 		got = append(got, fmt.Sprintf("%s %s=%v", text[start:end], strings.TrimPrefix(feat["$type"].(string), "app.bsky.richtext.facet#"), v))
 	}
-	want := []string{
-		"@" + bob.handle + " mention=" + bob.did,
-		"https://example.com/a_(b)?c=1 link=https://example.com/a_(b)?c=1",
-		"#crier tag=crier",
+	return got
+}
+
+// A campaign's tagged link is long; the post shows it short, as the
+// Bluesky app does, and its link facet carries the whole tagged URL, so a
+// post that would be over 300 graphemes as written goes out.
+func TestLiveTaggedLinkShortened(t *testing.T) {
+	net := testnet.Shared(t)
+	alice := newLiveAccount(t, net, "tagged")
+	ctx := context.Background()
+
+	link := "https://shop.ryeandshine.bakery/workshops/sourdough-school?utm_source=bluesky&utm_medium=social" +
+		"&utm_campaign=sourdough-school-may-2026&utm_content=post-12"
+	text := "Sourdough school 🍞 — four weekends in May, small groups, you take your starter home. " +
+		strings.Repeat("Book a seat! ", 10) + link + " #sourdough"
+	if raw, _ := Length(text); raw <= MaxGraphemes {
+		t.Fatalf("the text is %d graphemes as written; the test needs more than %d", raw, MaxGraphemes)
 	}
+	p := livePost("tagged-link", text)
+	pub, err := alice.c.Publish(ctx, p)
+	if err != nil {
+		t.Fatalf("publishing a post whose link is long: %v", err)
+	}
+	rec := getRecord(t, alice, pub.Ref.ID)
+	stored, _ := rec["text"].(string)
+	short := "shop.ryeandshine.bakery/workshops/so..."
+	if g, _ := Length(stored); !strings.Contains(stored, short) || strings.Contains(stored, "utm_") || g > MaxGraphemes {
+		t.Errorf("stored text (%d graphemes) %q: want the link shown as %q", g, stored, short)
+	}
+	got := storedFacets(rec)
+	want := []string{short + " link=" + link, "#sourdough tag=sourdough"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("stored facets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The AppView serves the facet with the whole URL too.
+	eventually(t, "the AppView to show the post's link facet", func() (bool, string) {
+		var out struct {
+			Posts []struct {
+				Record struct {
+					Facets []struct {
+						Features []struct {
+							URI string `json:"uri"`
+						} `json:"features"`
+					} `json:"facets"`
+				} `json:"record"`
+			} `json:"posts"`
+		}
+		err := alice.c.call(ctx, xrpcCall{nsid: "app.bsky.feed.getPosts", query: url.Values{"uris": {pub.Ref.ID}}, auth: authAccess, out: &out})
+		if err != nil || len(out.Posts) == 0 || len(out.Posts[0].Record.Facets) == 0 || len(out.Posts[0].Record.Facets[0].Features) == 0 {
+			return false, fmt.Sprintf("getPosts: %v, %+v", err, out)
+		}
+		uri := out.Posts[0].Record.Facets[0].Features[0].URI
+		return uri == link, "facet uri " + uri
+	})
+	// A retry finds the same post.
+	if again, ok, err := alice.c.Reconcile(ctx, p); err != nil || !ok || again.Ref != pub.Ref {
+		t.Errorf("Reconcile = %+v, %v, %v; want %+v", again, ok, err, pub.Ref)
+	}
+	if again, err := alice.c.Publish(ctx, p); err != nil || again.Ref != pub.Ref {
+		t.Errorf("publishing again = %+v, %v; want the same post %+v", again, err, pub.Ref)
 	}
 }
 

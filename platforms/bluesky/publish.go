@@ -52,7 +52,8 @@ func Spec() platforms.Spec {
 			ImageTypes:      ImageTypes,
 			SupportsDMs:     true,
 			SupportsQuotes:  true,
-			Length:          platforms.Graphemes,
+			Length:          postGraphemes,
+			Bytes:           postBytes,
 			AltTextRequired: true,
 		},
 	}
@@ -62,16 +63,27 @@ func Spec() platforms.Spec {
 // server.
 func (c *Client) Limits(context.Context) (platforms.Limits, error) { return Spec().Limits, nil }
 
-// Length implements platforms.Network: grapheme clusters.
-func (c *Client) Length(text string) int {
-	g, _ := Length(text)
+// Length implements platforms.Network: grapheme clusters of the post as
+// it shows, its links shortened (PostLength).
+func (c *Client) Length(text string) int { return postGraphemes(text) }
+
+func postGraphemes(text string) int {
+	g, _ := PostLength(text)
 	return g
 }
 
-// check refuses, before anything is sent, what the server would refuse.
+func postBytes(text string) int {
+	_, b := PostLength(text)
+	return b
+}
+
+// check refuses, before anything is sent, what the server would refuse:
+// the limits hold for the text as the post shows it.
 func (c *Client) check(p platforms.Post) error {
 	l, _ := c.Limits(context.Background())
-	if err := platforms.Validate(c, l, p); err != nil {
+	shown := p
+	shown.Text, _ = Display(validText(p.Text))
+	if err := platforms.Validate(c, l, shown); err != nil {
 		return err
 	}
 	if p.IdempotencyKey == "" {
@@ -212,10 +224,12 @@ func rkeyOf(uri string) string {
 	return uri
 }
 
-// buildRecord makes the post record: facets resolved, images uploaded.
+// buildRecord makes the post record: its text as it shows (links
+// shortened, each with a link facet carrying the whole URL, as the Bluesky
+// app writes them), facets resolved, images uploaded.
 func (c *Client) buildRecord(ctx context.Context, p platforms.Post) (*postRecord, error) {
-	text := validText(p.Text)
-	facets, err := c.richFacets(ctx, text)
+	text, found := Display(validText(p.Text))
+	facets, err := c.richFacets(ctx, found)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +371,11 @@ func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Pub
 	if err != nil {
 		return platforms.Published{}, false, err
 	}
-	if out.Value.CreatedAt != createdAtString(p.CreatedAt) || out.Value.Text != validText(p.Text) {
+	// The text as it shows; or as written, as a crier before link
+	// shortening wrote its records (a delivery left in flight across an
+	// upgrade).
+	shown, _ := Display(validText(p.Text))
+	if out.Value.CreatedAt != createdAtString(p.CreatedAt) || out.Value.Text != shown && out.Value.Text != validText(p.Text) {
 		// Another post derived the same key: never report it as this one.
 		return platforms.Published{}, false, errorf("record key %s already holds a different post (%s)", rkey, out.URI)
 	}

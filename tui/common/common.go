@@ -46,6 +46,10 @@ type Reactor interface {
 type Settings struct {
 	WeekStart     time.Weekday
 	SnoozePresets []time.Duration
+	// MarketingDomains are the business's own domains (config
+	// marketing.domains), as written: links to them in a campaign's posts
+	// are tagged (analytics/utm.NewTagger reads them). Nil for none.
+	MarketingDomains []string
 }
 
 // Common is shared by the root model and every pane. Panes read it; only the

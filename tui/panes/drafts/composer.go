@@ -35,6 +35,7 @@ const (
 	fieldAccounts
 	fieldTime
 	fieldPhotos
+	fieldCampaign // shown once there are campaigns (campaign.go)
 	fieldCount
 )
 
@@ -86,6 +87,9 @@ type composer struct {
 	photos      []photos.Photo
 	photoCursor int
 	prompt      *prompt // attaching a photo or writing its alt text
+
+	// The campaign the post is in and how its links are tagged.
+	camp campaignState
 
 	// Derived from the fields on every edit.
 	counts   []netCount
@@ -147,6 +151,7 @@ func newComposer(c *common.Common, km KeyMap, gen int, o opened, when, whenPrefi
 		main:        p.Body,
 		own:         map[int64]string{},
 		photos:      o.photos,
+		camp:        newCampaignState(c.Settings.MarketingDomains),
 	}
 	targeted := map[int64]bool{}
 	for _, t := range p.Targets {
@@ -172,7 +177,7 @@ func newComposer(c *common.Common, km KeyMap, gen int, o opened, when, whenPrefi
 			}
 		}
 	}
-	return m, m.setFocus(fieldText)
+	return m, tea.Batch(m.setFocus(fieldText), loadCampaigns(c.Store, gen, p.ID))
 }
 
 // unsent reports whether the post is queued, failed or missed rather than a
@@ -193,7 +198,7 @@ func (m *composer) refresh() {
 			overrides[m.version] = store.Target{AccountID: m.version, BodyOverride: v, HasOverride: true}
 		}
 	}
-	m.counts = measure(m.c.Networks, m.c.Limits, m.c.Accounts, m.selected, m.mainText(), overrides)
+	m.counts = measureFinal(m.c.Networks, m.c.Limits, m.c.Accounts, m.selected, m.mainText(), overrides, m.finalText)
 	m.problems = photos.Check(m.photos, m.photoTargets())
 	m.parseWhen()
 }
@@ -227,6 +232,18 @@ func (m *composer) parseWhen() {
 		return
 	}
 	m.at, m.atErr = timeparse.Parse(in, m.c.Now(), m.c.Zone)
+}
+
+// nextField is the field step away from the focused one, past the
+// Campaign field while it is not shown.
+func (m *composer) nextField(step int) field {
+	f := m.focus
+	for {
+		f = (f + field(step) + fieldCount) % fieldCount
+		if f != fieldCampaign || m.showsCampaign() {
+			return f
+		}
+	}
 }
 
 func (m *composer) setFocus(f field) tea.Cmd {
@@ -320,9 +337,9 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.refresh()
 		return m.setFocus(fieldText)
 	case key.Matches(msg, k.NextField):
-		return m.setFocus((m.focus + 1) % fieldCount)
+		return m.setFocus(m.nextField(1))
 	case key.Matches(msg, k.PrevField):
-		return m.setFocus((m.focus + fieldCount - 1) % fieldCount)
+		return m.setFocus(m.nextField(-1))
 	case key.Matches(msg, k.ToggleAccount):
 		if i, ok := toggleIndex(msg.String()); ok {
 			return m.toggle(i)
@@ -347,6 +364,8 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case fieldPhotos:
 		return m.photosKey(msg)
+	case fieldCampaign:
+		return m.campaignKey(msg)
 	case fieldTime:
 		before := m.when.Value()
 		cmd := m.when.Update(msg)
@@ -512,7 +531,11 @@ func (m *composer) onSaved(msg savedMsg) tea.Cmd {
 		return common.Status(fmt.Sprintf("the post goes on as it was; your changes can't go out as they are (%s), so they are a new draft",
 			m.held), true)
 	}
+	newID := m.base.ID != msg.id
 	m.base.ID, m.savedAt, m.saveFailed, m.savedAny = msg.id, msg.at, false, true
+	if newID {
+		m.refresh() // a campaign's links name the post
+	}
 	var status tea.Cmd
 	switch {
 	case msg.forked:

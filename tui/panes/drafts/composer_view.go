@@ -20,7 +20,7 @@ import (
 // and its echo.
 func (m *composer) chromeHeight() int {
 	return 1 + len(m.copyLines()) + len(m.versionLines()) + 2 + 1 + 1 +
-		len(m.accountLines()) + len(m.photoLines()) + 2
+		len(m.accountLines()) + len(m.photoLines()) + 2 + len(m.campaignLines())
 }
 
 func (m *composer) view() string {
@@ -45,6 +45,7 @@ func (m *composer) view() string {
 	lines = append(lines, m.accountLines()...)
 	lines = append(lines, m.whenLines()...)
 	lines = append(lines, m.photoLines()...)
+	lines = append(lines, m.campaignLines()...)
 	return common.Block(strings.Join(lines, "\n"), w, m.height)
 }
 

@@ -186,6 +186,11 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			m.comp.onCompleted(msg)
 		}
 		return m, m.afterComposer(nil)
+	case campaignsMsg:
+		if m.ownsComposer(msg.gen) {
+			return m, m.afterComposer(m.comp.onCampaigns(msg))
+		}
+		return m, nil
 	case photoReadMsg:
 		if m.ownsComposer(msg.gen) {
 			return m, m.afterComposer(m.comp.onPhotoRead(msg))

@@ -64,6 +64,17 @@ func (n netCount) nearLimit() bool {
 // An account whose server reported its own limits (limits, by account id) is
 // held to those; where two accounts of one platform differ, the stricter wins.
 func measure(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limits, accounts []store.Account, selected []bool, body string, overrides map[int64]store.Target) []netCount {
+	return measureFinal(nets, limits, accounts, selected, body, overrides, nil)
+}
+
+// finalFunc is the text an account's copy goes out with, from the text
+// written for it (own: the account's own text): its campaign's links
+// tagged (analytics.FinalText). Nil sends the text as written.
+type finalFunc func(a store.Account, text string, own bool) string
+
+// measureFinal is measure of the texts as they go out: each account's
+// text made final by final.
+func measureFinal(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limits, accounts []store.Account, selected []bool, body string, overrides map[int64]store.Target, final finalFunc) []netCount {
 	var out []netCount
 	index := map[string]int{}
 	for i, a := range accounts {
@@ -74,6 +85,9 @@ func measure(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limi
 		t, own := overrides[a.ID]
 		if own = own && t.HasOverride; own {
 			text = t.BodyOverride
+		}
+		if final != nil {
+			text = final(a, text, own)
 		}
 		n := count(nets, limits, a, text)
 		n.ownText = own
@@ -129,7 +143,7 @@ func count(nets map[string]common.NetworkSpec, limits map[int64]platforms.Limits
 		approx:   l.Approximate,
 	}
 	if n.maxBytes > 0 {
-		n.bytes = len(text) // UTF-8 bytes on the wire, which is what the cap counts
+		n.bytes = l.ByteCount(text) // as the network counts them against its cap
 	}
 	return n
 }

@@ -35,6 +35,8 @@ func (m *Model) HelpSections() []common.HelpSection {
 			k.ToggleAccount, k.Queue, k.QueueNext, k.Editor, k.Close}},
 		{Title: "In the To field", Keys: []key.Binding{keys.Relabel(k.Toggle, "toggle the account")}},
 		{Title: "In the Photos field", Keys: []key.Binding{k.Attach, k.AltText, k.Remove}},
+		{Title: "In the Campaign field", Keys: []key.Binding{keys.Relabel(n.Left, "previous campaign"),
+			keys.Relabel(n.Right, "next campaign")}},
 		{Title: "Typing a photo's path or alt text", Keys: []key.Binding{k.Complete, k.PromptOK}},
 	}
 	// The planner's keys come next to the list's, where it opens.

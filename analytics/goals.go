@@ -9,6 +9,7 @@ import (
 
 	"github.com/crier-app/crier/money"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/timeparse"
 )
 
 // GoalState is where a goal stands.
@@ -531,7 +532,7 @@ func Describe(g store.Goal) string {
 		}
 	}
 	if g.Metric == store.GoalRepliesWithin {
-		what += fmt.Sprintf(" answered within %s", (time.Duration(g.WithinMinutes) * time.Minute).String())
+		what += " answered within " + timeparse.ShortDuration(time.Duration(g.WithinMinutes)*time.Minute)
 	}
 	return what + " by " + g.Deadline.String()
 }

@@ -592,9 +592,9 @@ func Describe(t time.Time, now time.Time, loc *time.Location) string {
 	case d == 0:
 		return "now"
 	case d > 0 && d < 4*time.Hour:
-		return "in " + shortDuration(d)
+		return "in " + ShortDuration(d)
 	case d < 0 && d > -4*time.Hour:
-		return shortDuration(-d) + " ago"
+		return ShortDuration(-d) + " ago"
 	}
 
 	clockText := t.Format("15:04")
@@ -616,7 +616,8 @@ func Describe(t time.Time, now time.Time, loc *time.Location) string {
 	return t.Format("Mon 2 Jan 2006 ") + clockText
 }
 
-func shortDuration(d time.Duration) string {
+// ShortDuration writes d as a person would: 45m, 4h, 1h 30m.
+func ShortDuration(d time.Duration) string {
 	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
 	case h == 0:

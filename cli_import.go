@@ -72,7 +72,7 @@ Presets: ` + strings.Join(names, ", ") + ` (default: read from the header).`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer env.release(st)
 			o.Zone = cfg.Timezone
 			p, err := csvimport.PreviewFile(ctx, st, args[0], o)
 			if err != nil {

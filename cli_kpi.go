@@ -58,7 +58,7 @@ goals still running with their progress; and the next posts to go out.
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer env.release(st)
 			g, err := readGlance(ctx, st, now, days, cfg.Timezone)
 			if err != nil {
 				return failed(fmt.Errorf("database %s: %w", st.Path(), err))

@@ -120,7 +120,7 @@ config gives it. crier post --to takes any of them.`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer env.release(st)
 			if asJSON {
 				out := []accountJSON{}
 				for _, a := range accounts {
@@ -169,7 +169,7 @@ copy. Drafts are in the app's Drafts pane.`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer env.release(st)
 			posts, err := st.Upcoming(cmd.Context(), limit)
 			if err != nil {
 				return failed(fmt.Errorf("database %s: %w", st.Path(), err))
@@ -232,7 +232,7 @@ found is not in it (the app's Listening view has it).`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer env.release(st)
 			f := store.InboxFilter{}
 			if open {
 				f.State = store.InboxOpen

@@ -86,7 +86,7 @@ and nothing is saved.`,
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		st.Close()
+		env.release(st)
 		var out []string
 		for _, a := range accounts {
 			name := a.DisplayName
@@ -102,7 +102,7 @@ and nothing is saved.`,
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		defer st.Close()
+		defer env.release(st)
 		cs, _ := st.Campaigns(cmd.Context())
 		var out []string
 		for _, c := range cs {
@@ -136,7 +136,7 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer env.release(st)
 
 	var text string
 	switch {

@@ -66,7 +66,7 @@ prints it. The file is written whole or not at all.`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer env.release(st)
 			o.Zone, o.Now = cfg.Timezone, now
 			if campaign != "" {
 				c, err := st.CampaignBySlug(ctx, campaign)
@@ -109,7 +109,7 @@ prints it. The file is written whole or not at all.`,
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		defer st.Close()
+		defer env.release(st)
 		cs, _ := st.Campaigns(cmd.Context())
 		var out []string
 		for _, c := range cs {

@@ -52,6 +52,19 @@ type cliEnv struct {
 	configPath     string
 	debug          bool
 	now            string // hidden --now: a fixed instant for reproducible output
+
+	// shared, when set, is the open store (and its config) the commands use
+	// instead of opening the config's: crier serve's, for a command given
+	// after the host (ssh host -p 2222 kpi).
+	shared    *store.Store
+	sharedCfg *config.Config
+}
+
+// release closes a store the command opened; a shared one stays open.
+func (e *cliEnv) release(st *store.Store) {
+	if st != e.shared {
+		st.Close()
+	}
 }
 
 func (e *cliEnv) clock() (time.Time, error) {
@@ -80,6 +93,13 @@ func (e *cliEnv) loadConfig() (*config.Config, error) {
 // recorded in it, as the app does. A database crier can't use is a usage
 // error (what a person must fix), as at the app's start.
 func (e *cliEnv) openStore(ctx context.Context) (*config.Config, *store.Store, []store.Account, error) {
+	if e.shared != nil {
+		accounts, err := e.shared.Accounts(ctx)
+		if err != nil {
+			return nil, nil, nil, failed(fmt.Errorf("database %s: %w", e.shared.Path(), err))
+		}
+		return e.sharedCfg, e.shared, accounts, nil
+	}
 	cfg, err := e.loadConfig()
 	if err != nil {
 		return nil, nil, nil, err
@@ -163,7 +183,7 @@ func newRootCmd(env *cliEnv) *cobra.Command {
 		root.AddCommand(c)
 	}
 	root.AddCommand(newKPICmd(env), newPostCmd(env), newQueueCmd(env), newInboxCmd(env), newAccountsCmd(env),
-		newReportCmd(env), newImportCmd(env))
+		newReportCmd(env), newImportCmd(env), newServeCmd(env))
 
 	// Help for the root and the older commands is the one usage text; the
 	// newer commands have cobra's, generated from their flags.
@@ -212,7 +232,13 @@ func legacy(env *cliEnv, name string, args []string) error {
 // execute runs the command tree on args and returns the exit status.
 func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env := &cliEnv{stdin: stdin, stdout: stdout, stderr: stderr}
-	root := newRootCmd(env)
+	return executeRoot(newRootCmd(env), env, args)
+}
+
+// executeRoot runs root on args and returns the exit status, the errors
+// said on env's stderr.
+func executeRoot(root *cobra.Command, env *cliEnv, args []string) int {
+	stderr := env.stderr
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {

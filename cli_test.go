@@ -78,7 +78,10 @@ type cliFixture struct {
 }
 
 // newCLIFixture seeds a fresh demo database for a test that changes it.
-func newCLIFixture(t *testing.T) cliFixture {
+func newCLIFixture(t *testing.T) cliFixture { return newCLIFixtureAt(t, cliNow) }
+
+// newCLIFixtureAt seeds it with its history ending at now.
+func newCLIFixtureAt(t *testing.T, now time.Time) cliFixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := cliFixture{dir: dir, db: filepath.Join(dir, "crier.db"), config: filepath.Join(dir, "config.yaml")}
@@ -87,7 +90,7 @@ func newCLIFixture(t *testing.T) cliFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st, demo.Options{Seed: 1, Now: cliNow, Zone: cliNow.Location()}); err != nil {
+	if err := demo.Seed(ctx, st, demo.Options{Seed: 1, Now: now, Zone: cliNow.Location()}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

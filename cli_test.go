@@ -81,7 +81,7 @@ type cliFixture struct {
 func newCLIFixture(t *testing.T) cliFixture { return newCLIFixtureAt(t, cliNow) }
 
 // newCLIFixtureAt seeds it with its history ending at now.
-func newCLIFixtureAt(t *testing.T, now time.Time) cliFixture {
+func newCLIFixtureAt(t testing.TB, now time.Time) cliFixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := cliFixture{dir: dir, db: filepath.Join(dir, "crier.db"), config: filepath.Join(dir, "config.yaml")}

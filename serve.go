@@ -414,6 +414,8 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	dropped := false
 	p := tea.NewProgram(tui.New(c, view),
 		tea.WithInput(in), tea.WithOutput(sess), tea.WithAltScreen(),
+		// A frame every 8 ms, not 16: a keypress shows within 10 ms.
+		tea.WithFPS(120),
 		// A dropped connection ends the program through the app's own
 		// ctrl+c, which saves what every pane holds (a half-typed post or
 		// reply) before it quits; wish's middleware quits it bluntly.

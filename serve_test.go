@@ -28,7 +28,7 @@ import (
 // serveRig is crier serve on a seeded demo database, in this process, with
 // a full, a glance and an unknown client key.
 type serveRig struct {
-	t                    *testing.T
+	t                    testing.TB
 	f                    cliFixture
 	st                   *store.Store
 	srv                  *sshServer
@@ -56,7 +56,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func clientKey(t *testing.T) gossh.Signer {
+func clientKey(t testing.TB) gossh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -69,7 +69,7 @@ func clientKey(t *testing.T) gossh.Signer {
 	return s
 }
 
-func newServeRig(t *testing.T, tweak func(*serveOptions)) *serveRig {
+func newServeRig(t testing.TB, tweak func(*serveOptions)) *serveRig {
 	t.Helper()
 	r := &serveRig{t: t, f: newCLIFixtureAt(t, time.Now().Truncate(time.Minute)), full: clientKey(t), glance: clientKey(t), nobody: clientKey(t), logs: &syncBuffer{}}
 	keys := "# crier's keys\n" +
@@ -154,7 +154,7 @@ func (r *serveRig) dial(key gossh.Signer) (*gossh.Client, error) {
 
 // term is an interactive session: what it drew so far, and its keyboard.
 type sshTerm struct {
-	t      *testing.T
+	t      testing.TB
 	client *gossh.Client
 	sess   *gossh.Session
 	in     io.WriteCloser

@@ -204,7 +204,7 @@ func WritesWith(msg tea.KeyMsg, bindings ...key.Binding) (string, bool) {
 // ReadOnlyRefusal is what the status bar says when a key that writes is
 // pressed in a read-only session.
 func ReadOnlyRefusal(what string) string {
-	return "read-only (glance key): " + what + " needs a full key; nothing was changed"
+	return "read-only (glance key): " + what + " needs a full key"
 }
 
 // StatusMsg asks the root to show a transient message in the status bar.

@@ -99,7 +99,6 @@ type sshSession struct {
 	// often it changes while the program is busy, it reloads once, and
 	// the scheduler's events are never pushed out by reloads.
 	changed chan struct{}
-	ready   chan struct{} // closed once p is set
 	last    atomic.Int64  // unix nanoseconds of the last keypress
 }
 
@@ -314,7 +313,7 @@ func (s *sshServer) session(next ssh.Handler) ssh.Handler {
 		}
 		defer s.open.Add(-1)
 		ss := &sshSession{role: role, user: sess.User(), addr: sess.RemoteAddr().String(),
-			outbox: make(chan tea.Msg, 64), changed: make(chan struct{}, 1), ready: make(chan struct{})}
+			outbox: make(chan tea.Msg, 64), changed: make(chan struct{}, 1)}
 		ss.last.Store(time.Now().UnixNano())
 		sess.Context().SetValue(sessionKey{}, ss)
 		s.log.Printf("%s: %s key %s (%s) connected", ss.addr, role, fingerprintOf(sess), sess.User())
@@ -427,7 +426,6 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 			return msg
 		}))
 	ss.p = p
-	close(ss.ready)
 	s.mu.Lock()
 	s.sessions[ss] = struct{}{}
 	s.mu.Unlock()

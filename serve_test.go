@@ -562,3 +562,28 @@ func TestServeAuthorizedKeysFile(t *testing.T) {
 		t.Errorf("a missing file: %v", err)
 	}
 }
+
+// Stopping the server (SIGINT, SIGTERM) ends every app as ctrl+c does: what
+// they held is saved.
+func TestServeStopSavesWhatSessionsHold(t *testing.T) {
+	r := newServeRig(t, nil)
+	tm := r.open(r.full)
+	tm.keys("2")
+	tm.waitFor("Loyalty cards")
+	tm.keys("n")
+	tm.waitFor("Write your post")
+	tm.keys("Said just before the server stopped")
+	tm.waitFor("server stopped")
+	db := r.f.db
+	r.stop()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	st.DB().QueryRow("SELECT count(*) FROM posts WHERE body = 'Said just before the server stopped' AND state = 'draft'").Scan(&n)
+	if n != 1 {
+		t.Errorf("the post being written when the server stopped was lost")
+	}
+}

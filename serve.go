@@ -99,7 +99,7 @@ type sshSession struct {
 	// often it changes while the program is busy, it reloads once, and
 	// the scheduler's events are never pushed out by reloads.
 	changed chan struct{}
-	last    atomic.Int64  // unix nanoseconds of the last keypress
+	last    atomic.Int64 // unix nanoseconds of the last keypress
 }
 
 // touch tells the session the database changed.

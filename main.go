@@ -42,8 +42,21 @@ Usage:
   crier run [--config FILE] [--debug]      send queued posts without the app (headless)
   crier login mastodon SERVER              sign in to a Mastodon account (OAuth with PKCE)
   crier init [--config FILE]               write a config file and add your accounts, asking
+  crier serve [--listen :2222]             the app over SSH, one scheduler for every session
   crier version, crier --version           which crier this is
   crier help, crier --help                 this text
+
+For scripts (each with --help; --json prints fields the README documents):
+  crier kpi [--period 7d|30d|90d]          is it working? one screen of figures
+  crier post TEXT|--stdin|--editor         write a post and queue it (--to, --at, --image...)
+  crier queue                              the posts on their way, soonest first
+  crier inbox [--open]                     the inbox, newest first
+  crier accounts                           the accounts crier posts to
+  crier report --format md|csv|html|json   a campaign's or a span's report, -o FILE
+  crier import FILE [--preset NAME]        bring in an analytics or ads export (preview, then --yes)
+  crier completion bash|zsh|fish|powershell   shell completion
+
+Exit status: 0 done, 1 failed, 2 a usage error (nothing was done).
 
 Config is read from --config FILE, else $CRIER_CONFIG, else
 $XDG_CONFIG_HOME/crier/config.yaml (~/.config/crier/config.yaml). See

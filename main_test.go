@@ -27,6 +27,10 @@ func TestMain(m *testing.M) {
 	}
 	code := testnet.Main(m)
 	gtstest.Report()
+	removeCLIBinary()
+	for _, d := range cliFixtureDirs {
+		os.RemoveAll(d)
+	}
 	os.Exit(code)
 }
 

@@ -10,32 +10,18 @@ import (
 	"github.com/crier-app/crier/store"
 )
 
-// cli is crier's front door: help, the version and crier init print to
-// stdout and are answered here; every other command goes to run.
+// cli is crier's front door: the version is answered here; every command,
+// its help and completion go through the command tree (cli_root.go).
 func cli(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			fmt.Fprint(stdout, usage)
-			return 0
-		}
-	}
 	if len(args) > 0 {
 		switch args[0] {
-		case "help":
-			fmt.Fprint(stdout, usage)
-			return 0
 		case "version", "--version", "-version":
 			info, _ := debug.ReadBuildInfo()
 			fmt.Fprintln(stdout, versionLine(info, store.SchemaVersion()))
 			return 0
-		case "init":
-			return runInit(args[1:], stdin, stdout, stderr)
 		}
 	}
-	return run(args, stderr)
+	return execute(args, stdin, stdout, stderr)
 }
 
 // versionLine says which crier this is: the module version it was built at

@@ -211,6 +211,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case common.ComposeMsg:
+		if m.c.ReadOnly {
+			return m, m.setStatus(common.ReadOnlyRefusal("writing a post"), true)
+		}
 		m.active = 1
 		return m, m.updatePane(1, msg)
 	}
@@ -303,6 +306,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			}
 			m.sched.SyncNow()
 			return m, m.setStatus("syncing…", false)
+		}
+	}
+	if g, ok := pane.(common.WriteGuard); ok && m.c.ReadOnly {
+		if what, writes := g.Writes(msg); writes {
+			return m, m.setStatus(common.ReadOnlyRefusal(what), true)
 		}
 	}
 	return m, m.updatePane(m.active, msg)

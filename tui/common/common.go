@@ -78,7 +78,16 @@ type Common struct {
 	Reactor   Reactor // may be nil (scheduler disabled)
 	Log       *log.Logger
 	Demo      bool
-	Editor    string // $VISUAL or $EDITOR, "" when unset
+	// ReadOnly is set for a glance session (crier serve, a key with the
+	// glance role): nothing is posted, replied to, liked or edited, and
+	// reading marks nothing read. The root asks the focused pane's
+	// WriteGuard about each key before the pane sees it.
+	ReadOnly bool
+	// Remote is set when the program draws for someone elsewhere (a crier
+	// serve session): nothing is opened on this machine (a link is shown
+	// instead).
+	Remote bool
+	Editor string // $VISUAL or $EDITOR, "" when unset
 	// ConfigFile is the config file crier read, or where it looks for one
 	// (and crier init writes it), as a person would type it (~/...);
 	// ConfigMissing is true when there is no such file yet.
@@ -189,6 +198,32 @@ type Mark struct {
 type HelpPage interface {
 	HelpSections() []HelpSection
 	Marks() []Mark
+}
+
+// WriteGuard is implemented by a pane whose keys can post, reply, like or
+// edit: in a read-only session the root asks it about each key before
+// forwarding it, and refuses the keys that would write.
+type WriteGuard interface {
+	// Writes says whether msg, in the pane's present mode, would change
+	// something, and what ("reply", "like"), for the refusal.
+	Writes(msg tea.KeyMsg) (what string, writes bool)
+}
+
+// WritesWith reports whether msg matches one of bindings, and its help
+// text: the usual body of a WriteGuard.
+func WritesWith(msg tea.KeyMsg, bindings ...key.Binding) (string, bool) {
+	for _, b := range bindings {
+		if key.Matches(msg, b) {
+			return b.Help().Desc, true
+		}
+	}
+	return "", false
+}
+
+// ReadOnlyRefusal is what the status bar says when a key that writes is
+// pressed in a read-only session.
+func ReadOnlyRefusal(what string) string {
+	return "read-only (glance key): " + what + " needs a full key"
 }
 
 // StatusMsg asks the root to show a transient message in the status bar.

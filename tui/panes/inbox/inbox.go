@@ -675,7 +675,7 @@ func (m *Model) loadThread(it store.InboxItem) tea.Cmd {
 // markRead marks the cursor item read, at once on screen and then in the store.
 func (m *Model) markRead() tea.Cmd {
 	it, ok := m.list.Selected()
-	if !ok || it.Read {
+	if !ok || it.Read || m.c.ReadOnly { // a glance leaves the owner's unread marks
 		return nil
 	}
 	it.Read = true

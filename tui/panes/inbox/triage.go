@@ -376,9 +376,10 @@ func (m *Model) openLink() tea.Cmd {
 	if url == "" {
 		return common.Status("this item has no link", false)
 	}
+	remote := m.c.Remote
 	return func() tea.Msg {
 		opener := browserOpener()
-		if opener == "" {
+		if opener == "" || remote {
 			return openedMsg{url: url, shown: true}
 		}
 		cmd := exec.Command(opener, url)

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crier-app/crier/config"
+	"github.com/crier-app/crier/store"
+)
+
+// Exit statuses every command keeps: 0 done, 1 failed (the database, a
+// network, a file that could not be written), 2 a usage error (a bad flag
+// or argument, a bad config, input that can't be used), with nothing done.
+const (
+	exitOK     = 0
+	exitFailed = 1
+)
+
+// exitError carries the status a command ends with and what to print.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr is bad input: exit 2, nothing done.
+func usageErr(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// failed is a command that could not do its work: exit 1.
+func failed(err error) error { return &exitError{code: exitFailed, err: err} }
+
+// legacyCommands are the commands crier had before the command tree: they
+// read their own flags, as they always did.
+var legacyCommands = map[string]bool{"demo": true, "run": true, "login": true, "init": true}
+
+// cliEnv is what the commands read from outside: streams and the clock.
+type cliEnv struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	configPath     string
+	debug          bool
+	now            string // hidden --now: a fixed instant for reproducible output
+
+	// shared, when set, is the open store (and its config) the commands use
+	// instead of opening the config's: crier serve's, for a command given
+	// after the host (ssh host -p 2222 kpi).
+	shared    *store.Store
+	sharedCfg *config.Config
+}
+
+// release closes a store the command opened; a shared one stays open.
+func (e *cliEnv) release(st *store.Store) {
+	if st != e.shared {
+		st.Close()
+	}
+}
+
+func (e *cliEnv) clock() (time.Time, error) {
+	if e.now == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, e.now)
+	if err != nil {
+		return time.Time{}, usageErr("--now %q is not a time written as RFC 3339 (2026-11-27T09:30:00+01:00)", e.now)
+	}
+	return t, nil
+}
+
+// loadConfig reads the config as crier does everywhere: --config, else
+// $CRIER_CONFIG, else the XDG default; a bad file is a usage error.
+func (e *cliEnv) loadConfig() (*config.Config, error) {
+	home, _ := os.UserHomeDir()
+	cfg, err := config.Load(config.LoadOptions{Flag: e.configPath, Getenv: os.Getenv, Home: home})
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return cfg, nil
+}
+
+// openStore opens the config's database with the config's accounts
+// recorded in it, as the app does. A database crier can't use is a usage
+// error (what a person must fix), as at the app's start.
+func (e *cliEnv) openStore(ctx context.Context) (*config.Config, *store.Store, []store.Account, error) {
+	if e.shared != nil {
+		accounts, err := e.shared.Accounts(ctx)
+		if err != nil {
+			return nil, nil, nil, failed(fmt.Errorf("database %s: %w", e.shared.Path(), err))
+		}
+		return e.sharedCfg, e.shared, accounts, nil
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, nil, nil, &exitError{code: exitUsage, err: err}
+	}
+	for _, a := range cfg.Accounts {
+		if _, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server, DisplayName: a.Name}); err != nil {
+			st.Close()
+			return nil, nil, nil, failed(fmt.Errorf("database %s: recording account %s: %w", cfg.Database, a.Handle, err))
+		}
+	}
+	accounts, err := st.Accounts(ctx)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, failed(fmt.Errorf("database %s: %w", st.Path(), err))
+	}
+	return cfg, st, accounts, nil
+}
+
+// writeJSON prints v as indented JSON with a final newline.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// newRootCmd builds crier's command tree. The root and the commands that
+// came before it (demo, run, login, init) keep their own flag reading and
+// help text; the rest are cobra commands with generated help and
+// completion.
+func newRootCmd(env *cliEnv) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "crier",
+		Short: "run a small business's social media from the terminal",
+		// The root is the app: its flags are read by run, as before.
+		DisableFlagParsing: true,
+		Args:               cobra.ArbitraryArgs,
+		SilenceErrors:      true,
+		SilenceUsage:       true,
+		CompletionOptions:  cobra.CompletionOptions{HiddenDefaultCmd: false},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return legacy(env, "", args)
+		},
+		ValidArgsFunction: cobra.NoFileCompletions,
+	}
+	root.SetIn(env.stdin)
+	root.SetOut(env.stdout)
+	root.SetErr(env.stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&env.configPath, "config", "", "config file (else $CRIER_CONFIG, else ~/.config/crier/config.yaml)")
+	pf.BoolVar(&env.debug, "debug", false, "log more")
+	pf.StringVar(&env.now, "now", "", "the time to act as now (RFC 3339), for reproducible output")
+	_ = pf.MarkHidden("now")
+	root.RegisterFlagCompletionFunc("config", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+	})
+
+	for _, l := range []struct{ name, short string }{
+		{"demo", "open the app on a throwaway demo database"},
+		{"run", "send queued posts without the app (headless)"},
+		{"login", "sign in to a Mastodon account (OAuth with PKCE)"},
+		{"init", "write a config file and add your accounts, asking"},
+	} {
+		name := l.name
+		c := &cobra.Command{
+			Use:                name,
+			Short:              l.short,
+			DisableFlagParsing: true,
+			Args:               cobra.ArbitraryArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return legacy(env, name, args)
+			},
+		}
+		if name == "login" {
+			c.ValidArgs = []string{"mastodon"}
+		}
+		root.AddCommand(c)
+	}
+	root.AddCommand(newKPICmd(env), newPostCmd(env), newQueueCmd(env), newInboxCmd(env), newAccountsCmd(env),
+		newReportCmd(env), newImportCmd(env), newServeCmd(env))
+
+	// Help for the root and the older commands is the one usage text; the
+	// newer commands have cobra's, generated from their flags.
+	defaultHelp := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if c == root || legacyCommands[c.Name()] && c.Parent() == root {
+			fmt.Fprint(c.OutOrStdout(), usage)
+			return
+		}
+		defaultHelp(c, args)
+	})
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErr("%s: %v (see crier %s --help)", c.CommandPath(), err, c.Name())
+	})
+	return root
+}
+
+// legacy runs one of the commands that read their own flags.
+func legacy(env *cliEnv, name string, args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			fmt.Fprint(env.stdout, usage)
+			return nil
+		}
+	}
+	var code int
+	switch name {
+	case "init":
+		code = runInit(args, env.stdin, env.stdout, env.stderr)
+	case "login":
+		code = runLogin(args, env.stdin, env.stdout, env.stderr)
+	case "":
+		code = run(args, env.stderr)
+	default:
+		code = run(append([]string{name}, args...), env.stderr)
+	}
+	if code != 0 {
+		return &exitError{code: code} // the command said why
+	}
+	return nil
+}
+
+// execute runs the command tree on args and returns the exit status.
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &cliEnv{stdin: stdin, stdout: stdout, stderr: stderr}
+	return executeRoot(newRootCmd(env), env, args)
+}
+
+// executeRoot runs root on args and returns the exit status, the errors
+// said on env's stderr.
+func executeRoot(root *cobra.Command, env *cliEnv, args []string) int {
+	stderr := env.stderr
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "crier: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// cobra's own errors are about the command line: an unknown command
+	// or flag, a wrong number of arguments.
+	fmt.Fprintf(stderr, "crier: %v\n", err)
+	if strings.HasPrefix(err.Error(), "unknown command") {
+		fmt.Fprint(stderr, "\n"+usage)
+	}
+	return exitUsage
+}
+
+// exactArgs is cobra.ExactArgs as a usage error that says what is wanted.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErr("%s takes %s (got %d argument%s): see crier %s --help", cmd.CommandPath(), what, len(args), plural(len(args)), cmd.Name())
+		}
+		return nil
+	}
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErr("%s: unexpected argument %q (see crier %s --help)", cmd.CommandPath(), args[0], cmd.Name())
+	}
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,6 @@
+//go:build race
+
+package main
+
+// raceEnabled: the CLI tests build the binary they run with -race too.
+const raceEnabled = true

@@ -1,0 +1,589 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/crier-app/crier/config"
+	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/platforms/sandbox"
+	"github.com/crier-app/crier/store"
+)
+
+// serveRig is crier serve on a seeded demo database, in this process, with
+// a full, a glance and an unknown client key.
+type serveRig struct {
+	t                    testing.TB
+	f                    cliFixture
+	st                   *store.Store
+	srv                  *sshServer
+	addr                 string
+	full, glance, nobody gossh.Signer
+	logs                 *syncBuffer
+	cancel               context.CancelFunc
+	done                 chan error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func clientKey(t testing.TB) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func newServeRig(t testing.TB, tweak func(*serveOptions)) *serveRig {
+	t.Helper()
+	r := &serveRig{t: t, f: newCLIFixtureAt(t, time.Now().Truncate(time.Minute)), full: clientKey(t), glance: clientKey(t), nobody: clientKey(t), logs: &syncBuffer{}}
+	keys := "# crier's keys\n" +
+		"full " + string(gossh.MarshalAuthorizedKey(r.full.PublicKey())) +
+		"glance " + strings.TrimSpace(string(gossh.MarshalAuthorizedKey(r.glance.PublicKey()))) + " phone\n"
+	keysPath := filepath.Join(r.f.dir, "authorized_keys")
+	if err := os.WriteFile(keysPath, []byte(keys), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o := serveOptions{Listen: "127.0.0.1:0", MaxSessions: 10, PerMinute: 1000, KeysPath: keysPath,
+		HostKeyPath: filepath.Join(r.f.dir, "data", "ssh_host_ed25519_key"), WatchEvery: 20 * time.Millisecond}
+	if tweak != nil {
+		tweak(&o)
+	}
+	r.start(o)
+	return r
+}
+
+func (r *serveRig) start(o serveOptions) {
+	t := r.t
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := store.Open(ctx, r.f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := st.Accounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets := map[int64]platforms.Network{}
+	for _, a := range accounts {
+		nets[a.ID] = sandbox.New(a.Handle, st)
+	}
+	cfg := config.Defaults(os.Getenv, r.f.dir)
+	cfg.Timezone = cliNow.Location()
+	cfg.Database = r.f.db
+	cfg.Scheduler.SyncInterval = time.Hour
+	var logTo io.Writer = r.logs
+	if testing.Verbose() {
+		logTo = io.MultiWriter(r.logs, os.Stderr)
+	}
+	srv, err := newSSHServer(cfg, st, accounts, nets, log.New(logTo, "", log.Lmicroseconds), true, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	r.st, r.srv, r.addr, r.cancel, r.done = st, srv, srv.Addr(), cancel, make(chan error, 1)
+	go func() { r.done <- srv.Serve(ctx) }()
+	t.Cleanup(r.stop)
+}
+
+func (r *serveRig) stop() {
+	if r.cancel == nil {
+		return
+	}
+	r.cancel()
+	select {
+	case <-r.done:
+	case <-time.After(15 * time.Second):
+		r.t.Error("crier serve did not stop within 15 s")
+	}
+	r.st.Close()
+	r.cancel = nil
+}
+
+func (r *serveRig) dial(key gossh.Signer) (*gossh.Client, error) {
+	want := r.srv.fingerprint
+	return gossh.Dial("tcp", r.addr, &gossh.ClientConfig{
+		User: "baker",
+		Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
+		HostKeyCallback: func(_ string, _ net.Addr, k gossh.PublicKey) error {
+			if got := gossh.FingerprintSHA256(k); got != want {
+				return errors.New("host key " + got + ", the server printed " + want)
+			}
+			return nil
+		},
+		Timeout: 10 * time.Second,
+	})
+}
+
+// term is an interactive session: what it drew so far, and its keyboard.
+type sshTerm struct {
+	t      testing.TB
+	client *gossh.Client
+	sess   *gossh.Session
+	in     io.WriteCloser
+	out    *syncBuffer
+}
+
+func (r *serveRig) open(key gossh.Signer, env ...string) *sshTerm {
+	r.t.Helper()
+	c, err := r.dial(key)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	s, err := c.NewSession()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := s.Setenv(k, v); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	if err := s.RequestPty("xterm-256color", 40, 120, gossh.TerminalModes{}); err != nil {
+		r.t.Fatal(err)
+	}
+	in, err := s.StdinPipe()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	tm := &sshTerm{t: r.t, client: c, sess: s, in: in, out: &syncBuffer{}}
+	s.Stdout = tm.out
+	if err := s.Shell(); err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { c.Close() })
+	tm.waitFor("Calendar")
+	return tm
+}
+
+// screen is what the session drew, escape sequences taken out.
+func (tm *sshTerm) screen() string { return ansi.Strip(tm.out.String()) }
+
+// waitFor waits until the session has drawn text (since mark, if given).
+func (tm *sshTerm) waitFor(text string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(tm.screen(), text) {
+		if time.Now().After(deadline) {
+			tail := tm.screen()
+			if len(tail) > 3000 {
+				tail = tail[len(tail)-3000:]
+			}
+			tm.t.Fatalf("the session never drew %q; the end of what it drew:\n%s", text, tail)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitForNew waits for text drawn after what is on screen now.
+func (tm *sshTerm) waitForNew(text string, do func()) {
+	tm.t.Helper()
+	n := len(tm.out.String())
+	do()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(ansi.Strip(tm.out.String()[n:]), text) {
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the session never drew %q after the keys; it drew:\n%s", text, ansi.Strip(tm.out.String()[n:]))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (tm *sshTerm) keys(s string) {
+	tm.t.Helper()
+	if _, err := tm.in.Write([]byte(s)); err != nil {
+		tm.t.Fatal(err)
+	}
+}
+
+// An unknown key, a password and keyboard-interactive are refused; the
+// refusal is logged with the key's fingerprint.
+func TestServeRefusesUnknownKeysAndPasswords(t *testing.T) {
+	r := newServeRig(t, nil)
+	if _, err := r.dial(r.nobody); err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
+		t.Fatalf("an unknown key: %v", err)
+	}
+	for _, auth := range []gossh.AuthMethod{gossh.Password("sourdough"),
+		gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return []string{"x"}, nil })} {
+		_, err := gossh.Dial("tcp", r.addr, &gossh.ClientConfig{User: "baker", Auth: []gossh.AuthMethod{auth},
+			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+		if err == nil {
+			t.Fatalf("%T got in", auth)
+		}
+	}
+	if logs := r.logs.String(); !strings.Contains(logs, "refused key "+gossh.FingerprintSHA256(r.nobody.PublicKey())) {
+		t.Errorf("the refusal is not logged:\n%s", logs)
+	}
+	c, err := r.dial(r.full)
+	if err != nil {
+		t.Fatalf("the full key: %v", err)
+	}
+	c.Close()
+}
+
+// A glance key's session shows everything but cannot post, reply, like or
+// edit: each key says so and nothing reaches the store.
+func TestServeGlanceKeyCannotWrite(t *testing.T) {
+	r := newServeRig(t, nil)
+	ctx := context.Background()
+	count := func() (posts, reacted, read int) {
+		r.st.DB().QueryRow("SELECT count(*) FROM posts").Scan(&posts)
+		r.st.DB().QueryRow("SELECT count(*) FROM inbox_items WHERE liked OR reposted OR state <> 'open'").Scan(&reacted)
+		r.st.DB().QueryRow("SELECT count(*) FROM inbox_items WHERE is_read").Scan(&read)
+		return
+	}
+	p0, r0, d0 := count()
+	tm := r.open(r.glance)
+	tm.waitForNew("new post needs a full key", func() { tm.keys("n") }) // from the calendar
+	tm.keys("2")
+	tm.waitFor("Loyalty cards") // the drafts list is shown
+	// (A refusal like the one on screen draws nothing new: each here is
+	// another.)
+	tm.waitForNew("delete needs a full key", func() { tm.keys("d") })
+	tm.waitForNew("edit needs a full key", func() { tm.keys("\r") })
+	tm.waitForNew("back to drafts needs a full key", func() { tm.keys("u") })
+	tm.keys("3")
+	tm.waitFor("Card or cash only")
+	for _, k := range []struct{ key, what string }{{"r", "reply"}, {"L", "like"}, {"B", "boost/repost"}, {"e", "done"}, {"s", "snooze"}, {"#", "label"}} {
+		tm.waitForNew(k.what+" needs a full key", func() { tm.keys(k.key) })
+	}
+	tm.keys("4")
+	tm.waitFor("Followers")
+	if p, re, d := count(); p != p0 || re != r0 || d != d0 {
+		t.Errorf("a glance session changed the store: posts %d→%d, triaged/liked %d→%d, read %d→%d", p0, p, r0, re, d0, d)
+	}
+	_ = ctx
+}
+
+// What one session saves shows in another at once.
+func TestServeSessionsSeeEachOthersSaves(t *testing.T) {
+	r := newServeRig(t, nil)
+	a, b := r.open(r.full), r.open(r.glance)
+	b.keys("2")
+	b.waitFor("Loyalty cards")
+	a.keys("2")
+	a.waitFor("Loyalty cards")
+	b.waitForNew("Rye workshop sign-ups", func() {
+		a.keys("n")
+		a.waitFor("Write your post")
+		a.keys("Rye workshop sign-ups are open")
+		a.keys("\x1b") // esc: save and close
+	})
+}
+
+// The one scheduler of the process sends a post once, and every session
+// says it went out.
+func TestServeSchedulerSendsOnceWithThreeSessions(t *testing.T) {
+	r := newServeRig(t, nil)
+	ctx := context.Background()
+	terms := []*sshTerm{r.open(r.full), r.open(r.full), r.open(r.glance)}
+	now := time.Now()
+	id, err := r.st.SaveDraft(ctx, store.Post{Body: "Pretzel Friday starts now", Targets: []store.Target{{AccountID: 1}, {AccountID: 2}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range terms {
+		n := len(tm.out.String())
+		defer func(tm *sshTerm, n int) {
+			deadline := time.Now().Add(60 * time.Second)
+			for !strings.Contains(ansi.Strip(tm.out.String()[n:]), "Pretzel Friday") {
+				if time.Now().After(deadline) {
+					out := ansi.Strip(tm.out.String()[n:])
+					if len(out) > 4000 {
+						out = out[len(out)-4000:]
+					}
+					t.Errorf("a session never said the post went out; it drew:\n%s", out)
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}(tm, n)
+	}
+	if err := r.st.QueuePost(ctx, id, now.Add(300*time.Millisecond), "Europe/Berlin", now); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ds, err := r.st.PostDeliveries(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) == 2 && ds[0].State == store.DeliverySent && ds[1].State == store.DeliverySent {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not sent: %+v", ds)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // a second sender would have sent by now
+	for _, h := range []string{"@ryeandshine@toot.community", "ryeandshine.bsky.social"} {
+		sent, err := r.st.SandboxPosts(ctx, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, s := range sent {
+			if s.Body == "Pretzel Friday starts now" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s got the post %d times, want once", h, n)
+		}
+	}
+}
+
+// A session that drops mid-edit keeps the half-typed post and the
+// half-typed reply.
+func TestServeDroppedSessionKeepsItsDraft(t *testing.T) {
+	r := newServeRig(t, nil)
+	ctx := context.Background()
+	tm := r.open(r.full)
+	tm.keys("2")
+	tm.waitFor("Loyalty cards")
+	tm.keys("n")
+	tm.waitFor("Write your post")
+	tm.keys("Half-typed croissant news")
+	tm.waitFor("croissant news")
+	tm.client.Close() // the connection drops, no key pressed
+
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var n int
+		r.st.DB().QueryRowContext(ctx, "SELECT count(*) FROM posts WHERE body = 'Half-typed croissant news' AND state = 'draft'").Scan(&n)
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the half-typed post was lost (%d drafts with its text)", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	tm = r.open(r.full)
+	tm.keys("3")
+	tm.waitFor("Open · all kinds")
+	tm.keys("r")
+	tm.waitFor("ctrl+s send") // the reply composer, on the newest item
+	tm.keys("Card and cash both wel")
+	tm.waitFor("cash both wel")
+	tm.client.Close()
+	for {
+		var n int
+		r.st.DB().QueryRowContext(ctx, "SELECT count(*) FROM posts WHERE reply_to_item IS NOT NULL AND body LIKE '%Card and cash both wel' AND state = 'draft'").Scan(&n)
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the half-typed reply was lost")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A command after the host runs the CLI's read-only commands and ends with
+// their status; others are refused.
+func TestServeCommands(t *testing.T) {
+	r := newServeRig(t, nil)
+	run := func(key gossh.Signer, cmd string) (string, int) {
+		c, err := r.dial(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.CombinedOutput(cmd)
+		var ee *gossh.ExitError
+		if errors.As(err, &ee) {
+			return string(out), ee.ExitStatus()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), 0
+	}
+	if out, code := run(r.glance, "kpi"); code != 0 || !strings.Contains(out, "crier · the last 30 days") || !strings.Contains(out, "Next posts") {
+		t.Errorf("kpi: exit %d\n%s", code, out)
+	}
+	if out, code := run(r.glance, "kpi --period 7d --json"); code != 0 || !strings.Contains(out, `"period_days": 7`) {
+		t.Errorf("kpi --json: exit %d\n%s", code, out)
+	}
+	if out, code := run(r.glance, "kpi --period 5d"); code != 2 || !strings.Contains(out, "choose 7d, 30d or 90d") {
+		t.Errorf("a bad flag: exit %d\n%s", code, out)
+	}
+	if out, code := run(r.full, "post hello"); code != 2 || !strings.Contains(out, "not a command over SSH") {
+		t.Errorf("post over SSH: exit %d\n%s", code, out)
+	}
+}
+
+// The limits: sessions at once, connections a minute from one address,
+// and an idle session closed (its draft kept).
+func TestServeLimits(t *testing.T) {
+	t.Run("max sessions", func(t *testing.T) {
+		r := newServeRig(t, func(o *serveOptions) { o.MaxSessions = 1 })
+		r.open(r.full)
+		c, err := r.dial(r.full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		s, _ := c.NewSession()
+		s.RequestPty("xterm", 24, 80, gossh.TerminalModes{})
+		out, err := s.CombinedOutput("")
+		if err == nil || !strings.Contains(string(out), "1 sessions are open already") {
+			t.Errorf("a second session: %v\n%s", err, out)
+		}
+	})
+	t.Run("connections a minute", func(t *testing.T) {
+		r := newServeRig(t, func(o *serveOptions) { o.PerMinute = 2 })
+		for i := 0; i < 2; i++ {
+			c, err := r.dial(r.full)
+			if err != nil {
+				t.Fatalf("connection %d: %v", i+1, err)
+			}
+			c.Close()
+		}
+		if _, err := r.dial(r.full); err == nil {
+			t.Fatal("a third connection within the minute got in")
+		}
+		if !strings.Contains(r.logs.String(), "more than 2 connections a minute") {
+			t.Errorf("not logged:\n%s", r.logs.String())
+		}
+	})
+	t.Run("idle timeout", func(t *testing.T) {
+		r := newServeRig(t, func(o *serveOptions) { o.IdleTimeout = 1500 * time.Millisecond })
+		tm := r.open(r.full)
+		tm.keys("2")
+		tm.waitFor("Loyalty cards")
+		tm.keys("n")
+		tm.waitFor("Write your post")
+		tm.keys("Idle thoughts on rye")
+		tm.sess.Wait() // the session ends by itself
+		if !strings.Contains(r.logs.String(), "idle for 1.5s: closing the session") {
+			t.Errorf("the idle session is not logged:\n%s", r.logs.String())
+		}
+		var n int
+		r.st.DB().QueryRow("SELECT count(*) FROM posts WHERE body = 'Idle thoughts on rye'").Scan(&n)
+		if n != 1 {
+			t.Errorf("the idle session's draft was lost")
+		}
+	})
+}
+
+// The host key is made once, 0600, and kept: a restart has the same
+// fingerprint. A key others may read is refused.
+func TestServeHostKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "data", "ssh_host_ed25519_key")
+	a, err := hostKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("host key mode %v, %v", info.Mode(), err)
+	}
+	b, err := hostKey(path)
+	if err != nil || gossh.FingerprintSHA256(a.PublicKey()) != gossh.FingerprintSHA256(b.PublicKey()) {
+		t.Fatalf("a second start made another key: %v", err)
+	}
+	os.Chmod(path, 0o644)
+	if _, err := hostKey(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("a readable host key: %v", err)
+	}
+}
+
+// The authorized keys file: each line's role, and lines that can't be
+// read named by number.
+func TestServeAuthorizedKeysFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "authorized_keys")
+	k := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(clientKey(t).PublicKey())))
+	for _, tc := range []struct{ body, want string }{
+		{"full " + k + " laptop\n\n# a comment\nglance " + k + "\n", ""},
+		{k + "\n", "line 1: start the line with its role"},
+		{"full " + k + "\nadmin " + k + "\n", `line 2: start the line with its role, full or glance (found "admin")`},
+		{"full ssh-ed25519 nonsense\n", "line 1: not a public key line"},
+	} {
+		os.WriteFile(path, []byte(tc.body), 0o600)
+		keys, err := readAuthorizedKeys(path)
+		if tc.want == "" {
+			if err != nil || len(keys) != 2 || keys[0].role != roleFull || keys[1].role != roleGlance || keys[0].comment != "laptop" {
+				t.Errorf("%q: %+v, %v", tc.body, keys, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%q: %v, want %q", tc.body, err, tc.want)
+		}
+	}
+	if _, err := readAuthorizedKeys(filepath.Join(dir, "none")); err == nil || !strings.Contains(err.Error(), "echo \"full $(cat ~/.ssh/id_ed25519.pub)\"") {
+		t.Errorf("a missing file: %v", err)
+	}
+}
+
+// Stopping the server (SIGINT, SIGTERM) ends every app as ctrl+c does: what
+// they held is saved.
+func TestServeStopSavesWhatSessionsHold(t *testing.T) {
+	r := newServeRig(t, nil)
+	tm := r.open(r.full)
+	tm.keys("2")
+	tm.waitFor("Loyalty cards")
+	tm.keys("n")
+	tm.waitFor("Write your post")
+	tm.keys("Said just before the server stopped")
+	tm.waitFor("server stopped")
+	db := r.f.db
+	r.stop()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	st.DB().QueryRow("SELECT count(*) FROM posts WHERE body = 'Said just before the server stopped' AND state = 'draft'").Scan(&n)
+	if n != 1 {
+		t.Errorf("the post being written when the server stopped was lost")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crier-app/crier/config"
+	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/feeds"
 	"github.com/crier-app/crier/scheduler"
 	"github.com/crier-app/crier/store"
@@ -92,7 +93,12 @@ func recordPlanning(ctx context.Context, st *store.Store, cfg *config.Config, ac
 }
 
 // planning is what the scheduler makes ahead and reads besides the
-// inboxes; feed images are kept beside the database.
+// inboxes; feed images are kept beside the database. A demo database's
+// feed and competitors are made up and stay offline: it reads neither.
 func planning(st *store.Store) scheduler.Planning {
-	return scheduler.Planning{Feeds: feeds.Options{ImageDir: filepath.Join(filepath.Dir(st.Path()), "feed-images")}}
+	p := scheduler.Planning{Feeds: feeds.Options{ImageDir: filepath.Join(filepath.Dir(st.Path()), "feed-images")}}
+	if v, _ := st.Meta(context.Background(), demo.MetaDemo); v == "1" {
+		p.FeedEvery, p.CompetitorEvery = -1, -1
+	}
+	return p
 }

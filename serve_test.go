@@ -265,7 +265,8 @@ func TestServeGlanceKeyCannotWrite(t *testing.T) {
 	r := newServeRig(t, nil)
 	ctx := context.Background()
 	count := func() (posts, reacted, read int) {
-		r.st.DB().QueryRow("SELECT count(*) FROM posts").Scan(&posts)
+		// (the scheduler's evergreen shares into free slots are its own)
+		r.st.DB().QueryRow("SELECT count(*) FROM posts WHERE id NOT IN (SELECT post_id FROM evergreen_shares)").Scan(&posts)
 		r.st.DB().QueryRow("SELECT count(*) FROM inbox_items WHERE liked OR reposted OR state <> 'open'").Scan(&reacted)
 		r.st.DB().QueryRow("SELECT count(*) FROM inbox_items WHERE is_read").Scan(&read)
 		return
@@ -273,13 +274,9 @@ func TestServeGlanceKeyCannotWrite(t *testing.T) {
 	p0, r0, d0 := count()
 	tm := r.open(r.glance)
 	tm.waitForNew("new post needs a full key", func() { tm.keys("n") }) // from the calendar
-	tm.keys("2")
-	tm.waitFor("Loyalty cards") // the drafts list is shown
-	// (A refusal like the one on screen draws nothing new: each here is
-	// another.)
-	tm.waitForNew("delete needs a full key", func() { tm.keys("d") })
-	tm.waitForNew("edit needs a full key", func() { tm.keys("\r") })
-	tm.waitForNew("back to drafts needs a full key", func() { tm.keys("u") })
+	// Drafts and the queue are not part of a glance: 2 says so, tab
+	// passes over them.
+	tm.waitForNew("drafts and the queue need a full key", func() { tm.keys("2") })
 	tm.keys("3")
 	tm.waitFor("Card or cash only")
 	for _, k := range []struct{ key, what string }{{"r", "reply"}, {"L", "like"}, {"B", "boost/repost"}, {"e", "done"}, {"s", "snooze"}, {"#", "label"}} {
@@ -287,6 +284,12 @@ func TestServeGlanceKeyCannotWrite(t *testing.T) {
 	}
 	tm.keys("4")
 	tm.waitFor("Followers")
+	tm.waitForNew("export a report needs a full key", func() { tm.keys("x") })
+	tm.keys("5")
+	tm.waitFor("Loyalty Card Launch")
+	for _, k := range []struct{ key, what string }{{"n", "new campaign"}, {"e", "edit the campaign"}, {"a", "add a goal"}, {"m", "type in spend, sales…"}, {"i", "import a CSV"}, {"x", "export a report"}} {
+		tm.waitForNew(k.what+" needs a full key", func() { tm.keys(k.key) })
+	}
 	if p, re, d := count(); p != p0 || re != r0 || d != d0 {
 		t.Errorf("a glance session changed the store: posts %d→%d, triaged/liked %d→%d, read %d→%d", p0, p, r0, re, d0, d)
 	}
@@ -296,7 +299,7 @@ func TestServeGlanceKeyCannotWrite(t *testing.T) {
 // What one session saves shows in another at once.
 func TestServeSessionsSeeEachOthersSaves(t *testing.T) {
 	r := newServeRig(t, nil)
-	a, b := r.open(r.full), r.open(r.glance)
+	a, b := r.open(r.full), r.open(r.full)
 	b.keys("2")
 	b.waitFor("Loyalty cards")
 	a.keys("2")

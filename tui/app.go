@@ -297,9 +297,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Campaigns):
 			return m, m.focus(4)
 		case key.Matches(msg, m.keys.NextTab):
-			return m, m.focus((m.active + 1) % len(m.tabs))
+			return m, m.focus(m.nextTab(1))
 		case key.Matches(msg, m.keys.PrevTab):
-			return m, m.focus((m.active + len(m.tabs) - 1) % len(m.tabs))
+			return m, m.focus(m.nextTab(len(m.tabs) - 1))
 		case key.Matches(msg, m.keys.SyncNow):
 			if m.sched == nil {
 				return m, m.setStatus("the scheduler is off (scheduler.enabled in the config): nothing syncs", true)
@@ -331,7 +331,24 @@ func (m *Model) quit() tea.Cmd {
 	return tea.Sequence(tea.Sequence(saves...), tea.Quit)
 }
 
+// draftsTab is the Drafts tab's place, the one pane a glance session does
+// not show: everything in it is a post not yet out.
+const draftsTab = 1
+
+// nextTab is the tab step tabs on from the active one, passing over what a
+// glance session does not show.
+func (m *Model) nextTab(step int) int {
+	i := (m.active + step) % len(m.tabs)
+	if m.c.ReadOnly && i == draftsTab {
+		i = (i + step) % len(m.tabs)
+	}
+	return i
+}
+
 func (m *Model) focus(i int) tea.Cmd {
+	if m.c.ReadOnly && i == draftsTab {
+		return m.setStatus("a glance shows the calendar, inbox, KPIs and campaigns; drafts and the queue need a full key", true)
+	}
 	if i == m.active {
 		return nil
 	}

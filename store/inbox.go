@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/crier-app/crier/sentiment"
 )
 
 // The inbox is read newest first, a page at a time, by keyset: a page starts
@@ -478,9 +476,10 @@ func (s *Store) WakeSnoozed(ctx context.Context, now time.Time) (int, error) {
 // AddInboxItems stores items pulled from a network, skipping ones already
 // stored (same account and remote id), and returns how many were new. State,
 // read mark and snooze of the new rows start as given (open, unread by default).
-// Each item is scored (sentiment.Score) unless it carries a score, checked
-// for a question mark, and read for what it is (sentiment.Classify), which
-// places it in the needs-attention order.
+// Each item's tone is stored as given: its sentiment score (NULL without
+// HasSentiment), its question mark and its class (ClassOther when empty),
+// which places it in the needs-attention order. Whoever fetched the items
+// reads them (scheduler.ReadTone) before they come here.
 func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, error) {
 	added := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -504,16 +503,20 @@ func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, erro
 			if it.AuthorFollowers >= 0 {
 				followers = it.AuthorFollowers
 			}
-			score := it.Sentiment
-			if !it.HasSentiment {
-				score = sentiment.Score(it.Body)
+			var score any
+			if it.HasSentiment {
+				score = it.Sentiment
+			}
+			class := it.Class
+			if class == "" {
+				class = ClassOther
 			}
 			res, err := stmt.ExecContext(ctx, it.AccountID, it.Platform, it.RemoteID, string(it.Kind),
 				it.AuthorHandle, it.AuthorName, followers, it.Body, it.URL, it.ThreadRoot, it.InReplyTo,
 				ms(it.ReceivedAt), string(state), nullMS(it.SnoozedUntil), it.Read, score,
-				sentiment.IsQuestion(it.Body), it.RemoteCID, it.RootCID, it.Term, it.Liked, it.Reposted,
+				it.Question, it.RemoteCID, it.RootCID, it.Term, it.Liked, it.Reposted,
 				joinLabels(it.Labels), nullMS(it.RepliedAt), it.Kind == KindListening,
-				string(classify(it.Kind, it.Body)), labelKeys(splitLabels(joinLabels(it.Labels))))
+				string(class), labelKeys(splitLabels(joinLabels(it.Labels))))
 			if err != nil {
 				return fmt.Errorf("inbox item %s: %w", it.RemoteID, err)
 			}

@@ -278,7 +278,7 @@ func (g *gen) recentPost(a *account, t time.Time) *ours {
 	return cands[weighted(g.r, w)]
 }
 
-// tone is how crier reads a text, as AddInboxItems reads what a sync
+// tone is how crier reads a text, as scheduler.ReadTone reads what a sync
 // brings in: VADER's score, whether it asks something, and what it is.
 type tone struct {
 	text  string

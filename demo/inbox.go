@@ -157,7 +157,7 @@ type inboxStats struct {
 }
 
 // writeInbox generates the inbox in time order and hands each row to w.
-func (g *gen) writeInbox(w *bulk) inboxStats {
+func (g *gen) writeInbox(w *store.RowWriter) inboxStats {
 	st := inboxStats{kinds: map[store.InboxKind]int{}, states: map[store.InboxState]int{}}
 	g.done = slices.Grow(g.done, g.sz.inbox) // most of them, in the end
 	people := map[*account][]*author{}
@@ -241,7 +241,7 @@ func (g *gen) writeInbox(w *bulk) inboxStats {
 		tn := g.toneOf(body, kind)
 		labels := g.labelsFor(tn.text, kind, fl)
 		g.inboxID++
-		w.add(g.inboxID, a.id, a.platform, remoteID, string(kind), who.handle, who.name, who.followers, tn.text, url,
+		w.Add(g.inboxID, a.id, a.platform, remoteID, string(kind), who.handle, who.name, who.followers, tn.text, url,
 			root, inReplyTo, ms, string(state), snoozed, read, tn.score, tn.asks, tn.class, g.searchKey(ms),
 			store.JoinLabels(labels), store.LabelKeys(labels))
 		if state == store.InboxDone {

@@ -345,16 +345,17 @@ func (g *gen) writeEvergreen(ctx context.Context, st *store.Store) error {
 // writeCompetitors writes two competitors' follower counts (one a day)
 // and posts over the history.
 func (g *gen) writeCompetitors(ctx context.Context, st *store.Store, r *rand.Rand) error {
-	tx, err := st.DB().BeginTx(ctx, nil)
+	return st.NewLoader(false).Load(ctx, func(ctx context.Context, tx *store.LoadTx) error {
+		return g.writeCompetitorRows(ctx, tx, r)
+	})
+}
+
+func (g *gen) writeCompetitorRows(ctx context.Context, tx *store.LoadTx, r *rand.Rand) error {
+	snaps, err := tx.Rows(ctx, "competitor_snapshots", "competitor_id", "taken_at", "followers", "following", "posts")
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	snaps, err := newBulk(ctx, tx, "competitor_snapshots", "competitor_id", "taken_at", "followers", "following", "posts")
-	if err != nil {
-		return err
-	}
-	posts, err := newBulk(ctx, tx, "competitor_posts", "competitor_id", "remote_id", "url", "body", "posted_at",
+	posts, err := tx.Rows(ctx, "competitor_posts", "competitor_id", "remote_id", "url", "body", "posted_at",
 		"likes", "reposts", "replies", "quotes", "metrics_at")
 	if err != nil {
 		return err
@@ -397,19 +398,16 @@ func (g *gen) writeCompetitors(ctx context.Context, st *store.Store, r *rand.Ran
 					remote, url = "at://did:plc:crumbandcocrumbandcocrum/app.bsky.feed.post/"+rkey, "https://bsky.app/profile/"+c.handle+"/post/"+rkey
 				}
 				body := c.texts[r.IntN(len(c.texts))]
-				posts.add(id, remote, url, body, t.UnixMilli(), int(likes), int(likes*0.15), int(likes*0.07), int(likes*0.01), synced.UnixMilli())
+				posts.Add(id, remote, url, body, t.UnixMilli(), int(likes), int(likes*0.15), int(likes*0.07), int(likes*0.01), synced.UnixMilli())
 			}
 			followers := c.followers + c.growth*float64(day) + 5*r.NormFloat64()
-			snaps.add(id, at.UnixMilli(), int(followers), 150+i*40, total)
+			snaps.Add(id, at.UnixMilli(), int(followers), 150+i*40, total)
 		}
 	}
-	if err := snaps.close(); err != nil {
+	if err := snaps.Close(); err != nil {
 		return err
 	}
-	if err := posts.close(); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return posts.Close()
 }
 
 // timingPosts is the SQL set of the posts this part made (the A/B test's

@@ -78,20 +78,6 @@ const (
 		WHERE cp.competitor_id = r.value ->> 0 AND cp.posted_at >= r.value ->> 1 AND cp.posted_at < r.value ->> 2
 		GROUP BY competitor, how`
 
-	// The business's own accounts, as the competitors: follower counts at
-	// instants, and published posts per window.
-	ownFollowersAtSQL = `
-		SELECT a.id, p.key,
-		       (SELECT f.followers FROM follower_snapshots f
-		        WHERE f.account_id = a.id AND f.taken_at <= p.value ORDER BY f.taken_at DESC LIMIT 1)
-		FROM accounts a CROSS JOIN json_each(?) p`
-	ownWindowsSQL = `
-		SELECT a.id, r.key,
-		       (SELECT json_array(count(*), coalesce(sum(d.engagement), 0))
-		        FROM deliveries d INDEXED BY deliveries_account_published
-		        WHERE d.account_id = a.id AND d.state = 'sent' AND d.reply = 0
-		          AND d.sent_at >= r.value ->> 0 AND d.sent_at < r.value ->> 1)
-		FROM accounts a CROSS JOIN json_each(?) r`
 	// The ranking reads the window's part of deliveries_account_published
 	// (which holds engagement) and joins only the winners' rows.
 	ownTopSQL = `
@@ -125,8 +111,6 @@ var competitorQueries = map[string]string{
 	"competitor windows":      competitorWindowsSQL,
 	"competitor top":          competitorTopSQL,
 	"competitor hours":        competitorHoursSQL,
-	"own followers at":        ownFollowersAtSQL,
-	"own windows":             ownWindowsSQL,
 	"own top":                 ownTopSQL,
 	"top fans":                topFansSQL,
 	"fan name":                fanNameSQL,
@@ -234,7 +218,7 @@ func (s *Store) FollowersByAccountAt(ctx context.Context, competitors bool, at [
 	if err != nil {
 		return nil, err
 	}
-	q := ownFollowersAtSQL
+	q := kpiFollowersAtSQL // the business's own accounts, as the KPIs read them
 	if competitors {
 		q = competitorFollowersAtSQL
 	}
@@ -278,7 +262,7 @@ func (s *Store) PostsInWindows(ctx context.Context, competitors bool, windows []
 	if err != nil {
 		return nil, err
 	}
-	q := ownWindowsSQL
+	q := kpiPublishedSQL // the business's own accounts, as the KPIs read them
 	if competitors {
 		q = competitorWindowsSQL
 	}

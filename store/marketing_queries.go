@@ -1030,50 +1030,33 @@ func (s *Store) postNumbers(ctx context.Context, q string, args ...any) ([]PostN
 // ("" for all) at each instant: each account's latest count at or before
 // it, added up. An instant before any count reads 0 and not OK.
 func (s *Store) FollowersAt(ctx context.Context, platform string, at []time.Time) ([]Num, error) {
-	instants := make([]int64, len(at))
-	for i, t := range at {
-		instants[i] = ms(t)
-	}
-	j, err := json.Marshal(instants)
+	byAccount, err := s.FollowersByAccountAt(ctx, false, at)
 	if err != nil {
 		return nil, err
 	}
-	plat := map[int64]string{}
-	rows, err := s.db.QueryContext(ctx, kpiAccountsSQL)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var a Account
-		if err := rows.Scan(&a.ID, &a.Platform, &a.Handle, &a.Server, &a.DisplayName, &a.NeedsReauth); err != nil {
-			rows.Close()
+	var onPlatform map[int64]bool
+	if platform != "" {
+		accounts, err := s.Accounts(ctx)
+		if err != nil {
 			return nil, err
 		}
-		plat[a.ID] = a.Platform
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		onPlatform = map[int64]bool{}
+		for _, a := range accounts {
+			onPlatform[a.ID] = a.Platform == platform
+		}
 	}
 	out := make([]Num, len(at))
-	rows, err = s.db.QueryContext(ctx, kpiFollowersAtSQL, string(j))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var k int
-		var v sql.NullInt64
-		if err := rows.Scan(&id, &k, &v); err != nil {
-			return nil, err
-		}
-		if platform != "" && plat[id] != platform || k >= len(out) || !v.Valid {
+	for id, counts := range byAccount {
+		if onPlatform != nil && !onPlatform[id] {
 			continue
 		}
-		out[k] = out[k].Add(Known(v.Int64))
+		for k, v := range counts {
+			if v >= 0 {
+				out[k] = out[k].Add(Known(int64(v)))
+			}
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // DayPublished is what was published on a day: posts (copies) and the

@@ -346,24 +346,7 @@ func (s *Store) TopOwnPosts(ctx context.Context, accountID int64, from, to time.
 // CompetitorPostsByHourOfWeek is PublishedByHourOfWeek for competitors'
 // posts (the ranges' AccountID is the competitor's id).
 func (s *Store) CompetitorPostsByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
-	arg, err := rangesJSON(rs)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, competitorHoursSQL, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HourOfWeek
-	for rows.Next() {
-		var h HourOfWeek
-		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return s.hoursOfWeek(ctx, competitorHoursSQL, rs, scanPostsByHour)
 }
 
 // Fan is someone who wrote to the business often.

@@ -503,38 +503,6 @@ func (s *Store) PaceAccount(ctx context.Context, accountID int64, until time.Tim
 	return int(n), err
 }
 
-// DropMissed is the user's choice not to send a post's missed deliveries:
-// they become dropped, for good. When part of the post went out, it then
-// reads as sent; when none of it did, it goes back to the drafts, unchanged,
-// to be queued again or deleted.
-func (s *Store) DropMissed(ctx context.Context, postID int64, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			"UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL WHERE post_id = ? AND state = 'missed'", postID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("post %d has no missed delivery to drop", postID)
-		}
-		var live int
-		if err := tx.QueryRowContext(ctx,
-			"SELECT count(*) FROM deliveries WHERE post_id = ? AND state <> 'dropped'", postID).Scan(&live); err != nil {
-			return err
-		}
-		if live > 0 {
-			return rollUpPost(ctx, tx, postID)
-		}
-		// Nothing of it went out or is on its way: a draft has no
-		// deliveries, so queueing it again starts afresh.
-		if _, err := tx.ExecContext(ctx, "DELETE FROM deliveries WHERE post_id = ?", postID); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?", ms(now), postID)
-		return err
-	})
-}
-
 // SendMissedNow queues a post's missed deliveries again, due at now.
 func (s *Store) SendMissedNow(ctx context.Context, postID int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {

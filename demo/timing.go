@@ -314,24 +314,11 @@ func (g *gen) writeABTest(ctx context.Context, st *store.Store, r *rand.Rand, m,
 // writeEvergreen puts the two most liked posts of the history's first
 // month into the evergreen pool, to be shared again every six weeks.
 func (g *gen) writeEvergreen(ctx context.Context, st *store.Store) error {
-	rows, err := st.DB().QueryContext(ctx, `
+	ids, err := queryIDs(ctx, st.DB(), `
 		SELECT p.id FROM posts p JOIN deliveries d ON d.post_id = p.id
 		WHERE p.state = 'sent' AND p.reply_to_item IS NULL AND p.scheduled_at < ? AND p.campaign_id IS NULL
 		GROUP BY p.id ORDER BY sum(d.engagement) DESC, p.id LIMIT 2`, g.day(30).UnixMilli())
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

@@ -212,6 +212,26 @@ func (g *gen) writeInboxTable(ctx context.Context, tx *store.LoadTx) error {
 	return err
 }
 
+// queryIDs runs a query of one id column and returns the ids in order.
+func queryIDs(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 func nullID(id int64) any {
 	if id == 0 {
 		return nil
@@ -316,21 +336,8 @@ func (g *gen) finish(ctx context.Context, db *sql.DB, meta [][2]string) error {
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM deliveries WHERE state = 'queued' ORDER BY id")
+	ids, err := queryIDs(ctx, tx, "SELECT id FROM deliveries WHERE state = 'queued' ORDER BY id")
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

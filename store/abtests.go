@@ -235,19 +235,9 @@ func (s *Store) abParts(ctx context.Context, q queryer, t *ABTest) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = q.QueryContext(ctx, abAccountsSQL, t.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			return err
-		}
-		t.Accounts = append(t.Accounts, a)
-	}
-	return rows.Err()
+	accounts, err := queryInts(ctx, q, abAccountsSQL, t.ID)
+	t.Accounts = append(t.Accounts, accounts...)
+	return err
 }
 
 // ABTests lists every test, the newest first, with variants and accounts.

@@ -334,22 +334,8 @@ func (s *Store) SaveUnsent(ctx context.Context, p Post, now time.Time) error {
 // one; a missed one was held back), so it is a new post to the network, and
 // a Bluesky record written now carries the time it is written.
 func refreshUnsent(ctx context.Context, tx *sql.Tx, postID int64) (int, error) {
-	rows, err := tx.QueryContext(ctx,
-		"SELECT id FROM deliveries WHERE post_id = ? AND state IN ('failed', 'missed')", postID)
+	ids, err := queryInts(ctx, tx, "SELECT id FROM deliveries WHERE post_id = ? AND state IN ('failed', 'missed')", postID)
 	if err != nil {
-		return 0, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	for _, id := range ids {

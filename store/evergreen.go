@@ -205,20 +205,7 @@ func (s *Store) FillEvergreen(ctx context.Context, now time.Time, ahead time.Dur
 
 // queuedAccounts lists the accounts that have queue slots.
 func queuedAccounts(ctx context.Context, tx *sql.Tx) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT account_id FROM queue_settings ORDER BY account_id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryInts(ctx, tx, "SELECT account_id FROM queue_settings ORDER BY account_id")
 }
 
 // textNear reports whether text went, or goes, to the account within

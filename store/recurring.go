@@ -300,23 +300,14 @@ func (s *Store) AddOccurrences(ctx context.Context, id int64, at []time.Time, th
 		}
 		existing := map[int64]bool{}
 		if len(at) > 0 {
-			rows, err := tx.QueryContext(ctx,
+			times, err := queryInts(ctx, tx,
 				"SELECT occurs_at FROM recurrence_posts WHERE recurrence_id = ? AND occurs_at >= ? AND occurs_at <= ?",
 				id, ms(at[0]), ms(at[len(at)-1]))
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				var v int64
-				if err := rows.Scan(&v); err != nil {
-					rows.Close()
-					return err
-				}
+			for _, v := range times {
 				existing[v] = true
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
 			}
 		}
 		w, err := newOccurrenceWriter(ctx, tx)

@@ -129,14 +129,20 @@ func (s *Store) PostRates(ctx context.Context, accountID int64, from, to time.Ti
 	return out, rows.Err()
 }
 
-// InboxInWindows counts the inbox items each account received in each
-// window (what listening found left out), by account id.
-func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map[int64][]int, error) {
+// windowsJSON is windows as a JSON array of [from, to) pairs in
+// milliseconds, the argument of the by-window queries.
+func windowsJSON(windows [][2]time.Time) ([]byte, error) {
 	arr := make([][2]int64, len(windows))
 	for i, w := range windows {
 		arr[i] = [2]int64{ms(w[0]), ms(w[1])}
 	}
-	b, err := json.Marshal(arr)
+	return json.Marshal(arr)
+}
+
+// InboxInWindows counts the inbox items each account received in each
+// window (what listening found left out), by account id.
+func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map[int64][]int, error) {
+	b, err := windowsJSON(windows)
 	if err != nil {
 		return nil, err
 	}

@@ -254,11 +254,7 @@ func (s *Store) FollowersByAccountAt(ctx context.Context, competitors bool, at [
 // windows: own accounts' published posts (competitors false) or
 // competitors' posts, by id, one WindowStats per window.
 func (s *Store) PostsInWindows(ctx context.Context, competitors bool, windows [][2]time.Time) (map[int64][]WindowStats, error) {
-	arr := make([][2]int64, len(windows))
-	for i, w := range windows {
-		arr[i] = [2]int64{ms(w[0]), ms(w[1])}
-	}
-	b, err := json.Marshal(arr)
+	b, err := windowsJSON(windows)
 	if err != nil {
 		return nil, err
 	}

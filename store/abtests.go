@@ -109,7 +109,7 @@ var abQueries = map[string]string{
 	"variant results": abResultsSQL,
 }
 
-func scanABTest(row interface{ Scan(...any) error }) (ABTest, error) {
+func scanABTest(row rowScanner) (ABTest, error) {
 	var t ABTest
 	var created int64
 	var started, ended sql.NullInt64
@@ -118,7 +118,7 @@ func scanABTest(row interface{ Scan(...any) error }) (ABTest, error) {
 	return t, err
 }
 
-func scanABVariant(row interface{ Scan(...any) error }) (ABVariant, error) {
+func scanABVariant(row rowScanner) (ABVariant, error) {
 	var v ABVariant
 	var media string
 	var results sql.NullInt64
@@ -299,22 +299,15 @@ func (s *Store) SetABPlan(ctx context.Context, id int64, plan []ABPlanSlot) erro
 
 // ABPlan lists a test's plan in time order.
 func (s *Store) ABPlan(ctx context.Context, id int64) ([]ABPlanSlot, error) {
-	rows, err := s.db.QueryContext(ctx, abPlanSQL, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ABPlanSlot
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (ABPlanSlot, error) {
 		var p ABPlanSlot
 		var at int64
 		if err := rows.Scan(&p.Round, &p.VariantID, &p.Label, &at, &p.PostID); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.At = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, abPlanSQL, id)
 }
 
 // StartABTest queues the plan: one post per slot, with its variant's text

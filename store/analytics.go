@@ -82,22 +82,15 @@ var analyticsQueries = map[string]string{
 // MetricsHistory lists the readings of a copy's counters, oldest first:
 // a sent post's numbers over time.
 func (s *Store) MetricsHistory(ctx context.Context, deliveryID int64) ([]MetricsSnapshot, error) {
-	rows, err := s.db.QueryContext(ctx, metricsHistorySQL, deliveryID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MetricsSnapshot
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (MetricsSnapshot, error) {
 		var m MetricsSnapshot
 		var at int64
 		if err := rows.Scan(&at, &m.Likes, &m.Reposts, &m.Replies, &m.Quotes); err != nil {
-			return nil, err
+			return m, err
 		}
 		m.At = fromMS(at)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	}, metricsHistorySQL, deliveryID)
 }
 
 // PostRates lists the copies published in [from, to), newest first, at

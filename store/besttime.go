@@ -90,29 +90,22 @@ func (s *Store) PostingHours(ctx context.Context, rs []HourRange) ([]HourOfWeek,
 
 // hoursOfWeek runs a by-hour-of-week query over the ranges (rangesJSON),
 // each row read by scan.
-func (s *Store) hoursOfWeek(ctx context.Context, query string, rs []HourRange, scan func(*sql.Rows, *HourOfWeek) error) ([]HourOfWeek, error) {
+func (s *Store) hoursOfWeek(ctx context.Context, query string, rs []HourRange, scan func(rowScanner, *HourOfWeek) error) ([]HourOfWeek, error) {
 	arg, err := rangesJSON(rs)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, query, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HourOfWeek
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (HourOfWeek, error) {
 		var h HourOfWeek
 		if err := scan(rows, &h); err != nil {
-			return nil, err
+			return h, err
 		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		return h, nil
+	}, query, arg)
 }
 
 // scanPostsByHour reads an account's posts and their engagement in an hour.
-func scanPostsByHour(rows *sql.Rows, h *HourOfWeek) error {
+func scanPostsByHour(rows rowScanner, h *HourOfWeek) error {
 	return rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement)
 }
 
@@ -128,7 +121,7 @@ func rangesJSON(rs []HourRange) (string, error) {
 // PublishedByHourOfWeek sums the published posts of the ranges by account
 // and local hour of the week (only hours with posts are returned).
 func (s *Store) PublishedByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
-	return s.hoursOfWeek(ctx, publishedByHourSQL, rs, func(rows *sql.Rows, h *HourOfWeek) error {
+	return s.hoursOfWeek(ctx, publishedByHourSQL, rs, func(rows rowScanner, h *HourOfWeek) error {
 		var per sql.NullFloat64
 		err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement, &per, &h.WithFollowers)
 		h.PerFollower = per.Float64
@@ -139,7 +132,7 @@ func (s *Store) PublishedByHourOfWeek(ctx context.Context, rs []HourRange) ([]Ho
 // InboxByHourOfWeek counts the inbox items of the ranges by account and
 // local hour of the week (only hours with items are returned).
 func (s *Store) InboxByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
-	return s.hoursOfWeek(ctx, inboxByHourSQL, rs, func(rows *sql.Rows, h *HourOfWeek) error {
+	return s.hoursOfWeek(ctx, inboxByHourSQL, rs, func(rows rowScanner, h *HourOfWeek) error {
 		return rows.Scan(&h.AccountID, &h.Hour, &h.Items)
 	})
 }

@@ -142,22 +142,15 @@ func (s *Store) RemoveCompetitor(ctx context.Context, id int64) error {
 
 // Competitors lists the watched accounts in the order they were added.
 func (s *Store) Competitors(ctx context.Context) ([]Competitor, error) {
-	rows, err := s.db.QueryContext(ctx, competitorsSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Competitor
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (Competitor, error) {
 		var c Competitor
 		var synced sql.NullInt64
 		if err := rows.Scan(&c.ID, &c.Platform, &c.Handle, &c.DisplayName, &synced, &c.LastError); err != nil {
-			return nil, err
+			return c, err
 		}
 		c.SyncedAt = fromNullMS(synced)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	}, competitorsSQL)
 }
 
 // RecordCompetitorRead stores one read of a competitor: its counts and
@@ -291,23 +284,16 @@ func (s *Store) PostsInWindows(ctx context.Context, competitors bool, windows []
 
 // TopCompetitorPosts lists a competitor's most engaging posts in [from, to).
 func (s *Store) TopCompetitorPosts(ctx context.Context, id int64, from, to time.Time, limit int) ([]CompetitorPost, error) {
-	rows, err := s.db.QueryContext(ctx, competitorTopSQL, id, ms(from), ms(to), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CompetitorPost
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (CompetitorPost, error) {
 		var p CompetitorPost
 		var at int64
 		if err := rows.Scan(&p.CompetitorID, &p.RemoteID, &p.URL, &p.Text, &at,
 			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.PostedAt = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, competitorTopSQL, id, ms(from), ms(to), limit)
 }
 
 // OwnTopPost is one of an account's most engaging published posts.
@@ -320,23 +306,16 @@ type OwnTopPost struct {
 
 // TopOwnPosts lists an account's most engaging published posts in [from, to).
 func (s *Store) TopOwnPosts(ctx context.Context, accountID int64, from, to time.Time, limit int) ([]OwnTopPost, error) {
-	rows, err := s.db.QueryContext(ctx, ownTopSQL, accountID, ms(from), ms(to), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OwnTopPost
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (OwnTopPost, error) {
 		var p OwnTopPost
 		var at int64
 		if err := rows.Scan(&p.DeliveryID, &p.PostID, &p.Text, &p.URL, &at,
 			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.SentAt = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, ownTopSQL, accountID, ms(from), ms(to), limit)
 }
 
 // CompetitorPostsByHourOfWeek is PublishedByHourOfWeek for competitors'

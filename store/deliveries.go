@@ -523,7 +523,7 @@ const deliveryCols = `
 	id, post_id, account_id, state, due_at, next_attempt_at, attempts, last_error, idempotency_key,
 	remote_id, remote_cid, remote_url, sent_at, likes, reposts, replies, quotes, metrics_at, first_attempt_at`
 
-func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
+func scanDelivery(row rowScanner) (Delivery, error) {
 	var d Delivery
 	var due int64
 	var next, sent, metrics, first sql.NullInt64

@@ -92,23 +92,16 @@ func (s *Store) PauseEvergreen(ctx context.Context, postID int64, paused bool) e
 
 // EvergreenPool lists the pool, oldest first.
 func (s *Store) EvergreenPool(ctx context.Context) ([]Evergreen, error) {
-	rows, err := s.db.QueryContext(ctx, evergreenPoolSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Evergreen
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (Evergreen, error) {
 		var e Evergreen
 		var interval, added int64
 		var last sql.NullInt64
 		if err := rows.Scan(&e.PostID, &e.Text, &interval, &last, &e.Shares, &e.Paused, &added); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.MinInterval, e.LastSharedAt, e.AddedAt = time.Duration(interval)*time.Millisecond, fromNullMS(last), fromMS(added)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, evergreenPoolSQL)
 }
 
 // FillEvergreen shares pool posts into the free queue slots of the next

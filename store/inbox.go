@@ -221,20 +221,10 @@ type queryer interface {
 // queryInts runs a query of one integer column (ids, times) and returns
 // its values in order.
 func queryInts(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, func(row rowScanner) (v int64, err error) {
+		err = row.Scan(&v)
+		return v, err
+	}, query, args...)
 }
 
 func scanInboxItems(rows *sql.Rows) ([]InboxItem, error) {
@@ -688,4 +678,25 @@ func (s *Store) inboxThread(ctx context.Context, item InboxItem) ([]ThreadEntry,
 	}
 	slices.SortStableFunc(out, func(a, b ThreadEntry) int { return a.At.Compare(b.At) })
 	return out, nil
+}
+
+// rowScanner is a row of a query's answer: *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+// queryAll runs a query and reads each row with scan, in order.
+func queryAll[T any](ctx context.Context, q queryer, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -764,22 +764,15 @@ func (s *Store) CampaignNames(ctx context.Context) ([]CampaignName, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT name, campaign_id IS NOT NULL, seen_at FROM marketing_campaign_names ORDER BY name")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CampaignName
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (CampaignName, error) {
 		var n CampaignName
 		var seen int64
 		if err := rows.Scan(&n.Name, &n.Mapped, &seen); err != nil {
-			return nil, err
+			return n, err
 		}
 		n.SeenAt, n.CampaignID = fromMS(seen), r.resolve(n.Name)
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, nil
+	}, "SELECT name, campaign_id IS NOT NULL, seen_at FROM marketing_campaign_names ORDER BY name")
 }
 
 // TaggedLink is a link crier tagged in one account's copy of a post.
@@ -1221,20 +1214,13 @@ func (s *Store) SaveLayout(ctx context.Context, l MarketingLayout, now time.Time
 
 // Layouts lists the remembered mappings by name.
 func (s *Store) Layouts(ctx context.Context) ([]MarketingLayout, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT header, name, mapping, updated_at FROM marketing_layouts ORDER BY name, header")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MarketingLayout
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (MarketingLayout, error) {
 		var l MarketingLayout
 		var updated int64
 		if err := rows.Scan(&l.Header, &l.Name, &l.Mapping, &updated); err != nil {
-			return nil, err
+			return l, err
 		}
 		l.UpdatedAt = fromMS(updated)
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		return l, nil
+	}, "SELECT header, name, mapping, updated_at FROM marketing_layouts ORDER BY name, header")
 }

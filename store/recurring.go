@@ -94,7 +94,7 @@ var recurrenceQueries = map[string]string{
 	"occurrences":        occurrencesSQL,
 }
 
-func scanRecurrence(row interface{ Scan(...any) error }) (Recurrence, error) {
+func scanRecurrence(row rowScanner) (Recurrence, error) {
 	var r Recurrence
 	var tmpl string
 	var starts, until, created, updated int64
@@ -152,20 +152,7 @@ func (s *Store) Recurrences(ctx context.Context, active bool) ([]Recurrence, err
 	if active {
 		q = activeRecurrencesSQL
 	}
-	rows, err := s.db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Recurrence
-	for rows.Next() {
-		r, err := scanRecurrence(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanRecurrence, q)
 }
 
 // OccurrenceOf says which series a post belongs to (ok false for none).
@@ -182,22 +169,15 @@ func (s *Store) OccurrenceOf(ctx context.Context, postID int64) (o Occurrence, o
 // Occurrences lists a series' occurrences from `from` on, in time order, at
 // most limit.
 func (s *Store) Occurrences(ctx context.Context, id int64, from time.Time, limit int) ([]Occurrence, error) {
-	rows, err := s.db.QueryContext(ctx, occurrencesSQL, id, ms(from), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Occurrence
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (Occurrence, error) {
 		var o Occurrence
 		var at int64
 		if err := rows.Scan(&o.RecurrenceID, &at, &o.PostID, &o.EditedAlone, &o.State); err != nil {
-			return nil, err
+			return o, err
 		}
 		o.OccursAt = fromMS(at)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		return o, nil
+	}, occurrencesSQL, id, ms(from), limit)
 }
 
 // occurrenceWriter inserts occurrence posts with prepared statements, so a

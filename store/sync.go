@@ -85,22 +85,15 @@ func (s *Store) DeliveriesForMetrics(ctx context.Context, accountID int64, now t
 		args = append(args, ms(now.Add(-m.youngerThan)), m.every.Milliseconds())
 	}
 	args = append(args, metricsEvery[3].every.Milliseconds(), limit)
-	rows, err := s.db.QueryContext(ctx, metricsDueQuery, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MetricsTarget
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (MetricsTarget, error) {
 		var t MetricsTarget
 		var sent int64
 		if err := rows.Scan(&t.DeliveryID, &t.Remote.ID, &t.Remote.CID, &sent); err != nil {
-			return nil, err
+			return t, err
 		}
 		t.SentAt = fromMS(sent)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	}, metricsDueQuery, args...)
 }
 
 // RecordMetrics stores one reading of the counters of deliveries (by id)

@@ -242,21 +242,8 @@ func (s *Store) abParts(ctx context.Context, q queryer, t *ABTest) error {
 
 // ABTests lists every test, the newest first, with variants and accounts.
 func (s *Store) ABTests(ctx context.Context) ([]ABTest, error) {
-	rows, err := s.db.QueryContext(ctx, abTestsSQL)
+	out, err := queryAll(ctx, s.db, scanABTest, abTestsSQL)
 	if err != nil {
-		return nil, err
-	}
-	var out []ABTest
-	for rows.Next() {
-		t, err := scanABTest(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i := range out {

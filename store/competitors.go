@@ -336,21 +336,14 @@ type Fan struct {
 // mentions, quotes and direct messages (the networks do not say who liked
 // or reposted, only how many), the most first.
 func (s *Store) TopFans(ctx context.Context, from, to time.Time, limit int) ([]Fan, error) {
-	rows, err := s.db.QueryContext(ctx, topFansSQL, ms(from), ms(to), limit)
-	if err != nil {
-		return nil, err
-	}
-	var out []Fan
-	for rows.Next() {
+	out, err := queryAll(ctx, s.db, func(rows rowScanner) (Fan, error) {
 		var f Fan
 		if err := rows.Scan(&f.Handle, &f.Items, &f.Replies, &f.Mentions, &f.Quotes, &f.DMs); err != nil {
-			rows.Close()
-			return nil, err
+			return f, err
 		}
-		out = append(out, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return f, nil
+	}, topFansSQL, ms(from), ms(to), limit)
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

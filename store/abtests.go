@@ -219,22 +219,11 @@ func (s *Store) ABTest(ctx context.Context, id int64) (ABTest, error) {
 }
 
 func (s *Store) abParts(ctx context.Context, q queryer, t *ABTest) error {
-	rows, err := q.QueryContext(ctx, abVariantsSQL, t.ID)
+	variants, err := queryAll(ctx, q, scanABVariant, abVariantsSQL, t.ID)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		v, err := scanABVariant(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		t.Variants = append(t.Variants, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	t.Variants = append(t.Variants, variants...)
 	accounts, err := queryInts(ctx, q, abAccountsSQL, t.ID)
 	t.Accounts = append(t.Accounts, accounts...)
 	return err

@@ -546,19 +546,6 @@ func (s *Store) Delivery(ctx context.Context, id int64) (Delivery, error) {
 
 // PostDeliveries lists a post's deliveries, one per target account, by account.
 func (s *Store) PostDeliveries(ctx context.Context, postID int64) ([]Delivery, error) {
-	rows, err := s.db.QueryContext(ctx,
+	return queryAll(ctx, s.db, scanDelivery,
 		"SELECT "+deliveryCols+" FROM deliveries WHERE post_id = ? ORDER BY account_id", postID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }

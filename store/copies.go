@@ -123,23 +123,27 @@ func attachParts(ctx context.Context, q queryer, out []PostSummary, index map[in
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT m.post_id, m.path, m.mime, m.alt_text FROM posts p
+	media, err := queryAll(ctx, q, scanPostMedia, `SELECT m.post_id, m.path, m.mime, m.alt_text FROM posts p
 		JOIN post_media m ON m.post_id = p.id WHERE `+where+` ORDER BY m.post_id, m.position`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var post int64
-		var m Media
-		if err := rows.Scan(&post, &m.Path, &m.Mime, &m.AltText); err != nil {
-			return err
-		}
-		if i, ok := index[post]; ok {
-			out[i].Media = append(out[i].Media, m)
+	for _, m := range media {
+		if i, ok := index[m.post]; ok {
+			out[i].Media = append(out[i].Media, m.Media)
 		}
 	}
-	return rows.Err()
+	return err
+}
+
+// postMedia is an image of a post, as scanPostMedia reads it: post_id,
+// path, mime, alt_text.
+type postMedia struct {
+	post int64
+	Media
+}
+
+func scanPostMedia(row rowScanner) (postMedia, error) {
+	var m postMedia
+	err := row.Scan(&m.post, &m.Path, &m.Mime, &m.AltText)
+	return m, err
 }
 
 // attachPartsByID is attachParts for a list of posts by id, a chunk at a

@@ -250,24 +250,15 @@ func (s *Store) attachMedia(ctx context.Context, ds []DueDelivery) error {
 		}
 		byPost[d.PostID] = append(byPost[d.PostID], i)
 	}
-	rows, err := s.db.QueryContext(ctx, `
+	media, err := queryAll(ctx, s.db, scanPostMedia, `
 		SELECT post_id, path, mime, alt_text FROM post_media
 		WHERE post_id IN (?`+strings.Repeat(", ?", len(args)-1)+`) ORDER BY post_id, position`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var post int64
-		var m Media
-		if err := rows.Scan(&post, &m.Path, &m.Mime, &m.AltText); err != nil {
-			return err
-		}
-		for _, i := range byPost[post] {
-			ds[i].Media = append(ds[i].Media, m)
+	for _, m := range media {
+		for _, i := range byPost[m.post] {
+			ds[i].Media = append(ds[i].Media, m.Media)
 		}
 	}
-	return rows.Err()
+	return err
 }
 
 // maxThreadDepth bounds the walk up a thread, so a cycle written by hand into

@@ -134,8 +134,7 @@ const (
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
 		ORDER BY d.engagement DESC, d.sent_at DESC, d.id DESC`
 
-	kpiAccountsSQL = `
-		SELECT id, platform, handle, server, display_name, needs_reauth FROM accounts ORDER BY id`
+	kpiAccountsSQL = accountsSQL
 )
 
 // kpiQueries are the statements KPIs runs, for the query plan test.
@@ -201,8 +200,8 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 
 	byID := map[int64]*AccountKPIs{}
 	if err := kpiRows(ctx, tx, kpiAccountsSQL, nil, func(rows *sql.Rows) error {
-		var a Account
-		if err := rows.Scan(&a.ID, &a.Platform, &a.Handle, &a.Server, &a.DisplayName, &a.NeedsReauth); err != nil {
+		a, err := scanAccount(rows)
+		if err != nil {
 			return err
 		}
 		r.Accounts = append(r.Accounts, AccountKPIs{Account: a, KPIFigures: newKPIFigures()})

@@ -199,7 +199,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 	defer tx.Rollback()
 
 	byID := map[int64]*AccountKPIs{}
-	if err := kpiRows(ctx, tx, kpiAccountsSQL, nil, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiAccountsSQL, nil, func(rows rowScanner) error {
 		a, err := scanAccount(rows)
 		if err != nil {
 			return err
@@ -217,7 +217,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 	for id := range byID {
 		followersAt[id] = make([]sql.NullInt64, len(instants))
 	}
-	if err := kpiRows(ctx, tx, kpiFollowersAtSQL, []any{string(instantsJSON)}, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiFollowersAtSQL, []any{string(instantsJSON)}, func(rows rowScanner) error {
 		var id int64
 		var k int
 		var v sql.NullInt64
@@ -232,7 +232,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 		return r, fmt.Errorf("follower counts: %w", err)
 	}
 
-	if err := kpiRows(ctx, tx, kpiPublishedSQL, []any{string(rangesJSON)}, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiPublishedSQL, []any{string(rangesJSON)}, func(rows rowScanner) error {
 		var id int64
 		var k int
 		var counts string
@@ -259,7 +259,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 		return r, fmt.Errorf("published posts: %w", err)
 	}
 
-	if err := kpiRows(ctx, tx, kpiOpenInboxSQL, nil, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiOpenInboxSQL, nil, func(rows rowScanner) error {
 		var id int64
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
@@ -273,7 +273,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 		return r, fmt.Errorf("open inbox items: %w", err)
 	}
 
-	if err := kpiRows(ctx, tx, kpiTopSQL, []any{ms(r.Since), end, KPITopPosts}, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiTopSQL, []any{ms(r.Since), end, KPITopPosts}, func(rows rowScanner) error {
 		var t TopPost
 		var sent int64
 		if err := rows.Scan(&t.DeliveryID, &t.PostID, &t.AccountID, &t.Platform, &t.Handle, &sent,
@@ -344,19 +344,4 @@ func (f *KPIFigures) add(a KPIFigures) {
 		f.PostsByDay[i] += a.PostsByDay[i]
 		f.EngagementByDay[i] += a.EngagementByDay[i]
 	}
-}
-
-// kpiRows runs a query in tx and calls fn for every row.
-func kpiRows(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -139,17 +139,12 @@ func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, inboxInWindowsSQL, string(b))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]int{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, inboxInWindowsSQL, []any{string(b)}, func(rows rowScanner) error {
 		var id int64
 		var k, n int
 		if err := rows.Scan(&id, &k, &n); err != nil {
-			return nil, err
+			return err
 		}
 		if out[id] == nil {
 			out[id] = make([]int, len(windows))
@@ -157,6 +152,10 @@ func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map
 		if k < len(windows) {
 			out[id][k] = n
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -215,18 +215,13 @@ func (s *Store) FollowersByAccountAt(ctx context.Context, competitors bool, at [
 	if competitors {
 		q = competitorFollowersAtSQL
 	}
-	rows, err := s.db.QueryContext(ctx, q, string(b))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]int{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, q, []any{string(b)}, func(rows rowScanner) error {
 		var id int64
 		var k int
 		var v sql.NullInt64
 		if err := rows.Scan(&id, &k, &v); err != nil {
-			return nil, err
+			return err
 		}
 		vs, ok := out[id]
 		if !ok {
@@ -239,8 +234,12 @@ func (s *Store) FollowersByAccountAt(ctx context.Context, competitors bool, at [
 		if v.Valid && k < len(vs) {
 			vs[k] = int(v.Int64)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PostsInWindows counts posts and their engagement in each [from, to) of
@@ -255,22 +254,17 @@ func (s *Store) PostsInWindows(ctx context.Context, competitors bool, windows []
 	if competitors {
 		q = competitorWindowsSQL
 	}
-	rows, err := s.db.QueryContext(ctx, q, string(b))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]WindowStats{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, q, []any{string(b)}, func(rows rowScanner) error {
 		var id int64
 		var k int
 		var counts string
 		if err := rows.Scan(&id, &k, &counts); err != nil {
-			return nil, err
+			return err
 		}
 		var pe [2]int64
 		if err := json.Unmarshal([]byte(counts), &pe); err != nil {
-			return nil, err
+			return err
 		}
 		if _, ok := out[id]; !ok {
 			out[id] = make([]WindowStats, len(windows))
@@ -278,8 +272,12 @@ func (s *Store) PostsInWindows(ctx context.Context, competitors bool, windows []
 		if k < len(windows) {
 			out[id][k] = WindowStats{Posts: int(pe[0]), Engagement: pe[1]}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TopCompetitorPosts lists a competitor's most engaging posts in [from, to).

@@ -187,22 +187,21 @@ type postDelivery struct {
 }
 
 func postDeliveries(ctx context.Context, tx *sql.Tx, postID int64) (map[int64]postDelivery, error) {
-	rows, err := tx.QueryContext(ctx, `
+	out := map[int64]postDelivery{}
+	err := eachRow(ctx, tx, `
 		SELECT d.id, d.account_id, d.state, d.due_at, d.next_attempt_at, a.needs_reauth
-		FROM deliveries d JOIN accounts a ON a.id = d.account_id WHERE d.post_id = ?`, postID)
+		FROM deliveries d JOIN accounts a ON a.id = d.account_id WHERE d.post_id = ?`, []any{postID}, func(rows rowScanner) error {
+		var d postDelivery
+		if err := rows.Scan(&d.id, &d.account, &d.state, &d.due, &d.next, &d.waitsForSignIn); err != nil {
+			return err
+		}
+		out[d.account] = d
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64]postDelivery{}
-	for rows.Next() {
-		var d postDelivery
-		if err := rows.Scan(&d.id, &d.account, &d.state, &d.due, &d.next, &d.waitsForSignIn); err != nil {
-			return nil, err
-		}
-		out[d.account] = d
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // textFor is the text a post sends to an account.

@@ -380,21 +380,20 @@ func (s *Store) CampaignsSourceClicks(ctx context.Context, sources []string) (ma
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, campaignsSourceClicksSQL, string(j))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]Num{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, campaignsSourceClicksSQL, []any{string(j)}, func(rows rowScanner) error {
 		var id int64
 		var n Num
 		if err := rows.Scan(&id, (*nullNum)(&n)); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = n
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const (
@@ -1137,20 +1136,15 @@ func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, l
 	for i := range out {
 		out[i].Day = first.Add(i)
 	}
-	rows, err := s.db.QueryContext(ctx, repliesByDaySQL, ms(first.Midnight(loc)), ms(last.Add(1).Midnight(loc)))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := eachRow(ctx, s.db, repliesByDaySQL, []any{ms(first.Midnight(loc)), ms(last.Add(1).Midnight(loc))}, func(rows rowScanner) error {
 		var recv int64
 		var replied sql.NullInt64
 		if err := rows.Scan(&recv, &replied); err != nil {
-			return nil, err
+			return err
 		}
 		i := int(DayOf(fromMS(recv).In(loc)) - first)
 		if i < 0 || i >= n {
-			continue
+			return nil
 		}
 		out[i].Items++
 		if replied.Valid {
@@ -1159,8 +1153,12 @@ func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, l
 				out[i].InTime++
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // repliesByDaySQL reads the items said to the business in a span of time.

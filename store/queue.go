@@ -178,19 +178,18 @@ func queueSchedule(ctx context.Context, q queryer, accountID int64) (QueueSchedu
 		}
 		sch.loc = loc
 	}
-	rows, err := q.QueryContext(ctx, queueSlotsSQL, accountID)
+	err = eachRow(ctx, q, queueSlotsSQL, []any{accountID}, func(rows rowScanner) error {
+		var sl QueueSlot
+		if err := rows.Scan(&sl.Weekday, &sl.Minute); err != nil {
+			return err
+		}
+		sch.Slots = append(sch.Slots, sl)
+		return nil
+	})
 	if err != nil {
 		return sch, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var sl QueueSlot
-		if err := rows.Scan(&sl.Weekday, &sl.Minute); err != nil {
-			return sch, err
-		}
-		sch.Slots = append(sch.Slots, sl)
-	}
-	return sch, rows.Err()
+	return sch, nil
 }
 
 // SetQueueSchedule replaces an account's weekly slots and the zone they are

@@ -316,25 +316,23 @@ func (s *Store) AddOccurrences(ctx context.Context, id int64, at []time.Time, th
 // rewrite: occurrences from `from` on that nobody edited alone, none of
 // whose copies has been tried, none due within dueGuard of now.
 func untouchedFuture(ctx context.Context, tx *sql.Tx, id int64, from, now time.Time) (map[int64]int64, error) {
-	rows, err := tx.QueryContext(ctx, `
+	out := map[int64]int64{}
+	err := eachRow(ctx, tx, `
 		SELECT o.occurs_at, o.post_id FROM recurrence_posts o JOIN posts p ON p.id = o.post_id
 		WHERE o.recurrence_id = ? AND o.occurs_at >= ? AND o.written_at = p.updated_at AND p.state = 'queued'
 		  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = p.id
-		                  AND (d.state <> 'queued' OR d.attempts > 0 OR d.due_at <= ?))`,
-		id, ms(from), ms(now.Add(dueGuard)))
+		                  AND (d.state <> 'queued' OR d.attempts > 0 OR d.due_at <= ?))`, []any{id, ms(from), ms(now.Add(dueGuard))}, func(rows rowScanner) error {
+		var at, post int64
+		if err := rows.Scan(&at, &post); err != nil {
+			return err
+		}
+		out[at] = post
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64]int64{}
-	for rows.Next() {
-		var at, post int64
-		if err := rows.Scan(&at, &post); err != nil {
-			return nil, err
-		}
-		out[at] = post
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // UpdateRecurrence changes what a series posts from now on: its template,

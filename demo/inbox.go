@@ -201,16 +201,10 @@ func (g *gen) writeInbox(w *store.RowWriter) inboxStats {
 		body := g.f.compose(string(kind), fl)
 
 		g.idSeq++
-		var remoteID, url, root, inReplyTo string
-		if a.platform == store.PlatformMastodon {
-			remoteID = mastodonID(t, g.idSeq)
-			url = "https://" + who.server + "/@" + who.user + "/" + mastodonID(t, g.idSeq*7919)
-		} else {
-			rkey := tid(t, g.idSeq)
-			remoteID, url = bskyPostURI(who.did, rkey), bskyPostURL(who.handle, rkey)
-			if kind == store.KindDM {
-				remoteID, url = rkey, "" // a chat message: no record, no public page
-			}
+		var root, inReplyTo string
+		remoteID, url := remoteRef(a.platform, who, t, g.idSeq)
+		if a.platform != store.PlatformMastodon && kind == store.KindDM {
+			remoteID, url = tid(t, g.idSeq), "" // a chat message: no record, no public page
 		}
 		switch kind {
 		case store.KindReply:
@@ -366,4 +360,14 @@ func (g *gen) triage(t time.Time) (store.InboxState, any, bool) {
 		return store.InboxOpen, nil, read
 	}
 	return store.InboxDone, nil, true
+}
+
+// remoteRef is the id and address of a post by who at t on a network, the
+// seq'th the demo made.
+func remoteRef(platform string, who *author, t time.Time, seq uint64) (id, url string) {
+	if platform == store.PlatformMastodon {
+		return mastodonID(t, seq), "https://" + who.server + "/@" + who.user + "/" + mastodonID(t, seq*7919)
+	}
+	rkey := tid(t, seq)
+	return bskyPostURI(who.did, rkey), bskyPostURL(who.handle, rkey)
 }

@@ -200,14 +200,7 @@ func (g *gen) writeHeard(ctx context.Context, tx *store.LoadTx) error {
 					body := g.heardText(tmpl, unhappy)
 					who := people[int(float64(len(people))*math.Pow(g.r.Float64(), 1.3))]
 					g.idSeq++
-					var remoteID, url string
-					if a.platform == store.PlatformMastodon {
-						remoteID = mastodonID(t, g.idSeq)
-						url = "https://" + who.server + "/@" + who.user + "/" + mastodonID(t, g.idSeq*7919)
-					} else {
-						rkey := tid(t, g.idSeq)
-						remoteID, url = bskyPostURI(who.did, rkey), bskyPostURL(who.handle, rkey)
-					}
+					remoteID, url := remoteRef(a.platform, who, t, g.idSeq)
 					state, read := g.heardTriage(t)
 					tn := g.toneOf(body, store.KindListening)
 					g.inboxID++

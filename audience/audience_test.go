@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 )
 
@@ -198,7 +199,7 @@ func TestTopFansAndNewFollowers(t *testing.T) {
 	add("@ben@example.social", "Ben", store.KindDM, 3, 48*time.Hour)
 	add("@cara@example.social", "Cara", store.KindReply, 9, 200*24*time.Hour) // too long ago
 	add("@listener@example.social", "L", store.KindListening, 20, time.Hour)  // said about us, not to us
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := st.AddInboxItems(ctx, tone.Read(items)); err != nil {
 		t.Fatal(err)
 	}
 	fans, err := TopFans(ctx, st, now, 90, 10)

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"strings"
 	"time"
@@ -431,7 +430,7 @@ type answer struct {
 // sent post tied to the item, one target (the item's account) and one sent
 // delivery marked as a reply, queued seconds before it went. Ids follow
 // the send times and come after everything already written.
-func (g *gen) writeAnswers(ctx context.Context, tx *sql.Tx, answers []answer) error {
+func (g *gen) writeAnswers(ctx context.Context, tx *store.LoadTx, answers []answer) error {
 	slices.SortStableFunc(answers, func(a, b answer) int { return a.sent.Compare(b.sent) })
 	var postID, deliveryID int64
 	if err := tx.QueryRowContext(ctx,
@@ -443,16 +442,16 @@ func (g *gen) writeAnswers(ctx context.Context, tx *sql.Tx, answers []answer) er
 	for _, a := range g.accounts {
 		accounts[a.id] = a
 	}
-	posts, err := newBulk(ctx, tx, "posts",
+	posts, err := tx.Rows(ctx, "posts",
 		"id", "body", "state", "scheduled_at", "scheduled_zone", "reply_to_item", "created_at", "updated_at")
 	if err != nil {
 		return err
 	}
-	targets, err := newBulk(ctx, tx, "post_targets", "post_id", "account_id")
+	targets, err := tx.Rows(ctx, "post_targets", "post_id", "account_id")
 	if err != nil {
 		return err
 	}
-	deliveries, err := newBulk(ctx, tx, "deliveries",
+	deliveries, err := tx.Rows(ctx, "deliveries",
 		"id", "post_id", "account_id", "state", "due_at", "attempts", "idempotency_key",
 		"remote_id", "remote_url", "sent_at", "reply")
 	if err != nil {
@@ -472,13 +471,13 @@ func (g *gen) writeAnswers(ctx context.Context, tx *sql.Tx, answers []answer) er
 		}
 		postID++
 		deliveryID++
-		posts.add(postID, body, string(store.PostSent), queued, "UTC", it.id, queued, queued)
-		targets.add(postID, a.id)
-		deliveries.add(deliveryID, postID, a.id, string(store.DeliverySent), queued, 1, idempotencyKey(g.say),
+		posts.Add(postID, body, string(store.PostSent), queued, "UTC", it.id, queued, queued)
+		targets.Add(postID, a.id)
+		deliveries.Add(deliveryID, postID, a.id, string(store.DeliverySent), queued, 1, idempotencyKey(g.say),
 			remoteID, url, ans.sent.UnixMilli(), 1)
 	}
-	for _, w := range []*bulk{posts, targets, deliveries} {
-		if err := w.close(); err != nil {
+	for _, w := range []*store.RowWriter{posts, targets, deliveries} {
+		if err := w.Close(); err != nil {
 			return err
 		}
 	}

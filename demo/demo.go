@@ -59,7 +59,7 @@ const (
 const dataVersion = "5"
 
 // largeBuildMemory is the soft limit on Go's memory while a large demo is
-// built; SQLite's page cache and sorter come on top (see inBulkTx).
+// built; SQLite's page cache and sorter come on top (see store.NewLoader).
 const largeBuildMemory = 160 << 20
 
 // building counts the large builds under way and keeps the memory limit
@@ -151,13 +151,14 @@ func seed(ctx context.Context, st *store.Store, o Options) (*gen, error) {
 		g.accounts = append(g.accounts, &account{accountSpec: spec, id: id})
 	}
 	g.plan()
-	if err := g.writeHistory(ctx, st.DB(), o.Large); err != nil {
+	g.load = st.NewLoader(o.Large)
+	if err := g.writeHistory(ctx); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	if err := g.writeUpcoming(ctx, st); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	if err := g.writeListening(ctx, st.DB()); err != nil {
+	if err := g.writeListening(ctx); err != nil {
 		return nil, fmt.Errorf("demo: listening: %w", err)
 	}
 	if err := g.writeSavedReplies(ctx, st); err != nil {

@@ -157,7 +157,7 @@ type inboxStats struct {
 }
 
 // writeInbox generates the inbox in time order and hands each row to w.
-func (g *gen) writeInbox(w *bulk) inboxStats {
+func (g *gen) writeInbox(w *store.RowWriter) inboxStats {
 	st := inboxStats{kinds: map[store.InboxKind]int{}, states: map[store.InboxState]int{}}
 	g.done = slices.Grow(g.done, g.sz.inbox) // most of them, in the end
 	people := map[*account][]*author{}
@@ -201,16 +201,10 @@ func (g *gen) writeInbox(w *bulk) inboxStats {
 		body := g.f.compose(string(kind), fl)
 
 		g.idSeq++
-		var remoteID, url, root, inReplyTo string
-		if a.platform == store.PlatformMastodon {
-			remoteID = mastodonID(t, g.idSeq)
-			url = "https://" + who.server + "/@" + who.user + "/" + mastodonID(t, g.idSeq*7919)
-		} else {
-			rkey := tid(t, g.idSeq)
-			remoteID, url = bskyPostURI(who.did, rkey), bskyPostURL(who.handle, rkey)
-			if kind == store.KindDM {
-				remoteID, url = rkey, "" // a chat message: no record, no public page
-			}
+		var root, inReplyTo string
+		remoteID, url := remoteRef(a.platform, who, t, g.idSeq)
+		if a.platform != store.PlatformMastodon && kind == store.KindDM {
+			remoteID, url = tid(t, g.idSeq), "" // a chat message: no record, no public page
 		}
 		switch kind {
 		case store.KindReply:
@@ -241,7 +235,7 @@ func (g *gen) writeInbox(w *bulk) inboxStats {
 		tn := g.toneOf(body, kind)
 		labels := g.labelsFor(tn.text, kind, fl)
 		g.inboxID++
-		w.add(g.inboxID, a.id, a.platform, remoteID, string(kind), who.handle, who.name, who.followers, tn.text, url,
+		w.Add(g.inboxID, a.id, a.platform, remoteID, string(kind), who.handle, who.name, who.followers, tn.text, url,
 			root, inReplyTo, ms, string(state), snoozed, read, tn.score, tn.asks, tn.class, g.searchKey(ms),
 			store.JoinLabels(labels), store.LabelKeys(labels))
 		if state == store.InboxDone {
@@ -278,7 +272,7 @@ func (g *gen) recentPost(a *account, t time.Time) *ours {
 	return cands[weighted(g.r, w)]
 }
 
-// tone is how crier reads a text, as AddInboxItems reads what a sync
+// tone is how crier reads a text, as tone.Read reads what a sync
 // brings in: VADER's score, whether it asks something, and what it is.
 type tone struct {
 	text  string
@@ -366,4 +360,14 @@ func (g *gen) triage(t time.Time) (store.InboxState, any, bool) {
 		return store.InboxOpen, nil, read
 	}
 	return store.InboxDone, nil, true
+}
+
+// remoteRef is the id and address of a post by who at t on a network, the
+// seq'th the demo made.
+func remoteRef(platform string, who *author, t time.Time, seq uint64) (id, url string) {
+	if platform == store.PlatformMastodon {
+		return mastodonID(t, seq), "https://" + who.server + "/@" + who.user + "/" + mastodonID(t, seq*7919)
+	}
+	rkey := tid(t, seq)
+	return bskyPostURI(who.did, rkey), bskyPostURL(who.handle, rkey)
 }

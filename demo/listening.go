@@ -3,7 +3,6 @@ package demo
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"iter"
 	"math"
 	"slices"
@@ -134,15 +133,17 @@ const listeningLargeRate = 30
 // writeListening adds what listening found and the replies, in one
 // transaction (set up for bulk writing in the large build, as writeHistory
 // is), then builds the inbox indexes the large build went without.
-func (g *gen) writeListening(ctx context.Context, db *sql.DB) error {
-	return inBulkTx(ctx, db, g.sz.name == "large", g.writeHeard, g.writeReplies, g.restoreInboxIndexes)
+func (g *gen) writeListening(ctx context.Context) error {
+	return g.load.Load(ctx, g.writeHeard, g.writeReplies, func(ctx context.Context, tx *store.LoadTx) error {
+		return tx.RestoreInboxIndexes(ctx)
+	})
 }
 
 // writeHeard draws each term's posts day by day: a few a day at most,
 // busier at weekends and lately, and one day in the last month when a
 // local paper wrote about the bakery and everyone talked about it.
-func (g *gen) writeHeard(ctx context.Context, tx *sql.Tx) error {
-	w, err := newBulk(ctx, tx, "inbox_items",
+func (g *gen) writeHeard(ctx context.Context, tx *store.LoadTx) error {
+	w, err := tx.Rows(ctx, "inbox_items",
 		"id", "account_id", "platform", "remote_id", "kind", "term", "author_handle", "author_name", "author_followers",
 		"body", "url", "received_at", "state", "is_read", "sentiment", "question",
 		"heard", // set here, it spares the inbox_heard trigger an UPDATE per row
@@ -199,18 +200,11 @@ func (g *gen) writeHeard(ctx context.Context, tx *sql.Tx) error {
 					body := g.heardText(tmpl, unhappy)
 					who := people[int(float64(len(people))*math.Pow(g.r.Float64(), 1.3))]
 					g.idSeq++
-					var remoteID, url string
-					if a.platform == store.PlatformMastodon {
-						remoteID = mastodonID(t, g.idSeq)
-						url = "https://" + who.server + "/@" + who.user + "/" + mastodonID(t, g.idSeq*7919)
-					} else {
-						rkey := tid(t, g.idSeq)
-						remoteID, url = bskyPostURI(who.did, rkey), bskyPostURL(who.handle, rkey)
-					}
+					remoteID, url := remoteRef(a.platform, who, t, g.idSeq)
 					state, read := g.heardTriage(t)
 					tn := g.toneOf(body, store.KindListening)
 					g.inboxID++
-					w.add(g.inboxID, a.id, a.platform, remoteID, string(store.KindListening), lt.term, who.handle,
+					w.Add(g.inboxID, a.id, a.platform, remoteID, string(store.KindListening), lt.term, who.handle,
 						who.name, who.followers, tn.text, url, t.UnixMilli(), string(state), read, tn.score, tn.asks, true,
 						tn.class, g.searchKey(t.UnixMilli()))
 					if state == store.InboxDone {
@@ -221,7 +215,7 @@ func (g *gen) writeHeard(ctx context.Context, tx *sql.Tx) error {
 			}
 		}
 	}
-	return w.close()
+	return w.Close()
 }
 
 // heardText fills a template and adds what people add around a post: a
@@ -348,7 +342,7 @@ func oldestFirst(a, b []answerable) iter.Seq[*answerable] {
 // writeReplies answers a share of the done items, oldest first: the time
 // the bakery's first reply went out (replied_at), as the scheduler sets it,
 // and the reply itself (writeAnswers).
-func (g *gen) writeReplies(ctx context.Context, tx *sql.Tx) error {
+func (g *gen) writeReplies(ctx context.Context, tx *store.LoadTx) error {
 	g.tones = nil // every text is scored and written
 	inbox, heard := g.done, g.doneHeard
 	g.done, g.doneHeard = nil, nil

@@ -270,12 +270,13 @@ func (m *mkGen) sentInCampaigns(ctx context.Context) ([]sent, error) {
 }
 
 func (m *mkGen) writeLinks(ctx context.Context, links []store.TaggedLink) error {
-	tx, err := m.st.DB().BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	w, err := newBulk(ctx, tx, "tagged_links", "post_id", "account_id", "url", "tagged", "campaign_id", "source", "content", "created_at")
+	return m.st.NewLoader(false).Load(ctx, func(ctx context.Context, tx *store.LoadTx) error {
+		return writeLinkRows(ctx, tx, links)
+	})
+}
+
+func writeLinkRows(ctx context.Context, tx *store.LoadTx, links []store.TaggedLink) error {
+	w, err := tx.Rows(ctx, "tagged_links", "post_id", "account_id", "url", "tagged", "campaign_id", "source", "content", "created_at")
 	if err != nil {
 		return err
 	}
@@ -286,12 +287,9 @@ func (m *mkGen) writeLinks(ctx context.Context, links []store.TaggedLink) error 
 			continue
 		}
 		seen[k] = true
-		w.add(l.PostID, l.AccountID, l.URL, l.Tagged, l.CampaignID, l.Source, l.Content, l.CreatedAt.UnixMilli())
+		w.Add(l.PostID, l.AccountID, l.URL, l.Tagged, l.CampaignID, l.Source, l.Content, l.CreatedAt.UnixMilli())
 	}
-	if err := w.close(); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return w.Close()
 }
 
 // tail is how a link's visits spread over the days after it went out.

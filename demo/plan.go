@@ -39,18 +39,16 @@ type gen struct {
 	inboxID    int64           // the last inbox item's id
 	tones      map[string]tone // how each inbox text of each kind has been read
 	keysAt     map[int64]int64 // search keys given out, by millisecond
-	// searchTriggers are the statements that create the search index's
-	// triggers, dropped during the large build (see writeInboxTable).
-	searchTriggers []string
-	deleteOne      bool // one recent complaint is still to be deleted by its author
+	deleteOne  bool            // one recent complaint is still to be deleted by its author
 	// The items left done, for the reply pass: what was said to the bakery
 	// and what listening heard, each in a list of its own, so that neither
 	// outgrows the room made for it.
 	done, doneHeard []answerable
 	topicOf         map[string]int // what each text answered is about: topicIndex
-	// inboxIndexes create the inbox's indexes, which the large build drops
-	// while it writes the inbox and answers it.
-	inboxIndexes []string
+	// load writes the history and the inbox (writeHistory, writeListening);
+	// the large build sets the inbox's indexes aside in one and builds them
+	// in the other.
+	load *store.Loader
 }
 
 type account struct {

@@ -314,24 +314,11 @@ func (g *gen) writeABTest(ctx context.Context, st *store.Store, r *rand.Rand, m,
 // writeEvergreen puts the two most liked posts of the history's first
 // month into the evergreen pool, to be shared again every six weeks.
 func (g *gen) writeEvergreen(ctx context.Context, st *store.Store) error {
-	rows, err := st.DB().QueryContext(ctx, `
+	ids, err := queryIDs(ctx, st.DB(), `
 		SELECT p.id FROM posts p JOIN deliveries d ON d.post_id = p.id
 		WHERE p.state = 'sent' AND p.reply_to_item IS NULL AND p.scheduled_at < ? AND p.campaign_id IS NULL
 		GROUP BY p.id ORDER BY sum(d.engagement) DESC, p.id LIMIT 2`, g.day(30).UnixMilli())
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -345,16 +332,17 @@ func (g *gen) writeEvergreen(ctx context.Context, st *store.Store) error {
 // writeCompetitors writes two competitors' follower counts (one a day)
 // and posts over the history.
 func (g *gen) writeCompetitors(ctx context.Context, st *store.Store, r *rand.Rand) error {
-	tx, err := st.DB().BeginTx(ctx, nil)
+	return st.NewLoader(false).Load(ctx, func(ctx context.Context, tx *store.LoadTx) error {
+		return g.writeCompetitorRows(ctx, tx, r)
+	})
+}
+
+func (g *gen) writeCompetitorRows(ctx context.Context, tx *store.LoadTx, r *rand.Rand) error {
+	snaps, err := tx.Rows(ctx, "competitor_snapshots", "competitor_id", "taken_at", "followers", "following", "posts")
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	snaps, err := newBulk(ctx, tx, "competitor_snapshots", "competitor_id", "taken_at", "followers", "following", "posts")
-	if err != nil {
-		return err
-	}
-	posts, err := newBulk(ctx, tx, "competitor_posts", "competitor_id", "remote_id", "url", "body", "posted_at",
+	posts, err := tx.Rows(ctx, "competitor_posts", "competitor_id", "remote_id", "url", "body", "posted_at",
 		"likes", "reposts", "replies", "quotes", "metrics_at")
 	if err != nil {
 		return err
@@ -397,19 +385,16 @@ func (g *gen) writeCompetitors(ctx context.Context, st *store.Store, r *rand.Ran
 					remote, url = "at://did:plc:crumbandcocrumbandcocrum/app.bsky.feed.post/"+rkey, "https://bsky.app/profile/"+c.handle+"/post/"+rkey
 				}
 				body := c.texts[r.IntN(len(c.texts))]
-				posts.add(id, remote, url, body, t.UnixMilli(), int(likes), int(likes*0.15), int(likes*0.07), int(likes*0.01), synced.UnixMilli())
+				posts.Add(id, remote, url, body, t.UnixMilli(), int(likes), int(likes*0.15), int(likes*0.07), int(likes*0.01), synced.UnixMilli())
 			}
 			followers := c.followers + c.growth*float64(day) + 5*r.NormFloat64()
-			snaps.add(id, at.UnixMilli(), int(followers), 150+i*40, total)
+			snaps.Add(id, at.UnixMilli(), int(followers), 150+i*40, total)
 		}
 	}
-	if err := snaps.close(); err != nil {
+	if err := snaps.Close(); err != nil {
 		return err
 	}
-	if err := posts.close(); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return posts.Close()
 }
 
 // timingPosts is the SQL set of the posts this part made (the A/B test's

@@ -13,16 +13,18 @@ import (
 )
 
 // writeHistory writes the planned past and the generated inbox in one
-// transaction.
-func (g *gen) writeHistory(ctx context.Context, db *sql.DB, large bool) error {
-	return inBulkTx(ctx, db, large,
+// transaction of g.load (fast for the large build: see store.NewLoader; it
+// goes to a file of its own, EnsureLarge's, or to a fresh store, so a crash
+// loses the build, never a user's data).
+func (g *gen) writeHistory(ctx context.Context) error {
+	return g.load.Load(ctx,
 		g.writeAccounts, g.writeCampaigns, g.writePosts, g.writeDeliveries, g.forgetPosts, g.writeFollowers, g.writeInboxTable)
 }
 
 // forgetPosts lets the planned posts go once they are written: of them,
 // the inbox needs only each account's sent deliveries, and of those only
 // when they went out, how far they reached and where they are.
-func (g *gen) forgetPosts(context.Context, *sql.Tx) error {
+func (g *gen) forgetPosts(context.Context, *store.LoadTx) error {
 	for _, a := range g.accounts {
 		a.recent = make([]*ours, len(a.sent))
 		for i, d := range a.sent {
@@ -34,50 +36,9 @@ func (g *gen) forgetPosts(context.Context, *sql.Tx) error {
 	return nil
 }
 
-// inBulkTx runs steps in one transaction on a connection of its own. For
-// the large build it also sets that connection up for bulk writing while
-// they run: durability relaxed (a crash loses the build, never a user's
-// data, because the large build goes to a file of its own, EnsureLarge's,
-// or to a fresh store) and a page cache of 16 MiB. A bigger cache buys
-// little here: the tables are written in key order, so pages are filled
-// once and spilled, and the inbox's indexes are built by one sort at the
-// end, whose memory SQLite sizes from the cache too (a 256 MiB cache and
-// temporary files held in memory took the build past 1 GB).
-func inBulkTx(ctx context.Context, db *sql.DB, large bool, steps ...func(context.Context, *sql.Tx) error) error {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if large {
-		for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -16384"} {
-			if _, err := conn.ExecContext(ctx, p); err != nil {
-				return err
-			}
-		}
-		defer func() {
-			// The connection goes back to the store's pool: leave it as Open made it.
-			for _, p := range []string{"PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -2000"} {
-				conn.ExecContext(context.WithoutCancel(ctx), p)
-			}
-		}()
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, step := range steps {
-		if err := step(ctx, tx); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
-}
-
 // writeAccounts backdates the accounts: UpsertAccount stamped them with the
 // wall clock, and the same seed must give the same database.
-func (g *gen) writeAccounts(ctx context.Context, tx *sql.Tx) error {
+func (g *gen) writeAccounts(ctx context.Context, tx *store.LoadTx) error {
 	for _, a := range g.accounts {
 		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET created_at = ? WHERE id = ?",
 			g.start.AddDate(0, 0, -30).UnixMilli(), a.id); err != nil {
@@ -87,43 +48,43 @@ func (g *gen) writeAccounts(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func (g *gen) writeCampaigns(ctx context.Context, tx *sql.Tx) error {
-	w, err := newBulk(ctx, tx, "campaigns",
+func (g *gen) writeCampaigns(ctx context.Context, tx *store.LoadTx) error {
+	w, err := tx.Rows(ctx, "campaigns",
 		"id", "name", "starts_on", "ends_on", "budget_cents", "currency", "goal", "created_at")
 	if err != nil {
 		return err
 	}
 	for _, c := range g.campaigns {
-		w.add(c.id, c.name, c.startsOn.Format(time.DateOnly), c.ends.AddDate(0, 0, -1).Format(time.DateOnly),
+		w.Add(c.id, c.name, c.startsOn.Format(time.DateOnly), c.ends.AddDate(0, 0, -1).Format(time.DateOnly),
 			c.budgetCents, "EUR", c.goal, c.startsOn.AddDate(0, 0, -10).UnixMilli())
 	}
-	return w.close()
+	return w.Close()
 }
 
-func (g *gen) writePosts(ctx context.Context, tx *sql.Tx) error {
+func (g *gen) writePosts(ctx context.Context, tx *store.LoadTx) error {
 	zone := g.zone.String()
-	posts, err := newBulk(ctx, tx, "posts",
+	posts, err := tx.Rows(ctx, "posts",
 		"id", "body", "state", "scheduled_at", "scheduled_zone", "campaign_id", "created_at", "updated_at")
 	if err != nil {
 		return err
 	}
 	for _, p := range g.posts {
-		posts.add(p.id, p.body, string(p.state), p.at.UnixMilli(), zone, nullID(p.campaign),
+		posts.Add(p.id, p.body, string(p.state), p.at.UnixMilli(), zone, nullID(p.campaign),
 			p.created.UnixMilli(), p.updated.UnixMilli())
 	}
-	if err := posts.close(); err != nil {
+	if err := posts.Close(); err != nil {
 		return err
 	}
 
-	targets, err := newBulk(ctx, tx, "post_targets", "post_id", "account_id", "body_override")
+	targets, err := tx.Rows(ctx, "post_targets", "post_id", "account_id", "body_override")
 	if err != nil {
 		return err
 	}
-	labels, err := newBulk(ctx, tx, "post_labels", "post_id", "label")
+	labels, err := tx.Rows(ctx, "post_labels", "post_id", "label")
 	if err != nil {
 		return err
 	}
-	media, err := newBulk(ctx, tx, "post_media", "post_id", "position", "path", "mime", "alt_text")
+	media, err := tx.Rows(ctx, "post_media", "post_id", "position", "path", "mime", "alt_text")
 	if err != nil {
 		return err
 	}
@@ -133,15 +94,15 @@ func (g *gen) writePosts(ctx context.Context, tx *sql.Tx) error {
 			if d.hasOverride {
 				override = d.override
 			}
-			targets.add(p.id, d.acct.id, override)
+			targets.Add(p.id, d.acct.id, override)
 		}
-		labels.add(p.id, p.theme)
+		labels.Add(p.id, p.theme)
 		if p.media != nil {
-			media.add(p.id, 0, p.media.Path, p.media.Mime, p.media.AltText)
+			media.Add(p.id, 0, p.media.Path, p.media.Mime, p.media.AltText)
 		}
 	}
-	for _, w := range []*bulk{targets, labels, media} {
-		if err := w.close(); err != nil {
+	for _, w := range []*store.RowWriter{targets, labels, media} {
+		if err := w.Close(); err != nil {
 			return err
 		}
 	}
@@ -150,8 +111,8 @@ func (g *gen) writePosts(ctx context.Context, tx *sql.Tx) error {
 
 // writeDeliveries writes each delivery with its latest metrics, then the
 // metric history those came from.
-func (g *gen) writeDeliveries(ctx context.Context, tx *sql.Tx) error {
-	w, err := newBulk(ctx, tx, "deliveries",
+func (g *gen) writeDeliveries(ctx context.Context, tx *store.LoadTx) error {
+	w, err := tx.Rows(ctx, "deliveries",
 		"id", "post_id", "account_id", "state", "due_at", "attempts", "last_error", "idempotency_key",
 		"remote_id", "remote_url", "sent_at", "likes", "reposts", "replies", "quotes", "metrics_at")
 	if err != nil {
@@ -169,15 +130,15 @@ func (g *gen) writeDeliveries(ctx context.Context, tx *sql.Tx) error {
 					latest, metricsAt = snaps[n-1].metrics, snaps[n-1].at.UnixMilli()
 				}
 			}
-			w.add(d.id, p.id, d.acct.id, string(d.state), p.at.UnixMilli(), d.attempts, d.lastError, d.key,
+			w.Add(d.id, p.id, d.acct.id, string(d.state), p.at.UnixMilli(), d.attempts, d.lastError, d.key,
 				d.remoteID, d.url, sentAt, latest.Likes, latest.Reposts, latest.Replies, latest.Quotes, metricsAt)
 		}
 	}
-	if err := w.close(); err != nil {
+	if err := w.Close(); err != nil {
 		return err
 	}
 
-	w, err = newBulk(ctx, tx, "delivery_metrics", "delivery_id", "taken_at", "likes", "reposts", "replies", "quotes")
+	w, err = tx.Rows(ctx, "delivery_metrics", "delivery_id", "taken_at", "likes", "reposts", "replies", "quotes")
 	if err != nil {
 		return err
 	}
@@ -189,17 +150,17 @@ func (g *gen) writeDeliveries(ctx context.Context, tx *sql.Tx) error {
 			snaps = d.snapshots(g.now, snaps)
 			for _, s := range snaps {
 				m := s.metrics
-				w.add(d.id, s.at.UnixMilli(), m.Likes, m.Reposts, m.Replies, m.Quotes)
+				w.Add(d.id, s.at.UnixMilli(), m.Likes, m.Reposts, m.Replies, m.Quotes)
 			}
 		}
 	}
-	return w.close()
+	return w.Close()
 }
 
 // writeFollowers takes followers snapshots at the sync's usual times
 // (from 3:00 local, sz.followerSnaps a day) and one a few minutes ago.
-func (g *gen) writeFollowers(ctx context.Context, tx *sql.Tx) error {
-	w, err := newBulk(ctx, tx, "follower_snapshots", "account_id", "taken_at", "followers")
+func (g *gen) writeFollowers(ctx context.Context, tx *store.LoadTx) error {
+	w, err := tx.Rows(ctx, "follower_snapshots", "account_id", "taken_at", "followers")
 	if err != nil {
 		return err
 	}
@@ -212,32 +173,27 @@ func (g *gen) writeFollowers(ctx context.Context, tx *sql.Tx) error {
 				if !at.Before(last) {
 					break
 				}
-				w.add(a.id, at.UnixMilli(), int64(math.Round(g.followersAt(a, at))))
+				w.Add(a.id, at.UnixMilli(), int64(math.Round(g.followersAt(a, at))))
 			}
 		}
-		w.add(a.id, last.UnixMilli(), int64(math.Round(g.followersAt(a, last))))
+		w.Add(a.id, last.UnixMilli(), int64(math.Round(g.followersAt(a, last))))
 	}
-	return w.close()
+	return w.Close()
 }
 
-// writeInboxTable writes the generated inbox. The large build drops the
-// table's secondary indexes first and builds them again once the reply pass
-// is done (restoreInboxIndexes): sorting once at the end beats updating a
+// writeInboxTable writes the generated inbox. The large build sets the
+// table's secondary indexes aside first and builds them again once the
+// reply pass is done (writeListening): sorting once at the end beats updating a
 // dozen b-trees on every insert, and on every answered item.
-func (g *gen) writeInboxTable(ctx context.Context, tx *sql.Tx) error {
+func (g *gen) writeInboxTable(ctx context.Context, tx *store.LoadTx) error {
 	if g.sz.name == "large" {
-		defs, err := dropIndexes(ctx, tx, "inbox_items")
-		if err != nil {
-			return err
-		}
-		g.inboxIndexes = defs
 		// The search index too: filled once at the end, it is built in a
 		// fraction of the time its triggers take row by row.
-		if g.searchTriggers, err = dropSearchTriggers(ctx, tx); err != nil {
+		if err := tx.DeferInboxIndexes(ctx); err != nil {
 			return err
 		}
 	}
-	w, err := newBulk(ctx, tx, "inbox_items",
+	w, err := tx.Rows(ctx, "inbox_items",
 		"id", "account_id", "platform", "remote_id", "kind", "author_handle", "author_name", "author_followers",
 		"body", "url", "thread_root", "in_reply_to", "received_at", "state", "snoozed_until", "is_read",
 		"sentiment", "question", "class", "search_key", "labels", "label_keys")
@@ -245,7 +201,7 @@ func (g *gen) writeInboxTable(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	g.inboxStats = g.writeInbox(w)
-	if err := w.close(); err != nil {
+	if err := w.Close(); err != nil {
 		return err
 	}
 	// Someone thought better of the latest open complaint: it is gone
@@ -256,90 +212,24 @@ func (g *gen) writeInboxTable(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// restoreInboxIndexes builds the indexes writeInboxTable dropped, and the
-// search index with its triggers.
-func (g *gen) restoreInboxIndexes(ctx context.Context, tx *sql.Tx) error {
-	for _, def := range g.inboxIndexes {
-		if _, err := tx.ExecContext(ctx, def); err != nil {
-			return err
-		}
-	}
-	g.inboxIndexes = nil
-	if len(g.searchTriggers) == 0 {
-		return nil
-	}
-	for _, q := range append([]string{fillSearchSQL, "INSERT INTO inbox_search (inbox_search) VALUES ('optimize')"}, g.searchTriggers...) {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
-	}
-	g.searchTriggers = nil
-	return nil
-}
-
-// fillSearchSQL indexes every item for search, as the triggers of
-// migration 4 would have one by one.
-const fillSearchSQL = `INSERT INTO inbox_search (rowid, text, who, facets)
-	SELECT search_key, body, author_handle || ' ' || author_name,
-	       's' || state || ' k' || kind || ' a' || account_id || ' ' || label_keys
-	FROM inbox_items`
-
-// dropSearchTriggers drops the triggers that keep the search index (inside
-// the caller's transaction) and returns the statements that create them.
-func dropSearchTriggers(ctx context.Context, tx *sql.Tx) ([]string, error) {
-	rows, err := tx.QueryContext(ctx,
-		"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'inbox_search_%' ORDER BY name")
+// queryIDs runs a query of one id column and returns the ids in order.
+func queryIDs(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	var names, defs []string
+	defer rows.Close()
+	var ids []int64
 	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			rows.Close()
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		names, defs = append(names, name), append(defs, def)
+		ids = append(ids, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		if _, err := tx.ExecContext(ctx, "DROP TRIGGER "+n); err != nil {
-			return nil, err
-		}
-	}
-	return defs, nil
-}
-
-// dropIndexes drops a table's secondary indexes (inside the caller's
-// transaction) and returns the statements that create them.
-func dropIndexes(ctx context.Context, tx *sql.Tx, table string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx,
-		"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name", table)
-	if err != nil {
-		return nil, err
-	}
-	var names, defs []string
-	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names, defs = append(names, name), append(defs, def)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, name := range names {
-		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
-			return nil, err
-		}
-	}
-	return defs, nil
+	return ids, rows.Err()
 }
 
 func nullID(id int64) any {
@@ -446,21 +336,8 @@ func (g *gen) finish(ctx context.Context, db *sql.DB, meta [][2]string) error {
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM deliveries WHERE state = 'queued' ORDER BY id")
+	ids, err := queryIDs(ctx, tx, "SELECT id FROM deliveries WHERE state = 'queued' ORDER BY id")
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

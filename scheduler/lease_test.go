@@ -196,7 +196,10 @@ func TestTwoSchedulersOneSender(t *testing.T) {
 	}
 	for now := tookOver; now.Before(t0.Add(10 * time.Minute)); now = now.Add(5 * time.Second) {
 		clock.Set(now)
-		time.Sleep(2 * time.Millisecond)
+		waitFor(t, "b's heartbeat", func() bool {
+			info, _, err := b.st.Lease(context.Background(), store.SenderLease)
+			return err == nil && info.ExpiresAt.After(now.Add(testTTL/2))
+		})
 	}
 	waitFor(t, "every post", func() bool { return allSent(t, b.st, ds) })
 

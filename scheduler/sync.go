@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crier-app/crier/platforms"
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 )
 
@@ -387,10 +388,12 @@ func (s *Scheduler) syncMessages(ctx context.Context, a store.Account, m platfor
 	return s.storePull(ctx, a.ID, store.StreamMessages, items, cursor, next)
 }
 
-// storePull stores what a pull brought, then moves the cursor past it.
+// storePull reads the tone of what a pull brought (tone.Read), stores it,
+// then moves the cursor past it.
 func (s *Scheduler) storePull(ctx context.Context, account int64, stream string, items []store.InboxItem, cursor, next string) (int, error) {
 	added := 0
 	if len(items) > 0 {
+		tone.Read(items)
 		var err error
 		if added, err = s.st.AddInboxItems(ctx, items); err != nil {
 			return 0, dbError(err)

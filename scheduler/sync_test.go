@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"net/http"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -231,11 +232,26 @@ func TestRevokedTokenStopsSyncingTheAccount(t *testing.T) {
 		t.Fatalf("account = %+v, %v", a, err)
 	}
 	before := len(m.srv.Requests())
-	m.sched.SyncNow()
-	m.sched.SyncNow()
-	m.waitStatus("idle", func(Status) bool { return true })
-	time.Sleep(20 * time.Millisecond)
+	m.syncRounds(2)
 	if after := len(m.srv.Requests()); after != before {
 		t.Fatalf("%d requests to a flagged account", after-before)
+	}
+}
+
+// syncRounds asks for n syncs on demand and returns once the sync loop has
+// run them all to the end. The loop takes a request only from its select,
+// between rounds, so the request after the nth being taken means the nth
+// round is over.
+func (h *harness) syncRounds(n int) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for range n + 1 {
+		h.sched.SyncNow()
+		for len(h.sched.syncNow) > 0 {
+			if time.Now().After(deadline) {
+				h.t.Fatalf("the sync loop did not take a sync request in 10s")
+			}
+			runtime.Gosched()
+		}
 	}
 }

@@ -102,7 +102,7 @@ func TestIsQuestion(t *testing.T) {
 }
 
 // BenchmarkScore measures scoring one typical inbox item (a two-sentence
-// reply with a mention and an emoji), the cost AddInboxItems adds per row.
+// reply with a mention and an emoji), the cost tone.Read adds per row.
 func BenchmarkScore(b *testing.B) {
 	const text = "@bakery ordered the birthday cake for Saturday but nobody called back about the pickup time. " +
 		"Honestly a bit annoyed 😕 can someone get back to me?"

@@ -226,7 +226,7 @@ func TestClassifyReadsWhatAMessageIs(t *testing.T) {
 }
 
 // BenchmarkClassify measures reading one typical inbox message, the cost
-// AddInboxItems adds per row on top of Score.
+// tone.Read adds per row on top of Score.
 func BenchmarkClassify(b *testing.B) {
 	const text = "@bakery ordered the birthday cake for Saturday but nobody called back about the pickup time. " +
 		"Honestly a bit annoyed 😕 can someone get back to me?"

@@ -109,7 +109,7 @@ var abQueries = map[string]string{
 	"variant results": abResultsSQL,
 }
 
-func scanABTest(row interface{ Scan(...any) error }) (ABTest, error) {
+func scanABTest(row rowScanner) (ABTest, error) {
 	var t ABTest
 	var created int64
 	var started, ended sql.NullInt64
@@ -118,7 +118,7 @@ func scanABTest(row interface{ Scan(...any) error }) (ABTest, error) {
 	return t, err
 }
 
-func scanABVariant(row interface{ Scan(...any) error }) (ABVariant, error) {
+func scanABVariant(row rowScanner) (ABVariant, error) {
 	var v ABVariant
 	var media string
 	var results sql.NullInt64
@@ -219,54 +219,20 @@ func (s *Store) ABTest(ctx context.Context, id int64) (ABTest, error) {
 }
 
 func (s *Store) abParts(ctx context.Context, q queryer, t *ABTest) error {
-	rows, err := q.QueryContext(ctx, abVariantsSQL, t.ID)
+	variants, err := queryAll(ctx, q, scanABVariant, abVariantsSQL, t.ID)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		v, err := scanABVariant(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		t.Variants = append(t.Variants, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = q.QueryContext(ctx, abAccountsSQL, t.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			return err
-		}
-		t.Accounts = append(t.Accounts, a)
-	}
-	return rows.Err()
+	t.Variants = append(t.Variants, variants...)
+	accounts, err := queryInts(ctx, q, abAccountsSQL, t.ID)
+	t.Accounts = append(t.Accounts, accounts...)
+	return err
 }
 
 // ABTests lists every test, the newest first, with variants and accounts.
 func (s *Store) ABTests(ctx context.Context) ([]ABTest, error) {
-	rows, err := s.db.QueryContext(ctx, abTestsSQL)
+	out, err := queryAll(ctx, s.db, scanABTest, abTestsSQL)
 	if err != nil {
-		return nil, err
-	}
-	var out []ABTest
-	for rows.Next() {
-		t, err := scanABTest(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -309,22 +275,15 @@ func (s *Store) SetABPlan(ctx context.Context, id int64, plan []ABPlanSlot) erro
 
 // ABPlan lists a test's plan in time order.
 func (s *Store) ABPlan(ctx context.Context, id int64) ([]ABPlanSlot, error) {
-	rows, err := s.db.QueryContext(ctx, abPlanSQL, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ABPlanSlot
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (ABPlanSlot, error) {
 		var p ABPlanSlot
 		var at int64
 		if err := rows.Scan(&p.Round, &p.VariantID, &p.Label, &at, &p.PostID); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.At = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, abPlanSQL, id)
 }
 
 // StartABTest queues the plan: one post per slot, with its variant's text

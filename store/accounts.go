@@ -22,31 +22,25 @@ func (s *Store) UpsertAccount(ctx context.Context, a Account) (int64, error) {
 	return id, err
 }
 
+const (
+	accountCols = "id, platform, handle, server, display_name, needs_reauth"
+	accountsSQL = "SELECT " + accountCols + " FROM accounts ORDER BY id"
+)
+
+func scanAccount(row rowScanner) (Account, error) {
+	var a Account
+	err := row.Scan(&a.ID, &a.Platform, &a.Handle, &a.Server, &a.DisplayName, &a.NeedsReauth)
+	return a, err
+}
+
 // Accounts lists every account, in the order they were added.
 func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT id, platform, handle, server, display_name, needs_reauth FROM accounts ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Account
-	for rows.Next() {
-		var a Account
-		if err := rows.Scan(&a.ID, &a.Platform, &a.Handle, &a.Server, &a.DisplayName, &a.NeedsReauth); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanAccount, accountsSQL)
 }
 
 // Account returns one account by id.
 func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
-	var a Account
-	err := s.db.QueryRowContext(ctx, `
-		SELECT id, platform, handle, server, display_name, needs_reauth FROM accounts WHERE id = ?`, id).
-		Scan(&a.ID, &a.Platform, &a.Handle, &a.Server, &a.DisplayName, &a.NeedsReauth)
+	a, err := scanAccount(s.db.QueryRowContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, ErrNotFound
 	}

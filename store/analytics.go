@@ -82,22 +82,15 @@ var analyticsQueries = map[string]string{
 // MetricsHistory lists the readings of a copy's counters, oldest first:
 // a sent post's numbers over time.
 func (s *Store) MetricsHistory(ctx context.Context, deliveryID int64) ([]MetricsSnapshot, error) {
-	rows, err := s.db.QueryContext(ctx, metricsHistorySQL, deliveryID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MetricsSnapshot
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (MetricsSnapshot, error) {
 		var m MetricsSnapshot
 		var at int64
 		if err := rows.Scan(&at, &m.Likes, &m.Reposts, &m.Replies, &m.Quotes); err != nil {
-			return nil, err
+			return m, err
 		}
 		m.At = fromMS(at)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	}, metricsHistorySQL, deliveryID)
 }
 
 // PostRates lists the copies published in [from, to), newest first, at
@@ -129,28 +122,29 @@ func (s *Store) PostRates(ctx context.Context, accountID int64, from, to time.Ti
 	return out, rows.Err()
 }
 
-// InboxInWindows counts the inbox items each account received in each
-// window (what listening found left out), by account id.
-func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map[int64][]int, error) {
+// windowsJSON is windows as a JSON array of [from, to) pairs in
+// milliseconds, the argument of the by-window queries.
+func windowsJSON(windows [][2]time.Time) ([]byte, error) {
 	arr := make([][2]int64, len(windows))
 	for i, w := range windows {
 		arr[i] = [2]int64{ms(w[0]), ms(w[1])}
 	}
-	b, err := json.Marshal(arr)
+	return json.Marshal(arr)
+}
+
+// InboxInWindows counts the inbox items each account received in each
+// window (what listening found left out), by account id.
+func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map[int64][]int, error) {
+	b, err := windowsJSON(windows)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, inboxInWindowsSQL, string(b))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]int{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, inboxInWindowsSQL, []any{string(b)}, func(rows rowScanner) error {
 		var id int64
 		var k, n int
 		if err := rows.Scan(&id, &k, &n); err != nil {
-			return nil, err
+			return err
 		}
 		if out[id] == nil {
 			out[id] = make([]int, len(windows))
@@ -158,6 +152,10 @@ func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map
 		if k < len(windows) {
 			out[id][k] = n
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

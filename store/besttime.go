@@ -85,24 +85,28 @@ var bestTimeQueries = map[string]string{
 // WithFollowers stay zero): when an account posts. The ranges need only
 // split where the clocks change.
 func (s *Store) PostingHours(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
+	return s.hoursOfWeek(ctx, postingHoursSQL, rs, scanPostsByHour)
+}
+
+// hoursOfWeek runs a by-hour-of-week query over the ranges (rangesJSON),
+// each row read by scan.
+func (s *Store) hoursOfWeek(ctx context.Context, query string, rs []HourRange, scan func(rowScanner, *HourOfWeek) error) ([]HourOfWeek, error) {
 	arg, err := rangesJSON(rs)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, postingHoursSQL, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HourOfWeek
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (HourOfWeek, error) {
 		var h HourOfWeek
-		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement); err != nil {
-			return nil, err
+		if err := scan(rows, &h); err != nil {
+			return h, err
 		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		return h, nil
+	}, query, arg)
+}
+
+// scanPostsByHour reads an account's posts and their engagement in an hour.
+func scanPostsByHour(rows rowScanner, h *HourOfWeek) error {
+	return rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement)
 }
 
 func rangesJSON(rs []HourRange) (string, error) {
@@ -117,47 +121,18 @@ func rangesJSON(rs []HourRange) (string, error) {
 // PublishedByHourOfWeek sums the published posts of the ranges by account
 // and local hour of the week (only hours with posts are returned).
 func (s *Store) PublishedByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
-	arg, err := rangesJSON(rs)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, publishedByHourSQL, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HourOfWeek
-	for rows.Next() {
-		var h HourOfWeek
+	return s.hoursOfWeek(ctx, publishedByHourSQL, rs, func(rows rowScanner, h *HourOfWeek) error {
 		var per sql.NullFloat64
-		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement, &per, &h.WithFollowers); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement, &per, &h.WithFollowers)
 		h.PerFollower = per.Float64
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // InboxByHourOfWeek counts the inbox items of the ranges by account and
 // local hour of the week (only hours with items are returned).
 func (s *Store) InboxByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
-	arg, err := rangesJSON(rs)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, inboxByHourSQL, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HourOfWeek
-	for rows.Next() {
-		var h HourOfWeek
-		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Items); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return s.hoursOfWeek(ctx, inboxByHourSQL, rs, func(rows rowScanner, h *HourOfWeek) error {
+		return rows.Scan(&h.AccountID, &h.Hour, &h.Items)
+	})
 }

@@ -223,7 +223,7 @@ func (c *Campaign) normalise() error {
 
 const campaignColumns = `id, name, slug, starts_on, ends_on, budget_cents, currency, goal, audience, created_at, coalesce(updated_at, created_at)`
 
-func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
+func scanCampaign(row rowScanner) (Campaign, error) {
 	var c Campaign
 	var created, updated int64
 	err := row.Scan(&c.ID, &c.Name, &c.Slug, &c.StartsOn, &c.EndsOn, &c.BudgetCents, &c.Currency, &c.Goal, &c.Audience,
@@ -359,20 +359,7 @@ const (
 
 // Campaigns lists every campaign, the latest to start first.
 func (s *Store) Campaigns(ctx context.Context) ([]Campaign, error) {
-	rows, err := s.db.QueryContext(ctx, campaignsSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Campaign
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanCampaign, campaignsSQL)
 }
 
 // GoalMetric is what a goal measures.

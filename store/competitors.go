@@ -78,20 +78,6 @@ const (
 		WHERE cp.competitor_id = r.value ->> 0 AND cp.posted_at >= r.value ->> 1 AND cp.posted_at < r.value ->> 2
 		GROUP BY competitor, how`
 
-	// The business's own accounts, as the competitors: follower counts at
-	// instants, and published posts per window.
-	ownFollowersAtSQL = `
-		SELECT a.id, p.key,
-		       (SELECT f.followers FROM follower_snapshots f
-		        WHERE f.account_id = a.id AND f.taken_at <= p.value ORDER BY f.taken_at DESC LIMIT 1)
-		FROM accounts a CROSS JOIN json_each(?) p`
-	ownWindowsSQL = `
-		SELECT a.id, r.key,
-		       (SELECT json_array(count(*), coalesce(sum(d.engagement), 0))
-		        FROM deliveries d INDEXED BY deliveries_account_published
-		        WHERE d.account_id = a.id AND d.state = 'sent' AND d.reply = 0
-		          AND d.sent_at >= r.value ->> 0 AND d.sent_at < r.value ->> 1)
-		FROM accounts a CROSS JOIN json_each(?) r`
 	// The ranking reads the window's part of deliveries_account_published
 	// (which holds engagement) and joins only the winners' rows.
 	ownTopSQL = `
@@ -125,8 +111,6 @@ var competitorQueries = map[string]string{
 	"competitor windows":      competitorWindowsSQL,
 	"competitor top":          competitorTopSQL,
 	"competitor hours":        competitorHoursSQL,
-	"own followers at":        ownFollowersAtSQL,
-	"own windows":             ownWindowsSQL,
 	"own top":                 ownTopSQL,
 	"top fans":                topFansSQL,
 	"fan name":                fanNameSQL,
@@ -158,22 +142,15 @@ func (s *Store) RemoveCompetitor(ctx context.Context, id int64) error {
 
 // Competitors lists the watched accounts in the order they were added.
 func (s *Store) Competitors(ctx context.Context) ([]Competitor, error) {
-	rows, err := s.db.QueryContext(ctx, competitorsSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Competitor
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (Competitor, error) {
 		var c Competitor
 		var synced sql.NullInt64
 		if err := rows.Scan(&c.ID, &c.Platform, &c.Handle, &c.DisplayName, &synced, &c.LastError); err != nil {
-			return nil, err
+			return c, err
 		}
 		c.SyncedAt = fromNullMS(synced)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	}, competitorsSQL)
 }
 
 // RecordCompetitorRead stores one read of a competitor: its counts and
@@ -234,22 +211,17 @@ func (s *Store) FollowersByAccountAt(ctx context.Context, competitors bool, at [
 	if err != nil {
 		return nil, err
 	}
-	q := ownFollowersAtSQL
+	q := kpiFollowersAtSQL // the business's own accounts, as the KPIs read them
 	if competitors {
 		q = competitorFollowersAtSQL
 	}
-	rows, err := s.db.QueryContext(ctx, q, string(b))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]int{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, q, []any{string(b)}, func(rows rowScanner) error {
 		var id int64
 		var k int
 		var v sql.NullInt64
 		if err := rows.Scan(&id, &k, &v); err != nil {
-			return nil, err
+			return err
 		}
 		vs, ok := out[id]
 		if !ok {
@@ -262,42 +234,37 @@ func (s *Store) FollowersByAccountAt(ctx context.Context, competitors bool, at [
 		if v.Valid && k < len(vs) {
 			vs[k] = int(v.Int64)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PostsInWindows counts posts and their engagement in each [from, to) of
 // windows: own accounts' published posts (competitors false) or
 // competitors' posts, by id, one WindowStats per window.
 func (s *Store) PostsInWindows(ctx context.Context, competitors bool, windows [][2]time.Time) (map[int64][]WindowStats, error) {
-	arr := make([][2]int64, len(windows))
-	for i, w := range windows {
-		arr[i] = [2]int64{ms(w[0]), ms(w[1])}
-	}
-	b, err := json.Marshal(arr)
+	b, err := windowsJSON(windows)
 	if err != nil {
 		return nil, err
 	}
-	q := ownWindowsSQL
+	q := kpiPublishedSQL // the business's own accounts, as the KPIs read them
 	if competitors {
 		q = competitorWindowsSQL
 	}
-	rows, err := s.db.QueryContext(ctx, q, string(b))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]WindowStats{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, q, []any{string(b)}, func(rows rowScanner) error {
 		var id int64
 		var k int
 		var counts string
 		if err := rows.Scan(&id, &k, &counts); err != nil {
-			return nil, err
+			return err
 		}
 		var pe [2]int64
 		if err := json.Unmarshal([]byte(counts), &pe); err != nil {
-			return nil, err
+			return err
 		}
 		if _, ok := out[id]; !ok {
 			out[id] = make([]WindowStats, len(windows))
@@ -305,29 +272,26 @@ func (s *Store) PostsInWindows(ctx context.Context, competitors bool, windows []
 		if k < len(windows) {
 			out[id][k] = WindowStats{Posts: int(pe[0]), Engagement: pe[1]}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TopCompetitorPosts lists a competitor's most engaging posts in [from, to).
 func (s *Store) TopCompetitorPosts(ctx context.Context, id int64, from, to time.Time, limit int) ([]CompetitorPost, error) {
-	rows, err := s.db.QueryContext(ctx, competitorTopSQL, id, ms(from), ms(to), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CompetitorPost
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (CompetitorPost, error) {
 		var p CompetitorPost
 		var at int64
 		if err := rows.Scan(&p.CompetitorID, &p.RemoteID, &p.URL, &p.Text, &at,
 			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.PostedAt = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, competitorTopSQL, id, ms(from), ms(to), limit)
 }
 
 // OwnTopPost is one of an account's most engaging published posts.
@@ -340,46 +304,22 @@ type OwnTopPost struct {
 
 // TopOwnPosts lists an account's most engaging published posts in [from, to).
 func (s *Store) TopOwnPosts(ctx context.Context, accountID int64, from, to time.Time, limit int) ([]OwnTopPost, error) {
-	rows, err := s.db.QueryContext(ctx, ownTopSQL, accountID, ms(from), ms(to), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OwnTopPost
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (OwnTopPost, error) {
 		var p OwnTopPost
 		var at int64
 		if err := rows.Scan(&p.DeliveryID, &p.PostID, &p.Text, &p.URL, &at,
 			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.SentAt = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, ownTopSQL, accountID, ms(from), ms(to), limit)
 }
 
 // CompetitorPostsByHourOfWeek is PublishedByHourOfWeek for competitors'
 // posts (the ranges' AccountID is the competitor's id).
 func (s *Store) CompetitorPostsByHourOfWeek(ctx context.Context, rs []HourRange) ([]HourOfWeek, error) {
-	arg, err := rangesJSON(rs)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, competitorHoursSQL, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HourOfWeek
-	for rows.Next() {
-		var h HourOfWeek
-		if err := rows.Scan(&h.AccountID, &h.Hour, &h.Posts, &h.Engagement); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return s.hoursOfWeek(ctx, competitorHoursSQL, rs, scanPostsByHour)
 }
 
 // Fan is someone who wrote to the business often.
@@ -394,21 +334,14 @@ type Fan struct {
 // mentions, quotes and direct messages (the networks do not say who liked
 // or reposted, only how many), the most first.
 func (s *Store) TopFans(ctx context.Context, from, to time.Time, limit int) ([]Fan, error) {
-	rows, err := s.db.QueryContext(ctx, topFansSQL, ms(from), ms(to), limit)
-	if err != nil {
-		return nil, err
-	}
-	var out []Fan
-	for rows.Next() {
+	out, err := queryAll(ctx, s.db, func(rows rowScanner) (Fan, error) {
 		var f Fan
 		if err := rows.Scan(&f.Handle, &f.Items, &f.Replies, &f.Mentions, &f.Quotes, &f.DMs); err != nil {
-			rows.Close()
-			return nil, err
+			return f, err
 		}
-		out = append(out, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return f, nil
+	}, topFansSQL, ms(from), ms(to), limit)
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {

@@ -123,23 +123,27 @@ func attachParts(ctx context.Context, q queryer, out []PostSummary, index map[in
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT m.post_id, m.path, m.mime, m.alt_text FROM posts p
+	media, err := queryAll(ctx, q, scanPostMedia, `SELECT m.post_id, m.path, m.mime, m.alt_text FROM posts p
 		JOIN post_media m ON m.post_id = p.id WHERE `+where+` ORDER BY m.post_id, m.position`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var post int64
-		var m Media
-		if err := rows.Scan(&post, &m.Path, &m.Mime, &m.AltText); err != nil {
-			return err
-		}
-		if i, ok := index[post]; ok {
-			out[i].Media = append(out[i].Media, m)
+	for _, m := range media {
+		if i, ok := index[m.post]; ok {
+			out[i].Media = append(out[i].Media, m.Media)
 		}
 	}
-	return rows.Err()
+	return err
+}
+
+// postMedia is an image of a post, as scanPostMedia reads it: post_id,
+// path, mime, alt_text.
+type postMedia struct {
+	post int64
+	Media
+}
+
+func scanPostMedia(row rowScanner) (postMedia, error) {
+	var m postMedia
+	err := row.Scan(&m.post, &m.Path, &m.Mime, &m.AltText)
+	return m, err
 }
 
 // attachPartsByID is attachParts for a list of posts by id, a chunk at a
@@ -183,22 +187,21 @@ type postDelivery struct {
 }
 
 func postDeliveries(ctx context.Context, tx *sql.Tx, postID int64) (map[int64]postDelivery, error) {
-	rows, err := tx.QueryContext(ctx, `
+	out := map[int64]postDelivery{}
+	err := eachRow(ctx, tx, `
 		SELECT d.id, d.account_id, d.state, d.due_at, d.next_attempt_at, a.needs_reauth
-		FROM deliveries d JOIN accounts a ON a.id = d.account_id WHERE d.post_id = ?`, postID)
+		FROM deliveries d JOIN accounts a ON a.id = d.account_id WHERE d.post_id = ?`, []any{postID}, func(rows rowScanner) error {
+		var d postDelivery
+		if err := rows.Scan(&d.id, &d.account, &d.state, &d.due, &d.next, &d.waitsForSignIn); err != nil {
+			return err
+		}
+		out[d.account] = d
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64]postDelivery{}
-	for rows.Next() {
-		var d postDelivery
-		if err := rows.Scan(&d.id, &d.account, &d.state, &d.due, &d.next, &d.waitsForSignIn); err != nil {
-			return nil, err
-		}
-		out[d.account] = d
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // textFor is the text a post sends to an account.
@@ -334,22 +337,8 @@ func (s *Store) SaveUnsent(ctx context.Context, p Post, now time.Time) error {
 // one; a missed one was held back), so it is a new post to the network, and
 // a Bluesky record written now carries the time it is written.
 func refreshUnsent(ctx context.Context, tx *sql.Tx, postID int64) (int, error) {
-	rows, err := tx.QueryContext(ctx,
-		"SELECT id FROM deliveries WHERE post_id = ? AND state IN ('failed', 'missed')", postID)
+	ids, err := queryInts(ctx, tx, "SELECT id FROM deliveries WHERE post_id = ? AND state IN ('failed', 'missed')", postID)
 	if err != nil {
-		return 0, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	for _, id := range ids {

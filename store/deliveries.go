@@ -250,24 +250,15 @@ func (s *Store) attachMedia(ctx context.Context, ds []DueDelivery) error {
 		}
 		byPost[d.PostID] = append(byPost[d.PostID], i)
 	}
-	rows, err := s.db.QueryContext(ctx, `
+	media, err := queryAll(ctx, s.db, scanPostMedia, `
 		SELECT post_id, path, mime, alt_text FROM post_media
 		WHERE post_id IN (?`+strings.Repeat(", ?", len(args)-1)+`) ORDER BY post_id, position`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var post int64
-		var m Media
-		if err := rows.Scan(&post, &m.Path, &m.Mime, &m.AltText); err != nil {
-			return err
-		}
-		for _, i := range byPost[post] {
-			ds[i].Media = append(ds[i].Media, m)
+	for _, m := range media {
+		for _, i := range byPost[m.post] {
+			ds[i].Media = append(ds[i].Media, m.Media)
 		}
 	}
-	return rows.Err()
+	return err
 }
 
 // maxThreadDepth bounds the walk up a thread, so a cycle written by hand into
@@ -503,38 +494,6 @@ func (s *Store) PaceAccount(ctx context.Context, accountID int64, until time.Tim
 	return int(n), err
 }
 
-// DropMissed is the user's choice not to send a post's missed deliveries:
-// they become dropped, for good. When part of the post went out, it then
-// reads as sent; when none of it did, it goes back to the drafts, unchanged,
-// to be queued again or deleted.
-func (s *Store) DropMissed(ctx context.Context, postID int64, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			"UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL WHERE post_id = ? AND state = 'missed'", postID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("post %d has no missed delivery to drop", postID)
-		}
-		var live int
-		if err := tx.QueryRowContext(ctx,
-			"SELECT count(*) FROM deliveries WHERE post_id = ? AND state <> 'dropped'", postID).Scan(&live); err != nil {
-			return err
-		}
-		if live > 0 {
-			return rollUpPost(ctx, tx, postID)
-		}
-		// Nothing of it went out or is on its way: a draft has no
-		// deliveries, so queueing it again starts afresh.
-		if _, err := tx.ExecContext(ctx, "DELETE FROM deliveries WHERE post_id = ?", postID); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?", ms(now), postID)
-		return err
-	})
-}
-
 // SendMissedNow queues a post's missed deliveries again, due at now.
 func (s *Store) SendMissedNow(ctx context.Context, postID int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -555,7 +514,7 @@ const deliveryCols = `
 	id, post_id, account_id, state, due_at, next_attempt_at, attempts, last_error, idempotency_key,
 	remote_id, remote_cid, remote_url, sent_at, likes, reposts, replies, quotes, metrics_at, first_attempt_at`
 
-func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
+func scanDelivery(row rowScanner) (Delivery, error) {
 	var d Delivery
 	var due int64
 	var next, sent, metrics, first sql.NullInt64
@@ -578,19 +537,6 @@ func (s *Store) Delivery(ctx context.Context, id int64) (Delivery, error) {
 
 // PostDeliveries lists a post's deliveries, one per target account, by account.
 func (s *Store) PostDeliveries(ctx context.Context, postID int64) ([]Delivery, error) {
-	rows, err := s.db.QueryContext(ctx,
+	return queryAll(ctx, s.db, scanDelivery,
 		"SELECT "+deliveryCols+" FROM deliveries WHERE post_id = ? ORDER BY account_id", postID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }

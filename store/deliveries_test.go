@@ -573,7 +573,8 @@ func BenchmarkDueDeliveries(b *testing.B) {
 	}
 }
 
-func TestDropMissed(t *testing.T) {
+// Dropping a post's missed copies (DropUnsent) when crier was down.
+func TestDropUnsentMissedCopies(t *testing.T) {
 	ctx := context.Background()
 	st := openTest(t)
 	m := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
@@ -594,7 +595,7 @@ func TestDropMissed(t *testing.T) {
 	}
 
 	now := schedT0.Add(time.Minute)
-	if err := st.DropMissed(ctx, half, now); err != nil {
+	if err := st.DropUnsent(ctx, half, now); err != nil {
 		t.Fatal(err)
 	}
 	if s := postState(t, st, half); s != PostSent {
@@ -613,13 +614,13 @@ func TestDropMissed(t *testing.T) {
 	if err := st.SendMissedNow(ctx, half, now); err == nil {
 		t.Fatal("send-now of a dropped delivery: no error")
 	}
-	if err := st.DropMissed(ctx, half, now); err == nil {
+	if err := st.DropUnsent(ctx, half, now); err == nil {
 		t.Fatal("dropping twice: no error")
 	}
 
 	// None of it went out: the post goes back to the drafts and can be
 	// queued again.
-	if err := st.DropMissed(ctx, whole, now); err != nil {
+	if err := st.DropUnsent(ctx, whole, now); err != nil {
 		t.Fatal(err)
 	}
 	if s := postState(t, st, whole); s != PostDraft {

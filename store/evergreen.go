@@ -92,23 +92,16 @@ func (s *Store) PauseEvergreen(ctx context.Context, postID int64, paused bool) e
 
 // EvergreenPool lists the pool, oldest first.
 func (s *Store) EvergreenPool(ctx context.Context) ([]Evergreen, error) {
-	rows, err := s.db.QueryContext(ctx, evergreenPoolSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Evergreen
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (Evergreen, error) {
 		var e Evergreen
 		var interval, added int64
 		var last sql.NullInt64
 		if err := rows.Scan(&e.PostID, &e.Text, &interval, &last, &e.Shares, &e.Paused, &added); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.MinInterval, e.LastSharedAt, e.AddedAt = time.Duration(interval)*time.Millisecond, fromNullMS(last), fromMS(added)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, evergreenPoolSQL)
 }
 
 // FillEvergreen shares pool posts into the free queue slots of the next
@@ -205,20 +198,7 @@ func (s *Store) FillEvergreen(ctx context.Context, now time.Time, ahead time.Dur
 
 // queuedAccounts lists the accounts that have queue slots.
 func queuedAccounts(ctx context.Context, tx *sql.Tx) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT account_id FROM queue_settings ORDER BY account_id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryInts(ctx, tx, "SELECT account_id FROM queue_settings ORDER BY account_id")
 }
 
 // textNear reports whether text went, or goes, to the account within

@@ -137,24 +137,17 @@ func (s *Store) RemoveFeed(ctx context.Context, name string) error {
 
 // Feeds lists the feeds by name.
 func (s *Store) Feeds(ctx context.Context) ([]Feed, error) {
-	rows, err := s.db.QueryContext(ctx, feedsSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Feed
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (Feed, error) {
 		var f Feed
 		var accounts string
 		var fetched, ok sql.NullInt64
 		if err := rows.Scan(&f.ID, &f.Name, &f.URL, &f.FillQueue, &accounts, &f.CampaignID, &f.Title, &f.ETag,
 			&f.LastModified, &fetched, &ok, &f.LastError, &f.Failures); err != nil {
-			return nil, err
+			return f, err
 		}
 		f.Accounts, f.FetchedAt, f.OKAt = splitIDs(accounts), fromNullMS(fetched), fromNullMS(ok)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	}, feedsSQL)
 }
 
 // RecordFeedFetch keeps the outcome of a fetch on the feed: when, whether it
@@ -233,21 +226,14 @@ func (s *Store) AddFeedEntry(ctx context.Context, e FeedEntry, draft *Post, now 
 
 // FeedEntries lists a feed's entries, the newest seen first.
 func (s *Store) FeedEntries(ctx context.Context, feedID int64, limit int) ([]FeedEntry, error) {
-	rows, err := s.db.QueryContext(ctx, feedEntriesSQL, feedID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []FeedEntry
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (FeedEntry, error) {
 		var e FeedEntry
 		var pub sql.NullInt64
 		var seen int64
 		if err := rows.Scan(&e.FeedID, &e.EntryID, &e.Title, &e.Link, &e.Image, &pub, &seen, &e.PostID); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.PublishedAt, e.SeenAt = fromNullMS(pub), fromMS(seen)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, feedEntriesSQL, feedID, limit)
 }

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/crier-app/crier/sentiment"
 )
 
 // The inbox is read newest first, a page at a time, by keyset: a page starts
@@ -218,6 +216,15 @@ const inboxCols = `inbox_items.id, account_id, platform, remote_id, kind, author
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queryInts runs a query of one integer column (ids, times) and returns
+// its values in order.
+func queryInts(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
+	return queryAll(ctx, q, func(row rowScanner) (v int64, err error) {
+		err = row.Scan(&v)
+		return v, err
+	}, query, args...)
 }
 
 func scanInboxItems(rows *sql.Rows) ([]InboxItem, error) {
@@ -478,9 +485,10 @@ func (s *Store) WakeSnoozed(ctx context.Context, now time.Time) (int, error) {
 // AddInboxItems stores items pulled from a network, skipping ones already
 // stored (same account and remote id), and returns how many were new. State,
 // read mark and snooze of the new rows start as given (open, unread by default).
-// Each item is scored (sentiment.Score) unless it carries a score, checked
-// for a question mark, and read for what it is (sentiment.Classify), which
-// places it in the needs-attention order.
+// Each item's tone is stored as given: its sentiment score (NULL without
+// HasSentiment), its question mark and its class (ClassOther when empty),
+// which places it in the needs-attention order. Whoever fetched the items
+// reads them (tone.Read) before they come here.
 func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, error) {
 	added := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -504,16 +512,20 @@ func (s *Store) AddInboxItems(ctx context.Context, items []InboxItem) (int, erro
 			if it.AuthorFollowers >= 0 {
 				followers = it.AuthorFollowers
 			}
-			score := it.Sentiment
-			if !it.HasSentiment {
-				score = sentiment.Score(it.Body)
+			var score any
+			if it.HasSentiment {
+				score = it.Sentiment
+			}
+			class := it.Class
+			if class == "" {
+				class = ClassOther
 			}
 			res, err := stmt.ExecContext(ctx, it.AccountID, it.Platform, it.RemoteID, string(it.Kind),
 				it.AuthorHandle, it.AuthorName, followers, it.Body, it.URL, it.ThreadRoot, it.InReplyTo,
 				ms(it.ReceivedAt), string(state), nullMS(it.SnoozedUntil), it.Read, score,
-				sentiment.IsQuestion(it.Body), it.RemoteCID, it.RootCID, it.Term, it.Liked, it.Reposted,
+				it.Question, it.RemoteCID, it.RootCID, it.Term, it.Liked, it.Reposted,
 				joinLabels(it.Labels), nullMS(it.RepliedAt), it.Kind == KindListening,
-				string(classify(it.Kind, it.Body)), labelKeys(splitLabels(joinLabels(it.Labels))))
+				string(class), labelKeys(splitLabels(joinLabels(it.Labels))))
 			if err != nil {
 				return fmt.Errorf("inbox item %s: %w", it.RemoteID, err)
 			}
@@ -666,4 +678,37 @@ func (s *Store) inboxThread(ctx context.Context, item InboxItem) ([]ThreadEntry,
 	}
 	slices.SortStableFunc(out, func(a, b ThreadEntry) int { return a.At.Compare(b.At) })
 	return out, nil
+}
+
+// rowScanner is a row of a query's answer: *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+// queryAll runs a query and reads each row with scan, in order.
+func queryAll[T any](ctx context.Context, q queryer, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	var out []T
+	err := eachRow(ctx, q, query, args, func(row rowScanner) error {
+		v, err := scan(row)
+		out = append(out, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachRow runs a query and hands each row to fn, in order, until fn
+// returns an error.
+func eachRow(ctx context.Context, q queryer, query string, args []any, fn func(rowScanner) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

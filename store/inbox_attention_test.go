@@ -11,68 +11,6 @@ import (
 	"github.com/crier-app/crier/sentiment"
 )
 
-func TestAddInboxItemsScoresEachItem(t *testing.T) {
-	st := openTest(t)
-	ctx := context.Background()
-	acc, err := st.UpsertAccount(ctx, Account{Platform: PlatformBluesky, Handle: "bakery.example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	item := func(id, body string) InboxItem {
-		return InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: id, Kind: KindMention,
-			AuthorHandle: "x.example.com", AuthorFollowers: -1, Body: body, ReceivedAt: inboxT0}
-	}
-	given := item("given", "fine")
-	given.Sentiment, given.HasSentiment = -0.5, true
-	if _, err := st.AddInboxItems(ctx, []InboxItem{
-		item("complaint", "Cold coffee and a rude cashier. Terrible."),
-		item("praise", "Best croissant I've ever had 😍"),
-		item("question", "Are you open on Easter Monday?"),
-		item("link", "our menu https://example.com/menu?day=mon"),
-		given,
-	}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := st.InboxPage(ctx, InboxFilter{}, nil, nil, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]InboxItem{}
-	for _, it := range got {
-		if !it.HasSentiment {
-			t.Errorf("%s: not scored", it.RemoteID)
-		}
-		byID[it.RemoteID] = it
-	}
-	if s := byID["complaint"].Sentiment; s > sentiment.NegativeAt {
-		t.Errorf("complaint scored %.3f, want negative", s)
-	}
-	if s := byID["praise"].Sentiment; s < sentiment.PositiveAt {
-		t.Errorf("praise scored %.3f, want positive", s)
-	}
-	if s := byID["given"].Sentiment; s != -0.5 {
-		t.Errorf("a given score was replaced: %.3f", s)
-	}
-	for id, want := range map[string]bool{"question": true, "link": false, "praise": false} {
-		if byID[id].Question != want {
-			t.Errorf("%s: question = %v, want %v", id, byID[id].Question, want)
-		}
-	}
-	// What a message is places it, not its score alone: "fine" given a
-	// score of -0.5 is no complaint.
-	for id, want := range map[string]InboxClass{"complaint": ClassComplaint, "question": ClassQuestion,
-		"praise": ClassPraise, "link": ClassOther, "given": ClassOther} {
-		if byID[id].Class != want {
-			t.Errorf("%s: class %q, want %q", id, byID[id].Class, want)
-		}
-	}
-	for id, want := range map[string]int{"complaint": 0, "question": 1, "praise": 3, "link": 4, "given": 4} {
-		if byID[id].Attention != want {
-			t.Errorf("%s: attention %d, want %d", id, byID[id].Attention, want)
-		}
-	}
-}
-
 // The inbox: a private complaint with no strong word in it was 33rd
 // of 38, a question whose "died" VADER reads as grief was first.
 func TestNeedsAttentionPutsWhatAMessageIsFirst(t *testing.T) {
@@ -87,7 +25,7 @@ func TestNeedsAttentionPutsWhatAMessageIsFirst(t *testing.T) {
 		return InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: id, Kind: kind,
 			AuthorHandle: id + ".example.com", AuthorFollowers: 50, Body: body, ReceivedAt: received}
 	}
-	if _, err := st.AddInboxItems(ctx, []InboxItem{
+	if _, err := addRead(ctx, st, []InboxItem{
 		item("starter", KindReply, at(0), "Do you sell your starter? Mine just died 😬"),
 		item("killer", KindReply, at(1), "Killer cinnamon buns. Dangerous."),
 		item("chatter", KindReply, at(2), "Ha, the queue this morning!"),
@@ -152,7 +90,7 @@ func TestNeedsAttentionOrder(t *testing.T) {
 		item("link", at(5), 10, "our menu https://example.com/?page=2"),
 		done, snoozed,
 	}
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := addRead(ctx, st, items); err != nil {
 		t.Fatal(err)
 	}
 	f := InboxFilter{Attention: true, State: InboxDone} // State is ignored
@@ -228,7 +166,7 @@ func seedVariedInbox(t *testing.T, st *Store, n int) (acc1 int64, items []InboxI
 		}
 		items = append(items, it)
 	}
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := addRead(ctx, st, items); err != nil {
 		t.Fatal(err)
 	}
 	items, err = st.InboxPage(ctx, InboxFilter{}, nil, nil, n+1)

@@ -93,7 +93,7 @@ func rankSet(t *testing.T, set []labelled) (got, vader rankScore) {
 		items[i] = InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: fmt.Sprint("m", i), Kind: m.kind,
 			AuthorHandle: fmt.Sprint("m", i, ".example.com"), AuthorFollowers: -1, Body: m.text, ReceivedAt: inboxT0}
 	}
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := addRead(ctx, st, items); err != nil {
 		t.Fatal(err)
 	}
 	read, err := st.InboxPage(ctx, InboxFilter{Attention: true, AccountID: acc}, nil, nil, len(set)+1)

@@ -18,8 +18,8 @@ import (
 // What an inbox message is (sentiment.Classify), as stored in
 // inbox_items.class. Its place in the needs-attention order follows from it.
 //
-// Migration 4 reads the items stored before it with the same function as
-// AddInboxItems does, through SQLite: crier registers it with the driver
+// Migration 4 reads the items stored before it with the same function as a
+// sync does (ClassOf, through tone.Read), through SQLite: crier registers it with the driver
 // (crier_inbox_class), and the labels' search tokens with it
 // (crier_label_keys). Registered once for the process, before any database
 // is opened.
@@ -56,8 +56,9 @@ func classify(kind InboxKind, body string) sentiment.Class {
 	return sentiment.Classify(body, channelOf(kind))
 }
 
-// ClassOf is what AddInboxItems reads an item of kind with body as: for
-// writers that fill the table in bulk (the demo).
+// ClassOf is what an inbox message of kind with body is: what the sync
+// (tone.Read) and the demo store in InboxItem.Class, and what
+// migration 4 read the items stored before it as.
 func ClassOf(kind InboxKind, body string) InboxClass { return InboxClass(classify(kind, body)) }
 
 // JoinLabels is labels as stored in inbox_items.labels, and LabelKeys as

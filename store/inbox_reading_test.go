@@ -75,7 +75,7 @@ func TestMigrationFourReadsStoredItems(t *testing.T) {
 		}
 	}
 	// A new item after the migration gets the next key in its millisecond.
-	if _, err := st.AddInboxItems(ctx, []InboxItem{{AccountID: 1, Platform: PlatformBluesky, RemoteID: "d", Kind: KindMention,
+	if _, err := addRead(ctx, st, []InboxItem{{AccountID: 1, Platform: PlatformBluesky, RemoteID: "d", Kind: KindMention,
 		AuthorHandle: "ned.example.com", AuthorFollowers: -1, Body: "third in a millisecond", ReceivedAt: time.UnixMilli(at + 1)}}); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func searchSeed(t *testing.T, st *Store) (acc1, acc2 int64) {
 	// Two received in the same millisecond.
 	items = append(items, InboxItem{AccountID: acc1, Platform: PlatformMastodon, RemoteID: "twin", Kind: KindMention,
 		AuthorHandle: "twin@example.social", AuthorFollowers: -1, Body: "Lovely rye, twin", ReceivedAt: inboxT0.Add(7 * time.Minute)})
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := addRead(ctx, st, items); err != nil {
 		t.Fatal(err)
 	}
 	return acc1, acc2
@@ -311,7 +311,7 @@ func TestInboxRecheckMarksDeleted(t *testing.T) {
 		return InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: id, Kind: kind, State: state,
 			AuthorHandle: "kim.example.com", AuthorFollowers: -1, Body: "The rye was burnt, I want a refund", ReceivedAt: inboxT0}
 	}
-	if _, err := st.AddInboxItems(ctx, []InboxItem{
+	if _, err := addRead(ctx, st, []InboxItem{
 		item("a", KindReply, InboxOpen), item("b", KindMention, InboxOpen), item("c", KindDM, InboxOpen),
 		item("done", KindReply, InboxDone), item("heard", KindListening, InboxOpen),
 	}); err != nil {

@@ -43,7 +43,7 @@ func seedInbox(t *testing.T, st *Store, n int) (acc1, acc2 int64, items []InboxI
 		}
 		items = append(items, it)
 	}
-	added, err := st.AddInboxItems(ctx, items)
+	added, err := addRead(ctx, st, items)
 	if err != nil || added != n {
 		t.Fatalf("AddInboxItems = %d, %v; want %d", added, err, n)
 	}
@@ -161,10 +161,10 @@ func TestInboxPageRoundTripsFields(t *testing.T) {
 		ReceivedAt: inboxT0, State: InboxSnoozed, SnoozedUntil: inboxT0.Add(time.Hour), Read: true,
 		Sentiment: 0.75, HasSentiment: true,
 	}
-	if _, err := st.AddInboxItems(ctx, []InboxItem{in}); err != nil {
+	if _, err := addRead(ctx, st, []InboxItem{in}); err != nil {
 		t.Fatal(err)
 	}
-	added, err := st.AddInboxItems(ctx, []InboxItem{in})
+	added, err := addRead(ctx, st, []InboxItem{in})
 	if err != nil || added != 0 {
 		t.Fatalf("adding the same item again = %d, %v; want 0 new", added, err)
 	}
@@ -186,7 +186,7 @@ func TestInboxPageRoundTripsFields(t *testing.T) {
 	// Unknown followers come back as such; an item given no score is scored.
 	in2 := InboxItem{AccountID: acc, Platform: PlatformMastodon, RemoteID: "110", Kind: KindDM,
 		AuthorHandle: "bo", Body: "hi", ReceivedAt: inboxT0.Add(time.Minute), AuthorFollowers: -1}
-	if _, err := st.AddInboxItems(ctx, []InboxItem{in2}); err != nil {
+	if _, err := addRead(ctx, st, []InboxItem{in2}); err != nil {
 		t.Fatal(err)
 	}
 	got, err = st.InboxPage(ctx, InboxFilter{Kind: KindDM}, nil, nil, 10)
@@ -385,7 +385,7 @@ func TestInboxThread(t *testing.T) {
 		mk("later", "target", acc, 200),   // after the item: not context
 		mk("elsewhere", "root", other, 5), // same root on another account
 	)
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := addRead(ctx, st, items); err != nil {
 		t.Fatal(err)
 	}
 	page, _ := st.InboxPage(ctx, InboxFilter{AccountID: acc}, nil, nil, 1)
@@ -421,7 +421,7 @@ func TestInboxThread(t *testing.T) {
 		AuthorHandle: "x", Body: "first", ReceivedAt: inboxT0.Add(300 * time.Minute), AuthorFollowers: -1}
 	answer := InboxItem{AccountID: acc, Platform: PlatformMastodon, RemoteID: "ans", Kind: KindReply,
 		AuthorHandle: "y", Body: "second", InReplyTo: "lone", ReceivedAt: inboxT0.Add(301 * time.Minute), AuthorFollowers: -1}
-	if _, err := st.AddInboxItems(ctx, []InboxItem{lone, answer}); err != nil {
+	if _, err := addRead(ctx, st, []InboxItem{lone, answer}); err != nil {
 		t.Fatal(err)
 	}
 	page, _ = st.InboxPage(ctx, InboxFilter{AccountID: acc}, nil, nil, 1)

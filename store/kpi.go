@@ -134,8 +134,7 @@ const (
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
 		ORDER BY d.engagement DESC, d.sent_at DESC, d.id DESC`
 
-	kpiAccountsSQL = `
-		SELECT id, platform, handle, server, display_name, needs_reauth FROM accounts ORDER BY id`
+	kpiAccountsSQL = accountsSQL
 )
 
 // kpiQueries are the statements KPIs runs, for the query plan test.
@@ -200,9 +199,9 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 	defer tx.Rollback()
 
 	byID := map[int64]*AccountKPIs{}
-	if err := kpiRows(ctx, tx, kpiAccountsSQL, nil, func(rows *sql.Rows) error {
-		var a Account
-		if err := rows.Scan(&a.ID, &a.Platform, &a.Handle, &a.Server, &a.DisplayName, &a.NeedsReauth); err != nil {
+	if err := eachRow(ctx, tx, kpiAccountsSQL, nil, func(rows rowScanner) error {
+		a, err := scanAccount(rows)
+		if err != nil {
 			return err
 		}
 		r.Accounts = append(r.Accounts, AccountKPIs{Account: a, KPIFigures: newKPIFigures()})
@@ -218,7 +217,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 	for id := range byID {
 		followersAt[id] = make([]sql.NullInt64, len(instants))
 	}
-	if err := kpiRows(ctx, tx, kpiFollowersAtSQL, []any{string(instantsJSON)}, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiFollowersAtSQL, []any{string(instantsJSON)}, func(rows rowScanner) error {
 		var id int64
 		var k int
 		var v sql.NullInt64
@@ -233,7 +232,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 		return r, fmt.Errorf("follower counts: %w", err)
 	}
 
-	if err := kpiRows(ctx, tx, kpiPublishedSQL, []any{string(rangesJSON)}, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiPublishedSQL, []any{string(rangesJSON)}, func(rows rowScanner) error {
 		var id int64
 		var k int
 		var counts string
@@ -260,7 +259,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 		return r, fmt.Errorf("published posts: %w", err)
 	}
 
-	if err := kpiRows(ctx, tx, kpiOpenInboxSQL, nil, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiOpenInboxSQL, nil, func(rows rowScanner) error {
 		var id int64
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
@@ -274,7 +273,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 		return r, fmt.Errorf("open inbox items: %w", err)
 	}
 
-	if err := kpiRows(ctx, tx, kpiTopSQL, []any{ms(r.Since), end, KPITopPosts}, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, kpiTopSQL, []any{ms(r.Since), end, KPITopPosts}, func(rows rowScanner) error {
 		var t TopPost
 		var sent int64
 		if err := rows.Scan(&t.DeliveryID, &t.PostID, &t.AccountID, &t.Platform, &t.Handle, &sent,
@@ -345,19 +344,4 @@ func (f *KPIFigures) add(a KPIFigures) {
 		f.PostsByDay[i] += a.PostsByDay[i]
 		f.EngagementByDay[i] += a.EngagementByDay[i]
 	}
-}
-
-// kpiRows runs a query in tx and calls fn for every row.
-func kpiRows(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

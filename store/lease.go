@@ -84,10 +84,16 @@ const leaseCols = "name, holder, host, pid, acquired_at, heartbeat_at, expires_a
 // it. The check and the take are one write transaction, so of two processes
 // trying at once exactly one gets it.
 func (s *Store) AcquireLease(ctx context.Context, name string, h LeaseHolder, now time.Time, ttl time.Duration) (bool, LeaseInfo, error) {
+	return s.changeLease(ctx, name, h, acquireLeaseQuery,
+		name, h.ID, h.Host, h.PID, ms(now), ms(now), ms(now.Add(ttl)))
+}
+
+// changeLease runs a statement that may give the lease name to h, and
+// reports whether h holds it then, with the lease as it is.
+func (s *Store) changeLease(ctx context.Context, name string, h LeaseHolder, query string, args ...any) (bool, LeaseInfo, error) {
 	var info LeaseInfo
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, acquireLeaseQuery,
-			name, h.ID, h.Host, h.PID, ms(now), ms(now), ms(now.Add(ttl))); err != nil {
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return err
 		}
 		var err error
@@ -105,22 +111,10 @@ func (s *Store) AcquireLease(ctx context.Context, name string, h LeaseHolder, no
 // longer exists), without waiting for the lease to expire. It does nothing
 // when the lease changed hands meanwhile. It reports whether h holds it now.
 func (s *Store) TakeOverLease(ctx context.Context, name string, h LeaseHolder, from string, now time.Time, ttl time.Duration) (bool, LeaseInfo, error) {
-	var info LeaseInfo
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE leases SET holder = ?, host = ?, pid = ?, acquired_at = ?, heartbeat_at = ?, expires_at = ?
-			WHERE name = ? AND holder = ?`,
-			h.ID, h.Host, h.PID, ms(now), ms(now), ms(now.Add(ttl)), name, from); err != nil {
-			return err
-		}
-		var err error
-		info, err = scanLease(tx.QueryRowContext(ctx, "SELECT "+leaseCols+" FROM leases WHERE name = ?", name))
-		return err
-	})
-	if err != nil {
-		return false, LeaseInfo{}, err
-	}
-	return info.ID == h.ID, info, nil
+	return s.changeLease(ctx, name, h, `
+		UPDATE leases SET holder = ?, host = ?, pid = ?, acquired_at = ?, heartbeat_at = ?, expires_at = ?
+		WHERE name = ? AND holder = ?`,
+		h.ID, h.Host, h.PID, ms(now), ms(now), ms(now.Add(ttl)), name, from)
 }
 
 // RenewLease extends a lease the holder still holds to now+ttl. It returns

@@ -220,7 +220,7 @@ func (s *Store) ListeningTrend(ctx context.Context, from, to time.Time, loc *tim
 	}
 	defer tx.Rollback()
 	var terms []string
-	if err := kpiRows(ctx, tx, listeningTermsSQL, nil, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, listeningTermsSQL, nil, func(rows rowScanner) error {
 		var term string
 		if err := rows.Scan(&term); err != nil {
 			return err
@@ -241,7 +241,7 @@ func (s *Store) ListeningTrend(ctx context.Context, from, to time.Time, loc *tim
 	for _, term := range terms {
 		byTerm[term] = &TermTrend{Term: term, Days: make([]ListeningDay, len(tr.Days))}
 	}
-	if err := kpiRows(ctx, tx, listeningDaysSQL, []any{string(termsJSON), string(rangesJSON)}, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, listeningDaysSQL, []any{string(termsJSON), string(rangesJSON)}, func(rows rowScanner) error {
 		var term, counts string
 		var day int
 		if err := rows.Scan(&term, &day, &counts); err != nil {

@@ -133,7 +133,7 @@ func TestInboxKPIsCountARealReply(t *testing.T) {
 	st := openTest(t)
 	a := mustAccount(t, st, PlatformMastodon, "@bakery@example.social")
 	received := time.Date(2025, 3, 20, 9, 0, 0, 0, time.UTC)
-	if _, err := st.AddInboxItems(ctx, []InboxItem{{AccountID: a, Platform: PlatformMastodon, RemoteID: "1",
+	if _, err := addRead(ctx, st, []InboxItem{{AccountID: a, Platform: PlatformMastodon, RemoteID: "1",
 		Kind: KindMention, AuthorHandle: "fan", Body: "Open on Sunday?", ReceivedAt: received, AuthorFollowers: -1}}); err != nil {
 		t.Fatal(err)
 	}

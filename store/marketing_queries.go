@@ -380,21 +380,20 @@ func (s *Store) CampaignsSourceClicks(ctx context.Context, sources []string) (ma
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, campaignsSourceClicksSQL, string(j))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]Num{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, campaignsSourceClicksSQL, []any{string(j)}, func(rows rowScanner) error {
 		var id int64
 		var n Num
 		if err := rows.Scan(&id, (*nullNum)(&n)); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = n
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const (
@@ -764,22 +763,15 @@ func (s *Store) CampaignNames(ctx context.Context) ([]CampaignName, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT name, campaign_id IS NOT NULL, seen_at FROM marketing_campaign_names ORDER BY name")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CampaignName
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (CampaignName, error) {
 		var n CampaignName
 		var seen int64
 		if err := rows.Scan(&n.Name, &n.Mapped, &seen); err != nil {
-			return nil, err
+			return n, err
 		}
 		n.SeenAt, n.CampaignID = fromMS(seen), r.resolve(n.Name)
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, nil
+	}, "SELECT name, campaign_id IS NOT NULL, seen_at FROM marketing_campaign_names ORDER BY name")
 }
 
 // TaggedLink is a link crier tagged in one account's copy of a post.
@@ -1030,50 +1022,33 @@ func (s *Store) postNumbers(ctx context.Context, q string, args ...any) ([]PostN
 // ("" for all) at each instant: each account's latest count at or before
 // it, added up. An instant before any count reads 0 and not OK.
 func (s *Store) FollowersAt(ctx context.Context, platform string, at []time.Time) ([]Num, error) {
-	instants := make([]int64, len(at))
-	for i, t := range at {
-		instants[i] = ms(t)
-	}
-	j, err := json.Marshal(instants)
+	byAccount, err := s.FollowersByAccountAt(ctx, false, at)
 	if err != nil {
 		return nil, err
 	}
-	plat := map[int64]string{}
-	rows, err := s.db.QueryContext(ctx, kpiAccountsSQL)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var a Account
-		if err := rows.Scan(&a.ID, &a.Platform, &a.Handle, &a.Server, &a.DisplayName, &a.NeedsReauth); err != nil {
-			rows.Close()
+	var onPlatform map[int64]bool
+	if platform != "" {
+		accounts, err := s.Accounts(ctx)
+		if err != nil {
 			return nil, err
 		}
-		plat[a.ID] = a.Platform
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		onPlatform = map[int64]bool{}
+		for _, a := range accounts {
+			onPlatform[a.ID] = a.Platform == platform
+		}
 	}
 	out := make([]Num, len(at))
-	rows, err = s.db.QueryContext(ctx, kpiFollowersAtSQL, string(j))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var k int
-		var v sql.NullInt64
-		if err := rows.Scan(&id, &k, &v); err != nil {
-			return nil, err
-		}
-		if platform != "" && plat[id] != platform || k >= len(out) || !v.Valid {
+	for id, counts := range byAccount {
+		if onPlatform != nil && !onPlatform[id] {
 			continue
 		}
-		out[k] = out[k].Add(Known(v.Int64))
+		for k, v := range counts {
+			if v >= 0 {
+				out[k] = out[k].Add(Known(int64(v)))
+			}
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // DayPublished is what was published on a day: posts (copies) and the
@@ -1161,20 +1136,15 @@ func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, l
 	for i := range out {
 		out[i].Day = first.Add(i)
 	}
-	rows, err := s.db.QueryContext(ctx, repliesByDaySQL, ms(first.Midnight(loc)), ms(last.Add(1).Midnight(loc)))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := eachRow(ctx, s.db, repliesByDaySQL, []any{ms(first.Midnight(loc)), ms(last.Add(1).Midnight(loc))}, func(rows rowScanner) error {
 		var recv int64
 		var replied sql.NullInt64
 		if err := rows.Scan(&recv, &replied); err != nil {
-			return nil, err
+			return err
 		}
 		i := int(DayOf(fromMS(recv).In(loc)) - first)
 		if i < 0 || i >= n {
-			continue
+			return nil
 		}
 		out[i].Items++
 		if replied.Valid {
@@ -1183,8 +1153,12 @@ func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, l
 				out[i].InTime++
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // repliesByDaySQL reads the items said to the business in a span of time.
@@ -1238,20 +1212,13 @@ func (s *Store) SaveLayout(ctx context.Context, l MarketingLayout, now time.Time
 
 // Layouts lists the remembered mappings by name.
 func (s *Store) Layouts(ctx context.Context) ([]MarketingLayout, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT header, name, mapping, updated_at FROM marketing_layouts ORDER BY name, header")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MarketingLayout
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (MarketingLayout, error) {
 		var l MarketingLayout
 		var updated int64
 		if err := rows.Scan(&l.Header, &l.Name, &l.Mapping, &updated); err != nil {
-			return nil, err
+			return l, err
 		}
 		l.UpdatedAt = fromMS(updated)
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		return l, nil
+	}, "SELECT header, name, mapping, updated_at FROM marketing_layouts ORDER BY name, header")
 }

@@ -203,20 +203,10 @@ func (s *Store) QueuePost(ctx context.Context, id int64, at time.Time, zone stri
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("post %d: %w", id, ErrNotDraft)
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT account_id FROM post_targets WHERE post_id = ?", id)
+		accounts, err := queryInts(ctx, tx, "SELECT account_id FROM post_targets WHERE post_id = ?", id)
 		if err != nil {
 			return err
 		}
-		var accounts []int64
-		for rows.Next() {
-			var a int64
-			if err := rows.Scan(&a); err != nil {
-				rows.Close()
-				return err
-			}
-			accounts = append(accounts, a)
-		}
-		rows.Close()
 		if len(accounts) == 0 {
 			return fmt.Errorf("post %d has no target account", id)
 		}

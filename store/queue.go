@@ -178,19 +178,18 @@ func queueSchedule(ctx context.Context, q queryer, accountID int64) (QueueSchedu
 		}
 		sch.loc = loc
 	}
-	rows, err := q.QueryContext(ctx, queueSlotsSQL, accountID)
+	err = eachRow(ctx, q, queueSlotsSQL, []any{accountID}, func(rows rowScanner) error {
+		var sl QueueSlot
+		if err := rows.Scan(&sl.Weekday, &sl.Minute); err != nil {
+			return err
+		}
+		sch.Slots = append(sch.Slots, sl)
+		return nil
+	})
 	if err != nil {
 		return sch, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var sl QueueSlot
-		if err := rows.Scan(&sl.Weekday, &sl.Minute); err != nil {
-			return sch, err
-		}
-		sch.Slots = append(sch.Slots, sl)
-	}
-	return sch, rows.Err()
+	return sch, nil
 }
 
 // SetQueueSchedule replaces an account's weekly slots and the zone they are
@@ -352,23 +351,16 @@ func (s *Store) Queue(ctx context.Context, accountID int64, from time.Time, limi
 }
 
 func queueEntries(ctx context.Context, q queryer, accountID int64, from time.Time, limit int) ([]QueueEntry, error) {
-	rows, err := q.QueryContext(ctx, queueEntriesSQL, accountID, ms(from), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []QueueEntry
-	for rows.Next() {
+	return queryAll(ctx, q, func(rows rowScanner) (QueueEntry, error) {
 		var e QueueEntry
 		var due int64
 		var next sql.NullInt64
 		if err := rows.Scan(&e.DeliveryID, &e.PostID, &due, &e.State, &next, &e.Text); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.DueAt, e.Held = fromMS(due), next.Valid && next.Int64 == heldMS
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, queueEntriesSQL, accountID, ms(from), limit)
 }
 
 // movableQueue is the part of an account's queue whose order can still

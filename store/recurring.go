@@ -94,7 +94,7 @@ var recurrenceQueries = map[string]string{
 	"occurrences":        occurrencesSQL,
 }
 
-func scanRecurrence(row interface{ Scan(...any) error }) (Recurrence, error) {
+func scanRecurrence(row rowScanner) (Recurrence, error) {
 	var r Recurrence
 	var tmpl string
 	var starts, until, created, updated int64
@@ -152,20 +152,7 @@ func (s *Store) Recurrences(ctx context.Context, active bool) ([]Recurrence, err
 	if active {
 		q = activeRecurrencesSQL
 	}
-	rows, err := s.db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Recurrence
-	for rows.Next() {
-		r, err := scanRecurrence(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanRecurrence, q)
 }
 
 // OccurrenceOf says which series a post belongs to (ok false for none).
@@ -182,22 +169,15 @@ func (s *Store) OccurrenceOf(ctx context.Context, postID int64) (o Occurrence, o
 // Occurrences lists a series' occurrences from `from` on, in time order, at
 // most limit.
 func (s *Store) Occurrences(ctx context.Context, id int64, from time.Time, limit int) ([]Occurrence, error) {
-	rows, err := s.db.QueryContext(ctx, occurrencesSQL, id, ms(from), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Occurrence
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (Occurrence, error) {
 		var o Occurrence
 		var at int64
 		if err := rows.Scan(&o.RecurrenceID, &at, &o.PostID, &o.EditedAlone, &o.State); err != nil {
-			return nil, err
+			return o, err
 		}
 		o.OccursAt = fromMS(at)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		return o, nil
+	}, occurrencesSQL, id, ms(from), limit)
 }
 
 // occurrenceWriter inserts occurrence posts with prepared statements, so a
@@ -300,23 +280,14 @@ func (s *Store) AddOccurrences(ctx context.Context, id int64, at []time.Time, th
 		}
 		existing := map[int64]bool{}
 		if len(at) > 0 {
-			rows, err := tx.QueryContext(ctx,
+			times, err := queryInts(ctx, tx,
 				"SELECT occurs_at FROM recurrence_posts WHERE recurrence_id = ? AND occurs_at >= ? AND occurs_at <= ?",
 				id, ms(at[0]), ms(at[len(at)-1]))
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				var v int64
-				if err := rows.Scan(&v); err != nil {
-					rows.Close()
-					return err
-				}
+			for _, v := range times {
 				existing[v] = true
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
 			}
 		}
 		w, err := newOccurrenceWriter(ctx, tx)
@@ -345,25 +316,23 @@ func (s *Store) AddOccurrences(ctx context.Context, id int64, at []time.Time, th
 // rewrite: occurrences from `from` on that nobody edited alone, none of
 // whose copies has been tried, none due within dueGuard of now.
 func untouchedFuture(ctx context.Context, tx *sql.Tx, id int64, from, now time.Time) (map[int64]int64, error) {
-	rows, err := tx.QueryContext(ctx, `
+	out := map[int64]int64{}
+	err := eachRow(ctx, tx, `
 		SELECT o.occurs_at, o.post_id FROM recurrence_posts o JOIN posts p ON p.id = o.post_id
 		WHERE o.recurrence_id = ? AND o.occurs_at >= ? AND o.written_at = p.updated_at AND p.state = 'queued'
 		  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = p.id
-		                  AND (d.state <> 'queued' OR d.attempts > 0 OR d.due_at <= ?))`,
-		id, ms(from), ms(now.Add(dueGuard)))
+		                  AND (d.state <> 'queued' OR d.attempts > 0 OR d.due_at <= ?))`, []any{id, ms(from), ms(now.Add(dueGuard))}, func(rows rowScanner) error {
+		var at, post int64
+		if err := rows.Scan(&at, &post); err != nil {
+			return err
+		}
+		out[at] = post
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64]int64{}
-	for rows.Next() {
-		var at, post int64
-		if err := rows.Scan(&at, &post); err != nil {
-			return nil, err
-		}
-		out[at] = post
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // UpdateRecurrence changes what a series posts from now on: its template,

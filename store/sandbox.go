@@ -63,22 +63,15 @@ func (s *Store) SandboxPostByKey(ctx context.Context, key string) (id int64, at 
 // arrival. The table only ever holds what the demo and tests sent, so it is
 // read without an index on account.
 func (s *Store) SandboxPosts(ctx context.Context, account string) ([]SandboxPost, error) {
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT id, account, idempotency_key, body, reply_to, media_count, received_at
-		FROM sandbox_posts WHERE account = ? ORDER BY id`, account)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []SandboxPost
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (SandboxPost, error) {
 		var p SandboxPost
 		var at int64
 		if err := rows.Scan(&p.ID, &p.Account, &p.IdempotencyKey, &p.Body, &p.ReplyTo, &p.MediaCount, &at); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.ReceivedAt = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, `
+		SELECT id, account, idempotency_key, body, reply_to, media_count, received_at
+		FROM sandbox_posts WHERE account = ? ORDER BY id`, account)
 }

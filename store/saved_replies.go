@@ -75,23 +75,16 @@ const savedReplyNamedSQL = "SELECT name FROM saved_replies WHERE name = ? AND id
 
 // SavedReplies returns every saved reply, the most used first, then by name.
 func (s *Store) SavedReplies(ctx context.Context) ([]SavedReply, error) {
-	rows, err := s.db.QueryContext(ctx, savedRepliesSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []SavedReply
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (SavedReply, error) {
 		var r SavedReply
 		var last sql.NullInt64
 		var created, updated int64
 		if err := rows.Scan(&r.ID, &r.Name, &r.Body, &r.Uses, &last, &created, &updated); err != nil {
-			return nil, err
+			return r, err
 		}
 		r.LastUsedAt, r.CreatedAt, r.UpdatedAt = fromNullMS(last), fromMS(created), fromMS(updated)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	}, savedRepliesSQL)
 }
 
 const savedRepliesSQL = `

@@ -85,22 +85,15 @@ func (s *Store) DeliveriesForMetrics(ctx context.Context, accountID int64, now t
 		args = append(args, ms(now.Add(-m.youngerThan)), m.every.Milliseconds())
 	}
 	args = append(args, metricsEvery[3].every.Milliseconds(), limit)
-	rows, err := s.db.QueryContext(ctx, metricsDueQuery, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []MetricsTarget
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (MetricsTarget, error) {
 		var t MetricsTarget
 		var sent int64
 		if err := rows.Scan(&t.DeliveryID, &t.Remote.ID, &t.Remote.CID, &sent); err != nil {
-			return nil, err
+			return t, err
 		}
 		t.SentAt = fromMS(sent)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	}, metricsDueQuery, args...)
 }
 
 // RecordMetrics stores one reading of the counters of deliveries (by id)
@@ -176,26 +169,16 @@ func (s *Store) LastFollowersAt(ctx context.Context, accountID int64) (time.Time
 func (s *Store) RecordFollowersNow(ctx context.Context, accountID int64, at time.Time, followers int, grain time.Duration) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var last, before sql.NullInt64
-		rows, err := tx.QueryContext(ctx,
+		taken, err := queryInts(ctx, tx,
 			"SELECT taken_at FROM follower_snapshots WHERE account_id = ? ORDER BY taken_at DESC LIMIT 2", accountID)
 		if err != nil {
 			return err
 		}
-		for i := 0; rows.Next(); i++ {
-			var v int64
-			if err := rows.Scan(&v); err != nil {
-				rows.Close()
-				return err
-			}
-			if i == 0 {
-				last = sql.NullInt64{Int64: v, Valid: true}
-			} else {
-				before = sql.NullInt64{Int64: v, Valid: true}
-			}
+		if len(taken) > 0 {
+			last = sql.NullInt64{Int64: taken[0], Valid: true}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+		if len(taken) > 1 {
+			before = sql.NullInt64{Int64: taken[1], Valid: true}
 		}
 		if last.Valid && before.Valid && last.Int64 < ms(at) && ms(at)-before.Int64 < grain.Milliseconds() {
 			_, err := tx.ExecContext(ctx,

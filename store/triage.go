@@ -311,23 +311,15 @@ func (s *Store) InboxReplies(ctx context.Context, itemIDs []int64) ([]Reply, err
 	for i, id := range itemIDs {
 		args[i] = id
 	}
-	rows, err := s.db.QueryContext(ctx,
-		fmt.Sprintf(repliesSQL, "?"+strings.Repeat(", ?", len(itemIDs)-1)), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Reply
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (Reply, error) {
 		var r Reply
 		var at int64
 		if err := rows.Scan(&r.PostID, &r.ItemID, &r.AccountID, &r.Body, &r.State, &r.LastError, &r.URL, &at); err != nil {
-			return nil, err
+			return r, err
 		}
 		r.At = fromMS(at)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	}, fmt.Sprintf(repliesSQL, "?"+strings.Repeat(", ?", len(itemIDs)-1)), args...)
 }
 
 // replyRefs fills in what the network needs to answer the item a reply

@@ -21,7 +21,7 @@ func addItem(t *testing.T, st *Store, it InboxItem) InboxItem {
 	if it.Body == "" {
 		it.Body = "hello there"
 	}
-	if _, err := st.AddInboxItems(ctx, []InboxItem{it}); err != nil {
+	if _, err := addRead(ctx, st, []InboxItem{it}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := st.InboxPage(ctx, InboxFilter{AccountID: it.AccountID}, nil, nil, 1000)
@@ -345,7 +345,7 @@ func TestListeningHasItsOwnView(t *testing.T) {
 		Body: "this is awful", ReceivedAt: inboxT0})
 	heard := InboxItem{AccountID: acc, Platform: PlatformBluesky, RemoteID: "h", Kind: KindListening, Term: "#rye",
 		AuthorHandle: "x", Body: "the worst rye I ever had", ReceivedAt: inboxT0.Add(time.Minute)}
-	if _, err := st.AddInboxItems(ctx, []InboxItem{heard}); err != nil {
+	if _, err := addRead(ctx, st, []InboxItem{heard}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []InboxFilter{

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 )
 
@@ -80,7 +81,7 @@ func bestTimeFixture(t *testing.T) (*store.Store, int64, *time.Location, time.Ti
 	}
 	items = append(items, store.InboxItem{AccountID: a, Platform: store.PlatformMastodon, RemoteID: "old",
 		Kind: store.KindMention, AuthorHandle: "fan", Body: "long ago", ReceivedAt: now.AddDate(0, -6, 0)})
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := st.AddInboxItems(ctx, tone.Read(items)); err != nil {
 		t.Fatal(err)
 	}
 	return st, a, loc, now

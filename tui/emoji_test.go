@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/tuitest"
@@ -52,7 +53,7 @@ func emojiStore(t testing.TB) *store.Store {
 			Kind: store.KindReply, AuthorHandle: fmt.Sprintf("person%d.example", i), AuthorName: e.author, AuthorFollowers: 10,
 			Body: e.body, ReceivedAt: frozen.Add(-time.Duration(i+1) * 17 * time.Minute), State: store.InboxOpen})
 	}
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := st.AddInboxItems(ctx, tone.Read(items)); err != nil {
 		t.Fatal(err)
 	}
 	for i, body := range []string{"Thank you ❤️ for five years 👩‍🍳🎉", "Sunday ☀️ special: 👍🏽 stollen, 🇩🇪 style", "✔️ Open on the 24th ❤️‍🔥"} {

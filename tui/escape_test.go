@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/tuitest"
 )
@@ -59,7 +60,7 @@ func TestHostileItemReachesTheTerminalAsText(t *testing.T) {
 		Body: hostileText("second"), InReplyTo: "1", ThreadRoot: "1", ReceivedAt: now.Add(-time.Hour),
 		Labels: []string{"ok"},
 	}}
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := st.AddInboxItems(ctx, tone.Read(items)); err != nil {
 		t.Fatal(err)
 	}
 	page, err := st.InboxPage(ctx, store.InboxFilter{}, nil, nil, 10)

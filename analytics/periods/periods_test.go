@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 )
 
@@ -50,10 +51,10 @@ func TestComparePeriods(t *testing.T) {
 	send(a, time.Date(2026, 3, 14, 9, 0, 0, 0, loc), 52)
 	send(a, time.Date(2026, 3, 16, 9, 0, 0, 0, loc), 26)
 	send(a, time.Date(2026, 3, 20, 9, 0, 0, 0, loc), 56)
-	st.AddInboxItems(ctx, []store.InboxItem{
+	st.AddInboxItems(ctx, tone.Read([]store.InboxItem{
 		{AccountID: a, Platform: "mastodon", RemoteID: "1", Kind: store.KindMention, AuthorHandle: "x", Body: "hi", ReceivedAt: now.Add(-time.Hour)},
 		{AccountID: b, Platform: "bluesky", RemoteID: "2", Kind: store.KindReply, AuthorHandle: "y", Body: "hi", ReceivedAt: now.AddDate(0, 0, -10)},
-	})
+	}))
 
 	r, err := ComparePeriods(ctx, st, now, 7, loc)
 	if err != nil {

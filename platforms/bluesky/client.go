@@ -53,15 +53,6 @@ func WithAppPassword(pw string) Option {
 // minute timeout by default).
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
 
-// WithAppViewProxy sends app.bsky.* reads with an atproto-proxy header naming
-// this service (for example "did:web:api.bsky.app#bsky_appview"). Without it
-// the PDS uses the AppView it is configured with, which is what both
-// bsky.social and the reference dev network do.
-func WithAppViewProxy(service string) Option { return func(c *Client) { c.appViewProxy = service } }
-
-// WithChatProxy overrides ChatProxy, the service chat.bsky.* calls go to.
-func WithChatProxy(service string) Option { return func(c *Client) { c.chatProxy = service } }
-
 // WithClock sets the clock (time.Now by default): when a rate limit lifts
 // and the time written on likes and reposts are read from it.
 func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = now } }
@@ -71,15 +62,13 @@ func WithLangs(langs ...string) Option { return func(c *Client) { c.langs = lang
 
 // Client is one Bluesky account. It is safe for concurrent use.
 type Client struct {
-	service      string // the PDS, such as https://bsky.social
-	identifier   string // handle, DID or email used to sign in
-	password     PasswordFunc
-	store        SessionStore
-	http         *http.Client
-	appViewProxy string
-	chatProxy    string
-	langs        []string
-	now          func() time.Time
+	service    string // the PDS, such as https://bsky.social
+	identifier string // handle, DID or email used to sign in
+	password   PasswordFunc
+	store      SessionStore
+	http       *http.Client
+	langs      []string
+	now        func() time.Time
 
 	// authMu serialises sign-ins and refreshes: a refresh token may be used
 	// once, so two goroutines must never both spend it.
@@ -101,7 +90,6 @@ func New(service, identifier string, opts ...Option) *Client {
 		service:    strings.TrimRight(service, "/"),
 		identifier: identifier,
 		http:       &http.Client{Timeout: time.Minute},
-		chatProxy:  ChatProxy,
 		now:        time.Now,
 	}
 	for _, o := range opts {

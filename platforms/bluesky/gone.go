@@ -39,7 +39,6 @@ func (c *Client) Gone(ctx context.Context, refs []platforms.Ref) ([]string, erro
 			nsid:  "app.bsky.feed.getPosts",
 			query: url.Values{"uris": batch},
 			auth:  authAccess,
-			proxy: c.appViewProxy,
 			out:   &res,
 		})
 		if err != nil {

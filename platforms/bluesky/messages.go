@@ -45,7 +45,7 @@ const noDMAccess = "this app password has no access to direct messages: create o
 // chatCall runs a chat.bsky.* call through the PDS's chat proxy and turns
 // the ways a session can be barred from chat into one clear permanent error.
 func (c *Client) chatCall(ctx context.Context, x xrpcCall) error {
-	x.proxy = c.chatProxy
+	x.proxy = ChatProxy
 	x.auth = authAccess
 	err := c.call(ctx, x)
 	if err == nil {
@@ -74,7 +74,7 @@ func (c *Client) chatCall(ctx context.Context, x xrpcCall) error {
 		strings.Contains(msg, "no service configured"),
 		name == "MethodNotImplemented", pe.Status == http.StatusNotImplemented:
 		return &platforms.Error{Class: platforms.Permanent, Status: pe.Status,
-			Reason: "direct messages are not available from this server: its chat service (" + c.chatProxy + ") cannot be reached", Err: err}
+			Reason: "direct messages are not available from this server: its chat service (" + ChatProxy + ") cannot be reached", Err: err}
 	}
 	return err
 }

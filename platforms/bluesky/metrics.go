@@ -38,7 +38,6 @@ func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[stri
 			nsid:  "app.bsky.feed.getPosts",
 			query: q,
 			auth:  authAccess,
-			proxy: c.appViewProxy,
 			out:   &res,
 		})
 		if err != nil {
@@ -62,7 +61,6 @@ func (c *Client) Followers(ctx context.Context) (int, error) {
 		nsid:  "app.bsky.actor.getProfile",
 		query: url.Values{"actor": {sess.DID}},
 		auth:  authAccess,
-		proxy: c.appViewProxy,
 		out:   &res,
 	})
 	if err != nil {

@@ -81,7 +81,7 @@ func (c *Client) Notifications(ctx context.Context, cursor string) ([]platforms.
 		return nil, cursor, errorf("notification cursor %q is not a time", cursor)
 	}
 	q := url.Values{"reasons": {"like", "repost", "follow", "mention", "reply", "quote"}}
-	x := xrpcCall{nsid: "app.bsky.notification.listNotifications", query: q, auth: authAccess, proxy: c.appViewProxy}
+	x := xrpcCall{nsid: "app.bsky.notification.listNotifications", query: q, auth: authAccess}
 	out, err := readOverlap(ctx, c, x, "notifications", maxNotificationPages, pos,
 		func(n notificationView) (string, time.Time, bool) {
 			at, err := time.Parse(time.RFC3339Nano, n.IndexedAt)

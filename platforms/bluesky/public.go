@@ -23,7 +23,6 @@ func (c *Client) PublicProfile(ctx context.Context, handle string) (platforms.Pu
 		nsid:  "app.bsky.actor.getProfile",
 		query: url.Values{"actor": {actor}},
 		auth:  authAccess,
-		proxy: c.appViewProxy,
 		out:   &res,
 	})
 	if err != nil {
@@ -58,7 +57,6 @@ func (c *Client) AuthorFeed(ctx context.Context, handle, cursor string, limit in
 		nsid:  "app.bsky.feed.getAuthorFeed",
 		query: q,
 		auth:  authAccess,
-		proxy: c.appViewProxy,
 		out:   &res,
 	})
 	if err != nil {

@@ -84,7 +84,7 @@ func (c *Client) Search(ctx context.Context, query, cursor string) ([]platforms.
 		return nil, cursor, errorf("search cursor %q is not a time", cursor)
 	}
 	x := xrpcCall{nsid: "app.bsky.feed.searchPosts", query: url.Values{"q": {query}, "sort": {"latest"}},
-		auth: authAccess, proxy: c.appViewProxy}
+		auth: authAccess}
 	out, err := readOverlap(ctx, c, x, "posts", maxSearchPages, pos,
 		func(pv postView) (string, time.Time, bool) {
 			_, at, ok := pv.remotePost()

@@ -57,9 +57,6 @@ func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = n
 // default); see Reconcile.
 func WithReconcileSettle(d time.Duration) Option { return func(c *Client) { c.settle = d } }
 
-// WithUserAgent sets the User-Agent header sent with every request.
-func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
-
 // WithMediaPolling sets how media still being processed is waited for: the
 // first pause, the longest pause (pauses double up to it) and the total
 // time after which Publish gives up with a Transient error. The defaults
@@ -70,13 +67,15 @@ func WithMediaPolling(first, longest, total time.Duration) Option {
 	}
 }
 
+// userAgent is the User-Agent header sent with every request.
+const userAgent = "crier"
+
 // Client is one Mastodon account. It is safe for concurrent use.
 type Client struct {
-	base      *url.URL // the server's root, such as https://mastodon.social
-	token     string
-	http      *http.Client
-	now       func() time.Time
-	userAgent string
+	base  *url.URL // the server's root, such as https://mastodon.social
+	token string
+	http  *http.Client
+	now   func() time.Time
 
 	pollFirst, pollMax, pollTotal time.Duration
 
@@ -120,7 +119,6 @@ func New(server, token string, opts ...Option) *Client {
 		token:       token,
 		http:        &http.Client{Timeout: time.Minute},
 		now:         time.Now,
-		userAgent:   "crier",
 		pollFirst:   500 * time.Millisecond,
 		pollMax:     5 * time.Second,
 		pollTotal:   2 * time.Minute,
@@ -233,9 +231,7 @@ func (c *Client) send(ctx context.Context, cl call, target string) (resp *http.R
 		return nil, false, err
 	}
 	req.Header.Set("Accept", "application/json")
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
+	req.Header.Set("User-Agent", userAgent)
 	if !cl.noAuth && c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}

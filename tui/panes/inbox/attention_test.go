@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 )
@@ -30,7 +31,7 @@ func seedComplaints(t testing.TB, st *store.Store) {
 			AuthorHandle: "localnews.bsky.social", AuthorName: "Local News", AuthorFollowers: 24000,
 			Body: "Readers tell us the new opening hours are terrible. Why the change?", ReceivedAt: now.Add(-4 * time.Hour)},
 	}
-	if _, err := st.AddInboxItems(context.Background(), items); err != nil {
+	if _, err := st.AddInboxItems(context.Background(), tone.Read(items)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/tuitest"
 )
@@ -93,7 +94,7 @@ func copyNewest(ctx context.Context, from, to *store.Store, n int) error {
 	for i := range items {
 		items[i].AccountID = newID[items[i].AccountID]
 	}
-	if _, err := to.AddInboxItems(ctx, items); err != nil {
+	if _, err := to.AddInboxItems(ctx, tone.Read(items)); err != nil {
 		return err
 	}
 	seededAt, err := from.Meta(ctx, demo.MetaNow)

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/vlist"
@@ -99,7 +100,7 @@ func seedSmall(t testing.TB, st *store.Store) map[string]int64 {
 	items[0].InReplyTo, items[0].ThreadRoot = "m-100", "m-100"
 	items[4].InReplyTo, items[4].ThreadRoot = "m-100", "m-100"
 	items[5].SnoozedUntil = now.Add(20 * time.Hour)
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := st.AddInboxItems(ctx, tone.Read(items)); err != nil {
 		t.Fatal(err)
 	}
 	return itemIDs(t, st)
@@ -128,7 +129,7 @@ func seedMany(t testing.TB, st *store.Store, n int) {
 			Kind: store.KindMention, AuthorHandle: fmt.Sprintf("user%d@example.social", i%13), AuthorFollowers: -1,
 			Body: fmt.Sprintf("message number %d", i), ReceivedAt: now.Add(-time.Duration(i+1) * time.Minute)}
 	}
-	if _, err := st.AddInboxItems(context.Background(), items); err != nil {
+	if _, err := st.AddInboxItems(context.Background(), tone.Read(items)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -455,8 +456,8 @@ func TestDataChangedKeepsTheCursorOnItsItem(t *testing.T) {
 	h := newHarness(t, newCommon(t, st), 80, 21)
 	h.keys("j", "j") // m-5
 	masto := h.m.c.Accounts[0].ID
-	if _, err := st.AddInboxItems(context.Background(), []store.InboxItem{{AccountID: masto, Platform: store.PlatformMastodon,
-		RemoteID: "new", Kind: store.KindMention, AuthorHandle: "zed", Body: "just now", ReceivedAt: now, AuthorFollowers: -1}}); err != nil {
+	if _, err := st.AddInboxItems(context.Background(), tone.Read([]store.InboxItem{{AccountID: masto, Platform: store.PlatformMastodon,
+		RemoteID: "new", Kind: store.KindMention, AuthorHandle: "zed", Body: "just now", ReceivedAt: now, AuthorFollowers: -1}})); err != nil {
 		t.Fatal(err)
 	}
 	h.send(common.DataChangedMsg{What: "synced"})
@@ -627,11 +628,11 @@ func TestNetworkTextCannotEscape(t *testing.T) {
 	st := openStore(t)
 	masto, _ := addAccounts(t, st)
 	evil := "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J"
-	if _, err := st.AddInboxItems(context.Background(), []store.InboxItem{{
+	if _, err := st.AddInboxItems(context.Background(), tone.Read([]store.InboxItem{{
 		AccountID: masto, Platform: store.PlatformMastodon, RemoteID: "x", Kind: store.KindMention,
 		AuthorHandle: "mallory" + evil + "@evil.example", AuthorName: "Mal" + evil + "lory", AuthorFollowers: 3,
 		Body: "hello " + evil + " world", URL: "https://evil.example/" + evil, ReceivedAt: now.Add(-time.Hour),
-	}}); err != nil {
+	}})); err != nil {
 		t.Fatal(err)
 	}
 	for _, size := range [][2]int{{80, 21}, {120, 37}} {
@@ -789,9 +790,9 @@ func TestPreviewShowsTheConversationAndRefreshesIt(t *testing.T) {
 		}
 	}
 	masto := h.m.c.Accounts[0].ID
-	if _, err := st.AddInboxItems(context.Background(), []store.InboxItem{{AccountID: masto, Platform: store.PlatformMastodon,
+	if _, err := st.AddInboxItems(context.Background(), tone.Read([]store.InboxItem{{AccountID: masto, Platform: store.PlatformMastodon,
 		RemoteID: "m-9", Kind: store.KindReply, AuthorHandle: "ivy@toot.example", AuthorName: "Ivy", Body: "Me too, please!",
-		ThreadRoot: "m-100", InReplyTo: "m-100", ReceivedAt: now.Add(-30 * time.Minute), AuthorFollowers: -1}}); err != nil {
+		ThreadRoot: "m-100", InReplyTo: "m-100", ReceivedAt: now.Add(-30 * time.Minute), AuthorFollowers: -1}})); err != nil {
 		t.Fatal(err)
 	}
 	h.send(common.DataChangedMsg{})

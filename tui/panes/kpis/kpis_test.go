@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/tuitest"
@@ -120,7 +121,7 @@ func newFixture(t testing.TB) *fixture {
 		heard("#old\x1b]0;pwned\x07term", 45, 10, "Long ago"),
 		heard("#rye\x1b]0;pwned\x07", 5, 10, "Rye is back"),
 	)
-	if _, err := st.AddInboxItems(ctx, items); err != nil {
+	if _, err := st.AddInboxItems(ctx, tone.Read(items)); err != nil {
 		t.Fatal(err)
 	}
 	return f

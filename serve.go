@@ -81,6 +81,10 @@ type sshServer struct {
 	limits   map[int64]platforms.Limits
 	addrs    map[string]*addrLimit
 	open     atomic.Int32
+	// running counts the session handlers that have not returned: Serve
+	// returns only when every program has quit and saved, so nothing
+	// uses the store after it.
+	running sync.WaitGroup
 }
 
 type addrLimit struct {
@@ -300,6 +304,8 @@ func (s *sshServer) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 // go when it ends.
 func (s *sshServer) session(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		s.running.Add(1)
+		defer s.running.Done()
 		role, _ := sess.Context().Value(roleKey{}).(string)
 		if role == "" {
 			wish.Fatalln(sess, "crier serve: this key has no role")
@@ -593,6 +599,14 @@ func (s *sshServer) Serve(ctx context.Context) error {
 	defer stop()
 	_ = s.srv.Shutdown(shut) // waits for the connections to end
 	_ = s.srv.Close()
+	// A closed connection ends its program; each saves and quits.
+	ended := make(chan struct{})
+	go func() { s.running.Wait(); close(ended) }()
+	select {
+	case <-ended:
+	case <-time.After(15 * time.Second):
+		s.log.Printf("sessions still closing after 15 s; stopping without them")
+	}
 	cancel()
 	wg.Wait()
 	if errors.Is(err, ssh.ErrServerClosed) {

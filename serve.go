@@ -615,8 +615,8 @@ func (s *sshServer) Serve(ctx context.Context) error {
 	return err
 }
 
-// watch tells every session when the database changed (another session or
-// process saved): the panes reload what they show.
+// watch tells every session when what it shows changed (another session
+// or process saved): the panes reload what they show.
 func (s *sshServer) watch(ctx context.Context) {
 	var w *store.ChangeWatcher
 	defer func() {
@@ -639,13 +639,16 @@ func (s *sshServer) watch(ctx context.Context) {
 				continue
 			}
 		}
-		changed, err := w.Changed(ctx)
+		c, err := w.Poll(ctx)
 		if err != nil {
 			w.Close()
 			w = nil
 			continue
 		}
-		if changed {
+		// Only what the sessions show: the sender lease's heartbeat and
+		// the sync cursors are commits too, every few seconds, and fifty
+		// sessions reloading together for them would stall the keys.
+		if c.Content {
 			s.mu.Lock()
 			for ss := range s.sessions {
 				ss.touch()

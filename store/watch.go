@@ -9,10 +9,23 @@ import (
 // process (the app, crier run, a script) or by another of this store's
 // connections. It asks SQLite's PRAGMA data_version on a connection of its
 // own, which costs no disk read when nothing changed, so it can be asked
-// often.
+// often; only after a commit does it read the content revision, which says
+// whether the commit changed something the app shows (see
+// migrations/0007_content_revision.sql) or only bookkeeping: the sender
+// lease's heartbeat, the sync cursors.
 type ChangeWatcher struct {
-	conn *sql.Conn
-	last int64
+	conn    *sql.Conn
+	version int64 // PRAGMA data_version when last asked
+	content int64 // content_revision.n when last read
+}
+
+// Change is what a watcher saw since it was last asked.
+type Change struct {
+	// Committed: anything at all was committed, bookkeeping included.
+	Committed bool
+	// Content: something the app shows changed (posts, deliveries,
+	// drafts, the inbox, campaigns, goals, analytics, accounts...).
+	Content bool
 }
 
 // WatchChanges opens a watcher on a connection of its own. Close it when
@@ -23,29 +36,51 @@ func (s *Store) WatchChanges(ctx context.Context) (*ChangeWatcher, error) {
 		return nil, err
 	}
 	w := &ChangeWatcher{conn: conn}
-	if w.last, err = w.version(ctx); err != nil {
+	if w.version, err = w.dataVersion(ctx); err == nil {
+		w.content, err = w.contentRevision(ctx)
+	}
+	if err != nil {
 		conn.Close()
 		return nil, err
 	}
 	return w, nil
 }
 
-func (w *ChangeWatcher) version(ctx context.Context) (int64, error) {
+func (w *ChangeWatcher) dataVersion(ctx context.Context) (int64, error) {
 	var v int64
 	err := w.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
 	return v, err
 }
 
-// Changed reports whether anything was committed since the last call (or
-// since the watcher was opened).
-func (w *ChangeWatcher) Changed(ctx context.Context) (bool, error) {
-	v, err := w.version(ctx)
-	if err != nil {
-		return false, err
+func (w *ChangeWatcher) contentRevision(ctx context.Context) (int64, error) {
+	var n int64
+	err := w.conn.QueryRowContext(ctx, "SELECT n FROM content_revision WHERE id = 1").Scan(&n)
+	return n, err
+}
+
+// Poll reports what was committed since the last call (or since the
+// watcher was opened).
+func (w *ChangeWatcher) Poll(ctx context.Context) (Change, error) {
+	v, err := w.dataVersion(ctx)
+	if err != nil || v == w.version {
+		return Change{}, err
 	}
-	changed := v != w.last
-	w.last = v
-	return changed, nil
+	// Read after data_version: a commit landing in between is seen now
+	// and counted again next time, never missed.
+	n, err := w.contentRevision(ctx)
+	if err != nil {
+		return Change{}, err
+	}
+	c := Change{Committed: true, Content: n != w.content}
+	w.version, w.content = v, n
+	return c, nil
+}
+
+// Changed reports whether anything was committed since the last call (or
+// since the watcher was opened), bookkeeping included.
+func (w *ChangeWatcher) Changed(ctx context.Context) (bool, error) {
+	c, err := w.Poll(ctx)
+	return c.Committed, err
 }
 
 // Close returns the watcher's connection.

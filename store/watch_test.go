@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // A commit by another process (another store on the same file) or by
@@ -57,6 +59,160 @@ func TestChangeWatcherSeesCommitsFromElsewhere(t *testing.T) {
 	}
 	if !changed() {
 		t.Fatal("a commit on this store's other connection was not seen")
+	}
+}
+
+// The sender lease's heartbeat and the sync cursors are commits but not
+// content; a draft, an account, an inbox item, a lease and cursor written
+// in the same transaction as content, are content. Each is written by
+// another process (another store on the same file).
+func TestChangeWatcherTellsContentFromBookkeeping(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crier.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	w, err := st.WatchChanges(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	poll := func(what string, want Change) {
+		t.Helper()
+		got, err := w.Poll(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("after %s: %+v, want %+v", what, got, want)
+		}
+	}
+	bookkeeping, content, nothing := Change{Committed: true}, Change{Committed: true, Content: true}, Change{}
+
+	poll("nothing", nothing)
+	acct, err := other.UpsertAccount(ctx, Account{Platform: PlatformMastodon, Handle: "@shop@example.social", Server: "example.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll("an account added", content)
+
+	h := NewLeaseHolder()
+	if ok, _, err := other.AcquireLease(ctx, SenderLease, h, schedT0, time.Minute); !ok || err != nil {
+		t.Fatalf("lease: %v %v", ok, err)
+	}
+	poll("the sender lease taken", bookkeeping)
+	for i := range 3 {
+		if _, err := other.RenewLease(ctx, LeaseHold{Name: SenderLease, HolderID: h.ID}, schedT0.Add(time.Duration(i+1)*time.Second), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		poll("a heartbeat", bookkeeping)
+	}
+	if err := other.SetSyncCursor(ctx, acct, StreamNotifications, "100", schedT0); err != nil {
+		t.Fatal(err)
+	}
+	poll("a sync cursor", bookkeeping)
+	poll("nothing", nothing)
+
+	id, err := other.SaveDraft(ctx, Post{Body: "Fresh sourdough at 8"}, schedT0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll("a draft saved", content)
+	if _, err := other.SaveDraft(ctx, Post{ID: id, Body: "Fresh sourdough at 9"}, schedT0); err != nil {
+		t.Fatal(err)
+	}
+	poll("a draft edited", content)
+	if err := other.SetNeedsReauth(ctx, acct, true); err != nil {
+		t.Fatal(err)
+	}
+	poll("an account's sign-in lapsed", content)
+
+	// A heartbeat and a draft between two looks: content.
+	if _, err := other.RenewLease(ctx, LeaseHold{Name: SenderLease, HolderID: h.ID}, schedT0.Add(time.Minute), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.SaveDraft(ctx, Post{ID: id, Body: "Fresh sourdough at 10"}, schedT0); err != nil {
+		t.Fatal(err)
+	}
+	poll("a heartbeat and a draft", content)
+	if err := other.ReleaseLease(ctx, LeaseHold{Name: SenderLease, HolderID: h.ID}); err != nil {
+		t.Fatal(err)
+	}
+	poll("the lease released", bookkeeping)
+}
+
+// bookkeepingTables are the tables whose writes are not content: the
+// sender lease, where each sync left off, and the revision itself.
+var bookkeepingTables = map[string]bool{"leases": true, "sync_cursors": true, "content_revision": true}
+
+// Every table but the bookkeeping and a virtual table's own (the inbox
+// search index, which follows inbox_items) bumps the content revision on
+// insert, update and delete: a table added by a later migration without
+// its triggers fails here, and sessions would not see its changes.
+func TestEveryShownTableBumpsTheContentRevision(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	rows, err := st.db.QueryContext(ctx, `SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	var virtual []string
+	for rows.Next() {
+		var name, sql string
+		if err := rows.Scan(&name, &sql); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(strings.ToUpper(sql), "CREATE VIRTUAL TABLE") {
+			virtual = append(virtual, name)
+			continue
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	triggers := map[string]string{}
+	trows, err := st.db.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for trows.Next() {
+		var name, sql string
+		if err := trows.Scan(&name, &sql); err != nil {
+			t.Fatal(err)
+		}
+		triggers[name] = sql
+	}
+	checked := 0
+next:
+	for _, table := range tables {
+		if bookkeepingTables[table] {
+			continue
+		}
+		for _, v := range virtual {
+			if strings.HasPrefix(table, v+"_") {
+				continue next
+			}
+		}
+		for _, op := range []string{"insert", "update", "delete"} {
+			name := "content_" + op + "_" + table
+			want := "AFTER " + strings.ToUpper(op) + " ON " + table + " BEGIN UPDATE content_revision SET n = n + 1; END"
+			if got, ok := triggers[name]; !ok || !strings.Contains(got, want) {
+				t.Errorf("table %s: no trigger %s (%q) bumps the content revision: add it in the migration that makes the table, or name the table in bookkeepingTables if the app shows nothing of it", table, name, want)
+			}
+		}
+		checked++
+	}
+	if checked < 30 {
+		t.Errorf("only %d tables checked: the query for them is wrong", checked)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -23,6 +24,7 @@ import (
 	"github.com/charmbracelet/wish"
 	bm "github.com/charmbracelet/wish/bubbletea"
 	"github.com/charmbracelet/wish/logging"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
@@ -104,6 +106,7 @@ type sshSession struct {
 	// the scheduler's events are never pushed out by reloads.
 	changed chan struct{}
 	last    atomic.Int64 // unix nanoseconds of the last keypress
+	screen  *screen      // draws the program on the client's terminal
 }
 
 // touch tells the session the database changed.
@@ -324,6 +327,9 @@ func (s *sshServer) session(next ssh.Handler) ssh.Handler {
 		sess.Context().SetValue(sessionKey{}, ss)
 		s.log.Printf("%s: %s key %s (%s) connected", ss.addr, role, fingerprintOf(sess), sess.User())
 		next(sess)
+		if ss.screen != nil {
+			ss.screen.close() // the last frame, and the terminal as it was
+		}
 		s.mu.Lock()
 		delete(s.sessions, ss)
 		s.mu.Unlock()
@@ -417,10 +423,12 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	}
 	in := &activityReader{r: sess, last: &ss.last}
 	dropped := false
-	p := tea.NewProgram(tui.New(c, view),
-		tea.WithInput(in), tea.WithOutput(sess), tea.WithAltScreen(),
-		// A frame every 8 ms, not 16: a keypress shows within 10 ms.
-		tea.WithFPS(120),
+	ss.screen = newScreen(sess)
+	p := tea.NewProgram(drawn{Model: tui.New(c, view), screen: ss.screen},
+		tea.WithInput(in), tea.WithOutput(sess),
+		// The session's screen draws each frame when it changes; Bubble
+		// Tea's own renderer draws on a clock (see screen).
+		tea.WithoutRenderer(),
 		// A dropped connection ends the program through the app's own
 		// ctrl+c, which saves what every pane holds (a half-typed post or
 		// reply) before it quits; wish's middleware quits it bluntly.
@@ -440,6 +448,159 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 		go s.idle(sess, ss)
 	}
 	return p
+}
+
+// drawn is the app with its frames drawn on the session's screen.
+type drawn struct {
+	tea.Model
+	screen *screen
+}
+
+func (d drawn) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		d.screen.resize(ws.Width, ws.Height)
+	}
+	m, cmd := d.Model.Update(msg)
+	d.Model = m
+	return d, cmd
+}
+
+// View hands the frame to the screen; Bubble Tea, without a renderer,
+// draws nothing itself.
+func (d drawn) View() string {
+	d.screen.show(d.Model.View())
+	return ""
+}
+
+// screen draws one session's frames on its terminal (the alternate
+// screen), each as soon as it differs from the last, and only the lines
+// that changed.
+//
+// Bubble Tea v1's renderer draws on a clock instead, at most 120 frames a
+// second: a keypress waits up to 8 ms for the next tick before it shows,
+// and every tick of every session copies and compares the whole frame
+// even when nothing changed, which with fifty sessions open was half of
+// all the server allocated. Here a frame is drawn by a goroutine of the
+// session's own, so a slow client never holds up its program, and frames
+// made while one is being written fold into the newest.
+type screen struct {
+	out     io.Writer
+	kick    chan struct{}
+	stop    chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+
+	mu            sync.Mutex
+	view          string // the newest frame
+	dirty         bool   // view is not drawn yet
+	repaint       bool   // draw every line (a new size)
+	width, height int
+
+	lines []string // what is on the terminal; the drawing goroutine's own
+	buf   bytes.Buffer
+}
+
+func newScreen(out io.Writer) *screen {
+	sc := &screen{out: out, kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go sc.run()
+	return sc
+}
+
+// show takes the program's newest frame.
+func (sc *screen) show(view string) {
+	sc.mu.Lock()
+	if view != sc.view || sc.repaint {
+		sc.view, sc.dirty = view, true
+	}
+	dirty := sc.dirty
+	sc.mu.Unlock()
+	if dirty {
+		select {
+		case sc.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// resize takes the terminal's new size: the next frame is drawn whole.
+func (sc *screen) resize(w, h int) {
+	sc.mu.Lock()
+	sc.width, sc.height, sc.repaint, sc.dirty = w, h, true, true
+	sc.mu.Unlock()
+}
+
+// close draws the last frame and gives the terminal back as it was. A
+// client that takes nothing more holds it up no longer than 2 s.
+func (sc *screen) close() {
+	sc.once.Do(func() { close(sc.stop) })
+	select {
+	case <-sc.stopped:
+	case <-time.After(2 * time.Second):
+	}
+}
+
+func (sc *screen) run() {
+	defer close(sc.stopped)
+	io.WriteString(sc.out, ansi.SetModeAltScreenSaveCursor+ansi.EraseEntireScreen+ansi.CursorHomePosition+
+		ansi.HideCursor+ansi.SetModeBracketedPaste)
+	for {
+		select {
+		case <-sc.kick:
+			sc.draw()
+		case <-sc.stop:
+			sc.draw()
+			io.WriteString(sc.out, ansi.ResetModeBracketedPaste+ansi.ShowCursor+ansi.ResetModeAltScreenSaveCursor)
+			return
+		}
+	}
+}
+
+// draw writes the newest frame: from the top left, each line that
+// differs from what the terminal shows, cut to the width and cleared to
+// its end; an unchanged line is stepped over.
+func (sc *screen) draw() {
+	sc.mu.Lock()
+	if !sc.dirty {
+		sc.mu.Unlock()
+		return
+	}
+	view, w, h, repaint := sc.view, sc.width, sc.height, sc.repaint
+	sc.dirty, sc.repaint = false, false
+	sc.mu.Unlock()
+
+	lines := strings.Split(view, "\n")
+	if h > 0 && len(lines) > h {
+		lines = lines[len(lines)-h:] // as Bubble Tea does: the bottom shows
+	}
+	if repaint {
+		sc.lines = nil
+	}
+	b := &sc.buf
+	b.Reset()
+	b.WriteString(ansi.CursorHomePosition)
+	for i, line := range lines {
+		if i < len(sc.lines) && sc.lines[i] == line {
+			if i < len(lines)-1 {
+				b.WriteByte('\n')
+			}
+			continue
+		}
+		if w > 0 {
+			line = ansi.Truncate(line, w, "")
+		}
+		b.WriteString(line)
+		if ansi.StringWidth(line) < w || w <= 0 {
+			b.WriteString(ansi.EraseLineRight)
+		}
+		if i < len(lines)-1 {
+			b.WriteString("\r\n")
+		}
+	}
+	if repaint || len(sc.lines) > len(lines) {
+		b.WriteString(ansi.EraseScreenBelow)
+	}
+	sc.lines = lines
+	_, _ = sc.out.Write(b.Bytes())
 }
 
 // sessionRenderer is the session's own lipgloss renderer: the colour

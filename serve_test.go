@@ -622,3 +622,132 @@ func TestServeStopSavesWhatSessionsHold(t *testing.T) {
 		t.Errorf("the post being written when the server stopped was lost")
 	}
 }
+
+// The screen draws a frame at once, then only the lines that changed; the
+// same frame again draws nothing; a new size draws every line; closing
+// gives the terminal back.
+func TestServeScreenDrawsWhatChanged(t *testing.T) {
+	out := &syncBuffer{}
+	wrote := out.notify()
+	sc := newScreen(out)
+	next := func(what string, do func()) string {
+		t.Helper()
+		mark := out.len()
+		do()
+		select {
+		case <-wrote:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: nothing drawn", what)
+		}
+		time.Sleep(20 * time.Millisecond) // the rest of the frame, if any
+		return out.since(mark)
+	}
+	sc.resize(20, 3)
+	if got := next("the first frame", func() { sc.show("calendar\ninbox\nkpis") }); ansi.Strip(got) != "calendar\r\ninbox\r\nkpis" {
+		t.Errorf("the first frame drew %q", got)
+	}
+	if start := out.String(); !strings.HasPrefix(start, ansi.SetModeAltScreenSaveCursor) || !strings.Contains(start, ansi.HideCursor) {
+		t.Errorf("the start: no alternate screen, or the cursor shows: %q", start)
+	}
+	got := next("a line changed", func() { sc.show("calendar\nINBOX\nkpis") })
+	if ansi.Strip(got) != "\nINBOX\r\n" || !strings.Contains(got, "INBOX"+ansi.EraseLineRight) {
+		t.Errorf("one line changed, it drew %q", got)
+	}
+	mark := out.len()
+	sc.show("calendar\nINBOX\nkpis")
+	time.Sleep(50 * time.Millisecond)
+	if again := out.since(mark); again != "" {
+		t.Errorf("the same frame again drew %q", again)
+	}
+	got = next("a new size", func() { sc.resize(6, 2); sc.show("calendar\nINBOX\nkpis") })
+	if ansi.Strip(got) != "INBOX\r\nkpis" || !strings.HasSuffix(got, ansi.EraseScreenBelow) {
+		t.Errorf("a new size (6x2) drew %q", got)
+	}
+	got = next("a long line", func() { sc.show("INBOX\nkpis and more") })
+	if ansi.Strip(got) != "\nkpis a" {
+		t.Errorf("a line wider than the terminal drew %q", got)
+	}
+	mark = out.len()
+	sc.close()
+	if end := out.since(mark); !strings.Contains(end, ansi.ShowCursor) || !strings.Contains(end, ansi.ResetModeAltScreenSaveCursor) {
+		t.Errorf("closing: %q", end)
+	}
+}
+
+// Sessions are told of a change to what they show, not of the sender
+// lease's heartbeat or a sync cursor, whoever wrote it.
+func TestServeWatchTellsSessionsOfContentOnly(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "crier.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	other, err := store.Open(ctx, path) // another process
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	s := &sshServer{st: st, o: serveOptions{WatchEvery: 10 * time.Millisecond}, sessions: map[*sshSession]struct{}{}}
+	ss := &sshSession{changed: make(chan struct{}, 1)}
+	s.sessions[ss] = struct{}{}
+	done := make(chan struct{})
+	go func() { defer close(done); s.watch(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	told := func(what string, want bool, write func() error) {
+		t.Helper()
+		if err := write(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		wait := 500 * time.Millisecond // fifty polls
+		if want {
+			wait = 10 * time.Second
+		}
+		select {
+		case <-ss.changed:
+			if !want {
+				t.Errorf("%s: the session was told to reload", what)
+			}
+		case <-time.After(wait):
+			if want {
+				t.Errorf("%s: the session was not told within %s", what, wait)
+			}
+		}
+	}
+	now := time.Now()
+	// Until the watcher has looked once, a change is not news to it.
+	for ready := false; !ready; {
+		if _, err := other.SaveDraft(ctx, store.Post{Body: "Warming up"}, now); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ss.changed:
+			ready = true
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	var acct int64
+	told("an account added", true, func() (err error) {
+		acct, err = other.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@shop@example.social", Server: "example.social"})
+		return err
+	})
+	h := store.NewLeaseHolder()
+	told("the sender lease taken", false, func() error {
+		_, _, err := other.AcquireLease(ctx, store.SenderLease, h, now, time.Minute)
+		return err
+	})
+	told("a heartbeat", false, func() error {
+		_, err := st.RenewLease(ctx, store.LeaseHold{Name: store.SenderLease, HolderID: h.ID}, now.Add(3*time.Second), time.Minute)
+		return err
+	})
+	told("a sync cursor", false, func() error {
+		return other.SetSyncCursor(ctx, acct, store.StreamNotifications, "100", now)
+	})
+	told("a draft saved", true, func() error {
+		_, err := other.SaveDraft(ctx, store.Post{Body: "Fresh sourdough at 8"}, now)
+		return err
+	})
+}

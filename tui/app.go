@@ -180,7 +180,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case common.DataChangedMsg:
-		return m, tea.Batch(m.countMissed(), m.loadCampaignNames(), m.broadcast(msg))
+		return m, tea.Batch(m.countMissed(), m.loadCampaignNames(), m.dataChanged(msg))
 
 	case campaignNamesMsg:
 		if msg.seq == m.campaignsSeq && msg.err == nil {
@@ -363,7 +363,7 @@ func (m *Model) updatePane(i int, msg tea.Msg) tea.Cmd {
 }
 
 // broadcast sends a message to every pane: each ignores the ones that are
-// not its own, and data-changed notices reach them all.
+// not its own.
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(m.tabs))
 	for i := range m.tabs {
@@ -421,8 +421,17 @@ func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 	case k == scheduler.EventState:
 		return nil
 	}
-	cmds = append(cmds, m.countMissed(), m.broadcast(common.DataChangedMsg{What: string(e.Kind)}))
+	cmds = append(cmds, m.countMissed(), m.dataChanged(common.DataChangedMsg{What: string(e.Kind)}))
 	return tea.Batch(cmds...)
+}
+
+// dataChanged tells the pane on show that the data changed: it reloads
+// what it shows. The others reload when they are shown (each pane treats
+// FocusMsg as it does DataChangedMsg), so a change costs one pane's
+// queries, not every pane's: with fifty crier serve sessions open, all of
+// them reloading every pane at once held up the keys.
+func (m *Model) dataChanged(msg common.DataChangedMsg) tea.Cmd {
+	return m.updatePane(m.active, msg)
 }
 
 // late says how late a sent post went out, in the words the agenda and the

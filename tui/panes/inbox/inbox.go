@@ -68,6 +68,24 @@ type loadedMsg struct {
 	// The labels in use, for the label filter.
 	labels    []string
 	labelsErr error
+	// Where the cursor was when a catch-up load was asked for (keys are
+	// not held for one): if it has moved since, the answer would put it
+	// back, undoing the keys.
+	asked *cursorMark
+}
+
+// cursorMark is where the cursor is: its row and the item on it.
+type cursorMark struct {
+	row int
+	id  int64
+}
+
+func (m *Model) cursorMark() cursorMark {
+	c := cursorMark{row: m.list.Cursor()}
+	if it, ok := m.list.Selected(); ok {
+		c.id = it.ID
+	}
+	return c
 }
 
 // pageMsg answers a page request from the list; the list drops stale ones.
@@ -493,10 +511,15 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 	if spec.holdKeys {
 		m.holdSeq = seq
 	}
+	var asked *cursorMark
+	if !spec.holdKeys && spec.act == nil && m.loaded {
+		c := m.cursorMark()
+		asked = &c
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		msg := loadedMsg{seq: seq}
+		msg := loadedMsg{seq: seq, asked: asked}
 		if a := spec.act; a != nil {
 			var before []store.InboxItem
 			if a.undoable {
@@ -583,6 +606,11 @@ func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.loadErr = msg.err
 		return tea.Batch(append(cmds, common.Status("inbox: "+msg.err.Error(), true))...)
+	}
+	if msg.asked != nil && *msg.asked != m.cursorMark() {
+		// The cursor moved while this loaded: ask again from where it is
+		// now rather than move it back.
+		return tea.Batch(append(cmds, m.load(m.keepPlace(false)))...)
 	}
 	m.loaded, m.loadErr = true, nil
 	if msg.labels != nil && msg.labelsErr == nil {

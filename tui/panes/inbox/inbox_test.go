@@ -914,3 +914,32 @@ func TestGrowingThePaneFetchesTheRowsItShows(t *testing.T) {
 		t.Fatalf("after the resize's command the list holds rows up to %d, as before", start+len(rows))
 	}
 }
+
+// A catch-up load (the data changed elsewhere) answered after the cursor
+// moved does not put the cursor back where it was when it was asked for:
+// keys typed while it loaded stand.
+func TestCatchUpLoadKeepsKeysTypedMeanwhile(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	h := newHarness(t, newCommon(t, st), 80, 21)
+	first := h.selected()
+	// The change arrives; its load is in flight while j is typed.
+	var loads []loadedMsg
+	for _, msg := range collect(h.update(common.DataChangedMsg{What: "store"})) {
+		if l, ok := msg.(loadedMsg); ok {
+			loads = append(loads, l)
+		}
+	}
+	if len(loads) != 1 {
+		t.Fatalf("the change made %d loads, want 1", len(loads))
+	}
+	h.keys("j")
+	moved := h.selected()
+	if moved.ID == first.ID {
+		t.Fatal("j did not move the cursor")
+	}
+	h.send(loads[0])
+	if it := h.selected(); it.ID != moved.ID || h.m.list.Cursor() != 1 {
+		t.Fatalf("after the load that was asked for before j: on %s at %d, want %s at 1", it.RemoteID, h.m.list.Cursor(), moved.RemoteID)
+	}
+}

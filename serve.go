@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -13,6 +14,8 @@ import (
 	"log"
 	"net"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -395,7 +398,7 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	}
 	s.mu.Unlock()
 	c := &common.Common{
-		Styles:   styles.For(renderer, noColor),
+		Styles:   sessionStyles(renderer, noColor),
 		Store:    s.st,
 		Now:      time.Now,
 		Zone:     s.cfg.Timezone,
@@ -424,7 +427,7 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	in := &activityReader{r: sess, last: &ss.last}
 	dropped := false
 	ss.screen = newScreen(sess)
-	p := tea.NewProgram(drawn{Model: tui.New(c, view), screen: ss.screen},
+	p := tea.NewProgram(drawn{Model: tui.New(c, view), screen: ss.screen, pace: &pace{}},
 		tea.WithInput(in), tea.WithOutput(sess),
 		// The session's screen draws each frame when it changes; Bubble
 		// Tea's own renderer draws on a clock (see screen).
@@ -450,24 +453,105 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	return p
 }
 
+// sessionStyles are the app's styles on the session's renderer, the
+// theme's colours turned into the client's palette once: lipgloss would
+// otherwise find the nearest of a 256-colour terminal's colours to each
+// hex colour (in HSLuv) on every render, which was a tenth of what fifty
+// sessions drawing their calendars cost.
+func sessionStyles(r *lipgloss.Renderer, noColor bool) *styles.Styles {
+	if noColor {
+		return styles.For(r, true)
+	}
+	t := styles.DefaultTheme()
+	for _, c := range []*lipgloss.TerminalColor{&t.Text, &t.Muted, &t.Subtle, &t.Accent, &t.Ok, &t.Warn,
+		&t.Danger, &t.Info, &t.Border, &t.Surface} {
+		*c = paletteColor(r, *c)
+	}
+	return styles.New(r, t)
+}
+
+// paletteColor is c as the session's terminal shows it: the light or dark
+// choice made, and on a 256- or 16-colour terminal, the palette's index.
+func paletteColor(r *lipgloss.Renderer, c lipgloss.TerminalColor) lipgloss.TerminalColor {
+	ac, ok := c.(lipgloss.AdaptiveColor)
+	if !ok {
+		return c
+	}
+	hex := ac.Light
+	if r.HasDarkBackground() {
+		hex = ac.Dark
+	}
+	switch tc := r.ColorProfile().Color(hex).(type) {
+	case termenv.ANSI256Color:
+		return lipgloss.Color(strconv.Itoa(int(tc)))
+	case termenv.ANSIColor:
+		return lipgloss.Color(strconv.Itoa(int(tc)))
+	case termenv.NoColor:
+		return lipgloss.NoColor{}
+	}
+	return lipgloss.Color(hex)
+}
+
 // drawn is the app with its frames drawn on the session's screen.
 type drawn struct {
 	tea.Model
 	screen *screen
+	pace   *pace
 }
 
+// pace decides which messages' frames are made at once: those of a key,
+// and of anything in the moments after one (the answer to what the key
+// asked for). A frame of the background alone (a reload after another
+// session saved, the clock) waits until calmFrame after the last one, and
+// the ones in between are not made: fifty idle sessions each making a
+// frame for every message of a reload took most of the server's time
+// while someone typed.
+type pace struct {
+	lastKey, lastFrame time.Time
+	skip               bool // this message's frame waits
+	pending            bool // a redraw is on its way
+}
+
+const (
+	calmFrame = 40 * time.Millisecond  // between two frames of the background
+	keyBusy   = 250 * time.Millisecond // after a key, frames are made at once
+)
+
+// redrawMsg asks for the frame that waited.
+type redrawMsg struct{}
+
 func (d drawn) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		d.screen.resize(ws.Width, ws.Height)
+	now := time.Now()
+	urgent := false
+	switch msg := msg.(type) {
+	case redrawMsg:
+		d.pace.pending, d.pace.skip = false, false
+		return d, nil
+	case tea.WindowSizeMsg:
+		d.screen.resize(msg.Width, msg.Height)
+		urgent = true
+	case tea.KeyMsg, tea.MouseMsg:
+		d.pace.lastKey = now
+		urgent = true
 	}
 	m, cmd := d.Model.Update(msg)
 	d.Model = m
+	wait := calmFrame - now.Sub(d.pace.lastFrame)
+	d.pace.skip = !urgent && now.Sub(d.pace.lastKey) > keyBusy && wait > 0
+	if d.pace.skip && !d.pace.pending {
+		d.pace.pending = true
+		cmd = tea.Batch(cmd, tea.Tick(wait, func(time.Time) tea.Msg { return redrawMsg{} }))
+	}
 	return d, cmd
 }
 
 // View hands the frame to the screen; Bubble Tea, without a renderer,
 // draws nothing itself.
 func (d drawn) View() string {
+	if d.pace.skip {
+		return ""
+	}
+	d.pace.lastFrame = time.Now()
 	d.screen.show(d.Model.View())
 	return ""
 }
@@ -810,12 +894,44 @@ func (s *sshServer) watch(ctx context.Context) {
 		// the sync cursors are commits too, every few seconds, and fifty
 		// sessions reloading together for them would stall the keys.
 		if c.Content {
-			s.mu.Lock()
-			for ss := range s.sessions {
-				ss.touch()
-			}
-			s.mu.Unlock()
+			s.touchAll(ctx)
 		}
+	}
+}
+
+// reloadPace is how far apart the sessions are told of a change, and
+// reloadSpread the longest it takes to tell them all: fifty apps
+// reloading at once would take both of a small machine's cores for tens
+// of milliseconds, and every key typed meanwhile would wait. One after
+// the other they leave a core free; the one typing last hears first.
+const (
+	reloadPace   = 10 * time.Millisecond
+	reloadSpread = 500 * time.Millisecond
+)
+
+// touchAll tells every session the data changed, one after another,
+// the most recently typed in first.
+func (s *sshServer) touchAll(ctx context.Context) {
+	s.mu.Lock()
+	all := make([]*sshSession, 0, len(s.sessions))
+	for ss := range s.sessions {
+		all = append(all, ss)
+	}
+	s.mu.Unlock()
+	slices.SortFunc(all, func(a, b *sshSession) int { return cmp.Compare(b.last.Load(), a.last.Load()) })
+	pace := reloadPace
+	if len(all) > 1 {
+		pace = min(pace, reloadSpread/time.Duration(len(all)-1))
+	}
+	for i, ss := range all {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pace):
+			}
+		}
+		ss.touch()
 	}
 }
 

@@ -54,10 +54,16 @@ const (
 	benchKeyEvery = 25 * time.Millisecond
 )
 
+// benchSaveEvery is how often, in the -another-saving case, another
+// process saves a draft while the keys are typed: each save has every
+// session reload what it shows.
+const benchSaveEvery = 500 * time.Millisecond
+
 // BenchmarkServeKeypress measures, over loopback with an SSH client in Go,
 // the time from a keypress (the inbox cursor, down and up) to the first
 // bytes of the frame that shows it, with 1, 10 and 50 sessions open (the
-// others idle) and the scheduler running. Each op types benchKeys keys at
+// others idle) and the scheduler running, and with 50 while another
+// process saves a draft every benchSaveEvery. Each op types benchKeys keys at
 // irregular intervals and it reports their median and 99th percentile; the
 // target is a p99 of 10 ms at 50 sessions. "heartbeats" counts the sender
 // lease's heartbeats seen while it typed.
@@ -67,8 +73,16 @@ const (
 // 15 MB), the Go heap and the goroutines. The SSH clients live in the same
 // process, so their share is counted too.
 func BenchmarkServeKeypress(b *testing.B) {
-	for _, n := range []int{1, 10, 50} {
-		b.Run(strconv.Itoa(n)+"-sessions", func(b *testing.B) {
+	for _, c := range []struct {
+		n      int
+		saving bool
+	}{{1, false}, {10, false}, {50, false}, {50, true}} {
+		n := c.n
+		name := strconv.Itoa(n) + "-sessions"
+		if c.saving {
+			name += "-another-saving"
+		}
+		b.Run(name, func(b *testing.B) {
 			r := newServeRig(b, func(o *serveOptions) { o.MaxSessions = 100 })
 			tm := r.open(r.full)
 			tm.keys("3")
@@ -95,6 +109,9 @@ func BenchmarkServeKeypress(b *testing.B) {
 			goroutinesPer := float64(runtime.NumGoroutine()-goroutines) / extra
 
 			beats := watchHeartbeats(r.st)
+			if c.saving {
+				defer saveEvery(b, r.f.db, benchSaveEvery)()
+			}
 			wrote := tm.out.notify()
 			rnd := rand.New(rand.NewPCG(uint64(n), 14))
 			// The inbox header says where the cursor is ("2 of 36"): the
@@ -178,6 +195,40 @@ func residentBytes(b *testing.B) uint64 {
 	}
 	b.Fatal("no VmRSS in /proc/self/status")
 	return 0
+}
+
+// saveEvery has another process (another store on the file) edit a draft
+// every so often until the returned function is called.
+func saveEvery(b *testing.B, db string, every time.Duration) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		var id int64
+		for i := 1; ; i++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			var err error
+			if id, err = st.SaveDraft(ctx, store.Post{ID: id, Body: "Draft saved elsewhere, version " + strconv.Itoa(i)}, time.Now()); err != nil && ctx.Err() == nil {
+				b.Errorf("saving a draft from another process: %v", err)
+				return
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		st.Close()
+	}
 }
 
 // watchHeartbeats counts the sender lease's heartbeats from now until the

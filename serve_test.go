@@ -16,13 +16,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/crier-app/crier/config"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/styles"
 )
 
 // serveRig is crier serve on a seeded demo database, in this process, with
@@ -750,4 +753,27 @@ func TestServeWatchTellsSessionsOfContentOnly(t *testing.T) {
 		_, err := other.SaveDraft(ctx, store.Post{Body: "Fresh sourdough at 8"}, now)
 		return err
 	})
+}
+
+// A session's styles, the theme turned into the client's palette once,
+// draw exactly what the theme draws, on every kind of terminal, light or
+// dark.
+func TestServeSessionStylesDrawAsTheTheme(t *testing.T) {
+	for _, p := range []termenv.Profile{termenv.TrueColor, termenv.ANSI256, termenv.ANSI, termenv.Ascii} {
+		for _, dark := range []bool{true, false} {
+			r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(p))
+			r.SetHasDarkBackground(dark)
+			want, got := styles.For(r, false), sessionStyles(r, false)
+			for name, pair := range map[string][2]lipgloss.Style{
+				"Text": {want.Text, got.Text}, "Muted": {want.Muted, got.Muted}, "Accent": {want.Accent, got.Accent},
+				"Ok": {want.Ok, got.Ok}, "Warn": {want.Warn, got.Warn}, "Danger": {want.Danger, got.Danger},
+				"Info": {want.Info, got.Info}, "TabActive": {want.TabActive, got.TabActive}, "Box": {want.Box, got.Box},
+				"StatusError": {want.StatusError, got.StatusError},
+			} {
+				if w, g := pair[0].Render("Rye"), pair[1].Render("Rye"); w != g {
+					t.Errorf("profile %v, dark %v, %s: %q, the theme draws %q", p, dark, name, g, w)
+				}
+			}
+		}
+	}
 }

@@ -11,11 +11,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
@@ -25,6 +27,7 @@ import (
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/styles"
 )
 
@@ -775,5 +778,53 @@ func TestServeSessionStylesDrawAsTheTheme(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// countModel counts the frames it is asked for.
+type countModel struct{ views *int }
+
+func (m countModel) Init() tea.Cmd                       { return nil }
+func (m countModel) Update(tea.Msg) (tea.Model, tea.Cmd) { return m, nil }
+func (m countModel) View() string                        { *m.views++; return strconv.Itoa(*m.views) }
+
+// A key's frame is made at once; frames of the background alone, at most
+// one each calmFrame, the last of them always (a redraw asked for).
+func TestServeFramesOfTheBackgroundWait(t *testing.T) {
+	views := 0
+	sc := newScreen(io.Discard)
+	defer sc.close()
+	var d tea.Model = drawn{Model: countModel{&views}, screen: sc, pace: &pace{}}
+	step := func(msg tea.Msg) tea.Cmd {
+		m, cmd := d.Update(msg)
+		d = m
+		d.View()
+		return cmd
+	}
+	step(common.DataChangedMsg{}) // the first frame
+	if views != 1 {
+		t.Fatalf("the first frame: %d made", views)
+	}
+	var redraw tea.Cmd
+	for range 5 { // a reload's messages, at once
+		if cmd := step(common.DataChangedMsg{}); cmd != nil {
+			redraw = cmd
+		}
+	}
+	if views != 1 || redraw == nil {
+		t.Fatalf("five background messages at once: %d frames made (want the first only), a redraw asked for: %v", views, redraw != nil)
+	}
+	msg := redraw()
+	if _, ok := msg.(redrawMsg); !ok {
+		t.Fatalf("the redraw is %T", msg)
+	}
+	step(msg)
+	if views != 2 {
+		t.Fatalf("after the redraw: %d frames, want 2", views)
+	}
+	step(tea.KeyMsg{Type: tea.KeyDown})
+	step(common.DataChangedMsg{}) // the key's answer
+	if views != 4 {
+		t.Fatalf("a key and its answer: %d frames, want 4", views)
 	}
 }

@@ -841,16 +841,44 @@ type crierRun struct {
 	err    error         // from Wait, once exited is closed
 }
 
-// buildCrier builds the crier binary from this folder.
+// The end-to-end tests (crash, on-time, GoToSocial, version) share one
+// crier binary, built without -race the first time one asks for it;
+// TestMain removes it.
+var (
+	crierOnce  sync.Once
+	crierBin   string
+	crierDir   string
+	crierErr   error
+	crierBuilt time.Duration
+)
+
+// buildCrier is the crier binary built from this folder.
 func buildCrier(t *testing.T) string {
-	bin := filepath.Join(t.TempDir(), "crier")
-	began := time.Now()
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	t.Helper()
+	crierOnce.Do(func() {
+		if crierDir, crierErr = os.MkdirTemp("", "crier-e2e-bin-"); crierErr != nil {
+			return
+		}
+		crierBin = filepath.Join(crierDir, "crier")
+		began := time.Now()
+		out, err := exec.Command("go", "build", "-o", crierBin, ".").CombinedOutput()
+		if err != nil {
+			crierErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+		crierBuilt = time.Since(began).Round(time.Millisecond)
+	})
+	if crierErr != nil {
+		t.Fatal(crierErr)
 	}
-	t.Logf("built crier in %s", time.Since(began).Round(time.Millisecond))
-	return bin
+	t.Logf("crier built once for the end-to-end tests, in %s", crierBuilt)
+	return crierBin
+}
+
+// removeCrierBinary is called by TestMain when the tests are done.
+func removeCrierBinary() {
+	if crierDir != "" {
+		os.RemoveAll(crierDir)
+	}
 }
 
 // start starts crier run, noting why in the stderr log.

@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 	code := testnet.Main(m)
 	gtstest.Report()
 	removeCLIBinary()
+	removeCrierBinary()
 	for _, d := range cliFixtureDirs {
 		os.RemoveAll(d)
 	}

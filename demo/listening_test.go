@@ -123,7 +123,8 @@ func TestSeedListeningLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a scaled-down large data set")
 	}
-	st, _ := seeded(t, Options{Seed: 5, Now: testNow, Zone: time.UTC, Large: true, Scale: 0.01})
+	t.Parallel()
+	st, _ := seededLarge(t)
 	db := st.DB()
 	// 1% of about 50k posts found over three years, each term's share.
 	within(t, "posts listening found", count(t, db, "SELECT count(*) FROM inbox_items WHERE kind = 'listening'"), 250, 900)

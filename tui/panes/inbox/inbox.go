@@ -493,9 +493,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 	if spec.holdKeys {
 		m.holdSeq = seq
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		msg := loadedMsg{seq: seq}
 		if a := spec.act; a != nil {
 			var before []store.InboxItem
@@ -549,7 +547,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 		msg.win, msg.err = st.InboxAround(ctx, f, spec.at, pageSize/2, pageSize)
 		msg.cursor = msg.win.Index
 		return msg
-	}
+	})
 }
 
 func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
@@ -608,9 +606,7 @@ func (m *Model) fetch(reqs []pageRequest) tea.Cmd {
 	st, f := m.c.Store, m.filter
 	cmds := make([]tea.Cmd, 0, len(reqs))
 	for _, req := range reqs {
-		cmds = append(cmds, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-			defer cancel()
+		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			msg := pageMsg{req: req}
 			anchor := req.Anchor
 			switch req.Dir {
@@ -624,7 +620,7 @@ func (m *Model) fetch(reqs []pageRequest) tea.Cmd {
 				msg.items, msg.err = st.InboxLast(ctx, f, req.Limit)
 			}
 			return msg
-		})
+		}))
 	}
 	return tea.Batch(cmds...)
 }
@@ -664,12 +660,10 @@ func (m *Model) settled() tea.Cmd {
 // replies to it.
 func (m *Model) loadThread(it store.InboxItem) tea.Cmd {
 	st := m.c.Store
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		entries, err := st.InboxThread(ctx, it)
 		return threadMsg{itemID: it.ID, entries: entries, err: err}
-	}
+	})
 }
 
 // markRead marks the cursor item read, at once on screen and then in the store.
@@ -681,9 +675,7 @@ func (m *Model) markRead() tea.Cmd {
 	it.Read = true
 	m.list.Replace(it)
 	st := m.c.Store
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		return markedReadMsg{id: it.ID, err: st.MarkInboxRead(ctx, it.ID)}
-	}
+	})
 }

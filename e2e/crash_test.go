@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package e2e
 
 // The crash tests run the real crier binary headless (crier run) against
 // test networks served from this process, kill it with SIGKILL at random
@@ -17,7 +17,7 @@ package main
 //
 // Run them with
 //
-//	go test -run 'TestCrashKill|TestHeadlessStopsCleanly' -v .
+//	go test -run 'TestCrashKill|TestHeadlessStopsCleanly' -v ./e2e
 //
 // TestCrashKillBluesky runs the reference Bluesky servers
 // (platforms/bluesky/testnet) and is skipped, like the other testnet tests,
@@ -841,9 +841,9 @@ type crierRun struct {
 	err    error         // from Wait, once exited is closed
 }
 
-// The end-to-end tests (crash, on-time, GoToSocial, version) share one
-// crier binary, built without -race the first time one asks for it;
-// TestMain removes it.
+// The end-to-end tests (crash, on-time, GoToSocial) share one crier
+// binary, built without -race the first time one asks for it; TestMain
+// removes it.
 var (
 	crierOnce  sync.Once
 	crierBin   string
@@ -852,7 +852,7 @@ var (
 	crierBuilt time.Duration
 )
 
-// buildCrier is the crier binary built from this folder.
+// buildCrier is the crier binary built from the module's main package.
 func buildCrier(t *testing.T) string {
 	t.Helper()
 	crierOnce.Do(func() {
@@ -861,7 +861,7 @@ func buildCrier(t *testing.T) string {
 		}
 		crierBin = filepath.Join(crierDir, "crier")
 		began := time.Now()
-		out, err := exec.Command("go", "build", "-o", crierBin, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", crierBin, "github.com/crier-app/crier").CombinedOutput()
 		if err != nil {
 			crierErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package e2e
 
 // The on-time tests run the real crier binary against the reference Bluesky
 // network, each account's requests going through a fault proxy
@@ -16,7 +16,7 @@ package main
 // (an account never waits for another's server timeout; a dead sender is
 // replaced without waiting for its lease to expire), not the target itself.
 //
-//	go test -run TestOnTime -v .
+//	go test -run TestOnTime -v ./e2e
 
 import (
 	"context"

@@ -171,6 +171,7 @@ func within(t *testing.T, what string, got, lo, hi int) {
 }
 
 func TestSeedIsDeterministic(t *testing.T) {
+	t.Parallel()
 	o := Options{Seed: 42, Now: testNow, Zone: berlin}
 	a, _ := seeded(t, o)
 	b, _ := seeded(t, o)
@@ -205,6 +206,7 @@ func TestSeedRefusesNonEmptyStore(t *testing.T) {
 // DST changes, early on a day (nothing posted yet today) and just before
 // midnight.
 func TestSeedNormalShape(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		seed int64
 		now  time.Time
@@ -554,6 +556,7 @@ func checkCalendar(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 }
 
 func TestSeedAcrossZones(t *testing.T) {
+	t.Parallel()
 	// Now just after midnight in a zone west of UTC, days after the US
 	// switch to summer time.
 	ny := mustZone("America/New_York")
@@ -794,6 +797,7 @@ func peakRSS() (int64, bool) {
 }
 
 func TestQueueLive(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
 	if err != nil {

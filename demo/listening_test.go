@@ -14,6 +14,7 @@ import (
 // and clocks, through the store's own KPI queries where it can: they are
 // what `crier demo` shows.
 func TestSeedListeningAndReplies(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		seed int64
 		now  time.Time

@@ -14,6 +14,7 @@ import (
 // analytics and ads, typed-in costs, every figure computable where its
 // sources exist.
 func TestMarketingNormal(t *testing.T) {
+	t.Parallel()
 	st, g := seeded(t, Options{Seed: 3, Now: testNow, Zone: berlin})
 	ctx := context.Background()
 	db := st.DB()

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/demo/demotest"
 )
 
 // BenchmarkCLIKPI measures crier kpi's work on the large demo database
@@ -19,15 +17,7 @@ import (
 // target is 100 ms.
 func BenchmarkCLIKPI(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	now, err := demo.SeededNow(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, now := demotest.Large(b)
 	loc, _ := time.LoadLocation("Europe/Berlin")
 	for _, days := range []int{7, 30, 90} {
 		b.Run(fmt.Sprintf("%dd", days), func(b *testing.B) {

@@ -64,11 +64,7 @@ Presets: ` + strings.Join(names, ", ") + ` (default: read from the header).`,
 			if _, err := os.Stat(args[0]); err != nil {
 				return usageErr("%s: %v", args[0], errors.Unwrap(err))
 			}
-			now, err := env.clock()
-			if err != nil {
-				return err
-			}
-			cfg, st, _, err := env.openStore(ctx)
+			now, cfg, st, _, err := env.openAt(ctx)
 			if err != nil {
 				return err
 			}

@@ -27,6 +27,7 @@ func marketingRows(t *testing.T, db string) int {
 // crier import previews, imports with --yes, never counts a file twice,
 // and a bad line imports nothing and names the file, line and column.
 func TestCLIImport(t *testing.T) {
+	t.Parallel()
 	f := newCLIFixture(t)
 	good := filepath.Join(f.dir, "sheet.csv")
 	body := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\n" +
@@ -82,6 +83,7 @@ func TestCLIImport(t *testing.T) {
 // crier report writes the file whole, in the format asked or read from its
 // name; an unknown campaign is a usage error.
 func TestCLIReportFile(t *testing.T) {
+	t.Parallel()
 	f := newCLIFixture(t)
 	out := filepath.Join(f.dir, "loyalty.html")
 	r := f.crier(t, "", "report", "--campaign", "loyalty-card-launch-nov-2026", "-o", out)

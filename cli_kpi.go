@@ -49,19 +49,15 @@ goals still running with their progress; and the next posts to go out.
 			if err != nil {
 				return err
 			}
-			now, err := env.clock()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			cfg, st, _, err := env.openStore(ctx)
+			now, cfg, st, _, err := env.openAt(ctx)
 			if err != nil {
 				return err
 			}
 			defer env.release(st)
 			g, err := readGlance(ctx, st, now, days, cfg.Timezone)
 			if err != nil {
-				return failed(fmt.Errorf("database %s: %w", st.Path(), err))
+				return dbErr(st, err)
 			}
 			if asJSON {
 				return writeJSON(env.stdout, g.JSON())

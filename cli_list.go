@@ -172,7 +172,7 @@ copy. Drafts are in the app's Drafts pane.`,
 			defer env.release(st)
 			posts, err := st.Upcoming(cmd.Context(), limit)
 			if err != nil {
-				return failed(fmt.Errorf("database %s: %w", st.Path(), err))
+				return dbErr(st, err)
 			}
 			if asJSON {
 				out := []postJSON{}
@@ -224,11 +224,7 @@ found is not in it (the app's Listening view has it).`,
 			if limit <= 0 {
 				return usageErr("--limit %d: give a number of items above 0", limit)
 			}
-			now, err := env.clock()
-			if err != nil {
-				return err
-			}
-			cfg, st, _, err := env.openStore(cmd.Context())
+			now, cfg, st, _, err := env.openAt(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -239,7 +235,7 @@ found is not in it (the app's Listening view has it).`,
 			}
 			items, err := st.InboxPage(cmd.Context(), f, nil, nil, limit)
 			if err != nil {
-				return failed(fmt.Errorf("database %s: %w", st.Path(), err))
+				return dbErr(st, err)
 			}
 			if asJSON {
 				out := []inboxJSON{}

@@ -97,21 +97,7 @@ and nothing is saved.`,
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	})
-	c.RegisterFlagCompletionFunc("campaign", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		_, st, _, err := env.openStore(cmd.Context())
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		defer env.release(st)
-		cs, _ := st.Campaigns(cmd.Context())
-		var out []string
-		for _, c := range cs {
-			if c.Slug != "" {
-				out = append(out, c.Slug+"\t"+c.Name)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
-	})
+	c.RegisterFlagCompletionFunc("campaign", env.completeCampaigns)
 	return c
 }
 
@@ -128,11 +114,7 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 	if len(f.alts) > len(f.images) {
 		return usageErr("--alt %q has no --image before it: give each image with --image FILE --alt TEXT", f.alts[len(f.images)])
 	}
-	now, err := env.clock()
-	if err != nil {
-		return err
-	}
-	cfg, st, accounts, err := env.openStore(ctx)
+	now, cfg, st, accounts, err := env.openAt(ctx)
 	if err != nil {
 		return err
 	}
@@ -168,7 +150,7 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 			return usageErr("--campaign %q: %s", f.campaign, knownSlugs(ctx, st))
 		}
 		if err != nil {
-			return failed(fmt.Errorf("database %s: %w", st.Path(), err))
+			return dbErr(st, err)
 		}
 		p.CampaignID = c.ID
 	}
@@ -227,7 +209,7 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 		for _, a := range targets {
 			sch, err := st.QueueSchedule(ctx, a.ID)
 			if err != nil {
-				return failed(fmt.Errorf("database %s: %w", st.Path(), err))
+				return dbErr(st, err)
 			}
 			if len(sch.Slots) == 0 {
 				return usageErr("--queue: %s has no weekly queue slots (set them in the app's Drafts pane); nothing was queued", accountName(a))

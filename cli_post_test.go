@@ -51,6 +51,7 @@ func writePNG(t *testing.T, path string, w, h int) {
 // Bad input to crier post is a usage error naming what and where, and
 // nothing is saved or queued.
 func TestCLIPostBadInput(t *testing.T) {
+	t.Parallel()
 	f := newCLIFixture(t)
 	photo := filepath.Join(f.dir, "loaf.png")
 	writePNG(t, photo, 40, 30)
@@ -106,6 +107,7 @@ func TestCLIPostBadInput(t *testing.T) {
 // Good posts are saved as the composer would save them and say when they
 // go out.
 func TestCLIPostQueues(t *testing.T) {
+	t.Parallel()
 	f := newCLIFixture(t)
 	photo := filepath.Join(f.dir, "loaf.png")
 	writePNG(t, photo, 40, 30)
@@ -206,6 +208,7 @@ func fmtSscanID(out string, id *int64) (int, error) {
 // process on the same database) sends a post queued by crier post without
 // being told: the store's change watcher wakes it.
 func TestCLIPostRunningSenderSendsIt(t *testing.T) {
+	t.Parallel()
 	f := newCLIFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

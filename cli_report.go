@@ -58,11 +58,7 @@ prints it. The file is written whole or not at all.`,
 			if o.From != 0 && o.To != 0 && o.To < o.From {
 				return usageErr("--to %s is before --from %s", o.To, o.From)
 			}
-			now, err := env.clock()
-			if err != nil {
-				return err
-			}
-			cfg, st, _, err := env.openStore(ctx)
+			now, cfg, st, _, err := env.openAt(ctx)
 			if err != nil {
 				return err
 			}
@@ -74,7 +70,7 @@ prints it. The file is written whole or not at all.`,
 					return usageErr("--campaign %q: %s", campaign, knownSlugs(ctx, st))
 				}
 				if err != nil {
-					return failed(fmt.Errorf("database %s: %w", st.Path(), err))
+					return dbErr(st, err)
 				}
 				o.Campaign = c.ID
 			}
@@ -104,20 +100,6 @@ prints it. The file is written whole or not at all.`,
 	fl.StringVar(&format, "format", "", "md, csv, html or json (default: from -o's name)")
 	fl.StringVarP(&out, "output", "o", "", "the file to write (- or none: standard output)")
 	c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "csv", "html", "json"}, cobra.ShellCompDirectiveNoFileComp))
-	c.RegisterFlagCompletionFunc("campaign", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		_, st, _, err := env.openStore(cmd.Context())
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		defer env.release(st)
-		cs, _ := st.Campaigns(cmd.Context())
-		var out []string
-		for _, c := range cs {
-			if c.Slug != "" {
-				out = append(out, c.Slug+"\t"+c.Name)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
-	})
+	c.RegisterFlagCompletionFunc("campaign", env.completeCampaigns)
 	return c
 }

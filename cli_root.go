@@ -96,7 +96,7 @@ func (e *cliEnv) openStore(ctx context.Context) (*config.Config, *store.Store, [
 	if e.shared != nil {
 		accounts, err := e.shared.Accounts(ctx)
 		if err != nil {
-			return nil, nil, nil, failed(fmt.Errorf("database %s: %w", e.shared.Path(), err))
+			return nil, nil, nil, dbErr(e.shared, err)
 		}
 		return e.sharedCfg, e.shared, accounts, nil
 	}
@@ -117,9 +117,43 @@ func (e *cliEnv) openStore(ctx context.Context) (*config.Config, *store.Store, [
 	accounts, err := st.Accounts(ctx)
 	if err != nil {
 		st.Close()
-		return nil, nil, nil, failed(fmt.Errorf("database %s: %w", st.Path(), err))
+		return nil, nil, nil, dbErr(st, err)
 	}
 	return cfg, st, accounts, nil
+}
+
+// openAt is openStore with the time the command runs at (--now, else the
+// clock), read first so a bad --now is reported before the database opens.
+func (e *cliEnv) openAt(ctx context.Context) (time.Time, *config.Config, *store.Store, []store.Account, error) {
+	now, err := e.clock()
+	if err != nil {
+		return time.Time{}, nil, nil, nil, err
+	}
+	cfg, st, accounts, err := e.openStore(ctx)
+	return now, cfg, st, accounts, err
+}
+
+// dbErr is a failure reading or writing st, naming its file.
+func dbErr(st *store.Store, err error) error {
+	return failed(fmt.Errorf("database %s: %w", st.Path(), err))
+}
+
+// completeCampaigns offers the campaigns' slugs (with their names) to a
+// --campaign flag's shell completion.
+func (e *cliEnv) completeCampaigns(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+	_, st, _, err := e.openStore(cmd.Context())
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	defer e.release(st)
+	cs, _ := st.Campaigns(cmd.Context())
+	var out []string
+	for _, c := range cs {
+		if c.Slug != "" {
+			out = append(out, c.Slug+"\t"+c.Name)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // writeJSON prints v as indented JSON with a final newline.

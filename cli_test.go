@@ -194,6 +194,7 @@ var cliFixtureDirs []string
 
 // Every read-only subcommand's output on the demo, as text and as JSON.
 func TestCLIGoldenOutputs(t *testing.T) {
+	t.Parallel()
 	f := readOnlyFixture(t)
 	for _, tc := range []struct {
 		name string
@@ -223,6 +224,7 @@ func TestCLIGoldenOutputs(t *testing.T) {
 
 // The glance fits one 80-column, 24-row screen.
 func TestCLIKPIFitsOneScreen(t *testing.T) {
+	t.Parallel()
 	f := readOnlyFixture(t)
 	for _, p := range []string{"7d", "30d", "90d"} {
 		r := f.crier(t, "", "kpi", "--period", p)
@@ -251,6 +253,7 @@ func displayWidth(s string) int {
 
 // The JSON of each command has the documented fields, with their types.
 func TestCLIJSONShape(t *testing.T) {
+	t.Parallel()
 	f := readOnlyFixture(t)
 	shape := func(t *testing.T, args []string, want map[string]string) any {
 		r := f.crier(t, "", args...)
@@ -351,6 +354,7 @@ func jsonType(v any) string {
 // Help is on stdout with status 0, for the old commands and the new; an
 // unknown command or flag is a usage error on stderr.
 func TestCLIHelpVersionAndUsageErrors(t *testing.T) {
+	t.Parallel()
 	var none cliFixture
 	for _, tc := range []struct {
 		args       []string
@@ -408,6 +412,7 @@ func TestCLIHelpVersionAndUsageErrors(t *testing.T) {
 
 // Completion offers the commands and the values of flags that have a few.
 func TestCLICompletion(t *testing.T) {
+	t.Parallel()
 	var f cliFixture
 	r := f.crier(t, "", "__complete", "")
 	for _, want := range []string{"kpi", "post", "queue", "inbox", "accounts", "report", "import", "demo", "run", "init", "login"} {

@@ -75,7 +75,7 @@ func TestVersionOfTheBuiltBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildCrier(t)
+	bin := crierBinary(t)
 	out, err := exec.Command(bin, "--version").Output()
 	if err != nil {
 		t.Fatal(err)

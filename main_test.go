@@ -13,13 +13,13 @@ import (
 )
 
 // TestMain says in one line when the tests against the real Bluesky network
-// (the crash and on-time tests) or GoToSocial (its crash suite, login)
-// skipped.
+// (init's check) or GoToSocial (login) skipped.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	// The end-to-end tests (crash, on-time, GoToSocial) spend their time
-	// waiting on servers and on crier, not on this machine's cores: let
-	// more of them overlap than there are cores, unless -parallel says.
+	// The tests that run crier against servers spend their time waiting
+	// on them, not on this machine's cores: let more of them overlap than
+	// there are cores, unless -parallel says. (The crash and on-time
+	// suites are package e2e, which go test runs beside this one.)
 	explicit := false
 	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
 	if !explicit {

@@ -2,13 +2,11 @@ package audience_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/crier-app/crier/audience"
-	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/demo/demotest"
 )
 
 // BenchmarkCompare measures the competitor comparison (twelve weeks of the
@@ -16,15 +14,7 @@ import (
 // database.
 func BenchmarkCompare(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	now, err := demo.SeededNow(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, now := demotest.Large(b)
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		b.Fatal(err)

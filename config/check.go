@@ -55,6 +55,22 @@ func (l *loader) bad(key string) error {
 	return nil
 }
 
+// itemKey is the key of a field of list[i], as errors name it:
+// itemKey("feeds", 2)("url") is "feeds[2].url".
+func itemKey(list string, i int) func(field string) string {
+	return func(field string) string { return fmt.Sprintf("%s[%d].%s", list, i, field) }
+}
+
+// badFields is bad for each of an item's fields, key making their keys.
+func (l *loader) badFields(key func(string) string, fields ...string) error {
+	for _, field := range fields {
+		if err := l.bad(key(field)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // indexed splits a key of a list item, "ui.snooze_presets[1]", into the
 // list's key and the item's index.
 var indexed = regexp.MustCompile(`^(.*)\[(\d+)\]$`)
@@ -188,11 +204,9 @@ func (l *loader) check(cfg *Config) error {
 // account checks accounts[i]; named holds the names of the ones before it,
 // folded to lower case.
 func (l *loader) account(i int, a *Account, named map[string]int) error {
-	key := func(field string) string { return fmt.Sprintf("accounts[%d].%s", i, field) }
-	for _, field := range []string{"name", "platform", "handle", "server", "credential"} {
-		if err := l.bad(key(field)); err != nil {
-			return err
-		}
+	key := itemKey("accounts", i)
+	if err := l.badFields(key, "name", "platform", "handle", "server", "credential"); err != nil {
+		return err
 	}
 
 	if a.Name != "" {
@@ -286,11 +300,9 @@ func (l *loader) feeds(cfg *Config) error {
 	names := map[string]int{}
 	for i := range cfg.Feeds {
 		f := &cfg.Feeds[i]
-		key := func(field string) string { return fmt.Sprintf("feeds[%d].%s", i, field) }
-		for _, field := range []string{"name", "url", "accounts", "campaign", "fill_queue"} {
-			if err := l.bad(key(field)); err != nil {
-				return err
-			}
+		key := itemKey("feeds", i)
+		if err := l.badFields(key, "name", "url", "accounts", "campaign", "fill_queue"); err != nil {
+			return err
 		}
 		f.Name = strings.TrimSpace(f.Name)
 		if f.Name == "" {
@@ -325,11 +337,9 @@ func (l *loader) competitors(cfg *Config) error {
 	seen := map[string]int{}
 	for i := range cfg.Competitors {
 		c := &cfg.Competitors[i]
-		key := func(field string) string { return fmt.Sprintf("competitors[%d].%s", i, field) }
-		for _, field := range []string{"platform", "handle"} {
-			if err := l.bad(key(field)); err != nil {
-				return err
-			}
+		key := itemKey("competitors", i)
+		if err := l.badFields(key, "platform", "handle"); err != nil {
+			return err
 		}
 		c.Platform = strings.ToLower(strings.TrimSpace(c.Platform))
 		switch c.Platform {

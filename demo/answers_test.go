@@ -21,6 +21,7 @@ var bskyTID = regexp.MustCompile(`^[2-7a-z]{13}$`)
 // kept out of the calendar and the published-post KPIs, and saying
 // something that fits what it answers.
 func TestSeedAnswers(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		seed int64
 		now  time.Time

@@ -52,6 +52,57 @@ func seeded(t *testing.T, o Options) (*store.Store, *gen) {
 	return st, g
 }
 
+// scaledLarge is the large data set at 1% (seed 5) that several tests
+// read: built once per test binary (about a minute under the race
+// detector), each test given a copy of its file.
+var scaledLarge struct {
+	once sync.Once
+	data []byte
+	g    *gen
+	err  error
+}
+
+// seededLarge is a fresh copy of scaledLarge for t, closed when t ends,
+// with the generator that built it.
+func seededLarge(t *testing.T) (*store.Store, *gen) {
+	t.Helper()
+	scaledLarge.once.Do(func() {
+		dir, err := os.MkdirTemp("", "crier-demo-large-")
+		if err != nil {
+			scaledLarge.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "large.db")
+		st, err := store.Open(context.Background(), path)
+		if err != nil {
+			scaledLarge.err = err
+			return
+		}
+		scaledLarge.g, scaledLarge.err = seed(context.Background(), st, Options{Seed: 5, Now: testNow, Zone: time.UTC, Large: true, Scale: 0.01})
+		// Closing the last connection checkpoints the WAL into the file.
+		if err := st.Close(); scaledLarge.err == nil {
+			scaledLarge.err = err
+		}
+		if scaledLarge.err == nil {
+			scaledLarge.data, scaledLarge.err = os.ReadFile(path)
+		}
+	})
+	if scaledLarge.err != nil {
+		t.Fatalf("building the scaled-down large data set: %v", scaledLarge.err)
+	}
+	path := filepath.Join(t.TempDir(), "large.db")
+	if err := os.WriteFile(path, scaledLarge.data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, scaledLarge.g
+}
+
 // digest hashes every row of every table, order-independently; the folder
 // the demo's photos were drawn in (beside the database, so each test's
 // own) reads as one name.
@@ -120,6 +171,7 @@ func within(t *testing.T, what string, got, lo, hi int) {
 }
 
 func TestSeedIsDeterministic(t *testing.T) {
+	t.Parallel()
 	o := Options{Seed: 42, Now: testNow, Zone: berlin}
 	a, _ := seeded(t, o)
 	b, _ := seeded(t, o)
@@ -154,6 +206,7 @@ func TestSeedRefusesNonEmptyStore(t *testing.T) {
 // DST changes, early on a day (nothing posted yet today) and just before
 // midnight.
 func TestSeedNormalShape(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		seed int64
 		now  time.Time
@@ -503,6 +556,7 @@ func checkCalendar(t *testing.T, st *store.Store, g *gen, clock time.Time) {
 }
 
 func TestSeedAcrossZones(t *testing.T) {
+	t.Parallel()
 	// Now just after midnight in a zone west of UTC, days after the US
 	// switch to summer time.
 	ny := mustZone("America/New_York")
@@ -528,8 +582,8 @@ func TestSeedLargeScaledDown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a scaled-down large data set")
 	}
-	const scale = 0.01
-	st, g := seeded(t, Options{Seed: 5, Now: testNow, Zone: time.UTC, Large: true, Scale: scale})
+	t.Parallel()
+	st, g := seededLarge(t)
 	db := st.DB()
 	within(t, "accounts", count(t, db, "SELECT count(*) FROM accounts"), 4, 4)
 	within(t, "sent posts", count(t, db, "SELECT count(*) FROM posts WHERE state = 'sent' AND reply_to_item IS NULL AND id NOT IN ("+timingPosts+")"), 1000, 1000)
@@ -569,23 +623,13 @@ func TestSeedLargeScaledDown(t *testing.T) {
 
 func TestEnsureLarge(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a scaled-down large data set three times")
+		t.Skip("builds a scaled-down large data set twice")
 	}
+	t.Parallel()
 	ctx := context.Background()
 	const scale = 0.002
-	path := filepath.Join(t.TempDir(), "large.db")
-	// Leftovers of an interrupted build must not get in the way: half a
-	// file and the lock file of a build that died.
-	if err := os.WriteFile(path+".tmp", []byte("half a database"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path+".lock", []byte("12345\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	long := time.Now().Add(-time.Hour)
-	if err := os.Chtimes(path+".lock", long, long); err != nil {
-		t.Fatal(err)
-	}
+	// The folder is made if need be (a first run's cache folder).
+	path := filepath.Join(t.TempDir(), "cache", "crier", "large.db")
 
 	// Two callers at once (go test runs packages in parallel): one builds,
 	// the other waits and opens the same file.
@@ -614,9 +658,6 @@ func TestEnsureLarge(t *testing.T) {
 		t.Errorf("SeededNow = %v, %v: want about now", now, err)
 	}
 	st.Close()
-	if _, err := os.Stat(path + ".tmp"); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("%s.tmp left behind (%v)", path, err)
-	}
 
 	// Same seed: the file is reused.
 	st, err = ensureLarge(ctx, path, 9, scale)
@@ -628,7 +669,18 @@ func TestEnsureLarge(t *testing.T) {
 	}
 	st.Close()
 
-	// Another seed: rebuilt.
+	// Another seed: rebuilt. Leftovers of an interrupted build must not
+	// get in the way: half a file and the lock file of a build that died.
+	if err := os.WriteFile(path+".tmp", []byte("half a database"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+".lock", []byte("12345\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	long := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(path+".lock", long, long); err != nil {
+		t.Fatal(err)
+	}
 	st, err = ensureLarge(ctx, path, 10, scale)
 	if err != nil {
 		t.Fatal(err)
@@ -640,47 +692,41 @@ func TestEnsureLarge(t *testing.T) {
 		t.Errorf("meta %s = %q", MetaSeed, v)
 	}
 	st.Close()
+	if _, err := os.Stat(path + ".tmp"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s.tmp left behind (%v)", path, err)
+	}
 
 	// A file that is not a complete demo (a build that never finished its
-	// meta) is replaced.
-	st, err = store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
+	// meta) is not reused, nor is one an older crier built, whose generator
+	// wrote other data: ensureLarge rebuilds what openComplete turns down,
+	// as the other seed above was rebuilt.
+	for _, c := range []struct{ why, key, value string }{
+		{"an incomplete file", MetaComplete, "0"},
+		{"a file of an older data version", MetaData, "1"},
+	} {
+		st, err = store.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, _ := st.Meta(ctx, c.key)
+		st.SetMeta(ctx, c.key, c.value)
+		st.Close()
+		if st, ok := openComplete(ctx, path, 10, scale); ok {
+			st.Close()
+			t.Errorf("%s would be reused", c.why)
+		}
+		st, err = store.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.SetMeta(ctx, c.key, old)
+		st.Close()
+		if st, ok := openComplete(ctx, path, 10, scale); !ok {
+			t.Errorf("the file, put back after %s, is not reused", c.why)
+		} else {
+			st.Close()
+		}
 	}
-	st.SetMeta(ctx, MetaComplete, "0")
-	st.Close()
-	st, err = ensureLarge(ctx, path, 10, scale)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, _ := st.Meta(ctx, MetaComplete); v != "1" {
-		t.Errorf("incomplete file was reused")
-	}
-	st.Close()
-
-	// So is one an older crier built, whose generator wrote other data.
-	st, err = store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SetMeta(ctx, MetaData, "1")
-	st.SetMeta(ctx, "marker", "old data")
-	st.Close()
-	st, err = ensureLarge(ctx, path, 10, scale)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, _ := st.Meta(ctx, "marker"); v != "" {
-		t.Errorf("a file of an older data version was reused")
-	}
-	st.Close()
-
-	// The folder is made if need be (a first run's cache folder).
-	st, err = ensureLarge(ctx, filepath.Join(t.TempDir(), "cache", "crier", "large.db"), 9, scale)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
 }
 
 // BenchmarkSeedNormal measures `crier demo`: seeding the 90-day bakery
@@ -751,6 +797,7 @@ func peakRSS() (int64, bool) {
 }
 
 func TestQueueLive(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // and clocks, through the store's own KPI queries where it can: they are
 // what `crier demo` shows.
 func TestSeedListeningAndReplies(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		seed int64
 		now  time.Time
@@ -123,7 +124,8 @@ func TestSeedListeningLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a scaled-down large data set")
 	}
-	st, _ := seeded(t, Options{Seed: 5, Now: testNow, Zone: time.UTC, Large: true, Scale: 0.01})
+	t.Parallel()
+	st, _ := seededLarge(t)
 	db := st.DB()
 	// 1% of about 50k posts found over three years, each term's share.
 	within(t, "posts listening found", count(t, db, "SELECT count(*) FROM inbox_items WHERE kind = 'listening'"), 250, 900)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/store"
@@ -15,6 +14,7 @@ import (
 // analytics and ads, typed-in costs, every figure computable where its
 // sources exist.
 func TestMarketingNormal(t *testing.T) {
+	t.Parallel()
 	st, g := seeded(t, Options{Seed: 3, Now: testNow, Zone: berlin})
 	ctx := context.Background()
 	db := st.DB()
@@ -101,8 +101,8 @@ func TestMarketingLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a scaled-down large data set")
 	}
-	const scale = 0.01
-	st, g := seeded(t, Options{Seed: 5, Now: testNow, Zone: time.UTC, Large: true, Scale: scale})
+	t.Parallel()
+	st, g := seededLarge(t)
 	db := st.DB()
 	m := &mkGen{g: g}
 	within(t, "visit rows", count(t, db, "SELECT count(*) FROM marketing_rows WHERE feed = 'plausible' AND clicks > 0"),

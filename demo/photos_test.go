@@ -11,6 +11,7 @@ import (
 // TestDemoPhotosExist: every photo a demo post carries is a file that
 // exists, is small, and is the picture its alt text describes.
 func TestDemoPhotosExist(t *testing.T) {
+	t.Parallel()
 	st, _ := seeded(t, Options{Seed: 1, Now: testNow, Zone: berlin})
 	paths := queryStrings(t, st.DB(), "SELECT DISTINCT path FROM post_media")
 	if len(paths) < 2 {

@@ -16,6 +16,7 @@ import (
 // feed with an entry as a draft, a running A/B test with a verdict, two
 // competitors, and history enough for a best-time heatmap.
 func TestSeedTiming(t *testing.T) {
+	t.Parallel()
 	for _, now := range []time.Time{testNow, time.Date(2025, 10, 25, 7, 30, 0, 0, berlin), time.Date(2025, 12, 27, 6, 59, 0, 0, berlin)} {
 		t.Run(now.Format("2006-01-02T1504"), func(t *testing.T) {
 			st, g := seeded(t, Options{Seed: 3, Now: now, Zone: berlin})

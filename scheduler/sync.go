@@ -333,16 +333,8 @@ func (s *Scheduler) syncAccount(ctx context.Context, a store.Account, net platfo
 }
 
 func (s *Scheduler) syncNotifications(ctx context.Context, a store.Account, n platforms.Notifier) (int, error) {
-	cursor, err := s.st.SyncCursor(ctx, a.ID, store.StreamNotifications)
+	ns, cursor, next, err := pullPage(s, ctx, a, store.StreamNotifications, "reading notifications", n.Notifications)
 	if err != nil {
-		return 0, dbError(err)
-	}
-	var ns []platforms.Notification
-	var next string
-	if err := s.call(ctx, "reading notifications", func(ctx context.Context) (err error) {
-		ns, next, err = n.Notifications(ctx, cursor)
-		return err
-	}); err != nil {
 		return 0, err
 	}
 	var items []store.InboxItem
@@ -355,16 +347,8 @@ func (s *Scheduler) syncNotifications(ctx context.Context, a store.Account, n pl
 }
 
 func (s *Scheduler) syncMessages(ctx context.Context, a store.Account, m platforms.DirectMessenger) (int, error) {
-	cursor, err := s.st.SyncCursor(ctx, a.ID, store.StreamMessages)
+	ms, cursor, next, err := pullPage(s, ctx, a, store.StreamMessages, "reading direct messages", m.Messages)
 	if err != nil {
-		return 0, dbError(err)
-	}
-	var ms []platforms.Message
-	var next string
-	if err := s.call(ctx, "reading direct messages", func(ctx context.Context) (err error) {
-		ms, next, err = m.Messages(ctx, cursor)
-		return err
-	}); err != nil {
 		return 0, err
 	}
 	var items []store.InboxItem
@@ -386,6 +370,21 @@ func (s *Scheduler) syncMessages(ctx context.Context, a store.Account, m platfor
 		})
 	}
 	return s.storePull(ctx, a.ID, store.StreamMessages, items, cursor, next)
+}
+
+// pullPage reads the page of a's stream that follows its saved cursor, as
+// what (a network call that may be retried); storePull then stores it and
+// moves the cursor on.
+func pullPage[T any](s *Scheduler, ctx context.Context, a store.Account, stream, what string,
+	read func(context.Context, string) ([]T, string, error)) (page []T, cursor, next string, err error) {
+	if cursor, err = s.st.SyncCursor(ctx, a.ID, stream); err != nil {
+		return nil, "", "", dbError(err)
+	}
+	err = s.call(ctx, what, func(ctx context.Context) (err error) {
+		page, next, err = read(ctx, cursor)
+		return err
+	})
+	return page, cursor, next, err
 }
 
 // storePull reads the tone of what a pull brought (tone.Read), stores it,

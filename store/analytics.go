@@ -41,26 +41,24 @@ const (
 	// Published copies of a window, newest first, each with its account's
 	// follower count when it went out; all accounts read deliveries_sent,
 	// one account deliveries_account_published.
-	postRatesSQL = `SELECT d.id, d.post_id, d.account_id, coalesce(t.body_override, p.body), d.sent_at,
-		       d.likes, d.reposts, d.replies, d.quotes,
-		       coalesce((SELECT f.followers FROM follower_snapshots f
-		                 WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
-		                 ORDER BY f.taken_at DESC LIMIT 1), -1)
-		FROM deliveries d INDEXED BY deliveries_sent
-		JOIN posts p ON p.id = d.post_id
-		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
+	postRatesSQL = postRatesColumns + `
+		FROM deliveries d INDEXED BY deliveries_sent` + postRatesJoins + `
 		WHERE d.state = 'sent' AND d.sent_at >= ? AND d.sent_at < ? AND d.reply = 0
 		ORDER BY d.sent_at DESC LIMIT ?`
-	accountPostRatesSQL = `SELECT d.id, d.post_id, d.account_id, coalesce(t.body_override, p.body), d.sent_at,
+	accountPostRatesSQL = postRatesColumns + `
+		FROM deliveries d INDEXED BY deliveries_account_published` + postRatesJoins + `
+		WHERE d.account_id = ? AND d.state = 'sent' AND d.reply = 0 AND d.sent_at >= ? AND d.sent_at < ?
+		ORDER BY d.sent_at DESC LIMIT ?`
+	// What both read of a copy: its post's text as that account sent it,
+	// its counters and its account's followers when it went out.
+	postRatesColumns = `SELECT d.id, d.post_id, d.account_id, coalesce(t.body_override, p.body), d.sent_at,
 		       d.likes, d.reposts, d.replies, d.quotes,
 		       coalesce((SELECT f.followers FROM follower_snapshots f
 		                 WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
-		                 ORDER BY f.taken_at DESC LIMIT 1), -1)
-		FROM deliveries d INDEXED BY deliveries_account_published
+		                 ORDER BY f.taken_at DESC LIMIT 1), -1)`
+	postRatesJoins = `
 		JOIN posts p ON p.id = d.post_id
-		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
-		WHERE d.account_id = ? AND d.state = 'sent' AND d.reply = 0 AND d.sent_at >= ? AND d.sent_at < ?
-		ORDER BY d.sent_at DESC LIMIT ?`
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id`
 
 	// Inbox items received per account in each [from, to) of a JSON array
 	// (what listening found left out), from inbox_account alone.

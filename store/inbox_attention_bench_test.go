@@ -2,11 +2,9 @@ package store_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/demo/demotest"
 	"github.com/crier-app/crier/store"
 )
 
@@ -18,11 +16,7 @@ import (
 // index serves by skipping the other accounts' rows.
 func BenchmarkNeedsAttention(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := demotest.Large(b)
 	f := store.InboxFilter{Attention: true}
 	win, err := st.InboxAround(ctx, f, nil, 0, 1)
 	if err != nil || win.Total == 0 {

@@ -2,11 +2,9 @@ package store_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/demo/demotest"
 	"github.com/crier-app/crier/store"
 )
 
@@ -19,11 +17,7 @@ import (
 // end.
 func BenchmarkInboxSearch(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := demotest.Large(b)
 	labels, err := st.InboxLabels(ctx)
 	if err != nil || len(labels) == 0 {
 		b.Fatalf("labels %v, %v", labels, err)

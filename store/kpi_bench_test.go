@@ -2,12 +2,10 @@ package store_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/demo/demotest"
 	"github.com/crier-app/crier/store"
 )
 
@@ -18,15 +16,7 @@ import (
 // store.
 func BenchmarkKPIs(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	now, err := demo.SeededNow(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, now := demotest.Large(b)
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		b.Fatal(err)

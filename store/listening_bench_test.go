@@ -2,12 +2,10 @@ package store_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/demo/demotest"
 	"github.com/crier-app/crier/store"
 )
 
@@ -17,7 +15,7 @@ import (
 // the answered ones with a first reply time.
 func BenchmarkInboxKPIs(b *testing.B) {
 	ctx := context.Background()
-	st, now := openLargeDemo(b)
+	st, now := demotest.Large(b)
 	var k store.InboxKPIs
 	var err error
 	for b.Loop() {
@@ -35,7 +33,7 @@ func BenchmarkInboxKPIs(b *testing.B) {
 // each of the last 30 days, in Berlin's days.
 func BenchmarkListeningTrend(b *testing.B) {
 	ctx := context.Background()
-	st, now := openLargeDemo(b)
+	st, now := demotest.Large(b)
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		b.Fatal(err)
@@ -54,19 +52,4 @@ func BenchmarkListeningTrend(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(tr.Terms)), "terms")
 	b.ReportMetric(float64(found), "found/30d")
-}
-
-func openLargeDemo(b *testing.B) (*store.Store, time.Time) {
-	b.Helper()
-	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	now, err := demo.SeededNow(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return st, now
 }

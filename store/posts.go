@@ -114,67 +114,48 @@ func loadPost(ctx context.Context, q queryer, id int64) (Post, error) {
 	p.CampaignID, p.ThreadParent = camp.Int64, parent.Int64
 	p.CreatedAt, p.UpdatedAt = fromMS(created), fromMS(updated)
 
-	rows, err := q.QueryContext(ctx,
-		"SELECT account_id, body_override FROM post_targets WHERE post_id = ? ORDER BY account_id", id)
-	if err != nil {
-		return p, err
-	}
-	for rows.Next() {
-		var t Target
+	if p.Targets, err = queryAll(ctx, q, func(row rowScanner) (t Target, err error) {
 		var o sql.NullString
-		if err := rows.Scan(&t.AccountID, &o); err != nil {
-			rows.Close()
-			return p, err
-		}
+		err = row.Scan(&t.AccountID, &o)
 		t.BodyOverride, t.HasOverride = o.String, o.Valid
-		p.Targets = append(p.Targets, t)
-	}
-	rows.Close()
-	rows, err = q.QueryContext(ctx,
-		"SELECT path, mime, alt_text FROM post_media WHERE post_id = ? ORDER BY position", id)
-	if err != nil {
+		return t, err
+	}, "SELECT account_id, body_override FROM post_targets WHERE post_id = ? ORDER BY account_id", id); err != nil {
 		return p, err
 	}
-	for rows.Next() {
-		var m Media
-		if err := rows.Scan(&m.Path, &m.Mime, &m.AltText); err != nil {
-			rows.Close()
-			return p, err
-		}
-		p.Media = append(p.Media, m)
-	}
-	rows.Close()
-	rows, err = q.QueryContext(ctx, "SELECT label FROM post_labels WHERE post_id = ? ORDER BY label", id)
-	if err != nil {
+	if p.Media, err = queryAll(ctx, q, func(row rowScanner) (m Media, err error) {
+		err = row.Scan(&m.Path, &m.Mime, &m.AltText)
+		return m, err
+	}, "SELECT path, mime, alt_text FROM post_media WHERE post_id = ? ORDER BY position", id); err != nil {
 		return p, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			return p, err
-		}
-		p.Labels = append(p.Labels, l)
-	}
-	return p, rows.Err()
+	p.Labels, err = queryAll(ctx, q, func(row rowScanner) (l string, err error) {
+		err = row.Scan(&l)
+		return l, err
+	}, "SELECT label FROM post_labels WHERE post_id = ? ORDER BY label", id)
+	return p, err
 }
 
 // DeletePost removes a draft (or a post whose deliveries all failed or were
 // missed) for good. Sent posts and ones on their way can't be deleted here.
 func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var busy int
-		if err := tx.QueryRowContext(ctx, `
-			SELECT count(*) FROM deliveries WHERE post_id = ? AND state IN ('sending', 'sent', 'unknown')`, id).
-			Scan(&busy); err != nil {
+		if busy, err := goneOut(ctx, tx, id); err != nil {
 			return err
-		}
-		if busy > 0 {
+		} else if busy {
 			return fmt.Errorf("post %d has gone out (or may have): it can't be deleted", id)
 		}
 		_, err := tx.ExecContext(ctx, "DELETE FROM posts WHERE id = ?", id)
 		return err
 	})
+}
+
+// goneOut reports whether a copy of post id went out, or may have (it is
+// being sent, or its outcome is unknown).
+func goneOut(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `
+		SELECT count(*) FROM deliveries WHERE post_id = ? AND state IN ('sending', 'sent', 'unknown')`, id).Scan(&n)
+	return n > 0, err
 }
 
 // NewIdempotencyKey returns a fresh random key for a delivery.
@@ -226,13 +207,9 @@ func (s *Store) QueuePost(ctx context.Context, id int64, at time.Time, zone stri
 // can't be unqueued.
 func (s *Store) UnqueuePost(ctx context.Context, id int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var gone int
-		if err := tx.QueryRowContext(ctx, `
-			SELECT count(*) FROM deliveries WHERE post_id = ? AND state IN ('sending', 'sent', 'unknown')`, id).
-			Scan(&gone); err != nil {
+		if gone, err := goneOut(ctx, tx, id); err != nil {
 			return err
-		}
-		if gone > 0 {
+		} else if gone {
 			return fmt.Errorf("post %d has gone out to some accounts (or may have): it can't go back to drafts", id)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM deliveries WHERE post_id = ?", id); err != nil {

@@ -465,9 +465,7 @@ func (m *Model) postStatus(id int64, isErr bool, text func(post string) string) 
 	if st == nil || id == 0 {
 		return clear
 	}
-	return tea.Batch(clear, func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
+	return tea.Batch(clear, common.Query(5*time.Second, func(ctx context.Context) tea.Msg {
 		p, err := st.Post(ctx, id)
 		if err != nil {
 			return nil
@@ -477,7 +475,7 @@ func (m *Model) postStatus(id int64, isErr bool, text func(post string) string) 
 			return nil
 		}
 		return postStatusMsg{seq: seq, text: text(name)}
-	})
+	}))
 }
 
 // countMissed asks the store how many posts wait for the user's decision.
@@ -487,12 +485,10 @@ func (m *Model) countMissed() tea.Cmd {
 	if st == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
+	return common.Query(5*time.Second, func(ctx context.Context) tea.Msg {
 		n, err := st.CountMissed(ctx)
 		return missedMsg{seq: seq, n: n, err: err}
-	}
+	})
 }
 
 // loadCampaignNames asks the store for the campaigns' names, which the
@@ -503,16 +499,14 @@ func (m *Model) loadCampaignNames() tea.Cmd {
 	if st == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
+	return common.Query(5*time.Second, func(ctx context.Context) tea.Msg {
 		cs, err := st.Campaigns(ctx)
 		names := make(map[int64]string, len(cs))
 		for _, c := range cs {
 			names[c.ID] = c.Name
 		}
 		return campaignNamesMsg{seq: seq, names: names, err: err}
-	}
+	})
 }
 
 // accountSuffix is " to " and the account, as accountName says it; "" for

@@ -2,15 +2,13 @@ package tui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/demo/demotest"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/tuitest"
 )
@@ -19,13 +17,7 @@ import (
 // metric snapshots, built once and reused across runs.
 func largeDB(b *testing.B) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), "crier-bench-large.db")
-	st, err := demo.EnsureLarge(context.Background(), path, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st.Close()
-	return path
+	return demotest.LargePath(b)
 }
 
 // BenchmarkStartupFirstFrame measures what happens between starting crier on

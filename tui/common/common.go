@@ -255,3 +255,13 @@ type FocusMsg struct{}
 // BeforeQuitMsg is sent to every pane just before crier quits; a pane holding
 // unsaved text returns a command that saves it, and the root quits after it.
 type BeforeQuitMsg struct{}
+
+// Query is a command that asks something of the store (or another slow
+// source) off the UI loop, the context cancelled after timeout.
+func Query(timeout time.Duration, ask func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		return ask(ctx)
+	}
+}

@@ -23,17 +23,17 @@ type Global struct {
 // DefaultGlobal returns the global bindings.
 func DefaultGlobal() Global {
 	return Global{
-		Calendar:  key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "calendar")),
-		Drafts:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "drafts")),
-		Inbox:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "inbox")),
-		KPIs:      key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "KPIs")),
-		Campaigns: key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "campaigns")),
-		NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		SyncNow:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "sync now")),
+		Calendar:  New("1", "calendar"),
+		Drafts:    New("2", "drafts"),
+		Inbox:     New("3", "inbox"),
+		KPIs:      New("4", "KPIs"),
+		Campaigns: New("5", "campaigns"),
+		NextTab:   New("tab", "next pane"),
+		PrevTab:   New("shift+tab", "previous pane"),
+		Help:      New("?", "help"),
+		Quit:      New("q", "quit"),
+		ForceQuit: New("ctrl+c", "quit"),
+		SyncNow:   New("ctrl+r", "sync now"),
 	}
 }
 
@@ -79,4 +79,10 @@ func DefaultNav() Nav {
 func Relabel(b key.Binding, desc string) key.Binding {
 	b.SetHelp(b.Help().Key, desc)
 	return b
+}
+
+// New is a binding on k (and more keys besides), listed in help as k with
+// desc: the help can't name a key the binding does not answer to.
+func New(k, desc string, more ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(append([]string{k}, more...)...), key.WithHelp(k, desc))
 }

@@ -65,6 +65,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/crier-app/crier/platforms/internal/testcache"
 )
 
 // Setup is how to make the network available; it ends every skip message.
@@ -251,19 +253,6 @@ func discover() (config, error) {
 	return c, nil
 }
 
-func cacheDir() string {
-	if d := os.Getenv("CRIER_CACHE_DIR"); d != "" {
-		return d
-	}
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
-		return filepath.Join(d, "crier")
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".cache", "crier")
-	}
-	return ""
-}
-
 func findNode() (string, error) {
 	if p := os.Getenv("CRIER_BSKY_NODE"); p != "" {
 		if major, err := nodeMajor(p); err != nil || major < 22 {
@@ -272,7 +261,7 @@ func findNode() (string, error) {
 		return p, nil
 	}
 	var candidates []string
-	if d := cacheDir(); d != "" {
+	if d := testcache.Dir(); d != "" {
 		candidates = append(candidates, filepath.Join(d, "node22", "bin", "node"))
 	}
 	if p, err := exec.LookPath("node"); err == nil {

@@ -43,6 +43,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/crier-app/crier/platforms/internal/testcache"
 )
 
 // Version is the GoToSocial release scripts/gotosocial installs.
@@ -68,7 +70,7 @@ type Paths struct {
 func Find() (Paths, error) {
 	bin := os.Getenv("CRIER_GOTOSOCIAL")
 	if bin == "" {
-		bin = filepath.Join(cacheDir(), "gotosocial-"+Version, "gotosocial")
+		bin = filepath.Join(testcache.Dir(), "gotosocial-"+Version, "gotosocial")
 	}
 	if st, err := os.Stat(bin); err != nil || st.IsDir() {
 		return Paths{}, fmt.Errorf("%s (no server at %s)", Install, bin)
@@ -86,18 +88,6 @@ func Find() (Paths, error) {
 		return Paths{}, fmt.Errorf("%s (no templates in %s)", Install, p.Web)
 	}
 	return p, nil
-}
-
-// cacheDir is scripts/gotosocial's cache folder.
-func cacheDir() string {
-	if d := os.Getenv("CRIER_CACHE_DIR"); d != "" {
-		return d
-	}
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
-		return filepath.Join(d, "crier")
-	}
-	home, _ := os.UserHomeDir()
-	return filepath.Join(home, ".cache", "crier")
 }
 
 func isDir(p string) bool {

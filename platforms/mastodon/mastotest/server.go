@@ -1064,12 +1064,23 @@ func (s *Server) getStatuses(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// findStatus is status id (only its author's, when who is set), or a 404
+// written to w, as Mastodon answers for a status it does not have or does
+// not show. The caller holds s.mu.
+func (s *Server) findStatus(w http.ResponseWriter, id, who string) (*status, bool) {
+	st, ok := s.statuses[id]
+	if !ok || who != "" && st.accountID != who {
+		writeError(w, http.StatusNotFound, "Record not found")
+		return nil, false
+	}
+	return st, true
+}
+
 func (s *Server) getStatus(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.statuses[id]
+	st, ok := s.findStatus(w, id, "")
 	if !ok {
-		writeError(w, http.StatusNotFound, "Record not found")
 		return
 	}
 	writeJSON(w, http.StatusOK, s.renderStatus(st))
@@ -1080,9 +1091,8 @@ func (s *Server) getStatus(w http.ResponseWriter, id string) {
 func (s *Server) getStatusSource(w http.ResponseWriter, id, who string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.statuses[id]
-	if !ok || st.accountID != who {
-		writeError(w, http.StatusNotFound, "Record not found")
+	st, ok := s.findStatus(w, id, who)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": st.id, "text": st.text, "spoiler_text": st.spoiler})
@@ -1093,9 +1103,8 @@ func (s *Server) getStatusSource(w http.ResponseWriter, id, who string) {
 func (s *Server) getStatusHistory(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.statuses[id]
+	st, ok := s.findStatus(w, id, "")
 	if !ok {
-		writeError(w, http.StatusNotFound, "Record not found")
 		return
 	}
 	versions := st.versions

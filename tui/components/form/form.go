@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // KeyMap are a form's keys.
@@ -28,7 +29,7 @@ func DefaultKeyMap() KeyMap {
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
 		Save:      key.NewBinding(key.WithKeys("ctrl+s", "enter"), key.WithHelp("enter/ctrl+s", "save")),
-		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Cancel:    keys.New("esc", "cancel"),
 	}
 }
 

@@ -1,6 +1,10 @@
 package savedreplies
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/keys"
+)
 
 // KeyMap are the picker's keys. Letters, digits and space type into the
 // filter, so movement and actions sit on arrows and ctrl keys rather than
@@ -33,21 +37,21 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "ctrl+k"), key.WithHelp("↑/ctrl+k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "ctrl+j"), key.WithHelp("↓/ctrl+j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageUp:   keys.New("pgup", "page up"),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		Pick:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use it")),
-		New:      key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "new")),
-		Edit:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit")),
-		Delete:   key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "delete")),
-		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		Pick:     keys.New("enter", "use it"),
+		New:      keys.New("ctrl+n", "new"),
+		Edit:     keys.New("ctrl+e", "edit"),
+		Delete:   keys.New("ctrl+d", "delete"),
+		Close:    keys.New("esc", "close"),
 
-		ConfirmDelete: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "delete it")),
+		ConfirmDelete: keys.New("y", "delete it"),
 		KeepIt:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
 
-		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
-		NextField: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-		PrevField: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
-		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Save:      keys.New("ctrl+s", "save"),
+		NextField: keys.New("tab", "next field"),
+		PrevField: keys.New("shift+tab", "previous field"),
+		Cancel:    keys.New("esc", "cancel"),
 	}
 }
 

@@ -141,12 +141,10 @@ func (m *Model) Open(v Vars) tea.Cmd {
 
 func (m *Model) load() tea.Cmd {
 	st, gen := m.c.Store, m.gen
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		rs, err := st.SavedReplies(ctx)
 		return loadedMsg{gen: gen, replies: rs, err: err}
-	}
+	})
 }
 
 func (m *Model) close() {
@@ -342,15 +340,13 @@ func (m *Model) pick() tea.Cmd {
 	m.close()
 	st, id, now := m.c.Store, r.ID, m.c.Now()
 	picked := func() tea.Msg { return PickedMsg{ID: id, Text: text} }
-	countUse := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	countUse := common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		// A template deleted meanwhile was still used: nothing to count.
 		if err := st.MarkSavedReplyUsed(ctx, id, now); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return common.StatusMsg{Text: "couldn't count the use of a saved reply: " + err.Error(), Err: true}
 		}
 		return nil
-	}
+	})
 	return tea.Batch(picked, countUse)
 }
 
@@ -361,11 +357,9 @@ func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
 		return nil // any other key keeps it
 	}
 	st, gen := m.c.Store, m.gen
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		return deletedMsg{gen: gen, name: r.Name, err: st.DeleteSavedReply(ctx, r.ID)}
-	}
+	})
 }
 
 func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
@@ -442,9 +436,7 @@ func (m *Model) save() tea.Cmd {
 	}
 	f.saving = true
 	st, gen, id, now := m.c.Store, m.gen, f.id, m.c.Now()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		var err error
 		if id == 0 {
 			id, err = st.CreateSavedReply(ctx, name, body, now)
@@ -452,7 +444,7 @@ func (m *Model) save() tea.Cmd {
 			err = st.UpdateSavedReply(ctx, id, name, body, now)
 		}
 		return savedMsg{gen: gen, id: id, name: strings.TrimSpace(name), err: err}
-	}
+	})
 }
 
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {

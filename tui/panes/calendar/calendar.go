@@ -153,9 +153,7 @@ func (m *Model) follow() tea.Cmd {
 }
 
 func loadRange(st *store.Store, seq int, from, to time.Time, loc *time.Location) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		posts, err := st.PostsBetween(ctx, startOf(from, loc), startOf(to, loc))
 		if err != nil {
 			return loadedMsg{seq: seq, err: err}
@@ -166,7 +164,7 @@ func loadRange(st *store.Store, seq int, from, to time.Time, loc *time.Location)
 			byDay[d] = append(byDay[d], p)
 		}
 		return loadedMsg{seq: seq, from: from, to: to, byDay: byDay}
-	}
+	})
 }
 
 // Update handles messages and keys.
@@ -406,9 +404,7 @@ func (m *Model) decideMissed(send bool) tea.Cmd {
 	}
 	m.busy = true
 	c, id, now := m.c, p.ID, m.c.Now()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		var err error
 		draft := false
 		if send {
@@ -421,7 +417,7 @@ func (m *Model) decideMissed(send bool) tea.Cmd {
 			}
 		}
 		return decidedMsg{id: id, send: send, which: which, draft: draft, err: err}
-	}
+	})
 }
 
 func (m *Model) decided(msg decidedMsg) tea.Cmd {
@@ -585,15 +581,13 @@ func (m *Model) reschedule(id int64, when time.Time, fromInput bool) tea.Cmd {
 	c := m.c
 	now := c.Now()
 	zone := c.Zone.String()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		err := c.Store.ReschedulePost(ctx, id, when, zone, now)
 		if err == nil {
 			c.Wake()
 		}
 		return movedMsg{id: id, at: when, fromInput: fromInput, err: err}
-	}
+	})
 }
 
 // moved follows a moved post to its new day, so the agenda stays on it.

@@ -32,19 +32,19 @@ type KeyMap struct {
 // DefaultKeyMap returns the calendar's key bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Today:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "today")),
-		Toggle:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "week/month")),
-		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "day's posts")),
-		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new post")),
-		Move:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "move")),
-		Earlier: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "day earlier")),
-		Later:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "day later")),
-		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "move")),
-		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		SendNow: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send failed/missed now")),
-		Drop:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "drop failed/missed")),
-		Edit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit")),
+		Today:   keys.New("t", "today"),
+		Toggle:  keys.New("v", "week/month"),
+		Open:    keys.New("enter", "day's posts"),
+		Back:    keys.New("esc", "back"),
+		New:     keys.New("n", "new post"),
+		Move:    keys.New("m", "move"),
+		Earlier: keys.New("[", "day earlier"),
+		Later:   keys.New("]", "day later"),
+		Confirm: keys.New("enter", "move"),
+		Cancel:  keys.New("esc", "cancel"),
+		SendNow: keys.New("s", "send failed/missed now"),
+		Drop:    keys.New("x", "drop failed/missed"),
+		Edit:    keys.New("enter", "edit"),
 	}
 }
 

@@ -91,11 +91,7 @@ func (m *composer) photosKey(msg tea.KeyMsg) tea.Cmd {
 		m.resize()
 		return m.prompt.input.Focus()
 	case key.Matches(msg, k.AltText):
-		if m.photoCursor >= len(m.photos) {
-			return nil
-		}
-		if why := m.mediaLocked(); why != "" {
-			m.problem = why
+		if !m.canChangePhoto() {
 			return nil
 		}
 		m.prompt = m.newPrompt(promptAlt, m.photos[m.photoCursor].AltText, "what the photo shows, for people who can't see it")
@@ -103,11 +99,7 @@ func (m *composer) photosKey(msg tea.KeyMsg) tea.Cmd {
 		m.resize()
 		return m.prompt.input.Focus()
 	case key.Matches(msg, k.Remove):
-		if m.photoCursor >= len(m.photos) {
-			return nil
-		}
-		if why := m.mediaLocked(); why != "" {
-			m.problem = why
+		if !m.canChangePhoto() {
 			return nil
 		}
 		m.photos = append(m.photos[:m.photoCursor:m.photoCursor], m.photos[m.photoCursor+1:]...)
@@ -120,6 +112,19 @@ func (m *composer) photosKey(msg tea.KeyMsg) tea.Cmd {
 		m.photoCursor = min(m.photoCursor+1, max(len(m.photos)-1, 0))
 	}
 	return nil
+}
+
+// canChangePhoto reports whether there is a photo under the cursor that
+// may change now; when the photos are locked it says why.
+func (m *composer) canChangePhoto() bool {
+	if m.photoCursor >= len(m.photos) {
+		return false
+	}
+	if why := m.mediaLocked(); why != "" {
+		m.problem = why
+		return false
+	}
+	return true
 }
 
 // promptKey handles a key while a prompt is open.

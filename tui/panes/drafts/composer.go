@@ -586,28 +586,8 @@ func (m *composer) queue() tea.Cmd {
 }
 
 func (m *composer) validate(now time.Time) string {
-	m.keepVersion()
-	if strings.TrimSpace(m.main) == "" {
-		for i, a := range m.c.Accounts {
-			if _, own := m.own[a.ID]; m.selected[i] && !own {
-				return "can't queue an empty post: write something first"
-			}
-		}
-	}
-	anyTarget := false
-	for _, on := range m.selected {
-		anyTarget = anyTarget || on
-	}
-	if !anyTarget {
-		return "can't queue: choose at least one account (alt+1…9)"
-	}
-	if over := m.overLimit(); over != "" {
-		return "can't queue: " + over
-	}
-	for _, p := range m.problems {
-		if p.Blocks {
-			return "can't queue: " + p.Text
-		}
+	if p := m.contentProblem(); p != "" {
+		return p
 	}
 	switch {
 	case strings.TrimSpace(m.when.Value()) == "":

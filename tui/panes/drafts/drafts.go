@@ -162,20 +162,11 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		return m, m.comp.quitSave()
 
 	case autosaveMsg:
-		if m.ownsComposer(msg.gen) {
-			return m, m.afterComposer(m.comp.onAutosave(msg))
-		}
-		return m, nil
+		return m, toComposer(m, msg.gen, msg, (*composer).onAutosave)
 	case savedMsg:
-		if m.ownsComposer(msg.gen) {
-			return m, m.afterComposer(m.comp.onSaved(msg))
-		}
-		return m, nil
+		return m, toComposer(m, msg.gen, msg, (*composer).onSaved)
 	case queuedMsg:
-		if m.ownsComposer(msg.gen) {
-			return m, m.afterComposer(m.comp.onQueued(msg))
-		}
-		return m, nil
+		return m, toComposer(m, msg.gen, msg, (*composer).onQueued)
 	case addedMsg:
 		if m.ownsComposer(msg.gen) {
 			return m, m.afterComposer(m.comp.onAdded(msg))
@@ -187,15 +178,9 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		}
 		return m, m.afterComposer(nil)
 	case campaignsMsg:
-		if m.ownsComposer(msg.gen) {
-			return m, m.afterComposer(m.comp.onCampaigns(msg))
-		}
-		return m, nil
+		return m, toComposer(m, msg.gen, msg, (*composer).onCampaigns)
 	case photoReadMsg:
-		if m.ownsComposer(msg.gen) {
-			return m, m.afterComposer(m.comp.onPhotoRead(msg))
-		}
-		return m, nil
+		return m, toComposer(m, msg.gen, msg, (*composer).onPhotoRead)
 	case extedit.TextMsg:
 		// Only the composer that started the round trip takes its text:
 		// the reply composer's answers reach this pane too.
@@ -217,6 +202,15 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 }
 
 func (m *Model) ownsComposer(gen int) bool { return m.comp != nil && m.comp.gen == gen }
+
+// toComposer hands msg to the open composer numbered gen; an answer for one
+// that has since closed is dropped.
+func toComposer[M any](m *Model, gen int, msg M, on func(*composer, M) tea.Cmd) tea.Cmd {
+	if !m.ownsComposer(gen) {
+		return nil
+	}
+	return m.afterComposer(on(m.comp, msg))
+}
 
 // compose opens the composer for the root (the calendar's "new post on this
 // day", or "edit this post").

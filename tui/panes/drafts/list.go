@@ -98,21 +98,9 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 			return unqueueCmd(m.c, it.ID, postName(it.Body), m.c.Now()), true
 		})
 	case key.Matches(msg, m.keys.SendNow):
-		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
-			n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
-			if n == 0 {
-				return common.Status(postName(it.Body)+" has nothing failed or missed to send: s sends a copy the network refused or crier missed", true), false
-			}
-			return retryCmd(m.c, it.ID, postName(it.Body), which, m.c.Now()), true
-		})
+		return m.act(m.fixCopies("send: s sends a copy the network refused or crier missed", retryCmd))
 	case key.Matches(msg, m.keys.Drop):
-		return m.act(func(it store.PostSummary) (tea.Cmd, bool) {
-			n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
-			if n == 0 {
-				return common.Status(postName(it.Body)+" has nothing failed or missed to drop: d deletes a post", true), false
-			}
-			return dropCmd(m.c, it.ID, postName(it.Body), which, m.c.Now()), true
-		})
+		return m.act(m.fixCopies("drop: d deletes a post", dropCmd))
 	case key.Matches(msg, nav.Up):
 		return m.moveCursor(-1)
 	case key.Matches(msg, nav.Down):
@@ -127,6 +115,20 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		return m.moveCursor(len(m.items))
 	}
 	return nil
+}
+
+// fixCopies acts on a post's failed and missed copies with fix (send them
+// now, or drop them); a post with none is told so, with what the key does
+// ("nothing failed or missed to " and then, for the drop key, "drop: d
+// deletes a post").
+func (m *Model) fixCopies(none string, fix func(c *common.Common, id int64, name, which string, now time.Time) tea.Cmd) func(store.PostSummary) (tea.Cmd, bool) {
+	return func(it store.PostSummary) (tea.Cmd, bool) {
+		n, which := postcopy.Fixable(it.Copies, nameIn(it.Copies))
+		if n == 0 {
+			return common.Status(postName(it.Body)+" has nothing failed or missed to "+none, true), false
+		}
+		return fix(m.c, it.ID, postName(it.Body), which, m.c.Now()), true
+	}
 }
 
 // act runs a list action on the post under the cursor, one at a time. do

@@ -2,14 +2,13 @@ package inbox
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/demo"
+	"github.com/crier-app/crier/demo/demotest"
 	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/tuitest"
@@ -26,12 +25,7 @@ import (
 // cost should not grow with the list.
 func BenchmarkInboxKeypress(b *testing.B) {
 	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), "crier-bench-large.db")
-	large, err := demo.EnsureLarge(ctx, path, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { large.Close() })
+	large, _ := demotest.Large(b)
 	// The 1k list is the newest 1k items of the large one, so both lists are
 	// made of the same kind of text and only their length differs.
 	small := openStore(b)
@@ -158,13 +152,7 @@ func runAll(m *Model, cmd tea.Cmd) {
 // likes go to a reactor that answers at once: the network's time is not the
 // pane's.
 func BenchmarkTriageAction(b *testing.B) {
-	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), "crier-bench-large.db")
-	st, err := demo.EnsureLarge(ctx, path, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
+	st, _ := demotest.Large(b)
 	for _, bench := range []struct {
 		name string
 		keys []string
@@ -223,12 +211,7 @@ func pressMsg(m *Model, k tea.KeyMsg) {
 // figure is the mean of a search and its clearing. "label" is the label
 // filter, v and then v back.
 func BenchmarkSearch(b *testing.B) {
-	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
+	st, _ := demotest.Large(b)
 	for _, word := range []string{"kenji", "sourdough", "the", "label"} {
 		b.Run(word, func(b *testing.B) {
 			m := benchModel(b, st)

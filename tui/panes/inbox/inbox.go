@@ -516,9 +516,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 		c := m.cursorMark()
 		asked = &c
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		msg := loadedMsg{seq: seq, asked: asked}
 		if a := spec.act; a != nil {
 			var before []store.InboxItem
@@ -572,7 +570,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 		msg.win, msg.err = st.InboxAround(ctx, f, spec.at, pageSize/2, pageSize)
 		msg.cursor = msg.win.Index
 		return msg
-	}
+	})
 }
 
 func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
@@ -636,9 +634,7 @@ func (m *Model) fetch(reqs []pageRequest) tea.Cmd {
 	st, f := m.c.Store, m.filter
 	cmds := make([]tea.Cmd, 0, len(reqs))
 	for _, req := range reqs {
-		cmds = append(cmds, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-			defer cancel()
+		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			msg := pageMsg{req: req}
 			anchor := req.Anchor
 			switch req.Dir {
@@ -652,7 +648,7 @@ func (m *Model) fetch(reqs []pageRequest) tea.Cmd {
 				msg.items, msg.err = st.InboxLast(ctx, f, req.Limit)
 			}
 			return msg
-		})
+		}))
 	}
 	return tea.Batch(cmds...)
 }
@@ -692,12 +688,10 @@ func (m *Model) settled() tea.Cmd {
 // replies to it.
 func (m *Model) loadThread(it store.InboxItem) tea.Cmd {
 	st := m.c.Store
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		entries, err := st.InboxThread(ctx, it)
 		return threadMsg{itemID: it.ID, entries: entries, err: err}
-	}
+	})
 }
 
 // markRead marks the cursor item read, at once on screen and then in the store.
@@ -709,9 +703,7 @@ func (m *Model) markRead() tea.Cmd {
 	it.Read = true
 	m.list.Replace(it)
 	st := m.c.Store
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		return markedReadMsg{id: it.ID, err: st.MarkInboxRead(ctx, it.ID)}
-	}
+	})
 }

@@ -1,6 +1,10 @@
 package inbox
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/keys"
+)
 
 // maxPresets is how many snooze presets get a digit key (1 … 9).
 const maxPresets = 9
@@ -52,40 +56,40 @@ func DefaultKeyMap() KeyMap {
 		digits[i] = string(rune('1' + i))
 	}
 	return KeyMap{
-		Done:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "done")),
-		Snooze:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "snooze")),
-		Reopen:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "reopen")),
+		Done:        keys.New("e", "done"),
+		Snooze:      keys.New("s", "snooze"),
+		Reopen:      keys.New("u", "reopen"),
 		State:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f/F", "state filter")),
-		StateBack:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "state filter, back")),
+		StateBack:   keys.New("F", "state filter, back"),
 		Kind:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t/T", "kind filter")),
-		KindBack:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "kind filter, back")),
+		KindBack:    keys.New("T", "kind filter, back"),
 		Account:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a/A", "account filter")),
-		AccountBack: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "account filter, back")),
-		Attention:   key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "needs attention")),
+		AccountBack: keys.New("A", "account filter, back"),
+		Attention:   keys.New("!", "needs attention"),
 		// Likes and reposts are public: a capital letter guards them
 		// from a stray key.
-		Reply:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
-		Like:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "like")),
-		Repost:      key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "boost/repost")),
-		Open:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open link")),
-		Label:       key.NewBinding(key.WithKeys("#"), key.WithHelp("#", "label")),
+		Reply:       keys.New("r", "reply"),
+		Like:        keys.New("L", "like"),
+		Repost:      keys.New("B", "boost/repost"),
+		Open:        keys.New("o", "open link"),
+		Label:       keys.New("#", "label"),
 		Select:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
-		Undo:        key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "undo")),
-		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Undo:        keys.New("z", "undo"),
+		Search:      keys.New("/", "search"),
 		LabelFilter: key.NewBinding(key.WithKeys("v"), key.WithHelp("v/V", "label filter")),
-		LabelBack:   key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "label filter, back")),
-		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search and label")),
-		KeepSearch:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "to the list")),
-		DropSearch:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear the search")),
+		LabelBack:   keys.New("V", "label filter, back"),
+		ClearSearch: keys.New("esc", "clear search and label"),
+		KeepSearch:  keys.New("enter", "to the list"),
+		DropSearch:  keys.New("esc", "clear the search"),
 		Preset:      key.NewBinding(key.WithKeys(digits...), key.WithHelp("1…9", "snooze for")),
-		TypeTime:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "type a time")),
-		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Confirm:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
-		Clear:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear selection/search")),
-		Templates:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "saved replies")),
-		Send:        key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
-		Editor:      key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
-		CloseReply:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close (text kept)")),
+		TypeTime:    keys.New("t", "type a time"),
+		Cancel:      keys.New("esc", "cancel"),
+		Confirm:     keys.New("enter", "ok"),
+		Clear:       keys.New("esc", "clear selection/search"),
+		Templates:   keys.New("ctrl+t", "saved replies"),
+		Send:        keys.New("ctrl+s", "send"),
+		Editor:      keys.New("ctrl+e", "$EDITOR"),
+		CloseReply:  keys.New("esc", "close (text kept)"),
 	}
 }
 

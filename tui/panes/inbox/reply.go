@@ -69,12 +69,10 @@ func newReply(c *common.Common, km KeyMap, gen int, it store.InboxItem) (*reply,
 	ta.Focus()
 	r := &reply{c: c, keys: km, gen: gen, item: it, text: ta, loading: true, picker: savedreplies.New(c)}
 	st := c.Store
-	return r, func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return r, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		text, err := st.ReplyDraft(ctx, it.ID)
 		return replyDraftMsg{gen: gen, text: text, err: err}
-	}
+	})
 }
 
 // spec is how the item's network counts a reply and what it allows: the
@@ -233,16 +231,14 @@ func (r *reply) send() tea.Cmd {
 	}
 	r.sending = true
 	st, gen, it, now := r.c.Store, r.gen, r.item, r.c.Now()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		before := it
 		if got, err := st.InboxItems(ctx, []int64{it.ID}); err == nil && len(got) == 1 {
 			before = got[0]
 		}
 		_, err := st.QueueReply(ctx, it.ID, text, now)
 		return repliedMsg{gen: gen, itemID: it.ID, before: before, err: err}
-	}
+	})
 }
 
 // onReplied settles a send; it reports whether the composer is done, and
@@ -277,11 +273,9 @@ func (r *reply) keepDraft() tea.Cmd {
 		text = "" // only the mention: nothing written
 	}
 	st, id, now := r.c.Store, r.item.ID, r.c.Now()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		return draftKeptMsg{err: st.SaveReplyDraft(ctx, id, text, now)}
-	}
+	})
 }
 
 // ---- drawing ----

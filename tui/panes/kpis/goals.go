@@ -133,12 +133,10 @@ func (m *Model) formKey(msg tea.Msg) tea.Cmd {
 	seq := m.exportSeq
 	o := report.Options{From: r.From, To: r.To, Zone: m.c.Zone, Now: m.c.Now()}
 	m.form.Saving()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		path, err := reportfile.Write(ctx, st, o, r)
 		return exportedMsg{seq: seq, path: path, err: err}
-	}
+	})
 }
 
 func (m *Model) exported(msg exportedMsg) tea.Cmd {

@@ -17,12 +17,12 @@ type KeyMap struct {
 // DefaultKeyMap returns the KPI pane's key bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
-		NextPost: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "pick a top post")),
-		PrevPost: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous top post")),
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "post numbers")),
-		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the figures")),
+		Reload:   keys.New("r", "reload"),
+		Export:   keys.New("x", "export a report"),
+		NextPost: keys.New("]", "pick a top post"),
+		PrevPost: keys.New("[", "previous top post"),
+		Open:     keys.New("enter", "post numbers"),
+		Close:    keys.New("esc", "back to the figures"),
 	}
 }
 

@@ -92,9 +92,7 @@ func (m *Model) load() tea.Cmd {
 	if st == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		msg := loadedMsg{seq: seq}
 		if msg.report, msg.err = st.KPIs(ctx, now, zone); msg.err != nil {
 			return msg
@@ -110,7 +108,7 @@ func (m *Model) load() tea.Cmd {
 		}
 		msg.more, msg.err = loadInsights(ctx, st, now, zone, msg.report.Top)
 		return msg
-	}
+	})
 }
 
 // Update handles messages and keys.

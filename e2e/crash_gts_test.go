@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package e2e
 
 // The crash and fault suite against a real Mastodon-API server: GoToSocial
 // v0.17.3 (platforms/mastodon/gtstest), which ignores Idempotency-Key, so

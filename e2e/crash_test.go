@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package e2e
 
 // The crash tests run the real crier binary headless (crier run) against
 // test networks served from this process, kill it with SIGKILL at random
@@ -17,7 +17,7 @@ package main
 //
 // Run them with
 //
-//	go test -run 'TestCrashKill|TestHeadlessStopsCleanly' -v .
+//	go test -run 'TestCrashKill|TestHeadlessStopsCleanly' -v ./e2e
 //
 // TestCrashKillBluesky runs the reference Bluesky servers
 // (platforms/bluesky/testnet) and is skipped, like the other testnet tests,
@@ -841,16 +841,44 @@ type crierRun struct {
 	err    error         // from Wait, once exited is closed
 }
 
-// buildCrier builds the crier binary from this folder.
+// The end-to-end tests (crash, on-time, GoToSocial) share one crier
+// binary, built without -race the first time one asks for it; TestMain
+// removes it.
+var (
+	crierOnce  sync.Once
+	crierBin   string
+	crierDir   string
+	crierErr   error
+	crierBuilt time.Duration
+)
+
+// buildCrier is the crier binary built from the module's main package.
 func buildCrier(t *testing.T) string {
-	bin := filepath.Join(t.TempDir(), "crier")
-	began := time.Now()
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	t.Helper()
+	crierOnce.Do(func() {
+		if crierDir, crierErr = os.MkdirTemp("", "crier-e2e-bin-"); crierErr != nil {
+			return
+		}
+		crierBin = filepath.Join(crierDir, "crier")
+		began := time.Now()
+		out, err := exec.Command("go", "build", "-o", crierBin, "github.com/crier-app/crier").CombinedOutput()
+		if err != nil {
+			crierErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+		crierBuilt = time.Since(began).Round(time.Millisecond)
+	})
+	if crierErr != nil {
+		t.Fatal(crierErr)
 	}
-	t.Logf("built crier in %s", time.Since(began).Round(time.Millisecond))
-	return bin
+	t.Logf("crier built once for the end-to-end tests, in %s", crierBuilt)
+	return crierBin
+}
+
+// removeCrierBinary is called by TestMain when the tests are done.
+func removeCrierBinary() {
+	if crierDir != "" {
+		os.RemoveAll(crierDir)
+	}
 }
 
 // start starts crier run, noting why in the stderr log.

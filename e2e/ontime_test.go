@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package e2e
 
 // The on-time tests run the real crier binary against the reference Bluesky
 // network, each account's requests going through a fault proxy
@@ -16,7 +16,7 @@ package main
 // (an account never waits for another's server timeout; a dead sender is
 // replaced without waiting for its lease to expire), not the target itself.
 //
-//	go test -run TestOnTime -v .
+//	go test -run TestOnTime -v ./e2e
 
 import (
 	"context"
@@ -52,10 +52,7 @@ func TestOnTime(t *testing.T) {
 	bin := buildCrier(t)
 
 	t.Run("queued by another process while crier run idles", func(t *testing.T) {
-		f := startFaultyBluesky(t, bsky, rng)
-		h := newHarness(t, bin, f.testNetwork)
-		c := h.start("an idle sender")
-		h.waitLead(c)
+		f, h, c := leadingSender(t, bsky, rng, bin, "an idle sender")
 		time.Sleep(1500 * time.Millisecond) // asleep, with nothing due
 		now := time.Now()
 		// Two already due (at once), the rest every 600 ms from 1.5 s on.
@@ -138,10 +135,7 @@ func TestOnTime(t *testing.T) {
 	})
 
 	t.Run("takeover after SIGKILL", func(t *testing.T) {
-		f := startFaultyBluesky(t, bsky, rng)
-		h := newHarness(t, bin, f.testNetwork)
-		sender := h.start("the first sender")
-		h.waitLead(sender)
+		f, h, sender := leadingSender(t, bsky, rng, bin, "the first sender")
 		waiter := h.start("a crier waiting to take over")
 		h.waitReady(waiter)
 		now := time.Now()
@@ -171,10 +165,7 @@ func TestOnTime(t *testing.T) {
 	})
 
 	t.Run("takeover after SIGSTOP", func(t *testing.T) {
-		f := startFaultyBluesky(t, bsky, rng)
-		h := newHarness(t, bin, f.testNetwork)
-		sender := h.start("the sender to be frozen")
-		h.waitLead(sender)
+		f, h, sender := leadingSender(t, bsky, rng, bin, "the sender to be frozen")
 		waiter := h.start("a crier waiting to take over")
 		h.waitReady(waiter)
 		var stoppedAt time.Time
@@ -212,10 +203,7 @@ func TestOnTime(t *testing.T) {
 	})
 
 	t.Run("write lock held across a send", func(t *testing.T) {
-		f := startFaultyBluesky(t, bsky, rng)
-		h := newHarness(t, bin, f.testNetwork)
-		c := h.start("a sender whose database gets locked")
-		h.waitLead(c)
+		f, h, c := leadingSender(t, bsky, rng, bin, "a sender whose database gets locked")
 		type lockedWrite struct {
 			rkey     string
 			released time.Time
@@ -310,6 +298,18 @@ func spread(i int) []int {
 		return []int{0}
 	}
 	return []int{1}
+}
+
+// leadingSender is how most on-time runs begin: two accounts on bsky, each
+// behind a fault proxy of its own, a database, and one crier run (started
+// for why) that has taken the sender lease.
+func leadingSender(t *testing.T, bsky *testnet.Network, rng *rand.Rand, bin, why string) (*faultyBluesky, *harness, *crierRun) {
+	t.Helper()
+	f := startFaultyBluesky(t, bsky, rng)
+	h := newHarness(t, bin, f.testNetwork)
+	c := h.start(why)
+	h.waitLead(c)
+	return f, h, c
 }
 
 // faultyBluesky is two accounts on a Bluesky network, each behind a fault

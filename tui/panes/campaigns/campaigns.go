@@ -191,23 +191,8 @@ func (m *Model) load() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		msg := listMsg{seq: seq}
-		if msg.rows, msg.err = analytics.Campaigns(ctx, st, today, now, zone); msg.err != nil {
-			return msg
-		}
-		goals, err := st.Goals(ctx, today)
-		if err != nil {
-			msg.err = err
-			return msg
-		}
-		var alone []store.Goal
-		for _, g := range goals {
-			if g.CampaignID == 0 {
-				alone = append(alone, g)
-			}
-		}
-		msg.goals, msg.err = analytics.EvaluateAll(ctx, st, alone, today, zone)
-		return msg
+		l, err := analytics.CampaignList(ctx, st, today, now, zone)
+		return listMsg{seq: seq, rows: l.Rows, goals: l.Goals, err: err}
 	}
 }
 

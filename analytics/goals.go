@@ -603,8 +603,12 @@ func Describe(g store.Goal) string {
 	return what + " by " + g.Deadline.String()
 }
 
-// FormatValue writes a metric's value for people: "1,234", "12.5", "€45.00",
-// "2.5%", "3.20×"; "n/a" when not known.
+// FormatValue writes a metric's value for people, as precise as it is
+// worth reading: whole counts ("1,234"), conversions and engagement to a
+// tenth ("17.2", "17"), money in its currency ("€45.00"), rates to a tenth
+// of a percent ("2.5%"), multiples to a hundredth ("3.20×"); "n/a" when
+// not known. A baseline, target or projection computed from the days is
+// written the same way.
 func FormatValue(m store.GoalMetric, v Value) string {
 	if !v.OK {
 		return "n/a"
@@ -613,11 +617,30 @@ func FormatValue(m store.GoalMetric, v Value) string {
 	case store.GoalFollowers, store.GoalLinkClicks:
 		return Count(store.Known(int64(math.Round(v.V))))
 	case store.GoalConversions, store.GoalEngagementPerPost:
-		return MilliString(int64(math.Round(v.V * 1000)))
+		// Ad platforms report parts of a conversion; a tenth is enough.
+		return MilliString(int64(math.Round(v.V*10)) * 100)
 	case store.GoalRevenue, store.GoalCPA:
 		return Ratio{Value: v.V, OK: true, Currency: v.Currency}.Money()
 	case store.GoalROAS:
 		return Ratio{Value: v.V, OK: true}.Times()
 	}
 	return Ratio{Value: v.V, OK: true}.Percent()
+}
+
+// FormatTarget writes a goal's target as FormatValue does, but rounded
+// toward the harder side where FormatValue drops digits (a target of 7.015
+// conversions reads 7.1, never 7, which the goal would not reach).
+func FormatTarget(m store.GoalMetric, v Value) string {
+	var step float64
+	switch m {
+	case store.GoalFollowers, store.GoalLinkClicks:
+		step = 1
+	case store.GoalConversions, store.GoalEngagementPerPost:
+		step = 0.1
+	default:
+		return FormatValue(m, v)
+	}
+	const slack = 1e-9 // what float arithmetic leaves on an exact target
+	v.V = math.Ceil(v.V/step-slack) * step
+	return FormatValue(m, v)
 }

@@ -49,7 +49,7 @@ func TestDetailShowsGoalsFiguresAndTheirRows(t *testing.T) {
 	if d == nil || len(d.Goals) != 1 {
 		t.Fatalf("detail goals: %+v", d)
 	}
-	h.requireInView("now 4 · baseline 6.1 · target 7.015", "projected 8 by 2026-04-30", "on track: reaches it 2026-04-24")
+	h.requireInView("now 4 · baseline 6.1 · target 7.1", "projected 8 by 2026-04-30", "on track: reaches it 2026-04-24")
 	// Per network: instagram's CTR is its own 40 / 1,600; Mastodon's n/a.
 	all := strings.Join(h.m.lines, "\n")
 	for _, want := range []string{"Per network", "instagram", "Mastodon", "Day by day · 2026-03-01 – 2026-04-02", "link clicks", "spend",

@@ -348,7 +348,7 @@ func (m *Model) goalLines(g analytics.GoalStatus, w int) []string {
 	if g.Goal.Relative || g.Baseline.OK {
 		parts = append(parts, "baseline "+val(g.Baseline))
 	}
-	parts = append(parts, "target "+val(g.Target))
+	parts = append(parts, "target "+analytics.FormatTarget(metric, g.Target))
 	if g.State != analytics.GoalNoData && g.State != analytics.GoalNotStarted {
 		parts = append(parts, fmt.Sprintf("%d%% of the way", int(math.Round(g.Progress*100))))
 		if g.Projected.OK {

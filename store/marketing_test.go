@@ -647,6 +647,73 @@ func TestCampaignsAndGoals(t *testing.T) {
 	}
 }
 
+// TestDeleteCampaignKeepsWhatItHeld: the question before a delete counts
+// what the campaign holds, and after it the posts, the imported rows and
+// the tagged links are all still there, in no campaign; only the campaign,
+// its goals and the names mapped to it go.
+func TestDeleteCampaignKeepsWhatItHeld(t *testing.T) {
+	st, spring := springFixture(t)
+	ctx := context.Background()
+	acct := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
+	pid, err := st.SaveDraft(ctx, Post{Body: "Spring is here https://shop.example/spring", CampaignID: spring,
+		Targets: []Target{{AccountID: acct}}}, mkNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordTaggedLinks(ctx, []TaggedLink{{PostID: pid, AccountID: acct, URL: "https://shop.example/spring",
+		Tagged: "https://shop.example/spring?utm_campaign=spring-sale", CampaignID: spring, Source: "mastodon",
+		Content: "post-1"}}, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddGoal(ctx, Goal{CampaignID: spring, Metric: GoalLinkClicks, Target: 100, StartsOn: day1,
+		Deadline: day1.Add(30)}, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MapCampaignName(ctx, "Spring Sale", spring, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: AllCampaigns}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.CampaignFootprint(ctx, spring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (CampaignFootprint{Posts: 1, Goals: 1, Rows: 3, Links: 1, MappedNames: 1}); f != want {
+		t.Errorf("footprint %+v, want %+v", f, want)
+	}
+	if err := st.DeleteCampaign(ctx, spring); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Campaign(ctx, spring); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the campaign is still there: %v", err)
+	}
+	p, err := st.Post(ctx, pid)
+	if err != nil || p.CampaignID != 0 || p.Body != "Spring is here https://shop.example/spring" {
+		t.Errorf("the post after the delete: %+v, %v", p, err)
+	}
+	links, err := st.PostTaggedLinks(ctx, pid)
+	if err != nil || len(links) != 1 || links[0].CampaignID != 0 || !strings.Contains(links[0].Tagged, "utm_campaign=spring-sale") {
+		t.Errorf("the tagged links after the delete: %+v, %v", links, err)
+	}
+	after, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: AllCampaigns}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	none, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: 0}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) || !reflect.DeepEqual(none, after) {
+		t.Errorf("the rows after the delete: all %+v, in none %+v; before %+v", after, none, before)
+	}
+	if f, err := st.CampaignFootprint(ctx, spring); err != nil || f != (CampaignFootprint{}) {
+		t.Errorf("footprint after the delete %+v, %v", f, err)
+	}
+	checkSumsMatchRebuild(t, st)
+}
+
 // GoalClicksOrPanic is the link-clicks metric (a helper so the table
 // above reads as data).
 func GoalClicksOrPanic() GoalMetric { return GoalLinkClicks }
@@ -830,6 +897,10 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		check{publishedSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_account_published (account_id=? AND sent_at>? AND sent_at<?)"}},
 		check{campaignPublishedSQL, []any{1, 2, 3}, []string{"posts_campaign (campaign_id=?)"}},
 		check{repliesByDaySQL, []any{"[[1,2]]", 3}, []string{"SEARCH i USING INDEX inbox_all (heard=? AND received_at>? AND received_at<?)"}},
+		check{campaignFootprintSQL, []any{1}, []string{"posts USING COVERING INDEX posts_campaign (campaign_id=?)",
+			"goals USING COVERING INDEX goals_campaign (campaign_id=?)", "marketing_rows USING PRIMARY KEY (campaign_id=?)",
+			"tagged_links USING COVERING INDEX tagged_links_campaign (campaign_id=?)",
+			"marketing_campaign_names USING COVERING INDEX marketing_campaign_names_campaign (campaign_id=?)"}},
 		check{campaignBySlugSQL, []any{"x"}, []string{"SEARCH campaigns USING INDEX campaigns_slug (slug=?)"}},
 		check{campaignsSQL, nil, []string{"SCAN campaigns USING INDEX campaigns_starts"}},
 		check{campaignGoalsSQL, []any{1}, []string{"SEARCH goals USING INDEX goals_campaign (campaign_id=?)"}},

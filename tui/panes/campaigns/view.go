@@ -35,8 +35,11 @@ func (m *Model) View() string {
 		return m.mappingView()
 	case modeConfirm:
 		s := m.c.Styles
-		lines := []string{s.Title.Render("Delete this goal?"), "", common.Clean(analytics.Describe(m.doomed)), "",
-			s.Accent.Render("y deletes it") + s.Muted.Render(" · n or esc keeps it")}
+		lines := []string{s.Title.Render("Delete this goal?"), "", common.Clean(analytics.Describe(m.doomed))}
+		if m.doomedCampaign != nil {
+			lines = m.deleteCampaignLines()
+		}
+		lines = append(lines, "", s.Accent.Render("y deletes it")+s.Muted.Render(" · n or esc keeps it"))
 		return m.fit(lines)
 	case modePosts:
 		return m.pagedView("Posts of "+m.detailName(), m.postsHead(), m.posts.View())
@@ -46,6 +49,30 @@ func (m *Model) View() string {
 		return m.detailView()
 	}
 	return m.listView()
+}
+
+// deleteCampaignLines ask whether to delete m.doomedCampaign, saying what
+// stays and what goes with it.
+func (m *Model) deleteCampaignLines() []string {
+	s, c, f := m.c.Styles, m.doomedCampaign, m.footprint
+	say := func(text string) []string { return common.Wrap(text, max(m.width-2, 20)) }
+	lines := []string{s.Title.Render("Delete the campaign " + common.Clean(c.Name) + " (" + c.Slug + ")?"), ""}
+	lines = append(lines, say("Its "+counted(f.Posts, "post stays", "posts stay")+": nothing in them changes, they just "+
+		"leave the campaign (queued ones still go out; links not sent yet are no longer tagged).")...)
+	lines = append(lines, say("Its "+counted(f.Rows, "imported row stays", "imported rows stay")+
+		", counted in no campaign under the names their sources gave them; its "+
+		counted(f.Links, "tagged link stays", "tagged links stay")+", as they were sent.")...)
+	goes := "Deleted with it: its " + counted(f.Goals, "goal", "goals")
+	if f.MappedNames > 0 {
+		goes += ", and the mapping of " + counted(f.MappedNames, "external campaign name", "external campaign names") +
+			" to it (the names stay, mapped to none)"
+	}
+	return append(lines, say(goes+".")...)
+}
+
+// counted is n with thousands separated, and the word for it.
+func counted(n int, one, many string) string {
+	return analytics.Count(store.Known(int64(n))) + " " + common.Plural(n, one, many)
 }
 
 func (m *Model) detailName() string {

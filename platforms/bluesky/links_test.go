@@ -21,10 +21,10 @@ func TestShortLink(t *testing.T) {
 		{"https://user:pw@example.com/x", "example.com/x"},
 		{"https://example.com/?q=1", "example.com?q=1"},
 		{"https://example.com/#top", "example.com#top"},
-		{"https://example.com/abcdefghijklmn", "example.com/abcdefghijklmn"},   // 15: whole
+		{"https://example.com/abcdefghijklmn", "example.com/abcdefghijklmn"}, // 15: whole
 		{"https://example.com/abcdefghijklmno", "example.com/abcdefghijkl…"}, // 16: cut
-		{"https://example.com/shop?", "example.com/shop"},                      // an empty query is not shown
-		{"https://example.com/café", "example.com/caf%C3%A9"},                  // as a browser encodes it
+		{"https://example.com/shop?", "example.com/shop"},                    // an empty query is not shown
+		{"https://example.com/café", "example.com/caf%C3%A9"},                // as a browser encodes it
 		{"https://example.com/éééééééé", "example.com/%C3%A9%C3%A9…"},        // cut in the encoded form
 		{"HTTPS://EXAMPLE.com/Shop", "example.com/Shop"},
 		{"https://ryeandshine.bakery/spring?utm_source=bluesky&utm_medium=social", "ryeandshine.bakery/spring?utm_s…"},

@@ -590,11 +590,16 @@ func Describe(g store.Goal) string {
 			g.BaselineFrom, g.BaselineTo)
 		what = strings.Replace(what, ".0%", "%", 1)
 	} else {
-		what = FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency}) + " " + metricWords(g.Metric)
-		if g.Metric.LowerIsBetter() {
-			what = metricWords(g.Metric) + " at most " + FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency})
-		} else if kindOf(g.Metric) == ratio {
-			what = metricWords(g.Metric) + " of " + FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency})
+		target := FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency})
+		switch {
+		case g.Metric == store.GoalRepliesWithin:
+			what = strings.Replace(target, ".0%", "%", 1) + " of replies"
+		case g.Metric.LowerIsBetter():
+			what = metricWords(g.Metric) + " at most " + target
+		case kindOf(g.Metric) == ratio:
+			what = metricWords(g.Metric) + " of " + target
+		default:
+			what = target + " " + metricWords(g.Metric)
 		}
 	}
 	if g.Metric == store.GoalRepliesWithin {

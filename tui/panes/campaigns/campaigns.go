@@ -132,6 +132,9 @@ type Model struct {
 	saveSeq int
 	editing store.Campaign // the campaign the form edits, as loaded
 	doomed  store.Goal     // the goal modeConfirm asks about
+	// figuresW is the width of the list's figures column: its widest
+	// campaign's (at most 30).
+	figuresW int
 	// doomedCampaign, when set, is the campaign modeConfirm asks about
 	// instead, with what it holds.
 	doomedCampaign *store.Campaign
@@ -402,8 +405,10 @@ func (m *Model) setItems(rows []analytics.CampaignRow, goals []analytics.GoalSta
 		sel = m.items[m.cursor].campaign.Campaign.ID
 	}
 	m.items = m.items[:0]
+	m.figuresW = common.Width(figuresHead)
 	for i := range rows {
 		m.items = append(m.items, item{campaign: &rows[i]})
+		m.figuresW = max(m.figuresW, min(common.Width(figuresText(rows[i].Figures)), 30))
 	}
 	for i := range goals {
 		m.items = append(m.items, item{goal: &goals[i]})

@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/crier-app/crier/money"
@@ -29,51 +30,99 @@ func periodEnd(c store.Campaign, today store.Day, loc *time.Location, now time.T
 	return now
 }
 
-// Campaigns loads the Campaigns list: every campaign with its figures,
-// budget use and goals, as on today (days in loc; now is the instant
-// follower counts are read at for campaigns still running).
+// List is the Campaigns list: every campaign's row, and the goals that
+// belong to none.
+type List struct {
+	Rows  []CampaignRow
+	Goals []GoalStatus
+}
+
+// Campaigns loads every campaign with its figures, budget use and goals,
+// as on today (days in loc; now is the instant follower counts are read at
+// for campaigns still running).
 func Campaigns(ctx context.Context, st *store.Store, today store.Day, now time.Time, loc *time.Location) ([]CampaignRow, error) {
-	cs, err := st.Campaigns(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("campaigns: %w", err)
+	l, err := CampaignList(ctx, st, today, now, loc)
+	return l.Rows, err
+}
+
+// CampaignList loads the Campaigns list: the campaigns' figures beside
+// every goal, all evaluated at once (EvaluateAll).
+func CampaignList(ctx context.Context, st *store.Store, today store.Day, now time.Time, loc *time.Location) (List, error) {
+	var l List
+	var cs []store.Campaign
+	var totals map[int64]store.MarketingTotals
+	var social map[int64]store.Num
+	var followers []store.Num
+	figures := func() (err error) {
+		if cs, err = st.Campaigns(ctx); err != nil {
+			return fmt.Errorf("campaigns: %w", err)
+		}
+		if totals, err = st.CampaignsTotals(ctx); err != nil {
+			return fmt.Errorf("campaign figures: %w", err)
+		}
+		if social, err = st.CampaignsSourceClicks(ctx, SocialNetworks); err != nil {
+			return fmt.Errorf("campaign clicks from social networks: %w", err)
+		}
+		at := make([]time.Time, len(cs))
+		for i, c := range cs {
+			at[i] = periodEnd(c, today, loc, now)
+		}
+		if followers, err = st.FollowersAt(ctx, "", at); err != nil {
+			return fmt.Errorf("followers: %w", err)
+		}
+		return nil
 	}
-	totals, err := st.CampaignsTotals(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("campaign figures: %w", err)
+	var goals []GoalStatus
+	evaluate := func() error {
+		gs, err := st.Goals(ctx, today)
+		if err != nil {
+			return fmt.Errorf("goals: %w", err)
+		}
+		goals, err = EvaluateAll(ctx, st, gs, today, loc)
+		return err
 	}
-	social, err := st.CampaignsSourceClicks(ctx, SocialNetworks)
-	if err != nil {
-		return nil, fmt.Errorf("campaign clicks from social networks: %w", err)
+	if err := together(figures, evaluate); err != nil {
+		return l, err
 	}
-	at := make([]time.Time, len(cs))
-	for i, c := range cs {
-		at[i] = periodEnd(c, today, loc, now)
-	}
-	followers, err := st.FollowersAt(ctx, "", at)
-	if err != nil {
-		return nil, fmt.Errorf("followers: %w", err)
-	}
-	goals, err := st.Goals(ctx, today)
-	if err != nil {
-		return nil, fmt.Errorf("goals: %w", err)
-	}
-	byCampaign := map[int64][]store.Goal{}
+	byCampaign := map[int64][]GoalStatus{}
 	for _, g := range goals {
-		if g.CampaignID != 0 {
-			byCampaign[g.CampaignID] = append(byCampaign[g.CampaignID], g)
+		if g.Goal.CampaignID == 0 {
+			l.Goals = append(l.Goals, g)
+		} else {
+			byCampaign[g.Goal.CampaignID] = append(byCampaign[g.Goal.CampaignID], g)
 		}
 	}
-	out := make([]CampaignRow, len(cs))
+	l.Rows = make([]CampaignRow, len(cs))
 	for i, c := range cs {
 		t := totals[c.ID]
-		f := Compute(t, social[c.ID], followers[i])
-		out[i] = CampaignRow{Campaign: c, State: c.State(today), Figures: f, Budget: BudgetUse(t.Spend, c.Budget()),
-			Rows: store.MarketingFilter{Campaign: c.ID}.EveryDay()}
-		if out[i].Goals, err = EvaluateAll(ctx, st, byCampaign[c.ID], today, loc); err != nil {
-			return nil, err
+		l.Rows[i] = CampaignRow{Campaign: c, State: c.State(today), Figures: Compute(t, social[c.ID], followers[i]),
+			Budget: BudgetUse(t.Spend, c.Budget()), Rows: store.MarketingFilter{Campaign: c.ID}.EveryDay(),
+			Goals: byCampaign[c.ID]}
+	}
+	return l, nil
+}
+
+// together runs reads side by side, each on its own connection (SQLite
+// reads in parallel in WAL mode), and returns when all have, with the
+// first error.
+func together(reads ...func() error) error {
+	errs := make([]error, len(reads))
+	var wg sync.WaitGroup
+	for i, read := range reads[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i+1] = read()
+		}()
+	}
+	errs[0] = reads[0]()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // NetworkFigures are a campaign's figures on one source (network).
@@ -126,18 +175,41 @@ const LinksShown = 50
 // Campaign loads one campaign's detail as on today.
 func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, now time.Time, loc *time.Location) (CampaignDetail, error) {
 	var d CampaignDetail
+	// Counting the campaign's links and posts walks every one of them, the
+	// longest reads of the detail, and needs nothing the figures read: the
+	// counts run beside the figures.
+	var links, posts int
+	err := together(func() (err error) {
+		d, err = campaignFigures(ctx, st, id, today, now, loc)
+		return err
+	}, func() (err error) {
+		if links, err = st.CountCampaignContents(ctx, id); err != nil {
+			return fmt.Errorf("figures per link: %w", err)
+		}
+		if posts, err = st.CountCampaignPosts(ctx, id); err != nil {
+			return fmt.Errorf("posts: %w", err)
+		}
+		return nil
+	})
+	d.LinkCount, d.PostCount = links, posts
+	return d, err
+}
+
+// campaignFigures loads a campaign's detail but for its counts.
+func campaignFigures(ctx context.Context, st *store.Store, id int64, today store.Day, now time.Time, loc *time.Location) (CampaignDetail, error) {
+	var d CampaignDetail
 	c, err := st.Campaign(ctx, id)
 	if err != nil {
 		return d, err
 	}
 	all := store.MarketingFilter{Campaign: id}.EveryDay()
-	t, err := st.MarketingTotals(ctx, all)
-	if err != nil {
-		return d, fmt.Errorf("campaign figures: %w", err)
-	}
 	bySource, err := st.MarketingBySource(ctx, all)
 	if err != nil {
 		return d, fmt.Errorf("figures per network: %w", err)
+	}
+	var t store.MarketingTotals // the campaign's figures: its networks' added up
+	for _, s := range bySource {
+		t = t.Add(s.MarketingTotals)
 	}
 	end := periodEnd(c, today, loc, now)
 	followersBy := map[string]store.Num{}
@@ -188,10 +260,13 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 		last = max(today, first)
 	}
 	if firstOK && lastOK && last >= first {
-		days, err := st.MarketingByDay(ctx, store.MarketingFilter{Campaign: id, From: first, To: last})
+		chart := store.DaysQuery{MarketingFilter: store.MarketingFilter{Campaign: id, From: first, To: last},
+			Fields: store.FieldClicks | store.FieldConversions | store.FieldMoney}
+		byDay, err := st.MarketingByDays(ctx, []store.DaysQuery{chart})
 		if err != nil {
 			return d, fmt.Errorf("figures per day: %w", err)
 		}
+		days := byDay[0]
 		d.Days = make([]DayFigures, int(last-first)+1)
 		for i := range d.Days {
 			d.Days[i].Day = first.Add(i)
@@ -206,9 +281,6 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 	if err != nil {
 		return d, fmt.Errorf("figures per link: %w", err)
 	}
-	if d.LinkCount, err = st.CountCampaignContents(ctx, id); err != nil {
-		return d, fmt.Errorf("figures per link: %w", err)
-	}
 	// The tagged links of the contents shown; and, while the list has every
 	// content, the links that went out and brought nothing in yet.
 	shown := make([]string, len(contents))
@@ -219,7 +291,7 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 	if err != nil {
 		return d, fmt.Errorf("tagged links: %w", err)
 	}
-	if d.LinkCount < LinksShown {
+	if len(contents) < LinksShown { // every content of the campaign
 		all, err := st.CampaignLinks(ctx, id, LinksShown)
 		if err != nil {
 			return d, fmt.Errorf("tagged links: %w", err)
@@ -252,9 +324,6 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 		}
 	}
 	if d.Posts, err = st.CampaignPosts(ctx, id, PostsShown, 0); err != nil {
-		return d, fmt.Errorf("posts: %w", err)
-	}
-	if d.PostCount, err = st.CountCampaignPosts(ctx, id); err != nil {
 		return d, fmt.Errorf("posts: %w", err)
 	}
 	return d, nil

@@ -121,27 +121,11 @@ func unitValue(g store.Goal, v int64) float64 {
 
 // Evaluate measures a goal on today, with days as calendar days in loc.
 func Evaluate(ctx context.Context, st *store.Store, g store.Goal, today store.Day, loc *time.Location) (GoalStatus, error) {
-	s := GoalStatus{Goal: g, Today: today}
-	if today < g.StartsOn {
-		s.State = GoalNotStarted
-	}
-	end := min(today, g.Deadline) // the last day measured
-	cur, err := loadSeries(ctx, st, g, g.StartsOn, max(end, g.StartsOn), loc, &s)
+	out, err := EvaluateAll(ctx, st, []store.Goal{g}, today, loc)
 	if err != nil {
-		return s, err
+		return GoalStatus{Goal: g, Today: today}, err
 	}
-	var base series
-	if g.Relative || kindOf(g.Metric) == level {
-		from, to := g.BaselineFrom, g.BaselineTo
-		if !g.Relative { // a level's start: the day before the goal
-			from, to = g.StartsOn.Add(-1), g.StartsOn.Add(-1)
-		}
-		if base, err = loadSeries(ctx, st, g, from, to, loc, nil); err != nil {
-			return s, err
-		}
-	}
-	evaluate(&s, cur, base)
-	return s, nil
+	return out[0], nil
 }
 
 // evaluate fills in a status from the goal's series: the days from its
@@ -371,62 +355,127 @@ func metricWords(m store.GoalMetric) string {
 	return string(m)
 }
 
-// loadSeries reads a goal's metric per day from first to last. For
-// marketing metrics it also notes in s (when given) the rows it adds up
-// and the money left out for being in another currency.
-func loadSeries(ctx context.Context, st *store.Store, g store.Goal, first, last store.Day, loc *time.Location,
-	s *GoalStatus) (series, error) {
+// seriesRequest asks for a goal's metric per day from first to last, into
+// dst. status, when set, is told the rows it adds up and the money left out
+// for being in another currency.
+type seriesRequest struct {
+	g           store.Goal
+	first, last store.Day
+	dst         *series
+	status      *GoalStatus
+}
+
+func newSeries(first, last store.Day) series {
 	n := int(last-first) + 1
-	out := series{first: first, num: make([]float64, n), den: make([]float64, n), known: make([]bool, n)}
-	switch g.Metric {
-	case store.GoalFollowers:
-		at := make([]time.Time, n)
-		for i := range at {
-			at[i] = first.Add(i + 1).Midnight(loc).Add(-time.Millisecond)
+	return series{first: first, num: make([]float64, n), den: make([]float64, n), known: make([]bool, n)}
+}
+
+// loadSeries reads what the requests ask for, each metric's days for every
+// request in one read: one FollowersAt for every instant asked, one
+// MarketingByDays for every span of marketing rows; engagement and replies
+// a read per goal (each has its campaign or its time to answer in).
+func loadSeries(ctx context.Context, st *store.Store, reqs []seriesRequest, loc *time.Location) error {
+	var followers, marketing []seriesRequest
+	for _, r := range reqs {
+		*r.dst = newSeries(r.first, r.last)
+		switch r.g.Metric {
+		case store.GoalFollowers:
+			followers = append(followers, r)
+		case store.GoalEngagementPerPost:
+			days, err := st.PublishedByDay(ctx, r.g.CampaignID, r.first, r.last, loc)
+			if err != nil {
+				return fmt.Errorf("goal %d (%s): %w", r.g.ID, r.g.Metric, err)
+			}
+			for i, d := range days {
+				r.dst.num[i], r.dst.den[i], r.dst.known[i] = float64(d.Engagement), float64(d.Posts), d.Posts > 0
+			}
+		case store.GoalRepliesWithin:
+			days, err := st.RepliesByDay(ctx, time.Duration(r.g.WithinMinutes)*time.Minute, r.first, r.last, loc)
+			if err != nil {
+				return fmt.Errorf("goal %d (%s): %w", r.g.ID, r.g.Metric, err)
+			}
+			// Of the items answered, the share answered in time (items that
+			// need no answer, praise and the like, do not count against it).
+			for i, d := range days {
+				r.dst.num[i], r.dst.den[i], r.dst.known[i] = float64(d.InTime), float64(d.Answered), d.Answered > 0
+			}
+		default:
+			marketing = append(marketing, r)
+		}
+	}
+	if len(followers) > 0 {
+		var at []time.Time
+		for _, r := range followers {
+			for i := range r.dst.num {
+				at = append(at, r.first.Add(i+1).Midnight(loc).Add(-time.Millisecond))
+			}
 		}
 		fs, err := st.FollowersAt(ctx, "", at)
 		if err != nil {
-			return out, err
+			return fmt.Errorf("goals of followers: %w", err)
 		}
-		for i, f := range fs {
-			out.num[i], out.den[i], out.known[i] = float64(f.V), 1, f.OK
+		for _, r := range followers {
+			for i := range r.dst.num {
+				r.dst.num[i], r.dst.den[i], r.dst.known[i] = float64(fs[0].V), 1, fs[0].OK
+				fs = fs[1:]
+			}
 		}
-		return out, nil
-	case store.GoalEngagementPerPost:
-		days, err := st.PublishedByDay(ctx, g.CampaignID, first, last, loc)
-		if err != nil {
-			return out, err
-		}
-		for i, d := range days {
-			out.num[i], out.den[i], out.known[i] = float64(d.Engagement), float64(d.Posts), d.Posts > 0
-		}
-		return out, nil
-	case store.GoalRepliesWithin:
-		days, err := st.RepliesByDay(ctx, time.Duration(g.WithinMinutes)*time.Minute, first, last, loc)
-		if err != nil {
-			return out, err
-		}
-		// Of the items answered, the share answered in time (items that
-		// need no answer, praise and the like, do not count against it).
-		for i, d := range days {
-			out.num[i], out.den[i], out.known[i] = float64(d.InTime), float64(d.Answered), d.Answered > 0
-		}
-		return out, nil
 	}
-	// An absolute goal of a campaign counts the campaign's rows. A
-	// relative goal compares the whole business before and during it (a
-	// campaign has no rows of its own before it starts): did conversions
-	// rise 15% while it ran?
+	if len(marketing) > 0 {
+		qs := make([]store.DaysQuery, len(marketing))
+		for i, r := range marketing {
+			qs[i] = store.DaysQuery{MarketingFilter: marketingFilter(r.g, r.first, r.last), Fields: metricFields(r.g.Metric)}
+		}
+		days, err := st.MarketingByDays(ctx, qs)
+		if err != nil {
+			return fmt.Errorf("goals of marketing figures: %w", err)
+		}
+		for i, r := range marketing {
+			marketingSeries(r, qs[i].MarketingFilter, days[i])
+		}
+	}
+	return nil
+}
+
+// marketingFilter selects the rows a marketing goal adds up. An absolute
+// goal of a campaign counts the campaign's rows. A relative goal compares
+// the whole business before and during it (a campaign has no rows of its
+// own before it starts): did conversions rise 15% while it ran?
+func marketingFilter(g store.Goal, first, last store.Day) store.MarketingFilter {
 	f := store.MarketingFilter{Campaign: g.CampaignID, From: first, To: last}
 	if g.CampaignID == 0 || g.Relative {
 		f.Campaign = store.AllCampaigns
 	}
+	return f
+}
+
+// metricFields are the sums marketingSeries reads for a metric.
+func metricFields(m store.GoalMetric) store.Fields {
+	switch m {
+	case store.GoalLinkClicks:
+		return store.FieldClicks
+	case store.GoalConversions:
+		return store.FieldConversions
+	case store.GoalConversionRate:
+		return store.FieldSessions | store.FieldConversionsWithSessions | store.FieldConversionsWithClicks |
+			store.FieldClicks | store.FieldConversions
+	case store.GoalCTR:
+		return store.FieldClicksWithImpressions | store.FieldImpressions
+	case store.GoalCPA:
+		return store.FieldMoney | store.FieldConversions
+	case store.GoalRevenue, store.GoalROAS, store.GoalROI:
+		return store.FieldMoney
+	}
+	return store.AllFields
+}
+
+// marketingSeries fills in a marketing goal's series from the days of its
+// rows.
+func marketingSeries(r seriesRequest, f store.MarketingFilter, days []store.DayTotals) {
+	g, s, out := r.g, r.status, r.dst
+	n := len(out.num)
 	if s != nil {
 		s.Rows, s.HasRows = f, true
-	}
-	days, err := st.MarketingByDay(ctx, f)
-	if err != nil {
-		return out, err
 	}
 	// A goal counted in money takes its own currency's amounts; ROAS and
 	// ROI goals without one take the only currency there is.
@@ -445,7 +494,7 @@ func loadSeries(ctx context.Context, st *store.Store, g store.Goal, first, last 
 				s.Why = "revenue and spend are in " + strings.Join(all.Currencies(), " and ") +
 					": give the goal a currency (crier does not convert)"
 			}
-			return out, nil
+			return
 		}
 	}
 	var leftOut money.Sums
@@ -458,7 +507,7 @@ func loadSeries(ctx context.Context, st *store.Store, g store.Goal, first, last 
 		return sums.In(cur).Float()
 	}
 	for _, d := range days {
-		i := int(d.Day - first)
+		i := int(d.Day - r.first)
 		if i < 0 || i >= n {
 			continue
 		}
@@ -499,18 +548,35 @@ func loadSeries(ctx context.Context, st *store.Store, g store.Goal, first, last 
 	if s != nil && cur != "" {
 		s.Goal.Currency = cur
 	}
-	return out, nil
 }
 
-// EvaluateAll measures goals on today.
+// EvaluateAll measures goals on today, with days as calendar days in loc,
+// reading every goal's days at once (loadSeries).
 func EvaluateAll(ctx context.Context, st *store.Store, goals []store.Goal, today store.Day, loc *time.Location) ([]GoalStatus, error) {
-	out := make([]GoalStatus, 0, len(goals))
-	for _, g := range goals {
-		s, err := Evaluate(ctx, st, g, today, loc)
-		if err != nil {
-			return nil, fmt.Errorf("goal %d (%s): %w", g.ID, g.Metric, err)
+	out := make([]GoalStatus, len(goals))
+	cur := make([]series, len(goals))
+	base := make([]series, len(goals))
+	var reqs []seriesRequest
+	for i, g := range goals {
+		out[i] = GoalStatus{Goal: g, Today: today}
+		if today < g.StartsOn {
+			out[i].State = GoalNotStarted
 		}
-		out = append(out, s)
+		end := min(today, g.Deadline) // the last day measured
+		reqs = append(reqs, seriesRequest{g: g, first: g.StartsOn, last: max(end, g.StartsOn), dst: &cur[i], status: &out[i]})
+		if g.Relative || kindOf(g.Metric) == level {
+			from, to := g.BaselineFrom, g.BaselineTo
+			if !g.Relative { // a level's start: the day before the goal
+				from, to = g.StartsOn.Add(-1), g.StartsOn.Add(-1)
+			}
+			reqs = append(reqs, seriesRequest{g: g, first: from, last: to, dst: &base[i]})
+		}
+	}
+	if err := loadSeries(ctx, st, reqs, loc); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		evaluate(&out[i], cur[i], base[i])
 	}
 	return out, nil
 }
@@ -524,11 +590,16 @@ func Describe(g store.Goal) string {
 			g.BaselineFrom, g.BaselineTo)
 		what = strings.Replace(what, ".0%", "%", 1)
 	} else {
-		what = FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency}) + " " + metricWords(g.Metric)
-		if g.Metric.LowerIsBetter() {
-			what = metricWords(g.Metric) + " at most " + FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency})
-		} else if kindOf(g.Metric) == ratio {
-			what = metricWords(g.Metric) + " of " + FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency})
+		target := FormatValue(g.Metric, Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency})
+		switch {
+		case g.Metric == store.GoalRepliesWithin:
+			what = strings.Replace(target, ".0%", "%", 1) + " of replies"
+		case g.Metric.LowerIsBetter():
+			what = metricWords(g.Metric) + " at most " + target
+		case kindOf(g.Metric) == ratio:
+			what = metricWords(g.Metric) + " of " + target
+		default:
+			what = target + " " + metricWords(g.Metric)
 		}
 	}
 	if g.Metric == store.GoalRepliesWithin {
@@ -537,8 +608,12 @@ func Describe(g store.Goal) string {
 	return what + " by " + g.Deadline.String()
 }
 
-// FormatValue writes a metric's value for people: "1,234", "12.5", "€45.00",
-// "2.5%", "3.20×"; "n/a" when not known.
+// FormatValue writes a metric's value for people, as precise as it is
+// worth reading: whole counts ("1,234"), conversions and engagement to a
+// tenth ("17.2", "17"), money in its currency ("€45.00"), rates to a tenth
+// of a percent ("2.5%"), multiples to a hundredth ("3.20×"); "n/a" when
+// not known. A baseline, target or projection computed from the days is
+// written the same way.
 func FormatValue(m store.GoalMetric, v Value) string {
 	if !v.OK {
 		return "n/a"
@@ -547,11 +622,30 @@ func FormatValue(m store.GoalMetric, v Value) string {
 	case store.GoalFollowers, store.GoalLinkClicks:
 		return Count(store.Known(int64(math.Round(v.V))))
 	case store.GoalConversions, store.GoalEngagementPerPost:
-		return MilliString(int64(math.Round(v.V * 1000)))
+		// Ad platforms report parts of a conversion; a tenth is enough.
+		return MilliString(int64(math.Round(v.V*10)) * 100)
 	case store.GoalRevenue, store.GoalCPA:
 		return Ratio{Value: v.V, OK: true, Currency: v.Currency}.Money()
 	case store.GoalROAS:
 		return Ratio{Value: v.V, OK: true}.Times()
 	}
 	return Ratio{Value: v.V, OK: true}.Percent()
+}
+
+// FormatTarget writes a goal's target as FormatValue does, but rounded
+// toward the harder side where FormatValue drops digits (a target of 7.015
+// conversions reads 7.1, never 7, which the goal would not reach).
+func FormatTarget(m store.GoalMetric, v Value) string {
+	var step float64
+	switch m {
+	case store.GoalFollowers, store.GoalLinkClicks:
+		step = 1
+	case store.GoalConversions, store.GoalEngagementPerPost:
+		step = 0.1
+	default:
+		return FormatValue(m, v)
+	}
+	const slack = 1e-9 // what float arithmetic leaves on an exact target
+	v.V = math.Ceil(v.V/step-slack) * step
+	return FormatValue(m, v)
 }

@@ -232,3 +232,37 @@ func TestEvaluateFromTheStore(t *testing.T) {
 		t.Errorf("Describe: %q", got)
 	}
 }
+
+// Goal values read as precise as they are worth: whole counts, a tenth of
+// a conversion, money in its currency; a target rounded toward the side
+// the goal must reach.
+func TestFormatValuePrecision(t *testing.T) {
+	v := func(x float64) Value { return Value{V: x, OK: true} }
+	for _, tt := range []struct {
+		m      store.GoalMetric
+		v      Value
+		value  string
+		target string
+	}{
+		{store.GoalConversions, v(17.231), "17.2", "17.3"},
+		{store.GoalConversions, v(17), "17", "17"},
+		{store.GoalConversions, v(6.1 * 1.15), "7", "7.1"}, // a +15% target: 7.015
+		{store.GoalConversions, v(0.1 * 3), "0.3", "0.3"},  // 0.30000000000000004
+		{store.GoalConversions, v(1234.56), "1,234.6", "1,234.6"},
+		{store.GoalEngagementPerPost, v(3.04), "3", "3.1"},
+		{store.GoalFollowers, v(1150.4), "1,150", "1,151"},
+		{store.GoalLinkClicks, v(99.5), "100", "100"},
+		{store.GoalRevenue, Value{V: 45, OK: true, Currency: "EUR"}, "€45.00", "€45.00"},
+		{store.GoalCPA, Value{V: 14.004, OK: true, Currency: "EUR"}, "€14.00", "€14.00"},
+		{store.GoalConversionRate, v(0.10526), "10.5%", "10.5%"},
+		{store.GoalROAS, v(2.0536), "2.05×", "2.05×"},
+		{store.GoalConversions, Value{}, "n/a", "n/a"},
+	} {
+		if got := FormatValue(tt.m, tt.v); got != tt.value {
+			t.Errorf("FormatValue(%s, %v) = %q, want %q", tt.m, tt.v.V, got, tt.value)
+		}
+		if got := FormatTarget(tt.m, tt.v); got != tt.target {
+			t.Errorf("FormatTarget(%s, %v) = %q, want %q", tt.m, tt.v.V, got, tt.target)
+		}
+	}
+}

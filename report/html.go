@@ -190,7 +190,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	var goals []htmlGoal
 	for _, g := range r.Goals {
 		hg := htmlGoal{What: analytics.Describe(g.Goal), State: string(g.State), Now: analytics.FormatValue(g.Goal.Metric, g.Current),
-			Target: analytics.FormatValue(g.Goal.Metric, g.Target), Percent: fmt.Sprintf("%.0f%%", g.Progress*100),
+			Target: analytics.FormatTarget(g.Goal.Metric, g.Target), Percent: fmt.Sprintf("%.0f%%", g.Progress*100),
 			Width: math.Min(100, math.Round(g.Progress*1000)/10), Note: g.Why}
 		switch {
 		case g.State == analytics.GoalReached && g.ReachOn != 0:

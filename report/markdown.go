@@ -65,7 +65,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			p("- **%s**: %s", mdCell(analytics.Describe(g.Goal)), g.State)
 			p(" — now %s", analytics.FormatValue(g.Goal.Metric, g.Current))
 			if g.Target.OK {
-				p(" of %s (%.0f%%)", analytics.FormatValue(g.Goal.Metric, g.Target), g.Progress*100)
+				p(" of %s (%.0f%%)", analytics.FormatTarget(g.Goal.Metric, g.Target), g.Progress*100)
 			}
 			if g.Goal.Relative && g.Baseline.OK {
 				p(", baseline %s", analytics.FormatValue(g.Goal.Metric, g.Baseline))

@@ -332,6 +332,31 @@ func (s *Store) DeleteCampaign(ctx context.Context, id int64) error {
 	})
 }
 
+// CampaignFootprint is what a campaign holds, for the question before it
+// is deleted: what stays (posts, imported rows, tagged links) and what
+// goes with it (goals, the names mapped to it).
+type CampaignFootprint struct {
+	Posts       int // posts in it: kept, in no campaign
+	Goals       int // its goals: deleted with it
+	Rows        int // marketing rows counted in it: kept, counted in no campaign
+	Links       int // links tagged for it: kept, in no campaign
+	MappedNames int // external campaign names mapped to it: unmapped
+}
+
+const campaignFootprintSQL = `SELECT
+	(SELECT count(*) FROM posts WHERE campaign_id = ?1),
+	(SELECT count(*) FROM goals WHERE campaign_id = ?1),
+	(SELECT count(*) FROM marketing_rows WHERE campaign_id = ?1),
+	(SELECT count(*) FROM tagged_links WHERE campaign_id = ?1),
+	(SELECT count(*) FROM marketing_campaign_names WHERE campaign_id = ?1)`
+
+// CampaignFootprint counts what campaign id holds.
+func (s *Store) CampaignFootprint(ctx context.Context, id int64) (CampaignFootprint, error) {
+	var f CampaignFootprint
+	err := s.db.QueryRowContext(ctx, campaignFootprintSQL, id).Scan(&f.Posts, &f.Goals, &f.Rows, &f.Links, &f.MappedNames)
+	return f, err
+}
+
 // Campaign loads one campaign.
 func (s *Store) Campaign(ctx context.Context, id int64) (Campaign, error) {
 	c, err := scanCampaign(s.db.QueryRowContext(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE id = ?", id))

@@ -1,11 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,8 +80,63 @@ func (t MarketingTotals) Add(u MarketingTotals) MarketingTotals {
 	return t
 }
 
-const totalsColumns = `sum(impressions), sum(clicks), sum(sessions), sum(conversions), sum(clicks_with_impressions),
-	sum(conversions_with_sessions), sum(conversions_with_clicks), sum(paid_clicks), count(*), min(day), max(day)`
+// Fields names the sums of MarketingTotals a read needs; the others are
+// left zero (not known). Groups, First and Last are always read.
+type Fields uint16
+
+const (
+	FieldImpressions Fields = 1 << iota
+	FieldClicks
+	FieldSessions
+	FieldConversions
+	FieldClicksWithImpressions
+	FieldConversionsWithSessions
+	FieldConversionsWithClicks
+	FieldPaidClicks
+	FieldMoney        // Revenue, Spend and SpendOnClicks, per currency
+	AllFields  Fields = 1<<iota - 1
+)
+
+// countFields are the summed columns of marketing_days, in the order a
+// read selects them.
+var countFields = []struct {
+	field  Fields
+	column string
+	num    func(*MarketingTotals) *Num
+}{
+	{FieldImpressions, "impressions", func(t *MarketingTotals) *Num { return &t.Impressions }},
+	{FieldClicks, "clicks", func(t *MarketingTotals) *Num { return &t.Clicks }},
+	{FieldSessions, "sessions", func(t *MarketingTotals) *Num { return &t.Sessions }},
+	{FieldConversions, "conversions", func(t *MarketingTotals) *Num { return &t.Conversions }},
+	{FieldClicksWithImpressions, "clicks_with_impressions", func(t *MarketingTotals) *Num { return &t.ClicksWithImpressions }},
+	{FieldConversionsWithSessions, "conversions_with_sessions", func(t *MarketingTotals) *Num { return &t.ConversionsWithSessions }},
+	{FieldConversionsWithClicks, "conversions_with_clicks", func(t *MarketingTotals) *Num { return &t.ConversionsWithClicks }},
+	{FieldPaidClicks, "paid_clicks", func(t *MarketingTotals) *Num { return &t.PaidClicks }},
+}
+
+// columns are the sums a read of f selects from marketing_days (scan
+// takes them in the same order).
+func (f Fields) columns() string {
+	var b strings.Builder
+	for _, c := range countFields {
+		if f&c.field != 0 {
+			b.WriteString("sum(" + c.column + "), ")
+		}
+	}
+	return b.String() + "count(*), min(day), max(day)"
+}
+
+// scan appends the destinations of f's columns for t to dst.
+func (f Fields) scan(dst []any, t *MarketingTotals) []any {
+	for _, c := range countFields {
+		if f&c.field != 0 {
+			dst = append(dst, (*nullNum)(c.num(t)))
+		}
+	}
+	return append(dst, &t.Groups, (*scanDay)(&t.First), (*scanDay)(&t.Last))
+}
+
+var totalsColumns = AllFields.columns()
 
 const moneyColumns = `currency, sum(revenue), sum(spend), sum(spend_on_clicks)`
 
@@ -119,11 +177,7 @@ func totalsQueries(group string, f MarketingFilter) (counts, money string, args 
 	return counts, money, args
 }
 
-func scanTotals(dst []any, t *MarketingTotals) []any {
-	return append(dst, (*nullNum)(&t.Impressions), (*nullNum)(&t.Clicks), (*nullNum)(&t.Sessions), (*nullNum)(&t.Conversions),
-		(*nullNum)(&t.ClicksWithImpressions), (*nullNum)(&t.ConversionsWithSessions), (*nullNum)(&t.ConversionsWithClicks),
-		(*nullNum)(&t.PaidClicks), &t.Groups, (*scanDay)(&t.First), (*scanDay)(&t.Last))
-}
+func scanTotals(dst []any, t *MarketingTotals) []any { return AllFields.scan(dst, t) }
 
 // nullNum scans a nullable integer into a Num.
 type nullNum Num
@@ -252,26 +306,130 @@ type DayTotals struct {
 // MarketingByDay adds up a filter's groups per day, in day order; days
 // without rows are left out.
 func (s *Store) MarketingByDay(ctx context.Context, f MarketingFilter) ([]DayTotals, error) {
-	byDay := map[Day]*MarketingTotals{}
-	var order []Day
-	err := s.groupedTotals(ctx, "day", f, func(v any) (any, error) { return Day(v.(int64)), nil },
-		func(k any) *MarketingTotals {
-			d := k.(Day)
-			if byDay[d] == nil {
-				byDay[d] = &MarketingTotals{}
-				order = append(order, d)
-			}
-			return byDay[d]
-		})
+	days, err := s.MarketingByDays(ctx, []DaysQuery{{f, AllFields}})
 	if err != nil {
 		return nil, err
 	}
-	sortDays(order)
-	out := make([]DayTotals, len(order))
-	for i, d := range order {
-		out[i] = DayTotals{Day: d, MarketingTotals: *byDay[d]}
+	return days[0], nil
+}
+
+// DaysQuery asks for a filter's groups per day, with the sums it needs.
+type DaysQuery struct {
+	MarketingFilter
+	Fields Fields
+}
+
+// daysSQL reads the groups of the queries numbered idx per day: for one,
+// by its filter (in the key's order, no sorting); for several, in one
+// statement whose ?1 is a JSON array of [campaign, from, to, source,
+// number] (source "" for every one): a campaign's days read by its key,
+// AllCampaigns' by the day index. The first column is the query's number.
+func daysSQL(qs []DaysQuery, idx []int, cols, table, group string) (string, []any, error) {
+	if len(idx) == 1 {
+		w, args := marketingWhere(qs[idx[0]].MarketingFilter)
+		return "SELECT " + strconv.Itoa(idx[0]) + ", day, " + cols + " FROM " + table + " WHERE " + w + " GROUP BY day" + group,
+			args, nil
 	}
-	return out, nil
+	spec := make([][5]any, len(idx))
+	for k, i := range idx {
+		f := qs[i].MarketingFilter
+		spec[k] = [5]any{f.Campaign, int64(f.From), int64(f.To), NormalizeSource(f.Source), i}
+	}
+	j, err := json.Marshal(spec)
+	if err != nil {
+		return "", nil, err
+	}
+	part := func(campaign, where string) string {
+		return "SELECT f.value->>4, m.day, " + cols + " FROM json_each(?1) f CROSS JOIN " + table + " m" + campaign +
+			" m.day BETWEEN f.value->>1 AND f.value->>2 AND (f.value->>3 = '' OR m.source = f.value->>3)" +
+			" WHERE " + where + " GROUP BY f.key, m.day" + group
+	}
+	return part(" ON m.campaign_id = f.value->>0 AND", "f.value->>0 >= 0") + " UNION ALL " +
+		part(" INDEXED BY "+table+"_day ON", "f.value->>0 = -1"), []any{string(j)}, nil
+}
+
+// MarketingByDays adds up the groups of several filters per day at once
+// (the goals of a list): a read of the counts for the queries that need
+// any, one of the money for those that need it. Each query's days are in
+// day order, days without rows left out.
+func (s *Store) MarketingByDays(ctx context.Context, qs []DaysQuery) ([][]DayTotals, error) {
+	out := make([][]DayTotals, len(qs))
+	var counts, money []int
+	var fields Fields
+	for i, q := range qs {
+		if q.Fields&^FieldMoney != 0 {
+			counts = append(counts, i)
+			fields |= q.Fields &^ FieldMoney
+		}
+		if q.Fields&FieldMoney != 0 {
+			money = append(money, i)
+		}
+	}
+	if len(counts) == 0 && len(money) == 0 {
+		return out, nil
+	}
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	// where[i][day] is the day's place in out[i].
+	where := make([]map[Day]int, len(qs))
+	at := func(i int, d Day) *MarketingTotals {
+		if where[i] == nil {
+			where[i] = map[Day]int{}
+		}
+		k, ok := where[i][d]
+		if !ok {
+			k = len(out[i])
+			where[i][d] = k
+			out[i] = append(out[i], DayTotals{Day: d})
+		}
+		return &out[i][k].MarketingTotals
+	}
+	if len(counts) > 0 {
+		q, args, err := daysSQL(qs, counts, fields.columns(), "marketing_days", "")
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(ctx, tx, q, args, func(rows rowScanner) error {
+			var i int
+			var d Day
+			var t MarketingTotals
+			if err := rows.Scan(fields.scan([]any{&i, &d}, &t)...); err != nil {
+				return err
+			}
+			*at(i, d) = t
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(money) > 0 {
+		q, args, err := daysSQL(qs, money, moneyColumns, "marketing_day_money", ", currency")
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(ctx, tx, q, args, func(rows rowScanner) error {
+			var i int
+			var d Day
+			var cur string
+			var rev, spend, onClicks sql.NullInt64
+			if err := rows.Scan(&i, &d, &cur, &rev, &spend, &onClicks); err != nil {
+				return err
+			}
+			addMoney(at(i, d), cur, rev, spend, onClicks)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i := range out {
+		slices.SortFunc(out[i], func(a, b DayTotals) int { return cmp.Compare(a.Day, b.Day) })
+	}
+	return out, tx.Commit()
 }
 
 func sortDays(ds []Day) {
@@ -399,6 +557,9 @@ func (s *Store) CampaignsSourceClicks(ctx context.Context, sources []string) (ma
 const (
 	campaignsSourceClicksSQL = `SELECT campaign_id, sum(clicks) FROM marketing_days
 		WHERE campaign_id > 0 AND source IN (SELECT value FROM json_each(?)) GROUP BY campaign_id`
+)
+
+var (
 	campaignsTotalsSQL = "SELECT campaign_id, " + totalsColumns + " FROM marketing_days WHERE campaign_id > 0 GROUP BY campaign_id"
 	campaignsMoneySQL  = "SELECT campaign_id, " + moneyColumns + " FROM marketing_day_money WHERE campaign_id > 0 GROUP BY campaign_id, currency"
 )
@@ -1136,23 +1297,24 @@ func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, l
 	for i := range out {
 		out[i].Day = first.Add(i)
 	}
-	err := eachRow(ctx, s.db, repliesByDaySQL, []any{ms(first.Midnight(loc)), ms(last.Add(1).Midnight(loc))}, func(rows rowScanner) error {
-		var recv int64
-		var replied sql.NullInt64
-		if err := rows.Scan(&recv, &replied); err != nil {
+	// Each day's span in loc, added up by the database: one pass over the
+	// inbox's time index, a row per day out.
+	spans := make([][2]int64, n)
+	for i := range spans {
+		spans[i] = [2]int64{ms(first.Add(i).Midnight(loc)), ms(first.Add(i + 1).Midnight(loc))}
+	}
+	j, err := json.Marshal(spans)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, s.db, repliesByDaySQL, []any{string(j), within.Milliseconds()}, func(rows rowScanner) error {
+		var i int
+		var d DayReplies
+		if err := rows.Scan(&i, &d.Items, &d.Answered, &d.InTime); err != nil {
 			return err
 		}
-		i := int(DayOf(fromMS(recv).In(loc)) - first)
-		if i < 0 || i >= n {
-			return nil
-		}
-		out[i].Items++
-		if replied.Valid {
-			out[i].Answered++
-			if time.Duration(replied.Int64-recv)*time.Millisecond <= within {
-				out[i].InTime++
-			}
-		}
+		d.Day = out[i].Day
+		out[i] = d
 		return nil
 	})
 	if err != nil {
@@ -1161,8 +1323,13 @@ func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, l
 	return out, nil
 }
 
-// repliesByDaySQL reads the items said to the business in a span of time.
-const repliesByDaySQL = `SELECT received_at, replied_at FROM inbox_items WHERE heard = 0 AND received_at >= ? AND received_at < ?`
+// repliesByDaySQL counts, per span of time (?1, a JSON array of [from,
+// to) in milliseconds), the items said to the business, those answered,
+// and those answered within ?2 milliseconds.
+const repliesByDaySQL = `SELECT b.key, count(*), count(i.replied_at), coalesce(sum(i.replied_at - i.received_at <= ?2), 0)
+	FROM json_each(?1) b CROSS JOIN inbox_items i INDEXED BY inbox_all
+	ON i.heard = 0 AND i.received_at >= b.value->>0 AND i.received_at < b.value->>1
+	GROUP BY b.key`
 
 // ResolveCampaignNames says which crier campaign each external campaign
 // name maps to now (0: none), as an import would map it.

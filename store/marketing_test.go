@@ -140,6 +140,102 @@ func TestMarketingPrecedence(t *testing.T) {
 	checkSumsMatchRebuild(t, st)
 }
 
+// TestMarketingByDaysMatchesOneByOne reads several filters at once (a
+// campaign's, every campaign's, one source's, rows in no campaign, money
+// in two currencies, a day with spend alone, a span with nothing) and
+// compares each with MarketingByDay of that filter.
+func TestMarketingByDaysMatchesOneByOne(t *testing.T) {
+	st, id := springFixture(t)
+	ctx := context.Background()
+	other := mustCampaign(t, st, Campaign{Name: "Autumn", StartsOn: "2026-05-01"})
+	importRows(t, st, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "sheet", Origin: "sheet.csv", ExportedAt: mkNow},
+		MarketingRow{Day: day2, Campaign: "spring-sale", Source: "mastodon", Content: "post-1", Currency: "USD",
+			Clicks: Known(3), Conversions: Known(500), Revenue: Known(1200), Line: 2},
+		MarketingRow{Day: day2, Campaign: "autumn", Source: "bluesky", Content: "post-9", Currency: "EUR",
+			Clicks: Known(7), Line: 3},
+		MarketingRow{Day: day1, Campaign: "", Source: "mastodon", Content: "", Currency: "EUR",
+			Sessions: Known(4), Line: 4},
+		MarketingRow{Day: day2.Add(1), Campaign: "autumn", Source: "flyer", Content: "", Currency: "EUR",
+			Spend: Known(900), Line: 5},
+	)
+	fs := []MarketingFilter{
+		MarketingFilter{Campaign: id}.EveryDay(),
+		{Campaign: AllCampaigns, From: day1, To: day2.Add(1)},
+		{Campaign: AllCampaigns, From: day2, To: day2, Source: "mastodon"},
+		{Campaign: other, From: day1, To: day2.Add(5)},
+		{Campaign: 0, From: day1, To: day2},
+		{Campaign: id, From: day2.Add(10), To: day2.Add(20)},
+		{Campaign: id, From: day1, To: day1, Source: "fb"},
+	}
+	// Each filter alone, read by its key, is what groupedTotals adds up
+	// for it day by day.
+	for _, f := range fs {
+		var want []DayTotals
+		for d := f.From; d <= f.To && d <= day2.Add(20); d++ {
+			one := f
+			one.From, one.To = d, d
+			var tot MarketingTotals
+			if err := st.groupedTotals(ctx, "", one, nil, func(any) *MarketingTotals { return &tot }); err != nil {
+				t.Fatal(err)
+			}
+			if tot.Groups > 0 || len(tot.Spend)+len(tot.Revenue) > 0 {
+				want = append(want, DayTotals{Day: d, MarketingTotals: tot})
+			}
+		}
+		got, err := st.MarketingByDay(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("filter %+v by day\n got %+v\nwant %+v", f, got, want)
+		}
+	}
+	// All at once, each with every sum, with some, or with money alone.
+	for _, fields := range []Fields{AllFields, FieldConversions, FieldMoney, FieldClicks | FieldMoney} {
+		qs := make([]DaysQuery, len(fs))
+		for i, f := range fs {
+			qs[i] = DaysQuery{f, fields}
+		}
+		got, err := st.MarketingByDays(ctx, qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range fs {
+			want, err := st.MarketingByDay(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []DayTotals
+			for _, d := range want {
+				k := DayTotals{Day: d.Day}
+				if fields&^FieldMoney != 0 {
+					k.Groups, k.First, k.Last = d.Groups, d.First, d.Last
+				}
+				for _, c := range countFields {
+					if fields&c.field != 0 {
+						*c.num(&k.MarketingTotals) = *c.num(&d.MarketingTotals)
+					}
+				}
+				if fields&FieldMoney != 0 {
+					k.Revenue, k.Spend, k.SpendOnClicks = d.Revenue, d.Spend, d.SpendOnClicks
+				}
+				if k.Groups > 0 || len(k.Revenue)+len(k.Spend)+len(k.SpendOnClicks) > 0 {
+					kept = append(kept, k)
+				}
+			}
+			if len(kept) == 0 && len(got[i]) == 0 {
+				continue
+			}
+			if !reflect.DeepEqual(got[i], kept) {
+				t.Errorf("fields %b, filter %+v\n got %+v\nwant %+v", fields, f, got[i], kept)
+			}
+		}
+		if fields == AllFields && (len(got[1]) != 3 || len(got[0]) != 2) {
+			t.Errorf("the fixture lost its days: %+v", got)
+		}
+	}
+}
+
 // checkSumsMatchRebuild compares what imports, triggers and moves left in
 // the sum tables with a rebuild from the rows.
 func checkSumsMatchRebuild(t *testing.T, st *Store) {
@@ -551,6 +647,73 @@ func TestCampaignsAndGoals(t *testing.T) {
 	}
 }
 
+// TestDeleteCampaignKeepsWhatItHeld: the question before a delete counts
+// what the campaign holds, and after it the posts, the imported rows and
+// the tagged links are all still there, in no campaign; only the campaign,
+// its goals and the names mapped to it go.
+func TestDeleteCampaignKeepsWhatItHeld(t *testing.T) {
+	st, spring := springFixture(t)
+	ctx := context.Background()
+	acct := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
+	pid, err := st.SaveDraft(ctx, Post{Body: "Spring is here https://shop.example/spring", CampaignID: spring,
+		Targets: []Target{{AccountID: acct}}}, mkNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordTaggedLinks(ctx, []TaggedLink{{PostID: pid, AccountID: acct, URL: "https://shop.example/spring",
+		Tagged: "https://shop.example/spring?utm_campaign=spring-sale", CampaignID: spring, Source: "mastodon",
+		Content: "post-1"}}, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddGoal(ctx, Goal{CampaignID: spring, Metric: GoalLinkClicks, Target: 100, StartsOn: day1,
+		Deadline: day1.Add(30)}, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MapCampaignName(ctx, "Spring Sale", spring, mkNow); err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: AllCampaigns}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.CampaignFootprint(ctx, spring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (CampaignFootprint{Posts: 1, Goals: 1, Rows: 3, Links: 1, MappedNames: 1}); f != want {
+		t.Errorf("footprint %+v, want %+v", f, want)
+	}
+	if err := st.DeleteCampaign(ctx, spring); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Campaign(ctx, spring); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the campaign is still there: %v", err)
+	}
+	p, err := st.Post(ctx, pid)
+	if err != nil || p.CampaignID != 0 || p.Body != "Spring is here https://shop.example/spring" {
+		t.Errorf("the post after the delete: %+v, %v", p, err)
+	}
+	links, err := st.PostTaggedLinks(ctx, pid)
+	if err != nil || len(links) != 1 || links[0].CampaignID != 0 || !strings.Contains(links[0].Tagged, "utm_campaign=spring-sale") {
+		t.Errorf("the tagged links after the delete: %+v, %v", links, err)
+	}
+	after, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: AllCampaigns}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	none, err := st.MarketingTotals(ctx, MarketingFilter{Campaign: 0}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) || !reflect.DeepEqual(none, after) {
+		t.Errorf("the rows after the delete: all %+v, in none %+v; before %+v", after, none, before)
+	}
+	if f, err := st.CampaignFootprint(ctx, spring); err != nil || f != (CampaignFootprint{}) {
+		t.Errorf("footprint after the delete %+v, %v", f, err)
+	}
+	checkSumsMatchRebuild(t, st)
+}
+
 // GoalClicksOrPanic is the link-clicks metric (a helper so the table
 // above reads as data).
 func GoalClicksOrPanic() GoalMetric { return GoalLinkClicks }
@@ -690,6 +853,21 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 	}
 	q1, a1 := traceSQL(one)
 	qa, aa := traceSQL(all)
+	many := []DaysQuery{{one, AllFields}, {all, AllFields}}
+	for _, c := range []struct{ table, cols, group string }{{"marketing_days", totalsColumns, ""},
+		{"marketing_day_money", moneyColumns, ", currency"}} {
+		q, args, err := daysSQL(many, []int{0, 1}, c.cols, c.table, c.group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks = append(checks, check{q, args, []string{"SEARCH m USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)",
+			"SEARCH m USING INDEX " + c.table + "_day (day>? AND day<?)"}})
+		q, args, err = daysSQL(many, []int{0}, c.cols, c.table, c.group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks = append(checks, check{q, args, []string{"SEARCH " + c.table + " USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)"}})
+	}
 	checks = append(checks,
 		check{campaignsTotalsSQL, nil, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id>?)"}},
 		check{campaignsSourceClicksSQL, []any{`["mastodon"]`}, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id>?)"}},
@@ -718,7 +896,11 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		check{sentPostsSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_sent (sent_at>? AND sent_at<?)"}},
 		check{publishedSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_account_published (account_id=? AND sent_at>? AND sent_at<?)"}},
 		check{campaignPublishedSQL, []any{1, 2, 3}, []string{"posts_campaign (campaign_id=?)"}},
-		check{repliesByDaySQL, []any{1, 2}, []string{"SEARCH inbox_items USING INDEX inbox_all (heard=? AND received_at>? AND received_at<?)"}},
+		check{repliesByDaySQL, []any{"[[1,2]]", 3}, []string{"SEARCH i USING INDEX inbox_all (heard=? AND received_at>? AND received_at<?)"}},
+		check{campaignFootprintSQL, []any{1}, []string{"posts USING COVERING INDEX posts_campaign (campaign_id=?)",
+			"goals USING COVERING INDEX goals_campaign (campaign_id=?)", "marketing_rows USING PRIMARY KEY (campaign_id=?)",
+			"tagged_links USING COVERING INDEX tagged_links_campaign (campaign_id=?)",
+			"marketing_campaign_names USING COVERING INDEX marketing_campaign_names_campaign (campaign_id=?)"}},
 		check{campaignBySlugSQL, []any{"x"}, []string{"SEARCH campaigns USING INDEX campaigns_slug (slug=?)"}},
 		check{campaignsSQL, nil, []string{"SCAN campaigns USING INDEX campaigns_starts"}},
 		check{campaignGoalsSQL, []any{1}, []string{"SEARCH goals USING INDEX goals_campaign (campaign_id=?)"}},
@@ -788,4 +970,40 @@ func explainConn(t *testing.T, conn *sql.Conn, q string, args ...any) string {
 		b.WriteString(detail + "\n")
 	}
 	return b.String()
+}
+
+// TestRepliesByDay counts by hand, in a zone with a change to summer time
+// in the span: items said to the business on each calendar day there,
+// those answered, those answered within the hour (the hour itself
+// included); listening and items outside the span left out.
+func TestRepliesByDay(t *testing.T) {
+	st := openTest(t)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	a := mustAccount(t, st, PlatformSandbox, "sandbox")
+	at := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, berlin) }
+	addInboxRows(t, st, []inboxRow{
+		{acct: a, received: at(27, 23, 59), replied: at(28, 0, 1)},                                     // the day before
+		{acct: a, received: at(28, 23, 30), replied: at(28, 23, 40)},                                   // 28th, in time
+		{acct: a, received: at(29, 0, 10), replied: at(29, 3, 10)},                                     // 29th (22:10 UTC on the 28th), late
+		{acct: a, received: at(29, 12, 0)},                                                             // 29th, not answered
+		{acct: a, kind: KindListening, term: "bread", received: at(29, 13, 0), replied: at(29, 13, 5)}, // heard: not counted
+		{acct: a, received: at(30, 0, 0), replied: at(30, 1, 0)},                                       // 30th, exactly the hour
+		{acct: a, received: at(31, 0, 0), replied: at(31, 0, 5)},                                       // the day after
+	})
+	first := DateDay(2026, 3, 28)
+	got, err := st.RepliesByDay(context.Background(), time.Hour, first, first.Add(2), berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []DayReplies{
+		{Day: first, Items: 1, Answered: 1, InTime: 1},
+		{Day: first.Add(1), Items: 2, Answered: 1, InTime: 0},
+		{Day: first.Add(2), Items: 1, Answered: 1, InTime: 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("replies by day\n got %+v\nwant %+v", got, want)
+	}
 }

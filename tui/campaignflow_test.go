@@ -16,9 +16,10 @@ import (
 
 // TestCampaignFlow is the marketing half as a person uses it, in the
 // whole program (teatest): create a campaign, give it a +15% conversions
-// goal, import a web analytics export (GA4) and an ads export (Meta Ads
-// Manager), read CTR, conversion rate, ROI and the goal's projection, and
-// export the HTML report.
+// goal, write a post in it whose link to the bakery's site the composer
+// shows tagged, import a web analytics export (GA4) and an ads export
+// (Meta Ads Manager), read CTR, conversion rate, ROI and the goal's
+// projection, and export the HTML report.
 //
 // By hand: the business had 5 + 3 = 8 conversions in March (the goal's
 // baseline, as long as its 30 days of April): the target is 9.2. In April,
@@ -57,7 +58,9 @@ func TestCampaignFlow(t *testing.T) {
 		"Spring Sale,2026-04-05,instagram,spring-reel,30.00,2000,1500,45,2,actions:offsite_conversion.fb_pixel_purchase\n"+
 		"Spring Sale,2026-04-12,instagram,spring-reel,20.00,1000,800,30,1,actions:offsite_conversion.fb_pixel_purchase\n")
 
-	app := tuitest.Start(t, clock, New(testCommon(t, st, clock), nil), 120, 40)
+	c := testCommon(t, st, clock)
+	c.Settings.MarketingDomains = []string{"rosebakery.example"}
+	app := tuitest.Start(t, clock, New(c, nil), 120, 40)
 	app.Press("5")
 	waitAll(app, "No campaigns yet")
 
@@ -84,6 +87,21 @@ func TestCampaignFlow(t *testing.T) {
 	waitAll(app, "New goal for Spring Sale", "+15%", "2026-04-01", "2026-04-30", "spring-sale")
 	app.Press("ctrl+s")
 	waitAll(app, "conversions +15% over 2026-03-02 – 2026-03-31 by 2026-04-30", "no data")
+
+	// A post in the campaign: its link to the bakery's site goes out
+	// tagged, and the composer shows the link each network gets.
+	app.Press("2", "n")
+	waitAll(app, "Campaign none")
+	app.Type("Spring loaves, order ahead: https://rosebakery.example/spring")
+	app.Press("shift+tab", "right")
+	waitAll(app, "Campaign Spring Sale · spring-sale",
+		"mastodon: https://rosebakery.example/spring?utm_source=mastodon&utm_medium=social&utm_campaign=spring-sale&utm_",
+		"content=post-1", // the line wraps there
+		"bluesky: the same with utm_source=bluesky")
+	app.Press("esc")
+	waitAll(app, "Spring loaves, order ahead")
+	app.Press("5")
+	waitAll(app, "Posts · 1 post", "Spring loaves, order ahead")
 
 	// The GA4 export names no currency: the preview asks, nothing is lost.
 	app.Press("i")

@@ -17,14 +17,15 @@ const (
 	// shortPathKeep is how much of a longer path is shown, before
 	// shortEllipsis.
 	shortPathKeep = 13
-	// shortEllipsis ends a shortened path: three full stops, as the app
-	// writes it.
-	shortEllipsis = "..."
+	// shortEllipsis ends a shortened path: one character, U+2026, so the
+	// cut costs one grapheme (the app writes three full stops; crier's
+	// posts show the one character).
+	shortEllipsis = "…"
 )
 
 // ShortLink is how the Bluesky app shows an http(s) link in a post: the
 // host in lower case (without a default port or user info), then the path,
-// query and fragment as written, cut after 13 characters with "..." when
+// query and fragment as written, cut after 13 characters with "…" when
 // they are longer than 15. A path of just "/" is not shown. Characters
 // outside ASCII in the path are shown percent-encoded, as a browser's URL
 // parser gives them. Anything that is not an http(s) link comes back as it

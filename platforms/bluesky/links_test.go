@@ -9,25 +9,25 @@ import (
 )
 
 // The cases follow the Bluesky app's toShortUrl: host, then the path with
-// query and fragment, cut to 13 characters and "..." past 15.
+// query and fragment, cut to 13 characters and "…" (one character) past 15.
 func TestShortLink(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://example.com", "example.com"},
 		{"https://example.com/", "example.com"},
 		{"https://example.com/a", "example.com/a"},
-		{"https://Example.COM:443/path/to/something/long", "example.com/path/to/some..."},
+		{"https://Example.COM:443/path/to/something/long", "example.com/path/to/some…"},
 		{"http://example.com:80/x", "example.com/x"},
 		{"http://example.com:8080/x", "example.com:8080/x"},
 		{"https://user:pw@example.com/x", "example.com/x"},
 		{"https://example.com/?q=1", "example.com?q=1"},
 		{"https://example.com/#top", "example.com#top"},
-		{"https://example.com/abcdefghijklmn", "example.com/abcdefghijklmn"},   // 15: whole
-		{"https://example.com/abcdefghijklmno", "example.com/abcdefghijkl..."}, // 16: cut
-		{"https://example.com/shop?", "example.com/shop"},                      // an empty query is not shown
-		{"https://example.com/café", "example.com/caf%C3%A9"},                  // as a browser encodes it
-		{"https://example.com/éééééééé", "example.com/%C3%A9%C3%A9..."},        // cut in the encoded form
+		{"https://example.com/abcdefghijklmn", "example.com/abcdefghijklmn"}, // 15: whole
+		{"https://example.com/abcdefghijklmno", "example.com/abcdefghijkl…"}, // 16: cut
+		{"https://example.com/shop?", "example.com/shop"},                    // an empty query is not shown
+		{"https://example.com/café", "example.com/caf%C3%A9"},                // as a browser encodes it
+		{"https://example.com/éééééééé", "example.com/%C3%A9%C3%A9…"},        // cut in the encoded form
 		{"HTTPS://EXAMPLE.com/Shop", "example.com/Shop"},
-		{"https://ryeandshine.bakery/spring?utm_source=bluesky&utm_medium=social", "ryeandshine.bakery/spring?utm_s..."},
+		{"https://ryeandshine.bakery/spring?utm_source=bluesky&utm_medium=social", "ryeandshine.bakery/spring?utm_s…"},
 		{"ftp://example.com/file", "ftp://example.com/file"},
 		{"example.com/x", "example.com/x"},
 	}
@@ -42,7 +42,7 @@ func TestDisplayMovesFacets(t *testing.T) {
 	long := "https://ryeandshine.bakery/workshops/sourdough?utm_source=bluesky&utm_medium=social&utm_campaign=sourdough-school&utm_content=post-12"
 	text := "🍞 Book now: " + long + " with @baker.test #sourdough, or https://x.org/a."
 	shown, facets := Display(text)
-	want := "🍞 Book now: ryeandshine.bakery/workshops/so... with @baker.test #sourdough, or x.org/a."
+	want := "🍞 Book now: ryeandshine.bakery/workshops/so… with @baker.test #sourdough, or x.org/a."
 	if shown != want {
 		t.Fatalf("Display = %q\nwant      %q", shown, want)
 	}
@@ -51,7 +51,7 @@ func TestDisplayMovesFacets(t *testing.T) {
 		got = append(got, string(f.Kind)+" "+shown[f.Start:f.End]+" "+f.Value)
 	}
 	wantFacets := []string{
-		"link ryeandshine.bakery/workshops/so... " + long,
+		"link ryeandshine.bakery/workshops/so… " + long,
 		"mention @baker.test baker.test",
 		"tag #sourdough sourdough",
 		"link x.org/a https://x.org/a",

@@ -191,7 +191,7 @@ func TestLiveTaggedLinkShortened(t *testing.T) {
 	}
 	rec := getRecord(t, alice, pub.Ref.ID)
 	stored, _ := rec["text"].(string)
-	short := "shop.ryeandshine.bakery/workshops/so..."
+	short := "shop.ryeandshine.bakery/workshops/so…"
 	if g, _ := Length(stored); !strings.Contains(stored, short) || strings.Contains(stored, "utm_") || g > MaxGraphemes {
 		t.Errorf("stored text (%d graphemes) %q: want the link shown as %q", g, stored, short)
 	}

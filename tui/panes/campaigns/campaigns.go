@@ -35,7 +35,7 @@ const (
 	modeForm    // a campaign, goal, typed-in figure, import or export form
 	modePreview // what an import would do
 	modeMapping // which column holds which field, for a layout no preset knows
-	modeConfirm // delete a goal? y or n
+	modeConfirm // delete a goal, or a campaign? y or n
 )
 
 // item is a line of the list: a campaign, or a goal that stands alone.
@@ -132,6 +132,13 @@ type Model struct {
 	saveSeq int
 	editing store.Campaign // the campaign the form edits, as loaded
 	doomed  store.Goal     // the goal modeConfirm asks about
+	// figuresW is the width of the list's figures column: its widest
+	// campaign's (at most 30).
+	figuresW int
+	// doomedCampaign, when set, is the campaign modeConfirm asks about
+	// instead, with what it holds.
+	doomedCampaign *store.Campaign
+	footprint      store.CampaignFootprint
 
 	imp importState
 }
@@ -191,23 +198,8 @@ func (m *Model) load() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		msg := listMsg{seq: seq}
-		if msg.rows, msg.err = analytics.Campaigns(ctx, st, today, now, zone); msg.err != nil {
-			return msg
-		}
-		goals, err := st.Goals(ctx, today)
-		if err != nil {
-			msg.err = err
-			return msg
-		}
-		var alone []store.Goal
-		for _, g := range goals {
-			if g.CampaignID == 0 {
-				alone = append(alone, g)
-			}
-		}
-		msg.goals, msg.err = analytics.EvaluateAll(ctx, st, alone, today, zone)
-		return msg
+		l, err := analytics.CampaignList(ctx, st, today, now, zone)
+		return listMsg{seq: seq, rows: l.Rows, goals: l.Goals, err: err}
 	}
 }
 
@@ -367,6 +359,29 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		return m, tea.Batch(common.Status("deleted the goal: "+msg.what, false),
 			func() tea.Msg { return common.DataChangedMsg{What: "marketing"} })
 
+	case footprintMsg:
+		if msg.err != nil {
+			return m, common.Status("cannot count what "+common.Clean(msg.campaign.Name)+" holds: "+msg.err.Error(), true)
+		}
+		c := msg.campaign
+		m.doomedCampaign, m.footprint = &c, msg.footprint
+		m.push(modeConfirm)
+		return m, nil
+
+	case campaignDeletedMsg:
+		// Its detail (and what was opened from it) has nothing left to show.
+		if m.detailID == msg.campaign.ID {
+			m.stack = m.stack[:1]
+			m.form = nil
+			m.detailID, m.detail, m.detailErr = 0, nil, nil
+		}
+		text := "deleted the campaign " + common.Clean(msg.campaign.Name)
+		if n := msg.footprint.Posts; n > 0 {
+			text += "; its " + counted(n, "post stays", "posts stay") + ", in no campaign"
+		}
+		return m, tea.Batch(common.Status(text, false),
+			func() tea.Msg { return common.DataChangedMsg{What: "marketing"} })
+
 	case common.DataChangedMsg, common.FocusMsg:
 		cmds := []tea.Cmd{m.load()}
 		if m.detailID != 0 && m.top() != modeList {
@@ -390,8 +405,10 @@ func (m *Model) setItems(rows []analytics.CampaignRow, goals []analytics.GoalSta
 		sel = m.items[m.cursor].campaign.Campaign.ID
 	}
 	m.items = m.items[:0]
+	m.figuresW = common.Width(figuresHead)
 	for i := range rows {
 		m.items = append(m.items, item{campaign: &rows[i]})
+		m.figuresW = max(m.figuresW, min(common.Width(figuresText(rows[i].Figures)), 30))
 	}
 	for i := range goals {
 		m.items = append(m.items, item{goal: &goals[i]})
@@ -468,6 +485,10 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.DelGoal):
 		if m.cursor < len(m.items) && m.items[m.cursor].goal != nil {
 			return m.askDelete(m.items[m.cursor].goal.Goal)
+		}
+	case key.Matches(msg, m.keys.DelCampaign):
+		if m.cursor < len(m.items) && m.items[m.cursor].campaign != nil {
+			return m.askDeleteCampaign(m.items[m.cursor].campaign.Campaign)
 		}
 	case key.Matches(msg, m.keys.Edit), key.Matches(msg, m.keys.Open):
 		if m.cursor >= len(m.items) {
@@ -558,6 +579,8 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 		if m.goalSel < len(m.detail.Goals) {
 			return m.askDelete(m.detail.Goals[m.goalSel].Goal)
 		}
+	case key.Matches(msg, m.keys.DelCampaign):
+		return m.askDeleteCampaign(c)
 	case key.Matches(msg, m.keys.Entry):
 		return m.openEntryForm(&c)
 	case key.Matches(msg, m.keys.Import):
@@ -577,9 +600,38 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 
 // askDelete asks whether to delete goal g.
 func (m *Model) askDelete(g store.Goal) tea.Cmd {
-	m.doomed = g
+	m.doomed, m.doomedCampaign = g, nil
 	m.push(modeConfirm)
 	return nil
+}
+
+// askDeleteCampaign counts what campaign c holds; the answer asks whether
+// to delete it, saying what stays and what goes.
+func (m *Model) askDeleteCampaign(c store.Campaign) tea.Cmd {
+	st := m.c.Store
+	if st == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		f, err := st.CampaignFootprint(ctx, c.ID)
+		return footprintMsg{campaign: c, footprint: f, err: err}
+	}
+}
+
+// footprintMsg is what a campaign holds, counted before asking whether to
+// delete it.
+type footprintMsg struct {
+	campaign  store.Campaign
+	footprint store.CampaignFootprint
+	err       error
+}
+
+// campaignDeletedMsg says a campaign is gone, and what it held.
+type campaignDeletedMsg struct {
+	campaign  store.Campaign
+	footprint store.CampaignFootprint
 }
 
 func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
@@ -591,6 +643,18 @@ func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
 		g, st := m.doomed, m.c.Store
 		if st == nil {
 			return nil
+		}
+		if c := m.doomedCampaign; c != nil {
+			f := m.footprint
+			m.doomedCampaign = nil
+			return func() tea.Msg {
+				ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+				defer cancel()
+				if err := st.DeleteCampaign(ctx, c.ID); err != nil {
+					return common.StatusMsg{Text: "cannot delete the campaign " + common.Clean(c.Name) + ": " + err.Error(), Err: true}
+				}
+				return campaignDeletedMsg{campaign: *c, footprint: f}
+			}
 		}
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)

@@ -2,9 +2,11 @@ package campaigns
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +51,7 @@ func TestDetailShowsGoalsFiguresAndTheirRows(t *testing.T) {
 	if d == nil || len(d.Goals) != 1 {
 		t.Fatalf("detail goals: %+v", d)
 	}
-	h.requireInView("now 4 · baseline 6.1 · target 7.015", "projected 8 by 2026-04-30", "on track: reaches it 2026-04-24")
+	h.requireInView("now 4 · baseline 6.1 · target 7.1", "projected 8 by 2026-04-30", "on track: reaches it 2026-04-24")
 	// Per network: instagram's CTR is its own 40 / 1,600; Mastodon's n/a.
 	all := strings.Join(h.m.lines, "\n")
 	for _, want := range []string{"Per network", "instagram", "Mastodon", "Day by day · 2026-03-01 – 2026-04-02", "link clicks", "spend",
@@ -517,5 +519,60 @@ func TestDeleteGoalAsks(t *testing.T) {
 	h.press("esc", "G", "d", "y")
 	if gs, _ := h.st.Goals(ctx, day("2026-04-02")); len(gs) != 0 {
 		t.Errorf("goals left %+v", gs)
+	}
+}
+
+// D asks before it deletes a campaign, saying what stays (its posts, just
+// out of the campaign; its rows and links) and what goes (its goals); n
+// keeps it; y from its detail deletes it and goes back to the list, and
+// nothing it held is lost.
+func TestDeleteCampaignAsksAndKeepsItsPosts(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	ctx := context.Background()
+	f, err := h.st.CampaignFootprint(ctx, h.spring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Posts != 2 || f.Goals != 1 || f.Rows == 0 {
+		t.Fatalf("the fixture's Spring Sale holds %+v", f)
+	}
+	before, err := h.st.MarketingTotals(ctx, store.MarketingFilter{Campaign: store.AllCampaigns}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.press("j", "D")
+	h.requireInView("Delete the campaign Spring Sale (spring-sale)?", "Its 2 posts stay: nothing in them changes, they just",
+		"leave the campaign", fmt.Sprintf("Its %d imported rows stay, counted in no campaign", f.Rows),
+		"Deleted with it: its 1 goal.", "y deletes it")
+	h.press("n")
+	if _, err := h.st.Campaign(ctx, h.spring); err != nil {
+		t.Fatalf("n deleted it: %v", err)
+	}
+	h.requireInView("Spring Sale")
+	h.press("enter", "D", "y")
+	if _, err := h.st.Campaign(ctx, h.spring); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("y did not delete it: %v", err)
+	}
+	if s := h.lastStatus(); !strings.Contains(s.Text, "deleted the campaign Spring Sale; its 2 posts stay, in no campaign") {
+		t.Errorf("status %+v", s)
+	}
+	if h.m.top() != modeList || strings.Contains(h.view(), "Spring Sale") {
+		t.Errorf("after the delete the pane shows:\n%s", h.view())
+	}
+	var kept int
+	if err := h.st.DB().QueryRowContext(ctx, `SELECT count(*) FROM posts WHERE campaign_id IS NULL
+		AND body IN ('Spring loaves are here: https://rosebakery.example/spring', 'Last week of the sale 🥖 https://rosebakery.example/sale')`).
+		Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	if kept != 2 {
+		t.Errorf("the campaign's posts after the delete: %d of 2 kept, as written, in no campaign", kept)
+	}
+	after, err := h.st.MarketingTotals(ctx, store.MarketingFilter{Campaign: store.AllCampaigns}.EveryDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("the figures of every row changed: %+v, before %+v", after, before)
 	}
 }

@@ -17,15 +17,18 @@ type KeyMap struct {
 	AddGoal  key.Binding
 	EditGoal key.Binding // detail: the goal chosen with ←/→
 	DelGoal  key.Binding // detail: delete the chosen goal (asks); list: the goal under the cursor
-	Yes      key.Binding
-	No       key.Binding
-	Entry    key.Binding // a typed-in figure (spend on a flyer)
-	Import   key.Binding
-	Export   key.Binding
-	Posts    key.Binding // detail: the campaign's posts, paged
-	Rows     key.Binding // detail: the rows its figures add up
-	Source   key.Binding // rows: the next network's rows
-	Reload   key.Binding
+	// DelCampaign deletes the campaign under the cursor, or the one open
+	// (asks, saying what stays).
+	DelCampaign key.Binding
+	Yes         key.Binding
+	No          key.Binding
+	Entry       key.Binding // a typed-in figure (spend on a flyer)
+	Import      key.Binding
+	Export      key.Binding
+	Posts       key.Binding // detail: the campaign's posts, paged
+	Rows        key.Binding // detail: the rows its figures add up
+	Source      key.Binding // rows: the next network's rows
+	Reload      key.Binding
 
 	// In an import preview.
 	Cancel  key.Binding
@@ -38,22 +41,23 @@ type KeyMap struct {
 // DefaultKeyMap returns the Campaigns pane's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		Back:     key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
-		New:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new campaign")),
-		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the campaign")),
-		AddGoal:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add a goal")),
-		EditGoal: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "edit the chosen goal")),
-		DelGoal:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete the goal (asks)")),
-		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete it")),
-		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no, keep it")),
-		Entry:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "type in spend, sales…")),
-		Import:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import a CSV")),
-		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
-		Posts:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "its posts")),
-		Rows:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "rows behind the figures")),
-		Source:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "rows: the next network's")),
-		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:        key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new campaign")),
+		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the campaign")),
+		AddGoal:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add a goal")),
+		EditGoal:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "edit the chosen goal")),
+		DelGoal:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete the goal (asks)")),
+		DelCampaign: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete the campaign (asks)")),
+		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete it")),
+		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no, keep it")),
+		Entry:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "type in spend, sales…")),
+		Import:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import a CSV")),
+		Export:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export a report")),
+		Posts:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "its posts")),
+		Rows:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "rows behind the figures")),
+		Source:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "rows: the next network's")),
+		Reload:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 
 		Cancel:  key.NewBinding(key.WithKeys("esc", "n"), key.WithHelp("esc/n", "leave it, importing nothing")),
 		Confirm: key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "import it")),
@@ -87,9 +91,10 @@ func newNavHelp(n keys.Nav) navHelp {
 func (m *Model) HelpSections() []common.HelpSection {
 	k, n := m.keys, m.nav
 	return []common.HelpSection{
-		{Title: "The list", Keys: []key.Binding{n.up, n.down, n.first, n.last, k.Open, k.New, k.Edit, k.AddGoal, k.DelGoal, k.Entry,
-			k.Import, k.Export, k.Reload}},
-		{Title: "A campaign", Keys: []key.Binding{n.pageUp, n.pageDown, n.left, n.right, k.EditGoal, k.DelGoal, k.Posts, k.Rows, k.Source, k.Back}},
+		{Title: "The list", Keys: []key.Binding{n.up, n.down, n.first, n.last, k.Open, k.New, k.Edit, k.AddGoal, k.DelGoal,
+			k.DelCampaign, k.Entry, k.Import, k.Export, k.Reload}},
+		{Title: "A campaign", Keys: []key.Binding{n.pageUp, n.pageDown, n.left, n.right, k.EditGoal, k.DelGoal, k.DelCampaign,
+			k.Posts, k.Rows, k.Source, k.Back}},
 		{Title: "A form", Keys: form.DefaultKeyMap().Bindings()},
 		{Title: "An import's preview", Keys: []key.Binding{k.Confirm, k.Cancel}},
 		{Title: "Mapping its columns", Keys: []key.Binding{k.MapBack, k.Map, k.MapRead}},

@@ -14,7 +14,8 @@ func (m *Model) Writes(msg tea.KeyMsg) (string, bool) {
 	switch m.top() {
 	case modeList, modeDetail, modePosts, modeTrace:
 		k := m.keys
-		return common.WritesWith(msg, k.New, k.Edit, k.AddGoal, k.EditGoal, k.DelGoal, k.Entry, k.Import, k.Export)
+		return common.WritesWith(msg, k.New, k.Edit, k.AddGoal, k.EditGoal, k.DelGoal, k.DelCampaign, k.Entry,
+			k.Import, k.Export)
 	}
 	return "", false
 }

@@ -35,8 +35,11 @@ func (m *Model) View() string {
 		return m.mappingView()
 	case modeConfirm:
 		s := m.c.Styles
-		lines := []string{s.Title.Render("Delete this goal?"), "", common.Clean(analytics.Describe(m.doomed)), "",
-			s.Accent.Render("y deletes it") + s.Muted.Render(" · n or esc keeps it")}
+		lines := []string{s.Title.Render("Delete this goal?"), "", common.Clean(analytics.Describe(m.doomed))}
+		if m.doomedCampaign != nil {
+			lines = m.deleteCampaignLines()
+		}
+		lines = append(lines, "", s.Accent.Render("y deletes it")+s.Muted.Render(" · n or esc keeps it"))
 		return m.fit(lines)
 	case modePosts:
 		return m.pagedView("Posts of "+m.detailName(), m.postsHead(), m.posts.View())
@@ -46,6 +49,34 @@ func (m *Model) View() string {
 		return m.detailView()
 	}
 	return m.listView()
+}
+
+// deleteCampaignLines ask whether to delete m.doomedCampaign, saying what
+// stays and what goes with it.
+func (m *Model) deleteCampaignLines() []string {
+	s, c, f := m.c.Styles, m.doomedCampaign, m.footprint
+	say := func(text string) []string { return common.Wrap(text, max(m.width-2, 20)) }
+	var lines []string
+	for _, l := range say("Delete the campaign " + common.Clean(c.Name) + " (" + c.Slug + ")?") {
+		lines = append(lines, s.Title.Render(l))
+	}
+	lines = append(lines, "")
+	lines = append(lines, say("Its "+counted(f.Posts, "post stays", "posts stay")+": nothing in them changes, they just "+
+		"leave the campaign (queued ones still go out; links not sent yet are no longer tagged).")...)
+	lines = append(lines, say("Its "+counted(f.Rows, "imported row stays", "imported rows stay")+
+		", counted in no campaign under the names their sources gave them; its "+
+		counted(f.Links, "tagged link stays", "tagged links stay")+", as they were sent.")...)
+	goes := "Deleted with it: its " + counted(f.Goals, "goal", "goals")
+	if f.MappedNames > 0 {
+		goes += ", and the mapping of " + counted(f.MappedNames, "external campaign name", "external campaign names") +
+			" to it (the names stay, mapped to none)"
+	}
+	return append(lines, say(goes+".")...)
+}
+
+// counted is n with thousands separated, and the word for it.
+func counted(n int, one, many string) string {
+	return analytics.Count(store.Known(int64(n))) + " " + common.Plural(n, one, many)
 }
 
 func (m *Model) detailName() string {
@@ -122,7 +153,7 @@ type columns struct{ name, dates, state, goal, budget, figures int }
 func (m *Model) cols(w int) columns {
 	c := columns{dates: 15, state: 7, goal: 15, budget: 17}
 	if w >= wide {
-		c.figures = 30
+		c.figures = max(m.figuresW, common.Width(figuresHead)) // the name gets the rest
 	}
 	gaps := 2 * 4
 	if c.figures > 0 {
@@ -137,7 +168,7 @@ func (m *Model) listHead() string {
 	parts := []string{common.Pad("campaign", c.name), common.Pad("dates", c.dates), common.Pad("state", c.state),
 		common.Pad("goal", c.goal), common.Pad("spend of budget", c.budget)}
 	if c.figures > 0 {
-		parts = append(parts, common.Pad("clicks · conv · ROI", c.figures))
+		parts = append(parts, common.Pad(figuresHead, c.figures))
 	}
 	return strings.Join(parts, "  ")
 }
@@ -159,11 +190,17 @@ func (m *Model) listLine(it item, w int) string {
 		common.Pad(m.overBudget(*r, common.Truncate(budgetText(*r), c.budget, "…")), c.budget),
 	}
 	if c.figures > 0 {
-		f := r.Figures
-		parts = append(parts, common.Truncate(analytics.Count(f.LinkClicks)+" · "+analytics.Milli(f.Conversions)+" · "+f.ROI.Percent(), c.figures, "…"))
+		parts = append(parts, common.Truncate(figuresText(r.Figures), c.figures, "…"))
 	}
 	_ = s
 	return strings.Join(parts, "  ")
+}
+
+// figuresHead heads the list's figures column (figuresText).
+const figuresHead = "clicks · conv · ROI"
+
+func figuresText(f analytics.Figures) string {
+	return analytics.Count(f.LinkClicks) + " · " + analytics.Milli(f.Conversions) + " · " + f.ROI.Percent()
 }
 
 func (m *Model) stateText(st store.CampaignState) string {
@@ -348,7 +385,7 @@ func (m *Model) goalLines(g analytics.GoalStatus, w int) []string {
 	if g.Goal.Relative || g.Baseline.OK {
 		parts = append(parts, "baseline "+val(g.Baseline))
 	}
-	parts = append(parts, "target "+val(g.Target))
+	parts = append(parts, "target "+analytics.FormatTarget(metric, g.Target))
 	if g.State != analytics.GoalNoData && g.State != analytics.GoalNotStarted {
 		parts = append(parts, fmt.Sprintf("%d%% of the way", int(math.Round(g.Progress*100))))
 		if g.Projected.OK {
@@ -457,24 +494,9 @@ func (m *Model) layoutDetail() {
 	if len(d.Days) == 0 {
 		add(s.Muted.Render("  no days yet"))
 	} else {
-		labelW := 12
-		// A bar a day where the width allows: the labels take about 16.
-		chartW := max(min(w-labelW-2, len(d.Days)+16), 10)
-		clicks, conv, spend := make([]float64, len(d.Days)), make([]float64, len(d.Days)), make([]float64, len(d.Days))
-		cur := spendCurrency(d)
-		for i, day := range d.Days {
-			clicks[i] = float64(day.Clicks)
-			conv[i] = float64(day.Conversions) / 1000
-			spend[i] = day.Spend.In(cur).Float()
+		for _, l := range dayChart(d, w) {
+			add(l)
 		}
-		opts := sparkline.Options{Width: chartW, Labels: true, FromZero: true}
-		add("  " + common.Pad("link clicks", labelW) + sparkline.Render(clicks, opts))
-		add("  " + common.Pad("conversions", labelW) + sparkline.Render(conv, opts))
-		mopts := opts
-		mopts.Format = func(v float64) string {
-			return money.Amount{Currency: cur, Minor: int64(math.Round(v * math.Pow10(money.Decimals(cur))))}.String()
-		}
-		add("  " + common.Pad("spend", labelW) + sparkline.Render(spend, mopts))
 	}
 	add("")
 	add(s.Bold.Render("Per network"))
@@ -539,6 +561,62 @@ func (m *Model) daysRange() string {
 
 // spendCurrency is the currency the spend chart draws: the budget's, else
 // the first spent.
+// dayChart draws the daily chart: a row per series, its smallest and
+// largest value on either side, the bars of every row on the same days
+// and in the same cells (a bar a day where the width allows, else each
+// bar the mean of a run of days).
+func dayChart(d *analytics.CampaignDetail, w int) []string {
+	cur := spendCurrency(d)
+	rows := []struct {
+		name   string
+		values []float64
+		format func(float64) string
+	}{
+		{name: "link clicks", format: func(v float64) string { return analytics.Count(store.Known(int64(math.Round(v)))) }},
+		{name: "conversions", format: func(v float64) string { return analytics.MilliString(int64(math.Round(v * 1000))) }},
+		{name: "spend", format: func(v float64) string {
+			return money.Amount{Currency: cur, Minor: int64(math.Round(v * math.Pow10(money.Decimals(cur))))}.String()
+		}},
+	}
+	for i := range rows {
+		rows[i].values = make([]float64, len(d.Days))
+	}
+	for i, day := range d.Days {
+		rows[0].values[i] = float64(day.Clicks)
+		rows[1].values[i] = float64(day.Conversions) / 1000
+		rows[2].values[i] = day.Spend.In(cur).Float()
+	}
+	const labelW = 12
+	lefts, rights := make([]string, len(rows)), make([]string, len(rows))
+	leftW, rightW := 0, 0
+	for i, r := range rows {
+		lo, hi := 0.0, 0.0 // from zero, as counts are read
+		for _, v := range r.values {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		lefts[i], rights[i] = r.format(lo), r.format(hi)
+		leftW, rightW = max(leftW, common.Width(lefts[i])), max(rightW, common.Width(rights[i]))
+	}
+	bars := min(len(d.Days), w-2-labelW-leftW-rightW-2)
+	if bars < sparkline.MinBars {
+		leftW, rightW, lefts, rights = 0, 0, make([]string, len(rows)), make([]string, len(rows))
+		bars = max(min(len(d.Days), w-2-labelW), 1)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		line := "  " + common.Pad(r.name, labelW) + common.PadLeft(lefts[i], leftW)
+		if leftW > 0 {
+			line += " "
+		}
+		line += sparkline.Render(r.values, sparkline.Options{Width: bars, FromZero: true})
+		if rightW > 0 {
+			line += " " + rights[i]
+		}
+		out[i] = line
+	}
+	return out
+}
+
 func spendCurrency(d *analytics.CampaignDetail) string {
 	if d.Campaign.Currency != "" {
 		return d.Campaign.Currency
@@ -575,16 +653,16 @@ func linkLine(l analytics.LinkFigures, w int) string {
 		link = l.Links[0].Tagged
 	}
 	cw := max(12, (w-70)/2)
-	head := fmt.Sprintf("%-10s %s %7s clicks %6s conv  CTR %5s  conv %5s  ", common.Truncate(common.NetworkName(l.Source), 10, "…"),
-		common.Pad(common.Truncate(common.Clean(l.Content), cw, "…"), cw), analytics.Count(store.Known(l.Clicks)), analytics.MilliString(l.Conversions),
-		l.CTR.Percent(), l.ConversionRate.Percent())
+	head := fmt.Sprintf("%-10s %s %7s %s %6s conv  CTR %5s  conv %5s  ", common.Truncate(common.NetworkName(l.Source), 10, "…"),
+		common.Pad(common.Truncate(common.Clean(l.Content), cw, "…"), cw), analytics.Count(store.Known(l.Clicks)),
+		common.Plural(int(l.Clicks), "click ", "clicks"), analytics.MilliString(l.Conversions), l.CTR.Percent(), l.ConversionRate.Percent())
 	return common.Truncate(head+common.Clean(link), w, "…")
 }
 
 func (m *Model) postLine(p store.PostNumbers, w int) string {
 	when := p.At.In(m.c.Zone).Format("Mon _2 Jan 15:04")
-	nums := fmt.Sprintf("♥%d ↻%d ↩%d · %d clicks · %s conv", p.Metrics.Likes, p.Metrics.Reposts, p.Metrics.Replies,
-		p.Links.Clicks, analytics.MilliString(p.Links.Conversions))
+	nums := fmt.Sprintf("♥%d ↻%d ↩%d · %d %s · %s conv", p.Metrics.Likes, p.Metrics.Reposts, p.Metrics.Replies,
+		p.Links.Clicks, common.Plural(int(p.Links.Clicks), "click", "clicks"), analytics.MilliString(p.Links.Conversions))
 	nums = common.PadLeft(nums, 34)
 	left := when + "  " + common.Pad(common.Truncate(common.NetworkName(p.Platform), 9, "…"), 9) + "  "
 	text := common.OneLine(common.Clean(p.Text))

@@ -52,9 +52,10 @@ func TestTypingUpdatesCounters(t *testing.T) {
 	if got, want := countFor(t, h.m, "mastodon").used, 4+1+23; got != want {
 		t.Errorf("mastodon counts a %d-character URL making %d, want %d (a URL counts 23)", len(url), got, want)
 	}
-	// Bluesky shows the link as example.com/sourdough-so... (its link
-	// facet carries the whole URL), and counts what it shows.
-	if got, want := countFor(t, h.m, "bluesky").used, 4+1+len("example.com/sourdough-so..."); got != want {
+	// Bluesky shows the link as example.com/sourdough-so… (its link
+	// facet carries the whole URL), and counts what it shows: "…" is one
+	// grapheme.
+	if got, want := countFor(t, h.m, "bluesky").used, 4+1+len("example.com/sourdough-so")+1; got != want {
 		t.Errorf("bluesky counts %d, want %d (a URL counts as the Bluesky app shows it)", got, want)
 	}
 	h.requireInView("mastodon 28/500")

@@ -1327,7 +1327,7 @@ func (s *Store) RepliesByDay(ctx context.Context, within time.Duration, first, l
 // to) in milliseconds), the items said to the business, those answered,
 // and those answered within ?2 milliseconds.
 const repliesByDaySQL = `SELECT b.key, count(*), count(i.replied_at), coalesce(sum(i.replied_at - i.received_at <= ?2), 0)
-	FROM json_each(?1) b CROSS JOIN inbox_items i INDEXED BY inbox_all
+	FROM json_each(?1) b CROSS JOIN inbox_items i INDEXED BY inbox_replied_in_time
 	ON i.heard = 0 AND i.received_at >= b.value->>0 AND i.received_at < b.value->>1
 	GROUP BY b.key`
 

@@ -896,7 +896,7 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		check{sentPostsSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_sent (sent_at>? AND sent_at<?)"}},
 		check{publishedSQL, []any{1, 2}, []string{"SEARCH d USING INDEX deliveries_account_published (account_id=? AND sent_at>? AND sent_at<?)"}},
 		check{campaignPublishedSQL, []any{1, 2, 3}, []string{"posts_campaign (campaign_id=?)"}},
-		check{repliesByDaySQL, []any{"[[1,2]]", 3}, []string{"SEARCH i USING INDEX inbox_all (heard=? AND received_at>? AND received_at<?)"}},
+		check{repliesByDaySQL, []any{"[[1,2]]", 3}, []string{"SEARCH i USING COVERING INDEX inbox_replied_in_time (received_at>? AND received_at<?)"}},
 		check{campaignFootprintSQL, []any{1}, []string{"posts USING COVERING INDEX posts_campaign (campaign_id=?)",
 			"goals USING COVERING INDEX goals_campaign (campaign_id=?)", "marketing_rows USING PRIMARY KEY (campaign_id=?)",
 			"tagged_links USING COVERING INDEX tagged_links_campaign (campaign_id=?)",

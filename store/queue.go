@@ -103,6 +103,20 @@ func (q QueueSchedule) SlotsBetween(from, to time.Time) []time.Time {
 	return out
 }
 
+// Has reports whether at is one of the schedule's weekly slots.
+func (q QueueSchedule) Has(at time.Time) bool {
+	loc := q.Location()
+	l := at.In(loc)
+	for _, sl := range q.Slots {
+		// A slot the clocks skipped falls on the instant after the jump:
+		// look at the day's slots, not at the clock's reading alone.
+		if sl.Weekday == l.Weekday() && sl.On(l, loc).Equal(at) {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrNoSlots is returned when an account has no queue slots to fill.
 var ErrNoSlots = errors.New("has no queue slots")
 

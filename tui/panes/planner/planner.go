@@ -5,6 +5,7 @@
 package planner
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -204,7 +205,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch m.tab {
 	case TabTests:
-		return []key.Binding{k.Start, k.End, k.NextTab, k.Close}
+		return []key.Binding{k.Start, k.Replan, k.End, k.NextTab, k.Close}
 	case TabSeries:
 		return []key.Binding{k.EditOne, k.EditSeries, k.Reschedule, k.End, k.NextTab, k.Close}
 	}
@@ -225,7 +226,7 @@ func HelpSections(k KeyMap) []common.HelpSection {
 	return []common.HelpSection{
 		{Title: "The queue (Q in the list)", Keys: []key.Binding{k.Account, k.MoveUp, k.MoveDown, k.Shuffle, k.Pause,
 			k.EditSlots, k.Suggest, k.NextTab, k.PrevTab, k.Close}},
-		{Title: "A/B tests, repeating posts", Keys: []key.Binding{k.Start, k.End, k.EditOne, k.EditSeries, k.Reschedule,
+		{Title: "A/B tests, repeating posts", Keys: []key.Binding{k.Start, k.Replan, k.End, k.EditOne, k.EditSeries, k.Reschedule,
 			k.AddVariant}},
 	}
 }
@@ -243,6 +244,19 @@ func (m *Model) accountByID(id int64) (store.Account, bool) {
 		}
 	}
 	return store.Account{}, false
+}
+
+// accountNames names the accounts of ids, in order ("bluesky @a, mastodon @b").
+func (m *Model) accountNames(ids []int64) string {
+	var names []string
+	for _, id := range ids {
+		if a, ok := m.accountByID(id); ok {
+			names = append(names, accountName(a))
+		} else {
+			names = append(names, fmt.Sprintf("account %d", id))
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // when writes an instant as the planner shows it.

@@ -106,7 +106,7 @@ const (
 	slotTakenSQL = `SELECT 1 FROM deliveries d INDEXED BY deliveries_account_due
 		WHERE d.account_id = ?1 AND d.due_at >= ?2 AND d.due_at < ?2 + 60000 AND d.state <> 'dropped' LIMIT 1`
 	planPostAccountsSQL = `SELECT account_id FROM post_targets WHERE post_id = ? ORDER BY account_id`
-	abResultsSQL = `SELECT p.variant_id, count(DISTINCT p.at), count(d.id),
+	abResultsSQL        = `SELECT p.variant_id, count(DISTINCT p.at), count(d.id),
 		       coalesce(sum(d.engagement), 0),
 		       coalesce(sum((SELECT f.followers FROM follower_snapshots f
 		                     WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at

@@ -56,6 +56,7 @@ type Model struct {
 // New builds the planner on a tab. It does no I/O: Init loads.
 func New(c *common.Common, tab int) *Model {
 	m := &Model{c: c, keys: DefaultKeyMap(), tab: tab}
+	m.queue = newQueueTab(m)
 	return m
 }
 
@@ -63,7 +64,12 @@ func New(c *common.Common, tab int) *Model {
 func (m *Model) Init() tea.Cmd { return m.reload() }
 
 // SetSize gives the planner its area.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+func (m *Model) SetSize(w, h int) {
+	if w != m.width || h != m.height {
+		m.queue.sized = false
+	}
+	m.width, m.height = w, h
+}
 
 // Closed is true once the person closed the planner.
 func (m *Model) Closed() bool { return m.closed }
@@ -101,7 +107,7 @@ func (m *Model) reload() tea.Cmd {
 // commands), which the host hands it even while it is closed.
 func Owns(msg tea.Msg) bool {
 	switch msg.(type) {
-	case queueLoadedMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg:
+	case queueLoadedMsg, queuePageMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg:
 		return true
 	}
 	return false
@@ -119,6 +125,13 @@ func dataChanged() tea.Msg { return common.DataChangedMsg{What: "posts"} }
 
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if resized := m.queue.resize(m); resized != nil {
+		return tea.Batch(resized, m.update(msg))
+	}
+	return m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case actedMsg:
 		if msg.err != nil {
@@ -128,8 +141,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.DataChangedMsg, common.FocusMsg:
 		return m.reload()
 	case queueLoadedMsg:
-		m.queue.onLoaded(m, msg)
-		return nil
+		return m.queue.onLoaded(m, msg)
+	case queuePageMsg:
+		return m.queue.onPage(m, msg)
 	case suggestedMsg:
 		return m.onSuggested(msg)
 	case testsLoadedMsg:

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -209,5 +210,102 @@ func TestRepeatFormPreviewsAndKeepsText(t *testing.T) {
 	h.run.Press("x")
 	if rs, _ := h.st.Recurrences(context.Background(), true); len(rs) != 0 {
 		t.Errorf("still running: %+v", rs)
+	}
+}
+
+// Ten thousand queued posts scroll as a virtual list: the view reads a page
+// at a time (never the whole queue), G reaches the last, and moving,
+// shuffling and pausing work there.
+func TestQueueOfTenThousandScrolls(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	ctx := context.Background()
+	slots, _ := store.ParseQueueSlots("Mon-Sun 08:00 10:00 12:00 14:00 16:00 18:00")
+	if err := h.st.SetQueueSchedule(ctx, h.acc, "Europe/Berlin", slots); err != nil {
+		t.Fatal(err)
+	}
+	sch, _ := h.st.QueueSchedule(ctx, h.acc)
+	const n = 10000
+	at := sch.SlotsBetween(now.Add(time.Hour), now.AddDate(6, 0, 0))[:n]
+	tx, err := h.st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, due := range at {
+		var pid, did int64
+		if err := tx.QueryRow(`INSERT INTO posts (body, state, scheduled_at, scheduled_zone, created_at, updated_at)
+			VALUES (?, 'queued', ?, 'Europe/Berlin', 0, 0) RETURNING id`, "queued post "+strconv.Itoa(i), due.UnixMilli()).Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec("INSERT INTO post_targets (post_id, account_id) VALUES (?, ?)", pid, h.acc); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.QueryRow(`INSERT INTO deliveries (post_id, account_id, state, due_at, idempotency_key)
+			VALUES (?, ?, 'queued', ?, ?) RETURNING id`, pid, h.acc, due.UnixMilli(), store.NewIdempotencyKey()).Scan(&did); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec("INSERT INTO queue_entries (delivery_id, account_id, added_at) VALUES (?, ?, 0)", did, h.acc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	if v := h.view(); !strings.Contains(v, "1 of 10000") || !strings.Contains(v, "queued post 0") {
+		t.Fatalf("the queue's top:\n%s", v)
+	}
+	held := func() int { _, rows := h.m.queue.list.Window(); return len(rows) }
+	h.run.Press("G")
+	v := h.view()
+	if !strings.Contains(v, "10000 of 10000") || !strings.Contains(v, "queued post 9999") {
+		t.Fatalf("after G:\n%s", v)
+	}
+	if held() > 4*queuePage {
+		t.Errorf("the list holds %d rows", held())
+	}
+	// Far down by pages: every row on screen is a real one, in order.
+	h.run.Press("g")
+	for range 5000 / 20 {
+		h.run.Press("pgdown")
+	}
+	v = h.view()
+	_, rows, _ := strings.Cut(v, "POST")
+	for _, l := range strings.Split(strings.TrimSpace(rows), "\n")[1:] {
+		if !strings.Contains(l, "queued post") {
+			t.Errorf("mid-queue row %q (%d rows held):\n%s", l, held(), v)
+			break
+		}
+	}
+	if held() > 4*queuePage {
+		t.Errorf("mid-queue: %d rows held", held())
+	}
+	cursor := h.m.queue.list.Cursor()
+	e, _ := h.m.queue.list.Selected()
+	if e.Text != "queued post "+strconv.Itoa(cursor) {
+		t.Errorf("row %d under the cursor is %q", cursor, e.Text)
+	}
+
+	// K moves it one place earlier: it takes the slot before, and the
+	// cursor goes with it.
+	h.run.Press("K")
+	q, _ := h.st.QueueAt(ctx, h.acc, now, cursor-1, 2)
+	if q[0].Text != e.Text || !q[0].DueAt.Equal(at[cursor-1]) || q[1].Text != "queued post "+strconv.Itoa(cursor-1) {
+		t.Errorf("after K: %+v", q)
+	}
+	if sel, _ := h.m.queue.list.Selected(); sel.Text != e.Text || h.m.queue.list.Cursor() != cursor-1 {
+		t.Errorf("the cursor stayed on %q at %d", sel.Text, h.m.queue.list.Cursor())
+	}
+
+	// Shuffle keeps the slots and the count; pause holds all of them.
+	h.run.Press("z")
+	if n, _ := h.st.QueueCount(ctx, h.acc, now); n != 10000 {
+		t.Errorf("%d queued after shuffling", n)
+	}
+	if first, _ := h.st.QueueAt(ctx, h.acc, now, 0, 1); first[0].Text == "queued post 0" && !first[0].DueAt.Equal(at[0]) {
+		t.Errorf("shuffled: %+v", first)
+	}
+	h.run.Press("p")
+	if v := h.view(); !strings.Contains(v, "PAUSED since") || !strings.Contains(v, "held") {
+		t.Errorf("after p:\n%s", v)
 	}
 }

@@ -249,7 +249,7 @@ func reportLines(m *Model, r abtest.Report) []string {
 	out = append(out, planLines(m, r.Plan)...)
 	switch x.State {
 	case store.ABPlanned:
-		out = append(out, "", s.Muted.Render("Planned, not started: s queues its posts as planned; R plans it again into today's free slots."))
+		out = append(out, "", s.Muted.Render("Planned, not started: s queues its posts as planned; P plans it again into today's free slots."))
 	case store.ABRunning:
 		out = append(out, "", s.Muted.Render("Running since "+m.when(x.StartedAt)+": x ends it (posts not sent yet are taken back)."))
 	}
@@ -375,7 +375,7 @@ func (f *abForm) update(m *Model, msg tea.Msg) tea.Cmd {
 	if pm, ok := msg.(plannedMsg); ok {
 		f.busy = false
 		if pm.err != nil && pm.test.ID != 0 {
-			// Stored without a plan: the A/B tests view shows it, and R
+			// Stored without a plan: the A/B tests view shows it, and P
 			// plans it again once slots are free.
 			m.pop()
 			m.tab, m.tests.selectID = TabTests, pm.test.ID
@@ -479,7 +479,7 @@ func (f *abForm) planCmd(m *Model) tea.Cmd {
 			return plannedMsg{err: err}
 		}
 		plan, err := abtest.PlanTest(ctx, st, id, now.Add(planLead), rounds)
-		// Without a plan the test stays planned, named in the error: R
+		// Without a plan the test stays planned, named in the error: P
 		// in the A/B tests view plans it again.
 		return plannedMsg{test: stored, plan: plan, err: err}
 	}

@@ -36,7 +36,7 @@ func DefaultKeyMap() KeyMap {
 
 		Start:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start the test")),
 		End:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "end / stop")),
-		Replan:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "plan again")),
+		Replan:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "plan again")),
 		EditOne:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit the next post alone")),
 		EditSeries: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the series' text")),
 		Reschedule: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "change the rule")),

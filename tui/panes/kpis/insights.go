@@ -35,9 +35,9 @@ type insights struct {
 	// are each account's best windows when it reads all.
 	heatAccount int64
 	tops        []accountTop
-	compare audience.Comparison
-	fans    []store.Fan
-	gains   map[int64][]audience.DayGain
+	compare     audience.Comparison
+	fans        []store.Fan
+	gains       map[int64][]audience.DayGain
 	// topRates are the top posts' engagement rates (engagement over the
 	// account's followers when each went out), by delivery; a post with no
 	// follower count then has none.

@@ -221,6 +221,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	case TabTests:
 		return []key.Binding{k.Start, k.Replan, k.End, k.NextTab, k.Close}
 	case TabSeries:
+		if t := m.series; t.cursor < len(t.items) && stopped(t.items[t.cursor].r) {
+			return []key.Binding{k.Resume, k.Delete, k.EditOne, k.EditSeries, k.NextTab, k.Close}
+		}
 		return []key.Binding{k.EditOne, k.EditSeries, k.Reschedule, k.End, k.NextTab, k.Close}
 	}
 	return []key.Binding{k.MoveUp, k.MoveDown, k.Shuffle, k.Pause, k.EditSlots, k.Suggest, k.Account, k.NextTab, k.Close}
@@ -241,7 +244,7 @@ func HelpSections(k KeyMap) []common.HelpSection {
 		{Title: "The queue (Q in the list)", Keys: []key.Binding{k.Account, k.MoveUp, k.MoveDown, k.Shuffle, k.Pause,
 			k.EditSlots, k.Suggest, k.NextTab, k.PrevTab, k.Close}},
 		{Title: "A/B tests, repeating posts", Keys: []key.Binding{k.Start, k.Replan, k.End, k.EditOne, k.EditSeries, k.Reschedule,
-			k.AddVariant}},
+			k.Resume, k.Delete, k.AddVariant}},
 	}
 }
 

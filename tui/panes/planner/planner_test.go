@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/timing"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/tuitest"
 )
@@ -307,5 +308,106 @@ func TestQueueOfTenThousandScrolls(t *testing.T) {
 	h.run.Press("p")
 	if v := h.view(); !strings.Contains(v, "PAUSED since") || !strings.Contains(v, "held") {
 		t.Errorf("after p:\n%s", v)
+	}
+}
+
+// A series: enter edits the next post alone (the composer opens on it), e
+// rewrites every coming post but that one, x stops it and it stays listed,
+// u runs it again from now, and d (asked) deletes the stopped series while
+// the posts it made stay.
+func TestSeriesEditStopResumeDelete(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	occ, _ := h.st.Occurrences(ctx, id, now, 10)
+	if len(occ) < 2 {
+		t.Fatalf("%d occurrences", len(occ))
+	}
+	// enter: the composer opens on the next post.
+	var compose common.ComposeMsg
+	for _, msg := range h.run.Press("enter") {
+		if c, ok := msg.(common.ComposeMsg); ok {
+			compose = c
+		}
+	}
+	if compose.PostID != occ[0].PostID || !h.m.Closed() {
+		t.Fatalf("enter asked to compose %+v, want post %d", compose, occ[0].PostID)
+	}
+	p, _ := h.st.Post(ctx, occ[0].PostID)
+	p.Body = "this week: cardamom knots"
+	if err := h.st.SaveUnsent(ctx, p, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	h.m = New(h.c, TabSeries)
+	h.m.SetSize(100, 30)
+	h.run = tuitest.NewRunner(t, h.run.Clock(), h.m.Update)
+	h.run.Deliver = func(msg tea.Msg) bool { _, changed := msg.(common.DataChangedMsg); return Owns(msg) || changed }
+	h.run.Run(h.m.Init())
+	if v := h.view(); !strings.Contains(v, "Sat 27 Mar 07:30 (edited alone)") {
+		t.Fatalf("after editing one:\n%s", v)
+	}
+	// e: the series' text; the one edited alone keeps its own.
+	h.run.Press("e")
+	for range len("special") {
+		h.run.Press("backspace")
+	}
+	h.run.Type("bake")
+	h.run.Press("enter")
+	occ, _ = h.st.Occurrences(ctx, id, now, 10)
+	for i, o := range occ {
+		p, _ := h.st.Post(ctx, o.PostID)
+		want := "Saturday bake"
+		if i == 0 {
+			want = "this week: cardamom knots"
+		}
+		if p.Body != want {
+			t.Errorf("occurrence %d says %q, want %q", i, p.Body, want)
+		}
+	}
+	// x stops it: still listed, marked, with its edited post.
+	h.run.Press("x")
+	v := h.view()
+	if !strings.Contains(v, "STOPPED") || !strings.Contains(v, "Saturday bake") || !strings.Contains(v, "u runs it again") {
+		t.Fatalf("a stopped series:\n%s", v)
+	}
+	if o, _ := h.st.Occurrences(ctx, id, now, 10); len(o) != 1 {
+		t.Errorf("after stopping, %d occurrences stay", len(o))
+	}
+	// u: it runs again from now, its coming posts made anew.
+	h.run.Press("u")
+	if v := h.view(); strings.Contains(v, "STOPPED") || !strings.Contains(v, "Sat 3 Apr 07:30") {
+		t.Fatalf("after u:\n%s", v)
+	}
+	if rs, _ := h.st.Recurrences(ctx, true); len(rs) != 1 {
+		t.Fatalf("running series: %d", len(rs))
+	}
+	// d on a running series refuses; stopped, it asks, n keeps, y deletes.
+	if got := statuses(h.run.Press("d")); len(got) == 0 || !strings.Contains(got[0], "stop the series first") {
+		t.Errorf("d on a running series: %v", got)
+	}
+	h.run.Press("x")
+	h.run.Press("d")
+	if !h.m.Capturing() || !strings.Contains(h.view(), "Delete the stopped series") {
+		t.Fatalf("d did not ask:\n%s", h.view())
+	}
+	h.run.Press("n")
+	if rs, _ := h.st.Recurrences(ctx, false); len(rs) != 1 || h.m.Capturing() {
+		t.Fatalf("n deleted it or stayed open: %d", len(rs))
+	}
+	h.run.Press("d")
+	h.run.Press("y")
+	if rs, _ := h.st.Recurrences(ctx, false); len(rs) != 0 {
+		t.Fatalf("y kept it: %+v", rs)
+	}
+	if p, err := h.st.Post(ctx, occ[0].PostID); err != nil || p.Body != "this week: cardamom knots" || p.State != store.PostQueued {
+		t.Errorf("the post edited alone after deleting its series: %+v %v", p, err)
+	}
+	if v := h.view(); !strings.Contains(v, "No repeating posts") {
+		t.Errorf("after deleting:\n%s", v)
 	}
 }

@@ -125,12 +125,32 @@ func cellCount(c timing.Cell, w, minPosts int) string {
 }
 
 // bestWords names the best windows: "Sat 07:00-09:00 (+40%, 6 posts)".
-func bestWords(ws []timing.Window) string {
+func bestWords(ws []timing.Window) []string {
 	var out []string
 	for _, w := range ws {
 		out = append(out, fmt.Sprintf("%s (%+.0f%%, %d posts)", w, 100*w.Lift, w.Posts))
 	}
-	return strings.Join(out, " · ")
+	return out
+}
+
+// wrapPieces lays pieces out after head, " · " between them, in lines of
+// at most w cells, never breaking a piece (a window's "07:00-09:00" stays
+// whole); later lines start with indent.
+func wrapPieces(head, indent string, pieces []string, w int) []string {
+	var out []string
+	line := head
+	for i, p := range pieces {
+		sep := ""
+		if i > 0 {
+			sep = " · "
+		}
+		if i > 0 && lipgloss.Width(line+sep+p) > w {
+			out = append(out, line)
+			line, sep = indent, ""
+		}
+		line += sep + p
+	}
+	return append(out, common.Truncate(line, w, "…"))
 }
 
 // topLines name the best windows of the heatmap and, over all accounts,
@@ -142,15 +162,19 @@ func (m *Model) topLines() []string {
 	if len(h.Top) == 0 {
 		out = append(out, s.Muted.Render("No slot stands out yet: post at a few more times to compare them."))
 	} else {
-		out = append(out, common.Wrap(s.Text.Render("Best: ")+bestWords(h.Top), m.width)...)
+		for _, l := range wrapPieces("Best: ", "      ", bestWords(h.Top), m.width) {
+			out = append(out, s.Text.Render(l))
+		}
 	}
 	for _, t := range m.more.tops {
-		who := t.account.Platform + " " + common.Clean(t.account.Handle) + ": "
+		who := "  " + t.account.Platform + " " + common.Clean(t.account.Handle) + ": "
 		words := bestWords(t.top)
 		if len(t.top) == 0 {
-			words = fmt.Sprintf("none stands out yet (%s)", common.Count(t.posts, "post", "posts"))
+			words = []string{fmt.Sprintf("none stands out yet (%s)", common.Count(t.posts, "post", "posts"))}
 		}
-		out = append(out, common.Wrap(s.Muted.Render("  "+who)+s.Text.Render(words), m.width)...)
+		for _, l := range wrapPieces(who, "    ", words, m.width) {
+			out = append(out, s.Text.Render(l))
+		}
 	}
 	return out
 }

@@ -333,7 +333,7 @@ func FormatSlots(slots []store.QueueSlot) string {
 	for i := 0; i < len(order); {
 		t := strings.Join(times[order[i]], " ")
 		j := i + 1
-		for j < len(order) && order[j] != time.Sunday && strings.Join(times[order[j]], " ") == t {
+		for j < len(order) && strings.Join(times[order[j]], " ") == t {
 			j++
 		}
 		if t != "" {

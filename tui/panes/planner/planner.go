@@ -24,10 +24,11 @@ const (
 	TabQueue = iota
 	TabTests
 	TabSeries
+	TabFeeds
 	tabCount
 )
 
-var tabNames = [tabCount]string{"Queue", "A/B tests", "Repeating posts"}
+var tabNames = [tabCount]string{"Queue", "A/B tests", "Repeating posts", "Feeds"}
 
 // dialog is a form open over a tab: it takes every key while open.
 type dialog interface {
@@ -51,6 +52,7 @@ type Model struct {
 	queue  queueTab
 	tests  testsTab
 	series seriesTab
+	feeds  feedsTab
 }
 
 // New builds the planner on a tab. It does no I/O: Init loads.
@@ -99,6 +101,8 @@ func (m *Model) reload() tea.Cmd {
 		return m.tests.load(m)
 	case TabSeries:
 		return m.series.load(m)
+	case TabFeeds:
+		return m.feeds.load(m)
 	}
 	return m.queue.load(m)
 }
@@ -107,7 +111,7 @@ func (m *Model) reload() tea.Cmd {
 // commands), which the host hands it even while it is closed.
 func Owns(msg tea.Msg) bool {
 	switch msg.(type) {
-	case queueLoadedMsg, queuePageMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg:
+	case queueLoadedMsg, queuePageMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg, feedsLoadedMsg:
 		return true
 	}
 	return false
@@ -152,6 +156,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case seriesLoadedMsg:
 		m.series.onLoaded(msg)
 		return nil
+	case feedsLoadedMsg:
+		m.feeds.onLoaded(msg)
+		return nil
 	}
 	if len(m.dialogs) > 0 {
 		return m.dialogs[len(m.dialogs)-1].update(m, msg)
@@ -176,6 +183,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.tests.key(m, k)
 	case TabSeries:
 		return m.series.key(m, k)
+	case TabFeeds:
+		return m.feeds.key(m, k)
 	}
 	return m.queue.key(m, k)
 }
@@ -201,6 +210,8 @@ func (m *Model) View() string {
 			lines = append(lines, m.tests.view(m)...)
 		case TabSeries:
 			lines = append(lines, m.series.view(m)...)
+		case TabFeeds:
+			lines = append(lines, m.feeds.view(m)...)
 		default:
 			lines = append(lines, m.queue.view(m)...)
 		}
@@ -225,6 +236,8 @@ func (m *Model) ShortHelp() []key.Binding {
 			return []key.Binding{k.Resume, k.Delete, k.EditOne, k.EditSeries, k.NextTab, k.Close}
 		}
 		return []key.Binding{k.EditOne, k.EditSeries, k.Reschedule, k.End, k.NextTab, k.Close}
+	case TabFeeds:
+		return []key.Binding{k.NextTab, k.PrevTab, k.Close}
 	}
 	return []key.Binding{k.MoveUp, k.MoveDown, k.Shuffle, k.Pause, k.EditSlots, k.Suggest, k.Account, k.NextTab, k.Close}
 }

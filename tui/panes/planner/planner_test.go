@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -409,5 +410,46 @@ func TestSeriesEditStopResumeDelete(t *testing.T) {
 	}
 	if v := h.view(); !strings.Contains(v, "No repeating posts") {
 		t.Errorf("after deleting:\n%s", v)
+	}
+}
+
+// The Feeds view names each feed, how its last read went (a failing one is
+// reported on it, with the error and when it last worked) and its newest
+// entries with the drafts they became.
+func TestFeedsViewReportsAFailingFeed(t *testing.T) {
+	h := newHarness(t, TabFeeds)
+	ctx := context.Background()
+	if v := h.view(); !strings.Contains(v, "No feeds") {
+		t.Fatalf("without feeds:\n%s", v)
+	}
+	blog, err := h.st.UpsertFeed(ctx, store.FeedConfig{Name: "blog", URL: "https://shop.example/feed.xml", Accounts: []int64{h.acc}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := &store.Post{Body: "Spring menu https://shop.example/spring", Targets: []store.Target{{AccountID: h.acc}}}
+	if _, _, err := h.st.AddFeedEntry(ctx, store.FeedEntry{FeedID: blog, EntryID: "1", Title: "Spring menu", Link: "https://shop.example/spring"}, draft, now.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.RecordFeedFetch(ctx, blog, store.FeedFetch{Title: "The shop's blog"}, now.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	news, _ := h.st.UpsertFeed(ctx, store.FeedConfig{Name: "supplier", URL: "https://mill.example/news.rss", Accounts: []int64{h.acc}, FillQueue: true}, now)
+	if err := h.st.RecordFeedFetch(ctx, news, store.FeedFetch{Err: errors.New("https://mill.example/news.rss: 404 Not Found")}, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	v := h.view()
+	for _, want := range []string{"blog · The shop's blog", "read Wed 24 Mar 07:00", "supplier", "FAILING (1 time in a row)",
+		"entries become drafts for mastodon @shop@example.social", "Spring menu", "draft made"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the Feeds view lacks %q:\n%s", want, v)
+		}
+	}
+	h.run.Press("j")
+	v = h.view()
+	for _, want := range []string{"failed: https://mill.example/news.rss: 404 Not Found", "queued into the next free slots", "none yet"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the failing feed lacks %q:\n%s", want, v)
+		}
 	}
 }

@@ -68,15 +68,15 @@ type accountTop struct {
 }
 
 // loadBestTimes reads the heatmap of one account (0: of all) and, for all,
-// each account's own best windows: what works on one network need not on
-// another.
+// each account's own best windows over the same weeks: what works on one
+// network need not on another.
 func loadBestTimes(ctx context.Context, st *store.Store, now time.Time, zone *time.Location, account int64) (timing.Heatmap, []accountTop, error) {
 	o := timing.BestTimeOptions{Now: now, Loc: zone}
 	if account != 0 {
 		o.Accounts = []int64{account}
 	}
 	heat, err := timing.BestTimes(ctx, st, o)
-	if err != nil || account != 0 {
+	if err != nil || len(heat.Accounts) == 0 {
 		return heat, nil, err
 	}
 	accounts, err := st.Accounts(ctx)
@@ -84,13 +84,11 @@ func loadBestTimes(ctx context.Context, st *store.Store, now time.Time, zone *ti
 		return heat, nil, err
 	}
 	var tops []accountTop
-	for _, a := range accounts {
-		h, err := timing.BestTimes(ctx, st, timing.BestTimeOptions{Now: now, Loc: zone, Accounts: []int64{a.ID}})
-		if err != nil {
-			return heat, nil, fmt.Errorf("best times of %s %s: %w", a.Platform, a.Handle, err)
-		}
-		if h.Posts > 0 {
-			tops = append(tops, accountTop{account: a, posts: h.Posts, top: h.Top})
+	for _, b := range heat.Accounts {
+		for _, a := range accounts {
+			if a.ID == b.AccountID {
+				tops = append(tops, accountTop{account: a, posts: b.Posts, top: b.Top})
+			}
 		}
 	}
 	return heat, tops, nil

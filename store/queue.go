@@ -448,34 +448,43 @@ func (s *Store) QueueLast(ctx context.Context, accountID int64, from time.Time, 
 // MoveInQueueBy moves one copy by places (negative: earlier) among the
 // copies of its account's queue that can still move, as MoveInQueue does.
 func (s *Store) MoveInQueueBy(ctx context.Context, accountID, deliveryID int64, by int, now time.Time) error {
+	return s.moveInQueue(ctx, accountID, deliveryID, now, func(from, n int) (int, error) {
+		switch {
+		case from+by < 0:
+			return 0, errors.New("it is first in the queue already")
+		case from+by >= n:
+			return 0, errors.New("it is last in the queue already")
+		}
+		return from + by, nil
+	})
+}
+
+// moveInQueue moves one copy of the part of the queue that can still move
+// to the place `to` says (from its place and the count), the slots keeping
+// their times.
+func (s *Store) moveInQueue(ctx context.Context, accountID, deliveryID int64, now time.Time, to func(from, n int) (int, error)) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		es, err := movableQueue(ctx, tx, accountID, now)
 		if err != nil {
 			return err
 		}
 		from := slices.IndexFunc(es, func(e QueueEntry) bool { return e.DeliveryID == deliveryID })
-		switch {
-		case from < 0:
+		if from < 0 {
 			return fmt.Errorf("delivery %d is not in the queue of account %d, or is due too soon to move", deliveryID, accountID)
-		case from+by < 0:
-			return errors.New("it is first in the queue already")
-		case from+by >= len(es):
-			return errors.New("it is last in the queue already")
 		}
-		return moveEntry(ctx, tx, es, from, from+by, now)
+		place, err := to(from, len(es))
+		if err != nil {
+			return err
+		}
+		times := make([]time.Time, len(es))
+		for i, e := range es {
+			times[i] = e.DueAt
+		}
+		moved := es[from]
+		es = slices.Delete(es, from, from+1)
+		es = slices.Insert(es, place, moved)
+		return retime(ctx, tx, es, times, now)
 	})
-}
-
-// moveEntry moves es[from] to place to; the slots keep their times.
-func moveEntry(ctx context.Context, tx *sql.Tx, es []QueueEntry, from, to int, now time.Time) error {
-	times := make([]time.Time, len(es))
-	for i, e := range es {
-		times[i] = e.DueAt
-	}
-	moved := es[from]
-	es = slices.Delete(es, from, from+1)
-	es = slices.Insert(es, to, moved)
-	return retime(ctx, tx, es, times, now)
 }
 
 // movableQueue is the part of an account's queue whose order can still
@@ -518,17 +527,7 @@ func retime(ctx context.Context, tx *sql.Tx, es []QueueEntry, times []time.Time,
 // times, so the copies between swap slots. Copies due within dueGuard, or
 // late, stay where they are and are not counted.
 func (s *Store) MoveInQueue(ctx context.Context, accountID, deliveryID int64, to int, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		es, err := movableQueue(ctx, tx, accountID, now)
-		if err != nil {
-			return err
-		}
-		from := slices.IndexFunc(es, func(e QueueEntry) bool { return e.DeliveryID == deliveryID })
-		if from < 0 {
-			return fmt.Errorf("delivery %d is not in the queue of account %d, or is due too soon to move", deliveryID, accountID)
-		}
-		return moveEntry(ctx, tx, es, from, max(0, min(to, len(es)-1)), now)
-	})
+	return s.moveInQueue(ctx, accountID, deliveryID, now, func(_, n int) (int, error) { return max(0, min(to, n-1)), nil })
 }
 
 // ShuffleQueue puts an account's queue (the part that can still move) in a

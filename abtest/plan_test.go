@@ -34,8 +34,9 @@ func TestPlanAlternatesFairly(t *testing.T) {
 	vs := []store.ABVariant{{ID: 1, Label: "A"}, {ID: 2, Label: "B"}}
 	from := time.Date(2026, 10, 19, 9, 0, 0, 0, loc) // Monday; the clocks go back on Sunday 25
 	slots := []store.QueueSlot{{Weekday: time.Tuesday, Minute: 12*60 + 30}}
+	tueWed, _ := store.ParseQueueSlots("Tue-Wed 12:30")
 
-	plan, err := Plan(PlanSpec{Variants: vs, Pattern: "days", Slots: slots, From: from, Rounds: 3, Loc: loc})
+	plan, err := Plan(PlanSpec{Variants: vs, Pattern: "days", Slots: tueWed, From: from, Rounds: 3, Loc: loc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +60,8 @@ func TestPlanAlternatesFairly(t *testing.T) {
 	// Three variants, two slots a week: each variant takes each position
 	// of a round (first, second, third day) equally often over three rounds.
 	vs3 := append(vs, store.ABVariant{ID: 3, Label: "C"})
-	plan, err = Plan(PlanSpec{Variants: vs3, Pattern: "days", Slots: append(slots, store.QueueSlot{Weekday: time.Friday, Minute: 8 * 60}),
-		From: from, Rounds: 3, Loc: loc})
+	three, _ := store.ParseQueueSlots("Tue-Thu 12:30, Fri-Sun 08:00")
+	plan, err = Plan(PlanSpec{Variants: vs3, Pattern: "days", Slots: three, From: from, Rounds: 3, Loc: loc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +93,161 @@ func TestPlanAlternatesFairly(t *testing.T) {
 	if _, err := Plan(PlanSpec{Variants: vs, Pattern: "months", Slots: slots, From: from, Rounds: 1, Loc: loc}); err == nil {
 		t.Error("months accepted")
 	}
+	// Alternating days need the time as a slot on the days after: a
+	// schedule of Tuesdays alone has no matched day for B.
+	if plan, err := Plan(PlanSpec{Variants: vs, Pattern: "days", Slots: slots, From: from, Rounds: 1, Loc: loc}); err == nil {
+		t.Errorf("days planned on Tuesdays alone:\n%s", DescribePlan(plan, loc))
+	}
+}
+
+// TestPlanTestTakesFreeSlotsOfEachAccount: a test over two accounts posts
+// only at times that are weekly slots of both and that no other post (or
+// other planned test) takes on either; a slot taken after planning stops
+// the start.
+func TestPlanTestTakesFreeSlotsOfEachAccount(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	loc := berlin(t)
+	now := time.Date(2026, 10, 19, 9, 0, 0, 0, loc) // Monday; the clocks go back on Sunday 25
+	bsky, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "bakery.example"})
+	masto, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@bakery@example.social"})
+	bskySlots, _ := store.ParseQueueSlots("Mon-Fri 08:00 12:30, Sat 07:30")
+	mastoSlots, _ := store.ParseQueueSlots("Mon-Sat 12:30")
+	if err := st.SetQueueSchedule(ctx, bsky, "Europe/Berlin", bskySlots); err != nil {
+		t.Fatal(err)
+	}
+	// The Mastodon queue reads its times in New York: 12:30 there is
+	// never 12:30 in Berlin, so the accounts share no slot, and each is
+	// planned in its own.
+	if err := st.SetQueueSchedule(ctx, masto, "America/New_York", mastoSlots); err != nil {
+		t.Fatal(err)
+	}
+	newTest := func(name string, pattern string, accounts ...int64) int64 {
+		t.Helper()
+		id, err := st.CreateABTest(ctx, store.ABTest{Name: name, Pattern: pattern, Zone: "Europe/Berlin", Accounts: accounts,
+			Variants: []store.ABVariant{{Body: name + " A"}, {Body: name + " B"}}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	apart := newTest("apart", "days", bsky, masto)
+	plan, err := PlanTest(ctx, st, apart, now, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nyc, _ := time.LoadLocation("America/New_York")
+	perAccount := map[int64]map[string]int{bsky: {}, masto: {}}
+	for _, p := range plan {
+		if len(p.Accounts) != 1 {
+			t.Fatalf("%s %s goes to %v", p.Label, p.At, p.Accounts)
+		}
+		a := p.Accounts[0]
+		perAccount[a][p.Label]++
+		l := p.At.In(loc)
+		if a == masto {
+			l = p.At.In(nyc)
+		}
+		if l.Hour()*60+l.Minute() != 12*60+30 && (a == masto || l.Hour() != 8) {
+			t.Errorf("account %d at %s: no slot of its", a, l)
+		}
+	}
+	for a, n := range perAccount {
+		if n["A"] != 2 || n["B"] != 2 {
+			t.Errorf("account %d gets %v:\n%s", a, n, DescribePlan(plan, loc))
+		}
+	}
+	if _, err := st.EndABTest(ctx, apart, now); err != nil {
+		t.Fatal(err)
+	}
+
+	// In one zone the accounts share Mon-Fri 12:30, and every post goes
+	// to both.
+	both := newTest("both", "days", bsky, masto)
+	if err := st.SetQueueSchedule(ctx, masto, "Europe/Berlin", mastoSlots); err != nil {
+		t.Fatal(err)
+	}
+	// Take Bluesky's Tue 20 and Mastodon's Thu 22 12:30 with posts queued
+	// by hand, and Bluesky's Mon 26 12:30 with another planned test.
+	queueAt := func(acct int64, at time.Time) {
+		t.Helper()
+		id, err := st.SaveDraft(ctx, store.Post{Body: "taken " + at.String(), Targets: []store.Target{{AccountID: acct}}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.QueuePost(ctx, id, at.Add(20*time.Second), "Europe/Berlin", now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(d, h, mi int) time.Time { return time.Date(2026, 10, d, h, mi, 0, 0, loc) }
+	queueAt(bsky, day(20, 12, 30))
+	queueAt(masto, day(22, 12, 30))
+	other := newTest("other", "weeks", bsky)
+	if _, err := PlanTest(ctx, st, other, day(26, 12, 0), 1); err != nil {
+		t.Fatal(err)
+	}
+	otherPlan, _ := st.ABPlan(ctx, other)
+	if len(otherPlan) != 2 || !otherPlan[0].At.Equal(day(26, 12, 30)) {
+		t.Fatalf("the other test: %s", DescribePlan(otherPlan, loc))
+	}
+
+	plan, err = PlanTest(ctx, st, both, now, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plan {
+		if len(p.Accounts) != 2 {
+			t.Errorf("%s %s goes to %v, not both", p.Label, p.At.In(loc), p.Accounts)
+		}
+	}
+	// Mon 19 is past; Tue 20 is Bluesky's, Thu 22 Mastodon's, so Wed 21 has
+	// no matched day after it; Fri 23's next 12:30 on both is Mon 26, which
+	// the other test holds (as it does Mon 2 Nov); Saturday 12:30 is no
+	// slot of Bluesky's.
+	want := "round 1: A Tue 27 Oct 12:30, B Wed 28 Oct 12:30\n" +
+		"round 2: B Thu 29 Oct 12:30, A Fri 30 Oct 12:30\n" +
+		"round 3: A Tue 3 Nov 12:30, B Wed 4 Nov 12:30\n"
+	if got := DescribePlan(plan, loc); got != want {
+		t.Errorf("plan over two accounts:\n%s\nwant\n%s", got, want)
+	}
+
+	// A post queued into a planned slot since: the start refuses and says
+	// which; planned again, the test passes over it.
+	queueAt(masto, day(27, 12, 30))
+	if err := st.StartABTest(ctx, both, now); err == nil || !strings.Contains(err.Error(), "Tue 27 Oct 12:30") ||
+		!strings.Contains(err.Error(), "plan it again") {
+		t.Fatalf("start over a taken slot: %v", err)
+	}
+	if plan, err = PlanTest(ctx, st, both, now, 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plan {
+		if p.At.Equal(day(27, 12, 30)) {
+			t.Errorf("planned again into the taken slot:\n%s", DescribePlan(plan, loc))
+		}
+	}
+	if err := st.StartABTest(ctx, both, now); err != nil {
+		t.Fatal(err)
+	}
+	for _, acct := range []int64{bsky, masto} {
+		q, _ := st.Queue(ctx, acct, now, 100)
+		seen := map[int64]int{}
+		for _, e := range q {
+			seen[e.DueAt.UnixMilli()/60000]++
+		}
+		for minute, n := range seen {
+			if n > 1 {
+				t.Errorf("account %d has %d posts at %s", acct, n, time.UnixMilli(minute*60000).In(loc))
+			}
+		}
+	}
+
+	// An account without slots is named.
+	bare, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@cafe@example.social"})
+	lone := newTest("lone", "days", bare)
+	if _, err := PlanTest(ctx, st, lone, now, 1); err == nil || !strings.Contains(err.Error(), "@cafe@example.social") {
+		t.Errorf("no slots: %v", err)
+	}
 }
 
 // TestABTestFlow: plan, start, send, count, read the verdict.
@@ -116,7 +272,11 @@ func TestABTestFlow(t *testing.T) {
 		Variants: []store.ABVariant{{Body: "x"}, {Body: "y"}}}, now); err == nil || !strings.Contains(err.Error(), "exists already") {
 		t.Errorf("same name twice: %v", err)
 	}
-	plan, err := PlanTest(ctx, st, id, []store.QueueSlot{{Weekday: time.Tuesday, Minute: 12*60 + 30}, {Weekday: time.Friday, Minute: 8 * 60}}, now, 4)
+	slots, _ := store.ParseQueueSlots("Tue-Wed 12:30, Fri-Sat 08:00")
+	if err := st.SetQueueSchedule(ctx, acct, "Europe/Berlin", slots); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := PlanTest(ctx, st, id, now, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -215,7 +215,8 @@ func (g *gen) writeABTest(ctx context.Context, st *store.Store, r *rand.Rand, m,
 	}
 	// Rounds from four weeks back: the first three are past, the last ahead.
 	plan, err := abtest.Plan(abtest.PlanSpec{Variants: t.Variants, Pattern: "days", Loc: g.zone,
-		Slots: []store.QueueSlot{{Weekday: time.Thursday, Minute: 12*60 + 30}}, From: g.now.AddDate(0, 0, -22), Rounds: 4})
+		Slots: []store.QueueSlot{{Weekday: time.Thursday, Minute: 12*60 + 30}, {Weekday: time.Friday, Minute: 12*60 + 30}},
+		From:  g.now.AddDate(0, 0, -22), Rounds: 4})
 	if err != nil {
 		return err
 	}

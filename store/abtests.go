@@ -59,6 +59,9 @@ type ABPlanSlot struct {
 	Label     string
 	At        time.Time
 	PostID    int64 // once the test runs; 0 when deleted
+	// Accounts the post goes to: those of the test with a weekly slot at
+	// At (each account's own matched slots), or, once it runs, its post's.
+	Accounts []int64
 }
 
 // ABVariantResult is what a variant's posts did, from the networks'
@@ -89,7 +92,21 @@ const (
 		FROM ab_plan p JOIN ab_variants v ON v.id = p.variant_id WHERE p.post_id = ?`
 	// Each variant's sent copies, their engagement, and the follower count
 	// of the account when each went out (the newest snapshot before it).
-	abResultsSQL = `SELECT p.variant_id, count(DISTINCT p.at), count(d.id),
+	// What takes an account's slots between two instants: its copies due
+	// then (but dropped ones) and the plans of other planned tests that go
+	// to it.
+	takenSlotsSQL = `
+		SELECT d.due_at FROM deliveries d INDEXED BY deliveries_account_due
+		WHERE d.account_id = ?1 AND d.due_at >= ?3 AND d.due_at < ?4 AND d.state <> 'dropped'
+		UNION ALL
+		SELECT p.at FROM ab_tests JOIN ab_test_accounts a ON a.test_id = ab_tests.id
+		JOIN ab_plan p ON p.test_id = a.test_id
+		WHERE ab_tests.state = 'planned' AND a.account_id = ?1 AND a.test_id <> ?2 AND p.at >= ?3 AND p.at < ?4`
+	// Whether a copy of an account is due in the minute from an instant.
+	slotTakenSQL = `SELECT 1 FROM deliveries d INDEXED BY deliveries_account_due
+		WHERE d.account_id = ?1 AND d.due_at >= ?2 AND d.due_at < ?2 + 60000 AND d.state <> 'dropped' LIMIT 1`
+	planPostAccountsSQL = `SELECT account_id FROM post_targets WHERE post_id = ? ORDER BY account_id`
+	abResultsSQL        = `SELECT p.variant_id, count(DISTINCT p.at), count(d.id),
 		       coalesce(sum(d.engagement), 0),
 		       coalesce(sum((SELECT f.followers FROM follower_snapshots f
 		                     WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
@@ -107,6 +124,22 @@ var abQueries = map[string]string{
 	"plan":            abPlanSQL,
 	"variant of post": abVariantOfPostSQL,
 	"variant results": abResultsSQL,
+	"taken slots":     takenSlotsSQL,
+	"slot taken":      slotTakenSQL,
+	"post accounts":   planPostAccountsSQL,
+}
+
+// TakenSlots lists the instants in [from, to) that an account's queue
+// cannot give to a new post: its copies due then (but dropped ones) and the
+// plans of the other planned A/B tests that go to it (all but test
+// exceptTest). A slot is taken by anything in its minute.
+func (s *Store) TakenSlots(ctx context.Context, accountID, exceptTest int64, from, to time.Time) ([]time.Time, error) {
+	raw, err := queryInts(ctx, s.db, takenSlotsSQL, accountID, exceptTest, ms(from), ms(to))
+	out := make([]time.Time, len(raw))
+	for i, v := range raw {
+		out[i] = fromMS(v)
+	}
+	return out, err
 }
 
 func scanABTest(row rowScanner) (ABTest, error) {
@@ -273,9 +306,21 @@ func (s *Store) SetABPlan(ctx context.Context, id int64, plan []ABPlanSlot) erro
 	})
 }
 
-// ABPlan lists a test's plan in time order.
+// ABPlan lists a test's plan in time order, each post with its accounts.
 func (s *Store) ABPlan(ctx context.Context, id int64) ([]ABPlanSlot, error) {
-	return queryAll(ctx, s.db, func(rows rowScanner) (ABPlanSlot, error) {
+	plan, err := abPlan(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := queryInts(ctx, s.db, abAccountsSQL, id)
+	if err != nil {
+		return nil, err
+	}
+	return plan, planAccounts(ctx, s.db, plan, accounts)
+}
+
+func abPlan(ctx context.Context, q queryer, id int64) ([]ABPlanSlot, error) {
+	return queryAll(ctx, q, func(rows rowScanner) (ABPlanSlot, error) {
 		var p ABPlanSlot
 		var at int64
 		if err := rows.Scan(&p.Round, &p.VariantID, &p.Label, &at, &p.PostID); err != nil {
@@ -284,6 +329,75 @@ func (s *Store) ABPlan(ctx context.Context, id int64) ([]ABPlanSlot, error) {
 		p.At = fromMS(at)
 		return p, nil
 	}, abPlanSQL, id)
+}
+
+// planAccounts says where each post of a plan goes: a queued post's own
+// accounts; before that, the test's accounts that have a weekly slot at its
+// time (the plan keeps each account in its own slots, and no time in two
+// accounts' slots unless they share the post).
+func planAccounts(ctx context.Context, q queryer, plan []ABPlanSlot, accounts []int64) error {
+	scheds := make([]QueueSchedule, len(accounts))
+	for i, a := range accounts {
+		var err error
+		if scheds[i], err = queueSchedule(ctx, q, a); err != nil {
+			return err
+		}
+	}
+	for i := range plan {
+		p := &plan[i]
+		if p.PostID != 0 {
+			ids, err := queryInts(ctx, q, planPostAccountsSQL, p.PostID)
+			if err != nil {
+				return err
+			}
+			p.Accounts = ids
+			continue
+		}
+		p.Accounts = nil
+		for j, sch := range scheds {
+			if sch.Has(p.At) {
+				p.Accounts = append(p.Accounts, accounts[j])
+			}
+		}
+	}
+	return nil
+}
+
+// checkPlanStillHolds refuses to start a plan the queues no longer fit:
+// a post no account has a slot for, an account that would not get every
+// variant as often as the others, or a slot another post took since.
+func checkPlanStillHolds(ctx context.Context, tx *sql.Tx, t ABTest, plan []ABPlanSlot) error {
+	perAccount := map[int64]map[int64]int{} // account → variant → posts
+	for _, a := range t.Accounts {
+		perAccount[a] = map[int64]int{}
+	}
+	when := func(at time.Time) string { return at.In(testZone(t)).Format("Mon 2 Jan 15:04") }
+	for _, p := range plan {
+		if len(p.Accounts) == 0 {
+			return fmt.Errorf("A/B test %q: %s is no weekly slot of its accounts any more: plan it again", t.Name, when(p.At))
+		}
+		for _, a := range p.Accounts {
+			perAccount[a][p.VariantID]++
+			var one int
+			switch err := tx.QueryRowContext(ctx, slotTakenSQL, a, ms(p.At)).Scan(&one); {
+			case errors.Is(err, sql.ErrNoRows):
+				continue
+			case err != nil:
+				return err
+			}
+			return fmt.Errorf("A/B test %q: %s has another post at %s, a slot of the plan, since it was planned: plan it again",
+				t.Name, accountLabel(ctx, tx, a), when(p.At))
+		}
+	}
+	for a, counts := range perAccount {
+		for _, v := range t.Variants {
+			if counts[v.ID] == 0 || counts[v.ID] != counts[t.Variants[0].ID] {
+				return fmt.Errorf("A/B test %q: the weekly slots of %s changed since it was planned: plan it again",
+					t.Name, accountLabel(ctx, tx, a))
+			}
+		}
+	}
+	return nil
 }
 
 // StartABTest queues the plan: one post per slot, with its variant's text
@@ -311,23 +425,8 @@ func (s *Store) StartABTest(ctx context.Context, id int64, now time.Time) error 
 		for _, v := range t.Variants {
 			variants[v.ID] = v
 		}
-		rows, err := tx.QueryContext(ctx, abPlanSQL, id)
+		plan, err := abPlan(ctx, tx, id)
 		if err != nil {
-			return err
-		}
-		var plan []ABPlanSlot
-		for rows.Next() {
-			var p ABPlanSlot
-			var at int64
-			if err := rows.Scan(&p.Round, &p.VariantID, &p.Label, &at, &p.PostID); err != nil {
-				rows.Close()
-				return err
-			}
-			p.At = fromMS(at)
-			plan = append(plan, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		if len(plan) == 0 {
@@ -335,6 +434,12 @@ func (s *Store) StartABTest(ctx context.Context, id int64, now time.Time) error 
 		}
 		if !plan[0].At.After(now.Add(dueGuard)) {
 			return fmt.Errorf("A/B test %q: its first post (%s) is not ahead of now: plan it again", t.Name, plan[0].At.Format(time.RFC3339))
+		}
+		if err := planAccounts(ctx, tx, plan, t.Accounts); err != nil {
+			return err
+		}
+		if err := checkPlanStillHolds(ctx, tx, t, plan); err != nil {
+			return err
 		}
 		for _, p := range plan {
 			v := variants[p.VariantID]
@@ -346,13 +451,13 @@ func (s *Store) StartABTest(ctx context.Context, id int64, now time.Time) error 
 				return err
 			}
 			post := Post{Media: v.Media, Labels: []string{"ab-test"}}
-			for _, a := range t.Accounts {
+			for _, a := range p.Accounts {
 				post.Targets = append(post.Targets, Target{AccountID: a})
 			}
 			if err := writePostParts(ctx, tx, pid, post); err != nil {
 				return err
 			}
-			for _, a := range t.Accounts {
+			for _, a := range p.Accounts {
 				if _, err := tx.ExecContext(ctx, `
 					INSERT INTO deliveries (post_id, account_id, state, due_at, idempotency_key) VALUES (?, ?, 'queued', ?, ?)`,
 					pid, a, ms(p.At), NewIdempotencyKey()); err != nil {
@@ -453,4 +558,13 @@ func (s *Store) ABResults(ctx context.Context, id int64) ([]ABVariantResult, err
 		out[i].ABVariant = v
 	}
 	return out, nil
+}
+
+// testZone is the zone a test's times are read in (UTC if the system does
+// not know it).
+func testZone(t ABTest) *time.Location {
+	if loc, err := time.LoadLocation(t.Zone); err == nil {
+		return loc
+	}
+	return time.UTC
 }

@@ -19,9 +19,14 @@ func TestABQueriesUseIndexes(t *testing.T) {
 		"variant of post": {"SEARCH p USING INDEX ab_plan_post (post_id=?)"},
 		"variant results": {"SEARCH p USING PRIMARY KEY (test_id=?)", "SEARCH d USING INDEX sqlite_autoindex_deliveries_2 (post_id=?)",
 			"SEARCH f USING PRIMARY KEY (account_id=? AND taken_at<?)"},
+		"taken slots": {"SEARCH d USING COVERING INDEX deliveries_account_due (account_id=? AND due_at>? AND due_at<?)",
+			"SEARCH a USING PRIMARY KEY (test_id=? AND account_id=?)", "SEARCH p USING PRIMARY KEY (test_id=? AND at>? AND at<?)"},
+		"slot taken":    {"SEARCH d USING COVERING INDEX deliveries_account_due (account_id=? AND due_at>? AND due_at<?)"},
+		"post accounts": {"SEARCH post_targets USING"},
 	}
 	args := map[string][]any{
 		"test": {1}, "variants": {1}, "accounts": {1}, "plan": {1}, "variant of post": {1}, "variant results": {1},
+		"taken slots": {1, 2, 0, 1 << 40}, "slot taken": {1, 0}, "post accounts": {1},
 	}
 	if len(want) != len(abQueries) {
 		t.Fatalf("%d A/B queries, %d checked", len(abQueries), len(want))

@@ -103,6 +103,20 @@ func (q QueueSchedule) SlotsBetween(from, to time.Time) []time.Time {
 	return out
 }
 
+// Has reports whether at is one of the schedule's weekly slots.
+func (q QueueSchedule) Has(at time.Time) bool {
+	loc := q.Location()
+	l := at.In(loc)
+	for _, sl := range q.Slots {
+		// A slot the clocks skipped falls on the instant after the jump:
+		// look at the day's slots, not at the clock's reading alone.
+		if sl.Weekday == l.Weekday() && sl.On(l, loc).Equal(at) {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrNoSlots is returned when an account has no queue slots to fill.
 var ErrNoSlots = errors.New("has no queue slots")
 
@@ -147,6 +161,23 @@ const (
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
 		WHERE d.account_id = ? AND d.due_at >= ? AND d.state IN ('queued', 'missed')
 		ORDER BY d.due_at LIMIT ?`
+
+	// Pages of an account's queue for a list that scrolls: from an offset
+	// (where the cursor was), after or before a row's key, the last rows,
+	// and how many there are. Rows are in (due_at, id) order.
+	queueColumns = `SELECT d.id, d.post_id, d.due_at, d.state, d.next_attempt_at, coalesce(t.body_override, p.body)
+		FROM deliveries d INDEXED BY deliveries_account_due
+		JOIN queue_entries e ON e.delivery_id = d.id
+		JOIN posts p ON p.id = d.post_id
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
+		WHERE d.account_id = ?1 AND d.due_at >= ?2 AND d.state IN ('queued', 'missed')`
+	queueOffsetSQL = queueColumns + ` ORDER BY d.due_at, d.id LIMIT ?3 OFFSET ?4`
+	queueAfterSQL  = queueColumns + ` AND (d.due_at > ?3 OR d.due_at = ?3 AND d.id > ?4) ORDER BY d.due_at, d.id LIMIT ?5`
+	queueBeforeSQL = queueColumns + ` AND (d.due_at < ?3 OR d.due_at = ?3 AND d.id < ?4) ORDER BY d.due_at DESC, d.id DESC LIMIT ?5`
+	queueLastSQL   = queueColumns + ` ORDER BY d.due_at DESC, d.id DESC LIMIT ?3`
+	queueCountSQL  = `SELECT count(*) FROM deliveries d INDEXED BY deliveries_account_due
+		JOIN queue_entries e ON e.delivery_id = d.id
+		WHERE d.account_id = ?1 AND d.due_at >= ?2 AND d.state IN ('queued', 'missed')`
 )
 
 // queueQueries are the queue's statements, for the query plan test.
@@ -155,6 +186,11 @@ var queueQueries = map[string]string{
 	"slots":           queueSlotsSQL,
 	"first free slot": firstFreeSlotSQL,
 	"queue entries":   queueEntriesSQL,
+	"queue offset":    queueOffsetSQL,
+	"queue after":     queueAfterSQL,
+	"queue before":    queueBeforeSQL,
+	"queue last":      queueLastSQL,
+	"queue count":     queueCountSQL,
 }
 
 // QueueSchedule reads an account's schedule. An account without one has no
@@ -351,16 +387,104 @@ func (s *Store) Queue(ctx context.Context, accountID int64, from time.Time, limi
 }
 
 func queueEntries(ctx context.Context, q queryer, accountID int64, from time.Time, limit int) ([]QueueEntry, error) {
-	return queryAll(ctx, q, func(rows rowScanner) (QueueEntry, error) {
-		var e QueueEntry
-		var due int64
-		var next sql.NullInt64
-		if err := rows.Scan(&e.DeliveryID, &e.PostID, &due, &e.State, &next, &e.Text); err != nil {
-			return e, err
+	return queryAll(ctx, q, scanQueueEntry, queueEntriesSQL, accountID, ms(from), limit)
+}
+
+func scanQueueEntry(rows rowScanner) (QueueEntry, error) {
+	var e QueueEntry
+	var due int64
+	var next sql.NullInt64
+	if err := rows.Scan(&e.DeliveryID, &e.PostID, &due, &e.State, &next, &e.Text); err != nil {
+		return e, err
+	}
+	e.DueAt, e.Held = fromMS(due), next.Valid && next.Int64 == heldMS
+	return e, nil
+}
+
+// QueueKey places a copy in its account's queue: by time, then by id.
+type QueueKey struct {
+	DueAt      time.Time
+	DeliveryID int64
+}
+
+// Key is the entry's place in the queue's order.
+func (e QueueEntry) Key() QueueKey { return QueueKey{DueAt: e.DueAt, DeliveryID: e.DeliveryID} }
+
+// QueueCount is how many copies an account's queue holds from `from` on.
+func (s *Store) QueueCount(ctx context.Context, accountID int64, from time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, queueCountSQL, accountID, ms(from)).Scan(&n)
+	return n, err
+}
+
+// QueueAt lists up to limit copies of an account's queue from `from` on,
+// starting at place offset (0 first).
+func (s *Store) QueueAt(ctx context.Context, accountID int64, from time.Time, offset, limit int) ([]QueueEntry, error) {
+	return queryAll(ctx, s.db, scanQueueEntry, queueOffsetSQL, accountID, ms(from), limit, max(offset, 0))
+}
+
+// QueuePage lists up to limit copies of an account's queue from `from` on,
+// in queue order: those right after the key `after`, or right before the
+// key `before` (one of them set).
+func (s *Store) QueuePage(ctx context.Context, accountID int64, from time.Time, after, before *QueueKey, limit int) ([]QueueEntry, error) {
+	if after != nil {
+		return queryAll(ctx, s.db, scanQueueEntry, queueAfterSQL, accountID, ms(from), ms(after.DueAt), after.DeliveryID, limit)
+	}
+	if before == nil {
+		return nil, errors.New("a queue page starts after or before a copy")
+	}
+	es, err := queryAll(ctx, s.db, scanQueueEntry, queueBeforeSQL, accountID, ms(from), ms(before.DueAt), before.DeliveryID, limit)
+	slices.Reverse(es)
+	return es, err
+}
+
+// QueueLast lists the last limit copies of an account's queue, in order.
+func (s *Store) QueueLast(ctx context.Context, accountID int64, from time.Time, limit int) ([]QueueEntry, error) {
+	es, err := queryAll(ctx, s.db, scanQueueEntry, queueLastSQL, accountID, ms(from), limit)
+	slices.Reverse(es)
+	return es, err
+}
+
+// MoveInQueueBy moves one copy by places (negative: earlier) among the
+// copies of its account's queue that can still move, as MoveInQueue does.
+func (s *Store) MoveInQueueBy(ctx context.Context, accountID, deliveryID int64, by int, now time.Time) error {
+	return s.moveInQueue(ctx, accountID, deliveryID, now, func(from, n int) (int, error) {
+		switch {
+		case from+by < 0:
+			return 0, errors.New("it is first in the queue already")
+		case from+by >= n:
+			return 0, errors.New("it is last in the queue already")
 		}
-		e.DueAt, e.Held = fromMS(due), next.Valid && next.Int64 == heldMS
-		return e, nil
-	}, queueEntriesSQL, accountID, ms(from), limit)
+		return from + by, nil
+	})
+}
+
+// moveInQueue moves one copy of the part of the queue that can still move
+// to the place `to` says (from its place and the count), the slots keeping
+// their times.
+func (s *Store) moveInQueue(ctx context.Context, accountID, deliveryID int64, now time.Time, to func(from, n int) (int, error)) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		es, err := movableQueue(ctx, tx, accountID, now)
+		if err != nil {
+			return err
+		}
+		from := slices.IndexFunc(es, func(e QueueEntry) bool { return e.DeliveryID == deliveryID })
+		if from < 0 {
+			return fmt.Errorf("delivery %d is not in the queue of account %d, or is due too soon to move", deliveryID, accountID)
+		}
+		place, err := to(from, len(es))
+		if err != nil {
+			return err
+		}
+		times := make([]time.Time, len(es))
+		for i, e := range es {
+			times[i] = e.DueAt
+		}
+		moved := es[from]
+		es = slices.Delete(es, from, from+1)
+		es = slices.Insert(es, place, moved)
+		return retime(ctx, tx, es, times, now)
+	})
 }
 
 // movableQueue is the part of an account's queue whose order can still
@@ -403,25 +527,7 @@ func retime(ctx context.Context, tx *sql.Tx, es []QueueEntry, times []time.Time,
 // times, so the copies between swap slots. Copies due within dueGuard, or
 // late, stay where they are and are not counted.
 func (s *Store) MoveInQueue(ctx context.Context, accountID, deliveryID int64, to int, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		es, err := movableQueue(ctx, tx, accountID, now)
-		if err != nil {
-			return err
-		}
-		from := slices.IndexFunc(es, func(e QueueEntry) bool { return e.DeliveryID == deliveryID })
-		if from < 0 {
-			return fmt.Errorf("delivery %d is not in the queue of account %d, or is due too soon to move", deliveryID, accountID)
-		}
-		to = max(0, min(to, len(es)-1))
-		times := make([]time.Time, len(es))
-		for i, e := range es {
-			times[i] = e.DueAt
-		}
-		moved := es[from]
-		es = slices.Delete(es, from, from+1)
-		es = slices.Insert(es, to, moved)
-		return retime(ctx, tx, es, times, now)
-	})
+	return s.moveInQueue(ctx, accountID, deliveryID, now, func(_, n int) (int, error) { return max(0, min(to, n-1)), nil })
 }
 
 // ShuffleQueue puts an account's queue (the part that can still move) in a

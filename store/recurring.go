@@ -73,7 +73,7 @@ const (
 	activeRecurrencesSQL = `SELECT ` + recurrenceCols + ` FROM recurrences INDEXED BY recurrences_active
 		WHERE ended_at IS NULL ORDER BY materialized_until`
 
-	allRecurrencesSQL = `SELECT ` + recurrenceCols + ` FROM recurrences ORDER BY id`
+	allRecurrencesSQL = `SELECT ` + recurrenceCols + ` FROM recurrences ORDER BY ended_at IS NOT NULL, id`
 
 	// The series a post belongs to (recurrence_posts_post).
 	occurrenceOfSQL = `SELECT o.recurrence_id, o.occurs_at, o.post_id, o.written_at <> p.updated_at, p.state
@@ -145,8 +145,9 @@ func (s *Store) Recurrence(ctx context.Context, id int64) (Recurrence, error) {
 	return r, err
 }
 
-// Recurrences lists every series, running or ended, oldest first; active
-// only the running ones, the least far made first.
+// Recurrences lists every series, running or stopped, the running ones
+// first, each part oldest first; active only the running ones, the least
+// far made first.
 func (s *Store) Recurrences(ctx context.Context, active bool) ([]Recurrence, error) {
 	q := allRecurrencesSQL
 	if active {
@@ -444,4 +445,36 @@ func (s *Store) EndRecurrence(ctx context.Context, id int64, now time.Time) (int
 		return err
 	})
 	return n, err
+}
+
+// ResumeRecurrence lets a stopped series run again from now on: the next
+// AddOccurrences makes its coming posts (stopping took back those not edited
+// alone; the ones that stayed are not made twice), and none for the time it
+// was stopped, which would all be late. Resuming a running series is an
+// error.
+func (s *Store) ResumeRecurrence(ctx context.Context, id int64, now time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE recurrences SET ended_at = NULL, materialized_until = ?, updated_at = ?
+		WHERE id = ? AND ended_at IS NOT NULL`, ms(now), ms(now), id)
+	if err != nil {
+		return err
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return fmt.Errorf("recurring post %d: %w, or is running", id, ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteRecurrence forgets a stopped series. The posts it made stay as they
+// are (what went out, and what was edited alone and still waits); they are
+// only no longer part of a series. A running series is stopped first
+// (EndRecurrence), so nothing it queued goes out unseen.
+func (s *Store) DeleteRecurrence(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, "DELETE FROM recurrences WHERE id = ? AND ended_at IS NOT NULL", id)
+	if err != nil {
+		return err
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return fmt.Errorf("recurring post %d: %w, or is running: stop it first", id, ErrNotFound)
+	}
+	return nil
 }

@@ -74,6 +74,18 @@ type Heatmap struct {
 	// Top are the best two-hour windows with enough posts, best first,
 	// at most three and none overlapping.
 	Top []Window
+	// Accounts, when the heatmap reads several accounts, are each one's
+	// own best windows over the same weeks (what works on one network
+	// need not on another), in the order of the accounts read; an account
+	// without posts in them is left out.
+	Accounts []AccountBest
+}
+
+// AccountBest is one account's best windows within a heatmap of several.
+type AccountBest struct {
+	AccountID int64
+	Posts     int
+	Top       []Window
 }
 
 // Suggestion is a weekly slot proposed from the heatmap, with why.
@@ -118,11 +130,37 @@ func BestTimes(ctx context.Context, st *store.Store, o BestTimeOptions) (Heatmap
 	if err != nil {
 		return h, fmt.Errorf("best times: %w", err)
 	}
-	posts := sumByHour(perAccount)
 	inbox, err := st.InboxByHourOfWeek(ctx, DayRanges(accounts, o.Now.In(o.Loc).AddDate(0, 0, -7*o.AudienceWeeks), o.Now, o.Loc))
 	if err != nil {
 		return h, fmt.Errorf("best times: audience: %w", err)
 	}
+	h.fill(sumByHour(perAccount))
+	for _, it := range sumByHour(inbox) {
+		wd, hour := weekdayHour(it.Hour)
+		h.Cells[wd][hour].Audience = it.Items
+		h.Audience += it.Items
+	}
+	h.Top = h.bestWindows(2, 3)
+	if len(accounts) > 1 {
+		byAccount := map[int64][]store.HourOfWeek{}
+		for _, p := range perAccount {
+			byAccount[p.AccountID] = append(byAccount[p.AccountID], p)
+		}
+		for _, a := range accounts {
+			if len(byAccount[a]) == 0 {
+				continue
+			}
+			one := Heatmap{MinPosts: o.MinPosts}
+			one.fill(byAccount[a])
+			h.Accounts = append(h.Accounts, AccountBest{AccountID: a, Posts: one.Posts, Top: one.bestWindows(2, 3)})
+		}
+	}
+	return h, nil
+}
+
+// fill puts posts (one row an hour of the week) in the cells, with the
+// rates, the too-few marks and the overall rate.
+func (h *Heatmap) fill(posts []store.HourOfWeek) {
 	var sumRate, sumEng float64
 	withFollowers := 0
 	for _, p := range posts {
@@ -139,7 +177,7 @@ func BestTimes(ctx context.Context, st *store.Store, o BestTimeOptions) (Heatmap
 		} else {
 			c.Rate = float64(p.Engagement) / float64(p.Posts)
 		}
-		c.Enough = p.Posts >= o.MinPosts
+		c.Enough = p.Posts >= h.MinPosts
 		sumRate += p.PerFollower
 		sumEng += float64(p.Engagement)
 	}
@@ -149,13 +187,6 @@ func BestTimes(ctx context.Context, st *store.Store, o BestTimeOptions) (Heatmap
 			h.Overall = sumEng / float64(h.Posts)
 		}
 	}
-	for _, it := range sumByHour(inbox) {
-		wd, hour := weekdayHour(it.Hour)
-		h.Cells[wd][hour].Audience = it.Items
-		h.Audience += it.Items
-	}
-	h.Top = h.bestWindows(2, 3)
-	return h, nil
 }
 
 // How much history the heatmap aims to read (see BestTimeOptions.Weeks).

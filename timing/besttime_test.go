@@ -46,23 +46,7 @@ func bestTimeFixture(t *testing.T) (*store.Store, int64, *time.Location, time.Ti
 	if err := st.RecordFollowers(ctx, a, time.Date(2026, 3, 1, 3, 0, 0, 0, loc), 2000); err != nil {
 		t.Fatal(err)
 	}
-	post := func(at time.Time, m store.Metrics) {
-		id, err := st.SaveDraft(ctx, store.Post{Body: "p", Targets: []store.Target{{AccountID: a}}}, at.Add(-time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.QueuePost(ctx, id, at, "Europe/Berlin", at.Add(-time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		ds, _ := st.PostDeliveries(ctx, id)
-		st.ClaimDelivery(ctx, ds[0].ID, at)
-		if err := st.MarkSent(ctx, ds[0].ID, store.RemoteRef{ID: fmt.Sprint(ds[0].ID)}, "", at); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.RecordMetrics(ctx, at.Add(48*time.Hour), map[int64]store.Metrics{ds[0].ID: m}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	post := func(at time.Time, m store.Metrics) { sentPost(t, st, a, at, m) }
 	// Saturdays from 14 Feb to 18 April (10), either side of 29 March.
 	for d := time.Date(2026, 2, 14, 7, 30, 0, 0, loc); d.Before(now); d = d.AddDate(0, 0, 7) {
 		post(d, store.Metrics{Likes: 50, Reposts: 10})
@@ -141,3 +125,64 @@ func TestBestTimes(t *testing.T) {
 }
 
 func close(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+// TestBestTimesPerAccount: over several accounts each gets its own best
+// windows over the same weeks, from its own posts; over one, none apart.
+func TestBestTimesPerAccount(t *testing.T) {
+	st, a, loc, now := bestTimeFixture(t)
+	ctx := context.Background()
+	b := account(t, st, store.PlatformBluesky, "bakery.example.com")
+	if err := st.RecordFollowers(ctx, b, time.Date(2026, 1, 1, 3, 0, 0, 0, loc), 500); err != nil {
+		t.Fatal(err)
+	}
+	// Bluesky does well on Wednesday evenings and badly on Saturday mornings.
+	send := func(at time.Time, m store.Metrics) { sentPost(t, st, b, at, m) }
+	for d := time.Date(2026, 2, 18, 19, 0, 0, 0, loc); d.Before(now); d = d.AddDate(0, 0, 7) {
+		send(d, store.Metrics{Likes: 40})
+		send(d.AddDate(0, 0, 3).Add(-11*time.Hour-30*time.Minute), store.Metrics{Likes: 2})
+	}
+	h, err := BestTimes(ctx, st, BestTimeOptions{Accounts: []int64{a, b}, Now: now, Loc: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Accounts) != 2 || h.Accounts[0].AccountID != a || h.Accounts[1].AccountID != b {
+		t.Fatalf("accounts apart: %+v", h.Accounts)
+	}
+	if top := h.Accounts[0].Top; len(top) == 0 || top[0].String() != "Sat 07:00-09:00" || h.Accounts[0].Posts != 21 {
+		t.Errorf("mastodon's best: %v (%d posts)", top, h.Accounts[0].Posts)
+	}
+	if top := h.Accounts[1].Top; len(top) == 0 || top[0].String() != "Wed 18:00-20:00" && top[0].String() != "Wed 19:00-21:00" {
+		t.Errorf("bluesky's best: %v", top)
+	}
+	for _, w := range h.Accounts[1].Top {
+		if w.Weekday == time.Saturday {
+			t.Errorf("bluesky's weak Saturdays among its best: %v", h.Accounts[1].Top)
+		}
+	}
+	one, _ := BestTimes(ctx, st, BestTimeOptions{Accounts: []int64{b}, Now: now, Loc: loc})
+	if len(one.Accounts) != 0 || one.Posts == 0 {
+		t.Errorf("one account: %+v apart, %d posts", one.Accounts, one.Posts)
+	}
+}
+
+// sentPost records a post of the account sent at `at` whose counters read
+// m two days later.
+func sentPost(t *testing.T, st *store.Store, account int64, at time.Time, m store.Metrics) {
+	t.Helper()
+	ctx := context.Background()
+	id, err := st.SaveDraft(ctx, store.Post{Body: "p", Targets: []store.Target{{AccountID: account}}}, at.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.QueuePost(ctx, id, at, "Europe/Berlin", at.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := st.PostDeliveries(ctx, id)
+	st.ClaimDelivery(ctx, ds[0].ID, at)
+	if err := st.MarkSent(ctx, ds[0].ID, store.RemoteRef{ID: fmt.Sprint(ds[0].ID)}, "", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordMetrics(ctx, at.Add(48*time.Hour), map[int64]store.Metrics{ds[0].ID: m}); err != nil {
+		t.Fatal(err)
+	}
+}

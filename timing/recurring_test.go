@@ -368,3 +368,76 @@ func BenchmarkMaterializeYearDaily(b *testing.B) {
 	}
 	b.ReportMetric(float64(made), "posts")
 }
+
+// TestSeriesStoppedThenResumed: a stopped series stays listed; resumed a
+// week later it makes its posts from then on, none for the days it was
+// stopped, and not a second copy of the one edited alone; deleted, the
+// posts it made stay.
+func TestSeriesStoppedThenResumed(t *testing.T) {
+	st, a, loc, now := seriesFixture(t)
+	ctx := context.Background()
+	id, err := NewSeries(ctx, st, Series{Rule: "FREQ=DAILY", Start: time.Date(2026, 2, 26, 8, 0, 0, 0, loc), Zone: "America/New_York",
+		WindowDays: 14, Template: store.Post{Body: "daily bread", Targets: []store.Target{{AccountID: a}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	occ, _ := st.Occurrences(ctx, id, now, 100)
+	edited := occ[10] // Mon 9 Mar, edited alone
+	p, _ := st.Post(ctx, edited.PostID)
+	p.Body = "bread and soup"
+	if err := st.SaveUnsent(ctx, p, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.EndRecurrence(ctx, id, now.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteRecurrence(ctx, 9999); err == nil {
+		t.Error("deleted a series that is not there")
+	}
+	all, _ := st.Recurrences(ctx, false)
+	if len(all) != 1 || all[0].EndedAt.IsZero() {
+		t.Fatalf("stopped series listed as %+v", all)
+	}
+	later := now.AddDate(0, 0, 7) // Wed 4 Mar
+	if err := st.ResumeRecurrence(ctx, id, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ResumeRecurrence(ctx, id, later); err == nil {
+		t.Error("resumed a running series")
+	}
+	if err := st.DeleteRecurrence(ctx, id); err == nil {
+		t.Error("deleted a running series")
+	}
+	if _, err := MaterializeSeries(ctx, st, id, later); err != nil {
+		t.Fatal(err)
+	}
+	occ, _ = st.Occurrences(ctx, id, now, 100)
+	var at []time.Time
+	texts := map[string]int{}
+	for _, o := range occ {
+		if o.PostID == 0 {
+			continue
+		}
+		at = append(at, o.OccursAt)
+		p, _ := st.Post(ctx, o.PostID)
+		texts[p.Body]++
+		if o.OccursAt.Before(later) || p.State == store.PostMissed {
+			t.Errorf("made for the stopped days: %s (%s)", o.OccursAt.In(loc), p.State)
+		}
+	}
+	if len(at) != 14 || !at[0].Equal(time.Date(2026, 3, 5, 8, 0, 0, 0, loc)) || texts["bread and soup"] != 1 || texts["daily bread"] != 13 {
+		t.Errorf("after resuming: %s, %v", clocks(loc, at), texts)
+	}
+	if _, err := st.EndRecurrence(ctx, id, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteRecurrence(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := st.Post(ctx, edited.PostID); err != nil || p.Body != "bread and soup" {
+		t.Errorf("the post edited alone after deleting the series: %+v, %v", p, err)
+	}
+	if all, _ := st.Recurrences(ctx, false); len(all) != 0 {
+		t.Errorf("still listed: %+v", all)
+	}
+}

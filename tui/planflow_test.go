@@ -75,9 +75,22 @@ func TestQueueAndABTestFlow(t *testing.T) {
 	app.Press("s")
 	app.WaitView("started A/B test")
 	app.WaitView("not enough data yet: about")
+	// Three rounds of two variants for each account, in its own slots (the
+	// demo's accounts post at different times).
 	plan, err := st.ABPlan(ctx, test.ID)
-	if err != nil || len(plan) != 6 {
+	perAccount := map[int64]int{}
+	for _, p := range plan {
+		for _, a := range p.Accounts {
+			perAccount[a]++
+		}
+	}
+	if err != nil || len(perAccount) != len(test.Accounts) {
 		t.Fatalf("plan: %v %v", plan, err)
+	}
+	for a, n := range perAccount {
+		if n != 6 {
+			t.Errorf("account %d gets %d posts of the test, not 6: %v", a, n, plan)
+		}
 	}
 	for _, p := range plan {
 		if p.PostID == 0 {

@@ -41,7 +41,7 @@ func BenchmarkLoadInsights(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := loadInsights(ctx, f.st, now, time.UTC, nil); err != nil {
+		if _, err := loadInsights(ctx, f.st, now, time.UTC, nil, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -31,9 +31,13 @@ const fanDays = 90
 type insights struct {
 	periods periods.Report
 	heat    timing.Heatmap
-	compare audience.Comparison
-	fans    []store.Fan
-	gains   map[int64][]audience.DayGain
+	// heatAccount is whose history heat reads (0: every account's); tops
+	// are each account's best windows when it reads all.
+	heatAccount int64
+	tops        []accountTop
+	compare     audience.Comparison
+	fans        []store.Fan
+	gains       map[int64][]audience.DayGain
 	// topRates are the top posts' engagement rates (engagement over the
 	// account's followers when each went out), by delivery; a post with no
 	// follower count then has none.
@@ -41,13 +45,14 @@ type insights struct {
 }
 
 // loadInsights reads them; it runs inside the pane's load command.
-func loadInsights(ctx context.Context, st *store.Store, now time.Time, zone *time.Location, top []store.TopPost) (insights, error) {
-	in := insights{topRates: map[int64]float64{}}
+// The heatmap reads heatAccount's history, or every account's for 0.
+func loadInsights(ctx context.Context, st *store.Store, now time.Time, zone *time.Location, top []store.TopPost, heatAccount int64) (insights, error) {
+	in := insights{topRates: map[int64]float64{}, heatAccount: heatAccount}
 	var err error
 	if in.periods, err = periods.ComparePeriods(ctx, st, now, insightDays, zone); err != nil {
 		return in, fmt.Errorf("the previous period: %w", err)
 	}
-	if in.heat, err = timing.BestTimes(ctx, st, timing.BestTimeOptions{Now: now, Loc: zone}); err != nil {
+	if in.heat, in.tops, err = loadBestTimes(ctx, st, now, zone, heatAccount); err != nil {
 		return in, err
 	}
 	if in.compare, err = audience.Compare(ctx, st, audience.CompareOptions{Now: now, Loc: zone}); err != nil {
@@ -197,8 +202,8 @@ func (m *Model) heatmapLines() []string {
 	if h.PerFollower {
 		unit = "engagement per follower"
 	}
-	out := []string{s.Bold.Render("Best times to post") +
-		s.Muted.Render(fmt.Sprintf(" · %s, %s since %s, hours in %s", unit,
+	out := []string{s.Bold.Render("Best times to post") + s.Muted.Render(" · ") + s.Text.Render(m.heatWho()) +
+		s.Muted.Render(fmt.Sprintf(" (a) · %s, %s since %s, hours in %s", unit,
 			common.Count(h.Posts, "post", "posts"), h.From.In(m.c.Zone).Format("2 Jan 2006"), h.Zone))}
 	if h.Posts == 0 {
 		return append(out, s.Muted.Render("Nothing sent yet: the heatmap fills in as posts go out and their numbers come in."))
@@ -231,6 +236,10 @@ func (m *Model) heatmapLines() []string {
 		b.WriteString(s.Muted.Render(wd.String()[:3] + " "))
 		for hr, c := range h.Cells[wd] {
 			audienceByHour[hr] += c.Audience
+			if m.heat.counts {
+				b.WriteString(s.Accent.Render(cellCount(c, cellW-1, h.MinPosts)) + " ")
+				continue
+			}
 			mark := noneMark
 			switch {
 			case c.Posts == 0:
@@ -259,16 +268,12 @@ func (m *Model) heatmapLines() []string {
 		}
 		out = append(out, strings.TrimRight(b.String(), " "))
 	}
-	out = append(out, s.Muted.Render(fmt.Sprintf("░▒▓█ low to high (quarters) · %s under %d posts · msg: messages to you", fewMark, h.MinPosts)))
-	if len(h.Top) == 0 {
-		out = append(out, s.Muted.Render("No slot stands out yet: post at a few more times to compare them."))
-	} else {
-		var ws []string
-		for _, w := range h.Top {
-			ws = append(ws, fmt.Sprintf("%s (%+.0f%%, %d posts)", w, 100*w.Lift, w.Posts))
-		}
-		out = append(out, common.Wrap(s.Text.Render("Best: ")+strings.Join(ws, " · "), m.width)...)
+	legend := fmt.Sprintf("░▒▓█ low to high (quarters) · %s under %d posts · msg: messages to you · #: counts", fewMark, h.MinPosts)
+	if m.heat.counts {
+		legend = fmt.Sprintf("posts per cell (%s under %d: too few to say; + more than fit) · msg: messages to you · #: shades", fewMark, h.MinPosts)
 	}
+	out = append(out, common.Wrap(s.Muted.Render(legend), m.width)...)
+	out = append(out, m.topLines()...)
 	if busy := busiestAudience(h, 3); len(busy) > 0 {
 		out = append(out, common.Wrap(s.Text.Render("Your audience writes most: ")+strings.Join(busy, " · "), m.width)...)
 	}

@@ -115,3 +115,69 @@ func TestRankLevel(t *testing.T) {
 		t.Errorf("no cells: %d", got)
 	}
 }
+
+// TestHeatmapPerAccount: a picks whose history the heatmap reads (all, then
+// each account, then all again) and # shows the posts behind each cell,
+// too-few ones marked; over all accounts, each account's best times are
+// named apart.
+func TestHeatmapPerAccount(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f, 120, 37)
+	heat := func() (title string, posts int, few int) {
+		t.Helper()
+		inHeat := false
+		for _, l := range m.lines {
+			l = ansi.Strip(l)
+			if strings.HasPrefix(l, "Best times to post") {
+				title, inHeat = l, true
+				continue
+			}
+			if !inHeat {
+				continue
+			}
+			day, cells, _ := strings.Cut(l, " ")
+			if len(day) != 3 || !strings.Contains("MonTueWedThuFriSatSun", day) {
+				if posts > 0 || strings.HasPrefix(l, "msg") || strings.HasPrefix(l, "posts per cell") {
+					break
+				}
+				continue
+			}
+			for _, field := range strings.Fields(cells) {
+				if strings.HasPrefix(field, fewMark) {
+					few++
+				}
+				var n int
+				fmt.Sscan(strings.TrimPrefix(field, fewMark), &n)
+				posts += n
+			}
+		}
+		return title, posts, few
+	}
+	if title, _, _ := heat(); !strings.Contains(title, "all accounts") || !strings.Contains(title, "8 posts") {
+		t.Fatalf("first: %q", title)
+	}
+	press(m, "#")
+	if title, posts, few := heat(); posts != 8 || few == 0 {
+		t.Errorf("all accounts' counts: %d posts, %d too few (%s)\n%s", posts, few, title, m.View())
+	}
+	view := ansi.Strip(strings.Join(m.lines, "\n"))
+	for _, want := range []string{"mastodon @crumbs@bakery.social: ", "bluesky crumbs.bsky.social: "} {
+		if !strings.Contains(view, want) {
+			t.Errorf("no best times of %q", want)
+		}
+	}
+	for _, want := range []struct {
+		who   string
+		posts int
+	}{{"mastodon @crumbs@bakery.social", 5}, {"bluesky crumbs.bsky.social", 3}, {"all accounts", 8}} {
+		feed(t, m, press(m, "a"))
+		title, posts, _ := heat()
+		if !strings.Contains(title, want.who) || !strings.Contains(title, fmt.Sprintf("%d posts", want.posts)) || posts != want.posts {
+			t.Errorf("after a: %q with %d posts in the cells, want %s's %d", title, posts, want.who, want.posts)
+		}
+	}
+	press(m, "#")
+	if _, posts, _ := heat(); posts != 0 {
+		t.Errorf("# again still shows counts")
+	}
+}

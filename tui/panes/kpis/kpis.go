@@ -48,6 +48,10 @@ type Model struct {
 	more      insights
 	err       error // of the last load, shown while nothing was loaded yet
 
+	// heat is whose best times the heatmap shows, and how.
+	heat     heatChoice
+	heatKeys heatKeys
+
 	// pick is the top post marked for its numbers over time (-1 none);
 	// post is that view while it is open.
 	pick int
@@ -66,7 +70,7 @@ type Model struct {
 
 // New builds the pane. It does no I/O: the report loads through Init.
 func New(c *common.Common) *Model {
-	return &Model{c: c, keys: DefaultKeyMap(), nav: newNavHelp(c.Nav), pick: -1}
+	return &Model{c: c, keys: DefaultKeyMap(), heatKeys: defaultHeatKeys(), nav: newNavHelp(c.Nav), pick: -1}
 }
 
 // Init loads the report.
@@ -88,7 +92,7 @@ func (m *Model) TypingText() bool { return m.form != nil }
 // load asks for a fresh report; answers to earlier loads will be dropped.
 func (m *Model) load() tea.Cmd {
 	m.seq++
-	seq, st, now, zone := m.seq, m.c.Store, m.c.Now(), m.c.Zone
+	seq, st, now, zone, heatAccount := m.seq, m.c.Store, m.c.Now(), m.c.Zone, m.heat.accountID(m.c)
 	if st == nil {
 		return nil
 	}
@@ -106,7 +110,7 @@ func (m *Model) load() tea.Cmd {
 		if msg.goals, msg.err = loadGoals(ctx, st, store.DayOf(now.In(zone)), zone); msg.err != nil {
 			return msg
 		}
-		msg.more, msg.err = loadInsights(ctx, st, now, zone, msg.report.Top)
+		msg.more, msg.err = loadInsights(ctx, st, now, zone, msg.report.Top, heatAccount)
 		return msg
 	})
 }
@@ -144,6 +148,9 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		}
 		if m.post != nil {
 			return m, m.postKey(msg)
+		}
+		if cmd, ok := m.heatKey(msg); ok {
+			return m, cmd
 		}
 		nav := m.c.Nav
 		page := max(m.bodyHeight()-1, 1)
@@ -196,7 +203,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp is the ? screen's view of the pane's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.Reload, m.keys.Export, m.keys.NextPost, m.keys.PrevPost, m.keys.Open, m.keys.Close},
+		{m.keys.Reload, m.keys.Export, m.keys.NextPost, m.keys.PrevPost, m.keys.Open, m.keys.Close, m.heatKeys.Account, m.heatKeys.Counts},
 		{m.nav.up, m.nav.down, m.nav.pageUp, m.nav.pageDown, m.nav.first, m.nav.last},
 	}
 }

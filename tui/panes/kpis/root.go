@@ -14,6 +14,7 @@ func (m *Model) HelpSections() []common.HelpSection {
 		{Title: "The figures", Keys: []key.Binding{n.up, n.down, n.pageUp, n.pageDown, n.first, n.last, m.keys.Reload, m.keys.Export}},
 		{Title: "Exporting", Keys: form.DefaultKeyMap().Bindings()},
 		{Title: "Top posts", Keys: []key.Binding{m.keys.NextPost, m.keys.PrevPost, m.keys.Open, m.keys.Close}},
+		{Title: "Best times", Keys: []key.Binding{m.heatKeys.Account, m.heatKeys.Counts}},
 	}
 }
 
@@ -26,6 +27,7 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "▲ 12% ▼ 0.4 pts =", Meaning: "up, down or level against the 30 days before (rates in points)"},
 		{Symbol: "░▒▓█", Meaning: "best times: engagement from low to high"},
 		{Symbol: "·", Meaning: "best times: too few posts in that hour to say"},
+		{Symbol: "·2 / 14 / ++", Meaning: "best times (#): posts in that hour; more than fit"},
 		{Symbol: "›", Meaning: "the top post enter opens"},
 		{Symbol: "Rate —", Meaning: "no follower count when the post went out"},
 		{Symbol: "n/a", Meaning: "not enough history for the change yet"},

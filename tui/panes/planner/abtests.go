@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -88,6 +89,11 @@ func (t *testsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return startTestCmd(m, t.reports[t.cursor].Test)
+	case key.Matches(k, m.keys.Replan):
+		if t.cursor >= len(t.reports) {
+			return nil
+		}
+		return replanCmd(m, t.reports[t.cursor])
 	case key.Matches(k, m.keys.End):
 		if t.cursor >= len(t.reports) {
 			return nil
@@ -103,6 +109,36 @@ func (t *testsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// replanCmd draws a planned test's plan again from now, as many rounds as
+// it had (three if none), into the slots free today.
+func replanCmd(m *Model, r abtest.Report) tea.Cmd {
+	x := r.Test
+	if x.State != store.ABPlanned {
+		return common.Status(fmt.Sprintf("A/B test %q is %s: its plan can't change", x.Name, x.State), true)
+	}
+	rounds := 0
+	for _, p := range r.Plan {
+		rounds = max(rounds, p.Round+1)
+	}
+	if rounds == 0 {
+		rounds = 3
+	}
+	st, now := m.c.Store, m.c.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		plan, err := abtest.PlanTest(ctx, st, x.ID, now.Add(planLead), rounds)
+		return acted(fmt.Sprintf("planned A/B test %q again: %s from %s", x.Name, common.Count(rounds, "round", "rounds"), firstAt(plan, m)), err)
+	}
+}
+
+func firstAt(plan []store.ABPlanSlot, m *Model) string {
+	if len(plan) == 0 {
+		return "—"
+	}
+	return m.when(plan[0].At)
 }
 
 func startTestCmd(m *Model, x store.ABTest) tea.Cmd {
@@ -160,13 +196,7 @@ func reportLines(m *Model, r abtest.Report) []string {
 	if x.Pattern == "weeks" {
 		pattern = "matched slots in alternating weeks"
 	}
-	var accts []string
-	for _, id := range x.Accounts {
-		if a, ok := m.accountByID(id); ok {
-			accts = append(accts, accountName(a))
-		}
-	}
-	out := []string{s.Bold.Render(common.Clean(x.Name)) + s.Muted.Render(" · "+pattern+" · to "+strings.Join(accts, ", "))}
+	out := []string{s.Bold.Render(common.Clean(x.Name)) + s.Muted.Render(" · "+pattern+" · to "+m.accountNames(x.Accounts))}
 	on := "engagement"
 	arms := r.Engagement.Arms
 	if r.Clicks != nil {
@@ -216,16 +246,39 @@ func reportLines(m *Model, r abtest.Report) []string {
 		rounds = max(rounds, p.Round+1)
 	}
 	out = append(out, s.Muted.Render(fmt.Sprintf("Plan, %s (the order turns each round so no variant always has the better day):", common.Count(rounds, "round", "rounds"))))
-	for _, l := range strings.Split(strings.TrimSpace(abtest.DescribePlan(r.Plan, m.c.Zone)), "\n") {
-		if l != "" {
-			out = append(out, s.Text.Render("  "+l))
-		}
-	}
+	out = append(out, planLines(m, r.Plan)...)
 	switch x.State {
 	case store.ABPlanned:
-		out = append(out, "", s.Muted.Render("Planned, not started: s queues its posts as planned."))
+		out = append(out, "", s.Muted.Render("Planned, not started: s queues its posts as planned; P plans it again into today's free slots."))
 	case store.ABRunning:
 		out = append(out, "", s.Muted.Render("Running since "+m.when(x.StartedAt)+": x ends it (posts not sent yet are taken back)."))
+	}
+	return out
+}
+
+// planLines write a plan a round a line, under each set of accounts that
+// gets its own posts when the accounts' slots differ.
+func planLines(m *Model, plan []store.ABPlanSlot) []string {
+	s := m.c.Styles
+	var order []string
+	parts := map[string][]store.ABPlanSlot{}
+	for _, p := range plan {
+		k := fmt.Sprint(p.Accounts)
+		if _, ok := parts[k]; !ok {
+			order = append(order, k)
+		}
+		parts[k] = append(parts[k], p)
+	}
+	var out []string
+	for _, k := range order {
+		if len(order) > 1 {
+			out = append(out, s.Muted.Render("  in the slots of "+m.accountNames(parts[k][0].Accounts)+":"))
+		}
+		for _, l := range strings.Split(strings.TrimSpace(abtest.DescribePlan(parts[k], m.c.Zone)), "\n") {
+			if l != "" {
+				out = append(out, s.Text.Render("  "+l))
+			}
+		}
 	}
 	return out
 }
@@ -321,6 +374,13 @@ func (f *abForm) help(k KeyMap) []key.Binding {
 func (f *abForm) update(m *Model, msg tea.Msg) tea.Cmd {
 	if pm, ok := msg.(plannedMsg); ok {
 		f.busy = false
+		if pm.err != nil && pm.test.ID != 0 {
+			// Stored without a plan: the A/B tests view shows it, and P
+			// plans it again once slots are free.
+			m.pop()
+			m.tab, m.tests.selectID = TabTests, pm.test.ID
+			return tea.Batch(common.Status(pm.err.Error(), true), m.reload())
+		}
 		if pm.err != nil {
 			f.err = pm.err.Error()
 			return nil
@@ -406,43 +466,38 @@ func (f *abForm) planCmd(m *Model) tea.Cmd {
 		return nil
 	}
 	f.busy = true
-	st, now, first := m.c.Store, m.c.Now(), f.accounts[0]
-	label := "the first account"
-	if a, ok := m.accountByID(first); ok {
-		label = accountName(a)
-	}
+	st, now := m.c.Store, m.c.Now()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		sched, err := st.QueueSchedule(ctx, first)
-		if err != nil {
-			return plannedMsg{err: err}
-		}
-		if len(sched.Slots) == 0 {
-			return plannedMsg{err: fmt.Errorf("an A/B test posts in %s's weekly slots, and it has none: set them in the queue view (Q, then e)", label)}
-		}
 		id, err := st.CreateABTest(ctx, t, now)
 		if err != nil {
 			return plannedMsg{err: err}
 		}
-		plan, err := abtest.PlanTest(ctx, st, id, sched.Slots, now, rounds)
+		stored, err := st.ABTest(ctx, id)
 		if err != nil {
-			// The test stays planned without a plan; it is named in the error.
 			return plannedMsg{err: err}
 		}
-		stored, err := st.ABTest(ctx, id)
+		plan, err := abtest.PlanTest(ctx, st, id, now.Add(planLead), rounds)
+		// Without a plan the test stays planned, named in the error: P
+		// in the A/B tests view plans it again.
 		return plannedMsg{test: stored, plan: plan, err: err}
 	}
 }
 
+// planLead is how far ahead of now a plan's first post must be: a start
+// refuses posts due within seconds.
+const planLead = time.Minute
+
 func (f *abForm) view(m *Model) []string {
 	s := m.c.Styles
 	if f.testID != 0 {
-		out := []string{s.Title.Render("A/B test planned: ") + s.Text.Render(common.Clean(f.test.Name)), "",
-			s.Muted.Render("Each round posts every variant once, at the same time of day, on days (or weeks) next to each other:")}
-		for _, l := range strings.Split(strings.TrimSpace(abtest.DescribePlan(f.plan, m.c.Zone)), "\n") {
-			out = append(out, s.Text.Render("  "+l))
+		out := []string{s.Title.Render("A/B test planned: ") + s.Text.Render(common.Clean(f.test.Name)), ""}
+		for _, l := range common.Wrap("Each round posts every variant once, at the same time of day, on days (or weeks) next to each other, "+
+			"to "+m.accountNames(f.test.Accounts)+", each in free weekly slots of its own queue:", m.width) {
+			out = append(out, s.Muted.Render(l))
 		}
+		out = append(out, planLines(m, f.plan)...)
 		for _, v := range f.test.Variants {
 			out = append(out, s.Muted.Render("  "+v.Label+": ")+s.Text.Render(common.OneLine(common.Clean(v.Body)))+
 				s.Muted.Render(" (links tagged utm_content="+v.UTMContent+")"))
@@ -462,8 +517,11 @@ func (f *abForm) view(m *Model) []string {
 	}
 	n := len(f.variants)
 	out = append(out, label(1+n, "Alternate by")+f.pattern.View()+s.Muted.Render("  (days or weeks)"),
-		label(2+n, "Rounds")+f.rounds.View(), "",
-		s.Muted.Render("It posts in the weekly slots of the first account. enter plans it and shows the plan before anything is queued."))
+		label(2+n, "Rounds")+f.rounds.View(), "")
+	for _, l := range common.Wrap("It posts only in free weekly slots that each of its accounts has ("+m.accountNames(f.accounts)+"). "+
+		"enter plans it and shows the plan before anything is queued.", m.width) {
+		out = append(out, s.Muted.Render(l))
+	}
 	if f.busy {
 		out = append(out, s.Muted.Render("planning…"))
 	}

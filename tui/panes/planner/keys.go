@@ -13,8 +13,9 @@ type KeyMap struct {
 	EditSlots, Suggest key.Binding
 
 	// A/B tests and repeating posts.
-	Start, End                       key.Binding
+	Start, End, Replan               key.Binding
 	EditOne, EditSeries, Reschedule  key.Binding
+	Resume, Delete, Yes, No          key.Binding
 	NextField, PrevField, AddVariant key.Binding
 	Save, Cancel                     key.Binding
 }
@@ -36,9 +37,14 @@ func DefaultKeyMap() KeyMap {
 
 		Start:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start the test")),
 		End:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "end / stop")),
+		Replan:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "plan again")),
 		EditOne:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit the next post alone")),
 		EditSeries: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the series' text")),
 		Reschedule: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "change the rule")),
+		Resume:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "run a stopped series again")),
+		Delete:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete a stopped series")),
+		Yes:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
+		No:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep it")),
 
 		NextField:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
 		PrevField:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),

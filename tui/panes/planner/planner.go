@@ -5,6 +5,7 @@
 package planner
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -23,10 +24,11 @@ const (
 	TabQueue = iota
 	TabTests
 	TabSeries
+	TabFeeds
 	tabCount
 )
 
-var tabNames = [tabCount]string{"Queue", "A/B tests", "Repeating posts"}
+var tabNames = [tabCount]string{"Queue", "A/B tests", "Repeating posts", "Feeds"}
 
 // dialog is a form open over a tab: it takes every key while open.
 type dialog interface {
@@ -50,11 +52,13 @@ type Model struct {
 	queue  queueTab
 	tests  testsTab
 	series seriesTab
+	feeds  feedsTab
 }
 
 // New builds the planner on a tab. It does no I/O: Init loads.
 func New(c *common.Common, tab int) *Model {
 	m := &Model{c: c, keys: DefaultKeyMap(), tab: tab}
+	m.queue = newQueueTab(m)
 	return m
 }
 
@@ -62,7 +66,12 @@ func New(c *common.Common, tab int) *Model {
 func (m *Model) Init() tea.Cmd { return m.reload() }
 
 // SetSize gives the planner its area.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+func (m *Model) SetSize(w, h int) {
+	if w != m.width || h != m.height {
+		m.queue.sized = false
+	}
+	m.width, m.height = w, h
+}
 
 // Closed is true once the person closed the planner.
 func (m *Model) Closed() bool { return m.closed }
@@ -92,6 +101,8 @@ func (m *Model) reload() tea.Cmd {
 		return m.tests.load(m)
 	case TabSeries:
 		return m.series.load(m)
+	case TabFeeds:
+		return m.feeds.load(m)
 	}
 	return m.queue.load(m)
 }
@@ -100,7 +111,7 @@ func (m *Model) reload() tea.Cmd {
 // commands), which the host hands it even while it is closed.
 func Owns(msg tea.Msg) bool {
 	switch msg.(type) {
-	case queueLoadedMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg:
+	case queueLoadedMsg, queuePageMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg, feedsLoadedMsg:
 		return true
 	}
 	return false
@@ -118,6 +129,13 @@ func dataChanged() tea.Msg { return common.DataChangedMsg{What: "posts"} }
 
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if resized := m.queue.resize(m); resized != nil {
+		return tea.Batch(resized, m.update(msg))
+	}
+	return m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case actedMsg:
 		if msg.err != nil {
@@ -127,8 +145,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.DataChangedMsg, common.FocusMsg:
 		return m.reload()
 	case queueLoadedMsg:
-		m.queue.onLoaded(m, msg)
-		return nil
+		return m.queue.onLoaded(m, msg)
+	case queuePageMsg:
+		return m.queue.onPage(m, msg)
 	case suggestedMsg:
 		return m.onSuggested(msg)
 	case testsLoadedMsg:
@@ -136,6 +155,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case seriesLoadedMsg:
 		m.series.onLoaded(msg)
+		return nil
+	case feedsLoadedMsg:
+		m.feeds.onLoaded(msg)
 		return nil
 	}
 	if len(m.dialogs) > 0 {
@@ -161,6 +183,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.tests.key(m, k)
 	case TabSeries:
 		return m.series.key(m, k)
+	case TabFeeds:
+		return m.feeds.key(m, k)
 	}
 	return m.queue.key(m, k)
 }
@@ -186,6 +210,8 @@ func (m *Model) View() string {
 			lines = append(lines, m.tests.view(m)...)
 		case TabSeries:
 			lines = append(lines, m.series.view(m)...)
+		case TabFeeds:
+			lines = append(lines, m.feeds.view(m)...)
 		default:
 			lines = append(lines, m.queue.view(m)...)
 		}
@@ -204,9 +230,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch m.tab {
 	case TabTests:
-		return []key.Binding{k.Start, k.End, k.NextTab, k.Close}
+		return []key.Binding{k.Start, k.Replan, k.End, k.NextTab, k.Close}
 	case TabSeries:
+		if t := m.series; t.cursor < len(t.items) && stopped(t.items[t.cursor].r) {
+			return []key.Binding{k.Resume, k.Delete, k.EditOne, k.EditSeries, k.NextTab, k.Close}
+		}
 		return []key.Binding{k.EditOne, k.EditSeries, k.Reschedule, k.End, k.NextTab, k.Close}
+	case TabFeeds:
+		return []key.Binding{k.NextTab, k.PrevTab, k.Close}
 	}
 	return []key.Binding{k.MoveUp, k.MoveDown, k.Shuffle, k.Pause, k.EditSlots, k.Suggest, k.Account, k.NextTab, k.Close}
 }
@@ -225,8 +256,8 @@ func HelpSections(k KeyMap) []common.HelpSection {
 	return []common.HelpSection{
 		{Title: "The queue (Q in the list)", Keys: []key.Binding{k.Account, k.MoveUp, k.MoveDown, k.Shuffle, k.Pause,
 			k.EditSlots, k.Suggest, k.NextTab, k.PrevTab, k.Close}},
-		{Title: "A/B tests, repeating posts", Keys: []key.Binding{k.Start, k.End, k.EditOne, k.EditSeries, k.Reschedule,
-			k.AddVariant}},
+		{Title: "A/B tests, repeating posts", Keys: []key.Binding{k.Start, k.Replan, k.End, k.EditOne, k.EditSeries, k.Reschedule,
+			k.Resume, k.Delete, k.AddVariant}},
 	}
 }
 
@@ -243,6 +274,19 @@ func (m *Model) accountByID(id int64) (store.Account, bool) {
 		}
 	}
 	return store.Account{}, false
+}
+
+// accountNames names the accounts of ids, in order ("bluesky @a, mastodon @b").
+func (m *Model) accountNames(ids []int64) string {
+	var names []string
+	for _, id := range ids {
+		if a, ok := m.accountByID(id); ok {
+			names = append(names, accountName(a))
+		} else {
+			names = append(names, fmt.Sprintf("account %d", id))
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // when writes an instant as the planner shows it.

@@ -2,6 +2,8 @@ package planner
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/timing"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/tuitest"
 )
@@ -209,5 +212,244 @@ func TestRepeatFormPreviewsAndKeepsText(t *testing.T) {
 	h.run.Press("x")
 	if rs, _ := h.st.Recurrences(context.Background(), true); len(rs) != 0 {
 		t.Errorf("still running: %+v", rs)
+	}
+}
+
+// Ten thousand queued posts scroll as a virtual list: the view reads a page
+// at a time (never the whole queue), G reaches the last, and moving,
+// shuffling and pausing work there.
+func TestQueueOfTenThousandScrolls(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	ctx := context.Background()
+	slots, _ := store.ParseQueueSlots("Mon-Sun 08:00 10:00 12:00 14:00 16:00 18:00")
+	if err := h.st.SetQueueSchedule(ctx, h.acc, "Europe/Berlin", slots); err != nil {
+		t.Fatal(err)
+	}
+	sch, _ := h.st.QueueSchedule(ctx, h.acc)
+	const n = 10000
+	at := sch.SlotsBetween(now.Add(time.Hour), now.AddDate(6, 0, 0))[:n]
+	tx, err := h.st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, due := range at {
+		var pid, did int64
+		if err := tx.QueryRow(`INSERT INTO posts (body, state, scheduled_at, scheduled_zone, created_at, updated_at)
+			VALUES (?, 'queued', ?, 'Europe/Berlin', 0, 0) RETURNING id`, "queued post "+strconv.Itoa(i), due.UnixMilli()).Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec("INSERT INTO post_targets (post_id, account_id) VALUES (?, ?)", pid, h.acc); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.QueryRow(`INSERT INTO deliveries (post_id, account_id, state, due_at, idempotency_key)
+			VALUES (?, ?, 'queued', ?, ?) RETURNING id`, pid, h.acc, due.UnixMilli(), store.NewIdempotencyKey()).Scan(&did); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec("INSERT INTO queue_entries (delivery_id, account_id, added_at) VALUES (?, ?, 0)", did, h.acc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	if v := h.view(); !strings.Contains(v, "1 of 10000") || !strings.Contains(v, "queued post 0") {
+		t.Fatalf("the queue's top:\n%s", v)
+	}
+	held := func() int { _, rows := h.m.queue.list.Window(); return len(rows) }
+	h.run.Press("G")
+	v := h.view()
+	if !strings.Contains(v, "10000 of 10000") || !strings.Contains(v, "queued post 9999") {
+		t.Fatalf("after G:\n%s", v)
+	}
+	if held() > 4*queuePage {
+		t.Errorf("the list holds %d rows", held())
+	}
+	// Far down by pages: every row on screen is a real one, in order.
+	h.run.Press("g")
+	for range 5000 / 20 {
+		h.run.Press("pgdown")
+	}
+	v = h.view()
+	_, rows, _ := strings.Cut(v, "POST")
+	for _, l := range strings.Split(strings.TrimSpace(rows), "\n")[1:] {
+		if !strings.Contains(l, "queued post") {
+			t.Errorf("mid-queue row %q (%d rows held):\n%s", l, held(), v)
+			break
+		}
+	}
+	if held() > 4*queuePage {
+		t.Errorf("mid-queue: %d rows held", held())
+	}
+	cursor := h.m.queue.list.Cursor()
+	e, _ := h.m.queue.list.Selected()
+	if e.Text != "queued post "+strconv.Itoa(cursor) {
+		t.Errorf("row %d under the cursor is %q", cursor, e.Text)
+	}
+
+	// K moves it one place earlier: it takes the slot before, and the
+	// cursor goes with it.
+	h.run.Press("K")
+	q, _ := h.st.QueueAt(ctx, h.acc, now, cursor-1, 2)
+	if q[0].Text != e.Text || !q[0].DueAt.Equal(at[cursor-1]) || q[1].Text != "queued post "+strconv.Itoa(cursor-1) {
+		t.Errorf("after K: %+v", q)
+	}
+	if sel, _ := h.m.queue.list.Selected(); sel.Text != e.Text || h.m.queue.list.Cursor() != cursor-1 {
+		t.Errorf("the cursor stayed on %q at %d", sel.Text, h.m.queue.list.Cursor())
+	}
+
+	// Shuffle keeps the slots and the count; pause holds all of them.
+	h.run.Press("z")
+	if n, _ := h.st.QueueCount(ctx, h.acc, now); n != 10000 {
+		t.Errorf("%d queued after shuffling", n)
+	}
+	if first, _ := h.st.QueueAt(ctx, h.acc, now, 0, 1); first[0].Text == "queued post 0" && !first[0].DueAt.Equal(at[0]) {
+		t.Errorf("shuffled: %+v", first)
+	}
+	h.run.Press("p")
+	if v := h.view(); !strings.Contains(v, "PAUSED since") || !strings.Contains(v, "held") {
+		t.Errorf("after p:\n%s", v)
+	}
+}
+
+// A series: enter edits the next post alone (the composer opens on it), e
+// rewrites every coming post but that one, x stops it and it stays listed,
+// u runs it again from now, and d (asked) deletes the stopped series while
+// the posts it made stay.
+func TestSeriesEditStopResumeDelete(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	occ, _ := h.st.Occurrences(ctx, id, now, 10)
+	if len(occ) < 2 {
+		t.Fatalf("%d occurrences", len(occ))
+	}
+	// enter: the composer opens on the next post.
+	var compose common.ComposeMsg
+	for _, msg := range h.run.Press("enter") {
+		if c, ok := msg.(common.ComposeMsg); ok {
+			compose = c
+		}
+	}
+	if compose.PostID != occ[0].PostID || !h.m.Closed() {
+		t.Fatalf("enter asked to compose %+v, want post %d", compose, occ[0].PostID)
+	}
+	p, _ := h.st.Post(ctx, occ[0].PostID)
+	p.Body = "this week: cardamom knots"
+	if err := h.st.SaveUnsent(ctx, p, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	h.m = New(h.c, TabSeries)
+	h.m.SetSize(100, 30)
+	h.run = tuitest.NewRunner(t, h.run.Clock(), h.m.Update)
+	h.run.Deliver = func(msg tea.Msg) bool { _, changed := msg.(common.DataChangedMsg); return Owns(msg) || changed }
+	h.run.Run(h.m.Init())
+	if v := h.view(); !strings.Contains(v, "Sat 27 Mar 07:30 (edited alone)") {
+		t.Fatalf("after editing one:\n%s", v)
+	}
+	// e: the series' text; the one edited alone keeps its own.
+	h.run.Press("e")
+	for range len("special") {
+		h.run.Press("backspace")
+	}
+	h.run.Type("bake")
+	h.run.Press("enter")
+	occ, _ = h.st.Occurrences(ctx, id, now, 10)
+	for i, o := range occ {
+		p, _ := h.st.Post(ctx, o.PostID)
+		want := "Saturday bake"
+		if i == 0 {
+			want = "this week: cardamom knots"
+		}
+		if p.Body != want {
+			t.Errorf("occurrence %d says %q, want %q", i, p.Body, want)
+		}
+	}
+	// x stops it: still listed, marked, with its edited post.
+	h.run.Press("x")
+	v := h.view()
+	if !strings.Contains(v, "STOPPED") || !strings.Contains(v, "Saturday bake") || !strings.Contains(v, "u runs it again") {
+		t.Fatalf("a stopped series:\n%s", v)
+	}
+	if o, _ := h.st.Occurrences(ctx, id, now, 10); len(o) != 1 {
+		t.Errorf("after stopping, %d occurrences stay", len(o))
+	}
+	// u: it runs again from now, its coming posts made anew.
+	h.run.Press("u")
+	if v := h.view(); strings.Contains(v, "STOPPED") || !strings.Contains(v, "Sat 3 Apr 07:30") {
+		t.Fatalf("after u:\n%s", v)
+	}
+	if rs, _ := h.st.Recurrences(ctx, true); len(rs) != 1 {
+		t.Fatalf("running series: %d", len(rs))
+	}
+	// d on a running series refuses; stopped, it asks, n keeps, y deletes.
+	if got := statuses(h.run.Press("d")); len(got) == 0 || !strings.Contains(got[0], "stop the series first") {
+		t.Errorf("d on a running series: %v", got)
+	}
+	h.run.Press("x")
+	h.run.Press("d")
+	if !h.m.Capturing() || !strings.Contains(h.view(), "Delete the stopped series") {
+		t.Fatalf("d did not ask:\n%s", h.view())
+	}
+	h.run.Press("n")
+	if rs, _ := h.st.Recurrences(ctx, false); len(rs) != 1 || h.m.Capturing() {
+		t.Fatalf("n deleted it or stayed open: %d", len(rs))
+	}
+	h.run.Press("d")
+	h.run.Press("y")
+	if rs, _ := h.st.Recurrences(ctx, false); len(rs) != 0 {
+		t.Fatalf("y kept it: %+v", rs)
+	}
+	if p, err := h.st.Post(ctx, occ[0].PostID); err != nil || p.Body != "this week: cardamom knots" || p.State != store.PostQueued {
+		t.Errorf("the post edited alone after deleting its series: %+v %v", p, err)
+	}
+	if v := h.view(); !strings.Contains(v, "No repeating posts") {
+		t.Errorf("after deleting:\n%s", v)
+	}
+}
+
+// The Feeds view names each feed, how its last read went (a failing one is
+// reported on it, with the error and when it last worked) and its newest
+// entries with the drafts they became.
+func TestFeedsViewReportsAFailingFeed(t *testing.T) {
+	h := newHarness(t, TabFeeds)
+	ctx := context.Background()
+	if v := h.view(); !strings.Contains(v, "No feeds") {
+		t.Fatalf("without feeds:\n%s", v)
+	}
+	blog, err := h.st.UpsertFeed(ctx, store.FeedConfig{Name: "blog", URL: "https://shop.example/feed.xml", Accounts: []int64{h.acc}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := &store.Post{Body: "Spring menu https://shop.example/spring", Targets: []store.Target{{AccountID: h.acc}}}
+	if _, _, err := h.st.AddFeedEntry(ctx, store.FeedEntry{FeedID: blog, EntryID: "1", Title: "Spring menu", Link: "https://shop.example/spring"}, draft, now.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.RecordFeedFetch(ctx, blog, store.FeedFetch{Title: "The shop's blog"}, now.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	news, _ := h.st.UpsertFeed(ctx, store.FeedConfig{Name: "supplier", URL: "https://mill.example/news.rss", Accounts: []int64{h.acc}, FillQueue: true}, now)
+	if err := h.st.RecordFeedFetch(ctx, news, store.FeedFetch{Err: errors.New("https://mill.example/news.rss: 404 Not Found")}, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	v := h.view()
+	for _, want := range []string{"blog · The shop's blog", "read Wed 24 Mar 07:00", "supplier", "FAILING (1 time in a row)",
+		"entries become drafts for mastodon @shop@example.social", "Spring menu", "draft made"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the Feeds view lacks %q:\n%s", want, v)
+		}
+	}
+	h.run.Press("j")
+	v = h.view()
+	for _, want := range []string{"failed: https://mill.example/news.rss: 404 Not Found", "queued into the next free slots", "none yet"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the failing feed lacks %q:\n%s", want, v)
+		}
 	}
 }

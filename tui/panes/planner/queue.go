@@ -13,33 +13,68 @@ import (
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/vlist"
 )
 
-// queueLimit is how many queued copies of an account the queue view reads.
-const queueLimit = 200
+// queuePage is how many copies one read of the queue brings: well over a
+// screen. The list holds a few pages, never the whole queue.
+const queuePage = 100
 
 // freeShown is how many free slots ahead the queue names.
 const freeShown = 3
 
-// queueTab is one account's queue at a time.
+// queueBack is how far back the queue view starts: copies that came due
+// while crier was closed (missed) stay on show for a day.
+const queueBack = 24 * time.Hour
+
+type queueList = vlist.Model[store.QueueEntry, store.QueueKey]
+type queueRequest = vlist.Request[store.QueueKey]
+
+// queueTab is one account's queue at a time, in a virtual list: it knows
+// how many copies there are and reads the rows on screen a page at a time.
 type queueTab struct {
 	account int // index into Common.Accounts
 	seq     int
 	loaded  bool
 	err     error
 	sched   store.QueueSchedule
-	entries []store.QueueEntry
 	free    []time.Time
-	cursor  int
-	offset  int
+	list    *queueList
+	// accountID and from are what the list's pages are read for.
+	accountID int64
+	from      time.Time
+	// sized is false when the list's height may be stale (a resize, a new
+	// schedule line): the next update sets it and reads what it lacks.
+	sized bool
 }
 
 type queueLoadedMsg struct {
-	seq     int
-	sched   store.QueueSchedule
+	seq       int
+	accountID int64
+	from      time.Time
+	sched     store.QueueSchedule
+	total     int
+	start     int
+	entries   []store.QueueEntry
+	cursor    int
+	free      []time.Time
+	err       error
+}
+
+// queuePageMsg answers one of the list's page requests.
+type queuePageMsg struct {
+	req     queueRequest
 	entries []store.QueueEntry
-	free    []time.Time
 	err     error
+}
+
+func newQueueTab(m *Model) queueTab {
+	q := queueTab{}
+	q.list = vlist.New(store.QueueEntry.Key, m.queueRow, vlist.Options{PageSize: queuePage})
+	q.list.SetPlaceholder(func(selected bool, width int) string {
+		return m.c.Styles.Muted.Render(common.Pad("  …", width))
+	})
+	return q
 }
 
 func (q *queueTab) current(m *Model) (store.Account, bool) {
@@ -50,21 +85,31 @@ func (q *queueTab) current(m *Model) (store.Account, bool) {
 	return m.c.Accounts[q.account], true
 }
 
+// load reads the account's schedule, how many copies it has queued, the
+// page around the cursor and the next free slots.
 func (q *queueTab) load(m *Model) tea.Cmd {
 	a, ok := q.current(m)
 	if !ok {
 		return nil
 	}
 	q.seq++
-	seq, st, now := q.seq, m.c.Store, m.c.Now()
+	seq, st, now, cursor := q.seq, m.c.Store, m.c.Now(), q.list.Cursor()
+	if a.ID != q.accountID {
+		cursor = 0
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		msg := queueLoadedMsg{seq: seq}
+		msg := queueLoadedMsg{seq: seq, accountID: a.ID, from: now.Add(-queueBack)}
 		if msg.sched, msg.err = st.QueueSchedule(ctx, a.ID); msg.err != nil {
 			return msg
 		}
-		if msg.entries, msg.err = st.Queue(ctx, a.ID, now.Add(-24*time.Hour), queueLimit); msg.err != nil {
+		if msg.total, msg.err = st.QueueCount(ctx, a.ID, msg.from); msg.err != nil {
+			return msg
+		}
+		msg.cursor = max(0, min(cursor, msg.total-1))
+		msg.start = max(0, min(msg.cursor-queuePage/2, msg.total-queuePage))
+		if msg.entries, msg.err = st.QueueAt(ctx, a.ID, msg.from, msg.start, queuePage); msg.err != nil {
 			return msg
 		}
 		after := now
@@ -84,15 +129,73 @@ func (q *queueTab) load(m *Model) tea.Cmd {
 	}
 }
 
-func (q *queueTab) onLoaded(m *Model, msg queueLoadedMsg) {
+func (q *queueTab) onLoaded(m *Model, msg queueLoadedMsg) tea.Cmd {
 	if msg.seq != q.seq {
-		return
+		return nil
 	}
 	q.loaded, q.err = true, msg.err
-	if msg.err == nil {
-		q.sched, q.entries, q.free = msg.sched, msg.entries, msg.free
+	if msg.err != nil {
+		return nil
 	}
-	q.cursor = max(0, min(q.cursor, len(q.entries)-1))
+	q.sched, q.free, q.accountID, q.from = msg.sched, msg.free, msg.accountID, msg.from
+	q.list.SetSize(m.width, q.listHeight(m))
+	q.sized = true
+	return q.fetch(m, q.list.SetWindow(msg.total, msg.start, msg.entries, msg.cursor))
+}
+
+// listHeight is how many rows of the queue fit under its header lines.
+func (q *queueTab) listHeight(m *Model) int {
+	header := 1 + 1 + 1 + 1 + 1 // tabs, title, slots, blank, column names
+	if len(q.sched.Slots) > 0 {
+		header++ // next free slots
+	}
+	return max(m.height-header, 1)
+}
+
+// resize gives the list its height again after the planner's size changed.
+func (q *queueTab) resize(m *Model) tea.Cmd {
+	if q.sized || !q.loaded {
+		return nil
+	}
+	q.sized = true
+	return q.fetch(m, q.list.SetSize(m.width, q.listHeight(m)))
+}
+
+// fetch turns the list's page requests into commands.
+func (q *queueTab) fetch(m *Model, reqs []queueRequest) tea.Cmd {
+	if len(reqs) == 0 {
+		return nil
+	}
+	st, account, from := m.c.Store, q.accountID, q.from
+	cmds := make([]tea.Cmd, 0, len(reqs))
+	for _, req := range reqs {
+		cmds = append(cmds, func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+			defer cancel()
+			msg := queuePageMsg{req: req}
+			anchor := req.Anchor
+			switch req.Dir {
+			case vlist.First:
+				msg.entries, msg.err = st.QueueAt(ctx, account, from, 0, req.Limit)
+			case vlist.After:
+				msg.entries, msg.err = st.QueuePage(ctx, account, from, &anchor, nil, req.Limit)
+			case vlist.Before:
+				msg.entries, msg.err = st.QueuePage(ctx, account, from, nil, &anchor, req.Limit)
+			case vlist.Last:
+				msg.entries, msg.err = st.QueueLast(ctx, account, from, req.Limit)
+			}
+			return msg
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+func (q *queueTab) onPage(m *Model, msg queuePageMsg) tea.Cmd {
+	if msg.err != nil {
+		q.list.Fail(msg.req)
+		return common.Status("Cannot read the queue: "+msg.err.Error(), true)
+	}
+	return q.fetch(m, q.list.Receive(msg.req, msg.entries))
 }
 
 func (q *queueTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
@@ -102,51 +205,34 @@ func (q *queueTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	st, now := m.c.Store, m.c.Now()
-	entry := func() (store.QueueEntry, bool) {
-		if q.cursor < len(q.entries) {
-			return q.entries[q.cursor], true
-		}
-		return store.QueueEntry{}, false
-	}
 	switch {
-	case key.Matches(k, nav.Left):
-		q.account = (q.account + len(m.c.Accounts) - 1) % len(m.c.Accounts)
-		q.cursor, q.offset, q.loaded = 0, 0, false
+	case key.Matches(k, nav.Left, nav.Right):
+		step := 1
+		if key.Matches(k, nav.Left) {
+			step = len(m.c.Accounts) - 1
+		}
+		q.account = (q.account + step) % len(m.c.Accounts)
+		q.loaded = false
+		q.list.SetWindow(0, 0, nil, 0)
 		return q.load(m)
-	case key.Matches(k, nav.Right):
-		q.account = (q.account + 1) % len(m.c.Accounts)
-		q.cursor, q.offset, q.loaded = 0, 0, false
-		return q.load(m)
-	case key.Matches(k, nav.Up):
-		q.cursor = max(q.cursor-1, 0)
-	case key.Matches(k, nav.Down):
-		q.cursor = max(0, min(q.cursor+1, len(q.entries)-1))
 	case key.Matches(k, keys.MoveUp, keys.MoveDown):
-		e, ok := entry()
+		e, ok := q.list.Selected()
 		if !ok {
 			return nil
 		}
-		// The store's places count only what can still move.
-		place := 0
-		for _, o := range q.entries[:q.cursor] {
-			if o.State == store.DeliveryQueued && o.DueAt.After(now.Add(30*time.Second)) {
-				place++
-			}
-		}
-		to := place + 1
+		by, reqs := 1, []queueRequest(nil)
 		if key.Matches(k, keys.MoveUp) {
-			to = place - 1
-			q.cursor = max(q.cursor-1, 0)
-		} else {
-			q.cursor = min(q.cursor+1, len(q.entries)-1)
+			by = -1
 		}
-		if to < 0 {
-			return common.Status("it is first in the queue already", true)
+		// The cursor goes with the post; the reload that follows the move
+		// reads the page around it.
+		if e.State == store.DeliveryQueued && e.DueAt.After(now.Add(30*time.Second)) {
+			reqs = q.list.MoveTo(q.list.Cursor() + by)
 		}
-		return func() tea.Msg {
-			err := st.MoveInQueue(context.Background(), a.ID, e.DeliveryID, to, now)
+		return tea.Batch(q.fetch(m, reqs), func() tea.Msg {
+			err := st.MoveInQueueBy(context.Background(), a.ID, e.DeliveryID, by, now)
 			return acted("moved "+common.PostName(e.Text, 24, "the post"), err)
-		}
+		})
 	case key.Matches(k, keys.Shuffle):
 		seed := uint64(now.UnixNano())
 		return func() tea.Msg {
@@ -172,8 +258,26 @@ func (q *queueTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		m.push(newSlotEditor(m, a, q.sched, nil))
 	case key.Matches(k, keys.Suggest):
 		return suggestCmd(m, a)
+	default:
+		if handled, reqs := q.list.HandleKey(nav, k); handled {
+			return q.fetch(m, reqs)
+		}
 	}
 	return nil
+}
+
+// queueRow draws one copy of the queue.
+func (m *Model) queueRow(e store.QueueEntry, selected bool, width int) string {
+	s := m.c.Styles
+	state := string(e.State)
+	if e.Held {
+		state = "held"
+	}
+	line := common.Pad(m.when(e.DueAt), 17) + " " + common.Pad(state, 7) + " " + common.OneLine(common.Clean(e.Text))
+	if selected {
+		return s.Selected.Render(common.Pad("▸ "+common.Truncate(line, width-2, "…"), width))
+	}
+	return "  " + s.Text.Render(common.Truncate(line, width-2, "…"))
 }
 
 func (q *queueTab) view(m *Model) []string {
@@ -208,31 +312,13 @@ func (q *queueTab) view(m *Model) []string {
 		out = append(out, s.Muted.Render("Next free: ")+s.Text.Render(strings.Join(free, " · ")))
 	}
 	out = append(out, "")
-	if len(q.entries) == 0 {
+	total := q.list.Total()
+	if total == 0 {
 		return append(out, s.Muted.Render("Nothing queued. In the drafts list, a puts the draft under the cursor in the next free slot."))
 	}
-	out = append(out, s.Muted.Render("  "+common.Pad("WHEN", 17)+" "+common.Pad("STATE", 7)+" POST"))
-	rows := max(m.height-len(out), 1)
-	if q.cursor < q.offset {
-		q.offset = q.cursor
-	}
-	if q.cursor >= q.offset+rows {
-		q.offset = q.cursor - rows + 1
-	}
-	for i := q.offset; i < len(q.entries) && i < q.offset+rows; i++ {
-		e := q.entries[i]
-		state := string(e.State)
-		if e.Held {
-			state = "held"
-		}
-		line := common.Pad(m.when(e.DueAt), 17) + " " + common.Pad(state, 7) + " " + common.OneLine(common.Clean(e.Text))
-		if i == q.cursor {
-			out = append(out, s.Selected.Render(common.Pad("▸ "+common.Truncate(line, m.width-2, "…"), m.width)))
-		} else {
-			out = append(out, "  "+s.Text.Render(line))
-		}
-	}
-	return out
+	where := fmt.Sprintf("%d of %d", q.list.Cursor()+1, total)
+	out = append(out, common.Spread(s.Muted.Render("  "+common.Pad("WHEN", 17)+" "+common.Pad("STATE", 7)+" POST"), s.Muted.Render(where), m.width))
+	return append(out, strings.Split(q.list.View(), "\n")...)
 }
 
 // FormatSlots writes a schedule as ParseQueueSlots reads it, days with the
@@ -247,7 +333,7 @@ func FormatSlots(slots []store.QueueSlot) string {
 	for i := 0; i < len(order); {
 		t := strings.Join(times[order[i]], " ")
 		j := i + 1
-		for j < len(order) && order[j] != time.Sunday && strings.Join(times[order[j]], " ") == t {
+		for j < len(order) && strings.Join(times[order[j]], " ") == t {
 			j++
 		}
 		if t != "" {

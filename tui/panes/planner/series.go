@@ -18,7 +18,8 @@ import (
 // nextShown is how many coming posts of a series are listed.
 const nextShown = 4
 
-// seriesTab lists the repeating posts with their coming occurrences.
+// seriesTab lists the repeating posts with their coming occurrences: the
+// running ones, then those stopped, which can run again or be deleted.
 type seriesTab struct {
 	seq    int
 	loaded bool
@@ -44,7 +45,7 @@ func (t *seriesTab) load(m *Model) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		rs, err := st.Recurrences(ctx, true)
+		rs, err := st.Recurrences(ctx, false)
 		if err != nil {
 			return seriesLoadedMsg{seq: seq, err: err}
 		}
@@ -121,12 +122,73 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 				}
 			}))
 	case key.Matches(k, m.keys.End):
+		if stopped(it.r) {
+			return common.Status("the series is stopped already: u runs it again, d deletes it", true)
+		}
 		return func() tea.Msg {
 			n, err := st.EndRecurrence(context.Background(), it.r.ID, now)
-			return acted(fmt.Sprintf("stopped the series; %s taken back (those edited alone stay)", common.Count(n, "coming post", "coming posts")), err)
+			return acted(fmt.Sprintf("stopped the series; %s taken back (those edited alone stay); u runs it again",
+				common.Count(n, "coming post", "coming posts")), err)
 		}
+	case key.Matches(k, m.keys.Resume):
+		if !stopped(it.r) {
+			return common.Status("the series runs: x stops it", true)
+		}
+		return func() tea.Msg {
+			ctx := context.Background()
+			if err := st.ResumeRecurrence(ctx, it.r.ID, now); err != nil {
+				return acted("cannot run the series again", err)
+			}
+			n, err := timing.MaterializeSeries(ctx, st, it.r.ID, now)
+			return acted(fmt.Sprintf("the series runs again from now: %s made", common.Count(n, "coming post", "coming posts")), err)
+		}
+	case key.Matches(k, m.keys.Delete):
+		if !stopped(it.r) {
+			return common.Status("stop the series first (x): its coming posts are taken back, then d deletes it", true)
+		}
+		name := common.PostName(it.r.Template.Body, 30, "the series")
+		m.push(&confirmDialog{question: "Delete the stopped series " + name + "? The posts it made stay as they are.",
+			yes: func() tea.Msg {
+				return acted("deleted the series "+name, st.DeleteRecurrence(context.Background(), it.r.ID))
+			}})
 	}
 	return nil
+}
+
+// stopped is true for a series that makes no more posts.
+func stopped(r store.Recurrence) bool { return !r.EndedAt.IsZero() }
+
+// confirmDialog asks yes or no before something that cannot be undone.
+type confirmDialog struct {
+	question string
+	yes      tea.Cmd
+}
+
+func (d *confirmDialog) typing() bool { return false }
+
+func (d *confirmDialog) help(k KeyMap) []key.Binding { return []key.Binding{k.Yes, k.Cancel} }
+
+func (d *confirmDialog) update(m *Model, msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyMsg)
+	switch {
+	case !ok:
+		return nil
+	case key.Matches(k, m.keys.Yes):
+		m.pop()
+		return d.yes
+	case key.Matches(k, m.keys.Cancel, m.keys.No):
+		m.pop()
+	}
+	return nil
+}
+
+func (d *confirmDialog) view(m *Model) []string {
+	s := m.c.Styles
+	out := []string{""}
+	for _, l := range common.Wrap(d.question, m.width) {
+		out = append(out, s.Warn.Render(l))
+	}
+	return append(out, "", s.Muted.Render("y deletes · n or esc keeps it"))
 }
 
 func (t *seriesTab) view(m *Model) []string {
@@ -146,6 +208,9 @@ func (t *seriesTab) view(m *Model) []string {
 			loc = m.c.Zone
 		}
 		head := common.PostName(it.r.Template.Body, 40, "(no text)") + "  " + timing.DescribeRule(it.r.Rule, it.r.StartsAt, loc)
+		if stopped(it.r) {
+			head = "STOPPED " + m.when(it.r.EndedAt) + "  " + head
+		}
 		if i == t.cursor {
 			out = append(out, s.Selected.Render(common.Pad("▸ "+common.Truncate(head, m.width-2, "…"), m.width)))
 		} else {
@@ -162,8 +227,13 @@ func (t *seriesTab) view(m *Model) []string {
 			}
 			next = append(next, w)
 		}
-		if len(next) == 0 {
+		switch {
+		case len(next) == 0 && stopped(it.r):
+			next = append(next, "none (u runs it again, d deletes it)")
+		case len(next) == 0:
 			next = append(next, "none made yet")
+		case stopped(it.r):
+			next[len(next)-1] += " (u runs it again, d deletes it)"
 		}
 		out = append(out, s.Muted.Render("    next: "+strings.Join(next, " · ")))
 	}

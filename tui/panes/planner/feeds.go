@@ -1,0 +1,142 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
+)
+
+// entriesShown is how many of a feed's newest entries the Feeds view lists.
+const entriesShown = 5
+
+// feedsTab lists the feeds of the config with how their last reads went
+// (a feed that fails is reported here, on the feed) and their newest
+// entries, each with the draft it became.
+type feedsTab struct {
+	seq    int
+	loaded bool
+	err    error
+	feeds  []feedItem
+	cursor int
+}
+
+type feedItem struct {
+	feed    store.Feed
+	entries []store.FeedEntry
+}
+
+type feedsLoadedMsg struct {
+	seq   int
+	feeds []feedItem
+	err   error
+}
+
+func (t *feedsTab) load(m *Model) tea.Cmd {
+	t.seq++
+	seq, st := t.seq, m.c.Store
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		fs, err := st.Feeds(ctx)
+		if err != nil {
+			return feedsLoadedMsg{seq: seq, err: err}
+		}
+		msg := feedsLoadedMsg{seq: seq}
+		for _, f := range fs {
+			es, err := st.FeedEntries(ctx, f.ID, entriesShown)
+			if err != nil {
+				return feedsLoadedMsg{seq: seq, err: fmt.Errorf("feed %q: %w", f.Name, err)}
+			}
+			msg.feeds = append(msg.feeds, feedItem{feed: f, entries: es})
+		}
+		return msg
+	}
+}
+
+func (t *feedsTab) onLoaded(msg feedsLoadedMsg) {
+	if msg.seq != t.seq {
+		return
+	}
+	t.loaded, t.err = true, msg.err
+	if msg.err == nil {
+		t.feeds = msg.feeds
+	}
+	t.cursor = max(0, min(t.cursor, len(t.feeds)-1))
+}
+
+func (t *feedsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.c.Nav.Up):
+		t.cursor = max(t.cursor-1, 0)
+	case key.Matches(k, m.c.Nav.Down):
+		t.cursor = max(0, min(t.cursor+1, len(t.feeds)-1))
+	}
+	return nil
+}
+
+func (t *feedsTab) view(m *Model) []string {
+	s := m.c.Styles
+	switch {
+	case !t.loaded && t.err == nil:
+		return []string{"", s.Muted.Render("loading…")}
+	case t.err != nil:
+		return []string{"", s.Danger.Render("Cannot read the feeds: " + common.Clean(t.err.Error()))}
+	case len(t.feeds) == 0:
+		return []string{"", s.Muted.Render("No feeds. Name RSS or Atom feeds under feeds: in the config; new entries become drafts.")}
+	}
+	out := []string{""}
+	for i, it := range t.feeds {
+		f := it.feed
+		state := s.Ok.Render("read " + m.when(f.OKAt))
+		switch {
+		case f.FetchedAt.IsZero():
+			state = s.Muted.Render("not read yet")
+		case f.LastError != "":
+			state = s.Danger.Render(fmt.Sprintf("FAILING (%s in a row)", common.Count(f.Failures, "time", "times")))
+		}
+		name := common.Clean(f.Name)
+		if f.Title != "" && f.Title != f.Name {
+			name += " · " + common.Clean(f.Title)
+		}
+		line := common.Spread(common.Truncate(name, m.width/2, "…"), state, m.width-2)
+		if i == t.cursor {
+			out = append(out, s.Selected.Render(common.Pad("▸ "+line, m.width)))
+		} else {
+			out = append(out, "  "+line)
+		}
+	}
+	f := t.feeds[t.cursor]
+	out = append(out, "", s.Bold.Render(common.Clean(f.feed.Name))+s.Muted.Render(" "+common.Clean(f.feed.URL)))
+	goes := "entries become drafts for " + m.accountNames(f.feed.Accounts) + "; nothing goes out unless you queue it"
+	if f.feed.FillQueue {
+		goes = "entries are queued into the next free slots of " + m.accountNames(f.feed.Accounts) + " (fill_queue)"
+	}
+	for _, l := range common.Wrap(goes, m.width-2) {
+		out = append(out, s.Muted.Render("  "+l))
+	}
+	if f.feed.LastError != "" {
+		for _, l := range common.Wrap("last read "+m.when(f.feed.FetchedAt)+" failed: "+common.OneLine(common.Clean(f.feed.LastError)), m.width-2) {
+			out = append(out, s.Danger.Render("  "+l))
+		}
+		if !f.feed.OKAt.IsZero() {
+			out = append(out, s.Muted.Render("  last read that worked: "+m.when(f.feed.OKAt)))
+		}
+	}
+	out = append(out, "", s.Muted.Render(fmt.Sprintf("Newest entries (%d at most):", entriesShown)))
+	if len(f.entries) == 0 {
+		out = append(out, s.Muted.Render("  none yet"))
+	}
+	for _, e := range f.entries {
+		became := "draft made"
+		if e.PostID == 0 {
+			became = "no draft (deleted, or before the first read)"
+		}
+		out = append(out, "  "+s.Text.Render(common.Pad(m.when(e.SeenAt), 17)+" "+common.OneLine(common.Clean(e.Title)))+s.Muted.Render(" · "+became))
+	}
+	return out
+}

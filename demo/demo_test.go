@@ -755,9 +755,32 @@ func BenchmarkSeedNormal(b *testing.B) {
 // memory (VmHWM), which the build should keep under 300 MB: a user on a
 // small server runs crier demo --large too. Run it alone, so that the peak
 // is the build's: go test -run '^$' -bench SeedLarge -benchtime 1x ./demo
+//
+// Where the shared database the other packages' benchmarks read
+// (BenchLargePath) is not built yet, as on a new machine, the first build
+// measured is that one, so the large data set is built once, not twice.
 func BenchmarkSeedLarge(b *testing.B) {
 	ctx := context.Background()
+	shared := BenchLargePath()
+	if st, ok := openComplete(ctx, shared, 1, 1); ok {
+		st.Close()
+		shared = ""
+	}
 	for i := 0; b.Loop(); i++ {
+		if shared != "" {
+			st, err := EnsureLarge(ctx, shared, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			st.Close()
+			if fi, err := os.Stat(shared); err == nil {
+				b.ReportMetric(float64(fi.Size())/(1<<20), "MiB")
+			}
+			shared = ""
+			b.StartTimer()
+			continue
+		}
 		b.StopTimer()
 		path := filepath.Join(b.TempDir(), fmt.Sprintf("large-%d.db", i))
 		st, err := store.Open(ctx, path)

@@ -12,6 +12,11 @@ import (
 	"github.com/crier-app/crier/store"
 )
 
+// BenchLargePath is where the benchmarks keep the large database they
+// share (seed 1), built once and reused while its schema and data version
+// hold.
+func BenchLargePath() string { return filepath.Join(os.TempDir(), "crier-bench-large.db") }
+
 // EnsureLarge returns the large demo database at path, building it first
 // unless the file there is a complete large demo of this schema, this
 // generator (dataVersion) and seed. The build goes to path+".tmp" and is

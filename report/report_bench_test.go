@@ -3,8 +3,6 @@ package report
 import (
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,7 +15,7 @@ import (
 // rows) in each format: reading the store once, and writing the file.
 func BenchmarkYearReport(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
+	st, err := demo.EnsureLarge(ctx, demo.BenchLargePath(), 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package store_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,7 +15,7 @@ import (
 func largeMarketing(b *testing.B) (*store.Store, time.Time, store.Day) {
 	b.Helper()
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
+	st, err := demo.EnsureLarge(ctx, demo.BenchLargePath(), 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package timing_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,7 +16,7 @@ import (
 // reused (see store's BenchmarkKPIs).
 func BenchmarkBestTimes(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
+	st, err := demo.EnsureLarge(ctx, demo.BenchLargePath(), 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,8 +6,6 @@ package demotest
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,7 +21,7 @@ const Seed = 1
 // handles).
 func LargePath(tb testing.TB) string {
 	tb.Helper()
-	path := filepath.Join(os.TempDir(), "crier-bench-large.db")
+	path := demo.BenchLargePath()
 	st, err := demo.EnsureLarge(context.Background(), path, Seed)
 	if err != nil {
 		tb.Fatal(err)

@@ -2,8 +2,6 @@ package campaigns
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -25,7 +23,7 @@ import (
 // not grow with the rows.
 func BenchmarkCampaignsKeypress(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
+	st, err := demo.EnsureLarge(ctx, demo.BenchLargePath(), 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -112,7 +110,7 @@ func benchRun(m *Model, cmd tea.Cmd) {
 // campaign), and the always-on campaign's detail.
 func BenchmarkCampaignsLoad(b *testing.B) {
 	ctx := context.Background()
-	st, err := demo.EnsureLarge(ctx, filepath.Join(os.TempDir(), "crier-bench-large.db"), 1)
+	st, err := demo.EnsureLarge(ctx, demo.BenchLargePath(), 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package abtest
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -333,7 +334,7 @@ func TestABTestFlow(t *testing.T) {
 			if _, err := st.ClaimDelivery(ctx, d.ID, p.At); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.MarkSent(ctx, d.ID, store.RemoteRef{ID: "r" + itoa(d.ID)}, "", p.At); err != nil {
+			if err := st.MarkSent(ctx, d.ID, store.RemoteRef{ID: "r" + strconv.FormatInt(d.ID, 10)}, "", p.At); err != nil {
 				t.Fatal(err)
 			}
 			m := store.Metrics{Likes: 6, Reposts: 2}

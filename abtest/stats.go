@@ -12,6 +12,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/dustin/go-humanize"
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -221,7 +222,7 @@ func (v Verdict) words() string {
 	if v.Winner {
 		f := pointsFormat(v.Diff, v.DiffLow, v.DiffHigh)
 		return fmt.Sprintf("%s is best (%s probable): "+f+" per %s more than %s ("+f+" to "+f+")",
-			lead.Label, percent(lead.ProbBest), 100*v.Diff, singular(v.Units.TrialUnit), second.Label,
+			lead.Label, Percent(lead.ProbBest), 100*v.Diff, singular(v.Units.TrialUnit), second.Label,
 			100*v.DiffLow, 100*v.DiffHigh)
 	}
 	more, unit := v.MoreSuccesses, v.Units.SuccessUnit
@@ -229,12 +230,13 @@ func (v Verdict) words() string {
 		more, unit = v.MoreTrials, v.Units.TrialUnit
 	}
 	if v.Thin {
-		return fmt.Sprintf("not enough data yet: about %d more %s needed", more, unit)
+		return fmt.Sprintf("not enough data yet: about %s more %s needed", humanize.Comma(int64(more)), unit)
 	}
-	return fmt.Sprintf("no winner yet: about %d more %s needed (%s leads, %s probable)", more, unit, lead.Label, percent(lead.ProbBest))
+	return fmt.Sprintf("no winner yet: about %s more %s needed (%s leads, %s probable)", humanize.Comma(int64(more)), unit, lead.Label, Percent(lead.ProbBest))
 }
 
-func percent(p float64) string {
+// Percent writes a probability as a percentage, never a flat 0 or 100.
+func Percent(p float64) string {
 	switch {
 	case p > 0.999:
 		return ">99.9%"

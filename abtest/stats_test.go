@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dustin/go-humanize"
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -209,7 +210,7 @@ func TestVerdicts(t *testing.T) {
 		if !c.winner && (more < c.moreBetween[0] || more > c.moreBetween[1]) {
 			t.Errorf("%s: %d more needed, want %d to %d (%s)", name, more, c.moreBetween[0], c.moreBetween[1], v.Summary)
 		}
-		if !c.winner && !strings.Contains(v.Summary, itoa(more)+" more "+map[bool]string{true: "clicks", false: c.o.SuccessUnit}[c.o.TrialUnit == "clicks"]) {
+		if !c.winner && !strings.Contains(v.Summary, humanize.Comma(int64(more))+" more "+map[bool]string{true: "clicks", false: c.o.SuccessUnit}[c.o.TrialUnit == "clicks"]) {
 			t.Errorf("%s: summary %q does not say %d more", name, v.Summary, more)
 		}
 		var sum float64
@@ -228,24 +229,13 @@ func TestVerdicts(t *testing.T) {
 	}
 }
 
-func itoa(n int64) string {
-	var b []byte
-	if n == 0 {
-		return "0"
-	}
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
-}
-
 // TestPercentNeverReadsAsCertain checks that a probability just short of
 // one (or just above zero) is not rounded to 100% (or 0%).
 func TestPercentNeverReadsAsCertain(t *testing.T) {
 	for p, want := range map[float64]string{0.9995: ">99.9%", 0.9991: ">99.9%", 0.999: "99.9%", 0.996: "99.6%",
 		0.97: "97%", 0.5: "50%", 0.004: "0.4%", 0.0004: "<0.1%"} {
-		if got := percent(p); got != want {
-			t.Errorf("percent(%v) = %q, want %q", p, got, want)
+		if got := Percent(p); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", p, got, want)
 		}
 	}
 }

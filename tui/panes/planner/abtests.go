@@ -212,7 +212,7 @@ func reportLines(m *Model, r abtest.Report) []string {
 		}
 		best := "—"
 		if i < len(arms) {
-			best = probability(arms[i].ProbBest)
+			best = abtest.Percent(arms[i].ProbBest)
 		}
 		out = append(out, s.Text.Render(fmt.Sprintf("  %-3s %s %5d %5d %8d %9d %7s %6d %6d  %s", v.Label,
 			common.Pad(common.Truncate(common.OneLine(common.Clean(v.Body)), textW, "…"), textW), v.Planned, v.Sent,
@@ -281,19 +281,6 @@ func planLines(m *Model, plan []store.ABPlanSlot) []string {
 		}
 	}
 	return out
-}
-
-// probability writes a probability as a percentage, never a flat 0 or 100.
-func probability(p float64) string {
-	switch {
-	case p > 0.999:
-		return ">99.9%"
-	case p < 0.001:
-		return "<0.1%"
-	case p > 0.99 || p < 0.01:
-		return fmt.Sprintf("%.1f%%", 100*p)
-	}
-	return fmt.Sprintf("%.0f%%", 100*p)
 }
 
 // abForm makes an A/B test from a draft: a name, two or more variants of

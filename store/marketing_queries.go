@@ -693,19 +693,7 @@ const traceColumns = `m.campaign_id, m.day, m.source, m.content, m.ext_campaign,
 
 // traceSQL lists the rows behind a filter's figures, a page at a time.
 func traceSQL(f MarketingFilter) (string, []any) {
-	var w string
-	var args []any
-	if f.Campaign == AllCampaigns {
-		w = "m.campaign_id IN (SELECT id FROM campaigns UNION ALL SELECT 0) AND m.day BETWEEN ? AND ?"
-		args = []any{int64(f.From), int64(f.To)}
-	} else {
-		w = "m.campaign_id = ? AND m.day BETWEEN ? AND ?"
-		args = []any{f.Campaign, int64(f.From), int64(f.To)}
-	}
-	if f.Source != "" {
-		w += " AND m.source = ?"
-		args = append(args, NormalizeSource(f.Source))
-	}
+	w, args := traceFilterSQL(f)
 	return `SELECT ` + traceColumns + ` FROM marketing_rows m
 		LEFT JOIN marketing_days d ON d.campaign_id = m.campaign_id AND d.day = m.day AND d.source = m.source
 		LEFT JOIN marketing_imports i ON i.id = m.batch_id

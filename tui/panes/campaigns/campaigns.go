@@ -195,12 +195,10 @@ func (m *Model) load() tea.Cmd {
 		return nil
 	}
 	today := store.DayOf(now.In(zone))
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		l, err := analytics.CampaignList(ctx, st, today, now, zone)
 		return listMsg{seq: seq, rows: l.Rows, goals: l.Goals, err: err}
-	}
+	})
 }
 
 // loadDetail asks for a campaign's detail.
@@ -211,12 +209,10 @@ func (m *Model) loadDetail(id int64) tea.Cmd {
 		return nil
 	}
 	today := store.DayOf(now.In(zone))
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		d, err := analytics.Campaign(ctx, st, id, today, now, zone)
 		return detailMsg{seq: seq, id: id, detail: d, err: err}
-	}
+	})
 }
 
 // postReqs runs the posts list's page requests against the store.
@@ -229,9 +225,7 @@ func (m *Model) postReqs(reqs []vlist.Request[int]) tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(reqs))
 	for _, req := range reqs {
 		offset, limit := pageOf(req, total)
-		cmds = append(cmds, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-			defer cancel()
+		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			ps, err := st.CampaignPosts(ctx, id, limit, offset)
 			// A page is limit posts, each with its copies in a row.
 			var rows []postRow
@@ -243,7 +237,7 @@ func (m *Model) postReqs(reqs []vlist.Request[int]) tea.Cmd {
 				rows = append(rows, postRow{i: offset + len(rows), copies: []store.PostNumbers{p}})
 			}
 			return postsMsg{req: req, rows: rows, err: err}
-		})
+		}))
 	}
 	return tea.Batch(cmds...)
 }
@@ -257,9 +251,7 @@ func (m *Model) traceReqs(reqs []vlist.Request[store.TraceKey]) tea.Cmd {
 	}
 	cmds := make([]tea.Cmd, 0, len(reqs))
 	for _, req := range reqs {
-		cmds = append(cmds, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-			defer cancel()
+		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			var rows []store.TraceRow
 			var err error
 			anchor := req.Anchor
@@ -274,7 +266,7 @@ func (m *Model) traceReqs(reqs []vlist.Request[store.TraceKey]) tea.Cmd {
 				rows, err = st.TraceBefore(ctx, f, nil, req.Limit)
 			}
 			return traceMsg{req: req, rows: rows, err: err}
-		})
+		}))
 	}
 	return tea.Batch(cmds...)
 }
@@ -612,12 +604,10 @@ func (m *Model) askDeleteCampaign(c store.Campaign) tea.Cmd {
 	if st == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		f, err := st.CampaignFootprint(ctx, c.ID)
 		return footprintMsg{campaign: c, footprint: f, err: err}
-	}
+	})
 }
 
 // footprintMsg is what a campaign holds, counted before asking whether to
@@ -647,23 +637,19 @@ func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
 		if c := m.doomedCampaign; c != nil {
 			f := m.footprint
 			m.doomedCampaign = nil
-			return func() tea.Msg {
-				ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-				defer cancel()
+			return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 				if err := st.DeleteCampaign(ctx, c.ID); err != nil {
 					return common.StatusMsg{Text: "cannot delete the campaign " + common.Clean(c.Name) + ": " + err.Error(), Err: true}
 				}
 				return campaignDeletedMsg{campaign: *c, footprint: f}
-			}
+			})
 		}
-		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-			defer cancel()
+		return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			if err := st.DeleteGoal(ctx, g.ID); err != nil {
 				return common.StatusMsg{Text: "cannot delete the goal: " + err.Error(), Err: true}
 			}
 			return deletedMsg{what: analytics.Describe(g)}
-		}
+		})
 	}
 	return nil
 }
@@ -697,12 +683,10 @@ func (m *Model) openTrace(f store.MarketingFilter) tea.Cmd {
 	if st == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		n, err := st.CountMarketingRows(ctx, f)
 		return traceCountMsg{seq: seq, filter: f, n: n, err: err}
-	}
+	})
 }
 
 func (m *Model) scrollTo(off int) {

@@ -105,12 +105,10 @@ func (m *Model) save(f *form.Model, fn func(ctx context.Context, st *store.Store
 	m.saveSeq++
 	seq, kind := m.saveSeq, f.Kind
 	f.Saving()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		what, id, err := fn(ctx, st)
 		return savedMsg{seq: seq, what: what, id: id, kind: kind, err: err}
-	}
+	})
 }
 
 func (m *Model) saved(msg savedMsg) tea.Cmd {

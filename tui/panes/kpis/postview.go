@@ -84,9 +84,7 @@ func (m *Model) openPost() tea.Cmd {
 	m.seq++
 	m.post = &postView{post: p, seq: m.seq, followers: -1}
 	seq, st := m.seq, m.c.Store
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		msg := postNumbersMsg{seq: seq, followers: -1}
 		if msg.timeline, msg.err = periods.PostNumbers(ctx, st, p.DeliveryID); msg.err != nil {
 			return msg
@@ -100,7 +98,7 @@ func (m *Model) openPost() tea.Cmd {
 			msg.followers = rates[0].Followers
 		}
 		return msg
-	}
+	})
 }
 
 func (m *Model) onPostNumbers(msg postNumbersMsg) {

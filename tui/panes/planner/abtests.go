@@ -40,9 +40,7 @@ type testsLoadedMsg struct {
 func (t *testsTab) load(m *Model) tea.Cmd {
 	t.seq++
 	seq, st := t.seq, m.c.Store
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		tests, err := st.ABTests(ctx)
 		if err != nil {
 			return testsLoadedMsg{seq: seq, err: err}
@@ -56,7 +54,7 @@ func (t *testsTab) load(m *Model) tea.Cmd {
 			msg.reports = append(msg.reports, r)
 		}
 		return msg
-	}
+	})
 }
 
 func (t *testsTab) onLoaded(msg testsLoadedMsg) {
@@ -126,12 +124,10 @@ func replanCmd(m *Model, r abtest.Report) tea.Cmd {
 		rounds = 3
 	}
 	st, now := m.c.Store, m.c.Now()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		plan, err := abtest.PlanTest(ctx, st, x.ID, now.Add(planLead), rounds)
 		return acted(fmt.Sprintf("planned A/B test %q again: %s from %s", x.Name, common.Count(rounds, "round", "rounds"), firstAt(plan, m)), err)
-	}
+	})
 }
 
 func firstAt(plan []store.ABPlanSlot, m *Model) string {
@@ -454,9 +450,7 @@ func (f *abForm) planCmd(m *Model) tea.Cmd {
 	}
 	f.busy = true
 	st, now := m.c.Store, m.c.Now()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		id, err := st.CreateABTest(ctx, t, now)
 		if err != nil {
 			return plannedMsg{err: err}
@@ -469,7 +463,7 @@ func (f *abForm) planCmd(m *Model) tea.Cmd {
 		// Without a plan the test stays planned, named in the error: P
 		// in the A/B tests view plans it again.
 		return plannedMsg{test: stored, plan: plan, err: err}
-	}
+	})
 }
 
 // planLead is how far ahead of now a plan's first post must be: a start

@@ -39,9 +39,7 @@ type feedsLoadedMsg struct {
 func (t *feedsTab) load(m *Model) tea.Cmd {
 	t.seq++
 	seq, st := t.seq, m.c.Store
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		fs, err := st.Feeds(ctx)
 		if err != nil {
 			return feedsLoadedMsg{seq: seq, err: err}
@@ -55,7 +53,7 @@ func (t *feedsTab) load(m *Model) tea.Cmd {
 			msg.feeds = append(msg.feeds, feedItem{feed: f, entries: es})
 		}
 		return msg
-	}
+	})
 }
 
 func (t *feedsTab) onLoaded(msg feedsLoadedMsg) {

@@ -97,9 +97,7 @@ func (q *queueTab) load(m *Model) tea.Cmd {
 	if a.ID != q.accountID {
 		cursor = 0
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		msg := queueLoadedMsg{seq: seq, accountID: a.ID, from: now.Add(-queueBack)}
 		if msg.sched, msg.err = st.QueueSchedule(ctx, a.ID); msg.err != nil {
 			return msg
@@ -126,7 +124,7 @@ func (q *queueTab) load(m *Model) tea.Cmd {
 			after = at.Add(time.Second)
 		}
 		return msg
-	}
+	})
 }
 
 func (q *queueTab) onLoaded(m *Model, msg queueLoadedMsg) tea.Cmd {
@@ -169,9 +167,7 @@ func (q *queueTab) fetch(m *Model, reqs []queueRequest) tea.Cmd {
 	st, account, from := m.c.Store, q.accountID, q.from
 	cmds := make([]tea.Cmd, 0, len(reqs))
 	for _, req := range reqs {
-		cmds = append(cmds, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-			defer cancel()
+		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			msg := queuePageMsg{req: req}
 			anchor := req.Anchor
 			switch req.Dir {
@@ -185,7 +181,7 @@ func (q *queueTab) fetch(m *Model, reqs []queueRequest) tea.Cmd {
 				msg.entries, msg.err = st.QueueLast(ctx, account, from, req.Limit)
 			}
 			return msg
-		})
+		}))
 	}
 	return tea.Batch(cmds...)
 }

@@ -42,9 +42,7 @@ type seriesLoadedMsg struct {
 func (t *seriesTab) load(m *Model) tea.Cmd {
 	t.seq++
 	seq, st, now := t.seq, m.c.Store, m.c.Now()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		rs, err := st.Recurrences(ctx, false)
 		if err != nil {
 			return seriesLoadedMsg{seq: seq, err: err}
@@ -58,7 +56,7 @@ func (t *seriesTab) load(m *Model) tea.Cmd {
 			msg.items = append(msg.items, seriesItem{r: r, next: next})
 		}
 		return msg
-	}
+	})
 }
 
 func (t *seriesTab) onLoaded(msg seriesLoadedMsg) {
@@ -293,9 +291,7 @@ func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
 		m.pop()
 		m.tab = TabSeries
 		st, now, id, zone := m.c.Store, m.c.Now(), f.post.ID, m.c.Zone.String()
-		return tea.Batch(func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-			defer cancel()
+		return tea.Batch(common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			post, err := st.Post(ctx, id)
 			if err != nil {
 				return acted("cannot read the draft", err)
@@ -304,7 +300,7 @@ func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
 			return acted(fmt.Sprintf("%s repeats %s, first %s; the draft stays as it is",
 				common.PostName(post.Body, 24, "the post"), timing.DescribeRule(p.RRule, first, m.c.Zone),
 				first.In(m.c.Zone).Format("Mon 2 Jan 15:04")), err)
-		}, m.reload())
+		}), m.reload())
 	}
 	f.err = ""
 	var cmd tea.Cmd

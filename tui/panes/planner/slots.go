@@ -140,9 +140,7 @@ type suggestedMsg struct {
 // suggestCmd reads the account's best times and proposes slots from them.
 func suggestCmd(m *Model, a store.Account) tea.Cmd {
 	st, now, zone := m.c.Store, m.c.Now(), m.c.Zone
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		msg := suggestedMsg{account: a}
 		if msg.sched, msg.err = st.QueueSchedule(ctx, a.ID); msg.err != nil {
 			return msg
@@ -154,7 +152,7 @@ func suggestCmd(m *Model, a store.Account) tea.Cmd {
 		}
 		msg.sugg = h.Suggest(suggestedShown)
 		return msg
-	}
+	})
 }
 
 func (m *Model) onSuggested(msg suggestedMsg) tea.Cmd {

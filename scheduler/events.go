@@ -36,6 +36,10 @@ type Event struct {
 	// by how much.
 	DueAt  time.Time
 	SentAt time.Time
+	// Text is what went to the account (or failed to, or will be tried
+	// again), on a delivery's EventSent, EventFailed and EventRetrying:
+	// the app names the post without asking the database again.
+	Text   string
 	Status Status
 }
 

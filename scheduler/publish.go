@@ -506,7 +506,7 @@ func (s *Scheduler) settleError(d store.DueDelivery, attempt int, err error, sti
 		d.ID, d.PostID, d.Handle, attempt, reason, retryAt.Format(time.RFC3339), platforms.Detail(err))
 	s.setStatus(func(st *Status) { st.LastError = reason })
 	s.emit(Event{Kind: EventRetrying, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem,
-		Err: reason, RetryAt: retryAt})
+		Err: reason, RetryAt: retryAt, Text: d.Text})
 }
 
 // waitForReauth handles a refusal of the account's credentials: the account
@@ -528,7 +528,7 @@ func (s *Scheduler) waitForReauth(d store.DueDelivery, reason string, stillUnkno
 	}
 	s.log.Printf("scheduler: %s refused its credentials; its posts wait until it is signed in again: %s", d.Handle, reason)
 	s.setStatus(func(st *Status) { st.LastError = reason })
-	s.emit(Event{Kind: EventNeedsReauth, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason})
+	s.emit(Event{Kind: EventNeedsReauth, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason, Text: d.Text})
 }
 
 func (s *Scheduler) fail(d store.DueDelivery, reason string) {
@@ -539,7 +539,7 @@ func (s *Scheduler) fail(d store.DueDelivery, reason string) {
 	}
 	s.log.Printf("scheduler: delivery %d of post %d to %s failed: %s", d.ID, d.PostID, d.Handle, reason)
 	s.setStatus(func(st *Status) { st.LastError = reason })
-	s.emit(Event{Kind: EventFailed, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason})
+	s.emit(Event{Kind: EventFailed, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem, Err: reason, Text: d.Text})
 }
 
 // sent records that d went out. A publish went out when its answer came;
@@ -562,7 +562,7 @@ func (s *Scheduler) sent(d store.DueDelivery, pub platforms.Published, found boo
 	s.log.Printf("scheduler: delivery %d of post %d sent to %s: %s%s", d.ID, d.PostID, d.Handle, pub.URL, late)
 	s.setStatus(func(st *Status) { st.LastError = "" })
 	s.emit(Event{Kind: EventSent, PostID: d.PostID, DeliveryID: d.ID, AccountID: d.AccountID, ReplyItem: d.ReplyItem,
-		DueAt: d.DueAt, SentAt: at})
+		DueAt: d.DueAt, SentAt: at, Text: d.Text})
 }
 
 // write writes an outcome, trying again until it lands: what the network

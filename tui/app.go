@@ -390,13 +390,13 @@ func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 	case k == scheduler.EventSent && e.ReplyItem != 0:
 		cmds = append(cmds, m.setStatus("reply sent"+late(e)+to, false))
 	case k == scheduler.EventSent:
-		cmds = append(cmds, m.postStatus(e.PostID, false, func(post string) string {
+		cmds = append(cmds, m.postStatus(e.PostID, e.Text, false, func(post string) string {
 			return "sent" + late(e) + to + ": " + post
 		}))
 	case k == scheduler.EventFailed && e.ReplyItem != 0:
 		cmds = append(cmds, m.setStatus("a reply failed (its item is open again, with the reason): "+e.Err, true))
 	case k == scheduler.EventFailed:
-		cmds = append(cmds, m.postStatus(e.PostID, true, func(post string) string {
+		cmds = append(cmds, m.postStatus(e.PostID, e.Text, true, func(post string) string {
 			return post + " failed" + on + ": " + e.Err
 		}))
 	case k == scheduler.EventRetrying && e.ReplyItem != 0:
@@ -404,7 +404,7 @@ func (m *Model) schedulerEvent(e scheduler.Event) tea.Cmd {
 			e.RetryAt.In(m.c.Zone).Format("15:04:05"), e.Err), true))
 	case k == scheduler.EventRetrying:
 		at := e.RetryAt.In(m.c.Zone).Format("15:04:05")
-		cmds = append(cmds, m.postStatus(e.PostID, true, func(post string) string {
+		cmds = append(cmds, m.postStatus(e.PostID, e.Text, true, func(post string) string {
 			return post + to + " will be retried at " + at + ": " + e.Err
 		}))
 	case k == scheduler.EventMissed:
@@ -459,7 +459,13 @@ type postStatusMsg struct {
 // postStatus shows a message about a post at once, calling it "a post", and
 // asks the store for the post's first words to name it by: people know their
 // posts by what they say, not by a number.
-func (m *Model) postStatus(id int64, isErr bool, text func(post string) string) tea.Cmd {
+//
+// known is the post's text where the caller has it (a scheduler event
+// carries what went out): then the status names it at once.
+func (m *Model) postStatus(id int64, known string, isErr bool, text func(post string) string) tea.Cmd {
+	if name := common.PostName(known, postSnippetWidth, ""); name != "" {
+		return m.setStatus(text(name), isErr)
+	}
 	clear := m.setStatus(text("a post"), isErr)
 	seq, st := m.statusSeq, m.c.Store
 	if st == nil || id == 0 {

@@ -252,3 +252,26 @@ func Answers(cmd tea.Cmd) []tea.Msg {
 	}
 	return []tea.Msg{msg}
 }
+
+// Drain runs cmd and every command that follows from it to the end, in the
+// caller's goroutine, handing each answer to update: batches are taken
+// apart, and nothing is parked or put aside (a wait on the real clock is
+// waited out). It is for benchmarks, which time a key from press to the
+// last answer and have no testing.TB to fail.
+func Drain(update func(tea.Msg) tea.Cmd, cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			queue = append(queue, update(msg))
+		}
+	}
+}

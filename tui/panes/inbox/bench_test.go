@@ -125,22 +125,7 @@ func press(m *Model, k string) {
 }
 
 func runAll(m *Model, cmd tea.Cmd) {
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
+	tuitest.Drain(func(msg tea.Msg) tea.Cmd { _, next := m.Update(msg); return next }, cmd)
 }
 
 // BenchmarkTriageAction measures one triage key from press to the list

@@ -146,9 +146,11 @@ func (s *Scheduler) endTenure(ctx context.Context, t *tenure) {
 // the lease could expire: past that, another crier may take over.
 func (s *Scheduler) heartbeat(t *tenure) {
 	ttl := s.o.LeaseTTL
-	next := s.o.Now().Add(ttl / 3)
-	// The next beat is timed from this one, not from when its write
-	// returned, so a slow database doesn't stretch the gaps.
+	// The first beat is timed from when the lease was written, not from
+	// when this goroutine got to run, and each next beat from the one
+	// before, not from when its write returned: a slow start or a slow
+	// database doesn't stretch the gaps.
+	next := t.expiresAt().Add(-ttl).Add(ttl / 3)
 	for sleep(t.ctx, nil, s.at(next)) {
 		now := s.o.Now()
 		info, err := s.st.RenewLease(t.ctx, s.hold, now, ttl)

@@ -76,6 +76,7 @@ type Client struct {
 	token string
 	http  *http.Client
 	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error // Reconcile's settle wait
 
 	pollFirst, pollMax, pollTotal time.Duration
 
@@ -119,6 +120,7 @@ func New(server, token string, opts ...Option) *Client {
 		token:       token,
 		http:        &http.Client{Timeout: time.Minute},
 		now:         time.Now,
+		sleep:       sleepCtx,
 		pollFirst:   500 * time.Millisecond,
 		pollMax:     5 * time.Second,
 		pollTotal:   2 * time.Minute,
@@ -467,4 +469,16 @@ func uniqueIDs(refs []platforms.Ref) []string {
 		}
 	}
 	return ids
+}
+
+// sleepCtx waits d, or until ctx ends, whose error it returns.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -1,6 +1,9 @@
 package mastodon
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Internals under test from package mastodon_test.
 var (
@@ -17,4 +20,10 @@ func LinkTarget(base, link string) (string, error) {
 
 // SettleLeft is how long Reconcile of key would wait, were its search to
 // begin now.
-func SettleLeft(c *Client, key string) time.Duration { return c.settleLeft(key, time.Now()) }
+func SettleLeft(c *Client, key string) time.Duration { return c.settleLeft(key, c.now()) }
+
+// WithSleep replaces Reconcile's settle wait, so tests can see what it
+// waits for, and move a fake clock by it, without waiting.
+func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *Client) { c.sleep = f }
+}

@@ -251,18 +251,16 @@ func (c *Client) uploadImage(ctx context.Context, im platforms.Image, l platform
 // 422 means processing failed.
 func (c *Client) waitForMedia(ctx context.Context, id string) error {
 	pause := c.pollFirst
+	// Polled by the wall clock, not c.now: a clock a test holds still
+	// must not make this wait for ever.
 	deadline := time.Now().Add(c.pollTotal)
 	for {
 		if time.Now().Add(pause).After(deadline) {
 			return &platforms.Error{Class: platforms.Transient,
 				Reason: fmt.Sprintf("media %s still processing after %s", id, c.pollTotal)}
 		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return &platforms.Error{Class: platforms.Transient, Reason: "cancelled while media was processing", Err: ctx.Err()}
-		case <-t.C:
+		if err := sleepCtx(ctx, pause); err != nil {
+			return &platforms.Error{Class: platforms.Transient, Reason: "cancelled while media was processing", Err: err}
 		}
 		r, err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/media/" + url.PathEscape(id)})
 		if err != nil {
@@ -316,7 +314,7 @@ func (c *Client) waitForMedia(ctx context.Context, id string) error {
 //     the post goes out again. Nothing on the account tells a deleted
 //     status from one never made.
 func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Published, bool, error) {
-	began := time.Now()
+	began := c.now()
 	pub, found, err := c.findOwnStatus(ctx, p)
 	if err != nil || found {
 		return pub, found, err
@@ -325,13 +323,9 @@ func (c *Client) Reconcile(ctx context.Context, p platforms.Post) (platforms.Pub
 	if wait <= 0 {
 		return platforms.Published{}, false, nil
 	}
-	t := time.NewTimer(wait)
-	select {
-	case <-ctx.Done():
-		t.Stop()
+	if err := c.sleep(ctx, wait); err != nil {
 		return platforms.Published{}, false, &platforms.Error{Class: platforms.UnknownOutcome,
-			Reason: "stopped while waiting to look again whether the post went out", Err: ctx.Err()}
-	case <-t.C:
+			Reason: "stopped while waiting to look again whether the post went out", Err: err}
 	}
 	return c.findOwnStatus(ctx, p)
 }
@@ -350,11 +344,11 @@ func (c *Client) settleLeft(key string, began time.Time) time.Duration {
 	a, ok := c.attempts[key]
 	switch {
 	case !ok:
-		return c.settle - time.Since(began)
+		return c.settle - c.now().Sub(began)
 	case a.sent.IsZero():
 		return 0
 	}
-	return c.settle - time.Since(a.sent)
+	return c.settle - c.now().Sub(a.sent)
 }
 
 // attempt is what this client knows of its own attempts with one key.
@@ -368,7 +362,7 @@ type attempt struct {
 func (c *Client) noteAttempt(key string, wrote bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := time.Now()
+	now := c.now()
 	for k, a := range c.attempts {
 		if now.Sub(a.at) > time.Hour {
 			delete(c.attempts, k)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,33 +43,80 @@ func TestReconcileOnAServerThatIgnoresTheKey(t *testing.T) {
 	}
 }
 
+// settleClock is a clock that moves only by the waits Reconcile asks for,
+// which it records; during a wait, arrive (when set) runs, standing for
+// what happens on the server meanwhile.
+type settleClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	waits  []time.Duration
+	arrive func()
+}
+
+func newSettleClock() *settleClock { return &settleClock{now: time.Now()} }
+
+func (c *settleClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *settleClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func (c *settleClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.waits = append(c.waits, d)
+	c.now = c.now.Add(d)
+	arrive := c.arrive
+	c.mu.Unlock()
+	if arrive != nil {
+		arrive()
+	}
+	return ctx.Err()
+}
+
+// Waits returns the waits asked for since the last call.
+func (c *settleClock) Waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w := c.waits
+	c.waits = nil
+	return w
+}
+
+func (c *settleClock) options() []mastodon.Option {
+	return []mastodon.Option{mastodon.WithClock(c.Now), mastodon.WithSleep(c.Sleep)}
+}
+
 // TestReconcileWaitsForAnAttemptStillOnItsWay: crier died (or gave up)
-// while its request was still on the way, and the status appears a moment
-// after Reconcile first looks. Reconcile must not call it lost before the
-// settle time has passed since the attempt.
+// while its request was still on the way, and the status appears while
+// Reconcile waits. Reconcile must not call it lost before the settle time
+// has passed since the attempt.
 func TestReconcileWaitsForAnAttemptStillOnItsWay(t *testing.T) {
 	for _, settle := range []time.Duration{0, time.Second} {
 		srv := mastotest.New(mastotest.Config{IgnoreIdempotencyKey: true})
 		t.Cleanup(srv.Close)
 		// A new client stands for a crier that has just started after a
 		// kill: the attempt was made by the process before it.
-		c := mastodon.New(srv.URL, srv.Token(), mastodon.WithReconcileSettle(settle))
+		clock := newSettleClock()
+		c := mastodon.New(srv.URL, srv.Token(), append(clock.options(), mastodon.WithReconcileSettle(settle))...)
 		p := newPost("Still on its way", "k")
-		go func() {
-			time.Sleep(300 * time.Millisecond)
-			srv.Post(srv.Me().ID, p.Text, "public", "")
-		}()
+		clock.arrive = func() { srv.Post(srv.Me().ID, p.Text, "public", "") }
 		_, ok, err := c.Reconcile(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if settle == 0 && ok {
-			t.Fatal("without a settle time the status was found: the test does not reproduce a late arrival")
+		waits := clock.Waits()
+		if settle == 0 && (ok || len(waits) != 0) {
+			t.Fatalf("without a settle time: found %v after waits %v; want not found at once", ok, waits)
 		}
-		if settle > 0 && !ok {
-			t.Errorf("settle %s: Reconcile said not found while the earlier request was still arriving", settle)
+		if settle > 0 && (!ok || len(waits) != 1 || waits[0] != settle) {
+			t.Errorf("settle %s: found %v after waits %v; want found after one wait of %s", settle, ok, waits, settle)
 		}
-		time.Sleep(400 * time.Millisecond)
 	}
 }
 
@@ -80,20 +128,20 @@ func TestReconcileSettleCountsFromTheLastAttempt(t *testing.T) {
 	srv := mastotest.New(mastotest.Config{})
 	t.Cleanup(srv.Close)
 	settle := 400 * time.Millisecond
-	c := mastodon.New(srv.URL, srv.Token(), mastodon.WithReconcileSettle(settle))
+	clock := newSettleClock()
+	c := mastodon.New(srv.URL, srv.Token(), append(clock.options(), mastodon.WithReconcileSettle(settle))...)
 	ctx := context.Background()
-	took := func(p platforms.Post) time.Duration {
+	waited := func(p platforms.Post) []time.Duration {
 		t.Helper()
-		began := time.Now()
 		if _, ok, err := c.Reconcile(ctx, p); err != nil || ok {
 			t.Fatalf("Reconcile = %v, %v", ok, err)
 		}
-		return time.Since(began)
+		return clock.Waits()
 	}
 
 	// Another process's attempt, at a time unknown: the full wait.
-	if d := took(newPost("someone else's", "other")); d < settle {
-		t.Errorf("Reconcile of a key this client never sent waited %s, want %s", d, settle)
+	if w := waited(newPost("someone else's", "other")); len(w) != 1 || w[0] != settle {
+		t.Errorf("Reconcile of a key this client never sent waited %v, want %s", w, settle)
 	}
 
 	// This client's attempt that reached the server: from that attempt.
@@ -102,18 +150,18 @@ func TestReconcileSettleCountsFromTheLastAttempt(t *testing.T) {
 	if _, err := c.Publish(ctx, p); err == nil {
 		t.Fatal("Publish succeeded through a 500")
 	}
-	if d := took(p); d < settle/2 {
-		t.Errorf("Reconcile right after an attempt waited %s, want about %s", d, settle)
+	clock.Advance(settle / 4)
+	if w := waited(p); len(w) != 1 || w[0] != settle-settle/4 {
+		t.Errorf("Reconcile a quarter of the settle time after an attempt waited %v, want %s", w, settle-settle/4)
 	}
-	time.Sleep(settle)
-	if d := took(p); d >= settle {
-		t.Errorf("Reconcile long after the attempt waited %s", d)
+	if w := waited(p); len(w) != 0 {
+		t.Errorf("Reconcile once the settle time had passed waited %v", w)
 	}
 
 	// An attempt that never left: no wait.
 	q := newPost("never left", "unsent")
-	unsent := mastodon.New(srv.URL, srv.Token(), mastodon.WithReconcileSettle(settle),
-		mastodon.WithHTTPClient(&http.Client{Transport: neverSendsPosts{}}))
+	unsent := mastodon.New(srv.URL, srv.Token(), append(clock.options(), mastodon.WithReconcileSettle(settle),
+		mastodon.WithHTTPClient(&http.Client{Transport: neverSendsPosts{}}))...)
 	_, err := unsent.Publish(ctx, q)
 	wantClass(t, err, platforms.Transient)
 	if left := mastodon.SettleLeft(unsent, q.IdempotencyKey); left > 0 {

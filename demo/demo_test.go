@@ -42,7 +42,40 @@ func openStore(t testing.TB) *store.Store {
 	return storetest.Open(t)
 }
 
+// seeded is a store holding the demo built with o, closed when t ends,
+// with the generator that built it. Each distinct o is built once per test
+// binary (seconds under the race detector); every test gets a copy of its
+// file, so tests that change their store never see each other's changes.
 func seeded(t *testing.T, o Options) (*store.Store, *gen) {
+	t.Helper()
+	key := fmt.Sprintf("%d|%d|%s|%t|%g", o.Seed, o.Now.UnixNano(), o.Zone, o.Large, o.Scale)
+	builds.mu.Lock()
+	b := builds.m[key]
+	if b == nil {
+		b = &build{}
+		builds.m[key] = b
+	}
+	builds.mu.Unlock()
+	b.once.Do(func() { b.data, b.g, b.err = buildFile(o) })
+	if b.err != nil {
+		t.Fatalf("building the demo (%+v): %v", o, b.err)
+	}
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if err := os.WriteFile(path, b.data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, b.g
+}
+
+// seededFresh builds the demo with o into a new store, not from a copy:
+// for tests of the build itself (two builds come out the same; the photos
+// its rows name exist beside the file).
+func seededFresh(t *testing.T, o Options) (*store.Store, *gen) {
 	t.Helper()
 	st := openStore(t)
 	g, err := seed(context.Background(), st, o)
@@ -52,55 +85,51 @@ func seeded(t *testing.T, o Options) (*store.Store, *gen) {
 	return st, g
 }
 
-// scaledLarge is the large data set at 1% (seed 5) that several tests
-// read: built once per test binary (about a minute under the race
-// detector), each test given a copy of its file.
-var scaledLarge struct {
+// build is one demo data set built for the tests: its file's bytes and
+// the generator that built it.
+type build struct {
 	once sync.Once
 	data []byte
 	g    *gen
 	err  error
 }
 
-// seededLarge is a fresh copy of scaledLarge for t, closed when t ends,
-// with the generator that built it.
-func seededLarge(t *testing.T) (*store.Store, *gen) {
-	t.Helper()
-	scaledLarge.once.Do(func() {
-		dir, err := os.MkdirTemp("", "crier-demo-large-")
-		if err != nil {
-			scaledLarge.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "large.db")
-		st, err := store.Open(context.Background(), path)
-		if err != nil {
-			scaledLarge.err = err
-			return
-		}
-		scaledLarge.g, scaledLarge.err = seed(context.Background(), st, Options{Seed: 5, Now: testNow, Zone: time.UTC, Large: true, Scale: 0.01})
-		// Closing the last connection checkpoints the WAL into the file.
-		if err := st.Close(); scaledLarge.err == nil {
-			scaledLarge.err = err
-		}
-		if scaledLarge.err == nil {
-			scaledLarge.data, scaledLarge.err = os.ReadFile(path)
-		}
-	})
-	if scaledLarge.err != nil {
-		t.Fatalf("building the scaled-down large data set: %v", scaledLarge.err)
+var builds = struct {
+	mu sync.Mutex
+	m  map[string]*build
+}{m: map[string]*build{}}
+
+// buildFile builds the demo with o into a file of its own and returns the
+// file's bytes.
+func buildFile(o Options) ([]byte, *gen, error) {
+	dir, err := os.MkdirTemp("", "crier-demo-")
+	if err != nil {
+		return nil, nil, err
 	}
-	path := filepath.Join(t.TempDir(), "large.db")
-	if err := os.WriteFile(path, scaledLarge.data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "demo.db")
 	st, err := store.Open(context.Background(), path)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	t.Cleanup(func() { st.Close() })
-	return st, scaledLarge.g
+	g, err := seed(context.Background(), st, o)
+	// Closing the last connection checkpoints the WAL into the file.
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := os.ReadFile(path)
+	return data, g, err
+}
+
+// seededLarge is the large data set at 1% (seed 5) that several tests
+// read, built once per test binary (about a minute under the race
+// detector).
+func seededLarge(t *testing.T) (*store.Store, *gen) {
+	t.Helper()
+	return seeded(t, Options{Seed: 5, Now: testNow, Zone: time.UTC, Large: true, Scale: 0.01})
 }
 
 // digest hashes every row of every table, order-independently; the folder
@@ -173,8 +202,8 @@ func within(t *testing.T, what string, got, lo, hi int) {
 func TestSeedIsDeterministic(t *testing.T) {
 	t.Parallel()
 	o := Options{Seed: 42, Now: testNow, Zone: berlin}
-	a, _ := seeded(t, o)
-	b, _ := seeded(t, o)
+	a, _ := seededFresh(t, o)
+	b, _ := seededFresh(t, o)
 	da, db := digest(t, a), digest(t, b)
 	if da != db {
 		t.Fatalf("same seed and clock gave different databases: %s vs %s", da, db)

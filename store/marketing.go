@@ -743,16 +743,24 @@ const marketingMoneyFoldSQL = `
 	GROUP BY m.campaign_id, m.source, m.content, m.currency
 	HAVING sum(m.revenue) <> 0 OR sum(m.spend) <> 0` + contentMoneyAddClause
 
-// recomputeDirty recomputes the groups listed in temp.marketing_dirty.
+// recomputeDirty recomputes the groups listed in temp.marketing_dirty, and
+// bumps the content revision: every write to marketing_rows and its sums
+// ends here, and those tables have no triggers of their own that bump it
+// (migration 9).
 func recomputeDirty(ctx context.Context, tx *sql.Tx) error {
 	for _, q := range []string{marketingDaysDeleteSQL, marketingMoneyDeleteSQL, marketingDaysSQL, marketingMoneySQL,
-		marketingMoneyMixedSQL} {
+		marketingMoneyMixedSQL, bumpContentRevisionSQL} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("summing marketing rows: %w", err)
 		}
 	}
 	return nil
 }
+
+// bumpContentRevisionSQL tells watchers (crier serve's sessions) that
+// what the app shows changed, once per transaction where a trigger would
+// tell them once per row (migrations 7 and 9).
+const bumpContentRevisionSQL = "UPDATE content_revision SET n = n + 1"
 
 // precedenceSQL builds the statement that recomputes marketing_days for
 // the dirty groups: each group's rows are summed per class (in key order),

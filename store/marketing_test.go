@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -417,7 +418,7 @@ func TestImportRollbackLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 200 { // more than one statement's worth
+	for i := range 2*marketingInsertRows + 5 { // more than one statement's worth
 		if err := imp.Add(MarketingRow{Day: day1.Add(i), Campaign: "spring-sale", Source: "bluesky",
 			Content: "post-9", Sessions: Known(1), Line: i + 2}); err != nil {
 			t.Fatal(err)
@@ -1005,5 +1006,64 @@ func TestRepliesByDay(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("replies by day\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestImportSumsMatchRebuildAtRandom imports random batches of every class
+// (new groups and groups other imports hold, lines added up on one key,
+// metrics not reported, money in two currencies, a line with money and no
+// currency, a newer and an older export of a feed, typed-in entries) and
+// after each compares the sums kept with a rebuild from the rows; once
+// with the groups summed in memory, once with them left to SQLite.
+func TestImportSumsMatchRebuildAtRandom(t *testing.T) {
+	for _, limit := range []int{maxSumGroups, 3} {
+		t.Run(fmt.Sprintf("in memory up to %d groups", limit), func(t *testing.T) {
+			defer func(old int) { maxSumGroups = old }(maxSumGroups)
+			maxSumGroups = limit
+			st := openTest(t)
+			mustCampaign(t, st, Campaign{Name: "Spring"})
+			mustCampaign(t, st, Campaign{Name: "Autumn"})
+			r := rand.New(rand.NewPCG(7, uint64(limit)))
+			num := func() Num {
+				if r.IntN(4) == 0 {
+					return Num{}
+				}
+				return Known(int64(r.IntN(50)))
+			}
+			feeds := []ImportBatch{
+				{Feed: "plausible", Class: ClassAnalytics, Preset: "plausible"},
+				{Feed: "ga4", Class: ClassAnalytics, Preset: "ga4"},
+				{Feed: "meta_ads", Class: ClassAds, Preset: "meta"},
+				{Feed: "sheet", Class: ClassSheet, Preset: "plain"},
+				{Feed: "manual", Class: ClassManual, Preset: "manual"},
+			}
+			for i := range 60 {
+				b := feeds[r.IntN(len(feeds))]
+				b.Origin = fmt.Sprintf("export-%d.csv", i)
+				b.ExportedAt = mkNow.Add(time.Duration(r.IntN(10)-5) * time.Hour)
+				var rows []MarketingRow
+				noCurrencyMoney := r.IntN(3) == 0
+				for j := range 1 + r.IntN(40) {
+					row := MarketingRow{Day: day1.Add(r.IntN(6) + 3*i), Campaign: []string{"spring", "autumn", "Other"}[r.IntN(3)],
+						Source: []string{"mastodon", "bluesky", "fb"}[r.IntN(3)], Content: fmt.Sprintf("post-%d", r.IntN(4)),
+						Impressions: num(), Clicks: num(), Sessions: num(), Conversions: num(), Line: j + 2}
+					if r.IntN(3) > 0 {
+						row.Revenue, row.Spend = num(), num()
+						row.Currency = []string{"EUR", "EUR", "USD", ""}[r.IntN(4)]
+						if row.Currency == "" && !noCurrencyMoney {
+							row.Revenue, row.Spend = Num{}, Num{}
+						}
+					}
+					rows = append(rows, row)
+				}
+				if _, err := tryImport(st, b, rows...); err != nil {
+					var mixed *MixedCurrencyError
+					if !errors.As(err, &mixed) {
+						t.Fatalf("import %d: %v", i, err)
+					}
+				}
+				checkSumsMatchRebuild(t, st)
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -230,11 +231,11 @@ func (g *groupSums) add(r *MarketingRow) bool {
 		if !v.OK {
 			continue
 		}
-		s := g.n[i].V + v.V
-		if (s > g.n[i].V) != (v.V > 0) {
+		s, ok := addChecked(g.n[i].V, v.V)
+		if !ok {
 			return false
 		}
-		g.n[i] = Num{V: s, OK: true}
+		g.n[i] = Known(s)
 	}
 	return true
 }
@@ -553,93 +554,168 @@ func (m *MarketingImport) Commit() (ImportResult, error) {
 }
 
 // sumGroups recomputes the sums of the groups the import touched (listed
-// in temp.marketing_dirty). A group that held no rows before it holds
-// this import's lines alone, and their sums were made as they came (Add):
-// SQLite picks from those, with the statements that pick from the rows,
-// instead of reading a million rows back. The other groups are summed from
-// their rows. A group held rows before when marketing_days has it: every
-// write to marketing_rows recomputes the groups it touched, and a group
-// with rows has a row there, even when all its figures are NULL.
+// in temp.marketing_dirty). A group that held no rows before this import
+// holds its lines alone, all of one class, whose sums were made as they
+// came (Add): its rows of marketing_days and marketing_day_money follow
+// from those as marketingDaysSQL and marketingMoneySQL would make them
+// (newGroupRows), without reading a million rows back. The other groups
+// are summed from their rows. A group held rows before when
+// marketing_days has it: every write to marketing_rows recomputes the
+// groups it touched, and a group with rows has a row there, even when all
+// its figures are NULL. TestImportSumsMatchRebuildAtRandom holds the two
+// ways to each other.
 func (m *MarketingImport) sumGroups() error {
-	for _, q := range []string{
-		`CREATE TEMP TABLE IF NOT EXISTS marketing_new (
-			campaign_id INTEGER NOT NULL, day INTEGER NOT NULL, source TEXT NOT NULL,
-			PRIMARY KEY (campaign_id, day, source)) WITHOUT ROWID`,
-		`CREATE TEMP TABLE IF NOT EXISTS marketing_sums (
-			campaign_id INTEGER NOT NULL, day INTEGER NOT NULL, source TEXT NOT NULL, class INTEGER NOT NULL,
-			currency TEXT NOT NULL, impressions INTEGER, clicks INTEGER, sessions INTEGER, conversions INTEGER,
-			revenue INTEGER, spend INTEGER,
-			PRIMARY KEY (campaign_id, day, source, class, currency)) WITHOUT ROWID`,
-		"DELETE FROM temp.marketing_new",
-		"DELETE FROM temp.marketing_sums",
-		`INSERT INTO temp.marketing_new (campaign_id, day, source)
-		SELECT d.campaign_id, d.day, d.source FROM temp.marketing_dirty d
-		WHERE NOT EXISTS (SELECT 1 FROM marketing_days g
-		                  WHERE g.campaign_id = d.campaign_id AND g.day = d.day AND g.source = d.source)`,
-		`DELETE FROM temp.marketing_dirty WHERE EXISTS (SELECT 1 FROM temp.marketing_new n
-			WHERE n.campaign_id = marketing_dirty.campaign_id AND n.day = marketing_dirty.day
-			AND n.source = marketing_dirty.source)`,
-	} {
-		if _, err := m.tx.ExecContext(m.ctx, q); err != nil {
-			return fmt.Errorf("summing marketing rows: %w", err)
-		}
+	if _, err := m.tx.ExecContext(m.ctx, `DELETE FROM temp.marketing_dirty WHERE NOT EXISTS (
+		SELECT 1 FROM marketing_days g WHERE g.campaign_id = marketing_dirty.campaign_id
+		AND g.day = marketing_dirty.day AND g.source = marketing_dirty.source)`); err != nil {
+		return fmt.Errorf("summing marketing rows: %w", err)
 	}
-	const per = 80
-	args := make([]any, 0, per*11)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		q := `INSERT INTO temp.marketing_sums (campaign_id, day, source, class, currency, impressions, clicks, sessions,
-			conversions, revenue, spend) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(args)/11), ", ")
-		_, err := m.tx.ExecContext(m.ctx, q, args...)
-		args = args[:0]
+	held := map[groupKey]bool{}
+	rows, err := m.tx.QueryContext(m.ctx, "SELECT campaign_id, day, source FROM temp.marketing_dirty")
+	if err != nil {
 		return err
 	}
-	for k, g := range m.dirty {
-		for ; g != nil; g = g.next {
-			args = append(args, k.campaign, int64(k.day), k.source, int(m.batch.Class), g.currency,
-				g.n[0].arg(), g.n[1].arg(), g.n[2].arg(), g.n[3].arg(), g.n[4].arg(), g.n[5].arg())
-			if len(args) == cap(args) {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
+	for rows.Next() {
+		var k groupKey
+		if err := rows.Scan(&k.campaign, &k.day, &k.source); err != nil {
+			rows.Close()
+			return err
 		}
+		held[k] = true
 	}
-	if err := flush(); err != nil {
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	// The groups that held rows (and the content revision's bump).
 	if err := recomputeDirty(m.ctx, m.tx); err != nil {
 		return err
 	}
-	for _, q := range []string{marketingDaysFromSumsSQL, marketingMoneyFromSumsSQL, marketingMoneyMixedFromSumsSQL} {
-		if _, err := m.tx.ExecContext(m.ctx, q); err != nil {
+	days := &rowInserter{ctx: m.ctx, tx: m.tx, cols: 17, head: `INSERT INTO marketing_days (campaign_id, day, source,
+		impressions, clicks, sessions, conversions, clicks_with_impressions, conversions_with_sessions,
+		conversions_with_clicks, paid_clicks, impressions_from, clicks_from, sessions_from, conversions_from,
+		revenue_from, spend_from) VALUES `}
+	money := &rowInserter{ctx: m.ctx, tx: m.tx, cols: 7, head: `INSERT INTO marketing_day_money (campaign_id, day,
+		source, currency, revenue, spend, spend_on_clicks) VALUES `}
+	for k, g := range m.dirty {
+		if held[k] {
+			continue
+		}
+		if err := m.newGroupRows(k, g, days, money); err != nil {
 			return fmt.Errorf("summing marketing rows: %w", err)
+		}
+	}
+	if err := days.flush(); err != nil {
+		return err
+	}
+	return money.flush()
+}
+
+// newGroupRows writes the marketing_days row and marketing_day_money rows
+// of a group that holds this import's lines alone, as marketingDaysSQL and
+// marketingMoneySQL make them from rows of one class: a metric counts when
+// the class is in its precedence (its from is the class, when reported),
+// or when the lines were typed in (from is NULL).
+func (m *MarketingImport) newGroupRows(k groupKey, g *groupSums, days, money *rowInserter) error {
+	class := m.batch.Class
+	counts := func(metric string) bool {
+		return class == ClassManual || slices.Contains(MarketingPrecedence[metric], class)
+	}
+	var total [6]Num // impressions, clicks, sessions, conversions, revenue, spend
+	for s := g; s != nil; s = s.next {
+		for i, v := range s.n {
+			if !v.OK {
+				continue
+			}
+			t, ok := addChecked(total[i].V, v.V)
+			if !ok {
+				return errors.New("integer overflow")
+			}
+			total[i] = Known(t)
+		}
+	}
+	var counted [4]Num
+	var from [6]any
+	for i, metric := range []string{"impressions", "clicks", "sessions", "conversions", "revenue", "spend"} {
+		if !counts(metric) {
+			continue
+		}
+		if i < 4 {
+			counted[i] = total[i]
+		}
+		if class != ClassManual && total[i].OK {
+			from[i] = int64(class)
+		}
+	}
+	revenueCounts, spendCounts := from[4] != nil || class == ClassManual, from[5] != nil || class == ClassManual
+	impressions, clicks, sessions, conversions := counted[0], counted[1], counted[2], counted[3]
+	when := func(cond bool, n Num) any {
+		if !cond {
+			return nil
+		}
+		return n.arg()
+	}
+	if err := days.add(k.campaign, int64(k.day), k.source, impressions.arg(), clicks.arg(), sessions.arg(),
+		conversions.arg(), when(impressions.OK, clicks), when(sessions.OK, conversions), when(clicks.OK, conversions),
+		when(spendCounts && total[5].OK, clicks), from[0], from[1], from[2], from[3], from[4], from[5]); err != nil {
+		return err
+	}
+	for s := g; s != nil; s = s.next {
+		var revenue, spend Num
+		if revenueCounts {
+			revenue = s.n[4]
+		}
+		if spendCounts {
+			spend = s.n[5]
+		}
+		if s.currency == "" || (!revenue.OK && !spend.OK) {
+			continue
+		}
+		if err := money.add(k.campaign, int64(k.day), k.source, s.currency, revenue.arg(), spend.arg(),
+			when(clicks.OK, spend)); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// fromSums turns a statement that sums the rows of the groups in
-// temp.marketing_dirty into one that sums those of temp.marketing_sums for
-// the groups in temp.marketing_new.
-func fromSums(q string) string {
-	out := strings.NewReplacer("FROM temp.marketing_dirty d", "FROM temp.marketing_new d",
-		"JOIN marketing_rows m", "JOIN temp.marketing_sums m").Replace(q)
-	if strings.Contains(out, "marketing_dirty") || strings.Contains(out, "marketing_rows") {
-		panic("fromSums: a table left in " + out)
-	}
-	return out
+// addChecked adds two sums, reporting false where int64 overflows (where
+// SQLite's sum fails).
+func addChecked(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (s > a) == (b > 0)
 }
 
-var (
-	marketingDaysFromSumsSQL       = fromSums(marketingDaysSQL)
-	marketingMoneyFromSumsSQL      = fromSums(marketingMoneySQL)
-	marketingMoneyMixedFromSumsSQL = fromSums(marketingMoneyMixedSQL)
-)
+// rowInserter writes rows into a table a few hundred to a statement.
+type rowInserter struct {
+	ctx  context.Context
+	tx   *sql.Tx
+	head string // the INSERT up to VALUES
+	cols int
+	args []any
+}
+
+func (w *rowInserter) add(vals ...any) error {
+	w.args = append(w.args, vals...)
+	if len(w.args) >= 200*w.cols {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *rowInserter) flush() error {
+	if len(w.args) == 0 {
+		return nil
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", w.cols), ", ") + "), "
+	q := w.head + strings.TrimSuffix(strings.Repeat(row, len(w.args)/w.cols), ", ")
+	_, err := w.tx.ExecContext(w.ctx, q, w.args...)
+	w.args = w.args[:0]
+	if err != nil {
+		return fmt.Errorf("summing marketing rows: %w", err)
+	}
+	return nil
+}
 
 // foldContents adds the rows this import wrote to marketing_contents and
 // marketing_content_money. The sums made in Add are exact when every line
@@ -1072,12 +1148,14 @@ var marketingDaysSQL = precedenceSQL()
 // key order and nearly always in one currency: they are summed as they
 // come (min and max of the currency say whether they were one), and only
 // the groups where one class mixes currencies are summed by
-// marketingMoneyMixedSQL, which sorts their rows by currency.
+// marketingMoneyMixedSQL, which sorts their rows by currency. A currency
+// none of whose money counts has no row: HAVING names the sums counted,
+// as x's revenue and spend are every class's.
 const marketingMoneySQL = `
 	INSERT INTO marketing_day_money (campaign_id, day, source, currency, revenue, spend, spend_on_clicks)
 	SELECT x.campaign_id, x.day, x.source, x.currency,
-	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS revenue,
-	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS spend,
+	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS counted_revenue,
+	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS counted_spend,
 	       CASE WHEN g.clicks IS NOT NULL THEN sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) END
 	FROM (SELECT campaign_id, day, source, class, currency, revenue, spend,
 	             max(mixed) OVER (PARTITION BY campaign_id, day, source) AS group_mixed
@@ -1090,15 +1168,15 @@ const marketingMoneySQL = `
 	CROSS JOIN marketing_days g ON g.campaign_id = x.campaign_id AND g.day = x.day AND g.source = x.source
 	WHERE NOT x.group_mixed
 	GROUP BY x.campaign_id, x.day, x.source, x.currency
-	HAVING revenue IS NOT NULL OR spend IS NOT NULL`
+	HAVING counted_revenue IS NOT NULL OR counted_spend IS NOT NULL`
 
 // marketingMoneyMixedSQL sums the groups marketingMoneySQL left: those in
 // which one class reported money in more than one currency.
 const marketingMoneyMixedSQL = `
 	INSERT INTO marketing_day_money (campaign_id, day, source, currency, revenue, spend, spend_on_clicks)
 	SELECT x.campaign_id, x.day, x.source, x.currency,
-	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS revenue,
-	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS spend,
+	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS counted_revenue,
+	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS counted_spend,
 	       CASE WHEN g.clicks IS NOT NULL THEN sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) END
 	FROM (SELECT d.campaign_id, d.day, d.source, m.class, m.currency, sum(m.revenue) AS revenue, sum(m.spend) AS spend
 	      FROM (SELECT d.campaign_id, d.day, d.source
@@ -1112,7 +1190,7 @@ const marketingMoneyMixedSQL = `
 	      GROUP BY d.campaign_id, d.day, d.source, m.class, m.currency) x
 	CROSS JOIN marketing_days g ON g.campaign_id = x.campaign_id AND g.day = x.day AND g.source = x.source
 	GROUP BY x.campaign_id, x.day, x.source, x.currency
-	HAVING revenue IS NOT NULL OR spend IS NOT NULL`
+	HAVING counted_revenue IS NOT NULL OR counted_spend IS NOT NULL`
 
 // RebuildMarketingSums recomputes every sum from marketing_rows: for bulk
 // writers (the demo) and for repair.

@@ -150,11 +150,16 @@ type MarketingImport struct {
 	// are bound as they are, without database/sql converting and checking
 	// each of a million rows' 13 again.
 	stmt    driver.Stmt
-	sqlHead string // the INSERT up to VALUES
-	sqlTail string // the ON CONFLICT clause
-	args    []driver.NamedValue
-	rows    int
-	names   *campaignResolver
+	sqlHead string              // the INSERT up to VALUES
+	sqlTail string              // the ON CONFLICT clause
+	args    []driver.NamedValue // 13 for each of stmt's rows, numbered
+	rows    int                 // rows queued in args
+	// What Add made of the texts that come again line after line.
+	sources, campaigns map[string]*lineText
+	lastCurrency       lineText
+	lastDay            Day
+	lastDayArg         driver.Value
+	names              *campaignResolver
 	// dirty holds the campaign, day and source groups the lines fall in,
 	// each with the lines' sums (nil once sumsInSQL).
 	dirty     map[groupKey]*groupSums
@@ -186,7 +191,17 @@ type moneyKey struct {
 	currency string
 }
 
+// lineText is a source, campaign name or currency as a file writes it and
+// what Add makes of it once: the source normalized, the campaign resolved,
+// the text boxed as the driver value it is bound as.
+type lineText struct {
+	text     string
+	arg      driver.Value
+	campaign int64 // a campaign name's crier campaign (0: none)
+}
+
 type contentSums struct {
+	arg                                                               driver.Value // the content, as it is bound
 	impressions, clicksWithImpressions, clicks, sessions, conversions int64
 	// Whether the lines gave impressions: clicksWithImpressions counts a
 	// stored row's clicks when the row has impressions, and lines added up
@@ -302,7 +317,11 @@ func (s *Store) BeginImport(ctx context.Context, b ImportBatch, now time.Time) (
 	if m.stmt, err = m.prepare(marketingInsertSQL(m.sqlHead, consts, marketingInsertRows)); err != nil {
 		return fail(err)
 	}
-	m.args = make([]driver.NamedValue, 0, 13*marketingInsertRows)
+	m.args = make([]driver.NamedValue, 13*marketingInsertRows)
+	for i := range m.args {
+		m.args[i].Ordinal = i + 1
+	}
+	m.sources, m.campaigns = map[string]*lineText{}, map[string]*lineText{}
 	m.res.Campaigns = map[string]int64{}
 	m.res.BatchID = m.batchID
 	return m, nil
@@ -352,10 +371,27 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 	if m.finished {
 		return errors.New("import: already finished")
 	}
-	r.Source = NormalizeSource(r.Source)
-	camp := m.names.resolve(r.Campaign)
-	if _, seen := m.res.Campaigns[r.Campaign]; !seen && r.Campaign != "" {
-		m.res.Campaigns[r.Campaign] = camp
+	src := m.sources[r.Source]
+	if src == nil {
+		n := NormalizeSource(r.Source)
+		src = &lineText{text: n, arg: n}
+		m.sources[r.Source] = src
+	}
+	r.Source = src.text
+	name := m.campaigns[r.Campaign]
+	if name == nil {
+		name = &lineText{text: r.Campaign, arg: r.Campaign, campaign: m.names.resolve(r.Campaign)}
+		m.campaigns[r.Campaign] = name
+		if r.Campaign != "" {
+			m.res.Campaigns[r.Campaign] = name.campaign
+		}
+	}
+	camp := name.campaign
+	if r.Currency != m.lastCurrency.text || m.lastCurrency.arg == nil {
+		m.lastCurrency = lineText{text: r.Currency, arg: r.Currency}
+	}
+	if r.Day != m.lastDay || m.lastDayArg == nil {
+		m.lastDay, m.lastDayArg = r.Day, int64(r.Day)
 	}
 	if m.res.Lines == 0 || r.Day < m.res.First {
 		m.res.First = r.Day
@@ -386,6 +422,7 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 			m.sumGroupsInSQL()
 		}
 	}
+	var content driver.Value
 	if !m.foldInSQL {
 		ck := contentKey{camp, r.Source, r.Content}
 		c := m.contents[ck]
@@ -393,11 +430,12 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 			if len(m.contents) == maxFoldKeys {
 				m.foldInSQL, m.contents, m.money = true, nil, nil
 			} else {
-				c = &contentSums{}
+				c = &contentSums{arg: r.Content}
 				m.contents[ck] = c
 			}
 		}
 		if c != nil {
+			content = c.arg
 			c.impressions += r.Impressions.V
 			if r.Impressions.OK {
 				c.clicksWithImpressions += r.Clicks.V
@@ -427,9 +465,12 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 			}
 		}
 	}
-	for _, v := range [13]driver.Value{camp, int64(r.Day), r.Source, r.Content, r.Campaign, int64(r.Line), r.Currency,
+	if content == nil {
+		content = r.Content
+	}
+	for i, v := range [13]driver.Value{camp, m.lastDayArg, src.arg, content, name.arg, int64(r.Line), m.lastCurrency.arg,
 		r.Impressions.arg(), r.Clicks.arg(), r.Sessions.arg(), r.Conversions.arg(), r.Revenue.arg(), r.Spend.arg()} {
-		m.args = append(m.args, driver.NamedValue{Ordinal: len(m.args) + 1, Value: v})
+		m.args[13*m.rows+i].Value = v
 	}
 	m.rows++
 	if m.rows == marketingInsertRows {
@@ -475,7 +516,7 @@ func (m *MarketingImport) exec(stmt driver.Stmt) error {
 		if !ok {
 			return fmt.Errorf("the SQLite driver's statement (%T) does not run with a context", stmt)
 		}
-		res, err := sc.ExecContext(m.ctx, m.args)
+		res, err := sc.ExecContext(m.ctx, m.args[:13*m.rows])
 		if err != nil {
 			return err
 		}
@@ -487,7 +528,7 @@ func (m *MarketingImport) exec(stmt driver.Stmt) error {
 	}
 	m.res.Written += int(n)
 	m.res.Kept += m.rows - int(n)
-	m.args, m.rows = m.args[:0], 0
+	m.rows = 0
 	return nil
 }
 

@@ -145,15 +145,17 @@ type MarketingImport struct {
 	tx      *sql.Tx
 	batch   ImportBatch
 	batchID int64
-	// stmt is the INSERT of marketingInsertRows rows, prepared on the
-	// driver's connection under the transaction (conn.Raw): its values
-	// are bound as they are, without database/sql converting and checking
-	// each of a million rows' 13 again.
-	stmt    driver.Stmt
-	sqlHead string              // the INSERT up to VALUES
-	sqlTail string              // the ON CONFLICT clause
-	args    []driver.NamedValue // 13 for each of stmt's rows, numbered
-	rows    int                 // rows queued in args
+	// stmts are the INSERTs of marketingInsertRows rows, one for each set
+	// of metrics that rows report (metricColumns: a metric no row of a
+	// statement reports is left out, NULL, rather than bound NULL a
+	// million times), prepared on the driver's connection under the
+	// transaction (conn.Raw): values are bound as they are, without
+	// database/sql converting and checking each again.
+	stmts  map[uint8]driver.Stmt
+	consts string // the batch's feed, class, id and export time, written into the statements
+	queue  []queuedRow
+	rows   int                 // rows queued
+	args   []driver.NamedValue // numbered
 	// What Add made of the texts that come again line after line.
 	sources, campaigns map[string]*lineText
 	lastCurrency       lineText
@@ -189,6 +191,17 @@ type contentKey struct {
 type moneyKey struct {
 	contentKey
 	currency string
+}
+
+// metricColumns are marketing_rows' metrics, in the order of a queued
+// row's.
+var metricColumns = [6]string{"impressions", "clicks", "sessions", "conversions", "revenue", "spend"}
+
+// queuedRow is a row waiting for its statement: campaign_id, day, source,
+// content, ext_campaign, line and currency, and its metrics.
+type queuedRow struct {
+	fixed   [7]driver.Value
+	metrics [6]Num
 }
 
 // lineText is a source, campaign name or currency as a file writes it and
@@ -308,15 +321,11 @@ func (s *Store) BeginImport(ctx context.Context, b ImportBatch, now time.Time) (
 	if m.names, err = loadCampaignResolver(ctx, tx); err != nil {
 		return fail(err)
 	}
-	// The batch's constants are written into the statement, so each row
-	// binds only its own 13 values.
-	m.sqlHead = `INSERT INTO marketing_rows (campaign_id, day, source, content, ext_campaign, line, currency,
-		impressions, clicks, sessions, conversions, revenue, spend, feed, class, batch_id, exported_at) VALUES `
-	consts := fmt.Sprintf("%s, %d, %d, %d", sqlQuote(b.Feed), int(b.Class), m.batchID, ms(b.ExportedAt))
-	m.sqlTail = consts
-	if m.stmt, err = m.prepare(marketingInsertSQL(m.sqlHead, consts, marketingInsertRows)); err != nil {
-		return fail(err)
-	}
+	// The batch's constants are written into the statements, so each row
+	// binds only its own values.
+	m.consts = fmt.Sprintf("%s, %d, %d, %d", sqlQuote(b.Feed), int(b.Class), m.batchID, ms(b.ExportedAt))
+	m.stmts = map[uint8]driver.Stmt{}
+	m.queue = make([]queuedRow, marketingInsertRows)
 	m.args = make([]driver.NamedValue, 13*marketingInsertRows)
 	for i := range m.args {
 		m.args[i].Ordinal = i + 1
@@ -333,10 +342,19 @@ func (s *Store) BeginImport(ctx context.Context, b ImportBatch, now time.Time) (
 // something crier does not keep, such as the ad set or the referrer) gets
 // this line's figures added. Two currencies on one key of one import
 // cannot be added: the row is marked and Commit reports the line.
-func marketingInsertSQL(head, consts string, rows int) string {
+// metrics has a bit (1<<i) for each of metricColumns the rows give.
+func marketingInsertSQL(metrics uint8, consts string, rows int) string {
 	var b strings.Builder
-	b.WriteString(head)
-	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + consts + ")"
+	b.WriteString("INSERT INTO marketing_rows (campaign_id, day, source, content, ext_campaign, line, currency")
+	row := "(?, ?, ?, ?, ?, ?, ?"
+	for i, c := range metricColumns {
+		if metrics&(1<<i) != 0 {
+			b.WriteString(", " + c)
+			row += ", ?"
+		}
+	}
+	b.WriteString(", feed, class, batch_id, exported_at) VALUES ")
+	row += ", " + consts + ")"
 	for i := range rows {
 		if i > 0 {
 			b.WriteString(", ")
@@ -468,15 +486,60 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 	if content == nil {
 		content = r.Content
 	}
-	for i, v := range [13]driver.Value{camp, m.lastDayArg, src.arg, content, name.arg, int64(r.Line), m.lastCurrency.arg,
-		r.Impressions.arg(), r.Clicks.arg(), r.Sessions.arg(), r.Conversions.arg(), r.Revenue.arg(), r.Spend.arg()} {
-		m.args[13*m.rows+i].Value = v
+	m.queue[m.rows] = queuedRow{
+		fixed:   [7]driver.Value{camp, m.lastDayArg, src.arg, content, name.arg, int64(r.Line), m.lastCurrency.arg},
+		metrics: [6]Num{r.Impressions, r.Clicks, r.Sessions, r.Conversions, r.Revenue, r.Spend},
 	}
 	m.rows++
 	if m.rows == marketingInsertRows {
-		m.err = m.exec(m.stmt)
+		m.err = m.writeQueue()
 	}
 	return m.err
+}
+
+// writeQueue writes the queued rows in one statement.
+func (m *MarketingImport) writeQueue() error {
+	var metrics uint8
+	for _, q := range m.queue[:m.rows] {
+		for i, v := range q.metrics {
+			if v.OK {
+				metrics |= 1 << i
+			}
+		}
+	}
+	n := 0
+	for _, q := range m.queue[:m.rows] {
+		for _, v := range q.fixed {
+			m.args[n].Value = v
+			n++
+		}
+		for i, v := range q.metrics {
+			if metrics&(1<<i) != 0 {
+				m.args[n].Value = v.arg()
+				n++
+			}
+		}
+	}
+	if m.rows < marketingInsertRows { // the last rows
+		stmt, err := m.prepare(marketingInsertSQL(metrics, m.consts, m.rows))
+		if err != nil {
+			return err
+		}
+		err = m.exec(stmt, m.args[:n])
+		if cerr := m.closeStmt(stmt); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	stmt := m.stmts[metrics]
+	if stmt == nil {
+		var err error
+		if stmt, err = m.prepare(marketingInsertSQL(metrics, m.consts, m.rows)); err != nil {
+			return err
+		}
+		m.stmts[metrics] = stmt
+	}
+	return m.exec(stmt, m.args[:n])
 }
 
 // prepare prepares a statement on the driver's connection.
@@ -494,6 +557,18 @@ func (m *MarketingImport) prepare(q string) (driver.Stmt, error) {
 	return stmt, err
 }
 
+// closeStmts closes the statements of m.stmts.
+func (m *MarketingImport) closeStmts() error {
+	var first error
+	for k, stmt := range m.stmts {
+		if err := m.closeStmt(stmt); err != nil && first == nil {
+			first = err
+		}
+		delete(m.stmts, k)
+	}
+	return first
+}
+
 // closeStmt closes a statement prepare made.
 func (m *MarketingImport) closeStmt(stmt driver.Stmt) error {
 	return m.conn.Raw(func(any) error { return stmt.Close() })
@@ -509,14 +584,14 @@ func (m *MarketingImport) sumGroupsInSQL() {
 }
 
 // exec runs the queued rows through stmt, one of prepare's.
-func (m *MarketingImport) exec(stmt driver.Stmt) error {
+func (m *MarketingImport) exec(stmt driver.Stmt, args []driver.NamedValue) error {
 	var n int64
 	err := m.conn.Raw(func(any) error {
 		sc, ok := stmt.(driver.StmtExecContext)
 		if !ok {
 			return fmt.Errorf("the SQLite driver's statement (%T) does not run with a context", stmt)
 		}
-		res, err := sc.ExecContext(m.ctx, m.args[:13*m.rows])
+		res, err := sc.ExecContext(m.ctx, args)
 		if err != nil {
 			return err
 		}
@@ -541,13 +616,7 @@ func (m *MarketingImport) Commit() (ImportResult, error) {
 	}
 	err := m.err
 	if err == nil && m.rows > 0 {
-		var tail driver.Stmt
-		if tail, err = m.prepare(marketingInsertSQL(m.sqlHead, m.sqlTail, m.rows)); err == nil {
-			err = m.exec(tail)
-			if cerr := m.closeStmt(tail); err == nil {
-				err = cerr
-			}
-		}
+		err = m.writeQueue()
 	}
 	if err == nil {
 		err = m.checkCurrencies()
@@ -579,8 +648,7 @@ func (m *MarketingImport) Commit() (ImportResult, error) {
 			WHERE id = ?`, first, last, m.res.Lines, m.res.Written, m.res.Kept, m.batchID)
 	}
 	if err == nil {
-		err = m.closeStmt(m.stmt)
-		m.stmt = nil
+		err = m.closeStmts()
 	}
 	if err == nil {
 		err = m.tx.Commit()
@@ -868,9 +936,7 @@ func (m *MarketingImport) Rollback() {
 		return
 	}
 	m.finished = true
-	if m.stmt != nil {
-		m.closeStmt(m.stmt)
-	}
+	m.closeStmts()
 	m.tx.Rollback()
 	m.release()
 }

@@ -1067,3 +1067,63 @@ func TestImportSumsMatchRebuildAtRandom(t *testing.T) {
 		})
 	}
 }
+
+// A long import whose statements carry different metrics (a metric no row
+// of a statement reports is left out of it) stores every line as given:
+// the first statement's rows report clicks, the second's spend too, the
+// third's only sessions, and the last few rows impressions.
+func TestImportStoresEachStatementsMetrics(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	const lines = 3*marketingInsertRows + 7
+	want := map[string][6]Num{}
+	var rows []MarketingRow
+	for i := range lines {
+		r := MarketingRow{Day: day1.Add(i % 30), Campaign: "c", Source: "mastodon", Content: fmt.Sprintf("post-%d", i),
+			Currency: "EUR", Line: i + 2}
+		switch i / marketingInsertRows {
+		case 0:
+			r.Clicks = Known(int64(i))
+		case 1:
+			r.Clicks, r.Spend = Known(int64(i)), Known(int64(2*i))
+			if i%3 == 0 {
+				r.Spend = Num{}
+			}
+		case 2:
+			r.Sessions = Known(int64(i))
+		default:
+			r.Impressions = Known(int64(i))
+		}
+		want[r.Content] = [6]Num{r.Impressions, r.Clicks, r.Sessions, r.Conversions, r.Revenue, r.Spend}
+		rows = append(rows, r)
+	}
+	if res := importRows(t, st, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "plain", Origin: "long.csv"}, rows...); res.Written != lines {
+		t.Fatalf("wrote %d lines, want %d", res.Written, lines)
+	}
+	got, err := st.db.QueryContext(ctx, "SELECT content, impressions, clicks, sessions, conversions, revenue, spend, line FROM marketing_rows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	n := 0
+	for got.Next() {
+		var content string
+		var v [6]sql.NullInt64
+		var line int
+		if err := got.Scan(&content, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &line); err != nil {
+			t.Fatal(err)
+		}
+		var nums [6]Num
+		for i := range v {
+			nums[i] = numOf(v[i])
+		}
+		if nums != want[content] {
+			t.Errorf("%s (line %d): %v, want %v", content, line, nums, want[content])
+		}
+		n++
+	}
+	if n != lines {
+		t.Errorf("%d rows stored, want %d", n, lines)
+	}
+	checkSumsMatchRebuild(t, st)
+}

@@ -1016,7 +1016,8 @@ func TestRepliesByDay(t *testing.T) {
 // after each compares the sums kept with a rebuild from the rows; once
 // with the groups summed in memory, once with them left to SQLite.
 func TestImportSumsMatchRebuildAtRandom(t *testing.T) {
-	for _, limit := range []int{maxSumGroups, 3} {
+	for _, c := range []struct{ limit, imports int }{{maxSumGroups, 36}, {3, 12}} {
+		limit := c.limit
 		t.Run(fmt.Sprintf("in memory up to %d groups", limit), func(t *testing.T) {
 			defer func(old int) { maxSumGroups = old }(maxSumGroups)
 			maxSumGroups = limit
@@ -1037,7 +1038,7 @@ func TestImportSumsMatchRebuildAtRandom(t *testing.T) {
 				{Feed: "sheet", Class: ClassSheet, Preset: "plain"},
 				{Feed: "manual", Class: ClassManual, Preset: "manual"},
 			}
-			for i := range 60 {
+			for i := range c.imports {
 				b := feeds[r.IntN(len(feeds))]
 				b.Origin = fmt.Sprintf("export-%d.csv", i)
 				b.ExportedAt = mkNow.Add(time.Duration(r.IntN(10)-5) * time.Hour)

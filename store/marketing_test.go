@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -417,7 +418,7 @@ func TestImportRollbackLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 200 { // more than one statement's worth
+	for i := range 2*marketingInsertRows + 5 { // more than one statement's worth
 		if err := imp.Add(MarketingRow{Day: day1.Add(i), Campaign: "spring-sale", Source: "bluesky",
 			Content: "post-9", Sessions: Known(1), Line: i + 2}); err != nil {
 			t.Fatal(err)
@@ -1006,4 +1007,124 @@ func TestRepliesByDay(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("replies by day\n got %+v\nwant %+v", got, want)
 	}
+}
+
+// TestImportSumsMatchRebuildAtRandom imports random batches of every class
+// (new groups and groups other imports hold, lines added up on one key,
+// metrics not reported, money in two currencies, a line with money and no
+// currency, a newer and an older export of a feed, typed-in entries) and
+// after each compares the sums kept with a rebuild from the rows; once
+// with the groups summed in memory, once with them left to SQLite.
+func TestImportSumsMatchRebuildAtRandom(t *testing.T) {
+	for _, c := range []struct{ limit, imports int }{{maxSumGroups, 36}, {3, 12}} {
+		limit := c.limit
+		t.Run(fmt.Sprintf("in memory up to %d groups", limit), func(t *testing.T) {
+			defer func(old int) { maxSumGroups = old }(maxSumGroups)
+			maxSumGroups = limit
+			st := openTest(t)
+			mustCampaign(t, st, Campaign{Name: "Spring"})
+			mustCampaign(t, st, Campaign{Name: "Autumn"})
+			r := rand.New(rand.NewPCG(7, uint64(limit)))
+			num := func() Num {
+				if r.IntN(4) == 0 {
+					return Num{}
+				}
+				return Known(int64(r.IntN(50)))
+			}
+			feeds := []ImportBatch{
+				{Feed: "plausible", Class: ClassAnalytics, Preset: "plausible"},
+				{Feed: "ga4", Class: ClassAnalytics, Preset: "ga4"},
+				{Feed: "meta_ads", Class: ClassAds, Preset: "meta"},
+				{Feed: "sheet", Class: ClassSheet, Preset: "plain"},
+				{Feed: "manual", Class: ClassManual, Preset: "manual"},
+			}
+			for i := range c.imports {
+				b := feeds[r.IntN(len(feeds))]
+				b.Origin = fmt.Sprintf("export-%d.csv", i)
+				b.ExportedAt = mkNow.Add(time.Duration(r.IntN(10)-5) * time.Hour)
+				var rows []MarketingRow
+				noCurrencyMoney := r.IntN(3) == 0
+				for j := range 1 + r.IntN(40) {
+					row := MarketingRow{Day: day1.Add(r.IntN(6) + 3*i), Campaign: []string{"spring", "autumn", "Other"}[r.IntN(3)],
+						Source: []string{"mastodon", "bluesky", "fb"}[r.IntN(3)], Content: fmt.Sprintf("post-%d", r.IntN(4)),
+						Impressions: num(), Clicks: num(), Sessions: num(), Conversions: num(), Line: j + 2}
+					if r.IntN(3) > 0 {
+						row.Revenue, row.Spend = num(), num()
+						row.Currency = []string{"EUR", "EUR", "USD", ""}[r.IntN(4)]
+						if row.Currency == "" && !noCurrencyMoney {
+							row.Revenue, row.Spend = Num{}, Num{}
+						}
+					}
+					rows = append(rows, row)
+				}
+				if _, err := tryImport(st, b, rows...); err != nil {
+					var mixed *MixedCurrencyError
+					if !errors.As(err, &mixed) {
+						t.Fatalf("import %d: %v", i, err)
+					}
+				}
+				checkSumsMatchRebuild(t, st)
+			}
+		})
+	}
+}
+
+// A long import whose statements carry different metrics (a metric no row
+// of a statement reports is left out of it) stores every line as given:
+// the first statement's rows report clicks, the second's spend too, the
+// third's only sessions, and the last few rows impressions.
+func TestImportStoresEachStatementsMetrics(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	const lines = 3*marketingInsertRows + 7
+	want := map[string][6]Num{}
+	var rows []MarketingRow
+	for i := range lines {
+		r := MarketingRow{Day: day1.Add(i % 30), Campaign: "c", Source: "mastodon", Content: fmt.Sprintf("post-%d", i),
+			Currency: "EUR", Line: i + 2}
+		switch i / marketingInsertRows {
+		case 0:
+			r.Clicks = Known(int64(i))
+		case 1:
+			r.Clicks, r.Spend = Known(int64(i)), Known(int64(2*i))
+			if i%3 == 0 {
+				r.Spend = Num{}
+			}
+		case 2:
+			r.Sessions = Known(int64(i))
+		default:
+			r.Impressions = Known(int64(i))
+		}
+		want[r.Content] = [6]Num{r.Impressions, r.Clicks, r.Sessions, r.Conversions, r.Revenue, r.Spend}
+		rows = append(rows, r)
+	}
+	if res := importRows(t, st, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "plain", Origin: "long.csv"}, rows...); res.Written != lines {
+		t.Fatalf("wrote %d lines, want %d", res.Written, lines)
+	}
+	got, err := st.db.QueryContext(ctx, "SELECT content, impressions, clicks, sessions, conversions, revenue, spend, line FROM marketing_rows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	n := 0
+	for got.Next() {
+		var content string
+		var v [6]sql.NullInt64
+		var line int
+		if err := got.Scan(&content, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &line); err != nil {
+			t.Fatal(err)
+		}
+		var nums [6]Num
+		for i := range v {
+			nums[i] = numOf(v[i])
+		}
+		if nums != want[content] {
+			t.Errorf("%s (line %d): %v, want %v", content, line, nums, want[content])
+		}
+		n++
+	}
+	if n != lines {
+		t.Errorf("%d rows stored, want %d", n, lines)
+	}
+	checkSumsMatchRebuild(t, st)
 }

@@ -229,6 +229,14 @@ type numberStyle struct {
 // carried ('€', '$', '£', '¥') and whether it was negative ("-3",
 // "(3.00)").
 func cleanNumber(s string) (num, code string, sign rune, neg bool, err error) {
+	if plainNumber(s) { // the common case, without copying
+		return s, "", 0, false, nil
+	}
+	return cleanNumberLong(s)
+}
+
+// cleanNumberLong is cleanNumber for any text.
+func cleanNumberLong(s string) (num, code string, sign rune, neg bool, err error) {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") { // accounting's negative
 		neg, s = true, strings.TrimSpace(s[1:len(s)-1])
@@ -264,6 +272,64 @@ func cleanNumber(s string) (num, code string, sign rune, neg bool, err error) {
 		return "", "", 0, false, errors.New("is not a number")
 	}
 	return b.String(), code, sign, neg, nil
+}
+
+// plainNumber reports a number written with digits, '.' and ',' alone.
+func plainNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && c != '.' && c != ',' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainAmount reads the amount most lines have, digits with the file's
+// decimal separator or none ("1234.5" where the file writes '.'), in minor
+// units with the given decimals, without allocating. It reports false for
+// anything else (thousands marks, signs, codes, more decimals than the
+// currency has), which parseMoney reads the long way: for what it
+// accepts, the two agree.
+func plainAmount(s string, decimal rune, decimals int) (int64, bool) {
+	if decimal != '.' && decimal != ',' {
+		return 0, false
+	}
+	whole, frac, hasSep := strings.Cut(s, string(decimal))
+	if whole == "" || len(whole) > 15 || (hasSep && frac == "") || len(frac) > decimals {
+		return 0, false
+	}
+	w, ok := digits64(whole)
+	if !ok {
+		return 0, false
+	}
+	f := int64(0)
+	if frac != "" {
+		if f, ok = digits64(frac); !ok {
+			return 0, false
+		}
+	}
+	for range decimals - len(frac) {
+		f *= 10
+	}
+	for range decimals {
+		w *= 10
+	}
+	return w + f, true
+}
+
+func digits64(s string) (int64, bool) {
+	v := int64(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, true
 }
 
 // decimalOf tells what a number's separators mean: the decimal separator
@@ -411,6 +477,16 @@ func parseMilli(s string, decimal rune) (int64, error) {
 // (the column's or the file's), else the one its sign stands for. More
 // decimals than the currency has are an error, not a rounding.
 func parseMoney(s string, decimal rune, cur string) (int64, string, error) {
+	if cur != "" {
+		if v, ok := plainAmount(s, decimal, money.Decimals(cur)); ok {
+			return v, cur, nil
+		}
+	}
+	return parseMoneyLong(s, decimal, cur)
+}
+
+// parseMoneyLong is parseMoney for any amount.
+func parseMoneyLong(s string, decimal rune, cur string) (int64, string, error) {
 	clean, code, sign, neg, err := cleanNumber(s)
 	if err != nil {
 		return 0, "", err

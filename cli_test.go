@@ -80,25 +80,76 @@ type cliFixture struct {
 // newCLIFixture seeds a fresh demo database for a test that changes it.
 func newCLIFixture(t *testing.T) cliFixture { return newCLIFixtureAt(t, cliNow) }
 
-// newCLIFixtureAt seeds it with its history ending at now.
+// newCLIFixtureAt seeds it with its history ending at now: a copy of the
+// demo built for now, which is built once per test binary (seconds under
+// the race detector; the SSH server's tests ask for the same minute).
 func newCLIFixtureAt(t testing.TB, now time.Time) cliFixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := cliFixture{dir: dir, db: filepath.Join(dir, "crier.db"), config: filepath.Join(dir, "config.yaml")}
-	ctx := context.Background()
-	st, err := store.Open(ctx, f.db)
+	data, err := seededDemo(now)
 	if err != nil {
+		t.Fatalf("seeding the demo: %v", err)
+	}
+	if err := os.WriteFile(f.db, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st, demo.Options{Seed: 1, Now: now, Zone: cliNow.Location()}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
 	cfg := "timezone: Europe/Berlin\ndatabase: " + f.db + "\nscheduler:\n  enabled: false\n"
 	if err := os.WriteFile(f.config, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// seededDemos are the demo databases built for the tests, by their now.
+// Each is built in a folder of its own, kept until TestMain ends, because
+// its rows name the demo photos written beside it.
+var seededDemos = struct {
+	mu sync.Mutex
+	m  map[int64]*seededBuild
+}{m: map[int64]*seededBuild{}}
+
+type seededBuild struct {
+	once sync.Once
+	data []byte
+	err  error
+}
+
+// seededDemo is the file of the demo whose history ends at now.
+func seededDemo(now time.Time) ([]byte, error) {
+	seededDemos.mu.Lock()
+	b := seededDemos.m[now.UnixNano()]
+	if b == nil {
+		b = &seededBuild{}
+		seededDemos.m[now.UnixNano()] = b
+	}
+	seededDemos.mu.Unlock()
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "crier-cli-demo-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		seededDemos.mu.Lock()
+		cliFixtureDirs = append(cliFixtureDirs, dir)
+		seededDemos.mu.Unlock()
+		db := filepath.Join(dir, "crier.db")
+		ctx := context.Background()
+		st, err := store.Open(ctx, db)
+		if err != nil {
+			b.err = err
+			return
+		}
+		b.err = demo.Seed(ctx, st, demo.Options{Seed: 1, Now: now, Zone: cliNow.Location()})
+		// Closing the last connection checkpoints the WAL into the file.
+		if err := st.Close(); b.err == nil {
+			b.err = err
+		}
+		if b.err == nil {
+			b.data, b.err = os.ReadFile(db)
+		}
+	})
+	return b.data, b.err
 }
 
 type cliResult struct {
@@ -168,7 +219,9 @@ func readOnlyFixture(t *testing.T) cliFixture {
 		if err != nil {
 			t.Fatal(err)
 		}
+		seededDemos.mu.Lock()
 		cliFixtureDirs = append(cliFixtureDirs, dir)
+		seededDemos.mu.Unlock()
 		ctx := context.Background()
 		shared = cliFixture{dir: dir, db: filepath.Join(dir, "crier.db"), config: filepath.Join(dir, "config.yaml")}
 		st, err := store.Open(ctx, shared.db)

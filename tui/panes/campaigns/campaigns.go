@@ -450,18 +450,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	nav := m.c.Nav
 	switch {
-	case key.Matches(msg, nav.Up):
-		m.cursor--
-	case key.Matches(msg, nav.Down):
-		m.cursor++
-	case key.Matches(msg, nav.PageUp):
-		m.cursor -= m.listRows()
-	case key.Matches(msg, nav.PageDown):
-		m.cursor += m.listRows()
-	case key.Matches(msg, nav.Home):
-		m.cursor = 0
-	case key.Matches(msg, nav.End):
-		m.cursor = len(m.items) - 1
+	case key.Matches(msg, nav.Moves()...):
+		m.cursor = nav.Move(msg, m.cursor, m.listRows(), len(m.items)-1)
 	case key.Matches(msg, m.keys.Reload):
 		return m.load()
 	case key.Matches(msg, m.keys.New):
@@ -530,18 +520,8 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Back):
 		m.pop()
 		return m.load()
-	case key.Matches(msg, nav.Up):
-		m.scrollTo(m.scroll - 1)
-	case key.Matches(msg, nav.Down):
-		m.scrollTo(m.scroll + 1)
-	case key.Matches(msg, nav.PageUp):
-		m.scrollTo(m.scroll - page)
-	case key.Matches(msg, nav.PageDown):
-		m.scrollTo(m.scroll + page)
-	case key.Matches(msg, nav.Home):
-		m.scrollTo(0)
-	case key.Matches(msg, nav.End):
-		m.scrollTo(len(m.lines))
+	case key.Matches(msg, nav.Moves()...):
+		m.scrollTo(nav.Move(msg, m.scroll, page, len(m.lines)))
 	case key.Matches(msg, nav.Left):
 		m.goalSel = max(m.goalSel-1, 0)
 		m.layoutDetail()

@@ -133,6 +133,12 @@ func (m *Model) sections() []string {
 		}
 	}
 
+	return inRows(blocks, perRow, colW)
+}
+
+// inRows lays blocks out perRow to a row, side by side in columns colW
+// wide, a blank line between rows.
+func inRows(blocks [][]string, perRow, colW int) []string {
 	var out []string
 	for start := 0; start < len(blocks); start += perRow {
 		if start > 0 {

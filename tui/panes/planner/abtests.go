@@ -14,6 +14,7 @@ import (
 	"github.com/crier-app/crier/abtest"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // testsShown is how many of the newest tests the tab reads.
@@ -330,9 +331,9 @@ func (f *abForm) typing() bool { return f.testID == 0 }
 
 func (f *abForm) help(k KeyMap) []key.Binding {
 	if f.testID != 0 {
-		return []key.Binding{k.Start, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep it planned"))}
+		return []key.Binding{k.Start, keys.New("esc", "keep it planned")}
 	}
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan it")), k.NextField, k.AddVariant, k.Cancel}
+	return []key.Binding{keys.New("enter", "plan it"), k.NextField, k.AddVariant, k.Cancel}
 }
 
 func (f *abForm) update(m *Model, msg tea.Msg) tea.Cmd {

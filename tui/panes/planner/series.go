@@ -13,6 +13,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timing"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // nextShown is how many coming posts of a series are listed.
@@ -254,7 +255,7 @@ func (m *Model) Repeat(p store.PostSummary) {
 func (f *repeatForm) typing() bool { return true }
 
 func (f *repeatForm) help(k KeyMap) []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "make it repeat")), k.Cancel}
+	return []key.Binding{keys.New("enter", "make it repeat"), k.Cancel}
 }
 
 func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
@@ -336,7 +337,7 @@ func newLineDialog(m *Model, title, hint, value string, done func(string) tea.Cm
 func (d *lineDialog) typing() bool { return true }
 
 func (d *lineDialog) help(k KeyMap) []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")), k.Cancel}
+	return []key.Binding{keys.New("enter", "save"), k.Cancel}
 }
 
 func (d *lineDialog) update(m *Model, msg tea.Msg) tea.Cmd {

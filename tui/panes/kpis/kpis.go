@@ -107,7 +107,7 @@ func (m *Model) load() tea.Cmd {
 		if msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone); msg.err != nil {
 			return msg
 		}
-		if msg.goals, msg.err = loadGoals(ctx, st, store.DayOf(now.In(zone)), zone); msg.err != nil {
+		if msg.goals, msg.err = analytics.EvaluateRunning(ctx, st, store.DayOf(now.In(zone)), zone); msg.err != nil {
 			return msg
 		}
 		msg.more, msg.err = loadInsights(ctx, st, now, zone, msg.report.Top, heatAccount)

@@ -110,17 +110,7 @@ func readGlance(ctx context.Context, st *store.Store, now time.Time, days int, l
 		return nil, err
 	}
 	today := store.DayOf(now.In(loc))
-	goals, err := st.Goals(ctx, today)
-	if err != nil {
-		return nil, err
-	}
-	var running []store.Goal
-	for _, gl := range goals {
-		if gl.StartsOn <= today && gl.Deadline >= today {
-			running = append(running, gl)
-		}
-	}
-	if g.Goals, err = analytics.EvaluateAll(ctx, st, running, today, loc); err != nil {
+	if g.Goals, err = analytics.EvaluateRunning(ctx, st, today, loc); err != nil {
 		return nil, err
 	}
 	// The posts going out next: failed and missed ones sort before them

@@ -550,6 +550,22 @@ func marketingSeries(r seriesRequest, f store.MarketingFilter, days []store.DayT
 	}
 }
 
+// EvaluateRunning measures the goals running on today (started, deadline
+// not passed), soonest deadline first: the ones the KPIs show.
+func EvaluateRunning(ctx context.Context, st *store.Store, today store.Day, loc *time.Location) ([]GoalStatus, error) {
+	goals, err := st.Goals(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	var running []store.Goal
+	for _, g := range goals {
+		if g.StartsOn <= today && g.Deadline >= today {
+			running = append(running, g)
+		}
+	}
+	return EvaluateAll(ctx, st, running, today, loc)
+}
+
 // EvaluateAll measures goals on today, with days as calendar days in loc,
 // reading every goal's days at once (loadSeries).
 func EvaluateAll(ctx context.Context, st *store.Store, goals []store.Goal, today store.Day, loc *time.Location) ([]GoalStatus, error) {

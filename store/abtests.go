@@ -477,14 +477,12 @@ func (s *Store) StartABTest(ctx context.Context, id int64, now time.Time) error 
 // back (deleted); what went out stays, and so do its results.
 func (s *Store) EndABTest(ctx context.Context, id int64, now time.Time) (removed int, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE ab_tests SET state = 'ended', ended_at = ? WHERE id = ? AND state <> 'ended'", ms(now), id)
+		err := mustChange(ctx, tx, fmt.Errorf("A/B test %d: %w, or has ended", id, ErrNotFound),
+			"UPDATE ab_tests SET state = 'ended', ended_at = ? WHERE id = ? AND state <> 'ended'", ms(now), id)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("A/B test %d: %w, or has ended", id, ErrNotFound)
-		}
-		res, err = tx.ExecContext(ctx, `
+		res, err := tx.ExecContext(ctx, `
 			DELETE FROM posts WHERE id IN (SELECT post_id FROM ab_plan WHERE test_id = ? AND post_id IS NOT NULL)
 			  AND state = 'queued'
 			  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = posts.id AND (d.state <> 'queued' OR d.attempts > 0 OR d.due_at <= ?))`,
@@ -507,16 +505,9 @@ func (s *Store) RecordABResults(ctx context.Context, variantID int64, impression
 	if impressions < 0 || clicks < 0 || conversions < 0 || spendCents < 0 {
 		return fmt.Errorf("variant %d: counts can't be negative", variantID)
 	}
-	res, err := s.db.ExecContext(ctx, `
+	return mustChange(ctx, s.db, fmt.Errorf("variant %d: %w", variantID, ErrNotFound), `
 		UPDATE ab_variants SET impressions = ?, clicks = ?, conversions = ?, spend_cents = ?, results_at = ? WHERE id = ?`,
 		impressions, clicks, conversions, spendCents, ms(at), variantID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("variant %d: %w", variantID, ErrNotFound)
-	}
-	return nil
 }
 
 // ABVariantOfPost says which A/B variant a post is (ok false for none), so

@@ -321,12 +321,9 @@ func (s *Store) UpdateCampaign(ctx context.Context, c Campaign, now time.Time) e
 // them, counted as no campaign's.
 func (s *Store) DeleteCampaign(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM campaigns WHERE id = ?", id)
-		if err != nil {
+		if err := mustChange(ctx, tx, fmt.Errorf("campaign %d: %w", id, ErrNotFound),
+			"DELETE FROM campaigns WHERE id = ?", id); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("campaign %d: %w", id, ErrNotFound)
 		}
 		return moveCampaignRows(ctx, tx, id, 0, "")
 	})
@@ -541,31 +538,18 @@ func (s *Store) UpdateGoal(ctx context.Context, g Goal, now time.Time) error {
 	if g.Relative {
 		kind = "relative"
 	}
-	res, err := s.db.ExecContext(ctx, `
+	return mustChange(ctx, s.db, fmt.Errorf("goal %d: %w", g.ID, ErrNotFound), `
 		UPDATE goals SET campaign_id = ?, metric = ?, kind = ?, target = ?, currency = ?, within_minutes = ?,
 		       starts_on = ?, deadline = ?, baseline_from = ?, baseline_to = ?, note = ?, updated_at = ?
 		WHERE id = ?`,
 		nullID(g.CampaignID), string(g.Metric), kind, g.Target, g.Currency, g.WithinMinutes, int64(g.StartsOn),
 		int64(g.Deadline), nullDay(g.BaselineFrom, g.Relative), nullDay(g.BaselineTo, g.Relative), g.Note, ms(now), g.ID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("goal %d: %w", g.ID, ErrNotFound)
-	}
-	return nil
 }
 
 // DeleteGoal removes a goal.
 func (s *Store) DeleteGoal(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, "DELETE FROM goals WHERE id = ?", id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("goal %d: %w", id, ErrNotFound)
-	}
-	return nil
+	return mustChange(ctx, s.db, fmt.Errorf("goal %d: %w", id, ErrNotFound),
+		"DELETE FROM goals WHERE id = ?", id)
 }
 
 const goalColumns = `id, coalesce(campaign_id, 0), metric, kind, target, currency, within_minutes, starts_on, deadline,

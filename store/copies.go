@@ -378,14 +378,10 @@ func (s *Store) RetryUnsent(ctx context.Context, postID int64, now time.Time) er
 // the drafts, unchanged, to be queued again or deleted.
 func (s *Store) DropUnsent(ctx context.Context, postID int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
+		if err := mustChange(ctx, tx, fmt.Errorf("post %d has no failed or missed copy to drop", postID), `
 			UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL
-			WHERE post_id = ? AND state IN ('failed', 'missed')`, postID)
-		if err != nil {
+			WHERE post_id = ? AND state IN ('failed', 'missed')`, postID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("post %d has no failed or missed copy to drop", postID)
 		}
 		var live int
 		if err := tx.QueryRowContext(ctx,
@@ -398,7 +394,7 @@ func (s *Store) DropUnsent(ctx context.Context, postID int64, now time.Time) err
 		if _, err := tx.ExecContext(ctx, "DELETE FROM deliveries WHERE post_id = ?", postID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?", ms(now), postID)
+		_, err := tx.ExecContext(ctx, "UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?", ms(now), postID)
 		return err
 	})
 }

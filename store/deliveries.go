@@ -497,14 +497,10 @@ func (s *Store) PaceAccount(ctx context.Context, accountID int64, until time.Tim
 // SendMissedNow queues a post's missed deliveries again, due at now.
 func (s *Store) SendMissedNow(ctx context.Context, postID int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
+		if err := mustChange(ctx, tx, fmt.Errorf("post %d has no missed delivery to send", postID), `
 			UPDATE deliveries SET state = 'queued', due_at = ?, next_attempt_at = NULL
-			WHERE post_id = ? AND state = 'missed'`, ms(now), postID)
-		if err != nil {
+			WHERE post_id = ? AND state = 'missed'`, ms(now), postID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("post %d has no missed delivery to send", postID)
 		}
 		return rollUpPost(ctx, tx, postID)
 	})

@@ -712,3 +712,21 @@ func eachRow(ctx context.Context, q queryer, query string, args []any, fn func(r
 	}
 	return rows.Err()
 }
+
+// execer is what both *sql.DB and *sql.Tx offer to run a statement.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// mustChange runs a statement that is meant to change a row; when it
+// changes none, it returns none, the error that says why.
+func mustChange(ctx context.Context, db execer, none error, query string, args ...any) error {
+	res, err := db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return none
+	}
+	return nil
+}

@@ -28,15 +28,11 @@ func (s *Store) SaveDraft(ctx context.Context, p Post, now time.Time) (int64, er
 				return err
 			}
 		} else {
-			res, err := tx.ExecContext(ctx, `
+			if err := mustChange(ctx, tx, fmt.Errorf("post %d: %w", id, ErrNotDraft), `
 				UPDATE posts SET body = ?, scheduled_at = ?, scheduled_zone = ?, campaign_id = ?, updated_at = ?
 				WHERE id = ? AND state = 'draft'`,
-				p.Body, nullMS(p.ScheduledAt), p.ScheduledZone, nullID(p.CampaignID), ms(now), id)
-			if err != nil {
+				p.Body, nullMS(p.ScheduledAt), p.ScheduledZone, nullID(p.CampaignID), ms(now), id); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return fmt.Errorf("post %d: %w", id, ErrNotDraft)
 			}
 		}
 		return writePostParts(ctx, tx, id, p)
@@ -175,14 +171,10 @@ func (s *Store) QueuePost(ctx context.Context, id int64, at time.Time, zone stri
 		return errors.New("a queued post needs a time")
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
+		if err := mustChange(ctx, tx, fmt.Errorf("post %d: %w", id, ErrNotDraft), `
 			UPDATE posts SET state = 'queued', scheduled_at = ?, scheduled_zone = ?, updated_at = ?
-			WHERE id = ? AND state = 'draft'`, ms(at), zone, ms(now), id)
-		if err != nil {
+			WHERE id = ? AND state = 'draft'`, ms(at), zone, ms(now), id); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("post %d: %w", id, ErrNotDraft)
 		}
 		accounts, err := queryInts(ctx, tx, "SELECT account_id FROM post_targets WHERE post_id = ?", id)
 		if err != nil {

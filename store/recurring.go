@@ -350,12 +350,9 @@ func (s *Store) UpdateRecurrence(ctx context.Context, id int64, template Post, n
 	}
 	n := 0
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE recurrences SET template = ?, updated_at = ? WHERE id = ?", tmpl, ms(now), id)
-		if err != nil {
+		if err := mustChange(ctx, tx, fmt.Errorf("recurring post %d: %w", id, ErrNotFound),
+			"UPDATE recurrences SET template = ?, updated_at = ? WHERE id = ?", tmpl, ms(now), id); err != nil {
 			return err
-		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			return fmt.Errorf("recurring post %d: %w", id, ErrNotFound)
 		}
 		r, err := scanRecurrence(tx.QueryRowContext(ctx, recurrenceSQL, id))
 		if err != nil {
@@ -394,13 +391,11 @@ func (s *Store) RescheduleRecurrence(ctx context.Context, id int64, rule string,
 	}
 	n := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE recurrences SET rule = ?, starts_at = ?, zone = ?, materialized_until = ?, updated_at = ?
+		err := mustChange(ctx, tx, fmt.Errorf("recurring post %d: %w, or was stopped", id, ErrNotFound),
+			`UPDATE recurrences SET rule = ?, starts_at = ?, zone = ?, materialized_until = ?, updated_at = ?
 			WHERE id = ? AND ended_at IS NULL`, rule, ms(startsAt), zone, ms(now), ms(now), id)
 		if err != nil {
 			return err
-		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			return fmt.Errorf("recurring post %d: %w, or was stopped", id, ErrNotFound)
 		}
 		n, err = removeUntouched(ctx, tx, id, now)
 		return err
@@ -433,13 +428,10 @@ func removeUntouched(ctx context.Context, tx *sql.Tx, id int64, now time.Time) (
 func (s *Store) EndRecurrence(ctx context.Context, id int64, now time.Time) (int, error) {
 	n := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
+		err := mustChange(ctx, tx, fmt.Errorf("recurring post %d: %w, or was already stopped", id, ErrNotFound),
 			"UPDATE recurrences SET ended_at = ?, updated_at = ? WHERE id = ? AND ended_at IS NULL", ms(now), ms(now), id)
 		if err != nil {
 			return err
-		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			return fmt.Errorf("recurring post %d: %w, or was already stopped", id, ErrNotFound)
 		}
 		n, err = removeUntouched(ctx, tx, id, now)
 		return err
@@ -453,15 +445,9 @@ func (s *Store) EndRecurrence(ctx context.Context, id int64, now time.Time) (int
 // was stopped, which would all be late. Resuming a running series is an
 // error.
 func (s *Store) ResumeRecurrence(ctx context.Context, id int64, now time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE recurrences SET ended_at = NULL, materialized_until = ?, updated_at = ?
+	return mustChange(ctx, s.db, fmt.Errorf("recurring post %d: %w, or is running", id, ErrNotFound),
+		`UPDATE recurrences SET ended_at = NULL, materialized_until = ?, updated_at = ?
 		WHERE id = ? AND ended_at IS NOT NULL`, ms(now), ms(now), id)
-	if err != nil {
-		return err
-	}
-	if k, _ := res.RowsAffected(); k == 0 {
-		return fmt.Errorf("recurring post %d: %w, or is running", id, ErrNotFound)
-	}
-	return nil
 }
 
 // DeleteRecurrence forgets a stopped series. The posts it made stay as they
@@ -469,12 +455,6 @@ func (s *Store) ResumeRecurrence(ctx context.Context, id int64, now time.Time) e
 // only no longer part of a series. A running series is stopped first
 // (EndRecurrence), so nothing it queued goes out unseen.
 func (s *Store) DeleteRecurrence(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, "DELETE FROM recurrences WHERE id = ? AND ended_at IS NOT NULL", id)
-	if err != nil {
-		return err
-	}
-	if k, _ := res.RowsAffected(); k == 0 {
-		return fmt.Errorf("recurring post %d: %w, or is running: stop it first", id, ErrNotFound)
-	}
-	return nil
+	return mustChange(ctx, s.db, fmt.Errorf("recurring post %d: %w, or is running: stop it first", id, ErrNotFound),
+		"DELETE FROM recurrences WHERE id = ? AND ended_at IS NOT NULL", id)
 }

@@ -379,14 +379,7 @@ func DayRanges(accounts []int64, from, to time.Time, loc *time.Location) []store
 		days = append(days, store.HourRange{From: start, To: end, Offset: time.Duration(off) * time.Second})
 		start = end
 	}
-	out := make([]store.HourRange, 0, len(days)*len(accounts))
-	for _, a := range accounts {
-		for _, d := range days {
-			d.AccountID = a
-			out = append(out, d)
-		}
-	}
-	return out
+	return perAccount(accounts, days)
 }
 
 // ZoneRanges splits [from, to) into one range per account and stretch of
@@ -411,11 +404,16 @@ func ZoneRanges(accounts []int64, from, to time.Time, loc *time.Location) []stor
 		parts = append(parts, store.HourRange{From: start, To: end, Offset: time.Duration(off) * time.Second})
 		start = end
 	}
-	out := make([]store.HourRange, 0, len(parts)*len(accounts))
+	return perAccount(accounts, parts)
+}
+
+// perAccount is each range once for every account, the accounts outermost.
+func perAccount(accounts []int64, ranges []store.HourRange) []store.HourRange {
+	out := make([]store.HourRange, 0, len(ranges)*len(accounts))
 	for _, a := range accounts {
-		for _, p := range parts {
-			p.AccountID = a
-			out = append(out, p)
+		for _, r := range ranges {
+			r.AccountID = a
+			out = append(out, r)
 		}
 	}
 	return out

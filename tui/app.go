@@ -671,23 +671,10 @@ func (m *Model) scrollHelp(msg tea.KeyMsg) bool {
 		return false
 	}
 	nav := m.c.Nav
-	switch {
-	case key.Matches(msg, nav.Down):
-		m.helpOffset++
-	case key.Matches(msg, nav.Up):
-		m.helpOffset--
-	case key.Matches(msg, nav.PageDown):
-		m.helpOffset += room - 1
-	case key.Matches(msg, nav.PageUp):
-		m.helpOffset -= room - 1
-	case key.Matches(msg, nav.Home):
-		m.helpOffset = 0
-	case key.Matches(msg, nav.End):
-		m.helpOffset = total - room
-	default:
+	if !key.Matches(msg, nav.Moves()...) {
 		return false
 	}
-	m.helpOffset = min(max(m.helpOffset, 0), total-room)
+	m.helpOffset = min(max(nav.Move(msg, m.helpOffset, room-1, total-room), 0), total-room)
 	return true
 }
 

@@ -198,6 +198,20 @@ func WrapAtMost(s string, w, n int) []string {
 	return lines
 }
 
+// MoreHint says where there is more of total lines than the shown ones
+// from top on: "↑↓ more", "↑ more", "↓ more", or "" when all are shown.
+func MoreHint(top, shown, total int) string {
+	switch above, below := top > 0, top+shown < total; {
+	case above && below:
+		return "↑↓ more"
+	case above:
+		return "↑ more"
+	case below:
+		return "↓ more"
+	}
+	return ""
+}
+
 // Plural is one when n is 1, else many: the word alone.
 func Plural(n int, one, many string) string {
 	if n == 1 {

@@ -90,3 +90,16 @@ func TestCountAndPlural(t *testing.T) {
 		t.Error("Count or Plural picked the wrong word")
 	}
 }
+
+func TestMoreHint(t *testing.T) {
+	for _, tc := range []struct {
+		top, shown, total int
+		want              string
+	}{
+		{0, 10, 5, ""}, {0, 10, 10, ""}, {0, 10, 11, "↓ more"}, {1, 10, 11, "↑ more"}, {1, 10, 12, "↑↓ more"},
+	} {
+		if got := MoreHint(tc.top, tc.shown, tc.total); got != tc.want {
+			t.Errorf("MoreHint(%d, %d, %d) = %q, want %q", tc.top, tc.shown, tc.total, got, tc.want)
+		}
+	}
+}

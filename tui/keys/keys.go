@@ -3,7 +3,11 @@
 // help screen is generated from the bindings themselves.
 package keys
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // Global are handled by the root model before any pane sees a key.
 type Global struct {
@@ -71,6 +75,33 @@ func DefaultNav() Nav {
 		Home:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "first")),
 		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last")),
 	}
+}
+
+// Moves are the keys that move along a list or a page of lines: up and
+// down by one or a page, to the first and the last; Move says where.
+func (n Nav) Moves() []key.Binding {
+	return []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Home, n.End}
+}
+
+// Move is where one of the Moves keys takes a position at in a list whose
+// page is page long and whose last position is last: at itself for any
+// other key. The caller clamps it.
+func (n Nav) Move(msg fmt.Stringer, at, page, last int) int {
+	switch {
+	case key.Matches(msg, n.Up):
+		return at - 1
+	case key.Matches(msg, n.Down):
+		return at + 1
+	case key.Matches(msg, n.PageUp):
+		return at - page
+	case key.Matches(msg, n.PageDown):
+		return at + page
+	case key.Matches(msg, n.Home):
+		return 0
+	case key.Matches(msg, n.End):
+		return last
+	}
+	return at
 }
 
 // Relabel is b with the same keys and a description that says what it does

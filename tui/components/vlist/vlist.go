@@ -10,7 +10,9 @@
 package vlist
 
 import (
+	"context"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -54,6 +56,19 @@ type Request[K comparable] struct {
 	Dir    Dir
 	Anchor K // for After and Before: the key of the row at the window's edge
 	Limit  int
+}
+
+// Run turns requests into commands, one each, that answer them with ask
+// under timeout: how an owner runs what the list asks for.
+func Run[K comparable](reqs []Request[K], timeout time.Duration, ask func(ctx context.Context, req Request[K]) tea.Msg) tea.Cmd {
+	if len(reqs) == 0 {
+		return nil
+	}
+	cmds := make([]tea.Cmd, 0, len(reqs))
+	for _, req := range reqs {
+		cmds = append(cmds, common.Query(timeout, func(ctx context.Context) tea.Msg { return ask(ctx, req) }))
+	}
+	return tea.Batch(cmds...)
 }
 
 // Options tune a list. Zero values pick the defaults.

@@ -1,10 +1,12 @@
 package vlist
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -377,4 +379,28 @@ func TestRowsAddedOutsideTheKnownListAreReached(t *testing.T) {
 		t.Fatalf("at the top: selected %d (%v) at %d; want 0 at 0", got, ok, l.Cursor())
 	}
 	checkWindow(t, l, src)
+}
+
+// Run answers every request, each in its own command, with what ask made of
+// it under a deadline.
+func TestRun(t *testing.T) {
+	if Run[int](nil, time.Second, nil) != nil {
+		t.Error("Run of no requests made a command")
+	}
+	reqs := []Request[int]{{Seq: 1, Dir: First, Limit: 3}, {Seq: 2, Dir: After, Anchor: 7, Limit: 3}}
+	cmd := Run(reqs, time.Second, func(ctx context.Context, req Request[int]) tea.Msg {
+		if _, ok := ctx.Deadline(); !ok {
+			t.Error("ask ran without a deadline")
+		}
+		return req
+	})
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok || len(batch) != len(reqs) {
+		t.Fatalf("Run made %T of %d commands, want a batch of %d", cmd(), len(batch), len(reqs))
+	}
+	for i, c := range batch {
+		if got := c(); got != reqs[i] {
+			t.Errorf("command %d answered %v, want %v", i, got, reqs[i])
+		}
+	}
 }

@@ -218,57 +218,49 @@ func (m *Model) loadDetail(id int64) tea.Cmd {
 // postReqs runs the posts list's page requests against the store.
 func (m *Model) postReqs(reqs []vlist.Request[int]) tea.Cmd {
 	st, id := m.c.Store, m.detailID
-	if st == nil || len(reqs) == 0 {
+	if st == nil {
 		return nil
 	}
 	total := m.posts.Total()
-	cmds := make([]tea.Cmd, 0, len(reqs))
-	for _, req := range reqs {
+	return vlist.Run(reqs, queryTimeout, func(ctx context.Context, req vlist.Request[int]) tea.Msg {
 		offset, limit := pageOf(req, total)
-		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
-			ps, err := st.CampaignPosts(ctx, id, limit, offset)
-			// A page is limit posts, each with its copies in a row.
-			var rows []postRow
-			for _, p := range ps {
-				if n := len(rows); n > 0 && rows[n-1].copies[0].PostID == p.PostID {
-					rows[n-1].copies = append(rows[n-1].copies, p)
-					continue
-				}
-				rows = append(rows, postRow{i: offset + len(rows), copies: []store.PostNumbers{p}})
+		ps, err := st.CampaignPosts(ctx, id, limit, offset)
+		// A page is limit posts, each with its copies in a row.
+		var rows []postRow
+		for _, p := range ps {
+			if n := len(rows); n > 0 && rows[n-1].copies[0].PostID == p.PostID {
+				rows[n-1].copies = append(rows[n-1].copies, p)
+				continue
 			}
-			return postsMsg{req: req, rows: rows, err: err}
-		}))
-	}
-	return tea.Batch(cmds...)
+			rows = append(rows, postRow{i: offset + len(rows), copies: []store.PostNumbers{p}})
+		}
+		return postsMsg{req: req, rows: rows, err: err}
+	})
 }
 
 // traceReqs runs the trace list's page requests: by key, so a page deep
 // in a million rows costs what the first does.
 func (m *Model) traceReqs(reqs []vlist.Request[store.TraceKey]) tea.Cmd {
 	st, f := m.c.Store, m.traceFilter
-	if st == nil || len(reqs) == 0 {
+	if st == nil {
 		return nil
 	}
-	cmds := make([]tea.Cmd, 0, len(reqs))
-	for _, req := range reqs {
-		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
-			var rows []store.TraceRow
-			var err error
-			anchor := req.Anchor
-			switch req.Dir {
-			case vlist.First:
-				rows, err = st.TraceAfter(ctx, f, nil, req.Limit)
-			case vlist.After:
-				rows, err = st.TraceAfter(ctx, f, &anchor, req.Limit)
-			case vlist.Before:
-				rows, err = st.TraceBefore(ctx, f, &anchor, req.Limit)
-			case vlist.Last:
-				rows, err = st.TraceBefore(ctx, f, nil, req.Limit)
-			}
-			return traceMsg{req: req, rows: rows, err: err}
-		}))
-	}
-	return tea.Batch(cmds...)
+	return vlist.Run(reqs, queryTimeout, func(ctx context.Context, req vlist.Request[store.TraceKey]) tea.Msg {
+		var rows []store.TraceRow
+		var err error
+		anchor := req.Anchor
+		switch req.Dir {
+		case vlist.First:
+			rows, err = st.TraceAfter(ctx, f, nil, req.Limit)
+		case vlist.After:
+			rows, err = st.TraceAfter(ctx, f, &anchor, req.Limit)
+		case vlist.Before:
+			rows, err = st.TraceBefore(ctx, f, &anchor, req.Limit)
+		case vlist.Last:
+			rows, err = st.TraceBefore(ctx, f, nil, req.Limit)
+		}
+		return traceMsg{req: req, rows: rows, err: err}
+	})
 }
 
 // pageOf turns a list's request into the offset and limit the store pages
@@ -450,18 +442,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	nav := m.c.Nav
 	switch {
-	case key.Matches(msg, nav.Up):
-		m.cursor--
-	case key.Matches(msg, nav.Down):
-		m.cursor++
-	case key.Matches(msg, nav.PageUp):
-		m.cursor -= m.listRows()
-	case key.Matches(msg, nav.PageDown):
-		m.cursor += m.listRows()
-	case key.Matches(msg, nav.Home):
-		m.cursor = 0
-	case key.Matches(msg, nav.End):
-		m.cursor = len(m.items) - 1
+	case key.Matches(msg, nav.Moves()...):
+		m.cursor = nav.Move(msg, m.cursor, m.listRows(), len(m.items)-1)
 	case key.Matches(msg, m.keys.Reload):
 		return m.load()
 	case key.Matches(msg, m.keys.New):
@@ -530,18 +512,8 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Back):
 		m.pop()
 		return m.load()
-	case key.Matches(msg, nav.Up):
-		m.scrollTo(m.scroll - 1)
-	case key.Matches(msg, nav.Down):
-		m.scrollTo(m.scroll + 1)
-	case key.Matches(msg, nav.PageUp):
-		m.scrollTo(m.scroll - page)
-	case key.Matches(msg, nav.PageDown):
-		m.scrollTo(m.scroll + page)
-	case key.Matches(msg, nav.Home):
-		m.scrollTo(0)
-	case key.Matches(msg, nav.End):
-		m.scrollTo(len(m.lines))
+	case key.Matches(msg, nav.Moves()...):
+		m.scrollTo(nav.Move(msg, m.scroll, page, len(m.lines)))
 	case key.Matches(msg, nav.Left):
 		m.goalSel = max(m.goalSel-1, 0)
 		m.layoutDetail()

@@ -248,6 +248,15 @@ func TestTypedInEntry(t *testing.T) {
 	h.typeText("30")
 	h.focusField("revenue")
 	h.typeText("80.5")
+	// A slug no campaign has is refused, naming it.
+	h.focusField("campaign")
+	h.clearField()
+	h.typeText("no-such")
+	h.press("ctrl+s")
+	h.requireInView(`no campaign has the slug "no-such" (empty: none)`)
+	h.focusField("campaign")
+	h.clearField()
+	h.typeText("spring-sale")
 	h.press("ctrl+s")
 	if h.m.top() != modeList {
 		t.Fatalf("not saved:\n%s", h.view())

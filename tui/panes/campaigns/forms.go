@@ -339,6 +339,22 @@ func (m *Model) campaignBySlug(slug string) (store.Campaign, bool) {
 	return store.Campaign{}, false
 }
 
+// campaignField is the id of the campaign whose slug f's campaign field
+// holds, 0 when it is empty (empty says what that means, for the error);
+// when no campaign has that slug, it marks the field and is not ok.
+func (m *Model) campaignField(f *form.Model, empty string) (int64, bool) {
+	slug := f.Value("campaign")
+	if slug == "" {
+		return 0, true
+	}
+	c, ok := m.campaignBySlug(slug)
+	if !ok {
+		f.Fail("campaign", fmt.Sprintf("no campaign has the slug %q (empty: %s)", slug, empty))
+		return 0, false
+	}
+	return c.ID, true
+}
+
 func (m *Model) saveGoal(f *form.Model) tea.Cmd {
 	g := store.Goal{ID: f.ID, Note: f.Value("note"), Currency: strings.ToUpper(f.Value("currency"))}
 	var err error
@@ -390,13 +406,9 @@ func (m *Model) saveGoal(f *form.Model) tea.Cmd {
 			return nil
 		}
 	}
-	if slug := f.Value("campaign"); slug != "" {
-		c, ok := m.campaignBySlug(slug)
-		if !ok {
-			f.Fail("campaign", fmt.Sprintf("no campaign has the slug %q (empty: a goal of the whole business)", slug))
-			return nil
-		}
-		g.CampaignID = c.ID
+	var ok bool
+	if g.CampaignID, ok = m.campaignField(f, "a goal of the whole business"); !ok {
+		return nil
 	}
 	return m.save(f, func(ctx context.Context, st *store.Store) (string, int64, error) {
 		if g.ID == 0 {
@@ -434,13 +446,9 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 		f.Fail("day", "day: "+err.Error())
 		return nil
 	}
-	if slug := f.Value("campaign"); slug != "" {
-		c, ok := m.campaignBySlug(slug)
-		if !ok {
-			f.Fail("campaign", fmt.Sprintf("no campaign has the slug %q (empty: none)", slug))
-			return nil
-		}
-		e.CampaignID = c.ID
+	var ok bool
+	if e.CampaignID, ok = m.campaignField(f, "none"); !ok {
+		return nil
 	}
 	moneyField := func(name string) (store.Num, bool) {
 		v := f.Value(name)
@@ -458,7 +466,6 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 		}
 		return store.Known(n), true
 	}
-	var ok bool
 	if e.Spend, ok = moneyField("spend"); !ok {
 		return nil
 	}

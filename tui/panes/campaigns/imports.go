@@ -81,22 +81,41 @@ func (m *Model) preview() tea.Cmd {
 	if st == nil {
 		return nil
 	}
+	path, o := m.imp.path, m.imp.opts
+	return m.importWork("Reading "+path+"…", func(ctx context.Context, seq int) tea.Msg {
+		p, err := csvimport.PreviewFile(ctx, st, path, o)
+		return previewMsg{seq: seq, preview: p, err: err}
+	})
+}
+
+// importWork runs work, the import's next step, with the import's time
+// limit, showing busy meanwhile; its answer carries seq, and only the
+// answer to the latest step counts (see answered).
+func (m *Model) importWork(busy string, work func(ctx context.Context, seq int) tea.Msg) tea.Cmd {
 	m.imp.seq++
-	m.imp.busy, m.imp.err = "Reading "+m.imp.path+"…", ""
-	seq, path, o := m.imp.seq, m.imp.path, m.imp.opts
+	m.imp.busy, m.imp.err = busy, ""
+	seq := m.imp.seq
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*queryTimeout)
 		defer cancel()
-		p, err := csvimport.PreviewFile(ctx, st, path, o)
-		return previewMsg{seq: seq, preview: p, err: err}
+		return work(ctx, seq)
 	}
 }
 
-func (m *Model) previewed(msg previewMsg) tea.Cmd {
-	if msg.seq != m.imp.seq {
-		return nil
+// answered says whether seq is the import's latest step, which is then no
+// longer busy.
+func (m *Model) answered(seq int) bool {
+	if seq != m.imp.seq {
+		return false
 	}
 	m.imp.busy = ""
+	return true
+}
+
+func (m *Model) previewed(msg previewMsg) tea.Cmd {
+	if !m.answered(msg.seq) {
+		return nil
+	}
 	var nm *csvimport.NeedsMappingError
 	var do *csvimport.DateOrderError
 	switch {
@@ -169,22 +188,17 @@ func (m *Model) previewKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) commitImport() tea.Cmd {
 	st, p := m.c.Store, m.imp.preview
-	m.imp.seq++
-	m.imp.busy, m.imp.err = "Importing…", ""
-	seq, now := m.imp.seq, m.c.Now()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*queryTimeout)
-		defer cancel()
+	now := m.c.Now()
+	return m.importWork("Importing…", func(ctx context.Context, seq int) tea.Msg {
 		r, err := csvimport.Commit(ctx, st, p, now)
 		return importedMsg{seq: seq, result: r, err: err}
-	}
+	})
 }
 
 func (m *Model) importAnswer(msg importedMsg) tea.Cmd {
-	if msg.seq != m.imp.seq {
+	if !m.answered(msg.seq) {
 		return nil
 	}
-	m.imp.busy = ""
 	if msg.err != nil {
 		m.imp.err = "Nothing was imported: " + msg.err.Error()
 		return nil

@@ -426,15 +426,7 @@ func (m *Model) detailView() string {
 		return title + "\n" + s.Muted.Render("Loading…")
 	}
 	body := max(m.height-1, 0)
-	var hint string
-	switch above, below := m.scroll > 0, m.scroll+body < len(m.lines); {
-	case above && below:
-		hint = "↑↓ more"
-	case above:
-		hint = "↑ more"
-	case below:
-		hint = "↓ more"
-	}
+	hint := common.MoreHint(m.scroll, body, len(m.lines))
 	head := title + s.Muted.Render(" · "+m.detail.Campaign.Slug+" · "+string(m.detail.State))
 	out := []string{common.Spread(head, s.Muted.Render(hint+"  esc back"), w)}
 	end := min(m.scroll+body, len(m.lines))

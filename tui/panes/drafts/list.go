@@ -101,18 +101,8 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		return m.act(m.fixCopies("send: s sends a copy the network refused or crier missed", retryCmd))
 	case key.Matches(msg, m.keys.Drop):
 		return m.act(m.fixCopies("drop: d deletes a post", dropCmd))
-	case key.Matches(msg, nav.Up):
-		return m.moveCursor(-1)
-	case key.Matches(msg, nav.Down):
-		return m.moveCursor(1)
-	case key.Matches(msg, nav.PageUp):
-		return m.moveCursor(-max(m.rowsHeight()/2, 1))
-	case key.Matches(msg, nav.PageDown):
-		return m.moveCursor(max(m.rowsHeight()/2, 1))
-	case key.Matches(msg, nav.Home):
-		return m.moveCursor(-len(m.items))
-	case key.Matches(msg, nav.End):
-		return m.moveCursor(len(m.items))
+	case key.Matches(msg, nav.Moves()...):
+		return m.moveCursor(nav.Move(msg, m.cursor, max(m.rowsHeight()/2, 1), len(m.items)-1) - m.cursor)
 	}
 	return nil
 }

@@ -628,29 +628,22 @@ func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
 
 // fetch turns the list's page requests into commands.
 func (m *Model) fetch(reqs []pageRequest) tea.Cmd {
-	if len(reqs) == 0 {
-		return nil
-	}
 	st, f := m.c.Store, m.filter
-	cmds := make([]tea.Cmd, 0, len(reqs))
-	for _, req := range reqs {
-		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
-			msg := pageMsg{req: req}
-			anchor := req.Anchor
-			switch req.Dir {
-			case vlist.First:
-				msg.items, msg.err = st.InboxPage(ctx, f, nil, nil, req.Limit)
-			case vlist.After:
-				msg.items, msg.err = st.InboxPage(ctx, f, &anchor, nil, req.Limit)
-			case vlist.Before:
-				msg.items, msg.err = st.InboxPage(ctx, f, nil, &anchor, req.Limit)
-			case vlist.Last:
-				msg.items, msg.err = st.InboxLast(ctx, f, req.Limit)
-			}
-			return msg
-		}))
-	}
-	return tea.Batch(cmds...)
+	return vlist.Run(reqs, queryTimeout, func(ctx context.Context, req pageRequest) tea.Msg {
+		msg := pageMsg{req: req}
+		anchor := req.Anchor
+		switch req.Dir {
+		case vlist.First:
+			msg.items, msg.err = st.InboxPage(ctx, f, nil, nil, req.Limit)
+		case vlist.After:
+			msg.items, msg.err = st.InboxPage(ctx, f, &anchor, nil, req.Limit)
+		case vlist.Before:
+			msg.items, msg.err = st.InboxPage(ctx, f, nil, &anchor, req.Limit)
+		case vlist.Last:
+			msg.items, msg.err = st.InboxLast(ctx, f, req.Limit)
+		}
+		return msg
+	})
 }
 
 // cursorMoved starts the settle timer when the item under the cursor changed.

@@ -14,6 +14,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timing"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // heatChoice is whose best times the heatmap shows and how its cells read.
@@ -32,8 +33,8 @@ type heatKeys struct {
 
 func defaultHeatKeys() heatKeys {
 	return heatKeys{
-		Account: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "best times: next account")),
-		Counts:  key.NewBinding(key.WithKeys("#"), key.WithHelp("#", "best times: posts per cell")),
+		Account: keys.New("a", "best times: next account"),
+		Counts:  keys.New("#", "best times: posts per cell"),
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -20,22 +19,6 @@ import (
 // maxGoals is how many active goals the compact section at the top lists;
 // the Campaigns pane has them all.
 const maxGoals = 4
-
-// loadGoals measures the active goals (started, deadline not passed),
-// soonest deadline first.
-func loadGoals(ctx context.Context, st *store.Store, today store.Day, zone *time.Location) ([]analytics.GoalStatus, error) {
-	goals, err := st.Goals(ctx, today)
-	if err != nil {
-		return nil, err
-	}
-	var active []store.Goal
-	for _, g := range goals {
-		if g.StartsOn <= today && g.Deadline >= today {
-			active = append(active, g)
-		}
-	}
-	return analytics.EvaluateAll(ctx, st, active, today, zone)
-}
 
 // goalLines are the compact goals section: a line a goal, with where it
 // stands and where its trend takes it.

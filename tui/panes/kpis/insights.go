@@ -151,13 +151,7 @@ func (m *Model) periodLines() []string {
 		}
 		blocks = append(blocks, b)
 	}
-	for start := 0; start < len(blocks); start += perRow {
-		if start > 0 {
-			out = append(out, "")
-		}
-		out = append(out, sideBySide(blocks[start:min(start+perRow, len(blocks))], colW)...)
-	}
-	return out
+	return append(out, inRows(blocks, perRow, colW)...)
 }
 
 // figure writes a figure's value as its name calls for.
@@ -373,13 +367,7 @@ func (m *Model) compareLines() []string {
 		}
 		blocks = append(blocks, b)
 	}
-	for start := 0; start < len(blocks); start += perRow {
-		if start > 0 {
-			out = append(out, "")
-		}
-		out = append(out, sideBySide(blocks[start:min(start+perRow, len(blocks))], colW)...)
-	}
-	return out
+	return append(out, inRows(blocks, perRow, colW)...)
 }
 
 // dateAxis labels a sparkline w cells wide with its first and last days.

@@ -107,7 +107,7 @@ func (m *Model) load() tea.Cmd {
 		if msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone); msg.err != nil {
 			return msg
 		}
-		if msg.goals, msg.err = loadGoals(ctx, st, store.DayOf(now.In(zone)), zone); msg.err != nil {
+		if msg.goals, msg.err = analytics.EvaluateRunning(ctx, st, store.DayOf(now.In(zone)), zone); msg.err != nil {
 			return msg
 		}
 		msg.more, msg.err = loadInsights(ctx, st, now, zone, msg.report.Top, heatAccount)
@@ -163,18 +163,8 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			m.movePick(key.Matches(msg, m.keys.NextPost))
 		case key.Matches(msg, m.keys.Open):
 			return m, m.openPost()
-		case key.Matches(msg, nav.Up):
-			m.scrollTo(m.offset - 1)
-		case key.Matches(msg, nav.Down):
-			m.scrollTo(m.offset + 1)
-		case key.Matches(msg, nav.PageUp):
-			m.scrollTo(m.offset - page)
-		case key.Matches(msg, nav.PageDown):
-			m.scrollTo(m.offset + page)
-		case key.Matches(msg, nav.Home):
-			m.scrollTo(0)
-		case key.Matches(msg, nav.End):
-			m.scrollTo(len(m.lines))
+		case key.Matches(msg, nav.Moves()...):
+			m.scrollTo(nav.Move(msg, m.offset, page, len(m.lines)))
 		}
 	}
 	return m, nil

@@ -49,15 +49,7 @@ func (m *Model) header() string {
 		left += s.Muted.Render(" · 30 days to " + last.Format("Mon 2 Jan") +
 			" · as of " + r.Now.In(m.c.Zone).Format("15:04"))
 	}
-	var hint string
-	switch above, below := m.offset > 0, m.offset+m.bodyHeight() < len(m.lines); {
-	case above && below:
-		hint = "↑↓ more"
-	case above:
-		hint = "↑ more"
-	case below:
-		hint = "↓ more"
-	}
+	hint := common.MoreHint(m.offset, m.bodyHeight(), len(m.lines))
 	if hint == "" {
 		return common.Truncate(left, m.width, "…")
 	}
@@ -133,6 +125,12 @@ func (m *Model) sections() []string {
 		}
 	}
 
+	return inRows(blocks, perRow, colW)
+}
+
+// inRows lays blocks out perRow to a row, side by side in columns colW
+// wide, a blank line between rows.
+func inRows(blocks [][]string, perRow, colW int) []string {
 	var out []string
 	for start := 0; start < len(blocks); start += perRow {
 		if start > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/crier-app/crier/abtest"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // testsShown is how many of the newest tests the tab reads.
@@ -22,57 +23,43 @@ const testsShown = 20
 // testsTab lists the A/B tests, the one under the cursor in full: its plan,
 // each variant's numbers and the verdict.
 type testsTab struct {
-	seq     int
-	loaded  bool
-	err     error
-	reports []abtest.Report
-	cursor  int
+	tabList[abtest.Report]
 	// selectID puts the cursor on this test after the next load.
 	selectID int64
 }
 
-type testsLoadedMsg struct {
-	seq     int
-	reports []abtest.Report
-	err     error
-}
+type testsLoadedMsg = loadedMsg[abtest.Report]
 
 func (t *testsTab) load(m *Model) tea.Cmd {
-	t.seq++
-	seq, st := t.seq, m.c.Store
-	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+	st := m.c.Store
+	return t.tabList.load(func(ctx context.Context) ([]abtest.Report, error) {
 		tests, err := st.ABTests(ctx)
 		if err != nil {
-			return testsLoadedMsg{seq: seq, err: err}
+			return nil, err
 		}
-		msg := testsLoadedMsg{seq: seq}
+		var reports []abtest.Report
 		for _, x := range tests[:min(len(tests), testsShown)] {
 			r, err := abtest.Evaluate(ctx, st, x.ID)
 			if err != nil {
-				return testsLoadedMsg{seq: seq, err: fmt.Errorf("A/B test %q: %w", x.Name, err)}
+				return nil, fmt.Errorf("A/B test %q: %w", x.Name, err)
 			}
-			msg.reports = append(msg.reports, r)
+			reports = append(reports, r)
 		}
-		return msg
+		return reports, nil
 	})
 }
 
 func (t *testsTab) onLoaded(msg testsLoadedMsg) {
-	if msg.seq != t.seq {
+	if !t.receive(msg) || t.err != nil {
 		return
 	}
-	t.loaded, t.err = true, msg.err
-	if msg.err != nil {
-		return
-	}
-	t.reports = msg.reports
-	for i, r := range t.reports {
+	for i, r := range t.items {
 		if r.Test.ID == t.selectID {
 			t.cursor = i
 		}
 	}
 	t.selectID = 0
-	t.cursor = max(0, min(t.cursor, len(t.reports)-1))
+	t.clampCursor()
 }
 
 func (t *testsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
@@ -81,22 +68,22 @@ func (t *testsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, nav.Up):
 		t.cursor = max(t.cursor-1, 0)
 	case key.Matches(k, nav.Down):
-		t.cursor = max(0, min(t.cursor+1, len(t.reports)-1))
+		t.cursor = max(0, min(t.cursor+1, len(t.items)-1))
 	case key.Matches(k, m.keys.Start):
-		if t.cursor >= len(t.reports) {
+		if t.cursor >= len(t.items) {
 			return nil
 		}
-		return startTestCmd(m, t.reports[t.cursor].Test)
+		return startTestCmd(m, t.items[t.cursor].Test)
 	case key.Matches(k, m.keys.Replan):
-		if t.cursor >= len(t.reports) {
+		if t.cursor >= len(t.items) {
 			return nil
 		}
-		return replanCmd(m, t.reports[t.cursor])
+		return replanCmd(m, t.items[t.cursor])
 	case key.Matches(k, m.keys.End):
-		if t.cursor >= len(t.reports) {
+		if t.cursor >= len(t.items) {
 			return nil
 		}
-		x := t.reports[t.cursor].Test
+		x := t.items[t.cursor].Test
 		if x.State == store.ABEnded {
 			return common.Status(fmt.Sprintf("A/B test %q has ended already", x.Name), true)
 		}
@@ -150,19 +137,14 @@ func startTestCmd(m *Model, x store.ABTest) tea.Cmd {
 
 func (t *testsTab) view(m *Model) []string {
 	s := m.c.Styles
-	switch {
-	case !t.loaded && t.err == nil:
-		return []string{"", s.Muted.Render("loading…")}
-	case t.err != nil:
-		return []string{"", s.Danger.Render("Cannot read the A/B tests: " + common.Clean(t.err.Error()))}
-	case len(t.reports) == 0:
-		return []string{"", s.Muted.Render("No A/B tests yet. In the drafts list, b starts one from the draft under the cursor.")}
+	if lines, ok := t.placeholder(s, "the A/B tests", "No A/B tests yet. In the drafts list, b starts one from the draft under the cursor."); ok {
+		return lines
 	}
 	out := []string{""}
-	listRows := min(len(t.reports), 4)
-	start := max(0, min(t.cursor-listRows+1, len(t.reports)-listRows))
+	listRows := min(len(t.items), 4)
+	start := max(0, min(t.cursor-listRows+1, len(t.items)-listRows))
 	for i := start; i < start+listRows; i++ {
-		r := t.reports[i]
+		r := t.items[i]
 		line := common.Pad(common.Truncate(r.Test.Name, 28, "…"), 28) + " " + common.Pad(r.Test.State, 8) + " " + headline(r)
 		if i == t.cursor {
 			out = append(out, s.Selected.Render(common.Pad("▸ "+common.Truncate(line, m.width-2, "…"), m.width)))
@@ -171,7 +153,7 @@ func (t *testsTab) view(m *Model) []string {
 		}
 	}
 	out = append(out, "")
-	return append(out, reportLines(m, t.reports[t.cursor])...)
+	return append(out, reportLines(m, t.items[t.cursor])...)
 }
 
 // headline is a test's verdict in one line: on clicks when there are any,
@@ -349,9 +331,9 @@ func (f *abForm) typing() bool { return f.testID == 0 }
 
 func (f *abForm) help(k KeyMap) []key.Binding {
 	if f.testID != 0 {
-		return []key.Binding{k.Start, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep it planned"))}
+		return []key.Binding{k.Start, keys.New("esc", "keep it planned")}
 	}
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan it")), k.NextField, k.AddVariant, k.Cancel}
+	return []key.Binding{keys.New("enter", "plan it"), k.NextField, k.AddVariant, k.Cancel}
 }
 
 func (f *abForm) update(m *Model, msg tea.Msg) tea.Cmd {

@@ -18,11 +18,7 @@ const entriesShown = 5
 // (a feed that fails is reported here, on the feed) and their newest
 // entries, each with the draft it became.
 type feedsTab struct {
-	seq    int
-	loaded bool
-	err    error
-	feeds  []feedItem
-	cursor int
+	tabList[feedItem]
 }
 
 type feedItem struct {
@@ -30,41 +26,31 @@ type feedItem struct {
 	entries []store.FeedEntry
 }
 
-type feedsLoadedMsg struct {
-	seq   int
-	feeds []feedItem
-	err   error
-}
+type feedsLoadedMsg = loadedMsg[feedItem]
 
 func (t *feedsTab) load(m *Model) tea.Cmd {
-	t.seq++
-	seq, st := t.seq, m.c.Store
-	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+	st := m.c.Store
+	return t.tabList.load(func(ctx context.Context) ([]feedItem, error) {
 		fs, err := st.Feeds(ctx)
 		if err != nil {
-			return feedsLoadedMsg{seq: seq, err: err}
+			return nil, err
 		}
-		msg := feedsLoadedMsg{seq: seq}
+		var items []feedItem
 		for _, f := range fs {
 			es, err := st.FeedEntries(ctx, f.ID, entriesShown)
 			if err != nil {
-				return feedsLoadedMsg{seq: seq, err: fmt.Errorf("feed %q: %w", f.Name, err)}
+				return nil, fmt.Errorf("feed %q: %w", f.Name, err)
 			}
-			msg.feeds = append(msg.feeds, feedItem{feed: f, entries: es})
+			items = append(items, feedItem{feed: f, entries: es})
 		}
-		return msg
+		return items, nil
 	})
 }
 
 func (t *feedsTab) onLoaded(msg feedsLoadedMsg) {
-	if msg.seq != t.seq {
-		return
+	if t.receive(msg) {
+		t.clampCursor()
 	}
-	t.loaded, t.err = true, msg.err
-	if msg.err == nil {
-		t.feeds = msg.feeds
-	}
-	t.cursor = max(0, min(t.cursor, len(t.feeds)-1))
 }
 
 func (t *feedsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
@@ -72,23 +58,18 @@ func (t *feedsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.c.Nav.Up):
 		t.cursor = max(t.cursor-1, 0)
 	case key.Matches(k, m.c.Nav.Down):
-		t.cursor = max(0, min(t.cursor+1, len(t.feeds)-1))
+		t.cursor = max(0, min(t.cursor+1, len(t.items)-1))
 	}
 	return nil
 }
 
 func (t *feedsTab) view(m *Model) []string {
 	s := m.c.Styles
-	switch {
-	case !t.loaded && t.err == nil:
-		return []string{"", s.Muted.Render("loading…")}
-	case t.err != nil:
-		return []string{"", s.Danger.Render("Cannot read the feeds: " + common.Clean(t.err.Error()))}
-	case len(t.feeds) == 0:
-		return []string{"", s.Muted.Render("No feeds. Name RSS or Atom feeds under feeds: in the config; new entries become drafts.")}
+	if lines, ok := t.placeholder(s, "the feeds", "No feeds. Name RSS or Atom feeds under feeds: in the config; new entries become drafts."); ok {
+		return lines
 	}
 	out := []string{""}
-	for i, it := range t.feeds {
+	for i, it := range t.items {
 		f := it.feed
 		state := s.Ok.Render("read " + m.when(f.OKAt))
 		switch {
@@ -108,7 +89,7 @@ func (t *feedsTab) view(m *Model) []string {
 			out = append(out, "  "+line)
 		}
 	}
-	f := t.feeds[t.cursor]
+	f := t.items[t.cursor]
 	out = append(out, "", s.Bold.Render(common.Clean(f.feed.Name))+s.Muted.Render(" "+common.Clean(f.feed.URL)))
 	goes := "entries become drafts for " + m.accountNames(f.feed.Accounts) + "; nothing goes out unless you queue it"
 	if f.feed.FillQueue {

@@ -1,6 +1,10 @@
 package planner
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crier-app/crier/tui/keys"
+)
 
 // KeyMap holds the planner's keys. Movement comes from the shared keys.Nav.
 type KeyMap struct {
@@ -23,33 +27,33 @@ type KeyMap struct {
 // DefaultKeyMap returns the planner's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		NextTab: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next view")),
-		PrevTab: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous view")),
-		Close:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to drafts")),
+		NextTab: keys.New("]", "next view"),
+		PrevTab: keys.New("[", "previous view"),
+		Close:   keys.New("esc", "back to drafts"),
 
 		Account:   key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "other account")),
-		MoveUp:    key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "move earlier")),
-		MoveDown:  key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "move later")),
-		Shuffle:   key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "shuffle")),
-		Pause:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume")),
-		EditSlots: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit weekly slots")),
-		Suggest:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "suggest slots")),
+		MoveUp:    keys.New("K", "move earlier", "shift+up"),
+		MoveDown:  keys.New("J", "move later", "shift+down"),
+		Shuffle:   keys.New("z", "shuffle"),
+		Pause:     keys.New("p", "pause/resume"),
+		EditSlots: keys.New("e", "edit weekly slots"),
+		Suggest:   keys.New("S", "suggest slots"),
 
-		Start:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start the test")),
-		End:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "end / stop")),
-		Replan:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "plan again")),
-		EditOne:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit the next post alone")),
-		EditSeries: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the series' text")),
-		Reschedule: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "change the rule")),
-		Resume:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "run a stopped series again")),
-		Delete:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete a stopped series")),
-		Yes:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, delete")),
-		No:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep it")),
+		Start:      keys.New("s", "start the test"),
+		End:        keys.New("x", "end / stop"),
+		Replan:     keys.New("P", "plan again"),
+		EditOne:    keys.New("enter", "edit the next post alone"),
+		EditSeries: keys.New("e", "edit the series' text"),
+		Reschedule: keys.New("R", "change the rule"),
+		Resume:     keys.New("u", "run a stopped series again"),
+		Delete:     keys.New("d", "delete a stopped series"),
+		Yes:        keys.New("y", "yes, delete"),
+		No:         keys.New("n", "keep it"),
 
-		NextField:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
-		PrevField:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
-		AddVariant: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "add a variant")),
-		Save:       key.NewBinding(key.WithKeys("enter", "ctrl+s"), key.WithHelp("enter", "save / go on")),
-		Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		NextField:  keys.New("tab", "next field", "down"),
+		PrevField:  keys.New("shift+tab", "previous field", "up"),
+		AddVariant: keys.New("ctrl+n", "add a variant"),
+		Save:       keys.New("enter", "save / go on", "ctrl+s"),
+		Cancel:     keys.New("esc", "cancel"),
 	}
 }

@@ -161,29 +161,22 @@ func (q *queueTab) resize(m *Model) tea.Cmd {
 
 // fetch turns the list's page requests into commands.
 func (q *queueTab) fetch(m *Model, reqs []queueRequest) tea.Cmd {
-	if len(reqs) == 0 {
-		return nil
-	}
 	st, account, from := m.c.Store, q.accountID, q.from
-	cmds := make([]tea.Cmd, 0, len(reqs))
-	for _, req := range reqs {
-		cmds = append(cmds, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
-			msg := queuePageMsg{req: req}
-			anchor := req.Anchor
-			switch req.Dir {
-			case vlist.First:
-				msg.entries, msg.err = st.QueueAt(ctx, account, from, 0, req.Limit)
-			case vlist.After:
-				msg.entries, msg.err = st.QueuePage(ctx, account, from, &anchor, nil, req.Limit)
-			case vlist.Before:
-				msg.entries, msg.err = st.QueuePage(ctx, account, from, nil, &anchor, req.Limit)
-			case vlist.Last:
-				msg.entries, msg.err = st.QueueLast(ctx, account, from, req.Limit)
-			}
-			return msg
-		}))
-	}
-	return tea.Batch(cmds...)
+	return vlist.Run(reqs, queryTimeout, func(ctx context.Context, req queueRequest) tea.Msg {
+		msg := queuePageMsg{req: req}
+		anchor := req.Anchor
+		switch req.Dir {
+		case vlist.First:
+			msg.entries, msg.err = st.QueueAt(ctx, account, from, 0, req.Limit)
+		case vlist.After:
+			msg.entries, msg.err = st.QueuePage(ctx, account, from, &anchor, nil, req.Limit)
+		case vlist.Before:
+			msg.entries, msg.err = st.QueuePage(ctx, account, from, nil, &anchor, req.Limit)
+		case vlist.Last:
+			msg.entries, msg.err = st.QueueLast(ctx, account, from, req.Limit)
+		}
+		return msg
+	})
 }
 
 func (q *queueTab) onPage(m *Model, msg queuePageMsg) tea.Cmd {

@@ -13,6 +13,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timing"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // nextShown is how many coming posts of a series are listed.
@@ -21,11 +22,7 @@ const nextShown = 4
 // seriesTab lists the repeating posts with their coming occurrences: the
 // running ones, then those stopped, which can run again or be deleted.
 type seriesTab struct {
-	seq    int
-	loaded bool
-	err    error
-	items  []seriesItem
-	cursor int
+	tabList[seriesItem]
 }
 
 type seriesItem struct {
@@ -33,41 +30,31 @@ type seriesItem struct {
 	next []store.Occurrence
 }
 
-type seriesLoadedMsg struct {
-	seq   int
-	items []seriesItem
-	err   error
-}
+type seriesLoadedMsg = loadedMsg[seriesItem]
 
 func (t *seriesTab) load(m *Model) tea.Cmd {
-	t.seq++
-	seq, st, now := t.seq, m.c.Store, m.c.Now()
-	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+	st, now := m.c.Store, m.c.Now()
+	return t.tabList.load(func(ctx context.Context) ([]seriesItem, error) {
 		rs, err := st.Recurrences(ctx, false)
 		if err != nil {
-			return seriesLoadedMsg{seq: seq, err: err}
+			return nil, err
 		}
-		msg := seriesLoadedMsg{seq: seq}
+		var items []seriesItem
 		for _, r := range rs {
 			next, err := st.Occurrences(ctx, r.ID, now, nextShown)
 			if err != nil {
-				return seriesLoadedMsg{seq: seq, err: err}
+				return nil, err
 			}
-			msg.items = append(msg.items, seriesItem{r: r, next: next})
+			items = append(items, seriesItem{r: r, next: next})
 		}
-		return msg
+		return items, nil
 	})
 }
 
 func (t *seriesTab) onLoaded(msg seriesLoadedMsg) {
-	if msg.seq != t.seq {
-		return
+	if t.receive(msg) {
+		t.clampCursor()
 	}
-	t.loaded, t.err = true, msg.err
-	if msg.err == nil {
-		t.items = msg.items
-	}
-	t.cursor = max(0, min(t.cursor, len(t.items)-1))
 }
 
 func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
@@ -191,13 +178,8 @@ func (d *confirmDialog) view(m *Model) []string {
 
 func (t *seriesTab) view(m *Model) []string {
 	s := m.c.Styles
-	switch {
-	case !t.loaded && t.err == nil:
-		return []string{"", s.Muted.Render("loading…")}
-	case t.err != nil:
-		return []string{"", s.Danger.Render("Cannot read the repeating posts: " + common.Clean(t.err.Error()))}
-	case len(t.items) == 0:
-		return []string{"", s.Muted.Render("No repeating posts. In the drafts list, r makes the draft under the cursor repeat.")}
+	if lines, ok := t.placeholder(s, "the repeating posts", "No repeating posts. In the drafts list, r makes the draft under the cursor repeat."); ok {
+		return lines
 	}
 	out := []string{""}
 	for i, it := range t.items {
@@ -273,7 +255,7 @@ func (m *Model) Repeat(p store.PostSummary) {
 func (f *repeatForm) typing() bool { return true }
 
 func (f *repeatForm) help(k KeyMap) []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "make it repeat")), k.Cancel}
+	return []key.Binding{keys.New("enter", "make it repeat"), k.Cancel}
 }
 
 func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
@@ -355,7 +337,7 @@ func newLineDialog(m *Model, title, hint, value string, done func(string) tea.Cm
 func (d *lineDialog) typing() bool { return true }
 
 func (d *lineDialog) help(k KeyMap) []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")), k.Cancel}
+	return []key.Binding{keys.New("enter", "save"), k.Cancel}
 }
 
 func (d *lineDialog) update(m *Model, msg tea.Msg) tea.Cmd {

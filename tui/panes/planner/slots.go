@@ -12,6 +12,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timing"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // suggestedShown is how many slots "suggest" proposes.
@@ -70,7 +71,7 @@ func FormatSlotsUnsorted(slots []store.QueueSlot) string {
 func (e *slotEditor) typing() bool { return true }
 
 func (e *slotEditor) help(k KeyMap) []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save the slots")), k.Cancel}
+	return []key.Binding{keys.New("enter", "save the slots"), k.Cancel}
 }
 
 func (e *slotEditor) update(m *Model, msg tea.Msg) tea.Cmd {

@@ -169,10 +169,11 @@ func TestMarketingByDaysMatchesOneByOne(t *testing.T) {
 		{Campaign: id, From: day1, To: day1, Source: "fb"},
 	}
 	// Each filter alone, read by its key, is what groupedTotals adds up
-	// for it day by day.
+	// for it day by day. No row is older than day1: the days read one by
+	// one begin a few before it, not at an open filter's first day.
 	for _, f := range fs {
 		var want []DayTotals
-		for d := f.From; d <= f.To && d <= day2.Add(20); d++ {
+		for d := max(f.From, day1.Add(-3)); d <= f.To && d <= day2.Add(20); d++ {
 			one := f
 			one.From, one.To = d, d
 			var tot MarketingTotals

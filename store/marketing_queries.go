@@ -594,9 +594,6 @@ const (
 	// The contents that name a post.
 	postContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
 		" WHERE c.post_id = ? ORDER BY c.source, c.content"
-	// The contents that name a set of posts (a JSON array of ids).
-	postsContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
-		" WHERE c.post_id IN (SELECT value FROM json_each(?)) ORDER BY c.post_id, c.source, c.content"
 )
 
 func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
@@ -1050,10 +1047,10 @@ const (
 		ORDER BY coalesce(p.scheduled_at, p.updated_at) DESC, p.id DESC, a.id`
 	campaignPostCountSQL = `SELECT count(*) FROM posts INDEXED BY posts_campaign_time
 		WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL`
-	// A campaign's copies sent in a span of time: a campaign report's posts.
-	campaignSentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM posts p INDEXED BY posts_campaign_time
+	// A campaign's copies sent in a span of time: a campaign report's posts
+	// (sentColumns; the accounts are read apart).
+	campaignSentPostsSQL = `SELECT ` + sentColumns + ` FROM posts p INDEXED BY posts_campaign_time
 		JOIN deliveries d ON d.post_id = p.id
-		JOIN accounts a ON a.id = d.account_id
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
 		WHERE p.campaign_id = ? AND p.campaign_id IS NOT NULL AND p.reply_to_item IS NULL
 		  AND coalesce(p.scheduled_at, p.updated_at) >= ? AND coalesce(p.scheduled_at, p.updated_at) < ?
@@ -1061,52 +1058,37 @@ const (
 		ORDER BY d.sent_at, d.id`
 	// The copies sent in a span of time, replies to the inbox left out: a
 	// report's posts.
-	sentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM deliveries d INDEXED BY deliveries_sent
+	sentPostsSQL = `SELECT ` + sentColumns + ` FROM deliveries d INDEXED BY deliveries_sent
 		JOIN posts p ON p.id = d.post_id
-		JOIN accounts a ON a.id = d.account_id
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
 		WHERE d.state = 'sent' AND d.sent_at >= ? AND d.sent_at < ? AND d.reply = 0
 		ORDER BY d.sent_at, d.id`
+	// The columns of a sent copy: its state is "sent" and its time when it
+	// went out, and its account's platform and handle come from the
+	// accounts, read once (a handful of rows), not looked up on every row.
+	sentColumns = `d.post_id, coalesce(p.campaign_id, 0), d.account_id, coalesce(t.body_override, p.body),
+	coalesce(d.sent_at, 0), d.remote_url, d.likes, d.reposts, d.replies, d.quotes,
+	coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at)`
+	// The contents that name a set of posts (a JSON array of ids), their
+	// money joined (a line per currency, one after the other): what the
+	// posts' links brought in. In no order: the copies add them up.
+	postsLinksSQL = "SELECT c.campaign_id, " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
+		" WHERE c.post_id IN (SELECT value FROM json_each(?))"
 )
 
 // CampaignPosts lists a page of a campaign's posts, newest first, one
 // entry per copy (account), with their numbers: limit posts from offset.
 func (s *Store) CampaignPosts(ctx context.Context, campaignID int64, limit, offset int) ([]PostNumbers, error) {
-	return s.postNumbers(ctx, campaignPostsSQL, campaignID, limit, offset)
-}
-
-// CountCampaignPosts is how many posts a campaign has.
-func (s *Store) CountCampaignPosts(ctx context.Context, campaignID int64) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, campaignPostCountSQL, campaignID).Scan(&n)
-	return n, err
-}
-
-// CampaignSentPosts lists the copies of a campaign's posts sent in [from,
-// to) (by the posts' times), oldest first, with their numbers.
-func (s *Store) CampaignSentPosts(ctx context.Context, campaignID int64, from, to time.Time) ([]PostNumbers, error) {
-	return s.postNumbers(ctx, campaignSentPostsSQL, campaignID, ms(from), ms(to))
-}
-
-// SentPosts lists the copies sent in [from, to) (replies to the inbox left
-// out), with their numbers: a report's posts.
-func (s *Store) SentPosts(ctx context.Context, from, to time.Time) ([]PostNumbers, error) {
-	return s.postNumbers(ctx, sentPostsSQL, ms(from), ms(to))
-}
-
-func (s *Store) postNumbers(ctx context.Context, q string, args ...any) ([]PostNumbers, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, q, args...)
+	rows, err := tx.QueryContext(ctx, campaignPostsSQL, campaignID, limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	var out []PostNumbers
-	var ids []int64
-	seen := map[int64]bool{}
 	for rows.Next() {
 		var p PostNumbers
 		var state string
@@ -1121,50 +1103,198 @@ func (s *Store) postNumbers(ctx context.Context, q string, args ...any) ([]PostN
 			p.SentAt = fromMS(sent)
 		}
 		out = append(out, p)
-		if !seen[p.PostID] {
-			seen[p.PostID] = true
-			ids = append(ids, p.PostID)
-		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Each copy's link numbers: its post's contents on its network.
+	if err := addPostLinks(ctx, tx, out); err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
+}
+
+// CountCampaignPosts is how many posts a campaign has.
+func (s *Store) CountCampaignPosts(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, campaignPostCountSQL, campaignID).Scan(&n)
+	return n, err
+}
+
+// CampaignSentPosts lists the copies of a campaign's posts sent in [from,
+// to) (by the posts' times), oldest first, with their numbers.
+func (s *Store) CampaignSentPosts(ctx context.Context, campaignID int64, from, to time.Time) ([]PostNumbers, error) {
+	return s.sentPosts(ctx, campaignSentPostsSQL, campaignID, ms(from), ms(to))
+}
+
+// SentPosts lists the copies sent in [from, to) (replies to the inbox left
+// out), with their numbers: a report's posts.
+func (s *Store) SentPosts(ctx context.Context, from, to time.Time) ([]PostNumbers, error) {
+	return s.sentPosts(ctx, sentPostsSQL, ms(from), ms(to))
+}
+
+// sentPosts reads the copies a query of sentColumns lists (a year's
+// report: tens of thousands), then their links' numbers, in one read
+// transaction. The values are scanned as they come from the driver
+// (int64, string) and taken as such: database/sql would convert each
+// int64 to an int through its text.
+func (s *Store) sentPosts(ctx context.Context, q string, args ...any) ([]PostNumbers, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	accounts, err := queryAll(ctx, tx, scanAccount, accountsSQL)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Account, len(accounts))
+	for _, a := range accounts {
+		byID[a.ID] = a
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []PostNumbers
+	var v [11]any
+	dest := make([]any, len(v))
+	for i := range v {
+		dest[i] = &v[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p := PostNumbers{PostID: asInt64(v[0]), CampaignID: asInt64(v[1]), AccountID: asInt64(v[2]), Text: asString(v[3]),
+			State: DeliverySent, URL: asString(v[5]),
+			Metrics: Metrics{Likes: int(asInt64(v[6])), Reposts: int(asInt64(v[7])), Replies: int(asInt64(v[8])), Quotes: int(asInt64(v[9]))}}
+		a, ok := byID[p.AccountID]
+		if !ok {
+			continue // an account gone (its copies go with it)
+		}
+		p.Platform, p.Handle = a.Platform, a.Handle
+		if sent := asInt64(v[4]); sent != 0 {
+			p.SentAt = fromMS(sent)
+		}
+		p.At = fromMS(asInt64(v[10]))
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := addPostLinks(ctx, tx, out); err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
+}
+
+// asInt64 is an integer column as the driver gives it (NULL is 0).
+func asInt64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case nil:
+		return 0
+	}
+	panic(fmt.Sprintf("store: an integer column holds %T", v))
+}
+
+// asString is a text column as the driver gives it (NULL is "").
+func asString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case nil:
+		return ""
+	}
+	panic(fmt.Sprintf("store: a text column holds %T", v))
+}
+
+// addPostLinks sets each copy's link numbers: its post's contents on its
+// network (NormalizeSource of its platform), added up, read in one query
+// for all the posts.
+func addPostLinks(ctx context.Context, tx *sql.Tx, out []PostNumbers) error {
+	if len(out) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(out))
+	seen := make(map[int64]bool, len(out))
+	for _, p := range out {
+		if !seen[p.PostID] {
+			seen[p.PostID] = true
+			ids = append(ids, p.PostID)
+		}
+	}
+	j, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, postsLinksSQL, string(j))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
 	type key struct {
 		post   int64
 		source string
 	}
-	links := map[key]ContentTotals{}
-	const chunk = 5000
-	for i := 0; i < len(ids); i += chunk {
-		j, err := json.Marshal(ids[i:min(i+chunk, len(ids))])
-		if err != nil {
-			return nil, err
+	links := make(map[key]*ContentTotals, len(ids))
+	var v [12]any
+	dest := make([]any, len(v))
+	for i := range v {
+		dest[i] = &v[i]
+	}
+	// The content of the line before: its money in another currency
+	// comes on the next line.
+	var last struct {
+		campaign        int64
+		source, content string
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
 		}
-		rows, err := tx.QueryContext(ctx, postsContentsSQL, string(j))
-		if err != nil {
-			return nil, err
-		}
-		cs, err := scanContents(rows)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			k := key{c.PostID, c.Source}
-			if have, ok := links[k]; ok {
-				c = have.add(c)
-				c.Content = PostContent(c.PostID, 0, false)
+		campaign, source, content := asInt64(v[0]), asString(v[1]), asString(v[2])
+		c := ContentTotals{Source: source, Content: content, PostID: asInt64(v[3]), Impressions: asInt64(v[4]),
+			ClicksWithImpressions: asInt64(v[5]), Clicks: asInt64(v[6]), Sessions: asInt64(v[7]), Conversions: asInt64(v[8])}
+		if cur := asString(v[9]); cur != "" {
+			if rev := asInt64(v[10]); rev != 0 {
+				c.Revenue = c.Revenue.Add(money.Amount{Currency: cur, Minor: rev})
 			}
-			links[k] = c
+			if spend := asInt64(v[11]); spend != 0 {
+				c.Spend = c.Spend.Add(money.Amount{Currency: cur, Minor: spend})
+			}
 		}
+		k := key{c.PostID, source}
+		have := links[k]
+		if campaign == last.campaign && source == last.source && content == last.content {
+			// The same content: another currency of its money.
+			have.Revenue = have.Revenue.AddAll(c.Revenue)
+			have.Spend = have.Spend.AddAll(c.Spend)
+			continue
+		}
+		last.campaign, last.source, last.content = campaign, source, content
+		if have != nil {
+			*have = have.add(c)
+			have.Content = PostContent(c.PostID, 0, false)
+			continue
+		}
+		links[k] = &c
+	}
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	for i := range out {
 		if c, ok := links[key{out[i].PostID, NormalizeSource(out[i].Platform)}]; ok {
-			out[i].Links = c
+			out[i].Links = *c
 		}
 	}
-	return out, tx.Commit()
+	return nil
 }
 
 // FollowersAt is the number of followers of the accounts on a platform

@@ -877,7 +877,7 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 		check{campaignContentsCountSQL, []any{1}, []string{"SEARCH marketing_contents USING COVERING INDEX marketing_contents_top (campaign_id=?)"}},
 		check{postContentsSQL, []any{1}, []string{"SEARCH c USING INDEX marketing_contents_post (post_id=?)",
 			"SEARCH m USING PRIMARY KEY (campaign_id=? AND source=? AND content=?)"}},
-		check{postsContentsSQL, []any{"[1]"}, []string{"marketing_contents_post (post_id=?)"}},
+		check{postsLinksSQL, []any{"[1]"}, []string{"marketing_contents_post (post_id=?)"}},
 		check{q1, append(a1, 10, 0), []string{"SEARCH m USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)",
 			"SEARCH d USING PRIMARY KEY (campaign_id=? AND day=? AND source=?)", "SEARCH i USING INTEGER PRIMARY KEY"}},
 		check{qa, append(aa, 10, 0), []string{"SEARCH m USING PRIMARY KEY (campaign_id=? AND day>? AND day<?)"}},

@@ -1156,7 +1156,12 @@ func (s *Store) sentPosts(ctx context.Context, q string, args ...any) ([]PostNum
 	if err != nil {
 		return nil, err
 	}
-	var out []PostNumbers
+	// Filled a block at a time and put together once at the end: growing
+	// one slice of tens of thousands of copies would move them again and
+	// again.
+	var blocks [][]PostNumbers
+	block := make([]PostNumbers, 0, 1024)
+	n := 0
 	var v [11]any
 	dest := make([]any, len(v))
 	for i := range v {
@@ -1167,19 +1172,29 @@ func (s *Store) sentPosts(ctx context.Context, q string, args ...any) ([]PostNum
 			rows.Close()
 			return nil, err
 		}
-		p := PostNumbers{PostID: asInt64(v[0]), CampaignID: asInt64(v[1]), AccountID: asInt64(v[2]), Text: asString(v[3]),
-			State: DeliverySent, URL: asString(v[5]),
-			Metrics: Metrics{Likes: int(asInt64(v[6])), Reposts: int(asInt64(v[7])), Replies: int(asInt64(v[8])), Quotes: int(asInt64(v[9]))}}
-		a, ok := byID[p.AccountID]
+		a, ok := byID[asInt64(v[2])]
 		if !ok {
 			continue // an account gone (its copies go with it)
 		}
-		p.Platform, p.Handle = a.Platform, a.Handle
-		if sent := asInt64(v[4]); sent != 0 {
-			p.SentAt = fromMS(sent)
+		if len(block) == cap(block) {
+			blocks = append(blocks, block)
+			block = make([]PostNumbers, 0, 2*cap(block))
 		}
-		p.At = fromMS(asInt64(v[10]))
-		out = append(out, p)
+		block = append(block, PostNumbers{PostID: asInt64(v[0]), CampaignID: asInt64(v[1]), AccountID: a.ID,
+			Platform: a.Platform, Handle: a.Handle, Text: asString(v[3]), State: DeliverySent, At: fromMS(asInt64(v[10])),
+			URL: asString(v[5]), Metrics: Metrics{Likes: int(asInt64(v[6])), Reposts: int(asInt64(v[7])),
+				Replies: int(asInt64(v[8])), Quotes: int(asInt64(v[9]))}})
+		if sent := asInt64(v[4]); sent != 0 {
+			block[len(block)-1].SentAt = fromMS(sent)
+		}
+		n++
+	}
+	var out []PostNumbers
+	if n > 0 {
+		out = make([]PostNumbers, 0, n)
+		for _, b := range append(blocks, block) {
+			out = append(out, b...)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -1222,11 +1237,22 @@ func addPostLinks(ctx context.Context, tx *sql.Tx, out []PostNumbers) error {
 	if len(out) == 0 {
 		return nil
 	}
+	// A post's contents, a total per source: a chain through links from
+	// first[post] (an index in links plus one; 0 ends it).
+	type entry struct {
+		totals ContentTotals
+		next   int
+		// The content of its last line: its money in another currency
+		// may come on the next.
+		campaign int64
+		content  string
+	}
+	var links []entry
+	first := make(map[int64]int, len(out))
 	ids := make([]int64, 0, len(out))
-	seen := make(map[int64]bool, len(out))
 	for _, p := range out {
-		if !seen[p.PostID] {
-			seen[p.PostID] = true
+		if _, ok := first[p.PostID]; !ok {
+			first[p.PostID] = 0
 			ids = append(ids, p.PostID)
 		}
 	}
@@ -1239,21 +1265,10 @@ func addPostLinks(ctx context.Context, tx *sql.Tx, out []PostNumbers) error {
 		return err
 	}
 	defer rows.Close()
-	type key struct {
-		post   int64
-		source string
-	}
-	links := make(map[key]*ContentTotals, len(ids))
 	var v [12]any
 	dest := make([]any, len(v))
 	for i := range v {
 		dest[i] = &v[i]
-	}
-	// The content of the line before: its money in another currency
-	// comes on the next line.
-	var last struct {
-		campaign        int64
-		source, content string
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
@@ -1270,28 +1285,39 @@ func addPostLinks(ctx context.Context, tx *sql.Tx, out []PostNumbers) error {
 				c.Spend = c.Spend.Add(money.Amount{Currency: cur, Minor: spend})
 			}
 		}
-		k := key{c.PostID, source}
-		have := links[k]
-		if campaign == last.campaign && source == last.source && content == last.content {
+		e := first[c.PostID]
+		for e != 0 && links[e-1].totals.Source != source {
+			e = links[e-1].next
+		}
+		switch {
+		case e == 0:
+			links = append(links, entry{totals: c, next: first[c.PostID], campaign: campaign, content: content})
+			first[c.PostID] = len(links)
+		case links[e-1].campaign == campaign && links[e-1].content == content:
 			// The same content: another currency of its money.
+			have := &links[e-1].totals
 			have.Revenue = have.Revenue.AddAll(c.Revenue)
 			have.Spend = have.Spend.AddAll(c.Spend)
-			continue
+		default:
+			have := &links[e-1]
+			have.totals = have.totals.add(c)
+			have.totals.Content = PostContent(c.PostID, 0, false)
+			have.campaign, have.content = campaign, content
 		}
-		last.campaign, last.source, last.content = campaign, source, content
-		if have != nil {
-			*have = have.add(c)
-			have.Content = PostContent(c.PostID, 0, false)
-			continue
-		}
-		links[k] = &c
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	platform, source := "", ""
 	for i := range out {
-		if c, ok := links[key{out[i].PostID, NormalizeSource(out[i].Platform)}]; ok {
-			out[i].Links = *c
+		if i == 0 || out[i].Platform != platform {
+			platform, source = out[i].Platform, NormalizeSource(out[i].Platform)
+		}
+		for e := first[out[i].PostID]; e != 0; e = links[e-1].next {
+			if links[e-1].totals.Source == source {
+				out[i].Links = links[e-1].totals
+				break
+			}
 		}
 	}
 	return nil

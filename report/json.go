@@ -87,11 +87,21 @@ type JSONNetwork struct {
 
 // JSONDay is one day of the chart.
 type JSONDay struct {
-	Date        string       `json:"date"`
-	LinkClicks  int64        `json:"link_clicks"`
+	Date       string `json:"date"`
+	LinkClicks int64  `json:"link_clicks"`
+	JSONResults
+}
+
+// JSONResults are what a day or a link brought in and what it cost (the
+// last fields of each).
+type JSONResults struct {
 	Conversions float64      `json:"conversions"`
 	Revenue     []JSONAmount `json:"revenue"`
 	Spend       []JSONAmount `json:"spend"`
+}
+
+func jsonResults(conversions int64, revenue, spend money.Sums) JSONResults {
+	return JSONResults{Conversions: float64(conversions) / 1000, Revenue: amounts(revenue), Spend: amounts(spend)}
 }
 
 // JSONGoal is a goal as measured when the report was made.
@@ -115,16 +125,14 @@ type JSONGoal struct {
 
 // JSONLink is one content of a campaign: what each source reported for it.
 type JSONLink struct {
-	Source      string       `json:"source"`
-	Content     string       `json:"content"` // utm_content, or the ad's name
-	PostID      *int64       `json:"post_id"`
-	URLs        []string     `json:"urls"` // the tagged links that went out with it
-	Impressions *int64       `json:"impressions"`
-	LinkClicks  int64        `json:"link_clicks"`
-	Sessions    int64        `json:"sessions"`
-	Conversions float64      `json:"conversions"`
-	Revenue     []JSONAmount `json:"revenue"`
-	Spend       []JSONAmount `json:"spend"`
+	Source      string   `json:"source"`
+	Content     string   `json:"content"` // utm_content, or the ad's name
+	PostID      *int64   `json:"post_id"`
+	URLs        []string `json:"urls"` // the tagged links that went out with it
+	Impressions *int64   `json:"impressions"`
+	LinkClicks  int64    `json:"link_clicks"`
+	Sessions    int64    `json:"sessions"`
+	JSONResults
 }
 
 // JSONPost is one copy of a post sent to one account.
@@ -163,29 +171,25 @@ func amounts(s money.Sums) []JSONAmount {
 	return out
 }
 
-func num(n store.Num) *int64 {
-	if !n.OK {
+// known is v when it is known, else nil (JSON's null).
+func known[T any](ok bool, v T) *T {
+	if !ok {
 		return nil
 	}
-	v := n.V
 	return &v
 }
 
-func milli(n store.Num) *float64 {
-	if !n.OK {
-		return nil
-	}
-	v := float64(n.V) / 1000
-	return &v
-}
+func num(n store.Num) *int64 { return known(n.OK, n.V) }
+
+func milli(n store.Num) *float64 { return known(n.OK, float64(n.V)/1000) }
+
+func value(v analytics.Value) *float64 { return known(v.OK, v.V) }
 
 func ratio(r analytics.Ratio, name string, na map[string]string) *float64 {
 	if !r.OK {
 		na[name] = r.Why
-		return nil
 	}
-	v := r.Value
-	return &v
+	return known(r.OK, r.Value)
 }
 
 func moneyRatio(r analytics.Ratio, name string, na map[string]string) *JSONAmount {
@@ -215,14 +219,6 @@ func jsonFigures(f analytics.Figures) JSONFigures {
 		j.NotAvailable = na
 	}
 	return j
-}
-
-func value(v analytics.Value) *float64 {
-	if !v.OK {
-		return nil
-	}
-	x := v.V
-	return &x
 }
 
 // JSON is the report as its JSON document.
@@ -256,8 +252,8 @@ func (r *Report) jsonHead() JSONReport {
 		j.Networks = append(j.Networks, JSONNetwork{Source: n.Source, Figures: jsonFigures(n.Figures)})
 	}
 	for _, d := range r.Days {
-		j.Days = append(j.Days, JSONDay{Date: d.Day.String(), LinkClicks: d.Clicks, Conversions: float64(d.Conversions) / 1000,
-			Revenue: amounts(d.Revenue), Spend: amounts(d.Spend)})
+		j.Days = append(j.Days, JSONDay{Date: d.Day.String(), LinkClicks: d.Clicks,
+			JSONResults: jsonResults(d.Conversions, d.Revenue, d.Spend)})
 	}
 	for _, g := range r.Goals {
 		kind := "absolute"
@@ -276,15 +272,8 @@ func (r *Report) jsonHead() JSONReport {
 	}
 	for _, l := range r.Links {
 		jl := JSONLink{Source: l.Source, Content: l.Content, URLs: []string{}, LinkClicks: l.Clicks, Sessions: l.Sessions,
-			Conversions: float64(l.Conversions) / 1000, Revenue: amounts(l.Revenue), Spend: amounts(l.Spend)}
-		if l.PostID != 0 {
-			id := l.PostID
-			jl.PostID = &id
-		}
-		if l.Impressions > 0 {
-			v := l.Impressions
-			jl.Impressions = &v
-		}
+			JSONResults: jsonResults(l.Conversions, l.Revenue, l.Spend)}
+		jl.PostID, jl.Impressions = known(l.PostID != 0, l.PostID), known(l.Impressions > 0, l.Impressions)
 		for _, t := range l.Links {
 			jl.URLs = append(jl.URLs, t.Tagged)
 		}

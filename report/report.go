@@ -221,17 +221,15 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
+// writers are the formats' writers.
+var writers = map[Format]func(*Report, io.Writer) error{
+	Markdown: (*Report).WriteMarkdown, CSV: (*Report).WriteCSV, HTML: (*Report).WriteHTML, JSON: (*Report).WriteJSON,
+}
+
 // Write writes the report in a format.
 func (r *Report) Write(w io.Writer, f Format) error {
-	switch f {
-	case Markdown:
-		return r.WriteMarkdown(w)
-	case CSV:
-		return r.WriteCSV(w)
-	case HTML:
-		return r.WriteHTML(w)
-	case JSON:
-		return r.WriteJSON(w)
+	if write, ok := writers[f]; ok {
+		return write(r, w)
 	}
 	return fmt.Errorf("report: no format %q", f)
 }

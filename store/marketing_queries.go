@@ -1028,90 +1028,58 @@ type PostNumbers struct {
 	Links ContentTotals
 }
 
-const postNumbersColumns = `p.id, coalesce(p.campaign_id, 0), a.id, a.platform, a.handle,
-	coalesce(t.body_override, p.body), coalesce(d.state, ''), coalesce(d.sent_at, 0), coalesce(d.remote_url, ''),
+// The copies' queries. Each lists a copy's columns (copyColumns), then its
+// post's contents on its network with their money (linkColumns, from
+// linkJoins): a line per content and currency, NULLs for none, the lines
+// of one copy one after the other. The network's name is the copy's
+// account's, as NormalizeSource writes it (%[1]s: a CASE over the
+// accounts, their parameters after the query's own). Accounts' platforms
+// and handles are read apart (a handful of rows), not looked up on every
+// line.
+const (
+	copyColumns = `p.id, coalesce(p.campaign_id, 0), %[2]s, coalesce(t.body_override, p.body),
+	coalesce(d.state, ''), coalesce(d.sent_at, 0), coalesce(d.remote_url, ''),
 	coalesce(d.likes, 0), coalesce(d.reposts, 0), coalesce(d.replies, 0), coalesce(d.quotes, 0),
 	coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at)`
+	linkColumns = `c.campaign_id, c.content, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
+	c.conversions, m.currency, m.revenue, m.spend`
+	linkJoins = `
+		LEFT JOIN marketing_contents c INDEXED BY marketing_contents_post ON c.post_id = p.id AND c.source = %[1]s
+		LEFT JOIN marketing_content_money m ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
 
-const (
 	// A page of a campaign's posts, newest first (by their time, or when a
 	// draft without one was last changed), every copy (target account),
 	// drafts and queued ones too.
-	campaignPostsSQL = `SELECT ` + postNumbersColumns + ` FROM (SELECT id FROM posts INDEXED BY posts_campaign_time
-			WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL
-			ORDER BY coalesce(scheduled_at, updated_at) DESC, id DESC LIMIT ? OFFSET ?) page
+	campaignPostsSQL = `SELECT ` + copyColumns + `, ` + linkColumns + ` FROM (SELECT id FROM posts INDEXED BY posts_campaign_time
+			WHERE campaign_id = ?1 AND campaign_id IS NOT NULL AND reply_to_item IS NULL
+			ORDER BY coalesce(scheduled_at, updated_at) DESC, id DESC LIMIT ?2 OFFSET ?3) page
 		JOIN posts p ON p.id = page.id
 		JOIN post_targets t ON t.post_id = p.id
-		JOIN accounts a ON a.id = t.account_id
-		LEFT JOIN deliveries d ON d.post_id = p.id AND d.account_id = t.account_id
-		ORDER BY coalesce(p.scheduled_at, p.updated_at) DESC, p.id DESC, a.id`
+		LEFT JOIN deliveries d ON d.post_id = p.id AND d.account_id = t.account_id` + linkJoins + `
+		ORDER BY coalesce(p.scheduled_at, p.updated_at) DESC, p.id DESC, t.account_id`
 	campaignPostCountSQL = `SELECT count(*) FROM posts INDEXED BY posts_campaign_time
 		WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL`
-	// A campaign's copies sent in a span of time: a campaign report's posts
-	// (sentColumns; the accounts are read apart).
-	campaignSentPostsSQL = `SELECT ` + sentColumns + ` FROM posts p INDEXED BY posts_campaign_time
+	// A campaign's copies sent in a span of time: a campaign report's posts.
+	campaignSentPostsSQL = `SELECT ` + copyColumns + `, ` + linkColumns + ` FROM posts p INDEXED BY posts_campaign_time
 		JOIN deliveries d ON d.post_id = p.id
-		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
-		WHERE p.campaign_id = ? AND p.campaign_id IS NOT NULL AND p.reply_to_item IS NULL
-		  AND coalesce(p.scheduled_at, p.updated_at) >= ? AND coalesce(p.scheduled_at, p.updated_at) < ?
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id` + linkJoins + `
+		WHERE p.campaign_id = ?1 AND p.campaign_id IS NOT NULL AND p.reply_to_item IS NULL
+		  AND coalesce(p.scheduled_at, p.updated_at) >= ?2 AND coalesce(p.scheduled_at, p.updated_at) < ?3
 		  AND d.state = 'sent' AND d.reply = 0
 		ORDER BY d.sent_at, d.id`
 	// The copies sent in a span of time, replies to the inbox left out: a
 	// report's posts.
-	sentPostsSQL = `SELECT ` + sentColumns + ` FROM deliveries d INDEXED BY deliveries_sent
+	sentPostsSQL = `SELECT ` + copyColumns + `, ` + linkColumns + ` FROM deliveries d INDEXED BY deliveries_sent
 		JOIN posts p ON p.id = d.post_id
-		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
-		WHERE d.state = 'sent' AND d.sent_at >= ? AND d.sent_at < ? AND d.reply = 0
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id` + linkJoins + `
+		WHERE d.state = 'sent' AND d.sent_at >= ?1 AND d.sent_at < ?2 AND d.reply = 0
 		ORDER BY d.sent_at, d.id`
-	// The columns of a sent copy: its state is "sent" and its time when it
-	// went out, and its account's platform and handle come from the
-	// accounts, read once (a handful of rows), not looked up on every row.
-	sentColumns = `d.post_id, coalesce(p.campaign_id, 0), d.account_id, coalesce(t.body_override, p.body),
-	coalesce(d.sent_at, 0), d.remote_url, d.likes, d.reposts, d.replies, d.quotes,
-	coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at)`
-	// The contents that name a set of posts (a JSON array of ids), their
-	// money joined (a line per currency, one after the other): what the
-	// posts' links brought in. In no order: the copies add them up.
-	postsLinksSQL = "SELECT c.campaign_id, " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
-		" WHERE c.post_id IN (SELECT value FROM json_each(?))"
 )
 
 // CampaignPosts lists a page of a campaign's posts, newest first, one
 // entry per copy (account), with their numbers: limit posts from offset.
 func (s *Store) CampaignPosts(ctx context.Context, campaignID int64, limit, offset int) ([]PostNumbers, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, campaignPostsSQL, campaignID, limit, offset)
-	if err != nil {
-		return nil, err
-	}
-	var out []PostNumbers
-	for rows.Next() {
-		var p PostNumbers
-		var state string
-		var sent, at int64
-		if err := rows.Scan(&p.PostID, &p.CampaignID, &p.AccountID, &p.Platform, &p.Handle, &p.Text, &state, &sent, &p.URL,
-			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		p.State, p.At = DeliveryState(state), fromMS(at)
-		if sent != 0 {
-			p.SentAt = fromMS(sent)
-		}
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if err := addPostLinks(ctx, tx, out); err != nil {
-		return nil, err
-	}
-	return out, tx.Commit()
+	return s.postNumbers(ctx, campaignPostsSQL, "t.account_id", campaignID, limit, offset)
 }
 
 // CountCampaignPosts is how many posts a campaign has.
@@ -1124,21 +1092,37 @@ func (s *Store) CountCampaignPosts(ctx context.Context, campaignID int64) (int, 
 // CampaignSentPosts lists the copies of a campaign's posts sent in [from,
 // to) (by the posts' times), oldest first, with their numbers.
 func (s *Store) CampaignSentPosts(ctx context.Context, campaignID int64, from, to time.Time) ([]PostNumbers, error) {
-	return s.sentPosts(ctx, campaignSentPostsSQL, campaignID, ms(from), ms(to))
+	return s.postNumbers(ctx, campaignSentPostsSQL, "d.account_id", campaignID, ms(from), ms(to))
 }
 
 // SentPosts lists the copies sent in [from, to) (replies to the inbox left
 // out), with their numbers: a report's posts.
 func (s *Store) SentPosts(ctx context.Context, from, to time.Time) ([]PostNumbers, error) {
-	return s.sentPosts(ctx, sentPostsSQL, ms(from), ms(to))
+	return s.postNumbers(ctx, sentPostsSQL, "d.account_id", ms(from), ms(to))
 }
 
-// sentPosts reads the copies a query of sentColumns lists (a year's
-// report: tens of thousands), then their links' numbers, in one read
-// transaction. The values are scanned as they come from the driver
-// (int64, string) and taken as such: database/sql would convert each
-// int64 to an int through its text.
-func (s *Store) sentPosts(ctx context.Context, q string, args ...any) ([]PostNumbers, error) {
+// copyQuery is one of the copies' queries for these accounts, the copy's
+// account in column account, and its arguments after args: the accounts'
+// ids and their sources.
+func copyQuery(q, account string, accounts []Account, args []any) (string, []any) {
+	if len(accounts) == 0 {
+		return fmt.Sprintf(q, "NULL", account), args
+	}
+	var src strings.Builder
+	src.WriteString("CASE " + account)
+	for _, a := range accounts {
+		args = append(args, a.ID, NormalizeSource(a.Platform))
+		fmt.Fprintf(&src, " WHEN ?%d THEN ?%d", len(args)-1, len(args))
+	}
+	src.WriteString(" END")
+	return fmt.Sprintf(q, src.String(), account), args
+}
+
+// postNumbers reads the copies one of the copies' queries lists (a year's
+// report: tens of thousands) in one read transaction. The values are
+// scanned as they come from the driver (int64, string) and taken as such:
+// database/sql would convert each int64 to an int through its text.
+func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any) ([]PostNumbers, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
@@ -1148,46 +1132,99 @@ func (s *Store) sentPosts(ctx context.Context, q string, args ...any) ([]PostNum
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]Account, len(accounts))
-	for _, a := range accounts {
-		byID[a.ID] = a
+	type accountSource struct {
+		Account
+		source string // NormalizeSource of its platform
 	}
+	byID := make(map[int64]accountSource, len(accounts))
+	for _, a := range accounts {
+		byID[a.ID] = accountSource{a, NormalizeSource(a.Platform)}
+	}
+	q, args = copyQuery(q, account, accounts, args)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	// Filled a block at a time and put together once at the end: growing
 	// one slice of tens of thousands of copies would move them again and
 	// again.
 	var blocks [][]PostNumbers
-	block := make([]PostNumbers, 0, 1024)
-	n := 0
-	var v [11]any
+	block := make([]PostNumbers, 0, 64)
+	var p *PostNumbers // the copy of the line
+	// The contents (campaign, content) of p's lines so far: the next line
+	// of one is its money in another currency.
+	type content struct {
+		campaign int64
+		name     string
+	}
+	var contents []content
+	var v [22]any
 	dest := make([]any, len(v))
 	for i := range v {
 		dest[i] = &v[i]
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
 			return nil, err
 		}
-		a, ok := byID[asInt64(v[2])]
-		if !ok {
-			continue // an account gone (its copies go with it)
+		post, account := asInt64(v[0]), asInt64(v[2])
+		if p == nil || post != p.PostID || account != p.AccountID {
+			a, ok := byID[account]
+			if !ok {
+				p = nil
+				continue // an account gone (its copies go with it)
+			}
+			if len(block) == cap(block) {
+				blocks = append(blocks, block)
+				block = make([]PostNumbers, 0, min(2*cap(block), 8192))
+			}
+			block = append(block, PostNumbers{PostID: post, CampaignID: asInt64(v[1]), AccountID: account,
+				Platform: a.Platform, Handle: a.Handle, Text: asString(v[3]), State: DeliveryState(asString(v[4])),
+				URL: asString(v[6]), At: fromMS(asInt64(v[11])), Metrics: Metrics{Likes: int(asInt64(v[7])),
+					Reposts: int(asInt64(v[8])), Replies: int(asInt64(v[9])), Quotes: int(asInt64(v[10]))}})
+			p = &block[len(block)-1]
+			if sent := asInt64(v[5]); sent != 0 {
+				p.SentAt = fromMS(sent)
+			}
+			contents = contents[:0]
 		}
-		if len(block) == cap(block) {
-			blocks = append(blocks, block)
-			block = make([]PostNumbers, 0, 2*cap(block))
+		if v[12] == nil {
+			continue // no content names the post on this network
 		}
-		block = append(block, PostNumbers{PostID: asInt64(v[0]), CampaignID: asInt64(v[1]), AccountID: a.ID,
-			Platform: a.Platform, Handle: a.Handle, Text: asString(v[3]), State: DeliverySent, At: fromMS(asInt64(v[10])),
-			URL: asString(v[5]), Metrics: Metrics{Likes: int(asInt64(v[6])), Reposts: int(asInt64(v[7])),
-				Replies: int(asInt64(v[8])), Quotes: int(asInt64(v[9]))}})
-		if sent := asInt64(v[4]); sent != 0 {
-			block[len(block)-1].SentAt = fromMS(sent)
+		c := ContentTotals{Impressions: asInt64(v[14]), ClicksWithImpressions: asInt64(v[15]), Clicks: asInt64(v[16]),
+			Sessions: asInt64(v[17]), Conversions: asInt64(v[18])}
+		if cur := asString(v[19]); cur != "" {
+			if rev := asInt64(v[20]); rev != 0 {
+				c.Revenue = c.Revenue.Add(money.Amount{Currency: cur, Minor: rev})
+			}
+			if spend := asInt64(v[21]); spend != 0 {
+				c.Spend = c.Spend.Add(money.Amount{Currency: cur, Minor: spend})
+			}
 		}
-		n++
+		this := content{asInt64(v[12]), asString(v[13])}
+		switch {
+		case slices.Contains(contents, this):
+			// Its money in another currency.
+			p.Links.Revenue = p.Links.Revenue.AddAll(c.Revenue)
+			p.Links.Spend = p.Links.Spend.AddAll(c.Spend)
+		case len(contents) == 0:
+			c.Source, c.Content, c.PostID = byID[p.AccountID].source, this.name, p.PostID
+			p.Links = c
+		default:
+			p.Links = p.Links.add(c)
+			p.Links.Content = PostContent(p.PostID, 0, false)
+		}
+		if !slices.Contains(contents, this) {
+			contents = append(contents, this)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	n := len(block)
+	for _, b := range blocks {
+		n += len(b)
 	}
 	var out []PostNumbers
 	if n > 0 {
@@ -1195,13 +1232,6 @@ func (s *Store) sentPosts(ctx context.Context, q string, args ...any) ([]PostNum
 		for _, b := range append(blocks, block) {
 			out = append(out, b...)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if err := addPostLinks(ctx, tx, out); err != nil {
-		return nil, err
 	}
 	return out, tx.Commit()
 }
@@ -1228,99 +1258,6 @@ func asString(v any) string {
 		return ""
 	}
 	panic(fmt.Sprintf("store: a text column holds %T", v))
-}
-
-// addPostLinks sets each copy's link numbers: its post's contents on its
-// network (NormalizeSource of its platform), added up, read in one query
-// for all the posts.
-func addPostLinks(ctx context.Context, tx *sql.Tx, out []PostNumbers) error {
-	if len(out) == 0 {
-		return nil
-	}
-	// A post's contents, a total per source: a chain through links from
-	// first[post] (an index in links plus one; 0 ends it).
-	type entry struct {
-		totals ContentTotals
-		next   int
-		// The content of its last line: its money in another currency
-		// may come on the next.
-		campaign int64
-		content  string
-	}
-	var links []entry
-	first := make(map[int64]int, len(out))
-	ids := make([]int64, 0, len(out))
-	for _, p := range out {
-		if _, ok := first[p.PostID]; !ok {
-			first[p.PostID] = 0
-			ids = append(ids, p.PostID)
-		}
-	}
-	j, err := json.Marshal(ids)
-	if err != nil {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, postsLinksSQL, string(j))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var v [12]any
-	dest := make([]any, len(v))
-	for i := range v {
-		dest[i] = &v[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		campaign, source, content := asInt64(v[0]), asString(v[1]), asString(v[2])
-		c := ContentTotals{Source: source, Content: content, PostID: asInt64(v[3]), Impressions: asInt64(v[4]),
-			ClicksWithImpressions: asInt64(v[5]), Clicks: asInt64(v[6]), Sessions: asInt64(v[7]), Conversions: asInt64(v[8])}
-		if cur := asString(v[9]); cur != "" {
-			if rev := asInt64(v[10]); rev != 0 {
-				c.Revenue = c.Revenue.Add(money.Amount{Currency: cur, Minor: rev})
-			}
-			if spend := asInt64(v[11]); spend != 0 {
-				c.Spend = c.Spend.Add(money.Amount{Currency: cur, Minor: spend})
-			}
-		}
-		e := first[c.PostID]
-		for e != 0 && links[e-1].totals.Source != source {
-			e = links[e-1].next
-		}
-		switch {
-		case e == 0:
-			links = append(links, entry{totals: c, next: first[c.PostID], campaign: campaign, content: content})
-			first[c.PostID] = len(links)
-		case links[e-1].campaign == campaign && links[e-1].content == content:
-			// The same content: another currency of its money.
-			have := &links[e-1].totals
-			have.Revenue = have.Revenue.AddAll(c.Revenue)
-			have.Spend = have.Spend.AddAll(c.Spend)
-		default:
-			have := &links[e-1]
-			have.totals = have.totals.add(c)
-			have.totals.Content = PostContent(c.PostID, 0, false)
-			have.campaign, have.content = campaign, content
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	platform, source := "", ""
-	for i := range out {
-		if i == 0 || out[i].Platform != platform {
-			platform, source = out[i].Platform, NormalizeSource(out[i].Platform)
-		}
-		for e := first[out[i].PostID]; e != 0; e = links[e-1].next {
-			if links[e-1].totals.Source == source {
-				out[i].Links = links[e-1].totals
-				break
-			}
-		}
-	}
-	return nil
 }
 
 // FollowersAt is the number of followers of the accounts on a platform

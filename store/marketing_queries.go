@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -1119,9 +1120,7 @@ func copyQuery(q, account string, accounts []Account, args []any) (string, []any
 }
 
 // postNumbers reads the copies one of the copies' queries lists (a year's
-// report: tens of thousands) in one read transaction. The values are
-// scanned as they come from the driver (int64, string) and taken as such:
-// database/sql would convert each int64 to an int through its text.
+// report: tens of thousands) in one read transaction.
 func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any) ([]PostNumbers, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -1159,16 +1158,12 @@ func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any)
 		name     string
 	}
 	var contents []content
-	var v [22]any
-	dest := make([]any, len(v))
-	for i := range v {
-		dest[i] = &v[i]
-	}
+	l := newLine(22)
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(l.dest...); err != nil {
 			return nil, err
 		}
-		post, account := asInt64(v[0]), asInt64(v[2])
+		post, account := l.int(0), l.int(2)
 		if p == nil || post != p.PostID || account != p.AccountID {
 			a, ok := byID[account]
 			if !ok {
@@ -1179,32 +1174,39 @@ func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any)
 				blocks = append(blocks, block)
 				block = make([]PostNumbers, 0, min(2*cap(block), 8192))
 			}
-			block = append(block, PostNumbers{PostID: post, CampaignID: asInt64(v[1]), AccountID: account,
-				Platform: a.Platform, Handle: a.Handle, Text: asString(v[3]), State: DeliveryState(asString(v[4])),
-				URL: asString(v[6]), At: fromMS(asInt64(v[11])), Metrics: Metrics{Likes: int(asInt64(v[7])),
-					Reposts: int(asInt64(v[8])), Replies: int(asInt64(v[9])), Quotes: int(asInt64(v[10]))}})
+			block = append(block, PostNumbers{PostID: post, CampaignID: l.int(1), AccountID: account,
+				Platform: a.Platform, Handle: a.Handle, Text: l.str(3), State: DeliveryState(l.str(4)), URL: l.str(6),
+				At: fromMS(l.int(11)), Metrics: Metrics{Likes: int(l.int(7)), Reposts: int(l.int(8)),
+					Replies: int(l.int(9)), Quotes: int(l.int(10))}})
 			p = &block[len(block)-1]
-			if sent := asInt64(v[5]); sent != 0 {
+			if sent := l.int(5); sent != 0 {
 				p.SentAt = fromMS(sent)
 			}
 			contents = contents[:0]
 		}
-		if v[12] == nil {
+		if l.err != nil {
+			return nil, fmt.Errorf("store: post %d's copy to account %d: %w", post, account, l.err)
+		}
+		if l.v[12] == nil {
 			continue // no content names the post on this network
 		}
-		c := ContentTotals{Impressions: asInt64(v[14]), ClicksWithImpressions: asInt64(v[15]), Clicks: asInt64(v[16]),
-			Sessions: asInt64(v[17]), Conversions: asInt64(v[18])}
-		if cur := asString(v[19]); cur != "" {
-			if rev := asInt64(v[20]); rev != 0 {
+		c := ContentTotals{Impressions: l.int(14), ClicksWithImpressions: l.int(15), Clicks: l.int(16),
+			Sessions: l.int(17), Conversions: l.int(18)}
+		if cur := l.str(19); cur != "" {
+			if rev := l.int(20); rev != 0 {
 				c.Revenue = c.Revenue.Add(money.Amount{Currency: cur, Minor: rev})
 			}
-			if spend := asInt64(v[21]); spend != 0 {
+			if spend := l.int(21); spend != 0 {
 				c.Spend = c.Spend.Add(money.Amount{Currency: cur, Minor: spend})
 			}
 		}
-		this := content{asInt64(v[12]), asString(v[13])}
+		this := content{l.int(12), l.str(13)}
+		if l.err != nil {
+			return nil, fmt.Errorf("store: post %d's copy to account %d: %w", post, account, l.err)
+		}
+		seen := slices.Contains(contents, this)
 		switch {
-		case slices.Contains(contents, this):
+		case seen:
 			// Its money in another currency.
 			p.Links.Revenue = p.Links.Revenue.AddAll(c.Revenue)
 			p.Links.Spend = p.Links.Spend.AddAll(c.Spend)
@@ -1215,7 +1217,7 @@ func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any)
 			p.Links = p.Links.add(c)
 			p.Links.Content = PostContent(p.PostID, 0, false)
 		}
-		if !slices.Contains(contents, this) {
+		if !seen {
 			contents = append(contents, this)
 		}
 	}
@@ -1236,28 +1238,70 @@ func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any)
 	return out, tx.Commit()
 }
 
-// asInt64 is an integer column as the driver gives it (NULL is 0).
-func asInt64(v any) int64 {
-	switch x := v.(type) {
+// line is a query's line as the driver gives its values (int64, float64,
+// string, []byte or nil), read as database/sql would convert them into
+// integers and strings (NULL as 0 and ""), without its reflection and the
+// round trip through text it takes for every int. A value that is no such
+// number is the line's error.
+type line struct {
+	v    []any
+	dest []any // pointers to v, for Scan
+	err  error
+}
+
+func newLine(columns int) *line {
+	l := &line{v: make([]any, columns), dest: make([]any, columns)}
+	for i := range l.v {
+		l.dest[i] = &l.v[i]
+	}
+	return l
+}
+
+func (l *line) int(i int) int64 {
+	switch x := l.v[i].(type) {
 	case int64:
 		return x
 	case nil:
 		return 0
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<63 {
+			return int64(x)
+		}
+	case string, []byte:
+		if n, err := strconv.ParseInt(asText(x), 10, 64); err == nil {
+			return n
+		}
 	}
-	panic(fmt.Sprintf("store: an integer column holds %T", v))
+	if l.err == nil {
+		l.err = fmt.Errorf("column %d holds %T %v, not an integer", i+1, l.v[i], l.v[i])
+	}
+	return 0
 }
 
-// asString is a text column as the driver gives it (NULL is "").
-func asString(v any) string {
-	switch x := v.(type) {
+func (l *line) str(i int) string {
+	switch x := l.v[i].(type) {
 	case string:
 		return x
-	case []byte:
-		return string(x)
 	case nil:
 		return ""
+	case []byte:
+		return string(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
-	panic(fmt.Sprintf("store: a text column holds %T", v))
+	if l.err == nil {
+		l.err = fmt.Errorf("column %d holds %T, not text", i+1, l.v[i])
+	}
+	return ""
+}
+
+func asText(v any) string {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v.(string)
 }
 
 // FollowersAt is the number of followers of the accounts on a platform

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +123,14 @@ func TestSentPostsAddUpTheirLinks(t *testing.T) {
 	}
 	if none, err := st.SentPosts(ctx, at1.Add(-48*time.Hour), at1.Add(-24*time.Hour)); err != nil || len(none) != 0 {
 		t.Errorf("a span without posts: %+v %v", none, err)
+	}
+	// A counter that is no number (written by another program: SQLite
+	// keeps what it is given) is an error that names the copy, not a zero.
+	if _, err := st.db.ExecContext(ctx, "UPDATE deliveries SET likes = 'lots' WHERE post_id = ? AND account_id = ?", p2, m); err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.SentPosts(ctx, at1.Add(-time.Hour), at1.Add(25*time.Hour))
+	if want := "post " + itoa(int(p2)) + "'s copy to account " + itoa(int(m)) + ": column 8 holds string lots, not an integer"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("a bad counter: %v, want %q", err, want)
 	}
 }

@@ -32,8 +32,13 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
 	}
-	for _, p := range r.Posts {
-		at := p.SentAt.In(r.Zone)
+	record := make([]string, len(CSVHeader))
+	var at []byte
+	for i := range r.Posts {
+		p := &r.Posts[i]
+		// One string for the date and the time, cut in two.
+		at = p.SentAt.In(r.Zone).AppendFormat(at[:0], "2006-01-02 15:04")
+		when := string(at)
 		rev, cur := "", ""
 		switch a, one := p.Links.Revenue.Single(); {
 		case one:
@@ -45,14 +50,13 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			}
 			rev = strings.Join(parts, " + ")
 		}
-		if err := cw.Write([]string{
-			at.Format("2006-01-02"), at.Format("15:04"), networkName(p.Platform), spreadsheetSafe(p.Handle),
-			spreadsheetSafe(p.Text), p.URL, r.CampaignSlugs[p.CampaignID],
+		record = append(record[:0], when[:len(when)-6], when[len(when)-5:], networkName(p.Platform),
+			spreadsheetSafe(p.Handle), spreadsheetSafe(p.Text), p.URL, r.CampaignSlugs[p.CampaignID],
 			strconv.Itoa(p.Metrics.Likes), strconv.Itoa(p.Metrics.Reposts), strconv.Itoa(p.Metrics.Replies),
 			strconv.Itoa(p.Metrics.Quotes), strconv.Itoa(p.Metrics.Engagement()),
 			strconv.FormatInt(p.Links.Clicks, 10), strconv.FormatInt(p.Links.Sessions, 10),
-			plainMilli(p.Links.Conversions), rev, cur,
-		}); err != nil {
+			plainMilli(p.Links.Conversions), rev, cur)
+		if err := cw.Write(record); err != nil {
 			return err
 		}
 	}
@@ -62,6 +66,9 @@ func (r *Report) WriteCSV(w io.Writer) error {
 
 // plainMilli writes thousandths as a plain decimal ("2.5", "12").
 func plainMilli(v int64) string {
+	if v%1000 == 0 {
+		return strconv.FormatInt(v/1000, 10)
+	}
 	s := money.FormatMinor(v, 3, false)
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")

@@ -88,25 +88,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 <figure>{{.DayChart}}</figure>
 {{if .MoneyChart}}<figure>{{.MoneyChart}}</figure>{{end}}
 </section>{{end}}
-{{if .Networks}}<section>
-<h2>Per network</h2>
-{{.NetworkChart}}
-<table>
-<thead><tr><th>Network</th><th class="num">Link clicks</th><th class="num">Impressions</th><th class="num">CTR</th><th class="num">Sessions</th><th class="num">Conversions</th><th class="num">Conv. rate</th><th class="num">Revenue</th><th class="num">Spend</th><th class="num">ROAS</th></tr></thead>
-<tbody>
-{{range .Networks}}<tr>{{range $i, $c := .}}<td{{if $i}} class="num"{{end}}>{{$c}}</td>{{end}}</tr>
-{{end}}</tbody>
-</table>
-</section>{{end}}
-{{if .Links}}<section>
-<h2>Per link</h2>
-<table>
-<thead><tr><th>Network</th><th>Content</th><th>Link</th><th class="num">Clicks</th><th class="num">Sessions</th><th class="num">Conversions</th><th class="num">Revenue</th><th class="num">Spend</th></tr></thead>
-<tbody>
-{{range .Links}}<tr>{{range $i, $c := .}}<td{{if ge $i 3}} class="num"{{end}}>{{$c}}</td>{{end}}</tr>
-{{end}}</tbody>
-</table>
-</section>{{end}}
+{{template "table" .Networks}}
+{{template "table" .Links}}
 {{if .Posts}}<section>
 <h2>Top posts</h2>
 <table>
@@ -130,7 +113,16 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 <footer>Made by crier on {{.Made}} ({{.Zone}}).</footer>
 </body>
 </html>
-`))
+{{define "table"}}{{if .Rows}}<section>
+<h2>{{.Title}}</h2>
+{{if .Chart}}{{.Chart}}
+{{end}}<table>
+<thead><tr>{{range $i, $h := .Heads}}<th{{if ge $i $.Num}} class="num"{{end}}>{{$h}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if ge $i $.Num}} class="num"{{end}}>{{$c}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>
+</section>{{end}}{{end}}`))
 
 type htmlCard struct {
 	Label, Value, Note string
@@ -140,6 +132,16 @@ type htmlCard struct {
 type htmlGoal struct {
 	What, State, Now, Target, Percent, Pace, Note string
 	Width                                         float64
+}
+
+// htmlTable is a section with a table of text cells (and a chart above
+// it): the columns from Num on are numbers.
+type htmlTable struct {
+	Title string
+	Chart template.HTML
+	Heads []string
+	Num   int
+	Rows  [][]string
 }
 
 type htmlPost struct {
@@ -205,20 +207,25 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		}
 		goals = append(goals, hg)
 	}
-	var networks [][]string
+	networks := htmlTable{Title: "Per network", Num: 1, Heads: []string{"Network", "Link clicks", "Impressions", "CTR",
+		"Sessions", "Conversions", "Conv. rate", "Revenue", "Spend", "ROAS"}}
 	for _, n := range r.Networks {
 		nf := n.Figures
-		networks = append(networks, []string{networkName(n.Source), analytics.Count(nf.LinkClicks), analytics.Count(nf.Impressions),
+		networks.Rows = append(networks.Rows, []string{networkName(n.Source), analytics.Count(nf.LinkClicks), analytics.Count(nf.Impressions),
 			nf.CTR.Percent(), analytics.Count(nf.Sessions), analytics.Milli(nf.Conversions), nf.ConversionRate.Percent(),
 			moneyText(nf.Revenue), moneyText(nf.Spend), nf.ROAS.Times()})
 	}
-	var links [][]string
+	if len(r.Networks) > 0 {
+		networks.Chart = template.HTML(networkChart(r.Networks))
+	}
+	links := htmlTable{Title: "Per link", Num: 3, Heads: []string{"Network", "Content", "Link", "Clicks", "Sessions",
+		"Conversions", "Revenue", "Spend"}}
 	for _, l := range r.Links {
 		url := ""
 		if len(l.Links) > 0 {
 			url = l.Links[0].Tagged
 		}
-		links = append(links, []string{networkName(l.Source), l.Content, url, fmt.Sprint(l.Clicks), fmt.Sprint(l.Sessions),
+		links.Rows = append(links.Rows, []string{networkName(l.Source), l.Content, url, fmt.Sprint(l.Clicks), fmt.Sprint(l.Sessions),
 			analytics.MilliString(l.Conversions), moneyText(l.Revenue), moneyText(l.Spend)})
 	}
 	var posts []htmlPost
@@ -237,9 +244,6 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		if mc := moneyChart(r.Days, r.mainCurrency()); mc != "" {
 			data["MoneyChart"] = template.HTML(mc)
 		}
-	}
-	if len(r.Networks) > 0 {
-		data["NetworkChart"] = template.HTML(networkChart(r.Networks))
 	}
 	return page.Execute(w, data)
 }

@@ -2,8 +2,14 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/money"
@@ -81,11 +87,21 @@ type JSONNetwork struct {
 
 // JSONDay is one day of the chart.
 type JSONDay struct {
-	Date        string       `json:"date"`
-	LinkClicks  int64        `json:"link_clicks"`
+	Date       string `json:"date"`
+	LinkClicks int64  `json:"link_clicks"`
+	JSONResults
+}
+
+// JSONResults are what a day or a link brought in and what it cost (the
+// last fields of each).
+type JSONResults struct {
 	Conversions float64      `json:"conversions"`
 	Revenue     []JSONAmount `json:"revenue"`
 	Spend       []JSONAmount `json:"spend"`
+}
+
+func jsonResults(conversions int64, revenue, spend money.Sums) JSONResults {
+	return JSONResults{Conversions: float64(conversions) / 1000, Revenue: amounts(revenue), Spend: amounts(spend)}
 }
 
 // JSONGoal is a goal as measured when the report was made.
@@ -109,16 +125,14 @@ type JSONGoal struct {
 
 // JSONLink is one content of a campaign: what each source reported for it.
 type JSONLink struct {
-	Source      string       `json:"source"`
-	Content     string       `json:"content"` // utm_content, or the ad's name
-	PostID      *int64       `json:"post_id"`
-	URLs        []string     `json:"urls"` // the tagged links that went out with it
-	Impressions *int64       `json:"impressions"`
-	LinkClicks  int64        `json:"link_clicks"`
-	Sessions    int64        `json:"sessions"`
-	Conversions float64      `json:"conversions"`
-	Revenue     []JSONAmount `json:"revenue"`
-	Spend       []JSONAmount `json:"spend"`
+	Source      string   `json:"source"`
+	Content     string   `json:"content"` // utm_content, or the ad's name
+	PostID      *int64   `json:"post_id"`
+	URLs        []string `json:"urls"` // the tagged links that went out with it
+	Impressions *int64   `json:"impressions"`
+	LinkClicks  int64    `json:"link_clicks"`
+	Sessions    int64    `json:"sessions"`
+	JSONResults
 }
 
 // JSONPost is one copy of a post sent to one account.
@@ -157,29 +171,25 @@ func amounts(s money.Sums) []JSONAmount {
 	return out
 }
 
-func num(n store.Num) *int64 {
-	if !n.OK {
+// known is v when it is known, else nil (JSON's null).
+func known[T any](ok bool, v T) *T {
+	if !ok {
 		return nil
 	}
-	v := n.V
 	return &v
 }
 
-func milli(n store.Num) *float64 {
-	if !n.OK {
-		return nil
-	}
-	v := float64(n.V) / 1000
-	return &v
-}
+func num(n store.Num) *int64 { return known(n.OK, n.V) }
+
+func milli(n store.Num) *float64 { return known(n.OK, float64(n.V)/1000) }
+
+func value(v analytics.Value) *float64 { return known(v.OK, v.V) }
 
 func ratio(r analytics.Ratio, name string, na map[string]string) *float64 {
 	if !r.OK {
 		na[name] = r.Why
-		return nil
 	}
-	v := r.Value
-	return &v
+	return known(r.OK, r.Value)
 }
 
 func moneyRatio(r analytics.Ratio, name string, na map[string]string) *JSONAmount {
@@ -211,16 +221,18 @@ func jsonFigures(f analytics.Figures) JSONFigures {
 	return j
 }
 
-func value(v analytics.Value) *float64 {
-	if !v.OK {
-		return nil
-	}
-	x := v.V
-	return &x
-}
-
 // JSON is the report as its JSON document.
 func (r *Report) JSON() JSONReport {
+	j := r.jsonHead()
+	j.Posts = make([]JSONPost, 0, len(r.Posts))
+	for i := range r.Posts {
+		j.Posts = append(j.Posts, r.jsonPost(&r.Posts[i]))
+	}
+	return j
+}
+
+// jsonHead is the document without its posts.
+func (r *Report) jsonHead() JSONReport {
 	j := JSONReport{Title: r.Title, GeneratedAt: r.Generated.In(r.Zone), TimeZone: r.Zone.String(), From: r.From.String(),
 		To: r.To.String(), Figures: jsonFigures(r.Figures), Networks: []JSONNetwork{}, Days: []JSONDay{}, Goals: []JSONGoal{},
 		Links: []JSONLink{}, Posts: []JSONPost{},
@@ -240,8 +252,8 @@ func (r *Report) JSON() JSONReport {
 		j.Networks = append(j.Networks, JSONNetwork{Source: n.Source, Figures: jsonFigures(n.Figures)})
 	}
 	for _, d := range r.Days {
-		j.Days = append(j.Days, JSONDay{Date: d.Day.String(), LinkClicks: d.Clicks, Conversions: float64(d.Conversions) / 1000,
-			Revenue: amounts(d.Revenue), Spend: amounts(d.Spend)})
+		j.Days = append(j.Days, JSONDay{Date: d.Day.String(), LinkClicks: d.Clicks,
+			JSONResults: jsonResults(d.Conversions, d.Revenue, d.Spend)})
 	}
 	for _, g := range r.Goals {
 		kind := "absolute"
@@ -260,33 +272,206 @@ func (r *Report) JSON() JSONReport {
 	}
 	for _, l := range r.Links {
 		jl := JSONLink{Source: l.Source, Content: l.Content, URLs: []string{}, LinkClicks: l.Clicks, Sessions: l.Sessions,
-			Conversions: float64(l.Conversions) / 1000, Revenue: amounts(l.Revenue), Spend: amounts(l.Spend)}
-		if l.PostID != 0 {
-			id := l.PostID
-			jl.PostID = &id
-		}
-		if l.Impressions > 0 {
-			v := l.Impressions
-			jl.Impressions = &v
-		}
+			JSONResults: jsonResults(l.Conversions, l.Revenue, l.Spend)}
+		jl.PostID, jl.Impressions = known(l.PostID != 0, l.PostID), known(l.Impressions > 0, l.Impressions)
 		for _, t := range l.Links {
 			jl.URLs = append(jl.URLs, t.Tagged)
 		}
 		j.Links = append(j.Links, jl)
 	}
-	for _, p := range r.Posts {
-		j.Posts = append(j.Posts, JSONPost{PostID: p.PostID, Network: p.Platform, Account: p.Handle, SentAt: p.SentAt.In(r.Zone),
-			Text: p.Text, URL: p.URL, Campaign: r.CampaignSlugs[p.CampaignID], Likes: p.Metrics.Likes,
-			Reposts: p.Metrics.Reposts, Replies: p.Metrics.Replies, Quotes: p.Metrics.Quotes,
-			Engagement: p.Metrics.Engagement(), LinkClicks: p.Links.Clicks, Sessions: p.Links.Sessions,
-			Conversions: float64(p.Links.Conversions) / 1000, Revenue: amounts(p.Links.Revenue)})
-	}
 	return j
 }
 
-// WriteJSON writes the report as indented JSON.
+// jsonPost is one copy as the JSON lists it.
+func (r *Report) jsonPost(p *store.PostNumbers) JSONPost {
+	return JSONPost{PostID: p.PostID, Network: p.Platform, Account: p.Handle, SentAt: p.SentAt.In(r.Zone),
+		Text: p.Text, URL: p.URL, Campaign: r.CampaignSlugs[p.CampaignID], Likes: p.Metrics.Likes,
+		Reposts: p.Metrics.Reposts, Replies: p.Metrics.Replies, Quotes: p.Metrics.Quotes,
+		Engagement: p.Metrics.Engagement(), LinkClicks: p.Links.Clicks, Sessions: p.Links.Sessions,
+		Conversions: float64(p.Links.Conversions) / 1000, Revenue: amounts(p.Links.Revenue)}
+}
+
+// WriteJSON writes the report as indented JSON, byte for byte what an
+// encoding/json Encoder indenting by two spaces writes for r.JSON(), in
+// one pass: the posts (a year's are tens of thousands) are written one by
+// one as they are turned into JSON, never held as one document that is
+// then indented again. The rest, a few hundred lines, is encoding/json's.
 func (r *Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r.JSON())
+	head := reflect.ValueOf(r.jsonHead())
+	fields := head.Type()
+	b := make([]byte, 0, 64<<10)
+	b = append(b, "{\n"...)
+	for i := range fields.NumField() {
+		f := fields.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if opts != "" {
+			return fmt.Errorf("report: JSONReport.%s: the JSON writer knows no %q", f.Name, opts)
+		}
+		b = append(b, "  "...)
+		b = appendJSONString(b, name)
+		b = append(b, ": "...)
+		if f.Name == "Posts" {
+			var err error
+			if b, err = r.appendJSONPosts(w, b); err != nil {
+				return err
+			}
+		} else {
+			v, err := json.MarshalIndent(head.Field(i).Interface(), "  ", "  ")
+			if err != nil {
+				return err
+			}
+			b = append(b, v...)
+		}
+		if i < fields.NumField()-1 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+	}
+	b = append(b, "}\n"...)
+	_, err := w.Write(b)
+	return err
+}
+
+// appendJSONPosts writes the posts' array at the document's second level
+// into b, handing b to w whenever it fills.
+func (r *Report) appendJSONPosts(w io.Writer, b []byte) ([]byte, error) {
+	if len(r.Posts) == 0 {
+		return append(b, "[]"...), nil
+	}
+	b = append(b, '[')
+	for i := range r.Posts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendJSONPost(b, r.jsonPost(&r.Posts[i])); err != nil {
+			return b, err
+		}
+		if len(b) >= 60<<10 {
+			if _, err := w.Write(b); err != nil {
+				return b, err
+			}
+			b = b[:0]
+		}
+	}
+	return append(b, "\n  ]"...), nil
+}
+
+// appendJSONPost writes one post, an element of the posts' array, as
+// encoding/json would at that depth (its fields in JSONPost's order).
+func appendJSONPost(b []byte, p JSONPost) ([]byte, error) {
+	const field = ",\n      \""
+	b = append(b, "\n    {\n      \"post_id\": "...)
+	b = strconv.AppendInt(b, p.PostID, 10)
+	b = appendJSONString(append(b, field+`network": `...), p.Network)
+	b = appendJSONString(append(b, field+`account": `...), p.Account)
+	b = append(b, field+`sent_at": "`...)
+	b, err := p.SentAt.AppendText(b)
+	if err != nil {
+		return b, fmt.Errorf("report: post %d: %w", p.PostID, err)
+	}
+	b = append(b, '"')
+	b = appendJSONString(append(b, field+`text": `...), p.Text)
+	b = appendJSONString(append(b, field+`url": `...), p.URL)
+	if p.Campaign != "" {
+		b = appendJSONString(append(b, field+`campaign": `...), p.Campaign)
+	}
+	b = strconv.AppendInt(append(b, field+`likes": `...), int64(p.Likes), 10)
+	b = strconv.AppendInt(append(b, field+`reposts": `...), int64(p.Reposts), 10)
+	b = strconv.AppendInt(append(b, field+`replies": `...), int64(p.Replies), 10)
+	b = strconv.AppendInt(append(b, field+`quotes": `...), int64(p.Quotes), 10)
+	b = strconv.AppendInt(append(b, field+`engagement": `...), int64(p.Engagement), 10)
+	b = strconv.AppendInt(append(b, field+`link_clicks": `...), p.LinkClicks, 10)
+	b = strconv.AppendInt(append(b, field+`sessions": `...), p.Sessions, 10)
+	if b, err = appendJSONFloat(append(b, field+`conversions": `...), p.Conversions); err != nil {
+		return b, err
+	}
+	b = append(b, field+`revenue": `...)
+	if len(p.Revenue) == 0 {
+		b = append(b, "[]"...)
+	} else {
+		b = append(b, '[')
+		for i, a := range p.Revenue {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(append(b, "\n        {\n          \"currency\": "...), a.Currency)
+			b = appendJSONString(append(b, ",\n          \"amount\": "...), a.Amount)
+			b = strconv.AppendInt(append(b, ",\n          \"minor\": "...), a.Minor, 10)
+			b = append(b, "\n        }"...)
+		}
+		b = append(b, "\n      ]"...)
+	}
+	return append(b, "\n    }"...), nil
+}
+
+// appendJSONString writes s as a JSON string as encoding/json does: <, >
+// and & escaped (the file may be pasted into a page), other control
+// characters as \u00XX but for \b \f \n \r \t, bytes that are not UTF-8
+// as U+FFFD, and U+2028 and U+2029 escaped (JSONP breaks on them).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= ' ' && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
+}
+
+// appendJSONFloat writes a number as encoding/json does: as ES6 turns a
+// number into text, the shortest that reads back the same, with an
+// exponent only below 1e-6 or from 1e21.
+func appendJSONFloat(b []byte, f float64) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return b, fmt.Errorf("report: %v is not a JSON number", f)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1] // e-07, as strconv writes it, is e-7
+		b = b[:n-1]
+	}
+	return b, nil
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -220,33 +221,49 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
+// writers are the formats' writers.
+var writers = map[Format]func(*Report, io.Writer) error{
+	Markdown: (*Report).WriteMarkdown, CSV: (*Report).WriteCSV, HTML: (*Report).WriteHTML, JSON: (*Report).WriteJSON,
+}
+
 // Write writes the report in a format.
 func (r *Report) Write(w io.Writer, f Format) error {
-	switch f {
-	case Markdown:
-		return r.WriteMarkdown(w)
-	case CSV:
-		return r.WriteCSV(w)
-	case HTML:
-		return r.WriteHTML(w)
-	case JSON:
-		return r.WriteJSON(w)
+	if write, ok := writers[f]; ok {
+		return write(r, w)
 	}
 	return fmt.Errorf("report: no format %q", f)
 }
 
-// TopPosts are the posts with the most engagement (link clicks break ties),
-// at most the report's TopPosts.
+// TopPosts are the posts with the most engagement (link clicks break ties,
+// then the order they went out in), at most the report's TopPosts. They
+// are picked in one pass over the posts, not by sorting them all.
 func (r *Report) TopPosts() []store.PostNumbers {
-	top := append([]store.PostNumbers(nil), r.Posts...)
-	sort.SliceStable(top, func(i, j int) bool {
-		a, b := top[i], top[j]
-		if a.Metrics.Engagement() != b.Metrics.Engagement() {
-			return a.Metrics.Engagement() > b.Metrics.Engagement()
+	n := min(len(r.Posts), r.topPosts)
+	if n <= 0 {
+		return nil
+	}
+	before := func(a, b *store.PostNumbers) bool {
+		if ea, eb := a.Metrics.Engagement(), b.Metrics.Engagement(); ea != eb {
+			return ea > eb
 		}
 		return a.Links.Clicks > b.Links.Clicks
-	})
-	return top[:min(len(top), r.topPosts)]
+	}
+	// top holds the best so far, in order; a post goes after those it does
+	// not beat (the earlier of two equals first).
+	top := make([]int, 0, n+1)
+	for i := range r.Posts {
+		p := &r.Posts[i]
+		if len(top) == n && !before(p, &r.Posts[top[n-1]]) {
+			continue
+		}
+		at := sort.Search(len(top), func(k int) bool { return before(p, &r.Posts[top[k]]) })
+		top = slices.Insert(top, at, i)[:min(len(top)+1, n)]
+	}
+	out := make([]store.PostNumbers, len(top))
+	for k, i := range top {
+		out[k] = r.Posts[i]
+	}
+	return out
 }
 
 // Period writes the report's span of days for people.

@@ -105,3 +105,19 @@ func BenchmarkCampaignDetail(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSentPosts measures the store's part of a year's report on the
+// large demo database: the copies sent in the last 365 days (tens of
+// thousands) with their numbers and what their links brought in.
+func BenchmarkSentPosts(b *testing.B) {
+	st, _, today := largeMarketing(b)
+	ctx := context.Background()
+	var ps []store.PostNumbers
+	var err error
+	for b.Loop() {
+		if ps, err = st.SentPosts(ctx, today.Add(-364).Midnight(time.UTC), today.Add(1).Midnight(time.UTC)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ps)), "posts")
+}

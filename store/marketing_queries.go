@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -594,9 +595,6 @@ const (
 	// The contents that name a post.
 	postContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
 		" WHERE c.post_id = ? ORDER BY c.source, c.content"
-	// The contents that name a set of posts (a JSON array of ids).
-	postsContentsSQL = "SELECT " + contentColumns + " FROM marketing_contents c" + contentMoneyJoin +
-		" WHERE c.post_id IN (SELECT value FROM json_each(?)) ORDER BY c.post_id, c.source, c.content"
 )
 
 func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
@@ -1031,48 +1029,58 @@ type PostNumbers struct {
 	Links ContentTotals
 }
 
-const postNumbersColumns = `p.id, coalesce(p.campaign_id, 0), a.id, a.platform, a.handle,
-	coalesce(t.body_override, p.body), coalesce(d.state, ''), coalesce(d.sent_at, 0), coalesce(d.remote_url, ''),
+// The copies' queries. Each lists a copy's columns (copyColumns), then its
+// post's contents on its network with their money (linkColumns, from
+// linkJoins): a line per content and currency, NULLs for none, the lines
+// of one copy one after the other. The network's name is the copy's
+// account's, as NormalizeSource writes it (%[1]s: a CASE over the
+// accounts, their parameters after the query's own). Accounts' platforms
+// and handles are read apart (a handful of rows), not looked up on every
+// line.
+const (
+	copyColumns = `p.id, coalesce(p.campaign_id, 0), %[2]s, coalesce(t.body_override, p.body),
+	coalesce(d.state, ''), coalesce(d.sent_at, 0), coalesce(d.remote_url, ''),
 	coalesce(d.likes, 0), coalesce(d.reposts, 0), coalesce(d.replies, 0), coalesce(d.quotes, 0),
 	coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at)`
+	linkColumns = `c.campaign_id, c.content, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
+	c.conversions, m.currency, m.revenue, m.spend`
+	linkJoins = `
+		LEFT JOIN marketing_contents c INDEXED BY marketing_contents_post ON c.post_id = p.id AND c.source = %[1]s
+		LEFT JOIN marketing_content_money m ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
 
-const (
 	// A page of a campaign's posts, newest first (by their time, or when a
 	// draft without one was last changed), every copy (target account),
 	// drafts and queued ones too.
-	campaignPostsSQL = `SELECT ` + postNumbersColumns + ` FROM (SELECT id FROM posts INDEXED BY posts_campaign_time
-			WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL
-			ORDER BY coalesce(scheduled_at, updated_at) DESC, id DESC LIMIT ? OFFSET ?) page
+	campaignPostsSQL = `SELECT ` + copyColumns + `, ` + linkColumns + ` FROM (SELECT id FROM posts INDEXED BY posts_campaign_time
+			WHERE campaign_id = ?1 AND campaign_id IS NOT NULL AND reply_to_item IS NULL
+			ORDER BY coalesce(scheduled_at, updated_at) DESC, id DESC LIMIT ?2 OFFSET ?3) page
 		JOIN posts p ON p.id = page.id
 		JOIN post_targets t ON t.post_id = p.id
-		JOIN accounts a ON a.id = t.account_id
-		LEFT JOIN deliveries d ON d.post_id = p.id AND d.account_id = t.account_id
-		ORDER BY coalesce(p.scheduled_at, p.updated_at) DESC, p.id DESC, a.id`
+		LEFT JOIN deliveries d ON d.post_id = p.id AND d.account_id = t.account_id` + linkJoins + `
+		ORDER BY coalesce(p.scheduled_at, p.updated_at) DESC, p.id DESC, t.account_id`
 	campaignPostCountSQL = `SELECT count(*) FROM posts INDEXED BY posts_campaign_time
 		WHERE campaign_id = ? AND campaign_id IS NOT NULL AND reply_to_item IS NULL`
 	// A campaign's copies sent in a span of time: a campaign report's posts.
-	campaignSentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM posts p INDEXED BY posts_campaign_time
+	campaignSentPostsSQL = `SELECT ` + copyColumns + `, ` + linkColumns + ` FROM posts p INDEXED BY posts_campaign_time
 		JOIN deliveries d ON d.post_id = p.id
-		JOIN accounts a ON a.id = d.account_id
-		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
-		WHERE p.campaign_id = ? AND p.campaign_id IS NOT NULL AND p.reply_to_item IS NULL
-		  AND coalesce(p.scheduled_at, p.updated_at) >= ? AND coalesce(p.scheduled_at, p.updated_at) < ?
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id` + linkJoins + `
+		WHERE p.campaign_id = ?1 AND p.campaign_id IS NOT NULL AND p.reply_to_item IS NULL
+		  AND coalesce(p.scheduled_at, p.updated_at) >= ?2 AND coalesce(p.scheduled_at, p.updated_at) < ?3
 		  AND d.state = 'sent' AND d.reply = 0
 		ORDER BY d.sent_at, d.id`
 	// The copies sent in a span of time, replies to the inbox left out: a
 	// report's posts.
-	sentPostsSQL = `SELECT ` + postNumbersColumns + ` FROM deliveries d INDEXED BY deliveries_sent
+	sentPostsSQL = `SELECT ` + copyColumns + `, ` + linkColumns + ` FROM deliveries d INDEXED BY deliveries_sent
 		JOIN posts p ON p.id = d.post_id
-		JOIN accounts a ON a.id = d.account_id
-		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
-		WHERE d.state = 'sent' AND d.sent_at >= ? AND d.sent_at < ? AND d.reply = 0
+		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id` + linkJoins + `
+		WHERE d.state = 'sent' AND d.sent_at >= ?1 AND d.sent_at < ?2 AND d.reply = 0
 		ORDER BY d.sent_at, d.id`
 )
 
 // CampaignPosts lists a page of a campaign's posts, newest first, one
 // entry per copy (account), with their numbers: limit posts from offset.
 func (s *Store) CampaignPosts(ctx context.Context, campaignID int64, limit, offset int) ([]PostNumbers, error) {
-	return s.postNumbers(ctx, campaignPostsSQL, campaignID, limit, offset)
+	return s.postNumbers(ctx, campaignPostsSQL, "t.account_id", campaignID, limit, offset)
 }
 
 // CountCampaignPosts is how many posts a campaign has.
@@ -1085,86 +1093,215 @@ func (s *Store) CountCampaignPosts(ctx context.Context, campaignID int64) (int, 
 // CampaignSentPosts lists the copies of a campaign's posts sent in [from,
 // to) (by the posts' times), oldest first, with their numbers.
 func (s *Store) CampaignSentPosts(ctx context.Context, campaignID int64, from, to time.Time) ([]PostNumbers, error) {
-	return s.postNumbers(ctx, campaignSentPostsSQL, campaignID, ms(from), ms(to))
+	return s.postNumbers(ctx, campaignSentPostsSQL, "d.account_id", campaignID, ms(from), ms(to))
 }
 
 // SentPosts lists the copies sent in [from, to) (replies to the inbox left
 // out), with their numbers: a report's posts.
 func (s *Store) SentPosts(ctx context.Context, from, to time.Time) ([]PostNumbers, error) {
-	return s.postNumbers(ctx, sentPostsSQL, ms(from), ms(to))
+	return s.postNumbers(ctx, sentPostsSQL, "d.account_id", ms(from), ms(to))
 }
 
-func (s *Store) postNumbers(ctx context.Context, q string, args ...any) ([]PostNumbers, error) {
+// copyQuery is one of the copies' queries for these accounts, the copy's
+// account in column account, and its arguments after args: the accounts'
+// ids and their sources.
+func copyQuery(q, account string, accounts []Account, args []any) (string, []any) {
+	if len(accounts) == 0 {
+		return fmt.Sprintf(q, "NULL", account), args
+	}
+	var src strings.Builder
+	src.WriteString("CASE " + account)
+	for _, a := range accounts {
+		args = append(args, a.ID, NormalizeSource(a.Platform))
+		fmt.Fprintf(&src, " WHEN ?%d THEN ?%d", len(args)-1, len(args))
+	}
+	src.WriteString(" END")
+	return fmt.Sprintf(q, src.String(), account), args
+}
+
+// postNumbers reads the copies one of the copies' queries lists (a year's
+// report: tens of thousands) in one read transaction.
+func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any) ([]PostNumbers, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	accounts, err := queryAll(ctx, tx, scanAccount, accountsSQL)
+	if err != nil {
+		return nil, err
+	}
+	type accountSource struct {
+		Account
+		source string // NormalizeSource of its platform
+	}
+	byID := make(map[int64]accountSource, len(accounts))
+	for _, a := range accounts {
+		byID[a.ID] = accountSource{a, NormalizeSource(a.Platform)}
+	}
+	q, args = copyQuery(q, account, accounts, args)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []PostNumbers
-	var ids []int64
-	seen := map[int64]bool{}
+	defer rows.Close()
+	// Filled a block at a time and put together once at the end: growing
+	// one slice of tens of thousands of copies would move them again and
+	// again.
+	var blocks [][]PostNumbers
+	block := make([]PostNumbers, 0, 64)
+	var p *PostNumbers // the copy of the line
+	// The contents (campaign, content) of p's lines so far: the next line
+	// of one is its money in another currency.
+	type content struct {
+		campaign int64
+		name     string
+	}
+	var contents []content
+	l := newLine(22)
 	for rows.Next() {
-		var p PostNumbers
-		var state string
-		var sent, at int64
-		if err := rows.Scan(&p.PostID, &p.CampaignID, &p.AccountID, &p.Platform, &p.Handle, &p.Text, &state, &sent, &p.URL,
-			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes, &at); err != nil {
-			rows.Close()
+		if err := rows.Scan(l.dest...); err != nil {
 			return nil, err
 		}
-		p.State, p.At = DeliveryState(state), fromMS(at)
-		if sent != 0 {
-			p.SentAt = fromMS(sent)
+		post, account := l.int(0), l.int(2)
+		if p == nil || post != p.PostID || account != p.AccountID {
+			a, ok := byID[account]
+			if !ok {
+				p = nil
+				continue // an account gone (its copies go with it)
+			}
+			if len(block) == cap(block) {
+				blocks = append(blocks, block)
+				block = make([]PostNumbers, 0, min(2*cap(block), 8192))
+			}
+			block = append(block, PostNumbers{PostID: post, CampaignID: l.int(1), AccountID: account,
+				Platform: a.Platform, Handle: a.Handle, Text: l.str(3), State: DeliveryState(l.str(4)), URL: l.str(6),
+				At: fromMS(l.int(11)), Metrics: Metrics{Likes: int(l.int(7)), Reposts: int(l.int(8)),
+					Replies: int(l.int(9)), Quotes: int(l.int(10))}})
+			p = &block[len(block)-1]
+			if sent := l.int(5); sent != 0 {
+				p.SentAt = fromMS(sent)
+			}
+			contents = contents[:0]
 		}
-		out = append(out, p)
-		if !seen[p.PostID] {
-			seen[p.PostID] = true
-			ids = append(ids, p.PostID)
+		if l.err != nil {
+			return nil, fmt.Errorf("store: post %d's copy to account %d: %w", post, account, l.err)
+		}
+		if l.v[12] == nil {
+			continue // no content names the post on this network
+		}
+		c := ContentTotals{Impressions: l.int(14), ClicksWithImpressions: l.int(15), Clicks: l.int(16),
+			Sessions: l.int(17), Conversions: l.int(18)}
+		if cur := l.str(19); cur != "" {
+			if rev := l.int(20); rev != 0 {
+				c.Revenue = c.Revenue.Add(money.Amount{Currency: cur, Minor: rev})
+			}
+			if spend := l.int(21); spend != 0 {
+				c.Spend = c.Spend.Add(money.Amount{Currency: cur, Minor: spend})
+			}
+		}
+		this := content{l.int(12), l.str(13)}
+		if l.err != nil {
+			return nil, fmt.Errorf("store: post %d's copy to account %d: %w", post, account, l.err)
+		}
+		seen := slices.Contains(contents, this)
+		switch {
+		case seen:
+			// Its money in another currency.
+			p.Links.Revenue = p.Links.Revenue.AddAll(c.Revenue)
+			p.Links.Spend = p.Links.Spend.AddAll(c.Spend)
+		case len(contents) == 0:
+			c.Source, c.Content, c.PostID = byID[p.AccountID].source, this.name, p.PostID
+			p.Links = c
+		default:
+			p.Links = p.Links.add(c)
+			p.Links.Content = PostContent(p.PostID, 0, false)
+		}
+		if !seen {
+			contents = append(contents, this)
 		}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Each copy's link numbers: its post's contents on its network.
-	type key struct {
-		post   int64
-		source string
+	n := len(block)
+	for _, b := range blocks {
+		n += len(b)
 	}
-	links := map[key]ContentTotals{}
-	const chunk = 5000
-	for i := 0; i < len(ids); i += chunk {
-		j, err := json.Marshal(ids[i:min(i+chunk, len(ids))])
-		if err != nil {
-			return nil, err
-		}
-		rows, err := tx.QueryContext(ctx, postsContentsSQL, string(j))
-		if err != nil {
-			return nil, err
-		}
-		cs, err := scanContents(rows)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			k := key{c.PostID, c.Source}
-			if have, ok := links[k]; ok {
-				c = have.add(c)
-				c.Content = PostContent(c.PostID, 0, false)
-			}
-			links[k] = c
-		}
-	}
-	for i := range out {
-		if c, ok := links[key{out[i].PostID, NormalizeSource(out[i].Platform)}]; ok {
-			out[i].Links = c
+	var out []PostNumbers
+	if n > 0 {
+		out = make([]PostNumbers, 0, n)
+		for _, b := range append(blocks, block) {
+			out = append(out, b...)
 		}
 	}
 	return out, tx.Commit()
+}
+
+// line is a query's line as the driver gives its values (int64, float64,
+// string, []byte or nil), read as database/sql would convert them into
+// integers and strings (NULL as 0 and ""), without its reflection and the
+// round trip through text it takes for every int. A value that is no such
+// number is the line's error.
+type line struct {
+	v    []any
+	dest []any // pointers to v, for Scan
+	err  error
+}
+
+func newLine(columns int) *line {
+	l := &line{v: make([]any, columns), dest: make([]any, columns)}
+	for i := range l.v {
+		l.dest[i] = &l.v[i]
+	}
+	return l
+}
+
+func (l *line) int(i int) int64 {
+	switch x := l.v[i].(type) {
+	case int64:
+		return x
+	case nil:
+		return 0
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<63 {
+			return int64(x)
+		}
+	case string, []byte:
+		if n, err := strconv.ParseInt(asText(x), 10, 64); err == nil {
+			return n
+		}
+	}
+	if l.err == nil {
+		l.err = fmt.Errorf("column %d holds %T %v, not an integer", i+1, l.v[i], l.v[i])
+	}
+	return 0
+}
+
+func (l *line) str(i int) string {
+	switch x := l.v[i].(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	case []byte:
+		return string(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	if l.err == nil {
+		l.err = fmt.Errorf("column %d holds %T, not text", i+1, l.v[i])
+	}
+	return ""
+}
+
+func asText(v any) string {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v.(string)
 }
 
 // FollowersAt is the number of followers of the accounts on a platform

@@ -3,12 +3,12 @@ package analytics
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 var d0 = store.DateDay(2026, 3, 1)
@@ -150,11 +150,7 @@ func TestFollowersGoalByHand(t *testing.T) {
 // TestEvaluateFromTheStore runs goals over rows in a store.
 func TestEvaluateFromTheStore(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	camp, err := st.CreateCampaign(ctx, store.Campaign{Name: "Pre-orders"}, now)
 	if err != nil {

@@ -2,12 +2,12 @@ package analytics
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/crier-app/crier/analytics/utm"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 func tagger(t *testing.T) *utm.Tagger {
@@ -73,11 +73,7 @@ func TestFinalTextKeepsWhatWentOutBefore(t *testing.T) {
 
 func TestCopyOf(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	acct, _ := st.UpsertAccount(ctx, store.Account{Platform: "bluesky", Handle: "bakery.test"})
 	other, _ := st.UpsertAccount(ctx, store.Account{Platform: "mastodon", Handle: "@bakery@example.social"})

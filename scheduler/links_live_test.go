@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/crier-app/crier/platforms/bluesky"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 func TestLiveCampaignPostCarriesItsTaggedLink(t *testing.T) {
@@ -31,11 +31,7 @@ func TestLiveCampaignPostCarriesItsTaggedLink(t *testing.T) {
 	bizAcct := net.CreateAccount(t, net.UniqueHandle("campaign"))
 	biz := liveClient(t, net, bizAcct)
 
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	acct, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: bizAcct.Handle, Server: net.PDS})
 	if err != nil {
 		t.Fatal(err)

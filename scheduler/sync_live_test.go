@@ -17,6 +17,7 @@ import (
 	"github.com/crier-app/crier/platforms/bluesky"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 func liveClient(t *testing.T, net *testnet.Network, acct testnet.Account) *bluesky.Client {
@@ -61,11 +62,7 @@ func TestLiveSyncFollowersAndDeletedReplies(t *testing.T) {
 	biz := liveClient(t, net, bizAcct)
 	cust := liveClient(t, net, custAcct)
 
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	acct, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: bizAcct.Handle, Server: net.PDS})
 	if err != nil {
 		t.Fatal(err)

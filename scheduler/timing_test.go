@@ -2,13 +2,13 @@ package scheduler
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 // TestPostAtNineOnDaylightSavingDays queues a post for 09:00 in a named zone
@@ -80,11 +80,7 @@ type wallClockRun struct {
 func startWallClock(tb testing.TB) *wallClockRun {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "crier.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
+	st := storetest.Open(tb)
 	acct, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformSandbox, Handle: sandboxAccount})
 	if err != nil {
 		tb.Fatal(err)

@@ -3,21 +3,17 @@ package periods
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crier-app/crier/sentiment/tone"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 func TestComparePeriods(t *testing.T) {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	ctx := context.Background()
 	loc, err := time.LoadLocation("America/New_York")
 	if err != nil {

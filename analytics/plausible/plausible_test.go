@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/crier-app/crier/analytics/plausible/plausibletest"
 	"github.com/crier-app/crier/money"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 const site = "ryeandshine.bakery"
@@ -149,11 +149,7 @@ func TestQueryAllPages(t *testing.T) {
 }
 
 func openStore(t *testing.T) *store.Store {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	return st
 }
 

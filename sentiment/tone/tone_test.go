@@ -2,12 +2,12 @@ package tone
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/crier-app/crier/sentiment"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 // What a sync fetched is read before it is stored: scored unless its
@@ -15,11 +15,7 @@ import (
 // places it in the needs-attention order once stored.
 func TestReadScoresEachItem(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	acc, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "bakery.example.com"})
 	if err != nil {
 		t.Fatal(err)

@@ -61,10 +61,11 @@ type loadedMsg struct {
 	cursor int
 	err    error
 	// From an action saved before this load.
-	note   string // what to say when it worked
-	actErr error  // it failed: nothing was reloaded
-	undo   *undoRecord
-	react  *reactJob
+	applied bool   // it was saved
+	note    string // what to say when it worked
+	actErr  error  // it failed: nothing was reloaded
+	undo    *undoRecord
+	react   *reactJob
 	// The labels in use, for the label filter.
 	labels    []string
 	labelsErr error
@@ -532,7 +533,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 				msg.actErr = err
 				return msg
 			}
-			msg.note, msg.react = note, a.react
+			msg.applied, msg.note, msg.react = true, note, a.react
 			if a.undoable {
 				msg.undo = &undoRecord{before: before, note: note, labels: a.labels}
 				if a.react != nil {
@@ -599,6 +600,12 @@ func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
 		cmds = append(cmds, m.sendReactions(job))
 	}
 	if !newest {
+		if msg.applied {
+			// A load asked for after this one (a sync's change, say) may
+			// have read the list before this action was saved: the
+			// screen must not keep its older rows. Ask again.
+			cmds = append(cmds, m.load(m.keepPlace(false)))
+		}
 		return tea.Batch(cmds...)
 	}
 	if msg.err != nil {

@@ -943,3 +943,34 @@ func TestCatchUpLoadKeepsKeysTypedMeanwhile(t *testing.T) {
 		t.Fatalf("after the load that was asked for before j: on %s at %d, want %s at 1", it.RemoteID, h.m.list.Cursor(), moved.RemoteID)
 	}
 }
+
+// TestActionAnsweredBeforeAStaleLoad: an action is saved while a load
+// asked for after it (a sync's change) has already read the list as it was
+// before. The action's answer is not the newest and the newest is stale:
+// the pane must ask again, not keep the item the action moved away.
+func TestActionAnsweredBeforeAStaleLoad(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	h := newHarness(t, newCommon(t, st), 80, 21)
+	first := h.selected()
+	act := h.update(tuitest.Key("e")) // done: saved when its command runs
+	var stale []tea.Msg
+	for _, msg := range collect(h.update(common.DataChangedMsg{What: "store"})) {
+		if _, ok := msg.(loadedMsg); ok {
+			stale = append(stale, msg) // read now, before the action is saved
+		}
+	}
+	if len(stale) != 1 {
+		t.Fatalf("the change made %d loads, want 1", len(stale))
+	}
+	acted := collect(act)
+	for _, msg := range acted {
+		h.send(msg)
+	}
+	h.send(stale[0])
+	for i := range h.m.list.Total() {
+		if it, ok := h.m.list.Row(i); ok && it.ID == first.ID {
+			t.Fatalf("the item marked done is still listed as open at %d", i)
+		}
+	}
+}

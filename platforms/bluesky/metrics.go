@@ -3,6 +3,7 @@ package bluesky
 import (
 	"context"
 	"net/url"
+	"slices"
 
 	"github.com/crier-app/crier/platforms"
 )
@@ -14,10 +15,9 @@ const getPostsBatch = 25
 // 25 posts a call. Posts the AppView no longer has are left out.
 func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[string]platforms.Counts, error) {
 	out := make(map[string]platforms.Counts, len(refs))
-	for start := 0; start < len(refs); start += getPostsBatch {
-		end := min(start+getPostsBatch, len(refs))
+	for batch := range slices.Chunk(refs, getPostsBatch) {
 		q := url.Values{}
-		for _, r := range refs[start:end] {
+		for _, r := range batch {
 			if r.ID != "" {
 				q.Add("uris", r.ID)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/store"
@@ -54,12 +53,7 @@ func (t *feedsTab) onLoaded(msg feedsLoadedMsg) {
 }
 
 func (t *feedsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(k, m.c.Nav.Up):
-		t.cursor = max(t.cursor-1, 0)
-	case key.Matches(k, m.c.Nav.Down):
-		t.cursor = max(0, min(t.cursor+1, len(t.items)-1))
-	}
+	t.step(m.c.Nav, k)
 	return nil
 }
 

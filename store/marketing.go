@@ -854,18 +854,23 @@ func (m *MarketingImport) foldContents() error {
 		args, n = args[:0], 0
 		return err
 	}
+	// add takes one row, running the statement when per rows wait.
+	add := func(head string, cols int, tail string, row ...any) error {
+		args = append(args, row...)
+		if n++; n < per {
+			return nil
+		}
+		return flush(head, cols, tail)
+	}
 	const contentsHead = `INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions,
 		clicks_with_impressions, clicks, sessions, conversions) VALUES `
 	for k, c := range m.contents {
 		if c.impressions == 0 && c.clicks == 0 && c.sessions == 0 && c.conversions == 0 {
 			continue // money only (spend typed in): no content row, as a rebuild gives
 		}
-		args = append(args, k.campaign, k.source, k.content, PostOfContent(k.content), c.impressions,
-			c.clicksWithImpressions, c.clicks, c.sessions, c.conversions)
-		if n++; n == per {
-			if err := flush(contentsHead, 9, contentsAddClause); err != nil {
-				return err
-			}
+		if err := add(contentsHead, 9, contentsAddClause, k.campaign, k.source, k.content, PostOfContent(k.content),
+			c.impressions, c.clicksWithImpressions, c.clicks, c.sessions, c.conversions); err != nil {
+			return err
 		}
 	}
 	if err := flush(contentsHead, 9, contentsAddClause); err != nil {
@@ -876,11 +881,8 @@ func (m *MarketingImport) foldContents() error {
 		if mm[0] == 0 && mm[1] == 0 {
 			continue // refunds that cancel out: no row, as a rebuild gives
 		}
-		args = append(args, k.campaign, k.source, k.content, k.currency, mm[0], mm[1])
-		if n++; n == per {
-			if err := flush(moneyHead, 6, contentMoneyAddClause); err != nil {
-				return err
-			}
+		if err := add(moneyHead, 6, contentMoneyAddClause, k.campaign, k.source, k.content, k.currency, mm[0], mm[1]); err != nil {
+			return err
 		}
 	}
 	return flush(moneyHead, 6, contentMoneyAddClause)
@@ -1250,6 +1252,21 @@ const (
 // that counts for it (manual entries always).
 var marketingDaysSQL = precedenceSQL()
 
+// marketingMoneyHead and marketingMoneyTail are what marketingMoneySQL and
+// marketingMoneyMixedSQL share: the row they insert, counted from the
+// classes marketingDaysSQL picked, and its grouping by currency.
+const (
+	marketingMoneyHead = `
+	INSERT INTO marketing_day_money (campaign_id, day, source, currency, revenue, spend, spend_on_clicks)
+	SELECT x.campaign_id, x.day, x.source, x.currency,
+	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS counted_revenue,
+	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS counted_spend,
+	       CASE WHEN g.clicks IS NOT NULL THEN sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) END`
+	marketingMoneyTail = `
+	GROUP BY x.campaign_id, x.day, x.source, x.currency
+	HAVING counted_revenue IS NOT NULL OR counted_spend IS NOT NULL`
+)
+
 // marketingMoneySQL sums the dirty groups' money per currency, from the
 // classes marketingDaysSQL picked. The rows of a group and class come in
 // key order and nearly always in one currency: they are summed as they
@@ -1258,12 +1275,7 @@ var marketingDaysSQL = precedenceSQL()
 // marketingMoneyMixedSQL, which sorts their rows by currency. A currency
 // none of whose money counts has no row: HAVING names the sums counted,
 // as x's revenue and spend are every class's.
-const marketingMoneySQL = `
-	INSERT INTO marketing_day_money (campaign_id, day, source, currency, revenue, spend, spend_on_clicks)
-	SELECT x.campaign_id, x.day, x.source, x.currency,
-	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS counted_revenue,
-	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS counted_spend,
-	       CASE WHEN g.clicks IS NOT NULL THEN sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) END
+const marketingMoneySQL = marketingMoneyHead + `
 	FROM (SELECT campaign_id, day, source, class, currency, revenue, spend,
 	             max(mixed) OVER (PARTITION BY campaign_id, day, source) AS group_mixed
 	      FROM (SELECT d.campaign_id, d.day, d.source, m.class, min(m.currency) AS currency,
@@ -1273,18 +1285,11 @@ const marketingMoneySQL = `
 	            WHERE m.currency <> '' AND (m.revenue IS NOT NULL OR m.spend IS NOT NULL)
 	            GROUP BY d.campaign_id, d.day, d.source, m.class)) x
 	CROSS JOIN marketing_days g ON g.campaign_id = x.campaign_id AND g.day = x.day AND g.source = x.source
-	WHERE NOT x.group_mixed
-	GROUP BY x.campaign_id, x.day, x.source, x.currency
-	HAVING counted_revenue IS NOT NULL OR counted_spend IS NOT NULL`
+	WHERE NOT x.group_mixed` + marketingMoneyTail
 
 // marketingMoneyMixedSQL sums the groups marketingMoneySQL left: those in
 // which one class reported money in more than one currency.
-const marketingMoneyMixedSQL = `
-	INSERT INTO marketing_day_money (campaign_id, day, source, currency, revenue, spend, spend_on_clicks)
-	SELECT x.campaign_id, x.day, x.source, x.currency,
-	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS counted_revenue,
-	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS counted_spend,
-	       CASE WHEN g.clicks IS NOT NULL THEN sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) END
+const marketingMoneyMixedSQL = marketingMoneyHead + `
 	FROM (SELECT d.campaign_id, d.day, d.source, m.class, m.currency, sum(m.revenue) AS revenue, sum(m.spend) AS spend
 	      FROM (SELECT d.campaign_id, d.day, d.source
 	            FROM temp.marketing_dirty d
@@ -1295,9 +1300,7 @@ const marketingMoneyMixedSQL = `
 	      CROSS JOIN marketing_rows m ON m.campaign_id = d.campaign_id AND m.day = d.day AND m.source = d.source
 	      WHERE m.currency <> '' AND (m.revenue IS NOT NULL OR m.spend IS NOT NULL)
 	      GROUP BY d.campaign_id, d.day, d.source, m.class, m.currency) x
-	CROSS JOIN marketing_days g ON g.campaign_id = x.campaign_id AND g.day = x.day AND g.source = x.source
-	GROUP BY x.campaign_id, x.day, x.source, x.currency
-	HAVING counted_revenue IS NOT NULL OR counted_spend IS NOT NULL`
+	CROSS JOIN marketing_days g ON g.campaign_id = x.campaign_id AND g.day = x.day AND g.source = x.source` + marketingMoneyTail
 
 // RebuildMarketingSums recomputes every sum from marketing_rows: for bulk
 // writers (the demo) and for repair.

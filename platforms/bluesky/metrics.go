@@ -66,8 +66,5 @@ func (c *Client) Followers(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if res.FollowersCount == nil {
-		return 0, nil
-	}
-	return *res.FollowersCount, nil
+	return platforms.CountOr(res.FollowersCount, 0), nil
 }

@@ -680,20 +680,15 @@ func (m *MarketingImport) sumGroups() error {
 		return fmt.Errorf("summing marketing rows: %w", err)
 	}
 	held := map[groupKey]bool{}
-	rows, err := m.tx.QueryContext(m.ctx, "SELECT campaign_id, day, source FROM temp.marketing_dirty")
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := eachRow(m.ctx, m.tx, "SELECT campaign_id, day, source FROM temp.marketing_dirty", nil, func(rows rowScanner) error {
 		var k groupKey
 		if err := rows.Scan(&k.campaign, &k.day, &k.source); err != nil {
-			rows.Close()
 			return err
 		}
 		held[k] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	// The groups that held rows (and the content revision's bump).
@@ -1005,40 +1000,34 @@ type campaignResolver struct {
 func loadCampaignResolver(ctx context.Context, q queryer) (*campaignResolver, error) {
 	r := &campaignResolver{mapped: map[string]int64{}, slugs: map[string]int64{}, names: map[string]int64{},
 		cache: map[string]int64{}}
-	rows, err := q.QueryContext(ctx, "SELECT id, slug, name FROM campaigns")
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, q, "SELECT id, slug, name FROM campaigns", nil, func(rows rowScanner) error {
 		var id int64
 		var slug, name string
 		if err := rows.Scan(&id, &slug, &name); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		if slug != "" {
 			r.slugs[slug] = id
 		}
 		r.names[strings.ToLower(name)] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.QueryContext(ctx, "SELECT name, campaign_id FROM marketing_campaign_names WHERE campaign_id IS NOT NULL")
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, q, "SELECT name, campaign_id FROM marketing_campaign_names WHERE campaign_id IS NOT NULL", nil, func(rows rowScanner) error {
 		var name string
 		var id int64
 		if err := rows.Scan(&name, &id); err != nil {
-			return nil, err
+			return err
 		}
 		r.mapped[name] = id
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return r, rows.Err()
+	return r, nil
 }
 
 func (r *campaignResolver) resolve(name string) int64 {
@@ -1381,23 +1370,18 @@ func (s *Store) MapCampaignName(ctx context.Context, name string, campaignID int
 // remapCampaignRows moves the rows of every name seen in imports that now
 // resolves to the campaign with this slug or name.
 func remapCampaignRows(ctx context.Context, tx *sql.Tx, slug, name string) error {
-	rows, err := tx.QueryContext(ctx, "SELECT name FROM marketing_campaign_names WHERE campaign_id IS NULL")
-	if err != nil {
-		return err
-	}
 	var names []string
-	for rows.Next() {
+	err := eachRow(ctx, tx, "SELECT name FROM marketing_campaign_names WHERE campaign_id IS NULL", nil, func(rows rowScanner) error {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			rows.Close()
 			return err
 		}
 		if n == slug || Slugify(n) == slug || strings.EqualFold(strings.TrimSpace(n), name) {
 			names = append(names, n)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if len(names) == 0 {
@@ -1420,22 +1404,17 @@ func remapCampaignRows(ctx context.Context, tx *sql.Tx, slug, name string) error
 // joined.
 func moveNameRows(ctx context.Context, tx *sql.Tx, name string, to int64) error {
 	groups := map[groupKey]struct{}{}
-	rows, err := tx.QueryContext(ctx, moveNameGroupsSQL, name, to)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, tx, moveNameGroupsSQL, []any{name, to}, func(rows rowScanner) error {
 		var c, day int64
 		var source string
 		if err := rows.Scan(&c, &day, &source); err != nil {
-			rows.Close()
 			return err
 		}
 		groups[groupKey{c, Day(day), source}] = struct{}{}
 		groups[groupKey{to, Day(day), source}] = struct{}{}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(groups) == 0 {
+		return nil
+	})
+	if err != nil || len(groups) == 0 {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE marketing_rows SET campaign_id = ? WHERE ext_campaign = ? AND campaign_id <> ?",
@@ -1460,22 +1439,17 @@ func moveCampaignRows(ctx context.Context, tx *sql.Tx, from, to int64, name stri
 		args = append(args, name)
 	}
 	groups := map[groupKey]struct{}{}
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, tx, q, args, func(rows rowScanner) error {
 		var day int64
 		var source string
 		if err := rows.Scan(&day, &source); err != nil {
-			rows.Close()
 			return err
 		}
 		groups[groupKey{from, Day(day), source}] = struct{}{}
 		groups[groupKey{to, Day(day), source}] = struct{}{}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return recomputeGroups(ctx, tx, groups)

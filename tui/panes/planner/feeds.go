@@ -46,12 +46,6 @@ func (t *feedsTab) load(m *Model) tea.Cmd {
 	})
 }
 
-func (t *feedsTab) onLoaded(msg feedsLoadedMsg) {
-	if t.receive(msg) {
-		t.clampCursor()
-	}
-}
-
 func (t *feedsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 	t.step(m.c.Nav, k)
 	return nil

@@ -51,12 +51,6 @@ func (t *seriesTab) load(m *Model) tea.Cmd {
 	})
 }
 
-func (t *seriesTab) onLoaded(msg seriesLoadedMsg) {
-	if t.receive(msg) {
-		t.clampCursor()
-	}
-}
-
 func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 	if t.cursor >= len(t.items) || t.step(m.c.Nav, k) {
 		return nil

@@ -43,8 +43,9 @@ func (l *tabList[T]) load(read func(ctx context.Context) ([]T, error)) tea.Cmd {
 	})
 }
 
-// receive takes msg when it answers the latest load, and says whether it
-// did. After an error the items stay as they were.
+// receive takes msg when it answers the latest load, keeping the cursor on
+// an item, and says whether it did. After an error the items stay as they
+// were.
 func (l *tabList[T]) receive(msg loadedMsg[T]) bool {
 	if msg.seq != l.seq {
 		return false
@@ -53,6 +54,7 @@ func (l *tabList[T]) receive(msg loadedMsg[T]) bool {
 	if msg.err == nil {
 		l.items = msg.items
 	}
+	l.clampCursor()
 	return true
 }
 

@@ -122,11 +122,7 @@ config gives it. crier post --to takes any of them.`,
 			}
 			defer env.release(st)
 			if asJSON {
-				out := []accountJSON{}
-				for _, a := range accounts {
-					out = append(out, toAccountJSON(a))
-				}
-				return writeJSON(env.stdout, out)
+				return writeJSONList(env.stdout, accounts, toAccountJSON)
 			}
 			writeAccounts(env.stdout, accounts)
 			return nil
@@ -175,11 +171,7 @@ copy. Drafts are in the app's Drafts pane.`,
 				return dbErr(st, err)
 			}
 			if asJSON {
-				out := []postJSON{}
-				for _, p := range posts {
-					out = append(out, toPostJSON(p))
-				}
-				return writeJSON(env.stdout, out)
+				return writeJSONList(env.stdout, posts, toPostJSON)
 			}
 			writeQueue(env.stdout, posts, cfg.Timezone)
 			return nil
@@ -238,11 +230,7 @@ found is not in it (the app's Listening view has it).`,
 				return dbErr(st, err)
 			}
 			if asJSON {
-				out := []inboxJSON{}
-				for _, it := range items {
-					out = append(out, toInboxJSON(it))
-				}
-				return writeJSON(env.stdout, out)
+				return writeJSONList(env.stdout, items, toInboxJSON)
 			}
 			writeInbox(env.stdout, items, now, cfg.Timezone)
 			return nil

@@ -156,6 +156,16 @@ func (e *cliEnv) completeCampaigns(cmd *cobra.Command, _ []string, _ string) ([]
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
+// writeJSONList writes what each of items becomes with conv, as a JSON
+// array ([] when there are none).
+func writeJSONList[T, J any](w io.Writer, items []T, conv func(T) J) error {
+	out := make([]J, 0, len(items))
+	for _, it := range items {
+		out = append(out, conv(it))
+	}
+	return writeJSON(w, out)
+}
+
 // writeJSON prints v as indented JSON with a final newline.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

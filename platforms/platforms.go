@@ -294,6 +294,15 @@ type Author struct {
 	Followers int // -1 when the network didn't say
 }
 
+// CountOr is the count a network answered in a field it may leave out (a
+// JSON number read into *int): *n, or unknown where it did not say.
+func CountOr(n *int, unknown int) int {
+	if n == nil {
+		return unknown
+	}
+	return *n
+}
+
 // RemotePost is someone's post as a network returns it.
 type RemotePost struct {
 	Ref       Ref

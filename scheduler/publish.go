@@ -344,6 +344,16 @@ func (s *Scheduler) call(ctx context.Context, what string, fn func(context.Conte
 	return s.callTimeout(ctx, what, callTimeout, fn)
 }
 
+// read is call for a network read that answers one value.
+func read[T any](ctx context.Context, s *Scheduler, what string, fn func(context.Context) (T, error)) (T, error) {
+	var v T
+	err := s.call(ctx, what, func(ctx context.Context) (err error) {
+		v, err = fn(ctx)
+		return err
+	})
+	return v, err
+}
+
 func (s *Scheduler) callTimeout(ctx context.Context, what string, limit time.Duration, fn func(context.Context) error) (err error) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()

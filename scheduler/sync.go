@@ -478,11 +478,10 @@ func (s *Scheduler) syncMetrics(ctx context.Context, a store.Account, r platform
 	for i, t := range targets {
 		refs[i] = platforms.Ref{ID: t.Remote.ID, CID: t.Remote.CID}
 	}
-	var counts map[string]platforms.Counts
-	if err := s.call(ctx, "reading post metrics", func(ctx context.Context) (err error) {
-		counts, err = r.PostCounts(ctx, refs)
-		return err
-	}); err != nil {
+	counts, err := read(ctx, s, "reading post metrics", func(ctx context.Context) (map[string]platforms.Counts, error) {
+		return r.PostCounts(ctx, refs)
+	})
+	if err != nil {
 		return err
 	}
 	byDelivery := make(map[int64]store.Metrics, len(counts))
@@ -501,11 +500,8 @@ func (s *Scheduler) syncMetrics(ctx context.Context, a store.Account, r platform
 // and records it as the current figure, keeping the history at
 // followersGrain.
 func (s *Scheduler) syncFollowers(ctx context.Context, a store.Account, r platforms.MetricsReader) error {
-	var n int
-	if err := s.call(ctx, "reading the follower count", func(ctx context.Context) (err error) {
-		n, err = r.Followers(ctx)
-		return err
-	}); err != nil {
+	n, err := read(ctx, s, "reading the follower count", r.Followers)
+	if err != nil {
 		return err
 	}
 	if err := s.st.RecordFollowersNow(ctx, a.ID, s.o.Now(), n, followersGrain); err != nil {
@@ -530,11 +526,10 @@ func (s *Scheduler) recheckInbox(ctx context.Context, a store.Account, c platfor
 	for i, it := range items {
 		refs[i] = platforms.Ref{ID: it.RemoteID, CID: it.RemoteCID}
 	}
-	var gone []string
-	if err := s.call(ctx, "checking open items", func(ctx context.Context) (err error) {
-		gone, err = c.Gone(ctx, refs)
-		return err
-	}); err != nil {
+	gone, err := read(ctx, s, "checking open items", func(ctx context.Context) ([]string, error) {
+		return c.Gone(ctx, refs)
+	})
+	if err != nil {
 		return err
 	}
 	byRemote := make(map[string]int64, len(items))

@@ -415,23 +415,28 @@ func (m *message) signsOff(sp span) bool {
 			return false
 		}
 	}
-	from := sp.from
-	for from > 0 && !boundary(m.toks[from-1]) {
-		from--
-	}
+	from, _ := m.clause(sp.from)
 	return from > 0 && sp.to-from <= 3
 }
 
-// inThePast reports whether toks[i] is in a clause about how things were:
-// "used to", "waren mal", "früher", "antes", "was once".
-func (m *message) inThePast(i int) bool {
-	from, to := i, i
+// clause is where the clause of toks[i] begins and ends: toks[from:to]
+// holds no boundary, and toks[from-1] and toks[to] (where there are such)
+// are boundaries.
+func (m *message) clause(i int) (from, to int) {
+	from, to = i, i
 	for from > 0 && !boundary(m.toks[from-1]) {
 		from--
 	}
 	for to < len(m.toks) && !boundary(m.toks[to]) {
 		to++
 	}
+	return from, to
+}
+
+// inThePast reports whether toks[i] is in a clause about how things were:
+// "used to", "waren mal", "früher", "antes", "was once".
+func (m *message) inThePast(i int) bool {
+	from, to := m.clause(i)
 	for j := from; j < to; j++ {
 		t, next := m.toks[j], ""
 		if j+1 < to {
@@ -452,12 +457,9 @@ func (m *message) hypothetical(i int) bool {
 	if !m.inQuestion(i) {
 		return false
 	}
-	from := i
-	for from > 0 && !boundary(m.toks[from-1]) {
-		from--
-	}
-	for j := from; j < len(m.toks) && !boundary(m.toks[j]); j++ {
-		if lexicon().hypothetical[m.toks[j]] {
+	from, to := m.clause(i)
+	for _, t := range m.toks[from:to] {
+		if lexicon().hypothetical[t] {
 			return true
 		}
 	}
@@ -488,14 +490,7 @@ func (m *message) laughs() bool {
 // or cannot ("I can't make it", "ich kann nicht", "no puedo"): the writer's
 // own trouble, not the business's.
 func (m *message) selfNegated(i int) bool {
-	from, to := i, i
-	for from > 0 && !boundary(m.toks[from-1]) {
-		from--
-	}
-	for to < len(m.toks) && !boundary(m.toks[to]) {
-		to++
-	}
-	return m.selfNegationIn(from, to)
+	return m.selfNegationIn(m.clause(i))
 }
 
 func (m *message) selfNegationIn(from, to int) bool {

@@ -526,21 +526,17 @@ func (s *Store) ABResults(ctx context.Context, id int64) ([]ABVariantResult, err
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, abResultsSQL, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	got := map[int64]ABVariantResult{}
-	for rows.Next() {
+	err = eachRow(ctx, s.db, abResultsSQL, []any{id}, func(rows rowScanner) error {
 		var r ABVariantResult
 		var vid int64
 		if err := rows.Scan(&vid, &r.Planned, &r.Sent, &r.Engagement, &r.FollowerViews); err != nil {
-			return nil, err
+			return err
 		}
 		got[vid] = r
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make([]ABVariantResult, len(t.Variants))

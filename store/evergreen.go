@@ -122,22 +122,17 @@ func (s *Store) FillEvergreen(ctx context.Context, now time.Time, ahead time.Dur
 			post     Post
 		}
 		var pool []*item
-		rows, err := tx.QueryContext(ctx, evergreenNextSQL)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		err := eachRow(ctx, tx, evergreenNextSQL, nil, func(rows rowScanner) error {
 			it := &item{}
 			var interval int64
 			if err := rows.Scan(&it.id, &interval); err != nil {
-				rows.Close()
 				return err
 			}
 			it.interval = time.Duration(interval) * time.Millisecond
 			pool = append(pool, it)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(pool) == 0 {
+			return nil
+		})
+		if err != nil || len(pool) == 0 {
 			return err
 		}
 		for _, it := range pool {

@@ -627,22 +627,17 @@ func (s *Store) inboxThread(ctx context.Context, item InboxItem) ([]ThreadEntry,
 		return nil, nil
 	}
 	var out []ThreadEntry
-	rows, err := s.db.QueryContext(ctx, threadOursSQL, item.AccountID, item.InReplyTo, item.ThreadRoot)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, s.db, threadOursSQL, []any{item.AccountID, item.InReplyTo, item.ThreadRoot}, func(rows rowScanner) error {
 		e := ThreadEntry{Ours: true}
 		var at int64
 		if err := rows.Scan(&e.PostID, &e.URL, &at, &e.Body, &e.AuthorHandle, &e.AuthorName); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		e.At = fromMS(at)
 		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 

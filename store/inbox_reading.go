@@ -146,23 +146,19 @@ type LabelCount struct {
 // InboxLabels returns the labels items carry, the most used first, read
 // from the index of labelled items alone.
 func (s *Store) InboxLabels(ctx context.Context) ([]LabelCount, error) {
-	rows, err := s.db.QueryContext(ctx, inboxLabelsSQL)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	counts := map[string]int{}
-	for rows.Next() {
+	err := eachRow(ctx, s.db, inboxLabelsSQL, nil, func(rows rowScanner) error {
 		var labels string
 		var n int
 		if err := rows.Scan(&labels, &n); err != nil {
-			return nil, err
+			return err
 		}
 		for _, l := range splitLabels(labels) {
 			counts[l] += n
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make([]LabelCount, 0, len(counts))

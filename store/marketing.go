@@ -680,20 +680,15 @@ func (m *MarketingImport) sumGroups() error {
 		return fmt.Errorf("summing marketing rows: %w", err)
 	}
 	held := map[groupKey]bool{}
-	rows, err := m.tx.QueryContext(m.ctx, "SELECT campaign_id, day, source FROM temp.marketing_dirty")
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := eachRow(m.ctx, m.tx, "SELECT campaign_id, day, source FROM temp.marketing_dirty", nil, func(rows rowScanner) error {
 		var k groupKey
 		if err := rows.Scan(&k.campaign, &k.day, &k.source); err != nil {
-			rows.Close()
 			return err
 		}
 		held[k] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	// The groups that held rows (and the content revision's bump).
@@ -854,18 +849,23 @@ func (m *MarketingImport) foldContents() error {
 		args, n = args[:0], 0
 		return err
 	}
+	// add takes one row, running the statement when per rows wait.
+	add := func(head string, cols int, tail string, row ...any) error {
+		args = append(args, row...)
+		if n++; n < per {
+			return nil
+		}
+		return flush(head, cols, tail)
+	}
 	const contentsHead = `INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions,
 		clicks_with_impressions, clicks, sessions, conversions) VALUES `
 	for k, c := range m.contents {
 		if c.impressions == 0 && c.clicks == 0 && c.sessions == 0 && c.conversions == 0 {
 			continue // money only (spend typed in): no content row, as a rebuild gives
 		}
-		args = append(args, k.campaign, k.source, k.content, PostOfContent(k.content), c.impressions,
-			c.clicksWithImpressions, c.clicks, c.sessions, c.conversions)
-		if n++; n == per {
-			if err := flush(contentsHead, 9, contentsAddClause); err != nil {
-				return err
-			}
+		if err := add(contentsHead, 9, contentsAddClause, k.campaign, k.source, k.content, PostOfContent(k.content),
+			c.impressions, c.clicksWithImpressions, c.clicks, c.sessions, c.conversions); err != nil {
+			return err
 		}
 	}
 	if err := flush(contentsHead, 9, contentsAddClause); err != nil {
@@ -876,11 +876,8 @@ func (m *MarketingImport) foldContents() error {
 		if mm[0] == 0 && mm[1] == 0 {
 			continue // refunds that cancel out: no row, as a rebuild gives
 		}
-		args = append(args, k.campaign, k.source, k.content, k.currency, mm[0], mm[1])
-		if n++; n == per {
-			if err := flush(moneyHead, 6, contentMoneyAddClause); err != nil {
-				return err
-			}
+		if err := add(moneyHead, 6, contentMoneyAddClause, k.campaign, k.source, k.content, k.currency, mm[0], mm[1]); err != nil {
+			return err
 		}
 	}
 	return flush(moneyHead, 6, contentMoneyAddClause)
@@ -1003,40 +1000,34 @@ type campaignResolver struct {
 func loadCampaignResolver(ctx context.Context, q queryer) (*campaignResolver, error) {
 	r := &campaignResolver{mapped: map[string]int64{}, slugs: map[string]int64{}, names: map[string]int64{},
 		cache: map[string]int64{}}
-	rows, err := q.QueryContext(ctx, "SELECT id, slug, name FROM campaigns")
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, q, "SELECT id, slug, name FROM campaigns", nil, func(rows rowScanner) error {
 		var id int64
 		var slug, name string
 		if err := rows.Scan(&id, &slug, &name); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		if slug != "" {
 			r.slugs[slug] = id
 		}
 		r.names[strings.ToLower(name)] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.QueryContext(ctx, "SELECT name, campaign_id FROM marketing_campaign_names WHERE campaign_id IS NOT NULL")
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, q, "SELECT name, campaign_id FROM marketing_campaign_names WHERE campaign_id IS NOT NULL", nil, func(rows rowScanner) error {
 		var name string
 		var id int64
 		if err := rows.Scan(&name, &id); err != nil {
-			return nil, err
+			return err
 		}
 		r.mapped[name] = id
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return r, rows.Err()
+	return r, nil
 }
 
 func (r *campaignResolver) resolve(name string) int64 {
@@ -1250,6 +1241,21 @@ const (
 // that counts for it (manual entries always).
 var marketingDaysSQL = precedenceSQL()
 
+// marketingMoneyHead and marketingMoneyTail are what marketingMoneySQL and
+// marketingMoneyMixedSQL share: the row they insert, counted from the
+// classes marketingDaysSQL picked, and its grouping by currency.
+const (
+	marketingMoneyHead = `
+	INSERT INTO marketing_day_money (campaign_id, day, source, currency, revenue, spend, spend_on_clicks)
+	SELECT x.campaign_id, x.day, x.source, x.currency,
+	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS counted_revenue,
+	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS counted_spend,
+	       CASE WHEN g.clicks IS NOT NULL THEN sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) END`
+	marketingMoneyTail = `
+	GROUP BY x.campaign_id, x.day, x.source, x.currency
+	HAVING counted_revenue IS NOT NULL OR counted_spend IS NOT NULL`
+)
+
 // marketingMoneySQL sums the dirty groups' money per currency, from the
 // classes marketingDaysSQL picked. The rows of a group and class come in
 // key order and nearly always in one currency: they are summed as they
@@ -1258,12 +1264,7 @@ var marketingDaysSQL = precedenceSQL()
 // marketingMoneyMixedSQL, which sorts their rows by currency. A currency
 // none of whose money counts has no row: HAVING names the sums counted,
 // as x's revenue and spend are every class's.
-const marketingMoneySQL = `
-	INSERT INTO marketing_day_money (campaign_id, day, source, currency, revenue, spend, spend_on_clicks)
-	SELECT x.campaign_id, x.day, x.source, x.currency,
-	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS counted_revenue,
-	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS counted_spend,
-	       CASE WHEN g.clicks IS NOT NULL THEN sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) END
+const marketingMoneySQL = marketingMoneyHead + `
 	FROM (SELECT campaign_id, day, source, class, currency, revenue, spend,
 	             max(mixed) OVER (PARTITION BY campaign_id, day, source) AS group_mixed
 	      FROM (SELECT d.campaign_id, d.day, d.source, m.class, min(m.currency) AS currency,
@@ -1273,18 +1274,11 @@ const marketingMoneySQL = `
 	            WHERE m.currency <> '' AND (m.revenue IS NOT NULL OR m.spend IS NOT NULL)
 	            GROUP BY d.campaign_id, d.day, d.source, m.class)) x
 	CROSS JOIN marketing_days g ON g.campaign_id = x.campaign_id AND g.day = x.day AND g.source = x.source
-	WHERE NOT x.group_mixed
-	GROUP BY x.campaign_id, x.day, x.source, x.currency
-	HAVING counted_revenue IS NOT NULL OR counted_spend IS NOT NULL`
+	WHERE NOT x.group_mixed` + marketingMoneyTail
 
 // marketingMoneyMixedSQL sums the groups marketingMoneySQL left: those in
 // which one class reported money in more than one currency.
-const marketingMoneyMixedSQL = `
-	INSERT INTO marketing_day_money (campaign_id, day, source, currency, revenue, spend, spend_on_clicks)
-	SELECT x.campaign_id, x.day, x.source, x.currency,
-	       sum(CASE WHEN x.class IN (g.revenue_from, 4) THEN x.revenue END) AS counted_revenue,
-	       sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) AS counted_spend,
-	       CASE WHEN g.clicks IS NOT NULL THEN sum(CASE WHEN x.class IN (g.spend_from, 4) THEN x.spend END) END
+const marketingMoneyMixedSQL = marketingMoneyHead + `
 	FROM (SELECT d.campaign_id, d.day, d.source, m.class, m.currency, sum(m.revenue) AS revenue, sum(m.spend) AS spend
 	      FROM (SELECT d.campaign_id, d.day, d.source
 	            FROM temp.marketing_dirty d
@@ -1295,9 +1289,7 @@ const marketingMoneyMixedSQL = `
 	      CROSS JOIN marketing_rows m ON m.campaign_id = d.campaign_id AND m.day = d.day AND m.source = d.source
 	      WHERE m.currency <> '' AND (m.revenue IS NOT NULL OR m.spend IS NOT NULL)
 	      GROUP BY d.campaign_id, d.day, d.source, m.class, m.currency) x
-	CROSS JOIN marketing_days g ON g.campaign_id = x.campaign_id AND g.day = x.day AND g.source = x.source
-	GROUP BY x.campaign_id, x.day, x.source, x.currency
-	HAVING counted_revenue IS NOT NULL OR counted_spend IS NOT NULL`
+	CROSS JOIN marketing_days g ON g.campaign_id = x.campaign_id AND g.day = x.day AND g.source = x.source` + marketingMoneyTail
 
 // RebuildMarketingSums recomputes every sum from marketing_rows: for bulk
 // writers (the demo) and for repair.
@@ -1378,23 +1370,18 @@ func (s *Store) MapCampaignName(ctx context.Context, name string, campaignID int
 // remapCampaignRows moves the rows of every name seen in imports that now
 // resolves to the campaign with this slug or name.
 func remapCampaignRows(ctx context.Context, tx *sql.Tx, slug, name string) error {
-	rows, err := tx.QueryContext(ctx, "SELECT name FROM marketing_campaign_names WHERE campaign_id IS NULL")
-	if err != nil {
-		return err
-	}
 	var names []string
-	for rows.Next() {
+	err := eachRow(ctx, tx, "SELECT name FROM marketing_campaign_names WHERE campaign_id IS NULL", nil, func(rows rowScanner) error {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			rows.Close()
 			return err
 		}
 		if n == slug || Slugify(n) == slug || strings.EqualFold(strings.TrimSpace(n), name) {
 			names = append(names, n)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if len(names) == 0 {
@@ -1417,22 +1404,17 @@ func remapCampaignRows(ctx context.Context, tx *sql.Tx, slug, name string) error
 // joined.
 func moveNameRows(ctx context.Context, tx *sql.Tx, name string, to int64) error {
 	groups := map[groupKey]struct{}{}
-	rows, err := tx.QueryContext(ctx, moveNameGroupsSQL, name, to)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, tx, moveNameGroupsSQL, []any{name, to}, func(rows rowScanner) error {
 		var c, day int64
 		var source string
 		if err := rows.Scan(&c, &day, &source); err != nil {
-			rows.Close()
 			return err
 		}
 		groups[groupKey{c, Day(day), source}] = struct{}{}
 		groups[groupKey{to, Day(day), source}] = struct{}{}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(groups) == 0 {
+		return nil
+	})
+	if err != nil || len(groups) == 0 {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE marketing_rows SET campaign_id = ? WHERE ext_campaign = ? AND campaign_id <> ?",
@@ -1457,22 +1439,17 @@ func moveCampaignRows(ctx context.Context, tx *sql.Tx, from, to int64, name stri
 		args = append(args, name)
 	}
 	groups := map[groupKey]struct{}{}
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, tx, q, args, func(rows rowScanner) error {
 		var day int64
 		var source string
 		if err := rows.Scan(&day, &source); err != nil {
-			rows.Close()
 			return err
 		}
 		groups[groupKey{from, Day(day), source}] = struct{}{}
 		groups[groupKey{to, Day(day), source}] = struct{}{}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return recomputeGroups(ctx, tx, groups)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/scheduler"
+	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/keys"
@@ -486,12 +487,7 @@ func (m *Model) postStatus(id int64, known string, isErr bool, text func(post st
 
 // countMissed asks the store how many posts wait for the user's decision.
 func (m *Model) countMissed() tea.Cmd {
-	m.missedSeq++
-	seq, st := m.missedSeq, m.c.Store
-	if st == nil {
-		return nil
-	}
-	return common.Query(5*time.Second, func(ctx context.Context) tea.Msg {
+	return m.c.StoreQuery(&m.missedSeq, 5*time.Second, func(ctx context.Context, st *store.Store, seq int) tea.Msg {
 		n, err := st.CountMissed(ctx)
 		return missedMsg{seq: seq, n: n, err: err}
 	})
@@ -500,12 +496,7 @@ func (m *Model) countMissed() tea.Cmd {
 // loadCampaignNames asks the store for the campaigns' names, which the
 // calendar and the drafts mark posts with.
 func (m *Model) loadCampaignNames() tea.Cmd {
-	m.campaignsSeq++
-	seq, st := m.campaignsSeq, m.c.Store
-	if st == nil {
-		return nil
-	}
-	return common.Query(5*time.Second, func(ctx context.Context) tea.Msg {
+	return m.c.StoreQuery(&m.campaignsSeq, 5*time.Second, func(ctx context.Context, st *store.Store, seq int) tea.Msg {
 		cs, err := st.Campaigns(ctx)
 		names := make(map[int64]string, len(cs))
 		for _, c := range cs {

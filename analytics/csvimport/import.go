@@ -21,7 +21,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -365,23 +364,15 @@ func readStyle(p *Preview, o Options) (rune, DateOrder, error) {
 	var dmyLine, mdyLine, ambiguousLine int
 	var dmyText, mdyText, ambiguousText string
 	dateCol, hasDate := l.col[FieldDate]
-	for {
-		rec, line, err := rs.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			msg, col := csvErrorMessage(err)
-			return 0, "", &LineError{File: p.Name, Line: line, Col: col, Msg: msg}
-		}
+	err = rs.each(p.Name, func(rec []string, line int) error {
 		if l.isTotals(rec) {
-			continue
+			return nil
 		}
 		for _, f := range numeric {
 			if i, ok := l.col[f]; ok {
 				if clean, _, _, _, err := cleanNumber(rec[i]); err == nil {
 					if err := ns.note(clean, line); err != nil {
-						return 0, "", &LineError{File: p.Name, Line: line, Msg: err.Error()}
+						return &LineError{File: p.Name, Line: line, Msg: err.Error()}
 					}
 				}
 			}
@@ -398,6 +389,10 @@ func readStyle(p *Preview, o Options) (rune, DateOrder, error) {
 				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return 0, "", err
 	}
 	if _, err := src.finish(); err != nil {
 		return 0, "", err
@@ -445,15 +440,7 @@ func (p *Preview) scan(fn func(store.MarketingRow) error, withHash bool) error {
 	}
 	conv := newConverter(p)
 	rs := newRecords(src.text, p.Delimiter, p.HeaderLine, len(p.Header))
-	for {
-		rec, line, err := rs.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			msg, col := csvErrorMessage(err)
-			return &LineError{File: p.Name, Line: line, Col: col, Msg: msg}
-		}
+	err = rs.each(p.Name, func(rec []string, line int) error {
 		r, skip, lerr := conv.row(rec, line)
 		if lerr != nil {
 			return lerr
@@ -466,11 +453,12 @@ func (p *Preview) scan(fn func(store.MarketingRow) error, withHash bool) error {
 					p.SkippedMore++
 				}
 			}
-			continue
+			return nil
 		}
-		if err := fn(r); err != nil {
-			return err
-		}
+		return fn(r)
+	})
+	if err != nil {
+		return err
 	}
 	sum, err := src.finish()
 	if err != nil {

@@ -303,18 +303,29 @@ func newRecords(rest io.Reader, delim rune, headerLine, fields int) *records {
 	return &records{r: r, offset: headerLine}
 }
 
-// next returns the next record and the line it starts on.
-func (rs *records) next() ([]string, int, error) {
-	rec, err := rs.r.Read()
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, pe.StartLine + rs.offset, err
+// each calls fn with every record and the line it starts on, until fn
+// returns an error or the data ends. A line the reader cannot read is a
+// *LineError in file.
+func (rs *records) each(file string, fn func(rec []string, line int) error) error {
+	for {
+		rec, err := rs.r.Read()
+		if err == io.EOF {
+			return nil
 		}
-		return nil, 0, err
+		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine + rs.offset
+			}
+			msg, col := csvErrorMessage(err)
+			return &LineError{File: file, Line: line, Col: col, Msg: msg}
+		}
+		line, _ := rs.r.FieldPos(0)
+		if err := fn(rec, line+rs.offset); err != nil {
+			return err
+		}
 	}
-	line, _ := rs.r.FieldPos(0)
-	return rec, line + rs.offset, nil
 }
 
 // csvErrorMessage says what a csv.ParseError means, for people.

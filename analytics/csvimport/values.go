@@ -191,15 +191,8 @@ func digits(s string) (int, bool) {
 	if s == "" || len(s) > 9 {
 		return 0, false
 	}
-	v := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	return v, true
+	v, ok := digits64(s)
+	return int(v), ok
 }
 
 func dayOf(y, m, d int, s string) (store.Day, error) {

@@ -3,6 +3,7 @@ package bluesky
 import (
 	"context"
 	"net/url"
+	"slices"
 
 	"github.com/crier-app/crier/platforms"
 )
@@ -14,10 +15,9 @@ const getPostsBatch = 25
 // 25 posts a call. Posts the AppView no longer has are left out.
 func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[string]platforms.Counts, error) {
 	out := make(map[string]platforms.Counts, len(refs))
-	for start := 0; start < len(refs); start += getPostsBatch {
-		end := min(start+getPostsBatch, len(refs))
+	for batch := range slices.Chunk(refs, getPostsBatch) {
 		q := url.Values{}
-		for _, r := range refs[start:end] {
+		for _, r := range batch {
 			if r.ID != "" {
 				q.Add("uris", r.ID)
 			}
@@ -66,8 +66,5 @@ func (c *Client) Followers(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if res.FollowersCount == nil {
-		return 0, nil
-	}
-	return *res.FollowersCount, nil
+	return platforms.CountOr(res.FollowersCount, 0), nil
 }

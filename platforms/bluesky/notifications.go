@@ -32,11 +32,7 @@ type profileView struct {
 }
 
 func (p profileView) author() platforms.Author {
-	a := platforms.Author{ID: p.DID, Handle: p.Handle, Name: p.DisplayName, Followers: -1}
-	if p.FollowersCount != nil {
-		a.Followers = *p.FollowersCount
-	}
-	return a
+	return platforms.Author{ID: p.DID, Handle: p.Handle, Name: p.DisplayName, Followers: platforms.CountOr(p.FollowersCount, -1)}
 }
 
 type notificationView struct {

@@ -28,8 +28,8 @@ func (c *Client) PublicProfile(ctx context.Context, handle string) (platforms.Pu
 	if err != nil {
 		return platforms.PublicProfile{}, err
 	}
-	return platforms.PublicProfile{DisplayName: res.DisplayName, Followers: deref(res.FollowersCount),
-		Following: deref(res.FollowsCount), Posts: deref(res.PostsCount)}, nil
+	return platforms.PublicProfile{DisplayName: res.DisplayName, Followers: platforms.CountOr(res.FollowersCount, 0),
+		Following: platforms.CountOr(res.FollowsCount, 0), Posts: platforms.CountOr(res.PostsCount, 0)}, nil
 }
 
 // AuthorFeed implements platforms.PublicReader with
@@ -90,11 +90,4 @@ func publicActor(handle string) (string, error) {
 		return "", errorf("%q is not a Bluesky handle (for example bakery.bsky.social)", handle)
 	}
 	return strings.ToLower(h), nil
-}
-
-func deref(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

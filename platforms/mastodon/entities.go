@@ -23,11 +23,7 @@ type account struct {
 }
 
 func (a account) author() platforms.Author {
-	followers := -1
-	if a.FollowersCount != nil {
-		followers = *a.FollowersCount
-	}
-	return platforms.Author{ID: a.ID, Handle: a.Acct, Name: a.DisplayName, Followers: followers}
+	return platforms.Author{ID: a.ID, Handle: a.Acct, Name: a.DisplayName, Followers: platforms.CountOr(a.FollowersCount, -1)}
 }
 
 // status is a Status.

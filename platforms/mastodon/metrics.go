@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/crier-app/crier/platforms"
@@ -21,8 +22,7 @@ const statusBatch = 20
 func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[string]platforms.Counts, error) {
 	out := make(map[string]platforms.Counts, len(refs))
 	ids := uniqueIDs(refs)
-	for start := 0; start < len(ids); start += statusBatch {
-		batch := ids[start:min(start+statusBatch, len(ids))]
+	for batch := range slices.Chunk(ids, statusBatch) {
 		c.mu.Lock()
 		legacy := c.legacyLookups
 		c.mu.Unlock()

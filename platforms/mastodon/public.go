@@ -18,8 +18,8 @@ func (c *Client) PublicProfile(ctx context.Context, handle string) (platforms.Pu
 	if err != nil {
 		return platforms.PublicProfile{}, err
 	}
-	return platforms.PublicProfile{DisplayName: a.DisplayName, Followers: derefInt(a.FollowersCount),
-		Following: derefInt(a.FollowingCount), Posts: derefInt(a.StatusesCount)}, nil
+	return platforms.PublicProfile{DisplayName: a.DisplayName, Followers: platforms.CountOr(a.FollowersCount, 0),
+		Following: platforms.CountOr(a.FollowingCount, 0), Posts: platforms.CountOr(a.StatusesCount, 0)}, nil
 }
 
 // AuthorFeed implements platforms.PublicReader with
@@ -65,11 +65,4 @@ func (c *Client) lookup(ctx context.Context, handle string) (account, error) {
 	var a account
 	_, err := c.getJSON(ctx, "/api/v1/accounts/lookup", url.Values{"acct": {h}}, &a)
 	return a, err
-}
-
-func derefInt(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

@@ -265,3 +265,15 @@ func Query(timeout time.Duration, ask func(ctx context.Context) tea.Msg) tea.Cmd
 		return ask(ctx)
 	}
 }
+
+// StoreQuery counts *seq on, so that answers to earlier asks can be told
+// apart and dropped, and asks the store as Query does, with that number; nil
+// where there is no store.
+func (c *Common) StoreQuery(seq *int, timeout time.Duration, ask func(ctx context.Context, st *store.Store, seq int) tea.Msg) tea.Cmd {
+	*seq++
+	n, st := *seq, c.Store
+	if st == nil {
+		return nil
+	}
+	return Query(timeout, func(ctx context.Context) tea.Msg { return ask(ctx, st, n) })
+}

@@ -112,6 +112,16 @@ func Relabel(b key.Binding, desc string) key.Binding {
 	return b
 }
 
+// Joined is one binding on every key of bs, listed in help as k with desc:
+// a help entry that stands for several moves ("↑↓ move").
+func Joined(k, desc string, bs ...key.Binding) key.Binding {
+	var all []string
+	for _, b := range bs {
+		all = append(all, b.Keys()...)
+	}
+	return key.NewBinding(key.WithKeys(all...), key.WithHelp(k, desc))
+}
+
 // New is a binding on k (and more keys besides), listed in help as k with
 // desc: the help can't name a key the binding does not answer to.
 func New(k, desc string, more ...string) key.Binding {

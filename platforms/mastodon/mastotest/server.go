@@ -473,11 +473,17 @@ func (s *Server) Statuses(accountID string) []Status {
 func (s *Server) Status(id string) (Status, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.statuses[id]
-	if !ok {
-		return Status{}, false
+	return found(s.statuses[id], (*status).snapshot)
+}
+
+// found is conv(p), true, or the zero R and false where p is nil (not in
+// the server's maps).
+func found[P, R any](p *P, conv func(*P) R) (R, bool) {
+	if p == nil {
+		var zero R
+		return zero, false
 	}
-	return st.snapshot(), true
+	return conv(p), true
 }
 
 func (st *status) snapshot() Status {
@@ -501,11 +507,11 @@ func (s *Server) ConversationOf(statusID string) string {
 func (s *Server) Media(id string) (Media, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.media[id]
-	if !ok {
-		return Media{}, false
-	}
-	return Media{ID: m.id, Description: m.description, ContentType: m.contentType, Size: m.size}, true
+	return found(s.media[id], (*media).snapshot)
+}
+
+func (m *media) snapshot() Media {
+	return Media{ID: m.id, Description: m.description, ContentType: m.contentType, Size: m.size}
 }
 
 // Post creates a status by accountID, as another user would: visibility

@@ -58,9 +58,8 @@ type navHelp struct {
 }
 
 func newNavHelp(n keys.Nav) navHelp {
-	all := append(append(append(append([]string{}, n.Left.Keys()...), n.Down.Keys()...), n.Up.Keys()...), n.Right.Keys()...)
 	return navHelp{
-		move:       key.NewBinding(key.WithKeys(all...), key.WithHelp("←↓↑→", "move")),
+		move:       keys.Joined("←↓↑→", "move", n.Left, n.Down, n.Up, n.Right),
 		left:       keys.Relabel(n.Left, "previous day"),
 		right:      keys.Relabel(n.Right, "next day"),
 		up:         keys.Relabel(n.Up, "previous week"),

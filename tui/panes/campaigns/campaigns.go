@@ -189,13 +189,9 @@ func (m *Model) today() store.Day { return store.DayOf(m.c.Now().In(m.c.Zone)) }
 
 // load asks for the list; earlier answers will be dropped.
 func (m *Model) load() tea.Cmd {
-	m.seq++
-	seq, st, now, zone := m.seq, m.c.Store, m.c.Now(), m.c.Zone
-	if st == nil {
-		return nil
-	}
+	now, zone := m.c.Now(), m.c.Zone
 	today := store.DayOf(now.In(zone))
-	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+	return m.c.StoreQuery(&m.seq, queryTimeout, func(ctx context.Context, st *store.Store, seq int) tea.Msg {
 		l, err := analytics.CampaignList(ctx, st, today, now, zone)
 		return listMsg{seq: seq, rows: l.Rows, goals: l.Goals, err: err}
 	})
@@ -203,13 +199,9 @@ func (m *Model) load() tea.Cmd {
 
 // loadDetail asks for a campaign's detail.
 func (m *Model) loadDetail(id int64) tea.Cmd {
-	m.detailSeq++
-	seq, st, now, zone := m.detailSeq, m.c.Store, m.c.Now(), m.c.Zone
-	if st == nil {
-		return nil
-	}
+	now, zone := m.c.Now(), m.c.Zone
 	today := store.DayOf(now.In(zone))
-	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+	return m.c.StoreQuery(&m.detailSeq, queryTimeout, func(ctx context.Context, st *store.Store, seq int) tea.Msg {
 		d, err := analytics.Campaign(ctx, st, id, today, now, zone)
 		return detailMsg{seq: seq, id: id, detail: d, err: err}
 	})

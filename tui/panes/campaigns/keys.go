@@ -75,7 +75,7 @@ type navHelp struct {
 
 func newNavHelp(n keys.Nav) navHelp {
 	return navHelp{
-		move:     key.NewBinding(key.WithKeys(append(n.Up.Keys(), n.Down.Keys()...)...), key.WithHelp("↑↓", "move")),
+		move:     keys.Joined("↑↓", "move", n.Up, n.Down),
 		up:       keys.Relabel(n.Up, "up"),
 		down:     keys.Relabel(n.Down, "down"),
 		pageUp:   keys.Relabel(n.PageUp, "page up"),

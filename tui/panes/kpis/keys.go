@@ -35,7 +35,7 @@ type navHelp struct {
 
 func newNavHelp(n keys.Nav) navHelp {
 	return navHelp{
-		scroll:   key.NewBinding(key.WithKeys(append(n.Up.Keys(), n.Down.Keys()...)...), key.WithHelp("↑↓", "scroll")),
+		scroll:   keys.Joined("↑↓", "scroll", n.Up, n.Down),
 		up:       keys.Relabel(n.Up, "scroll up"),
 		down:     keys.Relabel(n.Down, "scroll down"),
 		pageUp:   keys.Relabel(n.PageUp, "page up"),

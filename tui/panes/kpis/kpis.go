@@ -91,12 +91,8 @@ func (m *Model) TypingText() bool { return m.form != nil }
 
 // load asks for a fresh report; answers to earlier loads will be dropped.
 func (m *Model) load() tea.Cmd {
-	m.seq++
-	seq, st, now, zone, heatAccount := m.seq, m.c.Store, m.c.Now(), m.c.Zone, m.heat.accountID(m.c)
-	if st == nil {
-		return nil
-	}
-	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+	now, zone, heatAccount := m.c.Now(), m.c.Zone, m.heat.accountID(m.c)
+	return m.c.StoreQuery(&m.seq, queryTimeout, func(ctx context.Context, st *store.Store, seq int) tea.Msg {
 		msg := loadedMsg{seq: seq}
 		if msg.report, msg.err = st.KPIs(ctx, now, zone); msg.err != nil {
 			return msg

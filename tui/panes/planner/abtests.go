@@ -63,12 +63,10 @@ func (t *testsTab) onLoaded(msg testsLoadedMsg) {
 }
 
 func (t *testsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
-	nav := m.c.Nav
+	if t.step(m.c.Nav, k) {
+		return nil
+	}
 	switch {
-	case key.Matches(k, nav.Up):
-		t.cursor = max(t.cursor-1, 0)
-	case key.Matches(k, nav.Down):
-		t.cursor = max(0, min(t.cursor+1, len(t.items)-1))
 	case key.Matches(k, m.keys.Start):
 		if t.cursor >= len(t.items) {
 			return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/store"
@@ -47,19 +46,8 @@ func (t *feedsTab) load(m *Model) tea.Cmd {
 	})
 }
 
-func (t *feedsTab) onLoaded(msg feedsLoadedMsg) {
-	if t.receive(msg) {
-		t.clampCursor()
-	}
-}
-
 func (t *feedsTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(k, m.c.Nav.Up):
-		t.cursor = max(t.cursor-1, 0)
-	case key.Matches(k, m.c.Nav.Down):
-		t.cursor = max(0, min(t.cursor+1, len(t.items)-1))
-	}
+	t.step(m.c.Nav, k)
 	return nil
 }
 

@@ -154,10 +154,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.tests.onLoaded(msg)
 		return nil
 	case seriesLoadedMsg:
-		m.series.onLoaded(msg)
+		m.series.receive(msg)
 		return nil
 	case feedsLoadedMsg:
-		m.feeds.onLoaded(msg)
+		m.feeds.receive(msg)
 		return nil
 	}
 	if len(m.dialogs) > 0 {

@@ -51,24 +51,13 @@ func (t *seriesTab) load(m *Model) tea.Cmd {
 	})
 }
 
-func (t *seriesTab) onLoaded(msg seriesLoadedMsg) {
-	if t.receive(msg) {
-		t.clampCursor()
-	}
-}
-
 func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
-	nav := m.c.Nav
-	if t.cursor >= len(t.items) {
+	if t.cursor >= len(t.items) || t.step(m.c.Nav, k) {
 		return nil
 	}
 	it := t.items[t.cursor]
 	st, now := m.c.Store, m.c.Now()
 	switch {
-	case key.Matches(k, nav.Up):
-		t.cursor = max(t.cursor-1, 0)
-	case key.Matches(k, nav.Down):
-		t.cursor = min(t.cursor+1, len(t.items)-1)
 	case key.Matches(k, m.keys.EditOne):
 		for _, o := range it.next {
 			if o.PostID != 0 {

@@ -3,9 +3,11 @@ package planner
 import (
 	"context"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 	"github.com/crier-app/crier/tui/styles"
 )
 
@@ -41,8 +43,9 @@ func (l *tabList[T]) load(read func(ctx context.Context) ([]T, error)) tea.Cmd {
 	})
 }
 
-// receive takes msg when it answers the latest load, and says whether it
-// did. After an error the items stay as they were.
+// receive takes msg when it answers the latest load, keeping the cursor on
+// an item, and says whether it did. After an error the items stay as they
+// were.
 func (l *tabList[T]) receive(msg loadedMsg[T]) bool {
 	if msg.seq != l.seq {
 		return false
@@ -50,6 +53,21 @@ func (l *tabList[T]) receive(msg loadedMsg[T]) bool {
 	l.loaded, l.err = true, msg.err
 	if msg.err == nil {
 		l.items = msg.items
+	}
+	l.clampCursor()
+	return true
+}
+
+// step moves the cursor one item up or down on nav's Up and Down keys, and
+// says whether k was one of them.
+func (l *tabList[T]) step(nav keys.Nav, k tea.KeyMsg) bool {
+	switch {
+	case key.Matches(k, nav.Up):
+		l.cursor = max(l.cursor-1, 0)
+	case key.Matches(k, nav.Down):
+		l.cursor = max(0, min(l.cursor+1, len(l.items)-1))
+	default:
+		return false
 	}
 	return true
 }

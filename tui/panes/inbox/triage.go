@@ -161,9 +161,18 @@ func (m *Model) react(r store.Reaction) tea.Cmd {
 	if m.c.Reactor == nil {
 		return common.Status("likes and reposts go out through the scheduler, which is off (scheduler.enabled)", true)
 	}
+	all := len(items)
 	items = slices.DeleteFunc(slices.Clone(items), func(it store.InboxItem) bool { return it.Kind == store.KindDM })
 	if len(items) == 0 {
 		return common.Status("a direct message can't be liked or reposted", true)
+	}
+	items = slices.DeleteFunc(items, func(it store.InboxItem) bool { return !it.DeletedAt.IsZero() })
+	if len(items) == 0 {
+		what := "its author deleted it: there is nothing to like or repost"
+		if all > 1 {
+			what = "their authors deleted them: there is nothing to like or repost"
+		}
+		return common.Status(what, true)
 	}
 	has := func(it store.InboxItem) bool {
 		if r == store.ReactLike {

@@ -315,6 +315,18 @@ func TestLikeRepostAndUndo(t *testing.T) {
 	if len(rx.calls) != n || !h.lastStatus().Err {
 		t.Fatalf("liking a DM: %v %+v", rx.calls, h.lastStatus())
 	}
+
+	// Nor can what its author deleted: the network no longer has it.
+	h.keys("g")
+	if _, err := st.MarkInboxChecked(context.Background(), nil, []int64{ids["m-1"]}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.send(common.DataChangedMsg{What: "store"})
+	h.keys("L")
+	if got := storedItem(t, st, ids["m-1"]); got.Liked || len(rx.calls) != n || !h.lastStatus().Err ||
+		!strings.Contains(h.lastStatus().Text, "deleted") {
+		t.Fatalf("liking a deleted item: liked %v, calls %v, status %+v", got.Liked, rx.calls, h.lastStatus())
+	}
 }
 
 func TestBulkSelectionAndUndo(t *testing.T) {

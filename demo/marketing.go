@@ -197,11 +197,12 @@ func (m *mkGen) goals(ctx context.Context) error {
 	local := m.g.now.In(m.g.zone)
 	endOfNextMonth := store.DateDay(local.Year(), local.Month()+2, 0)
 	target := int64(math.Ceil(float64(fs[0].V)*1.08/50) * 50)
-	month := store.DateDay(local.Year(), local.Month(), 1)
+	// Both began a month ago: a goal begun on the first of this month
+	// would have next to nothing to show on the first days of a month.
 	for _, g := range []store.Goal{
 		{Metric: store.GoalFollowers, Target: target, StartsOn: m.today.Add(-30), Deadline: endOfNextMonth,
 			Note: "more neighbours following along"},
-		{Metric: store.GoalRepliesWithin, Target: 7500, WithinMinutes: 240, StartsOn: month, Deadline: endOfNextMonth,
+		{Metric: store.GoalRepliesWithin, Target: 7500, WithinMinutes: 240, StartsOn: m.today.Add(-30), Deadline: endOfNextMonth,
 			Note: "three in four answers within four hours"},
 	} {
 		if _, err := m.st.AddGoal(ctx, g, created); err != nil {

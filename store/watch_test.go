@@ -9,26 +9,33 @@ import (
 	"time"
 )
 
+// watchedPair opens two stores on one new file, as two processes would,
+// and a change watcher on the first; all are closed when t ends.
+func watchedPair(t *testing.T) (st, other *Store, w *ChangeWatcher) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crier.db")
+	var err error
+	if st, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if other, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	if w, err = st.WatchChanges(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return st, other, w
+}
+
 // A commit by another process (another store on the same file) or by
 // another of this store's connections is seen; reads are not.
 func TestChangeWatcherSeesCommitsFromElsewhere(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "crier.db")
-	st, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	other, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	w, err := st.WatchChanges(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	st, other, w := watchedPair(t)
 	changed := func() bool {
 		t.Helper()
 		c, err := w.Changed(ctx)
@@ -69,22 +76,7 @@ func TestChangeWatcherSeesCommitsFromElsewhere(t *testing.T) {
 // another process (another store on the same file).
 func TestChangeWatcherTellsContentFromBookkeeping(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "crier.db")
-	st, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	other, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	w, err := st.WatchChanges(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	_, other, w := watchedPair(t)
 	poll := func(what string, want Change) {
 		t.Helper()
 		got, err := w.Poll(ctx)
@@ -245,22 +237,7 @@ next:
 // revision a few times, not once a row; one rolled back is not seen.
 func TestMarketingWritesBumpTheContentRevision(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "crier.db")
-	st, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	other, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	w, err := st.WatchChanges(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	st, other, w := watchedPair(t)
 	revision := func() int64 {
 		t.Helper()
 		var n int64

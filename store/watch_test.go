@@ -31,6 +31,18 @@ func watchedPair(t *testing.T) (st, other *Store, w *ChangeWatcher) {
 	return st, other, w
 }
 
+// wantPoll fails t unless w's next poll, after what, reports want.
+func wantPoll(t *testing.T, w *ChangeWatcher, what string, want Change) {
+	t.Helper()
+	got, err := w.Poll(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("after %s: %+v, want %+v", what, got, want)
+	}
+}
+
 // A commit by another process (another store on the same file) or by
 // another of this store's connections is seen; reads are not.
 func TestChangeWatcherSeesCommitsFromElsewhere(t *testing.T) {
@@ -77,16 +89,7 @@ func TestChangeWatcherSeesCommitsFromElsewhere(t *testing.T) {
 func TestChangeWatcherTellsContentFromBookkeeping(t *testing.T) {
 	ctx := context.Background()
 	_, other, w := watchedPair(t)
-	poll := func(what string, want Change) {
-		t.Helper()
-		got, err := w.Poll(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
-			t.Errorf("after %s: %+v, want %+v", what, got, want)
-		}
-	}
+	poll := func(what string, want Change) { t.Helper(); wantPoll(t, w, what, want) }
 	bookkeeping, content, nothing := Change{Committed: true}, Change{Committed: true, Content: true}, Change{}
 
 	poll("nothing", nothing)
@@ -246,16 +249,7 @@ func TestMarketingWritesBumpTheContentRevision(t *testing.T) {
 		}
 		return n
 	}
-	poll := func(what string, want Change) {
-		t.Helper()
-		got, err := w.Poll(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
-			t.Errorf("after %s: %+v, want %+v", what, got, want)
-		}
-	}
+	poll := func(what string, want Change) { t.Helper(); wantPoll(t, w, what, want) }
 	content, nothing := Change{Committed: true, Content: true}, Change{}
 	now := schedT0
 	camp, err := other.CreateCampaign(ctx, Campaign{Name: "Spring"}, now)

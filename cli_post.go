@@ -222,7 +222,8 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 	if !at.IsZero() {
 		p.ScheduledAt, p.ScheduledZone = at.UTC(), zone.String()
 	}
-	id, err := st.SaveDraft(ctx, p, now)
+	var id int64
+	err = whileBusy(ctx, env, st, func() (err error) { id, err = st.SaveDraft(ctx, p, now); return err })
 	if err != nil {
 		return failed(fmt.Errorf("database %s: saving the post: %w", st.Path(), err))
 	}
@@ -232,11 +233,11 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 	switch {
 	case f.draft:
 	case f.queue:
-		if _, err := st.AddToQueue(ctx, id, now); err != nil {
+		if err := whileBusy(ctx, env, st, func() error { _, err := st.AddToQueue(ctx, id, now); return err }); err != nil {
 			return kept(err)
 		}
 	default:
-		if err := st.QueuePost(ctx, id, at, zone.String(), now); err != nil {
+		if err := whileBusy(ctx, env, st, func() error { return st.QueuePost(ctx, id, at, zone.String(), now) }); err != nil {
 			return kept(err)
 		}
 	}
@@ -437,4 +438,33 @@ func editText(env *cliEnv) (string, error) {
 		return "", failed(fmt.Errorf("--editor: reading what was written: %w", err))
 	}
 	return strings.TrimRight(string(b), "\n"), nil
+}
+
+// busyWait is how long a write of the CLI waits for a database another
+// crier is writing to (a sender's long transaction, the app saving), past
+// SQLite's own busy timeout, before it gives up.
+const busyWait = time.Minute
+
+// whileBusy runs write, again while the database is busy with another
+// writer, for up to busyWait, saying once on stderr that it waits. A busy
+// write changed nothing (crier's transactions take the write lock first),
+// so running it again cannot save a post twice.
+func whileBusy(ctx context.Context, env *cliEnv, st *store.Store, write func() error) error {
+	deadline := time.Now().Add(busyWait)
+	announced := false
+	for {
+		err := write()
+		if err == nil || !store.IsBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		if !announced {
+			fmt.Fprintf(env.stderr, "crier: the database %s is busy with another crier; waiting up to %s\n", st.Path(), busyWait)
+			announced = true
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }

@@ -270,3 +270,39 @@ func TestCLIPostRunningSenderSendsIt(t *testing.T) {
 		t.Errorf("the sandbox got the post %d times, want once", n)
 	}
 }
+
+// crier post waits out another crier holding the write lock past SQLite's
+// own busy timeout (a sender's long transaction on a slow machine), says
+// so, and saves the post once.
+func TestCLIPostWaitsForABusyDatabase(t *testing.T) {
+	t.Parallel()
+	f := newCLIFixture(t)
+	st, err := store.Open(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tx, err := st.DB().Begin() // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		// Well past the busy timeout (5 s) every crier connection has.
+		time.Sleep(12 * time.Second)
+		tx.Rollback()
+	}()
+	r := f.crier(t, "", "post", "Fresh bagels, still warm", "--to", "bluesky", "--json")
+	<-released
+	if r.code != 0 || !strings.Contains(r.stderr, "busy") {
+		t.Fatalf("exit %d, stderr %q; want 0 after saying it waits", r.code, r.stderr)
+	}
+	var n int
+	if err := st.DB().QueryRow("SELECT count(*) FROM posts WHERE body = 'Fresh bagels, still warm'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d posts saved, want 1", n)
+	}
+}

@@ -103,7 +103,8 @@ Presets: ` + strings.Join(names, ", ") + ` (default: read from the header).`,
 					return nil
 				}
 			}
-			res, err := csvimport.Commit(ctx, st, p, now)
+			var res store.ImportResult
+			err = whileBusy(ctx, env, st, func() (err error) { res, err = csvimport.Commit(ctx, st, p, now); return err })
 			if err != nil {
 				var le *csvimport.LineError
 				if errors.As(err, &le) {

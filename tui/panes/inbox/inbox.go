@@ -129,6 +129,10 @@ type Model struct {
 	// Keys that arrived while a load with holdKeys (seq holdSeq) was on its
 	// way; they are handled when it (or a later load) is applied.
 	holdSeq int
+	// actSeq is the seq of an action's load not yet answered: loads that
+	// answer before it may have read the list before it was saved, so
+	// held keys wait for it.
+	actSeq int
 	held    []tea.KeyMsg
 
 	// The cursor item as of the last settle, and the debounce sequence.
@@ -512,6 +516,9 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 	if spec.holdKeys {
 		m.holdSeq = seq
 	}
+	if spec.act != nil {
+		m.actSeq = seq
+	}
 	var asked *cursorMark
 	if !spec.holdKeys && spec.act == nil && m.loaded {
 		c := m.cursorMark()
@@ -577,7 +584,10 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
 	newest := msg.seq == m.loadSeq
 	var held []tea.KeyMsg
-	if newest && m.holdSeq != 0 {
+	if msg.seq == m.actSeq {
+		m.actSeq = 0
+	}
+	if newest && m.holdSeq != 0 && m.actSeq == 0 {
 		held, m.held, m.holdSeq = m.held, nil, 0
 	}
 	if msg.actErr != nil {
@@ -604,7 +614,9 @@ func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {
 			// A load asked for after this one (a sync's change, say) may
 			// have read the list before this action was saved: the
 			// screen must not keep its older rows. Ask again.
-			cmds = append(cmds, m.load(m.keepPlace(false)))
+			spec := m.keepPlace(false)
+			spec.holdKeys = m.holdSeq != 0 // keys typed meanwhile wait for it
+			cmds = append(cmds, m.load(spec))
 		}
 		return tea.Batch(cmds...)
 	}

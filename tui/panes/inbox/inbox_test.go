@@ -974,3 +974,38 @@ func TestActionAnsweredBeforeAStaleLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestKeysHeldUntilTheActionAnswers: the other order. The stale load
+// answers first; keys typed after the action (e again, for the next item)
+// must wait for the action's answer and the list read after it, not act
+// on the stale rows (where the first item still looks open).
+func TestKeysHeldUntilTheActionAnswers(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	h := newHarness(t, newCommon(t, st), 80, 21)
+	first := h.selected()
+	h.m.list.Down()
+	second := h.selected()
+	h.m.list.Up()
+	act := h.update(tuitest.Key("e"))
+	var stale []tea.Msg
+	for _, msg := range collect(h.update(common.DataChangedMsg{What: "store"})) {
+		if _, ok := msg.(loadedMsg); ok {
+			stale = append(stale, msg)
+		}
+	}
+	if len(stale) != 1 {
+		t.Fatalf("the change made %d loads, want 1", len(stale))
+	}
+	acted := collect(act)
+	h.send(tuitest.Key("e")) // held: the list is about to be replaced
+	h.send(stale[0])
+	for _, msg := range acted {
+		h.send(msg)
+	}
+	for _, id := range []int64{first.ID, second.ID} {
+		if it := storedItem(t, st, id); it.State != store.InboxDone {
+			t.Errorf("%s is %s, want done", it.RemoteID, it.State)
+		}
+	}
+}

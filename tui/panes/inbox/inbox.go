@@ -133,7 +133,7 @@ type Model struct {
 	// answer before it may have read the list before it was saved, so
 	// held keys wait for it.
 	actSeq int
-	held    []tea.KeyMsg
+	held   []tea.KeyMsg
 
 	// The cursor item as of the last settle, and the debounce sequence.
 	curID     int64

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -151,11 +152,21 @@ type MarketingImport struct {
 	// million times), prepared on the driver's connection under the
 	// transaction (conn.Raw): values are bound as they are, without
 	// database/sql converting and checking each again.
-	stmts  map[uint8]driver.Stmt
+	stmts  map[insertShape]driver.Stmt
 	consts string // the batch's feed, class, id and export time, written into the statements
 	queue  []queuedRow
-	rows   int                 // rows queued
-	args   []driver.NamedValue // numbered
+	rows   int // rows queued
+	// The statements are run by a goroutine of their own (writer), so
+	// that SQLite's work goes on while Add reads the next lines: a queue
+	// of rows is bound into one of the free argument lists and handed to
+	// it. Only the writer uses the connection until it is stopped
+	// (stopWriter), and its error is read then.
+	shapes        map[insertShape]bool     // the statements' shapes so far (Add's, as stmts is the writer's)
+	currencyStmts int                      // how many of them have a currency written in
+	free          chan []driver.NamedValue // numbered argument lists not in use
+	work          chan insertWork
+	written       chan writerResult
+	wfailed       atomic.Bool // the writer met an error: Add stops early
 	// What Add made of the texts that come again line after line.
 	sources, campaigns map[string]*lineText
 	lastCurrency       lineText
@@ -324,12 +335,10 @@ func (s *Store) BeginImport(ctx context.Context, b ImportBatch, now time.Time) (
 	// The batch's constants are written into the statements, so each row
 	// binds only its own values.
 	m.consts = fmt.Sprintf("%s, %d, %d, %d", sqlQuote(b.Feed), int(b.Class), m.batchID, ms(b.ExportedAt))
-	m.stmts = map[uint8]driver.Stmt{}
+	m.stmts = map[insertShape]driver.Stmt{}
 	m.queue = make([]queuedRow, marketingInsertRows)
-	m.args = make([]driver.NamedValue, 13*marketingInsertRows)
-	for i := range m.args {
-		m.args[i].Ordinal = i + 1
-	}
+	m.shapes = map[insertShape]bool{}
+	m.startWriter()
 	m.sources, m.campaigns = map[string]*lineText{}, map[string]*lineText{}
 	m.res.Campaigns = map[string]int64{}
 	m.res.BatchID = m.batchID
@@ -342,13 +351,16 @@ func (s *Store) BeginImport(ctx context.Context, b ImportBatch, now time.Time) (
 // something crier does not keep, such as the ad set or the referrer) gets
 // this line's figures added. Two currencies on one key of one import
 // cannot be added: the row is marked and Commit reports the line.
-// metrics has a bit (1<<i) for each of metricColumns the rows give.
-func marketingInsertSQL(metrics uint8, consts string, rows int) string {
+// shape says which values each row binds.
+func marketingInsertSQL(shape insertShape, consts string, rows int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO marketing_rows (campaign_id, day, source, content, ext_campaign, line, currency")
 	row := "(?, ?, ?, ?, ?, ?, ?"
+	if shape.oneCurrency {
+		row = "(?, ?, ?, ?, ?, ?, " + sqlQuote(shape.currency)
+	}
 	for i, c := range metricColumns {
-		if metrics&(1<<i) != 0 {
+		if shape.metrics&(1<<i) != 0 {
 			b.WriteString(", " + c)
 			row += ", ?"
 		}
@@ -497,49 +509,149 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 	return m.err
 }
 
-// writeQueue writes the queued rows in one statement.
+// insertWork is one statement for the writer: rows rows whose values are
+// bound in args, as shape says.
+type insertWork struct {
+	shape insertShape
+	rows  int
+	args  []driver.NamedValue
+}
+
+// insertShape is which values the rows of a statement bind: metrics has a
+// bit (1<<i) for each of metricColumns the rows give; rows all of one
+// currency have it written into the statement (oneCurrency), and bind one
+// value fewer each.
+type insertShape struct {
+	metrics     uint8
+	oneCurrency bool
+	currency    string
+}
+
+// maxCurrencyStmts is how many statements with a currency written in an
+// import prepares at most; after that, currencies are bound.
+const maxCurrencyStmts = 16
+
+// writerResult is what the writer did when it stopped.
+type writerResult struct {
+	written, kept int
+	err           error
+}
+
+// writerLists is how many argument lists there are: one being filled, one
+// being written, one ready.
+const writerLists = 3
+
+// startWriter starts the goroutine that runs the import's statements.
+func (m *MarketingImport) startWriter() {
+	m.free = make(chan []driver.NamedValue, writerLists)
+	for range writerLists {
+		args := make([]driver.NamedValue, 13*marketingInsertRows)
+		for i := range args {
+			args[i].Ordinal = i + 1
+		}
+		m.free <- args
+	}
+	m.work = make(chan insertWork, writerLists)
+	m.written = make(chan writerResult, 1)
+	go func() {
+		var res writerResult
+		for w := range m.work {
+			if res.err == nil {
+				n, err := m.run(w)
+				res.written += n
+				res.kept += w.rows - n
+				if err != nil {
+					res.err = err
+					m.wfailed.Store(true)
+				}
+			}
+			m.free <- w.args
+		}
+		m.written <- res
+	}()
+}
+
+// stopWriter waits for the writer to run what it was given and stop; it
+// returns the writer's first error. It is safe to call more than once.
+func (m *MarketingImport) stopWriter() error {
+	if m.work == nil {
+		return nil
+	}
+	close(m.work)
+	res := <-m.written
+	m.work = nil
+	m.res.Written += res.written
+	m.res.Kept += res.kept
+	return res.err
+}
+
+// writeQueue hands the queued rows to the writer as one statement.
 func (m *MarketingImport) writeQueue() error {
-	var metrics uint8
-	for _, q := range m.queue[:m.rows] {
+	if m.wfailed.Load() {
+		return m.stopWriter()
+	}
+	queue := m.queue[:m.rows]
+	cur := queue[0].fixed[6]
+	shape := insertShape{oneCurrency: m.rows == marketingInsertRows && m.currencyStmts < maxCurrencyStmts}
+	for _, q := range queue {
 		for i, v := range q.metrics {
 			if v.OK {
-				metrics |= 1 << i
+				shape.metrics |= 1 << i
 			}
 		}
+		shape.oneCurrency = shape.oneCurrency && q.fixed[6] == cur
 	}
+	fixed := len(queue[0].fixed)
+	if shape.oneCurrency {
+		shape.currency = cur.(string)
+		fixed--
+		if !m.shapes[shape] {
+			m.shapes[shape] = true
+			m.currencyStmts++
+		}
+	}
+	args := <-m.free
 	n := 0
-	for _, q := range m.queue[:m.rows] {
-		for _, v := range q.fixed {
-			m.args[n].Value = v
+	for _, q := range queue {
+		for _, v := range q.fixed[:fixed] {
+			args[n].Value = v
 			n++
 		}
 		for i, v := range q.metrics {
-			if metrics&(1<<i) != 0 {
-				m.args[n].Value = v.arg()
+			if shape.metrics&(1<<i) != 0 {
+				args[n].Value = v.arg()
 				n++
 			}
 		}
 	}
-	if m.rows < marketingInsertRows { // the last rows
-		stmt, err := m.prepare(marketingInsertSQL(metrics, m.consts, m.rows))
+	m.work <- insertWork{shape: shape, rows: m.rows, args: args[:n]}
+	m.rows = 0
+	return nil
+}
+
+// run writes one statement's rows (on the writer) and says how many were
+// written.
+func (m *MarketingImport) run(w insertWork) (int, error) {
+	if w.rows < marketingInsertRows { // the last rows
+		stmt, err := m.prepare(marketingInsertSQL(w.shape, m.consts, w.rows))
 		if err != nil {
-			return err
+			return 0, err
 		}
-		err = m.exec(stmt, m.args[:n])
+		n, err := m.exec(stmt, w.args)
 		if cerr := m.closeStmt(stmt); err == nil {
 			err = cerr
 		}
-		return err
+		return n, err
 	}
-	stmt := m.stmts[metrics]
+	stmt := m.stmts[w.shape]
 	if stmt == nil {
 		var err error
-		if stmt, err = m.prepare(marketingInsertSQL(metrics, m.consts, m.rows)); err != nil {
-			return err
+		if stmt, err = m.prepare(marketingInsertSQL(w.shape, m.consts, w.rows)); err != nil {
+			return 0, err
 		}
-		m.stmts[metrics] = stmt
+		m.stmts[w.shape] = stmt
 	}
-	return m.exec(stmt, m.args[:n])
+	return m.exec(stmt, w.args)
 }
 
 // prepare prepares a statement on the driver's connection.
@@ -583,8 +695,9 @@ func (m *MarketingImport) sumGroupsInSQL() {
 	}
 }
 
-// exec runs the queued rows through stmt, one of prepare's.
-func (m *MarketingImport) exec(stmt driver.Stmt, args []driver.NamedValue) error {
+// exec runs a statement's rows through stmt, one of prepare's, and says
+// how many rows it wrote.
+func (m *MarketingImport) exec(stmt driver.Stmt, args []driver.NamedValue) (int, error) {
 	var n int64
 	err := m.conn.Raw(func(any) error {
 		sc, ok := stmt.(driver.StmtExecContext)
@@ -599,12 +712,9 @@ func (m *MarketingImport) exec(stmt driver.Stmt, args []driver.NamedValue) error
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("writing marketing rows: %w", err)
+		return 0, fmt.Errorf("writing marketing rows: %w", err)
 	}
-	m.res.Written += int(n)
-	m.res.Kept += m.rows - int(n)
-	m.rows = 0
-	return nil
+	return int(n), nil
 }
 
 // Commit writes the rows still queued, recomputes the sums of every
@@ -617,6 +727,9 @@ func (m *MarketingImport) Commit() (ImportResult, error) {
 	err := m.err
 	if err == nil && m.rows > 0 {
 		err = m.writeQueue()
+	}
+	if werr := m.stopWriter(); err == nil {
+		err = werr
 	}
 	if err == nil {
 		err = m.checkCurrencies()
@@ -701,6 +814,8 @@ func (m *MarketingImport) sumGroups() error {
 		revenue_from, spend_from) VALUES `}
 	money := &rowInserter{ctx: m.ctx, tx: m.tx, cols: 7, head: `INSERT INTO marketing_day_money (campaign_id, day,
 		source, currency, revenue, spend, spend_on_clicks) VALUES `}
+	defer days.close()
+	defer money.close()
 	for k, g := range m.dirty {
 		if held[k] {
 			continue
@@ -790,18 +905,24 @@ func addChecked(a, b int64) (int64, bool) {
 	return s, (s > a) == (b > 0)
 }
 
-// rowInserter writes rows into a table a few hundred to a statement.
+// rowInserter writes rows into a table a few hundred to a statement; the
+// statement for a full batch is prepared once. The caller flushes it, and
+// closes it.
 type rowInserter struct {
 	ctx  context.Context
 	tx   *sql.Tx
 	head string // the INSERT up to VALUES
 	cols int
 	args []any
+	full *sql.Stmt
 }
+
+// rowInserterBatch is how many rows a rowInserter's statement carries.
+const rowInserterBatch = 200
 
 func (w *rowInserter) add(vals ...any) error {
 	w.args = append(w.args, vals...)
-	if len(w.args) >= 200*w.cols {
+	if len(w.args) >= rowInserterBatch*w.cols {
 		return w.flush()
 	}
 	return nil
@@ -811,14 +932,33 @@ func (w *rowInserter) flush() error {
 	if len(w.args) == 0 {
 		return nil
 	}
+	rows := len(w.args) / w.cols
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", w.cols), ", ") + "), "
-	q := w.head + strings.TrimSuffix(strings.Repeat(row, len(w.args)/w.cols), ", ")
-	_, err := w.tx.ExecContext(w.ctx, q, w.args...)
+	q := w.head + strings.TrimSuffix(strings.Repeat(row, rows), ", ")
+	var err error
+	switch {
+	case rows < rowInserterBatch:
+		_, err = w.tx.ExecContext(w.ctx, q, w.args...)
+	case w.full == nil:
+		if w.full, err = w.tx.PrepareContext(w.ctx, q); err != nil {
+			break
+		}
+		fallthrough
+	default:
+		_, err = w.full.ExecContext(w.ctx, w.args...)
+	}
 	w.args = w.args[:0]
 	if err != nil {
 		return fmt.Errorf("summing marketing rows: %w", err)
 	}
 	return nil
+}
+
+// close closes the prepared statement.
+func (w *rowInserter) close() {
+	if w.full != nil {
+		w.full.Close()
+	}
 }
 
 // foldContents adds the rows this import wrote to marketing_contents and
@@ -933,6 +1073,7 @@ func (m *MarketingImport) Rollback() {
 		return
 	}
 	m.finished = true
+	m.stopWriter()
 	m.closeStmts()
 	m.tx.Rollback()
 	m.release()

@@ -1077,14 +1077,17 @@ func TestImportSumsMatchRebuildAtRandom(t *testing.T) {
 }
 
 // A long import whose statements carry different metrics (a metric no row
-// of a statement reports is left out of it) stores every line as given:
-// the first statement's rows report clicks, the second's spend too, the
-// third's only sessions, and the last few rows impressions.
+// of a statement reports is left out of it) and currencies (a statement's
+// one currency is written into it) stores every line as given: the first
+// statement's rows report clicks in euros, the second's spend too, some in
+// dollars, the third's only sessions, without a currency from its middle
+// on, and the last few rows impressions, in dollars.
 func TestImportStoresEachStatementsMetrics(t *testing.T) {
 	st := openTest(t)
 	ctx := context.Background()
 	const lines = 3*marketingInsertRows + 7
 	want := map[string][6]Num{}
+	wantCurrency := map[string]string{}
 	var rows []MarketingRow
 	for i := range lines {
 		r := MarketingRow{Day: day1.Add(i % 30), Campaign: "c", Source: "mastodon", Content: fmt.Sprintf("post-%d", i),
@@ -1097,18 +1100,26 @@ func TestImportStoresEachStatementsMetrics(t *testing.T) {
 			if i%3 == 0 {
 				r.Spend = Num{}
 			}
+			if i%5 == 0 {
+				r.Currency = "USD"
+			}
 		case 2:
 			r.Sessions = Known(int64(i))
+			if i%marketingInsertRows >= marketingInsertRows/2 {
+				r.Currency = ""
+			}
 		default:
 			r.Impressions = Known(int64(i))
+			r.Currency = "USD"
 		}
 		want[r.Content] = [6]Num{r.Impressions, r.Clicks, r.Sessions, r.Conversions, r.Revenue, r.Spend}
+		wantCurrency[r.Content] = r.Currency
 		rows = append(rows, r)
 	}
 	if res := importRows(t, st, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "plain", Origin: "long.csv"}, rows...); res.Written != lines {
 		t.Fatalf("wrote %d lines, want %d", res.Written, lines)
 	}
-	got, err := st.db.QueryContext(ctx, "SELECT content, impressions, clicks, sessions, conversions, revenue, spend, line FROM marketing_rows")
+	got, err := st.db.QueryContext(ctx, "SELECT content, impressions, clicks, sessions, conversions, revenue, spend, line, currency FROM marketing_rows")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1118,7 +1129,8 @@ func TestImportStoresEachStatementsMetrics(t *testing.T) {
 		var content string
 		var v [6]sql.NullInt64
 		var line int
-		if err := got.Scan(&content, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &line); err != nil {
+		var currency string
+		if err := got.Scan(&content, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &line, &currency); err != nil {
 			t.Fatal(err)
 		}
 		var nums [6]Num
@@ -1128,10 +1140,61 @@ func TestImportStoresEachStatementsMetrics(t *testing.T) {
 		if nums != want[content] {
 			t.Errorf("%s (line %d): %v, want %v", content, line, nums, want[content])
 		}
+		if currency != wantCurrency[content] {
+			t.Errorf("%s (line %d): currency %q, want %q", content, line, currency, wantCurrency[content])
+		}
 		n++
 	}
 	if n != lines {
 		t.Errorf("%d rows stored, want %d", n, lines)
 	}
 	checkSumsMatchRebuild(t, st)
+}
+
+// An import whose statement fails while later lines are still being added
+// (here its context is cancelled) stops with the error, by Add or by
+// Commit, and leaves nothing stored; the next import goes in.
+func TestImportStopsOnAWriteError(t *testing.T) {
+	st := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	imp, err := st.BeginImport(ctx, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "plain", Origin: "a.csv"}, mkNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := func(i int) MarketingRow {
+		return MarketingRow{Day: day1.Add(i % 30), Campaign: "c", Source: "mastodon", Content: fmt.Sprintf("post-%d", i),
+			Clicks: Known(int64(i)), Line: i + 2}
+	}
+	var addErr error
+	for i := 0; i < 20*marketingInsertRows && addErr == nil; i++ {
+		if i == 2*marketingInsertRows {
+			cancel()
+		}
+		addErr = imp.Add(row(i))
+	}
+	_, err = imp.Commit()
+	if addErr == nil && err == nil {
+		t.Fatal("the import went in after its context was cancelled")
+	}
+	if addErr != nil {
+		if !errors.Is(addErr, context.Canceled) {
+			t.Errorf("Add: %v, want the context's error", addErr)
+		}
+		if err == nil {
+			t.Error("Commit succeeded after Add failed")
+		}
+	}
+	for _, table := range []string{"marketing_rows", "marketing_imports", "marketing_days"} {
+		var n int
+		if err := st.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%s holds %d rows after the failed import", table, n)
+		}
+	}
+	if res := importRows(t, st, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "plain", Origin: "b.csv"}, row(1), row(2)); res.Written != 2 {
+		t.Errorf("the next import wrote %d rows, want 2", res.Written)
+	}
 }

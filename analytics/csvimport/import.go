@@ -496,7 +496,8 @@ func Commit(ctx context.Context, st *store.Store, p *Preview, now time.Time) (st
 	if err != nil {
 		return store.ImportResult{}, err
 	}
-	// The file is parsed on another goroutine while this one writes.
+	// The file is parsed on another goroutine while this one adds its
+	// rows (and the store's writer runs the statements).
 	const chunk = 512
 	chunks := make(chan []store.MarketingRow, 8)
 	parsed := make(chan error, 1)

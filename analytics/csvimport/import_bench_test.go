@@ -131,8 +131,9 @@ func peakRSS() int64 {
 // database, and into a copy of the large demo database (its million click
 // rows, conversions and spend already there, as the target reads).
 // rows/s is Commit's rate (reading, checking and writing every line in one
-// transaction, sums included; the file is parsed on one goroutine while
-// another writes), preview-rows/s the preview's (two passes, no writes),
+// transaction, sums included; the file is parsed on one goroutine, its
+// rows added up on a second, and SQLite writes them on a third),
+// preview-rows/s the preview's (two passes, no writes),
 // peak-RSS-MB the child's peak resident memory (both steps).
 func BenchmarkImportMillionRows(b *testing.B) {
 	path := benchFile(b)

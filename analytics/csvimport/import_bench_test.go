@@ -181,6 +181,10 @@ func importInChild(b *testing.B, path, db string) {
 	b.ReportMetric(float64(res.PeakRSSKB)/1024, "peak-RSS-MB")
 }
 
+// copyFile copies the large demo database for an import to write into, and
+// flushes the copy to disk: otherwise the import's commit, whose checkpoint
+// syncs the database file, waited for the copy's gigabyte to be written
+// (0.8 s instead of 0.25 s).
 func copyFile(b *testing.B, from, to string) {
 	b.Helper()
 	src, err := os.Open(from)
@@ -193,6 +197,9 @@ func copyFile(b *testing.B, from, to string) {
 		b.Fatal(err)
 	}
 	if _, err := io.Copy(dst, src); err != nil {
+		b.Fatal(err)
+	}
+	if err := dst.Sync(); err != nil {
 		b.Fatal(err)
 	}
 	if err := dst.Close(); err != nil {

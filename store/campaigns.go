@@ -565,32 +565,23 @@ const (
 	goalsPastSQL = "SELECT " + goalColumns + " FROM goals WHERE deadline < ? ORDER BY deadline DESC, starts_on DESC, id DESC"
 )
 
-func scanGoals(rows *sql.Rows) ([]Goal, error) {
-	defer rows.Close()
-	var out []Goal
-	for rows.Next() {
-		var g Goal
-		var metric, kind string
-		var start, deadline, bfrom, bto, created, updated int64
-		if err := rows.Scan(&g.ID, &g.CampaignID, &metric, &kind, &g.Target, &g.Currency, &g.WithinMinutes,
-			&start, &deadline, &bfrom, &bto, &g.Note, &created, &updated); err != nil {
-			return nil, err
-		}
-		g.Metric, g.Relative = GoalMetric(metric), kind == "relative"
-		g.StartsOn, g.Deadline, g.BaselineFrom, g.BaselineTo = Day(start), Day(deadline), Day(bfrom), Day(bto)
-		g.CreatedAt, g.UpdatedAt = fromMS(created), fromMS(updated)
-		out = append(out, g)
+func scanGoal(row rowScanner) (Goal, error) {
+	var g Goal
+	var metric, kind string
+	var start, deadline, bfrom, bto, created, updated int64
+	if err := row.Scan(&g.ID, &g.CampaignID, &metric, &kind, &g.Target, &g.Currency, &g.WithinMinutes,
+		&start, &deadline, &bfrom, &bto, &g.Note, &created, &updated); err != nil {
+		return g, err
 	}
-	return out, rows.Err()
+	g.Metric, g.Relative = GoalMetric(metric), kind == "relative"
+	g.StartsOn, g.Deadline, g.BaselineFrom, g.BaselineTo = Day(start), Day(deadline), Day(bfrom), Day(bto)
+	g.CreatedAt, g.UpdatedAt = fromMS(created), fromMS(updated)
+	return g, nil
 }
 
 // Goal loads one goal.
 func (s *Store) Goal(ctx context.Context, id int64) (Goal, error) {
-	rows, err := s.db.QueryContext(ctx, goalSQL, id)
-	if err != nil {
-		return Goal{}, err
-	}
-	gs, err := scanGoals(rows)
+	gs, err := queryAll(ctx, s.db, scanGoal, goalSQL, id)
 	if err != nil {
 		return Goal{}, err
 	}
@@ -602,28 +593,16 @@ func (s *Store) Goal(ctx context.Context, id int64) (Goal, error) {
 
 // CampaignGoals lists a campaign's goals, the soonest deadline first.
 func (s *Store) CampaignGoals(ctx context.Context, campaignID int64) ([]Goal, error) {
-	rows, err := s.db.QueryContext(ctx, campaignGoalsSQL, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	return scanGoals(rows)
+	return queryAll(ctx, s.db, scanGoal, campaignGoalsSQL, campaignID)
 }
 
 // Goals lists every goal, those still running on today first (soonest
 // deadline first), then the ones whose deadline has passed.
 func (s *Store) Goals(ctx context.Context, today Day) ([]Goal, error) {
-	rows, err := s.db.QueryContext(ctx, goalsOpenSQL, int64(today))
+	open, err := queryAll(ctx, s.db, scanGoal, goalsOpenSQL, int64(today))
 	if err != nil {
 		return nil, err
 	}
-	open, err := scanGoals(rows)
-	if err != nil {
-		return nil, err
-	}
-	rows, err = s.db.QueryContext(ctx, goalsPastSQL, int64(today))
-	if err != nil {
-		return nil, err
-	}
-	past, err := scanGoals(rows)
+	past, err := queryAll(ctx, s.db, scanGoal, goalsPastSQL, int64(today))
 	return append(open, past...), err
 }

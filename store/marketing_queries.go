@@ -702,40 +702,31 @@ func traceSQL(f MarketingFilter) (string, []any) {
 // what each counts for: the trace behind a figure. offset pages on.
 func (s *Store) MarketingRows(ctx context.Context, f MarketingFilter, limit, offset int) ([]TraceRow, error) {
 	q, args := traceSQL(f)
-	rows, err := s.db.QueryContext(ctx, q, append(args, limit, offset)...)
-	if err != nil {
-		return nil, err
-	}
-	return scanTrace(rows)
+	return queryAll(ctx, s.db, scanTraceRow, q, append(args, limit, offset)...)
 }
 
-func scanTrace(rows *sql.Rows) ([]TraceRow, error) {
-	defer rows.Close()
-	var out []TraceRow
-	for rows.Next() {
-		var r TraceRow
-		var day, exported int64
-		var impr, clicks, sess, conv, rev, spend sql.NullInt64
-		var picks [6]sql.NullInt64
-		if err := rows.Scan(&r.CampaignID, &day, &r.Source, &r.Content, &r.Campaign, &r.Currency, &impr, &clicks, &sess,
-			&conv, &rev, &spend, &r.Line, &r.Feed, &r.Class, &r.BatchID, &r.Origin, &exported,
-			&picks[0], &picks[1], &picks[2], &picks[3], &picks[4], &picks[5]); err != nil {
-			return nil, err
-		}
-		r.Day, r.ExportedAt = Day(day), fromMS(exported)
-		r.Impressions, r.Clicks, r.Sessions = numOf(impr), numOf(clicks), numOf(sess)
-		r.Conversions, r.Revenue, r.Spend = numOf(conv), numOf(rev), numOf(spend)
-		counts := func(n Num, pick sql.NullInt64) bool {
-			return n.OK && (r.Class == ClassManual || pick.Valid && MarketingClass(pick.Int64) == r.Class)
-		}
-		r.Counted = Counted{
-			Impressions: counts(r.Impressions, picks[0]), Clicks: counts(r.Clicks, picks[1]),
-			Sessions: counts(r.Sessions, picks[2]), Conversions: counts(r.Conversions, picks[3]),
-			Revenue: counts(r.Revenue, picks[4]), Spend: counts(r.Spend, picks[5]),
-		}
-		out = append(out, r)
+func scanTraceRow(row rowScanner) (TraceRow, error) {
+	var r TraceRow
+	var day, exported int64
+	var impr, clicks, sess, conv, rev, spend sql.NullInt64
+	var picks [6]sql.NullInt64
+	if err := row.Scan(&r.CampaignID, &day, &r.Source, &r.Content, &r.Campaign, &r.Currency, &impr, &clicks, &sess,
+		&conv, &rev, &spend, &r.Line, &r.Feed, &r.Class, &r.BatchID, &r.Origin, &exported,
+		&picks[0], &picks[1], &picks[2], &picks[3], &picks[4], &picks[5]); err != nil {
+		return r, err
 	}
-	return out, rows.Err()
+	r.Day, r.ExportedAt = Day(day), fromMS(exported)
+	r.Impressions, r.Clicks, r.Sessions = numOf(impr), numOf(clicks), numOf(sess)
+	r.Conversions, r.Revenue, r.Spend = numOf(conv), numOf(rev), numOf(spend)
+	counts := func(n Num, pick sql.NullInt64) bool {
+		return n.OK && (r.Class == ClassManual || pick.Valid && MarketingClass(pick.Int64) == r.Class)
+	}
+	r.Counted = Counted{
+		Impressions: counts(r.Impressions, picks[0]), Clicks: counts(r.Clicks, picks[1]),
+		Sessions: counts(r.Sessions, picks[2]), Conversions: counts(r.Conversions, picks[3]),
+		Revenue: counts(r.Revenue, picks[4]), Spend: counts(r.Spend, picks[5]),
+	}
+	return r, nil
 }
 
 // ManualEntry is a figure typed in the app: spend on a flyer, a boosted
@@ -814,11 +805,7 @@ const manualEntriesSQL = `SELECT ` + traceColumns + ` FROM marketing_rows m
 
 // ManualEntries lists the typed-in entries of a span of days.
 func (s *Store) ManualEntries(ctx context.Context, from, to Day) ([]TraceRow, error) {
-	rows, err := s.db.QueryContext(ctx, manualEntriesSQL, int64(from), int64(to))
-	if err != nil {
-		return nil, err
-	}
-	return scanTrace(rows)
+	return queryAll(ctx, s.db, scanTraceRow, manualEntriesSQL, int64(from), int64(to))
 }
 
 // ImportInfo is one stored import.
@@ -850,49 +837,32 @@ const (
 		WHERE feed = ? AND first_day <= ? AND last_day >= ? ORDER BY exported_at DESC`
 )
 
-func scanImports(rows *sql.Rows) ([]ImportInfo, error) {
-	defer rows.Close()
-	var out []ImportInfo
-	for rows.Next() {
-		var i ImportInfo
-		var exported, imported, first, last int64
-		if err := rows.Scan(&i.ID, &i.Feed, &i.Class, &i.Preset, &i.Origin, &i.SHA256, &exported, &imported, &first, &last,
-			&i.Lines, &i.Written, &i.Kept); err != nil {
-			return nil, err
-		}
-		i.ExportedAt, i.ImportedAt, i.First, i.Last = fromMS(exported), fromMS(imported), Day(first), Day(last)
-		out = append(out, i)
+func scanImport(row rowScanner) (ImportInfo, error) {
+	var i ImportInfo
+	var exported, imported, first, last int64
+	if err := row.Scan(&i.ID, &i.Feed, &i.Class, &i.Preset, &i.Origin, &i.SHA256, &exported, &imported, &first, &last,
+		&i.Lines, &i.Written, &i.Kept); err != nil {
+		return i, err
 	}
-	return out, rows.Err()
+	i.ExportedAt, i.ImportedAt, i.First, i.Last = fromMS(exported), fromMS(imported), Day(first), Day(last)
+	return i, nil
 }
 
 // MarketingImports lists the latest imports, newest first.
 func (s *Store) MarketingImports(ctx context.Context, limit int) ([]ImportInfo, error) {
-	rows, err := s.db.QueryContext(ctx, marketingImportsSQL, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanImports(rows)
+	return queryAll(ctx, s.db, scanImport, marketingImportsSQL, limit)
 }
 
 // ImportsOfFile lists a feed's imports of a file with these exact contents
 // (its SHA-256), newest first: a preview says it was imported before.
 func (s *Store) ImportsOfFile(ctx context.Context, feed, sha256 string) ([]ImportInfo, error) {
-	rows, err := s.db.QueryContext(ctx, importsOfFileSQL, feed, sha256)
-	if err != nil {
-		return nil, err
-	}
-	return scanImports(rows)
+	return queryAll(ctx, s.db, scanImport, importsOfFileSQL, feed, sha256)
 }
 
 // FeedImportsOver lists a feed's imports that cover any day from first to
 // last, the newest export first: what an import of those days meets.
 func (s *Store) FeedImportsOver(ctx context.Context, feed string, first, last Day) ([]ImportInfo, error) {
-	rows, err := s.db.QueryContext(ctx, feedImportsOverSQL, feed, int64(last), int64(first))
-	if err != nil {
-		return nil, err
-	}
-	return scanImports(rows)
+	return queryAll(ctx, s.db, scanImport, feedImportsOverSQL, feed, int64(last), int64(first))
 }
 
 // CampaignName is an external campaign name an import has seen.
@@ -961,29 +931,20 @@ const (
 	postTaggedLinksSQL = "SELECT " + tagColumns + " FROM tagged_links WHERE post_id = ? ORDER BY account_id, url"
 )
 
-func scanLinks(rows *sql.Rows) ([]TaggedLink, error) {
-	defer rows.Close()
-	var out []TaggedLink
-	for rows.Next() {
-		var l TaggedLink
-		var created int64
-		if err := rows.Scan(&l.PostID, &l.AccountID, &l.URL, &l.Tagged, &l.CampaignID, &l.Source, &l.Content, &created); err != nil {
-			return nil, err
-		}
-		l.CreatedAt = fromMS(created)
-		out = append(out, l)
+func scanLink(row rowScanner) (TaggedLink, error) {
+	var l TaggedLink
+	var created int64
+	if err := row.Scan(&l.PostID, &l.AccountID, &l.URL, &l.Tagged, &l.CampaignID, &l.Source, &l.Content, &created); err != nil {
+		return l, err
 	}
-	return out, rows.Err()
+	l.CreatedAt = fromMS(created)
+	return l, nil
 }
 
 // CampaignLinks lists the links tagged in a campaign's posts, at most
 // limit.
 func (s *Store) CampaignLinks(ctx context.Context, campaignID int64, limit int) ([]TaggedLink, error) {
-	rows, err := s.db.QueryContext(ctx, campaignLinksSQL, campaignID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanLinks(rows)
+	return queryAll(ctx, s.db, scanLink, campaignLinksSQL, campaignID, limit)
 }
 
 // ContentLinks lists the links tagged in a campaign's posts with some
@@ -993,20 +954,12 @@ func (s *Store) ContentLinks(ctx context.Context, campaignID int64, contents []s
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, contentLinksSQL, campaignID, string(j))
-	if err != nil {
-		return nil, err
-	}
-	return scanLinks(rows)
+	return queryAll(ctx, s.db, scanLink, contentLinksSQL, campaignID, string(j))
 }
 
 // PostTaggedLinks lists the links tagged in a post's copies.
 func (s *Store) PostTaggedLinks(ctx context.Context, postID int64) ([]TaggedLink, error) {
-	rows, err := s.db.QueryContext(ctx, postTaggedLinksSQL, postID)
-	if err != nil {
-		return nil, err
-	}
-	return scanLinks(rows)
+	return queryAll(ctx, s.db, scanLink, postTaggedLinksSQL, postID)
 }
 
 // PostNumbers is one copy of a post (a delivery) with its engagement and

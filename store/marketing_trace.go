@@ -77,11 +77,7 @@ func (s *Store) trace(ctx context.Context, where, dir string, args []any, limit 
 		LEFT JOIN marketing_imports i ON i.id = m.batch_id
 		WHERE ` + where + ` ORDER BY m.campaign_id` + dir + `, m.day` + dir + `, m.source` + dir + `, m.class` + dir +
 		`, m.content` + dir + `, m.feed` + dir + `, m.ext_campaign` + dir + ` LIMIT ?`
-	rows, err := s.db.QueryContext(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	return scanTrace(rows)
+	return queryAll(ctx, s.db, scanTraceRow, q, append(args, limit)...)
 }
 
 // CountMarketingRows is how many stored rows a filter's figures add up:

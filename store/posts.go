@@ -341,23 +341,13 @@ func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSum
 	if err != nil {
 		return nil, err
 	}
-	var out []PostSummary
-	index := map[int64]int{}
-	for rows.Next() {
-		var p PostSummary
-		var sched sql.NullInt64
-		var updated int64
-		if err := rows.Scan(&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated, &p.CampaignID); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		p.ScheduledAt, p.UpdatedAt = fromNullMS(sched), fromMS(updated)
-		index[p.ID] = len(out)
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	out, err := scanSummariesExtra(rows, 0)
+	if err != nil || len(out) == 0 {
 		return out, err
+	}
+	index := make(map[int64]int, len(out))
+	for i, p := range out {
+		index[p.ID] = i
 	}
 
 	if err := attachParts(ctx, tx, out, index, "p.scheduled_at >= ? AND p.scheduled_at < ?", ms(from), ms(to)); err != nil {

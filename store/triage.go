@@ -119,12 +119,8 @@ func inboxByIDs(ctx context.Context, q queryer, ids []int64) ([]InboxItem, error
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+inboxCols+" FROM inbox_items WHERE id IN (?"+
+	items, err := queryAll(ctx, q, scanInboxItem, "SELECT "+inboxCols+" FROM inbox_items WHERE id IN (?"+
 		strings.Repeat(", ?", len(ids)-1)+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	items, err := scanInboxItems(rows)
 	if err != nil {
 		return nil, err
 	}

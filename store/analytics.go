@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -130,6 +131,33 @@ func windowsJSON(windows [][2]time.Time) ([]byte, error) {
 	return json.Marshal(arr)
 }
 
+// eachAt runs a query that reads a value per account (or competitor) at
+// each of the instants or windows it is given as one JSON array: rows of
+// (id, k, v), v the value at the k-th. It hands each row to fn.
+func eachAt[V any](ctx context.Context, q queryer, query string, at []byte, fn func(id int64, k int, v V) error) error {
+	return eachRow(ctx, q, query, []any{string(at)}, func(rows rowScanner) error {
+		var id int64
+		var k int
+		var v V
+		if err := rows.Scan(&id, &k, &v); err != nil {
+			return err
+		}
+		return fn(id, k, v)
+	})
+}
+
+// eachWindowCounts runs a query of eachAt's kind whose value is a window's
+// posts and their engagement, as the JSON pair [posts, engagement].
+func eachWindowCounts(ctx context.Context, q queryer, query string, windows []byte, fn func(id int64, k int, posts int, engagement int64) error) error {
+	return eachAt(ctx, q, query, windows, func(id int64, k int, counts string) error {
+		var pe [2]int64
+		if err := json.Unmarshal([]byte(counts), &pe); err != nil {
+			return fmt.Errorf("range %d: %w", k, err)
+		}
+		return fn(id, k, int(pe[0]), pe[1])
+	})
+}
+
 // InboxInWindows counts the inbox items each account received in each
 // window (what listening found left out), by account id.
 func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map[int64][]int, error) {
@@ -138,12 +166,7 @@ func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map
 		return nil, err
 	}
 	out := map[int64][]int{}
-	err = eachRow(ctx, s.db, inboxInWindowsSQL, []any{string(b)}, func(rows rowScanner) error {
-		var id int64
-		var k, n int
-		if err := rows.Scan(&id, &k, &n); err != nil {
-			return err
-		}
+	err = eachAt(ctx, s.db, inboxInWindowsSQL, b, func(id int64, k int, n int) error {
 		if out[id] == nil {
 			out[id] = make([]int, len(windows))
 		}

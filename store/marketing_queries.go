@@ -144,18 +144,23 @@ const moneyColumns = `currency, sum(revenue), sum(spend), sum(spend_on_clicks)`
 // marketingWhere is the WHERE clause of a filter over marketing_days or
 // marketing_day_money, and its arguments.
 func marketingWhere(f MarketingFilter) (string, []any) {
-	var w string
-	var args []any
-	switch f.Campaign {
-	case AllCampaigns:
-		w = "day BETWEEN ? AND ?"
-		args = []any{int64(f.From), int64(f.To)}
-	default:
-		w = "campaign_id = ? AND day BETWEEN ? AND ?"
-		args = []any{f.Campaign, int64(f.From), int64(f.To)}
+	return filterWhere(f, "", "")
+}
+
+// filterWhere is the WHERE clause of a filter over a table of the
+// marketing figures whose columns are named with prefix ("" or "m."), and
+// its arguments. everyCampaign is the condition on the campaign when the
+// filter takes every campaign ("" for none).
+func filterWhere(f MarketingFilter, prefix, everyCampaign string) (string, []any) {
+	w, args := prefix+"day BETWEEN ? AND ?", []any{int64(f.From), int64(f.To)}
+	switch {
+	case f.Campaign != AllCampaigns:
+		w, args = prefix+"campaign_id = ? AND "+w, append([]any{f.Campaign}, args...)
+	case everyCampaign != "":
+		w = everyCampaign + " AND " + w
 	}
 	if f.Source != "" {
-		w += " AND source = ?"
+		w += " AND " + prefix + "source = ?"
 		args = append(args, NormalizeSource(f.Source))
 	}
 	return w, args

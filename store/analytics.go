@@ -28,10 +28,22 @@ type PostRate struct {
 
 // Rate is engagement per follower (0 when the followers are unknown).
 func (p PostRate) Rate() float64 {
-	if p.Followers <= 0 {
+	return Ratio(p.Metrics.Engagement(), p.Followers)
+}
+
+// number is what a count or a sum of the figures is held in.
+type number interface {
+	~int | ~int64 | ~float64
+}
+
+// Ratio is num over den, 0 unless den is above 0: a rate or a mean of
+// counts, where nothing counted yet (or a count that is unknown, -1) means
+// no rate rather than a division by zero.
+func Ratio[N, D number](num N, den D) float64 {
+	if den <= 0 {
 		return 0
 	}
-	return float64(p.Metrics.Engagement()) / float64(p.Followers)
+	return float64(num) / float64(den)
 }
 
 const (

@@ -65,10 +65,7 @@ type KPIFigures struct {
 // EngagementPerPost is the mean engagement of the window's posts (0 without
 // posts).
 func (f KPIFigures) EngagementPerPost() float64 {
-	if f.Posts == 0 {
-		return 0
-	}
-	return float64(f.Engagement) / float64(f.Posts)
+	return Ratio(f.Engagement, f.Posts)
 }
 
 // TopPost is one of the best performing deliveries of the window.

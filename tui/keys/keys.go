@@ -5,6 +5,7 @@ package keys
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 )
@@ -120,6 +121,26 @@ func Joined(k, desc string, bs ...key.Binding) key.Binding {
 		all = append(all, b.Keys()...)
 	}
 	return key.NewBinding(key.WithKeys(all...), key.WithHelp(k, desc))
+}
+
+// Numbered are the keys prefix+"1" to prefix+n, n at most 9: the digits
+// ("") or alt+1 and on ("alt+"), for the first n of a list.
+func Numbered(prefix string, n int) []string {
+	ks := make([]string, min(n, 9))
+	for i := range ks {
+		ks[i] = prefix + string(rune('1'+i))
+	}
+	return ks
+}
+
+// NumberOf is which of the keys prefix+"1" to prefix+"9" k is, from 0 (the
+// place in the list Numbered keys), and false for any other key.
+func NumberOf(prefix, k string) (int, bool) {
+	d, ok := strings.CutPrefix(k, prefix)
+	if !ok || len(d) != 1 || d[0] < '1' || d[0] > '9' {
+		return 0, false
+	}
+	return int(d[0] - '1'), true
 }
 
 // New is a binding on k (and more keys besides), listed in help as k with

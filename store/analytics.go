@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -108,29 +107,20 @@ func (s *Store) MetricsHistory(ctx context.Context, deliveryID int64) ([]Metrics
 // most limit, with their engagement rates: of one account, or all
 // (accountID 0). Page on by passing the last SentAt as the next `to`.
 func (s *Store) PostRates(ctx context.Context, accountID int64, from, to time.Time, limit int) ([]PostRate, error) {
-	var rows *sql.Rows
-	var err error
-	if accountID == 0 {
-		rows, err = s.db.QueryContext(ctx, postRatesSQL, ms(from), ms(to), limit)
-	} else {
-		rows, err = s.db.QueryContext(ctx, accountPostRatesSQL, accountID, ms(from), ms(to), limit)
+	query, args := postRatesSQL, []any{ms(from), ms(to), limit}
+	if accountID != 0 {
+		query, args = accountPostRatesSQL, append([]any{accountID}, args...)
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []PostRate
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (PostRate, error) {
 		var p PostRate
 		var at int64
 		if err := rows.Scan(&p.DeliveryID, &p.PostID, &p.AccountID, &p.Text, &at,
 			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes, &p.Followers); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.SentAt = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, query, args...)
 }
 
 // windowsJSON is windows as a JSON array of [from, to) pairs in

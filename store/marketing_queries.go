@@ -230,50 +230,33 @@ func (s *Store) groupedTotals(ctx context.Context, group string, f MarketingFilt
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, counts, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, counts, args, func(rows rowScanner) (err error) {
 		var t MarketingTotals
 		var k any
-		var dst []any
 		if group != "" {
 			var kv any
-			dst = append(dst, &kv)
-			dst = scanTotals(dst, &t)
-			if err := rows.Scan(dst...); err != nil {
-				rows.Close()
+			if err := rows.Scan(scanTotals([]any{&kv}, &t)...); err != nil {
 				return err
 			}
 			if k, err = key(kv); err != nil {
-				rows.Close()
 				return err
 			}
-		} else {
-			if err := rows.Scan(scanTotals(nil, &t)...); err != nil {
-				rows.Close()
-				return err
-			}
+		} else if err := rows.Scan(scanTotals(nil, &t)...); err != nil {
+			return err
 		}
 		if t.Groups == 0 {
-			continue
+			return nil
 		}
 		p := at(k)
 		rev, spend, onClicks := p.Revenue, p.Spend, p.SpendOnClicks
 		*p = t
 		p.Revenue, p.Spend, p.SpendOnClicks = rev, spend, onClicks
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = tx.QueryContext(ctx, moneyQ, args...)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, tx, moneyQ, args, func(rows rowScanner) (err error) {
 		var cur string
 		var rev, spend, onClicks sql.NullInt64
 		var k any
@@ -289,8 +272,9 @@ func (s *Store) groupedTotals(ctx context.Context, group string, f MarketingFilt
 			return err
 		}
 		addMoney(at(k), cur, rev, spend, onClicks)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -501,40 +485,34 @@ func (s *Store) CampaignsTotals(ctx context.Context) (map[int64]MarketingTotals,
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, campaignsTotalsSQL)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, campaignsTotalsSQL, nil, func(rows rowScanner) error {
 		var id int64
 		var t MarketingTotals
 		if err := rows.Scan(scanTotals([]any{&id}, &t)...); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		out[id] = t
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = tx.QueryContext(ctx, campaignsMoneySQL)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, tx, campaignsMoneySQL, nil, func(rows rowScanner) error {
 		var id int64
 		var cur string
 		var rev, spend, onClicks sql.NullInt64
 		if err := rows.Scan(&id, &cur, &rev, &spend, &onClicks); err != nil {
-			return nil, err
+			return err
 		}
 		t := out[id]
 		addMoney(&t, cur, rev, spend, onClicks)
 		out[id] = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CampaignsSourceClicks adds up every campaign's link clicks from some
@@ -1319,30 +1297,27 @@ func (s *Store) PublishedByDay(ctx context.Context, campaignID int64, first, las
 		out[i].Day = first.Add(i)
 	}
 	from, to := first.Midnight(loc), last.Add(1).Midnight(loc)
-	var rows *sql.Rows
-	var err error
-	if campaignID == 0 {
-		rows, err = s.db.QueryContext(ctx, publishedSQL, ms(from), ms(to))
-	} else {
-		rows, err = s.db.QueryContext(ctx, campaignPublishedSQL, campaignID, ms(from), ms(to))
+	query, args := publishedSQL, []any{ms(from), ms(to)}
+	if campaignID != 0 {
+		query, args = campaignPublishedSQL, append([]any{campaignID}, args...)
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := eachRow(ctx, s.db, query, args, func(rows rowScanner) error {
 		var sent int64
 		var eng int
 		if err := rows.Scan(&sent, &eng); err != nil {
-			return nil, err
+			return err
 		}
 		i := int(DayOf(fromMS(sent).In(loc)) - first)
 		if i >= 0 && i < n {
 			out[i].Posts++
 			out[i].Engagement += eng
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const (

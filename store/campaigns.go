@@ -290,10 +290,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, c Campaign, now time.Time) e
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var oldSlug string
 		if err := tx.QueryRowContext(ctx, "SELECT slug FROM campaigns WHERE id = ?", c.ID).Scan(&oldSlug); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("campaign %d: %w", c.ID, ErrNotFound)
-			}
-			return err
+			return orNotFound(err, "campaign %d", c.ID)
 		}
 		if err := checkCampaignUnique(ctx, tx, c); err != nil {
 			return err
@@ -357,20 +354,14 @@ func (s *Store) CampaignFootprint(ctx context.Context, id int64) (CampaignFootpr
 // Campaign loads one campaign.
 func (s *Store) Campaign(ctx context.Context, id int64) (Campaign, error) {
 	c, err := scanCampaign(s.db.QueryRowContext(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("campaign %d: %w", id, ErrNotFound)
-	}
-	return c, err
+	return c, orNotFound(err, "campaign %d", id)
 }
 
 // CampaignBySlug loads the campaign with a slug (for `crier report
 // --campaign SLUG`).
 func (s *Store) CampaignBySlug(ctx context.Context, slug string) (Campaign, error) {
 	c, err := scanCampaign(s.db.QueryRowContext(ctx, campaignBySlugSQL, slug))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("no campaign has the slug %q: %w", slug, ErrNotFound)
-	}
-	return c, err
+	return c, orNotFound(err, "no campaign has the slug %q", slug)
 }
 
 const (

@@ -38,6 +38,16 @@ var ErrNewerSchema = errors.New("database was written by a newer crier")
 // ErrNotFound is returned when a row asked for by id does not exist.
 var ErrNotFound = errors.New("not found")
 
+// orNotFound is err, or, when the row asked for was not there
+// (sql.ErrNoRows), ErrNotFound said of what format and args name
+// ("campaign %d").
+func orNotFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf(format+": %w", append(args, ErrNotFound)...)
+	}
+	return err
+}
+
 type migration struct {
 	version int
 	name    string

@@ -237,10 +237,7 @@ func (s *Store) SaveReplyDraft(ctx context.Context, itemID int64, body string, n
 		}
 		var account int64
 		if err := tx.QueryRowContext(ctx, "SELECT account_id FROM inbox_items WHERE id = ?", itemID).Scan(&account); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("inbox item %d: %w", itemID, ErrNotFound)
-			}
-			return err
+			return orNotFound(err, "inbox item %d", itemID)
 		}
 		var postID int64
 		if err := tx.QueryRowContext(ctx, `

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
-	"modernc.org/sqlite"
 
 	"github.com/crier-app/crier/money"
 )
@@ -20,11 +18,7 @@ import (
 // Migration 5 gives the campaigns already stored a slug from their name
 // with the same function CreateCampaign uses, through SQLite.
 func init() {
-	sqlite.MustRegisterDeterministicScalarFunction("crier_slug", 1,
-		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			name, _ := args[0].(string)
-			return Slugify(name), nil
-		})
+	registerTextFunc("crier_slug", 1, func(name []string) string { return Slugify(name[0]) })
 }
 
 // Day is a calendar date, counted in days from 1970-01-01: the unit the

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -337,6 +338,21 @@ func sqliteCode(err error) int {
 		return se.Code() & 0xff
 	}
 	return 0
+}
+
+// registerTextFunc registers fn with SQLite as the deterministic function
+// name of n text arguments (one that is not text reads as ""), so that a
+// migration computes a column with the same Go function crier uses.
+// Registered for the process, before any database is opened.
+func registerTextFunc(name string, n int32, fn func(args []string) string) {
+	sqlite.MustRegisterDeterministicScalarFunction(name, n,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			texts := make([]string, len(args))
+			for i, a := range args {
+				texts[i], _ = a.(string)
+			}
+			return fn(texts), nil
+		})
 }
 
 // IsBusy reports whether err came from another connection holding the lock

@@ -62,7 +62,7 @@ func DefaultKeyMap() KeyMap {
 		ABTest:     keys.New("b", "A/B test this draft"),
 		Repeat:     keys.New("r", "repeat this post"),
 		Yes:        keys.New("y", "yes, delete"),
-		No:         key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
+		No:         keys.Any("keep it", "n", "esc"),
 
 		NextField:     keys.New("tab", "next field"),
 		PrevField:     keys.New("shift+tab", "previous field"),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/crier-app/crier/platforms"
 )
@@ -25,8 +26,7 @@ func (c *Client) ChecksPerSync() int {
 func (c *Client) Gone(ctx context.Context, refs []platforms.Ref) ([]string, error) {
 	ids := uniqueIDs(refs)
 	var gone []string
-	for start := 0; start < len(ids); start += statusBatch {
-		batch := ids[start:min(start+statusBatch, len(ids))]
+	for batch := range slices.Chunk(ids, statusBatch) {
 		missing, err := c.missingFromBatch(ctx, batch)
 		if err != nil {
 			return nil, err

@@ -77,13 +77,6 @@ func (w *ChangeWatcher) Poll(ctx context.Context) (Change, error) {
 	return c, nil
 }
 
-// Changed reports whether anything was committed since the last call (or
-// since the watcher was opened), bookkeeping included.
-func (w *ChangeWatcher) Changed(ctx context.Context) (bool, error) {
-	c, err := w.Poll(ctx)
-	return c.Committed, err
-}
-
 // Close returns the watcher's connection.
 func (w *ChangeWatcher) Close() error { return w.conn.Close() }
 

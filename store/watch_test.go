@@ -50,11 +50,11 @@ func TestChangeWatcherSeesCommitsFromElsewhere(t *testing.T) {
 	st, other, w := watchedPair(t)
 	changed := func() bool {
 		t.Helper()
-		c, err := w.Changed(ctx)
+		c, err := w.Poll(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return c
+		return c.Committed
 	}
 	if changed() {
 		t.Fatal("changed before anything was written")
@@ -343,7 +343,7 @@ func BenchmarkChangeWatcher(b *testing.B) {
 	}
 	defer w.Close()
 	for b.Loop() {
-		if _, err := w.Changed(ctx); err != nil {
+		if _, err := w.Poll(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

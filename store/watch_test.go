@@ -348,3 +348,33 @@ func BenchmarkChangeWatcher(b *testing.B) {
 		}
 	}
 }
+
+// Watch opens its watcher, saying so, and hands on each commit by another
+// process until ctx ends.
+func TestWatchHandsOnCommits(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	st, other, _ := watchedPair(t)
+	opened, changes := make(chan struct{}, 10), make(chan Change, 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		st.Watch(ctx, time.Millisecond, WatchHooks{
+			Opened:  func() { opened <- struct{}{} },
+			Changed: func(c Change) { changes <- c },
+		})
+	}()
+	<-opened
+	for _, v := range []string{"v", "w"} {
+		if err := other.SetMeta(ctx, "k", v); err != nil {
+			t.Fatal(err)
+		}
+		if c := <-changes; !c.Committed {
+			t.Fatalf("a commit handed on as %+v", c)
+		}
+	}
+	cancel()
+	<-done
+	if len(opened) != 0 {
+		t.Errorf("opened %d more times with nothing failing", len(opened))
+	}
+}

@@ -450,21 +450,7 @@ const busyWait = time.Minute
 // write changed nothing (crier's transactions take the write lock first),
 // so running it again cannot save a post twice.
 func whileBusy(ctx context.Context, env *cliEnv, st *store.Store, write func() error) error {
-	deadline := time.Now().Add(busyWait)
-	announced := false
-	for {
-		err := write()
-		if err == nil || !store.IsBusy(err) || time.Now().After(deadline) {
-			return err
-		}
-		if !announced {
-			fmt.Fprintf(env.stderr, "crier: the database %s is busy with another crier; waiting up to %s\n", st.Path(), busyWait)
-			announced = true
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
+	return retryWhileBusy(ctx, busyWait, 250*time.Millisecond, func() {
+		fmt.Fprintf(env.stderr, "crier: the database %s is busy with another crier; waiting up to %s\n", st.Path(), busyWait)
+	}, write)
 }

@@ -277,6 +277,7 @@ func TestCLIPostRunningSenderSendsIt(t *testing.T) {
 func TestCLIPostWaitsForABusyDatabase(t *testing.T) {
 	t.Parallel()
 	f := newCLIFixture(t)
+	crierBinary(t) // built before the lock is taken: a build can outlast it
 	st, err := store.Open(context.Background(), f.db)
 	if err != nil {
 		t.Fatal(err)

@@ -276,23 +276,14 @@ func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store,
 // locked (a backup, a sqlite3 shell, a migration in another crier): that
 // passes, and a service that exited on it would only be restarted into the
 // same lock. say announces the wait once. It gives up only when ctx ends.
-func setupWaiting(ctx context.Context, cfg *config.Config, o appOptions, say func(string)) (*store.Store, []store.Account, map[int64]platforms.Network, error) {
-	announced := false
-	for {
-		st, accounts, nets, err := setup(ctx, cfg, o)
-		if err == nil || !store.IsBusy(err) || ctx.Err() != nil {
-			return st, accounts, nets, err
-		}
-		if !announced {
-			say(fmt.Sprintf("the database %s is locked by another program; waiting for it to be free (crier carries on by itself)", cfg.Database))
-			announced = true
-		}
-		select {
-		case <-ctx.Done():
-			return nil, nil, nil, ctx.Err()
-		case <-time.After(time.Second):
-		}
-	}
+func setupWaiting(ctx context.Context, cfg *config.Config, o appOptions, say func(string)) (st *store.Store, accounts []store.Account, nets map[int64]platforms.Network, err error) {
+	err = retryWhileBusy(ctx, 0, time.Second, func() {
+		say(fmt.Sprintf("the database %s is locked by another program; waiting for it to be free (crier carries on by itself)", cfg.Database))
+	}, func() (err error) {
+		st, accounts, nets, err = setup(ctx, cfg, o)
+		return err
+	})
+	return st, accounts, nets, err
 }
 
 func accountID(accounts []store.Account, ca config.Account) int64 {

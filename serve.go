@@ -863,40 +863,16 @@ func (s *sshServer) Serve(ctx context.Context) error {
 // watch tells every session when what it shows changed (another session
 // or process saved): the panes reload what they show.
 func (s *sshServer) watch(ctx context.Context) {
-	var w *store.ChangeWatcher
-	defer func() {
-		if w != nil {
-			w.Close()
-		}
-	}()
-	t := time.NewTicker(s.o.WatchEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if w == nil {
-			var err error
-			if w, err = s.st.WatchChanges(ctx); err != nil {
-				w = nil
-				continue
-			}
-		}
-		c, err := w.Poll(ctx)
-		if err != nil {
-			w.Close()
-			w = nil
-			continue
-		}
+	s.st.Watch(ctx, s.o.WatchEvery, store.WatchHooks{
 		// Only what the sessions show: the sender lease's heartbeat and
 		// the sync cursors are commits too, every few seconds, and fifty
 		// sessions reloading together for them would stall the keys.
-		if c.Content {
-			s.touchAll(ctx)
-		}
-	}
+		Changed: func(c store.Change) {
+			if c.Content {
+				s.touchAll(ctx)
+			}
+		},
+	})
 }
 
 // reloadPace is how far apart the sessions are told of a change, and

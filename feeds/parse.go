@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -61,12 +62,20 @@ type rssItem struct {
 	Description string     `xml:"description"`
 	Content     string     `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
 	Enclosures  []mediaRef `xml:"enclosure"`
-	Media       []mediaRef `xml:"http://search.yahoo.com/mrss/ content"`
-	Thumbnails  []mediaRef `xml:"http://search.yahoo.com/mrss/ thumbnail"`
-	Groups      []struct {
-		Media      []mediaRef `xml:"http://search.yahoo.com/mrss/ content"`
-		Thumbnails []mediaRef `xml:"http://search.yahoo.com/mrss/ thumbnail"`
-	} `xml:"http://search.yahoo.com/mrss/ group"`
+	mediaRSS
+	Groups []mediaRSS `xml:"http://search.yahoo.com/mrss/ group"`
+}
+
+// mediaRSS are the Media RSS images of an RSS item, an Atom entry or a
+// media:group.
+type mediaRSS struct {
+	Media      []mediaRef `xml:"http://search.yahoo.com/mrss/ content"`
+	Thumbnails []mediaRef `xml:"http://search.yahoo.com/mrss/ thumbnail"`
+}
+
+// refs are the media and then the thumbnails.
+func (m mediaRSS) refs() []mediaRef {
+	return append(slices.Clip(m.Media), m.Thumbnails...)
 }
 
 // xmlText is an element's text, whatever its namespace: RSS's <link> and
@@ -97,15 +106,14 @@ type atomText struct {
 }
 
 type atomEntry struct {
-	ID         string     `xml:"id"`
-	Title      atomText   `xml:"title"`
-	Links      []atomLink `xml:"link"`
-	Published  string     `xml:"published"`
-	Updated    string     `xml:"updated"`
-	Summary    atomText   `xml:"summary"`
-	Content    atomText   `xml:"content"`
-	Media      []mediaRef `xml:"http://search.yahoo.com/mrss/ content"`
-	Thumbnails []mediaRef `xml:"http://search.yahoo.com/mrss/ thumbnail"`
+	ID        string     `xml:"id"`
+	Title     atomText   `xml:"title"`
+	Links     []atomLink `xml:"link"`
+	Published string     `xml:"published"`
+	Updated   string     `xml:"updated"`
+	Summary   atomText   `xml:"summary"`
+	Content   atomText   `xml:"content"`
+	mediaRSS
 }
 
 type atomLink struct {
@@ -199,12 +207,9 @@ func parseRSS(data []byte, base *url.URL) (Parsed, error) {
 		if e.Published.IsZero() {
 			e.Published = parseDate(it.DCDate)
 		}
-		var refs []mediaRef
-		refs = append(refs, it.Media...)
-		refs = append(refs, it.Thumbnails...)
+		refs := it.refs()
 		for _, g := range it.Groups {
-			refs = append(refs, g.Media...)
-			refs = append(refs, g.Thumbnails...)
+			refs = append(refs, g.refs()...)
 		}
 		refs = append(refs, it.Enclosures...)
 		e.Image, e.ImageAlt = firstImage(base, refs, it.Content+it.Description)
@@ -238,7 +243,7 @@ func parseAtom(data []byte, base *url.URL) (Parsed, error) {
 		if e.Published.IsZero() {
 			e.Published = parseDate(it.Updated)
 		}
-		refs = append(append(it.Media, it.Thumbnails...), refs...)
+		refs = append(it.refs(), refs...)
 		e.Image, e.ImageAlt = firstImage(base, refs, html.UnescapeString(it.Content.Inner+it.Summary.Inner))
 		if keep(&e) {
 			p.Entries = append(p.Entries, e)

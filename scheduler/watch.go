@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"time"
 
 	"github.com/crier-app/crier/store"
 )
@@ -13,49 +12,12 @@ import (
 // the wall clock: the question is whether another program wrote, not when
 // a post is due.
 func (s *Scheduler) watch(ctx context.Context) {
-	tick := time.NewTicker(s.o.WatchEvery)
-	defer tick.Stop()
-	var w *store.ChangeWatcher
-	defer func() {
-		if w != nil {
-			w.Close()
-		}
-	}()
-	failing := false
-	for first := true; ; first = false {
-		if !first {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-		if w == nil {
-			var err error
-			if w, err = s.st.WatchChanges(ctx); err != nil {
-				w = nil
-				if !failing && ctx.Err() == nil {
-					s.log.Printf("scheduler: database: watching for changes by other processes: %v", err)
-				}
-				failing = true
-				continue
-			}
-			// Whatever changed before the watch began was not seen: look.
-			s.Wake()
-		}
-		changed, err := w.Changed(ctx)
-		if err != nil {
-			if !failing && ctx.Err() == nil {
-				s.log.Printf("scheduler: database: watching for changes by other processes: %v", err)
-			}
-			failing = true
-			w.Close()
-			w = nil
-			continue
-		}
-		failing = false
-		if changed {
-			s.Wake()
-		}
-	}
+	s.st.Watch(ctx, s.o.WatchEvery, store.WatchHooks{
+		// Whatever changed before the watch began was not seen: look.
+		Opened:  s.Wake,
+		Changed: func(store.Change) { s.Wake() },
+		Failing: func(err error) {
+			s.log.Printf("scheduler: database: watching for changes by other processes: %v", err)
+		},
+	})
 }

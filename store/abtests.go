@@ -242,11 +242,8 @@ func (s *Store) CreateABTest(ctx context.Context, t ABTest, now time.Time) (int6
 // ABTest reads a test with its variants and accounts.
 func (s *Store) ABTest(ctx context.Context, id int64) (ABTest, error) {
 	t, err := scanABTest(s.db.QueryRowContext(ctx, abTestSQL, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, fmt.Errorf("A/B test %d: %w", id, ErrNotFound)
-	}
 	if err != nil {
-		return t, err
+		return t, orNotFound(err, "A/B test %d", id)
 	}
 	return t, s.abParts(ctx, s.db, &t)
 }
@@ -281,10 +278,7 @@ func (s *Store) SetABPlan(ctx context.Context, id int64, plan []ABPlanSlot) erro
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var state string
 		if err := tx.QueryRowContext(ctx, "SELECT state FROM ab_tests WHERE id = ?", id).Scan(&state); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("A/B test %d: %w", id, ErrNotFound)
-			}
-			return err
+			return orNotFound(err, "A/B test %d", id)
 		}
 		if state != ABPlanned {
 			return fmt.Errorf("A/B test %d is %s: its plan can't change", id, state)
@@ -406,11 +400,8 @@ func checkPlanStillHolds(ctx context.Context, tx *sql.Tx, t ABTest, plan []ABPla
 func (s *Store) StartABTest(ctx context.Context, id int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		t, err := scanABTest(tx.QueryRowContext(ctx, abTestSQL, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("A/B test %d: %w", id, ErrNotFound)
-		}
 		if err != nil {
-			return err
+			return orNotFound(err, "A/B test %d", id)
 		}
 		if t.State != ABPlanned {
 			return fmt.Errorf("A/B test %q is %s already", t.Name, t.State)

@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -27,10 +27,22 @@ type PostRate struct {
 
 // Rate is engagement per follower (0 when the followers are unknown).
 func (p PostRate) Rate() float64 {
-	if p.Followers <= 0 {
+	return Ratio(p.Metrics.Engagement(), p.Followers)
+}
+
+// number is what a count or a sum of the figures is held in.
+type number interface {
+	~int | ~int64 | ~float64
+}
+
+// Ratio is num over den, 0 unless den is above 0: a rate or a mean of
+// counts, where nothing counted yet (or a count that is unknown, -1) means
+// no rate rather than a division by zero.
+func Ratio[N, D number](num N, den D) float64 {
+	if den <= 0 {
 		return 0
 	}
-	return float64(p.Metrics.Engagement()) / float64(p.Followers)
+	return float64(num) / float64(den)
 }
 
 const (
@@ -95,29 +107,20 @@ func (s *Store) MetricsHistory(ctx context.Context, deliveryID int64) ([]Metrics
 // most limit, with their engagement rates: of one account, or all
 // (accountID 0). Page on by passing the last SentAt as the next `to`.
 func (s *Store) PostRates(ctx context.Context, accountID int64, from, to time.Time, limit int) ([]PostRate, error) {
-	var rows *sql.Rows
-	var err error
-	if accountID == 0 {
-		rows, err = s.db.QueryContext(ctx, postRatesSQL, ms(from), ms(to), limit)
-	} else {
-		rows, err = s.db.QueryContext(ctx, accountPostRatesSQL, accountID, ms(from), ms(to), limit)
+	query, args := postRatesSQL, []any{ms(from), ms(to), limit}
+	if accountID != 0 {
+		query, args = accountPostRatesSQL, append([]any{accountID}, args...)
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []PostRate
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(rows rowScanner) (PostRate, error) {
 		var p PostRate
 		var at int64
 		if err := rows.Scan(&p.DeliveryID, &p.PostID, &p.AccountID, &p.Text, &at,
 			&p.Metrics.Likes, &p.Metrics.Reposts, &p.Metrics.Replies, &p.Metrics.Quotes, &p.Followers); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.SentAt = fromMS(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, query, args...)
 }
 
 // windowsJSON is windows as a JSON array of [from, to) pairs in
@@ -130,6 +133,33 @@ func windowsJSON(windows [][2]time.Time) ([]byte, error) {
 	return json.Marshal(arr)
 }
 
+// eachAt runs a query that reads a value per account (or competitor) at
+// each of the instants or windows it is given as one JSON array: rows of
+// (id, k, v), v the value at the k-th. It hands each row to fn.
+func eachAt[V any](ctx context.Context, q queryer, query string, at []byte, fn func(id int64, k int, v V) error) error {
+	return eachRow(ctx, q, query, []any{string(at)}, func(rows rowScanner) error {
+		var id int64
+		var k int
+		var v V
+		if err := rows.Scan(&id, &k, &v); err != nil {
+			return err
+		}
+		return fn(id, k, v)
+	})
+}
+
+// eachWindowCounts runs a query of eachAt's kind whose value is a window's
+// posts and their engagement, as the JSON pair [posts, engagement].
+func eachWindowCounts(ctx context.Context, q queryer, query string, windows []byte, fn func(id int64, k int, posts int, engagement int64) error) error {
+	return eachAt(ctx, q, query, windows, func(id int64, k int, counts string) error {
+		var pe [2]int64
+		if err := json.Unmarshal([]byte(counts), &pe); err != nil {
+			return fmt.Errorf("range %d: %w", k, err)
+		}
+		return fn(id, k, int(pe[0]), pe[1])
+	})
+}
+
 // InboxInWindows counts the inbox items each account received in each
 // window (what listening found left out), by account id.
 func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map[int64][]int, error) {
@@ -138,12 +168,7 @@ func (s *Store) InboxInWindows(ctx context.Context, windows [][2]time.Time) (map
 		return nil, err
 	}
 	out := map[int64][]int{}
-	err = eachRow(ctx, s.db, inboxInWindowsSQL, []any{string(b)}, func(rows rowScanner) error {
-		var id int64
-		var k, n int
-		if err := rows.Scan(&id, &k, &n); err != nil {
-			return err
-		}
+	err = eachAt(ctx, s.db, inboxInWindowsSQL, b, func(id int64, k int, n int) error {
 		if out[id] == nil {
 			out[id] = make([]int, len(windows))
 		}

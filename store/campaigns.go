@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
-	"modernc.org/sqlite"
 
 	"github.com/crier-app/crier/money"
 )
@@ -20,11 +18,7 @@ import (
 // Migration 5 gives the campaigns already stored a slug from their name
 // with the same function CreateCampaign uses, through SQLite.
 func init() {
-	sqlite.MustRegisterDeterministicScalarFunction("crier_slug", 1,
-		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			name, _ := args[0].(string)
-			return Slugify(name), nil
-		})
+	registerTextFunc("crier_slug", 1, func(name []string) string { return Slugify(name[0]) })
 }
 
 // Day is a calendar date, counted in days from 1970-01-01: the unit the
@@ -290,10 +284,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, c Campaign, now time.Time) e
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var oldSlug string
 		if err := tx.QueryRowContext(ctx, "SELECT slug FROM campaigns WHERE id = ?", c.ID).Scan(&oldSlug); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("campaign %d: %w", c.ID, ErrNotFound)
-			}
-			return err
+			return orNotFound(err, "campaign %d", c.ID)
 		}
 		if err := checkCampaignUnique(ctx, tx, c); err != nil {
 			return err
@@ -357,20 +348,14 @@ func (s *Store) CampaignFootprint(ctx context.Context, id int64) (CampaignFootpr
 // Campaign loads one campaign.
 func (s *Store) Campaign(ctx context.Context, id int64) (Campaign, error) {
 	c, err := scanCampaign(s.db.QueryRowContext(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("campaign %d: %w", id, ErrNotFound)
-	}
-	return c, err
+	return c, orNotFound(err, "campaign %d", id)
 }
 
 // CampaignBySlug loads the campaign with a slug (for `crier report
 // --campaign SLUG`).
 func (s *Store) CampaignBySlug(ctx context.Context, slug string) (Campaign, error) {
 	c, err := scanCampaign(s.db.QueryRowContext(ctx, campaignBySlugSQL, slug))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("no campaign has the slug %q: %w", slug, ErrNotFound)
-	}
-	return c, err
+	return c, orNotFound(err, "no campaign has the slug %q", slug)
 }
 
 const (
@@ -565,32 +550,23 @@ const (
 	goalsPastSQL = "SELECT " + goalColumns + " FROM goals WHERE deadline < ? ORDER BY deadline DESC, starts_on DESC, id DESC"
 )
 
-func scanGoals(rows *sql.Rows) ([]Goal, error) {
-	defer rows.Close()
-	var out []Goal
-	for rows.Next() {
-		var g Goal
-		var metric, kind string
-		var start, deadline, bfrom, bto, created, updated int64
-		if err := rows.Scan(&g.ID, &g.CampaignID, &metric, &kind, &g.Target, &g.Currency, &g.WithinMinutes,
-			&start, &deadline, &bfrom, &bto, &g.Note, &created, &updated); err != nil {
-			return nil, err
-		}
-		g.Metric, g.Relative = GoalMetric(metric), kind == "relative"
-		g.StartsOn, g.Deadline, g.BaselineFrom, g.BaselineTo = Day(start), Day(deadline), Day(bfrom), Day(bto)
-		g.CreatedAt, g.UpdatedAt = fromMS(created), fromMS(updated)
-		out = append(out, g)
+func scanGoal(row rowScanner) (Goal, error) {
+	var g Goal
+	var metric, kind string
+	var start, deadline, bfrom, bto, created, updated int64
+	if err := row.Scan(&g.ID, &g.CampaignID, &metric, &kind, &g.Target, &g.Currency, &g.WithinMinutes,
+		&start, &deadline, &bfrom, &bto, &g.Note, &created, &updated); err != nil {
+		return g, err
 	}
-	return out, rows.Err()
+	g.Metric, g.Relative = GoalMetric(metric), kind == "relative"
+	g.StartsOn, g.Deadline, g.BaselineFrom, g.BaselineTo = Day(start), Day(deadline), Day(bfrom), Day(bto)
+	g.CreatedAt, g.UpdatedAt = fromMS(created), fromMS(updated)
+	return g, nil
 }
 
 // Goal loads one goal.
 func (s *Store) Goal(ctx context.Context, id int64) (Goal, error) {
-	rows, err := s.db.QueryContext(ctx, goalSQL, id)
-	if err != nil {
-		return Goal{}, err
-	}
-	gs, err := scanGoals(rows)
+	gs, err := queryAll(ctx, s.db, scanGoal, goalSQL, id)
 	if err != nil {
 		return Goal{}, err
 	}
@@ -602,28 +578,16 @@ func (s *Store) Goal(ctx context.Context, id int64) (Goal, error) {
 
 // CampaignGoals lists a campaign's goals, the soonest deadline first.
 func (s *Store) CampaignGoals(ctx context.Context, campaignID int64) ([]Goal, error) {
-	rows, err := s.db.QueryContext(ctx, campaignGoalsSQL, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	return scanGoals(rows)
+	return queryAll(ctx, s.db, scanGoal, campaignGoalsSQL, campaignID)
 }
 
 // Goals lists every goal, those still running on today first (soonest
 // deadline first), then the ones whose deadline has passed.
 func (s *Store) Goals(ctx context.Context, today Day) ([]Goal, error) {
-	rows, err := s.db.QueryContext(ctx, goalsOpenSQL, int64(today))
+	open, err := queryAll(ctx, s.db, scanGoal, goalsOpenSQL, int64(today))
 	if err != nil {
 		return nil, err
 	}
-	open, err := scanGoals(rows)
-	if err != nil {
-		return nil, err
-	}
-	rows, err = s.db.QueryContext(ctx, goalsPastSQL, int64(today))
-	if err != nil {
-		return nil, err
-	}
-	past, err := scanGoals(rows)
+	past, err := queryAll(ctx, s.db, scanGoal, goalsPastSQL, int64(today))
 	return append(open, past...), err
 }

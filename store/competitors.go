@@ -216,13 +216,7 @@ func (s *Store) FollowersByAccountAt(ctx context.Context, competitors bool, at [
 		q = competitorFollowersAtSQL
 	}
 	out := map[int64][]int{}
-	err = eachRow(ctx, s.db, q, []any{string(b)}, func(rows rowScanner) error {
-		var id int64
-		var k int
-		var v sql.NullInt64
-		if err := rows.Scan(&id, &k, &v); err != nil {
-			return err
-		}
+	err = eachAt(ctx, s.db, q, b, func(id int64, k int, v sql.NullInt64) error {
 		vs, ok := out[id]
 		if !ok {
 			vs = make([]int, len(at))
@@ -255,22 +249,12 @@ func (s *Store) PostsInWindows(ctx context.Context, competitors bool, windows []
 		q = competitorWindowsSQL
 	}
 	out := map[int64][]WindowStats{}
-	err = eachRow(ctx, s.db, q, []any{string(b)}, func(rows rowScanner) error {
-		var id int64
-		var k int
-		var counts string
-		if err := rows.Scan(&id, &k, &counts); err != nil {
-			return err
-		}
-		var pe [2]int64
-		if err := json.Unmarshal([]byte(counts), &pe); err != nil {
-			return err
-		}
+	err = eachWindowCounts(ctx, s.db, q, b, func(id int64, k int, posts int, engagement int64) error {
 		if _, ok := out[id]; !ok {
 			out[id] = make([]WindowStats, len(windows))
 		}
 		if k < len(windows) {
-			out[id][k] = WindowStats{Posts: int(pe[0]), Engagement: pe[1]}
+			out[id][k] = WindowStats{Posts: posts, Engagement: engagement}
 		}
 		return nil
 	})

@@ -525,10 +525,7 @@ func scanDelivery(row rowScanner) (Delivery, error) {
 // Delivery loads one delivery by id.
 func (s *Store) Delivery(ctx context.Context, id int64) (Delivery, error) {
 	d, err := scanDelivery(s.db.QueryRowContext(ctx, "SELECT "+deliveryCols+" FROM deliveries WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return d, fmt.Errorf("delivery %d: %w", id, ErrNotFound)
-	}
-	return d, err
+	return d, orNotFound(err, "delivery %d", id)
 }
 
 // PostDeliveries lists a post's deliveries, one per target account, by account.

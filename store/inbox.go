@@ -227,38 +227,33 @@ func queryInts(ctx context.Context, q queryer, query string, args ...any) ([]int
 	}, query, args...)
 }
 
-func scanInboxItems(rows *sql.Rows) ([]InboxItem, error) {
-	defer rows.Close()
-	var out []InboxItem
-	for rows.Next() {
-		var it InboxItem
-		var followers, snoozed, replied, deleted, searchKey sql.NullInt64
-		var received, attentionAt int64
-		var sentiment sql.NullFloat64
-		var labels, class string
-		if err := rows.Scan(&it.ID, &it.AccountID, &it.Platform, &it.RemoteID, &it.Kind, &it.AuthorHandle,
-			&it.AuthorName, &followers, &it.Body, &it.URL, &it.ThreadRoot, &it.InReplyTo, &received,
-			&it.State, &snoozed, &it.Read, &sentiment, &it.Question, &it.Attention, &attentionAt,
-			&it.RemoteCID, &it.RootCID, &it.Term, &it.Liked, &it.Reposted, &labels, &replied,
-			&class, &deleted, &searchKey); err != nil {
-			return nil, err
-		}
-		it.Class = InboxClass(class)
-		it.DeletedAt = fromNullMS(deleted)
-		it.SearchKey = searchKey.Int64
-		it.Labels = splitLabels(labels)
-		it.RepliedAt = fromNullMS(replied)
-		it.AuthorFollowers = -1
-		if followers.Valid {
-			it.AuthorFollowers = int(followers.Int64)
-		}
-		it.ReceivedAt = fromMS(received)
-		it.AttentionAt = fromMS(attentionAt)
-		it.SnoozedUntil = fromNullMS(snoozed)
-		it.Sentiment, it.HasSentiment = sentiment.Float64, sentiment.Valid
-		out = append(out, it)
+func scanInboxItem(row rowScanner) (InboxItem, error) {
+	var it InboxItem
+	var followers, snoozed, replied, deleted, searchKey sql.NullInt64
+	var received, attentionAt int64
+	var sentiment sql.NullFloat64
+	var labels, class string
+	if err := row.Scan(&it.ID, &it.AccountID, &it.Platform, &it.RemoteID, &it.Kind, &it.AuthorHandle,
+		&it.AuthorName, &followers, &it.Body, &it.URL, &it.ThreadRoot, &it.InReplyTo, &received,
+		&it.State, &snoozed, &it.Read, &sentiment, &it.Question, &it.Attention, &attentionAt,
+		&it.RemoteCID, &it.RootCID, &it.Term, &it.Liked, &it.Reposted, &labels, &replied,
+		&class, &deleted, &searchKey); err != nil {
+		return it, err
 	}
-	return out, rows.Err()
+	it.Class = InboxClass(class)
+	it.DeletedAt = fromNullMS(deleted)
+	it.SearchKey = searchKey.Int64
+	it.Labels = splitLabels(labels)
+	it.RepliedAt = fromNullMS(replied)
+	it.AuthorFollowers = -1
+	if followers.Valid {
+		it.AuthorFollowers = int(followers.Int64)
+	}
+	it.ReceivedAt = fromMS(received)
+	it.AttentionAt = fromMS(attentionAt)
+	it.SnoozedUntil = fromNullMS(snoozed)
+	it.Sentiment, it.HasSentiment = sentiment.Float64, sentiment.Valid
+	return it, nil
 }
 
 // InboxCount is how many items match f.
@@ -303,11 +298,7 @@ func inboxPage(ctx context.Context, q queryer, f InboxFilter, after, before *Inb
 		return nil, nil
 	}
 	query, args, upwards := inboxPageSQL(f, after, before, limit)
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	items, err := scanInboxItems(rows)
+	items, err := queryAll(ctx, q, scanInboxItem, query, args...)
 	if upwards {
 		slices.Reverse(items)
 	}
@@ -344,11 +335,7 @@ func (s *Store) InboxLast(ctx context.Context, f InboxFilter, limit int) ([]Inbo
 		return nil, nil
 	}
 	query, args := inboxLastSQL(f, limit)
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	items, err := scanInboxItems(rows)
+	items, err := queryAll(ctx, s.db, scanInboxItem, query, args...)
 	slices.Reverse(items)
 	return items, err
 }
@@ -643,23 +630,15 @@ func (s *Store) inboxThread(ctx context.Context, item InboxItem) ([]ThreadEntry,
 
 	var theirs []InboxItem
 	if item.ThreadRoot != "" {
-		rows, err := s.db.QueryContext(ctx, threadTheirsSQL,
-			item.AccountID, item.ThreadRoot, ms(item.ReceivedAt), item.ID, MaxThreadEntries)
-		if err != nil {
-			return nil, err
-		}
-		if theirs, err = scanInboxItems(rows); err != nil {
+		if theirs, err = queryAll(ctx, s.db, scanInboxItem, threadTheirsSQL,
+			item.AccountID, item.ThreadRoot, ms(item.ReceivedAt), item.ID, MaxThreadEntries); err != nil {
 			return nil, err
 		}
 	}
 	// The message it answers may be someone else's that is in the inbox but
 	// carries no thread root (or another one).
 	if item.InReplyTo != "" && !slices.ContainsFunc(theirs, func(it InboxItem) bool { return it.RemoteID == item.InReplyTo }) {
-		rows, err := s.db.QueryContext(ctx, inboxByRemoteSQL, item.AccountID, item.InReplyTo)
-		if err != nil {
-			return nil, err
-		}
-		parent, err := scanInboxItems(rows)
+		parent, err := queryAll(ctx, s.db, scanInboxItem, inboxByRemoteSQL, item.AccountID, item.InReplyTo)
 		if err != nil {
 			return nil, err
 		}

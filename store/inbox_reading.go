@@ -2,15 +2,12 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"modernc.org/sqlite"
 
 	"github.com/crier-app/crier/sentiment"
 )
@@ -24,17 +21,12 @@ import (
 // (crier_label_keys). Registered once for the process, before any database
 // is opened.
 func init() {
-	sqlite.MustRegisterDeterministicScalarFunction("crier_inbox_class", 2,
-		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			kind, _ := args[0].(string)
-			body, _ := args[1].(string)
-			return string(classify(InboxKind(kind), body)), nil
-		})
-	sqlite.MustRegisterDeterministicScalarFunction("crier_label_keys", 1,
-		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			labels, _ := args[0].(string)
-			return labelKeys(splitLabels(labels)), nil
-		})
+	registerTextFunc("crier_inbox_class", 2, func(kindAndBody []string) string {
+		return string(classify(InboxKind(kindAndBody[0]), kindAndBody[1]))
+	})
+	registerTextFunc("crier_label_keys", 1, func(labels []string) string {
+		return labelKeys(splitLabels(labels[0]))
+	})
 }
 
 // channelOf is how an item of a kind reached the business.

@@ -15,11 +15,7 @@ import (
 // first, then the longest unasked. What listening found is not asked about:
 // it waits for no answer.
 func (s *Store) InboxToRecheck(ctx context.Context, accountID int64, limit int) ([]InboxItem, error) {
-	rows, err := s.db.QueryContext(ctx, inboxToRecheckSQL, accountID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanInboxItems(rows)
+	return queryAll(ctx, s.db, scanInboxItem, inboxToRecheckSQL, accountID, limit)
 }
 
 // The literals match the partial index inbox_recheck; NULL checked_at sorts

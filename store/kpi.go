@@ -65,10 +65,7 @@ type KPIFigures struct {
 // EngagementPerPost is the mean engagement of the window's posts (0 without
 // posts).
 func (f KPIFigures) EngagementPerPost() float64 {
-	if f.Posts == 0 {
-		return 0
-	}
-	return float64(f.Engagement) / float64(f.Posts)
+	return Ratio(f.Engagement, f.Posts)
 }
 
 // TopPost is one of the best performing deliveries of the window.
@@ -217,13 +214,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 	for id := range byID {
 		followersAt[id] = make([]sql.NullInt64, len(instants))
 	}
-	if err := eachRow(ctx, tx, kpiFollowersAtSQL, []any{string(instantsJSON)}, func(rows rowScanner) error {
-		var id int64
-		var k int
-		var v sql.NullInt64
-		if err := rows.Scan(&id, &k, &v); err != nil {
-			return err
-		}
+	if err := eachAt(ctx, tx, kpiFollowersAtSQL, instantsJSON, func(id int64, k int, v sql.NullInt64) error {
 		if vs, ok := followersAt[id]; ok && k < len(vs) {
 			vs[k] = v
 		}
@@ -232,18 +223,8 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 		return r, fmt.Errorf("follower counts: %w", err)
 	}
 
-	if err := eachRow(ctx, tx, kpiPublishedSQL, []any{string(rangesJSON)}, func(rows rowScanner) error {
-		var id int64
-		var k int
-		var counts string
-		if err := rows.Scan(&id, &k, &counts); err != nil {
-			return err
-		}
-		var pe [2]int
-		if err := json.Unmarshal([]byte(counts), &pe); err != nil {
-			return fmt.Errorf("range %d: %w", k, err)
-		}
-		posts, engagement := pe[0], pe[1]
+	if err := eachWindowCounts(ctx, tx, kpiPublishedSQL, rangesJSON, func(id int64, k int, posts int, eng int64) error {
+		engagement := int(eng)
 		a, ok := byID[id]
 		if !ok {
 			return nil

@@ -120,18 +120,12 @@ type ListeningDay struct {
 
 // MeanSentiment is the mean score of the scored posts (0 without any).
 func (d ListeningDay) MeanSentiment() float64 {
-	if d.Scored == 0 {
-		return 0
-	}
-	return d.SentimentSum / float64(d.Scored)
+	return Ratio(d.SentimentSum, d.Scored)
 }
 
 // NegativeShare is the fraction of the posts that were negative (0 without any).
 func (d ListeningDay) NegativeShare() float64 {
-	if d.Count == 0 {
-		return 0
-	}
-	return float64(d.Negative) / float64(d.Count)
+	return Ratio(d.Negative, d.Count)
 }
 
 func (d *ListeningDay) add(o ListeningDay) {

@@ -1488,10 +1488,7 @@ func (s *Store) MapCampaignName(ctx context.Context, name string, campaignID int
 		if campaignID != 0 {
 			var one int
 			if err := tx.QueryRowContext(ctx, "SELECT 1 FROM campaigns WHERE id = ?", campaignID).Scan(&one); err != nil {
-				if errors.Is(err, sql.ErrNoRows) {
-					return fmt.Errorf("campaign %d: %w", campaignID, ErrNotFound)
-				}
-				return err
+				return orNotFound(err, "campaign %d", campaignID)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `

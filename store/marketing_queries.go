@@ -144,18 +144,23 @@ const moneyColumns = `currency, sum(revenue), sum(spend), sum(spend_on_clicks)`
 // marketingWhere is the WHERE clause of a filter over marketing_days or
 // marketing_day_money, and its arguments.
 func marketingWhere(f MarketingFilter) (string, []any) {
-	var w string
-	var args []any
-	switch f.Campaign {
-	case AllCampaigns:
-		w = "day BETWEEN ? AND ?"
-		args = []any{int64(f.From), int64(f.To)}
-	default:
-		w = "campaign_id = ? AND day BETWEEN ? AND ?"
-		args = []any{f.Campaign, int64(f.From), int64(f.To)}
+	return filterWhere(f, "", "")
+}
+
+// filterWhere is the WHERE clause of a filter over a table of the
+// marketing figures whose columns are named with prefix ("" or "m."), and
+// its arguments. everyCampaign is the condition on the campaign when the
+// filter takes every campaign ("" for none).
+func filterWhere(f MarketingFilter, prefix, everyCampaign string) (string, []any) {
+	w, args := prefix+"day BETWEEN ? AND ?", []any{int64(f.From), int64(f.To)}
+	switch {
+	case f.Campaign != AllCampaigns:
+		w, args = prefix+"campaign_id = ? AND "+w, append([]any{f.Campaign}, args...)
+	case everyCampaign != "":
+		w = everyCampaign + " AND " + w
 	}
 	if f.Source != "" {
-		w += " AND source = ?"
+		w += " AND " + prefix + "source = ?"
 		args = append(args, NormalizeSource(f.Source))
 	}
 	return w, args
@@ -225,50 +230,33 @@ func (s *Store) groupedTotals(ctx context.Context, group string, f MarketingFilt
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, counts, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, counts, args, func(rows rowScanner) (err error) {
 		var t MarketingTotals
 		var k any
-		var dst []any
 		if group != "" {
 			var kv any
-			dst = append(dst, &kv)
-			dst = scanTotals(dst, &t)
-			if err := rows.Scan(dst...); err != nil {
-				rows.Close()
+			if err := rows.Scan(scanTotals([]any{&kv}, &t)...); err != nil {
 				return err
 			}
 			if k, err = key(kv); err != nil {
-				rows.Close()
 				return err
 			}
-		} else {
-			if err := rows.Scan(scanTotals(nil, &t)...); err != nil {
-				rows.Close()
-				return err
-			}
+		} else if err := rows.Scan(scanTotals(nil, &t)...); err != nil {
+			return err
 		}
 		if t.Groups == 0 {
-			continue
+			return nil
 		}
 		p := at(k)
 		rev, spend, onClicks := p.Revenue, p.Spend, p.SpendOnClicks
 		*p = t
 		p.Revenue, p.Spend, p.SpendOnClicks = rev, spend, onClicks
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = tx.QueryContext(ctx, moneyQ, args...)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, tx, moneyQ, args, func(rows rowScanner) (err error) {
 		var cur string
 		var rev, spend, onClicks sql.NullInt64
 		var k any
@@ -284,8 +272,9 @@ func (s *Store) groupedTotals(ctx context.Context, group string, f MarketingFilt
 			return err
 		}
 		addMoney(at(k), cur, rev, spend, onClicks)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -496,40 +485,34 @@ func (s *Store) CampaignsTotals(ctx context.Context) (map[int64]MarketingTotals,
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, campaignsTotalsSQL)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, campaignsTotalsSQL, nil, func(rows rowScanner) error {
 		var id int64
 		var t MarketingTotals
 		if err := rows.Scan(scanTotals([]any{&id}, &t)...); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		out[id] = t
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = tx.QueryContext(ctx, campaignsMoneySQL)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, tx, campaignsMoneySQL, nil, func(rows rowScanner) error {
 		var id int64
 		var cur string
 		var rev, spend, onClicks sql.NullInt64
 		if err := rows.Scan(&id, &cur, &rev, &spend, &onClicks); err != nil {
-			return nil, err
+			return err
 		}
 		t := out[id]
 		addMoney(&t, cur, rev, spend, onClicks)
 		out[id] = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CampaignsSourceClicks adds up every campaign's link clicks from some
@@ -702,40 +685,31 @@ func traceSQL(f MarketingFilter) (string, []any) {
 // what each counts for: the trace behind a figure. offset pages on.
 func (s *Store) MarketingRows(ctx context.Context, f MarketingFilter, limit, offset int) ([]TraceRow, error) {
 	q, args := traceSQL(f)
-	rows, err := s.db.QueryContext(ctx, q, append(args, limit, offset)...)
-	if err != nil {
-		return nil, err
-	}
-	return scanTrace(rows)
+	return queryAll(ctx, s.db, scanTraceRow, q, append(args, limit, offset)...)
 }
 
-func scanTrace(rows *sql.Rows) ([]TraceRow, error) {
-	defer rows.Close()
-	var out []TraceRow
-	for rows.Next() {
-		var r TraceRow
-		var day, exported int64
-		var impr, clicks, sess, conv, rev, spend sql.NullInt64
-		var picks [6]sql.NullInt64
-		if err := rows.Scan(&r.CampaignID, &day, &r.Source, &r.Content, &r.Campaign, &r.Currency, &impr, &clicks, &sess,
-			&conv, &rev, &spend, &r.Line, &r.Feed, &r.Class, &r.BatchID, &r.Origin, &exported,
-			&picks[0], &picks[1], &picks[2], &picks[3], &picks[4], &picks[5]); err != nil {
-			return nil, err
-		}
-		r.Day, r.ExportedAt = Day(day), fromMS(exported)
-		r.Impressions, r.Clicks, r.Sessions = numOf(impr), numOf(clicks), numOf(sess)
-		r.Conversions, r.Revenue, r.Spend = numOf(conv), numOf(rev), numOf(spend)
-		counts := func(n Num, pick sql.NullInt64) bool {
-			return n.OK && (r.Class == ClassManual || pick.Valid && MarketingClass(pick.Int64) == r.Class)
-		}
-		r.Counted = Counted{
-			Impressions: counts(r.Impressions, picks[0]), Clicks: counts(r.Clicks, picks[1]),
-			Sessions: counts(r.Sessions, picks[2]), Conversions: counts(r.Conversions, picks[3]),
-			Revenue: counts(r.Revenue, picks[4]), Spend: counts(r.Spend, picks[5]),
-		}
-		out = append(out, r)
+func scanTraceRow(row rowScanner) (TraceRow, error) {
+	var r TraceRow
+	var day, exported int64
+	var impr, clicks, sess, conv, rev, spend sql.NullInt64
+	var picks [6]sql.NullInt64
+	if err := row.Scan(&r.CampaignID, &day, &r.Source, &r.Content, &r.Campaign, &r.Currency, &impr, &clicks, &sess,
+		&conv, &rev, &spend, &r.Line, &r.Feed, &r.Class, &r.BatchID, &r.Origin, &exported,
+		&picks[0], &picks[1], &picks[2], &picks[3], &picks[4], &picks[5]); err != nil {
+		return r, err
 	}
-	return out, rows.Err()
+	r.Day, r.ExportedAt = Day(day), fromMS(exported)
+	r.Impressions, r.Clicks, r.Sessions = numOf(impr), numOf(clicks), numOf(sess)
+	r.Conversions, r.Revenue, r.Spend = numOf(conv), numOf(rev), numOf(spend)
+	counts := func(n Num, pick sql.NullInt64) bool {
+		return n.OK && (r.Class == ClassManual || pick.Valid && MarketingClass(pick.Int64) == r.Class)
+	}
+	r.Counted = Counted{
+		Impressions: counts(r.Impressions, picks[0]), Clicks: counts(r.Clicks, picks[1]),
+		Sessions: counts(r.Sessions, picks[2]), Conversions: counts(r.Conversions, picks[3]),
+		Revenue: counts(r.Revenue, picks[4]), Spend: counts(r.Spend, picks[5]),
+	}
+	return r, nil
 }
 
 // ManualEntry is a figure typed in the app: spend on a flyer, a boosted
@@ -814,11 +788,7 @@ const manualEntriesSQL = `SELECT ` + traceColumns + ` FROM marketing_rows m
 
 // ManualEntries lists the typed-in entries of a span of days.
 func (s *Store) ManualEntries(ctx context.Context, from, to Day) ([]TraceRow, error) {
-	rows, err := s.db.QueryContext(ctx, manualEntriesSQL, int64(from), int64(to))
-	if err != nil {
-		return nil, err
-	}
-	return scanTrace(rows)
+	return queryAll(ctx, s.db, scanTraceRow, manualEntriesSQL, int64(from), int64(to))
 }
 
 // ImportInfo is one stored import.
@@ -850,49 +820,32 @@ const (
 		WHERE feed = ? AND first_day <= ? AND last_day >= ? ORDER BY exported_at DESC`
 )
 
-func scanImports(rows *sql.Rows) ([]ImportInfo, error) {
-	defer rows.Close()
-	var out []ImportInfo
-	for rows.Next() {
-		var i ImportInfo
-		var exported, imported, first, last int64
-		if err := rows.Scan(&i.ID, &i.Feed, &i.Class, &i.Preset, &i.Origin, &i.SHA256, &exported, &imported, &first, &last,
-			&i.Lines, &i.Written, &i.Kept); err != nil {
-			return nil, err
-		}
-		i.ExportedAt, i.ImportedAt, i.First, i.Last = fromMS(exported), fromMS(imported), Day(first), Day(last)
-		out = append(out, i)
+func scanImport(row rowScanner) (ImportInfo, error) {
+	var i ImportInfo
+	var exported, imported, first, last int64
+	if err := row.Scan(&i.ID, &i.Feed, &i.Class, &i.Preset, &i.Origin, &i.SHA256, &exported, &imported, &first, &last,
+		&i.Lines, &i.Written, &i.Kept); err != nil {
+		return i, err
 	}
-	return out, rows.Err()
+	i.ExportedAt, i.ImportedAt, i.First, i.Last = fromMS(exported), fromMS(imported), Day(first), Day(last)
+	return i, nil
 }
 
 // MarketingImports lists the latest imports, newest first.
 func (s *Store) MarketingImports(ctx context.Context, limit int) ([]ImportInfo, error) {
-	rows, err := s.db.QueryContext(ctx, marketingImportsSQL, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanImports(rows)
+	return queryAll(ctx, s.db, scanImport, marketingImportsSQL, limit)
 }
 
 // ImportsOfFile lists a feed's imports of a file with these exact contents
 // (its SHA-256), newest first: a preview says it was imported before.
 func (s *Store) ImportsOfFile(ctx context.Context, feed, sha256 string) ([]ImportInfo, error) {
-	rows, err := s.db.QueryContext(ctx, importsOfFileSQL, feed, sha256)
-	if err != nil {
-		return nil, err
-	}
-	return scanImports(rows)
+	return queryAll(ctx, s.db, scanImport, importsOfFileSQL, feed, sha256)
 }
 
 // FeedImportsOver lists a feed's imports that cover any day from first to
 // last, the newest export first: what an import of those days meets.
 func (s *Store) FeedImportsOver(ctx context.Context, feed string, first, last Day) ([]ImportInfo, error) {
-	rows, err := s.db.QueryContext(ctx, feedImportsOverSQL, feed, int64(last), int64(first))
-	if err != nil {
-		return nil, err
-	}
-	return scanImports(rows)
+	return queryAll(ctx, s.db, scanImport, feedImportsOverSQL, feed, int64(last), int64(first))
 }
 
 // CampaignName is an external campaign name an import has seen.
@@ -961,29 +914,20 @@ const (
 	postTaggedLinksSQL = "SELECT " + tagColumns + " FROM tagged_links WHERE post_id = ? ORDER BY account_id, url"
 )
 
-func scanLinks(rows *sql.Rows) ([]TaggedLink, error) {
-	defer rows.Close()
-	var out []TaggedLink
-	for rows.Next() {
-		var l TaggedLink
-		var created int64
-		if err := rows.Scan(&l.PostID, &l.AccountID, &l.URL, &l.Tagged, &l.CampaignID, &l.Source, &l.Content, &created); err != nil {
-			return nil, err
-		}
-		l.CreatedAt = fromMS(created)
-		out = append(out, l)
+func scanLink(row rowScanner) (TaggedLink, error) {
+	var l TaggedLink
+	var created int64
+	if err := row.Scan(&l.PostID, &l.AccountID, &l.URL, &l.Tagged, &l.CampaignID, &l.Source, &l.Content, &created); err != nil {
+		return l, err
 	}
-	return out, rows.Err()
+	l.CreatedAt = fromMS(created)
+	return l, nil
 }
 
 // CampaignLinks lists the links tagged in a campaign's posts, at most
 // limit.
 func (s *Store) CampaignLinks(ctx context.Context, campaignID int64, limit int) ([]TaggedLink, error) {
-	rows, err := s.db.QueryContext(ctx, campaignLinksSQL, campaignID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return scanLinks(rows)
+	return queryAll(ctx, s.db, scanLink, campaignLinksSQL, campaignID, limit)
 }
 
 // ContentLinks lists the links tagged in a campaign's posts with some
@@ -993,20 +937,12 @@ func (s *Store) ContentLinks(ctx context.Context, campaignID int64, contents []s
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, contentLinksSQL, campaignID, string(j))
-	if err != nil {
-		return nil, err
-	}
-	return scanLinks(rows)
+	return queryAll(ctx, s.db, scanLink, contentLinksSQL, campaignID, string(j))
 }
 
 // PostTaggedLinks lists the links tagged in a post's copies.
 func (s *Store) PostTaggedLinks(ctx context.Context, postID int64) ([]TaggedLink, error) {
-	rows, err := s.db.QueryContext(ctx, postTaggedLinksSQL, postID)
-	if err != nil {
-		return nil, err
-	}
-	return scanLinks(rows)
+	return queryAll(ctx, s.db, scanLink, postTaggedLinksSQL, postID)
 }
 
 // PostNumbers is one copy of a post (a delivery) with its engagement and
@@ -1361,30 +1297,27 @@ func (s *Store) PublishedByDay(ctx context.Context, campaignID int64, first, las
 		out[i].Day = first.Add(i)
 	}
 	from, to := first.Midnight(loc), last.Add(1).Midnight(loc)
-	var rows *sql.Rows
-	var err error
-	if campaignID == 0 {
-		rows, err = s.db.QueryContext(ctx, publishedSQL, ms(from), ms(to))
-	} else {
-		rows, err = s.db.QueryContext(ctx, campaignPublishedSQL, campaignID, ms(from), ms(to))
+	query, args := publishedSQL, []any{ms(from), ms(to)}
+	if campaignID != 0 {
+		query, args = campaignPublishedSQL, append([]any{campaignID}, args...)
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := eachRow(ctx, s.db, query, args, func(rows rowScanner) error {
 		var sent int64
 		var eng int
 		if err := rows.Scan(&sent, &eng); err != nil {
-			return nil, err
+			return err
 		}
 		i := int(DayOf(fromMS(sent).In(loc)) - first)
 		if i >= 0 && i < n {
 			out[i].Posts++
 			out[i].Engagement += eng
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const (

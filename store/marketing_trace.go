@@ -23,22 +23,9 @@ func (r TraceRow) Key() TraceKey {
 	return TraceKey{r.CampaignID, r.Day, r.Source, r.Class, r.Content, r.Feed, r.Campaign}
 }
 
-// traceFilterSQL is the WHERE clause of a filter's rows.
+// traceFilterSQL is the WHERE clause of a filter's rows (marketing_rows m).
 func traceFilterSQL(f MarketingFilter) (string, []any) {
-	var w string
-	var args []any
-	if f.Campaign == AllCampaigns {
-		w = "m.campaign_id IN (SELECT id FROM campaigns UNION ALL SELECT 0) AND m.day BETWEEN ? AND ?"
-		args = []any{int64(f.From), int64(f.To)}
-	} else {
-		w = "m.campaign_id = ? AND m.day BETWEEN ? AND ?"
-		args = []any{f.Campaign, int64(f.From), int64(f.To)}
-	}
-	if f.Source != "" {
-		w += " AND m.source = ?"
-		args = append(args, NormalizeSource(f.Source))
-	}
-	return w, args
+	return filterWhere(f, "m.", "m.campaign_id IN (SELECT id FROM campaigns UNION ALL SELECT 0)")
 }
 
 const traceKeyColumns = "(m.campaign_id, m.day, m.source, m.class, m.content, m.feed, m.ext_campaign)"
@@ -77,11 +64,7 @@ func (s *Store) trace(ctx context.Context, where, dir string, args []any, limit 
 		LEFT JOIN marketing_imports i ON i.id = m.batch_id
 		WHERE ` + where + ` ORDER BY m.campaign_id` + dir + `, m.day` + dir + `, m.source` + dir + `, m.class` + dir +
 		`, m.content` + dir + `, m.feed` + dir + `, m.ext_campaign` + dir + ` LIMIT ?`
-	rows, err := s.db.QueryContext(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	return scanTrace(rows)
+	return queryAll(ctx, s.db, scanTraceRow, q, append(args, limit)...)
 }
 
 // CountMarketingRows is how many stored rows a filter's figures add up:

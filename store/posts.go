@@ -100,11 +100,8 @@ func loadPost(ctx context.Context, q queryer, id int64) (Post, error) {
 		SELECT id, body, state, scheduled_at, scheduled_zone, campaign_id, thread_parent, created_at, updated_at
 		FROM posts WHERE id = ?`, id).
 		Scan(&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &camp, &parent, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("post %d: %w", id, ErrNotFound)
-	}
 	if err != nil {
-		return p, err
+		return p, orNotFound(err, "post %d", id)
 	}
 	p.ScheduledAt = fromNullMS(sched)
 	p.CampaignID, p.ThreadParent = camp.Int64, parent.Int64
@@ -221,10 +218,7 @@ func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var state string
 		if err := tx.QueryRowContext(ctx, "SELECT state FROM posts WHERE id = ?", id).Scan(&state); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("post %d: %w", id, ErrNotFound)
-			}
-			return err
+			return orNotFound(err, "post %d", id)
 		}
 		switch PostState(state) {
 		case PostDraft:
@@ -341,23 +335,13 @@ func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]PostSum
 	if err != nil {
 		return nil, err
 	}
-	var out []PostSummary
-	index := map[int64]int{}
-	for rows.Next() {
-		var p PostSummary
-		var sched sql.NullInt64
-		var updated int64
-		if err := rows.Scan(&p.ID, &p.Body, &p.State, &sched, &p.ScheduledZone, &updated, &p.CampaignID); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		p.ScheduledAt, p.UpdatedAt = fromNullMS(sched), fromMS(updated)
-		index[p.ID] = len(out)
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	out, err := scanSummariesExtra(rows, 0)
+	if err != nil || len(out) == 0 {
 		return out, err
+	}
+	index := make(map[int64]int, len(out))
+	for i, p := range out {
+		index[p.ID] = i
 	}
 
 	if err := attachParts(ctx, tx, out, index, "p.scheduled_at >= ? AND p.scheduled_at < ?", ms(from), ms(to)); err != nil {

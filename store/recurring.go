@@ -139,10 +139,7 @@ func (s *Store) CreateRecurrence(ctx context.Context, r Recurrence, now time.Tim
 // Recurrence reads one series.
 func (s *Store) Recurrence(ctx context.Context, id int64) (Recurrence, error) {
 	r, err := scanRecurrence(s.db.QueryRowContext(ctx, recurrenceSQL, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("recurring post %d: %w", id, ErrNotFound)
-	}
-	return r, err
+	return r, orNotFound(err, "recurring post %d", id)
 }
 
 // Recurrences lists every series, running or stopped, the running ones
@@ -270,11 +267,8 @@ func (s *Store) AddOccurrences(ctx context.Context, id int64, at []time.Time, th
 	made := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		r, err := scanRecurrence(tx.QueryRowContext(ctx, recurrenceSQL, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("recurring post %d: %w", id, ErrNotFound)
-		}
 		if err != nil {
-			return err
+			return orNotFound(err, "recurring post %d", id)
 		}
 		if !r.EndedAt.IsZero() {
 			return fmt.Errorf("recurring post %d was stopped on %s: it makes no more posts", id, r.EndedAt.Format(time.DateOnly))

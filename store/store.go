@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -37,6 +38,16 @@ var ErrNewerSchema = errors.New("database was written by a newer crier")
 
 // ErrNotFound is returned when a row asked for by id does not exist.
 var ErrNotFound = errors.New("not found")
+
+// orNotFound is err, or, when the row asked for was not there
+// (sql.ErrNoRows), ErrNotFound said of what format and args name
+// ("campaign %d").
+func orNotFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf(format+": %w", append(args, ErrNotFound)...)
+	}
+	return err
+}
 
 type migration struct {
 	version int
@@ -327,6 +338,21 @@ func sqliteCode(err error) int {
 		return se.Code() & 0xff
 	}
 	return 0
+}
+
+// registerTextFunc registers fn with SQLite as the deterministic function
+// name of n text arguments (one that is not text reads as ""), so that a
+// migration computes a column with the same Go function crier uses.
+// Registered for the process, before any database is opened.
+func registerTextFunc(name string, n int32, fn func(args []string) string) {
+	sqlite.MustRegisterDeterministicScalarFunction(name, n,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			texts := make([]string, len(args))
+			for i, a := range args {
+				texts[i], _ = a.(string)
+			}
+			return fn(texts), nil
+		})
 }
 
 // IsBusy reports whether err came from another connection holding the lock

@@ -119,12 +119,8 @@ func inboxByIDs(ctx context.Context, q queryer, ids []int64) ([]InboxItem, error
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+inboxCols+" FROM inbox_items WHERE id IN (?"+
+	items, err := queryAll(ctx, q, scanInboxItem, "SELECT "+inboxCols+" FROM inbox_items WHERE id IN (?"+
 		strings.Repeat(", ?", len(ids)-1)+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	items, err := scanInboxItems(rows)
 	if err != nil {
 		return nil, err
 	}
@@ -241,10 +237,7 @@ func (s *Store) SaveReplyDraft(ctx context.Context, itemID int64, body string, n
 		}
 		var account int64
 		if err := tx.QueryRowContext(ctx, "SELECT account_id FROM inbox_items WHERE id = ?", itemID).Scan(&account); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("inbox item %d: %w", itemID, ErrNotFound)
-			}
-			return err
+			return orNotFound(err, "inbox item %d", itemID)
 		}
 		var postID int64
 		if err := tx.QueryRowContext(ctx, `

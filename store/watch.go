@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 )
 
 // ChangeWatcher tells when the database has changed: a commit by another
@@ -76,12 +77,69 @@ func (w *ChangeWatcher) Poll(ctx context.Context) (Change, error) {
 	return c, nil
 }
 
-// Changed reports whether anything was committed since the last call (or
-// since the watcher was opened), bookkeeping included.
-func (w *ChangeWatcher) Changed(ctx context.Context) (bool, error) {
-	c, err := w.Poll(ctx)
-	return c.Committed, err
-}
-
 // Close returns the watcher's connection.
 func (w *ChangeWatcher) Close() error { return w.conn.Close() }
+
+// WatchHooks are what Watch tells its caller.
+type WatchHooks struct {
+	// Opened is called each time a watch begins (again): what was
+	// committed before it was not seen. May be nil.
+	Opened func()
+	// Changed is called with what a poll saw when something was committed.
+	Changed func(Change)
+	// Failing is called with the error when watching stops working, once
+	// until it works again (a locked or closed database passes); the
+	// watcher is opened again at the next poll. May be nil.
+	Failing func(error)
+}
+
+// Watch polls for commits at once and then every interval until ctx ends,
+// on a watcher of its own that it opens again after an error.
+func (s *Store) Watch(ctx context.Context, every time.Duration, h WatchHooks) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	var w *ChangeWatcher
+	defer func() {
+		if w != nil {
+			w.Close()
+		}
+	}()
+	failing := false
+	fail := func(err error) {
+		if !failing && ctx.Err() == nil && h.Failing != nil {
+			h.Failing(err)
+		}
+		failing = true
+	}
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+		if w == nil {
+			var err error
+			if w, err = s.WatchChanges(ctx); err != nil {
+				w = nil
+				fail(err)
+				continue
+			}
+			if h.Opened != nil {
+				h.Opened()
+			}
+		}
+		c, err := w.Poll(ctx)
+		if err != nil {
+			fail(err)
+			w.Close()
+			w = nil
+			continue
+		}
+		failing = false
+		if c.Committed {
+			h.Changed(c)
+		}
+	}
+}

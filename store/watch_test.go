@@ -50,11 +50,11 @@ func TestChangeWatcherSeesCommitsFromElsewhere(t *testing.T) {
 	st, other, w := watchedPair(t)
 	changed := func() bool {
 		t.Helper()
-		c, err := w.Changed(ctx)
+		c, err := w.Poll(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return c
+		return c.Committed
 	}
 	if changed() {
 		t.Fatal("changed before anything was written")
@@ -343,8 +343,38 @@ func BenchmarkChangeWatcher(b *testing.B) {
 	}
 	defer w.Close()
 	for b.Loop() {
-		if _, err := w.Changed(ctx); err != nil {
+		if _, err := w.Poll(ctx); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Watch opens its watcher, saying so, and hands on each commit by another
+// process until ctx ends.
+func TestWatchHandsOnCommits(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	st, other, _ := watchedPair(t)
+	opened, changes := make(chan struct{}, 10), make(chan Change, 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		st.Watch(ctx, time.Millisecond, WatchHooks{
+			Opened:  func() { opened <- struct{}{} },
+			Changed: func(c Change) { changes <- c },
+		})
+	}()
+	<-opened
+	for _, v := range []string{"v", "w"} {
+		if err := other.SetMeta(ctx, "k", v); err != nil {
+			t.Fatal(err)
+		}
+		if c := <-changes; !c.Committed {
+			t.Fatalf("a commit handed on as %+v", c)
+		}
+	}
+	cancel()
+	<-done
+	if len(opened) != 0 {
+		t.Errorf("opened %d more times with nothing failing", len(opened))
 	}
 }

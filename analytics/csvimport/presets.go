@@ -3,6 +3,7 @@ package csvimport
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -331,7 +332,7 @@ func resolveMapping(m *Mapping, header []string) (*layout, error) {
 		if field == FieldIgnore || field == "" {
 			continue
 		}
-		if !validField(field) {
+		if !slices.Contains(Fields, field) {
 			return nil, fmt.Errorf("column %q: %q is not a field crier knows", name, field)
 		}
 		i := f.find(normHeader(name))
@@ -357,15 +358,6 @@ func resolveMapping(m *Mapping, header []string) (*layout, error) {
 		l.clicksFromSessions = true
 	}
 	return l, nil
-}
-
-func validField(f Field) bool {
-	for _, x := range Fields {
-		if f == x {
-			return true
-		}
-	}
-	return false
 }
 
 // SuggestMapping guesses a mapping for a header from its column names (in

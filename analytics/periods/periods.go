@@ -35,10 +35,7 @@ type Figures struct {
 
 // EngagementPerPost is Engagement over Posts (0 without posts).
 func (f Figures) EngagementPerPost() float64 {
-	if f.Posts == 0 {
-		return 0
-	}
-	return float64(f.Engagement) / float64(f.Posts)
+	return store.Ratio(f.Engagement, f.Posts)
 }
 
 // Change is a figure against the one before: the difference, and the

@@ -2,7 +2,7 @@ package bluesky
 
 import (
 	"context"
-	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/crier-app/crier/platforms"
@@ -28,24 +28,13 @@ func (c *Client) Gone(ctx context.Context, refs []platforms.Ref) ([]string, erro
 		}
 	}
 	var gone []string
-	for start := 0; start < len(uris); start += getPostsBatch {
-		batch := uris[start:min(start+getPostsBatch, len(uris))]
-		var res struct {
-			Posts []struct {
-				URI string `json:"uri"`
-			} `json:"posts"`
-		}
-		err := c.call(ctx, xrpcCall{
-			nsid:  "app.bsky.feed.getPosts",
-			query: url.Values{"uris": batch},
-			auth:  authAccess,
-			out:   &res,
-		})
+	for batch := range slices.Chunk(uris, getPostsBatch) {
+		posts, err := c.getPosts(ctx, batch)
 		if err != nil {
 			return nil, err
 		}
-		there := make(map[string]bool, len(res.Posts))
-		for _, p := range res.Posts {
+		there := make(map[string]bool, len(posts))
+		for _, p := range posts {
 			there[p.URI] = true
 		}
 		for _, u := range batch {

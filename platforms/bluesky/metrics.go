@@ -16,38 +16,40 @@ const getPostsBatch = 25
 func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[string]platforms.Counts, error) {
 	out := make(map[string]platforms.Counts, len(refs))
 	for batch := range slices.Chunk(refs, getPostsBatch) {
-		q := url.Values{}
+		var uris []string
 		for _, r := range batch {
 			if r.ID != "" {
-				q.Add("uris", r.ID)
+				uris = append(uris, r.ID)
 			}
 		}
-		if len(q) == 0 {
+		if len(uris) == 0 {
 			continue
 		}
-		var res struct {
-			Posts []struct {
-				URI         string `json:"uri"`
-				LikeCount   int    `json:"likeCount"`
-				RepostCount int    `json:"repostCount"`
-				ReplyCount  int    `json:"replyCount"`
-				QuoteCount  int    `json:"quoteCount"`
-			} `json:"posts"`
-		}
-		err := c.call(ctx, xrpcCall{
-			nsid:  "app.bsky.feed.getPosts",
-			query: q,
-			auth:  authAccess,
-			out:   &res,
-		})
+		posts, err := c.getPosts(ctx, uris)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range res.Posts {
-			out[p.URI] = platforms.Counts{Likes: p.LikeCount, Reposts: p.RepostCount, Replies: p.ReplyCount, Quotes: p.QuoteCount}
+		for _, p := range posts {
+			out[p.URI] = p.counts()
 		}
 	}
 	return out, nil
+}
+
+// getPosts reads the posts of uris (getPostsBatch at most) with one
+// app.bsky.feed.getPosts: the AppView answers with those it has, and
+// leaves out the deleted ones.
+func (c *Client) getPosts(ctx context.Context, uris []string) ([]postView, error) {
+	var res struct {
+		Posts []postView `json:"posts"`
+	}
+	err := c.call(ctx, xrpcCall{
+		nsid:  "app.bsky.feed.getPosts",
+		query: url.Values{"uris": uris},
+		auth:  authAccess,
+		out:   &res,
+	})
+	return res.Posts, err
 }
 
 // Followers implements platforms.MetricsReader with app.bsky.actor.getProfile.

@@ -73,9 +73,7 @@ func (c *Client) AuthorFeed(ctx context.Context, handle, cursor string, limit in
 		if !ok {
 			continue
 		}
-		p := it.Post
-		out = append(out, platforms.PublicPost{RemotePost: rp,
-			Counts: platforms.Counts{Likes: p.LikeCount, Reposts: p.RepostCount, Replies: p.ReplyCount, Quotes: p.QuoteCount}})
+		out = append(out, platforms.PublicPost{RemotePost: rp, Counts: it.Post.counts()})
 	}
 	if len(res.Feed) == 0 {
 		return out, "", nil

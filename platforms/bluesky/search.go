@@ -33,6 +33,11 @@ type postView struct {
 	QuoteCount  int `json:"quoteCount"`
 }
 
+// counts are p's counters.
+func (p postView) counts() platforms.Counts {
+	return platforms.Counts{Likes: p.LikeCount, Reposts: p.RepostCount, Replies: p.ReplyCount, Quotes: p.QuoteCount}
+}
+
 // remotePost converts p; at is the time it sorts by.
 func (p postView) remotePost() (platforms.RemotePost, time.Time, bool) {
 	indexed, err := time.Parse(time.RFC3339Nano, p.IndexedAt)

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crier-app/crier/platforms"
@@ -85,17 +86,19 @@ type Client struct {
 	settle   time.Duration
 	attempts map[string]attempt
 
-	mu            sync.Mutex
-	limits        *platforms.Limits
-	counting      Counting // how the server counts, once limits are read
-	accountID     string
-	legacyLookups bool          // the server has no GET /api/v1/statuses?id[] (before 4.3)
-	noSource      bool          // the server has no GET /api/v1/statuses/:id/source
-	noHistory     bool          // nor /history
-	skew          time.Duration // this clock minus the server's, from its Date header
-	rlRemaining   int
-	rlReset       time.Time
-	convs         map[string]convInfo // by conversation id, from Messages
+	// What the server was found to lack, so that it is not asked again.
+	legacyLookups atomic.Bool // GET /api/v1/statuses?id[] (before 4.3)
+	noSource      atomic.Bool // GET /api/v1/statuses/:id/source
+	noHistory     atomic.Bool // nor /history
+
+	mu          sync.Mutex
+	limits      *platforms.Limits
+	counting    Counting // how the server counts, once limits are read
+	accountID   string
+	skew        time.Duration // this clock minus the server's, from its Date header
+	rlRemaining int
+	rlReset     time.Time
+	convs       map[string]convInfo // by conversation id, from Messages
 }
 
 // convInfo is what a direct status needs to answer in a conversation.

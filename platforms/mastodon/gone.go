@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/crier-app/crier/platforms"
 )
@@ -12,9 +13,7 @@ import (
 // server with GET /api/v1/statuses; on one without, each status is a
 // request of its own, so fewer (300 requests per 5 minutes is the limit).
 func (c *Client) ChecksPerSync() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.legacyLookups {
+	if c.legacyLookups.Load() {
 		return 10
 	}
 	return 2 * statusBatch
@@ -27,8 +26,7 @@ func (c *Client) ChecksPerSync() int {
 func (c *Client) Gone(ctx context.Context, refs []platforms.Ref) ([]string, error) {
 	ids := uniqueIDs(refs)
 	var gone []string
-	for start := 0; start < len(ids); start += statusBatch {
-		batch := ids[start:min(start+statusBatch, len(ids))]
+	for batch := range slices.Chunk(ids, statusBatch) {
 		missing, err := c.missingFromBatch(ctx, batch)
 		if err != nil {
 			return nil, err
@@ -52,22 +50,12 @@ func (c *Client) Gone(ctx context.Context, refs []platforms.Ref) ([]string, erro
 // not return; on a server without that call (404, 405 on GoToSocial, 501),
 // all of them.
 func (c *Client) missingFromBatch(ctx context.Context, batch []string) ([]string, error) {
-	c.mu.Lock()
-	legacy := c.legacyLookups
-	c.mu.Unlock()
-	if legacy {
-		return batch, nil
-	}
-	var sts []status
-	_, err := c.getJSON(ctx, "/api/v1/statuses", url.Values{"id[]": batch}, &sts)
-	if unsupported(err) {
-		c.mu.Lock()
-		c.legacyLookups = true
-		c.mu.Unlock()
-		return batch, nil
-	}
+	sts, ok, err := c.statuses(ctx, batch)
 	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return batch, nil
 	}
 	there := make(map[string]bool, len(sts))
 	for _, st := range sts {

@@ -23,24 +23,15 @@ func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[stri
 	out := make(map[string]platforms.Counts, len(refs))
 	ids := uniqueIDs(refs)
 	for batch := range slices.Chunk(ids, statusBatch) {
-		c.mu.Lock()
-		legacy := c.legacyLookups
-		c.mu.Unlock()
-		if !legacy {
-			var sts []status
-			_, err := c.getJSON(ctx, "/api/v1/statuses", url.Values{"id[]": batch}, &sts)
-			if err == nil {
-				for i := range sts {
-					out[sts[i].ID] = counts(&sts[i])
-				}
-				continue
+		sts, ok, err := c.statuses(ctx, batch)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			for i := range sts {
+				out[sts[i].ID] = counts(&sts[i])
 			}
-			if !unsupported(err) {
-				return nil, err
-			}
-			c.mu.Lock()
-			c.legacyLookups = true
-			c.mu.Unlock()
+			continue
 		}
 		for _, id := range batch {
 			var st status
@@ -59,6 +50,22 @@ func (c *Client) PostCounts(ctx context.Context, refs []platforms.Ref) (map[stri
 		}
 	}
 	return out, nil
+}
+
+// statuses reads the statuses of batch (at most statusBatch ids) with one
+// GET /api/v1/statuses (id[], Mastodon 4.3 and later), leaving out those the
+// server no longer has. ok is false on a server without that call (404,
+// 405 on GoToSocial, 501), which is remembered: it is not asked again.
+func (c *Client) statuses(ctx context.Context, batch []string) (sts []status, ok bool, err error) {
+	if c.legacyLookups.Load() {
+		return nil, false, nil
+	}
+	_, err = c.getJSON(ctx, "/api/v1/statuses", url.Values{"id[]": batch}, &sts)
+	if unsupported(err) {
+		c.legacyLookups.Store(true)
+		return nil, false, nil
+	}
+	return sts, err == nil, err
 }
 
 func counts(st *status) platforms.Counts {

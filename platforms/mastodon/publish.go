@@ -485,18 +485,13 @@ func (w sentStatus) sameText(st *status) bool {
 // version, and compares it with text. A server without these endpoints
 // (404, 405, 501) is remembered and not asked again.
 func (c *Client) sameSource(ctx context.Context, st *status, text string) (bool, error) {
-	c.mu.Lock()
-	noSource, noHistory := c.noSource, c.noHistory
-	c.mu.Unlock()
 	base := "/api/v1/statuses/" + url.PathEscape(st.ID)
-	if st.EditedAt != nil && !noHistory {
+	if st.EditedAt != nil && !c.noHistory.Load() {
 		var versions []statusEdit
 		_, err := c.getJSON(ctx, base+"/history", nil, &versions)
 		switch {
 		case unsupported(err):
-			c.mu.Lock()
-			c.noHistory = true
-			c.mu.Unlock()
+			c.noHistory.Store(true)
 		case err != nil:
 			return false, err
 		case len(versions) > 0:
@@ -512,7 +507,7 @@ func (c *Client) sameSource(ctx context.Context, st *status, text string) (bool,
 		}
 		return false, nil // the source is the edited text
 	}
-	if noSource {
+	if c.noSource.Load() {
 		return false, nil
 	}
 	var src struct {
@@ -521,9 +516,7 @@ func (c *Client) sameSource(ctx context.Context, st *status, text string) (bool,
 	_, err := c.getJSON(ctx, base+"/source", nil, &src)
 	switch {
 	case unsupported(err):
-		c.mu.Lock()
-		c.noSource = true
-		c.mu.Unlock()
+		c.noSource.Store(true)
 		return false, nil
 	case err != nil:
 		return false, err

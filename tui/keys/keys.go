@@ -5,6 +5,7 @@ package keys
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 )
@@ -66,14 +67,14 @@ type Nav struct {
 // DefaultNav returns the shared movement keys.
 func DefaultNav() Nav {
 	return Nav{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Left:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "left")),
-		Right:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "right")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup/ctrl+u", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn/ctrl+d", "page down")),
-		Home:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "first")),
-		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last")),
+		Up:       Any("up", "up", "k"),
+		Down:     Any("down", "down", "j"),
+		Left:     Any("left", "left", "h"),
+		Right:    Any("right", "right", "l"),
+		PageUp:   Any("page up", "pgup", "ctrl+u"),
+		PageDown: Any("page down", "pgdown", "ctrl+d"),
+		Home:     Any("first", "home", "g"),
+		End:      Any("last", "end", "G"),
 	}
 }
 
@@ -121,6 +122,44 @@ func Joined(k, desc string, bs ...key.Binding) key.Binding {
 	}
 	return key.NewBinding(key.WithKeys(all...), key.WithHelp(k, desc))
 }
+
+// Numbered are the keys prefix+"1" to prefix+n, n at most 9: the digits
+// ("") or alt+1 and on ("alt+"), for the first n of a list.
+func Numbered(prefix string, n int) []string {
+	ks := make([]string, min(n, 9))
+	for i := range ks {
+		ks[i] = prefix + string(rune('1'+i))
+	}
+	return ks
+}
+
+// NumberOf is which of the keys prefix+"1" to prefix+"9" k is, from 0 (the
+// place in the list Numbered keys), and false for any other key.
+func NumberOf(prefix, k string) (int, bool) {
+	d, ok := strings.CutPrefix(k, prefix)
+	if !ok || len(d) != 1 || d[0] < '1' || d[0] > '9' {
+		return 0, false
+	}
+	return int(d[0] - '1'), true
+}
+
+// Any is a binding on each of ks, listed in help as all of them in that
+// order, joined by "/", with the arrows and page down as the help writes
+// them ("↑/k", "pgdn/ctrl+d"): as with New, the help names exactly the keys
+// the binding answers to.
+func Any(desc string, ks ...string) key.Binding {
+	names := make([]string, len(ks))
+	for i, k := range ks {
+		names[i] = k
+		if n, ok := helpNames[k]; ok {
+			names[i] = n
+		}
+	}
+	return key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(names, "/"), desc))
+}
+
+// helpNames are the keys help writes as a sign or shorter.
+var helpNames = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", "pgdown": "pgdn"}
 
 // New is a binding on k (and more keys besides), listed in help as k with
 // desc: the help can't name a key the binding does not answer to.

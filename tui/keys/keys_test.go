@@ -1,6 +1,7 @@
 package keys_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -27,6 +28,27 @@ func TestNavMove(t *testing.T) {
 		moves := tc.want != 5
 		if got := key.Matches(msg, nav.Moves()...); got != moves {
 			t.Errorf("%q among Moves = %v, want %v", tc.key, got, moves)
+		}
+	}
+}
+
+// Any's help names every key it answers to, in order, arrows as signs.
+func TestAnyHelpNamesItsKeys(t *testing.T) {
+	for _, c := range []struct {
+		keys []string
+		help string
+	}{
+		{[]string{"up", "k"}, "↑/k"},
+		{[]string{"pgdown", "ctrl+d"}, "pgdn/ctrl+d"},
+		{[]string{"enter", "ctrl+s"}, "enter/ctrl+s"},
+		{[]string{"left"}, "←"},
+	} {
+		b := keys.Any("move", c.keys...)
+		if got := b.Help(); got.Key != c.help || got.Desc != "move" {
+			t.Errorf("Any(%q): help %q %q, want %q", c.keys, got.Key, got.Desc, c.help)
+		}
+		if !slices.Equal(b.Keys(), c.keys) {
+			t.Errorf("Any(%q) answers to %q", c.keys, b.Keys())
 		}
 	}
 }

@@ -26,9 +26,9 @@ type KeyMap struct {
 // DefaultKeyMap returns a form's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
-		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
-		Save:      key.NewBinding(key.WithKeys("ctrl+s", "enter"), key.WithHelp("enter/ctrl+s", "save")),
+		NextField: keys.Any("next field", "tab", "down"),
+		PrevField: keys.Any("previous field", "shift+tab", "up"),
+		Save:      keys.Any("save", "enter", "ctrl+s"),
 		Cancel:    keys.New("esc", "cancel"),
 	}
 }

@@ -2,6 +2,7 @@ package savedreplies
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -89,7 +90,7 @@ func parse(body string) ([]segment, error) {
 					Problem: "is never closed: write {{ for a brace"}
 			}
 			name := body[i+1 : i+1+end]
-			if !known(name) {
+			if !slices.Contains(placeholders, name) {
 				shown := name
 				if utf8.RuneCountInString(shown) > maxShownPlaceholder {
 					shown = string([]rune(shown)[:maxShownPlaceholder-1]) + "…"
@@ -113,15 +114,6 @@ func parse(body string) ([]segment, error) {
 	return segs, nil
 }
 
-func known(name string) bool {
-	for _, p := range placeholders {
-		if p == name {
-			return true
-		}
-	}
-	return false
-}
-
 // suggest names the placeholder the user probably meant, if one is close.
 func suggest(name string) string {
 	n := strings.ToLower(strings.TrimSpace(name))
@@ -135,7 +127,7 @@ func suggest(name string) string {
 	case "user", "username":
 		n = "handle"
 	}
-	if known(n) {
+	if slices.Contains(placeholders, n) {
 		return "; did you mean {" + n + "}?"
 	}
 	return ""

@@ -35,10 +35,10 @@ type KeyMap struct {
 // DefaultKeyMap returns the picker's keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "ctrl+k"), key.WithHelp("↑/ctrl+k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "ctrl+j"), key.WithHelp("↓/ctrl+j", "down")),
+		Up:       keys.Any("up", "up", "ctrl+k"),
+		Down:     keys.Any("down", "down", "ctrl+j"),
 		PageUp:   keys.New("pgup", "page up"),
-		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		PageDown: keys.Any("page down", "pgdown"),
 		Pick:     keys.New("enter", "use it"),
 		New:      keys.New("ctrl+n", "new"),
 		Edit:     keys.New("ctrl+e", "edit"),
@@ -46,7 +46,7 @@ func DefaultKeyMap() KeyMap {
 		Close:    keys.New("esc", "close"),
 
 		ConfirmDelete: keys.New("y", "delete it"),
-		KeepIt:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
+		KeepIt:        keys.Any("keep it", "n", "esc"),
 
 		Save:      keys.New("ctrl+s", "save"),
 		NextField: keys.New("tab", "next field"),

@@ -17,6 +17,7 @@ import (
 	"github.com/crier-app/crier/tui/components/extedit"
 	"github.com/crier-app/crier/tui/components/photos"
 	"github.com/crier-app/crier/tui/components/prefilled"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // autosaveDelay is the longest typed text waits before it is saved: a crash
@@ -341,7 +342,7 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevField):
 		return m.setFocus(m.nextField(-1))
 	case key.Matches(msg, k.ToggleAccount):
-		if i, ok := toggleIndex(msg.String()); ok {
+		if i, ok := keys.NumberOf("alt+", msg.String()); ok {
 			return m.toggle(i)
 		}
 		return nil

@@ -1,8 +1,6 @@
 package drafts
 
 import (
-	"strings"
-
 	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/crier-app/crier/tui/keys"
@@ -50,10 +48,7 @@ type KeyMap struct {
 
 // DefaultKeyMap returns the drafts pane's bindings.
 func DefaultKeyMap() KeyMap {
-	toggleKeys := make([]string, maxToggleKeys)
-	for i := range toggleKeys {
-		toggleKeys[i] = "alt+" + string(rune('1'+i))
-	}
+	toggleKeys := keys.Numbered("alt+", maxToggleKeys)
 	return KeyMap{
 		New:     keys.New("n", "new post"),
 		Edit:    keys.New("enter", "edit"),
@@ -67,7 +62,7 @@ func DefaultKeyMap() KeyMap {
 		ABTest:     keys.New("b", "A/B test this draft"),
 		Repeat:     keys.New("r", "repeat this post"),
 		Yes:        keys.New("y", "yes, delete"),
-		No:         key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep it")),
+		No:         keys.Any("keep it", "n", "esc"),
 
 		NextField:     keys.New("tab", "next field"),
 		PrevField:     keys.New("shift+tab", "previous field"),
@@ -85,15 +80,6 @@ func DefaultKeyMap() KeyMap {
 		Complete: keys.New("tab", "complete a photo's path"),
 		PromptOK: keys.New("enter", "attach / keep"),
 	}
-}
-
-// toggleIndex returns which account (0-based) an alt+N key toggles.
-func toggleIndex(k string) (int, bool) {
-	d, ok := strings.CutPrefix(k, "alt+")
-	if !ok || len(d) != 1 || d[0] < '1' || d[0] > '9' {
-		return 0, false
-	}
-	return int(d[0] - '1'), true
 }
 
 func listFullHelp(k KeyMap, nav keys.Nav) [][]key.Binding {

@@ -51,10 +51,7 @@ type KeyMap struct {
 
 // DefaultKeyMap returns the inbox pane's bindings.
 func DefaultKeyMap() KeyMap {
-	digits := make([]string, maxPresets)
-	for i := range digits {
-		digits[i] = string(rune('1' + i))
-	}
+	digits := keys.Numbered("", maxPresets)
 	return KeyMap{
 		Done:        keys.New("e", "done"),
 		Snooze:      keys.New("s", "snooze"),
@@ -91,12 +88,4 @@ func DefaultKeyMap() KeyMap {
 		Editor:      keys.New("ctrl+e", "$EDITOR"),
 		CloseReply:  keys.New("esc", "close (text kept)"),
 	}
-}
-
-// presetIndex returns which preset (0-based) a digit key picks.
-func presetIndex(k string) (int, bool) {
-	if len(k) != 1 || k[0] < '1' || k[0] > '9' {
-		return 0, false
-	}
-	return int(k[0] - '1'), true
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timeparse"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/keys"
 )
 
 // Triage actions beyond a state change: reactions, labels, the bulk
@@ -457,7 +458,7 @@ func (m *Model) chooseSnooze(msg tea.KeyMsg) tea.Cmd {
 		m.timeInput.SetValue("")
 		return m.timeInput.Focus()
 	case key.Matches(msg, m.keys.Preset):
-		i, ok := presetIndex(msg.String())
+		i, ok := keys.NumberOf("", msg.String())
 		presets := m.presets()
 		if !ok || i >= len(presets) {
 			return nil

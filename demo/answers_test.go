@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -252,9 +253,15 @@ func TestAnswerText(t *testing.T) {
 
 func newAnswerGen(t *testing.T) (*gen, []*account) {
 	t.Helper()
-	// A generator of its own: answering draws from its random source.
-	_, g := seededFresh(t, Options{Seed: 3, Now: testNow, Zone: berlin})
-	return g, g.accounts
+	// A generator of its own, made from the one behind a shared build:
+	// answering draws from its random source, sets the filler's addressee
+	// and notes each text's topic, so those are its own.
+	_, shared := seeded(t, Options{Seed: 3, Now: testNow, Zone: berlin})
+	g := *shared
+	g.say = rand.New(rand.NewPCG(3, 0x63726965722d7265))
+	g.af = newFiller(g.say)
+	g.topicOf = map[string]int{}
+	return &g, g.accounts
 }
 
 // TestAnswerTemplatesFill fills every answer for a long name, signed as a

@@ -22,7 +22,9 @@
 //     it is next week's Monday. "next mon" never means today: it is the first
 //     Monday after today (1 to 7 days ahead).
 //   - A date without a year ("12-01", "Dec 1", "1 Dec") is this year, or next
-//     year if that moment has already passed.
+//     year if that moment has already passed. A date with one more than ten
+//     years ahead of now or ago is an error, as a relative offset of more
+//     than ten years is.
 //   - Relative hours and minutes ("+90m", "in 2h") are exact durations.
 //     Relative days and weeks ("+1d", "in 3 days") keep the wall-clock time;
 //     if that wall-clock time falls in a gap it moves forward by the gap.
@@ -196,6 +198,15 @@ func (p *parser) parseDate(tokens []string, c clock) (time.Time, error) {
 	t, err := p.wall(year, month, day, c)
 	if err != nil {
 		return time.Time{}, err
+	}
+	// A year typed far from now is a slip, as a relative offset past
+	// maxAheadDays is; and year 1 would be Go's zero time, which callers
+	// read as no time at all.
+	if t.After(p.now.AddDate(0, 0, maxAheadDays)) {
+		return time.Time{}, p.invalid("that is more than ten years ahead")
+	}
+	if t.Before(p.now.AddDate(0, 0, -maxAheadDays)) {
+		return time.Time{}, p.invalid("that is more than ten years ago")
 	}
 	if wantWeekday >= 0 && int(t.Weekday()) != wantWeekday {
 		return time.Time{}, p.invalid("%s is a %s, not a %s", t.Format("2 Jan 2006"), t.Weekday(), time.Weekday(wantWeekday))

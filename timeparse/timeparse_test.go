@@ -213,6 +213,9 @@ func TestParseErrors(t *testing.T) {
 		"today":            `can't read "today" as a time: add a time, e.g. today 17:30`,
 		"+9999999h":        `can't read "+9999999h" as a time: that is more than ten years ahead`,
 		"in 600 weeks":     `can't read "in 600 weeks" as a time: that is more than ten years ahead`,
+		"2099-01-01 09:00": `can't read "2099-01-01 09:00" as a time: that is more than ten years ahead`,
+		"0001-01-01T00.00": `can't read "0001-01-01T00.00" as a time: that is more than ten years ago`,
+		"1 jan 1999":       `can't read "1 jan 1999" as a time: that is more than ten years ago`,
 	} {
 		_, err := Parse(input, berlinSpring, berlin)
 		if err == nil || err.Error() != want {

@@ -3,7 +3,6 @@ package tuitest
 import (
 	"context"
 	"io"
-	"path/filepath"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Berlin wherever the tests run
@@ -13,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/keys"
 	"github.com/crier-app/crier/tui/styles"
@@ -28,15 +28,11 @@ var Berlin = func() *time.Location {
 }()
 
 // Store opens an empty store in the test's temporary folder, closed when
-// the test ends.
+// the test ends: a copy of a template migrated once per test binary
+// (storetest), not a database migrated afresh for each test.
 func Store(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "crier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return storetest.Open(t)
 }
 
 // Styles are the default theme on a renderer of their own with the ASCII

@@ -146,12 +146,13 @@ type MarketingImport struct {
 	tx      *sql.Tx
 	batch   ImportBatch
 	batchID int64
-	// stmts are the INSERTs of marketingInsertRows rows, one for each set
-	// of metrics that rows report (metricColumns: a metric no row of a
-	// statement reports is left out, NULL, rather than bound NULL a
-	// million times), prepared on the driver's connection under the
-	// transaction (conn.Raw): values are bound as they are, without
-	// database/sql converting and checking each again.
+	// stmts are the INSERTs of marketingInsertRows rows, one for each
+	// shape of rows (insertShape: the set of metrics they report, as a
+	// metric no row of a statement reports is left out, NULL, rather than
+	// bound NULL a million times; and their currency where they share
+	// one), prepared on the driver's connection under the transaction
+	// (conn.Raw): values are bound as they are, without database/sql
+	// converting and checking each again. The writer's alone.
 	stmts  map[insertShape]driver.Stmt
 	consts string // the batch's feed, class, id and export time, written into the statements
 	queue  []queuedRow

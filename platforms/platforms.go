@@ -15,10 +15,14 @@ import (
 // Limits are what a network accepts in one post, read from the server where
 // the server says them.
 type Limits struct {
-	MaxChars       int // in the network's own units (see Network.Length)
-	MaxBytes       int // 0 when the network sets no byte limit
-	CharsPerURL    int // 0 when URLs count as their own length
-	MaxImages      int
+	MaxChars    int // in the network's own units (see Network.Length)
+	MaxBytes    int // 0 when the network sets no byte limit
+	CharsPerURL int // 0 when URLs count as their own length
+	MaxImages   int
+	// MinImages is how many images a post needs at the least: 0 where
+	// text alone is a post, 1 where every post is a picture (an Instagram
+	// feed post).
+	MinImages      int
 	MaxAltText     int // 0 when unknown
 	MaxImageBytes  int64
 	MaxImagePixels int64 // width times height; 0 when the network sets no limit
@@ -117,6 +121,7 @@ func (s Spec) With(server Limits) Limits {
 	l.MaxChars = pick(server.MaxChars, l.MaxChars)
 	l.MaxBytes = pick(server.MaxBytes, l.MaxBytes)
 	l.MaxImages = pick(server.MaxImages, l.MaxImages)
+	l.MinImages = pick(server.MinImages, l.MinImages)
 	l.MaxAltText = pick(server.MaxAltText, l.MaxAltText)
 	l.MaxImageBytes = pick64(server.MaxImageBytes, l.MaxImageBytes)
 	l.MaxImagePixels = pick64(server.MaxImagePixels, l.MaxImagePixels)
@@ -210,6 +215,9 @@ func Validate(n Network, l Limits, p Post) error {
 	}
 	if l.MaxImages >= 0 && len(p.Images) > l.MaxImages {
 		return &Error{Class: Permanent, Reason: fmt.Sprintf("%d images, the limit is %d", len(p.Images), l.MaxImages)}
+	}
+	if len(p.Images) < l.MinImages {
+		return &Error{Class: Permanent, Reason: fmt.Sprintf("%d images; this network needs at least %d", len(p.Images), l.MinImages)}
 	}
 	for i, im := range p.Images {
 		if l.AltTextRequired && strings.TrimSpace(im.AltText) == "" {

@@ -13,12 +13,12 @@ import (
 func TestSpecWith(t *testing.T) {
 	usual := func(s string) int { return 1 }
 	theirs := func(s string) int { return 2 }
-	s := Spec{Platform: "net", Unit: "chars", Limits: Limits{MaxChars: 500, CharsPerURL: 23, MaxImages: 4,
+	s := Spec{Platform: "net", Unit: "chars", Limits: Limits{MaxChars: 500, CharsPerURL: 23, MaxImages: 4, MinImages: 1,
 		MaxAltText: 1500, MaxImageBytes: 16 << 20, MaxImagePixels: 100, ImageTypes: "image/png",
 		Length: usual, AltTextRequired: true}}
 
 	l := s.With(Limits{})
-	if l.MaxChars != 500 || l.CharsPerURL != 23 || l.MaxImages != 4 || l.MaxAltText != 1500 || l.MaxImageBytes != 16<<20 ||
+	if l.MaxChars != 500 || l.CharsPerURL != 23 || l.MaxImages != 4 || l.MinImages != 1 || l.MaxAltText != 1500 || l.MaxImageBytes != 16<<20 ||
 		l.MaxImagePixels != 100 || l.ImageTypes != "image/png" || l.Count("x") != 1 || !l.AltTextRequired {
 		t.Errorf("a server that said nothing: %+v", l)
 	}
@@ -59,6 +59,8 @@ func TestValidateCountsAsTheLimitsSay(t *testing.T) {
 		{"alt text required", Limits{MaxImages: 4, AltTextRequired: true}, post("x", " \n"), "image 1 has no alt text"},
 		{"alt text not required", Limits{MaxImages: 4}, post("x", ""), ""},
 		{"bytes", Limits{MaxBytes: 10, MaxImages: 4}, post(family, "a"), "18 bytes, the limit is 10"},
+		{"a post that must be a picture", Limits{MinImages: 1, MaxImages: 10}, Post{Text: "x"}, "0 images; this network needs at least 1"},
+		{"a picture where one must be", Limits{MinImages: 1, MaxImages: 10}, post("x", "a"), ""},
 	}
 	for _, tt := range tests {
 		err := Validate(n, tt.l, tt.p)

@@ -231,6 +231,17 @@ func Check(images []Photo, targets []Target) []Problem {
 			out = append(out, Problem{Blocks: true,
 				Text: fmt.Sprintf("%s takes at most %d images; this post has %d", t.Name, max, len(images))})
 		}
+		if min := t.Limits.MinImages; len(images) < min {
+			need, has := "a photo", "none"
+			if min > 1 {
+				need = fmt.Sprintf("at least %d photos", min)
+			}
+			if len(images) > 0 {
+				has = fmt.Sprint(len(images))
+			}
+			out = append(out, Problem{Blocks: true,
+				Text: fmt.Sprintf("%s posts need %s; this post has %s", t.Name, need, has)})
+		}
 	}
 	return out
 }

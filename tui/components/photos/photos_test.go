@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crier-app/crier/platforms"
 	bsky "github.com/crier-app/crier/platforms/bluesky"
 	masto "github.com/crier-app/crier/platforms/mastodon"
 	"github.com/crier-app/crier/store"
@@ -102,6 +103,8 @@ func TestInspect(t *testing.T) {
 var (
 	bluesky  = Target{Platform: store.PlatformBluesky, Name: "Bluesky", Limits: bsky.Spec().Limits}
 	mastodon = Target{Platform: store.PlatformMastodon, Name: "Mastodon", Limits: masto.Spec().Limits}
+	// pictures is a network where every post is a picture, as on Instagram.
+	pictures = Target{Platform: "pictures", Name: "Pictures", Limits: platforms.Limits{MinImages: 1, MaxImages: 10}}
 )
 
 func photo(name, mime string, size int64, w, h int, alt string) Photo {
@@ -122,7 +125,7 @@ func texts(ps []Problem) string {
 
 func TestCheckAgainstEachNetwork(t *testing.T) {
 	ok := photo("rye.jpg", "image/jpeg", 900_000, 1600, 1200, "A rye loaf on a board")
-	if got := Check([]Photo{ok}, []Target{bluesky, mastodon}); len(got) != 0 {
+	if got := Check([]Photo{ok}, []Target{bluesky, mastodon, pictures}); len(got) != 0 {
 		t.Fatalf("a good photo: %s", texts(got))
 	}
 	for name, c := range map[string]struct {
@@ -148,6 +151,12 @@ func TestCheckAgainstEachNetwork(t *testing.T) {
 		"five images": {
 			[]Photo{ok, ok, ok, ok, ok}, []Target{bluesky},
 			[]string{"BLOCK Bluesky takes at most 4 images; this post has 5"}},
+		"a network whose posts are pictures": {
+			nil, []Target{mastodon, pictures},
+			[]string{"BLOCK Pictures posts need a photo; this post has none"}},
+		"a network that wants two": {
+			[]Photo{ok}, []Target{{Platform: "pictures", Name: "Pictures", Limits: platforms.Limits{MinImages: 2, MaxImages: 10}}},
+			[]string{"BLOCK Pictures posts need at least 2 photos; this post has 1"}},
 		"too many pixels": {
 			[]Photo{photo("pano.jpg", "image/jpeg", 9_000_000, 12000, 4000, "A panorama")}, []Target{mastodon},
 			[]string{"BLOCK photo 1 (pano.jpg) is 12000×4000 pixels; Mastodon takes up to 33.2 megapixels"}},

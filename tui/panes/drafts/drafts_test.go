@@ -830,3 +830,31 @@ func TestQueuedPostIsNotSavedIntoSomethingThatCantGoOut(t *testing.T) {
 		t.Fatalf("%d posts: the edits were not kept", h.countPosts())
 	}
 }
+
+// TestAPictureNetworkNeedsAPhoto: a network whose every post is a picture
+// (Limits.MinImages, as Instagram's would be) keeps a post without one from
+// being queued, and says why.
+func TestAPictureNetworkNeedsAPhoto(t *testing.T) {
+	h := newHarness(t, 100, 24)
+	spec := h.c.Networks["bluesky"]
+	spec.Limits.MinImages = 1
+	h.c.Networks["bluesky"] = spec
+	h.do(typed("n"))
+	h.do(typed("Fresh rye today"))
+	h.do(keyTab)
+	h.do(keyTab)
+	h.do(typed("tomorrow 9am"))
+	h.do(keyCtrlS)
+	h.requireInView("can't queue: ")
+	h.requireInView("posts need a photo; this post has none")
+	if !h.m.Capturing() {
+		t.Fatal("ctrl+s queued a post without a photo for a network that needs one")
+	}
+	var queued int
+	if err := h.c.Store.DB().QueryRow("SELECT count(*) FROM posts WHERE state = 'queued'").Scan(&queued); err != nil {
+		t.Fatal(err)
+	}
+	if queued != 0 {
+		t.Fatalf("%d posts queued", queued)
+	}
+}

@@ -228,7 +228,7 @@ func TestCLIPostRunningSenderSendsIt(t *testing.T) {
 	cfg := config.Defaults(os.Getenv, f.dir)
 	// The demo's queue ended days ago on the real clock: those posts are
 	// held back as missed (grace), the new one is on time.
-	sched := newScheduler(cfg, st, accounts, nets, log.New(io.Discard, "", 0), nil)
+	sched := newScheduler(cfg, st, accounts, nets, log.New(io.Discard, "", 0), nil, false)
 	done := make(chan struct{})
 	go func() { defer close(done); sched.Run(ctx) }()
 	defer func() { cancel(); <-done }()

@@ -61,6 +61,8 @@ type serveOptions struct {
 	// WatchEvery is how often the server asks the database whether
 	// another session or process saved something.
 	WatchEvery time.Duration
+	// Debug logs the scheduler's Debug lines (--debug).
+	Debug bool
 }
 
 // sshServer is crier over SSH: one store, one scheduler, a program per
@@ -156,7 +158,7 @@ func newSSHServer(cfg *config.Config, st *store.Store, accounts []store.Account,
 	s.fingerprint = gossh.FingerprintSHA256(signer.PublicKey())
 	if cfg.Scheduler.Enabled {
 		s.events = make(chan scheduler.Event, 64)
-		s.sched = newScheduler(cfg, st, accounts, nets, logger, s.events)
+		s.sched = newScheduler(cfg, st, accounts, nets, logger, s.events, o.Debug)
 	}
 	home, _ := os.UserHomeDir()
 	s.configFile, s.configGone = configForApp(cfg, os.Getenv, home)

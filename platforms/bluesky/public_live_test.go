@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
-	"time"
 )
 
 // TestLivePublicReader reads a second account as a competitor, as the

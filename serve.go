@@ -92,6 +92,10 @@ type sshServer struct {
 	// returns only when every program has quit and saved, so nothing
 	// uses the store after it.
 	running sync.WaitGroup
+	// watched, when set, hears from the watch: a zero Change when it
+	// begins (again), and each commit it saw once the sessions were told
+	// of it. Tests wait on it instead of waiting a while.
+	watched func(store.Change)
 }
 
 type addrLimit struct {
@@ -865,7 +869,12 @@ func (s *sshServer) Serve(ctx context.Context) error {
 // watch tells every session when what it shows changed (another session
 // or process saved): the panes reload what they show.
 func (s *sshServer) watch(ctx context.Context) {
+	watched := s.watched
+	if watched == nil {
+		watched = func(store.Change) {}
+	}
 	s.st.Watch(ctx, s.o.WatchEvery, store.WatchHooks{
+		Opened: func() { watched(store.Change{}) },
 		// Only what the sessions show: the sender lease's heartbeat and
 		// the sync cursors are commits too, every few seconds, and fifty
 		// sessions reloading together for them would stall the keys.
@@ -873,6 +882,7 @@ func (s *sshServer) watch(ctx context.Context) {
 			if c.Content {
 				s.touchAll(ctx)
 			}
+			watched(c)
 		},
 	})
 }

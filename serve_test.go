@@ -796,42 +796,46 @@ func TestServeWatchTellsSessionsOfContentOnly(t *testing.T) {
 	s := &sshServer{st: st, o: serveOptions{WatchEvery: 10 * time.Millisecond}, sessions: map[*sshSession]struct{}{}}
 	ss := &sshSession{changed: make(chan struct{}, 1)}
 	s.sessions[ss] = struct{}{}
+	watched := make(chan store.Change, 64)
+	s.watched = func(c store.Change) { watched <- c }
 	done := make(chan struct{})
 	go func() { defer close(done); s.watch(ctx) }()
 	defer func() { cancel(); <-done }()
 
+	// The watch has begun: what is committed from now on is news to it.
+	select {
+	case <-watched:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watch never began")
+	}
+	// told writes, waits until the watch has dealt with the commit (the
+	// evidence that it had its chance to tell the session), and checks the
+	// session was told, or not.
 	told := func(what string, want bool, write func() error) {
 		t.Helper()
 		if err := write(); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
-		wait := 500 * time.Millisecond // fifty polls
-		if want {
-			wait = 10 * time.Second
+		for seen := false; !seen; {
+			select {
+			case c := <-watched:
+				seen = c.Committed
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s: the watch never saw the commit", what)
+			}
 		}
 		select {
 		case <-ss.changed:
 			if !want {
 				t.Errorf("%s: the session was told to reload", what)
 			}
-		case <-time.After(wait):
+		default:
 			if want {
-				t.Errorf("%s: the session was not told within %s", what, wait)
+				t.Errorf("%s: the session was not told", what)
 			}
 		}
 	}
 	now := time.Now()
-	// Until the watcher has looked once, a change is not news to it.
-	for ready := false; !ready; {
-		if _, err := other.SaveDraft(ctx, store.Post{Body: "Warming up"}, now); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case <-ss.changed:
-			ready = true
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 	var acct int64
 	told("an account added", true, func() (err error) {
 		acct, err = other.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@shop@example.social", Server: "example.social"})

@@ -18,6 +18,7 @@ import (
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 func countPosts(t *testing.T, db string) (posts, deliveries int) {
@@ -242,7 +243,7 @@ func TestCLIPostRunningSenderSendsIt(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &pj); err != nil {
 		t.Fatal(err)
 	}
-	waitCommitted(t, st, 20*time.Second, "the running sender sending the post", func() (bool, string) {
+	storetest.WaitCommitted(t, st, 20*time.Second, "the running sender sending the post", func() (bool, string) {
 		ds, err := st.PostDeliveries(ctx, pj.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -28,6 +28,7 @@ import (
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/styles"
 )
@@ -487,7 +488,7 @@ func TestServeDroppedSessionKeepsItsDraft(t *testing.T) {
 	tm.waitFor("croissant news")
 	tm.client.Close() // the connection drops, no key pressed
 
-	waitCommitted(t, r.st, 60*time.Second, "the half-typed post kept as a draft", func() (bool, string) {
+	storetest.WaitCommitted(t, r.st, 60*time.Second, "the half-typed post kept as a draft", func() (bool, string) {
 		var n int
 		r.st.DB().QueryRowContext(ctx, "SELECT count(*) FROM posts WHERE body = 'Half-typed croissant news' AND state = 'draft'").Scan(&n)
 		return n == 1, fmt.Sprintf("%d drafts with its text", n)
@@ -501,48 +502,11 @@ func TestServeDroppedSessionKeepsItsDraft(t *testing.T) {
 	tm.keys("Card and cash both wel")
 	tm.waitFor("cash both wel")
 	tm.client.Close()
-	waitCommitted(t, r.st, 60*time.Second, "the half-typed reply kept as a draft", func() (bool, string) {
+	storetest.WaitCommitted(t, r.st, 60*time.Second, "the half-typed reply kept as a draft", func() (bool, string) {
 		var n int
 		r.st.DB().QueryRowContext(ctx, "SELECT count(*) FROM posts WHERE reply_to_item IS NOT NULL AND body LIKE '%Card and cash both wel' AND state = 'draft'").Scan(&n)
 		return n == 1, fmt.Sprintf("%d drafts with its text", n)
 	})
-}
-
-// waitCommitted waits until check holds, looking again at each commit to
-// the database (the store's Watch tells of them), and fails t with what
-// check last said if limit passes first.
-func waitCommitted(t testing.TB, st *store.Store, limit time.Duration, what string, check func() (bool, string)) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	committed := make(chan struct{}, 1)
-	tell := func() {
-		select {
-		case committed <- struct{}{}:
-		default:
-		}
-	}
-	watched := make(chan struct{})
-	go func() {
-		defer close(watched)
-		st.Watch(ctx, 5*time.Millisecond, store.WatchHooks{Opened: tell, Changed: func(store.Change) { tell() }})
-	}()
-	defer func() { cancel(); <-watched }()
-	timeout := time.After(limit)
-	for {
-		ok, seen := check()
-		if ok {
-			return
-		}
-		select {
-		case <-committed:
-		case <-timeout:
-			if ok, seen = check(); !ok {
-				t.Fatalf("%s: not so after %s; last seen: %s", what, limit, seen)
-			}
-			return
-		}
-	}
 }
 
 // A command after the host runs the CLI's read-only commands and ends with

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/crier-app/crier/analytics/plausible"
 	"github.com/crier-app/crier/analytics/plausible/plausibletest"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 const plausibleSite = "ryeandshine.bakery"
@@ -44,24 +46,13 @@ func plausibleHarness(t *testing.T) (*harness, *plausibletest.Server, int64) {
 // sessions read want.
 func (h *harness) waitSessions(camp int64, want int64) {
 	h.t.Helper()
-	deadline := time.After(10 * time.Second)
-	var got store.MarketingTotals
-	for {
-		var err error
-		got, err = h.st.MarketingTotals(context.Background(), store.MarketingFilter{Campaign: camp}.EveryDay())
+	storetest.WaitCommitted(h.t, h.st, 10*time.Second, fmt.Sprintf("campaign %d's sessions at %d", camp, want), func() (bool, string) {
+		got, err := h.st.MarketingTotals(context.Background(), store.MarketingFilter{Campaign: camp}.EveryDay())
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if got.Sessions == store.Known(want) {
-			return
-		}
-		select {
-		case <-h.events:
-		case <-time.After(5 * time.Millisecond):
-		case <-deadline:
-			h.t.Fatalf("campaign %d's sessions %+v, want %d", camp, got.Sessions, want)
-		}
-	}
+		return got.Sessions == store.Known(want), fmt.Sprintf("%+v", got.Sessions)
+	})
 }
 
 // The sender reads Plausible as soon as it starts, the last Days days,

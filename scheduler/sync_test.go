@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms/mastodon/mastotest"
 	"github.com/crier-app/crier/store"
-	"github.com/crier-app/crier/internal/waitfor"
 )
 
 type inboxRow struct {

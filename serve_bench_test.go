@@ -268,9 +268,7 @@ func watchHeartbeats(st *store.Store) func() int {
 	go func() {
 		defer close(done)
 		var last time.Time
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
+		look := func() {
 			if l, ok, err := st.Lease(ctx, store.SenderLease); err == nil && ok {
 				mu.Lock()
 				if !last.IsZero() && !l.HeartbeatAt.Equal(last) {
@@ -279,12 +277,9 @@ func watchHeartbeats(st *store.Store) func() int {
 				mu.Unlock()
 				last = l.HeartbeatAt
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
 		}
+		// A heartbeat is a commit: the store's Watch tells of each.
+		st.Watch(ctx, 10*time.Millisecond, store.WatchHooks{Opened: look, Changed: func(store.Change) { look() }})
 	}()
 	return func() int {
 		cancel()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 func countPosts(t *testing.T, db string) (posts, deliveries int) {
@@ -228,7 +228,8 @@ func TestCLIPostRunningSenderSendsIt(t *testing.T) {
 	cfg := config.Defaults(os.Getenv, f.dir)
 	// The demo's queue ended days ago on the real clock: those posts are
 	// held back as missed (grace), the new one is on time.
-	sched := newScheduler(cfg, st, accounts, nets, log.New(io.Discard, "", 0), nil)
+	logs := &syncBuffer{}
+	sched := newScheduler(cfg, st, accounts, nets, log.New(logs, "", 0), nil, true)
 	done := make(chan struct{})
 	go func() { defer close(done); sched.Run(ctx) }()
 	defer func() { cancel(); <-done }()
@@ -242,21 +243,23 @@ func TestCLIPostRunningSenderSendsIt(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &pj); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	storetest.WaitCommitted(t, st, 20*time.Second, "the running sender sending the post", func() (bool, string) {
 		ds, err := st.PostDeliveries(ctx, pj.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ds) == 1 && ds[0].State == store.DeliverySent {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the running sender did not send the post: %+v", ds)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return len(ds) == 1 && ds[0].State == store.DeliverySent, fmt.Sprintf("%+v", ds)
+	})
+	// No copy can follow once the worker that sent it has logged, after
+	// the send, that nothing more is due.
+	h := "ryeandshine.bsky.social"
+	if logs, ok := logs.await(0, 20*time.Second, func(logs string) bool {
+		i := strings.Index(logs, fmt.Sprintf("of post %d sent to %s:", pj.ID, h))
+		return i >= 0 && strings.Contains(logs[i:], "scheduler: debug: "+h+": nothing more due")
+	}); !ok {
+		t.Fatalf("the sender did not log the send, then nothing more due:\n%s", logs)
 	}
-	sent, err := st.SandboxPosts(ctx, "ryeandshine.bsky.social")
+	sent, err := st.SandboxPosts(ctx, h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,11 +290,14 @@ func TestCLIPostWaitsForABusyDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The lock is held until crier says it waits: it says so once its
+	// connection's own busy timeout (5 s) has run out.
+	said := &syncBuffer{}
+	f.stderr = said
 	released := make(chan struct{})
 	go func() {
 		defer close(released)
-		// Well past the busy timeout (5 s) every crier connection has.
-		time.Sleep(12 * time.Second)
+		said.await(0, time.Minute, func(w string) bool { return strings.Contains(w, "busy") })
 		tx.Rollback()
 	}()
 	r := f.crier(t, "", "post", "Fresh bagels, still warm", "--to", "bluesky", "--json")

@@ -63,6 +63,7 @@ sessions are logged to stderr.`,
 
 func runServe(env *cliEnv, o serveOptions, demoData bool) error {
 	logger := log.New(env.stderr, "crier: ", log.LstdFlags)
+	o.Debug = env.debug
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cfg, err := env.loadConfig()

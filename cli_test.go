@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,6 +76,8 @@ func mustZone(name string) *time.Location {
 // config that points at it, in a folder of the test's own.
 type cliFixture struct {
 	dir, config, db string
+	// stderr, when set, also gets crier's stderr as it is written.
+	stderr io.Writer
 }
 
 // newCLIFixture seeds a fresh demo database for a test that changes it.
@@ -175,6 +178,9 @@ func (f cliFixture) crier(t *testing.T, stdin string, args ...string) cliResult 
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	if f.stderr != nil {
+		cmd.Stderr = io.MultiWriter(&errb, f.stderr)
+	}
 	err := cmd.Run()
 	code := 0
 	var ee *exec.ExitError

@@ -318,7 +318,8 @@ func network(ca config.Account, sessionDir string) (platforms.Network, error) {
 	return nil, fmt.Errorf("account %s: crier has no client for %q", ca.Handle, ca.Platform)
 }
 
-func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account, nets map[int64]platforms.Network, logger *log.Logger, events chan<- scheduler.Event) *scheduler.Scheduler {
+// debug turns on the scheduler's Debug lines (--debug).
+func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account, nets map[int64]platforms.Network, logger *log.Logger, events chan<- scheduler.Event, debug bool) *scheduler.Scheduler {
 	// Listening terms by account id; the demo's accounts are not in the
 	// config, and their sandbox cannot search anyway.
 	listen := map[int64][]string{}
@@ -341,6 +342,7 @@ func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account,
 		Planning:     planning(st),
 		Tagger:       marketingTagger(cfg, logger),
 		Plausible:    plausibleSync(cfg, logger),
+		Debug:        debug,
 	})
 }
 
@@ -393,7 +395,7 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 	var sched *scheduler.Scheduler
 	events := make(chan scheduler.Event, 64)
 	if cfg.Scheduler.Enabled {
-		sched = newScheduler(cfg, st, accounts, nets, logger, events)
+		sched = newScheduler(cfg, st, accounts, nets, logger, events, o.debug)
 		c.Waker, c.Reactor = sched, sched
 	}
 	var view tui.SchedulerView
@@ -492,7 +494,7 @@ func runHeadless(cfg *config.Config, debug bool, stderr io.Writer) int {
 	}
 	defer st.Close()
 	logger.Printf("database %s, %d account(s); sending queued posts until interrupted", st.Path(), len(accounts))
-	sched := newScheduler(cfg, st, accounts, nets, logger, nil)
+	sched := newScheduler(cfg, st, accounts, nets, logger, nil, debug)
 	if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		logger.Printf("scheduler stopped: %v", err)
 		return 1

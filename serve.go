@@ -61,6 +61,8 @@ type serveOptions struct {
 	// WatchEvery is how often the server asks the database whether
 	// another session or process saved something.
 	WatchEvery time.Duration
+	// Debug logs the scheduler's Debug lines (--debug).
+	Debug bool
 }
 
 // sshServer is crier over SSH: one store, one scheduler, a program per
@@ -90,6 +92,10 @@ type sshServer struct {
 	// returns only when every program has quit and saved, so nothing
 	// uses the store after it.
 	running sync.WaitGroup
+	// watched, when set, hears from the watch: a zero Change when it
+	// begins (again), and each commit it saw once the sessions were told
+	// of it. Tests wait on it instead of waiting a while.
+	watched func(store.Change)
 }
 
 type addrLimit struct {
@@ -156,7 +162,7 @@ func newSSHServer(cfg *config.Config, st *store.Store, accounts []store.Account,
 	s.fingerprint = gossh.FingerprintSHA256(signer.PublicKey())
 	if cfg.Scheduler.Enabled {
 		s.events = make(chan scheduler.Event, 64)
-		s.sched = newScheduler(cfg, st, accounts, nets, logger, s.events)
+		s.sched = newScheduler(cfg, st, accounts, nets, logger, s.events, o.Debug)
 	}
 	home, _ := os.UserHomeDir()
 	s.configFile, s.configGone = configForApp(cfg, os.Getenv, home)
@@ -863,7 +869,12 @@ func (s *sshServer) Serve(ctx context.Context) error {
 // watch tells every session when what it shows changed (another session
 // or process saved): the panes reload what they show.
 func (s *sshServer) watch(ctx context.Context) {
+	watched := s.watched
+	if watched == nil {
+		watched = func(store.Change) {}
+	}
 	s.st.Watch(ctx, s.o.WatchEvery, store.WatchHooks{
+		Opened: func() { watched(store.Change{}) },
 		// Only what the sessions show: the sender lease's heartbeat and
 		// the sync cursors are commits too, every few seconds, and fifty
 		// sessions reloading together for them would stall the keys.
@@ -871,6 +882,7 @@ func (s *sshServer) watch(ctx context.Context) {
 			if c.Content {
 				s.touchAll(ctx)
 			}
+			watched(c)
 		},
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -27,6 +28,7 @@ import (
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/styles"
 )
@@ -49,7 +51,9 @@ type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 	// wrote, when set, hears of each write (without blocking it).
-	wrote chan struct{}
+	wrote  chan struct{}
+	grown  chan struct{} // closed and replaced at each write
+	writes int           // how many writes so far
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
@@ -61,7 +65,66 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 		default:
 		}
 	}
+	if s.grown != nil {
+		close(s.grown)
+		s.grown = nil
+	}
+	s.writes++
 	return s.b.Write(p)
+}
+
+// writeCount is how many writes were made so far.
+func (s *syncBuffer) writeCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.writes
+}
+
+// awaitWrites waits until n writes in all have been made, and reports
+// false if limit passes first.
+func (s *syncBuffer) awaitWrites(n int, limit time.Duration) bool {
+	timeout := time.After(limit)
+	for {
+		s.mu.Lock()
+		writes := s.writes
+		if s.grown == nil {
+			s.grown = make(chan struct{})
+		}
+		grown := s.grown
+		s.mu.Unlock()
+		if writes >= n {
+			return true
+		}
+		select {
+		case <-grown:
+		case <-timeout:
+			return false
+		}
+	}
+}
+
+// await waits until ok holds for what was written after the first from
+// bytes, looking again at each write; it reports what was written then,
+// and false if limit passed first.
+func (s *syncBuffer) await(from int, limit time.Duration, ok func(written string) bool) (string, bool) {
+	timeout := time.After(limit)
+	for {
+		s.mu.Lock()
+		written := string(s.b.Bytes()[from:])
+		if s.grown == nil {
+			s.grown = make(chan struct{})
+		}
+		grown := s.grown
+		s.mu.Unlock()
+		if ok(written) {
+			return written, true
+		}
+		select {
+		case <-grown:
+		case <-timeout:
+			return s.since(from), ok(s.since(from))
+		}
+	}
 }
 
 // len is how many bytes were written so far.
@@ -118,7 +181,7 @@ func newServeRig(t testing.TB, tweak func(*serveOptions)) *serveRig {
 		t.Fatal(err)
 	}
 	o := serveOptions{Listen: "127.0.0.1:0", MaxSessions: 10, PerMinute: 1000, KeysPath: keysPath,
-		HostKeyPath: filepath.Join(r.f.dir, "data", "ssh_host_ed25519_key"), WatchEvery: 20 * time.Millisecond}
+		HostKeyPath: filepath.Join(r.f.dir, "data", "ssh_host_ed25519_key"), WatchEvery: 20 * time.Millisecond, Debug: true}
 	if tweak != nil {
 		tweak(&o)
 	}
@@ -238,30 +301,22 @@ func (tm *sshTerm) screen() string { return ansi.Strip(tm.out.String()) }
 // waitFor waits until the session has drawn text (since mark, if given).
 func (tm *sshTerm) waitFor(text string) {
 	tm.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(tm.screen(), text) {
-		if time.Now().After(deadline) {
-			tail := tm.screen()
-			if len(tail) > 3000 {
-				tail = tail[len(tail)-3000:]
-			}
-			tm.t.Fatalf("the session never drew %q; the end of what it drew:\n%s", text, tail)
+	if _, ok := tm.out.await(0, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), text) }); !ok {
+		tail := tm.screen()
+		if len(tail) > 3000 {
+			tail = tail[len(tail)-3000:]
 		}
-		time.Sleep(10 * time.Millisecond)
+		tm.t.Fatalf("the session never drew %q; the end of what it drew:\n%s", text, tail)
 	}
 }
 
 // waitForNew waits for text drawn after what is on screen now.
 func (tm *sshTerm) waitForNew(text string, do func()) {
 	tm.t.Helper()
-	n := len(tm.out.String())
+	n := tm.out.len()
 	do()
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(ansi.Strip(tm.out.String()[n:]), text) {
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("the session never drew %q after the keys; it drew:\n%s", text, ansi.Strip(tm.out.String()[n:]))
-		}
-		time.Sleep(10 * time.Millisecond)
+	if drew, ok := tm.out.await(n, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), text) }); !ok {
+		tm.t.Fatalf("the session never drew %q after the keys; it drew:\n%s", text, ansi.Strip(drew))
 	}
 }
 
@@ -362,43 +417,47 @@ func TestServeSchedulerSendsOnceWithThreeSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tm := range terms {
-		n := len(tm.out.String())
+		n := tm.out.len()
 		defer func(tm *sshTerm, n int) {
-			deadline := time.Now().Add(60 * time.Second)
 			// (a post sent late says by how much first, and the status
 			// line shortens the post's text to fit)
-			for !strings.Contains(ansi.Strip(tm.out.String()[n:]), "Pretzel") {
-				if time.Now().After(deadline) {
-					out := ansi.Strip(tm.out.String()[n:])
-					if len(out) > 4000 {
-						out = out[len(out)-4000:]
-					}
-					t.Errorf("a session never said the post went out; it drew:\n%s", out)
-					return
+			if drew, ok := tm.out.await(n, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), "Pretzel") }); !ok {
+				out := ansi.Strip(drew)
+				if len(out) > 4000 {
+					out = out[len(out)-4000:]
 				}
-				time.Sleep(10 * time.Millisecond)
+				t.Errorf("a session never said the post went out; it drew:\n%s", out)
 			}
 		}(tm, n)
 	}
 	if err := r.st.QueuePost(ctx, id, now.Add(300*time.Millisecond), "Europe/Berlin", now); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		ds, err := r.st.PostDeliveries(ctx, id)
-		if err != nil {
-			t.Fatal(err)
+	// Sent to both accounts, as the scheduler logs; then the evidence
+	// that no copy can follow: each account's worker, after its send, has
+	// logged that nothing more is due (Debug) and gone to sleep. The pass
+	// that sent the post is over, and whatever it would have sent again
+	// is sent.
+	handles := []string{"@ryeandshine@toot.community", "ryeandshine.bsky.social"}
+	if logs, ok := r.logs.await(0, 60*time.Second, func(logs string) bool {
+		for _, h := range handles {
+			sentAt := strings.Index(logs, fmt.Sprintf("of post %d sent to %s:", id, h))
+			if sentAt < 0 || !strings.Contains(logs[sentAt:], "scheduler: debug: "+h+": nothing more due") {
+				return false
+			}
 		}
-		if len(ds) == 2 && ds[0].State == store.DeliverySent && ds[1].State == store.DeliverySent {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not sent: %+v", ds)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return true
+	}); !ok {
+		t.Fatalf("the scheduler did not log the post sent to both accounts, each worker asleep after:\n%s", logs)
 	}
-	time.Sleep(300 * time.Millisecond) // a second sender would have sent by now
-	for _, h := range []string{"@ryeandshine@toot.community", "ryeandshine.bsky.social"} {
+	ds, err := r.st.PostDeliveries(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 2 || ds[0].State != store.DeliverySent || ds[1].State != store.DeliverySent {
+		t.Fatalf("logged sent, but the deliveries read %+v", ds)
+	}
+	for _, h := range handles {
 		sent, err := r.st.SandboxPosts(ctx, h)
 		if err != nil {
 			t.Fatal(err)
@@ -429,18 +488,11 @@ func TestServeDroppedSessionKeepsItsDraft(t *testing.T) {
 	tm.waitFor("croissant news")
 	tm.client.Close() // the connection drops, no key pressed
 
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	storetest.WaitCommitted(t, r.st, 60*time.Second, "the half-typed post kept as a draft", func() (bool, string) {
 		var n int
 		r.st.DB().QueryRowContext(ctx, "SELECT count(*) FROM posts WHERE body = 'Half-typed croissant news' AND state = 'draft'").Scan(&n)
-		if n == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the half-typed post was lost (%d drafts with its text)", n)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return n == 1, fmt.Sprintf("%d drafts with its text", n)
+	})
 
 	tm = r.open(r.full)
 	tm.keys("3")
@@ -450,17 +502,11 @@ func TestServeDroppedSessionKeepsItsDraft(t *testing.T) {
 	tm.keys("Card and cash both wel")
 	tm.waitFor("cash both wel")
 	tm.client.Close()
-	for {
+	storetest.WaitCommitted(t, r.st, 60*time.Second, "the half-typed reply kept as a draft", func() (bool, string) {
 		var n int
 		r.st.DB().QueryRowContext(ctx, "SELECT count(*) FROM posts WHERE reply_to_item IS NOT NULL AND body LIKE '%Card and cash both wel' AND state = 'draft'").Scan(&n)
-		if n == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the half-typed reply was lost")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return n == 1, fmt.Sprintf("%d drafts with its text", n)
+	})
 }
 
 // A command after the host runs the CLI's read-only commands and ends with
@@ -638,18 +684,19 @@ func TestServeStopSavesWhatSessionsHold(t *testing.T) {
 // gives the terminal back.
 func TestServeScreenDrawsWhatChanged(t *testing.T) {
 	out := &syncBuffer{}
-	wrote := out.notify()
 	sc := newScreen(out)
+	// The drawer writes its start at once, then each frame in one write:
+	// a frame asked for is drawn whole when the next write has been made.
+	if _, ok := out.await(0, 10*time.Second, func(w string) bool { return strings.Contains(w, ansi.SetModeBracketedPaste) }); !ok {
+		t.Fatal("the screen never wrote its start")
+	}
 	next := func(what string, do func()) string {
 		t.Helper()
-		mark := out.len()
+		mark, n := out.len(), out.writeCount()
 		do()
-		select {
-		case <-wrote:
-		case <-time.After(10 * time.Second):
+		if !out.awaitWrites(n+1, 10*time.Second) {
 			t.Fatalf("%s: nothing drawn", what)
 		}
-		time.Sleep(20 * time.Millisecond) // the rest of the frame, if any
 		return out.since(mark)
 	}
 	sc.resize(20, 3)
@@ -663,11 +710,21 @@ func TestServeScreenDrawsWhatChanged(t *testing.T) {
 	if ansi.Strip(got) != "\nINBOX\r\n" || !strings.Contains(got, "INBOX"+ansi.EraseLineRight) {
 		t.Errorf("one line changed, it drew %q", got)
 	}
-	mark := out.len()
-	sc.show("calendar\nINBOX\nkpis")
-	time.Sleep(50 * time.Millisecond)
-	if again := out.since(mark); again != "" {
-		t.Errorf("the same frame again drew %q", again)
+	// The same frame again: show leaves nothing to draw and wakes nobody;
+	// and the drawer, asked for a frame after it, draws only that frame,
+	// so it drew nothing in between.
+	got = next("the same frame, then another", func() {
+		sc.show("calendar\nINBOX\nkpis")
+		sc.mu.Lock()
+		dirty := sc.dirty
+		sc.mu.Unlock()
+		if dirty || len(sc.kick) > 0 {
+			t.Errorf("the same frame again is to be drawn (dirty %v, %d wake-ups)", dirty, len(sc.kick))
+		}
+		sc.show("calendar\nINBOX\nKPIS")
+	})
+	if ansi.Strip(got) != "\n\nKPIS" {
+		t.Errorf("the same frame again, then one with a line changed, drew %q", got)
 	}
 	got = next("a new size", func() { sc.resize(6, 2); sc.show("calendar\nINBOX\nkpis") })
 	if ansi.Strip(got) != "INBOX\r\nkpis" || !strings.HasSuffix(got, ansi.EraseScreenBelow) {
@@ -677,7 +734,7 @@ func TestServeScreenDrawsWhatChanged(t *testing.T) {
 	if ansi.Strip(got) != "\nkpis a" {
 		t.Errorf("a line wider than the terminal drew %q", got)
 	}
-	mark = out.len()
+	mark := out.len()
 	sc.close()
 	if end := out.since(mark); !strings.Contains(end, ansi.ShowCursor) || !strings.Contains(end, ansi.ResetModeAltScreenSaveCursor) {
 		t.Errorf("closing: %q", end)
@@ -703,42 +760,46 @@ func TestServeWatchTellsSessionsOfContentOnly(t *testing.T) {
 	s := &sshServer{st: st, o: serveOptions{WatchEvery: 10 * time.Millisecond}, sessions: map[*sshSession]struct{}{}}
 	ss := &sshSession{changed: make(chan struct{}, 1)}
 	s.sessions[ss] = struct{}{}
+	watched := make(chan store.Change, 64)
+	s.watched = func(c store.Change) { watched <- c }
 	done := make(chan struct{})
 	go func() { defer close(done); s.watch(ctx) }()
 	defer func() { cancel(); <-done }()
 
+	// The watch has begun: what is committed from now on is news to it.
+	select {
+	case <-watched:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watch never began")
+	}
+	// told writes, waits until the watch has dealt with the commit (the
+	// evidence that it had its chance to tell the session), and checks the
+	// session was told, or not.
 	told := func(what string, want bool, write func() error) {
 		t.Helper()
 		if err := write(); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
-		wait := 500 * time.Millisecond // fifty polls
-		if want {
-			wait = 10 * time.Second
+		for seen := false; !seen; {
+			select {
+			case c := <-watched:
+				seen = c.Committed
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s: the watch never saw the commit", what)
+			}
 		}
 		select {
 		case <-ss.changed:
 			if !want {
 				t.Errorf("%s: the session was told to reload", what)
 			}
-		case <-time.After(wait):
+		default:
 			if want {
-				t.Errorf("%s: the session was not told within %s", what, wait)
+				t.Errorf("%s: the session was not told", what)
 			}
 		}
 	}
 	now := time.Now()
-	// Until the watcher has looked once, a change is not news to it.
-	for ready := false; !ready; {
-		if _, err := other.SaveDraft(ctx, store.Post{Body: "Warming up"}, now); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case <-ss.changed:
-			ready = true
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 	var acct int64
 	told("an account added", true, func() (err error) {
 		acct, err = other.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@shop@example.social", Server: "example.social"})

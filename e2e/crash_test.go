@@ -49,6 +49,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms/bluesky"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 	"github.com/crier-app/crier/platforms/mastodon/mastotest"
@@ -126,7 +127,9 @@ func TestHeadlessStopsCleanly(t *testing.T) {
 
 		c := h.start("future post")
 		h.waitReady(c)
-		time.Sleep(200 * time.Millisecond) // into the scheduler's sleep
+		// Into the scheduler's sleep: it has looked at the queue and
+		// found nothing due.
+		h.waitLine(c, 0, idleLine, 30*time.Second, "its worker asleep with nothing due")
 		h.stop(c, syscall.SIGTERM)
 
 		if got := h.states(); got[store.DeliveryQueued] != 1 || len(got) != 1 {
@@ -153,6 +156,8 @@ func TestHeadlessStopsCleanly(t *testing.T) {
 		delay := time.Duration(rng.Int64N(int64(20 * time.Millisecond)))
 		c := h.start(fmt.Sprintf("SIGTERM %s after the first send", delay))
 		h.waitSent(c, 10*time.Second)
+		// The kill point, random in real time, is the scenario: wherever
+		// the stop lands in the next send, nothing may be left half done.
 		time.Sleep(delay)
 		h.stop(c, syscall.SIGTERM)
 		after := h.states()
@@ -744,18 +749,16 @@ func (h *harness) lease() string {
 		holder, host, pid, time.UnixMilli(expires).Format(time.StampMilli))
 }
 
-// waitSettled polls until no delivery is queued, sending or unknown.
+// waitSettled waits until no delivery is queued, sending or unknown: only
+// asking crier's database tells.
 func (h *harness) waitSettled(limit time.Duration) {
-	deadline := time.Now().Add(limit)
-	for {
-		states := h.states()
-		if pending(states) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("deliveries still outstanding after %s: %v; %s\n%s", limit, states, h.lease(), h.problems())
-		}
-		time.Sleep(50 * time.Millisecond)
+	h.t.Helper()
+	var states map[store.DeliveryState]int
+	if err := waitfor.Wait(context.Background(), limit, "every delivery settled", func() (bool, string) {
+		states = h.states()
+		return pending(states) == 0, fmt.Sprint(states)
+	}); err != nil {
+		h.t.Fatalf("%v; %s\n%s", err, h.lease(), h.problems())
 	}
 }
 
@@ -839,7 +842,67 @@ type crierRun struct {
 	ledAt  time.Time     // when it did, once leads is closed
 	exited chan struct{} // closed once it exited and its stderr is read
 	err    error         // from Wait, once exited is closed
+
+	mu    sync.Mutex
+	lines []string      // what it has logged so far
+	grown chan struct{} // closed and replaced at each line
 }
+
+// said records a line c logged.
+func (c *crierRun) said(line string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lines = append(c.lines, line)
+	if c.grown != nil {
+		close(c.grown)
+		c.grown = nil
+	}
+}
+
+// mark is how many lines c has logged so far: waitLine looks after it.
+func (c *crierRun) mark() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.lines)
+}
+
+// waitLine waits until c logs, after its first from lines, a line re
+// matches, and returns that line's place (a mark for what follows). It
+// fails the test if c exits or limit passes first.
+func (h *harness) waitLine(c *crierRun, from int, re *regexp.Regexp, limit time.Duration, what string) int {
+	h.t.Helper()
+	timeout := time.After(limit)
+	for {
+		c.mu.Lock()
+		for i := from; i < len(c.lines); i++ {
+			if re.MatchString(c.lines[i]) {
+				c.mu.Unlock()
+				return i + 1
+			}
+		}
+		from = len(c.lines)
+		if c.grown == nil {
+			c.grown = make(chan struct{})
+		}
+		grown := c.grown
+		c.mu.Unlock()
+		select {
+		case <-grown:
+		case <-c.exited:
+			h.t.Fatalf("crier exited before it logged %s: %v", what, c.err)
+		case <-timeout:
+			h.t.Fatalf("crier did not log %s within %s (/%s/)", what, limit, re)
+		}
+	}
+}
+
+// idleLine is crier run --debug's line for an account's worker going to
+// sleep with nothing more due (scheduler Options.Debug); followLine the
+// line of a crier that looked at the lease and does not send.
+var (
+	idleLine   = regexp.MustCompile(`scheduler: debug: .*: nothing more due as of`)
+	followLine = regexp.MustCompile(`scheduler: debug: .* sends as of .*; looking again at`)
+)
 
 // The end-to-end tests (crash, on-time, GoToSocial) share one crier
 // binary, built without -race the first time one asks for it; TestMain
@@ -912,6 +975,7 @@ func (h *harness) start(why string) *crierRun {
 		for sc.Scan() {
 			line := sc.Text()
 			fmt.Fprintln(h.log, line)
+			c.said(line)
 			if !led && leadLine.MatchString(line) {
 				led = true
 				c.ledAt = time.Now()

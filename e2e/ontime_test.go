@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -34,6 +35,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 	"github.com/crier-app/crier/platforms/faultproxy"
 	"github.com/crier-app/crier/scheduler"
@@ -53,7 +55,11 @@ func TestOnTime(t *testing.T) {
 
 	t.Run("queued by another process while crier run idles", func(t *testing.T) {
 		f, h, c := leadingSender(t, bsky, rng, bin, "an idle sender")
-		time.Sleep(1500 * time.Millisecond) // asleep, with nothing due
+		// Asleep, with nothing due: both accounts' workers said so.
+		for _, a := range f.Accounts {
+			h.waitLine(c, 0, regexp.MustCompile(`scheduler: debug: `+regexp.QuoteMeta(a.Handle)+`: nothing more due as of`),
+				30*time.Second, a.Handle+"'s worker asleep with nothing due")
+		}
 		now := time.Now()
 		// Two already due (at once), the rest every 600 ms from 1.5 s on.
 		want := h.queueAt("queued elsewhere", 24, func(i int) time.Time {
@@ -142,6 +148,8 @@ func TestOnTime(t *testing.T) {
 		want := h.queueAt("kill", 45, func(i int) time.Time { return now.Add(time.Second + time.Duration(i)*400*time.Millisecond) }, spread)
 		var takeovers []time.Duration
 		for k := range 3 {
+			// The kill point, random in real time while posts fall due
+			// every 400 ms, is the scenario.
 			time.Sleep(time.Duration(3000+rng.IntN(1500)) * time.Millisecond)
 			killed := time.Now()
 			h.kill(sender)
@@ -187,12 +195,19 @@ func TestOnTime(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("the sender never wrote its fifth post")
 		}
+		ledFrom := waiter.mark()
 		h.waitLead(waiter)
 		took := waiter.ledAt.Sub(stoppedAt)
-		time.Sleep(2 * time.Second) // the new sender at work
+		// The new sender at work: it has sent a post of its own.
+		h.waitLine(waiter, ledFrom, sentLine, time.Minute, "a send by the new sender")
+		woke := sender.mark()
 		_ = sender.cmd.Process.Signal(syscall.SIGCONT)
 		h.waitSettled(time.Minute)
-		time.Sleep(time.Second) // room for the woken process to do harm, if it would
+		// The woken process has had its chance to do harm, if it would:
+		// it has gone to sleep again having done all it could, as a
+		// follower or (had it kept the lease) with nothing more due.
+		h.waitLine(sender, woke, regexp.MustCompile(followLine.String()+"|"+idleLine.String()), time.Minute,
+			"the woken sender asleep again")
 		h.stop(sender, syscall.SIGTERM)
 		h.stop(waiter, syscall.SIGTERM)
 		h.checkDelivered(want)
@@ -217,6 +232,8 @@ func TestOnTime(t *testing.T) {
 				unlock := lockDatabase(t, h.dbPath)
 				rkey := recordKey(r.Body)
 				go func() {
+					// The lock held this long (past every busy timeout)
+					// is the scenario.
 					time.Sleep(hold)
 					unlock()
 					done <- lockedWrite{rkey: rkey, released: time.Now()}
@@ -232,21 +249,19 @@ func TestOnTime(t *testing.T) {
 		case <-time.After(time.Minute):
 			t.Fatal("the fourth write never came")
 		}
+		// Only crier's database tells when it recorded the post.
 		var recordedAfter time.Duration
-		for {
-			var n int
-			if err := h.readOnly().QueryRow("SELECT count(*) FROM deliveries WHERE state = 'sent' AND remote_id LIKE ?",
-				"%/"+lw.rkey).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			if n == 1 {
+		if err := waitfor.Wait(context.Background(), 30*time.Second, "the post written while the database was locked, recorded",
+			func() (bool, string) {
+				var n int
+				if err := h.readOnly().QueryRow("SELECT count(*) FROM deliveries WHERE state = 'sent' AND remote_id LIKE ?",
+					"%/"+lw.rkey).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
 				recordedAfter = time.Since(lw.released)
-				break
-			}
-			if time.Since(lw.released) > 30*time.Second {
-				t.Fatalf("the post written while the database was locked was still not recorded 30 s after the lock was freed: %v", h.states())
-			}
-			time.Sleep(20 * time.Millisecond)
+				return n == 1, fmt.Sprint(h.states())
+			}); err != nil {
+			t.Fatalf("%v (after the lock was freed)", err)
 		}
 		h.waitSettled(time.Minute)
 		h.stop(c, syscall.SIGTERM)
@@ -262,18 +277,9 @@ func TestOnTime(t *testing.T) {
 		want := h.queueAt("after the lock", 2, func(i int) time.Time { return now.Add(2 * time.Second) }, spread)
 		unlock := lockDatabase(t, h.dbPath)
 		c := h.start("start while another program holds the write lock")
-		deadline := time.Now().Add(20 * time.Second)
-		for !strings.Contains(h.stderr(), "locked by another program") {
-			select {
-			case <-c.exited:
-				t.Fatalf("crier exited while the database was locked: %v", c.err)
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("crier never said it waits for the locked database")
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		h.waitLine(c, 0, regexp.MustCompile("locked by another program"), 20*time.Second, "that it waits for the locked database")
+		// The lock held on for a while is the scenario: crier must wait it
+		// out, however long, rather than give up.
 		time.Sleep(3 * time.Second)
 		select {
 		case <-c.exited:

@@ -14,15 +14,21 @@ type fakeClock struct {
 	now     time.Time
 	timers  []*fakeTimer
 	changed chan struct{} // closed and replaced whenever the timers change
+	// Per owner (see TimerOf): timers set and fired in all, and both as
+	// they were at the last Set.
+	made, fired           map[string]int
+	madeAtSet, firedAtSet map[string]int
 }
 
 type fakeTimer struct {
-	at time.Time
-	c  chan time.Time
+	at    time.Time
+	c     chan time.Time
+	owner string
 }
 
 func newFakeClock(now time.Time) *fakeClock {
-	return &fakeClock{now: now, changed: make(chan struct{})}
+	return &fakeClock{now: now, changed: make(chan struct{}),
+		made: map[string]int{}, fired: map[string]int{}, madeAtSet: map[string]int{}, firedAtSet: map[string]int{}}
 }
 
 func (f *fakeClock) Now() time.Time {
@@ -42,11 +48,24 @@ func (f *fakeClock) notify() {
 // timer for a due time is for that time however the clock moved while the
 // scheduler set it.
 func (f *fakeClock) Timer(at time.Time) (<-chan time.Time, func() bool) {
+	return f.timer(at, "")
+}
+
+// TimerOf is Timer for one of several schedulers sharing the clock: its
+// timers are counted as owner's, so asleep can tell when it sleeps.
+func (f *fakeClock) TimerOf(owner string) func(at time.Time) (<-chan time.Time, func() bool) {
+	return func(at time.Time) (<-chan time.Time, func() bool) { return f.timer(at, owner) }
+}
+
+func (f *fakeClock) timer(at time.Time, owner string) (<-chan time.Time, func() bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	t := &fakeTimer{at: at, c: make(chan time.Time, 1)}
+	t := &fakeTimer{at: at, c: make(chan time.Time, 1), owner: owner}
+	f.made[owner]++
 	if !at.After(f.now) {
 		t.c <- f.now
+		f.fired[owner]++
+		f.notify()
 		return t.c, func() bool { return false }
 	}
 	f.timers = append(f.timers, t)
@@ -75,10 +94,55 @@ func (f *fakeClock) Set(now time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.now = now
+	for k, n := range f.made {
+		f.madeAtSet[k] = n
+	}
+	for k, n := range f.fired {
+		f.firedAtSet[k] = n
+	}
 	for _, t := range append([]*fakeTimer(nil), f.timers...) {
 		if !t.at.After(now) {
 			t.c <- now
+			f.fired[t.owner]++
 			f.remove(t)
+		}
+	}
+}
+
+// asleep reports whether owner's goroutines are all asleep again since the
+// clock was last set: it has a timer waiting (for later than now), and
+// each of its timers that fired since has been followed by a new one, set
+// by the goroutine that woke once it had done what waking made it do.
+// While it holds, owner does nothing more until the clock moves or
+// something wakes it. It assumes what the sender-less scheduler of these
+// tests is: one goroutine that sleeps on the clock (the lease's).
+func (f *fakeClock) asleep(owner string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	waiting := 0
+	for _, t := range f.timers {
+		if t.owner == owner {
+			waiting++
+		}
+	}
+	return waiting > 0 && f.made[owner]-f.madeAtSet[owner] >= f.fired[owner]-f.firedAtSet[owner]
+}
+
+// waitAsleep waits until asleep(owner).
+func (f *fakeClock) waitAsleep(t *testing.T, owner string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		f.mu.Lock()
+		changed := f.changed
+		f.mu.Unlock()
+		if f.asleep(owner) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("%s never went back to sleep after the clock was set to %v", owner, f.Now())
 		}
 	}
 }

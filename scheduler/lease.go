@@ -95,6 +95,9 @@ func (s *Scheduler) acquire(ctx context.Context) *tenure {
 			if check := now.Add(holderCheckEvery); info.Host == s.o.Holder.Host && check.Before(wake) {
 				wake = check
 			}
+			if s.o.Debug {
+				s.log.Printf("scheduler: debug: %s sends as of %s; looking again at %s", holder, now.Format(debugTime), wake.Format(debugTime))
+			}
 		}
 		sleep(ctx, s.wake, s.at(wake))
 	}

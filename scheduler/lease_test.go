@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
@@ -43,7 +44,7 @@ func startPeer(t *testing.T, path string, clock *fakeClock, acct int64, name str
 		Store:      st,
 		Networks:   map[int64]platforms.Network{acct: p.net},
 		Now:        clock.Now,
-		Timer:      clock.Timer,
+		Timer:      clock.TimerOf(name),
 		Events:     p.events,
 		MinBackoff: time.Minute,
 		MaxSleep:   time.Hour,
@@ -80,15 +81,17 @@ func (p *peer) kill(t *testing.T) {
 	p.stop(t)
 }
 
-func waitFor(t *testing.T, what string, ok func() bool) {
+// leaseHolder is the id of who holds the sender lease, "" for nobody.
+func leaseHolder(t *testing.T, st *store.Store) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
+	info, held, err := st.Lease(context.Background(), store.SenderLease)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if !held {
+		return ""
+	}
+	return info.ID
 }
 
 // sharedQueue makes a database file with a sandbox account and n posts
@@ -144,9 +147,9 @@ func TestTwoSchedulersOneSender(t *testing.T) {
 	path, acct, ds := sharedQueue(t, 10)
 	clock := newFakeClock(t0)
 	a := startPeer(t, path, clock, acct, "a")
-	waitFor(t, "a to send", func() bool { return a.sched.Status().Sender })
+	waitfor.Holds(t, 10*time.Second, "a to send", func() bool { return a.sched.Status().Sender })
 	b := startPeer(t, path, clock, acct, "b")
-	waitFor(t, "b to see a's lease", func() bool { return b.sched.Status().Holder == "crier on a-host (pid 1)" })
+	waitfor.Holds(t, 10*time.Second, "b to see a's lease", func() bool { return b.sched.Status().Holder == "crier on a-host (pid 1)" })
 	if b.sched.Status().Sender {
 		t.Fatal("both schedulers send")
 	}
@@ -156,12 +159,12 @@ func TestTwoSchedulersOneSender(t *testing.T) {
 	// run ahead of a goroutine the race detector slows down.
 	for now := t0; now.Before(t0.Add(4*time.Minute + time.Second)); now = now.Add(5 * time.Second) {
 		clock.Set(now)
-		waitFor(t, "a's heartbeat", func() bool {
+		waitfor.Holds(t, 10*time.Second, "a's heartbeat", func() bool {
 			info, _, err := a.st.Lease(context.Background(), store.SenderLease)
 			return err == nil && info.ExpiresAt.After(now.Add(testTTL/2))
 		})
 	}
-	waitFor(t, "the first five posts", func() bool { return allSent(t, a.st, ds[:5]) })
+	waitfor.Holds(t, 10*time.Second, "the first five posts", func() bool { return allSent(t, a.st, ds[:5]) })
 	if b.net.Publishes() != 0 || b.sched.Status().Sender {
 		t.Fatalf("b published %d times while a held the lease", b.net.Publishes())
 	}
@@ -183,25 +186,27 @@ func TestTwoSchedulersOneSender(t *testing.T) {
 			t.Fatalf("b had not taken over by %v; the lease expired at %v", now, info.ExpiresAt)
 		}
 		clock.Set(now)
-		deadline := time.Now().Add(50 * time.Millisecond)
-		for time.Now().Before(deadline) && !b.sched.Status().Sender {
-			time.Sleep(time.Millisecond)
-		}
-		if b.sched.Status().Sender {
+		// b has looked at the lease as of now once it sleeps again, or
+		// it has taken the lease.
+		waitfor.Holds(t, 10*time.Second, "b asleep again or sending", func() bool {
+			return clock.asleep("b") || leaseHolder(t, b.st) == "b"
+		})
+		if leaseHolder(t, b.st) == "b" {
 			tookOver = now
 		}
 	}
+	waitfor.Holds(t, 10*time.Second, "b saying it sends", func() bool { return b.sched.Status().Sender })
 	if tookOver.Before(info.ExpiresAt) {
 		t.Fatalf("b took over at %v, before the lease expired at %v", tookOver, info.ExpiresAt)
 	}
 	for now := tookOver; now.Before(t0.Add(10 * time.Minute)); now = now.Add(5 * time.Second) {
 		clock.Set(now)
-		waitFor(t, "b's heartbeat", func() bool {
+		waitfor.Holds(t, 10*time.Second, "b's heartbeat", func() bool {
 			info, _, err := b.st.Lease(context.Background(), store.SenderLease)
 			return err == nil && info.ExpiresAt.After(now.Add(testTTL/2))
 		})
 	}
-	waitFor(t, "every post", func() bool { return allSent(t, b.st, ds) })
+	waitfor.Holds(t, 10*time.Second, "every post", func() bool { return allSent(t, b.st, ds) })
 
 	// Exactly one publish per delivery between the two, and one post each.
 	if pa, pb := a.net.Publishes(), b.net.Publishes(); pa+pb != len(ds) || pb == 0 {
@@ -265,20 +270,21 @@ func TestNoRecoveryUnderALiveSender(t *testing.T) {
 		// a's heartbeat keeps up with the clock before it moves on: the
 		// fake clock must not outrun a goroutine a loaded machine is slow
 		// to run.
-		waitFor(t, "a's heartbeat", func() bool {
+		waitfor.Holds(t, 10*time.Second, "a's heartbeat", func() bool {
 			info, _, err := st.Lease(context.Background(), store.SenderLease)
 			return err == nil && info.ExpiresAt.After(now.Add(testTTL/2))
 		})
-		time.Sleep(2 * time.Millisecond)
-		if b.sched.Status().Sender {
-			t.Fatal("b took the lease of a live sender")
+		// b has had its look at the lease as of now: it sleeps again.
+		clock.waitAsleep(t, "b")
+		if b.sched.Status().Sender || leaseHolder(t, b.st) != "a" {
+			t.Fatalf("b took the lease of a live sender (held by %q)", leaseHolder(t, b.st))
 		}
 		if got, _ := b.st.Delivery(context.Background(), ds[0].ID); got.State != store.DeliverySending {
 			t.Fatalf("the row a is sending became %s", got.State)
 		}
 	}
 	close(slow.release)
-	waitFor(t, "a's send", func() bool { return allSent(t, st, ds) })
+	waitfor.Holds(t, 10*time.Second, "a's send", func() bool { return allSent(t, st, ds) })
 	if b.net.Publishes() != 0 || b.net.Reconciles() != 0 {
 		t.Fatalf("b published %d and reconciled %d", b.net.Publishes(), b.net.Reconciles())
 	}
@@ -383,12 +389,7 @@ func TestZombieHolderIsGone(t *testing.T) {
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for processAlive(pid) {
-		if time.Now().After(deadline) {
-			t.Fatal("a killed, unreaped process still reads as alive")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	// Only the process table tells when the kill has landed.
+	waitfor.Holds(t, 5*time.Second, "the killed, unreaped process reading as gone", func() bool { return !processAlive(pid) })
 	cmd.Wait()
 }

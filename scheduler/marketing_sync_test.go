@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/crier-app/crier/analytics/plausible"
 	"github.com/crier-app/crier/analytics/plausible/plausibletest"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 const plausibleSite = "ryeandshine.bakery"
@@ -44,24 +46,13 @@ func plausibleHarness(t *testing.T) (*harness, *plausibletest.Server, int64) {
 // sessions read want.
 func (h *harness) waitSessions(camp int64, want int64) {
 	h.t.Helper()
-	deadline := time.After(10 * time.Second)
-	var got store.MarketingTotals
-	for {
-		var err error
-		got, err = h.st.MarketingTotals(context.Background(), store.MarketingFilter{Campaign: camp}.EveryDay())
+	storetest.WaitCommitted(h.t, h.st, 10*time.Second, fmt.Sprintf("campaign %d's sessions at %d", camp, want), func() (bool, string) {
+		got, err := h.st.MarketingTotals(context.Background(), store.MarketingFilter{Campaign: camp}.EveryDay())
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if got.Sessions == store.Known(want) {
-			return
-		}
-		select {
-		case <-h.events:
-		case <-time.After(5 * time.Millisecond):
-		case <-deadline:
-			h.t.Fatalf("campaign %d's sessions %+v, want %d", camp, got.Sessions, want)
-		}
-	}
+		return got.Sessions == store.Known(want), fmt.Sprintf("%+v", got.Sessions)
+	})
 }
 
 // The sender reads Plausible as soon as it starts, the last Days days,
@@ -103,21 +94,28 @@ func TestPlausibleFailureIsReportedAndRetried(t *testing.T) {
 	srv.FailNext(1)
 	_, d := h.queue(store.Post{Body: "bread"}, t0)
 	h.start()
+	// Both are told as events, in either order: the failed read and the
+	// post going out while it failed.
 	var e Event
-	for {
-		e = h.waitEvent(EventSyncError, 0)
-		if strings.Contains(e.Err, "Plausible") {
-			break
+	var sent bool
+	for deadline := time.After(10 * time.Second); e.Kind == "" || !sent; {
+		select {
+		case got := <-h.events:
+			switch {
+			case got.Kind == EventSyncError && strings.Contains(got.Err, "Plausible"):
+				e = got
+			case got.Kind == EventSent && got.DeliveryID == d.ID:
+				sent = true
+			}
+		case <-deadline:
+			t.Fatalf("after 10 s: Plausible's sync error %v, the post sent %v (it is %s)", e.Kind != "", sent, h.delivery(d.ID).State)
 		}
 	}
 	if !strings.HasPrefix(e.Err, "Plausible "+plausibleSite+": ") || !e.RetryAt.Equal(t0.Add(time.Hour)) || e.AccountID != 0 {
 		t.Fatalf("sync error %+v", e)
 	}
-	for deadline := time.Now().Add(10 * time.Second); h.delivery(d.ID).State != store.DeliverySent; {
-		if time.Now().After(deadline) {
-			t.Fatalf("the post is %s while Plausible failed, want sent", h.delivery(d.ID).State)
-		}
-		time.Sleep(5 * time.Millisecond)
+	if got := h.delivery(d.ID).State; got != store.DeliverySent {
+		t.Fatalf("the post is %s while Plausible failed, want sent", got)
 	}
 	var rows int
 	h.st.DB().QueryRow("SELECT count(*) FROM marketing_rows").Scan(&rows)

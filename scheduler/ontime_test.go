@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
@@ -81,7 +82,7 @@ func TestSlowServerHoldsOnlyItsAccount(t *testing.T) {
 	}
 	h.start()
 	// The slow server has the post before the clock moves on.
-	waitFor(t, "the slow server to get its post", func() bool { return len(slow.published()) == 1 })
+	waitfor.Holds(t, 10*time.Second, "the slow server to get its post", func() bool { return len(slow.published()) == 1 })
 	for i, d := range fast {
 		at := t0.Add(time.Duration(i) * 2 * time.Second)
 		if i > 0 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 )
@@ -68,7 +69,7 @@ func TestPlanningWhileSending(t *testing.T) {
 	// The first round queues the occurrence of the next day (the window),
 	// the feed's entry becomes a draft, the competitor is read.
 	h.waitEvent(EventSynced, 0, EventSyncError)
-	waitUntil(t, "the series' posts, the feed's draft and the competitor's read", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "the series' posts, the feed's draft and the competitor's read", func() (bool, string) {
 		queued := h.count("SELECT count(*) FROM posts WHERE state = 'queued' AND body = 'Morning buns are out'")
 		drafts := h.count("SELECT count(*) FROM posts WHERE state = 'draft' AND body LIKE '%How we feed our starter%'")
 		snaps := h.count("SELECT count(*) FROM competitor_snapshots")
@@ -88,7 +89,7 @@ func TestPlanningWhileSending(t *testing.T) {
 		h.clock.Set(at)
 	}
 	h.clock.Set(next)
-	waitUntil(t, "the second occurrence sent", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "the second occurrence sent", func() (bool, string) {
 		return len(h.received()) == 2, fmt.Sprint(len(h.received()), " sent")
 	})
 	if n := h.count("SELECT count(*) FROM posts WHERE body LIKE '%How we feed our starter%'"); n != 1 {
@@ -103,21 +104,4 @@ func (h *harness) count(q string) int {
 		h.t.Fatal(err)
 	}
 	return n
-}
-
-// waitUntil polls ok (work happening on other goroutines) for up to ten
-// seconds.
-func waitUntil(t *testing.T, what string, ok func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		done, state := ok()
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s after 10s: %s", what, state)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

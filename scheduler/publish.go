@@ -155,7 +155,8 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 	}
 	failures := 0
 	for ctx.Err() == nil {
-		due, err := s.st.DueDeliveriesFor(ctx, w.account.ID, s.o.Now(), batchSize)
+		asOf := s.o.Now()
+		due, err := s.st.DueDeliveriesFor(ctx, w.account.ID, asOf, batchSize)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -200,9 +201,19 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 		default:
 			failures = 0
 		}
+		if s.o.Debug && err == nil && (len(due) == 0 || claimed > 0) {
+			until := "until woken"
+			if ok {
+				until = "until " + next.Format(debugTime)
+			}
+			s.log.Printf("scheduler: debug: %s: nothing more due as of %s; asleep %s", w.account.Handle, asOf.Format(debugTime), until)
+		}
 		sleep(ctx, w.wake, wait)
 	}
 }
+
+// debugTime is how Debug lines write times.
+const debugTime = "15:04:05.000"
 
 // startupAccount settles an account's deliveries whose outcome is unknown,
 // then holds back, per the missed policy, those that came due too long

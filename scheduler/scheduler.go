@@ -145,6 +145,12 @@ type Options struct {
 	// Planning is what the sender makes ahead (recurring posts, evergreen
 	// shares) and reads besides the inboxes (feeds, competitors).
 	Planning Planning
+	// Debug logs, besides what is always logged, each time the scheduler
+	// goes to sleep having done all it could: an account's worker with
+	// nothing more due as of the clock's time, a process that does not
+	// send after looking at the lease. Someone reading the log (crier
+	// --debug, a test) knows by it that everything due by then was seen.
+	Debug bool
 }
 
 // Scheduler publishes due posts. Create it with New and start it with Run.

@@ -136,10 +136,11 @@ func (h *harness) waitEvent(kind EventKind, delivery int64, unwanted ...EventKin
 func (h *harness) waitStatus(what string, ok func(Status) bool) {
 	h.t.Helper()
 	deadline := time.After(10 * time.Second)
+	// Every change of the status is told as an event (EventState), and
+	// the newest is never dropped.
 	for !ok(h.sched.Status()) {
 		select {
 		case <-h.events:
-		case <-time.After(time.Millisecond):
 		case <-deadline:
 			h.t.Fatalf("status %+v, want %s", h.sched.Status(), what)
 		}

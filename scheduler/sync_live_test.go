@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
@@ -32,22 +33,6 @@ func liveClient(t *testing.T, net *testnet.Network, acct testnet.Account) *blues
 
 func livePost(text string) platforms.Post {
 	return platforms.Post{Text: text, IdempotencyKey: store.NewIdempotencyKey(), CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}
-}
-
-// until polls f for up to 20 s (the AppView indexes a moment after a write).
-func until(t *testing.T, what string, f func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ok, last := f()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still not so after 20s; last: %s", what, last)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }
 
 func TestLiveSyncFollowersAndDeletedReplies(t *testing.T) {
@@ -115,7 +100,7 @@ func TestLiveSyncFollowersAndDeletedReplies(t *testing.T) {
 				"createdAt": time.Now().UTC().Format("2006-01-02T15:04:05.000Z")},
 		}, nil)
 	}
-	until(t, "the server counting two followers", func() (bool, string) {
+	waitfor.Until(t, 20*time.Second, "the server counting two followers", func() (bool, string) {
 		n, err := biz.Followers(ctx)
 		return err == nil && n == 2, fmt.Sprint(n, err)
 	})
@@ -131,7 +116,7 @@ func TestLiveSyncFollowersAndDeletedReplies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	until(t, "our post in the customer's AppView", func() (bool, string) {
+	waitfor.Until(t, 20*time.Second, "our post in the customer's AppView", func() (bool, string) {
 		counts, err := cust.PostCounts(ctx, []platforms.Ref{ours.Ref})
 		_, ok := counts[ours.Ref.ID]
 		return ok, fmt.Sprint(counts, err)
@@ -143,7 +128,7 @@ func TestLiveSyncFollowersAndDeletedReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	var item store.InboxItem
-	until(t, "the reply in the inbox", func() (bool, string) {
+	waitfor.Until(t, 20*time.Second, "the reply in the inbox", func() (bool, string) {
 		syncOnce()
 		items, err := st.InboxPage(ctx, store.InboxFilter{Attention: true}, nil, nil, 10)
 		for _, it := range items {
@@ -160,7 +145,7 @@ func TestLiveSyncFollowersAndDeletedReplies(t *testing.T) {
 	net.Post(t, custAcct.AccessJwt, "com.atproto.repo.deleteRecord", map[string]any{
 		"repo": custAcct.DID, "collection": bluesky.PostCollection, "rkey": path.Base(theirs.Ref.ID),
 	}, nil)
-	until(t, "the server no longer having the reply", func() (bool, string) {
+	waitfor.Until(t, 20*time.Second, "the server no longer having the reply", func() (bool, string) {
 		gone, err := biz.Gone(ctx, []platforms.Ref{theirs.Ref})
 		return err == nil && len(gone) == 1, fmt.Sprint(gone, err)
 	})

@@ -3,12 +3,12 @@ package scheduler
 import (
 	"context"
 	"net/http"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms/mastodon/mastotest"
 	"github.com/crier-app/crier/store"
 )
@@ -244,14 +244,9 @@ func TestRevokedTokenStopsSyncingTheAccount(t *testing.T) {
 // round is over.
 func (h *harness) syncRounds(n int) {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
 	for range n + 1 {
 		h.sched.SyncNow()
-		for len(h.sched.syncNow) > 0 {
-			if time.Now().After(deadline) {
-				h.t.Fatalf("the sync loop did not take a sync request in 10s")
-			}
-			runtime.Gosched()
-		}
+		// Taking a request is told by nothing but the request gone.
+		waitfor.Holds(h.t, 10*time.Second, "the sync loop taking a sync request", func() bool { return len(h.sched.syncNow) == 0 })
 	}
 }

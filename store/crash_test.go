@@ -85,12 +85,11 @@ func TestKillLosesNoSavedDraft(t *testing.T) {
 			cmds, outs = append(cmds, cmd), append(outs, out)
 		}
 		// Kill in the middle of writing: once both writers are under way,
-		// after a further pause that differs each round.
-		deadline := time.Now().Add(30 * time.Second)
-		for (outs[0].lines() < 5 || outs[1].lines() < 5) && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
+		// each having reported a number of saves that differs each round
+		// (the kill lands at a different point of the work, not of time).
+		for _, out := range outs {
+			out.waitLines(t, 5+round*25, 30*time.Second)
 		}
-		time.Sleep(time.Duration(round*70) * time.Millisecond)
 		for _, c := range cmds {
 			c.Process.Signal(syscall.SIGKILL)
 		}
@@ -128,15 +127,21 @@ func TestKillLosesNoSavedDraft(t *testing.T) {
 	}
 }
 
-// lockedBuffer collects a child's output while the test reads it.
+// lockedBuffer collects a child's output while the test reads it, and
+// tells of each write.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
+	mu    sync.Mutex
+	b     strings.Builder
+	grown chan struct{} // closed and replaced at each write
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.grown != nil {
+		close(l.grown)
+		l.grown = nil
+	}
 	return l.b.Write(p)
 }
 
@@ -146,4 +151,25 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-func (l *lockedBuffer) lines() int { return strings.Count(l.String(), "\n") }
+// waitLines waits until the child has written n lines.
+func (l *lockedBuffer) waitLines(t *testing.T, n int, limit time.Duration) {
+	t.Helper()
+	timeout := time.After(limit)
+	for {
+		l.mu.Lock()
+		lines := strings.Count(l.b.String(), "\n")
+		if l.grown == nil {
+			l.grown = make(chan struct{})
+		}
+		grown := l.grown
+		l.mu.Unlock()
+		if lines >= n {
+			return
+		}
+		select {
+		case <-grown:
+		case <-timeout:
+			t.Fatalf("the writer reported %d saves in %s, want %d", lines, limit, n)
+		}
+	}
+}

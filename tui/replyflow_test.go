@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
@@ -123,22 +124,16 @@ func (a *flowApp) send(keys ...string) {
 	a.app.Press(keys...)
 }
 
-// within polls f every 200ms until it holds or flowTimeout has passed; then
-// it marks the test failed with what f last said and returns false.
+// within waits until f holds, for up to flowTimeout (the networks show
+// what another client did a moment after it); else it marks the test
+// failed with what f last said and returns false.
 func within(t *testing.T, what string, f func() (bool, string)) bool {
 	t.Helper()
-	deadline := time.Now().Add(flowTimeout)
-	for {
-		ok, last := f()
-		if ok {
-			return true
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("%s: still not so after %s; last: %s", what, flowTimeout, last)
-			return false
-		}
-		time.Sleep(200 * time.Millisecond)
+	if err := waitfor.Wait(context.Background(), flowTimeout, what, f); err != nil {
+		t.Error(err)
+		return false
 	}
+	return true
 }
 
 // syncUntil presses ctrl+r, as a person would, and asks for more syncs

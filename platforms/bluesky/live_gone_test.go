@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 )
@@ -23,7 +25,7 @@ func TestLiveGone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "alice's post in bob's AppView", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "alice's post in bob's AppView", func() (bool, string) {
 		counts, err := bob.c.PostCounts(ctx, []platforms.Ref{post.Ref})
 		_, ok := counts[post.Ref.ID]
 		return ok, fmt.Sprint(counts, err)
@@ -36,7 +38,7 @@ func TestLiveGone(t *testing.T) {
 	}
 	chat := platforms.Ref{ID: "3lchatmessage22"} // a chat message's id: not asked about
 	refs := []platforms.Ref{post.Ref, bobReply.Ref, chat}
-	eventually(t, "bob's reply indexed", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "bob's reply indexed", func() (bool, string) {
 		counts, err := alice.c.PostCounts(ctx, []platforms.Ref{bobReply.Ref})
 		_, ok := counts[bobReply.Ref.ID]
 		return ok, fmt.Sprint(counts, err)
@@ -48,7 +50,7 @@ func TestLiveGone(t *testing.T) {
 	net.Post(t, bob.acct.AccessJwt, "com.atproto.repo.deleteRecord", map[string]any{
 		"repo": bob.did, "collection": PostCollection, "rkey": rkeyOf(bobReply.Ref.ID),
 	}, nil)
-	eventually(t, "the deleted reply reported gone", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "the deleted reply reported gone", func() (bool, string) {
 		gone, err := alice.c.Gone(ctx, refs)
 		return err == nil && slices.Equal(gone, []string{bobReply.Ref.ID}), fmt.Sprint(gone, err)
 	})

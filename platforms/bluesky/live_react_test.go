@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 )
@@ -28,7 +29,7 @@ func TestLiveReactAndSearch(t *testing.T) {
 	}
 	var found platforms.RemotePost
 	var cursor string
-	eventually(t, "the post in bob's search", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "the post in bob's search", func() (bool, string) {
 		got, next, err := bob.c.Search(ctx, word, "")
 		if err != nil {
 			return false, err.Error()
@@ -73,7 +74,7 @@ func TestLiveReactAndSearch(t *testing.T) {
 	}
 
 	kinds := map[platforms.NotificationKind]bool{}
-	eventually(t, "like and repost notifications", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "like and repost notifications", func() (bool, string) {
 		news, next, err := alice.c.Notifications(ctx, notes)
 		if err != nil {
 			return false, err.Error()
@@ -88,7 +89,7 @@ func TestLiveReactAndSearch(t *testing.T) {
 	})
 	counts := func(want platforms.Counts) {
 		t.Helper()
-		eventually(t, fmt.Sprintf("counts %+v", want), func() (bool, string) {
+		waitfor.Until(t, 10*time.Second, fmt.Sprintf("counts %+v", want), func() (bool, string) {
 			got, err := alice.c.PostCounts(ctx, []platforms.Ref{post.Ref})
 			if err != nil {
 				return false, err.Error()

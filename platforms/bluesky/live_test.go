@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 )
@@ -81,22 +82,6 @@ func createRecord(t *testing.T, a *liveAccount, collection string, record map[st
 	})
 	if err != nil {
 		t.Fatalf("createRecord %s: %v", collection, err)
-	}
-}
-
-// eventually polls f for up to ten seconds: AppView reads lag writes.
-func eventually(t *testing.T, what string, f func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ok, state := f()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still not so after 10s; last: %s", what, state)
-		}
-		time.Sleep(250 * time.Millisecond)
 	}
 }
 
@@ -201,7 +186,7 @@ func TestLiveTaggedLinkShortened(t *testing.T) {
 		t.Errorf("stored facets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	// The AppView serves the facet with the whole URL too.
-	eventually(t, "the AppView to show the post's link facet", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "the AppView to show the post's link facet", func() (bool, string) {
 		var out struct {
 			Posts []struct {
 				Record struct {
@@ -364,7 +349,7 @@ func TestLiveInteractions(t *testing.T) {
 	// the parent's own author). Replying straight after the publish lost the
 	// notification in 9 rounds of 24 on a busy 2-core machine, however long the
 	// notifications were polled.
-	eventually(t, "alice's post in bob's AppView", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "alice's post in bob's AppView", func() (bool, string) {
 		counts, err := bob.c.PostCounts(ctx, []platforms.Ref{post.Ref})
 		if err != nil {
 			return false, err.Error()
@@ -395,7 +380,7 @@ func TestLiveInteractions(t *testing.T) {
 		"embed": map[string]any{"$type": "app.bsky.embed.record", "record": subject}})
 
 	var got []platforms.Notification
-	eventually(t, "notifications", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "notifications", func() (bool, string) {
 		news, next, err := alice.c.Notifications(ctx, cursor)
 		if err != nil {
 			return false, err.Error()
@@ -440,7 +425,7 @@ func TestLiveInteractions(t *testing.T) {
 		t.Errorf("second read: %d, %v", len(news), err)
 	}
 
-	eventually(t, "post counts", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "post counts", func() (bool, string) {
 		counts, err := alice.c.PostCounts(ctx, []platforms.Ref{post.Ref, {ID: "at://" + alice.did + "/app.bsky.feed.post/3kaaaaaaaaaaa"}})
 		if err != nil {
 			return false, err.Error()
@@ -448,7 +433,7 @@ func TestLiveInteractions(t *testing.T) {
 		c := counts[post.Ref.ID]
 		return len(counts) == 1 && c == platforms.Counts{Likes: 1, Reposts: 1, Replies: 1, Quotes: 1}, fmt.Sprint(counts)
 	})
-	eventually(t, "followers", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "followers", func() (bool, string) {
 		n, err := alice.c.Followers(ctx)
 		return err == nil && n == 1, fmt.Sprint(n, err)
 	})

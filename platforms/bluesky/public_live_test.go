@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/bluesky/testnet"
 )
@@ -39,12 +41,12 @@ func TestLivePublicReader(t *testing.T) {
 	createRecord(t, shop, "app.bsky.feed.like", map[string]any{"subject": map[string]any{"uri": own[2].Ref.ID, "cid": own[2].Ref.CID}})
 	createRecord(t, shop, "app.bsky.graph.follow", map[string]any{"subject": rival.did})
 
-	eventually(t, "the rival's profile counts", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "the rival's profile counts", func() (bool, string) {
 		p, err := shop.c.PublicProfile(ctx, "@"+rival.handle)
 		return err == nil && p.Followers == 1 && p.Posts == 4, fmt.Sprintf("%+v %v", p, err)
 	})
 	var got []platforms.PublicPost
-	eventually(t, "the rival's own posts, two a page", func() (bool, string) {
+	waitfor.Until(t, 10*time.Second, "the rival's own posts, two a page", func() (bool, string) {
 		got = got[:0]
 		cursor := ""
 		for range 5 {

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/faultproxy"
 	"github.com/crier-app/crier/platforms/mastodon"
@@ -166,7 +167,7 @@ func TestLivePublish(t *testing.T) {
 	// The mention reached the customer: GoToSocial makes notifications in
 	// the background, after it has answered the POST.
 	var ns []platforms.Notification
-	waitFor(t, "mention in the customer's notifications", func() bool {
+	waitfor.Holds(t, gtsPatience, "mention in the customer's notifications", func() bool {
 		ns, _, err = customer.c.Notifications(ctx, "")
 		return err == nil && len(ns) > 0
 	})
@@ -435,7 +436,7 @@ func TestLiveRepliesAndDirectMessages(t *testing.T) {
 		"status": {"@" + shop.Acct + " can I order a cake for Sunday?"}, "visibility": {"direct"}}, &dm)
 
 	var ns []platforms.Notification
-	waitFor(t, "reply and mention among the notifications", func() bool {
+	waitfor.Holds(t, gtsPatience, "reply and mention among the notifications", func() bool {
 		ns, _, err = shop.c.Notifications(ctx, "")
 		return err == nil && len(ns) >= 2
 	})
@@ -453,7 +454,7 @@ func TestLiveRepliesAndDirectMessages(t *testing.T) {
 	}
 
 	var msgs []platforms.Message
-	waitFor(t, "direct message", func() bool {
+	waitfor.Holds(t, gtsPatience, "direct message", func() bool {
 		msgs, _, err = shop.c.Messages(ctx, "")
 		return err == nil && len(msgs) >= 1
 	})
@@ -467,7 +468,7 @@ func TestLiveRepliesAndDirectMessages(t *testing.T) {
 	// The answer reaches the regular: as a direct mention among their
 	// notifications, and (GoToSocial updates conversations on a worker of
 	// its own) as the last status of their conversation.
-	waitFor(t, "answer among the regular's notifications", func() bool {
+	waitfor.Holds(t, gtsPatience, "answer among the regular's notifications", func() bool {
 		ns, _, _ := regular.c.Notifications(ctx, "")
 		for _, n := range ns {
 			if n.Post != nil && n.Post.Ref.ID == answer.ID {
@@ -477,21 +478,16 @@ func TestLiveRepliesAndDirectMessages(t *testing.T) {
 		return false
 	})
 	var theirs []platforms.Message
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	if err := waitfor.Wait(ctx, 30*time.Second, "the answer in the regular's conversations", func() (bool, string) {
 		theirs, _, err = regular.c.Messages(ctx, "")
-		if err == nil && slices.ContainsFunc(theirs, func(m platforms.Message) bool { return m.ID == answer.ID }) {
-			break
-		}
-		if time.Now().After(deadline) {
-			// Seen once under CI load: the notification came, the
-			// conversation kept the earlier status. Say so; the answer's
-			// own fields are checked on the server below.
-			t.Logf("GoToSocial had not moved the regular's conversation to the answer after 30 s (err %v): %+v", err, theirs)
-			theirs = nil
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
+		return err == nil && slices.ContainsFunc(theirs, func(m platforms.Message) bool { return m.ID == answer.ID }),
+			fmt.Sprintf("err %v: %+v", err, theirs)
+	}); err != nil {
+		// Seen once under CI load: the notification came, the
+		// conversation kept the earlier status. Say so; the answer's
+		// own fields are checked on the server below.
+		t.Logf("GoToSocial had not moved the regular's conversation to the answer: %v", err)
+		theirs = nil
 	}
 	for _, m := range theirs {
 		if m.ID == answer.ID && (m.FromMe || !strings.Contains(m.Text, "which one would you like") || m.Author.Handle != shop.Username) {
@@ -558,7 +554,7 @@ func TestLiveMetricsAndFollowers(t *testing.T) {
 	}
 
 	var counts map[string]platforms.Counts
-	waitFor(t, "counters", func() bool {
+	waitfor.Holds(t, gtsPatience, "counters", func() bool {
 		counts, err = shop.c.PostCounts(ctx, []platforms.Ref{a.Ref, b.Ref, {ID: "01ZZZZZZZZZZZZZZZZZZZZZZZZ"}})
 		return err == nil && counts[a.Ref.ID].Replies == 1
 	})
@@ -572,7 +568,7 @@ func TestLiveMetricsAndFollowers(t *testing.T) {
 		t.Errorf("counts for %d posts, want 2 (an unknown id is left out)", len(counts))
 	}
 	var followers int
-	waitFor(t, "follower count", func() bool {
+	waitfor.Holds(t, gtsPatience, "follower count", func() bool {
 		followers, err = shop.c.Followers(ctx)
 		return err == nil && followers == 2
 	})
@@ -591,7 +587,7 @@ func TestLiveSearch(t *testing.T) {
 	var found []platforms.RemotePost
 	var cursor string
 	var err error
-	waitFor(t, "hashtag in the tag timeline", func() bool {
+	waitfor.Holds(t, gtsPatience, "hashtag in the tag timeline", func() bool {
 		found, cursor, err = listener.c.Search(ctx, "#"+tag, "")
 		return err == nil && len(found) == 1
 	})
@@ -609,21 +605,11 @@ func TestLiveSearch(t *testing.T) {
 
 // waitFor polls ok for up to 10 s: the server does some work (timelines,
 // notifications) in the background after it has answered.
-// waitFor waits until ok, for what GoToSocial does in the background; the
-// deadline is generous because a busy machine (the whole suite at once on
-// two cores) slows its workers down, and only a server that never gets
-// there should fail.
-func waitFor(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	const patience = 60 * time.Second
-	deadline := time.Now().Add(patience)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s after %v", what, patience)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
+// gtsPatience bounds the waits for what GoToSocial does in the
+// background; it is generous because a busy machine (the whole suite at
+// once on two cores) slows its workers down, and only a server that never
+// gets there should fail.
+const gtsPatience = 60 * time.Second
 
 // TestLiveStatusVisibleOnceAnswered measures what Reconcile's settle time
 // is for: how long the server takes to make a status (the window in which
@@ -710,7 +696,7 @@ func TestLiveGoneAfterTheAuthorDeletes(t *testing.T) {
 		gts.API(t, regular.token, http.MethodDelete, "/api/v1/statuses/"+id, nil, nil)
 	}
 	var gone []string
-	waitFor(t, "both deletions seen", func() bool {
+	waitfor.Holds(t, gtsPatience, "both deletions seen", func() bool {
 		gone, err = shop.c.Gone(ctx, refs)
 		return err == nil && len(gone) == 2
 	})

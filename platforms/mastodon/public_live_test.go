@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 )
 
@@ -45,7 +46,7 @@ func TestLivePublicReader(t *testing.T) {
 	gts.API(t, rival.token, http.MethodPost, "/api/v1/follow_requests/"+shop.id+"/authorize", url.Values{}, nil)
 
 	var prof platforms.PublicProfile
-	waitFor(t, "the rival's counts", func() bool {
+	waitfor.Holds(t, gtsPatience, "the rival's counts", func() bool {
 		prof, err = shop.c.PublicProfile(ctx, "@"+rival.Acct)
 		return err == nil && prof.Followers == 1
 	})

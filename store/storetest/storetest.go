@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/crier-app/crier/store"
 )
@@ -64,4 +65,41 @@ func Open(t testing.TB) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// WaitCommitted waits until check holds, looking again at each commit to
+// st's database by any process (the store's Watch tells of them), and
+// fails t saying what check last saw if limit passes first.
+func WaitCommitted(t testing.TB, st *store.Store, limit time.Duration, what string, check func() (bool, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	committed := make(chan struct{}, 1)
+	tell := func() {
+		select {
+		case committed <- struct{}{}:
+		default:
+		}
+	}
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		// Opened too: a commit made before the watch began is looked for.
+		st.Watch(ctx, 5*time.Millisecond, store.WatchHooks{Opened: tell, Changed: func(store.Change) { tell() }})
+	}()
+	defer func() { cancel(); <-watched }()
+	timeout := time.After(limit)
+	for {
+		ok, seen := check()
+		if ok {
+			return
+		}
+		select {
+		case <-committed:
+		case <-timeout:
+			if ok, seen = check(); !ok {
+				t.Fatalf("%s: not so after %s; last seen: %s", what, limit, seen)
+			}
+			return
+		}
+	}
 }

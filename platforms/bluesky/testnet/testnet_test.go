@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/crier-app/crier/internal/waitfor"
 	"io"
 	"net/http"
 	"net/url"
@@ -83,7 +84,7 @@ func TestNetworkIsReal(t *testing.T) {
 		} `json:"notifications"`
 	}
 	liked := time.Now()
-	eventually(t, 10*time.Second, "alice is notified of bob's like", func() bool {
+	waitfor.Holds(t, 10*time.Second, "alice is notified of bob's like", func() bool {
 		getJSON(t, n.PDS+"/xrpc/app.bsky.notification.listNotifications?limit=50", alice.AccessJwt, &notes)
 		for _, nt := range notes.Notifications {
 			if nt.Reason == "like" && nt.Author.DID == bob.DID && nt.ReasonSubject == post.URI && nt.URI == like.URI {
@@ -109,7 +110,7 @@ func TestNetworkIsReal(t *testing.T) {
 		} `json:"posts"`
 	}
 	q := "/xrpc/app.bsky.feed.getPosts?uris=" + url.QueryEscape(post.URI)
-	eventually(t, 10*time.Second, "getPosts shows likeCount 1", func() bool {
+	waitfor.Holds(t, 10*time.Second, "getPosts shows likeCount 1", func() bool {
 		getJSON(t, n.PDS+q, alice.AccessJwt, &posts)
 		return len(posts.Posts) == 1 && posts.Posts[0].LikeCount == 1
 	})
@@ -216,17 +217,6 @@ func TestUnavailableSkipsOrFails(t *testing.T) {
 type strongRef struct {
 	URI string `json:"uri"`
 	CID string `json:"cid"`
-}
-
-func eventually(t *testing.T, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %s", limit, what)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }
 
 func postJSON(t *testing.T, u, token string, in, out any) {

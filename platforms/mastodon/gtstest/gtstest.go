@@ -44,6 +44,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms/internal/testcache"
 )
 
@@ -300,27 +301,35 @@ func (s *Server) run(logf func(string, ...any)) error {
 		logFile.Close()
 		close(s.exited)
 	}()
-	deadline := time.Now().Add(startLimit)
-	for {
+	// Only asking tells when it answers; its exit ends the wait at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
 		select {
 		case <-s.exited:
-			return fmt.Errorf("GoToSocial exited while starting on port %d:\n%s", s.Port, s.LogTail(20))
-		default:
+			cancel()
+		case <-ctx.Done():
 		}
+	}()
+	err = waitfor.Wait(ctx, startLimit, "GoToSocial answering on "+s.URL, func() (bool, string) {
 		resp, err := http.Get(s.URL + "/api/v2/instance")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				logf("GoToSocial %s answering on %s after %s", Version, s.URL, time.Since(began).Round(time.Millisecond))
-				return nil
-			}
+		if err != nil {
+			return false, err.Error()
 		}
-		if time.Now().After(deadline) {
-			s.Stop()
-			return fmt.Errorf("GoToSocial did not answer on %s within %s:\n%s", s.URL, startLimit, s.LogTail(20))
-		}
-		time.Sleep(100 * time.Millisecond)
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, resp.Status
+	})
+	select {
+	case <-s.exited:
+		return fmt.Errorf("GoToSocial exited while starting on port %d:\n%s", s.Port, s.LogTail(20))
+	default:
 	}
+	if err != nil {
+		s.Stop()
+		return fmt.Errorf("%w:\n%s", err, s.LogTail(20))
+	}
+	logf("GoToSocial %s answering on %s after %s", Version, s.URL, time.Since(began).Round(time.Millisecond))
+	return nil
 }
 
 // Stop ends the server: SIGTERM, then SIGKILL if it takes too long.

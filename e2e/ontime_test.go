@@ -179,11 +179,17 @@ func TestOnTime(t *testing.T) {
 		var stoppedAt time.Time
 		stopped := make(chan struct{})
 		// Freeze the sender while one of its writes is on its way to the
-		// server: the post lands while it cannot hear the answer.
+		// server: the post lands while it cannot hear the answer. It is
+		// frozen while this test holds the database's write lock, so not
+		// in the middle of a write of its own: a process frozen holding
+		// SQLite's write lock stops every writer, which no sender can
+		// outlive.
 		f.decide(0, func(r faultproxy.Request) faultproxy.Action {
 			if r.Path == putRecordPath && r.N == 4 {
+				unlock := lockDatabase(t, h.dbPath)
 				stoppedAt = time.Now()
 				_ = sender.cmd.Process.Signal(syscall.SIGSTOP)
+				unlock()
 				close(stopped)
 			}
 			return faultproxy.Action{}
@@ -528,7 +534,8 @@ func (h *harness) stderr() string {
 // lockDatabase takes the database's write lock from a connection of the
 // test's own, as another program would, until the returned func is called.
 func lockDatabase(t *testing.T, dbPath string) (unlock func()) {
-	db, err := sql.Open("sqlite", "file:"+dbPath)
+	// The busy timeout waits out a write crier has under way.
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}

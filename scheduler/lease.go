@@ -60,6 +60,7 @@ func (t *tenure) lostReason() string {
 // It returns nil when ctx ends first.
 func (s *Scheduler) acquire(ctx context.Context) *tenure {
 	ttl := s.o.LeaseTTL
+	said := "" // the holder the last Debug line named
 	for ctx.Err() == nil {
 		now := s.o.Now()
 		info, held, err := s.st.Lease(ctx, store.SenderLease)
@@ -95,8 +96,10 @@ func (s *Scheduler) acquire(ctx context.Context) *tenure {
 			if check := now.Add(holderCheckEvery); info.Host == s.o.Holder.Host && check.Before(wake) {
 				wake = check
 			}
-			if s.o.Debug {
+			// Once a holder: a follower looks every quarter second.
+			if s.o.Debug && holder != said {
 				s.log.Printf("scheduler: debug: %s sends as of %s; looking again at %s", holder, now.Format(debugTime), wake.Format(debugTime))
+				said = holder
 			}
 		}
 		sleep(ctx, s.wake, s.at(wake))

@@ -154,6 +154,7 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 		}
 	}
 	failures := 0
+	said := "" // the Debug line's last "asleep until", said again only when it changes
 	for ctx.Err() == nil {
 		asOf := s.o.Now()
 		due, err := s.st.DueDeliveriesFor(ctx, w.account.ID, asOf, batchSize)
@@ -206,7 +207,12 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 			if ok {
 				until = "until " + next.Format(debugTime)
 			}
-			s.log.Printf("scheduler: debug: %s: nothing more due as of %s; asleep %s", w.account.Handle, asOf.Format(debugTime), until)
+			// After a send, or when the next due time moved: a worker woken
+			// for a change that was not its own stays quiet.
+			if claimed > 0 || until != said {
+				s.log.Printf("scheduler: debug: %s: nothing more due as of %s; asleep %s", w.account.Handle, asOf.Format(debugTime), until)
+				said = until
+			}
 		}
 		sleep(ctx, w.wake, wait)
 	}

@@ -145,11 +145,13 @@ type Options struct {
 	// Planning is what the sender makes ahead (recurring posts, evergreen
 	// shares) and reads besides the inboxes (feeds, competitors).
 	Planning Planning
-	// Debug logs, besides what is always logged, each time the scheduler
-	// goes to sleep having done all it could: an account's worker with
-	// nothing more due as of the clock's time, a process that does not
-	// send after looking at the lease. Someone reading the log (crier
-	// --debug, a test) knows by it that everything due by then was seen.
+	// Debug logs, besides what is always logged, when the scheduler goes
+	// to sleep having done all it could: an account's worker with nothing
+	// more due as of the clock's time (at its start, after each send, and
+	// when its next due time moves), and a process that does not send,
+	// once for each holder of the lease it sees. Someone reading the log
+	// (crier --debug, a test) knows by it that everything due by then was
+	// seen.
 	Debug bool
 }
 

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -131,18 +132,27 @@ func (f *fakeClock) asleep(owner string) bool {
 // waitAsleep waits until asleep(owner).
 func (f *fakeClock) waitAsleep(t *testing.T, owner string) {
 	t.Helper()
+	f.waitChanged(t, func() bool { return f.asleep(owner) }, func() string {
+		return fmt.Sprintf("%s never went back to sleep after the clock was set to %v", owner, f.Now())
+	})
+}
+
+// waitChanged waits until ok holds, looking again each time the clock's
+// timers change, and fails t with failure after 10 seconds.
+func (f *fakeClock) waitChanged(t *testing.T, ok func() bool, failure func() string) {
+	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		f.mu.Lock()
 		changed := f.changed
 		f.mu.Unlock()
-		if f.asleep(owner) {
+		if ok() {
 			return
 		}
 		select {
 		case <-changed:
 		case <-deadline:
-			t.Fatalf("%s never went back to sleep after the clock was set to %v", owner, f.Now())
+			t.Fatal(failure())
 		}
 	}
 }
@@ -162,18 +172,7 @@ func (f *fakeClock) hasTimer(at time.Time) bool {
 // waitTimer waits until something sleeps until exactly at.
 func (f *fakeClock) waitTimer(t *testing.T, at time.Time) {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		f.mu.Lock()
-		changed := f.changed
-		f.mu.Unlock()
-		if f.hasTimer(at) {
-			return
-		}
-		select {
-		case <-changed:
-		case <-deadline:
-			t.Fatalf("nothing is waiting for %v (now %v)", at, f.Now())
-		}
-	}
+	f.waitChanged(t, func() bool { return f.hasTimer(at) }, func() string {
+		return fmt.Sprintf("nothing is waiting for %v (now %v)", at, f.Now())
+	})
 }

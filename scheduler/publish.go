@@ -218,8 +218,9 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 	}
 }
 
-// debugTime is how Debug lines write times.
-const debugTime = "15:04:05.000"
+// debugTime is how Debug lines write times: with the day, since the next
+// due time may be days away.
+const debugTime = "2006-01-02 15:04:05.000 MST"
 
 // startupAccount settles an account's deliveries whose outcome is unknown,
 // then holds back, per the missed policy, those that came due too long

@@ -102,6 +102,7 @@ func (s *Scheduler) acquire(ctx context.Context) *tenure {
 				said = holder
 			}
 		}
+		s.nextLook.Store(wake.UnixNano())
 		sleep(ctx, s.wake, s.at(wake))
 	}
 	return nil

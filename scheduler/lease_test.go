@@ -44,7 +44,7 @@ func startPeer(t *testing.T, path string, clock *fakeClock, acct int64, name str
 		Store:      st,
 		Networks:   map[int64]platforms.Network{acct: p.net},
 		Now:        clock.Now,
-		Timer:      clock.TimerOf(name),
+		Timer:      clock.Timer,
 		Events:     p.events,
 		MinBackoff: time.Minute,
 		MaxSleep:   time.Hour,
@@ -57,6 +57,13 @@ func startPeer(t *testing.T, path string, clock *fakeClock, acct int64, name str
 	go func() { p.done <- p.sched.Run(ctx) }()
 	t.Cleanup(func() { p.stop(t) })
 	return p
+}
+
+// lookedAsOf reports whether p has done what the lease as of now makes
+// it do: it holds the lease, or it has looked at it and sleeps until a
+// later look.
+func (p *peer) lookedAsOf(t *testing.T, now time.Time) bool {
+	return p.sched.nextLook.Load() > now.UnixNano() || leaseHolder(t, p.st) == p.name
 }
 
 // stop ends the peer's Run; once stopped, stopping again does nothing.
@@ -186,11 +193,7 @@ func TestTwoSchedulersOneSender(t *testing.T) {
 			t.Fatalf("b had not taken over by %v; the lease expired at %v", now, info.ExpiresAt)
 		}
 		clock.Set(now)
-		// b has looked at the lease as of now once it sleeps again, or
-		// it has taken the lease.
-		waitfor.Holds(t, 10*time.Second, "b asleep again or sending", func() bool {
-			return clock.asleep("b") || leaseHolder(t, b.st) == "b"
-		})
+		waitfor.Holds(t, 10*time.Second, "b's look at the lease", func() bool { return b.lookedAsOf(t, now) })
 		if leaseHolder(t, b.st) == "b" {
 			tookOver = now
 		}
@@ -274,8 +277,8 @@ func TestNoRecoveryUnderALiveSender(t *testing.T) {
 			info, _, err := st.Lease(context.Background(), store.SenderLease)
 			return err == nil && info.ExpiresAt.After(now.Add(testTTL/2))
 		})
-		// b has had its look at the lease as of now: it sleeps again.
-		clock.waitAsleep(t, "b")
+		// b has had its look at the lease as of now.
+		waitfor.Holds(t, 10*time.Second, "b's look at the lease", func() bool { return b.lookedAsOf(t, now) })
 		if b.sched.Status().Sender || leaseHolder(t, b.st) != "a" {
 			t.Fatalf("b took the lease of a live sender (held by %q)", leaseHolder(t, b.st))
 		}

@@ -184,6 +184,10 @@ type Scheduler struct {
 	// abandon makes Run end like a killed process, leaving the lease to
 	// expire (tests of a takeover).
 	abandon bool
+	// nextLook is when, by its clock, this process will look at the lease
+	// again while another sends (Unix nanoseconds), set before each of its
+	// sleeps: a test knows by it that the process has looked as of a time.
+	nextLook atomic.Int64
 
 	mu     sync.Mutex
 	status Status

@@ -96,7 +96,8 @@ func (s *Scheduler) acquire(ctx context.Context) *tenure {
 			if check := now.Add(holderCheckEvery); info.Host == s.o.Holder.Host && check.Before(wake) {
 				wake = check
 			}
-			// Once a holder: a follower looks every quarter second.
+			// It looks again as often as every quarter second: said once
+			// for each holder it sees.
 			if s.o.Debug && holder != said {
 				s.log.Printf("scheduler: debug: %s sends as of %s; looking again at %s", holder, now.Format(debugTime), wake.Format(debugTime))
 				said = holder

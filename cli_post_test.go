@@ -253,7 +253,7 @@ func TestCLIPostRunningSenderSendsIt(t *testing.T) {
 	// No copy can follow once the worker that sent it has logged, after
 	// the send, that nothing more is due.
 	h := "ryeandshine.bsky.social"
-	if logs, ok := logs.await(0, 20*time.Second, func(logs string) bool {
+	if logs, ok := logs.Await(0, 20*time.Second, func(logs string) bool {
 		i := strings.Index(logs, fmt.Sprintf("of post %d sent to %s:", pj.ID, h))
 		return i >= 0 && strings.Contains(logs[i:], "scheduler: debug: "+h+": nothing more due")
 	}); !ok {
@@ -297,7 +297,7 @@ func TestCLIPostWaitsForABusyDatabase(t *testing.T) {
 	released := make(chan struct{})
 	go func() {
 		defer close(released)
-		said.await(0, time.Minute, func(w string) bool { return strings.Contains(w, "busy") })
+		said.Await(0, time.Minute, func(w string) bool { return strings.Contains(w, "busy") })
 		tx.Rollback()
 	}()
 	r := f.crier(t, "", "post", "Fresh bagels, still warm", "--to", "bluesky", "--json")

@@ -89,7 +89,7 @@ func BenchmarkServeKeypress(b *testing.B) {
 			tm.waitFor("Open · all kinds")
 			// The inbox's first page has landed once it says where the
 			// cursor is.
-			if _, ok := tm.out.await(0, time.Minute, func(w string) bool { return cursorRE.MatchString(ansi.Strip(w)) }); !ok {
+			if _, ok := tm.out.Await(0, time.Minute, func(w string) bool { return cursorRE.MatchString(ansi.Strip(w)) }); !ok {
 				b.Fatalf("the inbox never said where its cursor is:\n%s", tm.screen())
 			}
 
@@ -106,7 +106,7 @@ func BenchmarkServeKeypress(b *testing.B) {
 			// Each has drawn its first screen with the calendar's week
 			// loaded: the title was drawn again without "loading…".
 			for _, o := range others {
-				if _, ok := o.out.await(0, time.Minute, calendarLoaded); !ok {
+				if _, ok := o.out.Await(0, time.Minute, calendarLoaded); !ok {
 					b.Fatalf("a session's calendar never loaded:\n%s", o.screen())
 				}
 			}
@@ -123,7 +123,7 @@ func BenchmarkServeKeypress(b *testing.B) {
 			if c.saving {
 				defer saveEvery(b, r.f.db, benchSaveEvery)()
 			}
-			wrote := tm.out.notify()
+			wrote := tm.out.Notify()
 			rnd := rand.New(rand.NewPCG(uint64(n), 14))
 			// The inbox header says where the cursor is ("2 of 36"): the
 			// frame that shows a keypress is the first to say it moved.
@@ -142,7 +142,7 @@ func BenchmarkServeKeypress(b *testing.B) {
 					if at == 1 {
 						key = "j"
 					}
-					mark := tm.out.len()
+					mark := tm.out.Len()
 					start := time.Now()
 					tm.keys(key)
 					deadline := time.After(10 * time.Second)
@@ -150,9 +150,9 @@ func BenchmarkServeKeypress(b *testing.B) {
 						select {
 						case <-wrote:
 						case <-deadline:
-							b.Fatalf("keypress %d (%s, the cursor on item %d): no frame moved it within 10 s; it drew:\n%s", i+1, key, at, ansi.Strip(tm.out.since(mark)))
+							b.Fatalf("keypress %d (%s, the cursor on item %d): no frame moved it within 10 s; it drew:\n%s", i+1, key, at, ansi.Strip(tm.out.Since(mark)))
 						}
-						if m := cursorRE.FindAllStringSubmatch(ansi.Strip(tm.out.since(mark)), -1); m != nil {
+						if m := cursorRE.FindAllStringSubmatch(ansi.Strip(tm.out.Since(mark)), -1); m != nil {
 							if n, _ := strconv.Atoi(m[len(m)-1][1]); n != at && m[len(m)-1][2] == total {
 								lat = append(lat, time.Since(start))
 								at, moved = n, true

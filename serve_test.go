@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +23,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/crier-app/crier/config"
+	"github.com/crier-app/crier/internal/waitfor"
 	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/sandbox"
 	"github.com/crier-app/crier/store"
@@ -47,115 +46,9 @@ type serveRig struct {
 	done                 chan error
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-	// wrote, when set, hears of each write (without blocking it).
-	wrote  chan struct{}
-	grown  chan struct{} // closed and replaced at each write
-	writes int           // how many writes so far
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.wrote != nil {
-		select {
-		case s.wrote <- struct{}{}:
-		default:
-		}
-	}
-	if s.grown != nil {
-		close(s.grown)
-		s.grown = nil
-	}
-	s.writes++
-	return s.b.Write(p)
-}
-
-// writeCount is how many writes were made so far.
-func (s *syncBuffer) writeCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.writes
-}
-
-// awaitWrites waits until n writes in all have been made, and reports
-// false if limit passes first.
-func (s *syncBuffer) awaitWrites(n int, limit time.Duration) bool {
-	timeout := time.After(limit)
-	for {
-		s.mu.Lock()
-		writes := s.writes
-		if s.grown == nil {
-			s.grown = make(chan struct{})
-		}
-		grown := s.grown
-		s.mu.Unlock()
-		if writes >= n {
-			return true
-		}
-		select {
-		case <-grown:
-		case <-timeout:
-			return false
-		}
-	}
-}
-
-// await waits until ok holds for what was written after the first from
-// bytes, looking again at each write; it reports what was written then,
-// and false if limit passed first.
-func (s *syncBuffer) await(from int, limit time.Duration, ok func(written string) bool) (string, bool) {
-	timeout := time.After(limit)
-	for {
-		s.mu.Lock()
-		written := string(s.b.Bytes()[from:])
-		if s.grown == nil {
-			s.grown = make(chan struct{})
-		}
-		grown := s.grown
-		s.mu.Unlock()
-		if ok(written) {
-			return written, true
-		}
-		select {
-		case <-grown:
-		case <-timeout:
-			return s.since(from), ok(s.since(from))
-		}
-	}
-}
-
-// len is how many bytes were written so far.
-func (s *syncBuffer) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Len()
-}
-
-// since is what was written after the first n bytes.
-func (s *syncBuffer) since(n int) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return string(s.b.Bytes()[n:])
-}
-
-// notify returns a channel that hears of every write from now on.
-func (s *syncBuffer) notify() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.wrote == nil {
-		s.wrote = make(chan struct{}, 1)
-	}
-	return s.wrote
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is what a session's terminal or the server's log writes,
+// read and waited on while it is written.
+type syncBuffer = waitfor.Buffer
 
 func clientKey(t testing.TB) gossh.Signer {
 	t.Helper()
@@ -301,7 +194,7 @@ func (tm *sshTerm) screen() string { return ansi.Strip(tm.out.String()) }
 // waitFor waits until the session has drawn text (since mark, if given).
 func (tm *sshTerm) waitFor(text string) {
 	tm.t.Helper()
-	if _, ok := tm.out.await(0, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), text) }); !ok {
+	if _, ok := tm.out.Await(0, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), text) }); !ok {
 		tail := tm.screen()
 		if len(tail) > 3000 {
 			tail = tail[len(tail)-3000:]
@@ -313,9 +206,9 @@ func (tm *sshTerm) waitFor(text string) {
 // waitForNew waits for text drawn after what is on screen now.
 func (tm *sshTerm) waitForNew(text string, do func()) {
 	tm.t.Helper()
-	n := tm.out.len()
+	n := tm.out.Len()
 	do()
-	if drew, ok := tm.out.await(n, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), text) }); !ok {
+	if drew, ok := tm.out.Await(n, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), text) }); !ok {
 		tm.t.Fatalf("the session never drew %q after the keys; it drew:\n%s", text, ansi.Strip(drew))
 	}
 }
@@ -417,11 +310,11 @@ func TestServeSchedulerSendsOnceWithThreeSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tm := range terms {
-		n := tm.out.len()
+		n := tm.out.Len()
 		defer func(tm *sshTerm, n int) {
 			// (a post sent late says by how much first, and the status
 			// line shortens the post's text to fit)
-			if drew, ok := tm.out.await(n, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), "Pretzel") }); !ok {
+			if drew, ok := tm.out.Await(n, 60*time.Second, func(w string) bool { return strings.Contains(ansi.Strip(w), "Pretzel") }); !ok {
 				out := ansi.Strip(drew)
 				if len(out) > 4000 {
 					out = out[len(out)-4000:]
@@ -439,7 +332,7 @@ func TestServeSchedulerSendsOnceWithThreeSessions(t *testing.T) {
 	// that sent the post is over, and whatever it would have sent again
 	// is sent.
 	handles := []string{"@ryeandshine@toot.community", "ryeandshine.bsky.social"}
-	if logs, ok := r.logs.await(0, 60*time.Second, func(logs string) bool {
+	if logs, ok := r.logs.Await(0, 60*time.Second, func(logs string) bool {
 		for _, h := range handles {
 			sentAt := strings.Index(logs, fmt.Sprintf("of post %d sent to %s:", id, h))
 			if sentAt < 0 || !strings.Contains(logs[sentAt:], "scheduler: debug: "+h+": nothing more due") {
@@ -687,17 +580,17 @@ func TestServeScreenDrawsWhatChanged(t *testing.T) {
 	sc := newScreen(out)
 	// The drawer writes its start at once, then each frame in one write:
 	// a frame asked for is drawn whole when the next write has been made.
-	if _, ok := out.await(0, 10*time.Second, func(w string) bool { return strings.Contains(w, ansi.SetModeBracketedPaste) }); !ok {
+	if _, ok := out.Await(0, 10*time.Second, func(w string) bool { return strings.Contains(w, ansi.SetModeBracketedPaste) }); !ok {
 		t.Fatal("the screen never wrote its start")
 	}
 	next := func(what string, do func()) string {
 		t.Helper()
-		mark, n := out.len(), out.writeCount()
+		mark, n := out.Len(), out.Writes()
 		do()
-		if !out.awaitWrites(n+1, 10*time.Second) {
+		if !out.AwaitWrites(n+1, 10*time.Second) {
 			t.Fatalf("%s: nothing drawn", what)
 		}
-		return out.since(mark)
+		return out.Since(mark)
 	}
 	sc.resize(20, 3)
 	if got := next("the first frame", func() { sc.show("calendar\ninbox\nkpis") }); ansi.Strip(got) != "calendar\r\ninbox\r\nkpis" {
@@ -734,9 +627,9 @@ func TestServeScreenDrawsWhatChanged(t *testing.T) {
 	if ansi.Strip(got) != "\nkpis a" {
 		t.Errorf("a line wider than the terminal drew %q", got)
 	}
-	mark := out.len()
+	mark := out.Len()
 	sc.close()
-	if end := out.since(mark); !strings.Contains(end, ansi.ShowCursor) || !strings.Contains(end, ansi.ResetModeAltScreenSaveCursor) {
+	if end := out.Since(mark); !strings.Contains(end, ansi.ShowCursor) || !strings.Contains(end, ansi.ResetModeAltScreenSaveCursor) {
 		t.Errorf("closing: %q", end)
 	}
 }

@@ -843,57 +843,39 @@ type crierRun struct {
 	exited chan struct{} // closed once it exited and its stderr is read
 	err    error         // from Wait, once exited is closed
 
-	mu    sync.Mutex
-	lines []string      // what it has logged so far
-	grown chan struct{} // closed and replaced at each line
+	// logged is what it has logged so far, a line a write.
+	logged waitfor.Buffer
 }
 
-// said records a line c logged.
-func (c *crierRun) said(line string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.lines = append(c.lines, line)
-	if c.grown != nil {
-		close(c.grown)
-		c.grown = nil
-	}
-}
+// mark is where what c logs from now on begins: waitLine looks after it.
+func (c *crierRun) mark() int { return c.logged.Len() }
 
-// mark is how many lines c has logged so far: waitLine looks after it.
-func (c *crierRun) mark() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.lines)
-}
-
-// waitLine waits until c logs, after its first from lines, a line re
-// matches, and returns that line's place (a mark for what follows). It
-// fails the test if c exits or limit passes first.
+// waitLine waits until c logs, after from (a mark), a line re matches,
+// and returns the mark after that line. It fails the test if c exits or
+// limit passes first.
 func (h *harness) waitLine(c *crierRun, from int, re *regexp.Regexp, limit time.Duration, what string) int {
 	h.t.Helper()
-	timeout := time.After(limit)
-	for {
-		c.mu.Lock()
-		for i := from; i < len(c.lines); i++ {
-			if re.MatchString(c.lines[i]) {
-				c.mu.Unlock()
-				return i + 1
+	after := -1
+	_, ok := c.logged.AwaitOr(c.exited, from, limit, func(logged string) bool {
+		for at := 0; at < len(logged); {
+			line, _, _ := strings.Cut(logged[at:], "\n")
+			if re.MatchString(line) {
+				after = from + at + len(line) + 1
+				return true
 			}
+			at += len(line) + 1
 		}
-		from = len(c.lines)
-		if c.grown == nil {
-			c.grown = make(chan struct{})
-		}
-		grown := c.grown
-		c.mu.Unlock()
+		return false
+	})
+	if !ok {
 		select {
-		case <-grown:
 		case <-c.exited:
 			h.t.Fatalf("crier exited before it logged %s: %v", what, c.err)
-		case <-timeout:
-			h.t.Fatalf("crier did not log %s within %s (/%s/)", what, limit, re)
+		default:
 		}
+		h.t.Fatalf("crier did not log %s within %s (/%s/)", what, limit, re)
 	}
+	return after
 }
 
 // idleLine is crier run --debug's line for an account's worker going to
@@ -975,7 +957,7 @@ func (h *harness) start(why string) *crierRun {
 		for sc.Scan() {
 			line := sc.Text()
 			fmt.Fprintln(h.log, line)
-			c.said(line)
+			c.logged.Write([]byte(line + "\n"))
 			if !led && leadLine.MatchString(line) {
 				led = true
 				c.ledAt = time.Now()

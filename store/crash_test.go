@@ -9,10 +9,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/crier-app/crier/internal/waitfor"
 )
 
 // The child side of TestKillLosesNoSavedDraft: save drafts as fast as it can,
@@ -72,11 +73,11 @@ func TestKillLosesNoSavedDraft(t *testing.T) {
 
 	for round := 0; round < 3; round++ {
 		var cmds []*exec.Cmd
-		var outs []*lockedBuffer
+		var outs []*waitfor.Buffer
 		for i := 0; i < 2; i++ {
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = append(os.Environ(), "CRIER_STORE_CHILD_DB="+path)
-			out := &lockedBuffer{}
+			out := &waitfor.Buffer{}
 			cmd.Stdout = out
 			cmd.Stderr = os.Stderr
 			if err := cmd.Start(); err != nil {
@@ -88,7 +89,10 @@ func TestKillLosesNoSavedDraft(t *testing.T) {
 		// each having reported a number of saves that differs each round
 		// (the kill lands at a different point of the work, not of time).
 		for _, out := range outs {
-			out.waitLines(t, 5+round*25, 30*time.Second)
+			saves := 5 + round*25
+			if got, ok := out.Await(0, 30*time.Second, func(w string) bool { return strings.Count(w, "\n") >= saves }); !ok {
+				t.Fatalf("a writer reported %d saves in 30 s, want %d", strings.Count(got, "\n"), saves)
+			}
 		}
 		for _, c := range cmds {
 			c.Process.Signal(syscall.SIGKILL)
@@ -124,52 +128,5 @@ func TestKillLosesNoSavedDraft(t *testing.T) {
 			t.Fatalf("round %d: the writers saved nothing before the kill; the test proved nothing", round)
 		}
 		t.Logf("round %d: %d drafts saved by two writers, all present after SIGKILL", round, saved)
-	}
-}
-
-// lockedBuffer collects a child's output while the test reads it, and
-// tells of each write.
-type lockedBuffer struct {
-	mu    sync.Mutex
-	b     strings.Builder
-	grown chan struct{} // closed and replaced at each write
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.grown != nil {
-		close(l.grown)
-		l.grown = nil
-	}
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// waitLines waits until the child has written n lines.
-func (l *lockedBuffer) waitLines(t *testing.T, n int, limit time.Duration) {
-	t.Helper()
-	timeout := time.After(limit)
-	for {
-		l.mu.Lock()
-		lines := strings.Count(l.b.String(), "\n")
-		if l.grown == nil {
-			l.grown = make(chan struct{})
-		}
-		grown := l.grown
-		l.mu.Unlock()
-		if lines >= n {
-			return
-		}
-		select {
-		case <-grown:
-		case <-timeout:
-			t.Fatalf("the writer reported %d saves in %s, want %d", lines, limit, n)
-		}
 	}
 }

@@ -2,7 +2,7 @@
 // can tell: a real server (GoToSocial, the Bluesky reference network)
 // showing what another client did, another process's database, a process
 // table. Where the thing waited for can announce itself (a channel, a hook,
-// a line on a pipe), wait on that instead.
+// a line on a pipe), wait on that instead; Buffer is such a pipe's end.
 //
 // One place for it, so every such wait fails the same way: after its
 // patience, saying what it waited for and what it last saw.

@@ -45,3 +45,38 @@ func TestWaitStopsWithItsContext(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestBufferWakesItsWaiterAtEachWrite(t *testing.T) {
+	var b Buffer
+	b.Write([]byte("before\n"))
+	mark := b.Len()
+	go func() {
+		for _, line := range []string{"one\n", "two\n", "three\n"} {
+			b.Write([]byte(line))
+		}
+	}()
+	got, ok := b.Await(mark, 10*time.Second, func(w string) bool { return strings.Contains(w, "three") })
+	if !ok || got != "one\ntwo\nthree\n" {
+		t.Fatalf("Await = %q, %v", got, ok)
+	}
+	if !b.AwaitWrites(4, 10*time.Second) || b.Writes() != 4 || b.Since(mark) != got {
+		t.Fatalf("%d writes, since the mark %q", b.Writes(), b.Since(mark))
+	}
+}
+
+func TestBufferGivesUp(t *testing.T) {
+	var b Buffer
+	if _, ok := b.Await(0, 20*time.Millisecond, func(w string) bool { return w != "" }); ok {
+		t.Fatal("Await held with nothing written")
+	}
+	stop := make(chan struct{})
+	close(stop)
+	b.Write([]byte("last words"))
+	// Stopped, it still looks at what was written before giving up.
+	if got, ok := b.AwaitOr(stop, 0, time.Hour, func(w string) bool { return w == "last words" }); !ok {
+		t.Fatalf("AwaitOr = %q, false", got)
+	}
+	if _, ok := b.AwaitOr(stop, 0, time.Hour, func(w string) bool { return w == "more" }); ok {
+		t.Fatal("AwaitOr held after stop")
+	}
+}

@@ -169,6 +169,13 @@ type Post struct {
 	Conversation   string
 	IdempotencyKey string
 	CreatedAt      time.Time // frozen before the first attempt
+	// Claimed, when set, reports whether a post on the account (by its
+	// network id) is already recorded as another of crier's posts.
+	// Reconcile on a network that finds a post by what it carries rather
+	// than by its key must pass over those: two posts may carry the same
+	// text (a daily post, an announcement queued twice), and taking one's
+	// status for the other's would leave the other never sent.
+	Claimed func(ctx context.Context, id string) (bool, error)
 }
 
 // Published is what the network made of a post.

@@ -207,3 +207,34 @@ func TestRevokedTokenHoldsTheAccountsPosts(t *testing.T) {
 		t.Fatalf("server has %q", st)
 	}
 }
+
+// TestSameTextTwiceEachGoesOut: two posts with the same text to one
+// account (a daily "fresh bread" post, the same announcement queued twice
+// through an outage). The first try of the first never reached the server;
+// by its retry the second is out. The retry asks the server whether the
+// first landed, and must not take the second's status for it: each post
+// goes out, and each delivery names its own status.
+func TestSameTextTwiceEachGoesOut(t *testing.T) {
+	m := newMastoHarness(t, mastotest.Config{IgnoreIdempotencyKey: true})
+	m.srv.Inject(http.MethodPost, "/api/v1/statuses", mastotest.Fault{Status: http.StatusServiceUnavailable})
+	_, first := m.queue(store.Post{Body: "Fresh bread today!"}, t0)
+	_, second := m.queue(store.Post{Body: "Fresh bread today!"}, t0.Add(time.Second))
+	m.start()
+
+	e := m.waitEvent(EventRetrying, first.ID, EventSent, EventFailed)
+	m.clock.waitTimer(t, t0.Add(time.Second))
+	m.clock.Set(t0.Add(time.Second))
+	m.waitEvent(EventSent, second.ID, EventFailed, EventRetrying)
+	m.clock.waitTimer(t, e.RetryAt)
+	m.clock.Set(e.RetryAt)
+	m.waitEvent(EventSent, first.ID, EventFailed, EventRetrying)
+
+	sts := m.srv.Statuses(m.srv.Me().ID)
+	if len(sts) != 2 {
+		t.Fatalf("server has %d statuses %q, want both posts", len(sts), m.statuses())
+	}
+	a, b := m.delivery(first.ID), m.delivery(second.ID)
+	if a.RemoteID == b.RemoteID {
+		t.Fatalf("both deliveries name status %s: the first was taken for sent by the second's status", a.RemoteID)
+	}
+}

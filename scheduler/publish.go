@@ -304,6 +304,9 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool
 	}
 	d.Text = text
 	post := platformPost(d)
+	post.Claimed = func(ctx context.Context, id string) (bool, error) {
+		return s.st.RemoteIDTaken(ctx, d.AccountID, id, d.ID)
+	}
 
 	// An earlier attempt may have landed: an unknown outcome for sure, and
 	// a transient error classified too hopefully, or sent by another crier

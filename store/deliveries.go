@@ -349,6 +349,20 @@ func (s *Store) finish(ctx context.Context, id int64, from, set string, args ...
 	})
 }
 
+// RemoteIDTaken reports whether a delivery to account other than except
+// already names remoteID as the post it made: reconciling by content must
+// not take another post's status for its own.
+func (s *Store) RemoteIDTaken(ctx context.Context, accountID int64, remoteID string, except int64) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx,
+		"SELECT 1 FROM deliveries WHERE account_id = ? AND remote_id = ? AND id <> ? LIMIT 1",
+		accountID, remoteID, except).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // MarkSent records that a delivery went out. A successful publish is the
 // truth, so it is recorded even when the row was meanwhile set back to
 // unknown or queued.

@@ -3,6 +3,7 @@ package bluesky
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -320,5 +321,26 @@ func TestPublishInAConversationRefusesLocally(t *testing.T) {
 	// Longer than a post may be, within what a message may be.
 	if _, err := c.Publish(context.Background(), dmReply(strings.Repeat("a", MaxGraphemes+1), "convo1", asked, chatT0)); err != nil {
 		t.Errorf("a message over a post's limit: %v", err)
+	}
+}
+
+// TestReconcileAChatMessagePassesOverClaimedOnes: "Thanks!" sent a moment
+// ago answered another message, and crier recorded it. A second "Thanks!"
+// whose send was refused before it reached the service must not be taken
+// for sent on the strength of the first.
+func TestReconcileAChatMessagePassesOverClaimedOnes(t *testing.T) {
+	f := newChatFake(t, chatT0, "convo1")
+	c := f.client()
+	ctx := context.Background()
+	asked := f.add("convo1", "did:plc:bob", "thanks?")
+	first := f.add("convo1", fakeDID, "Thanks!")
+	p := dmReply("Thanks!", "convo1", asked, f.clock)
+	p.Claimed = func(_ context.Context, id string) (bool, error) { return id == first.id, nil }
+	if pub, ok, err := c.Reconcile(ctx, p); err != nil || ok {
+		t.Fatalf("Reconcile = %+v, %v, %v; want not found (the only Thanks! is another post's)", pub, ok, err)
+	}
+	p.Claimed = func(context.Context, string) (bool, error) { return false, errors.New("database is locked") }
+	if _, ok, err := c.Reconcile(ctx, p); ok || platforms.ClassOf(err) != platforms.Transient {
+		t.Errorf("Reconcile when crier cannot read its records = %v, %v; want a transient error", ok, err)
 	}
 }

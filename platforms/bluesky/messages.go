@@ -254,9 +254,23 @@ func (c *Client) reconcileMessage(ctx context.Context, p platforms.Post) (platfo
 	want := strings.TrimSpace(validText(p.Text))
 	var found *messageView
 	for i := range msgs { // newest first
-		if m := &msgs[i]; m.Sender.DID == sess.DID && strings.TrimSpace(m.Text) == want {
-			found = m
+		m := &msgs[i]
+		if m.Sender.DID != sess.DID || strings.TrimSpace(m.Text) != want {
+			continue
 		}
+		if p.Claimed != nil {
+			// The same words sent before as another of crier's messages
+			// are that message, not this one.
+			taken, err := p.Claimed(ctx, m.ID)
+			if err != nil {
+				return platforms.Published{}, false, &platforms.Error{Class: platforms.Transient,
+					Reason: "could not read which messages crier already recorded", Err: err}
+			}
+			if taken {
+				continue
+			}
+		}
+		found = m
 	}
 	if found == nil {
 		return platforms.Published{}, false, nil

@@ -310,6 +310,10 @@ func (c *Client) waitForMedia(ctx context.Context, id string) error {
 //   - More statuses since the first attempt than it reads (400): it gives
 //     up with a Permanent error that asks the person to look, rather than
 //     risk posting twice.
+//   - Another post with the same text (a daily post, the same words
+//     queued twice): a status that crier already recorded as another
+//     post's is passed over (p.Claimed), so each post is matched to a
+//     status of its own and none is taken for sent on another's strength.
 //   - A status the user deleted before Reconcile ran is not found, and
 //     the post goes out again. Nothing on the account tells a deleted
 //     status from one never made.
@@ -430,6 +434,18 @@ func (c *Client) findOwnStatus(ctx context.Context, p platforms.Post) (platforms
 			}
 			if !want.sameShape(st) {
 				continue
+			}
+			if p.Claimed != nil {
+				// Another of crier's posts with the same text made this
+				// one: it is not this post's.
+				taken, err := p.Claimed(ctx, st.ID)
+				if err != nil {
+					return platforms.Published{}, false, &platforms.Error{Class: platforms.Transient,
+						Reason: "could not read which statuses crier already recorded", Err: err}
+				}
+				if taken {
+					continue
+				}
 			}
 			if want.sameText(st) {
 				return published(st), true, nil

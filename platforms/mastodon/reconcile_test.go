@@ -322,3 +322,25 @@ func TestReconcileDoesNotSeeADeletedStatus(t *testing.T) {
 		t.Fatalf("Reconcile = %v, %v; a deleted status cannot be found", ok, err)
 	}
 }
+
+// TestReconcilePassesOverClaimedStatuses: the account's only status with
+// the post's text is already another of crier's posts (the same words
+// posted a moment before). The post is not found, so it goes out; when
+// crier cannot read its records, the answer is a transient error, not a
+// guess either way.
+func TestReconcilePassesOverClaimedStatuses(t *testing.T) {
+	srv, c := newPair(t, mastotest.Config{IgnoreIdempotencyKey: true})
+	ctx := context.Background()
+	earlier := srv.Post(srv.Me().ID, "Fresh bread today!", "public", "")
+	p := newPost("Fresh bread today!", "k2")
+	p.Claimed = func(_ context.Context, id string) (bool, error) { return id == earlier, nil }
+	if pub, ok, err := c.Reconcile(ctx, p); err != nil || ok {
+		t.Fatalf("Reconcile = %+v, %v, %v; want not found", pub, ok, err)
+	}
+	p.Claimed = func(context.Context, string) (bool, error) { return false, io.ErrUnexpectedEOF }
+	_, ok, err := c.Reconcile(ctx, p)
+	if ok {
+		t.Fatal("found while crier could not read its records")
+	}
+	wantClass(t, err, platforms.Transient)
+}

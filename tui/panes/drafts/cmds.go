@@ -238,6 +238,23 @@ func saveCmd(st *store.Store, sv *draftSaver, gen int, p store.Post, now time.Ti
 	}
 }
 
+// quitSaveCmd is saveCmd for the last save before crier quits. No one is
+// left to try again, so edits that a post on its way can't take at this
+// moment (it is due, or being sent: it goes out as it stands) are kept as
+// a new draft rather than lost with the program.
+func quitSaveCmd(st *store.Store, sv *draftSaver, gen int, p store.Post, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx := context.Background()
+		r, err := sv.save(ctx, st, p, now)
+		if !errors.Is(err, store.ErrDueNow) && !errors.Is(err, store.ErrSendingNow) {
+			return savedMsg{gen: gen, id: r.id, at: now, forked: r.forked, nowDraft: r.nowDraft, err: err}
+		}
+		p.ID, p.State = 0, store.PostDraft
+		id, err := st.SaveDraft(ctx, p, now)
+		return savedMsg{gen: gen, id: id, at: now, copied: true, err: err}
+	}
+}
+
 func queueCmd(c *common.Common, sv *draftSaver, gen int, p store.Post, at time.Time, now time.Time) tea.Cmd {
 	st, zone := c.Store, c.Zone.String()
 	return func() tea.Msg {

@@ -762,5 +762,5 @@ func (m *composer) quitSave() tea.Cmd {
 	if m.heldBack() != "" {
 		return m.saveAsCopy()
 	}
-	return saveCmd(m.c.Store, m.saver, m.gen, m.snapshot(), m.c.Now())
+	return quitSaveCmd(m.c.Store, m.saver, m.gen, m.snapshot(), m.c.Now())
 }

@@ -858,3 +858,40 @@ func TestAPictureNetworkNeedsAPhoto(t *testing.T) {
 		t.Fatalf("%d posts queued", queued)
 	}
 }
+
+// TestQuitKeepsEditsOfAPostDueNow: crier quits (q, ctrl+c, an SSH session
+// dropped) while the composer holds edits of a queued post too close to
+// its time to change. The post goes out as it stands, and the typed text
+// is kept as a new draft rather than lost with the program.
+func TestQuitKeepsEditsOfAPostDueNow(t *testing.T) {
+	for _, due := range []time.Duration{10 * time.Second, time.Hour, -time.Hour} {
+		h := newHarness(t, 80, 21)
+		id := h.queued("Pretzels at noon", frozen.Add(due.Abs()))
+		h.do(common.ComposeMsg{PostID: id})
+		if due < 0 {
+			// A copy is being sent this moment (a retry, say), however
+			// far its time.
+			h.markCopy(id, h.c.Accounts[0].ID, store.DeliverySending, "")
+			due = 0
+		}
+		h.send(typed(", still warm")) // not yet saved: the autosave waits
+		h.collect(h.send(common.BeforeQuitMsg{}))
+		if p := h.post(id); p.State != store.PostQueued {
+			t.Fatalf("due in %s: quitting left the post %s", due, p.State)
+		}
+		want := "Pretzels at noon, still warm"
+		if due > time.Minute {
+			// Far from its time, the edit goes into the queued post.
+			if p := h.post(id); p.Body != want || h.countPosts() != 1 {
+				t.Fatalf("due in %s: post %q, %d posts", due, p.Body, h.countPosts())
+			}
+			continue
+		}
+		if p := h.post(id); p.Body != "Pretzels at noon" {
+			t.Fatalf("due in %s: the post changed as it went out: %q", due, p.Body)
+		}
+		if h.countPosts() != 2 {
+			t.Fatalf("due in %s: %d posts after quitting: the typed text is lost", due, h.countPosts())
+		}
+	}
+}

@@ -418,6 +418,11 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 		close(done)
 	}
 
+	// What other processes commit (a post queued by crier post, sent by
+	// crier run, saved in an SSH session) reaches the pane on show as the
+	// scheduler's own events do.
+	go watchForApp(ctx, st, appWatchEvery, p.Send)
+
 	if !o.demo {
 		// The demo's accounts publish to the sandbox, whose limits are not
 		// the networks' they stand for: keep the platforms' own there.
@@ -453,6 +458,25 @@ func forward(ctx context.Context, events <-chan scheduler.Event, p *tea.Program,
 			p.Send(tui.SchedulerMsg{Event: e})
 		}
 	}
+}
+
+// appWatchEvery is how often the app asks the database whether another
+// process committed something it shows.
+const appWatchEvery = 100 * time.Millisecond
+
+// watchForApp tells the app, through send, each time what it shows was
+// changed by a commit it did not announce itself: another crier queued,
+// sent or edited a post, a sync by another process brought inbox items.
+// The pane on show reloads, as for a scheduler event. The lease's
+// heartbeats and the sync cursors are commits too; they are not told.
+func watchForApp(ctx context.Context, st *store.Store, every time.Duration, send func(tea.Msg)) {
+	st.Watch(ctx, every, store.WatchHooks{
+		Changed: func(c store.Change) {
+			if c.Content {
+				send(common.DataChangedMsg{What: "database"})
+			}
+		},
+	})
 }
 
 // fetchLimits asks each account's server what it accepts and hands the

@@ -161,11 +161,10 @@ func (s *Scheduler) heartbeat(t *tenure) {
 	next := t.expiresAt().Add(-ttl).Add(ttl / 3)
 	for sleep(t.ctx, nil, s.at(next)) {
 		now := s.o.Now()
-		info, err := s.st.RenewLease(t.ctx, s.hold, now, ttl)
+		err := s.renew(t, now)
 		next = now.Add(ttl / 3)
 		switch {
 		case err == nil:
-			t.setExpires(info.ExpiresAt)
 		case t.ctx.Err() != nil:
 			return
 		case errors.Is(err, store.ErrLeaseLost):
@@ -183,6 +182,46 @@ func (s *Scheduler) heartbeat(t *tenure) {
 			next = now.Add(ttl / 10)
 		}
 	}
+}
+
+// renew renews the lease at now. A lease that ran out while this process
+// held it means the process did not run meanwhile: the computer slept, or
+// the process was stopped (no heartbeat could run, and a failing one gives
+// the tenure up before the lease runs out). What came due in that time came
+// due while crier was not running, and the missed policy judges it as at a
+// start, in the same write that renews the lease, so none of it is claimed
+// first.
+func (s *Scheduler) renew(t *tenure, now time.Time) error {
+	ttl := s.o.LeaseTTL
+	expires := t.expiresAt()
+	var cutoff time.Time
+	if !expires.After(now) {
+		switch s.o.MissedPolicy {
+		case PolicySkip:
+			cutoff = now
+		case PolicyGrace:
+			cutoff = now.Add(-s.o.MissedGrace)
+		}
+	}
+	if cutoff.IsZero() {
+		info, err := s.st.RenewLease(t.ctx, s.hold, now, ttl)
+		if err == nil {
+			t.setExpires(info.ExpiresAt)
+		}
+		return err
+	}
+	asleep := expires.Add(-ttl) // the last renewal: it ran then
+	info, missed, err := s.st.RenewLeaseHoldingBack(t.ctx, s.hold, now, ttl, asleep, cutoff)
+	if err != nil {
+		return err
+	}
+	t.setExpires(info.ExpiresAt)
+	if len(missed) > 0 {
+		s.log.Printf("scheduler: %d deliveries came due between %s and %s, while crier was not running (the computer slept or the process was stopped): held back as missed",
+			len(missed), asleep.Format(time.RFC3339), now.Format(time.RFC3339))
+		s.emit(Event{Kind: EventMissed, Count: len(missed)})
+	}
+	return nil
 }
 
 // holderGone reports whether the lease's holder ran on this machine and

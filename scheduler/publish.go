@@ -658,11 +658,9 @@ func (s *Scheduler) underLease(t *tenure, fn func(now time.Time) error) error {
 	if !errors.Is(err, store.ErrLeaseLost) {
 		return err
 	}
-	info, rerr := s.st.RenewLease(t.ctx, s.hold, s.o.Now(), s.o.LeaseTTL)
-	if rerr != nil {
+	if rerr := s.renew(t, s.o.Now()); rerr != nil {
 		return err
 	}
-	t.setExpires(info.ExpiresAt)
 	return fn(s.o.Now())
 }
 

@@ -260,6 +260,64 @@ func TestSuspendDoesNotDelayAPost(t *testing.T) {
 	}
 }
 
+// TestLongSuspendHoldsBackWhatCameDueAsMissed: the lid was closed with
+// crier running, for hours. What came due meanwhile is what came due while
+// crier was closed: the missed policy judges it, as at a start, rather
+// than a morning's "open at 8" going out in the evening. A post only a
+// little late, and one due after the wake, go out.
+func TestLongSuspendHoldsBackWhatCameDueAsMissed(t *testing.T) {
+	for _, policy := range []string{PolicyGrace, PolicySend, PolicySkip} {
+		t.Run(policy, func(t *testing.T) {
+			h := newHarness(t)
+			h.opts.MaxSleep = time.Minute
+			h.opts.MissedPolicy = policy
+			h.opts.MissedGrace = 15 * time.Minute
+			oldPost, old := h.queue(store.Post{Body: "open at 8"}, t0.Add(time.Hour))
+			_, recent := h.queue(store.Post{Body: "ten minutes ago"}, t0.Add(3*time.Hour-10*time.Minute))
+			_, later := h.queue(store.Post{Body: "after the wake"}, t0.Add(4*time.Hour))
+			h.start()
+			h.waitStatus("the first post next", func(st Status) bool { return st.NextDueAt.Equal(old.DueAt) })
+			h.clock.waitTimer(t, t0.Add(time.Minute))
+			h.clock.Set(t0.Add(time.Minute))
+			h.clock.waitTimer(t, t0.Add(2*time.Minute))
+
+			h.clock.Set(t0.Add(3 * time.Hour)) // the lid opens
+			wantMissed := map[string]int{PolicyGrace: 1, PolicySend: 0, PolicySkip: 2}[policy]
+			if wantMissed > 0 {
+				if e := h.waitEvent(EventMissed, 0, EventSent); e.Count != wantMissed {
+					t.Fatalf("%d held back as missed, want %d", e.Count, wantMissed)
+				}
+			}
+			switch policy {
+			case PolicyGrace:
+				h.waitEvent(EventSent, recent.ID, EventFailed)
+			case PolicySend:
+				h.waitEvent(EventSent, old.ID, EventFailed, EventMissed)
+				h.waitEvent(EventSent, recent.ID, EventFailed, EventMissed)
+			}
+			wantOld := map[string]store.DeliveryState{PolicyGrace: store.DeliveryMissed, PolicySend: store.DeliverySent,
+				PolicySkip: store.DeliveryMissed}[policy]
+			if got := h.delivery(old.ID); got.State != wantOld {
+				t.Fatalf("the post due two hours into the suspend is %s, want %s", got.State, wantOld)
+			}
+			if got := h.delivery(later.ID); got.State != store.DeliveryQueued {
+				t.Fatalf("the post due after the wake is %s", got.State)
+			}
+			if policy != PolicySend {
+				// The person decides: send it now after all.
+				if err := h.st.SendMissedNow(context.Background(), oldPost, h.clock.Now()); err != nil {
+					t.Fatal(err)
+				}
+				h.sched.Wake()
+				h.waitEvent(EventSent, old.ID, EventFailed)
+			}
+			h.clock.waitTimer(t, t0.Add(3*time.Hour+time.Minute))
+			h.clock.Set(t0.Add(4 * time.Hour))
+			h.waitEvent(EventSent, later.ID, EventFailed, EventMissed)
+		})
+	}
+}
+
 func TestTransientErrorIsRetriedAfterBackoff(t *testing.T) {
 	busy := &platforms.Error{Class: platforms.Transient, Status: 503, Reason: "server busy"}
 	h := newHarness(t, sandbox.Fault{Err: busy})
@@ -333,6 +391,11 @@ func TestPermanentErrorFailsWithTheServersReason(t *testing.T) {
 	refused := &platforms.Error{Class: platforms.Permanent, Status: 422, Reason: "Validation failed: Text is too long"}
 	revoked := &platforms.Error{Class: platforms.Permanent, Status: 401, Reason: "The access token was revoked", Reauth: true}
 	h := newHarness(t, sandbox.Fault{Err: refused}, sandbox.Fault{Err: revoked})
+	// The hour this test lets pass in one step reads, to the scheduler, as
+	// a computer that slept through it (no heartbeat ran); with the policy
+	// "send" that holds nothing back, and the posts wait for the sign-in
+	// alone.
+	h.opts.MissedPolicy = PolicySend
 	post1, d1 := h.queue(store.Post{Body: "one"}, t0)
 	_, d2 := h.queue(store.Post{Body: "two"}, t0.Add(time.Second))
 	h.start()

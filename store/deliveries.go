@@ -127,6 +127,7 @@ const paceQuery = `
 const missedQuery = `
 	UPDATE deliveries AS d SET state = 'missed', next_attempt_at = NULL
 	WHERE ` + pending + ` AND d.state = 'queued' AND d.due_at < ?1 AND (?2 = 0 OR d.account_id = ?2)
+	  AND d.due_at >= ?3
 	  AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = d.post_id AND p.reply_to_item IS NOT NULL)
 	RETURNING id, post_id`
 
@@ -459,37 +460,45 @@ func (s *Store) MarkMissedBefore(ctx context.Context, cutoff time.Time) ([]int64
 // accounts' when accountID is 0).
 func (s *Store) MarkMissedBeforeFor(ctx context.Context, accountID int64, cutoff time.Time) ([]int64, error) {
 	var ids []int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		ids = ids[:0]
-		rows, err := tx.QueryContext(ctx, missedQuery, ms(cutoff), accountID)
-		if err != nil {
-			return err
-		}
-		posts := map[int64]bool{}
-		for rows.Next() {
-			var id, post int64
-			if err := rows.Scan(&id, &post); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-			posts[post] = true
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for post := range posts {
-			if err := rollUpPost(ctx, tx, post); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+		ids, err = markMissed(ctx, tx, accountID, time.UnixMilli(0), cutoff)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return ids, nil
+}
+
+// markMissed marks the queued deliveries of account (every account's when
+// 0) due from from until before cutoff as missed, and returns their ids in
+// order.
+func markMissed(ctx context.Context, tx *sql.Tx, accountID int64, from, cutoff time.Time) ([]int64, error) {
+	var ids []int64
+	rows, err := tx.QueryContext(ctx, missedQuery, ms(cutoff), accountID, ms(from))
+	if err != nil {
+		return nil, err
+	}
+	posts := map[int64]bool{}
+	for rows.Next() {
+		var id, post int64
+		if err := rows.Scan(&id, &post); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+		posts[post] = true
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for post := range posts {
+		if err := rollUpPost(ctx, tx, post); err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids, nil

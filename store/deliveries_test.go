@@ -471,7 +471,7 @@ func TestDeliveryQueriesUseIndexes(t *testing.T) {
 		{"DueDeliveries", dueQuery, "deliveries_next (<expr><?)"},
 		{"UnknownDeliveries", unknownQuery, "deliveries_pending (state=?)"},
 		{"ClaimDelivery", claimQuery, "INTEGER PRIMARY KEY"},
-		{"MarkMissedBefore", missedQuery, "deliveries_pending (state=? AND due_at<?)"},
+		{"MarkMissedBefore", missedQuery, "deliveries_pending (state=? AND due_at>? AND due_at<?)"},
 		{"ResetInFlight sending", resetSendingQuery, "deliveries_sending"},
 		{"ResetInFlight unknown", reconcileNowQuery, "deliveries_pending (state=?)"},
 		{"PaceAccount", paceQuery, "deliveries_account_next (account_id=? AND <expr><?)"},

@@ -132,6 +132,38 @@ func (s *Store) RenewLease(ctx context.Context, hold LeaseHold, now time.Time, t
 	return info, err
 }
 
+// RenewLeaseHoldingBack is RenewLease for a holder whose lease ran out
+// while it could not run (the computer slept, the process was stopped): in
+// the same transaction it holds back as missed the queued deliveries that
+// came due from from (when it last ran) until before cutoff, as the missed
+// policy would have at a start. Nothing can be claimed under the renewed
+// lease before they are marked. It returns the lease and the deliveries
+// held back.
+func (s *Store) RenewLeaseHoldingBack(ctx context.Context, hold LeaseHold, now time.Time, ttl time.Duration,
+	from, cutoff time.Time) (LeaseInfo, []int64, error) {
+	var info LeaseInfo
+	var ids []int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		info, err = scanLease(tx.QueryRowContext(ctx, `
+			UPDATE leases SET heartbeat_at = ?, expires_at = max(expires_at, ?)
+			WHERE name = ? AND holder = ? RETURNING `+leaseCols,
+			ms(now), ms(now.Add(ttl)), hold.Name, hold.HolderID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("lease %q: %w", hold.Name, ErrLeaseLost)
+		}
+		if err != nil || !cutoff.After(from) {
+			return err
+		}
+		ids, err = markMissed(ctx, tx, 0, from, cutoff)
+		return err
+	})
+	if err != nil {
+		return LeaseInfo{}, nil, err
+	}
+	return info, ids, nil
+}
+
 // ReleaseLease gives a lease up, so another process can take it at once
 // instead of waiting for it to expire. Releasing a lease held by someone
 // else does nothing.

@@ -92,6 +92,11 @@ func TestGoToSocial(t *testing.T) {
 		})
 	}
 
+	t.Run("the same words twice, the first try faulted", func(t *testing.T) {
+		t.Parallel()
+		sameWordsRun(t, bin, startFaultyGTS(t, gts, rng, 0))
+	})
+
 	t.Run("SIGKILLed while sending, 300 ms each way", func(t *testing.T) {
 		t.Parallel()
 		f := startFaultyGTS(t, gts, rng, 300*time.Millisecond)
@@ -407,5 +412,97 @@ func inboxRun(t *testing.T, bin string, gts *gtstest.Server) {
 		if strings.Contains(line, "scheduler: sync ") && (strings.Contains(line, "next") || strings.Contains(line, "not available")) {
 			t.Errorf("crier reported a sync error: %s", line)
 		}
+	}
+}
+
+// sameWordsRun queues, on each account, two posts with the same words a
+// second apart (a daily post, an announcement queued twice). The first
+// try of the first is faulted: on the bakery's account the connection is
+// closed before the request reaches the server (nothing was made), on the
+// cafe's the answer is lost after the server made the status. By the
+// retry, which asks the server whether the first landed, the second is
+// out. Each post must be on the server once, each delivery naming a status
+// of its own: the second's status must not be taken for the first.
+func sameWordsRun(t *testing.T, bin string, f *faultyGTS) {
+	const text = "Fresh bread today! Rye at 8, croissants at 9 🥐"
+	faults := map[string]faultproxy.Fault{
+		"Bearer " + f.users[0].token: faultproxy.Refuse,
+		"Bearer " + f.users[1].token: faultproxy.DropAfterAnswer,
+	}
+	f.decide(func(r faultproxy.Request) faultproxy.Action {
+		if r.Method == http.MethodPost && r.Path == statusesPath && r.N == 0 {
+			return faultproxy.Action{Fault: faults[r.Header.Get("Authorization")]}
+		}
+		return faultproxy.Action{}
+	})
+	h := newHarness(t, bin, f.testNetwork)
+	c := h.start("the same words twice")
+	h.waitLead(c)
+	ctx := context.Background()
+	st := h.openStore()
+	defer st.Close()
+	now := time.Now()
+	type queued struct {
+		post    int64
+		account int64
+		handle  string
+	}
+	var posts []queued
+	for _, a := range f.Accounts {
+		acct, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			id, err := st.SaveDraft(ctx, store.Post{Body: text, Targets: []store.Target{{AccountID: acct}}}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.QueuePost(ctx, id, now.Add(time.Second+time.Duration(i)*time.Second), "UTC", now); err != nil {
+				t.Fatal(err)
+			}
+			posts = append(posts, queued{post: id, account: acct, handle: a.Handle})
+		}
+	}
+	h.waitSettled(3 * time.Minute)
+	h.stop(c, syscall.SIGTERM)
+
+	landed := f.Landed()
+	recorded := map[string]map[string]bool{}
+	for _, q := range posts {
+		ds, err := st.PostDeliveries(ctx, q.post)
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("post %d: deliveries %+v, %v", q.post, ds, err)
+		}
+		d := ds[0]
+		if d.State != store.DeliverySent {
+			t.Errorf("post %d to %s: %s (%s), want sent", q.post, q.handle, d.State, d.LastError)
+		}
+		if recorded[q.handle] == nil {
+			recorded[q.handle] = map[string]bool{}
+		}
+		if recorded[q.handle][d.RemoteID] {
+			t.Errorf("post %d to %s names status %s, which another post names too", q.post, q.handle, d.RemoteID)
+		}
+		recorded[q.handle][d.RemoteID] = true
+	}
+	for _, a := range f.Accounts {
+		n := 0
+		for _, p := range landed[a.Handle] {
+			if p.Text != text {
+				continue
+			}
+			n++
+			if !recorded[a.Handle][p.ID] {
+				t.Errorf("%s holds status %s that no delivery names", a.Handle, p.ID)
+			}
+		}
+		if n != 2 {
+			t.Errorf("%s holds the words %d times, want 2 (two posts)", a.Handle, n)
+		}
+	}
+	if !t.Failed() {
+		t.Logf("faults %v and %v; each account holds its two posts once each, under the ids crier recorded",
+			f.proxies[0].Faults(), f.proxies[1].Faults())
 	}
 }

@@ -73,6 +73,11 @@ type composer struct {
 	text        textarea.Model
 	when        prefilled.Input
 	whenPrefill string // the time input as opened; unchanged means keep the stored instant
+	// whenTyped is when the time input was last changed: a time typed
+	// ("tomorrow 9am", "+2h") is read as of then, so the time shown as it
+	// was typed is the time it goes out, however long before ctrl+s (and
+	// midnight may pass meanwhile). Zero until it is changed.
+	whenTyped time.Time
 	selected    []bool // parallel to c.Accounts
 	focus       field
 	accCursor   int
@@ -232,7 +237,17 @@ func (m *composer) parseWhen() {
 		m.at, m.atErr = time.Time{}, nil
 		return
 	}
-	m.at, m.atErr = timeparse.Parse(in, m.c.Now(), m.c.Zone)
+	from := m.whenTyped
+	if from.IsZero() {
+		from = m.c.Now()
+	}
+	m.at, m.atErr = timeparse.Parse(in, from, m.c.Zone)
+}
+
+// timeEdited notes that the time input changed, now.
+func (m *composer) timeEdited() tea.Cmd {
+	m.whenTyped = m.c.Now()
+	return m.edited()
 }
 
 // nextField is the field step away from the focused one, past the
@@ -371,7 +386,7 @@ func (m *composer) handleKey(msg tea.KeyMsg) tea.Cmd {
 		before := m.when.Value()
 		cmd := m.when.Update(msg)
 		if m.when.Value() != before {
-			return tea.Batch(cmd, m.edited())
+			return tea.Batch(cmd, m.timeEdited())
 		}
 		return cmd
 	}
@@ -389,7 +404,7 @@ func (m *composer) forward(msg tea.Msg) tea.Cmd {
 	before := m.when.Value()
 	cmd := m.when.Update(msg)
 	if m.when.Value() != before {
-		cmd = tea.Batch(cmd, m.edited())
+		cmd = tea.Batch(cmd, m.timeEdited())
 	}
 	return tea.Batch(cmd, m.forwardToText(msg))
 }

@@ -895,3 +895,33 @@ func TestQuitKeepsEditsOfAPostDueNow(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeTypedBeforeMidnightKeepsItsDay: "tomorrow 9am" typed at 23:59:50
+// reads, and shows, as the next morning. Queued after midnight (ctrl+s a
+// few seconds later, more text typed first), it goes out at the time shown
+// when it was typed, not a day later: a time is read as of when it was
+// typed.
+func TestTimeTypedBeforeMidnightKeepsItsDay(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.run.Advance(11*time.Hour + 59*time.Minute + 50*time.Second) // Sat 23:59:50
+	h.do(typed("n"))
+	h.do(typed("Pumpkin loaves"))
+	h.do(keyTab)
+	h.do(keyTab)
+	h.do(typed("tomorrow 9am"))
+	h.requireInView("Sun 25 Oct 2026 09:00 CET")
+	h.do(keyShiftTab)
+	h.do(keyShiftTab)
+	h.run.Advance(15 * time.Second) // midnight passes
+	h.do(typed(" are back"))
+	h.run.Advance(5 * time.Second)
+	h.requireInView("Sun 25 Oct 2026 09:00 CET")
+	h.do(keyCtrlS)
+	if h.m.Capturing() {
+		t.Fatalf("not queued: %q", h.m.comp.problem)
+	}
+	want := time.Date(2026, 10, 25, 8, 0, 0, 0, time.UTC)
+	if p := h.post(h.m.items[0].ID); !p.ScheduledAt.Equal(want) {
+		t.Fatalf("queued for %s, want %s, the time shown when it was typed", p.ScheduledAt.In(berlin), want.In(berlin))
+	}
+}

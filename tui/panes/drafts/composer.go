@@ -78,9 +78,9 @@ type composer struct {
 	// was typed is the time it goes out, however long before ctrl+s (and
 	// midnight may pass meanwhile). Zero until it is changed.
 	whenTyped time.Time
-	selected    []bool // parallel to c.Accounts
-	focus       field
-	accCursor   int
+	selected  []bool // parallel to c.Accounts
+	focus     field
+	accCursor int
 
 	// The versions of the text: the box holds one (version), the others
 	// are kept here.

@@ -84,6 +84,10 @@ type Model struct {
 	input    prefilled.Input
 	inputErr string
 	preview  string // what the typed time reads as, "" while it reads as nothing
+	// typedAt is when the typed time was last changed: it is read as of
+	// then, so enter moves the post to the time the preview showed, even
+	// once midnight has passed ("tomorrow 9am" typed at 23:59).
+	typedAt time.Time
 	busy     bool   // a reschedule is on its way to the store
 
 	// What was read of the photo files of the agenda's posts, by post.
@@ -519,7 +523,7 @@ func (m *Model) updateInput(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		now := m.c.Now()
-		when, err := timeparse.Parse(strings.TrimSpace(m.input.Value()), now, m.c.Zone)
+		when, err := timeparse.Parse(strings.TrimSpace(m.input.Value()), m.typedAt, m.c.Zone)
 		if err != nil {
 			m.inputErr = err.Error()
 			return nil
@@ -542,6 +546,7 @@ func (m *Model) updateInput(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) updatePreview() {
 	m.preview = ""
 	now := m.c.Now()
+	m.typedAt = now
 	when, err := timeparse.Parse(strings.TrimSpace(m.input.Value()), now, m.c.Zone)
 	if err != nil {
 		return

@@ -879,3 +879,31 @@ func TestMissedPostSentLateShowsWhenItWent(t *testing.T) {
 		t.Fatalf("the agenda does not say when it went out:\n%s", v)
 	}
 }
+
+// TestMoveTypedBeforeMidnightKeepsItsDay: "tomorrow 9am" typed into the
+// move field at 23:59:55 reads, and shows, as the next morning; enter
+// pressed after midnight moves the post there, to the time shown when it
+// was typed, not a day later.
+func TestMoveTypedBeforeMidnightKeepsItsDay(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
+	midnight := time.Date(2026, 10, 23, 0, 0, 0, 0, berlin)
+	m.run.Advance(midnight.Add(-5 * time.Second).Sub(f.clock.Now())) // Thu 23:59:55
+	typeText(m, tuitest.Key("m"))
+	typeText(m, tuitest.Key("tomorrow 9am"))
+	want := time.Date(2026, 10, 23, 9, 0, 0, 0, berlin)
+	if !strings.Contains(m.preview, "Fri 23 Oct 2026 09:00") {
+		t.Fatalf("the field reads %q, want Friday 09:00", m.preview)
+	}
+	m.run.Advance(10 * time.Second) // midnight passes
+	m.press("enter")
+	p, err := f.st.Post(context.Background(), ids.sat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.ScheduledAt.Equal(want) {
+		t.Fatalf("moved to %s, want %s, the time shown when it was typed", p.ScheduledAt.In(berlin), want)
+	}
+}

@@ -88,7 +88,7 @@ type Model struct {
 	// then, so enter moves the post to the time the preview showed, even
 	// once midnight has passed ("tomorrow 9am" typed at 23:59).
 	typedAt time.Time
-	busy     bool   // a reschedule is on its way to the store
+	busy    bool // a reschedule is on its way to the store
 
 	// What was read of the photo files of the agenda's posts, by post.
 	photoInfo map[int64][]photos.Photo

@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -537,6 +538,17 @@ func (m *composer) saveAsCopy() tea.Cmd {
 
 func (m *composer) onSaved(msg savedMsg) tea.Cmd {
 	m.saving = false
+	if msg.err != nil && m.closing && !msg.copied &&
+		(errors.Is(msg.err, store.ErrDueNow) || errors.Is(msg.err, store.ErrSendingNow)) {
+		// The post is due (or overdue while no crier sends it), or a copy
+		// is on its way: it goes out as it stood. Closing must not wait on
+		// it, nor lose the edits.
+		m.held = "the post is due now and goes out as it stood"
+		if errors.Is(msg.err, store.ErrSendingNow) {
+			m.held = "a copy is being sent right now, as it stood"
+		}
+		return m.saveAsCopy()
+	}
 	if msg.err != nil {
 		m.dirty, m.saveFailed = true, true
 		m.closing, m.queueing = false, false

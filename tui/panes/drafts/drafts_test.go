@@ -925,3 +925,30 @@ func TestTimeTypedBeforeMidnightKeepsItsDay(t *testing.T) {
 		t.Fatalf("queued for %s, want %s, the time shown when it was typed", p.ScheduledAt.In(berlin), want.In(berlin))
 	}
 }
+
+// TestEscOnAPostDueNowClosesAndKeepsEdits: edits of a queued post that is
+// due (or overdue while no crier sends, or a copy is being sent) can't go
+// into it. esc still closes the composer, and the edits are kept as a new
+// draft: the person is never held in the composer by a post that can't
+// change.
+func TestEscOnAPostDueNowClosesAndKeepsEdits(t *testing.T) {
+	for _, due := range []time.Duration{10 * time.Second, -time.Hour} {
+		h := newHarness(t, 80, 21)
+		id := h.queued("Pretzels at noon", frozen.Add(due))
+		h.do(common.ComposeMsg{PostID: id})
+		h.do(typed(", still warm"))
+		h.do(keyEsc)
+		if h.m.Capturing() {
+			t.Fatalf("due in %s: esc left the composer open; status %+v", due, h.lastStatus())
+		}
+		if p := h.post(id); p.State != store.PostQueued || p.Body != "Pretzels at noon" {
+			t.Fatalf("due in %s: the post changed: %s %q", due, p.State, p.Body)
+		}
+		if h.countPosts() != 2 {
+			t.Fatalf("due in %s: %d posts: the edits were not kept", due, h.countPosts())
+		}
+		if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "new draft") {
+			t.Fatalf("due in %s: status %+v, want it to say where the edits went", due, st)
+		}
+	}
+}

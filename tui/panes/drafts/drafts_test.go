@@ -952,3 +952,66 @@ func TestEscOnAPostDueNowClosesAndKeepsEdits(t *testing.T) {
 		}
 	}
 }
+
+// TestLookingAtAQueuedPostChangesNothing: a queued post opened and left by
+// every way there is (esc; crier quitting, as ctrl+c, q or a dropped SSH
+// session do; a resize; the pane losing and getting focus; a change made
+// elsewhere; the autosave's timer; the cursor moving over it) stays as it
+// was queued, and the scheduler is not woken.
+func TestLookingAtAQueuedPostChangesNothing(t *testing.T) {
+	at := time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC)
+	for _, leave := range []struct {
+		name string
+		do   func(h *harness)
+	}{
+		{"esc", func(h *harness) { h.do(keyEsc) }},
+		{"quit", func(h *harness) { h.collect(h.send(common.BeforeQuitMsg{})) }},
+		{"resize, then esc", func(h *harness) {
+			h.do(tea.WindowSizeMsg{Width: 120, Height: 40})
+			h.m.SetSize(120, 37)
+			h.do(keyEsc)
+		}},
+		{"focus and data changes, then quit", func(h *harness) {
+			h.do(common.FocusMsg{})
+			h.do(common.DataChangedMsg{What: "database"})
+			h.collect(h.send(common.BeforeQuitMsg{}))
+		}},
+		{"the autosave's time passes, then esc", func(h *harness) {
+			h.run.Advance(3 * autosaveDelay)
+			h.do(keyEsc)
+		}},
+		{"tab through every field, then esc", func(h *harness) {
+			for range fieldCount {
+				h.do(keyTab)
+			}
+			h.do(keyEsc)
+		}},
+	} {
+		t.Run(leave.name, func(t *testing.T) {
+			h := newHarness(t, 80, 21)
+			id := h.queued("Monday bread", at)
+			h.queued("Tuesday rolls", at.Add(24*time.Hour))
+			h.do(common.FocusMsg{})
+			before := h.deliveries(id)
+			h.do(typed("j"))
+			h.do(typed("k"))
+			h.do(keyEnter)
+			if !h.m.Capturing() || h.m.comp.base.ID != id {
+				t.Fatalf("enter did not open post %d in the composer", id)
+			}
+			leave.do(h)
+			if p := h.post(id); p.State != store.PostQueued || p.Body != "Monday bread" || !p.ScheduledAt.Equal(at) {
+				t.Fatalf("after looking: %s %q at %s", p.State, p.Body, p.ScheduledAt)
+			}
+			if got := h.deliveries(id); !equalDeliveries(got, before) {
+				t.Fatalf("looking changed its deliveries:\n%+v\n%+v", before, got)
+			}
+			if h.countPosts() != 2 {
+				t.Fatalf("%d posts after looking", h.countPosts())
+			}
+			if n := h.waker.n.Load(); n != 0 {
+				t.Errorf("the scheduler was woken %d times by a look", n)
+			}
+		})
+	}
+}

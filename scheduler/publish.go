@@ -287,8 +287,9 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool
 	attempt := d.Attempts + 1
 	net := s.o.Networks[d.AccountID]
 	if net == nil {
-		reason := fmt.Sprintf("no network is set up for account %s (%s): add it to the config, or take the account off the post",
-			d.Handle, d.Platform)
+		reason := fmt.Sprintf("no network is set up for account %s (%s) in the crier that sends (%s): "+
+			"add the account to the config that crier reads and restart it (an account added since it started is not seen), "+
+			"or take the account off the post", d.Handle, d.Platform, s.o.Holder)
 		if d.State == store.DeliveryUnknown {
 			reason += "; it may have gone out before crier stopped"
 		}

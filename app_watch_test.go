@@ -37,20 +37,21 @@ func TestAppHearsOfWhatOthersCommit(t *testing.T) {
 
 	got := make(chan tea.Msg, 16)
 	done := make(chan struct{})
+	opened := make(chan struct{}, 1)
 	go func() {
 		defer close(done)
-		watchForApp(ctx, app, 5*time.Millisecond, func(m tea.Msg) { got <- m })
-	}()
-	drain := func() {
-		for {
+		watchForApp(ctx, app, 5*time.Millisecond, func(m tea.Msg) { got <- m }, func() {
 			select {
-			case <-got:
+			case opened <- struct{}{}:
 			default:
-				return
 			}
-		}
+		})
+	}()
+	select {
+	case <-opened:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watch did not begin")
 	}
-	drain()
 
 	now := time.Now()
 	id, err := other.SaveDraft(ctx, store.Post{Body: "queued elsewhere", Targets: []store.Target{{AccountID: acct}}}, now)

@@ -421,7 +421,7 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 	// What other processes commit (a post queued by crier post, sent by
 	// crier run, saved in an SSH session) reaches the pane on show as the
 	// scheduler's own events do.
-	go watchForApp(ctx, st, appWatchEvery, p.Send)
+	go watchForApp(ctx, st, appWatchEvery, p.Send, nil)
 
 	if !o.demo {
 		// The demo's accounts publish to the sandbox, whose limits are not
@@ -469,8 +469,11 @@ const appWatchEvery = 100 * time.Millisecond
 // sent or edited a post, a sync by another process brought inbox items.
 // The pane on show reloads, as for a scheduler event. The lease's
 // heartbeats and the sync cursors are commits too; they are not told.
-func watchForApp(ctx context.Context, st *store.Store, every time.Duration, send func(tea.Msg)) {
+// opened, when set, is called each time the watch begins (a test knows by
+// it that what is committed from then on is seen).
+func watchForApp(ctx context.Context, st *store.Store, every time.Duration, send func(tea.Msg), opened func()) {
 	st.Watch(ctx, every, store.WatchHooks{
+		Opened: opened,
 		Changed: func(c store.Change) {
 			if c.Content {
 				send(common.DataChangedMsg{What: "database"})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -102,6 +103,10 @@ Presets: ` + strings.Join(names, ", ") + ` (default: read from the header).`,
 					fmt.Fprintln(env.stdout, "Nothing imported.")
 					return nil
 				}
+			}
+			p.Waiting = func(due time.Time) {
+				fmt.Fprintf(env.stderr, "Waiting for the post due at %s to go out first: the import holds the database while it writes.\n",
+					due.In(cfg.Timezone).Format("15:04:05"))
 			}
 			var res store.ImportResult
 			err = whileBusy(ctx, env, st, func() (err error) { res, err = csvimport.Commit(ctx, st, p, now); return err })

@@ -111,6 +111,9 @@ type Preview struct {
 
 	// ImportedBefore lists imports of this very file (the same bytes).
 	ImportedBefore []store.ImportInfo
+	// Waiting, when set, is told of each post Commit waits for (see
+	// Commit) before it writes.
+	Waiting func(due time.Time)
 	// Overlaps lists the feed's imports that cover some of these days:
 	// rows with the same keys are replaced when this export is newer, and
 	// kept when theirs is.
@@ -472,6 +475,26 @@ func (p *Preview) scan(fn func(store.MarketingRow) error, withHash bool) error {
 	return nil
 }
 
+// writeTime is about how long Commit holds the write lock for p, at
+// writeRate: its lines, and twice the rows of the imports it may replace
+// (each found and deleted; a million lines over a million took 24 s on a
+// busy machine, a fresh million 3 s).
+func writeTime(p *Preview) time.Duration {
+	rows := p.Lines
+	for _, o := range p.Overlaps {
+		rows += 2 * o.Written
+	}
+	return time.Duration(rows) * time.Second / time.Duration(writeRate)
+}
+
+// writeRate is the lines a second a slow machine writes, below the 277k
+// measured (BenchmarkImportMillionRows). A variable for the tests.
+var writeRate = 100_000
+
+// lockNoticed is a hold of the write lock long enough to make a post
+// late; a shorter import goes ahead at once.
+const lockNoticed = 500 * time.Millisecond
+
 // ErrChanged is wrapped by the error of a Commit whose file is not the one
 // previewed.
 var ErrChanged = errors.New("the file changed since it was previewed")
@@ -480,6 +503,10 @@ var ErrChanged = errors.New("the file changed since it was previewed")
 // writes every line in one transaction. A line that fails, or a file that
 // is not the bytes previewed, leaves the store as it was. A mapping the
 // preview read with is remembered for the file's header.
+//
+// A large file holds the database's write lock for seconds, and a sender
+// must write its claim on a post before it sends it: Commit first lets
+// the posts due while it would write go out (store.ClearOfSends).
 func Commit(ctx context.Context, st *store.Store, p *Preview, now time.Time) (store.ImportResult, error) {
 	if p == nil || p.layout == nil {
 		return store.ImportResult{}, errors.New("import: nothing previewed")
@@ -490,6 +517,11 @@ func Commit(ctx context.Context, st *store.Store, p *Preview, now time.Time) (st
 	}
 	if info.Size() != p.Size || !info.ModTime().Equal(p.ModTime) {
 		return store.ImportResult{}, fmt.Errorf("%s: %w: preview it again", p.Name, ErrChanged)
+	}
+	if hold := writeTime(p); hold >= lockNoticed {
+		if err := st.ClearOfSends(ctx, hold, time.Now, p.Waiting); err != nil {
+			return store.ImportResult{}, err
+		}
 	}
 	imp, err := st.BeginImport(ctx, store.ImportBatch{Feed: p.Feed, Class: p.Class, Preset: string(p.Preset), Origin: p.Name,
 		SHA256: p.SHA256, ExportedAt: p.ModTime}, now)

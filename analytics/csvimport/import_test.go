@@ -3,6 +3,7 @@ package csvimport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -534,5 +535,63 @@ func TestTimestampsAreDaysInTheUsersZone(t *testing.T) {
 	// the day it says.
 	if p.Sample[0].Day != store.DateDay(2026, 3, 2) || p.Sample[1].Day != store.DateDay(2026, 3, 1) {
 		t.Errorf("days %s %s", p.Sample[0].Day, p.Sample[1].Day)
+	}
+}
+
+// TestALargeImportLetsADuePostGoFirst: an import long enough to hold the
+// database for a noticeable time waits, before it writes, for a post due meanwhile
+// to be claimed by its sender, and says which it waits for.
+func TestALargeImportLetsADuePostGoFirst(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	wall := time.Now()
+	acct, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@shop@example.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := st.SaveDraft(ctx, store.Post{Body: "out in a second", Targets: []store.Target{{AccountID: acct}}}, wall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := wall.Add(time.Second).Truncate(time.Millisecond)
+	if err := st.QueuePost(ctx, id, due, "UTC", wall); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := st.PostDeliveries(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Taken as written at 100 lines a second, 60 lines hold the database
+	// for more than half a second.
+	defer func(r int) { writeRate = r }(writeRate)
+	writeRate = 100
+	var b strings.Builder
+	b.WriteString("date,campaign,source,content,clicks,conversions,revenue,spend\n")
+	const lines = 60
+	for i := range lines {
+		fmt.Fprintf(&b, "2026-03-%02d,Spring,flyer,f%d,%d,0,0,0\n", i%28+1, i, i%7)
+	}
+	p, err := PreviewFile(ctx, st, write(t, "big.csv", []byte(b.String()), now), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var waited []time.Time
+	p.Waiting = func(at time.Time) {
+		waited = append(waited, at)
+		// The sender claims it: the import may go ahead.
+		if ok, err := st.ClaimDelivery(ctx, ds[0].ID, at); !ok || err != nil {
+			t.Errorf("claim = %v, %v", ok, err)
+		}
+	}
+	res, err := Commit(ctx, st, p, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(waited) != 1 || !waited[0].Equal(due) {
+		t.Fatalf("waited for %v; want the post due at %v", waited, due)
+	}
+	if res.Written != lines {
+		t.Fatalf("wrote %d lines of %d", res.Written, lines)
 	}
 }

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,7 +83,7 @@ func (s *Scheduler) acquire(ctx context.Context) *tenure {
 			if ctx.Err() != nil {
 				return nil
 			}
-			msg := "database: taking the sender lease: " + describeStoreError(err)
+			msg := databaseError + "taking the sender lease: " + describeStoreError(err)
 			s.log.Printf("scheduler: database: taking the sender lease: %v", err)
 			s.setStatus(func(st *Status) { st.Sender, st.LastError = false, msg })
 		} else {
@@ -121,7 +122,10 @@ func (s *Scheduler) startTenure(info store.LeaseInfo) *tenure {
 	if t.fresh {
 		s.log.Printf("scheduler: this crier (%s) sends", s.o.Holder)
 	}
-	s.setStatus(func(st *Status) { st.Sender, st.Holder = true, "" })
+	s.setStatus(func(st *Status) {
+		st.Sender, st.Holder = true, ""
+		clearDatabaseError(st)
+	})
 	s.kickSync()
 	s.kickPlan()
 	return t
@@ -146,7 +150,24 @@ func (s *Scheduler) endTenure(ctx context.Context, t *tenure) {
 	}
 	reason := t.lostReason()
 	s.log.Printf("scheduler: stopped sending: %s", reason)
-	s.setStatus(func(st *Status) { st.Sender, st.LastError = false, "stopped sending: "+reason })
+	s.setStatus(func(st *Status) { st.Sender, st.LastError = false, stoppedSending+reason })
+}
+
+// What a database error or a lost lease puts before the status's
+// LastError. Either says crier keeps trying; once the database answers
+// and the lease is crier's again, it has no more to try.
+const (
+	databaseError  = "database: "
+	stoppedSending = "stopped sending: "
+)
+
+// clearDatabaseError clears the status's error when it is one of the
+// database's or a lost lease's: the lease was written, so neither holds
+// any more. A network's error stays until its account sends again.
+func clearDatabaseError(st *Status) {
+	if strings.HasPrefix(st.LastError, databaseError) || strings.HasPrefix(st.LastError, stoppedSending) {
+		st.LastError = ""
+	}
 }
 
 // heartbeat renews the lease every third of LeaseTTL until the tenure ends.
@@ -165,6 +186,7 @@ func (s *Scheduler) heartbeat(t *tenure) {
 		next = now.Add(ttl / 3)
 		switch {
 		case err == nil:
+			s.setStatus(clearDatabaseError)
 		case t.ctx.Err() != nil:
 			return
 		case errors.Is(err, store.ErrLeaseLost):

@@ -396,3 +396,25 @@ func TestZombieHolderIsGone(t *testing.T) {
 	waitfor.Holds(t, 5*time.Second, "the killed, unreaped process reading as gone", func() bool { return !processAlive(pid) })
 	cmd.Wait()
 }
+
+// TestTakingTheLeaseAgainClearsWhyItStopped: a crier that stopped sending
+// (its lease taken, or the database locked while it asked) says so; once
+// the lease is its own again, the status no longer says it, though
+// nothing was sent since.
+func TestTakingTheLeaseAgainClearsWhyItStopped(t *testing.T) {
+	h := newHarness(t)
+	h.opts.LeaseTTL = testTTL
+	h.start()
+	h.waitStatus("sending", func(st Status) bool { return st.Sender })
+	if _, err := h.st.DB().Exec("UPDATE leases SET holder = 'thief', expires_at = ?", t0.Add(time.Minute).UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.waitTimer(t, t0.Add(testTTL/3)) // the next heartbeat
+	h.clock.Set(t0.Add(testTTL / 3))
+	h.waitStatus("not sending, saying why", func(st Status) bool { return !st.Sender && st.LastError != "" })
+
+	// The thief's lease runs out; the next look takes it.
+	h.clock.Set(t0.Add(time.Minute + time.Second))
+	h.sched.Wake()
+	h.waitStatus("sending again, with nothing left to say", func(st Status) bool { return st.Sender && st.LastError == "" })
+}

@@ -638,7 +638,7 @@ func (s *Scheduler) write(d store.DueDelivery, what string, fn func(context.Cont
 }
 
 func (s *Scheduler) storeError(what string, err error) {
-	msg := "database: " + what + ": " + describeStoreError(err)
+	msg := databaseError + what + ": " + describeStoreError(err)
 	s.log.Printf("scheduler: database: %s: %v", what, err)
 	s.setStatus(func(st *Status) { st.LastError = msg })
 }

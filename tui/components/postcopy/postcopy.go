@@ -1,7 +1,7 @@
 // Package postcopy draws a post's copies, one per account, the same way
 // everywhere a post appears (the drafts list and its preview, the composer,
 // the calendar's agenda and grid): each copy's state, when it went out and
-// how late, why it was refused, its counters and its link.
+// how late, why it was not sent, its counters and its link.
 package postcopy
 
 import (
@@ -137,7 +137,7 @@ func Counters(m store.Metrics) string {
 }
 
 // Status is one copy in a line: its mark, its account's name and where it
-// is ("✓ Bluesky sent 09:07, 7 min late", "✗ Mastodon refused it: …").
+// is ("✓ Bluesky sent 09:07, 7 min late", "✗ Mastodon not sent: …").
 func Status(c store.Copy, scheduled time.Time, name string, zone *time.Location) string {
 	return Glyph(c.State) + " " + name + " " + Where(c, scheduled, zone)
 }
@@ -149,7 +149,7 @@ type Line struct {
 	Where string
 }
 
-// Text is the line in words: "✗ Mastodon and Bluesky refused it: …".
+// Text is the line in words: "✗ Mastodon and Bluesky not sent: …".
 func (l Line) Text() string {
 	names := l.Names[0]
 	if n := len(l.Names); n > 1 {
@@ -182,7 +182,9 @@ func Lines(copies []store.Copy, scheduled time.Time, zone *time.Location, keep f
 }
 
 // Where says where a copy is, after its name: "sent 09:07, 7 min late",
-// "refused it: …".
+// "not sent: …". A failed copy is not always the network's refusal (crier
+// may have no client for its account, or could not tell whether an earlier
+// try landed): the reason says which.
 func Where(c store.Copy, scheduled time.Time, zone *time.Location) string {
 	reason := common.Clean(common.OneLine(c.LastError))
 	switch c.State {
@@ -192,7 +194,7 @@ func Where(c store.Copy, scheduled time.Time, zone *time.Location) string {
 		if reason == "" {
 			reason = "no reason was recorded"
 		}
-		return "refused it: " + reason
+		return "not sent: " + reason
 	case store.DeliveryMissed:
 		return "missed: it came due while crier was not running"
 	case store.DeliveryDropped:

@@ -333,7 +333,7 @@ func TestEnterOpensAgendaEscCloses(t *testing.T) {
 		t.Fatal("enter did not open the agenda")
 	}
 	v := m.View()
-	for _, want := range []string{"Tuesday 20 October 2026", "failed", "✗ Mastodon refused it: HTTP 422: Validation failed"} {
+	for _, want := range []string{"Tuesday 20 October 2026", "failed", "✗ Mastodon not sent: HTTP 422: Validation failed"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("agenda lacks %q:\n%s", want, v)
 		}

@@ -68,7 +68,7 @@ func capitalize(s string) string {
 }
 
 // copyLines say, for a post on its way, where each copy is: one line when
-// they all wait together, else one per copy, with a refused copy's reason.
+// they all wait together, else one per copy, with a failed copy's reason.
 func (m *composer) copyLines() []string {
 	if !m.unsent() || len(m.copies) == 0 {
 		return nil

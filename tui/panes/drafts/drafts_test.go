@@ -476,13 +476,13 @@ func TestHalfSentPostFixesTheFailedCopyAlone(t *testing.T) {
 	// The list and its preview show each copy.
 	h.requireInView("✓mastodon ✗bluesky")
 	h.requireInView("✓ Mastodon sent 11:07, 7 min late")
-	h.requireInView("✗ Bluesky refused it: Invalid app.bsky.feed.post record (HTTP 400)")
+	h.requireInView("✗ Bluesky not sent: Invalid app.bsky.feed.post record (HTTP 400)")
 
 	h.do(keyEnter)
 	if !h.m.Capturing() {
 		t.Fatalf("a half-sent post did not open; status %+v", h.status)
 	}
-	h.requireInView("✗ Bluesky refused it: Invalid app.bsky.feed.post record")
+	h.requireInView("✗ Bluesky not sent: Invalid app.bsky.feed.post record")
 	// Mastodon went out with the text for all: the box holds Bluesky's.
 	if h.m.comp.version != bsk {
 		t.Fatalf("the composer opened on version %d, want Bluesky's", h.m.comp.version)

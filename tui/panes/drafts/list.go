@@ -98,7 +98,7 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 			return unqueueCmd(m.c, it.ID, postName(it.Body), m.c.Now()), true
 		})
 	case key.Matches(msg, m.keys.SendNow):
-		return m.act(m.fixCopies("send: s sends a copy the network refused or crier missed", retryCmd))
+		return m.act(m.fixCopies("send: s sends a copy that was not sent or was missed", retryCmd))
 	case key.Matches(msg, m.keys.Drop):
 		return m.act(m.fixCopies("drop: d deletes a post", dropCmd))
 	case key.Matches(msg, nav.Moves()...):
@@ -154,7 +154,7 @@ func (m *Model) previewHeight() int { return max(6, m.height*2/5) }
 func (m *Model) rowsHeight() int { return max(m.height-3-m.previewHeight(), 1) }
 
 // subLines are what a row says under itself about its copies: when they
-// went out (and how late), why one was refused, why one waits to retry.
+// went out (and how late), why one was not sent, why one waits to retry.
 func (m *Model) subLines(it store.PostSummary) []postcopy.Line {
 	if it.State == store.PostDraft {
 		return nil

@@ -15,7 +15,7 @@ import (
 )
 
 // The preview under the list shows the post under the cursor whole: where
-// each copy is (sent when and how late, refused why), every version of its
+// each copy is (sent when and how late, not sent why), every version of its
 // text, its photos, and what can be done about it.
 
 // previewPhotosMsg brings what was read of a post's photo files.

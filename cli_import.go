@@ -174,7 +174,7 @@ func writePreview(w io.Writer, p *csvimport.Preview) {
 			if name == "" {
 				name = "(none)"
 			}
-			fmt.Fprintf(w, "  %s → %s, %s\n", common.Clean(name), to, common.Count(c.Lines, "line", "lines"))
+			fmt.Fprintf(w, "  %s → %s, %s\n", common.OneLine(common.Clean(name)), to, common.Count(c.Lines, "line", "lines"))
 		}
 	}
 	for _, im := range p.ImportedBefore {

@@ -7,12 +7,15 @@ import (
 	"strings"
 
 	"github.com/crier-app/crier/analytics"
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 )
 
-// mdCell makes text safe in a Markdown table cell.
+// mdCell makes text safe in a Markdown table cell: on one line, without
+// control characters or escape sequences (a report printed to a terminal
+// must not act on it), Markdown's marks taken as text.
 func mdCell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(platforms.Sanitize(s)), " ")
 	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 

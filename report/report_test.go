@@ -301,3 +301,45 @@ func TestMarkdownAndSpanReport(t *testing.T) {
 		t.Error("pdf")
 	}
 }
+
+// What a report shows that came from outside (an imported sheet's names,
+// written before imports kept them on one line; a post's text; the
+// campaign's audience notes) carries no control character or escape
+// sequence into the Markdown: printed to a terminal (crier report with no
+// -o) they would act on it, and a line break ends a Markdown table row.
+func TestReportsCarryNoControlCharacters(t *testing.T) {
+	st, camp := fixture(t)
+	ctx := context.Background()
+	imp, err := st.BeginImport(ctx, store.ImportBatch{Feed: "plain", Class: store.ClassSheet, Preset: "plain", Origin: "sheet.csv", ExportedAt: rnow}, rnow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Add(store.MarketingRow{Day: store.DateDay(2026, 3, 5), Campaign: "spring-sale", Source: "insta\ngram",
+		Content: "Re\x1b[31mel\nsecond\x07 line", Clicks: store.Known(500), Conversions: store.Known(1000)})
+	if _, err := imp.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.Campaign(ctx, camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Audience = "neighbours\x1b]0;pwned\x07 who\r\nlove rye"
+	if err := st.UpdateCampaign(ctx, c, rnow); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, st, Options{Campaign: camp})
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(md.String(), "\n") {
+		if strings.IndexFunc(l, func(r rune) bool { return r < 0x20 && r != '\t' }) >= 0 {
+			t.Errorf("markdown line %d has a control character: %q", i+1, l)
+		}
+	}
+	for _, want := range []string{"| Reel second line |", "For: neighbours who love rye"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+}

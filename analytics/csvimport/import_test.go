@@ -536,3 +536,49 @@ func TestTimestampsAreDaysInTheUsersZone(t *testing.T) {
 		t.Errorf("days %s %s", p.Sample[0].Day, p.Sample[1].Day)
 	}
 }
+
+// The names a file gives (campaign, source, content) are kept as one line of
+// text: a quoted line break, a tab, a control character or a terminal escape
+// sequence in one would break every list and table that shows it (and reach
+// the terminal of whoever prints it), and "Loyalty⏎Card" is the campaign
+// "Loyalty Card" to whoever wrote the sheet. A name without any is only
+// trimmed (its rows keep the key they had).
+func TestNamesAreOneLineOfText(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	text := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\n" +
+		"2026-03-14,\"Loyalty\nCard\",\"insta\r\ngram\",\"Re\x1b[31mel\tsecond\x07 line\",3,1,10.00,5.00,EUR\n" +
+		"2026-03-15,\"Weird\x1b]0;TITLE\x07 Name\",\"\u202emeta\",\"  spaced  out \",4,0,0,1.00,EUR\n"
+	path := write(t, "names.csv", []byte(text), now)
+	p, err := PreviewFile(ctx, st, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range p.Campaigns {
+		names = append(names, c.Name)
+	}
+	if want := []string{"Loyalty Card", "Weird Name"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("campaign names %q, want %q", names, want)
+	}
+	if len(p.Sample) != 2 {
+		t.Fatalf("sample %+v", p.Sample)
+	}
+	got := [][3]string{{p.Sample[0].Campaign, p.Sample[0].Source, p.Sample[0].Content},
+		{p.Sample[1].Campaign, p.Sample[1].Source, p.Sample[1].Content}}
+	want := [][3]string{{"Loyalty Card", "insta gram", "Reel second line"}, {"Weird Name", "meta", "spaced  out"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sample names %q, want %q", got, want)
+	}
+	if _, err := Commit(ctx, st, p, now); err != nil {
+		t.Fatal(err)
+	}
+	// A campaign made afterwards by the name the sheet meant takes its rows.
+	camp, err := st.CreateCampaign(ctx, store.Campaign{Name: "Loyalty Card"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot := totals(t, st, store.MarketingFilter{Campaign: camp}); tot.Clicks != store.Known(3) {
+		t.Errorf("the campaign Loyalty Card has %+v clicks, want 3", tot.Clicks)
+	}
+}

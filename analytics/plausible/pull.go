@@ -67,6 +67,13 @@ func Pull(ctx context.Context, st *store.Store, c *Client, site Site, first, las
 			if v == "(not set)" || v == "(none)" {
 				v = ""
 			}
+			// A tag with a line break or an escape sequence in it (a link
+			// written by hand) is kept on one line, as an import keeps it;
+			// other values exactly as before, so a day pulled again
+			// replaces what the last pull said about it.
+			if one := store.OneLineName(v); one != strings.TrimSpace(v) {
+				v = one
+			}
 			vals[i] = v
 		}
 		d, err := store.ParseDay(vals[0])

@@ -585,3 +585,43 @@ func TestDeleteCampaignAsksAndKeepsItsPosts(t *testing.T) {
 		t.Errorf("the figures of every row changed: %+v, before %+v", after, before)
 	}
 }
+
+// Names a source gave (a network, an ad's content) that carry a line break
+// or an escape sequence (rows stored before imports kept them on one line)
+// are drawn on one line: each table row stays one row, at 120 and 80
+// columns, in the detail and in the rows behind the figures.
+func TestImportedNamesDrawOnOneLine(t *testing.T) {
+	for _, w := range []int{120, 80} {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			h := newHarness(t, w, 37)
+			ctx := context.Background()
+			m, err := h.st.BeginImport(ctx, store.ImportBatch{Feed: "plain", Class: store.ClassSheet, Preset: "plain",
+				Origin: "sheet\n.csv", ExportedAt: now}, now)
+			must(t, err)
+			must(t, m.Add(store.MarketingRow{Day: day("2026-03-13"), Campaign: "spring-sale", Source: "insta\ngram",
+				Content: "Re\x1b[31mel\nsecond line", Clicks: store.Known(300), Line: 2}))
+			_, err = m.Commit()
+			must(t, err)
+			h.press("r", "j", "enter")
+			h.requireInView("Spring Sale")
+			check := func(where string, lines []string) {
+				t.Helper()
+				for _, l := range lines {
+					if strings.ContainsAny(l, "\n\r\x1b") {
+						t.Errorf("%s: a line breaks or carries an escape: %q", where, l)
+					}
+				}
+			}
+			check("detail", h.m.lines)
+			all := strings.Join(h.m.lines, "\n")
+			if !strings.Contains(all, "insta gram") || !strings.Contains(all, "Reel second") {
+				t.Errorf("the detail lacks the names on one line:\n%s", all)
+			}
+			h.press("t")
+			check("rows", strings.Split(h.view(), "\n"))
+			if v := h.view(); len(strings.Split(v, "\n")) > 37 {
+				t.Errorf("the rows view is taller than the pane:\n%s", v)
+			}
+		})
+	}
+}

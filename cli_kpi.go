@@ -50,7 +50,7 @@ goals still running with their progress; and the next posts to go out.
 				return err
 			}
 			ctx := cmd.Context()
-			now, cfg, st, _, err := env.openAt(ctx)
+			now, cfg, st, _, err := env.readAt(ctx)
 			if err != nil {
 				return err
 			}

@@ -58,7 +58,7 @@ prints it. The file is written whole or not at all.`,
 			if o.From != 0 && o.To != 0 && o.To < o.From {
 				return usageErr("--to %s is before --from %s", o.To, o.From)
 			}
-			now, cfg, st, _, err := env.openAt(ctx)
+			now, cfg, st, _, err := env.readAt(ctx)
 			if err != nil {
 				return err
 			}

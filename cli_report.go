@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -57,6 +58,17 @@ prints it. The file is written whole or not at all.`,
 			}
 			if o.From != 0 && o.To != 0 && o.To < o.From {
 				return usageErr("--to %s is before --from %s", o.To, o.From)
+			}
+			if out != "" && out != "-" {
+				// Said before anything is read, in the words the app's
+				// export form uses (not the temporary file's error).
+				if info, err := os.Stat(out); err == nil && info.IsDir() {
+					return usageErr("-o %s is a folder: give the report's file name (%s/report.%s)", out, strings.TrimSuffix(out, "/"), f)
+				}
+				dir := filepath.Dir(out)
+				if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+					return failed(fmt.Errorf("-o %s: there is no folder %s to write the report in", out, dir))
+				}
 			}
 			now, cfg, st, _, err := env.readAt(ctx)
 			if err != nil {

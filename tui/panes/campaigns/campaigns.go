@@ -324,6 +324,12 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	case savedMsg:
 		return m, m.saved(msg)
 
+	case keptFormMsg:
+		return m, m.keptForm(msg)
+
+	case common.BeforeQuitMsg:
+		return m, m.keepForm()
+
 	case previewMsg:
 		return m, m.previewed(msg)
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/tuitest"
 )
 
@@ -623,5 +624,62 @@ func TestImportedNamesDrawOnOneLine(t *testing.T) {
 				t.Errorf("the rows view is taller than the pane:\n%s", v)
 			}
 		})
+	}
+}
+
+// A form closed before it was saved or cancelled (the SSH connection
+// dropped, ctrl+c) keeps what was typed: the next session that opens the
+// same form (here a new campaign, and a goal of Spring Sale) finds it
+// there, and it is gone once saved or left with esc.
+func TestFormClosedByQuitKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.press("n")
+	h.typeText("Easter Bakes")
+	h.focusField("audience")
+	h.typeText("Families planning Easter brunch")
+	h.settle(h.send(common.BeforeQuitMsg{}))
+
+	// Another session on the same database.
+	reopen := func() {
+		h.m = New(h.c)
+		h.m.SetSize(80, 21)
+		h.settle(h.m.Init())
+	}
+	reopen()
+	h.press("n")
+	h.requireInView("New campaign", "Easter Bakes", "Families planning Easter brunch")
+	if s := h.lastStatus(); !strings.Contains(s.Text, "what you typed") {
+		t.Errorf("status %+v: want it to say the typing came back", s)
+	}
+	// esc drops it: the form opens empty next time.
+	h.press("esc")
+	h.press("n")
+	if strings.Contains(h.view(), "Easter Bakes") {
+		t.Errorf("kept after esc:\n%s", h.view())
+	}
+	h.press("esc")
+
+	// A goal's form, for one campaign, comes back for that campaign only.
+	h.press("j", "enter", "a")
+	h.requireInView("New goal for Spring Sale")
+	h.focusField("target")
+	h.clearField()
+	h.typeText("+25%")
+	h.settle(h.send(common.BeforeQuitMsg{}))
+	reopen()
+	h.press("k", "enter", "a") // Summer Fest: not this goal's campaign
+	h.requireInView("New goal for Summer Fest")
+	if strings.Contains(h.view(), "+25%") {
+		t.Errorf("another campaign's goal form got it:\n%s", h.view())
+	}
+	h.press("esc", "esc", "j", "enter", "a")
+	h.requireInView("New goal for Spring Sale", "+25%")
+	h.press("ctrl+s")
+	if h.m.top() == modeForm {
+		t.Fatalf("the goal was not saved:\n%s", h.view())
+	}
+	h.press("a")
+	if strings.Contains(h.view(), "+25%") {
+		t.Errorf("kept after saving:\n%s", h.view())
 	}
 }

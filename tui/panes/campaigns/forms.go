@@ -31,7 +31,74 @@ const (
 func (m *Model) openForm(f *form.Model) tea.Cmd {
 	m.form = f
 	m.push(modeForm)
-	return nil
+	return m.takeKept(f)
+}
+
+// keptFormMsg brings back what was typed into form before a session
+// closed with it open (BeforeQuitMsg).
+type keptFormMsg struct {
+	form  *form.Model
+	typed map[string]string
+	err   error
+}
+
+// keptKey names a form for KeepForm: what it saves, what it edits and its
+// title (which names the campaign a new goal is for).
+func keptKey(f *form.Model) string {
+	return fmt.Sprintf("campaigns/%d/%d/%s", f.Kind, f.ID, f.Title)
+}
+
+// takeKept asks for what was typed into this form when a session closed
+// with it open.
+func (m *Model) takeKept(f *form.Model) tea.Cmd {
+	st := m.c.Store
+	if st == nil {
+		return nil
+	}
+	key := keptKey(f)
+	return func() tea.Msg {
+		typed, err := st.TakeKeptForm(context.Background(), key)
+		return keptFormMsg{form: f, typed: typed, err: err}
+	}
+}
+
+// keptForm puts what was kept back into the form that asked, if it is
+// still open and nothing was typed meanwhile.
+func (m *Model) keptForm(msg keptFormMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		return common.Status("Campaigns: cannot read what was typed before crier closed: "+msg.err.Error(), true)
+	case len(msg.typed) == 0:
+		return nil
+	case m.form != msg.form || m.top() != modeForm || m.form.Typed() != nil:
+		// Gone, or typed in: keep it for the next time the form opens.
+		st, key, typed := m.c.Store, keptKey(msg.form), msg.typed
+		return func() tea.Msg {
+			st.KeepForm(context.Background(), key, typed)
+			return nil
+		}
+	}
+	m.form.SetTyped(msg.typed)
+	return common.Status("brought back what you typed before crier closed (esc drops it)", false)
+}
+
+// keepForm keeps what was typed into the open form, for BeforeQuitMsg:
+// a dropped connection or ctrl+c loses nothing.
+func (m *Model) keepForm() tea.Cmd {
+	if m.top() != modeForm || m.form == nil || m.c.Store == nil {
+		return nil
+	}
+	typed := m.form.Typed()
+	if typed == nil {
+		return nil
+	}
+	st, key := m.c.Store, keptKey(m.form)
+	return func() tea.Msg {
+		if err := st.KeepForm(context.Background(), key, typed); err != nil {
+			return common.StatusMsg{Text: "Campaigns: cannot keep what was typed: " + err.Error(), Err: true}
+		}
+		return nil
+	}
 }
 
 func (m *Model) field(name, label, value, placeholder, hint string) form.Field {

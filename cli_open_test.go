@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -121,5 +122,47 @@ func TestCLIReadsDoNotMakeADatabase(t *testing.T) {
 	f.crier(t, "", "__complete", "report", "--campaign", "")
 	if _, err := os.Stat(filepath.Dir(f.db)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a read made %s (%v)", filepath.Dir(f.db), err)
+	}
+}
+
+// With no posts, engagement per post is unknown: "–" in the glance and
+// null in its JSON (as the README says of every unknown value), never 0.0,
+// and its change is "–" too.
+func TestCLIKPIWithoutPosts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	f := cliFixture{dir: dir, db: filepath.Join(dir, "crier.db"), config: filepath.Join(dir, "config.yaml")}
+	st, err := store.Open(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if err := os.WriteFile(f.config, []byte("timezone: Europe/Berlin\ndatabase: "+f.db+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := f.crier(t, "", "kpi")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, "All accounts") || strings.HasPrefix(l, "  vs ") {
+			if cells := strings.Fields(l); cells[len(cells)-2] != "–" {
+				t.Errorf("per post of no posts: %q", l)
+			}
+		}
+	}
+	r = f.crier(t, "", "kpi", "--json")
+	var g struct {
+		Total struct {
+			Current, Previous map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &g); err != nil {
+		t.Fatalf("%v:\n%s", err, r.stdout)
+	}
+	for name, p := range map[string]map[string]any{"current": g.Total.Current, "previous": g.Total.Previous} {
+		if v, ok := p["engagement_per_post"]; !ok || v != nil {
+			t.Errorf("%s engagement_per_post of no posts: %v (present %v), want null", name, v, ok)
+		}
 	}
 }

@@ -92,7 +92,9 @@ type Period struct {
 // order the pane shows them.
 func (p Period) Changes() []NamedChange {
 	c, b := p.Current, p.Prev
-	known := func(name string, c Change) NamedChange { return NamedChange{Name: name, Change: c, Known: true, NowKnown: true} }
+	known := func(name string, c Change) NamedChange {
+		return NamedChange{Name: name, Change: c, Known: true, NowKnown: true}
+	}
 	// A figure of a period without posts is unknown: its change too.
 	ratio := func(name string, now float64, nowOK bool, before float64, beforeOK bool) NamedChange {
 		return NamedChange{Name: name, Change: Compare(now, before), Known: nowOK && beforeOK, NowKnown: nowOK}

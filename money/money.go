@@ -207,6 +207,26 @@ func (s Sums) In(currency string) Amount {
 	return Amount{Currency: currency}
 }
 
+// Reduced is s without the currencies that hold nothing where another
+// holds something (nothing in one currency is nothing in any, so leaving
+// it out converts nothing); all zero, it is the first currency's zero
+// alone. Figures that need one currency read it.
+func (s Sums) Reduced() Sums {
+	var out Sums
+	for _, a := range s {
+		if a.Minor != 0 {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 && len(s) > 0 {
+		return s[:1:1]
+	}
+	if len(out) == len(s) {
+		return s
+	}
+	return out
+}
+
 // Single returns the one currency's amount when all of s is in one
 // currency; false for none or several.
 func (s Sums) Single() (Amount, bool) {

@@ -350,7 +350,13 @@ func contentRatios(c store.ContentTotals) (ctr, cr Ratio) {
 // and none), per network too: the KPIs pane's marketing figures and a
 // date-range report's.
 func Period(ctx context.Context, st *store.Store, first, last store.Day, loc *time.Location) (Figures, []NetworkFigures, error) {
-	f := store.MarketingFilter{Campaign: store.AllCampaigns, From: first, To: last}
+	return CampaignPeriod(ctx, st, store.AllCampaigns, first, last, loc)
+}
+
+// CampaignPeriod is Period for one campaign's rows (store.AllCampaigns:
+// every row): a campaign's report narrowed to some of its days.
+func CampaignPeriod(ctx context.Context, st *store.Store, campaign int64, first, last store.Day, loc *time.Location) (Figures, []NetworkFigures, error) {
+	f := store.MarketingFilter{Campaign: campaign, From: first, To: last}
 	t, err := st.MarketingTotals(ctx, f)
 	if err != nil {
 		return Figures{}, nil, err

@@ -28,7 +28,11 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if c := r.Campaign; c != nil {
 		p("Campaign `%s`, %s, %s.", c.Slug, r.State, r.Period())
 		if c.BudgetCents > 0 {
-			p(" Budget %s, %s spent.", c.Budget(), r.Budget.Percent())
+			if r.Narrowed {
+				p(" Budget %s, %s spent over the whole campaign.", c.Budget(), r.Budget.Percent())
+			} else {
+				p(" Budget %s, %s spent.", c.Budget(), r.Budget.Percent())
+			}
 		}
 		p("\n\n")
 		if c.Audience != "" {
@@ -94,6 +98,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				mdCell(moneyText(nf.Revenue)), mdCell(moneyText(nf.Spend)), nf.ROAS.Times())
 		}
 		p("\n")
+	}
+	if r.Narrowed {
+		p("Per link figures are kept for the whole campaign, not day by day: its report without --from and --to has them.\n\n")
 	}
 	if len(r.Links) > 0 {
 		p("## Per link\n\n| Network | Content | Clicks | Sessions | Conversions | Revenue |\n|---|---|---:|---:|---:|---:|\n")

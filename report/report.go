@@ -78,6 +78,10 @@ type Report struct {
 	Days     []analytics.DayFigures
 	Goals    []analytics.GoalStatus
 	Links    []analytics.LinkFigures // a campaign's
+	// Narrowed is true for a campaign's report over some of its days:
+	// its budget use is still the whole campaign's, and it has no per link
+	// figures (they are kept for the whole campaign, not by day).
+	Narrowed bool
 
 	// Posts are the copies sent in the span (a campaign's: all of them that
 	// went out), oldest first.
@@ -153,13 +157,13 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 			}
 		}
 		if o.From != 0 || o.To != 0 {
-			// A part of the campaign: its figures over those days.
-			f := store.MarketingFilter{Campaign: c.ID, From: r.From, To: r.To}
-			t, err := st.MarketingTotals(ctx, f)
-			if err != nil {
+			// A part of the campaign: its figures over those days, per
+			// network too. Per link figures are kept for the whole
+			// campaign only: they are left out (Narrowed says so).
+			if r.Figures, r.Networks, err = analytics.CampaignPeriod(ctx, st, c.ID, r.From, r.To, o.Zone); err != nil {
 				return nil, err
 			}
-			r.Figures = analytics.Compute(t, r.Figures.SocialClicks, r.Figures.Followers)
+			r.Links, r.Narrowed = nil, true
 		}
 		if r.Posts, err = st.CampaignSentPosts(ctx, c.ID, r.From.Midnight(o.Zone), r.To.Add(1).Midnight(o.Zone)); err != nil {
 			return nil, err

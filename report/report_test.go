@@ -343,3 +343,40 @@ func TestReportsCarryNoControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// A campaign's report narrowed to some of its days (--from, --to) gives
+// those days' figures everywhere: per network too, and clicks per follower
+// from those days' clicks and the followers at their end; per link
+// figures, kept for the whole campaign only, are left out and it says so.
+func TestNarrowedCampaignReport(t *testing.T) {
+	st, camp := fixture(t)
+	r := build(t, st, Options{Campaign: camp, From: store.DateDay(2026, 3, 3), To: store.DateDay(2026, 3, 4)})
+	if r.Figures.LinkClicks.V != 160 { // Bluesky's 60 on the 3rd, Instagram's 100 on the 4th
+		t.Errorf("link clicks %v, want 160", r.Figures.LinkClicks)
+	}
+	var sources []string
+	var clicks int64
+	for _, n := range r.Networks {
+		sources = append(sources, n.Source)
+		clicks += n.Figures.LinkClicks.V
+	}
+	if strings.Join(sources, ",") != "bluesky,instagram" || clicks != 160 {
+		t.Errorf("networks %v adding up to %d clicks, want bluesky and instagram, 160", sources, clicks)
+	}
+	// Bluesky's 60 clicks over the 1,000 followers at the end of the 4th.
+	if cpf := r.Figures.ClicksPerFollower; !cpf.OK || cpf.Value != 0.06 {
+		t.Errorf("clicks per follower %+v, want 0.06", cpf)
+	}
+	if len(r.Links) != 0 {
+		t.Errorf("per link figures of the whole campaign in a part of it: %+v", r.Links)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"spent over the whole campaign", "Per link figures are kept for the whole campaign"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+}

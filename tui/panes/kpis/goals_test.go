@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 )
@@ -102,5 +103,23 @@ func TestExportFromKPIs(t *testing.T) {
 	}
 	if !strings.Contains(string(b), `"from": "2026-03-04"`) {
 		t.Errorf("the report:\n%.400s", b)
+	}
+}
+
+// A goal's target reads as the Campaigns pane and the reports write it:
+// rounded toward the side the goal must reach, so 8 conversions of a
+// target of 8.05 never reads "now 8 of 8" (and not reached).
+func TestGoalTargetRoundsTowardReachingIt(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f, 120, 37)
+	baseline := 7.0 // 8.05 as the goal's arithmetic leaves it: 8.049999999999999
+	m.goals = []analytics.GoalStatus{{
+		Goal:    store.Goal{Metric: store.GoalConversions, Relative: true, Target: 1500, Deadline: store.DateDay(2026, 4, 30)},
+		Current: analytics.Value{V: 8, OK: true}, Target: analytics.Value{V: baseline * (1 + 1500.0/10000), OK: true}, Progress: 8 / 8.05,
+		State: analytics.GoalOnTrack,
+	}}
+	lines := strings.Join(m.goalLines(), "\n")
+	if !strings.Contains(lines, "now 8 of 8.1 ") {
+		t.Errorf("want the target of 8.05 as 8.1:\n%s", lines)
 	}
 }

@@ -77,7 +77,7 @@ Presets: ` + strings.Join(names, ", ") + ` (default: read from the header).`,
 				var le *csvimport.LineError
 				switch {
 				case errors.As(err, &nm):
-					return usageErr("%v; give --preset, or map its columns once in the app (KPIs → imports)", err)
+					return usageErr("%v; give --preset, or map its columns once in the app (5 Campaigns, i imports a CSV)", err)
 				case errors.As(err, &do):
 					return usageErr("%v: run again with --date-order dmy or mdy", err)
 				case errors.As(err, &le):

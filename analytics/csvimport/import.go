@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -304,8 +305,10 @@ func noHeader(name string, h head, o Options) error {
 			continue
 		}
 		if o.Preset != "" && o.Preset != PresetMapping {
+			_, missing := presetLayout(o.Preset, fields)
 			return &LineError{File: name, Line: s.Line,
-				Msg: fmt.Sprintf("is not a %s header: it lacks the columns that export has (%s)", o.Preset, strings.Join(fields, ", "))}
+				Msg: fmt.Sprintf("is not a %s header: it lacks %s (it has %s)", o.Preset,
+					quotedList(missing, "the column", "the columns"), strings.Join(fields, ", "))}
 		}
 		if o.Mapping != nil {
 			_, err := resolveMapping(o.Mapping, fields)
@@ -582,4 +585,20 @@ func Import(ctx context.Context, st *store.Store, path string, o Options, now ti
 	}
 	res, err := Commit(ctx, st, p, now)
 	return res, p, err
+}
+
+// quotedList writes names quoted and joined: the column "date", the
+// columns "date", "clicks" and "spend".
+func quotedList(names []string, one, many string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	switch len(q) {
+	case 0:
+		return many + " it needs"
+	case 1:
+		return one + " " + q[0]
+	}
+	return many + " " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }

@@ -447,7 +447,10 @@ func TestMalformedFiles(t *testing.T) {
 		{"empty", []byte{}, Options{}, 0, "", "empty"},
 		{"header only", []byte(plainHead), Options{}, 1, "", "nothing to import"},
 		{"not CSV at all", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"), Options{}, 0, "", "no header"},
-		{"the wrong preset", []byte(plainHead + ok), Options{Preset: PresetMeta}, 1, "", "not a meta_ads header"},
+		{"the wrong preset", []byte(plainHead + ok), Options{Preset: PresetMeta}, 1, "", "not a meta_ads header: it lacks the column \"campaign name\""},
+		// The columns missing are named, not the ones the file has.
+		{"plain without money", []byte("date,campaign,source,content,clicks,impressions\n2026-03-01,spring,mastodon,post-1,1,10\n"),
+			Options{Preset: PresetPlain}, 1, "", `lacks the columns "conversions", "revenue" and "spend" (it has date, campaign`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := openStore(t)

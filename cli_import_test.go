@@ -116,6 +116,12 @@ func TestCLIReportFile(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, `--campaign "nope"`) {
 		t.Errorf("unknown campaign: exit %d\n%s", r.code, r.stderr)
 	}
+	// A file that cannot be written is named, not the temporary file
+	// beside it.
+	r = f.crier(t, "", "report", "--from", "2026-11-01", "--to", "2026-11-02", "-o", "/proc/r.md")
+	if r.code != 1 || !strings.Contains(r.stderr, "-o /proc/r.md: cannot write it in /proc: ") || strings.Contains(r.stderr, "/proc/.r.md") {
+		t.Errorf("an unwritable folder: exit %d\n%s", r.code, r.stderr)
+	}
 	r = f.crier(t, "", "report", "--from", "2026-11-20", "--to", "2026-11-01", "--format", "csv")
 	if r.code != 2 || !strings.Contains(r.stderr, "before --from") {
 		t.Errorf("span backwards: exit %d\n%s", r.code, r.stderr)

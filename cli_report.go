@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,7 +100,12 @@ prints it. The file is written whole or not at all.`,
 				return err
 			}
 			if err := renameio.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-				return failed(fmt.Errorf("-o %s: %w", out, err))
+				// The error names renameio's temporary file, not the one asked for.
+				var pe *fs.PathError
+				if errors.As(err, &pe) {
+					err = pe.Err
+				}
+				return failed(fmt.Errorf("-o %s: cannot write it in %s: %w", out, filepath.Dir(out), err))
 			}
 			fmt.Fprintf(env.stderr, "crier: wrote %s (%s, %s to %s)\n", out, f, r.From, r.To)
 			return nil

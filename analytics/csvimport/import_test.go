@@ -448,6 +448,16 @@ func TestMalformedFiles(t *testing.T) {
 		{"header only", []byte(plainHead), Options{}, 1, "", "nothing to import"},
 		{"not CSV at all", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"), Options{}, 0, "", "no header"},
 		{"the wrong preset", []byte(plainHead + ok), Options{Preset: PresetMeta}, 1, "", "not a meta_ads header: it lacks the column \"campaign name\""},
+		// Values too large for a line are said to be, not "not a number"
+		// or "more decimals": two lines that add up past int64 would stop
+		// every figure of the campaign being read.
+		{"clicks past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,99999999999999999999,0,0,0,EUR\n"), Options{}, 2, "clicks", "too large"},
+		{"clicks that add up past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,9223372036854775807,0,0,0,EUR\n" +
+			"2026-03-06,spring,mastodon,post-1,9223372036854775807,0,0,0,EUR\n"), Options{}, 2, "clicks", "too large"},
+		{"conversions past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,1,9223372036854775.807,0,0,EUR\n"), Options{}, 2, "conversions", "too large"},
+		{"spend past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,1,0,0,99999999999999999999,EUR\n"), Options{}, 2, "spend", "too large"},
+		{"spend that adds up past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,1,0,0,92233720368547758.07,EUR\n" +
+			"2026-03-06,spring,mastodon,post-1,1,0,0,92233720368547758.07,EUR\n"), Options{}, 2, "spend", "no line of an export has more than €10,000,000,000.00"},
 		// The columns missing are named, not the ones the file has.
 		{"plain without money", []byte("date,campaign,source,content,clicks,impressions\n2026-03-01,spring,mastodon,post-1,1,10\n"),
 			Options{Preset: PresetPlain}, 1, "", `lacks the columns "conversions", "revenue" and "spend" (it has date, campaign`},

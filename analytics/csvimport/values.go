@@ -411,6 +411,22 @@ func normalize(s string, decimal rune) (string, error) {
 	return s, nil
 }
 
+// The largest value one line of an export may give: no campaign, network
+// and ad has more in a day, and a million lines of them still add up
+// within int64 (a sum past it would stop every figure being read).
+const (
+	maxCount = 1_000_000_000_000 // clicks, impressions, sessions, conversions
+	maxMinor = 1_000_000_000_000 // an amount, in minor units
+)
+
+var errCountTooLarge = errors.New("is too large: no line of an export counts more than 1,000,000,000,000")
+
+// amountTooLarge is the error of an amount past maxMinor in cur.
+func amountTooLarge(cur string) error {
+	return fmt.Errorf("is too large: no line of an export has more than %s",
+		money.Amount{Currency: cur, Minor: maxMinor}.String())
+}
+
 // parseCount reads a whole count (clicks, impressions, sessions): "1,234",
 // "1.234", "1 234" are all 1234. Fractions are an error; a negative count
 // too.
@@ -436,7 +452,10 @@ func parseCount(s string, decimal rune) (int64, error) {
 		return 0, errors.New("has a fraction: a count is a whole number")
 	}
 	v, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
+	switch {
+	case errors.Is(err, strconv.ErrRange), err == nil && v > maxCount:
+		return 0, errCountTooLarge
+	case err != nil:
 		return 0, errors.New("is not a number")
 	}
 	return v, nil
@@ -459,7 +478,10 @@ func parseMilli(s string, decimal rune) (int64, error) {
 		return 0, err
 	}
 	v, err := money.ParseMinor(clean, 3)
-	if err != nil {
+	switch {
+	case errors.Is(err, money.ErrTooLarge), err == nil && v > maxCount*1000:
+		return 0, errCountTooLarge
+	case err != nil:
 		return 0, errors.New("has more than three decimals")
 	}
 	return v, nil
@@ -471,11 +493,15 @@ func parseMilli(s string, decimal rune) (int64, error) {
 // decimals than the currency has are an error, not a rounding.
 func parseMoney(s string, decimal rune, cur string) (int64, string, error) {
 	if cur != "" {
-		if v, ok := plainAmount(s, decimal, money.Decimals(cur)); ok {
+		if v, ok := plainAmount(s, decimal, money.Decimals(cur)); ok && v <= maxMinor {
 			return v, cur, nil
 		}
 	}
-	return parseMoneyLong(s, decimal, cur)
+	v, cur, err := parseMoneyLong(s, decimal, cur)
+	if err == nil && (v > maxMinor || v < -maxMinor) {
+		return 0, "", amountTooLarge(cur)
+	}
+	return v, cur, err
 }
 
 // parseMoneyLong is parseMoney for any amount.
@@ -508,7 +534,10 @@ func parseMoneyLong(s string, decimal rune, cur string) (int64, string, error) {
 		return 0, "", err
 	}
 	v, err := money.ParseMinor(clean, money.Decimals(cur))
-	if err != nil {
+	switch {
+	case errors.Is(err, money.ErrTooLarge):
+		return 0, "", amountTooLarge(cur)
+	case err != nil:
 		return 0, "", fmt.Errorf("has more decimals than %s has (%d)", cur, money.Decimals(cur))
 	}
 	if neg {

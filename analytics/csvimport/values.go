@@ -497,11 +497,7 @@ func parseMoney(s string, decimal rune, cur string) (int64, string, error) {
 			return v, cur, nil
 		}
 	}
-	v, cur, err := parseMoneyLong(s, decimal, cur)
-	if err == nil && (v > maxMinor || v < -maxMinor) {
-		return 0, "", amountTooLarge(cur)
-	}
-	return v, cur, err
+	return parseMoneyLong(s, decimal, cur)
 }
 
 // parseMoneyLong is parseMoney for any amount.
@@ -535,7 +531,7 @@ func parseMoneyLong(s string, decimal rune, cur string) (int64, string, error) {
 	}
 	v, err := money.ParseMinor(clean, money.Decimals(cur))
 	switch {
-	case errors.Is(err, money.ErrTooLarge):
+	case errors.Is(err, money.ErrTooLarge), err == nil && v > maxMinor:
 		return 0, "", amountTooLarge(cur)
 	case err != nil:
 		return 0, "", fmt.Errorf("has more decimals than %s has (%d)", cur, money.Decimals(cur))

@@ -411,20 +411,21 @@ func normalize(s string, decimal rune) (string, error) {
 	return s, nil
 }
 
-// The largest value one line of an export may give: no campaign, network
-// and ad has more in a day, and a million lines of them still add up
-// within int64 (a sum past it would stop every figure being read).
+// MaxCount and MaxMinor are the largest value one line of an export (or a
+// figure typed in) may give: no campaign, network and ad has more in a
+// day, and a million lines of them still add up within int64 (a sum past
+// it would stop every figure being read).
 const (
-	maxCount = 1_000_000_000_000 // clicks, impressions, sessions, conversions
-	maxMinor = 1_000_000_000_000 // an amount, in minor units
+	MaxCount = 1_000_000_000_000 // clicks, impressions, sessions, conversions
+	MaxMinor = 1_000_000_000_000 // an amount, in minor units
 )
 
 var errCountTooLarge = errors.New("is too large: no line of an export counts more than 1,000,000,000,000")
 
-// amountTooLarge is the error of an amount past maxMinor in cur.
+// amountTooLarge is the error of an amount past MaxMinor in cur.
 func amountTooLarge(cur string) error {
 	return fmt.Errorf("is too large: no line of an export has more than %s",
-		money.Amount{Currency: cur, Minor: maxMinor}.String())
+		money.Amount{Currency: cur, Minor: MaxMinor}.String())
 }
 
 // parseCount reads a whole count (clicks, impressions, sessions): "1,234",
@@ -453,7 +454,7 @@ func parseCount(s string, decimal rune) (int64, error) {
 	}
 	v, err := strconv.ParseInt(whole, 10, 64)
 	switch {
-	case errors.Is(err, strconv.ErrRange), err == nil && v > maxCount:
+	case errors.Is(err, strconv.ErrRange), err == nil && v > MaxCount:
 		return 0, errCountTooLarge
 	case err != nil:
 		return 0, errors.New("is not a number")
@@ -479,7 +480,7 @@ func parseMilli(s string, decimal rune) (int64, error) {
 	}
 	v, err := money.ParseMinor(clean, 3)
 	switch {
-	case errors.Is(err, money.ErrTooLarge), err == nil && v > maxCount*1000:
+	case errors.Is(err, money.ErrTooLarge), err == nil && v > MaxCount*1000:
 		return 0, errCountTooLarge
 	case err != nil:
 		return 0, errors.New("has more than three decimals")
@@ -493,7 +494,7 @@ func parseMilli(s string, decimal rune) (int64, error) {
 // decimals than the currency has are an error, not a rounding.
 func parseMoney(s string, decimal rune, cur string) (int64, string, error) {
 	if cur != "" {
-		if v, ok := plainAmount(s, decimal, money.Decimals(cur)); ok && v <= maxMinor {
+		if v, ok := plainAmount(s, decimal, money.Decimals(cur)); ok && v <= MaxMinor {
 			return v, cur, nil
 		}
 	}
@@ -531,7 +532,7 @@ func parseMoneyLong(s string, decimal rune, cur string) (int64, string, error) {
 	}
 	v, err := money.ParseMinor(clean, money.Decimals(cur))
 	switch {
-	case errors.Is(err, money.ErrTooLarge), err == nil && v > maxMinor:
+	case errors.Is(err, money.ErrTooLarge), err == nil && v > MaxMinor:
 		return 0, "", amountTooLarge(cur)
 	case err != nil:
 		return 0, "", fmt.Errorf("has more decimals than %s has (%d)", cur, money.Decimals(cur))

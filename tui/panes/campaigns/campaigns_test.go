@@ -683,3 +683,39 @@ func TestFormClosedByQuitKeepsWhatWasTyped(t *testing.T) {
 		t.Errorf("kept after saving:\n%s", h.view())
 	}
 }
+
+// A typed-in figure is read as an import's line is: a count or an amount
+// too large for a day (which would stop every figure being read once
+// added up), a negative spend, or conversions that are not a number are
+// refused in their field, and nothing typed is lost.
+func TestTypedInEntryRefusesWhatNoDayHas(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	h.press("j", "m")
+	h.focusField("where")
+	h.typeText("market")
+	h.focusField("what")
+	h.typeText("Stall at the market")
+	for _, c := range []struct{ field, value, want string }{
+		{"clicks", "9223372036854775807", "clicks: \"9223372036854775807\" is too large"},
+		{"conversions", "NaN", "conversions: \"NaN\" is not a number"},
+		{"conversions", "1e300", "conversions: \"1e300\" is too large"},
+		{"spend", "99999999999999999", "spend: \"99999999999999999\" is too large"},
+		{"spend", "-30", "spend: \"-30\" is negative"},
+		{"revenue", "99999999999999999", "revenue: \"99999999999999999\" is too large"},
+	} {
+		h.focusField(c.field)
+		h.clearField()
+		h.typeText(c.value)
+		h.press("ctrl+s")
+		h.requireInView(c.want, "Stall at the market")
+		if h.m.top() != modeForm {
+			t.Fatalf("%s %s was saved", c.field, c.value)
+		}
+		h.focusField(c.field)
+		h.clearField()
+	}
+	var n int
+	if err := h.st.DB().QueryRow("SELECT count(*) FROM marketing_rows WHERE content = 'Stall at the market'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows saved (%v)", n, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/analytics"
+	"github.com/crier-app/crier/analytics/csvimport"
 	"github.com/crier-app/crier/money"
 	"github.com/crier-app/crier/report"
 	"github.com/crier-app/crier/store"
@@ -527,8 +529,16 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 			return store.Num{}, false
 		}
 		n, err := money.ParseMinor(strings.TrimLeft(v, "€$£¥ "), money.Decimals(e.Currency))
-		if err != nil {
+		switch {
+		case errors.Is(err, money.ErrTooLarge), err == nil && (n > csvimport.MaxMinor || n < -csvimport.MaxMinor):
+			f.Fail(name, fmt.Sprintf("%s: %q is too large: no day has more than %s", name, v,
+				money.Amount{Currency: e.Currency, Minor: csvimport.MaxMinor}))
+			return store.Num{}, false
+		case err != nil:
 			f.Fail(name, name+": "+err.Error())
+			return store.Num{}, false
+		case name == "spend" && n < 0:
+			f.Fail(name, fmt.Sprintf("spend: %q is negative: a cost is what was paid", v))
 			return store.Num{}, false
 		}
 		return store.Known(n), true
@@ -541,7 +551,11 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 	}
 	if v := f.Value("clicks"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
+		switch {
+		case errors.Is(err, strconv.ErrRange) || err == nil && n > csvimport.MaxCount:
+			f.Fail("clicks", fmt.Sprintf("clicks: %q is too large: no day has more than %d", v, csvimport.MaxCount))
+			return nil
+		case err != nil || n < 0:
 			f.Fail("clicks", fmt.Sprintf("clicks: %q is not a whole number", v))
 			return nil
 		}
@@ -549,7 +563,11 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 	}
 	if v := f.Value("conversions"); v != "" {
 		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || x < 0 {
+		switch {
+		case err == nil && x > csvimport.MaxCount, errors.Is(err, strconv.ErrRange):
+			f.Fail("conversions", fmt.Sprintf("conversions: %q is too large: no day has more than %d", v, csvimport.MaxCount))
+			return nil
+		case err != nil || x < 0 || math.IsNaN(x):
 			f.Fail("conversions", fmt.Sprintf("conversions: %q is not a number", v))
 			return nil
 		}

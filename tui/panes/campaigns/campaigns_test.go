@@ -110,6 +110,15 @@ func TestCampaignFormKeepsInputOnBadValues(t *testing.T) {
 	h.typeText("Families planning Easter brunch")
 	h.press("ctrl+s")
 	h.requireInView("budget: \"12,5x\" is not a number", "Easter Bakes", "Families planning Easter brunch")
+	for _, c := range []struct{ typed, want string }{
+		{"-250", "budget: \"-250\" is below 0"},
+		{"99999999999999999", "budget: \"99999999999999999\" is too large"},
+	} {
+		h.clearField()
+		h.typeText(c.typed)
+		h.press("ctrl+s")
+		h.requireInView(c.want, "Easter Bakes")
+	}
 	h.clearField()
 	h.typeText("250")
 	h.press("ctrl+s")
@@ -222,6 +231,17 @@ func TestParseTarget(t *testing.T) {
 		{"12.345", store.GoalRevenue, "EUR", 0, false, "more decimals"},
 		{"lots", store.GoalLinkClicks, "", 0, false, "not a whole number"},
 		{"", store.GoalLinkClicks, "", 0, false, "give a target"},
+		// Numbers no goal can reach, or that are none: refused, never a
+		// wrapped-round or NaN target.
+		{"1e30", store.GoalConversions, "", 0, false, "too large"},
+		{"NaN", store.GoalConversions, "", 0, false, "not a number"},
+		{"+Inf%", store.GoalConversions, "", 0, false, "not a change"},
+		{"+1e20%", store.GoalConversions, "", 0, false, "too large"},
+		{"9223372036854775807", store.GoalFollowers, "", 0, false, "too large"},
+		{"-5", store.GoalFollowers, "", 0, false, "below 0"},
+		{"99999999999999999", store.GoalRevenue, "EUR", 0, false, "too large"},
+		{"1e20%", store.GoalCTR, "", 0, false, "too large"},
+		{"1e20", store.GoalROAS, "", 0, false, "too large"},
 	} {
 		got, rel, err := parseTarget(c.in, c.metric, c.cur)
 		switch {

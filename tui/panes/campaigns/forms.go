@@ -148,8 +148,15 @@ func (m *Model) saveCampaign(f *form.Model) tea.Cmd {
 			return nil
 		}
 		v, err := money.ParseMinor(strings.TrimLeft(b, "€$£¥ "), money.Decimals(c.Currency))
-		if err != nil {
+		switch {
+		case errors.Is(err, money.ErrTooLarge), err == nil && v > csvimport.MaxMinor:
+			f.Fail("budget", fmt.Sprintf("budget: %q is too large for a budget", b))
+			return nil
+		case err != nil:
 			f.Fail("budget", "budget: "+err.Error()+" (write it as 1500 or 1500.50)")
+			return nil
+		case v < 0:
+			f.Fail("budget", fmt.Sprintf("budget: %q is below 0 (empty for none)", b))
 			return nil
 		}
 		c.BudgetCents = v
@@ -277,6 +284,10 @@ func targetText(g store.Goal) string {
 
 // parseTarget reads a target: "+15%" is relative to the baseline; else a
 // count, an amount, a percentage or (ROAS) a multiple.
+// maxTargetPercent bounds a target written as a percentage or a multiple
+// (and a change): a million percent is past any goal.
+const maxTargetPercent = 1e6
+
 func parseTarget(s string, metric store.GoalMetric, currency string) (target int64, relative bool, err error) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
 	if s == "" {
@@ -284,23 +295,37 @@ func parseTarget(s string, metric store.GoalMetric, currency string) (target int
 	}
 	pct := strings.HasSuffix(s, "%")
 	num := strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	// Numbers no goal can reach, and NaN or Inf, are refused: converted,
+	// they would wrap round to another target.
+	tooLarge := fmt.Errorf("%q is too large for a target", s)
 	if (strings.HasPrefix(num, "+") || strings.HasPrefix(num, "-")) && pct && metric != store.GoalROI {
 		f, err := strconv.ParseFloat(num, 64)
-		if err != nil {
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(f), math.IsInf(f, 0) && err == nil:
 			return 0, false, fmt.Errorf("%q is not a change such as +15%%", s)
+		case math.Abs(f) > maxTargetPercent:
+			return 0, false, tooLarge
 		}
 		return int64(f*100 + sign(f)*0.5), true, nil
 	}
 	switch metric.Unit() {
 	case store.UnitCount:
 		v, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || pct {
+		switch {
+		case errors.Is(err, strconv.ErrRange) || err == nil && v > csvimport.MaxCount:
+			return 0, false, tooLarge
+		case err != nil || pct:
 			return 0, false, fmt.Errorf("%q is not a whole number (or +15%% for a change over the baseline)", s)
+		case v < 0:
+			return 0, false, fmt.Errorf("%q is below 0, which no count reaches", s)
 		}
 		return v, false, nil
 	case store.UnitMilli:
 		f, err := strconv.ParseFloat(num, 64)
-		if err != nil || pct {
+		switch {
+		case err == nil && math.Abs(f) > csvimport.MaxCount, errors.Is(err, strconv.ErrRange):
+			return 0, false, tooLarge
+		case err != nil || pct || math.IsNaN(f):
 			return 0, false, fmt.Errorf("%q is not a number (or +15%% for a change over the baseline)", s)
 		}
 		return int64(f*1000 + sign(f)*0.5), false, nil
@@ -309,14 +334,20 @@ func parseTarget(s string, metric store.GoalMetric, currency string) (target int
 			return 0, false, fmt.Errorf("%s is counted in money: give the currency first", metric)
 		}
 		v, err := money.ParseMinor(strings.TrimLeft(num, "€$£¥ "), money.Decimals(currency))
-		if err != nil {
+		switch {
+		case errors.Is(err, money.ErrTooLarge), err == nil && (v > csvimport.MaxMinor || v < -csvimport.MaxMinor):
+			return 0, false, tooLarge
+		case err != nil:
 			return 0, false, err
 		}
 		return v, false, nil
 	}
 	// Basis points.
 	f, err := strconv.ParseFloat(strings.TrimRight(num, "x×"), 64)
-	if err != nil {
+	switch {
+	case err == nil && math.Abs(f) > maxTargetPercent, errors.Is(err, strconv.ErrRange):
+		return 0, false, tooLarge
+	case err != nil || math.IsNaN(f):
 		return 0, false, fmt.Errorf("%q is not a number", s)
 	}
 	switch {

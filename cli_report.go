@@ -60,6 +60,9 @@ prints it. The file is written whole or not at all.`,
 			if o.From != 0 && o.To != 0 && o.To < o.From {
 				return usageErr("--to %s is before --from %s", o.To, o.From)
 			}
+			if err := report.CheckSpan(o.From, o.To); err != nil {
+				return usageErr("--from, --to: %v", err)
+			}
 			if out != "" && out != "-" {
 				// Said before anything is read, in the words the app's
 				// export form uses (not the temporary file's error).

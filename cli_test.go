@@ -439,6 +439,8 @@ func TestCLIHelpVersionAndUsageErrors(t *testing.T) {
 		{args: []string{"import"}, code: 2, stderr: "takes one FILE", stdoutNone: true},
 		{args: []string{"report", "--format", "pdf"}, code: 2, stderr: `"pdf" is not a report format`, stdoutNone: true},
 		{args: []string{"report", "--format", "md"}, code: 2, stderr: "--from and --to", stdoutNone: true},
+		{args: []string{"report", "--format", "json", "--from", "0001-01-01", "--to", "9999-12-31"}, code: 2,
+			stderr: "a report covers at most ten years", stdoutNone: true},
 		{args: []string{"report", "--from", "2026-11-01", "--to", "2026-11-02", "-o", "/nonexistent/dir/r.md"}, code: 1,
 			stderr: "-o /nonexistent/dir/r.md: there is no folder /nonexistent/dir to write the report in", stdoutNone: true},
 		{args: []string{"report", "--from", "2026-11-01", "--to", "2026-11-02", "--format", "md", "-o", "/"}, code: 2,

@@ -62,6 +62,27 @@ type Options struct {
 	TopPosts int
 }
 
+// MaxDays is the longest span a report covers: ten years. Every day of
+// the span is a row of its chart and its JSON, so a mistyped year
+// (0001-01-01 to 9999-12-31) would make a file of half a gigabyte.
+const MaxDays = 3653
+
+// SpanError is a span of days longer than MaxDays.
+type SpanError struct{ From, To store.Day }
+
+func (e *SpanError) Error() string {
+	return fmt.Sprintf("%s to %s is %d days: a report covers at most ten years (%d days)", e.From, e.To,
+		int(e.To-e.From)+1, MaxDays)
+}
+
+// CheckSpan refuses a span longer than MaxDays.
+func CheckSpan(from, to store.Day) error {
+	if from != 0 && to != 0 && int(to-from)+1 > MaxDays {
+		return &SpanError{From: from, To: to}
+	}
+	return nil
+}
+
 // Report is everything a report says, read from the store.
 type Report struct {
 	Title     string
@@ -145,6 +166,9 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 		if r.From == 0 || r.To == 0 {
 			r.From, r.To = today, today
 		}
+		if err := CheckSpan(r.From, r.To); err != nil {
+			return nil, err
+		}
 		r.Title = c.Name
 		// Every day of the span, in order, those without rows as zeros.
 		r.Days = make([]analytics.DayFigures, int(r.To-r.From)+1)
@@ -171,6 +195,9 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	} else {
 		if o.From == 0 || o.To == 0 || o.To < o.From {
 			return nil, fmt.Errorf("report: give the first and last day (from %s to %s)", o.From, o.To)
+		}
+		if err := CheckSpan(o.From, o.To); err != nil {
+			return nil, err
 		}
 		r.From, r.To = o.From, o.To
 		r.Title = "Social media " + r.From.String() + " to " + r.To.String()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -378,5 +379,21 @@ func TestNarrowedCampaignReport(t *testing.T) {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
 		}
+	}
+}
+
+// A span longer than ten years is refused before anything is read: every
+// day is a row of the chart and the JSON, and 0001-01-01 to 9999-12-31
+// made a file of 470 MB in 4 GB of memory.
+func TestSpanOfAtMostTenYears(t *testing.T) {
+	st, _ := fixture(t)
+	_, err := Build(context.Background(), st, Options{From: store.DateDay(1, 1, 1), To: store.DateDay(9999, 12, 31), Zone: berlin, Now: rnow})
+	var se *SpanError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "at most ten years") {
+		t.Fatalf("err %v, want a SpanError", err)
+	}
+	r := build(t, st, Options{From: store.DateDay(2016, 3, 10), To: store.DateDay(2026, 3, 10)}) // 3,653 days: the longest
+	if len(r.Days) != MaxDays {
+		t.Errorf("%d days, want %d", len(r.Days), MaxDays)
 	}
 }

@@ -73,6 +73,16 @@ func TestExportFromKPIs(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "from: \"2026-13-01\" is not a date") || !strings.Contains(v, "month.json") {
 		t.Fatalf("a bad day:\n%s", v)
 	}
+	// A span of more than ten years is refused at its first day.
+	press(m, "ctrl+e")
+	press(m, "ctrl+u")
+	for _, r := range "0001-01-01" {
+		press(m, string(r))
+	}
+	press(m, "ctrl+s")
+	if v := m.View(); !strings.Contains(v, "a report covers at most ten years") || !strings.Contains(v, "month.json") {
+		t.Fatalf("a span of 8,000 years:\n%s", v)
+	}
 	press(m, "ctrl+e")
 	press(m, "ctrl+u")
 	for _, r := range "2026-03-04" {

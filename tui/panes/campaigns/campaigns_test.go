@@ -739,3 +739,22 @@ func TestTypedInEntryRefusesWhatNoDayHas(t *testing.T) {
 		t.Errorf("%d rows saved (%v)", n, err)
 	}
 }
+
+// Spend in another currency than the budget's is named in the list, never
+// hidden behind "€0.00 / €200.00": crier does not convert it.
+func TestListNamesSpendInAnotherCurrency(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	m, err := h.st.BeginImport(context.Background(), store.ImportBatch{Feed: "meta_ads", Class: store.ClassAds, Preset: "meta_ads",
+		Origin: "meta-usd.csv", ExportedAt: now}, now)
+	must(t, err)
+	must(t, m.Add(store.MarketingRow{Day: day("2026-01-20"), Campaign: "winter-bakes", Source: "facebook", Content: "ad",
+		Currency: "USD", Spend: store.Known(2500), Clicks: store.Known(10), Line: 2}))
+	_, err = m.Commit()
+	must(t, err)
+	h.press("r")
+	for _, l := range strings.Split(h.view(), "\n") {
+		if strings.HasPrefix(l, "Winter Bakes") && !strings.Contains(l, "$25.00") {
+			t.Errorf("the USD spend is not named: %q", l)
+		}
+	}
+}

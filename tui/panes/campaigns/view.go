@@ -160,6 +160,12 @@ func (m *Model) cols(w int) columns {
 		gaps += 2
 	}
 	c.name = max(w-c.dates-c.state-c.goal-c.budget-c.figures-gaps, 8)
+	// A wider spend (in two currencies) takes from the name, which keeps
+	// 16 cells.
+	if more := min(m.budgetW-c.budget, c.name-16); more > 0 {
+		c.budget += more
+		c.name -= more
+	}
 	return c
 }
 
@@ -253,7 +259,14 @@ func budgetText(r analytics.CampaignRow) string {
 		return analytics.Sums(r.Figures.Spend) + ", no budget"
 	}
 	spent := r.Figures.Spend.In(b.Currency)
-	return fmt.Sprintf("%s / %s", spent, b)
+	out := fmt.Sprintf("%s / %s", spent, b)
+	// Spend in another currency is named beside it, not converted.
+	for _, a := range r.Figures.Spend {
+		if a.Currency != b.Currency && a.Minor != 0 {
+			out += " + " + a.String()
+		}
+	}
+	return out
 }
 
 // overBudget draws the spend in Warn when it is past the budget.

@@ -169,6 +169,9 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			if r.Narrowed {
 				sub += " over the whole campaign"
 			}
+			if r.Budget.Why != "" {
+				sub += " (" + r.Budget.Why + ")"
+			}
 		}
 		audience = c.Audience
 	}

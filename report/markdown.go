@@ -28,11 +28,14 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if c := r.Campaign; c != nil {
 		p("Campaign `%s`, %s, %s.", c.Slug, r.State, r.Period())
 		if c.BudgetCents > 0 {
+			p(" Budget %s, %s spent", c.Budget(), r.Budget.Percent())
 			if r.Narrowed {
-				p(" Budget %s, %s spent over the whole campaign.", c.Budget(), r.Budget.Percent())
-			} else {
-				p(" Budget %s, %s spent.", c.Budget(), r.Budget.Percent())
+				p(" over the whole campaign")
 			}
+			if r.Budget.Why != "" {
+				p(" (%s)", mdCell(r.Budget.Why))
+			}
+			p(".")
 		}
 		p("\n\n")
 		if c.Audience != "" {

@@ -157,7 +157,8 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 			if e, ok := c.End(); ok {
 				r.To = e
 			} else if len(d.Days) > 0 {
-				r.To = d.Days[len(d.Days)-1].Day
+				// Always on: to today, or its last row if later.
+				r.To = max(d.Days[len(d.Days)-1].Day, today)
 			}
 		}
 		if o.To == 0 && r.To > today {

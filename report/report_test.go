@@ -397,3 +397,36 @@ func TestSpanOfAtMostTenYears(t *testing.T) {
 		t.Errorf("%d days, want %d", len(r.Days), MaxDays)
 	}
 }
+
+// An always-on campaign's report runs to today, not to its last imported
+// row (its posts since would be left out), and a budget whose use is n/a
+// says why.
+func TestAlwaysOnCampaignReport(t *testing.T) {
+	st, _ := fixture(t)
+	ctx := context.Background()
+	camp, err := st.CreateCampaign(ctx, store.Campaign{Name: "Always on", Slug: "always-on", StartsOn: "2026-03-01",
+		BudgetCents: 10000, Currency: "EUR"}, rnow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := st.BeginImport(ctx, store.ImportBatch{Feed: "meta_ads", Class: store.ClassAds, Preset: "meta_ads", Origin: "usd.csv", ExportedAt: rnow}, rnow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Add(store.MarketingRow{Day: store.DateDay(2026, 3, 2), Campaign: "always-on", Source: "facebook", Content: "ad",
+		Clicks: store.Known(10), Spend: store.Known(2500), Currency: "USD"})
+	if _, err := imp.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, st, Options{Campaign: camp})
+	if r.From != store.DateDay(2026, 3, 1) || r.To != store.DateDay(2026, 3, 10) {
+		t.Errorf("report from %s to %s, want 2026-03-01 to today, 2026-03-10", r.From, r.To)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "spend is in USD, the budget in EUR") {
+		t.Errorf("the budget's n/a says nothing:\n%s", md.String())
+	}
+}

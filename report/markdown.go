@@ -11,6 +11,10 @@ import (
 	"github.com/crier-app/crier/store"
 )
 
+// count writes a count as every other number of the report is written,
+// with thousands marks ("11,376").
+func count(n int64) string { return analytics.Count(store.Known(n)) }
+
 // mdCell makes text safe in a Markdown table cell: on one line, without
 // control characters or escape sequences (a report printed to a terminal
 // must not act on it), Markdown's marks taken as text.
@@ -61,8 +65,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		{"ROAS", ratioText(f.ROAS, f.ROAS.Times())},
 		{"ROI", ratioText(f.ROI, f.ROI.Percent())},
 		{"Clicks per follower", ratioText(f.ClicksPerFollower, f.ClicksPerFollower.Plain(3))},
-		{"Posts sent", fmt.Sprint(len(r.Posts))},
-		{"Engagement (likes, reposts, replies, quotes)", fmt.Sprint(r.Engagement)},
+		{"Posts sent", count(int64(len(r.Posts)))},
+		{"Engagement (likes, reposts, replies, quotes)", count(int64(r.Engagement))},
 		{"Followers", followersText(r.FollowersStart, r.FollowersEnd)},
 	}
 	for _, row := range rows {
@@ -108,7 +112,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if len(r.Links) > 0 {
 		p("## Per link\n\n| Network | Content | Clicks | Sessions | Conversions | Revenue |\n|---|---|---:|---:|---:|---:|\n")
 		for _, l := range r.Links {
-			p("| %s | %s | %d | %d | %s | %s |\n", mdCell(networkName(l.Source)), mdCell(l.Content), l.Clicks, l.Sessions,
+			p("| %s | %s | %s | %s | %s | %s |\n", mdCell(networkName(l.Source)), mdCell(l.Content), count(l.Clicks), count(l.Sessions),
 				analytics.MilliString(l.Conversions), mdCell(moneyText(l.Revenue)))
 		}
 		p("\n")
@@ -116,8 +120,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if top := r.TopPosts(); len(top) > 0 {
 		p("## Top posts\n\n| Sent | Network | Post | Engagement | Link clicks | Conversions |\n|---|---|---|---:|---:|---:|\n")
 		for _, t := range top {
-			p("| %s | %s | %s | %d | %d | %s |\n", t.SentAt.In(r.Zone).Format("2006-01-02 15:04"), networkName(t.Platform),
-				mdCell(firstLine(t.Text, 70)), t.Metrics.Engagement(), t.Links.Clicks, analytics.MilliString(t.Links.Conversions))
+			p("| %s | %s | %s | %s | %s | %s |\n", t.SentAt.In(r.Zone).Format("2006-01-02 15:04"), networkName(t.Platform),
+				mdCell(firstLine(t.Text, 70)), count(int64(t.Metrics.Engagement())), count(t.Links.Clicks), analytics.MilliString(t.Links.Conversions))
 		}
 		p("\n")
 	}

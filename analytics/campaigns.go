@@ -259,6 +259,9 @@ func campaignFigures(ctx context.Context, st *store.Store, id int64, today store
 	if lastOK && last > today && (t.Groups == 0 || t.Last <= today) {
 		last = max(today, first)
 	}
+	if _, hasEnd := c.End(); !hasEnd && firstOK && lastOK && last < today {
+		last = today // always on: its days run to today
+	}
 	if firstOK && lastOK && last >= first {
 		chart := store.DaysQuery{MarketingFilter: store.MarketingFilter{Campaign: id, From: first, To: last},
 			Fields: store.FieldClicks | store.FieldConversions | store.FieldMoney}

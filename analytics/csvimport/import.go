@@ -58,8 +58,22 @@ type NeedsMappingError struct {
 }
 
 func (e *NeedsMappingError) Error() string {
+	// The header as the file has it, on one line and cut short: it is
+	// the file's text, shown on a terminal.
+	names := make([]string, 0, min(len(e.Header), 12))
+	for i, h := range e.Header {
+		if i == 12 {
+			names = append(names, fmt.Sprintf("and %d more", len(e.Header)-12))
+			break
+		}
+		h = store.OneLineName(h)
+		if r := []rune(h); len(r) > 40 {
+			h = string(r[:39]) + "…"
+		}
+		names = append(names, h)
+	}
 	return fmt.Sprintf("%s: crier does not know this layout (line %d: %s): map its columns to crier's fields",
-		e.File, e.Line, strings.Join(e.Header, ", "))
+		e.File, e.Line, strings.Join(names, ", "))
 }
 
 // DateOrderError is a file whose slash dates read either way (03/04/2026)
@@ -156,7 +170,9 @@ func PreviewFile(ctx context.Context, st *store.Store, path string, o Options) (
 	}
 	p := &Preview{Path: path, Name: name, Size: info.Size(), ModTime: info.ModTime(), Sources: map[string]int{}, opts: o}
 	if p.Encoding = o.Encoding; p.Encoding == "" {
-		if p.Encoding, err = sniffEncoding(path); err != nil {
+		if p.Encoding, err = sniffEncoding(path); errors.Is(err, errBinary) {
+			return nil, &LineError{File: name, Msg: err.Error()}
+		} else if err != nil {
 			return nil, fmt.Errorf("cannot read %s: %w", path, err)
 		}
 	}

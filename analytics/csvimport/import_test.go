@@ -446,7 +446,9 @@ func TestMalformedFiles(t *testing.T) {
 		{"a column twice", []byte("date,campaign,source,content,clicks,conversions,revenue,spend,clicks\n" + ok), Options{}, 1, "clicks", "twice"},
 		{"empty", []byte{}, Options{}, 0, "", "empty"},
 		{"header only", []byte(plainHead), Options{}, 1, "", "nothing to import"},
-		{"not CSV at all", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"), Options{}, 0, "", "no header"},
+		{"not CSV at all", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"), Options{}, 0, "", "binary data"},
+		// A workbook saved as it is: a zip archive.
+		{"a workbook", append([]byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml"), make([]byte, 64)...), Options{}, 0, "", "export it as CSV"},
 		{"the wrong preset", []byte(plainHead + ok), Options{Preset: PresetMeta}, 1, "", "not a meta_ads header: it lacks the column \"campaign name\""},
 		// Values too large for a line are said to be, not "not a number"
 		// or "more decimals": two lines that add up past int64 would stop
@@ -470,6 +472,9 @@ func TestMalformedFiles(t *testing.T) {
 			var le *LineError
 			if !errors.As(err, &le) {
 				t.Fatalf("err = %v (%T), want a LineError", err, err)
+			}
+			if strings.ContainsAny(err.Error(), "\x1b\x07\n") || len(err.Error()) > 1000 {
+				t.Errorf("the error carries the file's bytes raw: %q", err.Error())
 			}
 			if le.Line != c.line || !strings.EqualFold(le.Column, c.column) || !strings.Contains(le.Error(), c.msg) ||
 				le.File != "export.csv" {
@@ -593,5 +598,21 @@ func TestNamesAreOneLineOfText(t *testing.T) {
 	}
 	if tot := totals(t, st, store.MarketingFilter{Campaign: camp}); tot.Clicks != store.Known(3) {
 		t.Errorf("the campaign Loyalty Card has %+v clicks, want 3", tot.Clicks)
+	}
+}
+
+// A header crier does not know is named in the error as the file has it,
+// but on one line and cut short: the file's bytes (an escape sequence, a
+// first "line" of megabytes) do not reach the terminal raw.
+func TestUnknownHeaderIsDrawnSafely(t *testing.T) {
+	st := openStore(t)
+	path := write(t, "odd.csv", []byte("\xc3\x9d\x1b[31mred,b\x07"+strings.Repeat("x", 5000)+",c,d\n1,2,3,4\n"), now)
+	_, err := PreviewFile(context.Background(), st, path, Options{})
+	var nm *NeedsMappingError
+	if !errors.As(err, &nm) {
+		t.Fatalf("err %v, want a NeedsMappingError", err)
+	}
+	if msg := err.Error(); strings.ContainsAny(msg, "\x1b\x07\n") || len(msg) > 400 || !strings.Contains(msg, "red, b") {
+		t.Errorf("the error: %q", msg)
 	}
 }

@@ -256,3 +256,24 @@ func TestPullKeepsTagsOnOneLine(t *testing.T) {
 		t.Errorf("contents %+v, want insta gram / Reel B", contents)
 	}
 }
+
+// Numbers past what a day has are an answer crier does not take, as an
+// import's line: two days of 2^62 visits would add up past int64 and stop
+// every figure being read. Nothing is written.
+func TestPullRefusesNumbersNoDayHas(t *testing.T) {
+	s := plausibletest.New("secret-key", site)
+	t.Cleanup(s.Close)
+	s.AddVisits(
+		plausibletest.Visit{Day: "2026-03-01", Campaign: "spring-sale", UTMSource: "mastodon", Source: "Mastodon", Visits: 1 << 62, Visitors: 1},
+		plausibletest.Visit{Day: "2026-03-02", Campaign: "spring-sale", UTMSource: "mastodon", Source: "Mastodon", Visits: 1 << 62, Visitors: 1},
+	)
+	st := openStore(t)
+	ctx := context.Background()
+	_, err := plausible.Pull(ctx, st, client(s, "secret-key"), plausible.Site{ID: site}, store.DateDay(2026, 3, 1), store.DateDay(2026, 3, 2), now)
+	if !errors.Is(err, plausible.ErrAnswer) {
+		t.Fatalf("err %v, want ErrAnswer", err)
+	}
+	if tot, err := st.MarketingTotals(ctx, store.MarketingFilter{Campaign: store.AllCampaigns}.EveryDay()); err != nil || tot.Groups != 0 {
+		t.Errorf("written: %+v %v", tot, err)
+	}
+}

@@ -78,7 +78,7 @@ Presets: ` + strings.Join(names, ", ") + ` (default: read from the header).`,
 				var le *csvimport.LineError
 				switch {
 				case errors.As(err, &nm):
-					return usageErr("%v; give --preset, or map its columns once in the app (KPIs → imports)", err)
+					return usageErr("%v; give --preset, or map its columns once in the app (5 Campaigns, i imports a CSV)", err)
 				case errors.As(err, &do):
 					return usageErr("%v: run again with --date-order dmy or mdy", err)
 				case errors.As(err, &le):
@@ -179,7 +179,7 @@ func writePreview(w io.Writer, p *csvimport.Preview) {
 			if name == "" {
 				name = "(none)"
 			}
-			fmt.Fprintf(w, "  %s → %s, %s\n", common.Clean(name), to, common.Count(c.Lines, "line", "lines"))
+			fmt.Fprintf(w, "  %s → %s, %s\n", common.OneLine(common.Clean(name)), to, common.Count(c.Lines, "line", "lines"))
 		}
 	}
 	for _, im := range p.ImportedBefore {

@@ -75,6 +75,20 @@ func TestCLIImport(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2\n%s", tc, r.code, r.stderr)
 		}
 	}
+	// A layout crier does not know names where the app maps it, and the
+	// plain preset names the columns the file lacks.
+	other := filepath.Join(f.dir, "other.csv")
+	if err := os.WriteFile(other, []byte("date,campaign,source,content,clicks,impressions\n2026-11-20,x,instagram,reel,3,40\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = f.crier(t, "", "import", other)
+	if r.code != 2 || !strings.Contains(r.stderr, "(5 Campaigns, i imports a CSV)") {
+		t.Errorf("an unknown layout: exit %d\n%s", r.code, r.stderr)
+	}
+	r = f.crier(t, "", "import", other, "--preset", "plain")
+	if r.code != 2 || !strings.Contains(r.stderr, `lacks the columns "conversions", "revenue" and "spend"`) {
+		t.Errorf("plain without its columns: exit %d\n%s", r.code, r.stderr)
+	}
 	if n := marketingRows(t, f.db); n != before+1 {
 		t.Errorf("bad input imported: %d imports, want %d", n, before+1)
 	}
@@ -101,6 +115,12 @@ func TestCLIReportFile(t *testing.T) {
 	r = f.crier(t, "", "report", "--campaign", "nope", "--format", "csv")
 	if r.code != 2 || !strings.Contains(r.stderr, `--campaign "nope"`) {
 		t.Errorf("unknown campaign: exit %d\n%s", r.code, r.stderr)
+	}
+	// A file that cannot be written is named, not the temporary file
+	// beside it.
+	r = f.crier(t, "", "report", "--from", "2026-11-01", "--to", "2026-11-02", "-o", "/proc/r.md")
+	if r.code != 1 || !strings.Contains(r.stderr, "-o /proc/r.md: cannot write it in /proc: ") || strings.Contains(r.stderr, "/proc/.r.md") {
+		t.Errorf("an unwritable folder: exit %d\n%s", r.code, r.stderr)
 	}
 	r = f.crier(t, "", "report", "--from", "2026-11-20", "--to", "2026-11-01", "--format", "csv")
 	if r.code != 2 || !strings.Contains(r.stderr, "before --from") {

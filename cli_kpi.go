@@ -50,7 +50,7 @@ goals still running with their progress; and the next posts to go out.
 				return err
 			}
 			ctx := cmd.Context()
-			now, cfg, st, _, err := env.openAt(ctx)
+			now, cfg, st, _, err := env.readAt(ctx)
 			if err != nil {
 				return err
 			}
@@ -154,7 +154,7 @@ func (g *glance) writeText(w io.Writer) {
 	figures := func(name string, p periods.Period) {
 		c := p.Current
 		row(name, known(c.HasFollowers, humanize.Comma(int64(c.Followers))), signed(c.HasGained, c.FollowersGained),
-			humanize.Comma(int64(c.Posts)), humanize.Comma(c.Engagement), fmt.Sprintf("%.1f", c.EngagementPerPost()),
+			humanize.Comma(int64(c.Posts)), humanize.Comma(c.Engagement), known(c.Posts > 0, fmt.Sprintf("%.1f", c.EngagementPerPost())),
 			humanize.Comma(int64(c.InboxItems)))
 	}
 	figures("All accounts", g.Period.Total)
@@ -164,7 +164,7 @@ func (g *glance) writeText(w io.Writer) {
 		changeIf(t.HasGained && pr.HasGained, float64(t.FollowersGained), float64(pr.FollowersGained)),
 		changeIf(true, float64(t.Posts), float64(pr.Posts)),
 		changeIf(true, float64(t.Engagement), float64(pr.Engagement)),
-		changeIf(true, t.EngagementPerPost(), pr.EngagementPerPost()),
+		changeIf(t.Posts > 0 && pr.Posts > 0, t.EngagementPerPost(), pr.EngagementPerPost()),
 		changeIf(true, float64(t.InboxItems), float64(pr.InboxItems)))
 	for _, a := range g.Period.Accounts {
 		figures(accountLabel(a.Account), a)
@@ -310,7 +310,7 @@ type (
 		FollowersGained   *int     `json:"followers_gained"`
 		Posts             int      `json:"posts"`
 		Engagement        int64    `json:"engagement"`
-		EngagementPerPost float64  `json:"engagement_per_post"`
+		EngagementPerPost *float64 `json:"engagement_per_post"`
 		EngagementRate    *float64 `json:"engagement_rate"`
 		InboxReceived     int      `json:"inbox_received"`
 	}
@@ -391,8 +391,10 @@ func periodJSON(p periods.Period) glancePeriodJSON {
 }
 
 func figuresJSON(f periods.Figures) glanceFiguresJSON {
-	j := glanceFiguresJSON{Posts: f.Posts, Engagement: f.Engagement, EngagementPerPost: f.EngagementPerPost(),
-		InboxReceived: f.InboxItems}
+	j := glanceFiguresJSON{Posts: f.Posts, Engagement: f.Engagement, InboxReceived: f.InboxItems}
+	if v, ok := f.PerPost(); ok {
+		j.EngagementPerPost = &v
+	}
 	if f.HasFollowers {
 		n := f.Followers
 		j.Followers = &n

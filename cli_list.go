@@ -116,7 +116,7 @@ recorded there first): the id, the network, the handle and the name the
 config gives it. crier post --to takes any of them.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, st, accounts, err := env.openStore(cmd.Context())
+			_, st, accounts, err := env.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -161,7 +161,7 @@ copy. Drafts are in the app's Drafts pane.`,
 			if limit <= 0 {
 				return usageErr("--limit %d: give a number of posts above 0", limit)
 			}
-			cfg, st, _, err := env.openStore(cmd.Context())
+			cfg, st, _, err := env.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -216,7 +216,7 @@ found is not in it (the app's Listening view has it).`,
 			if limit <= 0 {
 				return usageErr("--limit %d: give a number of items above 0", limit)
 			}
-			now, cfg, st, _, err := env.openAt(cmd.Context())
+			now, cfg, st, _, err := env.readAt(cmd.Context())
 			if err != nil {
 				return err
 			}

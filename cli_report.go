@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -58,7 +60,21 @@ prints it. The file is written whole or not at all.`,
 			if o.From != 0 && o.To != 0 && o.To < o.From {
 				return usageErr("--to %s is before --from %s", o.To, o.From)
 			}
-			now, cfg, st, _, err := env.openAt(ctx)
+			if err := report.CheckSpan(o.From, o.To); err != nil {
+				return usageErr("--from, --to: %v", err)
+			}
+			if out != "" && out != "-" {
+				// Said before anything is read, in the words the app's
+				// export form uses (not the temporary file's error).
+				if info, err := os.Stat(out); err == nil && info.IsDir() {
+					return usageErr("-o %s is a folder: give the report's file name (%s/report.%s)", out, strings.TrimSuffix(out, "/"), f)
+				}
+				dir := filepath.Dir(out)
+				if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+					return failed(fmt.Errorf("-o %s: there is no folder %s to write the report in", out, dir))
+				}
+			}
+			now, cfg, st, _, err := env.readAt(ctx)
 			if err != nil {
 				return err
 			}
@@ -87,7 +103,12 @@ prints it. The file is written whole or not at all.`,
 				return err
 			}
 			if err := renameio.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-				return failed(fmt.Errorf("-o %s: %w", out, err))
+				// The error names renameio's temporary file, not the one asked for.
+				var pe *fs.PathError
+				if errors.As(err, &pe) {
+					err = pe.Err
+				}
+				return failed(fmt.Errorf("-o %s: cannot write it in %s: %w", out, filepath.Dir(out), err))
 			}
 			fmt.Fprintf(env.stderr, "crier: wrote %s (%s, %s to %s)\n", out, f, r.From, r.To)
 			return nil

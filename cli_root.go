@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -93,6 +94,18 @@ func (e *cliEnv) loadConfig() (*config.Config, error) {
 // recorded in it, as the app does. A database crier can't use is a usage
 // error (what a person must fix), as at the app's start.
 func (e *cliEnv) openStore(ctx context.Context) (*config.Config, *store.Store, []store.Account, error) {
+	return e.open(ctx, true)
+}
+
+// readStore is openStore for a command that only reads (kpi, queue,
+// inbox, accounts, report, completion): a database that is not there is
+// not made (a mistyped path would give an empty one, and figures of
+// nothing), it is named as missing.
+func (e *cliEnv) readStore(ctx context.Context) (*config.Config, *store.Store, []store.Account, error) {
+	return e.open(ctx, false)
+}
+
+func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.Store, []store.Account, error) {
 	if e.shared != nil {
 		accounts, err := e.shared.Accounts(ctx)
 		if err != nil {
@@ -104,32 +117,82 @@ func (e *cliEnv) openStore(ctx context.Context) (*config.Config, *store.Store, [
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if !create {
+		if _, err := os.Stat(cfg.Database); errors.Is(err, fs.ErrNotExist) {
+			where := "the default place, as no config file sets it"
+			if cfg.File != "" {
+				where = "the database setting of " + cfg.File
+			}
+			return nil, nil, nil, usageErr("database %s: there is none (%s); crier makes it when the app, crier run or "+
+				"crier serve first starts: check the path, or start crier first", cfg.Database, where)
+		}
+	}
 	st, err := store.Open(ctx, cfg.Database)
 	if err != nil {
 		return nil, nil, nil, &exitError{code: exitUsage, err: err}
-	}
-	for _, a := range cfg.Accounts {
-		if _, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server, DisplayName: a.Name}); err != nil {
-			st.Close()
-			return nil, nil, nil, failed(fmt.Errorf("database %s: recording account %s: %w", cfg.Database, a.Handle, err))
-		}
 	}
 	accounts, err := st.Accounts(ctx)
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, dbErr(st, err)
 	}
+	// The config's accounts are recorded as the app records them, but only
+	// those the database does not have as they are: a command that only
+	// reads then never needs the write lock, which a backup or a sqlite3
+	// shell may hold. One that must write waits for it, as crier post does.
+	wrote := false
+	for _, a := range cfg.Accounts {
+		if recorded(accounts, a) {
+			continue
+		}
+		err := whileBusy(ctx, e, st, func() error {
+			_, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server, DisplayName: a.Name})
+			return err
+		})
+		if err != nil {
+			st.Close()
+			return nil, nil, nil, failed(fmt.Errorf("database %s: recording account %s: %w", cfg.Database, a.Handle, err))
+		}
+		wrote = true
+	}
+	if wrote {
+		if accounts, err = st.Accounts(ctx); err != nil {
+			st.Close()
+			return nil, nil, nil, dbErr(st, err)
+		}
+	}
 	return cfg, st, accounts, nil
+}
+
+// recorded reports whether the database's accounts have a as the config
+// gives it: the same network, handle and server (UpsertAccount's key) and,
+// where the config names it, the same name.
+func recorded(accounts []store.Account, a config.Account) bool {
+	for _, r := range accounts {
+		if r.Platform == a.Platform && r.Handle == a.Handle && r.Server == a.Server {
+			return a.Name == "" || r.DisplayName == a.Name
+		}
+	}
+	return false
 }
 
 // openAt is openStore with the time the command runs at (--now, else the
 // clock), read first so a bad --now is reported before the database opens.
 func (e *cliEnv) openAt(ctx context.Context) (time.Time, *config.Config, *store.Store, []store.Account, error) {
+	return e.openAtFor(ctx, true)
+}
+
+// readAt is readStore with the time the command runs at.
+func (e *cliEnv) readAt(ctx context.Context) (time.Time, *config.Config, *store.Store, []store.Account, error) {
+	return e.openAtFor(ctx, false)
+}
+
+func (e *cliEnv) openAtFor(ctx context.Context, create bool) (time.Time, *config.Config, *store.Store, []store.Account, error) {
 	now, err := e.clock()
 	if err != nil {
 		return time.Time{}, nil, nil, nil, err
 	}
-	cfg, st, accounts, err := e.openStore(ctx)
+	cfg, st, accounts, err := e.open(ctx, create)
 	return now, cfg, st, accounts, err
 }
 
@@ -141,7 +204,7 @@ func dbErr(st *store.Store, err error) error {
 // completeCampaigns offers the campaigns' slugs (with their names) to a
 // --campaign flag's shell completion.
 func (e *cliEnv) completeCampaigns(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-	_, st, _, err := e.openStore(cmd.Context())
+	_, st, _, err := e.readStore(cmd.Context())
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/dustin/go-humanize"
 	"gonum.org/v1/gonum/integrate/quad"
@@ -192,24 +193,35 @@ func moreNeeded(a, b Arm, k int, o Options) (trials, successes int64) {
 	}
 	if math.Abs(p1-p2) < o.MinLift*base {
 		p1, p2 = base*(1+o.MinLift), base
+		if p1 > 0.999 {
+			// Near a rate of 1 the difference worth finding is below it.
+			p1, p2 = base, base/(1+o.MinLift)
+		}
 	}
 	p1, p2 = math.Min(p1, 0.999), math.Min(p2, 0.999)
-	n := SampleSize(p1, p2, 0.05, 0.8)
 	var need float64
-	for _, have := range []int64{a.Trials, b.Trials} {
-		need += math.Max(0, n-float64(have))
+	if n := SampleSize(p1, p2, 0.05, 0.8); !math.IsInf(n, 0) && !math.IsNaN(n) {
+		for _, have := range []int64{a.Trials, b.Trials} {
+			need += math.Max(0, n-float64(have))
+		}
 	}
 	// Every variant is run alike: the others need as much as these two.
 	need *= float64(k) / 2
 	trials = int64(math.Ceil(need))
 	successes = int64(math.Ceil(need * pooled))
-	// The minimum counts of Options, whatever the sizes say.
+	// The minimum counts of Options, whatever the sizes say: successes
+	// come at the pooled rate, failures at the rest of it.
 	for _, x := range []Arm{a, b} {
 		if short := o.MinSuccesses - x.Successes; short > 0 {
 			successes = max(successes, short*int64(k))
 			if pooled > 0 {
 				trials = max(trials, int64(math.Ceil(float64(short*int64(k))/pooled)))
 			}
+		}
+		if short := o.MinFailures - (x.Trials - x.Successes); short > 0 {
+			miss := math.Max(1-pooled, 0.01) // every trial a success so far: a rare failure
+			trials = max(trials, int64(math.Ceil(float64(short*int64(k))/miss)))
+			successes = max(successes, int64(math.Ceil(float64(trials)*pooled)))
 		}
 	}
 	return trials, successes
@@ -232,7 +244,25 @@ func (v Verdict) words() string {
 	if v.Thin {
 		return fmt.Sprintf("not enough data yet: about %s more %s needed", humanize.Comma(int64(more)), unit)
 	}
+	if v.MoreTrials == 0 {
+		// Enough data to find a difference worth finding, and none found.
+		labels := make([]string, len(v.Arms))
+		for i, a := range v.Arms {
+			labels[i] = a.Label
+		}
+		f := pointsFormat(v.Diff, v.DiffLow, v.DiffHigh)
+		return fmt.Sprintf("no winner: %s do about as well (%s "+f+" per %s against %s, "+f+" to "+f+")",
+			andList(labels), lead.Label, 100*v.Diff, singular(v.Units.TrialUnit), second.Label, 100*v.DiffLow, 100*v.DiffHigh)
+	}
 	return fmt.Sprintf("no winner yet: about %s more %s needed (%s leads, %s probable)", humanize.Comma(int64(more)), unit, lead.Label, Percent(lead.ProbBest))
+}
+
+// andList writes "A and B", "A, B and C".
+func andList(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // Percent writes a probability as a percentage, never a flat 0 or 100.

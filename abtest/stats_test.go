@@ -239,3 +239,46 @@ func TestPercentNeverReadsAsCertain(t *testing.T) {
 		}
 	}
 }
+
+// The verdict's words hold at the edges: every variant at a 100% rate, a
+// variant with no failures yet, and a tie on enough data. The "more
+// needed" figure is a count above 0 whenever more is needed, and a test
+// that has enough data without a winner says the variants do alike,
+// never "0 more needed".
+func TestVerdictsAtTheEdges(t *testing.T) {
+	views := Options{TrialUnit: "views", SuccessUnit: "clicks"}
+	for name, c := range map[string]struct {
+		arms    []Arm
+		o       Options
+		summary string
+	}{
+		"all clicked, both":       {[]Arm{{"A", 100, 100}, {"B", 100, 100}}, views, "not enough data yet: about "},
+		"all clicked, one":        {[]Arm{{"A", 100, 100}, {"B", 100, 50}}, views, "not enough data yet: about "},
+		"every click converts":    {[]Arm{{"A", 40, 40}, {"B", 40, 39}}, Options{TrialUnit: "clicks", SuccessUnit: "conversions"}, "not enough data yet: about "},
+		"1 vs 1":                  {[]Arm{{"A", 1, 1}, {"B", 1, 0}}, views, "not enough data yet: about "},
+		"nothing yet":             {[]Arm{{"A", 0, 0}, {"B", 0, 0}}, views, "not enough data yet: about "},
+		"a tie on plenty":         {[]Arm{{"A", 1_000_000, 100_000}, {"B", 1_000_000, 100_000}}, views, "no winner: A and B do about as well"},
+		"a tie on plenty, 3 arms": {[]Arm{{"A", 1_000_000, 100_000}, {"B", 1_000_000, 100_000}, {"C", 1_000_000, 100_000}}, views, "no winner: A, B and C do about as well"},
+		"a tie short of enough":   {[]Arm{{"A", 1000, 100}, {"B", 1000, 100}}, views, "no winner yet: about "},
+		"huge counts":             {[]Arm{{"A", 5_000_000_000, 2_000_000_000}, {"B", 5_000_000_000, 2_001_000_000}}, views, "B is best"},
+	} {
+		v, err := Compare(c.arms, c.o)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !strings.HasPrefix(v.Summary, c.summary) {
+			t.Errorf("%s: %q, want it to start %q", name, v.Summary, c.summary)
+		}
+		if strings.HasPrefix(c.summary, "not enough") || strings.HasPrefix(c.summary, "no winner yet") {
+			if v.MoreTrials <= 0 || v.MoreSuccesses <= 0 {
+				t.Errorf("%s: %d more trials, %d more successes needed (%s)", name, v.MoreTrials, v.MoreSuccesses, v.Summary)
+			}
+		}
+		if strings.Contains(v.Summary, "about 0 more") || strings.Contains(v.Summary, "about -") {
+			t.Errorf("%s: %q", name, v.Summary)
+		}
+		if strings.HasPrefix(c.summary, "no winner:") && (v.MoreTrials != 0 || !strings.Contains(v.Summary, "%")) {
+			t.Errorf("%s: %q, %d more trials; want the difference and its interval, nothing more needed", name, v.Summary, v.MoreTrials)
+		}
+	}
+}

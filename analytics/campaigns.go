@@ -259,6 +259,9 @@ func campaignFigures(ctx context.Context, st *store.Store, id int64, today store
 	if lastOK && last > today && (t.Groups == 0 || t.Last <= today) {
 		last = max(today, first)
 	}
+	if _, hasEnd := c.End(); !hasEnd && firstOK && lastOK && last < today {
+		last = today // always on: its days run to today
+	}
 	if firstOK && lastOK && last >= first {
 		chart := store.DaysQuery{MarketingFilter: store.MarketingFilter{Campaign: id, From: first, To: last},
 			Fields: store.FieldClicks | store.FieldConversions | store.FieldMoney}
@@ -350,7 +353,13 @@ func contentRatios(c store.ContentTotals) (ctr, cr Ratio) {
 // and none), per network too: the KPIs pane's marketing figures and a
 // date-range report's.
 func Period(ctx context.Context, st *store.Store, first, last store.Day, loc *time.Location) (Figures, []NetworkFigures, error) {
-	f := store.MarketingFilter{Campaign: store.AllCampaigns, From: first, To: last}
+	return CampaignPeriod(ctx, st, store.AllCampaigns, first, last, loc)
+}
+
+// CampaignPeriod is Period for one campaign's rows (store.AllCampaigns:
+// every row): a campaign's report narrowed to some of its days.
+func CampaignPeriod(ctx context.Context, st *store.Store, campaign int64, first, last store.Day, loc *time.Location) (Figures, []NetworkFigures, error) {
+	f := store.MarketingFilter{Campaign: campaign, From: first, To: last}
 	t, err := st.MarketingTotals(ctx, f)
 	if err != nil {
 		return Figures{}, nil, err

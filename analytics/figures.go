@@ -173,6 +173,9 @@ var SocialNetworks = []string{store.PlatformMastodon, store.PlatformBluesky, sto
 // clicks from SocialNetworks and followers those networks' followers (pass
 // not-OK values when unknown).
 func Compute(t store.MarketingTotals, socialClicks, followers store.Num) Figures {
+	// A currency that holds nothing beside one that holds something is
+	// nothing to convert: it neither shows nor makes a figure n/a.
+	t.Revenue, t.Spend, t.SpendOnClicks = t.Revenue.Reduced(), t.Spend.Reduced(), t.SpendOnClicks.Reduced()
 	f := Figures{
 		Impressions: t.Impressions, LinkClicks: t.Clicks, Sessions: t.Sessions, Conversions: t.Conversions,
 		Revenue: t.Revenue, Spend: t.Spend, Followers: followers, SocialClicks: socialClicks, Totals: t,
@@ -271,13 +274,14 @@ func returns(revenue, spend money.Sums) (roas, roi Ratio) {
 // the budget's currency, n/a without a budget or with spend in another
 // currency only.
 func BudgetUse(spend money.Sums, budget money.Amount) Ratio {
+	spend = spend.Reduced()
 	bp := Part{"budget", budget.String()}
 	sp := Part{"spend", Sums(spend)}
 	if budget.Minor <= 0 {
 		return na("no budget set", bp, sp)
 	}
 	in := spend.In(budget.Currency)
-	if len(spend) > 0 && in.Minor == 0 && len(spend) == 1 {
+	if len(spend) == 1 && in.Minor == 0 && spend[0].Minor != 0 {
 		return na("spend is in "+spend[0].Currency+", the budget in "+budget.Currency, bp, sp)
 	}
 	r := Ratio{Value: float64(in.Minor) / float64(budget.Minor), OK: true, Parts: []Part{{"spend in " + budget.Currency, in.String()}, bp}}

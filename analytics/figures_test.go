@@ -160,3 +160,39 @@ func TestFormatting(t *testing.T) {
 		t.Error("Count/Sums")
 	}
 }
+
+// Nothing in a currency is nothing in any: a source that reports revenue
+// 0 in USD (a GA4 property in dollars, a sheet's zero line) beside euros
+// does not make the money figures n/a, nor does it show as "$0.00" beside
+// them. Money in two currencies still never adds.
+func TestZeroInAnotherCurrencyIsNothing(t *testing.T) {
+	z := springTotals
+	z.Revenue = money.Sums{{Currency: "EUR", Minor: 7500}, {Currency: "USD", Minor: 0}}
+	z.Spend = money.Sums{{Currency: "EUR", Minor: 2500}, {Currency: "GBP", Minor: 0}}
+	z.SpendOnClicks = z.Spend
+	f := Compute(z, store.Num{}, store.Num{})
+	for name, r := range map[string]Ratio{"CPC": f.CPC, "CPA": f.CPA, "ROAS": f.ROAS, "ROI": f.ROI} {
+		if !r.OK {
+			t.Errorf("%s with a zero in another currency: %+v", name, r)
+		}
+	}
+	if !near(f.ROAS.Value, 3) || !near(f.ROI.Value, 2) || f.Revenue.String() != "€75.00" || f.Spend.String() != "€25.00" {
+		t.Errorf("ROAS %v ROI %v revenue %s spend %s", f.ROAS.Value, f.ROI.Value, f.Revenue, f.Spend)
+	}
+	// Only zeros, in two currencies: spend 0, said once.
+	z.Spend = money.Sums{{Currency: "EUR", Minor: 0}, {Currency: "USD", Minor: 0}}
+	z.SpendOnClicks = z.Spend
+	f = Compute(z, store.Num{}, store.Num{})
+	if f.ROAS.OK || f.ROAS.Why != "spend is 0" || len(f.Spend) != 1 {
+		t.Errorf("zero spend in two currencies: ROAS %+v, spend %v", f.ROAS, f.Spend)
+	}
+	if b := BudgetUse(money.Sums{{Currency: "EUR", Minor: 25000}, {Currency: "USD", Minor: 0}}, money.Amount{Currency: "EUR", Minor: 50000}); !b.OK || strings.Contains(b.Why, "$") {
+		t.Errorf("budget use with $0.00 beside: %+v", b)
+	}
+}
+
+func TestNoSpendInAnotherCurrencyIsNoneOfTheBudget(t *testing.T) {
+	if b := BudgetUse(money.Sums{{Currency: "USD", Minor: 0}}, money.Amount{Currency: "EUR", Minor: 50000}); !b.OK || b.Value != 0 {
+		t.Errorf("$0.00 of a €500 budget: %+v", b)
+	}
+}

@@ -180,6 +180,11 @@ func evaluate(s *GoalStatus, cur, base series) {
 		}
 	}
 	s.Target = absoluteTarget(g, s.Baseline)
+	if g.Relative && s.Baseline.OK && s.Baseline.V <= 0 && s.Why == "" {
+		s.Why = "the baseline, " + metricWords(g.Metric) + " from " + g.BaselineFrom.String() + " to " + g.BaselineTo.String() +
+			", is " + FormatValue(g.Metric, s.Baseline) + ": a change in percent of it says nothing (+15% of 0 is 0, of a loss a " +
+			"bigger loss); give the goal a value to reach instead"
+	}
 	if !s.Current.OK {
 		s.State = GoalNoData
 		if s.Why == "" {
@@ -306,7 +311,7 @@ func absoluteTarget(g store.Goal, baseline Value) Value {
 	if !g.Relative {
 		return Value{V: unitValue(g, g.Target), OK: true, Currency: g.Currency}
 	}
-	if !baseline.OK {
+	if !baseline.OK || baseline.V <= 0 { // a change in percent of 0, or of a loss, is no target
 		return Value{Currency: g.Currency}
 	}
 	return Value{V: baseline.V * (1 + float64(g.Target)/10000), OK: true, Currency: g.Currency}

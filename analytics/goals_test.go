@@ -262,3 +262,31 @@ func TestFormatValuePrecision(t *testing.T) {
 		}
 	}
 }
+
+// A change in percent over a baseline of 0 (no conversions at all in the
+// baseline period, a CTR of 0%) is 0 whatever the change: the goal is not
+// reached by nothing happening. It says why and asks for a value target.
+func TestRelativeGoalOverAZeroBaseline(t *testing.T) {
+	zero := daily(30, func(int) (float64, float64) { return 0, 1 })
+	for _, g := range []store.Goal{
+		{Metric: store.GoalConversions, Relative: true, Target: 1500, StartsOn: d0, Deadline: d0.Add(29),
+			BaselineFrom: d0.Add(-30), BaselineTo: d0.Add(-1)},
+		{Metric: store.GoalCTR, Relative: true, Target: 2000, StartsOn: d0, Deadline: d0.Add(29),
+			BaselineFrom: d0.Add(-30), BaselineTo: d0.Add(-1)},
+	} {
+		for _, cur := range []series{daily(10, func(int) (float64, float64) { return 0, 1 }), daily(10, func(int) (float64, float64) { return 2, 1 })} {
+			s := run(g, d0.Add(9), cur, zero)
+			if s.State != GoalNoData || s.Target.OK || !strings.Contains(s.Why, "the baseline, ") || !strings.Contains(s.Why, ", is 0") {
+				t.Errorf("%s over a baseline of 0, now %v: state %q, target %+v, why %q", g.Metric, s.Current, s.State, s.Target, s.Why)
+			}
+		}
+	}
+	// ROI +15% over a loss (ROI -50%) would be reached by losing more.
+	roi := store.Goal{Metric: store.GoalROI, Relative: true, Target: 1500, Currency: "EUR", StartsOn: d0, Deadline: d0.Add(29),
+		BaselineFrom: d0.Add(-30), BaselineTo: d0.Add(-1)}
+	loss := daily(30, func(int) (float64, float64) { return -50, 100 })
+	s := run(roi, d0.Add(9), daily(10, func(int) (float64, float64) { return -60, 100 }), loss)
+	if s.State != GoalNoData || s.Target.OK || !strings.Contains(s.Why, "is -50.0%") {
+		t.Errorf("ROI over a loss: state %q, target %+v, why %q", s.State, s.Target, s.Why)
+	}
+}

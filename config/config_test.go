@@ -692,6 +692,8 @@ func TestSuggest(t *testing.T) {
 	topKeys := fileKeys.keys()
 	accounts, _ := fileKeys.field("accounts")
 	accountKeys := accounts.sub.keys()
+	marketing, _ := fileKeys.field("marketing")
+	marketingKeys := marketing.sub.keys()
 	tests := []struct {
 		leaf     string
 		siblings []string
@@ -703,6 +705,11 @@ func TestSuggest(t *testing.T) {
 		{"week_start", topKeys, " (it belongs under ui:)"},
 		{"platform", topKeys, " (it belongs inside an entry under accounts:)"},
 		{"db", topKeys, ` (did you mean "database"?)`},
+		// Two letters swapped, the commonest typo, are one slip, not two:
+		// with one more, "domian" is still "domains".
+		{"domian", marketingKeys, ` (did you mean "domains"?)`},
+		{"tiemzone", topKeys, ` (did you mean "timezone"?)`},
+		{"acocunts", topKeys, ` (did you mean "accounts"?)`},
 	}
 	for _, tt := range tests {
 		if got := suggest(tt.leaf, tt.siblings); got != tt.want {

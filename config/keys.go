@@ -241,10 +241,13 @@ func nearMiss(a, b string, d int) bool {
 	return d <= 2 && d < len([]rune(a)) && d < len([]rune(b))
 }
 
-// editDistance is the Levenshtein distance between two keys.
+// editDistance is the distance between two keys, in typing slips.
 func editDistance(a, b string) int {
+	// Optimal string alignment: insertions, deletions, substitutions and
+	// two neighbours swapped ("domian" for "domains") each count one.
 	ar, br := []rune(a), []rune(b)
-	prev := make([]int, len(br)+1)
+	before := make([]int, len(br)+1) // row i-2
+	prev := make([]int, len(br)+1)   // row i-1
 	cur := make([]int, len(br)+1)
 	for j := range prev {
 		prev[j] = j
@@ -257,8 +260,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ar[i-1] == br[j-2] && ar[i-2] == br[j-1] {
+				cur[j] = min(cur[j], before[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		before, prev, cur = prev, cur, before
 	}
 	return prev[len(br)]
 }

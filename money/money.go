@@ -4,6 +4,7 @@
 package money
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -130,6 +131,13 @@ func FormatMinor(minor int64, decimals int, grouped bool) string {
 	return s
 }
 
+// ErrTooLarge and ErrTooManyDecimals say why ParseMinor refused a number
+// it could read.
+var (
+	ErrTooLarge        = errors.New("too large")
+	ErrTooManyDecimals = errors.New("more decimals than the currency has")
+)
+
 // ParseMinor reads a plain decimal ("12.5", "-3", "1234.56"; a dot before
 // the decimals and nothing between thousands) into minor units of a
 // currency with the given decimals. More decimals than the currency has
@@ -149,7 +157,7 @@ func ParseMinor(s string, decimals int) (int64, error) {
 	}
 	frac = strings.TrimRight(frac, "0")
 	if len(frac) > decimals {
-		return 0, fmt.Errorf("%q has more decimals than the currency's %d", orig, decimals)
+		return 0, fmt.Errorf("%q has more decimals than the currency's %d: %w", orig, decimals, ErrTooManyDecimals)
 	}
 	frac += strings.Repeat("0", decimals-len(frac))
 	if whole == "" {
@@ -157,7 +165,7 @@ func ParseMinor(s string, decimals int) (int64, error) {
 	}
 	v, err := strconv.ParseInt(whole+frac, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is too large", orig)
+		return 0, fmt.Errorf("%q is %w", orig, ErrTooLarge)
 	}
 	if neg {
 		v = -v
@@ -205,6 +213,26 @@ func (s Sums) In(currency string) Amount {
 		}
 	}
 	return Amount{Currency: currency}
+}
+
+// Reduced is s without the currencies that hold nothing where another
+// holds something (nothing in one currency is nothing in any, so leaving
+// it out converts nothing); all zero, it is the first currency's zero
+// alone. Figures that need one currency read it.
+func (s Sums) Reduced() Sums {
+	var out Sums
+	for _, a := range s {
+		if a.Minor != 0 {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 && len(s) > 0 {
+		return s[:1:1]
+	}
+	if len(out) == len(s) {
+		return s
+	}
+	return out
 }
 
 // Single returns the one currency's amount when all of s is in one

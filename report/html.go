@@ -166,6 +166,12 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		sub = fmt.Sprintf("Campaign %s · %s · %s", c.Slug, r.State, r.Period())
 		if c.BudgetCents > 0 {
 			sub += fmt.Sprintf(" · budget %s, %s spent", c.Budget(), r.Budget.Percent())
+			if r.Narrowed {
+				sub += " over the whole campaign"
+			}
+			if r.Budget.Why != "" {
+				sub += " (" + r.Budget.Why + ")"
+			}
 		}
 		audience = c.Audience
 	}

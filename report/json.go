@@ -34,7 +34,7 @@ type JSONReport struct {
 	Networks    []JSONNetwork `json:"networks"` // figures per source (network)
 	Days        []JSONDay     `json:"days"`     // every day of the span
 	Goals       []JSONGoal    `json:"goals"`
-	Links       []JSONLink    `json:"links"` // a campaign's contents (links, variants, ads); empty for a span
+	Links       []JSONLink    `json:"links"` // a campaign's contents (links, variants, ads); empty for a span and for some of a campaign's days (they are kept for the whole campaign)
 	Posts       []JSONPost    `json:"posts"` // every copy sent in the span, oldest first
 	Social      JSONSocial    `json:"social"`
 }
@@ -48,7 +48,7 @@ type JSONCampaign struct {
 	EndsOn   string      `json:"ends_on,omitempty"`
 	State    string      `json:"state"` // planned, running or ended
 	Budget   *JSONAmount `json:"budget"`
-	Spent    *float64    `json:"budget_spent"` // share of the budget spent, in its currency
+	Spent    *float64    `json:"budget_spent"` // share of the budget spent, in its currency, over the whole campaign
 	Goal     string      `json:"goal,omitempty"`
 	Audience string      `json:"audience,omitempty"`
 }

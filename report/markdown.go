@@ -7,12 +7,19 @@ import (
 	"strings"
 
 	"github.com/crier-app/crier/analytics"
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 )
 
-// mdCell makes text safe in a Markdown table cell.
+// count writes a count as every other number of the report is written,
+// with thousands marks ("11,376").
+func count(n int64) string { return analytics.Count(store.Known(n)) }
+
+// mdCell makes text safe in a Markdown table cell: on one line, without
+// control characters or escape sequences (a report printed to a terminal
+// must not act on it), Markdown's marks taken as text.
 func mdCell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(platforms.Sanitize(s)), " ")
 	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
@@ -25,7 +32,14 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if c := r.Campaign; c != nil {
 		p("Campaign `%s`, %s, %s.", c.Slug, r.State, r.Period())
 		if c.BudgetCents > 0 {
-			p(" Budget %s, %s spent.", c.Budget(), r.Budget.Percent())
+			p(" Budget %s, %s spent", c.Budget(), r.Budget.Percent())
+			if r.Narrowed {
+				p(" over the whole campaign")
+			}
+			if r.Budget.Why != "" {
+				p(" (%s)", mdCell(r.Budget.Why))
+			}
+			p(".")
 		}
 		p("\n\n")
 		if c.Audience != "" {
@@ -51,8 +65,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		{"ROAS", ratioText(f.ROAS, f.ROAS.Times())},
 		{"ROI", ratioText(f.ROI, f.ROI.Percent())},
 		{"Clicks per follower", ratioText(f.ClicksPerFollower, f.ClicksPerFollower.Plain(3))},
-		{"Posts sent", fmt.Sprint(len(r.Posts))},
-		{"Engagement (likes, reposts, replies, quotes)", fmt.Sprint(r.Engagement)},
+		{"Posts sent", count(int64(len(r.Posts)))},
+		{"Engagement (likes, reposts, replies, quotes)", count(int64(r.Engagement))},
 		{"Followers", followersText(r.FollowersStart, r.FollowersEnd)},
 	}
 	for _, row := range rows {
@@ -92,10 +106,13 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 		p("\n")
 	}
+	if r.Narrowed {
+		p("Per link figures are kept for the whole campaign, not day by day: its report without --from and --to has them.\n\n")
+	}
 	if len(r.Links) > 0 {
 		p("## Per link\n\n| Network | Content | Clicks | Sessions | Conversions | Revenue |\n|---|---|---:|---:|---:|---:|\n")
 		for _, l := range r.Links {
-			p("| %s | %s | %d | %d | %s | %s |\n", mdCell(networkName(l.Source)), mdCell(l.Content), l.Clicks, l.Sessions,
+			p("| %s | %s | %s | %s | %s | %s |\n", mdCell(networkName(l.Source)), mdCell(l.Content), count(l.Clicks), count(l.Sessions),
 				analytics.MilliString(l.Conversions), mdCell(moneyText(l.Revenue)))
 		}
 		p("\n")
@@ -103,8 +120,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if top := r.TopPosts(); len(top) > 0 {
 		p("## Top posts\n\n| Sent | Network | Post | Engagement | Link clicks | Conversions |\n|---|---|---|---:|---:|---:|\n")
 		for _, t := range top {
-			p("| %s | %s | %s | %d | %d | %s |\n", t.SentAt.In(r.Zone).Format("2006-01-02 15:04"), networkName(t.Platform),
-				mdCell(firstLine(t.Text, 70)), t.Metrics.Engagement(), t.Links.Clicks, analytics.MilliString(t.Links.Conversions))
+			p("| %s | %s | %s | %s | %s | %s |\n", t.SentAt.In(r.Zone).Format("2006-01-02 15:04"), networkName(t.Platform),
+				mdCell(firstLine(t.Text, 70)), count(int64(t.Metrics.Engagement())), count(t.Links.Clicks), analytics.MilliString(t.Links.Conversions))
 		}
 		p("\n")
 	}

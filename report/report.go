@@ -62,6 +62,27 @@ type Options struct {
 	TopPosts int
 }
 
+// MaxDays is the longest span a report covers: ten years. Every day of
+// the span is a row of its chart and its JSON, so a mistyped year
+// (0001-01-01 to 9999-12-31) would make a file of half a gigabyte.
+const MaxDays = 3653
+
+// SpanError is a span of days longer than MaxDays.
+type SpanError struct{ From, To store.Day }
+
+func (e *SpanError) Error() string {
+	return fmt.Sprintf("%s to %s is %d days: a report covers at most ten years (%d days)", e.From, e.To,
+		int(e.To-e.From)+1, MaxDays)
+}
+
+// CheckSpan refuses a span longer than MaxDays.
+func CheckSpan(from, to store.Day) error {
+	if from != 0 && to != 0 && int(to-from)+1 > MaxDays {
+		return &SpanError{From: from, To: to}
+	}
+	return nil
+}
+
 // Report is everything a report says, read from the store.
 type Report struct {
 	Title     string
@@ -78,6 +99,10 @@ type Report struct {
 	Days     []analytics.DayFigures
 	Goals    []analytics.GoalStatus
 	Links    []analytics.LinkFigures // a campaign's
+	// Narrowed is true for a campaign's report over some of its days:
+	// its budget use is still the whole campaign's, and it has no per link
+	// figures (they are kept for the whole campaign, not by day).
+	Narrowed bool
 
 	// Posts are the copies sent in the span (a campaign's: all of them that
 	// went out), oldest first.
@@ -132,7 +157,8 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 			if e, ok := c.End(); ok {
 				r.To = e
 			} else if len(d.Days) > 0 {
-				r.To = d.Days[len(d.Days)-1].Day
+				// Always on: to today, or its last row if later.
+				r.To = max(d.Days[len(d.Days)-1].Day, today)
 			}
 		}
 		if o.To == 0 && r.To > today {
@@ -140,6 +166,9 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 		}
 		if r.From == 0 || r.To == 0 {
 			r.From, r.To = today, today
+		}
+		if err := CheckSpan(r.From, r.To); err != nil {
+			return nil, err
 		}
 		r.Title = c.Name
 		// Every day of the span, in order, those without rows as zeros.
@@ -153,13 +182,13 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 			}
 		}
 		if o.From != 0 || o.To != 0 {
-			// A part of the campaign: its figures over those days.
-			f := store.MarketingFilter{Campaign: c.ID, From: r.From, To: r.To}
-			t, err := st.MarketingTotals(ctx, f)
-			if err != nil {
+			// A part of the campaign: its figures over those days, per
+			// network too. Per link figures are kept for the whole
+			// campaign only: they are left out (Narrowed says so).
+			if r.Figures, r.Networks, err = analytics.CampaignPeriod(ctx, st, c.ID, r.From, r.To, o.Zone); err != nil {
 				return nil, err
 			}
-			r.Figures = analytics.Compute(t, r.Figures.SocialClicks, r.Figures.Followers)
+			r.Links, r.Narrowed = nil, true
 		}
 		if r.Posts, err = st.CampaignSentPosts(ctx, c.ID, r.From.Midnight(o.Zone), r.To.Add(1).Midnight(o.Zone)); err != nil {
 			return nil, err
@@ -167,6 +196,9 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	} else {
 		if o.From == 0 || o.To == 0 || o.To < o.From {
 			return nil, fmt.Errorf("report: give the first and last day (from %s to %s)", o.From, o.To)
+		}
+		if err := CheckSpan(o.From, o.To); err != nil {
+			return nil, err
 		}
 		r.From, r.To = o.From, o.To
 		r.Title = "Social media " + r.From.String() + " to " + r.To.String()

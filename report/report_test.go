@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -299,5 +300,133 @@ func TestMarkdownAndSpanReport(t *testing.T) {
 	}
 	if _, err := ParseFormat("pdf"); err == nil {
 		t.Error("pdf")
+	}
+}
+
+// What a report shows that came from outside (an imported sheet's names,
+// written before imports kept them on one line; a post's text; the
+// campaign's audience notes) carries no control character or escape
+// sequence into the Markdown: printed to a terminal (crier report with no
+// -o) they would act on it, and a line break ends a Markdown table row.
+func TestReportsCarryNoControlCharacters(t *testing.T) {
+	st, camp := fixture(t)
+	ctx := context.Background()
+	imp, err := st.BeginImport(ctx, store.ImportBatch{Feed: "plain", Class: store.ClassSheet, Preset: "plain", Origin: "sheet.csv", ExportedAt: rnow}, rnow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Add(store.MarketingRow{Day: store.DateDay(2026, 3, 5), Campaign: "spring-sale", Source: "insta\ngram",
+		Content: "Re\x1b[31mel\nsecond\x07 line", Clicks: store.Known(500), Conversions: store.Known(1000)})
+	if _, err := imp.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.Campaign(ctx, camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Audience = "neighbours\x1b]0;pwned\x07 who\r\nlove rye"
+	if err := st.UpdateCampaign(ctx, c, rnow); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, st, Options{Campaign: camp})
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(md.String(), "\n") {
+		if strings.IndexFunc(l, func(r rune) bool { return r < 0x20 && r != '\t' }) >= 0 {
+			t.Errorf("markdown line %d has a control character: %q", i+1, l)
+		}
+	}
+	for _, want := range []string{"| Reel second line |", "For: neighbours who love rye"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+}
+
+// A campaign's report narrowed to some of its days (--from, --to) gives
+// those days' figures everywhere: per network too, and clicks per follower
+// from those days' clicks and the followers at their end; per link
+// figures, kept for the whole campaign only, are left out and it says so.
+func TestNarrowedCampaignReport(t *testing.T) {
+	st, camp := fixture(t)
+	r := build(t, st, Options{Campaign: camp, From: store.DateDay(2026, 3, 3), To: store.DateDay(2026, 3, 4)})
+	if r.Figures.LinkClicks.V != 160 { // Bluesky's 60 on the 3rd, Instagram's 100 on the 4th
+		t.Errorf("link clicks %v, want 160", r.Figures.LinkClicks)
+	}
+	var sources []string
+	var clicks int64
+	for _, n := range r.Networks {
+		sources = append(sources, n.Source)
+		clicks += n.Figures.LinkClicks.V
+	}
+	if strings.Join(sources, ",") != "bluesky,instagram" || clicks != 160 {
+		t.Errorf("networks %v adding up to %d clicks, want bluesky and instagram, 160", sources, clicks)
+	}
+	// Bluesky's 60 clicks over the 1,000 followers at the end of the 4th.
+	if cpf := r.Figures.ClicksPerFollower; !cpf.OK || cpf.Value != 0.06 {
+		t.Errorf("clicks per follower %+v, want 0.06", cpf)
+	}
+	if len(r.Links) != 0 {
+		t.Errorf("per link figures of the whole campaign in a part of it: %+v", r.Links)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"spent over the whole campaign", "Per link figures are kept for the whole campaign"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+}
+
+// A span longer than ten years is refused before anything is read: every
+// day is a row of the chart and the JSON, and 0001-01-01 to 9999-12-31
+// made a file of 470 MB in 4 GB of memory.
+func TestSpanOfAtMostTenYears(t *testing.T) {
+	st, _ := fixture(t)
+	_, err := Build(context.Background(), st, Options{From: store.DateDay(1, 1, 1), To: store.DateDay(9999, 12, 31), Zone: berlin, Now: rnow})
+	var se *SpanError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "at most ten years") {
+		t.Fatalf("err %v, want a SpanError", err)
+	}
+	r := build(t, st, Options{From: store.DateDay(2016, 3, 10), To: store.DateDay(2026, 3, 10)}) // 3,653 days: the longest
+	if len(r.Days) != MaxDays {
+		t.Errorf("%d days, want %d", len(r.Days), MaxDays)
+	}
+}
+
+// An always-on campaign's report runs to today, not to its last imported
+// row (its posts since would be left out), and a budget whose use is n/a
+// says why.
+func TestAlwaysOnCampaignReport(t *testing.T) {
+	st, _ := fixture(t)
+	ctx := context.Background()
+	camp, err := st.CreateCampaign(ctx, store.Campaign{Name: "Always on", Slug: "always-on", StartsOn: "2026-03-01",
+		BudgetCents: 10000, Currency: "EUR"}, rnow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := st.BeginImport(ctx, store.ImportBatch{Feed: "meta_ads", Class: store.ClassAds, Preset: "meta_ads", Origin: "usd.csv", ExportedAt: rnow}, rnow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Add(store.MarketingRow{Day: store.DateDay(2026, 3, 2), Campaign: "always-on", Source: "facebook", Content: "ad",
+		Clicks: store.Known(10), Spend: store.Known(2500), Currency: "USD"})
+	if _, err := imp.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, st, Options{Campaign: camp})
+	if r.From != store.DateDay(2026, 3, 1) || r.To != store.DateDay(2026, 3, 10) {
+		t.Errorf("report from %s to %s, want 2026-03-01 to today, 2026-03-10", r.From, r.To)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "spend is in USD, the budget in EUR") {
+		t.Errorf("the budget's n/a says nothing:\n%s", md.String())
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/crier-app/crier/platforms"
 )
 
 // MarketingClass is what kind of source a feed is. Where two kinds report
@@ -1103,6 +1105,30 @@ func NormalizeSource(s string) string {
 		return v
 	}
 	return s
+}
+
+// OneLineName is a name a file or a service gave (a campaign as the source
+// names it, a network, an ad's content) as crier keeps it: one line of
+// text. Terminal escape sequences and control characters go, and where
+// there were any (a quoted line break in a sheet, a tab), each run of white
+// space becomes one space; a name without them is only trimmed, so the
+// keys of rows imported before stay as they were.
+func OneLineName(s string) string {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return strings.TrimSpace(s)
+	}
+	clean := platforms.Sanitize(s)
+	if clean == s && !strings.ContainsAny(s, "\n\t") {
+		return strings.TrimSpace(s)
+	}
+	return strings.Join(strings.Fields(clean), " ")
 }
 
 // socialSources are the sources (as NormalizeSource writes them) that are

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,8 +58,22 @@ type NeedsMappingError struct {
 }
 
 func (e *NeedsMappingError) Error() string {
+	// The header as the file has it, on one line and cut short: it is
+	// the file's text, shown on a terminal.
+	names := make([]string, 0, min(len(e.Header), 12))
+	for i, h := range e.Header {
+		if i == 12 {
+			names = append(names, fmt.Sprintf("and %d more", len(e.Header)-12))
+			break
+		}
+		h = store.OneLineName(h)
+		if r := []rune(h); len(r) > 40 {
+			h = string(r[:39]) + "…"
+		}
+		names = append(names, h)
+	}
 	return fmt.Sprintf("%s: crier does not know this layout (line %d: %s): map its columns to crier's fields",
-		e.File, e.Line, strings.Join(e.Header, ", "))
+		e.File, e.Line, strings.Join(names, ", "))
 }
 
 // DateOrderError is a file whose slash dates read either way (03/04/2026)
@@ -158,7 +173,9 @@ func PreviewFile(ctx context.Context, st *store.Store, path string, o Options) (
 	}
 	p := &Preview{Path: path, Name: name, Size: info.Size(), ModTime: info.ModTime(), Sources: map[string]int{}, opts: o}
 	if p.Encoding = o.Encoding; p.Encoding == "" {
-		if p.Encoding, err = sniffEncoding(path); err != nil {
+		if p.Encoding, err = sniffEncoding(path); errors.Is(err, errBinary) {
+			return nil, &LineError{File: name, Msg: err.Error()}
+		} else if err != nil {
 			return nil, fmt.Errorf("cannot read %s: %w", path, err)
 		}
 	}
@@ -307,8 +324,10 @@ func noHeader(name string, h head, o Options) error {
 			continue
 		}
 		if o.Preset != "" && o.Preset != PresetMapping {
+			_, missing := presetLayout(o.Preset, fields)
 			return &LineError{File: name, Line: s.Line,
-				Msg: fmt.Sprintf("is not a %s header: it lacks the columns that export has (%s)", o.Preset, strings.Join(fields, ", "))}
+				Msg: fmt.Sprintf("is not a %s header: it lacks %s (it has %s)", o.Preset,
+					quotedList(missing, "the column", "the columns"), strings.Join(fields, ", "))}
 		}
 		if o.Mapping != nil {
 			_, err := resolveMapping(o.Mapping, fields)
@@ -614,4 +633,20 @@ func Import(ctx context.Context, st *store.Store, path string, o Options, now ti
 	}
 	res, err := Commit(ctx, st, p, now)
 	return res, p, err
+}
+
+// quotedList writes names quoted and joined: the column "date", the
+// columns "date", "clicks" and "spend".
+func quotedList(names []string, one, many string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	switch len(q) {
+	case 0:
+		return many + " it needs"
+	case 1:
+		return one + " " + q[0]
+	}
+	return many + " " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }

@@ -447,8 +447,23 @@ func TestMalformedFiles(t *testing.T) {
 		{"a column twice", []byte("date,campaign,source,content,clicks,conversions,revenue,spend,clicks\n" + ok), Options{}, 1, "clicks", "twice"},
 		{"empty", []byte{}, Options{}, 0, "", "empty"},
 		{"header only", []byte(plainHead), Options{}, 1, "", "nothing to import"},
-		{"not CSV at all", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"), Options{}, 0, "", "no header"},
-		{"the wrong preset", []byte(plainHead + ok), Options{Preset: PresetMeta}, 1, "", "not a meta_ads header"},
+		{"not CSV at all", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"), Options{}, 0, "", "binary data"},
+		// A workbook saved as it is: a zip archive.
+		{"a workbook", append([]byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml"), make([]byte, 64)...), Options{}, 0, "", "export it as CSV"},
+		{"the wrong preset", []byte(plainHead + ok), Options{Preset: PresetMeta}, 1, "", "not a meta_ads header: it lacks the column \"campaign name\""},
+		// Values too large for a line are said to be, not "not a number"
+		// or "more decimals": two lines that add up past int64 would stop
+		// every figure of the campaign being read.
+		{"clicks past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,99999999999999999999,0,0,0,EUR\n"), Options{}, 2, "clicks", "too large"},
+		{"clicks that add up past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,9223372036854775807,0,0,0,EUR\n" +
+			"2026-03-06,spring,mastodon,post-1,9223372036854775807,0,0,0,EUR\n"), Options{}, 2, "clicks", "too large"},
+		{"conversions past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,1,9223372036854775.807,0,0,EUR\n"), Options{}, 2, "conversions", "too large"},
+		{"spend past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,1,0,0,99999999999999999999,EUR\n"), Options{}, 2, "spend", "too large"},
+		{"spend that adds up past int64", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,1,0,0,92233720368547758.07,EUR\n" +
+			"2026-03-06,spring,mastodon,post-1,1,0,0,92233720368547758.07,EUR\n"), Options{}, 2, "spend", "no line of an export has more than €10,000,000,000.00"},
+		// The columns missing are named, not the ones the file has.
+		{"plain without money", []byte("date,campaign,source,content,clicks,impressions\n2026-03-01,spring,mastodon,post-1,1,10\n"),
+			Options{Preset: PresetPlain}, 1, "", `lacks the columns "conversions", "revenue" and "spend" (it has date, campaign`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := openStore(t)
@@ -458,6 +473,9 @@ func TestMalformedFiles(t *testing.T) {
 			var le *LineError
 			if !errors.As(err, &le) {
 				t.Fatalf("err = %v (%T), want a LineError", err, err)
+			}
+			if strings.ContainsAny(err.Error(), "\x1b\x07\n") || len(err.Error()) > 1000 {
+				t.Errorf("the error carries the file's bytes raw: %q", err.Error())
 			}
 			if le.Line != c.line || !strings.EqualFold(le.Column, c.column) || !strings.Contains(le.Error(), c.msg) ||
 				le.File != "export.csv" {
@@ -593,5 +611,67 @@ func TestALargeImportLetsADuePostGoFirst(t *testing.T) {
 	}
 	if res.Written != lines {
 		t.Fatalf("wrote %d lines of %d", res.Written, lines)
+	}
+}
+
+// The names a file gives (campaign, source, content) are kept as one line of
+// text: a quoted line break, a tab, a control character or a terminal escape
+// sequence in one would break every list and table that shows it (and reach
+// the terminal of whoever prints it), and "Loyalty⏎Card" is the campaign
+// "Loyalty Card" to whoever wrote the sheet. A name without any is only
+// trimmed (its rows keep the key they had).
+func TestNamesAreOneLineOfText(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	text := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\n" +
+		"2026-03-14,\"Loyalty\nCard\",\"insta\r\ngram\",\"Re\x1b[31mel\tsecond\x07 line\",3,1,10.00,5.00,EUR\n" +
+		"2026-03-15,\"Weird\x1b]0;TITLE\x07 Name\",\"\u202emeta\",\"  spaced  out \",4,0,0,1.00,EUR\n"
+	path := write(t, "names.csv", []byte(text), now)
+	p, err := PreviewFile(ctx, st, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range p.Campaigns {
+		names = append(names, c.Name)
+	}
+	if want := []string{"Loyalty Card", "Weird Name"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("campaign names %q, want %q", names, want)
+	}
+	if len(p.Sample) != 2 {
+		t.Fatalf("sample %+v", p.Sample)
+	}
+	got := [][3]string{{p.Sample[0].Campaign, p.Sample[0].Source, p.Sample[0].Content},
+		{p.Sample[1].Campaign, p.Sample[1].Source, p.Sample[1].Content}}
+	want := [][3]string{{"Loyalty Card", "insta gram", "Reel second line"}, {"Weird Name", "meta", "spaced  out"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sample names %q, want %q", got, want)
+	}
+	if _, err := Commit(ctx, st, p, now); err != nil {
+		t.Fatal(err)
+	}
+	// A campaign made afterwards by the name the sheet meant takes its rows.
+	camp, err := st.CreateCampaign(ctx, store.Campaign{Name: "Loyalty Card"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot := totals(t, st, store.MarketingFilter{Campaign: camp}); tot.Clicks != store.Known(3) {
+		t.Errorf("the campaign Loyalty Card has %+v clicks, want 3", tot.Clicks)
+	}
+}
+
+// A header crier does not know is named in the error as the file has it,
+// but on one line and cut short: the file's bytes (an escape sequence, a
+// first "line" of megabytes) do not reach the terminal raw.
+func TestUnknownHeaderIsDrawnSafely(t *testing.T) {
+	st := openStore(t)
+	path := write(t, "odd.csv", []byte("\xc3\x9d\x1b[31mred,b\x07"+strings.Repeat("x", 5000)+",c,d\n1,2,3,4\n"), now)
+	_, err := PreviewFile(context.Background(), st, path, Options{})
+	var nm *NeedsMappingError
+	if !errors.As(err, &nm) {
+		t.Fatalf("err %v, want a NeedsMappingError", err)
+	}
+	if msg := err.Error(); strings.ContainsAny(msg, "\x1b\x07\n") || len(msg) > 400 || !strings.Contains(msg, "red, b") {
+		t.Errorf("the error: %q", msg)
 	}
 }

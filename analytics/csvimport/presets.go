@@ -182,7 +182,17 @@ var amountSpent = regexp.MustCompile(`^(?:amount spent|ausgegebener betrag|monta
 
 // resolvePreset reads a header as a preset's, or returns nil.
 func resolvePreset(p Preset, header []string) *layout {
+	l, _ := presetLayout(p, header)
+	return l
+}
+
+// presetLayout reads a header as a preset's; where it is not one, it
+// returns nil and the columns the preset needs that the header lacks
+// (by the name the export gives them; the first one missing of a group
+// where one is enough to stop).
+func presetLayout(p Preset, header []string) (*layout, []string) {
 	f := newFinder(header)
+	var missing []string
 	l := &layout{preset: p, header: header, col: map[Field]int{}, sourceFallback: -1, indicator: -1, reportStart: -1,
 		reportEnd: -1}
 	set := func(field Field, names ...string) bool {
@@ -192,14 +202,22 @@ func resolvePreset(p Preset, header []string) *layout {
 		}
 		return false
 	}
+	// need is set for a column the preset cannot do without.
+	need := func(field Field, names ...string) bool {
+		if set(field, names...) {
+			return true
+		}
+		missing = append(missing, names[0])
+		return false
+	}
 	switch p {
 	case PresetPlausible:
 		l.feed, l.class, l.clicksFromSessions, l.socialOnly = "plausible", store.ClassAnalytics, true, true
-		if !set(FieldDate, "date") || !set(FieldCampaign, "utm_campaign") || !set(FieldSessions, "visits") {
-			return nil
+		if !need(FieldDate, "date") || !need(FieldCampaign, "utm_campaign") || !need(FieldSessions, "visits") {
+			return nil, missing
 		}
-		if !set(FieldSource, "utm_source") && f.find("source") < 0 {
-			return nil
+		if !need(FieldSource, "utm_source") && f.find("source") < 0 {
+			return nil, missing
 		}
 		if i := f.find("source"); i >= 0 {
 			if _, ok := l.col[FieldSource]; ok {
@@ -211,11 +229,11 @@ func resolvePreset(p Preset, header []string) *layout {
 		set(FieldContent, "utm_content")
 	case PresetGA4:
 		l.feed, l.class, l.clicksFromSessions = "ga4", store.ClassAnalytics, true
-		if !set(FieldDate, "date") || !set(FieldSessions, "sessions") ||
-			!set(FieldCampaign, "session campaign", "session manual campaign name", "session campaign name", "campaign") {
-			return nil
+		if !need(FieldDate, "date") || !need(FieldSessions, "sessions") ||
+			!need(FieldCampaign, "session campaign", "session manual campaign name", "session campaign name", "campaign") {
+			return nil, missing
 		}
-		if !set(FieldSource, "session source", "session manual source", "source") {
+		if !need(FieldSource, "session source", "session manual source", "source") {
 			if set(FieldSource, "session source / medium", "session manual source / medium", "source / medium") {
 				l.sourceMedium = true
 			}
@@ -227,8 +245,8 @@ func resolvePreset(p Preset, header []string) *layout {
 		// Meta names the columns in the account's language: English,
 		// German, French and Spanish are known here; map any other once.
 		l.feed, l.class = "meta_ads", store.ClassAds
-		if !set(FieldCampaign, "campaign name", "kampagnenname", "nom de la campagne", "nombre de la campaña") {
-			return nil
+		if !need(FieldCampaign, "campaign name", "kampagnenname", "nom de la campagne", "nombre de la campaña") {
+			return nil, missing
 		}
 		spend := -1
 		for i, h := range f.norm {
@@ -241,14 +259,14 @@ func resolvePreset(p Preset, header []string) *layout {
 			}
 		}
 		if spend < 0 {
-			return nil
+			return nil, append(missing, "amount spent")
 		}
 		l.col[FieldSpend] = spend
-		if !set(FieldDate, "day", "date", "tag", "jour", "día") {
+		if !need(FieldDate, "day", "date", "tag", "jour", "día") {
 			l.reportStart = f.find("reporting starts", "berichtsbeginn", "début des rapports", "inicio del informe")
 			l.reportEnd = f.find("reporting ends", "berichtsende", "fin des rapports", "fin del informe")
 			if l.reportStart < 0 {
-				return nil
+				return nil, append(missing, "reporting starts")
 			}
 		}
 		set(FieldImpressions, "impressions", "impressionen", "impresiones")
@@ -260,15 +278,15 @@ func resolvePreset(p Preset, header []string) *layout {
 			"conversion-wert für käufe", "valeur de conversion des achats", "valor de conversión de compras")
 		set(FieldContent, "ad name", "anzeigenname", "nom de la publicité", "nombre del anuncio")
 		set(FieldCurrency, "currency", "währung", "devise", "divisa")
-		if !set(FieldSource, "platform", "plattform", "plateforme", "plataforma") {
+		if !need(FieldSource, "platform", "plattform", "plateforme", "plataforma") {
 			l.fixedSource = "meta"
 		}
 	case PresetGoogleAds:
 		l.feed, l.class, l.fixedSource, l.totalsFirstCell = "google_ads", store.ClassAds, "google", true
-		if !set(FieldCampaign, "campaign", "kampagne", "campagne", "campaña") || !set(FieldDate, "day", "date", "tag", "jour", "día") ||
-			!set(FieldSpend, "cost", "kosten", "coût", "costo") ||
-			!set(FieldImpressions, "impr.", "impressions", "impressionen", "impresiones") {
-			return nil
+		if !need(FieldCampaign, "campaign", "kampagne", "campagne", "campaña") || !need(FieldDate, "day", "date", "tag", "jour", "día") ||
+			!need(FieldSpend, "cost", "kosten", "coût", "costo") ||
+			!need(FieldImpressions, "impr.", "impressions", "impressionen", "impresiones") {
+			return nil, missing
 		}
 		set(FieldClicks, "clicks", "klicks", "clics")
 		set(FieldConversions, "conversions", "conversiones")
@@ -279,17 +297,18 @@ func resolvePreset(p Preset, header []string) *layout {
 		l.feed, l.class = "sheet", store.ClassSheet
 		for _, fl := range []Field{FieldDate, FieldCampaign, FieldSource, FieldContent, FieldClicks, FieldConversions,
 			FieldRevenue, FieldSpend} {
-			if !set(fl, string(fl)) {
-				return nil
-			}
+			need(fl, string(fl))
+		}
+		if len(missing) > 0 {
+			return nil, missing
 		}
 		set(FieldCurrency, "currency")
 		set(FieldImpressions, "impressions")
 		set(FieldSessions, "sessions")
 	default:
-		return nil
+		return nil, missing
 	}
-	return l
+	return l, nil
 }
 
 // detectPreset finds the preset a header is, if any.

@@ -113,6 +113,29 @@ func (s *source) finish() (string, error) {
 
 func (s *source) close() { s.f.Close() }
 
+// errBinary is a file that is not text: a workbook (.xlsx, .xls, .ods),
+// an image, an archive.
+var errBinary = errors.New("is not a CSV file but binary data (a spreadsheet workbook? save or export it as CSV)")
+
+// binary reports a file start that no text export has: zero bytes that are
+// not UTF-16's (workbooks, images and archives all have them), or control
+// characters beyond tabs and line breaks in more than one byte in ten.
+func binary(head []byte) bool {
+	evenZero, oddZero, controls := 0, 0, 0
+	for i, b := range head {
+		switch {
+		case b == 0 && i%2 == 0:
+			evenZero++
+		case b == 0:
+			oddZero++
+		case b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != 0x0c && b != 0x1a:
+			controls++
+		}
+	}
+	// UTF-16 text without a byte order mark has its zeros on one side.
+	return evenZero > 0 && oddZero > 0 || controls*10 > len(head)
+}
+
 // sniffEncoding reads a file's start (and, without a byte order mark, all
 // of it) to tell its encoding: a BOM says UTF-16 or UTF-8; zero bytes every
 // other byte say UTF-16 without one; text that is not valid UTF-8 is read
@@ -132,6 +155,9 @@ func sniffEncoding(path string) (Encoding, error) {
 		return UTF16BE, nil
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		return UTF8, nil
+	}
+	if binary(head) {
+		return "", errBinary
 	}
 	if len(head) >= 4 {
 		evenZero, oddZero := 0, 0

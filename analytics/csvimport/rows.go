@@ -67,9 +67,11 @@ func (c *converter) warn(msg string) {
 	}
 }
 
+// text is a name the line gives (campaign, source, content), on one line
+// (store.OneLineName).
 func (c *converter) text(rec []string, f Field) string {
 	if i, ok := c.l.col[f]; ok {
-		v := strings.TrimSpace(rec[i])
+		v := store.OneLineName(rec[i])
 		if notSet[v] {
 			return ""
 		}
@@ -137,7 +139,7 @@ func (c *converter) row(rec []string, line int) (store.MarketingRow, string, *Li
 			r.Source, _, _ = strings.Cut(r.Source, " / ")
 		}
 		if r.Source == "" && l.sourceFallback >= 0 {
-			if v := strings.TrimSpace(rec[l.sourceFallback]); !notSet[v] {
+			if v := store.OneLineName(rec[l.sourceFallback]); !notSet[v] {
 				r.Source = v
 			}
 		}

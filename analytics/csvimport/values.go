@@ -411,6 +411,23 @@ func normalize(s string, decimal rune) (string, error) {
 	return s, nil
 }
 
+// MaxCount and MaxMinor are the largest value one line of an export (or a
+// figure typed in) may give: no campaign, network and ad has more in a
+// day, and a million lines of them still add up within int64 (a sum past
+// it would stop every figure being read).
+const (
+	MaxCount = 1_000_000_000_000 // clicks, impressions, sessions, conversions
+	MaxMinor = 1_000_000_000_000 // an amount, in minor units
+)
+
+var errCountTooLarge = errors.New("is too large: no line of an export counts more than 1,000,000,000,000")
+
+// amountTooLarge is the error of an amount past MaxMinor in cur.
+func amountTooLarge(cur string) error {
+	return fmt.Errorf("is too large: no line of an export has more than %s",
+		money.Amount{Currency: cur, Minor: MaxMinor}.String())
+}
+
 // parseCount reads a whole count (clicks, impressions, sessions): "1,234",
 // "1.234", "1 234" are all 1234. Fractions are an error; a negative count
 // too.
@@ -436,7 +453,10 @@ func parseCount(s string, decimal rune) (int64, error) {
 		return 0, errors.New("has a fraction: a count is a whole number")
 	}
 	v, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
+	switch {
+	case errors.Is(err, strconv.ErrRange), err == nil && v > MaxCount:
+		return 0, errCountTooLarge
+	case err != nil:
 		return 0, errors.New("is not a number")
 	}
 	return v, nil
@@ -459,7 +479,10 @@ func parseMilli(s string, decimal rune) (int64, error) {
 		return 0, err
 	}
 	v, err := money.ParseMinor(clean, 3)
-	if err != nil {
+	switch {
+	case errors.Is(err, money.ErrTooLarge), err == nil && v > MaxCount*1000:
+		return 0, errCountTooLarge
+	case err != nil:
 		return 0, errors.New("has more than three decimals")
 	}
 	return v, nil
@@ -471,7 +494,7 @@ func parseMilli(s string, decimal rune) (int64, error) {
 // decimals than the currency has are an error, not a rounding.
 func parseMoney(s string, decimal rune, cur string) (int64, string, error) {
 	if cur != "" {
-		if v, ok := plainAmount(s, decimal, money.Decimals(cur)); ok {
+		if v, ok := plainAmount(s, decimal, money.Decimals(cur)); ok && v <= MaxMinor {
 			return v, cur, nil
 		}
 	}
@@ -508,7 +531,10 @@ func parseMoneyLong(s string, decimal rune, cur string) (int64, string, error) {
 		return 0, "", err
 	}
 	v, err := money.ParseMinor(clean, money.Decimals(cur))
-	if err != nil {
+	switch {
+	case errors.Is(err, money.ErrTooLarge), err == nil && v > MaxMinor:
+		return 0, "", amountTooLarge(cur)
+	case err != nil:
 		return 0, "", fmt.Errorf("has more decimals than %s has (%d)", cur, money.Decimals(cur))
 	}
 	if neg {

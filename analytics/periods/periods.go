@@ -38,6 +38,10 @@ func (f Figures) EngagementPerPost() float64 {
 	return store.Ratio(f.Engagement, f.Posts)
 }
 
+// PerPost is Engagement over Posts, and false without posts: unknown,
+// not 0.
+func (f Figures) PerPost() (float64, bool) { return f.EngagementPerPost(), f.Posts > 0 }
+
 // Change is a figure against the one before: the difference, and the
 // relative change where the one before was not zero.
 type Change struct {
@@ -88,26 +92,39 @@ type Period struct {
 // order the pane shows them.
 func (p Period) Changes() []NamedChange {
 	c, b := p.Current, p.Prev
+	known := func(name string, c Change) NamedChange {
+		return NamedChange{Name: name, Change: c, Known: true, NowKnown: true}
+	}
+	// A figure of a period without posts is unknown: its change too.
+	ratio := func(name string, now float64, nowOK bool, before float64, beforeOK bool) NamedChange {
+		return NamedChange{Name: name, Change: Compare(now, before), Known: nowOK && beforeOK, NowKnown: nowOK}
+	}
+	cpp, cOK := c.PerPost()
+	bpp, bOK := b.PerPost()
 	out := []NamedChange{
-		{"posts", Compare(float64(c.Posts), float64(b.Posts))},
-		{"engagement", Compare(float64(c.Engagement), float64(b.Engagement))},
-		{"engagement per post", Compare(c.EngagementPerPost(), b.EngagementPerPost())},
-		{"engagement rate", Compare(c.EngagementRate, b.EngagementRate)},
-		{"inbox", Compare(float64(c.InboxItems), float64(b.InboxItems))},
+		known("posts", Compare(float64(c.Posts), float64(b.Posts))),
+		known("engagement", Compare(float64(c.Engagement), float64(b.Engagement))),
+		ratio("engagement per post", cpp, cOK, bpp, bOK),
+		ratio("engagement rate", c.EngagementRate, c.RatedPosts > 0, b.EngagementRate, b.RatedPosts > 0),
+		known("inbox", Compare(float64(c.InboxItems), float64(b.InboxItems))),
 	}
 	if c.HasFollowers && b.HasFollowers {
-		out = append(out, NamedChange{"followers", Compare(float64(c.Followers), float64(b.Followers))})
+		out = append(out, known("followers", Compare(float64(c.Followers), float64(b.Followers))))
 	}
 	if c.HasGained && b.HasGained {
-		out = append(out, NamedChange{"new followers", Compare(float64(c.FollowersGained), float64(b.FollowersGained))})
+		out = append(out, known("new followers", Compare(float64(c.FollowersGained), float64(b.FollowersGained))))
 	}
 	return out
 }
 
-// NamedChange is a figure's change with its name.
+// NamedChange is a figure's change with its name. Known is false where the
+// figure is unknown in either period (engagement per post without posts):
+// then there is no change to tell, and NowKnown says whether the current
+// figure itself is.
 type NamedChange struct {
 	Name string
 	Change
+	Known, NowKnown bool
 }
 
 // Report is the periods side by side.

@@ -109,3 +109,32 @@ func TestChangeWords(t *testing.T) {
 		}
 	}
 }
+
+// Engagement per post and the engagement rate are unknown for a period
+// without posts (without rated posts): not 0, so a quiet week does not read
+// as engagement per post "▼ 100%", nor the first posts after one as "▲ from
+// 0". The counts (posts, engagement) compare as ever.
+func TestChangesOfAPeriodWithoutPosts(t *testing.T) {
+	busy := Figures{Posts: 4, Engagement: 40, EngagementRate: 0.02, RatedPosts: 4}
+	quiet := Figures{}
+	for name, p := range map[string]Period{"quiet now": {Current: quiet, Prev: busy}, "quiet before": {Current: busy, Prev: quiet}} {
+		got := map[string]NamedChange{}
+		for _, c := range p.Changes() {
+			got[c.Name] = c
+		}
+		for _, n := range []string{"engagement per post", "engagement rate"} {
+			if c, ok := got[n]; !ok || c.Known {
+				t.Errorf("%s: %s is %+v, want it there and not known", name, n, c)
+			}
+		}
+		if c := got["posts"]; !c.Known || c.Diff == 0 {
+			t.Errorf("%s: posts %+v", name, c)
+		}
+	}
+	if v, ok := quiet.PerPost(); ok || v != 0 {
+		t.Errorf("per post of no posts: %v %v", v, ok)
+	}
+	if v, ok := busy.PerPost(); !ok || v != 10 {
+		t.Errorf("per post of 40 over 4: %v %v", v, ok)
+	}
+}

@@ -225,3 +225,55 @@ func TestPullWritesNothingWhenRefused(t *testing.T) {
 		t.Error("a wrong key pulled")
 	}
 }
+
+// A tag with a line break or an escape sequence in it (a link written by
+// hand, utm_campaign=Loyalty%0ACard) is kept on one line, as a CSV import
+// keeps it: the campaign named "Loyalty Card" takes its visits.
+func TestPullKeepsTagsOnOneLine(t *testing.T) {
+	s := plausibletest.New("secret-key", site)
+	t.Cleanup(s.Close)
+	s.AddVisits(plausibletest.Visit{Day: "2026-03-01", Campaign: "Loyalty\nCard", UTMSource: "insta\tgram", Content: "Re\x1b[31mel\r\nB",
+		Source: "Instagram", Visits: 5, Visitors: 5})
+	st := openStore(t)
+	ctx := context.Background()
+	camp, err := st.CreateCampaign(ctx, store.Campaign{Name: "Loyalty Card"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := store.DateDay(2026, 3, 1)
+	res, err := plausible.Pull(ctx, st, client(s, "secret-key"), plausible.Site{ID: site}, day, day, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Campaigns["Loyalty Card"] != camp {
+		t.Errorf("campaigns %v, want Loyalty Card → %d", res.Campaigns, camp)
+	}
+	contents, err := st.CampaignContents(ctx, camp, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(contents) != 1 || contents[0].Source != "insta gram" || contents[0].Content != "Reel B" {
+		t.Errorf("contents %+v, want insta gram / Reel B", contents)
+	}
+}
+
+// Numbers past what a day has are an answer crier does not take, as an
+// import's line: two days of 2^62 visits would add up past int64 and stop
+// every figure being read. Nothing is written.
+func TestPullRefusesNumbersNoDayHas(t *testing.T) {
+	s := plausibletest.New("secret-key", site)
+	t.Cleanup(s.Close)
+	s.AddVisits(
+		plausibletest.Visit{Day: "2026-03-01", Campaign: "spring-sale", UTMSource: "mastodon", Source: "Mastodon", Visits: 1 << 62, Visitors: 1},
+		plausibletest.Visit{Day: "2026-03-02", Campaign: "spring-sale", UTMSource: "mastodon", Source: "Mastodon", Visits: 1 << 62, Visitors: 1},
+	)
+	st := openStore(t)
+	ctx := context.Background()
+	_, err := plausible.Pull(ctx, st, client(s, "secret-key"), plausible.Site{ID: site}, store.DateDay(2026, 3, 1), store.DateDay(2026, 3, 2), now)
+	if !errors.Is(err, plausible.ErrAnswer) {
+		t.Fatalf("err %v, want ErrAnswer", err)
+	}
+	if tot, err := st.MarketingTotals(ctx, store.MarketingFilter{Campaign: store.AllCampaigns}.EveryDay()); err != nil || tot.Groups != 0 {
+		t.Errorf("written: %+v %v", tot, err)
+	}
+}

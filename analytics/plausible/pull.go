@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crier-app/crier/analytics/csvimport"
 	"github.com/crier-app/crier/money"
 	"github.com/crier-app/crier/store"
 )
@@ -67,6 +68,13 @@ func Pull(ctx context.Context, st *store.Store, c *Client, site Site, first, las
 			if v == "(not set)" || v == "(none)" {
 				v = ""
 			}
+			// A tag with a line break or an escape sequence in it (a link
+			// written by hand) is kept on one line, as an import keeps it;
+			// other values exactly as before, so a day pulled again
+			// replaces what the last pull said about it.
+			if one := store.OneLineName(v); one != strings.TrimSpace(v) {
+				v = one
+			}
 			vals[i] = v
 		}
 		d, err := store.ParseDay(vals[0])
@@ -100,6 +108,11 @@ func Pull(ctx context.Context, st *store.Store, c *Client, site Site, first, las
 		if err != nil {
 			return store.ImportResult{}, err
 		}
+		if ok && (n < 0 || n > csvimport.MaxCount) {
+			// As an import's line: past what a day has, and added up it
+			// would stop every figure being read.
+			return store.ImportResult{}, fmt.Errorf("%w: %d visits on a day", ErrAnswer, n)
+		}
 		if ok && x != nil {
 			x.visits += n
 		}
@@ -124,6 +137,9 @@ func Pull(ctx context.Context, st *store.Store, c *Client, site Site, first, las
 		if err != nil {
 			return store.ImportResult{}, fmt.Errorf("%w: %v", ErrAnswer, err)
 		}
+		if ok && (n < 0 || n > csvimport.MaxCount) {
+			return store.ImportResult{}, fmt.Errorf("%w: %d goal completions on a day", ErrAnswer, n)
+		}
 		if ok {
 			x.conversions += n * 1000
 		}
@@ -136,6 +152,9 @@ func Pull(ctx context.Context, st *store.Store, c *Client, site Site, first, las
 				return store.ImportResult{}, fmt.Errorf("%w: revenue in %q", ErrAnswer, rev.Currency)
 			}
 			minor, err := money.ParseMinor(rev.Value.String(), money.Decimals(rev.Currency))
+			if err == nil && (minor > csvimport.MaxMinor || minor < -csvimport.MaxMinor) {
+				err = money.ErrTooLarge
+			}
 			if err != nil {
 				return store.ImportResult{}, fmt.Errorf("%w: revenue %s %s: %v", ErrAnswer, rev.Value, rev.Currency, err)
 			}

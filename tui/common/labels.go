@@ -31,7 +31,7 @@ func LabelOf(platform string) (NetworkLabel, bool) {
 			return l, true
 		}
 	}
-	name := Clean(platform)
+	name := OneLine(Clean(platform)) // a source an import named: drawn in one cell of a row
 	letter := ""
 	if r := []rune(name); len(r) > 0 {
 		letter = strings.ToUpper(string(r[0]))

@@ -54,6 +54,7 @@ type Model struct {
 	Kind   int   // what the owner saves it as
 	ID     int64 // what it edits (0: something new)
 	fields []Field
+	first  []string // each field's value when the form opened
 	focus  int
 	err    string
 	errAt  string
@@ -63,8 +64,35 @@ type Model struct {
 // New makes a form of fields, the cursor on the first.
 func New(c *common.Common, kind int, title string, fields ...Field) *Model {
 	f := &Model{c: c, keys: DefaultKeyMap(), Kind: kind, Title: title, fields: fields}
+	for _, fl := range fields {
+		f.first = append(f.first, fl.in.Value())
+	}
 	f.FocusOn(0)
 	return f
+}
+
+// Typed returns what was typed: the fields whose text is not what the form
+// opened with, by name (nil when nothing was typed). SetTyped brings it
+// back, so a form closed by a dropped connection or ctrl+c can be kept and
+// opened again as it was.
+func (f *Model) Typed() map[string]string {
+	var out map[string]string
+	for i, fl := range f.fields {
+		if v := fl.in.Value(); v != f.first[i] {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[fl.Name] = v
+		}
+	}
+	return out
+}
+
+// SetTyped puts typed text (Typed) back into the fields of those names.
+func (f *Model) SetTyped(typed map[string]string) {
+	for name, v := range typed {
+		f.Set(name, v)
+	}
 }
 
 // NewField is a field holding value.

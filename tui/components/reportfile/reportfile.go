@@ -95,6 +95,9 @@ func Read(f *form.Model, what string, today store.Day, span bool) (Request, erro
 		if r.To < r.From {
 			return r, &FieldError{FieldTo, fmt.Sprintf("the last day (%s) is before the first (%s)", r.To, r.From)}
 		}
+		if err := report.CheckSpan(r.From, r.To); err != nil {
+			return r, &FieldError{FieldFrom, err.Error()}
+		}
 	}
 	return r, nil
 }

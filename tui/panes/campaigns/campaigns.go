@@ -135,6 +135,10 @@ type Model struct {
 	// figuresW is the width of the list's figures column: its widest
 	// campaign's (at most 30).
 	figuresW int
+	// budgetW is the widest campaign's spend of budget (spend in another
+	// currency makes it wider), which the list gives it while the names
+	// keep room enough.
+	budgetW int
 	// doomedCampaign, when set, is the campaign modeConfirm asks about
 	// instead, with what it holds.
 	doomedCampaign *store.Campaign
@@ -324,6 +328,12 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 	case savedMsg:
 		return m, m.saved(msg)
 
+	case keptFormMsg:
+		return m, m.keptForm(msg)
+
+	case common.BeforeQuitMsg:
+		return m, m.keepForm()
+
 	case previewMsg:
 		return m, m.previewed(msg)
 
@@ -381,10 +391,11 @@ func (m *Model) setItems(rows []analytics.CampaignRow, goals []analytics.GoalSta
 		sel = m.items[m.cursor].campaign.Campaign.ID
 	}
 	m.items = m.items[:0]
-	m.figuresW = common.Width(figuresHead)
+	m.figuresW, m.budgetW = common.Width(figuresHead), 0
 	for i := range rows {
 		m.items = append(m.items, item{campaign: &rows[i]})
 		m.figuresW = max(m.figuresW, min(common.Width(figuresText(rows[i].Figures)), 30))
+		m.budgetW = max(m.budgetW, common.Width(budgetText(rows[i])))
 	}
 	for i := range goals {
 		m.items = append(m.items, item{goal: &goals[i]})

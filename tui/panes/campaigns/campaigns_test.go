@@ -13,6 +13,7 @@ import (
 
 	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/tuitest"
 )
 
@@ -109,6 +110,15 @@ func TestCampaignFormKeepsInputOnBadValues(t *testing.T) {
 	h.typeText("Families planning Easter brunch")
 	h.press("ctrl+s")
 	h.requireInView("budget: \"12,5x\" is not a number", "Easter Bakes", "Families planning Easter brunch")
+	for _, c := range []struct{ typed, want string }{
+		{"-250", "budget: \"-250\" is below 0"},
+		{"99999999999999999", "budget: \"99999999999999999\" is too large"},
+	} {
+		h.clearField()
+		h.typeText(c.typed)
+		h.press("ctrl+s")
+		h.requireInView(c.want, "Easter Bakes")
+	}
 	h.clearField()
 	h.typeText("250")
 	h.press("ctrl+s")
@@ -221,6 +231,17 @@ func TestParseTarget(t *testing.T) {
 		{"12.345", store.GoalRevenue, "EUR", 0, false, "more decimals"},
 		{"lots", store.GoalLinkClicks, "", 0, false, "not a whole number"},
 		{"", store.GoalLinkClicks, "", 0, false, "give a target"},
+		// Numbers no goal can reach, or that are none: refused, never a
+		// wrapped-round or NaN target.
+		{"1e30", store.GoalConversions, "", 0, false, "too large"},
+		{"NaN", store.GoalConversions, "", 0, false, "not a number"},
+		{"+Inf%", store.GoalConversions, "", 0, false, "not a change"},
+		{"+1e20%", store.GoalConversions, "", 0, false, "too large"},
+		{"9223372036854775807", store.GoalFollowers, "", 0, false, "too large"},
+		{"-5", store.GoalFollowers, "", 0, false, "below 0"},
+		{"99999999999999999", store.GoalRevenue, "EUR", 0, false, "too large"},
+		{"1e20%", store.GoalCTR, "", 0, false, "too large"},
+		{"1e20", store.GoalROAS, "", 0, false, "too large"},
 	} {
 		got, rel, err := parseTarget(c.in, c.metric, c.cur)
 		switch {
@@ -583,5 +604,157 @@ func TestDeleteCampaignAsksAndKeepsItsPosts(t *testing.T) {
 	}
 	if !reflect.DeepEqual(before, after) {
 		t.Errorf("the figures of every row changed: %+v, before %+v", after, before)
+	}
+}
+
+// Names a source gave (a network, an ad's content) that carry a line break
+// or an escape sequence (rows stored before imports kept them on one line)
+// are drawn on one line: each table row stays one row, at 120 and 80
+// columns, in the detail and in the rows behind the figures.
+func TestImportedNamesDrawOnOneLine(t *testing.T) {
+	for _, w := range []int{120, 80} {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			h := newHarness(t, w, 37)
+			ctx := context.Background()
+			m, err := h.st.BeginImport(ctx, store.ImportBatch{Feed: "plain", Class: store.ClassSheet, Preset: "plain",
+				Origin: "sheet\n.csv", ExportedAt: now}, now)
+			must(t, err)
+			must(t, m.Add(store.MarketingRow{Day: day("2026-03-13"), Campaign: "spring-sale", Source: "insta\ngram",
+				Content: "Re\x1b[31mel\nsecond line", Clicks: store.Known(300), Line: 2}))
+			_, err = m.Commit()
+			must(t, err)
+			h.press("r", "j", "enter")
+			h.requireInView("Spring Sale")
+			check := func(where string, lines []string) {
+				t.Helper()
+				for _, l := range lines {
+					if strings.ContainsAny(l, "\n\r\x1b") {
+						t.Errorf("%s: a line breaks or carries an escape: %q", where, l)
+					}
+				}
+			}
+			check("detail", h.m.lines)
+			all := strings.Join(h.m.lines, "\n")
+			if !strings.Contains(all, "insta gram") || !strings.Contains(all, "Reel second") {
+				t.Errorf("the detail lacks the names on one line:\n%s", all)
+			}
+			h.press("t")
+			check("rows", strings.Split(h.view(), "\n"))
+			if v := h.view(); len(strings.Split(v, "\n")) > 37 {
+				t.Errorf("the rows view is taller than the pane:\n%s", v)
+			}
+		})
+	}
+}
+
+// A form closed before it was saved or cancelled (the SSH connection
+// dropped, ctrl+c) keeps what was typed: the next session that opens the
+// same form (here a new campaign, and a goal of Spring Sale) finds it
+// there, and it is gone once saved or left with esc.
+func TestFormClosedByQuitKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.press("n")
+	h.typeText("Easter Bakes")
+	h.focusField("audience")
+	h.typeText("Families planning Easter brunch")
+	h.settle(h.send(common.BeforeQuitMsg{}))
+
+	// Another session on the same database.
+	reopen := func() {
+		h.m = New(h.c)
+		h.m.SetSize(80, 21)
+		h.settle(h.m.Init())
+	}
+	reopen()
+	h.press("n")
+	h.requireInView("New campaign", "Easter Bakes", "Families planning Easter brunch")
+	if s := h.lastStatus(); !strings.Contains(s.Text, "what you typed") {
+		t.Errorf("status %+v: want it to say the typing came back", s)
+	}
+	// esc drops it: the form opens empty next time.
+	h.press("esc")
+	h.press("n")
+	if strings.Contains(h.view(), "Easter Bakes") {
+		t.Errorf("kept after esc:\n%s", h.view())
+	}
+	h.press("esc")
+
+	// A goal's form, for one campaign, comes back for that campaign only.
+	h.press("j", "enter", "a")
+	h.requireInView("New goal for Spring Sale")
+	h.focusField("target")
+	h.clearField()
+	h.typeText("+25%")
+	h.settle(h.send(common.BeforeQuitMsg{}))
+	reopen()
+	h.press("k", "enter", "a") // Summer Fest: not this goal's campaign
+	h.requireInView("New goal for Summer Fest")
+	if strings.Contains(h.view(), "+25%") {
+		t.Errorf("another campaign's goal form got it:\n%s", h.view())
+	}
+	h.press("esc", "esc", "j", "enter", "a")
+	h.requireInView("New goal for Spring Sale", "+25%")
+	h.press("ctrl+s")
+	if h.m.top() == modeForm {
+		t.Fatalf("the goal was not saved:\n%s", h.view())
+	}
+	h.press("a")
+	if strings.Contains(h.view(), "+25%") {
+		t.Errorf("kept after saving:\n%s", h.view())
+	}
+}
+
+// A typed-in figure is read as an import's line is: a count or an amount
+// too large for a day (which would stop every figure being read once
+// added up), a negative spend, or conversions that are not a number are
+// refused in their field, and nothing typed is lost.
+func TestTypedInEntryRefusesWhatNoDayHas(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	h.press("j", "m")
+	h.focusField("where")
+	h.typeText("market")
+	h.focusField("what")
+	h.typeText("Stall at the market")
+	for _, c := range []struct{ field, value, want string }{
+		{"clicks", "9223372036854775807", "clicks: \"9223372036854775807\" is too large"},
+		{"conversions", "NaN", "conversions: \"NaN\" is not a number"},
+		{"conversions", "1e300", "conversions: \"1e300\" is too large"},
+		{"spend", "99999999999999999", "spend: \"99999999999999999\" is too large"},
+		{"spend", "-30", "spend: \"-30\" is negative"},
+		{"revenue", "99999999999999999", "revenue: \"99999999999999999\" is too large"},
+	} {
+		h.focusField(c.field)
+		h.clearField()
+		h.typeText(c.value)
+		h.press("ctrl+s")
+		h.requireInView(c.want, "Stall at the market")
+		if h.m.top() != modeForm {
+			t.Fatalf("%s %s was saved", c.field, c.value)
+		}
+		h.focusField(c.field)
+		h.clearField()
+	}
+	var n int
+	if err := h.st.DB().QueryRow("SELECT count(*) FROM marketing_rows WHERE content = 'Stall at the market'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows saved (%v)", n, err)
+	}
+}
+
+// Spend in another currency than the budget's is named in the list, never
+// hidden behind "€0.00 / €200.00": crier does not convert it.
+func TestListNamesSpendInAnotherCurrency(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	m, err := h.st.BeginImport(context.Background(), store.ImportBatch{Feed: "meta_ads", Class: store.ClassAds, Preset: "meta_ads",
+		Origin: "meta-usd.csv", ExportedAt: now}, now)
+	must(t, err)
+	must(t, m.Add(store.MarketingRow{Day: day("2026-01-20"), Campaign: "winter-bakes", Source: "facebook", Content: "ad",
+		Currency: "USD", Spend: store.Known(2500), Clicks: store.Known(10), Line: 2}))
+	_, err = m.Commit()
+	must(t, err)
+	h.press("r")
+	for _, l := range strings.Split(h.view(), "\n") {
+		if strings.HasPrefix(l, "Winter Bakes") && !strings.Contains(l, "$25.00") {
+			t.Errorf("the USD spend is not named: %q", l)
+		}
 	}
 }

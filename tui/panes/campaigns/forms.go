@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/analytics"
+	"github.com/crier-app/crier/analytics/csvimport"
 	"github.com/crier-app/crier/money"
 	"github.com/crier-app/crier/report"
 	"github.com/crier-app/crier/store"
@@ -31,7 +33,74 @@ const (
 func (m *Model) openForm(f *form.Model) tea.Cmd {
 	m.form = f
 	m.push(modeForm)
-	return nil
+	return m.takeKept(f)
+}
+
+// keptFormMsg brings back what was typed into form before a session
+// closed with it open (BeforeQuitMsg).
+type keptFormMsg struct {
+	form  *form.Model
+	typed map[string]string
+	err   error
+}
+
+// keptKey names a form for KeepForm: what it saves, what it edits and its
+// title (which names the campaign a new goal is for).
+func keptKey(f *form.Model) string {
+	return fmt.Sprintf("campaigns/%d/%d/%s", f.Kind, f.ID, f.Title)
+}
+
+// takeKept asks for what was typed into this form when a session closed
+// with it open.
+func (m *Model) takeKept(f *form.Model) tea.Cmd {
+	st := m.c.Store
+	if st == nil {
+		return nil
+	}
+	key := keptKey(f)
+	return func() tea.Msg {
+		typed, err := st.TakeKeptForm(context.Background(), key)
+		return keptFormMsg{form: f, typed: typed, err: err}
+	}
+}
+
+// keptForm puts what was kept back into the form that asked, if it is
+// still open and nothing was typed meanwhile.
+func (m *Model) keptForm(msg keptFormMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		return common.Status("Campaigns: cannot read what was typed before crier closed: "+msg.err.Error(), true)
+	case len(msg.typed) == 0:
+		return nil
+	case m.form != msg.form || m.top() != modeForm || m.form.Typed() != nil:
+		// Gone, or typed in: keep it for the next time the form opens.
+		st, key, typed := m.c.Store, keptKey(msg.form), msg.typed
+		return func() tea.Msg {
+			st.KeepForm(context.Background(), key, typed)
+			return nil
+		}
+	}
+	m.form.SetTyped(msg.typed)
+	return common.Status("brought back what you typed before crier closed (esc drops it)", false)
+}
+
+// keepForm keeps what was typed into the open form, for BeforeQuitMsg:
+// a dropped connection or ctrl+c loses nothing.
+func (m *Model) keepForm() tea.Cmd {
+	if m.top() != modeForm || m.form == nil || m.c.Store == nil {
+		return nil
+	}
+	typed := m.form.Typed()
+	if typed == nil {
+		return nil
+	}
+	st, key := m.c.Store, keptKey(m.form)
+	return func() tea.Msg {
+		if err := st.KeepForm(context.Background(), key, typed); err != nil {
+			return common.StatusMsg{Text: "Campaigns: cannot keep what was typed: " + err.Error(), Err: true}
+		}
+		return nil
+	}
 }
 
 func (m *Model) field(name, label, value, placeholder, hint string) form.Field {
@@ -79,8 +148,15 @@ func (m *Model) saveCampaign(f *form.Model) tea.Cmd {
 			return nil
 		}
 		v, err := money.ParseMinor(strings.TrimLeft(b, "€$£¥ "), money.Decimals(c.Currency))
-		if err != nil {
+		switch {
+		case errors.Is(err, money.ErrTooLarge), err == nil && v > csvimport.MaxMinor:
+			f.Fail("budget", fmt.Sprintf("budget: %q is too large for a budget", b))
+			return nil
+		case err != nil:
 			f.Fail("budget", "budget: "+err.Error()+" (write it as 1500 or 1500.50)")
+			return nil
+		case v < 0:
+			f.Fail("budget", fmt.Sprintf("budget: %q is below 0 (empty for none)", b))
 			return nil
 		}
 		c.BudgetCents = v
@@ -208,6 +284,10 @@ func targetText(g store.Goal) string {
 
 // parseTarget reads a target: "+15%" is relative to the baseline; else a
 // count, an amount, a percentage or (ROAS) a multiple.
+// maxTargetPercent bounds a target written as a percentage or a multiple
+// (and a change): a million percent is past any goal.
+const maxTargetPercent = 1e6
+
 func parseTarget(s string, metric store.GoalMetric, currency string) (target int64, relative bool, err error) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
 	if s == "" {
@@ -215,23 +295,37 @@ func parseTarget(s string, metric store.GoalMetric, currency string) (target int
 	}
 	pct := strings.HasSuffix(s, "%")
 	num := strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	// Numbers no goal can reach, and NaN or Inf, are refused: converted,
+	// they would wrap round to another target.
+	tooLarge := fmt.Errorf("%q is too large for a target", s)
 	if (strings.HasPrefix(num, "+") || strings.HasPrefix(num, "-")) && pct && metric != store.GoalROI {
 		f, err := strconv.ParseFloat(num, 64)
-		if err != nil {
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(f), math.IsInf(f, 0) && err == nil:
 			return 0, false, fmt.Errorf("%q is not a change such as +15%%", s)
+		case math.Abs(f) > maxTargetPercent:
+			return 0, false, tooLarge
 		}
 		return int64(f*100 + sign(f)*0.5), true, nil
 	}
 	switch metric.Unit() {
 	case store.UnitCount:
 		v, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || pct {
+		switch {
+		case errors.Is(err, strconv.ErrRange) || err == nil && v > csvimport.MaxCount:
+			return 0, false, tooLarge
+		case err != nil || pct:
 			return 0, false, fmt.Errorf("%q is not a whole number (or +15%% for a change over the baseline)", s)
+		case v < 0:
+			return 0, false, fmt.Errorf("%q is below 0, which no count reaches", s)
 		}
 		return v, false, nil
 	case store.UnitMilli:
 		f, err := strconv.ParseFloat(num, 64)
-		if err != nil || pct {
+		switch {
+		case err == nil && math.Abs(f) > csvimport.MaxCount, errors.Is(err, strconv.ErrRange):
+			return 0, false, tooLarge
+		case err != nil || pct || math.IsNaN(f):
 			return 0, false, fmt.Errorf("%q is not a number (or +15%% for a change over the baseline)", s)
 		}
 		return int64(f*1000 + sign(f)*0.5), false, nil
@@ -240,14 +334,20 @@ func parseTarget(s string, metric store.GoalMetric, currency string) (target int
 			return 0, false, fmt.Errorf("%s is counted in money: give the currency first", metric)
 		}
 		v, err := money.ParseMinor(strings.TrimLeft(num, "€$£¥ "), money.Decimals(currency))
-		if err != nil {
+		switch {
+		case errors.Is(err, money.ErrTooLarge), err == nil && (v > csvimport.MaxMinor || v < -csvimport.MaxMinor):
+			return 0, false, tooLarge
+		case err != nil:
 			return 0, false, err
 		}
 		return v, false, nil
 	}
 	// Basis points.
 	f, err := strconv.ParseFloat(strings.TrimRight(num, "x×"), 64)
-	if err != nil {
+	switch {
+	case err == nil && math.Abs(f) > maxTargetPercent, errors.Is(err, strconv.ErrRange):
+		return 0, false, tooLarge
+	case err != nil || math.IsNaN(f):
 		return 0, false, fmt.Errorf("%q is not a number", s)
 	}
 	switch {
@@ -460,8 +560,16 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 			return store.Num{}, false
 		}
 		n, err := money.ParseMinor(strings.TrimLeft(v, "€$£¥ "), money.Decimals(e.Currency))
-		if err != nil {
+		switch {
+		case errors.Is(err, money.ErrTooLarge), err == nil && (n > csvimport.MaxMinor || n < -csvimport.MaxMinor):
+			f.Fail(name, fmt.Sprintf("%s: %q is too large: no day has more than %s", name, v,
+				money.Amount{Currency: e.Currency, Minor: csvimport.MaxMinor}))
+			return store.Num{}, false
+		case err != nil:
 			f.Fail(name, name+": "+err.Error())
+			return store.Num{}, false
+		case name == "spend" && n < 0:
+			f.Fail(name, fmt.Sprintf("spend: %q is negative: a cost is what was paid", v))
 			return store.Num{}, false
 		}
 		return store.Known(n), true
@@ -474,7 +582,11 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 	}
 	if v := f.Value("clicks"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
+		switch {
+		case errors.Is(err, strconv.ErrRange) || err == nil && n > csvimport.MaxCount:
+			f.Fail("clicks", fmt.Sprintf("clicks: %q is too large: no day has more than %d", v, csvimport.MaxCount))
+			return nil
+		case err != nil || n < 0:
 			f.Fail("clicks", fmt.Sprintf("clicks: %q is not a whole number", v))
 			return nil
 		}
@@ -482,7 +594,11 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 	}
 	if v := f.Value("conversions"); v != "" {
 		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || x < 0 {
+		switch {
+		case err == nil && x > csvimport.MaxCount, errors.Is(err, strconv.ErrRange):
+			f.Fail("conversions", fmt.Sprintf("conversions: %q is too large: no day has more than %d", v, csvimport.MaxCount))
+			return nil
+		case err != nil || x < 0 || math.IsNaN(x):
 			f.Fail("conversions", fmt.Sprintf("conversions: %q is not a number", v))
 			return nil
 		}

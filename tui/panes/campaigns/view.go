@@ -160,6 +160,12 @@ func (m *Model) cols(w int) columns {
 		gaps += 2
 	}
 	c.name = max(w-c.dates-c.state-c.goal-c.budget-c.figures-gaps, 8)
+	// A wider spend (in two currencies) takes from the name, which keeps
+	// 16 cells.
+	if more := min(m.budgetW-c.budget, c.name-16); more > 0 {
+		c.budget += more
+		c.name -= more
+	}
 	return c
 }
 
@@ -253,7 +259,14 @@ func budgetText(r analytics.CampaignRow) string {
 		return analytics.Sums(r.Figures.Spend) + ", no budget"
 	}
 	spent := r.Figures.Spend.In(b.Currency)
-	return fmt.Sprintf("%s / %s", spent, b)
+	out := fmt.Sprintf("%s / %s", spent, b)
+	// Spend in another currency is named beside it, not converted.
+	for _, a := range r.Figures.Spend {
+		if a.Currency != b.Currency && a.Minor != 0 {
+			out += " + " + a.String()
+		}
+	}
+	return out
 }
 
 // overBudget draws the spend in Warn when it is past the budget.
@@ -646,7 +659,7 @@ func linkLine(l analytics.LinkFigures, w int) string {
 	}
 	cw := max(12, (w-70)/2)
 	head := fmt.Sprintf("%-10s %s %7s %s %6s conv  CTR %5s  conv %5s  ", common.Truncate(common.NetworkName(l.Source), 10, "…"),
-		common.Pad(common.Truncate(common.Clean(l.Content), cw, "…"), cw), analytics.Count(store.Known(l.Clicks)),
+		common.Pad(common.Truncate(common.OneLine(common.Clean(l.Content)), cw, "…"), cw), analytics.Count(store.Known(l.Clicks)),
 		common.Plural(int(l.Clicks), "click ", "clicks"), analytics.MilliString(l.Conversions), l.CTR.Percent(), l.ConversionRate.Percent())
 	return common.Truncate(head+common.Clean(link), w, "…")
 }
@@ -760,7 +773,7 @@ func (m *Model) renderTrace(t store.TraceRow, selected bool, w int) string {
 			nums = append(nums, p)
 		}
 	}
-	origin := common.Clean(t.Origin)
+	origin := common.OneLine(common.Clean(t.Origin))
 	if t.Line > 0 {
 		origin += fmt.Sprintf(":%d", t.Line)
 	}
@@ -770,7 +783,7 @@ func (m *Model) renderTrace(t store.TraceRow, selected bool, w int) string {
 			shortClass(t.Class), strings.Join(nums, " "), origin)
 	} else {
 		line = fmt.Sprintf("%s  %-10s  %-12s  %-13s  %s  %s", t.Day, common.Truncate(common.NetworkName(t.Source), 10, "…"),
-			common.Truncate(common.Clean(t.Content), 12, "…"), t.Class, strings.Join(nums, " "), origin)
+			common.Truncate(common.OneLine(common.Clean(t.Content)), 12, "…"), t.Class, strings.Join(nums, " "), origin)
 	}
 	line = common.Truncate(line, w, "…")
 	if selected {

@@ -41,8 +41,7 @@ func (m *Model) planKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			return common.Status("an A/B test starts from a draft; "+postName(it.Body)+" is "+string(it.State), true), true
 		}
 		cmd := m.openPlanner(planner.TabTests)
-		m.plan.NewTest(it)
-		return cmd, true
+		return tea.Batch(cmd, m.plan.NewTest(it)), true
 	case key.Matches(msg, k.Repeat):
 		it, ok := m.current()
 		if !ok {

@@ -38,7 +38,7 @@ func (m *Model) goalLines() []string {
 		what := analytics.Describe(g.Goal)
 		var nums string
 		if m.width >= 100 {
-			nums = "now " + val(g.Current) + " of " + val(g.Target) + " "
+			nums = "now " + val(g.Current) + " of " + analytics.FormatTarget(g.Goal.Metric, g.Target) + " "
 		}
 		if g.State != analytics.GoalNoData {
 			nums += fmt.Sprintf("(%d%%) ", int(math.Round(g.Progress*100)))

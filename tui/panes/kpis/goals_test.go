@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 )
@@ -72,6 +73,16 @@ func TestExportFromKPIs(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "from: \"2026-13-01\" is not a date") || !strings.Contains(v, "month.json") {
 		t.Fatalf("a bad day:\n%s", v)
 	}
+	// A span of more than ten years is refused at its first day.
+	press(m, "ctrl+e")
+	press(m, "ctrl+u")
+	for _, r := range "0001-01-01" {
+		press(m, string(r))
+	}
+	press(m, "ctrl+s")
+	if v := m.View(); !strings.Contains(v, "a report covers at most ten years") || !strings.Contains(v, "month.json") {
+		t.Fatalf("a span of 8,000 years:\n%s", v)
+	}
 	press(m, "ctrl+e")
 	press(m, "ctrl+u")
 	for _, r := range "2026-03-04" {
@@ -102,5 +113,23 @@ func TestExportFromKPIs(t *testing.T) {
 	}
 	if !strings.Contains(string(b), `"from": "2026-03-04"`) {
 		t.Errorf("the report:\n%.400s", b)
+	}
+}
+
+// A goal's target reads as the Campaigns pane and the reports write it:
+// rounded toward the side the goal must reach, so 8 conversions of a
+// target of 8.05 never reads "now 8 of 8" (and not reached).
+func TestGoalTargetRoundsTowardReachingIt(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f, 120, 37)
+	baseline := 7.0 // 8.05 as the goal's arithmetic leaves it: 8.049999999999999
+	m.goals = []analytics.GoalStatus{{
+		Goal:    store.Goal{Metric: store.GoalConversions, Relative: true, Target: 1500, Deadline: store.DateDay(2026, 4, 30)},
+		Current: analytics.Value{V: 8, OK: true}, Target: analytics.Value{V: baseline * (1 + 1500.0/10000), OK: true}, Progress: 8 / 8.05,
+		State: analytics.GoalOnTrack,
+	}}
+	lines := strings.Join(m.goalLines(), "\n")
+	if !strings.Contains(lines, "now 8 of 8.1 ") {
+		t.Errorf("want the target of 8.05 as 8.1:\n%s", lines)
 	}
 }

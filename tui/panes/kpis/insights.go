@@ -147,7 +147,14 @@ func (m *Model) periodLines() []string {
 			if short, ok := shortNames[label]; ok && colW < roomyColumn {
 				label = short
 			}
-			b = append(b, common.Spread(s.Muted.Render(label), s.Text.Render(figure(c.Name, c.Now))+" "+m.changeText(c.Name, c.Change), colW))
+			value, change := s.Muted.Render("–"), s.Muted.Render("–") // unknown: a period without posts
+			if c.NowKnown {
+				value = s.Text.Render(figure(c.Name, c.Now))
+			}
+			if c.Known {
+				change = m.changeText(c.Name, c.Change)
+			}
+			b = append(b, common.Spread(s.Muted.Render(label), value+" "+change, colW))
 		}
 		blocks = append(blocks, b)
 	}

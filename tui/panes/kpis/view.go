@@ -179,7 +179,10 @@ func (m *Model) section(title string, f store.KPIFigures, w int, roomy bool) []s
 	if f.HasFollowers {
 		followers = num(f.Followers)
 	}
-	perPost := s.Text.Render(strconv.FormatFloat(f.EngagementPerPost(), 'f', 1, 64))
+	perPost := s.Muted.Render("–") // no posts: unknown, not 0
+	if f.Posts > 0 {
+		perPost = s.Text.Render(strconv.FormatFloat(f.EngagementPerPost(), 'f', 1, 64))
+	}
 
 	out := []string{title, row("Followers", followers)}
 	if roomy {

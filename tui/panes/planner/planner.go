@@ -111,7 +111,8 @@ func (m *Model) reload() tea.Cmd {
 // commands), which the host hands it even while it is closed.
 func Owns(msg tea.Msg) bool {
 	switch msg.(type) {
-	case queueLoadedMsg, queuePageMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg, feedsLoadedMsg:
+	case queueLoadedMsg, queuePageMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg, feedsLoadedMsg,
+		keptABMsg:
 		return true
 	}
 	return false
@@ -159,6 +160,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case feedsLoadedMsg:
 		m.feeds.receive(msg)
 		return nil
+	case keptABMsg:
+		return m.keptAB(msg)
+	case common.BeforeQuitMsg:
+		return m.keepOnQuit()
 	}
 	if len(m.dialogs) > 0 {
 		return m.dialogs[len(m.dialogs)-1].update(m, msg)

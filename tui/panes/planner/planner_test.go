@@ -467,3 +467,35 @@ func TestFeedsViewReportsAFailingFeed(t *testing.T) {
 		}
 	}
 }
+
+// An A/B test's form closed before it was planned (a dropped SSH
+// connection, ctrl+c) keeps what was typed, variant B's text first of all:
+// the next time a test is made from that draft, in any session, it is back.
+func TestABFormClosedByQuitKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t, TabTests)
+	id, err := h.st.SaveDraft(context.Background(), store.Post{Body: "Stollen are back", Targets: []store.Target{{AccountID: h.acc}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := store.PostSummary{ID: id, Body: "Stollen are back", State: store.PostDraft, Copies: []store.Copy{{AccountID: h.acc}}}
+	h.run.Run(h.m.NewTest(draft))
+	h.run.Type("Only 40 stollen this year: pre-order now")
+	h.run.Run(h.m.Update(common.BeforeQuitMsg{}))
+
+	// Another session.
+	h.m = New(h.c, TabTests)
+	h.m.SetSize(100, 30)
+	h.run = tuitest.NewRunner(t, tuitest.NewClock(now), h.m.Update)
+	h.run.Deliver = func(msg tea.Msg) bool { return Owns(msg) }
+	h.run.Run(h.m.Init())
+	h.run.Run(h.m.NewTest(draft))
+	if v := h.view(); !strings.Contains(v, "Only 40 stollen this year") {
+		t.Fatalf("variant B is gone:\n%s", v)
+	}
+	// Taken back once: a test made from it later starts afresh.
+	h.run.Press("esc")
+	h.run.Run(h.m.NewTest(draft))
+	if v := h.view(); strings.Contains(v, "Only 40 stollen this year") {
+		t.Errorf("kept twice:\n%s", v)
+	}
+}

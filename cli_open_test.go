@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crier-app/crier/store"
+)
+
+// holdWriteLock takes the database's write lock (as a backup, a sqlite3
+// shell or another crier's long transaction does) until the returned
+// function is called.
+func holdWriteLock(t *testing.T, path string) (release func()) {
+	t.Helper()
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.DB().Begin() // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	done := false
+	release = func() {
+		if !done {
+			done = true
+			tx.Rollback()
+			st.Close()
+		}
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// withAccounts writes f's config again with the accounts block given.
+func withAccounts(t *testing.T, f cliFixture, accounts string) {
+	t.Helper()
+	cfg := "timezone: Europe/Berlin\ndatabase: " + f.db + "\nscheduler:\n  enabled: false\naccounts:\n" + accounts
+	if err := os.WriteFile(f.config, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The commands that only read (kpi, queue, inbox, accounts, report) do not
+// need the write lock when the config's accounts are in the database
+// already: another program holding it (a backup, a sqlite3 shell) does not
+// make them fail, or wait.
+func TestCLIReadsNeedNoWriteLock(t *testing.T) {
+	t.Parallel()
+	f := newCLIFixture(t)
+	crierBinary(t) // built before the lock is taken: a build can outlast it
+	withAccounts(t, f, `  - name: Rye & Shine Bakery
+    platform: bluesky
+    handle: ryeandshine.bsky.social
+    server: https://bsky.social
+    credential: env:CRIER_TEST_UNUSED
+`)
+	holdWriteLock(t, f.db)
+	for _, args := range [][]string{{"kpi"}, {"queue"}, {"inbox", "--limit", "3"}, {"accounts", "--json"},
+		{"report", "--from", "2026-11-01", "--to", "2026-11-26", "--format", "md"}} {
+		r := f.crier(t, "", args...)
+		if r.code != 0 || r.stderr != "" {
+			t.Errorf("crier %s while another program holds the write lock: exit %d, stderr %q", strings.Join(args, " "), r.code, r.stderr)
+		}
+	}
+}
+
+// A config account that is not in the database yet is recorded; while
+// another program holds the write lock past SQLite's own busy timeout, the
+// command says it waits and carries on when the lock is freed.
+func TestCLIRecordsANewAccountAfterWaiting(t *testing.T) {
+	t.Parallel()
+	f := newCLIFixture(t)
+	crierBinary(t)
+	withAccounts(t, f, `  - name: shop-bluesky
+    platform: bluesky
+    handle: shop.example.com
+    credential: env:CRIER_TEST_UNUSED
+`)
+	release := holdWriteLock(t, f.db)
+	said := &syncBuffer{}
+	f.stderr = said
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		said.Await(0, time.Minute, func(w string) bool { return strings.Contains(w, "busy") })
+		release()
+	}()
+	r := f.crier(t, "", "accounts", "--json")
+	<-released
+	if r.code != 0 || !strings.Contains(r.stderr, "busy") || !strings.Contains(r.stdout, `"handle": "shop.example.com"`) {
+		t.Fatalf("exit %d, stdout %s, stderr %q; want the new account listed after saying it waits", r.code, r.stdout, r.stderr)
+	}
+}
+
+// A command that only reads does not make a database where the config
+// points at none (a mistyped path would give figures of nothing, and a
+// folder nobody asked for): it names the file and the setting, exit 2.
+func TestCLIReadsDoNotMakeADatabase(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	f := cliFixture{dir: dir, db: filepath.Join(dir, "typo", "crier.db"), config: filepath.Join(dir, "config.yaml")}
+	if err := os.WriteFile(f.config, []byte("timezone: Europe/Berlin\ndatabase: "+f.db+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"kpi"}, {"kpi", "--json"}, {"queue", "--json"}, {"inbox"}, {"accounts", "--json"},
+		{"report", "--from", "2026-11-01", "--to", "2026-11-26", "--format", "json"}} {
+		r := f.crier(t, "", args...)
+		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, f.db+": there is none") || !strings.Contains(r.stderr, f.config) {
+			t.Errorf("crier %s on a missing database: exit %d, stdout %q, stderr %q", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+	}
+	// Nor does completing a campaign's slug.
+	f.crier(t, "", "__complete", "report", "--campaign", "")
+	if _, err := os.Stat(filepath.Dir(f.db)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a read made %s (%v)", filepath.Dir(f.db), err)
+	}
+}
+
+// With no posts, engagement per post is unknown: "–" in the glance and
+// null in its JSON (as the README says of every unknown value), never 0.0,
+// and its change is "–" too.
+func TestCLIKPIWithoutPosts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	f := cliFixture{dir: dir, db: filepath.Join(dir, "crier.db"), config: filepath.Join(dir, "config.yaml")}
+	st, err := store.Open(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if err := os.WriteFile(f.config, []byte("timezone: Europe/Berlin\ndatabase: "+f.db+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := f.crier(t, "", "kpi")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, "All accounts") || strings.HasPrefix(l, "  vs ") {
+			if cells := strings.Fields(l); cells[len(cells)-2] != "–" {
+				t.Errorf("per post of no posts: %q", l)
+			}
+		}
+	}
+	r = f.crier(t, "", "kpi", "--json")
+	var g struct {
+		Total struct {
+			Current, Previous map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &g); err != nil {
+		t.Fatalf("%v:\n%s", err, r.stdout)
+	}
+	for name, p := range map[string]map[string]any{"current": g.Total.Current, "previous": g.Total.Previous} {
+		if v, ok := p["engagement_per_post"]; !ok || v != nil {
+			t.Errorf("%s engagement_per_post of no posts: %v (present %v), want null", name, v, ok)
+		}
+	}
+}

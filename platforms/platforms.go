@@ -178,6 +178,21 @@ type Post struct {
 	Claimed func(ctx context.Context, id string) (bool, error)
 }
 
+// ClaimedElsewhere asks Claimed (when set) whether the post id on the
+// account is already another of crier's. Not knowing is a transient error
+// (what names the kind of post, for its reason): a guess either way could
+// send twice or never.
+func (p Post) ClaimedElsewhere(ctx context.Context, id, what string) (bool, error) {
+	if p.Claimed == nil {
+		return false, nil
+	}
+	taken, err := p.Claimed(ctx, id)
+	if err != nil {
+		return false, &Error{Class: Transient, Reason: "could not read which " + what + " crier already recorded", Err: err}
+	}
+	return taken, nil
+}
+
 // Published is what the network made of a post.
 type Published struct {
 	Ref Ref

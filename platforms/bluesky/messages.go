@@ -258,17 +258,12 @@ func (c *Client) reconcileMessage(ctx context.Context, p platforms.Post) (platfo
 		if m.Sender.DID != sess.DID || strings.TrimSpace(m.Text) != want {
 			continue
 		}
-		if p.Claimed != nil {
-			// The same words sent before as another of crier's messages
-			// are that message, not this one.
-			taken, err := p.Claimed(ctx, m.ID)
-			if err != nil {
-				return platforms.Published{}, false, &platforms.Error{Class: platforms.Transient,
-					Reason: "could not read which messages crier already recorded", Err: err}
-			}
-			if taken {
-				continue
-			}
+		// The same words sent before as another of crier's messages are
+		// that message, not this one.
+		if taken, err := p.ClaimedElsewhere(ctx, m.ID, "messages"); err != nil {
+			return platforms.Published{}, false, err
+		} else if taken {
+			continue
 		}
 		found = m
 	}

@@ -435,17 +435,12 @@ func (c *Client) findOwnStatus(ctx context.Context, p platforms.Post) (platforms
 			if !want.sameShape(st) {
 				continue
 			}
-			if p.Claimed != nil {
-				// Another of crier's posts with the same text made this
-				// one: it is not this post's.
-				taken, err := p.Claimed(ctx, st.ID)
-				if err != nil {
-					return platforms.Published{}, false, &platforms.Error{Class: platforms.Transient,
-						Reason: "could not read which statuses crier already recorded", Err: err}
-				}
-				if taken {
-					continue
-				}
+			// Another of crier's posts with the same text made this one:
+			// it is not this post's.
+			if taken, err := p.ClaimedElsewhere(ctx, st.ID, "statuses"); err != nil {
+				return platforms.Published{}, false, err
+			} else if taken {
+				continue
 			}
 			if want.sameText(st) {
 				return published(st), true, nil

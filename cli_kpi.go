@@ -369,14 +369,13 @@ func (g *glance) JSON() glanceJSON {
 			j.CampaignID = &s.Goal.CampaignID
 		}
 		if s.Current.OK {
-			j.Current = &s.Current.V
+			j.Current = decimals(s.Current.V)
 		}
 		if s.Target.OK {
-			j.Target = &s.Target.V
+			j.Target = decimals(s.Target.V)
 		}
 		if s.Current.OK && s.Target.OK {
-			p := s.Progress
-			j.Progress = &p
+			j.Progress = decimals(s.Progress)
 		}
 		out.Goals = append(out.Goals, j)
 	}
@@ -384,6 +383,13 @@ func (g *glance) JSON() glanceJSON {
 		out.NextPosts = append(out.NextPosts, toPostJSON(p))
 	}
 	return out
+}
+
+// decimals is v to six decimals, for JSON: a target of 7 conversions +15%
+// is 8.05, not the 8.049999999999999 its arithmetic leaves.
+func decimals(v float64) *float64 {
+	r := math.Round(v*1e6) / 1e6
+	return &r
 }
 
 func periodJSON(p periods.Period) glancePeriodJSON {

@@ -48,8 +48,7 @@ func (m *Model) planKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		cmd := m.openPlanner(planner.TabSeries)
-		m.plan.Repeat(it)
-		return cmd, true
+		return tea.Batch(cmd, m.plan.Repeat(it)), true
 	}
 	return nil, false
 }

@@ -112,7 +112,7 @@ func (m *Model) reload() tea.Cmd {
 func Owns(msg tea.Msg) bool {
 	switch msg.(type) {
 	case queueLoadedMsg, queuePageMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg, feedsLoadedMsg,
-		keptABMsg:
+		keptABMsg, keptLineMsg:
 		return true
 	}
 	return false
@@ -162,8 +162,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case keptABMsg:
 		return m.keptAB(msg)
+	case keptLineMsg:
+		return m.keptLine(msg)
 	case common.BeforeQuitMsg:
-		return m.keepOnQuit()
+		return tea.Batch(m.keepOnQuit(), m.keepLineOnQuit())
 	}
 	if len(m.dialogs) > 0 {
 		return m.dialogs[len(m.dialogs)-1].update(m, msg)

@@ -499,3 +499,55 @@ func TestABFormClosedByQuitKeepsWhatWasTyped(t *testing.T) {
 		t.Errorf("kept twice:\n%s", v)
 	}
 }
+
+// TestLineFormsClosedByQuitKeepWhatWasTyped: the planner's one-line forms
+// (an account's slots, a draft's repeat rule) open when crier closes (a
+// dropped SSH connection, ctrl+c) keep what was typed, and give it back
+// once when the same form opens again, in another session; a form left
+// as it opened keeps nothing.
+func TestLineFormsClosedByQuitKeepWhatWasTyped(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	again := func(tab int) {
+		h.m = New(h.c, tab)
+		h.m.SetSize(100, 30)
+		h.run = tuitest.NewRunner(t, tuitest.NewClock(now), h.m.Update)
+		h.run.Deliver = func(msg tea.Msg) bool { return Owns(msg) }
+		h.run.Run(h.m.Init())
+	}
+
+	h.run.Press("e")
+	h.run.Type("Mon-Fri 08:00, Sat 07:30")
+	h.run.Run(h.m.Update(common.BeforeQuitMsg{}))
+	again(TabQueue)
+	h.run.Press("e")
+	if v := h.view(); !strings.Contains(v, "Mon-Fri 08:00, Sat 07:30") {
+		t.Fatalf("the slots typed are gone:\n%s", v)
+	}
+	h.run.Press("esc")
+	h.run.Press("e")
+	if v := h.view(); strings.Contains(v, "Mon-Fri 08:00, Sat 07:30") {
+		t.Fatalf("given back twice:\n%s", v)
+	}
+	// Opened and left as it was: nothing to keep.
+	h.run.Run(h.m.Update(common.BeforeQuitMsg{}))
+	again(TabQueue)
+	h.run.Press("e")
+	if v := h.view(); strings.Contains(v, "brought back") {
+		t.Fatalf("an untouched form brought something back:\n%s", v)
+	}
+
+	id, err := h.st.SaveDraft(context.Background(), store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := store.PostSummary{ID: id, Body: "Saturday special", State: store.PostDraft, Copies: []store.Copy{{AccountID: h.acc}}}
+	again(TabSeries)
+	h.run.Run(h.m.Repeat(draft))
+	h.run.Type("weekly on Saturday at 07:30")
+	h.run.Run(h.m.Update(common.BeforeQuitMsg{}))
+	again(TabSeries)
+	h.run.Run(h.m.Repeat(draft))
+	if v := h.view(); !strings.Contains(v, "weekly on Saturday at 07:30") {
+		t.Fatalf("the rule typed is gone:\n%s", v)
+	}
+}

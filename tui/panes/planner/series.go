@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,8 +69,8 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		}
 		return common.Status("the series has no coming post to edit yet", true)
 	case key.Matches(k, m.keys.EditSeries):
-		m.push(newLineDialog(m, "Text of every coming post of the series", "posts edited alone keep their own text",
-			it.r.Template.Body, func(text string) tea.Cmd {
+		return m.pushLine(newLineDialog(m, seriesKeptKey("text", it.r.ID), "Text of every coming post of the series",
+			"posts edited alone keep their own text", it.r.Template.Body, func(text string) tea.Cmd {
 				tpl := it.r.Template
 				tpl.Body = text
 				return func() tea.Msg {
@@ -79,8 +80,8 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 				}
 			}))
 	case key.Matches(k, m.keys.Reschedule):
-		m.push(newLineDialog(m, "New rule for the series", `such as "weekly on Saturday at 07:30 until 2027-03-01" or an RRULE`,
-			"", func(text string) tea.Cmd {
+		return m.pushLine(newLineDialog(m, seriesKeptKey("rule", it.r.ID), "New rule for the series",
+			`such as "weekly on Saturday at 07:30 until 2027-03-01" or an RRULE`, "", func(text string) tea.Cmd {
 				p, first, err := readRule(text, now, m.c.Zone)
 				if err != nil {
 					return common.Status(err.Error(), true)
@@ -233,15 +234,26 @@ type repeatForm struct {
 	err   string
 }
 
-// Repeat opens the repeat form for a draft.
-func (m *Model) Repeat(p store.PostSummary) {
+// Repeat opens the repeat form for a draft, with what was typed into it
+// before a session closed with it open.
+func (m *Model) Repeat(p store.PostSummary) tea.Cmd {
 	f := &repeatForm{post: p, input: m.c.TextInput("weekly on Saturday at 07:30 until 2027-03-01")}
 	f.input.Width = max(m.width-4, 10)
 	f.input.Focus()
-	m.push(f)
+	return m.pushLine(f)
 }
 
 func (f *repeatForm) typing() bool { return true }
+
+func (f *repeatForm) keptKey() string        { return "planner/repeat/" + strconv.FormatInt(f.post.ID, 10) }
+func (f *repeatForm) line() *textinput.Model { return &f.input }
+func (f *repeatForm) opened() string         { return "" }
+
+// seriesKeptKey names a series' line form (its text, its rule) for
+// store.KeepForm.
+func seriesKeptKey(what string, id int64) string {
+	return "planner/series-" + what + "/" + strconv.FormatInt(id, 10)
+}
 
 func (f *repeatForm) help(k KeyMap) []key.Binding {
 	return []key.Binding{keys.New("enter", "make it repeat"), k.Cancel}
@@ -309,13 +321,14 @@ func (f *repeatForm) view(m *Model) []string {
 
 // lineDialog asks for one line of text and hands it on.
 type lineDialog struct {
-	title, hint string
-	input       textinput.Model
-	done        func(string) tea.Cmd
+	key, title, hint string
+	start            string // the value it opened with
+	input            textinput.Model
+	done             func(string) tea.Cmd
 }
 
-func newLineDialog(m *Model, title, hint, value string, done func(string) tea.Cmd) *lineDialog {
-	d := &lineDialog{title: title, hint: hint, input: m.c.TextInput(hint), done: done}
+func newLineDialog(m *Model, key, title, hint, value string, done func(string) tea.Cmd) *lineDialog {
+	d := &lineDialog{key: key, title: title, hint: hint, start: value, input: m.c.TextInput(hint), done: done}
 	d.input.Width = max(m.width-4, 10)
 	d.input.SetValue(value)
 	d.input.CursorEnd()
@@ -324,6 +337,10 @@ func newLineDialog(m *Model, title, hint, value string, done func(string) tea.Cm
 }
 
 func (d *lineDialog) typing() bool { return true }
+
+func (d *lineDialog) keptKey() string        { return d.key }
+func (d *lineDialog) line() *textinput.Model { return &d.input }
+func (d *lineDialog) opened() string         { return d.start }
 
 func (d *lineDialog) help(k KeyMap) []key.Binding {
 	return []key.Binding{keys.New("enter", "save"), k.Cancel}

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -25,6 +26,7 @@ type slotEditor struct {
 	account store.Account
 	zone    string
 	input   textinput.Model
+	start   string // the slots it opened with
 	why     []string
 	err     string
 }
@@ -45,6 +47,7 @@ func newSlotEditor(m *Model, a store.Account, sched store.QueueSchedule, sugg []
 		}
 		e.input.SetValue(FormatSlots(sortSlots(slots)))
 	}
+	e.start = e.input.Value()
 	e.input.Width = max(m.width-4, 10)
 	e.input.CursorEnd()
 	e.input.Focus()
@@ -69,6 +72,12 @@ func FormatSlotsUnsorted(slots []store.QueueSlot) string {
 }
 
 func (e *slotEditor) typing() bool { return true }
+
+func (e *slotEditor) keptKey() string {
+	return "planner/slots/" + strconv.FormatInt(e.account.ID, 10)
+}
+func (e *slotEditor) line() *textinput.Model { return &e.input }
+func (e *slotEditor) opened() string         { return e.start }
 
 func (e *slotEditor) help(k KeyMap) []key.Binding {
 	return []key.Binding{keys.New("enter", "save the slots"), k.Cancel}
@@ -163,6 +172,5 @@ func (m *Model) onSuggested(msg suggestedMsg) tea.Cmd {
 	if len(msg.sugg) == 0 {
 		return common.Status(accountName(msg.account)+" has too little history to suggest slots from yet", true)
 	}
-	m.push(newSlotEditor(m, msg.account, msg.sched, msg.sugg))
-	return nil
+	return m.pushLine(newSlotEditor(m, msg.account, msg.sched, msg.sugg))
 }

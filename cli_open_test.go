@@ -17,6 +17,21 @@ import (
 // holdWriteLock takes the database's write lock (as a backup, a sqlite3
 // shell or another crier's long transaction does) until the returned
 // function is called.
+// releaseOnceBusy runs release (freeing a lock) once the next crier the
+// fixture runs says on stderr that the database is busy; the channel
+// closes when it has.
+func releaseOnceBusy(f *cliFixture, release func()) <-chan struct{} {
+	said := &syncBuffer{}
+	f.stderr = said
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		said.Await(0, time.Minute, func(w string) bool { return strings.Contains(w, "busy") })
+		release()
+	}()
+	return released
+}
+
 func holdWriteLock(t *testing.T, path string) (release func()) {
 	t.Helper()
 	st, err := store.Open(context.Background(), path)
@@ -85,15 +100,7 @@ func TestCLIRecordsANewAccountAfterWaiting(t *testing.T) {
     handle: shop.example.com
     credential: env:CRIER_TEST_UNUSED
 `)
-	release := holdWriteLock(t, f.db)
-	said := &syncBuffer{}
-	f.stderr = said
-	released := make(chan struct{})
-	go func() {
-		defer close(released)
-		said.Await(0, time.Minute, func(w string) bool { return strings.Contains(w, "busy") })
-		release()
-	}()
+	released := releaseOnceBusy(&f, holdWriteLock(t, f.db))
 	r := f.crier(t, "", "accounts", "--json")
 	<-released
 	if r.code != 0 || !strings.Contains(r.stderr, "busy") || !strings.Contains(r.stdout, `"handle": "shop.example.com"`) {

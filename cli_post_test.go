@@ -292,14 +292,7 @@ func TestCLIPostWaitsForABusyDatabase(t *testing.T) {
 	}
 	// The lock is held until crier says it waits: it says so once its
 	// connection's own busy timeout (5 s) has run out.
-	said := &syncBuffer{}
-	f.stderr = said
-	released := make(chan struct{})
-	go func() {
-		defer close(released)
-		said.Await(0, time.Minute, func(w string) bool { return strings.Contains(w, "busy") })
-		tx.Rollback()
-	}()
+	released := releaseOnceBusy(&f, func() { tx.Rollback() })
 	r := f.crier(t, "", "post", "Fresh bagels, still warm", "--to", "bluesky", "--json")
 	<-released
 	if r.code != 0 || !strings.Contains(r.stderr, "busy") {

@@ -287,21 +287,16 @@ type plannedMsg struct {
 	err  error
 }
 
-// keptABMsg brings back what was typed into an A/B test's form for a
-// draft before a session closed with it open.
-type keptABMsg struct {
-	form  *abForm
-	typed map[string]string
-	err   error
-}
-
-// abKeptKey names the A/B form of a draft for store.KeepForm.
-func abKeptKey(postID int64) string { return "planner/ab/" + strconv.FormatInt(postID, 10) }
+// keptKey names the A/B form of a draft for store.KeepForm.
+func (f *abForm) keptKey() string { return "planner/ab/" + strconv.FormatInt(f.post.ID, 10) }
 
 // typed is what the form holds, by field ("name", "variant-1"…, "pattern",
 // "rounds"), for store.KeepForm; nil while nothing but variant A's text,
-// the draft's own, was written.
+// the draft's own, was written, and once the test is planned.
 func (f *abForm) typed() map[string]string {
+	if !f.typing() {
+		return nil
+	}
 	wrote := false
 	for i := 1; i < len(f.variants); i++ {
 		wrote = wrote || strings.TrimSpace(f.variants[i].Value()) != ""
@@ -334,49 +329,6 @@ func (f *abForm) restore(c *common.Common, typed map[string]string) {
 	f.focusField()
 }
 
-// keepOnQuit keeps what an open A/B form holds (BeforeQuitMsg): a dropped
-// connection or ctrl+c loses no variant written.
-func (m *Model) keepOnQuit() tea.Cmd {
-	if len(m.dialogs) == 0 || m.c.Store == nil {
-		return nil
-	}
-	f, ok := m.dialogs[len(m.dialogs)-1].(*abForm)
-	if !ok || !f.typing() {
-		return nil
-	}
-	typed := f.typed()
-	if typed == nil {
-		return nil
-	}
-	st, key := m.c.Store, abKeptKey(f.post.ID)
-	return func() tea.Msg {
-		if err := st.KeepForm(context.Background(), key, typed); err != nil {
-			return common.StatusMsg{Text: "A/B test: cannot keep what was typed: " + err.Error(), Err: true}
-		}
-		return nil
-	}
-}
-
-// keptAB puts what was kept back into the form that asked, if it is still
-// open and nothing was written in it meanwhile; else it is kept again.
-func (m *Model) keptAB(msg keptABMsg) tea.Cmd {
-	if msg.err != nil {
-		return common.Status("A/B test: cannot read what was typed before crier closed: "+msg.err.Error(), true)
-	}
-	if len(msg.typed) == 0 {
-		return nil
-	}
-	if len(m.dialogs) == 0 || m.dialogs[len(m.dialogs)-1] != dialog(msg.form) || msg.form.typed() != nil {
-		st, key, typed := m.c.Store, abKeptKey(msg.form.post.ID), msg.typed
-		return func() tea.Msg {
-			st.KeepForm(context.Background(), key, typed)
-			return nil
-		}
-	}
-	msg.form.restore(m.c, msg.typed)
-	return common.Status("brought back what you typed before crier closed (esc drops it)", false)
-}
-
 // NewTest opens the A/B test form for a draft, with what was typed into it
 // before a session closed with it open.
 func (m *Model) NewTest(p store.PostSummary) tea.Cmd {
@@ -393,16 +345,7 @@ func (m *Model) NewTest(p store.PostSummary) tea.Cmd {
 	f.rounds.SetValue("3")
 	f.focus = 2 // variant B: the one to write
 	f.focusField()
-	m.push(f)
-	st := m.c.Store
-	if st == nil {
-		return nil
-	}
-	key := abKeptKey(p.ID)
-	return func() tea.Msg {
-		typed, err := st.TakeKeptForm(context.Background(), key)
-		return keptABMsg{form: f, typed: typed, err: err}
-	}
+	return m.pushKept(f)
 }
 
 func (f *abForm) fields() []*textinput.Model {

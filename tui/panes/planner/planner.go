@@ -112,7 +112,7 @@ func (m *Model) reload() tea.Cmd {
 func Owns(msg tea.Msg) bool {
 	switch msg.(type) {
 	case queueLoadedMsg, queuePageMsg, actedMsg, suggestedMsg, testsLoadedMsg, plannedMsg, seriesLoadedMsg, feedsLoadedMsg,
-		keptABMsg, keptLineMsg:
+		keptMsg:
 		return true
 	}
 	return false
@@ -160,12 +160,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case feedsLoadedMsg:
 		m.feeds.receive(msg)
 		return nil
-	case keptABMsg:
-		return m.keptAB(msg)
-	case keptLineMsg:
-		return m.keptLine(msg)
+	case keptMsg:
+		return m.putBack(msg)
 	case common.BeforeQuitMsg:
-		return tea.Batch(m.keepOnQuit(), m.keepLineOnQuit())
+		return m.keepOnQuit()
 	}
 	if len(m.dialogs) > 0 {
 		return m.dialogs[len(m.dialogs)-1].update(m, msg)

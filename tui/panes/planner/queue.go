@@ -244,7 +244,7 @@ func (q *queueTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 			return acted("paused the queue of "+accountName(a)+": its posts wait until p again", err)
 		}
 	case key.Matches(k, keys.EditSlots):
-		return m.pushLine(newSlotEditor(m, a, q.sched, nil))
+		return m.pushKept(newSlotEditor(m, a, q.sched, nil))
 	case key.Matches(k, keys.Suggest):
 		return suggestCmd(m, a)
 	default:

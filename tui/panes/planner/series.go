@@ -69,7 +69,7 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		}
 		return common.Status("the series has no coming post to edit yet", true)
 	case key.Matches(k, m.keys.EditSeries):
-		return m.pushLine(newLineDialog(m, seriesKeptKey("text", it.r.ID), "Text of every coming post of the series",
+		return m.pushKept(newLineDialog(m, seriesKeptKey("text", it.r.ID), "Text of every coming post of the series",
 			"posts edited alone keep their own text", it.r.Template.Body, func(text string) tea.Cmd {
 				tpl := it.r.Template
 				tpl.Body = text
@@ -80,7 +80,7 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 				}
 			}))
 	case key.Matches(k, m.keys.Reschedule):
-		return m.pushLine(newLineDialog(m, seriesKeptKey("rule", it.r.ID), "New rule for the series",
+		return m.pushKept(newLineDialog(m, seriesKeptKey("rule", it.r.ID), "New rule for the series",
 			`such as "weekly on Saturday at 07:30 until 2027-03-01" or an RRULE`, "", func(text string) tea.Cmd {
 				p, first, err := readRule(text, now, m.c.Zone)
 				if err != nil {
@@ -240,7 +240,7 @@ func (m *Model) Repeat(p store.PostSummary) tea.Cmd {
 	f := &repeatForm{post: p, input: m.c.TextInput("weekly on Saturday at 07:30 until 2027-03-01")}
 	f.input.Width = max(m.width-4, 10)
 	f.input.Focus()
-	return m.pushLine(f)
+	return m.pushKept(f)
 }
 
 func (f *repeatForm) typing() bool { return true }

@@ -172,5 +172,5 @@ func (m *Model) onSuggested(msg suggestedMsg) tea.Cmd {
 	if len(msg.sugg) == 0 {
 		return common.Status(accountName(msg.account)+" has too little history to suggest slots from yet", true)
 	}
-	return m.pushLine(newSlotEditor(m, msg.account, msg.sched, msg.sugg))
+	return m.pushKept(newSlotEditor(m, msg.account, msg.sched, msg.sugg))
 }

@@ -53,15 +53,9 @@ func keptKey(f *form.Model) string {
 // takeKept asks for what was typed into this form when a session closed
 // with it open.
 func (m *Model) takeKept(f *form.Model) tea.Cmd {
-	st := m.c.Store
-	if st == nil {
-		return nil
-	}
-	key := keptKey(f)
-	return func() tea.Msg {
-		typed, err := st.TakeKeptForm(context.Background(), key)
+	return common.TakeKept(m.c.Store, keptKey(f), func(typed map[string]string, err error) tea.Msg {
 		return keptFormMsg{form: f, typed: typed, err: err}
-	}
+	})
 }
 
 // keptForm puts what was kept back into the form that asked, if it is
@@ -74,14 +68,10 @@ func (m *Model) keptForm(msg keptFormMsg) tea.Cmd {
 		return nil
 	case m.form != msg.form || m.top() != modeForm || m.form.Typed() != nil:
 		// Gone, or typed in: keep it for the next time the form opens.
-		st, key, typed := m.c.Store, keptKey(msg.form), msg.typed
-		return func() tea.Msg {
-			st.KeepForm(context.Background(), key, typed)
-			return nil
-		}
+		return common.KeepTyped(m.c.Store, keptKey(msg.form), msg.typed)
 	}
 	m.form.SetTyped(msg.typed)
-	return common.Status("brought back what you typed before crier closed (esc drops it)", false)
+	return common.Status(common.BroughtBack, false)
 }
 
 // keepForm keeps what was typed into the open form, for BeforeQuitMsg:
@@ -94,13 +84,7 @@ func (m *Model) keepForm() tea.Cmd {
 	if typed == nil {
 		return nil
 	}
-	st, key := m.c.Store, keptKey(m.form)
-	return func() tea.Msg {
-		if err := st.KeepForm(context.Background(), key, typed); err != nil {
-			return common.StatusMsg{Text: "Campaigns: cannot keep what was typed: " + err.Error(), Err: true}
-		}
-		return nil
-	}
+	return common.KeepTyped(m.c.Store, keptKey(m.form), typed)
 }
 
 func (m *Model) field(name, label, value, placeholder, hint string) form.Field {

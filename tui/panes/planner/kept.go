@@ -1,8 +1,6 @@
 package planner
 
 import (
-	"context"
-
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -71,15 +69,12 @@ type keptMsg struct {
 func (m *Model) pushKept(d dialog) tea.Cmd {
 	m.push(d)
 	f, ok := kept(d)
-	st := m.c.Store
-	if !ok || st == nil {
+	if !ok {
 		return nil
 	}
-	key := f.keptKey()
-	return func() tea.Msg {
-		typed, err := st.TakeKeptForm(context.Background(), key)
+	return common.TakeKept(m.c.Store, f.keptKey(), func(typed map[string]string, err error) tea.Msg {
 		return keptMsg{form: d, typed: typed, err: err}
-	}
+	})
 }
 
 // putBack puts what was kept back into the form that asked, if it is
@@ -93,10 +88,10 @@ func (m *Model) putBack(msg keptMsg) tea.Cmd {
 		return nil
 	}
 	if len(m.dialogs) == 0 || m.dialogs[len(m.dialogs)-1] != msg.form || f.typed() != nil {
-		return m.keep(f.keptKey(), msg.typed)
+		return common.KeepTyped(m.c.Store, f.keptKey(), msg.typed)
 	}
 	f.restore(m.c, msg.typed)
-	return common.Status("brought back what you typed before crier closed (esc drops it)", false)
+	return common.Status(common.BroughtBack, false)
 }
 
 // keepOnQuit keeps what the open kept form holds, if anything was typed
@@ -113,18 +108,5 @@ func (m *Model) keepOnQuit() tea.Cmd {
 	if typed == nil {
 		return nil
 	}
-	return m.keep(f.keptKey(), typed)
-}
-
-func (m *Model) keep(key string, typed map[string]string) tea.Cmd {
-	st := m.c.Store
-	if st == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		if err := st.KeepForm(context.Background(), key, typed); err != nil {
-			return common.StatusMsg{Text: "cannot keep what was typed: " + err.Error(), Err: true}
-		}
-		return nil
-	}
+	return common.KeepTyped(m.c.Store, f.keptKey(), typed)
 }

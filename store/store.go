@@ -269,8 +269,29 @@ func checkOwner(ctx context.Context, conn *sql.Conn, known int) (version int, er
 
 var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// closeWait bounds how long Close waits for connections still in use.
+const closeWait = 5 * time.Second
+
+// Close closes the database and returns once its last connection is
+// closed. database/sql's own Close leaves a connection in use (a pane's
+// load still reading as the program ends, a connection being opened for
+// it) to finish and close later, touching the files, even making them
+// again, after the caller has moved on. A connection held past closeWait
+// (a sql.Conn never closed) is reported, not waited for.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	deadline := time.Now().Add(closeWait)
+	for {
+		n := s.db.Stats().OpenConnections
+		if n == 0 {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return errors.Join(err, fmt.Errorf("closing the database %s: %d connection(s) still in use after %s", s.path, n, closeWait))
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
 
 // Path is the file the store was opened from.
 func (s *Store) Path() string { return s.path }

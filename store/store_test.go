@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -102,6 +104,42 @@ func TestReopenKeepsData(t *testing.T) {
 	defer st.Close()
 	if v, err := st.Meta(ctx, "k"); err != nil || v != "v" {
 		t.Fatalf("meta after reopen = %q, %v", v, err)
+	}
+}
+
+// Close returns only once a query still under way when it was called has
+// finished: a program's last load, ending after the program, must not
+// touch the files (or make them again) once the caller has moved on.
+func TestCloseWaitsForAQueryUnderWay(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wrote atomic.Bool
+	finished := make(chan bool)
+	go func() {
+		st.Close()
+		finished <- wrote.Load()
+	}()
+	// Once closed, the store takes nothing new: the transaction is what
+	// remains under way.
+	for st.db.PingContext(ctx) == nil {
+		runtime.Gosched()
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('late', 'write')"); err != nil {
+		t.Fatal(err)
+	}
+	wrote.Store(true) // the connection is released by the commit, not before
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if !<-finished {
+		t.Fatal("Close returned while a transaction was still under way on its connection")
 	}
 }
 

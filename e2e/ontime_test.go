@@ -276,6 +276,46 @@ func TestOnTime(t *testing.T) {
 			hold, recordedAfter.Round(time.Millisecond), f.lateness(h, now))
 	})
 
+	t.Run("write lock held over posts' time", func(t *testing.T) {
+		f, h, c := leadingSender(t, bsky, rng, bin, "a sender while another program takes the lock")
+		now := time.Now()
+		due := now.Add(6 * time.Second)
+		// One post an account: each account's sender claims one at a time.
+		want := h.queueAt("over the lock", 2, func(int) time.Time { return due }, func(i int) []int { return []int{i} })
+		// crier claims each post a moment before its time; another program
+		// then takes the write lock and holds it over that time.
+		if err := waitfor.Wait(context.Background(), 30*time.Second, "both posts claimed ahead of their time",
+			func() (bool, string) {
+				var n int
+				if err := h.readOnly().QueryRow("SELECT count(*) FROM deliveries WHERE state = 'sending'").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n == len(want), fmt.Sprint(h.states())
+			}); err != nil {
+			t.Fatal(err)
+		}
+		unlock := lockDatabase(t, h.dbPath)
+		locked := time.Now()
+		if locked.After(due) {
+			t.Fatalf("the lock was taken %s after the posts' time: the claim came too late to tell", locked.Sub(due))
+		}
+		// Both go out while the lock is held, the claim being made before.
+		if err := waitfor.Wait(context.Background(), 30*time.Second, "both posts at the server while the database is locked",
+			func() (bool, string) {
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				return len(f.first) == len(want), fmt.Sprintf("%d of %d", len(f.first), len(want))
+			}); err != nil {
+			t.Fatal(err)
+		}
+		unlock()
+		h.waitSettled(time.Minute)
+		h.stop(c, syscall.SIGTERM)
+		h.checkDelivered(want)
+		t.Logf("write lock taken %s before the posts' time and held until they were at the server: %s",
+			due.Sub(locked).Round(time.Millisecond), f.lateness(h, now))
+	})
+
 	t.Run("database locked at start", func(t *testing.T) {
 		f := startFaultyBluesky(t, bsky, rng)
 		h := newHarness(t, bin, f.testNetwork)

@@ -71,14 +71,14 @@ func TestRateLimitPacesTheAccount(t *testing.T) {
 		t.Fatalf("%d status posts during the limit, want 1 (the rest wait)", n)
 	}
 
-	m.clock.waitTimer(t, reset)
+	m.clock.waitTimer(t, reset.Add(-store.ClaimAhead))
 	m.clock.Set(reset)
 	m.waitEvent(EventSent, first.ID, EventFailed)
 	m.waitEvent(EventSent, second.ID, EventFailed)
 	if got := m.statuses(); len(got) != 2 {
 		t.Fatalf("server has %q", got)
 	}
-	m.clock.waitTimer(t, t0.Add(10*time.Minute))
+	m.clock.waitTimer(t, t0.Add(10*time.Minute-store.ClaimAhead))
 }
 
 // TestServerErrorAfterThePostLanded: the server made the status but answered
@@ -95,7 +95,7 @@ func TestServerErrorAfterThePostLanded(t *testing.T) {
 		e.RetryAt.Before(t0.Add(30*time.Second)) || e.RetryAt.After(t0.Add(time.Minute)) {
 		t.Fatalf("after a 500: %+v (event %+v), want unknown, retried within MinBackoff", got, e)
 	}
-	m.clock.waitTimer(t, e.RetryAt)
+	m.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 	m.clock.Set(e.RetryAt)
 	m.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
 	if st := m.statuses(); len(st) != 1 {
@@ -120,7 +120,7 @@ func TestTimeoutAfterTheRequestWasSent(t *testing.T) {
 	if got := m.delivery(d.ID); got.State != store.DeliveryUnknown || !strings.Contains(e.Err, "may have gone out") {
 		t.Fatalf("after a timeout: %+v, event %+v", got, e)
 	}
-	m.clock.waitTimer(t, e.RetryAt)
+	m.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 	m.clock.Set(e.RetryAt)
 	m.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
 	if st := m.statuses(); len(st) != 1 {
@@ -157,7 +157,7 @@ func TestGarbageAnswers(t *testing.T) {
 				e.RetryAt.Before(t0.Add(30*time.Second)) || e.RetryAt.After(t0.Add(time.Minute)) {
 				t.Fatalf("after garbage: %+v, event %+v; want %s until the first backoff", got, e, c.state)
 			}
-			m.clock.waitTimer(t, e.RetryAt)
+			m.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 			m.clock.Set(e.RetryAt)
 			m.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
 			if st := m.statuses(); len(st) != 1 {
@@ -225,7 +225,7 @@ func TestSameTextTwiceEachGoesOut(t *testing.T) {
 	m.clock.waitTimer(t, t0.Add(time.Second))
 	m.clock.Set(t0.Add(time.Second))
 	m.waitEvent(EventSent, second.ID, EventFailed, EventRetrying)
-	m.clock.waitTimer(t, e.RetryAt)
+	m.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 	m.clock.Set(e.RetryAt)
 	m.waitEvent(EventSent, first.ID, EventFailed, EventRetrying)
 

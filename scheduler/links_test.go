@@ -102,7 +102,7 @@ func TestRetrySendsTheFirstAttemptsText(t *testing.T) {
 	if err := h.st.UpdateCampaign(context.Background(), camp, t0); err != nil {
 		t.Fatal(err)
 	}
-	h.clock.waitTimer(t, e.RetryAt)
+	h.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 	h.clock.Set(e.RetryAt)
 	h.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
 	want := fmt.Sprintf("https://ryeandshine.bakery/harvest?utm_source=sandbox&utm_medium=social&utm_campaign=harvest&utm_content=post-%d", post)

@@ -144,17 +144,18 @@ func TestOrphanedSendingIsReconciledWhileRunning(t *testing.T) {
 	// No watch for other processes' commits: the test's own writes below
 	// would wake the scheduler while the fake clock jumps.
 	h.opts.WatchEvery = -1
-	_, d := h.queue(store.Post{Body: "landed, unrecorded"}, t0.Add(time.Second))
+	due := t0.Add(time.Second + store.ClaimAhead) // before the sweep
+	_, d := h.queue(store.Post{Body: "landed, unrecorded"}, due)
 	h.queue(store.Post{Body: "later"}, t0.Add(time.Hour))
 	h.start()
-	h.clock.waitTimer(t, t0.Add(time.Second))
+	h.clock.waitTimer(t, due.Add(-store.ClaimAhead))
 	h.clock.waitTimer(t, t0.Add(sweepEvery))
 	// As if a send went out and its outcome write failed: claimed, landed,
 	// never recorded.
-	if ok, err := h.st.ClaimDelivery(ctx, d.ID, t0.Add(time.Second)); !ok || err != nil {
+	if ok, err := h.st.ClaimDelivery(ctx, d.ID, due); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
-	if _, err := h.st.RecordSandboxPost(ctx, sandboxAccount, d.IdempotencyKey, "landed, unrecorded", "", 0, t0.Add(time.Second)); err != nil {
+	if _, err := h.st.RecordSandboxPost(ctx, sandboxAccount, d.IdempotencyKey, "landed, unrecorded", "", 0, due); err != nil {
 		t.Fatal(err)
 	}
 	h.clock.Set(t0.Add(sweepEvery))
@@ -178,7 +179,7 @@ func TestLatePostKeepsItsRealTimes(t *testing.T) {
 	h.clock.Set(first)
 	h.start()
 	e := h.waitEvent(EventRetrying, d.ID, EventFailed, EventSent)
-	h.clock.waitTimer(t, e.RetryAt)
+	h.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 	h.clock.Set(e.RetryAt)
 	sent := h.waitEvent(EventSent, d.ID, EventFailed)
 	if !sent.SentAt.Equal(e.RetryAt) || !sent.DueAt.Equal(t0) {

@@ -75,7 +75,7 @@ func TestPlanningWhileSending(t *testing.T) {
 		snaps := h.count("SELECT count(*) FROM competitor_snapshots")
 		return queued == 1 && drafts == 1 && snaps == 1, fmt.Sprintf("queued %d, drafts %d, competitor snapshots %d", queued, drafts, snaps)
 	})
-	h.clock.waitTimer(t, first)
+	h.clock.waitTimer(t, first.Add(-store.ClaimAhead))
 	h.clock.Set(first)
 	e := h.waitEvent(EventSent, 0, EventFailed, EventRetrying)
 	if rec := h.received(); len(rec) != 1 || rec[0].Body != "Morning buns are out" || !e.SentAt.Equal(first) {

@@ -157,7 +157,9 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 	said := "" // the Debug line's last "asleep until", said again only when it changes
 	for ctx.Err() == nil {
 		asOf := s.o.Now()
-		due, err := s.st.DueDeliveriesFor(ctx, w.account.ID, asOf, batchSize)
+		// What falls due within ClaimAhead is claimed now and sent at its
+		// time (deliver waits for it).
+		due, err := s.st.DueDeliveriesFor(ctx, w.account.ID, asOf.Add(store.ClaimAhead), batchSize)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -172,8 +174,12 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 			if ctx.Err() != nil {
 				return
 			}
-			if s.deliver(t, d, false) {
+			took, gaveBack := s.deliver(t, d, w.wake)
+			if took {
 				claimed++
+			}
+			if gaveBack {
+				break // something came due before it: read the queue again
 			}
 		}
 		if len(due) == batchSize && claimed > 0 {
@@ -198,7 +204,7 @@ func (s *Scheduler) work(t *tenure, w *worker, startup bool, cutoff time.Time) {
 			wait = s.after(time.Second)
 		case ok:
 			failures = 0
-			wait = s.until(next)
+			wait = s.until(next.Add(-store.ClaimAhead))
 		default:
 			failures = 0
 		}
@@ -239,7 +245,7 @@ func (s *Scheduler) startupAccount(t *tenure, a store.Account, cutoff time.Time)
 		if ctx.Err() != nil {
 			return false
 		}
-		s.deliver(t, d, true)
+		s.deliver(t, d, nil)
 	}
 	if cutoff.IsZero() {
 		return true
@@ -260,29 +266,41 @@ func (s *Scheduler) startupAccount(t *tenure, a store.Account, cutoff time.Time)
 }
 
 // deliver claims one delivery and settles it: reconciles it if an earlier
-// attempt may have landed, else publishes it, and writes the outcome. At
-// startup a delivery the network does not know goes back to the queue at its
-// due time, for the missed policy to judge. It reports whether it claimed
-// the delivery.
-func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool {
+// attempt may have landed, else publishes it, and writes the outcome. A
+// delivery not yet due (by up to ClaimAhead) is claimed and then sent at
+// its time; wake tells, meanwhile, of changes to the account's queue. At
+// startup (wake is nil) a delivery the network does not know goes back to
+// the queue at its due time, for the missed policy to judge. It reports
+// whether it claimed the delivery, and whether it gave the claim back,
+// unsent, before its time: crier stopped, or a post of the account's came
+// due before it.
+func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, wake <-chan struct{}) (claimed, gaveBack bool) {
 	ctx := t.ctx
+	atStartup := wake == nil
 	// In flight from before the claim until the outcome is written, so a
 	// sweep never takes it for abandoned.
 	s.flight.add(d.ID)
 	defer s.flight.remove(d.ID)
 	claimAt := s.o.Now().Truncate(time.Millisecond)
-	claimed, err := s.claim(t, d.ID, claimAt)
+	upTo := claimAt
+	if !atStartup {
+		upTo = claimAt.Add(store.ClaimAhead)
+	}
+	claimed, err := s.claim(t, d.ID, claimAt, upTo)
 	if err != nil {
 		if ctx.Err() == nil && !s.leaseError(t, err) {
 			s.storeError(fmt.Sprintf("claiming delivery %d", d.ID), err)
 		}
-		return false
+		return false, false
 	}
 	if !claimed {
-		return false // another crier has it, or it was moved or withdrawn meanwhile
+		return false, false // another crier has it, or it was moved or withdrawn meanwhile
 	}
 	if d.FirstAttemptAt.IsZero() {
 		d.FirstAttemptAt = claimAt // as the claim stored it
+	}
+	if !atStartup && !s.awaitTime(t, wake, d) {
+		return true, true
 	}
 	attempt := d.Attempts + 1
 	net := s.o.Networks[d.AccountID]
@@ -294,14 +312,14 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool
 			reason += "; it may have gone out before crier stopped"
 		}
 		s.fail(d, reason)
-		return true
+		return true, false
 	}
 	text, err := s.finalText(ctx, d)
 	if err != nil {
 		s.settleError(d, attempt, &platforms.Error{Class: platforms.Transient,
 			Reason: "database: reading the post's campaign and tagged links: " + describeStoreError(err), Err: err},
 			d.State == store.DeliveryUnknown)
-		return true
+		return true, false
 	}
 	d.Text = text
 	post := platformPost(d)
@@ -322,15 +340,15 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool
 		switch {
 		case err != nil:
 			s.settleError(d, attempt, err, d.State == store.DeliveryUnknown)
-			return true
+			return true, false
 		case found:
 			s.sent(d, pub, true)
-			return true
+			return true, false
 		case atStartup:
 			s.write(d, "queueing again", func(ctx context.Context) error {
 				return s.st.MarkRetry(ctx, d.ID, d.LastError, time.Time{})
 			})
-			return true
+			return true, false
 		}
 	}
 
@@ -343,7 +361,7 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool
 		s.write(d, "putting it back in the queue", func(ctx context.Context) error {
 			return s.st.MarkRetry(ctx, d.ID, d.LastError, time.Time{})
 		})
-		return true
+		return true, false
 	}
 
 	var pub platforms.Published
@@ -354,10 +372,10 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, atStartup bool) bool
 		})
 	if err != nil {
 		s.settleError(d, attempt, err, false)
-		return true
+		return true, false
 	}
 	s.sent(d, pub, false)
-	return true
+	return true, false
 }
 
 // call runs one network call with a time limit. A panic in the network's
@@ -665,12 +683,40 @@ func (s *Scheduler) underLease(t *tenure, fn func(now time.Time) error) error {
 	return fn(s.o.Now())
 }
 
-// claim claims a delivery under the lease, at now.
-func (s *Scheduler) claim(t *tenure, id int64, now time.Time) (bool, error) {
+// claim claims a delivery sendable by upTo under the lease, at now.
+func (s *Scheduler) claim(t *tenure, id int64, now, upTo time.Time) (bool, error) {
 	var claimed bool
 	err := s.underLease(t, func(time.Time) (err error) {
-		claimed, err = s.st.ClaimDeliveryLeased(t.ctx, id, now, s.hold)
+		claimed, err = s.st.ClaimDeliveryLeased(t.ctx, id, now, upTo, s.hold)
 		return err
 	})
 	return claimed, err
+}
+
+// awaitTime waits, after a claim made ahead of the delivery's time, until
+// that time. It gives the claim back and reports false when the tenure
+// ends meanwhile (crier stops, the lease is lost), or when, woken by a
+// change to the account's queue, a post is now due before this one: that
+// one goes first.
+func (s *Scheduler) awaitTime(t *tenure, wake <-chan struct{}, d store.DueDelivery) bool {
+	at := d.DueAt
+	if !d.NextAttemptAt.IsZero() {
+		at = d.NextAttemptAt
+	}
+	for s.o.Now().Before(at) {
+		if sleep(t.ctx, wake, s.at(at)) {
+			if !s.o.Now().Before(at) {
+				return true
+			}
+			next, _, _, ok, err := s.st.NextDueFor(t.ctx, d.AccountID)
+			if err != nil || !ok || !next.Before(at) {
+				continue // a change that does not go before it
+			}
+		}
+		s.write(d, "giving back the claim on it, unsent", func(ctx context.Context) error {
+			return s.st.ReleaseClaim(ctx, d.ID)
+		})
+		return false
+	}
+	return true
 }

@@ -207,17 +207,20 @@ func TestFuturePostWaitsUntilDueAndWakeReschedules(t *testing.T) {
 	post, d := h.queue(store.Post{Body: "lunch special"}, due)
 	h.start()
 
-	h.clock.waitTimer(t, due) // asleep until the post is due, not polling
+	// Asleep until the post is to be claimed, ClaimAhead before its time,
+	// not polling.
+	claimAt := due.Add(-store.ClaimAhead)
+	h.clock.waitTimer(t, claimAt)
 	// The publishing loop says what is next beside the worker's sleep.
 	h.waitStatus(fmt.Sprintf("post %d next at %v", post, due), func(st Status) bool {
 		return st.NextDueAt.Equal(due) && st.NextPost == post
 	})
-	h.clock.Set(due.Add(-time.Millisecond))
+	h.clock.Set(claimAt.Add(-time.Millisecond))
 	// Still asleep until then (a worker woken by something else may set
 	// its timer again, so this waits for it rather than looking once).
-	h.clock.waitTimer(t, due)
-	if len(h.received()) != 0 {
-		t.Fatal("the scheduler woke before the post was due")
+	h.clock.waitTimer(t, claimAt)
+	if len(h.received()) != 0 || h.delivery(d.ID).State != store.DeliveryQueued {
+		t.Fatal("the scheduler woke before the post was to be claimed")
 	}
 
 	// The user moves it to now: a Wake makes the scheduler look again.
@@ -338,7 +341,7 @@ func TestTransientErrorIsRetriedAfterBackoff(t *testing.T) {
 		t.Fatalf("delivery after a transient error = %+v", got)
 	}
 
-	h.clock.waitTimer(t, e.RetryAt)
+	h.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 	h.clock.Set(e.RetryAt.Add(-time.Millisecond))
 	h.clock.waitTimer(t, e.RetryAt) // still asleep until then
 	if len(h.received()) != 0 {
@@ -382,7 +385,7 @@ func TestRateLimitRetriesWhenTheServerSays(t *testing.T) {
 	if !e.RetryAt.Equal(retryAt) {
 		t.Fatalf("retry at %v, want the server's %v", e.RetryAt, retryAt)
 	}
-	h.clock.waitTimer(t, retryAt)
+	h.clock.waitTimer(t, retryAt.Add(-store.ClaimAhead))
 	h.clock.Set(retryAt)
 	h.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
 }
@@ -457,7 +460,7 @@ func TestUnknownOutcomeIsReconciledNotResent(t *testing.T) {
 	if got := h.delivery(d.ID); got.State != store.DeliveryUnknown || !got.NextAttemptAt.Equal(e.RetryAt) {
 		t.Fatalf("delivery after an unknown outcome = %+v", got)
 	}
-	h.clock.waitTimer(t, e.RetryAt)
+	h.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 	h.clock.Set(e.RetryAt)
 	h.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
 
@@ -633,7 +636,7 @@ func TestSlowReaderNeverBlocksSending(t *testing.T) {
 	h.queue(store.Post{Body: "later"}, t0.Add(time.Hour))
 	h.start()
 
-	h.clock.waitTimer(t, t0.Add(time.Hour)) // everything due went out, and it sleeps
+	h.clock.waitTimer(t, t0.Add(time.Hour).Add(-store.ClaimAhead)) // everything due went out, and it sleeps
 	for _, d := range ds {
 		if got := h.delivery(d.ID); got.State != store.DeliverySent {
 			t.Fatalf("delivery %d is %s with no event reader", d.ID, got.State)

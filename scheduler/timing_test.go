@@ -49,7 +49,7 @@ func TestPostAtNineOnDaylightSavingDays(t *testing.T) {
 			}
 			h.opts.MaxSleep = 48 * time.Hour // so the timer shows the due time itself
 			h.start()
-			h.clock.waitTimer(t, due) // asleep until exactly 09:00 local
+			h.clock.waitTimer(t, due.Add(-store.ClaimAhead)) // asleep until exactly 09:00 local
 			h.clock.Set(due.Add(-time.Millisecond))
 			if len(h.received()) != 0 {
 				t.Fatal("sent before 09:00")
@@ -202,7 +202,7 @@ func TestBackoffScheduleOfRepeatedFailures(t *testing.T) {
 		if got := h.delivery(d.ID); got.Attempts != i+1 || !got.NextAttemptAt.Equal(e.RetryAt) {
 			t.Fatalf("after failure %d: %+v", i+1, got)
 		}
-		h.clock.waitTimer(t, e.RetryAt)
+		h.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
 		h.clock.Set(e.RetryAt)
 		failedAt = e.RetryAt
 	}

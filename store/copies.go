@@ -226,11 +226,22 @@ func accountLabel(ctx context.Context, tx *sql.Tx, id int64) string {
 }
 
 // dueGuard is how close to its time a queued copy stops taking changes. A
-// scheduler reads the copies that are due, then claims and sends them one
-// by one; a change saved between the read and the claim would not be what
-// it sends. Every copy it has read is due, so refusing changes to copies
-// due within this margin (or overdue) leaves no such window.
+// scheduler reads the copies that are due (or due within ClaimAhead), then
+// claims and sends them one by one; a change saved between the read and
+// the claim would not be what it sends. Every copy it has read is due
+// within ClaimAhead, so refusing changes to copies due within this margin
+// (or overdue) leaves no such window.
 const dueGuard = 30 * time.Second
+
+// ClaimAhead is how long before its time the scheduler claims a queued
+// copy (ClaimDeliveryLeased's upTo) and then waits for the time to send
+// it: a write lock held by another program at that time (a sqlite3 shell,
+// a backup tool) no longer makes the post late, as the claim, the one
+// write before the send, is already made.
+const ClaimAhead = 3 * time.Second
+
+// A copy claimed ahead must already be closed to changes.
+const _ = uint(dueGuard - ClaimAhead)
 
 // SaveUnsent saves a queued, failed or missed post as edited (text, the
 // text of each account, accounts, images, labels, campaign and time) and

@@ -113,8 +113,15 @@ const accountUnknownQuery = `SELECT ` + dueCols + `
 const claimQuery = `
 	UPDATE deliveries AS d SET state = 'sending', attempts = attempts + 1,
 		first_attempt_at = coalesce(first_attempt_at, ?2)
-	WHERE d.id = ?1 AND ` + pending + ` AND ` + nextAt + ` <= ?2
+	WHERE d.id = ?1 AND ` + pending + ` AND ` + nextAt + ` <= ?3
 	  AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = d.account_id AND NOT ` + accountReady + `)`
+
+// releaseQuery undoes a claim that sent nothing: the delivery is queued
+// again as it was, its attempt uncounted.
+const releaseQuery = `
+	UPDATE deliveries SET state = 'queued', attempts = attempts - 1,
+		first_attempt_at = CASE WHEN attempts = 1 THEN NULL ELSE first_attempt_at END
+	WHERE id = ? AND state = 'sending' AND attempts > 0`
 
 // paceQuery holds an account's pending deliveries back until a time. The
 // account_id and nextAt terms match the deliveries_account_next index.
@@ -303,17 +310,40 @@ func (s *Store) threadRefs(ctx context.Context, parent, account int64) (replyTo,
 // The scheduler claims with ClaimDeliveryLeased; this form, which checks no
 // lease, is for tests and tools that stand in for one.
 func (s *Store) ClaimDelivery(ctx context.Context, id int64, now time.Time) (bool, error) {
-	return s.claim(ctx, id, now, nil)
+	return s.claim(ctx, id, now, now, nil)
 }
 
 // ClaimDeliveryLeased is ClaimDelivery for the holder of a lease: it fails
 // with ErrLeaseLost, claiming nothing, unless hold's holder holds the lease
-// unexpired at now, checked in the claim's own transaction.
-func (s *Store) ClaimDeliveryLeased(ctx context.Context, id int64, now time.Time, hold LeaseHold) (bool, error) {
-	return s.claim(ctx, id, now, &hold)
+// unexpired at now, checked in the claim's own transaction. It claims a
+// delivery sendable by upTo (no earlier than now): the scheduler claims a
+// post a moment before its time, so that a write lock another program
+// holds then does not make it late, and sends it at its time.
+func (s *Store) ClaimDeliveryLeased(ctx context.Context, id int64, now, upTo time.Time, hold LeaseHold) (bool, error) {
+	if upTo.Before(now) {
+		upTo = now
+	}
+	return s.claim(ctx, id, now, upTo, &hold)
 }
 
-func (s *Store) claim(ctx context.Context, id int64, now time.Time, hold *LeaseHold) (bool, error) {
+// ReleaseClaim gives back a claim under which nothing was sent (the
+// scheduler claimed a post ahead of its time and stopped before it): the
+// delivery is queued again as it was before the claim, its attempt
+// uncounted, so that it is sent at its time without asking the network
+// first. It fails with ErrNotSending when the delivery is no longer being
+// sent (another crier took over and settled it).
+func (s *Store) ReleaseClaim(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, releaseQuery, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errors.Join(err, fmt.Errorf("delivery %d: %w", id, ErrNotSending))
+	}
+	return nil
+}
+
+func (s *Store) claim(ctx context.Context, id int64, now, upTo time.Time, hold *LeaseHold) (bool, error) {
 	var claimed bool
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if hold != nil {
@@ -321,7 +351,7 @@ func (s *Store) claim(ctx context.Context, id int64, now time.Time, hold *LeaseH
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, claimQuery, id, ms(now))
+		res, err := tx.ExecContext(ctx, claimQuery, id, ms(now), ms(upTo))
 		if err != nil {
 			return err
 		}

@@ -93,20 +93,20 @@ func TestClaimUnderLease(t *testing.T) {
 	a := LeaseHolder{ID: "a", Host: "h", PID: 1}
 	hold := LeaseHold{Name: SenderLease, HolderID: "a"}
 
-	if _, err := st.ClaimDeliveryLeased(ctx, ds[0].ID, schedT0, hold); !errors.Is(err, ErrLeaseLost) {
+	if _, err := st.ClaimDeliveryLeased(ctx, ds[0].ID, schedT0, schedT0, hold); !errors.Is(err, ErrLeaseLost) {
 		t.Fatalf("claim with no lease taken = %v", err)
 	}
 	if _, _, err := st.AcquireLease(ctx, SenderLease, a, schedT0.Add(-time.Minute), 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	// Expired: someone else may take it at any moment, so no claim.
-	if _, err := st.ClaimDeliveryLeased(ctx, ds[0].ID, schedT0, hold); !errors.Is(err, ErrLeaseLost) {
+	if _, err := st.ClaimDeliveryLeased(ctx, ds[0].ID, schedT0, schedT0, hold); !errors.Is(err, ErrLeaseLost) {
 		t.Fatalf("claim under an expired lease = %v", err)
 	}
 	if _, _, err := st.AcquireLease(ctx, SenderLease, a, schedT0, 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := st.ClaimDeliveryLeased(ctx, ds[0].ID, schedT0, hold); !ok || err != nil {
+	if ok, err := st.ClaimDeliveryLeased(ctx, ds[0].ID, schedT0, schedT0, hold); !ok || err != nil {
 		t.Fatalf("claim under a live lease = %v, %v", ok, err)
 	}
 	if d, _ := st.Delivery(ctx, ds[0].ID); d.State != DeliverySending {

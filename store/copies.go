@@ -254,7 +254,9 @@ const _ = uint(dueGuard - ClaimAhead)
 //
 // A failed or missed copy keeps its state (and its reason) until it is
 // sent again, moved or dropped, and then sends the new text. A new time
-// moves the queued copies; a zero time keeps the one the post has.
+// moves the copies that have not gone out, as ReschedulePost does: a
+// failed or missed one is queued again at it. A zero time keeps the one
+// the post has.
 func (s *Store) SaveUnsent(ctx context.Context, p Post, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := postTx(ctx, tx, p.ID)
@@ -321,11 +323,18 @@ func (s *Store) SaveUnsent(ctx context.Context, p Post, now time.Time) error {
 				}
 				continue
 			}
-			if moved && d.state == DeliveryQueued {
-				if _, err := tx.ExecContext(ctx,
-					"UPDATE deliveries SET due_at = ?, next_attempt_at = NULL WHERE id = ?", ms(at), d.id); err != nil {
-					return err
-				}
+		}
+		if moved {
+			// A new time is a move, as ReschedulePost makes it: a failed or
+			// missed copy is queued again at it (as a new post to its
+			// network), not left failed or missed at a time it was not given.
+			if _, err := refreshUnsent(ctx, tx, p.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE deliveries SET due_at = ?, state = 'queued', next_attempt_at = NULL
+				WHERE post_id = ? AND state IN ('queued', 'missed', 'failed')`, ms(at), p.ID); err != nil {
+				return err
 			}
 		}
 		for _, t := range p.Targets {

@@ -236,6 +236,41 @@ func TestSaveUnsentNeverTouchesTheCopyThatWentOut(t *testing.T) {
 	}
 }
 
+// A new time given to a failed or missed post in the composer moves it, as
+// the calendar's move does: its unsent copies are queued again at that time
+// (each as a new post to its network), never left failed or missed at a
+// time they were not given, and the copy that went out stays as it went.
+func TestSaveUnsentWithANewTimeQueuesTheUnsentCopiesAgain(t *testing.T) {
+	ctx := context.Background()
+	for _, state := range []DeliveryState{DeliveryFailed, DeliveryMissed} {
+		f := halfSent(t)
+		mustExec(t, f.st, "UPDATE deliveries SET state = ? WHERE post_id = ? AND account_id = ?", state, f.id, f.m)
+		mustExec(t, f.st, "UPDATE posts SET state = ? WHERE id = ?", state, f.id)
+		sentBefore := f.delivery(t, f.b)
+		unsentBefore := f.delivery(t, f.m)
+		later := f.now.Add(24 * time.Hour)
+		p, _ := f.st.Post(ctx, f.id)
+		p.Body, p.ScheduledAt = "Five years! Thank you, Linden Street.", later
+		if err := f.st.SaveUnsent(ctx, p, f.now); err != nil {
+			t.Fatalf("%s: %v", state, err)
+		}
+		got := f.delivery(t, f.m)
+		if got.State != DeliveryQueued || !got.DueAt.Equal(later) || got.Attempts != 0 || got.LastError != "" ||
+			!got.FirstAttemptAt.IsZero() || got.IdempotencyKey == unsentBefore.IdempotencyKey {
+			t.Errorf("%s copy given a new time = %+v, want queued again at %v as a new post", state, got, later)
+		}
+		if got := f.delivery(t, f.b); got != sentBefore {
+			t.Errorf("%s: the sent copy changed:\n%+v\n%+v", state, sentBefore, got)
+		}
+		if post, _ := f.st.Post(ctx, f.id); post.State != PostQueued || !post.ScheduledAt.Equal(later) {
+			t.Errorf("%s post given a new time = %s at %v, want queued at %v", state, post.State, post.ScheduledAt, later)
+		}
+		if due, _ := f.st.DueDeliveries(ctx, later, 10); len(due) != 1 || due[0].ID != got.ID || due[0].Text != p.Body {
+			t.Errorf("%s: due at the new time: %+v", state, due)
+		}
+	}
+}
+
 func TestRetryUnsentSendsTheFailedCopyAlone(t *testing.T) {
 	f := halfSent(t)
 	ctx := context.Background()

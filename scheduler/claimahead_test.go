@@ -60,7 +60,8 @@ func TestAWriteLockHeldAtAPostsTimeDoesNotDelayIt(t *testing.T) {
 	net := telling{h.net, make(chan string, 4)}
 	h.opts.Networks = map[int64]platforms.Network{h.acct: net}
 	due := t0.Add(time.Hour)
-	_, d := h.queue(store.Post{Body: "bagels at noon"}, due)
+	post, d := h.queue(store.Post{Body: "bagels at noon"}, due)
+	h.queue(store.Post{Body: "later"}, due.Add(time.Hour))
 	h.start()
 
 	claimAt := due.Add(-store.ClaimAhead)
@@ -69,6 +70,10 @@ func TestAWriteLockHeldAtAPostsTimeDoesNotDelayIt(t *testing.T) {
 	h.clock.waitTimer(t, due) // claimed, waiting for its time
 	if got := h.delivery(d.ID); got.State != store.DeliverySending || got.Attempts != 1 {
 		t.Fatalf("delivery before its time = %+v, want claimed (sending, one attempt)", got)
+	}
+	// Claimed, it is still the next post to go out (the status bar says).
+	if st := h.sched.Status(); !st.NextDueAt.Equal(due) || st.NextPost != post {
+		t.Fatalf("status while it waits for its time: next post %d at %v, want %d at %v", st.NextPost, st.NextDueAt, post, due)
 	}
 	if len(h.received()) != 0 {
 		t.Fatal("sent before its time")

@@ -461,6 +461,42 @@ type waits struct {
 	since map[string]time.Time
 }
 
+// ahead is the set of deliveries claimed ahead of their time, waiting for
+// it, by id.
+type ahead struct {
+	mu    sync.Mutex
+	posts map[int64]aheadPost
+}
+
+type aheadPost struct {
+	at   time.Time
+	post int64
+}
+
+func (a *ahead) add(id int64, p aheadPost) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.posts[id] = p
+}
+
+func (a *ahead) remove(id int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.posts, id)
+}
+
+// first is the earliest of them: its time and post.
+func (a *ahead) first() (at time.Time, post int64, ok bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, p := range a.posts {
+		if !ok || p.at.Before(at) {
+			at, post, ok = p.at, p.post, true
+		}
+	}
+	return at, post, ok
+}
+
 // flight is the set of deliveries this process has claimed, or is about to
 // claim, and not yet settled.
 type flight struct {
@@ -703,6 +739,12 @@ func (s *Scheduler) awaitTime(t *tenure, wake <-chan struct{}, d store.DueDelive
 	if !d.NextAttemptAt.IsZero() {
 		at = d.NextAttemptAt
 	}
+	if !s.o.Now().Before(at) {
+		return true
+	}
+	s.ahead.add(d.ID, aheadPost{at: at, post: d.PostID})
+	defer s.ahead.remove(d.ID)
+	s.refreshNext(t.ctx) // it is still the next post, though claimed
 	for s.o.Now().Before(at) {
 		if sleep(t.ctx, wake, s.at(at)) {
 			if !s.o.Now().Before(at) {

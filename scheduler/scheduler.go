@@ -175,6 +175,9 @@ type Scheduler struct {
 	// and not yet settled; waits the accounts whose server keeps a write
 	// waiting.
 	flight flight
+	// ahead holds the deliveries claimed ahead of their time and not yet
+	// sent (awaitTime).
+	ahead ahead
 	waits  waits
 
 	// acquiredAt is when the lease was last taken afresh: a lease taken
@@ -244,6 +247,7 @@ func New(o Options) *Scheduler {
 		out:      outbox{ready: make(chan struct{}, 1)},
 		hold:     store.LeaseHold{Name: store.SenderLease, HolderID: o.Holder.ID},
 		flight:   flight{ids: map[int64]bool{}},
+		ahead:    ahead{posts: map[int64]aheadPost{}},
 		waits:    waits{since: map[string]time.Time{}},
 	}
 }
@@ -341,12 +345,16 @@ func (s *Scheduler) Run(ctx context.Context) error {
 func (s *Scheduler) refreshNext(ctx context.Context) {
 	s.nextMu.Lock()
 	defer s.nextMu.Unlock()
-	at, _, post, _, err := s.st.NextDue(ctx)
+	at, _, post, ok, err := s.st.NextDue(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.storeError("reading the next due time", err)
 		}
 		return
+	}
+	// A post claimed ahead of its time is no longer pending, but still next.
+	if aAt, aPost, found := s.ahead.first(); found && (!ok || aAt.Before(at)) {
+		at, post = aAt, aPost
 	}
 	s.setStatus(func(st *Status) { st.NextDueAt, st.NextPost = at, post })
 }

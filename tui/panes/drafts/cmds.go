@@ -50,7 +50,11 @@ type (
 		forked   bool // the post went out, or stopped being a draft: the text went to a new one
 		nowDraft bool // the post went back to drafts elsewhere and was saved as one
 		copied   bool // edits that can't go out were kept as a new draft
-		err      error
+		// now is the post on its way as the save left it (its state and
+		// copies: a new time queues failed and missed copies again); nil
+		// for a draft.
+		now *postNow
+		err error
 	}
 	queuedMsg struct {
 		gen int
@@ -173,12 +177,29 @@ type saveResult struct {
 	id       int64
 	forked   bool
 	nowDraft bool
+	now      *postNow
+}
+
+// postNow is a post on its way as a save left it.
+type postNow struct {
+	state  store.PostState
+	copies []store.Copy
 }
 
 func (s *draftSaver) saveLocked(ctx context.Context, st *store.Store, p store.Post, now time.Time) (saveResult, error) {
 	p.ID = s.id
 	if s.unsent {
 		err := st.SaveUnsent(ctx, p, now)
+		if err == nil {
+			r := saveResult{id: s.id}
+			// Only what the composer shows: a failed read leaves it as it was.
+			if saved, err := st.Post(ctx, s.id); err == nil {
+				if copies, err := st.PostCopies(ctx, s.id); err == nil {
+					r.now = &postNow{state: saved.State, copies: copies}
+				}
+			}
+			return r, nil
+		}
 		if !errors.Is(err, store.ErrNotUnsent) {
 			return saveResult{id: s.id}, err
 		}
@@ -234,7 +255,7 @@ func (s *draftSaver) queue(ctx context.Context, st *store.Store, p store.Post, a
 func saveCmd(st *store.Store, sv *draftSaver, gen int, p store.Post, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		r, err := sv.save(context.Background(), st, p, now)
-		return savedMsg{gen: gen, id: r.id, at: now, forked: r.forked, nowDraft: r.nowDraft, err: err}
+		return savedMsg{gen: gen, id: r.id, at: now, forked: r.forked, nowDraft: r.nowDraft, now: r.now, err: err}
 	}
 }
 
@@ -247,7 +268,7 @@ func quitSaveCmd(st *store.Store, sv *draftSaver, gen int, p store.Post, now tim
 		ctx := context.Background()
 		r, err := sv.save(ctx, st, p, now)
 		if !errors.Is(err, store.ErrDueNow) && !errors.Is(err, store.ErrSendingNow) {
-			return savedMsg{gen: gen, id: r.id, at: now, forked: r.forked, nowDraft: r.nowDraft, err: err}
+			return savedMsg{gen: gen, id: r.id, at: now, forked: r.forked, nowDraft: r.nowDraft, now: r.now, err: err}
 		}
 		p.ID, p.State = 0, store.PostDraft
 		id, err := st.SaveDraft(ctx, p, now)

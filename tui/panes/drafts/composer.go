@@ -566,6 +566,11 @@ func (m *composer) onSaved(msg savedMsg) tea.Cmd {
 	}
 	var status tea.Cmd
 	switch {
+	case msg.now != nil:
+		m.base.State, m.copies = msg.now.state, map[int64]store.Copy{}
+		for _, cp := range msg.now.copies {
+			m.copies[cp.AccountID] = cp
+		}
 	case msg.forked:
 		m.base.State, m.copies = store.PostDraft, map[int64]store.Copy{}
 		status = common.Status("the post changed elsewhere (it went out, or stopped being a draft): your text is now a new draft", true)

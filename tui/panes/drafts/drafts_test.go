@@ -530,6 +530,51 @@ func TestHalfSentPostFixesTheFailedCopyAlone(t *testing.T) {
 	}
 }
 
+// TestMissedPostGivenATimeAndClosedGoesOutThen: a new time typed for a
+// missed post, then esc (save and close), queues it at that time, as ctrl+s
+// would: the composer, the status bar and the list all say so, and none
+// says it is still missed.
+func TestMissedPostGivenATimeAndClosedGoesOutThen(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	at := frozen.Add(-26 * time.Hour)
+	id := h.queued("Walnut sourdough today", at)
+	db := h.c.Store.DB()
+	if _, err := db.Exec("UPDATE deliveries SET state = 'missed' WHERE post_id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE posts SET state = 'missed' WHERE id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+	h.do(common.FocusMsg{})
+	h.do(keyEnter)
+	h.requireInView("missed: it came due while crier was not running")
+	h.do(keyShiftTab) // the photos
+	h.do(keyShiftTab) // the time
+	h.do(typed("+2h"))
+	h.do(keyEsc)
+	if h.m.Capturing() {
+		t.Fatal("esc did not close the composer")
+	}
+	want := frozen.Add(2 * time.Hour)
+	if p := h.post(id); p.State != store.PostQueued || !p.ScheduledAt.Equal(want) {
+		t.Fatalf("post after a new time and esc: %s at %v, want queued at %v", p.State, p.ScheduledAt, want)
+	}
+	for _, a := range h.c.Accounts {
+		if d := h.delivery(id, a.ID); d.State != store.DeliveryQueued || !d.DueAt.Equal(want) {
+			t.Fatalf("copy to %s: %s at %v, want queued at %v", a.Handle, d.State, d.DueAt, want)
+		}
+	}
+	if st := h.lastStatus(); st.Err || strings.Contains(st.Text, "missed") || !strings.Contains(st.Text, "still queued for") {
+		t.Errorf("status %+v, want it to say the post is queued for its new time", st)
+	}
+	h.requireInView("queued")
+	// Opened again, it shows where it is: queued, not missed.
+	h.do(keyEnter)
+	if v := h.m.View(); strings.Contains(v, "missed") {
+		t.Errorf("the composer still says missed:\n%s", v)
+	}
+}
+
 // TestSendAndDropTheFailedCopyFromTheList: s sends a post's failed copy
 // now, x drops it; the copy that went out stays as it went.
 func TestSendAndDropTheFailedCopyFromTheList(t *testing.T) {

@@ -178,7 +178,7 @@ type Scheduler struct {
 	// ahead holds the deliveries claimed ahead of their time and not yet
 	// sent (awaitTime).
 	ahead ahead
-	waits  waits
+	waits waits
 
 	// acquiredAt is when the lease was last taken afresh: a lease taken
 	// again with the same acquired_at was never anyone else's meanwhile,

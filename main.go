@@ -318,6 +318,33 @@ func network(ca config.Account, sessionDir string) (platforms.Network, error) {
 	return nil, fmt.Errorf("account %s: crier has no client for %q", ca.Handle, ca.Platform)
 }
 
+// resolveAccount sets up the network of an account added since crier
+// started (crier login in another terminal, a config edited by hand): it
+// reads the config file again, as it is now, and builds the account's
+// client as at the start. Nothing is found without a config file.
+func resolveAccount(cfg *config.Config, st *store.Store) func(context.Context, int64) (platforms.Network, error) {
+	return func(ctx context.Context, id int64) (platforms.Network, error) {
+		if cfg.File == "" {
+			return nil, nil
+		}
+		a, err := st.Account(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		home, _ := os.UserHomeDir()
+		now, err := config.Load(config.LoadOptions{Flag: cfg.File, Getenv: os.Getenv, Home: home})
+		if err != nil {
+			return nil, fmt.Errorf("reading the config again: %w", err)
+		}
+		for _, ca := range now.Accounts {
+			if ca.Platform == a.Platform && ca.Handle == a.Handle && ca.Server == a.Server {
+				return network(ca, filepath.Join(filepath.Dir(st.Path()), "sessions"))
+			}
+		}
+		return nil, nil
+	}
+}
+
 // debug turns on the scheduler's Debug lines (--debug).
 func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account, nets map[int64]platforms.Network, logger *log.Logger, events chan<- scheduler.Event, debug bool) *scheduler.Scheduler {
 	// Listening terms by account id; the demo's accounts are not in the
@@ -331,6 +358,7 @@ func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account,
 	return scheduler.New(scheduler.Options{
 		Store:        st,
 		Networks:     nets,
+		Resolve:      resolveAccount(cfg, st),
 		Now:          time.Now,
 		Events:       events,
 		Log:          logger,

@@ -299,21 +299,20 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, wake <-chan struct{}
 	if d.FirstAttemptAt.IsZero() {
 		d.FirstAttemptAt = claimAt // as the claim stored it
 	}
-	if !atStartup && !s.awaitTime(t, wake, d) {
-		return true, true
-	}
-	attempt := d.Attempts + 1
-	net := s.o.Networks[d.AccountID]
+	net, why := s.network(ctx, d.AccountID)
 	if net == nil {
-		reason := fmt.Sprintf("no network is set up for account %s (%s) in the crier that sends (%s): "+
-			"add the account to the config that crier reads and restart it (an account added since it started is not seen), "+
-			"or take the account off the post", d.Handle, d.Platform, s.o.Holder)
+		reason := fmt.Sprintf("no network is set up for account %s (%s) in the crier that sends (%s): %s; "+
+			"add the account to the config that crier reads, or take the account off the post", d.Handle, d.Platform, s.o.Holder, why)
 		if d.State == store.DeliveryUnknown {
 			reason += "; it may have gone out before crier stopped"
 		}
 		s.fail(d, reason)
 		return true, false
 	}
+	if !atStartup && !s.awaitTime(t, wake, d) {
+		return true, true
+	}
+	attempt := d.Attempts + 1
 	text, err := s.finalText(ctx, d)
 	if err != nil {
 		s.settleError(d, attempt, &platforms.Error{Class: platforms.Transient,
@@ -727,6 +726,33 @@ func (s *Scheduler) claim(t *tenure, id int64, now, upTo time.Time) (bool, error
 		return err
 	})
 	return claimed, err
+}
+
+// network is the network of an account: from Options.Networks, else, for
+// an account added since crier started, from Options.Resolve (once found,
+// kept). Without one it says why.
+func (s *Scheduler) network(ctx context.Context, accountID int64) (platforms.Network, string) {
+	if n := s.o.Networks[accountID]; n != nil {
+		return n, ""
+	}
+	s.resolved.mu.Lock()
+	defer s.resolved.mu.Unlock()
+	if n := s.resolved.nets[accountID]; n != nil {
+		return n, ""
+	}
+	if s.o.Resolve == nil {
+		return nil, "it has none for it"
+	}
+	n, err := s.o.Resolve(ctx, accountID)
+	switch {
+	case err != nil:
+		return nil, err.Error()
+	case n == nil:
+		return nil, "its config does not have the account"
+	}
+	s.resolved.nets[accountID] = n
+	s.log.Printf("scheduler: account %d: set up from the config, read again (it was added since crier started)", accountID)
+	return n, ""
 }
 
 // awaitTime waits, after a claim made ahead of the delivery's time, until

@@ -86,8 +86,15 @@ const (
 type Options struct {
 	Store *store.Store
 	// Networks are the accounts' networks, by account id. A delivery to an
-	// account missing here fails with a message saying so.
+	// account missing here is set up with Resolve, or fails with a message
+	// saying why.
 	Networks map[int64]platforms.Network
+	// Resolve, when set, sets up the network of an account missing from
+	// Networks (one added to the config since crier started) the first
+	// time one of its posts is due: a nil network and error when the
+	// config does not have it, an error saying what is wrong when it has
+	// it but cannot be used (no token).
+	Resolve func(ctx context.Context, accountID int64) (platforms.Network, error)
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
 	// Timer starts a one-shot timer: c receives once the clock (Now) reads
@@ -178,6 +185,11 @@ type Scheduler struct {
 	// ahead holds the deliveries claimed ahead of their time and not yet
 	// sent (awaitTime).
 	ahead ahead
+	// resolved are the networks Resolve set up, by account id.
+	resolved struct {
+		mu   sync.Mutex
+		nets map[int64]platforms.Network
+	}
 	waits waits
 
 	// acquiredAt is when the lease was last taken afresh: a lease taken
@@ -236,7 +248,7 @@ func New(o Options) *Scheduler {
 	if o.WatchEvery == 0 {
 		o.WatchEvery = DefaultWatchEvery
 	}
-	return &Scheduler{
+	s := &Scheduler{
 		o:        o,
 		st:       o.Store,
 		log:      o.Log,
@@ -250,6 +262,8 @@ func New(o Options) *Scheduler {
 		ahead:    ahead{posts: map[int64]aheadPost{}},
 		waits:    waits{since: map[string]time.Time{}},
 	}
+	s.resolved.nets = map[int64]platforms.Network{}
+	return s
 }
 
 // Wake tells the scheduler the queue changed (a post was queued, moved or

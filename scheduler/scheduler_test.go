@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -579,11 +580,10 @@ func TestAccountWithoutNetworkFails(t *testing.T) {
 	h.start()
 
 	e := h.waitEvent(EventFailed, d.ID, EventSent, EventRetrying)
-	// The crier that sends says it is the one without the account, and
-	// that one added since it started needs a restart: the config the
-	// person looks at may well list it (crier init, another crier's config).
+	// The crier that sends says it is the one without the account: the
+	// config the person looks at may well list it (another crier's).
 	if !strings.Contains(e.Err, "no network is set up for account @ghost@example.social (mastodon)") || e.AccountID != ghost ||
-		!strings.Contains(e.Err, "in the crier that sends ("+h.sched.o.Holder.String()+")") || !strings.Contains(e.Err, "restart it") {
+		!strings.Contains(e.Err, "in the crier that sends ("+h.sched.o.Holder.String()+")") {
 		t.Fatalf("failed event = %+v", e)
 	}
 	if got := h.delivery(d.ID); got.State != store.DeliveryFailed || got.LastError != e.Err {
@@ -591,6 +591,58 @@ func TestAccountWithoutNetworkFails(t *testing.T) {
 	}
 	if s := h.postState(post); s != store.PostFailed {
 		t.Fatalf("post = %s", s)
+	}
+}
+
+// An account added since crier started (crier login in another terminal)
+// has no network in Options.Networks: Resolve sets it up, reading the
+// config again, and its post goes out; an account the config cannot use
+// fails with what Resolve said.
+func TestAccountAddedSinceTheStartIsSetUpWhenItsPostIsDue(t *testing.T) {
+	h := newHarness(t)
+	added := h.account(store.PlatformSandbox, "newshop")
+	broken := h.account(store.PlatformMastodon, "@broken@example.social")
+	net := sandbox.New("newshop", h.st, sandbox.WithClock(h.clock.Now))
+	var asked []int64
+	h.opts.Resolve = func(_ context.Context, id int64) (platforms.Network, error) {
+		asked = append(asked, id) // (called by one worker at a time)
+		switch id {
+		case added:
+			return net, nil
+		case broken:
+			return nil, errors.New("account @broken@example.social: its token is in $BROKEN_TOKEN, which is not set")
+		}
+		return nil, nil
+	}
+	_, d := h.queue(store.Post{Body: "hello from the new shop", Targets: []store.Target{{AccountID: added}}}, t0)
+	_, d2 := h.queue(store.Post{Body: "second", Targets: []store.Target{{AccountID: added}}}, t0.Add(time.Second))
+	_, bad := h.queue(store.Post{Body: "x", Targets: []store.Target{{AccountID: broken}}}, t0)
+	h.start()
+
+	h.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
+	h.clock.Set(t0.Add(time.Second))
+	h.waitEvent(EventSent, d2.ID, EventFailed, EventRetrying)
+	got, err := h.st.SandboxPosts(context.Background(), "newshop")
+	if err != nil || len(got) != 2 || got[0].Body != "hello from the new shop" {
+		t.Fatalf("the new account's sandbox got %+v (%v)", got, err)
+	}
+	if n := net.Publishes(); n != 2 {
+		t.Fatalf("%d publishes through the network Resolve set up, want 2", n)
+	}
+	e := h.waitEvent(EventFailed, bad.ID, EventSent, EventRetrying)
+	if !strings.Contains(e.Err, "no network is set up for account @broken@example.social (mastodon)") ||
+		!strings.Contains(e.Err, "its token is in $BROKEN_TOKEN, which is not set") {
+		t.Fatalf("failed event = %+v", e)
+	}
+	h.stop()
+	n := 0
+	for _, id := range asked {
+		if id == added {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("Resolve was asked %d times for the new account, want once (the network is kept)", n)
 	}
 }
 

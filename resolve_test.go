@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/crier-app/crier/config"
+	"github.com/crier-app/crier/store"
+)
+
+// An account added to the config file after crier started is set up from
+// the file as it is when one of its posts is due; one the file does not
+// have is not, and one it has without a usable credential says why.
+func TestResolveReadsTheConfigAsItIsNow(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	db := filepath.Join(dir, "crier.db")
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte("database: "+db+"\n"+body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("")
+	cfg, err := config.Load(config.LoadOptions{Flag: path, Getenv: func(string) string { return "" }, Home: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	id := func(platform, handle, server string) int64 {
+		t.Helper()
+		id, err := st.UpsertAccount(ctx, store.Account{Platform: platform, Handle: handle, Server: server})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	added := id(store.PlatformMastodon, "@bakery@example.social", "https://example.social")
+	unset := id(store.PlatformMastodon, "@cafe@example.social", "https://example.social")
+	absent := id(store.PlatformBluesky, "bakery.example.com", "https://bsky.example.com")
+	resolve := resolveAccount(cfg, st)
+
+	// Started before the accounts were in the file.
+	if n, err := resolve(ctx, added); n != nil || err != nil {
+		t.Fatalf("before the file has it: %v, %v", n, err)
+	}
+	write(`accounts:
+  - platform: mastodon
+    handle: "@bakery@example.social"
+    server: https://example.social
+    credential: a-token
+  - platform: mastodon
+    handle: "@cafe@example.social"
+    server: https://example.social
+    credential: env:CRIER_TEST_UNSET_CAFE_TOKEN
+`)
+	n, err := resolve(ctx, added)
+	if err != nil || n == nil || n.Platform() != store.PlatformMastodon {
+		t.Fatalf("once the file has it: %v, %v", n, err)
+	}
+	if n, err := resolve(ctx, absent); n != nil || err != nil {
+		t.Fatalf("an account the file does not have: %v, %v", n, err)
+	}
+	if _, err := resolve(ctx, unset); err == nil || !strings.Contains(err.Error(), "CRIER_TEST_UNSET_CAFE_TOKEN") {
+		t.Fatalf("an account whose credential is not set: %v", err)
+	}
+}

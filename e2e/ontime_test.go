@@ -316,6 +316,26 @@ func TestOnTime(t *testing.T) {
 			due.Sub(locked).Round(time.Millisecond), f.lateness(h, now))
 	})
 
+	t.Run("account added while crier runs", func(t *testing.T) {
+		f := startFaultyBluesky(t, bsky, rng)
+		h := newHarness(t, bin, f.testNetwork)
+		// Started with the first account alone in its config...
+		writeConfig(t, f.Dir, h.dbPath, f.Accounts[:1])
+		c := h.start("a sender started with one account")
+		h.waitLead(c)
+		// ...then the second is added to the config (as crier login tells
+		// one to) and posts are queued for both.
+		writeConfig(t, f.Dir, h.dbPath, f.Accounts)
+		now := time.Now()
+		want := h.queueAt("after the account was added", 2, func(int) time.Time { return now.Add(time.Second) }, spread)
+		h.waitSettled(time.Minute)
+		h.stop(c, syscall.SIGTERM)
+		h.checkDelivered(want)
+		if !strings.Contains(h.stderr(), "set up from the config, read again") {
+			t.Error("crier did not say it set up the added account from the config")
+		}
+	})
+
 	t.Run("database locked at start", func(t *testing.T) {
 		f := startFaultyBluesky(t, bsky, rng)
 		h := newHarness(t, bin, f.testNetwork)

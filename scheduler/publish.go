@@ -299,6 +299,9 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, wake <-chan struct{}
 	if d.FirstAttemptAt.IsZero() {
 		d.FirstAttemptAt = claimAt // as the claim stored it
 	}
+	if !atStartup && !s.awaitTime(t, wake, d) {
+		return true, true
+	}
 	net, why := s.network(ctx, d.AccountID)
 	if net == nil {
 		reason := fmt.Sprintf("no network is set up for account %s (%s) in the crier that sends (%s): %s; "+
@@ -308,9 +311,6 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, wake <-chan struct{}
 		}
 		s.fail(d, reason)
 		return true, false
-	}
-	if !atStartup && !s.awaitTime(t, wake, d) {
-		return true, true
 	}
 	attempt := d.Attempts + 1
 	text, err := s.finalText(ctx, d)

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // MediumSocial is the utm_medium of a post's link.
@@ -81,10 +83,22 @@ func domainOf(d string) (string, error) {
 		strings.HasSuffix(s, ".") {
 		return "", fmt.Errorf("%q is not a domain such as example.com", d)
 	}
-	return s, nil
+	return ascii(s), nil
 }
 
-// Domains lists the domains the Tagger tags, as it reads them.
+// ascii writes a host as DNS does: an internationalised name (bäckerei.de)
+// as its punycode (xn--bckerei-5wa.de), so that a domain given either way
+// matches a link written either way. A host that is not a valid name is
+// kept as it is.
+func ascii(host string) string {
+	if a, err := idna.Lookup.ToASCII(host); err == nil {
+		return a
+	}
+	return host
+}
+
+// Domains lists the domains the Tagger tags, as it reads them (an
+// internationalised one in punycode).
 func (t *Tagger) Domains() []string { return append([]string(nil), t.domains...) }
 
 // Owns reports whether a host (a URL's, with or without a port) is one of
@@ -97,7 +111,7 @@ func (t *Tagger) Owns(host string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	host = strings.TrimSuffix(host, ".")
+	host = ascii(strings.TrimSuffix(host, "."))
 	for _, d := range t.domains {
 		if host == d || strings.HasSuffix(host, "."+d) {
 			return true

@@ -2,6 +2,7 @@ package utm
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -57,6 +58,33 @@ func TestTag(t *testing.T) {
 	// Empty tags are not added.
 	if got, _, _ := tg.Tag("https://ryeandshine.bakery/", Tags{Source: "bluesky", Medium: "social"}); got != "https://ryeandshine.bakery/?utm_source=bluesky&utm_medium=social" {
 		t.Errorf("partial tags: %s", got)
+	}
+}
+
+// A domain with letters beyond ASCII is the same domain written in
+// Unicode or in punycode, in the config and in a post's links alike.
+func TestAnInternationalDomainMatchesEitherWay(t *testing.T) {
+	tags := Tags{Source: "mastodon", Medium: "social", Campaign: "stollen"}
+	for _, configured := range []string{"bäckerei-müller.de", "xn--bckerei-mller-bfb28a.de", "https://Bäckerei-Müller.de/"} {
+		tg, err := NewTagger([]string{configured})
+		if err != nil {
+			t.Fatalf("%q: %v", configured, err)
+		}
+		for _, link := range []string{"https://bäckerei-müller.de/stollen", "https://xn--bckerei-mller-bfb28a.de/stollen",
+			"https://shop.BÄCKEREI-MÜLLER.de/stollen"} {
+			got, changed, err := tg.Tag(link, tags)
+			if err != nil || !changed || !strings.Contains(got, "utm_campaign=stollen") {
+				t.Errorf("domain %q, link %q: %q, %v, %v; want it tagged", configured, link, got, changed, err)
+			}
+		}
+		if got, changed, _ := tg.Tag("https://bäckerei-maier.de/", tags); changed {
+			t.Errorf("domain %q tagged another site: %q", configured, got)
+		}
+	}
+	a, _ := NewTagger([]string{"bäckerei-müller.de"})
+	b, _ := NewTagger([]string{"xn--bckerei-mller-bfb28a.de"})
+	if a.Domains()[0] != b.Domains()[0] {
+		t.Errorf("the two spellings read as %q and %q", a.Domains()[0], b.Domains()[0])
 	}
 }
 

@@ -36,3 +36,37 @@ func TakeKept(st *store.Store, key string, msg func(typed map[string]string, err
 
 // BroughtBack is the status line of a form given back what was typed.
 const BroughtBack = "brought back what you typed before crier closed (esc drops it)"
+
+// Typer is a form whose typing can be kept: what it holds (nil while
+// nothing was typed in it) and a way to put it back.
+type Typer interface {
+	Typed() map[string]string
+	SetTyped(typed map[string]string)
+}
+
+// KeepOpen keeps what was typed into f, the form open as crier closes
+// (BeforeQuitMsg), under key: nothing when nothing was typed.
+func KeepOpen(st *store.Store, key string, f Typer) tea.Cmd {
+	typed := f.Typed()
+	if typed == nil {
+		return nil
+	}
+	return KeepTyped(st, key, typed)
+}
+
+// PutBack gives what TakeKept read for f (typed, or err) back to it, if
+// f is still the form on show (open) and nothing was typed into it
+// meanwhile; else it is kept again for the next time the form opens.
+// pane names the pane in an error.
+func PutBack(st *store.Store, key string, f Typer, open bool, typed map[string]string, err error, pane string) tea.Cmd {
+	switch {
+	case err != nil:
+		return Status(pane+": cannot read what was typed before crier closed: "+err.Error(), true)
+	case len(typed) == 0:
+		return nil
+	case !open || f.Typed() != nil:
+		return KeepTyped(st, key, typed)
+	}
+	f.SetTyped(typed)
+	return Status(BroughtBack, false)
+}

@@ -61,30 +61,17 @@ func (m *Model) takeKept(f *form.Model) tea.Cmd {
 // keptForm puts what was kept back into the form that asked, if it is
 // still open and nothing was typed meanwhile.
 func (m *Model) keptForm(msg keptFormMsg) tea.Cmd {
-	switch {
-	case msg.err != nil:
-		return common.Status("Campaigns: cannot read what was typed before crier closed: "+msg.err.Error(), true)
-	case len(msg.typed) == 0:
-		return nil
-	case m.form != msg.form || m.top() != modeForm || m.form.Typed() != nil:
-		// Gone, or typed in: keep it for the next time the form opens.
-		return common.KeepTyped(m.c.Store, keptKey(msg.form), msg.typed)
-	}
-	m.form.SetTyped(msg.typed)
-	return common.Status(common.BroughtBack, false)
+	return common.PutBack(m.c.Store, keptKey(msg.form), msg.form, m.form == msg.form && m.top() == modeForm,
+		msg.typed, msg.err, "Campaigns")
 }
 
 // keepForm keeps what was typed into the open form, for BeforeQuitMsg:
 // a dropped connection or ctrl+c loses nothing.
 func (m *Model) keepForm() tea.Cmd {
-	if m.top() != modeForm || m.form == nil || m.c.Store == nil {
+	if m.top() != modeForm || m.form == nil {
 		return nil
 	}
-	typed := m.form.Typed()
-	if typed == nil {
-		return nil
-	}
-	return common.KeepTyped(m.c.Store, keptKey(m.form), typed)
+	return common.KeepOpen(m.c.Store, keptKey(m.form), m.form)
 }
 
 func (m *Model) field(name, label, value, placeholder, hint string) form.Field {

@@ -75,12 +75,28 @@ func (m *Model) goalState(g analytics.GoalStatus) string {
 	return s.Muted.Render(out)
 }
 
-// openExport asks where to write a report of the 30 days the pane shows.
+// openExport asks where to write a report of the 30 days the pane shows,
+// with what was typed into it before crier last closed with it open.
 func (m *Model) openExport() tea.Cmd {
 	today := store.DayOf(m.c.Now().In(m.c.Zone))
-	m.form = form.New(m.c, 0, "Export a report of the last 30 days",
+	f := form.New(m.c, 0, "Export a report of the last 30 days",
 		reportfile.Fields(m.c, "last-30-days", today, true, today.Add(-29), today)...)
-	return nil
+	m.form = f
+	return common.TakeKept(m.c.Store, exportKept, func(typed map[string]string, err error) tea.Msg {
+		return keptExportMsg{form: f, typed: typed, err: err}
+	})
+}
+
+// exportKept names the export form for store.KeepForm: what was typed
+// into it is kept when crier closes with it open (a dropped SSH
+// connection, ctrl+c).
+const exportKept = "kpis/export"
+
+// keptExportMsg brings back what was typed into the export form.
+type keptExportMsg struct {
+	form  *form.Model
+	typed map[string]string
+	err   error
 }
 
 type exportedMsg struct {

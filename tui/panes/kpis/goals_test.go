@@ -133,3 +133,44 @@ func TestGoalTargetRoundsTowardReachingIt(t *testing.T) {
 		t.Errorf("want the target of 8.05 as 8.1:\n%s", lines)
 	}
 }
+
+// The export form closed before it was written or cancelled (the SSH
+// connection dropped, ctrl+c) keeps what was typed: the next session that
+// opens it finds it there, and esc drops it.
+func TestExportFormClosedByQuitKeepsWhatWasTyped(t *testing.T) {
+	f := newFixture(t)
+	m := newModel(t, f, 120, 37)
+	path := filepath.Join(t.TempDir(), "for-the-accountant.csv")
+	press(m, "x")
+	press(m, "tab")
+	press(m, "ctrl+e")
+	press(m, "ctrl+u")
+	for _, r := range path {
+		press(m, string(r))
+	}
+	_, keep := m.Update(common.BeforeQuitMsg{})
+	if keep == nil {
+		t.Fatal("nothing kept as crier closed with the form open")
+	}
+	if msg := keep(); msg != nil {
+		t.Fatalf("keeping it said %+v", msg)
+	}
+
+	// Another session on the same database opens the form: it is there.
+	m = newModel(t, f, 120, 37)
+	status := feed(t, m, press(m, "x"))
+	if v := m.View(); !strings.Contains(v, "for-the-accountant.csv") {
+		t.Fatalf("the form opened without what was typed:\n%s", v)
+	}
+	if msg, ok := status().(common.StatusMsg); !ok || !strings.Contains(msg.Text, "what you typed") {
+		t.Errorf("status %+v: want it to say the typing came back", msg)
+	}
+	// esc drops it: the form opens as new next time.
+	press(m, "esc")
+	if cmd := feed(t, m, press(m, "x")); cmd != nil {
+		t.Errorf("something came back after esc: %+v", cmd())
+	}
+	if v := m.View(); strings.Contains(v, "for-the-accountant.csv") {
+		t.Errorf("kept after esc:\n%s", v)
+	}
+}

@@ -133,6 +133,13 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 
 	case exportedMsg:
 		return m, m.exported(msg)
+	case keptExportMsg:
+		return m, common.PutBack(m.c.Store, exportKept, msg.form, m.form == msg.form, msg.typed, msg.err, "KPIs")
+	case common.BeforeQuitMsg:
+		if m.form == nil {
+			return m, nil
+		}
+		return m, common.KeepOpen(m.c.Store, exportKept, m.form)
 
 	case postNumbersMsg:
 		m.onPostNumbers(msg)

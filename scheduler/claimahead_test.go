@@ -101,13 +101,19 @@ func TestAWriteLockHeldAtAPostsTimeDoesNotDelayIt(t *testing.T) {
 // crier sends it without asking the network first), and a post queued
 // meanwhile for an earlier time goes out first.
 func TestAClaimAheadIsGivenBackUnsent(t *testing.T) {
-	t.Run("crier stops before its time", func(t *testing.T) {
-		h := newHarness(t)
-		due := t0.Add(time.Hour)
-		_, d := h.queue(store.Post{Body: "closing early today"}, due)
+	// claimedAhead is a running scheduler that has claimed a post, due at
+	// due, a second before its time.
+	claimedAhead := func(t *testing.T, body string) (h *harness, d store.Delivery, due time.Time) {
+		h = newHarness(t)
+		due = t0.Add(time.Hour)
+		_, d = h.queue(store.Post{Body: body}, due)
 		h.clock.Set(due.Add(-time.Second))
 		h.start()
 		h.clock.waitTimer(t, due)
+		return h, d, due
+	}
+	t.Run("crier stops before its time", func(t *testing.T) {
+		h, d, _ := claimedAhead(t, "closing early today")
 		if got := h.delivery(d.ID); got.State != store.DeliverySending {
 			t.Fatalf("delivery = %+v, want claimed", got)
 		}
@@ -122,12 +128,7 @@ func TestAClaimAheadIsGivenBackUnsent(t *testing.T) {
 	})
 
 	t.Run("an earlier post is queued meanwhile", func(t *testing.T) {
-		h := newHarness(t)
-		due := t0.Add(time.Hour)
-		_, late := h.queue(store.Post{Body: "the later one"}, due)
-		h.clock.Set(due.Add(-time.Second))
-		h.start()
-		h.clock.waitTimer(t, due) // the later one claimed
+		h, late, due := claimedAhead(t, "the later one")
 		_, early := h.queue(store.Post{Body: "the earlier one"}, due.Add(-500*time.Millisecond))
 		h.sched.Wake()
 		h.clock.waitTimer(t, due.Add(-500*time.Millisecond)) // the earlier one claimed in its place

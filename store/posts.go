@@ -132,23 +132,33 @@ func loadPost(ctx context.Context, q queryer, id int64) (Post, error) {
 // missed) for good. Sent posts and ones on their way can't be deleted here.
 func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if busy, err := goneOut(ctx, tx, id); err != nil {
+		if why, err := goneOut(ctx, tx, id); err != nil {
 			return err
-		} else if busy {
-			return fmt.Errorf("post %d has gone out (or may have): it can't be deleted", id)
+		} else if why != "" {
+			return fmt.Errorf("post %d %s: it can't be deleted", id, why)
 		}
 		_, err := tx.ExecContext(ctx, "DELETE FROM posts WHERE id = ?", id)
 		return err
 	})
 }
 
-// goneOut reports whether a copy of post id went out, or may have (it is
-// being sent, or its outcome is unknown).
-func goneOut(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
-	var n int
+// goneOut says whether a copy of post id went out, or may have (its
+// outcome is unknown), or is being sent (claimed, which the scheduler does
+// up to ClaimAhead before its time): "" when none is.
+func goneOut(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	var out, sending int
 	err := tx.QueryRowContext(ctx, `
-		SELECT count(*) FROM deliveries WHERE post_id = ? AND state IN ('sending', 'sent', 'unknown')`, id).Scan(&n)
-	return n > 0, err
+		SELECT coalesce(sum(state IN ('sent', 'unknown')), 0), coalesce(sum(state = 'sending'), 0)
+		FROM deliveries WHERE post_id = ?`, id).Scan(&out, &sending)
+	switch {
+	case err != nil:
+		return "", err
+	case out > 0:
+		return "has gone out to some accounts (or may have)", nil
+	case sending > 0:
+		return "is being sent right now", nil
+	}
+	return "", nil
 }
 
 // NewIdempotencyKey returns a fresh random key for a delivery.
@@ -196,10 +206,10 @@ func (s *Store) QueuePost(ctx context.Context, id int64, at time.Time, zone stri
 // can't be unqueued.
 func (s *Store) UnqueuePost(ctx context.Context, id int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if gone, err := goneOut(ctx, tx, id); err != nil {
+		if why, err := goneOut(ctx, tx, id); err != nil {
 			return err
-		} else if gone {
-			return fmt.Errorf("post %d has gone out to some accounts (or may have): it can't go back to drafts", id)
+		} else if why != "" {
+			return fmt.Errorf("post %d %s: it can't go back to drafts", id, why)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM deliveries WHERE post_id = ?", id); err != nil {
 			return err

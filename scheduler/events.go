@@ -50,7 +50,7 @@ type Status struct {
 	Holder    string    // who sends, when it is not us
 	NextDueAt time.Time // zero when nothing is queued
 	NextPost  int64
-	LastSync  time.Time
+	LastSync  time.Time // when the last sync of the accounts that worked began
 	LastError string
 	// WaitingOn names the accounts (their handles, comma-separated) whose
 	// server has kept a write waiting for longer than a few seconds; ""

@@ -128,7 +128,7 @@ func (s *Scheduler) syncLoop(ctx context.Context) {
 		// every later round back.
 		began := s.o.Now()
 		if onDemand || s.Status().Sender {
-			s.syncRound(ctx, state, onDemand)
+			s.syncRound(ctx, state, onDemand, began)
 			s.syncMarketing(ctx, marketing, onDemand)
 		}
 		next = began.Add(s.o.SyncInterval)
@@ -136,8 +136,9 @@ func (s *Scheduler) syncLoop(ctx context.Context) {
 }
 
 // syncRound syncs each account that has something to sync, isn't waiting
-// for a sign-in and (unless asked on demand) isn't backing off.
-func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync, onDemand bool) {
+// for a sign-in and (unless asked on demand) isn't backing off. What it
+// brings is as of began, when the round began: Status.LastSync says so.
+func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync, onDemand bool, began time.Time) {
 	accounts, err := s.st.Accounts(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -176,8 +177,7 @@ func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync,
 	if synced == 0 {
 		return
 	}
-	now := s.o.Now()
-	s.setStatus(func(st *Status) { st.LastSync = now })
+	s.setStatus(func(st *Status) { st.LastSync = began })
 	s.emit(Event{Kind: EventSynced, Count: added})
 }
 

@@ -498,25 +498,23 @@ func TestUnqueueAndDeleteSayWhyTheyCannot(t *testing.T) {
 	m := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
 	b := mustAccount(t, st, PlatformBluesky, "shop.bsky.social")
 	id, ds := queueTestPost(t, st, Post{Body: "pretzels", Targets: targets(m, b)}, schedT0.Add(ClaimAhead))
-	mustClaim(t, st, ds[0].ID, schedT0.Add(ClaimAhead))
-	for name, try := range map[string]func() error{
-		"unqueue": func() error { return st.UnqueuePost(ctx, id, schedT0) },
-		"delete":  func() error { return st.DeletePost(ctx, id) },
-	} {
-		if err := try(); err == nil || !strings.Contains(err.Error(), "is being sent right now") {
-			t.Errorf("%s while a copy is being sent = %v", name, err)
+	// refused checks that both refuse, saying why.
+	refused := func(when, why string) {
+		t.Helper()
+		for name, try := range map[string]func() error{
+			"unqueue": func() error { return st.UnqueuePost(ctx, id, schedT0) },
+			"delete":  func() error { return st.DeletePost(ctx, id) },
+		} {
+			if err := try(); err == nil || !strings.Contains(err.Error(), why) {
+				t.Errorf("%s %s = %v, want it refused: %q", name, when, err, why)
+			}
 		}
 	}
+	mustClaim(t, st, ds[0].ID, schedT0.Add(ClaimAhead))
+	refused("while a copy is being sent", "is being sent right now")
 	if err := st.MarkSent(ctx, ds[0].ID, RemoteRef{ID: "1"}, "https://example.social/1", schedT0.Add(ClaimAhead)); err != nil {
 		t.Fatal(err)
 	}
 	mustClaim(t, st, ds[1].ID, schedT0.Add(ClaimAhead))
-	for name, try := range map[string]func() error{
-		"unqueue": func() error { return st.UnqueuePost(ctx, id, schedT0) },
-		"delete":  func() error { return st.DeletePost(ctx, id) },
-	} {
-		if err := try(); err == nil || !strings.Contains(err.Error(), "has gone out to some accounts (or may have)") {
-			t.Errorf("%s once a copy went out = %v", name, err)
-		}
-	}
+	refused("once a copy went out", "has gone out to some accounts (or may have)")
 }

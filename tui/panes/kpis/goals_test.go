@@ -58,44 +58,24 @@ func TestExportFromKPIs(t *testing.T) {
 		t.Fatalf("x did not open the export form:\n%s", m.View())
 	}
 	press(m, "tab")
-	press(m, "ctrl+e")
-	press(m, "ctrl+u")
-	for _, r := range filepath.Join(dir, "month.json") {
-		press(m, string(r))
-	}
+	retype(m, filepath.Join(dir, "month.json"))
 	press(m, "tab")
-	press(m, "ctrl+e")
-	press(m, "ctrl+u")
-	for _, r := range "2026-13-01" {
-		press(m, string(r))
-	}
+	retype(m, "2026-13-01")
 	press(m, "ctrl+s")
 	if v := m.View(); !strings.Contains(v, "from: \"2026-13-01\" is not a date") || !strings.Contains(v, "month.json") {
 		t.Fatalf("a bad day:\n%s", v)
 	}
 	// A span of more than ten years is refused at its first day.
-	press(m, "ctrl+e")
-	press(m, "ctrl+u")
-	for _, r := range "0001-01-01" {
-		press(m, string(r))
-	}
+	retype(m, "0001-01-01")
 	press(m, "ctrl+s")
 	if v := m.View(); !strings.Contains(v, "a report covers at most ten years") || !strings.Contains(v, "month.json") {
 		t.Fatalf("a span of 8,000 years:\n%s", v)
 	}
-	press(m, "ctrl+e")
-	press(m, "ctrl+u")
-	for _, r := range "2026-03-04" {
-		press(m, string(r))
-	}
+	retype(m, "2026-03-04")
 	// The form's first three fields: format (html), file, from.
 	press(m, "shift+tab")
 	press(m, "shift+tab")
-	press(m, "ctrl+e")
-	press(m, "ctrl+u")
-	for _, r := range "json" {
-		press(m, string(r))
-	}
+	retype(m, "json")
 	cmd := press(m, "ctrl+s")
 	if cmd == nil {
 		t.Fatalf("nothing written:\n%s", m.View())
@@ -143,11 +123,7 @@ func TestExportFormClosedByQuitKeepsWhatWasTyped(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "for-the-accountant.csv")
 	press(m, "x")
 	press(m, "tab")
-	press(m, "ctrl+e")
-	press(m, "ctrl+u")
-	for _, r := range path {
-		press(m, string(r))
-	}
+	retype(m, path)
 	_, keep := m.Update(common.BeforeQuitMsg{})
 	if keep == nil {
 		t.Fatal("nothing kept as crier closed with the form open")
@@ -172,5 +148,15 @@ func TestExportFormClosedByQuitKeepsWhatWasTyped(t *testing.T) {
 	}
 	if v := m.View(); strings.Contains(v, "for-the-accountant.csv") {
 		t.Errorf("kept after esc:\n%s", v)
+	}
+}
+
+// retype replaces the text of the form's field with the cursor, a key at
+// a time.
+func retype(m *Model, text string) {
+	press(m, "ctrl+e")
+	press(m, "ctrl+u")
+	for _, r := range text {
+		press(m, string(r))
 	}
 }

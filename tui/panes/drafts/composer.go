@@ -67,9 +67,12 @@ type composer struct {
 	keys KeyMap
 	gen  int
 
-	base   store.Post           // the post as loaded; keeps labels and campaign
-	copies map[int64]store.Copy // by account, for a post that is not a draft
-	saver  *draftSaver
+	base store.Post // the post as loaded; keeps labels and campaign
+	// openedAs is the post's state when the composer opened (base.State
+	// follows the saves: a missed post given a new time is queued).
+	openedAs store.PostState
+	copies   map[int64]store.Copy // by account, for a post that is not a draft
+	saver    *draftSaver
 
 	text        textarea.Model
 	when        prefilled.Input
@@ -149,6 +152,7 @@ func newComposer(c *common.Common, km KeyMap, gen int, o opened, when, whenPrefi
 	m := &composer{
 		c: c, keys: km, gen: gen,
 		base:        p,
+		openedAs:    p.State,
 		copies:      map[int64]store.Copy{},
 		saver:       &draftSaver{id: p.ID, unsent: p.ID != 0 && p.State != store.PostDraft},
 		text:        ta,

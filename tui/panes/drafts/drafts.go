@@ -291,7 +291,11 @@ func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 		switch {
 		case !comp.savedAny, comp.copied:
 		case comp.saver.isUnsent():
-			return tea.Batch(cmd, common.Status(fmt.Sprintf("%s saved; still %s", postName(comp.mainText()),
+			still := "still"
+			if comp.base.State != comp.openedAs {
+				still = "now"
+			}
+			return tea.Batch(cmd, common.Status(fmt.Sprintf("%s saved; %s %s", postName(comp.mainText()), still,
 				stillText(comp.base, m.c.Zone, now)), false), dataChanged)
 		default:
 			return tea.Batch(cmd, common.Status("draft "+postName(comp.mainText())+" saved", false), dataChanged)

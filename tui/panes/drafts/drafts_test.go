@@ -564,7 +564,7 @@ func TestMissedPostGivenATimeAndClosedGoesOutThen(t *testing.T) {
 			t.Fatalf("copy to %s: %s at %v, want queued at %v", a.Handle, d.State, d.DueAt, want)
 		}
 	}
-	if st := h.lastStatus(); st.Err || strings.Contains(st.Text, "missed") || !strings.Contains(st.Text, "still queued for") {
+	if st := h.lastStatus(); st.Err || strings.Contains(st.Text, "missed") || !strings.Contains(st.Text, "now queued for") {
 		t.Errorf("status %+v, want it to say the post is queued for its new time", st)
 	}
 	h.requireInView("queued")

@@ -327,14 +327,16 @@ func resolveAccount(cfg *config.Config, st *store.Store) func(context.Context, i
 		if cfg.File == "" {
 			return nil, nil
 		}
+		// Neither a database that is busy nor a config caught half saved
+		// is the post's fault: the scheduler tries again later.
 		a, err := st.Account(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, &platforms.Error{Class: platforms.Transient, Reason: "reading the account: " + err.Error(), Err: err}
 		}
 		home, _ := os.UserHomeDir()
 		now, err := config.Load(config.LoadOptions{Flag: cfg.File, Getenv: os.Getenv, Home: home})
 		if err != nil {
-			return nil, fmt.Errorf("reading the config again: %w", err)
+			return nil, &platforms.Error{Class: platforms.Transient, Reason: "reading the config again: " + err.Error(), Err: err}
 		}
 		for _, ca := range now.Accounts {
 			if ca.Platform == a.Platform && ca.Handle == a.Handle && ca.Server == a.Server {

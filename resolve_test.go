@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/crier-app/crier/config"
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/store"
 )
 
@@ -69,7 +70,15 @@ func TestResolveReadsTheConfigAsItIsNow(t *testing.T) {
 	if n, err := resolve(ctx, absent); n != nil || err != nil {
 		t.Fatalf("an account the file does not have: %v, %v", n, err)
 	}
-	if _, err := resolve(ctx, unset); err == nil || !strings.Contains(err.Error(), "CRIER_TEST_UNSET_CAFE_TOKEN") {
-		t.Fatalf("an account whose credential is not set: %v", err)
+	if _, err := resolve(ctx, unset); err == nil || !strings.Contains(err.Error(), "CRIER_TEST_UNSET_CAFE_TOKEN") ||
+		platforms.ClassOf(err) == platforms.Transient {
+		t.Fatalf("an account whose credential is not set: %v (class %v); want an error that fails the post", err, platforms.ClassOf(err))
+	}
+	// A file caught half saved by an editor: the post waits and is tried
+	// again, rather than failing for good.
+	write("accounts:\n  - platform: mastodon\n    handle: \"@cafe")
+	if _, err := resolve(ctx, unset); err == nil || platforms.ClassOf(err) != platforms.Transient ||
+		!strings.Contains(err.Error(), "reading the config again") {
+		t.Fatalf("a config that cannot be read: %v (class %v); want a transient error", err, platforms.ClassOf(err))
 	}
 }

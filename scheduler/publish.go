@@ -302,7 +302,13 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, wake <-chan struct{}
 	if !atStartup && !s.awaitTime(t, wake, d) {
 		return true, true
 	}
-	net, why := s.network(ctx, d.AccountID)
+	net, why, err := s.network(ctx, d.AccountID)
+	if err != nil {
+		// The config could not be read just now: try again later.
+		s.settleError(d, d.Attempts+1, fmt.Errorf("setting up account %s (%s), added since crier started: %w", d.Handle, d.Platform, err),
+			d.State == store.DeliveryUnknown)
+		return true, false
+	}
 	if net == nil {
 		reason := fmt.Sprintf("no network is set up for account %s (%s) in the crier that sends (%s): %s; "+
 			"add the account to the config that crier reads, or take the account off the post", d.Handle, d.Platform, s.o.Holder, why)
@@ -730,29 +736,32 @@ func (s *Scheduler) claim(t *tenure, id int64, now, upTo time.Time) (bool, error
 
 // network is the network of an account: from Options.Networks, else, for
 // an account added since crier started, from Options.Resolve (once found,
-// kept). Without one it says why.
-func (s *Scheduler) network(ctx context.Context, accountID int64) (platforms.Network, string) {
+// kept). Without one it says why, or returns Resolve's transient error,
+// to be tried again later.
+func (s *Scheduler) network(ctx context.Context, accountID int64) (platforms.Network, string, error) {
 	if n := s.o.Networks[accountID]; n != nil {
-		return n, ""
+		return n, "", nil
 	}
 	s.resolved.mu.Lock()
 	defer s.resolved.mu.Unlock()
 	if n := s.resolved.nets[accountID]; n != nil {
-		return n, ""
+		return n, "", nil
 	}
 	if s.o.Resolve == nil {
-		return nil, "it has none for it"
+		return nil, "it has none for it", nil
 	}
 	n, err := s.o.Resolve(ctx, accountID)
 	switch {
+	case err != nil && platforms.ClassOf(err) == platforms.Transient:
+		return nil, "", err
 	case err != nil:
-		return nil, err.Error()
+		return nil, err.Error(), nil
 	case n == nil:
-		return nil, "its config does not have the account"
+		return nil, "its config does not have the account", nil
 	}
 	s.resolved.nets[accountID] = n
 	s.log.Printf("scheduler: account %d: set up from the config, read again (it was added since crier started)", accountID)
-	return n, ""
+	return n, "", nil
 }
 
 // awaitTime waits, after a claim made ahead of the delivery's time, until

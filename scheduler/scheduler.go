@@ -93,7 +93,10 @@ type Options struct {
 	// Networks (one added to the config since crier started) the first
 	// time one of its posts is due: a nil network and error when the
 	// config does not have it, an error saying what is wrong when it has
-	// it but cannot be used (no token).
+	// it but cannot be used (no token). An error of class
+	// platforms.Transient (the config or the database could not be read
+	// just now: a file caught half saved) is tried again later, as a
+	// network's would be; any other fails the delivery.
 	Resolve func(ctx context.Context, accountID int64) (platforms.Network, error)
 	// Now is the clock (time.Now by default).
 	Now func() time.Time

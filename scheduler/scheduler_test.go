@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -657,6 +658,45 @@ func TestAccountAddedSinceTheStartIsSetUpWhenItsPostIsDue(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("Resolve was asked %d times for the new account, want once (the network is kept)", n)
+	}
+}
+
+// A config that cannot be read just as an added account's post is due (an
+// editor caught half way through saving it) holds the post back to be
+// tried again, rather than failing it for good.
+func TestAnAddedAccountsPostWaitsOutAConfigCaughtHalfSaved(t *testing.T) {
+	h := newHarness(t)
+	added := h.account(store.PlatformSandbox, "newshop")
+	net := sandbox.New("newshop", h.st, sandbox.WithClock(h.clock.Now))
+	var mu sync.Mutex
+	readable := false
+	h.opts.Resolve = func(_ context.Context, id int64) (platforms.Network, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !readable {
+			return nil, &platforms.Error{Class: platforms.Transient, Reason: "reading the config again: not valid YAML: line 4"}
+		}
+		return net, nil
+	}
+	_, d := h.queue(store.Post{Body: "hello from the new shop", Targets: []store.Target{{AccountID: added}}}, t0)
+	h.start()
+
+	e := h.waitEvent(EventRetrying, d.ID, EventSent, EventFailed)
+	if !strings.Contains(e.Err, "setting up account newshop") || !strings.Contains(e.Err, "not valid YAML: line 4") ||
+		!strings.Contains(e.Err, "crier will try again") {
+		t.Fatalf("retry event = %+v", e)
+	}
+	if got := h.delivery(d.ID); got.State != store.DeliveryQueued {
+		t.Fatalf("delivery after the config could not be read = %+v", got)
+	}
+	mu.Lock()
+	readable = true
+	mu.Unlock()
+	h.clock.waitTimer(t, e.RetryAt.Add(-store.ClaimAhead))
+	h.clock.Set(e.RetryAt)
+	h.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
+	if n := net.Publishes(); n != 1 {
+		t.Fatalf("%d publishes, want 1", n)
 	}
 }
 

@@ -146,7 +146,7 @@ func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.
 			continue
 		}
 		err := whileBusy(ctx, e, st, func() error {
-			_, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server, DisplayName: a.Name})
+			_, err := st.UpsertAccount(ctx, storeAccount(a))
 			return err
 		})
 		if err != nil {

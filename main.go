@@ -229,7 +229,7 @@ func setup(ctx context.Context, cfg *config.Config, o appOptions) (*store.Store,
 			return nil, nil, nil, err
 		}
 		for _, a := range cfg.Accounts {
-			if _, err := st.UpsertAccount(ctx, store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server, DisplayName: a.Name}); err != nil {
+			if _, err := st.UpsertAccount(ctx, storeAccount(a)); err != nil {
 				st.Close()
 				return nil, nil, nil, fmt.Errorf("database %s: recording account %s: %w", cfg.Database, a.Handle, err)
 			}
@@ -333,8 +333,7 @@ func resolveAccount(cfg *config.Config, st *store.Store) func(context.Context, i
 		if err != nil {
 			return nil, &platforms.Error{Class: platforms.Transient, Reason: "reading the account: " + err.Error(), Err: err}
 		}
-		home, _ := os.UserHomeDir()
-		now, err := config.Load(config.LoadOptions{Flag: cfg.File, Getenv: os.Getenv, Home: home})
+		now, err := reloadConfig(cfg)
 		if err != nil {
 			return nil, &platforms.Error{Class: platforms.Transient, Reason: "reading the config again: " + err.Error(), Err: err}
 		}
@@ -344,6 +343,47 @@ func resolveAccount(cfg *config.Config, st *store.Store) func(context.Context, i
 			}
 		}
 		return nil, nil
+	}
+}
+
+// reloadConfig reads cfg's file again, as it is now.
+func reloadConfig(cfg *config.Config) (*config.Config, error) {
+	home, _ := os.UserHomeDir()
+	return config.Load(config.LoadOptions{Flag: cfg.File, Getenv: os.Getenv, Home: home})
+}
+
+// storeAccount is a config account as the database records it.
+func storeAccount(a config.Account) store.Account {
+	return store.Account{Platform: a.Platform, Handle: a.Handle, Server: a.Server, DisplayName: a.Name}
+}
+
+// recordAddedAccounts records in the database the accounts added to the
+// config file since crier started (by hand, or with crier init), as the
+// app and the commands do when they open it, so that the scheduler's next
+// sync finds them. A config that cannot be read just now (half saved) is
+// left for the next round.
+func recordAddedAccounts(cfg *config.Config, st *store.Store) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if cfg.File == "" {
+			return nil
+		}
+		now, err := reloadConfig(cfg)
+		if err != nil {
+			return nil
+		}
+		accounts, err := st.Accounts(ctx)
+		if err != nil {
+			return err
+		}
+		for _, a := range now.Accounts {
+			if recorded(accounts, a) {
+				continue
+			}
+			if _, err := st.UpsertAccount(ctx, storeAccount(a)); err != nil {
+				return fmt.Errorf("recording account %s: %w", a.Handle, err)
+			}
+		}
+		return nil
 	}
 }
 
@@ -361,6 +401,7 @@ func newScheduler(cfg *config.Config, st *store.Store, accounts []store.Account,
 		Store:        st,
 		Networks:     nets,
 		Resolve:      resolveAccount(cfg, st),
+		RecordAdded:  recordAddedAccounts(cfg, st),
 		Now:          time.Now,
 		Events:       events,
 		Log:          logger,

@@ -82,3 +82,57 @@ func TestResolveReadsTheConfigAsItIsNow(t *testing.T) {
 		t.Fatalf("a config that cannot be read: %v (class %v); want a transient error", err, platforms.ClassOf(err))
 	}
 }
+
+// An account added to the config file after crier started is recorded in
+// the database at the next sync, so that the sync finds it; a file caught
+// half saved records nothing and is no error.
+func TestRecordAddedAccountsReadsTheConfigAsItIsNow(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	db := filepath.Join(dir, "crier.db")
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte("database: "+db+"\n"+body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("")
+	cfg, err := config.Load(config.LoadOptions{Flag: path, Getenv: func(string) string { return "" }, Home: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	record := recordAddedAccounts(cfg, st)
+	count := func() int {
+		t.Helper()
+		as, err := st.Accounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(as)
+	}
+	write("accounts:\n  - platform: mastodon\n    handle: \"@cafe")
+	if err := record(ctx); err != nil || count() != 0 {
+		t.Fatalf("a config caught half saved: %v, %d accounts recorded", err, count())
+	}
+	write(`accounts:
+  - platform: mastodon
+    handle: "@bakery@example.social"
+    server: https://example.social
+    credential: a-token
+`)
+	for range 2 {
+		if err := record(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	as, err := st.Accounts(ctx)
+	if err != nil || len(as) != 1 || as[0].Handle != "@bakery@example.social" || as[0].Server != "https://example.social" {
+		t.Fatalf("recorded %+v, %v; want the added account once", as, err)
+	}
+}

@@ -14,9 +14,12 @@ import (
 // a like is not a post, and two crier processes liking the same post leave
 // one like.
 func (s *Scheduler) React(ctx context.Context, accountID int64, ref platforms.Ref, r store.Reaction, on bool) error {
-	net := s.o.Networks[accountID]
-	if net == nil {
-		return fmt.Errorf("no network is set up for account %d", accountID)
+	net, why, err := s.network(ctx, accountID)
+	switch {
+	case err != nil:
+		return err
+	case net == nil:
+		return fmt.Errorf("no network is set up for account %d: %s", accountID, why)
 	}
 	rx, ok := net.(platforms.Reactor)
 	if !ok {

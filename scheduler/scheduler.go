@@ -98,6 +98,11 @@ type Options struct {
 	// just now: a file caught half saved) is tried again later, as a
 	// network's would be; any other fails the delivery.
 	Resolve func(ctx context.Context, accountID int64) (platforms.Network, error)
+	// RecordAdded, when set, runs before each sync round: it records in
+	// the store the accounts added to the config since crier started, so
+	// that the round finds them and sets them up with Resolve. Its error
+	// is logged; the round goes on with the accounts the store has.
+	RecordAdded func(ctx context.Context) error
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
 	// Timer starts a one-shot timer: c receives once the clock (Now) reads

@@ -97,7 +97,9 @@ func (s *Scheduler) kickSync() {
 func (s *Scheduler) syncLoop(ctx context.Context) {
 	state := map[int64]*accountSync{}
 	marketing := &marketingSync{}
-	periodic := s.syncable() || s.o.Plausible != nil
+	// With Resolve, an account added to the config later may have
+	// something to sync, though none has now.
+	periodic := s.syncable() || s.o.Plausible != nil || s.o.Resolve != nil
 	next := s.o.Now().Add(s.o.SyncInterval)
 	for {
 		tm := never
@@ -139,6 +141,11 @@ func (s *Scheduler) syncLoop(ctx context.Context) {
 // for a sign-in and (unless asked on demand) isn't backing off. What it
 // brings is as of began, when the round began: Status.LastSync says so.
 func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync, onDemand bool, began time.Time) {
+	if s.o.RecordAdded != nil {
+		if err := s.o.RecordAdded(ctx); err != nil && ctx.Err() == nil {
+			s.log.Printf("scheduler: looking for accounts added to the config: %v", err)
+		}
+	}
 	accounts, err := s.st.Accounts(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -148,8 +155,14 @@ func (s *Scheduler) syncRound(ctx context.Context, state map[int64]*accountSync,
 	}
 	added, synced := 0, 0
 	for _, a := range accounts {
-		net := s.o.Networks[a.ID]
-		if net == nil || !canSync(net) || a.NeedsReauth {
+		if a.NeedsReauth {
+			continue
+		}
+		// An account added to the config since crier started is synced
+		// too, once Resolve can set it up; until then it is passed over
+		// quietly (its posts say why they cannot go out).
+		net, _, _ := s.network(ctx, a.ID)
+		if net == nil || !canSync(net) {
 			continue
 		}
 		as := state[a.ID]

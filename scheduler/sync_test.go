@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/crier-app/crier/internal/waitfor"
+	"github.com/crier-app/crier/platforms"
 	"github.com/crier-app/crier/platforms/mastodon/mastotest"
 	"github.com/crier-app/crier/store"
 )
@@ -248,5 +250,65 @@ func (h *harness) syncRounds(n int) {
 		h.sched.SyncNow()
 		// Taking a request is told by nothing but the request gone.
 		waitfor.Holds(h.t, 10*time.Second, "the sync loop taking a sync request", func() bool { return len(h.sched.syncNow) == 0 })
+	}
+}
+
+// An account added to the config while crier runs is synced too, on the
+// interval, once its network can be set up: its mentions reach the inbox,
+// and a like from the inbox goes out, without a restart.
+func TestAnAccountAddedSinceTheStartIsSynced(t *testing.T) {
+	m := newMastoHarness(t, mastotest.Config{})
+	var mu sync.Mutex
+	added := false
+	m.opts.Networks = nil
+	rounds := 0
+	m.opts.RecordAdded = func(context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		rounds++
+		return nil
+	}
+	m.opts.Resolve = func(_ context.Context, id int64) (platforms.Network, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !added || id != m.acct {
+			return nil, nil // not in the config (yet)
+		}
+		return m.client, nil
+	}
+	m.start()
+	alice := m.srv.AddAccount("alice")
+	hello := m.srv.Post(alice.ID, "@crier are you open on Sunday?", "public", "")
+
+	// The first round, on the interval, finds nothing it can sync.
+	next := m.clock.Now().Add(DefaultSyncEvery)
+	m.clock.waitTimer(t, next)
+	m.clock.Set(next)
+	m.clock.waitTimer(t, next.Add(DefaultSyncEvery))
+	if n := len(m.inbox()); n != 0 {
+		t.Fatalf("%d inbox items before the account was in the config", n)
+	}
+
+	mu.Lock()
+	added = true
+	mu.Unlock()
+	next = next.Add(DefaultSyncEvery)
+	m.clock.Set(next)
+	if e := m.waitEvent(EventSynced, 0, EventSyncError); e.Count != 1 {
+		t.Fatalf("sync after the account was added: %+v, want 1 new item", e)
+	}
+	if got := m.inbox(); len(got) != 1 || got[0].kind != "mention" || !strings.Contains(got[0].body, "open on Sunday") {
+		t.Fatalf("inbox = %+v", got)
+	}
+	mu.Lock()
+	if rounds < 2 {
+		t.Errorf("RecordAdded ran %d times, want once before each of the 2 rounds at least", rounds)
+	}
+	mu.Unlock()
+	if err := m.sched.React(context.Background(), m.acct, platforms.Ref{ID: hello}, store.ReactLike, true); err != nil {
+		t.Fatalf("liking from the added account: %v", err)
+	}
+	if n := m.srv.Count(http.MethodPost, "/api/v1/statuses/"+hello+"/favourite"); n != 1 {
+		t.Fatalf("%d favourite requests, want 1", n)
 	}
 }

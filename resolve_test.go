@@ -12,15 +12,14 @@ import (
 	"github.com/crier-app/crier/store"
 )
 
-// An account added to the config file after crier started is set up from
-// the file as it is when one of its posts is due; one the file does not
-// have is not, and one it has without a usable credential says why.
-func TestResolveReadsTheConfigAsItIsNow(t *testing.T) {
-	ctx := context.Background()
+// configAndStore is a config file with no accounts and the database it
+// names; write replaces what the file says after its database line.
+func configAndStore(t *testing.T) (cfg *config.Config, st *store.Store, write func(body string)) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.yaml")
 	db := filepath.Join(dir, "crier.db")
-	write := func(body string) {
+	write = func(body string) {
 		t.Helper()
 		if err := os.WriteFile(path, []byte("database: "+db+"\n"+body), 0o600); err != nil {
 			t.Fatal(err)
@@ -31,11 +30,19 @@ func TestResolveReadsTheConfigAsItIsNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, db)
-	if err != nil {
+	if st, err = store.Open(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return cfg, st, write
+}
+
+// An account added to the config file after crier started is set up from
+// the file as it is when one of its posts is due; one the file does not
+// have is not, and one it has without a usable credential says why.
+func TestResolveReadsTheConfigAsItIsNow(t *testing.T) {
+	ctx := context.Background()
+	cfg, st, write := configAndStore(t)
 	id := func(platform, handle, server string) int64 {
 		t.Helper()
 		id, err := st.UpsertAccount(ctx, store.Account{Platform: platform, Handle: handle, Server: server})
@@ -88,25 +95,7 @@ func TestResolveReadsTheConfigAsItIsNow(t *testing.T) {
 // half saved records nothing and is no error.
 func TestRecordAddedAccountsReadsTheConfigAsItIsNow(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "config.yaml")
-	db := filepath.Join(dir, "crier.db")
-	write := func(body string) {
-		t.Helper()
-		if err := os.WriteFile(path, []byte("database: "+db+"\n"+body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("")
-	cfg, err := config.Load(config.LoadOptions{Flag: path, Getenv: func(string) string { return "" }, Home: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	cfg, st, write := configAndStore(t)
 	record := recordAddedAccounts(cfg, st)
 	count := func() int {
 		t.Helper()

@@ -107,7 +107,8 @@ type Options struct {
 	Now func() time.Time
 	// Timer starts a one-shot timer: c receives once the clock (Now) reads
 	// at or later, stop releases it. Tests pass a fake clock's; by default
-	// it is a time.Timer for the time from Now until at.
+	// it reads Now at least every second on the way (wallTimer), so a
+	// suspend or a clock set forward does not make it late.
 	Timer func(at time.Time) (c <-chan time.Time, stop func() bool)
 	// Events receives what happens. It may be nil. The scheduler never
 	// blocks on it: when the reader falls behind, the oldest events are
@@ -118,10 +119,8 @@ type Options struct {
 	// MissedPolicy is one of PolicyGrace (the default), PolicySend, PolicySkip.
 	MissedPolicy string
 	MissedGrace  time.Duration
-	// MaxSleep is the longest the loop sleeps before looking at the clock
-	// again (DefaultMaxSleep). Go's timers stop while the computer is
-	// suspended, so a timer set for hours ahead would fire late by the
-	// time spent asleep.
+	// MaxSleep is the longest the loops sleep before looking at the queue
+	// and the clock again (DefaultMaxSleep), whatever Timer does.
 	MaxSleep time.Duration
 	// MinBackoff is the wait before the first retry; each further retry
 	// waits about twice as long, up to MaxBackoff, with random jitter.

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -50,12 +51,52 @@ func wallAfter(d time.Duration) timer {
 	return timer{c: t.C, stop: t.Stop}
 }
 
-// wallTimer is the default Options.Timer: a timer on the wall clock for the
-// time from now (as the clock now reads) until at.
+// wallCheck is how often a wall-clock timer reads the clock on its way to
+// its time. Go's timers run on the monotonic clock, which stands still
+// while the computer is suspended and ignores the clock being set (NTP
+// stepping a virtual machine's clock): a timer set only for the time left
+// would be late by as much as either.
+const wallCheck = time.Second
+
+// wallTimer is the default Options.Timer: a timer that fires once the wall
+// clock (now) reads at. It reads the clock at least every wallCheck, so a
+// post due just after the computer wakes goes out within wallCheck of its
+// time, not as late as the suspend was long.
 func wallTimer(now func() time.Time) func(at time.Time) (<-chan time.Time, func() bool) {
 	return func(at time.Time) (<-chan time.Time, func() bool) {
-		t := time.NewTimer(at.Sub(now()))
-		return t.C, t.Stop
+		c := make(chan time.Time, 1)
+		var mu sync.Mutex
+		var t *time.Timer
+		done := false // fired or stopped
+		var arm func()
+		arm = func() { // with mu held
+			left := at.Sub(now())
+			if left <= 0 {
+				done = true
+				c <- now()
+				return
+			}
+			t = time.AfterFunc(min(left, wallCheck), func() {
+				mu.Lock()
+				defer mu.Unlock()
+				if !done {
+					arm()
+				}
+			})
+		}
+		mu.Lock()
+		arm()
+		mu.Unlock()
+		return c, func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if done {
+				return false
+			}
+			done = true
+			t.Stop()
+			return true
+		}
 	}
 }
 

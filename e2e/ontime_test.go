@@ -19,14 +19,19 @@ package e2e
 //	go test -run TestOnTime -v ./e2e
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -316,6 +321,45 @@ func TestOnTime(t *testing.T) {
 			due.Sub(locked).Round(time.Millisecond), f.lateness(h, now))
 	})
 
+	t.Run("posts with photos", func(t *testing.T) {
+		f, h, c := leadingSender(t, bsky, rng, bin, "a sender of photos")
+		var mu sync.Mutex
+		var uploads []time.Time
+		for i := range f.Accounts {
+			f.decide(i, func(r faultproxy.Request) faultproxy.Action {
+				if r.Path == "/xrpc/com.atproto.repo.uploadBlob" {
+					mu.Lock()
+					uploads = append(uploads, time.Now())
+					mu.Unlock()
+				}
+				return faultproxy.Action{}
+			})
+		}
+		photos := []store.Media{
+			{Path: writePNG(t, "rye.png", 40), Mime: "image/png", AltText: "a rye loaf"},
+			{Path: writePNG(t, "spelt.png", 200), Mime: "image/png", AltText: "a spelt loaf"},
+		}
+		now := time.Now()
+		due := now.Add(6 * time.Second)
+		want := h.queueAt("with photos", 2, func(int) time.Time { return due }, func(i int) []int { return []int{i} }, photos...)
+		h.waitSettled(time.Minute)
+		h.stop(c, syscall.SIGTERM)
+		h.checkDelivered(want)
+		// The photos went up between each post's claim and its time; at
+		// its time only the record was written.
+		mu.Lock()
+		defer mu.Unlock()
+		if len(uploads) != 4 {
+			t.Fatalf("%d uploads reached the server, want 4 (two photos, two posts)", len(uploads))
+		}
+		for _, at := range uploads {
+			if !at.Before(due) {
+				t.Errorf("a photo was uploaded %s after its post's time, not before it", at.Sub(due).Round(time.Millisecond))
+			}
+		}
+		t.Logf("two posts of two photos each: %s", f.lateness(h, now))
+	})
+
 	t.Run("account added while crier runs", func(t *testing.T) {
 		f := startFaultyBluesky(t, bsky, rng)
 		h := newHarness(t, bin, f.testNetwork)
@@ -535,7 +579,7 @@ func (f *faultyBluesky) latenessOf(h *harness, queued time.Time, handle string) 
 
 // queueAt queues n posts, post i due at due(i) to the accounts to(i) picks,
 // with texts starting with what.
-func (h *harness) queueAt(what string, n int, due func(i int) time.Time, to func(i int) []int) []wantDelivery {
+func (h *harness) queueAt(what string, n int, due func(i int) time.Time, to func(i int) []int, media ...store.Media) []wantDelivery {
 	t := h.t
 	ctx := context.Background()
 	st := h.openStore()
@@ -556,7 +600,7 @@ func (h *harness) queueAt(what string, n int, due func(i int) time.Time, to func
 			targets = append(targets, store.Target{AccountID: ids[a]})
 		}
 		now := time.Now()
-		id, err := st.SaveDraft(ctx, store.Post{Body: text, Targets: targets}, now)
+		id, err := st.SaveDraft(ctx, store.Post{Body: text, Targets: targets, Media: media}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -616,4 +660,22 @@ func lockDatabase(t *testing.T, dbPath string) (unlock func()) {
 	}
 	t.Cleanup(unlock)
 	return unlock
+}
+
+// writePNG writes a small PNG image of one shade into the test's folder.
+func writePNG(t *testing.T, name string, shade uint8) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
+	for x := range 32 {
+		img.Set(x, x%24, color.RGBA{shade, 40, 40, 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

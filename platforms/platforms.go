@@ -176,6 +176,10 @@ type Post struct {
 	// text (a daily post, an announcement queued twice), and taking one's
 	// status for the other's would leave the other never sent.
 	Claimed func(ctx context.Context, id string) (bool, error)
+	// Prepared is what a Preparer made of this post before its time, for
+	// its Publish to use; nil when it was not prepared. Only the network
+	// that made it reads it.
+	Prepared any
 }
 
 // ClaimedElsewhere asks Claimed (when set) whether the post id on the
@@ -217,6 +221,16 @@ type Network interface {
 	Publish(ctx context.Context, p Post) (Published, error)
 	// Reconcile answers whether a post with this key already landed.
 	Reconcile(ctx context.Context, p Post) (Published, bool, error)
+}
+
+// Preparer is a Network that can do the slow part of a post before its
+// time (its images uploaded, its mentions looked up, its session renewed),
+// so that at its time only the write that makes the post is left. Prepare
+// returns the post with that work in Prepared, which Publish then uses
+// instead of doing it again; nothing it does shows on the network. A post
+// that failed to prepare is published whole, and meets the failure there.
+type Preparer interface {
+	Prepare(ctx context.Context, p Post) (Post, error)
 }
 
 // Validate checks a post against limits before anything is sent, counting

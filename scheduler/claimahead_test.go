@@ -24,11 +24,12 @@ func (n telling) Publish(ctx context.Context, p platforms.Post) (platforms.Publi
 }
 
 // holdWriteLock takes the database's write lock from a connection of its
-// own, as a sqlite3 shell with a transaction open does, until unlock.
+// own, as a sqlite3 shell with a transaction open does, until unlock. It
+// waits for a write of the scheduler's under way (a sync's) to end first.
 func holdWriteLock(t *testing.T, path string) (unlock func()) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+path)
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,4 +146,70 @@ func TestAClaimAheadIsGivenBackUnsent(t *testing.T) {
 			t.Fatalf("received %+v, want the earlier post then the later, each at its time", got)
 		}
 	})
+}
+
+// preparing is the sandbox as a network that prepares posts ahead
+// (platforms.Preparer): it notes when each was prepared, and what each
+// publish was given.
+type preparing struct {
+	*sandbox.Network
+	clock     *fakeClock
+	fail      bool
+	prepared  chan time.Time
+	publishes chan platforms.Post
+}
+
+func (n preparing) Prepare(ctx context.Context, p platforms.Post) (platforms.Post, error) {
+	n.prepared <- n.clock.Now()
+	if n.fail {
+		return p, &platforms.Error{Class: platforms.Transient, Reason: "upload refused"}
+	}
+	p.Prepared = "blobs for " + p.Text
+	return p, nil
+}
+
+func (n preparing) Publish(ctx context.Context, p platforms.Post) (platforms.Published, error) {
+	n.publishes <- p
+	return n.Network.Publish(ctx, p)
+}
+
+// The slow part of sending a post (uploading its photos) is done between
+// its claim and its time, on a network that can, so that at its time only
+// the write is left; a post that could not be prepared goes out whole.
+func TestAPostIsPreparedBeforeItsTime(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		h := newHarness(t)
+		net := preparing{Network: h.net, clock: h.clock, fail: fail, prepared: make(chan time.Time, 4), publishes: make(chan platforms.Post, 4)}
+		h.opts.Networks = map[int64]platforms.Network{h.acct: net}
+		due := t0.Add(time.Hour)
+		_, d := h.queue(store.Post{Body: "photos of the new rye"}, due)
+		h.start()
+
+		claimAt := due.Add(-store.ClaimAhead)
+		h.clock.waitTimer(t, claimAt)
+		h.clock.Set(claimAt)
+		h.clock.waitTimer(t, due) // claimed, prepared, waiting for its time
+		select {
+		case at := <-net.prepared:
+			if !at.Equal(claimAt) {
+				t.Fatalf("prepared at %v, want at its claim %v", at, claimAt)
+			}
+		default:
+			t.Fatal("not prepared before its time")
+		}
+		if len(net.publishes) != 0 {
+			t.Fatal("published before its time")
+		}
+		h.clock.Set(due)
+		h.waitEvent(EventSent, d.ID, EventFailed, EventRetrying)
+		p := <-net.publishes
+		want := any("blobs for photos of the new rye")
+		if fail {
+			want = nil
+		}
+		if p.Prepared != want {
+			t.Fatalf("published with Prepared = %v, want %v (failed to prepare: %v)", p.Prepared, want, fail)
+		}
+		h.stop()
+	}
 }

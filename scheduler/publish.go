@@ -299,13 +299,32 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, wake <-chan struct{}
 	if d.FirstAttemptAt.IsZero() {
 		d.FirstAttemptAt = claimAt // as the claim stored it
 	}
+	// Between the claim and the time: what the post needs (its network,
+	// its final text) and, on a first attempt, the slow part of sending
+	// it, so that at its time only the write is left.
+	net, why, netErr := s.network(ctx, d.AccountID)
+	var text string
+	var textErr error
+	if net != nil {
+		text, textErr = s.finalText(ctx, d)
+	}
+	var post platforms.Post
+	if net != nil && textErr == nil {
+		d.Text = text
+		post = platformPost(d)
+		post.Claimed = func(ctx context.Context, id string) (bool, error) {
+			return s.st.RemoteIDTaken(ctx, d.AccountID, id, d.ID)
+		}
+		if !atStartup && d.Attempts == 0 && d.State != store.DeliveryUnknown {
+			post = s.prepare(ctx, d, net, post)
+		}
+	}
 	if !atStartup && !s.awaitTime(t, wake, d) {
 		return true, true
 	}
-	net, why, err := s.network(ctx, d.AccountID)
-	if err != nil {
+	if netErr != nil {
 		// The config could not be read just now: try again later.
-		s.settleError(d, d.Attempts+1, fmt.Errorf("setting up account %s (%s), added since crier started: %w", d.Handle, d.Platform, err),
+		s.settleError(d, d.Attempts+1, fmt.Errorf("setting up account %s (%s), added since crier started: %w", d.Handle, d.Platform, netErr),
 			d.State == store.DeliveryUnknown)
 		return true, false
 	}
@@ -319,17 +338,11 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, wake <-chan struct{}
 		return true, false
 	}
 	attempt := d.Attempts + 1
-	text, err := s.finalText(ctx, d)
-	if err != nil {
+	if textErr != nil {
 		s.settleError(d, attempt, &platforms.Error{Class: platforms.Transient,
-			Reason: "database: reading the post's campaign and tagged links: " + describeStoreError(err), Err: err},
+			Reason: "database: reading the post's campaign and tagged links: " + describeStoreError(textErr), Err: textErr},
 			d.State == store.DeliveryUnknown)
 		return true, false
-	}
-	d.Text = text
-	post := platformPost(d)
-	post.Claimed = func(ctx context.Context, id string) (bool, error) {
-		return s.st.RemoteIDTaken(ctx, d.AccountID, id, d.ID)
 	}
 
 	// An earlier attempt may have landed: an unknown outcome for sure, and
@@ -381,6 +394,30 @@ func (s *Scheduler) deliver(t *tenure, d store.DueDelivery, wake <-chan struct{}
 	}
 	s.sent(d, pub, false)
 	return true, false
+}
+
+// prepare has a network that can (platforms.Preparer) do the slow part of
+// post ahead of its time. It returns the post as prepared, or as it was
+// when the network cannot or did not: Publish then does the whole, and
+// meets and reports what failed here.
+func (s *Scheduler) prepare(ctx context.Context, d store.DueDelivery, net platforms.Network, post platforms.Post) platforms.Post {
+	pr, ok := net.(platforms.Preparer)
+	if !ok {
+		return post
+	}
+	var prepared platforms.Post
+	err := s.callTimeout(ctx, "preparing a post", publishTimeout+time.Duration(len(post.Images))*imageTimeout,
+		func(ctx context.Context) (err error) {
+			prepared, err = pr.Prepare(ctx, post)
+			return err
+		})
+	if err != nil {
+		if s.o.Debug {
+			s.log.Printf("scheduler: debug: delivery %d of post %d: preparing it ahead of its time: %v (it is sent whole at its time)", d.ID, d.PostID, err)
+		}
+		return post
+	}
+	return prepared
 }
 
 // call runs one network call with a time limit. A panic in the network's

@@ -183,15 +183,58 @@ func (c *Client) Publish(ctx context.Context, p platforms.Post) (platforms.Publi
 		return platforms.Published{}, err
 	}
 	rkey, _ := RecordKey(p.IdempotencyKey, p.CreatedAt)
-	rec, err := c.buildRecord(ctx, p)
-	if err != nil {
-		return platforms.Published{}, err
+	rec, ok := preparedRecord(p)
+	if !ok {
+		if rec, err = c.buildRecord(ctx, p); err != nil {
+			return platforms.Published{}, err
+		}
 	}
 	ref, err := c.putRecord(ctx, sess.DID, rkey, rec)
 	if err != nil {
 		return platforms.Published{}, err
 	}
 	return c.published(ref, rkey, p.CreatedAt), nil
+}
+
+// Prepare implements platforms.Preparer: the session, the facets (mentions
+// looked up) and the images' blobs, before the post's time, so that
+// Publish only writes the record. A chat message has nothing slow to do
+// ahead.
+func (c *Client) Prepare(ctx context.Context, p platforms.Post) (platforms.Post, error) {
+	if p.Conversation != "" {
+		return p, nil
+	}
+	if err := c.check(p); err != nil {
+		return p, err
+	}
+	if _, err := c.session(ctx); err != nil {
+		return p, err
+	}
+	rec, err := c.buildRecord(ctx, p)
+	if err != nil {
+		return p, err
+	}
+	p.Prepared = &prepared{key: p.IdempotencyKey, createdAt: p.CreatedAt, text: p.Text, images: len(p.Images), rec: rec}
+	return p, nil
+}
+
+// prepared is a record built ahead by Prepare, and what it was built from.
+type prepared struct {
+	key       string
+	createdAt time.Time
+	text      string
+	images    int
+	rec       *postRecord
+}
+
+// preparedRecord is the record Prepare built for p, if it built one for
+// this very post.
+func preparedRecord(p platforms.Post) (*postRecord, bool) {
+	pr, ok := p.Prepared.(*prepared)
+	if !ok || pr.key != p.IdempotencyKey || !pr.createdAt.Equal(p.CreatedAt) || pr.text != p.Text || pr.images != len(p.Images) {
+		return nil, false
+	}
+	return pr.rec, true
 }
 
 func (c *Client) published(ref platforms.Ref, rkey string, at time.Time) platforms.Published {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -135,11 +136,13 @@ func (c *Client) Publish(ctx context.Context, p platforms.Post) (platforms.Publi
 				Reason: fmt.Sprintf("with the mentions of the conversation's participants, %d characters; the limit is %d", n, l.MaxChars)}
 		}
 	}
-	for i, im := range p.Images {
-		id, err := c.uploadImage(ctx, im, l)
-		if err != nil {
-			return platforms.Published{}, fmt.Errorf("image %d: %w", i+1, err)
+	ids, ok := preparedMedia(p)
+	if !ok {
+		if ids, err = c.uploadImages(ctx, p, l); err != nil {
+			return platforms.Published{}, err
 		}
+	}
+	for _, id := range ids {
 		form.Add("media_ids[]", id)
 	}
 
@@ -151,6 +154,59 @@ func (c *Client) Publish(ctx context.Context, p platforms.Post) (platforms.Publi
 		c.noteLastStatus(p.Conversation, st.ID)
 	}
 	return published(st), nil
+}
+
+// uploadImages uploads p's images, each processed by the server, and
+// returns their media ids in order.
+func (c *Client) uploadImages(ctx context.Context, p platforms.Post, l platforms.Limits) ([]string, error) {
+	var ids []string
+	for i, im := range p.Images {
+		id, err := c.uploadImage(ctx, im, l)
+		if err != nil {
+			return nil, fmt.Errorf("image %d: %w", i+1, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// Prepare implements platforms.Preparer: a post's images are uploaded, and
+// processed by the server, before its time, so that Publish only creates
+// the status. Media that no status takes up is the server's to clear away.
+func (c *Client) Prepare(ctx context.Context, p platforms.Post) (platforms.Post, error) {
+	if len(p.Images) == 0 {
+		return p, nil
+	}
+	l, err := c.Limits(ctx)
+	if err != nil {
+		return p, err
+	}
+	if err := platforms.Validate(c, l, p); err != nil {
+		return p, err
+	}
+	ids, err := c.uploadImages(ctx, p, l)
+	if err != nil {
+		return p, err
+	}
+	p.Prepared = &prepared{key: p.IdempotencyKey, images: p.Images, ids: ids}
+	return p, nil
+}
+
+// prepared is the media Prepare uploaded for a post, and what for.
+type prepared struct {
+	key    string
+	images []platforms.Image
+	ids    []string
+}
+
+// preparedMedia is the media ids Prepare uploaded for p, if it uploaded
+// them for this very post and its images as they are.
+func preparedMedia(p platforms.Post) ([]string, bool) {
+	pr, ok := p.Prepared.(*prepared)
+	if !ok || pr.key != p.IdempotencyKey || !slices.Equal(pr.images, p.Images) {
+		return nil, false
+	}
+	return pr.ids, true
 }
 
 // statusForm is the status p becomes, without its media: public, or direct

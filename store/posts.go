@@ -223,7 +223,8 @@ func (s *Store) UnqueuePost(ctx context.Context, id int64, now time.Time) error 
 // ReschedulePost moves a queued, failed or missed post to a new time.
 // Copies that have not gone out move with it and are queued again, a failed
 // or missed one as a new post to its network (see refreshUnsent); a copy
-// that went out stays as it went.
+// that went out stays as it went. While a copy is being sent (or its
+// outcome is unknown) the post does not move: ErrSendingNow.
 func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone string, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var state string
@@ -238,6 +239,17 @@ func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone
 			return err
 		case PostSent:
 			return fmt.Errorf("post %d was already sent: it can't be moved", id)
+		}
+		// A copy being sent (claimed up to ClaimAhead before its time), or
+		// whose outcome is being checked, goes out at the time it has: the
+		// post can't be said to move while it does.
+		var busy int
+		if err := tx.QueryRowContext(ctx,
+			"SELECT count(*) FROM deliveries WHERE post_id = ? AND state IN ('sending', 'unknown')", id).Scan(&busy); err != nil {
+			return err
+		}
+		if busy > 0 {
+			return fmt.Errorf("post %d: %w", id, ErrSendingNow)
 		}
 		if _, err := refreshUnsent(ctx, tx, id); err != nil {
 			return err

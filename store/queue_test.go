@@ -518,3 +518,56 @@ func TestUnqueueAndDeleteSayWhyTheyCannot(t *testing.T) {
 	mustClaim(t, st, ds[1].ID, schedT0.Add(ClaimAhead))
 	refused("once a copy went out", "has gone out to some accounts (or may have)")
 }
+
+// A post whose copy is being sent (claimed a moment before its time) or
+// whose outcome is being checked can't be moved: that copy goes out at the
+// time it has, so the post must not read as moved to another. A copy of
+// another account that went out does not stop a failed one from moving.
+func TestMoveRefusedWhileACopyIsOnItsWay(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	m := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
+	b := mustAccount(t, st, PlatformBluesky, "shop.bsky.social")
+	due := schedT0.Add(ClaimAhead)
+	id, ds := queueTestPost(t, st, Post{Body: "pretzels", Targets: targets(m, b)}, due)
+	tomorrow := schedT0.Add(24 * time.Hour)
+	stays := func(when string) {
+		t.Helper()
+		if err := st.ReschedulePost(ctx, id, tomorrow, "UTC", schedT0); !errors.Is(err, ErrSendingNow) {
+			t.Errorf("move %s = %v, want ErrSendingNow", when, err)
+		}
+		p, err := st.Post(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.ScheduledAt.Equal(due) {
+			t.Errorf("after the move %s the post reads as due %v, want %v (when its copy goes out)", when, p.ScheduledAt, due)
+		}
+		for _, d := range ds {
+			got, _ := st.Delivery(ctx, d.ID)
+			if !got.DueAt.Equal(due) {
+				t.Errorf("after the move %s delivery %d is due %v, want %v", when, d.ID, got.DueAt, due)
+			}
+		}
+	}
+	mustClaim(t, st, ds[0].ID, due)
+	stays("while a copy is being sent")
+	if err := st.MarkUnknown(ctx, ds[0].ID, "the answer was lost", due.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	stays("while a copy's outcome is unknown")
+
+	if err := st.MarkSent(ctx, ds[0].ID, RemoteRef{ID: "1"}, "https://example.social/1", due); err != nil {
+		t.Fatal(err)
+	}
+	mustClaim(t, st, ds[1].ID, due)
+	if err := st.MarkFailed(ctx, ds[1].ID, "refused"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReschedulePost(ctx, id, tomorrow, "UTC", schedT0); err != nil {
+		t.Fatalf("moving the failed copy of a half-sent post: %v", err)
+	}
+	if got, _ := st.Delivery(ctx, ds[1].ID); got.State != DeliveryQueued || !got.DueAt.Equal(tomorrow) {
+		t.Errorf("the failed copy after the move: %s due %v", got.State, got.DueAt)
+	}
+}

@@ -331,9 +331,7 @@ func (s *Store) SaveUnsent(ctx context.Context, p Post, now time.Time) error {
 			if _, err := refreshUnsent(ctx, tx, p.ID); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE deliveries SET due_at = ?, state = 'queued', next_attempt_at = NULL
-				WHERE post_id = ? AND state IN ('queued', 'missed', 'failed')`, ms(at), p.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, moveUnsentQuery, ms(at), p.ID, int64(heldMS)); err != nil {
 				return err
 			}
 		}

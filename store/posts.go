@@ -254,9 +254,7 @@ func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone
 		if _, err := refreshUnsent(ctx, tx, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE deliveries SET due_at = ?, state = 'queued', next_attempt_at = NULL
-			WHERE post_id = ? AND state IN ('queued', 'missed', 'failed')`, ms(at), id); err != nil {
+		if _, err := tx.ExecContext(ctx, moveUnsentQuery, ms(at), id, int64(heldMS)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx,
@@ -267,6 +265,19 @@ func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone
 		return rollUpPost(ctx, tx, id)
 	})
 }
+
+// moveUnsentQuery queues a post's copies that have not gone out (queued,
+// failed, missed) again at a new time (?1, of post ?2), as a move does. A
+// copy in the queue of an account whose queue is paused stays held (see
+// heldMS): the queue says its posts wait until it runs again, and a move
+// must not let one out meanwhile. ResumeQueue lets it go at its time, or
+// moves it to a free slot if its time passed.
+const moveUnsentQuery = `
+	UPDATE deliveries SET due_at = ?1, state = 'queued',
+		next_attempt_at = CASE WHEN EXISTS (
+			SELECT 1 FROM queue_entries e JOIN queue_settings qs ON qs.account_id = e.account_id
+			WHERE e.delivery_id = deliveries.id AND qs.paused_at IS NOT NULL) THEN ?3 END
+	WHERE post_id = ?2 AND state IN ('queued', 'missed', 'failed')`
 
 // rollUpPost recomputes a post's state from its deliveries.
 func rollUpPost(ctx context.Context, tx *sql.Tx, postID int64) error {

@@ -571,3 +571,81 @@ func TestMoveRefusedWhileACopyIsOnItsWay(t *testing.T) {
 		t.Errorf("the failed copy after the move: %s due %v", got.State, got.DueAt)
 	}
 }
+
+// A post of a paused queue that is moved, in the calendar or the composer,
+// or whose missed copy gets a new time, stays held with the rest of the
+// queue: it goes out at its new time only once the queue runs again. A
+// copy of the same post outside the queue goes out at its time as always.
+func TestMovingAPostOfAPausedQueueKeepsItHeld(t *testing.T) {
+	st, a, b, loc, now := queueFixture(t)
+	ctx := context.Background()
+	var ids []int64
+	for i := range 3 {
+		id := draft(t, st, "post "+itoa(i), now, a)
+		if _, err := st.AddToQueue(ctx, id, now); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := st.PauseQueue(ctx, a, now); err != nil {
+		t.Fatal(err)
+	}
+	// Thu 12:30 and Fri 08:00 came due while crier was closed; Fri 12:30
+	// is still queued.
+	if _, err := st.MarkMissedBefore(ctx, time.Date(2026, 3, 27, 9, 0, 0, 0, loc)); err != nil {
+		t.Fatal(err)
+	}
+	// Edited in the composer with a new time and another account, whose
+	// copy is in no queue.
+	p, err := st.Post(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Body, p.Targets, p.ScheduledAt = "post 1, edited", targets(a, b), now.Add(50*time.Hour)
+	if err := st.SaveUnsent(ctx, p, now); err != nil {
+		t.Fatal(err)
+	}
+	// Moved in the calendar: a missed one and a queued one.
+	if err := st.ReschedulePost(ctx, ids[0], now.Add(48*time.Hour), "Europe/Berlin", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReschedulePost(ctx, ids[2], now.Add(52*time.Hour), "Europe/Berlin", now); err != nil {
+		t.Fatal(err)
+	}
+	due, err := st.DueDeliveries(ctx, now.AddDate(0, 0, 7), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range due {
+		if d.AccountID == a {
+			t.Errorf("post %d (%q) is due to go out while its queue is paused", d.PostID, d.Text)
+		}
+	}
+	if len(due) != 1 || due[0].AccountID != b || due[0].PostID != ids[1] {
+		t.Errorf("due while a's queue is paused: %d copies, want b's copy of the edited post alone", len(due))
+	}
+	q, err := st.Queue(ctx, a, now, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 3 {
+		t.Errorf("a's queue has %d posts, want 3", len(q))
+	}
+	for _, e := range q {
+		if !e.Held || e.State != DeliveryQueued {
+			t.Errorf("queue entry of post %d (%q) is %s, held %v, while the queue is paused", e.PostID, e.Text, e.State, e.Held)
+		}
+	}
+	// Run again, each goes out at the time it was moved to.
+	if _, err := st.ResumeQueue(ctx, a, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for i, at := range []time.Duration{48 * time.Hour, 50 * time.Hour, 52 * time.Hour} {
+		ds, _ := st.PostDeliveries(ctx, ids[i])
+		for _, d := range ds {
+			if !d.DueAt.Equal(now.Add(at)) || !d.NextAttemptAt.IsZero() || d.State != DeliveryQueued {
+				t.Errorf("post %d after resuming: %s due %v, next %v; want queued at %v", ids[i], d.State, d.DueAt, d.NextAttemptAt, now.Add(at))
+			}
+		}
+	}
+}

@@ -301,7 +301,7 @@ func TestPauseAndResumeQueue(t *testing.T) {
 		}
 		ids = append(ids, id)
 	}
-	if err := st.PauseQueue(ctx, a, now); err != nil {
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
 		t.Fatal(err)
 	}
 	// Added while paused: held too.
@@ -587,7 +587,7 @@ func TestMovingAPostOfAPausedQueueKeepsItHeld(t *testing.T) {
 		}
 		ids = append(ids, id)
 	}
-	if err := st.PauseQueue(ctx, a, now); err != nil {
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
 		t.Fatal(err)
 	}
 	// Thu 12:30 and Fri 08:00 came due while crier was closed; Fri 12:30

@@ -551,3 +551,34 @@ func TestLineFormsClosedByQuitKeepWhatWasTyped(t *testing.T) {
 		t.Fatalf("the rule typed is gone:\n%s", v)
 	}
 }
+
+// Pausing while a post of the queue is being sent (the scheduler claims
+// it a moment before its time) says that one goes out all the same, rather
+// than that every post waits.
+func TestPauseSaysWhatIsBeingSentGoesOut(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	ctx := context.Background()
+	if err := h.st.SetQueueSchedule(ctx, h.acc, "Europe/Berlin", []store.QueueSlot{{Weekday: time.Thursday, Minute: 600}}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := h.st.SaveDraft(ctx, store.Post{Body: "Pretzel day", Targets: []store.Target{{AccountID: h.acc}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := h.st.AddToQueue(ctx, id, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := h.st.PostDeliveries(ctx, id)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries %v, %v", ds, err)
+	}
+	if ok, err := h.st.ClaimDelivery(ctx, ds[0].ID, at[h.acc]); !ok || err != nil {
+		t.Fatalf("claim = %v, %v", ok, err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	got := statuses(h.run.Press("p"))
+	if len(got) == 0 || !strings.Contains(got[len(got)-1], "1 post being sent right now goes out all the same") {
+		t.Errorf("status after pausing while a post is being sent: %v", got)
+	}
+}

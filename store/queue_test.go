@@ -636,10 +636,27 @@ func TestMovingAPostOfAPausedQueueKeepsItHeld(t *testing.T) {
 			t.Errorf("queue entry of post %d (%q) is %s, held %v, while the queue is paused", e.PostID, e.Text, e.State, e.Held)
 		}
 	}
+	// Every list that shows the copies says which are held.
+	heldCopies := func(when string, want map[int64]bool) {
+		t.Helper()
+		for _, id := range ids {
+			cs, err := st.PostCopies(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				if c.Held != want[c.AccountID] {
+					t.Errorf("%s: post %d's copy to account %d reads held %v", when, id, c.AccountID, c.Held)
+				}
+			}
+		}
+	}
+	heldCopies("while paused", map[int64]bool{a: true, b: false})
 	// Run again, each goes out at the time it was moved to.
 	if _, err := st.ResumeQueue(ctx, a, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	heldCopies("once the queue runs again", nil)
 	for i, at := range []time.Duration{48 * time.Hour, 50 * time.Hour, 52 * time.Hour} {
 		ds, _ := st.PostDeliveries(ctx, ids[i])
 		for _, d := range ds {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -664,5 +665,41 @@ func TestMovingAPostOfAPausedQueueKeepsItHeld(t *testing.T) {
 				t.Errorf("post %d after resuming: %s due %v, next %v; want queued at %v", ids[i], d.State, d.DueAt, d.NextAttemptAt, now.Add(at))
 			}
 		}
+	}
+}
+
+// A copy held by a paused queue is not the next post to go out: with
+// only held copies pending, nothing is due (the status bar must not name a
+// post "next" for the year 9999), and a copy outside the queue comes first.
+func TestHeldCopiesAreNotNextDue(t *testing.T) {
+	st, a, b, _, now := queueFixture(t)
+	ctx := context.Background()
+	id := draft(t, st, "post", now, a)
+	if _, err := st.AddToQueue(ctx, id, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
+		t.Fatal(err)
+	}
+	for name, next := range map[string]func() (time.Time, int64, int64, bool, error){
+		"NextDue":    func() (time.Time, int64, int64, bool, error) { return st.NextDue(ctx) },
+		"NextDueFor": func() (time.Time, int64, int64, bool, error) { return st.NextDueFor(ctx, a) },
+	} {
+		if at, _, post, ok, err := next(); ok || err != nil {
+			t.Errorf("%s with only a held copy = post %d at %v, %v, %v; want nothing due", name, post, at, ok, err)
+		}
+	}
+	later := draft(t, st, "outside the queue", now, b)
+	if err := st.QueuePost(ctx, later, now.Add(72*time.Hour), "UTC", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, post, ok, err := st.NextDue(ctx); !ok || err != nil || post != later {
+		t.Errorf("NextDue = post %d, %v, %v; want post %d", post, ok, err, later)
+	}
+}
+
+func TestHeldLiteral(t *testing.T) {
+	if want := nextAt + " < " + strconv.FormatInt(heldMS, 10); notHeld != want {
+		t.Errorf("notHeld = %q, want %q", notHeld, want)
 	}
 }

@@ -582,3 +582,50 @@ func TestPauseSaysWhatIsBeingSentGoesOut(t *testing.T) {
 		t.Errorf("status after pausing while a post is being sent: %v", got)
 	}
 }
+
+// A series' new rule that does not read, or a text emptied, is named in
+// the dialog, which stays open with what was typed (the repeat form and the
+// slot editor do the same); nothing is changed.
+func TestSeriesLineDialogsKeepWhatWasTyped(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+
+	h.run.Press("R")
+	h.run.Type("every blursday at 25:00")
+	h.run.Press("enter")
+	v := h.view()
+	if !h.m.Capturing() || !strings.Contains(v, "every blursday at 25:00") || !strings.Contains(v, "not understood") {
+		t.Fatalf("a rule that does not read closed the dialog or lost the text:\n%s", v)
+	}
+	for range len("every blursday at 25:00") {
+		h.run.Press("backspace")
+	}
+	h.run.Type("weekly on Sunday at 08:00")
+	h.run.Press("enter")
+	if h.m.Capturing() {
+		t.Fatalf("a good rule left the dialog open:\n%s", h.view())
+	}
+	r, err := h.st.Recurrence(ctx, id)
+	if err != nil || !strings.Contains(r.Rule, "BYDAY=SU") {
+		t.Fatalf("the rule after the good one: %q, %v", r.Rule, err)
+	}
+
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("e")
+	for range len("Saturday special") {
+		h.run.Press("backspace")
+	}
+	h.run.Press("enter")
+	if v := h.view(); !h.m.Capturing() || !strings.Contains(v, "the text is empty") {
+		t.Fatalf("an empty series text closed the dialog:\n%s", v)
+	}
+	if r, _ := h.st.Recurrence(ctx, id); r.Template.Body != "Saturday special" {
+		t.Errorf("the series' text became %q", r.Template.Body)
+	}
+}

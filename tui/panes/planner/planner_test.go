@@ -629,3 +629,34 @@ func TestSeriesLineDialogsKeepWhatWasTyped(t *testing.T) {
 		t.Errorf("the series' text became %q", r.Template.Body)
 	}
 }
+
+// A kept form whose saving fails after it closed (here the series was
+// stopped in another session meanwhile) keeps what was typed: the form
+// brings it back when it opens again.
+func TestFailedSubmissionKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("R")
+	h.run.Type("weekly on Sunday at 08:00")
+	if _, err := h.st.EndRecurrence(ctx, id, now); err != nil {
+		t.Fatal(err)
+	}
+	got := statuses(h.run.Press("enter"))
+	if len(got) == 0 || !strings.Contains(got[len(got)-1], "what you typed comes back when you open the form again") {
+		t.Fatalf("status after a failed rule change: %v", got)
+	}
+	if err := h.st.ResumeRecurrence(ctx, id, now); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("R")
+	if v := h.view(); !strings.Contains(v, "weekly on Sunday at 08:00") {
+		t.Fatalf("the rule form opened again without what was typed:\n%s", v)
+	}
+}

@@ -278,7 +278,7 @@ func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
 		m.pop()
 		m.tab = TabSeries
 		st, now, id, zone := m.c.Store, m.c.Now(), f.post.ID, m.c.Zone.String()
-		return tea.Batch(common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+		return tea.Batch(keepOnFailure(st, f.keptKey(), lineKept{f}.typed(), common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			post, err := st.Post(ctx, id)
 			if err != nil {
 				return acted("cannot read the draft", err)
@@ -287,7 +287,7 @@ func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
 			return acted(fmt.Sprintf("%s repeats %s, first %s; the draft stays as it is",
 				common.PostName(post.Body, 24, "the post"), timing.DescribeRule(p.RRule, first, m.c.Zone),
 				first.In(m.c.Zone).Format("Mon 2 Jan 15:04")), err)
-		}), m.reload())
+		})), m.reload())
 	}
 	f.err = ""
 	var cmd tea.Cmd
@@ -376,7 +376,7 @@ func (d *lineDialog) update(m *Model, msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			m.pop()
-			return cmd
+			return keepOnFailure(m.c.Store, d.key, lineKept{d}.typed(), cmd)
 		}
 		d.err = ""
 	}

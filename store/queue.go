@@ -620,7 +620,10 @@ func (s *Store) ResumeQueue(ctx context.Context, accountID int64, now time.Time)
 				return err
 			}
 			e.DueAt = fromMS(due)
-			if e.State == DeliveryQueued && e.DueAt.After(now.Add(dueGuard)) {
+			// A held copy whose time has not come goes out at it, however
+			// soon: only one whose time passed moves. (Letting it go
+			// changes no text, so the scheduler's claim needs no margin.)
+			if e.State == DeliveryQueued && !e.DueAt.Before(now) {
 				ontime = append(ontime, e.DeliveryID)
 			} else {
 				late = append(late, e)

@@ -703,3 +703,26 @@ func TestHeldLiteral(t *testing.T) {
 		t.Errorf("notHeld = %q, want %q", notHeld, want)
 	}
 }
+
+// Resumed moments before a held copy's time, the queue sends it at that
+// time: only copies whose time passed move to later slots.
+func TestResumeJustBeforeASlotKeepsItsTime(t *testing.T) {
+	st, a, _, _, now := queueFixture(t)
+	ctx := context.Background()
+	id := draft(t, st, "post", now, a)
+	at, err := st.AddToQueue(ctx, id, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
+		t.Fatal(err)
+	}
+	moved, err := st.ResumeQueue(ctx, a, at[a].Add(-20*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := st.PostDeliveries(ctx, id)
+	if moved != 0 || len(ds) != 1 || !ds[0].DueAt.Equal(at[a]) || !ds[0].NextAttemptAt.IsZero() {
+		t.Errorf("resumed 20 s before its slot: moved %d, %+v; want it to go out at %v", moved, ds, at[a])
+	}
+}

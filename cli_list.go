@@ -46,6 +46,7 @@ type (
 		URL       string  `json:"url"`
 		Error     string  `json:"error"`
 		OwnText   bool    `json:"own_text"`
+		Held      bool    `json:"held"`
 	}
 	inboxJSON struct {
 		ID           int64    `json:"id"`
@@ -86,7 +87,7 @@ func toPostJSON(p store.PostSummary) postJSON {
 	for _, c := range p.Copies {
 		j.Copies = append(j.Copies, copyJSON{AccountID: c.AccountID, Platform: c.Platform, Handle: c.Handle,
 			State: string(c.State), DueAt: rfc3339(c.DueAt), SentAt: rfc3339(c.SentAt), URL: c.RemoteURL,
-			Error: c.LastError, OwnText: c.OwnText})
+			Error: c.LastError, OwnText: c.OwnText, Held: c.Held})
 	}
 	return j
 }
@@ -191,6 +192,9 @@ func writeQueue(w io.Writer, posts []store.PostSummary, loc *time.Location) {
 		var copies []string
 		for _, c := range p.Copies {
 			s := c.Platform + " " + string(c.State)
+			if c.Held {
+				s += " (held: its queue is paused)"
+			}
 			if c.LastError != "" && c.State != store.DeliverySent {
 				s += " (" + common.OneLine(common.Clean(c.LastError)) + ")"
 			}

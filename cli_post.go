@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -257,9 +258,17 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 		fmt.Fprintf(env.stdout, "#%d saved as a draft for %s\n", id, strings.Join(names, ", "))
 	default:
 		when := summary.ScheduledAt
-		fmt.Fprintf(env.stdout, "#%d queued: goes out %s to %s\n", id, timeparse.Describe(when, now, zone), strings.Join(names, ", "))
+		goes := "goes out " + timeparse.Describe(when, now, zone)
+		if !slices.ContainsFunc(summary.Copies, func(c store.Copy) bool { return !c.Held }) {
+			goes = "held in a paused queue, not before the queue runs again,"
+		}
+		fmt.Fprintf(env.stdout, "#%d queued: %s to %s\n", id, goes, strings.Join(names, ", "))
 		for _, c := range summary.Copies {
-			if !c.DueAt.Equal(when) && !c.DueAt.IsZero() {
+			switch {
+			case c.Held:
+				fmt.Fprintf(env.stdout, "    %s %s: held, its queue is paused: it waits until the queue runs again (its slot %s)\n",
+					c.Platform, c.Handle, timeparse.Describe(c.DueAt, now, zone))
+			case !c.DueAt.Equal(when) && !c.DueAt.IsZero():
 				fmt.Fprintf(env.stdout, "    %s %s: %s\n", c.Platform, c.Handle, timeparse.Describe(c.DueAt, now, zone))
 			}
 		}

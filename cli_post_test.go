@@ -198,6 +198,49 @@ func TestCLIPostQueues(t *testing.T) {
 			}
 		}
 	})
+	// A paused queue holds what goes into it: crier post and crier queue
+	// say so, rather than when its slot is.
+	t.Run("into a paused queue", func(t *testing.T) {
+		st, err := store.Open(ctx, f.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accounts, err := st.Accounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mastodon int64
+		for _, a := range accounts {
+			if a.Platform == store.PlatformMastodon {
+				mastodon = a.ID
+			}
+		}
+		_, err = st.PauseQueue(ctx, mastodon, cliNow)
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := f.crier(t, "", "post", "Pretzel Monday", "--queue", "--to", "mastodon")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout, "goes out") || !strings.Contains(r.stdout, "held in a paused queue") {
+			t.Errorf("crier post into a paused queue says:\n%s", r.stdout)
+		}
+		r = f.crier(t, "", "post", "Pretzel Tuesday", "--queue", "--json")
+		pj := postJSONOf(t, r)
+		held := map[string]bool{}
+		for _, c := range pj.Copies {
+			held[c.Platform] = c.Held
+		}
+		if !held["mastodon"] || held["bluesky"] {
+			t.Errorf("held copies in JSON: %v\n%s", held, r.stdout)
+		}
+		q := f.crier(t, "", "queue")
+		if !strings.Contains(q.stdout, "mastodon queued (held: its queue is paused)") {
+			t.Errorf("crier queue does not say the copy is held:\n%s", q.stdout)
+		}
+	})
 }
 
 func fmtSscanID(out string, id *int64) (int, error) {

@@ -32,6 +32,11 @@ type Copy struct {
 	// the post's.
 	OwnText bool
 	Text    string
+	// Held is set for a queued copy in the queue of an account whose queue
+	// is paused: it waits, whatever its time, until the queue runs again
+	// (ResumeQueue then sends it at its time, or moves it to a free slot if
+	// that passed).
+	Held bool
 }
 
 // Late is how long after its time a sent copy went out: from the earlier
@@ -81,7 +86,8 @@ var (
 const copyCols = `
 	t.post_id, t.account_id, a.platform, a.handle, t.body_override,
 	coalesce(d.state, ''), d.due_at, d.sent_at, coalesce(d.last_error, ''), coalesce(d.remote_url, ''),
-	coalesce(d.likes, 0), coalesce(d.reposts, 0), coalesce(d.replies, 0), coalesce(d.quotes, 0), d.metrics_at`
+	coalesce(d.likes, 0), coalesce(d.reposts, 0), coalesce(d.replies, 0), coalesce(d.quotes, 0), d.metrics_at,
+	d.next_attempt_at`
 
 const copyJoins = `
 	FROM posts p JOIN post_targets t ON t.post_id = p.id
@@ -100,15 +106,16 @@ func attachParts(ctx context.Context, q queryer, out []PostSummary, index map[in
 		var post int64
 		var c Copy
 		var own sql.NullString
-		var due, sent, metricsAt sql.NullInt64
+		var due, sent, metricsAt, next sql.NullInt64
 		if err := rows.Scan(&post, &c.AccountID, &c.Platform, &c.Handle, &own, &c.State, &due, &sent,
 			&c.LastError, &c.RemoteURL, &c.Metrics.Likes, &c.Metrics.Reposts, &c.Metrics.Replies, &c.Metrics.Quotes,
-			&metricsAt); err != nil {
+			&metricsAt, &next); err != nil {
 			rows.Close()
 			return err
 		}
 		c.OwnText, c.Text = own.Valid, own.String
 		c.DueAt, c.SentAt, c.MetricsAt = fromNullMS(due), fromNullMS(sent), fromNullMS(metricsAt)
+		c.Held = c.State == DeliveryQueued && next.Valid && next.Int64 == heldMS
 		if i, ok := index[post]; ok {
 			out[i].Copies = append(out[i].Copies, c)
 			out[i].Platforms = addPlatform(out[i].Platforms, c.Platform)
@@ -331,9 +338,7 @@ func (s *Store) SaveUnsent(ctx context.Context, p Post, now time.Time) error {
 			if _, err := refreshUnsent(ctx, tx, p.ID); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE deliveries SET due_at = ?, state = 'queued', next_attempt_at = NULL
-				WHERE post_id = ? AND state IN ('queued', 'missed', 'failed')`, ms(at), p.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, moveUnsentQuery, ms(at), p.ID, int64(heldMS)); err != nil {
 				return err
 			}
 		}

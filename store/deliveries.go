@@ -64,11 +64,16 @@ const accountReady = "a.needs_reauth = 0"
 // use them.
 const pending = "d.state IN ('queued', 'unknown')"
 
+// notHeld leaves out the copies a paused queue holds (heldMS, written out
+// here; TestHeldLiteral keeps the two equal): they are not due at any time
+// until the queue runs again, so none is "next".
+const notHeld = nextAt + " < 253402300799999"
+
 const nextDueQuery = `
 	SELECT ` + nextAt + `, d.id, d.post_id
 	FROM deliveries d INDEXED BY deliveries_next
 	JOIN posts p ON p.id = d.post_id JOIN accounts a ON a.id = d.account_id
-	WHERE ` + pending + ` AND ` + accountReady + ` AND ` + threadReady + `
+	WHERE ` + pending + ` AND ` + notHeld + ` AND ` + accountReady + ` AND ` + threadReady + `
 	ORDER BY ` + nextAt + `, d.id LIMIT 1`
 
 const dueCols = `
@@ -102,7 +107,7 @@ const accountNextDueQuery = `
 	SELECT ` + nextAt + `, d.id, d.post_id
 	FROM deliveries d INDEXED BY deliveries_account_next
 	JOIN posts p ON p.id = d.post_id JOIN accounts a ON a.id = d.account_id
-	WHERE d.account_id = ? AND ` + pending + ` AND ` + accountReady + ` AND ` + threadReady + `
+	WHERE d.account_id = ? AND ` + pending + ` AND ` + notHeld + ` AND ` + accountReady + ` AND ` + threadReady + `
 	ORDER BY ` + nextAt + `, d.id LIMIT 1`
 
 const accountUnknownQuery = `SELECT ` + dueCols + `

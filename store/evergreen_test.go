@@ -103,7 +103,7 @@ func TestFillEvergreen(t *testing.T) {
 		last[[2]int64{acct, src}] = at
 	}
 	// A paused queue is not filled.
-	if err := st.PauseQueue(ctx, a, later); err != nil {
+	if _, err := st.PauseQueue(ctx, a, later); err != nil {
 		t.Fatal(err)
 	}
 	if shares, err := st.FillEvergreen(ctx, later.AddDate(0, 1, 0), 7*24*time.Hour); err != nil {

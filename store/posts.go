@@ -223,7 +223,8 @@ func (s *Store) UnqueuePost(ctx context.Context, id int64, now time.Time) error 
 // ReschedulePost moves a queued, failed or missed post to a new time.
 // Copies that have not gone out move with it and are queued again, a failed
 // or missed one as a new post to its network (see refreshUnsent); a copy
-// that went out stays as it went.
+// that went out stays as it went. While a copy is being sent (or its
+// outcome is unknown) the post does not move: ErrSendingNow.
 func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone string, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var state string
@@ -239,12 +240,21 @@ func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone
 		case PostSent:
 			return fmt.Errorf("post %d was already sent: it can't be moved", id)
 		}
+		// A copy being sent (claimed up to ClaimAhead before its time), or
+		// whose outcome is being checked, goes out at the time it has: the
+		// post can't be said to move while it does.
+		var busy int
+		if err := tx.QueryRowContext(ctx,
+			"SELECT count(*) FROM deliveries WHERE post_id = ? AND state IN ('sending', 'unknown')", id).Scan(&busy); err != nil {
+			return err
+		}
+		if busy > 0 {
+			return fmt.Errorf("post %d: %w", id, ErrSendingNow)
+		}
 		if _, err := refreshUnsent(ctx, tx, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE deliveries SET due_at = ?, state = 'queued', next_attempt_at = NULL
-			WHERE post_id = ? AND state IN ('queued', 'missed', 'failed')`, ms(at), id); err != nil {
+		if _, err := tx.ExecContext(ctx, moveUnsentQuery, ms(at), id, int64(heldMS)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx,
@@ -255,6 +265,19 @@ func (s *Store) ReschedulePost(ctx context.Context, id int64, at time.Time, zone
 		return rollUpPost(ctx, tx, id)
 	})
 }
+
+// moveUnsentQuery queues a post's copies that have not gone out (queued,
+// failed, missed) again at a new time (?1, of post ?2), as a move does. A
+// copy in the queue of an account whose queue is paused stays held (see
+// heldMS): the queue says its posts wait until it runs again, and a move
+// must not let one out meanwhile. ResumeQueue lets it go at its time, or
+// moves it to a free slot if its time passed.
+const moveUnsentQuery = `
+	UPDATE deliveries SET due_at = ?1, state = 'queued',
+		next_attempt_at = CASE WHEN EXISTS (
+			SELECT 1 FROM queue_entries e JOIN queue_settings qs ON qs.account_id = e.account_id
+			WHERE e.delivery_id = deliveries.id AND qs.paused_at IS NOT NULL) THEN ?3 END
+	WHERE post_id = ?2 AND state IN ('queued', 'missed', 'failed')`
 
 // rollUpPost recomputes a post's state from its deliveries.
 func rollUpPost(ctx context.Context, tx *sql.Tx, postID int64) error {

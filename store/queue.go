@@ -549,9 +549,12 @@ func (s *Store) ShuffleQueue(ctx context.Context, accountID int64, r *rand.Rand,
 
 // PauseQueue pauses an account's queue: its queued copies are held (not
 // sent) from now until ResumeQueue, and copies added meanwhile wait too.
-// Pausing a paused queue changes nothing.
-func (s *Store) PauseQueue(ctx context.Context, accountID int64, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+// Pausing a paused queue changes nothing. It returns how many copies of
+// the queue are being sent at this moment (the scheduler claims a copy up to
+// ClaimAhead before its time): those go out all the same, and the person
+// must be told so.
+func (s *Store) PauseQueue(ctx context.Context, accountID int64, now time.Time) (sendingNow int, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
 			"UPDATE queue_settings SET paused_at = ? WHERE account_id = ? AND paused_at IS NULL", ms(now), accountID)
 		if err != nil {
@@ -567,12 +570,18 @@ func (s *Store) PauseQueue(ctx context.Context, accountID int64, now time.Time) 
 			}
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `
+		if _, err = tx.ExecContext(ctx, `
 			UPDATE deliveries SET next_attempt_at = ?
 			WHERE id IN (SELECT delivery_id FROM queue_entries WHERE account_id = ?) AND state = 'queued'`,
-			int64(heldMS), accountID)
-		return err
+			int64(heldMS), accountID); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `
+			SELECT count(*) FROM deliveries
+			WHERE id IN (SELECT delivery_id FROM queue_entries WHERE account_id = ?) AND state = 'sending'`,
+			accountID).Scan(&sendingNow)
 	})
+	return sendingNow, err
 }
 
 // ResumeQueue lets a paused queue run again. Its held copies whose time is
@@ -611,7 +620,10 @@ func (s *Store) ResumeQueue(ctx context.Context, accountID int64, now time.Time)
 				return err
 			}
 			e.DueAt = fromMS(due)
-			if e.State == DeliveryQueued && e.DueAt.After(now.Add(dueGuard)) {
+			// A held copy whose time has not come goes out at it, however
+			// soon: only one whose time passed moves. (Letting it go
+			// changes no text, so the scheduler's claim needs no margin.)
+			if e.State == DeliveryQueued && !e.DueAt.Before(now) {
 				ontime = append(ontime, e.DeliveryID)
 			} else {
 				late = append(late, e)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -301,7 +302,7 @@ func TestPauseAndResumeQueue(t *testing.T) {
 		}
 		ids = append(ids, id)
 	}
-	if err := st.PauseQueue(ctx, a, now); err != nil {
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
 		t.Fatal(err)
 	}
 	// Added while paused: held too.
@@ -517,4 +518,211 @@ func TestUnqueueAndDeleteSayWhyTheyCannot(t *testing.T) {
 	}
 	mustClaim(t, st, ds[1].ID, schedT0.Add(ClaimAhead))
 	refused("once a copy went out", "has gone out to some accounts (or may have)")
+}
+
+// A post whose copy is being sent (claimed a moment before its time) or
+// whose outcome is being checked can't be moved: that copy goes out at the
+// time it has, so the post must not read as moved to another. A copy of
+// another account that went out does not stop a failed one from moving.
+func TestMoveRefusedWhileACopyIsOnItsWay(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	m := mustAccount(t, st, PlatformMastodon, "@shop@example.social")
+	b := mustAccount(t, st, PlatformBluesky, "shop.bsky.social")
+	due := schedT0.Add(ClaimAhead)
+	id, ds := queueTestPost(t, st, Post{Body: "pretzels", Targets: targets(m, b)}, due)
+	tomorrow := schedT0.Add(24 * time.Hour)
+	stays := func(when string) {
+		t.Helper()
+		if err := st.ReschedulePost(ctx, id, tomorrow, "UTC", schedT0); !errors.Is(err, ErrSendingNow) {
+			t.Errorf("move %s = %v, want ErrSendingNow", when, err)
+		}
+		p, err := st.Post(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.ScheduledAt.Equal(due) {
+			t.Errorf("after the move %s the post reads as due %v, want %v (when its copy goes out)", when, p.ScheduledAt, due)
+		}
+		for _, d := range ds {
+			got, _ := st.Delivery(ctx, d.ID)
+			if !got.DueAt.Equal(due) {
+				t.Errorf("after the move %s delivery %d is due %v, want %v", when, d.ID, got.DueAt, due)
+			}
+		}
+	}
+	mustClaim(t, st, ds[0].ID, due)
+	stays("while a copy is being sent")
+	if err := st.MarkUnknown(ctx, ds[0].ID, "the answer was lost", due.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	stays("while a copy's outcome is unknown")
+
+	if err := st.MarkSent(ctx, ds[0].ID, RemoteRef{ID: "1"}, "https://example.social/1", due); err != nil {
+		t.Fatal(err)
+	}
+	mustClaim(t, st, ds[1].ID, due)
+	if err := st.MarkFailed(ctx, ds[1].ID, "refused"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReschedulePost(ctx, id, tomorrow, "UTC", schedT0); err != nil {
+		t.Fatalf("moving the failed copy of a half-sent post: %v", err)
+	}
+	if got, _ := st.Delivery(ctx, ds[1].ID); got.State != DeliveryQueued || !got.DueAt.Equal(tomorrow) {
+		t.Errorf("the failed copy after the move: %s due %v", got.State, got.DueAt)
+	}
+}
+
+// A post of a paused queue that is moved, in the calendar or the composer,
+// or whose missed copy gets a new time, stays held with the rest of the
+// queue: it goes out at its new time only once the queue runs again. A
+// copy of the same post outside the queue goes out at its time as always.
+func TestMovingAPostOfAPausedQueueKeepsItHeld(t *testing.T) {
+	st, a, b, loc, now := queueFixture(t)
+	ctx := context.Background()
+	var ids []int64
+	for i := range 3 {
+		id := draft(t, st, "post "+itoa(i), now, a)
+		if _, err := st.AddToQueue(ctx, id, now); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
+		t.Fatal(err)
+	}
+	// Thu 12:30 and Fri 08:00 came due while crier was closed; Fri 12:30
+	// is still queued.
+	if _, err := st.MarkMissedBefore(ctx, time.Date(2026, 3, 27, 9, 0, 0, 0, loc)); err != nil {
+		t.Fatal(err)
+	}
+	// Edited in the composer with a new time and another account, whose
+	// copy is in no queue.
+	p, err := st.Post(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Body, p.Targets, p.ScheduledAt = "post 1, edited", targets(a, b), now.Add(50*time.Hour)
+	if err := st.SaveUnsent(ctx, p, now); err != nil {
+		t.Fatal(err)
+	}
+	// Moved in the calendar: a missed one and a queued one.
+	if err := st.ReschedulePost(ctx, ids[0], now.Add(48*time.Hour), "Europe/Berlin", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReschedulePost(ctx, ids[2], now.Add(52*time.Hour), "Europe/Berlin", now); err != nil {
+		t.Fatal(err)
+	}
+	due, err := st.DueDeliveries(ctx, now.AddDate(0, 0, 7), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range due {
+		if d.AccountID == a {
+			t.Errorf("post %d (%q) is due to go out while its queue is paused", d.PostID, d.Text)
+		}
+	}
+	if len(due) != 1 || due[0].AccountID != b || due[0].PostID != ids[1] {
+		t.Errorf("due while a's queue is paused: %d copies, want b's copy of the edited post alone", len(due))
+	}
+	q, err := st.Queue(ctx, a, now, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 3 {
+		t.Errorf("a's queue has %d posts, want 3", len(q))
+	}
+	for _, e := range q {
+		if !e.Held || e.State != DeliveryQueued {
+			t.Errorf("queue entry of post %d (%q) is %s, held %v, while the queue is paused", e.PostID, e.Text, e.State, e.Held)
+		}
+	}
+	// Every list that shows the copies says which are held.
+	heldCopies := func(when string, want map[int64]bool) {
+		t.Helper()
+		for _, id := range ids {
+			cs, err := st.PostCopies(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				if c.Held != want[c.AccountID] {
+					t.Errorf("%s: post %d's copy to account %d reads held %v", when, id, c.AccountID, c.Held)
+				}
+			}
+		}
+	}
+	heldCopies("while paused", map[int64]bool{a: true, b: false})
+	// Run again, each goes out at the time it was moved to.
+	if _, err := st.ResumeQueue(ctx, a, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	heldCopies("once the queue runs again", nil)
+	for i, at := range []time.Duration{48 * time.Hour, 50 * time.Hour, 52 * time.Hour} {
+		ds, _ := st.PostDeliveries(ctx, ids[i])
+		for _, d := range ds {
+			if !d.DueAt.Equal(now.Add(at)) || !d.NextAttemptAt.IsZero() || d.State != DeliveryQueued {
+				t.Errorf("post %d after resuming: %s due %v, next %v; want queued at %v", ids[i], d.State, d.DueAt, d.NextAttemptAt, now.Add(at))
+			}
+		}
+	}
+}
+
+// A copy held by a paused queue is not the next post to go out: with
+// only held copies pending, nothing is due (the status bar must not name a
+// post "next" for the year 9999), and a copy outside the queue comes first.
+func TestHeldCopiesAreNotNextDue(t *testing.T) {
+	st, a, b, _, now := queueFixture(t)
+	ctx := context.Background()
+	id := draft(t, st, "post", now, a)
+	if _, err := st.AddToQueue(ctx, id, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
+		t.Fatal(err)
+	}
+	for name, next := range map[string]func() (time.Time, int64, int64, bool, error){
+		"NextDue":    func() (time.Time, int64, int64, bool, error) { return st.NextDue(ctx) },
+		"NextDueFor": func() (time.Time, int64, int64, bool, error) { return st.NextDueFor(ctx, a) },
+	} {
+		if at, _, post, ok, err := next(); ok || err != nil {
+			t.Errorf("%s with only a held copy = post %d at %v, %v, %v; want nothing due", name, post, at, ok, err)
+		}
+	}
+	later := draft(t, st, "outside the queue", now, b)
+	if err := st.QueuePost(ctx, later, now.Add(72*time.Hour), "UTC", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, post, ok, err := st.NextDue(ctx); !ok || err != nil || post != later {
+		t.Errorf("NextDue = post %d, %v, %v; want post %d", post, ok, err, later)
+	}
+}
+
+func TestHeldLiteral(t *testing.T) {
+	if want := nextAt + " < " + strconv.FormatInt(heldMS, 10); notHeld != want {
+		t.Errorf("notHeld = %q, want %q", notHeld, want)
+	}
+}
+
+// Resumed moments before a held copy's time, the queue sends it at that
+// time: only copies whose time passed move to later slots.
+func TestResumeJustBeforeASlotKeepsItsTime(t *testing.T) {
+	st, a, _, _, now := queueFixture(t)
+	ctx := context.Background()
+	id := draft(t, st, "post", now, a)
+	at, err := st.AddToQueue(ctx, id, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
+		t.Fatal(err)
+	}
+	moved, err := st.ResumeQueue(ctx, a, at[a].Add(-20*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := st.PostDeliveries(ctx, id)
+	if moved != 0 || len(ds) != 1 || !ds[0].DueAt.Equal(at[a]) || !ds[0].NextAttemptAt.IsZero() {
+		t.Errorf("resumed 20 s before its slot: moved %d, %+v; want it to go out at %v", moved, ds, at[a])
+	}
 }

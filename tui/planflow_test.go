@@ -154,3 +154,33 @@ func countQueued(t *testing.T, st *store.Store, accounts []store.Account) int {
 	}
 	return n
 }
+
+// With an account's queue paused, what is added to the queue waits: the
+// drafts list and the composer say the copy is held, rather than only the
+// slot it would have gone out at; the list's row says it too.
+func TestAddingToAPausedQueueSaysItIsHeld(t *testing.T) {
+	ctx := context.Background()
+	clock := tuitest.NewClock(frozen)
+	st := seededStore(t)
+	c := testCommon(t, st, clock)
+	for _, a := range c.Accounts {
+		if a.Platform == store.PlatformMastodon {
+			if _, err := st.PauseQueue(ctx, a.ID, frozen); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	app := tuitest.Start(t, clock, New(c, nil), 120, 40)
+	app.WaitView("◷ scheduled")
+	app.Press("2")
+	app.WaitView("Drafts & queue")
+	app.Press("g", "a")
+	app.WaitView("added to the queue (the Mastodon copy is held: its queue is paused)")
+	app.WaitView("Mastodon held: its queue is paused")
+
+	app.Press("n")
+	app.WaitView("New post")
+	app.Type("Rye crackers are back on the shelf")
+	app.Press("ctrl+q")
+	app.WaitView("queued (the Mastodon copy is held: its queue is paused) for")
+}

@@ -209,6 +209,10 @@ func Where(c store.Copy, scheduled time.Time, zone *time.Location) string {
 			due = scheduled
 		}
 		text := "due " + due.In(zone).Format("Mon 2 Jan 15:04")
+		if c.Held {
+			// Its time is not when it goes out: the queue waits for p.
+			text = "held: its queue is paused (its slot " + due.In(zone).Format("Mon 2 Jan 15:04") + ")"
+		}
 		if reason != "" {
 			text += " · will retry: " + reason
 		}

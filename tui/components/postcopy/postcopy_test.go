@@ -23,3 +23,16 @@ func TestAFailedCopyIsNotCalledRefused(t *testing.T) {
 		}
 	}
 }
+
+// A queued copy held by a paused queue does not go out at its time: its
+// line says it is held, never that it is due then.
+func TestAHeldCopyIsNotCalledDue(t *testing.T) {
+	at := time.Date(2026, 12, 8, 8, 0, 0, 0, time.UTC)
+	got := Where(store.Copy{State: store.DeliveryQueued, DueAt: at, Held: true}, at, time.UTC)
+	if !strings.HasPrefix(got, "held: its queue is paused") || strings.HasPrefix(got, "due") {
+		t.Errorf("Where(held) = %q; want it held, not due", got)
+	}
+	if got := Where(store.Copy{State: store.DeliveryQueued, DueAt: at}, at, time.UTC); got != "due Tue 8 Dec 08:00" {
+		t.Errorf("Where(queued) = %q", got)
+	}
+}

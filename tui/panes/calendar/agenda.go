@@ -152,7 +152,7 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	for _, l := range postcopy.Lines(p.Copies, p.ScheduledAt, m.c.Zone, func(c store.Copy) bool {
 		// Copies that wait together need no line: the heading says it.
 		return c.State != "" && c.State != store.DeliverySent &&
-			(mixed || c.State != store.DeliveryQueued || c.LastError != "")
+			(mixed || c.State != store.DeliveryQueued || c.LastError != "" || c.Held)
 	}) {
 		reasonLines := 1
 		if selected && l.State == store.DeliveryFailed {

@@ -52,6 +52,7 @@ type movedMsg struct {
 	at        time.Time
 	fromInput bool
 	err       error
+	held      []string // the networks whose copy a paused queue holds
 }
 
 // Model is the Calendar pane.
@@ -588,11 +589,32 @@ func (m *Model) reschedule(id int64, when time.Time, fromInput bool) tea.Cmd {
 	zone := c.Zone.String()
 	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		err := c.Store.ReschedulePost(ctx, id, when, zone, now)
+		var held []string
 		if err == nil {
 			c.Wake()
+			// Only a note: a failed read leaves it out.
+			if copies, err := c.Store.PostCopies(ctx, id); err == nil {
+				for _, cp := range copies {
+					if cp.Held {
+						held = append(held, common.NetworkName(cp.Platform))
+					}
+				}
+			}
 		}
-		return movedMsg{id: id, at: when, fromInput: fromInput, err: err}
+		return movedMsg{id: id, at: when, fromInput: fromInput, err: err, held: held}
 	})
+}
+
+// heldNote says which copies of a moved post a paused queue holds: they
+// wait for the queue, not for the new time.
+func heldNote(networks []string) string {
+	switch len(networks) {
+	case 0:
+		return ""
+	case 1:
+		return " (the " + networks[0] + " copy is held: its queue is paused)"
+	}
+	return " (the " + strings.Join(networks, " and ") + " copies are held: their queues are paused)"
 }
 
 // moved follows a moved post to its new day, so the agenda stays on it.
@@ -615,7 +637,7 @@ func (m *Model) moved(msg movedMsg) tea.Cmd {
 	changed := func() tea.Msg { return common.DataChangedMsg{What: "posts"} }
 	return tea.Batch(
 		m.reload(),
-		common.Status(fmt.Sprintf("Moved %s to %s", m.nameOf(msg.id),
+		common.Status(fmt.Sprintf("Moved %s%s to %s", m.nameOf(msg.id), heldNote(msg.held),
 			msg.at.In(m.c.Zone).Format("Mon 2 Jan 2006 15:04")), false),
 		changed,
 	)

@@ -907,3 +907,30 @@ func TestMoveTypedBeforeMidnightKeepsItsDay(t *testing.T) {
 		t.Fatalf("moved to %s, want %s, the time shown when it was typed", p.ScheduledAt.In(berlin), want)
 	}
 }
+
+// Moving a post of a paused queue says its copy stays held: it goes out
+// once the queue runs again, not at the new time alone.
+func TestMovingAPostOfAPausedQueueSaysItIsHeld(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := f.st.SetQueueSchedule(ctx, f.accMas, "Europe/Berlin", []store.QueueSlot{{Weekday: time.Friday, Minute: 9 * 60}}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := f.st.SaveDraft(ctx, store.Post{Body: "Pretzel Friday", Targets: []store.Target{{AccountID: f.accMas}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.AddToQueue(ctx, id, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.PauseQueue(ctx, f.accMas, now); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 23), id)
+	out := m.press("]")
+	s, ok := statusOf(out)
+	if !ok || !strings.Contains(s.Text, "Moved") || !strings.Contains(s.Text, "the Mastodon copy is held: its queue is paused") {
+		t.Fatalf("status after moving a post of a paused queue: %q", s.Text)
+	}
+}

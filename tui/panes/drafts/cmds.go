@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +61,9 @@ type (
 		gen int
 		id  int64
 		err error
+		// held are the accounts whose copy a paused queue holds: they do
+		// not go out at the time the post was given.
+		held []int64
 	}
 )
 
@@ -259,6 +263,44 @@ func saveCmd(st *store.Store, sv *draftSaver, gen int, p store.Post, now time.Ti
 	}
 }
 
+// heldCopies lists the accounts whose copy of post id a paused queue
+// holds, for the message that says when the post goes out. It is only a
+// note: a failed read leaves it out.
+func heldCopies(ctx context.Context, st *store.Store, id int64) []int64 {
+	copies, err := st.PostCopies(ctx, id)
+	if err != nil {
+		return nil
+	}
+	var held []int64
+	for _, c := range copies {
+		if c.Held {
+			held = append(held, c.AccountID)
+		}
+	}
+	return held
+}
+
+// heldNote says which copies a paused queue holds (" (the Mastodon copy
+// is held: its queue is paused)"), "" for none. Messages put it before the
+// times, which a narrow status bar may cut.
+func heldNote(c *common.Common, held []int64) string {
+	if len(held) == 0 {
+		return ""
+	}
+	var names []string
+	for _, id := range held {
+		name := fmt.Sprint("account ", id)
+		if a, ok := c.Account(id); ok {
+			name = common.NetworkName(a.Platform)
+		}
+		names = append(names, name)
+	}
+	if len(names) == 1 {
+		return " (the " + names[0] + " copy is held: its queue is paused)"
+	}
+	return " (the " + strings.Join(names, " and ") + " copies are held: their queues are paused)"
+}
+
 // quitSaveCmd is saveCmd for the last save before crier quits. No one is
 // left to try again, so edits that a post on its way can't take at this
 // moment (it is due, or being sent: it goes out as it stands) are kept as
@@ -280,9 +322,11 @@ func queueCmd(c *common.Common, sv *draftSaver, gen int, p store.Post, at time.T
 	st, zone := c.Store, c.Zone.String()
 	return func() tea.Msg {
 		id, err := sv.queue(context.Background(), st, p, at, zone, now)
+		var held []int64
 		if err == nil {
 			c.Wake()
+			held = heldCopies(context.Background(), st, id)
 		}
-		return queuedMsg{gen: gen, id: id, err: err}
+		return queuedMsg{gen: gen, id: id, err: err, held: held}
 	}
 }

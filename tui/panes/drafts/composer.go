@@ -119,9 +119,10 @@ type composer struct {
 	closing     bool
 	queueing    bool
 	queueAt     time.Time
-	problem     string // why the last ctrl+s did not queue
-	held        string // why the edits of a post on its way are not saved into it
-	copied      bool   // they were kept as a new draft instead
+	heldAt      []int64 // accounts whose queued copy a paused queue holds
+	problem     string  // why the last ctrl+s did not queue
+	held        string  // why the edits of a post on its way are not saved into it
+	copied      bool    // they were kept as a new draft instead
 	done        outcome
 
 	width, height int
@@ -670,6 +671,7 @@ func (m *composer) onQueued(msg queuedMsg) tea.Cmd {
 	}
 	m.savedAny = true
 	m.done = closedQueued
+	m.heldAt = msg.held
 	return nil
 }
 

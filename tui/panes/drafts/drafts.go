@@ -5,6 +5,7 @@ package drafts
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -280,10 +281,11 @@ func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 	switch comp.done {
 	case closedQueued:
 		at := comp.queueAt
-		text := fmt.Sprintf("queued for %s (%s)",
+		note := heldNote(m.c, comp.heldAt)
+		text := fmt.Sprintf("queued%s for %s (%s)", note,
 			at.In(m.c.Zone).Format("Mon 2 Jan 15:04 MST"), timeparse.Describe(at, now, m.c.Zone))
 		if comp.saver.isUnsent() {
-			text = fmt.Sprintf("%s saved: it goes out %s (%s)", postName(comp.mainText()),
+			text = fmt.Sprintf("%s saved%s: it goes out %s (%s)", postName(comp.mainText()), note,
 				at.In(m.c.Zone).Format("Mon 2 Jan 15:04 MST"), timeparse.Describe(at, now, m.c.Zone))
 		}
 		return tea.Batch(cmd, common.Status(text, false), dataChanged)
@@ -295,8 +297,15 @@ func (m *Model) afterComposer(cmd tea.Cmd) tea.Cmd {
 			if comp.base.State != comp.openedAs {
 				still = "now"
 			}
-			return tea.Batch(cmd, common.Status(fmt.Sprintf("%s saved; %s %s", postName(comp.mainText()), still,
-				stillText(comp.base, m.c.Zone, now)), false), dataChanged)
+			var held []int64
+			for _, c := range comp.copies {
+				if c.Held {
+					held = append(held, c.AccountID)
+				}
+			}
+			slices.Sort(held)
+			return tea.Batch(cmd, common.Status(fmt.Sprintf("%s saved%s; %s %s", postName(comp.mainText()), heldNote(m.c, held),
+				still, stillText(comp.base, m.c.Zone, now)), false), dataChanged)
 		default:
 			return tea.Batch(cmd, common.Status("draft "+postName(comp.mainText())+" saved", false), dataChanged)
 		}

@@ -161,7 +161,7 @@ func (m *Model) subLines(it store.PostSummary) []postcopy.Line {
 	}
 	return postcopy.Lines(it.Copies, it.ScheduledAt, m.c.Zone, func(c store.Copy) bool {
 		return c.State == store.DeliverySent || c.State == store.DeliveryFailed ||
-			(c.State == store.DeliveryQueued && c.LastError != "")
+			(c.State == store.DeliveryQueued && (c.LastError != "" || c.Held))
 	})
 }
 

@@ -104,7 +104,8 @@ func addToQueueCmd(c *common.Common, id int64, name string, now time.Time) tea.C
 			return actedMsg{id: id, err: err}
 		}
 		c.Wake()
-		return actedMsg{id: id, text: name + " added to the queue: " + slotTimes(c, at, zone)}
+		held := heldCopies(context.Background(), st, id)
+		return actedMsg{id: id, text: name + " added to the queue" + heldNote(c, held) + ": " + slotTimes(c, at, zone)}
 	}
 }
 
@@ -130,10 +131,11 @@ func slotTimes(c *common.Common, at map[int64]time.Time, zone *time.Location) st
 
 // addedMsg answers the composer's "add to queue".
 type addedMsg struct {
-	gen int
-	id  int64
-	at  map[int64]time.Time
-	err error
+	gen  int
+	id   int64
+	at   map[int64]time.Time
+	err  error
+	held []int64 // see queuedMsg
 }
 
 // addToQueue saves the draft being written and puts it in the next free
@@ -164,10 +166,12 @@ func (m *composer) addToQueue() tea.Cmd {
 			return addedMsg{gen: gen, id: r.id, err: err}
 		}
 		at, err := st.AddToQueue(ctx, r.id, now)
+		var held []int64
 		if err == nil {
 			c.Wake()
+			held = heldCopies(ctx, st, r.id)
 		}
-		return addedMsg{gen: gen, id: r.id, at: at, err: err}
+		return addedMsg{gen: gen, id: r.id, at: at, err: err, held: held}
 	}
 }
 
@@ -207,5 +211,5 @@ func (m *composer) onAdded(msg addedMsg) tea.Cmd {
 			m.queueAt = t
 		}
 	}
-	return m.onQueued(queuedMsg{gen: msg.gen, id: msg.id, err: msg.err})
+	return m.onQueued(queuedMsg{gen: msg.gen, id: msg.id, err: msg.err, held: msg.held})
 }

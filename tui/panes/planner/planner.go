@@ -5,6 +5,7 @@
 package planner
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -122,9 +123,28 @@ func Owns(msg tea.Msg) bool {
 type actedMsg struct {
 	text string
 	err  error
+	kept bool // what was typed into the form that asked is kept (keepOnFailure)
 }
 
 func acted(text string, err error) tea.Msg { return actedMsg{text: text, err: err} }
+
+// keepOnFailure runs cmd, a kept form's submission made after the form
+// closed; when it fails (its actedMsg has an error: the database is busy,
+// the series was stopped meanwhile), what was typed is kept under key, so
+// the form brings it back when it opens again rather than lose it.
+func keepOnFailure(st *store.Store, key string, typed map[string]string, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil || len(typed) == 0 || st == nil {
+		return cmd
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if a, ok := msg.(actedMsg); ok && a.err != nil {
+			a.kept = st.KeepForm(context.Background(), key, typed) == nil
+			return a
+		}
+		return msg
+	}
+}
 
 func dataChanged() tea.Msg { return common.DataChangedMsg{What: "posts"} }
 
@@ -140,7 +160,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case actedMsg:
 		if msg.err != nil {
-			return common.Status(msg.text+": "+msg.err.Error(), true)
+			text := msg.text + ": " + msg.err.Error()
+			if msg.kept {
+				text += "; what you typed comes back when you open the form again"
+			}
+			return common.Status(text, true)
 		}
 		return tea.Batch(common.Status(msg.text, false), dataChanged)
 	case common.DataChangedMsg, common.FocusMsg:

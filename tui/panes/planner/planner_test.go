@@ -551,3 +551,112 @@ func TestLineFormsClosedByQuitKeepWhatWasTyped(t *testing.T) {
 		t.Fatalf("the rule typed is gone:\n%s", v)
 	}
 }
+
+// Pausing while a post of the queue is being sent (the scheduler claims
+// it a moment before its time) says that one goes out all the same, rather
+// than that every post waits.
+func TestPauseSaysWhatIsBeingSentGoesOut(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	ctx := context.Background()
+	if err := h.st.SetQueueSchedule(ctx, h.acc, "Europe/Berlin", []store.QueueSlot{{Weekday: time.Thursday, Minute: 600}}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := h.st.SaveDraft(ctx, store.Post{Body: "Pretzel day", Targets: []store.Target{{AccountID: h.acc}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := h.st.AddToQueue(ctx, id, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := h.st.PostDeliveries(ctx, id)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries %v, %v", ds, err)
+	}
+	if ok, err := h.st.ClaimDelivery(ctx, ds[0].ID, at[h.acc]); !ok || err != nil {
+		t.Fatalf("claim = %v, %v", ok, err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	got := statuses(h.run.Press("p"))
+	if len(got) == 0 || !strings.Contains(got[len(got)-1], "1 post being sent right now goes out all the same") {
+		t.Errorf("status after pausing while a post is being sent: %v", got)
+	}
+}
+
+// A series' new rule that does not read, or a text emptied, is named in
+// the dialog, which stays open with what was typed (the repeat form and the
+// slot editor do the same); nothing is changed.
+func TestSeriesLineDialogsKeepWhatWasTyped(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+
+	h.run.Press("R")
+	h.run.Type("every blursday at 25:00")
+	h.run.Press("enter")
+	v := h.view()
+	if !h.m.Capturing() || !strings.Contains(v, "every blursday at 25:00") || !strings.Contains(v, "not understood") {
+		t.Fatalf("a rule that does not read closed the dialog or lost the text:\n%s", v)
+	}
+	for range len("every blursday at 25:00") {
+		h.run.Press("backspace")
+	}
+	h.run.Type("weekly on Sunday at 08:00")
+	h.run.Press("enter")
+	if h.m.Capturing() {
+		t.Fatalf("a good rule left the dialog open:\n%s", h.view())
+	}
+	r, err := h.st.Recurrence(ctx, id)
+	if err != nil || !strings.Contains(r.Rule, "BYDAY=SU") {
+		t.Fatalf("the rule after the good one: %q, %v", r.Rule, err)
+	}
+
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("e")
+	for range len("Saturday special") {
+		h.run.Press("backspace")
+	}
+	h.run.Press("enter")
+	if v := h.view(); !h.m.Capturing() || !strings.Contains(v, "the text is empty") {
+		t.Fatalf("an empty series text closed the dialog:\n%s", v)
+	}
+	if r, _ := h.st.Recurrence(ctx, id); r.Template.Body != "Saturday special" {
+		t.Errorf("the series' text became %q", r.Template.Body)
+	}
+}
+
+// A kept form whose saving fails after it closed (here the series was
+// stopped in another session meanwhile) keeps what was typed: the form
+// brings it back when it opens again.
+func TestFailedSubmissionKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("R")
+	h.run.Type("weekly on Sunday at 08:00")
+	if _, err := h.st.EndRecurrence(ctx, id, now); err != nil {
+		t.Fatal(err)
+	}
+	got := statuses(h.run.Press("enter"))
+	if len(got) == 0 || !strings.Contains(got[len(got)-1], "what you typed comes back when you open the form again") {
+		t.Fatalf("status after a failed rule change: %v", got)
+	}
+	if err := h.st.ResumeRecurrence(ctx, id, now); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("R")
+	if v := h.view(); !strings.Contains(v, "weekly on Sunday at 08:00") {
+		t.Fatalf("the rule form opened again without what was typed:\n%s", v)
+	}
+}

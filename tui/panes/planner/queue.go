@@ -240,8 +240,13 @@ func (q *queueTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 			}
 		}
 		return func() tea.Msg {
-			err := st.PauseQueue(context.Background(), a.ID, now)
-			return acted("paused the queue of "+accountName(a)+": its posts wait until p again", err)
+			sending, err := st.PauseQueue(context.Background(), a.ID, now)
+			text := "paused the queue of " + accountName(a) + ": its posts wait until p again"
+			if sending > 0 {
+				text += fmt.Sprintf("; %s being sent right now %s out all the same",
+					common.Count(sending, "post", "posts"), common.Plural(sending, "goes", "go"))
+			}
+			return acted(text, err)
 		}
 	case key.Matches(k, keys.EditSlots):
 		return m.pushKept(newSlotEditor(m, a, q.sched, nil))

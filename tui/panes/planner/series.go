@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -70,21 +71,24 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		return common.Status("the series has no coming post to edit yet", true)
 	case key.Matches(k, m.keys.EditSeries):
 		return m.pushKept(newLineDialog(m, seriesKeptKey("text", it.r.ID), "Text of every coming post of the series",
-			"posts edited alone keep their own text", it.r.Template.Body, func(text string) tea.Cmd {
+			"posts edited alone keep their own text", it.r.Template.Body, func(text string) (tea.Cmd, error) {
+				if strings.TrimSpace(text) == "" && !ownTextEverywhere(it.r.Template) {
+					return nil, errors.New("the text is empty: write what the series posts (esc keeps it as it is)")
+				}
 				tpl := it.r.Template
 				tpl.Body = text
 				return func() tea.Msg {
 					n, err := st.UpdateRecurrence(context.Background(), it.r.ID, tpl, now)
 					return acted(fmt.Sprintf("the series now posts %s; %s rewritten", common.PostName(text, 24, "no text"),
 						common.Count(n, "coming post", "coming posts")), err)
-				}
+				}, nil
 			}))
 	case key.Matches(k, m.keys.Reschedule):
 		return m.pushKept(newLineDialog(m, seriesKeptKey("rule", it.r.ID), "New rule for the series",
-			`such as "weekly on Saturday at 07:30 until 2027-03-01" or an RRULE`, "", func(text string) tea.Cmd {
-				p, first, err := readRule(text, now, m.c.Zone)
+			`such as "weekly on Saturday at 07:30 until 2027-03-01" or an RRULE`, "", func(text string) (tea.Cmd, error) {
+				p, first, err := readRule(text, m.c.Now(), m.c.Zone)
 				if err != nil {
-					return common.Status(err.Error(), true)
+					return nil, err
 				}
 				zone := m.c.Zone.String()
 				return func() tea.Msg {
@@ -94,7 +98,7 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 					}
 					_, err := timing.MaterializeSeries(ctx, st, it.r.ID, now)
 					return acted("the series now repeats "+timing.DescribeRule(p.RRule, first, m.c.Zone), err)
-				}
+				}, nil
 			}))
 	case key.Matches(k, m.keys.End):
 		if stopped(it.r) {
@@ -274,7 +278,7 @@ func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
 		m.pop()
 		m.tab = TabSeries
 		st, now, id, zone := m.c.Store, m.c.Now(), f.post.ID, m.c.Zone.String()
-		return tea.Batch(common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+		return tea.Batch(keepOnFailure(st, f.keptKey(), lineKept{f}.typed(), common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 			post, err := st.Post(ctx, id)
 			if err != nil {
 				return acted("cannot read the draft", err)
@@ -283,7 +287,7 @@ func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
 			return acted(fmt.Sprintf("%s repeats %s, first %s; the draft stays as it is",
 				common.PostName(post.Body, 24, "the post"), timing.DescribeRule(p.RRule, first, m.c.Zone),
 				first.In(m.c.Zone).Format("Mon 2 Jan 15:04")), err)
-		}), m.reload())
+		})), m.reload())
 	}
 	f.err = ""
 	var cmd tea.Cmd
@@ -319,15 +323,28 @@ func (f *repeatForm) view(m *Model) []string {
 	return out
 }
 
-// lineDialog asks for one line of text and hands it on.
+// ownTextEverywhere reports whether every account of a post has a text of
+// its own, so the main text may be empty.
+func ownTextEverywhere(p store.Post) bool {
+	for _, t := range p.Targets {
+		if !t.HasOverride {
+			return false
+		}
+	}
+	return len(p.Targets) > 0
+}
+
+// lineDialog asks for one line of text and hands it on. A line that done
+// refuses (an error) is named under it and stays as typed.
 type lineDialog struct {
 	key, title, hint string
 	start            string // the value it opened with
 	input            textinput.Model
-	done             func(string) tea.Cmd
+	done             func(string) (tea.Cmd, error)
+	err              string
 }
 
-func newLineDialog(m *Model, key, title, hint, value string, done func(string) tea.Cmd) *lineDialog {
+func newLineDialog(m *Model, key, title, hint, value string, done func(string) (tea.Cmd, error)) *lineDialog {
 	d := &lineDialog{key: key, title: title, hint: hint, start: value, input: m.c.TextInput(hint), done: done}
 	d.input.Width = max(m.width-4, 10)
 	d.input.SetValue(value)
@@ -353,9 +370,15 @@ func (d *lineDialog) update(m *Model, msg tea.Msg) tea.Cmd {
 			m.pop()
 			return nil
 		case k.Type == tea.KeyEnter:
+			cmd, err := d.done(d.input.Value())
+			if err != nil {
+				d.err = err.Error() // the typed line stays
+				return nil
+			}
 			m.pop()
-			return d.done(d.input.Value())
+			return keepOnFailure(m.c.Store, d.key, lineKept{d}.typed(), cmd)
 		}
+		d.err = ""
 	}
 	var cmd tea.Cmd
 	d.input, cmd = d.input.Update(msg)
@@ -364,5 +387,9 @@ func (d *lineDialog) update(m *Model, msg tea.Msg) tea.Cmd {
 
 func (d *lineDialog) view(m *Model) []string {
 	s := m.c.Styles
-	return []string{s.Title.Render(d.title), s.Muted.Render(d.hint), "", "> " + d.input.View()}
+	out := []string{s.Title.Render(d.title), s.Muted.Render(d.hint), "", "> " + d.input.View()}
+	if d.err != "" {
+		out = append(out, "", s.Danger.Render(common.Clean(d.err)))
+	}
+	return out
 }

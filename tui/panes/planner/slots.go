@@ -102,14 +102,14 @@ func (e *slotEditor) update(m *Model, msg tea.Msg) tea.Cmd {
 		}
 		m.pop()
 		st, a, zone := m.c.Store, e.account, e.zone
-		return func() tea.Msg {
+		return keepOnFailure(st, e.keptKey(), lineKept{e}.typed(), func() tea.Msg {
 			err := st.SetQueueSchedule(context.Background(), a.ID, zone, slots)
 			text := fmt.Sprintf("%s posts at %s", accountName(a), FormatSlots(slots))
 			if len(slots) == 0 {
 				text = accountName(a) + " has no weekly slots now"
 			}
 			return acted(text, err)
-		}
+		})
 	}
 	e.err = ""
 	var cmd tea.Cmd

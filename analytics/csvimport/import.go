@@ -169,7 +169,7 @@ func PreviewFile(ctx context.Context, st *store.Store, path string, o Options) (
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	if info.IsDir() {
-		return nil, fmt.Errorf("%s is a folder, not a CSV file", path)
+		return nil, &LineError{File: name, Msg: "is a folder, not a CSV file"}
 	}
 	p := &Preview{Path: path, Name: name, Size: info.Size(), ModTime: info.ModTime(), Sources: map[string]int{}, opts: o}
 	if p.Encoding = o.Encoding; p.Encoding == "" {

@@ -164,6 +164,14 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 		if o.To == 0 && r.To > today {
 			r.To = max(today, r.From) // a running campaign: up to today
 		}
+		if o.From == 0 && o.To == 0 && len(d.Days) > 0 {
+			// The whole campaign: its figures count every row it has, a
+			// day before its first or after its last too (a late sale
+			// from its link), so its days run from the first such row to
+			// the last, as the detail's chart does: the days add up to
+			// the figures.
+			r.From, r.To = min(r.From, d.Days[0].Day), max(r.To, d.Days[len(d.Days)-1].Day)
+		}
 		if r.From == 0 || r.To == 0 {
 			r.From, r.To = today, today
 		}

@@ -314,6 +314,30 @@ func (r *Report) Period() string {
 	return r.From.Date().Format("2 Jan 2006") + " – " + r.To.Date().Format("2 Jan 2006")
 }
 
+// campaignPeriod writes a campaign report's span of days, and the
+// campaign's own days where its rows outside them widen the span.
+func (r *Report) campaignPeriod() string {
+	p, c := r.Period(), r.Campaign
+	if c == nil || r.Narrowed {
+		return p
+	}
+	s, sOK := c.Start()
+	e, eOK := c.End()
+	if (!sOK || r.From >= s) && (!eOK || r.To <= e) {
+		return p
+	}
+	own := ""
+	switch {
+	case sOK && eOK:
+		own = s.Date().Format("2 Jan 2006") + " – " + e.Date().Format("2 Jan 2006")
+	case sOK:
+		own = "from " + s.Date().Format("2 Jan 2006")
+	case eOK:
+		own = "to " + e.Date().Format("2 Jan 2006")
+	}
+	return p + " (the campaign's days are " + own + "; its rows on other days count too)"
+}
+
 // mainCurrency is the currency most of the money is in (for charts).
 func (r *Report) mainCurrency() string {
 	all := r.Figures.Spend.AddAll(r.Figures.Revenue)

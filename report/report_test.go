@@ -157,6 +157,13 @@ func TestCampaignReportDaysAddUpToItsFigures(t *testing.T) {
 		t.Errorf("the days add up to %d clicks and %d conversions; the figures say %v and %v (want 207 clicks)",
 			clicks, conversions, r.Figures.LinkClicks, r.Figures.Conversions)
 	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if want := "25 Feb 2026 – 10 Mar 2026 (the campaign's days are 1 Mar 2026 – 31 Mar 2026; its rows on other days count too)"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown lacks %q:\n%.400s", want, md.String())
+	}
 }
 
 func TestCSV(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/analytics/csvimport"
+	"github.com/crier-app/crier/money"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
 )
@@ -58,6 +59,9 @@ Presets: ` + strings.Join(names, ", ") + ` (default: read from the header).`,
 				o.DateOrder = csvimport.DateOrder(dateOrder)
 			default:
 				return usageErr("--date-order %q: choose dmy (03/04/2026 is 3 April) or mdy (March 4)", dateOrder)
+			}
+			if o.Currency != "" && !money.ValidCode(o.Currency) {
+				return usageErr("--currency %q: not a currency code such as EUR, USD or GBP", currency)
 			}
 			if yes && previewOnly {
 				return usageErr("--yes and --preview contradict each other: choose one")

@@ -70,6 +70,8 @@ func TestCLIImport(t *testing.T) {
 		{"import", filepath.Join(f.dir, "nope.csv")},
 		{"import", good, "--preset", "excel"},
 		{"import", good, "--date-order", "ymd"},
+		{"import", good, "--currency", "euro"}, // a bad flag
+		{"import", f.dir},                      // a folder: input that can't be used
 	} {
 		if r := f.crier(t, "", tc...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2\n%s", tc, r.code, r.stderr)

@@ -22,8 +22,8 @@ func newReportCmd(env *cliEnv) *cobra.Command {
 		Use:   "report",
 		Short: "a campaign's or a span of days' report: Markdown, CSV, HTML or JSON",
 		Long: `crier report writes what social media brought in: a campaign's report
-(--campaign SLUG, over its days unless --from and --to narrow them) or any
-span of days (--from and --to, YYYY-MM-DD, in your time zone). --format is
+(--campaign SLUG, over its days and any other day its rows fall on, unless
+--from and --to narrow them) or any span of days (--from and --to, YYYY-MM-DD, in your time zone). --format is
 md, csv, html or json (else read from the -o file's name); -o - or no -o
 prints it. The file is written whole or not at all.`,
 		Example: "  crier report --campaign spring-sale --format html -o spring.html\n  crier report --from 2026-11-01 --to 2026-11-30 -o november.md",

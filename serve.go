@@ -389,6 +389,13 @@ func (s *sshServer) program(sess ssh.Session) *tea.Program {
 	if ss == nil {
 		return nil
 	}
+	if _, _, ok := sess.Pty(); !ok {
+		// ssh -T, or ssh from a script with no command: no terminal to
+		// draw on. Say what works instead, and draw nothing.
+		wish.Errorln(sess, "crier serve: the app needs a terminal: connect with ssh -t, or give a command: kpi, queue, inbox or accounts (with --json)")
+		_ = sess.Exit(exitUsage)
+		return nil
+	}
 	renderer := sessionRenderer(sess)
 	noColor := false
 	for _, kv := range sess.Environ() {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -436,6 +437,34 @@ func TestServeCommands(t *testing.T) {
 	}
 	if out, code := run(r.full, "post hello"); code != 2 || !strings.Contains(out, "not a command over SSH") {
 		t.Errorf("post over SSH: exit %d\n%s", code, out)
+	}
+}
+
+// A session with no terminal and no command (ssh -T, or ssh from a
+// script) is told how to connect, exits 2, and gets no escape sequences.
+func TestServeAppWithoutTerminal(t *testing.T) {
+	r := newServeRig(t, nil)
+	c, err := r.dial(r.full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer // apart: two goroutines copy them
+	s.Stdout, s.Stderr = &stdout, &stderr
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Wait()
+	var ee *gossh.ExitError
+	if !errors.As(err, &ee) || ee.ExitStatus() != 2 {
+		t.Errorf("exit: %v, want status 2", err)
+	}
+	if got := stdout.String() + stderr.String(); !strings.Contains(got, "needs a terminal: connect with ssh -t") || strings.Contains(got, "\x1b") {
+		t.Errorf("output %q: want the way to connect and no escape sequences", got)
 	}
 }
 

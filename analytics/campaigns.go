@@ -157,7 +157,8 @@ type CampaignDetail struct {
 	Days     []DayFigures  // from its first day (or first row) to its last (or today), every day
 	Links    []LinkFigures // the LinksShown that brought the most link clicks
 	// LinkCount is how many contents the campaign has in all
-	// (store.CampaignContents pages through them).
+	// (store.CampaignContents pages through them), or how many Links
+	// lists, where it adds tagged links that brought nothing in yet.
 	LinkCount int
 	// Posts are the PostsShown newest posts, a line per copy; PostCount
 	// how many it has (store.CampaignPosts pages through them).
@@ -191,7 +192,9 @@ func Campaign(ctx context.Context, st *store.Store, id int64, today store.Day, n
 		}
 		return nil
 	})
-	d.LinkCount, d.PostCount = links, posts
+	// The list has every content with rows and, where they all fit, the
+	// tagged links that brought nothing in yet: those count as links too.
+	d.LinkCount, d.PostCount = max(links, len(d.Links)), posts
 	return d, err
 }
 

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -36,5 +37,54 @@ func TestAlwaysOnCampaignChartsToToday(t *testing.T) {
 	}
 	if n := len(d.Days); n == 0 || d.Days[0].Day != store.DateDay(2026, 3, 1) || d.Days[n-1].Day != today {
 		t.Fatalf("the chart's days: %d, %v to %v; want 2026-03-01 to today", n, d.Days[0].Day, d.Days[n-1].Day)
+	}
+}
+
+// The detail's count of links is of the links it lists: a tagged link that
+// went out and brought nothing in yet is listed, so it is counted too
+// ("3 with the most clicks of 2" was the list beside a count of the
+// contents with rows alone).
+func TestLinkCountCountsTheLinksListed(t *testing.T) {
+	st := storetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	id, err := st.CreateCampaign(ctx, store.Campaign{Name: "Spring", StartsOn: "2026-03-01", EndsOn: "2026-03-31"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := st.BeginImport(ctx, store.ImportBatch{Feed: "sheet", Class: store.ClassSheet, Preset: "plain", Origin: "s.csv", ExportedAt: now}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, content := range []string{"post-1", "flyer-a"} {
+		if err := imp.Add(store.MarketingRow{Day: store.DateDay(2026, 3, 2), Campaign: "spring", Source: "mastodon",
+			Content: content, Clicks: store.Known(4)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := imp.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	acct, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := st.SaveDraft(ctx, store.Post{Body: "Spring https://shop.example/spring", CampaignID: id,
+		Targets: []store.Target{{AccountID: acct}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := "post-" + strconv.FormatInt(pid, 10)
+	if err := st.RecordTaggedLinks(ctx, []store.TaggedLink{{PostID: pid, AccountID: acct, URL: "https://shop.example/spring",
+		Tagged: "https://shop.example/spring?utm_campaign=spring&utm_content=" + content, CampaignID: id, Source: "bluesky",
+		Content: content}}, now); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Campaign(ctx, st, id, store.DateDay(2026, 3, 10), now, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Links) != 3 || d.LinkCount != len(d.Links) {
+		t.Errorf("%d links listed, %d counted; want 3 and 3", len(d.Links), d.LinkCount)
 	}
 }

@@ -163,7 +163,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	sub := r.Period()
 	audience := ""
 	if c := r.Campaign; c != nil {
-		sub = fmt.Sprintf("Campaign %s · %s · %s", c.Slug, r.State, r.Period())
+		sub = fmt.Sprintf("Campaign %s · %s · %s", c.Slug, r.State, r.campaignPeriod())
 		if c.BudgetCents > 0 {
 			sub += fmt.Sprintf(" · budget %s, %s spent", c.Budget(), r.Budget.Percent())
 			if r.Narrowed {

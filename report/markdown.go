@@ -30,7 +30,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	p("# %s\n\n", mdCell(r.Title))
 	if c := r.Campaign; c != nil {
-		p("Campaign `%s`, %s, %s.", c.Slug, r.State, r.Period())
+		p("Campaign `%s`, %s, %s.", c.Slug, r.State, r.campaignPeriod())
 		if c.BudgetCents > 0 {
 			p(" Budget %s, %s spent", c.Budget(), r.Budget.Percent())
 			if r.Narrowed {

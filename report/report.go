@@ -164,6 +164,14 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 		if o.To == 0 && r.To > today {
 			r.To = max(today, r.From) // a running campaign: up to today
 		}
+		if o.From == 0 && o.To == 0 && len(d.Days) > 0 {
+			// The whole campaign: its figures count every row it has, a
+			// day before its first or after its last too (a late sale
+			// from its link), so its days run from the first such row to
+			// the last, as the detail's chart does: the days add up to
+			// the figures.
+			r.From, r.To = min(r.From, d.Days[0].Day), max(r.To, d.Days[len(d.Days)-1].Day)
+		}
 		if r.From == 0 || r.To == 0 {
 			r.From, r.To = today, today
 		}
@@ -304,6 +312,30 @@ func (r *Report) Period() string {
 		return r.From.Date().Format("Mon 2 Jan 2006")
 	}
 	return r.From.Date().Format("2 Jan 2006") + " – " + r.To.Date().Format("2 Jan 2006")
+}
+
+// campaignPeriod writes a campaign report's span of days, and the
+// campaign's own days where its rows outside them widen the span.
+func (r *Report) campaignPeriod() string {
+	p, c := r.Period(), r.Campaign
+	if c == nil || r.Narrowed {
+		return p
+	}
+	s, sOK := c.Start()
+	e, eOK := c.End()
+	if (!sOK || r.From >= s) && (!eOK || r.To <= e) {
+		return p
+	}
+	own := ""
+	switch {
+	case sOK && eOK:
+		own = s.Date().Format("2 Jan 2006") + " – " + e.Date().Format("2 Jan 2006")
+	case sOK:
+		own = "from " + s.Date().Format("2 Jan 2006")
+	case eOK:
+		own = "to " + e.Date().Format("2 Jan 2006")
+	}
+	return p + " (the campaign's days are " + own + "; its rows on other days count too)"
 }
 
 // mainCurrency is the currency most of the money is in (for charts).

@@ -128,6 +128,44 @@ func TestCampaignReportFigures(t *testing.T) {
 	}
 }
 
+// A campaign's rows on days outside its own (a sale from its link after
+// it ended, an ad that started early) count in its figures: the whole
+// campaign's report runs over those days too, so its days add up to its
+// figures, and the span it names is the one they cover.
+func TestCampaignReportDaysAddUpToItsFigures(t *testing.T) {
+	st, camp := fixture(t)
+	imp, err := st.BeginImport(context.Background(), store.ImportBatch{Feed: "sheet", Class: store.ClassSheet, Preset: "plain",
+		Origin: "early.csv", ExportedAt: rnow}, rnow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Add(store.MarketingRow{Day: store.DateDay(2026, 2, 25), Campaign: "spring-sale", Source: "flyer", Content: "a",
+		Clicks: store.Known(7), Conversions: store.Known(1000), Revenue: store.Known(1500), Spend: store.Known(2000), Currency: "EUR"})
+	if _, err := imp.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, st, Options{Campaign: camp})
+	var clicks, conversions int64
+	for _, d := range r.Days {
+		clicks += d.Clicks
+		conversions += d.Conversions
+	}
+	if r.From != store.DateDay(2026, 2, 25) || r.To != store.DateDay(2026, 3, 10) {
+		t.Errorf("report from %s to %s, want 2026-02-25 (its first row) to today", r.From, r.To)
+	}
+	if clicks != r.Figures.LinkClicks.V || conversions != r.Figures.Conversions.V || r.Figures.LinkClicks.V != 207 {
+		t.Errorf("the days add up to %d clicks and %d conversions; the figures say %v and %v (want 207 clicks)",
+			clicks, conversions, r.Figures.LinkClicks, r.Figures.Conversions)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if want := "25 Feb 2026 – 10 Mar 2026 (the campaign's days are 1 Mar 2026 – 31 Mar 2026; its rows on other days count too)"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown lacks %q:\n%.400s", want, md.String())
+	}
+}
+
 func TestCSV(t *testing.T) {
 	st, camp := fixture(t)
 	r := build(t, st, Options{Campaign: camp})

@@ -848,6 +848,23 @@ func (s *Store) FeedImportsOver(ctx context.Context, feed string, first, last Da
 	return queryAll(ctx, s.db, scanImport, feedImportsOverSQL, feed, int64(last), int64(first))
 }
 
+// NameCount is an external campaign name and how many rows hold it.
+type NameCount struct {
+	Name  string
+	Lines int
+}
+
+// FeedCampaignNamesOver lists the campaign names (as the source wrote
+// them) of a feed's rows from first to last, with how many rows each has.
+func (s *Store) FeedCampaignNamesOver(ctx context.Context, feed string, first, last Day) ([]NameCount, error) {
+	return queryAll(ctx, s.db, func(rows rowScanner) (NameCount, error) {
+		var n NameCount
+		err := rows.Scan(&n.Name, &n.Lines)
+		return n, err
+	}, `SELECT ext_campaign, count(*) FROM marketing_rows WHERE feed = ? AND day BETWEEN ? AND ?
+		GROUP BY ext_campaign ORDER BY ext_campaign`, feed, int64(first), int64(last))
+}
+
 // CampaignName is an external campaign name an import has seen.
 type CampaignName struct {
 	Name       string

@@ -169,7 +169,7 @@ func PreviewFile(ctx context.Context, st *store.Store, path string, o Options) (
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	if info.IsDir() {
-		return nil, fmt.Errorf("%s is a folder, not a CSV file", path)
+		return nil, &LineError{File: name, Msg: "is a folder, not a CSV file"}
 	}
 	p := &Preview{Path: path, Name: name, Size: info.Size(), ModTime: info.ModTime(), Sources: map[string]int{}, opts: o}
 	if p.Encoding = o.Encoding; p.Encoding == "" {
@@ -259,6 +259,42 @@ func PreviewFile(ctx context.Context, st *store.Store, path string, o Options) (
 	}
 	if p.Overlaps, err = st.FeedImportsOver(ctx, p.Feed, p.First, p.Last); err != nil {
 		return nil, err
+	}
+	if len(p.Overlaps) > 0 && len(campaigns) < maxCampaignNames {
+		// A newer export replaces an older one's rows key by key: the rows
+		// of a campaign name this file no longer has (a name corrected in
+		// a sheet) are not replaced, and would count beside its own.
+		names, err := st.FeedCampaignNamesOver(ctx, p.Feed, p.First, p.Last)
+		if err != nil {
+			return nil, err
+		}
+		var others []string
+		lines := 0
+		for _, n := range names {
+			if _, ok := campaigns[n.Name]; !ok {
+				others = append(others, n.Name)
+				lines += n.Lines
+			}
+		}
+		if len(others) > 0 {
+			shown := others
+			if len(shown) > 5 {
+				shown = shown[:5]
+			}
+			for i, n := range shown {
+				if n == "" {
+					n = "(none)"
+				}
+				shown[i] = strconv.Quote(store.OneLineName(n))
+			}
+			more := ""
+			if len(others) > len(shown) {
+				more = fmt.Sprintf(" and %d more", len(others)-len(shown))
+			}
+			p.Warnings = append(p.Warnings, fmt.Sprintf("earlier imports of this source hold %d %s from %s to %s under campaign names this file "+
+				"does not have (%s%s): this file does not replace them, and they count beside its lines",
+				lines, plural(lines, "line", "lines"), p.First, p.Last, strings.Join(shown, ", "), more))
+		}
 	}
 	return p, nil
 }
@@ -649,4 +685,11 @@ func quotedList(names []string, one, many string) string {
 		return one + " " + q[0]
 	}
 	return many + " " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -371,6 +371,46 @@ func TestNewerExportReplacesOlder(t *testing.T) {
 	}
 }
 
+// A sheet corrected and imported again replaces its rows key by key: the
+// lines of a campaign name it no longer has are not replaced and count
+// beside its own. The preview says so, naming them; the same file again,
+// or one with the same names, says nothing of it.
+func TestPreviewNamesEarlierLinesItDoesNotReplace(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	head := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\n"
+	first := write(t, "sheet.csv", []byte(head+
+		"2026-03-01,sprng-sale,facebook,ad,10,1,10.00,5.00,EUR\n"+
+		"2026-03-02,sprng-sale,facebook,ad,10,1,10.00,5.00,EUR\n"), now.Add(-48*time.Hour))
+	if _, _, err := Import(ctx, st, first, Options{}, now); err != nil {
+		t.Fatal(err)
+	}
+	p, err := PreviewFile(ctx, st, first, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "does not replace") {
+			t.Errorf("the same file again: %q", w)
+		}
+	}
+	fixed := write(t, "sheet.csv", []byte(head+
+		"2026-03-01,spring-sale,facebook,ad,10,1,10.00,5.00,EUR\n"+
+		"2026-03-02,spring-sale,facebook,ad,10,1,10.00,5.00,EUR\n"), now.Add(-24*time.Hour))
+	p, err = PreviewFile(ctx, st, fixed, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `hold 2 lines from 2026-03-01 to 2026-03-02 under campaign names this file does not have ("sprng-sale")`
+	found := false
+	for _, w := range p.Warnings {
+		found = found || strings.Contains(w, want)
+	}
+	if !found {
+		t.Errorf("warnings %q: want one that %s", p.Warnings, want)
+	}
+}
+
 func TestMappingIsRemembered(t *testing.T) {
 	st := openStore(t)
 	ctx := context.Background()

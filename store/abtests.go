@@ -91,7 +91,10 @@ const (
 		v.spend_cents, v.results_at
 		FROM ab_plan p JOIN ab_variants v ON v.id = p.variant_id WHERE p.post_id = ?`
 	// Each variant's sent copies, their engagement, and the follower count
-	// of the account when each went out (the newest snapshot before it).
+	// of the account when each went out (the newest snapshot before it, or,
+	// for a copy sent before the account's first count, that first count,
+	// as the best times read it: its engagement is never counted without
+	// the followers it reached).
 	// What takes an account's slots between two instants: its copies due
 	// then (but dropped ones) and the plans of other planned tests that go
 	// to it.
@@ -108,9 +111,12 @@ const (
 	planPostAccountsSQL = `SELECT account_id FROM post_targets WHERE post_id = ? ORDER BY account_id`
 	abResultsSQL        = `SELECT p.variant_id, count(DISTINCT p.at), count(d.id),
 		       coalesce(sum(d.engagement), 0),
-		       coalesce(sum((SELECT f.followers FROM follower_snapshots f
-		                     WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
-		                     ORDER BY f.taken_at DESC LIMIT 1)), 0)
+		       coalesce(sum(coalesce((SELECT f.followers FROM follower_snapshots f
+		                              WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
+		                              ORDER BY f.taken_at DESC LIMIT 1),
+		                             (SELECT f.followers FROM follower_snapshots f
+		                              WHERE f.account_id = d.account_id AND f.taken_at > d.sent_at
+		                              ORDER BY f.taken_at LIMIT 1))), 0)
 		FROM ab_plan p LEFT JOIN deliveries d ON d.post_id = p.post_id AND d.state = 'sent'
 		WHERE p.test_id = ? GROUP BY p.variant_id`
 )

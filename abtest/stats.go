@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -254,6 +255,17 @@ func (v Verdict) words() string {
 		return fmt.Sprintf("no winner: %s do about as well (%s "+f+" per %s against %s, "+f+" to "+f+")",
 			andList(labels), lead.Label, 100*v.Diff, singular(v.Units.TrialUnit), second.Label, 100*v.DiffLow, 100*v.DiffHigh)
 	}
+	// Variants whose chances read alike are level: none of them leads.
+	var level []string
+	for _, a := range v.Arms {
+		if Percent(a.ProbBest) == Percent(lead.ProbBest) {
+			level = append(level, a.Label)
+		}
+	}
+	if len(level) > 1 {
+		return fmt.Sprintf("no winner yet: about %s more %s needed (%s level, %s probable each)", humanize.Comma(int64(more)), unit,
+			andList(level), Percent(lead.ProbBest))
+	}
 	return fmt.Sprintf("no winner yet: about %s more %s needed (%s leads, %s probable)", humanize.Comma(int64(more)), unit, lead.Label, Percent(lead.ProbBest))
 }
 
@@ -280,14 +292,18 @@ func Percent(p float64) string {
 }
 
 // pointsFormat is the format of differences of rates, in percentage
-// points: one decimal, or two when they are all under a point.
+// points: one decimal, or as many more as the largest of them needs to show
+// two digits (+0.50%, +0.020%), so a real difference never reads +0.00%.
 func pointsFormat(ds ...float64) string {
+	largest := 0.0
 	for _, d := range ds {
-		if math.Abs(d) >= 0.01 {
-			return "%+.1f%%"
-		}
+		largest = math.Max(largest, math.Abs(100*d))
 	}
-	return "%+.2f%%"
+	decimals := 1
+	if largest > 0 && largest < 1 {
+		decimals = min(6, 1+int(math.Ceil(-math.Log10(largest))))
+	}
+	return "%+." + strconv.Itoa(decimals) + "f%%"
 }
 
 func singular(unit string) string {

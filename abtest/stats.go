@@ -243,6 +243,18 @@ func (v Verdict) words() string {
 		more, unit = v.MoreTrials, v.Units.TrialUnit
 	}
 	if v.Thin {
+		// A variant nobody saw yet (not sent, or failed) is named: its
+		// chance of being best is the prior's, not something learnt.
+		var none []string
+		for _, a := range v.Arms {
+			if a.Trials == 0 {
+				none = append(none, a.Label)
+			}
+		}
+		if len(none) > 0 && len(none) < len(v.Arms) {
+			return fmt.Sprintf("not enough data yet: about %s more %s needed (%s %s no %s yet)", humanize.Comma(int64(more)), unit,
+				andList(none), map[bool]string{true: "has", false: "have"}[len(none) == 1], v.Units.TrialUnit)
+		}
 		return fmt.Sprintf("not enough data yet: about %s more %s needed", humanize.Comma(int64(more)), unit)
 	}
 	if v.MoreTrials == 0 {

@@ -310,3 +310,19 @@ func TestVerdictWordsSayOnlyWhatIsKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestVerdictNamesAVariantNobodySaw: a variant that has not gone out (or
+// failed) is named in the verdict, not left to read as one still counting.
+func TestVerdictNamesAVariantNobodySaw(t *testing.T) {
+	v, err := Compare([]Arm{{"A", 4000, 90}, {"B", 0, 0}}, Options{TrialUnit: "follower-views", SuccessUnit: "engagements"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Winner || !strings.HasSuffix(v.Summary, "(B has no follower-views yet)") {
+		t.Errorf("%q", v.Summary)
+	}
+	v, _ = Compare([]Arm{{"A", 4000, 90}, {"B", 0, 0}, {"C", 0, 0}}, Options{})
+	if !strings.HasSuffix(v.Summary, "(B and C have no views yet)") {
+		t.Errorf("%q", v.Summary)
+	}
+}

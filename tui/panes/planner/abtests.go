@@ -187,7 +187,9 @@ func reportLines(m *Model, r abtest.Report) []string {
 			rate = strconv.FormatFloat(100*float64(v.Engagement)/float64(v.FollowerViews), 'f', 2, 64) + "%"
 		}
 		best := "—"
-		if i < len(arms) {
+		// A variant without views yet has no chance to tell: only the
+		// prior's, which reads as a lead it has not earned.
+		if i < len(arms) && arms[i].Trials > 0 {
 			best = abtest.Percent(arms[i].ProbBest)
 		}
 		out = append(out, s.Text.Render(fmt.Sprintf("  %-3s %s %5d %5d %8d %9d %7s %6d %6d  %s", v.Label,

@@ -71,3 +71,77 @@ func TestResultsReachBeforeTheFirstFollowerCount(t *testing.T) {
 		t.Errorf("alike variants, a winner: %s", r.Engagement.Summary)
 	}
 }
+
+// TestResultsCountCompleteRoundsOnly: while a test runs, a round in which
+// only some variants went out is left out of the comparison: the newest
+// post of one variant, hours old, against the others' that had days, made
+// a winner of the older (here A, though both did alike in the round both
+// were out).
+func TestResultsCountCompleteRoundsOnly(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	loc := berlin(t)
+	now := time.Date(2026, 10, 19, 9, 0, 0, 0, loc)
+	acct, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@bakery@example.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := st.CreateABTest(ctx, store.ABTest{Name: "Rye wording", Pattern: "days", Zone: "Europe/Berlin", Accounts: []int64{acct},
+		Variants: []store.ABVariant{{Body: "Rye is back"}, {Body: "Our rye loaf returns"}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slots, _ := store.ParseQueueSlots("Mon-Sun 12:30")
+	if err := st.SetQueueSchedule(ctx, acct, "Europe/Berlin", slots); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PlanTest(ctx, st, id, now, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.StartABTest(ctx, id, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordFollowers(ctx, acct, now, 1000); err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := st.ABPlan(ctx, id) // A, B (round 1), then B, A (round 2)
+	if len(plan) != 4 || plan[2].Label != "B" || plan[2].Round != 1 {
+		t.Fatalf("plan %s", DescribePlan(plan, loc))
+	}
+	// Round 1 out and counted for days: 50 engagements each. Round 2: B
+	// went out an hour ago (5 so far); A goes tomorrow.
+	for i, likes := range []int{50, 50, 5} {
+		p := plan[i]
+		ds, _ := st.PostDeliveries(ctx, p.PostID)
+		for _, d := range ds {
+			if _, err := st.ClaimDelivery(ctx, d.ID, p.At); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.MarkSent(ctx, d.ID, store.RemoteRef{ID: "r" + strconv.FormatInt(d.ID, 10)}, "", p.At); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.RecordMetrics(ctx, p.At.Add(time.Hour), map[int64]store.Metrics{d.ID: {Likes: likes}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r, err := Evaluate(ctx, st, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := r.Results[0], r.Results[1]
+	if a.Sent != 1 || b.Sent != 2 {
+		t.Errorf("sent %d and %d, want 1 and 2 (every copy that went out is shown)", a.Sent, b.Sent)
+	}
+	if a.Engagement != 50 || a.FollowerViews != 1000 || b.Engagement != 50 || b.FollowerViews != 1000 {
+		t.Errorf("compared: A %d of %d, B %d of %d; want 50 of 1000 each (round 1 alone)", a.Engagement, a.FollowerViews, b.Engagement, b.FollowerViews)
+	}
+	if r.Engagement.Winner {
+		t.Errorf("a winner from a round half out: %s", r.Engagement.Summary)
+	}
+	// Clicks come by link tag from every post that went out: they are read
+	// against all of their reach.
+	if a.AllFollowerViews != 1000 || b.AllFollowerViews != 2000 {
+		t.Errorf("all reach: A %d, B %d; want 1000 and 2000", a.AllFollowerViews, b.AllFollowerViews)
+	}
+}

@@ -196,8 +196,8 @@ func reportLines(m *Model, r abtest.Report) []string {
 			common.Pad(common.Truncate(common.OneLine(common.Clean(v.Body)), textW, "…"), textW), v.Planned, v.Sent,
 			v.Engagement, v.FollowerViews, rate, v.Clicks, v.Conversions, best)))
 	}
-	for _, l := range common.Wrap("posts planned, copies sent (one per account), engagements, followers reached, clicks and "+
-		"conversions; P(BEST): how probable it is that the variant is best, on "+on, m.width-2) {
+	for _, l := range common.Wrap("posts planned, copies sent (one per account), engagements and followers reached (in the rounds every "+
+		"variant has gone out in), clicks and conversions; P(BEST): how probable it is that the variant is best, on "+on, m.width-2) {
 		out = append(out, s.Muted.Render("  "+l))
 	}
 	out = append(out, "")

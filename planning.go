@@ -25,6 +25,35 @@ func recordPlanning(ctx context.Context, st *store.Store, cfg *config.Config, ac
 		}
 		return fmt.Sprintf("config %s: %s[%d]", cfg.File, key, i)
 	}
+	// A feed renamed in the config (same url, a name no longer there) is
+	// the same feed: it keeps the entries it has seen, so none of them
+	// comes again as a draft, or goes out again with fill_queue.
+	stored, err := st.Feeds(ctx)
+	if err != nil {
+		return err
+	}
+	named := map[string]bool{}
+	for _, f := range cfg.Feeds {
+		named[f.Name] = true
+	}
+	storedNames := map[string]bool{}
+	for _, f := range stored {
+		storedNames[f.Name] = true
+	}
+	for _, f := range cfg.Feeds {
+		if storedNames[f.Name] {
+			continue
+		}
+		for _, old := range stored {
+			if old.URL == f.URL && !named[old.Name] && storedNames[old.Name] {
+				if err := st.RenameFeed(ctx, old.Name, f.Name); err != nil {
+					return err
+				}
+				storedNames[old.Name], storedNames[f.Name] = false, true
+				break
+			}
+		}
+	}
 	keep := map[string]bool{}
 	for i, f := range cfg.Feeds {
 		fc := store.FeedConfig{Name: f.Name, URL: f.URL, FillQueue: f.FillQueue}
@@ -59,8 +88,7 @@ func recordPlanning(ctx context.Context, st *store.Store, cfg *config.Config, ac
 		}
 		keep[f.Name] = true
 	}
-	stored, err := st.Feeds(ctx)
-	if err != nil {
+	if stored, err = st.Feeds(ctx); err != nil {
 		return err
 	}
 	for _, f := range stored {

@@ -63,3 +63,50 @@ func TestRecordPlanningFollowsTheConfig(t *testing.T) {
 		t.Fatalf("unknown campaign: %v", err)
 	}
 }
+
+// TestRenamedFeedKeepsItsEntries: a feed renamed in the config (same url)
+// is the same feed: the entries it has seen are not drafted (or, with
+// fill_queue, posted) again. One whose url changes too is a new feed.
+func TestRenamedFeedKeepsItsEntries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	cfg := &config.Config{Accounts: []config.Account{
+		{Name: "shop-bluesky", Platform: store.PlatformBluesky, Handle: "shop.bsky.social", Server: "https://bsky.social"},
+	}}
+	if _, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "shop.bsky.social", Server: "https://bsky.social"}); err != nil {
+		t.Fatal(err)
+	}
+	accounts, _ := st.Accounts(ctx)
+	cfg.Feeds = []config.Feed{{Name: "blog", URL: "https://bakery.example/feed.xml", FillQueue: true}}
+	if err := recordPlanning(ctx, st, cfg, accounts, now); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := st.Feeds(ctx)
+	if _, _, err := st.AddFeedEntry(ctx, store.FeedEntry{FeedID: fs[0].ID, EntryID: "urn:post:1", Title: "Stollen are back"}, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Feeds[0].Name = "shop blog"
+	if err := recordPlanning(ctx, st, cfg, accounts, now); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ = st.Feeds(ctx)
+	if len(fs) != 1 || fs[0].Name != "shop blog" {
+		t.Fatalf("feeds after the rename: %+v", fs)
+	}
+	if seen, err := st.FeedEntrySeen(ctx, fs[0].ID, "urn:post:1"); err != nil || !seen {
+		t.Errorf("the renamed feed forgot its entry: seen %v, %v", seen, err)
+	}
+	cfg.Feeds[0] = config.Feed{Name: "news", URL: "https://bakery.example/news.xml"}
+	if err := recordPlanning(ctx, st, cfg, accounts, now); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ = st.Feeds(ctx)
+	if len(fs) != 1 || fs[0].Name != "news" {
+		t.Fatalf("feeds after a new one replaced it: %+v", fs)
+	}
+	if seen, _ := st.FeedEntrySeen(ctx, fs[0].ID, "urn:post:1"); seen {
+		t.Error("a new feed has the old one's entries")
+	}
+}

@@ -42,9 +42,11 @@ func Evaluate(ctx context.Context, st *store.Store, testID int64) (Report, error
 		// More engagements than followers (a post that travelled) still
 		// counts as every follower reached.
 		eng = append(eng, Arm{Label: v.Label, Trials: max(v.FollowerViews, v.Engagement), Successes: v.Engagement})
+		// Clicks come by the variant's link tag, from every post of it
+		// that went out: they are read against all of those posts' reach.
 		views := v.Impressions
 		if views == 0 {
-			views = v.FollowerViews
+			views = v.AllFollowerViews
 		}
 		clicks = append(clicks, Arm{Label: v.Label, Trials: max(views, v.Clicks), Successes: v.Clicks})
 		conv = append(conv, Arm{Label: v.Label, Trials: max(v.Clicks, v.Conversions), Successes: v.Conversions})

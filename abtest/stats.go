@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -242,6 +243,18 @@ func (v Verdict) words() string {
 		more, unit = v.MoreTrials, v.Units.TrialUnit
 	}
 	if v.Thin {
+		// A variant nobody saw yet (not sent, or failed) is named: its
+		// chance of being best is the prior's, not something learnt.
+		var none []string
+		for _, a := range v.Arms {
+			if a.Trials == 0 {
+				none = append(none, a.Label)
+			}
+		}
+		if len(none) > 0 && len(none) < len(v.Arms) {
+			return fmt.Sprintf("not enough data yet: about %s more %s needed (%s %s no %s yet)", humanize.Comma(int64(more)), unit,
+				andList(none), map[bool]string{true: "has", false: "have"}[len(none) == 1], v.Units.TrialUnit)
+		}
 		return fmt.Sprintf("not enough data yet: about %s more %s needed", humanize.Comma(int64(more)), unit)
 	}
 	if v.MoreTrials == 0 {
@@ -253,6 +266,17 @@ func (v Verdict) words() string {
 		f := pointsFormat(v.Diff, v.DiffLow, v.DiffHigh)
 		return fmt.Sprintf("no winner: %s do about as well (%s "+f+" per %s against %s, "+f+" to "+f+")",
 			andList(labels), lead.Label, 100*v.Diff, singular(v.Units.TrialUnit), second.Label, 100*v.DiffLow, 100*v.DiffHigh)
+	}
+	// Variants whose chances read alike are level: none of them leads.
+	var level []string
+	for _, a := range v.Arms {
+		if Percent(a.ProbBest) == Percent(lead.ProbBest) {
+			level = append(level, a.Label)
+		}
+	}
+	if len(level) > 1 {
+		return fmt.Sprintf("no winner yet: about %s more %s needed (%s level, %s probable each)", humanize.Comma(int64(more)), unit,
+			andList(level), Percent(lead.ProbBest))
 	}
 	return fmt.Sprintf("no winner yet: about %s more %s needed (%s leads, %s probable)", humanize.Comma(int64(more)), unit, lead.Label, Percent(lead.ProbBest))
 }
@@ -280,14 +304,18 @@ func Percent(p float64) string {
 }
 
 // pointsFormat is the format of differences of rates, in percentage
-// points: one decimal, or two when they are all under a point.
+// points: one decimal, or as many more as the largest of them needs to show
+// two digits (+0.50%, +0.020%), so a real difference never reads +0.00%.
 func pointsFormat(ds ...float64) string {
+	largest := 0.0
 	for _, d := range ds {
-		if math.Abs(d) >= 0.01 {
-			return "%+.1f%%"
-		}
+		largest = math.Max(largest, math.Abs(100*d))
 	}
-	return "%+.2f%%"
+	decimals := 1
+	if largest > 0 && largest < 1 {
+		decimals = min(6, 1+int(math.Ceil(-math.Log10(largest))))
+	}
+	return "%+." + strconv.Itoa(decimals) + "f%%"
 }
 
 func singular(unit string) string {

@@ -282,3 +282,47 @@ func TestVerdictsAtTheEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestVerdictWordsSayOnlyWhatIsKnown: variants with the same chances are
+// level (none "leads" at 50%), and a winner's difference shows its digits,
+// never "+0.00%" for a difference that decided the test.
+func TestVerdictWordsSayOnlyWhatIsKnown(t *testing.T) {
+	views := Options{TrialUnit: "views", SuccessUnit: "clicks"}
+	for name, c := range map[string]struct {
+		arms          []Arm
+		want, notWant string
+	}{
+		"a tie short of enough": {[]Arm{{"A", 1000, 100}, {"B", 1000, 100}}, "(A and B level, 50% probable each)", "leads"},
+		"two of three level": {[]Arm{{"A", 1000, 100}, {"B", 1000, 100}, {"C", 1000, 60}},
+			"(A and B level, ", "leads"},
+		"one ahead": {[]Arm{{"A", 1000, 100}, {"B", 1000, 110}}, "(B leads, ", "level"},
+		"a tiny difference on huge counts": {[]Arm{{"A", 2_000_000_000, 1000}, {"B", 2_000_000_000, 1400}},
+			"+0.000020% per view more than A (+0.000015% to +0.000025%)", "+0.00% "},
+		"a small one": {[]Arm{{"A", 1_000_000, 10_000}, {"B", 1_000_000, 10_400}},
+			"+0.040% per view more than A (+0.012% to +0.068%)", "+0.00% "},
+	} {
+		v, err := Compare(c.arms, views)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !strings.Contains(v.Summary, c.want) || strings.Contains(v.Summary, c.notWant) {
+			t.Errorf("%s: %q, want %q and no %q", name, v.Summary, c.want, c.notWant)
+		}
+	}
+}
+
+// TestVerdictNamesAVariantNobodySaw: a variant that has not gone out (or
+// failed) is named in the verdict, not left to read as one still counting.
+func TestVerdictNamesAVariantNobodySaw(t *testing.T) {
+	v, err := Compare([]Arm{{"A", 4000, 90}, {"B", 0, 0}}, Options{TrialUnit: "follower-views", SuccessUnit: "engagements"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Winner || !strings.HasSuffix(v.Summary, "(B has no follower-views yet)") {
+		t.Errorf("%q", v.Summary)
+	}
+	v, _ = Compare([]Arm{{"A", 4000, 90}, {"B", 0, 0}, {"C", 0, 0}}, Options{})
+	if !strings.HasSuffix(v.Summary, "(B and C have no views yet)") {
+		t.Errorf("%q", v.Summary)
+	}
+}

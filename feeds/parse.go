@@ -366,8 +366,22 @@ func parseDate(s string) time.Time {
 	s = strings.TrimSpace(s)
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t
+			return rfc822Zone(t)
 		}
 	}
 	return time.Time{}
+}
+
+// rfc822Offsets are the zones RFC 822 names by letters (hours from UTC).
+// Go reads a zone's letters with the offset they have where crier runs, and
+// any other as UTC: "09:00 EST" would be 09:00 UTC, five hours early.
+var rfc822Offsets = map[string]int{"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
+
+func rfc822Zone(t time.Time) time.Time {
+	name, off := t.Zone()
+	h, ok := rfc822Offsets[name]
+	if !ok || off == h*3600 {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone(name, h*3600))
 }

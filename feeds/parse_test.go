@@ -121,3 +121,22 @@ func TestParseLatin1AndOddTitles(t *testing.T) {
 		t.Error("an entry without guid or link has no id")
 	}
 }
+
+// TestParseDateZoneLetters: the zones RFC 822 names by letters are read
+// with their own offsets, wherever crier runs (Go reads unknown letters as
+// UTC), so entries sort and show at the time they were written.
+func TestParseDateZoneLetters(t *testing.T) {
+	for in, want := range map[string]string{
+		"Tue, 08 Dec 2026 09:00:00 EST":   "2026-12-08T14:00:00Z",
+		"Tue, 08 Dec 2026 09:00:00 PDT":   "2026-12-08T16:00:00Z",
+		"Tue, 8 Dec 2026 09:00:00 CST":    "2026-12-08T15:00:00Z",
+		"Tue, 08 Dec 2026 09:00:00 GMT":   "2026-12-08T09:00:00Z",
+		"Tue, 08 Dec 2026 09:00:00 UTC":   "2026-12-08T09:00:00Z",
+		"08 Dec 26 09:00 MST":             "2026-12-08T16:00:00Z",
+		"Tue, 08 Dec 2026 09:00:00 -0500": "2026-12-08T14:00:00Z",
+	} {
+		if got := parseDate(in).UTC().Format(time.RFC3339); got != want {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
+	}
+}

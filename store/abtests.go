@@ -72,9 +72,17 @@ type ABVariantResult struct {
 	Sent    int // of them, copies that went out
 	// Engagement is likes+reposts+replies+quotes on its copies;
 	// FollowerViews the sum over its copies of the account's followers when
-	// it went out (the audience each copy reached, roughly).
+	// it went out (the audience each copy reached, roughly). Both count
+	// only the copies of complete rounds, those in which every variant has
+	// gone out: a round half out would set one variant's posts against
+	// nothing of the other's, the newest posts of a running test against
+	// older ones.
 	Engagement    int64
 	FollowerViews int64
+	// AllFollowerViews is FollowerViews over every copy that went out,
+	// rounds half out too: what clicks, counted by the variant's link
+	// tag whichever post brought them, are read against.
+	AllFollowerViews int64
 }
 
 const (
@@ -91,7 +99,10 @@ const (
 		v.spend_cents, v.results_at
 		FROM ab_plan p JOIN ab_variants v ON v.id = p.variant_id WHERE p.post_id = ?`
 	// Each variant's sent copies, their engagement, and the follower count
-	// of the account when each went out (the newest snapshot before it).
+	// of the account when each went out (the newest snapshot before it, or,
+	// for a copy sent before the account's first count, that first count,
+	// as the best times read it: its engagement is never counted without
+	// the followers it reached).
 	// What takes an account's slots between two instants: its copies due
 	// then (but dropped ones) and the plans of other planned tests that go
 	// to it.
@@ -106,13 +117,22 @@ const (
 	slotTakenSQL = `SELECT 1 FROM deliveries d INDEXED BY deliveries_account_due
 		WHERE d.account_id = ?1 AND d.due_at >= ?2 AND d.due_at < ?2 + 60000 AND d.state <> 'dropped' LIMIT 1`
 	planPostAccountsSQL = `SELECT account_id FROM post_targets WHERE post_id = ? ORDER BY account_id`
-	abResultsSQL        = `SELECT p.variant_id, count(DISTINCT p.at), count(d.id),
-		       coalesce(sum(d.engagement), 0),
-		       coalesce(sum((SELECT f.followers FROM follower_snapshots f
-		                     WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
-		                     ORDER BY f.taken_at DESC LIMIT 1)), 0)
-		FROM ab_plan p LEFT JOIN deliveries d ON d.post_id = p.post_id AND d.state = 'sent'
-		WHERE p.test_id = ? GROUP BY p.variant_id`
+	abResultsSQL        = `
+		SELECT variant_id, count(DISTINCT at), count(copy),
+		       coalesce(sum(CASE WHEN complete THEN engagement END), 0),
+		       coalesce(sum(CASE WHEN complete THEN followers END), 0), coalesce(sum(followers), 0)
+		FROM (SELECT p.variant_id, p.at, d.id AS copy, d.engagement,
+		             coalesce((SELECT f.followers FROM follower_snapshots f
+		                       WHERE f.account_id = d.account_id AND f.taken_at <= d.sent_at
+		                       ORDER BY f.taken_at DESC LIMIT 1),
+		                      (SELECT f.followers FROM follower_snapshots f
+		                       WHERE f.account_id = d.account_id AND f.taken_at > d.sent_at
+		                       ORDER BY f.taken_at LIMIT 1)) AS followers,
+		             NOT EXISTS (SELECT 1 FROM ab_plan q WHERE q.test_id = p.test_id AND q.round = p.round
+		                         AND NOT EXISTS (SELECT 1 FROM deliveries s WHERE s.post_id = q.post_id AND s.state = 'sent')) AS complete
+		      FROM ab_plan p LEFT JOIN deliveries d ON d.post_id = p.post_id AND d.state = 'sent'
+		      WHERE p.test_id = ?)
+		GROUP BY variant_id`
 )
 
 // abQueries are the statements above, for the query plan test.
@@ -521,7 +541,7 @@ func (s *Store) ABResults(ctx context.Context, id int64) ([]ABVariantResult, err
 	err = eachRow(ctx, s.db, abResultsSQL, []any{id}, func(rows rowScanner) error {
 		var r ABVariantResult
 		var vid int64
-		if err := rows.Scan(&vid, &r.Planned, &r.Sent, &r.Engagement, &r.FollowerViews); err != nil {
+		if err := rows.Scan(&vid, &r.Planned, &r.Sent, &r.Engagement, &r.FollowerViews, &r.AllFollowerViews); err != nil {
 			return err
 		}
 		got[vid] = r

@@ -45,6 +45,13 @@ const (
 		JOIN posts p ON p.id = d.post_id
 		LEFT JOIN post_targets t ON t.post_id = d.post_id AND t.account_id = d.account_id
 		WHERE d.account_id = ? AND d.due_at > ? AND d.due_at < ? AND d.state <> 'dropped'`
+
+	// Whether a pool post was shared to an account around an instant,
+	// whatever became of that share's text since (reworded, taken out of
+	// the queue); a deleted share no longer counts.
+	shareNearSQL = `SELECT 1 FROM evergreen_shares s INDEXED BY evergreen_shares_source
+		JOIN post_targets t ON t.post_id = s.post_id
+		WHERE s.source_id = ?1 AND t.account_id = ?2 AND s.shared_at > ?3 AND s.shared_at < ?4 LIMIT 1`
 )
 
 // evergreenQueries are the statements above, for the query plan test.
@@ -52,6 +59,7 @@ var evergreenQueries = map[string]string{
 	"pool":         evergreenPoolSQL,
 	"next":         evergreenNextSQL,
 	"recent texts": recentTextsSQL,
+	"share near":   shareNearSQL,
 }
 
 // SameText reports whether two posts' texts are the same as a network that
@@ -108,7 +116,8 @@ func (s *Store) EvergreenPool(ctx context.Context) ([]Evergreen, error) {
 // `ahead` (from now plus dueGuard), account by account, slot by slot: each
 // slot takes the longest-unshared pool post meant for that account whose
 // text did not go, and is not going, to the account within its interval
-// either side of the slot. A paused queue is not filled; a slot no pool
+// either side of the slot, and which was not shared to it within that
+// interval (a share reworded or taken out of the queue still counts). A paused queue is not filled; a slot no pool
 // post may take stays free. Each share is a new queued post for that one
 // account, in its queue, with its own idempotency key. It returns what it
 // made.
@@ -169,6 +178,9 @@ func (s *Store) FillEvergreen(ctx context.Context, now time.Time, ahead time.Dur
 						continue
 					}
 					clash, err := textNear(ctx, tx, acct, text, slot, it.interval)
+					if err == nil && !clash {
+						clash, err = shareNear(ctx, tx, it.id, acct, slot, it.interval)
+					}
 					if err != nil {
 						return err
 					}
@@ -214,6 +226,17 @@ func textNear(ctx context.Context, tx *sql.Tx, account int64, text string, at ti
 		}
 	}
 	return false, rows.Err()
+}
+
+// shareNear reports whether the pool post was shared to the account within
+// interval either side of at (its share's text may have changed since).
+func shareNear(ctx context.Context, tx *sql.Tx, source, account int64, at time.Time, interval time.Duration) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, shareNearSQL, source, account, ms(at.Add(-interval)), ms(at.Add(interval))).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // shareEvergreen makes the new post of one share: the source's text for the

@@ -139,8 +139,9 @@ func TestEvergreenQueriesUseIndexes(t *testing.T) {
 		"pool":         "SCAN e",
 		"next":         "SCAN e USING INDEX evergreen_next",
 		"recent texts": "SEARCH d USING INDEX deliveries_account_due (account_id=? AND due_at>? AND due_at<?)",
+		"share near":   "SEARCH s USING COVERING INDEX evergreen_shares_source (source_id=? AND shared_at>? AND shared_at<?)",
 	}
-	args := map[string][]any{"recent texts": {1, 0, 1}}
+	args := map[string][]any{"recent texts": {1, 0, 1}, "share near": {1, 1, 0, 1}}
 	if len(want) != len(evergreenQueries) {
 		t.Fatalf("%d evergreen queries, %d checked", len(evergreenQueries), len(want))
 	}
@@ -152,5 +153,48 @@ func TestEvergreenQueriesUseIndexes(t *testing.T) {
 		if name != "pool" && strings.Contains(plan, "TEMP B-TREE") {
 			t.Errorf("%s sorts:\n%s", name, plan)
 		}
+	}
+}
+
+// TestEvergreenIntervalHoldsAfterAShareIsReworded: a share the person took
+// out of the queue and reworded still counts as the pool post's share on
+// that account: the pool post does not go again within its interval (the
+// check by text alone let it go again in the next slot).
+func TestEvergreenIntervalHoldsAfterAShareIsReworded(t *testing.T) {
+	st, _, b, _, now := queueFixture(t) // b: Mon-Sat 09:00
+	ctx := context.Background()
+	src := draft(t, st, "Our sourdough starter is 7 years old. Ask for a scoop!", now, b)
+	if err := st.AddEvergreen(ctx, src, 14*24*time.Hour, now); err != nil {
+		t.Fatal(err)
+	}
+	shares, err := st.FillEvergreen(ctx, now, 24*time.Hour)
+	if err != nil || len(shares) != 1 {
+		t.Fatalf("first fill: %+v, %v", shares, err)
+	}
+	// Taken out of the queue, reworded, left a draft.
+	if err := st.UnqueuePost(ctx, shares[0].PostID, now); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Post(ctx, shares[0].PostID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Body = "Seven years old and still bubbling: ask for a scoop of our starter!"
+	if _, err := st.SaveDraft(ctx, p, now); err != nil {
+		t.Fatal(err)
+	}
+	again, err := st.FillEvergreen(ctx, now, 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 0 {
+		t.Errorf("shared again within its 14 days: %+v", again)
+	}
+	// Once the share is deleted, the pool post may take a slot again.
+	if err := st.DeletePost(ctx, shares[0].PostID); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := st.FillEvergreen(ctx, now, 2*24*time.Hour); err != nil || len(again) != 1 {
+		t.Errorf("after the share was deleted: %+v, %v", again, err)
 	}
 }

@@ -128,6 +128,12 @@ func (s *Store) UpsertFeed(ctx context.Context, c FeedConfig, now time.Time) (in
 	return id, err
 }
 
+// RenameFeed gives a stored feed a new name, keeping what it remembers (the
+// entries it has seen, so none comes again).
+func (s *Store) RenameFeed(ctx context.Context, from, to string) error {
+	return mustChange(ctx, s.db, fmt.Errorf("feed %q: %w", from, ErrNotFound), "UPDATE feeds SET name = ? WHERE name = ?", to, from)
+}
+
 // RemoveFeed forgets a feed that left the config, with its entries; the
 // drafts made of them stay.
 func (s *Store) RemoveFeed(ctx context.Context, name string) error {

@@ -255,12 +255,35 @@ func DescribeRule(rule string, start time.Time, loc *time.Location) string {
 	case len(days) > 0:
 		words += " on " + joinAnd(days)
 	}
-	if md := parts["BYMONTHDAY"]; md != "" {
+	md := parts["BYMONTHDAY"]
+	if md == "" && unit == "month" && parts["BYDAY"] == "" {
+		// A monthly rule repeats on its start's day of the month.
+		md = strconv.Itoa(start.In(loc).Day())
+	}
+	// The rule skips the months (years) that have no such day (RFC 5545):
+	// say so, or "monthly on the 31st" quietly posts 7 times a year.
+	skipped := ""
+	if md != "" {
 		words += " on day " + md
+		if n, err := strconv.Atoi(md); err == nil && n >= 29 {
+			skipped = "; months without a day " + md + " are skipped"
+		}
+	}
+	if s := start.In(loc); unit == "year" && s.Month() == time.February && s.Day() == 29 && len(rest) == 0 && len(days) == 0 {
+		words += " on 29 February"
+		skipped = "; leap years only"
 	}
 	words += " at " + start.In(loc).Format("15:04")
 	if u := parts["UNTIL"]; u != "" {
-		if t, err := time.Parse("20060102T150405Z", u); err == nil {
+		// In UTC (Z), on the zone's clock, or a date alone: that whole day.
+		t, err := time.Parse("20060102T150405Z", u)
+		if err != nil {
+			t, err = time.ParseInLocation("20060102T150405", u, loc)
+		}
+		if err != nil {
+			t, err = time.ParseInLocation("20060102", u, loc)
+		}
+		if err == nil {
 			words += " until " + t.In(loc).Format("Mon 2 Jan 2006")
 		} else {
 			rest = append(rest, "UNTIL="+u)
@@ -269,6 +292,7 @@ func DescribeRule(rule string, start time.Time, loc *time.Location) string {
 	if c := parts["COUNT"]; c != "" {
 		words += ", " + c + " times"
 	}
+	words += skipped
 	if len(rest) > 0 {
 		words += " (" + strings.Join(rest, ";") + ")"
 	}

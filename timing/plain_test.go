@@ -93,9 +93,48 @@ func TestDescribeRule(t *testing.T) {
 		"FREQ=MONTHLY;BYMONTHDAY=1":                   "every month on day 1 at 07:30",
 		"FREQ=YEARLY;BYMONTH=12":                      "every year at 07:30 (BYMONTH=12)",
 		"FREQ=MONTHLY;BYDAY=1SA":                      "every month at 07:30 (BYDAY=1SA)",
+		// An end date alone, or on the zone's clock, is read too.
+		"FREQ=WEEKLY;BYDAY=SA;UNTIL=20270403":        "every Saturday at 07:30 until Sat 3 Apr 2027",
+		"FREQ=WEEKLY;BYDAY=SA;UNTIL=20270403T073000": "every Saturday at 07:30 until Sat 3 Apr 2027",
+		// A day some months (years) lack is skipped there, and it says so.
+		"FREQ=MONTHLY;BYMONTHDAY=31":         "every month on day 31 at 07:30; months without a day 31 are skipped",
+		"FREQ=MONTHLY;BYMONTHDAY=30;COUNT=4": "every month on day 30 at 07:30, 4 times; months without a day 30 are skipped",
+		"FREQ=MONTHLY":                       "every month on day 27 at 07:30",
 	} {
 		if got := DescribeRule(rule, start, berlin); got != want {
 			t.Errorf("%s: %q, want %q", rule, got, want)
+		}
+	}
+	for rule, c := range map[string]struct {
+		start time.Time
+		want  string
+	}{
+		"FREQ=MONTHLY": {time.Date(2027, 1, 31, 9, 0, 0, 0, berlin), "every month on day 31 at 09:00; months without a day 31 are skipped"},
+		"FREQ=YEARLY":  {time.Date(2028, 2, 29, 9, 0, 0, 0, berlin), "every year on 29 February at 09:00; leap years only"},
+	} {
+		if got := DescribeRule(rule, c.start, berlin); got != c.want {
+			t.Errorf("%s from %v: %q, want %q", rule, c.start, got, c.want)
+		}
+	}
+}
+
+// TestUntilADateIncludesThatDay: an RRULE's UNTIL given as a date alone
+// ends the series at the end of that day in its zone, as the rule in words
+// does ("until 2027-04-03"): the post on that day is made, not left out.
+func TestUntilADateIncludesThatDay(t *testing.T) {
+	for _, zone := range []string{"Europe/Berlin", "America/New_York"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Skip(err)
+		}
+		start := time.Date(2027, 3, 6, 7, 30, 0, 0, loc)
+		r, err := ParseRule("FREQ=WEEKLY;BYDAY=SA;UNTIL=20270403", start, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := r.Between(start.Add(-time.Second), start.AddDate(1, 0, 0), 100)
+		if len(got) != 5 || !got[4].Equal(time.Date(2027, 4, 3, 7, 30, 0, 0, loc)) {
+			t.Errorf("%s: %v, want 5 Saturdays through 3 Apr 07:30", zone, got)
 		}
 	}
 }

@@ -44,7 +44,7 @@ func ParseRule(text string, start time.Time, loc *time.Location) (Rule, error) {
 	if strings.Contains(clean, "\n") || strings.Contains(strings.ToUpper(clean), "DTSTART") {
 		return Rule{}, fmt.Errorf("recurring post rule %q: give the rule alone; its start is set apart", clean)
 	}
-	opt, err := rrule.StrToROptionInLocation(clean, loc)
+	opt, err := rrule.StrToROptionInLocation(untilWholeDay(clean, loc), loc)
 	if err != nil {
 		return Rule{}, fmt.Errorf("recurring post rule %q: %v (RFC 5545 RRULE, such as FREQ=WEEKLY;BYDAY=SA;UNTIL=20270101T000000Z)", clean, err)
 	}
@@ -64,6 +64,27 @@ func ParseRule(text string, start time.Time, loc *time.Location) (Rule, error) {
 		return Rule{}, fmt.Errorf("recurring post rule %q: %v", clean, err)
 	}
 	return Rule{text: clean, start: start, r: r}, nil
+}
+
+// untilWholeDay reads an UNTIL given as a date alone (UNTIL=20270403) as
+// the end of that day in loc: "until 3 April" posts on 3 April too, as the
+// rule in words reads its end date. The rule library would read it as the
+// midnight that starts the day and leave that day's occurrence out. (RFC
+// 5545 wants a date and time there when the start has a time; the date
+// alone is what people write.)
+func untilWholeDay(rule string, loc *time.Location) string {
+	parts := strings.Split(rule, ";")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "UNTIL") {
+			continue
+		}
+		if d, err := time.ParseInLocation("20060102", strings.TrimSpace(v), loc); err == nil {
+			end := time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, loc)
+			parts[i] = "UNTIL=" + end.UTC().Format("20060102T150405Z")
+		}
+	}
+	return strings.Join(parts, ";")
 }
 
 // String is the rule's text, without the "RRULE:" prefix.

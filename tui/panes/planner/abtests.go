@@ -187,15 +187,17 @@ func reportLines(m *Model, r abtest.Report) []string {
 			rate = strconv.FormatFloat(100*float64(v.Engagement)/float64(v.FollowerViews), 'f', 2, 64) + "%"
 		}
 		best := "—"
-		if i < len(arms) {
+		// A variant without views yet has no chance to tell: only the
+		// prior's, which reads as a lead it has not earned.
+		if i < len(arms) && arms[i].Trials > 0 {
 			best = abtest.Percent(arms[i].ProbBest)
 		}
 		out = append(out, s.Text.Render(fmt.Sprintf("  %-3s %s %5d %5d %8d %9d %7s %6d %6d  %s", v.Label,
 			common.Pad(common.Truncate(common.OneLine(common.Clean(v.Body)), textW, "…"), textW), v.Planned, v.Sent,
 			v.Engagement, v.FollowerViews, rate, v.Clicks, v.Conversions, best)))
 	}
-	for _, l := range common.Wrap("posts planned, copies sent (one per account), engagements, followers reached, clicks and "+
-		"conversions; P(BEST): how probable it is that the variant is best, on "+on, m.width-2) {
+	for _, l := range common.Wrap("posts planned, copies sent (one per account), engagements and followers reached (in the rounds every "+
+		"variant has gone out in), clicks and conversions; P(BEST): how probable it is that the variant is best, on "+on, m.width-2) {
 		out = append(out, s.Muted.Render("  "+l))
 	}
 	out = append(out, "")

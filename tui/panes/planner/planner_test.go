@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/crier-app/crier/abtest"
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/timing"
 	"github.com/crier-app/crier/tui/common"
@@ -658,5 +659,29 @@ func TestFailedSubmissionKeepsWhatWasTyped(t *testing.T) {
 	h.run.Press("R")
 	if v := h.view(); !strings.Contains(v, "weekly on Sunday at 08:00") {
 		t.Fatalf("the rule form opened again without what was typed:\n%s", v)
+	}
+}
+
+// TestABTestNotSentShowsNoChance: before a test's variants reached anyone,
+// the table shows no probability of being best (a prior's 50% read as a
+// chance the data gave), and the verdict names the variants nobody saw.
+func TestABTestNotSentShowsNoChance(t *testing.T) {
+	h := newHarness(t, TabTests)
+	ctx := context.Background()
+	if err := h.st.SetQueueSchedule(ctx, h.acc, "Europe/Berlin", []store.QueueSlot{{Weekday: time.Thursday, Minute: 750}, {Weekday: time.Friday, Minute: 750}}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := h.st.CreateABTest(ctx, store.ABTest{Name: "Rye wording", Pattern: "days", Zone: "Europe/Berlin", Accounts: []int64{h.acc},
+		Variants: []store.ABVariant{{Body: "Rye is back"}, {Body: "Our rye loaf returns"}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := abtest.PlanTest(ctx, h.st, id, now, 2); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Run(h.m.Update(common.DataChangedMsg{}))
+	v := h.view()
+	if !strings.Contains(v, "P(BEST)") || strings.Contains(v, "50%") {
+		t.Errorf("a variant nobody saw has a chance of being best:\n%s", v)
 	}
 }

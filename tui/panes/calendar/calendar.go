@@ -6,6 +6,7 @@ package calendar
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,11 +81,12 @@ type Model struct {
 	top    int   // first agenda item drawn
 
 	// The move field, open while moving is set.
-	moving   bool
-	moveID   int64
-	input    prefilled.Input
-	inputErr string
-	preview  string // what the typed time reads as, "" while it reads as nothing
+	moving    bool
+	moveID    int64
+	input     prefilled.Input
+	moveStart string // what the move field opened with
+	inputErr  string
+	preview   string // what the typed time reads as, "" while it reads as nothing
 	// typedAt is when the typed time was last changed: it is read as of
 	// then, so enter moves the post to the time the preview showed, even
 	// once midnight has passed ("tomorrow 9am" typed at 23:59).
@@ -204,6 +206,12 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 
 	case common.DataChangedMsg, common.FocusMsg:
 		return m, m.reload()
+
+	case common.BeforeQuitMsg:
+		return m, m.keepMove()
+
+	case movedKeptMsg:
+		return m, m.putBackMove(msg)
 
 	case tea.KeyMsg:
 		switch {
@@ -504,8 +512,50 @@ func (m *Model) startMove() tea.Cmd {
 	m.moving, m.moveID, m.inputErr = true, p.ID, ""
 	// Selected, so typing "+2h" or "fri 9am" replaces the post's time.
 	m.input.Prefill(p.ScheduledAt.In(m.c.Zone).Format(inputLayout))
+	m.moveStart = m.input.Value()
 	m.updatePreview()
-	return m.input.Focus()
+	id := p.ID
+	return tea.Batch(m.input.Focus(), common.TakeKept(m.c.Store, moveKeptKey(id), func(typed map[string]string, err error) tea.Msg {
+		return movedKeptMsg{id: id, typed: typed, err: err}
+	}))
+}
+
+// movedKeptMsg brings back a time typed into a post's move field before
+// crier closed with it open.
+type movedKeptMsg struct {
+	id    int64
+	typed map[string]string
+	err   error
+}
+
+// moveKeptKey names a post's move field for store.KeepForm.
+func moveKeptKey(id int64) string { return "calendar/move/" + strconv.FormatInt(id, 10) }
+
+// keepMove keeps the time typed into the move field, open as crier closes
+// (BeforeQuitMsg): nothing when nothing was typed.
+func (m *Model) keepMove() tea.Cmd {
+	if !m.moving || m.input.Value() == m.moveStart {
+		return nil
+	}
+	return common.KeepTyped(m.c.Store, moveKeptKey(m.moveID), map[string]string{"when": m.input.Value()})
+}
+
+// putBackMove puts a kept time back into the move field of the post it
+// was typed for, if that field is open and untouched; else keeps it again.
+func (m *Model) putBackMove(msg movedKeptMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		return common.Status("calendar: cannot read what was typed before crier closed: "+msg.err.Error(), true)
+	case msg.typed["when"] == "":
+		return nil
+	case !m.moving || m.moveID != msg.id || m.input.Value() != m.moveStart:
+		return common.KeepTyped(m.c.Store, moveKeptKey(msg.id), msg.typed)
+	}
+	m.input.Reset() // not selected: what comes back is to edit, not to type over
+	m.input.SetValue(msg.typed["when"])
+	m.input.CursorEnd()
+	m.updatePreview()
+	return common.Status(common.BroughtBack, false)
 }
 
 func (m *Model) closeInput() {

@@ -934,3 +934,35 @@ func TestMovingAPostOfAPausedQueueSaysItIsHeld(t *testing.T) {
 		t.Fatalf("status after moving a post of a paused queue: %q", s.Text)
 	}
 }
+
+// A time typed into the move field when crier closes with it open (an SSH
+// session dropped, ctrl+c) comes back when the same post's field opens
+// again; the post is not moved meanwhile.
+func TestMoveFieldKeepsWhatWasTypedOverAQuit(t *testing.T) {
+	f := newFixture(t)
+	ids := f.seed(t)
+	m := newModel(t, f, 80, 21)
+	openAgendaOn(t, m, day(2026, 10, 24), ids.sat)
+	before, _ := f.st.Post(context.Background(), ids.sat)
+	m.press("m")
+	typeText(m, tuitest.Key("ctrl+u"))
+	typeText(m, tuitest.Key("next fri 11:15"))
+	_, cmd := m.Update(common.BeforeQuitMsg{})
+	m.feed(cmd)
+
+	m2 := newModel(t, f, 80, 21)
+	openAgendaOn(t, m2, day(2026, 10, 24), ids.sat)
+	m2.press("m")
+	if got := m2.input.Value(); got != "next fri 11:15" {
+		t.Fatalf("the move field opened again with %q, want what was typed", got)
+	}
+	if after, _ := f.st.Post(context.Background(), ids.sat); !after.ScheduledAt.Equal(before.ScheduledAt) {
+		t.Errorf("the post moved to %v", after.ScheduledAt)
+	}
+	// It was given back once: the next opening starts from the post's time.
+	typeText(m2, tuitest.Key("esc"))
+	m2.press("m")
+	if got := m2.input.Value(); got != "2026-10-24 09:30" {
+		t.Errorf("the field opened a second time with %q", got)
+	}
+}

@@ -781,6 +781,14 @@ func (m *composer) saveNow() tea.Cmd {
 // composer holds that is not yet saved. The saver's lock orders it after any
 // save in flight, so it updates rather than inserting a second copy.
 func (m *composer) quitSave() tea.Cmd {
+	// Alt text being written goes with the photo: crier closing (ctrl+c, a
+	// dropped SSH connection) is not the person's esc.
+	if p := m.prompt; p != nil && p.kind == promptAlt && p.photo < len(m.photos) && m.mediaLocked() == "" {
+		if alt := strings.TrimSpace(p.input.Value()); alt != m.photos[p.photo].AltText {
+			m.photos[p.photo].AltText = alt
+			m.dirty = true
+		}
+	}
 	if m.queueing {
 		// Saving now could land after the queue and find the post no
 		// longer a draft; let the queue in flight finish instead.

@@ -210,3 +210,35 @@ func TestCompleteTilde(t *testing.T) {
 		t.Fatalf("~/x.png reads as %q, %v", p, err)
 	}
 }
+
+// TestQuitKeepsAltTextBeingWritten: crier closing while a photo's alt text
+// is being written (ctrl+c, a dropped SSH connection) saves it with the
+// photo; only esc leaves it.
+func TestQuitKeepsAltTextBeingWritten(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.c.Networks = photoNetworks()
+	path := writePNG(t, t.TempDir(), "rye-loaf.png", 1200, 800, 0)
+	h.do(typed("n"))
+	h.do(typed("Rye loaves today"))
+	h.toPhotos()
+	h.do(typed("a"))
+	h.do(typed(path))
+	h.do(keyEnter)
+	if len(h.m.comp.photos) != 1 {
+		t.Fatalf("photos %+v", h.m.comp.photos)
+	}
+	h.do(keyEnter) // alt text
+	h.do(typed("A dark rye loaf, cut open, on a board"))
+	h.collect(h.send(common.BeforeQuitMsg{}))
+	if h.countPosts() != 1 {
+		t.Fatalf("%d posts after quitting", h.countPosts())
+	}
+	var id int64
+	if err := h.c.Store.DB().QueryRow("SELECT id FROM posts").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	p := h.post(id)
+	if len(p.Media) != 1 || p.Media[0].AltText != "A dark rye loaf, cut open, on a board" {
+		t.Fatalf("saved media %+v, want the alt text being written", p.Media)
+	}
+}

@@ -374,6 +374,9 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
+	if isErr {
+		text = common.WithoutIDs(text)
+	}
 	m.statusSeq++
 	m.statusText, m.statusErr = text, isErr
 	seq := m.statusSeq

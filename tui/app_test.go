@@ -142,6 +142,16 @@ func TestStatusMessageClearsItself(t *testing.T) {
 	}
 }
 
+// An error a pane passes on from the store names things by their database
+// ids; the status bar says it without them.
+func TestErrorsInTheStatusBarNameNoInternalIDs(t *testing.T) {
+	m := newModel(t, 120, 40)
+	m.Update(common.StatusMsg{Text: "couldn't move: post 280 was already sent: it can't be moved", Err: true})
+	if v := m.View(); !strings.Contains(v, "couldn't move: the post was already sent") || strings.Contains(v, "280") {
+		t.Fatalf("the status bar:\n%s", v)
+	}
+}
+
 func TestSchedulerEventsReachTheStatusBar(t *testing.T) {
 	m := newModel(t, 120, 40)
 	next := frozen.Add(90 * time.Minute)

@@ -159,9 +159,9 @@ func (f *Model) Saving() { f.saving, f.err, f.errAt = true, "", "" }
 func (f *Model) IsSaving() bool { return f.saving }
 
 // Fail shows an error about a field ("" for the form as a whole) and puts
-// the cursor there.
+// the cursor there. Internal ids in it are left out (common.WithoutIDs).
 func (f *Model) Fail(field, msg string) {
-	f.saving, f.err, f.errAt = false, msg, field
+	f.saving, f.err, f.errAt = false, common.WithoutIDs(msg), field
 	for i, fl := range f.fields {
 		if fl.Name == field {
 			f.FocusOn(i)

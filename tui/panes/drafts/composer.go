@@ -665,7 +665,7 @@ func (m *composer) onQueued(msg queuedMsg) tea.Cmd {
 		m.base.ID = msg.id
 	}
 	if msg.err != nil {
-		m.problem = "couldn't queue: " + msg.err.Error()
+		m.problem = "couldn't queue: " + common.WithoutIDs(msg.err.Error())
 		m.dirty = true
 		return tea.Batch(common.Status(m.problem, true), m.armAutosave())
 	}

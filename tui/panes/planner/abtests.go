@@ -390,7 +390,7 @@ func (f *abForm) update(m *Model, msg tea.Msg) tea.Cmd {
 			return tea.Batch(common.Status(pm.err.Error(), true), m.reload())
 		}
 		if pm.err != nil {
-			f.err = pm.err.Error()
+			f.err = common.WithoutIDs(pm.err.Error())
 			return nil
 		}
 		f.testID, f.test, f.plan = pm.test.ID, pm.test, pm.plan

@@ -272,7 +272,7 @@ func (f *repeatForm) update(m *Model, msg tea.Msg) tea.Cmd {
 	if ok && k.Type == tea.KeyEnter {
 		p, first, err := readRule(f.input.Value(), m.c.Now(), m.c.Zone)
 		if err != nil {
-			f.err = err.Error() // the typed rule stays
+			f.err = common.WithoutIDs(err.Error()) // the typed rule stays
 			return nil
 		}
 		m.pop()
@@ -372,7 +372,7 @@ func (d *lineDialog) update(m *Model, msg tea.Msg) tea.Cmd {
 		case k.Type == tea.KeyEnter:
 			cmd, err := d.done(d.input.Value())
 			if err != nil {
-				d.err = err.Error() // the typed line stays
+				d.err = common.WithoutIDs(err.Error()) // the typed line stays
 				return nil
 			}
 			m.pop()

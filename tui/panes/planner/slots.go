@@ -97,7 +97,7 @@ func (e *slotEditor) update(m *Model, msg tea.Msg) tea.Cmd {
 	case k.Type == tea.KeyEnter:
 		slots, err := store.ParseQueueSlots(e.input.Value())
 		if err != nil {
-			e.err = err.Error() // the typed text stays
+			e.err = common.WithoutIDs(err.Error()) // the typed text stays
 			return nil
 		}
 		m.pop()

@@ -130,6 +130,21 @@ func TestCLIReadsDoNotMakeADatabase(t *testing.T) {
 	if _, err := os.Stat(filepath.Dir(f.db)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a read made %s (%v)", filepath.Dir(f.db), err)
 	}
+	// An empty file there (touched, or cut short) is no database either:
+	// a read does not make one in it.
+	if err := os.MkdirAll(filepath.Dir(f.db), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := f.crier(t, "", "kpi", "--json")
+	if info, err := os.Stat(f.db); err != nil || info.Size() != 0 {
+		t.Errorf("a read made a database in an empty file (%v)", err)
+	}
+	if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, f.db+": the file is empty") {
+		t.Errorf("crier kpi --json on an empty file: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
 }
 
 // With no posts, engagement per post is unknown: "–" in the glance and

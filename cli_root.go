@@ -118,13 +118,21 @@ func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.
 		return nil, nil, nil, err
 	}
 	if !create {
-		if _, err := os.Stat(cfg.Database); errors.Is(err, fs.ErrNotExist) {
-			where := "the default place, as no config file sets it"
-			if cfg.File != "" {
-				where = "the database setting of " + cfg.File
-			}
+		where := "the default place, as no config file sets it"
+		if cfg.File != "" {
+			where = "the database setting of " + cfg.File
+		}
+		info, err := os.Stat(cfg.Database)
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, nil, usageErr("database %s: there is none (%s); crier makes it when the app, crier run or "+
 				"crier serve first starts: check the path, or start crier first", cfg.Database, where)
+		}
+		// An empty file (touched, or cut short) with no write-ahead log
+		// beside it holds no database: opening it would make one there.
+		if wal, werr := os.Stat(cfg.Database + "-wal"); err == nil && info.Mode().IsRegular() && info.Size() == 0 &&
+			(werr != nil || wal.Size() == 0) {
+			return nil, nil, nil, usageErr("database %s: the file is empty, no crier database (%s); crier makes it when the app, "+
+				"crier run or crier serve first starts: check the path, or start crier first", cfg.Database, where)
 		}
 	}
 	st, err := store.Open(ctx, cfg.Database)

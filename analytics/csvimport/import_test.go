@@ -282,6 +282,34 @@ func TestGoogleAdsReport(t *testing.T) {
 	}
 }
 
+// A Google Ads report's totals lines are "Total: …" in English, French
+// and Spanish and "Gesamt: …" in German; a campaign whose name begins with
+// the word (Total Wellness Week) is a campaign, imported, not skipped.
+func TestGoogleAdsTotalsLines(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	german := "Kampagnenbericht\n" +
+		"1. Dezember 2026 - 2. Dezember 2026\n" +
+		"Kampagne;Tag;Währungscode;Kosten;Impr.;Klicks;Conversions;Conv.-Wert\n" +
+		"Frühling;01.12.2026;EUR;1.234,56;12.345;100;2,00;1.500,00\n" +
+		"Total Wellness Week;02.12.2026;EUR;3,10;1.001;7;0,00;0,00\n" +
+		"Gesamt: Konto;;EUR;1.237,66;13.346;107;2,00;1.500,00\n" +
+		"Gesamt: Kampagnen;;EUR;1.237,66;13.346;107;2,00;1.500,00\n" +
+		"Total : compte;;EUR;1.237,66;13.346;107;2,00;1.500,00\n"
+	path := write(t, "Kampagnenbericht.csv", bom(german), now)
+	res, p, err := Import(ctx, st, path, Options{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Preset != PresetGoogleAds || res.Lines != 2 {
+		t.Fatalf("preset %s, %d lines imported (want google_ads, 2); skipped %+v", p.Preset, res.Lines, p.Skipped)
+	}
+	tot := totals(t, st, all())
+	if tot.Clicks != store.Known(107) || !reflect.DeepEqual(tot.Spend, eur(123766)) {
+		t.Errorf("totals %+v, want the two campaigns' 107 clicks and €1,237.66", tot)
+	}
+}
+
 // crier's plain layout, tab-separated, Windows-1252, quoted fields with
 // the separator and quotes in them, day-first dates.
 func TestPlainSheet(t *testing.T) {

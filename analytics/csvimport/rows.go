@@ -10,18 +10,26 @@ import (
 )
 
 // isTotals reports a line that adds up the others (Google Ads' "Total:
-// Account", "Total: Campaigns", ...).
+// Account", "Total: Campaigns", French "Total : compte", German "Gesamt:
+// Konto", ...): its first cell is the word, alone or before a colon. A
+// campaign whose name begins with the word ("Total Wellness Week") is a
+// campaign.
 func (l *layout) isTotals(rec []string) bool {
 	if !l.totalsFirstCell {
 		return false
 	}
 	for _, c := range rec {
 		if c = strings.TrimSpace(c); c != "" {
-			return strings.HasPrefix(strings.ToLower(c), "total")
+			word, _, _ := strings.Cut(c, ":")
+			return totalsWords[strings.ToLower(strings.TrimSpace(word))]
 		}
 	}
 	return false
 }
+
+// totalsWords are the words that begin a totals line, in the languages
+// whose column names the presets read.
+var totalsWords = map[string]bool{"total": true, "totals": true, "gesamt": true, "insgesamt": true, "summe": true}
 
 // notSet are the values exports write for a dimension that has none.
 var notSet = map[string]bool{"(not set)": true, "(none)": true, "(direct)": true, "(organic)": true, "(referral)": true,

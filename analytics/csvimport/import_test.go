@@ -310,6 +310,28 @@ func TestGoogleAdsTotalsLines(t *testing.T) {
 	}
 }
 
+// A sheet's own totals line at its foot ("Total" where the day goes) is
+// skipped as a totals line, not refused as a date nor added again.
+func TestSheetTotalsLineIsSkipped(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	sheet := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\n" +
+		"2026-03-01,spring-sale,flyer,a,10,1,10.00,5.00,EUR\n" +
+		"2026-03-02,spring-sale,flyer,a,12,0,0,5.00,EUR\n" +
+		"\n" +
+		"Total,,,,22,1,10.00,10.00,EUR\n"
+	res, p, err := Import(ctx, st, write(t, "sheet.csv", []byte(sheet), now), Options{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Lines != 2 || len(p.Skipped) == 0 || p.Skipped[len(p.Skipped)-1].Why != "a totals line" {
+		t.Errorf("%d lines, skipped %+v; want 2 and the totals line", res.Lines, p.Skipped)
+	}
+	if tot := totals(t, st, all()); tot.Clicks != store.Known(22) {
+		t.Errorf("clicks %v, want 22", tot.Clicks)
+	}
+}
+
 // crier's plain layout, tab-separated, Windows-1252, quoted fields with
 // the separator and quotes in them, day-first dates.
 func TestPlainSheet(t *testing.T) {

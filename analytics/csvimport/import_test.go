@@ -518,6 +518,7 @@ func TestMalformedFiles(t *testing.T) {
 		{"no such day", []byte(plainHead + ok + ok + "2026-02-30,spring,mastodon,post-1,1,0,0,0,EUR\n"), Options{}, 4, "date", "no day 30"},
 		{"not a date", []byte(plainHead + ok + "yesterday,spring,mastodon,post-1,1,0,0,0,EUR\n"), Options{}, 3, "date", "not a date"},
 		{"not a number", []byte(plainHead + ok + ok + ok + "2026-03-05,spring,mastodon,post-1,twelve,0,0,0,EUR\n"), Options{}, 5, "clicks", "not a number"},
+		{"a rate as conversions", []byte(plainHead + ok + "2026-03-05,spring,mastodon,post-1,12,2.5%,0,0,EUR\n"), Options{}, 3, "conversions", "is a percentage"},
 		{"fractional clicks", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,12.5,0,0,0,EUR\n"), Options{}, 2, "clicks", "whole number"},
 		{"negative spend", []byte(plainHead + ok + "2026-03-05,spring,mastodon,post-1,1,0,0,-3.00,EUR\n"), Options{}, 3, "spend", "negative"},
 		{"more decimals than cents", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,1,0,0,4.50,EUR\n" +

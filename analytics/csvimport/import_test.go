@@ -310,6 +310,29 @@ func TestGoogleAdsTotalsLines(t *testing.T) {
 	}
 }
 
+// Excel for Mac's "Macintosh Comma Separated" ends lines with a carriage
+// return alone: its lines are read as lines, and an error names the line.
+func TestCarriageReturnLines(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	sheet := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\r" +
+		"2026-03-01,spring-sale,flyer,a,10,1,10.00,5.00,EUR\r" +
+		"2026-03-02,spring-sale,flyer,a,12,0,0,5.00,EUR\r"
+	res, _, err := Import(ctx, st, write(t, "mac.csv", []byte(sheet), now), Options{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot := totals(t, st, all()); res.Lines != 2 || tot.Clicks != store.Known(22) {
+		t.Errorf("%d lines, %v clicks; want 2 and 22", res.Lines, tot.Clicks)
+	}
+	bad := strings.Replace(sheet, ",12,", ",twelve,", 1)
+	_, err = PreviewFile(ctx, st, write(t, "mac-bad.csv", []byte(bad), now), Options{})
+	var le *LineError
+	if !errors.As(err, &le) || le.Line != 3 || le.Column != "clicks" {
+		t.Errorf("err %v, want line 3, column clicks", err)
+	}
+}
+
 // A sheet's own totals line at its foot ("Total" where the day goes) is
 // skipped as a totals line, not refused as a date nor added again.
 func TestSheetTotalsLineIsSkipped(t *testing.T) {

@@ -310,6 +310,29 @@ func TestGoogleAdsTotalsLines(t *testing.T) {
 	}
 }
 
+// A line that is an earlier line again, every value the same (a sheet
+// pasted twice), is named in the preview; lines of one key with other
+// values (an export by ad set) are not.
+func TestPreviewNamesALinePastedTwice(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	head := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\n"
+	a := "2026-03-01,spring-sale,flyer,a,10,1,10.00,5.00,EUR\n"
+	b := "2026-03-02,spring-sale,flyer,a,12,0,0,5.00,EUR\n"
+	p, err := PreviewFile(ctx, st, write(t, "twice.csv", []byte(head+a+b+a+b), now), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "line 4 is line 2 again, every value the same (and 1 more lines are earlier ones again)"
+	if len(p.Warnings) != 1 || !strings.HasPrefix(p.Warnings[0], want) {
+		t.Errorf("warnings %q, want one beginning %q", p.Warnings, want)
+	}
+	other := strings.Replace(a, ",10,", ",11,", 1)
+	if p, err = PreviewFile(ctx, st, write(t, "adsets.csv", []byte(head+a+other), now), Options{}); err != nil || len(p.Warnings) != 0 {
+		t.Errorf("one key with two lines' values: warnings %q (%v)", p.Warnings, err)
+	}
+}
+
 // Excel for Mac's "Macintosh Comma Separated" ends lines with a carriage
 // return alone: its lines are read as lines, and an error names the line.
 func TestCarriageReturnLines(t *testing.T) {

@@ -88,6 +88,42 @@ func TestCLIReadsNeedNoWriteLock(t *testing.T) {
 	}
 }
 
+// A program holding the database even against readers (a sqlite3 shell
+// in exclusive locking mode, a backup) is waited for by a command that
+// only reads, as a write waits, saying so; it is no usage error (exit 2)
+// after SQLite's own 5 s.
+func TestCLIReadsWaitForAnExclusiveLock(t *testing.T) {
+	t.Parallel()
+	f := newCLIFixture(t)
+	crierBinary(t) // built before the lock is taken: a build can outlast it
+	ctx := context.Background()
+	st, err := store.Open(ctx, f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conn, err := st.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{"PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE", "CREATE TABLE held (x)"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	released := releaseOnceBusy(&f, func() {
+		conn.ExecContext(ctx, "ROLLBACK")
+		conn.Close()
+		st.Close() // closes the connection, and with it the lock
+	})
+	r := f.crier(t, "", "kpi", "--json")
+	<-released
+	if r.code != 0 || !strings.Contains(r.stderr, "busy with another program") || !strings.Contains(r.stdout, `"period_days": 30`) {
+		t.Fatalf("exit %d, stdout %.200s, stderr %q; want the figures after saying it waits", r.code, r.stdout, r.stderr)
+	}
+}
+
 // A config account that is not in the database yet is recorded; while
 // another program holds the write lock past SQLite's own busy timeout, the
 // command says it waits and carries on when the lock is freed.
@@ -129,6 +165,21 @@ func TestCLIReadsDoNotMakeADatabase(t *testing.T) {
 	f.crier(t, "", "__complete", "report", "--campaign", "")
 	if _, err := os.Stat(filepath.Dir(f.db)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a read made %s (%v)", filepath.Dir(f.db), err)
+	}
+	// An empty file there (touched, or cut short) is no database either:
+	// a read does not make one in it.
+	if err := os.MkdirAll(filepath.Dir(f.db), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := f.crier(t, "", "kpi", "--json")
+	if info, err := os.Stat(f.db); err != nil || info.Size() != 0 {
+		t.Errorf("a read made a database in an empty file (%v)", err)
+	}
+	if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, f.db+": the file is empty") {
+		t.Errorf("crier kpi --json on an empty file: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
 

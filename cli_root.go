@@ -118,20 +118,49 @@ func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.
 		return nil, nil, nil, err
 	}
 	if !create {
-		if _, err := os.Stat(cfg.Database); errors.Is(err, fs.ErrNotExist) {
-			where := "the default place, as no config file sets it"
-			if cfg.File != "" {
-				where = "the database setting of " + cfg.File
-			}
+		where := "the default place, as no config file sets it"
+		if cfg.File != "" {
+			where = "the database setting of " + cfg.File
+		}
+		info, err := os.Stat(cfg.Database)
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, nil, usageErr("database %s: there is none (%s); crier makes it when the app, crier run or "+
 				"crier serve first starts: check the path, or start crier first", cfg.Database, where)
 		}
+		// An empty file (touched, or cut short) with no write-ahead log
+		// beside it holds no database: opening it would make one there.
+		if wal, werr := os.Stat(cfg.Database + "-wal"); err == nil && info.Mode().IsRegular() && info.Size() == 0 &&
+			(werr != nil || wal.Size() == 0) {
+			return nil, nil, nil, usageErr("database %s: the file is empty, no crier database (%s); crier makes it when the app, "+
+				"crier run or crier serve first starts: check the path, or start crier first", cfg.Database, where)
+		}
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	// Another program holding the database (a backup, a sqlite3 shell
+	// with an exclusive lock) passes: wait for it as a write does, and
+	// if it outlasts the wait, that failed (exit 1), it is no usage error.
+	said := false
+	waiting := func() {
+		if !said {
+			said = true
+			fmt.Fprintf(e.stderr, "crier: the database %s is busy with another program; waiting up to %s\n", cfg.Database, busyWait)
+		}
+	}
+	var st *store.Store
+	err = retryWhileBusy(ctx, busyWait, 250*time.Millisecond, waiting, func() (err error) {
+		st, err = store.Open(ctx, cfg.Database)
+		return err
+	})
+	if store.IsBusy(err) {
+		return nil, nil, nil, failed(err)
+	}
 	if err != nil {
 		return nil, nil, nil, &exitError{code: exitUsage, err: err}
 	}
-	accounts, err := st.Accounts(ctx)
+	var accounts []store.Account
+	err = retryWhileBusy(ctx, busyWait, 250*time.Millisecond, waiting, func() (err error) {
+		accounts, err = st.Accounts(ctx)
+		return err
+	})
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, dbErr(st, err)

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -149,6 +150,38 @@ type CampaignMatch struct {
 // maxSkipped is how many skipped lines a preview lists one by one.
 const maxSkipped = 200
 
+// duplicateCheckLines is how many of a file's first lines the preview
+// checks for a line that is another again (a sheet pasted twice); tools'
+// large exports have none.
+const duplicateCheckLines = 200_000
+
+// rowHash is a line's row, but for where it is in the file, hashed.
+func rowHash(seed maphash.Seed, r store.MarketingRow) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, s := range []string{r.Campaign, r.Source, r.Content, r.Currency} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	var b [8]byte
+	num := func(n store.Num) {
+		for i := range b {
+			b[i] = byte(uint64(n.V) >> (8 * i))
+		}
+		h.Write(b[:])
+		if n.OK {
+			h.WriteByte(1)
+		} else {
+			h.WriteByte(0)
+		}
+	}
+	num(store.Num{V: int64(r.Day), OK: true})
+	for _, n := range []store.Num{r.Impressions, r.Clicks, r.Sessions, r.Conversions, r.Revenue, r.Spend} {
+		num(n)
+	}
+	return h.Sum64()
+}
+
 // maxSample is how many lines a preview shows as they would be stored.
 const maxSample = 20
 
@@ -206,7 +239,24 @@ func PreviewFile(ctx context.Context, st *store.Store, path string, o Options) (
 	// Second pass: every line, as it would be stored.
 	campaigns := map[string]int{}
 	var order []string
+	// A line that is another line again, every value the same, is added
+	// to it as a line of the same key is; in a sheet it is more likely
+	// pasted twice, so the preview says so.
+	seed := maphash.MakeSeed()
+	seen := map[uint64]int{}
+	var twiceFirst, twiceLine, twice int
 	err = p.scan(func(r store.MarketingRow) error {
+		if p.Lines < duplicateCheckLines {
+			h := rowHash(seed, r)
+			if first, ok := seen[h]; ok {
+				if twice == 0 {
+					twiceFirst, twiceLine = first, r.Line
+				}
+				twice++
+			} else {
+				seen[h] = r.Line
+			}
+		}
 		if p.Lines == 0 || r.Day < p.First {
 			p.First = r.Day
 		}
@@ -243,6 +293,14 @@ func PreviewFile(ctx context.Context, st *store.Store, path string, o Options) (
 	}
 	if p.Lines == 0 {
 		return nil, &LineError{File: name, Line: p.HeaderLine, Msg: "has a header and no lines under it: nothing to import"}
+	}
+	if twice > 0 {
+		more := ""
+		if twice > 1 {
+			more = fmt.Sprintf(" (and %d more lines are earlier ones again)", twice-1)
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("line %d is line %d again, every value the same%s: both count, added up; "+
+			"if it was pasted twice, take it out and preview again", twiceLine, twiceFirst, more))
 	}
 	if len(campaigns) >= maxCampaignNames {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("more than %d campaign names: the list shows the first", maxCampaignNames))

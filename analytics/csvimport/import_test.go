@@ -282,6 +282,102 @@ func TestGoogleAdsReport(t *testing.T) {
 	}
 }
 
+// A Google Ads report's totals lines are "Total: …" in English, French
+// and Spanish and "Gesamt: …" in German; a campaign whose name begins with
+// the word (Total Wellness Week) is a campaign, imported, not skipped.
+func TestGoogleAdsTotalsLines(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	german := "Kampagnenbericht\n" +
+		"1. Dezember 2026 - 2. Dezember 2026\n" +
+		"Kampagne;Tag;Währungscode;Kosten;Impr.;Klicks;Conversions;Conv.-Wert\n" +
+		"Frühling;01.12.2026;EUR;1.234,56;12.345;100;2,00;1.500,00\n" +
+		"Total Wellness Week;02.12.2026;EUR;3,10;1.001;7;0,00;0,00\n" +
+		"Gesamt: Konto;;EUR;1.237,66;13.346;107;2,00;1.500,00\n" +
+		"Gesamt: Kampagnen;;EUR;1.237,66;13.346;107;2,00;1.500,00\n" +
+		"Total : compte;;EUR;1.237,66;13.346;107;2,00;1.500,00\n"
+	path := write(t, "Kampagnenbericht.csv", bom(german), now)
+	res, p, err := Import(ctx, st, path, Options{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Preset != PresetGoogleAds || res.Lines != 2 {
+		t.Fatalf("preset %s, %d lines imported (want google_ads, 2); skipped %+v", p.Preset, res.Lines, p.Skipped)
+	}
+	tot := totals(t, st, all())
+	if tot.Clicks != store.Known(107) || !reflect.DeepEqual(tot.Spend, eur(123766)) {
+		t.Errorf("totals %+v, want the two campaigns' 107 clicks and €1,237.66", tot)
+	}
+}
+
+// A line that is an earlier line again, every value the same (a sheet
+// pasted twice), is named in the preview; lines of one key with other
+// values (an export by ad set) are not.
+func TestPreviewNamesALinePastedTwice(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	head := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\n"
+	a := "2026-03-01,spring-sale,flyer,a,10,1,10.00,5.00,EUR\n"
+	b := "2026-03-02,spring-sale,flyer,a,12,0,0,5.00,EUR\n"
+	p, err := PreviewFile(ctx, st, write(t, "twice.csv", []byte(head+a+b+a+b), now), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "line 4 is line 2 again, every value the same (and 1 more lines are earlier ones again)"
+	if len(p.Warnings) != 1 || !strings.HasPrefix(p.Warnings[0], want) {
+		t.Errorf("warnings %q, want one beginning %q", p.Warnings, want)
+	}
+	other := strings.Replace(a, ",10,", ",11,", 1)
+	if p, err = PreviewFile(ctx, st, write(t, "adsets.csv", []byte(head+a+other), now), Options{}); err != nil || len(p.Warnings) != 0 {
+		t.Errorf("one key with two lines' values: warnings %q (%v)", p.Warnings, err)
+	}
+}
+
+// Excel for Mac's "Macintosh Comma Separated" ends lines with a carriage
+// return alone: its lines are read as lines, and an error names the line.
+func TestCarriageReturnLines(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	sheet := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\r" +
+		"2026-03-01,spring-sale,flyer,a,10,1,10.00,5.00,EUR\r" +
+		"2026-03-02,spring-sale,flyer,a,12,0,0,5.00,EUR\r"
+	res, _, err := Import(ctx, st, write(t, "mac.csv", []byte(sheet), now), Options{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot := totals(t, st, all()); res.Lines != 2 || tot.Clicks != store.Known(22) {
+		t.Errorf("%d lines, %v clicks; want 2 and 22", res.Lines, tot.Clicks)
+	}
+	bad := strings.Replace(sheet, ",12,", ",twelve,", 1)
+	_, err = PreviewFile(ctx, st, write(t, "mac-bad.csv", []byte(bad), now), Options{})
+	var le *LineError
+	if !errors.As(err, &le) || le.Line != 3 || le.Column != "clicks" {
+		t.Errorf("err %v, want line 3, column clicks", err)
+	}
+}
+
+// A sheet's own totals line at its foot ("Total" where the day goes) is
+// skipped as a totals line, not refused as a date nor added again.
+func TestSheetTotalsLineIsSkipped(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	sheet := "date,campaign,source,content,clicks,conversions,revenue,spend,currency\n" +
+		"2026-03-01,spring-sale,flyer,a,10,1,10.00,5.00,EUR\n" +
+		"2026-03-02,spring-sale,flyer,a,12,0,0,5.00,EUR\n" +
+		"\n" +
+		"Total,,,,22,1,10.00,10.00,EUR\n"
+	res, p, err := Import(ctx, st, write(t, "sheet.csv", []byte(sheet), now), Options{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Lines != 2 || len(p.Skipped) == 0 || p.Skipped[len(p.Skipped)-1].Why != "a totals line" {
+		t.Errorf("%d lines, skipped %+v; want 2 and the totals line", res.Lines, p.Skipped)
+	}
+	if tot := totals(t, st, all()); tot.Clicks != store.Known(22) {
+		t.Errorf("clicks %v, want 22", tot.Clicks)
+	}
+}
+
 // crier's plain layout, tab-separated, Windows-1252, quoted fields with
 // the separator and quotes in them, day-first dates.
 func TestPlainSheet(t *testing.T) {
@@ -468,6 +564,7 @@ func TestMalformedFiles(t *testing.T) {
 		{"no such day", []byte(plainHead + ok + ok + "2026-02-30,spring,mastodon,post-1,1,0,0,0,EUR\n"), Options{}, 4, "date", "no day 30"},
 		{"not a date", []byte(plainHead + ok + "yesterday,spring,mastodon,post-1,1,0,0,0,EUR\n"), Options{}, 3, "date", "not a date"},
 		{"not a number", []byte(plainHead + ok + ok + ok + "2026-03-05,spring,mastodon,post-1,twelve,0,0,0,EUR\n"), Options{}, 5, "clicks", "not a number"},
+		{"a rate as conversions", []byte(plainHead + ok + "2026-03-05,spring,mastodon,post-1,12,2.5%,0,0,EUR\n"), Options{}, 3, "conversions", "is a percentage"},
 		{"fractional clicks", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,12.5,0,0,0,EUR\n"), Options{}, 2, "clicks", "whole number"},
 		{"negative spend", []byte(plainHead + ok + "2026-03-05,spring,mastodon,post-1,1,0,0,-3.00,EUR\n"), Options{}, 3, "spend", "negative"},
 		{"more decimals than cents", []byte(plainHead + "2026-03-05,spring,mastodon,post-1,1,0,0,4.50,EUR\n" +

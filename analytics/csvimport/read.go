@@ -98,7 +98,27 @@ func openSource(path string, enc Encoding) (*source, error) {
 			br.Discard(3)
 		}
 	}
+	// Lines ended by a carriage return alone (Excel for Mac's "Macintosh
+	// Comma Separated" format) are lines: with no line feed in the first
+	// 64 KiB and a carriage return there, each one ends a line.
+	if b, _ := br.Peek(64 << 10); bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') >= 0 {
+		br = bufio.NewReaderSize(crLines{br}, 256<<10)
+	}
 	return &source{f: f, hash: h, text: br, size: st.Size()}, nil
+}
+
+// crLines reads a text whose lines end in a carriage return alone as one
+// whose lines end in a line feed.
+type crLines struct{ r io.Reader }
+
+func (c crLines) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // finish reads what is left (so the hash covers the whole file) and closes.

@@ -10,18 +10,33 @@ import (
 )
 
 // isTotals reports a line that adds up the others (Google Ads' "Total:
-// Account", "Total: Campaigns", ...).
+// Account", "Total: Campaigns", French "Total : compte", German "Gesamt:
+// Konto", ...): its first cell is the word, alone or before a colon. A
+// campaign whose name begins with the word ("Total Wellness Week") is a
+// campaign.
 func (l *layout) isTotals(rec []string) bool {
 	if !l.totalsFirstCell {
 		return false
 	}
 	for _, c := range rec {
 		if c = strings.TrimSpace(c); c != "" {
-			return strings.HasPrefix(strings.ToLower(c), "total")
+			return isTotalsCell(c)
 		}
 	}
 	return false
 }
+
+// isTotalsCell reports a cell that says its line adds up the others:
+// "Total", "Total: Account", "Grand total", "Gesamt: Konto", "Summe".
+func isTotalsCell(c string) bool {
+	word, _, _ := strings.Cut(c, ":")
+	return totalsWords[strings.Join(strings.Fields(strings.ToLower(word)), " ")]
+}
+
+// totalsWords are the words that begin a totals line, in the languages
+// whose column names the presets read.
+var totalsWords = map[string]bool{"total": true, "totals": true, "grand total": true, "sum": true, "gesamt": true,
+	"insgesamt": true, "summe": true, "gesamtsumme": true, "totaal": true, "totale": true, "total general": true}
 
 // notSet are the values exports write for a dimension that has none.
 var notSet = map[string]bool{"(not set)": true, "(none)": true, "(direct)": true, "(organic)": true, "(referral)": true,
@@ -97,6 +112,9 @@ func (c *converter) row(rec []string, line int) (store.MarketingRow, string, *Li
 		v := strings.TrimSpace(rec[i])
 		if v == "" && r.Campaign == "" && r.Content == "" && c.text(rec, FieldSource) == "" {
 			return r, "a totals line (no date and no campaign)", nil
+		}
+		if isTotalsCell(v) { // a sheet's sums at its foot: never a date
+			return r, "a totals line", nil
 		}
 		d, err := c.dates.parse(v)
 		if errors.Is(err, errAmbiguousDate) {

@@ -217,7 +217,7 @@ type numberStyle struct {
 }
 
 // cleanNumber strips what numbers carry besides digits: spaces and other
-// grouping marks, a currency sign or code, a percent sign. It returns the
+// grouping marks, a currency sign or code. A percent sign is an error. It returns the
 // text left, the ISO code it named ("EUR 12.50", "12,50 EUR"), the sign it
 // carried ('€', '$', '£', '¥') and whether it was negative ("-3",
 // "(3.00)").
@@ -257,6 +257,9 @@ func cleanNumberLong(s string) (num, code string, sign rune, neg bool, err error
 		case r == '€' || r == '$' || r == '£' || r == '¥':
 			sign = r
 		case r == '%':
+			// A rate (conversion rate, CTR) where a count or an amount
+			// goes: read as one, 2.5% would be 2.5 conversions.
+			return "", "", 0, false, errors.New("is a percentage, where a count or an amount goes (a rate's column read as this one?)")
 		default:
 			return "", "", 0, false, errors.New("is not a number")
 		}

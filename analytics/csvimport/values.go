@@ -427,8 +427,33 @@ var errCountTooLarge = errors.New("is too large: no line of an export counts mor
 
 // amountTooLarge is the error of an amount past MaxMinor in cur.
 func amountTooLarge(cur string) error {
-	return fmt.Errorf("is too large: no line of an export has more than %s",
-		money.Amount{Currency: cur, Minor: MaxMinor}.String())
+	return fmt.Errorf("is %w: no line of an export has more than %s",
+		money.ErrTooLarge, money.Amount{Currency: cur, Minor: MaxMinor}.String())
+}
+
+// ParseAmount reads an amount in cur as a person types it into a form,
+// the way an export's cell is read: with a sign or code of its own ("€45",
+// "45 EUR"), a decimal comma or point ("45,00", "45.5"), thousands marks
+// ("1.234,56", "1 234"). An amount past MaxMinor is money.ErrTooLarge.
+// A number that reads two ways ("12.345": twelve thousand, or twelve and
+// a bit) is refused rather than guessed. Its errors follow the amount as
+// written ("is not a number").
+func ParseAmount(s, cur string) (int64, error) {
+	if clean, _, _, _, err := cleanNumber(s); err == nil && decimalOf(clean) == 0 {
+		whole, dec := strings.NewReplacer(",", "", ".", "").Replace(clean), strings.ReplaceAll(clean, ",", ".")
+		return 0, fmt.Errorf("reads two ways (%s or %s): write the thousands without a mark", whole, dec)
+	}
+	v, _, err := parseMoneyLong(s, 0, cur)
+	return v, err
+}
+
+// PlainNumber writes a number as a person types it ("2,5", "1.234,5",
+// "1 234", "+2,5") with '.' as its decimal point and no thousands marks,
+// for strconv; "1,234" (a thousands mark or three decimals) is read as a
+// thousand and more, as counts are. A sign and other characters are left
+// for strconv to judge.
+func PlainNumber(s string) (string, error) {
+	return normalize(strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s), 0)
 }
 
 // parseCount reads a whole count (clicks, impressions, sessions): "1,234",

@@ -228,7 +228,19 @@ func TestParseTarget(t *testing.T) {
 		{"150%", store.GoalROI, "", 15000, false, ""},
 		{"+20%", store.GoalROI, "", 2000, false, ""}, // ROI is a percentage itself
 		{"2.5", store.GoalCTR, "", 0, false, "as a percentage"},
-		{"12.345", store.GoalRevenue, "EUR", 0, false, "more decimals"},
+		{"12.3456", store.GoalRevenue, "EUR", 0, false, "more decimals"},
+		// As a person types money where a comma is the decimal mark; a
+		// number that reads two ways is refused, not guessed.
+		{"450,50", store.GoalRevenue, "EUR", 45050, false, ""},
+		{"1.234,56 €", store.GoalRevenue, "EUR", 123456, false, ""},
+		{"1 234,5", store.GoalRevenue, "EUR", 123450, false, ""},
+		{"12.345", store.GoalRevenue, "EUR", 0, false, "reads two ways (12345 or 12.345)"},
+		{"12,345", store.GoalRevenue, "EUR", 0, false, "reads two ways (12345 or 12.345)"},
+		{"2,5%", store.GoalCTR, "", 250, false, ""},
+		{"+2,5%", store.GoalConversions, "", 250, true, ""},
+		{"3,5×", store.GoalROAS, "", 35000, false, ""},
+		{"1.000", store.GoalFollowers, "", 1000, false, ""},
+		{"1,000", store.GoalFollowers, "", 1000, false, ""},
 		{"lots", store.GoalLinkClicks, "", 0, false, "not a whole number"},
 		{"", store.GoalLinkClicks, "", 0, false, "give a target"},
 		// Numbers no goal can reach, or that are none: refused, never a
@@ -737,6 +749,32 @@ func TestTypedInEntryRefusesWhatNoDayHas(t *testing.T) {
 	var n int
 	if err := h.st.DB().QueryRow("SELECT count(*) FROM marketing_rows WHERE content = 'Stall at the market'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d rows saved (%v)", n, err)
+	}
+}
+
+// Figures typed as they are written where a comma is the decimal mark
+// (Germany, Spain, France) are read as meant, as an import reads them:
+// "45,50" is 45.50, not 4550, and never refused as not a number.
+func TestTypedInEntryReadsADecimalComma(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	h.press("j", "m")
+	for field, value := range map[string]string{"where": "market", "what": "Stall at the market",
+		"spend": "45,50", "revenue": "1.234,56 €", "clicks": "1.234", "conversions": "2,5"} {
+		h.focusField(field)
+		h.clearField()
+		h.typeText(value)
+	}
+	h.press("ctrl+s")
+	if h.m.top() == modeForm {
+		t.Fatalf("the entry was not saved:\n%s", h.view())
+	}
+	var spend, revenue, clicks, conv int64
+	if err := h.st.DB().QueryRow(`SELECT spend, revenue, clicks, conversions FROM marketing_rows
+		WHERE content = 'Stall at the market'`).Scan(&spend, &revenue, &clicks, &conv); err != nil {
+		t.Fatal(err)
+	}
+	if spend != 4550 || revenue != 123456 || clicks != 1234 || conv != 2500 {
+		t.Errorf("saved spend %d, revenue %d, clicks %d, conversions %d (thousandths); want 4550, 123456, 1234, 2500", spend, revenue, clicks, conv)
 	}
 }
 

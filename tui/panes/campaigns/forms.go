@@ -118,13 +118,13 @@ func (m *Model) saveCampaign(f *form.Model) tea.Cmd {
 			f.Fail("currency", fmt.Sprintf("%q is not a currency code such as EUR or USD", c.Currency))
 			return nil
 		}
-		v, err := money.ParseMinor(strings.TrimLeft(b, "€$£¥ "), money.Decimals(c.Currency))
+		v, err := csvimport.ParseAmount(b, c.Currency)
 		switch {
-		case errors.Is(err, money.ErrTooLarge), err == nil && v > csvimport.MaxMinor:
+		case errors.Is(err, money.ErrTooLarge):
 			f.Fail("budget", fmt.Sprintf("budget: %q is too large for a budget", b))
 			return nil
 		case err != nil:
-			f.Fail("budget", "budget: "+err.Error()+" (write it as 1500 or 1500.50)")
+			f.Fail("budget", fmt.Sprintf("budget: %q %v (write it as 1500 or 1500.50)", b, err))
 			return nil
 		case v < 0:
 			f.Fail("budget", fmt.Sprintf("budget: %q is below 0 (empty for none)", b))
@@ -253,6 +253,16 @@ func targetText(g store.Goal) string {
 	return strconv.FormatInt(g.Target, 10)
 }
 
+// plainNumber is a number typed with a decimal comma or thousands marks
+// written for strconv ("2,5" reads 2.5), or as it was when it is no
+// number at all (strconv then says so).
+func plainNumber(s string) string {
+	if plain, err := csvimport.PlainNumber(strings.TrimSpace(s)); err == nil {
+		return plain
+	}
+	return s
+}
+
 // parseTarget reads a target: "+15%" is relative to the baseline; else a
 // count, an amount, a percentage or (ROAS) a multiple.
 // maxTargetPercent bounds a target written as a percentage or a multiple
@@ -260,12 +270,19 @@ func targetText(g store.Goal) string {
 const maxTargetPercent = 1e6
 
 func parseTarget(s string, metric store.GoalMetric, currency string) (target int64, relative bool, err error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false, errors.New("give a target: +15% over the baseline, or a value such as 1000")
 	}
 	pct := strings.HasSuffix(s, "%")
 	num := strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	// An amount is read whole below, with its sign and its marks; any
+	// other number with a decimal comma ("2,5%") or thousands marks
+	// ("1.000", "1,000") is written plain first.
+	if metric.Unit() != store.UnitMinor || pct {
+		core := strings.TrimRight(num, "x×") // a multiple: "3,5×"
+		num = plainNumber(core) + num[len(core):]
+	}
 	// Numbers no goal can reach, and NaN or Inf, are refused: converted,
 	// they would wrap round to another target.
 	tooLarge := fmt.Errorf("%q is too large for a target", s)
@@ -304,12 +321,12 @@ func parseTarget(s string, metric store.GoalMetric, currency string) (target int
 		if !money.ValidCode(currency) {
 			return 0, false, fmt.Errorf("%s is counted in money: give the currency first", metric)
 		}
-		v, err := money.ParseMinor(strings.TrimLeft(num, "€$£¥ "), money.Decimals(currency))
+		v, err := csvimport.ParseAmount(num, currency)
 		switch {
-		case errors.Is(err, money.ErrTooLarge), err == nil && (v > csvimport.MaxMinor || v < -csvimport.MaxMinor):
+		case errors.Is(err, money.ErrTooLarge), err == nil && v < -csvimport.MaxMinor:
 			return 0, false, tooLarge
 		case err != nil:
-			return 0, false, err
+			return 0, false, fmt.Errorf("%q %v", s, err)
 		}
 		return v, false, nil
 	}
@@ -530,14 +547,14 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 			f.Fail("currency", fmt.Sprintf("%q is not a currency code such as EUR", e.Currency))
 			return store.Num{}, false
 		}
-		n, err := money.ParseMinor(strings.TrimLeft(v, "€$£¥ "), money.Decimals(e.Currency))
+		n, err := csvimport.ParseAmount(v, e.Currency)
 		switch {
-		case errors.Is(err, money.ErrTooLarge), err == nil && (n > csvimport.MaxMinor || n < -csvimport.MaxMinor):
+		case errors.Is(err, money.ErrTooLarge), err == nil && n < -csvimport.MaxMinor:
 			f.Fail(name, fmt.Sprintf("%s: %q is too large: no day has more than %s", name, v,
 				money.Amount{Currency: e.Currency, Minor: csvimport.MaxMinor}))
 			return store.Num{}, false
 		case err != nil:
-			f.Fail(name, name+": "+err.Error())
+			f.Fail(name, fmt.Sprintf("%s: %q %v", name, v, err))
 			return store.Num{}, false
 		case name == "spend" && n < 0:
 			f.Fail(name, fmt.Sprintf("spend: %q is negative: a cost is what was paid", v))
@@ -552,7 +569,7 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 		return nil
 	}
 	if v := f.Value("clicks"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
+		n, err := strconv.ParseInt(plainNumber(v), 10, 64)
 		switch {
 		case errors.Is(err, strconv.ErrRange) || err == nil && n > csvimport.MaxCount:
 			f.Fail("clicks", fmt.Sprintf("clicks: %q is too large: no day has more than %d", v, csvimport.MaxCount))
@@ -564,7 +581,7 @@ func (m *Model) saveEntry(f *form.Model) tea.Cmd {
 		e.Clicks = store.Known(n)
 	}
 	if v := f.Value("conversions"); v != "" {
-		x, err := strconv.ParseFloat(v, 64)
+		x, err := strconv.ParseFloat(plainNumber(v), 64)
 		switch {
 		case err == nil && x > csvimport.MaxCount, errors.Is(err, strconv.ErrRange):
 			f.Fail("conversions", fmt.Sprintf("conversions: %q is too large: no day has more than %d", v, csvimport.MaxCount))

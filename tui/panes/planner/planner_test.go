@@ -613,7 +613,7 @@ func TestSuggestedSlotsInTheQueuesZone(t *testing.T) {
 	}
 	// February, when Berlin is 6 hours ahead of New York.
 	for d := 6; d <= 27; d += 7 {
-		sent(time.Date(2027, 2, d, 13, 30, 0, 0, tuitest.Berlin), 80) // Saturdays
+		sent(time.Date(2027, 2, d, 13, 30, 0, 0, tuitest.Berlin), 80)  // Saturdays
 		sent(time.Date(2027, 2, d-4, 18, 0, 0, 0, tuitest.Berlin), 10) // Tuesdays
 	}
 	h.run.Send(common.DataChangedMsg{})

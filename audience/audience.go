@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -136,9 +137,12 @@ type Side struct {
 	DisplayName string
 	// Followers is the count at the end of each of the comparison's Days
 	// (-1 before the first known count); Gained the change over the
-	// window (0 when either end is unknown).
-	Followers []int
-	Gained    int
+	// window, or, for an account first counted within it (a competitor
+	// watched since), the change since the first day with a count:
+	// GainedFrom is that day (zero when no count is known).
+	Followers  []int
+	Gained     int
+	GainedFrom time.Time
 	// PostsPerWeek and EngagementPerPost over the window; PerFollower is
 	// EngagementPerPost over the followers at the end (0 unknown).
 	Posts             int
@@ -256,9 +260,9 @@ func Compare(ctx context.Context, st *store.Store, o CompareOptions) (Comparison
 					s.Followers[j] = -1
 				}
 			}
-			first, last := s.Followers[0], s.Followers[len(s.Followers)-1]
-			if first >= 0 && last >= 0 {
-				s.Gained = last - first
+			last := s.Followers[len(s.Followers)-1]
+			if known := slices.IndexFunc(s.Followers, func(f int) bool { return f >= 0 }); known >= 0 && last >= 0 {
+				s.Gained, s.GainedFrom = last-s.Followers[known], c.Days[known]
 			}
 			s.Weekly = windows[s.ID]
 			if s.Weekly == nil {

@@ -197,12 +197,12 @@ func Compare(ctx context.Context, st *store.Store, o CompareOptions) (Comparison
 		o.Top = 3
 	}
 	local := o.Now.In(o.Loc)
-	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, o.Loc)
-	c := Comparison{To: o.Now, From: today.AddDate(0, 0, -7*o.Weeks+1)}
+	today := store.DayStart(local.Year(), local.Month(), local.Day(), o.Loc)
+	c := Comparison{To: o.Now, From: store.DayStart(today.Year(), today.Month(), today.Day()-7*o.Weeks+1, o.Loc)}
 	var ends []time.Time // the instant each day's count is read at
-	for d := c.From; !d.After(today); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, o.Loc) {
+	for d := c.From; !d.After(today); d = store.DayStart(d.Year(), d.Month(), d.Day()+1, o.Loc) {
 		c.Days = append(c.Days, d)
-		end := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, o.Loc).Add(-time.Millisecond)
+		end := store.DayStart(d.Year(), d.Month(), d.Day()+1, o.Loc).Add(-time.Millisecond)
 		if end.After(o.Now) {
 			end = o.Now
 		}
@@ -374,13 +374,13 @@ func NewFollowers(ctx context.Context, st *store.Store, now time.Time, loc *time
 		return nil, errors.New("new followers: no time zone given")
 	}
 	local := now.In(loc)
-	first := time.Date(local.Year(), local.Month(), local.Day()-days+1, 0, 0, 0, 0, loc)
+	first := store.DayStart(local.Year(), local.Month(), local.Day()-days+1, loc)
 	var at []time.Time // the start of the first day, then each day's end
 	var starts []time.Time
 	at = append(at, first.Add(-time.Millisecond))
-	for d := first; !d.After(local); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
+	for d := first; !d.After(local); d = store.DayStart(d.Year(), d.Month(), d.Day()+1, loc) {
 		starts = append(starts, d)
-		end := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc).Add(-time.Millisecond)
+		end := store.DayStart(d.Year(), d.Month(), d.Day()+1, loc).Add(-time.Millisecond)
 		if end.After(now) {
 			end = now
 		}

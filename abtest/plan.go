@@ -67,7 +67,7 @@ func Plan(s PlanSpec) ([]store.ABPlanSlot, error) {
 	local := s.From.In(s.Loc)
 	round := 0
 	for i := 0; round < s.Rounds && i < 3*366; i++ {
-		day := time.Date(local.Year(), local.Month(), local.Day()+i, 0, 0, 0, 0, s.Loc)
+		day := time.Date(local.Year(), local.Month(), local.Day()+i, 12, 0, 0, 0, s.Loc) // its date: noon always exists
 		for _, sl := range slots {
 			if round == s.Rounds || sl.Weekday != day.Weekday() {
 				continue

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -136,9 +137,12 @@ type Side struct {
 	DisplayName string
 	// Followers is the count at the end of each of the comparison's Days
 	// (-1 before the first known count); Gained the change over the
-	// window (0 when either end is unknown).
-	Followers []int
-	Gained    int
+	// window, or, for an account first counted within it (a competitor
+	// watched since), the change since the first day with a count:
+	// GainedFrom is that day (zero when no count is known).
+	Followers  []int
+	Gained     int
+	GainedFrom time.Time
 	// PostsPerWeek and EngagementPerPost over the window; PerFollower is
 	// EngagementPerPost over the followers at the end (0 unknown).
 	Posts             int
@@ -193,12 +197,12 @@ func Compare(ctx context.Context, st *store.Store, o CompareOptions) (Comparison
 		o.Top = 3
 	}
 	local := o.Now.In(o.Loc)
-	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, o.Loc)
-	c := Comparison{To: o.Now, From: today.AddDate(0, 0, -7*o.Weeks+1)}
+	today := store.DayStart(local.Year(), local.Month(), local.Day(), o.Loc)
+	c := Comparison{To: o.Now, From: store.DayStart(today.Year(), today.Month(), today.Day()-7*o.Weeks+1, o.Loc)}
 	var ends []time.Time // the instant each day's count is read at
-	for d := c.From; !d.After(today); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, o.Loc) {
+	for d := c.From; !d.After(today); d = store.DayStart(d.Year(), d.Month(), d.Day()+1, o.Loc) {
 		c.Days = append(c.Days, d)
-		end := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, o.Loc).Add(-time.Millisecond)
+		end := store.DayStart(d.Year(), d.Month(), d.Day()+1, o.Loc).Add(-time.Millisecond)
 		if end.After(o.Now) {
 			end = o.Now
 		}
@@ -256,9 +260,9 @@ func Compare(ctx context.Context, st *store.Store, o CompareOptions) (Comparison
 					s.Followers[j] = -1
 				}
 			}
-			first, last := s.Followers[0], s.Followers[len(s.Followers)-1]
-			if first >= 0 && last >= 0 {
-				s.Gained = last - first
+			last := s.Followers[len(s.Followers)-1]
+			if known := slices.IndexFunc(s.Followers, func(f int) bool { return f >= 0 }); known >= 0 && last >= 0 {
+				s.Gained, s.GainedFrom = last-s.Followers[known], c.Days[known]
 			}
 			s.Weekly = windows[s.ID]
 			if s.Weekly == nil {
@@ -370,13 +374,13 @@ func NewFollowers(ctx context.Context, st *store.Store, now time.Time, loc *time
 		return nil, errors.New("new followers: no time zone given")
 	}
 	local := now.In(loc)
-	first := time.Date(local.Year(), local.Month(), local.Day()-days+1, 0, 0, 0, 0, loc)
+	first := store.DayStart(local.Year(), local.Month(), local.Day()-days+1, loc)
 	var at []time.Time // the start of the first day, then each day's end
 	var starts []time.Time
 	at = append(at, first.Add(-time.Millisecond))
-	for d := first; !d.After(local); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
+	for d := first; !d.After(local); d = store.DayStart(d.Year(), d.Month(), d.Day()+1, loc) {
 		starts = append(starts, d)
-		end := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc).Add(-time.Millisecond)
+		end := store.DayStart(d.Year(), d.Month(), d.Day()+1, loc).Add(-time.Millisecond)
 		if end.After(now) {
 			end = now
 		}

@@ -163,6 +163,11 @@ func TestSyncAndCompare(t *testing.T) {
 	if them.Followers[len(them.Followers)-1] != 2450 || them.Followers[0] != -1 {
 		t.Errorf("their followers %v", them.Followers)
 	}
+	// We were counted before the window: the change over it. They were
+	// first counted today: a change since today, not "+0" over four weeks.
+	if !us.GainedFrom.Equal(c.Days[0]) || !them.GainedFrom.Equal(c.Days[len(c.Days)-1]) {
+		t.Errorf("gains read from %v (us) and %v (them)", us.GainedFrom, them.GainedFrom)
+	}
 	if len(them.Best) != 3 || them.Best[0].Metrics.Likes != 90 || them.Best[0].Text != "saturday bake 0" {
 		t.Errorf("their best %+v", them.Best)
 	}
@@ -236,4 +241,34 @@ func TestTopFansAndNewFollowers(t *testing.T) {
 
 func pub(id, text, link string, at time.Time, c platforms.Counts) platforms.PublicPost {
 	return platforms.PublicPost{RemotePost: platforms.RemotePost{Ref: platforms.Ref{ID: id}, Text: text, URL: link, CreatedAt: at}, Counts: c}
+}
+
+// TestGainOfACompetitorWatchedSince: a competitor first counted within the
+// window (watched since ten days) gains what it gained since that first
+// count, and says from when: not "+0" over the whole window.
+func TestGainOfACompetitorWatchedSince(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	loc := berlin(t)
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, loc)
+	id, err := st.UpsertCompetitor(ctx, store.PlatformBluesky, "crumbandco.bsky.social", now.AddDate(0, 0, -10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct {
+		at        time.Time
+		followers int
+	}{{now.AddDate(0, 0, -10), 2000}, {now.AddDate(0, 0, -3), 2060}, {now.Add(-time.Hour), 2100}} {
+		if err := st.RecordCompetitorRead(ctx, id, "Crumb & Co", store.CompetitorSnapshot{At: r.at, Followers: r.followers}, nil, nil, r.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := Compare(ctx, st, CompareOptions{Now: now, Loc: loc, Weeks: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	them := c.Sides[len(c.Sides)-1]
+	if them.Gained != 100 || !them.GainedFrom.Equal(time.Date(2026, 11, 17, 0, 0, 0, 0, loc)) {
+		t.Errorf("gained %d from %v, want 100 from 17 Nov", them.Gained, them.GainedFrom)
+	}
 }

@@ -188,7 +188,7 @@ func (s *Store) ListeningTrend(ctx context.Context, from, to time.Time, loc *tim
 		return tr, fmt.Errorf("listening trend from %s to %s: the range ends before it starts", from, to)
 	}
 	first, last := from.In(loc), to.In(loc)
-	for d := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc); !d.After(last); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
+	for d := DayStart(first.Year(), first.Month(), first.Day(), loc); !d.After(last); d = DayStart(d.Year(), d.Month(), d.Day()+1, loc) {
 		if len(tr.Days) == MaxListeningDays {
 			return tr, fmt.Errorf("listening trend from %s to %s: more than %d days", from, to, MaxListeningDays)
 		}

@@ -53,6 +53,22 @@ func WallClock(y int, m time.Month, d, h, mi int, loc *time.Location) time.Time 
 	return t
 }
 
+// DayStart is the first instant of the date in loc: its midnight, or, where
+// the clocks jump forward at midnight (America/Santiago, America/Havana),
+// the instant of the jump. time.Date reads that missing midnight as 23:00
+// of the day before, so a loop of days that asks it for the next midnight
+// would be given the same day again, for ever.
+func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	want := time.Date(y, m, d, 12, 0, 0, 0, time.UTC) // the date, normalised
+	if t.Day() != want.Day() {
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			t = end
+		}
+	}
+	return t
+}
+
 // QueueSchedule is an account's weekly posting schedule.
 type QueueSchedule struct {
 	AccountID int64
@@ -84,8 +100,8 @@ func (q QueueSchedule) SlotsBetween(from, to time.Time) []time.Time {
 	loc := q.Location()
 	var out []time.Time
 	day := from.In(loc)
-	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
-	for ; day.Before(to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc) {
+	day = DayStart(day.Year(), day.Month(), day.Day(), loc)
+	for ; day.Before(to); day = DayStart(day.Year(), day.Month(), day.Day()+1, loc) {
 		wd := day.Weekday()
 		for _, s := range q.Slots {
 			if s.Weekday != wd {

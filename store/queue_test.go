@@ -726,3 +726,44 @@ func TestResumeJustBeforeASlotKeepsItsTime(t *testing.T) {
 		t.Errorf("resumed 20 s before its slot: moved %d, %+v; want it to go out at %v", moved, ds, at[a])
 	}
 }
+
+// TestSlotsWhereMidnightIsSkipped: in a zone whose clocks jump forward at
+// midnight (Chile, Cuba), the day of the jump starts at 01:00; the slots of
+// that day and the next are listed once each, and the search ends (it
+// looped for ever, time.Date reading the missing midnight as 23:00 of the
+// day before).
+func TestSlotsWhereMidnightIsSkipped(t *testing.T) {
+	for _, c := range []struct {
+		zone string
+		day  time.Time // the date of the jump, in UTC for the date only
+	}{{"America/Santiago", time.Date(2026, 9, 6, 0, 0, 0, 0, time.UTC)}, {"America/Havana", time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC)}} {
+		loc := mustZone(t, c.zone)
+		if got := DayStart(c.day.Year(), c.day.Month(), c.day.Day(), loc); got.In(loc).Format("2006-01-02 15:04") != c.day.Format("2006-01-02")+" 01:00" {
+			t.Errorf("%s: the day of the jump starts %v", c.zone, got.In(loc))
+		}
+		q := QueueSchedule{Zone: c.zone, loc: loc}
+		for wd := time.Sunday; wd <= time.Saturday; wd++ {
+			q.Slots = append(q.Slots, QueueSlot{Weekday: wd, Minute: 30}, QueueSlot{Weekday: wd, Minute: 12 * 60})
+		}
+		from := c.day.AddDate(0, 0, -3)
+		done := make(chan []time.Time, 1)
+		go func() { done <- q.SlotsBetween(from, from.AddDate(0, 0, 7)) }()
+		select {
+		case got := <-done:
+			perDay := map[string]int{}
+			for _, at := range got {
+				perDay[at.In(loc).Format("Mon 02")]++
+			}
+			for d, n := range perDay {
+				if n != 2 && d != from.In(loc).Format("Mon 02") {
+					t.Errorf("%s: %d slots on %s: %v", c.zone, n, d, got)
+				}
+			}
+			if len(got) < 13 {
+				t.Errorf("%s: %d slots in a week: %v", c.zone, len(got), got)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: listing a week of slots does not end", c.zone)
+		}
+	}
+}

@@ -360,9 +360,9 @@ func (h Heatmap) Suggest(n int) []Suggestion {
 func DayRanges(accounts []int64, from, to time.Time, loc *time.Location) []store.HourRange {
 	var days []store.HourRange
 	l := from.In(loc)
-	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+	day := store.DayStart(l.Year(), l.Month(), l.Day(), loc)
 	for start := from; start.Before(to); {
-		day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)
+		day = store.DayStart(day.Year(), day.Month(), day.Day()+1, loc)
 		end := day
 		if end.After(to) {
 			end = to

@@ -186,3 +186,29 @@ func sentPost(t *testing.T, st *store.Store, account int64, at time.Time, m stor
 		t.Fatal(err)
 	}
 }
+
+// TestDayRangesWhereMidnightIsSkipped: the best times' days in a zone
+// whose clocks jump at midnight (Chile) cover the time once, in order, and
+// end (the day after the jump was asked for as the same day, for ever).
+func TestDayRangesWhereMidnightIsSkipped(t *testing.T) {
+	loc := zone(t, "America/Santiago")
+	from := time.Date(2026, 9, 1, 12, 0, 0, 0, loc)
+	to := time.Date(2026, 9, 10, 12, 0, 0, 0, loc)
+	done := make(chan []store.HourRange, 1)
+	go func() { done <- DayRanges([]int64{1}, from, to, loc) }()
+	select {
+	case rs := <-done:
+		at := from
+		for _, r := range rs {
+			if !r.From.Equal(at) || !r.To.After(r.From) {
+				t.Fatalf("ranges not end to end at %v: %+v", at, rs)
+			}
+			at = r.To
+		}
+		if !at.Equal(to) || len(rs) != 10 {
+			t.Errorf("%d ranges to %v", len(rs), at)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the days of Chile's September do not end")
+	}
+}

@@ -347,8 +347,14 @@ func (m *Model) compareLines() []string {
 				followers = thousands(f)
 			}
 		}
-		if followers != "no data" {
+		// The change over the window, or since the first count within it;
+		// none from a first count made on the last day.
+		switch from := side.GainedFrom; {
+		case from.IsZero() || !from.Before(c.Days[len(c.Days)-1]):
+		case from.Equal(c.Days[0]):
 			followers += fmt.Sprintf(" (%+d)", side.Gained)
+		default:
+			followers += fmt.Sprintf(" (%+d since %s)", side.Gained, from.Format("2 Jan"))
 		}
 		b = append(b,
 			row("Followers", followers),

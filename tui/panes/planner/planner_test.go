@@ -685,3 +685,53 @@ func TestABTestNotSentShowsNoChance(t *testing.T) {
 		t.Errorf("a variant nobody saw has a chance of being best:\n%s", v)
 	}
 }
+
+// TestSuggestedSlotsInTheQueuesZone: a queue kept in another zone than
+// crier's (here New York, crier in Berlin) gets slots suggested on its own
+// clock: Saturday 13:30 in Berlin is 07:30 in New York, so the best window
+// suggests Sat 07:00, not Sat 13:00.
+func TestSuggestedSlotsInTheQueuesZone(t *testing.T) {
+	h := newHarness(t, TabQueue)
+	ctx := context.Background()
+	if err := h.st.SetQueueSchedule(ctx, h.acc, "America/New_York", []store.QueueSlot{{Weekday: time.Monday, Minute: 600}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.RecordFollowers(ctx, h.acc, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 1000); err != nil {
+		t.Fatal(err)
+	}
+	sent := func(at time.Time, likes int) {
+		id, err := h.st.SaveDraft(ctx, store.Post{Body: "Bake " + at.String(), Targets: []store.Target{{AccountID: h.acc}}}, at.Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.st.QueuePost(ctx, id, at, "Europe/Berlin", at.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := h.st.PostDeliveries(ctx, id)
+		for _, d := range ds {
+			if _, err := h.st.ClaimDelivery(ctx, d.ID, at); err != nil {
+				t.Fatal(err)
+			}
+			if err := h.st.MarkSent(ctx, d.ID, store.RemoteRef{ID: "r" + strconv.FormatInt(d.ID, 10)}, "", at); err != nil {
+				t.Fatal(err)
+			}
+			if err := h.st.RecordMetrics(ctx, at.Add(24*time.Hour), map[int64]store.Metrics{d.ID: {Likes: likes}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// February, when Berlin is 6 hours ahead of New York.
+	for d := 6; d <= 27; d += 7 {
+		sent(time.Date(2027, 2, d, 13, 30, 0, 0, tuitest.Berlin), 80)  // Saturdays
+		sent(time.Date(2027, 2, d-4, 18, 0, 0, 0, tuitest.Berlin), 10) // Tuesdays
+	}
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("S")
+	v := h.view()
+	if !strings.Contains(v, "Suggested from the best times") {
+		t.Fatalf("no suggestions:\n%s", v)
+	}
+	if !strings.Contains(v, "Sat 07:00") || strings.Contains(v, "Sat 13:00") {
+		t.Errorf("suggested on Berlin's clock for a New York queue:\n%s", v)
+	}
+}

@@ -155,7 +155,14 @@ func suggestCmd(m *Model, a store.Account) tea.Cmd {
 		if msg.sched, msg.err = st.QueueSchedule(ctx, a.ID); msg.err != nil {
 			return msg
 		}
-		h, err := timing.BestTimes(ctx, st, timing.BestTimeOptions{Accounts: []int64{a.ID}, Now: now, Loc: zone})
+		// Slots are read in the queue's zone: the best times are read
+		// there too, or a queue in another zone than crier's gets its
+		// suggestions hours off.
+		loc := zone
+		if msg.sched.Zone != "" {
+			loc = msg.sched.Location()
+		}
+		h, err := timing.BestTimes(ctx, st, timing.BestTimeOptions{Accounts: []int64{a.ID}, Now: now, Loc: loc})
 		if err != nil {
 			msg.err = err
 			return msg

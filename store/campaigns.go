@@ -53,7 +53,7 @@ func (d Day) Date() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 // Midnight is the instant the day starts in loc.
 func (d Day) Midnight(loc *time.Location) time.Time {
 	y, m, dd := d.Date().Date()
-	return time.Date(y, m, dd, 0, 0, 0, 0, loc)
+	return DayStart(y, m, dd, loc)
 }
 
 // String writes the day YYYY-MM-DD.

@@ -158,7 +158,7 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 	}
 	y, m, d := local.Date()
 	for i := range r.Days {
-		r.Days[i] = time.Date(y, m, d-(KPIDays-1)+i, 0, 0, 0, 0, loc)
+		r.Days[i] = DayStart(y, m, d-(KPIDays-1)+i, loc)
 	}
 	// dayEnd(i) is the exclusive end of day i in ms; today ends just after now.
 	end := ms(now) + 1

@@ -604,3 +604,27 @@ func fillKPIBench(ctx context.Context, st *Store, now time.Time) error {
 		return nil
 	})
 }
+
+// Where the clocks jump forward at midnight (Chile on 6 Sep 2026), the
+// KPIs' day and a campaign's day start on their own date, at the jump,
+// not at 23:00 of the day before.
+func TestKPIDaysWhereMidnightIsSkipped(t *testing.T) {
+	loc, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Skip(err)
+	}
+	st := openTest(t)
+	now := time.Date(2026, 9, 6, 12, 0, 0, 0, loc)
+	r, err := st.KPIs(context.Background(), now, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jump := time.Date(2026, 9, 6, 1, 0, 0, 0, loc)
+	if last := r.Days[KPIDays-1]; !last.Equal(jump) {
+		t.Errorf("the KPIs' last day starts at %v, want %v", last.In(loc), jump)
+	}
+	day, _ := ParseDay("2026-09-06")
+	if got := day.Midnight(loc); !got.Equal(jump) {
+		t.Errorf("the day starts at %v, want %v", got.In(loc), jump)
+	}
+}

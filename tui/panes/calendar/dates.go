@@ -1,6 +1,10 @@
 package calendar
 
-import "time"
+import (
+	"time"
+
+	"github.com/crier-app/crier/store"
+)
 
 // The calendar reasons in calendar days. A day is held as midnight UTC of
 // that date, so stepping by days never meets a DST change; it becomes an
@@ -12,10 +16,10 @@ func dayOf(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// startOf is the instant day begins in loc (time.Date settles the rare zone
-// whose midnight is skipped by a DST change onto the first valid instant).
+// startOf is the instant day begins in loc: its midnight, or where the
+// clocks jump forward at midnight, the instant of the jump (store.DayStart).
 func startOf(day time.Time, loc *time.Location) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+	return store.DayStart(day.Year(), day.Month(), day.Day(), loc)
 }
 
 // at is the wall-clock time hour:min on day in loc.

@@ -156,16 +156,25 @@ type sshTerm struct {
 	out    *syncBuffer
 }
 
-func (r *serveRig) open(key gossh.Signer, env ...string) *sshTerm {
+// session dials in with key and opens a session; the connection closes
+// with the test.
+func (r *serveRig) session(key gossh.Signer) (*gossh.Client, *gossh.Session) {
 	r.t.Helper()
 	c, err := r.dial(key)
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	r.t.Cleanup(func() { c.Close() })
 	s, err := c.NewSession()
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	return c, s
+}
+
+func (r *serveRig) open(key gossh.Signer, env ...string) *sshTerm {
+	r.t.Helper()
+	c, s := r.session(key)
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		if err := s.Setenv(k, v); err != nil {
@@ -184,7 +193,6 @@ func (r *serveRig) open(key gossh.Signer, env ...string) *sshTerm {
 	if err := s.Shell(); err != nil {
 		r.t.Fatal(err)
 	}
-	r.t.Cleanup(func() { c.Close() })
 	tm.waitFor("Calendar")
 	return tm
 }
@@ -408,15 +416,7 @@ func TestServeDroppedSessionKeepsItsDraft(t *testing.T) {
 func TestServeCommands(t *testing.T) {
 	r := newServeRig(t, nil)
 	run := func(key gossh.Signer, cmd string) (string, int) {
-		c, err := r.dial(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		s, err := c.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, s := r.session(key)
 		out, err := s.CombinedOutput(cmd)
 		var ee *gossh.ExitError
 		if errors.As(err, &ee) {
@@ -444,21 +444,13 @@ func TestServeCommands(t *testing.T) {
 // script) is told how to connect, exits 2, and gets no escape sequences.
 func TestServeAppWithoutTerminal(t *testing.T) {
 	r := newServeRig(t, nil)
-	c, err := r.dial(r.full)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := r.session(r.full)
 	var stdout, stderr bytes.Buffer // apart: two goroutines copy them
 	s.Stdout, s.Stderr = &stdout, &stderr
 	if err := s.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	err = s.Wait()
+	err := s.Wait()
 	var ee *gossh.ExitError
 	if !errors.As(err, &ee) || ee.ExitStatus() != 2 {
 		t.Errorf("exit: %v, want status 2", err)

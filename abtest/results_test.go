@@ -9,21 +9,19 @@ import (
 	"github.com/crier-app/crier/store"
 )
 
-// TestResultsReachBeforeTheFirstFollowerCount: a variant's copy that went
-// out before the account's first follower count (a new account, the first
-// sync after the post) still reached followers: it is read with the first
-// count, as the best times read such posts, not as engagement from nobody
-// (which made that variant's rate soar and could call it the winner).
-func TestResultsReachBeforeTheFirstFollowerCount(t *testing.T) {
-	st := openStore(t)
+// startedTest is a started two-variant test of rounds rounds on one
+// Mastodon account whose queue posts daily at 12:30 (Berlin), planned at
+// now.
+func startedTest(t *testing.T, rounds int) (st *store.Store, acct, id int64, now time.Time) {
+	t.Helper()
+	st = openStore(t)
 	ctx := context.Background()
-	loc := berlin(t)
-	now := time.Date(2026, 10, 19, 9, 0, 0, 0, loc)
+	now = time.Date(2026, 10, 19, 9, 0, 0, 0, berlin(t))
 	acct, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@bakery@example.social"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := st.CreateABTest(ctx, store.ABTest{Name: "Rye wording", Pattern: "days", Zone: "Europe/Berlin", Accounts: []int64{acct},
+	id, err = st.CreateABTest(ctx, store.ABTest{Name: "Rye wording", Pattern: "days", Zone: "Europe/Berlin", Accounts: []int64{acct},
 		Variants: []store.ABVariant{{Body: "Rye is back"}, {Body: "Our rye loaf returns"}}}, now)
 	if err != nil {
 		t.Fatal(err)
@@ -32,12 +30,23 @@ func TestResultsReachBeforeTheFirstFollowerCount(t *testing.T) {
 	if err := st.SetQueueSchedule(ctx, acct, "Europe/Berlin", slots); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := PlanTest(ctx, st, id, now, 3); err != nil {
+	if _, err := PlanTest(ctx, st, id, now, rounds); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.StartABTest(ctx, id, now); err != nil {
 		t.Fatal(err)
 	}
+	return st, acct, id, now
+}
+
+// TestResultsReachBeforeTheFirstFollowerCount: a variant's copy that went
+// out before the account's first follower count (a new account, the first
+// sync after the post) still reached followers: it is read with the first
+// count, as the best times read such posts, not as engagement from nobody
+// (which made that variant's rate soar and could call it the winner).
+func TestResultsReachBeforeTheFirstFollowerCount(t *testing.T) {
+	ctx := context.Background()
+	st, acct, id, _ := startedTest(t, 3)
 	plan, _ := st.ABPlan(ctx, id)
 	// The first follower count is taken an hour after the first post.
 	if err := st.RecordFollowers(ctx, acct, plan[0].At.Add(time.Hour), 1000); err != nil {
@@ -78,29 +87,9 @@ func TestResultsReachBeforeTheFirstFollowerCount(t *testing.T) {
 // a winner of the older (here A, though both did alike in the round both
 // were out).
 func TestResultsCountCompleteRoundsOnly(t *testing.T) {
-	st := openStore(t)
 	ctx := context.Background()
-	loc := berlin(t)
-	now := time.Date(2026, 10, 19, 9, 0, 0, 0, loc)
-	acct, err := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@bakery@example.social"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := st.CreateABTest(ctx, store.ABTest{Name: "Rye wording", Pattern: "days", Zone: "Europe/Berlin", Accounts: []int64{acct},
-		Variants: []store.ABVariant{{Body: "Rye is back"}, {Body: "Our rye loaf returns"}}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slots, _ := store.ParseQueueSlots("Mon-Sun 12:30")
-	if err := st.SetQueueSchedule(ctx, acct, "Europe/Berlin", slots); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := PlanTest(ctx, st, id, now, 2); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.StartABTest(ctx, id, now); err != nil {
-		t.Fatal(err)
-	}
+	st, acct, id, now := startedTest(t, 2)
+	loc := now.Location()
 	if err := st.RecordFollowers(ctx, acct, now, 1000); err != nil {
 		t.Fatal(err)
 	}

@@ -291,8 +291,10 @@ func TestReorderAndShuffleQueue(t *testing.T) {
 	}
 }
 
-func TestPauseAndResumeQueue(t *testing.T) {
-	st, a, b, loc, now := queueFixture(t)
+// pausedWithThree adds three drafts to account a's queue and pauses it,
+// and returns the posts.
+func pausedWithThree(t *testing.T, st *Store, a int64, now time.Time) []int64 {
+	t.Helper()
 	ctx := context.Background()
 	var ids []int64
 	for i := range 3 {
@@ -305,6 +307,13 @@ func TestPauseAndResumeQueue(t *testing.T) {
 	if _, err := st.PauseQueue(ctx, a, now); err != nil {
 		t.Fatal(err)
 	}
+	return ids
+}
+
+func TestPauseAndResumeQueue(t *testing.T) {
+	st, a, b, loc, now := queueFixture(t)
+	ctx := context.Background()
+	ids := pausedWithThree(t, st, a, now)
 	// Added while paused: held too.
 	late := draft(t, st, "added while paused", now, a, b)
 	if _, err := st.AddToQueue(ctx, late, now); err != nil {
@@ -580,17 +589,7 @@ func TestMoveRefusedWhileACopyIsOnItsWay(t *testing.T) {
 func TestMovingAPostOfAPausedQueueKeepsItHeld(t *testing.T) {
 	st, a, b, loc, now := queueFixture(t)
 	ctx := context.Background()
-	var ids []int64
-	for i := range 3 {
-		id := draft(t, st, "post "+itoa(i), now, a)
-		if _, err := st.AddToQueue(ctx, id, now); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if _, err := st.PauseQueue(ctx, a, now); err != nil {
-		t.Fatal(err)
-	}
+	ids := pausedWithThree(t, st, a, now)
 	// Thu 12:30 and Fri 08:00 came due while crier was closed; Fri 12:30
 	// is still queued.
 	if _, err := st.MarkMissedBefore(ctx, time.Date(2026, 3, 27, 9, 0, 0, 0, loc)); err != nil {

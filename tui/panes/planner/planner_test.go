@@ -327,6 +327,20 @@ func TestQueueOfTenThousandScrolls(t *testing.T) {
 	}
 }
 
+// saturdaySeries makes a weekly "Saturday special" series on the
+// harness's account, from 27 March 2027 at 07:30 Berlin, and shows it.
+func (h *harness) saturdaySeries(t *testing.T) int64 {
+	t.Helper()
+	id, err := timing.NewSeries(context.Background(), h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA",
+		Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin), Zone: "Europe/Berlin",
+		Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	return id
+}
+
 // A series: enter edits the next post alone (the composer opens on it), e
 // rewrites every coming post but that one, x stops it and it stays listed,
 // u runs it again from now, and d (asked) deletes the stopped series while
@@ -334,12 +348,7 @@ func TestQueueOfTenThousandScrolls(t *testing.T) {
 func TestSeriesEditStopResumeDelete(t *testing.T) {
 	h := newHarness(t, TabSeries)
 	ctx := context.Background()
-	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
-		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.run.Send(common.DataChangedMsg{})
+	id := h.saturdaySeries(t)
 	occ, _ := h.st.Occurrences(ctx, id, now, 10)
 	if len(occ) < 2 {
 		t.Fatalf("%d occurrences", len(occ))
@@ -590,12 +599,7 @@ func TestPauseSaysWhatIsBeingSentGoesOut(t *testing.T) {
 func TestSeriesLineDialogsKeepWhatWasTyped(t *testing.T) {
 	h := newHarness(t, TabSeries)
 	ctx := context.Background()
-	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
-		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.run.Send(common.DataChangedMsg{})
+	id := h.saturdaySeries(t)
 
 	h.run.Press("R")
 	h.run.Type("every blursday at 25:00")
@@ -637,12 +641,7 @@ func TestSeriesLineDialogsKeepWhatWasTyped(t *testing.T) {
 func TestFailedSubmissionKeepsWhatWasTyped(t *testing.T) {
 	h := newHarness(t, TabSeries)
 	ctx := context.Background()
-	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
-		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{{AccountID: h.acc}}}}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.run.Send(common.DataChangedMsg{})
+	id := h.saturdaySeries(t)
 	h.run.Press("R")
 	h.run.Type("weekly on Sunday at 08:00")
 	if _, err := h.st.EndRecurrence(ctx, id, now); err != nil {

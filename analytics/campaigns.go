@@ -342,6 +342,8 @@ func contentRatios(c store.ContentTotals) (ctr, cr Ratio) {
 		ctr = na("no impressions reported for this link")
 	}
 	switch {
+	case !c.Reported.Conversions:
+		cr = na("no conversions reported for this link")
 	case c.Sessions > 0:
 		cr = Ratio{Value: float64(c.Conversions) / 1000 / float64(c.Sessions), OK: true}
 	case c.Clicks > 0:

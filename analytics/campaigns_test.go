@@ -88,3 +88,19 @@ func TestLinkCountCountsTheLinksListed(t *testing.T) {
 		t.Errorf("%d links listed, %d counted; want 3 and 3", len(d.Links), d.LinkCount)
 	}
 }
+
+// A link's conversion rate is n/a where no source reported its
+// conversions, not 0%; it divides by sessions where those are known.
+func TestContentRatiosOfUnreportedCounts(t *testing.T) {
+	ad := store.ContentTotals{Impressions: 1000, ClicksWithImpressions: 20, Clicks: 20,
+		Reported: store.Reported{Impressions: true, Clicks: true}}
+	ctr, cr := contentRatios(ad)
+	if !ctr.OK || ctr.Value != 0.02 || cr.OK {
+		t.Errorf("ad without conversions: CTR %+v, conv rate %+v", ctr, cr)
+	}
+	visits := store.ContentTotals{Clicks: 40, Sessions: 40, Conversions: 2000,
+		Reported: store.Reported{Clicks: true, Sessions: true, Conversions: true}}
+	if ctr, cr = contentRatios(visits); ctr.OK || !cr.OK || cr.Value != 0.05 {
+		t.Errorf("visits: CTR %+v, conv rate %+v", ctr, cr)
+	}
+}

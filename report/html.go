@@ -231,8 +231,8 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		if len(l.Links) > 0 {
 			url = l.Links[0].Tagged
 		}
-		links.Rows = append(links.Rows, []string{networkName(l.Source), l.Content, url, fmt.Sprint(l.Clicks), fmt.Sprint(l.Sessions),
-			analytics.MilliString(l.Conversions), moneyText(l.Revenue), moneyText(l.Spend)})
+		links.Rows = append(links.Rows, []string{networkName(l.Source), l.Content, url, analytics.Count(l.ClicksNum()),
+			analytics.Count(l.SessionsNum()), analytics.Milli(l.ConversionsNum()), moneyText(l.Revenue), moneyText(l.Spend)})
 	}
 	var posts []htmlPost
 	for _, p := range r.TopPosts() {

@@ -130,8 +130,8 @@ type JSONLink struct {
 	PostID      *int64   `json:"post_id"`
 	URLs        []string `json:"urls"` // the tagged links that went out with it
 	Impressions *int64   `json:"impressions"`
-	LinkClicks  int64    `json:"link_clicks"`
-	Sessions    int64    `json:"sessions"`
+	LinkClicks  *int64   `json:"link_clicks"` // null where no source reported them (as sessions)
+	Sessions    *int64   `json:"sessions"`    // null where no source reported them (an ad's)
 	JSONResults
 }
 
@@ -271,9 +271,9 @@ func (r *Report) jsonHead() JSONReport {
 		j.Goals = append(j.Goals, jg)
 	}
 	for _, l := range r.Links {
-		jl := JSONLink{Source: l.Source, Content: l.Content, URLs: []string{}, LinkClicks: l.Clicks, Sessions: l.Sessions,
+		jl := JSONLink{Source: l.Source, Content: l.Content, URLs: []string{}, LinkClicks: num(l.ClicksNum()), Sessions: num(l.SessionsNum()),
 			JSONResults: jsonResults(l.Conversions, l.Revenue, l.Spend)}
-		jl.PostID, jl.Impressions = known(l.PostID != 0, l.PostID), known(l.Impressions > 0, l.Impressions)
+		jl.PostID, jl.Impressions = known(l.PostID != 0, l.PostID), num(l.ImpressionsNum())
 		for _, t := range l.Links {
 			jl.URLs = append(jl.URLs, t.Tagged)
 		}

@@ -112,8 +112,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if len(r.Links) > 0 {
 		p("## Per link\n\n| Network | Content | Clicks | Sessions | Conversions | Revenue |\n|---|---|---:|---:|---:|---:|\n")
 		for _, l := range r.Links {
-			p("| %s | %s | %s | %s | %s | %s |\n", mdCell(networkName(l.Source)), mdCell(l.Content), count(l.Clicks), count(l.Sessions),
-				analytics.MilliString(l.Conversions), mdCell(moneyText(l.Revenue)))
+			p("| %s | %s | %s | %s | %s | %s |\n", mdCell(networkName(l.Source)), mdCell(l.Content), analytics.Count(l.ClicksNum()),
+				analytics.Count(l.SessionsNum()), analytics.Milli(l.ConversionsNum()), mdCell(moneyText(l.Revenue)))
 		}
 		p("\n")
 	}

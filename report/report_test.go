@@ -468,3 +468,49 @@ func TestAlwaysOnCampaignReport(t *testing.T) {
 		t.Errorf("the budget's n/a says nothing:\n%s", md.String())
 	}
 }
+
+// A link's count no source reported reads as unknown, not 0: the ad
+// platform gives no sessions for its ad, so the per-link table says "—"
+// and the JSON null, where the visits' row has its sessions.
+func TestLinkCountsNoSourceReportedAreUnknown(t *testing.T) {
+	st, camp := fixture(t)
+	r := build(t, st, Options{Campaign: camp})
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if want := "| Instagram | Reel | 100 | — | 2 | — |"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown has no %q:\n%s", want, md.String())
+	}
+	if want := "| 40 | 40 | 2 | €90.00 |"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown has no %q:\n%s", want, md.String())
+	}
+	var js bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Links []struct {
+			Content     string
+			Impressions *int64
+			LinkClicks  *int64 `json:"link_clicks"`
+			Sessions    *int64
+		}
+	}
+	if err := json.Unmarshal(js.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range got.Links {
+		ad := l.Content == "Reel"
+		if ad != (l.Sessions == nil) || ad != (l.Impressions != nil) || l.LinkClicks == nil {
+			t.Errorf("link %s: impressions %v, sessions %v, clicks %v", l.Content, l.Impressions, l.Sessions, l.LinkClicks)
+		}
+	}
+	var h bytes.Buffer
+	if err := r.WriteHTML(&h); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<td>Reel</td><td></td><td class="num">100</td><td class="num">—</td>`; !strings.Contains(h.String(), want) {
+		t.Errorf("the HTML has no %s", want)
+	}
+}

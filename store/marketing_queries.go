@@ -562,11 +562,27 @@ type ContentTotals struct {
 	Conversions           int64 // thousandths
 	Revenue               money.Sums
 	Spend                 money.Sums
+	// Reported says which counts a source reported: a count none did is
+	// unknown (an ad's sessions), not 0, and reads as such.
+	Reported Reported
 }
+
+// Reported says which of a content's counts some source reported.
+type Reported struct {
+	Impressions, Clicks, Sessions, Conversions bool
+}
+
+// ImpressionsNum, ClicksNum, SessionsNum and ConversionsNum are a
+// content's counts, not known where no source reported them.
+func (c ContentTotals) ImpressionsNum() Num { return Num{c.Impressions, c.Reported.Impressions} }
+func (c ContentTotals) ClicksNum() Num      { return Num{c.Clicks, c.Reported.Clicks} }
+func (c ContentTotals) SessionsNum() Num    { return Num{c.Sessions, c.Reported.Sessions} }
+func (c ContentTotals) ConversionsNum() Num { return Num{c.Conversions, c.Reported.Conversions} }
 
 const (
 	contentColumns = `c.source, c.content, c.post_id, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
-		c.conversions, coalesce(m.currency, ''), coalesce(m.revenue, 0), coalesce(m.spend, 0)`
+		c.conversions, c.impressions_rows > 0, c.clicks_rows > 0, c.sessions_rows > 0, c.conversions_rows > 0,
+		coalesce(m.currency, ''), coalesce(m.revenue, 0), coalesce(m.spend, 0)`
 	contentMoneyJoin = ` LEFT JOIN marketing_content_money m
 		ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
 	// A campaign's contents that brought in the most clicks, a page at a
@@ -588,7 +604,8 @@ func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
 		var cur string
 		var rev, spend int64
 		if err := rows.Scan(&c.Source, &c.Content, &c.PostID, &c.Impressions, &c.ClicksWithImpressions,
-			&c.Clicks, &c.Sessions, &c.Conversions, &cur, &rev, &spend); err != nil {
+			&c.Clicks, &c.Sessions, &c.Conversions, &c.Reported.Impressions, &c.Reported.Clicks, &c.Reported.Sessions,
+			&c.Reported.Conversions, &cur, &rev, &spend); err != nil {
 			return nil, err
 		}
 		if cur != "" {
@@ -616,6 +633,10 @@ func (c ContentTotals) add(d ContentTotals) ContentTotals {
 	c.Clicks += d.Clicks
 	c.Sessions += d.Sessions
 	c.Conversions += d.Conversions
+	c.Reported.Impressions = c.Reported.Impressions || d.Reported.Impressions
+	c.Reported.Clicks = c.Reported.Clicks || d.Reported.Clicks
+	c.Reported.Sessions = c.Reported.Sessions || d.Reported.Sessions
+	c.Reported.Conversions = c.Reported.Conversions || d.Reported.Conversions
 	c.Revenue = c.Revenue.AddAll(d.Revenue)
 	c.Spend = c.Spend.AddAll(d.Spend)
 	return c
@@ -996,7 +1017,8 @@ const (
 	coalesce(d.likes, 0), coalesce(d.reposts, 0), coalesce(d.replies, 0), coalesce(d.quotes, 0),
 	coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at)`
 	linkColumns = `c.campaign_id, c.content, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
-	c.conversions, m.currency, m.revenue, m.spend`
+	c.conversions, m.currency, m.revenue, m.spend,
+	c.impressions_rows > 0, c.clicks_rows > 0, c.sessions_rows > 0, c.conversions_rows > 0`
 	linkJoins = `
 		LEFT JOIN marketing_contents c INDEXED BY marketing_contents_post ON c.post_id = p.id AND c.source = %[1]s
 		LEFT JOIN marketing_content_money m ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
@@ -1111,7 +1133,7 @@ func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any)
 		name     string
 	}
 	var contents []content
-	l := newLine(22)
+	l := newLine(26)
 	for rows.Next() {
 		if err := rows.Scan(l.dest...); err != nil {
 			return nil, err
@@ -1144,7 +1166,8 @@ func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any)
 			continue // no content names the post on this network
 		}
 		c := ContentTotals{Impressions: l.int(14), ClicksWithImpressions: l.int(15), Clicks: l.int(16),
-			Sessions: l.int(17), Conversions: l.int(18)}
+			Sessions: l.int(17), Conversions: l.int(18),
+			Reported: Reported{l.int(22) != 0, l.int(23) != 0, l.int(24) != 0, l.int(25) != 0}}
 		if cur := l.str(19); cur != "" {
 			if rev := l.int(20); rev != 0 {
 				c.Revenue = c.Revenue.Add(money.Amount{Currency: cur, Minor: rev})

@@ -796,3 +796,22 @@ func TestListNamesSpendInAnotherCurrency(t *testing.T) {
 		}
 	}
 }
+
+// A link's count no source reported reads "—", not 0: a tagged link no
+// export has named yet, an ad whose platform gave no conversions.
+func TestLinkLineSaysWhatNoSourceReported(t *testing.T) {
+	tagged := analytics.LinkFigures{ContentTotals: store.ContentTotals{Source: "mastodon", Content: "post-45"},
+		Links: []store.TaggedLink{{Tagged: "https://bakery.example/shop?utm_source=mastodon"}}}
+	tagged.CTR, tagged.ConversionRate = analytics.Ratio{}, analytics.Ratio{}
+	ad := analytics.LinkFigures{ContentTotals: store.ContentTotals{Source: "instagram", Content: "Reel", Clicks: 113,
+		Impressions: 9000, Reported: store.Reported{Impressions: true, Clicks: true}}}
+	for _, c := range []struct {
+		l         analytics.LinkFigures
+		want, not string
+	}{{tagged, "— clicks      — conv", "0 clicks"}, {ad, "113 clicks      — conv", "0 conv"}} {
+		got := linkLine(c.l, 118)
+		if !strings.Contains(got, c.want) || strings.Contains(got, c.not) {
+			t.Errorf("linkLine = %q, want %q and no %q", got, c.want, c.not)
+		}
+	}
+}

@@ -659,8 +659,8 @@ func linkLine(l analytics.LinkFigures, w int) string {
 	}
 	cw := max(12, (w-70)/2)
 	head := fmt.Sprintf("%-10s %s %7s %s %6s conv  CTR %5s  conv %5s  ", common.Truncate(common.NetworkName(l.Source), 10, "…"),
-		common.Pad(common.Truncate(common.OneLine(common.Clean(l.Content)), cw, "…"), cw), analytics.Count(store.Known(l.Clicks)),
-		common.Plural(int(l.Clicks), "click ", "clicks"), analytics.MilliString(l.Conversions), l.CTR.Percent(), l.ConversionRate.Percent())
+		common.Pad(common.Truncate(common.OneLine(common.Clean(l.Content)), cw, "…"), cw), analytics.Count(l.ClicksNum()),
+		common.Plural(int(l.Clicks), "click ", "clicks"), analytics.Milli(l.ConversionsNum()), l.CTR.Percent(), l.ConversionRate.Percent())
 	return common.Truncate(head+common.Clean(link), w, "…")
 }
 

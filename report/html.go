@@ -217,7 +217,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		"Sessions", "Conversions", "Conv. rate", "Revenue", "Spend", "ROAS"}}
 	for _, n := range r.Networks {
 		nf := n.Figures
-		networks.Rows = append(networks.Rows, []string{networkName(n.Source), analytics.Count(nf.LinkClicks), analytics.Count(nf.Impressions),
+		networks.Rows = append(networks.Rows, []string{analytics.NetworkName(n.Source), analytics.Count(nf.LinkClicks), analytics.Count(nf.Impressions),
 			nf.CTR.Percent(), analytics.Count(nf.Sessions), analytics.Milli(nf.Conversions), nf.ConversionRate.Percent(),
 			moneyText(nf.Revenue), moneyText(nf.Spend), nf.ROAS.Times()})
 	}
@@ -231,12 +231,12 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		if len(l.Links) > 0 {
 			url = l.Links[0].Tagged
 		}
-		links.Rows = append(links.Rows, []string{networkName(l.Source), l.Content, url, analytics.Count(l.ClicksNum()),
+		links.Rows = append(links.Rows, []string{analytics.NetworkName(l.Source), l.Content, url, analytics.Count(l.ClicksNum()),
 			analytics.Count(l.SessionsNum()), analytics.Milli(l.ConversionsNum()), moneyText(l.Revenue), moneyText(l.Spend)})
 	}
 	var posts []htmlPost
 	for _, p := range r.TopPosts() {
-		posts = append(posts, htmlPost{Sent: p.SentAt.In(r.Zone).Format("2006-01-02 15:04"), Network: networkName(p.Platform),
+		posts = append(posts, htmlPost{Sent: p.SentAt.In(r.Zone).Format("2006-01-02 15:04"), Network: analytics.NetworkName(p.Platform),
 			Text: firstLine(p.Text, 120), URL: safeURL(p.URL), Engagement: p.Metrics.Engagement(), Clicks: p.Links.Clicks,
 			Conversions: analytics.MilliString(p.Links.Conversions)})
 	}
@@ -415,7 +415,7 @@ func networkChart(nets []analytics.NetworkFigures) string {
 	for i, n := range nets {
 		y := padT + row*float64(i)
 		w := width * float64(n.Figures.LinkClicks.V) / top
-		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end">%s</text>`, left-8, y+13, html.EscapeString(networkName(n.Source)))
+		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end">%s</text>`, left-8, y+13, html.EscapeString(analytics.NetworkName(n.Source)))
 		fmt.Fprintf(&b, `<rect x="%g" y="%.1f" width="%.1f" height="14" fill="%s"/>`, left, y+2, w, accent2)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`, left+w+6, y+13, html.EscapeString(analytics.Count(n.Figures.LinkClicks)))
 	}

@@ -363,26 +363,5 @@ func firstLine(s string, n int) string {
 	return s
 }
 
-// networkName writes a source the way people say it.
-func networkName(s string) string {
-	switch s {
-	case "":
-		return "(no source)"
-	case store.PlatformMastodon:
-		return "Mastodon"
-	case store.PlatformBluesky:
-		return "Bluesky"
-	case "facebook":
-		return "Facebook"
-	case "instagram":
-		return "Instagram"
-	case "google":
-		return "Google"
-	case "meta":
-		return "Meta (Facebook, Instagram)"
-	}
-	return s
-}
-
 // moneyText writes sums ("€12.00 + $3.00"), "—" for none.
 func moneyText(s money.Sums) string { return analytics.Sums(s) }

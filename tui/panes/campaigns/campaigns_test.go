@@ -55,7 +55,7 @@ func TestDetailShowsGoalsFiguresAndTheirRows(t *testing.T) {
 	h.requireInView("now 4 · baseline 6.1 · target 7.1", "projected 8 by 2026-04-30", "on track: reaches it 2026-04-24")
 	// Per network: instagram's CTR is its own 40 / 1,600; Mastodon's n/a.
 	all := strings.Join(h.m.lines, "\n")
-	for _, want := range []string{"Per network", "instagram", "Mastodon", "Day by day · 2026-03-01 – 2026-04-02", "link clicks", "spend",
+	for _, want := range []string{"Per network", "Instagram", "Mastodon", "Day by day · 2026-03-01 – 2026-04-02", "link clicks", "spend",
 		"Posts · 2 posts"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the detail lacks %q:\n%s", want, all)
@@ -76,7 +76,7 @@ func TestDetailShowsGoalsFiguresAndTheirRows(t *testing.T) {
 		t.Errorf("the flyer's rows list another network's:\n%s", h.view())
 	}
 	h.press("s")
-	h.requireInView("instagram · 4 rows", "meta.csv:2", "ga4.csv:5")
+	h.requireInView("Instagram · 4 rows", "meta.csv:2", "ga4.csv:5")
 	h.press("esc")
 	if h.m.top() != modeDetail {
 		t.Fatalf("esc from the rows: mode %v", h.m.top())

@@ -122,7 +122,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 {{range .Rows}}<tr>{{range $i, $c := .}}<td{{if ge $i $.Num}} class="num"{{end}}>{{$c}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
-</section>{{end}}{{end}}`))
+{{if .Note}}<p class="na">{{.Note}}</p>
+{{end}}</section>{{end}}{{end}}`))
 
 type htmlCard struct {
 	Label, Value, Note string
@@ -142,6 +143,7 @@ type htmlTable struct {
 	Heads []string
 	Num   int
 	Rows  [][]string
+	Note  string // under the table
 }
 
 type htmlPost struct {
@@ -225,14 +227,15 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		networks.Chart = template.HTML(networkChart(r.Networks))
 	}
 	links := htmlTable{Title: "Per link", Num: 3, Heads: []string{"Network", "Content", "Link", "Clicks", "Sessions",
-		"Conversions", "Revenue", "Spend"}}
+		"Conversions", "Revenue", "Spend"}, Note: countingNote}
 	for _, l := range r.Links {
 		url := ""
 		if len(l.Links) > 0 {
 			url = l.Links[0].Tagged
 		}
-		links.Rows = append(links.Rows, []string{analytics.NetworkName(l.Source), l.Content, url, analytics.Count(l.ClicksNum()),
-			analytics.Count(l.SessionsNum()), analytics.Milli(l.ConversionsNum()), moneyText(l.Revenue), moneyText(l.Spend)})
+		links.Rows = append(links.Rows, []string{analytics.NetworkName(l.Source), l.Content, url, marked(analytics.Count(l.ClicksNum()), l.Counted.Clicks),
+			marked(analytics.Count(l.SessionsNum()), l.Counted.Sessions), marked(analytics.Milli(l.ConversionsNum()), l.Counted.Conversions),
+			marked(moneyText(l.Revenue), l.Counted.Revenue), marked(moneyText(l.Spend), l.Counted.Spend)})
 	}
 	var posts []htmlPost
 	for _, p := range r.TopPosts() {

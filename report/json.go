@@ -133,6 +133,12 @@ type JSONLink struct {
 	LinkClicks  *int64   `json:"link_clicks"` // null where no source reported them (as sessions)
 	Sessions    *int64   `json:"sessions"`    // null where no source reported them (an ad's)
 	JSONResults
+	// Counted says, for each metric reported for the link (impressions,
+	// link_clicks, sessions, conversions, revenue, spend), whether the
+	// figures count its number: "counted", "another source counts
+	// instead" (where two kinds of source report a network's metric, one
+	// counts) or "counted on some days".
+	Counted map[string]string `json:"counted"`
 }
 
 // JSONPost is one copy of a post sent to one account.
@@ -274,6 +280,14 @@ func (r *Report) jsonHead() JSONReport {
 		jl := JSONLink{Source: l.Source, Content: l.Content, URLs: []string{}, LinkClicks: num(l.ClicksNum()), Sessions: num(l.SessionsNum()),
 			JSONResults: jsonResults(l.Conversions, l.Revenue, l.Spend)}
 		jl.PostID, jl.Impressions = known(l.PostID != 0, l.PostID), num(l.ImpressionsNum())
+		jl.Counted = map[string]string{}
+		for k, c := range map[string]analytics.Counting{"impressions": l.Counted.Impressions, "link_clicks": l.Counted.Clicks,
+			"sessions": l.Counted.Sessions, "conversions": l.Counted.Conversions, "revenue": l.Counted.Revenue,
+			"spend": l.Counted.Spend} {
+			if c != analytics.NotReported {
+				jl.Counted[k] = c.String()
+			}
+		}
 		for _, t := range l.Links {
 			jl.URLs = append(jl.URLs, t.Tagged)
 		}

@@ -112,10 +112,11 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if len(r.Links) > 0 {
 		p("## Per link\n\n| Network | Content | Clicks | Sessions | Conversions | Revenue |\n|---|---|---:|---:|---:|---:|\n")
 		for _, l := range r.Links {
-			p("| %s | %s | %s | %s | %s | %s |\n", mdCell(analytics.NetworkName(l.Source)), mdCell(l.Content), analytics.Count(l.ClicksNum()),
-				analytics.Count(l.SessionsNum()), analytics.Milli(l.ConversionsNum()), mdCell(moneyText(l.Revenue)))
+			p("| %s | %s | %s | %s | %s | %s |\n", mdCell(analytics.NetworkName(l.Source)), mdCell(l.Content),
+				marked(analytics.Count(l.ClicksNum()), l.Counted.Clicks), marked(analytics.Count(l.SessionsNum()), l.Counted.Sessions),
+				marked(analytics.Milli(l.ConversionsNum()), l.Counted.Conversions), mdCell(marked(moneyText(l.Revenue), l.Counted.Revenue)))
 		}
-		p("\n")
+		p("\n%s\n\n", mdCell(countingNote))
 	}
 	if top := r.TopPosts(); len(top) > 0 {
 		p("## Top posts\n\n| Sent | Network | Post | Engagement | Link clicks | Conversions |\n|---|---|---|---:|---:|---:|\n")

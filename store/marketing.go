@@ -236,6 +236,7 @@ type contentSums struct {
 	// (lastDay, and the campaign names of that day, lastNames); a line
 	// that does not leaves the sums to SQLite, which counts rows.
 	reported  [4]int64
+	lines     int64
 	seen      bool
 	lastDay   Day
 	lastNames []string
@@ -505,6 +506,9 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 			c.clicks += r.Clicks.V
 			c.sessions += r.Sessions.V
 			c.conversions += r.Conversions.V
+			if r.Impressions.OK || r.Clicks.OK || r.Sessions.OK || r.Conversions.OK {
+				c.lines++ // a row that reports a count (class_N_rows)
+			}
 			for i, n := range [4]Num{r.Impressions, r.Clicks, r.Sessions, r.Conversions} {
 				if n.OK {
 					c.reported[i]++
@@ -1005,7 +1009,7 @@ func (m *MarketingImport) foldContents() error {
 		return nil
 	}
 	const per = 200
-	args := make([]any, 0, per*13)
+	args := make([]any, 0, per*17)
 	n := 0
 	flush := func(head string, cols int, tail string) error {
 		if n == 0 {
@@ -1026,18 +1030,23 @@ func (m *MarketingImport) foldContents() error {
 	}
 	const contentsHead = `INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions,
 		clicks_with_impressions, clicks, sessions, conversions,
-		impressions_rows, clicks_rows, sessions_rows, conversions_rows) VALUES `
+		impressions_rows, clicks_rows, sessions_rows, conversions_rows,
+		class_1_rows, class_2_rows, class_3_rows, class_4_rows) VALUES `
 	for k, c := range m.contents {
-		if c.impressions == 0 && c.clicks == 0 && c.sessions == 0 && c.conversions == 0 {
+		if c.reported == [4]int64{} {
 			continue // money only (spend typed in): no content row, as a rebuild gives
 		}
-		if err := add(contentsHead, 13, contentsAddClause, k.campaign, k.source, k.content, PostOfContent(k.content),
+		// Every line is a row (see contentSums), all of this import's class.
+		var classRows [4]int64
+		classRows[m.batch.Class-1] = c.lines
+		if err := add(contentsHead, 17, contentsAddClause, k.campaign, k.source, k.content, PostOfContent(k.content),
 			c.impressions, c.clicksWithImpressions, c.clicks, c.sessions, c.conversions,
-			c.reported[0], c.reported[1], c.reported[2], c.reported[3]); err != nil {
+			c.reported[0], c.reported[1], c.reported[2], c.reported[3],
+			classRows[0], classRows[1], classRows[2], classRows[3]); err != nil {
 			return err
 		}
 	}
-	if err := flush(contentsHead, 13, contentsAddClause); err != nil {
+	if err := flush(contentsHead, 17, contentsAddClause); err != nil {
 		return err
 	}
 	const moneyHead = `INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend) VALUES `
@@ -1062,7 +1071,11 @@ const contentsAddClause = `
 		impressions_rows = impressions_rows + excluded.impressions_rows,
 		clicks_rows = clicks_rows + excluded.clicks_rows,
 		sessions_rows = sessions_rows + excluded.sessions_rows,
-		conversions_rows = conversions_rows + excluded.conversions_rows`
+		conversions_rows = conversions_rows + excluded.conversions_rows,
+		class_1_rows = class_1_rows + excluded.class_1_rows,
+		class_2_rows = class_2_rows + excluded.class_2_rows,
+		class_3_rows = class_3_rows + excluded.class_3_rows,
+		class_4_rows = class_4_rows + excluded.class_4_rows`
 
 const contentMoneyAddClause = `
 	ON CONFLICT DO UPDATE SET revenue = revenue + excluded.revenue, spend = spend + excluded.spend`
@@ -1312,18 +1325,21 @@ func fillDirty[V any](ctx context.Context, tx *sql.Tx, groups map[groupKey]V) er
 // marketing_contents and marketing_content_money.
 const marketingContentsFoldSQL = `
 	INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions, clicks_with_impressions,
-		clicks, sessions, conversions, impressions_rows, clicks_rows, sessions_rows, conversions_rows)
+		clicks, sessions, conversions, impressions_rows, clicks_rows, sessions_rows, conversions_rows,
+		class_1_rows, class_2_rows, class_3_rows, class_4_rows)
 	SELECT m.campaign_id, m.source, m.content,
 	       CASE WHEN m.content GLOB 'post-[1-9]*' THEN CAST(substr(m.content, 6) AS INTEGER) ELSE 0 END,
 	       coalesce(sum(m.impressions), 0),
 	       coalesce(sum(CASE WHEN m.impressions IS NOT NULL THEN m.clicks END), 0),
 	       coalesce(sum(m.clicks), 0), coalesce(sum(m.sessions), 0), coalesce(sum(m.conversions), 0),
-	       count(m.impressions), count(m.clicks), count(m.sessions), count(m.conversions)
+	       count(m.impressions), count(m.clicks), count(m.sessions), count(m.conversions),
+	       sum(m.class = 1 AND (m.impressions IS NOT NULL OR m.clicks IS NOT NULL OR m.sessions IS NOT NULL OR m.conversions IS NOT NULL)), sum(m.class = 2 AND (m.impressions IS NOT NULL OR m.clicks IS NOT NULL OR m.sessions IS NOT NULL OR m.conversions IS NOT NULL)),
+	       sum(m.class = 3 AND (m.impressions IS NOT NULL OR m.clicks IS NOT NULL OR m.sessions IS NOT NULL OR m.conversions IS NOT NULL)), sum(m.class = 4 AND (m.impressions IS NOT NULL OR m.clicks IS NOT NULL OR m.sessions IS NOT NULL OR m.conversions IS NOT NULL))
 	FROM temp.marketing_dirty d
 	CROSS JOIN marketing_rows m ON m.campaign_id = d.campaign_id AND m.day = d.day AND m.source = d.source
 	WHERE m.batch_id = ?
 	GROUP BY m.campaign_id, m.source, m.content
-	HAVING sum(m.impressions) <> 0 OR sum(m.clicks) <> 0 OR sum(m.sessions) <> 0 OR sum(m.conversions) <> 0` +
+	HAVING count(m.impressions) + count(m.clicks) + count(m.sessions) + count(m.conversions) > 0` +
 	contentsAddClause
 
 const marketingMoneyFoldSQL = `
@@ -1521,14 +1537,17 @@ func RebuildMarketingSumsTx(ctx context.Context, tx *sql.Tx) error {
 
 const marketingContentsRebuildSQL = `
 	INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions, clicks_with_impressions,
-		clicks, sessions, conversions, impressions_rows, clicks_rows, sessions_rows, conversions_rows)
+		clicks, sessions, conversions, impressions_rows, clicks_rows, sessions_rows, conversions_rows,
+		class_1_rows, class_2_rows, class_3_rows, class_4_rows)
 	SELECT campaign_id, source, content,
 	       CASE WHEN content GLOB 'post-[1-9]*' THEN CAST(substr(content, 6) AS INTEGER) ELSE 0 END,
 	       coalesce(sum(impressions), 0), coalesce(sum(CASE WHEN impressions IS NOT NULL THEN clicks END), 0),
 	       coalesce(sum(clicks), 0), coalesce(sum(sessions), 0), coalesce(sum(conversions), 0),
-	       count(impressions), count(clicks), count(sessions), count(conversions)
+	       count(impressions), count(clicks), count(sessions), count(conversions),
+	       sum(class = 1 AND (impressions IS NOT NULL OR clicks IS NOT NULL OR sessions IS NOT NULL OR conversions IS NOT NULL)), sum(class = 2 AND (impressions IS NOT NULL OR clicks IS NOT NULL OR sessions IS NOT NULL OR conversions IS NOT NULL)),
+	       sum(class = 3 AND (impressions IS NOT NULL OR clicks IS NOT NULL OR sessions IS NOT NULL OR conversions IS NOT NULL)), sum(class = 4 AND (impressions IS NOT NULL OR clicks IS NOT NULL OR sessions IS NOT NULL OR conversions IS NOT NULL))
 	FROM marketing_rows GROUP BY campaign_id, source, content
-	HAVING sum(impressions) <> 0 OR sum(clicks) <> 0 OR sum(sessions) <> 0 OR sum(conversions) <> 0`
+	HAVING count(impressions) + count(clicks) + count(sessions) + count(conversions) > 0`
 
 const marketingContentMoneyRebuildSQL = `
 	INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend)

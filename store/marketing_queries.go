@@ -565,6 +565,10 @@ type ContentTotals struct {
 	// Reported says which counts a source reported: a count none did is
 	// unknown (an ad's sessions), not 0, and reads as such.
 	Reported Reported
+	// Classes are the kinds of source its rows came from (by
+	// MarketingClass, from 1): with CampaignCounting, whether the figures
+	// count its numbers.
+	Classes [ClassManual + 1]bool
 }
 
 // Reported says which of a content's counts some source reported.
@@ -582,6 +586,7 @@ func (c ContentTotals) ConversionsNum() Num { return Num{c.Conversions, c.Report
 const (
 	contentColumns = `c.source, c.content, c.post_id, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
 		c.conversions, c.impressions_rows > 0, c.clicks_rows > 0, c.sessions_rows > 0, c.conversions_rows > 0,
+		c.class_1_rows > 0, c.class_2_rows > 0, c.class_3_rows > 0, c.class_4_rows > 0,
 		coalesce(m.currency, ''), coalesce(m.revenue, 0), coalesce(m.spend, 0)`
 	contentMoneyJoin = ` LEFT JOIN marketing_content_money m
 		ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
@@ -605,7 +610,8 @@ func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
 		var rev, spend int64
 		if err := rows.Scan(&c.Source, &c.Content, &c.PostID, &c.Impressions, &c.ClicksWithImpressions,
 			&c.Clicks, &c.Sessions, &c.Conversions, &c.Reported.Impressions, &c.Reported.Clicks, &c.Reported.Sessions,
-			&c.Reported.Conversions, &cur, &rev, &spend); err != nil {
+			&c.Reported.Conversions, &c.Classes[ClassAnalytics], &c.Classes[ClassAds], &c.Classes[ClassSheet],
+			&c.Classes[ClassManual], &cur, &rev, &spend); err != nil {
 			return nil, err
 		}
 		if cur != "" {
@@ -637,10 +643,56 @@ func (c ContentTotals) add(d ContentTotals) ContentTotals {
 	c.Reported.Clicks = c.Reported.Clicks || d.Reported.Clicks
 	c.Reported.Sessions = c.Reported.Sessions || d.Reported.Sessions
 	c.Reported.Conversions = c.Reported.Conversions || d.Reported.Conversions
+	for i, ok := range d.Classes {
+		c.Classes[i] = c.Classes[i] || ok
+	}
 	c.Revenue = c.Revenue.AddAll(d.Revenue)
 	c.Spend = c.Spend.AddAll(d.Spend)
 	return c
 }
+
+// Counting is which kind of source a campaign's figures count a metric
+// from, on how many of a network's days (MarketingPrecedence picks one
+// per campaign, day and network; typed-in entries always add).
+type Counting map[MarketingClass]int
+
+// CountingMetrics names the metrics of a CampaignCounting, in the order
+// of marketing_days' *_from columns.
+var CountingMetrics = [6]string{"impressions", "clicks", "sessions", "conversions", "revenue", "spend"}
+
+// CampaignCounting says, per network (source) and metric
+// (CountingMetrics), which kinds of source a campaign's figures count and
+// on how many days: with ContentTotals.Classes, whether a link's numbers
+// are in them.
+func (s *Store) CampaignCounting(ctx context.Context, campaignID int64) (map[string][6]Counting, error) {
+	out := map[string][6]Counting{}
+	err := eachRow(ctx, s.db, campaignCountingSQL, []any{campaignID}, func(rows rowScanner) error {
+		var src string
+		var from [6]sql.NullInt64
+		var days int
+		if err := rows.Scan(&src, &from[0], &from[1], &from[2], &from[3], &from[4], &from[5], &days); err != nil {
+			return err
+		}
+		c, ok := out[src]
+		if !ok {
+			for i := range c {
+				c[i] = Counting{}
+			}
+		}
+		for i, f := range from {
+			if f.Valid {
+				c[i][MarketingClass(f.Int64)] += days
+			}
+		}
+		out[src] = c
+		return nil
+	})
+	return out, err
+}
+
+const campaignCountingSQL = `SELECT source, impressions_from, clicks_from, sessions_from, conversions_from, revenue_from,
+	spend_from, count(*) FROM marketing_days WHERE campaign_id = ?
+	GROUP BY source, impressions_from, clicks_from, sessions_from, conversions_from, revenue_from, spend_from`
 
 // CampaignContents lists a campaign's contents (its posts' links, their
 // variants, its ads) with what the sources reported for each, those that

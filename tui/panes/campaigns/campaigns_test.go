@@ -808,10 +808,40 @@ func TestLinkLineSaysWhatNoSourceReported(t *testing.T) {
 	for _, c := range []struct {
 		l         analytics.LinkFigures
 		want, not string
-	}{{tagged, "— clicks      — conv", "0 clicks"}, {ad, "113 clicks      — conv", "0 conv"}} {
+	}{{tagged, "— clicks       — conv", "0 clicks"}, {ad, "113 clicks       — conv", "0 conv"}} {
 		got := linkLine(c.l, 118)
 		if !strings.Contains(got, c.want) || strings.Contains(got, c.not) {
 			t.Errorf("linkLine = %q, want %q and no %q", got, c.want, c.not)
+		}
+	}
+}
+
+// The per-link list marks which numbers the figures count, as the rows
+// view does: Instagram's ad platform counts its clicks (40, the network's
+// figure) and web analytics its conversions, so the visits' 30 clicks and
+// the ad's 1 result are marked as another source's.
+func TestLinksMarkWhatTheFiguresCount(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	h.press("j", "enter")
+	h.requireInView("Spring Sale")
+	all := strings.Join(h.m.lines, "\n")
+	for _, want := range []string{"Per link · 3 with the most clicks of 3\n  " + analytics.CountingLegend,
+		"Reel                          ✓40 clicks      ·1 conv", "reel                          ·30 clicks      ✓3 conv",
+		"post-1                         ✓8 clicks      ✓1 conv"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the detail lacks %q:\n%s", want, all)
+		}
+	}
+	// The counted clicks add up to each network's.
+	counted := map[string]int64{}
+	for _, l := range h.m.detail.Links {
+		if l.Counted.Clicks == analytics.CountedAll {
+			counted[l.Source] += l.Clicks
+		}
+	}
+	for _, n := range h.m.detail.Networks {
+		if n.Figures.LinkClicks.OK && counted[n.Source] != n.Figures.LinkClicks.V {
+			t.Errorf("%s: counted links' clicks %d, the network's %d", n.Source, counted[n.Source], n.Figures.LinkClicks.V)
 		}
 	}
 }

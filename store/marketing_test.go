@@ -909,6 +909,7 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 			"goals USING COVERING INDEX goals_campaign (campaign_id=?)", "marketing_rows USING PRIMARY KEY (campaign_id=?)",
 			"tagged_links USING COVERING INDEX tagged_links_campaign (campaign_id=?)",
 			"marketing_campaign_names USING COVERING INDEX marketing_campaign_names_campaign (campaign_id=?)"}},
+		check{campaignCountingSQL, []any{1}, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id=?)"}},
 		check{campaignBySlugSQL, []any{"x"}, []string{"SEARCH campaigns USING INDEX campaigns_slug (slug=?)"}},
 		check{campaignsSQL, nil, []string{"SCAN campaigns USING INDEX campaigns_starts"}},
 		check{campaignGoalsSQL, []any{1}, []string{"SEARCH goals USING INDEX goals_campaign (campaign_id=?)"}},

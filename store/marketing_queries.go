@@ -555,7 +555,7 @@ type ContentTotals struct {
 	Source                string
 	Content               string
 	PostID                int64 // the post utm_content names; 0 for none
-	Impressions           int64 // 0 where none were reported (organic posts)
+	Impressions           int64 // 0 where none were reported (organic posts): see Reported
 	ClicksWithImpressions int64
 	Clicks                int64
 	Sessions              int64

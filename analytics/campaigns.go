@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -148,6 +149,115 @@ type LinkFigures struct {
 	Links          []store.TaggedLink // the tagged links with this utm_content
 	CTR            Ratio
 	ConversionRate Ratio // conversions per session, else per click
+	// Counted says, per metric, whether the campaign's figures count
+	// this link's number: where two kinds of source report a network's
+	// metric, one counts (store.MarketingPrecedence), so a per-link list
+	// of both adds up to more than the network's figure.
+	Counted LinkCounted
+}
+
+// Counting is whether the figures count a link's number.
+type Counting int8
+
+const (
+	NotReported Counting = iota // no source reported it for the link
+	CountedAll                  // counted on every day its network has it
+	CountedSome                 // counted on some of those days, another source's on others
+	CountedNone                 // another source's number counts instead
+)
+
+// Mark is the mark a list draws before a number: "✓" counted, "·"
+// another source counts instead, "~" counted on some days, "" for none
+// reported.
+func (c Counting) Mark() string {
+	switch c {
+	case CountedAll:
+		return "✓"
+	case CountedSome:
+		return "~"
+	case CountedNone:
+		return "·"
+	}
+	return ""
+}
+
+// String names it in words, for the JSON report.
+func (c Counting) String() string {
+	switch c {
+	case CountedAll:
+		return "counted"
+	case CountedSome:
+		return "counted on some days"
+	case CountedNone:
+		return "another source counts instead"
+	}
+	return "not reported"
+}
+
+// CountingLegend explains the marks.
+const CountingLegend = "✓ counted · another source counts instead ~ on some days"
+
+// LinkCounted is Counting per metric.
+type LinkCounted struct {
+	Impressions, Clicks, Sessions, Conversions, Revenue, Spend Counting
+}
+
+// linkCounted says which of a content's numbers its campaign's figures
+// count, from the kinds of source its rows came from and which kind
+// counts each metric on its network's days (store.CampaignCounting).
+//
+// On a day the figures count a kind ranked below the link's
+// (store.MarketingPrecedence), the link's kind reported nothing for the
+// network, so the link loses nothing there; on a day they count a kind
+// ranked above, its rows (if it had any that day) do not count. Which
+// days a link has rows on is not kept, so a link whose kind both counts on
+// some days and is outranked on others is "counted on some days".
+func linkCounted(ct store.ContentTotals, counting map[string][6]store.Counting) LinkCounted {
+	by := counting[ct.Source]
+	one := func(reported bool, metric int) Counting {
+		if !reported {
+			return NotReported
+		}
+		order := store.MarketingPrecedence[store.CountingMetrics[metric]]
+		all, none := true, true
+		for class, has := range ct.Classes {
+			if !has {
+				continue
+			}
+			state := CountedAll
+			if c := store.MarketingClass(class); c != store.ClassManual { // typed-in entries always add
+				rank := slices.Index(order, c)
+				counted, outranked := 0, 0
+				for from, days := range by[metric] {
+					switch r := slices.Index(order, from); {
+					case from == c:
+						counted += days
+					case r >= 0 && (rank < 0 || r < rank):
+						outranked += days
+					}
+				}
+				switch {
+				case rank < 0 || (outranked > 0 && counted == 0):
+					state = CountedNone
+				case outranked > 0:
+					state = CountedSome
+				}
+			}
+			all, none = all && state == CountedAll, none && state == CountedNone
+		}
+		switch {
+		case all:
+			return CountedAll
+		case none:
+			return CountedNone
+		}
+		return CountedSome
+	}
+	return LinkCounted{
+		Impressions: one(ct.Reported.Impressions, 0), Clicks: one(ct.Reported.Clicks, 1),
+		Sessions: one(ct.Reported.Sessions, 2), Conversions: one(ct.Reported.Conversions, 3),
+		Revenue: one(len(ct.Revenue) > 0, 4), Spend: one(len(ct.Spend) > 0, 5),
+	}
 }
 
 // CampaignDetail is everything the campaign's detail view shows.
@@ -287,6 +397,10 @@ func campaignFigures(ctx context.Context, st *store.Store, id int64, today store
 	if err != nil {
 		return d, fmt.Errorf("figures per link: %w", err)
 	}
+	counting, err := st.CampaignCounting(ctx, id)
+	if err != nil {
+		return d, fmt.Errorf("figures per link: %w", err)
+	}
 	// The tagged links of the contents shown; and, while the list has every
 	// content, the links that went out and brought nothing in yet.
 	shown := make([]string, len(contents))
@@ -318,6 +432,7 @@ func campaignFigures(ctx context.Context, st *store.Store, id int64, today store
 		lf := LinkFigures{ContentTotals: ct, Links: byContent[[2]string{ct.Source, ct.Content}]}
 		delete(byContent, [2]string{ct.Source, ct.Content})
 		lf.CTR, lf.ConversionRate = contentRatios(ct)
+		lf.Counted = linkCounted(ct, counting)
 		d.Links = append(d.Links, lf)
 	}
 	for _, l := range links {
@@ -342,6 +457,8 @@ func contentRatios(c store.ContentTotals) (ctr, cr Ratio) {
 		ctr = na("no impressions reported for this link")
 	}
 	switch {
+	case !c.Reported.Conversions:
+		cr = na("no conversions reported for this link")
 	case c.Sessions > 0:
 		cr = Ratio{Value: float64(c.Conversions) / 1000 / float64(c.Sessions), OK: true}
 	case c.Clicks > 0:

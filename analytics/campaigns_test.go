@@ -88,3 +88,66 @@ func TestLinkCountCountsTheLinksListed(t *testing.T) {
 		t.Errorf("%d links listed, %d counted; want 3 and 3", len(d.Links), d.LinkCount)
 	}
 }
+
+// A link's conversion rate is n/a where no source reported its
+// conversions, not 0%; it divides by sessions where those are known.
+func TestContentRatiosOfUnreportedCounts(t *testing.T) {
+	ad := store.ContentTotals{Impressions: 1000, ClicksWithImpressions: 20, Clicks: 20,
+		Reported: store.Reported{Impressions: true, Clicks: true}}
+	ctr, cr := contentRatios(ad)
+	if !ctr.OK || ctr.Value != 0.02 || cr.OK {
+		t.Errorf("ad without conversions: CTR %+v, conv rate %+v", ctr, cr)
+	}
+	visits := store.ContentTotals{Clicks: 40, Sessions: 40, Conversions: 2000,
+		Reported: store.Reported{Clicks: true, Sessions: true, Conversions: true}}
+	if ctr, cr = contentRatios(visits); ctr.OK || !cr.OK || cr.Value != 0.05 {
+		t.Errorf("visits: CTR %+v, conv rate %+v", ctr, cr)
+	}
+}
+
+// Which of a link's numbers the figures count, from the kinds of source its
+// rows came from and which kind counts on its network's days.
+func TestLinkCounted(t *testing.T) {
+	analyticsRows := store.ContentTotals{Source: "facebook", Reported: store.Reported{Clicks: true, Sessions: true, Conversions: true}}
+	analyticsRows.Classes[store.ClassAnalytics] = true
+	adRows := store.ContentTotals{Source: "facebook", Reported: store.Reported{Impressions: true, Clicks: true, Conversions: true}}
+	adRows.Classes[store.ClassAds] = true
+	typedIn := store.ContentTotals{Source: "facebook", Reported: store.Reported{Clicks: true}}
+	typedIn.Classes[store.ClassManual] = true
+	// 24 days both report (the ads' clicks and the visits' conversions
+	// count), 4 days only the ads do (their conversions count).
+	var counting [6]store.Counting
+	for i := range counting {
+		counting[i] = store.Counting{}
+	}
+	counting[0][store.ClassAds] = 28
+	counting[1][store.ClassAds] = 28
+	counting[2][store.ClassAnalytics] = 24
+	counting[3][store.ClassAnalytics], counting[3][store.ClassAds] = 24, 4
+	by := map[string][6]store.Counting{"facebook": counting}
+	for _, c := range []struct {
+		name string
+		ct   store.ContentTotals
+		want LinkCounted
+	}{
+		// The visits' conversions count wherever they were reported: on the
+		// ads' 4 days there were none.
+		{"visits", analyticsRows, LinkCounted{Clicks: CountedNone, Sessions: CountedAll, Conversions: CountedAll}},
+		// The ads' results count on the 4 days alone, and are outranked on
+		// the 24: on some days.
+		{"ads", adRows, LinkCounted{Impressions: CountedAll, Clicks: CountedAll, Conversions: CountedSome}},
+		{"typed in", typedIn, LinkCounted{Clicks: CountedAll}},
+	} {
+		if got := linkCounted(c.ct, by); got != c.want {
+			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	// Web analytics' impressions never count (the ad platform's or a
+	// sheet's do): another source's, even on a network no day of which
+	// has impressions counted.
+	odd := analyticsRows
+	odd.Reported.Impressions = true
+	if got := linkCounted(odd, map[string][6]store.Counting{}); got.Impressions != CountedNone || got.Clicks != CountedAll {
+		t.Errorf("web analytics' impressions: %+v", got)
+	}
+}

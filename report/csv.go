@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crier-app/crier/analytics"
 	"github.com/crier-app/crier/money"
 )
 
@@ -50,7 +51,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			}
 			rev = strings.Join(parts, " + ")
 		}
-		record = append(record[:0], when[:len(when)-6], when[len(when)-5:], networkName(p.Platform),
+		record = append(record[:0], when[:len(when)-6], when[len(when)-5:], analytics.NetworkName(p.Platform),
 			spreadsheetSafe(p.Handle), spreadsheetSafe(p.Text), p.URL, r.CampaignSlugs[p.CampaignID],
 			strconv.Itoa(p.Metrics.Likes), strconv.Itoa(p.Metrics.Reposts), strconv.Itoa(p.Metrics.Replies),
 			strconv.Itoa(p.Metrics.Quotes), strconv.Itoa(p.Metrics.Engagement()),

@@ -122,7 +122,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 {{range .Rows}}<tr>{{range $i, $c := .}}<td{{if ge $i $.Num}} class="num"{{end}}>{{$c}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
-</section>{{end}}{{end}}`))
+{{if .Note}}<p class="na">{{.Note}}</p>
+{{end}}</section>{{end}}{{end}}`))
 
 type htmlCard struct {
 	Label, Value, Note string
@@ -142,6 +143,7 @@ type htmlTable struct {
 	Heads []string
 	Num   int
 	Rows  [][]string
+	Note  string // under the table
 }
 
 type htmlPost struct {
@@ -217,7 +219,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		"Sessions", "Conversions", "Conv. rate", "Revenue", "Spend", "ROAS"}}
 	for _, n := range r.Networks {
 		nf := n.Figures
-		networks.Rows = append(networks.Rows, []string{networkName(n.Source), analytics.Count(nf.LinkClicks), analytics.Count(nf.Impressions),
+		networks.Rows = append(networks.Rows, []string{analytics.NetworkName(n.Source), analytics.Count(nf.LinkClicks), analytics.Count(nf.Impressions),
 			nf.CTR.Percent(), analytics.Count(nf.Sessions), analytics.Milli(nf.Conversions), nf.ConversionRate.Percent(),
 			moneyText(nf.Revenue), moneyText(nf.Spend), nf.ROAS.Times()})
 	}
@@ -225,18 +227,19 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		networks.Chart = template.HTML(networkChart(r.Networks))
 	}
 	links := htmlTable{Title: "Per link", Num: 3, Heads: []string{"Network", "Content", "Link", "Clicks", "Sessions",
-		"Conversions", "Revenue", "Spend"}}
+		"Conversions", "Revenue", "Spend"}, Note: countingNote}
 	for _, l := range r.Links {
 		url := ""
 		if len(l.Links) > 0 {
 			url = l.Links[0].Tagged
 		}
-		links.Rows = append(links.Rows, []string{networkName(l.Source), l.Content, url, fmt.Sprint(l.Clicks), fmt.Sprint(l.Sessions),
-			analytics.MilliString(l.Conversions), moneyText(l.Revenue), moneyText(l.Spend)})
+		links.Rows = append(links.Rows, []string{analytics.NetworkName(l.Source), l.Content, url, marked(analytics.Count(l.ClicksNum()), l.Counted.Clicks),
+			marked(analytics.Count(l.SessionsNum()), l.Counted.Sessions), marked(analytics.Milli(l.ConversionsNum()), l.Counted.Conversions),
+			marked(moneyText(l.Revenue), l.Counted.Revenue), marked(moneyText(l.Spend), l.Counted.Spend)})
 	}
 	var posts []htmlPost
 	for _, p := range r.TopPosts() {
-		posts = append(posts, htmlPost{Sent: p.SentAt.In(r.Zone).Format("2006-01-02 15:04"), Network: networkName(p.Platform),
+		posts = append(posts, htmlPost{Sent: p.SentAt.In(r.Zone).Format("2006-01-02 15:04"), Network: analytics.NetworkName(p.Platform),
 			Text: firstLine(p.Text, 120), URL: safeURL(p.URL), Engagement: p.Metrics.Engagement(), Clicks: p.Links.Clicks,
 			Conversions: analytics.MilliString(p.Links.Conversions)})
 	}
@@ -415,7 +418,7 @@ func networkChart(nets []analytics.NetworkFigures) string {
 	for i, n := range nets {
 		y := padT + row*float64(i)
 		w := width * float64(n.Figures.LinkClicks.V) / top
-		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end">%s</text>`, left-8, y+13, html.EscapeString(networkName(n.Source)))
+		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end">%s</text>`, left-8, y+13, html.EscapeString(analytics.NetworkName(n.Source)))
 		fmt.Fprintf(&b, `<rect x="%g" y="%.1f" width="%.1f" height="14" fill="%s"/>`, left, y+2, w, accent2)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`, left+w+6, y+13, html.EscapeString(analytics.Count(n.Figures.LinkClicks)))
 	}

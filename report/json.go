@@ -130,9 +130,15 @@ type JSONLink struct {
 	PostID      *int64   `json:"post_id"`
 	URLs        []string `json:"urls"` // the tagged links that went out with it
 	Impressions *int64   `json:"impressions"`
-	LinkClicks  int64    `json:"link_clicks"`
-	Sessions    int64    `json:"sessions"`
+	LinkClicks  *int64   `json:"link_clicks"` // null where no source reported them (as sessions)
+	Sessions    *int64   `json:"sessions"`    // null where no source reported them (an ad's)
 	JSONResults
+	// Counted says, for each metric reported for the link (impressions,
+	// link_clicks, sessions, conversions, revenue, spend), whether the
+	// figures count its number: "counted", "another source counts
+	// instead" (where two kinds of source report a network's metric, one
+	// counts) or "counted on some days".
+	Counted map[string]string `json:"counted"`
 }
 
 // JSONPost is one copy of a post sent to one account.
@@ -271,9 +277,17 @@ func (r *Report) jsonHead() JSONReport {
 		j.Goals = append(j.Goals, jg)
 	}
 	for _, l := range r.Links {
-		jl := JSONLink{Source: l.Source, Content: l.Content, URLs: []string{}, LinkClicks: l.Clicks, Sessions: l.Sessions,
+		jl := JSONLink{Source: l.Source, Content: l.Content, URLs: []string{}, LinkClicks: num(l.ClicksNum()), Sessions: num(l.SessionsNum()),
 			JSONResults: jsonResults(l.Conversions, l.Revenue, l.Spend)}
-		jl.PostID, jl.Impressions = known(l.PostID != 0, l.PostID), known(l.Impressions > 0, l.Impressions)
+		jl.PostID, jl.Impressions = known(l.PostID != 0, l.PostID), num(l.ImpressionsNum())
+		jl.Counted = map[string]string{}
+		for k, c := range map[string]analytics.Counting{"impressions": l.Counted.Impressions, "link_clicks": l.Counted.Clicks,
+			"sessions": l.Counted.Sessions, "conversions": l.Counted.Conversions, "revenue": l.Counted.Revenue,
+			"spend": l.Counted.Spend} {
+			if c != analytics.NotReported {
+				jl.Counted[k] = c.String()
+			}
+		}
 		for _, t := range l.Links {
 			jl.URLs = append(jl.URLs, t.Tagged)
 		}

@@ -100,7 +100,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		p("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, n := range r.Networks {
 			nf := n.Figures
-			p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdCell(networkName(n.Source)), analytics.Count(nf.LinkClicks),
+			p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdCell(analytics.NetworkName(n.Source)), analytics.Count(nf.LinkClicks),
 				analytics.Count(nf.Impressions), nf.CTR.Percent(), analytics.Count(nf.Sessions), analytics.Milli(nf.Conversions),
 				mdCell(moneyText(nf.Revenue)), mdCell(moneyText(nf.Spend)), nf.ROAS.Times())
 		}
@@ -112,15 +112,16 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if len(r.Links) > 0 {
 		p("## Per link\n\n| Network | Content | Clicks | Sessions | Conversions | Revenue |\n|---|---|---:|---:|---:|---:|\n")
 		for _, l := range r.Links {
-			p("| %s | %s | %s | %s | %s | %s |\n", mdCell(networkName(l.Source)), mdCell(l.Content), count(l.Clicks), count(l.Sessions),
-				analytics.MilliString(l.Conversions), mdCell(moneyText(l.Revenue)))
+			p("| %s | %s | %s | %s | %s | %s |\n", mdCell(analytics.NetworkName(l.Source)), mdCell(l.Content),
+				marked(analytics.Count(l.ClicksNum()), l.Counted.Clicks), marked(analytics.Count(l.SessionsNum()), l.Counted.Sessions),
+				marked(analytics.Milli(l.ConversionsNum()), l.Counted.Conversions), mdCell(marked(moneyText(l.Revenue), l.Counted.Revenue)))
 		}
-		p("\n")
+		p("\n%s\n\n", mdCell(countingNote))
 	}
 	if top := r.TopPosts(); len(top) > 0 {
 		p("## Top posts\n\n| Sent | Network | Post | Engagement | Link clicks | Conversions |\n|---|---|---|---:|---:|---:|\n")
 		for _, t := range top {
-			p("| %s | %s | %s | %s | %s | %s |\n", t.SentAt.In(r.Zone).Format("2006-01-02 15:04"), networkName(t.Platform),
+			p("| %s | %s | %s | %s | %s | %s |\n", t.SentAt.In(r.Zone).Format("2006-01-02 15:04"), analytics.NetworkName(t.Platform),
 				mdCell(firstLine(t.Text, 70)), count(int64(t.Metrics.Engagement())), count(t.Links.Clicks), analytics.MilliString(t.Links.Conversions))
 		}
 		p("\n")

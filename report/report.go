@@ -363,26 +363,15 @@ func firstLine(s string, n int) string {
 	return s
 }
 
-// networkName writes a source the way people say it.
-func networkName(s string) string {
-	switch s {
-	case "":
-		return "(no source)"
-	case store.PlatformMastodon:
-		return "Mastodon"
-	case store.PlatformBluesky:
-		return "Bluesky"
-	case "facebook":
-		return "Facebook"
-	case "instagram":
-		return "Instagram"
-	case "google":
-		return "Google"
-	case "meta":
-		return "Meta (Facebook, Instagram)"
-	}
-	return s
-}
+// countingNote says what the per-link table's marks mean.
+const countingNote = "✓ counted in the figures above; · another source's number counts instead; ~ counted on some days. " +
+	"Where two kinds of source report a network's metric, one counts: the ad platform's link clicks before web analytics' " +
+	"visits, your sheet's conversions and revenue, then web analytics', then the ad platform's results. " +
+	"A network's ✓ numbers, with what its ~ ones count on their days, add up to its figure."
+
+// marked writes a per-link number with its counting mark ("✓113",
+// "·81"); a number no source reported ("—") has none.
+func marked(text string, c analytics.Counting) string { return c.Mark() + text }
 
 // moneyText writes sums ("€12.00 + $3.00"), "—" for none.
 func moneyText(s money.Sums) string { return analytics.Sums(s) }

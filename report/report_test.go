@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -466,5 +467,106 @@ func TestAlwaysOnCampaignReport(t *testing.T) {
 	}
 	if !strings.Contains(md.String(), "spend is in USD, the budget in EUR") {
 		t.Errorf("the budget's n/a says nothing:\n%s", md.String())
+	}
+}
+
+// A link's count no source reported reads as unknown, not 0: the ad
+// platform gives no sessions for its ad, so the per-link table says "—"
+// and the JSON null, where the visits' row has its sessions.
+func TestLinkCountsNoSourceReportedAreUnknown(t *testing.T) {
+	st, camp := fixture(t)
+	r := build(t, st, Options{Campaign: camp})
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if want := "| Instagram | Reel | ✓100 | — | ✓2 | — |"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown has no %q:\n%s", want, md.String())
+	}
+	if want := "| ✓40 | ✓40 | ✓2 | ✓€90.00 |"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown has no %q:\n%s", want, md.String())
+	}
+	var js bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Links []struct {
+			Content     string
+			Impressions *int64
+			LinkClicks  *int64 `json:"link_clicks"`
+			Sessions    *int64
+		}
+	}
+	if err := json.Unmarshal(js.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range got.Links {
+		ad := l.Content == "Reel"
+		if ad != (l.Sessions == nil) || ad != (l.Impressions != nil) || l.LinkClicks == nil {
+			t.Errorf("link %s: impressions %v, sessions %v, clicks %v", l.Content, l.Impressions, l.Sessions, l.LinkClicks)
+		}
+	}
+	var h bytes.Buffer
+	if err := r.WriteHTML(&h); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<td>Reel</td><td></td><td class="num">✓100</td><td class="num">—</td>`; !strings.Contains(h.String(), want) {
+		t.Errorf("the HTML has no %s", want)
+	}
+}
+
+// Where web analytics and the ad platform both report Instagram's clicks
+// and conversions, the per-link table marks which count: the ad's clicks
+// (the network's figure) and the visits' conversions; the others are
+// marked as another source's, and the note says so. The JSON says it in
+// words.
+func TestLinksSayWhichNumbersCount(t *testing.T) {
+	st, camp := fixture(t)
+	ctx := context.Background()
+	imp, err := st.BeginImport(ctx, store.ImportBatch{Feed: "plausible", Class: store.ClassAnalytics, Preset: "plausible",
+		Origin: "api", ExportedAt: rnow.Add(time.Minute)}, rnow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := imp.Add(store.MarketingRow{Day: store.DateDay(2026, 3, 4), Campaign: "spring-sale", Source: "instagram",
+		Content: "reel", Sessions: store.Known(70), Clicks: store.Known(70), Conversions: store.Known(3000)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := imp.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, st, Options{Campaign: camp})
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| Instagram | 100 | 5,000 | 2.0% | 70 | 3 |", "| Instagram | Reel | ✓100 | — | ·2 | — |",
+		"| Instagram | reel | ·70 | ✓70 | ✓3 | — |", "· another source's number counts instead"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown has no %q:\n%s", want, md.String())
+		}
+	}
+	var js bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Links []struct {
+			Content string
+			Counted map[string]string
+		}
+	}
+	if err := json.Unmarshal(js.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"Reel": {"impressions": "counted", "link_clicks": "counted", "conversions": "another source counts instead", "spend": "counted"},
+		"reel": {"link_clicks": "another source counts instead", "sessions": "counted", "conversions": "counted"},
+	}
+	for _, l := range got.Links {
+		if w, ok := want[l.Content]; ok && !reflect.DeepEqual(l.Counted, w) {
+			t.Errorf("link %s counted %v, want %v", l.Content, l.Counted, w)
+		}
 	}
 }

@@ -230,6 +230,16 @@ type lineText struct {
 type contentSums struct {
 	arg                                                               driver.Value // the content, as it is bound
 	impressions, clicksWithImpressions, clicks, sessions, conversions int64
+	// How many rows reported each metric (impressions, clicks, sessions,
+	// conversions): 0 leaves it unknown (migration 10). Lines are rows
+	// while no two share a key: each content's lines come day after day
+	// (lastDay, and the campaign names of that day, lastNames); a line
+	// that does not leaves the sums to SQLite, which counts rows.
+	reported  [4]int64
+	lines     int64
+	seen      bool
+	lastDay   Day
+	lastNames []string
 	// Whether the lines gave impressions: clicksWithImpressions counts a
 	// stored row's clicks when the row has impressions, and lines added up
 	// into one row have them when any line does. Lines that disagree
@@ -468,6 +478,16 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 			}
 		}
 		if c != nil {
+			switch {
+			case !c.seen || r.Day > c.lastDay:
+				c.seen, c.lastDay, c.lastNames = true, r.Day, append(c.lastNames[:0], r.Campaign)
+			case r.Day == c.lastDay && !slices.Contains(c.lastNames, r.Campaign):
+				c.lastNames = append(c.lastNames, r.Campaign)
+			default: // perhaps a second line of a row
+				m.foldInSQL, m.contents, m.money, c = true, nil, nil, nil
+			}
+		}
+		if c != nil {
 			content = c.arg
 			c.impressions += r.Impressions.V
 			if r.Impressions.OK {
@@ -486,6 +506,14 @@ func (m *MarketingImport) Add(r MarketingRow) error {
 			c.clicks += r.Clicks.V
 			c.sessions += r.Sessions.V
 			c.conversions += r.Conversions.V
+			if r.Impressions.OK || r.Clicks.OK || r.Sessions.OK || r.Conversions.OK {
+				c.lines++ // a row that reports a count (class_N_rows)
+			}
+			for i, n := range [4]Num{r.Impressions, r.Clicks, r.Sessions, r.Conversions} {
+				if n.OK {
+					c.reported[i]++
+				}
+			}
 			if r.Currency != "" && (r.Revenue.V != 0 || r.Spend.V != 0) {
 				mk := moneyKey{ck, r.Currency}
 				mm := m.money[mk]
@@ -981,7 +1009,7 @@ func (m *MarketingImport) foldContents() error {
 		return nil
 	}
 	const per = 200
-	args := make([]any, 0, per*9)
+	args := make([]any, 0, per*17)
 	n := 0
 	flush := func(head string, cols int, tail string) error {
 		if n == 0 {
@@ -1001,17 +1029,24 @@ func (m *MarketingImport) foldContents() error {
 		return flush(head, cols, tail)
 	}
 	const contentsHead = `INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions,
-		clicks_with_impressions, clicks, sessions, conversions) VALUES `
+		clicks_with_impressions, clicks, sessions, conversions,
+		impressions_rows, clicks_rows, sessions_rows, conversions_rows,
+		class_1_rows, class_2_rows, class_3_rows, class_4_rows) VALUES `
 	for k, c := range m.contents {
-		if c.impressions == 0 && c.clicks == 0 && c.sessions == 0 && c.conversions == 0 {
+		if c.reported == [4]int64{} {
 			continue // money only (spend typed in): no content row, as a rebuild gives
 		}
-		if err := add(contentsHead, 9, contentsAddClause, k.campaign, k.source, k.content, PostOfContent(k.content),
-			c.impressions, c.clicksWithImpressions, c.clicks, c.sessions, c.conversions); err != nil {
+		// Every line is a row (see contentSums), all of this import's class.
+		var classRows [4]int64
+		classRows[m.batch.Class-1] = c.lines
+		if err := add(contentsHead, 17, contentsAddClause, k.campaign, k.source, k.content, PostOfContent(k.content),
+			c.impressions, c.clicksWithImpressions, c.clicks, c.sessions, c.conversions,
+			c.reported[0], c.reported[1], c.reported[2], c.reported[3],
+			classRows[0], classRows[1], classRows[2], classRows[3]); err != nil {
 			return err
 		}
 	}
-	if err := flush(contentsHead, 9, contentsAddClause); err != nil {
+	if err := flush(contentsHead, 17, contentsAddClause); err != nil {
 		return err
 	}
 	const moneyHead = `INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend) VALUES `
@@ -1032,7 +1067,15 @@ const contentsAddClause = `
 		clicks_with_impressions = clicks_with_impressions + excluded.clicks_with_impressions,
 		clicks = clicks + excluded.clicks,
 		sessions = sessions + excluded.sessions,
-		conversions = conversions + excluded.conversions`
+		conversions = conversions + excluded.conversions,
+		impressions_rows = impressions_rows + excluded.impressions_rows,
+		clicks_rows = clicks_rows + excluded.clicks_rows,
+		sessions_rows = sessions_rows + excluded.sessions_rows,
+		conversions_rows = conversions_rows + excluded.conversions_rows,
+		class_1_rows = class_1_rows + excluded.class_1_rows,
+		class_2_rows = class_2_rows + excluded.class_2_rows,
+		class_3_rows = class_3_rows + excluded.class_3_rows,
+		class_4_rows = class_4_rows + excluded.class_4_rows`
 
 const contentMoneyAddClause = `
 	ON CONFLICT DO UPDATE SET revenue = revenue + excluded.revenue, spend = spend + excluded.spend`
@@ -1282,17 +1325,21 @@ func fillDirty[V any](ctx context.Context, tx *sql.Tx, groups map[groupKey]V) er
 // marketing_contents and marketing_content_money.
 const marketingContentsFoldSQL = `
 	INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions, clicks_with_impressions,
-		clicks, sessions, conversions)
+		clicks, sessions, conversions, impressions_rows, clicks_rows, sessions_rows, conversions_rows,
+		class_1_rows, class_2_rows, class_3_rows, class_4_rows)
 	SELECT m.campaign_id, m.source, m.content,
 	       CASE WHEN m.content GLOB 'post-[1-9]*' THEN CAST(substr(m.content, 6) AS INTEGER) ELSE 0 END,
 	       coalesce(sum(m.impressions), 0),
 	       coalesce(sum(CASE WHEN m.impressions IS NOT NULL THEN m.clicks END), 0),
-	       coalesce(sum(m.clicks), 0), coalesce(sum(m.sessions), 0), coalesce(sum(m.conversions), 0)
+	       coalesce(sum(m.clicks), 0), coalesce(sum(m.sessions), 0), coalesce(sum(m.conversions), 0),
+	       count(m.impressions), count(m.clicks), count(m.sessions), count(m.conversions),
+	       sum(m.class = 1 AND (m.impressions IS NOT NULL OR m.clicks IS NOT NULL OR m.sessions IS NOT NULL OR m.conversions IS NOT NULL)), sum(m.class = 2 AND (m.impressions IS NOT NULL OR m.clicks IS NOT NULL OR m.sessions IS NOT NULL OR m.conversions IS NOT NULL)),
+	       sum(m.class = 3 AND (m.impressions IS NOT NULL OR m.clicks IS NOT NULL OR m.sessions IS NOT NULL OR m.conversions IS NOT NULL)), sum(m.class = 4 AND (m.impressions IS NOT NULL OR m.clicks IS NOT NULL OR m.sessions IS NOT NULL OR m.conversions IS NOT NULL))
 	FROM temp.marketing_dirty d
 	CROSS JOIN marketing_rows m ON m.campaign_id = d.campaign_id AND m.day = d.day AND m.source = d.source
 	WHERE m.batch_id = ?
 	GROUP BY m.campaign_id, m.source, m.content
-	HAVING sum(m.impressions) <> 0 OR sum(m.clicks) <> 0 OR sum(m.sessions) <> 0 OR sum(m.conversions) <> 0` +
+	HAVING count(m.impressions) + count(m.clicks) + count(m.sessions) + count(m.conversions) > 0` +
 	contentsAddClause
 
 const marketingMoneyFoldSQL = `
@@ -1490,13 +1537,17 @@ func RebuildMarketingSumsTx(ctx context.Context, tx *sql.Tx) error {
 
 const marketingContentsRebuildSQL = `
 	INSERT INTO marketing_contents (campaign_id, source, content, post_id, impressions, clicks_with_impressions,
-		clicks, sessions, conversions)
+		clicks, sessions, conversions, impressions_rows, clicks_rows, sessions_rows, conversions_rows,
+		class_1_rows, class_2_rows, class_3_rows, class_4_rows)
 	SELECT campaign_id, source, content,
 	       CASE WHEN content GLOB 'post-[1-9]*' THEN CAST(substr(content, 6) AS INTEGER) ELSE 0 END,
 	       coalesce(sum(impressions), 0), coalesce(sum(CASE WHEN impressions IS NOT NULL THEN clicks END), 0),
-	       coalesce(sum(clicks), 0), coalesce(sum(sessions), 0), coalesce(sum(conversions), 0)
+	       coalesce(sum(clicks), 0), coalesce(sum(sessions), 0), coalesce(sum(conversions), 0),
+	       count(impressions), count(clicks), count(sessions), count(conversions),
+	       sum(class = 1 AND (impressions IS NOT NULL OR clicks IS NOT NULL OR sessions IS NOT NULL OR conversions IS NOT NULL)), sum(class = 2 AND (impressions IS NOT NULL OR clicks IS NOT NULL OR sessions IS NOT NULL OR conversions IS NOT NULL)),
+	       sum(class = 3 AND (impressions IS NOT NULL OR clicks IS NOT NULL OR sessions IS NOT NULL OR conversions IS NOT NULL)), sum(class = 4 AND (impressions IS NOT NULL OR clicks IS NOT NULL OR sessions IS NOT NULL OR conversions IS NOT NULL))
 	FROM marketing_rows GROUP BY campaign_id, source, content
-	HAVING sum(impressions) <> 0 OR sum(clicks) <> 0 OR sum(sessions) <> 0 OR sum(conversions) <> 0`
+	HAVING count(impressions) + count(clicks) + count(sessions) + count(conversions) > 0`
 
 const marketingContentMoneyRebuildSQL = `
 	INSERT INTO marketing_content_money (campaign_id, source, content, currency, revenue, spend)

@@ -555,18 +555,39 @@ type ContentTotals struct {
 	Source                string
 	Content               string
 	PostID                int64 // the post utm_content names; 0 for none
-	Impressions           int64 // 0 where none were reported (organic posts)
+	Impressions           int64 // 0 where none were reported (organic posts): see Reported
 	ClicksWithImpressions int64
 	Clicks                int64
 	Sessions              int64
 	Conversions           int64 // thousandths
 	Revenue               money.Sums
 	Spend                 money.Sums
+	// Reported says which counts a source reported: a count none did is
+	// unknown (an ad's sessions), not 0, and reads as such.
+	Reported Reported
+	// Classes are the kinds of source its rows came from (by
+	// MarketingClass, from 1): with CampaignCounting, whether the figures
+	// count its numbers.
+	Classes [ClassManual + 1]bool
 }
+
+// Reported says which of a content's counts some source reported.
+type Reported struct {
+	Impressions, Clicks, Sessions, Conversions bool
+}
+
+// ImpressionsNum, ClicksNum, SessionsNum and ConversionsNum are a
+// content's counts, not known where no source reported them.
+func (c ContentTotals) ImpressionsNum() Num { return Num{c.Impressions, c.Reported.Impressions} }
+func (c ContentTotals) ClicksNum() Num      { return Num{c.Clicks, c.Reported.Clicks} }
+func (c ContentTotals) SessionsNum() Num    { return Num{c.Sessions, c.Reported.Sessions} }
+func (c ContentTotals) ConversionsNum() Num { return Num{c.Conversions, c.Reported.Conversions} }
 
 const (
 	contentColumns = `c.source, c.content, c.post_id, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
-		c.conversions, coalesce(m.currency, ''), coalesce(m.revenue, 0), coalesce(m.spend, 0)`
+		c.conversions, c.impressions_rows > 0, c.clicks_rows > 0, c.sessions_rows > 0, c.conversions_rows > 0,
+		c.class_1_rows > 0, c.class_2_rows > 0, c.class_3_rows > 0, c.class_4_rows > 0,
+		coalesce(m.currency, ''), coalesce(m.revenue, 0), coalesce(m.spend, 0)`
 	contentMoneyJoin = ` LEFT JOIN marketing_content_money m
 		ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
 	// A campaign's contents that brought in the most clicks, a page at a
@@ -588,7 +609,9 @@ func scanContents(rows *sql.Rows) ([]ContentTotals, error) {
 		var cur string
 		var rev, spend int64
 		if err := rows.Scan(&c.Source, &c.Content, &c.PostID, &c.Impressions, &c.ClicksWithImpressions,
-			&c.Clicks, &c.Sessions, &c.Conversions, &cur, &rev, &spend); err != nil {
+			&c.Clicks, &c.Sessions, &c.Conversions, &c.Reported.Impressions, &c.Reported.Clicks, &c.Reported.Sessions,
+			&c.Reported.Conversions, &c.Classes[ClassAnalytics], &c.Classes[ClassAds], &c.Classes[ClassSheet],
+			&c.Classes[ClassManual], &cur, &rev, &spend); err != nil {
 			return nil, err
 		}
 		if cur != "" {
@@ -616,10 +639,60 @@ func (c ContentTotals) add(d ContentTotals) ContentTotals {
 	c.Clicks += d.Clicks
 	c.Sessions += d.Sessions
 	c.Conversions += d.Conversions
+	c.Reported.Impressions = c.Reported.Impressions || d.Reported.Impressions
+	c.Reported.Clicks = c.Reported.Clicks || d.Reported.Clicks
+	c.Reported.Sessions = c.Reported.Sessions || d.Reported.Sessions
+	c.Reported.Conversions = c.Reported.Conversions || d.Reported.Conversions
+	for i, ok := range d.Classes {
+		c.Classes[i] = c.Classes[i] || ok
+	}
 	c.Revenue = c.Revenue.AddAll(d.Revenue)
 	c.Spend = c.Spend.AddAll(d.Spend)
 	return c
 }
+
+// Counting is which kind of source a campaign's figures count a metric
+// from, on how many of a network's days (MarketingPrecedence picks one
+// per campaign, day and network; typed-in entries always add).
+type Counting map[MarketingClass]int
+
+// CountingMetrics names the metrics of a CampaignCounting, in the order
+// of marketing_days' *_from columns.
+var CountingMetrics = [6]string{"impressions", "clicks", "sessions", "conversions", "revenue", "spend"}
+
+// CampaignCounting says, per network (source) and metric
+// (CountingMetrics), which kinds of source a campaign's figures count and
+// on how many days: with ContentTotals.Classes, whether a link's numbers
+// are in them.
+func (s *Store) CampaignCounting(ctx context.Context, campaignID int64) (map[string][6]Counting, error) {
+	out := map[string][6]Counting{}
+	err := eachRow(ctx, s.db, campaignCountingSQL, []any{campaignID}, func(rows rowScanner) error {
+		var src string
+		var from [6]sql.NullInt64
+		var days int
+		if err := rows.Scan(&src, &from[0], &from[1], &from[2], &from[3], &from[4], &from[5], &days); err != nil {
+			return err
+		}
+		c, ok := out[src]
+		if !ok {
+			for i := range c {
+				c[i] = Counting{}
+			}
+		}
+		for i, f := range from {
+			if f.Valid {
+				c[i][MarketingClass(f.Int64)] += days
+			}
+		}
+		out[src] = c
+		return nil
+	})
+	return out, err
+}
+
+const campaignCountingSQL = `SELECT source, impressions_from, clicks_from, sessions_from, conversions_from, revenue_from,
+	spend_from, count(*) FROM marketing_days WHERE campaign_id = ?
+	GROUP BY source, impressions_from, clicks_from, sessions_from, conversions_from, revenue_from, spend_from`
 
 // CampaignContents lists a campaign's contents (its posts' links, their
 // variants, its ads) with what the sources reported for each, those that
@@ -996,7 +1069,8 @@ const (
 	coalesce(d.likes, 0), coalesce(d.reposts, 0), coalesce(d.replies, 0), coalesce(d.quotes, 0),
 	coalesce(d.sent_at, d.due_at, p.scheduled_at, p.updated_at)`
 	linkColumns = `c.campaign_id, c.content, c.impressions, c.clicks_with_impressions, c.clicks, c.sessions,
-	c.conversions, m.currency, m.revenue, m.spend`
+	c.conversions, m.currency, m.revenue, m.spend,
+	c.impressions_rows > 0, c.clicks_rows > 0, c.sessions_rows > 0, c.conversions_rows > 0`
 	linkJoins = `
 		LEFT JOIN marketing_contents c INDEXED BY marketing_contents_post ON c.post_id = p.id AND c.source = %[1]s
 		LEFT JOIN marketing_content_money m ON m.campaign_id = c.campaign_id AND m.source = c.source AND m.content = c.content`
@@ -1111,7 +1185,7 @@ func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any)
 		name     string
 	}
 	var contents []content
-	l := newLine(22)
+	l := newLine(26)
 	for rows.Next() {
 		if err := rows.Scan(l.dest...); err != nil {
 			return nil, err
@@ -1144,7 +1218,8 @@ func (s *Store) postNumbers(ctx context.Context, q, account string, args ...any)
 			continue // no content names the post on this network
 		}
 		c := ContentTotals{Impressions: l.int(14), ClicksWithImpressions: l.int(15), Clicks: l.int(16),
-			Sessions: l.int(17), Conversions: l.int(18)}
+			Sessions: l.int(17), Conversions: l.int(18),
+			Reported: Reported{l.int(22) != 0, l.int(23) != 0, l.int(24) != 0, l.int(25) != 0}}
 		if cur := l.str(19); cur != "" {
 			if rev := l.int(20); rev != 0 {
 				c.Revenue = c.Revenue.Add(money.Amount{Currency: cur, Minor: rev})

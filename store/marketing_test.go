@@ -909,6 +909,7 @@ func TestMarketingQueriesUseIndexes(t *testing.T) {
 			"goals USING COVERING INDEX goals_campaign (campaign_id=?)", "marketing_rows USING PRIMARY KEY (campaign_id=?)",
 			"tagged_links USING COVERING INDEX tagged_links_campaign (campaign_id=?)",
 			"marketing_campaign_names USING COVERING INDEX marketing_campaign_names_campaign (campaign_id=?)"}},
+		check{campaignCountingSQL, []any{1}, []string{"SEARCH marketing_days USING PRIMARY KEY (campaign_id=?)"}},
 		check{campaignBySlugSQL, []any{"x"}, []string{"SEARCH campaigns USING INDEX campaigns_slug (slug=?)"}},
 		check{campaignsSQL, nil, []string{"SCAN campaigns USING INDEX campaigns_starts"}},
 		check{campaignGoalsSQL, []any{1}, []string{"SEARCH goals USING INDEX goals_campaign (campaign_id=?)"}},
@@ -1196,5 +1197,62 @@ func TestImportStopsOnAWriteError(t *testing.T) {
 	}
 	if res := importRows(t, st, ImportBatch{Feed: "sheet", Class: ClassSheet, Preset: "plain", Origin: "b.csv"}, row(1), row(2)); res.Written != 2 {
 		t.Errorf("the next import wrote %d rows, want 2", res.Written)
+	}
+}
+
+// A content's count that no source reported is unknown, not 0: an ad
+// platform gives no sessions and web analytics no impressions. The
+// import's own sums and a rebuild agree on it, and a newer export that
+// stops reporting a metric takes its knowing away.
+func TestContentCountsNoSourceReportedAreUnknown(t *testing.T) {
+	st, id := springFixture(t)
+	ctx := context.Background()
+	byContent := func() map[string]ContentTotals {
+		t.Helper()
+		cs, err := st.CampaignContents(ctx, id, 50, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]ContentTotals{}
+		for _, c := range cs {
+			out[c.Content] = c
+		}
+		return out
+	}
+	cs := byContent()
+	ad, visits := cs["Spring carousel"], cs["post-2"]
+	if want := (Reported{Impressions: true, Clicks: true, Conversions: true}); ad.Reported != want {
+		t.Errorf("the ad's counts reported %+v, want %+v", ad.Reported, want)
+	}
+	if ad.SessionsNum().OK || ad.ClicksNum() != Known(40) || ad.ConversionsNum() != Known(3000) {
+		t.Errorf("the ad's sessions %+v, clicks %+v, conversions %+v", ad.SessionsNum(), ad.ClicksNum(), ad.ConversionsNum())
+	}
+	if visits.ImpressionsNum().OK || visits.SessionsNum() != Known(35) {
+		t.Errorf("the visits' impressions %+v, sessions %+v", visits.ImpressionsNum(), visits.SessionsNum())
+	}
+	checkSumsMatchRebuild(t, st)
+
+	// A newer export of the ads, lines in day order, no conversions now.
+	ads := ImportBatch{Feed: "meta_ads", Class: ClassAds, Preset: "meta", Origin: "ads2.csv", ExportedAt: mkNow}
+	importRows(t, st, ads,
+		MarketingRow{Day: day1, Campaign: "Spring Sale", Source: "fb", Content: "Spring carousel", Currency: "EUR",
+			Impressions: Known(1000), Clicks: Known(41), Spend: Known(2500), Line: 2},
+		MarketingRow{Day: day2, Campaign: "Spring Sale", Source: "fb", Content: "Spring carousel", Currency: "EUR",
+			Impressions: Known(500), Clicks: Known(9), Spend: Known(900), Line: 3},
+	)
+	ad = byContent()["Spring carousel"]
+	if ad.ConversionsNum().OK || ad.SessionsNum().OK || ad.ClicksNum() != Known(50) || ad.ImpressionsNum() != Known(1500) {
+		t.Errorf("after the newer export: %+v", ad)
+	}
+	checkSumsMatchRebuild(t, st)
+	// Its posts' numbers say the same.
+	posts, err := st.CampaignPosts(ctx, id, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range posts {
+		if p.Links.Content != "" && p.Links.Reported.Impressions {
+			t.Errorf("post %d's links report impressions: %+v", p.PostID, p.Links)
+		}
 	}
 }

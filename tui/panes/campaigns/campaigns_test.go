@@ -55,7 +55,7 @@ func TestDetailShowsGoalsFiguresAndTheirRows(t *testing.T) {
 	h.requireInView("now 4 · baseline 6.1 · target 7.1", "projected 8 by 2026-04-30", "on track: reaches it 2026-04-24")
 	// Per network: instagram's CTR is its own 40 / 1,600; Mastodon's n/a.
 	all := strings.Join(h.m.lines, "\n")
-	for _, want := range []string{"Per network", "instagram", "Mastodon", "Day by day · 2026-03-01 – 2026-04-02", "link clicks", "spend",
+	for _, want := range []string{"Per network", "Instagram", "Mastodon", "Day by day · 2026-03-01 – 2026-04-02", "link clicks", "spend",
 		"Posts · 2 posts"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the detail lacks %q:\n%s", want, all)
@@ -76,7 +76,7 @@ func TestDetailShowsGoalsFiguresAndTheirRows(t *testing.T) {
 		t.Errorf("the flyer's rows list another network's:\n%s", h.view())
 	}
 	h.press("s")
-	h.requireInView("instagram · 4 rows", "meta.csv:2", "ga4.csv:5")
+	h.requireInView("Instagram · 4 rows", "meta.csv:2", "ga4.csv:5")
 	h.press("esc")
 	if h.m.top() != modeDetail {
 		t.Fatalf("esc from the rows: mode %v", h.m.top())
@@ -793,6 +793,55 @@ func TestListNamesSpendInAnotherCurrency(t *testing.T) {
 	for _, l := range strings.Split(h.view(), "\n") {
 		if strings.HasPrefix(l, "Winter Bakes") && !strings.Contains(l, "$25.00") {
 			t.Errorf("the USD spend is not named: %q", l)
+		}
+	}
+}
+
+// A link's count no source reported reads "—", not 0: a tagged link no
+// export has named yet, an ad whose platform gave no conversions.
+func TestLinkLineSaysWhatNoSourceReported(t *testing.T) {
+	tagged := analytics.LinkFigures{ContentTotals: store.ContentTotals{Source: "mastodon", Content: "post-45"},
+		Links: []store.TaggedLink{{Tagged: "https://bakery.example/shop?utm_source=mastodon"}}}
+	tagged.CTR, tagged.ConversionRate = analytics.Ratio{}, analytics.Ratio{}
+	ad := analytics.LinkFigures{ContentTotals: store.ContentTotals{Source: "instagram", Content: "Reel", Clicks: 113,
+		Impressions: 9000, Reported: store.Reported{Impressions: true, Clicks: true}}}
+	for _, c := range []struct {
+		l         analytics.LinkFigures
+		want, not string
+	}{{tagged, "— clicks       — conv", "0 clicks"}, {ad, "113 clicks       — conv", "0 conv"}} {
+		got := linkLine(c.l, 118)
+		if !strings.Contains(got, c.want) || strings.Contains(got, c.not) {
+			t.Errorf("linkLine = %q, want %q and no %q", got, c.want, c.not)
+		}
+	}
+}
+
+// The per-link list marks which numbers the figures count, as the rows
+// view does: Instagram's ad platform counts its clicks (40, the network's
+// figure) and web analytics its conversions, so the visits' 30 clicks and
+// the ad's 1 result are marked as another source's.
+func TestLinksMarkWhatTheFiguresCount(t *testing.T) {
+	h := newHarness(t, 120, 37)
+	h.press("j", "enter")
+	h.requireInView("Spring Sale")
+	all := strings.Join(h.m.lines, "\n")
+	for _, want := range []string{"Per link · 3 with the most clicks of 3\n  " + analytics.CountingLegend,
+		"Reel                          ✓40 clicks      ·1 conv", "reel                          ·30 clicks      ✓3 conv",
+		"post-1                         ✓8 clicks      ✓1 conv"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the detail lacks %q:\n%s", want, all)
+		}
+	}
+	// The counted clicks add up to each network's.
+	counted := map[string]int64{}
+	for _, l := range h.m.detail.Links {
+		if l.Counted.Clicks == analytics.CountedAll {
+			counted[l.Source] += l.Clicks
+		}
+	}
+	for _, n := range h.m.detail.Networks {
+		if n.Figures.LinkClicks.OK && counted[n.Source] != n.Figures.LinkClicks.V {
+			t.Errorf("%s: counted links' clicks %d, the network's %d", n.Source, counted[n.Source], n.Figures.LinkClicks.V)
 		}
 	}
 }

@@ -514,6 +514,9 @@ func (m *Model) layoutDetail() {
 	}
 	add("")
 	add(s.Bold.Render("Per link") + s.Muted.Render(fmt.Sprintf(" · %d with the most clicks of %d", len(d.Links), d.LinkCount)))
+	if len(d.Links) > 0 {
+		add(s.Muted.Render("  " + analytics.CountingLegend))
+	}
 	for _, l := range d.Links {
 		add("  " + linkLine(l, w-2))
 	}
@@ -658,9 +661,19 @@ func linkLine(l analytics.LinkFigures, w int) string {
 		link = l.Links[0].Tagged
 	}
 	cw := max(12, (w-70)/2)
-	head := fmt.Sprintf("%-10s %s %7s %s %6s conv  CTR %5s  conv %5s  ", common.Truncate(common.NetworkName(l.Source), 10, "…"),
-		common.Pad(common.Truncate(common.OneLine(common.Clean(l.Content)), cw, "…"), cw), analytics.Count(store.Known(l.Clicks)),
-		common.Plural(int(l.Clicks), "click ", "clicks"), analytics.MilliString(l.Conversions), l.CTR.Percent(), l.ConversionRate.Percent())
+	// Each number is marked as the rows view marks them: ✓ in the
+	// figures, · another source's counts instead (CountingLegend).
+	marked := func(text string, c analytics.Counting) string {
+		m := c.Mark()
+		if m == "" {
+			m = " "
+		}
+		return m + text
+	}
+	head := fmt.Sprintf("%-10s %s %8s %s %7s conv  CTR %5s  conv %5s  ", common.Truncate(common.NetworkName(l.Source), 10, "…"),
+		common.Pad(common.Truncate(common.OneLine(common.Clean(l.Content)), cw, "…"), cw),
+		marked(analytics.Count(l.ClicksNum()), l.Counted.Clicks), common.Plural(int(l.Clicks), "click ", "clicks"),
+		marked(analytics.Milli(l.ConversionsNum()), l.Counted.Conversions), l.CTR.Percent(), l.ConversionRate.Percent())
 	return common.Truncate(head+common.Clean(link), w, "…")
 }
 

@@ -31,7 +31,7 @@ func (m *Model) Marks() []common.Mark {
 	for _, s := range legendStates {
 		lk := m.look(s)
 		if s == postHeld {
-			lk.word = "held: its queue is paused; it waits until the queue runs again (in Drafts: Q, then p)"
+			lk.word = "held: its queue is paused (Drafts: Q, p)"
 		}
 		marks = append(marks, common.Mark{Symbol: lk.glyph, Meaning: lk.word})
 	}

@@ -237,6 +237,9 @@ func Where(c store.Copy, scheduled time.Time, zone *time.Location) string {
 		}
 		return "not sent: " + reason
 	case store.DeliveryMissed:
+		if reason != "" { // what became of a series' earlier occurrences
+			return "missed: it came due while crier was not running; " + reason
+		}
 		return "missed: it came due while crier was not running"
 	case store.DeliveryDropped:
 		return "dropped: it won't go out"

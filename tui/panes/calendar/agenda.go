@@ -156,8 +156,8 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 			(mixed || c.State != store.DeliveryQueued || c.LastError != "" || c.Held)
 	}) {
 		reasonLines := 1
-		if selected && l.State == store.DeliveryFailed {
-			reasonLines = 3 // the server's reason, whole
+		if selected && (l.State == store.DeliveryFailed || l.State == store.DeliveryMissed) {
+			reasonLines = 3 // the server's reason, or a missed post's note, whole
 		}
 		for _, t := range common.WrapAtMost(l.Text(), textW, reasonLines) {
 			out = append(out, l.Style(st).Render(agendaIndent+t))

@@ -827,3 +827,38 @@ func TestSeriesTextEditsEveryNetworksText(t *testing.T) {
 		t.Errorf("the template keeps a Bluesky text: %+v", r.Template.Targets)
 	}
 }
+
+// The series' text form, open when crier closes, keeps every field typed
+// (the Bluesky text too) and gives it back when it opens again.
+func TestSeriesTextFormClosedByQuitKeepsEveryField(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	bsky, err := h.st.UpsertAccount(ctx, store.Account{Platform: "bluesky", Handle: "shop.bsky.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.c.Accounts, err = h.st.Accounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{
+			{AccountID: h.acc}, {AccountID: bsky, BodyOverride: "on Bluesky", HasOverride: true}}}}, now); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("e")
+	h.run.Type(" today")
+	h.run.Press("shift+tab")
+	h.run.Type(" only")
+	h.run.Run(h.m.Update(common.BeforeQuitMsg{}))
+
+	h.m = New(h.c, TabSeries)
+	h.m.SetSize(100, 30)
+	h.run = tuitest.NewRunner(t, tuitest.NewClock(now), h.m.Update)
+	h.run.Deliver = func(msg tea.Msg) bool { return Owns(msg) }
+	h.run.Run(h.m.Init())
+	h.run.Press("e")
+	if v := h.view(); !strings.Contains(v, "Saturday special today") || !strings.Contains(v, "on Bluesky only") {
+		t.Fatalf("the texts typed are gone:\n%s", v)
+	}
+}

@@ -556,7 +556,7 @@ func (s *Store) PaceAccount(ctx context.Context, accountID int64, until time.Tim
 func (s *Store) SendMissedNow(ctx context.Context, postID int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := mustChange(ctx, tx, fmt.Errorf("post %d has no missed delivery to send", postID), `
-			UPDATE deliveries SET state = 'queued', due_at = ?, next_attempt_at = NULL
+			UPDATE deliveries SET state = 'queued', due_at = ?, next_attempt_at = NULL, last_error = ''
 			WHERE post_id = ? AND state = 'missed'`, ms(now), postID); err != nil {
 			return err
 		}

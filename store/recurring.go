@@ -35,7 +35,7 @@ type Recurrence struct {
 type Occurrence struct {
 	RecurrenceID int64
 	OccursAt     time.Time
-	PostID       int64 // 0 when the person deleted it
+	PostID       int64 // 0 when the person deleted it, or it was skipped (AddOccurrences)
 	// EditedAlone is true when the post was changed after the series last
 	// wrote it (edited alone, moved): series edits leave it as it is.
 	EditedAlone bool
@@ -220,7 +220,7 @@ func (w *occurrenceWriter) close() {
 // write makes the post of one occurrence, queued at `at` (or missed, when
 // its time has already passed: the person decides, as for any post that
 // came due while crier was closed).
-func (w *occurrenceWriter) write(ctx context.Context, r Recurrence, at, now time.Time) error {
+func (w *occurrenceWriter) write(ctx context.Context, r Recurrence, at, now time.Time) (int64, error) {
 	state, dstate := PostQueued, DeliveryQueued
 	if at.Before(now) {
 		state, dstate = PostMissed, DeliveryMissed
@@ -228,7 +228,7 @@ func (w *occurrenceWriter) write(ctx context.Context, r Recurrence, at, now time
 	t := r.Template
 	var id int64
 	if err := w.post.QueryRowContext(ctx, t.Body, state, ms(at), r.Zone, nullID(t.CampaignID), ms(now), ms(now)).Scan(&id); err != nil {
-		return err
+		return 0, err
 	}
 	for _, tg := range t.Targets {
 		var override any
@@ -236,33 +236,63 @@ func (w *occurrenceWriter) write(ctx context.Context, r Recurrence, at, now time
 			override = tg.BodyOverride
 		}
 		if _, err := w.target.ExecContext(ctx, id, tg.AccountID, override); err != nil {
-			return fmt.Errorf("recurring post %d, account %d: %w", r.ID, tg.AccountID, err)
+			return 0, fmt.Errorf("recurring post %d, account %d: %w", r.ID, tg.AccountID, err)
 		}
 		if _, err := w.delivery.ExecContext(ctx, id, tg.AccountID, dstate, ms(at), NewIdempotencyKey()); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	for i, m := range t.Media {
 		if _, err := w.media.ExecContext(ctx, id, i, m.Path, m.Mime, m.AltText); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	for _, l := range t.Labels {
 		if _, err := w.label.ExecContext(ctx, id, l); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	_, err := w.link.ExecContext(ctx, r.ID, ms(at), id, ms(now))
+	return id, err
+}
+
+// skip records an occurrence that is made without a post (its post_id
+// NULL, as for one the person deleted): it is never made again.
+func (w *occurrenceWriter) skip(ctx context.Context, r Recurrence, at, now time.Time) error {
+	_, err := w.link.ExecContext(ctx, r.ID, ms(at), nil, ms(now))
 	return err
+}
+
+// skippedNote is the reason on the copies of the one missed post kept of
+// a series whose earlier occurrences came due while crier was closed too:
+// it says once what became of them.
+func skippedNote(r Recurrence, n int, first, last time.Time) string {
+	loc, err := time.LoadLocation(r.Zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	span := first.In(loc).Format("Mon 2 Jan 2006")
+	if n > 1 {
+		span = "from " + span + " to " + last.In(loc).Format("Mon 2 Jan 2006")
+	} else {
+		span = "on " + span
+	}
+	posts := "post"
+	if n > 1 {
+		posts = "posts"
+	}
+	return fmt.Sprintf("the series' %d earlier %s %s were skipped (crier was closed then too): only this latest one is kept", n, posts, span)
 }
 
 // AddOccurrences makes the posts of a series' occurrences at the given
 // instants and records that every occurrence before through now exists.
 // An occurrence made before (even one the person deleted since) is not
 // made again, so calling it twice with the same instants makes them once.
-// One before the series was created is never made; one whose time has
-// passed is made as missed, for the person to send or drop. It returns how
-// many posts it made.
+// One before the series was created is never made. Of those whose time has
+// passed (crier was closed), the latest is made as missed, for the person
+// to send or drop, and the earlier ones are skipped: recorded without a
+// post (PostID 0), never made, and named once in the reason of the missed
+// post's copies. It returns how many posts it made.
 func (s *Store) AddOccurrences(ctx context.Context, id int64, at []time.Time, through, now time.Time) (int, error) {
 	made := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -290,12 +320,41 @@ func (s *Store) AddOccurrences(ctx context.Context, id int64, at []time.Time, th
 			return err
 		}
 		defer w.close()
+		// Of the occurrences whose time passed (crier was closed), only the
+		// latest becomes a missed post; a daily series closed for months
+		// would otherwise fill the missed list with one post a day.
+		var latestPast time.Time
+		for _, t := range at {
+			if !existing[ms(t)] && !t.Before(r.CreatedAt) && t.Before(now) {
+				latestPast = t
+			}
+		}
+		var skipped int
+		var firstSkipped, lastSkipped time.Time
 		for _, t := range at {
 			if existing[ms(t)] || t.Before(r.CreatedAt) {
 				continue
 			}
-			if err := w.write(ctx, r, t, now); err != nil {
+			if t.Before(latestPast) {
+				if err := w.skip(ctx, r, t, now); err != nil {
+					return err
+				}
+				if skipped == 0 {
+					firstSkipped = t
+				}
+				skipped, lastSkipped = skipped+1, t
+				existing[ms(t)] = true
+				continue
+			}
+			post, err := w.write(ctx, r, t, now)
+			if err != nil {
 				return err
+			}
+			if t.Equal(latestPast) && skipped > 0 {
+				if _, err := tx.ExecContext(ctx, "UPDATE deliveries SET last_error = ? WHERE post_id = ? AND state = 'missed'",
+					skippedNote(r, skipped, firstSkipped, lastSkipped), post); err != nil {
+					return err
+				}
 			}
 			existing[ms(t)] = true
 			made++
@@ -365,7 +424,7 @@ func (s *Store) UpdateRecurrence(ctx context.Context, id int64, template Post, n
 			if _, err := tx.ExecContext(ctx, "DELETE FROM posts WHERE id = ?", post); err != nil {
 				return err
 			}
-			if err := w.write(ctx, r, fromMS(at), now); err != nil {
+			if _, err := w.write(ctx, r, fromMS(at), now); err != nil {
 				return err
 			}
 			n++

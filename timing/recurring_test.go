@@ -202,9 +202,11 @@ func TestSeriesMaterializesAheadOnce(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Errorf("a week later: made %d, %v", n, err)
 	}
-	// Past UNTIL: the series makes nothing more, however late.
-	if n, err := Materialize(ctx, st, now.AddDate(0, 3, 0)); err != nil || n != 4 {
-		t.Errorf("three months later: made %d, want 4 (28 Mar, 4, 11 and 18 Apr), %v", n, err)
+	// Past UNTIL: the series makes nothing more, however late. Of the four
+	// that came due while closed, the latest is made (missed) and the three
+	// before it are skipped.
+	if n, err := Materialize(ctx, st, now.AddDate(0, 3, 0)); err != nil || n != 1 {
+		t.Errorf("three months later: made %d, want 1 (18 Apr; 28 Mar, 4 and 11 Apr skipped), %v", n, err)
 	}
 	occ, _ = st.Occurrences(ctx, id, now, 100)
 	at = at[:0]
@@ -215,8 +217,8 @@ func TestSeriesMaterializesAheadOnce(t *testing.T) {
 			deleted++
 		}
 	}
-	if len(occ) != 8 || deleted != 1 {
-		t.Errorf("occurrences %s (%d deleted)", clocks(loc, at), deleted)
+	if len(occ) != 8 || deleted != 4 {
+		t.Errorf("occurrences %s (%d deleted or skipped, want 1 and 3)", clocks(loc, at), deleted)
 	}
 }
 
@@ -231,8 +233,9 @@ func TestSeriesMissedWhileClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Two days were made (25 and 26 February, noon). Crier was then closed
-	// until 2 March, 09:00: the occurrences that came and went meanwhile
-	// are made as missed, for the person to decide; the next two days' are
+	// until 2 March, 09:00: of the occurrences that came and went
+	// meanwhile, the latest is made as missed, for the person to decide,
+	// and the earlier ones are skipped (no post); the next two days' are
 	// queued.
 	later := now.AddDate(0, 0, 5)
 	if _, err := Materialize(ctx, st, later); err != nil {
@@ -240,12 +243,58 @@ func TestSeriesMissedWhileClosed(t *testing.T) {
 	}
 	occ, _ := st.Occurrences(ctx, id, now, 100)
 	var states []string
+	var missed int64
 	for _, o := range occ {
-		states = append(states, o.OccursAt.In(loc).Format("02")+" "+string(o.State))
+		state := string(o.State)
+		if o.PostID == 0 {
+			state = "skipped"
+		}
+		if o.State == store.PostMissed {
+			missed = o.PostID
+		}
+		states = append(states, o.OccursAt.In(loc).Format("02")+" "+state)
 	}
-	want := "25 queued, 26 queued, 27 missed, 28 missed, 01 missed, 02 queued, 03 queued"
+	want := "25 queued, 26 queued, 27 skipped, 28 skipped, 01 missed, 02 queued, 03 queued"
 	if strings.Join(states, ", ") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(states, ", "), want)
+	}
+	// The missed post says, once, what became of the two before it.
+	copies, err := st.PostCopies(ctx, missed)
+	if err != nil || len(copies) != 1 {
+		t.Fatalf("copies of the missed post: %+v %v", copies, err)
+	}
+	if note := copies[0].LastError; !strings.Contains(note, "2 earlier posts from Fri 27 Feb 2026 to Sat 28 Feb 2026") || !strings.Contains(note, "skipped") {
+		t.Errorf("the missed post's note: %q", note)
+	}
+	// Made again, nothing changes: the skipped days stay skipped.
+	if n, err := Materialize(ctx, st, later.Add(time.Minute)); err != nil || n != 0 {
+		t.Errorf("made again: %d, %v", n, err)
+	}
+}
+
+// A daily series while crier was closed for three months leaves one missed
+// post, not ninety: the missed list holds what a person can decide about.
+func TestSeriesClosedForMonthsLeavesOneMissedPost(t *testing.T) {
+	st, a, loc, now := seriesFixture(t)
+	ctx := context.Background()
+	id, err := NewSeries(ctx, st, Series{
+		Rule: "FREQ=DAILY", Start: time.Date(2026, 2, 25, 12, 0, 0, 0, loc), Zone: "America/New_York", WindowDays: 2,
+		Template: store.Post{Body: "daily", Targets: []store.Target{{AccountID: a}}},
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := now.AddDate(0, 3, 0)
+	if _, err := Materialize(ctx, st, later); err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.CountMissed(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("missed posts after three months closed: %d, %v", n, err)
+	}
+	occ, _ := st.Occurrences(ctx, id, later.AddDate(0, 0, -1), 10)
+	if len(occ) == 0 || occ[0].State != store.PostMissed {
+		t.Fatalf("the latest occurrence before now is not the missed one: %+v", occ)
 	}
 }
 

@@ -26,7 +26,42 @@ const (
 	GlyphDraft   = "◦"
 	GlyphDropped = "-"
 	GlyphSending = "↑"
+	// GlyphHeld marks a queued copy that a paused queue holds: it waits
+	// for the queue to run again, not for its time (a pause sign, ǁ
+	// U+01C1, narrow where ‖ is ambiguous).
+	GlyphHeld = "ǁ"
 )
+
+func held(c store.Copy) bool { return c.Held && c.State == store.DeliveryQueued }
+
+// CopyGlyph is a copy's mark: its state's, or GlyphHeld for a queued copy
+// a paused queue holds.
+func CopyGlyph(c store.Copy) string {
+	if held(c) {
+		return GlyphHeld
+	}
+	return Glyph(c.State)
+}
+
+// CopyStyle is how a copy is coloured: held copies as a warning, since
+// they will not go out until their queue runs again.
+func CopyStyle(st *styles.Styles, c store.Copy) lipgloss.Style {
+	if held(c) {
+		return st.Warn
+	}
+	return Style(st, c.State)
+}
+
+// AllHeld reports whether a post has copies and a paused queue holds
+// every one of them: it will not go out at its time.
+func AllHeld(copies []store.Copy) bool {
+	for _, c := range copies {
+		if !held(c) {
+			return false
+		}
+	}
+	return len(copies) > 0
+}
 
 // Glyph is a copy state's mark; "" (no copy yet) is a draft's.
 func Glyph(s store.DeliveryState) string {
@@ -139,14 +174,20 @@ func Counters(m store.Metrics) string {
 // Status is one copy in a line: its mark, its account's name and where it
 // is ("✓ Bluesky sent 09:07, 7 min late", "✗ Mastodon not sent: …").
 func Status(c store.Copy, scheduled time.Time, name string, zone *time.Location) string {
-	return Glyph(c.State) + " " + name + " " + Where(c, scheduled, zone)
+	return CopyGlyph(c) + " " + name + " " + Where(c, scheduled, zone)
 }
 
 // Line is a status line for one or more copies that are in the same place.
 type Line struct {
 	State store.DeliveryState
+	Held  bool // queued copies a paused queue holds
 	Names []string
 	Where string
+}
+
+// Style is how the line is coloured (CopyStyle).
+func (l Line) Style(st *styles.Styles) lipgloss.Style {
+	return CopyStyle(st, store.Copy{State: l.State, Held: l.Held})
 }
 
 // Text is the line in words: "✗ Mastodon and Bluesky not sent: …".
@@ -155,7 +196,7 @@ func (l Line) Text() string {
 	if n := len(l.Names); n > 1 {
 		names = strings.Join(l.Names[:n-1], ", ") + " and " + l.Names[n-1]
 	}
-	return Glyph(l.State) + " " + names + " " + l.Where
+	return CopyGlyph(store.Copy{State: l.State, Held: l.Held}) + " " + names + " " + l.Where
 }
 
 // Lines gives each copy that keep selects a status line, copies in the
@@ -169,13 +210,13 @@ func Lines(copies []store.Copy, scheduled time.Time, zone *time.Location, keep f
 		where, name := Where(c, scheduled, zone), Name(c, copies)
 		merged := false
 		for i := range out {
-			if out[i].State == c.State && out[i].Where == where {
+			if out[i].State == c.State && out[i].Held == c.Held && out[i].Where == where {
 				out[i].Names = append(out[i].Names, name)
 				merged = true
 			}
 		}
 		if !merged {
-			out = append(out, Line{State: c.State, Names: []string{name}, Where: where})
+			out = append(out, Line{State: c.State, Held: c.Held, Names: []string{name}, Where: where})
 		}
 	}
 	return out
@@ -196,6 +237,9 @@ func Where(c store.Copy, scheduled time.Time, zone *time.Location) string {
 		}
 		return "not sent: " + reason
 	case store.DeliveryMissed:
+		if reason != "" { // what became of a series' earlier occurrences
+			return "missed: it came due while crier was not running; " + reason
+		}
 		return "missed: it came due while crier was not running"
 	case store.DeliveryDropped:
 		return "dropped: it won't go out"
@@ -221,11 +265,12 @@ func Where(c store.Copy, scheduled time.Time, zone *time.Location) string {
 	return "draft"
 }
 
-// Mixed reports whether a post's copies are not all in one state, so each
-// needs its own mark.
+// Mixed reports whether a post's copies are not all in one state (a copy
+// a paused queue holds is not in the state of one that goes out at its
+// time), so each needs its own mark.
 func Mixed(copies []store.Copy) bool {
 	for _, c := range copies[min(1, len(copies)):] {
-		if c.State != copies[0].State {
+		if c.State != copies[0].State || held(c) != held(copies[0]) {
 			return true
 		}
 	}

@@ -36,3 +36,19 @@ func TestAHeldCopyIsNotCalledDue(t *testing.T) {
 		t.Errorf("Where(queued) = %q", got)
 	}
 }
+
+// A missed copy's line keeps its note (what became of a series' earlier
+// occurrences), and a held copy has its own mark, apart from a queued one.
+func TestMissedNoteAndHeldMark(t *testing.T) {
+	note := "the series' 2 earlier posts came due while crier was closed too: they were skipped"
+	if got := Where(store.Copy{State: store.DeliveryMissed, LastError: note}, time.Time{}, time.UTC); !strings.HasPrefix(got, "missed: ") || !strings.HasSuffix(got, note) {
+		t.Errorf("Where(missed with a note) = %q", got)
+	}
+	held, queued := store.Copy{State: store.DeliveryQueued, Held: true}, store.Copy{State: store.DeliveryQueued}
+	if CopyGlyph(held) != GlyphHeld || CopyGlyph(queued) != GlyphQueued {
+		t.Errorf("marks: held %q, queued %q", CopyGlyph(held), CopyGlyph(queued))
+	}
+	if !Mixed([]store.Copy{queued, held}) || Mixed([]store.Copy{held, held}) || !AllHeld([]store.Copy{held, held}) || AllHeld([]store.Copy{held, queued}) {
+		t.Error("a held copy beside a queued one is not told apart")
+	}
+}

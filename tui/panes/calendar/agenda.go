@@ -3,6 +3,7 @@ package calendar
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/crier-app/crier/store"
@@ -71,7 +72,7 @@ func (m *Model) keepSelectionVisible() {
 func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 	st := m.c.Styles
 	w := m.width
-	lk := m.look(p.State)
+	lk := m.look(shownState(p))
 	marker := "  "
 	if selected {
 		marker = "▸ "
@@ -155,11 +156,11 @@ func (m *Model) itemLines(p store.PostSummary, selected bool) []string {
 			(mixed || c.State != store.DeliveryQueued || c.LastError != "" || c.Held)
 	}) {
 		reasonLines := 1
-		if selected && l.State == store.DeliveryFailed {
-			reasonLines = 3 // the server's reason, whole
+		if selected && (l.State == store.DeliveryFailed || l.State == store.DeliveryMissed) {
+			reasonLines = 3 // the server's reason, or a missed post's note, whole
 		}
 		for _, t := range common.WrapAtMost(l.Text(), textW, reasonLines) {
-			out = append(out, postcopy.Style(st, l.State).Render(agendaIndent+t))
+			out = append(out, l.Style(st).Render(agendaIndent+t))
 		}
 	}
 	for _, c := range p.Copies {
@@ -197,7 +198,7 @@ func (m *Model) networksOf(p store.PostSummary) string {
 	}
 	var names []string
 	for _, c := range p.Copies {
-		names = append(names, postcopy.Glyph(c.State)+postcopy.Name(c, p.Copies))
+		names = append(names, postcopy.CopyGlyph(c)+postcopy.Name(c, p.Copies))
 	}
 	return strings.Join(names, " ")
 }
@@ -227,6 +228,10 @@ func (m *Model) hint(p store.PostSummary) string {
 			them = "them"
 		}
 		return fmt.Sprintf("s sends %s now · x drops %s · m moves · enter edits", which, them)
+	case p.State == store.PostQueued && postcopy.AllHeld(p.Copies):
+		return "held until its queue runs again (Drafts: Q, then p) · enter edits · m moves"
+	case p.State == store.PostQueued && slices.ContainsFunc(p.Copies, func(c store.Copy) bool { return c.Held }):
+		return "the ǁ held copy waits for its queue (Drafts: Q, then p) · enter edits · m moves"
 	case p.State == store.PostQueued:
 		return "enter edits it (it stays queued) · m moves it · [ ] a day earlier or later"
 	case p.State == store.PostDraft:
@@ -244,7 +249,7 @@ func (m *Model) summary(posts []store.PostSummary) string {
 	for _, s := range legendStates {
 		n := 0
 		for _, p := range posts {
-			if p.State == s {
+			if shownState(p) == s {
 				n++
 			}
 		}

@@ -3,6 +3,7 @@ package calendar
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/crier-app/crier/store"
 	"github.com/crier-app/crier/tui/common"
+	"github.com/crier-app/crier/tui/components/postcopy"
 	"github.com/crier-app/crier/tui/tuitest"
 )
 
@@ -964,5 +966,82 @@ func TestMoveFieldKeepsWhatWasTypedOverAQuit(t *testing.T) {
 	m2.press("m")
 	if got := m2.input.Value(); got != "2026-10-24 09:30" {
 		t.Errorf("the field opened a second time with %q", got)
+	}
+}
+
+// heldPosts queues two posts while Mastodon's queue is paused: one for
+// Mastodon alone (Saturday 24th 10:00, held whole) and one for Mastodon
+// and Bluesky (Friday 23rd 09:00, only its Mastodon copy held).
+func (f *fixture) heldPosts(t *testing.T) (whole, half int64) {
+	t.Helper()
+	ctx := context.Background()
+	slots := []store.QueueSlot{{Weekday: time.Friday, Minute: 9 * 60}, {Weekday: time.Saturday, Minute: 10 * 60}}
+	for _, a := range []int64{f.accMas, f.accBsk} {
+		if err := f.st.SetQueueSchedule(ctx, a, "Europe/Berlin", slots); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add := func(body string, accounts ...int64) int64 {
+		p := store.Post{Body: body}
+		for _, a := range accounts {
+			p.Targets = append(p.Targets, store.Target{AccountID: a})
+		}
+		id, err := f.st.SaveDraft(ctx, p, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.AddToQueue(ctx, id, now); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	half = add("Pretzel Friday on both networks", f.accMas, f.accBsk)
+	whole = add("Saturday rolls on Mastodon", f.accMas)
+	if _, err := f.st.PauseQueue(ctx, f.accMas, now); err != nil {
+		t.Fatal(err)
+	}
+	return whole, half
+}
+
+// A post a paused queue holds does not go out at its time: no calendar
+// view may mark it scheduled. The month and week grids draw it with the
+// held mark (each copy its own where only one is held), the legend
+// explains the mark at both sizes, and the agenda's heading says held.
+func TestHeldPostsAreMarkedHeldInEveryView(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			f := newFixture(t)
+			whole, _ := f.heldPosts(t)
+			m := newModel(t, f, size[0], size[1])
+			check := func(where string) {
+				t.Helper()
+				out := m.View()
+				if !strings.Contains(out, "10:00 "+postcopy.GlyphHeld+"M") {
+					t.Errorf("%s: the held post is not marked held on Saturday:\n%s", where, out)
+				}
+				if strings.Contains(out, "10:00 "+postcopy.GlyphQueued) {
+					t.Errorf("%s: the held post is marked scheduled:\n%s", where, out)
+				}
+				if !strings.Contains(out, "09:00 "+postcopy.GlyphHeld+"M"+postcopy.GlyphQueued+"B") {
+					t.Errorf("%s: the half-held post does not mark each copy:\n%s", where, out)
+				}
+				legend := out[strings.LastIndex(out, "\n")+1:]
+				if !strings.Contains(legend, postcopy.GlyphHeld+" held") && !strings.Contains(legend, postcopy.GlyphHeld+"held") {
+					t.Errorf("%s: the legend does not explain the held mark: %q", where, legend)
+				}
+			}
+			check("month")
+			m.press("v")
+			check("week")
+			m.press("v")
+			openAgendaOn(t, m, day(2026, 10, 24), whole)
+			out := m.View()
+			if !strings.Contains(out, "10:00  "+postcopy.GlyphHeld+" held") || strings.Contains(out, "scheduled") {
+				t.Errorf("the agenda's heading does not say held:\n%s", out)
+			}
+			if !strings.Contains(out, "1 post: 1 held") {
+				t.Errorf("the agenda's summary does not count the post as held:\n%s", out)
+			}
+		})
 	}
 }

@@ -30,6 +30,9 @@ func (m *Model) Marks() []common.Mark {
 	marks := make([]common.Mark, 0, len(legendStates)+len(common.NetworkLabels)+5)
 	for _, s := range legendStates {
 		lk := m.look(s)
+		if s == postHeld {
+			lk.word = "held: its queue is paused (Drafts: Q, p)"
+		}
 		marks = append(marks, common.Mark{Symbol: lk.glyph, Meaning: lk.word})
 	}
 	for _, n := range common.NetworkLabels {

@@ -19,15 +19,30 @@ type stateLook struct {
 }
 
 func (m *Model) look(s store.PostState) stateLook {
-	word := string(s)
-	if s == store.PostQueued {
-		word = "scheduled"
+	switch s {
+	case postHeld:
+		return stateLook{postcopy.GlyphHeld, "held", m.c.Styles.Warn}
+	case store.PostQueued:
+		return stateLook{postcopy.PostGlyph(s), "scheduled", postcopy.PostStyle(m.c.Styles, s)}
 	}
-	return stateLook{postcopy.PostGlyph(s), word, postcopy.PostStyle(m.c.Styles, s)}
+	return stateLook{postcopy.PostGlyph(s), string(s), postcopy.PostStyle(m.c.Styles, s)}
+}
+
+// postHeld is how the calendar shows a queued post whose every copy a
+// paused queue holds: it does not go out at its time, so it is not
+// "scheduled". It is not a state the store keeps.
+const postHeld store.PostState = "held"
+
+// shownState is the state a post is drawn in: its own, or postHeld.
+func shownState(p store.PostSummary) store.PostState {
+	if p.State == store.PostQueued && postcopy.AllHeld(p.Copies) {
+		return postHeld
+	}
+	return p.State
 }
 
 // legendStates is the order states are listed in, on screen and in counts.
-var legendStates = []store.PostState{store.PostQueued, store.PostSent, store.PostFailed, store.PostMissed, store.PostDraft}
+var legendStates = []store.PostState{store.PostQueued, postHeld, store.PostSent, store.PostFailed, store.PostMissed, store.PostDraft}
 
 // byNetwork orders items by their platform, the networks crier knows
 // first in their order (M B S), then the others as they come.
@@ -71,7 +86,7 @@ func marks(glyph string, p store.PostSummary) string {
 	var b strings.Builder
 	for _, c := range byNetwork(p.Copies, func(c store.Copy) string { return c.Platform }) {
 		l, _ := common.LabelOf(c.Platform)
-		b.WriteString(postcopy.Glyph(c.State) + l.Letter)
+		b.WriteString(postcopy.CopyGlyph(c) + l.Letter)
 	}
 	return b.String()
 }
@@ -208,13 +223,22 @@ func (m *Model) legend() string {
 			return line
 		}
 	}
+	// Narrower: each state's word right after its glyph ("◷scheduled").
+	tight := make([]string, 0, len(legendStates))
+	for _, s := range legendStates {
+		lk := m.look(s)
+		tight = append(tight, lk.style.Render(lk.glyph)+st.Muted.Render(lk.word))
+	}
+	if line := strings.Join(tight, " ") + st.Muted.Render(" │ ") + strings.Join(nets, " "); common.Width(line) <= m.width {
+		return line
+	}
 	return common.Truncate(strings.Join(states, " ")+st.Muted.Render(" │ ")+strings.Join(nets, " "), m.width, "…")
 }
 
 // postLine is a post in a grid cell: time, state glyph, network letters, and
 // the start of its text where the cell has room.
 func (m *Model) postLine(p store.PostSummary, w int, withText bool) string {
-	lk := m.look(p.State)
+	lk := m.look(shownState(p))
 	s := p.ScheduledAt.In(m.c.Zone).Format("15:04") + " " + marks(lk.glyph, p)
 	if rem := w - common.Width(s) - 1; withText && rem >= 4 {
 		s += " " + common.Truncate(common.OneLine(common.Clean(p.Body)), rem, "…")

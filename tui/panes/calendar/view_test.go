@@ -92,3 +92,16 @@ func TestGoldenHalfSentAgenda(t *testing.T) {
 
 // Monday 19th's agenda: a sent post with its counters, one copy late.
 func TestGoldenSentAgenda(t *testing.T) { goldenView(t, "h", "h", "h", "enter") }
+
+// The month with posts a paused queue holds: Friday 23rd's post for
+// Mastodon and Bluesky (its Mastodon copy held), Saturday 24th's for
+// Mastodon alone (held whole).
+func TestGoldenHeldMonth(t *testing.T) {
+	goldenViewWith(t, func(t *testing.T, f *fixture) { f.heldPosts(t) })
+}
+
+// Saturday 24th's agenda on the held post: its heading says held, and
+// the hint says how the queue runs again.
+func TestGoldenHeldAgenda(t *testing.T) {
+	goldenViewWith(t, func(t *testing.T, f *fixture) { f.heldPosts(t) }, "l", "l", "enter", "j")
+}

@@ -287,7 +287,7 @@ func networksText(it store.PostSummary) string {
 	for _, c := range it.Copies {
 		p := common.Clean(c.Platform)
 		if mixed {
-			parts = append(parts, postcopy.Glyph(c.State)+p)
+			parts = append(parts, postcopy.CopyGlyph(c)+p)
 			continue
 		}
 		if !seen[p] {

@@ -52,6 +52,7 @@ func (m *Model) Marks() []common.Mark {
 		{Symbol: "failed", Meaning: "a copy was not sent"},
 		{Symbol: "missed", Meaning: "came due while crier was closed"},
 		{Symbol: postcopy.GlyphQueued, Meaning: "a copy waits for its time"},
+		{Symbol: postcopy.GlyphHeld, Meaning: "held: its queue is paused"},
 		{Symbol: postcopy.GlyphSending, Meaning: "being sent now"},
 		{Symbol: postcopy.GlyphSent, Meaning: "sent"},
 		{Symbol: postcopy.GlyphFailed, Meaning: "not sent (the reason follows)"},

@@ -43,7 +43,7 @@ func DefaultKeyMap() KeyMap {
 		End:        keys.New("x", "end / stop"),
 		Replan:     keys.New("P", "plan again"),
 		EditOne:    keys.New("enter", "edit the next post alone"),
-		EditSeries: keys.New("e", "edit the series' text"),
+		EditSeries: keys.New("e", "edit the series' texts"),
 		Reschedule: keys.New("R", "change the rule"),
 		Resume:     keys.New("u", "run a stopped series again"),
 		Delete:     keys.New("d", "delete a stopped series"),

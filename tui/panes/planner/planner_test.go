@@ -734,3 +734,130 @@ func TestSuggestedSlotsInTheQueuesZone(t *testing.T) {
 		t.Errorf("suggested on Berlin's clock for a New York queue:\n%s", v)
 	}
 }
+
+// A series made from a post with a Bluesky text of its own: the list says
+// so, e shows and edits every network's text, and the coming posts carry
+// what the form showed; emptying the Bluesky text makes Bluesky post the
+// main text.
+func TestSeriesTextEditsEveryNetworksText(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	bsky, err := h.st.UpsertAccount(ctx, store.Account{Platform: "bluesky", Handle: "shop.bsky.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.c.Accounts, err = h.st.Accounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	id, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{
+			{AccountID: h.acc}, {AccountID: bsky, BodyOverride: "Saturday special 🥐 on Bluesky", HasOverride: true}}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	if v := h.view(); !strings.Contains(v, "Bluesky's own text: Saturday special 🥐 on Bluesky") {
+		t.Fatalf("the series list does not show the Bluesky text:\n%s", v)
+	}
+	texts := func() map[int64]string { // each account's text of the coming posts, all alike
+		t.Helper()
+		occ, err := h.st.Occurrences(ctx, id, now, 10)
+		if err != nil || len(occ) < 2 {
+			t.Fatalf("occurrences: %d, %v", len(occ), err)
+		}
+		var first map[int64]string
+		for _, o := range occ {
+			p, err := h.st.Post(ctx, o.PostID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[int64]string{}
+			for _, tg := range p.Targets {
+				got[tg.AccountID] = p.Body
+				if tg.HasOverride {
+					got[tg.AccountID] = tg.BodyOverride
+				}
+			}
+			if first != nil && (got[h.acc] != first[h.acc] || got[bsky] != first[bsky]) {
+				t.Fatalf("occurrences differ: %v and %v", first, got)
+			}
+			first = got
+		}
+		return first
+	}
+
+	h.run.Press("e")
+	if v := h.view(); !strings.Contains(v, "Bluesky's own text") || !strings.Contains(v, "Saturday special 🥐 on Bluesky") {
+		t.Fatalf("the series' text form does not show the Bluesky text:\n%s", v)
+	}
+	for range len("special") {
+		h.run.Press("backspace")
+	}
+	h.run.Type("bake")
+	h.run.Press("tab") // the Mastodon field: empty, it posts the main text
+	h.run.Press("tab") // the Bluesky field
+	for range []rune("special 🥐 on Bluesky") {
+		h.run.Press("backspace")
+	}
+	h.run.Type("bake 🥨 on Bluesky")
+	got := statuses(h.run.Press("enter"))
+	if h.m.Capturing() {
+		t.Fatalf("enter left the form open:\n%s", h.view())
+	}
+	if len(got) == 0 || !strings.Contains(got[len(got)-1], "on Bluesky") {
+		t.Errorf("the status does not say what Bluesky posts: %v", got)
+	}
+	if tx := texts(); tx[h.acc] != "Saturday bake" || tx[bsky] != "Saturday bake 🥨 on Bluesky" {
+		t.Fatalf("after the edit, the coming posts say %v", tx)
+	}
+
+	// Emptied, Bluesky's text gives way to the main text.
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("e")
+	h.run.Press("shift+tab") // from the main text round to the last field, Bluesky's
+	for range len("Saturday bake 🥨 on Bluesky") {
+		h.run.Press("backspace")
+	}
+	h.run.Press("enter")
+	if tx := texts(); tx[h.acc] != "Saturday bake" || tx[bsky] != "Saturday bake" {
+		t.Fatalf("after emptying the Bluesky text, the coming posts say %v", tx)
+	}
+	if r, _ := h.st.Recurrence(ctx, id); r.Template.Targets[1].HasOverride {
+		t.Errorf("the template keeps a Bluesky text: %+v", r.Template.Targets)
+	}
+}
+
+// The series' text form, open when crier closes, keeps every field typed
+// (the Bluesky text too) and gives it back when it opens again.
+func TestSeriesTextFormClosedByQuitKeepsEveryField(t *testing.T) {
+	h := newHarness(t, TabSeries)
+	ctx := context.Background()
+	bsky, err := h.st.UpsertAccount(ctx, store.Account{Platform: "bluesky", Handle: "shop.bsky.social"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.c.Accounts, err = h.st.Accounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := timing.NewSeries(ctx, h.st, timing.Series{Rule: "FREQ=WEEKLY;BYDAY=SA", Start: time.Date(2027, 3, 27, 7, 30, 0, 0, tuitest.Berlin),
+		Zone: "Europe/Berlin", Template: store.Post{Body: "Saturday special", Targets: []store.Target{
+			{AccountID: h.acc}, {AccountID: bsky, BodyOverride: "on Bluesky", HasOverride: true}}}}, now); err != nil {
+		t.Fatal(err)
+	}
+	h.run.Send(common.DataChangedMsg{})
+	h.run.Press("e")
+	h.run.Type(" today")
+	h.run.Press("shift+tab")
+	h.run.Type(" only")
+	h.run.Run(h.m.Update(common.BeforeQuitMsg{}))
+
+	h.m = New(h.c, TabSeries)
+	h.m.SetSize(100, 30)
+	h.run = tuitest.NewRunner(t, tuitest.NewClock(now), h.m.Update)
+	h.run.Deliver = func(msg tea.Msg) bool { return Owns(msg) }
+	h.run.Run(h.m.Init())
+	h.run.Press("e")
+	if v := h.view(); !strings.Contains(v, "Saturday special today") || !strings.Contains(v, "on Bluesky only") {
+		t.Fatalf("the texts typed are gone:\n%s", v)
+	}
+}

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -70,19 +69,7 @@ func (t *seriesTab) key(m *Model, k tea.KeyMsg) tea.Cmd {
 		}
 		return common.Status("the series has no coming post to edit yet", true)
 	case key.Matches(k, m.keys.EditSeries):
-		return m.pushKept(newLineDialog(m, seriesKeptKey("text", it.r.ID), "Text of every coming post of the series",
-			"posts edited alone keep their own text", it.r.Template.Body, func(text string) (tea.Cmd, error) {
-				if strings.TrimSpace(text) == "" && !ownTextEverywhere(it.r.Template) {
-					return nil, errors.New("the text is empty: write what the series posts (esc keeps it as it is)")
-				}
-				tpl := it.r.Template
-				tpl.Body = text
-				return func() tea.Msg {
-					n, err := st.UpdateRecurrence(context.Background(), it.r.ID, tpl, now)
-					return acted(fmt.Sprintf("the series now posts %s; %s rewritten", common.PostName(text, 24, "no text"),
-						common.Count(n, "coming post", "coming posts")), err)
-				}, nil
-			}))
+		return m.pushKept(newSeriesTextForm(m, it.r))
 	case key.Matches(k, m.keys.Reschedule):
 		return m.pushKept(newLineDialog(m, seriesKeptKey("rule", it.r.ID), "New rule for the series",
 			`such as "weekly on Saturday at 07:30 until 2027-03-01" or an RRULE`, "", func(text string) (tea.Cmd, error) {
@@ -190,6 +177,7 @@ func (t *seriesTab) view(m *Model) []string {
 		} else {
 			out = append(out, "  "+s.Text.Render(head))
 		}
+		out = append(out, m.ownTexts(it.r)...)
 		var next []string
 		for _, o := range it.next {
 			w := m.when(o.OccursAt)

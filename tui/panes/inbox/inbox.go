@@ -160,12 +160,16 @@ type Model struct {
 
 	// The label prompt, open while labeling is set.
 	labeling   bool
+	labelIDs   []int64
 	labelInput textinput.Model
 
 	// The search line, open while searching is set (search.go); searchSeq
 	// tells the pause after the last key typed from earlier ones.
 	searching   bool
 	searchInput textinput.Model
+	// searchOpened is what the line held when it opened: nothing was
+	// typed while it still holds that.
+	searchOpened string
 	searchSeq   int
 	// labels are the labels in use, most used first, for v/V.
 	labels []string
@@ -359,6 +363,10 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		if m.reply != nil {
 			cmds = append(cmds, m.reply.keepDraft())
 		}
+		cmds = append(cmds, m.keepOnQuit())
+
+	case keptMsg:
+		cmds = append(cmds, m.putBack(msg))
 	}
 	cmds = append(cmds, m.cursorMoved())
 	return m, tea.Batch(cmds...)
@@ -392,6 +400,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Snooze):
 		if items := m.targets(); len(items) > 0 {
 			m.snoozing, m.snoozeIDs = true, ids(items)
+			return m.takeKept(keptSnooze, m.snoozeIDs)
 		}
 	case key.Matches(msg, m.keys.Reply):
 		return m.openReply()
@@ -400,10 +409,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Repost):
 		return m.react(store.ReactRepost)
 	case key.Matches(msg, m.keys.Label):
-		if len(m.targets()) > 0 {
-			m.labeling = true
+		if items := m.targets(); len(items) > 0 {
+			m.labeling, m.labelIDs = true, ids(items)
 			m.labelInput.SetValue("")
-			return m.labelInput.Focus()
+			return tea.Batch(m.labelInput.Focus(), m.takeKept(keptLabel, m.labelIDs))
 		}
 	case key.Matches(msg, m.keys.Select):
 		return m.toggleMark()

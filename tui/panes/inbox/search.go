@@ -30,8 +30,9 @@ func (m *Model) openSearch() tea.Cmd {
 	m.searching = true
 	m.searchInput.SetValue(m.filter.Search)
 	m.searchInput.CursorEnd()
+	m.searchOpened = m.filter.Search
 	m.fitSearchInput()
-	return m.searchInput.Focus()
+	return tea.Batch(m.searchInput.Focus(), m.takeKept(keptSearch, nil))
 }
 
 // fitSearchInput makes the line as wide as what is typed (up to a third

@@ -491,6 +491,13 @@ func (m *Model) labelKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Confirm):
 		m.labeling = false
 		m.labelInput.Blur()
+		if !slices.Equal(ids(m.targets()), m.labelIDs) {
+			// A reload while the prompt was open took the item away:
+			// the cursor is on another one now.
+			m.labelIDs = nil
+			return common.Status("the items changed meanwhile: not labelled", true)
+		}
+		m.labelIDs = nil
 		return m.label(m.labelInput.Value())
 	}
 	var cmd tea.Cmd

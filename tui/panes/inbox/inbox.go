@@ -170,7 +170,7 @@ type Model struct {
 	// searchOpened is what the line held when it opened: nothing was
 	// typed while it still holds that.
 	searchOpened string
-	searchSeq   int
+	searchSeq    int
 	// labels are the labels in use, most used first, for v/V.
 	labels []string
 

@@ -551,7 +551,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 			}
 			msg.applied, msg.note, msg.react = true, note, a.react
 			if a.undoable {
-				msg.undo = &undoRecord{before: before, note: note, labels: a.labels}
+				msg.undo = &undoRecord{before: before, note: note, labels: a.labels, label: a.label}
 				if a.react != nil {
 					msg.undo.reaction = a.react.r
 				}

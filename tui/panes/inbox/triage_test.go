@@ -546,3 +546,37 @@ func TestKeysTypedWhileAReplyIsSavedWaitForTheList(t *testing.T) {
 		t.Fatalf("the e typed during the send did not reach the next item: b-2 is %s", got.State)
 	}
 }
+
+// z takes back only what the action changed: undoing a label does not
+// reopen an item done since (in another session, say), and undoing a done
+// does not take off a label put on since.
+func TestUndoTakesBackOnlyWhatTheActionChanged(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 120, 37)
+	ctx := context.Background()
+	first := h.selected().ID
+	h.keys("#", "vip")
+	h.send(enter)
+	// Another session closes the item.
+	if err := st.SetInboxState(ctx, []int64{first}, store.InboxDone, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(common.DataChangedMsg{})
+	h.keys("z")
+	if got := storedItem(t, st, first); got.State != store.InboxDone || len(got.Labels) != 0 {
+		t.Fatalf("after undoing the label: %s, labels %q", got.State, got.Labels)
+	}
+
+	second := h.selected().ID
+	h.keys("e")
+	if _, err := st.ToggleInboxLabel(ctx, []int64{second}, "wholesale"); err != nil {
+		t.Fatal(err)
+	}
+	h.send(common.DataChangedMsg{})
+	h.keys("z")
+	if got := storedItem(t, st, second); got.State != store.InboxOpen || len(got.Labels) != 1 || got.Labels[0] != "wholesale" {
+		t.Fatalf("after undoing done: %s, labels %q", got.State, got.Labels)
+	}
+}

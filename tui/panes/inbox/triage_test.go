@@ -580,3 +580,28 @@ func TestUndoTakesBackOnlyWhatTheActionChanged(t *testing.T) {
 		t.Fatalf("after undoing done: %s, labels %q", got.State, got.Labels)
 	}
 }
+
+// At 80x24 the snooze chooser with a typed time and the reason it can't be
+// taken stays whole: the reason in full, the keys and the box's border.
+func TestSnoozeChooserFitsWithItsError(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	c.Settings.SnoozePresets = []time.Duration{time.Hour, 3 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}
+	for _, size := range [][2]int{{80, 21}, {60, 21}, {120, 37}} {
+		h := newHarness(t, c, size[0], size[1])
+		h.keys("s", "t", "yesterday")
+		h.send(enter)
+		if h.m.timeErr == "" {
+			t.Fatal("yesterday was taken")
+		}
+		view := h.m.View()
+		// The reason may be wrapped: compare without the spaces.
+		squeeze := func(s string) string {
+			return strings.Join(strings.Fields(strings.NewReplacer("│", " ", "─", " ").Replace(s)), "")
+		}
+		if !strings.Contains(view, "╰") || !strings.Contains(view, "esc back") || !strings.Contains(squeeze(view), squeeze(h.m.timeErr)) {
+			t.Fatalf("at %dx%d the chooser is cut:\n%s", size[0], size[1], view)
+		}
+	}
+}

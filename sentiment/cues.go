@@ -80,6 +80,10 @@ type lexiconT struct {
 	hypothetical map[string]bool
 	// Thanks, which at the end of a complaint are manners, not praise.
 	thanks map[string]bool
+	// Complaint cues that name what the business owes the writer (a
+	// refund, the money back): not getting it is the complaint, so a
+	// negation does not turn them into praise as it turns "not bad".
+	owed map[string]bool
 }
 
 var lexicon = sync.OnceValue(func() *lexiconT {
@@ -127,6 +131,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		price* ~ up | raised ~ price* | doubled ~ price* | for the same price | more expensive | pricier | costs more | half the size | less for more
 		erstattung | ruckerstattung | geld zuruck | doppelt abgebucht | doppelt berechnet | zweimal abgebucht | zu viel berechnet | zu teuer
 		uberteuert | teuer geworden | teurer | preiserhohung | preise ~ gestiegen | preise ~ erhoht | preise ~ senken | kostet ~ mehr | wucher | abzocke | aufpreis
+		nicht zuruckbekommen | nicht zuruckerhalten | nicht erstattet | no me han devuelto | no me devolvieron | no me habeis devuelto
 		reembolso | devolucion | devolver el dinero | devuelvan | cobraron dos veces | cobro doble | cobrado de mas | cobraron de mas | carisim*
 		mas caro | mas caros | mas cara | mas caras | un robo | subieron ~ precios | subida de precios | por el mismo precio | cuesta mas`))
 
@@ -384,6 +389,9 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 	lex.claims = wordSet(`fresh freshly homemade handmade home made vegan vegetarian gluten organic artisan artisanal local natural healthy sugar broken later soon
 		frisch frische frischen frisches hausgemacht handgemacht bio regional glutenfrei gleich bald
 		fresco fresca frescos frescas casero casera artesano artesana artesanal ecologico natural sano enseguida pronto`)
+	lex.owed = map[string]bool{"refund*": true, "money back": true, "my money": true, "reimburs*": true, "compensat*": true,
+		"erstattung": true, "ruckerstattung": true, "geld zuruck": true, "reembolso": true, "devolucion": true,
+		"devolver el dinero": true, "devuelvan": true}
 	lex.praiseSlang = map[string]bool{"ridicul*": true, "insane": true, "criminal": true}
 	lex.intensifiers = wordSet(`so too really very super way echt total sehr voll muy tan bastante demasiado`)
 	lex.travel = wordSet(`drove drive driving walked walk walking cycled cycle biked bike ride rode travelled traveled train trip away

@@ -96,6 +96,11 @@ func Read(text string, ch Channel) Reading {
 			// before it.
 			negated := m.negatedAt(sp.from) && !lex.negators[c.words[0]] && !lex.negationBound[strings.Join(c.words, "_")]
 			switch {
+			case c.kind == cueComplaint && negated && lex.owed[c.name] && !m.hypothetical(sp.from):
+				// "I haven't been refunded", "no refund yet": what is
+				// owed did not come.
+				r.Complaint += c.weight
+				r.Cues = append(r.Cues, "no "+c.name)
 			case c.kind == cueComplaint && negated:
 				// "not bad", "no complaints", "never had a bad loaf".
 				r.Praise += 1.5
@@ -225,7 +230,20 @@ func (m *message) unexplainedNot() bool {
 	}
 	idle := m.idleNots()
 	for i, t := range m.toks {
-		if lex.negators[t] && !idle[i] && !m.inQuestion(i) {
+		if lex.negators[t] && !idle[i] && !m.inQuestion(i) && !m.supposed(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// supposed reports whether toks[i] is in a clause that supposes ("if you
+// haven't been yet", "wenn ihr noch nicht da wart"): nothing said to have
+// happened or not.
+func (m *message) supposed(i int) bool {
+	from, _ := m.clause(i)
+	for _, t := range m.toks[from:i] {
+		if lexicon().hypothetical[t] {
 			return true
 		}
 	}
@@ -317,6 +335,12 @@ func (m *message) structure(r *Reading, praiseAt map[int]bool) {
 			r.Cues = append(r.Cues, "but … not")
 		case !question:
 			for j := 0; j+1 < len(clause); j++ {
+				if lex.hypothetical[clause[j]] {
+					// "If you haven't been yet, this is your sign": a
+					// supposition about the reader, no reproach (see
+					// supposed).
+					break
+				}
 				if lex.you[clause[j]] && (lex.negators[clause[j+1]] || j+2 < len(clause) && lex.negators[clause[j+2]]) {
 					// "You didn't.", "ihr habt nicht"
 					r.Complaint++

@@ -179,10 +179,12 @@ type Model struct {
 	reply    *reply
 	replyGen int
 
-	// Items marked for a bulk action, by id; what z can take back.
-	marked  map[int64]store.InboxItem
-	undos   []undoRecord
-	undoSeq int
+	// Items marked for a bulk action, by id, in the list markedIn
+	// filtered; what z can take back.
+	marked   map[int64]store.InboxItem
+	markedIn store.InboxFilter
+	undos    []undoRecord
+	undoSeq  int
 }
 
 // New returns the Inbox pane. It does no I/O: Init loads.
@@ -520,6 +522,7 @@ func (m *Model) keepPlace(wake bool) loadSpec {
 // load asks for the filtered list in the shape spec says. Only the newest
 // load's answer is applied.
 func (m *Model) load(spec loadSpec) tea.Cmd {
+	dropped := m.dropMarksOfAnotherList()
 	m.loadSeq++
 	seq, st, f, now := m.loadSeq, m.c.Store, m.filter, m.c.Now()
 	if spec.holdKeys {
@@ -533,7 +536,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 		c := m.cursorMark()
 		asked = &c
 	}
-	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+	return tea.Batch(dropped, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		msg := loadedMsg{seq: seq, asked: asked}
 		if a := spec.act; a != nil {
 			var before []store.InboxItem
@@ -587,7 +590,20 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 		msg.win, msg.err = st.InboxAround(ctx, f, spec.at, pageSize/2, pageSize)
 		msg.cursor = msg.win.Index
 		return msg
-	})
+	}))
+}
+
+// dropMarksOfAnotherList clears the selection when the filters changed
+// since it was made: a bulk action must act on the items on show, not on
+// ones marked in a list that is gone (u in the snoozed view reopening the
+// open items marked before f).
+func (m *Model) dropMarksOfAnotherList() tea.Cmd {
+	if len(m.marked) == 0 || m.filter == m.markedIn {
+		return nil
+	}
+	n := len(m.marked)
+	clear(m.marked)
+	return common.Status("selection of "+common.Count(n, "item", "items")+" cleared: it was made in another list", false)
 }
 
 func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {

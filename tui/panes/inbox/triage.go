@@ -378,6 +378,9 @@ func (m *Model) toggleMark() tea.Cmd {
 	if _, in := m.marked[it.ID]; in {
 		delete(m.marked, it.ID)
 	} else {
+		if len(m.marked) == 0 {
+			m.markedIn = m.filter
+		}
 		m.marked[it.ID] = it
 	}
 	_, reqs := m.list.HandleKey(m.c.Nav, tea.KeyMsg{Type: tea.KeyDown})

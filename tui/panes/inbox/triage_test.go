@@ -605,3 +605,42 @@ func TestSnoozeChooserFitsWithItsError(t *testing.T) {
 		}
 	}
 }
+
+// A selection belongs to the list it was made in: after the filters
+// change, a triage key acts on the item on show, not on items marked in a
+// list that is no longer there.
+func TestSelectionDoesNotOutliveItsList(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.send(space)
+	h.send(space)
+	h.keys("f") // the snoozed items
+	if len(h.m.marked) != 0 || strings.Contains(h.header(), "selected") {
+		t.Fatalf("after f: %d marked, header %q", len(h.m.marked), h.header())
+	}
+	if s := h.lastStatus(); !strings.Contains(s.Text, "selection of 2 items cleared") {
+		t.Fatalf("status %+v", s)
+	}
+	snoozed := h.selected()
+	if snoozed.State != store.InboxSnoozed {
+		t.Fatalf("on %s (%s)", snoozed.RemoteID, snoozed.State)
+	}
+	h.keys("e")
+	if got := storedItem(t, st, snoozed.ID).State; got != store.InboxDone {
+		t.Fatalf("the snoozed item on show is %s", got)
+	}
+	for _, r := range []string{"m-1", "b-2"} {
+		if storedItem(t, st, ids[r]).State != store.InboxOpen {
+			t.Fatalf("%s, marked in the open list, was acted on", r)
+		}
+	}
+	// A reload of the same list (a sync) keeps the selection.
+	h.keys("F")
+	h.send(space)
+	h.send(common.DataChangedMsg{})
+	if len(h.m.marked) != 1 {
+		t.Fatalf("a sync's reload dropped the selection: %d marked", len(h.m.marked))
+	}
+}

@@ -79,10 +79,11 @@ func newReply(c *common.Common, km KeyMap, gen int, it store.InboxItem) (*reply,
 // account's own server's limits where it has said them.
 func (r *reply) spec() (common.NetworkSpec, platforms.Limits) {
 	spec := r.c.Networks[r.item.Platform]
+	direct := r.item.Kind == store.KindDM
 	if l, ok := r.c.Limits[r.item.AccountID]; ok {
-		return spec, spec.With(l)
+		return spec, spec.For(direct, spec.With(l))
 	}
-	return spec, spec.Limits
+	return spec, spec.For(direct, spec.Limits)
 }
 
 // prefix is what a new reply starts with on the item's network.

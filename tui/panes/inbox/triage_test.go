@@ -644,3 +644,36 @@ func TestSelectionDoesNotOutliveItsList(t *testing.T) {
 		t.Fatalf("a sync's reload dropped the selection: %d marked", len(h.m.marked))
 	}
 }
+
+// A direct message is answered within the limits of a direct message:
+// Bluesky's chat takes 1,000 graphemes where a post takes 300; a Mastodon
+// direct message is a status like any other.
+func TestDirectReplyCountsAsADirectMessage(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	ctx := context.Background()
+	bsky := storedItem(t, st, ids["b-2"]).AccountID
+	if _, err := st.AddInboxItems(ctx, []store.InboxItem{{AccountID: bsky, Platform: store.PlatformBluesky, RemoteID: "chat-1",
+		Kind: store.KindDM, AuthorHandle: "zoe.bsky.social", AuthorFollowers: -1, ThreadRoot: "convo-1",
+		Body: "Could you tell me everything about the sourdough workshop?", ReceivedAt: now.Add(-time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 120, 37)
+	long := strings.Repeat("ab ", 150) // 450 graphemes
+	if h.selected().RemoteID != "chat-1" {
+		t.Fatalf("on %s", h.selected().RemoteID)
+	}
+	h.keys("r", long)
+	if over := h.m.reply.over(); over != "" || !strings.Contains(h.m.View(), "Bluesky 450/1000 graphemes") {
+		t.Fatalf("a 450-grapheme chat answer: over %q\n%s", over, h.m.View())
+	}
+	h.keys("esc", "j", "j", "r", long) // Bo's public mention
+	if h.selected().RemoteID != "b-2" || h.m.reply.over() == "" {
+		t.Fatalf("a 450-grapheme reply to %s is not over: %q", h.selected().RemoteID, h.m.reply.over())
+	}
+	h.keys("esc", "j", "j", "r") // Carla's Mastodon DM: a status, within the server's limit (60 here)
+	if h.selected().RemoteID != "m-3" || !strings.Contains(h.m.View(), "/60 chars") {
+		t.Fatalf("on %s:\n%s", h.selected().RemoteID, h.m.View())
+	}
+}

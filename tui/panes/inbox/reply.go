@@ -288,13 +288,18 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 	w := r.width
 	it := r.item
 	title := s.Title.Render("Reply") + s.Muted.Render(" to "+at(common.Clean(it.AuthorHandle))+" on "+common.NetworkName(common.Clean(it.Platform)))
+	var from, private string
 	if a, ok := r.c.Account(it.AccountID); ok {
-		title += s.Muted.Render(" · from " + at(common.Clean(a.Handle)))
+		from = s.Muted.Render(" · from " + at(common.Clean(a.Handle)))
 	}
 	if it.Kind == store.KindDM {
-		title += s.Warn.Render(" · private (direct message)")
+		private = s.Warn.Render(" · private (direct message)")
 	}
-	top := []string{common.Truncate(title, w, "…")}
+	if private != "" && common.Width(title+from+private) > w {
+		// That it is private matters more than which account answers.
+		from = ""
+	}
+	top := []string{common.Truncate(title+from+private, w, "…")}
 
 	// The conversation, newest at the bottom, right above the box.
 	var convo []string

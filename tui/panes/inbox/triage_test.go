@@ -677,3 +677,23 @@ func TestDirectReplyCountsAsADirectMessage(t *testing.T) {
 		t.Fatalf("on %s:\n%s", h.selected().RemoteID, h.m.View())
 	}
 }
+
+// At 80 columns the reply composer still says that a direct message's
+// answer is private: the sending account gives way first.
+func TestDirectReplySaysPrivateAt80Columns(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	if _, err := st.DB().Exec("UPDATE accounts SET handle = 'ryeandshine-sourdough-and-pastries' WHERE platform = 'mastodon'"); err != nil {
+		t.Fatal(err)
+	}
+	c.Accounts[0].Handle = "ryeandshine-sourdough-and-pastries"
+	h := newHarness(t, c, 80, 21)
+	h.keys("j", "j", "j", "r")
+	if h.selected().Kind != store.KindDM {
+		t.Fatalf("on %s", h.selected().RemoteID)
+	}
+	if line := strings.Split(h.m.View(), "\n")[1]; !strings.Contains(line, "private (direct message)") {
+		t.Fatalf("the title at 80 columns: %q", line)
+	}
+}

@@ -289,6 +289,12 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			m.reply.onPicked(msg)
 		}
 
+	case savedreplies.KeptMsg:
+		if m.reply == nil || !m.reply.picker.Active() {
+			// The picker it was for closed before it came: kept again.
+			cmds = append(cmds, savedreplies.KeepAgain(m.c.Store, msg))
+		}
+
 	case common.FocusMsg:
 		cmds = append(cmds, m.load(m.keepPlace(true)))
 
@@ -363,7 +369,7 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 
 	case common.BeforeQuitMsg:
 		if m.reply != nil {
-			cmds = append(cmds, m.reply.keepDraft())
+			cmds = append(cmds, m.reply.keepDraft(), m.reply.picker.KeepOnQuit())
 		}
 		cmds = append(cmds, m.keepOnQuit())
 

@@ -114,3 +114,19 @@ func TestLabelPromptRefusesWhenItsItemWentAway(t *testing.T) {
 		t.Fatalf("status %+v", s)
 	}
 }
+
+// A saved reply being written in the reply composer's picker when crier
+// closes comes back in the next ctrl+n, through the pane.
+func TestSavedReplyFormOutlivesQuitting(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 120, 37)
+	h.keys("r", "ctrl+t", "ctrl+n", "Parking", "enter", "Park behind the shop")
+	h.send(common.BeforeQuitMsg{})
+	h = newHarness(t, c, 120, 37)
+	h.keys("r", "ctrl+t", "ctrl+n")
+	if v := h.m.View(); !strings.Contains(v, "Park behind the shop") {
+		t.Fatalf("the saved reply's form after reopening:\n%s", v)
+	}
+}

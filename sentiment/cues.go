@@ -143,6 +143,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		not delivered | missing | not ready | wasnt ready | no record | couldnt find ~ order | lost ~ order | mixed up | incomplete | only got
 		was short | check your orders | supposed to | meant to be | should have been | never got | never received | no confirmation | still no
 		cancelled with | canceled with | was empty | were empty | everything ~ gone | nothing ~ left | to someone else | sold my | gave my
+		an jemand anderen | an jemand anders | an jemanden anderen | an einen anderen kunden | a otra persona | a otro cliente | a otra clienta
 		specifically asked | i asked for | we asked for | no era ~ que | nur ~ bekommen | nur ~ erhalten | solo me dieron | solo recibi
 		falsch* | verwechselt | fehlte | fehlten | nie angekommen | nicht angekommen | kam nie | nicht fertig | unvollstandig | keine bestatigung
 		keine bestellung | noch keine | immer noch kein* | bis heute kein* | sollte eigentlich | hatte ~ sollen | war leer

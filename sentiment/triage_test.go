@@ -230,6 +230,9 @@ func TestClassifyReadsWhatAMessageIs(t *testing.T) {
 		{"If you haven't been yet, this is your sign.", Quote, Other},
 		{"If you haven't tried their rye yet, go!", Mention, Other},
 		{"You didn't even answer.", Reply, Complaint},
+		// An order given to someone else, in German and Spanish too.
+		{"Meine Torte für Samstag wurde an jemand anderen verkauft. Was jetzt?", Direct, Complaint},
+		{"Le dieron mi encargo a otra persona.", Direct, Complaint},
 	} {
 		if got := Read(c.text, c.ch); got.Class != c.want {
 			t.Errorf("Classify(%q) = %s (complaint %.1f, praise %.1f, asks %v, cues %v), want %s",

@@ -48,6 +48,10 @@ type keptMsg struct {
 
 // takeKept asks for what was kept of field opened for ids.
 func (m *Model) takeKept(field keptField, ids []int64) tea.Cmd {
+	if m.c.ReadOnly {
+		// A glance session writes nothing, not even this.
+		return nil
+	}
 	k := keptKey(field, ids)
 	return common.TakeKept(m.c.Store, k, func(typed map[string]string, err error) tea.Msg {
 		return keptMsg{field: field, key: k, typed: typed, err: err}
@@ -104,6 +108,8 @@ func (m *Model) putBack(msg keptMsg) tea.Cmd {
 func (m *Model) keepOnQuit() tea.Cmd {
 	var key, text string
 	switch {
+	case m.c.ReadOnly:
+		return nil
 	case m.searching && m.searchInput.Value() != m.searchOpened:
 		key, text = keptKey(keptSearch, nil), m.searchInput.Value()
 	case m.labeling && m.labelInput.Value() != "":

@@ -130,3 +130,28 @@ func TestSavedReplyFormOutlivesQuitting(t *testing.T) {
 		t.Fatalf("the saved reply's form after reopening:\n%s", v)
 	}
 }
+
+// A glance session (read-only) neither keeps a search typed when it
+// closes nor takes one a full session kept.
+func TestGlanceSessionKeepsNoTyping(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	full := newHarness(t, c, 120, 37)
+	full.keys("/", "rye")
+	full.send(common.BeforeQuitMsg{})
+
+	glance := *c
+	glance.ReadOnly = true
+	h := newHarness(t, &glance, 120, 37)
+	h.keys("/")
+	if got := h.m.searchInput.Value(); got != "" {
+		t.Fatalf("a glance session took the kept search: %q", got)
+	}
+	h.keys("bagels")
+	h.send(common.BeforeQuitMsg{})
+	typed, err := st.TakeKeptForm(context.Background(), keptKey(keptSearch, nil))
+	if err != nil || typed["text"] != "rye" {
+		t.Fatalf("kept %v, %v; want the full session's rye", typed, err)
+	}
+}

@@ -1,6 +1,10 @@
 package sentiment
 
-import "sync"
+import (
+	"strconv"
+	"strings"
+	"sync"
+)
 
 // The cues Classify listens for, by what they are about, in English, German
 // and Spanish, written folded (lower case, no accents: "rückerstattung" is
@@ -80,6 +84,13 @@ type lexiconT struct {
 	hypothetical map[string]bool
 	// Thanks, which at the end of a complaint are manners, not praise.
 	thanks map[string]bool
+	// Counts from two to twelve in words, as digits: "paid for six, there
+	// were four" is a count that differs. One is left out: "one" and
+	// "ein", "una" are as often no count at all.
+	numberWords map[string]string
+	// Words around a number that make it a time of day: "at 10", "um
+	// zehn", "a las 8", "8 uhr", "10am".
+	clockBefore, clockAfter map[string]bool
 	// Complaint cues that name what the business owes the writer (a
 	// refund, the money back): not getting it is the complaint, so a
 	// negation does not turn them into praise as it turns "not bad".
@@ -390,6 +401,18 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 	lex.claims = wordSet(`fresh freshly homemade handmade home made vegan vegetarian gluten organic artisan artisanal local natural healthy sugar broken later soon
 		frisch frische frischen frisches hausgemacht handgemacht bio regional glutenfrei gleich bald
 		fresco fresca frescos frescas casero casera artesano artesana artesanal ecologico natural sano enseguida pronto`)
+	lex.numberWords = map[string]string{}
+	for i, words := range []string{
+		"two zwei dos", "three drei tres", "four vier cuatro", "five funf cinco", "six sechs seis",
+		"seven sieben siete", "eight acht ocho", "nine neun nueve", "ten zehn diez", "eleven elf", // not "once": English says it too
+		"twelve zwolf doce dozen dutzend docena",
+	} {
+		for _, w := range strings.Fields(words) {
+			lex.numberWords[w] = strconv.Itoa(i + 2)
+		}
+	}
+	lex.clockBefore = wordSet(`at by until till before after around um bis gegen ab las`)
+	lex.clockAfter = wordSet(`am pm uhr oclock h horas`)
 	lex.owed = map[string]bool{"refund*": true, "money back": true, "my money": true, "reimburs*": true, "compensat*": true,
 		"erstattung": true, "ruckerstattung": true, "geld zuruck": true, "reembolso": true, "devolucion": true,
 		"devolver el dinero": true, "devuelvan": true}

@@ -617,8 +617,8 @@ func (m *message) expected(r *Reading, matched []bool) {
 	}
 	expectedNums := map[string]bool{}
 	for i := begin; i < end; i++ {
-		if isNumber(m.toks[i]) {
-			expectedNums[m.toks[i]] = true
+		if n, ok := numberOf(m.toks[i]); ok && !m.clockTime(i) {
+			expectedNums[n] = true
 		}
 	}
 	deviates, comes, differs := false, false, false
@@ -643,7 +643,7 @@ func (m *message) expected(r *Reading, matched []bool) {
 			deviates = true
 		case lex.outcome[t]:
 			comes = true
-		case isNumber(t) && len(expectedNums) > 0 && !expectedNums[t]:
+		case len(expectedNums) > 0 && isNumberWord(t) && !expectedNums[numberValue(t)] && !m.clockTime(i):
 			differs = true
 		}
 	}
@@ -671,6 +671,26 @@ func (m *message) negatesCue(i int, matched []bool) bool {
 	}
 	return false
 }
+
+// numberOf is the value of a count written in digits or in words ("6",
+// "six", "sechs", "seis"), as digits.
+func numberOf(t string) (string, bool) {
+	if isNumber(t) {
+		return t, true
+	}
+	n, ok := lexicon().numberWords[t]
+	return n, ok
+}
+
+// clockTime reports whether the number at toks[i] is a time of day ("at
+// 10", "um zehn", "a las 8"), not a count.
+func (m *message) clockTime(i int) bool {
+	return i > 0 && lexicon().clockBefore[m.toks[i-1]] || i+1 < len(m.toks) && lexicon().clockAfter[m.toks[i+1]]
+}
+
+func isNumberWord(t string) bool { _, ok := numberOf(t); return ok }
+
+func numberValue(t string) string { n, _ := numberOf(t); return n }
 
 func isNumber(t string) bool {
 	if t == "" {

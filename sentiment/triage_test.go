@@ -233,6 +233,13 @@ func TestClassifyReadsWhatAMessageIs(t *testing.T) {
 		// An order given to someone else, in German and Spanish too.
 		{"Meine Torte für Samstag wurde an jemand anderen verkauft. Was jetzt?", Direct, Complaint},
 		{"Le dieron mi encargo a otra persona.", Direct, Complaint},
+		// A count that differs, in words as in digits; a time of day is
+		// no count.
+		{"Pagué por seis croissants y en la bolsa había cuatro.", Direct, Complaint},
+		{"Habe sechs Brötchen bezahlt, in der Tüte waren vier.", Reply, Complaint},
+		{"Paid for six croissants, there were four in the bag.", Reply, Complaint},
+		{"Ordered 2 loaves for Friday, I'll pick them up at 10!", Direct, Other},
+		{"Reserved a table for four, see you at eight!", Direct, Other},
 	} {
 		if got := Read(c.text, c.ch); got.Class != c.want {
 			t.Errorf("Classify(%q) = %s (complaint %.1f, praise %.1f, asks %v, cues %v), want %s",

@@ -96,6 +96,19 @@ type Spec struct {
 	// network (Mastodon's mention of the author, without which the author
 	// is not notified); nil where there is none.
 	ReplyPrefix func(to Author) string
+	// Direct are the limits of a direct message where it is not a post
+	// (Bluesky's chat takes 1,000 graphemes, a post 300); zero where a
+	// direct message is a post like any other (Mastodon's direct status).
+	Direct Limits
+}
+
+// For is the limits of what answers an item: a direct message's where
+// the network has its own (Spec.Direct), else lim, the post's.
+func (s Spec) For(direct bool, lim Limits) Limits {
+	if direct && s.Direct.MaxChars > 0 {
+		return s.Direct
+	}
+	return lim
 }
 
 // With is what an account of the network may post once its server has

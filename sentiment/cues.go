@@ -1,6 +1,10 @@
 package sentiment
 
-import "sync"
+import (
+	"strconv"
+	"strings"
+	"sync"
+)
 
 // The cues Classify listens for, by what they are about, in English, German
 // and Spanish, written folded (lower case, no accents: "rückerstattung" is
@@ -80,6 +84,17 @@ type lexiconT struct {
 	hypothetical map[string]bool
 	// Thanks, which at the end of a complaint are manners, not praise.
 	thanks map[string]bool
+	// Counts from two to twelve in words, as digits: "paid for six, there
+	// were four" is a count that differs. One is left out: "one" and
+	// "ein", "una" are as often no count at all.
+	numberWords map[string]string
+	// Words around a number that make it a time of day: "at 10", "um
+	// zehn", "a las 8", "8 uhr", "10am".
+	clockBefore, clockAfter map[string]bool
+	// Complaint cues that name what the business owes the writer (a
+	// refund, the money back): not getting it is the complaint, so a
+	// negation does not turn them into praise as it turns "not bad".
+	owed map[string]bool
 }
 
 var lexicon = sync.OnceValue(func() *lexiconT {
@@ -127,6 +142,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		price* ~ up | raised ~ price* | doubled ~ price* | for the same price | more expensive | pricier | costs more | half the size | less for more
 		erstattung | ruckerstattung | geld zuruck | doppelt abgebucht | doppelt berechnet | zweimal abgebucht | zu viel berechnet | zu teuer
 		uberteuert | teuer geworden | teurer | preiserhohung | preise ~ gestiegen | preise ~ erhoht | preise ~ senken | kostet ~ mehr | wucher | abzocke | aufpreis
+		nicht zuruckbekommen | nicht zuruckerhalten | nicht erstattet | no me han devuelto | no me devolvieron | no me habeis devuelto
 		reembolso | devolucion | devolver el dinero | devuelvan | cobraron dos veces | cobro doble | cobrado de mas | cobraron de mas | carisim*
 		mas caro | mas caros | mas cara | mas caras | un robo | subieron ~ precios | subida de precios | por el mismo precio | cuesta mas`))
 
@@ -138,6 +154,7 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 		not delivered | missing | not ready | wasnt ready | no record | couldnt find ~ order | lost ~ order | mixed up | incomplete | only got
 		was short | check your orders | supposed to | meant to be | should have been | never got | never received | no confirmation | still no
 		cancelled with | canceled with | was empty | were empty | everything ~ gone | nothing ~ left | to someone else | sold my | gave my
+		an jemand anderen | an jemand anders | an jemanden anderen | an einen anderen kunden | a otra persona | a otro cliente | a otra clienta
 		specifically asked | i asked for | we asked for | no era ~ que | nur ~ bekommen | nur ~ erhalten | solo me dieron | solo recibi
 		falsch* | verwechselt | fehlte | fehlten | nie angekommen | nicht angekommen | kam nie | nicht fertig | unvollstandig | keine bestatigung
 		keine bestellung | noch keine | immer noch kein* | bis heute kein* | sollte eigentlich | hatte ~ sollen | war leer
@@ -384,6 +401,21 @@ var lexicon = sync.OnceValue(func() *lexiconT {
 	lex.claims = wordSet(`fresh freshly homemade handmade home made vegan vegetarian gluten organic artisan artisanal local natural healthy sugar broken later soon
 		frisch frische frischen frisches hausgemacht handgemacht bio regional glutenfrei gleich bald
 		fresco fresca frescos frescas casero casera artesano artesana artesanal ecologico natural sano enseguida pronto`)
+	lex.numberWords = map[string]string{}
+	for i, words := range []string{
+		"two zwei dos", "three drei tres", "four vier cuatro", "five funf cinco", "six sechs seis",
+		"seven sieben siete", "eight acht ocho", "nine neun nueve", "ten zehn diez", "eleven elf", // not "once": English says it too
+		"twelve zwolf doce dozen dutzend docena",
+	} {
+		for _, w := range strings.Fields(words) {
+			lex.numberWords[w] = strconv.Itoa(i + 2)
+		}
+	}
+	lex.clockBefore = wordSet(`at by until till before after around um bis gegen ab las`)
+	lex.clockAfter = wordSet(`am pm uhr oclock h horas`)
+	lex.owed = map[string]bool{"refund*": true, "money back": true, "my money": true, "reimburs*": true, "compensat*": true,
+		"erstattung": true, "ruckerstattung": true, "geld zuruck": true, "reembolso": true, "devolucion": true,
+		"devolver el dinero": true, "devuelvan": true}
 	lex.praiseSlang = map[string]bool{"ridicul*": true, "insane": true, "criminal": true}
 	lex.intensifiers = wordSet(`so too really very super way echt total sehr voll muy tan bastante demasiado`)
 	lex.travel = wordSet(`drove drive driving walked walk walking cycled cycle biked bike ride rode travelled traveled train trip away

@@ -96,6 +96,11 @@ func Read(text string, ch Channel) Reading {
 			// before it.
 			negated := m.negatedAt(sp.from) && !lex.negators[c.words[0]] && !lex.negationBound[strings.Join(c.words, "_")]
 			switch {
+			case c.kind == cueComplaint && negated && lex.owed[c.name] && !m.hypothetical(sp.from):
+				// "I haven't been refunded", "no refund yet": what is
+				// owed did not come.
+				r.Complaint += c.weight
+				r.Cues = append(r.Cues, "no "+c.name)
 			case c.kind == cueComplaint && negated:
 				// "not bad", "no complaints", "never had a bad loaf".
 				r.Praise += 1.5
@@ -225,7 +230,20 @@ func (m *message) unexplainedNot() bool {
 	}
 	idle := m.idleNots()
 	for i, t := range m.toks {
-		if lex.negators[t] && !idle[i] && !m.inQuestion(i) {
+		if lex.negators[t] && !idle[i] && !m.inQuestion(i) && !m.supposed(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// supposed reports whether toks[i] is in a clause that supposes ("if you
+// haven't been yet", "wenn ihr noch nicht da wart"): nothing said to have
+// happened or not.
+func (m *message) supposed(i int) bool {
+	from, _ := m.clause(i)
+	for _, t := range m.toks[from:i] {
+		if lexicon().hypothetical[t] {
 			return true
 		}
 	}
@@ -317,6 +335,12 @@ func (m *message) structure(r *Reading, praiseAt map[int]bool) {
 			r.Cues = append(r.Cues, "but … not")
 		case !question:
 			for j := 0; j+1 < len(clause); j++ {
+				if lex.hypothetical[clause[j]] {
+					// "If you haven't been yet, this is your sign": a
+					// supposition about the reader, no reproach (see
+					// supposed).
+					break
+				}
 				if lex.you[clause[j]] && (lex.negators[clause[j+1]] || j+2 < len(clause) && lex.negators[clause[j+2]]) {
 					// "You didn't.", "ihr habt nicht"
 					r.Complaint++
@@ -593,8 +617,8 @@ func (m *message) expected(r *Reading, matched []bool) {
 	}
 	expectedNums := map[string]bool{}
 	for i := begin; i < end; i++ {
-		if isNumber(m.toks[i]) {
-			expectedNums[m.toks[i]] = true
+		if n, ok := numberOf(m.toks[i]); ok && !m.clockTime(i) {
+			expectedNums[n] = true
 		}
 	}
 	deviates, comes, differs := false, false, false
@@ -619,7 +643,7 @@ func (m *message) expected(r *Reading, matched []bool) {
 			deviates = true
 		case lex.outcome[t]:
 			comes = true
-		case isNumber(t) && len(expectedNums) > 0 && !expectedNums[t]:
+		case len(expectedNums) > 0 && isNumberWord(t) && !expectedNums[numberValue(t)] && !m.clockTime(i):
 			differs = true
 		}
 	}
@@ -647,6 +671,26 @@ func (m *message) negatesCue(i int, matched []bool) bool {
 	}
 	return false
 }
+
+// numberOf is the value of a count written in digits or in words ("6",
+// "six", "sechs", "seis"), as digits.
+func numberOf(t string) (string, bool) {
+	if isNumber(t) {
+		return t, true
+	}
+	n, ok := lexicon().numberWords[t]
+	return n, ok
+}
+
+// clockTime reports whether the number at toks[i] is a time of day ("at
+// 10", "um zehn", "a las 8"), not a count.
+func (m *message) clockTime(i int) bool {
+	return i > 0 && lexicon().clockBefore[m.toks[i-1]] || i+1 < len(m.toks) && lexicon().clockAfter[m.toks[i+1]]
+}
+
+func isNumberWord(t string) bool { _, ok := numberOf(t); return ok }
+
+func numberValue(t string) string { n, _ := numberOf(t); return n }
 
 func isNumber(t string) bool {
 	if t == "" {

@@ -217,6 +217,29 @@ func TestClassifyReadsWhatAMessageIs(t *testing.T) {
 		{"Do you use paper bags or plastic?", Reply, Question},
 		// A tag asks nothing.
 		{"Quedamos a las 11 en la panadería, ¿vale?", Mention, Other},
+		// What is owed and did not come is a complaint, negation or not:
+		// "not refunded" is no "not bad".
+		{"I haven't been refunded yet.", Reply, Complaint},
+		{"No refund yet, it's been 3 weeks.", Direct, Complaint},
+		{"Didn't get a refund", Reply, Complaint},
+		{"Not refunded, not answered.", Direct, Complaint},
+		{"Ich habe mein Geld immer noch nicht zurückbekommen.", Direct, Complaint},
+		{"No me han devuelto el dinero todavía.", Direct, Complaint},
+		{"Can I get a refund if I can't make it?", Direct, Question},
+		// A supposition about the reader reproaches nobody.
+		{"If you haven't been yet, this is your sign.", Quote, Other},
+		{"If you haven't tried their rye yet, go!", Mention, Other},
+		{"You didn't even answer.", Reply, Complaint},
+		// An order given to someone else, in German and Spanish too.
+		{"Meine Torte für Samstag wurde an jemand anderen verkauft. Was jetzt?", Direct, Complaint},
+		{"Le dieron mi encargo a otra persona.", Direct, Complaint},
+		// A count that differs, in words as in digits; a time of day is
+		// no count.
+		{"Pagué por seis croissants y en la bolsa había cuatro.", Direct, Complaint},
+		{"Habe sechs Brötchen bezahlt, in der Tüte waren vier.", Reply, Complaint},
+		{"Paid for six croissants, there were four in the bag.", Reply, Complaint},
+		{"Ordered 2 loaves for Friday, I'll pick them up at 10!", Direct, Other},
+		{"Reserved a table for four, see you at eight!", Direct, Other},
 	} {
 		if got := Read(c.text, c.ch); got.Class != c.want {
 			t.Errorf("Classify(%q) = %s (complaint %.1f, praise %.1f, asks %v, cues %v), want %s",

@@ -134,10 +134,12 @@ func inboxByIDs(ctx context.Context, q queryer, ids []int64) ([]InboxItem, error
 	return items, nil
 }
 
-// RestoreInboxTriage puts the triage fields of items (state, snooze time,
-// labels, read mark) back to the values they carry: how an action is taken
-// back, from the items as they were read before it. Reactions are the
-// network's business and are not touched here.
+// RestoreInboxTriage puts the state fields of items (state, snooze time,
+// read mark) back to the values they carry: how a state change (done,
+// snooze, reopen, a reply's done mark) is taken back, from the items as
+// they were read before it. Labels and reactions are left as they are now:
+// a label put on since (in this session or another) is not the change
+// being taken back. See RestoreInboxLabel.
 func (s *Store) RestoreInboxTriage(ctx context.Context, items []InboxItem) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, it := range items {
@@ -146,10 +148,41 @@ func (s *Store) RestoreInboxTriage(ctx context.Context, items []InboxItem) error
 			default:
 				return fmt.Errorf("inbox item %d: %w: %q", it.ID, ErrBadInboxState, it.State)
 			}
-			labels := joinLabels(it.Labels)
 			if _, err := tx.ExecContext(ctx,
-				"UPDATE inbox_items SET state = ?, snoozed_until = ?, labels = ?, label_keys = ?, is_read = ? WHERE id = ?",
-				string(it.State), nullMS(it.SnoozedUntil), labels, labelKeys(splitLabels(labels)), it.Read, it.ID); err != nil {
+				"UPDATE inbox_items SET state = ?, snoozed_until = ?, is_read = ? WHERE id = ?",
+				string(it.State), nullMS(it.SnoozedUntil), it.Read, it.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RestoreInboxLabel takes back a toggle of label on items (as they were
+// read before it): each item has label again exactly when it had it then,
+// and keeps every other label it has now.
+func (s *Store) RestoreInboxLabel(ctx context.Context, items []InboxItem, label string) error {
+	label, err := NormalizeLabel(label)
+	if err != nil {
+		return err
+	}
+	had := map[int64]bool{}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i], had[it.ID] = it.ID, slices.Contains(it.Labels, label)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now, err := inboxByIDs(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		for _, it := range now {
+			labels := slices.DeleteFunc(slices.Clone(it.Labels), func(l string) bool { return l == label })
+			if had[it.ID] {
+				labels = append(labels, label)
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE inbox_items SET labels = ?, label_keys = ? WHERE id = ?",
+				joinLabels(labels), labelKeys(splitLabels(joinLabels(labels))), it.ID); err != nil {
 				return err
 			}
 		}

@@ -275,19 +275,32 @@ func TestLabelsReactionsAndRestore(t *testing.T) {
 		t.Fatalf("reactions: %+v", before)
 	}
 
-	// An action taken back restores state, snooze, labels and read mark.
+	// A state change taken back restores state, snooze and read mark; a
+	// label toggle taken back restores that label. Neither touches what
+	// the other changed since (another session's label, say).
 	if err := st.SetInboxState(ctx, ids, InboxSnoozed, inboxT0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	st.ToggleInboxLabel(ctx, ids, "later")
+	beforeLabel, _ := st.InboxItems(ctx, ids)
+	st.ToggleInboxLabel(ctx, ids[:1], "vip")
+	st.ToggleInboxLabel(ctx, ids, "later") // taken off both
 	if err := st.RestoreInboxTriage(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RestoreInboxLabel(ctx, beforeLabel, "later"); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := st.InboxItems(ctx, ids)
 	for i := range after {
+		want := append(slices.Clone(before[i].Labels), "later")
+		if i == 0 {
+			want = append(want, "vip")
+		}
+		slices.Sort(want)
 		if after[i].State != before[i].State || !after[i].SnoozedUntil.Equal(before[i].SnoozedUntil) ||
-			!slices.Equal(after[i].Labels, before[i].Labels) {
-			t.Errorf("restored %+v, want %+v", after[i], before[i])
+			!slices.Equal(after[i].Labels, want) {
+			t.Errorf("restored %+v, want %+v with labels %q", after[i], before[i], want)
 		}
 	}
 	if got, _ := st.InboxItems(ctx, []int64{b.ID, a.ID, 12345}); len(got) != 2 || got[0].ID != b.ID {

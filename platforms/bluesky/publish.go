@@ -56,7 +56,24 @@ func Spec() platforms.Spec {
 			Bytes:           postBytes,
 			AltTextRequired: true,
 		},
+		Direct: platforms.Limits{
+			MaxChars: MaxMessageGraphemes,
+			MaxBytes: MaxMessageBytes,
+			Length:   messageGraphemes,
+			Bytes:    messageBytes,
+		},
 	}
+}
+
+// A chat message is counted as it is sent: no link is shortened in it.
+func messageGraphemes(text string) int {
+	g, _ := Length(validText(text))
+	return g
+}
+
+func messageBytes(text string) int {
+	_, b := Length(validText(text))
+	return b
 }
 
 // Limits implements platforms.Network: the Spec's, since nothing is per

@@ -98,6 +98,7 @@ type Model struct {
 type form struct {
 	id      int64  // 0 for a new template
 	was     string // its name when the form opened
+	wasBody string // its text when the form opened
 	name    textinput.Model
 	body    textarea.Model
 	onBody  bool
@@ -196,6 +197,8 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			return m, m.onDeleted(msg)
 		}
 		return m, nil
+	case KeptMsg:
+		return m, m.putBack(msg)
 	case tea.KeyMsg:
 		switch m.mode {
 		case modeForm:
@@ -297,9 +300,11 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.New):
 		// What was typed to look for one is likely the new one's name.
 		m.openForm(store.SavedReply{Name: strings.TrimSpace(m.filter.Value())})
+		return m.takeKept()
 	case key.Matches(msg, k.Edit):
 		if r, ok := m.current(); ok {
 			m.openForm(r)
+			return m.takeKept()
 		}
 	case key.Matches(msg, k.Delete):
 		if _, ok := m.current(); ok {
@@ -373,7 +378,7 @@ func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
 // openForm starts writing r: a new template when r.ID is 0.
 func (m *Model) openForm(r store.SavedReply) {
 	f := &m.form
-	f.id, f.was, f.saving, f.problem = r.ID, r.Name, false, ""
+	f.id, f.was, f.wasBody, f.saving, f.problem = r.ID, r.Name, r.Body, false, ""
 	f.name.SetValue(r.Name)
 	f.name.CursorEnd()
 	f.body.SetValue(r.Body)

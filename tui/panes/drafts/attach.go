@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/tui/common"
 	"github.com/crier-app/crier/tui/components/photos"
 )
 
@@ -36,6 +37,9 @@ type prompt struct {
 	seq        int      // of the newest completion asked for
 	err        string
 	busy       bool // an attach is being read from disk
+	// opened is what the line held when it opened: nothing was typed
+	// while it still holds that.
+	opened string
 }
 
 type (
@@ -71,7 +75,45 @@ func (m *composer) newPrompt(kind promptKind, value, placeholder string) *prompt
 	in.Width = max(m.width-labelWidth-1, 1)
 	in.SetValue(value)
 	in.CursorEnd()
-	return &prompt{kind: kind, input: in}
+	return &prompt{kind: kind, input: in, opened: value}
+}
+
+// attachKept names the attach prompt for store.KeepForm: a path being
+// typed when crier closes (ctrl+c, a dropped SSH connection) is kept and
+// comes back in the next attach prompt that opens. A path names a file,
+// not a post, so one key serves every composer.
+const attachKept = "drafts/attach"
+
+// keptPathMsg brings back a path typed into the attach prompt p of the
+// composer gen before crier closed with it open.
+type keptPathMsg struct {
+	gen   int
+	p     *prompt
+	typed map[string]string
+	err   error
+}
+
+// keepPath keeps the path being typed into the attach prompt, for
+// BeforeQuitMsg: nothing when nothing was typed.
+func (m *composer) keepPath() tea.Cmd {
+	p := m.prompt
+	if p == nil || p.kind != promptAttach || p.input.Value() == p.opened {
+		return nil
+	}
+	return common.KeepTyped(m.c.Store, attachKept, map[string]string{"path": p.input.Value()})
+}
+
+// onKeptPath puts a kept path back into the attach prompt that asked, if
+// it is still open and untouched; else it is kept again.
+func (m *composer) onKeptPath(msg keptPathMsg) tea.Cmd {
+	p := m.prompt
+	if p != msg.p || p.kind != promptAttach || p.busy || p.input.Value() != p.opened {
+		return common.KeepTyped(m.c.Store, attachKept, msg.typed)
+	}
+	p.input.SetValue(msg.typed["path"])
+	p.input.CursorEnd()
+	p.candidates, p.err = nil, ""
+	return common.Status(common.BroughtBack, false)
 }
 
 // photosKey handles a key while the Photos field has focus.
@@ -87,9 +129,13 @@ func (m *composer) photosKey(msg tea.KeyMsg) tea.Cmd {
 		if n := len(m.photos); n > 0 {
 			dir = tildePath(filepath.Dir(m.photos[n-1].Path)) + string(filepath.Separator)
 		}
-		m.prompt = m.newPrompt(promptAttach, dir, "path to a photo, e.g. ~/Pictures/rye.jpg (tab completes)")
+		p := m.newPrompt(promptAttach, dir, "path to a photo, e.g. ~/Pictures/rye.jpg (tab completes)")
+		m.prompt = p
 		m.resize()
-		return m.prompt.input.Focus()
+		gen := m.gen
+		return tea.Batch(p.input.Focus(), common.TakeKept(m.c.Store, attachKept, func(typed map[string]string, err error) tea.Msg {
+			return keptPathMsg{gen: gen, p: p, typed: typed, err: err}
+		}))
 	case key.Matches(msg, k.AltText):
 		if !m.canChangePhoto() {
 			return nil

@@ -160,7 +160,17 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 		if m.comp == nil {
 			return m, nil
 		}
-		return m, m.comp.quitSave()
+		return m, tea.Batch(m.comp.keepPath(), m.comp.quitSave())
+	case keptPathMsg:
+		switch {
+		case msg.err != nil:
+			return m, common.Status("drafts: cannot read what was typed before crier closed: "+msg.err.Error(), true)
+		case msg.typed["path"] == "":
+			return m, nil
+		case !m.ownsComposer(msg.gen):
+			return m, common.KeepTyped(m.c.Store, attachKept, msg.typed)
+		}
+		return m, m.comp.onKeptPath(msg)
 
 	case autosaveMsg:
 		return m, toComposer(m, msg.gen, msg, (*composer).onAutosave)

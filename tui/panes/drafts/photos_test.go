@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
 	"os"
@@ -240,5 +241,51 @@ func TestQuitKeepsAltTextBeingWritten(t *testing.T) {
 	p := h.post(id)
 	if len(p.Media) != 1 || p.Media[0].AltText != "A dark rye loaf, cut open, on a board" {
 		t.Fatalf("saved media %+v, want the alt text being written", p.Media)
+	}
+}
+
+// TestQuitKeepsPathBeingTyped: a photo's path being typed into the attach
+// prompt when crier closes (ctrl+c, a dropped SSH connection) is kept and
+// comes back when the attach prompt opens again; nothing typed keeps
+// nothing.
+func TestQuitKeepsPathBeingTyped(t *testing.T) {
+	h := newHarness(t, 80, 21)
+	h.c.Networks = photoNetworks()
+	path := writePNG(t, t.TempDir(), "rye-loaf.png", 1200, 800, 0)
+	h.do(typed("n"))
+	h.do(typed("Rye loaves today"))
+	h.toPhotos()
+	h.do(typed("a"))
+	h.do(typed(path))
+	h.collect(h.send(common.BeforeQuitMsg{}))
+
+	reopen := func() {
+		t.Helper()
+		h.m = New(h.c)
+		h.m.SetSize(80, 21)
+		h.settle(h.m.Init())
+		h.do(keyEnter)
+		if h.m.comp == nil || h.m.comp.mainText() != "Rye loaves today" {
+			t.Fatalf("the draft did not open:\n%s", h.view())
+		}
+		h.toPhotos()
+	}
+	reopen()
+	h.do(typed("a"))
+	if h.m.comp.prompt == nil || h.m.comp.prompt.input.Value() != path {
+		t.Fatalf("attach prompt after reopening:\n%s", h.view())
+	}
+	if s := h.lastStatus(); s.Text != common.BroughtBack {
+		t.Fatalf("status %+v", s)
+	}
+	h.do(keyEnter)
+	if len(h.m.comp.photos) != 1 {
+		t.Fatalf("photos %+v", h.m.comp.photos)
+	}
+	// Untouched, the prompt keeps nothing.
+	h.do(typed("a"))
+	h.collect(h.send(common.BeforeQuitMsg{}))
+	if typed, err := h.c.Store.TakeKeptForm(context.Background(), attachKept); err != nil || typed != nil {
+		t.Fatalf("kept %v, %v for an untouched prompt", typed, err)
 	}
 }

@@ -160,13 +160,17 @@ type Model struct {
 
 	// The label prompt, open while labeling is set.
 	labeling   bool
+	labelIDs   []int64
 	labelInput textinput.Model
 
 	// The search line, open while searching is set (search.go); searchSeq
 	// tells the pause after the last key typed from earlier ones.
 	searching   bool
 	searchInput textinput.Model
-	searchSeq   int
+	// searchOpened is what the line held when it opened: nothing was
+	// typed while it still holds that.
+	searchOpened string
+	searchSeq    int
 	// labels are the labels in use, most used first, for v/V.
 	labels []string
 
@@ -175,10 +179,12 @@ type Model struct {
 	reply    *reply
 	replyGen int
 
-	// Items marked for a bulk action, by id; what z can take back.
-	marked  map[int64]store.InboxItem
-	undos   []undoRecord
-	undoSeq int
+	// Items marked for a bulk action, by id, in the list markedIn
+	// filtered; what z can take back.
+	marked   map[int64]store.InboxItem
+	markedIn store.InboxFilter
+	undos    []undoRecord
+	undoSeq  int
 }
 
 // New returns the Inbox pane. It does no I/O: Init loads.
@@ -283,6 +289,12 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 			m.reply.onPicked(msg)
 		}
 
+	case savedreplies.KeptMsg:
+		if m.reply == nil || !m.reply.picker.Active() {
+			// The picker it was for closed before it came: kept again.
+			cmds = append(cmds, savedreplies.KeepAgain(m.c.Store, msg))
+		}
+
 	case common.FocusMsg:
 		cmds = append(cmds, m.load(m.keepPlace(true)))
 
@@ -357,8 +369,12 @@ func (m *Model) Update(msg tea.Msg) (common.Pane, tea.Cmd) {
 
 	case common.BeforeQuitMsg:
 		if m.reply != nil {
-			cmds = append(cmds, m.reply.keepDraft())
+			cmds = append(cmds, m.reply.keepDraft(), m.reply.picker.KeepOnQuit())
 		}
+		cmds = append(cmds, m.keepOnQuit())
+
+	case keptMsg:
+		cmds = append(cmds, m.putBack(msg))
 	}
 	cmds = append(cmds, m.cursorMoved())
 	return m, tea.Batch(cmds...)
@@ -392,6 +408,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Snooze):
 		if items := m.targets(); len(items) > 0 {
 			m.snoozing, m.snoozeIDs = true, ids(items)
+			return m.takeKept(keptSnooze, m.snoozeIDs)
 		}
 	case key.Matches(msg, m.keys.Reply):
 		return m.openReply()
@@ -400,10 +417,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Repost):
 		return m.react(store.ReactRepost)
 	case key.Matches(msg, m.keys.Label):
-		if len(m.targets()) > 0 {
-			m.labeling = true
+		if items := m.targets(); len(items) > 0 {
+			m.labeling, m.labelIDs = true, ids(items)
 			m.labelInput.SetValue("")
-			return m.labelInput.Focus()
+			return tea.Batch(m.labelInput.Focus(), m.takeKept(keptLabel, m.labelIDs))
 		}
 	case key.Matches(msg, m.keys.Select):
 		return m.toggleMark()
@@ -511,6 +528,7 @@ func (m *Model) keepPlace(wake bool) loadSpec {
 // load asks for the filtered list in the shape spec says. Only the newest
 // load's answer is applied.
 func (m *Model) load(spec loadSpec) tea.Cmd {
+	dropped := m.dropMarksOfAnotherList()
 	m.loadSeq++
 	seq, st, f, now := m.loadSeq, m.c.Store, m.filter, m.c.Now()
 	if spec.holdKeys {
@@ -524,7 +542,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 		c := m.cursorMark()
 		asked = &c
 	}
-	return common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
+	return tea.Batch(dropped, common.Query(queryTimeout, func(ctx context.Context) tea.Msg {
 		msg := loadedMsg{seq: seq, asked: asked}
 		if a := spec.act; a != nil {
 			var before []store.InboxItem
@@ -542,7 +560,7 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 			}
 			msg.applied, msg.note, msg.react = true, note, a.react
 			if a.undoable {
-				msg.undo = &undoRecord{before: before, note: note, labels: a.labels}
+				msg.undo = &undoRecord{before: before, note: note, labels: a.labels, label: a.label}
 				if a.react != nil {
 					msg.undo.reaction = a.react.r
 				}
@@ -578,7 +596,20 @@ func (m *Model) load(spec loadSpec) tea.Cmd {
 		msg.win, msg.err = st.InboxAround(ctx, f, spec.at, pageSize/2, pageSize)
 		msg.cursor = msg.win.Index
 		return msg
-	})
+	}))
+}
+
+// dropMarksOfAnotherList clears the selection when the filters changed
+// since it was made: a bulk action must act on the items on show, not on
+// ones marked in a list that is gone (u in the snoozed view reopening the
+// open items marked before f).
+func (m *Model) dropMarksOfAnotherList() tea.Cmd {
+	if len(m.marked) == 0 || m.filter == m.markedIn {
+		return nil
+	}
+	n := len(m.marked)
+	clear(m.marked)
+	return common.Status("selection of "+common.Count(n, "item", "items")+" cleared: it was made in another list", false)
 }
 
 func (m *Model) loadedMsg(msg loadedMsg) tea.Cmd {

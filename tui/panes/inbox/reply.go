@@ -79,10 +79,11 @@ func newReply(c *common.Common, km KeyMap, gen int, it store.InboxItem) (*reply,
 // account's own server's limits where it has said them.
 func (r *reply) spec() (common.NetworkSpec, platforms.Limits) {
 	spec := r.c.Networks[r.item.Platform]
+	direct := r.item.Kind == store.KindDM
 	if l, ok := r.c.Limits[r.item.AccountID]; ok {
-		return spec, spec.With(l)
+		return spec, spec.For(direct, spec.With(l))
 	}
-	return spec, spec.Limits
+	return spec, spec.For(direct, spec.Limits)
 }
 
 // prefix is what a new reply starts with on the item's network.
@@ -287,13 +288,18 @@ func (r *reply) view(thread []store.ThreadEntry, threadFor int64, draw func(stor
 	w := r.width
 	it := r.item
 	title := s.Title.Render("Reply") + s.Muted.Render(" to "+at(common.Clean(it.AuthorHandle))+" on "+common.NetworkName(common.Clean(it.Platform)))
+	var from, private string
 	if a, ok := r.c.Account(it.AccountID); ok {
-		title += s.Muted.Render(" · from " + at(common.Clean(a.Handle)))
+		from = s.Muted.Render(" · from " + at(common.Clean(a.Handle)))
 	}
 	if it.Kind == store.KindDM {
-		title += s.Warn.Render(" · private (direct message)")
+		private = s.Warn.Render(" · private (direct message)")
 	}
-	top := []string{common.Truncate(title, w, "…")}
+	if private != "" && common.Width(title+from+private) > w {
+		// That it is private matters more than which account answers.
+		from = ""
+	}
+	top := []string{common.Truncate(title+from+private, w, "…")}
 
 	// The conversation, newest at the bottom, right above the box.
 	var convo []string

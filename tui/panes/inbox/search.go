@@ -30,8 +30,9 @@ func (m *Model) openSearch() tea.Cmd {
 	m.searching = true
 	m.searchInput.SetValue(m.filter.Search)
 	m.searchInput.CursorEnd()
+	m.searchOpened = m.filter.Search
 	m.fitSearchInput()
-	return m.searchInput.Focus()
+	return tea.Batch(m.searchInput.Focus(), m.takeKept(keptSearch, nil))
 }
 
 // fitSearchInput makes the line as wide as what is typed (up to a third
@@ -42,6 +43,10 @@ func (m *Model) fitSearchInput() {
 		w = common.Width(m.searchInput.Placeholder) + 1
 	}
 	m.searchInput.Width = max(min(w, m.width/3), 1)
+	// The line scrolled while it was narrower (the key that widened it
+	// was typed at the old width): show it from the start again where
+	// it now fits.
+	m.searchInput.SetCursor(m.searchInput.Position())
 }
 
 func (m *Model) searchKey(msg tea.KeyMsg) tea.Cmd {

@@ -284,3 +284,17 @@ func TestReplyToAnItemDeletedMeanwhile(t *testing.T) {
 		t.Fatalf("a reply was queued: %+v", rs)
 	}
 }
+
+// Typing on after a kept search shows the whole search in the line, not
+// only what was typed last (the line had scrolled at its narrower width).
+func TestSearchLineShowsWhatWasTypedOnto(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	h := newHarness(t, newCommon(t, st), 120, 37)
+	h.keys("/", "rye")
+	h.send(enter)
+	h.keys("/", " sour")
+	if !strings.HasPrefix(h.header(), "/ rye sour") {
+		t.Fatalf("the search line shows %q", h.header())
+	}
+}

@@ -44,6 +44,8 @@ type action struct {
 	undoOf string
 	// labels: the action may change which labels are in use.
 	labels bool
+	// label is the label a label toggle put on or took off.
+	label string
 }
 
 // reactJob is a reaction to send to the networks: one per item.
@@ -64,6 +66,7 @@ type undoRecord struct {
 	note     string
 	reaction store.Reaction // "" unless the action was a like or repost
 	labels   bool           // the action changed labels
+	label    string         // the label a label toggle changed, or ""
 }
 
 // reactedMsg answers a reactJob: how many the networks took, and the first
@@ -263,7 +266,7 @@ func (m *Model) label(name string) tea.Cmd {
 	}
 	list := ids(items)
 	n := howMany(len(items))
-	return m.run(&action{ids: list, undoable: true, labels: true,
+	return m.run(&action{ids: list, undoable: true, labels: true, label: label,
 		apply: func(ctx context.Context, st *store.Store) (string, error) {
 			added, err := st.ToggleInboxLabel(ctx, list, label)
 			if added {
@@ -305,6 +308,12 @@ func (m *Model) undo() tea.Cmd {
 		a.react = job
 		a.apply = func(ctx context.Context, st *store.Store) (string, error) {
 			return "undone: " + rec.note, st.SetInboxReaction(ctx, ids(job.items), job.r, job.on)
+		}
+	} else if rec.label != "" {
+		// Only that label goes back: others put on since stay, and the
+		// items' state is not what the toggle changed.
+		a.apply = func(ctx context.Context, st *store.Store) (string, error) {
+			return "undone: " + rec.note, st.RestoreInboxLabel(ctx, rec.before, rec.label)
 		}
 	} else {
 		a.apply = func(ctx context.Context, st *store.Store) (string, error) {
@@ -369,6 +378,9 @@ func (m *Model) toggleMark() tea.Cmd {
 	if _, in := m.marked[it.ID]; in {
 		delete(m.marked, it.ID)
 	} else {
+		if len(m.marked) == 0 {
+			m.markedIn = m.filter
+		}
 		m.marked[it.ID] = it
 	}
 	_, reqs := m.list.HandleKey(m.c.Nav, tea.KeyMsg{Type: tea.KeyDown})
@@ -491,6 +503,13 @@ func (m *Model) labelKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Confirm):
 		m.labeling = false
 		m.labelInput.Blur()
+		if !slices.Equal(ids(m.targets()), m.labelIDs) {
+			// A reload while the prompt was open took the item away:
+			// the cursor is on another one now.
+			m.labelIDs = nil
+			return common.Status("the items changed meanwhile: not labelled", true)
+		}
+		m.labelIDs = nil
 		return m.label(m.labelInput.Value())
 	}
 	var cmd tea.Cmd

@@ -546,3 +546,154 @@ func TestKeysTypedWhileAReplyIsSavedWaitForTheList(t *testing.T) {
 		t.Fatalf("the e typed during the send did not reach the next item: b-2 is %s", got.State)
 	}
 }
+
+// z takes back only what the action changed: undoing a label does not
+// reopen an item done since (in another session, say), and undoing a done
+// does not take off a label put on since.
+func TestUndoTakesBackOnlyWhatTheActionChanged(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 120, 37)
+	ctx := context.Background()
+	first := h.selected().ID
+	h.keys("#", "vip")
+	h.send(enter)
+	// Another session closes the item.
+	if err := st.SetInboxState(ctx, []int64{first}, store.InboxDone, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(common.DataChangedMsg{})
+	h.keys("z")
+	if got := storedItem(t, st, first); got.State != store.InboxDone || len(got.Labels) != 0 {
+		t.Fatalf("after undoing the label: %s, labels %q", got.State, got.Labels)
+	}
+
+	second := h.selected().ID
+	h.keys("e")
+	if _, err := st.ToggleInboxLabel(ctx, []int64{second}, "wholesale"); err != nil {
+		t.Fatal(err)
+	}
+	h.send(common.DataChangedMsg{})
+	h.keys("z")
+	if got := storedItem(t, st, second); got.State != store.InboxOpen || len(got.Labels) != 1 || got.Labels[0] != "wholesale" {
+		t.Fatalf("after undoing done: %s, labels %q", got.State, got.Labels)
+	}
+}
+
+// At 80x24 the snooze chooser with a typed time and the reason it can't be
+// taken stays whole: the reason in full, the keys and the box's border.
+func TestSnoozeChooserFitsWithItsError(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	c.Settings.SnoozePresets = []time.Duration{time.Hour, 3 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}
+	for _, size := range [][2]int{{80, 21}, {60, 21}, {120, 37}} {
+		h := newHarness(t, c, size[0], size[1])
+		h.keys("s", "t", "yesterday")
+		h.send(enter)
+		if h.m.timeErr == "" {
+			t.Fatal("yesterday was taken")
+		}
+		view := h.m.View()
+		// The reason may be wrapped: compare without the spaces.
+		squeeze := func(s string) string {
+			return strings.Join(strings.Fields(strings.NewReplacer("│", " ", "─", " ").Replace(s)), "")
+		}
+		if !strings.Contains(view, "╰") || !strings.Contains(view, "esc back") || !strings.Contains(squeeze(view), squeeze(h.m.timeErr)) {
+			t.Fatalf("at %dx%d the chooser is cut:\n%s", size[0], size[1], view)
+		}
+	}
+}
+
+// A selection belongs to the list it was made in: after the filters
+// change, a triage key acts on the item on show, not on items marked in a
+// list that is no longer there.
+func TestSelectionDoesNotOutliveItsList(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 80, 21)
+	h.send(space)
+	h.send(space)
+	h.keys("f") // the snoozed items
+	if len(h.m.marked) != 0 || strings.Contains(h.header(), "selected") {
+		t.Fatalf("after f: %d marked, header %q", len(h.m.marked), h.header())
+	}
+	if s := h.lastStatus(); !strings.Contains(s.Text, "selection of 2 items cleared") {
+		t.Fatalf("status %+v", s)
+	}
+	snoozed := h.selected()
+	if snoozed.State != store.InboxSnoozed {
+		t.Fatalf("on %s (%s)", snoozed.RemoteID, snoozed.State)
+	}
+	h.keys("e")
+	if got := storedItem(t, st, snoozed.ID).State; got != store.InboxDone {
+		t.Fatalf("the snoozed item on show is %s", got)
+	}
+	for _, r := range []string{"m-1", "b-2"} {
+		if storedItem(t, st, ids[r]).State != store.InboxOpen {
+			t.Fatalf("%s, marked in the open list, was acted on", r)
+		}
+	}
+	// A reload of the same list (a sync) keeps the selection.
+	h.keys("F")
+	h.send(space)
+	h.send(common.DataChangedMsg{})
+	if len(h.m.marked) != 1 {
+		t.Fatalf("a sync's reload dropped the selection: %d marked", len(h.m.marked))
+	}
+}
+
+// A direct message is answered within the limits of a direct message:
+// Bluesky's chat takes 1,000 graphemes where a post takes 300; a Mastodon
+// direct message is a status like any other.
+func TestDirectReplyCountsAsADirectMessage(t *testing.T) {
+	st := openStore(t)
+	ids := seedSmall(t, st)
+	ctx := context.Background()
+	bsky := storedItem(t, st, ids["b-2"]).AccountID
+	if _, err := st.AddInboxItems(ctx, []store.InboxItem{{AccountID: bsky, Platform: store.PlatformBluesky, RemoteID: "chat-1",
+		Kind: store.KindDM, AuthorHandle: "zoe.bsky.social", AuthorFollowers: -1, ThreadRoot: "convo-1",
+		Body: "Could you tell me everything about the sourdough workshop?", ReceivedAt: now.Add(-time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := replyCommon(t, st)
+	h := newHarness(t, c, 120, 37)
+	long := strings.Repeat("ab ", 150) // 450 graphemes
+	if h.selected().RemoteID != "chat-1" {
+		t.Fatalf("on %s", h.selected().RemoteID)
+	}
+	h.keys("r", long)
+	if over := h.m.reply.over(); over != "" || !strings.Contains(h.m.View(), "Bluesky 450/1000 graphemes") {
+		t.Fatalf("a 450-grapheme chat answer: over %q\n%s", over, h.m.View())
+	}
+	h.keys("esc", "j", "j", "r", long) // Bo's public mention
+	if h.selected().RemoteID != "b-2" || h.m.reply.over() == "" {
+		t.Fatalf("a 450-grapheme reply to %s is not over: %q", h.selected().RemoteID, h.m.reply.over())
+	}
+	h.keys("esc", "j", "j", "r") // Carla's Mastodon DM: a status, within the server's limit (60 here)
+	if h.selected().RemoteID != "m-3" || !strings.Contains(h.m.View(), "/60 chars") {
+		t.Fatalf("on %s:\n%s", h.selected().RemoteID, h.m.View())
+	}
+}
+
+// At 80 columns the reply composer still says that a direct message's
+// answer is private: the sending account gives way first.
+func TestDirectReplySaysPrivateAt80Columns(t *testing.T) {
+	st := openStore(t)
+	seedSmall(t, st)
+	c, _, _ := replyCommon(t, st)
+	if _, err := st.DB().Exec("UPDATE accounts SET handle = 'ryeandshine-sourdough-and-pastries' WHERE platform = 'mastodon'"); err != nil {
+		t.Fatal(err)
+	}
+	c.Accounts[0].Handle = "ryeandshine-sourdough-and-pastries"
+	h := newHarness(t, c, 80, 21)
+	h.keys("j", "j", "j", "r")
+	if h.selected().Kind != store.KindDM {
+		t.Fatalf("on %s", h.selected().RemoteID)
+	}
+	if line := strings.Split(h.m.View(), "\n")[1]; !strings.Contains(line, "private (direct message)") {
+		t.Fatalf("the title at 80 columns: %q", line)
+	}
+}

@@ -589,8 +589,22 @@ func (m *Model) chooserView(w, h int) string {
 			common.Pad(durationLabel(d), 9)+s.Muted.Render(m.formatTime(now.Add(d))))
 	}
 	const border = 2
-	spacious := len(entries)+4+border <= h
-	if !spacious && len(entries)+2+border > h {
+	// The lines besides the presets: the title, the hint, and while a
+	// time is typed its line and the reason it can't be taken (wrapped:
+	// the reason is what the person must read).
+	var typing []string
+	if m.typingTime {
+		typing = append(typing, s.Muted.Render("Until: ")+m.timeInput.View())
+		if m.timeErr != "" {
+			inside := max(w-s.BoxFocused.GetHorizontalFrameSize(), 1)
+			for _, l := range common.Wrap(common.Clean(m.timeErr), inside) {
+				typing = append(typing, s.Danger.Render(l))
+			}
+		}
+	}
+	fixed := 2 + len(typing)
+	spacious := len(entries)+fixed+2+border <= h
+	if !spacious && len(entries)+fixed+border > h {
 		half := (len(entries) + 1) / 2
 		colW := 0
 		for _, e := range entries[:half] {
@@ -614,10 +628,7 @@ func (m *Model) chooserView(w, h int) string {
 		lines = append(lines, "")
 	}
 	if m.typingTime {
-		lines = append(lines, s.Muted.Render("Until: ")+m.timeInput.View())
-		if m.timeErr != "" {
-			lines = append(lines, s.Danger.Render(common.Clean(m.timeErr)))
-		}
+		lines = append(lines, typing...)
 		lines = append(lines, s.HelpKey.Render("enter")+s.Muted.Render(" snooze · ")+s.HelpKey.Render("esc")+s.Muted.Render(" back"))
 	} else {
 		lines = append(lines, s.HelpKey.Render("t")+s.Muted.Render(" type a time · ")+s.HelpKey.Render("esc")+s.Muted.Render(" cancel"))

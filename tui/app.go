@@ -269,14 +269,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.showHelp {
 		// The arrows scroll a help screen taller than the terminal; any
-		// other key closes it, and q still quits.
+		// other key closes it, q too, as the screen says (as in less and
+		// man): quitting is ctrl+c, or q once it is closed.
 		if m.scrollHelp(msg) {
 			return m, nil
 		}
 		m.showHelp = false
-		if key.Matches(msg, m.keys.Quit) {
-			return m, m.quit()
-		}
 		return m, nil
 	}
 	pane := m.tabs[m.active].pane

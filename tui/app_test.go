@@ -106,6 +106,12 @@ func TestHelpScreenComesFromTheKeyMaps(t *testing.T) {
 	if m.showHelp {
 		t.Fatal("a key did not close the help screen")
 	}
+	// q closes it as any other key does, as the screen says; it does not
+	// quit crier.
+	m.Update(press("?"))
+	if _, cmd := m.Update(press("q")); m.showHelp || m.quitting || isQuit(cmd) {
+		t.Fatalf("q on the help screen: help %v, quitting %v", m.showHelp, m.quitting)
+	}
 }
 
 func TestTooSmall(t *testing.T) {

@@ -184,3 +184,23 @@ func TestAddingToAPausedQueueSaysItIsHeld(t *testing.T) {
 	app.Press("ctrl+q")
 	app.WaitView("queued (the Mastodon copy is held: its queue is paused) for")
 }
+
+// A post a paused queue holds on every network reads "held" in the drafts
+// list's state, not "queued": it will not go out at its time.
+func TestAPostHeldWholeReadsHeldInTheList(t *testing.T) {
+	ctx := context.Background()
+	clock := tuitest.NewClock(frozen)
+	st := seededStore(t)
+	c := testCommon(t, st, clock)
+	for _, a := range c.Accounts {
+		if _, err := st.PauseQueue(ctx, a.ID, frozen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app := tuitest.Start(t, clock, New(c, nil), 120, 40)
+	app.Press("2")
+	app.WaitView("Drafts & queue")
+	app.Press("g", "a")
+	app.WaitView("added to the queue")
+	app.WaitView("▸ held ")
+}

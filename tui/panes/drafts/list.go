@@ -310,7 +310,13 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 	}
 	nets := common.Pad(common.Truncate(networksText(it), netW, "…"), netW)
 	when := common.Pad(m.formatWhen(it.ScheduledAt), whenWidth)
-	state := common.Pad(string(it.State), stateWidth)
+	// A queued post a paused queue holds whole is not going out: its
+	// state says so, as the calendar's mark does.
+	stateWord, stateStyle := string(it.State), postcopy.PostStyle(s, it.State)
+	if it.State == store.PostQueued && postcopy.AllHeld(it.Copies) {
+		stateWord, stateStyle = "held", s.Warn
+	}
+	state := common.Pad(stateWord, stateWidth)
 	lead := marker + state + " " + when + " " + nets + " "
 	text := common.OneLine(common.Clean(it.Body))
 	if text == "" {
@@ -334,7 +340,7 @@ func (m *Model) itemLines(it store.PostSummary, selected bool, netW int) []strin
 		if it.ScheduledAt.IsZero() {
 			whenStyle = s.Muted
 		}
-		first = marker + postcopy.PostStyle(s, it.State).Render(state) + " " + whenStyle.Render(when) + " " +
+		first = marker + stateStyle.Render(state) + " " + whenStyle.Render(when) + " " +
 			s.Muted.Render(nets) + " " + s.Accent.Render(camp) + s.Text.Render(text)
 	}
 	lines := []string{common.Truncate(first, w, "")}

@@ -229,6 +229,18 @@ func ComparePeriods(ctx context.Context, st *store.Store, now time.Time, days in
 			}
 		}
 	}
+	// The total's followers (and followers gained) before are a sum over
+	// the same accounts as now, or unknown: an account whose first count
+	// came within the period (one added then) would read its whole audience
+	// as growth against a sum without it.
+	for _, p := range r.Accounts {
+		if p.Current.HasFollowers != p.Prev.HasFollowers {
+			r.Total.Prev.Followers, r.Total.Prev.HasFollowers = 0, false
+		}
+		if p.Current.HasGained != p.Prev.HasGained {
+			r.Total.Prev.FollowersGained, r.Total.Prev.HasGained = 0, false
+		}
+	}
 	for w, f := range []*Figures{&r.Total.Current, &r.Total.Prev} {
 		if totalRate[w][1] > 0 {
 			f.EngagementRate, f.RatedPosts = totalRate[w][0]/totalRate[w][1], int(totalRate[w][1])

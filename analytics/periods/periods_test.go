@@ -138,3 +138,57 @@ func TestChangesOfAPeriodWithoutPosts(t *testing.T) {
 		t.Errorf("per post of 40 over 4: %v %v", v, ok)
 	}
 }
+
+// An account whose first follower count came in the middle of the period
+// (added then) has no count at its start: the total's followers then are
+// not known, so the total's change must not read its whole audience as
+// growth; the same for the followers gained when an account joined in the
+// period before.
+func TestComparePeriodsAccountAddedMidPeriod(t *testing.T) {
+	st := storetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	a, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@bakery@example.social"})
+	b, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "bakery.example.com"})
+	c, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "cafe.example.com"})
+	_ = c
+	st.RecordFollowers(ctx, a, now.AddDate(0, 0, -20), 500)
+	st.RecordFollowers(ctx, a, now.AddDate(0, 0, -1), 510)
+	st.RecordFollowers(ctx, b, now.AddDate(0, 0, -3), 2000) // added 3 days ago
+
+	r, err := ComparePeriods(ctx, st, now, 7, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tot := r.Total
+	if !tot.Current.HasFollowers || tot.Current.Followers != 2510 {
+		t.Errorf("total followers now %d (known %v), want 2510", tot.Current.Followers, tot.Current.HasFollowers)
+	}
+	if tot.Prev.HasFollowers {
+		t.Errorf("total followers before known as %d: b had no count then, so all accounts' followers then are unknown", tot.Prev.Followers)
+	}
+	for _, ch := range tot.Changes() {
+		if ch.Name == "followers" {
+			t.Errorf("total followers change %v shown, though b had no count a week ago", ch.Change)
+		}
+	}
+
+	// 14-day windows: b joined in the period before (a week ago its count
+	// is known, at the start of the period before it is not), so the
+	// gained figures of the two periods cover different accounts.
+	st.RecordFollowers(ctx, b, now.AddDate(0, 0, -10), 1900)
+	r, err = ComparePeriods(ctx, st, now, 7, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tot = r.Total
+	if !tot.Current.HasGained || tot.Current.FollowersGained != 10+100 {
+		t.Errorf("total gained now %d (known %v), want 110", tot.Current.FollowersGained, tot.Current.HasGained)
+	}
+	if tot.Prev.HasGained {
+		t.Errorf("total gained before known as %d: b had no count at its start", tot.Prev.FollowersGained)
+	}
+	if !tot.Prev.HasFollowers || tot.Prev.Followers != 2400 {
+		t.Errorf("total followers a week ago %d (known %v), want 2400", tot.Prev.Followers, tot.Prev.HasFollowers)
+	}
+}

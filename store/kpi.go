@@ -53,7 +53,9 @@ type KPIFigures struct {
 
 	// FollowersByDay is the follower count at the end of each of the
 	// report's Days (at Now for today), the last known count carried
-	// forward. Days before FollowersFrom had no count yet and hold 0.
+	// forward. Days before FollowersFrom had no count yet and hold 0; in a
+	// total, they are the days before every account that has a count had
+	// one (a sum without an account is not the total).
 	FollowersByDay []int
 	FollowersFrom  int
 	// PostsByDay and EngagementByDay count the posts published on each of
@@ -289,6 +291,22 @@ func (s *Store) KPIs(ctx context.Context, now time.Time, loc *time.Location) (KP
 		}
 		r.Total.add(a.KPIFigures)
 	}
+	// The total's series starts on the first day every counted account
+	// has a count: before it, an account's whole audience would appear on
+	// the day of its first count (an account added) as that day's growth.
+	from := -1
+	for _, a := range r.Accounts {
+		if a.FollowersFrom < KPIDays {
+			from = max(from, a.FollowersFrom)
+		}
+	}
+	if from < 0 {
+		from = KPIDays
+	}
+	r.Total.FollowersFrom = from
+	for i := range from {
+		r.Total.FollowersByDay[i] = 0
+	}
 	return r, tx.Commit()
 }
 
@@ -319,7 +337,6 @@ func (f *KPIFigures) add(a KPIFigures) {
 	f.Posts += a.Posts
 	f.Engagement += a.Engagement
 	f.OpenInbox += a.OpenInbox
-	f.FollowersFrom = min(f.FollowersFrom, a.FollowersFrom)
 	for i := range KPIDays {
 		f.FollowersByDay[i] += a.FollowersByDay[i]
 		f.PostsByDay[i] += a.PostsByDay[i]

@@ -240,9 +240,11 @@ func TestKPIsFigures(t *testing.T) {
 		Change7d: 20, Has7d: true, // b has no count from a week ago, so only a's growth counts
 		Change30d: 40, Has30d: true,
 		Posts: 7, Engagement: 65,
-		OpenInbox:       4,
-		FollowersByDay:  series(0, 111, 18, 125, 22, 131, 24, 181, 28, 189, 29, 208),
-		FollowersFrom:   0,
+		OpenInbox: 4,
+		// b's first count is on day 24: before it the sum is not the
+		// total (it would draw b's 50 followers as day 24's growth).
+		FollowersByDay:  series(24, 181, 28, 189, 29, 208),
+		FollowersFrom:   24,
 		PostsByDay:      spikes(17, 1, 18, 2, 19, 1, 28, 1, 29, 1),
 		EngagementByDay: spikes(17, 7, 18, 44, 19, 2, 28, 7, 29, 1),
 	})

@@ -175,6 +175,11 @@ func (g *glance) writeText(w io.Writer) {
 		humanize.Comma(int64(in.Open)), in.Week.Answered, in.Month.Answered))
 	line(fmt.Sprintf("           first reply (median) %s over 7 days, %s over 30 days",
 		replyTime(in.Week), replyTime(in.Month)))
+	if in.Week.WaitingLonger+in.Month.WaitingLonger > 0 {
+		// The median of the answered leaves out what still waits.
+		line(fmt.Sprintf("           unanswered, waiting longer: %d of 7 days, %d of 30 days",
+			in.Week.WaitingLonger, in.Month.WaitingLonger))
+	}
 	line("")
 	if len(g.Goals) == 0 {
 		line("Goals      none running")
@@ -320,6 +325,8 @@ type (
 		Answered30d               int  `json:"answered_30d"`
 		MedianFirstReply7dSeconds *int `json:"median_first_reply_7d_seconds"`
 		MedianFirstReply30dSecs   *int `json:"median_first_reply_30d_seconds"`
+		WaitingLonger7d           int  `json:"waiting_longer_7d"`
+		WaitingLonger30d          int  `json:"waiting_longer_30d"`
 	}
 	glanceGoalJSON struct {
 		ID          int64    `json:"id"`
@@ -353,7 +360,8 @@ func (g *glance) JSON() glanceJSON {
 		out.Accounts = append(out.Accounts, glanceAccountJSON{Account: toAccountJSON(a.Account), glancePeriodJSON: periodJSON(a)})
 	}
 	in := g.Inbox
-	out.Inbox = glanceInboxJSON{Open: in.Open, Answered7d: in.Week.Answered, Answered30d: in.Month.Answered}
+	out.Inbox = glanceInboxJSON{Open: in.Open, Answered7d: in.Week.Answered, Answered30d: in.Month.Answered,
+		WaitingLonger7d: in.Week.WaitingLonger, WaitingLonger30d: in.Month.WaitingLonger}
 	if in.Week.Answered > 0 {
 		s := int(in.Week.MedianFirstResponse / time.Second)
 		out.Inbox.MedianFirstReply7dSeconds = &s

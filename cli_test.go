@@ -375,7 +375,7 @@ func TestCLIJSONShape(t *testing.T) {
 		}
 	}
 	inbox := k["inbox"].(map[string]any)
-	for _, field := range []string{"open", "answered_7d", "answered_30d", "median_first_reply_7d_seconds", "median_first_reply_30d_seconds"} {
+	for _, field := range []string{"open", "answered_7d", "answered_30d", "median_first_reply_7d_seconds", "median_first_reply_30d_seconds", "waiting_longer_7d", "waiting_longer_30d"} {
 		if _, ok := inbox[field]; !ok {
 			t.Errorf("kpi: inbox lacks %s", field)
 		}
@@ -488,5 +488,29 @@ func TestCLICompletion(t *testing.T) {
 	r = f.crier(t, "", "__complete", "kpi", "--period", "")
 	if !strings.Contains(r.stdout, "7d\n30d\n90d") {
 		t.Errorf("completing --period:\n%s", r.stdout)
+	}
+}
+
+// The median first reply counts only the answered: the glance says how
+// many items still wait, unanswered, longer than it, on screen and in JSON.
+func TestCLIKPIWaitingLongerThanTheMedian(t *testing.T) {
+	g := &glance{Now: time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC), Zone: time.UTC, Days: 30,
+		Inbox: store.InboxKPIs{Open: 9,
+			Week:  store.ResponseFigures{Answered: 2, MedianFirstResponse: 20 * time.Minute, WaitingLonger: 6},
+			Month: store.ResponseFigures{Answered: 5, MedianFirstResponse: time.Hour, WaitingLonger: 7}}}
+	var b strings.Builder
+	g.writeText(&b)
+	if !strings.Contains(b.String(), "unanswered, waiting longer: 6 of 7 days, 7 of 30 days") {
+		t.Errorf("the glance does not say what waits longer than the median:\n%s", b.String())
+	}
+	j := g.JSON().Inbox
+	if j.WaitingLonger7d != 6 || j.WaitingLonger30d != 7 {
+		t.Errorf("JSON inbox %+v, want waiting longer 6 and 7", j)
+	}
+	g.Inbox.Week.WaitingLonger, g.Inbox.Month.WaitingLonger = 0, 0
+	b.Reset()
+	g.writeText(&b)
+	if strings.Contains(b.String(), "waiting longer") {
+		t.Errorf("nothing waits, yet the glance says so:\n%s", b.String())
 	}
 }

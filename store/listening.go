@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -37,6 +38,11 @@ type ResponseFigures struct {
 	// them (the mean of the middle two for an even count); 0 when none was
 	// answered.
 	MedianFirstResponse time.Duration
+	// WaitingLonger counts the items received in the window that have no
+	// reply yet (open or snoozed, listening's left out) and have already
+	// waited longer than the median: the median of the answered alone
+	// leaves out the slowest, so it is shown beside it.
+	WaitingLonger int
 }
 
 const (
@@ -58,6 +64,15 @@ const (
 		SELECT (SELECT c FROM n),
 		       (SELECT avg(ms) FROM (SELECT ms FROM waits ORDER BY ms
 		                             LIMIT 2 - (SELECT c FROM n) % 2 OFFSET ((SELECT c FROM n) - 1) / 2))`
+
+	// The items received in (?1, ?2) that still wait for a first reply.
+	// inbox_state gives the range; replied_at is read from the rows it
+	// finds (an item answered and then reopened is open but not waiting),
+	// which are no more than the window's open items.
+	inboxWaitingSQL = `
+		SELECT count(*) FROM inbox_items INDEXED BY inbox_state
+		WHERE state IN ('open', 'snoozed') AND heard = 0 AND replied_at IS NULL
+		  AND received_at > ?1 AND received_at < ?2`
 )
 
 // InboxKPIs computes the inbox figures at now, in one read snapshot. The
@@ -83,6 +98,10 @@ func (s *Store) InboxKPIs(ctx context.Context, now time.Time) (InboxKPIs, error)
 		}
 		if median.Valid {
 			w.dst.MedianFirstResponse = time.Duration(median.Float64 * float64(time.Millisecond))
+		}
+		longer := ms(now) - int64(math.Ceil(median.Float64))
+		if err := tx.QueryRowContext(ctx, inboxWaitingSQL, ms(from), longer).Scan(&w.dst.WaitingLonger); err != nil {
+			return k, fmt.Errorf("unanswered inbox items over %d days: %w", w.days, err)
 		}
 	}
 	return k, tx.Commit()
@@ -172,6 +191,7 @@ const (
 var listeningQueries = map[string]string{
 	"open items":     inboxOpenSQL,
 	"response":       inboxResponseSQL,
+	"waiting":        inboxWaitingSQL,
 	"listening term": listeningTermsSQL,
 	"listening days": listeningDaysSQL,
 }

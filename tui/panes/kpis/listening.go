@@ -61,6 +61,9 @@ func (m *Model) inboxBlock(w int) []string {
 		}
 		return s.Text.Render(formatWait(f.MedianFirstResponse))
 	}
+	// The medians count only the answered: what still waits longer than
+	// them is said beside them.
+	longer := num(k.Week.WaitingLonger) + s.Muted.Render(" / ") + num(k.Month.WaitingLonger)
 	out := []string{s.Title.Render("Inbox"), row("Open items", num(k.Open))}
 	if m.roomy() {
 		return append(out,
@@ -68,12 +71,14 @@ func (m *Model) inboxBlock(w int) []string {
 			row("Answered (30 days)", num(k.Month.Answered)),
 			row("Median first reply (7 days)", median(k.Week)),
 			row("Median first reply (30 days)", median(k.Month)),
+			row("Still waiting longer 7d/30d", longer),
 		)
 	}
 	return append(out,
 		row("Answered 7d/30d", num(k.Week.Answered)+s.Muted.Render(" / ")+num(k.Month.Answered)),
 		row("Median reply 7d", median(k.Week)),
 		row("Median reply 30d", median(k.Month)),
+		row("Waiting longer", longer),
 	)
 }
 

@@ -169,6 +169,11 @@ func (g *glance) writeText(w io.Writer) {
 	for _, a := range g.Period.Accounts {
 		figures(accountLabel(a.Account), a)
 	}
+	if len(g.Period.Accounts) > 1 {
+		// The total adds the accounts' copies: say so, or a post on two
+		// networks reads as two posts with half the engagement each.
+		line("posts count each network's copy: a post sent to two is 2 in All accounts")
+	}
 	line("")
 	in := g.Inbox
 	line(fmt.Sprintf("Inbox      %s open · answered %d in 7 days, %d in 30 days",

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crier-app/crier/analytics/periods"
 	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/store"
 )
@@ -512,5 +513,26 @@ func TestCLIKPIWaitingLongerThanTheMedian(t *testing.T) {
 	g.writeText(&b)
 	if strings.Contains(b.String(), "waiting longer") {
 		t.Errorf("nothing waits, yet the glance says so:\n%s", b.String())
+	}
+}
+
+// A post on two networks is two copies in the total: the glance says
+// that its posts are copies where there is more than one account.
+func TestCLIKPISaysPostsAreCopies(t *testing.T) {
+	g := &glance{Now: time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC), Zone: time.UTC, Days: 30}
+	var b strings.Builder
+	g.writeText(&b)
+	if strings.Contains(b.String(), "copy") {
+		t.Errorf("no accounts, yet a note on copies:\n%s", b.String())
+	}
+	g.Period.Accounts = []periods.Period{
+		{Account: store.Account{Platform: "mastodon", Handle: "@a@x"}, Current: periods.Figures{Posts: 1, Engagement: 4}},
+		{Account: store.Account{Platform: "bluesky", Handle: "a.x"}, Current: periods.Figures{Posts: 1, Engagement: 6}},
+	}
+	g.Period.Total.Current = periods.Figures{Posts: 2, Engagement: 10}
+	b.Reset()
+	g.writeText(&b)
+	if !strings.Contains(b.String(), "posts count each network's copy") {
+		t.Errorf("two accounts, and the total's posts don't say they are copies:\n%s", b.String())
 	}
 }

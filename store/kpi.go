@@ -109,10 +109,12 @@ const (
 		          AND d.sent_at >= r.value ->> 0 AND d.sent_at < r.value ->> 1)
 		FROM accounts a CROSS JOIN json_each(?) r`
 
-	// What listening found waits for nobody (see InboxKPIs).
+	// What listening found waits for nobody, and an item its author
+	// deleted cannot be answered (see InboxKPIs; deleted_at is read from
+	// the open items' rows).
 	kpiOpenInboxSQL = `
-		SELECT a.id, (SELECT count(*) FROM inbox_items i
-		              WHERE i.account_id = a.id AND i.state = 'open' AND i.heard = 0)
+		SELECT a.id, (SELECT count(*) FROM inbox_items i INDEXED BY inbox_account_state
+		              WHERE i.account_id = a.id AND i.state = 'open' AND i.heard = 0 AND i.deleted_at IS NULL)
 		FROM accounts a`
 
 	// The ranking runs on each account's part of

@@ -106,7 +106,7 @@ func readGlance(ctx context.Context, st *store.Store, now time.Time, days int, l
 	if g.Period, err = periods.ComparePeriods(ctx, st, now, days, loc); err != nil {
 		return nil, err
 	}
-	if g.Inbox, err = st.InboxKPIs(ctx, now); err != nil {
+	if g.Inbox, err = st.InboxKPIs(ctx, now, loc); err != nil {
 		return nil, err
 	}
 	today := store.DayOf(now.In(loc))

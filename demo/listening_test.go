@@ -93,7 +93,7 @@ func TestSeedListeningAndReplies(t *testing.T) {
 				t.Errorf("%d of %d done questions, complaints and DMs answered: want most", askedAnswered, asked)
 			}
 
-			k, err := st.InboxKPIs(ctx, c.now)
+			k, err := st.InboxKPIs(ctx, c.now, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -27,8 +27,8 @@ type InboxKPIs struct {
 	// business, not to it, and waits for nobody; so are items their authors
 	// deleted, which cannot be answered.
 	Open  int
-	Week  ResponseFigures // answered in the 7 days up to Now
-	Month ResponseFigures // answered in the 30 days up to Now
+	Week  ResponseFigures // answered in the 7 calendar days up to Now
+	Month ResponseFigures // answered in the 30 calendar days up to Now
 }
 
 // ResponseFigures are the items whose first reply went out within a window,
@@ -82,8 +82,13 @@ const (
 )
 
 // InboxKPIs computes the inbox figures at now, in one read snapshot. The
-// windows are the 7 and 30 days (of 24 hours) up to now.
-func (s *Store) InboxKPIs(ctx context.Context, now time.Time) (InboxKPIs, error) {
+// windows are the 7 and 30 calendar days in loc up to now (as the KPIs'
+// periods are: across a daylight-saving change a week is 167 or 169
+// hours); a nil loc is UTC.
+func (s *Store) InboxKPIs(ctx context.Context, now time.Time, loc *time.Location) (InboxKPIs, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	k := InboxKPIs{Now: now.UTC()}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -98,7 +103,7 @@ func (s *Store) InboxKPIs(ctx context.Context, now time.Time) (InboxKPIs, error)
 		dst  *ResponseFigures
 	}{{7, &k.Week}, {30, &k.Month}} {
 		var median sql.NullFloat64
-		from := now.Add(-time.Duration(w.days) * 24 * time.Hour)
+		from := now.In(loc).AddDate(0, 0, -w.days)
 		if err := tx.QueryRowContext(ctx, inboxResponseSQL, ms(from), ms(now)).Scan(&w.dst.Answered, &median); err != nil {
 			return k, fmt.Errorf("answered inbox items over %d days: %w", w.days, err)
 		}

@@ -19,7 +19,7 @@ func BenchmarkInboxKPIs(b *testing.B) {
 	var k store.InboxKPIs
 	var err error
 	for b.Loop() {
-		if k, err = st.InboxKPIs(ctx, now); err != nil {
+		if k, err = st.InboxKPIs(ctx, now, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

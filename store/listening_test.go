@@ -77,7 +77,7 @@ func TestInboxKPIs(t *testing.T) {
 		{acct: b, received: ago(10*day - time.Minute), replied: ago(10 * day), state: InboxDone},
 	})
 
-	k, err := st.InboxKPIs(context.Background(), now)
+	k, err := st.InboxKPIs(context.Background(), now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestInboxKPIsMedian(t *testing.T) {
 				rows = append(rows, inboxRow{acct: a, received: replied.Add(-w), replied: replied, state: InboxDone})
 			}
 			addInboxRows(t, st, rows)
-			k, err := st.InboxKPIs(context.Background(), now)
+			k, err := st.InboxKPIs(context.Background(), now, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +150,7 @@ func TestInboxKPIsCountARealReply(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := received.Add(2 * time.Hour)
-	k, err := st.InboxKPIs(ctx, now)
+	k, err := st.InboxKPIs(ctx, now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestInboxKPIsCountARealReply(t *testing.T) {
 	if err := st.MarkSent(ctx, ds[0].ID, RemoteRef{ID: "r1"}, "", received.Add(41*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if k, err = st.InboxKPIs(ctx, now); err != nil {
+	if k, err = st.InboxKPIs(ctx, now, nil); err != nil {
 		t.Fatal(err)
 	}
 	if k.Week.Answered != 1 || k.Week.MedianFirstResponse != 41*time.Minute {
@@ -393,7 +393,7 @@ func TestInboxKPIsLeaveDeletedItemsOut(t *testing.T) {
 	if _, err := st.MarkInboxChecked(ctx, []int64{items[0].ID, items[1].ID}, []int64{items[0].ID}, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	k, err := st.InboxKPIs(ctx, now)
+	k, err := st.InboxKPIs(ctx, now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,5 +406,28 @@ func TestInboxKPIsLeaveDeletedItemsOut(t *testing.T) {
 	}
 	if r.Total.OpenInbox != 1 || r.Accounts[0].OpenInbox != 1 {
 		t.Errorf("KPIs open inbox %d (account %d), want 1", r.Total.OpenInbox, r.Accounts[0].OpenInbox)
+	}
+}
+
+// The inbox's 7 and 30 days are calendar days in the zone, as the KPIs'
+// periods are: across the start of daylight saving a week is 167 hours.
+func TestInboxKPIsCalendarDaysAcrossDST(t *testing.T) {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip(err)
+	}
+	st := openTest(t)
+	a := mustAccount(t, st, PlatformMastodon, "@bakery@example.social")
+	now := time.Date(2025, 3, 12, 12, 0, 0, 0, loc) // clocks went forward on 9 March
+	// Answered at 11:30 on 5 March: before the 7 days from 12:00 on the
+	// 5th, though inside the last 168 hours (from 11:00).
+	replied := time.Date(2025, 3, 5, 11, 30, 0, 0, loc)
+	addInboxRows(t, st, []inboxRow{{acct: a, received: replied.Add(-time.Hour), replied: replied, state: InboxDone}})
+	k, err := st.InboxKPIs(context.Background(), now, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.Week.Answered != 0 || k.Month.Answered != 1 || k.Month.MedianFirstResponse != time.Hour {
+		t.Errorf("week %+v, month %+v; want none in the week, 1 in the month in 1h (calendar days in %s)", k.Week, k.Month, loc)
 	}
 }

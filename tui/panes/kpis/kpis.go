@@ -97,7 +97,7 @@ func (m *Model) load() tea.Cmd {
 		if msg.report, msg.err = st.KPIs(ctx, now, zone); msg.err != nil {
 			return msg
 		}
-		if msg.inbox, msg.err = st.InboxKPIs(ctx, now); msg.err != nil {
+		if msg.inbox, msg.err = st.InboxKPIs(ctx, now, zone); msg.err != nil {
 			return msg
 		}
 		if msg.listening, msg.err = st.ListeningTrend(ctx, msg.report.Days[0], now, zone); msg.err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,8 +95,10 @@ type glance struct {
 	Goals  []analytics.GoalStatus
 	Next   []store.PostSummary
 	// Failed and Missed count the posts waiting for a decision (among the
-	// first glanceUpcomingRead on their way).
-	Failed, Missed int
+	// first glanceUpcomingRead on their way); Held those a paused queue
+	// holds on every network (they go out when it runs again, not at
+	// their time).
+	Failed, Missed, Held int
 }
 
 // readGlance reads the figures: the period against the one before, the
@@ -125,6 +128,8 @@ func readGlance(ctx context.Context, st *store.Store, now time.Time, days int, l
 			g.Failed++
 		case p.State == store.PostMissed:
 			g.Missed++
+		case allHeld(p.Copies):
+			g.Held++
 		case len(g.Next) < glanceNext:
 			g.Next = append(g.Next, p)
 		}
@@ -212,17 +217,49 @@ func (g *glance) writeText(w io.Writer) {
 		}
 		waiting = " · " + strings.Join(parts, ", ") + ": decide in the app or crier queue"
 	}
+	if g.Held > 0 {
+		waiting += fmt.Sprintf(" · %d held by a paused queue", g.Held)
+	}
 	if len(g.Next) == 0 {
 		line("Next posts none queued" + waiting)
 	} else {
 		line("Next posts" + waiting)
 		for _, p := range g.Next {
 			when := p.ScheduledAt.In(g.Zone).Format("Mon 2 Jan 15:04")
-			left := fmt.Sprintf("  %-16s  %-17s ", when, common.Truncate(strings.Join(p.Platforms, " "), 17, "…"))
+			left := fmt.Sprintf("  %-16s  %-17s ", when, common.Truncate(strings.Join(goingOut(p), " "), 17, "…"))
 			line(left + common.OneLine(common.Clean(p.Body)))
 		}
 	}
 	fmt.Fprint(w, b.String())
+}
+
+// allHeld reports whether a paused queue holds every copy of a post.
+func allHeld(copies []store.Copy) bool {
+	for _, c := range copies {
+		if !c.Held || c.State != store.DeliveryQueued {
+			return false
+		}
+	}
+	return len(copies) > 0
+}
+
+// goingOut lists the networks a post goes to at its time: a copy a paused
+// queue holds is marked so.
+func goingOut(p store.PostSummary) []string {
+	var out []string
+	for _, c := range p.Copies {
+		name := c.Platform
+		if c.Held && c.State == store.DeliveryQueued {
+			name += "(held)"
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	if len(out) == 0 {
+		return p.Platforms
+	}
+	return out
 }
 
 func accountLabel(a store.Account) string {
@@ -306,6 +343,7 @@ type (
 		NextPosts   []postJSON          `json:"next_posts"`
 		FailedPosts int                 `json:"failed_posts"`
 		MissedPosts int                 `json:"missed_posts"`
+		HeldPosts   int                 `json:"held_posts"`
 	}
 	glancePeriodJSON struct {
 		Current  glanceFiguresJSON `json:"current"`
@@ -360,6 +398,7 @@ func (g *glance) JSON() glanceJSON {
 		NextPosts:   []postJSON{},
 		FailedPosts: g.Failed,
 		MissedPosts: g.Missed,
+		HeldPosts:   g.Held,
 	}
 	for _, a := range g.Period.Accounts {
 		out.Accounts = append(out.Accounts, glanceAccountJSON{Account: toAccountJSON(a.Account), glancePeriodJSON: periodJSON(a)})

@@ -20,6 +20,7 @@ import (
 	"github.com/crier-app/crier/analytics/periods"
 	"github.com/crier-app/crier/demo"
 	"github.com/crier-app/crier/store"
+	"github.com/crier-app/crier/store/storetest"
 )
 
 var updateCLI = flag.Bool("update", false, "rewrite the CLI's golden files in testdata/cli")
@@ -366,7 +367,8 @@ func TestCLIJSONShape(t *testing.T) {
 		"replied_at": "string|null", "snoozed_until": "string|null", "labels": "array", "deleted": "bool"})
 	v := shape(t, []string{"kpi", "--json"}, map[string]string{"generated_at": "string", "time_zone": "string",
 		"period_days": "number", "from": "string", "to": "string", "total": "object", "accounts": "array",
-		"inbox": "object", "goals": "array", "next_posts": "array", "failed_posts": "number", "missed_posts": "number"})
+		"inbox": "object", "goals": "array", "next_posts": "array", "failed_posts": "number", "missed_posts": "number",
+		"held_posts": "number"})
 	k := v.(map[string]any)
 	cur := k["total"].(map[string]any)["current"].(map[string]any)
 	for _, field := range []string{"followers", "followers_gained", "posts", "engagement", "engagement_per_post",
@@ -534,5 +536,63 @@ func TestCLIKPISaysPostsAreCopies(t *testing.T) {
 	g.writeText(&b)
 	if !strings.Contains(b.String(), "posts count each network's copy") {
 		t.Errorf("two accounts, and the total's posts don't say they are copies:\n%s", b.String())
+	}
+}
+
+// A post a paused queue holds on every network is not among the next
+// posts (it goes out when the queue runs again): the glance counts it
+// apart; a post held on one network says which.
+func TestCLIKPIHeldPostsAreNotNext(t *testing.T) {
+	st := storetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
+	a, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformMastodon, Handle: "@a@x.social"})
+	b, _ := st.UpsertAccount(ctx, store.Account{Platform: store.PlatformBluesky, Handle: "a.x"})
+	queue := func(body string, accts ...int64) {
+		var ts []store.Target
+		for _, id := range accts {
+			ts = append(ts, store.Target{AccountID: id})
+		}
+		id, err := st.SaveDraft(ctx, store.Post{Body: body, Targets: ts}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddToQueue(ctx, id, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slots, err := store.ParseQueueSlots("Mon-Sun 09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{a, b} {
+		if err := st.SetQueueSchedule(ctx, id, "UTC", slots); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queue("only on mastodon", a)
+	queue("on both", a, b)
+	if _, err := st.PauseQueue(ctx, a, now); err != nil {
+		t.Fatal(err)
+	}
+	g, err := readGlance(ctx, st, now, 30, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Held != 1 || len(g.Next) != 1 || g.Next[0].Body != "on both" {
+		t.Fatalf("held %d, next %+v; want the mastodon-only post held and the other next", g.Held, g.Next)
+	}
+	var sb strings.Builder
+	g.writeText(&sb)
+	for _, want := range []string{"1 held by a paused queue", "mastodon(held)"} {
+		if !strings.Contains(sb.String(), want) {
+			t.Errorf("the glance lacks %q:\n%s", want, sb.String())
+		}
+	}
+	if strings.Contains(sb.String(), "only on mastodon") {
+		t.Errorf("a held post is listed as going out:\n%s", sb.String())
+	}
+	if g.JSON().HeldPosts != 1 {
+		t.Errorf("JSON held_posts %d, want 1", g.JSON().HeldPosts)
 	}
 }

@@ -217,18 +217,25 @@ func (g *glance) writeText(w io.Writer) {
 		}
 		waiting = " · " + strings.Join(parts, ", ") + ": decide in the app or crier queue"
 	}
-	if g.Held > 0 {
-		waiting += fmt.Sprintf(" · %d held by a paused queue", g.Held)
-	}
+
 	if len(g.Next) == 0 {
 		line("Next posts none queued" + waiting)
 	} else {
 		line("Next posts" + waiting)
+		anyHeld := false
 		for _, p := range g.Next {
 			when := p.ScheduledAt.In(g.Zone).Format("Mon 2 Jan 15:04")
-			left := fmt.Sprintf("  %-16s  %-17s ", when, common.Truncate(strings.Join(goingOut(p), " "), 17, "…"))
+			names, held := goingOut(p)
+			anyHeld = anyHeld || held
+			left := fmt.Sprintf("  %-16s  %s ", when, common.Fit(common.Truncate(strings.Join(names, " "), 17, "…"), 17))
 			line(left + common.OneLine(common.Clean(p.Body)))
 		}
+		if anyHeld {
+			line("  " + heldMark + " a paused queue holds that network's copy")
+		}
+	}
+	if g.Held > 0 {
+		line(fmt.Sprintf("  and %d held by a paused queue on every network: out when it runs again", g.Held))
 	}
 	fmt.Fprint(w, b.String())
 }
@@ -243,24 +250,31 @@ func allHeld(copies []store.Copy) bool {
 	return len(copies) > 0
 }
 
-// goingOut lists the networks a post goes to at its time: a copy a paused
-// queue holds is marked so.
-func goingOut(p store.PostSummary) []string {
-	var out []string
+// goingOut lists the networks a post goes to at its time, then those whose
+// copy a paused queue holds, marked with heldMark.
+func goingOut(p store.PostSummary) (names []string, held bool) {
+	var out, later []string
 	for _, c := range p.Copies {
-		name := c.Platform
-		if c.Held && c.State == store.DeliveryQueued {
-			name += "(held)"
-		}
-		if !slices.Contains(out, name) {
-			out = append(out, name)
+		switch {
+		case c.Held && c.State == store.DeliveryQueued:
+			if name := c.Platform + heldMark; !slices.Contains(later, name) {
+				later = append(later, name)
+			}
+		case !slices.Contains(out, c.Platform):
+			out = append(out, c.Platform)
 		}
 	}
-	if len(out) == 0 {
-		return p.Platforms
+	if len(out)+len(later) == 0 {
+		return p.Platforms, false
 	}
-	return out
+	slices.Sort(out)
+	slices.Sort(later)
+	return append(out, later...), len(later) > 0
 }
+
+// heldMark marks a network whose copy a paused queue holds (the app's
+// pause sign, narrow).
+const heldMark = "ǁ"
 
 func accountLabel(a store.Account) string {
 	return a.Platform + " " + strings.TrimPrefix(a.Handle, "@")

@@ -584,7 +584,7 @@ func TestCLIKPIHeldPostsAreNotNext(t *testing.T) {
 	}
 	var sb strings.Builder
 	g.writeText(&sb)
-	for _, want := range []string{"1 held by a paused queue", "mastodon(held)"} {
+	for _, want := range []string{"and 1 held by a paused queue", "bluesky mastodonǁ", "ǁ a paused queue holds"} {
 		if !strings.Contains(sb.String(), want) {
 			t.Errorf("the glance lacks %q:\n%s", want, sb.String())
 		}

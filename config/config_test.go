@@ -280,7 +280,7 @@ func TestBadFiles(t *testing.T) {
 		{"bool of the wrong type", "scheduler:\n  enabled: maybe\n", "scheduler.enabled", `want true or false, got "maybe"`},
 		{"text of the wrong type", "timezone: [UTC]\n", "timezone", "want text, got a list"},
 		{"database of the wrong type", "database:\n  path: x\n", "database", "want text, got a section of keys"},
-		{"bad YAML", "timezone: UTC\nscheduler:\n  enabled: [true\n", "", "not valid YAML: line"},
+		{"bad YAML", "timezone: UTC\nscheduler:\n  enabled: [true\n", "", "not valid YAML: did not find"},
 		{"repeated key", "timezone: UTC\ntimezone: UTC\n", "", `"timezone" already defined at line 1`},
 		{"top level is a list", "- timezone: UTC\n", "", "at the top level, got a list"},
 		{"unknown time zone", "timezone: Europe/Berln\n", "timezone", `"Europe/Berln" is not a known time zone`},
@@ -350,9 +350,13 @@ func TestBadFiles(t *testing.T) {
 			if ce.File != path || ce.Key != tt.key || !strings.Contains(ce.Problem, tt.problem) {
 				t.Fatalf("got File=%q Key=%q Problem=%q\nwant File=%q Key=%q Problem containing %q", ce.File, ce.Key, ce.Problem, path, tt.key, tt.problem)
 			}
-			want := "config " + path + ": " + tt.key + ": " + ce.Problem
+			at := ""
+			if ce.Line > 0 {
+				at = fmt.Sprintf("line %d: ", ce.Line)
+			}
+			want := "config " + path + ": " + at + tt.key + ": " + ce.Problem
 			if tt.key == "" {
-				want = "config " + path + ": " + ce.Problem
+				want = "config " + path + ": " + at + ce.Problem
 			}
 			if err.Error() != want {
 				t.Errorf("Error() = %q, want %q", err.Error(), want)
@@ -403,7 +407,7 @@ accounts:
 
 func TestErrorMessageShape(t *testing.T) {
 	_, path, err := loadBody(t, "scheduler:\n  missed_grace: 15x\n", env())
-	want := fmt.Sprintf(`config %s: scheduler.missed_grace: "15x" is not a duration (write it like 15m or 1h30m)`, path)
+	want := fmt.Sprintf(`config %s: line 2: scheduler.missed_grace: "15x" is not a duration (write it like 15m or 1h30m)`, path)
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
@@ -914,5 +918,37 @@ marketing:
 	_, err = Load(LoadOptions{Flag: path, Getenv: env(), Home: dir})
 	if ce := asConfigError(t, err); ce.Key != "marketing.plausible.api_key" || !strings.Contains(ce.Problem, "chmod 600") || strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("inline key in a shared file: %v", err)
+	}
+}
+
+// A mistake in the file is named with its line, whatever kind it is: an
+// unknown key, a wrong type, a bad value, a required key left out (the
+// line of its item), a duplicate, in sections, lists and list items, and
+// with keys written in other case; a YAML syntax error on the first line
+// too (YAML itself names no line there).
+func TestErrorsNameTheLine(t *testing.T) {
+	tests := []struct {
+		name, body string
+		line       int
+	}{
+		{"unknown top-level key", "database: \"\"\ntimezon: UTC\n", 2},
+		{"unknown key in a section", "ui:\n  week_start: monday\n  snooze: [1h]\n", 3},
+		{"wrong type", "scheduler:\n  missed_policy: grace\n\n  enabled: maybe\n", 4},
+		{"bad time zone", "# a comment\nTimeZone: Mars/Olympus\n", 2},
+		{"bad list item", "ui:\n  snooze_presets:\n    - 1h\n    - soon\n", 4},
+		{"misspelt key of an account", "accounts:\n  - name: a\n    platfrom: bluesky\n", 3},
+		{"required key left out", "accounts:\n  - name: a\n    platform: bluesky\n    handle: a.bsky.social\n    credential: env:A\n  - name: b\n    platform: bluesky\n", 6},
+		{"duplicate name", "accounts:\n  - name: a\n    platform: bluesky\n    handle: a.bsky.social\n    credential: env:A\n  - name: a\n    platform: bluesky\n    handle: b.bsky.social\n    credential: env:A\n", 6},
+		{"YAML error on the first line", "this is: not: yaml\n", 1},
+		{"control character", "timezone: UTC\nui:\n  week_start: mon\x01day\n", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := loadBody(t, tt.body, env())
+			ce := asConfigError(t, err)
+			if ce.Line != tt.line || !strings.Contains(err.Error(), fmt.Sprintf(": line %d: ", tt.line)) {
+				t.Errorf("line %d, want %d: %v", ce.Line, tt.line, err)
+			}
+		})
 	}
 }

@@ -224,3 +224,30 @@ func TestCLIKPIWithoutPosts(t *testing.T) {
 		}
 	}
 }
+
+// The missing database is said to come from where its path came from: a
+// config file that sets no database: key leaves the default place, and
+// the message says so rather than blaming the file's setting.
+func TestCLIMissingDatabaseNamesWhereItsPathCameFrom(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	t.Setenv("CRIER_DATABASE", "")
+	set := filepath.Join(dir, "elsewhere", "crier.db")
+	def := filepath.Join(dir, "data", "crier", "crier.db")
+	for _, tc := range []struct {
+		name, body, db, want, not string
+	}{
+		{"the file sets none", "timezone: Europe/Berlin\n", def, "the default place, as " + filepath.Join(dir, "config.yaml") + " sets no database:", "database setting"},
+		{"an empty file", "", def, "the default place", "database setting"},
+		{"the file sets it", "database: " + set + "\n", set, "the database setting of " + filepath.Join(dir, "config.yaml"), "default place"},
+	} {
+		f := cliFixture{dir: dir, config: filepath.Join(dir, "config.yaml")}
+		if err := os.WriteFile(f.config, []byte(tc.body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := f.crier(t, "", "queue")
+		if r.code != 2 || !strings.Contains(r.stderr, tc.db+": there is none ("+tc.want) || strings.Contains(r.stderr, tc.not) {
+			t.Errorf("%s: exit %d, stderr %q; want %q", tc.name, r.code, r.stderr, tc.want)
+		}
+	}
+}

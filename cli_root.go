@@ -105,6 +105,23 @@ func (e *cliEnv) readStore(ctx context.Context) (*config.Config, *store.Store, [
 	return e.open(ctx, false)
 }
 
+// databaseSource says where the database's path came from: the variable,
+// the config file's database: key, or the default place (which a config
+// file that leaves the key out does not change).
+func databaseSource(cfg *config.Config) string {
+	if os.Getenv(config.EnvVar("database")) != "" {
+		return "set by " + config.EnvVar("database")
+	}
+	home, _ := os.UserHomeDir()
+	if cfg.File != "" && cfg.Database != config.Defaults(os.Getenv, home).Database {
+		return "the database setting of " + cfg.File
+	}
+	if cfg.File != "" {
+		return "the default place, as " + cfg.File + " sets no database:"
+	}
+	return "the default place, as no config file sets it"
+}
+
 func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.Store, []store.Account, error) {
 	if e.shared != nil {
 		accounts, err := e.shared.Accounts(ctx)
@@ -118,10 +135,7 @@ func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.
 		return nil, nil, nil, err
 	}
 	if !create {
-		where := "the default place, as no config file sets it"
-		if cfg.File != "" {
-			where = "the database setting of " + cfg.File
-		}
+		where := databaseSource(cfg)
 		info, err := os.Stat(cfg.Database)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, nil, usageErr("database %s: there is none (%s); crier makes it when the app, crier run or "+

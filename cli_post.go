@@ -148,7 +148,7 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 	if f.campaign != "" {
 		c, err := st.CampaignBySlug(ctx, f.campaign)
 		if errors.Is(err, store.ErrNotFound) {
-			return usageErr("--campaign %q: %s", f.campaign, knownSlugs(ctx, st))
+			return usageErr("--campaign %q: %s", f.campaign, knownSlugs(ctx, st, f.campaign))
 		}
 		if err != nil {
 			return dbErr(st, err)
@@ -318,7 +318,11 @@ func pickAccounts(accounts []store.Account, to []string) ([]store.Account, error
 			}
 		}
 		if len(match) == 0 {
-			return nil, usageErr("--to %q: no such account; the accounts are %s", w, accountList(accounts))
+			var names []string
+			for _, a := range accounts {
+				names = append(names, a.DisplayName, strings.TrimPrefix(a.Handle, "@"))
+			}
+			return nil, usageErr("--to %q: no such account%s; the accounts are %s", w, didYouMean(w, names), accountList(accounts))
 		}
 		for _, a := range match {
 			if !seen[a.ID] {
@@ -345,7 +349,7 @@ func accountList(accounts []store.Account) string {
 	return strings.Join(parts, ", ")
 }
 
-func knownSlugs(ctx context.Context, st *store.Store) string {
+func knownSlugs(ctx context.Context, st *store.Store, typed string) string {
 	cs, err := st.Campaigns(ctx)
 	if err != nil || len(cs) == 0 {
 		return "no campaign has that slug (there are no campaigns yet)"
@@ -356,7 +360,49 @@ func knownSlugs(ctx context.Context, st *store.Store) string {
 			slugs = append(slugs, c.Slug)
 		}
 	}
-	return "no campaign has that slug; the slugs are " + strings.Join(slugs, ", ")
+	return "no campaign has that slug" + didYouMean(typed, slugs) + "; the slugs are " + strings.Join(slugs, ", ")
+}
+
+// didYouMean offers the one of names nearest to typed, as " (did you mean
+// "x"?)", when it is near enough to be a typo (at most two letters
+// changed, added or dropped, ignoring case, and fewer than typed has); ""
+// otherwise.
+func didYouMean(typed string, names []string) string {
+	t := []rune(strings.ToLower(strings.TrimPrefix(strings.TrimSpace(typed), "@")))
+	best, bestDist := "", 3
+	for _, n := range names {
+		if n == "" {
+			continue
+		}
+		if d := editDistance(t, []rune(strings.ToLower(n))); d < bestDist && d < len(t) {
+			best, bestDist = n, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // serverLimits is what each target may post: its network's spec, completed

@@ -251,3 +251,23 @@ func TestCLIMissingDatabaseNamesWhereItsPathCameFrom(t *testing.T) {
 		}
 	}
 }
+
+// A first run with no config file: crier post and crier queue name the
+// file crier init writes and the command, and make no database.
+func TestCLIFirstRunNamesTheConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	t.Setenv("CRIER_DATABASE", "")
+	f := cliFixture{dir: dir}
+	r := f.crier(t, "", "post", "Fresh sourdough at 8!")
+	if r.code != 2 || !strings.Contains(r.stderr, "no accounts to post to") || !strings.Contains(r.stderr, "run crier init to write ~/crier/config.yaml") {
+		t.Errorf("post: exit %d, stderr %q; want the file and crier init named", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("crier post with no accounts made %s (%v)", filepath.Join(dir, "data"), err)
+	}
+	r = f.crier(t, "", "queue")
+	if r.code != 2 || !strings.Contains(r.stderr, "crier init writes one at ~/crier/config.yaml") {
+		t.Errorf("queue: exit %d, stderr %q; want the file and crier init named", r.code, r.stderr)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,6 +116,17 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 	if len(f.alts) > len(f.images) {
 		return usageErr("--alt %q has no --image before it: give each image with --image FILE --alt TEXT", f.alts[len(f.images)])
 	}
+	if env.shared == nil {
+		// No accounts in the config and no database yet: there is nothing
+		// to post to, and no database is made for it.
+		cfg, err := env.loadConfig()
+		if err != nil {
+			return err
+		}
+		if _, err := os.Stat(cfg.Database); len(cfg.Accounts) == 0 && errors.Is(err, fs.ErrNotExist) {
+			return usageErr("there are no accounts to post to. %s", noAccounts(cfg))
+		}
+	}
 	now, cfg, st, accounts, err := env.openAt(ctx)
 	if err != nil {
 		return err
@@ -137,6 +149,9 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 		}
 	}
 
+	if len(accounts) == 0 {
+		return usageErr("there are no accounts to post to. %s", noAccounts(cfg))
+	}
 	targets, err := pickAccounts(accounts, f.to)
 	if err != nil {
 		return err
@@ -280,6 +295,15 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 // handle (two accounts may share a name).
 func accountName(a store.Account) string {
 	return common.NetworkName(a.Platform) + " " + a.Handle
+}
+
+// noAccounts says, as the app's panes do, which config file to add
+// accounts to, and with which command.
+func noAccounts(cfg *config.Config) string {
+	home, _ := os.UserHomeDir()
+	file, missing := configForApp(cfg, os.Getenv, home)
+	c := common.Common{ConfigFile: file, ConfigMissing: missing}
+	return c.NoAccounts()
 }
 
 // pickAccounts reads --to: each entry an account's name, handle (with or

@@ -119,7 +119,8 @@ func databaseSource(cfg *config.Config) string {
 	if cfg.File != "" {
 		return "the default place, as " + cfg.File + " sets no database:"
 	}
-	return "the default place, as no config file sets it"
+	file, _ := configForApp(cfg, os.Getenv, home)
+	return "the default place, as there is no config file: crier init writes one at " + file
 }
 
 func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.Store, []store.Account, error) {

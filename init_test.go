@@ -326,3 +326,29 @@ func TestInitChecksBlueskyWithTheServer(t *testing.T) {
 		t.Fatalf("the account in the config does not sign in: %v", err)
 	}
 }
+
+// Where the config cannot be written (a file where a folder should be, a
+// folder given as the file), crier init says so before its first
+// question, so no answer is typed for nothing, and it writes nothing.
+func TestInitAsksNothingWhereItCannotWrite(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(file, "crier", "config.yaml"), "nothing was asked or written"},
+		{dir, "is a folder: name the config file, like crier init --config " + filepath.Join(dir, "config.yaml")},
+	} {
+		out, err := playInit(t, tc.path, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.path) {
+			t.Errorf("%s: err = %v, want %q", tc.path, err, tc.want)
+		}
+		if strings.Contains(out, "Time zone") {
+			t.Errorf("%s: asked before saying it cannot write:\n%s", tc.path, out)
+		}
+	}
+	if data, _ := os.ReadFile(file); string(data) != "x" {
+		t.Errorf("%s changed: %q", file, data)
+	}
+}

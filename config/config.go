@@ -13,6 +13,7 @@ package config
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -122,6 +123,8 @@ type Plausible struct {
 	Goals    GoalList      `mapstructure:"goals"`    // goals counted as conversions; nil for all
 	Interval time.Duration `mapstructure:"interval"` // how often it is pulled
 	Days     int           `mapstructure:"days"`     // how many days, today included, each pull reads
+
+	where string // as Account's
 }
 
 // Enabled reports whether a Plausible site is configured.
@@ -157,6 +160,10 @@ type Account struct {
 	// searches for on every sync, inner spaces collapsed, unique ignoring
 	// case; nil for none.
 	Listen []string `mapstructure:"listen"`
+
+	// where names the credential's setting in the file ("accounts[0].credential
+	// in config.yaml, line 6"), for a credential that cannot be read later.
+	where string
 }
 
 // Error reports one bad setting. File is "" when the value came from an
@@ -226,6 +233,14 @@ const keyPath = "\x00"
 // is returned as a *Error.
 func Load(opts LoadOptions) (*Config, error) {
 	cfg, data, err := load(opts)
+	if err == nil && cfg.File != "" {
+		for i := range cfg.Accounts {
+			cfg.Accounts[i].where = settingIn(data, cfg.File, fmt.Sprintf("accounts[%d].credential", i))
+		}
+		if cfg.Marketing.Plausible.Enabled() {
+			cfg.Marketing.Plausible.where = settingIn(data, cfg.File, "marketing.plausible.api_key")
+		}
+	}
 	var e *Error
 	if errors.As(err, &e) && e.Line == 0 && e.Key != "" && e.File != "" && len(data) > 0 {
 		e.Line = lineOf(data, e.Key)
@@ -420,6 +435,14 @@ func localZone(getenv func(string) string) (*time.Location, string) {
 		}
 	}
 	return time.Local, "Local"
+}
+
+// settingIn names key's place in the file: "key in FILE, line N".
+func settingIn(data []byte, file, key string) string {
+	if line := lineOf(data, key); line > 0 {
+		return key + " in " + file + ", line " + strconv.Itoa(line)
+	}
+	return key + " in " + file
 }
 
 // lineOf finds the line of a key such as "accounts[1].name" or

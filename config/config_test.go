@@ -116,6 +116,11 @@ accounts:
 			{Name: "backup", Platform: PlatformBluesky, Handle: "backup.example.com", Server: "http://localhost:2583", Credential: "inline-secret-value"},
 		},
 	}
+	// Where each credential is written is checked in
+	// TestUnreadableCredentialNamesItsPlace.
+	for i := range want.Accounts {
+		want.Accounts[i].where = cfg.Accounts[i].where
+	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load =\n%+v\nwant\n%+v", cfg, want)
 	}
@@ -877,7 +882,8 @@ marketing:
 	want := Marketing{
 		Domains: DomainList{"ryeandshine.bakery", "https://shop.example.com/"},
 		Plausible: Plausible{SiteID: "ryeandshine.bakery", BaseURL: "https://stats.example.com", APIKey: "env:PLAUSIBLE_KEY",
-			Goals: GoalList{"Purchase", "Workshop booked"}, Interval: 30 * time.Minute, Days: 14},
+			Goals: GoalList{"Purchase", "Workshop booked"}, Interval: 30 * time.Minute, Days: 14,
+			where: "marketing.plausible.api_key in " + cfg.File + ", line 7"},
 	}
 	if !reflect.DeepEqual(cfg.Marketing, want) {
 		t.Errorf("marketing = %+v, want %+v", cfg.Marketing, want)
@@ -950,5 +956,29 @@ func TestErrorsNameTheLine(t *testing.T) {
 				t.Errorf("line %d, want %d: %v", ce.Line, tt.line, err)
 			}
 		})
+	}
+}
+
+// A credential that cannot be read when crier starts (a variable unset, a
+// file gone) is named with its setting's place in the file, as a mistake
+// in the file is.
+func TestUnreadableCredentialNamesItsPlace(t *testing.T) {
+	cfg, path, err := loadBody(t, "accounts:\n  - name: a\n    platform: bluesky\n    handle: a.bsky.social\n    credential: env:A\n"+
+		"  - name: b\n    platform: bluesky\n    handle: b.bsky.social\n\n    credential: file:gone.txt\n"+
+		"marketing:\n  plausible:\n    site_id: example.com\n    api_key: env:P\n", env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{func() error { _, err := cfg.Accounts[0].Secret(env()); return err }(), `account "a": credential env:A: the variable is unset or empty (accounts[0].credential in ` + path + ", line 5)"},
+		{func() error { _, err := cfg.Accounts[1].Secret(env()); return err }(), "(accounts[1].credential in " + path + ", line 10)"},
+		{func() error { _, err := cfg.Marketing.Plausible.Secret(env()); return err }(), "(marketing.plausible.api_key in " + path + ", line 14)"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", tc.err, tc.want)
+		}
 	}
 }

@@ -32,7 +32,7 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 		{[]string{"-h"}, "Usage:"},
 		{[]string{"help"}, "Usage:"},
 		{[]string{"demo", "--help"}, "Usage:"},
-		{[]string{"run", "-h"}, "crier init"},
+		{[]string{"run", "-h"}, "crier run [--config FILE] [--debug]"},
 		{[]string{"version"}, "database schema"},
 		{[]string{"--version"}, "database schema"},
 	}
@@ -41,6 +41,29 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 		code := cli(tc.args, strings.NewReader(""), &stdout, &stderr)
 		if code != 0 || !strings.Contains(stdout.String(), tc.want) || stderr.Len() != 0 {
 			t.Errorf("crier %s: status %d, stdout %q, stderr %q", strings.Join(tc.args, " "), code, stdout.String(), stderr.String())
+		}
+	}
+	// Each command has its own help, whichever way it is asked for.
+	for _, name := range []string{"demo", "run", "login", "init", "post", "kpi", "serve"} {
+		for _, args := range [][]string{{"help", name}, {name, "--help"}} {
+			var stdout, stderr bytes.Buffer
+			code := cli(args, strings.NewReader(""), &stdout, &stderr)
+			if code != 0 || !strings.Contains(stdout.String(), "crier "+name+" ") || strings.HasPrefix(stdout.String(), "crier: run a small") || stderr.Len() != 0 {
+				t.Errorf("crier %s: status %d, stdout %q, stderr %q; want %s's own help", strings.Join(args, " "), code, stdout.String(), stderr.String(), name)
+			}
+		}
+	}
+	// Help on a command crier does not have is a usage error that names it.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "nonsense"}, `there is no command "nonsense"; the commands are`},
+		{[]string{"help", "pots"}, `(did you mean "post"?)`},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := cli(tc.args, strings.NewReader(""), &stdout, &stderr); code != exitUsage || stdout.Len() != 0 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("crier %s: status %d, stdout %q, stderr %q; want status 2 and %q", strings.Join(tc.args, " "), code, stdout.String(), stderr.String(), tc.want)
 		}
 	}
 	// Mistakes still go to stderr with status 2.

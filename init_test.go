@@ -60,6 +60,8 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 	}{
 		{[]string{"help", "nonsense"}, `there is no command "nonsense"; the commands are`},
 		{[]string{"help", "pots"}, `(did you mean "post"?)`},
+		{[]string{"version", "--json"}, `version takes nothing after it (got "--json")`},
+		{[]string{"--version", "now"}, `--version takes nothing after it`},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := cli(tc.args, strings.NewReader(""), &stdout, &stderr); code != exitUsage || stdout.Len() != 0 || !strings.Contains(stderr.String(), tc.want) {

@@ -346,6 +346,9 @@ func TestBadFiles(t *testing.T) {
 		{"feed key misspelt", "feeds:\n  - name: blog\n    url: https://a.example/f\n    fill_queu: true\n", "feeds[0].fill_queu", `did you mean "fill_queue"?`},
 		{"competitor platform", "competitors:\n  - platform: blusky\n    handle: a.bsky.social\n", "competitors[0].platform", "(did you mean bluesky?)"},
 		{"competitor without a handle", "competitors:\n  - platform: bluesky\n", "competitors[0].handle", "is not a handle"},
+		{"an account twice, in other case", "accounts:\n  - platform: bluesky\n    handle: shop.bsky.social\n    credential: env:X\n  - platform: bluesky\n    handle: \"@Shop.BSKY.social\"\n    server: https://bsky.social/\n    credential: env:X\n", "accounts[1].handle", "is already accounts[0]"},
+		{"a mastodon account twice, once without its server", "accounts:\n  - platform: mastodon\n    handle: \"@shop@example.social\"\n    server: https://example.social\n    credential: env:X\n" +
+			"  - platform: mastodon\n    handle: shop\n    server: https://EXAMPLE.social/\n    credential: env:X\n", "accounts[1].handle", "is already accounts[0]"},
 		{"competitor twice", "competitors:\n  - platform: bluesky\n    handle: A.bsky.social\n  - platform: bluesky\n    handle: \"@a.bsky.social\"\n", "competitors[1].handle", "already competitors[0]"},
 	}
 	for _, tt := range tests {

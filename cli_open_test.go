@@ -270,4 +270,19 @@ func TestCLIFirstRunNamesTheConfigFile(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "crier init writes one at ~/crier/config.yaml") {
 		t.Errorf("queue: exit %d, stderr %q; want the file and crier init named", r.code, r.stderr)
 	}
+	// With a config but no accounts yet (a database there), crier accounts
+	// names the file to add them to.
+	f.config = filepath.Join(dir, "shop.yaml")
+	if err := os.WriteFile(f.config, []byte("timezone: UTC\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "data", "crier", "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	r = f.crier(t, "", "accounts")
+	if r.code != 0 || !strings.Contains(r.stdout, "No accounts yet: add them to ~/shop.yaml") {
+		t.Errorf("accounts: exit %d, stdout %q, stderr %q; want the file named", r.code, r.stdout, r.stderr)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -284,5 +285,29 @@ func TestCLIFirstRunNamesTheConfigFile(t *testing.T) {
 	r = f.crier(t, "", "accounts")
 	if r.code != 0 || !strings.Contains(r.stdout, "No accounts yet: add them to ~/shop.yaml") {
 		t.Errorf("accounts: exit %d, stdout %q, stderr %q; want the file named", r.code, r.stdout, r.stderr)
+	}
+}
+
+// crier run with no accounts says at its start which file to add them to,
+// and with which command, rather than waiting on nothing in silence.
+func TestRunWithNoAccountsNamesTheConfigFile(t *testing.T) {
+	home := t.TempDir()
+	cmd := exec.Command(crierBinary(t), "run")
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME=", "XDG_DATA_HOME="+filepath.Join(home, "data"),
+		"XDG_STATE_HOME="+home, "CRIER_CONFIG=", "CRIER_DATABASE=", "NO_COLOR=1", "TZ=UTC")
+	errb := &syncBuffer{}
+	cmd.Stderr = errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	want := "No accounts yet: run crier init to write ~/.config/crier/config.yaml"
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(errb.String(), want) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+	if !strings.Contains(errb.String(), want) {
+		t.Errorf("crier run said:\n%s\nwant %q", errb.String(), want)
 	}
 }

@@ -592,6 +592,9 @@ func runHeadless(cfg *config.Config, debug bool, stderr io.Writer) int {
 	}
 	defer st.Close()
 	logger.Printf("database %s, %d account(s); sending queued posts until interrupted", st.Path(), len(accounts))
+	if len(accounts) == 0 {
+		logger.Print(noAccounts(cfg))
+	}
 	sched := newScheduler(cfg, st, accounts, nets, logger, nil, debug)
 	if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		logger.Printf("scheduler stopped: %v", err)

@@ -278,6 +278,17 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 			goes = "held in a paused queue, not before the queue runs again,"
 		}
 		fmt.Fprintf(env.stdout, "#%d queued: %s to %s\n", id, goes, strings.Join(names, ", "))
+		// A credential this process cannot read may be one the sender
+		// can (it may run with other variables), so it is said, not refused.
+		for _, a := range targets {
+			for _, ca := range cfg.Accounts {
+				if accountID([]store.Account{a}, ca) == a.ID {
+					if _, err := ca.Secret(os.Getenv); err != nil {
+						fmt.Fprintf(env.stderr, "crier: warning: %v; crier cannot send it to %s until it can read it\n", err, accountName(a))
+					}
+				}
+			}
+		}
 		for _, c := range summary.Copies {
 			switch {
 			case c.Held:

@@ -352,3 +352,25 @@ func TestCLIPostWaitsForABusyDatabase(t *testing.T) {
 		t.Fatalf("%d posts saved, want 1", n)
 	}
 }
+
+// A post queued for an account whose credential this crier cannot read
+// (a variable unset) is queued, since the sender may run with it set, but
+// crier says so, naming the setting's place, rather than only "goes out".
+func TestCLIPostWarnsOfAnUnreadableCredential(t *testing.T) {
+	t.Parallel()
+	f := newCLIFixture(t)
+	withAccounts(t, f, `  - name: shop-unread
+    platform: bluesky
+    handle: unread.example.com
+    credential: env:CRIER_TEST_SURELY_UNSET
+`)
+	r := f.crier(t, "", "post", "hi", "--to", "shop-unread", "--at", "+2h")
+	if r.code != 0 || !strings.Contains(r.stdout, "queued") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"warning", "env:CRIER_TEST_SURELY_UNSET", "is unset", f.config + ", line", "cannot send it to Bluesky unread.example.com"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}

@@ -630,6 +630,9 @@ func (e *inputError) Unwrap() error { return ErrNotUnderstood }
 
 func (p *parser) notUnderstood() error {
 	for _, tok := range tokenize(p.input) {
+		if tok == "yesterday" || tok == "last" {
+			return p.invalid("that is in the past: crier reads times ahead; try %s", p.examples())
+		}
 		if why := outOfRange(tok); why != "" {
 			return p.invalid("%s", why)
 		}

@@ -223,6 +223,8 @@ func TestParseErrors(t *testing.T) {
 		"dec 3 0 am":       `can't read "dec 3 0 am" as a time: with am the hour is 1 to 12, not 0`,
 		"2026-13-01 09:00": `can't read "2026-13-01 09:00" as a time: there is no month 13 (write the date year-month-day, like 2026-12-03)`,
 		"12-32 9am":        `can't read "12-32 9am" as a time: there is no day 32 in a month`,
+		"yesterday 9am":    `can't read "yesterday 9am" as a time: that is in the past: crier reads times ahead; try 2026-04-04 09:00, tomorrow 9am or +2h`,
+		"last friday":      `can't read "last friday" as a time: that is in the past: crier reads times ahead; try 2026-04-04 09:00, tomorrow 9am or +2h`,
 	} {
 		_, err := Parse(input, berlinSpring, berlin)
 		if err == nil || err.Error() != want {

@@ -117,13 +117,17 @@ recorded there first): the id, the network, the handle and the name the
 config gives it. crier post --to takes any of them.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, st, accounts, err := env.readStore(cmd.Context())
+			cfg, st, accounts, err := env.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer env.release(st)
 			if asJSON {
 				return writeJSONList(env.stdout, accounts, toAccountJSON)
+			}
+			if len(accounts) == 0 {
+				fmt.Fprintln(env.stdout, noAccounts(cfg))
+				return nil
 			}
 			writeAccounts(env.stdout, accounts)
 			return nil
@@ -134,10 +138,6 @@ config gives it. crier post --to takes any of them.`,
 }
 
 func writeAccounts(w io.Writer, accounts []store.Account) {
-	if len(accounts) == 0 {
-		fmt.Fprintln(w, "No accounts yet: crier init adds them to a new config; crier login mastodon SERVER signs in to Mastodon.")
-		return
-	}
 	fmt.Fprintf(w, "%-4s %-9s %-32s %s\n", "id", "network", "handle", "name")
 	for _, a := range accounts {
 		name := a.DisplayName

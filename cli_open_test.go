@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -222,5 +223,91 @@ func TestCLIKPIWithoutPosts(t *testing.T) {
 		if v, ok := p["engagement_per_post"]; !ok || v != nil {
 			t.Errorf("%s engagement_per_post of no posts: %v (present %v), want null", name, v, ok)
 		}
+	}
+}
+
+// The missing database is said to come from where its path came from: a
+// config file that sets no database: key leaves the default place, and
+// the message says so rather than blaming the file's setting.
+func TestCLIMissingDatabaseNamesWhereItsPathCameFrom(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	t.Setenv("CRIER_DATABASE", "")
+	set := filepath.Join(dir, "elsewhere", "crier.db")
+	def := filepath.Join(dir, "data", "crier", "crier.db")
+	for _, tc := range []struct {
+		name, body, db, want, not string
+	}{
+		{"the file sets none", "timezone: Europe/Berlin\n", def, "the default place, as " + filepath.Join(dir, "config.yaml") + " sets no database:", "database setting"},
+		{"an empty file", "", def, "the default place", "database setting"},
+		{"the file sets it", "database: " + set + "\n", set, "the database setting of " + filepath.Join(dir, "config.yaml"), "default place"},
+	} {
+		f := cliFixture{dir: dir, config: filepath.Join(dir, "config.yaml")}
+		if err := os.WriteFile(f.config, []byte(tc.body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := f.crier(t, "", "queue")
+		if r.code != 2 || !strings.Contains(r.stderr, tc.db+": there is none ("+tc.want) || strings.Contains(r.stderr, tc.not) {
+			t.Errorf("%s: exit %d, stderr %q; want %q", tc.name, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+// A first run with no config file: crier post and crier queue name the
+// file crier init writes and the command, and make no database.
+func TestCLIFirstRunNamesTheConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	t.Setenv("CRIER_DATABASE", "")
+	f := cliFixture{dir: dir}
+	r := f.crier(t, "", "post", "Fresh sourdough at 8!")
+	if r.code != 2 || !strings.Contains(r.stderr, "no accounts to post to") || !strings.Contains(r.stderr, "run crier init to write ~/crier/config.yaml") {
+		t.Errorf("post: exit %d, stderr %q; want the file and crier init named", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("crier post with no accounts made %s (%v)", filepath.Join(dir, "data"), err)
+	}
+	r = f.crier(t, "", "queue")
+	if r.code != 2 || !strings.Contains(r.stderr, "crier init writes one at ~/crier/config.yaml") {
+		t.Errorf("queue: exit %d, stderr %q; want the file and crier init named", r.code, r.stderr)
+	}
+	// With a config but no accounts yet (a database there), crier accounts
+	// names the file to add them to.
+	f.config = filepath.Join(dir, "shop.yaml")
+	if err := os.WriteFile(f.config, []byte("timezone: UTC\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "data", "crier", "crier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	r = f.crier(t, "", "accounts")
+	if r.code != 0 || !strings.Contains(r.stdout, "No accounts yet: add them to ~/shop.yaml") {
+		t.Errorf("accounts: exit %d, stdout %q, stderr %q; want the file named", r.code, r.stdout, r.stderr)
+	}
+}
+
+// crier run with no accounts says at its start which file to add them to,
+// and with which command, rather than waiting on nothing in silence.
+func TestRunWithNoAccountsNamesTheConfigFile(t *testing.T) {
+	home := t.TempDir()
+	cmd := exec.Command(crierBinary(t), "run")
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME=", "XDG_DATA_HOME="+filepath.Join(home, "data"),
+		"XDG_STATE_HOME="+home, "CRIER_CONFIG=", "CRIER_DATABASE=", "NO_COLOR=1", "TZ=UTC")
+	errb := &syncBuffer{}
+	cmd.Stderr = errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	want := "No accounts yet: run crier init to write ~/.config/crier/config.yaml"
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(errb.String(), want) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+	if !strings.Contains(errb.String(), want) {
+		t.Errorf("crier run said:\n%s\nwant %q", errb.String(), want)
 	}
 }

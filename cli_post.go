@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,6 +116,17 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 	if len(f.alts) > len(f.images) {
 		return usageErr("--alt %q has no --image before it: give each image with --image FILE --alt TEXT", f.alts[len(f.images)])
 	}
+	if env.shared == nil {
+		// No accounts in the config and no database yet: there is nothing
+		// to post to, and no database is made for it.
+		cfg, err := env.loadConfig()
+		if err != nil {
+			return err
+		}
+		if _, err := os.Stat(cfg.Database); len(cfg.Accounts) == 0 && errors.Is(err, fs.ErrNotExist) {
+			return usageErr("there are no accounts to post to. %s", noAccounts(cfg))
+		}
+	}
 	now, cfg, st, accounts, err := env.openAt(ctx)
 	if err != nil {
 		return err
@@ -137,6 +149,9 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 		}
 	}
 
+	if len(accounts) == 0 {
+		return usageErr("there are no accounts to post to. %s", noAccounts(cfg))
+	}
 	targets, err := pickAccounts(accounts, f.to)
 	if err != nil {
 		return err
@@ -148,7 +163,7 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 	if f.campaign != "" {
 		c, err := st.CampaignBySlug(ctx, f.campaign)
 		if errors.Is(err, store.ErrNotFound) {
-			return usageErr("--campaign %q: %s", f.campaign, knownSlugs(ctx, st))
+			return usageErr("--campaign %q: %s", f.campaign, knownSlugs(ctx, st, f.campaign))
 		}
 		if err != nil {
 			return dbErr(st, err)
@@ -263,6 +278,17 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 			goes = "held in a paused queue, not before the queue runs again,"
 		}
 		fmt.Fprintf(env.stdout, "#%d queued: %s to %s\n", id, goes, strings.Join(names, ", "))
+		// A credential this process cannot read may be one the sender
+		// can (it may run with other variables), so it is said, not refused.
+		for _, a := range targets {
+			for _, ca := range cfg.Accounts {
+				if accountID([]store.Account{a}, ca) == a.ID {
+					if _, err := ca.Secret(os.Getenv); err != nil {
+						fmt.Fprintf(env.stderr, "crier: warning: %v; crier cannot send it to %s until it can read it\n", err, accountName(a))
+					}
+				}
+			}
+		}
 		for _, c := range summary.Copies {
 			switch {
 			case c.Held:
@@ -280,6 +306,15 @@ func runPost(ctx context.Context, env *cliEnv, f *postFlags, args []string) erro
 // handle (two accounts may share a name).
 func accountName(a store.Account) string {
 	return common.NetworkName(a.Platform) + " " + a.Handle
+}
+
+// noAccounts says, as the app's panes do, which config file to add
+// accounts to, and with which command.
+func noAccounts(cfg *config.Config) string {
+	home, _ := os.UserHomeDir()
+	file, missing := configForApp(cfg, os.Getenv, home)
+	c := common.Common{ConfigFile: file, ConfigMissing: missing}
+	return c.NoAccounts()
 }
 
 // pickAccounts reads --to: each entry an account's name, handle (with or
@@ -318,7 +353,11 @@ func pickAccounts(accounts []store.Account, to []string) ([]store.Account, error
 			}
 		}
 		if len(match) == 0 {
-			return nil, usageErr("--to %q: no such account; the accounts are %s", w, accountList(accounts))
+			var names []string
+			for _, a := range accounts {
+				names = append(names, a.DisplayName, strings.TrimPrefix(a.Handle, "@"))
+			}
+			return nil, usageErr("--to %q: no such account%s; the accounts are %s", w, didYouMean(w, names), accountList(accounts))
 		}
 		for _, a := range match {
 			if !seen[a.ID] {
@@ -345,7 +384,7 @@ func accountList(accounts []store.Account) string {
 	return strings.Join(parts, ", ")
 }
 
-func knownSlugs(ctx context.Context, st *store.Store) string {
+func knownSlugs(ctx context.Context, st *store.Store, typed string) string {
 	cs, err := st.Campaigns(ctx)
 	if err != nil || len(cs) == 0 {
 		return "no campaign has that slug (there are no campaigns yet)"
@@ -356,7 +395,49 @@ func knownSlugs(ctx context.Context, st *store.Store) string {
 			slugs = append(slugs, c.Slug)
 		}
 	}
-	return "no campaign has that slug; the slugs are " + strings.Join(slugs, ", ")
+	return "no campaign has that slug" + didYouMean(typed, slugs) + "; the slugs are " + strings.Join(slugs, ", ")
+}
+
+// didYouMean offers the one of names nearest to typed, as " (did you mean
+// "x"?)", when it is near enough to be a typo (at most two letters
+// changed, added or dropped, ignoring case, and fewer than typed has); ""
+// otherwise.
+func didYouMean(typed string, names []string) string {
+	t := []rune(strings.ToLower(strings.TrimPrefix(strings.TrimSpace(typed), "@")))
+	best, bestDist := "", 3
+	for _, n := range names {
+		if n == "" {
+			continue
+		}
+		if d := editDistance(t, []rune(strings.ToLower(n))); d < bestDist && d < len(t) {
+			best, bestDist = n, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // serverLimits is what each target may post: its network's spec, completed

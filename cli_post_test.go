@@ -76,6 +76,9 @@ func TestCLIPostBadInput(t *testing.T) {
 		{"a file that isn't an image", "", []string{"post", "hi", "--image", notImage, "--alt", "x"}, []string{"notes.png", "is not an image"}},
 		{"alt without an image", "", []string{"post", "hi", "--alt", "x"}, []string{`--alt "x" has no --image`}},
 		{"unknown campaign", "", []string{"post", "hi", "--campaign", "no-such"}, []string{`--campaign "no-such"`, "the slugs are"}},
+		{"misspelt account", "", []string{"post", "hi", "--to", "ryeandshine.bsky.socal"}, []string{"no such account (did you mean \"ryeandshine.bsky.social\"?)"}},
+		{"misspelt campaign", "", []string{"post", "hi", "--campaign", "loyalty-card-launch-nov-2025"}, []string{"(did you mean \"loyalty-card-launch-nov-2026\"?)"}},
+		{"an hour no day has", "", []string{"post", "hi", "--at", "tomorrow 25:00"}, []string{`--at "tomorrow 25:00"`, "there is no hour 25"}},
 		{"empty text", "", []string{"post", "   "}, []string{"text is empty"}},
 		{"no text at all", "", []string{"post"}, []string{"one place"}},
 		{"two texts", "x", []string{"post", "hi", "--stdin"}, []string{"one place"}},
@@ -347,5 +350,27 @@ func TestCLIPostWaitsForABusyDatabase(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("%d posts saved, want 1", n)
+	}
+}
+
+// A post queued for an account whose credential this crier cannot read
+// (a variable unset) is queued, since the sender may run with it set, but
+// crier says so, naming the setting's place, rather than only "goes out".
+func TestCLIPostWarnsOfAnUnreadableCredential(t *testing.T) {
+	t.Parallel()
+	f := newCLIFixture(t)
+	withAccounts(t, f, `  - name: shop-unread
+    platform: bluesky
+    handle: unread.example.com
+    credential: env:CRIER_TEST_SURELY_UNSET
+`)
+	r := f.crier(t, "", "post", "hi", "--to", "shop-unread", "--at", "+2h")
+	if r.code != 0 || !strings.Contains(r.stdout, "queued") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"warning", "env:CRIER_TEST_SURELY_UNSET", "is unset", f.config + ", line", "cannot send it to Bluesky unread.example.com"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
 	}
 }

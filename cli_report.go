@@ -83,7 +83,7 @@ prints it. The file is written whole or not at all.`,
 			if campaign != "" {
 				c, err := st.CampaignBySlug(ctx, campaign)
 				if errors.Is(err, store.ErrNotFound) {
-					return usageErr("--campaign %q: %s", campaign, knownSlugs(ctx, st))
+					return usageErr("--campaign %q: %s", campaign, knownSlugs(ctx, st, campaign))
 				}
 				if err != nil {
 					return dbErr(st, err)

@@ -46,6 +46,70 @@ func failed(err error) error { return &exitError{code: exitFailed, err: err} }
 // read their own flags, as they always did.
 var legacyCommands = map[string]bool{"demo": true, "run": true, "login": true, "init": true}
 
+// legacyHelp is what crier help CMD and crier CMD --help say for those.
+var legacyHelp = map[string]string{
+	"demo": `crier demo opens the app on a throwaway demo database: about 90 days of a
+bakery's history with a Mastodon and a Bluesky account, whose posts go to a
+local sandbox network (nothing leaves the machine). The database is deleted
+when the app closes.
+
+Usage:
+  crier demo [--seed N] [--large] [--keep] [--debug]
+
+Flags:
+  --seed N   the same sample data for the same N (0, the default, picks one)
+  --large    a large database (100k posts, 500k inbox items), built once
+             into your cache folder, to feel the speed
+  --keep     keep the demo database and print where it is
+  --debug    log more to the log file
+`,
+	"run": `crier run sends queued posts at their times without the app (headless),
+and syncs the inbox and the figures, until it is interrupted (ctrl+c or
+SIGTERM). Only one running crier sends at a time; the app, crier run and
+crier serve on the same database agree which.
+
+Usage:
+  crier run [--config FILE] [--debug]
+
+Flags:
+  --config FILE   the config file (else $CRIER_CONFIG, else
+                  ~/.config/crier/config.yaml)
+  --debug         log more
+`,
+	"login": `crier login mastodon SERVER signs in to a Mastodon account: crier
+registers itself with the server, prints an address to open in a browser,
+and asks for the code the server shows. The token is kept in a file beside
+the config that only you can read, and the lines to add to the config's
+accounts: list are printed. Bluesky accounts use an app password instead
+(crier init asks for it; config.example.yaml shows how).
+
+Usage:
+  crier login mastodon SERVER      for example: crier login mastodon mastodon.social
+`,
+	"init": `crier init writes a commented config file (readable only by you) and adds
+your accounts, asking one by one: your time zone, then a Bluesky handle and
+app password (checked by signing in) or a Mastodon server (signed in to as
+crier login mastodon does). It says where everything lives, and never
+changes a config file that exists.
+
+Usage:
+  crier init [--config FILE]
+
+Flags:
+  --config FILE   where to write it (else $CRIER_CONFIG, else
+                  ~/.config/crier/config.yaml)
+`,
+}
+
+// helpFor is the help of the command name: its own for the commands
+// above, the usage text for crier itself.
+func helpFor(name string) string {
+	if h, ok := legacyHelp[name]; ok {
+		return h + "\nEvery command: crier --help\n"
+	}
+	return usage
+}
+
 // cliEnv is what the commands read from outside: streams and the clock.
 type cliEnv struct {
 	stdin          io.Reader
@@ -105,6 +169,24 @@ func (e *cliEnv) readStore(ctx context.Context) (*config.Config, *store.Store, [
 	return e.open(ctx, false)
 }
 
+// databaseSource says where the database's path came from: the variable,
+// the config file's database: key, or the default place (which a config
+// file that leaves the key out does not change).
+func databaseSource(cfg *config.Config) string {
+	if os.Getenv(config.EnvVar("database")) != "" {
+		return "set by " + config.EnvVar("database")
+	}
+	home, _ := os.UserHomeDir()
+	if cfg.File != "" && cfg.Database != config.Defaults(os.Getenv, home).Database {
+		return "the database setting of " + cfg.File
+	}
+	if cfg.File != "" {
+		return "the default place, as " + cfg.File + " sets no database:"
+	}
+	file, _ := configForApp(cfg, os.Getenv, home)
+	return "the default place, as there is no config file: crier init writes one at " + file
+}
+
 func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.Store, []store.Account, error) {
 	if e.shared != nil {
 		accounts, err := e.shared.Accounts(ctx)
@@ -118,10 +200,7 @@ func (e *cliEnv) open(ctx context.Context, create bool) (*config.Config, *store.
 		return nil, nil, nil, err
 	}
 	if !create {
-		where := "the default place, as no config file sets it"
-		if cfg.File != "" {
-			where = "the database setting of " + cfg.File
-		}
+		where := databaseSource(cfg)
 		info, err := os.Stat(cfg.Database)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, nil, usageErr("database %s: there is none (%s); crier makes it when the app, crier run or "+
@@ -321,12 +400,50 @@ func newRootCmd(env *cliEnv) *cobra.Command {
 	root.AddCommand(newKPICmd(env), newPostCmd(env), newQueueCmd(env), newInboxCmd(env), newAccountsCmd(env),
 		newReportCmd(env), newImportCmd(env), newServeCmd(env))
 
-	// Help for the root and the older commands is the one usage text; the
+	// crier help CMD names a command crier has, or it is a usage error
+	// (cobra's own help shows crier's usage for any word, with status 0).
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return root.Help()
+			}
+			cmd, _, err := root.Find(args)
+			if err != nil || cmd == root {
+				var names []string
+				for _, sub := range root.Commands() {
+					if sub.IsAvailableCommand() {
+						names = append(names, sub.Name())
+					}
+				}
+				return usageErr("crier help: there is no command %q%s; the commands are %s",
+					strings.Join(args, " "), didYouMean(args[0], names), strings.Join(names, ", "))
+			}
+			cmd.InitDefaultHelpFlag()
+			return cmd.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			for _, sub := range root.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+	})
+
+	// Help for the root is the one usage text, the older commands' their own; the
 	// newer commands have cobra's, generated from their flags.
 	defaultHelp := root.HelpFunc()
 	root.SetHelpFunc(func(c *cobra.Command, args []string) {
-		if c == root || legacyCommands[c.Name()] && c.Parent() == root {
+		if c == root {
 			fmt.Fprint(c.OutOrStdout(), usage)
+			return
+		}
+		if legacyCommands[c.Name()] && c.Parent() == root {
+			fmt.Fprint(c.OutOrStdout(), helpFor(c.Name()))
 			return
 		}
 		defaultHelp(c, args)
@@ -344,7 +461,7 @@ func legacy(env *cliEnv, name string, args []string) error {
 			break
 		}
 		if a == "-h" || a == "-help" || a == "--help" {
-			fmt.Fprint(env.stdout, usage)
+			fmt.Fprint(env.stdout, helpFor(name))
 			return nil
 		}
 	}

@@ -428,7 +428,7 @@ func TestCLIHelpVersionAndUsageErrors(t *testing.T) {
 		{args: []string{"--help"}, stdout: "crier kpi [--period"},
 		{args: []string{"-h"}, stdout: "crier demo [--seed N]"},
 		{args: []string{"help"}, stdout: "crier serve [--listen"},
-		{args: []string{"demo", "--help"}, stdout: "crier run [--config FILE]"},
+		{args: []string{"demo", "--help"}, stdout: "crier demo [--seed N] [--large] [--keep]"},
 		{args: []string{"init", "--help"}, stdout: "crier init [--config FILE]"},
 		{args: []string{"kpi", "--help"}, stdout: "--period string"},
 		{args: []string{"help", "post"}, stdout: "--image stringArray"},

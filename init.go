@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -132,12 +133,20 @@ func configForApp(cfg *config.Config, getenv func(string) string, home string) (
 // with its server, writes the config at path (readable only by the user)
 // and says where everything lives. It never changes a file that exists.
 func initConfig(ctx context.Context, path string, u initIO) error {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("%s is a folder: name the config file, like crier init --config %s", path, filepath.Join(path, "config.yaml"))
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists, and crier init does not change it. Add accounts to its accounts: list "+
 			"(config.example.yaml shows every key; crier login mastodon SERVER signs in to Mastodon and prints the lines to add), "+
 			"or write a new file with crier init --config OTHER.yaml", path)
 	}
 	dir := filepath.Dir(path)
+	// Before any question: a folder the config cannot be written to would
+	// cost every answer at the end.
+	if err := canWriteIn(dir); err != nil {
+		return fmt.Errorf("cannot write the config %s: %v; nothing was asked or written. Name another place with crier init --config FILE", path, err)
+	}
 	out := u.out
 	fmt.Fprintf(out, "crier init writes your config file, adds your accounts and says where everything lives.\n"+
 		"Press enter to take what is in [brackets]; ctrl+c stops without writing the config.\n\n"+
@@ -420,6 +429,40 @@ func (l lineReader) Read(p []byte) (int, error) {
 // writePrivate writes data to path, readable only by the user, replacing
 // any file there at once (a crash leaves the old file or the new one).
 func writePrivate(path string, data []byte) error { return platforms.WritePrivate(path, data) }
+
+// canWriteIn checks, without making anything that stays, that files can be
+// made in dir: in dir itself when it is there, else in the nearest folder
+// above it that is (crier init makes the ones between).
+func canWriteIn(dir string) error {
+	for d := dir; ; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		switch {
+		case err == nil && !info.IsDir():
+			return fmt.Errorf("%s is a file, not a folder", d)
+		case err == nil:
+			f, err := os.CreateTemp(d, ".crier-init-*")
+			if err != nil {
+				return fmt.Errorf("files cannot be made in the folder %s (%v)", d, unwrapPathError(err))
+			}
+			f.Close()
+			return os.Remove(f.Name())
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("%s: %v", d, unwrapPathError(err))
+		case filepath.Dir(d) == d:
+			return fmt.Errorf("no folder of %s exists", dir)
+		}
+	}
+}
+
+// unwrapPathError is err without the operation and path a *fs.PathError
+// repeats.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
 
 // writeInitConfig writes the commented config crier init makes, failing if the
 // file has appeared meanwhile.

@@ -32,7 +32,7 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 		{[]string{"-h"}, "Usage:"},
 		{[]string{"help"}, "Usage:"},
 		{[]string{"demo", "--help"}, "Usage:"},
-		{[]string{"run", "-h"}, "crier init"},
+		{[]string{"run", "-h"}, "crier run [--config FILE] [--debug]"},
 		{[]string{"version"}, "database schema"},
 		{[]string{"--version"}, "database schema"},
 	}
@@ -41,6 +41,31 @@ func TestHelpAndVersionGoToStdout(t *testing.T) {
 		code := cli(tc.args, strings.NewReader(""), &stdout, &stderr)
 		if code != 0 || !strings.Contains(stdout.String(), tc.want) || stderr.Len() != 0 {
 			t.Errorf("crier %s: status %d, stdout %q, stderr %q", strings.Join(tc.args, " "), code, stdout.String(), stderr.String())
+		}
+	}
+	// Each command has its own help, whichever way it is asked for.
+	for _, name := range []string{"demo", "run", "login", "init", "post", "kpi", "serve"} {
+		for _, args := range [][]string{{"help", name}, {name, "--help"}} {
+			var stdout, stderr bytes.Buffer
+			code := cli(args, strings.NewReader(""), &stdout, &stderr)
+			if code != 0 || !strings.Contains(stdout.String(), "crier "+name+" ") || strings.HasPrefix(stdout.String(), "crier: run a small") || stderr.Len() != 0 {
+				t.Errorf("crier %s: status %d, stdout %q, stderr %q; want %s's own help", strings.Join(args, " "), code, stdout.String(), stderr.String(), name)
+			}
+		}
+	}
+	// Help on a command crier does not have is a usage error that names it.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "nonsense"}, `there is no command "nonsense"; the commands are`},
+		{[]string{"help", "pots"}, `(did you mean "post"?)`},
+		{[]string{"version", "--json"}, `version takes nothing after it (got "--json")`},
+		{[]string{"--version", "now"}, `--version takes nothing after it`},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := cli(tc.args, strings.NewReader(""), &stdout, &stderr); code != exitUsage || stdout.Len() != 0 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("crier %s: status %d, stdout %q, stderr %q; want status 2 and %q", strings.Join(tc.args, " "), code, stdout.String(), stderr.String(), tc.want)
 		}
 	}
 	// Mistakes still go to stderr with status 2.
@@ -324,5 +349,31 @@ func TestInitChecksBlueskyWithTheServer(t *testing.T) {
 	}
 	if _, err := bluesky.New(a.Server, a.Handle, bluesky.WithAppPassword(pw)).Session(context.Background()); err != nil {
 		t.Fatalf("the account in the config does not sign in: %v", err)
+	}
+}
+
+// Where the config cannot be written (a file where a folder should be, a
+// folder given as the file), crier init says so before its first
+// question, so no answer is typed for nothing, and it writes nothing.
+func TestInitAsksNothingWhereItCannotWrite(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(file, "crier", "config.yaml"), "nothing was asked or written"},
+		{dir, "is a folder: name the config file, like crier init --config " + filepath.Join(dir, "config.yaml")},
+	} {
+		out, err := playInit(t, tc.path, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.path) {
+			t.Errorf("%s: err = %v, want %q", tc.path, err, tc.want)
+		}
+		if strings.Contains(out, "Time zone") {
+			t.Errorf("%s: asked before saying it cannot write:\n%s", tc.path, out)
+		}
+	}
+	if data, _ := os.ReadFile(file); string(data) != "x" {
+		t.Errorf("%s changed: %q", file, data)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"os"
 	"os/signal"
@@ -196,17 +197,41 @@ func cacheDir() string {
 }
 
 // openLog opens the log file; the TUI owns the terminal, so logs go there.
-func openLog(cfg *config.Config, debug bool) (*log.Logger, func()) {
-	if err := os.MkdirAll(filepath.Dir(cfg.LogFile), 0o700); err == nil {
-		if f, err := os.OpenFile(cfg.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
-			flags := log.LstdFlags
-			if debug {
-				flags |= log.Lmicroseconds | log.Lshortfile
-			}
-			return log.New(f, "", flags), func() { f.Close() }
-		}
+// A log file that cannot be written is an error, as a database that cannot
+// be made is: what went wrong while the app ran (a post refused, a sync
+// failing) would otherwise be lost without a word.
+func openLog(cfg *config.Config, debug bool) (*log.Logger, func(), error) {
+	if cfg.LogFile == "" {
+		return log.New(io.Discard, "", 0), func() {}, nil
 	}
-	return log.New(io.Discard, "", 0), func() {}
+	where := "the default place"
+	if os.Getenv(config.EnvVar("log_file")) != "" {
+		where = "set by " + config.EnvVar("log_file")
+	} else if home, _ := os.UserHomeDir(); cfg.File != "" && cfg.LogFile != config.Defaults(os.Getenv, home).LogFile {
+		where = "the log_file setting of " + cfg.File
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.LogFile), 0o700); err != nil {
+		return nil, nil, fmt.Errorf("log file %s (%s): cannot make its folder: %v; set log_file to a place crier can write", cfg.LogFile, where, unwrapPathErr(err))
+	}
+	f, err := os.OpenFile(cfg.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log file %s (%s): cannot write it: %v; set log_file to a place crier can write", cfg.LogFile, where, unwrapPathErr(err))
+	}
+	flags := log.LstdFlags
+	if debug {
+		flags |= log.Lmicroseconds | log.Lshortfile
+	}
+	return log.New(f, "", flags), func() { f.Close() }, nil
+}
+
+// unwrapPathErr is err without the operation and path a *fs.PathError
+// repeats.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // networkSpecs are how the composer counts for each platform, before any
@@ -422,7 +447,10 @@ func runApp(cfg *config.Config, o appOptions, stderr io.Writer) int {
 	// session's will be on its own. NO_COLOR takes the colour away but
 	// keeps bold, underline and reverse video (the cursor shows).
 	look := styles.For(lipgloss.NewRenderer(os.Stdout), os.Getenv("NO_COLOR") != "")
-	logger, closeLog := openLog(cfg, o.debug)
+	logger, closeLog, err := openLog(cfg, o.debug)
+	if err != nil {
+		return fail(stderr, err)
+	}
 	defer closeLog()
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -592,6 +620,9 @@ func runHeadless(cfg *config.Config, debug bool, stderr io.Writer) int {
 	}
 	defer st.Close()
 	logger.Printf("database %s, %d account(s); sending queued posts until interrupted", st.Path(), len(accounts))
+	if len(accounts) == 0 {
+		logger.Print(noAccounts(cfg))
+	}
 	sched := newScheduler(cfg, st, accounts, nets, logger, nil, debug)
 	if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		logger.Printf("scheduler stopped: %v", err)

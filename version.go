@@ -16,6 +16,10 @@ func cli(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "version", "--version", "-version":
+			if len(args) > 1 {
+				fmt.Fprintf(stderr, "crier: %s takes nothing after it (got %q)\n", args[0], args[1])
+				return exitUsage
+			}
 			info, _ := debug.ReadBuildInfo()
 			fmt.Fprintln(stdout, versionLine(info, store.SchemaVersion()))
 			return 0

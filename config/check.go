@@ -184,10 +184,21 @@ func (l *loader) check(cfg *Config) error {
 		cfg.Accounts = nil // none, however the file said so
 	}
 	named := map[string]int{}
+	same := map[string]int{}
 	for i := range cfg.Accounts {
 		if err := l.account(i, &cfg.Accounts[i], named); err != nil {
 			return err
 		}
+		// The same account written twice (handles ignore case and a
+		// leading @; a Mastodon handle may leave out its server) would
+		// get every post twice.
+		a := cfg.Accounts[i]
+		id := a.Platform + " " + accountKey(a)
+		if j, dup := same[id]; dup {
+			return l.fail(itemKey("accounts", i)("handle"), fmt.Sprintf("%s on %s is already accounts[%d]: each account once, or every post goes to it twice",
+				a.Handle, a.Server, j))
+		}
+		same[id] = i
 	}
 	if err := l.feeds(cfg); err != nil {
 		return err
@@ -199,6 +210,20 @@ func (l *loader) check(cfg *Config) error {
 		return l.failKey(l.noted[0].key, l.noted[0].problem)
 	}
 	return nil
+}
+
+// accountKey is the account's handle and server as the networks compare
+// them: without case or a leading @, a Mastodon handle with its server's
+// host.
+func accountKey(a Account) string {
+	handle := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(a.Handle), "@"))
+	server := strings.ToLower(a.Server)
+	if a.Platform == PlatformMastodon && !strings.Contains(handle, "@") {
+		if u, err := url.Parse(server); err == nil {
+			handle += "@" + u.Hostname()
+		}
+	}
+	return handle + " " + server
 }
 
 // account checks accounts[i]; named holds the names of the ones before it,

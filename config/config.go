@@ -13,9 +13,12 @@ package config
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,6 +123,8 @@ type Plausible struct {
 	Goals    GoalList      `mapstructure:"goals"`    // goals counted as conversions; nil for all
 	Interval time.Duration `mapstructure:"interval"` // how often it is pulled
 	Days     int           `mapstructure:"days"`     // how many days, today included, each pull reads
+
+	where string // as Account's
 }
 
 // Enabled reports whether a Plausible site is configured.
@@ -155,12 +160,17 @@ type Account struct {
 	// searches for on every sync, inner spaces collapsed, unique ignoring
 	// case; nil for none.
 	Listen []string `mapstructure:"listen"`
+
+	// where names the credential's setting in the file ("accounts[0].credential
+	// in config.yaml, line 6"), for a credential that cannot be read later.
+	where string
 }
 
 // Error reports one bad setting. File is "" when the value came from an
 // environment variable, in which case Key names that variable.
 type Error struct {
 	File    string
+	Line    int // of the key in File, from 1; 0 when not known
 	Key     string
 	Problem string
 }
@@ -173,6 +183,9 @@ func (e *Error) Error() string {
 		b.WriteString(e.File)
 	}
 	b.WriteString(": ")
+	if e.Line > 0 {
+		b.WriteString("line " + strconv.Itoa(e.Line) + ": ")
+	}
 	if e.Key != "" {
 		b.WriteString(e.Key)
 		b.WriteString(": ")
@@ -219,6 +232,23 @@ const keyPath = "\x00"
 // default), applies CRIER_* overrides and validates the result. Any problem
 // is returned as a *Error.
 func Load(opts LoadOptions) (*Config, error) {
+	cfg, data, err := load(opts)
+	if err == nil && cfg.File != "" {
+		for i := range cfg.Accounts {
+			cfg.Accounts[i].where = settingIn(data, cfg.File, fmt.Sprintf("accounts[%d].credential", i))
+		}
+		if cfg.Marketing.Plausible.Enabled() {
+			cfg.Marketing.Plausible.where = settingIn(data, cfg.File, "marketing.plausible.api_key")
+		}
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Line == 0 && e.Key != "" && e.File != "" && len(data) > 0 {
+		e.Line = lineOf(data, e.Key)
+	}
+	return cfg, err
+}
+
+func load(opts LoadOptions) (_ *Config, data []byte, _ error) {
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -228,19 +258,21 @@ func Load(opts LoadOptions) (*Config, error) {
 
 	path, namedBy, err := locate(opts.Flag, getenv, opts.Home)
 	if err != nil {
-		return nil, err
+		return nil, data, err
 	}
 	v := viper.NewWithOptions(viper.KeyDelimiter(keyPath))
 	v.SetConfigType("yaml") // whatever the file is called
 	if path != "" {
-		data, mode, found, err := readFile(path, namedBy)
+		var mode fs.FileMode
+		var found bool
+		data, mode, found, err = readFile(path, namedBy)
 		if err != nil {
-			return nil, err
+			return nil, data, err
 		}
 		if found {
 			cfg.File, l.file, l.fileMode = path, path, mode
 			if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-				return nil, parseError(path, data, err)
+				return nil, data, parseError(path, data, err)
 			}
 		}
 	}
@@ -263,7 +295,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, data, err
 	}
 	for key, val := range overrides {
 		v.Set(strings.ReplaceAll(key, ".", keyPath), val)
@@ -273,9 +305,9 @@ func Load(opts LoadOptions) (*Config, error) {
 		l.noteDecodeErrors(err)
 	}
 	if err := l.check(cfg); err != nil {
-		return nil, err
+		return nil, data, err
 	}
-	return cfg, nil
+	return cfg, data, nil
 }
 
 // EnvVar returns the environment variable that overrides a dotted key,
@@ -344,8 +376,23 @@ func parseError(path string, data []byte, err error) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:")
 	msg = strings.Join(strings.Fields(msg), " ")
-	return &Error{File: path, Problem: "not valid YAML: " + msg}
+	// YAML names the line, except on the first one and for a character it
+	// cannot read at all: find those here.
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	} else if i := bytes.IndexFunc(data, func(r rune) bool {
+		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f
+	}); strings.Contains(msg, "control characters") && i >= 0 {
+		line = 1 + bytes.Count(data[:i], []byte("\n"))
+	} else if !strings.Contains(msg, "line ") {
+		line = 1
+	}
+	return &Error{File: path, Line: line, Problem: "not valid YAML: " + msg}
 }
+
+var yamlLine = regexp.MustCompile(`^line (\d+): `)
 
 // xdgPath returns $VAR/crier/name, or home/fallback/crier/name when the
 // variable is unset or, against the XDG spec, not an absolute path.
@@ -388,4 +435,53 @@ func localZone(getenv func(string) string) (*time.Location, string) {
 		}
 	}
 	return time.Local, "Local"
+}
+
+// settingIn names key's place in the file: "key in FILE, line N".
+func settingIn(data []byte, file, key string) string {
+	if line := lineOf(data, key); line > 0 {
+		return key + " in " + file + ", line " + strconv.Itoa(line)
+	}
+	return key + " in " + file
+}
+
+// lineOf finds the line of a key such as "accounts[1].name" or
+// "ui.snooze_presets[2]" in a YAML file (keys compared ignoring case, as
+// crier reads them). Where the path ends before the key (a required key
+// left out), it is the line of the nearest part that is there; 0 when
+// nothing of it is.
+func lineOf(data []byte, key string) int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return 0
+	}
+	node, line := doc.Content[0], 0
+	for _, part := range strings.Split(key, ".") {
+		name, index := part, -1
+		if m := indexed.FindStringSubmatch(part); m != nil {
+			name = m[1]
+			index, _ = strconv.Atoi(m[2])
+		}
+		if node.Kind != yaml.MappingNode {
+			return line
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if strings.EqualFold(node.Content[i].Value, name) {
+				line, next = node.Content[i].Line, node.Content[i+1]
+			}
+		}
+		if next == nil {
+			return line
+		}
+		node = next
+		if index >= 0 {
+			if node.Kind != yaml.SequenceNode || index >= len(node.Content) {
+				return line
+			}
+			node = node.Content[index]
+			line = node.Line
+		}
+	}
+	return line
 }

@@ -116,6 +116,11 @@ accounts:
 			{Name: "backup", Platform: PlatformBluesky, Handle: "backup.example.com", Server: "http://localhost:2583", Credential: "inline-secret-value"},
 		},
 	}
+	// Where each credential is written is checked in
+	// TestUnreadableCredentialNamesItsPlace.
+	for i := range want.Accounts {
+		want.Accounts[i].where = cfg.Accounts[i].where
+	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load =\n%+v\nwant\n%+v", cfg, want)
 	}
@@ -280,7 +285,7 @@ func TestBadFiles(t *testing.T) {
 		{"bool of the wrong type", "scheduler:\n  enabled: maybe\n", "scheduler.enabled", `want true or false, got "maybe"`},
 		{"text of the wrong type", "timezone: [UTC]\n", "timezone", "want text, got a list"},
 		{"database of the wrong type", "database:\n  path: x\n", "database", "want text, got a section of keys"},
-		{"bad YAML", "timezone: UTC\nscheduler:\n  enabled: [true\n", "", "not valid YAML: line"},
+		{"bad YAML", "timezone: UTC\nscheduler:\n  enabled: [true\n", "", "not valid YAML: did not find"},
 		{"repeated key", "timezone: UTC\ntimezone: UTC\n", "", `"timezone" already defined at line 1`},
 		{"top level is a list", "- timezone: UTC\n", "", "at the top level, got a list"},
 		{"unknown time zone", "timezone: Europe/Berln\n", "timezone", `"Europe/Berln" is not a known time zone`},
@@ -341,6 +346,9 @@ func TestBadFiles(t *testing.T) {
 		{"feed key misspelt", "feeds:\n  - name: blog\n    url: https://a.example/f\n    fill_queu: true\n", "feeds[0].fill_queu", `did you mean "fill_queue"?`},
 		{"competitor platform", "competitors:\n  - platform: blusky\n    handle: a.bsky.social\n", "competitors[0].platform", "(did you mean bluesky?)"},
 		{"competitor without a handle", "competitors:\n  - platform: bluesky\n", "competitors[0].handle", "is not a handle"},
+		{"an account twice, in other case", "accounts:\n  - platform: bluesky\n    handle: shop.bsky.social\n    credential: env:X\n  - platform: bluesky\n    handle: \"@Shop.BSKY.social\"\n    server: https://bsky.social/\n    credential: env:X\n", "accounts[1].handle", "is already accounts[0]"},
+		{"a mastodon account twice, once without its server", "accounts:\n  - platform: mastodon\n    handle: \"@shop@example.social\"\n    server: https://example.social\n    credential: env:X\n" +
+			"  - platform: mastodon\n    handle: shop\n    server: https://EXAMPLE.social/\n    credential: env:X\n", "accounts[1].handle", "is already accounts[0]"},
 		{"competitor twice", "competitors:\n  - platform: bluesky\n    handle: A.bsky.social\n  - platform: bluesky\n    handle: \"@a.bsky.social\"\n", "competitors[1].handle", "already competitors[0]"},
 	}
 	for _, tt := range tests {
@@ -350,9 +358,13 @@ func TestBadFiles(t *testing.T) {
 			if ce.File != path || ce.Key != tt.key || !strings.Contains(ce.Problem, tt.problem) {
 				t.Fatalf("got File=%q Key=%q Problem=%q\nwant File=%q Key=%q Problem containing %q", ce.File, ce.Key, ce.Problem, path, tt.key, tt.problem)
 			}
-			want := "config " + path + ": " + tt.key + ": " + ce.Problem
+			at := ""
+			if ce.Line > 0 {
+				at = fmt.Sprintf("line %d: ", ce.Line)
+			}
+			want := "config " + path + ": " + at + tt.key + ": " + ce.Problem
 			if tt.key == "" {
-				want = "config " + path + ": " + ce.Problem
+				want = "config " + path + ": " + at + ce.Problem
 			}
 			if err.Error() != want {
 				t.Errorf("Error() = %q, want %q", err.Error(), want)
@@ -403,7 +415,7 @@ accounts:
 
 func TestErrorMessageShape(t *testing.T) {
 	_, path, err := loadBody(t, "scheduler:\n  missed_grace: 15x\n", env())
-	want := fmt.Sprintf(`config %s: scheduler.missed_grace: "15x" is not a duration (write it like 15m or 1h30m)`, path)
+	want := fmt.Sprintf(`config %s: line 2: scheduler.missed_grace: "15x" is not a duration (write it like 15m or 1h30m)`, path)
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
@@ -873,7 +885,8 @@ marketing:
 	want := Marketing{
 		Domains: DomainList{"ryeandshine.bakery", "https://shop.example.com/"},
 		Plausible: Plausible{SiteID: "ryeandshine.bakery", BaseURL: "https://stats.example.com", APIKey: "env:PLAUSIBLE_KEY",
-			Goals: GoalList{"Purchase", "Workshop booked"}, Interval: 30 * time.Minute, Days: 14},
+			Goals: GoalList{"Purchase", "Workshop booked"}, Interval: 30 * time.Minute, Days: 14,
+			where: "marketing.plausible.api_key in " + cfg.File + ", line 7"},
 	}
 	if !reflect.DeepEqual(cfg.Marketing, want) {
 		t.Errorf("marketing = %+v, want %+v", cfg.Marketing, want)
@@ -914,5 +927,61 @@ marketing:
 	_, err = Load(LoadOptions{Flag: path, Getenv: env(), Home: dir})
 	if ce := asConfigError(t, err); ce.Key != "marketing.plausible.api_key" || !strings.Contains(ce.Problem, "chmod 600") || strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("inline key in a shared file: %v", err)
+	}
+}
+
+// A mistake in the file is named with its line, whatever kind it is: an
+// unknown key, a wrong type, a bad value, a required key left out (the
+// line of its item), a duplicate, in sections, lists and list items, and
+// with keys written in other case; a YAML syntax error on the first line
+// too (YAML itself names no line there).
+func TestErrorsNameTheLine(t *testing.T) {
+	tests := []struct {
+		name, body string
+		line       int
+	}{
+		{"unknown top-level key", "database: \"\"\ntimezon: UTC\n", 2},
+		{"unknown key in a section", "ui:\n  week_start: monday\n  snooze: [1h]\n", 3},
+		{"wrong type", "scheduler:\n  missed_policy: grace\n\n  enabled: maybe\n", 4},
+		{"bad time zone", "# a comment\nTimeZone: Mars/Olympus\n", 2},
+		{"bad list item", "ui:\n  snooze_presets:\n    - 1h\n    - soon\n", 4},
+		{"misspelt key of an account", "accounts:\n  - name: a\n    platfrom: bluesky\n", 3},
+		{"required key left out", "accounts:\n  - name: a\n    platform: bluesky\n    handle: a.bsky.social\n    credential: env:A\n  - name: b\n    platform: bluesky\n", 6},
+		{"duplicate name", "accounts:\n  - name: a\n    platform: bluesky\n    handle: a.bsky.social\n    credential: env:A\n  - name: a\n    platform: bluesky\n    handle: b.bsky.social\n    credential: env:A\n", 6},
+		{"YAML error on the first line", "this is: not: yaml\n", 1},
+		{"control character", "timezone: UTC\nui:\n  week_start: mon\x01day\n", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := loadBody(t, tt.body, env())
+			ce := asConfigError(t, err)
+			if ce.Line != tt.line || !strings.Contains(err.Error(), fmt.Sprintf(": line %d: ", tt.line)) {
+				t.Errorf("line %d, want %d: %v", ce.Line, tt.line, err)
+			}
+		})
+	}
+}
+
+// A credential that cannot be read when crier starts (a variable unset, a
+// file gone) is named with its setting's place in the file, as a mistake
+// in the file is.
+func TestUnreadableCredentialNamesItsPlace(t *testing.T) {
+	cfg, path, err := loadBody(t, "accounts:\n  - name: a\n    platform: bluesky\n    handle: a.bsky.social\n    credential: env:A\n"+
+		"  - name: b\n    platform: bluesky\n    handle: b.bsky.social\n\n    credential: file:gone.txt\n"+
+		"marketing:\n  plausible:\n    site_id: example.com\n    api_key: env:P\n", env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{func() error { _, err := cfg.Accounts[0].Secret(env()); return err }(), `account "a": credential env:A: the variable is unset or empty (accounts[0].credential in ` + path + ", line 5)"},
+		{func() error { _, err := cfg.Accounts[1].Secret(env()); return err }(), "(accounts[1].credential in " + path + ", line 10)"},
+		{func() error { _, err := cfg.Marketing.Plausible.Secret(env()); return err }(), "(marketing.plausible.api_key in " + path + ", line 14)"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", tc.err, tc.want)
+		}
 	}
 }

@@ -12,14 +12,24 @@ import (
 // file:PATH, or the credential itself. Errors name the account and, for
 // env: and file:, the source, but never an inline secret.
 func (a Account) Secret(getenv func(string) string) (string, error) {
-	return secret("account "+a.label(), "credential", a.Credential, getenv)
+	s, err := secret("account "+a.label(), "credential", a.Credential, getenv)
+	return s, where(err, a.where)
 }
 
 // Secret returns Plausible's Stats API key, read as an account's
 // credential is (env:VAR, file:PATH or the key itself). Errors name the
 // setting, never an inline key.
 func (p Plausible) Secret(getenv func(string) string) (string, error) {
-	return secret("marketing.plausible", "api_key", p.APIKey, getenv)
+	s, err := secret("marketing.plausible", "api_key", p.APIKey, getenv)
+	return s, where(err, p.where)
+}
+
+// where adds to an error the setting's place in the file, when known.
+func where(err error, place string) error {
+	if err != nil && place != "" {
+		return fmt.Errorf("%w (%s)", err, place)
+	}
+	return err
 }
 
 // secret resolves a credential c of the setting key of who.

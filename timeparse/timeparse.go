@@ -462,6 +462,63 @@ func parseClock(s string) (clock, bool) {
 	return clock{hour, min}, true
 }
 
+// outOfRange says what is wrong with a token shaped like a time of day
+// or a numeric date whose numbers no clock or calendar has ("25:00",
+// "9:75", "13pm", "2026-13-01", "12-32"); "" for any other token.
+func outOfRange(tok string) string {
+	s, meridiem := tok, ""
+	if strings.HasSuffix(s, "am") || strings.HasSuffix(s, "pm") {
+		meridiem, s = s[len(s)-2:], s[:len(s)-2]
+	}
+	hourText, minText, hasMin := strings.Cut(s, ":")
+	if !hasMin {
+		hourText, minText, hasMin = strings.Cut(s, ".")
+	}
+	if hasMin || meridiem != "" {
+		hour, ok := smallNumber(hourText, 1, 2)
+		if !ok {
+			return ""
+		}
+		if hasMin {
+			min, ok := smallNumber(minText, 2, 2)
+			if !ok {
+				return ""
+			}
+			if min > 59 {
+				return fmt.Sprintf("there is no minute %d (an hour has 00 to 59)", min)
+			}
+		}
+		switch {
+		case meridiem != "" && (hour < 1 || hour > 12):
+			return fmt.Sprintf("with %s the hour is 1 to 12, not %d", meridiem, hour)
+		case meridiem == "" && hour > 23:
+			return fmt.Sprintf("there is no hour %d (a day runs from 00:00 to 23:59)", hour)
+		}
+		return ""
+	}
+	parts := strings.Split(tok, "-")
+	if len(parts) == 3 {
+		if _, ok := smallNumber(parts[0], 4, 4); !ok {
+			return ""
+		}
+		parts = parts[1:]
+	}
+	if len(parts) != 2 {
+		return ""
+	}
+	m, ok1 := smallNumber(parts[0], 1, 2)
+	d, ok2 := smallNumber(parts[1], 1, 2)
+	switch {
+	case !ok1 || !ok2:
+		return ""
+	case m < 1 || m > 12:
+		return fmt.Sprintf("there is no month %d (write the date year-month-day, like 2026-12-03)", m)
+	case d < 1 || d > 31:
+		return fmt.Sprintf("there is no day %d in a month", d)
+	}
+	return ""
+}
+
 // parseNumericDate reads 2026-12-01 (year given) or 12-01 (year 0).
 func parseNumericDate(s string) (year int, month time.Month, day int, ok bool) {
 	parts := strings.Split(s, "-")
@@ -572,6 +629,14 @@ func (e *inputError) Error() string { return e.msg }
 func (e *inputError) Unwrap() error { return ErrNotUnderstood }
 
 func (p *parser) notUnderstood() error {
+	for _, tok := range tokenize(p.input) {
+		if tok == "yesterday" || tok == "last" {
+			return p.invalid("that is in the past: crier reads times ahead; try %s", p.examples())
+		}
+		if why := outOfRange(tok); why != "" {
+			return p.invalid("%s", why)
+		}
+	}
 	return &inputError{fmt.Sprintf("can't read %q as a time: try %s", p.input, p.examples())}
 }
 

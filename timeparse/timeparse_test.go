@@ -216,6 +216,15 @@ func TestParseErrors(t *testing.T) {
 		"2099-01-01 09:00": `can't read "2099-01-01 09:00" as a time: that is more than ten years ahead`,
 		"0001-01-01T00.00": `can't read "0001-01-01T00.00" as a time: that is more than ten years ago`,
 		"1 jan 1999":       `can't read "1 jan 1999" as a time: that is more than ten years ago`,
+		"tomorrow 25:00":   `can't read "tomorrow 25:00" as a time: there is no hour 25 (a day runs from 00:00 to 23:59)`,
+		"24:00":            `can't read "24:00" as a time: there is no hour 24 (a day runs from 00:00 to 23:59)`,
+		"fri 9:75":         `can't read "fri 9:75" as a time: there is no minute 75 (an hour has 00 to 59)`,
+		"13pm tomorrow":    `can't read "13pm tomorrow" as a time: with pm the hour is 1 to 12, not 13`,
+		"dec 3 0 am":       `can't read "dec 3 0 am" as a time: with am the hour is 1 to 12, not 0`,
+		"2026-13-01 09:00": `can't read "2026-13-01 09:00" as a time: there is no month 13 (write the date year-month-day, like 2026-12-03)`,
+		"12-32 9am":        `can't read "12-32 9am" as a time: there is no day 32 in a month`,
+		"yesterday 9am":    `can't read "yesterday 9am" as a time: that is in the past: crier reads times ahead; try 2026-04-04 09:00, tomorrow 9am or +2h`,
+		"last friday":      `can't read "last friday" as a time: that is in the past: crier reads times ahead; try 2026-04-04 09:00, tomorrow 9am or +2h`,
 	} {
 		_, err := Parse(input, berlinSpring, berlin)
 		if err == nil || err.Error() != want {
